@@ -1,0 +1,157 @@
+/**
+ * The backend contract: everything the lab server, the checks and the CLI may ask of a lab backend.
+ * `sim` (the embedded simulator) and `kind` (a real cluster) both implement it; nothing outside
+ * `backends/` may ask which one it talks to.
+ */
+import type { Lab } from './labs/schema.ts';
+
+/** Name of a backend implementation, as chosen by `labs serve --backend`. */
+export type BackendName = 'sim' | 'kind';
+
+/** A Kubernetes object as the API serves it (plain JSON). */
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: K8sMetadata;
+  [field: string]: unknown;
+}
+
+/** The metadata fields the labs read; the API may add more. */
+export interface K8sMetadata {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[];
+  [field: string]: unknown;
+}
+
+/** Names one object. `kind` is the Kind (`VirtualService`), not a resource name or short name. */
+export interface ObjectRef {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/** Selects objects of one kind. */
+export interface ObjectQuery {
+  kind: string;
+  namespace?: string;
+  /** Kubernetes label selector syntax: `app=reviews,version in (v1,v2)`. */
+  labelSelector?: string;
+}
+
+/** Names a container in a pod, either by pod name or by the first running pod matching a selector. */
+export interface ContainerRef {
+  namespace: string;
+  pod?: string;
+  selector?: string;
+  container?: string;
+}
+
+/** Result of a command run in a container or in the lab shell. */
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** Where an HTTP request starts: inside a pod (through its sidecar) or outside the cluster (through the ingress gateway). */
+export type HttpOrigin =
+  | { kind: 'pod'; target: ContainerRef }
+  | { kind: 'outside' };
+
+/** An HTTP request as a check or the Preview pane makes it. */
+export interface HttpRequest {
+  method?: string;
+  /** Full URL. For `outside`, the host part may be `ingress` to mean "the ingress gateway's address". */
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+}
+
+/** What came back. A transport failure has `status: 0` and `error` in curl's terms. */
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  durationMs: number;
+  error?: { curlExitCode: number; message: string };
+}
+
+/** A terminal attached to a learner's lab shell; bytes in, bytes out, like a PTY. */
+export interface TerminalChannel {
+  /** Keystrokes or pasted text, as xterm.js sends them (`\r` for Enter, `\x03` for Ctrl-C). */
+  write(data: string): void;
+  resize(cols: number, rows: number): void;
+  /** Subscribes to output; returns the unsubscribe function. */
+  onOutput(listener: (data: string) => void): () => void;
+  /** Subscribes to completed command lines (for checks that look at what the learner ran). */
+  onCommand(listener: (record: CommandRecord) => void): () => void;
+  close(): void;
+}
+
+/** One command line the learner ran in a terminal. */
+export interface CommandRecord {
+  line: string;
+  exitCode: number;
+  at: string;
+}
+
+/** Options for opening a terminal. */
+export interface TerminalOptions {
+  cols: number;
+  rows: number;
+}
+
+/** Result of running a script as if typed line by line into a fresh terminal. */
+export interface ScriptResult {
+  /** What the terminal would show (prompts and echoed input excluded). */
+  output: string;
+  /** Exit status of the last command. */
+  exitCode: number;
+}
+
+/** One chapter's lab environment for one learner. */
+export interface LabEnvironment {
+  readonly labId: string;
+  /** Brings the environment to the chapter's starting state (idempotent). */
+  prepare(): Promise<void>;
+  /** Deletes what the learner made and restores the starting state. */
+  reset(): Promise<void>;
+  openTerminal(options: TerminalOptions): TerminalChannel;
+  /** Runs a script exactly as if typed into a new terminal of this environment, line by line. */
+  runScript(script: string, options?: { signal?: AbortSignal }): Promise<ScriptResult>;
+  get(ref: ObjectRef): Promise<K8sObject | null>;
+  list(query: ObjectQuery): Promise<K8sObject[]>;
+  exec(target: ContainerRef, argv: string[], options?: { stdin?: string; timeoutMs?: number }): Promise<ExecResult>;
+  /** A container's log since a time (RFC 3339), as `kubectl logs --since-time` would print it. */
+  logs(target: ContainerRef, options?: { sinceTime?: string; tail?: number }): Promise<string>;
+  http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult>;
+  /** Commands run in this environment's terminals, oldest first. */
+  history(): CommandRecord[];
+  /** The environment's clock (virtual on the simulator in tests). */
+  now(): Date;
+  dispose(): Promise<void>;
+}
+
+/** What a backend needs to make an environment. */
+export interface EnvironmentSpec {
+  lab: Lab;
+  /** The owner's id (session or learner), used for naming and isolation. */
+  owner: string;
+  /** Seed for the simulator's random source; ignored by real clusters. */
+  seed?: number;
+}
+
+/** A lab backend: a factory of environments. */
+export interface LabBackend {
+  readonly name: BackendName;
+  createEnvironment(spec: EnvironmentSpec): Promise<LabEnvironment>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,252 @@
+/**
+ * The lab file schema: one declarative file per chapter under `content/labs/`.
+ * Shared by the site build, the lab server, the CLI and the tests; imports nothing from Astro.
+ */
+import { z } from 'zod';
+
+/** Lab ids, in chapter order. */
+export const LAB_IDS = ['traffic-shifting', 'mirroring', 'ingress', 'egress'] as const;
+export const labIdSchema = z.enum(LAB_IDS).describe('Chapter id; also the lesson slug.');
+export type LabId = z.infer<typeof labIdSchema>;
+
+/** The two languages every text exists in. */
+export const LOCALES = ['ko', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** Text in both languages; neither may be empty. */
+export const localizedSchema = z
+  .object({
+    ko: z.string().min(1).describe('Korean text.'),
+    en: z.string().min(1).describe('English text.'),
+  })
+  .strict();
+export type Localized = z.infer<typeof localizedSchema>;
+
+/** A container to act from or on: a namespace plus a pod name or a label selector. */
+export const containerRefSchema = z
+  .object({
+    namespace: z.string().default('default').describe('Namespace of the pod.'),
+    pod: z.string().optional().describe('Pod name; use `selector` when names are generated.'),
+    selector: z.string().optional().describe('Label selector; the first running pod is used.'),
+    container: z.string().optional().describe('Container name; the first app container if omitted.'),
+  })
+  .strict()
+  .refine((r) => r.pod !== undefined || r.selector !== undefined, { message: 'needs `pod` or `selector`' });
+
+/** Where a check's HTTP requests start. */
+export const originSchema = z.union([
+  z.object({ pod: containerRefSchema.describe('Send from inside this pod (through its sidecar).') }).strict(),
+  z.object({ outside: z.literal(true).describe('Send from the learner\'s machine through the ingress gateway.') }).strict(),
+]);
+
+/** One HTTP request template. */
+export const requestSchema = z
+  .object({
+    method: z.string().default('GET'),
+    url: z.string().describe('Full URL; host `ingress` means the ingress gateway when sent from outside.'),
+    headers: z.record(z.string(), z.string()).default({}),
+    body: z.string().optional(),
+    timeoutMs: z.number().int().positive().default(10_000),
+  })
+  .strict();
+
+/** A text comparison in istio.io's doc-test vocabulary. */
+export const textExpectationSchema = z
+  .object({
+    verb: z
+      .enum(['same', 'contains', 'notContains', 'elided', 'like', 'lines', 'firstLine', 'matches'])
+      .describe('same: equal; contains / notContains: substring; elided: `...` lines stand for any lines; like: same shape (IPs, ages, hashes may differ); lines: `+` lines must appear, `-` must not; firstLine: first line equal; matches: regular expression.'),
+    text: z.string(),
+  })
+  .strict();
+export type TextExpectation = z.infer<typeof textExpectationSchema>;
+
+/** How a response is sorted into a named class for traffic checks (first matching rule wins). */
+export const classifierSchema = z
+  .object({
+    name: z.string().describe('Class name, e.g. `v3` or `red stars`.'),
+    label: localizedSchema.optional().describe('How explanations name the class.'),
+    bodyContains: z.string().optional(),
+    bodyNotContains: z.string().optional(),
+    status: z.number().int().optional(),
+    header: z.object({ name: z.string(), contains: z.string() }).strict().optional(),
+  })
+  .strict();
+
+const checkBase = {
+  timeoutSeconds: z.number().positive().max(120).default(20).describe('Deadline: retried with backoff until then.'),
+  explain: localizedSchema.optional().describe('What the check verifies, shown beside the result.'),
+};
+
+/** An object exists (or not) and its fields hold values. */
+export const objectCheckSchema = z
+  .object({
+    type: z.literal('object'),
+    ...checkBase,
+    ref: z.object({ kind: z.string(), name: z.string(), namespace: z.string().default('default') }).strict(),
+    absent: z.boolean().default(false).describe('Expect the object not to exist.'),
+    fields: z
+      .array(z.object({ path: z.string().describe('JSONPath-like: `spec.http[0].route[1].weight`.'), equals: z.unknown() }).strict())
+      .default([]),
+  })
+  .strict();
+
+/** A traffic distribution: N requests, classified, compared with expected shares by a statistical test. */
+export const trafficCheckSchema = z
+  .object({
+    type: z.literal('traffic'),
+    ...checkBase,
+    from: originSchema,
+    request: requestSchema,
+    requests: z.number().int().min(10).max(1000).default(100),
+    classes: z.array(classifierSchema).min(1).describe('Rules tried in order; unmatched responses are `other`.'),
+    expect: z.record(z.string(), z.number().min(0).max(1)).describe('Expected share per class name; must sum to 1.'),
+  })
+  .strict()
+  .refine((c) => Math.abs(Object.values(c.expect).reduce((a, b) => a + b, 0) - 1) < 1e-9, {
+    message: 'expected shares must sum to 1',
+    path: ['expect'],
+  });
+
+/** One HTTP outcome: status, headers, body, duration. */
+export const httpCheckSchema = z
+  .object({
+    type: z.literal('http'),
+    ...checkBase,
+    from: originSchema,
+    request: requestSchema,
+    expect: z
+      .object({
+        status: z.number().int().optional().describe('0 means the request must fail at the transport level.'),
+        curlExitCode: z.number().int().optional(),
+        headers: z.record(z.string(), z.string()).default({}).describe('Header name -> substring of its value.'),
+        absentHeaders: z.array(z.string()).default([]),
+        body: z.array(textExpectationSchema).default([]),
+        minMs: z.number().nonnegative().optional(),
+        maxMs: z.number().positive().optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** A command's exit code and output inside a container. */
+export const execCheckSchema = z
+  .object({
+    type: z.literal('exec'),
+    ...checkBase,
+    target: containerRefSchema,
+    command: z.array(z.string()).min(1),
+    expect: z.object({ exitCode: z.number().int().optional(), stdout: z.array(textExpectationSchema).default([]) }).strict(),
+  })
+  .strict();
+
+/** A command run in the lab shell (as the learner would) and its output. */
+export const shellCheckSchema = z
+  .object({
+    type: z.literal('shell'),
+    ...checkBase,
+    script: z.string().min(1),
+    expect: z.object({ exitCode: z.number().int().optional(), output: z.array(textExpectationSchema).default([]) }).strict(),
+  })
+  .strict();
+
+/** Log lines present or absent in a container's log since the step began. */
+export const logsCheckSchema = z
+  .object({
+    type: z.literal('logs'),
+    ...checkBase,
+    target: containerRefSchema,
+    expect: z.array(textExpectationSchema).min(1),
+  })
+  .strict();
+
+/** The learner ran a matching command in the terminal since the step began. */
+export const ranCheckSchema = z
+  .object({
+    type: z.literal('ran'),
+    ...checkBase,
+    pattern: z.string().describe('Regular expression matched against each command line.'),
+    exitCode: z.number().int().default(0),
+  })
+  .strict();
+
+/** A check; `all` combines several. */
+export type Check =
+  | z.infer<typeof objectCheckSchema>
+  | z.infer<typeof trafficCheckSchema>
+  | z.infer<typeof httpCheckSchema>
+  | z.infer<typeof execCheckSchema>
+  | z.infer<typeof shellCheckSchema>
+  | z.infer<typeof logsCheckSchema>
+  | z.infer<typeof ranCheckSchema>
+  | { type: 'all'; timeoutSeconds: number; explain?: Localized; checks: Check[] };
+
+export const checkSchema: z.ZodType<Check> = z.lazy(() =>
+  z.union([
+    objectCheckSchema,
+    trafficCheckSchema,
+    httpCheckSchema,
+    execCheckSchema,
+    shellCheckSchema,
+    logsCheckSchema,
+    ranCheckSchema,
+    z.object({ type: z.literal('all'), ...checkBase, checks: z.array(checkSchema).min(1) }).strict(),
+  ]),
+) as z.ZodType<Check>;
+
+/** A file shown in the lesson's editor. */
+export const editorFileSchema = z
+  .object({
+    name: z.string().regex(/^[\w.-]+\.ya?ml$/).describe('File name shown on the editor tab; unique in the lab.'),
+    source: z.string().optional().describe('Path under `content/samples/` to start from.'),
+    content: z.string().optional().describe('Inline starting content (prefer `source`).'),
+  })
+  .strict()
+  .refine((f) => (f.source === undefined) !== (f.content === undefined), { message: 'needs exactly one of `source` or `content`' });
+
+/** One step of a lab. */
+export const stepSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).describe('Stable id, placed in the MDX by `<Step id>`.'),
+    title: localizedSchema,
+    commands: z.array(z.string()).default([]).describe('Shell commands the lesson shows for this step.'),
+    files: z.array(editorFileSchema).default([]).describe('Editor files for this step.'),
+    check: checkSchema.optional().describe('Omitted only for reading steps.'),
+    observes: z.boolean().default(false).describe('The check only observes an earlier step\'s result, so it may pass before this step.'),
+    hints: z.array(localizedSchema).default([]),
+    solution: z.string().default('').describe('Shell script that completes the step from the previous step\'s end state.'),
+  })
+  .strict();
+export type Step = z.infer<typeof stepSchema>;
+
+/** One chapter's lab file. */
+export const labSchema = z
+  .object({
+    id: labIdSchema,
+    order: z.number().int().positive(),
+    title: localizedSchema,
+    summary: localizedSchema,
+    status: z.enum(['ready', 'planned']).describe('`planned`: the lesson page says the lab is not built yet.'),
+    namespace: z.string().default('default'),
+    setup: z.string().default('').describe('Shell script that brings a fresh environment to the chapter\'s starting state.'),
+    preview: z
+      .object({ url: z.string(), headers: z.record(z.string(), z.string()).default({}) })
+      .strict()
+      .optional()
+      .describe('Page shown in the Preview pane, fetched from outside through the ingress gateway.'),
+    steps: z.array(stepSchema),
+  })
+  .strict()
+  .superRefine((lab, ctx) => {
+    const seen = new Set<string>();
+    lab.steps.forEach((s, i) => {
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', message: `duplicate step id "${s.id}"`, path: ['steps', i, 'id'] });
+      seen.add(s.id);
+    });
+    if (lab.status === 'ready' && lab.steps.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'a ready lab needs steps', path: ['steps'] });
+    }
+  });
+export type Lab = z.infer<typeof labSchema>;
+/** What an author writes, before defaults are filled in. */
+export type LabInput = z.input<typeof labSchema>;
