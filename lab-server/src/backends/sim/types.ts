@@ -86,6 +86,8 @@ export interface SimHttpRequest {
   body: string;
   /** curl's --max-time, in ms. */
   timeoutMs?: number;
+  /** curl's --connect-timeout, in ms (added by the mesh: without it a black-holed address waits for the kernel's limit). */
+  connectTimeoutMs?: number;
   /** HTTP version curl negotiates for https (`2` for HTTP/2 via ALPN) or `1.1`. */
   httpVersion?: '1.1' | '2';
 }

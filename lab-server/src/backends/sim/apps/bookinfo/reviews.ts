@@ -1,0 +1,53 @@
+/**
+ * Bookinfo's reviews service (Open Liberty). v1 does not call ratings; v2 (black stars) and v3 (red stars) call
+ * `ratings:9080` from their own pod, through its sidecar, with the version's client timeout (10 s / 2.5 s).
+ */
+import { envValue } from '../../mesh/objects.ts';
+import type { ContainerSpec } from '../../mesh/objects.ts';
+import type { SimApp } from '../types.ts';
+import { forwardedHeaders, RATINGS, REVIEWS } from './propagation.ts';
+
+/** How a reviews container behaves, from its env (as the image sets it) or its image tag's version. */
+export function reviewsSettings(container: ContainerSpec): { ratings: boolean; color: string } {
+  const version = /reviews-(v\d+)/.exec(container.image ?? '')?.[1] ?? 'v1';
+  const defaults = version === 'v1' ? { ratings: false, color: 'black' } : version === 'v2' ? { ratings: true, color: 'black' } : { ratings: true, color: 'red' };
+  const enable = envValue(container, 'ENABLE_RATINGS');
+  const color = envValue(container, 'STAR_COLOR');
+  return { ratings: enable !== undefined ? enable === 'true' : defaults.ratings, color: color ?? defaults.color };
+}
+
+/** The reviews app of `examples-bookinfo-reviews-v1|v2|v3`. */
+export const reviewsApp: SimApp = {
+  listenPorts: () => [9080],
+  async handle(request, ctx) {
+    const headers: [string, string][] = [['X-Powered-By', 'Servlet/4.0'], ['Content-Type', 'application/json'], ['Content-Language', 'en-US']];
+    if (request.path === '/health') return { status: 200, headers, body: '{"status": "Reviews is healthy"}' };
+    const m = /^\/reviews\/(\d+)$/.exec(request.path);
+    if (!m) return { status: 404, headers: [['Content-Type', 'text/html;charset=ISO-8859-1']], body: 'Error 404: java.io.FileNotFoundException: SRVE0190E: File not found: ' + request.path };
+    const settings = reviewsSettings(ctx.container);
+    let stars: Record<string, number> | undefined;
+    let ratingsError = false;
+    if (settings.ratings) {
+      const host = envValue(ctx.container, 'RATINGS_HOSTNAME') ?? 'ratings';
+      const res = await ctx.call(
+        { url: `http://${host}:9080/ratings/${m[1]}`, headers: forwardedHeaders(request), timeoutMs: settings.color === 'black' ? 10_000 : 2_500 },
+        ctx.signal,
+      );
+      if (!res.error && res.status === 200) {
+        try {
+          stars = (JSON.parse(res.body) as { ratings?: Record<string, number> }).ratings ?? {};
+        } catch {
+          ratingsError = true;
+        }
+      } else ratingsError = true;
+    }
+    const reviews = REVIEWS.map((r) => {
+      const base = `{  "reviewer": "${r.reviewer}",  "text": "${r.text}"`;
+      if (!settings.ratings) return `${base}}`;
+      if (ratingsError || !stars) return `${base}, "rating": {"error": "Ratings service is currently unavailable"}}`;
+      return `${base}, "rating": {"stars": ${stars[r.reviewer] ?? RATINGS[r.reviewer]}, "color": "${settings.color}"}}`;
+    });
+    const body = `{"id": "${m[1]}","podname": "${ctx.pod?.metadata.name ?? 'reviews'}","clustername": "null","reviews": [${reviews.join(',')}]}`;
+    return { status: 200, headers: [...headers, ['Content-Length', String(Buffer.byteLength(body))]], body };
+  },
+};

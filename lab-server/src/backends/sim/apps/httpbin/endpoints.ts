@@ -1,0 +1,149 @@
+/**
+ * The httpbin API shared by both flavours (kennethreitz/httpbin under gunicorn, mccutchen/go-httpbin) and by the
+ * simulated httpbin.org. Flavours differ in how they print headers and which they hide; that is passed in.
+ */
+import type { AppContext, AppRequest, AppResponse } from '../types.ts';
+import { prettyJson } from '../json.ts';
+import { parseQuery } from '../../mesh/wire.ts';
+
+export { parseQuery };
+
+/** How one flavour presents request data. */
+export interface HttpbinFlavour {
+  /** Headers object for JSON bodies (`{"Host": "x"}` or `{"Host": ["x"]}`). */
+  headersJson(request: AppRequest): Record<string, unknown>;
+  /** Query args object for JSON bodies. */
+  argsJson(query: string): Record<string, unknown>;
+  /** The client address httpbin reports as `origin`. */
+  origin(request: AppRequest): string;
+  /** Extra fields of /get-like answers (go-httpbin adds `method`). */
+  withMethod: boolean;
+  /** Content type of empty /status answers. */
+  statusContentType: string;
+  /** Body and type of the 404 page. */
+  notFound: { contentType: string; body: string };
+  /** Response headers every answer carries (server, CORS). */
+  baseHeaders: [string, string][];
+}
+
+/** Longest `/delay/N` in seconds (both flavours cap it at 10). */
+export const MAX_DELAY_SECONDS = 10;
+
+/** The request URL as httpbin reconstructs it from Host and X-Forwarded-Proto. */
+export function requestUrl(request: AppRequest): string {
+  const host = header(request, 'host') ?? 'localhost';
+  const proto = header(request, 'x-forwarded-proto') ?? (request.tls ? 'https' : 'http');
+  return `${proto}://${host}${request.path}${request.query ? `?${request.query}` : ''}`;
+}
+
+/** First value of a request header, case-insensitive. */
+export function header(request: AppRequest, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return request.headers.find(([k]) => k.toLowerCase() === lower)?.[1];
+}
+
+function json(flavour: HttpbinFlavour, status: number, body: unknown): AppResponse {
+  const text = prettyJson(body);
+  return {
+    status,
+    headers: [...flavour.baseHeaders, ['Content-Type', 'application/json'], ['Content-Length', String(Buffer.byteLength(text))]],
+    body: text,
+  };
+}
+
+function empty(flavour: HttpbinFlavour, status: number, contentType: string, body = ''): AppResponse {
+  return {
+    status,
+    headers: [...flavour.baseHeaders, ['Content-Type', contentType], ['Content-Length', String(Buffer.byteLength(body))]],
+    body,
+  };
+}
+
+function requestDump(flavour: HttpbinFlavour, request: AppRequest, full: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    args: flavour.argsJson(request.query),
+    headers: flavour.headersJson(request),
+    origin: flavour.origin(request),
+    url: requestUrl(request),
+  };
+  if (flavour.withMethod) out.method = request.method;
+  if (full) {
+    let parsed: unknown = null;
+    try {
+      parsed = request.body ? JSON.parse(request.body) : null;
+    } catch {
+      parsed = null;
+    }
+    const isForm = (header(request, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded');
+    out.data = isForm ? '' : request.body;
+    out.files = {};
+    out.form = isForm ? flavour.argsJson(request.body) : {};
+    out.json = parsed;
+    out.method = request.method;
+  }
+  return out;
+}
+
+const TEAPOT = `
+    -=[ teapot ]=-
+
+       _...._
+     .'  _ _ \`.
+    | ."\` ^ \`". _,
+    \\_;\`"---"\`|//
+      |       ;/
+      \\_     _/
+        \`"""\`
+`;
+
+/** Serves one httpbin request; `/delay/N` waits on the app's clock (aborted if the caller goes away). */
+export async function serveHttpbin(flavour: HttpbinFlavour, request: AppRequest, ctx: AppContext): Promise<AppResponse> {
+  const path = request.path;
+  const method = request.method.toUpperCase();
+  if (path === '/' || path === '') {
+    return empty(flavour, 200, 'text/html; charset=utf-8', '<!DOCTYPE html>\n<html><head><title>httpbin.org</title></head><body><h2>httpbin.org</h2><p>A simple HTTP Request &amp; Response Service.</p></body></html>\n');
+  }
+  if (path === '/headers') return json(flavour, 200, { headers: flavour.headersJson(request) });
+  if (path === '/ip') return json(flavour, 200, { origin: flavour.origin(request) });
+  if (path === '/user-agent') return json(flavour, 200, { 'user-agent': header(request, 'user-agent') ?? '' });
+  if (path === '/uuid') {
+    const hex = Array.from({ length: 32 }, () => Math.floor(ctx.random.next() * 16).toString(16)).join('');
+    return json(flavour, 200, { uuid: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}` });
+  }
+  if (path === '/get') {
+    if (method !== 'GET' && method !== 'HEAD') return empty(flavour, 405, 'text/html; charset=utf-8');
+    return json(flavour, 200, requestDump(flavour, request, false));
+  }
+  const verb = /^\/(post|put|patch|delete)$/.exec(path);
+  if (verb) {
+    if (method !== verb[1].toUpperCase()) return empty(flavour, 405, 'text/html; charset=utf-8');
+    return json(flavour, 200, requestDump(flavour, request, true));
+  }
+  if (path === '/anything' || path.startsWith('/anything/')) return json(flavour, 200, requestDump(flavour, request, true));
+  const status = /^\/status\/([\d,]+)$/.exec(path);
+  if (status) {
+    const codes = status[1].split(',').filter(Boolean).map(Number);
+    const code = codes[Math.floor(ctx.random.next() * codes.length)] ?? 200;
+    if (code < 100 || code > 599) return empty(flavour, 400, 'text/plain; charset=utf-8', 'Invalid status code\n');
+    if (code === 418) return empty(flavour, 418, 'text/plain; charset=utf-8', TEAPOT);
+    if (code >= 300 && code < 400 && code !== 304) {
+      const r = empty(flavour, code, flavour.statusContentType);
+      r.headers.push(['Location', '/redirect/1']);
+      return r;
+    }
+    return empty(flavour, code, flavour.statusContentType);
+  }
+  const delay = /^\/delay\/(\d+(?:\.\d+)?)$/.exec(path);
+  if (delay) {
+    const seconds = Math.min(Number(delay[1]), MAX_DELAY_SECONDS);
+    await ctx.clock.sleep(seconds * 1000, ctx.signal);
+    return json(flavour, 200, requestDump(flavour, request, true));
+  }
+  if (path === '/json') {
+    return json(flavour, 200, { slideshow: { author: 'Yours Truly', date: 'date of publication', title: 'Sample Slide Show', slides: [{ title: 'Wake up to WonderWidgets!', type: 'all' }] } });
+  }
+  if (path === '/html') {
+    return empty(flavour, 200, 'text/html; charset=utf-8', '<!DOCTYPE html>\n<html>\n  <head>\n  </head>\n  <body>\n      <h1>Herman Melville - Moby-Dick</h1>\n  </body>\n</html>\n');
+  }
+  return empty(flavour, 404, flavour.notFound.contentType, flavour.notFound.body);
+}

@@ -1,0 +1,24 @@
+/** Timestamps in the formats the apps' own logs use. */
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+/** Apache common log time as gunicorn prints it: `24/Nov/2026:10:02:43 +0000`. */
+export function clfTime(ms: number): string {
+  const d = new Date(ms);
+  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+}
+
+/** Werkzeug's request log time: `24/Nov/2026 10:02:43`. */
+export function werkzeugTime(ms: number): string {
+  const d = new Date(ms);
+  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+}
+
+/** HTTP Date header: `Tue, 24 Nov 2026 10:02:43 GMT`. */
+export function httpDate(ms: number): string {
+  return new Date(ms).toUTCString();
+}

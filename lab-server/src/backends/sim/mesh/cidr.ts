@@ -1,0 +1,49 @@
+/** IPv4 address and CIDR helpers for capture ranges (includeOutboundIPRanges) and private-address checks. */
+
+/** The 32-bit value of a dotted IPv4 address, or undefined if it is not one. */
+export function ipv4ToNumber(ip: string): number | undefined {
+  const parts = ip.split('.');
+  if (parts.length !== 4) return undefined;
+  let n = 0;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part)) return undefined;
+    const v = Number(part);
+    if (v > 255) return undefined;
+    n = n * 256 + v;
+  }
+  return n;
+}
+
+/** True if `ip` is a dotted IPv4 address. */
+export function isIpv4(ip: string): boolean {
+  return ipv4ToNumber(ip) !== undefined;
+}
+
+/** True if `ip` lies in `cidr` (`10.96.0.0/12`; a bare address means /32). */
+export function inCidr(ip: string, cidr: string): boolean {
+  const [base, bitsText] = cidr.trim().split('/');
+  const bits = bitsText === undefined ? 32 : Number(bitsText);
+  const a = ipv4ToNumber(ip);
+  const b = ipv4ToNumber(base);
+  if (a === undefined || b === undefined || !(bits >= 0 && bits <= 32)) return false;
+  if (bits === 0) return true;
+  const size = 2 ** (32 - bits);
+  return Math.floor(a / size) === Math.floor(b / size);
+}
+
+/**
+ * Whether the sidecar's iptables rules redirect traffic to `ip`: `include` is `*` or a comma list of CIDRs
+ * (empty means nothing is captured), `exclude` a comma list that wins over `include`.
+ */
+export function isCaptured(ip: string, include: string, exclude = ''): boolean {
+  const excluded = exclude.split(',').map((s) => s.trim()).filter(Boolean);
+  if (excluded.some((c) => inCidr(ip, c))) return false;
+  const included = include.split(',').map((s) => s.trim()).filter(Boolean);
+  if (included.includes('*')) return true;
+  return included.some((c) => inCidr(ip, c));
+}
+
+/** RFC 1918 / loopback / link-local: what Envoy treats as an internal address. */
+export function isPrivateIp(ip: string): boolean {
+  return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16'].some((c) => inCidr(ip, c));
+}

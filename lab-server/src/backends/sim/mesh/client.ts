@@ -1,0 +1,159 @@
+/**
+ * Where requests start: a process in a pod (curl, an app's client) or the learner's machine. Resolves the name,
+ * decides whether the pod's sidecar captures the connection, runs the exchange within curl's time limits, and
+ * reports failures in curl's terms.
+ */
+import type { PodEndpoint, SimHttpRequest, SimHttpResponse } from '../types.ts';
+import { deliverHttp } from './deliver.ts';
+import { deliverToPodAddressForOutside } from './deliverOutside.ts';
+import type { MeshEnv } from './env.ts';
+import { resolveFromOutside, resolveFromPod } from './dns.ts';
+import { sidecarCaptures } from './capture.ts';
+import { outboundHttp } from './outbound.ts';
+import { tlsDirect, tlsThroughSidecar } from './tls.ts';
+import { ephemeralPort } from './ids.ts';
+import { podIp } from './objects.ts';
+import { TIMED_OUT, withTimeout } from './timeouts.ts';
+import { HeaderList, reasonPhrase, TransportFailure, type Address, type WireRequest, type WireResponse } from './wire.ts';
+
+/** How long Linux keeps retrying a SYN to a black hole before curl gives up (tcp_syn_retries = 6). */
+export const KERNEL_CONNECT_TIMEOUT_MS = 130_000;
+
+/** A parsed request target. */
+interface Target {
+  scheme: 'http' | 'https';
+  host: string;
+  port: number;
+  path: string;
+}
+
+function parseTarget(url: string): Target | { error: SimHttpResponse['error'] } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { error: { curlExitCode: 3, message: 'URL rejected: Malformed input to a URL function' } };
+  }
+  const scheme = parsed.protocol.replace(/:$/, '');
+  if (scheme !== 'http' && scheme !== 'https') return { error: { curlExitCode: 1, message: `Protocol "${scheme}" not supported` } };
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const port = parsed.port ? Number(parsed.port) : scheme === 'https' ? 443 : 80;
+  return { scheme, host, port, path: `${parsed.pathname || '/'}${parsed.search}` };
+}
+
+function failure(code: number, message: string, durationMs: number, connectLog: string[]): SimHttpResponse {
+  return { status: 0, statusText: '', httpVersion: '1.1', headers: [], body: '', durationMs, connectLog, error: { curlExitCode: code, message } };
+}
+
+function toSimResponse(response: WireResponse, request: WireRequest, durationMs: number, connectLog: string[]): SimHttpResponse {
+  const h2 = request.protocol === 'HTTP/2';
+  const headers = h2 ? response.headers.lowercased().entries : response.headers.entries;
+  return {
+    status: response.status,
+    statusText: reasonPhrase(response.status),
+    httpVersion: h2 ? '2' : '1.1',
+    headers: headers.map(([k, v]) => [k, v]),
+    body: request.method.toUpperCase() === 'HEAD' ? '' : response.body,
+    durationMs,
+    connectLog,
+  };
+}
+
+function wireRequest(request: SimHttpRequest, target: Target): WireRequest {
+  const headers = new HeaderList(request.headers);
+  const host = headers.get('host') ?? (target.port === (target.scheme === 'https' ? 443 : 80) ? target.host : `${target.host}:${target.port}`);
+  headers.remove('host');
+  const h2 = target.scheme === 'https' && request.httpVersion !== '1.1';
+  return { method: request.method, path: target.path, authority: host, scheme: target.scheme, protocol: h2 ? 'HTTP/2' : 'HTTP/1.1', headers, body: request.body };
+}
+
+function connectLines(target: Target, ips: string[] | undefined, ip: string, tls: boolean, h2: boolean): string[] {
+  const lines: string[] = [];
+  if (ips && ips[0] !== target.host) lines.push(`* Host ${target.host}:${target.port} was resolved.`, '* IPv6: (none)', `* IPv4: ${ips.join(', ')}`);
+  lines.push(`*   Trying ${ip}:${target.port}...`);
+  if (tls) {
+    lines.push(`* ALPN: curl offers ${h2 ? 'h2,http/1.1' : 'http/1.1'}`, '* TLSv1.3 (OUT), TLS handshake, Client hello (1):', '*  CAfile: /etc/ssl/certs/ca-certificates.crt', '*  CApath: /etc/ssl/certs');
+  }
+  return lines;
+}
+
+/** Runs an exchange under curl's limits and maps transport failures to curl's exit codes and messages. */
+async function exchange(
+  env: MeshEnv,
+  request: SimHttpRequest,
+  target: Target,
+  ips: string[] | undefined,
+  send: (wire: WireRequest, destination: Address, signal: AbortSignal) => Promise<WireResponse>,
+  signal: AbortSignal | undefined,
+): Promise<SimHttpResponse> {
+  const started = env.clock.now();
+  const wire = wireRequest(request, target);
+  if (!ips || ips.length === 0) return failure(6, `Could not resolve host: ${target.host}`, 0, []);
+  const ip = ips[0];
+  const tls = target.scheme === 'https';
+  const log = connectLines(target, ips, ip, tls, wire.protocol === 'HTTP/2');
+  let connecting = true;
+  const run = async (s: AbortSignal): Promise<SimHttpResponse> => {
+    try {
+      const response = await send(wire, { ip, port: target.port }, s);
+      connecting = false;
+      log.push(`* Connected to ${target.host} (${ip}) port ${target.port}`);
+      if (tls) log.push(`* SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384 / x25519 / id-ecPublicKey`, `* ALPN: server accepted ${wire.protocol === 'HTTP/2' ? 'h2' : 'http/1.1'}`);
+      return toSimResponse(response, wire, env.clock.now() - started + response.extraMs, log);
+    } catch (error) {
+      if (!(error instanceof TransportFailure)) throw error;
+      const elapsed = () => env.clock.now() - started;
+      switch (error.kind) {
+        case 'refused':
+          return failure(7, `Failed to connect to ${target.host} port ${target.port} after ${elapsed()} ms: Couldn't connect to server`, elapsed(), log);
+        case 'unreachable': {
+          const limit = request.connectTimeoutMs ?? KERNEL_CONNECT_TIMEOUT_MS;
+          await env.clock.sleep(limit, s);
+          if (request.connectTimeoutMs !== undefined) return failure(28, `Connection timed out after ${limit + 1} milliseconds`, limit + 1, log);
+          return failure(28, `Failed to connect to ${target.host} port ${target.port} after ${limit} ms: Couldn't connect to server`, limit, log);
+        }
+        case 'tls-mismatch':
+          return failure(35, 'TLS connect error: error:0A00010B:SSL routines::wrong version number', elapsed(), log);
+        case 'reset':
+          return tls
+            ? failure(35, `OpenSSL SSL_connect: Connection reset by peer in connection to ${target.host}:${target.port}`, elapsed(), log)
+            : failure(56, 'Recv failure: Connection reset by peer', elapsed(), log);
+      }
+    }
+  };
+  const outcome = await withTimeout(env.clock, request.timeoutMs, signal, run);
+  if (outcome === TIMED_OUT) {
+    const ms = (request.timeoutMs ?? 0) + 1;
+    return connecting
+      ? failure(28, `${tls ? 'SSL connection' : 'Connection'} timed out after ${ms} milliseconds`, ms, log)
+      : failure(28, `Operation timed out after ${ms} milliseconds with 0 bytes received`, ms, log);
+  }
+  return outcome;
+}
+
+/** A request from a process in a pod: through the pod's sidecar when it captures the destination. */
+export async function requestFromPod(env: MeshEnv, from: PodEndpoint, request: SimHttpRequest, signal?: AbortSignal): Promise<SimHttpResponse> {
+  const target = parseTarget(request.url);
+  if ('error' in target) return failure(target.error!.curlExitCode, target.error!.message, 0, []);
+  const pod = env.cluster.get('Pod', from.namespace, from.pod);
+  const ip = pod ? podIp(pod) : undefined;
+  if (!pod || !ip) return failure(7, `Failed to connect to ${target.host} port ${target.port} after 0 ms: Couldn't connect to server`, 0, []);
+  const ips = resolveFromPod(env.topology(), target.host, from.namespace);
+  return exchange(env, request, target, ips, (wire, destination, s) => {
+    const local = destination.ip.startsWith('127.') ? { ip, port: destination.port } : destination;
+    const captured = sidecarCaptures(pod, local.ip) && !destination.ip.startsWith('127.');
+    if (target.scheme === 'https') {
+      return captured ? tlsThroughSidecar(env, pod, ip, local, target.host, wire, s) : tlsDirect(env, local, wire, s);
+    }
+    if (captured) return outboundHttp(env, pod, ip, wire, local, s);
+    return deliverHttp(env, { ip, port: ephemeralPort(env.random) }, local, wire, undefined, s);
+  }, signal);
+}
+
+/** A request from the learner's machine: only the kind node's published ports lead into the cluster. */
+export async function requestFromOutside(env: MeshEnv, request: SimHttpRequest, signal?: AbortSignal): Promise<SimHttpResponse> {
+  const target = parseTarget(request.url);
+  if ('error' in target) return failure(target.error!.curlExitCode, target.error!.message, 0, []);
+  const ips = resolveFromOutside(target.host);
+  return exchange(env, request, target, ips, (wire, destination, s) => deliverToPodAddressForOutside(env, wire, destination, target.scheme === 'https', s), signal);
+}

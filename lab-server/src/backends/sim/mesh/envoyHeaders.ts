@@ -1,0 +1,65 @@
+/** The headers Istio's Envoys add to requests: request id, B3 trace context, XFCC, peer metadata, forwarding info. */
+import { createHash } from 'node:crypto';
+import type { RandomSource } from '../types.ts';
+import { hex, uuid } from './ids.ts';
+import type { ProxyInfo } from './env.ts';
+import { podIp, labelsOf } from './objects.ts';
+import type { WireRequest } from './wire.ts';
+import { isPrivateIp } from './cidr.ts';
+
+/** Sets `x-request-id` when absent and `x-forwarded-proto` as Envoy does at the first proxy. */
+export function ensureRequestId(request: WireRequest, random: RandomSource): void {
+  if (!request.headers.has('x-request-id')) request.headers.set('x-request-id', uuid(random));
+  if (!request.headers.has('x-forwarded-proto')) request.headers.set('x-forwarded-proto', request.scheme);
+}
+
+/**
+ * Starts a span (zipkin/B3, 128-bit trace ids, 100 % sampling in the demo profile): a new root trace when there is
+ * none, else a child span of the incoming one.
+ */
+export function startSpan(request: WireRequest, random: RandomSource): void {
+  const trace = request.headers.get('x-b3-traceid');
+  if (!trace) {
+    const traceId = hex(random, 32);
+    request.headers.set('x-b3-traceid', traceId);
+    request.headers.set('x-b3-spanid', traceId.slice(16));
+    request.headers.set('x-b3-sampled', '1');
+    return;
+  }
+  const parent = request.headers.get('x-b3-spanid');
+  if (parent) request.headers.set('x-b3-parentspanid', parent);
+  request.headers.set('x-b3-spanid', hex(random, 16));
+  if (!request.headers.has('x-b3-sampled')) request.headers.set('x-b3-sampled', '1');
+}
+
+/** The SPIFFE identity of a pod's service account. */
+export function spiffeId(namespace: string, serviceAccount: string): string {
+  return `spiffe://cluster.local/ns/${namespace}/sa/${serviceAccount}`;
+}
+
+/** `X-Forwarded-Client-Cert` as the server's sidecar sets it after an mTLS handshake. */
+export function xfcc(serverSpiffe: string, clientSpiffe: string): string {
+  const hash = createHash('sha256').update(`cert:${clientSpiffe}`).digest('hex');
+  return `By=${serverSpiffe};Hash=${hash};Subject="";URI=${clientSpiffe}`;
+}
+
+/** Metadata-exchange headers the client Envoy sends (the server's sidecar consumes and removes them). */
+export function addPeerMetadata(request: WireRequest, proxy: ProxyInfo): void {
+  const labels = labelsOf(proxy.pod);
+  const workload = labels.app ?? proxy.pod.metadata.name;
+  const meta = `\n\x1aNAMESPACE\x12\x07${proxy.namespace}\n\x0fWORKLOAD_NAME\x12\x05${workload}\n\x04NAME\x12\x05${proxy.pod.metadata.name}`;
+  request.headers.set('x-envoy-peer-metadata', Buffer.from(meta, 'latin1').toString('base64'));
+  const kind = proxy.kind === 'gateway' ? 'router' : 'sidecar';
+  request.headers.set('x-envoy-peer-metadata-id', `${kind}~${podIp(proxy.pod) ?? proxy.ip}~${proxy.pod.metadata.name}.${proxy.namespace}~${proxy.namespace}.svc.cluster.local`);
+}
+
+/** What a gateway (use_remote_address: true) adds: the peer to X-Forwarded-For, and X-Envoy-Internal for private peers. */
+export function addGatewayForwarding(request: WireRequest, remoteIp: string): void {
+  const xff = request.headers.get('x-forwarded-for');
+  request.headers.set('x-forwarded-for', xff ? `${xff},${remoteIp}` : remoteIp);
+  if (isPrivateIp(remoteIp)) request.headers.set('x-envoy-internal', 'true');
+  else request.headers.remove('x-envoy-internal');
+}
+
+/** Headers the inbound sidecar strips before the app sees the request. */
+export const INBOUND_STRIPPED = ['x-envoy-decorator-operation', 'x-envoy-peer-metadata', 'x-envoy-peer-metadata-id'];

@@ -1,0 +1,45 @@
+/** Istio's data plane in the simulator: `createSimNetwork` computes every request from the cluster's objects at that moment. */
+import type { PodEndpoint, RandomSource, SimClock, SimClusterApi, SimHttpRequest, SimHttpResponse, SimNetwork } from '../types.ts';
+import { resolvePublicName } from '../apps/internet/sites.ts';
+import { requestFromOutside, requestFromPod } from './client.ts';
+import type { MeshEnv } from './env.ts';
+import { meshSettingsFor } from './meshConfig.ts';
+import { Topology } from './topology.ts';
+
+/** A SimNetwork that can also say when its fire-and-forget work (mirrored requests) has finished. */
+export interface SimNetworkWithIdle extends SimNetwork {
+  /** Resolves when every mirrored request started so far has completed. */
+  idle(): Promise<void>;
+}
+
+/** Creates the data plane for one environment. */
+export function createSimNetwork(options: { cluster: SimClusterApi; clock: SimClock; random: RandomSource }): SimNetworkWithIdle {
+  const { cluster, clock, random } = options;
+  let cached: Topology | undefined;
+  // Any object change invalidates the view; requests between changes share one read of the objects.
+  cluster.watch(() => {
+    cached = undefined;
+  });
+  const pending = new Set<Promise<unknown>>();
+  const env: MeshEnv = {
+    cluster,
+    clock,
+    random,
+    topology: () => (cached ??= new Topology(cluster)),
+    settings: (pod) => meshSettingsFor(cluster, env.topology(), pod),
+    publicDns: resolvePublicName,
+    track(work) {
+      const p = work.catch(() => {}).finally(() => pending.delete(p));
+      pending.add(p);
+    },
+    requestFromPod: (from, request, signal) => requestFromPod(env, from, request, signal),
+  };
+  return {
+    request(from: PodEndpoint | 'outside', request: SimHttpRequest, signal?: AbortSignal): Promise<SimHttpResponse> {
+      return from === 'outside' ? requestFromOutside(env, request, signal) : requestFromPod(env, from, request, signal);
+    },
+    async idle() {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+  };
+}

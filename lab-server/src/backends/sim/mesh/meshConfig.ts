@@ -1,0 +1,84 @@
+/**
+ * The mesh-wide settings the proxies obey, read from where istiod reads them: the `istio` ConfigMap's
+ * `mesh` YAML (access logging, outbound traffic policy), `Sidecar` resources, and istiod's environment.
+ */
+import { parse } from 'yaml';
+import type { K8sObject } from '../../../contract.ts';
+import type { SimClusterApi } from '../types.ts';
+import { containersOf, envValue, labelsOf, selectorMatches, specOf } from './objects.ts';
+import type { Topology } from './topology.ts';
+
+/** Istio's root namespace (where mesh-wide defaults such as a root Sidecar live). */
+export const ROOT_NAMESPACE = 'istio-system';
+
+/** How a sidecar treats destinations it does not know. */
+export type OutboundMode = 'ALLOW_ANY' | 'REGISTRY_ONLY';
+
+/** The parts of MeshConfig the data plane uses. */
+export interface MeshSettings {
+  /** Empty when access logging is off. */
+  accessLogFile: string;
+  outboundMode: OutboundMode;
+  /** Whether mirrored requests get `-shadow` appended to their Host (Istio <= 1.27, or the flag set to false). */
+  shadowHostSuffix: boolean;
+}
+
+/** Reads the `istio` ConfigMap's `mesh` key; a missing or broken one means Istio's defaults. */
+export function readMeshConfig(cluster: SimClusterApi): Record<string, unknown> {
+  const cm = cluster.get('ConfigMap', ROOT_NAMESPACE, 'istio');
+  const text = (cm?.data as Record<string, string> | undefined)?.mesh;
+  if (typeof text !== 'string') return {};
+  try {
+    const parsed: unknown = parse(text);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Whether istiod runs with `DISABLE_SHADOW_HOST_SUFFIX=false` (the default since 1.28 is true). */
+export function shadowSuffixEnabled(cluster: SimClusterApi): boolean {
+  const istiod = cluster.get('Deployment', ROOT_NAMESPACE, 'istiod');
+  if (!istiod) return false;
+  const template = specOf(istiod).template as K8sObject | undefined;
+  if (!template) return false;
+  for (const c of containersOf(template)) {
+    const v = envValue(c, 'DISABLE_SHADOW_HOST_SUFFIX');
+    if (v !== undefined) return v.toLowerCase() === 'false';
+  }
+  return false;
+}
+
+function modeOf(value: unknown): OutboundMode | undefined {
+  const mode = (value as { mode?: unknown } | undefined)?.mode;
+  return mode === 'REGISTRY_ONLY' || mode === 'ALLOW_ANY' ? mode : undefined;
+}
+
+/** The Sidecar resource that applies to a workload: one selecting it, else the namespace's selector-less one, else the root one. */
+export function sidecarFor(topology: Topology, namespace: string, labels: Record<string, string>): K8sObject | undefined {
+  const sidecars = topology.all('Sidecar');
+  const inNs = sidecars.filter((s) => (s.metadata.namespace ?? 'default') === namespace);
+  const selected = inNs.find((s) => {
+    const sel = (specOf(s).workloadSelector as { labels?: Record<string, string> } | undefined)?.labels;
+    return sel && Object.keys(sel).length > 0 && selectorMatches(sel, labels);
+  });
+  if (selected) return selected;
+  const nsWide = inNs.find((s) => !(specOf(s).workloadSelector as { labels?: object } | undefined)?.labels);
+  if (nsWide) return nsWide;
+  return sidecars.find(
+    (s) => s.metadata.namespace === ROOT_NAMESPACE && !(specOf(s).workloadSelector as { labels?: object } | undefined)?.labels,
+  );
+}
+
+/** The settings in force for one proxy (a pod's Sidecar resource may override the outbound policy). */
+export function meshSettingsFor(cluster: SimClusterApi, topology: Topology, pod: K8sObject | undefined): MeshSettings {
+  const mesh = readMeshConfig(cluster);
+  let outboundMode = modeOf(mesh.outboundTrafficPolicy) ?? 'ALLOW_ANY';
+  if (pod) {
+    const sidecar = sidecarFor(topology, pod.metadata.namespace ?? 'default', labelsOf(pod));
+    const override = sidecar ? modeOf(specOf(sidecar).outboundTrafficPolicy) : undefined;
+    if (override) outboundMode = override;
+  }
+  const accessLogFile = typeof mesh.accessLogFile === 'string' ? mesh.accessLogFile : '';
+  return { accessLogFile, outboundMode, shadowHostSuffix: shadowSuffixEnabled(cluster) };
+}

@@ -1,0 +1,107 @@
+/**
+ * The client-side sidecar for plain HTTP: the outbound listener for the dialled port, its route table
+ * (Services, ServiceEntries, mesh VirtualServices, then `allow_any` / `block_all`), the router, `server: envoy`
+ * on what goes back, and the outbound access log line.
+ */
+import type { K8sObject } from '../../../contract.ts';
+import { formatAccessLog } from './accessLog.ts';
+import { writeAccessLog, hopMs, type MeshEnv, type ProxyInfo } from './env.ts';
+import { ensureRequestId, spiffeId, startSpan } from './envoyHeaders.ts';
+import { ephemeralPort } from './ids.ts';
+import { LOCAL_REPLIES } from './localReplies.ts';
+import { MESH_GATEWAY, sidecarVirtualHost } from './virtualHosts.ts';
+import { labelsOf, serviceAccountOf } from './objects.ts';
+import { localReplyResponse, requestBytes, responseBytes } from './responses.ts';
+import { routeRequest, sendWithRetries, type RouteResult, type RouterContext } from './router.ts';
+import { isAbort, splitAuthority, type Address, type WireRequest, type WireResponse } from './wire.ts';
+
+/** The Envoy of a sidecar-injected pod. */
+export function sidecarProxy(pod: K8sObject, ip: string): ProxyInfo {
+  const ns = pod.metadata.namespace ?? 'default';
+  return { pod, ip, namespace: ns, kind: 'sidecar', spiffe: spiffeId(ns, serviceAccountOf(pod)) };
+}
+
+/** Stamps what an Envoy puts on every response it sends downstream. */
+export function finishResponse(result: RouteResult, server: string): WireResponse {
+  const response = result.response;
+  response.headers = response.headers.lowercased();
+  response.headers.set('server', server);
+  if (result.local) response.headers.remove('x-envoy-upstream-service-time');
+  else response.headers.set('x-envoy-upstream-service-time', String(Math.round(result.upstreamServiceTimeMs ?? 0)));
+  return response;
+}
+
+/** Sends a plain HTTP request from an app in `pod` through its sidecar to `destination` (as dialled). */
+export async function outboundHttp(env: MeshEnv, pod: K8sObject, podIpAddress: string, incoming: WireRequest, destination: Address, signal?: AbortSignal): Promise<WireResponse> {
+  const started = env.clock.now();
+  const topology = env.topology();
+  const proxy = sidecarProxy(pod, podIpAddress);
+  const settings = env.settings(pod);
+  const request: WireRequest = { ...incoming, headers: incoming.headers.clone() };
+  ensureRequestId(request, env.random);
+  startSpan(request, env.random);
+  const downstreamRemote = `${podIpAddress}:${ephemeralPort(env.random)}`;
+  const { host, port: authorityPort } = splitAuthority(request.authority);
+  const vhost = sidecarVirtualHost(topology, proxy.namespace, destination.port, host, authorityPort, settings.outboundMode);
+  const ctx: RouterContext = {
+    env,
+    topology,
+    proxy,
+    listenerPort: destination.port,
+    source: { labels: labelsOf(pod), namespace: proxy.namespace, port: destination.port, gateways: [MESH_GATEWAY] },
+    originalDestination: destination,
+    signal,
+  };
+  const logBase = {
+    startMs: started,
+    method: request.method,
+    path: request.path,
+    protocol: request.protocol,
+    forwardedFor: request.headers.get('x-forwarded-for'),
+    userAgent: request.headers.get('user-agent'),
+    requestId: request.headers.get('x-request-id'),
+    authority: request.authority,
+    downstreamLocal: `${destination.ip}:${destination.port}`,
+    downstreamRemote,
+    bytesReceived: requestBytes(request),
+  };
+  let result: RouteResult;
+  try {
+    if (vhost.kind === 'block_all') {
+      const row = LOCAL_REPLIES.block_all;
+      result = { response: localReplyResponse(env, row.status, row.body, request.method), local: true, flags: row.flag, details: row.details, routeName: 'block_all', forwarded: request };
+    } else if (vhost.kind === 'allow_any') {
+      // The catch-all route sends to the PassthroughCluster: the original destination, no retries.
+      result = await sendWithRetries(ctx, [{ ip: destination.ip, port: destination.port }], 'PassthroughCluster', undefined, request, { retries: { attempts: 0 } }, undefined, 'allow_any');
+      result.forwarded.headers.remove('x-envoy-decorator-operation');
+    } else if ('virtualServices' in vhost) {
+      result = await routeRequest(ctx, { virtualServices: vhost.virtualServices, defaultDestination: { host: vhost.host, port: vhost.port } }, request);
+    } else {
+      throw new Error('unreachable: every virtual host kind is handled');
+    }
+  } catch (error) {
+    if (isAbort(error)) {
+      writeAccessLog(env, pod, formatAccessLog({ ...logBase, code: 0, flags: 'DC', details: 'downstream_remote_disconnect', bytesSent: 0, durationMs: env.clock.now() - started }));
+    }
+    throw error;
+  }
+  const response = finishResponse(result, 'envoy');
+  const own = hopMs(env);
+  response.extraMs += own;
+  const duration = result.local ? env.clock.now() - started + response.extraMs : (result.upstreamServiceTimeMs ?? 0) + own;
+  writeAccessLog(env, pod, formatAccessLog({
+    ...logBase,
+    code: response.status,
+    flags: result.flags,
+    details: result.details,
+    upstreamFailure: result.upstreamFailure,
+    bytesSent: responseBytes(response),
+    durationMs: duration,
+    upstreamServiceTimeMs: result.local ? undefined : result.upstreamServiceTimeMs,
+    upstreamHost: result.upstreamHost,
+    upstreamCluster: result.upstreamCluster,
+    upstreamLocal: result.upstreamLocal,
+    routeName: result.routeName,
+  }));
+  return response;
+}

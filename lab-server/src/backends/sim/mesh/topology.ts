@@ -1,0 +1,88 @@
+/**
+ * A per-request view of the cluster objects the data plane reads. Istio's proxies act on config pushed a moment
+ * earlier; here every request is computed from the objects as they are now, read once per request and memoised.
+ */
+import type { K8sObject } from '../../../contract.ts';
+import type { SimClusterApi } from '../types.ts';
+import {
+  clusterIp,
+  isPodReady,
+  labelsOf,
+  podIp,
+  resolveTargetPort,
+  selectorMatches,
+  serviceSelector,
+  servicePorts,
+  type ServicePortSpec,
+} from './objects.ts';
+
+/** The Kinds the data plane reads. */
+const KINDS = ['Pod', 'Service', 'ServiceEntry', 'VirtualService', 'DestinationRule', 'Gateway', 'Sidecar'] as const;
+type Kind = (typeof KINDS)[number];
+
+/** Memoised lists of one moment's objects. */
+export class Topology {
+  cluster: SimClusterApi;
+  private cache = new Map<Kind, K8sObject[]>();
+
+  constructor(cluster: SimClusterApi) {
+    this.cluster = cluster;
+  }
+
+  /** All objects of a Kind, in every namespace. */
+  all(kind: Kind): K8sObject[] {
+    let list = this.cache.get(kind);
+    if (!list) {
+      list = this.cluster.list(kind);
+      this.cache.set(kind, list);
+    }
+    return list;
+  }
+
+  pods(): K8sObject[] {
+    return this.all('Pod');
+  }
+
+  services(): K8sObject[] {
+    return this.all('Service');
+  }
+
+  /** The pod with this IP (pods that have not started have none). */
+  podByIp(ip: string): K8sObject | undefined {
+    return this.pods().find((p) => podIp(p) === ip && !p.metadata.deletionTimestamp);
+  }
+
+  /** The Service with this cluster IP. */
+  serviceByClusterIp(ip: string): K8sObject | undefined {
+    return this.services().find((s) => clusterIp(s) === ip);
+  }
+
+  service(name: string, namespace: string): K8sObject | undefined {
+    return this.services().find((s) => s.metadata.name === name && (s.metadata.namespace ?? 'default') === namespace);
+  }
+
+  /** Ready pods behind a Service port, optionally narrowed by subset labels: `{pod, ip, port}` each. */
+  serviceEndpoints(svc: K8sObject, port: ServicePortSpec, subsetLabels?: Record<string, string>): PodEndpointAddress[] {
+    const selector = serviceSelector(svc);
+    if (!selector || Object.keys(selector).length === 0) return [];
+    const ns = svc.metadata.namespace ?? 'default';
+    const out: PodEndpointAddress[] = [];
+    for (const pod of this.pods()) {
+      if ((pod.metadata.namespace ?? 'default') !== ns) continue;
+      const labels = labelsOf(pod);
+      if (!selectorMatches(selector, labels) || !selectorMatches(subsetLabels, labels)) continue;
+      const ip = podIp(pod);
+      const target = resolveTargetPort(pod, port);
+      if (!ip || target === undefined || !isPodReady(pod)) continue;
+      out.push({ pod, ip, port: target });
+    }
+    return out;
+  }
+}
+
+/** A pod address behind a Service. */
+export interface PodEndpointAddress {
+  pod: K8sObject;
+  ip: string;
+  port: number;
+}

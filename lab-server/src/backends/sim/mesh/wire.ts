@@ -1,0 +1,157 @@
+/**
+ * The shapes a request and a response take on the simulated wire, between proxies and apps.
+ * Header names keep the case they were sent with; lookups are case-insensitive, as in HTTP.
+ */
+
+/** An ordered, case-insensitive list of HTTP headers. */
+export class HeaderList {
+  entries: [string, string][];
+
+  constructor(entries: Iterable<[string, string]> = []) {
+    this.entries = [...entries].map(([k, v]) => [k, v]);
+  }
+
+  /** First value of `name`, or undefined. */
+  get(name: string): string | undefined {
+    const lower = name.toLowerCase();
+    return this.entries.find(([k]) => k.toLowerCase() === lower)?.[1];
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  /** Replaces every value of `name` with one value, keeping the first one's position. */
+  set(name: string, value: string): void {
+    const lower = name.toLowerCase();
+    const at = this.entries.findIndex(([k]) => k.toLowerCase() === lower);
+    if (at < 0) {
+      this.entries.push([name, value]);
+      return;
+    }
+    this.entries[at] = [this.entries[at][0], value];
+    this.entries = this.entries.filter(([k], i) => i === at || k.toLowerCase() !== lower);
+  }
+
+  add(name: string, value: string): void {
+    this.entries.push([name, value]);
+  }
+
+  remove(name: string): void {
+    const lower = name.toLowerCase();
+    this.entries = this.entries.filter(([k]) => k.toLowerCase() !== lower);
+  }
+
+  clone(): HeaderList {
+    return new HeaderList(this.entries);
+  }
+
+  /** Envoy speaks lowercase header names on both HTTP/1.1 and HTTP/2. */
+  lowercased(): HeaderList {
+    return new HeaderList(this.entries.map(([k, v]) => [k.toLowerCase(), v]));
+  }
+}
+
+/** An HTTP request on the wire. */
+export interface WireRequest {
+  method: string;
+  /** Path with query string, as sent (`/status/200?x=1`). */
+  path: string;
+  /** The Host header (HTTP/1.1) or :authority (HTTP/2). */
+  authority: string;
+  scheme: 'http' | 'https';
+  protocol: 'HTTP/1.1' | 'HTTP/2';
+  headers: HeaderList;
+  body: string;
+}
+
+/** An HTTP response on the wire. */
+export interface WireResponse {
+  status: number;
+  headers: HeaderList;
+  body: string;
+  /**
+   * Simulated processing time (ms) spent below this point that was not slept on the clock:
+   * small per-hop costs are accounted rather than waited for, so virtual clocks need not tick for them.
+   */
+  extraMs: number;
+}
+
+/** One end of a TCP connection. */
+export interface Address {
+  ip: string;
+  port: number;
+}
+
+/** Why no HTTP response came back: the transport failed. */
+export type TransportFailureKind = 'refused' | 'reset' | 'unreachable' | 'tls-mismatch';
+
+/** A connection-level failure (refused, reset, black-holed, TLS spoken to a plaintext server). */
+export class TransportFailure extends Error {
+  kind: TransportFailureKind;
+  constructor(kind: TransportFailureKind, message?: string) {
+    super(message ?? kind);
+    this.kind = kind;
+  }
+}
+
+/** True for the error a `SimClock.sleep` or an aborted signal produces. */
+export function isAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
+}
+
+/** Throws an AbortError if the signal has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    const error = new Error('The operation was aborted');
+    error.name = 'AbortError';
+    throw error;
+  }
+}
+
+/** Splits `/a/b?x=1` into path and query string (without `?`). */
+export function splitPath(path: string): { pathname: string; query: string } {
+  const q = path.indexOf('?');
+  return q < 0 ? { pathname: path, query: '' } : { pathname: path.slice(0, q), query: path.slice(q + 1) };
+}
+
+/** Splits `host:port` (or `[v6]:port`) into its parts; port is undefined when absent. */
+export function splitAuthority(authority: string): { host: string; port?: number } {
+  const m = /^(.*?)(?::(\d+))?$/.exec(authority.trim());
+  if (!m) return { host: authority };
+  return { host: m[1].toLowerCase(), port: m[2] !== undefined ? Number(m[2]) : undefined };
+}
+
+/** Standard reason phrases for HTTP/1.1 status lines. */
+export const REASON_PHRASES: Record<number, string> = {
+  100: 'Continue', 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 206: 'Partial Content',
+  301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 304: 'Not Modified', 307: 'Temporary Redirect',
+  308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
+  405: 'Method Not Allowed', 406: 'Not Acceptable', 408: 'Request Timeout', 409: 'Conflict', 410: 'Gone',
+  413: 'Payload Too Large', 418: "I'm a teapot", 429: 'Too Many Requests', 500: 'Internal Server Error',
+  501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+};
+
+/** The reason phrase of a status code (`Unknown` when not standard, as Envoy prints it). */
+export function reasonPhrase(status: number): string {
+  return REASON_PHRASES[status] ?? 'Unknown';
+}
+
+/** Parses `a=1&b=2&a=3` into ordered pairs. */
+export function parseQuery(query: string): [string, string][] {
+  if (!query) return [];
+  return query.split('&').filter(Boolean).map((pair) => {
+    const eq = pair.indexOf('=');
+    const k = eq < 0 ? pair : pair.slice(0, eq);
+    const v = eq < 0 ? '' : pair.slice(eq + 1);
+    const decode = (s: string) => {
+      try {
+        return decodeURIComponent(s.replace(/\+/g, ' '));
+      } catch {
+        return s;
+      }
+    };
+    return [decode(k), decode(v)];
+  });
+}
+
