@@ -92,11 +92,11 @@ async function exchange(
   const ip = ips[0];
   const tls = target.scheme === 'https';
   const log = connectLines(target, ips, ip, tls, wire.protocol === 'HTTP/2');
-  let connecting = true;
+  // Only a black-holed address keeps curl in the connect phase; everything else answers or refuses at once.
+  let connecting = false;
   const run = async (s: AbortSignal): Promise<SimHttpResponse> => {
     try {
       const response = await send(wire, { ip, port: target.port }, s);
-      connecting = false;
       log.push(`* Connected to ${target.host} (${ip}) port ${target.port}`);
       if (tls) log.push(`* SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384 / x25519 / id-ecPublicKey`, `* ALPN: server accepted ${wire.protocol === 'HTTP/2' ? 'h2' : 'http/1.1'}`);
       return toSimResponse(response, wire, env.clock.now() - started + response.extraMs, log);
@@ -107,6 +107,7 @@ async function exchange(
         case 'refused':
           return failure(7, `Failed to connect to ${target.host} port ${target.port} after ${elapsed()} ms: Couldn't connect to server`, elapsed(), log);
         case 'unreachable': {
+          connecting = true;
           const limit = request.connectTimeoutMs ?? KERNEL_CONNECT_TIMEOUT_MS;
           await env.clock.sleep(limit, s);
           if (request.connectTimeoutMs !== undefined) return failure(28, `Connection timed out after ${limit + 1} milliseconds`, limit + 1, log);
