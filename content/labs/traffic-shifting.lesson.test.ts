@@ -1,5 +1,6 @@
 /** The Traffic Shifting lab file and its two lessons agree: same steps, same editor files, same commands. */
 import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readLab, readLessonPlacement, type LessonPlacement } from './lessonPlacement.ts';
 
@@ -32,6 +33,16 @@ describe('traffic-shifting lab file', () => {
       expect(step.hints.length, step.id).toBeGreaterThanOrEqual(2);
       expect(step.hints.length, step.id).toBeLessThanOrEqual(3);
     }
+  });
+
+  it('starts its editor files from sample manifests that exist, and applies only existing samples', () => {
+    for (const step of lab.steps) {
+      for (const file of step.files) expect(existsSync(here(`../samples/${file.source}`)), `${step.id}: ${file.source}`).toBe(true);
+    }
+    const scripts = [lab.setup, ...lab.steps.map((s) => s.solution)].join('\n');
+    const applied = [...scripts.matchAll(/-f (samples\/\S+\.yaml)/g)].map((m) => m[1]);
+    expect(applied.length).toBeGreaterThanOrEqual(6);
+    for (const path of applied) expect(existsSync(here(`../${path}`)), path).toBe(true);
   });
 
   it('names only classes its traffic checks define', () => {
