@@ -7,6 +7,7 @@ import { flagValue, helpText, parseFlags, UsageError, type FlagSpec } from './fl
 import { runInstall } from './install.ts';
 import { injectSettings, kubeInject } from './kubeInject.ts';
 import { versionText } from './version.ts';
+import { clustersTable, findProxyPod, routesTable } from './proxyConfig.ts';
 
 type Ctx = Parameters<Command['execute']>[1];
 
@@ -31,6 +32,11 @@ const SUBCOMMANDS: Record<string, { short: string; usage: string; flags: FlagSpe
       { long: 'output', short: 'o', value: true, help: 'Modified output Kubernetes resource filename' },
     ],
   },
+  'proxy-config': {
+    short: 'Retrieve information about proxy configuration from Envoy [kube only]',
+    usage: 'istioctl proxy-config [routes|clusters] <pod-name[.namespace]> [flags]',
+    flags: [{ long: 'output', short: 'o', value: true, help: 'Output format: one of json|yaml|short' }],
+  },
   analyze: {
     short: 'Analyze Istio configuration and print validation messages',
     usage: 'istioctl analyze <file>... [flags]',
@@ -41,6 +47,9 @@ const SUBCOMMANDS: Record<string, { short: string; usage: string; flags: FlagSpe
     ],
   },
 };
+
+/** Subcommand aliases istioctl accepts. */
+const ALIASES: Record<string, string> = { pc: 'proxy-config', i: 'install', apply: 'install' };
 
 const ROOT_HELP = `Istio configuration command line utility for service operators to
 debug and diagnose their Istio mesh.
@@ -72,7 +81,8 @@ async function readInput(ctx: Ctx, name: string): Promise<string> {
 
 /** Runs istioctl with argv. */
 export async function runIstioctl(host: SimCommandHost, argv: string[], ctx: Ctx): Promise<ExecResult> {
-  const [sub, ...rest] = argv;
+  const [given, ...rest] = argv;
+  const sub = given !== undefined ? (ALIASES[given] ?? given) : undefined;
   if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h') return { stdout: ROOT_HELP, stderr: '', exitCode: 0 };
   if (sub === '--version') return { stdout: versionText(host.cluster, false).stdout, stderr: '', exitCode: 0 };
   const spec = SUBCOMMANDS[sub];
@@ -110,6 +120,17 @@ export async function runIstioctl(host: SimCommandHost, argv: string[], ctx: Ctx
           return { stdout: '', stderr: '', exitCode: 0 };
         }
         return { stdout: injected, stderr: '', exitCode: 0 };
+      }
+      case 'proxy-config': {
+        const [what, target] = flags.positional;
+        const kinds: Record<string, (c: typeof host.cluster, p: Parameters<typeof routesTable>[1]) => string> = { routes: routesTable, route: routesTable, clusters: clustersTable, cluster: clustersTable, c: clustersTable, r: routesTable };
+        if (!what) return { stdout: helpText(spec.short, spec.usage, spec.flags), stderr: '', exitCode: 0 };
+        const render = kinds[what];
+        if (!render) return error(`unknown command "${what}" for "istioctl proxy-config"`);
+        if (!target) return error('pod name or --file is required');
+        const pod = findProxyPod(host.cluster, target, flagValue(flags, 'namespace') ?? 'default');
+        if (typeof pod === 'string') return error(pod);
+        return { stdout: render(host.cluster, pod), stderr: '', exitCode: 0 };
       }
       case 'analyze': {
         if (flags.positional.length > 0) return error('analyzing files is not supported in this lab; run `istioctl analyze` to check the live cluster');

@@ -140,3 +140,19 @@ spec:
     expect((await bash.exec('istioctl install --help')).stdout).toContain('--set');
   });
 });
+
+describe('istioctl proxy-config', () => {
+  it('routes show the VirtualService that programs a host; clusters show subsets from DestinationRules', async () => {
+    const { w, bash } = setup();
+    w.deployBookinfo();
+    w.applyYaml('apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets: [{name: v1, labels: {version: v1}}, {name: v3, labels: {version: v3}}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v3}\n');
+    const pod = w.pod('productpage').metadata.name;
+    const routes = (await bash.exec(`istioctl proxy-config routes ${pod}`)).stdout;
+    expect(routes.split('\n')[0]).toMatch(/^NAME\s+VHOST NAME\s+DOMAINS\s+MATCH\s+VIRTUAL SERVICE$/);
+    expect(routes).toMatch(/9080\s+reviews\.default\.svc\.cluster\.local:9080\s+reviews, reviews\.default \+ 2 more\.\.\.\s+\/\*\s+reviews\.default\n/);
+    const clusters = (await bash.exec(`istioctl pc clusters ${pod}.default`)).stdout;
+    expect(clusters).toMatch(/reviews\.default\.svc\.cluster\.local\s+9080\s+v3\s+outbound\s+EDS\s+reviews\.default\n/);
+    expect(clusters).toContain('BlackHoleCluster');
+    expect((await bash.exec('istioctl proxy-config routes nope')).stderr).toBe('Error: pods "nope" not found\n');
+  });
+});
