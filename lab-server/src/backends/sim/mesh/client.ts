@@ -67,14 +67,15 @@ function wireRequest(request: SimHttpRequest, target: Target): WireRequest {
   return { method: request.method, path: target.path, authority: host, scheme: target.scheme, protocol: h2 ? 'HTTP/2' : 'HTTP/1.1', headers, body: request.body };
 }
 
-function connectLines(target: Target, ips: string[] | undefined, ip: string, tls: boolean, h2: boolean): string[] {
+function connectLines(target: Target, ips: string[] | undefined, ip: string): string[] {
   const lines: string[] = [];
   if (ips && ips[0] !== target.host) lines.push(`* Host ${target.host}:${target.port} was resolved.`, '* IPv6: (none)', `* IPv4: ${ips.join(', ')}`);
   lines.push(`*   Trying ${ip}:${target.port}...`);
-  if (tls) {
-    lines.push(`* ALPN: curl offers ${h2 ? 'h2,http/1.1' : 'http/1.1'}`, '* TLSv1.3 (OUT), TLS handshake, Client hello (1):', '*  CAfile: /etc/ssl/certs/ca-certificates.crt', '*  CApath: /etc/ssl/certs');
-  }
   return lines;
+}
+
+function tlsLines(h2: boolean): string[] {
+  return [`* ALPN: curl offers ${h2 ? 'h2,http/1.1' : 'http/1.1'}`, '* TLSv1.3 (OUT), TLS handshake, Client hello (1):', '*  CAfile: /etc/ssl/certs/ca-certificates.crt', '*  CApath: /etc/ssl/certs'];
 }
 
 /** Runs an exchange under curl's limits and maps transport failures to curl's exit codes and messages. */
@@ -91,14 +92,14 @@ async function exchange(
   if (!ips || ips.length === 0) return failure(6, `Could not resolve host: ${target.host}`, 0, []);
   const ip = ips[0];
   const tls = target.scheme === 'https';
-  const log = connectLines(target, ips, ip, tls, wire.protocol === 'HTTP/2');
+  const log = connectLines(target, ips, ip);
   // Only a black-holed address keeps curl in the connect phase; everything else answers or refuses at once.
   let connecting = false;
   const run = async (s: AbortSignal): Promise<SimHttpResponse> => {
     try {
       const response = await send(wire, { ip, port: target.port }, s);
       log.push(`* Connected to ${target.host} (${ip}) port ${target.port}`);
-      if (tls) log.push(`* SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384 / x25519 / id-ecPublicKey`, `* ALPN: server accepted ${wire.protocol === 'HTTP/2' ? 'h2' : 'http/1.1'}`);
+      if (tls) log.push(...tlsLines(wire.protocol === 'HTTP/2'), `* SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384 / x25519 / id-ecPublicKey`, `* ALPN: server accepted ${wire.protocol === 'HTTP/2' ? 'h2' : 'http/1.1'}`);
       return toSimResponse(response, wire, env.clock.now() - started + response.extraMs, log);
     } catch (error) {
       if (!(error instanceof TransportFailure)) throw error;

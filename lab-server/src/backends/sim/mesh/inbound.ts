@@ -73,8 +73,12 @@ export async function inboundHttp(
   const serviceTime = env.clock.now() - started + response.extraMs;
   const own = hopMs(env);
   const out: WireResponse = { status: response.status, headers: response.headers.lowercased(), body: response.body, extraMs: response.extraMs + own };
+  // Hop-by-hop headers end at the proxy.
+  for (const h of ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']) out.headers.remove(h);
   out.headers.set('server', 'istio-envoy');
-  out.headers.set('x-envoy-upstream-service-time', String(Math.round(serviceTime)));
+  out.headers.remove('x-envoy-upstream-service-time');
+  out.headers.add('x-envoy-upstream-service-time', String(Math.round(serviceTime)));
+  out.headers.moveToFront(['server', 'date']);
   writeAccessLog(env, pod, formatAccessLog({
     ...base, code: out.status, flags: '-', details: 'via_upstream', bytesSent: responseBytes(out),
     durationMs: serviceTime + own, upstreamServiceTimeMs: serviceTime, upstreamHost: `${conn.local.ip}:${port}`, upstreamLocal,

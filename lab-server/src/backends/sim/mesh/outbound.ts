@@ -25,9 +25,12 @@ export function sidecarProxy(pod: K8sObject, ip: string): ProxyInfo {
 export function finishResponse(result: RouteResult, server: string): WireResponse {
   const response = result.response;
   response.headers = response.headers.lowercased();
+  // Hop-by-hop headers end at the proxy.
+  for (const h of ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']) response.headers.remove(h);
   response.headers.set('server', server);
-  if (result.local) response.headers.remove('x-envoy-upstream-service-time');
-  else response.headers.set('x-envoy-upstream-service-time', String(Math.round(result.upstreamServiceTimeMs ?? 0)));
+  response.headers.remove('x-envoy-upstream-service-time');
+  if (!result.local) response.headers.add('x-envoy-upstream-service-time', String(Math.round(result.upstreamServiceTimeMs ?? 0)));
+  response.headers.moveToFront(['server', 'date']);
   return response;
 }
 

@@ -15,6 +15,7 @@ export function localReplyResponse(env: MeshEnv, status: number, body: string, m
 /** Stamps the proxy's `server` header on a local reply and accounts a little time for it. */
 export function finishLocalReply(env: MeshEnv, response: WireResponse, server: string): WireResponse {
   response.headers.set('server', server);
+  response.headers.moveToFront(['server', 'date']);
   response.extraMs += hopMs(env);
   return response;
 }

@@ -299,3 +299,35 @@ describe('timeouts, retries and faults', () => {
     expect(res.headers.some(([k]) => k === 'access-control-allow-origin')).toBe(false);
   });
 });
+
+describe('a VirtualService without `gateways` is for sidecars only', () => {
+  it('does not program the ingress gateway', async () => {
+    const w = new World();
+    w.installIstio();
+    w.deploySeedHttpbin();
+    w.applyYaml(`apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: httpbin-gateway}
+spec:
+  selector: {istio: ingressgateway}
+  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: httpbin}
+spec:
+  hosts: [httpbin.example.com]
+  http: [{route: [{destination: {host: httpbin, port: {number: 8000}}}]}]
+`);
+    expect((await w.get('outside', 'http://172.18.0.2:30080/get', [['Host', 'httpbin.example.com']])).status).toBe(404);
+  });
+
+  it('Envoy puts server and date first and x-envoy-upstream-service-time last', async () => {
+    const w = new World();
+    w.installIstio();
+    w.deploySeedHttpbin();
+    const sleep = w.deploySleep();
+    const res = await w.get(sleep, 'http://httpbin:8000/status/200');
+    expect(res.headers.map(([k]) => k)).toEqual(['server', 'date', 'content-type', 'content-length', 'access-control-allow-origin', 'access-control-allow-credentials', 'x-envoy-upstream-service-time']);
+  });
+});

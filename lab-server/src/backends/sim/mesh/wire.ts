@@ -46,6 +46,13 @@ export class HeaderList {
     return new HeaderList(this.entries);
   }
 
+  /** Moves the named headers (in this order) to the front, as Envoy emits `server` then `date` first. */
+  moveToFront(names: string[]): void {
+    const lower = names.map((n) => n.toLowerCase());
+    const front = lower.flatMap((n) => this.entries.filter(([k]) => k.toLowerCase() === n));
+    this.entries = [...front, ...this.entries.filter(([k]) => !lower.includes(k.toLowerCase()))];
+  }
+
   /** Envoy speaks lowercase header names on both HTTP/1.1 and HTTP/2. */
   lowercased(): HeaderList {
     return new HeaderList(this.entries.map(([k, v]) => [k.toLowerCase(), v]));

@@ -22,8 +22,10 @@ export interface HttpbinFlavour {
   statusContentType: string;
   /** Body and type of the 404 page. */
   notFound: { contentType: string; body: string };
-  /** Response headers every answer carries (server, CORS). */
+  /** Response headers every answer starts with (server, CORS for Go). */
   baseHeaders: [string, string][];
+  /** Response headers every answer ends with (gunicorn sends Flask-CORS's after the content headers). */
+  trailingHeaders?: [string, string][];
 }
 
 /** Longest `/delay/N` in seconds (both flavours cap it at 10). */
@@ -46,7 +48,7 @@ function json(flavour: HttpbinFlavour, status: number, body: unknown): AppRespon
   const text = prettyJson(body);
   return {
     status,
-    headers: [...flavour.baseHeaders, ['Content-Type', 'application/json'], ['Content-Length', String(Buffer.byteLength(text))]],
+    headers: [...flavour.baseHeaders, ['Content-Type', 'application/json'], ['Content-Length', String(Buffer.byteLength(text))], ...(flavour.trailingHeaders ?? [])],
     body: text,
   };
 }
@@ -54,7 +56,7 @@ function json(flavour: HttpbinFlavour, status: number, body: unknown): AppRespon
 function empty(flavour: HttpbinFlavour, status: number, contentType: string, body = ''): AppResponse {
   return {
     status,
-    headers: [...flavour.baseHeaders, ['Content-Type', contentType], ['Content-Length', String(Buffer.byteLength(body))]],
+    headers: [...flavour.baseHeaders, ['Content-Type', contentType], ['Content-Length', String(Buffer.byteLength(body))], ...(flavour.trailingHeaders ?? [])],
     body,
   };
 }

@@ -56,6 +56,8 @@ export function gunicornFlavour(serverHeader = 'gunicorn/19.9.0'): HttpbinFlavou
     baseHeaders: [
       ['Server', serverHeader],
       ['Connection', 'keep-alive'],
+    ],
+    trailingHeaders: [
       ['Access-Control-Allow-Origin', '*'],
       ['Access-Control-Allow-Credentials', 'true'],
     ],

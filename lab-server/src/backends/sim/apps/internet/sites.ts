@@ -18,7 +18,7 @@ export const httpbinOrg: SimApp = {
   async handle(request, ctx) {
     const base = gunicornFlavour();
     const withTrace: AppRequest = { ...request, headers: [...request.headers, ['X-Amzn-Trace-Id', traceId(request, () => ctx.random.next())]] };
-    const flavour: HttpbinFlavour = { ...base, origin: () => CLUSTER_PUBLIC_IP, baseHeaders: base.baseHeaders.filter(([k]) => k !== 'Connection') };
+    const flavour: HttpbinFlavour = { ...base, origin: () => CLUSTER_PUBLIC_IP, baseHeaders: base.baseHeaders.filter(([k]) => k !== 'Connection'), trailingHeaders: base.trailingHeaders };
     const response = await serveHttpbin(flavour, withTrace, ctx);
     if (request.method.toUpperCase() === 'HEAD') response.body = '';
     return response;
