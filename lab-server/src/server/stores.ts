@@ -1,0 +1,113 @@
+/**
+ * Storage seams of the lab server: sessions and progress. The server only talks to these interfaces;
+ * the in-memory versions here serve `labs serve`, and the classroom adds SQLite versions (the same
+ * interfaces, so a restart loses nothing). Methods are async so a networked database (PostgreSQL,
+ * for the many-replica deployment of DESIGN.md) fits the same shape.
+ */
+import type { Localized } from '../labs/schema.ts';
+import type { Progress, StepProgress } from './protocol.ts';
+
+/** A session as stored. The token itself is never stored: only its SHA-256 (see `sessions.ts`). */
+export interface SessionRecord {
+  /** Public, non-secret id (safe to show an instructor or write in logs). */
+  id: string;
+  /** base64url SHA-256 of the session token. */
+  tokenHash: string;
+  /** RFC 3339. */
+  createdAt: string;
+  /** Name given when joining a class; absent for anonymous self-paced sessions. */
+  displayName?: string;
+}
+
+/** Where sessions live. */
+export interface SessionStore {
+  insert(record: SessionRecord): Promise<void>;
+  findByTokenHash(tokenHash: string): Promise<SessionRecord | undefined>;
+  get(id: string): Promise<SessionRecord | undefined>;
+  delete(id: string): Promise<void>;
+}
+
+/** One run of a step's check, as recorded. */
+export interface CheckAttempt {
+  sessionId: string;
+  lab: string;
+  step: string;
+  ok: boolean;
+  /** RFC 3339 time the check finished. */
+  at: string;
+  durationMs: number;
+  explanation: Localized;
+}
+
+/** Where check results live: per session, per lab, per step. */
+export interface ProgressStore {
+  /** Records an attempt and returns the step's new state; resolves only once the attempt is durable. */
+  recordAttempt(attempt: CheckAttempt): Promise<StepProgress>;
+  /** All labs' step states of one session (steps never tried are absent). */
+  progress(sessionId: string): Promise<Progress>;
+  /** Forgets one session's progress (a removed learner). */
+  deleteSession(sessionId: string): Promise<void>;
+}
+
+/** Sessions kept in memory: lost on restart, which is fine for a self-paced learner's `labs serve`. */
+export class MemorySessionStore implements SessionStore {
+  #byId = new Map<string, SessionRecord>();
+  #byTokenHash = new Map<string, SessionRecord>();
+
+  async insert(record: SessionRecord): Promise<void> {
+    this.#byId.set(record.id, record);
+    this.#byTokenHash.set(record.tokenHash, record);
+  }
+
+  async findByTokenHash(tokenHash: string): Promise<SessionRecord | undefined> {
+    return this.#byTokenHash.get(tokenHash);
+  }
+
+  async get(id: string): Promise<SessionRecord | undefined> {
+    return this.#byId.get(id);
+  }
+
+  async delete(id: string): Promise<void> {
+    const record = this.#byId.get(id);
+    if (!record) return;
+    this.#byId.delete(id);
+    this.#byTokenHash.delete(record.tokenHash);
+  }
+}
+
+/** Progress kept in memory. */
+export class MemoryProgressStore implements ProgressStore {
+  #bySession = new Map<string, Progress>();
+
+  async recordAttempt(attempt: CheckAttempt): Promise<StepProgress> {
+    const progress = this.#bySession.get(attempt.sessionId) ?? {};
+    this.#bySession.set(attempt.sessionId, progress);
+    const lab = (progress[attempt.lab] ??= {});
+    const previous = lab[attempt.step];
+    const next = nextStepProgress(previous, attempt);
+    lab[attempt.step] = next;
+    return next;
+  }
+
+  async progress(sessionId: string): Promise<Progress> {
+    return structuredClone(this.#bySession.get(sessionId) ?? {});
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    this.#bySession.delete(sessionId);
+  }
+}
+
+/**
+ * A step's state after one more attempt. Shared by every store so they agree: a step once passed keeps
+ * its first `passedAt` even if a later attempt fails (the learner may be experimenting further on).
+ */
+export function nextStepProgress(previous: StepProgress | undefined, attempt: CheckAttempt): StepProgress {
+  const passedAt = previous?.passedAt ?? (attempt.ok ? attempt.at : undefined);
+  return {
+    status: attempt.ok ? 'passed' : 'failed',
+    at: attempt.at,
+    attempts: (previous?.attempts ?? 0) + 1,
+    ...(passedAt ? { passedAt } : {}),
+  };
+}
