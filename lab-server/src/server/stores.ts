@@ -99,13 +99,14 @@ export class MemoryProgressStore implements ProgressStore {
 }
 
 /**
- * A step's state after one more attempt. Shared by every store so they agree: a step once passed keeps
- * its first `passedAt` even if a later attempt fails (the learner may be experimenting further on).
+ * A step's state after one more attempt. Shared by every store so they agree: a step once passed stays
+ * passed, with its first `passedAt`, even if a later attempt fails (later steps legitimately change what
+ * an earlier check sees, e.g. 100 % v3 after 50/50); `at` and `attempts` still count every attempt.
  */
 export function nextStepProgress(previous: StepProgress | undefined, attempt: CheckAttempt): StepProgress {
   const passedAt = previous?.passedAt ?? (attempt.ok ? attempt.at : undefined);
   return {
-    status: attempt.ok ? 'passed' : 'failed',
+    status: passedAt ? 'passed' : 'failed',
     at: attempt.at,
     attempts: (previous?.attempts ?? 0) + 1,
     ...(passedAt ? { passedAt } : {}),
