@@ -26,6 +26,11 @@ export function normalize(text: string): string {
   return text.replace(/\r\n/g, '\n').split('\n').map((l) => l.replace(/\s+$/, '')).join('\n').replace(/\n+$/, '');
 }
 
+/** Substring verbs compare exactly, line ends aside: a trailing `\n` in the expectation is meaningful. */
+function crlf(text: string): string {
+  return text.replace(/\r\n/g, '\n');
+}
+
 function quote(text: string, max = 80): string {
   const one = text.replace(/\n/g, '⏎');
   return `"${one.length > max ? `${one.slice(0, max - 1)}…` : one}"`;
@@ -48,14 +53,14 @@ export function same(actual: string, expected: string): VerbResult {
 
 /** The expected text occurs somewhere. */
 export function contains(actual: string, expected: string): VerbResult {
-  return normalize(actual).includes(normalize(expected))
+  return crlf(actual).includes(crlf(expected))
     ? held
     : failed(`출력에 ${quote(expected)}가 없습니다`, `the output does not contain ${quote(expected)}`);
 }
 
 /** The expected text occurs nowhere. */
 export function notContains(actual: string, expected: string): VerbResult {
-  return normalize(actual).includes(normalize(expected))
+  return crlf(actual).includes(crlf(expected))
     ? failed(`출력에 ${quote(expected)}가 있으면 안 되는데 나왔습니다`, `the output contains ${quote(expected)}, which it must not`)
     : held;
 }

@@ -1,0 +1,139 @@
+/** The `traffic` check: send requests, classify the answers, judge the split with the sequential test. */
+import type { z } from 'zod';
+import type { HttpResult } from '../../contract.ts';
+import type { trafficCheckSchema } from '../../labs/schema.ts';
+import { OTHER, classLabel, classify, type ClassRule } from '../classify.ts';
+import { describeResponse, likelyCause } from '../diagnose.ts';
+import { euRo, josa } from '../korean.ts';
+import { describeRequest, toOrigin, toRequest } from '../origin.ts';
+import { plannedLooks, sequentialSplit, type SplitOutcome } from '../split.ts';
+import { joinText, text, type CheckContext, type Evaluator } from '../types.ts';
+
+/** A traffic check as the schema fills it. */
+export type TrafficCheck = z.infer<typeof trafficCheckSchema>;
+
+/** What the requests came back with, beyond their classes. */
+interface Observed {
+  statuses: Map<number, number>;
+  /** The first response seen per status (for error bodies and curl messages). */
+  firstByStatus: Map<number, HttpResult>;
+}
+
+/** Runs `task` `count` times with at most `concurrency` in flight. */
+async function runMany<T>(count: number, concurrency: number, signal: AbortSignal, task: () => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  let started = 0;
+  const worker = async () => {
+    while (started < count) {
+      signal.throwIfAborted();
+      started++;
+      results.push(await task());
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return results;
+}
+
+/** Sends the requests (more while the split is ambiguous) and explains the outcome. */
+export const evaluateTraffic: Evaluator<TrafficCheck> = async (check, ctx) => {
+  const origin = toOrigin(check.from);
+  const request = toRequest(check.request);
+  const initial = Math.min(check.requests, ctx.limits.maxRequests);
+  const looks = plannedLooks(initial, Math.max(initial, Math.min(check.requests * 4, ctx.limits.maxRequests)));
+  const observed: Observed = { statuses: new Map(), firstByStatus: new Map() };
+  const draw = (count: number) =>
+    runMany(count, ctx.limits.concurrency, ctx.signal, async () => {
+      const response = await ctx.env.http(origin, request);
+      observed.statuses.set(response.status, (observed.statuses.get(response.status) ?? 0) + 1);
+      if (!observed.firstByStatus.has(response.status)) observed.firstByStatus.set(response.status, response);
+      return classify(response, check.classes);
+    });
+  const outcome = await sequentialSplit(draw, check.expect, looks);
+  const evidence = [
+    {
+      action: `${describeRequest(check.from, check.request)} x${outcome.n}`,
+      result: `${countsLine(outcome)}; HTTP ${[...observed.statuses].sort((a, b) => b[1] - a[1]).map(([s, k]) => `${s === 0 ? 'no response' : s} x${k}`).join(', ')}`,
+    },
+    ...[...observed.firstByStatus]
+      .filter(([s]) => s === 0 || s >= 400)
+      .map(([s, r]) => ({ action: `first ${s === 0 ? 'failed request' : `${s} response`}`, result: describeResponse(s, r.body, r.error?.message) })),
+  ];
+  if (outcome.looksTaken > 1) {
+    evidence.push({ action: 'sequential test', result: `ambiguous after ${looks[0]} requests; sent up to ${outcome.n} (looks at ${looks.slice(0, outcome.looksTaken).join(', ')})` });
+  }
+  const explained = explain(check, ctx, outcome, observed);
+  return { ok: outcome.verdict === 'pass', evidence, ...explained };
+};
+
+function countsLine(outcome: SplitOutcome): string {
+  return outcome.classes
+    .filter((c) => c.count > 0)
+    .sort((a, b) => b.count - a.count)
+    .map((c) => `${c.name}: ${c.count} (${pct(c.share)} %)`)
+    .join(', ');
+}
+
+function pct(share: number): number {
+  return Math.round(share * 100);
+}
+
+/** `80 % v1 (no stars) / 20 % v3 (red stars)` */
+function splitText(entries: { name: string; share: number }[], rules: readonly ClassRule[], locale: 'ko' | 'en'): string {
+  return entries
+    .filter((e) => e.share > 0)
+    .sort((a, b) => b.share - a.share)
+    .map((e) => `${pct(e.share)} % ${classLabel(e.name, rules, locale)}`)
+    .join(' / ');
+}
+
+function explain(check: TrafficCheck, ctx: CheckContext, outcome: SplitOutcome, observed: Observed) {
+  const rules = check.classes;
+  const n = outcome.n;
+  const expectedEntries = Object.entries(check.expect).map(([name, share]) => ({ name, share }));
+  const seen = outcome.classes.filter((c) => c.count > 0);
+  const got = { ko: splitText(seen, rules, 'ko'), en: splitText(seen, rules, 'en') };
+  const want = { ko: splitText(expectedEntries, rules, 'ko'), en: splitText(expectedEntries, rules, 'en') };
+  const single = expectedEntries.filter((e) => e.share > 0);
+
+  if (outcome.verdict === 'pass') {
+    const explanation = single.length === 1
+      ? text(`요청 ${n}개가 모두 ${josa(classLabel(single[0]!.name, rules, 'ko'), '이었습니다', '였습니다')}. 기대한 대로입니다.`, `All ${n} requests were ${classLabel(single[0]!.name, rules, 'en')}, as expected.`)
+      : text(`요청 ${n}개: ${got.ko}. 기대한 비율(${want.ko})과 통계적으로 맞습니다.`, `${n} requests: ${got.en}; consistent with the expected ${want.en}.`);
+    return { explanation, signature: 'ok' };
+  }
+
+  // Errors first: when most requests failed, their status says more than the split does.
+  const errors = [...observed.statuses].filter(([s]) => s === 0 || s >= 400).sort((a, b) => b[1] - a[1]);
+  const errorCount = errors.reduce((a, [, k]) => a + k, 0);
+  if (errorCount * 2 >= n && errors.length > 0) {
+    const [status, count] = errors[0]!;
+    const first = observed.firstByStatus.get(status)!;
+    const cause = likelyCause(status, first.body, first.error?.message, ctx.files);
+    const how = status === 0 ? text(`응답을 받지 못했습니다(${first.error?.message ?? 'transport error'})`, `got no response (${first.error?.message ?? 'transport error'})`) : text(`${euRo(String(status))} 실패했습니다`, `failed with ${status}`);
+    const head = count === n ? text(`요청 ${n}개가 모두 ${how.ko}.`, `All ${n} requests ${how.en}`) : text(`요청 ${n}개 중 ${count}개가 ${how.ko}.`, `${count} of ${n} requests ${how.en}`);
+    const sentence = cause ? joinText({ ko: head.ko, en: `${head.en}:` }, cause) : { ko: head.ko, en: `${head.en}.` };
+    return { explanation: joinText(sentence, expectsText(want)), signature: `errors:${status}` };
+  }
+
+  const observedText = text(`요청 ${n}개의 결과는 ${got.ko}입니다.`, `${n} requests: ${got.en};`);
+  const expects = text(`이 단계는 대략 ${josa(want.ko, '을', '를')} 기대합니다.`, `the step expects about ${want.en}.`);
+  const shares = seen.filter((c) => c.name !== OTHER).map((c) => c.share);
+  const evenlySpread = shares.length >= 3 && shares.every((s) => Math.abs(s - 1 / shares.length) <= 0.1);
+  let cause;
+  if (evenlySpread) {
+    cause = text(
+      `${shares.length}개 버전에 고르게 나뉘었습니다. VirtualService route가 적용되지 않아 Service의 모든 파드로 기본 분산될 때의 모습입니다.`,
+      `The requests spread about evenly over ${shares.length} versions: no VirtualService route applies, so the Service balances over all its pods.`,
+    );
+  } else if ((seen.find((c) => c.name === OTHER)?.count ?? 0) * 2 >= n) {
+    cause = text('대부분의 응답이 어느 분류에도 맞지 않습니다. evidence의 상태 코드와 본문을 확인하세요.', 'Most answers match none of the expected classes: see the statuses and bodies in the evidence.');
+  } else {
+    cause = text('VirtualService route의 weight와 subset을 확인하세요.', "Check the VirtualService route's weights and subsets.");
+  }
+  const classesSeen = seen.map((c) => c.name).sort().join(',');
+  return { explanation: joinText(observedText, expects, cause), signature: `split:${evenlySpread ? 'even' : 'uneven'}:${classesSeen}` };
+}
+
+function expectsText(want: { ko: string; en: string }) {
+  return text(`이 단계는 ${josa(want.ko, '을', '를')} 기대합니다.`, `The step expects ${want.en}.`);
+}

@@ -1,0 +1,126 @@
+/**
+ * Runs a step's check: dispatches to the evaluator of its type and retries with backoff until the
+ * check's deadline, because on a real cluster new configuration takes seconds to reach the proxies.
+ * A failure that keeps the same signature for `settleMs` ends the retries early: the cluster has
+ * settled, and the learner should not wait out the whole deadline for a wrong answer.
+ */
+import type { LabEnvironment } from '../contract.ts';
+import type { Check, Localized } from '../labs/schema.ts';
+import type { Evidence } from '../server/protocol.ts';
+import { evaluateAll } from './evaluators/all.ts';
+import { evaluateExec } from './evaluators/exec.ts';
+import { evaluateHttp } from './evaluators/http.ts';
+import { evaluateLogs } from './evaluators/logs.ts';
+import { evaluateObject } from './evaluators/object.ts';
+import { evaluateRan } from './evaluators/ran.ts';
+import { evaluateShell } from './evaluators/shell.ts';
+import { evaluateTraffic } from './evaluators/traffic.ts';
+import { DEFAULT_LIMITS, text, type AttemptResult, type CheckContext, type CheckLimits, type LabFileRef } from './types.ts';
+
+/** What a caller provides to run a check. */
+export interface CheckInput {
+  env: LabEnvironment;
+  /** When the step began, on the environment's clock. */
+  stepStartedAt: Date;
+  limits?: CheckLimits;
+  /** The lab's editor files (explanations name the one that defines a missing kind). */
+  files?: readonly LabFileRef[];
+  signal?: AbortSignal;
+}
+
+/** How to run it. */
+export interface RunOptions {
+  /** Retry until the deadline (default). `false`: one attempt, e.g. `labs verify`'s "must fail before" run. */
+  retry?: boolean;
+  /** Stop retrying once a failure kept its signature this long (default 6 s). */
+  settleMs?: number;
+  /** Caps the check's own `timeoutSeconds`. */
+  maxWaitMs?: number;
+  /** Called after every attempt (progress for the CLI and live views). */
+  onAttempt?: (attempt: AttemptResult, index: number) => void;
+}
+
+/** The final result of a check run. */
+export interface CheckOutcome {
+  ok: boolean;
+  explanation: Localized;
+  evidence: Evidence[];
+  attempts: number;
+  durationMs: number;
+}
+
+const FIRST_BACKOFF_MS = 300;
+const MAX_BACKOFF_MS = 3_000;
+/** An attempt may overrun the deadline by this much before it is aborted. */
+const OVERRUN_MS = 15_000;
+
+/** One attempt of any check type. */
+export function evaluate(check: Check, ctx: CheckContext): Promise<AttemptResult> {
+  switch (check.type) {
+    case 'object': return evaluateObject(check, ctx);
+    case 'traffic': return evaluateTraffic(check, ctx);
+    case 'http': return evaluateHttp(check, ctx);
+    case 'exec': return evaluateExec(check, ctx);
+    case 'shell': return evaluateShell(check, ctx);
+    case 'logs': return evaluateLogs(check, ctx);
+    case 'ran': return evaluateRan(check, ctx);
+    case 'all': return evaluateAll(check, ctx, evaluate);
+  }
+}
+
+/** An attempt that threw: the check could not even look. */
+function crashed(error: unknown): AttemptResult {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    ok: false,
+    evidence: [{ action: 'run the check', result: message }],
+    signature: `error:${message}`,
+    explanation: text(`확인을 실행하지 못했습니다: ${message}`, `The check could not run: ${message}`),
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
+}
+
+/** Runs a check to its final result. Never throws for a failing or crashing check. */
+export async function runCheck(check: Check, input: CheckInput, options: RunOptions = {}): Promise<CheckOutcome> {
+  const started = performance.now();
+  const waitMs = Math.min(check.timeoutSeconds * 1000, options.maxWaitMs ?? Infinity);
+  const deadline = started + waitMs;
+  const settleMs = options.settleMs ?? 6_000;
+  const hardStop = AbortSignal.timeout(waitMs + OVERRUN_MS);
+  const signal = input.signal ? AbortSignal.any([input.signal, hardStop]) : hardStop;
+  const ctx: CheckContext = {
+    env: input.env,
+    stepStartedAt: input.stepStartedAt,
+    checkStartedAt: input.env.now(),
+    signal,
+    limits: input.limits ?? DEFAULT_LIMITS,
+    files: input.files ?? [],
+  };
+  let attempts = 0;
+  let backoff = FIRST_BACKOFF_MS;
+  let settling: { signature: string; since: number } | undefined;
+  for (;;) {
+    let result: AttemptResult;
+    try {
+      result = await evaluate(check, ctx);
+    } catch (error) {
+      result = crashed(signal.aborted && !input.signal?.aborted ? new Error(`no answer within ${Math.round((waitMs + OVERRUN_MS) / 1000)} s`) : error);
+    }
+    options.onAttempt?.(result, attempts);
+    attempts++;
+    const now = performance.now();
+    if (result.signature !== settling?.signature) settling = { signature: result.signature, since: now };
+    const settled = attempts > 1 && now - settling.since >= settleMs;
+    if (result.ok || options.retry === false || signal.aborted || settled || now + backoff >= deadline) {
+      return { ok: result.ok, explanation: result.explanation, evidence: result.evidence, attempts, durationMs: Math.round(now - started) };
+    }
+    await sleep(backoff, signal);
+    backoff = Math.min(MAX_BACKOFF_MS, backoff * 1.7);
+  }
+}
