@@ -10,7 +10,7 @@ import type {
 } from '../contract.ts';
 
 /** A command of the fake shell: gets the argument string, may change the environment. */
-export type FakeCommand = (args: string, env: FakeEnvironment) => { output?: string; exitCode?: number } | Promise<{ output?: string; exitCode?: number }>;
+export type FakeCommand = (args: string, env: FakeEnvironment, stdin: string) => { output?: string; exitCode?: number } | Promise<{ output?: string; exitCode?: number }>;
 
 /** How tests shape the fake world. */
 export interface FakeWorld {
@@ -132,7 +132,7 @@ export class FakeEnvironment implements LabEnvironment {
   }
 
   /** Runs one line: `a; b` and `a && b` are enough for the tests. */
-  async runLine(line: string): Promise<{ output: string; exitCode: number }> {
+  async runLine(line: string, stdin = ''): Promise<{ output: string; exitCode: number }> {
     let output = '';
     let exitCode = 0;
     for (const part of line.split(/\s*(?:;|&&)\s*/)) {
@@ -151,19 +151,30 @@ export class FakeEnvironment implements LabEnvironment {
         exitCode = 127;
         continue;
       }
-      const r = await command(args, this);
+      const r = await command(args, this, stdin);
       output += r.output ?? '';
       exitCode = r.exitCode ?? 0;
     }
     return { output, exitCode };
   }
 
+  /** Runs a script line by line; `cmd <<'EOF'` heredocs become the command's stdin. */
   async runScript(script: string): Promise<ScriptResult> {
     let output = '';
     let exitCode = 0;
-    for (const line of script.split('\n')) {
+    const lines = script.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      let line = lines[i]!;
       if (line.trim() === '') continue;
-      const r = await this.runLine(line);
+      let stdin = '';
+      const heredoc = /\s*<<-?\s*'?(\w+)'?\s*$/.exec(line);
+      if (heredoc) {
+        line = line.slice(0, heredoc.index);
+        const end = lines.indexOf(heredoc[1]!, i + 1);
+        stdin = lines.slice(i + 1, end === -1 ? lines.length : end).join('\n') + '\n';
+        i = end === -1 ? lines.length : end;
+      }
+      const r = await this.runLine(line, stdin);
       output += r.output;
       exitCode = r.exitCode;
     }

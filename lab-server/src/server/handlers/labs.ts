@@ -1,0 +1,133 @@
+/** Routes acting on a session's lab: check, solve, apply, preview, reset. */
+import { runCheck } from '../../checks/run.ts';
+import type { LoadedLab } from '../../labs/load.ts';
+import { HttpError } from '../http.ts';
+import type { ServerParts } from '../parts.ts';
+import { applyRequestSchema, previewRequestSchema, type CheckResultBody, type PreviewResult, type SolveResult } from '../protocol.ts';
+import type { Route } from '../router.ts';
+import { typeScript } from '../typing.ts';
+
+const PREVIEW_BODY_LIMIT = 2 * 1024 * 1024;
+
+function findLab(parts: ServerParts, id: string | undefined): LoadedLab {
+  const lab = parts.labs.get(id ?? '');
+  if (lab) return lab;
+  const planned = parts.allLabs.find((l) => l.id === id);
+  if (planned) throw new HttpError(404, `lab "${id}" is not built yet`);
+  throw new HttpError(404, `unknown lab "${id}"; labs: ${[...parts.labs.keys()].join(', ')}`);
+}
+
+function findStep(lab: LoadedLab, id: string | undefined) {
+  const index = lab.steps.findIndex((s) => s.id === id);
+  if (index === -1) throw new HttpError(404, `lab "${lab.id}" has no step "${id}"`);
+  return { step: lab.steps[index]!, index };
+}
+
+/** Parses a body with a zod schema; 400 with zod's first message otherwise. */
+function parseBody<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw new HttpError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
+}
+
+/** A heredoc delimiter that does not occur in the text. */
+function delimiter(text: string): string {
+  let d = 'LABS_APPLY_EOF';
+  while (text.split('\n').some((l) => l.trim() === d)) d += '_';
+  return d;
+}
+
+/** The routes. */
+export function labRoutes(parts: ServerParts): Route[] {
+  return [
+    {
+      method: 'POST', path: '/api/labs/:lab/steps/:step/check', auth: 'session',
+      handle: async ({ params, session }) => {
+        const lab = findLab(parts, params.lab);
+        const { step, index } = findStep(lab, params.step);
+        if (!step.check) throw new HttpError(400, `step "${step.id}" has no check`);
+        const check = step.check;
+        const instance = await parts.runtime.instance(session!.id, lab.id);
+        const outcome = await instance.exclusive(async () =>
+          runCheck(check, {
+            env: instance.env,
+            stepStartedAt: await parts.runtime.stepStartedAt(instance, index),
+            limits: parts.checks.limits,
+            files: lab.steps.flatMap((s) => s.files),
+          }, { settleMs: parts.checks.settleMs, maxWaitMs: parts.checks.maxWaitMs }));
+        const attempt = { sessionId: session!.id, lab: lab.id, step: step.id, ok: outcome.ok, at: instance.env.now().toISOString(), durationMs: outcome.durationMs, explanation: outcome.explanation };
+        const progress = await parts.progress.recordAttempt(attempt);
+        const result: CheckResultBody = { ...outcome, progress };
+        parts.events.emit('check', { sessionId: session!.id, lab: lab.id, step: step.id, result, attempt });
+        parts.notifier.notify(session!.id, { type: 'progress', lab: lab.id, step: step.id, progress });
+        return { status: 200, body: result };
+      },
+    },
+    {
+      method: 'POST', path: '/api/labs/:lab/steps/:step/solve', auth: 'session',
+      handle: async ({ params, session }) => {
+        const lab = findLab(parts, params.lab);
+        const { index } = findStep(lab, params.step);
+        const passed = (await parts.progress.progress(session!.id))[lab.id] ?? {};
+        const steps = lab.steps.slice(0, index + 1).filter((s, i) => s.solution.trim() !== '' && (i === index || passed[s.id]?.status !== 'passed'));
+        const instance = await parts.runtime.instance(session!.id, lab.id);
+        const result = await instance.exclusive(async (): Promise<SolveResult> => {
+          const ranSteps: string[] = [];
+          let exitCode = 0;
+          // Cancel whatever the learner had half-typed, so the solution starts on a clean line.
+          instance.terminal.write('\x03');
+          for (const s of steps) {
+            ranSteps.push(s.id);
+            const typed = await typeScript(instance.terminal, s.solution);
+            exitCode = typed.exitCode;
+            if (typed.timedOut || typed.exitCode !== 0) return { ok: false, ranSteps, exitCode: typed.timedOut ? 124 : exitCode };
+          }
+          return { ok: true, ranSteps, exitCode };
+        });
+        return { status: 200, body: result };
+      },
+    },
+    {
+      method: 'POST', path: '/api/labs/:lab/apply', auth: 'session', maxBody: 1024 * 1024,
+      handle: async ({ params, session, body }) => {
+        const lab = findLab(parts, params.lab);
+        const { yaml } = parseBody(applyRequestSchema, await body());
+        const instance = await parts.runtime.instance(session!.id, lab.id);
+        const d = delimiter(yaml);
+        const script = `kubectl apply -f - <<'${d}'\n${yaml.replace(/\n?$/, '\n')}${d}\n`;
+        const r = await instance.exclusive(() => instance.env.runScript(script));
+        parts.events.emit('apply', { sessionId: session!.id, lab: lab.id, yaml, exitCode: r.exitCode, output: r.output });
+        return { status: 200, body: { output: r.output, exitCode: r.exitCode } };
+      },
+    },
+    {
+      method: 'POST', path: '/api/labs/:lab/preview', auth: 'session',
+      handle: async ({ params, session, body }) => {
+        const lab = findLab(parts, params.lab);
+        const request = parseBody(previewRequestSchema, await body());
+        if (!request.path.startsWith('/')) throw new HttpError(400, 'path: must start with /');
+        const base = lab.preview ? new URL(lab.preview.url) : new URL('http://ingress/');
+        const url = request.path === '/' && lab.preview ? lab.preview.url : `${base.protocol}//${base.host}${request.path}`;
+        const headers: Record<string, string> = { ...(lab.preview?.headers ?? {}), ...(request.host ? { Host: request.host } : {}) };
+        const instance = await parts.runtime.instance(session!.id, lab.id);
+        const r = await instance.env.http({ kind: 'outside' }, { method: 'GET', url, headers, timeoutMs: 10_000 });
+        const result: PreviewResult = {
+          status: r.status,
+          headers: r.headers,
+          body: r.body.length > PREVIEW_BODY_LIMIT ? r.body.slice(0, PREVIEW_BODY_LIMIT) : r.body,
+          ...(r.error ? { error: `curl: (${r.error.curlExitCode}) ${r.error.message}` } : {}),
+        };
+        return { status: 200, body: result };
+      },
+    },
+    {
+      method: 'POST', path: '/api/labs/:lab/reset', auth: 'session',
+      handle: async ({ params, session }) => {
+        const lab = findLab(parts, params.lab);
+        await parts.runtime.reset(session!.id, lab.id);
+        return { status: 200, body: { ok: true } };
+      },
+    },
+  ];
+}

@@ -1,0 +1,205 @@
+/**
+ * The live side of sessions: one environment per (session, lab), made on demand and prepared from the
+ * chapter's starting state, with one long-lived terminal whose output is batched, kept in a bounded
+ * scrollback (replayed when the page reconnects) and offered to observers.
+ */
+import type { LabBackend, LabEnvironment, TerminalChannel } from '../contract.ts';
+import type { LoadedLab } from '../labs/load.ts';
+import type { LabServerEvents } from './events.ts';
+import { Scrollback } from './scrollback.ts';
+import type { ProgressStore } from './stores.ts';
+
+/** How the runtime is set up. */
+export interface LabRuntimeOptions {
+  backend: LabBackend;
+  labs: ReadonlyMap<string, LoadedLab>;
+  events: LabServerEvents;
+  progress: ProgressStore;
+  /** Characters of terminal output kept for replay (default 256 KiB). */
+  scrollbackLimit?: number;
+  /** Output is gathered this long before it is sent (default 5 ms). */
+  batchMs?: number;
+  /** Called after `prepare()` of a new environment, e.g. to replay a learner's journal after a restart. */
+  restoreEnvironment?: (sessionId: string, lab: string, env: LabEnvironment) => Promise<void>;
+  /** Environments unused this long, with no terminal attached, are disposed (default 4 h). */
+  idleMs?: number;
+}
+
+/** One learner's environment of one lab, with its terminal. */
+export class LabInstance {
+  readonly sessionId: string;
+  readonly lab: LoadedLab;
+  readonly env: LabEnvironment;
+  readonly terminal: TerminalChannel;
+  readonly scrollback: Scrollback;
+  /** When the environment reached its starting state, on its own clock. */
+  startedAt: Date;
+  lastUsed = Date.now();
+  /** Sockets (or other viewers) attached now. */
+  attached = 0;
+  #listeners = new Set<(data: string) => void>();
+  #pending = '';
+  #timer: NodeJS.Timeout | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #offs: (() => void)[] = [];
+
+  constructor(sessionId: string, lab: LoadedLab, env: LabEnvironment, events: LabServerEvents, options: { scrollbackLimit: number; batchMs: number }) {
+    this.sessionId = sessionId;
+    this.lab = lab;
+    this.env = env;
+    this.startedAt = env.now();
+    this.scrollback = new Scrollback(options.scrollbackLimit);
+    this.terminal = env.openTerminal({ cols: 80, rows: 24 });
+    this.#offs.push(this.terminal.onOutput((data) => {
+      this.#pending += data;
+      this.#timer ??= setTimeout(() => this.#flush(events), options.batchMs);
+    }));
+    this.#offs.push(this.terminal.onCommand((record) => events.emit('command', { sessionId, lab: lab.id, record })));
+  }
+
+  /** Subscribes to batched output; returns the unsubscribe function. */
+  onOutput(listener: (data: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Runs `task` after every earlier task of this instance (checks, Solve, Apply, reset never interleave). */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    this.lastUsed = Date.now();
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Writes a line of our own into the terminal's view (not to the shell), e.g. after a reset. */
+  notice(text: string, events: LabServerEvents): void {
+    this.#pending += text;
+    this.#flush(events);
+  }
+
+  #flush(events: LabServerEvents): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const data = this.#pending;
+    this.#pending = '';
+    if (data === '') return;
+    this.scrollback.append(data);
+    for (const l of this.#listeners) l(data);
+    events.emit('output', { sessionId: this.sessionId, lab: this.lab.id, data });
+  }
+
+  async dispose(): Promise<void> {
+    clearTimeout(this.#timer);
+    for (const off of this.#offs) off();
+    this.#listeners.clear();
+    this.terminal.close();
+    await this.env.dispose();
+  }
+}
+
+/** All live instances, keyed by session and lab. */
+export class LabRuntime {
+  readonly options: LabRuntimeOptions;
+  #instances = new Map<string, Promise<LabInstance>>();
+  #reaper: NodeJS.Timeout;
+
+  constructor(options: LabRuntimeOptions) {
+    this.options = options;
+    this.#reaper = setInterval(() => void this.#reap(), 60_000);
+    this.#reaper.unref();
+  }
+
+  /** The instance of a session's lab, made and prepared on first use. */
+  instance(sessionId: string, labId: string): Promise<LabInstance> {
+    const key = `${sessionId}/${labId}`;
+    let found = this.#instances.get(key);
+    if (!found) {
+      found = this.#create(sessionId, labId);
+      this.#instances.set(key, found);
+      found.catch(() => this.#instances.delete(key));
+    }
+    return found.then((i) => { i.lastUsed = Date.now(); return i; });
+  }
+
+  /** The instance if it exists already (never makes one). */
+  async existing(sessionId: string, labId: string): Promise<LabInstance | undefined> {
+    return this.#instances.get(`${sessionId}/${labId}`)?.catch(() => undefined);
+  }
+
+  /** Brings a session's lab back to its starting state; its terminal stays, with a line saying so. */
+  async reset(sessionId: string, labId: string): Promise<void> {
+    const instance = await this.instance(sessionId, labId);
+    await instance.exclusive(async () => {
+      await instance.env.reset();
+      instance.startedAt = instance.env.now();
+      instance.notice('\r\n\x1b[33m[environment reset to the chapter\'s starting state / 실습 환경을 처음 상태로 되돌렸습니다]\x1b[0m\r\n', this.options.events);
+    });
+    this.options.events.emit('reset', { sessionId, lab: labId });
+  }
+
+  /** Disposes every environment of a session. */
+  async closeSession(sessionId: string): Promise<void> {
+    const keys = [...this.#instances.keys()].filter((k) => k.startsWith(`${sessionId}/`));
+    for (const key of keys) {
+      const p = this.#instances.get(key)!;
+      this.#instances.delete(key);
+      await p.then((i) => i.dispose(), () => undefined);
+    }
+    this.options.events.emit('session-closed', { sessionId });
+  }
+
+  /**
+   * When a step began, on the environment's clock: when the previous step passed (if that happened in
+   * this environment's life), else when the environment reached its starting state.
+   */
+  async stepStartedAt(instance: LabInstance, stepIndex: number): Promise<Date> {
+    if (stepIndex <= 0) return instance.startedAt;
+    const progress = await this.options.progress.progress(instance.sessionId);
+    const previous = progress[instance.lab.id]?.[instance.lab.steps[stepIndex - 1]!.id];
+    const passedAt = previous?.passedAt ? new Date(previous.passedAt) : undefined;
+    return passedAt && passedAt > instance.startedAt ? passedAt : instance.startedAt;
+  }
+
+  /** Number of live environments. */
+  get size(): number {
+    return this.#instances.size;
+  }
+
+  /** Disposes everything. */
+  async close(): Promise<void> {
+    clearInterval(this.#reaper);
+    const all = [...this.#instances.values()];
+    this.#instances.clear();
+    await Promise.all(all.map((p) => p.then((i) => i.dispose(), () => undefined)));
+  }
+
+  async #create(sessionId: string, labId: string): Promise<LabInstance> {
+    const lab = this.options.labs.get(labId);
+    if (!lab) throw new Error(`unknown lab "${labId}"`);
+    const env = await this.options.backend.createEnvironment({ lab, owner: sessionId });
+    try {
+      await env.prepare();
+      await this.options.restoreEnvironment?.(sessionId, labId, env);
+    } catch (error) {
+      await env.dispose().catch(() => undefined);
+      throw error;
+    }
+    const instance = new LabInstance(sessionId, lab, env, this.options.events, {
+      scrollbackLimit: this.options.scrollbackLimit ?? 256 * 1024,
+      batchMs: this.options.batchMs ?? 5,
+    });
+    this.options.events.emit('environment-created', { sessionId, lab: labId, env });
+    return instance;
+  }
+
+  async #reap(): Promise<void> {
+    const idleMs = this.options.idleMs ?? 4 * 3600_000;
+    for (const [key, p] of this.#instances) {
+      const i = await p.catch(() => undefined);
+      if (i && i.attached === 0 && Date.now() - i.lastUsed > idleMs) {
+        this.#instances.delete(key);
+        await i.dispose().catch(() => undefined);
+      }
+    }
+  }
+}
