@@ -1,0 +1,66 @@
+/** The help text of every `labs` command, as data. */
+
+/** Command name -> help text. */
+export const HELP: Record<string, string> = {
+  labs: `labs: Istio Traffic Labs from the command line
+
+Usage: labs <command> [flags]
+
+Commands:
+  serve     serve the site, the lab API and the terminals on one port
+  shell     run a chapter's lab shell in this terminal (or a script from stdin)
+  verify    run every step's check and solution against a backend
+  cluster   create, delete or inspect the kind cluster (kind backend)
+
+Run "labs <command> --help" for a command's flags.
+`,
+  serve: `Usage: labs serve [--backend sim|kind] [--port N] [--host H] [--build-if-missing]
+                  [--classroom] [--data DIR]
+
+Serves the built site (dist/), the JSON API and the terminal WebSockets on one port,
+and prints the URL.
+
+Flags:
+  --backend sim|kind    lab backend (default: sim, the embedded simulator)
+  --port N              port (default: $PORT or 4321)
+  --host H              address to bind (default: $HOST or 127.0.0.1)
+  --build-if-missing    run "astro build" first when dist/ is absent
+  --classroom           classroom mode: instructor URL, join codes, dashboard
+  --data DIR            classroom data directory (default: .labs-data)
+  -h, --help            show this help
+`,
+  shell: `Usage: labs shell --lab <id> [--backend sim|kind]
+
+Runs the lab shell of a fresh environment of a chapter, at the chapter's starting state.
+In a terminal: an interactive shell (Ctrl-C passes through; leave with "exit" or Ctrl-D twice).
+With stdin from a pipe or file: runs the script exactly as if typed line by line, prints what
+the terminal would show, and exits with the last command's status.
+
+Flags:
+  --lab <id>            traffic-shifting, mirroring, ingress or egress
+  --backend sim|kind    lab backend (default: sim)
+  -h, --help            show this help
+
+Example:
+  labs shell --lab traffic-shifting <<< 'kubectl get pods'
+`,
+  verify: `Usage: labs verify (--lab <id> | --all) [--backend sim|kind] [--lang en|ko]
+
+For each step in order: runs its check and expects it to FAIL (unless the step only
+observes an earlier result), runs the step's solution, runs the check again and expects
+it to PASS. Prints one line per step and a summary; exits non-zero on any failure.
+Labs still planned are reported as skipped.
+
+Flags:
+  --lab <id>            the chapter to verify
+  --all                 every chapter
+  --backend sim|kind    lab backend (default: sim)
+  --lang en|ko          language of the explanations (default: from $LANG, else en)
+  -h, --help            show this help
+`,
+  cluster: `Usage: labs cluster up|down|status
+
+Creates (up), deletes (down) or describes (status) the kind cluster with Istio that the
+kind backend uses. Needs docker, kind, kubectl and istioctl.
+`,
+};

@@ -1,0 +1,130 @@
+/** `labs serve`: the site, the API and the terminals on one port. */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { LabEnvironment } from '../contract.ts';
+import { loadAllLabs, LabFileError } from '../labs/load.ts';
+import { createLabServer, type LabServer, type LabServerOptions } from '../server/app.ts';
+import type { ServerParts } from '../server/parts.ts';
+import type { Route } from '../server/router.ts';
+import type { ProgressStore, SessionStore } from '../server/stores.ts';
+import type { WsRoute } from '../server/websocket.ts';
+import { choiceFlag, CliError, intFlag, parseFlags } from './args.ts';
+import { backendFromArg } from './backendArg.ts';
+import { HELP } from './help.ts';
+
+/**
+ * What `lab-server/src/classroom/index.ts` exports as `createClassroom(options)` for `--classroom`:
+ * stores that survive restarts, routes, live views, environment restore, and lines to print.
+ */
+export interface ClassroomPlugin {
+  sessionStore: SessionStore;
+  progressStore: ProgressStore;
+  routes?: (parts: ServerParts) => Route[];
+  wsRoutes?: (parts: ServerParts) => WsRoute[];
+  restoreEnvironment?: (sessionId: string, lab: string, env: LabEnvironment) => Promise<void>;
+  /** Called once the server exists (subscribe to `server.parts.events` here). */
+  attach?: (server: LabServer) => void | Promise<void>;
+  /** Lines printed after the URL (the instructor URL). */
+  banner?: (url: string) => string[];
+  close?: () => Promise<void>;
+}
+
+/** Options `createClassroom` receives. */
+export interface ClassroomOptions {
+  dataDir: string;
+  /** From `LABS_INSTRUCTOR_TOKEN`, else the plugin makes one. */
+  instructorToken?: string;
+}
+
+async function loadClassroom(options: ClassroomOptions): Promise<ClassroomPlugin> {
+  const url = new URL('../classroom/index.ts', import.meta.url);
+  let mod: { createClassroom(options: ClassroomOptions): Promise<ClassroomPlugin> };
+  try {
+    mod = await import(/* @vite-ignore */ url.href);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes('classroom/index.ts')) {
+      throw new CliError('classrooms are not available in this checkout (lab-server/src/classroom/index.ts is missing)');
+    }
+    throw error;
+  }
+  return mod.createClassroom(options);
+}
+
+/** Runs `astro build` when `dist/` has no index page. */
+function buildIfMissing(siteDir: string, out: NodeJS.WritableStream): void {
+  if (existsSync(join(siteDir, 'index.html'))) return;
+  out.write(`labs serve: ${siteDir} is missing; building the site first (astro build)...\n`);
+  const astro = resolve('node_modules', '.bin', 'astro');
+  const r = spawnSync(existsSync(astro) ? astro : 'npx', existsSync(astro) ? ['build'] : ['astro', 'build'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new CliError(`labs serve: the site build failed (exit ${r.status ?? r.signal}); run "npm run build" to see why`);
+}
+
+/** Runs the command; resolves when the server has stopped (SIGINT/SIGTERM). */
+export async function serveCommand(argv: string[], out: NodeJS.WritableStream): Promise<number> {
+  const { values } = parseFlags('serve', argv, {
+    backend: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' },
+    'build-if-missing': { type: 'boolean' }, classroom: { type: 'boolean' }, data: { type: 'string' },
+  });
+  if (values.help) {
+    out.write(HELP.serve!);
+    return 0;
+  }
+  const backendName = choiceFlag('serve', '--backend', values.backend as string | undefined, ['sim', 'kind'] as const) ?? 'sim';
+  const port = intFlag('serve', '--port', (values.port as string | undefined) ?? process.env.PORT, 0, 65535) ?? 4321;
+  const host = (values.host as string | undefined) ?? process.env.HOST ?? '127.0.0.1';
+  const siteDir = resolve('dist');
+  if (values['build-if-missing']) buildIfMissing(siteDir, out);
+  let labs;
+  try {
+    labs = loadAllLabs();
+  } catch (error) {
+    if (error instanceof LabFileError) throw new CliError(error.message);
+    throw error;
+  }
+  const classroom = values.classroom
+    ? await loadClassroom({ dataDir: resolve((values.data as string | undefined) ?? '.labs-data'), ...(process.env.LABS_INSTRUCTOR_TOKEN ? { instructorToken: process.env.LABS_INSTRUCTOR_TOKEN } : {}) })
+    : undefined;
+  const backend = await backendFromArg(backendName);
+  const options: LabServerOptions = { backend, labs, siteDir };
+  if (classroom) {
+    Object.assign(options, {
+      sessionStore: classroom.sessionStore,
+      progressStore: classroom.progressStore,
+      routes: classroom.routes,
+      wsRoutes: classroom.wsRoutes,
+      restoreEnvironment: classroom.restoreEnvironment,
+    });
+  }
+  const server = createLabServer(options);
+  await classroom?.attach?.(server);
+  let url: string;
+  try {
+    url = await server.listen(port, host);
+  } catch (error) {
+    await server.close();
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new CliError(`labs serve: port ${port} on ${host} is in use; choose another with --port N (or PORT=N)`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CliError(`labs serve: cannot bind to ${host}: no such local address`);
+    if (code === 'EACCES') throw new CliError(`labs serve: no permission to bind to port ${port}; use a port above 1023`);
+    throw error;
+  }
+  if (!existsSync(join(siteDir, 'index.html'))) out.write(`labs serve: warning: ${siteDir} has no site; run "npm run build" (or pass --build-if-missing)\n`);
+  out.write(`Istio Traffic Labs is serving on ${url} (backend: ${backend.name})\n`);
+  for (const line of classroom?.banner?.(url) ?? []) out.write(`${line}\n`);
+  out.write('Press Ctrl-C to stop.\n');
+  await new Promise<void>((resolveStop) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolveStop();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  out.write('labs serve: stopping\n');
+  await server.close();
+  await classroom?.close?.();
+  await backend.close().catch(() => undefined);
+  return 0;
+}
