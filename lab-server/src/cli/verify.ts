@@ -17,8 +17,14 @@ function defaultLocale(): Locale {
   return /^ko/i.test(process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '') ? 'ko' : 'en';
 }
 
+/** What verify needs from outside; tests substitute both. */
+export interface VerifyDeps {
+  makeBackend: (name: 'sim' | 'kind') => Promise<LabBackend>;
+  loadLab: (id: string) => LoadedLab;
+}
+
 /** Runs the command; resolves with the exit status. */
-export async function verifyCommand(argv: string[], out: NodeJS.WritableStream, makeBackend: (name: 'sim' | 'kind') => Promise<LabBackend> = backendFromArg): Promise<number> {
+export async function verifyCommand(argv: string[], out: NodeJS.WritableStream, deps: VerifyDeps = { makeBackend: backendFromArg, loadLab: labFromArg }): Promise<number> {
   const { values } = parseFlags('verify', argv, { lab: { type: 'string' }, all: { type: 'boolean' }, backend: { type: 'string' }, lang: { type: 'string' } });
   if (values.help) {
     out.write(HELP.verify!);
@@ -31,14 +37,14 @@ export async function verifyCommand(argv: string[], out: NodeJS.WritableStream, 
   const missing: string[] = [];
   for (const id of values.all ? LAB_IDS : [values.lab as string]) {
     try {
-      labs.push(labFromArg(id));
+      labs.push(deps.loadLab(id));
     } catch (error) {
       // With --all, a chapter whose file is not written yet is reported, not fatal to the others.
       if (values.all && error instanceof CliError && /no such file/.test(error.message)) missing.push(id);
       else throw error;
     }
   }
-  const backend = await makeBackend(backendName);
+  const backend = await deps.makeBackend(backendName);
   let failed = 0;
   let passed = 0;
   let skipped = 0;
