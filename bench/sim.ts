@@ -1,0 +1,97 @@
+/**
+ * The simulator's figures: latency of `kubectl get pods`, of an `apply` and of a 100-request traffic
+ * check; heap per prepared environment and environments per GiB.
+ */
+import type { LabEnvironment } from '../lab-server/src/contract.ts';
+import { createBackend } from '../lab-server/src/backends/index.ts';
+import { runCheck } from '../lab-server/src/checks/run.ts';
+import { loadLab } from '../lab-server/src/labs/load.ts';
+import { checkSchema } from '../lab-server/src/labs/schema.ts';
+import type { BenchSuite } from './suite.ts';
+import { round, summarize, time } from './stats.ts';
+
+const LAB = 'traffic-shifting';
+const VS_FILES = ['samples/bookinfo/networking/virtual-service-reviews-50-v3.yaml', 'samples/bookinfo/networking/virtual-service-reviews-v3.yaml'];
+
+async function must(env: LabEnvironment, script: string): Promise<void> {
+  const r = await env.runScript(script);
+  if (r.exitCode !== 0) throw new Error(`bench: \`${script.trim()}\` exited with ${r.exitCode}:\n${r.output}`);
+}
+
+function heapUsed(): number {
+  globalThis.gc?.();
+  globalThis.gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+/** The simulator suite. */
+export const suite: BenchSuite = {
+  name: 'sim',
+  async run(ctx) {
+    const lab = loadLab(LAB);
+    const backend = await createBackend('sim', { seed: 42 });
+    const repeat = ctx.quick ? 10 : 50;
+    const env = await backend.createEnvironment({ lab, owner: 'bench', seed: 42 });
+    await env.prepare();
+    await must(env, 'kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml\nkubectl apply -f samples/bookinfo/networking/virtual-service-all-v1.yaml');
+
+    ctx.log(`kubectl get pods x${repeat}`);
+    const get = await time(repeat, () => must(env, 'kubectl get pods'));
+    ctx.log(`kubectl apply x${repeat}`);
+    const apply = await time(repeat, (i) => must(env, `kubectl apply -f ${VS_FILES[i % 2]}`));
+
+    // The 50/50 step's check, at 100 requests: the sequential test may send more when ambiguous.
+    await must(env, `kubectl apply -f ${VS_FILES[0]}`);
+    const check = checkSchema.parse({
+      type: 'traffic', from: { outside: true }, request: { url: 'http://ingress/productpage' }, requests: 100,
+      classes: [
+        { name: 'v3', status: 200, bodyContains: 'color="red"' },
+        { name: 'v1', status: 200, bodyNotContains: 'glyphicon-star' },
+      ],
+      expect: { v1: 0.5, v3: 0.5 },
+    });
+    const checks = ctx.quick ? 5 : 20;
+    ctx.log(`traffic check (100 requests) x${checks}`);
+    let sent = 0;
+    const traffic = await time(checks, async () => {
+      const r = await runCheck(check, { env, stepStartedAt: env.now() }, { retry: false });
+      if (!r.ok) throw new Error(`bench: the 50/50 traffic check failed: ${r.explanation.en}`);
+      sent += Number(/x(\d+)$/.exec(r.evidence[0]!.action)?.[1] ?? 100);
+    });
+    await env.dispose();
+
+    const count = ctx.quick ? 10 : 50;
+    ctx.log(`memory: ${count} prepared environments${globalThis.gc ? '' : ' (run with --expose-gc for exact figures)'}`);
+    const before = heapUsed();
+    const envs: LabEnvironment[] = [];
+    const prepare = await time(count, async (i) => {
+      const e = await backend.createEnvironment({ lab, owner: `bench-${i}`, seed: i });
+      await e.prepare();
+      envs.push(e);
+    });
+    const after = heapUsed();
+    const perEnvBytes = Math.max(1, (after - before) / count);
+    for (const e of envs) await e.dispose();
+    await backend.close();
+
+    const g = summarize(get);
+    const a = summarize(apply);
+    const t = summarize(traffic);
+    const p = summarize(prepare);
+    return {
+      rows: [
+        { metric: 'kubectl get pods, median', value: g.medianMs, unit: 'ms' },
+        { metric: 'kubectl get pods, p95', value: g.p95Ms, unit: 'ms' },
+        { metric: 'kubectl apply (VirtualService), median', value: a.medianMs, unit: 'ms' },
+        { metric: 'kubectl apply (VirtualService), p95', value: a.p95Ms, unit: 'ms' },
+        { metric: 'traffic check (100 requests), median', value: t.medianMs, unit: 'ms' },
+        { metric: 'traffic check (100 requests), p95', value: t.p95Ms, unit: 'ms' },
+        { metric: 'requests per traffic check, mean', value: round(sent / checks), unit: 'requests' },
+        { metric: 'environment prepare, median', value: p.medianMs, unit: 'ms' },
+        { metric: 'heap per prepared environment', value: round(perEnvBytes / 1024 / 1024), unit: 'MiB' },
+        { metric: 'environments per GiB of heap', value: Math.floor((1024 ** 3) / perEnvBytes), unit: 'environments' },
+      ],
+      details: { get: g, apply: a, traffic: t, prepare: p, environments: count, heapBeforeBytes: before, heapAfterBytes: after, exactGc: Boolean(globalThis.gc) },
+    };
+  },
+};
