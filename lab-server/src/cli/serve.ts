@@ -86,7 +86,9 @@ export async function serveCommand(argv: string[], out: NodeJS.WritableStream): 
     ? await loadClassroom({ dataDir: resolve((values.data as string | undefined) ?? '.labs-data'), ...(process.env.LABS_INSTRUCTOR_TOKEN ? { instructorToken: process.env.LABS_INSTRUCTOR_TOKEN } : {}) })
     : undefined;
   const backend = await backendFromArg(backendName);
-  const options: LabServerOptions = { backend, labs, siteDir };
+  // Origins besides the server's own that may open WebSockets (a reverse proxy's public name).
+  const allowedOrigins = (process.env.LABS_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const options: LabServerOptions = { backend, labs, siteDir, allowedOrigins };
   if (classroom) {
     Object.assign(options, {
       sessionStore: classroom.sessionStore,
