@@ -148,6 +148,15 @@ describe('checks, apply, solve, preview, reset', () => {
     t.ws.close();
   });
 
+  it('Solve skips steps passed in this environment, and runs them again after a reset', async () => {
+    const token = await newToken();
+    await api('POST', '/api/labs/traffic-shifting/apply', { token, body: { yaml: 'metadata:\n  name: greeting\n' } });
+    expect((await api('POST', '/api/labs/traffic-shifting/steps/make-greeting/check', { token })).json.ok).toBe(true);
+    expect((await api('POST', '/api/labs/traffic-shifting/steps/read-greeting/solve', { token })).json.ranSteps).toEqual(['read-greeting']);
+    await api('POST', '/api/labs/traffic-shifting/reset', { token });
+    expect((await api('POST', '/api/labs/traffic-shifting/steps/read-greeting/solve', { token })).json.ranSteps).toEqual(['make-greeting', 'read-greeting']);
+  });
+
   it('Preview fetches from outside through the ingress', async () => {
     const token = await newToken();
     const r = await api('POST', '/api/labs/traffic-shifting/preview', { token, body: {} });

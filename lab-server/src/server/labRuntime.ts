@@ -35,6 +35,8 @@ export class LabInstance {
   /** When the environment reached its starting state, on its own clock. */
   startedAt: Date;
   lastUsed = Date.now();
+  /** Steps whose check passed in this environment's life (cleared by reset), with when, on its clock. */
+  readonly passedHere = new Map<string, Date>();
   /** Sockets (or other viewers) attached now. */
   attached = 0;
   #listeners = new Set<(data: string) => void>();
@@ -132,6 +134,7 @@ export class LabRuntime {
     await instance.exclusive(async () => {
       await instance.env.reset();
       instance.startedAt = instance.env.now();
+      instance.passedHere.clear();
       instance.notice('\r\n\x1b[33m[environment reset to the chapter\'s starting state / 실습 환경을 처음 상태로 되돌렸습니다]\x1b[0m\r\n', this.options.events);
     });
     this.options.events.emit('reset', { sessionId, lab: labId });
@@ -154,6 +157,9 @@ export class LabRuntime {
    */
   async stepStartedAt(instance: LabInstance, stepIndex: number): Promise<Date> {
     if (stepIndex <= 0) return instance.startedAt;
+    const here = instance.passedHere.get(instance.lab.steps[stepIndex - 1]!.id);
+    if (here) return here;
+    // After a server restart the environment is restored but this map is empty: use the stored time.
     const progress = await this.options.progress.progress(instance.sessionId);
     const previous = progress[instance.lab.id]?.[instance.lab.steps[stepIndex - 1]!.id];
     const passedAt = previous?.passedAt ? new Date(previous.passedAt) : undefined;

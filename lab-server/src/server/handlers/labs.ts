@@ -57,6 +57,7 @@ export function labRoutes(parts: ServerParts): Route[] {
             files: lab.steps.flatMap((s) => s.files),
           }, { settleMs: parts.checks.settleMs, maxWaitMs: parts.checks.maxWaitMs }));
         const attempt = { sessionId: session!.id, lab: lab.id, step: step.id, ok: outcome.ok, at: instance.env.now().toISOString(), durationMs: outcome.durationMs, explanation: outcome.explanation };
+        if (outcome.ok && !instance.passedHere.has(step.id)) instance.passedHere.set(step.id, new Date(attempt.at));
         const progress = await parts.progress.recordAttempt(attempt);
         const result: CheckResultBody = { ...outcome, progress };
         parts.events.emit('check', { sessionId: session!.id, lab: lab.id, step: step.id, result, attempt });
@@ -69,9 +70,9 @@ export function labRoutes(parts: ServerParts): Route[] {
       handle: async ({ params, session }) => {
         const lab = findLab(parts, params.lab);
         const { index } = findStep(lab, params.step);
-        const passed = (await parts.progress.progress(session!.id))[lab.id] ?? {};
-        const steps = lab.steps.slice(0, index + 1).filter((s, i) => s.solution.trim() !== '' && (i === index || passed[s.id]?.status !== 'passed'));
         const instance = await parts.runtime.instance(session!.id, lab.id);
+        // Steps passed before a reset (or in another environment) must run again to rebuild the state.
+        const steps = lab.steps.slice(0, index + 1).filter((s, i) => s.solution.trim() !== '' && (i === index || !instance.passedHere.has(s.id)));
         const result = await instance.exclusive(async (): Promise<SolveResult> => {
           const ranSteps: string[] = [];
           let exitCode = 0;
