@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { LabEnvironment } from '../contract.ts';
+import type { LabBackend, LabEnvironment } from '../contract.ts';
 import { loadAllLabs, LabFileError } from '../labs/load.ts';
 import { createLabServer, type LabServer, type LabServerOptions } from '../server/app.ts';
 import type { ServerParts } from '../server/parts.ts';
@@ -60,8 +60,30 @@ function buildIfMissing(siteDir: string, out: NodeJS.WritableStream): void {
   if (r.status !== 0) throw new CliError(`labs serve: the site build failed (exit ${r.status ?? r.signal}); run "npm run build" to see why`);
 }
 
+/** Resolves on SIGINT or SIGTERM. */
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolveStop) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolveStop();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** What serve needs from outside; tests substitute them. */
+export interface ServeDeps {
+  makeBackend: (name: 'sim' | 'kind') => Promise<LabBackend>;
+  /** Resolves when the server should stop. */
+  untilStop: () => Promise<void>;
+  /** Called with the URL once listening. */
+  onListening?: (url: string) => void;
+}
+
 /** Runs the command; resolves when the server has stopped (SIGINT/SIGTERM). */
-export async function serveCommand(argv: string[], out: NodeJS.WritableStream): Promise<number> {
+export async function serveCommand(argv: string[], out: NodeJS.WritableStream, deps: ServeDeps = { makeBackend: backendFromArg, untilStop: untilSignal }): Promise<number> {
   const { values } = parseFlags('serve', argv, {
     backend: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' },
     'build-if-missing': { type: 'boolean' }, classroom: { type: 'boolean' }, data: { type: 'string' },
@@ -85,7 +107,7 @@ export async function serveCommand(argv: string[], out: NodeJS.WritableStream): 
   const classroom = values.classroom
     ? await loadClassroom({ dataDir: resolve((values.data as string | undefined) ?? '.labs-data'), ...(process.env.LABS_INSTRUCTOR_TOKEN ? { instructorToken: process.env.LABS_INSTRUCTOR_TOKEN } : {}) })
     : undefined;
-  const backend = await backendFromArg(backendName);
+  const backend = await deps.makeBackend(backendName);
   // Origins besides the server's own that may open WebSockets (a reverse proxy's public name).
   const allowedOrigins = (process.env.LABS_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   const options: LabServerOptions = { backend, labs, siteDir, allowedOrigins };
@@ -115,15 +137,8 @@ export async function serveCommand(argv: string[], out: NodeJS.WritableStream): 
   out.write(`Istio Traffic Labs is serving on ${url} (backend: ${backend.name})\n`);
   for (const line of classroom?.banner?.(url) ?? []) out.write(`${line}\n`);
   out.write('Press Ctrl-C to stop.\n');
-  await new Promise<void>((resolveStop) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolveStop();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  deps.onListening?.(url);
+  await deps.untilStop();
   out.write('labs serve: stopping\n');
   await server.close();
   await classroom?.close?.();

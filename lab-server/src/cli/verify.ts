@@ -60,10 +60,13 @@ export async function verifyCommand(argv: string[], out: NodeJS.WritableStream, 
         continue;
       }
       out.write(`${lab.id} on ${backend.name}: ${lab.steps.length} steps\n`);
+      const tty = Boolean((out as { isTTY?: boolean }).isTTY);
       const verdicts = await verifyLab(lab, backend, {
         locale,
+        // On a terminal, show the step being worked on; the final line replaces it.
+        onStepStart: (step, title) => tty && out.write(`RUN   ${lab.id}/${step}  ${title} …`),
         onStep: (v) => {
-          out.write(`${stepLine(lab.id, v)}\n`);
+          out.write(`${tty ? '\r\x1b[K' : ''}${stepLine(lab.id, v)}\n`);
           for (const d of v.ok ? [] : v.details) out.write(`      ${d.replace(/\n/g, '\n      ')}\n`);
         },
       });

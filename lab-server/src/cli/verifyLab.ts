@@ -24,6 +24,8 @@ export interface StepVerdict {
 /** Options of a verification run. */
 export interface VerifyOptions {
   locale: Locale;
+  /** Called as each step starts. */
+  onStepStart?: (step: string, title: string) => void;
   /** Called as each step finishes (the CLI prints its line then). */
   onStep?: (verdict: StepVerdict) => void;
   /** Passed to the after-solution check runs (tests shorten the waits). */
@@ -42,6 +44,7 @@ export async function verifyLab(lab: LoadedLab, backend: LabBackend, options: Ve
     for (const step of lab.steps) {
       const started = performance.now();
       const title = step.title[options.locale];
+      options.onStepStart?.(step.id, title);
       const finish = (ok: boolean, details: string[], problem?: StepVerdict['problem']) => {
         const verdict: StepVerdict = { step: step.id, title, ok, details, durationMs: Math.round(performance.now() - started), ...(problem ? { problem } : {}) };
         verdicts.push(verdict);

@@ -1,0 +1,38 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createFakeBackend } from '../server/fakeBackend.ts';
+import { serveCommand } from './serve.ts';
+
+describe('labs serve', () => {
+  it('prints the URL, answers health on it, and stops cleanly', async () => {
+    let text = '';
+    const out = new Writable({ write(chunk, _e, cb) { text += chunk.toString(); cb(); } });
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => (stop = r));
+    let url = '';
+    const listening = new Promise<void>((resolve) => {
+      void serveCommand(['--port', '0', '--host', '127.0.0.1'], out, {
+        makeBackend: async () => createFakeBackend(),
+        untilStop: () => stopped,
+        onListening: (u) => { url = u; resolve(); },
+      }).then((code) => expect(code).toBe(0));
+    });
+    await listening;
+    expect(text).toMatch(/^Istio Traffic Labs is serving on http:\/\/127\.0\.0\.1:\d+\/ \(backend: sim\)$/m);
+    expect(await (await fetch(`${url}api/health`)).json()).toEqual({ ok: true, backend: 'sim' });
+    stop();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(text).toContain('labs serve: stopping');
+  });
+
+  it('says clearly when the port is taken', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => blocker.once('listening', r));
+    const port = (blocker.address() as { port: number }).port;
+    const out = new Writable({ write(_c, _e, cb) { cb(); } });
+    await expect(serveCommand(['--port', String(port)], out, { makeBackend: async () => createFakeBackend(), untilStop: () => new Promise(() => {}) }))
+      .rejects.toThrow(`labs serve: port ${port} on 127.0.0.1 is in use; choose another with --port N (or PORT=N)`);
+    blocker.close();
+  });
+});
