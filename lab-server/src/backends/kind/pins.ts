@@ -1,0 +1,37 @@
+/**
+ * Versions and names the kind backend pins, in one place: the kind config, the workflow, the preflight
+ * and the docs all read these (a test checks that the repo's files agree with them).
+ */
+
+/** Istio release installed by `labs cluster up` (istioctl must be 1.30.x). */
+export const ISTIO_VERSION = '1.30.0';
+/** Istio minor line the preflight accepts from `istioctl version --remote=false`. */
+export const ISTIO_MINOR = '1.30';
+/** Kubernetes node image: Istio 1.30 supports Kubernetes 1.32 and newer. */
+export const NODE_IMAGE = 'kindest/node:v1.34.0';
+/** Oldest kind that knows how to run `NODE_IMAGE`. */
+export const KIND_MIN_VERSION = '0.30.0';
+/** Oldest kubectl client: one minor behind the node image (Kubernetes' version skew policy). */
+export const KUBECTL_MIN_VERSION = '1.33.0';
+/** Name of the kind cluster (`--name` overrides it); kubectl's context is `kind-<name>`. */
+export const DEFAULT_CLUSTER_NAME = 'labs';
+
+/** Host port -> node port for the ingress gateway's plain HTTP (`http2`) port. */
+export const INGRESS_HTTP = { hostPort: 8080, nodePort: 30080 } as const;
+/** Host port -> node port for the ingress gateway's `https` port. */
+export const INGRESS_HTTPS = { hostPort: 8443, nodePort: 30443 } as const;
+
+/**
+ * The learner toolbox image: Alpine with bash, curl, jq and kubectl 1.34 (alpine/k8s publishes one tag per
+ * kubectl release). istioctl is added by an init container that downloads the pinned release.
+ */
+export const TOOLBOX_IMAGE = 'alpine/k8s:1.34.1';
+/** Where istioctl release archives come from (the init container and the workflow use the same URL). */
+export function istioctlUrl(version: string, arch: 'amd64' | 'arm64'): string {
+  return `https://github.com/istio/istio/releases/download/${version}/istioctl-${version}-linux-${arch}.tar.gz`;
+}
+
+/** Namespace that holds the lab server's toolbox pods and their ServiceAccounts, apart from the labs' own. */
+export const TOOLBOX_NAMESPACE = 'labs-toolbox';
+/** Label every object the kind backend creates carries, so `status` and cleanup can find them. */
+export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'istio-traffic-labs' } as const;
