@@ -1,0 +1,19 @@
+# Environment of every shell in a learner's toolbox pod (sourced by interactive shells through
+# labsrc.sh, and by scripts through BASH_ENV). Installed by the kind backend as ConfigMap labs-shell.
+shopt -s expand_aliases
+
+# The lessons pipe JSON through `python -m json.tool`; the toolbox image has jq, and may lack Python.
+if ! command -v python3 >/dev/null 2>&1; then
+  python3() {
+    if [ "$1" = "-m" ] && [ "$2" = "json.tool" ]; then
+      shift 2
+      jq --indent 4 . "$@"
+    else
+      echo "python3: only 'python3 -m json.tool' is available in the lab toolbox" >&2
+      return 127
+    fi
+  }
+fi
+if ! command -v python >/dev/null 2>&1; then
+  python() { python3 "$@"; }
+fi
