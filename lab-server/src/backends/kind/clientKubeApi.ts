@@ -1,0 +1,248 @@
+/**
+ * `KubeApi` on a real cluster with @kubernetes/client-node 2.x: objects by Kind through discovery and
+ * the generic object API (server-side apply), exec and TTYs over the exec WebSocket (v5 channel
+ * protocol: stdin close, resize on channel 4), logs with sinceTime.
+ */
+import { PassThrough, Readable, Writable } from 'node:stream';
+import { ApiException, ApisApi, CoreV1Api, Exec, KubeConfig, KubernetesObjectApi, Log, PatchStrategy, type V1Status } from '@kubernetes/client-node';
+import type { ExecResult, K8sObject } from '../../contract.ts';
+import { KubeApiError, type KubeApi, type ResolvedKind, type TtyHandlers, type TtySession } from './kubeApi.ts';
+
+/** Field manager of everything the lab server applies. */
+export const FIELD_MANAGER = 'istio-traffic-labs';
+
+// Groups searched first when two groups serve the same Kind: the lessons' `Gateway` is Istio's, not
+// the Gateway API's.
+const PREFERRED_GROUPS = ['', 'apps', 'networking.istio.io', 'rbac.authorization.k8s.io', 'discovery.k8s.io'];
+
+/** `KubernetesObjectApi` with its discovery lookup made reachable. */
+class DiscoveringObjectApi extends KubernetesObjectApi {
+  /** The resource of `kind` in `groupVersion`, from the server's (cached) resource list. */
+  findResource(groupVersion: string, kind: string) {
+    return this.resource(groupVersion, kind);
+  }
+}
+
+/** The message inside an API error (the server's Status message), without client-node's header dump. */
+export function apiErrorMessage(error: unknown): { status: number; message: string } {
+  if (error instanceof ApiException) {
+    let body: unknown = error.body;
+    if (typeof body === 'string') {
+      try { body = JSON.parse(body); } catch { /* plain text */ }
+    }
+    const message = (body as { message?: string } | undefined)?.message ?? (typeof body === 'string' && body ? body : `HTTP ${error.code}`);
+    return { status: error.code, message };
+  }
+  return { status: 0, message: error instanceof Error ? error.message : String(error) };
+}
+
+function toKubeError(error: unknown): KubeApiError {
+  const { status, message } = apiErrorMessage(error);
+  return new KubeApiError(status, message);
+}
+
+/** Exit code of an exec from the status the server sends on channel 3. */
+export function exitCodeOf(status: V1Status): number {
+  if (status.status === 'Success') return 0;
+  const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
+  return cause?.message !== undefined ? Number(cause.message) : 1;
+}
+
+class Collector extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += chunk.toString('utf8');
+    callback();
+  }
+}
+
+/** The TTY's output stream: client-node reads `columns`/`rows` and listens for 'resize' to send sizes. */
+class TtyOutput extends Writable {
+  columns: number;
+  rows: number;
+  #onData: (data: string) => void;
+  constructor(size: { cols: number; rows: number }, onData: (data: string) => void) {
+    super();
+    this.columns = size.cols;
+    this.rows = size.rows;
+    this.#onData = onData;
+  }
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.#onData(chunk.toString('utf8'));
+    callback();
+  }
+}
+
+/** Options for connecting. */
+export interface ClientKubeApiOptions {
+  kubeconfig?: string;
+  context?: string;
+}
+
+/** Loads the kubeconfig and selects the context (throws a one-line error when the context is missing). */
+export function loadKubeConfig(options: ClientKubeApiOptions): KubeConfig {
+  const kc = new KubeConfig();
+  if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
+  else kc.loadFromDefault();
+  if (options.context) {
+    if (!kc.getContexts().some((c) => c.name === options.context)) {
+      throw new Error(`kubeconfig has no context "${options.context}"; run "npx labs cluster up" to create the kind cluster`);
+    }
+    kc.setCurrentContext(options.context);
+  }
+  return kc;
+}
+
+/** The real `KubeApi`. */
+export class ClientKubeApi implements KubeApi {
+  readonly kc: KubeConfig;
+  #objects: DiscoveringObjectApi;
+  #kinds = new Map<string, Promise<ResolvedKind | undefined>>();
+  #groupVersions: Promise<string[]> | undefined;
+
+  constructor(kc: KubeConfig) {
+    this.kc = kc;
+    this.#objects = kc.makeApiClient(DiscoveringObjectApi);
+  }
+
+  /** Preferred group versions, preferred groups first. */
+  #allGroupVersions(): Promise<string[]> {
+    this.#groupVersions ??= (async () => {
+      const groups = await this.kc.makeApiClient(ApisApi).getAPIVersions();
+      const rank = (name: string) => { const i = PREFERRED_GROUPS.indexOf(name); return i === -1 ? PREFERRED_GROUPS.length : i; };
+      const sorted = [...groups.groups].sort((a, b) => rank(a.name) - rank(b.name));
+      return ['v1', ...sorted.map((g) => g.preferredVersion?.groupVersion ?? g.versions[0]!.groupVersion)];
+    })().catch((error: unknown) => {
+      this.#groupVersions = undefined;
+      throw toKubeError(error);
+    });
+    return this.#groupVersions;
+  }
+
+  resolveKind(kind: string): Promise<ResolvedKind | undefined> {
+    let found = this.#kinds.get(kind);
+    if (!found) {
+      found = (async () => {
+        for (const gv of await this.#allGroupVersions()) {
+          const resource = await this.#objects.findResource(gv, kind).catch(() => undefined);
+          if (resource && !resource.name.includes('/')) return { apiVersion: gv, kind, plural: resource.name, namespaced: resource.namespaced };
+        }
+        return undefined;
+      })();
+      found.catch(() => this.#kinds.delete(kind));
+      this.#kinds.set(kind, found);
+    }
+    return found;
+  }
+
+  async read(kind: ResolvedKind, namespace: string | undefined, name: string): Promise<K8sObject | null> {
+    try {
+      const obj = await this.#objects.read({ apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
+      return obj as unknown as K8sObject;
+    } catch (error) {
+      if (apiErrorMessage(error).status === 404) return null;
+      throw toKubeError(error);
+    }
+  }
+
+  async list(kind: ResolvedKind, namespace: string | undefined, labelSelector?: string): Promise<K8sObject[]> {
+    try {
+      const list = await this.#objects.list(kind.apiVersion, kind.kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
+      // List items come without apiVersion/kind; the contract's objects carry them.
+      return list.items.map((item) => ({ ...item, apiVersion: kind.apiVersion, kind: kind.kind }) as unknown as K8sObject);
+    } catch (error) {
+      throw toKubeError(error);
+    }
+  }
+
+  async apply(object: K8sObject): Promise<K8sObject> {
+    try {
+      const applied = await this.#objects.patch(object as never, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+      return applied as unknown as K8sObject;
+    } catch (error) {
+      throw toKubeError(error);
+    }
+  }
+
+  async delete(kind: ResolvedKind, namespace: string | undefined, name: string, options: { gracePeriodSeconds?: number } = {}): Promise<void> {
+    try {
+      await this.#objects.delete({ apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name, ...(namespace ? { namespace } : {}) } }, undefined, undefined, options.gracePeriodSeconds, undefined, 'Background');
+    } catch (error) {
+      if (apiErrorMessage(error).status === 404) return;
+      throw toKubeError(error);
+    }
+  }
+
+  exec(namespace: string, pod: string, container: string, argv: string[], options: { stdin?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+    const stdout = new Collector();
+    const stderr = new Collector();
+    const stdin = options.stdin !== undefined ? Readable.from([Buffer.from(options.stdin)]) : null;
+    return new Promise<ExecResult>((resolve) => {
+      let status: V1Status | undefined;
+      let done = false;
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (result: ExecResult) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve(result);
+      };
+      new Exec(this.kc).exec(namespace, pod, container, argv, stdout, stderr, stdin, false, (s) => { status = s; })
+        .then((ws) => {
+          timer = setTimeout(() => {
+            ws.close();
+            finish({ stdout: stdout.text, stderr: `${stderr.text}command timed out after ${options.timeoutMs} ms\n`, exitCode: 124 });
+          }, options.timeoutMs ?? 120_000);
+          ws.on('close', () => {
+            if (!status) return finish({ stdout: stdout.text, stderr: `${stderr.text}error: the exec connection closed without an exit status\n`, exitCode: 1 });
+            const code = exitCodeOf(status);
+            // A failure that is not the command's own (no such container, ...) carries the server's message.
+            const extra = code !== 0 && !status.details?.causes?.some((c) => c.reason === 'ExitCode') && status.message ? `${status.message}\n` : '';
+            finish({ stdout: stdout.text, stderr: stderr.text + extra, exitCode: code });
+          });
+        }, (error: unknown) => {
+          const { message } = apiErrorMessage(error);
+          finish({ stdout: '', stderr: `error: ${message}\n`, exitCode: 1 });
+        });
+    });
+  }
+
+  async openTty(namespace: string, pod: string, container: string, argv: string[], size: { cols: number; rows: number }, handlers: TtyHandlers): Promise<TtySession> {
+    const input = new PassThrough();
+    const output = new TtyOutput(size, handlers.onData);
+    let ws;
+    try {
+      ws = await new Exec(this.kc).exec(namespace, pod, container, argv, output, null, input, true);
+    } catch (error) {
+      throw toKubeError(error);
+    }
+    ws.on('close', () => handlers.onClose('the shell ended'));
+    return {
+      write: (data) => { input.write(data); },
+      resize: (cols, rows) => {
+        output.columns = cols;
+        output.rows = rows;
+        output.emit('resize');
+      },
+      close: () => {
+        input.end();
+        ws.close();
+      },
+    };
+  }
+
+  async logs(namespace: string, pod: string, container: string, options: { sinceTime?: string; tailLines?: number } = {}): Promise<string> {
+    const out = new Collector();
+    const finished = new Promise<void>((resolve, reject) => {
+      out.on('finish', resolve);
+      out.on('error', reject);
+    });
+    try {
+      await new Log(this.kc).log(namespace, pod, container, out, { ...options, follow: false });
+    } catch (error) {
+      throw toKubeError(error);
+    }
+    await finished;
+    return out.text;
+  }
+}
