@@ -251,13 +251,12 @@ export class KindEnvironment implements LabEnvironment {
   async dispose(): Promise<void> {
     for (const t of this.#terminals) t.close();
     this.#terminals.clear();
-    const { api, names, classroom } = this.#o;
+    const { api, classroom } = this.#o;
     // The chapter's objects stay for a single learner (their cluster); a class's namespace goes with the learner.
     for (const object of this.toolboxObjects().reverse()) {
       if (object.kind === 'Namespace' && !classroom) continue;
       const kind = object.kind === 'Pod' ? POD : await api.resolveKind(object.kind);
       if (kind) await api.delete(kind, kind.namespaced ? object.metadata.namespace : undefined, object.metadata.name, { gracePeriodSeconds: 0 }).catch(() => undefined);
     }
-    void names;
   }
 }
