@@ -1,0 +1,135 @@
+/**
+ * ONE contract suite for every backend: the same steps and the same expectations against `LabBackend`
+ * and `LabEnvironment`, whether the cluster is simulated or real. Each backend's test file calls
+ * `defineContractSuite` with a factory; time limits scale for real clusters (image pulls, config
+ * propagation to the proxies), which is why observations are polled rather than read once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandRecord, LabBackend, LabEnvironment } from '../../lab-server/src/contract.ts';
+import { contractLab } from './contractLab.ts';
+
+/** How a backend's run of the suite is set up. */
+export interface ContractSuiteOptions {
+  /** Makes the backend under test. */
+  makeBackend: () => Promise<LabBackend>;
+  /** Longest wait for prepare/reset (a real cluster pulls images). */
+  prepareTimeoutMs: number;
+  /** Longest wait for an observation to settle (config reaching proxies, log lines appearing). */
+  settleTimeoutMs: number;
+}
+
+const SLEEP = { namespace: 'default', selector: 'app=sleep' } as const;
+
+/** Registers the suite under `describe(name)`. */
+export function defineContractSuite(name: string, options: ContractSuiteOptions): void {
+  describe(`backend contract: ${name}`, () => {
+    let backend: LabBackend;
+    let env: LabEnvironment;
+    const poll = { timeout: options.settleTimeoutMs, interval: 250 };
+
+    beforeAll(async () => {
+      backend = await options.makeBackend();
+      env = await backend.createEnvironment({ lab: contractLab, owner: 'contract-suite', seed: 7 });
+      await env.prepare();
+    }, options.prepareTimeoutMs);
+
+    afterAll(async () => {
+      await env?.dispose();
+      await backend?.close();
+    }, options.prepareTimeoutMs);
+
+    it('prepares the chapter: its pods run, with sidecars', async () => {
+      const pods = await env.list({ kind: 'Pod', namespace: 'default', labelSelector: 'app=httpbin' });
+      expect(pods.length).toBeGreaterThanOrEqual(1);
+      const pod = pods[0]!;
+      expect(pod.kind).toBe('Pod');
+      expect((pod.status as { phase: string }).phase).toBe('Running');
+      const containers = (pod.spec as { containers: { name: string }[] }).containers.map((c) => c.name);
+      expect(containers).toContain('istio-proxy');
+    });
+
+    it('gets one object by Kind, and null for one that is not there', async () => {
+      const svc = await env.get({ kind: 'Service', name: 'httpbin', namespace: 'default' });
+      expect(svc?.metadata.name).toBe('httpbin');
+      expect((svc?.spec as { ports: { port: number }[] }).ports[0]!.port).toBe(8000);
+      const vs = await env.get({ kind: 'VirtualService', name: 'httpbin', namespace: 'default' });
+      expect(vs?.apiVersion).toBe('networking.istio.io/v1');
+      expect(await env.get({ kind: 'VirtualService', name: 'no-such-thing', namespace: 'default' })).toBeNull();
+    });
+
+    it('lists by label selector', async () => {
+      const all = await env.list({ kind: 'Pod', namespace: 'default' });
+      const sleep = await env.list({ kind: 'Pod', namespace: 'default', labelSelector: 'app=sleep' });
+      expect(sleep.length).toBeGreaterThanOrEqual(1);
+      expect(all.length).toBeGreaterThan(sleep.length);
+      for (const p of sleep) expect(p.metadata.labels?.app).toBe('sleep');
+    });
+
+    it('execs a command in a pod and reports its exit code', async () => {
+      expect(await env.exec(SLEEP, ['echo', 'contract'])).toEqual({ stdout: 'contract\n', stderr: '', exitCode: 0 });
+      const failing = await env.exec(SLEEP, ['cat', '/no/such/file']);
+      expect(failing.exitCode).toBe(1);
+      expect(failing.stderr).toContain('No such file or directory');
+    });
+
+    it('makes HTTP requests from a pod, through its sidecar', async () => {
+      await expect.poll(async () => (await env.http({ kind: 'pod', target: SLEEP }, { url: 'http://httpbin:8000/status/418' })).status, poll).toBe(418);
+      const r = await env.http({ kind: 'pod', target: SLEEP }, { url: 'http://httpbin:8000/headers', headers: { 'x-contract': 'yes' } });
+      expect(r.status).toBe(200);
+      expect(r.headers['content-type']).toContain('application/json');
+      expect(r.body.toLowerCase()).toContain('x-contract');
+      expect(r.durationMs).toBeGreaterThanOrEqual(0);
+    });
+
+    it('reads container logs since a time: the sidecar logged the request', async () => {
+      const since = env.now().toISOString();
+      await env.http({ kind: 'pod', target: SLEEP }, { url: 'http://httpbin:8000/status/202' });
+      await expect.poll(async () => env.logs({ ...SLEEP, container: 'istio-proxy' }, { sinceTime: since }), poll).toMatch(/"GET \/status\/202 HTTP\/1\.1" 202/);
+    });
+
+    it('makes HTTP requests from outside through the ingress gateway', async () => {
+      await expect.poll(async () => (await env.http({ kind: 'outside' }, { url: 'http://ingress/status/418' })).status, poll).toBe(418);
+      const r = await env.http({ kind: 'outside' }, { url: 'http://ingress/status/200' });
+      expect(r.headers.server).toBe('istio-envoy');
+    });
+
+    it('runs a script as if typed, with the last command\'s status', async () => {
+      const ok = await env.runScript('P=$(kubectl get service httpbin -o jsonpath={.spec.ports[0].port})\necho "port $P"\n');
+      expect(ok).toEqual({ output: 'port 8000\n', exitCode: 0 });
+      expect((await env.runScript('echo one\nfalse\n')).exitCode).toBe(1);
+    });
+
+    it('opens a terminal: typed lines run, print, and become history', async () => {
+      const terminal = env.openTerminal({ cols: 100, rows: 30 });
+      let output = '';
+      const records: CommandRecord[] = [];
+      terminal.onOutput((d) => { output += d; });
+      terminal.onCommand((r) => records.push(r));
+      terminal.write('echo contract-$((40+2))\r');
+      await expect.poll(() => records.map((r) => [r.line, r.exitCode]), poll).toEqual([['echo contract-$((40+2))', 0]]);
+      expect(output).toContain('contract-42');
+      expect(env.history().map((r) => r.line)).toContain('echo contract-$((40+2))');
+      terminal.close();
+    });
+
+    it('resets: what the learner made is gone, the starting state is back', async () => {
+      const applied = await env.runScript([
+        'kubectl apply -f - <<EOF',
+        'apiVersion: networking.istio.io/v1',
+        'kind: DestinationRule',
+        'metadata:',
+        '  name: contract-extra',
+        'spec:',
+        '  host: httpbin',
+        'EOF',
+        '',
+      ].join('\n'));
+      expect(applied.exitCode).toBe(0);
+      expect(await env.get({ kind: 'DestinationRule', name: 'contract-extra', namespace: 'default' })).not.toBeNull();
+      await env.reset();
+      expect(await env.get({ kind: 'DestinationRule', name: 'contract-extra', namespace: 'default' })).toBeNull();
+      expect(await env.get({ kind: 'Service', name: 'httpbin', namespace: 'default' })).not.toBeNull();
+      await expect.poll(async () => (await env.exec(SLEEP, ['echo', 'back'])).stdout, poll).toBe('back\n');
+    }, options.prepareTimeoutMs);
+  });
+}
