@@ -17,3 +17,26 @@ fi
 if ! command -v python >/dev/null 2>&1; then
   python() { python3 "$@"; }
 fi
+
+# In a class each learner's chapter has its own namespace, and the lab files say `default`: there,
+# `default` means the learner's namespace (`-n default`, `--namespace=default`, `namespace default`,
+# `namespace/default`). Arguments after `--` belong to the command run in a pod and are left alone.
+if [ "${LABS_CLASSROOM:-}" = "1" ] && [ -n "${LABS_NAMESPACE:-}" ]; then
+  kubectl() {
+    local args=() prev="" a passthrough=""
+    for a in "$@"; do
+      if [ -z "$passthrough" ]; then
+        case "$prev:$a" in
+          -n:default|--namespace:default|namespace:default|namespaces:default|ns:default) a=$LABS_NAMESPACE ;;
+          *:--namespace=default) a=--namespace=$LABS_NAMESPACE ;;
+          *:-ndefault) a=-n$LABS_NAMESPACE ;;
+          *:namespace/default|*:namespaces/default|*:ns/default) a=${a%%/*}/$LABS_NAMESPACE ;;
+          *:--) passthrough=1 ;;
+        esac
+      fi
+      args+=("$a")
+      prev=$a
+    done
+    command kubectl "${args[@]}"
+  }
+fi

@@ -87,7 +87,7 @@ export class KindEnvironment implements LabEnvironment {
       ...(classroom ? learnerNamespaceObjects(names.namespace, spec.owner, spec.lab.id) : []),
       toolboxServiceAccount(names.toolbox),
       ...rbac,
-      toolboxPod({ name: names.toolbox, namespace: names.namespace, samplePaths: this.#o.samplePaths, labId: spec.lab.id, owner: spec.owner }),
+      toolboxPod({ name: names.toolbox, namespace: names.namespace, samplePaths: this.#o.samplePaths, labId: spec.lab.id, owner: spec.owner, classroom }),
     ];
   }
 

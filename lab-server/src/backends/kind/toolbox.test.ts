@@ -25,6 +25,9 @@ describe('toolbox pod', () => {
 
   it('points kubectl at the learner namespace through its own kubeconfig', () => {
     expect(shell.env).toContainEqual({ name: 'LABS_NAMESPACE', value: 'lab-ada' });
+    expect(shell.env).toContainEqual({ name: 'LABS_CLASSROOM', value: '0' });
+    const inClass = toolboxPod({ name: 't', namespace: 'lab-ada', samplePaths: [], labId: 'egress', owner: 'ada', classroom: true });
+    expect((inClass.spec as PodSpec).containers[0]!.env).toContainEqual({ name: 'LABS_CLASSROOM', value: '1' });
     expect(shell.command.join(' ')).toContain('namespace: $LABS_NAMESPACE');
     expect(shell.command.join(' ')).toContain('tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token');
   });

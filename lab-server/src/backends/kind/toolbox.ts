@@ -90,6 +90,8 @@ export interface ToolboxSpec {
   samplePaths: string[];
   labId: string;
   owner: string;
+  /** In a class, kubectl maps the lab files' `default` namespace to the learner's (kind/toolbox/env.sh). */
+  classroom?: boolean;
 }
 
 /** The toolbox pod. */
@@ -123,6 +125,7 @@ export function toolboxPod(spec: ToolboxSpec): K8sObject {
         workingDir: TOOLBOX_HOME,
         env: [
           { name: 'LABS_NAMESPACE', value: spec.namespace },
+          { name: 'LABS_CLASSROOM', value: spec.classroom ? '1' : '0' },
           { name: 'HOME', value: TOOLBOX_HOME },
           { name: 'KUBECONFIG', value: `${TOOLBOX_HOME}/.kube/config` },
           { name: 'PATH', value: '/opt/labs/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
