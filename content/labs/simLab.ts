@@ -1,0 +1,53 @@
+/**
+ * A lab on the simulator for content tests: a fresh environment in the chapter's starting state, and
+ * step checks run through the real checks engine (`lab-server/src/checks/run.ts`), as `labs verify` runs them.
+ */
+import type { LabBackend, LabEnvironment } from '../../lab-server/src/contract.ts';
+import type { Step } from '../../lab-server/src/labs/schema.ts';
+import type { LoadedLab } from '../../lab-server/src/labs/load.ts';
+import { createBackend } from '../../lab-server/src/backends/index.ts';
+import { runCheck, type CheckOutcome } from '../../lab-server/src/checks/run.ts';
+
+export type { CheckOutcome };
+
+/** An open environment and how to close it. */
+export interface OpenLab {
+  env: LabEnvironment;
+  close(): Promise<void>;
+}
+
+/** A fresh environment of `lab` on a virtual-clock simulator seeded with `seed`, prepared. */
+export async function openSimLab(lab: LoadedLab, seed: number): Promise<OpenLab> {
+  const backend = await simBackend(seed);
+  const env = await backend.createEnvironment({ lab, owner: `content-test-${seed}`, seed });
+  await env.prepare();
+  return {
+    env,
+    async close() {
+      await env.dispose();
+      await backend.close();
+    },
+  };
+}
+
+/** The simulator with a virtual clock and a seeded random source (`createSimBackend({ clock: 'virtual', seed })`). */
+export function simBackend(seed: number): Promise<LabBackend> {
+  // Through the registry, so a checkout without the simulator fails with its clear "not available" message.
+  return createBackend('sim', { clock: 'virtual', seed });
+}
+
+/**
+ * Runs a step's check once it is expected to hold (`retry`) or once, as verify's "must fail before" run
+ * does. `stepStartedAt` bounds what `ran` checks look at.
+ */
+export function runStepCheck(
+  env: LabEnvironment,
+  lab: LoadedLab,
+  step: Step,
+  stepStartedAt: Date,
+  options: { retry: boolean },
+): Promise<CheckOutcome> {
+  if (!step.check) throw new Error(`step ${step.id} has no check`);
+  const files = lab.steps.flatMap((s) => s.files.map((f) => ({ name: f.name, content: f.content })));
+  return runCheck(step.check, { env, stepStartedAt, files }, { retry: options.retry });
+}

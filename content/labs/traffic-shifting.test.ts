@@ -1,0 +1,228 @@
+/**
+ * The Traffic Shifting lab on the simulator: every check fails before its step and passes after it (as
+ * `labs verify` does), the checks fail with the right explanation when a step is done wrong, and the seed's
+ * commands typed into the lab shell give what real Istio gives.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LabEnvironment } from '../../lab-server/src/contract.ts';
+import { loadLab } from '../../lab-server/src/labs/load.ts';
+import { verifyLab } from '../../lab-server/src/cli/verifyLab.ts';
+import { openSimLab, runStepCheck, simBackend, type CheckOutcome } from './simLab.ts';
+
+const lab = loadLab('traffic-shifting');
+const step = (id: string) => lab.steps.find((s) => s.id === id)!;
+
+const opened: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((o) => o.close()));
+});
+
+/** A fresh environment of this lab in its starting state. */
+async function fresh(seed: number): Promise<LabEnvironment> {
+  const open = await openSimLab(lab, seed);
+  opened.push(open);
+  return open.env;
+}
+
+/** Runs a script in the lab shell and insists it succeeded. */
+async function run(env: LabEnvironment, script: string): Promise<string> {
+  const result = await env.runScript(script);
+  expect(result.exitCode, `${script}\n${result.output}`).toBe(0);
+  return result.output;
+}
+
+/** Runs the solutions of the steps before `id`. */
+async function solveUpTo(env: LabEnvironment, id: string): Promise<void> {
+  for (const s of lab.steps) {
+    if (s.id === id) return;
+    await run(env, s.solution);
+  }
+  throw new Error(`no step ${id}`);
+}
+
+/** One attempt of a step's check, counting commands since `since` as the step's (as verify's first run). */
+const checkOnce = (env: LabEnvironment, id: string, since: Date): Promise<CheckOutcome> => runStepCheck(env, lab, step(id), since, { retry: false });
+
+/** Both languages' explanations, for assertions that must hold in each. */
+const explained = (o: CheckOutcome) => `${o.explanation.en}\n${o.explanation.ko}`;
+
+describe('traffic-shifting on the simulator, step by step', () => {
+  it.each([1, 2])('passes `labs verify`: each check fails before its step (unless it observes) and passes after (seed %i)', async (seed) => {
+    const backend = await simBackend(seed);
+    try {
+      const verdicts = await verifyLab(lab, backend, { locale: 'en' });
+      expect(verdicts.map((v) => v.step)).toEqual(lab.steps.map((s) => s.id));
+      for (const v of verdicts) expect(v.ok, `${v.step}: ${v.problem} ${v.details.join(' | ')}`).toBe(true);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('the checks of the steps that change traffic fail before them in a fresh environment', async () => {
+    const env = await fresh(13);
+    for (const s of lab.steps) {
+      if (!s.observes) expect((await checkOnce(env, s.id, env.now())).ok, s.id).toBe(false);
+    }
+  });
+});
+
+describe('traffic-shifting checks explain what is wrong', () => {
+  it('50/50 step: weights 80/20 fail, and the explanation shows the lopsided split', async () => {
+    const env = await fresh(3);
+    await solveUpTo(env, 'shift-50-v3');
+    await run(env, weightedReviews(80, 20));
+    const outcome = await checkOnce(env, 'shift-50-v3', env.now());
+    expect(outcome.ok).toBe(false);
+    // What was seen: mostly v1, some v3, next to what was expected.
+    expect(explained(outcome)).toMatch(/v1/);
+    expect(explained(outcome)).toMatch(/v3/);
+    expect(outcome.explanation.en).toMatch(/\b(7[0-9]|8[0-9]) ?%/);
+    expect(outcome.explanation.en).toMatch(/\b50 ?%/);
+  });
+
+  it('the same step with the weights written as relative 1:1 passes (weights need not sum to 100)', async () => {
+    const env = await fresh(4);
+    await solveUpTo(env, 'shift-50-v3');
+    await run(env, weightedReviews(1, 1));
+    expect((await runStepCheck(env, lab, step('shift-50-v3'), env.now(), { retry: true })).ok).toBe(true);
+  });
+
+  it('all-v1 step: without the DestinationRules the pages say reviews are unavailable, and the check says so', async () => {
+    const env = await fresh(5);
+    await run(env, 'kubectl apply -f samples/bookinfo/networking/virtual-service-all-v1.yaml');
+    const outcome = await checkOnce(env, 'route-all-v1', env.now());
+    expect(outcome.ok).toBe(false);
+    expect(outcome.explanation.en).toContain('DestinationRule');
+    expect(outcome.explanation.ko).toContain('DestinationRule');
+    expect(outcome.explanation.en).toContain('reviews unavailable');
+  });
+
+  it('50/50 step: the VirtualService without the DestinationRules fails with the same explanation', async () => {
+    const env = await fresh(6);
+    await run(env, 'kubectl apply -f samples/bookinfo/networking/virtual-service-reviews-50-v3.yaml');
+    const outcome = await checkOnce(env, 'shift-50-v3', env.now());
+    expect(outcome.ok).toBe(false);
+    expect(outcome.explanation.en).toContain('DestinationRule');
+    expect(outcome.explanation.ko).toContain('DestinationRule');
+  });
+
+  it('all-v1 step: with no VirtualService at all, pages come from all three versions and the check names them', async () => {
+    const env = await fresh(7);
+    await solveUpTo(env, 'route-all-v1');
+    const outcome = await checkOnce(env, 'route-all-v1', env.now());
+    expect(outcome.ok).toBe(false);
+    expect(outcome.explanation.en).toContain('black stars');
+    expect(outcome.explanation.en).toContain('red stars');
+    expect(outcome.explanation.ko).toContain('검은 별');
+  });
+
+  it('100 % step: with no VirtualService for reviews it fails too', async () => {
+    const env = await fresh(8);
+    await solveUpTo(env, 'shift-100-v3');
+    await run(env, 'kubectl delete virtualservice reviews');
+    const outcome = await checkOnce(env, 'shift-100-v3', env.now());
+    expect(outcome.ok).toBe(false);
+    expect(outcome.explanation.en).toContain('v1 (no stars)');
+  });
+
+  it('reading step: fails when the weights read back are not 50/50', async () => {
+    const env = await fresh(9);
+    await solveUpTo(env, 'read-virtualservice');
+    const since = env.now();
+    await run(env, weightedReviews(90, 10));
+    await run(env, 'kubectl get virtualservice reviews -o yaml');
+    expect((await checkOnce(env, 'read-virtualservice', since)).ok).toBe(false);
+  });
+});
+
+describe('the seed\'s commands through the lab shell', () => {
+  it('give real Istio\'s output and about 0 % / 50 % / 100 % red stars over 100 pages', async () => {
+    const env = await fresh(11);
+    const out = await run(env, SEED_SCRIPT);
+    for (const kind of ['productpage', 'reviews', 'ratings', 'details']) {
+      expect(out).toContain(`destinationrule.networking.istio.io/${kind} created`);
+      expect(out).toContain(`virtualservice.networking.istio.io/${kind} created`);
+    }
+    expect(out.match(/virtualservice\.networking\.istio\.io\/reviews configured/g)).toHaveLength(2);
+    expect(out).toMatch(/^apiVersion: networking\.istio\.io\/v1$/m);
+    expect(out).not.toContain('v1alpha3');
+    expect(out).toMatch(/subset: v1\n\s+weight: 50\n[\s\S]*subset: v3\n\s+weight: 50\n/);
+
+    const stage = (n: number) => {
+      const m = new RegExp(`^stage${n} red=(\\d+) black=(\\d+) none=(\\d+)$`, 'm').exec(out);
+      expect(m, `stage ${n} line missing in:\n${out}`).not.toBeNull();
+      return { red: Number(m![1]), black: Number(m![2]), none: Number(m![3]) };
+    };
+    // Stage 1, all to v1: never a star.
+    expect(stage(1)).toEqual({ red: 0, black: 0, none: 100 });
+    // Stage 2, 50/50: red about half the time. A binomial(100, 0.5) leaves [30, 70] with probability < 1e-4,
+    // and the seed is fixed; 80/20, 100/0 or an even three-way split would fall outside or show black stars.
+    const half = stage(2);
+    expect(half.black).toBe(0);
+    expect(half.red + half.none).toBe(100);
+    expect(half.red).toBeGreaterThanOrEqual(30);
+    expect(half.red).toBeLessThanOrEqual(70);
+    // Stage 3, all to v3: only red.
+    expect(stage(3)).toEqual({ red: 100, black: 0, none: 0 });
+  });
+
+  it('shows the ingress gateway\'s EXTERNAL-IP as <pending> and a NodePort for http2', async () => {
+    const env = await fresh(12);
+    const out = await run(
+      env,
+      [
+        'kubectl -n istio-system get service istio-ingressgateway',
+        `kubectl -n istio-system get service istio-ingressgateway -o jsonpath='{.spec.ports[?(@.name=="http2")].nodePort}'; echo`,
+      ].join('\n'),
+    );
+    expect(out).toMatch(/istio-ingressgateway\s+LoadBalancer\s+\S+\s+<pending>\s+\S*80:3\d{4}\/TCP/);
+    expect(out).toMatch(/^3\d{4}$/m);
+  });
+});
+
+/** A `reviews` VirtualService sending the given relative weights to v1 and v3, applied through a heredoc. */
+function weightedReviews(v1: number, v3: number): string {
+  return `kubectl apply -f - <<EOF
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+spec:
+  hosts:
+  - reviews
+  http:
+  - route:
+    - destination:
+        host: reviews
+        subset: v1
+      weight: ${v1}
+    - destination:
+        host: reviews
+        subset: v3
+      weight: ${v3}
+EOF`;
+}
+
+/** Counts red, black and starless product pages over 100 requests, as a learner would with curl and grep. */
+const COUNT = (n: number) =>
+  `red=0; black=0; none=0; for i in $(seq 1 100); do page=$(curl -s http://$GATEWAY_URL/productpage); ` +
+  `if echo "$page" | grep -q 'color="red"'; then red=$((red+1)); elif echo "$page" | grep -q 'color="black"'; then black=$((black+1)); ` +
+  `elif echo "$page" | grep -q 'Reviews served by'; then none=$((none+1)); fi; done; echo "stage${n} red=$red black=$black none=$none"`;
+
+/** The seed's chapter 1, in order, with today's way of finding GATEWAY_URL on kind. */
+const SEED_SCRIPT = [
+  'kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml',
+  "export INGRESS_HOST=$(kubectl get nodes -o jsonpath='{.items[0].status.addresses[0].address}')",
+  `export INGRESS_PORT=$(kubectl -n istio-system get service istio-ingressgateway -o jsonpath='{.spec.ports[?(@.name=="http2")].nodePort}')`,
+  'export GATEWAY_URL=$INGRESS_HOST:$INGRESS_PORT',
+  'kubectl apply -f samples/bookinfo/networking/virtual-service-all-v1.yaml',
+  'sleep 5',
+  COUNT(1),
+  'kubectl apply -f samples/bookinfo/networking/virtual-service-reviews-50-v3.yaml',
+  'sleep 5',
+  'kubectl get virtualservice reviews -o yaml',
+  COUNT(2),
+  'kubectl apply -f samples/bookinfo/networking/virtual-service-reviews-v3.yaml',
+  'sleep 5',
+  COUNT(3),
+].join('\n');
