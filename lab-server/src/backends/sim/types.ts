@@ -133,3 +133,28 @@ export interface SimCommandHost {
   /** Shared read-only sample files (`samples/...`), relative paths to contents. */
   samples: ReadonlyMap<string, string>;
 }
+
+/** Options of a write, as kubectl passes them. */
+export interface WriteOptions {
+  fieldManager?: string;
+  /** `--dry-run=server`: admission runs, nothing is stored, no event fires. */
+  dryRun?: boolean;
+}
+
+/**
+ * The full simulated API server, as kubectl uses it (the other parts need only `SimClusterApi`).
+ * Every write goes through schema validation and Istio's validating webhook; failures throw `ApiErrorShape`.
+ */
+export interface SimCluster extends SimClusterApi {
+  apply(object: K8sObject, options?: WriteOptions): { outcome: WriteOutcome; object: K8sObject };
+  /** `kubectl create`: AlreadyExists (409) when present. */
+  create(object: K8sObject, options?: WriteOptions): K8sObject;
+  /** `kubectl replace`: NotFound (404) when absent; replaces the whole object (keeps uid, creationTimestamp). */
+  replace(object: K8sObject, options?: WriteOptions): K8sObject;
+  /** Read-modify-write for `label`, `annotate`, `scale`, `patch`: `mutate` edits a copy; admission runs on the result. */
+  update(kind: string, namespace: string | undefined, name: string, mutate: (object: K8sObject) => void, options?: WriteOptions): { outcome: WriteOutcome; object: K8sObject };
+  /** What `kubectl version` prints as the server's version, e.g. `v1.34.0`. */
+  readonly serverVersion: string;
+  /** Settles controllers (ReplicaSets, pods starting) up to the clock's now; tests and `prepare()` await it. */
+  idle(): Promise<void>;
+}
