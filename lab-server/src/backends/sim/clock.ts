@@ -1,0 +1,121 @@
+/**
+ * The simulator's clock. Learners get real time; tests get virtual time, where sleeps fire in time order as
+ * soon as the program is otherwise idle. A real clock can also run virtually for a while (`warp`), so that
+ * bringing an environment to its starting state (pods starting, rollouts) costs no wall time: the
+ * environment's clock simply ends up a few seconds ahead of the wall clock, as if it had been started earlier.
+ */
+import type { SimClock } from './types.ts';
+
+interface Timer {
+  at: number;
+  seq: number;
+  fire: () => void;
+}
+
+/** How the clock advances. */
+export type ClockMode = 'real' | 'virtual';
+
+/** A `SimClock` that runs in real or virtual time. */
+export class SimulationClock implements SimClock {
+  #offset: number;
+  #mode: ClockMode;
+  #warps = 0;
+  #timers: Timer[] = [];
+  #seq = 0;
+  #handle: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  #handleKind: 'timeout' | 'immediate' | undefined;
+
+  constructor(mode: ClockMode, start?: number) {
+    this.#mode = mode;
+    this.#offset = (start ?? Date.now()) - Date.now();
+  }
+
+  /** True while sleeps fire as soon as the program is idle. */
+  get virtual(): boolean {
+    return this.#mode === 'virtual' || this.#warps > 0;
+  }
+
+  now(): number {
+    return Date.now() + this.#offset;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const abortError = () => Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+      if (signal?.aborted) return reject(abortError());
+      const timer: Timer = { at: this.now() + Math.max(0, ms), seq: this.#seq++, fire: () => undefined };
+      const onAbort = () => {
+        this.#timers = this.#timers.filter((t) => t !== timer);
+        reject(abortError());
+        this.#schedule();
+      };
+      timer.fire = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#timers.push(timer);
+      this.#timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      this.#schedule();
+    });
+  }
+
+  /** Runs `task` with time running virtually (a real clock jumps ahead instead of waiting). */
+  async warp<T>(task: () => Promise<T>): Promise<T> {
+    this.#warps++;
+    this.#schedule();
+    try {
+      return await task();
+    } finally {
+      this.#warps--;
+      this.#schedule();
+    }
+  }
+
+  /** Timers waiting (for tests and `idle` checks). */
+  get pending(): number {
+    return this.#timers.length;
+  }
+
+  /** Stops every pending timer (environment disposed). */
+  dispose(): void {
+    this.#cancelHandle();
+    this.#timers = [];
+  }
+
+  #cancelHandle(): void {
+    if (this.#handleKind === 'timeout') clearTimeout(this.#handle as NodeJS.Timeout);
+    if (this.#handleKind === 'immediate') clearImmediate(this.#handle as NodeJS.Immediate);
+    this.#handle = undefined;
+    this.#handleKind = undefined;
+  }
+
+  #schedule(): void {
+    this.#cancelHandle();
+    const next = this.#timers[0];
+    if (!next) return;
+    if (this.virtual) {
+      // Fire once nothing else is runnable: pending I/O callbacks and promise chains go first.
+      this.#handleKind = 'immediate';
+      this.#handle = setImmediate(() => this.#fireNext(true));
+    } else {
+      this.#handleKind = 'timeout';
+      const handle = setTimeout(() => this.#fireNext(false), Math.max(0, next.at - this.now()));
+      handle.unref?.();
+      this.#handle = handle;
+    }
+  }
+
+  #fireNext(jump: boolean): void {
+    this.#handle = undefined;
+    this.#handleKind = undefined;
+    const next = this.#timers[0];
+    if (!next) return;
+    if (jump && next.at > this.now()) this.#offset += next.at - this.now();
+    if (next.at <= this.now()) {
+      this.#timers.shift();
+      next.fire();
+    }
+    this.#schedule();
+  }
+}
