@@ -1,0 +1,94 @@
+/**
+ * Whether the text typed so far is a whole command, or the shell should show `> ` and read more, as an
+ * interactive bash does: an unclosed heredoc, quote, `$(`, `{`, `if`/`for`/`while`/`case`, a trailing
+ * backslash, `|`, `&&` or `||`. just-bash's parser reports most of these as errors at the end of input;
+ * heredocs and trailing operators it accepts silently, so they are found by scanning.
+ */
+import { parse } from 'just-bash';
+
+/** The verdict on some input. */
+export type Completeness = { kind: 'complete' } | { kind: 'incomplete' } | { kind: 'error'; message: string };
+
+/** Decides whether `text` (lines joined with `\n`) can run now. */
+export function completeness(text: string): Completeness {
+  if (openHeredocs(text) || trailingContinuation(text)) return { kind: 'incomplete' };
+  try {
+    parse(text);
+    return { kind: 'complete' };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/\bEOF\b/.test(message) || atEnd(message, text)) return { kind: 'incomplete' };
+    return { kind: 'error', message };
+  }
+}
+
+/** A parse error reported at (or past) the last character means "more input was expected". */
+function atEnd(message: string, text: string): boolean {
+  const m = /at (\d+):(\d+)/.exec(message);
+  if (!m) return false;
+  const lines = text.split('\n');
+  const line = Number(m[1]);
+  const column = Number(m[2]);
+  return line > lines.length || (line === lines.length && column > lines[lines.length - 1]!.length);
+}
+
+function trailingContinuation(text: string): boolean {
+  const lastLine = text.split('\n').at(-1)!;
+  if (/(^|[^\\])(\\\\)*\\$/.test(lastLine)) return true;
+  const code = stripComment(lastLine).trimEnd();
+  return /(\|\||&&|\|)$/.test(code) && !/^\s*#/.test(lastLine);
+}
+
+/** The line without a trailing `# comment` (outside quotes). */
+function stripComment(line: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '\\') i++;
+    else if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) return line.slice(0, i);
+  }
+  return line;
+}
+
+/** True when a heredoc started in `text` has not seen its delimiter line yet. */
+function openHeredocs(text: string): boolean {
+  const pending: { word: string; stripTabs: boolean }[] = [];
+  for (const line of text.split('\n')) {
+    if (pending.length > 0) {
+      const current = pending[0]!;
+      const candidate = current.stripTabs ? line.replace(/^\t+/, '') : line;
+      if (candidate === current.word) pending.shift();
+      continue;
+    }
+    pending.push(...heredocStarts(stripComment(line)));
+  }
+  return pending.length > 0;
+}
+
+/** The heredocs a command line opens (`<<EOF`, `<<-'EOF'`, `<< "END"`), skipping quoted text and `<<<`. */
+function heredocStarts(line: string): { word: string; stripTabs: boolean }[] {
+  const found: { word: string; stripTabs: boolean }[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === '\\') { i++; continue; }
+    if (c === '"' || c === "'") { quote = c; continue; }
+    if (c === '<' && line[i + 1] === '<' && line[i + 2] !== '<' && line[i - 1] !== '<') {
+      const m = /^<<(-?)\s*(?:'([^']*)'|"([^"]*)"|\\?([A-Za-z0-9_.-]+))/.exec(line.slice(i));
+      if (m) {
+        found.push({ word: m[2] ?? m[3] ?? m[4]!, stripTabs: m[1] === '-' });
+        i += m[0].length - 1;
+      }
+    }
+  }
+  return found;
+}
