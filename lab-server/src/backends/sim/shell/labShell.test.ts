@@ -1,0 +1,71 @@
+import { defineCommand, InMemoryFs } from 'just-bash';
+import { describe, expect, it } from 'vitest';
+import { SimulationClock } from '../clock.ts';
+import { DEFAULT_LIMITS } from '../limits.ts';
+import { LabShell } from './labShell.ts';
+
+function shell(limits = DEFAULT_LIMITS) {
+  const fs = new InMemoryFs({ '/root/samples/a.txt': 'sample\n' });
+  return new LabShell({ fs, commands: [], io: {}, clock: new SimulationClock('virtual'), limits, home: '/root', env: {}, id: 't1' });
+}
+
+describe('LabShell', () => {
+  it('carries variables, exported or not, arrays, functions, aliases, the directory and $? to the next line', async () => {
+    const sh = shell();
+    await sh.run('A=1; export B=two; ARR=(x "y z"); declare -A M=([k]="v w")');
+    await sh.run('greet() { echo "hello $1"; }');
+    await sh.run("alias ll='ls -1'");
+    await sh.run('cd samples');
+    await sh.run('false');
+    const r = await sh.run('echo "$? $A $B ${ARR[1]} $(pwd)"; greet you; ll');
+    expect(r.output).toBe('1 1 two y z /root/samples\nhello you\na.txt\n');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('forgets functions that were unset and keeps $? of the last line', async () => {
+    const sh = shell();
+    await sh.run('f() { echo f; }');
+    await sh.run('unset -f f');
+    const r = await sh.run('f');
+    expect(r.output).toBe('bash: f: command not found\n');
+    expect(r.exitCode).toBe(127);
+    expect((await sh.run('echo $?')).output).toBe('127\n');
+  });
+
+  it('runs heredocs with their indentation and shows stderr in order with stdout', async () => {
+    const sh = shell();
+    expect((await sh.run('cat <<EOF\n  indented $HOME\nEOF')).output).toBe('  indented /root\n');
+    expect((await sh.run('echo one; ls /nope; echo three')).output).toBe('one\nls: /nope: No such file or directory\nthree\n');
+    expect((await sh.run('ls /nope 2>/dev/null; echo kept')).output).toBe('kept\n');
+    expect((await sh.run('x=$(echo inner); echo "[$x]"')).output).toBe('[inner]\n');
+  });
+
+  it('says command not found for what the lab shell does not have', async () => {
+    const r = await shell().run('node -v');
+    expect(r.output).toBe('bash: node: command not found\n');
+    expect(r.exitCode).toBe(127);
+  });
+
+  it('reports a syntax error as bash does without running anything', async () => {
+    const sh = shell();
+    const r = await sh.run('fi');
+    expect(r.output).toMatch(/^bash: .*fi/);
+    expect(r.exitCode).toBe(2);
+  });
+
+  it('cuts output at the limit and says so', async () => {
+    const sh = shell({ ...DEFAULT_LIMITS, outputChars: 100 });
+    const r = await sh.run('seq 1 1000');
+    expect(r.output).toContain('[lab shell: output cut at 100 characters]');
+    expect(r.output.length).toBeLessThan(200);
+  });
+
+  it('stops a command that runs past the time limit', async () => {
+    const fs = new InMemoryFs();
+    const slow = defineCommand('slow', (_args, ctx) => new Promise((resolve) => ctx.signal?.addEventListener('abort', () => resolve({ stdout: '', stderr: '', exitCode: 1 }))));
+    const sh = new LabShell({ fs, commands: [slow], io: {}, clock: new SimulationClock('virtual'), limits: { ...DEFAULT_LIMITS, commandTimeMs: 50 }, home: '/root', env: {}, id: 't2' });
+    const r = await sh.run('slow');
+    expect(r.exitCode).toBe(124);
+    expect(r.output).toContain('stopped after');
+  });
+});
