@@ -1,0 +1,214 @@
+/**
+ * A lab terminal: the line discipline a PTY and bash's readline would give (echo, editing, history,
+ * continuation prompts, Ctrl-C, Ctrl-L, type-ahead while a command runs) in front of a `LabShell`.
+ */
+import type { CommandRecord, TerminalChannel } from '../../../contract.ts';
+import { completeness } from './completeness.ts';
+import type { LabShell } from './labShell.ts';
+import { LineEditor, splitKeys } from './lineEditor.ts';
+
+/** What a terminal needs besides its shell. */
+export interface SimTerminalOptions {
+  shell: LabShell;
+  home: string;
+  /** Time for command records, on the environment's clock. */
+  now: () => Date;
+  historyLines: number;
+  inputLineChars: number;
+  /** Tab completion: candidates for the word before the cursor. */
+  complete?: (line: string, cursor: number, cwd: string) => Promise<string[]>;
+  /** Printed once when the terminal opens (before the first prompt). */
+  banner?: string;
+}
+
+const CONTINUATION = '> ';
+
+/** Turns a command's `\n` output into what a terminal in raw mode needs. */
+export function toTerminal(text: string): string {
+  return text.replace(/\r?\n/g, '\r\n');
+}
+
+/** A `TerminalChannel` on the simulator. */
+export class SimTerminal implements TerminalChannel {
+  readonly #options: SimTerminalOptions;
+  readonly #editor: LineEditor;
+  readonly #outputListeners = new Set<(data: string) => void>();
+  readonly #commandListeners = new Set<(record: CommandRecord) => void>();
+  /** Lines typed so far of a command that needs more. */
+  #pendingLines: string[] = [];
+  #queue: string[] = [];
+  #running: AbortController | undefined;
+  #processing = false;
+  #closed = false;
+  #cols = 80;
+
+  constructor(options: SimTerminalOptions) {
+    this.#options = options;
+    this.#editor = new LineEditor(options.historyLines);
+    this.#editor.reset();
+    // The first prompt goes out once someone listens (a microtask later), so it is not lost.
+    queueMicrotask(() => this.#greet());
+  }
+
+  #greeted = false;
+
+  #greet(): void {
+    if (this.#greeted) return;
+    this.#greeted = true;
+    this.#emit(`${this.#options.banner ?? ''}${this.#prompt()}`);
+  }
+
+  write(data: string): void {
+    if (this.#closed) return;
+    this.#greet();
+    for (const key of splitKeys(data)) {
+      if (key === '\x03' && this.#running) {
+        this.#running.abort();
+        this.#queue = [];
+        continue;
+      }
+      this.#queue.push(key);
+    }
+    void this.#drain();
+  }
+
+  resize(cols: number): void {
+    this.#cols = cols;
+  }
+
+  /** Columns of the terminal (for completion lists). */
+  get cols(): number {
+    return this.#cols;
+  }
+
+  onOutput(listener: (data: string) => void): () => void {
+    this.#outputListeners.add(listener);
+    return () => this.#outputListeners.delete(listener);
+  }
+
+  onCommand(listener: (record: CommandRecord) => void): () => void {
+    this.#commandListeners.add(listener);
+    return () => this.#commandListeners.delete(listener);
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#running?.abort();
+    this.#outputListeners.clear();
+    this.#commandListeners.clear();
+  }
+
+  #emit(data: string): void {
+    if (data === '') return;
+    for (const listener of this.#outputListeners) listener(data);
+  }
+
+  #prompt(): string {
+    const cwd = this.#options.shell.cwd;
+    const home = this.#options.home;
+    const shown = cwd === home ? '~' : cwd.startsWith(`${home}/`) ? `~${cwd.slice(home.length)}` : cwd;
+    return `\x1b[1;32mroot@istio-labs\x1b[0m:\x1b[1;34m${shown}\x1b[0m# `;
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#processing) return;
+    this.#processing = true;
+    try {
+      while (this.#queue.length > 0 && !this.#closed) await this.#handle(this.#queue.shift()!);
+    } finally {
+      this.#processing = false;
+    }
+  }
+
+  async #handle(key: string): Promise<void> {
+    const action = this.#editor.key(key);
+    switch (action.kind) {
+      case 'echo':
+        if (this.#editor.buffer.length > this.#options.inputLineChars) {
+          this.#editor.reset();
+          this.#emit(`\r\nlab shell: input line longer than ${this.#options.inputLineChars} characters dropped\r\n${this.#prompt()}`);
+          return;
+        }
+        this.#emit(action.text);
+        return;
+      case 'interrupt':
+        this.#pendingLines = [];
+        this.#editor.reset();
+        this.#emit(`^C\r\n${this.#prompt()}`);
+        return;
+      case 'clear':
+        this.#emit(`\x1b[H\x1b[2J${this.#pendingLines.length ? CONTINUATION : this.#prompt()}${this.#editor.buffer}${this.#editor.cursor < this.#editor.buffer.length ? `\x1b[${this.#editor.buffer.length - this.#editor.cursor}D` : ''}`);
+        return;
+      case 'eof':
+        this.#emit('\x07');
+        return;
+      case 'complete':
+        await this.#complete(action.line, action.cursor);
+        return;
+      case 'submit':
+        await this.#submit(action.line);
+        return;
+    }
+  }
+
+  async #submit(line: string): Promise<void> {
+    this.#emit('\r\n');
+    const text = [...this.#pendingLines, line].join('\n');
+    if (this.#pendingLines.length === 0 && line.trim() === '') {
+      this.#editor.reset();
+      this.#emit(this.#prompt());
+      return;
+    }
+    if (completeness(text).kind === 'incomplete') {
+      this.#pendingLines.push(line);
+      this.#editor.reset();
+      this.#emit(CONTINUATION);
+      return;
+    }
+    this.#pendingLines = [];
+    this.#editor.remember(text);
+    this.#editor.reset();
+    const controller = new AbortController();
+    this.#running = controller;
+    let exitCode: number;
+    try {
+      const result = await this.#options.shell.run(text, { signal: controller.signal, stream: (chunk) => this.#emit(toTerminal(chunk)) });
+      this.#emit(toTerminal(result.output));
+      if (controller.signal.aborted) this.#emit('^C\r\n');
+      exitCode = result.exitCode;
+    } catch (error) {
+      // The shell itself failed: say so like bash would rather than leave the terminal hanging.
+      this.#emit(toTerminal(`bash: ${(error as Error).message}\n`));
+      exitCode = 1;
+    } finally {
+      this.#running = undefined;
+    }
+    const record: CommandRecord = { line: text, exitCode, at: this.#options.now().toISOString() };
+    for (const listener of this.#commandListeners) listener(record);
+    if (!this.#closed) this.#emit(this.#prompt());
+  }
+
+  async #complete(line: string, cursor: number): Promise<void> {
+    const candidates = (await this.#options.complete?.(line, cursor, this.#options.shell.cwd)) ?? [];
+    const word = /[^\s]*$/.exec(line.slice(0, cursor))![0];
+    if (candidates.length === 0) return this.#emit('\x07');
+    const common = candidates.reduce((a, b) => {
+      let i = 0;
+      while (i < a.length && i < b.length && a[i] === b[i]) i++;
+      return a.slice(0, i);
+    });
+    if (candidates.length === 1 || common.length > word.length) {
+      const addition = common.slice(word.length) + (candidates.length === 1 && !common.endsWith('/') ? ' ' : '');
+      const action = this.#editor.insert(addition);
+      if (action.kind === 'echo') this.#emit(action.text);
+      return;
+    }
+    const width = Math.max(...candidates.map((c) => c.length)) + 2;
+    const perRow = Math.max(1, Math.floor(this.#cols / width));
+    const rows: string[] = [];
+    for (let i = 0; i < candidates.length; i += perRow) rows.push(candidates.slice(i, i + perRow).map((c) => c.padEnd(width)).join('').trimEnd());
+    const prompt = this.#pendingLines.length ? CONTINUATION : this.#prompt();
+    const back = this.#editor.buffer.length - this.#editor.cursor;
+    this.#emit(`\r\n${rows.join('\r\n')}\r\n${prompt}${this.#editor.buffer}${back > 0 ? `\x1b[${back}D` : ''}`);
+  }
+}
