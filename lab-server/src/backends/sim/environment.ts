@@ -1,0 +1,289 @@
+/**
+ * One learner's chapter on the simulator: a simulated cluster with Istio's data plane, a shared file system
+ * with the samples, and the shells and terminals that drive them. Implements the backend contract.
+ */
+import { InMemoryFs } from 'just-bash';
+import type {
+  CommandRecord, ContainerRef, ExecResult, HttpOrigin, HttpRequest, HttpResult, K8sObject, LabEnvironment,
+  ObjectQuery, ObjectRef, ScriptResult, TerminalChannel, TerminalOptions,
+} from '../../contract.ts';
+import type { Lab } from '../../labs/schema.ts';
+import { SimulationClock, type ClockMode } from './clock.ts';
+import { createSimCluster } from './cluster/index.ts';
+import type { SimLimits } from './limits.ts';
+import { createSimNetwork, type SimNetworkWithIdle } from './mesh/index.ts';
+import { SimPodExec } from './pods/podExec.ts';
+import { createRandom } from './random.ts';
+import { loadSamples } from './samples.ts';
+import { createCurlCommand } from './shell/commands/curl/index.ts';
+import { createIstioctlCommand } from './shell/commands/istioctl/index.ts';
+import { createKubectlCommand } from './shell/commands/kubectl/index.ts';
+import { createPython3Command } from './shell/commands/python3/index.ts';
+import { createWatchCommand } from './shell/commands/watch/index.ts';
+import { completeness } from './shell/completeness.ts';
+import { completeWord } from './shell/completion.ts';
+import { BUILTIN_COMMANDS, LabShell } from './shell/labShell.ts';
+import { SimTerminal } from './shell/terminal.ts';
+import type { PodEndpoint, RandomSource, SimCluster, SimCommandHost } from './types.ts';
+
+/** The shell's home: the samples are under `~/samples`, as in the kind backend's toolbox. */
+export const HOME = '/root';
+
+/** The ingress gateway as seen from the learner's machine: kind's port mappings on 127.0.0.1. */
+const INGRESS_HTTP = '127.0.0.1:8080';
+const INGRESS_HTTPS = '127.0.0.1:8443';
+
+const BANNER = '\x1b[2mistio-labs (simulator): Kubernetes v1.34 (kind) · Istio 1.30 · type kubectl, istioctl, curl ...\x1b[0m\r\n';
+
+/** How an environment is made. */
+export interface SimEnvironmentOptions {
+  lab: Lab;
+  seed: number;
+  clock: ClockMode;
+  limits: SimLimits;
+}
+
+type Host = SimCommandHost & { cluster: SimCluster };
+
+interface World {
+  cluster: SimCluster;
+  network: SimNetworkWithIdle;
+}
+
+/** A `LabEnvironment` on the simulator. */
+export class SimEnvironment implements LabEnvironment {
+  readonly labId: string;
+  readonly #lab: Lab;
+  readonly #limits: SimLimits;
+  readonly #clock: SimulationClock;
+  readonly #random: RandomSource;
+  readonly #fs: InMemoryFs;
+  readonly #pods: SimPodExec;
+  readonly #hosts = new Set<Host>();
+  readonly #terminals = new Set<TerminalChannel>();
+  readonly #history: CommandRecord[] = [];
+  #world: World;
+  #prepared: Promise<void> | undefined;
+  #shells = 0;
+  #disposed = false;
+
+  constructor(options: SimEnvironmentOptions) {
+    this.labId = options.lab.id;
+    this.#lab = options.lab;
+    this.#limits = options.limits;
+    this.#clock = new SimulationClock(options.clock);
+    this.#random = createRandom(options.seed);
+    this.#fs = new InMemoryFs(Object.fromEntries([...loadSamples()].map(([path, text]) => [`${HOME}/samples/${path}`, text])));
+    this.#pods = new SimPodExec(() => this.#host());
+    this.#world = this.#makeWorld();
+  }
+
+  #makeWorld(): World {
+    const cluster = createSimCluster({ clock: this.#clock, random: this.#random, limits: { maxObjects: this.#limits.maxObjects } });
+    const network = createSimNetwork({ cluster, clock: this.#clock, random: this.#random });
+    return { cluster, network };
+  }
+
+  /** A command host on the current world (reset swaps the world under every host). */
+  #host(): Host {
+    return { cluster: this.#world.cluster, network: this.#world.network, pods: this.#pods, clock: this.#clock, random: this.#random, samples: loadSamples() };
+  }
+
+  #shell(): LabShell {
+    const host = this.#host();
+    this.#hosts.add(host);
+    const commands = [
+      createKubectlCommand(host),
+      createIstioctlCommand(host),
+      createCurlCommand(host, 'outside'),
+      createPython3Command('python3'),
+      createPython3Command('python'),
+    ];
+    return new LabShell({
+      fs: this.#fs,
+      commands: [...commands, createWatchCommand(host)],
+      io: host,
+      clock: this.#clock,
+      limits: this.#limits,
+      home: HOME,
+      env: { USER: 'root', LANG: 'C.UTF-8' },
+      id: String(++this.#shells),
+    });
+  }
+
+  prepare(): Promise<void> {
+    this.#prepared ??= this.#setUp().catch((error) => {
+      this.#prepared = undefined;
+      throw error;
+    });
+    return this.#prepared;
+  }
+
+  /** Runs the chapter's setup with time warped, so pods start without the learner waiting. */
+  async #setUp(): Promise<void> {
+    await this.#clock.warp(async () => {
+      await this.#world.cluster.idle();
+      const result = await this.runScript(this.#lab.setup);
+      if (result.exitCode !== 0) throw new Error(`the starting state of "${this.#lab.id}" could not be set up (exit ${result.exitCode}):\n${result.output}`);
+      await this.#world.cluster.idle();
+      await this.#world.network.idle();
+    });
+  }
+
+  async reset(): Promise<void> {
+    this.#world = this.#makeWorld();
+    for (const host of this.#hosts) {
+      host.cluster = this.#world.cluster;
+      host.network = this.#world.network;
+    }
+    this.#prepared = undefined;
+    await this.prepare();
+  }
+
+  openTerminal(options: TerminalOptions): TerminalChannel {
+    const shell = this.#shell();
+    const terminal = new SimTerminal({
+      shell,
+      home: HOME,
+      now: () => this.now(),
+      historyLines: this.#limits.historyLines,
+      inputLineChars: this.#limits.inputLineChars,
+      banner: BANNER,
+      complete: (line, cursor, cwd) => completeWord(line, cursor, cwd, this.#fs, [...BUILTIN_COMMANDS, 'kubectl', 'istioctl', 'curl', 'python3', 'watch']),
+    });
+    terminal.resize(options.cols);
+    terminal.onCommand((record) => {
+      this.#history.push(record);
+      if (this.#history.length > 1000) this.#history.shift();
+    });
+    this.#terminals.add(terminal);
+    const close = terminal.close.bind(terminal);
+    terminal.close = () => {
+      this.#terminals.delete(terminal);
+      close();
+    };
+    return terminal;
+  }
+
+  async runScript(script: string, options: { signal?: AbortSignal } = {}): Promise<ScriptResult> {
+    const shell = this.#shell();
+    let output = '';
+    let exitCode = 0;
+    let pending: string[] = [];
+    const run = async (text: string) => {
+      const result = await shell.run(text, { ...(options.signal ? { signal: options.signal } : {}), stream: (chunk) => (output += chunk) });
+      output += result.output;
+      exitCode = result.exitCode;
+    };
+    for (const line of script.replace(/\r\n/g, '\n').split('\n')) {
+      if (options.signal?.aborted) break;
+      if (pending.length === 0 && (line.trim() === '' || line.trim().startsWith('#'))) continue;
+      pending.push(line);
+      const text = pending.join('\n');
+      if (completeness(text).kind === 'incomplete') continue;
+      pending = [];
+      await run(text);
+    }
+    // An unfinished heredoc or quote at the end: bash runs what it has and complains.
+    if (pending.length > 0) await run(pending.join('\n'));
+    return { output, exitCode };
+  }
+
+  async get(ref: ObjectRef): Promise<K8sObject | null> {
+    return this.#world.cluster.get(ref.kind, ref.namespace, ref.name) ?? null;
+  }
+
+  async list(query: ObjectQuery): Promise<K8sObject[]> {
+    return this.#world.cluster.list(query.kind, query.namespace, query.labelSelector);
+  }
+
+  /** The pod and container a `ContainerRef` names, or a kubectl-worded reason why none. */
+  #resolve(target: ContainerRef): PodEndpoint | { error: string } {
+    const cluster = this.#world.cluster;
+    let pod: K8sObject | undefined;
+    if (target.pod) {
+      pod = cluster.get('Pod', target.namespace, target.pod);
+      if (!pod) return { error: `Error from server (NotFound): pods "${target.pod}" not found` };
+    } else {
+      const pods = cluster
+        .list('Pod', target.namespace, target.selector)
+        .filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running' && !p.metadata.deletionTimestamp)
+        .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+      pod = pods[0];
+      if (!pod) return { error: `error: no running pod in namespace ${target.namespace} matches "${target.selector ?? ''}"` };
+    }
+    const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map((c) => c.name);
+    const container = target.container ?? containers[0];
+    if (!container || !containers.includes(container)) return { error: `error: container ${container ?? ''} is not valid for pod ${pod.metadata.name}` };
+    return { namespace: pod.metadata.namespace ?? target.namespace, pod: pod.metadata.name, container };
+  }
+
+  async exec(target: ContainerRef, argv: string[], options: { stdin?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+    const endpoint = this.#resolve(target);
+    if ('error' in endpoint) return { stdout: '', stderr: `${endpoint.error}\n`, exitCode: 1 };
+    const signal = options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined;
+    return this.#pods.exec(endpoint, argv, { ...(options.stdin !== undefined ? { stdin: options.stdin } : {}), ...(signal ? { signal } : {}) });
+  }
+
+  async logs(target: ContainerRef, options: { sinceTime?: string; tail?: number } = {}): Promise<string> {
+    const endpoint = this.#resolve(target);
+    if ('error' in endpoint) throw new Error(endpoint.error);
+    const lines = this.#world.cluster.logs.read(endpoint.namespace, endpoint.pod, endpoint.container, {
+      ...(options.sinceTime ? { sinceMs: Date.parse(options.sinceTime) } : {}),
+      ...(options.tail !== undefined ? { tail: options.tail } : {}),
+    });
+    return lines.map((l) => `${l.text}\n`).join('');
+  }
+
+  async http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult> {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      return { status: 0, headers: {}, body: '', durationMs: 0, error: { curlExitCode: 3, message: `URL rejected: Malformed input to a URL function` } };
+    }
+    let from: PodEndpoint | 'outside' = 'outside';
+    if (origin.kind === 'outside') {
+      if (url.hostname === 'ingress') url = new URL(`${url.protocol}//${url.protocol === 'https:' ? INGRESS_HTTPS : INGRESS_HTTP}${url.pathname}${url.search}`);
+    } else {
+      const endpoint = this.#resolve(origin.target);
+      if ('error' in endpoint) return { status: 0, headers: {}, body: '', durationMs: 0, error: { curlExitCode: 7, message: endpoint.error } };
+      from = endpoint;
+    }
+    const given = Object.entries(request.headers ?? {});
+    const has = (name: string) => given.some(([k]) => k.toLowerCase() === name);
+    const headers: [string, string][] = [
+      ...(has('host') ? [] : [['Host', url.host] as [string, string]]),
+      ...(has('user-agent') ? [] : [['User-Agent', 'curl/8.16.0'] as [string, string]]),
+      ...(has('accept') ? [] : [['Accept', '*/*'] as [string, string]]),
+      ...given,
+    ];
+    const response = await this.#world.network.request(from, {
+      method: request.method ?? 'GET',
+      url: url.href,
+      headers,
+      body: request.body ?? '',
+      ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+    });
+    if (response.error) return { status: 0, headers: {}, body: '', durationMs: response.durationMs, error: response.error };
+    const out: Record<string, string> = {};
+    for (const [k, v] of response.headers) out[k.toLowerCase()] = out[k.toLowerCase()] !== undefined ? `${out[k.toLowerCase()]}, ${v}` : v;
+    return { status: response.status, headers: out, body: response.body, durationMs: response.durationMs };
+  }
+
+  history(): CommandRecord[] {
+    return [...this.#history];
+  }
+
+  now(): Date {
+    return new Date(this.#clock.now());
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const terminal of [...this.#terminals]) terminal.close();
+    this.#hosts.clear();
+    this.#clock.dispose();
+  }
+}

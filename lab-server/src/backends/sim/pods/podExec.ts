@@ -1,0 +1,109 @@
+/**
+ * `kubectl exec` on the simulator: a command runs in a container's own small sandbox (its file system kept
+ * for the pod's life, its environment, what its image has installed), with `curl` going out through the
+ * pod's network (and so its sidecar).
+ */
+import { Bash, InMemoryFs, defineCommand, type Command } from 'just-bash';
+import type { K8sObject } from '../../../contract.ts';
+import { createCurlCommand } from '../shell/commands/curl/index.ts';
+import type { PodEndpoint, PodExec, SimCommandHost } from '../types.ts';
+import { imageProfile } from './images.ts';
+
+interface ContainerSpec {
+  name: string;
+  image?: string;
+  env?: { name: string; value?: string }[];
+}
+
+function ociNotFound(binary: string): string {
+  return `OCI runtime exec failed: exec failed: unable to start container process: exec: "${binary}": executable file not found in $PATH: unknown\n`;
+}
+
+function quoteArg(arg: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A `PodExec` over the simulated cluster; `host` supplies the cluster, network and clock. */
+export class SimPodExec implements PodExec {
+  readonly #host: () => SimCommandHost;
+  readonly #fileSystems = new Map<string, InMemoryFs>();
+
+  constructor(host: () => SimCommandHost) {
+    this.#host = host;
+  }
+
+  async exec(target: PodEndpoint, argv: string[], options: { stdin?: string; signal?: AbortSignal; stream?: (text: string) => void }): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+    const host = this.#host();
+    const pod = host.cluster.get('Pod', target.namespace, target.pod);
+    if (!pod) return { stdout: '', stderr: `Error from server (NotFound): pods "${target.pod}" not found\n`, exitCode: 1 };
+    const spec = (pod.spec ?? {}) as { containers?: ContainerSpec[] };
+    const container = spec.containers?.find((c) => c.name === target.container);
+    if (!container) return { stdout: '', stderr: `error: unable to upgrade connection: container ${target.container} not found in pod ${target.pod}\n`, exitCode: 1 };
+    const status = (pod.status ?? {}) as { phase?: string; containerStatuses?: { name: string; state?: { running?: unknown } }[] };
+    const running = status.phase === 'Running' && (status.containerStatuses?.find((c) => c.name === target.container)?.state?.running ?? status.phase === 'Running');
+    if (!running) return { stdout: '', stderr: `error: unable to upgrade connection: container not found ("${target.container}")\n`, exitCode: 1 };
+    if (argv.length === 0) return { stdout: '', stderr: 'error: you must specify at least one command for the container\n', exitCode: 1 };
+
+    const profile = imageProfile(container.image ?? '');
+    const [binary, ...rest] = argv;
+    const base = binary!.split('/').at(-1)!;
+    let script: string;
+    if (profile.shells.includes(base) && rest[0] === '-c') script = rest[1] ?? '';
+    else if (profile.shells.includes(base) && rest.length === 0) script = options.stdin ?? '';
+    else if (profile.shells.includes(base) || profile.commands.includes(base)) script = argv.map(quoteArg).join(' ');
+    else return { stdout: '', stderr: ociNotFound(binary!), exitCode: 126 };
+
+    const bash = new Bash({
+      fs: this.#fs(pod),
+      cwd: '/',
+      env: this.#env(pod, container),
+      commands: profile.commands.filter((c) => !['curl', 'nslookup', 'pilot-agent', 'python', 'python3', 'node', 'ruby', 'java', 'id', 'jq'].includes(c)) as never,
+      customCommands: this.#commands(profile.commands, target),
+      sleep: (ms) => host.clock.sleep(ms, options.signal).catch(() => undefined),
+      processInfo: { pid: 1, ppid: 0, uid: 1337, gid: 1337 },
+    });
+    const result = await bash.exec(script, { rawScript: true, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    // Inside a container, unknown commands are sh's "not found", not bash's.
+    const stderr = result.stderr.replace(/^bash: (.+): command not found$/gm, 'sh: $1: not found');
+    return { stdout: result.stdout, stderr, exitCode: result.exitCode };
+  }
+
+  /** Forgets the file systems of pods that no longer exist. */
+  prune(liveUids: Set<string>): void {
+    for (const uid of this.#fileSystems.keys()) if (!liveUids.has(uid)) this.#fileSystems.delete(uid);
+  }
+
+  #fs(pod: K8sObject): InMemoryFs {
+    const key = pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`;
+    let fs = this.#fileSystems.get(key);
+    if (!fs) {
+      fs = new InMemoryFs({
+        '/etc/hostname': `${pod.metadata.name}\n`,
+        '/etc/resolv.conf': `search ${pod.metadata.namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`,
+        '/etc/hosts': `127.0.0.1\tlocalhost\n${String((pod.status as { podIP?: string } | undefined)?.podIP ?? '')}\t${pod.metadata.name}\n`,
+        '/tmp/.keep': '',
+      });
+      this.#fileSystems.set(key, fs);
+    }
+    return fs;
+  }
+
+  #env(pod: K8sObject, container: ContainerSpec): Record<string, string> {
+    const env: Record<string, string> = {
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      HOSTNAME: pod.metadata.name,
+      HOME: '/root',
+      KUBERNETES_SERVICE_HOST: '10.96.0.1',
+      KUBERNETES_SERVICE_PORT: '443',
+    };
+    for (const e of container.env ?? []) if (e.value !== undefined) env[e.name] = e.value;
+    return env;
+  }
+
+  #commands(available: string[], target: PodEndpoint): Command[] {
+    const commands: Command[] = [];
+    if (available.includes('curl')) commands.push(createCurlCommand(this.#host(), target));
+    if (available.includes('id')) commands.push(defineCommand('id', async () => ({ stdout: 'uid=1337 gid=1337 groups=1337\n', stderr: '', exitCode: 0 })));
+    return commands;
+  }
+}
