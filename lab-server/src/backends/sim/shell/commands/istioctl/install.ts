@@ -149,7 +149,8 @@ function applyEnv(cluster: SimClusterApi, env: Record<string, unknown>): void {
   if (changed) cluster.apply(copy, { fieldManager: 'istio-operator' });
 }
 
-function egressObjects(): K8sObject[] {
+/** The egress gateway's objects, as the demo profile installs them. */
+export function egressObjects(): K8sObject[] {
   const labels = { app: 'istio-egressgateway', istio: 'egressgateway', 'install.operator.istio.io/owning-resource': 'unknown' };
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'istio-egressgateway-service-account', namespace: 'istio-system', labels } },

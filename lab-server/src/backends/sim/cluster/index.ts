@@ -1,0 +1,294 @@
+/**
+ * The simulated Kubernetes API server: every write is normalised (Istio kinds served as v1, namespaces
+ * defaulted), admitted (schema, core rules, Istio's webhook), given Kubernetes' metadata, mutated as the
+ * API's admission plugins do (Service IPs and node ports, sidecar injection), and stored; controllers then
+ * move Deployments, ReplicaSets, Pods and Endpoints toward what the objects ask for.
+ */
+import type { K8sObject } from '../../../contract.ts';
+import type { ObjectEvent, RandomSource, SimClock, SimCluster, WriteOptions, WriteOutcome } from '../types.ts';
+import { admit } from './admission/validate.ts';
+import { bootstrapObjects } from './bootstrap.ts';
+import { Controllers } from './controllers/controllers.ts';
+import { resourceForApiVersion, resourceForKind, servedApiVersion, type ApiResource } from './discovery.ts';
+import { alreadyExists, apiError, notFound } from './errors.ts';
+import { injectIfEnabled } from './injection.ts';
+import { MemoryLogStore } from './logs.ts';
+import { timestamp, uuid } from './names.ts';
+import { allocateServiceAddresses, ServiceAllocator } from './services.ts';
+import { ObjectStore } from './store.ts';
+
+/** Options of the simulated cluster. */
+export interface SimClusterOptions {
+  clock: SimClock;
+  random: RandomSource;
+  limits?: { maxObjects?: number };
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+const PROTECTED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
+type Obj = Record<string, any>;
+
+function isPlainObject(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Everything but metadata and status, for generation bumps. */
+function specPart(obj: K8sObject): string {
+  const { metadata: _m, status: _s, ...rest } = obj;
+  return JSON.stringify(rest);
+}
+
+/**
+ * kubectl's client-side three-way merge, simplified: fields in the new configuration win, fields the last
+ * configuration set and the new one dropped are removed, everything else (defaults, controllers' fields) stays.
+ */
+function threeWayMerge(live: Obj, last: Obj | undefined, next: Obj): Obj {
+  const out: Obj = { ...live };
+  for (const [key, value] of Object.entries(next)) {
+    out[key] = isPlainObject(value) && isPlainObject(live[key]) ? threeWayMerge(live[key], isPlainObject(last?.[key]) ? last[key] : undefined, value) : structuredClone(value);
+  }
+  for (const key of Object.keys(last ?? {})) if (!(key in next)) delete out[key];
+  return out;
+}
+
+class SimClusterImpl implements SimCluster {
+  readonly serverVersion = 'v1.34.0';
+  readonly logs: MemoryLogStore;
+  readonly #store = new ObjectStore();
+  readonly #clock: SimClock;
+  readonly #random: RandomSource;
+  readonly #maxObjects: number;
+  readonly #services: ServiceAllocator;
+  readonly #controllers: Controllers;
+
+  constructor(options: SimClusterOptions) {
+    this.#clock = options.clock;
+    this.#random = options.random;
+    this.#maxObjects = options.limits?.maxObjects ?? 2000;
+    this.logs = new MemoryLogStore(options.clock);
+    this.#services = new ServiceAllocator(options.random);
+    this.#controllers = new Controllers({
+      store: this.#store,
+      clock: options.clock,
+      random: options.random,
+      logs: this.logs,
+      createPod: (pod) => this.#createInternal(pod),
+      stamp: (obj) => this.#stamp(obj),
+    });
+    for (const obj of bootstrapObjects()) this.#createInternal(obj);
+    this.#store.watch(() => this.#controllers.schedule());
+    this.#controllers.schedule();
+  }
+
+  get(kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
+    const resource = resourceForKind(kind);
+    return this.#store.get(kind, resource?.namespaced ? namespace : undefined, name);
+  }
+
+  list(kind: string, namespace?: string, labelSelector?: string): K8sObject[] {
+    const resource = resourceForKind(kind);
+    try {
+      return this.#store.list(kind, resource?.namespaced ? namespace : undefined, labelSelector);
+    } catch (error) {
+      throw apiError(400, 'BadRequest', (error as Error).message);
+    }
+  }
+
+  watch(listener: (event: ObjectEvent) => void): () => void {
+    return this.#store.watch(listener);
+  }
+
+  idle(): Promise<void> {
+    return this.#controllers.idle();
+  }
+
+  /** Resolves the resource and normalises the object as the API server would serve it. */
+  #normalise(input: K8sObject): { obj: K8sObject; resource: ApiResource } {
+    if (!input || typeof input !== 'object' || typeof input.kind !== 'string' || typeof input.apiVersion !== 'string') {
+      throw apiError(400, 'BadRequest', 'Object \'Kind\' is missing in the request body');
+    }
+    const resource = resourceForApiVersion(input.apiVersion, input.kind);
+    if (!resource) throw apiError(404, 'NotFound', 'the server could not find the requested resource');
+    const obj = structuredClone(input);
+    obj.apiVersion = servedApiVersion(resource);
+    obj.metadata = isPlainObject(obj.metadata) ? (obj.metadata as K8sObject['metadata']) : ({ name: '' } as K8sObject['metadata']);
+    if (resource.namespaced) obj.metadata.namespace ||= 'default';
+    else delete obj.metadata.namespace;
+    return { obj, resource };
+  }
+
+  #checkNamespace(obj: K8sObject, resource: ApiResource): void {
+    if (!resource.namespaced) return;
+    const ns = this.#store.get('Namespace', undefined, obj.metadata.namespace!);
+    if (!ns) throw apiError(404, 'NotFound', `namespaces "${obj.metadata.namespace}" not found`);
+    if (ns.metadata.deletionTimestamp) {
+      throw apiError(403, 'Forbidden', `${resource.plural} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${obj.metadata.namespace} because it is being terminated`);
+    }
+  }
+
+  #checkQuota(): void {
+    if (this.#store.size >= this.#maxObjects) {
+      throw apiError(403, 'Forbidden', `exceeded quota: lab-objects, requested: count/objects=1, used: count/objects=${this.#store.size}, limited: count/objects=${this.#maxObjects}`);
+    }
+  }
+
+  /** Fills server-set metadata of a new object. */
+  #stamp(obj: K8sObject): void {
+    obj.metadata.uid = uuid(this.#random);
+    obj.metadata.creationTimestamp = timestamp(this.#clock.now());
+    obj.metadata.generation = 1;
+  }
+
+  /** The create path without the client's checks: bootstrap objects and controllers' pods. */
+  #createInternal(input: K8sObject): K8sObject {
+    const { obj } = this.#normalise(input);
+    this.#stamp(obj);
+    this.#mutateOnCreate(obj);
+    return this.#store.put(obj);
+  }
+
+  /** What admission plugins add on create: Service addresses, sidecars, pod defaults. */
+  #mutateOnCreate(obj: K8sObject): void {
+    if (obj.kind === 'Service') allocateServiceAddresses(obj, undefined, this.#services, this.#store);
+    if (obj.kind === 'Pod') {
+      injectIfEnabled(obj, this.#store);
+      this.#controllers.defaultPod(obj);
+    }
+    if (obj.kind === 'Namespace') {
+      obj.metadata.labels = { ...obj.metadata.labels, 'kubernetes.io/metadata.name': obj.metadata.name };
+      obj.spec = { finalizers: ['kubernetes'] };
+      obj.status = { phase: 'Active' };
+    }
+  }
+
+  create(input: K8sObject, options: WriteOptions = {}): K8sObject {
+    const { obj, resource } = this.#normalise(input);
+    delete obj.status;
+    admit(obj, resource);
+    this.#checkNamespace(obj, resource);
+    if (this.#store.get(obj.kind, obj.metadata.namespace, obj.metadata.name)) throw alreadyExists(resource, obj.metadata.name);
+    this.#checkQuota();
+    delete obj.metadata.resourceVersion;
+    this.#stamp(obj);
+    this.#mutateOnCreate(obj);
+    if (options.dryRun) return obj;
+    return structuredClone(this.#store.put(obj));
+  }
+
+  replace(input: K8sObject, options: WriteOptions = {}): K8sObject {
+    const { obj, resource } = this.#normalise(input);
+    admit(obj, resource);
+    const live = this.#store.get(obj.kind, obj.metadata.namespace, obj.metadata.name);
+    if (!live) throw notFound(resource, obj.metadata.name);
+    return structuredClone(this.#update(live, obj, resource, options).object);
+  }
+
+  apply(input: K8sObject, options: WriteOptions = {}): { outcome: WriteOutcome; object: K8sObject } {
+    const { obj, resource } = this.#normalise(input);
+    const clientSide = options.fieldManager === undefined || options.fieldManager === 'kubectl-client-side-apply';
+    const applied = structuredClone(obj);
+    if (applied.metadata.annotations) delete applied.metadata.annotations[LAST_APPLIED];
+    if (applied.metadata.annotations && Object.keys(applied.metadata.annotations).length === 0) delete applied.metadata.annotations;
+    delete applied.status;
+    const appliedText = JSON.stringify(applied);
+    const live = this.#store.get(obj.kind, obj.metadata.namespace, obj.metadata.name);
+    if (!live) {
+      if (clientSide) obj.metadata.annotations = { ...obj.metadata.annotations, [LAST_APPLIED]: `${appliedText}\n` };
+      return { outcome: 'created', object: this.create(obj, options) };
+    }
+    const lastText = live.metadata.annotations?.[LAST_APPLIED];
+    if (clientSide && lastText?.trim() === appliedText) {
+      admit(obj, resource);
+      return { outcome: 'unchanged', object: structuredClone(live) };
+    }
+    let last: Obj | undefined;
+    try {
+      last = lastText ? (JSON.parse(lastText) as Obj) : undefined;
+    } catch {
+      last = undefined;
+    }
+    const merged = threeWayMerge(structuredClone(live), last, applied) as K8sObject;
+    if (clientSide) merged.metadata.annotations = { ...merged.metadata.annotations, [LAST_APPLIED]: `${appliedText}\n` };
+    admit(merged, resource);
+    const result = this.#update(live, merged, resource, options);
+    return { outcome: result.outcome === 'unchanged' ? 'unchanged' : 'configured', object: structuredClone(result.object) };
+  }
+
+  update(kind: string, namespace: string | undefined, name: string, mutate: (object: K8sObject) => void, options: WriteOptions = {}): { outcome: WriteOutcome; object: K8sObject } {
+    const resource = resourceForKind(kind);
+    if (!resource) throw apiError(404, 'NotFound', 'the server could not find the requested resource');
+    const live = this.#store.get(kind, resource.namespaced ? namespace ?? 'default' : undefined, name);
+    if (!live) throw notFound(resource, name);
+    const next = structuredClone(live);
+    mutate(next);
+    admit(next, resource);
+    const result = this.#update(live, next, resource, options);
+    return { outcome: result.outcome, object: structuredClone(result.object) };
+  }
+
+  /** Writes `next` over `live`, keeping what the server owns. */
+  #update(live: K8sObject, next: K8sObject, resource: ApiResource, options: WriteOptions): { outcome: WriteOutcome; object: K8sObject } {
+    next.metadata.uid = live.metadata.uid;
+    next.metadata.creationTimestamp = live.metadata.creationTimestamp;
+    next.metadata.namespace = live.metadata.namespace;
+    if (next.metadata.namespace === undefined) delete next.metadata.namespace;
+    if (live.status !== undefined && resource.kind !== 'ConfigMap') next.status = live.status;
+    if (next.kind === 'Service') allocateServiceAddresses(next, live, this.#services, this.#store);
+    if (next.kind === 'Pod') {
+      const liveSpec = JSON.stringify({ ...(live.spec as Obj), nodeName: undefined });
+      const nextSpec = JSON.stringify({ ...(next.spec as Obj), nodeName: undefined });
+      if (liveSpec !== nextSpec) {
+        throw apiError(422, 'Invalid', `Pod "${live.metadata.name}" is invalid: spec: Forbidden: pod updates may not change fields other than \`spec.containers[*].image\`,\`spec.initContainers[*].image\`,\`spec.activeDeadlineSeconds\`,\`spec.tolerations\` (only additions to existing tolerations),\`spec.terminationGracePeriodSeconds\` (allow it to be set to 1 if it was previously negative)`);
+      }
+    }
+    const specChanged = specPart(live) !== specPart(next);
+    next.metadata.generation = (live.metadata.generation ?? 1) + (specChanged ? 1 : 0);
+    next.metadata.resourceVersion = live.metadata.resourceVersion;
+    const changed = JSON.stringify(live) !== JSON.stringify(next);
+    if (!changed) return { outcome: 'unchanged', object: live };
+    if (options.dryRun) return { outcome: 'configured', object: next };
+    return { outcome: 'configured', object: this.#store.put(next) };
+  }
+
+  delete(kind: string, namespace: string | undefined, name: string): void {
+    const resource = resourceForKind(kind);
+    if (!resource) throw apiError(404, 'NotFound', 'the server could not find the requested resource');
+    const ns = resource.namespaced ? namespace ?? 'default' : undefined;
+    const live = this.#store.get(kind, ns, name);
+    if (!live) throw notFound(resource, name);
+    if (kind === 'Namespace' && PROTECTED_NAMESPACES.has(name)) {
+      throw apiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`);
+    }
+    this.#cascade(live);
+  }
+
+  /** Deletes an object and what it owns (ReplicaSets of a Deployment, Pods of a ReplicaSet, a namespace's content). */
+  #cascade(obj: K8sObject): void {
+    if (obj.kind === 'Namespace') {
+      for (const child of [...this.#store.all()]) {
+        if (child.metadata.namespace === obj.metadata.name && this.#store.get(child.kind, child.metadata.namespace, child.metadata.name)) this.#removeOne(child);
+      }
+    }
+    const uid = obj.metadata.uid;
+    this.#removeOne(obj);
+    if (!uid) return;
+    for (const child of [...this.#store.all()]) {
+      if (child.metadata.ownerReferences?.some((r) => r.uid === uid)) this.#cascade(child);
+    }
+  }
+
+  #removeOne(obj: K8sObject): void {
+    this.#store.remove(obj.kind, obj.metadata.namespace, obj.metadata.name);
+    if (obj.kind === 'Service') this.#services.release(obj);
+    if (obj.kind === 'Pod') {
+      this.logs.forgetPod(obj.metadata.namespace ?? 'default', obj.metadata.name);
+      this.#controllers.forgetPod(obj);
+    }
+  }
+}
+
+/** Makes a simulated cluster: kind with Istio 1.30's demo profile installed, nothing of the labs' yet. */
+export function createSimCluster(options: SimClusterOptions): SimCluster {
+  return new SimClusterImpl(options);
+}

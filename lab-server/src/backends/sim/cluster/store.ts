@@ -1,0 +1,79 @@
+/**
+ * The simulated etcd: objects by kind, namespace and name, with resource versions and watchers. It keeps
+ * what it is given; admission and defaulting happen before (see `index.ts`).
+ */
+import type { K8sObject } from '../../../contract.ts';
+import type { ObjectEvent } from '../types.ts';
+import { matchesSelector, parseSelector } from './labelSelector.ts';
+
+function keyOf(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
+}
+
+/** Objects and their watchers. */
+export class ObjectStore {
+  readonly #objects = new Map<string, K8sObject>();
+  readonly #listeners = new Set<(event: ObjectEvent) => void>();
+  #version = 1000;
+
+  get size(): number {
+    return this.#objects.size;
+  }
+
+  get(kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
+    return this.#objects.get(keyOf(kind, namespace, name));
+  }
+
+  /** Objects of a kind, in a namespace or all, matching a label selector string; sorted by namespace and name. */
+  list(kind: string, namespace?: string, labelSelector?: string): K8sObject[] {
+    const requirements = parseSelector(labelSelector);
+    const out: K8sObject[] = [];
+    for (const obj of this.#objects.values()) {
+      if (obj.kind !== kind) continue;
+      if (namespace !== undefined && obj.metadata.namespace !== namespace) continue;
+      if (!matchesSelector(requirements, obj.metadata.labels)) continue;
+      out.push(obj);
+    }
+    return out.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
+  }
+
+  /** Every object (for cascades and counts). */
+  all(): IterableIterator<K8sObject> {
+    return this.#objects.values();
+  }
+
+  /** Stores an object (a new resourceVersion each time) and tells the watchers. */
+  put(object: K8sObject): K8sObject {
+    const key = keyOf(object.kind, object.metadata.namespace, object.metadata.name);
+    const existed = this.#objects.has(key);
+    object.metadata.resourceVersion = String(++this.#version);
+    this.#objects.set(key, object);
+    this.#emit({ type: existed ? 'MODIFIED' : 'ADDED', object });
+    return object;
+  }
+
+  /** Removes an object; returns it, or undefined when it was not there. */
+  remove(kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
+    const key = keyOf(kind, namespace, name);
+    const object = this.#objects.get(key);
+    if (!object) return undefined;
+    this.#objects.delete(key);
+    this.#emit({ type: 'DELETED', object });
+    return object;
+  }
+
+  watch(listener: (event: ObjectEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(event: ObjectEvent): void {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A watcher's failure must not break the write that triggered it.
+      }
+    }
+  }
+}
