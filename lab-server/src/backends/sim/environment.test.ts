@@ -1,0 +1,81 @@
+/** The simulator's environment beyond the shared contract suite: warped setup, reset under live terminals, pod sandboxes. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LabEnvironment } from '../../contract.ts';
+import { loadLab } from '../../labs/load.ts';
+import { stripAnsi } from '../../server/typing.ts';
+import { createSimBackend } from './index.ts';
+
+const lab = loadLab('traffic-shifting');
+const open: LabEnvironment[] = [];
+
+async function env(clock: 'real' | 'virtual' = 'virtual'): Promise<LabEnvironment> {
+  const e = await createSimBackend({ clock, seed: 11 }).createEnvironment({ lab, owner: 't' });
+  open.push(e);
+  return e;
+}
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((e) => e.dispose()));
+});
+
+describe('SimEnvironment', () => {
+  it('brings a real-clock environment to its starting state without waiting for pods in wall time', async () => {
+    const e = await env('real');
+    const started = Date.now();
+    await e.prepare();
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const pods = await e.list({ kind: 'Pod', namespace: 'default' });
+    expect(pods.length).toBeGreaterThanOrEqual(6);
+    expect(pods.every((p) => (p.status as { phase: string }).phase === 'Running')).toBe(true);
+  });
+
+  it('runs a script line by line in one shell: variables and functions carry, output in order', async () => {
+    const e = await env();
+    await e.prepare();
+    const r = await e.runScript('POD=$(kubectl get pod -l app=ratings -o jsonpath="{.items[0].metadata.name}")\nshow() { echo "pod: $1"; }\nshow "${POD%%-*}"\nnosuch');
+    expect(r.output).toBe('pod: ratings\nbash: nosuch: command not found\n');
+    expect(r.exitCode).toBe(127);
+  });
+
+  it('keeps a terminal working across a reset, on the new cluster', async () => {
+    const e = await env();
+    await e.prepare();
+    const t = e.openTerminal({ cols: 80, rows: 24 });
+    let screen = '';
+    t.onOutput((d) => (screen += d));
+    const done = (n: number) => new Promise<void>((resolve) => {
+      let seen = 0;
+      const off = t.onCommand(() => { if (++seen === n) { off(); resolve(); } });
+    });
+    let wait = done(1);
+    t.write('kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml\r');
+    await wait;
+    expect(await e.get({ kind: 'DestinationRule', namespace: 'default', name: 'reviews' })).not.toBeNull();
+    await e.reset();
+    expect(await e.get({ kind: 'DestinationRule', namespace: 'default', name: 'reviews' })).toBeNull();
+    wait = done(1);
+    t.write('kubectl get destinationrules\r');
+    await wait;
+    expect(stripAnsi(screen)).toContain('No resources found in default namespace.');
+    t.close();
+  });
+
+  it('execs in pods by what their image has: curl in sleep/curl, none in distroless go-httpbin', async () => {
+    const e = await env();
+    await e.prepare();
+    await e.runScript('kubectl apply -f samples/curl/curl.yaml\nkubectl wait --for=condition=Ready pod -l app=curl --timeout=60s');
+    const ok = await e.exec({ namespace: 'default', selector: 'app=curl' }, ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', 'http://productpage:9080/productpage']);
+    expect(ok).toEqual({ stdout: '200', stderr: '', exitCode: 0 });
+    const missing = await e.exec({ namespace: 'default', selector: 'app=ratings' }, ['curl', 'http://x']);
+    expect(missing.exitCode).toBe(126);
+    expect(missing.stderr).toContain('executable file not found in $PATH');
+  });
+
+  it('reaches the ingress gateway from outside through the host "ingress"', async () => {
+    const e = await env();
+    await e.prepare();
+    const r = await e.http({ kind: 'outside' }, { url: 'http://ingress/productpage' });
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('Book Details');
+  });
+});

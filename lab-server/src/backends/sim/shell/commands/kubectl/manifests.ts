@@ -1,0 +1,72 @@
+/**
+ * What `-f` names: a file, a directory (its .yaml/.yml/.json files), `-` (stdin), or an istio sample URL
+ * (served from the local samples, since the lab has no internet). Parsed into objects with the source name
+ * kubectl uses in messages.
+ */
+import { parseAllDocuments } from 'yaml';
+import type { K8sObject } from '../../../../../contract.ts';
+import type { CommandContext } from './context.ts';
+
+/** One object from a manifest and where it came from. */
+export interface ManifestObject {
+  object: K8sObject;
+  source: string;
+}
+
+/** A manifest problem, worded as kubectl words it. */
+export class ManifestError extends Error {}
+
+const ISTIO_SAMPLE_URL = /^https:\/\/raw\.githubusercontent\.com\/istio\/istio\/[^/]+\/samples\/(.+)$/;
+
+async function sources(ctx: CommandContext, name: string, recursive: boolean, samples: ReadonlyMap<string, string>): Promise<{ source: string; text: string }[]> {
+  if (name === '-') return [{ source: 'STDIN', text: ctx.stdinText() }];
+  if (/^https?:\/\//.test(name)) {
+    const m = ISTIO_SAMPLE_URL.exec(name);
+    const text = m ? samples.get(m[1]!) : undefined;
+    if (text === undefined) throw new ManifestError(`error: unable to read URL "${name}", server reported 404 Not Found, status code=404`);
+    return [{ source: name, text }];
+  }
+  const path = ctx.fs.resolvePath(ctx.cwd, name);
+  if (!(await ctx.fs.exists(path))) throw new ManifestError(`error: the path "${name}" does not exist`);
+  const stat = await ctx.fs.stat(path);
+  if (!stat.isDirectory) return [{ source: name, text: await ctx.fs.readFile(path) }];
+  const out: { source: string; text: string }[] = [];
+  for (const entry of (await ctx.fs.readdir(path)).sort()) {
+    const child = `${name.replace(/\/$/, '')}/${entry}`;
+    const childStat = await ctx.fs.stat(ctx.fs.resolvePath(ctx.cwd, child));
+    if (childStat.isDirectory) {
+      if (recursive) out.push(...(await sources(ctx, child, recursive, samples)));
+    } else if (/\.(ya?ml|json)$/.test(entry)) out.push({ source: child, text: await ctx.fs.readFile(ctx.fs.resolvePath(ctx.cwd, child)) });
+  }
+  return out;
+}
+
+/** Parses YAML/JSON documents (`List` kinds expanded, empty documents skipped). */
+export function parseManifest(source: string, text: string): ManifestObject[] {
+  const out: ManifestObject[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0]!;
+      const line = (e.linePos?.[0]?.line ?? 1);
+      const what = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      throw new ManifestError(`error: error parsing ${source}: error converting YAML to JSON: yaml: line ${line}: ${what}`);
+    }
+    const value = doc.toJS() as unknown;
+    if (value === null || value === undefined) continue;
+    if (typeof value !== 'object' || Array.isArray(value)) throw new ManifestError(`error: error parsing ${source}: error unmarshaling JSON: json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go value of type map[string]interface {}`);
+    const obj = value as K8sObject;
+    const missing = [...(obj.apiVersion ? [] : ['apiVersion not set']), ...(obj.kind ? [] : ['kind not set'])];
+    if (missing.length) throw new ManifestError(`error: error validating "${source}": error validating data: [${missing.join(', ')}]; if you choose to ignore these errors, turn validation off with --validate=false`);
+    if (obj.kind === 'List' || obj.kind.endsWith('List')) {
+      for (const item of ((obj as Record<string, unknown>).items ?? []) as K8sObject[]) out.push({ object: item, source });
+    } else out.push({ object: obj, source });
+  }
+  return out;
+}
+
+/** Every object the `-f` arguments name. */
+export async function readManifests(ctx: CommandContext, names: string[], recursive: boolean, samples: ReadonlyMap<string, string>): Promise<ManifestObject[]> {
+  const out: ManifestObject[] = [];
+  for (const name of names) for (const { source, text } of await sources(ctx, name, recursive, samples)) out.push(...parseManifest(source, text));
+  return out;
+}
