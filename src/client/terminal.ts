@@ -1,0 +1,104 @@
+/**
+ * The lesson's terminal: xterm.js attached over a WebSocket to the learner's lab shell. Keys go to the server
+ * as typed (line editing happens in the lab shell); the server's scrollback is replayed on every (re)connect,
+ * so a reload shows what the terminal showed before. `window.labsTerminal.run()` types a command for the
+ * page's Run buttons.
+ */
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import { terminalServerMessageSchema, type TerminalClientMessage } from '../../lab-server/src/server/protocol.ts';
+import { t, type Lang } from '../i18n/ui.ts';
+import { terminalUrl } from './session.ts';
+
+/** What the page can ask of its terminal. */
+export interface LabsTerminalApi {
+  run(command: string): void;
+  element: HTMLElement;
+}
+
+declare global {
+  interface Window {
+    labsTerminal?: LabsTerminalApi;
+  }
+}
+
+/** Starts the terminal inside `host` for `lab`. */
+export function startTerminal(host: HTMLElement, lab: string, lang: Lang): LabsTerminalApi {
+  const term = new Terminal({ cursorBlink: true, convertEol: false, fontSize: 14, scrollback: 5000, fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Noto Sans Mono CJK KR", monospace', theme: { background: '#1e1e1e' } });
+  const fit = new FitAddon();
+  term.loadAddon(fit);
+  host.replaceChildren();
+  term.open(host);
+  fit.fit();
+  let socket: WebSocket | undefined;
+  let queue: TerminalClientMessage[] = [];
+  let connections = 0;
+  let retry = 0;
+  const status = host.closest('.labs-terminal-wrap')?.querySelector<HTMLElement>('[data-terminal-status]');
+  const setStatus = (text: string) => { if (status) status.textContent = text; };
+
+  const send = (message: TerminalClientMessage) => {
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+    else queue.push(message);
+  };
+
+  const connect = async () => {
+    setStatus(t(lang, 'terminal.connecting'));
+    const ws = new WebSocket(await terminalUrl(lab, term.cols, term.rows));
+    socket = ws;
+    ws.addEventListener('open', () => {
+      retry = 0;
+      for (const m of queue) ws.send(JSON.stringify(m));
+      queue = [];
+      ws.send(JSON.stringify({ type: 'resize', cols: term.cols, rows: term.rows }));
+    });
+    ws.addEventListener('message', (event) => {
+      const parsed = terminalServerMessageSchema.safeParse(JSON.parse(String(event.data)));
+      if (!parsed.success) return;
+      const message = parsed.data;
+      if (message.type === 'attached') {
+        connections++;
+        host.dataset.connected = 'true';
+        setStatus('');
+        term.reset();
+        term.write(message.replay);
+        if (message.resumed) term.write(`\r\n\x1b[2m[${t(lang, 'terminal.reconnected')}]\x1b[0m\r\n`);
+      } else if (message.type === 'output') term.write(message.data);
+      else if (message.type === 'progress') window.dispatchEvent(new CustomEvent('labs:progress', { detail: message }));
+      else if (message.type === 'error') term.write(`\r\n\x1b[31m${message.message}\x1b[0m\r\n`);
+    });
+    ws.addEventListener('close', () => {
+      host.dataset.connected = 'false';
+      if (socket !== ws) return;
+      if (connections > 0) setStatus(t(lang, 'terminal.disconnected'));
+      const delay = Math.min(10_000, 500 * 2 ** retry++);
+      setTimeout(() => void connect(), delay);
+    });
+  };
+
+  term.onData((data) => send({ type: 'input', data }));
+  term.onResize(({ cols, rows }) => send({ type: 'resize', cols, rows }));
+  term.attachCustomKeyEventHandler((event) => {
+    // Ctrl-Shift-C copies the selection (Ctrl-C stays the interrupt, as in a real terminal).
+    if (event.type === 'keydown' && event.ctrlKey && event.shiftKey && event.code === 'KeyC') {
+      const selection = term.getSelection();
+      if (selection) void navigator.clipboard?.writeText(selection);
+      return false;
+    }
+    return true;
+  });
+  new ResizeObserver(() => fit.fit()).observe(host);
+  void connect();
+
+  const api: LabsTerminalApi = {
+    element: host,
+    run(command: string) {
+      term.focus();
+      const text = command.replace(/\r?\n$/, '').replace(/\r?\n/g, '\r');
+      send({ type: 'input', data: `${text}\r` });
+    },
+  };
+  window.labsTerminal = api;
+  return api;
+}

@@ -1,0 +1,30 @@
+/**
+ * Fails the build when a lab file is malformed, with the loader's message (file, path inside it, what is
+ * wrong), so a broken lab never ships a page whose steps cannot run.
+ */
+import type { AstroIntegration } from 'astro';
+import { loadAllLabs, type LoadOptions } from '../../lab-server/src/labs/load.ts';
+
+/** Checks every lab file; returns the problems as one message, or undefined when all are valid. */
+export function labProblems(options: LoadOptions = {}): string | undefined {
+  try {
+    loadAllLabs(options);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** The integration. */
+export function validateLabs(options: LoadOptions = {}): AstroIntegration {
+  return {
+    name: 'istio-labs:validate-labs',
+    hooks: {
+      'astro:config:setup': ({ logger }) => {
+        const problem = labProblems(options);
+        if (problem) throw new Error(`lab files are invalid:\n${problem}`);
+        logger.info('lab files are valid');
+      },
+    },
+  };
+}
