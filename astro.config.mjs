@@ -21,6 +21,8 @@ export default defineConfig({
         en: { label: 'English', lang: 'en' },
       },
       favicon: '/favicon.svg',
+      // The lessons live outside src/content: Starlight's asides and heading links must process them too.
+      markdown: { processedDirs: ['./content/docs'] },
       customCss: ['@fontsource/noto-sans-kr/400.css', '@fontsource/noto-sans-kr/700.css', './src/styles/custom.css'],
       sidebar: [
         {

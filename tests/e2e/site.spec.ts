@@ -1,0 +1,65 @@
+/** The frame every lab lives in, in a real browser, in both languages. */
+import { expect, freshSession, terminalReady, terminalText, test, typeInTerminal } from './fixtures.ts';
+
+test('the home page lists the four chapters with their status', async ({ page, prefix }) => {
+  await page.goto(`${prefix}/`);
+  const chapters = page.locator('.labs-chapters li');
+  await expect(chapters).toHaveCount(4);
+  await expect(page.locator('.labs-chapters li[data-chapter="traffic-shifting"]')).toHaveAttribute('data-status', 'ready');
+  for (const id of ['mirroring', 'ingress', 'egress']) await expect(page.locator(`.labs-chapters li[data-chapter="${id}"]`)).toHaveAttribute('data-status', 'planned');
+});
+
+test('a chapter whose lab is not built yet says so', async ({ page, prefix, lang }) => {
+  await page.goto(`${prefix}/mirroring/`);
+  await expect(page.locator('aside.starlight-aside')).toContainText(lang === 'ko' ? '실습 준비 중' : 'Lab in preparation');
+});
+
+test('the terminal runs commands, keeps the session over a reload, and Run buttons execute code blocks', async ({ page, prefix }, testInfo) => {
+  await freshSession(page);
+  await page.goto(`${prefix}/traffic-shifting/`);
+  await terminalReady(page);
+  await typeInTerminal(page, 'echo hello-$((6*7))');
+  await expect.poll(() => terminalText(page)).toContain('hello-42');
+  await typeInTerminal(page, 'MARK=kept-over-reload; cat samples/bookinfo/networking/destination-rule-all.yaml | head -3');
+  await expect.poll(() => terminalText(page)).toContain('kind: DestinationRule');
+
+  await page.reload();
+  await terminalReady(page);
+  // The scrollback comes back, and the shell is the same one (its variables are still set).
+  await expect.poll(() => terminalText(page)).toContain('hello-42');
+  await typeInTerminal(page, 'echo "$MARK"');
+  await expect.poll(() => terminalText(page)).toContain('kept-over-reload');
+
+  // The lesson's first shell block is `kubectl get pods`.
+  const run = page.locator('.labs-run').first();
+  await run.scrollIntoViewIfNeeded();
+  await run.click();
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toMatch(/productpage-v1-\S+\s+2\/2\s+Running/);
+
+  await page.screenshot({ path: testInfo.outputPath(`lesson-${testInfo.project.name}.png`), fullPage: true });
+  await testInfo.attach(`lesson-${testInfo.project.name}`, { path: testInfo.outputPath(`lesson-${testInfo.project.name}.png`), contentType: 'image/png' });
+});
+
+test('the language switcher keeps the session and its progress', async ({ page, prefix, lang }) => {
+  await freshSession(page);
+  await page.goto(`${prefix}/traffic-shifting/`);
+  const step = page.locator('section.labs-step[data-step="destination-rules"]');
+  await step.locator('[data-action="solve"]').scrollIntoViewIfNeeded();
+  page.once('dialog', (d) => d.accept());
+  await step.locator('[data-action="solve"]').click();
+  await expect(step.locator('[data-result]')).toBeVisible({ timeout: 60_000 });
+  await step.locator('[data-action="check"]').click();
+  await expect(step).toHaveAttribute('data-status', 'passed', { timeout: 60_000 });
+  const other = lang === 'ko' ? 'en' : 'ko';
+  await page.locator('starlight-lang-select select').first().selectOption({ label: other === 'en' ? 'English' : '한국어' });
+  await expect(page).toHaveURL(other === 'en' ? /\/en\/traffic-shifting\/$/ : /\/traffic-shifting\/$/);
+  await expect(page.locator('section.labs-step[data-step="destination-rules"]')).toHaveAttribute('data-status', 'passed');
+  await expect(page.locator('nav a[href$="/traffic-shifting/"] .labs-sidebar-mark').first()).toContainText('1/7');
+});
+
+test('search works offline (Pagefind)', async ({ page, prefix }) => {
+  await page.goto(`${prefix}/`);
+  await page.locator('site-search button[data-open-modal]').first().click();
+  await page.locator('site-search input').first().fill('VirtualService');
+  await expect(page.locator('.pagefind-ui__result').first()).toBeVisible({ timeout: 15_000 });
+});
