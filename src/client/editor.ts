@@ -42,6 +42,15 @@ function loadMonaco(lang: Lang): Promise<Monaco> {
       format: true,
       schemas: [{ uri: 'https://istio-labs.local/schemas/manifest.json', fileMatch: ['*'], schema: manifestSchema(lang) as never }],
     });
+    // yaml-language-server reports schema violations as warnings; the server refuses them, so show them as errors.
+    monaco.editor.onDidChangeMarkers((uris) => {
+      for (const uri of uris) {
+        const model = monaco.editor.getModel(uri);
+        if (!model) continue;
+        const schemaProblems = monaco.editor.getModelMarkers({ owner: 'yaml', resource: uri }).filter((m) => m.severity === monaco.MarkerSeverity.Warning);
+        monaco.editor.setModelMarkers(model, 'labs-schema', schemaProblems.map((m) => ({ ...m, severity: monaco.MarkerSeverity.Error })));
+      }
+    });
     return monaco;
   })();
   return monacoPromise;

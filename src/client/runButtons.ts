@@ -26,6 +26,7 @@ export function addRunButtons(lang: Lang): void {
     button.className = 'labs-button labs-run';
     button.textContent = `▶ ${t(lang, 'run.label')}`;
     button.title = t(lang, 'run.title');
+    button.dataset.code = codeOf(figure);
     button.addEventListener('click', () => {
       const terminal = window.labsTerminal;
       if (!terminal) return;

@@ -1,0 +1,141 @@
+/** A learner working through the Traffic Shifting lesson in a real browser, in both languages. */
+import type { Page } from '@playwright/test';
+import { expect, freshSession, terminalReady, terminalText, test } from './fixtures.ts';
+
+const editor = (page: Page, file: string) => page.locator(`.labs-editor[data-file="${file}"]`);
+const step = (page: Page, id: string) => page.locator(`section.labs-step[data-step="${id}"]`);
+
+async function openEditor(page: Page, file: string) {
+  const root = editor(page, file);
+  await root.scrollIntoViewIfNeeded();
+  await expect(root).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  return root;
+}
+
+async function check(page: Page, id: string, expected: 'passed' | 'failed') {
+  const s = step(page, id);
+  await s.locator('[data-action="check"]').scrollIntoViewIfNeeded();
+  await s.locator('[data-action="check"]').click();
+  await expect(s.locator('[data-result]')).toBeVisible({ timeout: 90_000 });
+  await expect(s.locator('[data-action="check"]')).toBeEnabled({ timeout: 90_000 });
+  if (expected === 'passed') await expect(s).toHaveAttribute('data-status', 'passed');
+  else await expect(s.locator('[data-result]')).toHaveAttribute('data-ok', 'false');
+}
+
+async function applyEditor(page: Page, file: string) {
+  const root = editor(page, file);
+  await root.locator('[data-action="apply"]').scrollIntoViewIfNeeded();
+  await root.locator('[data-action="apply"]').click();
+  await expect(root.locator('[data-output]')).toHaveAttribute('data-ok', 'true', { timeout: 30_000 });
+  return root.locator('[data-output]').innerText();
+}
+
+async function runBlock(page: Page, stepId: string, text: string) {
+  const run = step(page, stepId).locator(`button.labs-run[data-code*="${text}"]`).first();
+  await run.scrollIntoViewIfNeeded();
+  await run.click();
+}
+
+test('the editor shows schema errors as you type, keeps edits over a reload, resets, and applies', async ({ page, prefix }) => {
+  await freshSession(page);
+  await page.goto(`${prefix}/traffic-shifting/`);
+  const root = await openEditor(page, 'virtual-service-all-v1.yaml');
+  const text = root.locator('.monaco-editor .view-lines');
+  await text.click();
+  // A misspelt field under a route: the schema (additionalProperties: false) marks it.
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('  rout: []', { delay: 10 });
+  await expect(root.locator('.squiggly-error').first()).toBeVisible({ timeout: 20_000 });
+  // Fix it: the marker goes.
+  for (let i = 0; i < 9; i++) await page.keyboard.press('Backspace');
+  await expect(root.locator('.squiggly-error')).toHaveCount(0, { timeout: 20_000 });
+  await page.keyboard.type('# learner note', { delay: 5 });
+
+  await page.reload();
+  const again = await openEditor(page, 'virtual-service-all-v1.yaml');
+  // Monaco draws only the visible lines: go to the end, where the note was typed.
+  await again.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+End');
+  await expect(again.locator('.view-lines')).toContainText('# learner note');
+  expect(await page.evaluate(() => localStorage.getItem('labs.editor.traffic-shifting.virtual-service-all-v1.yaml'))).toContain('# learner note');
+
+  page.once('dialog', (d) => d.accept());
+  await again.locator('[data-action="reset"]').click();
+  await expect(again.locator('.view-lines')).not.toContainText('# learner note');
+  expect(await page.evaluate(() => localStorage.getItem('labs.editor.traffic-shifting.virtual-service-all-v1.yaml'))).toBeNull();
+
+  const output = await applyEditor(page, 'destination-rule-all.yaml');
+  expect(output).toMatch(/destinationrule\.networking\.istio\.io\/reviews (created|unchanged)/);
+});
+
+test('a step\'s check fails before it is done, Solve does it in the terminal, and the step stays passed', async ({ page, prefix, lang }) => {
+  await freshSession(page);
+  await page.goto(`${prefix}/traffic-shifting/`);
+  await terminalReady(page);
+  await check(page, 'route-all-v1', 'failed');
+  await expect(step(page, 'route-all-v1').locator('[data-result]')).toContainText(lang === 'ko' ? '별' : 'stars');
+  // Hints one at a time.
+  const hint = step(page, 'route-all-v1').locator('[data-action="hint"]');
+  if (await hint.count()) {
+    await hint.click();
+    await expect(step(page, 'route-all-v1').locator('[data-hint]:not([hidden])')).toHaveCount(1);
+  }
+  page.once('dialog', (d) => d.accept());
+  await step(page, 'route-all-v1').locator('[data-action="solve"]').click();
+  await expect(step(page, 'route-all-v1').locator('[data-result]')).toContainText('route-all-v1', { timeout: 90_000 });
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('virtualservice.networking.istio.io/reviews created');
+  await check(page, 'route-all-v1', 'passed');
+  await page.reload();
+  await expect(step(page, 'route-all-v1')).toHaveAttribute('data-status', 'passed');
+  await expect(step(page, 'destination-rules')).toHaveAttribute('data-status', 'none');
+});
+
+test('the whole lab through the page: Run buttons, the Editor\'s Apply, the terminal, Preview, every step passes', async ({ page, prefix }, testInfo) => {
+  test.setTimeout(300_000);
+  await freshSession(page);
+  await page.goto(`${prefix}/traffic-shifting/`);
+  await terminalReady(page);
+
+  await runBlock(page, 'destination-rules', 'destination-rule-all.yaml');
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('destinationrule.networking.istio.io/details created');
+  await check(page, 'destination-rules', 'passed');
+
+  await applyEditor(page, 'virtual-service-all-v1.yaml');
+  await check(page, 'route-all-v1', 'passed');
+
+  const preview = page.locator('.labs-preview').first();
+  await preview.locator('[data-action="refresh"]').scrollIntoViewIfNeeded();
+  for (let i = 0; i < 3; i++) {
+    await preview.locator('[data-action="refresh"]').click();
+    await expect(preview).toHaveAttribute('data-count', String(i + 1), { timeout: 30_000 });
+    await expect(preview).toHaveAttribute('data-stars', 'none');
+  }
+  await check(page, 'see-no-stars', 'passed');
+
+  await applyEditor(page, 'virtual-service-reviews-50-v3.yaml');
+  await check(page, 'shift-50-v3', 'passed');
+
+  await runBlock(page, 'read-virtualservice', 'kubectl get virtualservice reviews -o yaml');
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('weight: 50');
+  await check(page, 'read-virtualservice', 'passed');
+
+  const second = page.locator('.labs-preview').nth(1);
+  const seen = new Set<string>();
+  await second.locator('[data-action="refresh"]').scrollIntoViewIfNeeded();
+  for (let i = 0; i < 12 && seen.size < 2; i++) {
+    await second.locator('[data-action="refresh"]').click();
+    await expect(second).toHaveAttribute('data-count', String(i + 1), { timeout: 30_000 });
+    seen.add((await second.getAttribute('data-stars')) ?? '');
+  }
+  expect([...seen].sort()).toEqual(['none', 'red']);
+  await check(page, 'see-red-half', 'passed');
+
+  await applyEditor(page, 'virtual-service-reviews-v3.yaml');
+  await check(page, 'shift-100-v3', 'passed');
+
+  await expect(page.locator('section.labs-step[data-status="passed"]')).toHaveCount(7);
+  await expect(page.locator('nav a[href$="/traffic-shifting/"] .labs-sidebar-mark').first()).toContainText('7/7');
+  await page.screenshot({ path: testInfo.outputPath(`lab-complete-${testInfo.project.name}.png`), fullPage: true });
+  await testInfo.attach(`lab-complete-${testInfo.project.name}`, { path: testInfo.outputPath(`lab-complete-${testInfo.project.name}.png`), contentType: 'image/png' });
+});
