@@ -1,0 +1,79 @@
+/**
+ * The classroom's SQLite database (`node:sqlite`, built into Node 24) under the data directory. WAL with
+ * `synchronous = FULL`: a write is on disk before the learner is told, so a `kill -9` loses nothing
+ * acknowledged. The schema is created (or extended) on open.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  display_name TEXT,
+  class_id TEXT
+);
+CREATE TABLE IF NOT EXISTS classes (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  chapters TEXT NOT NULL,
+  join_code TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS progress (
+  session_id TEXT NOT NULL,
+  lab TEXT NOT NULL,
+  step TEXT NOT NULL,
+  status TEXT NOT NULL,
+  at TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  passed_at TEXT,
+  PRIMARY KEY (session_id, lab, step)
+);
+CREATE TABLE IF NOT EXISTS attempts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  session_id TEXT NOT NULL,
+  lab TEXT NOT NULL,
+  step TEXT NOT NULL,
+  ok INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  duration_ms REAL NOT NULL,
+  explanation_ko TEXT NOT NULL,
+  explanation_en TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempts_by_session ON attempts (session_id, lab, step, id);
+CREATE TABLE IF NOT EXISTS journal (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  session_id TEXT NOT NULL,
+  lab TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS journal_by_env ON journal (session_id, lab, id);
+`;
+
+/** Opens (creating if needed) the database in `dataDir`. */
+export function openDatabase(dataDir: string): DatabaseSync {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new DatabaseSync(join(dataDir, 'classroom.sqlite'));
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+  db.exec(SCHEMA);
+  return db;
+}
+
+/** Runs `work` in one transaction. */
+export function transaction<T>(db: DatabaseSync, work: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Classrooms: `labs serve --classroom [--data DIR]`. Sessions, progress and every check attempt in SQLite; each
+ * learner environment's journal replayed after a restart; an instructor token for the dashboard and its API;
+ * join codes with rate-limited joining; live dashboard and read-only terminal views over WebSockets.
+ */
+import type { ClassroomOptions, ClassroomPlugin } from '../cli/serve.ts';
+import type { LabEnvironment } from '../contract.ts';
+import { ClassStore } from './classes.ts';
+import { openDatabase } from './db.ts';
+import { InstructorAuth } from './instructor.ts';
+import { JoinLimiter } from './joinLimiter.ts';
+import { Journal, replay } from './journal.ts';
+import { ClassWatchers, classroomWsRoutes } from './live.ts';
+import { classroomRoutes, type ClassroomContext } from './routes.ts';
+import { SqliteProgressStore, SqliteSessionStore } from './stores.ts';
+
+/** Makes the classroom plugin for the lab server. */
+export async function createClassroom(options: ClassroomOptions & { joinsPerMinute?: number; classLifetimeHours?: number }): Promise<ClassroomPlugin> {
+  const db = openDatabase(options.dataDir);
+  const classes = new ClassStore(db);
+  const progress = new SqliteProgressStore(db);
+  const journal = new Journal(db);
+  const watchers = new ClassWatchers();
+  const ctx: ClassroomContext = {
+    classes,
+    progress,
+    instructor: new InstructorAuth(options.instructorToken),
+    joins: new JoinLimiter(options.joinsPerMinute ?? Number(process.env.LABS_JOINS_PER_MINUTE ?? 10)),
+    classLifetimeHours: options.classLifetimeHours ?? 24,
+    changed: (classId) => watchers.changed(classId),
+  };
+  // While an environment is being rebuilt from its journal, its own replayed commands are not journalled again.
+  const restoring = new Set<string>();
+  const offs: (() => void)[] = [];
+
+  return {
+    sessionStore: new SqliteSessionStore(db),
+    progressStore: progress,
+    routes: (parts) => classroomRoutes(parts, ctx),
+    wsRoutes: (parts) => classroomWsRoutes(parts, ctx, watchers),
+    async restoreEnvironment(sessionId: string, lab: string, env: LabEnvironment) {
+      const entries = journal.sinceReset(sessionId, lab);
+      if (entries.length === 0) return;
+      const key = `${sessionId}/${lab}`;
+      restoring.add(key);
+      try {
+        const report = await replay(env, entries);
+        if (report.differed.length > 0) {
+          console.warn(`labs classroom: ${sessionId}/${lab}: ${report.differed.length} of ${report.replayed} journal entries ended differently on replay`);
+        }
+      } finally {
+        restoring.delete(key);
+      }
+    },
+    attach(server) {
+      const { events } = server.parts;
+      const classOf = (sessionId: string) => classes.classOf(sessionId);
+      offs.push(events.on('command', ({ sessionId, lab, record }) => {
+        if (!restoring.has(`${sessionId}/${lab}`)) journal.append(sessionId, lab, { kind: 'command', line: record.line, exitCode: record.exitCode });
+      }));
+      offs.push(events.on('apply', ({ sessionId, lab, yaml, exitCode }) => journal.append(sessionId, lab, { kind: 'apply', yaml, exitCode })));
+      offs.push(events.on('reset', ({ sessionId, lab }) => {
+        journal.append(sessionId, lab, { kind: 'reset' });
+        const c = classOf(sessionId);
+        if (c) watchers.changed(c);
+      }));
+      offs.push(events.on('check', ({ sessionId }) => {
+        const c = classOf(sessionId);
+        if (c) watchers.changed(c);
+      }));
+    },
+    banner(url: string) {
+      return [
+        `Classroom mode: data in ${options.dataDir}`,
+        `Instructor dashboard (keep this URL private): ${url}/classroom/#token=${ctx.instructor.token}`,
+      ];
+    },
+    async close() {
+      for (const off of offs) off();
+      db.close();
+    },
+  };
+}

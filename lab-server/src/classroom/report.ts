@@ -1,0 +1,57 @@
+/** What the dashboard and the exports show: learners × steps with their states, completion per chapter, the latest failure. */
+import type { LoadedLab } from '../labs/load.ts';
+import type { Progress, StepProgress } from '../server/protocol.ts';
+import type { ClassRecord, LearnerRecord } from './classes.ts';
+
+/** One learner's row. */
+export interface LearnerReport {
+  id: string;
+  name: string;
+  joinedAt: string;
+  progress: Progress;
+  latestFailure?: { lab: string; step: string; at: string; explanation: { ko: string; en: string } };
+}
+
+/** The class report (also the JSON of `GET /api/classes/:id/progress`). */
+export interface ClassReport {
+  class: { id: string; name: string; chapters: string[]; joinCode: string; expiresAt: string };
+  steps: { lab: string; step: string; title: { ko: string; en: string } }[];
+  learners: LearnerReport[];
+  /** Per chapter: how many learners passed every step of it. */
+  completion: Record<string, { completed: number; learners: number }>;
+}
+
+/** Builds the report. */
+export function classReport(cls: ClassRecord, labs: readonly LoadedLab[], learners: (LearnerRecord & { progress: Progress; latestFailure?: LearnerReport['latestFailure'] })[]): ClassReport {
+  const chapterLabs = cls.chapters.map((id) => labs.find((l) => l.id === id)).filter((l): l is LoadedLab => !!l);
+  const steps = chapterLabs.flatMap((lab) => lab.steps.map((s) => ({ lab: lab.id, step: s.id, title: s.title })));
+  const completion: ClassReport['completion'] = {};
+  for (const lab of chapterLabs) {
+    completion[lab.id] = { completed: learners.filter((l) => lab.steps.every((s) => l.progress[lab.id]?.[s.id]?.status === 'passed')).length, learners: learners.length };
+  }
+  return {
+    class: { id: cls.id, name: cls.name, chapters: cls.chapters, joinCode: cls.joinCode, expiresAt: cls.expiresAt },
+    steps,
+    learners: learners.map((l) => ({ id: l.id, name: l.name, joinedAt: l.joinedAt, progress: l.progress, ...(l.latestFailure ? { latestFailure: l.latestFailure } : {}) })),
+    completion,
+  };
+}
+
+function csvCell(value: string | number | undefined): string {
+  const text = value === undefined ? '' : String(value);
+  // Quote when needed, and defuse spreadsheet formulas (a learner's name like "=HYPERLINK(...)").
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** One row per learner and step: `learner,lab,step,status,attempts,last_attempt,passed_at`. */
+export function reportCsv(report: ClassReport): string {
+  const lines = ['learner_id,learner,lab,step,status,attempts,last_attempt,passed_at'];
+  for (const learner of report.learners) {
+    for (const { lab, step } of report.steps) {
+      const p: StepProgress | undefined = learner.progress[lab]?.[step];
+      lines.push([learner.id, learner.name, lab, step, p?.status ?? 'not tried', p?.attempts ?? 0, p?.at, p?.passedAt].map(csvCell).join(','));
+    }
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

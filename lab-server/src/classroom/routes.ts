@@ -1,0 +1,156 @@
+/** The classroom's HTTP API (see docs/classroom.md): classes, joining, progress and its CSV, reset and removal of learners. */
+import { z } from 'zod';
+import type { IncomingMessage } from 'node:http';
+import { HttpError } from '../server/http.ts';
+import type { ServerParts } from '../server/parts.ts';
+import type { Route } from '../server/router.ts';
+import type { ClassStore } from './classes.ts';
+import type { InstructorAuth } from './instructor.ts';
+import type { JoinLimiter } from './joinLimiter.ts';
+import { classReport, reportCsv, type ClassReport } from './report.ts';
+import type { SqliteProgressStore } from './stores.ts';
+
+/** What the routes work with. */
+export interface ClassroomContext {
+  classes: ClassStore;
+  progress: SqliteProgressStore;
+  instructor: InstructorAuth;
+  joins: JoinLimiter;
+  /** Hours a class (and its join code) lives. */
+  classLifetimeHours: number;
+  /** Tells live dashboards that a class changed. */
+  changed(classId: string): void;
+}
+
+const createClassSchema = z.object({
+  name: z.string().trim().min(1, 'name: required').max(100),
+  chapters: z.array(z.string()).min(1).optional(),
+  lifetimeHours: z.number().positive().max(24 * 30).optional(),
+}).strict();
+
+const joinSchema = z.object({
+  joinCode: z.string().min(1).max(40),
+  name: z.string().trim().min(1, 'name: required').max(60),
+}).strict();
+
+const resetSchema = z.object({ lab: z.string().optional() }).strict();
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw new HttpError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
+}
+
+/** The client's address for rate limiting (behind a proxy, its X-Forwarded-For if trusted). */
+function clientKey(req: IncomingMessage): string {
+  if (process.env.LABS_TRUST_PROXY === '1') {
+    const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/** Builds a class's report from the stores. */
+export async function buildReport(parts: ServerParts, ctx: ClassroomContext, classId: string): Promise<ClassReport> {
+  const cls = ctx.classes.get(classId);
+  if (!cls) throw new HttpError(404, `no class "${classId}"`);
+  const learners = await Promise.all(ctx.classes.learners(classId).map(async (l) => {
+    const latestFailure = ctx.progress.latestFailure(l.id);
+    return { ...l, progress: await parts.progress.progress(l.id), ...(latestFailure ? { latestFailure } : {}) };
+  }));
+  return classReport(cls, parts.allLabs, learners);
+}
+
+function learnerOf(ctx: ClassroomContext, classId: string, learnerId: string): void {
+  if (!ctx.classes.get(classId)) throw new HttpError(404, `no class "${classId}"`);
+  if (ctx.classes.classOf(learnerId) !== classId) throw new HttpError(404, `no learner "${learnerId}" in class "${classId}"`);
+}
+
+/** The routes. */
+export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Route[] {
+  const readyLabs = [...parts.labs.keys()];
+  return [
+    {
+      method: 'GET', path: '/api/classes', auth: 'none',
+      handle: async ({ token }) => {
+        ctx.instructor.require(token);
+        return { status: 200, body: ctx.classes.list().map((c) => ({ id: c.id, name: c.name, chapters: c.chapters, joinCode: c.joinCode, createdAt: c.createdAt, expiresAt: c.expiresAt, learners: ctx.classes.learners(c.id).length })) };
+      },
+    },
+    {
+      method: 'POST', path: '/api/classes', auth: 'none',
+      handle: async ({ token, body, req }) => {
+        ctx.instructor.require(token);
+        const input = parse(createClassSchema, await body());
+        const chapters = input.chapters ?? readyLabs;
+        const unknown = chapters.filter((c) => !parts.labs.has(c));
+        if (unknown.length) throw new HttpError(400, `chapters: not ready or unknown: ${unknown.join(', ')}; ready: ${readyLabs.join(', ')}`);
+        const cls = ctx.classes.create(input.name, chapters, input.lifetimeHours ?? ctx.classLifetimeHours);
+        const host = req.headers.host ?? '127.0.0.1';
+        return { status: 201, body: { id: cls.id, joinCode: cls.joinCode, joinUrl: `http://${host}/classroom/join/?code=${cls.joinCode}`, expiresAt: cls.expiresAt, chapters } };
+      },
+    },
+    {
+      method: 'POST', path: '/api/join', auth: 'none',
+      handle: async ({ body, req }) => {
+        ctx.joins.take(clientKey(req));
+        const input = parse(joinSchema, await body());
+        const cls = ctx.classes.byCode(input.joinCode);
+        if (!cls) throw new HttpError(404, 'no class with this join code (it may have expired); check the code with your instructor');
+        const { token, session } = await parts.sessions.create({ displayName: input.name });
+        ctx.classes.enrol(session.id, cls.id);
+        parts.events.emit('session-created', { session });
+        ctx.changed(cls.id);
+        return { status: 201, body: { sessionToken: token, learnerId: session.id, classId: cls.id, className: cls.name, chapters: cls.chapters } };
+      },
+    },
+    {
+      method: 'GET', path: '/api/classes/:id/progress', auth: 'none',
+      handle: async ({ token, params }) => {
+        ctx.instructor.require(token);
+        return { status: 200, body: await buildReport(parts, ctx, params.id!) };
+      },
+    },
+    {
+      method: 'GET', path: '/api/classes/:id/progress.csv', auth: 'none',
+      handle: async ({ token, params, res }) => {
+        ctx.instructor.require(token);
+        const report = await buildReport(parts, ctx, params.id!);
+        const csv = reportCsv(report);
+        const name = report.class.name.replace(/[^\w.-]+/g, '_') || 'class';
+        res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}-progress.csv"`, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+        res.end(csv);
+        return undefined;
+      },
+    },
+    {
+      method: 'POST', path: '/api/classes/:id/learners/:learner/reset', auth: 'none',
+      handle: async ({ token, params, body }) => {
+        ctx.instructor.require(token);
+        learnerOf(ctx, params.id!, params.learner!);
+        const input = parse(resetSchema, await body());
+        const cls = ctx.classes.get(params.id!)!;
+        const labs = input.lab ? [input.lab] : cls.chapters;
+        for (const lab of labs) {
+          if (!parts.labs.has(lab)) throw new HttpError(400, `lab: unknown or not ready: ${lab}`);
+          await parts.runtime.reset(params.learner!, lab);
+        }
+        ctx.changed(params.id!);
+        return { status: 200, body: { ok: true, reset: labs } };
+      },
+    },
+    {
+      method: 'DELETE', path: '/api/classes/:id/learners/:learner', auth: 'none',
+      handle: async ({ token, params }) => {
+        ctx.instructor.require(token);
+        learnerOf(ctx, params.id!, params.learner!);
+        await parts.runtime.closeSession(params.learner!);
+        await parts.progress.deleteSession(params.learner!);
+        await parts.sessions.store.delete(params.learner!);
+        ctx.changed(params.id!);
+        return { status: 200, body: { ok: true } };
+      },
+    },
+  ];
+}

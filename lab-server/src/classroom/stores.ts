@@ -1,0 +1,86 @@
+/** The lab server's session and progress stores on SQLite: the same interfaces as the in-memory ones, durable. */
+import type { DatabaseSync } from 'node:sqlite';
+import type { Progress, StepProgress } from '../server/protocol.ts';
+import { nextStepProgress, type CheckAttempt, type ProgressStore, type SessionRecord, type SessionStore } from '../server/stores.ts';
+import { transaction } from './db.ts';
+
+type Row = Record<string, string | number | null>;
+
+function toSession(row: Row | undefined): SessionRecord | undefined {
+  if (!row) return undefined;
+  return {
+    id: String(row.id),
+    tokenHash: String(row.token_hash),
+    createdAt: String(row.created_at),
+    ...(row.display_name ? { displayName: String(row.display_name) } : {}),
+  };
+}
+
+/** Sessions in SQLite (hashed tokens only, as the in-memory store). */
+export class SqliteSessionStore implements SessionStore {
+  readonly #db: DatabaseSync;
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  async insert(record: SessionRecord): Promise<void> {
+    this.#db.prepare('INSERT INTO sessions (id, token_hash, created_at, display_name) VALUES (?, ?, ?, ?)').run(record.id, record.tokenHash, record.createdAt, record.displayName ?? null);
+  }
+
+  async findByTokenHash(tokenHash: string): Promise<SessionRecord | undefined> {
+    return toSession(this.#db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined);
+  }
+
+  async get(id: string): Promise<SessionRecord | undefined> {
+    return toSession(this.#db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined);
+  }
+
+  async delete(id: string): Promise<void> {
+    this.#db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
+  }
+}
+
+/** Progress in SQLite: every attempt kept, the step states derived with the server's shared rule. */
+export class SqliteProgressStore implements ProgressStore {
+  readonly #db: DatabaseSync;
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  async recordAttempt(attempt: CheckAttempt): Promise<StepProgress> {
+    return transaction(this.#db, () => {
+      const row = this.#db.prepare('SELECT * FROM progress WHERE session_id = ? AND lab = ? AND step = ?').get(attempt.sessionId, attempt.lab, attempt.step) as Row | undefined;
+      const previous: StepProgress | undefined = row ? { status: row.status as 'passed' | 'failed', at: String(row.at), attempts: Number(row.attempts), ...(row.passed_at ? { passedAt: String(row.passed_at) } : {}) } : undefined;
+      const next = nextStepProgress(previous, attempt);
+      this.#db.prepare('INSERT INTO attempts (session_id, lab, step, ok, at, duration_ms, explanation_ko, explanation_en) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(attempt.sessionId, attempt.lab, attempt.step, attempt.ok ? 1 : 0, attempt.at, attempt.durationMs, attempt.explanation.ko, attempt.explanation.en);
+      this.#db.prepare('INSERT INTO progress (session_id, lab, step, status, at, attempts, passed_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, lab, step) DO UPDATE SET status = excluded.status, at = excluded.at, attempts = excluded.attempts, passed_at = excluded.passed_at')
+        .run(attempt.sessionId, attempt.lab, attempt.step, next.status, next.at, next.attempts, next.passedAt ?? null);
+      return next;
+    });
+  }
+
+  async progress(sessionId: string): Promise<Progress> {
+    const out: Progress = {};
+    for (const row of this.#db.prepare('SELECT * FROM progress WHERE session_id = ?').all(sessionId) as Row[]) {
+      (out[String(row.lab)] ??= {})[String(row.step)] = { status: row.status as 'passed' | 'failed', at: String(row.at), attempts: Number(row.attempts), ...(row.passed_at ? { passedAt: String(row.passed_at) } : {}) };
+    }
+    return out;
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    transaction(this.#db, () => {
+      this.#db.prepare('DELETE FROM progress WHERE session_id = ?').run(sessionId);
+      this.#db.prepare('DELETE FROM attempts WHERE session_id = ?').run(sessionId);
+      this.#db.prepare('DELETE FROM journal WHERE session_id = ?').run(sessionId);
+    });
+  }
+
+  /** The latest failed attempt of a session that has not passed since, with its explanation. */
+  latestFailure(sessionId: string): { lab: string; step: string; at: string; explanation: { ko: string; en: string } } | undefined {
+    const row = this.#db.prepare(`SELECT a.* FROM attempts a JOIN progress p ON p.session_id = a.session_id AND p.lab = a.lab AND p.step = a.step
+      WHERE a.session_id = ? AND a.ok = 0 AND p.status = 'failed' ORDER BY a.id DESC LIMIT 1`).get(sessionId) as Row | undefined;
+    if (!row) return undefined;
+    return { lab: String(row.lab), step: String(row.step), at: String(row.at), explanation: { ko: String(row.explanation_ko), en: String(row.explanation_en) } };
+  }
+}
