@@ -1,0 +1,154 @@
+/** The classroom through its HTTP and WebSocket API, on the simulator, with SQLite in a temporary directory. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createSimBackend } from '../backends/sim/index.ts';
+import { loadAllLabs } from '../labs/load.ts';
+import { createLabServer, type LabServer } from '../server/app.ts';
+import { createClassroom } from './index.ts';
+
+const INSTRUCTOR = 'instructor-token-for-tests-0123456789';
+const running: { server: LabServer; close(): Promise<void> }[] = [];
+
+async function start(dataDir: string, options: { joinsPerMinute?: number } = {}) {
+  const classroom = await createClassroom({ dataDir, instructorToken: INSTRUCTOR, ...options });
+  const server = createLabServer({
+    backend: createSimBackend({ clock: 'virtual', seed: 3 }),
+    labs: loadAllLabs(),
+    siteDir: dataDir,
+    checks: { settleMs: 0 },
+    sessionStore: classroom.sessionStore,
+    progressStore: classroom.progressStore,
+    routes: classroom.routes,
+    wsRoutes: classroom.wsRoutes,
+    restoreEnvironment: classroom.restoreEnvironment,
+  } as Parameters<typeof createLabServer>[0]);
+  await classroom.attach?.(server);
+  const base = (await server.listen(0)).replace(/\/$/, '');
+  const handle = { server, base, async close() { await server.close(); await classroom.close?.(); } };
+  running.push(handle);
+  return handle;
+}
+
+afterEach(async () => {
+  for (const h of running.splice(0)) await h.close().catch(() => undefined);
+});
+
+async function call(base: string, method: string, path: string, token?: string, body?: unknown) {
+  const res = await fetch(base + path, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let json: any;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: res.status, text, json, headers: res.headers };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'labs-classroom-'));
+
+describe('classroom API', () => {
+  it('refuses without a token, refuses a learner\'s token on instructor APIs, wrong codes, and too many joins', async () => {
+    const { base } = await start(tmp(), { joinsPerMinute: 3 });
+    expect((await call(base, 'POST', '/api/classes', undefined, { name: 'x' })).status).toBe(401);
+    const cls = await call(base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Workshop' });
+    expect(cls.status).toBe(201);
+    expect(cls.json.joinCode).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
+    expect(cls.json.joinUrl).toContain(`/classroom/join/?code=${cls.json.joinCode}`);
+    const learner = await call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode.toLowerCase(), name: 'Ada' });
+    expect(learner.status).toBe(201);
+    for (const [method, path] of [['GET', `/api/classes/${cls.json.id}/progress`], ['GET', `/api/classes/${cls.json.id}/progress.csv`], ['POST', '/api/classes'], ['POST', `/api/classes/${cls.json.id}/learners/${learner.json.learnerId}/reset`]] as const) {
+      expect((await call(base, method, path, learner.json.sessionToken, method === 'POST' ? {} : undefined)).status, path).toBe(403);
+    }
+    expect((await call(base, 'POST', '/api/join', undefined, { joinCode: 'ZZZZZZ', name: 'Eve' })).status).toBe(404);
+    expect((await call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name: 'Eve' })).status).toBe(201);
+    const limited = await call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name: 'Mallory' });
+    expect(limited.status).toBe(429);
+    expect(limited.json.error).toContain('too many join attempts');
+  });
+
+  it('refuses the dashboard WebSocket from a foreign Origin and without the instructor token', async () => {
+    const { base } = await start(tmp());
+    const cls = await call(base, 'POST', '/api/classes', INSTRUCTOR, { name: 'W' });
+    const url = `${base.replace('http', 'ws')}/ws/classroom?class=${cls.json.id}&token=${INSTRUCTOR}`;
+    const status = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(url, { origin: 'https://evil.example' });
+      ws.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+    });
+    expect(status).toBe(403);
+    const refused = await new Promise<string>((resolve) => {
+      const ws = new WebSocket(url.replace(INSTRUCTOR, 'not-the-instructor-token-xxxxxxxx'));
+      ws.on('message', (d) => resolve(JSON.parse(d.toString()).message));
+    });
+    expect(refused).toBe('instructor token required');
+  });
+
+  it('records two learners\' checks for the dashboard, exports CSV rows, resets and removes a learner', async () => {
+    const { base } = await start(tmp());
+    const cls = (await call(base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Workshop, day 1', chapters: ['traffic-shifting'] })).json;
+    const ada = (await call(base, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: 'Ada' })).json;
+    const bob = (await call(base, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: '=cmd|evil' })).json;
+    const changes: string[] = [];
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/ws/classroom?class=${cls.id}&token=${INSTRUCTOR}`);
+    ws.on('message', (d) => changes.push(JSON.parse(d.toString()).type));
+    await new Promise((r) => ws.on('open', r));
+
+    expect((await call(base, 'POST', '/api/labs/traffic-shifting/steps/destination-rules/solve', ada.sessionToken, {})).json.ok).toBe(true);
+    const passed = await call(base, 'POST', '/api/labs/traffic-shifting/steps/destination-rules/check', ada.sessionToken, {});
+    expect(passed.json.ok).toBe(true);
+    const failed = await call(base, 'POST', '/api/labs/traffic-shifting/steps/route-all-v1/check', bob.sessionToken, {});
+    expect(failed.json.ok).toBe(false);
+
+    const report = (await call(base, 'GET', `/api/classes/${cls.id}/progress`, INSTRUCTOR)).json;
+    expect(report.learners.map((l: any) => l.name)).toEqual(['Ada', '=cmd|evil']);
+    expect(report.learners[0].progress['traffic-shifting']['destination-rules'].status).toBe('passed');
+    expect(report.learners[1].progress['traffic-shifting']['route-all-v1'].status).toBe('failed');
+    expect(report.learners[1].latestFailure.step).toBe('route-all-v1');
+    expect(report.learners[1].latestFailure.explanation.ko.length).toBeGreaterThan(0);
+    expect(report.completion['traffic-shifting']).toEqual({ completed: 0, learners: 2 });
+    expect(changes.filter((c) => c === 'changed').length).toBeGreaterThanOrEqual(3);
+
+    const csv = await call(base, 'GET', `/api/classes/${cls.id}/progress.csv`, INSTRUCTOR);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const rows = csv.text.trim().split('\r\n');
+    expect(rows).toHaveLength(1 + 2 * 7);
+    expect(rows[0]).toBe('learner_id,learner,lab,step,status,attempts,last_attempt,passed_at');
+    expect(rows.find((r) => r.includes(',Ada,traffic-shifting,destination-rules,'))).toMatch(/,passed,1,/);
+    expect(rows.find((r) => r.includes('route-all-v1') && r.includes("'=cmd|evil"))).toMatch(/,failed,1,/);
+
+    expect((await call(base, 'POST', `/api/classes/${cls.id}/learners/${ada.learnerId}/reset`, INSTRUCTOR, {})).status).toBe(200);
+    const after = await call(base, 'POST', '/api/labs/traffic-shifting/steps/destination-rules/check', ada.sessionToken, {});
+    expect(after.json.ok).toBe(false);
+    expect(after.json.progress.status).toBe('passed');
+
+    expect((await call(base, 'DELETE', `/api/classes/${cls.id}/learners/${bob.learnerId}`, INSTRUCTOR)).status).toBe(200);
+    expect((await call(base, 'GET', '/api/session', bob.sessionToken)).status).toBe(401);
+    expect((await call(base, 'GET', `/api/classes/${cls.id}/progress`, INSTRUCTOR)).json.learners).toHaveLength(1);
+    ws.close();
+  });
+
+  it('keeps sessions and progress in the data directory and rebuilds a learner\'s environment from its journal', async () => {
+    const dir = tmp();
+    const first = await start(dir);
+    const cls = (await call(first.base, 'POST', '/api/classes', INSTRUCTOR, { name: 'W' })).json;
+    const ada = (await call(first.base, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: 'Ada' })).json;
+    await call(first.base, 'POST', '/api/labs/traffic-shifting/apply', ada.sessionToken, { yaml: 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n' });
+    // A command typed in the terminal is journalled too.
+    const instance = await first.server.parts.runtime.instance(ada.learnerId, 'traffic-shifting');
+    await new Promise<void>((resolve) => {
+      const off = instance.terminal.onCommand(() => { off(); resolve(); });
+      instance.terminal.write('kubectl create namespace journal-test\r');
+    });
+    await call(first.base, 'POST', '/api/labs/traffic-shifting/steps/destination-rules/check', ada.sessionToken, {});
+    await first.close();
+    running.splice(running.indexOf(first), 1);
+
+    const second = await start(dir);
+    expect((await call(second.base, 'GET', '/api/session', ada.sessionToken)).status).toBe(200);
+    const progress = (await call(second.base, 'GET', '/api/progress', ada.sessionToken)).json;
+    expect(progress['traffic-shifting']['destination-rules'].attempts).toBe(1);
+    const env = (await second.server.parts.runtime.instance(ada.learnerId, 'traffic-shifting')).env;
+    expect(await env.get({ kind: 'DestinationRule', namespace: 'default', name: 'reviews' })).not.toBeNull();
+    expect(await env.get({ kind: 'Namespace', name: 'journal-test' })).not.toBeNull();
+  });
+});
