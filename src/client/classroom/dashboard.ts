@@ -1,0 +1,220 @@
+/**
+ * The instructor's dashboard: create a class (join code large, with a QR code), the learners × steps grid
+ * kept live over a WebSocket, completion per chapter, each learner's latest failing check, a read-only view
+ * of a learner's terminal, reset, removal, CSV export. Every call carries the instructor token.
+ */
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import QRCode from 'qrcode';
+import { t, type Lang } from '../../i18n/ui.ts';
+
+const TOKEN_KEY = 'labs.instructor';
+
+interface StepState { status: 'passed' | 'failed'; at: string; attempts: number; passedAt?: string }
+interface Report {
+  class: { id: string; name: string; chapters: string[]; joinCode: string; expiresAt: string };
+  steps: { lab: string; step: string; title: { ko: string; en: string } }[];
+  learners: { id: string; name: string; joinedAt: string; progress: Record<string, Record<string, StepState>>; latestFailure?: { lab: string; step: string; at: string; explanation: { ko: string; en: string } } }[];
+  completion: Record<string, { completed: number; learners: number }>;
+}
+
+/** The instructor token from the URL fragment (then removed from the address bar) or this tab's storage. */
+function instructorToken(): string | undefined {
+  const m = /(?:^|[#&])token=([A-Za-z0-9_-]+)/.exec(location.hash);
+  if (m) {
+    sessionStorage.setItem(TOKEN_KEY, m[1]!);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+function time(iso: string | undefined, lang: Lang): string {
+  return iso ? new Date(iso).toLocaleTimeString(lang === 'ko' ? 'ko-KR' : 'en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '';
+}
+
+/** Starts the dashboard in `root`. */
+export function startDashboard(root: HTMLElement): void {
+  const lang = (root.dataset.lang ?? 'ko') as Lang;
+  const status = root.querySelector<HTMLElement>('[data-status]')!;
+  const say = (text: string) => (status.textContent = text);
+  let token = instructorToken();
+
+  const api = async (method: string, path: string, body?: unknown): Promise<Response> => {
+    const res = await fetch(path, { method, headers: { authorization: `Bearer ${token ?? ''}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!res.ok) {
+      const message = ((await res.json().catch(() => ({}))) as { error?: string }).error ?? `HTTP ${res.status}`;
+      throw new Error(message);
+    }
+    return res;
+  };
+
+  const tokenForm = root.querySelector<HTMLFormElement>('[data-token-form]')!;
+  const main = root.querySelector<HTMLElement>('[data-main]')!;
+  tokenForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    token = new FormData(tokenForm).get('token')?.toString().trim();
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    void boot();
+  });
+
+  const select = root.querySelector<HTMLSelectElement>('[data-class-select]')!;
+  const codeBox = root.querySelector<HTMLElement>('[data-join]')!;
+  const grid = root.querySelector<HTMLElement>('[data-grid]')!;
+  const completion = root.querySelector<HTMLElement>('[data-completion]')!;
+  const viewer = root.querySelector<HTMLElement>('[data-viewer]')!;
+  let socket: WebSocket | undefined;
+  let viewerSocket: WebSocket | undefined;
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const showJoin = async (cls: { joinCode: string; joinUrl?: string }) => {
+    const url = cls.joinUrl ?? `${location.origin}/${lang === 'en' ? 'en/' : ''}classroom/join/?code=${cls.joinCode}`;
+    const svg = await QRCode.toString(url, { type: 'svg', margin: 1, width: 220 });
+    codeBox.replaceChildren(
+      el('div', { class: 'labs-join-code', 'data-join-code': cls.joinCode }, cls.joinCode),
+      el('div', {}, `${t(lang, 'class.joinUrl')}: `, el('a', { href: url, 'data-join-url': url }, url)),
+    );
+    const qr = el('div', { class: 'labs-qr' });
+    qr.innerHTML = svg;
+    codeBox.append(qr);
+  };
+
+  const render = (report: Report) => {
+    completion.replaceChildren(...Object.entries(report.completion).map(([lab, c]) => el('span', { class: 'labs-badge', 'data-completion': lab }, t(lang, 'class.completion', { lab, completed: c.completed, learners: c.learners }))));
+    if (report.learners.length === 0) {
+      grid.replaceChildren(el('p', {}, t(lang, 'class.noLearners')));
+      return;
+    }
+    const head = el('tr', {}, el('th', {}, t(lang, 'class.learner')), ...report.steps.map((s, i) => el('th', { title: s.title[lang] }, `${i + 1}`)), el('th', {}, t(lang, 'class.latestFailure')), el('th', {}, ''));
+    const rows = report.learners.map((learner) => {
+      const cells = report.steps.map((s) => {
+        const p = learner.progress[s.lab]?.[s.step];
+        const state = p?.status ?? 'none';
+        return el('td', { class: `labs-cell labs-cell-${state}`, 'data-step': s.step, 'data-state': state, title: `${s.title[lang]} · ${p ? `${p.attempts}×` : ''}` }, state === 'passed' ? '✓' : state === 'failed' ? '✗' : '·', el('small', {}, time(p?.at, lang)));
+      });
+      const failure = learner.latestFailure ? el('td', { class: 'labs-failure', 'data-failure': learner.latestFailure.step }, `${learner.latestFailure.step}: ${learner.latestFailure.explanation[lang]}`) : el('td', {});
+      const watch = el('button', { type: 'button', class: 'secondary', 'data-action': 'watch' }, t(lang, 'class.watch'));
+      const reset = el('button', { type: 'button', class: 'secondary', 'data-action': 'reset' }, t(lang, 'class.reset'));
+      const remove = el('button', { type: 'button', class: 'secondary', 'data-action': 'remove' }, t(lang, 'class.remove'));
+      watch.addEventListener('click', () => openViewer(report.class.id, learner, report.class.chapters[0]!));
+      reset.addEventListener('click', async () => {
+        if (!confirm(t(lang, 'class.resetConfirm', { name: learner.name }))) return;
+        await api('POST', `/api/classes/${report.class.id}/learners/${learner.id}/reset`, {}).catch((e: Error) => say(t(lang, 'class.error', { message: e.message })));
+      });
+      remove.addEventListener('click', async () => {
+        if (!confirm(t(lang, 'class.removeConfirm', { name: learner.name }))) return;
+        await api('DELETE', `/api/classes/${report.class.id}/learners/${learner.id}`).catch((e: Error) => say(t(lang, 'class.error', { message: e.message })));
+      });
+      return el('tr', { 'data-learner': learner.name, 'data-learner-id': learner.id }, el('th', {}, learner.name), ...cells, failure, el('td', { class: 'labs-buttons' }, watch, reset, remove));
+    });
+    grid.replaceChildren(el('table', { class: 'labs-grid' }, el('thead', {}, head), el('tbody', {}, ...rows)));
+  };
+
+  const refresh = async (classId: string) => {
+    try {
+      const report = (await (await api('GET', `/api/classes/${classId}/progress`)).json()) as Report;
+      render(report);
+      root.dataset.updated = String(Date.now());
+    } catch (error) {
+      say(t(lang, 'class.error', { message: (error as Error).message }));
+    }
+  };
+
+  const watchClass = (classId: string) => {
+    socket?.close();
+    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/classroom?class=${encodeURIComponent(classId)}&token=${encodeURIComponent(token ?? '')}`);
+    socket = ws;
+    ws.addEventListener('message', () => {
+      clearTimeout(refreshTimer);
+      refreshTimer = setTimeout(() => void refresh(classId), 150);
+    });
+    ws.addEventListener('open', () => (root.dataset.live = 'true'));
+    ws.addEventListener('close', () => {
+      root.dataset.live = 'false';
+      if (socket === ws) setTimeout(() => select.value === classId && watchClass(classId), 2000);
+    });
+  };
+
+  const openViewer = (classId: string, learner: { id: string; name: string }, lab: string) => {
+    viewerSocket?.close();
+    viewer.hidden = false;
+    viewer.dataset.learner = learner.name;
+    const title = el('strong', {}, t(lang, 'class.watching', { name: learner.name }));
+    const close = el('button', { type: 'button', class: 'secondary' }, t(lang, 'class.close'));
+    const host = el('div', { class: 'labs-terminal', 'data-viewer-terminal': '' });
+    viewer.replaceChildren(el('div', { class: 'labs-terminal-bar' }, title, close), host);
+    const term = new Terminal({ disableStdin: true, fontSize: 13, rows: 20, cols: 100, theme: { background: '#1e1e1e' } });
+    term.open(host);
+    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/classroom/terminal?class=${encodeURIComponent(classId)}&learner=${encodeURIComponent(learner.id)}&lab=${encodeURIComponent(lab)}&token=${encodeURIComponent(token ?? '')}`);
+    viewerSocket = ws;
+    ws.addEventListener('message', (event) => {
+      const m = JSON.parse(String(event.data)) as { type: string; data?: string; replay?: string; message?: string };
+      if (m.type === 'attached') term.write(m.replay ?? '');
+      else if (m.type === 'output') term.write(m.data ?? '');
+      else if (m.type === 'error') term.write(`\x1b[33m${m.message}\x1b[0m\r\n`);
+      host.dataset.text = (host.dataset.text ?? '') + (m.replay ?? m.data ?? m.message ?? '');
+    });
+    close.addEventListener('click', () => { ws.close(); term.dispose(); viewer.hidden = true; });
+  };
+
+  const loadClasses = async (selectId?: string) => {
+    const classes = (await (await api('GET', '/api/classes')).json()) as { id: string; name: string; joinCode: string }[];
+    select.replaceChildren(...classes.map((c) => el('option', { value: c.id }, `${c.name} (${c.joinCode})`)));
+    if (selectId) select.value = selectId;
+    const chosen = classes.find((c) => c.id === select.value);
+    if (chosen) {
+      await showJoin(chosen);
+      watchClass(chosen.id);
+      await refresh(chosen.id);
+    }
+  };
+  select.addEventListener('change', () => void loadClasses(select.value));
+
+  const createForm = root.querySelector<HTMLFormElement>('[data-create-form]')!;
+  createForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const data = new FormData(createForm);
+    const chapters = data.getAll('chapters').map(String);
+    try {
+      const created = (await (await api('POST', '/api/classes', { name: String(data.get('name') ?? ''), ...(chapters.length ? { chapters } : {}) })).json()) as { id: string; joinCode: string; joinUrl: string };
+      await loadClasses(created.id);
+      await showJoin(created);
+    } catch (error) {
+      say(t(lang, 'class.error', { message: (error as Error).message }));
+    }
+  });
+
+  root.querySelector<HTMLButtonElement>('[data-action="csv"]')!.addEventListener('click', async () => {
+    if (!select.value) return;
+    const blob = await (await api('GET', `/api/classes/${select.value}/progress.csv`)).blob();
+    const link = el('a', { href: URL.createObjectURL(blob), download: 'progress.csv' });
+    document.body.append(link);
+    link.click();
+    link.remove();
+  });
+
+  const boot = async () => {
+    if (!token) {
+      tokenForm.hidden = false;
+      main.hidden = true;
+      return;
+    }
+    try {
+      await loadClasses();
+      tokenForm.hidden = true;
+      main.hidden = false;
+      say('');
+    } catch (error) {
+      tokenForm.hidden = false;
+      main.hidden = true;
+      say(t(lang, 'class.error', { message: (error as Error).message }));
+    }
+  };
+  void boot();
+}

@@ -1,0 +1,98 @@
+/** A workshop in real browsers: an instructor's dashboard and two learners in their own browser contexts. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+
+const INSTRUCTOR = 'e2e-instructor-token-0123456789abcdef';
+let server: ChildProcess | undefined;
+let base = '';
+
+test.beforeAll(async ({}, testInfo) => {
+  const port = 4500 + testInfo.workerIndex * 10 + (testInfo.project.name === 'en' ? 1 : 0);
+  server = spawn(process.execPath, ['bin/labs.mjs', 'serve', '--classroom', '--data', mkdtempSync(join(tmpdir(), 'labs-e2e-class-')), '--port', String(port)], {
+    env: { ...process.env, LABS_INSTRUCTOR_TOKEN: INSTRUCTOR },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  base = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    server!.stdout!.on('data', (d) => {
+      out += d.toString();
+      const m = /serving on (http:\/\/\S+?)\/? \(backend/.exec(out);
+      if (m) resolve(m[1]!.replace(/\/$/, ''));
+    });
+    server!.on('exit', (code) => reject(new Error(`classroom server exited ${code}: ${out}`)));
+  });
+});
+
+test.afterAll(() => {
+  server?.kill('SIGKILL');
+});
+
+async function solveAndCheck(page: Page, step: string) {
+  const section = page.locator(`section.labs-step[data-step="${step}"]`);
+  await section.locator('[data-action="solve"]').scrollIntoViewIfNeeded();
+  page.once('dialog', (d) => d.accept());
+  await section.locator('[data-action="solve"]').click();
+  await expect(section.locator('[data-result]')).toContainText(step, { timeout: 90_000 });
+  await section.locator('[data-action="check"]').click();
+  await expect(section).toHaveAttribute('data-status', 'passed', { timeout: 90_000 });
+}
+
+test('an instructor runs a class: join code, two learners, live grid, terminal view, reset, CSV', async ({ browser, prefix }) => {
+  test.setTimeout(240_000);
+  const instructor = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  await instructor.goto(`${base}${prefix}/classroom/#token=${INSTRUCTOR}`);
+  await instructor.locator('[data-create-form] input[name="name"]').fill('Workshop A');
+  await instructor.locator('[data-create-form] button[type="submit"]').click();
+  const code = (await instructor.locator('[data-join-code]').getAttribute('data-join-code', { timeout: 15_000 }))!;
+  expect(code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
+  await expect(instructor.locator('.labs-qr svg')).toBeVisible();
+  // The token left the address bar.
+  expect(instructor.url()).not.toContain(INSTRUCTOR);
+
+  const join = async (name: string) => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${base}${prefix}/classroom/join/?code=${code}`);
+    await page.locator('input[name="name"]').fill(name);
+    await page.locator('[data-join-form] button[type="submit"]').click();
+    await expect(page).toHaveURL(/\/traffic-shifting\/$/, { timeout: 30_000 });
+    return page;
+  };
+  const ada = await join('Ada');
+  const bob = await join('Bob');
+  await expect(instructor.locator('tr[data-learner]')).toHaveCount(2, { timeout: 5_000 });
+
+  await solveAndCheck(ada, 'destination-rules');
+  // Live: the dashboard shows it within two seconds of the check, without a reload.
+  await expect(instructor.locator('tr[data-learner="Ada"] td[data-step="destination-rules"]')).toHaveAttribute('data-state', 'passed', { timeout: 2_000 });
+
+  await solveAndCheck(bob, 'destination-rules');
+  await solveAndCheck(bob, 'route-all-v1');
+  await expect(instructor.locator('tr[data-learner="Bob"] td[data-step="route-all-v1"]')).toHaveAttribute('data-state', 'passed', { timeout: 2_000 });
+  await expect(instructor.locator('tr[data-learner="Ada"] td[data-step="route-all-v1"]')).toHaveAttribute('data-state', 'none');
+
+  // Watch Ada's terminal, read-only.
+  await instructor.locator('tr[data-learner="Ada"] [data-action="watch"]').click();
+  await expect.poll(() => instructor.locator('[data-viewer-terminal]').getAttribute('data-text'), { timeout: 15_000 }).toContain('destinationrule.networking.istio.io/reviews created');
+
+  // Reset Bob's environment: his cluster is back at the start, his recorded progress stays.
+  instructor.once('dialog', (d) => d.accept());
+  await instructor.locator('tr[data-learner="Bob"] [data-action="reset"]').click();
+  const bobStep = bob.locator('section.labs-step[data-step="route-all-v1"]');
+  await expect.poll(async () => (await bob.locator('.xterm-rows').innerText()), { timeout: 15_000 }).toMatch(/environment reset|처음 상태로/);
+  await bobStep.locator('[data-action="check"]').click();
+  await expect(bobStep.locator('[data-result]')).toHaveAttribute('data-ok', 'false', { timeout: 90_000 });
+
+  // CSV: a header and one row per learner and step.
+  const download = instructor.waitForEvent('download');
+  await instructor.locator('[data-action="csv"]').click();
+  const file = await (await download).path();
+  const rows = readFileSync(file!, 'utf8').trim().split('\r\n');
+  expect(rows[0]).toBe('learner_id,learner,lab,step,status,attempts,last_attempt,passed_at');
+  expect(rows).toHaveLength(1 + 2 * 7);
+  expect(rows.filter((r) => r.includes(',Ada,') && r.includes(',passed,'))).toHaveLength(1);
+  expect(rows.filter((r) => r.includes(',Bob,') && r.includes(',passed,'))).toHaveLength(2);
+});
