@@ -110,7 +110,9 @@ export async function serveCommand(argv: string[], out: NodeJS.WritableStream, d
   const backend = await deps.makeBackend(backendName);
   // Origins besides the server's own that may open WebSockets (a reverse proxy's public name).
   const allowedOrigins = (process.env.LABS_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-  const options: LabServerOptions = { backend, labs, siteDir, allowedOrigins };
+  // The simulator applies configuration at once: a failure unchanged for 2.5 s is the answer (a real cluster
+  // needs the default 6 s for istiod to push new routes to the proxies).
+  const options: LabServerOptions = { backend, labs, siteDir, allowedOrigins, ...(backend.name === 'sim' ? { checks: { settleMs: 2_500 } } : {}) };
   if (classroom) {
     Object.assign(options, {
       sessionStore: classroom.sessionStore,
