@@ -3,9 +3,10 @@
  * (served from the local samples, since the lab has no internet). Parsed into objects with the source name
  * kubectl uses in messages.
  */
-import { parseAllDocuments } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { K8sObject } from '../../../../../contract.ts';
 import type { CommandContext } from './context.ts';
+import { goYamlError } from './yamlErrors.ts';
 
 /** One object from a manifest and where it came from. */
 export interface ManifestObject {
@@ -41,17 +42,28 @@ async function sources(ctx: CommandContext, name: string, recursive: boolean, sa
   return out;
 }
 
+/** Splits a stream on `---` lines as kubectl's YAML reader does, so error lines count from each document's start. */
+function documents(text: string): string[] {
+  const chunks: string[] = [];
+  let current: string[] = [];
+  for (const line of text.split('\n')) {
+    if (/^---\s*(#.*)?$/.test(line)) {
+      chunks.push(current.join('\n'));
+      current = [];
+    } else current.push(line);
+  }
+  chunks.push(current.join('\n'));
+  return chunks;
+}
+
 /** Parses YAML/JSON documents (`List` kinds expanded, empty documents skipped). */
 export function parseManifest(source: string, text: string): ManifestObject[] {
   const out: ManifestObject[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0]!;
-      const line = (e.linePos?.[0]?.line ?? 1);
-      const what = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      throw new ManifestError(`error: error parsing ${source}: error converting YAML to JSON: yaml: line ${line}: ${what}`);
+  for (const doc of documents(text).map((chunk) => ({ chunk, doc: parseDocument(chunk) }))) {
+    if (doc.doc.errors.length > 0) {
+      throw new ManifestError(`error: error parsing ${source}: error converting YAML to JSON: yaml: ${goYamlError(doc.doc.errors, doc.chunk)}`);
     }
-    const value = doc.toJS() as unknown;
+    const value = doc.doc.toJS() as unknown;
     if (value === null || value === undefined) continue;
     if (typeof value !== 'object' || Array.isArray(value)) throw new ManifestError(`error: error parsing ${source}: error unmarshaling JSON: json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go value of type map[string]interface {}`);
     const obj = value as K8sObject;

@@ -14,9 +14,29 @@ export function badFormat(format: string): string {
   return `error: unable to match a printer suitable for the output format "${format}", allowed formats are: ${OUTPUT_FORMATS.join(',')}`;
 }
 
-/** YAML as kubectl prints it (block style, no line wrapping). */
+/** Keys sorted at every level: kubectl's YAML goes through JSON into Go maps, which marshal in key order. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+  }
+  return value;
+}
+
+/**
+ * YAML as kubectl prints it (block style, no line wrapping, keys sorted). kubectl's YAML is go-yaml v2, a YAML 1.1
+ * emitter: strings 1.1 would read as something else (timestamps, `yes`, `on`, `y`) are quoted.
+ */
 export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0, indentSeq: false, aliasDuplicateObjects: false });
+  return stringify(sortKeys(value), { lineWidth: 0, indentSeq: false, aliasDuplicateObjects: false, version: '1.1' });
+}
+
+/** JSON as kubectl prints it: four-space indent; CRDs (unstructured, Go maps) in key order, built-in kinds as served. */
+export function toJson(value: unknown): string {
+  const builtIn = (o: unknown) => { const r = resourceForKind((o as K8sObject | undefined)?.kind ?? ''); return !!r && !r.group.includes('.'); };
+  const items = (value as { items?: unknown[] }).items;
+  const shaped = items ? { ...(value as object), items: items.map((i) => (builtIn(i) ? i : sortKeys(i))) } : builtIn(value) ? value : sortKeys(value);
+  return `${JSON.stringify(shaped, null, 4)}\n`;
 }
 
 /** `type/name` for `-o name`. */
@@ -29,7 +49,7 @@ export function nameOf(obj: K8sObject): string {
 export function render(format: string, objects: K8sObject[], single: boolean): string {
   const data = single && objects.length === 1 ? objects[0] : { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } };
   if (format === 'yaml') return toYaml(data);
-  if (format === 'json') return `${JSON.stringify(data, null, 4)}\n`;
+  if (format === 'json') return toJson(data);
   if (format === 'name') return objects.map((o) => `${nameOf(o)}\n`).join('');
   if (format.startsWith('jsonpath-as-json=')) return jsonPathAsJson(format.slice(17), data);
   if (format.startsWith('jsonpath=')) return renderJsonPath(stripQuotes(format.slice(9)), data);

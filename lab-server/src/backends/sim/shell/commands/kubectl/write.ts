@@ -110,7 +110,7 @@ export async function writeManifests(verb: 'apply' | 'create' | 'replace', args:
         stdout += `${label} replaced${dryRunSuffix(dryRunMode)}\n`;
       }
     } catch (error) {
-      const action = live && verb !== 'create' ? (verb === 'replace' ? 'replacing' : 'patching') : 'creating';
+      const action = verb === 'replace' ? 'replacing' : live && verb === 'apply' ? 'patching' : 'creating';
       stderr += `${serverError(error, `error when ${action} "${item.source}"`)}\n`;
       exitCode = 1;
     }
