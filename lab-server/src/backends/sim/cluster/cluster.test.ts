@@ -40,8 +40,9 @@ describe('SimCluster writes', () => {
     const spec = { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' } }] }] };
     c.apply(vs(spec));
     expect(c.apply(vs(spec)).outcome).toBe('unchanged');
-    const changed = c.apply(vs({ ...spec, http: [{ route: [{ destination: { host: 'reviews', subset: 'v3' } }] }] }));
+    const changed = c.apply(vs({ ...spec, http: [{ route: [{ destination: { host: 'reviews', subset: 'v3' } }] }] }, 'networking.istio.io/v1beta1'));
     expect(changed.outcome).toBe('configured');
+    expect(c.get('VirtualService', 'default', 'reviews')!.apiVersion).toBe('networking.istio.io/v1');
     expect(changed.object.metadata.generation).toBe(2);
     const labelled = c.update('VirtualService', 'default', 'reviews', (o) => { o.metadata.labels = { a: 'b' }; });
     expect(labelled.object.metadata.generation).toBe(2);

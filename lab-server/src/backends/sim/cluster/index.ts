@@ -187,7 +187,9 @@ class SimClusterImpl implements SimCluster {
   apply(input: K8sObject, options: WriteOptions = {}): { outcome: WriteOutcome; object: K8sObject } {
     const { obj, resource } = this.#normalise(input);
     const clientSide = options.fieldManager === undefined || options.fieldManager === 'kubectl-client-side-apply';
-    const applied = structuredClone(obj);
+    // kubectl records what the user applied, as written (the apiVersion of the file, not the stored one).
+    const applied = structuredClone(input);
+    applied.metadata = { ...applied.metadata, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) };
     if (applied.metadata.annotations) delete applied.metadata.annotations[LAST_APPLIED];
     if (applied.metadata.annotations && Object.keys(applied.metadata.annotations).length === 0) delete applied.metadata.annotations;
     delete applied.status;
@@ -209,6 +211,7 @@ class SimClusterImpl implements SimCluster {
       last = undefined;
     }
     const merged = threeWayMerge(structuredClone(live), last, applied) as K8sObject;
+    merged.apiVersion = obj.apiVersion;
     if (clientSide) merged.metadata.annotations = { ...merged.metadata.annotations, [LAST_APPLIED]: `${appliedText}\n` };
     admit(merged, resource);
     const result = this.#update(live, merged, resource, options);
