@@ -147,8 +147,11 @@ describe('classroom API', () => {
     expect((await call(second.base, 'GET', '/api/session', ada.sessionToken)).status).toBe(200);
     const progress = (await call(second.base, 'GET', '/api/progress', ada.sessionToken)).json;
     expect(progress['traffic-shifting']['destination-rules'].attempts).toBe(1);
-    const env = (await second.server.parts.runtime.instance(ada.learnerId, 'traffic-shifting')).env;
+    const restoredInstance = await second.server.parts.runtime.instance(ada.learnerId, 'traffic-shifting');
+    const env = restoredInstance.env;
     expect(await env.get({ kind: 'DestinationRule', namespace: 'default', name: 'reviews' })).not.toBeNull();
+    // The learner is told, in their terminal, that their environment was rebuilt.
+    await expect.poll(() => restoredInstance.scrollback.text()).toContain('your environment was rebuilt by replaying your 2 commands');
     expect(await env.get({ kind: 'Namespace', name: 'journal-test' })).not.toBeNull();
   });
 });

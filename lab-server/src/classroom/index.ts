@@ -31,6 +31,8 @@ export async function createClassroom(options: ClassroomOptions & { joinsPerMinu
   };
   // While an environment is being rebuilt from its journal, its own replayed commands are not journalled again.
   const restoring = new Set<string>();
+  // What each restore did, told to the learner in their terminal once it exists.
+  const restored = new Map<string, { replayed: number; differed: number }>();
   const offs: (() => void)[] = [];
 
   return {
@@ -45,6 +47,7 @@ export async function createClassroom(options: ClassroomOptions & { joinsPerMinu
       restoring.add(key);
       try {
         const report = await replay(env, entries);
+        restored.set(key, { replayed: report.replayed, differed: report.differed.length });
         if (report.differed.length > 0) {
           console.warn(`labs classroom: ${sessionId}/${lab}: ${report.differed.length} of ${report.replayed} journal entries ended differently on replay`);
         }
@@ -63,6 +66,20 @@ export async function createClassroom(options: ClassroomOptions & { joinsPerMinu
         journal.append(sessionId, lab, { kind: 'reset' });
         const c = classOf(sessionId);
         if (c) watchers.changed(c);
+      }));
+      offs.push(events.on('environment-created', ({ sessionId, lab }) => {
+        const key = `${sessionId}/${lab}`;
+        const report = restored.get(key);
+        if (!report) return;
+        restored.delete(key);
+        void server.parts.runtime.existing(sessionId, lab).then((instance) => {
+          if (!instance) return;
+          const ok = report.differed === 0;
+          const text = ok
+            ? `[lab server restarted: your environment was rebuilt by replaying your ${report.replayed} commands / 서버가 다시 시작되어 입력했던 명령 ${report.replayed}개를 다시 실행해 실습 환경을 되살렸습니다]`
+            : `[lab server restarted: ${report.differed} of your ${report.replayed} commands ended differently when replayed, so your environment may differ from before; use "Reset environment" if something looks wrong / 서버가 다시 시작되어 명령을 다시 실행했지만 ${report.replayed}개 중 ${report.differed}개의 결과가 달랐습니다. 환경이 이전과 다를 수 있으니 이상하면 "환경 초기화"를 누르세요]`;
+          instance.notice(`\r\n\x1b[${ok ? '36' : '33'}m${text}\x1b[0m\r\n`, events);
+        });
       }));
       offs.push(events.on('check', ({ sessionId }) => {
         const c = classOf(sessionId);
