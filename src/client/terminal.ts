@@ -62,8 +62,9 @@ export function startTerminal(host: HTMLElement, lab: string, lang: Lang): LabsT
         host.dataset.connected = 'true';
         setStatus('');
         term.reset();
+        // The notice goes first: the replay ends with the shell's prompt, where the cursor must stay.
+        if (message.resumed) term.write(`\x1b[2m[${t(lang, 'terminal.reconnected')}]\x1b[0m\r\n`);
         term.write(message.replay);
-        if (message.resumed) term.write(`\r\n\x1b[2m[${t(lang, 'terminal.reconnected')}]\x1b[0m\r\n`);
       } else if (message.type === 'output') term.write(message.data);
       else if (message.type === 'progress') window.dispatchEvent(new CustomEvent('labs:progress', { detail: message }));
       else if (message.type === 'error') term.write(`\r\n\x1b[31m${message.message}\x1b[0m\r\n`);

@@ -14,7 +14,7 @@ test('a chapter whose lab is not built yet says so', async ({ page, prefix, lang
   await expect(page.locator('aside.starlight-aside')).toContainText(lang === 'ko' ? '실습 준비 중' : 'Lab in preparation');
 });
 
-test('the terminal runs commands, keeps the session over a reload, and Run buttons execute code blocks', async ({ page, prefix }, testInfo) => {
+test('the terminal runs commands, keeps the session over a reload, and Run buttons execute code blocks', async ({ page, prefix, lang }, testInfo) => {
   await freshSession(page);
   await page.goto(`${prefix}/traffic-shifting/`);
   await terminalReady(page);
@@ -27,8 +27,11 @@ test('the terminal runs commands, keeps the session over a reload, and Run butto
   await terminalReady(page);
   // The scrollback comes back, and the shell is the same one (its variables are still set).
   await expect.poll(() => terminalText(page)).toContain('hello-42');
+  await expect.poll(() => terminalText(page)).toContain(lang === 'ko' ? '다시 연결했습니다' : 'Reconnected');
   await typeInTerminal(page, 'echo "$MARK"');
   await expect.poll(() => terminalText(page)).toContain('kept-over-reload');
+  // Typed after the replayed prompt, as in a terminal that never went away.
+  await expect.poll(() => terminalText(page)).toMatch(/root@istio-labs:~# echo "\$MARK"/);
 
   // The lesson's first shell block is `kubectl get pods`.
   const run = page.locator('.labs-run').first();
