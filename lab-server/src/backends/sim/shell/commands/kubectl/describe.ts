@@ -5,60 +5,113 @@ import type { CommandContext, Output } from './context.ts';
 import { humanAge } from './age.ts';
 import { parseTargets } from './resources.ts';
 import { podStatus } from './tables.ts';
+import { tabwrite } from './tabwriter.ts';
 
 type Obj = Record<string, any>;
 
 /** Flags of describe. */
 export const DESCRIBE_FLAGS: FlagSpec = { values: ['selector', 'filename'], booleans: ['all-namespaces', 'show-events'], short: { l: 'selector', A: 'all-namespaces', f: 'filename' } };
 
-function title(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase()).replace(/\bUid\b/, 'UID').replace(/\bIp\b/, 'IP');
+const ACRONYMS = ['API', 'URL', 'UID', 'OSB', 'GUID'];
+
+/** Go's camelcase.Split: runs of lower, upper, digit and other characters, an upper run handing its last letter on. */
+function camelSplit(text: string): string[] {
+  const kind = (c: string) => (/[a-z]/.test(c) ? 1 : /[A-Z]/.test(c) ? 2 : /[0-9]/.test(c) ? 3 : 4);
+  const runs: string[] = [];
+  let last = 0;
+  for (const c of text) {
+    const k = kind(c);
+    if (k === last) runs[runs.length - 1] += c;
+    else runs.push(c);
+    last = k;
+  }
+  for (let i = 0; i < runs.length - 1; i++) {
+    if (kind(runs[i]![0]!) === 2 && kind(runs[i + 1]![0]!) === 1) {
+      runs[i + 1] = runs[i]!.slice(-1) + runs[i + 1];
+      runs[i] = runs[i]!.slice(0, -1);
+    }
+  }
+  return runs.filter((r) => r.length > 0);
 }
 
+/** kubectl's smartLabelFor: `creationTimestamp` → `Creation Timestamp`, `uid` → `UID`; keys with other characters as they are. */
+export function smartLabel(field: string): string {
+  if (/[^A-Za-z-]/.test(field)) return field;
+  return camelSplit(field).filter((p) => p !== '_').map((p) => (ACRONYMS.includes(p.toUpperCase()) ? p.toUpperCase() : p[0]!.toUpperCase() + p.slice(1))).join(' ');
+}
+
+/** kubectl's printUnstructuredContent: keys sorted, maps nested two spaces deeper, list items without dashes. */
+function unstructured(content: Obj, level: number, path: string, skip: string[]): string {
+  const pad = '  '.repeat(level);
+  let out = '';
+  for (const field of Object.keys(content).sort()) {
+    const value = content[field];
+    const expr = `${path}.${field}`;
+    if (skip.includes(expr)) continue;
+    if (Array.isArray(value)) {
+      out += `${pad}${smartLabel(field)}:\n`;
+      for (const child of value) out += child && typeof child === 'object' && !Array.isArray(child) ? unstructured(child as Obj, level + 1, expr, skip) : `${pad}  ${goValue(child)}\n`;
+    } else if (value && typeof value === 'object') {
+      out += `${pad}${smartLabel(field)}:\n${unstructured(value as Obj, level + 1, expr, skip)}`;
+    } else out += `${pad}${smartLabel(field)}:\t${goValue(value)}\n`;
+  }
+  return out;
+}
+
+/** How Go's `%v` prints a JSON value. */
+function goValue(value: unknown): string {
+  if (value === null || value === undefined) return '<nil>';
+  if (Array.isArray(value)) return `[${value.map(goValue).join(' ')}]`;
+  if (typeof value === 'object') return `map[${Object.keys(value as Obj).sort().map((k) => `${k}:${goValue((value as Obj)[k])}`).join(' ')}]`;
+  return String(value);
+}
+
+/** `Labels:` with one `key=value` per line, sorted, continuation lines in the same column. */
+function labelsBlock(title: string, labels: Record<string, string> | undefined): string {
+  const keys = Object.keys(labels ?? {}).sort();
+  if (keys.length === 0) return `${title}:\t<none>\n`;
+  return keys.map((k, i) => `${i === 0 ? `${title}:` : ''}\t${k}=${labels![k]}\n`).join('');
+}
+
+/** `Annotations:` as kubectl prints them: last-applied skipped, long or multi-line values on their own lines. */
+function annotationsBlock(title: string, annotations: Record<string, string> | undefined): string {
+  const keys = Object.keys(annotations ?? {}).filter((k) => k !== 'kubectl.kubernetes.io/last-applied-configuration').sort();
+  if (keys.length === 0) return `${title}:\t<none>\n`;
+  let out = `${title}:\t`;
+  keys.forEach((key, i) => {
+    if (i !== 0) out += '\t';
+    const value = annotations![key]!.replace(/\n$/, '');
+    if (value.length + key.length + 2 > 140 || value.includes('\n')) {
+      out += `${key}:\n`;
+      for (const line of value.split('\n')) out += `\t  ${line.length > 138 ? `${line.slice(0, 138)}...` : line}\n`;
+    } else out += `${key}: ${value}\n`;
+  });
+  return out;
+}
+
+/** kubectl's generic describer (CRDs such as VirtualService): every field, sorted, then `Events:  <none>`. */
+export function describeGeneric(obj: K8sObject): string {
+  return tabwrite([
+    `Name:\t${obj.metadata.name}\n`,
+    `Namespace:\t${obj.metadata.namespace ?? ''}\n`,
+    labelsBlock('Labels', obj.metadata.labels),
+    annotationsBlock('Annotations', obj.metadata.annotations),
+    unstructured(obj as unknown as Obj, 0, '', ['.metadata.managedFields', '.metadata.name', '.metadata.namespace', '.metadata.labels', '.metadata.annotations']),
+    'Events:\t<none>\n',
+  ].join(''));
+}
+
+/** Fixed-width label lines of the Pod and Service views (to be moved onto tabwrite like describeGeneric). */
 function map(m: Record<string, string> | undefined, indent: string): string {
-  const entries = Object.entries(m ?? {});
+  const entries = Object.entries(m ?? {}).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0) return '<none>';
   return entries.map(([k, v], i) => `${i === 0 ? '' : indent}${k}=${v}`).join('\n');
 }
 
 function annotations(m: Record<string, string> | undefined, indent: string): string {
-  const entries = Object.entries(m ?? {});
+  const entries = Object.entries(m ?? {}).filter(([k]) => k !== 'kubectl.kubernetes.io/last-applied-configuration').sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0) return '<none>';
-  return entries.map(([k, v], i) => `${i === 0 ? '' : indent}${k}: ${v.length > 60 ? `${v.slice(0, 60)}...` : v}`).join('\n');
-}
-
-/** kubectl's generic describer: nested fields as `Title Case:` lines, lists without dashes. */
-function generic(value: unknown, indent: number): string {
-  const pad = ' '.repeat(indent);
-  if (Array.isArray(value)) {
-    return value.map((item) => (item && typeof item === 'object' ? generic(item, indent) : `${pad}${String(item)}\n`)).join('');
-  }
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Obj);
-    const width = Math.max(0, ...entries.filter(([, v]) => v === null || typeof v !== 'object').map(([k]) => title(k).length + 1));
-    return entries.map(([k, v]) => {
-      if (v && typeof v === 'object') return `${pad}${title(k)}:\n${generic(v, indent + 2)}`;
-      return `${pad}${`${title(k)}:`.padEnd(width + 2)}${String(v)}\n`;
-    }).join('');
-  }
-  return `${pad}${String(value)}\n`;
-}
-
-function describeGeneric(obj: K8sObject): string {
-  const { metadata, apiVersion, kind, ...rest } = obj;
-  const { name, namespace, labels, annotations: ann, ...meta } = metadata;
-  delete (meta as Obj).managedFields;
-  return [
-    `Name:         ${name}\n`,
-    ...(namespace ? [`Namespace:    ${namespace}\n`] : []),
-    `Labels:       ${map(labels, '              ')}\n`,
-    `Annotations:  ${annotations(ann, '              ')}\n`,
-    `API Version:  ${apiVersion}\n`,
-    `Kind:         ${kind}\n`,
-    `Metadata:\n${generic(meta, 2)}`,
-    generic(rest, 0),
-    'Events:  <none>\n',
-  ].join('');
+  return entries.map(([k, v], i) => `${i === 0 ? '' : indent}${k}: ${v}`).join('\n');
 }
 
 function describePod(pod: K8sObject, now: number): string {

@@ -19,14 +19,21 @@ function isRunning(pod: K8sObject): boolean {
   return (pod.status as Obj | undefined)?.phase === 'Running';
 }
 
-/** The pod a reference names, or kubectl's error text. */
+/** The pod a reference names (and how many the owner selected), or kubectl's error text. */
 export function resolvePod(ref: string, ctx: CommandContext): K8sObject | string {
+  const found = resolvePods(ref, ctx);
+  return typeof found === 'string' ? found : found.pod;
+}
+
+/** Like `resolvePod`, with the number of pods a `deploy/NAME` or `svc/NAME` selected (logs says "Found N pods"). */
+export function resolvePods(ref: string, ctx: CommandContext): { pod: K8sObject; count: number } | string {
+  const one = (pod: K8sObject | undefined, name: string) => (pod ? { pod, count: 1 } : `Error from server (NotFound): pods "${name}" not found`);
   const slash = ref.indexOf('/');
-  if (slash < 0) return ctx.cluster.get('Pod', ctx.namespace, ref) ?? `Error from server (NotFound): pods "${ref}" not found`;
+  if (slash < 0) return one(ctx.cluster.get('Pod', ctx.namespace, ref), ref);
   const resource = resolveResourceName(ref.slice(0, slash));
   const name = ref.slice(slash + 1);
   if (!resource) return `error: the server doesn't have a resource type "${ref.slice(0, slash)}"`;
-  if (resource.kind === 'Pod') return ctx.cluster.get('Pod', ctx.namespace, name) ?? `Error from server (NotFound): pods "${name}" not found`;
+  if (resource.kind === 'Pod') return one(ctx.cluster.get('Pod', ctx.namespace, name), name);
   const owner = ctx.cluster.get(resource.kind, ctx.namespace, name);
   const plural = resource.group ? `${resource.plural}.${resource.group}` : resource.plural;
   if (!owner) return `Error from server (NotFound): ${plural} "${name}" not found`;
@@ -35,7 +42,7 @@ export function resolvePod(ref: string, ctx: CommandContext): K8sObject | string
   if (!selector) return `error: cannot attach to *v1.${resource.kind}: selector for ${resource.kind.toLowerCase()} is not implemented`;
   const text = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
   const pods = ctx.cluster.list('Pod', ctx.namespace, text).sort((a, b) => Number(isRunning(b)) - Number(isRunning(a)) || a.metadata.name.localeCompare(b.metadata.name));
-  return pods[0] ?? `error: no pods found for ${resource.kind.toLowerCase()} ${name}`;
+  return pods[0] ? { pod: pods[0], count: pods.length } : `error: timed out waiting for the condition`;
 }
 
 function containerNames(pod: K8sObject): { all: string[]; init: string[] } {
@@ -43,16 +50,20 @@ function containerNames(pod: K8sObject): { all: string[]; init: string[] } {
   return { all: ((spec.containers ?? []) as Obj[]).map((c) => c.name), init: ((spec.initContainers ?? []) as Obj[]).map((c) => c.name) };
 }
 
-/** The container to use, the "Defaulted container" notice kubectl prints, or an error. */
-export function chooseContainer(pod: K8sObject, requested: string | undefined): { container: string; notice: string } | { error: string } {
+/**
+ * The container to use, the "Defaulted container" notice kubectl prints, or an error. `exec` and `logs` word a
+ * wrong `-c` differently; the default-container annotation picks silently.
+ */
+export function chooseContainer(pod: K8sObject, requested: string | undefined, command: 'exec' | 'logs' = 'logs'): { container: string; notice: string } | { error: string } {
   const { all, init } = containerNames(pod);
   if (requested) {
     if (all.includes(requested) || init.includes(requested)) return { container: requested, notice: '' };
-    return { error: `error: container ${requested} is not valid for pod ${pod.metadata.name}` };
+    return { error: command === 'exec' ? `error: container ${requested} not found in pod ${pod.metadata.name}` : `error: container ${requested} is not valid for pod ${pod.metadata.name}` };
   }
   const preferred = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
-  const container = preferred && all.includes(preferred) ? preferred : all[0]!;
-  const notice = all.length + init.length > 1 ? `Defaulted container "${container}" out of: ${[...all, ...init.map((c) => `${c} (init)`)].join(', ')}\n` : '';
+  if (preferred && (all.includes(preferred) || init.includes(preferred))) return { container: preferred, notice: '' };
+  const container = all[0]!;
+  const notice = all.length > 1 || init.length > 0 ? `Defaulted container "${container}" out of: ${[...all, ...init.map((c) => `${c} (init)`)].join(', ')}\n` : '';
   return { container, notice };
 }
 
@@ -67,7 +78,7 @@ export async function exec(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
   if (args.rest.length === 0) return { stdout: '', stderr: 'error: you must specify at least one command for the container\n', exitCode: 1 };
   const pod = resolvePod(ref, ctx);
   if (typeof pod === 'string') return { stdout: '', stderr: `${pod}\n`, exitCode: 1 };
-  const choice = chooseContainer(pod, flag(args, 'container'));
+  const choice = chooseContainer(pod, flag(args, 'container'), 'exec');
   if ('error' in choice) return { stdout: '', stderr: `${choice.error}\n`, exitCode: 1 };
   if (!isRunning(pod)) return { stdout: '', stderr: `${choice.notice}error: unable to upgrade connection: container not found ("${choice.container}")\n`, exitCode: 1 };
   const stdin = args.booleans.has('stdin') ? ctx.stdinText() : undefined;
@@ -77,61 +88,131 @@ export async function exec(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
   return { stdout: result.stdout, stderr: notice + result.stderr + terminated, exitCode: result.exitCode };
 }
 
-function parseSince(text: string): number | undefined {
-  const m = /^(\d+)(s|m|h)$/.exec(text);
-  if (!m) return undefined;
-  return Number(m[1]) * (m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : 3_600_000);
+
+const LOGS_USAGE = "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n";
+
+/** One container's log, and the prefix `--prefix` gives its lines. */
+interface LogSource {
+  pod: K8sObject;
+  container: string;
 }
 
-/** `kubectl logs`. */
-export async function logs(args: ParsedArgs, ctx: CommandContext): Promise<Output> {
+/** Which pods and containers `kubectl logs` reads, with kubectl's notices on stderr, or its error. */
+function logSources(args: ParsedArgs, ctx: CommandContext): { sources: LogSource[]; notices: string } | Output {
   const selector = flag(args, 'selector');
+  const [ref, inlineContainer] = args.positionals;
+  if (args.positionals.length > 2 || (!ref && selector === undefined)) return { stdout: '', stderr: LOGS_USAGE, exitCode: 1 };
+  if (ref && selector !== undefined && args.positionals.length === 1) return { stdout: '', stderr: "error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples\n", exitCode: 1 };
+  if (inlineContainer && flag(args, 'container')) return { stdout: '', stderr: 'error: only one of -c or an inline [CONTAINER] arg is allowed\n', exitCode: 1 };
+  const requested = flag(args, 'container') ?? inlineContainer;
+  if (requested && args.booleans.has('all-containers')) return { stdout: '', stderr: `error: --all-containers=true should not be specified with container name ${requested}\n`, exitCode: 1 };
+  let notices = '';
   let pods: K8sObject[];
-  if (selector) {
+  if (selector !== undefined) {
     pods = ctx.cluster.list('Pod', ctx.namespace, selector);
-    if (pods.length === 0) return { stdout: '', stderr: `No resources found in ${ctx.namespace} namespace.\n`, exitCode: 0 };
+    if (pods.length === 0) notices += `No resources found in ${ctx.namespace} namespace.\n`;
   } else {
-    const ref = args.positionals[0];
-    if (!ref) return { stdout: '', stderr: 'error: expected \'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]\'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee \'kubectl logs -h\' for help and examples\n', exitCode: 1 };
-    const pod = resolvePod(ref, ctx);
-    if (typeof pod === 'string') return { stdout: '', stderr: `${pod}\n`, exitCode: 1 };
-    pods = [pod];
+    const found = resolvePods(ref!, ctx);
+    if (typeof found === 'string') {
+      // logs words a missing object its own way: lower-case "error from server" and the namespace.
+      const notFound = /^Error from server \(NotFound\): (.*)$/.exec(found);
+      return { stdout: '', stderr: `${notFound ? `error: error from server (NotFound): ${notFound[1]} in namespace "${ctx.namespace}"` : found}\n`, exitCode: 1 };
+    }
+    if (found.count > 1) notices += `Found ${found.count} pods, using pod/${found.pod.metadata.name}\n`;
+    pods = [found.pod];
   }
-  const tail = flag(args, 'tail');
+  const sources: LogSource[] = [];
+  for (const pod of pods) {
+    if (args.booleans.has('all-containers')) {
+      const { all, init } = containerNames(pod);
+      for (const c of [...init, ...all]) sources.push({ pod, container: c });
+      continue;
+    }
+    const choice = chooseContainer(pod, requested);
+    if ('error' in choice) return { stdout: '', stderr: `${notices}${choice.error}\n`, exitCode: 1 };
+    notices += choice.notice;
+    const waiting = containerWaiting(pod, choice.container);
+    if (waiting) return { stdout: '', stderr: `${notices}Error from server (BadRequest): container "${choice.container}" in pod "${pod.metadata.name}" is waiting to start: ${waiting}\n`, exitCode: 1 };
+    sources.push({ pod, container: choice.container });
+  }
+  return { sources, notices };
+}
+
+/** The reason a container has not started (`ContainerCreating`, `PodInitializing`), or undefined once it has. */
+function containerWaiting(pod: K8sObject, container: string): string | undefined {
+  const st = (pod.status ?? {}) as Obj;
+  const status = [...((st.containerStatuses ?? []) as Obj[]), ...((st.initContainerStatuses ?? []) as Obj[])].find((c) => c.name === container);
+  if (status?.state?.running || status?.state?.terminated) return undefined;
+  if (status?.state?.waiting?.reason) return status.state.waiting.reason;
+  return st.phase === 'Pending' || !status ? 'ContainerCreating' : undefined;
+}
+
+/** `kubectl logs`: snapshot, or with `-f` every new line until Ctrl-C (or the pod goes away). */
+export async function logs(args: ParsedArgs, ctx: CommandContext): Promise<Output> {
   const since = flag(args, 'since');
   const sinceTime = flag(args, 'since-time');
+  if (since !== undefined && sinceTime !== undefined) return { stdout: '', stderr: 'error: at most one of `sinceTime` or `sinceSeconds` may be specified\n', exitCode: 1 };
+  const tail = flag(args, 'tail');
+  if (tail !== undefined && !/^-?\d+$/.test(tail)) return { stdout: '', stderr: `error: invalid argument "${tail}" for "--tail" flag: strconv.ParseInt: parsing "${tail}": invalid syntax\nSee 'kubectl logs --help' for usage.\n`, exitCode: 1 };
   const now = ctx.host.clock.now();
-  const sinceMs = since ? (parseSince(since) === undefined ? NaN : now - parseSince(since)!) : sinceTime ? Date.parse(sinceTime) : undefined;
-  if (Number.isNaN(sinceMs)) return { stdout: '', stderr: `error: invalid argument "${since ?? sinceTime}" for "--since" flag: time: invalid duration "${since ?? sinceTime}"\n`, exitCode: 1 };
-  const tailN = tail !== undefined ? Number(tail) : selector ? 10 : undefined;
+  let sinceMs: number | undefined;
+  if (since !== undefined) {
+    const ms = parseDuration(since);
+    if (ms === undefined) return { stdout: '', stderr: `error: invalid argument "${since}" for "--since" flag: time: invalid duration "${since}"\nSee 'kubectl logs --help' for usage.\n`, exitCode: 1 };
+    if (ms <= 0) return { stdout: '', stderr: 'error: --since must be greater than 0\n', exitCode: 1 };
+    sinceMs = now - ms;
+  } else if (sinceTime !== undefined) {
+    sinceMs = Date.parse(sinceTime);
+    if (Number.isNaN(sinceMs)) return { stdout: '', stderr: `error: parsing time "${sinceTime}" as "2006-01-02T15:04:05Z07:00": cannot parse "${sinceTime}" as "2006"\n`, exitCode: 1 };
+  }
+  const resolved = logSources(args, ctx);
+  if ('exitCode' in resolved) return resolved;
+  const { sources, notices } = resolved;
+  const tailN = tail !== undefined ? Number(tail) : flag(args, 'selector') !== undefined ? 10 : -1;
+  const prefixOn = args.booleans.has('prefix') || args.booleans.has('all-pods');
+  const format = (s: LogSource, at: number, text: string) => `${prefixOn ? `[pod/${s.pod.metadata.name}/${s.container}] ` : ''}${args.booleans.has('timestamps') ? `${new Date(at).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')} ` : ''}${text}\n`;
   let stdout = '';
-  let stderr = '';
-  const streams: { pod: K8sObject; container: string }[] = [];
-  for (const pod of pods) {
-    const names = args.booleans.has('all-containers') ? containerNames(pod).all : undefined;
-    if (names) { for (const c of names) streams.push({ pod, container: c }); continue; }
-    const choice = chooseContainer(pod, flag(args, 'container'));
-    if ('error' in choice) return { stdout: '', stderr: `${choice.error}\n`, exitCode: 1 };
-    if (!selector) stderr += choice.notice;
-    if ((pod.status as Obj | undefined)?.phase === 'Pending') return { stdout: '', stderr: `${stderr}Error from server (BadRequest): container "${choice.container}" in pod "${pod.metadata.name}" is waiting to start: ContainerCreating\n`, exitCode: 1 };
-    streams.push({ pod, container: choice.container });
+  for (const s of sources) {
+    const lines = ctx.cluster.logs.read(s.pod.metadata.namespace!, s.pod.metadata.name, s.container, { ...(sinceMs !== undefined ? { sinceMs } : {}), ...(tailN >= 0 ? { tail: tailN } : {}) });
+    for (const l of lines) stdout += format(s, l.at, l.text);
   }
-  const prefix = (s: { pod: K8sObject; container: string }) => (args.booleans.has('prefix') || (selector && pods.length > 1 && args.booleans.has('prefix')) ? `[pod/${s.pod.metadata.name}/${s.container}] ` : '');
-  const stamp = (at: number) => (args.booleans.has('timestamps') ? `${new Date(at).toISOString().replace('Z', '000000Z').replace(/\.(\d{3})000000Z$/, '.$1000000Z')} ` : '');
-  for (const s of streams) {
-    const lines = ctx.cluster.logs.read(s.pod.metadata.namespace!, s.pod.metadata.name, s.container, { ...(sinceMs !== undefined ? { sinceMs } : {}), ...(tailN !== undefined && tailN >= 0 ? { tail: tailN } : {}) });
-    for (const l of lines) stdout += `${prefix(s)}${stamp(l.at)}${l.text}\n`;
-  }
-  if (args.booleans.has('follow') && ctx.host.stream) {
-    const stream = ctx.host.stream;
-    stream(stderr + stdout);
-    await new Promise<void>((resolve) => {
-      const offs = streams.map((s) => ctx.cluster.logs.follow(s.pod.metadata.namespace!, s.pod.metadata.name, s.container, (l) => stream(`${prefix(s)}${stamp(l.at)}${l.text}\n`)));
-      const stop = () => { for (const off of offs) off(); resolve(); };
-      if (ctx.signal?.aborted) stop();
-      ctx.signal?.addEventListener('abort', stop, { once: true });
+  if (!args.booleans.has('follow')) return { stdout, stderr: notices, exitCode: 0 };
+  // Following: an attached terminal gets lines as they come; a script gets them when Ctrl-C (the signal) ends it.
+  const stream = ctx.host.stream;
+  let collected = '';
+  const emit = (text: string) => (stream ? stream(text) : (collected += text));
+  if (stream) stream(notices + stdout);
+  else collected = stdout;
+  await new Promise<void>((resolve) => {
+    const offs = sources.map((s) => ctx.cluster.logs.follow(s.pod.metadata.namespace!, s.pod.metadata.name, s.container, (l) => emit(format(s, l.at, l.text))));
+    const names = new Set(sources.map((s) => `${s.pod.metadata.namespace}/${s.pod.metadata.name}`));
+    const offWatch = ctx.cluster.watch((event) => {
+      if (event.type === 'DELETED' && event.object.kind === 'Pod' && names.delete(`${event.object.metadata.namespace}/${event.object.metadata.name}`) && names.size === 0) stop();
     });
-    return { stdout: '', stderr: '', exitCode: 0 };
+    function stop() {
+      for (const off of offs) off();
+      offWatch();
+      resolve();
+    }
+    if (ctx.signal?.aborted) stop();
+    ctx.signal?.addEventListener('abort', stop, { once: true });
+  });
+  return stream ? { stdout: '', stderr: '', exitCode: 0 } : { stdout: collected, stderr: notices, exitCode: 0 };
+}
+
+/** Go durations as `--since` takes them (`10s`, `5m`, `1h30m`, `1.5h`), in ms. */
+export function parseDuration(text: string): number | undefined {
+  if (text === '0') return 0;
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
+  let total = 0;
+  let pos = 0;
+  while (pos < text.length) {
+    re.lastIndex = pos;
+    const m = re.exec(text);
+    if (!m) return undefined;
+    total += Number(m[1]) * units[m[2]!]!;
+    pos = re.lastIndex;
   }
-  return { stdout, stderr, exitCode: 0 };
+  return pos === 0 ? undefined : total;
 }

@@ -1,6 +1,6 @@
 /** `kubectl apply`, `create`, `replace`, `delete`: manifests through the API server, one line per object. */
 import type { K8sObject } from '../../../../../contract.ts';
-import { resolveResourceName, resourceForApiVersion, resourceForKind } from '../../../cluster/discovery.ts';
+import { resolveResourceName, resourceForApiVersion, resourceForKind, type ApiResource } from '../../../cluster/discovery.ts';
 import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
 import { readManifests, type ManifestObject } from './manifests.ts';
@@ -147,19 +147,27 @@ export function createNamed(args: ParsedArgs, ctx: CommandContext): Output {
   return { stdout: '', stderr: `error: unknown command "${what ?? ''}" for "kubectl create"\nDid you mean this?\n\tnamespace\n\tdeployment\n`, exitCode: 1 };
 }
 
-/** `kubectl delete`: by type and names, `-f`, `-l`, `--all`. */
+/** `kubectl delete`: by type and names, `-f`, `-l`, `--all`; kubectl 1.34 names the namespace it deleted from. */
 export async function del(args: ParsedArgs, ctx: CommandContext): Promise<Output> {
   let stdout = '';
   let stderr = '';
   let exitCode = 0;
   const ignore = args.booleans.has('ignore-not-found');
-  const doDelete = (kind: string, namespace: string | undefined, name: string, label: string) => {
+  const dryRunMode = flag(args, 'dry-run');
+  const output = flag(args, 'output');
+  if (output !== undefined && output !== 'name') return { stdout: '', stderr: `error: unexpected -o output mode: ${output}. We only support '-o name'\n`, exitCode: 1 };
+  if (args.booleans.has('all') && flag(args, 'selector') !== undefined) return { stdout: '', stderr: 'error: cannot set --all and --selector at the same time\n', exitCode: 1 };
+  const doDelete = (resource: ApiResource, namespace: string | undefined, name: string, source?: string) => {
     try {
-      ctx.cluster.delete(kind, namespace, name);
-      stdout += `${label} "${name}" deleted\n`;
+      if (dryRunMode === 'client' || dryRunMode === 'true') {
+        if (!ctx.cluster.get(resource.kind, namespace, name)) throw { code: 404, reason: 'NotFound', message: `${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} "${name}" not found` };
+      } else if (dryRunMode !== 'server') ctx.cluster.delete(resource.kind, namespace, name);
+      else if (!ctx.cluster.get(resource.kind, namespace, name)) throw { code: 404, reason: 'NotFound', message: `${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} "${name}" not found` };
+      if (output === 'name') stdout += `${typePrefix(resource)}/${name}\n`;
+      else stdout += `${typePrefix(resource)} "${name}" deleted${resource.namespaced ? ` from ${namespace} namespace` : ''}${dryRunSuffix(dryRunMode)}\n`;
     } catch (error) {
       if (ignore && (error as { code?: number }).code === 404) return;
-      stderr += `${serverError(error)}\n`;
+      stderr += `${serverError(error, source ? `error when deleting "${source}"` : undefined)}\n`;
       exitCode = 1;
     }
   };
@@ -169,72 +177,106 @@ export async function del(args: ParsedArgs, ctx: CommandContext): Promise<Output
       const mappingError = mapped(item, ctx);
       if (mappingError) { stderr += `${mappingError}\n`; exitCode = 1; continue; }
       const resource = resourceForApiVersion(item.object.apiVersion, item.object.kind)!;
-      doDelete(resource.kind, resource.namespaced ? item.object.metadata?.namespace ?? ctx.namespace : undefined, item.object.metadata?.name ?? '', typePrefix(resource));
+      doDelete(resource, resource.namespaced ? item.object.metadata?.namespace ?? ctx.namespace : undefined, item.object.metadata?.name ?? '', item.source);
     }
     return { stdout, stderr, exitCode };
   }
   const targets = parseTargets(args.positionals);
   if (targets.length === 0) return { stdout: '', stderr: 'error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   \'-f rsrc.yaml\'\n   \'--filename=rsrc.json\'\n   \'<resource> <name>\'\n   \'<resource>\'\n', exitCode: 1 };
   const selector = flag(args, 'selector');
+  let found = 0;
   for (const target of targets) {
     const namespace = target.resource.namespaced ? (args.booleans.has('all-namespaces') ? undefined : ctx.namespace) : undefined;
     if (target.names.length) {
-      for (const name of target.names) doDelete(target.resource.kind, target.resource.namespaced ? ctx.namespace : undefined, name, typePrefix(target.resource));
-    } else if (selector || args.booleans.has('all')) {
-      const objects = ctx.cluster.list(target.resource.kind, namespace, selector);
-      if (objects.length === 0) stderr += target.resource.namespaced && namespace ? `No resources found\n` : 'No resources found\n';
-      for (const o of objects) doDelete(o.kind, o.metadata.namespace, o.metadata.name, typePrefix(target.resource));
+      for (const name of target.names) doDelete(target.resource, target.resource.namespaced ? ctx.namespace : undefined, name);
+      found += target.names.length;
+    } else if (selector !== undefined || args.booleans.has('all')) {
+      let objects: K8sObject[];
+      try {
+        objects = ctx.cluster.list(target.resource.kind, namespace, selector);
+      } catch (error) {
+        return { stdout, stderr: `${stderr}${serverError(error)}\n`, exitCode: 1 };
+      }
+      found += objects.length;
+      for (const o of objects) doDelete(target.resource, o.metadata.namespace, o.metadata.name);
     } else {
       return { stdout: '', stderr: 'error: resource(s) were provided, but no name was specified\n', exitCode: 1 };
     }
   }
+  // kubectl prints this on stdout, not stderr.
+  if (found === 0) stdout += 'No resources found\n';
   return { stdout, stderr, exitCode };
 }
 
-/** `kubectl label` and `kubectl annotate`. */
-export function labelOrAnnotate(which: 'label' | 'annotate', args: ParsedArgs, ctx: CommandContext): Output {
-  const pairs = args.positionals.slice(1).filter((p) => p.includes('=') || p.endsWith('-'));
-  const targetsText = args.positionals.filter((p, i) => i === 0 || !pairs.includes(p));
-  if (pairs.length === 0) return { stdout: '', stderr: `error: at least one ${which === 'label' ? 'label' : 'annotation'} update is required\nSee 'kubectl ${which} -h' for help and examples\n`, exitCode: 1 };
-  let targets;
-  try {
-    targets = parseTargets(targetsText);
-  } catch (error) {
-    return { stdout: '', stderr: `${(error as Error).message}\n`, exitCode: 1 };
+/** Splits `key=value` and `key-` arguments as kubectl's label/annotate do, or returns kubectl's error. */
+function parseUpdates(which: 'label' | 'annotate', specs: string[]): { set: Map<string, string>; remove: string[] } | string {
+  const set = new Map<string, string>();
+  const remove: string[] = [];
+  for (const spec of specs) {
+    if (spec.includes('=')) {
+      const parts = spec.split('=');
+      if (which === 'label' && parts.length !== 2) return `error: invalid label spec: ${spec}`;
+      const [key, ...rest] = parts;
+      set.set(key!, rest.join('='));
+    } else remove.push(spec.slice(0, -1));
   }
+  const both = remove.filter((k) => set.has(k));
+  if (both.length) return which === 'label' ? 'error: can not both modify and remove a label in the same command' : `error: can not both modify and remove the following annotation(s) in the same command: ${both.join(', ')}`;
+  return { set, remove };
+}
+
+/** `kubectl label` and `kubectl annotate`: `key=value`, `key-`, `--overwrite`, `-l`, `--all`. */
+export function labelOrAnnotate(which: 'label' | 'annotate', args: ParsedArgs, ctx: CommandContext): Output {
+  const isUpdate = (p: string, i: number) => i > 0 && (p.includes('=') || (p.endsWith('-') && p.length > 1));
+  const specs = args.positionals.filter(isUpdate);
+  const targetsText = args.positionals.filter((p, i) => !isUpdate(p, i));
+  if (targetsText.length === 0) return { stdout: '', stderr: 'error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n', exitCode: 1 };
+  if (specs.length === 0) return { stdout: '', stderr: `error: at least one ${which === 'label' ? 'label' : 'annotation'} update is required\n`, exitCode: 1 };
+  const updates = parseUpdates(which, specs);
+  if (typeof updates === 'string') return { stdout: '', stderr: `${updates}\n`, exitCode: 1 };
+  const targets = parseTargets(targetsText);
   const overwrite = args.booleans.has('overwrite');
   const field = which === 'label' ? 'labels' : 'annotations';
+  const selector = flag(args, 'selector');
+  const dryRunMode = flag(args, 'dry-run');
   let stdout = '';
   let stderr = '';
   let exitCode = 0;
-  const selector = flag(args, 'selector');
   for (const target of targets) {
     const namespace = target.resource.namespaced ? ctx.namespace : undefined;
-    const names = target.names.length ? target.names : selector || args.booleans.has('all') ? ctx.cluster.list(target.resource.kind, namespace, selector).map((o) => o.metadata.name) : [];
-    if (names.length === 0) return { stdout, stderr: `${stderr}error: resource(s) were provided, but no name was specified\n`, exitCode: 1 };
+    let names = target.names;
+    if (names.length === 0) {
+      if (selector === undefined && !args.booleans.has('all')) return { stdout, stderr: `${stderr}error: resource(s) were provided, but no name was specified\n`, exitCode: 1 };
+      names = ctx.cluster.list(target.resource.kind, namespace, selector).map((o) => o.metadata.name);
+    }
     for (const name of names) {
       try {
-        let conflict: string | undefined;
-        let changed = false;
+        let refusal: string | undefined;
         const result = ctx.cluster.update(target.resource.kind, namespace, name, (obj) => {
-          const map = { ...((obj.metadata[field] as Record<string, string> | undefined) ?? {}) };
-          for (const pair of pairs) {
-            if (pair.endsWith('-') && !pair.includes('=')) {
-              const key = pair.slice(0, -1);
-              if (key in map) { delete map[key]; changed = true; }
-              continue;
-            }
-            const eq = pair.indexOf('=');
-            const key = pair.slice(0, eq);
-            const value = pair.slice(eq + 1);
-            if (key in map && map[key] !== value && !overwrite) conflict = `error: '${key}' already has a value (${map[key]}), and --overwrite is false`;
-            else if (map[key] !== value) { map[key] = value; changed = true; }
+          const current = (obj.metadata[field] as Record<string, string> | undefined) ?? {};
+          const conflicts = [...updates.set].filter(([k, v]) => k in current && current[k] !== v && !(which === 'annotate' && k === 'kubernetes.io/change-cause'));
+          if (conflicts.length && !overwrite) {
+            refusal = which === 'label'
+              ? conflicts.map(([k]) => `'${k}' already has a value (${current[k]}), and --overwrite is false`).join(', ')
+              : `--overwrite is false but found the following declared annotation(s): ${conflicts.map(([k]) => `'${k}' already has a value (${current[k]})`).join('; ')}`;
+            return;
           }
-          if (conflict) return;
-          obj.metadata[field] = map;
-        });
-        if (conflict) { stderr += `${conflict}\n`; exitCode = 1; continue; }
-        stdout += `${typePrefix(target.resource)}/${name} ${changed || result.outcome !== 'unchanged' ? (which === 'label' ? 'labeled' : 'annotated') : `not ${which === 'label' ? 'labeled' : 'annotated'}`}\n`;
+          const next = { ...current, ...Object.fromEntries(updates.set) };
+          for (const k of updates.remove) delete next[k];
+          if (JSON.stringify(next) !== JSON.stringify(current)) obj.metadata[field] = next;
+        }, { dryRun: dryRunMode === 'server' || dryRunMode === 'client' });
+        if (refusal) {
+          stderr += `error: ${refusal}\n`;
+          exitCode = 1;
+          continue;
+        }
+        // kubectl's message compares the object before and after: unlabeled when it only shrank (without --overwrite).
+        let message = which === 'label' ? 'labeled' : 'annotated';
+        if (which === 'label') {
+          if (result.outcome === 'unchanged') message = 'not labeled';
+          else if (!overwrite && updates.set.size === 0) message = 'unlabeled';
+        }
+        stdout += `${typePrefix(target.resource)}/${name} ${message}${dryRunSuffix(dryRunMode)}\n`;
       } catch (error) {
         stderr += `${serverError(error)}\n`;
         exitCode = 1;

@@ -69,7 +69,7 @@ export class FakeSimCluster implements SimCluster {
     if (this.reject) throw this.reject;
     const stored = structuredClone(object);
     stored.metadata.creationTimestamp = live?.metadata.creationTimestamp ?? stored.metadata.creationTimestamp ?? isoSeconds(this.clock.now());
-    stored.metadata.uid = live?.metadata.uid ?? `uid-${++this.uids}`;
+    stored.metadata.uid = live?.metadata.uid ?? stored.metadata.uid ?? `uid-${++this.uids}`;
     if (dryRun) return stored;
     this.objects.set(this.key(stored.kind, stored.metadata.namespace, stored.metadata.name), stored);
     this.emit(live ? 'MODIFIED' : 'ADDED', stored);
