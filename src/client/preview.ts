@@ -35,6 +35,7 @@ export function wirePreview(root: HTMLElement): void {
         status.textContent = `${t(lang, 'preview.status', { status: body.status })} · ${t(lang, `preview.stars.${stars}` as UiKey)}`;
         frame.srcdoc = body.body;
       }
+      window.dispatchEvent(new Event('labs:traffic'));
     } catch (error) {
       status.textContent = t(lang, 'preview.error', { message: (error as Error).message });
     } finally {

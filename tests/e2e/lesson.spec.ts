@@ -129,6 +129,12 @@ test('the whole lab through the page: Run buttons, the Editor\'s Apply, the term
     seen.add((await second.getAttribute('data-stars')) ?? '');
   }
   expect([...seen].sort()).toEqual(['none', 'red']);
+  // The traffic view counts the same requests per version from the sidecars' logs: v1 and v3, never v2.
+  const traffic = page.locator('.labs-traffic');
+  await traffic.scrollIntoViewIfNeeded();
+  await expect(traffic.locator('[data-version="v3"]')).toBeVisible({ timeout: 15_000 });
+  expect(Number(await traffic.locator('[data-version="v3"]').getAttribute('data-requests'))).toBeGreaterThan(0);
+  expect(Number(await traffic.locator('[data-version="v2"]').getAttribute('data-requests'))).toBe(0);
   await check(page, 'see-red-half', 'passed');
 
   await applyEditor(page, 'virtual-service-reviews-v3.yaml');

@@ -104,3 +104,12 @@ export const terminalServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 export type TerminalServerMessage = z.infer<typeof terminalServerMessageSchema>;
+
+/** Answer of GET /api/labs/:lab/traffic?service=&namespace=&seconds=: the service's recent requests per version. */
+export const trafficSummarySchema = z.object({
+  service: z.string(),
+  namespace: z.string(),
+  since: z.string(),
+  versions: z.array(z.object({ version: z.string(), requests: z.number().int(), errors: z.number().int(), mirrored: z.number().int() })),
+});
+export type TrafficSummaryBody = z.infer<typeof trafficSummarySchema>;

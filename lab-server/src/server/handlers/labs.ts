@@ -6,6 +6,7 @@ import type { ServerParts } from '../parts.ts';
 import { applyRequestSchema, previewRequestSchema, type CheckResultBody, type PreviewResult, type SolveResult } from '../protocol.ts';
 import type { Route } from '../router.ts';
 import { typeScript } from '../typing.ts';
+import { trafficSummary } from '../trafficSummary.ts';
 
 const PREVIEW_BODY_LIMIT = 2 * 1024 * 1024;
 
@@ -100,6 +101,19 @@ export function labRoutes(parts: ServerParts): Route[] {
         const r = await instance.exclusive(() => instance.env.runScript(script));
         parts.events.emit('apply', { sessionId: session!.id, lab: lab.id, yaml, exitCode: r.exitCode, output: r.output });
         return { status: 200, body: { output: r.output, exitCode: r.exitCode } };
+      },
+    },
+    {
+      method: 'GET', path: '/api/labs/:lab/traffic', auth: 'session',
+      handle: async ({ params, session, url }) => {
+        const lab = findLab(parts, params.lab);
+        const service = url.searchParams.get('service') ?? '';
+        if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(service)) throw new HttpError(400, 'service: a Service name is required');
+        const namespace = url.searchParams.get('namespace') ?? lab.namespace;
+        const seconds = Math.min(3600, Math.max(1, Number(url.searchParams.get('seconds') ?? 60) || 60));
+        const instance = await parts.runtime.instance(session!.id, lab.id);
+        const summary = await trafficSummary(instance.env, service, namespace, instance.env.now().getTime() - seconds * 1000);
+        return { status: 200, body: summary };
       },
     },
     {
