@@ -25,11 +25,15 @@ export function version(args: ParsedArgs, ctx: CommandContext): Output {
 export function apiResources(args: ParsedArgs): Output {
   const group = flag(args, 'api-group');
   const namespaced = flag(args, 'namespaced');
+  const sortBy = flag(args, 'sort-by') ?? '';
+  if (!['', 'name', 'kind'].includes(sortBy)) return { stdout: '', stderr: 'error: --sort-by accepts only name or kind\n', exitCode: 1 };
+  // Go's strings.Compare: byte order, not locale order.
+  const compare = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   const rows = API_RESOURCES
     .filter((r) => group === undefined || r.group === group)
     .filter((r) => namespaced === undefined || String(r.namespaced) === namespaced)
     .slice()
-    .sort((a, b) => a.group.localeCompare(b.group) || a.plural.localeCompare(b.plural))
+    .sort((a, b) => compare(sortBy === 'kind' ? a.kind : sortBy === 'name' ? a.plural : a.group, sortBy === 'kind' ? b.kind : sortBy === 'name' ? b.plural : b.group) || compare(a.plural, b.plural))
     .map((r) => [r.plural, r.shortNames.join(','), r.group ? `${r.group}/${r.versions[0]}` : r.versions[0]!, String(r.namespaced), r.kind, ...(flag(args, 'output') === 'wide' ? [`[${r.verbs.join(' ')}]`, r.categories?.join(',') ?? ''] : [])]);
   if (flag(args, 'output') === 'name') return { stdout: rows.map((r) => `${r[0]}${r[2]!.includes('/') ? `.${r[2]!.split('/')[0]}` : ''}\n`).join(''), stderr: '', exitCode: 0 };
   const headers = ['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND', ...(flag(args, 'output') === 'wide' ? ['VERBS', 'CATEGORIES'] : [])];

@@ -38,21 +38,21 @@ export async function wait(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
   const targets = parseTargets(args.positionals);
   if (targets.length === 0) return { stdout: '', stderr: 'error: resource(s) were provided, but no name was specified\n', exitCode: 1 };
   const selector = flag(args, 'selector');
+  if (targets.some((t) => t.names.length === 0) && selector === undefined && !args.booleans.has('all')) return { stdout: '', stderr: 'error: resource(s) were provided, but no name was specified\n', exitCode: 1 };
   const deadline = ctx.host.clock.now() + timeoutS * 1000;
   let stdout = '';
-  let stderr = '';
-  let exitCode = 0;
+  const stderr = '';
+  const exitCode = 0;
   for (const target of targets) {
     const namespace = target.resource.namespaced ? ctx.namespace : undefined;
     const chosen = () => (target.names.length ? target.names.map((n) => ctx.cluster.get(target.resource.kind, namespace, n) ?? n) : ctx.cluster.list(target.resource.kind, namespace, selector));
     const initial = chosen();
-    if (initial.length === 0) return { stdout, stderr: `${stderr}error: no matching resources found\n`, exitCode: 1 };
+    if (initial.length === 0) return { stdout: ctx.host.stream ? '' : stdout, stderr: `${stderr}error: no matching resources found\n`, exitCode: 1 };
     for (const first of initial) {
       const name = typeof first === 'string' ? first : first.metadata.name;
       if (typeof first === 'string' && !isDelete) {
-        stderr += `Error from server (NotFound): ${target.resource.group ? `${target.resource.plural}.${target.resource.group}` : target.resource.plural} "${name}" not found\n`;
-        exitCode = 1;
-        continue;
+        // kubectl stops at the first object that fails.
+        return { stdout: ctx.host.stream ? '' : stdout, stderr: `${stderr}Error from server (NotFound): ${target.resource.group ? `${target.resource.plural}.${target.resource.group}` : target.resource.plural} "${name}" not found\n`, exitCode: 1 };
       }
       const label = `${typePrefix(target.resource)}/${name}`;
       let done = false;
@@ -68,14 +68,13 @@ export async function wait(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
           break;
         }
       }
-      if (done) stdout += isDelete ? `${label} deleted\n` : `${label} condition met\n`;
-      else {
-        stderr += `error: timed out waiting for the condition on ${target.resource.plural}/${name}\n`;
-        exitCode = 1;
-      }
+      if (!done) return { stdout: ctx.host.stream ? '' : stdout, stderr: `${stderr}error: timed out waiting for the condition on ${target.resource.plural}/${name}\n`, exitCode: 1 };
+      stdout += `${label} condition met\n`;
+      ctx.host.stream?.(`${label} condition met\n`);
     }
   }
-  return { stdout, stderr, exitCode };
+  // Lines already went to the terminal as each condition was met.
+  return { stdout: ctx.host.stream ? '' : stdout, stderr, exitCode };
 }
 
 /** `kubectl rollout status|restart|history`. */
@@ -123,12 +122,13 @@ export async function rollout(args: ParsedArgs, ctx: CommandContext): Promise<Ou
       let last = '';
       for (;;) {
         const d = ctx.cluster.get('Deployment', ctx.namespace, name);
-        if (!d) break;
+        if (!d) { stderr += 'error: object has been deleted\n'; exitCode = 1; break; }
         const spec = (d.spec ?? {}) as Obj;
         const st = (d.status ?? {}) as Obj;
         const want = spec.replicas ?? 1;
         let line = '';
-        if ((st.updatedReplicas ?? 0) < want) line = `Waiting for deployment "${name}" rollout to finish: ${st.updatedReplicas ?? 0} out of ${want} new replicas have been updated...\n`;
+        if ((d.metadata.generation ?? 0) > (st.observedGeneration ?? 0)) line = 'Waiting for deployment spec update to be observed...\n';
+        else if ((st.updatedReplicas ?? 0) < want) line = `Waiting for deployment "${name}" rollout to finish: ${st.updatedReplicas ?? 0} out of ${want} new replicas have been updated...\n`;
         else if ((st.replicas ?? 0) > (st.updatedReplicas ?? 0)) line = `Waiting for deployment "${name}" rollout to finish: ${(st.replicas ?? 0) - (st.updatedReplicas ?? 0)} old replicas are pending termination...\n`;
         else if ((st.availableReplicas ?? 0) < (st.updatedReplicas ?? 0)) line = `Waiting for deployment "${name}" rollout to finish: ${st.availableReplicas ?? 0} of ${st.updatedReplicas ?? 0} updated replicas are available...\n`;
         else { stdout += `deployment "${name}" successfully rolled out\n`; break; }
