@@ -69,9 +69,12 @@ describe('kubectl on the simulated cluster', () => {
     expect(ready.stdout).toMatch(/^pod\/httpbin-v1-\S+ condition met\n$/);
     expect((await sh.run('kubectl wait --for=condition=Available deploy/httpbin-v1')).stdout).toBe('deployment.apps/httpbin-v1 condition met\n');
     const pod = (await sh.run("kubectl get pods -l app=httpbin -o jsonpath='{.items[0].metadata.name}'")).stdout;
-    const deleting = sh.run(`kubectl delete pod ${pod}`);
-    expect((await deleting).stdout).toBe(`pod "${pod}" deleted from default namespace\n`);
-    expect(await sh.run(`kubectl wait --for=delete pod/${pod} --timeout=60s`)).toEqual({ stdout: `pod/${pod} condition met\n`, stderr: '', exitCode: 0 });
+    const waiting = sh.run(`kubectl wait --for=delete pod/${pod} --timeout=60s`);
+    await sh.clock.sleep(5_000);
+    expect((await sh.run(`kubectl delete pod ${pod}`)).stdout).toBe(`pod "${pod}" deleted from default namespace\n`);
+    expect(await waiting).toEqual({ stdout: `pod/${pod} condition met\n`, stderr: '', exitCode: 0 });
+    // Already gone: kubectl ignores the NotFound and prints nothing.
+    expect(await sh.run(`kubectl wait --for=delete pod/${pod} --timeout=60s`)).toEqual({ stdout: '', stderr: '', exitCode: 0 });
   });
 
   it('services and Istio objects as the cluster serves them', async () => {

@@ -213,6 +213,20 @@ export function renderJsonPath(template: string, data: Value, allowMissing = tru
   return render(parseTemplate(template), data);
 }
 
+/** Throws a `JsonPathError` when `template` does not parse (kubectl checks before it fetches anything). */
+export function checkJsonPath(template: string): void {
+  parseTemplate(template);
+}
+
+/** Go's `%#v` of a decoded JSON value, as kubectl's JSONPath error shows the object it was given. */
+export function goSyntax(value: Value): string {
+  if (value === null || value === undefined) return 'interface {}(nil)';
+  if (Array.isArray(value)) return `[]interface {}{${value.map(goSyntax).join(', ')}}`;
+  if (typeof value === 'object') return `map[string]interface {}{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${goSyntax((value as Record<string, Value>)[k])}`).join(', ')}}`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  return String(value);
+}
+
 /** `-o jsonpath-as-json`: the results as a JSON array. */
 export function jsonPathAsJson(template: string, data: Value): string {
   const inner = template.trim().replace(/^\{|\}$/g, '');

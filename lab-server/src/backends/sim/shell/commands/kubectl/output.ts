@@ -2,7 +2,7 @@
 import { stringify } from 'yaml';
 import type { K8sObject } from '../../../../../contract.ts';
 import { resourceForKind } from '../../../cluster/discovery.ts';
-import { jsonPathAsJson, renderJsonPath } from './jsonpath.ts';
+import { checkJsonPath, goSyntax, jsonPathAsJson, JsonPathError, renderJsonPath } from './jsonpath.ts';
 import { layout } from './tables.ts';
 import { typePrefix } from './resources.ts';
 
@@ -52,7 +52,7 @@ export function render(format: string, objects: K8sObject[], single: boolean): s
   if (format === 'json') return toJson(data);
   if (format === 'name') return objects.map((o) => `${nameOf(o)}\n`).join('');
   if (format.startsWith('jsonpath-as-json=')) return jsonPathAsJson(format.slice(17), data);
-  if (format.startsWith('jsonpath=')) return renderJsonPath(stripQuotes(format.slice(9)), data);
+  if (format.startsWith('jsonpath=')) return jsonPath(stripQuotes(format.slice(9)), data);
   if (format.startsWith('custom-columns=')) {
     const columns = format.slice(15).split(',').map((c) => {
       const colon = c.indexOf(':');
@@ -67,6 +67,21 @@ export function render(format: string, objects: K8sObject[], single: boolean): s
     return layout([columns.map((c) => c.header), ...rows]);
   }
   throw new Error(badFormat(format.split('=')[0]!).replace(/^error: /, ''));
+}
+
+/** `-o jsonpath=`: kubectl's parse and execution errors, worded as its printer words them. */
+function jsonPath(template: string, data: unknown): string {
+  try {
+    checkJsonPath(template);
+  } catch (error) {
+    throw new Error(`error parsing jsonpath ${template}, ${(error as Error).message}`);
+  }
+  try {
+    return renderJsonPath(template, data);
+  } catch (error) {
+    if (!(error instanceof JsonPathError)) throw error;
+    throw new Error(`error executing jsonpath ${JSON.stringify(template)}: Error executing template: ${error.message}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t${template}\n\tobject given to jsonpath engine was:\n\t\t${goSyntax(data)}\n\n`);
+  }
 }
 
 function stripQuotes(text: string): string {

@@ -50,7 +50,9 @@ export async function wait(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
     if (initial.length === 0) return { stdout: ctx.host.stream ? '' : stdout, stderr: `${stderr}error: no matching resources found\n`, exitCode: 1 };
     for (const first of initial) {
       const name = typeof first === 'string' ? first : first.metadata.name;
-      if (typeof first === 'string' && !isDelete) {
+      // An object already gone satisfies --for=delete without a line, as kubectl ignores its NotFound.
+      if (typeof first === 'string' && isDelete) continue;
+      if (typeof first === 'string') {
         // kubectl stops at the first object that fails.
         return { stdout: ctx.host.stream ? '' : stdout, stderr: `${stderr}Error from server (NotFound): ${target.resource.group ? `${target.resource.plural}.${target.resource.group}` : target.resource.plural} "${name}" not found\n`, exitCode: 1 };
       }
@@ -68,7 +70,10 @@ export async function wait(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
           break;
         }
       }
-      if (!done) return { stdout: ctx.host.stream ? '' : stdout, stderr: `${stderr}error: timed out waiting for the condition on ${target.resource.plural}/${name}\n`, exitCode: 1 };
+      if (!done) {
+        const why = timeoutS === 0 ? `condition not met for ${target.resource.plural}/${name}` : `timed out waiting for the condition on ${target.resource.plural}/${name}`;
+        return { stdout: ctx.host.stream ? '' : stdout, stderr: `${stderr}error: ${why}\n`, exitCode: 1 };
+      }
       stdout += `${label} condition met\n`;
       ctx.host.stream?.(`${label} condition met\n`);
     }
