@@ -2,7 +2,10 @@
 
 /** The age of something created at `createdMs`, seen at `nowMs`. */
 export function humanAge(createdMs: number, nowMs: number): string {
-  const seconds = Math.max(0, Math.floor((nowMs - createdMs) / 1000));
+  // Go truncates toward zero, and tolerates a clock skew of a second before calling it invalid.
+  const raw = Math.trunc((nowMs - createdMs) / 1000);
+  if (raw < -1) return '<invalid>';
+  const seconds = Math.max(0, raw);
   if (seconds < 120) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);
   if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
@@ -13,5 +16,6 @@ export function humanAge(createdMs: number, nowMs: number): string {
   const days = Math.floor(hours / 24);
   if (days < 8) return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`;
   if (days < 365 * 2) return `${days}d`;
-  return `${Math.floor(days / 365)}y${days % 365}d`;
+  if (days < 365 * 8) return days % 365 === 0 ? `${Math.floor(days / 365)}y` : `${Math.floor(days / 365)}y${days % 365}d`;
+  return `${Math.floor(days / 365)}y`;
 }
