@@ -118,6 +118,18 @@ EOF`);
     expect(r.stderr).toBe('Error from server: error when creating "bad-vs.yaml": admission webhook "validation.istio.io" denied the request: configuration is invalid: weight -5 < 0\n');
     await sh.run("sed -i 's/weight: -5/weight: true/' bad-vs.yaml");
     expect((await sh.run('kubectl apply -f bad-vs.yaml')).stderr).toBe('Error from server (Invalid): error when creating "bad-vs.yaml": VirtualService.networking.istio.io "reviews" is invalid: spec.http[0].route[0].weight: Invalid value: true: spec.http[0].route[0].weight in body must be of type integer: "boolean"\n');
+    // On an update kubectl shows the patch it sent and what it was for.
+    await sh.run("sed -i 's/weight: true/weight: 100/' bad-vs.yaml");
+    expect((await sh.run('kubectl apply -f bad-vs.yaml')).stdout).toBe('virtualservice.networking.istio.io/reviews created\n');
+    await sh.run("sed -i 's/weight: 100/weight: -5/' bad-vs.yaml");
+    const patched = await sh.run('kubectl apply -f bad-vs.yaml');
+    const lastApplied = JSON.stringify({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { annotations: {}, name: 'reviews', namespace: 'default' }, spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: -5 }] }] } });
+    const patch = JSON.stringify({ metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': `${lastApplied}\n` } }, spec: { http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: -5 }] }] } });
+    expect(patched).toEqual({
+      stdout: '',
+      stderr: `Error from server: error when applying patch:\n${patch}\nto:\nResource: "networking.istio.io/v1, Resource=virtualservices", GroupVersionKind: "networking.istio.io/v1, Kind=VirtualService"\nName: "reviews", Namespace: "default"\nfor: "bad-vs.yaml": error when patching "bad-vs.yaml": admission webhook "validation.istio.io" denied the request: configuration is invalid: weight -5 < 0\n`,
+      exitCode: 1,
+    });
     expect(await sh.run('kubectl create namespace default')).toEqual({ stdout: '', stderr: 'Error from server (AlreadyExists): namespaces "default" already exists\n', exitCode: 1 });
   });
 });

@@ -5,6 +5,8 @@ import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
 import { readManifests, type ManifestObject } from './manifests.ts';
 import { render } from './output.ts';
+import { applyPatch, infoString } from './applyPatch.ts';
+import { isApiError } from '../../../cluster/errors.ts';
 import { parseTargets, serverError, typePrefix } from './resources.ts';
 
 /** Flags of apply/create/replace. */
@@ -110,8 +112,10 @@ export async function writeManifests(verb: 'apply' | 'create' | 'replace', args:
         stdout += `${label} replaced${dryRunSuffix(dryRunMode)}\n`;
       }
     } catch (error) {
-      const action = verb === 'replace' ? 'replacing' : live && verb === 'apply' ? 'patching' : 'creating';
-      stderr += `${serverError(error, `error when ${action} "${item.source}"`)}\n`;
+      if (verb === 'apply' && live && isApiError(error)) {
+        const context = `error when applying patch:\n${applyPatch(object, live)}\nto:\n${infoString(resource, object.apiVersion, object.metadata.name, object.metadata.namespace ?? '')}\nfor: "${item.source}": error when patching "${item.source}"`;
+        stderr += `${serverError(error, context)}\n`;
+      } else stderr += `${serverError(error, `error when ${verb === 'replace' ? 'replacing' : 'creating'} "${item.source}"`)}\n`;
       exitCode = 1;
     }
   }
