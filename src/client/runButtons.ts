@@ -34,9 +34,16 @@ export function addRunButtons(lang: Lang): void {
       terminal.run(code);
       terminal.element.scrollIntoView({ behavior: 'smooth', block: 'center' });
     });
-    const holder = document.createElement('div');
-    holder.className = 'labs-run-holder not-content';
-    holder.append(button);
-    figure.parentElement?.insertBefore(holder, figure.nextSibling);
+    // In the terminal frame's title bar (Copy sits in the code area below it), else under the block.
+    const header = figure.querySelector<HTMLElement>('figcaption.header');
+    if (header) {
+      button.classList.add('labs-run-corner');
+      header.append(button);
+    } else {
+      const holder = document.createElement('div');
+      holder.className = 'labs-run-holder not-content';
+      holder.append(button);
+      figure.parentElement?.insertBefore(holder, figure.nextSibling);
+    }
   }
 }
