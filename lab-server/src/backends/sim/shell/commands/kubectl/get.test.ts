@@ -175,3 +175,23 @@ describe('kubectl get -o', () => {
     expect(yaml).toMatch(/^apiVersion: v1\nkind: Pod\nmetadata:\n  creationTimestamp: "2026-11-24T10:00:40Z"\n  labels:\n    app: reviews\n    version: v1\n  name: reviews-v1-abc\n  namespace: default\n/);
   });
 });
+
+describe('kubectl get pods: READY, STATUS and RESTARTS as the API server prints them', () => {
+  const base = (status: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', creationTimestamp: ago(60_000), ...extra }, spec: { initContainers: [{ name: 'istio-init' }], containers: [{ name: 'app' }, { name: 'istio-proxy' }] }, status });
+  const running = { running: { startedAt: '2026-11-24T10:00:00Z' } };
+  it.each([
+    ['init running', { phase: 'Pending', initContainerStatuses: [{ name: 'istio-init', state: running }], containerStatuses: [{ name: 'app', state: { waiting: { reason: 'PodInitializing' } } }, { name: 'istio-proxy', state: { waiting: { reason: 'PodInitializing' } } }] }, '0/2', 'Init:0/1', '0'],
+    ['init failed', { phase: 'Pending', initContainerStatuses: [{ name: 'istio-init', restartCount: 1, state: { terminated: { exitCode: 2 } } }] }, '0/2', 'Init:ExitCode:2', '1'],
+    ['init crash looping', { phase: 'Pending', initContainerStatuses: [{ name: 'istio-init', restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }] }, '0/2', 'Init:CrashLoopBackOff', '3'],
+    ['initialized, containers starting', { phase: 'Pending', conditions: [{ type: 'Initialized', status: 'True' }], initContainerStatuses: [{ name: 'istio-init', state: { terminated: { exitCode: 0, reason: 'Completed' } } }], containerStatuses: [{ name: 'app', state: { waiting: { reason: 'PodInitializing' } } }, { name: 'istio-proxy', state: { waiting: { reason: 'PodInitializing' } } }] }, '0/2', 'PodInitializing', '0'],
+    ['sidecar not ready yet', { phase: 'Running', initContainerStatuses: [{ name: 'istio-init', state: { terminated: { exitCode: 0, reason: 'Completed' } } }], containerStatuses: [{ name: 'app', ready: true, state: running }, { name: 'istio-proxy', ready: false, state: running }] }, '1/2', 'Running', '0'],
+    ['app crashed, the first container has the last word', { phase: 'Running', containerStatuses: [{ name: 'app', restartCount: 4, lastState: { terminated: { exitCode: 1, finishedAt: 'AGO:125000' } }, state: { waiting: { reason: 'CrashLoopBackOff' } } }, { name: 'istio-proxy', ready: true, state: running }] }, '1/2', 'CrashLoopBackOff', '4 (2m5s ago)'],
+    ['app exited without a reason', { phase: 'Running', containerStatuses: [{ name: 'app', state: { terminated: { exitCode: 137 } } }, { name: 'istio-proxy', ready: true, state: running }] }, '1/2', 'ExitCode:137', '0'],
+  ])('%s', async (_, status, ready, phase, restarts) => {
+    // Times relative to the test's clock, which exists only once the test runs.
+    const resolved = JSON.parse(JSON.stringify(status).replace(/"AGO:(\d+)"/g, (_, ms: string) => JSON.stringify(ago(Number(ms))))) as Record<string, unknown>;
+    sh.cluster.put(base(resolved) as K8sObject);
+    const row = (await sh.run('kubectl get pod p --no-headers')).stdout.trim().split(/ {3,}/);
+    expect(row).toEqual(['p', ready, phase, restarts, '60s']);
+  });
+});

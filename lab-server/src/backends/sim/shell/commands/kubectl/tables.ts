@@ -21,30 +21,70 @@ const spec = (obj: K8sObject) => (obj.spec ?? {}) as Obj;
 const status = (obj: K8sObject) => (obj.status ?? {}) as Obj;
 const jsonList = (list: unknown) => (Array.isArray(list) && list.length ? JSON.stringify(list) : '');
 
-/** The STATUS column of a pod, as kubectl computes it. */
-export function podStatus(pod: K8sObject): string {
-  if (pod.metadata.deletionTimestamp) return 'Terminating';
+/** READY, STATUS and RESTARTS of a pod, computed as the API server's table printer (printPod) does. */
+export function podColumns(pod: K8sObject, now: number): { ready: string; status: string; restarts: string } {
+  const sp = spec(pod);
   const st = status(pod);
+  const initSpecs = (sp.initContainers ?? []) as Obj[];
+  const sidecarInit = (name: string) => initSpecs.find((c) => c.name === name)?.restartPolicy === 'Always';
+  const total = ((sp.containers ?? []) as Obj[]).length + initSpecs.filter((c) => c.restartPolicy === 'Always').length;
+  let ready = 0;
+  let restarts = 0;
+  let lastRestart = 0;
+  let sidecarRestarts = 0;
+  let lastSidecarRestart = 0;
+  let reason: string = st.reason || st.phase || '';
+  const noteRestart = (c: Obj, sidecar: boolean) => {
+    const finished = c.lastState?.terminated?.finishedAt ? Date.parse(c.lastState.terminated.finishedAt) : 0;
+    if (finished > lastRestart) lastRestart = finished;
+    if (sidecar) {
+      sidecarRestarts += c.restartCount ?? 0;
+      if (finished > lastSidecarRestart) lastSidecarRestart = finished;
+    }
+  };
+  let initializing = false;
   const inits = (st.initContainerStatuses ?? []) as Obj[];
   for (let i = 0; i < inits.length; i++) {
-    const s = inits[i]!.state ?? {};
-    if (s.terminated?.exitCode === 0) continue;
-    if (s.terminated) return `Init:${s.terminated.reason ?? 'Error'}`;
-    if (s.waiting?.reason && s.waiting.reason !== 'PodInitializing') return `Init:${s.waiting.reason}`;
-    return `Init:${i}/${inits.length}`;
+    const c = inits[i]!;
+    restarts += c.restartCount ?? 0;
+    noteRestart(c, sidecarInit(c.name));
+    if (sidecarInit(c.name) && c.started) ready += c.ready ? 1 : 0;
+    const t = c.state?.terminated;
+    const w = c.state?.waiting;
+    if (t && t.exitCode === 0) continue;
+    if (sidecarInit(c.name) && c.started) continue;
+    if (t) reason = t.reason ? `Init:${t.reason}` : t.signal ? `Init:Signal:${t.signal}` : `Init:ExitCode:${t.exitCode}`;
+    else if (w?.reason && w.reason !== 'PodInitializing') reason = `Init:${w.reason}`;
+    else reason = `Init:${i}/${initSpecs.length}`;
+    initializing = true;
+    break;
   }
-  let reason = st.reason ?? st.phase ?? 'Unknown';
-  for (const c of (st.containerStatuses ?? []) as Obj[]) {
-    if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
-    else if (c.state?.terminated?.reason) reason = c.state.terminated.reason;
+  const initialized = ((st.conditions ?? []) as Obj[]).some((c) => c.type === 'Initialized' && c.status === 'True');
+  if (!initializing || initialized) {
+    restarts = sidecarRestarts;
+    lastRestart = lastSidecarRestart;
+    let hasRunning = false;
+    const statuses = (st.containerStatuses ?? []) as Obj[];
+    // Last to first, so the first container's state has the last word.
+    for (let i = statuses.length - 1; i >= 0; i--) {
+      const c = statuses[i]!;
+      restarts += c.restartCount ?? 0;
+      noteRestart(c, false);
+      const w = c.state?.waiting;
+      const t = c.state?.terminated;
+      if (w?.reason) reason = w.reason;
+      else if (t?.reason) reason = t.reason;
+      else if (t) reason = t.signal ? `Signal:${t.signal}` : `ExitCode:${t.exitCode}`;
+      else if (c.ready && c.state?.running) {
+        hasRunning = true;
+        ready++;
+      }
+    }
+    if (reason === 'Completed' && hasRunning) reason = ((st.conditions ?? []) as Obj[]).some((c) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
   }
-  return reason;
-}
-
-function podReady(pod: K8sObject): string {
-  const containers = (spec(pod).containers ?? []) as Obj[];
-  const ready = ((status(pod).containerStatuses ?? []) as Obj[]).filter((c) => c.ready).length;
-  return `${ready}/${containers.length}`;
+  if (pod.metadata.deletionTimestamp && st.reason === 'NodeLost') reason = 'Unknown';
+  else if (pod.metadata.deletionTimestamp && st.phase !== 'Succeeded' && st.phase !== 'Failed') reason = 'Terminating';
+  return { ready: `${ready}/${total}`, status: reason, restarts: restarts !== 0 && lastRestart ? `${restarts} (${humanAge(lastRestart, now)} ago)` : String(restarts) };
 }
 
 function servicePorts(svc: K8sObject): string {
@@ -69,7 +109,10 @@ const TABLES: Record<string, TableSpec> = {
   Pod: {
     headers: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
     wide: ['IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'],
-    row: (o, now) => [o.metadata.name, podReady(o), podStatus(o), String(((status(o).containerStatuses ?? []) as Obj[]).reduce((n, c) => n + (c.restartCount ?? 0), 0)), age(o, now)],
+    row: (o, now) => {
+      const c = podColumns(o, now);
+      return [o.metadata.name, c.ready, c.status, c.restarts, age(o, now)];
+    },
     wideRow: (o) => [status(o).podIP ?? '<none>', spec(o).nodeName ?? '<none>', '<none>', '<none>'],
   },
   Service: {
