@@ -8,6 +8,7 @@ import { flag, KubectlUsageError, parseArgs, type FlagSpec } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
 import { describe, DESCRIBE_FLAGS } from './describe.ts';
 import { get, GET_FLAGS } from './get.ts';
+import { subcommandHelp } from './help.ts';
 import { ManifestError } from './manifests.ts';
 import { apiResources, apiVersions, clusterInfo, config, HELP, version } from './misc.ts';
 import { exec, EXEC_FLAGS, logs, LOGS_FLAGS } from './pods.ts';
@@ -55,12 +56,13 @@ export function createKubectlCommand(host: SimCommandHost & { cluster: SimCluste
         break;
       }
     }
-    if (!name || name === 'help' || argv.includes('--help') && !name) return { stdout: HELP, stderr: '', exitCode: 0 };
+    if (!name) return { stdout: HELP, stderr: '', exitCode: 0 };
+    if (name === 'help') return { stdout: subcommandHelp(argv[first + 1] ?? '') ?? HELP, stderr: '', exitCode: 0 };
     const sub = SUBCOMMANDS[name];
     if (!sub) return { stdout: '', stderr: `error: unknown command "${name}" for "kubectl"\nRun 'kubectl --help' for usage.\n`, exitCode: 1 };
     try {
       const args = parseArgs(rest, name, sub.flags);
-      if (args.booleans.has('help')) return { stdout: `${HELP}`, stderr: '', exitCode: 0 };
+      if (args.booleans.has('help')) return { stdout: subcommandHelp(name) ?? HELP, stderr: '', exitCode: 0 };
       const namespace = flag(args, 'namespace');
       const context: CommandContext = {
         host,
