@@ -39,7 +39,7 @@ function loadMonaco(lang: Lang): Promise<Monaco> {
       hover: true,
       completion: true,
       validate: true,
-      format: true,
+      format: { enable: true },
       schemas: [{ uri: 'https://istio-labs.local/schemas/manifest.json', fileMatch: ['*'], schema: manifestSchema(lang) as never }],
     });
     // yaml-language-server reports schema violations as warnings; the server refuses them, so show them as errors.

@@ -142,7 +142,7 @@ describe('object checks', () => {
 
 describe('http checks', () => {
   const env = new FakeEnvironment('x', {
-    http: (_o, q) => q.url.endsWith('/slow')
+    http: (_o, q): HttpResult => q.url.endsWith('/slow')
       ? { status: 504, headers: {}, body: 'upstream request timeout', durationMs: 3000 }
       : q.url.includes('blocked')
         ? { status: 0, headers: {}, body: '', durationMs: 1, error: { curlExitCode: 35, message: 'OpenSSL SSL_connect: Connection reset by peer' } }
