@@ -96,7 +96,8 @@ describe('kubectl apply', () => {
       stderr: 'error: resource mapping not found for name: "httpbin-v1" namespace: "" from "original-v1.yaml": no matches for kind "Deployment" in version "extensions/v1beta1"\nensure CRDs are installed first\n',
       exitCode: 1,
     });
-    expect((await sh.run('kubectl apply -f original-v1.yaml -n default')).stderr).toContain('namespace: "default" from "original-v1.yaml"');
+    // The namespace is the file's own, even with -n.
+    expect((await sh.run('kubectl apply -f original-v1.yaml -n default')).stderr).toContain('name: "httpbin-v1" namespace: "" from "original-v1.yaml"');
   });
 
   it.each([
@@ -158,5 +159,14 @@ describe('kubectl create and replace', () => {
     expect(await sh.run('kubectl replace -f vs.yaml')).toEqual({ stdout: '', stderr: 'Error from server (NotFound): error when replacing "vs.yaml": virtualservices.networking.istio.io "reviews" not found\n', exitCode: 1 });
     await sh.run('kubectl apply -f vs.yaml');
     expect(await sh.run('kubectl replace -f vs.yaml')).toEqual({ stdout: 'virtualservice.networking.istio.io/reviews replaced\n', stderr: '', exitCode: 0 });
+  });
+});
+
+describe('kubectl apply -f URL of an Istio sample', () => {
+  it('reads the sample from the lab (no internet), and says 404 for anything else', async () => {
+    const samples = new Map([['bookinfo/networking/bookinfo-gateway.yaml', sample('bookinfo/networking/bookinfo-gateway.yaml')]]);
+    const shell = fakeShell({ samples });
+    expect(await shell.run('kubectl apply -f https://raw.githubusercontent.com/istio/istio/release-1.30/samples/bookinfo/networking/bookinfo-gateway.yaml')).toEqual({ stdout: 'gateway.networking.istio.io/bookinfo-gateway created\nvirtualservice.networking.istio.io/bookinfo created\n', stderr: '', exitCode: 0 });
+    expect(await shell.run('kubectl apply -f https://example.com/x.yaml')).toEqual({ stdout: '', stderr: 'error: unable to read URL "https://example.com/x.yaml", server reported 404 Not Found, status code=404\n', exitCode: 1 });
   });
 });

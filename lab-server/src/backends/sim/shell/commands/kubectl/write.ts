@@ -30,10 +30,11 @@ function dryRunSuffix(mode: string | undefined): string {
 }
 
 /** Checks the objects against discovery first, as kubectl's RESTMapper does. */
-function mapped(item: ManifestObject, ctx: CommandContext): string | undefined {
+function mapped(item: ManifestObject): string | undefined {
   const { object, source } = item;
   if (!resourceForApiVersion(object.apiVersion, object.kind)) {
-    const ns = resourceForKind(object.kind)?.namespaced === false ? '' : object.metadata?.namespace ?? (ctx.namespaceGiven ? ctx.namespace : '');
+    // kubectl names the namespace as the file wrote it (before -n or the default applies).
+    const ns = object.metadata?.namespace ?? '';
     return `error: resource mapping not found for name: "${object.metadata?.name ?? ''}" namespace: "${ns}" from "${source}": no matches for kind "${object.kind}" in version "${object.apiVersion}"\nensure CRDs are installed first`;
   }
   return undefined;
@@ -69,7 +70,7 @@ export async function writeManifests(verb: 'apply' | 'create' | 'replace', args:
   const printed: K8sObject[] = [];
   if (items.length === 0) return { stdout: '', stderr: 'error: no objects passed to ' + verb + '\n', exitCode: 1 };
   for (const item of items) {
-    const mappingError = mapped(item, ctx);
+    const mappingError = mapped(item);
     if (mappingError) {
       stderr += `${mappingError}\n`;
       exitCode = 1;
@@ -178,7 +179,7 @@ export async function del(args: ParsedArgs, ctx: CommandContext): Promise<Output
   const files = args.values.get('filename');
   if (files?.length) {
     for (const item of await readManifests(ctx, files, args.booleans.has('recursive'), ctx.host.samples)) {
-      const mappingError = mapped(item, ctx);
+      const mappingError = mapped(item);
       if (mappingError) { stderr += `${mappingError}\n`; exitCode = 1; continue; }
       const resource = resourceForApiVersion(item.object.apiVersion, item.object.kind)!;
       doDelete(resource, resource.namespaced ? item.object.metadata?.namespace ?? ctx.namespace : undefined, item.object.metadata?.name ?? '', item.source);
