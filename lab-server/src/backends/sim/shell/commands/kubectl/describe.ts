@@ -4,7 +4,7 @@ import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
 import { describeDeployment, describePod, describeService } from './describeKinds.ts';
 import { describeGeneric } from './describeText.ts';
-import { parseTargets } from './resources.ts';
+import { deprecationWarnings, parseTargets } from './resources.ts';
 
 type Obj = Record<string, any>;
 
@@ -16,7 +16,7 @@ export async function describe(args: ParsedArgs, ctx: CommandContext): Promise<O
   const targets = parseTargets(args.positionals);
   if (targets.length === 0) return { stdout: '', stderr: 'You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\n', exitCode: 1 };
   const parts: string[] = [];
-  let stderr = '';
+  let stderr = deprecationWarnings(targets);
   let exitCode = 0;
   for (const target of targets) {
     const namespace = target.resource.namespaced && !args.booleans.has('all-namespaces') ? ctx.namespace : undefined;

@@ -61,6 +61,7 @@ describe('kubectl get tables', () => {
     ['kubectl get ns', ['NAME           STATUS   AGE', 'default        Active   2d', 'istio-system   Active   3h']],
     ['kubectl get nodes', ['NAME                 STATUS   ROLES           AGE    VERSION', 'kind-control-plane   Ready    control-plane   2d3h   v1.34.0']],
     ['kubectl get cm', ['NAME               DATA   AGE', 'kube-root-ca.crt   1      60s']],
+    ['kubectl get ep productpage -o name', ['endpoints/productpage']],
     ['kubectl get endpoints', ['NAME          ENDPOINTS                                                     AGE', 'productpage   10.244.0.7:9080,10.244.0.8:9080,10.244.0.9:9080 + 1 more...   60s']],
     ['kubectl get vs', ['NAME       GATEWAYS               HOSTS         AGE', 'bookinfo   ["bookinfo-gateway"]   ["*"]         7s', 'reviews                           ["reviews"]   7s']],
     ['kubectl get virtualservices.networking.istio.io reviews', ['NAME      GATEWAYS   HOSTS         AGE', 'reviews              ["reviews"]   7s']],
@@ -93,7 +94,8 @@ describe('kubectl get tables', () => {
     ['kubectl get svc productpage -o wide', ['NAME          TYPE        CLUSTER-IP    EXTERNAL-IP   PORT(S)    AGE   SELECTOR', 'productpage   ClusterIP   10.96.10.20   <none>        9080/TCP   60s   <none>']],
   ])('%s', async (command, lines) => {
     const r = await sh.run(command);
-    expect(r).toEqual({ stdout: `${lines.join('\n')}\n`, stderr: '', exitCode: 0 });
+    const warning = / (ep|endpoints)\b/.test(command) ? 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n' : '';
+    expect(r).toEqual({ stdout: `${lines.join('\n')}\n`, stderr: warning, exitCode: 0 });
   });
 });
 

@@ -4,7 +4,7 @@ import { flag, type ParsedArgs, type FlagSpec } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
 import { readManifests } from './manifests.ts';
 import { badFormat, OUTPUT_FORMATS, render } from './output.ts';
-import { parseTargets, serverError, typePrefix, type Target } from './resources.ts';
+import { deprecationWarnings, parseTargets, serverError, typePrefix, type Target } from './resources.ts';
 import { table } from './tables.ts';
 import { resourceForKind } from '../../../cluster/discovery.ts';
 
@@ -39,7 +39,7 @@ export async function get(args: ParsedArgs, ctx: CommandContext): Promise<Output
     targets = parseTargets(args.positionals);
     if (targets.length === 0) return { stdout: '', stderr: NO_TYPE, exitCode: 1 };
   }
-  let stderr = '';
+  let stderr = deprecationWarnings(targets);
   let exitCode = 0;
   const groups: { target: Target; objects: K8sObject[] }[] = [];
   const fetch = (kind: string, namespace: string | undefined, name: string) => {

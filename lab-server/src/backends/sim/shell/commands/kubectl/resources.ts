@@ -55,3 +55,8 @@ export function serverError(error: unknown, context?: string): string {
   }
   return `error: ${(error as Error).message ?? String(error)}`;
 }
+
+/** The API server's deprecation warning for v1 Endpoints (Kubernetes 1.33+), which kubectl prints on stderr. */
+export function deprecationWarnings(targets: Target[]): string {
+  return targets.some((t) => t.resource.kind === 'Endpoints') ? 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n' : '';
+}
