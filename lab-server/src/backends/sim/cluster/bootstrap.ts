@@ -44,6 +44,10 @@ function staticPod(name: string, component: string, command: string[], image: st
   };
 }
 
+function nodePod(name: string, labels: Record<string, string>, container: Record<string, unknown>): K8sObject {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'kube-system', labels }, spec: { hostNetwork: true, priorityClassName: 'system-node-critical', containers: [container] } };
+}
+
 /** The injector's values as the demo profile renders them (what `istioctl install` rewrites). */
 export function demoInjectorValues(): Record<string, unknown> {
   return {
@@ -82,8 +86,9 @@ export function bootstrapObjects(): K8sObject[] {
     staticPod('kube-apiserver', 'kube-apiserver', ['kube-apiserver', '--advertise-address=172.18.0.2', '--allow-privileged=true', '--authorization-mode=Node,RBAC', '--enable-admission-plugins=NodeRestriction', '--runtime-config=', '--secure-port=6443', '--service-account-issuer=https://kubernetes.default.svc.cluster.local', '--service-cluster-ip-range=10.96.0.0/16'], `${k8s}/kube-apiserver:v1.34.0`),
     staticPod('kube-controller-manager', 'kube-controller-manager', ['kube-controller-manager', '--allocate-node-cidrs=true', '--cluster-cidr=10.244.0.0/16', '--service-cluster-ip-range=10.96.0.0/16'], `${k8s}/kube-controller-manager:v1.34.0`),
     staticPod('kube-scheduler', 'kube-scheduler', ['kube-scheduler', '--bind-address=127.0.0.1'], `${k8s}/kube-scheduler:v1.34.0`),
-    deployment('kube-system', 'kube-proxy', { 'k8s-app': 'kube-proxy' }, [{ name: 'kube-proxy', image: `${k8s}/kube-proxy:v1.34.0`, command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf'] }], { serviceAccount: 'kube-proxy' }),
-    deployment('kube-system', 'kindnet', { app: 'kindnet', 'k8s-app': 'kindnet' }, [{ name: 'kindnet-cni', image: 'docker.io/kindest/kindnetd:v20250512-df8de77b' }], { serviceAccount: 'kindnet' }),
+    // DaemonSet pods on kind's single node (the simulator has no DaemonSet kind; their pods are what learners see).
+    nodePod('kube-proxy-6k2mr', { 'k8s-app': 'kube-proxy' }, { name: 'kube-proxy', image: `${k8s}/kube-proxy:v1.34.0`, command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf'] }),
+    nodePod('kindnet-7xq4d', { app: 'kindnet', 'k8s-app': 'kindnet' }, { name: 'kindnet-cni', image: 'docker.io/kindest/kindnetd:v20250512-df8de77b' }),
     deployment('local-path-storage', 'local-path-provisioner', { app: 'local-path-provisioner' }, [{ name: 'local-path-provisioner', image: 'docker.io/kindest/local-path-provisioner:v20250214-acbabc1a' }], { serviceAccount: 'local-path-provisioner-service-account' }),
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system', labels: { 'install.operator.istio.io/owning-resource': 'unknown', 'istio.io/rev': 'default', 'operator.istio.io/component': 'Pilot', release: 'istio' } }, data: { mesh: stringify(PROFILES.demo!.meshConfig), meshNetworks: 'networks: {}' } },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio-sidecar-injector', namespace: 'istio-system', labels: { 'install.operator.istio.io/owning-resource': 'unknown', 'istio.io/rev': 'default', 'operator.istio.io/component': 'Pilot', release: 'istio' } }, data: { values: JSON.stringify(demoInjectorValues(), null, 2), config: 'defaultTemplates: [sidecar]\npolicy: enabled\nalwaysInjectSelector: []\nneverInjectSelector: []\n' } },
