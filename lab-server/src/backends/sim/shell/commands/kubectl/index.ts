@@ -14,7 +14,10 @@ import { apiResources, apiVersions, clusterInfo, config, HELP, version } from '.
 import { exec, EXEC_FLAGS, logs, LOGS_FLAGS } from './pods.ts';
 import { UnknownResourceError } from './resources.ts';
 import { rollout, ROLLOUT_FLAGS, wait, WAIT_FLAGS } from './wait.ts';
-import { createNamed, del, DELETE_FLAGS, labelOrAnnotate, scale, WRITE_FLAGS, writeManifests } from './write.ts';
+import { del, DELETE_FLAGS } from './delete.ts';
+import { labelOrAnnotate } from './label.ts';
+import { scale } from './scale.ts';
+import { createNamed, WRITE_FLAGS, writeManifests } from './write.ts';
 
 const NONE: FlagSpec = { values: [], booleans: [], short: {} };
 
