@@ -136,3 +136,23 @@ describe('kubectl logs -f', () => {
     expect(r).toEqual({ stdout: 'one\n', stderr: '', exitCode: 0 });
   });
 });
+
+describe('exec and logs into a deployment whose pod does not exist yet', () => {
+  it('wait for a pod (up to --pod-running-timeout, 1m for exec and 20s for logs)', async () => {
+    setup();
+    sh.cluster.put({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'late', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'late' } } } });
+    const start = sh.clock.now();
+    const running = sh.run('kubectl exec deploy/late -- ls');
+    await sh.clock.sleep(3_000);
+    sh.cluster.put(podFixture('late-1', { labels: { app: 'late' }, containers: ['late'] }));
+    expect(await running).toEqual({ stdout: 'ran ls in late-1/late\n', stderr: '', exitCode: 0 });
+    expect(sh.clock.now() - start).toBeLessThan(5_000);
+    sh.cluster.delete('Pod', 'default', 'late-1');
+    const t0 = sh.clock.now();
+    expect(await sh.run('kubectl logs deploy/late')).toEqual({ stdout: '', stderr: 'error: timed out waiting for the condition\n', exitCode: 1 });
+    expect(sh.clock.now() - t0).toBe(20_000);
+    const t1 = sh.clock.now();
+    expect((await sh.run('kubectl exec deploy/late --pod-running-timeout=5s -- ls')).stderr).toBe('error: timed out waiting for the condition\n');
+    expect(sh.clock.now() - t1).toBe(5_000);
+  });
+});

@@ -19,13 +19,26 @@ function isRunning(pod: K8sObject): boolean {
   return (pod.status as Obj | undefined)?.phase === 'Running';
 }
 
-/** The pod a reference names (and how many the owner selected), or kubectl's error text. */
-export function resolvePod(ref: string, ctx: CommandContext): K8sObject | string {
-  const found = resolvePods(ref, ctx);
-  return typeof found === 'string' ? found : found.pod;
+/** What a `deploy/NAME` with no pod yet resolves to; kubectl then waits for one (`--pod-running-timeout`). */
+const NO_POD_YET = 'error: timed out waiting for the condition';
+
+/** Like `resolvePods`, waiting on the clock (polling each second) while the owner has no pod yet. */
+async function waitForPods(ref: string, ctx: CommandContext, timeoutText: string | undefined, fallbackMs: number): Promise<{ pod: K8sObject; count: number } | string> {
+  const parsed = timeoutText === undefined ? fallbackMs : parseDuration(timeoutText);
+  if (parsed === undefined) return `error: invalid argument "${timeoutText}" for "--pod-running-timeout" flag: time: invalid duration "${timeoutText}"`;
+  const deadline = ctx.host.clock.now() + parsed;
+  for (;;) {
+    const found = resolvePods(ref, ctx);
+    if (found !== NO_POD_YET || ctx.host.clock.now() >= deadline || ctx.signal?.aborted) return found;
+    try {
+      await ctx.host.clock.sleep(Math.min(1000, deadline - ctx.host.clock.now()), ctx.signal);
+    } catch {
+      return found;
+    }
+  }
 }
 
-/** Like `resolvePod`, with the number of pods a `deploy/NAME` or `svc/NAME` selected (logs says "Found N pods"). */
+/** The pod a reference (`POD`, `pod/NAME`, `deploy/NAME`, `svc/NAME`) names, with how many the owner selected (logs says "Found N pods"), or kubectl's error text. */
 export function resolvePods(ref: string, ctx: CommandContext): { pod: K8sObject; count: number } | string {
   const one = (pod: K8sObject | undefined, name: string) => (pod ? { pod, count: 1 } : `Error from server (NotFound): pods "${name}" not found`);
   const slash = ref.indexOf('/');
@@ -42,7 +55,7 @@ export function resolvePods(ref: string, ctx: CommandContext): { pod: K8sObject;
   if (!selector) return `error: cannot attach to *v1.${resource.kind}: selector for ${resource.kind.toLowerCase()} is not implemented`;
   const text = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
   const pods = ctx.cluster.list('Pod', ctx.namespace, text).sort((a, b) => Number(isRunning(b)) - Number(isRunning(a)) || a.metadata.name.localeCompare(b.metadata.name));
-  return pods[0] ? { pod: pods[0], count: pods.length } : `error: timed out waiting for the condition`;
+  return pods[0] ? { pod: pods[0], count: pods.length } : NO_POD_YET;
 }
 
 function containerNames(pod: K8sObject): { all: string[]; init: string[] } {
@@ -76,8 +89,9 @@ export async function exec(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
   const ref = args.positionals[0];
   if (!ref) return { stdout: '', stderr: 'error: pod, type/name or --filename must be specified\n', exitCode: 1 };
   if (args.rest.length === 0) return { stdout: '', stderr: 'error: you must specify at least one command for the container\n', exitCode: 1 };
-  const pod = resolvePod(ref, ctx);
-  if (typeof pod === 'string') return { stdout: '', stderr: `${pod}\n`, exitCode: 1 };
+  const found = await waitForPods(ref, ctx, flag(args, 'pod-running-timeout'), 60_000);
+  if (typeof found === 'string') return { stdout: '', stderr: `${found}\n`, exitCode: 1 };
+  const pod = found.pod;
   const choice = chooseContainer(pod, flag(args, 'container'), 'exec');
   if ('error' in choice) return { stdout: '', stderr: `${choice.error}\n`, exitCode: 1 };
   if (!isRunning(pod)) return { stdout: '', stderr: `${choice.notice}error: unable to upgrade connection: container not found ("${choice.container}")\n`, exitCode: 1 };
@@ -98,7 +112,7 @@ interface LogSource {
 }
 
 /** Which pods and containers `kubectl logs` reads, with kubectl's notices on stderr, or its error. */
-function logSources(args: ParsedArgs, ctx: CommandContext): { sources: LogSource[]; notices: string } | Output {
+async function logSources(args: ParsedArgs, ctx: CommandContext): Promise<{ sources: LogSource[]; notices: string } | Output> {
   const selector = flag(args, 'selector');
   const [ref, inlineContainer] = args.positionals;
   if (args.positionals.length > 2 || (!ref && selector === undefined)) return { stdout: '', stderr: LOGS_USAGE, exitCode: 1 };
@@ -112,7 +126,7 @@ function logSources(args: ParsedArgs, ctx: CommandContext): { sources: LogSource
     pods = ctx.cluster.list('Pod', ctx.namespace, selector);
     if (pods.length === 0) notices += `No resources found in ${ctx.namespace} namespace.\n`;
   } else {
-    const found = resolvePods(ref!, ctx);
+    const found = await waitForPods(ref!, ctx, flag(args, 'pod-running-timeout'), 20_000);
     if (typeof found === 'string') {
       // logs words a missing object its own way: lower-case "error from server" and the namespace.
       const notFound = /^Error from server \(NotFound\): (.*)$/.exec(found);
@@ -165,7 +179,7 @@ export async function logs(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
     sinceMs = Date.parse(sinceTime);
     if (Number.isNaN(sinceMs)) return { stdout: '', stderr: `error: parsing time "${sinceTime}" as "2006-01-02T15:04:05Z07:00": cannot parse "${sinceTime}" as "2006"\n`, exitCode: 1 };
   }
-  const resolved = logSources(args, ctx);
+  const resolved = await logSources(args, ctx);
   if ('exitCode' in resolved) return resolved;
   const { sources, notices } = resolved;
   const tailN = tail !== undefined ? Number(tail) : flag(args, 'selector') !== undefined ? 10 : -1;
