@@ -10,8 +10,10 @@ export const CLIENT_VERSION = 'v1.34.1';
 
 /** `kubectl version`. */
 export function version(args: ParsedArgs, ctx: CommandContext): Output {
-  const client = { gitVersion: CLIENT_VERSION, major: '1', minor: '34', platform: 'linux/amd64', goVersion: 'go1.24.6', compiler: 'gc' };
-  const server = { gitVersion: ctx.cluster.serverVersion, major: '1', minor: '34', platform: 'linux/amd64', goVersion: 'go1.24.6', compiler: 'gc' };
+  // Fields in version.Info's order, which `-o json` keeps (build commit and date are not simulated).
+  const info = (gitVersion: string) => ({ major: gitVersion.replace(/^v/, '').split('.')[0], minor: gitVersion.split('.')[1], gitVersion, goVersion: 'go1.24.6', compiler: 'gc', platform: 'linux/amd64' });
+  const client = info(CLIENT_VERSION);
+  const server = info(ctx.cluster.serverVersion);
   const onlyClient = args.booleans.has('client');
   const format = flag(args, 'output');
   const data = { clientVersion: client, kustomizeVersion: 'v5.7.1', ...(onlyClient ? {} : { serverVersion: server }) };
