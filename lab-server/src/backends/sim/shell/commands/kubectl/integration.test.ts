@@ -130,6 +130,16 @@ EOF`);
       stderr: `Error from server: error when applying patch:\n${patch}\nto:\nResource: "networking.istio.io/v1, Resource=virtualservices", GroupVersionKind: "networking.istio.io/v1, Kind=VirtualService"\nName: "reviews", Namespace: "default"\nfor: "bad-vs.yaml": error when patching "bad-vs.yaml": admission webhook "validation.istio.io" denied the request: configuration is invalid: weight -5 < 0\n`,
       exitCode: 1,
     });
+    // An object `create` made has no last-applied annotation: apply warns and patches it in.
+    await sh.run('kubectl delete vs reviews');
+    await sh.run("sed -i 's/weight: -5/weight: 100/' bad-vs.yaml");
+    expect((await sh.run('kubectl create -f bad-vs.yaml')).stdout).toBe('virtualservice.networking.istio.io/reviews created\n');
+    expect(await sh.run('kubectl apply -f bad-vs.yaml')).toEqual({
+      stdout: 'virtualservice.networking.istio.io/reviews configured\n',
+      stderr: 'Warning: resource virtualservices/reviews is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n',
+      exitCode: 0,
+    });
+    expect((await sh.run('kubectl apply -f bad-vs.yaml')).stdout).toBe('virtualservice.networking.istio.io/reviews unchanged\n');
     expect(await sh.run('kubectl create namespace default')).toEqual({ stdout: '', stderr: 'Error from server (AlreadyExists): namespaces "default" already exists\n', exitCode: 1 });
   });
 });

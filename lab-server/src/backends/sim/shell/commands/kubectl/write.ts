@@ -96,6 +96,9 @@ export async function writeManifests(verb: 'apply' | 'create' | 'replace', args:
       }
       const options = { dryRun, ...(flag(args, 'field-manager') ? { fieldManager: flag(args, 'field-manager')! } : {}) };
       if (verb === 'apply') {
+        if (live && !live.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']) {
+          stderr += `Warning: resource ${resource.plural}/${object.metadata.name} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`;
+        }
         const result = ctx.cluster.apply(object, options);
         printed.push(result.object);
         stdout += `${label} ${result.outcome}${dryRunSuffix(dryRunMode)}\n`;
