@@ -26,13 +26,20 @@ describe('kubectl exec', () => {
     ['kubectl exec sleep-1 -- curl -s http://httpbin:8000/get', 'sleep-1', 'sleep', ['curl', '-s', 'http://httpbin:8000/get'], DEFAULTED],
     ['kubectl exec deploy/sleep -- ls', 'sleep-1', 'sleep', ['ls'], DEFAULTED],
     ['kubectl exec deployment/sleep -c istio-proxy -- pilot-agent request GET stats', 'sleep-1', 'istio-proxy', ['pilot-agent', 'request', 'GET', 'stats'], ''],
-    ['kubectl exec -it solo -- sh -c "echo hi"', 'solo', 'main', ['sh', '-c', 'echo hi'], ''],
+    ['kubectl exec -it solo -- sh -c "echo hi"', 'solo', 'main', ['sh', '-c', 'echo hi'], 'Unable to use a TTY - input is not a terminal or the right kind of file\n'],
+    ['kubectl exec -i solo -- sh -c "echo hi"', 'solo', 'main', ['sh', '-c', 'echo hi'], ''],
     ['kubectl -n labs exec svc/httpbin -- ls /', 'httpbin-1', 'httpbin', ['ls', '/'], 'Defaulted container "httpbin" out of: httpbin, istio-proxy\n'],
     ['kubectl exec annotated -- env', 'annotated', 'app', ['env'], ''],
   ])('%s', async (command, pod, container, argv, stderr) => {
     const r = await sh.run(command);
     expect(r).toEqual({ stdout: `ran ${argv.join(' ')} in ${pod}/${container}\n`, stderr, exitCode: 0 });
     expect(sh.execCalls.map(({ target, argv }) => ({ target, argv }))).toEqual([{ target: { namespace: command.includes('labs') ? 'labs' : 'default', pod, container }, argv }]);
+  });
+
+  it('-t on an interactive terminal takes no warning', async () => {
+    setup({ interactive: true });
+    expect((await sh.run('kubectl exec -it solo -- sh')).stderr).toBe('');
+    expect((await sh.run('echo ls | kubectl exec -it solo -- sh')).stderr).toBe('Unable to use a TTY - input is not a terminal or the right kind of file\n');
   });
 
   it('-i passes stdin to the command', async () => {

@@ -96,10 +96,12 @@ export async function exec(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
   if ('error' in choice) return { stdout: '', stderr: `${choice.error}\n`, exitCode: 1 };
   if (!isRunning(pod)) return { stdout: '', stderr: `${choice.notice}error: unable to upgrade connection: container not found ("${choice.container}")\n`, exitCode: 1 };
   const stdin = args.booleans.has('stdin') ? ctx.stdinText() : undefined;
+  // A TTY needs a terminal on stdin: not a script's, not a pipe's (kubectl says so and goes on without one).
+  const noTty = args.booleans.has('tty') && (!ctx.host.stream || ctx.stdinText() !== '') ? 'Unable to use a TTY - input is not a terminal or the right kind of file\n' : '';
   const result = await ctx.host.pods.exec({ namespace: pod.metadata.namespace!, pod: pod.metadata.name, container: choice.container }, args.rest, { ...(stdin !== undefined ? { stdin } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}), ...(ctx.host.stream ? { stream: ctx.host.stream } : {}) });
   const notice = args.booleans.has('quiet') ? '' : choice.notice;
   const terminated = result.exitCode !== 0 && !args.booleans.has('quiet') ? `command terminated with exit code ${result.exitCode}\n` : '';
-  return { stdout: result.stdout, stderr: notice + result.stderr + terminated, exitCode: result.exitCode };
+  return { stdout: result.stdout, stderr: notice + noTty + result.stderr + terminated, exitCode: result.exitCode };
 }
 
 
