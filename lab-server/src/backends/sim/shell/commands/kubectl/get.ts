@@ -82,8 +82,9 @@ export async function get(args: ParsedArgs, ctx: CommandContext): Promise<Output
   const single = !byFile && targets.length === 1 && targets[0]!.names.length === 1;
   let stdout = '';
   if (format && format !== 'wide') {
-    if (all.length === 0 && !single && !byFile && exitCode === 0 && format !== 'json' && format !== 'yaml') stderr += noResources(targets, allNamespaces, ctx.namespace);
-    else if (exitCode === 0 || all.length > 0) stdout = render(format, all, single || (byFile?.length === 1 && all.length === 1));
+    // kubectl's generic printers (json, yaml, name, jsonpath, custom-columns) print the list as it is, even empty,
+    // and never say "No resources found"; only a single named object that is missing prints nothing.
+    if (!(single && all.length === 0)) stdout = render(format, all, single || (byFile?.length === 1 && all.length === 1));
   } else {
     const several = groups.length > 1;
     const tables = groups.filter((g) => g.objects.length > 0).map((g) =>
