@@ -176,6 +176,10 @@ describe('SimCluster controllers', () => {
     const injected = c.list('Pod', 'default', 'app=after')[0]!;
     expect((injected.spec as any).initContainers[0].name).toBe('istio-init');
     expect(injected.metadata.annotations!['sidecar.istio.io/status']).toContain('istio-proxy');
+    // The sidecar's resource requests make the pod Burstable; a pod without any is BestEffort.
+    expect((injected.status as any).qosClass).toBe('Burstable');
+    expect((c.list('Pod', 'default', 'app=before')[0]!.status as any).qosClass).toBe('BestEffort');
+    expect((injected.spec as any).tolerations.map((t: any) => t.key)).toEqual(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);
   });
 
   it('starts as kind with Istio 1.30\'s demo profile: node, control plane, istiod, both gateways, access logs on', async () => {

@@ -91,12 +91,17 @@ export class Controllers {
       c.terminationMessagePolicy ??= 'File';
       for (const p of (c.ports ?? []) as Obj[]) p.protocol ??= 'TCP';
     }
+    // The tolerations the DefaultTolerationSeconds admission plugin adds to every pod.
+    const tolerations = (spec.tolerations ??= []) as Obj[];
+    for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+      if (!tolerations.some((t) => t.key === key)) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+    }
     const waiting = (reason: string) => (c: Obj) => ({ name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason } } });
     const inits = (spec.initContainers ?? []) as Obj[];
     pod.status = {
       phase: 'Pending',
       conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: pod.metadata.creationTimestamp }],
-      qosClass: 'BestEffort',
+      qosClass: qosClass(spec),
       ...(inits.length ? { initContainerStatuses: inits.map(waiting('PodInitializing')) } : {}),
       containerStatuses: ((spec.containers ?? []) as Obj[]).map(waiting(inits.length ? 'PodInitializing' : 'ContainerCreating')),
     };
@@ -268,7 +273,7 @@ export class Controllers {
       podIP: ip,
       podIPs: [{ ip }],
       startTime: (live.metadata.creationTimestamp as string | undefined) ?? now,
-      qosClass: 'BestEffort',
+      qosClass: qosClass(spec),
       ...((spec.initContainers as Obj[] | undefined)?.length ? { initContainerStatuses: (spec.initContainers as Obj[]).map(completed) } : {}),
       containerStatuses: ((spec.containers ?? []) as Obj[]).map(running),
     };
@@ -316,6 +321,15 @@ export class Controllers {
       if (!store.get('Service', ep.metadata.namespace, ep.metadata.name)) store.remove('Endpoints', ep.metadata.namespace, ep.metadata.name);
     }
   }
+}
+
+/** Kubernetes' QoS class: Guaranteed when every container's requests equal its limits, BestEffort with none, else Burstable. */
+function qosClass(spec: Obj): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  const containers = [...((spec.containers ?? []) as Obj[]), ...((spec.initContainers ?? []) as Obj[])];
+  const resources = containers.map((c) => (c.resources ?? {}) as { requests?: Obj; limits?: Obj });
+  if (resources.every((r) => !Object.keys(r.requests ?? {}).length && !Object.keys(r.limits ?? {}).length)) return 'BestEffort';
+  const guaranteed = resources.every((r) => ['cpu', 'memory'].every((k) => r.limits?.[k] !== undefined && (r.requests?.[k] === undefined || r.requests[k] === r.limits[k])));
+  return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
 function isReady(pod: K8sObject): boolean {
