@@ -29,11 +29,14 @@ export function wirePreview(root: HTMLElement): void {
         root.dataset.stars = '';
         frame.srcdoc = '';
       } else {
-        const stars = starsOf(body.body);
-        root.dataset.stars = stars;
         root.dataset.count = String(Number(root.dataset.count ?? 0) + 1);
-        status.textContent = `${t(lang, 'preview.status', { status: body.status })} · ${t(lang, `preview.stars.${stars}` as UiKey)}`;
-        frame.srcdoc = body.body;
+        const html = (Object.entries(body.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '').includes('html');
+        // Bookinfo's product page says which reviews version answered; other pages (httpbin's JSON) are shown as text.
+        const bookinfo = html && /Book Details|Sorry, product reviews/.test(body.body);
+        const stars = bookinfo ? starsOf(body.body) : undefined;
+        root.dataset.stars = stars ?? '';
+        status.textContent = stars ? `${t(lang, 'preview.status', { status: body.status })} · ${t(lang, `preview.stars.${stars}` as UiKey)}` : t(lang, 'preview.status', { status: body.status });
+        frame.srcdoc = html ? body.body : `<pre style="white-space: pre-wrap">${body.body.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</pre>`;
       }
       window.dispatchEvent(new Event('labs:traffic'));
     } catch (error) {

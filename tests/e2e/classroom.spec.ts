@@ -92,8 +92,8 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
   const file = await (await download).path();
   const rows = readFileSync(file!, 'utf8').trim().split('\r\n');
   expect(rows[0]).toBe('learner_id,learner,lab,step,status,attempts,last_attempt,passed_at');
-  // Two learners × the steps of both ready chapters (Traffic Shifting 7, Mirroring 5).
-  expect(rows).toHaveLength(1 + 2 * (7 + 5));
+  // Two learners × the steps of the ready chapters (Traffic Shifting 7, Mirroring 5, Ingress 5).
+  expect(rows).toHaveLength(1 + 2 * (7 + 5 + 5));
   expect(rows.filter((r) => r.includes(',Ada,') && r.includes(',passed,'))).toHaveLength(1);
   expect(rows.filter((r) => r.includes(',Bob,') && r.includes(',passed,'))).toHaveLength(2);
 });

@@ -169,3 +169,27 @@ test('the Mirroring lab through the page: Run, Apply, Solve, every step passes',
   await check(page, 'shadow-host', 'passed');
   await expect(page.locator('section.labs-step[data-status="passed"]')).toHaveCount(5);
 });
+
+test('the Ingress lab through the page: the terminal finds the address, the Editor applies the Gateway, Preview shows /headers', async ({ page, prefix }) => {
+  test.setTimeout(240_000);
+  await freshSession(page);
+  await page.goto(`${prefix}/ingress/`);
+  await terminalReady(page);
+  await runBlock(page, 'ingress-address', 'INGRESS_PORT=');
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('172.18.0.2:30080');
+  await check(page, 'ingress-address', 'passed');
+  await check(page, 'gateway', 'failed');
+  await applyEditor(page, 'httpbin-gateway.yaml');
+  await check(page, 'gateway', 'passed');
+  await runBlock(page, 'route-status', '/status/200');
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('server: istio-envoy');
+  await check(page, 'route-status', 'passed');
+  await check(page, 'headers-404', 'passed');
+  await applyEditor(page, 'httpbin-gateway-wildcard.yaml');
+  const preview = page.locator('.labs-preview');
+  await preview.locator('[data-action="refresh"]').scrollIntoViewIfNeeded();
+  await preview.locator('[data-action="refresh"]').click();
+  await expect(preview.locator('[data-preview-status]')).toContainText('HTTP 200', { timeout: 30_000 });
+  await check(page, 'browser-headers', 'passed');
+  await expect(page.locator('section.labs-step[data-status="passed"]')).toHaveCount(5);
+});
