@@ -81,12 +81,17 @@ export function startTerminal(host: HTMLElement, lab: string, lang: Lang): LabsT
   term.onData((data) => send({ type: 'input', data }));
   term.onResize(({ cols, rows }) => send({ type: 'resize', cols, rows }));
   term.attachCustomKeyEventHandler((event) => {
+    if (event.type !== 'keydown' || !event.ctrlKey || event.altKey || event.metaKey) return true;
     // Ctrl-Shift-C copies the selection (Ctrl-C stays the interrupt, as in a real terminal).
-    if (event.type === 'keydown' && event.ctrlKey && event.shiftKey && event.code === 'KeyC') {
+    if (event.shiftKey && event.code === 'KeyC') {
       const selection = term.getSelection();
       if (selection) void navigator.clipboard?.writeText(selection);
+      event.preventDefault();
       return false;
     }
+    // Ctrl-V and Ctrl-Shift-V: xterm would send ^V; left to the browser, they fire a paste event that xterm
+    // turns into input (bracketed when the shell asked for it), so a pasted heredoc arrives as typed lines.
+    if (event.code === 'KeyV') return false;
     return true;
   });
   new ResizeObserver(() => fit.fit()).observe(host);

@@ -5,12 +5,12 @@ test('the home page lists the four chapters with their status', async ({ page, p
   await page.goto(`${prefix}/`);
   const chapters = page.locator('.labs-chapters li');
   await expect(chapters).toHaveCount(4);
-  for (const id of ['traffic-shifting', 'mirroring']) await expect(page.locator(`.labs-chapters li[data-chapter="${id}"]`)).toHaveAttribute('data-status', 'ready');
-  for (const id of ['ingress', 'egress']) await expect(page.locator(`.labs-chapters li[data-chapter="${id}"]`)).toHaveAttribute('data-status', 'planned');
+  for (const id of ['traffic-shifting', 'mirroring', 'ingress']) await expect(page.locator(`.labs-chapters li[data-chapter="${id}"]`)).toHaveAttribute('data-status', 'ready');
+  for (const id of ['egress']) await expect(page.locator(`.labs-chapters li[data-chapter="${id}"]`)).toHaveAttribute('data-status', 'planned');
 });
 
 test('a chapter whose lab is not built yet says so', async ({ page, prefix, lang }) => {
-  await page.goto(`${prefix}/ingress/`);
+  await page.goto(`${prefix}/egress/`);
   await expect(page.locator('aside.starlight-aside')).toContainText(lang === 'ko' ? '실습 준비 중' : 'Lab in preparation');
 });
 
@@ -41,6 +41,25 @@ test('the terminal runs commands, keeps the session over a reload, and Run butto
 
   await page.screenshot({ path: testInfo.outputPath(`lesson-${testInfo.project.name}.png`), fullPage: true });
   await testInfo.attach(`lesson-${testInfo.project.name}`, { path: testInfo.outputPath(`lesson-${testInfo.project.name}.png`), contentType: 'image/png' });
+});
+
+test('paste (Ctrl-V) sends a multi-line heredoc to the shell, Ctrl-Shift-C copies the selection', async ({ page, context, prefix }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await freshSession(page);
+  await page.goto(`${prefix}/traffic-shifting/`);
+  await terminalReady(page);
+  await page.evaluate(() => navigator.clipboard.writeText('cat <<EOF\npasted-$((40+2))\nEOF\n'));
+  await page.locator('.xterm-helper-textarea').focus();
+  await page.keyboard.press('Control+V');
+  // The heredoc's body came in as lines on the `> ` prompt, and the shell ran it once EOF arrived.
+  await expect.poll(() => terminalText(page)).toContain('pasted-42');
+  await expect.poll(() => terminalText(page)).toContain('> EOF');
+
+  const row = page.locator('.xterm-rows > div', { hasText: /^pasted-42\s*$/ }).first();
+  const box = (await row.boundingBox())!;
+  await page.mouse.click(box.x + 5, box.y + box.height / 2, { clickCount: 3 });
+  await page.keyboard.press('Control+Shift+C');
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^pasted-42\s*$/);
 });
 
 test('the language switcher keeps the session and its progress', async ({ page, prefix, lang }) => {
