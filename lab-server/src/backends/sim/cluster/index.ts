@@ -14,7 +14,7 @@ import { alreadyExists, apiError, notFound } from './errors.ts';
 import { injectIfEnabled } from './injection.ts';
 import { MemoryLogStore } from './logs.ts';
 import { timestamp, uuid } from './names.ts';
-import { allocateServiceAddresses, ServiceAllocator } from './services.ts';
+import { allocateServiceAddresses } from './services.ts';
 import { ObjectStore } from './store.ts';
 
 /** Options of the simulated cluster. */
@@ -59,7 +59,6 @@ class SimClusterImpl implements SimCluster {
   readonly #clock: SimClock;
   readonly #random: RandomSource;
   readonly #maxObjects: number;
-  readonly #services: ServiceAllocator;
   readonly #controllers: Controllers;
 
   constructor(options: SimClusterOptions) {
@@ -67,7 +66,6 @@ class SimClusterImpl implements SimCluster {
     this.#random = options.random;
     this.#maxObjects = options.limits?.maxObjects ?? 2000;
     this.logs = new MemoryLogStore(options.clock);
-    this.#services = new ServiceAllocator(options.random);
     this.#controllers = new Controllers({
       store: this.#store,
       clock: options.clock,
@@ -150,7 +148,7 @@ class SimClusterImpl implements SimCluster {
 
   /** What admission plugins add on create: Service addresses, sidecars, pod defaults. */
   #mutateOnCreate(obj: K8sObject): void {
-    if (obj.kind === 'Service') allocateServiceAddresses(obj, undefined, this.#services, this.#store);
+    if (obj.kind === 'Service') allocateServiceAddresses(obj, undefined, this.#random, this.#store);
     if (obj.kind === 'Pod') {
       injectIfEnabled(obj, this.#store);
       this.#controllers.defaultPod(obj);
@@ -164,8 +162,13 @@ class SimClusterImpl implements SimCluster {
 
   create(input: K8sObject, options: WriteOptions = {}): K8sObject {
     const { obj, resource } = this.#normalise(input);
+    return this.#create(obj, resource, input.apiVersion, options);
+  }
+
+  /** `obj` is normalised; `requestApiVersion` is the version the client wrote (errors name it). */
+  #create(obj: K8sObject, resource: ApiResource, requestApiVersion: string, options: WriteOptions): K8sObject {
     delete obj.status;
-    admit(obj, resource);
+    admit(obj, resource, requestApiVersion);
     this.#checkNamespace(obj, resource);
     if (this.#store.get(obj.kind, obj.metadata.namespace, obj.metadata.name)) throw alreadyExists(resource, obj.metadata.name);
     this.#checkQuota();
@@ -178,7 +181,7 @@ class SimClusterImpl implements SimCluster {
 
   replace(input: K8sObject, options: WriteOptions = {}): K8sObject {
     const { obj, resource } = this.#normalise(input);
-    admit(obj, resource);
+    admit(obj, resource, input.apiVersion);
     const live = this.#store.get(obj.kind, obj.metadata.namespace, obj.metadata.name);
     if (!live) throw notFound(resource, obj.metadata.name);
     return structuredClone(this.#update(live, obj, resource, options).object);
@@ -197,11 +200,11 @@ class SimClusterImpl implements SimCluster {
     const live = this.#store.get(obj.kind, obj.metadata.namespace, obj.metadata.name);
     if (!live) {
       if (clientSide) obj.metadata.annotations = { ...obj.metadata.annotations, [LAST_APPLIED]: `${appliedText}\n` };
-      return { outcome: 'created', object: this.create(obj, options) };
+      return { outcome: 'created', object: this.#create(obj, resource, input.apiVersion, options) };
     }
     const lastText = live.metadata.annotations?.[LAST_APPLIED];
     if (clientSide && lastText?.trim() === appliedText) {
-      admit(obj, resource);
+      admit(obj, resource, input.apiVersion);
       return { outcome: 'unchanged', object: structuredClone(live) };
     }
     let last: Obj | undefined;
@@ -213,7 +216,7 @@ class SimClusterImpl implements SimCluster {
     const merged = threeWayMerge(structuredClone(live), last, applied) as K8sObject;
     merged.apiVersion = obj.apiVersion;
     if (clientSide) merged.metadata.annotations = { ...merged.metadata.annotations, [LAST_APPLIED]: `${appliedText}\n` };
-    admit(merged, resource);
+    admit(merged, resource, input.apiVersion);
     const result = this.#update(live, merged, resource, options);
     return { outcome: result.outcome === 'unchanged' ? 'unchanged' : 'configured', object: structuredClone(result.object) };
   }
@@ -237,7 +240,7 @@ class SimClusterImpl implements SimCluster {
     next.metadata.namespace = live.metadata.namespace;
     if (next.metadata.namespace === undefined) delete next.metadata.namespace;
     if (live.status !== undefined && resource.kind !== 'ConfigMap') next.status = live.status;
-    if (next.kind === 'Service') allocateServiceAddresses(next, live, this.#services, this.#store);
+    if (next.kind === 'Service') allocateServiceAddresses(next, live, this.#random, this.#store);
     if (next.kind === 'Pod') {
       const liveSpec = JSON.stringify({ ...(live.spec as Obj), nodeName: undefined });
       const nextSpec = JSON.stringify({ ...(next.spec as Obj), nodeName: undefined });
@@ -283,7 +286,6 @@ class SimClusterImpl implements SimCluster {
 
   #removeOne(obj: K8sObject): void {
     this.#store.remove(obj.kind, obj.metadata.namespace, obj.metadata.name);
-    if (obj.kind === 'Service') this.#services.release(obj);
     if (obj.kind === 'Pod') {
       this.logs.forgetPod(obj.metadata.namespace ?? 'default', obj.metadata.name);
       this.#controllers.forgetPod(obj);

@@ -96,8 +96,8 @@ function coreErrors(obj: K8sObject): string[] {
   }
 }
 
-/** Throws the API server's error for an object that may not be written; returns when it may. */
-export function admit(obj: K8sObject, resource: ApiResource): void {
+/** Throws the API server's error for an object that may not be written; returns when it may. `requestApiVersion` is what the client wrote. */
+export function admit(obj: K8sObject, resource: ApiResource, requestApiVersion: string = obj.apiVersion): void {
   const problems: StructuralProblems = { unknownFields: [], fieldErrors: [] };
   const specSchema = ISTIO_SPEC_SCHEMAS[obj.kind] ?? CORE_SPEC_SCHEMAS[obj.kind];
   const allowedTop = new Set(['apiVersion', 'kind', 'metadata', 'status', ...(specSchema ? ['spec'] : []), ...(TOP_LEVEL_FIELDS[obj.kind] ?? [])]);
@@ -107,7 +107,8 @@ export function admit(obj: K8sObject, resource: ApiResource): void {
     checkStructure(obj.spec, specSchema, 'spec', problems);
   }
   if (problems.unknownFields.length > 0) {
-    const version = obj.apiVersion.split('/').at(-1);
+    // The body is decoded in the version the client sent, so the message names that version.
+    const version = requestApiVersion.split('/').at(-1);
     const fields = problems.unknownFields.map((f) => `unknown field "${f}"`).join(', ');
     throw apiError(400, 'BadRequest', `${obj.kind} in version "${version}" cannot be handled as a ${obj.kind}: strict decoding error: ${fields}`);
   }
