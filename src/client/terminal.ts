@@ -9,7 +9,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { terminalServerMessageSchema, type TerminalClientMessage } from '../../lab-server/src/server/protocol.ts';
 import { t, type Lang } from '../i18n/ui.ts';
-import { terminalUrl } from './session.ts';
+import { fetchProgress, terminalUrl } from './session.ts';
 
 /** What the page can ask of its terminal. */
 export interface LabsTerminalApi {
@@ -43,11 +43,26 @@ export function startTerminal(host: HTMLElement, lab: string, lang: Lang): LabsT
     else queue.push(message);
   };
 
+  const reconnectLater = (revalidate: Promise<unknown>) => {
+    const delay = Math.min(10_000, 500 * 2 ** retry++);
+    setTimeout(() => void revalidate.finally(connect), delay);
+  };
+
   const connect = async () => {
     setStatus(t(lang, 'terminal.connecting'));
-    const ws = new WebSocket(await terminalUrl(lab, term.cols, term.rows));
+    let url: string;
+    try {
+      url = await terminalUrl(lab, term.cols, term.rows);
+    } catch {
+      // No session yet because the server is unreachable: keep trying, as after a lost connection.
+      reconnectLater(Promise.resolve());
+      return;
+    }
+    const ws = new WebSocket(url);
     socket = ws;
+    let opened = false;
     ws.addEventListener('open', () => {
+      opened = true;
       retry = 0;
       for (const m of queue) ws.send(JSON.stringify(m));
       queue = [];
@@ -73,8 +88,9 @@ export function startTerminal(host: HTMLElement, lab: string, lang: Lang): LabsT
       host.dataset.connected = 'false';
       if (socket !== ws) return;
       if (connections > 0) setStatus(t(lang, 'terminal.disconnected'));
-      const delay = Math.min(10_000, 500 * 2 ** retry++);
-      setTimeout(() => void connect(), delay);
+      // A refused upgrade looks like any other close; an API call tells a stale token (the server forgot the
+      // session) from a server that is down, and replaces the token in the first case.
+      reconnectLater(opened ? Promise.resolve() : fetchProgress().catch(() => undefined));
     });
   };
 

@@ -62,6 +62,14 @@ test('paste (Ctrl-V) sends a multi-line heredoc to the shell, Ctrl-Shift-C copie
   await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^pasted-42\s*$/);
 });
 
+test('a token the server no longer knows is replaced and the terminal attaches', async ({ page, prefix }) => {
+  await freshSession(page);
+  await page.evaluate(() => localStorage.setItem('labs.session', 'stale-token-from-an-earlier-server'));
+  await page.goto(`${prefix}/traffic-shifting/`);
+  await terminalReady(page);
+  expect(await page.evaluate(() => localStorage.getItem('labs.session'))).not.toBe('stale-token-from-an-earlier-server');
+});
+
 test('the language switcher keeps the session and its progress', async ({ page, prefix, lang }) => {
   await freshSession(page);
   await page.goto(`${prefix}/traffic-shifting/`);
