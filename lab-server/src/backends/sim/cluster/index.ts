@@ -9,8 +9,10 @@ import type { ObjectEvent, RandomSource, SimClock, SimCluster, WriteOptions, Wri
 import { admit } from './admission/validate.ts';
 import { bootstrapObjects } from './bootstrap.ts';
 import { Controllers } from './controllers/controllers.ts';
+import { defaultPod } from './controllers/podDefaults.ts';
 import { resourceForApiVersion, resourceForKind, servedApiVersion, type ApiResource } from './discovery.ts';
 import { alreadyExists, apiError, notFound } from './errors.ts';
+import { EventRecorder } from './events.ts';
 import { injectIfEnabled } from './injection.ts';
 import { MemoryLogStore } from './logs.ts';
 import { timestamp, uuid } from './names.ts';
@@ -66,13 +68,16 @@ class SimClusterImpl implements SimCluster {
     this.#random = options.random;
     this.#maxObjects = options.limits?.maxObjects ?? 2000;
     this.logs = new MemoryLogStore(options.clock);
+    const events = new EventRecorder(this.#store, options.clock, (obj) => this.#stamp(obj));
     this.#controllers = new Controllers({
       store: this.#store,
       clock: options.clock,
       random: options.random,
       logs: this.logs,
       createPod: (pod) => this.#createInternal(pod),
+      remove: (obj) => this.#cascade(obj),
       stamp: (obj) => this.#stamp(obj),
+      record: (about, report) => events.record(about, report),
     });
     for (const obj of bootstrapObjects()) this.#createInternal(obj);
     this.#store.watch(() => this.#controllers.schedule());
@@ -125,9 +130,11 @@ class SimClusterImpl implements SimCluster {
     }
   }
 
+  /** Events are bounded on their own (see events.ts) and do not count: the quota is about what learners make. */
   #checkQuota(): void {
-    if (this.#store.size >= this.#maxObjects) {
-      throw apiError(403, 'Forbidden', `exceeded quota: lab-objects, requested: count/objects=1, used: count/objects=${this.#store.size}, limited: count/objects=${this.#maxObjects}`);
+    const used = this.#store.size - this.#store.count('Event');
+    if (used >= this.#maxObjects) {
+      throw apiError(403, 'Forbidden', `exceeded quota: lab-objects, requested: count/objects=1, used: count/objects=${used}, limited: count/objects=${this.#maxObjects}`);
     }
   }
 
@@ -151,7 +158,7 @@ class SimClusterImpl implements SimCluster {
     if (obj.kind === 'Service') allocateServiceAddresses(obj, undefined, this.#random, this.#store);
     if (obj.kind === 'Pod') {
       injectIfEnabled(obj, this.#store);
-      this.#controllers.defaultPod(obj);
+      defaultPod(obj);
     }
     if (obj.kind === 'Namespace') {
       obj.metadata.labels = { ...obj.metadata.labels, 'kubernetes.io/metadata.name': obj.metadata.name };
@@ -288,7 +295,7 @@ class SimClusterImpl implements SimCluster {
     this.#store.remove(obj.kind, obj.metadata.namespace, obj.metadata.name);
     if (obj.kind === 'Pod') {
       this.logs.forgetPod(obj.metadata.namespace ?? 'default', obj.metadata.name);
-      this.#controllers.forgetPod(obj);
+      this.#controllers.kubelet.forget(obj);
     }
   }
 }

@@ -14,10 +14,16 @@ function keyOf(kind: string, namespace: string | undefined, name: string): strin
 export class ObjectStore {
   readonly #objects = new Map<string, K8sObject>();
   readonly #listeners = new Set<(event: ObjectEvent) => void>();
+  readonly #perKind = new Map<string, number>();
   #version = 1000;
 
   get size(): number {
     return this.#objects.size;
+  }
+
+  /** How many objects of `kind` are stored. */
+  count(kind: string): number {
+    return this.#perKind.get(kind) ?? 0;
   }
 
   get(kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
@@ -48,6 +54,7 @@ export class ObjectStore {
     const existed = this.#objects.has(key);
     object.metadata.resourceVersion = String(++this.#version);
     this.#objects.set(key, object);
+    if (!existed) this.#perKind.set(object.kind, this.count(object.kind) + 1);
     this.#emit({ type: existed ? 'MODIFIED' : 'ADDED', object });
     return object;
   }
@@ -58,6 +65,7 @@ export class ObjectStore {
     const object = this.#objects.get(key);
     if (!object) return undefined;
     this.#objects.delete(key);
+    this.#perKind.set(kind, this.count(kind) - 1);
     this.#emit({ type: 'DELETED', object });
     return object;
   }

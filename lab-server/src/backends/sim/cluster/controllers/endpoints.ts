@@ -1,0 +1,55 @@
+/**
+ * The Endpoints controller: for each Service with a selector, the addresses of the pods it selects that have an
+ * IP (ready ones under `addresses`, the others under `notReadyAddresses`), with the Service's ports resolved to
+ * the pods' container ports; Endpoints of deleted Services go too.
+ */
+import type { K8sObject } from '../../../../contract.ts';
+import { mapSelects } from '../labelSelector.ts';
+import type { ControllerContext } from './context.ts';
+import { NODE_NAME } from './node.ts';
+import { isReady, same } from './owners.ts';
+
+type Obj = Record<string, any>;
+
+/** A Service port's target as a number: a named targetPort is looked up in the pod's container ports. */
+export function resolveTargetPort(pod: K8sObject | undefined, port: Obj): number {
+  const target = port.targetPort ?? port.port;
+  if (typeof target === 'number') return target;
+  for (const c of ((pod?.spec as Obj | undefined)?.containers ?? []) as Obj[]) {
+    for (const p of (c.ports ?? []) as Obj[]) if (p.name === target) return p.containerPort;
+  }
+  return port.port;
+}
+
+/** One pass over every Service and Endpoints. */
+export function syncEndpoints(ctx: ControllerContext): void {
+  const { store } = ctx;
+  for (const svc of store.list('Service')) {
+    const spec = (svc.spec ?? {}) as Obj;
+    if (!spec.selector) continue;
+    const ns = svc.metadata.namespace!;
+    const pods = store.list('Pod', ns).filter((p) => mapSelects(spec.selector, p.metadata.labels) && (p.status as Obj | undefined)?.podIP);
+    const address = (p: K8sObject) => ({ ip: (p.status as Obj).podIP, nodeName: NODE_NAME, targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid } });
+    const ready = pods.filter(isReady).map(address);
+    const notReady = pods.filter((p) => !isReady(p)).map(address);
+    const ports = ((spec.ports ?? []) as Obj[]).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: resolveTargetPort(pods[0], p), protocol: p.protocol ?? 'TCP', ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}) }));
+    const subsets = ready.length || notReady.length ? [{ ...(ready.length ? { addresses: ready } : {}), ...(notReady.length ? { notReadyAddresses: notReady } : {}), ports }] : undefined;
+    const existing = store.get('Endpoints', ns, svc.metadata.name);
+    const labels = { ...svc.metadata.labels, 'endpoints.kubernetes.io/managed-by': 'endpoint-controller' };
+    if (existing && same(existing.subsets, subsets) && same(existing.metadata.labels, labels)) continue;
+    if (existing) {
+      const next = { ...existing, metadata: { ...existing.metadata, labels } } as K8sObject;
+      if (subsets) next.subsets = subsets;
+      else delete next.subsets;
+      store.put(next);
+    } else {
+      const body: K8sObject = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: svc.metadata.name, namespace: ns, labels }, ...(subsets ? { subsets } : {}) };
+      ctx.stamp(body);
+      store.put(body);
+    }
+  }
+  for (const ep of store.list('Endpoints')) {
+    if (ep.metadata.name === 'kubernetes' && ep.metadata.namespace === 'default') continue;
+    if (!store.get('Service', ep.metadata.namespace, ep.metadata.name)) store.remove('Endpoints', ep.metadata.namespace, ep.metadata.name);
+  }
+}
