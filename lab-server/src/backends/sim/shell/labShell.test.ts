@@ -35,6 +35,8 @@ describe('LabShell', () => {
   it('runs heredocs with their indentation and shows stderr in order with stdout', async () => {
     const sh = shell();
     expect((await sh.run('cat <<EOF\n  indented $HOME\nEOF')).output).toBe('  indented /root\n');
+    // A heredoc feeding a pipeline, as the seed's `cat <<EOF | istioctl kube-inject -f - | kubectl create -f -`.
+    expect((await sh.run('cat <<EOF | tr a-z A-Z | sed s/X/Y/\nx-$((2+3))\nEOF')).output).toBe('Y-5\n');
     expect((await sh.run('echo one; ls /nope; echo three')).output).toBe('one\nls: /nope: No such file or directory\nthree\n');
     expect((await sh.run('ls /nope 2>/dev/null; echo kept')).output).toBe('kept\n');
     expect((await sh.run('x=$(echo inner); echo "[$x]"')).output).toBe('[inner]\n');

@@ -41,10 +41,21 @@ function visit(node: unknown): void {
   }
 }
 
+function hasHeredoc(node: unknown): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some(hasHeredoc);
+  const n = node as Node;
+  if (n.type === 'Redirection' && (n.operator === '<<' || n.operator === '<<-')) return true;
+  return Object.entries(n).some(([key, value]) => key !== 'type' && value !== null && typeof value === 'object' && hasHeredoc(value));
+}
+
 /** `line` rewritten so the terminal sees stderr in order; the line itself when it cannot be rewritten. */
 export function interleaveStderr(line: string): string {
   try {
     const script = parse(line);
+    // just-bash's serializer writes a heredoc's body before the rest of its pipeline (`cat <<EOF | tr ...`),
+    // which no longer parses: lines with heredocs run as typed.
+    if (hasHeredoc(script)) return line;
     visit(script.statements);
     return serialize(script);
   } catch {
