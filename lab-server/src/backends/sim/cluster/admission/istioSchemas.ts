@@ -22,7 +22,7 @@ const httpMatch = s.obj({
 const httpRoute = s.obj({
   name: s.str,
   match: s.arr(httpMatch),
-  route: s.arr(s.obj({ destination, weight: s.int, headers })),
+  route: s.arr(s.obj({ destination, weight: s.int, headers }, ['destination'])),
   redirect: s.obj({ uri: s.str, authority: s.str, port: s.port, derivePort: s.enumOf('FROM_PROTOCOL_DEFAULT', 'FROM_REQUEST_PORT'), scheme: s.str, redirectCode: s.int }),
   directResponse: s.obj({ status: s.int, body: s.obj({ string: s.str, bytes: s.str }) }, ['status']),
   delegate: s.obj({ name: s.str, namespace: s.str }),
@@ -42,7 +42,7 @@ const httpRoute = s.obj({
 });
 
 const l4Match = s.obj({ destinationSubnets: s.arr(s.str), port: s.port, sourceLabels: s.map(s.str), gateways: s.arr(s.str), sourceNamespace: s.str, sniHosts: s.arr(s.str) });
-const routeDestination = s.arr(s.obj({ destination, weight: s.int }));
+const routeDestination = s.arr(s.obj({ destination, weight: s.int }, ['destination']));
 
 const virtualService = s.obj({
   hosts: s.arr(s.str),

@@ -9,7 +9,7 @@ import { apiError, invalid, webhookDenied } from '../errors.ts';
 import { mapSelects } from '../labelSelector.ts';
 import { CORE_SPEC_SCHEMAS, TOP_LEVEL_FIELDS } from './coreSchemas.ts';
 import { ISTIO_SPEC_SCHEMAS } from './istioSchemas.ts';
-import { istioWebhookErrors } from './istioWebhook.ts';
+import { formatIstioErrors, istioWebhookErrors } from './istioWebhook.ts';
 import { checkStructure, type StructuralProblems } from './structural.ts';
 
 type Obj = Record<string, any>;
@@ -116,5 +116,5 @@ export function admit(obj: K8sObject, resource: ApiResource, requestApiVersion: 
   if (fieldErrors.length === 0) fieldErrors.push(...coreErrors(obj));
   if (fieldErrors.length > 0) throw invalid(resource, obj.metadata?.name ?? '', fieldErrors) as ApiErrorShape;
   const denied = istioWebhookErrors(obj);
-  if (denied.length > 0) throw webhookDenied(denied.join(', '));
+  if (denied.length > 0) throw webhookDenied(formatIstioErrors(denied));
 }
