@@ -14,8 +14,9 @@ import { resourceForApiVersion, resourceForKind, servedApiVersion, type ApiResou
 import { alreadyExists, apiError, notFound } from './errors.ts';
 import { EventRecorder } from './events.ts';
 import { injectIfEnabled } from './injection.ts';
+import { LAST_APPLIED, lastAppliedConfiguration } from './lastApplied.ts';
 import { MemoryLogStore } from './logs.ts';
-import { timestamp, uuid } from './names.ts';
+import { randomSuffix, timestamp, uuid } from './names.ts';
 import { allocateServiceAddresses } from './services.ts';
 import { ObjectStore } from './store.ts';
 
@@ -26,7 +27,6 @@ export interface SimClusterOptions {
   limits?: { maxObjects?: number };
 }
 
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const PROTECTED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
 type Obj = Record<string, any>;
@@ -175,6 +175,8 @@ class SimClusterImpl implements SimCluster {
   /** `obj` is normalised; `requestApiVersion` is the version the client wrote (errors name it). */
   #create(obj: K8sObject, resource: ApiResource, requestApiVersion: string, options: WriteOptions): K8sObject {
     delete obj.status;
+    const generateName = (obj.metadata as { generateName?: unknown }).generateName;
+    if (!obj.metadata.name && typeof generateName === 'string' && generateName) obj.metadata.name = `${generateName}${randomSuffix(this.#random)}`;
     admit(obj, resource, requestApiVersion);
     this.#checkNamespace(obj, resource);
     if (this.#store.get(obj.kind, obj.metadata.namespace, obj.metadata.name)) throw alreadyExists(resource, obj.metadata.name);
@@ -198,12 +200,8 @@ class SimClusterImpl implements SimCluster {
     const { obj, resource } = this.#normalise(input);
     const clientSide = options.fieldManager === undefined || options.fieldManager === 'kubectl-client-side-apply';
     // kubectl records what the user applied, as written (the apiVersion of the file, not the stored one).
-    const applied = structuredClone(input);
-    applied.metadata = { ...applied.metadata, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) };
-    if (applied.metadata.annotations) delete applied.metadata.annotations[LAST_APPLIED];
-    if (applied.metadata.annotations && Object.keys(applied.metadata.annotations).length === 0) delete applied.metadata.annotations;
-    delete applied.status;
-    const appliedText = JSON.stringify(applied);
+    const appliedText = lastAppliedConfiguration(input, obj.metadata.namespace);
+    const applied = JSON.parse(appliedText) as K8sObject;
     const live = this.#store.get(obj.kind, obj.metadata.namespace, obj.metadata.name);
     if (!live) {
       if (clientSide) obj.metadata.annotations = { ...obj.metadata.annotations, [LAST_APPLIED]: `${appliedText}\n` };
