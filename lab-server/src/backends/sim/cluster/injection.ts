@@ -1,13 +1,16 @@
 /**
  * Sidecar injection at pod creation, as Istio's mutating webhook does it: for pods of a namespace labelled
  * `istio-injection=enabled` (or a pod labelled `sidecar.istio.io/inject: "true"`), while Istio is installed,
- * using the injector's current values. Pods that exist already are never changed.
+ * using the injector's current values (`global.proxy.includeIPRanges` / `excludeIPRanges`, overridden by the
+ * pod's `traffic.sidecar.istio.io/*OutboundIPRanges` annotations). Pods that exist already are never changed.
  */
 import type { K8sObject } from '../../../contract.ts';
 import { injectDocument, injectSettings } from '../shell/commands/istioctl/kubeInject.ts';
 import { INCLUDE_ANNOTATION, EXCLUDE_ANNOTATION } from '../mesh/capture.ts';
 import type { SimClusterApi } from '../types.ts';
 import type { ObjectStore } from './store.ts';
+
+type Obj = Record<string, any>;
 
 /** Whether the webhook would inject this pod. */
 export function shouldInject(pod: K8sObject, store: ObjectStore): boolean {
@@ -22,13 +25,31 @@ export function shouldInject(pod: K8sObject, store: ObjectStore): boolean {
   return nsLabels['istio-injection'] === 'enabled' || podChoice === 'true';
 }
 
+/** The workload a pod belongs to, as the injector names it: a ReplicaSet's pods belong to its Deployment. */
+function workload(pod: K8sObject): { kind: string; name: string } {
+  const owner = pod.metadata.ownerReferences?.find((r) => r.controller) as { kind: string; name: string } | undefined;
+  if (!owner) return { kind: 'pods', name: pod.metadata.name };
+  const hash = pod.metadata.labels?.['pod-template-hash'];
+  if (owner.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)) return { kind: 'deployments', name: owner.name.slice(0, -hash.length - 1) };
+  return { kind: `${owner.kind.toLowerCase()}s`, name: owner.name };
+}
+
 /** Injects `pod` in place when the webhook would. */
 export function injectIfEnabled(pod: K8sObject, store: ObjectStore): void {
   if (!shouldInject(pod, store)) return;
   const settings = injectSettings({ get: (kind: string, ns: string | undefined, name: string) => store.get(kind, ns, name) } as SimClusterApi);
   const annotations = pod.metadata.annotations ?? {};
-  injectDocument(pod as Record<string, any>, {
+  const injected = injectDocument(pod as Obj, {
     includeIPRanges: annotations[INCLUDE_ANNOTATION] ?? settings.includeIPRanges,
     excludeIPRanges: annotations[EXCLUDE_ANNOTATION] ?? settings.excludeIPRanges,
   });
+  if (!injected) return;
+  // kube-inject names the manifest's workload; the webhook sees a pod and names its owner.
+  const { kind, name } = workload(pod);
+  const ns = pod.metadata.namespace ?? 'default';
+  const proxy = ((pod.spec as Obj).containers as Obj[]).find((c) => c.name === 'istio-proxy');
+  for (const env of (proxy?.env ?? []) as Obj[]) {
+    if (env.name === 'ISTIO_META_WORKLOAD_NAME') env.value = name;
+    if (env.name === 'ISTIO_META_OWNER') env.value = kind === 'pods' ? `kubernetes://apis/v1/namespaces/${ns}/pods/${name}` : `kubernetes://apis/apps/v1/namespaces/${ns}/${kind}/${name}`;
+  }
 }

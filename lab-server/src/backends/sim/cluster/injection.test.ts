@@ -1,0 +1,99 @@
+/** Sidecar injection: who gets a sidecar, with which capture ranges, and that existing pods are left alone. */
+import { describe, expect, it } from 'vitest';
+import type { K8sObject } from '../../../contract.ts';
+import { captureRanges, sidecarCaptures } from '../mesh/capture.ts';
+import { deployment, newCluster } from './testing/newCluster.ts';
+
+type Obj = Record<string, any>;
+const containerNames = (pod: K8sObject) => ((pod.spec as Obj).containers as Obj[]).map((c) => c.name);
+const podOf = (c: Awaited<ReturnType<typeof newCluster>>, app: string) => c.list('Pod', 'default', `app=${app}`)[0]!;
+const labelDefault = (c: Awaited<ReturnType<typeof newCluster>>, value: string) =>
+  c.update('Namespace', undefined, 'default', (o) => { o.metadata.labels = { ...o.metadata.labels, 'istio-injection': value }; });
+const withTemplate = (d: K8sObject, meta: { labels?: Record<string, string>; annotations?: Record<string, string> }) => {
+  const template = (d.spec as Obj).template;
+  template.metadata = { labels: { ...template.metadata.labels, ...meta.labels }, ...(meta.annotations ? { annotations: meta.annotations } : {}) };
+  return d;
+};
+
+describe('sidecar injection', () => {
+  it.each<[string, string | undefined, Record<string, string>, boolean]>([
+    ['an unlabelled namespace', undefined, {}, false],
+    ['a namespace labelled istio-injection=enabled', 'enabled', {}, true],
+    ['a pod opting out in a labelled namespace', 'enabled', { 'sidecar.istio.io/inject': 'false' }, false],
+    ['a pod opting in in an unlabelled namespace', undefined, { 'sidecar.istio.io/inject': 'true' }, true],
+    ['a pod opting in in a namespace labelled disabled', 'disabled', { 'sidecar.istio.io/inject': 'true' }, false],
+  ])('%s: injected %s', async (_what, nsLabel, podLabels, injected) => {
+    const c = await newCluster();
+    if (nsLabel) labelDefault(c, nsLabel);
+    c.apply(withTemplate(deployment('web', { app: 'web' }), { labels: podLabels }));
+    await c.idle();
+    const pod = podOf(c, 'web');
+    expect(containerNames(pod)).toEqual(injected ? ['app', 'istio-proxy'] : ['app']);
+    expect(pod.metadata.annotations?.['sidecar.istio.io/status'] !== undefined).toBe(injected);
+    if (injected) {
+      expect(((pod.spec as Obj).initContainers as Obj[]).map((x) => x.name)).toEqual(['istio-init']);
+      expect(((pod.spec as Obj).containers as Obj[])[1].image).toBe('docker.io/istio/proxyv2:1.30.0');
+      expect(((pod.status as Obj).containerStatuses as Obj[]).every((s) => s.ready)).toBe(true);
+    }
+  });
+
+  it('names the Deployment as the proxy\'s workload', async () => {
+    const c = await newCluster();
+    labelDefault(c, 'enabled');
+    c.apply(deployment('reviews-v1', { app: 'reviews' }));
+    await c.idle();
+    const env = Object.fromEntries((((podOf(c, 'reviews').spec as Obj).containers as Obj[])[1].env as Obj[]).map((e) => [e.name, e.value]));
+    expect(env.ISTIO_META_WORKLOAD_NAME).toBe('reviews-v1');
+    expect(env.ISTIO_META_OWNER).toBe('kubernetes://apis/apps/v1/namespaces/default/deployments/reviews-v1');
+  });
+
+  it('never changes pods that exist when the label comes or goes', async () => {
+    const c = await newCluster();
+    c.apply(deployment('before', { app: 'before' }));
+    await c.idle();
+    labelDefault(c, 'enabled');
+    c.apply(deployment('after', { app: 'after' }));
+    await c.idle();
+    expect(containerNames(podOf(c, 'before'))).toEqual(['app']);
+    expect(containerNames(podOf(c, 'after'))).toEqual(['app', 'istio-proxy']);
+    labelDefault(c, 'disabled');
+    await c.idle();
+    expect(containerNames(podOf(c, 'after'))).toEqual(['app', 'istio-proxy']);
+    // A restarted pod is a new pod: it follows the label of the moment.
+    c.delete('Pod', 'default', podOf(c, 'before').metadata.name);
+    c.delete('Pod', 'default', podOf(c, 'after').metadata.name);
+    await c.idle();
+    expect(containerNames(podOf(c, 'after'))).toEqual(['app']);
+  });
+
+  it('captures what the injector\'s values say at creation, unless the pod\'s annotation says otherwise', async () => {
+    const c = await newCluster();
+    labelDefault(c, 'enabled');
+    c.apply(deployment('old', { app: 'old' }));
+    await c.idle();
+    // What `istioctl install --set values.global.proxy.includeIPRanges=10.96.0.0/16` rewrites.
+    c.update('ConfigMap', 'istio-system', 'istio-sidecar-injector', (o) => {
+      const values = JSON.parse((o.data as Obj).values);
+      values.global.proxy.includeIPRanges = '10.96.0.0/16';
+      (o.data as Obj).values = JSON.stringify(values);
+    });
+    c.apply(deployment('new', { app: 'new' }));
+    c.apply(withTemplate(deployment('own', { app: 'own' }), { annotations: { 'traffic.sidecar.istio.io/includeOutboundIPRanges': '10.244.0.0/16' } }));
+    await c.idle();
+    expect(captureRanges(podOf(c, 'old')).include).toBe('*');
+    expect(captureRanges(podOf(c, 'new')).include).toBe('10.96.0.0/16');
+    expect(captureRanges(podOf(c, 'own')).include).toBe('10.244.0.0/16');
+    expect(sidecarCaptures(podOf(c, 'new'), '10.96.12.34')).toBe(true);
+    expect(sidecarCaptures(podOf(c, 'new'), '54.85.1.2')).toBe(false);
+    expect(sidecarCaptures(podOf(c, 'old'), '54.85.1.2')).toBe(true);
+  });
+
+  it('injects nothing once Istio\'s injector is gone', async () => {
+    const c = await newCluster();
+    labelDefault(c, 'enabled');
+    c.delete('ConfigMap', 'istio-system', 'istio-sidecar-injector');
+    c.apply(deployment('web', { app: 'web' }));
+    await c.idle();
+    expect(containerNames(podOf(c, 'web'))).toEqual(['app']);
+  });
+});
