@@ -1,0 +1,55 @@
+/** Container logs: clock times, since/tail, following, the per-container cap, and forgetting a deleted pod. */
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../mesh/testing/fakeCluster.ts';
+import { LOG_LINES_PER_CONTAINER, MemoryLogStore } from './logs.ts';
+
+describe('MemoryLogStore', () => {
+  it('stamps each line with the clock and splits multi-line writes', async () => {
+    const clock = new VirtualClock();
+    const logs = new MemoryLogStore(clock);
+    logs.append('default', 'p', 'app', 'one\ntwo\n');
+    const start = clock.now();
+    await clock.sleep(5000);
+    logs.append('default', 'p', 'app', 'three');
+    expect(logs.read('default', 'p', 'app')).toEqual([{ at: start, text: 'one' }, { at: start, text: 'two' }, { at: start + 5000, text: 'three' }]);
+    expect(logs.read('default', 'p', 'other')).toEqual([]);
+  });
+
+  it.each([
+    [{ tail: 2 }, ['b', 'c']],
+    [{ tail: 0 }, []],
+    [{ tail: -1 }, ['a', 'b', 'c']],
+    [{ sinceMs: 1000 }, ['b', 'c']],
+    [{ sinceMs: 1000, tail: 1 }, ['c']],
+  ])('read %j', async (options, texts) => {
+    const clock = new VirtualClock(0);
+    const logs = new MemoryLogStore(clock);
+    logs.append('ns', 'p', 'c', 'a');
+    await clock.sleep(1000);
+    logs.append('ns', 'p', 'c', 'b');
+    logs.append('ns', 'p', 'c', 'c');
+    expect(logs.read('ns', 'p', 'c', options).map((l) => l.text)).toEqual(texts);
+  });
+
+  it('tells followers about new lines until they stop', () => {
+    const logs = new MemoryLogStore(new VirtualClock());
+    const seen: string[] = [];
+    logs.append('ns', 'p', 'c', 'before');
+    const stop = logs.follow('ns', 'p', 'c', (l) => seen.push(l.text));
+    logs.append('ns', 'p', 'c', 'during');
+    logs.append('ns', 'p', 'other', 'elsewhere');
+    stop();
+    logs.append('ns', 'p', 'c', 'after');
+    expect(seen).toEqual(['during']);
+  });
+
+  it('keeps only the newest lines of a container, and nothing of a forgotten pod', () => {
+    const logs = new MemoryLogStore(new VirtualClock());
+    for (let i = 0; i < LOG_LINES_PER_CONTAINER + 10; i++) logs.append('ns', 'p', 'c', `line ${i}`);
+    const lines = logs.read('ns', 'p', 'c');
+    expect(lines).toHaveLength(LOG_LINES_PER_CONTAINER);
+    expect(lines[0]!.text).toBe('line 10');
+    logs.forgetPod('ns', 'p');
+    expect(logs.read('ns', 'p', 'c')).toEqual([]);
+  });
+});
