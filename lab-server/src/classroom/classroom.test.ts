@@ -12,7 +12,7 @@ import { createClassroom } from './index.ts';
 const INSTRUCTOR = 'instructor-token-for-tests-0123456789';
 const running: { server: LabServer; close(): Promise<void> }[] = [];
 
-async function start(dataDir: string, options: { joinsPerMinute?: number } = {}) {
+async function start(dataDir: string, options: { failuresPerMinute?: number; joinsPerMinute?: number } = {}) {
   const classroom = await createClassroom({ dataDir, instructorToken: INSTRUCTOR, ...options });
   const server = createLabServer({
     backend: createSimBackend({ clock: 'virtual', seed: 3 }),
@@ -48,7 +48,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'labs-classroom-'));
 
 describe('classroom API', () => {
   it('refuses without a token, refuses a learner\'s token on instructor APIs, wrong codes, and too many joins', async () => {
-    const { base } = await start(tmp(), { joinsPerMinute: 3 });
+    const { base } = await start(tmp(), { failuresPerMinute: 3 });
     expect((await call(base, 'POST', '/api/classes', undefined, { name: 'x' })).status).toBe(401);
     const cls = await call(base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Workshop' });
     expect(cls.status).toBe(201);
@@ -59,11 +59,16 @@ describe('classroom API', () => {
     for (const [method, path] of [['GET', `/api/classes/${cls.json.id}/progress`], ['GET', `/api/classes/${cls.json.id}/progress.csv`], ['POST', '/api/classes'], ['POST', `/api/classes/${cls.json.id}/learners/${learner.json.learnerId}/reset`]] as const) {
       expect((await call(base, method, path, learner.json.sessionToken, method === 'POST' ? {} : undefined)).status, path).toBe(403);
     }
-    expect((await call(base, 'POST', '/api/join', undefined, { joinCode: 'ZZZZZZ', name: 'Eve' })).status).toBe(404);
-    expect((await call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name: 'Eve' })).status).toBe(201);
+    // Right codes are not what is limited tightly: a class behind one address joins together.
+    for (const name of ['Bob', 'Cy', 'Di', 'Ed']) expect((await call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name })).status).toBe(201);
+    const wrong = await call(base, 'POST', '/api/join', undefined, { joinCode: 'ZZZZZZ', name: 'Eve' });
+    expect(wrong.status).toBe(404);
+    expect(wrong.json.error).toContain('no class with this join code');
+    for (let i = 0; i < 2; i++) expect((await call(base, 'POST', '/api/join', undefined, { joinCode: `ZZZZZ${i + 2}`, name: 'Eve' })).status).toBe(404);
+    // After three wrong codes this address is refused, even with the right code, so guessing stops.
     const limited = await call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name: 'Mallory' });
     expect(limited.status).toBe(429);
-    expect(limited.json.error).toContain('too many join attempts');
+    expect(limited.json.error).toBe('too many wrong join codes from this address; wait a minute and try again');
   });
 
   it('refuses the dashboard WebSocket from a foreign Origin and without the instructor token', async () => {

@@ -8,14 +8,23 @@ import type { LabEnvironment } from '../contract.ts';
 import { ClassStore } from './classes.ts';
 import { openDatabase } from './db.ts';
 import { InstructorAuth } from './instructor.ts';
-import { JoinLimiter } from './joinLimiter.ts';
+import { JoinLimiter, type JoinLimits } from './joinLimiter.ts';
 import { Journal, replay } from './journal.ts';
 import { ClassWatchers, classroomWsRoutes } from './live.ts';
 import { classroomRoutes, type ClassroomContext } from './routes.ts';
 import { SqliteProgressStore, SqliteSessionStore } from './stores.ts';
 
+/** A positive number from the environment, or undefined when unset. */
+function envNumber(name: string): number | undefined {
+  const text = process.env[name];
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${text}"`);
+  return value;
+}
+
 /** Makes the classroom plugin for the lab server. */
-export async function createClassroom(options: ClassroomOptions & { joinsPerMinute?: number; classLifetimeHours?: number }): Promise<ClassroomPlugin> {
+export async function createClassroom(options: ClassroomOptions & JoinLimits & { classLifetimeHours?: number }): Promise<ClassroomPlugin> {
   const db = openDatabase(options.dataDir);
   const classes = new ClassStore(db);
   const progress = new SqliteProgressStore(db);
@@ -25,7 +34,10 @@ export async function createClassroom(options: ClassroomOptions & { joinsPerMinu
     classes,
     progress,
     instructor: new InstructorAuth(options.instructorToken),
-    joins: new JoinLimiter(options.joinsPerMinute ?? Number(process.env.LABS_JOINS_PER_MINUTE ?? 10)),
+    joins: new JoinLimiter({
+      failuresPerMinute: options.failuresPerMinute ?? envNumber('LABS_JOIN_FAILURES_PER_MINUTE'),
+      joinsPerMinute: options.joinsPerMinute ?? envNumber('LABS_JOINS_PER_MINUTE'),
+    }),
     classLifetimeHours: options.classLifetimeHours ?? 24,
     changed: (classId) => watchers.changed(classId),
   };

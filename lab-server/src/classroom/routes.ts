@@ -94,10 +94,14 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
     {
       method: 'POST', path: '/api/join', auth: 'none',
       handle: async ({ body, req }) => {
-        ctx.joins.take(clientKey(req));
+        const client = clientKey(req);
+        ctx.joins.admit(client);
         const input = parse(joinSchema, await body());
         const cls = ctx.classes.byCode(input.joinCode);
-        if (!cls) throw new HttpError(404, 'no class with this join code (it may have expired); check the code with your instructor');
+        if (!cls) {
+          ctx.joins.failed(client);
+          throw new HttpError(404, 'no class with this join code (it may have expired); check the code with your instructor');
+        }
         const { token, session } = await parts.sessions.create({ displayName: input.name });
         ctx.classes.enrol(session.id, cls.id);
         parts.events.emit('session-created', { session });
