@@ -121,6 +121,16 @@ describe('classroom API', () => {
     expect(rows.find((r) => r.includes(',Ada,traffic-shifting,destination-rules,'))).toMatch(/,passed,1,/);
     expect(rows.find((r) => r.includes('route-all-v1') && r.includes("'=cmd|evil"))).toMatch(/,failed,1,/);
 
+    // The history: one row per attempt, oldest first, with both explanations.
+    const history = await call(base, 'GET', `/api/classes/${cls.id}/attempts.csv`, INSTRUCTOR);
+    expect(history.headers.get('content-disposition')).toContain('Workshop_day_1-attempts.csv');
+    const attempts = history.text.trim().split('\r\n');
+    expect(attempts[0]).toBe('learner_id,learner,lab,step,ok,at,duration_ms,explanation_en,explanation_ko');
+    expect(attempts).toHaveLength(3);
+    expect(attempts[1]).toMatch(new RegExp(`^${ada.learnerId},Ada,traffic-shifting,destination-rules,true,`));
+    expect(attempts[2]).toMatch(new RegExp(`^${bob.learnerId},'=cmd\\|evil,traffic-shifting,route-all-v1,false,`));
+    expect((await call(base, 'GET', `/api/classes/${cls.id}/attempts.csv`, ada.sessionToken)).status).toBe(403);
+
     expect((await call(base, 'POST', `/api/classes/${cls.id}/learners/${ada.learnerId}/reset`, INSTRUCTOR, {})).status).toBe(200);
     const after = await call(base, 'POST', '/api/labs/traffic-shifting/steps/destination-rules/check', ada.sessionToken, {});
     expect(after.json.ok).toBe(false);

@@ -62,7 +62,18 @@ export function openDatabase(dataDir: string): DatabaseSync {
   const db = new DatabaseSync(join(dataDir, 'classroom.sqlite'));
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
   db.exec(SCHEMA);
+  migrate(db);
   return db;
+}
+
+/** Columns added after a database may already have been made: added in place, old rows filled in. */
+function migrate(db: DatabaseSync): void {
+  const columns = (db.prepare('PRAGMA table_info(attempts)').all() as { name: string }[]).map((c) => c.name);
+  if (!columns.includes('class_id')) {
+    db.exec('ALTER TABLE attempts ADD COLUMN class_id TEXT');
+    db.exec('UPDATE attempts SET class_id = (SELECT class_id FROM sessions WHERE sessions.id = attempts.session_id)');
+  }
+  db.exec('CREATE INDEX IF NOT EXISTS attempts_by_class ON attempts (class_id, id)');
 }
 
 /** Runs `work` in one transaction. */

@@ -2,6 +2,7 @@
 import type { LoadedLab } from '../labs/load.ts';
 import type { Progress, StepProgress } from '../server/protocol.ts';
 import type { ClassRecord, LearnerRecord } from './classes.ts';
+import type { AttemptRecord } from './stores.ts';
 
 /** One learner's row. */
 export interface LearnerReport {
@@ -52,6 +53,16 @@ export function reportCsv(report: ClassReport): string {
       const p: StepProgress | undefined = learner.progress[lab]?.[step];
       lines.push([learner.id, learner.name, lab, step, p?.status ?? 'not tried', p?.attempts ?? 0, p?.at, p?.passedAt].map(csvCell).join(','));
     }
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Every attempt, oldest first: `learner_id,learner,lab,step,ok,at,duration_ms,explanation_en,explanation_ko`. */
+export function attemptsCsv(learners: readonly LearnerRecord[], attempts: readonly AttemptRecord[]): string {
+  const names = new Map(learners.map((l) => [l.id, l.name]));
+  const lines = ['learner_id,learner,lab,step,ok,at,duration_ms,explanation_en,explanation_ko'];
+  for (const a of attempts) {
+    lines.push([a.sessionId, names.get(a.sessionId) ?? '', a.lab, a.step, a.ok ? 'true' : 'false', a.at, Math.round(a.durationMs), a.explanation.en, a.explanation.ko].map(csvCell).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -1,13 +1,13 @@
 /** The classroom's HTTP API (see docs/classroom.md): classes, joining, progress and its CSV, reset and removal of learners. */
 import { z } from 'zod';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from '../server/http.ts';
 import type { ServerParts } from '../server/parts.ts';
 import type { Route } from '../server/router.ts';
 import type { ClassStore } from './classes.ts';
 import type { InstructorAuth } from './instructor.ts';
 import type { JoinLimiter } from './joinLimiter.ts';
-import { classReport, reportCsv, type ClassReport } from './report.ts';
+import { attemptsCsv, classReport, reportCsv, type ClassReport } from './report.ts';
 import type { SqliteProgressStore } from './stores.ts';
 
 /** What the routes work with. */
@@ -60,6 +60,16 @@ export async function buildReport(parts: ServerParts, ctx: ClassroomContext, cla
     return { ...l, progress: await parts.progress.progress(l.id), ...(latestFailure ? { latestFailure } : {}) };
   }));
   return classReport(cls, parts.allLabs, learners);
+}
+
+/** A class name made safe for a download's file name. */
+function fileName(name: string): string {
+  return name.replace(/[^\w.-]+/g, '_') || 'class';
+}
+
+function sendCsv(res: ServerResponse, name: string, csv: string): void {
+  res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(csv);
 }
 
 function learnerOf(ctx: ClassroomContext, classId: string, learnerId: string): void {
@@ -121,10 +131,17 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
       handle: async ({ token, params, res }) => {
         ctx.instructor.require(token);
         const report = await buildReport(parts, ctx, params.id!);
-        const csv = reportCsv(report);
-        const name = report.class.name.replace(/[^\w.-]+/g, '_') || 'class';
-        res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}-progress.csv"`, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-        res.end(csv);
+        sendCsv(res, `${fileName(report.class.name)}-progress.csv`, reportCsv(report));
+        return undefined;
+      },
+    },
+    {
+      method: 'GET', path: '/api/classes/:id/attempts.csv', auth: 'none',
+      handle: async ({ token, params, res }) => {
+        ctx.instructor.require(token);
+        const cls = ctx.classes.get(params.id!);
+        if (!cls) throw new HttpError(404, `no class "${params.id}"`);
+        sendCsv(res, `${fileName(cls.name)}-attempts.csv`, attemptsCsv(ctx.classes.learners(cls.id), ctx.progress.attemptsOfClass(cls.id)));
         return undefined;
       },
     },

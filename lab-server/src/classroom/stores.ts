@@ -6,6 +6,9 @@ import { transaction } from './db.ts';
 
 type Row = Record<string, string | number | null>;
 
+/** One check attempt as kept in the history. */
+export type AttemptRecord = CheckAttempt;
+
 function toSession(row: Row | undefined): SessionRecord | undefined {
   if (!row) return undefined;
   return {
@@ -52,8 +55,9 @@ export class SqliteProgressStore implements ProgressStore {
       const row = this.#db.prepare('SELECT * FROM progress WHERE session_id = ? AND lab = ? AND step = ?').get(attempt.sessionId, attempt.lab, attempt.step) as Row | undefined;
       const previous: StepProgress | undefined = row ? { status: row.status as 'passed' | 'failed', at: String(row.at), attempts: Number(row.attempts), ...(row.passed_at ? { passedAt: String(row.passed_at) } : {}) } : undefined;
       const next = nextStepProgress(previous, attempt);
-      this.#db.prepare('INSERT INTO attempts (session_id, lab, step, ok, at, duration_ms, explanation_ko, explanation_en) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(attempt.sessionId, attempt.lab, attempt.step, attempt.ok ? 1 : 0, attempt.at, attempt.durationMs, attempt.explanation.ko, attempt.explanation.en);
+      // The class is kept on the attempt itself, so the history reads by class without a join.
+      this.#db.prepare('INSERT INTO attempts (session_id, class_id, lab, step, ok, at, duration_ms, explanation_ko, explanation_en) VALUES (?, (SELECT class_id FROM sessions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?)')
+        .run(attempt.sessionId, attempt.sessionId, attempt.lab, attempt.step, attempt.ok ? 1 : 0, attempt.at, attempt.durationMs, attempt.explanation.ko, attempt.explanation.en);
       this.#db.prepare('INSERT INTO progress (session_id, lab, step, status, at, attempts, passed_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, lab, step) DO UPDATE SET status = excluded.status, at = excluded.at, attempts = excluded.attempts, passed_at = excluded.passed_at')
         .run(attempt.sessionId, attempt.lab, attempt.step, next.status, next.at, next.attempts, next.passedAt ?? null);
       return next;
@@ -74,6 +78,14 @@ export class SqliteProgressStore implements ProgressStore {
       this.#db.prepare('DELETE FROM attempts WHERE session_id = ?').run(sessionId);
       this.#db.prepare('DELETE FROM journal WHERE session_id = ?').run(sessionId);
     });
+  }
+
+  /** Every attempt of a class's learners, oldest first. */
+  attemptsOfClass(classId: string): AttemptRecord[] {
+    return (this.#db.prepare('SELECT * FROM attempts WHERE class_id = ? ORDER BY id').all(classId) as Row[]).map((r) => ({
+      sessionId: String(r.session_id), lab: String(r.lab), step: String(r.step), ok: r.ok === 1, at: String(r.at), durationMs: Number(r.duration_ms),
+      explanation: { ko: String(r.explanation_ko), en: String(r.explanation_en) },
+    }));
   }
 
   /** The latest failed attempt of a session that has not passed since, with its explanation. */
