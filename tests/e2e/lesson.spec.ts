@@ -76,14 +76,23 @@ test('a step\'s check fails before it is done, Solve does it in the terminal, an
   await check(page, 'route-all-v1', 'failed');
   await expect(step(page, 'route-all-v1').locator('[data-result]')).toContainText(lang === 'ko' ? '별' : 'stars');
   // Hints one at a time.
+  // Hints one at a time, each saying which of how many it is.
   const hint = step(page, 'route-all-v1').locator('[data-action="hint"]');
-  if (await hint.count()) {
-    await hint.click();
-    await expect(step(page, 'route-all-v1').locator('[data-hint]:not([hidden])')).toHaveCount(1);
-  }
+  const shownHints = step(page, 'route-all-v1').locator('[data-hint]:not([data-hidden])');
+  await expect(shownHints).toHaveCount(0);
+  await hint.click();
+  await expect(shownHints).toHaveCount(1);
+  await expect(shownHints.first()).toHaveAttribute('open', '');
+  await expect(shownHints.first().locator('summary')).toHaveText(lang === 'ko' ? '힌트 1 / 3' : 'Hint 1 of 3');
+  await hint.click();
+  await expect(shownHints).toHaveCount(2);
+  // Solve brings the environment up to this step: the first step's solution runs too, and the page says so.
   page.once('dialog', (d) => d.accept());
   await step(page, 'route-all-v1').locator('[data-action="solve"]').click();
-  await expect(step(page, 'route-all-v1').locator('[data-result]')).toContainText('route-all-v1', { timeout: 90_000 });
+  const ran = step(page, 'route-all-v1').locator('[data-result] [data-ran-step]');
+  await expect(ran).toHaveCount(2, { timeout: 90_000 });
+  await expect(ran.nth(0)).toHaveAttribute('data-ran-step', 'destination-rules');
+  await expect(ran.nth(1)).toContainText('virtual-service-all-v1.yaml');
   await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('virtualservice.networking.istio.io/reviews created');
   await check(page, 'route-all-v1', 'passed');
   await page.reload();
@@ -165,7 +174,7 @@ test('the Mirroring lab through the page: Run, Apply, Solve, every step passes',
   await check(page, 'mirror-v2', 'passed');
   page.once('dialog', (d) => d.accept());
   await step(page, 'shadow-host').locator('[data-action="solve"]').click();
-  await expect(step(page, 'shadow-host').locator('[data-result]')).toContainText('shadow-host', { timeout: 90_000 });
+  await expect(step(page, 'shadow-host').locator('[data-result] [data-ran-step="shadow-host"]')).toBeVisible({ timeout: 90_000 });
   await check(page, 'shadow-host', 'passed');
   await expect(page.locator('section.labs-step[data-status="passed"]')).toHaveCount(5);
 });
