@@ -1,36 +1,54 @@
-/** Passed-step marks next to the chapters in the sidebar, from the session's progress, updated live. */
+/** Passed-step marks next to the chapters in the sidebar and the home page's chapter list, from the session's progress, updated live. */
+import type { Progress } from '../../lab-server/src/server/protocol.ts';
 import { fetchProgress } from './session.ts';
 import { langFromPath, t } from '../i18n/ui.ts';
 
 const CHAPTERS = ['traffic-shifting', 'mirroring', 'ingress', 'egress'];
 
-/** Adds or refreshes a "n/total" mark on each chapter link whose page says how many steps it has. */
-export async function markSidebarProgress(): Promise<void> {
-  const render = async () => {
-    let progress;
-    try {
-      progress = await fetchProgress();
-    } catch {
-      return; // No lab server (a static host): the site still reads fine.
-    }
-    const lang = langFromPath(location.pathname);
-    for (const chapter of CHAPTERS) {
-      const passed = Object.values(progress[chapter] ?? {}).filter((s) => s.status === 'passed').length;
-      for (const link of document.querySelectorAll<HTMLAnchorElement>(`nav a[href$="/${chapter}/"]`)) {
-        let mark = link.querySelector<HTMLElement>('.labs-sidebar-mark');
-        if (passed === 0) { mark?.remove(); continue; }
-        if (!mark) {
-          mark = document.createElement('span');
-          mark.className = 'labs-sidebar-mark';
-          link.append(mark);
-        }
-        const total = Number(document.querySelector<HTMLElement>(`[data-lab-steps="${chapter}"]`)?.dataset.total ?? 0);
-        mark.textContent = total ? `✓ ${passed}/${total}` : `✓ ${passed}`;
-        mark.title = total ? t(lang, 'progress.passed', { n: passed, total }) : '';
-        mark.dataset.passed = String(passed);
+/** How many steps a chapter has, when this page knows (its steps are on it, or the chapter list says). */
+function totalOf(chapter: string): number {
+  const holder = document.querySelector<HTMLElement>(`[data-lab-steps="${chapter}"][data-total], .labs-chapters [data-chapter="${chapter}"][data-total]`);
+  return Number(holder?.dataset.total ?? 0);
+}
+
+/** The links that lead to a chapter: the sidebar's and the chapter list's. */
+function linksTo(chapter: string): HTMLAnchorElement[] {
+  return [...document.querySelectorAll<HTMLAnchorElement>(`nav a[href$="/${chapter}/"], .labs-chapters [data-chapter="${chapter}"] a[href$="/${chapter}/"]`)];
+}
+
+function render(progress: Progress): void {
+  const lang = langFromPath(location.pathname);
+  for (const chapter of CHAPTERS) {
+    const passed = Object.values(progress[chapter] ?? {}).filter((s) => s.status === 'passed').length;
+    const total = totalOf(chapter);
+    for (const link of linksTo(chapter)) {
+      let mark = link.querySelector<HTMLElement>('.labs-sidebar-mark');
+      if (passed === 0) {
+        mark?.remove();
+        continue;
       }
+      if (!mark) {
+        mark = document.createElement('span');
+        mark.className = 'labs-sidebar-mark';
+        link.append(mark);
+      }
+      mark.textContent = total ? `✓ ${passed}/${total}` : `✓ ${passed}`;
+      mark.title = total ? t(lang, 'progress.passed', { n: passed, total }) : '';
+      mark.dataset.passed = String(passed);
+      mark.dataset.complete = String(total > 0 && passed >= total);
+    }
+  }
+}
+
+/** Adds or refreshes a "✓ n/total" mark on each link to a chapter with passed steps, now and on every `labs:progress`. */
+export async function markSidebarProgress(): Promise<void> {
+  const refresh = async () => {
+    try {
+      render(await fetchProgress());
+    } catch {
+      // No lab server (a static host): the site still reads fine, without marks.
     }
   };
-  await render();
-  window.addEventListener('labs:progress', () => void render());
+  await refresh();
+  window.addEventListener('labs:progress', () => void refresh());
 }
