@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { createSimBackend } from '../backends/sim/index.ts';
 import { loadAllLabs } from '../labs/load.ts';
 import { createLabServer, type LabServer } from '../server/app.ts';
+import { stripAnsi, typeScript } from '../server/typing.ts';
 import { createClassroom } from './index.ts';
 
 const INSTRUCTOR = 'instructor-token-for-tests-0123456789';
@@ -150,10 +151,7 @@ describe('classroom API', () => {
     await call(first.base, 'POST', '/api/labs/traffic-shifting/apply', ada.sessionToken, { yaml: 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n' });
     // A command typed in the terminal is journalled too.
     const instance = await first.server.parts.runtime.instance(ada.learnerId, 'traffic-shifting');
-    await new Promise<void>((resolve) => {
-      const off = instance.terminal.onCommand(() => { off(); resolve(); });
-      instance.terminal.write('kubectl create namespace journal-test\r');
-    });
+    await typeScript(instance.terminal, 'export JT=journal-test\nkubectl create namespace $JT');
     await call(first.base, 'POST', '/api/labs/traffic-shifting/steps/destination-rules/check', ada.sessionToken, {});
     await first.close();
     running.splice(running.indexOf(first), 1);
@@ -166,7 +164,17 @@ describe('classroom API', () => {
     const env = restoredInstance.env;
     expect(await env.get({ kind: 'DestinationRule', namespace: 'default', name: 'reviews' })).not.toBeNull();
     // The learner is told, in their terminal, that their environment was rebuilt.
-    await expect.poll(() => restoredInstance.scrollback.text()).toContain('your environment was rebuilt by replaying your 2 commands');
+    await expect.poll(() => restoredInstance.scrollback.text()).toContain('your environment was rebuilt by replaying your 3 commands');
     expect(await env.get({ kind: 'Namespace', name: 'journal-test' })).not.toBeNull();
+    // The new terminal gets its variables back, typed in where the learner sees it, and not journalled twice.
+    await expect.poll(() => restoredInstance.scrollback.text()).toContain('restoring your shell variables and directory (1 line)');
+    await expect.poll(() => stripAnsi(restoredInstance.scrollback.text())).toMatch(/export JT=journal-test\n[^\n]*# $/);
+    await restoredInstance.exclusive(() => typeScript(restoredInstance.terminal, 'echo "JT is $JT"'));
+    await expect.poll(() => stripAnsi(restoredInstance.scrollback.text())).toContain('JT is journal-test');
+    await second.close();
+    running.splice(running.indexOf(second), 1);
+    const third = await start(dir);
+    const again = await third.server.parts.runtime.instance(ada.learnerId, 'traffic-shifting');
+    await expect.poll(() => again.scrollback.text()).toContain('your environment was rebuilt by replaying your 4 commands');
   });
 });

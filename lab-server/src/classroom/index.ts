@@ -9,7 +9,9 @@ import { ClassStore } from './classes.ts';
 import { openDatabase } from './db.ts';
 import { InstructorAuth } from './instructor.ts';
 import { JoinLimiter, type JoinLimits } from './joinLimiter.ts';
-import { Journal, replay } from './journal.ts';
+import { Journal, replay, shellStateLines, type ReplayReport } from './journal.ts';
+import { restoreNotice, shellNotice } from './notices.ts';
+import { typeScript } from '../server/typing.ts';
 import { ClassWatchers, classroomWsRoutes } from './live.ts';
 import { classroomRoutes, type ClassroomContext } from './routes.ts';
 import { SqliteProgressStore, SqliteSessionStore } from './stores.ts';
@@ -44,7 +46,7 @@ export async function createClassroom(options: ClassroomOptions & JoinLimits & {
   // While an environment is being rebuilt from its journal, its own replayed commands are not journalled again.
   const restoring = new Set<string>();
   // What each restore did, told to the learner in their terminal once it exists.
-  const restored = new Map<string, { replayed: number; differed: number }>();
+  const restored = new Map<string, { report: ReplayReport; shellLines: string[] }>();
   const offs: (() => void)[] = [];
 
   return {
@@ -53,15 +55,15 @@ export async function createClassroom(options: ClassroomOptions & JoinLimits & {
     routes: (parts) => classroomRoutes(parts, ctx),
     wsRoutes: (parts) => classroomWsRoutes(parts, ctx, watchers),
     async restoreEnvironment(sessionId: string, lab: string, env: LabEnvironment) {
-      const entries = journal.sinceReset(sessionId, lab);
-      if (entries.length === 0) return;
+      const all = journal.all(sessionId, lab);
+      if (all.length === 0) return;
       const key = `${sessionId}/${lab}`;
       restoring.add(key);
       try {
-        const report = await replay(env, entries);
-        restored.set(key, { replayed: report.replayed, differed: report.differed.length });
-        if (report.differed.length > 0) {
-          console.warn(`labs classroom: ${sessionId}/${lab}: ${report.differed.length} of ${report.replayed} journal entries ended differently on replay`);
+        const report = await replay(env, journal.sinceReset(sessionId, lab));
+        restored.set(key, { report, shellLines: shellStateLines(all) });
+        if (report.differed.length > 0 || report.incomplete) {
+          console.warn(`labs classroom: ${key}: ${report.differed.length} of ${report.replayed} journal entries ended differently on replay${report.incomplete ? '; the replay ran out of time' : ''}`);
         }
       } finally {
         restoring.delete(key);
@@ -81,16 +83,23 @@ export async function createClassroom(options: ClassroomOptions & JoinLimits & {
       }));
       offs.push(events.on('environment-created', ({ sessionId, lab }) => {
         const key = `${sessionId}/${lab}`;
-        const report = restored.get(key);
-        if (!report) return;
+        const found = restored.get(key);
+        if (!found) return;
         restored.delete(key);
-        void server.parts.runtime.existing(sessionId, lab).then((instance) => {
+        void server.parts.runtime.existing(sessionId, lab).then(async (instance) => {
           if (!instance) return;
-          const ok = report.differed === 0;
-          const text = ok
-            ? `[lab server restarted: your environment was rebuilt by replaying your ${report.replayed} commands / 서버가 다시 시작되어 입력했던 명령 ${report.replayed}개를 다시 실행해 실습 환경을 되살렸습니다]`
-            : `[lab server restarted: ${report.differed} of your ${report.replayed} commands ended differently when replayed, so your environment may differ from before; use "Reset environment" if something looks wrong / 서버가 다시 시작되어 명령을 다시 실행했지만 ${report.replayed}개 중 ${report.differed}개의 결과가 달랐습니다. 환경이 이전과 다를 수 있으니 이상하면 "환경 초기화"를 누르세요]`;
-          instance.notice(`\r\n\x1b[${ok ? '36' : '33'}m${text}\x1b[0m\r\n`, events);
+          const { report, shellLines } = found;
+          const ok = report.differed.length === 0 && !report.incomplete;
+          instance.notice(`\r\n\x1b[${ok ? '36' : '33'}m[${restoreNotice(report)}]\x1b[0m\r\n`, events);
+          if (shellLines.length === 0) return;
+          // The terminal is new: its variables and directory come back by typing the lines that set them.
+          instance.notice(`\x1b[36m[${shellNotice(shellLines.length)}]\x1b[0m\r\n`, events);
+          restoring.add(key);
+          try {
+            await instance.exclusive(() => typeScript(instance.terminal, shellLines.join('\n'), { lineTimeoutMs: 30_000 }));
+          } finally {
+            restoring.delete(key);
+          }
         });
       }));
       offs.push(events.on('check', ({ sessionId }) => {

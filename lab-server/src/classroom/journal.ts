@@ -4,6 +4,7 @@
  * last reset (a simulated cluster lives in memory; its state is a function of these inputs).
  */
 import type { DatabaseSync } from 'node:sqlite';
+import { randomBytes } from 'node:crypto';
 import type { LabEnvironment } from '../contract.ts';
 
 /** One journal entry. */
@@ -23,6 +24,12 @@ export class Journal {
     this.#db.prepare('INSERT INTO journal (session_id, lab, kind, payload, at) VALUES (?, ?, ?, ?, ?)').run(sessionId, lab, entry.kind, payload, at.toISOString());
   }
 
+  /** Every entry of an environment, oldest first. */
+  all(sessionId: string, lab: string): JournalEntry[] {
+    const rows = this.#db.prepare('SELECT kind, payload FROM journal WHERE session_id = ? AND lab = ? ORDER BY id').all(sessionId, lab) as Row[];
+    return rows.map((r) => (r.kind === 'reset' ? { kind: 'reset' } : JSON.parse(String(r.payload)) as JournalEntry));
+  }
+
   /** Entries since the last reset, oldest first. */
   sinceReset(sessionId: string, lab: string): JournalEntry[] {
     const rows = this.#db.prepare('SELECT kind, payload FROM journal WHERE session_id = ? AND lab = ? AND id > COALESCE((SELECT MAX(id) FROM journal WHERE session_id = ? AND lab = ? AND kind = \'reset\'), 0) ORDER BY id').all(sessionId, lab, sessionId, lab) as Row[];
@@ -37,26 +44,83 @@ function delimiter(text: string): string {
   return d;
 }
 
-/** What a replay did: entries whose exit status differs from the original run could not be restored faithfully. */
+/** What a replay did. */
 export interface ReplayReport {
+  /** Entries run again. */
   replayed: number;
+  /** Entries that ended differently from the first time (succeeded then and fail now, or the reverse). */
   differed: { entry: JournalEntry; exitCode: number }[];
+  /** Commands the learner had interrupted (Ctrl-C) or that ran into the time limit: not run again. */
+  skipped: number;
+  /** True when the replay itself stopped early (its time ran out), so later entries were not run. */
+  incomplete: boolean;
+}
+
+/** Options of `replay`. */
+export interface ReplayOptions {
+  /** Longest time the whole replay may take (default 2 minutes). */
+  timeoutMs?: number;
+}
+
+// Exit statuses of a command stopped by Ctrl-C (130) or by the lab shell's time limit (124).
+const INTERRUPTED = new Set([124, 130]);
+
+/** True for commands that only watch (`kubectl logs -f`, `get -w`, `watch`): they change nothing and never end. */
+function isWatcher(line: string): boolean {
+  return /(^|\s)(-f|--follow|-w|--watch)(\s|$)|^\s*watch\s/.test(line) && /kubectl\s+(logs|get)|^\s*watch\s/.test(line);
+}
+
+/** The shell text of one entry: the line as typed, or the editor's apply as the API runs it. */
+function scriptOf(entry: Exclude<JournalEntry, { kind: 'reset' }>): string {
+  if (entry.kind === 'command') return entry.line;
+  const d = delimiter(entry.yaml);
+  return `kubectl apply -f - <<'${d}'\n${entry.yaml.replace(/\n?$/, '\n')}${d}`;
 }
 
 /**
- * Replays entries into a freshly prepared environment. An entry that ends differently from the first time
- * (it succeeded then and fails now, or the reverse) is reported, so the learner can be told.
+ * Replays entries into a freshly prepared environment, as one script: variables exported and directories
+ * changed by one command are there for the next, as they were in the learner's terminal. After each entry the
+ * script prints a marker with its exit status, so an entry that ends differently from the first time is
+ * reported and the learner can be told.
  */
-export async function replay(env: LabEnvironment, entries: JournalEntry[]): Promise<ReplayReport> {
-  const report: ReplayReport = { replayed: 0, differed: [] };
+export async function replay(env: LabEnvironment, entries: JournalEntry[], options: ReplayOptions = {}): Promise<ReplayReport> {
+  const report: ReplayReport = { replayed: 0, differed: [], skipped: 0, incomplete: false };
+  const run: Exclude<JournalEntry, { kind: 'reset' }>[] = [];
   for (const entry of entries) {
     if (entry.kind === 'reset') continue;
-    const script = entry.kind === 'command' ? entry.line : `kubectl apply -f - <<'${delimiter(entry.yaml)}'\n${entry.yaml.replace(/\n?$/, '\n')}${delimiter(entry.yaml)}\n`;
-    // Long-running watchers would never end in a replay; their effect on the cluster is nil anyway.
-    if (entry.kind === 'command' && /(^|\s)(-f|--follow|-w|--watch)(\s|$)|^\s*watch\s/.test(entry.line) && /kubectl\s+(logs|get)|^\s*watch\s/.test(entry.line)) continue;
-    const result = await env.runScript(script);
-    report.replayed++;
-    if ((result.exitCode === 0) !== (entry.exitCode === 0)) report.differed.push({ entry, exitCode: result.exitCode });
+    if (entry.kind === 'command' && (isWatcher(entry.line) || INTERRUPTED.has(entry.exitCode))) {
+      report.skipped++;
+      continue;
+    }
+    run.push(entry);
   }
+  if (run.length === 0) return report;
+  const marker = `__labs_replay_${randomBytes(6).toString('hex')}_`;
+  const script = run.map((entry) => `${scriptOf(entry)}\necho "${marker}$?"`).join('\n');
+  const result = await env.runScript(script, { signal: AbortSignal.timeout(options.timeoutMs ?? 120_000) });
+  const codes = [...result.output.matchAll(new RegExp(`${marker}(\\d+)`, 'g'))].map((m) => Number(m[1]));
+  run.forEach((entry, i) => {
+    const code = codes[i];
+    if (code === undefined) {
+      report.incomplete = true;
+      return;
+    }
+    report.replayed++;
+    if ((code === 0) !== (entry.exitCode === 0)) report.differed.push({ entry, exitCode: code });
+  });
   return report;
+}
+
+/**
+ * The lines of a journal that set the terminal's own state (exported variables, assignments, the working
+ * directory, aliases), from commands that succeeded: a restored environment comes with a fresh terminal,
+ * and these are typed into it so `$INGRESS_PORT` and friends mean what they meant before.
+ */
+export function shellStateLines(entries: JournalEntry[]): string[] {
+  const lines: string[] = [];
+  for (const entry of entries) {
+    if (entry.kind !== 'command' || entry.exitCode !== 0 || entry.line.includes('\n')) continue;
+    if (/^\s*(export|unset|alias|cd)(\s|$)|^\s*[A-Za-z_][A-Za-z0-9_]*=/.test(entry.line)) lines.push(entry.line);
+  }
+  return lines;
 }

@@ -1,0 +1,103 @@
+/** The journal in SQLite and its replay into a fresh simulator environment. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createSimBackend } from '../backends/sim/index.ts';
+import type { LabEnvironment } from '../contract.ts';
+import { loadAllLabs } from '../labs/load.ts';
+import { openDatabase } from './db.ts';
+import { Journal, replay, shellStateLines, type JournalEntry } from './journal.ts';
+
+const DR = 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n';
+
+async function freshEnvironment(): Promise<LabEnvironment> {
+  const lab = loadAllLabs().find((l) => l.id === 'traffic-shifting')!;
+  const env = await createSimBackend({ clock: 'virtual', seed: 7 }).createEnvironment({ lab } as Parameters<ReturnType<typeof createSimBackend>['createEnvironment']>[0]);
+  await env.prepare();
+  return env;
+}
+
+describe('Journal', () => {
+  it('keeps entries in order per environment and gives those since the last reset', () => {
+    const journal = new Journal(openDatabase(mkdtempSync(join(tmpdir(), 'labs-journal-'))));
+    journal.append('s1', 'traffic-shifting', { kind: 'command', line: 'kubectl get pods', exitCode: 0 });
+    journal.append('s1', 'traffic-shifting', { kind: 'reset' });
+    journal.append('s1', 'traffic-shifting', { kind: 'apply', yaml: DR, exitCode: 0 });
+    journal.append('s1', 'mirroring', { kind: 'command', line: 'kubectl get svc', exitCode: 0 });
+    journal.append('s2', 'traffic-shifting', { kind: 'command', line: 'true', exitCode: 0 });
+    expect(journal.sinceReset('s1', 'traffic-shifting')).toEqual([{ kind: 'apply', yaml: DR, exitCode: 0 }]);
+    expect(journal.all('s1', 'traffic-shifting').map((e) => e.kind)).toEqual(['command', 'reset', 'apply']);
+    expect(journal.sinceReset('s1', 'mirroring')).toHaveLength(1);
+  });
+});
+
+describe('replay', () => {
+  it('runs commands and applies as one shell, so a variable exported by one command is there for the next', async () => {
+    const env = await freshEnvironment();
+    const entries: JournalEntry[] = [
+      { kind: 'command', line: 'export NS=replayed-ns', exitCode: 0 },
+      { kind: 'command', line: 'kubectl create namespace $NS', exitCode: 0 },
+      { kind: 'apply', yaml: DR, exitCode: 0 },
+      { kind: 'command', line: 'cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-heredoc\nEOF', exitCode: 0 },
+    ];
+    const report = await replay(env, entries);
+    expect(report).toEqual({ replayed: 4, differed: [], skipped: 0, incomplete: false });
+    expect(await env.get({ kind: 'Namespace', name: 'replayed-ns' })).not.toBeNull();
+    expect(await env.get({ kind: 'DestinationRule', namespace: 'default', name: 'reviews' })).not.toBeNull();
+    expect(await env.get({ kind: 'ConfigMap', namespace: 'default', name: 'from-heredoc' })).not.toBeNull();
+  });
+
+  it('reports entries that end differently, and does not run watchers or interrupted commands again', async () => {
+    const env = await freshEnvironment();
+    const report = await replay(env, [
+      { kind: 'command', line: 'kubectl get deployment no-such-thing', exitCode: 0 },
+      { kind: 'command', line: 'kubectl logs -f deploy/reviews-v1', exitCode: 0 },
+      { kind: 'command', line: 'sleep 1000', exitCode: 130 },
+      { kind: 'command', line: 'kubectl get deployment reviews-v1', exitCode: 0 },
+      { kind: 'command', line: 'kubectl get deployment reviews-v1', exitCode: 1 },
+    ]);
+    expect(report.replayed).toBe(3);
+    expect(report.skipped).toBe(2);
+    expect(report.differed.map((d) => [(d.entry as { line: string }).line, d.exitCode])).toEqual([['kubectl get deployment no-such-thing', 1], ['kubectl get deployment reviews-v1', 0]]);
+  });
+
+  it('says the replay is incomplete when it runs out of time', async () => {
+    // An environment where the second command blocks (a real cluster's `kubectl wait`, say) until the replay's signal ends it.
+    let signalled = false;
+    const blocking = {
+      async runScript(script: string, options: { signal?: AbortSignal } = {}) {
+        const marker = /echo "(__labs_replay_[0-9a-f]+_)\$\?"/.exec(script)![1];
+        await new Promise<void>((resolve) => options.signal?.addEventListener('abort', () => resolve()));
+        signalled = true;
+        return { output: `namespace/a created\n${marker}0\n`, exitCode: 130 };
+      },
+    } as unknown as LabEnvironment;
+    const report = await replay(blocking, [
+      { kind: 'command', line: 'kubectl create namespace a', exitCode: 0 },
+      { kind: 'command', line: 'kubectl wait --for=condition=Ready pod --all', exitCode: 0 },
+      { kind: 'command', line: 'kubectl create namespace b', exitCode: 0 },
+    ], { timeoutMs: 50 });
+    expect(signalled).toBe(true);
+    expect(report).toEqual({ replayed: 1, differed: [], skipped: 0, incomplete: true });
+  });
+});
+
+describe('shellStateLines', () => {
+  it('keeps the successful single lines that set the terminal\'s own state', () => {
+    expect(shellStateLines([
+      { kind: 'command', line: 'export INGRESS_PORT=$(kubectl -n istio-system get svc istio-ingressgateway -o jsonpath=\'{.spec.ports[0].nodePort}\')', exitCode: 0 },
+      { kind: 'command', line: 'GATEWAY_URL=$INGRESS_HOST:$INGRESS_PORT', exitCode: 0 },
+      { kind: 'command', line: 'cd samples', exitCode: 0 },
+      { kind: 'command', line: 'cd nowhere', exitCode: 1 },
+      { kind: 'command', line: 'kubectl get pods', exitCode: 0 },
+      { kind: 'command', line: 'export A=1 &&\\\nexport B=2', exitCode: 0 },
+      { kind: 'apply', yaml: DR, exitCode: 0 },
+      { kind: 'reset' },
+    ])).toEqual([
+      'export INGRESS_PORT=$(kubectl -n istio-system get svc istio-ingressgateway -o jsonpath=\'{.spec.ports[0].nodePort}\')',
+      'GATEWAY_URL=$INGRESS_HOST:$INGRESS_PORT',
+      'cd samples',
+    ]);
+  });
+});
