@@ -112,6 +112,7 @@ describe('classroom API', () => {
     expect(report.learners[1].latestFailure.step).toBe('route-all-v1');
     expect(report.learners[1].latestFailure.explanation.ko.length).toBeGreaterThan(0);
     expect(report.completion['traffic-shifting']).toEqual({ completed: 0, learners: 2 });
+    expect(report.learners.map((l: any) => l.activeLab)).toEqual(['traffic-shifting', 'traffic-shifting']);
     expect(changes.filter((c) => c === 'changed').length).toBeGreaterThanOrEqual(3);
 
     const csv = await call(base, 'GET', `/api/classes/${cls.id}/progress.csv`, INSTRUCTOR);

@@ -35,6 +35,7 @@ export async function createClassroom(options: ClassroomOptions & JoinLimits & {
   const ctx: ClassroomContext = {
     classes,
     progress,
+    journal,
     instructor: new InstructorAuth(options.instructorToken),
     joins: new JoinLimiter({
       failuresPerMinute: options.failuresPerMinute ?? envNumber('LABS_JOIN_FAILURES_PER_MINUTE'),

@@ -7,6 +7,7 @@ import { createSimBackend } from '../backends/sim/index.ts';
 import type { LabEnvironment } from '../contract.ts';
 import { loadAllLabs } from '../labs/load.ts';
 import { openDatabase } from './db.ts';
+import { SqliteProgressStore } from './stores.ts';
 import { Journal, replay, shellStateLines, type JournalEntry } from './journal.ts';
 
 const DR = 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n';
@@ -29,6 +30,18 @@ describe('Journal', () => {
     expect(journal.sinceReset('s1', 'traffic-shifting')).toEqual([{ kind: 'apply', yaml: DR, exitCode: 0 }]);
     expect(journal.all('s1', 'traffic-shifting').map((e) => e.kind)).toEqual(['command', 'reset', 'apply']);
     expect(journal.sinceReset('s1', 'mirroring')).toHaveLength(1);
+  });
+
+  it('knows the lab a learner last worked in, from what they typed and what they checked', async () => {
+    const db = openDatabase(mkdtempSync(join(tmpdir(), 'labs-journal-')));
+    const journal = new Journal(db);
+    expect(journal.lastLab('s1')).toBeUndefined();
+    journal.append('s1', 'traffic-shifting', { kind: 'command', line: 'kubectl get pods', exitCode: 0 }, new Date('2026-01-01T10:00:00Z'));
+    journal.append('s1', 'mirroring', { kind: 'command', line: 'kubectl get pods', exitCode: 0 }, new Date('2026-01-01T10:05:00Z'));
+    expect(journal.lastLab('s1')).toBe('mirroring');
+    await new SqliteProgressStore(db).recordAttempt({ sessionId: 's1', lab: 'ingress', step: 'x', ok: false, at: '2026-01-01T10:06:00.000Z', durationMs: 1, explanation: { ko: '', en: '' } });
+    expect(journal.lastLab('s1')).toBe('ingress');
+    expect(journal.lastLab('s2')).toBeUndefined();
   });
 });
 

@@ -30,6 +30,14 @@ export class Journal {
     return rows.map((r) => (r.kind === 'reset' ? { kind: 'reset' } : JSON.parse(String(r.payload)) as JournalEntry));
   }
 
+  /** The lab a learner last worked in (typed, applied, reset or checked), for the instructor's terminal view. */
+  lastLab(sessionId: string): string | undefined {
+    const row = this.#db.prepare(`SELECT lab FROM (
+      SELECT lab, at FROM journal WHERE session_id = ? UNION ALL SELECT lab, at FROM attempts WHERE session_id = ?
+    ) ORDER BY at DESC LIMIT 1`).get(sessionId, sessionId) as Row | undefined;
+    return row ? String(row.lab) : undefined;
+  }
+
   /** Entries since the last reset, oldest first. */
   sinceReset(sessionId: string, lab: string): JournalEntry[] {
     const rows = this.#db.prepare('SELECT kind, payload FROM journal WHERE session_id = ? AND lab = ? AND id > COALESCE((SELECT MAX(id) FROM journal WHERE session_id = ? AND lab = ? AND kind = \'reset\'), 0) ORDER BY id').all(sessionId, lab, sessionId, lab) as Row[];

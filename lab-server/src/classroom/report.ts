@@ -11,6 +11,8 @@ export interface LearnerReport {
   joinedAt: string;
   progress: Progress;
   latestFailure?: { lab: string; step: string; at: string; explanation: { ko: string; en: string } };
+  /** The chapter the learner last worked in, if any. */
+  activeLab?: string;
 }
 
 /** The class report (also the JSON of `GET /api/classes/:id/progress`). */
@@ -23,7 +25,7 @@ export interface ClassReport {
 }
 
 /** Builds the report. */
-export function classReport(cls: ClassRecord, labs: readonly LoadedLab[], learners: (LearnerRecord & { progress: Progress; latestFailure?: LearnerReport['latestFailure'] })[]): ClassReport {
+export function classReport(cls: ClassRecord, labs: readonly LoadedLab[], learners: (LearnerRecord & Pick<LearnerReport, 'progress' | 'latestFailure' | 'activeLab'>)[]): ClassReport {
   const chapterLabs = cls.chapters.map((id) => labs.find((l) => l.id === id)).filter((l): l is LoadedLab => !!l);
   const steps = chapterLabs.flatMap((lab) => lab.steps.map((s) => ({ lab: lab.id, step: s.id, title: s.title })));
   const completion: ClassReport['completion'] = {};
@@ -33,7 +35,7 @@ export function classReport(cls: ClassRecord, labs: readonly LoadedLab[], learne
   return {
     class: { id: cls.id, name: cls.name, chapters: cls.chapters, joinCode: cls.joinCode, expiresAt: cls.expiresAt },
     steps,
-    learners: learners.map((l) => ({ id: l.id, name: l.name, joinedAt: l.joinedAt, progress: l.progress, ...(l.latestFailure ? { latestFailure: l.latestFailure } : {}) })),
+    learners: learners.map((l) => ({ id: l.id, name: l.name, joinedAt: l.joinedAt, progress: l.progress, ...(l.latestFailure ? { latestFailure: l.latestFailure } : {}), ...(l.activeLab ? { activeLab: l.activeLab } : {}) })),
     completion,
   };
 }

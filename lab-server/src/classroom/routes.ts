@@ -7,6 +7,7 @@ import type { Route } from '../server/router.ts';
 import type { ClassStore } from './classes.ts';
 import type { InstructorAuth } from './instructor.ts';
 import type { JoinLimiter } from './joinLimiter.ts';
+import type { Journal } from './journal.ts';
 import { attemptsCsv, classReport, reportCsv, type ClassReport } from './report.ts';
 import type { SqliteProgressStore } from './stores.ts';
 
@@ -14,6 +15,7 @@ import type { SqliteProgressStore } from './stores.ts';
 export interface ClassroomContext {
   classes: ClassStore;
   progress: SqliteProgressStore;
+  journal: Journal;
   instructor: InstructorAuth;
   joins: JoinLimiter;
   /** Hours a class (and its join code) lives. */
@@ -57,7 +59,8 @@ export async function buildReport(parts: ServerParts, ctx: ClassroomContext, cla
   if (!cls) throw new HttpError(404, `no class "${classId}"`);
   const learners = await Promise.all(ctx.classes.learners(classId).map(async (l) => {
     const latestFailure = ctx.progress.latestFailure(l.id);
-    return { ...l, progress: await parts.progress.progress(l.id), ...(latestFailure ? { latestFailure } : {}) };
+    const activeLab = ctx.journal.lastLab(l.id);
+    return { ...l, progress: await parts.progress.progress(l.id), ...(latestFailure ? { latestFailure } : {}), ...(activeLab ? { activeLab } : {}) };
   }));
   return classReport(cls, parts.allLabs, learners);
 }
