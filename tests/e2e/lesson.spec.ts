@@ -69,6 +69,38 @@ test('the editor shows schema errors as you type, keeps edits over a reload, res
   expect(output).toMatch(/destinationrule\.networking\.istio\.io\/reviews (created|unchanged)/);
 });
 
+test('the editor offers the schema\'s fields, explains them on hover, and Apply shows kubectl\'s refusal in red', async ({ page, prefix, lang }) => {
+  await freshSession(page);
+  // A learner's earlier edit with a misspelt field, kept from a previous visit.
+  const kept = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts:\n  - reviews\n  http:\n  - route:\n    - destination:\n        host: reviews\n        subset: v3\n      wieght: 100\n';
+  await page.evaluate((text) => localStorage.setItem('labs.editor.traffic-shifting.virtual-service-reviews-v3.yaml', text), kept);
+  await page.goto(`${prefix}/traffic-shifting/`);
+  const root = await openEditor(page, 'virtual-service-reviews-v3.yaml');
+  await expect(root).toHaveAttribute('data-edited', 'true');
+  await expect(root.locator('.squiggly-error').first()).toBeVisible({ timeout: 20_000 });
+  await root.locator('[data-action="apply"]').click();
+  const output = root.locator('[data-output]');
+  await expect(output).toHaveAttribute('data-ok', 'false', { timeout: 30_000 });
+  await expect(output).toContainText('unknown field "spec.http[0].route[0].wieght"');
+  await expect(output).toContainText(lang === 'ko' ? '종료 코드 1' : 'exit code 1');
+
+  // Hover over a field: its description in the page's language.
+  const weights = await openEditor(page, 'virtual-service-reviews-50-v3.yaml');
+  await weights.locator('.view-lines span', { hasText: /^weight$/ }).first().hover();
+  await expect(page.locator('.monaco-hover').filter({ hasText: lang === 'ko' ? '상대 비율' : 'Relative share' }).first()).toBeVisible({ timeout: 20_000 });
+
+  // Completion at a route entry offers the fields it may still have.
+  await weights.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+End');
+  // The file ends with a newline: go up to the last `weight: 50`, then open a line at its indentation.
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+Space');
+  await expect(page.locator('.suggest-widget .monaco-list-row', { hasText: 'headers' }).first()).toBeVisible({ timeout: 20_000 });
+  await page.keyboard.press('Escape');
+});
+
 test('a step\'s check fails before it is done, Solve does it in the terminal, and the step stays passed', async ({ page, prefix, lang }) => {
   await freshSession(page);
   await page.goto(`${prefix}/traffic-shifting/`);
