@@ -129,7 +129,13 @@ test('a step\'s check fails before it is done, Solve does it in the terminal, an
   await check(page, 'route-all-v1', 'passed');
   await page.reload();
   await expect(step(page, 'route-all-v1')).toHaveAttribute('data-status', 'passed');
+  await expect(step(page, 'route-all-v1').locator('[data-mark]')).toHaveText('✓');
   await expect(step(page, 'destination-rules')).toHaveAttribute('data-status', 'none');
+  await expect(page.locator('nav a[href$="/traffic-shifting/"] .labs-sidebar-mark').first()).toContainText('1/7');
+  // The other language's page of the same lesson: same session, same progress.
+  await page.goto(lang === 'ko' ? '/en/traffic-shifting/' : '/traffic-shifting/');
+  await expect(step(page, 'route-all-v1')).toHaveAttribute('data-status', 'passed');
+  await expect(step(page, 'route-all-v1').locator('[data-badge]')).toContainText(lang === 'ko' ? 'Passed' : '통과');
 });
 
 test('the whole lab through the page: Run buttons, the Editor\'s Apply, the terminal, Preview, every step passes', async ({ page, prefix }, testInfo) => {
@@ -151,7 +157,12 @@ test('the whole lab through the page: Run buttons, the Editor\'s Apply, the term
     await preview.locator('[data-action="refresh"]').click();
     await expect(preview).toHaveAttribute('data-count', String(i + 1), { timeout: 30_000 });
     await expect(preview).toHaveAttribute('data-stars', 'none');
+    await expect(preview).toHaveAttribute('data-version', 'v1');
   }
+  // The page itself, in a frame that runs no scripts; the status line names the pod that served the reviews.
+  await expect(preview.locator('iframe')).toHaveAttribute('sandbox', '');
+  await expect(preview.locator('iframe').contentFrame().locator('h4', { hasText: 'Book Details' })).toBeVisible();
+  await expect(preview.locator('[data-preview-status]')).toContainText(/HTTP 200 · .* · reviews-v1-/);
   await check(page, 'see-no-stars', 'passed');
 
   await applyEditor(page, 'virtual-service-reviews-50-v3.yaml');
@@ -167,9 +178,9 @@ test('the whole lab through the page: Run buttons, the Editor\'s Apply, the term
   for (let i = 0; i < 12 && seen.size < 2; i++) {
     await second.locator('[data-action="refresh"]').click();
     await expect(second).toHaveAttribute('data-count', String(i + 1), { timeout: 30_000 });
-    seen.add((await second.getAttribute('data-stars')) ?? '');
+    seen.add(`${await second.getAttribute('data-version')} ${await second.getAttribute('data-stars')}`);
   }
-  expect([...seen].sort()).toEqual(['none', 'red']);
+  expect([...seen].sort()).toEqual(['v1 none', 'v3 red']);
   // The traffic view counts the same requests per version from the sidecars' logs: v1 and v3, never v2.
   const traffic = page.locator('.labs-traffic');
   await traffic.scrollIntoViewIfNeeded();
