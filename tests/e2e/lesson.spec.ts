@@ -245,3 +245,21 @@ test('the Ingress lab through the page: the terminal finds the address, the Edit
   await check(page, 'browser-headers', 'passed');
   await expect(page.locator('section.labs-step[data-status="passed"]')).toHaveCount(5);
 });
+
+test('the lesson reads without JavaScript: step titles, prose, hints and the files are there, the buttons are not', async ({ browser, prefix, lang }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${prefix}/traffic-shifting/`);
+  const first = step(page, 'route-all-v1');
+  await expect(first.locator('h3')).toContainText(lang === 'ko' ? '모든 트래픽을 v1으로 보내기' : 'Send all traffic to v1');
+  await expect(first.locator('[data-controls]')).toBeHidden();
+  const hints = first.locator('[data-hint]');
+  await expect(hints).toHaveCount(3);
+  await hints.nth(2).locator('summary').click();
+  await expect(hints.nth(2)).toContainText('virtual-service-all-v1.yaml');
+  const file = editor(page, 'virtual-service-all-v1.yaml');
+  await expect(file.locator('pre.labs-editor-static')).toContainText('subset: v1');
+  await expect(file.locator('[data-action="apply"]')).toBeHidden();
+  await expect(page.locator('.labs-preview iframe').first()).toBeHidden();
+  await context.close();
+});
