@@ -136,6 +136,10 @@ test('a step\'s check fails before it is done, Solve does it in the terminal, an
   await page.goto(lang === 'ko' ? '/en/traffic-shifting/' : '/traffic-shifting/');
   await expect(step(page, 'route-all-v1')).toHaveAttribute('data-status', 'passed');
   await expect(step(page, 'route-all-v1').locator('[data-badge]')).toContainText(lang === 'ko' ? 'Passed' : '통과');
+  // The home page's chapter list marks the chapter too.
+  await page.goto(`${prefix}/`);
+  await expect(page.locator('.labs-chapters [data-chapter="traffic-shifting"] .labs-sidebar-mark')).toContainText('✓ 1');
+  await expect(page.locator('.labs-chapters [data-chapter="mirroring"] .labs-sidebar-mark')).toHaveCount(0);
 });
 
 test('the whole lab through the page: Run buttons, the Editor\'s Apply, the terminal, Preview, every step passes', async ({ page, prefix }, testInfo) => {
