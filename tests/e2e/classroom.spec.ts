@@ -6,13 +6,17 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 
+const ROOT = join(import.meta.dirname, '../..');
 const INSTRUCTOR = 'e2e-instructor-token-0123456789abcdef';
 let server: ChildProcess | undefined;
 let base = '';
 
 test.beforeAll(async ({}, testInfo) => {
   const port = 4500 + testInfo.workerIndex * 10 + (testInfo.project.name === 'en' ? 1 : 0);
-  server = spawn(process.execPath, ['bin/labs.mjs', 'serve', '--classroom', '--data', mkdtempSync(join(tmpdir(), 'labs-e2e-class-')), '--port', String(port)], {
+  // LABS_E2E_SITE_ROOT: a directory whose dist/ holds a site built apart from the shared one (astro build
+  // --outDir DIR/dist), so a rebuild of the repository's dist/ by someone else cannot pull pages mid-test.
+  server = spawn(process.execPath, [join(ROOT, 'bin/labs.mjs'), 'serve', '--classroom', '--data', mkdtempSync(join(tmpdir(), 'labs-e2e-class-')), '--port', String(port)], {
+    cwd: process.env.LABS_E2E_SITE_ROOT ?? ROOT,
     env: { ...process.env, LABS_INSTRUCTOR_TOKEN: INSTRUCTOR },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -36,7 +40,8 @@ async function solveAndCheck(page: Page, step: string) {
   await section.locator('[data-action="solve"]').scrollIntoViewIfNeeded();
   page.once('dialog', (d) => d.accept());
   await section.locator('[data-action="solve"]').click();
-  await expect(section.locator('[data-result]')).toContainText(step, { timeout: 90_000 });
+  // Solve lists the steps whose solution it ran; this step's is the last.
+  await expect(section.locator(`[data-result] [data-ran-step="${step}"]`)).toBeVisible({ timeout: 90_000 });
   await section.locator('[data-action="check"]').click();
   await expect(section).toHaveAttribute('data-status', 'passed', { timeout: 90_000 });
 }
@@ -77,6 +82,14 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
   // Watch Ada's terminal, read-only.
   await instructor.locator('tr[data-learner="Ada"] [data-action="watch"]').click();
   await expect.poll(() => instructor.locator('[data-viewer-terminal]').getAttribute('data-text'), { timeout: 15_000 }).toContain('destinationrule.networking.istio.io/reviews created');
+  // The view opened on the chapter Ada last worked in; another chapter she never opened says so.
+  await expect(instructor.locator('[data-viewer-lab]')).toHaveValue('traffic-shifting');
+  await instructor.locator('[data-viewer-lab]').selectOption('mirroring');
+  await expect.poll(() => instructor.locator('[data-viewer-terminal]').getAttribute('data-text'), { timeout: 15_000 }).toMatch(/not opened this chapter yet|아직 이 장을 열지 않았습니다/);
+  // Live: what Ada types now appears in the instructor's view.
+  await instructor.locator('[data-viewer-lab]').selectOption('traffic-shifting');
+  await ada.evaluate(() => (window as unknown as { labsTerminal: { run(command: string): void } }).labsTerminal.run('kubectl get destinationrule reviews'));
+  await expect.poll(() => instructor.locator('[data-viewer-terminal]').getAttribute('data-text'), { timeout: 15_000 }).toMatch(/reviews\s+reviews\s+\d+[smh]/);
 
   // Reset Bob's environment: his cluster is back at the start, his recorded progress stays.
   instructor.once('dialog', (d) => d.accept());
@@ -96,4 +109,16 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
   expect(rows).toHaveLength(1 + 2 * (7 + 5 + 5));
   expect(rows.filter((r) => r.includes(',Ada,') && r.includes(',passed,'))).toHaveLength(1);
   expect(rows.filter((r) => r.includes(',Bob,') && r.includes(',passed,'))).toHaveLength(2);
+
+  // The attempt history: Ada's one pass, Bob's two and his failure after the reset, in order.
+  const attemptsDownload = instructor.waitForEvent('download');
+  await instructor.locator('[data-action="csv-attempts"]').click();
+  const attempts = readFileSync((await (await attemptsDownload).path())!, 'utf8').trim().split('\r\n');
+  expect(attempts[0]).toBe('learner_id,learner,lab,step,ok,at,duration_ms,explanation_en,explanation_ko');
+  expect(attempts.slice(1).map((r) => r.split(',').slice(1, 5).join(','))).toEqual([
+    'Ada,traffic-shifting,destination-rules,true',
+    'Bob,traffic-shifting,destination-rules,true',
+    'Bob,traffic-shifting,route-all-v1,true',
+    'Bob,traffic-shifting,route-all-v1,false',
+  ]);
 });

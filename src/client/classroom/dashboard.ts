@@ -14,16 +14,21 @@ interface StepState { status: 'passed' | 'failed'; at: string; attempts: number;
 interface Report {
   class: { id: string; name: string; chapters: string[]; joinCode: string; expiresAt: string };
   steps: { lab: string; step: string; title: { ko: string; en: string } }[];
-  learners: { id: string; name: string; joinedAt: string; progress: Record<string, Record<string, StepState>>; latestFailure?: { lab: string; step: string; at: string; explanation: { ko: string; en: string } } }[];
+  learners: { id: string; name: string; joinedAt: string; progress: Record<string, Record<string, StepState>>; latestFailure?: { lab: string; step: string; at: string; explanation: { ko: string; en: string } }; activeLab?: string }[];
   completion: Record<string, { completed: number; learners: number }>;
 }
 
-/** The instructor token from the URL fragment (then removed from the address bar) or this tab's storage. */
+/**
+ * The instructor token from the URL (the fragment the server prints, or `?token=`), then removed from the
+ * address bar so it is not shared with a screenshot or the projector; else this tab's storage.
+ */
 function instructorToken(): string | undefined {
-  const m = /(?:^|[#&])token=([A-Za-z0-9_-]+)/.exec(location.hash);
-  if (m) {
-    sessionStorage.setItem(TOKEN_KEY, m[1]!);
-    history.replaceState(null, '', location.pathname + location.search);
+  const query = new URLSearchParams(location.search);
+  const token = /(?:^|[#&])token=([A-Za-z0-9_-]+)/.exec(location.hash)?.[1] ?? query.get('token');
+  if (token) {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    query.delete('token');
+    history.replaceState(null, '', location.pathname + (query.size ? `?${query}` : ''));
   }
   return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }
@@ -102,7 +107,7 @@ export function startDashboard(root: HTMLElement): void {
       const watch = el('button', { type: 'button', class: 'secondary', 'data-action': 'watch' }, t(lang, 'class.watch'));
       const reset = el('button', { type: 'button', class: 'secondary', 'data-action': 'reset' }, t(lang, 'class.reset'));
       const remove = el('button', { type: 'button', class: 'secondary', 'data-action': 'remove' }, t(lang, 'class.remove'));
-      watch.addEventListener('click', () => openViewer(report.class.id, learner, report.class.chapters[0]!));
+      watch.addEventListener('click', () => openViewer(report.class, learner, learner.activeLab && report.class.chapters.includes(learner.activeLab) ? learner.activeLab : report.class.chapters[0]!));
       reset.addEventListener('click', async () => {
         if (!confirm(t(lang, 'class.resetConfirm', { name: learner.name }))) return;
         await api('POST', `/api/classes/${report.class.id}/learners/${learner.id}/reset`, {}).catch((e: Error) => say(t(lang, 'class.error', { message: e.message })));
@@ -141,25 +146,28 @@ export function startDashboard(root: HTMLElement): void {
     });
   };
 
-  const openViewer = (classId: string, learner: { id: string; name: string }, lab: string) => {
+  const openViewer = (cls: Report['class'], learner: { id: string; name: string }, lab: string) => {
     viewerSocket?.close();
     viewer.hidden = false;
     viewer.dataset.learner = learner.name;
     const title = el('strong', {}, t(lang, 'class.watching', { name: learner.name }));
+    const chapter = el('select', { 'data-viewer-lab': '', 'aria-label': t(lang, 'class.viewChapter') }, ...cls.chapters.map((c) => el('option', { value: c }, c)));
+    chapter.value = lab;
     const close = el('button', { type: 'button', class: 'secondary' }, t(lang, 'class.close'));
     const host = el('div', { class: 'labs-terminal', 'data-viewer-terminal': '' });
-    viewer.replaceChildren(el('div', { class: 'labs-terminal-bar' }, title, close), host);
+    viewer.replaceChildren(el('div', { class: 'labs-terminal-bar' }, title, chapter, close), host);
     const term = new Terminal({ disableStdin: true, fontSize: 13, rows: 20, cols: 100, theme: { background: '#1e1e1e' } });
     term.open(host);
-    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/classroom/terminal?class=${encodeURIComponent(classId)}&learner=${encodeURIComponent(learner.id)}&lab=${encodeURIComponent(lab)}&token=${encodeURIComponent(token ?? '')}`);
+    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/classroom/terminal?class=${encodeURIComponent(cls.id)}&learner=${encodeURIComponent(learner.id)}&lab=${encodeURIComponent(lab)}&token=${encodeURIComponent(token ?? '')}`);
     viewerSocket = ws;
     ws.addEventListener('message', (event) => {
       const m = JSON.parse(String(event.data)) as { type: string; data?: string; replay?: string; message?: string };
-      if (m.type === 'attached') term.write(m.replay ?? '');
-      else if (m.type === 'output') term.write(m.data ?? '');
-      else if (m.type === 'error') term.write(`\x1b[33m${m.message}\x1b[0m\r\n`);
-      host.dataset.text = (host.dataset.text ?? '') + (m.replay ?? m.data ?? m.message ?? '');
+      const notOpened = m.type === 'error' && m.message === 'this learner has not opened this chapter yet';
+      const text = m.type === 'attached' ? (m.replay ?? '') : m.type === 'output' ? (m.data ?? '') : `\x1b[33m${notOpened ? t(lang, 'class.notOpened') : m.message}\x1b[0m\r\n`;
+      term.write(text);
+      host.dataset.text = (host.dataset.text ?? '') + text;
     });
+    chapter.addEventListener('change', () => { ws.close(); term.dispose(); openViewer(cls, learner, chapter.value); });
     close.addEventListener('click', () => { ws.close(); term.dispose(); viewer.hidden = true; });
   };
 
@@ -190,14 +198,21 @@ export function startDashboard(root: HTMLElement): void {
     }
   });
 
-  root.querySelector<HTMLButtonElement>('[data-action="csv"]')!.addEventListener('click', async () => {
+  // Downloads go through fetch, not a link, because the token travels in a header and never in a URL.
+  const download = async (file: 'progress.csv' | 'attempts.csv') => {
     if (!select.value) return;
-    const blob = await (await api('GET', `/api/classes/${select.value}/progress.csv`)).blob();
-    const link = el('a', { href: URL.createObjectURL(blob), download: 'progress.csv' });
-    document.body.append(link);
-    link.click();
-    link.remove();
-  });
+    try {
+      const blob = await (await api('GET', `/api/classes/${select.value}/${file}`)).blob();
+      const link = el('a', { href: URL.createObjectURL(blob), download: file });
+      document.body.append(link);
+      link.click();
+      link.remove();
+    } catch (error) {
+      say(t(lang, 'class.error', { message: (error as Error).message }));
+    }
+  };
+  root.querySelector<HTMLButtonElement>('[data-action="csv"]')!.addEventListener('click', () => void download('progress.csv'));
+  root.querySelector<HTMLButtonElement>('[data-action="csv-attempts"]')!.addEventListener('click', () => void download('attempts.csv'));
 
   const boot = async () => {
     if (!token) {
