@@ -138,7 +138,13 @@ describe('classroom API', () => {
     expect(after.json.ok).toBe(false);
     expect(after.json.progress.status).toBe('passed');
 
+    const bobTerminal = new WebSocket(`${base.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${bob.sessionToken}`);
+    const bobSaw: string[] = [];
+    bobTerminal.on('message', (d) => bobSaw.push(d.toString()));
+    await expect.poll(() => bobSaw.some((m) => JSON.parse(m).type === 'attached')).toBe(true);
     expect((await call(base, 'DELETE', `/api/classes/${cls.id}/learners/${bob.learnerId}`, INSTRUCTOR)).status).toBe(200);
+    await expect.poll(() => bobSaw.map((m) => JSON.parse(m)).find((m) => m.type === 'error')?.message).toContain('the instructor removed you from the class');
+    bobTerminal.close();
     expect((await call(base, 'GET', '/api/session', bob.sessionToken)).status).toBe(401);
     expect((await call(base, 'GET', `/api/classes/${cls.id}/progress`, INSTRUCTOR)).json.learners).toHaveLength(1);
     ws.close();

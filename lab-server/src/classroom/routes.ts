@@ -169,6 +169,8 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
       handle: async ({ token, params }) => {
         ctx.instructor.require(token);
         learnerOf(ctx, params.id!, params.learner!);
+        // Their open terminal says why it stops answering (its session and environments go next).
+        parts.notifier.notify(params.learner!, { type: 'error', message: 'the instructor removed you from the class; reload the page to go on by yourself / 강사가 강의실에서 제외했습니다. 페이지를 새로 고치면 혼자서 계속할 수 있습니다' });
         await parts.runtime.closeSession(params.learner!);
         await parts.progress.deleteSession(params.learner!);
         await parts.sessions.store.delete(params.learner!);
