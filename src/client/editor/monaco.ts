@@ -57,11 +57,11 @@ export function loadMonaco(lang: Lang): Promise<Monaco> {
   return monacoPromise;
 }
 
-/** Creates an editor for `text` in `host`, with a model named after the lab and file. */
-export async function createEditor(host: HTMLElement, lang: Lang, lab: string, file: string, text: string) {
+/** Creates an editor for `text` in `host`, with a model named after the lab and file; Ctrl/Cmd+Enter calls `onApply`. */
+export async function createEditor(host: HTMLElement, lang: Lang, lab: string, file: string, text: string, onApply: { label: string; run: () => void }) {
   const monaco = await loadMonaco(lang);
   const model = monaco.editor.createModel(text, 'yaml', monaco.Uri.parse(`file:///${lab}/${file}`));
-  return monaco.editor.create(host, {
+  const editor = monaco.editor.create(host, {
     model,
     automaticLayout: true,
     minimap: { enabled: false },
@@ -73,4 +73,6 @@ export async function createEditor(host: HTMLElement, lang: Lang, lab: string, f
     // Hover boxes must not be cut off by the panel's edge.
     fixedOverflowWidgets: true,
   });
+  editor.addAction({ id: 'labs.apply', label: onApply.label, keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter], run: onApply.run });
+  return editor;
 }

@@ -41,7 +41,7 @@ export function wireEditor(root: HTMLElement): void {
     state.textContent = t(lang, 'editor.loading');
     try {
       const { createEditor } = await import('./monaco.ts');
-      editor = await createEditor(host, lang, lab, file, buffer.text());
+      editor = await createEditor(host, lang, lab, file, buffer.text(), { label: t(lang, 'editor.apply'), run: () => apply.click() });
       const model = editor.getModel()!;
       model.onDidChangeContent(() => {
         buffer.save(model.getValue());
