@@ -54,7 +54,10 @@ describe('classroom API', () => {
     const cls = await call(base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Workshop' });
     expect(cls.status).toBe(201);
     expect(cls.json.joinCode).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
-    expect(cls.json.joinUrl).toContain(`/classroom/join/?code=${cls.json.joinCode}`);
+    expect(cls.json.joinUrl).toBe(`${base}/classroom/join/?code=${cls.json.joinCode}`);
+    // This test server listens on 127.0.0.1 only: the instructor is told learners cannot reach it.
+    expect(cls.json.joinUrlWarning).toContain('--host 0.0.0.0');
+    expect((await call(base, 'GET', '/api/classes', INSTRUCTOR)).json[0]).toMatchObject({ joinCode: cls.json.joinCode, joinUrl: cls.json.joinUrl, learners: 0 });
     const learner = await call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode.toLowerCase(), name: 'Ada' });
     expect(learner.status).toBe(201);
     for (const [method, path] of [['GET', `/api/classes/${cls.json.id}/progress`], ['GET', `/api/classes/${cls.json.id}/progress.csv`], ['POST', '/api/classes'], ['POST', `/api/classes/${cls.json.id}/learners/${learner.json.learnerId}/reset`]] as const) {

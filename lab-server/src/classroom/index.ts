@@ -11,6 +11,7 @@ import { InstructorAuth } from './instructor.ts';
 import { JoinLimiter, type JoinLimits } from './joinLimiter.ts';
 import { Journal, replay, shellStateLines, type ReplayReport } from './journal.ts';
 import { restoreNotice, shellNotice } from './notices.ts';
+import { publicBase } from './publicUrl.ts';
 import { typeScript } from '../server/typing.ts';
 import { ClassWatchers, classroomWsRoutes } from './live.ts';
 import { classroomRoutes, type ClassroomContext } from './routes.ts';
@@ -43,6 +44,7 @@ export async function createClassroom(options: ClassroomOptions & JoinLimits & {
     }),
     classLifetimeHours: options.classLifetimeHours ?? 24,
     changed: (classId) => watchers.changed(classId),
+    listening: () => null,
   };
   // While an environment is being rebuilt from its journal, its own replayed commands are not journalled again.
   const restoring = new Set<string>();
@@ -72,6 +74,7 @@ export async function createClassroom(options: ClassroomOptions & JoinLimits & {
     },
     attach(server) {
       const { events } = server.parts;
+      ctx.listening = () => server.server.address();
       const classOf = (sessionId: string) => classes.classOf(sessionId);
       offs.push(events.on('command', ({ sessionId, lab, record }) => {
         if (!restoring.has(`${sessionId}/${lab}`)) journal.append(sessionId, lab, { kind: 'command', line: record.line, exitCode: record.exitCode });
@@ -109,9 +112,12 @@ export async function createClassroom(options: ClassroomOptions & JoinLimits & {
       }));
     },
     banner(url: string) {
+      const listening = new URL(url);
+      const { base, warning } = publicBase({ host: listening.host, listening: { address: listening.hostname.replace(/^\[|\]$/g, ''), port: Number(listening.port), family: listening.hostname.startsWith('[') ? 'IPv6' : 'IPv4' } });
       return [
         `Classroom mode: data in ${options.dataDir}`,
-        `Instructor dashboard (keep this URL private): ${url}/classroom/#token=${ctx.instructor.token}`,
+        `Instructor dashboard (keep this URL private): ${base}/classroom/#token=${ctx.instructor.token}`,
+        ...(warning ? [`Warning: ${warning}`] : []),
       ];
     },
     async close() {

@@ -1,6 +1,7 @@
 /** The classroom's HTTP API (see docs/classroom.md): classes, joining, progress and its CSV, reset and removal of learners. */
 import { z } from 'zod';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HttpError } from '../server/http.ts';
 import type { ServerParts } from '../server/parts.ts';
 import type { Route } from '../server/router.ts';
@@ -8,6 +9,7 @@ import type { ClassStore } from './classes.ts';
 import type { InstructorAuth } from './instructor.ts';
 import type { JoinLimiter } from './joinLimiter.ts';
 import type { Journal } from './journal.ts';
+import { publicBaseOf } from './publicUrl.ts';
 import { attemptsCsv, classReport, reportCsv, type ClassReport } from './report.ts';
 import type { SqliteProgressStore } from './stores.ts';
 
@@ -22,6 +24,8 @@ export interface ClassroomContext {
   classLifetimeHours: number;
   /** Tells live dashboards that a class changed. */
   changed(classId: string): void;
+  /** The address the server listens on (for join URLs), once it does. */
+  listening(): AddressInfo | string | null;
 }
 
 const createClassSchema = z.object({
@@ -65,6 +69,11 @@ export async function buildReport(parts: ServerParts, ctx: ClassroomContext, cla
   return classReport(cls, parts.allLabs, learners);
 }
 
+/** The page learners open to join (Korean, the root locale; its language switcher leads to English). */
+function joinUrl(base: string, code: string): string {
+  return `${base}/classroom/join/?code=${code}`;
+}
+
 /** A class name made safe for a download's file name. */
 function fileName(name: string): string {
   return name.replace(/[^\w.-]+/g, '_') || 'class';
@@ -86,9 +95,10 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
   return [
     {
       method: 'GET', path: '/api/classes', auth: 'none',
-      handle: async ({ token }) => {
+      handle: async ({ token, req }) => {
         ctx.instructor.require(token);
-        return { status: 200, body: ctx.classes.list().map((c) => ({ id: c.id, name: c.name, chapters: c.chapters, joinCode: c.joinCode, createdAt: c.createdAt, expiresAt: c.expiresAt, learners: ctx.classes.learners(c.id).length })) };
+        const { base, warning } = publicBaseOf(req, ctx.listening());
+        return { status: 200, body: ctx.classes.list().map((c) => ({ id: c.id, name: c.name, chapters: c.chapters, joinCode: c.joinCode, joinUrl: joinUrl(base, c.joinCode), ...(warning ? { joinUrlWarning: warning } : {}), createdAt: c.createdAt, expiresAt: c.expiresAt, learners: ctx.classes.learners(c.id).length })) };
       },
     },
     {
@@ -100,8 +110,8 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
         const unknown = chapters.filter((c) => !parts.labs.has(c));
         if (unknown.length) throw new HttpError(400, `chapters: not ready or unknown: ${unknown.join(', ')}; ready: ${readyLabs.join(', ')}`);
         const cls = ctx.classes.create(input.name, chapters, input.lifetimeHours ?? ctx.classLifetimeHours);
-        const host = req.headers.host ?? '127.0.0.1';
-        return { status: 201, body: { id: cls.id, joinCode: cls.joinCode, joinUrl: `http://${host}/classroom/join/?code=${cls.joinCode}`, expiresAt: cls.expiresAt, chapters } };
+        const { base, warning } = publicBaseOf(req, ctx.listening());
+        return { status: 201, body: { id: cls.id, joinCode: cls.joinCode, joinUrl: joinUrl(base, cls.joinCode), ...(warning ? { joinUrlWarning: warning } : {}), expiresAt: cls.expiresAt, chapters } };
       },
     },
     {

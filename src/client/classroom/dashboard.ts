@@ -78,13 +78,17 @@ export function startDashboard(root: HTMLElement): void {
   let viewerSocket: WebSocket | undefined;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const showJoin = async (cls: { joinCode: string; joinUrl?: string }) => {
-    const url = cls.joinUrl ?? `${location.origin}/${lang === 'en' ? 'en/' : ''}classroom/join/?code=${cls.joinCode}`;
+  const showJoin = async (cls: { joinCode: string; joinUrl: string; joinUrlWarning?: string }) => {
+    // The server knows the address learners can reach; the page only picks the language of the join page.
+    const target = new URL(cls.joinUrl);
+    if (lang === 'en') target.pathname = `/en${target.pathname}`;
+    const url = target.href;
     const svg = await QRCode.toString(url, { type: 'svg', margin: 1, width: 220 });
     codeBox.replaceChildren(
       el('div', { class: 'labs-join-code', 'data-join-code': cls.joinCode }, cls.joinCode),
       el('div', {}, `${t(lang, 'class.joinUrl')}: `, el('a', { href: url, 'data-join-url': url }, url)),
     );
+    if (cls.joinUrlWarning) codeBox.append(el('p', { class: 'labs-join-warning', 'data-join-warning': '' }, `⚠ ${cls.joinUrlWarning}`));
     const qr = el('div', { class: 'labs-qr' });
     qr.innerHTML = svg;
     codeBox.append(qr);
@@ -172,7 +176,7 @@ export function startDashboard(root: HTMLElement): void {
   };
 
   const loadClasses = async (selectId?: string) => {
-    const classes = (await (await api('GET', '/api/classes')).json()) as { id: string; name: string; joinCode: string }[];
+    const classes = (await (await api('GET', '/api/classes')).json()) as { id: string; name: string; joinCode: string; joinUrl: string; joinUrlWarning?: string }[];
     select.replaceChildren(...classes.map((c) => el('option', { value: c.id }, `${c.name} (${c.joinCode})`)));
     if (selectId) select.value = selectId;
     const chosen = classes.find((c) => c.id === select.value);
@@ -190,9 +194,8 @@ export function startDashboard(root: HTMLElement): void {
     const data = new FormData(createForm);
     const chapters = data.getAll('chapters').map(String);
     try {
-      const created = (await (await api('POST', '/api/classes', { name: String(data.get('name') ?? ''), ...(chapters.length ? { chapters } : {}) })).json()) as { id: string; joinCode: string; joinUrl: string };
+      const created = (await (await api('POST', '/api/classes', { name: String(data.get('name') ?? ''), ...(chapters.length ? { chapters } : {}) })).json()) as { id: string };
       await loadClasses(created.id);
-      await showJoin(created);
     } catch (error) {
       say(t(lang, 'class.error', { message: (error as Error).message }));
     }
