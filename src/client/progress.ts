@@ -5,10 +5,30 @@ import { langFromPath, t } from '../i18n/ui.ts';
 
 const CHAPTERS = ['traffic-shifting', 'mirroring', 'ingress', 'egress'];
 
-/** How many steps a chapter has, when this page knows (its steps are on it, or the chapter list says). */
-function totalOf(chapter: string): number {
+const TOTALS_KEY = 'labs.stepTotals';
+
+/** Step counts seen on chapter pages earlier in this browser, so other pages can show "n/total" too. */
+function rememberedTotals(): Record<string, number> {
+  try {
+    return JSON.parse(localStorage.getItem(TOTALS_KEY) ?? '{}') as Record<string, number>;
+  } catch {
+    return {};
+  }
+}
+
+/** How many steps a chapter has: from this page when it knows (its steps, the chapter list), else as last seen. */
+function totalOf(chapter: string, remembered: Record<string, number>): number {
   const holder = document.querySelector<HTMLElement>(`[data-lab-steps="${chapter}"][data-total], .labs-chapters [data-chapter="${chapter}"][data-total]`);
-  return Number(holder?.dataset.total ?? 0);
+  const here = Number(holder?.dataset.total ?? 0);
+  if (here && remembered[chapter] !== here) {
+    remembered[chapter] = here;
+    try {
+      localStorage.setItem(TOTALS_KEY, JSON.stringify(remembered));
+    } catch {
+      // Storage refused: this page still shows its own total.
+    }
+  }
+  return here || remembered[chapter] || 0;
 }
 
 /** The links that lead to a chapter: the sidebar's and the chapter list's. */
@@ -18,9 +38,10 @@ function linksTo(chapter: string): HTMLAnchorElement[] {
 
 function render(progress: Progress): void {
   const lang = langFromPath(location.pathname);
+  const remembered = rememberedTotals();
   for (const chapter of CHAPTERS) {
     const passed = Object.values(progress[chapter] ?? {}).filter((s) => s.status === 'passed').length;
-    const total = totalOf(chapter);
+    const total = totalOf(chapter, remembered);
     for (const link of linksTo(chapter)) {
       let mark = link.querySelector<HTMLElement>('.labs-sidebar-mark');
       if (passed === 0) {
