@@ -55,6 +55,9 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
   const code = (await instructor.locator('[data-join-code]').getAttribute('data-join-code', { timeout: 15_000 }))!;
   expect(code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
   await expect(instructor.locator('.labs-qr svg')).toBeVisible();
+  // The join URL is in the dashboard's language; this server listens on 127.0.0.1 only, which the instructor is told.
+  await expect(instructor.locator('[data-join-url]')).toHaveAttribute('data-join-url', `${base}${prefix}/classroom/join/?code=${code}`);
+  await expect(instructor.locator('[data-join-warning]')).toContainText('--host 0.0.0.0');
   // The token left the address bar.
   expect(instructor.url()).not.toContain(INSTRUCTOR);
 
