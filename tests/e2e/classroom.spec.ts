@@ -57,7 +57,7 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
   await expect(instructor.locator('.labs-qr svg')).toBeVisible();
   // The join URL is in the dashboard's language; this server listens on 127.0.0.1 only, which the instructor is told.
   await expect(instructor.locator('[data-join-url]')).toHaveAttribute('data-join-url', `${base}${prefix}/classroom/join/?code=${code}`);
-  await expect(instructor.locator('[data-join-warning]')).toContainText('--host 0.0.0.0');
+  await expect(instructor.locator('[data-join-warning="loopback-only"]')).toContainText('--host 0.0.0.0');
   // The token left the address bar.
   expect(instructor.url()).not.toContain(INSTRUCTOR);
 

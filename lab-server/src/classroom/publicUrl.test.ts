@@ -24,6 +24,7 @@ describe('publicBase', () => {
     const r = publicBase({ host: '127.0.0.1:4321', listening: onLoopback, env: {}, interfaces: interfaces as never });
     expect(r.base).toBe('http://127.0.0.1:4321');
     expect(r.warning).toContain('restart it with --host 0.0.0.0');
+    expect(r.problem).toBe('loopback-only');
   });
 
   it('warns when the machine has no network address', () => {

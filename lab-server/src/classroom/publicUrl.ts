@@ -14,6 +14,8 @@ export interface PublicBase {
   base: string;
   /** Set when learners on other machines cannot reach `base`. */
   warning?: string;
+  /** Which problem `warning` names, for a page to say it in its own language. */
+  problem?: 'loopback-only' | 'no-network';
 }
 
 /** What the computation reads; tests pass their own. */
@@ -61,10 +63,11 @@ export function publicBase(input: PublicBaseInput): PublicBase {
     return {
       base: `${proto}://${name}${portPart}`,
       warning: `this server listens on ${boundTo} only, so learners on other machines cannot reach it; restart it with --host 0.0.0.0 (or set LABS_PUBLIC_URL behind a proxy)`,
+      problem: 'loopback-only',
     };
   }
   const lan = lanAddress(input.interfaces);
-  if (!lan) return { base: `${proto}://${name}${portPart}`, warning: 'this machine has no network address besides loopback, so learners on other machines cannot reach it' };
+  if (!lan) return { base: `${proto}://${name}${portPart}`, warning: 'this machine has no network address besides loopback, so learners on other machines cannot reach it', problem: 'no-network' };
   return { base: `${proto}://${lan}${portPart}` };
 }
 

@@ -97,8 +97,8 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
       method: 'GET', path: '/api/classes', auth: 'none',
       handle: async ({ token, req }) => {
         ctx.instructor.require(token);
-        const { base, warning } = publicBaseOf(req, ctx.listening());
-        return { status: 200, body: ctx.classes.list().map((c) => ({ id: c.id, name: c.name, chapters: c.chapters, joinCode: c.joinCode, joinUrl: joinUrl(base, c.joinCode), ...(warning ? { joinUrlWarning: warning } : {}), createdAt: c.createdAt, expiresAt: c.expiresAt, learners: ctx.classes.learners(c.id).length })) };
+        const { base, warning, problem } = publicBaseOf(req, ctx.listening());
+        return { status: 200, body: ctx.classes.list().map((c) => ({ id: c.id, name: c.name, chapters: c.chapters, joinCode: c.joinCode, joinUrl: joinUrl(base, c.joinCode), ...(warning ? { joinUrlWarning: warning, joinUrlProblem: problem } : {}), createdAt: c.createdAt, expiresAt: c.expiresAt, learners: ctx.classes.learners(c.id).length })) };
       },
     },
     {
@@ -110,8 +110,8 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
         const unknown = chapters.filter((c) => !parts.labs.has(c));
         if (unknown.length) throw new HttpError(400, `chapters: not ready or unknown: ${unknown.join(', ')}; ready: ${readyLabs.join(', ')}`);
         const cls = ctx.classes.create(input.name, chapters, input.lifetimeHours ?? ctx.classLifetimeHours);
-        const { base, warning } = publicBaseOf(req, ctx.listening());
-        return { status: 201, body: { id: cls.id, joinCode: cls.joinCode, joinUrl: joinUrl(base, cls.joinCode), ...(warning ? { joinUrlWarning: warning } : {}), expiresAt: cls.expiresAt, chapters } };
+        const { base, warning, problem } = publicBaseOf(req, ctx.listening());
+        return { status: 201, body: { id: cls.id, joinCode: cls.joinCode, joinUrl: joinUrl(base, cls.joinCode), ...(warning ? { joinUrlWarning: warning, joinUrlProblem: problem } : {}), expiresAt: cls.expiresAt, chapters } };
       },
     },
     {

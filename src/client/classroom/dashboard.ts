@@ -78,7 +78,7 @@ export function startDashboard(root: HTMLElement): void {
   let viewerSocket: WebSocket | undefined;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const showJoin = async (cls: { joinCode: string; joinUrl: string; joinUrlWarning?: string }) => {
+  const showJoin = async (cls: { joinCode: string; joinUrl: string; joinUrlWarning?: string; joinUrlProblem?: 'loopback-only' | 'no-network' }) => {
     // The server knows the address learners can reach; the page only picks the language of the join page.
     const target = new URL(cls.joinUrl);
     if (lang === 'en') target.pathname = `/en${target.pathname}`;
@@ -88,7 +88,10 @@ export function startDashboard(root: HTMLElement): void {
       el('div', { class: 'labs-join-code', 'data-join-code': cls.joinCode }, cls.joinCode),
       el('div', {}, `${t(lang, 'class.joinUrl')}: `, el('a', { href: url, 'data-join-url': url }, url)),
     );
-    if (cls.joinUrlWarning) codeBox.append(el('p', { class: 'labs-join-warning', 'data-join-warning': '' }, `⚠ ${cls.joinUrlWarning}`));
+    if (cls.joinUrlWarning) {
+      const text = cls.joinUrlProblem === 'loopback-only' ? t(lang, 'class.loopbackOnly') : cls.joinUrlProblem === 'no-network' ? t(lang, 'class.noNetwork') : cls.joinUrlWarning;
+      codeBox.append(el('p', { class: 'labs-join-warning', 'data-join-warning': cls.joinUrlProblem ?? '' }, `⚠ ${text}`));
+    }
     const qr = el('div', { class: 'labs-qr' });
     qr.innerHTML = svg;
     codeBox.append(qr);
@@ -100,7 +103,10 @@ export function startDashboard(root: HTMLElement): void {
       grid.replaceChildren(el('p', {}, t(lang, 'class.noLearners')));
       return;
     }
-    const head = el('tr', {}, el('th', {}, t(lang, 'class.learner')), ...report.steps.map((s, i) => el('th', { title: s.title[lang] }, `${i + 1}`)), el('th', {}, t(lang, 'class.latestFailure')), el('th', {}, ''));
+    // Two header rows: the chapters over their steps, then each step's number within its chapter (title on hover).
+    const chapters = report.class.chapters.map((lab) => ({ lab, steps: report.steps.filter((s) => s.lab === lab) })).filter((c) => c.steps.length > 0);
+    const chapterRow = el('tr', {}, el('th', { rowspan: '2' }, t(lang, 'class.learner')), ...chapters.map((c) => el('th', { colspan: String(c.steps.length), 'data-chapter': c.lab }, c.lab)), el('th', { rowspan: '2' }, t(lang, 'class.latestFailure')), el('th', { rowspan: '2' }, ''));
+    const stepRow = el('tr', {}, ...chapters.flatMap((c) => c.steps.map((s, i) => el('th', { title: s.title[lang] }, `${i + 1}`))));
     const rows = report.learners.map((learner) => {
       const cells = report.steps.map((s) => {
         const p = learner.progress[s.lab]?.[s.step];
@@ -122,7 +128,7 @@ export function startDashboard(root: HTMLElement): void {
       });
       return el('tr', { 'data-learner': learner.name, 'data-learner-id': learner.id }, el('th', {}, learner.name), ...cells, failure, el('td', { class: 'labs-buttons' }, watch, reset, remove));
     });
-    grid.replaceChildren(el('table', { class: 'labs-grid' }, el('thead', {}, head), el('tbody', {}, ...rows)));
+    grid.replaceChildren(el('table', { class: 'labs-grid' }, el('thead', {}, chapterRow, stepRow), el('tbody', {}, ...rows)));
   };
 
   const refresh = async (classId: string) => {
@@ -176,7 +182,7 @@ export function startDashboard(root: HTMLElement): void {
   };
 
   const loadClasses = async (selectId?: string) => {
-    const classes = (await (await api('GET', '/api/classes')).json()) as { id: string; name: string; joinCode: string; joinUrl: string; joinUrlWarning?: string }[];
+    const classes = (await (await api('GET', '/api/classes')).json()) as { id: string; name: string; joinCode: string; joinUrl: string; joinUrlWarning?: string; joinUrlProblem?: 'loopback-only' | 'no-network' }[];
     select.replaceChildren(...classes.map((c) => el('option', { value: c.id }, `${c.name} (${c.joinCode})`)));
     if (selectId) select.value = selectId;
     const chosen = classes.find((c) => c.id === select.value);
