@@ -103,6 +103,8 @@ const ko = {
   'join.submit': '참여하기',
   'join.joining': '참여하는 중…',
   'join.error': '참여할 수 없습니다: {message}',
+  'join.already': '이 브라우저는 이미 "{className}" 강의실에 {name}(으)로 참여했습니다. 이어서 하거나, 다른 이름으로 새로 참여할 수 있습니다.',
+  'join.continue': '이어서 하기',
 } as const;
 
 /** Keys of the table. */
@@ -205,6 +207,8 @@ const en: Record<UiKey, string> = {
   'join.submit': 'Join',
   'join.joining': 'Joining…',
   'join.error': 'Cannot join: {message}',
+  'join.already': 'This browser already joined "{className}" as {name}. Go on where you were, or join again under another name.',
+  'join.continue': 'Continue',
 };
 
 /** The table: language to key to text. */

@@ -72,6 +72,12 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
   const ada = await join('Ada');
   const bob = await join('Bob');
   await expect(instructor.locator('tr[data-learner]')).toHaveCount(2, { timeout: 5_000 });
+  // Ada scans the QR code again: she is offered to go on as herself, and does not appear twice.
+  await ada.goto(`${base}${prefix}/classroom/join/?code=${code}`);
+  await expect(ada.locator('[data-already-text]')).toContainText('Ada');
+  await ada.locator('[data-continue]').click();
+  await expect(ada).toHaveURL(/\/traffic-shifting\/$/);
+  await expect(instructor.locator('tr[data-learner]')).toHaveCount(2);
 
   await solveAndCheck(ada, 'destination-rules');
   // Live: the dashboard shows it within two seconds of the check, without a reload.

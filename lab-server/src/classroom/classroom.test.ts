@@ -60,6 +60,11 @@ describe('classroom API', () => {
     expect((await call(base, 'GET', '/api/classes', INSTRUCTOR)).json[0]).toMatchObject({ joinCode: cls.json.joinCode, joinUrl: cls.json.joinUrl, learners: 0 });
     const learner = await call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode.toLowerCase(), name: 'Ada' });
     expect(learner.status).toBe(201);
+    // A learner sees their own class (the join page offers to continue); a self-paced session has none.
+    expect((await call(base, 'GET', '/api/classes/mine', learner.json.sessionToken)).json).toEqual({ classId: cls.json.id, className: 'Workshop', joinCode: cls.json.joinCode, chapters: cls.json.chapters, name: 'Ada' });
+    expect((await call(base, 'GET', '/api/classes/mine')).status).toBe(401);
+    const selfPaced = (await call(base, 'POST', '/api/session')).json.sessionToken;
+    expect((await call(base, 'GET', '/api/classes/mine', selfPaced)).status).toBe(404);
     for (const [method, path] of [['GET', `/api/classes/${cls.json.id}/progress`], ['GET', `/api/classes/${cls.json.id}/progress.csv`], ['POST', '/api/classes'], ['POST', `/api/classes/${cls.json.id}/learners/${learner.json.learnerId}/reset`]] as const) {
       expect((await call(base, method, path, learner.json.sessionToken, method === 'POST' ? {} : undefined)).status, path).toBe(403);
     }

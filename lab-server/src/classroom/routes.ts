@@ -133,6 +133,15 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
       },
     },
     {
+      // A learner's own class, so the join page can offer to continue instead of joining a second time.
+      method: 'GET', path: '/api/classes/mine', auth: 'session',
+      handle: async ({ session }) => {
+        const cls = ctx.classes.get(ctx.classes.classOf(session!.id) ?? '');
+        if (!cls) throw new HttpError(404, 'this session is not in a class');
+        return { status: 200, body: { classId: cls.id, className: cls.name, joinCode: cls.joinCode, chapters: cls.chapters, name: session!.displayName ?? '' } };
+      },
+    },
+    {
       method: 'GET', path: '/api/classes/:id/progress', auth: 'none',
       handle: async ({ token, params }) => {
         ctx.instructor.require(token);

@@ -2,6 +2,29 @@
 import { z } from 'zod';
 import { t, type Lang } from '../../i18n/ui.ts';
 
+const mineSchema = z.object({ classId: z.string(), className: z.string(), joinCode: z.string(), chapters: z.array(z.string()), name: z.string() });
+
+/** The first chapter's page of a class in the page's language. */
+function firstChapter(chapters: string[], lang: Lang): string {
+  return `${lang === 'en' ? '/en' : ''}/${chapters[0] ?? 'traffic-shifting'}/`;
+}
+
+/**
+ * A learner who already joined this class in this browser (the QR code scanned again, a reload) is offered to
+ * go on as themselves rather than appear twice on the instructor's grid.
+ */
+async function offerToContinue(panel: HTMLElement | null, code: string, lang: Lang): Promise<void> {
+  const token = localStorage.getItem('labs.session');
+  if (!panel || !token) return;
+  const res = await fetch('/api/classes/mine', { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+  if (!res?.ok) return;
+  const mine = mineSchema.safeParse(await res.json().catch(() => undefined));
+  if (!mine.success || (code && mine.data.joinCode !== code.toUpperCase().replace(/[\s-]/g, ''))) return;
+  panel.querySelector<HTMLElement>('[data-already-text]')!.textContent = t(lang, 'join.already', { className: mine.data.className, name: mine.data.name });
+  panel.querySelector<HTMLAnchorElement>('[data-continue]')!.href = firstChapter(mine.data.chapters, lang);
+  panel.hidden = false;
+}
+
 const joinedSchema = z.object({ sessionToken: z.string(), learnerId: z.string(), classId: z.string(), className: z.string(), chapters: z.array(z.string()) });
 
 /** Wires the form. */
@@ -11,6 +34,7 @@ export function startJoin(form: HTMLFormElement): void {
   const submit = form.querySelector<HTMLButtonElement>('button[type="submit"]')!;
   const message = form.querySelector<HTMLElement>('[data-message]')!;
   code.value = new URLSearchParams(location.search).get('code') ?? '';
+  void offerToContinue(form.parentElement?.querySelector<HTMLElement>('[data-already]') ?? null, code.value, lang);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     submit.disabled = true;
@@ -22,7 +46,7 @@ export function startJoin(form: HTMLFormElement): void {
       if (!res.ok) throw new Error((body as { error?: string }).error ?? `HTTP ${res.status}`);
       const joined = joinedSchema.parse(body);
       localStorage.setItem('labs.session', joined.sessionToken);
-      location.assign(`${lang === 'en' ? '/en' : ''}/${joined.chapters[0] ?? 'traffic-shifting'}/`);
+      location.assign(firstChapter(joined.chapters, lang));
     } catch (error) {
       message.textContent = t(lang, 'join.error', { message: (error as Error).message });
       submit.disabled = false;
