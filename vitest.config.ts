@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['lab-server/**/*.test.ts', 'src/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/contract/**/*.test.ts', 'tests/classroom/**/*.test.ts', 'content/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 30_000,
+    // Whole-lab tests (labs verify over every step) take seconds alone and much longer on a busy 2-core machine.
+    testTimeout: 120_000,
   },
 });
