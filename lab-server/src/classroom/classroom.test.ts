@@ -95,6 +95,17 @@ describe('classroom API', () => {
       ws.on('message', (d) => resolve(JSON.parse(d.toString()).message));
     });
     expect(refused).toBe('instructor token required');
+
+    // The read-only terminal view: not with a learner's token, not through another class, not a chapter never opened.
+    const other = await call(base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Other' });
+    const ada = (await call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name: 'Ada' })).json;
+    const view = (classId: string, token: string) => new Promise<string>((resolve) => {
+      const ws = new WebSocket(`${base.replace('http', 'ws')}/ws/classroom/terminal?class=${classId}&learner=${ada.learnerId}&lab=traffic-shifting&token=${token}`);
+      ws.on('message', (d) => resolve(JSON.parse(d.toString()).message ?? JSON.parse(d.toString()).type));
+    });
+    expect(await view(cls.json.id, ada.sessionToken)).toBe('instructor token required');
+    expect(await view(other.json.id, INSTRUCTOR)).toBe(`no learner "${ada.learnerId}" in class "${other.json.id}"`);
+    expect(await view(cls.json.id, INSTRUCTOR)).toBe('this learner has not opened this chapter yet');
   });
 
   it('records two learners\' checks for the dashboard, exports CSV rows, resets and removes a learner', async () => {
