@@ -101,8 +101,14 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
   await expect.poll(() => instructor.locator('[data-viewer-terminal]').getAttribute('data-text'), { timeout: 15_000 }).toMatch(/reviews\s+reviews\s+\d+[smh]/);
 
   // Reset Bob's environment: his cluster is back at the start, his recorded progress stays.
-  instructor.once('dialog', (d) => d.accept());
-  await instructor.locator('tr[data-learner="Bob"] [data-action="reset"]').click();
+  // The chapter Bob is in is the one reset.
+  const confirmReset = instructor.waitForEvent('dialog');
+  const clicked = instructor.locator('tr[data-learner="Bob"] [data-action="reset"]').click();
+  const dialog = await confirmReset;
+  expect(dialog.message()).toContain('Bob');
+  expect(dialog.message()).toContain('traffic-shifting');
+  await dialog.accept();
+  await clicked;
   const bobStep = bob.locator('section.labs-step[data-step="route-all-v1"]');
   await expect.poll(async () => (await bob.locator('.xterm-rows').innerText()), { timeout: 15_000 }).toMatch(/environment reset|처음 상태로/);
   await bobStep.locator('[data-action="check"]').click();

@@ -152,6 +152,7 @@ describe('classroom API', () => {
     expect(attempts[2]).toMatch(new RegExp(`^${bob.learnerId},'=cmd\\|evil,traffic-shifting,route-all-v1,false,`));
     expect((await call(base, 'GET', `/api/classes/${cls.id}/attempts.csv`, ada.sessionToken)).status).toBe(403);
 
+    expect((await call(base, 'POST', `/api/classes/${cls.id}/learners/${ada.learnerId}/reset`, INSTRUCTOR, { lab: 'egress-nope' })).status).toBe(400);
     expect((await call(base, 'POST', `/api/classes/${cls.id}/learners/${ada.learnerId}/reset`, INSTRUCTOR, {})).status).toBe(200);
     const after = await call(base, 'POST', '/api/labs/traffic-shifting/steps/destination-rules/check', ada.sessionToken, {});
     expect(after.json.ok).toBe(false);
@@ -199,8 +200,18 @@ describe('classroom API', () => {
     await expect.poll(() => stripAnsi(restoredInstance.scrollback.text())).toContain('JT is journal-test');
     await second.close();
     running.splice(running.indexOf(second), 1);
+    // Reset while the environment is not made (after a restart, before the learner is back): it starts fresh.
+    const afterReset = await start(dir);
+    const clsId = cls.id;
+    expect((await call(afterReset.base, 'POST', `/api/classes/${clsId}/learners/${ada.learnerId}/reset`, INSTRUCTOR, { lab: 'traffic-shifting' })).status).toBe(200);
+    expect(await afterReset.server.parts.runtime.existing(ada.learnerId, 'traffic-shifting')).toBeUndefined();
+    await afterReset.close();
+    running.splice(running.indexOf(afterReset), 1);
     const third = await start(dir);
     const again = await third.server.parts.runtime.instance(ada.learnerId, 'traffic-shifting');
-    await expect.poll(() => again.scrollback.text()).toContain('your environment was rebuilt by replaying your 4 commands');
+    expect(await again.env.get({ kind: 'Namespace', name: 'journal-test' })).toBeNull();
+    // Nothing was replayed; only the terminal's variables come back (they outlive a reset, as in a live terminal).
+    await expect.poll(() => stripAnsi(again.scrollback.text())).toContain('your environment is at the chapter\'s starting state, as it was after its last reset');
+    await expect.poll(() => stripAnsi(again.scrollback.text())).toContain('restoring your shell variables and directory (1 line)');
   });
 });

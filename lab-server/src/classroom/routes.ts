@@ -84,6 +84,16 @@ function sendCsv(res: ServerResponse, name: string, csv: string): void {
   res.end(csv);
 }
 
+/**
+ * Brings a learner's chapter back to its starting state. A live environment is reset in place (its terminal
+ * says so); one not made since the last restart is not made just to be reset: its journal gets the reset, so it
+ * starts fresh when the learner comes back.
+ */
+async function resetChapter(parts: ServerParts, ctx: ClassroomContext, learner: string, lab: string): Promise<void> {
+  if (await parts.runtime.existing(learner, lab)) return parts.runtime.reset(learner, lab);
+  if (ctx.journal.sinceReset(learner, lab).length > 0) ctx.journal.append(learner, lab, { kind: 'reset' });
+}
+
 function learnerOf(ctx: ClassroomContext, classId: string, learnerId: string): void {
   if (!ctx.classes.get(classId)) throw new HttpError(404, `no class "${classId}"`);
   if (ctx.classes.classOf(learnerId) !== classId) throw new HttpError(404, `no learner "${learnerId}" in class "${classId}"`);
@@ -175,10 +185,9 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
         const input = parse(resetSchema, await body());
         const cls = ctx.classes.get(params.id!)!;
         const labs = input.lab ? [input.lab] : cls.chapters;
-        for (const lab of labs) {
-          if (!parts.labs.has(lab)) throw new HttpError(400, `lab: unknown or not ready: ${lab}`);
-          await parts.runtime.reset(params.learner!, lab);
-        }
+        const unknown = labs.filter((lab) => !parts.labs.has(lab));
+        if (unknown.length) throw new HttpError(400, `lab: unknown or not ready: ${unknown.join(', ')}`);
+        for (const lab of labs) await resetChapter(parts, ctx, params.learner!, lab);
         ctx.changed(params.id!);
         return { status: 200, body: { ok: true, reset: labs } };
       },

@@ -119,8 +119,10 @@ export function startDashboard(root: HTMLElement): void {
       const remove = el('button', { type: 'button', class: 'secondary', 'data-action': 'remove' }, t(lang, 'class.remove'));
       watch.addEventListener('click', () => openViewer(report.class, learner, learner.activeLab && report.class.chapters.includes(learner.activeLab) ? learner.activeLab : report.class.chapters[0]!));
       reset.addEventListener('click', async () => {
-        if (!confirm(t(lang, 'class.resetConfirm', { name: learner.name }))) return;
-        await api('POST', `/api/classes/${report.class.id}/learners/${learner.id}/reset`, {}).catch((e: Error) => say(t(lang, 'class.error', { message: e.message })));
+        // The chapter they are in; every chapter of the class when they have not started one.
+        const lab = learner.activeLab && report.class.chapters.includes(learner.activeLab) ? learner.activeLab : undefined;
+        if (!confirm(t(lang, 'class.resetConfirm', { name: learner.name, lab: lab ?? report.class.chapters.join(', ') }))) return;
+        await api('POST', `/api/classes/${report.class.id}/learners/${learner.id}/reset`, lab ? { lab } : {}).catch((e: Error) => say(t(lang, 'class.error', { message: e.message })));
       });
       remove.addEventListener('click', async () => {
         if (!confirm(t(lang, 'class.removeConfirm', { name: learner.name }))) return;
