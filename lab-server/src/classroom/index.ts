@@ -7,7 +7,7 @@ import type { ClassroomOptions, ClassroomPlugin } from '../cli/serve.ts';
 import type { LabEnvironment } from '../contract.ts';
 import { ClassStore } from './classes.ts';
 import { openDatabase } from './db.ts';
-import { InstructorAuth } from './instructor.ts';
+import { InstructorAuth, storedInstructorToken } from './instructor.ts';
 import { JoinLimiter, type JoinLimits } from './joinLimiter.ts';
 import { Journal, replay, shellStateLines, type ReplayReport } from './journal.ts';
 import { restoreNotice, shellNotice } from './notices.ts';
@@ -37,7 +37,7 @@ export async function createClassroom(options: ClassroomOptions & JoinLimits & {
     classes,
     progress,
     journal,
-    instructor: new InstructorAuth(options.instructorToken),
+    instructor: new InstructorAuth(options.instructorToken ?? storedInstructorToken(options.dataDir)),
     joins: new JoinLimiter({
       failuresPerMinute: options.failuresPerMinute ?? envNumber('LABS_JOIN_FAILURES_PER_MINUTE'),
       joinsPerMinute: options.joinsPerMinute ?? envNumber('LABS_JOINS_PER_MINUTE'),

@@ -1,5 +1,10 @@
-/** The instructor's token: random unless given, compared in constant time. */
+/**
+ * The instructor's token: random unless given, compared in constant time. A random one is kept in the data
+ * directory (readable by its owner only), so the dashboard a restart interrupts keeps working with the URL it has.
+ */
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { HttpError } from '../server/http.ts';
 
 /** Checks bearer tokens against the instructor's. */
@@ -26,4 +31,16 @@ export class InstructorAuth {
     if (!candidate) throw new HttpError(401, 'instructor token required (Authorization: Bearer <token>)');
     if (!this.matches(candidate)) throw new HttpError(403, 'this token may not use instructor APIs');
   }
+}
+
+/** The token kept in `dataDir` (made on first use); delete the file to get a new one. */
+export function storedInstructorToken(dataDir: string): string {
+  const file = join(dataDir, 'instructor-token');
+  if (existsSync(file)) {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (/^[A-Za-z0-9_-]{20,200}$/.test(kept)) return kept;
+  }
+  const token = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
 }

@@ -147,7 +147,16 @@ export function startDashboard(root: HTMLElement): void {
     socket?.close();
     const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/classroom?class=${encodeURIComponent(classId)}&token=${encodeURIComponent(token ?? '')}`);
     socket = ws;
-    ws.addEventListener('message', () => {
+    ws.addEventListener('message', (event) => {
+      const m = JSON.parse(String(event.data)) as { type: string; message?: string };
+      if (m.type === 'error') {
+        // Refused (a server restarted with another token, a class gone): ask rather than retry for ever.
+        socket = undefined;
+        tokenForm.hidden = false;
+        main.hidden = true;
+        say(t(lang, 'class.error', { message: m.message ?? '' }));
+        return;
+      }
       clearTimeout(refreshTimer);
       refreshTimer = setTimeout(() => void refresh(classId), 150);
     });
