@@ -136,4 +136,12 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
     'Bob,traffic-shifting,route-all-v1,true',
     'Bob,traffic-shifting,route-all-v1,false',
   ]);
+
+  // A class past its time: the dashboard says so instead of showing its code, and the code lets no one in.
+  const short = await (await fetch(`${base}/api/classes`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INSTRUCTOR}` }, body: JSON.stringify({ name: 'Short', lifetimeHours: 0.0002 }) })).json() as { id: string; joinCode: string };
+  await expect.poll(async () => (await fetch(`${base}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ joinCode: short.joinCode, name: 'Late' }) })).status, { timeout: 5_000 }).toBe(404);
+  await instructor.reload();
+  await instructor.locator('[data-class-select]').selectOption(short.id);
+  await expect(instructor.locator('[data-expired]')).toBeVisible();
+  await expect(instructor.locator('[data-join-code]')).toHaveCount(0);
 });

@@ -193,12 +193,14 @@ export function startDashboard(root: HTMLElement): void {
   };
 
   const loadClasses = async (selectId?: string) => {
-    const classes = (await (await api('GET', '/api/classes')).json()) as { id: string; name: string; joinCode: string; joinUrl: string; joinUrlWarning?: string; joinUrlProblem?: 'loopback-only' | 'no-network' }[];
-    select.replaceChildren(...classes.map((c) => el('option', { value: c.id }, `${c.name} (${c.joinCode})`)));
+    const classes = (await (await api('GET', '/api/classes')).json()) as { id: string; name: string; joinCode: string; expiresAt: string; joinUrl: string; joinUrlWarning?: string; joinUrlProblem?: 'loopback-only' | 'no-network' }[];
+    // A class past its time keeps its records, but its code no longer lets anyone in.
+    select.replaceChildren(...classes.map((c) => el('option', { value: c.id }, Date.parse(c.expiresAt) > Date.now() ? `${c.name} (${c.joinCode})` : `${c.name} (${t(lang, 'class.expired')})`)));
     if (selectId) select.value = selectId;
     const chosen = classes.find((c) => c.id === select.value);
     if (chosen) {
-      await showJoin(chosen);
+      if (Date.parse(chosen.expiresAt) > Date.now()) await showJoin(chosen);
+      else codeBox.replaceChildren(el('p', { 'data-expired': '' }, t(lang, 'class.expired')));
       watchClass(chosen.id);
       await refresh(chosen.id);
     }
