@@ -1,41 +1,12 @@
 /** The Ingress lab on the simulator: `labs verify` passes, wrong Gateways and VirtualServices fail usefully, the seed's commands work. */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { LabEnvironment } from '../../lab-server/src/contract.ts';
-import { verifyLab } from '../../lab-server/src/cli/verifyLab.ts';
-import { loadLab } from '../../lab-server/src/labs/load.ts';
-import { openSimLab, runStepCheck, simBackend } from './simLab.ts';
+import { describe, expect, it } from 'vitest';
+import { simLabHarness } from './labHarness.ts';
 
-const lab = loadLab('ingress');
-const step = (id: string) => lab.steps.find((s) => s.id === id)!;
-const opened: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((o) => o.close()));
-});
-
-async function fresh(seed: number): Promise<LabEnvironment> {
-  const open = await openSimLab(lab, seed);
-  opened.push(open);
-  return open.env;
-}
-
-async function run(env: LabEnvironment, script: string): Promise<string> {
-  const result = await env.runScript(script);
-  expect(result.exitCode, `${script}\n${result.output}`).toBe(0);
-  return result.output;
-}
-
-const checkOnce = (env: LabEnvironment, id: string) => runStepCheck(env, lab, step(id), env.now(), { retry: false });
+const { step, fresh, run, checkOnce, expectVerifyPasses } = simLabHarness('ingress');
 
 describe('ingress on the simulator', () => {
   it('passes `labs verify`: each check fails before its step (unless it observes) and passes after', async () => {
-    const backend = await simBackend(31);
-    try {
-      const verdicts = await verifyLab(lab, backend, { locale: 'en' });
-      expect(verdicts.map((v) => v.step)).toEqual(lab.steps.map((s) => s.id));
-      for (const v of verdicts) expect(v.ok, `${v.step}: ${v.problem} ${v.details.join(' | ')}`).toBe(true);
-    } finally {
-      await backend.close();
-    }
+    await expectVerifyPasses(31);
   });
 
   it('a VirtualService without `gateways` is not used by the gateway: /status gets 404 and the check says so', async () => {

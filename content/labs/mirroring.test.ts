@@ -2,39 +2,10 @@
  * The Mirroring lab on the simulator: `labs verify` passes, the checks fail with a useful explanation when a
  * step is done wrong, and the seed's commands typed into the lab shell give what current Istio gives.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { LabEnvironment } from '../../lab-server/src/contract.ts';
-import { verifyLab } from '../../lab-server/src/cli/verifyLab.ts';
-import { loadLab } from '../../lab-server/src/labs/load.ts';
-import { openSimLab, runStepCheck, simBackend } from './simLab.ts';
+import { describe, expect, it } from 'vitest';
+import { simLabHarness } from './labHarness.ts';
 
-const lab = loadLab('mirroring');
-const step = (id: string) => lab.steps.find((s) => s.id === id)!;
-const opened: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((o) => o.close()));
-});
-
-async function fresh(seed: number): Promise<LabEnvironment> {
-  const open = await openSimLab(lab, seed);
-  opened.push(open);
-  return open.env;
-}
-
-async function run(env: LabEnvironment, script: string): Promise<string> {
-  const result = await env.runScript(script);
-  expect(result.exitCode, `${script}\n${result.output}`).toBe(0);
-  return result.output;
-}
-
-async function solveUpTo(env: LabEnvironment, id: string): Promise<void> {
-  for (const s of lab.steps) {
-    if (s.id === id) return;
-    await run(env, s.solution);
-  }
-}
-
-const checkOnce = (env: LabEnvironment, id: string, since: Date) => runStepCheck(env, lab, step(id), since, { retry: false });
+const { step, fresh, run, solveUpTo, checkOnce, expectVerifyPasses } = simLabHarness('mirroring');
 
 const mirrorWith = (percentage: number) => `kubectl apply -f - <<EOF
 apiVersion: networking.istio.io/v1
@@ -52,14 +23,7 @@ EOF`;
 
 describe('mirroring on the simulator', () => {
   it('passes `labs verify`: each check fails before its step (unless it observes) and passes after', async () => {
-    const backend = await simBackend(21);
-    try {
-      const verdicts = await verifyLab(lab, backend, { locale: 'en' });
-      expect(verdicts.map((v) => v.step)).toEqual(lab.steps.map((s) => s.id));
-      for (const v of verdicts) expect(v.ok, `${v.step}: ${v.problem} ${v.details.join(' | ')}`).toBe(true);
-    } finally {
-      await backend.close();
-    }
+    await expectVerifyPasses(21);
   });
 
   it('mirror step: mirrorPercentage 0 mirrors nothing, and the check says v2 saw no request', async () => {

@@ -3,59 +3,19 @@
  * `labs verify` does), the checks fail with the right explanation when a step is done wrong, and the seed's
  * commands typed into the lab shell give what real Istio gives.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LabEnvironment } from '../../lab-server/src/contract.ts';
-import { loadLab } from '../../lab-server/src/labs/load.ts';
-import { verifyLab } from '../../lab-server/src/cli/verifyLab.ts';
-import { openSimLab, runStepCheck, simBackend, type CheckOutcome } from './simLab.ts';
+import { simLabHarness } from './labHarness.ts';
+import { runStepCheck, type CheckOutcome } from './simLab.ts';
 
-const lab = loadLab('traffic-shifting');
-const step = (id: string) => lab.steps.find((s) => s.id === id)!;
-
-const opened: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((o) => o.close()));
-});
-
-/** A fresh environment of this lab in its starting state. */
-async function fresh(seed: number): Promise<LabEnvironment> {
-  const open = await openSimLab(lab, seed);
-  opened.push(open);
-  return open.env;
-}
-
-/** Runs a script in the lab shell and insists it succeeded. */
-async function run(env: LabEnvironment, script: string): Promise<string> {
-  const result = await env.runScript(script);
-  expect(result.exitCode, `${script}\n${result.output}`).toBe(0);
-  return result.output;
-}
-
-/** Runs the solutions of the steps before `id`. */
-async function solveUpTo(env: LabEnvironment, id: string): Promise<void> {
-  for (const s of lab.steps) {
-    if (s.id === id) return;
-    await run(env, s.solution);
-  }
-  throw new Error(`no step ${id}`);
-}
-
-/** One attempt of a step's check, counting commands since `since` as the step's (as verify's first run). */
-const checkOnce = (env: LabEnvironment, id: string, since: Date): Promise<CheckOutcome> => runStepCheck(env, lab, step(id), since, { retry: false });
+const { lab, step, fresh, run, solveUpTo, checkOnce, expectVerifyPasses } = simLabHarness('traffic-shifting');
 
 /** Both languages' explanations, for assertions that must hold in each. */
 const explained = (o: CheckOutcome) => `${o.explanation.en}\n${o.explanation.ko}`;
 
 describe('traffic-shifting on the simulator, step by step', () => {
   it.each([1, 2])('passes `labs verify`: each check fails before its step (unless it observes) and passes after (seed %i)', async (seed) => {
-    const backend = await simBackend(seed);
-    try {
-      const verdicts = await verifyLab(lab, backend, { locale: 'en' });
-      expect(verdicts.map((v) => v.step)).toEqual(lab.steps.map((s) => s.id));
-      for (const v of verdicts) expect(v.ok, `${v.step}: ${v.problem} ${v.details.join(' | ')}`).toBe(true);
-    } finally {
-      await backend.close();
-    }
+    await expectVerifyPasses(seed);
   });
 
   it('the checks of the steps that change traffic fail before them in a fresh environment', async () => {
