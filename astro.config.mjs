@@ -14,7 +14,8 @@ export default defineConfig({
     validateLabs(),
     starlight({
       title: { ko: 'Istio 트래픽 실습', en: 'Istio Traffic Labs' },
-      description: 'Runnable, checked labs for Istio traffic management (traffic shifting, mirroring, ingress, egress), in Korean and English.',
+      description:
+        'Runnable, checked labs for Istio traffic management (traffic shifting, mirroring, ingress, egress), in Korean and English.',
       defaultLocale: 'root',
       locales: {
         root: { label: '한국어', lang: 'ko' },

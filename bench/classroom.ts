@@ -22,7 +22,11 @@ function rssMiB(pid: number): number {
 }
 
 async function post(base: string, path: string, token: string | undefined, body: unknown): Promise<any> {
-  const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  const res = await fetch(base + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
   return res.json();
 }
@@ -31,7 +35,9 @@ async function post(base: string, path: string, token: string | undefined, body:
 function runCommand(base: string, token: string, command: string): Promise<{ attachMs: number; commandMs: number }> {
   return new Promise((resolve, reject) => {
     const opened = performance.now();
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${token}&cols=120&rows=30`);
+    const ws = new WebSocket(
+      `${base.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${token}&cols=120&rows=30`,
+    );
     let attachMs = 0;
     let sentAt = 0;
     let seen = '';
@@ -43,7 +49,10 @@ function runCommand(base: string, token: string, command: string): Promise<{ att
         seen = '';
         sentAt = performance.now();
         ws.send(JSON.stringify({ type: 'input', data: `${command}\r` }));
-      } else if (sentAt && /destinationrule\.networking\.istio\.io\/details created[\s\S]*# $/.test(seen.replace(/\x1b\[[0-9;]*m/g, ''))) {
+      } else if (
+        sentAt &&
+        /destinationrule\.networking\.istio\.io\/details created[\s\S]*# $/.test(seen.replace(/\x1b\[[0-9;]*m/g, ''))
+      ) {
         const commandMs = performance.now() - sentAt;
         ws.close();
         resolve({ attachMs, commandMs });
@@ -77,7 +86,9 @@ async function serve(dataDir: string): Promise<{ base: string; server: ChildProc
 function restoredTerminal(base: string, token: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const opened = performance.now();
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${token}&cols=120&rows=30`);
+    const ws = new WebSocket(
+      `${base.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${token}&cols=120&rows=30`,
+    );
     let seen = '';
     ws.on('message', (raw) => {
       const m = JSON.parse(raw.toString()) as { type: string; data?: string; replay?: string };
@@ -105,26 +116,39 @@ export const suite: BenchSuite = {
     try {
       const idleRss = rssMiB(server.pid!);
       const cls = await post(base, '/api/classes', INSTRUCTOR, { name: 'bench' });
-      ctx.log(`classroom: ${learners} learners join, open a terminal, apply the DestinationRules and check the step, all at once`);
+      ctx.log(
+        `classroom: ${learners} learners join, open a terminal, apply the DestinationRules and check the step, all at once`,
+      );
       const joins: number[] = [];
       const attaches: number[] = [];
       const commands: number[] = [];
       const checks: number[] = [];
       const tokens: string[] = [];
       const started = performance.now();
-      await Promise.all(Array.from({ length: learners }, async (_, i) => {
-        const t0 = performance.now();
-        const joined = await post(base, '/api/join', undefined, { joinCode: cls.joinCode, name: `learner-${i}` });
-        joins.push(performance.now() - t0);
-        tokens.push(joined.sessionToken);
-        const { attachMs, commandMs } = await runCommand(base, joined.sessionToken, 'kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml');
-        attaches.push(attachMs);
-        commands.push(commandMs);
-        const t1 = performance.now();
-        const result = await post(base, '/api/labs/traffic-shifting/steps/destination-rules/check', joined.sessionToken, {});
-        checks.push(performance.now() - t1);
-        if (result.ok !== true) throw new Error(`bench: learner-${i}'s check failed: ${result.explanation?.en}`);
-      }));
+      await Promise.all(
+        Array.from({ length: learners }, async (_, i) => {
+          const t0 = performance.now();
+          const joined = await post(base, '/api/join', undefined, { joinCode: cls.joinCode, name: `learner-${i}` });
+          joins.push(performance.now() - t0);
+          tokens.push(joined.sessionToken);
+          const { attachMs, commandMs } = await runCommand(
+            base,
+            joined.sessionToken,
+            'kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml',
+          );
+          attaches.push(attachMs);
+          commands.push(commandMs);
+          const t1 = performance.now();
+          const result = await post(
+            base,
+            '/api/labs/traffic-shifting/steps/destination-rules/check',
+            joined.sessionToken,
+            {},
+          );
+          checks.push(performance.now() - t1);
+          if (result.ok !== true) throw new Error(`bench: learner-${i}'s check failed: ${result.explanation?.en}`);
+        }),
+      );
       const wallS = round((performance.now() - started) / 1000);
       const loadedRss = rssMiB(server.pid!);
 
@@ -137,13 +161,16 @@ export const suite: BenchSuite = {
       const restartMs = performance.now() - restartedAt;
       const restores: number[] = [];
       const restoredChecks: number[] = [];
-      await Promise.all(tokens.map(async (token, i) => {
-        restores.push(await restoredTerminal(base, token));
-        const t1 = performance.now();
-        const result = await post(base, '/api/labs/traffic-shifting/steps/destination-rules/check', token, {});
-        restoredChecks.push(performance.now() - t1);
-        if (result.ok !== true) throw new Error(`bench: learner-${i}'s check failed after the restart: ${result.explanation?.en}`);
-      }));
+      await Promise.all(
+        tokens.map(async (token, i) => {
+          restores.push(await restoredTerminal(base, token));
+          const t1 = performance.now();
+          const result = await post(base, '/api/labs/traffic-shifting/steps/destination-rules/check', token, {});
+          restoredChecks.push(performance.now() - t1);
+          if (result.ok !== true)
+            throw new Error(`bench: learner-${i}'s check failed after the restart: ${result.explanation?.en}`);
+        }),
+      );
       const j = summarize(joins);
       const a = summarize(attaches);
       const c = summarize(commands);
@@ -162,13 +189,20 @@ export const suite: BenchSuite = {
           { metric: 'check (destination-rules), p95', value: k.p95Ms, unit: 'ms' },
           { metric: 'all learners done', value: wallS, unit: 's' },
           { metric: 'server RSS, idle', value: idleRss, unit: 'MiB' },
-          { metric: 'server RSS, with every learner\'s environment', value: loadedRss, unit: 'MiB' },
+          { metric: "server RSS, with every learner's environment", value: loadedRss, unit: 'MiB' },
           { metric: 'server RSS per learner', value: round((loadedRss - idleRss) / learners), unit: 'MiB' },
           { metric: 'after SIGKILL: server listening again', value: round(restartMs), unit: 'ms' },
           { metric: 'after SIGKILL: terminal back with environment rebuilt, p50', value: r.medianMs, unit: 'ms' },
           { metric: 'after SIGKILL: terminal back with environment rebuilt, p95', value: r.p95Ms, unit: 'ms' },
         ],
-        details: { joins: j, attaches: a, commands: c, checks: k, restores: r, restoredChecks: summarize(restoredChecks) },
+        details: {
+          joins: j,
+          attaches: a,
+          commands: c,
+          checks: k,
+          restores: r,
+          restoredChecks: summarize(restoredChecks),
+        },
       };
     } finally {
       server.kill('SIGKILL');

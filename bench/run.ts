@@ -28,12 +28,20 @@ function table(name: string, rows: BenchRow[]): string {
   const width = Math.max(...rows.map((r) => r.metric.length), 6);
   const values = rows.map((r) => String(r.value));
   const vw = Math.max(...values.map((v) => v.length), 5);
-  return [`${name}`, `  ${'metric'.padEnd(width)}  ${'value'.padStart(vw)}  unit`, ...rows.map((r, i) => `  ${r.metric.padEnd(width)}  ${values[i]!.padStart(vw)}  ${r.unit}`)].join('\n');
+  return [
+    `${name}`,
+    `  ${'metric'.padEnd(width)}  ${'value'.padStart(vw)}  unit`,
+    ...rows.map((r, i) => `  ${r.metric.padEnd(width)}  ${values[i]!.padStart(vw)}  ${r.unit}`),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
-  const ctx: BenchContext = { quick: flags.quick === true, flags, log: (line) => process.stderr.write(`bench: ${line}\n`) };
+  const ctx: BenchContext = {
+    quick: flags.quick === true,
+    flags,
+    log: (line) => process.stderr.write(`bench: ${line}\n`),
+  };
   const suites = [...SUITES];
   for (const file of OPTIONAL_SUITES) {
     const url = new URL(file, import.meta.url);

@@ -11,7 +11,10 @@ import type { BenchSuite } from './suite.ts';
 import { round, summarize, time } from './stats.ts';
 
 const LAB = 'traffic-shifting';
-const VS_FILES = ['samples/bookinfo/networking/virtual-service-reviews-50-v3.yaml', 'samples/bookinfo/networking/virtual-service-reviews-v3.yaml'];
+const VS_FILES = [
+  'samples/bookinfo/networking/virtual-service-reviews-50-v3.yaml',
+  'samples/bookinfo/networking/virtual-service-reviews-v3.yaml',
+];
 
 async function must(env: LabEnvironment, script: string): Promise<void> {
   const r = await env.runScript(script);
@@ -33,7 +36,10 @@ export const suite: BenchSuite = {
     const repeat = ctx.quick ? 10 : 50;
     const env = await backend.createEnvironment({ lab, owner: 'bench', seed: 42 });
     await env.prepare();
-    await must(env, 'kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml\nkubectl apply -f samples/bookinfo/networking/virtual-service-all-v1.yaml');
+    await must(
+      env,
+      'kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml\nkubectl apply -f samples/bookinfo/networking/virtual-service-all-v1.yaml',
+    );
 
     ctx.log(`kubectl get pods x${repeat}`);
     const get = await time(repeat, () => must(env, 'kubectl get pods'));
@@ -43,7 +49,10 @@ export const suite: BenchSuite = {
     // The 50/50 step's check, at 100 requests: the sequential test may send more when ambiguous.
     await must(env, `kubectl apply -f ${VS_FILES[0]}`);
     const check = checkSchema.parse({
-      type: 'traffic', from: { outside: true }, request: { url: 'http://ingress/productpage' }, requests: 100,
+      type: 'traffic',
+      from: { outside: true },
+      request: { url: 'http://ingress/productpage' },
+      requests: 100,
       classes: [
         { name: 'v3', status: 200, bodyContains: 'color="red"' },
         { name: 'v1', status: 200, bodyNotContains: 'glyphicon-star' },
@@ -61,7 +70,9 @@ export const suite: BenchSuite = {
     await env.dispose();
 
     const count = ctx.quick ? 10 : 50;
-    ctx.log(`memory: ${count} prepared environments${globalThis.gc ? '' : ' (run with --expose-gc for exact figures)'}`);
+    ctx.log(
+      `memory: ${count} prepared environments${globalThis.gc ? '' : ' (run with --expose-gc for exact figures)'}`,
+    );
     const before = heapUsed();
     const envs: LabEnvironment[] = [];
     const prepare = await time(count, async (i) => {
@@ -89,9 +100,18 @@ export const suite: BenchSuite = {
         { metric: 'requests per traffic check, mean', value: round(sent / checks), unit: 'requests' },
         { metric: 'environment prepare, median', value: p.medianMs, unit: 'ms' },
         { metric: 'heap per prepared environment', value: round(perEnvBytes / 1024 / 1024), unit: 'MiB' },
-        { metric: 'environments per GiB of heap', value: Math.floor((1024 ** 3) / perEnvBytes), unit: 'environments' },
+        { metric: 'environments per GiB of heap', value: Math.floor(1024 ** 3 / perEnvBytes), unit: 'environments' },
       ],
-      details: { get: g, apply: a, traffic: t, prepare: p, environments: count, heapBeforeBytes: before, heapAfterBytes: after, exactGc: Boolean(globalThis.gc) },
+      details: {
+        get: g,
+        apply: a,
+        traffic: t,
+        prepare: p,
+        environments: count,
+        heapBeforeBytes: before,
+        heapAfterBytes: after,
+        exactGc: Boolean(globalThis.gc),
+      },
     };
   },
 };

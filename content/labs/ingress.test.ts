@@ -11,7 +11,9 @@ describe('ingress on the simulator', () => {
 
   it('a VirtualService without `gateways` is not used by the gateway: /status gets 404 and the check says so', async () => {
     const env = await fresh(32);
-    await run(env, `kubectl apply -f - <<EOF
+    await run(
+      env,
+      `kubectl apply -f - <<EOF
 apiVersion: networking.istio.io/v1
 kind: Gateway
 metadata: {name: httpbin-gateway}
@@ -29,7 +31,8 @@ spec:
   http:
   - match: [{uri: {prefix: /status}}]
     route: [{destination: {host: httpbin, port: {number: 8000}}}]
-EOF`);
+EOF`,
+    );
     const outcome = await checkOnce(env, 'route-status');
     expect(outcome.ok).toBe(false);
     expect(outcome.explanation.en).toContain('404');
@@ -41,9 +44,17 @@ EOF`);
     expect((await checkOnce(env, 'browser-headers')).ok).toBe(false);
   });
 
-  it('the seed\'s commands: <pending> EXTERNAL-IP, the node port, 200 with server istio-envoy, 404 elsewhere', async () => {
+  it("the seed's commands: <pending> EXTERNAL-IP, the node port, 200 with server istio-envoy, 404 elsewhere", async () => {
     const env = await fresh(34);
-    const out = await run(env, [step('ingress-address').solution, step('gateway').solution, step('route-status').solution, step('headers-404').solution].join('\n'));
+    const out = await run(
+      env,
+      [
+        step('ingress-address').solution,
+        step('gateway').solution,
+        step('route-status').solution,
+        step('headers-404').solution,
+      ].join('\n'),
+    );
     expect(out).toMatch(/^172\.18\.0\.2:30080$/m);
     expect(out).toMatch(/^HTTP\/1\.1 200 OK\r?\nserver: istio-envoy/m);
     expect(out).toMatch(/^HTTP\/1\.1 404 Not Found\r?\nserver: istio-envoy/m);

@@ -10,7 +10,13 @@ const lab = readLab(here('./mirroring.yaml'));
 describe('mirroring lab file and lessons', () => {
   it('is ready and follows the seed chapter in order', () => {
     expect(lab.status).toBe('ready');
-    expect(lab.steps.map((s) => s.id)).toEqual(['deploy-httpbin', 'route-v1', 'only-v1-logs', 'mirror-v2', 'shadow-host']);
+    expect(lab.steps.map((s) => s.id)).toEqual([
+      'deploy-httpbin',
+      'route-v1',
+      'only-v1-logs',
+      'mirror-v2',
+      'shadow-host',
+    ]);
     for (const s of lab.steps) {
       expect(s.check, s.id).toBeDefined();
       expect(s.solution.trim(), s.id).not.toBe('');
@@ -18,19 +24,23 @@ describe('mirroring lab file and lessons', () => {
     }
   });
 
-  it.each(['../docs/mirroring.mdx', '../docs/en/mirroring.mdx'])('%s places every step once, in order, with its editor files', (path) => {
-    const lesson = readLessonPlacement(here(path));
-    expect(lesson.frontmatter.lab).toBe('mirroring');
-    expect(lesson.terminals).toBe(1);
-    expect(lesson.steps.map((s) => s.id)).toEqual(lab.steps.map((s) => s.id));
-    for (const placed of lesson.steps) {
-      const stepFiles = lab.steps.find((s) => s.id === placed.id)!.files.map((f) => f.name);
-      for (const file of placed.editorFiles) expect(stepFiles, `${placed.id}: ${file}`).toContain(file);
-    }
-    expect(lesson.strayEditors).toEqual([]);
-  });
+  it.each(['../docs/mirroring.mdx', '../docs/en/mirroring.mdx'])(
+    '%s places every step once, in order, with its editor files',
+    (path) => {
+      const lesson = readLessonPlacement(here(path));
+      expect(lesson.frontmatter.lab).toBe('mirroring');
+      expect(lesson.terminals).toBe(1);
+      expect(lesson.steps.map((s) => s.id)).toEqual(lab.steps.map((s) => s.id));
+      for (const placed of lesson.steps) {
+        const stepFiles = lab.steps.find((s) => s.id === placed.id)!.files.map((f) => f.name);
+        for (const file of placed.editorFiles) expect(stepFiles, `${placed.id}: ${file}`).toContain(file);
+      }
+      expect(lesson.strayEditors).toEqual([]);
+    },
+  );
 
   it('starts its editor files from sample manifests that exist', () => {
-    for (const s of lab.steps) for (const f of s.files) expect(existsSync(here(`../samples/${f.source}`)), f.source).toBe(true);
+    for (const s of lab.steps)
+      for (const f of s.files) expect(existsSync(here(`../samples/${f.source}`)), f.source).toBe(true);
   });
 });

@@ -39,31 +39,37 @@ describe('mirroring on the simulator', () => {
     expect((await checkOnce(env, 'mirror-v2', since)).ok).toBe(true);
   });
 
-  it('v1-only step: a route that sends traffic to v2 fails because v2\'s log shows the requests', async () => {
+  it("v1-only step: a route that sends traffic to v2 fails because v2's log shows the requests", async () => {
     const env = await fresh(23);
     await solveUpTo(env, 'only-v1-logs');
     const since = env.now();
-    await run(env, 'kubectl apply -f - <<EOF\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: httpbin\nspec:\n  hosts: [httpbin]\n  http:\n  - route:\n    - destination: {host: httpbin, subset: v2}\nEOF');
+    await run(
+      env,
+      'kubectl apply -f - <<EOF\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: httpbin\nspec:\n  hosts: [httpbin]\n  http:\n  - route:\n    - destination: {host: httpbin, subset: v2}\nEOF',
+    );
     const outcome = await checkOnce(env, 'only-v1-logs', since);
     expect(outcome.ok).toBe(false);
   });
 
-  it('the seed\'s commands: the original manifest fails, the client gets v1\'s answer while v2 logs the copy', async () => {
+  it("the seed's commands: the original manifest fails, the client gets v1's answer while v2 logs the copy", async () => {
     const env = await fresh(24);
     const failed = await env.runScript('kubectl apply -f samples/seed/original/httpbin-v1.yaml');
     expect(failed.exitCode).toBe(1);
     expect(failed.output).toContain('no matches for kind "Deployment" in version "extensions/v1beta1"');
     await run(env, step('deploy-httpbin').solution);
     await run(env, step('route-v1').solution);
-    const out = await run(env, [
-      'export SLEEP_POD=$(kubectl get pod -l app=sleep -o jsonpath={.items..metadata.name})',
-      "kubectl exec $SLEEP_POD -c sleep -- sh -c 'curl -s http://httpbin:8000/headers' | python3 -m json.tool",
-      'kubectl logs -l app=httpbin,version=v2 -c httpbin | wc -l',
-      'kubectl apply -f samples/seed/httpbin-mirror-v2.yaml',
-      'kubectl exec $SLEEP_POD -c sleep -- curl -s -o /dev/null -w "%{http_code}\\n" http://httpbin:8000/headers',
-      'kubectl logs -l app=httpbin,version=v2 -c httpbin',
-      'kubectl logs -l app=httpbin,version=v2 -c istio-proxy --tail=1',
-    ].join('\n'));
+    const out = await run(
+      env,
+      [
+        'export SLEEP_POD=$(kubectl get pod -l app=sleep -o jsonpath={.items..metadata.name})',
+        "kubectl exec $SLEEP_POD -c sleep -- sh -c 'curl -s http://httpbin:8000/headers' | python3 -m json.tool",
+        'kubectl logs -l app=httpbin,version=v2 -c httpbin | wc -l',
+        'kubectl apply -f samples/seed/httpbin-mirror-v2.yaml',
+        'kubectl exec $SLEEP_POD -c sleep -- curl -s -o /dev/null -w "%{http_code}\\n" http://httpbin:8000/headers',
+        'kubectl logs -l app=httpbin,version=v2 -c httpbin',
+        'kubectl logs -l app=httpbin,version=v2 -c istio-proxy --tail=1',
+      ].join('\n'),
+    );
     expect(out).toMatch(/^ {8}"Host": "httpbin:8000",$/m);
     expect(out).toMatch(/^0$/m);
     expect(out).toContain('virtualservice.networking.istio.io/httpbin configured');

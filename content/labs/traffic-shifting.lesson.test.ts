@@ -37,7 +37,8 @@ describe('traffic-shifting lab file', () => {
 
   it('starts its editor files from sample manifests that exist, and applies only existing samples', () => {
     for (const step of lab.steps) {
-      for (const file of step.files) expect(existsSync(here(`../samples/${file.source}`)), `${step.id}: ${file.source}`).toBe(true);
+      for (const file of step.files)
+        expect(existsSync(here(`../samples/${file.source}`)), `${step.id}: ${file.source}`).toBe(true);
     }
     const scripts = [lab.setup, ...lab.steps.map((s) => s.solution)].join('\n');
     const applied = [...scripts.matchAll(/-f (samples\/\S+\.yaml)/g)].map((m) => m[1]);
@@ -55,7 +56,11 @@ describe('traffic-shifting lab file', () => {
   });
 
   it('marks as observing exactly the steps that only look at an earlier result', () => {
-    expect(lab.steps.filter((s) => s.observes).map((s) => s.id)).toEqual(['see-no-stars', 'read-virtualservice', 'see-red-half']);
+    expect(lab.steps.filter((s) => s.observes).map((s) => s.id)).toEqual([
+      'see-no-stars',
+      'read-virtualservice',
+      'see-red-half',
+    ]);
   });
 });
 
@@ -84,7 +89,7 @@ describe.each(['ko', 'en'] as const)('traffic-shifting lesson (%s)', (locale) =>
     expect(lesson.steps.map((s) => s.id)).toEqual(lab.steps.map((s) => s.id));
   });
 
-  it('shows each step\'s editor files inside that step, and no editor outside a step', () => {
+  it("shows each step's editor files inside that step, and no editor outside a step", () => {
     expect(lesson.strayEditors).toEqual([]);
     for (const step of lab.steps) {
       const placed = lesson.steps.find((s) => s.id === step.id)!;
@@ -92,7 +97,7 @@ describe.each(['ko', 'en'] as const)('traffic-shifting lesson (%s)', (locale) =>
     }
   });
 
-  it('shows each step\'s commands in that step\'s bash blocks', () => {
+  it("shows each step's commands in that step's bash blocks", () => {
     for (const step of lab.steps) {
       const shown = lesson.steps.find((s) => s.id === step.id)!.bashBlocks.join('\n');
       for (const command of step.commands) expect(shown, `${step.id}: ${command}`).toContain(command);

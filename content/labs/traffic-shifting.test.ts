@@ -14,9 +14,12 @@ const { lab, step, fresh, run, solveUpTo, checkOnce, expectVerifyPasses } = simL
 const explained = (o: CheckOutcome) => `${o.explanation.en}\n${o.explanation.ko}`;
 
 describe('traffic-shifting on the simulator, step by step', () => {
-  it.each([1, 2])('passes `labs verify`: each check fails before its step (unless it observes) and passes after (seed %i)', async (seed) => {
-    await expectVerifyPasses(seed);
-  });
+  it.each([1, 2])(
+    'passes `labs verify`: each check fails before its step (unless it observes) and passes after (seed %i)',
+    async (seed) => {
+      await expectVerifyPasses(seed);
+    },
+  );
 
   it('the checks of the steps that change traffic fail before them in a fresh environment', async () => {
     const env = await fresh(13);
@@ -95,8 +98,8 @@ describe('traffic-shifting checks explain what is wrong', () => {
   });
 });
 
-describe('the seed\'s commands through the lab shell', () => {
-  it('give real Istio\'s output and about 0 % / 50 % / 100 % red stars over 100 pages', async () => {
+describe("the seed's commands through the lab shell", () => {
+  it("give real Istio's output and about 0 % / 50 % / 100 % red stars over 100 pages", async () => {
     const env = await fresh(11);
     const out = await run(env, SEED_SCRIPT);
     for (const kind of ['productpage', 'reviews', 'ratings', 'details']) {
@@ -126,7 +129,7 @@ describe('the seed\'s commands through the lab shell', () => {
     expect(stage(3)).toEqual({ red: 100, black: 0, none: 0 });
   });
 
-  it('shows the ingress gateway\'s EXTERNAL-IP as <pending> and a NodePort for http2', async () => {
+  it("shows the ingress gateway's EXTERNAL-IP as <pending> and a NodePort for http2", async () => {
     const env = await fresh(12);
     const out = await run(
       env,

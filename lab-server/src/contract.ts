@@ -61,9 +61,7 @@ export interface ExecResult {
 }
 
 /** Where an HTTP request starts: inside a pod (through its sidecar) or outside the cluster (through the ingress gateway). */
-export type HttpOrigin =
-  | { kind: 'pod'; target: ContainerRef }
-  | { kind: 'outside' };
+export type HttpOrigin = { kind: 'pod'; target: ContainerRef } | { kind: 'outside' };
 
 /** An HTTP request as a check or the Preview pane makes it. */
 export interface HttpRequest {

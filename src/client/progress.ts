@@ -18,7 +18,9 @@ function rememberedTotals(): Record<string, number> {
 
 /** How many steps a chapter has: from this page when it knows (its steps, the chapter list), else as last seen. */
 function totalOf(chapter: string, remembered: Record<string, number>): number {
-  const holder = document.querySelector<HTMLElement>(`[data-lab-steps="${chapter}"][data-total], .labs-chapters [data-chapter="${chapter}"][data-total]`);
+  const holder = document.querySelector<HTMLElement>(
+    `[data-lab-steps="${chapter}"][data-total], .labs-chapters [data-chapter="${chapter}"][data-total]`,
+  );
   const here = Number(holder?.dataset.total ?? 0);
   if (here && remembered[chapter] !== here) {
     remembered[chapter] = here;
@@ -33,7 +35,11 @@ function totalOf(chapter: string, remembered: Record<string, number>): number {
 
 /** The links that lead to a chapter: the sidebar's and the chapter list's. */
 function linksTo(chapter: string): HTMLAnchorElement[] {
-  return [...document.querySelectorAll<HTMLAnchorElement>(`nav a[href$="/${chapter}/"], .labs-chapters [data-chapter="${chapter}"] a[href$="/${chapter}/"]`)];
+  return [
+    ...document.querySelectorAll<HTMLAnchorElement>(
+      `nav a[href$="/${chapter}/"], .labs-chapters [data-chapter="${chapter}"] a[href$="/${chapter}/"]`,
+    ),
+  ];
 }
 
 function render(progress: Progress): void {

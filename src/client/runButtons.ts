@@ -30,7 +30,10 @@ export function addRunButtons(lang: Lang): void {
     button.addEventListener('click', () => {
       const terminal = window.labsTerminal;
       if (!terminal) return;
-      const code = codeOf(figure).split('\n').map((l) => l.replace(/^\$ /, '')).join('\n');
+      const code = codeOf(figure)
+        .split('\n')
+        .map((l) => l.replace(/^\$ /, ''))
+        .join('\n');
       terminal.run(code);
       terminal.element.scrollIntoView({ behavior: 'smooth', block: 'center' });
     });

@@ -3,7 +3,12 @@
  * parsed with the lab server's own protocol schemas, so a change on one side fails loudly on the other.
  */
 import { z } from 'zod';
-import { errorBodySchema, progressSchema, sessionCreatedSchema, type Progress } from '../../lab-server/src/server/protocol.ts';
+import {
+  errorBodySchema,
+  progressSchema,
+  sessionCreatedSchema,
+  type Progress,
+} from '../../lab-server/src/server/protocol.ts';
 
 const KEY = 'labs.session';
 
@@ -45,7 +50,11 @@ export async function api<T>(path: string, schema: z.ZodType<T>, init: RequestIn
     const token = await getSession();
     const res = await fetch(path, {
       ...init,
-      headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` },
+      headers: {
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        ...(init.headers as Record<string, string> | undefined),
+        authorization: `Bearer ${token}`,
+      },
     });
     if (res.status === 401 && attempt === 0) {
       dropSession(token);

@@ -25,7 +25,14 @@ declare global {
 
 /** Starts the terminal inside `host` for `lab`. */
 export function startTerminal(host: HTMLElement, lab: string, lang: Lang): LabsTerminalApi {
-  const term = new Terminal({ cursorBlink: true, convertEol: false, fontSize: 14, scrollback: 5000, fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Noto Sans Mono CJK KR", monospace', theme: { background: '#1e1e1e' } });
+  const term = new Terminal({
+    cursorBlink: true,
+    convertEol: false,
+    fontSize: 14,
+    scrollback: 5000,
+    fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Noto Sans Mono CJK KR", monospace',
+    theme: { background: '#1e1e1e' },
+  });
   const fit = new FitAddon();
   term.loadAddon(fit);
   host.replaceChildren();
@@ -36,7 +43,9 @@ export function startTerminal(host: HTMLElement, lab: string, lang: Lang): LabsT
   let connections = 0;
   let retry = 0;
   const status = host.closest('.labs-terminal-wrap')?.querySelector<HTMLElement>('[data-terminal-status]');
-  const setStatus = (text: string) => { if (status) status.textContent = text; };
+  const setStatus = (text: string) => {
+    if (status) status.textContent = text;
+  };
 
   const send = (message: TerminalClientMessage) => {
     if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));

@@ -17,24 +17,35 @@ export function wireTraffic(root: HTMLElement): void {
   const load = async () => {
     clearTimeout(timer);
     try {
-      const summary = await api(`/api/labs/${lab}/traffic?service=${encodeURIComponent(service)}${namespace ? `&namespace=${encodeURIComponent(namespace)}` : ''}&seconds=${seconds}`, trafficSummarySchema);
+      const summary = await api(
+        `/api/labs/${lab}/traffic?service=${encodeURIComponent(service)}${namespace ? `&namespace=${encodeURIComponent(namespace)}` : ''}&seconds=${seconds}`,
+        trafficSummarySchema,
+      );
       const total = summary.versions.reduce((n, v) => n + v.requests, 0);
       if (total === 0 && summary.versions.every((v) => v.mirrored === 0)) {
         bars.replaceChildren(Object.assign(document.createElement('p'), { textContent: t(lang, 'traffic.empty') }));
       } else {
-        bars.replaceChildren(...summary.versions.map((v) => {
-          const row = document.createElement('div');
-          row.className = 'labs-bar-row';
-          row.dataset.version = v.version;
-          row.dataset.requests = String(v.requests);
-          const share = total ? v.requests / total : 0;
-          const extra = [v.errors ? t(lang, 'traffic.errors', { n: v.errors }) : '', v.mirrored ? t(lang, 'traffic.mirrored', { n: v.mirrored }) : ''].filter(Boolean).join(' · ');
-          row.innerHTML = `<span class="labs-bar-label"></span><span class="labs-bar"><span class="labs-bar-fill"></span></span><span class="labs-bar-text"></span>`;
-          row.querySelector('.labs-bar-label')!.textContent = v.version;
-          (row.querySelector('.labs-bar-fill') as HTMLElement).style.width = `${Math.round(share * 100)}%`;
-          row.querySelector('.labs-bar-text')!.textContent = `${Math.round(share * 100)} % · ${t(lang, 'traffic.requests', { n: v.requests })}${extra ? ` · ${extra}` : ''}`;
-          return row;
-        }));
+        bars.replaceChildren(
+          ...summary.versions.map((v) => {
+            const row = document.createElement('div');
+            row.className = 'labs-bar-row';
+            row.dataset.version = v.version;
+            row.dataset.requests = String(v.requests);
+            const share = total ? v.requests / total : 0;
+            const extra = [
+              v.errors ? t(lang, 'traffic.errors', { n: v.errors }) : '',
+              v.mirrored ? t(lang, 'traffic.mirrored', { n: v.mirrored }) : '',
+            ]
+              .filter(Boolean)
+              .join(' · ');
+            row.innerHTML = `<span class="labs-bar-label"></span><span class="labs-bar"><span class="labs-bar-fill"></span></span><span class="labs-bar-text"></span>`;
+            row.querySelector('.labs-bar-label')!.textContent = v.version;
+            (row.querySelector('.labs-bar-fill') as HTMLElement).style.width = `${Math.round(share * 100)}%`;
+            row.querySelector('.labs-bar-text')!.textContent =
+              `${Math.round(share * 100)} % · ${t(lang, 'traffic.requests', { n: v.requests })}${extra ? ` · ${extra}` : ''}`;
+            return row;
+          }),
+        );
       }
       root.dataset.total = String(total);
     } catch {

@@ -4,7 +4,8 @@ import { langFromPath, t, UI } from './ui.ts';
 describe('the UI translation table', () => {
   it('has every key in both languages, none empty', () => {
     expect(Object.keys(UI.en).sort()).toEqual(Object.keys(UI.ko).sort());
-    for (const lang of ['ko', 'en'] as const) for (const [key, text] of Object.entries(UI[lang])) expect(text, `${lang}.${key}`).not.toBe('');
+    for (const lang of ['ko', 'en'] as const)
+      for (const [key, text] of Object.entries(UI[lang])) expect(text, `${lang}.${key}`).not.toBe('');
   });
 
   it('keeps the same placeholders in both languages', () => {

@@ -45,7 +45,8 @@ const ko = {
   'editor.open': '편집기 열기',
   'editor.saved': '편집한 내용은 이 브라우저에 저장됩니다.',
   'editor.output': 'kubectl 출력',
-  'editor.noscript': '편집과 적용은 JavaScript가 있어야 동작합니다. 같은 파일을 터미널에서 kubectl apply -f로 적용할 수 있습니다.',
+  'editor.noscript':
+    '편집과 적용은 JavaScript가 있어야 동작합니다. 같은 파일을 터미널에서 kubectl apply -f로 적용할 수 있습니다.',
   'editor.edited': '편집됨 (이 브라우저에 저장됨)',
   'editor.loadFailed': '편집기를 불러오지 못했습니다 ({message}). 아래 내용은 그대로 적용할 수 있습니다.',
   'editor.exitCode': '(종료 코드 {code})',
@@ -95,7 +96,8 @@ const ko = {
   'class.csvAttempts': '시도 기록 CSV',
   'class.viewChapter': '볼 장',
   'class.notOpened': '이 학습자는 아직 이 장을 열지 않았습니다. 다른 장을 골라 보세요.',
-  'class.loopbackOnly': '이 서버는 이 컴퓨터(127.0.0.1)에서만 접속할 수 있어 학습자가 들어올 수 없습니다. --host 0.0.0.0 으로 다시 시작하세요 (프록시 뒤라면 LABS_PUBLIC_URL 설정).',
+  'class.loopbackOnly':
+    '이 서버는 이 컴퓨터(127.0.0.1)에서만 접속할 수 있어 학습자가 들어올 수 없습니다. --host 0.0.0.0 으로 다시 시작하세요 (프록시 뒤라면 LABS_PUBLIC_URL 설정).',
   'class.noNetwork': '이 컴퓨터에 네트워크 주소가 없어 다른 컴퓨터의 학습자가 접속할 수 없습니다.',
   'class.expired': '기한 지남, 참여 코드 만료',
   'join.title': '강의실 참여',
@@ -104,7 +106,8 @@ const ko = {
   'join.submit': '참여하기',
   'join.joining': '참여하는 중…',
   'join.error': '참여할 수 없습니다: {message}',
-  'join.already': '이 브라우저는 이미 "{className}" 강의실에 {name}(으)로 참여했습니다. 이어서 하거나, 다른 이름으로 새로 참여할 수 있습니다.',
+  'join.already':
+    '이 브라우저는 이미 "{className}" 강의실에 {name}(으)로 참여했습니다. 이어서 하거나, 다른 이름으로 새로 참여할 수 있습니다.',
   'join.continue': '이어서 하기',
 } as const;
 
@@ -118,7 +121,8 @@ const en: Record<UiKey, string> = {
   'terminal.disconnected': 'Connection lost. Reconnecting…',
   'terminal.noscript': 'The terminal needs JavaScript. You can still copy the commands from the code blocks below.',
   'terminal.reset': 'Reset environment',
-  'terminal.resetConfirm': 'Bring this chapter\'s lab environment back to its starting state? Everything you created in the cluster is removed.',
+  'terminal.resetConfirm':
+    "Bring this chapter's lab environment back to its starting state? Everything you created in the cluster is removed.",
   'run.label': 'Run',
   'run.title': 'Run this command in the terminal',
   'step.check': 'Check',
@@ -150,7 +154,8 @@ const en: Record<UiKey, string> = {
   'editor.open': 'Open the editor',
   'editor.saved': 'Your edits are kept in this browser.',
   'editor.output': 'kubectl output',
-  'editor.noscript': 'Editing and Apply need JavaScript. The same file can be applied with kubectl apply -f in the terminal.',
+  'editor.noscript':
+    'Editing and Apply need JavaScript. The same file can be applied with kubectl apply -f in the terminal.',
   'editor.edited': 'Edited (kept in this browser)',
   'editor.loadFailed': 'The editor failed to load ({message}); the text below can still be applied.',
   'editor.exitCode': '(exit code {code})',
@@ -188,19 +193,21 @@ const en: Record<UiKey, string> = {
   'class.latestFailure': 'Latest failure',
   'class.watch': 'Watch terminal',
   'class.reset': 'Reset environment',
-  'class.resetConfirm': 'Bring {name}\'s {lab} lab environment back to its starting state? Their recorded progress stays.',
+  'class.resetConfirm':
+    "Bring {name}'s {lab} lab environment back to its starting state? Their recorded progress stays.",
   'class.remove': 'Remove',
   'class.removeConfirm': 'Remove {name} from the class? Their progress is deleted too.',
   'class.csv': 'Export CSV',
   'class.noLearners': 'No learners have joined yet.',
   'class.live': 'live',
-  'class.watching': '{name}\'s terminal (read-only)',
+  'class.watching': "{name}'s terminal (read-only)",
   'class.close': 'Close',
   'class.error': 'Request failed: {message}',
   'class.csvAttempts': 'Attempts CSV',
   'class.viewChapter': 'Chapter',
   'class.notOpened': 'This learner has not opened this chapter yet; choose another one.',
-  'class.loopbackOnly': 'This server listens on this machine (127.0.0.1) only, so learners cannot reach it; restart it with --host 0.0.0.0 (or set LABS_PUBLIC_URL behind a proxy).',
+  'class.loopbackOnly':
+    'This server listens on this machine (127.0.0.1) only, so learners cannot reach it; restart it with --host 0.0.0.0 (or set LABS_PUBLIC_URL behind a proxy).',
   'class.noNetwork': 'This machine has no network address, so learners on other machines cannot reach it.',
   'class.expired': 'ended, join code expired',
   'join.title': 'Join a class',
@@ -209,7 +216,8 @@ const en: Record<UiKey, string> = {
   'join.submit': 'Join',
   'join.joining': 'Joining…',
   'join.error': 'Cannot join: {message}',
-  'join.already': 'This browser already joined "{className}" as {name}. Go on where you were, or join again under another name.',
+  'join.already':
+    'This browser already joined "{className}" as {name}. Go on where you were, or join again under another name.',
   'join.continue': 'Continue',
 };
 

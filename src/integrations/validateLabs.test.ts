@@ -14,7 +14,7 @@ function contentWith(file: string): string {
 }
 
 describe('build-time lab validation', () => {
-  it('passes the repository\'s lab files', () => {
+  it("passes the repository's lab files", () => {
     expect(labProblems()).toBeUndefined();
   });
 

@@ -26,7 +26,9 @@ const child = (at: At, name: string): At => ({ ...at, path: [...at.path, name] }
 function refinementFor(at: At): Json | undefined {
   const name = at.path[at.path.length - 1];
   const parent = at.path[at.path.length - 2];
-  return REFINEMENTS[`${at.kind}.${at.path.join('.')}`] ?? (parent && name ? REFINEMENTS[`${parent}.${name}`] : undefined);
+  return (
+    REFINEMENTS[`${at.kind}.${at.path.join('.')}`] ?? (parent && name ? REFINEMENTS[`${parent}.${name}`] : undefined)
+  );
 }
 
 /** Adds hover texts to a hand-written schema's properties, recursively. */
@@ -34,7 +36,10 @@ function describeJson(schema: Json, at: At): Json {
   const out: Json = { ...schema };
   const description = describeField(at.kind, at.path, at.lang);
   if (description && !out.description) out.description = description;
-  if (out.properties) out.properties = Object.fromEntries(Object.entries(out.properties as Record<string, Json>).map(([k, v]) => [k, describeJson(v, child(at, k))]));
+  if (out.properties)
+    out.properties = Object.fromEntries(
+      Object.entries(out.properties as Record<string, Json>).map(([k, v]) => [k, describeJson(v, child(at, k))]),
+    );
   if (out.items && typeof out.items === 'object') out.items = describeJson(out.items as Json, at);
   return out;
 }
@@ -49,18 +54,36 @@ function convert(schema: Schema, at: At): Json {
       const refined = refinementFor(at);
       return refined ? describeJson(refined, at) : withDoc({});
     }
-    case 'string': return withDoc(schema.enum ? { type: 'string', enum: schema.enum } : { type: 'string' });
-    case 'integer': return withDoc({ type: 'integer', ...(schema.minimum !== undefined ? { minimum: schema.minimum } : {}), ...(schema.maximum !== undefined ? { maximum: schema.maximum } : {}) });
-    case 'number': return withDoc({ type: 'number' });
-    case 'boolean': return withDoc({ type: 'boolean' });
-    case 'int-or-string': return withDoc({ type: ['integer', 'string'] });
+    case 'string':
+      return withDoc(schema.enum ? { type: 'string', enum: schema.enum } : { type: 'string' });
+    case 'integer':
+      return withDoc({
+        type: 'integer',
+        ...(schema.minimum !== undefined ? { minimum: schema.minimum } : {}),
+        ...(schema.maximum !== undefined ? { maximum: schema.maximum } : {}),
+      });
+    case 'number':
+      return withDoc({ type: 'number' });
+    case 'boolean':
+      return withDoc({ type: 'boolean' });
+    case 'int-or-string':
+      return withDoc({ type: ['integer', 'string'] });
     // Array levels are not part of the path: `http.route`, not `http[].route`.
-    case 'array': return withDoc({ type: 'array', items: convert(schema.items, at) });
+    case 'array':
+      return withDoc({ type: 'array', items: convert(schema.items, at) });
     case 'object':
-      if (!schema.properties) return withDoc({ type: 'object', additionalProperties: schema.additional ? convert(schema.additional, { ...at, path: [...at.path, '*'] }) : true });
+      if (!schema.properties)
+        return withDoc({
+          type: 'object',
+          additionalProperties: schema.additional
+            ? convert(schema.additional, { ...at, path: [...at.path, '*'] })
+            : true,
+        });
       return withDoc({
         type: 'object',
-        properties: Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, convert(v, child(at, k))])),
+        properties: Object.fromEntries(
+          Object.entries(schema.properties).map(([k, v]) => [k, convert(v, child(at, k))]),
+        ),
         ...(schema.required ? { required: schema.required } : {}),
         additionalProperties: false,
       });
@@ -80,9 +103,35 @@ const KINDS: { kind: string; apiVersions: string[]; top: Record<string, Json> }[
   { kind: 'Deployment', apiVersions: ['apps/v1'], top: {} },
   { kind: 'Service', apiVersions: ['v1'], top: {} },
   { kind: 'Pod', apiVersions: ['v1'], top: {} },
-  { kind: 'Namespace', apiVersions: ['v1'], top: { spec: { type: 'object', properties: { finalizers: { type: 'array', items: { type: 'string' } } }, additionalProperties: false } } },
-  { kind: 'ServiceAccount', apiVersions: ['v1'], top: { secrets: { type: 'array' }, imagePullSecrets: { type: 'array' }, automountServiceAccountToken: { type: 'boolean' } } },
-  { kind: 'ConfigMap', apiVersions: ['v1'], top: { data: { type: 'object', additionalProperties: { type: 'string' } }, binaryData: { type: 'object', additionalProperties: { type: 'string' } }, immutable: { type: 'boolean' } } },
+  {
+    kind: 'Namespace',
+    apiVersions: ['v1'],
+    top: {
+      spec: {
+        type: 'object',
+        properties: { finalizers: { type: 'array', items: { type: 'string' } } },
+        additionalProperties: false,
+      },
+    },
+  },
+  {
+    kind: 'ServiceAccount',
+    apiVersions: ['v1'],
+    top: {
+      secrets: { type: 'array' },
+      imagePullSecrets: { type: 'array' },
+      automountServiceAccountToken: { type: 'boolean' },
+    },
+  },
+  {
+    kind: 'ConfigMap',
+    apiVersions: ['v1'],
+    top: {
+      data: { type: 'object', additionalProperties: { type: 'string' } },
+      binaryData: { type: 'object', additionalProperties: { type: 'string' } },
+      immutable: { type: 'boolean' },
+    },
+  },
 ];
 
 /** One schema for a multi-document manifest: each document's kind picks its shape (if/then on kind). */
@@ -92,7 +141,11 @@ export function manifestSchema(lang: Lang): Json {
     type: 'object',
     properties: {
       // Suggested, not enforced: a kind the editor has no shape for (a ServiceAccount, a Secret) is still valid.
-      apiVersion: { type: 'string', examples: [...new Set(KINDS.flatMap((k) => k.apiVersions))], description: describeField('', ['apiVersion'], lang) },
+      apiVersion: {
+        type: 'string',
+        examples: [...new Set(KINDS.flatMap((k) => k.apiVersions))],
+        description: describeField('', ['apiVersion'], lang),
+      },
       kind: { type: 'string', examples: KINDS.map((k) => k.kind), description: describeField('', ['kind'], lang) },
     },
     required: ['apiVersion', 'kind', 'metadata'],

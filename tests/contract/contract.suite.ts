@@ -73,8 +73,17 @@ export function defineContractSuite(name: string, options: ContractSuiteOptions)
     });
 
     it('makes HTTP requests from a pod, through its sidecar', async () => {
-      await expect.poll(async () => (await env.http({ kind: 'pod', target: SLEEP }, { url: 'http://httpbin:8000/status/418' })).status, poll).toBe(418);
-      const r = await env.http({ kind: 'pod', target: SLEEP }, { url: 'http://httpbin:8000/headers', headers: { 'x-contract': 'yes' } });
+      await expect
+        .poll(
+          async () =>
+            (await env.http({ kind: 'pod', target: SLEEP }, { url: 'http://httpbin:8000/status/418' })).status,
+          poll,
+        )
+        .toBe(418);
+      const r = await env.http(
+        { kind: 'pod', target: SLEEP },
+        { url: 'http://httpbin:8000/headers', headers: { 'x-contract': 'yes' } },
+      );
       expect(r.status).toBe(200);
       expect(r.headers['content-type']).toContain('application/json');
       expect(r.body.toLowerCase()).toContain('x-contract');
@@ -84,17 +93,23 @@ export function defineContractSuite(name: string, options: ContractSuiteOptions)
     it('reads container logs since a time: the sidecar logged the request', async () => {
       const since = env.now().toISOString();
       await env.http({ kind: 'pod', target: SLEEP }, { url: 'http://httpbin:8000/status/202' });
-      await expect.poll(async () => env.logs({ ...SLEEP, container: 'istio-proxy' }, { sinceTime: since }), poll).toMatch(/"GET \/status\/202 HTTP\/1\.1" 202/);
+      await expect
+        .poll(async () => env.logs({ ...SLEEP, container: 'istio-proxy' }, { sinceTime: since }), poll)
+        .toMatch(/"GET \/status\/202 HTTP\/1\.1" 202/);
     });
 
     it('makes HTTP requests from outside through the ingress gateway', async () => {
-      await expect.poll(async () => (await env.http({ kind: 'outside' }, { url: 'http://ingress/status/418' })).status, poll).toBe(418);
+      await expect
+        .poll(async () => (await env.http({ kind: 'outside' }, { url: 'http://ingress/status/418' })).status, poll)
+        .toBe(418);
       const r = await env.http({ kind: 'outside' }, { url: 'http://ingress/status/200' });
       expect(r.headers.server).toBe('istio-envoy');
     });
 
-    it('runs a script as if typed, with the last command\'s status', async () => {
-      const ok = await env.runScript('P=$(kubectl get service httpbin -o jsonpath={.spec.ports[0].port})\necho "port $P"\n');
+    it("runs a script as if typed, with the last command's status", async () => {
+      const ok = await env.runScript(
+        'P=$(kubectl get service httpbin -o jsonpath={.spec.ports[0].port})\necho "port $P"\n',
+      );
       expect(ok).toEqual({ output: 'port 8000\n', exitCode: 0 });
       expect((await env.runScript('echo one\nfalse\n')).exitCode).toBe(1);
     });
@@ -103,7 +118,9 @@ export function defineContractSuite(name: string, options: ContractSuiteOptions)
       const terminal = env.openTerminal({ cols: 100, rows: 30 });
       let output = '';
       const records: CommandRecord[] = [];
-      terminal.onOutput((d) => { output += d; });
+      terminal.onOutput((d) => {
+        output += d;
+      });
       terminal.onCommand((r) => records.push(r));
       terminal.write('echo contract-$((40+2))\r');
       await expect.poll(() => records.map((r) => [r.line, r.exitCode]), poll).toEqual([['echo contract-$((40+2))', 0]]);
@@ -112,24 +129,30 @@ export function defineContractSuite(name: string, options: ContractSuiteOptions)
       terminal.close();
     });
 
-    it('resets: what the learner made is gone, the starting state is back', async () => {
-      const applied = await env.runScript([
-        'kubectl apply -f - <<EOF',
-        'apiVersion: networking.istio.io/v1',
-        'kind: DestinationRule',
-        'metadata:',
-        '  name: contract-extra',
-        'spec:',
-        '  host: httpbin',
-        'EOF',
-        '',
-      ].join('\n'));
-      expect(applied.exitCode).toBe(0);
-      expect(await env.get({ kind: 'DestinationRule', name: 'contract-extra', namespace: 'default' })).not.toBeNull();
-      await env.reset();
-      expect(await env.get({ kind: 'DestinationRule', name: 'contract-extra', namespace: 'default' })).toBeNull();
-      expect(await env.get({ kind: 'Service', name: 'httpbin', namespace: 'default' })).not.toBeNull();
-      await expect.poll(async () => (await env.exec(SLEEP, ['echo', 'back'])).stdout, poll).toBe('back\n');
-    }, options.prepareTimeoutMs);
+    it(
+      'resets: what the learner made is gone, the starting state is back',
+      async () => {
+        const applied = await env.runScript(
+          [
+            'kubectl apply -f - <<EOF',
+            'apiVersion: networking.istio.io/v1',
+            'kind: DestinationRule',
+            'metadata:',
+            '  name: contract-extra',
+            'spec:',
+            '  host: httpbin',
+            'EOF',
+            '',
+          ].join('\n'),
+        );
+        expect(applied.exitCode).toBe(0);
+        expect(await env.get({ kind: 'DestinationRule', name: 'contract-extra', namespace: 'default' })).not.toBeNull();
+        await env.reset();
+        expect(await env.get({ kind: 'DestinationRule', name: 'contract-extra', namespace: 'default' })).toBeNull();
+        expect(await env.get({ kind: 'Service', name: 'httpbin', namespace: 'default' })).not.toBeNull();
+        await expect.poll(async () => (await env.exec(SLEEP, ['echo', 'back'])).stdout, poll).toBe('back\n');
+      },
+      options.prepareTimeoutMs,
+    );
   });
 }

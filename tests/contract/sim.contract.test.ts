@@ -10,7 +10,9 @@ const simIndex = new URL('../../lab-server/src/backends/sim/index.ts', import.me
 if (existsSync(fileURLToPath(simIndex))) {
   defineContractSuite('sim', {
     makeBackend: async () => {
-      const sim = (await import(/* @vite-ignore */ simIndex.href)) as { createSimBackend(o: { clock: 'virtual' }): LabBackend };
+      const sim = (await import(/* @vite-ignore */ simIndex.href)) as {
+        createSimBackend(o: { clock: 'virtual' }): LabBackend;
+      };
       return sim.createSimBackend({ clock: 'virtual' });
     },
     prepareTimeoutMs: 30_000,

@@ -15,11 +15,23 @@ test.beforeAll(async ({}, testInfo) => {
   const port = 4500 + testInfo.workerIndex * 10 + (testInfo.project.name === 'en' ? 1 : 0);
   // LABS_E2E_SITE_ROOT: a directory whose dist/ holds a site built apart from the shared one (astro build
   // --outDir DIR/dist), so a rebuild of the repository's dist/ by someone else cannot pull pages mid-test.
-  server = spawn(process.execPath, [join(ROOT, 'bin/labs.mjs'), 'serve', '--classroom', '--data', mkdtempSync(join(tmpdir(), 'labs-e2e-class-')), '--port', String(port)], {
-    cwd: process.env.LABS_E2E_SITE_ROOT ?? ROOT,
-    env: { ...process.env, LABS_INSTRUCTOR_TOKEN: INSTRUCTOR },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  server = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'bin/labs.mjs'),
+      'serve',
+      '--classroom',
+      '--data',
+      mkdtempSync(join(tmpdir(), 'labs-e2e-class-')),
+      '--port',
+      String(port),
+    ],
+    {
+      cwd: process.env.LABS_E2E_SITE_ROOT ?? ROOT,
+      env: { ...process.env, LABS_INSTRUCTOR_TOKEN: INSTRUCTOR },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   base = await new Promise<string>((resolve, reject) => {
     let out = '';
     server!.stdout!.on('data', (d) => {
@@ -46,7 +58,10 @@ async function solveAndCheck(page: Page, step: string) {
   await expect(section).toHaveAttribute('data-status', 'passed', { timeout: 90_000 });
 }
 
-test('an instructor runs a class: join code, two learners, live grid, terminal view, reset, CSV', async ({ browser, prefix }) => {
+test('an instructor runs a class: join code, two learners, live grid, terminal view, reset, CSV', async ({
+  browser,
+  prefix,
+}) => {
   test.setTimeout(240_000);
   const instructor = await (await browser.newContext({ acceptDownloads: true })).newPage();
   await instructor.goto(`${base}${prefix}/classroom/#token=${INSTRUCTOR}`);
@@ -56,7 +71,10 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
   expect(code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
   await expect(instructor.locator('.labs-qr svg')).toBeVisible();
   // The join URL is in the dashboard's language; this server listens on 127.0.0.1 only, which the instructor is told.
-  await expect(instructor.locator('[data-join-url]')).toHaveAttribute('data-join-url', `${base}${prefix}/classroom/join/?code=${code}`);
+  await expect(instructor.locator('[data-join-url]')).toHaveAttribute(
+    'data-join-url',
+    `${base}${prefix}/classroom/join/?code=${code}`,
+  );
   await expect(instructor.locator('[data-join-warning="loopback-only"]')).toContainText('--host 0.0.0.0');
   // The token left the address bar.
   expect(instructor.url()).not.toContain(INSTRUCTOR);
@@ -81,24 +99,45 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
 
   await solveAndCheck(ada, 'destination-rules');
   // Live: the dashboard shows it within two seconds of the check, without a reload.
-  await expect(instructor.locator('tr[data-learner="Ada"] td[data-step="destination-rules"]')).toHaveAttribute('data-state', 'passed', { timeout: 2_000 });
+  await expect(instructor.locator('tr[data-learner="Ada"] td[data-step="destination-rules"]')).toHaveAttribute(
+    'data-state',
+    'passed',
+    { timeout: 2_000 },
+  );
 
   await solveAndCheck(bob, 'destination-rules');
   await solveAndCheck(bob, 'route-all-v1');
-  await expect(instructor.locator('tr[data-learner="Bob"] td[data-step="route-all-v1"]')).toHaveAttribute('data-state', 'passed', { timeout: 2_000 });
-  await expect(instructor.locator('tr[data-learner="Ada"] td[data-step="route-all-v1"]')).toHaveAttribute('data-state', 'none');
+  await expect(instructor.locator('tr[data-learner="Bob"] td[data-step="route-all-v1"]')).toHaveAttribute(
+    'data-state',
+    'passed',
+    { timeout: 2_000 },
+  );
+  await expect(instructor.locator('tr[data-learner="Ada"] td[data-step="route-all-v1"]')).toHaveAttribute(
+    'data-state',
+    'none',
+  );
 
   // Watch Ada's terminal, read-only.
   await instructor.locator('tr[data-learner="Ada"] [data-action="watch"]').click();
-  await expect.poll(() => instructor.locator('[data-viewer-terminal]').getAttribute('data-text'), { timeout: 15_000 }).toContain('destinationrule.networking.istio.io/reviews created');
+  await expect
+    .poll(() => instructor.locator('[data-viewer-terminal]').getAttribute('data-text'), { timeout: 15_000 })
+    .toContain('destinationrule.networking.istio.io/reviews created');
   // The view opened on the chapter Ada last worked in; another chapter she never opened says so.
   await expect(instructor.locator('[data-viewer-lab]')).toHaveValue('traffic-shifting');
   await instructor.locator('[data-viewer-lab]').selectOption('mirroring');
-  await expect.poll(() => instructor.locator('[data-viewer-terminal]').getAttribute('data-text'), { timeout: 15_000 }).toMatch(/not opened this chapter yet|아직 이 장을 열지 않았습니다/);
+  await expect
+    .poll(() => instructor.locator('[data-viewer-terminal]').getAttribute('data-text'), { timeout: 15_000 })
+    .toMatch(/not opened this chapter yet|아직 이 장을 열지 않았습니다/);
   // Live: what Ada types now appears in the instructor's view.
   await instructor.locator('[data-viewer-lab]').selectOption('traffic-shifting');
-  await ada.evaluate(() => (window as unknown as { labsTerminal: { run(command: string): void } }).labsTerminal.run('kubectl get destinationrule reviews'));
-  await expect.poll(() => instructor.locator('[data-viewer-terminal]').getAttribute('data-text'), { timeout: 15_000 }).toMatch(/reviews\s+reviews\s+\d+[smh]/);
+  await ada.evaluate(() =>
+    (window as unknown as { labsTerminal: { run(command: string): void } }).labsTerminal.run(
+      'kubectl get destinationrule reviews',
+    ),
+  );
+  await expect
+    .poll(() => instructor.locator('[data-viewer-terminal]').getAttribute('data-text'), { timeout: 15_000 })
+    .toMatch(/reviews\s+reviews\s+\d+[smh]/);
 
   // Reset Bob's environment: his cluster is back at the start, his recorded progress stays.
   // The chapter Bob is in is the one reset.
@@ -110,7 +149,9 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
   await dialog.accept();
   await clicked;
   const bobStep = bob.locator('section.labs-step[data-step="route-all-v1"]');
-  await expect.poll(async () => (await bob.locator('.xterm-rows').innerText()), { timeout: 15_000 }).toMatch(/environment reset|처음 상태로/);
+  await expect
+    .poll(async () => await bob.locator('.xterm-rows').innerText(), { timeout: 15_000 })
+    .toMatch(/environment reset|처음 상태로/);
   await bobStep.locator('[data-action="check"]').click();
   await expect(bobStep.locator('[data-result]')).toHaveAttribute('data-ok', 'false', { timeout: 90_000 });
 
@@ -128,7 +169,9 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
   // The attempt history: Ada's one pass, Bob's two and his failure after the reset, in order.
   const attemptsDownload = instructor.waitForEvent('download');
   await instructor.locator('[data-action="csv-attempts"]').click();
-  const attempts = readFileSync((await (await attemptsDownload).path())!, 'utf8').trim().split('\r\n');
+  const attempts = readFileSync((await (await attemptsDownload).path())!, 'utf8')
+    .trim()
+    .split('\r\n');
   expect(attempts[0]).toBe('learner_id,learner,lab,step,ok,at,duration_ms,explanation_en,explanation_ko');
   expect(attempts.slice(1).map((r) => r.split(',').slice(1, 5).join(','))).toEqual([
     'Ada,traffic-shifting,destination-rules,true',
@@ -138,8 +181,26 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
   ]);
 
   // A class past its time: the dashboard says so instead of showing its code, and the code lets no one in.
-  const short = await (await fetch(`${base}/api/classes`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INSTRUCTOR}` }, body: JSON.stringify({ name: 'Short', lifetimeHours: 0.0002 }) })).json() as { id: string; joinCode: string };
-  await expect.poll(async () => (await fetch(`${base}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ joinCode: short.joinCode, name: 'Late' }) })).status, { timeout: 5_000 }).toBe(404);
+  const short = (await (
+    await fetch(`${base}/api/classes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${INSTRUCTOR}` },
+      body: JSON.stringify({ name: 'Short', lifetimeHours: 0.0002 }),
+    })
+  ).json()) as { id: string; joinCode: string };
+  await expect
+    .poll(
+      async () =>
+        (
+          await fetch(`${base}/api/join`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ joinCode: short.joinCode, name: 'Late' }),
+          })
+        ).status,
+      { timeout: 5_000 },
+    )
+    .toBe(404);
   await instructor.reload();
   await instructor.locator('[data-class-select]').selectOption(short.id);
   await expect(instructor.locator('[data-expired]')).toBeVisible();

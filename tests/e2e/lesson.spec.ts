@@ -36,7 +36,10 @@ async function runBlock(page: Page, stepId: string, text: string) {
   await run.click();
 }
 
-test('the editor shows schema errors as you type, keeps edits over a reload, resets, and applies', async ({ page, prefix }) => {
+test('the editor shows schema errors as you type, keeps edits over a reload, resets, and applies', async ({
+  page,
+  prefix,
+}) => {
   await freshSession(page);
   await page.goto(`${prefix}/traffic-shifting/`);
   const root = await openEditor(page, 'virtual-service-all-v1.yaml');
@@ -58,22 +61,34 @@ test('the editor shows schema errors as you type, keeps edits over a reload, res
   await again.locator('.monaco-editor .view-lines').click();
   await page.keyboard.press('Control+End');
   await expect(again.locator('.view-lines')).toContainText('# learner note');
-  expect(await page.evaluate(() => localStorage.getItem('labs.editor.traffic-shifting.virtual-service-all-v1.yaml'))).toContain('# learner note');
+  expect(
+    await page.evaluate(() => localStorage.getItem('labs.editor.traffic-shifting.virtual-service-all-v1.yaml')),
+  ).toContain('# learner note');
 
   page.once('dialog', (d) => d.accept());
   await again.locator('[data-action="reset"]').click();
   await expect(again.locator('.view-lines')).not.toContainText('# learner note');
-  expect(await page.evaluate(() => localStorage.getItem('labs.editor.traffic-shifting.virtual-service-all-v1.yaml'))).toBeNull();
+  expect(
+    await page.evaluate(() => localStorage.getItem('labs.editor.traffic-shifting.virtual-service-all-v1.yaml')),
+  ).toBeNull();
 
   const output = await applyEditor(page, 'destination-rule-all.yaml');
   expect(output).toMatch(/destinationrule\.networking\.istio\.io\/reviews (created|unchanged)/);
 });
 
-test('the editor offers the schema\'s fields, explains them on hover, and Apply shows kubectl\'s refusal in red', async ({ page, prefix, lang }) => {
+test("the editor offers the schema's fields, explains them on hover, and Apply shows kubectl's refusal in red", async ({
+  page,
+  prefix,
+  lang,
+}) => {
   await freshSession(page);
   // A learner's earlier edit with a misspelt field, kept from a previous visit.
-  const kept = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts:\n  - reviews\n  http:\n  - route:\n    - destination:\n        host: reviews\n        subset: v3\n      wieght: 100\n';
-  await page.evaluate((text) => localStorage.setItem('labs.editor.traffic-shifting.virtual-service-reviews-v3.yaml', text), kept);
+  const kept =
+    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts:\n  - reviews\n  http:\n  - route:\n    - destination:\n        host: reviews\n        subset: v3\n      wieght: 100\n';
+  await page.evaluate(
+    (text) => localStorage.setItem('labs.editor.traffic-shifting.virtual-service-reviews-v3.yaml', text),
+    kept,
+  );
   await page.goto(`${prefix}/traffic-shifting/`);
   const root = await openEditor(page, 'virtual-service-reviews-v3.yaml');
   await expect(root).toHaveAttribute('data-edited', 'true');
@@ -88,8 +103,16 @@ test('the editor offers the schema\'s fields, explains them on hover, and Apply 
 
   // Hover over a field: its description in the page's language.
   const weights = await openEditor(page, 'virtual-service-reviews-50-v3.yaml');
-  await weights.locator('.view-lines span', { hasText: /^weight$/ }).first().hover();
-  await expect(page.locator('.monaco-hover').filter({ hasText: lang === 'ko' ? '상대 비율' : 'Relative share' }).first()).toBeVisible({ timeout: 20_000 });
+  await weights
+    .locator('.view-lines span', { hasText: /^weight$/ })
+    .first()
+    .hover();
+  await expect(
+    page
+      .locator('.monaco-hover')
+      .filter({ hasText: lang === 'ko' ? '상대 비율' : 'Relative share' })
+      .first(),
+  ).toBeVisible({ timeout: 20_000 });
 
   // Completion at a route entry offers the fields it may still have.
   await weights.locator('.monaco-editor .view-lines').click();
@@ -99,11 +122,17 @@ test('the editor offers the schema\'s fields, explains them on hover, and Apply 
   await page.keyboard.press('End');
   await page.keyboard.press('Enter');
   await page.keyboard.press('Control+Space');
-  await expect(page.locator('.suggest-widget .monaco-list-row', { hasText: 'headers' }).first()).toBeVisible({ timeout: 20_000 });
+  await expect(page.locator('.suggest-widget .monaco-list-row', { hasText: 'headers' }).first()).toBeVisible({
+    timeout: 20_000,
+  });
   await page.keyboard.press('Escape');
 });
 
-test('a step\'s check fails before it is done, Solve does it in the terminal, and the step stays passed', async ({ page, prefix, lang }) => {
+test("a step's check fails before it is done, Solve does it in the terminal, and the step stays passed", async ({
+  page,
+  prefix,
+  lang,
+}) => {
   await freshSession(page);
   await page.goto(`${prefix}/traffic-shifting/`);
   await terminalReady(page);
@@ -127,7 +156,9 @@ test('a step\'s check fails before it is done, Solve does it in the terminal, an
   await expect(ran).toHaveCount(2, { timeout: 90_000 });
   await expect(ran.nth(0)).toHaveAttribute('data-ran-step', 'destination-rules');
   await expect(ran.nth(1)).toContainText('virtual-service-all-v1.yaml');
-  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('virtualservice.networking.istio.io/reviews created');
+  await expect
+    .poll(() => terminalText(page), { timeout: 30_000 })
+    .toContain('virtualservice.networking.istio.io/reviews created');
   await check(page, 'route-all-v1', 'passed');
   await page.reload();
   await expect(step(page, 'route-all-v1')).toHaveAttribute('data-status', 'passed');
@@ -145,14 +176,19 @@ test('a step\'s check fails before it is done, Solve does it in the terminal, an
   await expect(page.locator('.labs-chapters [data-chapter="mirroring"] .labs-sidebar-mark')).toHaveCount(0);
 });
 
-test('the whole lab through the page: Run buttons, the Editor\'s Apply, the terminal, Preview, every step passes', async ({ page, prefix }, testInfo) => {
+test("the whole lab through the page: Run buttons, the Editor's Apply, the terminal, Preview, every step passes", async ({
+  page,
+  prefix,
+}, testInfo) => {
   test.setTimeout(300_000);
   await freshSession(page);
   await page.goto(`${prefix}/traffic-shifting/`);
   await terminalReady(page);
 
   await runBlock(page, 'destination-rules', 'destination-rule-all.yaml');
-  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('destinationrule.networking.istio.io/details created');
+  await expect
+    .poll(() => terminalText(page), { timeout: 30_000 })
+    .toContain('destinationrule.networking.istio.io/details created');
   await check(page, 'destination-rules', 'passed');
 
   await applyEditor(page, 'virtual-service-all-v1.yaml');
@@ -202,7 +238,10 @@ test('the whole lab through the page: Run buttons, the Editor\'s Apply, the term
   await expect(page.locator('section.labs-step[data-status="passed"]')).toHaveCount(7);
   await expect(page.locator('nav a[href$="/traffic-shifting/"] .labs-sidebar-mark').first()).toContainText('7/7');
   await page.screenshot({ path: testInfo.outputPath(`lab-complete-${testInfo.project.name}.png`), fullPage: true });
-  await testInfo.attach(`lab-complete-${testInfo.project.name}`, { path: testInfo.outputPath(`lab-complete-${testInfo.project.name}.png`), contentType: 'image/png' });
+  await testInfo.attach(`lab-complete-${testInfo.project.name}`, {
+    path: testInfo.outputPath(`lab-complete-${testInfo.project.name}.png`),
+    contentType: 'image/png',
+  });
 });
 
 test('the Mirroring lab through the page: Run, Apply, Solve, every step passes', async ({ page, prefix }) => {
@@ -213,7 +252,9 @@ test('the Mirroring lab through the page: Run, Apply, Solve, every step passes',
   // The seed's own manifest fails on today's Kubernetes, in the terminal as in a real one.
   await runBlock(page, 'deploy-httpbin', 'samples/seed/original/httpbin-v1.yaml');
   // Long lines wrap at the terminal's width: compare without the row breaks.
-  await expect.poll(async () => (await terminalText(page)).replace(/\n/g, ''), { timeout: 30_000 }).toContain('no matches for kind "Deployment" in version "extensions/v1beta1"');
+  await expect
+    .poll(async () => (await terminalText(page)).replace(/\n/g, ''), { timeout: 30_000 })
+    .toContain('no matches for kind "Deployment" in version "extensions/v1beta1"');
   await runBlock(page, 'deploy-httpbin', 'samples/seed/httpbin-v2.yaml');
   await expect.poll(() => terminalText(page), { timeout: 60_000 }).toMatch(/pod\/httpbin-v2-\S+ condition met/);
   await check(page, 'deploy-httpbin', 'passed');
@@ -224,12 +265,17 @@ test('the Mirroring lab through the page: Run, Apply, Solve, every step passes',
   await check(page, 'mirror-v2', 'passed');
   page.once('dialog', (d) => d.accept());
   await step(page, 'shadow-host').locator('[data-action="solve"]').click();
-  await expect(step(page, 'shadow-host').locator('[data-result] [data-ran-step="shadow-host"]')).toBeVisible({ timeout: 90_000 });
+  await expect(step(page, 'shadow-host').locator('[data-result] [data-ran-step="shadow-host"]')).toBeVisible({
+    timeout: 90_000,
+  });
   await check(page, 'shadow-host', 'passed');
   await expect(page.locator('section.labs-step[data-status="passed"]')).toHaveCount(5);
 });
 
-test('the Ingress lab through the page: the terminal finds the address, the Editor applies the Gateway, Preview shows /headers', async ({ page, prefix }) => {
+test('the Ingress lab through the page: the terminal finds the address, the Editor applies the Gateway, Preview shows /headers', async ({
+  page,
+  prefix,
+}) => {
   test.setTimeout(240_000);
   await freshSession(page);
   await page.goto(`${prefix}/ingress/`);
@@ -253,12 +299,18 @@ test('the Ingress lab through the page: the terminal finds the address, the Edit
   await expect(page.locator('section.labs-step[data-status="passed"]')).toHaveCount(5);
 });
 
-test('the lesson reads without JavaScript: step titles, prose, hints and the files are there, the buttons are not', async ({ browser, prefix, lang }) => {
+test('the lesson reads without JavaScript: step titles, prose, hints and the files are there, the buttons are not', async ({
+  browser,
+  prefix,
+  lang,
+}) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(`${prefix}/traffic-shifting/`);
   const first = step(page, 'route-all-v1');
-  await expect(first.locator('h3')).toContainText(lang === 'ko' ? '모든 트래픽을 v1으로 보내기' : 'Send all traffic to v1');
+  await expect(first.locator('h3')).toContainText(
+    lang === 'ko' ? '모든 트래픽을 v1으로 보내기' : 'Send all traffic to v1',
+  );
   await expect(first.locator('[data-controls]')).toBeHidden();
   const hints = first.locator('[data-hint]');
   await expect(hints).toHaveCount(3);

@@ -11,8 +11,11 @@ test('the home page lists the four chapters with their status', async ({ page, p
   await page.goto(`${prefix}/`);
   const chapters = page.locator('.labs-chapters li');
   await expect(chapters).toHaveCount(4);
-  expect(await chapters.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.chapter))).toEqual([...CHAPTERS]);
-  for (const id of CHAPTERS) await expect(page.locator(`.labs-chapters li[data-chapter="${id}"]`)).toHaveAttribute('data-status', statusOf(id));
+  expect(await chapters.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.chapter))).toEqual([
+    ...CHAPTERS,
+  ]);
+  for (const id of CHAPTERS)
+    await expect(page.locator(`.labs-chapters li[data-chapter="${id}"]`)).toHaveAttribute('data-status', statusOf(id));
 });
 
 test('every chapter page has its lab, or says honestly that it is in preparation', async ({ page, prefix, lang }) => {
@@ -20,21 +23,32 @@ test('every chapter page has its lab, or says honestly that it is in preparation
     await page.goto(`${prefix}/${id}/`);
     if (statusOf(id) === 'ready') {
       await expect(page.locator('[data-terminal]')).toHaveCount(1);
-      await expect(page.locator('aside.starlight-aside', { hasText: lang === 'ko' ? '실습 준비 중' : 'Lab in preparation' })).toHaveCount(0);
+      await expect(
+        page.locator('aside.starlight-aside', { hasText: lang === 'ko' ? '실습 준비 중' : 'Lab in preparation' }),
+      ).toHaveCount(0);
     } else {
-      await expect(page.locator('aside.starlight-aside')).toContainText(lang === 'ko' ? '실습 준비 중' : 'Lab in preparation');
+      await expect(page.locator('aside.starlight-aside')).toContainText(
+        lang === 'ko' ? '실습 준비 중' : 'Lab in preparation',
+      );
       await expect(page.locator('[data-terminal]')).toHaveCount(0);
     }
   }
 });
 
-test('the terminal runs commands, keeps the session over a reload, and Run buttons execute code blocks', async ({ page, prefix, lang }, testInfo) => {
+test('the terminal runs commands, keeps the session over a reload, and Run buttons execute code blocks', async ({
+  page,
+  prefix,
+  lang,
+}, testInfo) => {
   await freshSession(page);
   await page.goto(`${prefix}/traffic-shifting/`);
   await terminalReady(page);
   await typeInTerminal(page, 'echo hello-$((6*7))');
   await expect.poll(() => terminalText(page)).toContain('hello-42');
-  await typeInTerminal(page, 'MARK=kept-over-reload; cat samples/bookinfo/networking/destination-rule-all.yaml | head -3');
+  await typeInTerminal(
+    page,
+    'MARK=kept-over-reload; cat samples/bookinfo/networking/destination-rule-all.yaml | head -3',
+  );
   await expect.poll(() => terminalText(page)).toContain('kind: DestinationRule');
 
   await page.reload();
@@ -54,10 +68,17 @@ test('the terminal runs commands, keeps the session over a reload, and Run butto
   await expect.poll(() => terminalText(page), { timeout: 30_000 }).toMatch(/productpage-v1-\S+\s+2\/2\s+Running/);
 
   await page.screenshot({ path: testInfo.outputPath(`lesson-${testInfo.project.name}.png`), fullPage: true });
-  await testInfo.attach(`lesson-${testInfo.project.name}`, { path: testInfo.outputPath(`lesson-${testInfo.project.name}.png`), contentType: 'image/png' });
+  await testInfo.attach(`lesson-${testInfo.project.name}`, {
+    path: testInfo.outputPath(`lesson-${testInfo.project.name}.png`),
+    contentType: 'image/png',
+  });
 });
 
-test('paste (Ctrl-V) sends a multi-line heredoc to the shell, Ctrl-Shift-C copies the selection', async ({ page, context, prefix }) => {
+test('paste (Ctrl-V) sends a multi-line heredoc to the shell, Ctrl-Shift-C copies the selection', async ({
+  page,
+  context,
+  prefix,
+}) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await freshSession(page);
   await page.goto(`${prefix}/traffic-shifting/`);
@@ -81,7 +102,9 @@ test('a token the server no longer knows is replaced and the terminal attaches',
   await page.evaluate(() => localStorage.setItem('labs.session', 'stale-token-from-an-earlier-server'));
   await page.goto(`${prefix}/traffic-shifting/`);
   await terminalReady(page);
-  expect(await page.evaluate(() => localStorage.getItem('labs.session'))).not.toBe('stale-token-from-an-earlier-server');
+  expect(await page.evaluate(() => localStorage.getItem('labs.session'))).not.toBe(
+    'stale-token-from-an-earlier-server',
+  );
 });
 
 test('the language switcher keeps the session and its progress', async ({ page, prefix, lang }) => {
@@ -95,9 +118,15 @@ test('the language switcher keeps the session and its progress', async ({ page, 
   await step.locator('[data-action="check"]').click();
   await expect(step).toHaveAttribute('data-status', 'passed', { timeout: 60_000 });
   const other = lang === 'ko' ? 'en' : 'ko';
-  await page.locator('starlight-lang-select select').first().selectOption({ label: other === 'en' ? 'English' : '한국어' });
+  await page
+    .locator('starlight-lang-select select')
+    .first()
+    .selectOption({ label: other === 'en' ? 'English' : '한국어' });
   await expect(page).toHaveURL(other === 'en' ? /\/en\/traffic-shifting\/$/ : /\/traffic-shifting\/$/);
-  await expect(page.locator('section.labs-step[data-step="destination-rules"]')).toHaveAttribute('data-status', 'passed');
+  await expect(page.locator('section.labs-step[data-step="destination-rules"]')).toHaveAttribute(
+    'data-status',
+    'passed',
+  );
   await expect(page.locator('nav a[href$="/traffic-shifting/"] .labs-sidebar-mark').first()).toContainText('1/7');
 });
 

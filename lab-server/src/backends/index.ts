@@ -39,7 +39,10 @@ async function load<T>(name: string, relative: string): Promise<T> {
     return (await import(/* @vite-ignore */ url.href)) as T;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_LOAD_URL') && String((error as Error).message).includes(relative.slice(2))) {
+    if (
+      (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_LOAD_URL') &&
+      String((error as Error).message).includes(relative.slice(2))
+    ) {
       throw new BackendUnavailableError(name, `lab-server/src/backends/${relative.slice(2)}`);
     }
     throw error;
@@ -50,7 +53,10 @@ async function load<T>(name: string, relative: string): Promise<T> {
 export async function createBackend(name: BackendName | string, options: BackendOptions = {}): Promise<LabBackend> {
   if (name === 'sim') {
     const sim = await load<SimModule>('sim', './sim/index.ts');
-    return sim.createSimBackend({ clock: options.clock ?? 'real', ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+    return sim.createSimBackend({
+      clock: options.clock ?? 'real',
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    });
   }
   if (name === 'kind') {
     const kind = await load<KindModule>('kind', './kind/index.ts');

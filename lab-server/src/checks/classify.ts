@@ -27,7 +27,9 @@ export function classify(response: HttpResult, rules: readonly ClassRule[]): str
     if (rule.bodyContains !== undefined && !response.body.includes(rule.bodyContains)) continue;
     if (rule.bodyNotContains !== undefined && response.body.includes(rule.bodyNotContains)) continue;
     if (rule.header) {
-      const value = Object.entries(response.headers).find(([k]) => k.toLowerCase() === rule.header!.name.toLowerCase())?.[1];
+      const value = Object.entries(response.headers).find(
+        ([k]) => k.toLowerCase() === rule.header!.name.toLowerCase(),
+      )?.[1];
       if (value === undefined || !value.includes(rule.header.contains)) continue;
     }
     return rule.name;

@@ -19,7 +19,12 @@ function seeFile(files: readonly LabFileRef[], kind: string): Localized {
 }
 
 /** A likely cause for a failed request, or undefined when the status says nothing special. */
-export function likelyCause(status: number, body: string, error: string | undefined, files: readonly LabFileRef[]): Localized | undefined {
+export function likelyCause(
+  status: number,
+  body: string,
+  error: string | undefined,
+  files: readonly LabFileRef[],
+): Localized | undefined {
   const b = body.trim();
   if (status === 0) {
     if (error && /reset|35|SSL|TLS/i.test(error)) {
@@ -54,7 +59,10 @@ export function likelyCause(status: number, body: string, error: string | undefi
     );
   }
   if (status === 504 && /upstream request timeout/i.test(b)) {
-    return text('VirtualService의 timeout이 먼저 끝났습니다(upstream request timeout).', "the VirtualService's timeout fired first (upstream request timeout).");
+    return text(
+      'VirtualService의 timeout이 먼저 끝났습니다(upstream request timeout).',
+      "the VirtualService's timeout fired first (upstream request timeout).",
+    );
   }
   if (status === 502 && b === '') {
     return text(

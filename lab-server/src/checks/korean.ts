@@ -39,6 +39,7 @@ export function euRo(word: string): string {
   const w = word.replace(/[\s`'")\]}.,%]+$/, '');
   const last = w[w.length - 1] ?? '';
   const code = last.charCodeAt(0);
-  const rieul = (code >= 0xac00 && code <= 0xd7a3 && (code - 0xac00) % 28 === 8) || /[178]$/.test(w) || /(?:l|le)$/i.test(w);
+  const rieul =
+    (code >= 0xac00 && code <= 0xd7a3 && (code - 0xac00) % 28 === 8) || /[178]$/.test(w) || /(?:l|le)$/i.test(w);
   return word + (hasFinalConsonant(word) && !rieul ? '으로' : '로');
 }

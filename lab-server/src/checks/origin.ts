@@ -2,7 +2,9 @@
 import type { HttpOrigin, HttpRequest } from '../contract.ts';
 
 /** `from` as the schema fills it. */
-export type LabOrigin = { outside: true } | { pod: { namespace: string; pod?: string; selector?: string; container?: string } };
+export type LabOrigin =
+  | { outside: true }
+  | { pod: { namespace: string; pod?: string; selector?: string; container?: string } };
 /** `request` as the schema fills it. */
 export interface LabRequest {
   method: string;
@@ -19,7 +21,13 @@ export function toOrigin(from: LabOrigin): HttpOrigin {
 
 /** The contract's request for a lab file's `request`. */
 export function toRequest(request: LabRequest): HttpRequest {
-  return { method: request.method, url: request.url, headers: request.headers, body: request.body, timeoutMs: request.timeoutMs };
+  return {
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    body: request.body,
+    timeoutMs: request.timeoutMs,
+  };
 }
 
 /** `GET http://ingress/productpage (from outside)` */

@@ -15,7 +15,14 @@ import { evaluateObject } from './evaluators/object.ts';
 import { evaluateRan } from './evaluators/ran.ts';
 import { evaluateShell } from './evaluators/shell.ts';
 import { evaluateTraffic } from './evaluators/traffic.ts';
-import { DEFAULT_LIMITS, text, type AttemptResult, type CheckContext, type CheckLimits, type LabFileRef } from './types.ts';
+import {
+  DEFAULT_LIMITS,
+  text,
+  type AttemptResult,
+  type CheckContext,
+  type CheckLimits,
+  type LabFileRef,
+} from './types.ts';
 
 /** What a caller provides to run a check. */
 export interface CheckInput {
@@ -57,14 +64,22 @@ const OVERRUN_MS = 15_000;
 /** One attempt of any check type. */
 export function evaluate(check: Check, ctx: CheckContext): Promise<AttemptResult> {
   switch (check.type) {
-    case 'object': return evaluateObject(check, ctx);
-    case 'traffic': return evaluateTraffic(check, ctx);
-    case 'http': return evaluateHttp(check, ctx);
-    case 'exec': return evaluateExec(check, ctx);
-    case 'shell': return evaluateShell(check, ctx);
-    case 'logs': return evaluateLogs(check, ctx);
-    case 'ran': return evaluateRan(check, ctx);
-    case 'all': return evaluateAll(check, ctx, evaluate);
+    case 'object':
+      return evaluateObject(check, ctx);
+    case 'traffic':
+      return evaluateTraffic(check, ctx);
+    case 'http':
+      return evaluateHttp(check, ctx);
+    case 'exec':
+      return evaluateExec(check, ctx);
+    case 'shell':
+      return evaluateShell(check, ctx);
+    case 'logs':
+      return evaluateLogs(check, ctx);
+    case 'ran':
+      return evaluateRan(check, ctx);
+    case 'all':
+      return evaluateAll(check, ctx, evaluate);
   }
 }
 
@@ -82,7 +97,14 @@ function crashed(error: unknown): AttemptResult {
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
@@ -110,7 +132,11 @@ export async function runCheck(check: Check, input: CheckInput, options: RunOpti
     try {
       result = await evaluate(check, ctx);
     } catch (error) {
-      result = crashed(signal.aborted && !input.signal?.aborted ? new Error(`no answer within ${Math.round((waitMs + OVERRUN_MS) / 1000)} s`) : error);
+      result = crashed(
+        signal.aborted && !input.signal?.aborted
+          ? new Error(`no answer within ${Math.round((waitMs + OVERRUN_MS) / 1000)} s`)
+          : error,
+      );
     }
     options.onAttempt?.(result, attempts);
     attempts++;
@@ -118,7 +144,13 @@ export async function runCheck(check: Check, input: CheckInput, options: RunOpti
     if (result.signature !== settling?.signature) settling = { signature: result.signature, since: now };
     const settled = attempts > 1 && now - settling.since >= settleMs;
     if (result.ok || options.retry === false || signal.aborted || settled || now + backoff >= deadline) {
-      return { ok: result.ok, explanation: result.explanation, evidence: result.evidence, attempts, durationMs: Math.round(now - started) };
+      return {
+        ok: result.ok,
+        explanation: result.explanation,
+        evidence: result.evidence,
+        attempts,
+        durationMs: Math.round(now - started),
+      };
     }
     await sleep(backoff, signal);
     backoff = Math.min(MAX_BACKOFF_MS, backoff * 1.7);

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_SPLIT_TEST, binomialCdf, binomialPmf, binomialSurvival, judgeLook, perTestAlpha, plannedLooks, sequentialSplit, twoSidedPValue,
+  DEFAULT_SPLIT_TEST,
+  binomialCdf,
+  binomialPmf,
+  binomialSurvival,
+  judgeLook,
+  perTestAlpha,
+  plannedLooks,
+  sequentialSplit,
+  twoSidedPValue,
 } from './split.ts';
 
 /** mulberry32: a small seeded generator, so the simulations are reproducible. */
@@ -29,7 +37,14 @@ function drawer(truth: Record<string, number>, random: () => number) {
     });
 }
 
-async function simulate(truth: Record<string, number>, expected: Record<string, number>, initial: number, runs: number, seed: number, options = DEFAULT_SPLIT_TEST) {
+async function simulate(
+  truth: Record<string, number>,
+  expected: Record<string, number>,
+  initial: number,
+  runs: number,
+  seed: number,
+  options = DEFAULT_SPLIT_TEST,
+) {
   const random = seeded(seed);
   const looks = plannedLooks(initial, initial * 4);
   let failures = 0;
@@ -85,18 +100,61 @@ describe('the false-failure bound, computed exactly', () => {
 
 describe('judging one look', () => {
   it('fails at once when a class expected never occurs, or one expected always misses', () => {
-    expect(judgeLook(new Map([['v1', 99], ['v3', 1]]), { v1: 1 }, 0, 1).verdict).toBe('fail');
-    expect(judgeLook(new Map([['v1', 99], ['other', 1]]), { v1: 1 }, 0, 1).verdict).toBe('fail');
+    expect(
+      judgeLook(
+        new Map([
+          ['v1', 99],
+          ['v3', 1],
+        ]),
+        { v1: 1 },
+        0,
+        1,
+      ).verdict,
+    ).toBe('fail');
+    expect(
+      judgeLook(
+        new Map([
+          ['v1', 99],
+          ['other', 1],
+        ]),
+        { v1: 1 },
+        0,
+        1,
+      ).verdict,
+    ).toBe('fail');
     expect(judgeLook(new Map([['v1', 100]]), { v1: 1 }, 0, 3).verdict).toBe('pass');
   });
 
   it('fails 80/20 when 50/50 is expected, and passes a fair 50/50', () => {
-    expect(judgeLook(new Map([['v1', 160], ['v3', 40]]), { v1: 0.5, v3: 0.5 }, 0, 3).verdict).toBe('fail');
-    expect(judgeLook(new Map([['v1', 101], ['v3', 99]]), { v1: 0.5, v3: 0.5 }, 0, 3).verdict).toBe('pass');
+    expect(
+      judgeLook(
+        new Map([
+          ['v1', 160],
+          ['v3', 40],
+        ]),
+        { v1: 0.5, v3: 0.5 },
+        0,
+        3,
+      ).verdict,
+    ).toBe('fail');
+    expect(
+      judgeLook(
+        new Map([
+          ['v1', 101],
+          ['v3', 99],
+        ]),
+        { v1: 0.5, v3: 0.5 },
+        0,
+        3,
+      ).verdict,
+    ).toBe('pass');
   });
 
   it('asks for more requests when the counts are ambiguous, and passes at the last look unless rejected', () => {
-    const ambiguous = new Map([['v1', 64], ['v3', 36]]);
+    const ambiguous = new Map([
+      ['v1', 64],
+      ['v3', 36],
+    ]);
     expect(judgeLook(ambiguous, { v1: 0.5, v3: 0.5 }, 0, 3).verdict).toBe('continue');
     expect(judgeLook(ambiguous, { v1: 0.5, v3: 0.5 }, 2, 3).verdict).toBe('pass');
   });
@@ -112,7 +170,10 @@ describe('simulated with a seeded random source', () => {
   it('keeps the false-failure rate under alpha when alpha is made large enough to observe', async () => {
     const alpha = 0.02;
     const runs = 10_000;
-    const r = await simulate({ v1: 0.5, v3: 0.5 }, { v1: 0.5, v3: 0.5 }, 100, runs, 2, { ...DEFAULT_SPLIT_TEST, alpha });
+    const r = await simulate({ v1: 0.5, v3: 0.5 }, { v1: 0.5, v3: 0.5 }, 100, runs, 2, {
+      ...DEFAULT_SPLIT_TEST,
+      alpha,
+    });
     // Observed failures stay within alpha plus three standard deviations of the sampling noise.
     expect(r.failureRate).toBeLessThan(alpha + 3 * Math.sqrt((alpha * (1 - alpha)) / runs));
     expect(r.failureRate).toBeGreaterThan(0);
@@ -132,6 +193,8 @@ describe('simulated with a seeded random source', () => {
 
   it('passes right uneven and three-way splits', async () => {
     expect((await simulate({ v1: 0.8, v3: 0.2 }, { v1: 0.8, v3: 0.2 }, 100, 5_000, 5)).failureRate).toBe(0);
-    expect((await simulate({ a: 1 / 3, b: 1 / 3, c: 1 / 3 }, { a: 1 / 3, b: 1 / 3, c: 1 / 3 }, 150, 3_000, 6)).failureRate).toBe(0);
+    expect(
+      (await simulate({ a: 1 / 3, b: 1 / 3, c: 1 / 3 }, { a: 1 / 3, b: 1 / 3, c: 1 / 3 }, 150, 3_000, 6)).failureRate,
+    ).toBe(0);
   });
 });

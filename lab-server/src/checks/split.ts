@@ -99,7 +99,11 @@ function classNames(counts: ReadonlyMap<string, number>, expect: Readonly<Record
 }
 
 /** The per-class, per-look significance level: alpha spread over looks and uncertain classes. */
-export function perTestAlpha(expect: Readonly<Record<string, number>>, looks: number, options: SplitTestOptions): number {
+export function perTestAlpha(
+  expect: Readonly<Record<string, number>>,
+  looks: number,
+  options: SplitTestOptions,
+): number {
   const uncertain = Object.values(expect).filter((p) => p > 0 && p < 1).length;
   return options.alpha / (looks * Math.max(1, uncertain));
 }

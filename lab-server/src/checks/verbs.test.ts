@@ -26,7 +26,12 @@ const table: [Verb, string, string, boolean][] = [
   ['elided', 'a\nb\nc\nd', 'b\n...\nd', false],
   ['elided', 'x\na\nb\ny\nc', '...\na\nb\n...\nc', true],
   ['like', pods, podsElsewhere, true],
-  ['like', 'Service reviews 10.96.14.2:9080 since 2026-11-24T10:02:43Z', 'Service reviews 10.96.200.7:9080 since 2025-01-01T00:00:00.5Z', true],
+  [
+    'like',
+    'Service reviews 10.96.14.2:9080 since 2026-11-24T10:02:43Z',
+    'Service reviews 10.96.200.7:9080 since 2025-01-01T00:00:00.5Z',
+    true,
+  ],
   ['like', pods, podsElsewhere.replace('Running', 'Pending'), false],
   ['like', pods, podsElsewhere.split('\n').slice(0, 2).join('\n'), false],
   ['lines', 'a: 1\nb: 2\nc: 3', '+ b: 2\n- d: 4', true],
@@ -35,7 +40,12 @@ const table: [Verb, string, string, boolean][] = [
   ['lines', 'a: 1', '+ z', false],
   ['firstLine', 'HTTP/1.1 200 OK\nserver: istio-envoy', 'HTTP/1.1 200 OK', true],
   ['firstLine', 'HTTP/1.1 503 Service Unavailable\n', 'HTTP/1.1 200 OK', false],
-  ['matches', 'apiVersion: networking.istio.io/v1\nkind: VirtualService', 'apiVersion: networking\\.istio\\.io/v1\\n', true],
+  [
+    'matches',
+    'apiVersion: networking.istio.io/v1\nkind: VirtualService',
+    'apiVersion: networking\\.istio\\.io/v1\\n',
+    true,
+  ],
   ['matches', 'apiVersion: networking.istio.io/v1beta1\n', 'apiVersion: networking\\.istio\\.io/v1\\n', false],
   ['matches', 'x\nweight: 50\ny', '^weight: \\d+$', true],
   ['matches', 'anything', '([unclosed', false],
@@ -56,12 +66,18 @@ describe('text verbs', () => {
   });
 
   it('reports the first failing expectation of a list', () => {
-    const r = compareAll('abc', [{ verb: 'contains', text: 'a' }, { verb: 'contains', text: 'z' }, { verb: 'contains', text: 'y' }]);
+    const r = compareAll('abc', [
+      { verb: 'contains', text: 'a' },
+      { verb: 'contains', text: 'z' },
+      { verb: 'contains', text: 'y' },
+    ]);
     expect(r.ok).toBe(false);
     expect(r.reason.en).toContain('"z"');
   });
 
-  it('names an invalid pattern as the lab file\'s fault', () => {
-    expect(compareText('x', { verb: 'matches', text: '(' }).reason.en).toMatch(/lab file's regular expression is invalid/);
+  it("names an invalid pattern as the lab file's fault", () => {
+    expect(compareText('x', { verb: 'matches', text: '(' }).reason.en).toMatch(
+      /lab file's regular expression is invalid/,
+    );
   });
 });

@@ -23,7 +23,12 @@ function failed(ko: string, en: string): VerbResult {
 
 /** Trailing blanks and trailing empty lines never matter (terminals and kubectl pad differently). */
 export function normalize(text: string): string {
-  return text.replace(/\r\n/g, '\n').split('\n').map((l) => l.replace(/\s+$/, '')).join('\n').replace(/\n+$/, '');
+  return text
+    .replace(/\r\n/g, '\n')
+    .split('\n')
+    .map((l) => l.replace(/\s+$/, ''))
+    .join('\n')
+    .replace(/\n+$/, '');
 }
 
 /** Substring verbs compare exactly, line ends aside: a trailing `\n` in the expectation is meaningful. */
@@ -61,7 +66,10 @@ export function contains(actual: string, expected: string): VerbResult {
 /** The expected text occurs nowhere. */
 export function notContains(actual: string, expected: string): VerbResult {
   return crlf(actual).includes(crlf(expected))
-    ? failed(`출력에 ${quote(expected)}가 있으면 안 되는데 나왔습니다`, `the output contains ${quote(expected)}, which it must not`)
+    ? failed(
+        `출력에 ${quote(expected)}가 있으면 안 되는데 나왔습니다`,
+        `the output contains ${quote(expected)}, which it must not`,
+      )
     : held;
 }
 
@@ -82,7 +90,10 @@ export function elided(actual: string, expected: string): VerbResult {
     const anchoredEnd = p === parts.length - 1;
     const found = findBlock(lines, part, pos, anchoredStart, anchoredEnd);
     if (found === -1) {
-      return failed(`생략(...)을 빼고 맞춰 봐도 ${quote(part.join('\n'))} 부분이 출력에 없습니다`, `no part of the output matches ${quote(part.join('\n'))} (with \`...\` standing for any lines)`);
+      return failed(
+        `생략(...)을 빼고 맞춰 봐도 ${quote(part.join('\n'))} 부분이 출력에 없습니다`,
+        `no part of the output matches ${quote(part.join('\n'))} (with \`...\` standing for any lines)`,
+      );
     }
     pos = found + part.length;
   }
@@ -113,7 +124,10 @@ const VARIABLE_TOKENS: [RegExp, string][] = [
 export function shape(text: string): string {
   let out = normalize(text);
   for (const [pattern, placeholder] of VARIABLE_TOKENS) out = out.replace(pattern, placeholder);
-  return out.split('\n').map((l) => l.trim().replace(/\s+/g, ' ')).join('\n');
+  return out
+    .split('\n')
+    .map((l) => l.trim().replace(/\s+/g, ' '))
+    .join('\n');
 }
 
 /** Same shape: equal once IPs, ages, times, uids and pod-hash suffixes are masked and columns re-padded. */
@@ -137,8 +151,13 @@ export function lines(actual: string, expected: string): VerbResult {
     const sign = raw[0] === '-' ? '-' : '+';
     const text = raw[0] === '-' || raw[0] === '+' ? raw.slice(1).trim() : raw.trim();
     const present = out.includes(text);
-    if (sign === '+' && !present) return failed(`출력에 ${quote(text)} 줄이 없습니다`, `the output has no line with ${quote(text)}`);
-    if (sign === '-' && present) return failed(`출력에 ${quote(text)} 줄이 있으면 안 됩니다`, `the output must not have a line with ${quote(text)}`);
+    if (sign === '+' && !present)
+      return failed(`출력에 ${quote(text)} 줄이 없습니다`, `the output has no line with ${quote(text)}`);
+    if (sign === '-' && present)
+      return failed(
+        `출력에 ${quote(text)} 줄이 있으면 안 됩니다`,
+        `the output must not have a line with ${quote(text)}`,
+      );
   }
   return held;
 }
@@ -147,7 +166,12 @@ export function lines(actual: string, expected: string): VerbResult {
 export function firstLine(actual: string, expected: string): VerbResult {
   const first = normalize(actual).split('\n')[0] ?? '';
   const want = normalize(expected).split('\n')[0] ?? '';
-  return first === want ? held : failed(`첫 줄이 ${quote(want)}가 아니라 ${quote(first)}입니다`, `the first line is ${quote(first)}, not ${quote(want)}`);
+  return first === want
+    ? held
+    : failed(
+        `첫 줄이 ${quote(want)}가 아니라 ${quote(first)}입니다`,
+        `the first line is ${quote(first)}, not ${quote(want)}`,
+      );
 }
 
 /** A JavaScript regular expression (multi-line: `^` and `$` match at line ends) finds a match. */
@@ -156,7 +180,10 @@ export function matches(actual: string, pattern: string): VerbResult {
   try {
     re = new RegExp(pattern, 'm');
   } catch (e) {
-    return failed(`실습 파일의 정규 표현식이 잘못되었습니다: ${(e as Error).message}`, `the lab file's regular expression is invalid: ${(e as Error).message}`);
+    return failed(
+      `실습 파일의 정규 표현식이 잘못되었습니다: ${(e as Error).message}`,
+      `the lab file's regular expression is invalid: ${(e as Error).message}`,
+    );
   }
   return re.test(actual.replace(/\r\n/g, '\n'))
     ? held
@@ -164,7 +191,14 @@ export function matches(actual: string, pattern: string): VerbResult {
 }
 
 const VERBS: Record<Verb, (actual: string, expected: string) => VerbResult> = {
-  same, contains, notContains, elided, like, lines, firstLine, matches,
+  same,
+  contains,
+  notContains,
+  elided,
+  like,
+  lines,
+  firstLine,
+  matches,
 };
 
 /** Applies one expectation of a lab file to an output. */

@@ -42,7 +42,14 @@ type Row = Record<string, string | number | null>;
 
 function toClass(row: Row | undefined): ClassRecord | undefined {
   if (!row) return undefined;
-  return { id: String(row.id), name: String(row.name), chapters: JSON.parse(String(row.chapters)) as string[], joinCode: String(row.join_code), createdAt: String(row.created_at), expiresAt: String(row.expires_at) };
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    chapters: JSON.parse(String(row.chapters)) as string[],
+    joinCode: String(row.join_code),
+    createdAt: String(row.created_at),
+    expiresAt: String(row.expires_at),
+  };
 }
 
 /** Classes in SQLite. */
@@ -54,9 +61,27 @@ export class ClassStore {
 
   create(name: string, chapters: string[], lifetimeHours: number, now = new Date()): ClassRecord {
     for (;;) {
-      const record: ClassRecord = { id: randomUUID(), name, chapters, joinCode: newJoinCode(), createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + lifetimeHours * 3600_000).toISOString() };
+      const record: ClassRecord = {
+        id: randomUUID(),
+        name,
+        chapters,
+        joinCode: newJoinCode(),
+        createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + lifetimeHours * 3600_000).toISOString(),
+      };
       try {
-        this.#db.prepare('INSERT INTO classes (id, name, chapters, join_code, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)').run(record.id, record.name, JSON.stringify(record.chapters), record.joinCode, record.createdAt, record.expiresAt);
+        this.#db
+          .prepare(
+            'INSERT INTO classes (id, name, chapters, join_code, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            record.id,
+            record.name,
+            JSON.stringify(record.chapters),
+            record.joinCode,
+            record.createdAt,
+            record.expiresAt,
+          );
         return record;
       } catch (error) {
         if (!String((error as Error).message).includes('UNIQUE')) throw error;
@@ -70,7 +95,9 @@ export class ClassStore {
 
   /** The live class a code opens, or undefined (unknown or expired). */
   byCode(code: string, now = new Date()): ClassRecord | undefined {
-    const found = toClass(this.#db.prepare('SELECT * FROM classes WHERE join_code = ?').get(normaliseCode(code)) as Row | undefined);
+    const found = toClass(
+      this.#db.prepare('SELECT * FROM classes WHERE join_code = ?').get(normaliseCode(code)) as Row | undefined,
+    );
     return found && Date.parse(found.expiresAt) > now.getTime() ? found : undefined;
   }
 
@@ -84,8 +111,11 @@ export class ClassStore {
   }
 
   learners(classId: string): LearnerRecord[] {
-    return (this.#db.prepare('SELECT id, display_name, created_at FROM sessions WHERE class_id = ? ORDER BY created_at').all(classId) as Row[])
-      .map((r) => ({ id: String(r.id), name: String(r.display_name ?? ''), joinedAt: String(r.created_at) }));
+    return (
+      this.#db
+        .prepare('SELECT id, display_name, created_at FROM sessions WHERE class_id = ? ORDER BY created_at')
+        .all(classId) as Row[]
+    ).map((r) => ({ id: String(r.id), name: String(r.display_name ?? ''), joinedAt: String(r.created_at) }));
   }
 
   /** The class a session belongs to. */

@@ -28,7 +28,14 @@ async function start(dataDir: string, options: { failuresPerMinute?: number; joi
   } as Parameters<typeof createLabServer>[0]);
   await classroom.attach?.(server);
   const base = (await server.listen(0)).replace(/\/$/, '');
-  const handle = { server, base, async close() { await server.close(); await classroom.close?.(); } };
+  const handle = {
+    server,
+    base,
+    async close() {
+      await server.close();
+      await classroom.close?.();
+    },
+  };
   running.push(handle);
   return handle;
 }
@@ -38,17 +45,28 @@ afterEach(async () => {
 });
 
 async function call(base: string, method: string, path: string, token?: string, body?: unknown) {
-  const res = await fetch(base + path, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(base + path, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   let json: any;
-  try { json = JSON.parse(text); } catch { json = undefined; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
   return { status: res.status, text, json, headers: res.headers };
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'labs-classroom-'));
 
 describe('classroom API', () => {
-  it('refuses without a token, refuses a learner\'s token on instructor APIs, wrong codes, and too many joins', async () => {
+  it("refuses without a token, refuses a learner's token on instructor APIs, wrong codes, and too many joins", async () => {
     const { base } = await start(tmp(), { failuresPerMinute: 3 });
     expect((await call(base, 'POST', '/api/classes', undefined, { name: 'x' })).status).toBe(401);
     const cls = await call(base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Workshop' });
@@ -57,23 +75,50 @@ describe('classroom API', () => {
     expect(cls.json.joinUrl).toBe(`${base}/classroom/join/?code=${cls.json.joinCode}`);
     // This test server listens on 127.0.0.1 only: the instructor is told learners cannot reach it.
     expect(cls.json.joinUrlWarning).toContain('--host 0.0.0.0');
-    expect((await call(base, 'GET', '/api/classes', INSTRUCTOR)).json[0]).toMatchObject({ joinCode: cls.json.joinCode, joinUrl: cls.json.joinUrl, learners: 0 });
-    const learner = await call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode.toLowerCase(), name: 'Ada' });
+    expect((await call(base, 'GET', '/api/classes', INSTRUCTOR)).json[0]).toMatchObject({
+      joinCode: cls.json.joinCode,
+      joinUrl: cls.json.joinUrl,
+      learners: 0,
+    });
+    const learner = await call(base, 'POST', '/api/join', undefined, {
+      joinCode: cls.json.joinCode.toLowerCase(),
+      name: 'Ada',
+    });
     expect(learner.status).toBe(201);
     // A learner sees their own class (the join page offers to continue); a self-paced session has none.
-    expect((await call(base, 'GET', '/api/classes/mine', learner.json.sessionToken)).json).toEqual({ classId: cls.json.id, className: 'Workshop', joinCode: cls.json.joinCode, chapters: cls.json.chapters, name: 'Ada' });
+    expect((await call(base, 'GET', '/api/classes/mine', learner.json.sessionToken)).json).toEqual({
+      classId: cls.json.id,
+      className: 'Workshop',
+      joinCode: cls.json.joinCode,
+      chapters: cls.json.chapters,
+      name: 'Ada',
+    });
     expect((await call(base, 'GET', '/api/classes/mine')).status).toBe(401);
     const selfPaced = (await call(base, 'POST', '/api/session')).json.sessionToken;
     expect((await call(base, 'GET', '/api/classes/mine', selfPaced)).status).toBe(404);
-    for (const [method, path] of [['GET', `/api/classes/${cls.json.id}/progress`], ['GET', `/api/classes/${cls.json.id}/progress.csv`], ['POST', '/api/classes'], ['POST', `/api/classes/${cls.json.id}/learners/${learner.json.learnerId}/reset`]] as const) {
-      expect((await call(base, method, path, learner.json.sessionToken, method === 'POST' ? {} : undefined)).status, path).toBe(403);
+    for (const [method, path] of [
+      ['GET', `/api/classes/${cls.json.id}/progress`],
+      ['GET', `/api/classes/${cls.json.id}/progress.csv`],
+      ['POST', '/api/classes'],
+      ['POST', `/api/classes/${cls.json.id}/learners/${learner.json.learnerId}/reset`],
+    ] as const) {
+      expect(
+        (await call(base, method, path, learner.json.sessionToken, method === 'POST' ? {} : undefined)).status,
+        path,
+      ).toBe(403);
     }
     // Right codes are not what is limited tightly: a class behind one address joins together.
-    for (const name of ['Bob', 'Cy', 'Di', 'Ed']) expect((await call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name })).status).toBe(201);
+    for (const name of ['Bob', 'Cy', 'Di', 'Ed'])
+      expect((await call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name })).status).toBe(
+        201,
+      );
     const wrong = await call(base, 'POST', '/api/join', undefined, { joinCode: 'ZZZZZZ', name: 'Eve' });
     expect(wrong.status).toBe(404);
     expect(wrong.json.error).toContain('no class with this join code');
-    for (let i = 0; i < 2; i++) expect((await call(base, 'POST', '/api/join', undefined, { joinCode: `ZZZZZ${i + 2}`, name: 'Eve' })).status).toBe(404);
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await call(base, 'POST', '/api/join', undefined, { joinCode: `ZZZZZ${i + 2}`, name: 'Eve' })).status,
+      ).toBe(404);
     // After three wrong codes this address is refused, even with the right code, so guessing stops.
     const limited = await call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name: 'Mallory' });
     expect(limited.status).toBe(429);
@@ -99,18 +144,23 @@ describe('classroom API', () => {
     // The read-only terminal view: not with a learner's token, not through another class, not a chapter never opened.
     const other = await call(base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Other' });
     const ada = (await call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name: 'Ada' })).json;
-    const view = (classId: string, token: string) => new Promise<string>((resolve) => {
-      const ws = new WebSocket(`${base.replace('http', 'ws')}/ws/classroom/terminal?class=${classId}&learner=${ada.learnerId}&lab=traffic-shifting&token=${token}`);
-      ws.on('message', (d) => resolve(JSON.parse(d.toString()).message ?? JSON.parse(d.toString()).type));
-    });
+    const view = (classId: string, token: string) =>
+      new Promise<string>((resolve) => {
+        const ws = new WebSocket(
+          `${base.replace('http', 'ws')}/ws/classroom/terminal?class=${classId}&learner=${ada.learnerId}&lab=traffic-shifting&token=${token}`,
+        );
+        ws.on('message', (d) => resolve(JSON.parse(d.toString()).message ?? JSON.parse(d.toString()).type));
+      });
     expect(await view(cls.json.id, ada.sessionToken)).toBe('instructor token required');
     expect(await view(other.json.id, INSTRUCTOR)).toBe(`no learner "${ada.learnerId}" in class "${other.json.id}"`);
     expect(await view(cls.json.id, INSTRUCTOR)).toBe('this learner has not opened this chapter yet');
   });
 
-  it('records two learners\' checks for the dashboard, exports CSV rows, resets and removes a learner', async () => {
+  it("records two learners' checks for the dashboard, exports CSV rows, resets and removes a learner", async () => {
     const { base } = await start(tmp());
-    const cls = (await call(base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Workshop, day 1', chapters: ['traffic-shifting'] })).json;
+    const cls = (
+      await call(base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Workshop, day 1', chapters: ['traffic-shifting'] })
+    ).json;
     const ada = (await call(base, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: 'Ada' })).json;
     const bob = (await call(base, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: '=cmd|evil' })).json;
     const changes: string[] = [];
@@ -118,10 +168,25 @@ describe('classroom API', () => {
     ws.on('message', (d) => changes.push(JSON.parse(d.toString()).type));
     await new Promise((r) => ws.on('open', r));
 
-    expect((await call(base, 'POST', '/api/labs/traffic-shifting/steps/destination-rules/solve', ada.sessionToken, {})).json.ok).toBe(true);
-    const passed = await call(base, 'POST', '/api/labs/traffic-shifting/steps/destination-rules/check', ada.sessionToken, {});
+    expect(
+      (await call(base, 'POST', '/api/labs/traffic-shifting/steps/destination-rules/solve', ada.sessionToken, {})).json
+        .ok,
+    ).toBe(true);
+    const passed = await call(
+      base,
+      'POST',
+      '/api/labs/traffic-shifting/steps/destination-rules/check',
+      ada.sessionToken,
+      {},
+    );
     expect(passed.json.ok).toBe(true);
-    const failed = await call(base, 'POST', '/api/labs/traffic-shifting/steps/route-all-v1/check', bob.sessionToken, {});
+    const failed = await call(
+      base,
+      'POST',
+      '/api/labs/traffic-shifting/steps/route-all-v1/check',
+      bob.sessionToken,
+      {},
+    );
     expect(failed.json.ok).toBe(false);
 
     const report = (await call(base, 'GET', `/api/classes/${cls.id}/progress`, INSTRUCTOR)).json;
@@ -152,30 +217,52 @@ describe('classroom API', () => {
     expect(attempts[2]).toMatch(new RegExp(`^${bob.learnerId},'=cmd\\|evil,traffic-shifting,route-all-v1,false,`));
     expect((await call(base, 'GET', `/api/classes/${cls.id}/attempts.csv`, ada.sessionToken)).status).toBe(403);
 
-    expect((await call(base, 'POST', `/api/classes/${cls.id}/learners/${ada.learnerId}/reset`, INSTRUCTOR, { lab: 'egress-nope' })).status).toBe(400);
-    expect((await call(base, 'POST', `/api/classes/${cls.id}/learners/${ada.learnerId}/reset`, INSTRUCTOR, {})).status).toBe(200);
-    const after = await call(base, 'POST', '/api/labs/traffic-shifting/steps/destination-rules/check', ada.sessionToken, {});
+    expect(
+      (
+        await call(base, 'POST', `/api/classes/${cls.id}/learners/${ada.learnerId}/reset`, INSTRUCTOR, {
+          lab: 'egress-nope',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await call(base, 'POST', `/api/classes/${cls.id}/learners/${ada.learnerId}/reset`, INSTRUCTOR, {})).status,
+    ).toBe(200);
+    const after = await call(
+      base,
+      'POST',
+      '/api/labs/traffic-shifting/steps/destination-rules/check',
+      ada.sessionToken,
+      {},
+    );
     expect(after.json.ok).toBe(false);
     expect(after.json.progress.status).toBe('passed');
 
-    const bobTerminal = new WebSocket(`${base.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${bob.sessionToken}`);
+    const bobTerminal = new WebSocket(
+      `${base.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${bob.sessionToken}`,
+    );
     const bobSaw: string[] = [];
     bobTerminal.on('message', (d) => bobSaw.push(d.toString()));
     await expect.poll(() => bobSaw.some((m) => JSON.parse(m).type === 'attached')).toBe(true);
-    expect((await call(base, 'DELETE', `/api/classes/${cls.id}/learners/${bob.learnerId}`, INSTRUCTOR)).status).toBe(200);
-    await expect.poll(() => bobSaw.map((m) => JSON.parse(m)).find((m) => m.type === 'error')?.message).toContain('the instructor removed you from the class');
+    expect((await call(base, 'DELETE', `/api/classes/${cls.id}/learners/${bob.learnerId}`, INSTRUCTOR)).status).toBe(
+      200,
+    );
+    await expect
+      .poll(() => bobSaw.map((m) => JSON.parse(m)).find((m) => m.type === 'error')?.message)
+      .toContain('the instructor removed you from the class');
     bobTerminal.close();
     expect((await call(base, 'GET', '/api/session', bob.sessionToken)).status).toBe(401);
     expect((await call(base, 'GET', `/api/classes/${cls.id}/progress`, INSTRUCTOR)).json.learners).toHaveLength(1);
     ws.close();
   });
 
-  it('keeps sessions and progress in the data directory and rebuilds a learner\'s environment from its journal', async () => {
+  it("keeps sessions and progress in the data directory and rebuilds a learner's environment from its journal", async () => {
     const dir = tmp();
     const first = await start(dir);
     const cls = (await call(first.base, 'POST', '/api/classes', INSTRUCTOR, { name: 'W' })).json;
     const ada = (await call(first.base, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: 'Ada' })).json;
-    await call(first.base, 'POST', '/api/labs/traffic-shifting/apply', ada.sessionToken, { yaml: 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n' });
+    await call(first.base, 'POST', '/api/labs/traffic-shifting/apply', ada.sessionToken, {
+      yaml: 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n',
+    });
     // A command typed in the terminal is journalled too.
     const instance = await first.server.parts.runtime.instance(ada.learnerId, 'traffic-shifting');
     await typeScript(instance.terminal, 'export JT=journal-test\nkubectl create namespace $JT');
@@ -191,10 +278,14 @@ describe('classroom API', () => {
     const env = restoredInstance.env;
     expect(await env.get({ kind: 'DestinationRule', namespace: 'default', name: 'reviews' })).not.toBeNull();
     // The learner is told, in their terminal, that their environment was rebuilt.
-    await expect.poll(() => restoredInstance.scrollback.text()).toContain('your environment was rebuilt by replaying your 3 commands');
+    await expect
+      .poll(() => restoredInstance.scrollback.text())
+      .toContain('your environment was rebuilt by replaying your 3 commands');
     expect(await env.get({ kind: 'Namespace', name: 'journal-test' })).not.toBeNull();
     // The new terminal gets its variables back, typed in where the learner sees it, and not journalled twice.
-    await expect.poll(() => restoredInstance.scrollback.text()).toContain('restoring your shell variables and directory (1 line)');
+    await expect
+      .poll(() => restoredInstance.scrollback.text())
+      .toContain('restoring your shell variables and directory (1 line)');
     await expect.poll(() => stripAnsi(restoredInstance.scrollback.text())).toMatch(/export JT=journal-test\n[^\n]*# $/);
     await restoredInstance.exclusive(() => typeScript(restoredInstance.terminal, 'echo "JT is $JT"'));
     await expect.poll(() => stripAnsi(restoredInstance.scrollback.text())).toContain('JT is journal-test');
@@ -203,7 +294,13 @@ describe('classroom API', () => {
     // Reset while the environment is not made (after a restart, before the learner is back): it starts fresh.
     const afterReset = await start(dir);
     const clsId = cls.id;
-    expect((await call(afterReset.base, 'POST', `/api/classes/${clsId}/learners/${ada.learnerId}/reset`, INSTRUCTOR, { lab: 'traffic-shifting' })).status).toBe(200);
+    expect(
+      (
+        await call(afterReset.base, 'POST', `/api/classes/${clsId}/learners/${ada.learnerId}/reset`, INSTRUCTOR, {
+          lab: 'traffic-shifting',
+        })
+      ).status,
+    ).toBe(200);
     expect(await afterReset.server.parts.runtime.existing(ada.learnerId, 'traffic-shifting')).toBeUndefined();
     await afterReset.close();
     running.splice(running.indexOf(afterReset), 1);
@@ -211,7 +308,11 @@ describe('classroom API', () => {
     const again = await third.server.parts.runtime.instance(ada.learnerId, 'traffic-shifting');
     expect(await again.env.get({ kind: 'Namespace', name: 'journal-test' })).toBeNull();
     // Nothing was replayed; only the terminal's variables come back (they outlive a reset, as in a live terminal).
-    await expect.poll(() => stripAnsi(again.scrollback.text())).toContain('your environment is at the chapter\'s starting state, as it was after its last reset');
-    await expect.poll(() => stripAnsi(again.scrollback.text())).toContain('restoring your shell variables and directory (1 line)');
+    await expect
+      .poll(() => stripAnsi(again.scrollback.text()))
+      .toContain("your environment is at the chapter's starting state, as it was after its last reset");
+    await expect
+      .poll(() => stripAnsi(again.scrollback.text()))
+      .toContain('restoring your shell variables and directory (1 line)');
   });
 });

@@ -27,7 +27,9 @@ function envNumber(name: string): number | undefined {
 }
 
 /** Makes the classroom plugin for the lab server. */
-export async function createClassroom(options: ClassroomOptions & JoinLimits & { classLifetimeHours?: number }): Promise<ClassroomPlugin> {
+export async function createClassroom(
+  options: ClassroomOptions & JoinLimits & { classLifetimeHours?: number },
+): Promise<ClassroomPlugin> {
   const db = openDatabase(options.dataDir);
   const classes = new ClassStore(db);
   const progress = new SqliteProgressStore(db);
@@ -66,7 +68,9 @@ export async function createClassroom(options: ClassroomOptions & JoinLimits & {
         const report = await replay(env, journal.sinceReset(sessionId, lab));
         restored.set(key, { report, shellLines: shellStateLines(all) });
         if (report.differed.length > 0 || report.incomplete) {
-          console.warn(`labs classroom: ${key}: ${report.differed.length} of ${report.replayed} journal entries ended differently on replay${report.incomplete ? '; the replay ran out of time' : ''}`);
+          console.warn(
+            `labs classroom: ${key}: ${report.differed.length} of ${report.replayed} journal entries ended differently on replay${report.incomplete ? '; the replay ran out of time' : ''}`,
+          );
         }
       } finally {
         restoring.delete(key);
@@ -76,44 +80,66 @@ export async function createClassroom(options: ClassroomOptions & JoinLimits & {
       const { events } = server.parts;
       ctx.listening = () => server.server.address();
       const classOf = (sessionId: string) => classes.classOf(sessionId);
-      offs.push(events.on('command', ({ sessionId, lab, record }) => {
-        if (!restoring.has(`${sessionId}/${lab}`)) journal.append(sessionId, lab, { kind: 'command', line: record.line, exitCode: record.exitCode });
-      }));
-      offs.push(events.on('apply', ({ sessionId, lab, yaml, exitCode }) => journal.append(sessionId, lab, { kind: 'apply', yaml, exitCode })));
-      offs.push(events.on('reset', ({ sessionId, lab }) => {
-        journal.append(sessionId, lab, { kind: 'reset' });
-        const c = classOf(sessionId);
-        if (c) watchers.changed(c);
-      }));
-      offs.push(events.on('environment-created', ({ sessionId, lab }) => {
-        const key = `${sessionId}/${lab}`;
-        const found = restored.get(key);
-        if (!found) return;
-        restored.delete(key);
-        void server.parts.runtime.existing(sessionId, lab).then(async (instance) => {
-          if (!instance) return;
-          const { report, shellLines } = found;
-          const ok = report.differed.length === 0 && !report.incomplete;
-          instance.notice(`\r\n\x1b[${ok ? '36' : '33'}m[${restoreNotice(report)}]\x1b[0m\r\n`, events);
-          if (shellLines.length === 0) return;
-          // The terminal is new: its variables and directory come back by typing the lines that set them.
-          instance.notice(`\x1b[36m[${shellNotice(shellLines.length)}]\x1b[0m\r\n`, events);
-          restoring.add(key);
-          try {
-            await instance.exclusive(() => typeScript(instance.terminal, shellLines.join('\n'), { lineTimeoutMs: 30_000 }));
-          } finally {
-            restoring.delete(key);
-          }
-        });
-      }));
-      offs.push(events.on('check', ({ sessionId }) => {
-        const c = classOf(sessionId);
-        if (c) watchers.changed(c);
-      }));
+      offs.push(
+        events.on('command', ({ sessionId, lab, record }) => {
+          if (!restoring.has(`${sessionId}/${lab}`))
+            journal.append(sessionId, lab, { kind: 'command', line: record.line, exitCode: record.exitCode });
+        }),
+      );
+      offs.push(
+        events.on('apply', ({ sessionId, lab, yaml, exitCode }) =>
+          journal.append(sessionId, lab, { kind: 'apply', yaml, exitCode }),
+        ),
+      );
+      offs.push(
+        events.on('reset', ({ sessionId, lab }) => {
+          journal.append(sessionId, lab, { kind: 'reset' });
+          const c = classOf(sessionId);
+          if (c) watchers.changed(c);
+        }),
+      );
+      offs.push(
+        events.on('environment-created', ({ sessionId, lab }) => {
+          const key = `${sessionId}/${lab}`;
+          const found = restored.get(key);
+          if (!found) return;
+          restored.delete(key);
+          void server.parts.runtime.existing(sessionId, lab).then(async (instance) => {
+            if (!instance) return;
+            const { report, shellLines } = found;
+            const ok = report.differed.length === 0 && !report.incomplete;
+            instance.notice(`\r\n\x1b[${ok ? '36' : '33'}m[${restoreNotice(report)}]\x1b[0m\r\n`, events);
+            if (shellLines.length === 0) return;
+            // The terminal is new: its variables and directory come back by typing the lines that set them.
+            instance.notice(`\x1b[36m[${shellNotice(shellLines.length)}]\x1b[0m\r\n`, events);
+            restoring.add(key);
+            try {
+              await instance.exclusive(() =>
+                typeScript(instance.terminal, shellLines.join('\n'), { lineTimeoutMs: 30_000 }),
+              );
+            } finally {
+              restoring.delete(key);
+            }
+          });
+        }),
+      );
+      offs.push(
+        events.on('check', ({ sessionId }) => {
+          const c = classOf(sessionId);
+          if (c) watchers.changed(c);
+        }),
+      );
     },
     banner(url: string) {
       const listening = new URL(url);
-      const { base, warning } = publicBase({ host: listening.host, listening: { address: listening.hostname.replace(/^\[|\]$/g, ''), port: Number(listening.port), family: listening.hostname.startsWith('[') ? 'IPv6' : 'IPv4' } });
+      const { base, warning } = publicBase({
+        host: listening.host,
+        listening: {
+          address: listening.hostname.replace(/^\[|\]$/g, ''),
+          port: Number(listening.port),
+          family: listening.hostname.startsWith('[') ? 'IPv6' : 'IPv4',
+        },
+      });
       return [
         `Classroom mode: data in ${options.dataDir}`,
         `Instructor dashboard (keep this URL private): ${base}/classroom/#token=${ctx.instructor.token}`,

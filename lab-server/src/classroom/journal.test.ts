@@ -10,11 +10,14 @@ import { openDatabase } from './db.ts';
 import { SqliteProgressStore } from './stores.ts';
 import { Journal, replay, shellStateLines, type JournalEntry } from './journal.ts';
 
-const DR = 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n';
+const DR =
+  'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n';
 
 async function freshEnvironment(): Promise<LabEnvironment> {
   const lab = loadAllLabs().find((l) => l.id === 'traffic-shifting')!;
-  const env = await createSimBackend({ clock: 'virtual', seed: 7 }).createEnvironment({ lab } as Parameters<ReturnType<typeof createSimBackend>['createEnvironment']>[0]);
+  const env = await createSimBackend({ clock: 'virtual', seed: 7 }).createEnvironment({ lab } as Parameters<
+    ReturnType<typeof createSimBackend>['createEnvironment']
+  >[0]);
   await env.prepare();
   return env;
 }
@@ -36,10 +39,28 @@ describe('Journal', () => {
     const db = openDatabase(mkdtempSync(join(tmpdir(), 'labs-journal-')));
     const journal = new Journal(db);
     expect(journal.lastLab('s1')).toBeUndefined();
-    journal.append('s1', 'traffic-shifting', { kind: 'command', line: 'kubectl get pods', exitCode: 0 }, new Date('2026-01-01T10:00:00Z'));
-    journal.append('s1', 'mirroring', { kind: 'command', line: 'kubectl get pods', exitCode: 0 }, new Date('2026-01-01T10:05:00Z'));
+    journal.append(
+      's1',
+      'traffic-shifting',
+      { kind: 'command', line: 'kubectl get pods', exitCode: 0 },
+      new Date('2026-01-01T10:00:00Z'),
+    );
+    journal.append(
+      's1',
+      'mirroring',
+      { kind: 'command', line: 'kubectl get pods', exitCode: 0 },
+      new Date('2026-01-01T10:05:00Z'),
+    );
     expect(journal.lastLab('s1')).toBe('mirroring');
-    await new SqliteProgressStore(db).recordAttempt({ sessionId: 's1', lab: 'ingress', step: 'x', ok: false, at: '2026-01-01T10:06:00.000Z', durationMs: 1, explanation: { ko: '', en: '' } });
+    await new SqliteProgressStore(db).recordAttempt({
+      sessionId: 's1',
+      lab: 'ingress',
+      step: 'x',
+      ok: false,
+      at: '2026-01-01T10:06:00.000Z',
+      durationMs: 1,
+      explanation: { ko: '', en: '' },
+    });
     expect(journal.lastLab('s1')).toBe('ingress');
     expect(journal.lastLab('s2')).toBeUndefined();
   });
@@ -52,7 +73,11 @@ describe('replay', () => {
       { kind: 'command', line: 'export NS=replayed-ns', exitCode: 0 },
       { kind: 'command', line: 'kubectl create namespace $NS', exitCode: 0 },
       { kind: 'apply', yaml: DR, exitCode: 0 },
-      { kind: 'command', line: 'cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-heredoc\nEOF', exitCode: 0 },
+      {
+        kind: 'command',
+        line: 'cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-heredoc\nEOF',
+        exitCode: 0,
+      },
     ];
     const report = await replay(env, entries);
     expect(report).toEqual({ replayed: 4, differed: [], skipped: 0, incomplete: false });
@@ -72,7 +97,10 @@ describe('replay', () => {
     ]);
     expect(report.replayed).toBe(3);
     expect(report.skipped).toBe(2);
-    expect(report.differed.map((d) => [(d.entry as { line: string }).line, d.exitCode])).toEqual([['kubectl get deployment no-such-thing', 1], ['kubectl get deployment reviews-v1', 0]]);
+    expect(report.differed.map((d) => [(d.entry as { line: string }).line, d.exitCode])).toEqual([
+      ['kubectl get deployment no-such-thing', 1],
+      ['kubectl get deployment reviews-v1', 0],
+    ]);
   });
 
   it('says the replay is incomplete when it runs out of time', async () => {
@@ -86,29 +114,39 @@ describe('replay', () => {
         return { output: `namespace/a created\n${marker}0\n`, exitCode: 130 };
       },
     } as unknown as LabEnvironment;
-    const report = await replay(blocking, [
-      { kind: 'command', line: 'kubectl create namespace a', exitCode: 0 },
-      { kind: 'command', line: 'kubectl wait --for=condition=Ready pod --all', exitCode: 0 },
-      { kind: 'command', line: 'kubectl create namespace b', exitCode: 0 },
-    ], { timeoutMs: 50 });
+    const report = await replay(
+      blocking,
+      [
+        { kind: 'command', line: 'kubectl create namespace a', exitCode: 0 },
+        { kind: 'command', line: 'kubectl wait --for=condition=Ready pod --all', exitCode: 0 },
+        { kind: 'command', line: 'kubectl create namespace b', exitCode: 0 },
+      ],
+      { timeoutMs: 50 },
+    );
     expect(signalled).toBe(true);
     expect(report).toEqual({ replayed: 1, differed: [], skipped: 0, incomplete: true });
   });
 });
 
 describe('shellStateLines', () => {
-  it('keeps the successful single lines that set the terminal\'s own state', () => {
-    expect(shellStateLines([
-      { kind: 'command', line: 'export INGRESS_PORT=$(kubectl -n istio-system get svc istio-ingressgateway -o jsonpath=\'{.spec.ports[0].nodePort}\')', exitCode: 0 },
-      { kind: 'command', line: 'GATEWAY_URL=$INGRESS_HOST:$INGRESS_PORT', exitCode: 0 },
-      { kind: 'command', line: 'cd samples', exitCode: 0 },
-      { kind: 'command', line: 'cd nowhere', exitCode: 1 },
-      { kind: 'command', line: 'kubectl get pods', exitCode: 0 },
-      { kind: 'command', line: 'export A=1 &&\\\nexport B=2', exitCode: 0 },
-      { kind: 'apply', yaml: DR, exitCode: 0 },
-      { kind: 'reset' },
-    ])).toEqual([
-      'export INGRESS_PORT=$(kubectl -n istio-system get svc istio-ingressgateway -o jsonpath=\'{.spec.ports[0].nodePort}\')',
+  it("keeps the successful single lines that set the terminal's own state", () => {
+    expect(
+      shellStateLines([
+        {
+          kind: 'command',
+          line: "export INGRESS_PORT=$(kubectl -n istio-system get svc istio-ingressgateway -o jsonpath='{.spec.ports[0].nodePort}')",
+          exitCode: 0,
+        },
+        { kind: 'command', line: 'GATEWAY_URL=$INGRESS_HOST:$INGRESS_PORT', exitCode: 0 },
+        { kind: 'command', line: 'cd samples', exitCode: 0 },
+        { kind: 'command', line: 'cd nowhere', exitCode: 1 },
+        { kind: 'command', line: 'kubectl get pods', exitCode: 0 },
+        { kind: 'command', line: 'export A=1 &&\\\nexport B=2', exitCode: 0 },
+        { kind: 'apply', yaml: DR, exitCode: 0 },
+        { kind: 'reset' },
+      ]),
+    ).toEqual([
+      "export INGRESS_PORT=$(kubectl -n istio-system get svc istio-ingressgateway -o jsonpath='{.spec.ports[0].nodePort}')",
       'GATEWAY_URL=$INGRESS_HOST:$INGRESS_PORT',
       'cd samples',
     ]);

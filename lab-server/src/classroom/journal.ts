@@ -8,7 +8,10 @@ import { randomBytes } from 'node:crypto';
 import type { LabEnvironment } from '../contract.ts';
 
 /** One journal entry. */
-export type JournalEntry = { kind: 'command'; line: string; exitCode: number } | { kind: 'apply'; yaml: string; exitCode: number } | { kind: 'reset' };
+export type JournalEntry =
+  | { kind: 'command'; line: string; exitCode: number }
+  | { kind: 'apply'; yaml: string; exitCode: number }
+  | { kind: 'reset' };
 
 type Row = Record<string, string | number | null>;
 
@@ -21,26 +24,36 @@ export class Journal {
 
   append(sessionId: string, lab: string, entry: JournalEntry, at = new Date()): void {
     const payload = entry.kind === 'reset' ? '' : JSON.stringify(entry);
-    this.#db.prepare('INSERT INTO journal (session_id, lab, kind, payload, at) VALUES (?, ?, ?, ?, ?)').run(sessionId, lab, entry.kind, payload, at.toISOString());
+    this.#db
+      .prepare('INSERT INTO journal (session_id, lab, kind, payload, at) VALUES (?, ?, ?, ?, ?)')
+      .run(sessionId, lab, entry.kind, payload, at.toISOString());
   }
 
   /** Every entry of an environment, oldest first. */
   all(sessionId: string, lab: string): JournalEntry[] {
-    const rows = this.#db.prepare('SELECT kind, payload FROM journal WHERE session_id = ? AND lab = ? ORDER BY id').all(sessionId, lab) as Row[];
-    return rows.map((r) => (r.kind === 'reset' ? { kind: 'reset' } : JSON.parse(String(r.payload)) as JournalEntry));
+    const rows = this.#db
+      .prepare('SELECT kind, payload FROM journal WHERE session_id = ? AND lab = ? ORDER BY id')
+      .all(sessionId, lab) as Row[];
+    return rows.map((r) => (r.kind === 'reset' ? { kind: 'reset' } : (JSON.parse(String(r.payload)) as JournalEntry)));
   }
 
   /** The lab a learner last worked in (typed, applied, reset or checked), for the instructor's terminal view. */
   lastLab(sessionId: string): string | undefined {
-    const row = this.#db.prepare(`SELECT lab FROM (
+    const row = this.#db
+      .prepare(`SELECT lab FROM (
       SELECT lab, at FROM journal WHERE session_id = ? UNION ALL SELECT lab, at FROM attempts WHERE session_id = ?
-    ) ORDER BY at DESC LIMIT 1`).get(sessionId, sessionId) as Row | undefined;
+    ) ORDER BY at DESC LIMIT 1`)
+      .get(sessionId, sessionId) as Row | undefined;
     return row ? String(row.lab) : undefined;
   }
 
   /** Entries since the last reset, oldest first. */
   sinceReset(sessionId: string, lab: string): JournalEntry[] {
-    const rows = this.#db.prepare('SELECT kind, payload FROM journal WHERE session_id = ? AND lab = ? AND id > COALESCE((SELECT MAX(id) FROM journal WHERE session_id = ? AND lab = ? AND kind = \'reset\'), 0) ORDER BY id').all(sessionId, lab, sessionId, lab) as Row[];
+    const rows = this.#db
+      .prepare(
+        "SELECT kind, payload FROM journal WHERE session_id = ? AND lab = ? AND id > COALESCE((SELECT MAX(id) FROM journal WHERE session_id = ? AND lab = ? AND kind = 'reset'), 0) ORDER BY id",
+      )
+      .all(sessionId, lab, sessionId, lab) as Row[];
     return rows.map((r) => JSON.parse(String(r.payload)) as JournalEntry);
   }
 }
@@ -91,7 +104,11 @@ function scriptOf(entry: Exclude<JournalEntry, { kind: 'reset' }>): string {
  * script prints a marker with its exit status, so an entry that ends differently from the first time is
  * reported and the learner can be told.
  */
-export async function replay(env: LabEnvironment, entries: JournalEntry[], options: ReplayOptions = {}): Promise<ReplayReport> {
+export async function replay(
+  env: LabEnvironment,
+  entries: JournalEntry[],
+  options: ReplayOptions = {},
+): Promise<ReplayReport> {
   const report: ReplayReport = { replayed: 0, differed: [], skipped: 0, incomplete: false };
   const run: Exclude<JournalEntry, { kind: 'reset' }>[] = [];
   for (const entry of entries) {

@@ -21,7 +21,8 @@ export class ClassWatchers {
 
   /** Tells a class's dashboards to refresh. */
   changed(classId: string): void {
-    for (const ws of this.#byClass.get(classId) ?? []) if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'changed', classId }));
+    for (const ws of this.#byClass.get(classId) ?? [])
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'changed', classId }));
   }
 }
 
@@ -52,7 +53,8 @@ export function classroomWsRoutes(parts: ServerParts, ctx: ClassroomContext, wat
         const classId = url.searchParams.get('class') ?? '';
         const learner = url.searchParams.get('learner') ?? '';
         const lab = url.searchParams.get('lab') ?? '';
-        if (ctx.classes.classOf(learner) !== classId) return refuse(ws, `no learner "${learner}" in class "${classId}"`);
+        if (ctx.classes.classOf(learner) !== classId)
+          return refuse(ws, `no learner "${learner}" in class "${classId}"`);
         const instance = await parts.runtime.existing(learner, lab);
         if (!instance) return refuse(ws, 'this learner has not opened this chapter yet');
         // Read-only: input from this socket is ignored; the learner's own terminal is never written to.

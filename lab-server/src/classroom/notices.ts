@@ -3,9 +3,10 @@ import type { ReplayReport } from './journal.ts';
 
 /** The line about the replay: all went as before, or what did not. */
 export function restoreNotice(report: ReplayReport): string {
-  const skipped = report.skipped > 0
-    ? ` (${report.skipped} interrupted or watching commands were not run again / 중단했거나 지켜보기만 하던 명령 ${report.skipped}개는 다시 실행하지 않았습니다)`
-    : '';
+  const skipped =
+    report.skipped > 0
+      ? ` (${report.skipped} interrupted or watching commands were not run again / 중단했거나 지켜보기만 하던 명령 ${report.skipped}개는 다시 실행하지 않았습니다)`
+      : '';
   if (report.incomplete) {
     return `lab server restarted: your environment could only be partly rebuilt (replaying your commands ran out of time), so it may differ from before; use "Reset environment" if something looks wrong / 서버가 다시 시작되었지만 명령을 다시 실행하는 데 시간이 모자라 실습 환경을 일부만 되살렸습니다. 이상하면 "환경 초기화"를 누르세요`;
   }

@@ -58,7 +58,8 @@ export function publicBase(input: PublicBaseInput): PublicBase {
   if (!LOOPBACK.test(name) && !WILDCARD.test(name)) return { base: `${proto}://${name}${portPart}` };
   // Asked on this machine: learners need the address the network knows.
   const boundTo = listening?.address ?? '';
-  if (listening && !WILDCARD.test(boundTo) && !LOOPBACK.test(boundTo)) return { base: `${proto}://${listening.family === 'IPv6' ? `[${boundTo}]` : boundTo}${portPart}` };
+  if (listening && !WILDCARD.test(boundTo) && !LOOPBACK.test(boundTo))
+    return { base: `${proto}://${listening.family === 'IPv6' ? `[${boundTo}]` : boundTo}${portPart}` };
   if (listening && LOOPBACK.test(boundTo)) {
     return {
       base: `${proto}://${name}${portPart}`,
@@ -67,11 +68,20 @@ export function publicBase(input: PublicBaseInput): PublicBase {
     };
   }
   const lan = lanAddress(input.interfaces);
-  if (!lan) return { base: `${proto}://${name}${portPart}`, warning: 'this machine has no network address besides loopback, so learners on other machines cannot reach it', problem: 'no-network' };
+  if (!lan)
+    return {
+      base: `${proto}://${name}${portPart}`,
+      warning: 'this machine has no network address besides loopback, so learners on other machines cannot reach it',
+      problem: 'no-network',
+    };
   return { base: `${proto}://${lan}${portPart}` };
 }
 
 /** `publicBase` for a request to a running server. */
 export function publicBaseOf(req: IncomingMessage, listening: AddressInfo | string | null): PublicBase {
-  return publicBase({ host: req.headers.host, forwardedProto: String(req.headers['x-forwarded-proto'] ?? ''), listening });
+  return publicBase({
+    host: req.headers.host,
+    forwardedProto: String(req.headers['x-forwarded-proto'] ?? ''),
+    listening,
+  });
 }

@@ -28,16 +28,24 @@ export interface ClassroomContext {
   listening(): AddressInfo | string | null;
 }
 
-const createClassSchema = z.object({
-  name: z.string().trim().min(1, 'name: required').max(100),
-  chapters: z.array(z.string()).min(1).optional(),
-  lifetimeHours: z.number().positive().max(24 * 30).optional(),
-}).strict();
+const createClassSchema = z
+  .object({
+    name: z.string().trim().min(1, 'name: required').max(100),
+    chapters: z.array(z.string()).min(1).optional(),
+    lifetimeHours: z
+      .number()
+      .positive()
+      .max(24 * 30)
+      .optional(),
+  })
+  .strict();
 
-const joinSchema = z.object({
-  joinCode: z.string().min(1).max(40),
-  name: z.string().trim().min(1, 'name: required').max(60),
-}).strict();
+const joinSchema = z
+  .object({
+    joinCode: z.string().min(1).max(40),
+    name: z.string().trim().min(1, 'name: required').max(60),
+  })
+  .strict();
 
 const resetSchema = z.object({ lab: z.string().optional() }).strict();
 
@@ -51,7 +59,9 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 /** The client's address for rate limiting (behind a proxy, its X-Forwarded-For if trusted). */
 function clientKey(req: IncomingMessage): string {
   if (process.env.LABS_TRUST_PROXY === '1') {
-    const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim();
+    const forwarded = String(req.headers['x-forwarded-for'] ?? '')
+      .split(',')[0]
+      ?.trim();
     if (forwarded) return forwarded;
   }
   return req.socket.remoteAddress ?? 'unknown';
@@ -61,11 +71,18 @@ function clientKey(req: IncomingMessage): string {
 export async function buildReport(parts: ServerParts, ctx: ClassroomContext, classId: string): Promise<ClassReport> {
   const cls = ctx.classes.get(classId);
   if (!cls) throw new HttpError(404, `no class "${classId}"`);
-  const learners = await Promise.all(ctx.classes.learners(classId).map(async (l) => {
-    const latestFailure = ctx.progress.latestFailure(l.id);
-    const activeLab = ctx.journal.lastLab(l.id);
-    return { ...l, progress: await parts.progress.progress(l.id), ...(latestFailure ? { latestFailure } : {}), ...(activeLab ? { activeLab } : {}) };
-  }));
+  const learners = await Promise.all(
+    ctx.classes.learners(classId).map(async (l) => {
+      const latestFailure = ctx.progress.latestFailure(l.id);
+      const activeLab = ctx.journal.lastLab(l.id);
+      return {
+        ...l,
+        progress: await parts.progress.progress(l.id),
+        ...(latestFailure ? { latestFailure } : {}),
+        ...(activeLab ? { activeLab } : {}),
+      };
+    }),
+  );
   return classReport(cls, parts.allLabs, learners);
 }
 
@@ -80,7 +97,12 @@ function fileName(name: string): string {
 }
 
 function sendCsv(res: ServerResponse, name: string, csv: string): void {
-  res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(200, {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="${name}"`,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   res.end(csv);
 }
 
@@ -96,7 +118,8 @@ async function resetChapter(parts: ServerParts, ctx: ClassroomContext, learner: 
 
 function learnerOf(ctx: ClassroomContext, classId: string, learnerId: string): void {
   if (!ctx.classes.get(classId)) throw new HttpError(404, `no class "${classId}"`);
-  if (ctx.classes.classOf(learnerId) !== classId) throw new HttpError(404, `no learner "${learnerId}" in class "${classId}"`);
+  if (ctx.classes.classOf(learnerId) !== classId)
+    throw new HttpError(404, `no learner "${learnerId}" in class "${classId}"`);
 }
 
 /** The routes. */
@@ -104,28 +127,61 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
   const readyLabs = [...parts.labs.keys()];
   return [
     {
-      method: 'GET', path: '/api/classes', auth: 'none',
+      method: 'GET',
+      path: '/api/classes',
+      auth: 'none',
       handle: async ({ token, req }) => {
         ctx.instructor.require(token);
         const { base, warning, problem } = publicBaseOf(req, ctx.listening());
-        return { status: 200, body: ctx.classes.list().map((c) => ({ id: c.id, name: c.name, chapters: c.chapters, joinCode: c.joinCode, joinUrl: joinUrl(base, c.joinCode), ...(warning ? { joinUrlWarning: warning, joinUrlProblem: problem } : {}), createdAt: c.createdAt, expiresAt: c.expiresAt, learners: ctx.classes.learners(c.id).length })) };
+        return {
+          status: 200,
+          body: ctx.classes.list().map((c) => ({
+            id: c.id,
+            name: c.name,
+            chapters: c.chapters,
+            joinCode: c.joinCode,
+            joinUrl: joinUrl(base, c.joinCode),
+            ...(warning ? { joinUrlWarning: warning, joinUrlProblem: problem } : {}),
+            createdAt: c.createdAt,
+            expiresAt: c.expiresAt,
+            learners: ctx.classes.learners(c.id).length,
+          })),
+        };
       },
     },
     {
-      method: 'POST', path: '/api/classes', auth: 'none',
+      method: 'POST',
+      path: '/api/classes',
+      auth: 'none',
       handle: async ({ token, body, req }) => {
         ctx.instructor.require(token);
         const input = parse(createClassSchema, await body());
         const chapters = input.chapters ?? readyLabs;
         const unknown = chapters.filter((c) => !parts.labs.has(c));
-        if (unknown.length) throw new HttpError(400, `chapters: not ready or unknown: ${unknown.join(', ')}; ready: ${readyLabs.join(', ')}`);
+        if (unknown.length)
+          throw new HttpError(
+            400,
+            `chapters: not ready or unknown: ${unknown.join(', ')}; ready: ${readyLabs.join(', ')}`,
+          );
         const cls = ctx.classes.create(input.name, chapters, input.lifetimeHours ?? ctx.classLifetimeHours);
         const { base, warning, problem } = publicBaseOf(req, ctx.listening());
-        return { status: 201, body: { id: cls.id, joinCode: cls.joinCode, joinUrl: joinUrl(base, cls.joinCode), ...(warning ? { joinUrlWarning: warning, joinUrlProblem: problem } : {}), expiresAt: cls.expiresAt, chapters } };
+        return {
+          status: 201,
+          body: {
+            id: cls.id,
+            joinCode: cls.joinCode,
+            joinUrl: joinUrl(base, cls.joinCode),
+            ...(warning ? { joinUrlWarning: warning, joinUrlProblem: problem } : {}),
+            expiresAt: cls.expiresAt,
+            chapters,
+          },
+        };
       },
     },
     {
-      method: 'POST', path: '/api/join', auth: 'none',
+      method: 'POST',
+      path: '/api/join',
+      auth: 'none',
       handle: async ({ body, req }) => {
         const client = clientKey(req);
         ctx.joins.admit(client);
@@ -133,33 +189,60 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
         const cls = ctx.classes.byCode(input.joinCode);
         if (!cls) {
           ctx.joins.failed(client);
-          throw new HttpError(404, 'no class with this join code (it may have expired); check the code with your instructor');
+          throw new HttpError(
+            404,
+            'no class with this join code (it may have expired); check the code with your instructor',
+          );
         }
         const { token, session } = await parts.sessions.create({ displayName: input.name });
         ctx.classes.enrol(session.id, cls.id);
         parts.events.emit('session-created', { session });
         ctx.changed(cls.id);
-        return { status: 201, body: { sessionToken: token, learnerId: session.id, classId: cls.id, className: cls.name, chapters: cls.chapters } };
+        return {
+          status: 201,
+          body: {
+            sessionToken: token,
+            learnerId: session.id,
+            classId: cls.id,
+            className: cls.name,
+            chapters: cls.chapters,
+          },
+        };
       },
     },
     {
       // A learner's own class, so the join page can offer to continue instead of joining a second time.
-      method: 'GET', path: '/api/classes/mine', auth: 'session',
+      method: 'GET',
+      path: '/api/classes/mine',
+      auth: 'session',
       handle: async ({ session }) => {
         const cls = ctx.classes.get(ctx.classes.classOf(session!.id) ?? '');
         if (!cls) throw new HttpError(404, 'this session is not in a class');
-        return { status: 200, body: { classId: cls.id, className: cls.name, joinCode: cls.joinCode, chapters: cls.chapters, name: session!.displayName ?? '' } };
+        return {
+          status: 200,
+          body: {
+            classId: cls.id,
+            className: cls.name,
+            joinCode: cls.joinCode,
+            chapters: cls.chapters,
+            name: session!.displayName ?? '',
+          },
+        };
       },
     },
     {
-      method: 'GET', path: '/api/classes/:id/progress', auth: 'none',
+      method: 'GET',
+      path: '/api/classes/:id/progress',
+      auth: 'none',
       handle: async ({ token, params }) => {
         ctx.instructor.require(token);
         return { status: 200, body: await buildReport(parts, ctx, params.id!) };
       },
     },
     {
-      method: 'GET', path: '/api/classes/:id/progress.csv', auth: 'none',
+      method: 'GET',
+      path: '/api/classes/:id/progress.csv',
+      auth: 'none',
       handle: async ({ token, params, res }) => {
         ctx.instructor.require(token);
         const report = await buildReport(parts, ctx, params.id!);
@@ -168,17 +251,25 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
       },
     },
     {
-      method: 'GET', path: '/api/classes/:id/attempts.csv', auth: 'none',
+      method: 'GET',
+      path: '/api/classes/:id/attempts.csv',
+      auth: 'none',
       handle: async ({ token, params, res }) => {
         ctx.instructor.require(token);
         const cls = ctx.classes.get(params.id!);
         if (!cls) throw new HttpError(404, `no class "${params.id}"`);
-        sendCsv(res, `${fileName(cls.name)}-attempts.csv`, attemptsCsv(ctx.classes.learners(cls.id), ctx.progress.attemptsOfClass(cls.id)));
+        sendCsv(
+          res,
+          `${fileName(cls.name)}-attempts.csv`,
+          attemptsCsv(ctx.classes.learners(cls.id), ctx.progress.attemptsOfClass(cls.id)),
+        );
         return undefined;
       },
     },
     {
-      method: 'POST', path: '/api/classes/:id/learners/:learner/reset', auth: 'none',
+      method: 'POST',
+      path: '/api/classes/:id/learners/:learner/reset',
+      auth: 'none',
       handle: async ({ token, params, body }) => {
         ctx.instructor.require(token);
         learnerOf(ctx, params.id!, params.learner!);
@@ -193,12 +284,18 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
       },
     },
     {
-      method: 'DELETE', path: '/api/classes/:id/learners/:learner', auth: 'none',
+      method: 'DELETE',
+      path: '/api/classes/:id/learners/:learner',
+      auth: 'none',
       handle: async ({ token, params }) => {
         ctx.instructor.require(token);
         learnerOf(ctx, params.id!, params.learner!);
         // Their open terminal says why it stops answering (its session and environments go next).
-        parts.notifier.notify(params.learner!, { type: 'error', message: 'the instructor removed you from the class; reload the page to go on by yourself / 강사가 강의실에서 제외했습니다. 페이지를 새로 고치면 혼자서 계속할 수 있습니다' });
+        parts.notifier.notify(params.learner!, {
+          type: 'error',
+          message:
+            'the instructor removed you from the class; reload the page to go on by yourself / 강사가 강의실에서 제외했습니다. 페이지를 새로 고치면 혼자서 계속할 수 있습니다',
+        });
         await parts.runtime.closeSession(params.learner!);
         await parts.progress.deleteSession(params.learner!);
         await parts.sessions.store.delete(params.learner!);

@@ -15,7 +15,15 @@ import { SqliteProgressStore, SqliteSessionStore } from './stores.ts';
 const tmp = () => mkdtempSync(join(tmpdir(), 'labs-stores-'));
 
 function attempt(sessionId: string, step: string, ok: boolean, at: string): CheckAttempt {
-  return { sessionId, lab: 'traffic-shifting', step, ok, at, durationMs: 12.5, explanation: { ko: ok ? '통과' : `실패 ${step}`, en: ok ? 'passed' : `failed ${step}` } };
+  return {
+    sessionId,
+    lab: 'traffic-shifting',
+    step,
+    ok,
+    at,
+    durationMs: 12.5,
+    explanation: { ko: ok ? '통과' : `실패 ${step}`, en: ok ? 'passed' : `failed ${step}` },
+  };
 }
 
 describe('SqliteSessionStore', () => {
@@ -44,17 +52,31 @@ describe('SqliteProgressStore', () => {
     const { session } = await sessions.create({ displayName: 'Ada' });
     classes.enrol(session.id, cls.id);
 
-    expect(await store.recordAttempt(attempt(session.id, 'destination-rules', false, '2026-01-01T10:00:00.000Z'))).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(store.latestFailure(session.id)).toMatchObject({ step: 'destination-rules', explanation: { en: 'failed destination-rules' } });
-    expect(await store.recordAttempt(attempt(session.id, 'destination-rules', true, '2026-01-01T10:01:00.000Z'))).toMatchObject({ status: 'passed', attempts: 2, passedAt: '2026-01-01T10:01:00.000Z' });
+    expect(
+      await store.recordAttempt(attempt(session.id, 'destination-rules', false, '2026-01-01T10:00:00.000Z')),
+    ).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(store.latestFailure(session.id)).toMatchObject({
+      step: 'destination-rules',
+      explanation: { en: 'failed destination-rules' },
+    });
+    expect(
+      await store.recordAttempt(attempt(session.id, 'destination-rules', true, '2026-01-01T10:01:00.000Z')),
+    ).toMatchObject({ status: 'passed', attempts: 2, passedAt: '2026-01-01T10:01:00.000Z' });
     expect(store.latestFailure(session.id)).toBeUndefined();
     // A later failure (after a reset, say) does not take the pass away.
-    expect(await store.recordAttempt(attempt(session.id, 'destination-rules', false, '2026-01-01T10:02:00.000Z'))).toMatchObject({ status: 'passed', attempts: 3 });
+    expect(
+      await store.recordAttempt(attempt(session.id, 'destination-rules', false, '2026-01-01T10:02:00.000Z')),
+    ).toMatchObject({ status: 'passed', attempts: 3 });
     await store.recordAttempt(attempt(session.id, 'route-all-v1', false, '2026-01-01T10:03:00.000Z'));
     expect(store.latestFailure(session.id)?.step).toBe('route-all-v1');
 
     const history = store.attemptsOfClass(cls.id);
-    expect(history.map((a) => [a.step, a.ok])).toEqual([['destination-rules', false], ['destination-rules', true], ['destination-rules', false], ['route-all-v1', false]]);
+    expect(history.map((a) => [a.step, a.ok])).toEqual([
+      ['destination-rules', false],
+      ['destination-rules', true],
+      ['destination-rules', false],
+      ['route-all-v1', false],
+    ]);
     expect(store.attemptsOfClass('another-class')).toEqual([]);
 
     new Journal(db).append(session.id, 'traffic-shifting', { kind: 'command', line: 'kubectl get pods', exitCode: 0 });
@@ -84,7 +106,9 @@ describe('SqliteProgressStore', () => {
     // A fresh connection, as the restarted server makes: the WAL is recovered and every attempt is there.
     const db = new DatabaseSync(join(dir, 'classroom.sqlite'));
     expect((db.prepare('SELECT COUNT(*) AS n FROM attempts').get() as { n: number }).n).toBe(20);
-    expect((db.prepare("SELECT COUNT(*) AS n FROM progress WHERE status = 'passed'").get() as { n: number }).n).toBe(10);
+    expect((db.prepare("SELECT COUNT(*) AS n FROM progress WHERE status = 'passed'").get() as { n: number }).n).toBe(
+      10,
+    );
     db.close();
   });
 });

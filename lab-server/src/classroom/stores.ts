@@ -1,7 +1,13 @@
 /** The lab server's session and progress stores on SQLite: the same interfaces as the in-memory ones, durable. */
 import type { DatabaseSync } from 'node:sqlite';
 import type { Progress, StepProgress } from '../server/protocol.ts';
-import { nextStepProgress, type CheckAttempt, type ProgressStore, type SessionRecord, type SessionStore } from '../server/stores.ts';
+import {
+  nextStepProgress,
+  type CheckAttempt,
+  type ProgressStore,
+  type SessionRecord,
+  type SessionStore,
+} from '../server/stores.ts';
 import { transaction } from './db.ts';
 
 type Row = Record<string, string | number | null>;
@@ -27,7 +33,9 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async insert(record: SessionRecord): Promise<void> {
-    this.#db.prepare('INSERT INTO sessions (id, token_hash, created_at, display_name) VALUES (?, ?, ?, ?)').run(record.id, record.tokenHash, record.createdAt, record.displayName ?? null);
+    this.#db
+      .prepare('INSERT INTO sessions (id, token_hash, created_at, display_name) VALUES (?, ?, ?, ?)')
+      .run(record.id, record.tokenHash, record.createdAt, record.displayName ?? null);
   }
 
   async findByTokenHash(tokenHash: string): Promise<SessionRecord | undefined> {
@@ -52,13 +60,38 @@ export class SqliteProgressStore implements ProgressStore {
 
   async recordAttempt(attempt: CheckAttempt): Promise<StepProgress> {
     return transaction(this.#db, () => {
-      const row = this.#db.prepare('SELECT * FROM progress WHERE session_id = ? AND lab = ? AND step = ?').get(attempt.sessionId, attempt.lab, attempt.step) as Row | undefined;
-      const previous: StepProgress | undefined = row ? { status: row.status as 'passed' | 'failed', at: String(row.at), attempts: Number(row.attempts), ...(row.passed_at ? { passedAt: String(row.passed_at) } : {}) } : undefined;
+      const row = this.#db
+        .prepare('SELECT * FROM progress WHERE session_id = ? AND lab = ? AND step = ?')
+        .get(attempt.sessionId, attempt.lab, attempt.step) as Row | undefined;
+      const previous: StepProgress | undefined = row
+        ? {
+            status: row.status as 'passed' | 'failed',
+            at: String(row.at),
+            attempts: Number(row.attempts),
+            ...(row.passed_at ? { passedAt: String(row.passed_at) } : {}),
+          }
+        : undefined;
       const next = nextStepProgress(previous, attempt);
       // The class is kept on the attempt itself, so the history reads by class without a join.
-      this.#db.prepare('INSERT INTO attempts (session_id, class_id, lab, step, ok, at, duration_ms, explanation_ko, explanation_en) VALUES (?, (SELECT class_id FROM sessions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?)')
-        .run(attempt.sessionId, attempt.sessionId, attempt.lab, attempt.step, attempt.ok ? 1 : 0, attempt.at, attempt.durationMs, attempt.explanation.ko, attempt.explanation.en);
-      this.#db.prepare('INSERT INTO progress (session_id, lab, step, status, at, attempts, passed_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, lab, step) DO UPDATE SET status = excluded.status, at = excluded.at, attempts = excluded.attempts, passed_at = excluded.passed_at')
+      this.#db
+        .prepare(
+          'INSERT INTO attempts (session_id, class_id, lab, step, ok, at, duration_ms, explanation_ko, explanation_en) VALUES (?, (SELECT class_id FROM sessions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          attempt.sessionId,
+          attempt.sessionId,
+          attempt.lab,
+          attempt.step,
+          attempt.ok ? 1 : 0,
+          attempt.at,
+          attempt.durationMs,
+          attempt.explanation.ko,
+          attempt.explanation.en,
+        );
+      this.#db
+        .prepare(
+          'INSERT INTO progress (session_id, lab, step, status, at, attempts, passed_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, lab, step) DO UPDATE SET status = excluded.status, at = excluded.at, attempts = excluded.attempts, passed_at = excluded.passed_at',
+        )
         .run(attempt.sessionId, attempt.lab, attempt.step, next.status, next.at, next.attempts, next.passedAt ?? null);
       return next;
     });
@@ -67,7 +100,12 @@ export class SqliteProgressStore implements ProgressStore {
   async progress(sessionId: string): Promise<Progress> {
     const out: Progress = {};
     for (const row of this.#db.prepare('SELECT * FROM progress WHERE session_id = ?').all(sessionId) as Row[]) {
-      (out[String(row.lab)] ??= {})[String(row.step)] = { status: row.status as 'passed' | 'failed', at: String(row.at), attempts: Number(row.attempts), ...(row.passed_at ? { passedAt: String(row.passed_at) } : {}) };
+      (out[String(row.lab)] ??= {})[String(row.step)] = {
+        status: row.status as 'passed' | 'failed',
+        at: String(row.at),
+        attempts: Number(row.attempts),
+        ...(row.passed_at ? { passedAt: String(row.passed_at) } : {}),
+      };
     }
     return out;
   }
@@ -82,17 +120,33 @@ export class SqliteProgressStore implements ProgressStore {
 
   /** Every attempt of a class's learners, oldest first. */
   attemptsOfClass(classId: string): AttemptRecord[] {
-    return (this.#db.prepare('SELECT * FROM attempts WHERE class_id = ? ORDER BY id').all(classId) as Row[]).map((r) => ({
-      sessionId: String(r.session_id), lab: String(r.lab), step: String(r.step), ok: r.ok === 1, at: String(r.at), durationMs: Number(r.duration_ms),
-      explanation: { ko: String(r.explanation_ko), en: String(r.explanation_en) },
-    }));
+    return (this.#db.prepare('SELECT * FROM attempts WHERE class_id = ? ORDER BY id').all(classId) as Row[]).map(
+      (r) => ({
+        sessionId: String(r.session_id),
+        lab: String(r.lab),
+        step: String(r.step),
+        ok: r.ok === 1,
+        at: String(r.at),
+        durationMs: Number(r.duration_ms),
+        explanation: { ko: String(r.explanation_ko), en: String(r.explanation_en) },
+      }),
+    );
   }
 
   /** The latest failed attempt of a session that has not passed since, with its explanation. */
-  latestFailure(sessionId: string): { lab: string; step: string; at: string; explanation: { ko: string; en: string } } | undefined {
-    const row = this.#db.prepare(`SELECT a.* FROM attempts a JOIN progress p ON p.session_id = a.session_id AND p.lab = a.lab AND p.step = a.step
-      WHERE a.session_id = ? AND a.ok = 0 AND p.status = 'failed' ORDER BY a.id DESC LIMIT 1`).get(sessionId) as Row | undefined;
+  latestFailure(
+    sessionId: string,
+  ): { lab: string; step: string; at: string; explanation: { ko: string; en: string } } | undefined {
+    const row = this.#db
+      .prepare(`SELECT a.* FROM attempts a JOIN progress p ON p.session_id = a.session_id AND p.lab = a.lab AND p.step = a.step
+      WHERE a.session_id = ? AND a.ok = 0 AND p.status = 'failed' ORDER BY a.id DESC LIMIT 1`)
+      .get(sessionId) as Row | undefined;
     if (!row) return undefined;
-    return { lab: String(row.lab), step: String(row.step), at: String(row.at), explanation: { ko: String(row.explanation_ko), en: String(row.explanation_en) } };
+    return {
+      lab: String(row.lab),
+      step: String(row.step),
+      at: String(row.at),
+      explanation: { ko: String(row.explanation_ko), en: String(row.explanation_en) },
+    };
   }
 }

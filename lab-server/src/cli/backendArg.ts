@@ -9,7 +9,8 @@ export async function backendFromArg(name: 'sim' | 'kind'): Promise<LabBackend> 
     return await createBackend(name);
   } catch (error) {
     if (error instanceof BackendUnavailableError) throw new CliError(error.message, 1);
-    if (name === 'kind' && error instanceof Error) throw new CliError(`the kind backend cannot start:\n${error.message}`, 1);
+    if (name === 'kind' && error instanceof Error)
+      throw new CliError(`the kind backend cannot start:\n${error.message}`, 1);
     throw error;
   }
 }

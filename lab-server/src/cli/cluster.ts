@@ -13,8 +13,13 @@ export async function clusterCommand(argv: string[], out: NodeJS.WritableStream)
   try {
     mod = await import(/* @vite-ignore */ url.href);
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes('cluster-cli.ts')) {
-      throw new CliError('labs cluster: the kind backend is not available in this checkout (lab-server/src/backends/kind/cluster-cli.ts is missing)');
+    if (
+      (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' &&
+      String((error as Error).message).includes('cluster-cli.ts')
+    ) {
+      throw new CliError(
+        'labs cluster: the kind backend is not available in this checkout (lab-server/src/backends/kind/cluster-cli.ts is missing)',
+      );
     }
     throw error;
   }

@@ -8,7 +8,12 @@ import { shellCommand } from './shell.ts';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 function labs(args: string[], input = '') {
-  const r = spawnSync(process.execPath, ['bin/labs.mjs', ...args], { cwd: root, input, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['bin/labs.mjs', ...args], {
+    cwd: root,
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -44,8 +49,20 @@ describe('labs shell, script mode', () => {
   it('runs stdin in one environment as if typed, prints what the terminal shows, exits with the last status', async () => {
     const backend = createFakeBackend({});
     let text = '';
-    const stdout = Object.assign(new Writable({ write(chunk, _e, cb) { text += chunk.toString(); cb(); } }), {});
-    const code = await shellCommand(['--lab', 'traffic-shifting'], { stdin: Readable.from(['echo hi\n', 'echo there\nfalse\n']), stdout, isTTY: false }, async () => backend);
+    const stdout = Object.assign(
+      new Writable({
+        write(chunk, _e, cb) {
+          text += chunk.toString();
+          cb();
+        },
+      }),
+      {},
+    );
+    const code = await shellCommand(
+      ['--lab', 'traffic-shifting'],
+      { stdin: Readable.from(['echo hi\n', 'echo there\nfalse\n']), stdout, isTTY: false },
+      async () => backend,
+    );
     expect(text).toBe('hi\nthere\n');
     expect(code).toBe(1);
     expect(backend.environments).toHaveLength(1);

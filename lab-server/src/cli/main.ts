@@ -12,10 +12,18 @@ export async function main(argv: string[]): Promise<number> {
   const err = process.stderr;
   try {
     switch (command) {
-      case 'serve': return await serveCommand(rest, process.stdout);
-      case 'shell': return await shellCommand(rest, { stdin: process.stdin, stdout: process.stdout, isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY) });
-      case 'verify': return await verifyCommand(rest, process.stdout);
-      case 'cluster': return await clusterCommand(rest, process.stdout);
+      case 'serve':
+        return await serveCommand(rest, process.stdout);
+      case 'shell':
+        return await shellCommand(rest, {
+          stdin: process.stdin,
+          stdout: process.stdout,
+          isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+        });
+      case 'verify':
+        return await verifyCommand(rest, process.stdout);
+      case 'cluster':
+        return await clusterCommand(rest, process.stdout);
       case undefined:
       case '--help':
       case '-h':

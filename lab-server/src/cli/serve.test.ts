@@ -6,7 +6,12 @@ import { serveCommand } from './serve.ts';
 describe('labs serve', () => {
   it('prints the URL, answers health on it, and stops cleanly', async () => {
     let text = '';
-    const out = new Writable({ write(chunk, _e, cb) { text += chunk.toString(); cb(); } });
+    const out = new Writable({
+      write(chunk, _e, cb) {
+        text += chunk.toString();
+        cb();
+      },
+    });
     let stop!: () => void;
     const stopped = new Promise<void>((r) => (stop = r));
     let url = '';
@@ -14,7 +19,10 @@ describe('labs serve', () => {
       void serveCommand(['--port', '0', '--host', '127.0.0.1'], out, {
         makeBackend: async () => createFakeBackend(),
         untilStop: () => stopped,
-        onListening: (u) => { url = u; resolve(); },
+        onListening: (u) => {
+          url = u;
+          resolve();
+        },
       }).then((code) => expect(code).toBe(0));
     });
     await listening;
@@ -30,9 +38,17 @@ describe('labs serve', () => {
     const blocker = createServer().listen(0, '127.0.0.1');
     await new Promise((r) => blocker.once('listening', r));
     const port = (blocker.address() as { port: number }).port;
-    const out = new Writable({ write(_c, _e, cb) { cb(); } });
-    await expect(serveCommand(['--port', String(port)], out, { makeBackend: async () => createFakeBackend(), untilStop: () => new Promise(() => {}) }))
-      .rejects.toThrow(`labs serve: port ${port} on 127.0.0.1 is in use; choose another with --port N (or PORT=N)`);
+    const out = new Writable({
+      write(_c, _e, cb) {
+        cb();
+      },
+    });
+    await expect(
+      serveCommand(['--port', String(port)], out, {
+        makeBackend: async () => createFakeBackend(),
+        untilStop: () => new Promise(() => {}),
+      }),
+    ).rejects.toThrow(`labs serve: port ${port} on 127.0.0.1 is in use; choose another with --port N (or PORT=N)`);
     blocker.close();
   });
 });

@@ -43,8 +43,13 @@ async function loadClassroom(options: ClassroomOptions): Promise<ClassroomPlugin
   try {
     mod = await import(/* @vite-ignore */ url.href);
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes('classroom/index.ts')) {
-      throw new CliError('classrooms are not available in this checkout (lab-server/src/classroom/index.ts is missing)');
+    if (
+      (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' &&
+      String((error as Error).message).includes('classroom/index.ts')
+    ) {
+      throw new CliError(
+        'classrooms are not available in this checkout (lab-server/src/classroom/index.ts is missing)',
+      );
     }
     throw error;
   }
@@ -56,8 +61,13 @@ function buildIfMissing(siteDir: string, out: NodeJS.WritableStream): void {
   if (existsSync(join(siteDir, 'index.html'))) return;
   out.write(`labs serve: ${siteDir} is missing; building the site first (astro build)...\n`);
   const astro = resolve('node_modules', '.bin', 'astro');
-  const r = spawnSync(existsSync(astro) ? astro : 'npx', existsSync(astro) ? ['build'] : ['astro', 'build'], { stdio: 'inherit' });
-  if (r.status !== 0) throw new CliError(`labs serve: the site build failed (exit ${r.status ?? r.signal}); run "npm run build" to see why`);
+  const r = spawnSync(existsSync(astro) ? astro : 'npx', existsSync(astro) ? ['build'] : ['astro', 'build'], {
+    stdio: 'inherit',
+  });
+  if (r.status !== 0)
+    throw new CliError(
+      `labs serve: the site build failed (exit ${r.status ?? r.signal}); run "npm run build" to see why`,
+    );
 }
 
 /** Resolves on SIGINT or SIGTERM. */
@@ -83,16 +93,25 @@ export interface ServeDeps {
 }
 
 /** Runs the command; resolves when the server has stopped (SIGINT/SIGTERM). */
-export async function serveCommand(argv: string[], out: NodeJS.WritableStream, deps: ServeDeps = { makeBackend: backendFromArg, untilStop: untilSignal }): Promise<number> {
+export async function serveCommand(
+  argv: string[],
+  out: NodeJS.WritableStream,
+  deps: ServeDeps = { makeBackend: backendFromArg, untilStop: untilSignal },
+): Promise<number> {
   const { values } = parseFlags('serve', argv, {
-    backend: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' },
-    'build-if-missing': { type: 'boolean' }, classroom: { type: 'boolean' }, data: { type: 'string' },
+    backend: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'build-if-missing': { type: 'boolean' },
+    classroom: { type: 'boolean' },
+    data: { type: 'string' },
   });
   if (values.help) {
     out.write(HELP.serve!);
     return 0;
   }
-  const backendName = choiceFlag('serve', '--backend', values.backend as string | undefined, ['sim', 'kind'] as const) ?? 'sim';
+  const backendName =
+    choiceFlag('serve', '--backend', values.backend as string | undefined, ['sim', 'kind'] as const) ?? 'sim';
   const port = intFlag('serve', '--port', (values.port as string | undefined) ?? process.env.PORT, 0, 65535) ?? 4321;
   const host = (values.host as string | undefined) ?? process.env.HOST ?? '127.0.0.1';
   const siteDir = resolve('dist');
@@ -105,14 +124,26 @@ export async function serveCommand(argv: string[], out: NodeJS.WritableStream, d
     throw error;
   }
   const classroom = values.classroom
-    ? await loadClassroom({ dataDir: resolve((values.data as string | undefined) ?? '.labs-data'), ...(process.env.LABS_INSTRUCTOR_TOKEN ? { instructorToken: process.env.LABS_INSTRUCTOR_TOKEN } : {}) })
+    ? await loadClassroom({
+        dataDir: resolve((values.data as string | undefined) ?? '.labs-data'),
+        ...(process.env.LABS_INSTRUCTOR_TOKEN ? { instructorToken: process.env.LABS_INSTRUCTOR_TOKEN } : {}),
+      })
     : undefined;
   const backend = await deps.makeBackend(backendName);
   // Origins besides the server's own that may open WebSockets (a reverse proxy's public name).
-  const allowedOrigins = (process.env.LABS_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const allowedOrigins = (process.env.LABS_ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   // The simulator applies configuration at once: a failure unchanged for 2.5 s is the answer (a real cluster
   // needs the default 6 s for istiod to push new routes to the proxies).
-  const options: LabServerOptions = { backend, labs, siteDir, allowedOrigins, ...(backend.name === 'sim' ? { checks: { settleMs: 2_500 } } : {}) };
+  const options: LabServerOptions = {
+    backend,
+    labs,
+    siteDir,
+    allowedOrigins,
+    ...(backend.name === 'sim' ? { checks: { settleMs: 2_500 } } : {}),
+  };
   if (classroom) {
     Object.assign(options, {
       sessionStore: classroom.sessionStore,
@@ -130,12 +161,16 @@ export async function serveCommand(argv: string[], out: NodeJS.WritableStream, d
   } catch (error) {
     await server.close();
     const code = (error as { code?: string }).code;
-    if (code === 'EADDRINUSE') throw new CliError(`labs serve: port ${port} on ${host} is in use; choose another with --port N (or PORT=N)`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CliError(`labs serve: cannot bind to ${host}: no such local address`);
-    if (code === 'EACCES') throw new CliError(`labs serve: no permission to bind to port ${port}; use a port above 1023`);
+    if (code === 'EADDRINUSE')
+      throw new CliError(`labs serve: port ${port} on ${host} is in use; choose another with --port N (or PORT=N)`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new CliError(`labs serve: cannot bind to ${host}: no such local address`);
+    if (code === 'EACCES')
+      throw new CliError(`labs serve: no permission to bind to port ${port}; use a port above 1023`);
     throw error;
   }
-  if (!existsSync(join(siteDir, 'index.html'))) out.write(`labs serve: warning: ${siteDir} has no site; run "npm run build" (or pass --build-if-missing)\n`);
+  if (!existsSync(join(siteDir, 'index.html')))
+    out.write(`labs serve: warning: ${siteDir} has no site; run "npm run build" (or pass --build-if-missing)\n`);
   out.write(`Istio Traffic Labs is serving on ${url} (backend: ${backend.name})\n`);
   for (const line of classroom?.banner?.(url) ?? []) out.write(`${line}\n`);
   out.write('Press Ctrl-C to stop.\n');

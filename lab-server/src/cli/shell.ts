@@ -14,14 +14,19 @@ export interface ShellIo {
 }
 
 /** Runs the command; resolves with the exit status. */
-export async function shellCommand(argv: string[], io: ShellIo, makeBackend: (name: 'sim' | 'kind') => Promise<LabBackend> = backendFromArg): Promise<number> {
+export async function shellCommand(
+  argv: string[],
+  io: ShellIo,
+  makeBackend: (name: 'sim' | 'kind') => Promise<LabBackend> = backendFromArg,
+): Promise<number> {
   const { values } = parseFlags('shell', argv, { lab: { type: 'string' }, backend: { type: 'string' } });
   if (values.help) {
     io.stdout.write(HELP.shell!);
     return 0;
   }
   if (!values.lab) throw new UsageError('shell', 'missing --lab <id>');
-  const backendName = choiceFlag('shell', '--backend', values.backend as string | undefined, ['sim', 'kind'] as const) ?? 'sim';
+  const backendName =
+    choiceFlag('shell', '--backend', values.backend as string | undefined, ['sim', 'kind'] as const) ?? 'sim';
   const lab = labFromArg(values.lab as string);
   const backend = await makeBackend(backendName);
   const env = await backend.createEnvironment({ lab, owner: 'cli' });
@@ -36,7 +41,8 @@ export async function shellCommand(argv: string[], io: ShellIo, makeBackend: (na
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  for await (const chunk of stream as AsyncIterable<Buffer | string>)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   return Buffer.concat(chunks).toString('utf8');
 }
 

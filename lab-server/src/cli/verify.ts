@@ -24,15 +24,27 @@ export interface VerifyDeps {
 }
 
 /** Runs the command; resolves with the exit status. */
-export async function verifyCommand(argv: string[], out: NodeJS.WritableStream, deps: VerifyDeps = { makeBackend: backendFromArg, loadLab: labFromArg }): Promise<number> {
-  const { values } = parseFlags('verify', argv, { lab: { type: 'string' }, all: { type: 'boolean' }, backend: { type: 'string' }, lang: { type: 'string' } });
+export async function verifyCommand(
+  argv: string[],
+  out: NodeJS.WritableStream,
+  deps: VerifyDeps = { makeBackend: backendFromArg, loadLab: labFromArg },
+): Promise<number> {
+  const { values } = parseFlags('verify', argv, {
+    lab: { type: 'string' },
+    all: { type: 'boolean' },
+    backend: { type: 'string' },
+    lang: { type: 'string' },
+  });
   if (values.help) {
     out.write(HELP.verify!);
     return 0;
   }
-  if (!values.lab === !values.all) throw new UsageError('verify', values.all ? 'give --lab <id> or --all, not both' : 'missing --lab <id> or --all');
-  const backendName = choiceFlag('verify', '--backend', values.backend as string | undefined, ['sim', 'kind'] as const) ?? 'sim';
-  const locale = choiceFlag('verify', '--lang', values.lang as string | undefined, ['en', 'ko'] as const) ?? defaultLocale();
+  if (!values.lab === !values.all)
+    throw new UsageError('verify', values.all ? 'give --lab <id> or --all, not both' : 'missing --lab <id> or --all');
+  const backendName =
+    choiceFlag('verify', '--backend', values.backend as string | undefined, ['sim', 'kind'] as const) ?? 'sim';
+  const locale =
+    choiceFlag('verify', '--lang', values.lang as string | undefined, ['en', 'ko'] as const) ?? defaultLocale();
   const labs: LoadedLab[] = [];
   const missing: string[] = [];
   for (const id of values.all ? LAB_IDS : [values.lab as string]) {
@@ -76,6 +88,8 @@ export async function verifyCommand(argv: string[], out: NodeJS.WritableStream, 
   } finally {
     await backend.close().catch(() => undefined);
   }
-  out.write(`\n${failed === 0 ? 'PASS' : 'FAIL'}: ${passed} step(s) passed, ${failed} failed${skipped ? `, ${skipped} lab(s) skipped` : ''}\n`);
+  out.write(
+    `\n${failed === 0 ? 'PASS' : 'FAIL'}: ${passed} step(s) passed, ${failed} failed${skipped ? `, ${skipped} lab(s) skipped` : ''}\n`,
+  );
   return failed === 0 ? 0 : 1;
 }

@@ -16,25 +16,40 @@ function withStep(lab: LoadedLab, index: number, change: object): LoadedLab {
 describe('verifyLab', () => {
   it('passes a lab whose checks fail before and pass after each solution', async () => {
     const verdicts = await verifyLab(testLab(), createFakeBackend(testWorld), quick);
-    expect(verdicts.map((v) => [v.step, v.ok])).toEqual([['make-greeting', true], ['read-greeting', true]]);
+    expect(verdicts.map((v) => [v.step, v.ok])).toEqual([
+      ['make-greeting', true],
+      ['read-greeting', true],
+    ]);
   });
 
   it('reports a check that already passes before its step as a defect', async () => {
     // The greeting exists from the start, so the first step's check cannot tell anything.
-    const backend = createFakeBackend({ ...testWorld, prepare: (env) => env.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'greeting', namespace: 'default' } }) });
+    const backend = createFakeBackend({
+      ...testWorld,
+      prepare: (env) =>
+        env.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'greeting', namespace: 'default' } }),
+    });
     const verdicts = await verifyLab(testLab(), backend, quick);
     expect(verdicts[0]).toMatchObject({ ok: false, problem: 'passes-before' });
   });
 
   it('lets a step that only observes pass before its solution', async () => {
-    const backend = createFakeBackend({ ...testWorld, prepare: (env) => env.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'greeting', namespace: 'default' } }) });
+    const backend = createFakeBackend({
+      ...testWorld,
+      prepare: (env) =>
+        env.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'greeting', namespace: 'default' } }),
+    });
     const verdicts = await verifyLab(withStep(testLab(), 0, { observes: true }), backend, quick);
     expect(verdicts.every((v) => v.ok)).toBe(true);
   });
 
   it('reports a failing solution and a check that still fails after the solution', async () => {
     const broken = withStep(testLab(), 0, { solution: 'kubectl create configmap greeting\nfalse\n' });
-    expect((await verifyLab(broken, createFakeBackend(testWorld), quick))[0]).toMatchObject({ ok: false, problem: 'solution-failed', details: ['the solution\'s command `false` exited with 1'] });
+    expect((await verifyLab(broken, createFakeBackend(testWorld), quick))[0]).toMatchObject({
+      ok: false,
+      problem: 'solution-failed',
+      details: ["the solution's command `false` exited with 1"],
+    });
     const wrong = withStep(testLab(), 0, { solution: 'kubectl create configmap salutation' });
     const v = (await verifyLab(wrong, createFakeBackend(testWorld), quick))[0]!;
     expect(v).toMatchObject({ ok: false, problem: 'fails-after' });
@@ -45,13 +60,21 @@ describe('verifyLab', () => {
 describe('labs verify', () => {
   function capture() {
     let text = '';
-    const out = new Writable({ write(chunk, _e, cb) { text += chunk.toString(); cb(); } });
+    const out = new Writable({
+      write(chunk, _e, cb) {
+        text += chunk.toString();
+        cb();
+      },
+    });
     return { out, text: () => text };
   }
 
   it('prints one line per step ending in a mark, a summary, and exits 0 when all pass', async () => {
     const c = capture();
-    const code = await verifyCommand(['--lab', 'traffic-shifting', '--lang', 'en'], c.out, { makeBackend: async () => createFakeBackend(testWorld), loadLab: () => testLab() });
+    const code = await verifyCommand(['--lab', 'traffic-shifting', '--lang', 'en'], c.out, {
+      makeBackend: async () => createFakeBackend(testWorld),
+      loadLab: () => testLab(),
+    });
     expect(code).toBe(0);
     const lines = c.text().split('\n');
     expect(lines.filter((l) => /^PASS {2}traffic-shifting\/\S+ {2}.* \(\d+\.\d s\) ✓$/.test(l))).toHaveLength(2);
@@ -65,7 +88,8 @@ describe('labs verify', () => {
       makeBackend: async () => createFakeBackend(testWorld),
       loadLab: (id) => {
         if (id === 'traffic-shifting') return broken;
-        if (id === 'egress') throw new CliError(`content/labs/egress.yaml: no such file; the lab "egress" has no lab file yet`);
+        if (id === 'egress')
+          throw new CliError(`content/labs/egress.yaml: no such file; the lab "egress" has no lab file yet`);
         return { ...testLab({ status: 'planned' }), id: id as LoadedLab['id'] };
       },
     });

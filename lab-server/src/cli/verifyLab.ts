@@ -46,7 +46,14 @@ export async function verifyLab(lab: LoadedLab, backend: LabBackend, options: Ve
       const title = step.title[options.locale];
       options.onStepStart?.(step.id, title);
       const finish = (ok: boolean, details: string[], problem?: StepVerdict['problem']) => {
-        const verdict: StepVerdict = { step: step.id, title, ok, details, durationMs: Math.round(performance.now() - started), ...(problem ? { problem } : {}) };
+        const verdict: StepVerdict = {
+          step: step.id,
+          title,
+          ok,
+          details,
+          durationMs: Math.round(performance.now() - started),
+          ...(problem ? { problem } : {}),
+        };
         verdicts.push(verdict);
         options.onStep?.(verdict);
         return verdict;
@@ -54,14 +61,28 @@ export async function verifyLab(lab: LoadedLab, backend: LabBackend, options: Ve
       if (step.check && !step.observes) {
         const before = await runCheck(step.check, { env, stepStartedAt, files }, { retry: false });
         if (before.ok) {
-          finish(false, ['the check already passes before the step is done, so it cannot tell whether the step was done (mark the step `observes: true` if it only observes an earlier result)'], 'passes-before');
+          finish(
+            false,
+            [
+              'the check already passes before the step is done, so it cannot tell whether the step was done (mark the step `observes: true` if it only observes an earlier result)',
+            ],
+            'passes-before',
+          );
           continue;
         }
       }
       const typed = await typeScript(terminal, step.solution);
       if (typed.timedOut || typed.exitCode !== 0) {
         const last = typed.records.at(-1);
-        finish(false, [typed.timedOut ? 'the solution did not finish in time' : `the solution's command \`${last?.line ?? ''}\` exited with ${typed.exitCode}`], 'solution-failed');
+        finish(
+          false,
+          [
+            typed.timedOut
+              ? 'the solution did not finish in time'
+              : `the solution's command \`${last?.line ?? ''}\` exited with ${typed.exitCode}`,
+          ],
+          'solution-failed',
+        );
         continue;
       }
       if (!step.check) {
@@ -71,7 +92,14 @@ export async function verifyLab(lab: LoadedLab, backend: LabBackend, options: Ve
       }
       const after = await runCheck(step.check, { env, stepStartedAt, files }, options.checkOptions ?? {});
       if (!after.ok) {
-        finish(false, [after.explanation[options.locale], ...after.evidence.map((e) => `${e.action} -> ${e.result.split('\n')[0]}`)], 'fails-after');
+        finish(
+          false,
+          [
+            after.explanation[options.locale],
+            ...after.evidence.map((e) => `${e.action} -> ${e.result.split('\n')[0]}`),
+          ],
+          'fails-after',
+        );
         continue;
       }
       finish(true, []);

@@ -34,7 +34,9 @@ function describeIssue(issue: Issue, prefix: readonly PathKey[], input: unknown)
     case 'invalid_value':
       return [`${formatPath(path)}: Received ${show(received)}; Expected ${oneOf(issue.values.map((v) => String(v)))}`];
     case 'unrecognized_keys':
-      return issue.keys.map((key) => `${formatPath([...path, key])}: Unrecognized key; remove it or check its spelling`);
+      return issue.keys.map(
+        (key) => `${formatPath([...path, key])}: Unrecognized key; remove it or check its spelling`,
+      );
     default:
       return [`${formatPath(path)}: ${issue.message}`];
   }
@@ -49,11 +51,14 @@ function describeUnion(branches: readonly (readonly Issue[])[], path: readonly P
   const discriminated = branches.every((b) => b.some(isTypeMismatch) || !b.some((i) => i.path[0] === 'type'));
   const typed = branches.filter((b) => b.some(isTypeMismatch));
   if (discriminated && typed.length === branches.length && branches.length > 0) {
-    const values = typed.flatMap((b) => b.filter(isTypeMismatch).flatMap((i) => (i.code === 'invalid_value' ? i.values.map(String) : [])));
+    const values = typed.flatMap((b) =>
+      b.filter(isTypeMismatch).flatMap((i) => (i.code === 'invalid_value' ? i.values.map(String) : [])),
+    );
     const typePath = [...path, 'type'];
     return [`${formatPath(typePath)}: Received ${show(valueAt(input, typePath))}; Expected ${oneOf(values)}`];
   }
-  const candidates = typed.length > 0 && typed.length < branches.length ? branches.filter((b) => !b.some(isTypeMismatch)) : branches;
+  const candidates =
+    typed.length > 0 && typed.length < branches.length ? branches.filter((b) => !b.some(isTypeMismatch)) : branches;
   const best = [...candidates].sort((a, b) => a.length - b.length)[0] ?? [];
   return best.flatMap((issue) => describeIssue(issue, path, input));
 }

@@ -43,17 +43,20 @@ describe('loadLab', () => {
     expect(() => loadLab('egress', { contentDir: good })).toThrow(/egress\.yaml: no such file/);
   });
 
-  it('loads the repository\'s own lab files', () => {
+  it("loads the repository's own lab files", () => {
     const labs = loadAllLabs();
     expect(labs.length).toBeGreaterThan(0);
-    for (const lab of labs) for (const step of lab.steps) for (const f of step.files) expect(f.content.length).toBeGreaterThan(0);
+    for (const lab of labs)
+      for (const step of lab.steps) for (const f of step.files) expect(f.content.length).toBeGreaterThan(0);
   });
 });
 
 describe('malformed lab files', () => {
   it('names the file, the path and the valid check types', () => {
     const e = errorOf('check-type');
-    expect(e.message).toMatch(/fixtures\/bad\/check-type\.yaml: steps\[2\]\.check\.type: Received "trafic"; Expected one of object, traffic, http, exec, shell, logs, ran, all \(line 16\)$/);
+    expect(e.message).toMatch(
+      /fixtures\/bad\/check-type\.yaml: steps\[2\]\.check\.type: Received "trafic"; Expected one of object, traffic, http, exec, shell, logs, ran, all \(line 16\)$/,
+    );
     expect(e.problems).toHaveLength(1);
   });
 
@@ -62,7 +65,9 @@ describe('malformed lab files', () => {
   });
 
   it('reports an editor file whose source does not exist', () => {
-    expect(errorOf('missing-source').message).toMatch(/steps\[0\]\.files\[0\]\.source: no such file .*samples\/demo\/gone\.yaml/);
+    expect(errorOf('missing-source').message).toMatch(
+      /steps\[0\]\.files\[0\]\.source: no such file .*samples\/demo\/gone\.yaml/,
+    );
   });
 
   it('reports every problem of a file, one line each', () => {
@@ -76,10 +81,14 @@ describe('malformed lab files', () => {
   });
 
   it('reports a wrong field type inside the right check type', () => {
-    expect(errorOf('check-field').problems).toEqual(['steps[0].check.expect.status: Received "two hundred"; Expected number (line 13)']);
+    expect(errorOf('check-field').problems).toEqual([
+      'steps[0].check.expect.status: Received "two hundred"; Expected number (line 13)',
+    ]);
   });
 
   it('refuses a file whose id differs from its name', () => {
-    expect(() => loadLabFile(`${good}/labs/mirroring.yaml`, { contentDir: good, expectedId: 'egress' })).toThrow(/id: Received "mirroring"; Expected "egress"/);
+    expect(() => loadLabFile(`${good}/labs/mirroring.yaml`, { contentDir: good, expectedId: 'egress' })).toThrow(
+      /id: Received "mirroring"; Expected "egress"/,
+    );
   });
 });

@@ -71,8 +71,12 @@ export function loadLab(id: string, options: LoadOptions = {}): LoadedLab {
 export function loadAllLabs(options: LoadOptions = {}): LoadedLab[] {
   const dir = options.contentDir ?? defaultContentDir();
   const labsDir = join(dir, 'labs');
-  const files = readdirSync(labsDir).filter((f) => f.endsWith('.yaml')).sort();
-  const labs = files.map((f) => loadLabFile(join(labsDir, f), { contentDir: dir, expectedId: f.replace(/\.yaml$/, '') }));
+  const files = readdirSync(labsDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
+  const labs = files.map((f) =>
+    loadLabFile(join(labsDir, f), { contentDir: dir, expectedId: f.replace(/\.yaml$/, '') }),
+  );
   return labs.sort((a, b) => a.order - b.order);
 }
 
@@ -83,10 +87,13 @@ export function loadLabFile(path: string, options: { contentDir?: string; expect
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new LabFileError(file, doc.errors.map((e) => {
-      const pos = e.linePos?.[0];
-      return `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
-    }));
+    throw new LabFileError(
+      file,
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        return `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
+      }),
+    );
   }
   const raw: unknown = doc.toJS({ maxAliasCount: 1000 });
   const parsed = labSchema.safeParse(raw);
@@ -96,7 +103,9 @@ export function loadLabFile(path: string, options: { contentDir?: string; expect
   }
   const lab = parsed.data;
   if (options.expectedId !== undefined && lab.id !== options.expectedId) {
-    throw new LabFileError(file, [`id: Received "${lab.id}"; Expected "${options.expectedId}" (the file name without .yaml)`]);
+    throw new LabFileError(file, [
+      `id: Received "${lab.id}"; Expected "${options.expectedId}" (the file name without .yaml)`,
+    ]);
   }
   const samplesDir = resolve(options.contentDir ?? defaultContentDir(), 'samples');
   const problems: string[] = [];
@@ -119,10 +128,14 @@ export function loadLabFile(path: string, options: { contentDir?: string; expect
 /** Adds ` (line N)` when the problem's path points at a node of the document. */
 function withLine(problem: string, doc: ReturnType<typeof parseDocument>, counter: LineCounter): string {
   const pathText = problem.slice(0, problem.indexOf(': '));
-  const keys = pathText === '(top level)' ? [] : [...pathText.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
+  const keys =
+    pathText === '(top level)'
+      ? []
+      : [...pathText.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
   for (let n = keys.length; n > 0; n--) {
     const node = doc.getIn(keys.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-    if (node && typeof node === 'object' && node.range) return `${problem} (line ${counter.linePos(node.range[0]).line})`;
+    if (node && typeof node === 'object' && node.range)
+      return `${problem} (line ${counter.linePos(node.range[0]).line})`;
   }
   return problem;
 }

@@ -36,7 +36,9 @@ export const containerRefSchema = z
 /** Where a check's HTTP requests start. */
 export const originSchema = z.union([
   z.object({ pod: containerRefSchema.describe('Send from inside this pod (through its sidecar).') }).strict(),
-  z.object({ outside: z.literal(true).describe('Send from the learner\'s machine through the ingress gateway.') }).strict(),
+  z
+    .object({ outside: z.literal(true).describe("Send from the learner's machine through the ingress gateway.") })
+    .strict(),
 ]);
 
 /** One HTTP request template. */
@@ -55,7 +57,9 @@ export const textExpectationSchema = z
   .object({
     verb: z
       .enum(['same', 'contains', 'notContains', 'elided', 'like', 'lines', 'firstLine', 'matches'])
-      .describe('same: equal; contains / notContains: substring; elided: `...` lines stand for any lines; like: same shape (IPs, ages, hashes may differ); lines: `+` lines must appear, `-` must not; firstLine: first line equal; matches: regular expression.'),
+      .describe(
+        'same: equal; contains / notContains: substring; elided: `...` lines stand for any lines; like: same shape (IPs, ages, hashes may differ); lines: `+` lines must appear, `-` must not; firstLine: first line equal; matches: regular expression.',
+      ),
     text: z.string(),
   })
   .strict();
@@ -86,7 +90,11 @@ export const objectCheckSchema = z
     ref: z.object({ kind: z.string(), name: z.string(), namespace: z.string().default('default') }).strict(),
     absent: z.boolean().default(false).describe('Expect the object not to exist.'),
     fields: z
-      .array(z.object({ path: z.string().describe('JSONPath-like: `spec.http[0].route[1].weight`.'), equals: z.unknown() }).strict())
+      .array(
+        z
+          .object({ path: z.string().describe('JSONPath-like: `spec.http[0].route[1].weight`.'), equals: z.unknown() })
+          .strict(),
+      )
       .default([]),
   })
   .strict();
@@ -136,7 +144,9 @@ export const execCheckSchema = z
     ...checkBase,
     target: containerRefSchema,
     command: z.array(z.string()).min(1),
-    expect: z.object({ exitCode: z.number().int().optional(), stdout: z.array(textExpectationSchema).default([]) }).strict(),
+    expect: z
+      .object({ exitCode: z.number().int().optional(), stdout: z.array(textExpectationSchema).default([]) })
+      .strict(),
   })
   .strict();
 
@@ -146,7 +156,9 @@ export const shellCheckSchema = z
     type: z.literal('shell'),
     ...checkBase,
     script: z.string().min(1),
-    expect: z.object({ exitCode: z.number().int().optional(), output: z.array(textExpectationSchema).default([]) }).strict(),
+    expect: z
+      .object({ exitCode: z.number().int().optional(), output: z.array(textExpectationSchema).default([]) })
+      .strict(),
   })
   .strict();
 
@@ -197,24 +209,38 @@ export const checkSchema: z.ZodType<Check> = z.lazy(() =>
 /** A file shown in the lesson's editor. */
 export const editorFileSchema = z
   .object({
-    name: z.string().regex(/^[\w.-]+\.ya?ml$/).describe('File name shown on the editor tab; unique in the lab.'),
+    name: z
+      .string()
+      .regex(/^[\w.-]+\.ya?ml$/)
+      .describe('File name shown on the editor tab; unique in the lab.'),
     source: z.string().optional().describe('Path under `content/samples/` to start from.'),
     content: z.string().optional().describe('Inline starting content (prefer `source`).'),
   })
   .strict()
-  .refine((f) => (f.source === undefined) !== (f.content === undefined), { message: 'needs exactly one of `source` or `content`' });
+  .refine((f) => (f.source === undefined) !== (f.content === undefined), {
+    message: 'needs exactly one of `source` or `content`',
+  });
 
 /** One step of a lab. */
 export const stepSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).describe('Stable id, placed in the MDX by `<Step id>`.'),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/)
+      .describe('Stable id, placed in the MDX by `<Step id>`.'),
     title: localizedSchema,
     commands: z.array(z.string()).default([]).describe('Shell commands the lesson shows for this step.'),
     files: z.array(editorFileSchema).default([]).describe('Editor files for this step.'),
     check: checkSchema.optional().describe('Omitted only for reading steps.'),
-    observes: z.boolean().default(false).describe('The check only observes an earlier step\'s result, so it may pass before this step.'),
+    observes: z
+      .boolean()
+      .default(false)
+      .describe("The check only observes an earlier step's result, so it may pass before this step."),
     hints: z.array(localizedSchema).default([]),
-    solution: z.string().default('').describe('Shell script that completes the step from the previous step\'s end state.'),
+    solution: z
+      .string()
+      .default('')
+      .describe("Shell script that completes the step from the previous step's end state."),
   })
   .strict();
 export type Step = z.infer<typeof stepSchema>;
@@ -228,7 +254,10 @@ export const labSchema = z
     summary: localizedSchema,
     status: z.enum(['ready', 'planned']).describe('`planned`: the lesson page says the lab is not built yet.'),
     namespace: z.string().default('default'),
-    setup: z.string().default('').describe('Shell script that brings a fresh environment to the chapter\'s starting state.'),
+    setup: z
+      .string()
+      .default('')
+      .describe("Shell script that brings a fresh environment to the chapter's starting state."),
     preview: z
       .object({ url: z.string(), headers: z.record(z.string(), z.string()).default({}) })
       .strict()
@@ -240,7 +269,8 @@ export const labSchema = z
   .superRefine((lab, ctx) => {
     const seen = new Set<string>();
     lab.steps.forEach((s, i) => {
-      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', message: `duplicate step id "${s.id}"`, path: ['steps', i, 'id'] });
+      if (seen.has(s.id))
+        ctx.addIssue({ code: 'custom', message: `duplicate step id "${s.id}"`, path: ['steps', i, 'id'] });
       seen.add(s.id);
     });
     if (lab.status === 'ready' && lab.steps.length === 0) {

@@ -25,20 +25,50 @@ beforeAll(async () => {
   writeFileSync(join(site, 'en', 'traffic-shifting', 'index.html'), '<h1>lesson</h1>');
   writeFileSync(join(site, '_astro', 'app.abc123.js'), 'console.log(1)');
   writeFileSync(join(site, '_astro', 'font.woff2'), 'x');
-  server = createLabServer({ backend, labs: [testLab()], siteDir: site, checks: { settleMs: 0, maxWaitMs: 500 }, heartbeatMs: 200 });
+  server = createLabServer({
+    backend,
+    labs: [testLab()],
+    siteDir: site,
+    checks: { settleMs: 0, maxWaitMs: 500 },
+    heartbeatMs: 200,
+  });
   server.parts.events.on('check', (e) => seen.push(e));
   base = (await server.listen(0)).replace(/\/$/, '');
 });
 afterAll(() => server.close());
 
-async function api(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+async function api(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
   const res = await fetch(base + path, {
     method,
-    headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
-    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    headers: {
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
+    },
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: (() => { try { return JSON.parse(text); } catch { return undefined; } })() };
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json: (() => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        return undefined;
+      }
+    })(),
+  };
 }
 
 async function newToken(): Promise<string> {
@@ -53,7 +83,11 @@ function openTerminal(token: string | undefined, origin?: string) {
   const ws = new WebSocket(url, origin ? { origin } : {});
   const messages: TerminalServerMessage[] = [];
   ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
-  const output = () => messages.filter((m) => m.type === 'output').map((m) => (m as { data: string }).data).join('');
+  const output = () =>
+    messages
+      .filter((m) => m.type === 'output')
+      .map((m) => (m as { data: string }).data)
+      .join('');
   const opened = new Promise<void>((resolve, reject) => {
     ws.on('open', () => resolve());
     ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
@@ -89,7 +123,13 @@ describe('health and sessions', () => {
     const wrong = await api('GET', '/api/progress', { token: 'x'.repeat(43) });
     expect(wrong.status).toBe(401);
     expect(wrong.json.error).toBe('invalid session token');
-    for (const path of ['/api/labs/traffic-shifting/steps/make-greeting/check', '/api/labs/traffic-shifting/apply', '/api/labs/traffic-shifting/reset', '/api/labs/traffic-shifting/preview', '/api/labs/traffic-shifting/steps/make-greeting/solve']) {
+    for (const path of [
+      '/api/labs/traffic-shifting/steps/make-greeting/check',
+      '/api/labs/traffic-shifting/apply',
+      '/api/labs/traffic-shifting/reset',
+      '/api/labs/traffic-shifting/preview',
+      '/api/labs/traffic-shifting/steps/make-greeting/solve',
+    ]) {
       expect((await api('POST', path)).status).toBe(401);
     }
   });
@@ -106,10 +146,14 @@ describe('health and sessions', () => {
     const token = await newToken();
     expect((await api('GET', '/api/nothing')).status).toBe(404);
     expect((await api('POST', '/api/labs/egress/reset', { token })).json.error).toMatch(/unknown lab "egress"/);
-    expect((await api('POST', '/api/labs/traffic-shifting/steps/nope/check', { token })).json.error).toBe('lab "traffic-shifting" has no step "nope"');
+    expect((await api('POST', '/api/labs/traffic-shifting/steps/nope/check', { token })).json.error).toBe(
+      'lab "traffic-shifting" has no step "nope"',
+    );
     expect((await api('GET', '/api/labs/traffic-shifting/reset', { token })).status).toBe(405);
     expect((await api('POST', '/api/labs/traffic-shifting/apply', { token, body: '{not json' })).status).toBe(400);
-    expect((await api('POST', '/api/labs/traffic-shifting/apply', { token, body: { yml: 'x' } })).json.error).toMatch(/^yaml: /);
+    expect((await api('POST', '/api/labs/traffic-shifting/apply', { token, body: { yml: 'x' } })).json.error).toMatch(
+      /^yaml: /,
+    );
   });
 
   it('limits body sizes', async () => {
@@ -125,11 +169,19 @@ describe('checks, apply, solve, preview, reset', () => {
     const before = await api('POST', '/api/labs/traffic-shifting/steps/make-greeting/check', { token });
     expect(before.json).toMatchObject({ ok: false, progress: { status: 'failed', attempts: 1 } });
     expect(before.json.explanation.en).toMatch(/ConfigMap greeting does not exist/);
-    const applied = await api('POST', '/api/labs/traffic-shifting/apply', { token, body: { yaml: 'kind: ConfigMap\nmetadata:\n  name: greeting\n' } });
+    const applied = await api('POST', '/api/labs/traffic-shifting/apply', {
+      token,
+      body: { yaml: 'kind: ConfigMap\nmetadata:\n  name: greeting\n' },
+    });
     expect(applied.json).toEqual({ output: 'configmap/greeting created\n', exitCode: 0 });
     const after = await api('POST', '/api/labs/traffic-shifting/steps/make-greeting/check', { token });
-    expect(after.json).toMatchObject({ ok: true, progress: { status: 'passed', attempts: 2, passedAt: expect.any(String) } });
-    expect((await api('GET', '/api/progress', { token })).json['traffic-shifting']['make-greeting'].status).toBe('passed');
+    expect(after.json).toMatchObject({
+      ok: true,
+      progress: { status: 'passed', attempts: 2, passedAt: expect.any(String) },
+    });
+    expect((await api('GET', '/api/progress', { token })).json['traffic-shifting']['make-greeting'].status).toBe(
+      'passed',
+    );
     expect(seen.at(-1)).toMatchObject({ lab: 'traffic-shifting', step: 'make-greeting', result: { ok: true } });
   });
 
@@ -152,9 +204,13 @@ describe('checks, apply, solve, preview, reset', () => {
     const token = await newToken();
     await api('POST', '/api/labs/traffic-shifting/apply', { token, body: { yaml: 'metadata:\n  name: greeting\n' } });
     expect((await api('POST', '/api/labs/traffic-shifting/steps/make-greeting/check', { token })).json.ok).toBe(true);
-    expect((await api('POST', '/api/labs/traffic-shifting/steps/read-greeting/solve', { token })).json.ranSteps).toEqual(['read-greeting']);
+    expect(
+      (await api('POST', '/api/labs/traffic-shifting/steps/read-greeting/solve', { token })).json.ranSteps,
+    ).toEqual(['read-greeting']);
     await api('POST', '/api/labs/traffic-shifting/reset', { token });
-    expect((await api('POST', '/api/labs/traffic-shifting/steps/read-greeting/solve', { token })).json.ranSteps).toEqual(['make-greeting', 'read-greeting']);
+    expect(
+      (await api('POST', '/api/labs/traffic-shifting/steps/read-greeting/solve', { token })).json.ranSteps,
+    ).toEqual(['make-greeting', 'read-greeting']);
   });
 
   it('Preview fetches from outside through the ingress', async () => {
@@ -191,7 +247,10 @@ describe('terminal WebSocket', () => {
     await until(() => first.output().includes('hello-from-ws\r\n$ '));
     first.ws.close();
     // Output produced while no page is attached is kept too.
-    const instance = await server.parts.runtime.existing((await server.parts.sessions.authenticate(token))!.id, 'traffic-shifting');
+    const instance = await server.parts.runtime.existing(
+      (await server.parts.sessions.authenticate(token))!.id,
+      'traffic-shifting',
+    );
     instance!.terminal.write('echo while-away\r');
     await until(() => instance!.scrollback.text().includes('while-away\r\n$ '));
     const second = openTerminal(token, base);
@@ -204,14 +263,18 @@ describe('terminal WebSocket', () => {
     second.ws.close();
   });
 
-  it('sends progress to the session\'s open terminals when a check is recorded', async () => {
+  it("sends progress to the session's open terminals when a check is recorded", async () => {
     const token = await newToken();
     const t = openTerminal(token);
     await t.opened;
     await until(() => t.messages.some((m) => m.type === 'attached'));
     await api('POST', '/api/labs/traffic-shifting/steps/make-greeting/check', { token });
     await until(() => t.messages.some((m) => m.type === 'progress'));
-    expect(t.messages.find((m) => m.type === 'progress')).toMatchObject({ lab: 'traffic-shifting', step: 'make-greeting', progress: { status: 'failed' } });
+    expect(t.messages.find((m) => m.type === 'progress')).toMatchObject({
+      lab: 'traffic-shifting',
+      step: 'make-greeting',
+      progress: { status: 'failed' },
+    });
     t.ws.close();
   });
 
@@ -242,7 +305,7 @@ describe('the built site', () => {
     });
   }
 
-  it('serves pages, assets with their types, and Starlight\'s 404 page', async () => {
+  it("serves pages, assets with their types, and Starlight's 404 page", async () => {
     expect(await raw('/')).toMatchObject({ status: 200, type: 'text/html; charset=utf-8', body: '<h1>home</h1>' });
     expect(await raw('/en/traffic-shifting/')).toMatchObject({ status: 200, body: '<h1>lesson</h1>' });
     expect(await raw('/_astro/app.abc123.js')).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8' });
@@ -252,7 +315,13 @@ describe('the built site', () => {
   });
 
   it('never serves files outside the site', async () => {
-    for (const path of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/%2e%2e%2f%2e%2e%2fetc/passwd', '/a/../../etc/passwd']) {
+    for (const path of [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/..%2fpackage.json',
+      '/%2e%2e%2f%2e%2e%2fetc/passwd',
+      '/a/../../etc/passwd',
+    ]) {
       const r = await raw(path);
       expect(r.status).toBe(404);
       expect(r.body).toBe('<h1>Starlight 404</h1>');

@@ -63,7 +63,10 @@ export function createLabServer(options: LabServerOptions): LabServer {
   const progress = options.progressStore ?? new MemoryProgressStore();
   const ready = new Map(options.labs.filter((l) => l.status === 'ready').map((l) => [l.id, l] as const));
   const runtime = new LabRuntime({
-    backend: options.backend, labs: ready, events, progress,
+    backend: options.backend,
+    labs: ready,
+    events,
+    progress,
     restoreEnvironment: options.restoreEnvironment,
     scrollbackLimit: options.scrollbackLimit,
     batchMs: options.batchMs,
@@ -81,8 +84,15 @@ export function createLabServer(options: LabServerOptions): LabServer {
     sessionLimiter: new RateLimiter(options.sessionsPerMinute ?? 120),
     checks: { limits: DEFAULT_LIMITS, settleMs: 6_000, ...options.checks },
   };
-  const router = new Router(parts.sessions, [...(options.routes?.(parts) ?? []), ...sessionRoutes(parts), ...labRoutes(parts)]);
-  const upgrades = new UpgradeHandler(parts, { heartbeatMs: options.heartbeatMs, allowedOrigins: options.allowedOrigins });
+  const router = new Router(parts.sessions, [
+    ...(options.routes?.(parts) ?? []),
+    ...sessionRoutes(parts),
+    ...labRoutes(parts),
+  ]);
+  const upgrades = new UpgradeHandler(parts, {
+    heartbeatMs: options.heartbeatMs,
+    allowedOrigins: options.allowedOrigins,
+  });
   upgrades.add(terminalRoute(parts, registry));
   for (const r of options.wsRoutes?.(parts) ?? []) upgrades.add(r);
   const siteDir = resolve(options.siteDir ?? 'dist');
@@ -92,7 +102,8 @@ export function createLabServer(options: LabServerOptions): LabServer {
     void (async () => {
       try {
         if (await router.handle(req, res, url)) return;
-        if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return sendJson(res, 404, { error: `no such API route: ${req.method} ${url.pathname}` });
+        if (url.pathname === '/api' || url.pathname.startsWith('/api/'))
+          return sendJson(res, 404, { error: `no such API route: ${req.method} ${url.pathname}` });
         await serveStatic(siteDir, req, res, url);
       } catch (error) {
         console.error('labs: request failed:', error);
@@ -108,7 +119,10 @@ export function createLabServer(options: LabServerOptions): LabServer {
   server.requestTimeout = 300_000;
 
   return {
-    server, parts, router, upgrades,
+    server,
+    parts,
+    router,
+    upgrades,
     listen(port = 4321, host = '127.0.0.1') {
       return new Promise((resolvePromise, reject) => {
         server.once('error', reject);

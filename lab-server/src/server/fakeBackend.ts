@@ -5,12 +5,29 @@
  * without it.
  */
 import type {
-  CommandRecord, ContainerRef, ExecResult, HttpOrigin, HttpRequest, HttpResult, K8sObject, LabBackend,
-  LabEnvironment, ObjectQuery, ObjectRef, ScriptResult, TerminalChannel, TerminalOptions, EnvironmentSpec,
+  CommandRecord,
+  ContainerRef,
+  ExecResult,
+  HttpOrigin,
+  HttpRequest,
+  HttpResult,
+  K8sObject,
+  LabBackend,
+  LabEnvironment,
+  ObjectQuery,
+  ObjectRef,
+  ScriptResult,
+  TerminalChannel,
+  TerminalOptions,
+  EnvironmentSpec,
 } from '../contract.ts';
 
 /** A command of the fake shell: gets the argument string, may change the environment. */
-export type FakeCommand = (args: string, env: FakeEnvironment, stdin: string) => { output?: string; exitCode?: number } | Promise<{ output?: string; exitCode?: number }>;
+export type FakeCommand = (
+  args: string,
+  env: FakeEnvironment,
+  stdin: string,
+) => { output?: string; exitCode?: number } | Promise<{ output?: string; exitCode?: number }>;
 
 /** How tests shape the fake world. */
 export interface FakeWorld {
@@ -191,7 +208,9 @@ export class FakeEnvironment implements LabEnvironment {
   }
 
   async list(query: ObjectQuery): Promise<K8sObject[]> {
-    return [...this.objects.values()].filter((o) => o.kind === query.kind && (query.namespace === undefined || o.metadata.namespace === query.namespace));
+    return [...this.objects.values()].filter(
+      (o) => o.kind === query.kind && (query.namespace === undefined || o.metadata.namespace === query.namespace),
+    );
   }
 
   async exec(target: ContainerRef, argv: string[]): Promise<ExecResult> {
@@ -200,9 +219,13 @@ export class FakeEnvironment implements LabEnvironment {
   }
 
   async logs(target: ContainerRef, options?: { sinceTime?: string }): Promise<string> {
-    const lines = this.#world.logs?.[`${target.namespace}/${target.pod ?? target.selector}/${target.container ?? ''}`] ?? [];
+    const lines =
+      this.#world.logs?.[`${target.namespace}/${target.pod ?? target.selector}/${target.container ?? ''}`] ?? [];
     const since = options?.sinceTime ? Date.parse(options.sinceTime) : 0;
-    return lines.filter((l) => l.at.getTime() >= since).map((l) => `${l.text}\n`).join('');
+    return lines
+      .filter((l) => l.at.getTime() >= since)
+      .map((l) => `${l.text}\n`)
+      .join('');
   }
 
   async http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult> {
@@ -224,7 +247,9 @@ export class FakeEnvironment implements LabEnvironment {
 }
 
 /** A backend of fake environments; `environments` lists every one made, for tests to inspect. */
-export function createFakeBackend(world: FakeWorld = {}): LabBackend & { environments: FakeEnvironment[]; specs: EnvironmentSpec[] } {
+export function createFakeBackend(
+  world: FakeWorld = {},
+): LabBackend & { environments: FakeEnvironment[]; specs: EnvironmentSpec[] } {
   const environments: FakeEnvironment[] = [];
   const specs: EnvironmentSpec[] = [];
   return {

@@ -45,17 +45,25 @@ export class LabInstance {
   #queue: Promise<unknown> = Promise.resolve();
   #offs: (() => void)[] = [];
 
-  constructor(sessionId: string, lab: LoadedLab, env: LabEnvironment, events: LabServerEvents, options: { scrollbackLimit: number; batchMs: number }) {
+  constructor(
+    sessionId: string,
+    lab: LoadedLab,
+    env: LabEnvironment,
+    events: LabServerEvents,
+    options: { scrollbackLimit: number; batchMs: number },
+  ) {
     this.sessionId = sessionId;
     this.lab = lab;
     this.env = env;
     this.startedAt = env.now();
     this.scrollback = new Scrollback(options.scrollbackLimit);
     this.terminal = env.openTerminal({ cols: 80, rows: 24 });
-    this.#offs.push(this.terminal.onOutput((data) => {
-      this.#pending += data;
-      this.#timer ??= setTimeout(() => this.#flush(events), options.batchMs);
-    }));
+    this.#offs.push(
+      this.terminal.onOutput((data) => {
+        this.#pending += data;
+        this.#timer ??= setTimeout(() => this.#flush(events), options.batchMs);
+      }),
+    );
     this.#offs.push(this.terminal.onCommand((record) => events.emit('command', { sessionId, lab: lab.id, record })));
   }
 
@@ -120,7 +128,10 @@ export class LabRuntime {
       this.#instances.set(key, found);
       found.catch(() => this.#instances.delete(key));
     }
-    return found.then((i) => { i.lastUsed = Date.now(); return i; });
+    return found.then((i) => {
+      i.lastUsed = Date.now();
+      return i;
+    });
   }
 
   /** The instance if it exists already (never makes one). */
@@ -135,7 +146,10 @@ export class LabRuntime {
       await instance.env.reset();
       instance.startedAt = instance.env.now();
       instance.passedHere.clear();
-      instance.notice('\r\n\x1b[33m[environment reset to the chapter\'s starting state / 실습 환경을 처음 상태로 되돌렸습니다]\x1b[0m\r\n', this.options.events);
+      instance.notice(
+        "\r\n\x1b[33m[environment reset to the chapter's starting state / 실습 환경을 처음 상태로 되돌렸습니다]\x1b[0m\r\n",
+        this.options.events,
+      );
     });
     this.options.events.emit('reset', { sessionId, lab: labId });
   }
@@ -146,7 +160,10 @@ export class LabRuntime {
     for (const key of keys) {
       const p = this.#instances.get(key)!;
       this.#instances.delete(key);
-      await p.then((i) => i.dispose(), () => undefined);
+      await p.then(
+        (i) => i.dispose(),
+        () => undefined,
+      );
     }
     this.options.events.emit('session-closed', { sessionId });
   }
@@ -176,7 +193,14 @@ export class LabRuntime {
     clearInterval(this.#reaper);
     const all = [...this.#instances.values()];
     this.#instances.clear();
-    await Promise.all(all.map((p) => p.then((i) => i.dispose(), () => undefined)));
+    await Promise.all(
+      all.map((p) =>
+        p.then(
+          (i) => i.dispose(),
+          () => undefined,
+        ),
+      ),
+    );
   }
 
   async #create(sessionId: string, labId: string): Promise<LabInstance> {

@@ -27,7 +27,11 @@ export const sessionCreatedSchema = z.object({ sessionToken: z.string().min(20) 
 export type SessionCreated = z.infer<typeof sessionCreatedSchema>;
 
 /** Answer of GET /api/session. */
-export const sessionInfoSchema = z.object({ id: z.string(), createdAt: z.string(), displayName: z.string().optional() });
+export const sessionInfoSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  displayName: z.string().optional(),
+});
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
 /** One step's recorded state. */
@@ -66,7 +70,11 @@ export const checkResultBodySchema = z.object({
 export type CheckResultBody = z.infer<typeof checkResultBodySchema>;
 
 /** Answer of Solve. */
-export const solveResultSchema = z.object({ ok: z.boolean(), ranSteps: z.array(z.string()), exitCode: z.number().int() });
+export const solveResultSchema = z.object({
+  ok: z.boolean(),
+  ranSteps: z.array(z.string()),
+  exitCode: z.number().int(),
+});
 export type SolveResult = z.infer<typeof solveResultSchema>;
 
 /** Body of Apply: the editor's buffer. */
@@ -75,7 +83,10 @@ export const applyResultSchema = z.object({ output: z.string(), exitCode: z.numb
 export type ApplyResult = z.infer<typeof applyResultSchema>;
 
 /** Body of Preview: the path (and optional Host header) to fetch through the ingress gateway. */
-export const previewRequestSchema = z.object({ path: z.string().max(2000).default('/'), host: z.string().max(253).optional() });
+export const previewRequestSchema = z.object({
+  path: z.string().max(2000).default('/'),
+  host: z.string().max(253).optional(),
+});
 export const previewResultSchema = z.object({
   status: z.number().int(),
   headers: z.record(z.string(), z.string()),
@@ -90,7 +101,11 @@ export const errorBodySchema = z.object({ error: z.string() });
 /** Messages from the page's terminal. */
 export const terminalClientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('input'), data: z.string().max(1_000_000) }),
-  z.object({ type: z.literal('resize'), cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(500) }),
+  z.object({
+    type: z.literal('resize'),
+    cols: z.number().int().min(2).max(1000),
+    rows: z.number().int().min(2).max(500),
+  }),
 ]);
 export type TerminalClientMessage = z.infer<typeof terminalClientMessageSchema>;
 
@@ -110,6 +125,8 @@ export const trafficSummarySchema = z.object({
   service: z.string(),
   namespace: z.string(),
   since: z.string(),
-  versions: z.array(z.object({ version: z.string(), requests: z.number().int(), errors: z.number().int(), mirrored: z.number().int() })),
+  versions: z.array(
+    z.object({ version: z.string(), requests: z.number().int(), errors: z.number().int(), mirrored: z.number().int() }),
+  ),
 });
 export type TrafficSummaryBody = z.infer<typeof trafficSummarySchema>;

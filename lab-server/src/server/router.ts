@@ -77,13 +77,19 @@ export class Router {
       const token = bearerToken(req.headers.authorization);
       let session: SessionRecord | undefined;
       if (route.auth === 'session') {
-        if (!req.headers.authorization) throw new HttpError(401, 'missing session token (Authorization: Bearer <token>)');
+        if (!req.headers.authorization)
+          throw new HttpError(401, 'missing session token (Authorization: Bearer <token>)');
         session = await this.#sessions.authenticate(token);
         if (!session) throw new HttpError(401, 'invalid session token');
       }
       let body: Promise<unknown> | undefined;
       const result = await route.handle({
-        req, res, url, params, session, token,
+        req,
+        res,
+        url,
+        params,
+        session,
+        token,
         body: () => (body ??= readJson(req, route.maxBody ?? 64 * 1024)),
       });
       if (result) sendJson(res, result.status, result.body);

@@ -45,7 +45,10 @@ export function contentType(path: string): string {
 }
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false);
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 /** The file a URL path names inside `root` (`/a/` -> `a/index.html`), or undefined (missing, or outside). */
@@ -77,7 +80,10 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
   const file = await resolveStatic(root, url.pathname);
   if (file) return sendFile(req, res, file, 200, url.pathname.startsWith('/_astro/'));
   // A directory URL without the slash: let relative links in the page resolve as Astro expects.
-  if (!url.pathname.endsWith('/') && (await isFile(join(resolve(root), `.${decodeURIComponent(url.pathname)}`, 'index.html')).catch(() => false))) {
+  if (
+    !url.pathname.endsWith('/') &&
+    (await isFile(join(resolve(root), `.${decodeURIComponent(url.pathname)}`, 'index.html')).catch(() => false))
+  ) {
     res.writeHead(301, { ...SECURITY_HEADERS, location: `${url.pathname}/${url.search}` });
     res.end();
     return;
@@ -88,7 +94,13 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
   res.end(`not found: the site is not built (run \`npm run build\`), or ${url.pathname} does not exist\n`);
 }
 
-async function sendFile(req: IncomingMessage, res: ServerResponse, file: string, status: number, immutable: boolean): Promise<void> {
+async function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  file: string,
+  status: number,
+  immutable: boolean,
+): Promise<void> {
   const info = await stat(file);
   res.writeHead(status, {
     ...SECURITY_HEADERS,
@@ -101,5 +113,7 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, file: string,
     res.end();
     return;
   }
-  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }

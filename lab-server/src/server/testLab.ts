@@ -28,7 +28,10 @@ export function testLab(overrides: Partial<{ status: 'ready' | 'planned' }> = {}
       },
     ],
   });
-  return { ...lab, steps: lab.steps.map((s) => ({ ...s, files: s.files.map((f) => ({ ...f, content: f.content ?? '' })) })) };
+  return {
+    ...lab,
+    steps: lab.steps.map((s) => ({ ...s, files: s.files.map((f) => ({ ...f, content: f.content ?? '' })) })),
+  };
 }
 
 /** A world with a tiny `kubectl` (create/get/apply of ConfigMaps) and a product page. */
@@ -54,5 +57,10 @@ export const testWorld: FakeWorld = {
       return { output: `error: unknown command "${verb}" for "kubectl"\n`, exitCode: 1 };
     },
   },
-  http: (_origin, request) => ({ status: 200, headers: { 'content-type': 'text/html' }, body: `<h1>page ${request.url}</h1>`, durationMs: 3 }),
+  http: (_origin, request) => ({
+    status: 200,
+    headers: { 'content-type': 'text/html' },
+    body: `<h1>page ${request.url}</h1>`,
+    durationMs: 3,
+  }),
 };

@@ -7,7 +7,9 @@ const line = (code: number, authority: string, cluster = 'inbound|9080||') =>
 describe('traffic summary from access logs', () => {
   it('reads inbound requests and ignores outbound and other lines', () => {
     expect(parseInboundLine(line(200, 'reviews:9080'))).toEqual({ code: 200, authority: 'reviews:9080' });
-    expect(parseInboundLine(line(200, 'ratings:9080', 'outbound|9080||ratings.default.svc.cluster.local'))).toBeUndefined();
+    expect(
+      parseInboundLine(line(200, 'ratings:9080', 'outbound|9080||ratings.default.svc.cluster.local')),
+    ).toBeUndefined();
     expect(parseInboundLine('2026-11-24T10:02:43.123456Z\tinfo\tEnvoy proxy is ready')).toBeUndefined();
   });
 

@@ -26,7 +26,9 @@ export interface TrafficSummary {
 
 /** The fields of one default-format access-log line the view needs, or undefined for other lines. */
 export function parseInboundLine(line: string): { code: number; authority: string } | undefined {
-  const m = /^\[[^\]]+\] "([A-Z]+) \S+ \S+" (\d+) .*? "[^"]*" "[^"]*" "[^"]*" "([^"]*)" "[^"]*" (inbound\|\S*)/.exec(line);
+  const m = /^\[[^\]]+\] "([A-Z]+) \S+ \S+" (\d+) .*? "[^"]*" "[^"]*" "[^"]*" "([^"]*)" "[^"]*" (inbound\|\S*)/.exec(
+    line,
+  );
   if (!m) return undefined;
   return { code: Number(m[2]), authority: m[3]! };
 }
@@ -44,12 +46,19 @@ export function countLines(lines: string[], into: VersionTraffic): void {
 }
 
 /** Summarises the window for a service (pods labelled `app=<service>`, grouped by their `version` label). */
-export async function trafficSummary(env: LabEnvironment, service: string, namespace: string, sinceMs: number): Promise<TrafficSummary> {
+export async function trafficSummary(
+  env: LabEnvironment,
+  service: string,
+  namespace: string,
+  sinceMs: number,
+): Promise<TrafficSummary> {
   const pods: K8sObject[] = await env.list({ kind: 'Pod', namespace, labelSelector: `app=${service}` });
   const byVersion = new Map<string, VersionTraffic>();
   const since = new Date(sinceMs).toISOString();
   for (const pod of pods) {
-    const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map((c) => c.name);
+    const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map(
+      (c) => c.name,
+    );
     if (!containers.includes('istio-proxy')) continue;
     const version = pod.metadata.labels?.version ?? 'unversioned';
     const entry = byVersion.get(version) ?? { version, requests: 0, errors: 0, mirrored: 0 };
@@ -58,5 +67,10 @@ export async function trafficSummary(env: LabEnvironment, service: string, names
     const text = await env.logs(target, { sinceTime: since }).catch(() => '');
     countLines(text.split('\n'), entry);
   }
-  return { service, namespace, since, versions: [...byVersion.values()].sort((a, b) => a.version.localeCompare(b.version)) };
+  return {
+    service,
+    namespace,
+    since,
+    versions: [...byVersion.values()].sort((a, b) => a.version.localeCompare(b.version)),
+  };
 }

@@ -9,10 +9,11 @@ function heredocTerminal(): TerminalChannel & { typed: string[] } {
   let pending: string[] | undefined;
   const typed: string[] = [];
   const emit = (d: string) => setTimeout(() => out.forEach((l) => l(d)), 1);
-  const finish = (line: string, exitCode: number) => setTimeout(() => {
-    out.forEach((l) => l(`\x1b[32mdone\x1b[0m\r\n\x1b[1m$ \x1b[0m`));
-    cmd.forEach((l) => l({ line, exitCode, at: new Date().toISOString() }));
-  }, 5);
+  const finish = (line: string, exitCode: number) =>
+    setTimeout(() => {
+      out.forEach((l) => l(`\x1b[32mdone\x1b[0m\r\n\x1b[1m$ \x1b[0m`));
+      cmd.forEach((l) => l({ line, exitCode, at: new Date().toISOString() }));
+    }, 5);
   return {
     typed,
     write(data) {
@@ -35,8 +36,14 @@ function heredocTerminal(): TerminalChannel & { typed: string[] } {
       finish(line, line.startsWith('false') ? 1 : 0);
     },
     resize() {},
-    onOutput(l) { out.add(l); return () => out.delete(l); },
-    onCommand(l) { cmd.add(l); return () => cmd.delete(l); },
+    onOutput(l) {
+      out.add(l);
+      return () => out.delete(l);
+    },
+    onCommand(l) {
+      cmd.add(l);
+      return () => cmd.delete(l);
+    },
     close() {},
   };
 }
@@ -44,15 +51,27 @@ function heredocTerminal(): TerminalChannel & { typed: string[] } {
 describe('typeScript', () => {
   it('types line by line, waiting for results and continuation prompts, skipping blank and comment lines', async () => {
     const t = heredocTerminal();
-    const r = await typeScript(t, '# a comment\nkubectl apply -f - <<EOF\nkind: X\n\nmetadata: {}\nEOF\n\necho after\n');
+    const r = await typeScript(
+      t,
+      '# a comment\nkubectl apply -f - <<EOF\nkind: X\n\nmetadata: {}\nEOF\n\necho after\n',
+    );
     expect(t.typed).toEqual(['kubectl apply -f - <<EOF', 'kind: X', '', 'metadata: {}', 'EOF', 'echo after']);
-    expect(r.records.map((x) => x.line)).toEqual(['kubectl apply -f - <<EOF\nkind: X\n\nmetadata: {}\nEOF', 'echo after']);
+    expect(r.records.map((x) => x.line)).toEqual([
+      'kubectl apply -f - <<EOF\nkind: X\n\nmetadata: {}\nEOF',
+      'echo after',
+    ]);
     expect(r).toMatchObject({ exitCode: 0, timedOut: false });
   });
 
   it('reports the last exit status and a line that never finishes', async () => {
     expect((await typeScript(heredocTerminal(), 'false')).exitCode).toBe(1);
-    const silent: TerminalChannel = { write() {}, resize() {}, onOutput: () => () => {}, onCommand: () => () => {}, close() {} };
+    const silent: TerminalChannel = {
+      write() {},
+      resize() {},
+      onOutput: () => () => {},
+      onCommand: () => () => {},
+      close() {},
+    };
     expect(await typeScript(silent, 'sleep 1000', { lineTimeoutMs: 50 })).toMatchObject({ timedOut: true });
   });
 

@@ -32,7 +32,11 @@ export function stripAnsi(text: string): string {
 }
 
 /** Types `script` into `terminal`; resolves when its last command finished. */
-export async function typeScript(terminal: TerminalChannel, script: string, options: TypingOptions = {}): Promise<TypedScript> {
+export async function typeScript(
+  terminal: TerminalChannel,
+  script: string,
+  options: TypingOptions = {},
+): Promise<TypedScript> {
   const records: CommandRecord[] = [];
   let continuing = false;
   for (const line of script.replace(/\r\n/g, '\n').replace(/\n+$/, '').split('\n')) {

@@ -15,7 +15,10 @@ import type { SessionRecord } from './stores.ts';
 export interface WsRoute {
   path: string;
   auth: 'session' | 'none';
-  handle(ws: WebSocket, ctx: { req: IncomingMessage; url: URL; session: SessionRecord | undefined; token: string | undefined }): void | Promise<void>;
+  handle(
+    ws: WebSocket,
+    ctx: { req: IncomingMessage; url: URL; session: SessionRecord | undefined; token: string | undefined },
+  ): void | Promise<void>;
 }
 
 /** True when the request's Origin is absent (not a browser) or names this server itself or an allowed origin. */
@@ -33,7 +36,9 @@ export function originAllowed(req: IncomingMessage, allowed: readonly string[] =
 }
 
 function refuse(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`,
+  );
 }
 
 /** Open terminal sockets per session, for progress broadcasts. */

@@ -10,11 +10,23 @@ import { t, type Lang } from '../../i18n/ui.ts';
 
 const TOKEN_KEY = 'labs.instructor';
 
-interface StepState { status: 'passed' | 'failed'; at: string; attempts: number; passedAt?: string }
+interface StepState {
+  status: 'passed' | 'failed';
+  at: string;
+  attempts: number;
+  passedAt?: string;
+}
 interface Report {
   class: { id: string; name: string; chapters: string[]; joinCode: string; expiresAt: string };
   steps: { lab: string; step: string; title: { ko: string; en: string } }[];
-  learners: { id: string; name: string; joinedAt: string; progress: Record<string, Record<string, StepState>>; latestFailure?: { lab: string; step: string; at: string; explanation: { ko: string; en: string } }; activeLab?: string }[];
+  learners: {
+    id: string;
+    name: string;
+    joinedAt: string;
+    progress: Record<string, Record<string, StepState>>;
+    latestFailure?: { lab: string; step: string; at: string; explanation: { ko: string; en: string } };
+    activeLab?: string;
+  }[];
   completion: Record<string, { completed: number; learners: number }>;
 }
 
@@ -33,7 +45,11 @@ function instructorToken(): string | undefined {
   return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   node.append(...children);
@@ -41,7 +57,13 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 }
 
 function time(iso: string | undefined, lang: Lang): string {
-  return iso ? new Date(iso).toLocaleTimeString(lang === 'ko' ? 'ko-KR' : 'en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '';
+  return iso
+    ? new Date(iso).toLocaleTimeString(lang === 'ko' ? 'ko-KR' : 'en-US', {
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      })
+    : '';
 }
 
 /** Starts the dashboard in `root`. */
@@ -52,7 +74,14 @@ export function startDashboard(root: HTMLElement): void {
   let token = instructorToken();
 
   const api = async (method: string, path: string, body?: unknown): Promise<Response> => {
-    const res = await fetch(path, { method, headers: { authorization: `Bearer ${token ?? ''}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token ?? ''}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (!res.ok) {
       const message = ((await res.json().catch(() => ({}))) as { error?: string }).error ?? `HTTP ${res.status}`;
       throw new Error(message);
@@ -78,7 +107,12 @@ export function startDashboard(root: HTMLElement): void {
   let viewerSocket: WebSocket | undefined;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const showJoin = async (cls: { joinCode: string; joinUrl: string; joinUrlWarning?: string; joinUrlProblem?: 'loopback-only' | 'no-network' }) => {
+  const showJoin = async (cls: {
+    joinCode: string;
+    joinUrl: string;
+    joinUrlWarning?: string;
+    joinUrlProblem?: 'loopback-only' | 'no-network';
+  }) => {
     // The server knows the address learners can reach; the page only picks the language of the join page.
     const target = new URL(cls.joinUrl);
     if (lang === 'en') target.pathname = `/en${target.pathname}`;
@@ -89,8 +123,15 @@ export function startDashboard(root: HTMLElement): void {
       el('div', {}, `${t(lang, 'class.joinUrl')}: `, el('a', { href: url, 'data-join-url': url }, url)),
     );
     if (cls.joinUrlWarning) {
-      const text = cls.joinUrlProblem === 'loopback-only' ? t(lang, 'class.loopbackOnly') : cls.joinUrlProblem === 'no-network' ? t(lang, 'class.noNetwork') : cls.joinUrlWarning;
-      codeBox.append(el('p', { class: 'labs-join-warning', 'data-join-warning': cls.joinUrlProblem ?? '' }, `⚠ ${text}`));
+      const text =
+        cls.joinUrlProblem === 'loopback-only'
+          ? t(lang, 'class.loopbackOnly')
+          : cls.joinUrlProblem === 'no-network'
+            ? t(lang, 'class.noNetwork')
+            : cls.joinUrlWarning;
+      codeBox.append(
+        el('p', { class: 'labs-join-warning', 'data-join-warning': cls.joinUrlProblem ?? '' }, `⚠ ${text}`),
+      );
     }
     const qr = el('div', { class: 'labs-qr' });
     qr.innerHTML = svg;
@@ -98,39 +139,113 @@ export function startDashboard(root: HTMLElement): void {
   };
 
   const render = (report: Report) => {
-    completion.replaceChildren(...Object.entries(report.completion).map(([lab, c]) => el('span', { class: 'labs-badge', 'data-completion': lab }, t(lang, 'class.completion', { lab, completed: c.completed, learners: c.learners }))));
+    completion.replaceChildren(
+      ...Object.entries(report.completion).map(([lab, c]) =>
+        el(
+          'span',
+          { class: 'labs-badge', 'data-completion': lab },
+          t(lang, 'class.completion', { lab, completed: c.completed, learners: c.learners }),
+        ),
+      ),
+    );
     if (report.learners.length === 0) {
       grid.replaceChildren(el('p', {}, t(lang, 'class.noLearners')));
       return;
     }
     // Two header rows: the chapters over their steps, then each step's number within its chapter (title on hover).
-    const chapters = report.class.chapters.map((lab) => ({ lab, steps: report.steps.filter((s) => s.lab === lab) })).filter((c) => c.steps.length > 0);
-    const chapterRow = el('tr', {}, el('th', { rowspan: '2' }, t(lang, 'class.learner')), ...chapters.map((c) => el('th', { colspan: String(c.steps.length), 'data-chapter': c.lab }, c.lab)), el('th', { rowspan: '2' }, t(lang, 'class.latestFailure')), el('th', { rowspan: '2' }, ''));
-    const stepRow = el('tr', {}, ...chapters.flatMap((c) => c.steps.map((s, i) => el('th', { title: s.title[lang] }, `${i + 1}`))));
+    const chapters = report.class.chapters
+      .map((lab) => ({ lab, steps: report.steps.filter((s) => s.lab === lab) }))
+      .filter((c) => c.steps.length > 0);
+    const chapterRow = el(
+      'tr',
+      {},
+      el('th', { rowspan: '2' }, t(lang, 'class.learner')),
+      ...chapters.map((c) => el('th', { colspan: String(c.steps.length), 'data-chapter': c.lab }, c.lab)),
+      el('th', { rowspan: '2' }, t(lang, 'class.latestFailure')),
+      el('th', { rowspan: '2' }, ''),
+    );
+    const stepRow = el(
+      'tr',
+      {},
+      ...chapters.flatMap((c) => c.steps.map((s, i) => el('th', { title: s.title[lang] }, `${i + 1}`))),
+    );
     const rows = report.learners.map((learner) => {
       const cells = report.steps.map((s) => {
         const p = learner.progress[s.lab]?.[s.step];
         const state = p?.status ?? 'none';
-        return el('td', { class: `labs-cell labs-cell-${state}`, 'data-step': s.step, 'data-state': state, title: `${s.title[lang]} · ${p ? `${p.attempts}×` : ''}` }, state === 'passed' ? '✓' : state === 'failed' ? '✗' : '·', el('small', {}, time(p?.at, lang)));
+        return el(
+          'td',
+          {
+            class: `labs-cell labs-cell-${state}`,
+            'data-step': s.step,
+            'data-state': state,
+            title: `${s.title[lang]} · ${p ? `${p.attempts}×` : ''}`,
+          },
+          state === 'passed' ? '✓' : state === 'failed' ? '✗' : '·',
+          el('small', {}, time(p?.at, lang)),
+        );
       });
-      const failure = learner.latestFailure ? el('td', { class: 'labs-failure', 'data-failure': learner.latestFailure.step }, `${learner.latestFailure.step}: ${learner.latestFailure.explanation[lang]}`) : el('td', {});
-      const watch = el('button', { type: 'button', class: 'secondary', 'data-action': 'watch' }, t(lang, 'class.watch'));
-      const reset = el('button', { type: 'button', class: 'secondary', 'data-action': 'reset' }, t(lang, 'class.reset'));
-      const remove = el('button', { type: 'button', class: 'secondary', 'data-action': 'remove' }, t(lang, 'class.remove'));
-      watch.addEventListener('click', () => openViewer(report.class, learner, learner.activeLab && report.class.chapters.includes(learner.activeLab) ? learner.activeLab : report.class.chapters[0]!));
+      const failure = learner.latestFailure
+        ? el(
+            'td',
+            { class: 'labs-failure', 'data-failure': learner.latestFailure.step },
+            `${learner.latestFailure.step}: ${learner.latestFailure.explanation[lang]}`,
+          )
+        : el('td', {});
+      const watch = el(
+        'button',
+        { type: 'button', class: 'secondary', 'data-action': 'watch' },
+        t(lang, 'class.watch'),
+      );
+      const reset = el(
+        'button',
+        { type: 'button', class: 'secondary', 'data-action': 'reset' },
+        t(lang, 'class.reset'),
+      );
+      const remove = el(
+        'button',
+        { type: 'button', class: 'secondary', 'data-action': 'remove' },
+        t(lang, 'class.remove'),
+      );
+      watch.addEventListener('click', () =>
+        openViewer(
+          report.class,
+          learner,
+          learner.activeLab && report.class.chapters.includes(learner.activeLab)
+            ? learner.activeLab
+            : report.class.chapters[0]!,
+        ),
+      );
       reset.addEventListener('click', async () => {
         // The chapter they are in; every chapter of the class when they have not started one.
-        const lab = learner.activeLab && report.class.chapters.includes(learner.activeLab) ? learner.activeLab : undefined;
-        if (!confirm(t(lang, 'class.resetConfirm', { name: learner.name, lab: lab ?? report.class.chapters.join(', ') }))) return;
-        await api('POST', `/api/classes/${report.class.id}/learners/${learner.id}/reset`, lab ? { lab } : {}).catch((e: Error) => say(t(lang, 'class.error', { message: e.message })));
+        const lab =
+          learner.activeLab && report.class.chapters.includes(learner.activeLab) ? learner.activeLab : undefined;
+        if (
+          !confirm(t(lang, 'class.resetConfirm', { name: learner.name, lab: lab ?? report.class.chapters.join(', ') }))
+        )
+          return;
+        await api('POST', `/api/classes/${report.class.id}/learners/${learner.id}/reset`, lab ? { lab } : {}).catch(
+          (e: Error) => say(t(lang, 'class.error', { message: e.message })),
+        );
       });
       remove.addEventListener('click', async () => {
         if (!confirm(t(lang, 'class.removeConfirm', { name: learner.name }))) return;
-        await api('DELETE', `/api/classes/${report.class.id}/learners/${learner.id}`).catch((e: Error) => say(t(lang, 'class.error', { message: e.message })));
+        await api('DELETE', `/api/classes/${report.class.id}/learners/${learner.id}`).catch((e: Error) =>
+          say(t(lang, 'class.error', { message: e.message })),
+        );
       });
-      return el('tr', { 'data-learner': learner.name, 'data-learner-id': learner.id }, el('th', {}, learner.name), ...cells, failure, el('td', { class: 'labs-buttons' }, watch, reset, remove));
+      return el(
+        'tr',
+        { 'data-learner': learner.name, 'data-learner-id': learner.id },
+        el('th', {}, learner.name),
+        ...cells,
+        failure,
+        el('td', { class: 'labs-buttons' }, watch, reset, remove),
+      );
     });
-    grid.replaceChildren(el('table', { class: 'labs-grid' }, el('thead', {}, chapterRow, stepRow), el('tbody', {}, ...rows)));
+    grid.replaceChildren(
+      el('table', { class: 'labs-grid' }, el('thead', {}, chapterRow, stepRow), el('tbody', {}, ...rows)),
+    );
   };
 
   const refresh = async (classId: string) => {
@@ -145,7 +260,9 @@ export function startDashboard(root: HTMLElement): void {
 
   const watchClass = (classId: string) => {
     socket?.close();
-    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/classroom?class=${encodeURIComponent(classId)}&token=${encodeURIComponent(token ?? '')}`);
+    const ws = new WebSocket(
+      `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/classroom?class=${encodeURIComponent(classId)}&token=${encodeURIComponent(token ?? '')}`,
+    );
     socket = ws;
     ws.addEventListener('message', (event) => {
       const m = JSON.parse(String(event.data)) as { type: string; message?: string };
@@ -172,30 +289,73 @@ export function startDashboard(root: HTMLElement): void {
     viewer.hidden = false;
     viewer.dataset.learner = learner.name;
     const title = el('strong', {}, t(lang, 'class.watching', { name: learner.name }));
-    const chapter = el('select', { 'data-viewer-lab': '', 'aria-label': t(lang, 'class.viewChapter') }, ...cls.chapters.map((c) => el('option', { value: c }, c)));
+    const chapter = el(
+      'select',
+      { 'data-viewer-lab': '', 'aria-label': t(lang, 'class.viewChapter') },
+      ...cls.chapters.map((c) => el('option', { value: c }, c)),
+    );
     chapter.value = lab;
     const close = el('button', { type: 'button', class: 'secondary' }, t(lang, 'class.close'));
     const host = el('div', { class: 'labs-terminal', 'data-viewer-terminal': '' });
     viewer.replaceChildren(el('div', { class: 'labs-terminal-bar' }, title, chapter, close), host);
-    const term = new Terminal({ disableStdin: true, fontSize: 13, rows: 20, cols: 100, theme: { background: '#1e1e1e' } });
+    const term = new Terminal({
+      disableStdin: true,
+      fontSize: 13,
+      rows: 20,
+      cols: 100,
+      theme: { background: '#1e1e1e' },
+    });
     term.open(host);
-    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/classroom/terminal?class=${encodeURIComponent(cls.id)}&learner=${encodeURIComponent(learner.id)}&lab=${encodeURIComponent(lab)}&token=${encodeURIComponent(token ?? '')}`);
+    const ws = new WebSocket(
+      `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/classroom/terminal?class=${encodeURIComponent(cls.id)}&learner=${encodeURIComponent(learner.id)}&lab=${encodeURIComponent(lab)}&token=${encodeURIComponent(token ?? '')}`,
+    );
     viewerSocket = ws;
     ws.addEventListener('message', (event) => {
       const m = JSON.parse(String(event.data)) as { type: string; data?: string; replay?: string; message?: string };
       const notOpened = m.type === 'error' && m.message === 'this learner has not opened this chapter yet';
-      const text = m.type === 'attached' ? (m.replay ?? '') : m.type === 'output' ? (m.data ?? '') : `\x1b[33m${notOpened ? t(lang, 'class.notOpened') : m.message}\x1b[0m\r\n`;
+      const text =
+        m.type === 'attached'
+          ? (m.replay ?? '')
+          : m.type === 'output'
+            ? (m.data ?? '')
+            : `\x1b[33m${notOpened ? t(lang, 'class.notOpened') : m.message}\x1b[0m\r\n`;
       term.write(text);
       host.dataset.text = (host.dataset.text ?? '') + text;
     });
-    chapter.addEventListener('change', () => { ws.close(); term.dispose(); openViewer(cls, learner, chapter.value); });
-    close.addEventListener('click', () => { ws.close(); term.dispose(); viewer.hidden = true; });
+    chapter.addEventListener('change', () => {
+      ws.close();
+      term.dispose();
+      openViewer(cls, learner, chapter.value);
+    });
+    close.addEventListener('click', () => {
+      ws.close();
+      term.dispose();
+      viewer.hidden = true;
+    });
   };
 
   const loadClasses = async (selectId?: string) => {
-    const classes = (await (await api('GET', '/api/classes')).json()) as { id: string; name: string; joinCode: string; expiresAt: string; joinUrl: string; joinUrlWarning?: string; joinUrlProblem?: 'loopback-only' | 'no-network' }[];
+    const classes = (await (await api('GET', '/api/classes')).json()) as {
+      id: string;
+      name: string;
+      joinCode: string;
+      expiresAt: string;
+      joinUrl: string;
+      joinUrlWarning?: string;
+      joinUrlProblem?: 'loopback-only' | 'no-network';
+    }[];
     // A class past its time keeps its records, but its code no longer lets anyone in.
-    select.replaceChildren(...classes.map((c) => el('option', { value: c.id }, Date.parse(c.expiresAt) > Date.now() ? `${c.name} (${c.joinCode})` : `${c.name} (${t(lang, 'class.expired')})`)));
+    select.replaceChildren(
+      ...classes.map((c) =>
+        el(
+          'option',
+          { value: c.id },
+          Date.parse(c.expiresAt) > Date.now()
+            ? `${c.name} (${c.joinCode})`
+            : `${c.name} (${t(lang, 'class.expired')})`,
+        ),
+      ),
+    );
     if (selectId) select.value = selectId;
     const chosen = classes.find((c) => c.id === select.value);
     if (chosen) {
@@ -213,7 +373,12 @@ export function startDashboard(root: HTMLElement): void {
     const data = new FormData(createForm);
     const chapters = data.getAll('chapters').map(String);
     try {
-      const created = (await (await api('POST', '/api/classes', { name: String(data.get('name') ?? ''), ...(chapters.length ? { chapters } : {}) })).json()) as { id: string };
+      const created = (await (
+        await api('POST', '/api/classes', {
+          name: String(data.get('name') ?? ''),
+          ...(chapters.length ? { chapters } : {}),
+        })
+      ).json()) as { id: string };
       await loadClasses(created.id);
     } catch (error) {
       say(t(lang, 'class.error', { message: (error as Error).message }));
@@ -233,8 +398,12 @@ export function startDashboard(root: HTMLElement): void {
       say(t(lang, 'class.error', { message: (error as Error).message }));
     }
   };
-  root.querySelector<HTMLButtonElement>('[data-action="csv"]')!.addEventListener('click', () => void download('progress.csv'));
-  root.querySelector<HTMLButtonElement>('[data-action="csv-attempts"]')!.addEventListener('click', () => void download('attempts.csv'));
+  root
+    .querySelector<HTMLButtonElement>('[data-action="csv"]')!
+    .addEventListener('click', () => void download('progress.csv'));
+  root
+    .querySelector<HTMLButtonElement>('[data-action="csv-attempts"]')!
+    .addEventListener('click', () => void download('attempts.csv'));
 
   const boot = async () => {
     if (!token) {

@@ -2,7 +2,13 @@
 import { z } from 'zod';
 import { t, type Lang } from '../../i18n/ui.ts';
 
-const mineSchema = z.object({ classId: z.string(), className: z.string(), joinCode: z.string(), chapters: z.array(z.string()), name: z.string() });
+const mineSchema = z.object({
+  classId: z.string(),
+  className: z.string(),
+  joinCode: z.string(),
+  chapters: z.array(z.string()),
+  name: z.string(),
+});
 
 /** The first chapter's page of a class in the page's language. */
 function firstChapter(chapters: string[], lang: Lang): string {
@@ -16,16 +22,27 @@ function firstChapter(chapters: string[], lang: Lang): string {
 async function offerToContinue(panel: HTMLElement | null, code: string, lang: Lang): Promise<void> {
   const token = localStorage.getItem('labs.session');
   if (!panel || !token) return;
-  const res = await fetch('/api/classes/mine', { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+  const res = await fetch('/api/classes/mine', { headers: { authorization: `Bearer ${token}` } }).catch(
+    () => undefined,
+  );
   if (!res?.ok) return;
   const mine = mineSchema.safeParse(await res.json().catch(() => undefined));
   if (!mine.success || (code && mine.data.joinCode !== code.toUpperCase().replace(/[\s-]/g, ''))) return;
-  panel.querySelector<HTMLElement>('[data-already-text]')!.textContent = t(lang, 'join.already', { className: mine.data.className, name: mine.data.name });
+  panel.querySelector<HTMLElement>('[data-already-text]')!.textContent = t(lang, 'join.already', {
+    className: mine.data.className,
+    name: mine.data.name,
+  });
   panel.querySelector<HTMLAnchorElement>('[data-continue]')!.href = firstChapter(mine.data.chapters, lang);
   panel.hidden = false;
 }
 
-const joinedSchema = z.object({ sessionToken: z.string(), learnerId: z.string(), classId: z.string(), className: z.string(), chapters: z.array(z.string()) });
+const joinedSchema = z.object({
+  sessionToken: z.string(),
+  learnerId: z.string(),
+  classId: z.string(),
+  className: z.string(),
+  chapters: z.array(z.string()),
+});
 
 /** Wires the form. */
 export function startJoin(form: HTMLFormElement): void {
@@ -41,7 +58,11 @@ export function startJoin(form: HTMLFormElement): void {
     submit.textContent = t(lang, 'join.joining');
     try {
       const data = new FormData(form);
-      const res = await fetch('/api/join', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ joinCode: String(data.get('joinCode') ?? ''), name: String(data.get('name') ?? '') }) });
+      const res = await fetch('/api/join', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ joinCode: String(data.get('joinCode') ?? ''), name: String(data.get('name') ?? '') }),
+      });
       const body = (await res.json()) as unknown;
       if (!res.ok) throw new Error((body as { error?: string }).error ?? `HTTP ${res.status}`);
       const joined = joinedSchema.parse(body);

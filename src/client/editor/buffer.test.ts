@@ -3,7 +3,12 @@ import { keptBuffer, storageKey, type KeptStorage } from './buffer.ts';
 
 function memoryStorage(): KeptStorage & { items: Map<string, string> } {
   const items = new Map<string, string>();
-  return { items, getItem: (k) => items.get(k) ?? null, setItem: (k, v) => void items.set(k, v), removeItem: (k) => void items.delete(k) };
+  return {
+    items,
+    getItem: (k) => items.get(k) ?? null,
+    setItem: (k, v) => void items.set(k, v),
+    removeItem: (k) => void items.delete(k),
+  };
 }
 
 describe('kept editor buffers', () => {
@@ -30,7 +35,15 @@ describe('kept editor buffers', () => {
   });
 
   it('still edit when the browser refuses storage', () => {
-    const refusing: KeptStorage = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => { throw new Error('QuotaExceededError'); }, removeItem: () => {} };
+    const refusing: KeptStorage = {
+      getItem: () => {
+        throw new Error('SecurityError');
+      },
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+      removeItem: () => {},
+    };
     const buffer = keptBuffer(refusing, 'ingress', 'gw.yaml', 'a');
     expect(buffer.text()).toBe('a');
     buffer.save('b');

@@ -41,7 +41,10 @@ export function wireEditor(root: HTMLElement): void {
     state.textContent = t(lang, 'editor.loading');
     try {
       const { createEditor } = await import('./monaco.ts');
-      editor = await createEditor(host, lang, lab, file, buffer.text(), { label: t(lang, 'editor.apply'), run: () => apply.click() });
+      editor = await createEditor(host, lang, lab, file, buffer.text(), {
+        label: t(lang, 'editor.apply'),
+        run: () => apply.click(),
+      });
       const model = editor.getModel()!;
       model.onDidChangeContent(() => {
         buffer.save(model.getValue());
@@ -63,9 +66,15 @@ export function wireEditor(root: HTMLElement): void {
     apply.disabled = true;
     apply.textContent = t(lang, 'editor.applying');
     try {
-      const body = await api(`/api/labs/${lab}/apply`, applyResultSchema, { method: 'POST', body: JSON.stringify({ yaml: editor?.getValue() ?? buffer.text(), file }) });
+      const body = await api(`/api/labs/${lab}/apply`, applyResultSchema, {
+        method: 'POST',
+        body: JSON.stringify({ yaml: editor?.getValue() ?? buffer.text(), file }),
+      });
       output.dataset.ok = String(body.exitCode === 0);
-      output.textContent = body.exitCode === 0 ? body.output : `${body.output.trimEnd()}\n${t(lang, 'editor.exitCode', { code: body.exitCode })}`;
+      output.textContent =
+        body.exitCode === 0
+          ? body.output
+          : `${body.output.trimEnd()}\n${t(lang, 'editor.exitCode', { code: body.exitCode })}`;
     } catch (error) {
       output.dataset.ok = 'false';
       output.textContent = t(lang, 'step.error', { message: (error as Error).message });
@@ -88,10 +97,13 @@ export function wireEditor(root: HTMLElement): void {
   staticView.addEventListener('click', () => void mount());
   for (const button of [apply, reset, open]) if (button) button.disabled = false;
   // Monaco is megabytes: load it only for an editor the learner is about to see.
-  new IntersectionObserver((entries, observer) => {
-    if (entries.some((e) => e.isIntersecting)) {
-      observer.disconnect();
-      void mount();
-    }
-  }, { rootMargin: '200px' }).observe(root);
+  new IntersectionObserver(
+    (entries, observer) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        observer.disconnect();
+        void mount();
+      }
+    },
+    { rootMargin: '200px' },
+  ).observe(root);
 }

@@ -21,7 +21,8 @@ export function isProductPage(html: string): boolean {
 
 /** Reads the reviews part of a product page: stars, their color, the serving pod. */
 export function reviewsOf(html: string): ReviewsSeen {
-  if (/Sorry, product reviews are currently unavailable|Error fetching product reviews/.test(html)) return { stars: 'unavailable', ratingsUnavailable: false };
+  if (/Sorry, product reviews are currently unavailable|Error fetching product reviews/.test(html))
+    return { stars: 'unavailable', ratingsUnavailable: false };
   // Only full stars carry the version's color; empty stars sit in the same <font>.
   const stars: Stars = /<font color="red">/.test(html) ? 'red' : /<font color="black">/.test(html) ? 'black' : 'none';
   const pod = /Reviews served by:<\/dt>\s*<u>([^<]+)<\/u>/.exec(html)?.[1]?.trim();

@@ -22,10 +22,16 @@ function present(body: PreviewResult, lang: Lang): { status: string; srcdoc: str
     const seen = reviewsOf(body.body);
     stars = seen.stars;
     version = seen.version ?? '';
-    parts.push(seen.ratingsUnavailable ? t(lang, 'preview.ratingsUnavailable', { version: seen.version ?? 'v2/v3' }) : t(lang, `preview.stars.${seen.stars}` as UiKey));
+    parts.push(
+      seen.ratingsUnavailable
+        ? t(lang, 'preview.ratingsUnavailable', { version: seen.version ?? 'v2/v3' })
+        : t(lang, `preview.stars.${seen.stars}` as UiKey),
+    );
     if (seen.pod) parts.push(seen.pod);
   }
-  const srcdoc = html ? body.body : `<pre style="white-space: pre-wrap; font: 13px monospace">${escapeHtml(body.body)}</pre>`;
+  const srcdoc = html
+    ? body.body
+    : `<pre style="white-space: pre-wrap; font: 13px monospace">${escapeHtml(body.body)}</pre>`;
   return { status: parts.join(' · '), srcdoc, stars, version };
 }
 
@@ -43,7 +49,10 @@ export function wirePreview(root: HTMLElement): void {
     status.textContent = t(lang, 'preview.loading');
     delete root.dataset.error;
     try {
-      const body = await api(`/api/labs/${lab}/preview`, previewResultSchema, { method: 'POST', body: JSON.stringify({ path }) });
+      const body = await api(`/api/labs/${lab}/preview`, previewResultSchema, {
+        method: 'POST',
+        body: JSON.stringify({ path }),
+      });
       if (body.error) {
         // curl's words for a gateway that is not there or not answering: shown as they are.
         root.dataset.error = 'true';

@@ -17,8 +17,19 @@ describe('step reports', () => {
   });
 
   it('explain a check in the page language with how long it took', () => {
-    const body = { ok: false, explanation: { ko: '별이 보입니다', en: 'stars are shown' }, evidence: [], attempts: 3, durationMs: 2500, progress: progress('failed') };
-    expect(checkReport(body, 'en')).toMatchObject({ ok: false, headline: '✗ stars are shown', detail: 'checked 3 time(s) in 2.5 s' });
+    const body = {
+      ok: false,
+      explanation: { ko: '별이 보입니다', en: 'stars are shown' },
+      evidence: [],
+      attempts: 3,
+      durationMs: 2500,
+      progress: progress('failed'),
+    };
+    expect(checkReport(body, 'en')).toMatchObject({
+      ok: false,
+      headline: '✗ stars are shown',
+      detail: 'checked 3 time(s) in 2.5 s',
+    });
     expect(checkReport({ ...body, ok: true }, 'ko').headline).toBe('✓ 별이 보입니다');
   });
 
@@ -35,7 +46,11 @@ describe('step reports', () => {
   });
 
   it('tell an answer from the server apart from an unreachable server', () => {
-    expect(failureReport(new ApiError(404, 'unknown step "x"'), 'en').headline).toBe('The lab server answered: unknown step "x"');
-    expect(failureReport(new TypeError('Failed to fetch'), 'en').headline).toBe('Cannot reach the lab server: Failed to fetch');
+    expect(failureReport(new ApiError(404, 'unknown step "x"'), 'en').headline).toBe(
+      'The lab server answered: unknown step "x"',
+    );
+    expect(failureReport(new TypeError('Failed to fetch'), 'en').headline).toBe(
+      'Cannot reach the lab server: Failed to fetch',
+    );
   });
 });

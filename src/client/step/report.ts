@@ -21,7 +21,10 @@ export interface Report {
 }
 
 /** A step's state as shown: once passed it stays passed, as the server keeps it. */
-export function shownStatus(current: string | undefined, progress: StepProgress | undefined): 'passed' | 'failed' | 'none' {
+export function shownStatus(
+  current: string | undefined,
+  progress: StepProgress | undefined,
+): 'passed' | 'failed' | 'none' {
   if (current === 'passed') return 'passed';
   return progress?.status ?? 'none';
 }
@@ -41,7 +44,12 @@ export function checkReport(body: CheckResultBody, lang: Lang): Report {
 export function solveReport(body: SolveResult, steps: StepInfo[], lang: Lang): Report {
   const ran = body.ranSteps.map((id) => steps.find((s) => s.id === id) ?? { id, title: id, solution: '' });
   const ok = body.ok && body.exitCode === 0;
-  const headline = ran.length === 0 ? t(lang, 'step.solveNothing') : ok ? `${t(lang, 'step.solved')}. ${t(lang, 'step.solveRan')}` : t(lang, 'step.solveFailed', { code: body.exitCode });
+  const headline =
+    ran.length === 0
+      ? t(lang, 'step.solveNothing')
+      : ok
+        ? `${t(lang, 'step.solved')}. ${t(lang, 'step.solveRan')}`
+        : t(lang, 'step.solveFailed', { code: body.exitCode });
   return { ok, headline, detail: '', ran };
 }
 
@@ -49,5 +57,10 @@ export function solveReport(body: SolveResult, steps: StepInfo[], lang: Lang): R
 export function failureReport(error: unknown, lang: Lang): Report {
   const message = error instanceof Error ? error.message : String(error);
   const answered = typeof (error as { status?: unknown })?.status === 'number';
-  return { ok: false, headline: t(lang, answered ? 'step.serverSaid' : 'step.error', { message }), detail: '', ran: [] };
+  return {
+    ok: false,
+    headline: t(lang, answered ? 'step.serverSaid' : 'step.error', { message }),
+    detail: '',
+    ran: [],
+  };
 }

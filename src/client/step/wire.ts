@@ -3,7 +3,12 @@
  * explanation and evidence), hints one at a time, Solve (runs the solutions in the page's terminal and says
  * what ran), and the passed state, restored from the session's progress and updated live.
  */
-import { checkResultBodySchema, progressSchema, solveResultSchema, type StepProgress } from '../../../lab-server/src/server/protocol.ts';
+import {
+  checkResultBodySchema,
+  progressSchema,
+  solveResultSchema,
+  type StepProgress,
+} from '../../../lab-server/src/server/protocol.ts';
 import { t, type Lang } from '../../i18n/ui.ts';
 import { api, fetchProgress } from '../session.ts';
 import { checkReport, failureReport, shownStatus, solveReport, type Report, type StepInfo } from './report.ts';
@@ -19,7 +24,13 @@ function setStatus(section: HTMLElement, lang: Lang, progress: StepProgress | un
   const status = shownStatus(section.dataset.status, progress);
   section.dataset.status = status;
   const badge = section.querySelector<HTMLElement>('[data-badge]');
-  if (badge) badge.textContent = status === 'passed' ? `✓ ${t(lang, 'step.passed')}` : status === 'failed' ? t(lang, 'step.failed') : t(lang, 'step.notTried');
+  if (badge)
+    badge.textContent =
+      status === 'passed'
+        ? `✓ ${t(lang, 'step.passed')}`
+        : status === 'failed'
+          ? t(lang, 'step.failed')
+          : t(lang, 'step.notTried');
   const mark = section.querySelector<HTMLElement>('[data-mark]');
   if (mark) mark.textContent = status === 'passed' ? '✓' : '';
 }
@@ -84,12 +95,17 @@ export function wireStep(section: HTMLElement): void {
     result.hidden = true;
     evidence.hidden = true;
     try {
-      const body = await api(`/api/labs/${lab}/steps/${step}/check`, checkResultBodySchema, { method: 'POST', body: '{}' });
+      const body = await api(`/api/labs/${lab}/steps/${step}/check`, checkResultBodySchema, {
+        method: 'POST',
+        body: '{}',
+      });
       draw(result, checkReport(body, lang));
       evidence.hidden = body.evidence.length === 0;
       evidence.querySelector('pre')!.textContent = body.evidence.map((e) => `$ ${e.action}\n${e.result}`).join('\n\n');
       setStatus(section, lang, body.progress);
-      window.dispatchEvent(new CustomEvent<ProgressDetail>('labs:progress', { detail: { lab, step, progress: body.progress } }));
+      window.dispatchEvent(
+        new CustomEvent<ProgressDetail>('labs:progress', { detail: { lab, step, progress: body.progress } }),
+      );
     } catch (error) {
       draw(result, failureReport(error, lang));
     } finally {
@@ -122,7 +138,10 @@ export function wireStep(section: HTMLElement): void {
     delete next.dataset.hidden;
     next.open = true;
     shown++;
-    hintButton.textContent = shown < hints.length ? `${t(lang, 'step.nextHint')} (${shown + 1}/${hints.length})` : t(lang, 'step.hintCount', { n: shown, total: hints.length });
+    hintButton.textContent =
+      shown < hints.length
+        ? `${t(lang, 'step.nextHint')} (${shown + 1}/${hints.length})`
+        : t(lang, 'step.hintCount', { n: shown, total: hints.length });
     hintButton.disabled = shown >= hints.length;
   });
 
@@ -140,7 +159,8 @@ export async function wireSteps(): Promise<void> {
   if (sections.length === 0) return;
   try {
     const progress = progressSchema.parse(await fetchProgress());
-    for (const s of sections) setStatus(s, (s.dataset.lang ?? 'ko') as Lang, progress[s.dataset.lab!]?.[s.dataset.step!]);
+    for (const s of sections)
+      setStatus(s, (s.dataset.lang ?? 'ko') as Lang, progress[s.dataset.lab!]?.[s.dataset.step!]);
   } catch {
     // No lab server (a static host): the steps stay "not checked" and the page still reads.
   }

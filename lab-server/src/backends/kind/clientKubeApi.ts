@@ -4,7 +4,17 @@
  * protocol: stdin close, resize on channel 4), logs with sinceTime.
  */
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { ApiException, ApisApi, CoreV1Api, Exec, KubeConfig, KubernetesObjectApi, Log, PatchStrategy, type V1Status } from '@kubernetes/client-node';
+import {
+  ApiException,
+  ApisApi,
+  CoreV1Api,
+  Exec,
+  KubeConfig,
+  KubernetesObjectApi,
+  Log,
+  PatchStrategy,
+  type V1Status,
+} from '@kubernetes/client-node';
 import type { ExecResult, K8sObject } from '../../contract.ts';
 import { KubeApiError, type KubeApi, type ResolvedKind, type TtyHandlers, type TtySession } from './kubeApi.ts';
 
@@ -28,9 +38,15 @@ export function apiErrorMessage(error: unknown): { status: number; message: stri
   if (error instanceof ApiException) {
     let body: unknown = error.body;
     if (typeof body === 'string') {
-      try { body = JSON.parse(body); } catch { /* plain text */ }
+      try {
+        body = JSON.parse(body);
+      } catch {
+        /* plain text */
+      }
     }
-    const message = (body as { message?: string } | undefined)?.message ?? (typeof body === 'string' && body ? body : `HTTP ${error.code}`);
+    const message =
+      (body as { message?: string } | undefined)?.message ??
+      (typeof body === 'string' && body ? body : `HTTP ${error.code}`);
     return { status: error.code, message };
   }
   return { status: 0, message: error instanceof Error ? error.message : String(error) };
@@ -86,7 +102,9 @@ export function loadKubeConfig(options: ClientKubeApiOptions): KubeConfig {
   else kc.loadFromDefault();
   if (options.context) {
     if (!kc.getContexts().some((c) => c.name === options.context)) {
-      throw new Error(`kubeconfig has no context "${options.context}"; run "npx labs cluster up" to create the kind cluster`);
+      throw new Error(
+        `kubeconfig has no context "${options.context}"; run "npx labs cluster up" to create the kind cluster`,
+      );
     }
     kc.setCurrentContext(options.context);
   }
@@ -109,7 +127,10 @@ export class ClientKubeApi implements KubeApi {
   #allGroupVersions(): Promise<string[]> {
     this.#groupVersions ??= (async () => {
       const groups = await this.kc.makeApiClient(ApisApi).getAPIVersions();
-      const rank = (name: string) => { const i = PREFERRED_GROUPS.indexOf(name); return i === -1 ? PREFERRED_GROUPS.length : i; };
+      const rank = (name: string) => {
+        const i = PREFERRED_GROUPS.indexOf(name);
+        return i === -1 ? PREFERRED_GROUPS.length : i;
+      };
       const sorted = [...groups.groups].sort((a, b) => rank(a.name) - rank(b.name));
       return ['v1', ...sorted.map((g) => g.preferredVersion?.groupVersion ?? g.versions[0]!.groupVersion)];
     })().catch((error: unknown) => {
@@ -125,7 +146,8 @@ export class ClientKubeApi implements KubeApi {
       found = (async () => {
         for (const gv of await this.#allGroupVersions()) {
           const resource = await this.#objects.findResource(gv, kind).catch(() => undefined);
-          if (resource && !resource.name.includes('/')) return { apiVersion: gv, kind, plural: resource.name, namespaced: resource.namespaced };
+          if (resource && !resource.name.includes('/'))
+            return { apiVersion: gv, kind, plural: resource.name, namespaced: resource.namespaced };
         }
         return undefined;
       })();
@@ -137,7 +159,11 @@ export class ClientKubeApi implements KubeApi {
 
   async read(kind: ResolvedKind, namespace: string | undefined, name: string): Promise<K8sObject | null> {
     try {
-      const obj = await this.#objects.read({ apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
+      const obj = await this.#objects.read({
+        apiVersion: kind.apiVersion,
+        kind: kind.kind,
+        metadata: { name, ...(namespace ? { namespace } : {}) },
+      });
       return obj as unknown as K8sObject;
     } catch (error) {
       if (apiErrorMessage(error).status === 404) return null;
@@ -147,9 +173,20 @@ export class ClientKubeApi implements KubeApi {
 
   async list(kind: ResolvedKind, namespace: string | undefined, labelSelector?: string): Promise<K8sObject[]> {
     try {
-      const list = await this.#objects.list(kind.apiVersion, kind.kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
+      const list = await this.#objects.list(
+        kind.apiVersion,
+        kind.kind,
+        namespace,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        labelSelector,
+      );
       // List items come without apiVersion/kind; the contract's objects carry them.
-      return list.items.map((item) => ({ ...item, apiVersion: kind.apiVersion, kind: kind.kind }) as unknown as K8sObject);
+      return list.items.map(
+        (item) => ({ ...item, apiVersion: kind.apiVersion, kind: kind.kind }) as unknown as K8sObject,
+      );
     } catch (error) {
       throw toKubeError(error);
     }
@@ -157,23 +194,48 @@ export class ClientKubeApi implements KubeApi {
 
   async apply(object: K8sObject): Promise<K8sObject> {
     try {
-      const applied = await this.#objects.patch(object as never, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+      const applied = await this.#objects.patch(
+        object as never,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
       return applied as unknown as K8sObject;
     } catch (error) {
       throw toKubeError(error);
     }
   }
 
-  async delete(kind: ResolvedKind, namespace: string | undefined, name: string, options: { gracePeriodSeconds?: number } = {}): Promise<void> {
+  async delete(
+    kind: ResolvedKind,
+    namespace: string | undefined,
+    name: string,
+    options: { gracePeriodSeconds?: number } = {},
+  ): Promise<void> {
     try {
-      await this.#objects.delete({ apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name, ...(namespace ? { namespace } : {}) } }, undefined, undefined, options.gracePeriodSeconds, undefined, 'Background');
+      await this.#objects.delete(
+        { apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name, ...(namespace ? { namespace } : {}) } },
+        undefined,
+        undefined,
+        options.gracePeriodSeconds,
+        undefined,
+        'Background',
+      );
     } catch (error) {
       if (apiErrorMessage(error).status === 404) return;
       throw toKubeError(error);
     }
   }
 
-  exec(namespace: string, pod: string, container: string, argv: string[], options: { stdin?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+  exec(
+    namespace: string,
+    pod: string,
+    container: string,
+    argv: string[],
+    options: { stdin?: string; timeoutMs?: number } = {},
+  ): Promise<ExecResult> {
     const stdout = new Collector();
     const stderr = new Collector();
     const stdin = options.stdin !== undefined ? Readable.from([Buffer.from(options.stdin)]) : null;
@@ -187,27 +249,52 @@ export class ClientKubeApi implements KubeApi {
         clearTimeout(timer);
         resolve(result);
       };
-      new Exec(this.kc).exec(namespace, pod, container, argv, stdout, stderr, stdin, false, (s) => { status = s; })
-        .then((ws) => {
-          timer = setTimeout(() => {
-            ws.close();
-            finish({ stdout: stdout.text, stderr: `${stderr.text}command timed out after ${options.timeoutMs} ms\n`, exitCode: 124 });
-          }, options.timeoutMs ?? 120_000);
-          ws.on('close', () => {
-            if (!status) return finish({ stdout: stdout.text, stderr: `${stderr.text}error: the exec connection closed without an exit status\n`, exitCode: 1 });
-            const code = exitCodeOf(status);
-            // A failure that is not the command's own (no such container, ...) carries the server's message.
-            const extra = code !== 0 && !status.details?.causes?.some((c) => c.reason === 'ExitCode') && status.message ? `${status.message}\n` : '';
-            finish({ stdout: stdout.text, stderr: stderr.text + extra, exitCode: code });
-          });
-        }, (error: unknown) => {
-          const { message } = apiErrorMessage(error);
-          finish({ stdout: '', stderr: `error: ${message}\n`, exitCode: 1 });
-        });
+      new Exec(this.kc)
+        .exec(namespace, pod, container, argv, stdout, stderr, stdin, false, (s) => {
+          status = s;
+        })
+        .then(
+          (ws) => {
+            timer = setTimeout(() => {
+              ws.close();
+              finish({
+                stdout: stdout.text,
+                stderr: `${stderr.text}command timed out after ${options.timeoutMs} ms\n`,
+                exitCode: 124,
+              });
+            }, options.timeoutMs ?? 120_000);
+            ws.on('close', () => {
+              if (!status)
+                return finish({
+                  stdout: stdout.text,
+                  stderr: `${stderr.text}error: the exec connection closed without an exit status\n`,
+                  exitCode: 1,
+                });
+              const code = exitCodeOf(status);
+              // A failure that is not the command's own (no such container, ...) carries the server's message.
+              const extra =
+                code !== 0 && !status.details?.causes?.some((c) => c.reason === 'ExitCode') && status.message
+                  ? `${status.message}\n`
+                  : '';
+              finish({ stdout: stdout.text, stderr: stderr.text + extra, exitCode: code });
+            });
+          },
+          (error: unknown) => {
+            const { message } = apiErrorMessage(error);
+            finish({ stdout: '', stderr: `error: ${message}\n`, exitCode: 1 });
+          },
+        );
     });
   }
 
-  async openTty(namespace: string, pod: string, container: string, argv: string[], size: { cols: number; rows: number }, handlers: TtyHandlers): Promise<TtySession> {
+  async openTty(
+    namespace: string,
+    pod: string,
+    container: string,
+    argv: string[],
+    size: { cols: number; rows: number },
+    handlers: TtyHandlers,
+  ): Promise<TtySession> {
     const input = new PassThrough();
     const output = new TtyOutput(size, handlers.onData);
     let ws;
@@ -218,7 +305,9 @@ export class ClientKubeApi implements KubeApi {
     }
     ws.on('close', () => handlers.onClose('the shell ended'));
     return {
-      write: (data) => { input.write(data); },
+      write: (data) => {
+        input.write(data);
+      },
       resize: (cols, rows) => {
         output.columns = cols;
         output.rows = rows;
@@ -231,7 +320,12 @@ export class ClientKubeApi implements KubeApi {
     };
   }
 
-  async logs(namespace: string, pod: string, container: string, options: { sinceTime?: string; tailLines?: number } = {}): Promise<string> {
+  async logs(
+    namespace: string,
+    pod: string,
+    container: string,
+    options: { sinceTime?: string; tailLines?: number } = {},
+  ): Promise<string> {
     const out = new Collector();
     const finished = new Promise<void>((resolve, reject) => {
       out.on('finish', resolve);

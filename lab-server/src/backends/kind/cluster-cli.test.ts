@@ -20,20 +20,44 @@ class FakeMachine implements ClusterTools {
     this.commands.push(line);
     const ok = (stdout = ''): ProgramOutput => ({ code: 0, stdout, stderr: '' });
     if (line === 'kind get clusters') return ok(this.clusters.map((c) => `${c}\n`).join(''));
-    if (line.startsWith('kind create cluster --name ')) { this.clusters.push(args[3]!); return ok(); }
+    if (line.startsWith('kind create cluster --name ')) {
+      this.clusters.push(args[3]!);
+      return ok();
+    }
     if (line.startsWith('kind export kubeconfig')) return ok();
-    if (line.startsWith('kind delete cluster --name ')) { this.clusters = this.clusters.filter((c) => c !== args[3]); return ok(); }
-    if (line.startsWith('istioctl install')) { this.istio = '1.30.0'; this.nodePort = 30080; return ok(); }
+    if (line.startsWith('kind delete cluster --name ')) {
+      this.clusters = this.clusters.filter((c) => c !== args[3]);
+      return ok();
+    }
+    if (line.startsWith('istioctl install')) {
+      this.istio = '1.30.0';
+      this.nodePort = 30080;
+      return ok();
+    }
     if (program === 'kubectl') {
       const rest = args.slice(2).join(' ');
-      if (rest.includes('get deployment istiod')) return this.istio ? ok(`docker.io/istio/pilot:${this.istio}`) : { code: 1, stdout: '', stderr: 'Error from server (NotFound): deployments.apps "istiod" not found\n' };
-      if (rest.includes('get service istio-ingressgateway')) return this.istio ? ok(String(this.nodePort)) : { code: 1, stdout: '', stderr: 'not found' };
-      if (rest.startsWith('label namespace default')) { this.injection = true; return ok('namespace/default labeled'); }
-      if (rest.startsWith('apply --server-side')) { this.toolbox = true; this.applied = options.stdin ?? ''; return ok(); }
+      if (rest.includes('get deployment istiod'))
+        return this.istio
+          ? ok(`docker.io/istio/pilot:${this.istio}`)
+          : { code: 1, stdout: '', stderr: 'Error from server (NotFound): deployments.apps "istiod" not found\n' };
+      if (rest.includes('get service istio-ingressgateway'))
+        return this.istio ? ok(String(this.nodePort)) : { code: 1, stdout: '', stderr: 'not found' };
+      if (rest.startsWith('label namespace default')) {
+        this.injection = true;
+        return ok('namespace/default labeled');
+      }
+      if (rest.startsWith('apply --server-side')) {
+        this.toolbox = true;
+        this.applied = options.stdin ?? '';
+        return ok();
+      }
       if (rest.includes('rollout status')) return ok('deployment successfully rolled out');
       if (rest.startsWith('get nodes')) return ok('True');
       if (rest.startsWith('get namespace default')) return ok(this.injection ? 'enabled' : '');
-      if (rest.includes('get configmap')) return this.toolbox ? ok('configmap/labs-samples\nconfigmap/labs-shell\n') : { code: 1, stdout: '', stderr: 'not found' };
+      if (rest.includes('get configmap'))
+        return this.toolbox
+          ? ok('configmap/labs-samples\nconfigmap/labs-shell\n')
+          : { code: 1, stdout: '', stderr: 'not found' };
       if (rest.includes('get pods')) return ok('pod/toolbox-a\n');
     }
     return { code: 127, stdout: '', stderr: `unexpected command: ${line}` };
@@ -42,17 +66,35 @@ class FakeMachine implements ClusterTools {
   async ingressGet(): Promise<HttpResult> {
     return this.clusters.length && this.istio
       ? { status: 404, headers: { server: 'istio-envoy' }, body: '', durationMs: 2 }
-      : { status: 0, headers: {}, body: '', durationMs: 1, error: { curlExitCode: 7, message: "Failed to connect to 127.0.0.1 port 8080 after 0 ms: Couldn't connect to server" } };
+      : {
+          status: 0,
+          headers: {},
+          body: '',
+          durationMs: 1,
+          error: {
+            curlExitCode: 7,
+            message: "Failed to connect to 127.0.0.1 port 8080 after 0 ms: Couldn't connect to server",
+          },
+        };
   }
 }
 
 class Sink extends Writable {
   text = '';
-  override _write(chunk: Buffer, _e: BufferEncoding, cb: () => void) { this.text += chunk.toString(); cb(); }
+  override _write(chunk: Buffer, _e: BufferEncoding, cb: () => void) {
+    this.text += chunk.toString();
+    cb();
+  }
 }
 
 function deps(machine: FakeMachine, problems: string[] = []): ClusterCommandDeps & { out: Sink; err: Sink } {
-  return { tools: machine, preflight: async (only) => problems.filter((p) => only.some((o) => p.startsWith(`${o}:`))), out: new Sink(), err: new Sink(), ingressDelayMs: 1 };
+  return {
+    tools: machine,
+    preflight: async (only) => problems.filter((p) => only.some((o) => p.startsWith(`${o}:`))),
+    out: new Sink(),
+    err: new Sink(),
+    ingressDelayMs: 1,
+  };
 }
 
 describe('labs cluster up', () => {
@@ -60,9 +102,15 @@ describe('labs cluster up', () => {
     const machine = new FakeMachine();
     const d = deps(machine);
     expect(await runClusterCommand(['up'], d)).toBe(0);
-    expect(machine.commands).toContainEqual(expect.stringMatching(/^kind create cluster --name labs --config .*\/kind\/cluster\.yaml --wait 180s$/));
-    expect(machine.commands).toContainEqual(expect.stringMatching(/^istioctl install --context kind-labs -f .*\/kind\/istio-overlay\.yaml -y$/));
-    expect(machine.commands).toContain('kubectl --context kind-labs label namespace default istio-injection=enabled --overwrite');
+    expect(machine.commands).toContainEqual(
+      expect.stringMatching(/^kind create cluster --name labs --config .*\/kind\/cluster\.yaml --wait 180s$/),
+    );
+    expect(machine.commands).toContainEqual(
+      expect.stringMatching(/^istioctl install --context kind-labs -f .*\/kind\/istio-overlay\.yaml -y$/),
+    );
+    expect(machine.commands).toContain(
+      'kubectl --context kind-labs label namespace default istio-injection=enabled --overwrite',
+    );
     expect(machine.applied).toContain('name: labs-samples');
     expect(machine.applied).toContain('bookinfo__networking__virtual-service-reviews-50-v3.yaml');
     const lines = d.out.text.trim().split('\n');
@@ -94,7 +142,10 @@ describe('labs cluster up', () => {
 
   it('stops at the prerequisites with one line per missing piece and exit 1, running nothing', async () => {
     const machine = new FakeMachine();
-    const d = deps(machine, ['kind: not found on PATH; install kind 0.30.0 or newer', 'istioctl: not found on PATH; install istioctl 1.30.0']);
+    const d = deps(machine, [
+      'kind: not found on PATH; install kind 0.30.0 or newer',
+      'istioctl: not found on PATH; install istioctl 1.30.0',
+    ]);
     expect(await runClusterCommand(['up'], d)).toBe(1);
     expect(machine.commands).toEqual([]);
     expect(d.out.text).toContain(' ✗ Checking prerequisites');
@@ -103,14 +154,21 @@ describe('labs cluster up', () => {
     expect(d.out.text + d.err.text).not.toMatch(/\n\s+at /);
   });
 
-  it('shows a failing phase with ✗ and the tool\'s own error, then exits 1', async () => {
+  it("shows a failing phase with ✗ and the tool's own error, then exits 1", async () => {
     const machine = new FakeMachine();
-    machine.run = async (program, args) => (program === 'kind' && args[0] === 'create'
-      ? { code: 1, stdout: '', stderr: 'ERROR: failed to create cluster: node(s) already exist for a cluster with the name "labs"\n' }
-      : FakeMachine.prototype.run.call(machine, program, args));
+    machine.run = async (program, args) =>
+      program === 'kind' && args[0] === 'create'
+        ? {
+            code: 1,
+            stdout: '',
+            stderr: 'ERROR: failed to create cluster: node(s) already exist for a cluster with the name "labs"\n',
+          }
+        : FakeMachine.prototype.run.call(machine, program, args);
     const d = deps(machine);
     expect(await runClusterCommand(['up'], d)).toBe(1);
-    expect(d.out.text).toMatch(/ ✗ Creating cluster "labs" \(\d+\.\d s\)\n   kind create cluster --name labs failed \(exit code 1\)\n   ERROR: failed to create cluster/);
+    expect(d.out.text).toMatch(
+      / ✗ Creating cluster "labs" \(\d+\.\d s\)\n   kind create cluster --name labs failed \(exit code 1\)\n   ERROR: failed to create cluster/,
+    );
   });
 });
 

@@ -9,8 +9,19 @@ import { PhaseError, PhasePrinter } from './phases.ts';
 import { findPreflightProblems, type Prerequisite } from './preflight.ts';
 import { systemTools, type ClusterTools } from './runner.ts';
 import {
-  clusterExists, ensureCluster, ensureInjection, ensureIstio, ensureToolboxObjects, injectionEnabled, istioState, nodeReady,
-  toolboxObjectsPresent, toolboxPodCount, waitForIngress, waitForIstio, type ClusterTarget,
+  clusterExists,
+  ensureCluster,
+  ensureInjection,
+  ensureIstio,
+  ensureToolboxObjects,
+  injectionEnabled,
+  istioState,
+  nodeReady,
+  toolboxObjectsPresent,
+  toolboxPodCount,
+  waitForIngress,
+  waitForIstio,
+  type ClusterTarget,
 } from './clusterSteps.ts';
 
 /** Usage of `labs cluster`. */
@@ -53,7 +64,11 @@ async function up(t: ClusterTarget, deps: ClusterCommandDeps): Promise<number> {
   deps.out.write(`Bringing up kind cluster "${t.name}" with Istio ${ISTIO_VERSION} ...\n`);
   await p.phase('Checking prerequisites (docker, kind, kubectl, istioctl)', async () => {
     const problems = await deps.preflight(['docker', 'kind', 'kubectl', 'istioctl']);
-    if (problems.length) throw new PhaseError(`${problems.length} prerequisite${problems.length > 1 ? 's are' : ' is'} missing or unusable:`, problems);
+    if (problems.length)
+      throw new PhaseError(
+        `${problems.length} prerequisite${problems.length > 1 ? 's are' : ' is'} missing or unusable:`,
+        problems,
+      );
     return 'Prerequisites: docker, kind, kubectl, istioctl';
   });
   await p.phase(`Creating cluster "${t.name}"`, () => ensureCluster(t));
@@ -61,7 +76,9 @@ async function up(t: ClusterTarget, deps: ClusterCommandDeps): Promise<number> {
   await p.phase('Enabling sidecar injection in default', () => ensureInjection(t));
   await p.phase('Installing the lab toolbox objects', () => ensureToolboxObjects(t));
   await p.phase('Waiting for Istio to be ready', () => waitForIstio(t));
-  await p.phase('Checking the ingress from this host', () => waitForIngress(t, { ...(deps.ingressDelayMs !== undefined ? { delayMs: deps.ingressDelayMs } : {}) }));
+  await p.phase('Checking the ingress from this host', () =>
+    waitForIngress(t, { ...(deps.ingressDelayMs !== undefined ? { delayMs: deps.ingressDelayMs } : {}) }),
+  );
   const seconds = Math.round((performance.now() - started) / 1000);
   p.line(`Cluster "${t.name}" is ready (${seconds} s). Next: npx labs serve --backend kind`);
   return 0;
@@ -80,7 +97,11 @@ async function down(t: ClusterTarget, deps: ClusterCommandDeps): Promise<number>
   }
   await p.phase(`Deleting cluster "${t.name}"`, async () => {
     const out = await t.tools.run('kind', ['delete', 'cluster', '--name', t.name], { timeoutMs: 300_000 });
-    if (out.code !== 0) throw new PhaseError(`kind delete cluster --name ${t.name} failed (exit code ${out.code})`, out.stderr.trim().split('\n').slice(-5));
+    if (out.code !== 0)
+      throw new PhaseError(
+        `kind delete cluster --name ${t.name} failed (exit code ${out.code})`,
+        out.stderr.trim().split('\n').slice(-5),
+      );
     return `Deleted cluster "${t.name}"`;
   });
   return 0;
@@ -89,28 +110,55 @@ async function down(t: ClusterTarget, deps: ClusterCommandDeps): Promise<number>
 async function status(t: ClusterTarget, deps: ClusterCommandDeps): Promise<number> {
   const lines: [boolean, string][] = [];
   const problems = await deps.preflight(['docker', 'kind', 'kubectl', 'istioctl']);
-  lines.push([problems.length === 0, problems.length === 0 ? 'Prerequisites: docker, kind, kubectl, istioctl' : `Prerequisites: ${problems.length} missing or unusable`]);
+  lines.push([
+    problems.length === 0,
+    problems.length === 0
+      ? 'Prerequisites: docker, kind, kubectl, istioctl'
+      : `Prerequisites: ${problems.length} missing or unusable`,
+  ]);
   for (const problem of problems) lines.push([false, `  ${problem}`]);
   const canAsk = !problems.some((l) => /^(docker|kind|kubectl):/.test(l));
   const exists = canAsk && (await clusterExists(t).catch(() => false));
-  lines.push([exists, exists ? `Cluster "${t.name}" exists (context kind-${t.name})` : `Cluster "${t.name}": not there (npx labs cluster up creates it)`]);
+  lines.push([
+    exists,
+    exists
+      ? `Cluster "${t.name}" exists (context kind-${t.name})`
+      : `Cluster "${t.name}": not there (npx labs cluster up creates it)`,
+  ]);
   if (exists) {
     const ready = await nodeReady(t);
     lines.push([ready, ready ? 'Node is Ready' : 'Node is not Ready']);
     const istio = await istioState(t);
     const istioOk = istio.version === ISTIO_VERSION;
-    lines.push([istioOk, istio.version ? `Istio ${istio.version}${istioOk ? '' : ` (expected ${ISTIO_VERSION})`}` : 'Istio: not installed']);
+    lines.push([
+      istioOk,
+      istio.version ? `Istio ${istio.version}${istioOk ? '' : ` (expected ${ISTIO_VERSION})`}` : 'Istio: not installed',
+    ]);
     const portOk = istio.httpNodePort === INGRESS_HTTP.nodePort;
-    lines.push([portOk, portOk ? `Ingress gateway http2 on node port ${INGRESS_HTTP.nodePort}` : `Ingress gateway http2 node port: ${istio.httpNodePort ?? 'none'} (expected ${INGRESS_HTTP.nodePort})`]);
+    lines.push([
+      portOk,
+      portOk
+        ? `Ingress gateway http2 on node port ${INGRESS_HTTP.nodePort}`
+        : `Ingress gateway http2 node port: ${istio.httpNodePort ?? 'none'} (expected ${INGRESS_HTTP.nodePort})`,
+    ]);
     const injection = await injectionEnabled(t);
-    lines.push([injection, injection ? 'Sidecar injection enabled in default' : 'Sidecar injection not enabled in default']);
+    lines.push([
+      injection,
+      injection ? 'Sidecar injection enabled in default' : 'Sidecar injection not enabled in default',
+    ]);
     const toolbox = await toolboxObjectsPresent(t);
     lines.push([toolbox, toolbox ? 'Lab toolbox objects installed' : 'Lab toolbox objects missing']);
     const ingress = await t.tools.ingressGet('http://ingress/');
-    lines.push([ingress.status > 0, ingress.status > 0 ? `Ingress answers at http://127.0.0.1:${INGRESS_HTTP.hostPort} (HTTP ${ingress.status})` : `Ingress does not answer at http://127.0.0.1:${INGRESS_HTTP.hostPort} (${ingress.error?.message ?? 'no answer'})`]);
+    lines.push([
+      ingress.status > 0,
+      ingress.status > 0
+        ? `Ingress answers at http://127.0.0.1:${INGRESS_HTTP.hostPort} (HTTP ${ingress.status})`
+        : `Ingress does not answer at http://127.0.0.1:${INGRESS_HTTP.hostPort} (${ingress.error?.message ?? 'no answer'})`,
+    ]);
     lines.push([true, `Learner toolboxes running: ${await toolboxPodCount(t)}`]);
   }
-  for (const [ok, text] of lines) deps.out.write(text.startsWith('  ') ? `   ${text.trim()}\n` : ` ${ok ? '✓' : '✗'} ${text}\n`);
+  for (const [ok, text] of lines)
+    deps.out.write(text.startsWith('  ') ? `   ${text.trim()}\n` : ` ${ok ? '✓' : '✗'} ${text}\n`);
   const allOk = lines.every(([ok]) => ok);
   if (!allOk) deps.out.write(exists ? 'Run "npx labs cluster up" to repair.\n' : '');
   return allOk ? 0 : 1;
@@ -120,7 +168,12 @@ async function status(t: ClusterTarget, deps: ClusterCommandDeps): Promise<numbe
 export async function runClusterCommand(argv: string[], deps: ClusterCommandDeps = defaultDeps()): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     deps.err.write(`labs cluster: ${(error as Error).message.split('. ')[0]}\nRun "labs cluster --help" for usage.\n`);
     return 2;
@@ -131,7 +184,9 @@ export async function runClusterCommand(argv: string[], deps: ClusterCommandDeps
   }
   const [command, ...extra] = parsed.positionals;
   if (!command || extra.length > 0 || !['up', 'down', 'status'].includes(command)) {
-    deps.err.write(`labs cluster: ${command ? (extra.length ? `unexpected argument "${extra[0]}"` : `unknown command "${command}"`) : 'missing command'}; expected up, down or status\nRun "labs cluster --help" for usage.\n`);
+    deps.err.write(
+      `labs cluster: ${command ? (extra.length ? `unexpected argument "${extra[0]}"` : `unknown command "${command}"`) : 'missing command'}; expected up, down or status\nRun "labs cluster --help" for usage.\n`,
+    );
     return 2;
   }
   const name = parsed.values.name ?? DEFAULT_CLUSTER_NAME;

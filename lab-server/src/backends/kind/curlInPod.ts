@@ -52,7 +52,9 @@ export function parseCurlResult(result: ExecResult): HttpResult {
   const [, seconds] = trailer.trim().split(/\s+/);
   const durationMs = Math.round(Number(seconds ?? 0) * 1000);
   if (result.exitCode !== 0 || at === -1) {
-    const message = /curl: \(\d+\) (.*)/.exec(result.stderr)?.[1]?.trim() ?? (result.stderr.trim() || result.stdout.trim() || `exit code ${result.exitCode}`);
+    const message =
+      /curl: \(\d+\) (.*)/.exec(result.stderr)?.[1]?.trim() ??
+      (result.stderr.trim() || result.stdout.trim() || `exit code ${result.exitCode}`);
     return { status: 0, headers: {}, body: '', durationMs, error: { curlExitCode: result.exitCode || 1, message } };
   }
   return { ...splitResponse(result.stdout.slice(0, at)), durationMs };

@@ -6,22 +6,39 @@ import { FakeKubeApi } from './testing/fakeKubeApi.ts';
 import type { KindEnvironment } from './environment.ts';
 
 const lab = labSchema.parse({
-  id: 'mirroring', order: 2, status: 'ready',
-  title: { ko: '미러링', en: 'Mirroring' }, summary: { ko: '요약', en: 'Summary' },
+  id: 'mirroring',
+  order: 2,
+  status: 'ready',
+  title: { ko: '미러링', en: 'Mirroring' },
+  summary: { ko: '요약', en: 'Summary' },
   setup: 'kubectl apply -f samples/sleep/sleep.yaml\n',
   steps: [{ id: 'one', title: { ko: '하나', en: 'One' } }],
 });
 
-const pod = (name: string, namespace: string, labels: Record<string, string>, containers: string[], phase = 'Running'): K8sObject => ({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels, creationTimestamp: '2026-11-24T10:00:00Z' },
-  spec: { containers: containers.map((c) => ({ name: c })) }, status: { phase, containerStatuses: containers.map((c) => ({ name: c, ready: true })) },
+const pod = (
+  name: string,
+  namespace: string,
+  labels: Record<string, string>,
+  containers: string[],
+  phase = 'Running',
+): K8sObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace, labels, creationTimestamp: '2026-11-24T10:00:00Z' },
+  spec: { containers: containers.map((c) => ({ name: c })) },
+  status: { phase, containerStatuses: containers.map((c) => ({ name: c, ready: true })) },
 });
 
 let api: FakeKubeApi;
 let backend: LabBackend;
 
 async function makeEnv(classroom: boolean): Promise<KindEnvironment> {
-  backend = await kindBackendFromParts({ api, classroom, ingress: { host: '127.0.0.1', httpPort: 9, httpsPort: 9 }, samples: { 'sleep/sleep.yaml': 'kind: List\n' } });
+  backend = await kindBackendFromParts({
+    api,
+    classroom,
+    ingress: { host: '127.0.0.1', httpPort: 9, httpsPort: 9 },
+    samples: { 'sleep/sleep.yaml': 'kind: List\n' },
+  });
   return (await backend.createEnvironment({ lab, owner: 'session-ada' })) as KindEnvironment;
 }
 
@@ -33,13 +50,19 @@ describe('kind environment, single learner', () => {
   it('applies the shared objects before any environment: toolbox namespace, samples, shell rc files', async () => {
     await makeEnv(false);
     expect(api.callsOf('apply').slice(0, 3)).toEqual([
-      ['Namespace', undefined, 'labs-toolbox'], ['ConfigMap', 'labs-toolbox', 'labs-samples'], ['ConfigMap', 'labs-toolbox', 'labs-shell'],
+      ['Namespace', undefined, 'labs-toolbox'],
+      ['ConfigMap', 'labs-toolbox', 'labs-samples'],
+      ['ConfigMap', 'labs-toolbox', 'labs-shell'],
     ]);
   });
 
   it('prepare: makes the toolbox (cluster-admin for one learner), clears the lab namespace, runs the setup script in the toolbox', async () => {
     const env = await makeEnv(false);
-    api.add({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'leftover', namespace: 'default' } });
+    api.add({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'leftover', namespace: 'default' },
+    });
     api.add({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', namespace: 'default' } });
     api.add({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio-ca-root-cert', namespace: 'default' } });
     api.calls.length = 0;
@@ -48,28 +71,45 @@ describe('kind environment, single learner', () => {
     expect(applied).toEqual(['ServiceAccount@labs-toolbox', 'ClusterRoleBinding@-', 'Pod@labs-toolbox']);
     expect(api.callsOf('delete')).toEqual([['VirtualService', 'default', 'leftover', undefined]]);
     const [exec] = api.callsOf('exec');
-    expect(exec!.slice(0, 3)).toEqual(['labs-toolbox', expect.stringMatching(/^toolbox-session-ada-mirroring-/), 'shell']);
+    expect(exec!.slice(0, 3)).toEqual([
+      'labs-toolbox',
+      expect.stringMatching(/^toolbox-session-ada-mirroring-/),
+      'shell',
+    ]);
     expect(exec![3]).toEqual(['bash', '-c', 'cd /root && exec bash -s 2>&1']);
     expect(exec![4]).toBe('kubectl apply -f samples/sleep/sleep.yaml\n');
   });
 
-  it('prepare fails with the setup\'s exit code and the end of its output', async () => {
+  it("prepare fails with the setup's exit code and the end of its output", async () => {
     const env = await makeEnv(false);
     api.execHandler = () => ({ stdout: 'error: the path "samples/x.yaml" does not exist\n', stderr: '', exitCode: 1 });
-    await expect(env.prepare()).rejects.toThrow(/could not be set up \(exit code 1\):\nerror: the path "samples\/x\.yaml" does not exist/);
+    await expect(env.prepare()).rejects.toThrow(
+      /could not be set up \(exit code 1\):\nerror: the path "samples\/x\.yaml" does not exist/,
+    );
   });
 
-  it('get and list resolve the Kind through discovery and keep the lab\'s namespace', async () => {
+  it("get and list resolve the Kind through discovery and keep the lab's namespace", async () => {
     const env = await makeEnv(false);
-    api.add({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'httpbin', namespace: 'default' }, spec: { hosts: ['httpbin'] } });
+    api.add({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'httpbin', namespace: 'default' },
+      spec: { hosts: ['httpbin'] },
+    });
     api.calls.length = 0;
-    expect((await env.get({ kind: 'VirtualService', name: 'httpbin', namespace: 'default' }))?.spec).toEqual({ hosts: ['httpbin'] });
+    expect((await env.get({ kind: 'VirtualService', name: 'httpbin', namespace: 'default' }))?.spec).toEqual({
+      hosts: ['httpbin'],
+    });
     expect(await env.get({ kind: 'VirtualService', name: 'nope' })).toBeNull();
     await env.list({ kind: 'Node' });
     expect(api.calls.filter((c) => c.method !== 'resolveKind').map((c) => c.args)).toEqual([
-      ['VirtualService', 'default', 'httpbin'], ['VirtualService', 'default', 'nope'], ['Node', undefined, undefined],
+      ['VirtualService', 'default', 'httpbin'],
+      ['VirtualService', 'default', 'nope'],
+      ['Node', undefined, undefined],
     ]);
-    await expect(env.get({ kind: 'Frobnicator', name: 'x' })).rejects.toThrow('error: the server doesn\'t have a resource type "Frobnicator"');
+    await expect(env.get({ kind: 'Frobnicator', name: 'x' })).rejects.toThrow(
+      'error: the server doesn\'t have a resource type "Frobnicator"',
+    );
   });
 
   it('exec by selector picks a running pod and its first app container, not istio-proxy', async () => {
@@ -77,13 +117,21 @@ describe('kind environment, single learner', () => {
     api.add(pod('sleep-1', 'default', { app: 'sleep' }, ['istio-proxy', 'sleep'], 'Pending'));
     api.add(pod('sleep-2', 'default', { app: 'sleep' }, ['istio-proxy', 'sleep']));
     api.execHandler = ({ argv }) => ({ stdout: `${argv.slice(1).join(' ')}\n`, stderr: '', exitCode: 0 });
-    expect(await env.exec({ namespace: 'default', selector: 'app=sleep' }, ['echo', 'hi'])).toEqual({ stdout: 'hi\n', stderr: '', exitCode: 0 });
+    expect(await env.exec({ namespace: 'default', selector: 'app=sleep' }, ['echo', 'hi'])).toEqual({
+      stdout: 'hi\n',
+      stderr: '',
+      exitCode: 0,
+    });
     expect(api.callsOf('exec').at(-1)!.slice(0, 4)).toEqual(['default', 'sleep-2', 'sleep', ['echo', 'hi']]);
   });
 
   it('exec at a pod that is not there answers as kubectl does, with exit code 1', async () => {
     const env = await makeEnv(false);
-    expect(await env.exec({ namespace: 'default', pod: 'ghost' }, ['true'])).toEqual({ stdout: '', stderr: 'Error from server (NotFound): pods "ghost" not found\n', exitCode: 1 });
+    expect(await env.exec({ namespace: 'default', pod: 'ghost' }, ['true'])).toEqual({
+      stdout: '',
+      stderr: 'Error from server (NotFound): pods "ghost" not found\n',
+      exitCode: 1,
+    });
     expect((await env.exec({ namespace: 'default', selector: 'app=none' }, ['true'])).exitCode).toBe(1);
   });
 
@@ -91,15 +139,32 @@ describe('kind environment, single learner', () => {
     const env = await makeEnv(false);
     api.add(pod('httpbin-v1-abc', 'default', { app: 'httpbin', version: 'v1' }, ['httpbin', 'istio-proxy']));
     api.logText = '127.0.0.6 - - "GET /headers HTTP/1.1" 200\n';
-    expect(await env.logs({ namespace: 'default', selector: 'app=httpbin,version=v1' }, { sinceTime: '2026-11-24T10:02:00Z', tail: 5 })).toContain('GET /headers');
-    expect(api.callsOf('logs').at(-1)).toEqual(['default', 'httpbin-v1-abc', 'httpbin', { sinceTime: '2026-11-24T10:02:00Z', tailLines: 5 }]);
+    expect(
+      await env.logs(
+        { namespace: 'default', selector: 'app=httpbin,version=v1' },
+        { sinceTime: '2026-11-24T10:02:00Z', tail: 5 },
+      ),
+    ).toContain('GET /headers');
+    expect(api.callsOf('logs').at(-1)).toEqual([
+      'default',
+      'httpbin-v1-abc',
+      'httpbin',
+      { sinceTime: '2026-11-24T10:02:00Z', tailLines: 5 },
+    ]);
   });
 
-  it('HTTP from a pod is curl exec\'d in that pod, body on stdin', async () => {
+  it("HTTP from a pod is curl exec'd in that pod, body on stdin", async () => {
     const env = await makeEnv(false);
     api.add(pod('sleep-1', 'default', { app: 'sleep' }, ['sleep', 'istio-proxy']));
-    api.execHandler = () => ({ stdout: 'HTTP/1.1 200 OK\r\nserver: envoy\r\n\r\nhello\n__LABS_CURL__200 0.020', stderr: '', exitCode: 0 });
-    const r = await env.http({ kind: 'pod', target: { namespace: 'default', selector: 'app=sleep' } }, { method: 'POST', url: 'http://httpbin:8000/post', body: 'x=1' });
+    api.execHandler = () => ({
+      stdout: 'HTTP/1.1 200 OK\r\nserver: envoy\r\n\r\nhello\n__LABS_CURL__200 0.020',
+      stderr: '',
+      exitCode: 0,
+    });
+    const r = await env.http(
+      { kind: 'pod', target: { namespace: 'default', selector: 'app=sleep' } },
+      { method: 'POST', url: 'http://httpbin:8000/post', body: 'x=1' },
+    );
     expect(r).toEqual({ status: 200, headers: { server: 'envoy' }, body: 'hello', durationMs: 20 });
     const [ns, podName, container, argv, stdin] = api.callsOf('exec').at(-1)!;
     expect([ns, podName, container, stdin]).toEqual(['default', 'sleep-1', 'sleep', 'x=1']);
@@ -124,7 +189,13 @@ describe('kind environment, single learner', () => {
     terminal.write('kubectl get pods\r');
     await expect.poll(() => api.ttys.length).toBe(1);
     const tty = api.ttys[0]!;
-    expect(api.callsOf('openTty')[0]!.slice(0, 5)).toEqual(['labs-toolbox', expect.stringMatching(/^toolbox-/), 'shell', ['bash', '--rcfile', '/etc/labs/labsrc.sh', '-i'], { cols: 100, rows: 30 }]);
+    expect(api.callsOf('openTty')[0]!.slice(0, 5)).toEqual([
+      'labs-toolbox',
+      expect.stringMatching(/^toolbox-/),
+      'shell',
+      ['bash', '--rcfile', '/etc/labs/labsrc.sh', '-i'],
+      { cols: 100, rows: 30 },
+    ]);
     await expect.poll(() => tty.written).toEqual(['kubectl get pods\r']);
     terminal.resize(120, 40);
     await expect.poll(() => tty.sizes.at(-1)).toEqual({ cols: 120, rows: 40 });
@@ -137,7 +208,7 @@ describe('kind environment, single learner', () => {
     await expect.poll(() => tty.closed).toBe(true);
   });
 
-  it('runScript does not count as the learner\'s history', async () => {
+  it("runScript does not count as the learner's history", async () => {
     const env = await makeEnv(false);
     api.execHandler = () => ({ stdout: 'hi\n', stderr: '', exitCode: 0 });
     expect(await env.runScript('echo hi')).toEqual({ output: 'hi\n', exitCode: 0 });
@@ -147,11 +218,18 @@ describe('kind environment, single learner', () => {
   it('reset deletes what the learner made (pods without waiting) and runs the setup again', async () => {
     const env = await makeEnv(false);
     await env.prepare();
-    api.add({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'httpbin', namespace: 'default' } });
+    api.add({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'httpbin', namespace: 'default' },
+    });
     api.add(pod('httpbin-v2-x', 'default', { app: 'httpbin' }, ['httpbin']));
     api.calls.length = 0;
     await env.reset();
-    expect(api.callsOf('delete')).toEqual([['DestinationRule', 'default', 'httpbin', undefined], ['Pod', 'default', 'httpbin-v2-x', 0]]);
+    expect(api.callsOf('delete')).toEqual([
+      ['DestinationRule', 'default', 'httpbin', undefined],
+      ['Pod', 'default', 'httpbin-v2-x', 0],
+    ]);
     expect(api.callsOf('exec')).toHaveLength(1);
   });
 });
@@ -164,20 +242,30 @@ describe('kind environment, classroom', () => {
     const applied = api.callsOf('apply').map(([kind, ns]) => `${kind as string}@${ns ?? '-'}`);
     const ns = env.namespaceFor('default');
     expect(ns).toMatch(/^lab-session-ada-mirroring-[0-9a-f]{8}$/);
-    expect(applied).toEqual([`Namespace@-`, `ResourceQuota@${ns}`, 'ServiceAccount@labs-toolbox', `Role@${ns}`, `RoleBinding@${ns}`, 'Role@istio-system', 'RoleBinding@istio-system', 'Pod@labs-toolbox']);
+    expect(applied).toEqual([
+      `Namespace@-`,
+      `ResourceQuota@${ns}`,
+      'ServiceAccount@labs-toolbox',
+      `Role@${ns}`,
+      `RoleBinding@${ns}`,
+      'Role@istio-system',
+      'RoleBinding@istio-system',
+      'Pod@labs-toolbox',
+    ]);
     expect(api.objects.get(`Namespace//${ns}`)?.metadata.labels?.['istio-injection']).toBe('enabled');
     const toolbox = [...api.objects.values()].find((o) => o.kind === 'Pod')!;
     expect(JSON.stringify(toolbox)).toContain(`"LABS_NAMESPACE","value":"${ns}"`);
   });
 
-  it('maps the lab file\'s namespace to the learner\'s, and leaves other namespaces alone', async () => {
+  it("maps the lab file's namespace to the learner's, and leaves other namespaces alone", async () => {
     const env = await makeEnv(true);
     const ns = env.namespaceFor('default');
     api.calls.length = 0;
     await env.get({ kind: 'VirtualService', name: 'httpbin', namespace: 'default' });
     await env.list({ kind: 'Service', namespace: 'istio-system' });
     expect(api.calls.filter((c) => c.method !== 'resolveKind').map((c) => c.args)).toEqual([
-      ['VirtualService', ns, 'httpbin'], ['Service', 'istio-system', undefined],
+      ['VirtualService', ns, 'httpbin'],
+      ['Service', 'istio-system', undefined],
     ]);
   });
 
@@ -187,6 +275,15 @@ describe('kind environment, classroom', () => {
     api.calls.length = 0;
     await backend.close();
     const deleted = api.callsOf('delete').map(([kind]) => kind);
-    expect(deleted).toEqual(['Pod', 'RoleBinding', 'Role', 'RoleBinding', 'Role', 'ServiceAccount', 'ResourceQuota', 'Namespace']);
+    expect(deleted).toEqual([
+      'Pod',
+      'RoleBinding',
+      'Role',
+      'RoleBinding',
+      'Role',
+      'ServiceAccount',
+      'ResourceQuota',
+      'Namespace',
+    ]);
   });
 });

@@ -5,8 +5,20 @@
  * namespace of its own, and the lab's namespace (`default` in the lab files) means that namespace.
  */
 import type {
-  CommandRecord, ContainerRef, EnvironmentSpec, ExecResult, HttpOrigin, HttpRequest, HttpResult, K8sObject,
-  LabEnvironment, ObjectQuery, ObjectRef, ScriptResult, TerminalChannel, TerminalOptions,
+  CommandRecord,
+  ContainerRef,
+  EnvironmentSpec,
+  ExecResult,
+  HttpOrigin,
+  HttpRequest,
+  HttpResult,
+  K8sObject,
+  LabEnvironment,
+  ObjectQuery,
+  ObjectRef,
+  ScriptResult,
+  TerminalChannel,
+  TerminalOptions,
 } from '../../contract.ts';
 import { curlArgv, parseCurlResult } from './curlInPod.ts';
 import type { KubeApi, ResolvedKind } from './kubeApi.ts';
@@ -24,7 +36,19 @@ const POD: ResolvedKind = { apiVersion: 'v1', kind: 'Pod', plural: 'pods', names
  * What reset clears in the chapter's namespace, in this order (owners before what they own, so nothing
  * is recreated behind our back). Objects every namespace has are kept.
  */
-export const RESET_KINDS = ['VirtualService', 'DestinationRule', 'Gateway', 'ServiceEntry', 'Sidecar', 'Deployment', 'ReplicaSet', 'Pod', 'Service', 'ConfigMap', 'ServiceAccount'] as const;
+export const RESET_KINDS = [
+  'VirtualService',
+  'DestinationRule',
+  'Gateway',
+  'ServiceEntry',
+  'Sidecar',
+  'Deployment',
+  'ReplicaSet',
+  'Pod',
+  'Service',
+  'ConfigMap',
+  'ServiceAccount',
+] as const;
 const KEEP: Record<string, string[]> = {
   Service: ['kubernetes'],
   ConfigMap: ['kube-root-ca.crt', 'istio-ca-root-cert'],
@@ -87,7 +111,14 @@ export class KindEnvironment implements LabEnvironment {
       ...(classroom ? learnerNamespaceObjects(names.namespace, spec.owner, spec.lab.id) : []),
       toolboxServiceAccount(names.toolbox),
       ...rbac,
-      toolboxPod({ name: names.toolbox, namespace: names.namespace, samplePaths: this.#o.samplePaths, labId: spec.lab.id, owner: spec.owner, classroom }),
+      toolboxPod({
+        name: names.toolbox,
+        namespace: names.namespace,
+        samplePaths: this.#o.samplePaths,
+        labId: spec.lab.id,
+        owner: spec.owner,
+        classroom,
+      }),
     ];
   }
 
@@ -107,15 +138,25 @@ export class KindEnvironment implements LabEnvironment {
     let last = 'not created yet';
     for (;;) {
       const pod = await this.#o.api.read(POD, TOOLBOX_NAMESPACE, this.#o.names.toolbox);
-      const status = (pod?.status ?? {}) as { phase?: string; containerStatuses?: { name: string; ready?: boolean; state?: { waiting?: { reason?: string; message?: string } } }[] };
+      const status = (pod?.status ?? {}) as {
+        phase?: string;
+        containerStatuses?: {
+          name: string;
+          ready?: boolean;
+          state?: { waiting?: { reason?: string; message?: string } };
+        }[];
+      };
       const shell = status.containerStatuses?.find((c) => c.name === TOOLBOX_CONTAINER);
       if (status.phase === 'Running' && shell?.ready) return;
       const waiting = shell?.state?.waiting;
-      last = waiting?.reason ? `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}` : (status.phase ?? last);
+      last = waiting?.reason
+        ? `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`
+        : (status.phase ?? last);
       if (waiting?.reason === 'ErrImagePull' || waiting?.reason === 'InvalidImageName') {
         throw new Error(`toolbox pod ${TOOLBOX_NAMESPACE}/${this.#o.names.toolbox} cannot start: ${last}`);
       }
-      if (Date.now() > deadline) throw new Error(`toolbox pod ${TOOLBOX_NAMESPACE}/${this.#o.names.toolbox} not ready in time (${last})`);
+      if (Date.now() > deadline)
+        throw new Error(`toolbox pod ${TOOLBOX_NAMESPACE}/${this.#o.names.toolbox} not ready in time (${last})`);
       await sleep(this.#o.pollMs ?? 1000);
     }
   }
@@ -139,7 +180,9 @@ export class KindEnvironment implements LabEnvironment {
     const result = await this.runScript(setup);
     if (result.exitCode !== 0) {
       const tail = result.output.trim().split('\n').slice(-5).join('\n');
-      throw new Error(`the starting state of ${this.labId} could not be set up (exit code ${result.exitCode}):\n${tail}`);
+      throw new Error(
+        `the starting state of ${this.labId} could not be set up (exit code ${result.exitCode}):\n${tail}`,
+      );
     }
   }
 
@@ -151,9 +194,13 @@ export class KindEnvironment implements LabEnvironment {
       if (!kind) continue;
       const keep = KEEP[kindName] ?? [];
       const objects = await this.#o.api.list(kind, namespace);
-      await Promise.all(objects
-        .filter((o) => !keep.includes(o.metadata.name))
-        .map((o) => this.#o.api.delete(kind, namespace, o.metadata.name, kindName === 'Pod' ? { gracePeriodSeconds: 0 } : {})));
+      await Promise.all(
+        objects
+          .filter((o) => !keep.includes(o.metadata.name))
+          .map((o) =>
+            this.#o.api.delete(kind, namespace, o.metadata.name, kindName === 'Pod' ? { gracePeriodSeconds: 0 } : {}),
+          ),
+      );
     }
     const deadline = Date.now() + 60_000;
     while ((await this.#o.api.list(POD, namespace)).length > 0) {
@@ -165,7 +212,14 @@ export class KindEnvironment implements LabEnvironment {
   openTerminal(options: TerminalOptions): TerminalChannel {
     const terminal = new KindTerminal(async (size, handlers) => {
       await this.#ensureToolbox();
-      return this.#o.api.openTty(TOOLBOX_NAMESPACE, this.#o.names.toolbox, TOOLBOX_CONTAINER, TERMINAL_COMMAND, size, handlers);
+      return this.#o.api.openTty(
+        TOOLBOX_NAMESPACE,
+        this.#o.names.toolbox,
+        TOOLBOX_CONTAINER,
+        TERMINAL_COMMAND,
+        size,
+        handlers,
+      );
     }, options);
     terminal.onCommand((record) => this.#history.push(record));
     this.#terminals.add(terminal);
@@ -175,7 +229,9 @@ export class KindEnvironment implements LabEnvironment {
   async runScript(script: string, options: { signal?: AbortSignal } = {}): Promise<ScriptResult> {
     await this.#ensureToolbox();
     if (options.signal?.aborted) return { output: 'bash: execution aborted\n', exitCode: 124 };
-    const result = await this.#o.api.exec(TOOLBOX_NAMESPACE, this.#o.names.toolbox, TOOLBOX_CONTAINER, SCRIPT_COMMAND, { stdin: script.endsWith('\n') ? script : `${script}\n` });
+    const result = await this.#o.api.exec(TOOLBOX_NAMESPACE, this.#o.names.toolbox, TOOLBOX_CONTAINER, SCRIPT_COMMAND, {
+      stdin: script.endsWith('\n') ? script : `${script}\n`,
+    });
     return { output: result.stdout + result.stderr, exitCode: result.exitCode };
   }
 
@@ -186,7 +242,11 @@ export class KindEnvironment implements LabEnvironment {
 
   async list(query: ObjectQuery): Promise<K8sObject[]> {
     const kind = await this.#kind(query.kind);
-    return this.#o.api.list(kind, kind.namespaced ? this.namespaceFor(query.namespace) : undefined, query.labelSelector);
+    return this.#o.api.list(
+      kind,
+      kind.namespaced ? this.namespaceFor(query.namespace) : undefined,
+      query.labelSelector,
+    );
   }
 
   async #kind(name: string): Promise<ResolvedKind> {
@@ -205,16 +265,27 @@ export class KindEnvironment implements LabEnvironment {
     } else {
       const pods = await this.#o.api.list(POD, namespace, ref.selector);
       pod = pods
-        .filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running' && !p.metadata.deletionTimestamp)
+        .filter(
+          (p) => (p.status as { phase?: string } | undefined)?.phase === 'Running' && !p.metadata.deletionTimestamp,
+        )
         .sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)))[0];
-      if (!pod) throw new TargetError(`error: no running pod in namespace ${namespace} matches selector "${ref.selector ?? ''}"`);
+      if (!pod)
+        throw new TargetError(
+          `error: no running pod in namespace ${namespace} matches selector "${ref.selector ?? ''}"`,
+        );
     }
-    const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map((c) => c.name);
+    const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map(
+      (c) => c.name,
+    );
     const container = ref.container ?? containers.find((c) => c !== 'istio-proxy') ?? containers[0] ?? '';
     return { namespace, pod: pod.metadata.name, container };
   }
 
-  async exec(target: ContainerRef, argv: string[], options: { stdin?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+  async exec(
+    target: ContainerRef,
+    argv: string[],
+    options: { stdin?: string; timeoutMs?: number } = {},
+  ): Promise<ExecResult> {
     let t: ResolvedTarget;
     try {
       t = await this.#target(target);
@@ -236,7 +307,10 @@ export class KindEnvironment implements LabEnvironment {
   async http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult> {
     if (origin.kind === 'outside') return sendThroughIngress(request, this.#o.ingress);
     const timeoutMs = request.timeoutMs ?? 10_000;
-    const result = await this.exec(origin.target, curlArgv(request), { ...(request.body !== undefined ? { stdin: request.body } : {}), timeoutMs: timeoutMs + 10_000 });
+    const result = await this.exec(origin.target, curlArgv(request), {
+      ...(request.body !== undefined ? { stdin: request.body } : {}),
+      timeoutMs: timeoutMs + 10_000,
+    });
     return parseCurlResult(result);
   }
 
@@ -256,7 +330,12 @@ export class KindEnvironment implements LabEnvironment {
     for (const object of this.toolboxObjects().reverse()) {
       if (object.kind === 'Namespace' && !classroom) continue;
       const kind = object.kind === 'Pod' ? POD : await api.resolveKind(object.kind);
-      if (kind) await api.delete(kind, kind.namespaced ? object.metadata.namespace : undefined, object.metadata.name, { gracePeriodSeconds: 0 }).catch(() => undefined);
+      if (kind)
+        await api
+          .delete(kind, kind.namespaced ? object.metadata.namespace : undefined, object.metadata.name, {
+            gracePeriodSeconds: 0,
+          })
+          .catch(() => undefined);
     }
   }
 }

@@ -15,7 +15,12 @@ function record(commands: string[]) {
 describe('golden recording script', () => {
   it('keeps stdout, stderr and the exit status of each command apart', () => {
     expect(record(['echo out; echo err >&2; exit_code=3; (exit $exit_code)', 'printf "no newline"'])).toEqual([
-      { command: 'echo out; echo err >&2; exit_code=3; (exit $exit_code)', stdout: 'out\n', stderr: 'err\n', exitCode: 3 },
+      {
+        command: 'echo out; echo err >&2; exit_code=3; (exit $exit_code)',
+        stdout: 'out\n',
+        stderr: 'err\n',
+        exitCode: 3,
+      },
       { command: 'printf "no newline"', stdout: 'no newline', stderr: '', exitCode: 0 },
     ]);
   });
@@ -41,8 +46,18 @@ describe('golden recording script', () => {
 
   it('marks commands the script never reached', () => {
     expect(parseGoldenOutput(['a', 'b'], '')).toEqual([
-      { command: 'a', stdout: '', stderr: 'not recorded: the recording script stopped before this command', exitCode: -1 },
-      { command: 'b', stdout: '', stderr: 'not recorded: the recording script stopped before this command', exitCode: -1 },
+      {
+        command: 'a',
+        stdout: '',
+        stderr: 'not recorded: the recording script stopped before this command',
+        exitCode: -1,
+      },
+      {
+        command: 'b',
+        stdout: '',
+        stderr: 'not recorded: the recording script stopped before this command',
+        exitCode: -1,
+      },
     ]);
   });
 });

@@ -20,9 +20,16 @@ export function goldenScript(commands: string[], dir = '/tmp/labs-golden'): stri
   const lines = [`rm -rf ${dir} && mkdir -p ${dir}`];
   commands.forEach((command, i) => {
     // The group's closing brace on its own line: a command may end in a heredoc or a comment.
-    lines.push('{', command.replace(/\n+$/, ''), `} >${dir}/${i}.out 2>${dir}/${i}.err </dev/null`, `echo $? >${dir}/${i}.code`);
+    lines.push(
+      '{',
+      command.replace(/\n+$/, ''),
+      `} >${dir}/${i}.out 2>${dir}/${i}.err </dev/null`,
+      `echo $? >${dir}/${i}.code`,
+    );
   });
-  lines.push(`for i in $(seq 0 ${commands.length - 1}); do printf '${FRAME} %s %s %s %s\\n' "$i" "$(cat ${dir}/$i.code)" "$(base64 <${dir}/$i.out | tr -d '\\n')" "$(base64 <${dir}/$i.err | tr -d '\\n')"; done`);
+  lines.push(
+    `for i in $(seq 0 ${commands.length - 1}); do printf '${FRAME} %s %s %s %s\\n' "$i" "$(cat ${dir}/$i.code)" "$(base64 <${dir}/$i.out | tr -d '\\n')" "$(base64 <${dir}/$i.err | tr -d '\\n')"; done`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -33,7 +40,20 @@ export function parseGoldenOutput(commands: string[], output: string): GoldenCom
     const m = new RegExp(`^${FRAME} (\\d+) (-?\\d+) (\\S*) (\\S*)$`).exec(line.replace(/\r$/, ''));
     if (!m) continue;
     const i = Number(m[1]);
-    frames.set(i, { command: commands[i] ?? '', exitCode: Number(m[2]), stdout: Buffer.from(m[3]!, 'base64').toString('utf8'), stderr: Buffer.from(m[4]!, 'base64').toString('utf8') });
+    frames.set(i, {
+      command: commands[i] ?? '',
+      exitCode: Number(m[2]),
+      stdout: Buffer.from(m[3]!, 'base64').toString('utf8'),
+      stderr: Buffer.from(m[4]!, 'base64').toString('utf8'),
+    });
   }
-  return commands.map((command, i) => frames.get(i) ?? { command, stdout: '', stderr: 'not recorded: the recording script stopped before this command', exitCode: -1 });
+  return commands.map(
+    (command, i) =>
+      frames.get(i) ?? {
+        command,
+        stdout: '',
+        stderr: 'not recorded: the recording script stopped before this command',
+        exitCode: -1,
+      },
+  );
 }

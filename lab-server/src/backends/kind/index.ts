@@ -43,7 +43,9 @@ export async function findClusterProblems(api: KubeApi, context: string): Promis
     return [];
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return [`cluster (${context}): not reachable (${message}); run "npx labs cluster up" (or "npx labs cluster status" to see what is missing)`];
+    return [
+      `cluster (${context}): not reachable (${message}); run "npx labs cluster up" (or "npx labs cluster status" to see what is missing)`,
+    ];
   }
 }
 
@@ -57,7 +59,14 @@ export async function kindBackendFromParts(parts: KindBackendParts): Promise<Lab
     name: 'kind',
     async createEnvironment(spec: EnvironmentSpec): Promise<LabEnvironment> {
       const names = environmentNames(spec.owner, spec.lab.id, spec.lab.namespace, parts.classroom);
-      const env = new KindEnvironment({ api: parts.api, spec, names, classroom: parts.classroom, samplePaths, ingress: parts.ingress });
+      const env = new KindEnvironment({
+        api: parts.api,
+        spec,
+        names,
+        classroom: parts.classroom,
+        samplePaths,
+        ingress: parts.ingress,
+      });
       environments.add(env);
       const dispose = env.dispose.bind(env);
       env.dispose = async () => {
@@ -73,13 +82,18 @@ export async function kindBackendFromParts(parts: KindBackendParts): Promise<Lab
 }
 
 /** Makes the kind backend; throws a `PreflightError` (one line per problem) when it cannot run here. */
-export async function createKindBackend(options: KindBackendOptions = {}, preflightOptions: PreflightOptions = {}): Promise<LabBackend> {
+export async function createKindBackend(
+  options: KindBackendOptions = {},
+  preflightOptions: PreflightOptions = {},
+): Promise<LabBackend> {
   const context = options.context ?? process.env.LABS_KIND_CONTEXT ?? `kind-${DEFAULT_CLUSTER_NAME}`;
   const problems = context.startsWith('kind-') ? await findPreflightProblems(preflightOptions) : [];
   if (problems.length > 0) throw new PreflightError(problems);
   let api: ClientKubeApi;
   try {
-    api = new ClientKubeApi(loadKubeConfig({ ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), context }));
+    api = new ClientKubeApi(
+      loadKubeConfig({ ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), context }),
+    );
   } catch (error) {
     throw new PreflightError([`cluster: ${error instanceof Error ? error.message : String(error)}`]);
   }

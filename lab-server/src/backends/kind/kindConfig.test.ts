@@ -30,9 +30,18 @@ describe('kind cluster config', () => {
 describe('Istio install overlay', () => {
   const overlay = parse(readFileSync(repoPath('kind/istio-overlay.yaml'), 'utf8')) as {
     kind: string;
-    spec: { profile: string; components: { ingressGateways: { name: string; k8s: { service: { ports: { name: string; port: number; targetPort: number; nodePort?: number }[] } } }[] } };
+    spec: {
+      profile: string;
+      components: {
+        ingressGateways: {
+          name: string;
+          k8s: { service: { ports: { name: string; port: number; targetPort: number; nodePort?: number }[] } };
+        }[];
+      };
+    };
   };
-  const ports = overlay.spec.components.ingressGateways.find((g) => g.name === 'istio-ingressgateway')!.k8s.service.ports;
+  const ports = overlay.spec.components.ingressGateways.find((g) => g.name === 'istio-ingressgateway')!.k8s.service
+    .ports;
 
   it('uses the demo profile', () => {
     expect(overlay.kind).toBe('IstioOperator');
@@ -41,12 +50,22 @@ describe('Istio install overlay', () => {
 
   it('fixes the node ports the kind config maps', () => {
     const mapped = kindClusterConfig().nodes[0]!.extraPortMappings.map((m) => m.containerPort);
-    expect(ports.find((p) => p.name === 'http2')).toEqual({ name: 'http2', port: 80, targetPort: 8080, nodePort: 30080 });
-    expect(ports.find((p) => p.name === 'https')).toEqual({ name: 'https', port: 443, targetPort: 8443, nodePort: 30443 });
+    expect(ports.find((p) => p.name === 'http2')).toEqual({
+      name: 'http2',
+      port: 80,
+      targetPort: 8080,
+      nodePort: 30080,
+    });
+    expect(ports.find((p) => p.name === 'https')).toEqual({
+      name: 'https',
+      port: 443,
+      targetPort: 8443,
+      nodePort: 30443,
+    });
     expect(ports.filter((p) => p.nodePort !== undefined).map((p) => p.nodePort)).toEqual(mapped);
   });
 
-  it('keeps every port of the demo gateway, since the list replaces demo\'s', () => {
+  it("keeps every port of the demo gateway, since the list replaces demo's", () => {
     expect(ports.map((p) => p.name)).toEqual(['status-port', 'http2', 'https', 'tcp', 'tls']);
   });
 });

@@ -38,13 +38,36 @@ export interface KubeApi {
   /** Creates or updates (server-side apply, field manager `istio-traffic-labs`). */
   apply(object: K8sObject): Promise<K8sObject>;
   /** Deletes; absent objects are not an error. */
-  delete(kind: ResolvedKind, namespace: string | undefined, name: string, options?: { gracePeriodSeconds?: number }): Promise<void>;
+  delete(
+    kind: ResolvedKind,
+    namespace: string | undefined,
+    name: string,
+    options?: { gracePeriodSeconds?: number },
+  ): Promise<void>;
   /** Runs a command in a container without a TTY and collects its output and exit code. */
-  exec(namespace: string, pod: string, container: string, argv: string[], options?: { stdin?: string; timeoutMs?: number }): Promise<ExecResult>;
+  exec(
+    namespace: string,
+    pod: string,
+    container: string,
+    argv: string[],
+    options?: { stdin?: string; timeoutMs?: number },
+  ): Promise<ExecResult>;
   /** Starts a command with a TTY; output and the end arrive through `handlers`. */
-  openTty(namespace: string, pod: string, container: string, argv: string[], size: { cols: number; rows: number }, handlers: TtyHandlers): Promise<TtySession>;
+  openTty(
+    namespace: string,
+    pod: string,
+    container: string,
+    argv: string[],
+    size: { cols: number; rows: number },
+    handlers: TtyHandlers,
+  ): Promise<TtySession>;
   /** A container's log, as `kubectl logs` prints it. */
-  logs(namespace: string, pod: string, container: string, options?: { sinceTime?: string; tailLines?: number }): Promise<string>;
+  logs(
+    namespace: string,
+    pod: string,
+    container: string,
+    options?: { sinceTime?: string; tailLines?: number },
+  ): Promise<string>;
 }
 
 /** An API failure with the status the server sent (404, 403, ...) and its message. */

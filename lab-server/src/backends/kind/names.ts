@@ -9,7 +9,12 @@ import { createHash } from 'node:crypto';
 /** Lowercase, dash-separated, at most `max` characters, plus an 8-character hash of the original. */
 export function dnsSlug(text: string, max = 30): string {
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 8);
-  const base = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, max).replace(/-+$/, '');
+  const base = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max)
+    .replace(/-+$/, '');
   return base ? `${base}-${hash}` : hash;
 }
 
@@ -24,7 +29,12 @@ export interface EnvironmentNames {
 }
 
 /** Names for `owner`'s environment of `labId`; `classroom` gives it a namespace of its own. */
-export function environmentNames(owner: string, labId: string, labNamespace: string, classroom: boolean): EnvironmentNames {
+export function environmentNames(
+  owner: string,
+  labId: string,
+  labNamespace: string,
+  classroom: boolean,
+): EnvironmentNames {
   const slug = dnsSlug(`${owner}/${labId}`, 40);
   return {
     namespace: classroom ? `lab-${slug}`.slice(0, 63) : labNamespace,

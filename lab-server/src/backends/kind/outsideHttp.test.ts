@@ -12,10 +12,15 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     seen.push(req);
     let body = '';
-    req.on('data', (c) => { body += c; });
+    req.on('data', (c) => {
+      body += c;
+    });
     req.on('end', () => {
       if (req.url === '/slow') return void setTimeout(() => res.end('late'), 500);
-      res.writeHead(req.url?.startsWith('/status/418') ? 418 : 200, { server: 'istio-envoy', 'x-echo-host': req.headers.host ?? '' });
+      res.writeHead(req.url?.startsWith('/status/418') ? 418 : 200, {
+        server: 'istio-envoy',
+        'x-echo-host': req.headers.host ?? '',
+      });
       res.end(`${req.method} ${req.url} ${body}`);
     });
   });
@@ -26,7 +31,10 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe('HTTP from outside through the mapped ingress port', () => {
   it('sends to the gateway with the URL host as Host, and reads status, headers and body', async () => {
-    const r = await sendThroughIngress({ url: 'http://httpbin.example.com/status/418?x=1', headers: { 'X-Test': 'a' } }, address);
+    const r = await sendThroughIngress(
+      { url: 'http://httpbin.example.com/status/418?x=1', headers: { 'X-Test': 'a' } },
+      address,
+    );
     expect(r.status).toBe(418);
     expect(r.headers['x-echo-host']).toBe('httpbin.example.com');
     expect(r.headers.server).toBe('istio-envoy');
@@ -35,7 +43,7 @@ describe('HTTP from outside through the mapped ingress port', () => {
     expect(r.durationMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('maps host `ingress` to the gateway\'s own address and sends a body', async () => {
+  it("maps host `ingress` to the gateway's own address and sends a body", async () => {
     const r = await sendThroughIngress({ method: 'POST', url: 'http://ingress/post', body: 'hello' }, address);
     expect(r.headers['x-echo-host']).toBe(`127.0.0.1:${address.httpPort}`);
     expect(r.body).toBe('POST /post hello');
@@ -46,11 +54,16 @@ describe('HTTP from outside through the mapped ingress port', () => {
     const r = await sendThroughIngress({ url: 'http://ingress/' }, closed);
     expect(r.status).toBe(0);
     expect(r.error?.curlExitCode).toBe(7);
-    expect(r.error?.message).toMatch(/^Failed to connect to 127\.0\.0\.1 port 9 after \d+ ms: Couldn't connect to server$/);
+    expect(r.error?.message).toMatch(
+      /^Failed to connect to 127\.0\.0\.1 port 9 after \d+ ms: Couldn't connect to server$/,
+    );
   });
 
   it('reports a timeout as curl exit 28', async () => {
     const r = await sendThroughIngress({ url: 'http://ingress/slow', timeoutMs: 100 }, address);
-    expect(r.error).toEqual({ curlExitCode: 28, message: 'Operation timed out after 100 milliseconds with 0 bytes received' });
+    expect(r.error).toEqual({
+      curlExitCode: 28,
+      message: 'Operation timed out after 100 milliseconds with 0 bytes received',
+    });
   });
 });

@@ -31,7 +31,10 @@ export class PhasePrinter {
       this.#out.write(`${clear} ✓ ${done || title} (${seconds()})\n`);
     } catch (error) {
       this.#out.write(`${clear} ✗ ${title} (${seconds()})\n`);
-      const lines = error instanceof PhaseError ? [error.message, ...error.details] : [error instanceof Error ? error.message : String(error)];
+      const lines =
+        error instanceof PhaseError
+          ? [error.message, ...error.details]
+          : [error instanceof Error ? error.message : String(error)];
       for (const line of lines.flatMap((l) => l.split('\n')).filter((l) => l.trim())) this.#out.write(`   ${line}\n`);
       throw error instanceof PhaseError ? error : new PhaseError(lines[0] ?? title);
     }

@@ -3,7 +3,9 @@ import { findPreflightProblems, preflight, PreflightError } from './preflight.ts
 import { healthyPrograms, makeFakePath, type FakePath, type StubProgram } from './testing/fakePath.ts';
 
 const made: FakePath[] = [];
-afterEach(() => { while (made.length) made.pop()!.remove(); });
+afterEach(() => {
+  while (made.length) made.pop()!.remove();
+});
 
 function pathWith(overrides: Record<string, StubProgram | null>): string {
   const programs: Record<string, StubProgram> = healthyPrograms();
@@ -22,12 +24,15 @@ describe('preflight', () => {
     await expect(preflight({ path: pathWith({}) })).resolves.toBeUndefined();
   });
 
-  it.each(['docker', 'kind', 'kubectl', 'istioctl'])('names a missing %s on one line with how to install it', async (name) => {
-    const problems = await findPreflightProblems({ path: pathWith({ [name]: null }) });
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(new RegExp(`^${name}: not found on PATH; install `));
-    expect(problems[0]).not.toContain('\n');
-  });
+  it.each(['docker', 'kind', 'kubectl', 'istioctl'])(
+    'names a missing %s on one line with how to install it',
+    async (name) => {
+      const problems = await findPreflightProblems({ path: pathWith({ [name]: null }) });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(new RegExp(`^${name}: not found on PATH; install `));
+      expect(problems[0]).not.toContain('\n');
+    },
+  );
 
   it('lists every missing program, one line each, on an empty PATH', async () => {
     const fake = makeFakePath({});
@@ -41,32 +46,55 @@ describe('preflight', () => {
 
   it('says Docker is installed but not running when docker info fails', async () => {
     const problems = await findPreflightProblems({
-      path: pathWith({ docker: { code: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n' } }),
+      path: pathWith({
+        docker: {
+          code: 1,
+          stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n',
+        },
+      }),
     });
-    expect(problems).toEqual([expect.stringMatching(/^docker: the Docker daemon is not reachable \(Cannot connect to the Docker daemon.*\); start Docker/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^docker: the Docker daemon is not reachable \(Cannot connect to the Docker daemon.*\); start Docker/,
+      ),
+    ]);
   });
 
   it('refuses kind older than 0.30', async () => {
-    const problems = await findPreflightProblems({ path: pathWith({ kind: { stdout: 'kind v0.29.0 go1.24.2 linux/amd64\n' } }) });
-    expect(problems).toEqual([expect.stringMatching(/^kind: version 0\.29\.0 is too old to run kindest\/node:v1\.34\.0; install kind 0\.30\.0/)]);
+    const problems = await findPreflightProblems({
+      path: pathWith({ kind: { stdout: 'kind v0.29.0 go1.24.2 linux/amd64\n' } }),
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^kind: version 0\.29\.0 is too old to run kindest\/node:v1\.34\.0; install kind 0\.30\.0/),
+    ]);
   });
 
   it('refuses a kubectl client older than 1.33 and reads versions with suffixes', async () => {
     const old = { stdout: JSON.stringify({ clientVersion: { gitVersion: 'v1.32.4-dispatcher' } }) };
     expect(await findPreflightProblems({ path: pathWith({ kubectl: old }) })).toEqual([
-      expect.stringMatching(/^kubectl: client version 1\.32\.4 is too old for Kubernetes 1\.34\.0; install kubectl 1\.33 or newer/),
+      expect.stringMatching(
+        /^kubectl: client version 1\.32\.4 is too old for Kubernetes 1\.34\.0; install kubectl 1\.33 or newer/,
+      ),
     ]);
   });
 
   it('accepts only istioctl 1.30.x, from either output format', async () => {
     expect(await findPreflightProblems({ path: pathWith({ istioctl: { stdout: '1.30.2\n' } }) })).toEqual([]);
-    const problems = await findPreflightProblems({ path: pathWith({ istioctl: { stdout: 'client version: 1.29.1\n' } }) });
-    expect(problems).toEqual([expect.stringMatching(/^istioctl: version 1\.29\.1 is not 1\.30\.x .*ISTIO_VERSION=1\.30\.0/)]);
+    const problems = await findPreflightProblems({
+      path: pathWith({ istioctl: { stdout: 'client version: 1.29.1\n' } }),
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^istioctl: version 1\.29\.1 is not 1\.30\.x .*ISTIO_VERSION=1\.30\.0/),
+    ]);
   });
 
   it('reports a program that exits non-zero on its version command', async () => {
-    const problems = await findPreflightProblems({ path: pathWith({ istioctl: { code: 2, stderr: 'Error: unknown flag: --remote\n' } }) });
-    expect(problems).toEqual([expect.stringMatching(/^istioctl: "istioctl version --remote=false" failed \(Error: unknown flag: --remote\)/)]);
+    const problems = await findPreflightProblems({
+      path: pathWith({ istioctl: { code: 2, stderr: 'Error: unknown flag: --remote\n' } }),
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^istioctl: "istioctl version --remote=false" failed \(Error: unknown flag: --remote\)/),
+    ]);
   });
 
   it('ignores files on PATH that are not executable', async () => {
@@ -74,6 +102,8 @@ describe('preflight', () => {
     made.push(fake);
     const { chmodSync } = await import('node:fs');
     chmodSync(`${fake.dir}/kind`, 0o644);
-    expect(await findPreflightProblems({ path: fake.dir })).toEqual([expect.stringMatching(/^kind: not found on PATH/)]);
+    expect(await findPreflightProblems({ path: fake.dir })).toEqual([
+      expect.stringMatching(/^kind: not found on PATH/),
+    ]);
   });
 });

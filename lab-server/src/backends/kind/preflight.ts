@@ -65,7 +65,12 @@ export function findOnPath(name: string, path: string): string | undefined {
 }
 
 /** Runs a program with a time limit; a program that cannot start or times out gets code 127 / 124. */
-export function runProgram(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ProgramOutput> {
+export function runProgram(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<ProgramOutput> {
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
@@ -81,18 +86,33 @@ export function runProgram(file: string, args: string[], env: NodeJS.ProcessEnv,
       clearTimeout(timer);
       resolve(out);
     };
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.on('error', (error) => finish({ code: 127, stdout, stderr: error.message }));
     child.on('close', (code) => finish({ code: code ?? 1, stdout, stderr }));
   });
 }
 
 function firstLine(text: string): string {
-  return text.trim().split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+  return (
+    text
+      .trim()
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) ?? ''
+  );
 }
 
-async function checkOne(name: Prerequisite, file: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string | undefined> {
+async function checkOne(
+  name: Prerequisite,
+  file: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<string | undefined> {
   const run = (args: string[]) => runProgram(file, args, env, timeoutMs);
   switch (name) {
     case 'docker': {
@@ -104,28 +124,36 @@ async function checkOne(name: Prerequisite, file: string, env: NodeJS.ProcessEnv
     case 'kind': {
       const out = await run(['version']);
       const v = parseVersion(out.stdout);
-      if (out.code !== 0 || !v) return `kind: "kind version" failed (${firstLine(out.stderr) || `exit ${out.code}`}); ${INSTALL.kind}`;
-      if (compareVersions(v, parseVersion(KIND_MIN_VERSION)!) < 0) return `kind: version ${formatVersion(v)} is too old to run ${NODE_IMAGE}; ${INSTALL.kind}`;
+      if (out.code !== 0 || !v)
+        return `kind: "kind version" failed (${firstLine(out.stderr) || `exit ${out.code}`}); ${INSTALL.kind}`;
+      if (compareVersions(v, parseVersion(KIND_MIN_VERSION)!) < 0)
+        return `kind: version ${formatVersion(v)} is too old to run ${NODE_IMAGE}; ${INSTALL.kind}`;
       return undefined;
     }
     case 'kubectl': {
       const out = await run(['version', '--client', '-o', 'json']);
       let text = out.stdout;
       try {
-        text = String((JSON.parse(out.stdout) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ?? '');
+        text = String(
+          (JSON.parse(out.stdout) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ?? '',
+        );
       } catch {
         // older clients print text; parse whatever came
       }
       const v = parseVersion(text);
-      if (out.code !== 0 || !v) return `kubectl: "kubectl version --client" failed (${firstLine(out.stderr) || `exit ${out.code}`}); ${INSTALL.kubectl}`;
-      if (compareVersions(v, parseVersion(KUBECTL_MIN_VERSION)!) < 0) return `kubectl: client version ${formatVersion(v)} is too old for Kubernetes ${NODE_IMAGE.split(':v')[1]}; ${INSTALL.kubectl}`;
+      if (out.code !== 0 || !v)
+        return `kubectl: "kubectl version --client" failed (${firstLine(out.stderr) || `exit ${out.code}`}); ${INSTALL.kubectl}`;
+      if (compareVersions(v, parseVersion(KUBECTL_MIN_VERSION)!) < 0)
+        return `kubectl: client version ${formatVersion(v)} is too old for Kubernetes ${NODE_IMAGE.split(':v')[1]}; ${INSTALL.kubectl}`;
       return undefined;
     }
     case 'istioctl': {
       const out = await run(['version', '--remote=false']);
       const v = parseVersion(out.stdout);
-      if (out.code !== 0 || !v) return `istioctl: "istioctl version --remote=false" failed (${firstLine(out.stderr) || `exit ${out.code}`}); ${INSTALL.istioctl}`;
-      if (`${v[0]}.${v[1]}` !== ISTIO_MINOR) return `istioctl: version ${formatVersion(v)} is not ${ISTIO_MINOR}.x (the labs install Istio ${ISTIO_VERSION}); ${INSTALL.istioctl}`;
+      if (out.code !== 0 || !v)
+        return `istioctl: "istioctl version --remote=false" failed (${firstLine(out.stderr) || `exit ${out.code}`}); ${INSTALL.istioctl}`;
+      if (`${v[0]}.${v[1]}` !== ISTIO_MINOR)
+        return `istioctl: version ${formatVersion(v)} is not ${ISTIO_MINOR}.x (the labs install Istio ${ISTIO_VERSION}); ${INSTALL.istioctl}`;
       return undefined;
     }
   }
@@ -137,11 +165,13 @@ export async function findPreflightProblems(options: PreflightOptions = {}): Pro
   const env = { ...(options.env ?? process.env), PATH: path };
   const timeoutMs = options.timeoutMs ?? 15_000;
   const names: Prerequisite[] = options.only ?? ['docker', 'kind', 'kubectl', 'istioctl'];
-  const results = await Promise.all(names.map(async (name) => {
-    const file = findOnPath(name, path);
-    if (!file) return `${name}: not found on PATH; ${INSTALL[name]}`;
-    return checkOne(name, file, env, timeoutMs);
-  }));
+  const results = await Promise.all(
+    names.map(async (name) => {
+      const file = findOnPath(name, path);
+      if (!file) return `${name}: not found on PATH; ${INSTALL[name]}`;
+      return checkOne(name, file, env, timeoutMs);
+    }),
+  );
   return results.filter((r): r is string => r !== undefined);
 }
 

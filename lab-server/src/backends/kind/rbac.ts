@@ -54,23 +54,44 @@ function subject(serviceAccount: string) {
 export function classroomRbac(options: { namespace: string; binding: string; serviceAccount: string }): K8sObject[] {
   const { namespace, binding, serviceAccount } = options;
   return [
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: meta('labs-learner', namespace), rules: learnerRules(namespace) },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: meta(binding, namespace),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'labs-learner' }, subjects: subject(serviceAccount),
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta('labs-learner', namespace),
+      rules: learnerRules(namespace),
     },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: meta('labs-learner-read', 'istio-system'), rules: istioSystemReadRules() },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: meta(binding, 'istio-system'),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'labs-learner-read' }, subjects: subject(serviceAccount),
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta(binding, namespace),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'labs-learner' },
+      subjects: subject(serviceAccount),
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta('labs-learner-read', 'istio-system'),
+      rules: istioSystemReadRules(),
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta(binding, 'istio-system'),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'labs-learner-read' },
+      subjects: subject(serviceAccount),
     },
   ];
 }
 
 /** A single learner's toolbox: bound to cluster-admin, as the learner's own kubectl would be. */
 export function singleLearnerRbac(options: { binding: string; serviceAccount: string }): K8sObject[] {
-  return [{
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: meta(options.binding),
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: subject(options.serviceAccount),
-  }];
+  return [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: meta(options.binding),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: subject(options.serviceAccount),
+    },
+  ];
 }

@@ -27,7 +27,12 @@ export interface GoldenFile {
 }
 
 /** Records one lab; returns the steps that failed. */
-export async function recordLab(lab: LoadedLab, backend: LabBackend, outDir: string, log: (line: string) => void): Promise<string[]> {
+export async function recordLab(
+  lab: LoadedLab,
+  backend: LabBackend,
+  outDir: string,
+  log: (line: string) => void,
+): Promise<string[]> {
   const failed: string[] = [];
   const dir = join(outDir, lab.id);
   mkdirSync(dir, { recursive: true });
@@ -40,7 +45,13 @@ export async function recordLab(lab: LoadedLab, backend: LabBackend, outDir: str
       if (step.commands.length > 0) {
         const run = await env.runScript(goldenScript(step.commands));
         const commands = parseGoldenOutput(step.commands, run.output);
-        const file: GoldenFile = { lab: lab.id, step: step.id, backend: backend.name, recordedAt: new Date().toISOString(), commands };
+        const file: GoldenFile = {
+          lab: lab.id,
+          step: step.id,
+          backend: backend.name,
+          recordedAt: new Date().toISOString(),
+          commands,
+        };
         writeFileSync(join(dir, `${step.id}.json`), `${JSON.stringify(file, null, 2)}\n`);
         if (commands.some((c) => c.exitCode === -1)) problems.push(`recording stopped early:\n${run.output}`);
       }
@@ -50,13 +61,18 @@ export async function recordLab(lab: LoadedLab, backend: LabBackend, outDir: str
       }
       if (step.check && problems.length === 0) {
         const outcome = await runCheck(step.check, { env, stepStartedAt, files: lab.steps.flatMap((s) => s.files) });
-        if (!outcome.ok) problems.push(`check failed after the solution: ${outcome.explanation.en}\n${outcome.evidence.map((e) => `${e.action} -> ${e.result}`).join('\n')}`);
+        if (!outcome.ok)
+          problems.push(
+            `check failed after the solution: ${outcome.explanation.en}\n${outcome.evidence.map((e) => `${e.action} -> ${e.result}`).join('\n')}`,
+          );
       }
       if (problems.length > 0) {
         failed.push(`${lab.id}/${step.id}`);
         writeFileSync(join(dir, `${step.id}.failed.txt`), `${problems.join('\n\n')}\n`);
       }
-      log(`${problems.length ? '✗' : '✓'} ${lab.id}/${step.id}${step.commands.length ? ` (${step.commands.length} command${step.commands.length > 1 ? 's' : ''} recorded)` : ''}`);
+      log(
+        `${problems.length ? '✗' : '✓'} ${lab.id}/${step.id}${step.commands.length ? ` (${step.commands.length} command${step.commands.length > 1 ? 's' : ''} recorded)` : ''}`,
+      );
     }
   } catch (error) {
     failed.push(`${lab.id} (environment)`);
@@ -69,24 +85,37 @@ export async function recordLab(lab: LoadedLab, backend: LabBackend, outDir: str
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { lab: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { lab: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' } },
+    strict: true,
+  });
   const backendName = values.backend ?? 'kind';
   const outDir = resolve(values.out ?? join('golden', backendName));
   const labs = (values.lab ? [loadLab(values.lab)] : loadAllLabs()).filter((l) => l.status === 'ready');
   const backend = await createBackend(backendName);
   const failed: string[] = [];
   try {
-    for (const lab of labs) failed.push(...await recordLab(lab, backend, outDir, (line) => process.stdout.write(`${line}\n`)));
+    for (const lab of labs)
+      failed.push(...(await recordLab(lab, backend, outDir, (line) => process.stdout.write(`${line}\n`))));
   } finally {
     await backend.close();
   }
-  process.stdout.write(`${failed.length ? `${failed.length} step(s) failed: ${failed.join(', ')}` : 'all steps recorded'}; goldens in ${outDir}\n`);
+  process.stdout.write(
+    `${failed.length ? `${failed.length} step(s) failed: ${failed.join(', ')}` : 'all steps recorded'}; goldens in ${outDir}\n`,
+  );
   return failed.length ? 1 : 0;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; setTimeout(() => process.exit(code), 50).unref(); }, (error: unknown) => {
-    process.stderr.write(`record-golden: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+      setTimeout(() => process.exit(code), 50).unref();
+    },
+    (error: unknown) => {
+      process.stderr.write(`record-golden: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
 }

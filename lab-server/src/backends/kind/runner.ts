@@ -28,10 +28,18 @@ export const systemTools: ClusterTools = {
       };
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        finish({ code: 124, stdout, stderr: `${stderr}${program}: timed out after ${Math.round((options.timeoutMs ?? 600_000) / 1000)} s\n` });
+        finish({
+          code: 124,
+          stdout,
+          stderr: `${stderr}${program}: timed out after ${Math.round((options.timeoutMs ?? 600_000) / 1000)} s\n`,
+        });
       }, options.timeoutMs ?? 600_000);
-      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
       child.on('error', (error) => finish({ code: 127, stdout, stderr: `${program}: ${error.message}\n` }));
       child.on('close', (code) => finish({ code: code ?? 1, stdout, stderr }));
       child.stdin.on('error', () => undefined);

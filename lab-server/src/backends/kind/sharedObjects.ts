@@ -35,7 +35,10 @@ export function sharedObjects(samples = loadSamples()): K8sObject[] {
   return [
     toolboxNamespace(),
     samplesConfigMap(samples),
-    shellConfigMap({ 'env.sh': readFileSync(join(shellDir, 'env.sh'), 'utf8'), 'labsrc.sh': readFileSync(join(shellDir, 'labsrc.sh'), 'utf8') }),
+    shellConfigMap({
+      'env.sh': readFileSync(join(shellDir, 'env.sh'), 'utf8'),
+      'labsrc.sh': readFileSync(join(shellDir, 'labsrc.sh'), 'utf8'),
+    }),
   ];
 }
 
@@ -43,11 +46,17 @@ export function sharedObjects(samples = loadSamples()): K8sObject[] {
 export function learnerNamespaceObjects(namespace: string, owner: string, labId: string): K8sObject[] {
   return [
     {
-      apiVersion: 'v1', kind: 'Namespace',
-      metadata: { name: namespace, labels: { ...MANAGED_BY, 'istio-injection': 'enabled', 'labs.istio-traffic-labs/lab': labId }, annotations: { 'labs.istio-traffic-labs/owner': owner } },
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: namespace,
+        labels: { ...MANAGED_BY, 'istio-injection': 'enabled', 'labs.istio-traffic-labs/lab': labId },
+        annotations: { 'labs.istio-traffic-labs/owner': owner },
+      },
     },
     {
-      apiVersion: 'v1', kind: 'ResourceQuota',
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
       metadata: { name: 'labs-quota', namespace, labels: { ...MANAGED_BY } },
       spec: { hard: { pods: '30', services: '20', configmaps: '30', 'count/deployments.apps': '20' } },
     },

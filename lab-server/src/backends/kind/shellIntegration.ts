@@ -28,7 +28,12 @@ export class ShellIntegrationFilter {
     this.#held = '';
     // Hold back a trailing `ESC ]` that could be the start of a marker still arriving.
     const lastEsc = data.lastIndexOf('\x1b]');
-    if (lastEsc !== -1 && data.indexOf('\x07', lastEsc) === -1 && data.length - lastEsc < LONGEST_MARKER && /^\x1b\](6|63|633|633;.*|1|13|133|133;.*)?$/s.test(data.slice(lastEsc))) {
+    if (
+      lastEsc !== -1 &&
+      data.indexOf('\x07', lastEsc) === -1 &&
+      data.length - lastEsc < LONGEST_MARKER &&
+      /^\x1b\](6|63|633|633;.*|1|13|133|133;.*)?$/s.test(data.slice(lastEsc))
+    ) {
       this.#held = data.slice(lastEsc);
       data = data.slice(0, lastEsc);
     } else if (data.endsWith('\x1b')) {

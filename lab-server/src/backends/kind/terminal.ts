@@ -48,7 +48,9 @@ export class KindTerminal implements TerminalChannel {
       },
     }).catch((error: unknown) => {
       this.#session = undefined;
-      this.#emit(`\r\nlabs: cannot open a shell in the toolbox pod: ${error instanceof Error ? error.message : String(error)}\r\n`);
+      this.#emit(
+        `\r\nlabs: cannot open a shell in the toolbox pod: ${error instanceof Error ? error.message : String(error)}\r\n`,
+      );
       return undefined;
     });
   }

@@ -2,11 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { sharedObjects, loadSamples } from './sharedObjects.ts';
 import { sampleKey, toolboxPod, TERMINAL_COMMAND } from './toolbox.ts';
 
-type Container = { name: string; image: string; command: string[]; env: { name: string; value: string }[]; volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[] };
-type PodSpec = { serviceAccountName: string; initContainers: Container[]; containers: Container[]; volumes: { name: string; configMap?: { name: string; items?: { key: string; path: string }[] } }[] };
+type Container = {
+  name: string;
+  image: string;
+  command: string[];
+  env: { name: string; value: string }[];
+  volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[];
+};
+type PodSpec = {
+  serviceAccountName: string;
+  initContainers: Container[];
+  containers: Container[];
+  volumes: { name: string; configMap?: { name: string; items?: { key: string; path: string }[] } }[];
+};
 
 const samples = loadSamples();
-const pod = toolboxPod({ name: 'toolbox-ada', namespace: 'lab-ada', samplePaths: Object.keys(samples), labId: 'egress', owner: 'ada' });
+const pod = toolboxPod({
+  name: 'toolbox-ada',
+  namespace: 'lab-ada',
+  samplePaths: Object.keys(samples),
+  labId: 'egress',
+  owner: 'ada',
+});
 const spec = pod.spec as PodSpec;
 const shell = spec.containers[0]!;
 
@@ -19,14 +36,23 @@ describe('toolbox pod', () => {
 
   it('runs an image with bash, curl and kubectl, and fetches the pinned istioctl first', () => {
     expect(shell.image).toBe('alpine/k8s:1.34.1');
-    expect(spec.initContainers[0]!.command.join(' ')).toContain('releases/download/1.30.0/istioctl-1.30.0-linux-$arch.tar.gz');
+    expect(spec.initContainers[0]!.command.join(' ')).toContain(
+      'releases/download/1.30.0/istioctl-1.30.0-linux-$arch.tar.gz',
+    );
     expect(shell.env.find((e) => e.name === 'PATH')!.value.startsWith('/opt/labs/bin:')).toBe(true);
   });
 
   it('points kubectl at the learner namespace through its own kubeconfig', () => {
     expect(shell.env).toContainEqual({ name: 'LABS_NAMESPACE', value: 'lab-ada' });
     expect(shell.env).toContainEqual({ name: 'LABS_CLASSROOM', value: '0' });
-    const inClass = toolboxPod({ name: 't', namespace: 'lab-ada', samplePaths: [], labId: 'egress', owner: 'ada', classroom: true });
+    const inClass = toolboxPod({
+      name: 't',
+      namespace: 'lab-ada',
+      samplePaths: [],
+      labId: 'egress',
+      owner: 'ada',
+      classroom: true,
+    });
     expect((inClass.spec as PodSpec).containers[0]!.env).toContainEqual({ name: 'LABS_CLASSROOM', value: '1' });
     expect(shell.command.join(' ')).toContain('namespace: $LABS_NAMESPACE');
     expect(shell.command.join(' ')).toContain('tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token');
@@ -36,7 +62,10 @@ describe('toolbox pod', () => {
     const mount = shell.volumeMounts.find((m) => m.name === 'samples')!;
     expect(mount).toEqual({ name: 'samples', mountPath: '/root/samples', readOnly: true });
     const items = spec.volumes.find((v) => v.name === 'samples')!.configMap!.items!;
-    expect(items).toContainEqual({ key: 'bookinfo__platform__kube__bookinfo.yaml', path: 'bookinfo/platform/kube/bookinfo.yaml' });
+    expect(items).toContainEqual({
+      key: 'bookinfo__platform__kube__bookinfo.yaml',
+      path: 'bookinfo/platform/kube/bookinfo.yaml',
+    });
     expect(items).toHaveLength(Object.keys(samples).length);
   });
 
@@ -47,11 +76,13 @@ describe('toolbox pod', () => {
 });
 
 describe('shared objects', () => {
-  it('carry the simulator\'s samples byte for byte, keyed so the pod can rebuild the tree', () => {
+  it("carry the simulator's samples byte for byte, keyed so the pod can rebuild the tree", () => {
     const [ns, cm, rc] = sharedObjects(samples);
     expect(ns!.kind).toBe('Namespace');
     const data = cm!.data as Record<string, string>;
-    expect(data[sampleKey('bookinfo/networking/virtual-service-reviews-50-v3.yaml')]).toBe(samples['bookinfo/networking/virtual-service-reviews-50-v3.yaml']);
+    expect(data[sampleKey('bookinfo/networking/virtual-service-reviews-50-v3.yaml')]).toBe(
+      samples['bookinfo/networking/virtual-service-reviews-50-v3.yaml'],
+    );
     expect(JSON.stringify(cm).length).toBeLessThan(1024 * 1024);
     expect(Object.keys(rc!.data as object).sort()).toEqual(['env.sh', 'labsrc.sh']);
   });

@@ -18,7 +18,8 @@ export const TOOLBOX_HOME = '/root';
 
 /** A ConfigMap key for a sample's relative path (keys may not contain `/`). */
 export function sampleKey(path: string): string {
-  if (path.includes('__')) throw new Error(`sample path "${path}" contains "__", which the samples ConfigMap uses for "/"`);
+  if (path.includes('__'))
+    throw new Error(`sample path "${path}" contains "__", which the samples ConfigMap uses for "/"`);
   return path.split('/').join('__');
 }
 
@@ -26,22 +27,40 @@ export function sampleKey(path: string): string {
 export function samplesConfigMap(files: Record<string, string>): K8sObject {
   const data: Record<string, string> = {};
   for (const [path, text] of Object.entries(files)) data[sampleKey(path)] = text;
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: SAMPLES_CONFIGMAP, namespace: TOOLBOX_NAMESPACE, labels: { ...MANAGED_BY } }, data };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: SAMPLES_CONFIGMAP, namespace: TOOLBOX_NAMESPACE, labels: { ...MANAGED_BY } },
+    data,
+  };
 }
 
 /** The shell's rc files as one ConfigMap (`env.sh`, `labsrc.sh`). */
 export function shellConfigMap(files: { 'env.sh': string; 'labsrc.sh': string }): K8sObject {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: SHELL_CONFIGMAP, namespace: TOOLBOX_NAMESPACE, labels: { ...MANAGED_BY } }, data: { ...files } };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: SHELL_CONFIGMAP, namespace: TOOLBOX_NAMESPACE, labels: { ...MANAGED_BY } },
+    data: { ...files },
+  };
 }
 
 /** The namespace of all toolboxes: no sidecar injection (a toolbox is the learner's laptop, outside the mesh). */
 export function toolboxNamespace(): K8sObject {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: TOOLBOX_NAMESPACE, labels: { ...MANAGED_BY, 'istio-injection': 'disabled' } } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: TOOLBOX_NAMESPACE, labels: { ...MANAGED_BY, 'istio-injection': 'disabled' } },
+  };
 }
 
 /** The toolbox's ServiceAccount (bound by `rbac.ts`). */
 export function toolboxServiceAccount(name: string): K8sObject {
-  return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: TOOLBOX_NAMESPACE, labels: { ...MANAGED_BY } } };
+  return {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name, namespace: TOOLBOX_NAMESPACE, labels: { ...MANAGED_BY } },
+  };
 }
 
 // Downloads istioctl for the node's architecture; a failed download leaves a terminal without istioctl
@@ -111,38 +130,48 @@ export function toolboxPod(spec: ToolboxSpec): K8sObject {
       automountServiceAccountToken: true,
       terminationGracePeriodSeconds: 0,
       restartPolicy: 'Always',
-      initContainers: [{
-        name: 'istioctl',
-        image: TOOLBOX_IMAGE,
-        command: ['sh', '-c', FETCH_ISTIOCTL],
-        volumeMounts: [tools],
-        resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '256Mi' } },
-      }],
-      containers: [{
-        name: TOOLBOX_CONTAINER,
-        image: TOOLBOX_IMAGE,
-        command: ['sh', '-c', START_SHELL],
-        workingDir: TOOLBOX_HOME,
-        env: [
-          { name: 'LABS_NAMESPACE', value: spec.namespace },
-          { name: 'LABS_CLASSROOM', value: spec.classroom ? '1' : '0' },
-          { name: 'HOME', value: TOOLBOX_HOME },
-          { name: 'KUBECONFIG', value: `${TOOLBOX_HOME}/.kube/config` },
-          { name: 'PATH', value: '/opt/labs/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
-          { name: 'BASH_ENV', value: '/etc/labs/env.sh' },
-          { name: 'TERM', value: 'xterm-256color' },
-        ],
-        volumeMounts: [
-          tools,
-          { name: 'samples', mountPath: `${TOOLBOX_HOME}/samples`, readOnly: true },
-          { name: 'shell', mountPath: '/etc/labs', readOnly: true },
-        ],
-        resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '512Mi' } },
-        securityContext: { allowPrivilegeEscalation: false },
-      }],
+      initContainers: [
+        {
+          name: 'istioctl',
+          image: TOOLBOX_IMAGE,
+          command: ['sh', '-c', FETCH_ISTIOCTL],
+          volumeMounts: [tools],
+          resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '256Mi' } },
+        },
+      ],
+      containers: [
+        {
+          name: TOOLBOX_CONTAINER,
+          image: TOOLBOX_IMAGE,
+          command: ['sh', '-c', START_SHELL],
+          workingDir: TOOLBOX_HOME,
+          env: [
+            { name: 'LABS_NAMESPACE', value: spec.namespace },
+            { name: 'LABS_CLASSROOM', value: spec.classroom ? '1' : '0' },
+            { name: 'HOME', value: TOOLBOX_HOME },
+            { name: 'KUBECONFIG', value: `${TOOLBOX_HOME}/.kube/config` },
+            { name: 'PATH', value: '/opt/labs/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+            { name: 'BASH_ENV', value: '/etc/labs/env.sh' },
+            { name: 'TERM', value: 'xterm-256color' },
+          ],
+          volumeMounts: [
+            tools,
+            { name: 'samples', mountPath: `${TOOLBOX_HOME}/samples`, readOnly: true },
+            { name: 'shell', mountPath: '/etc/labs', readOnly: true },
+          ],
+          resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '512Mi' } },
+          securityContext: { allowPrivilegeEscalation: false },
+        },
+      ],
       volumes: [
         { name: 'tools', emptyDir: {} },
-        { name: 'samples', configMap: { name: SAMPLES_CONFIGMAP, items: spec.samplePaths.map((path) => ({ key: sampleKey(path), path })) } },
+        {
+          name: 'samples',
+          configMap: {
+            name: SAMPLES_CONFIGMAP,
+            items: spec.samplePaths.map((path) => ({ key: sampleKey(path), path })),
+          },
+        },
         { name: 'shell', configMap: { name: SHELL_CONFIGMAP } },
       ],
     },

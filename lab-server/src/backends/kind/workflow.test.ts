@@ -4,9 +4,18 @@ import { parse } from 'yaml';
 import { ISTIO_VERSION, KIND_MIN_VERSION, NODE_IMAGE } from './pins.ts';
 import { repoPath } from './repoPaths.ts';
 
-interface Step { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> }
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
 const workflow = parse(readFileSync(repoPath('.github/workflows/kind-e2e.yml'), 'utf8')) as {
-  name: string; on: Record<string, unknown>; jobs: Record<string, { 'runs-on': string; env: Record<string, string>; steps: Step[] }>;
+  name: string;
+  on: Record<string, unknown>;
+  jobs: Record<string, { 'runs-on': string; env: Record<string, string>; steps: Step[] }>;
 };
 const job = workflow.jobs['kind-e2e']!;
 const steps = job.steps;
@@ -53,7 +62,15 @@ describe('.github/workflows/kind-e2e.yml', () => {
 
   it('puts the steps in a working order: tools, up, verify, contract, golden, uploads', () => {
     const index = (text: string) => steps.findIndex((s) => (s.run ?? s.uses ?? '').includes(text));
-    const order = ['npm ci', 'releases/download', 'npx labs cluster up', 'npx labs verify', 'kind.contract.test.ts', 'record-golden.ts', 'actions/upload-artifact'].map(index);
+    const order = [
+      'npm ci',
+      'releases/download',
+      'npx labs cluster up',
+      'npx labs verify',
+      'kind.contract.test.ts',
+      'record-golden.ts',
+      'actions/upload-artifact',
+    ].map(index);
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });

@@ -32,7 +32,9 @@ describe('SimEnvironment', () => {
   it('runs a script line by line in one shell: variables and functions carry, output in order', async () => {
     const e = await env();
     await e.prepare();
-    const r = await e.runScript('POD=$(kubectl get pod -l app=ratings -o jsonpath="{.items[0].metadata.name}")\nshow() { echo "pod: $1"; }\nshow "${POD%%-*}"\nnosuch');
+    const r = await e.runScript(
+      'POD=$(kubectl get pod -l app=ratings -o jsonpath="{.items[0].metadata.name}")\nshow() { echo "pod: $1"; }\nshow "${POD%%-*}"\nnosuch',
+    );
     expect(r.output).toBe('pod: ratings\nbash: nosuch: command not found\n');
     expect(r.exitCode).toBe(127);
   });
@@ -43,10 +45,16 @@ describe('SimEnvironment', () => {
     const t = e.openTerminal({ cols: 80, rows: 24 });
     let screen = '';
     t.onOutput((d) => (screen += d));
-    const done = (n: number) => new Promise<void>((resolve) => {
-      let seen = 0;
-      const off = t.onCommand(() => { if (++seen === n) { off(); resolve(); } });
-    });
+    const done = (n: number) =>
+      new Promise<void>((resolve) => {
+        let seen = 0;
+        const off = t.onCommand(() => {
+          if (++seen === n) {
+            off();
+            resolve();
+          }
+        });
+      });
     let wait = done(1);
     t.write('kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml\r');
     await wait;
@@ -63,8 +71,18 @@ describe('SimEnvironment', () => {
   it('execs in pods by what their image has: curl in sleep/curl, none in distroless go-httpbin', async () => {
     const e = await env();
     await e.prepare();
-    await e.runScript('kubectl apply -f samples/curl/curl.yaml\nkubectl wait --for=condition=Ready pod -l app=curl --timeout=60s');
-    const ok = await e.exec({ namespace: 'default', selector: 'app=curl' }, ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', 'http://productpage:9080/productpage']);
+    await e.runScript(
+      'kubectl apply -f samples/curl/curl.yaml\nkubectl wait --for=condition=Ready pod -l app=curl --timeout=60s',
+    );
+    const ok = await e.exec({ namespace: 'default', selector: 'app=curl' }, [
+      'curl',
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      'http://productpage:9080/productpage',
+    ]);
     expect(ok).toEqual({ stdout: '200', stderr: '', exitCode: 0 });
     const missing = await e.exec({ namespace: 'default', selector: 'app=ratings' }, ['curl', 'http://x']);
     expect(missing.exitCode).toBe(126);

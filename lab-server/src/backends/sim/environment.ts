@@ -4,8 +4,19 @@
  */
 import { InMemoryFs } from 'just-bash';
 import type {
-  CommandRecord, ContainerRef, ExecResult, HttpOrigin, HttpRequest, HttpResult, K8sObject, LabEnvironment,
-  ObjectQuery, ObjectRef, ScriptResult, TerminalChannel, TerminalOptions,
+  CommandRecord,
+  ContainerRef,
+  ExecResult,
+  HttpOrigin,
+  HttpRequest,
+  HttpResult,
+  K8sObject,
+  LabEnvironment,
+  ObjectQuery,
+  ObjectRef,
+  ScriptResult,
+  TerminalChannel,
+  TerminalOptions,
 } from '../../contract.ts';
 import type { Lab } from '../../labs/schema.ts';
 import { SimulationClock, type ClockMode } from './clock.ts';
@@ -33,7 +44,8 @@ export const HOME = '/root';
 const INGRESS_HTTP = '127.0.0.1:8080';
 const INGRESS_HTTPS = '127.0.0.1:8443';
 
-const BANNER = '\x1b[2mistio-labs (simulator): Kubernetes v1.34 (kind) · Istio 1.30 · type kubectl, istioctl, curl ...\x1b[0m\r\n';
+const BANNER =
+  '\x1b[2mistio-labs (simulator): Kubernetes v1.34 (kind) · Istio 1.30 · type kubectl, istioctl, curl ...\x1b[0m\r\n';
 
 /** How an environment is made. */
 export interface SimEnvironmentOptions {
@@ -73,20 +85,33 @@ export class SimEnvironment implements LabEnvironment {
     this.#limits = options.limits;
     this.#clock = new SimulationClock(options.clock);
     this.#random = createRandom(options.seed);
-    this.#fs = new InMemoryFs(Object.fromEntries([...loadSamples()].map(([path, text]) => [`${HOME}/samples/${path}`, text])));
+    this.#fs = new InMemoryFs(
+      Object.fromEntries([...loadSamples()].map(([path, text]) => [`${HOME}/samples/${path}`, text])),
+    );
     this.#pods = new SimPodExec(() => this.#host());
     this.#world = this.#makeWorld();
   }
 
   #makeWorld(): World {
-    const cluster = createSimCluster({ clock: this.#clock, random: this.#random, limits: { maxObjects: this.#limits.maxObjects } });
+    const cluster = createSimCluster({
+      clock: this.#clock,
+      random: this.#random,
+      limits: { maxObjects: this.#limits.maxObjects },
+    });
     const network = createSimNetwork({ cluster, clock: this.#clock, random: this.#random });
     return { cluster, network };
   }
 
   /** A command host on the current world (reset swaps the world under every host). */
   #host(): Host {
-    return { cluster: this.#world.cluster, network: this.#world.network, pods: this.#pods, clock: this.#clock, random: this.#random, samples: loadSamples() };
+    return {
+      cluster: this.#world.cluster,
+      network: this.#world.network,
+      pods: this.#pods,
+      clock: this.#clock,
+      random: this.#random,
+      samples: loadSamples(),
+    };
   }
 
   #shell(): LabShell {
@@ -124,7 +149,10 @@ export class SimEnvironment implements LabEnvironment {
     await this.#clock.warp(async () => {
       await this.#world.cluster.idle();
       const result = await this.runScript(this.#lab.setup);
-      if (result.exitCode !== 0) throw new Error(`the starting state of "${this.#lab.id}" could not be set up (exit ${result.exitCode}):\n${result.output}`);
+      if (result.exitCode !== 0)
+        throw new Error(
+          `the starting state of "${this.#lab.id}" could not be set up (exit ${result.exitCode}):\n${result.output}`,
+        );
       await this.#world.cluster.idle();
       await this.#world.network.idle();
     });
@@ -149,7 +177,15 @@ export class SimEnvironment implements LabEnvironment {
       historyLines: this.#limits.historyLines,
       inputLineChars: this.#limits.inputLineChars,
       banner: BANNER,
-      complete: (line, cursor, cwd) => completeWord(line, cursor, cwd, this.#fs, [...BUILTIN_COMMANDS, 'kubectl', 'istioctl', 'curl', 'python3', 'watch']),
+      complete: (line, cursor, cwd) =>
+        completeWord(line, cursor, cwd, this.#fs, [
+          ...BUILTIN_COMMANDS,
+          'kubectl',
+          'istioctl',
+          'curl',
+          'python3',
+          'watch',
+        ]),
     });
     terminal.resize(options.cols);
     terminal.onCommand((record) => {
@@ -171,7 +207,10 @@ export class SimEnvironment implements LabEnvironment {
     let exitCode = 0;
     let pending: string[] = [];
     const run = async (text: string) => {
-      const result = await shell.run(text, { ...(options.signal ? { signal: options.signal } : {}), stream: (chunk) => (output += chunk) });
+      const result = await shell.run(text, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        stream: (chunk) => (output += chunk),
+      });
       output += result.output;
       exitCode = result.exitCode;
     };
@@ -207,22 +246,35 @@ export class SimEnvironment implements LabEnvironment {
     } else {
       const pods = cluster
         .list('Pod', target.namespace, target.selector)
-        .filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running' && !p.metadata.deletionTimestamp)
+        .filter(
+          (p) => (p.status as { phase?: string } | undefined)?.phase === 'Running' && !p.metadata.deletionTimestamp,
+        )
         .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
       pod = pods[0];
-      if (!pod) return { error: `error: no running pod in namespace ${target.namespace} matches "${target.selector ?? ''}"` };
+      if (!pod)
+        return { error: `error: no running pod in namespace ${target.namespace} matches "${target.selector ?? ''}"` };
     }
-    const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map((c) => c.name);
+    const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map(
+      (c) => c.name,
+    );
     const container = target.container ?? containers[0];
-    if (!container || !containers.includes(container)) return { error: `error: container ${container ?? ''} is not valid for pod ${pod.metadata.name}` };
+    if (!container || !containers.includes(container))
+      return { error: `error: container ${container ?? ''} is not valid for pod ${pod.metadata.name}` };
     return { namespace: pod.metadata.namespace ?? target.namespace, pod: pod.metadata.name, container };
   }
 
-  async exec(target: ContainerRef, argv: string[], options: { stdin?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+  async exec(
+    target: ContainerRef,
+    argv: string[],
+    options: { stdin?: string; timeoutMs?: number } = {},
+  ): Promise<ExecResult> {
     const endpoint = this.#resolve(target);
     if ('error' in endpoint) return { stdout: '', stderr: `${endpoint.error}\n`, exitCode: 1 };
     const signal = options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined;
-    return this.#pods.exec(endpoint, argv, { ...(options.stdin !== undefined ? { stdin: options.stdin } : {}), ...(signal ? { signal } : {}) });
+    return this.#pods.exec(endpoint, argv, {
+      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+      ...(signal ? { signal } : {}),
+    });
   }
 
   async logs(target: ContainerRef, options: { sinceTime?: string; tail?: number } = {}): Promise<string> {
@@ -240,14 +292,24 @@ export class SimEnvironment implements LabEnvironment {
     try {
       url = new URL(request.url);
     } catch {
-      return { status: 0, headers: {}, body: '', durationMs: 0, error: { curlExitCode: 3, message: `URL rejected: Malformed input to a URL function` } };
+      return {
+        status: 0,
+        headers: {},
+        body: '',
+        durationMs: 0,
+        error: { curlExitCode: 3, message: `URL rejected: Malformed input to a URL function` },
+      };
     }
     let from: PodEndpoint | 'outside' = 'outside';
     if (origin.kind === 'outside') {
-      if (url.hostname === 'ingress') url = new URL(`${url.protocol}//${url.protocol === 'https:' ? INGRESS_HTTPS : INGRESS_HTTP}${url.pathname}${url.search}`);
+      if (url.hostname === 'ingress')
+        url = new URL(
+          `${url.protocol}//${url.protocol === 'https:' ? INGRESS_HTTPS : INGRESS_HTTP}${url.pathname}${url.search}`,
+        );
     } else {
       const endpoint = this.#resolve(origin.target);
-      if ('error' in endpoint) return { status: 0, headers: {}, body: '', durationMs: 0, error: { curlExitCode: 7, message: endpoint.error } };
+      if ('error' in endpoint)
+        return { status: 0, headers: {}, body: '', durationMs: 0, error: { curlExitCode: 7, message: endpoint.error } };
       from = endpoint;
     }
     const given = Object.entries(request.headers ?? {});
@@ -265,9 +327,11 @@ export class SimEnvironment implements LabEnvironment {
       body: request.body ?? '',
       ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
     });
-    if (response.error) return { status: 0, headers: {}, body: '', durationMs: response.durationMs, error: response.error };
+    if (response.error)
+      return { status: 0, headers: {}, body: '', durationMs: response.durationMs, error: response.error };
     const out: Record<string, string> = {};
-    for (const [k, v] of response.headers) out[k.toLowerCase()] = out[k.toLowerCase()] !== undefined ? `${out[k.toLowerCase()]}, ${v}` : v;
+    for (const [k, v] of response.headers)
+      out[k.toLowerCase()] = out[k.toLowerCase()] !== undefined ? `${out[k.toLowerCase()]}, ${v}` : v;
     return { status: response.status, headers: out, body: response.body, durationMs: response.durationMs };
   }
 

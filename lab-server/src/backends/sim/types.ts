@@ -152,7 +152,13 @@ export interface SimCluster extends SimClusterApi {
   /** `kubectl replace`: NotFound (404) when absent; replaces the whole object (keeps uid, creationTimestamp). */
   replace(object: K8sObject, options?: WriteOptions): K8sObject;
   /** Read-modify-write for `label`, `annotate`, `scale`, `patch`: `mutate` edits a copy; admission runs on the result. */
-  update(kind: string, namespace: string | undefined, name: string, mutate: (object: K8sObject) => void, options?: WriteOptions): { outcome: WriteOutcome; object: K8sObject };
+  update(
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    mutate: (object: K8sObject) => void,
+    options?: WriteOptions,
+  ): { outcome: WriteOutcome; object: K8sObject };
   /** What `kubectl version` prints as the server's version, e.g. `v1.34.0`. */
   readonly serverVersion: string;
   /** Settles controllers (ReplicaSets, pods starting) up to the clock's now; tests and `prepare()` await it. */

@@ -21,7 +21,12 @@ function describeExec(check: ExecCheck): string {
 export const evaluateExec: Evaluator<ExecCheck> = async (check, ctx) => {
   const r = await ctx.env.exec({ ...check.target }, check.command, { timeoutMs: EXEC_TIMEOUT_MS });
   const out = (r.stdout + (r.stderr ? `\n[stderr] ${r.stderr}` : '')).trim();
-  const evidence = [{ action: describeExec(check), result: `exit ${r.exitCode}${out ? `: ${out.length > 500 ? `${out.slice(0, 499)}…` : out}` : ''}` }];
+  const evidence = [
+    {
+      action: describeExec(check),
+      result: `exit ${r.exitCode}${out ? `: ${out.length > 500 ? `${out.slice(0, 499)}…` : out}` : ''}`,
+    },
+  ];
   if (check.expect.exitCode !== undefined && r.exitCode !== check.expect.exitCode) {
     const err = r.stderr.trim().split('\n').pop();
     return {
@@ -35,6 +40,20 @@ export const evaluateExec: Evaluator<ExecCheck> = async (check, ctx) => {
     };
   }
   const output = compareAll(r.stdout, check.expect.stdout);
-  if (!output.ok) return { ok: false, evidence, signature: 'stdout', explanation: text(`명령 출력: ${output.reason.ko}.`, `Command output: ${output.reason.en}.`) };
-  return { ok: true, evidence, signature: 'ok', explanation: text('컨테이너 안에서 실행한 명령의 결과가 기대한 대로입니다.', "The command's result inside the container is as expected.") };
+  if (!output.ok)
+    return {
+      ok: false,
+      evidence,
+      signature: 'stdout',
+      explanation: text(`명령 출력: ${output.reason.ko}.`, `Command output: ${output.reason.en}.`),
+    };
+  return {
+    ok: true,
+    evidence,
+    signature: 'ok',
+    explanation: text(
+      '컨테이너 안에서 실행한 명령의 결과가 기대한 대로입니다.',
+      "The command's result inside the container is as expected.",
+    ),
+  };
 };

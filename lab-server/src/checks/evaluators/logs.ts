@@ -15,7 +15,12 @@ export const evaluateLogs: Evaluator<LogsCheck> = async (check, ctx) => {
   const lines = log.split('\n').filter((l) => l !== '');
   const who = `${t.pod ?? `-l ${t.selector}`}${t.container ? ` -c ${t.container}` : ''}`;
   const tail = lines.slice(-5).join('\n');
-  const evidence = [{ action: `kubectl logs -n ${t.namespace} ${who} --since-time=${since}`, result: lines.length === 0 ? '(no lines)' : `${lines.length} line(s); last:\n${tail}` }];
+  const evidence = [
+    {
+      action: `kubectl logs -n ${t.namespace} ${who} --since-time=${since}`,
+      result: lines.length === 0 ? '(no lines)' : `${lines.length} line(s); last:\n${tail}`,
+    },
+  ];
   const r = compareAll(log, check.expect);
   if (!r.ok) {
     const empty = lines.length === 0;
@@ -24,9 +29,23 @@ export const evaluateLogs: Evaluator<LogsCheck> = async (check, ctx) => {
       evidence,
       signature: empty ? 'empty' : 'mismatch',
       explanation: empty
-        ? text(`이 단계를 시작한 뒤로 ${who} 로그에 새 줄이 하나도 없습니다. 요청이 이 컨테이너까지 오지 않았을 수 있습니다.`, `The log of ${who} has no new lines since this step began: no request may have reached this container.`)
-        : text(`이 단계를 시작한 뒤의 ${who} 로그: ${r.reason.ko}.`, `The log of ${who} since this step began: ${r.reason.en}.`),
+        ? text(
+            `이 단계를 시작한 뒤로 ${who} 로그에 새 줄이 하나도 없습니다. 요청이 이 컨테이너까지 오지 않았을 수 있습니다.`,
+            `The log of ${who} has no new lines since this step began: no request may have reached this container.`,
+          )
+        : text(
+            `이 단계를 시작한 뒤의 ${who} 로그: ${r.reason.ko}.`,
+            `The log of ${who} since this step began: ${r.reason.en}.`,
+          ),
     };
   }
-  return { ok: true, evidence, signature: 'ok', explanation: text(`이 단계를 시작한 뒤의 ${who} 로그가 기대한 대로입니다.`, `The log of ${who} since this step began is as expected.`) };
+  return {
+    ok: true,
+    evidence,
+    signature: 'ok',
+    explanation: text(
+      `이 단계를 시작한 뒤의 ${who} 로그가 기대한 대로입니다.`,
+      `The log of ${who} since this step began is as expected.`,
+    ),
+  };
 };

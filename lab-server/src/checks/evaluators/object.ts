@@ -16,7 +16,16 @@ export const evaluateObject: Evaluator<ObjectCheck> = async (check, ctx) => {
   const what = `${kind} ${name}`;
   if (object === null) {
     const evidence = [{ action, result: 'not found' }];
-    if (check.absent) return { ok: true, evidence, signature: 'absent', explanation: text(`${namespace} 네임스페이스에 ${iGa(what)} 없습니다. 기대한 대로입니다.`, `${what} does not exist in namespace ${namespace}, as expected.`) };
+    if (check.absent)
+      return {
+        ok: true,
+        evidence,
+        signature: 'absent',
+        explanation: text(
+          `${namespace} 네임스페이스에 ${iGa(what)} 없습니다. 기대한 대로입니다.`,
+          `${what} does not exist in namespace ${namespace}, as expected.`,
+        ),
+      };
     return {
       ok: false,
       evidence,
@@ -32,11 +41,16 @@ export const evaluateObject: Evaluator<ObjectCheck> = async (check, ctx) => {
       ok: false,
       evidence: [{ action, result: 'exists' }],
       signature: 'present',
-      explanation: text(`${iGa(what)} 아직 남아 있습니다. 이 단계에서는 지워져 있어야 합니다.`, `${what} still exists; this step expects it deleted.`),
+      explanation: text(
+        `${iGa(what)} 아직 남아 있습니다. 이 단계에서는 지워져 있어야 합니다.`,
+        `${what} still exists; this step expects it deleted.`,
+      ),
     };
   }
   const seen = check.fields.map((f) => ({ ...f, actual: readFieldPath(object, f.path) }));
-  const evidence = [{ action, result: seen.length === 0 ? 'exists' : seen.map((f) => `${f.path}=${showValue(f.actual)}`).join(', ') }];
+  const evidence = [
+    { action, result: seen.length === 0 ? 'exists' : seen.map((f) => `${f.path}=${showValue(f.actual)}`).join(', ') },
+  ];
   const wrong = seen.find((f) => !jsonEqual(f.actual, f.equals));
   if (wrong) {
     const actual = showValue(wrong.actual);
@@ -45,17 +59,28 @@ export const evaluateObject: Evaluator<ObjectCheck> = async (check, ctx) => {
       ok: false,
       evidence,
       signature: `field:${wrong.path}=${actual}`,
-      explanation: wrong.actual === undefined
-        ? text(`${what}에 ${wrong.path} 값이 없습니다. 이 단계에서는 ${josa(expected, "이어야", "여야")} 합니다.`, `${what} has no ${wrong.path}; the step expects ${expected}.`)
-        : text(`${what}의 ${wrong.path} 값이 ${actual}입니다. 이 단계에서는 ${josa(expected, "이어야", "여야")} 합니다.`, `${what}: ${wrong.path} is ${actual}; the step expects ${expected}.`),
+      explanation:
+        wrong.actual === undefined
+          ? text(
+              `${what}에 ${wrong.path} 값이 없습니다. 이 단계에서는 ${josa(expected, '이어야', '여야')} 합니다.`,
+              `${what} has no ${wrong.path}; the step expects ${expected}.`,
+            )
+          : text(
+              `${what}의 ${wrong.path} 값이 ${actual}입니다. 이 단계에서는 ${josa(expected, '이어야', '여야')} 합니다.`,
+              `${what}: ${wrong.path} is ${actual}; the step expects ${expected}.`,
+            ),
     };
   }
   return {
     ok: true,
     evidence,
     signature: 'ok',
-    explanation: check.fields.length === 0
-      ? text(`${namespace} 네임스페이스에 ${iGa(what)} 있습니다.`, `${what} exists in namespace ${namespace}.`)
-      : text(`${what}의 필드 ${check.fields.length}개가 모두 기대한 값입니다.`, `${what} exists and its ${check.fields.length} checked field(s) hold the expected values.`),
+    explanation:
+      check.fields.length === 0
+        ? text(`${namespace} 네임스페이스에 ${iGa(what)} 있습니다.`, `${what} exists in namespace ${namespace}.`)
+        : text(
+            `${what}의 필드 ${check.fields.length}개가 모두 기대한 값입니다.`,
+            `${what} exists and its ${check.fields.length} checked field(s) hold the expected values.`,
+          ),
   };
 };

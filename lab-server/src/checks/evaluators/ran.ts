@@ -19,9 +19,26 @@ export const evaluateRan: Evaluator<RanCheck> = async (check, ctx) => {
   });
   const matching = records.filter((r) => pattern.test(r.line));
   const good = matching.find((r) => r.exitCode === check.exitCode);
-  const recent = records.slice(-5).map((r) => `$ ${r.line}  (exit ${r.exitCode})`).join('\n');
-  const evidence = [{ action: `terminal history since ${ctx.stepStartedAt.toISOString()}`, result: records.length === 0 ? '(no commands)' : `${records.length} command(s); last:\n${recent}` }];
-  if (good) return { ok: true, evidence, signature: 'ok', explanation: text(`터미널에서 ${eulReul(`\`${good.line}\``)} 실행했습니다.`, `You ran \`${good.line}\` in the terminal.`) };
+  const recent = records
+    .slice(-5)
+    .map((r) => `$ ${r.line}  (exit ${r.exitCode})`)
+    .join('\n');
+  const evidence = [
+    {
+      action: `terminal history since ${ctx.stepStartedAt.toISOString()}`,
+      result: records.length === 0 ? '(no commands)' : `${records.length} command(s); last:\n${recent}`,
+    },
+  ];
+  if (good)
+    return {
+      ok: true,
+      evidence,
+      signature: 'ok',
+      explanation: text(
+        `터미널에서 ${eulReul(`\`${good.line}\``)} 실행했습니다.`,
+        `You ran \`${good.line}\` in the terminal.`,
+      ),
+    };
   const last = matching[matching.length - 1];
   if (last) {
     return {
@@ -38,8 +55,15 @@ export const evaluateRan: Evaluator<RanCheck> = async (check, ctx) => {
     ok: false,
     evidence,
     signature: 'none',
-    explanation: records.length === 0
-      ? text('이 단계를 시작한 뒤로 터미널에서 실행한 명령이 없습니다. 단계의 명령을 터미널에서 직접 실행해 보세요.', "No command has been run in the terminal since this step began: run the step's command there yourself.")
-      : text('이 단계를 시작한 뒤 실행한 명령 중에 이 단계의 명령과 맞는 것이 없습니다.', "None of the commands run since this step began is the step's command."),
+    explanation:
+      records.length === 0
+        ? text(
+            '이 단계를 시작한 뒤로 터미널에서 실행한 명령이 없습니다. 단계의 명령을 터미널에서 직접 실행해 보세요.',
+            "No command has been run in the terminal since this step began: run the step's command there yourself.",
+          )
+        : text(
+            '이 단계를 시작한 뒤 실행한 명령 중에 이 단계의 명령과 맞는 것이 없습니다.',
+            "None of the commands run since this step began is the step's command.",
+          ),
   };
 };

@@ -12,7 +12,12 @@ export type ShellCheck = z.infer<typeof shellCheckSchema>;
 export const evaluateShell: Evaluator<ShellCheck> = async (check, ctx) => {
   const r = await ctx.env.runScript(check.script, { signal: ctx.signal });
   const shown = r.output.trim();
-  const evidence = [{ action: `$ ${check.script.trim()}`, result: `exit ${r.exitCode}${shown ? `\n${shown.length > 1500 ? `${shown.slice(0, 1499)}…` : shown}` : ''}` }];
+  const evidence = [
+    {
+      action: `$ ${check.script.trim()}`,
+      result: `exit ${r.exitCode}${shown ? `\n${shown.length > 1500 ? `${shown.slice(0, 1499)}…` : shown}` : ''}`,
+    },
+  ];
   if (check.expect.exitCode !== undefined && r.exitCode !== check.expect.exitCode) {
     const last = shown.split('\n').pop() ?? '';
     return {
@@ -27,7 +32,23 @@ export const evaluateShell: Evaluator<ShellCheck> = async (check, ctx) => {
   }
   const output = compareAll(r.output, check.expect.output);
   if (!output.ok) {
-    return { ok: false, evidence, signature: 'output', explanation: text(`\`${check.script.trim()}\` 출력: ${output.reason.ko}.`, `Output of \`${check.script.trim()}\`: ${output.reason.en}.`) };
+    return {
+      ok: false,
+      evidence,
+      signature: 'output',
+      explanation: text(
+        `\`${check.script.trim()}\` 출력: ${output.reason.ko}.`,
+        `Output of \`${check.script.trim()}\`: ${output.reason.en}.`,
+      ),
+    };
   }
-  return { ok: true, evidence, signature: 'ok', explanation: text(`\`${check.script.trim()}\`의 결과가 기대한 대로입니다.`, `\`${check.script.trim()}\` gives the expected result.`) };
+  return {
+    ok: true,
+    evidence,
+    signature: 'ok',
+    explanation: text(
+      `\`${check.script.trim()}\`의 결과가 기대한 대로입니다.`,
+      `\`${check.script.trim()}\` gives the expected result.`,
+    ),
+  };
 };

@@ -20,7 +20,12 @@ interface Observed {
 }
 
 /** Runs `task` `count` times with at most `concurrency` in flight. */
-async function runMany<T>(count: number, concurrency: number, signal: AbortSignal, task: () => Promise<T>): Promise<T[]> {
+async function runMany<T>(
+  count: number,
+  concurrency: number,
+  signal: AbortSignal,
+  task: () => Promise<T>,
+): Promise<T[]> {
   const results: T[] = [];
   let started = 0;
   const worker = async () => {
@@ -52,14 +57,23 @@ export const evaluateTraffic: Evaluator<TrafficCheck> = async (check, ctx) => {
   const evidence = [
     {
       action: `${describeRequest(check.from, check.request)} x${outcome.n}`,
-      result: `${countsLine(outcome)}; HTTP ${[...observed.statuses].sort((a, b) => b[1] - a[1]).map(([s, k]) => `${s === 0 ? 'no response' : s} x${k}`).join(', ')}`,
+      result: `${countsLine(outcome)}; HTTP ${[...observed.statuses]
+        .sort((a, b) => b[1] - a[1])
+        .map(([s, k]) => `${s === 0 ? 'no response' : s} x${k}`)
+        .join(', ')}`,
     },
     ...[...observed.firstByStatus]
       .filter(([s]) => s === 0 || s >= 400)
-      .map(([s, r]) => ({ action: `first ${s === 0 ? 'failed request' : `${s} response`}`, result: describeResponse(s, r.body, r.error?.message) })),
+      .map(([s, r]) => ({
+        action: `first ${s === 0 ? 'failed request' : `${s} response`}`,
+        result: describeResponse(s, r.body, r.error?.message),
+      })),
   ];
   if (outcome.looksTaken > 1) {
-    evidence.push({ action: 'sequential test', result: `ambiguous after ${looks[0]} requests; sent up to ${outcome.n} (looks at ${looks.slice(0, outcome.looksTaken).join(', ')})` });
+    evidence.push({
+      action: 'sequential test',
+      result: `ambiguous after ${looks[0]} requests; sent up to ${outcome.n} (looks at ${looks.slice(0, outcome.looksTaken).join(', ')})`,
+    });
   }
   const explained = explain(check, ctx, outcome, observed);
   return { ok: outcome.verdict === 'pass', evidence, ...explained };
@@ -78,7 +92,11 @@ function pct(share: number): number {
 }
 
 /** `80 % v1 (no stars) / 20 % v3 (red stars)` */
-function splitText(entries: { name: string; share: number }[], rules: readonly ClassRule[], locale: 'ko' | 'en'): string {
+function splitText(
+  entries: { name: string; share: number }[],
+  rules: readonly ClassRule[],
+  locale: 'ko' | 'en',
+): string {
   return entries
     .filter((e) => e.share > 0)
     .sort((a, b) => b.share - a.share)
@@ -96,9 +114,16 @@ function explain(check: TrafficCheck, ctx: CheckContext, outcome: SplitOutcome, 
   const single = expectedEntries.filter((e) => e.share > 0);
 
   if (outcome.verdict === 'pass') {
-    const explanation = single.length === 1
-      ? text(`요청 ${n}개가 모두 ${josa(classLabel(single[0]!.name, rules, 'ko'), '이었습니다', '였습니다')}. 기대한 대로입니다.`, `All ${n} requests were ${classLabel(single[0]!.name, rules, 'en')}, as expected.`)
-      : text(`요청 ${n}개: ${got.ko}. 기대한 비율(${want.ko})과 통계적으로 맞습니다.`, `${n} requests: ${got.en}; consistent with the expected ${want.en}.`);
+    const explanation =
+      single.length === 1
+        ? text(
+            `요청 ${n}개가 모두 ${josa(classLabel(single[0]!.name, rules, 'ko'), '이었습니다', '였습니다')}. 기대한 대로입니다.`,
+            `All ${n} requests were ${classLabel(single[0]!.name, rules, 'en')}, as expected.`,
+          )
+        : text(
+            `요청 ${n}개: ${got.ko}. 기대한 비율(${want.ko})과 통계적으로 맞습니다.`,
+            `${n} requests: ${got.en}; consistent with the expected ${want.en}.`,
+          );
     return { explanation, signature: 'ok' };
   }
 
@@ -109,8 +134,17 @@ function explain(check: TrafficCheck, ctx: CheckContext, outcome: SplitOutcome, 
     const [status, count] = errors[0]!;
     const first = observed.firstByStatus.get(status)!;
     const cause = likelyCause(status, first.body, first.error?.message, ctx.files);
-    const how = status === 0 ? text(`응답을 받지 못했습니다(${first.error?.message ?? 'transport error'})`, `got no response (${first.error?.message ?? 'transport error'})`) : text(`${euRo(String(status))} 실패했습니다`, `failed with ${status}`);
-    const head = count === n ? text(`요청 ${n}개가 모두 ${how.ko}.`, `All ${n} requests ${how.en}`) : text(`요청 ${n}개 중 ${count}개가 ${how.ko}.`, `${count} of ${n} requests ${how.en}`);
+    const how =
+      status === 0
+        ? text(
+            `응답을 받지 못했습니다(${first.error?.message ?? 'transport error'})`,
+            `got no response (${first.error?.message ?? 'transport error'})`,
+          )
+        : text(`${euRo(String(status))} 실패했습니다`, `failed with ${status}`);
+    const head =
+      count === n
+        ? text(`요청 ${n}개가 모두 ${how.ko}.`, `All ${n} requests ${how.en}`)
+        : text(`요청 ${n}개 중 ${count}개가 ${how.ko}.`, `${count} of ${n} requests ${how.en}`);
     const sentence = cause ? joinText({ ko: head.ko, en: `${head.en}:` }, cause) : { ko: head.ko, en: `${head.en}.` };
     return { explanation: joinText(sentence, expectsText(want)), signature: `errors:${status}` };
   }
@@ -126,12 +160,24 @@ function explain(check: TrafficCheck, ctx: CheckContext, outcome: SplitOutcome, 
       `The requests spread about evenly over ${shares.length} versions: no VirtualService route applies, so the Service balances over all its pods.`,
     );
   } else if ((seen.find((c) => c.name === OTHER)?.count ?? 0) * 2 >= n) {
-    cause = text('대부분의 응답이 어느 분류에도 맞지 않습니다. evidence의 상태 코드와 본문을 확인하세요.', 'Most answers match none of the expected classes: see the statuses and bodies in the evidence.');
+    cause = text(
+      '대부분의 응답이 어느 분류에도 맞지 않습니다. evidence의 상태 코드와 본문을 확인하세요.',
+      'Most answers match none of the expected classes: see the statuses and bodies in the evidence.',
+    );
   } else {
-    cause = text('VirtualService route의 weight와 subset을 확인하세요.', "Check the VirtualService route's weights and subsets.");
+    cause = text(
+      'VirtualService route의 weight와 subset을 확인하세요.',
+      "Check the VirtualService route's weights and subsets.",
+    );
   }
-  const classesSeen = seen.map((c) => c.name).sort().join(',');
-  return { explanation: joinText(observedText, expects, cause), signature: `split:${evenlySpread ? 'even' : 'uneven'}:${classesSeen}` };
+  const classesSeen = seen
+    .map((c) => c.name)
+    .sort()
+    .join(',');
+  return {
+    explanation: joinText(observedText, expects, cause),
+    signature: `split:${evenlySpread ? 'even' : 'uneven'}:${classesSeen}`,
+  };
 }
 
 function expectsText(want: { ko: string; en: string }) {

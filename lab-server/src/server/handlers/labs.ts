@@ -3,7 +3,13 @@ import { runCheck } from '../../checks/run.ts';
 import type { LoadedLab } from '../../labs/load.ts';
 import { HttpError } from '../http.ts';
 import type { ServerParts } from '../parts.ts';
-import { applyRequestSchema, previewRequestSchema, type CheckResultBody, type PreviewResult, type SolveResult } from '../protocol.ts';
+import {
+  applyRequestSchema,
+  previewRequestSchema,
+  type CheckResultBody,
+  type PreviewResult,
+  type SolveResult,
+} from '../protocol.ts';
 import type { Route } from '../router.ts';
 import { typeScript } from '../typing.ts';
 import { trafficSummary } from '../trafficSummary.ts';
@@ -25,7 +31,14 @@ function findStep(lab: LoadedLab, id: string | undefined) {
 }
 
 /** Parses a body with a zod schema; 400 with zod's first message otherwise. */
-function parseBody<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T {
+function parseBody<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  value: unknown,
+): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
@@ -43,7 +56,9 @@ function delimiter(text: string): string {
 export function labRoutes(parts: ServerParts): Route[] {
   return [
     {
-      method: 'POST', path: '/api/labs/:lab/steps/:step/check', auth: 'session',
+      method: 'POST',
+      path: '/api/labs/:lab/steps/:step/check',
+      auth: 'session',
       handle: async ({ params, session }) => {
         const lab = findLab(parts, params.lab);
         const { step, index } = findStep(lab, params.step);
@@ -51,13 +66,26 @@ export function labRoutes(parts: ServerParts): Route[] {
         const check = step.check;
         const instance = await parts.runtime.instance(session!.id, lab.id);
         const outcome = await instance.exclusive(async () =>
-          runCheck(check, {
-            env: instance.env,
-            stepStartedAt: await parts.runtime.stepStartedAt(instance, index),
-            limits: parts.checks.limits,
-            files: lab.steps.flatMap((s) => s.files),
-          }, { settleMs: parts.checks.settleMs, maxWaitMs: parts.checks.maxWaitMs }));
-        const attempt = { sessionId: session!.id, lab: lab.id, step: step.id, ok: outcome.ok, at: instance.env.now().toISOString(), durationMs: outcome.durationMs, explanation: outcome.explanation };
+          runCheck(
+            check,
+            {
+              env: instance.env,
+              stepStartedAt: await parts.runtime.stepStartedAt(instance, index),
+              limits: parts.checks.limits,
+              files: lab.steps.flatMap((s) => s.files),
+            },
+            { settleMs: parts.checks.settleMs, maxWaitMs: parts.checks.maxWaitMs },
+          ),
+        );
+        const attempt = {
+          sessionId: session!.id,
+          lab: lab.id,
+          step: step.id,
+          ok: outcome.ok,
+          at: instance.env.now().toISOString(),
+          durationMs: outcome.durationMs,
+          explanation: outcome.explanation,
+        };
         if (outcome.ok && !instance.passedHere.has(step.id)) instance.passedHere.set(step.id, new Date(attempt.at));
         const progress = await parts.progress.recordAttempt(attempt);
         const result: CheckResultBody = { ...outcome, progress };
@@ -67,13 +95,17 @@ export function labRoutes(parts: ServerParts): Route[] {
       },
     },
     {
-      method: 'POST', path: '/api/labs/:lab/steps/:step/solve', auth: 'session',
+      method: 'POST',
+      path: '/api/labs/:lab/steps/:step/solve',
+      auth: 'session',
       handle: async ({ params, session }) => {
         const lab = findLab(parts, params.lab);
         const { index } = findStep(lab, params.step);
         const instance = await parts.runtime.instance(session!.id, lab.id);
         // Steps passed before a reset (or in another environment) must run again to rebuild the state.
-        const steps = lab.steps.slice(0, index + 1).filter((s, i) => s.solution.trim() !== '' && (i === index || !instance.passedHere.has(s.id)));
+        const steps = lab.steps
+          .slice(0, index + 1)
+          .filter((s, i) => s.solution.trim() !== '' && (i === index || !instance.passedHere.has(s.id)));
         const result = await instance.exclusive(async (): Promise<SolveResult> => {
           const ranSteps: string[] = [];
           let exitCode = 0;
@@ -83,7 +115,8 @@ export function labRoutes(parts: ServerParts): Route[] {
             ranSteps.push(s.id);
             const typed = await typeScript(instance.terminal, s.solution);
             exitCode = typed.exitCode;
-            if (typed.timedOut || typed.exitCode !== 0) return { ok: false, ranSteps, exitCode: typed.timedOut ? 124 : exitCode };
+            if (typed.timedOut || typed.exitCode !== 0)
+              return { ok: false, ranSteps, exitCode: typed.timedOut ? 124 : exitCode };
           }
           return { ok: true, ranSteps, exitCode };
         });
@@ -91,7 +124,10 @@ export function labRoutes(parts: ServerParts): Route[] {
       },
     },
     {
-      method: 'POST', path: '/api/labs/:lab/apply', auth: 'session', maxBody: 1024 * 1024,
+      method: 'POST',
+      path: '/api/labs/:lab/apply',
+      auth: 'session',
+      maxBody: 1024 * 1024,
       handle: async ({ params, session, body }) => {
         const lab = findLab(parts, params.lab);
         const { yaml } = parseBody(applyRequestSchema, await body());
@@ -99,32 +135,52 @@ export function labRoutes(parts: ServerParts): Route[] {
         const d = delimiter(yaml);
         const script = `kubectl apply -f - <<'${d}'\n${yaml.replace(/\n?$/, '\n')}${d}\n`;
         const r = await instance.exclusive(() => instance.env.runScript(script));
-        parts.events.emit('apply', { sessionId: session!.id, lab: lab.id, yaml, exitCode: r.exitCode, output: r.output });
+        parts.events.emit('apply', {
+          sessionId: session!.id,
+          lab: lab.id,
+          yaml,
+          exitCode: r.exitCode,
+          output: r.output,
+        });
         return { status: 200, body: { output: r.output, exitCode: r.exitCode } };
       },
     },
     {
-      method: 'GET', path: '/api/labs/:lab/traffic', auth: 'session',
+      method: 'GET',
+      path: '/api/labs/:lab/traffic',
+      auth: 'session',
       handle: async ({ params, session, url }) => {
         const lab = findLab(parts, params.lab);
         const service = url.searchParams.get('service') ?? '';
-        if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(service)) throw new HttpError(400, 'service: a Service name is required');
+        if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(service))
+          throw new HttpError(400, 'service: a Service name is required');
         const namespace = url.searchParams.get('namespace') ?? lab.namespace;
         const seconds = Math.min(3600, Math.max(1, Number(url.searchParams.get('seconds') ?? 60) || 60));
         const instance = await parts.runtime.instance(session!.id, lab.id);
-        const summary = await trafficSummary(instance.env, service, namespace, instance.env.now().getTime() - seconds * 1000);
+        const summary = await trafficSummary(
+          instance.env,
+          service,
+          namespace,
+          instance.env.now().getTime() - seconds * 1000,
+        );
         return { status: 200, body: summary };
       },
     },
     {
-      method: 'POST', path: '/api/labs/:lab/preview', auth: 'session',
+      method: 'POST',
+      path: '/api/labs/:lab/preview',
+      auth: 'session',
       handle: async ({ params, session, body }) => {
         const lab = findLab(parts, params.lab);
         const request = parseBody(previewRequestSchema, await body());
         if (!request.path.startsWith('/')) throw new HttpError(400, 'path: must start with /');
         const base = lab.preview ? new URL(lab.preview.url) : new URL('http://ingress/');
-        const url = request.path === '/' && lab.preview ? lab.preview.url : `${base.protocol}//${base.host}${request.path}`;
-        const headers: Record<string, string> = { ...(lab.preview?.headers ?? {}), ...(request.host ? { Host: request.host } : {}) };
+        const url =
+          request.path === '/' && lab.preview ? lab.preview.url : `${base.protocol}//${base.host}${request.path}`;
+        const headers: Record<string, string> = {
+          ...(lab.preview?.headers ?? {}),
+          ...(request.host ? { Host: request.host } : {}),
+        };
         const instance = await parts.runtime.instance(session!.id, lab.id);
         const r = await instance.env.http({ kind: 'outside' }, { method: 'GET', url, headers, timeoutMs: 10_000 });
         const result: PreviewResult = {
@@ -137,7 +193,9 @@ export function labRoutes(parts: ServerParts): Route[] {
       },
     },
     {
-      method: 'POST', path: '/api/labs/:lab/reset', auth: 'session',
+      method: 'POST',
+      path: '/api/labs/:lab/reset',
+      auth: 'session',
       handle: async ({ params, session }) => {
         const lab = findLab(parts, params.lab);
         await parts.runtime.reset(session!.id, lab.id);

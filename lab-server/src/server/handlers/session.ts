@@ -6,11 +6,15 @@ import type { ServerParts } from '../parts.ts';
 export function sessionRoutes(parts: ServerParts): Route[] {
   return [
     {
-      method: 'GET', path: '/api/health', auth: 'none',
+      method: 'GET',
+      path: '/api/health',
+      auth: 'none',
       handle: async () => ({ status: 200, body: { ok: true, backend: parts.backend.name } }),
     },
     {
-      method: 'POST', path: '/api/session', auth: 'none',
+      method: 'POST',
+      path: '/api/session',
+      auth: 'none',
       handle: async () => {
         parts.sessionLimiter.take();
         const { token, session } = await parts.sessions.create();
@@ -19,14 +23,22 @@ export function sessionRoutes(parts: ServerParts): Route[] {
       },
     },
     {
-      method: 'GET', path: '/api/session', auth: 'session',
+      method: 'GET',
+      path: '/api/session',
+      auth: 'session',
       handle: async ({ session }) => ({
         status: 200,
-        body: { id: session!.id, createdAt: session!.createdAt, ...(session!.displayName ? { displayName: session!.displayName } : {}) },
+        body: {
+          id: session!.id,
+          createdAt: session!.createdAt,
+          ...(session!.displayName ? { displayName: session!.displayName } : {}),
+        },
       }),
     },
     {
-      method: 'GET', path: '/api/progress', auth: 'session',
+      method: 'GET',
+      path: '/api/progress',
+      auth: 'session',
       handle: async ({ session }) => ({ status: 200, body: await parts.progress.progress(session!.id) }),
     },
   ];

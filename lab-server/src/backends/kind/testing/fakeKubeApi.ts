@@ -6,17 +6,29 @@
 import type { ExecResult, K8sObject } from '../../../contract.ts';
 import type { KubeApi, ResolvedKind, TtyHandlers, TtySession } from '../kubeApi.ts';
 
-const KINDS: Record<string, ResolvedKind> = Object.fromEntries(([
-  ['v1', 'Pod', 'pods', true], ['v1', 'Service', 'services', true], ['v1', 'ConfigMap', 'configmaps', true],
-  ['v1', 'ServiceAccount', 'serviceaccounts', true], ['v1', 'Namespace', 'namespaces', false], ['v1', 'Node', 'nodes', false],
-  ['v1', 'ResourceQuota', 'resourcequotas', true],
-  ['apps/v1', 'Deployment', 'deployments', true], ['apps/v1', 'ReplicaSet', 'replicasets', true],
-  ['networking.istio.io/v1', 'VirtualService', 'virtualservices', true], ['networking.istio.io/v1', 'DestinationRule', 'destinationrules', true],
-  ['networking.istio.io/v1', 'Gateway', 'gateways', true], ['networking.istio.io/v1', 'ServiceEntry', 'serviceentries', true],
-  ['networking.istio.io/v1', 'Sidecar', 'sidecars', true],
-  ['rbac.authorization.k8s.io/v1', 'Role', 'roles', true], ['rbac.authorization.k8s.io/v1', 'RoleBinding', 'rolebindings', true],
-  ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'clusterrolebindings', false],
-] as const).map(([apiVersion, kind, plural, namespaced]) => [kind, { apiVersion, kind, plural, namespaced }]));
+const KINDS: Record<string, ResolvedKind> = Object.fromEntries(
+  (
+    [
+      ['v1', 'Pod', 'pods', true],
+      ['v1', 'Service', 'services', true],
+      ['v1', 'ConfigMap', 'configmaps', true],
+      ['v1', 'ServiceAccount', 'serviceaccounts', true],
+      ['v1', 'Namespace', 'namespaces', false],
+      ['v1', 'Node', 'nodes', false],
+      ['v1', 'ResourceQuota', 'resourcequotas', true],
+      ['apps/v1', 'Deployment', 'deployments', true],
+      ['apps/v1', 'ReplicaSet', 'replicasets', true],
+      ['networking.istio.io/v1', 'VirtualService', 'virtualservices', true],
+      ['networking.istio.io/v1', 'DestinationRule', 'destinationrules', true],
+      ['networking.istio.io/v1', 'Gateway', 'gateways', true],
+      ['networking.istio.io/v1', 'ServiceEntry', 'serviceentries', true],
+      ['networking.istio.io/v1', 'Sidecar', 'sidecars', true],
+      ['rbac.authorization.k8s.io/v1', 'Role', 'roles', true],
+      ['rbac.authorization.k8s.io/v1', 'RoleBinding', 'rolebindings', true],
+      ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'clusterrolebindings', false],
+    ] as const
+  ).map(([apiVersion, kind, plural, namespaced]) => [kind, { apiVersion, kind, plural, namespaced }]),
+);
 
 /** One recorded call: the method and its arguments, as plain data. */
 export interface RecordedCall {
@@ -39,7 +51,13 @@ export class FakeKubeApi implements KubeApi {
   readonly objects = new Map<string, K8sObject>();
   readonly ttys: FakeTty[] = [];
   /** Answers exec calls (default: exit 0, no output). */
-  execHandler: (call: { namespace: string; pod: string; container: string; argv: string[]; stdin?: string }) => ExecResult = () => ({ stdout: '', stderr: '', exitCode: 0 });
+  execHandler: (call: {
+    namespace: string;
+    pod: string;
+    container: string;
+    argv: string[];
+    stdin?: string;
+  }) => ExecResult = () => ({ stdout: '', stderr: '', exitCode: 0 });
   logText = '';
 
   static key(kind: string, namespace: string | undefined, name: string): string {
@@ -49,7 +67,15 @@ export class FakeKubeApi implements KubeApi {
   /** Puts an object in the store as the cluster would have it (pods Running). */
   add(object: K8sObject): void {
     const o = structuredClone(object);
-    if (o.kind === 'Pod') o.status = { phase: 'Running', containerStatuses: ((o.spec as { containers?: { name: string }[] })?.containers ?? []).map((c) => ({ name: c.name, ready: true })), ...(o.status as object ?? {}) };
+    if (o.kind === 'Pod')
+      o.status = {
+        phase: 'Running',
+        containerStatuses: ((o.spec as { containers?: { name: string }[] })?.containers ?? []).map((c) => ({
+          name: c.name,
+          ready: true,
+        })),
+        ...((o.status as object) ?? {}),
+      };
     this.objects.set(FakeKubeApi.key(o.kind, o.metadata.namespace, o.metadata.name), o);
   }
 
@@ -70,7 +96,10 @@ export class FakeKubeApi implements KubeApi {
 
   async list(kind: ResolvedKind, namespace: string | undefined, labelSelector?: string): Promise<K8sObject[]> {
     this.calls.push({ method: 'list', args: [kind.kind, namespace, labelSelector] });
-    const wanted = (labelSelector ?? '').split(',').filter(Boolean).map((s) => s.split('='));
+    const wanted = (labelSelector ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((s) => s.split('='));
     return [...this.objects.values()]
       .filter((o) => o.kind === kind.kind && (namespace === undefined || o.metadata.namespace === namespace))
       .filter((o) => wanted.every(([k, v]) => o.metadata.labels?.[k!] === v))
@@ -83,28 +112,63 @@ export class FakeKubeApi implements KubeApi {
     return object;
   }
 
-  async delete(kind: ResolvedKind, namespace: string | undefined, name: string, options: { gracePeriodSeconds?: number } = {}): Promise<void> {
+  async delete(
+    kind: ResolvedKind,
+    namespace: string | undefined,
+    name: string,
+    options: { gracePeriodSeconds?: number } = {},
+  ): Promise<void> {
     this.calls.push({ method: 'delete', args: [kind.kind, namespace, name, options.gracePeriodSeconds] });
     this.objects.delete(FakeKubeApi.key(kind.kind, namespace, name));
   }
 
-  async exec(namespace: string, pod: string, container: string, argv: string[], options: { stdin?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+  async exec(
+    namespace: string,
+    pod: string,
+    container: string,
+    argv: string[],
+    options: { stdin?: string; timeoutMs?: number } = {},
+  ): Promise<ExecResult> {
     this.calls.push({ method: 'exec', args: [namespace, pod, container, argv, options.stdin] });
-    return this.execHandler({ namespace, pod, container, argv, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}) });
+    return this.execHandler({
+      namespace,
+      pod,
+      container,
+      argv,
+      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+    });
   }
 
-  async openTty(namespace: string, pod: string, container: string, argv: string[], size: { cols: number; rows: number }, handlers: TtyHandlers): Promise<TtySession> {
+  async openTty(
+    namespace: string,
+    pod: string,
+    container: string,
+    argv: string[],
+    size: { cols: number; rows: number },
+    handlers: TtyHandlers,
+  ): Promise<TtySession> {
     this.calls.push({ method: 'openTty', args: [namespace, pod, container, argv, size] });
     const tty: FakeTty = { argv, written: [], sizes: [size], handlers, closed: false };
     this.ttys.push(tty);
     return {
-      write: (data) => { tty.written.push(data); },
-      resize: (cols, rows) => { tty.sizes.push({ cols, rows }); },
-      close: () => { tty.closed = true; },
+      write: (data) => {
+        tty.written.push(data);
+      },
+      resize: (cols, rows) => {
+        tty.sizes.push({ cols, rows });
+      },
+      close: () => {
+        tty.closed = true;
+      },
     };
   }
 
-  async logs(namespace: string, pod: string, container: string, options: { sinceTime?: string; tailLines?: number } = {}): Promise<string> {
+  async logs(
+    namespace: string,
+    pod: string,
+    container: string,
+    options: { sinceTime?: string; tailLines?: number } = {},
+  ): Promise<string> {
     this.calls.push({ method: 'logs', args: [namespace, pod, container, options] });
     return this.logText;
   }

@@ -22,7 +22,10 @@ export function makeFakePath(programs: Record<string, StubProgram>): FakePath {
   for (const [name, p] of Object.entries(programs)) {
     const file = join(dir, name);
     const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-    writeFileSync(file, `#!/bin/sh\nprintf %s ${quote(p.stdout ?? '')}\nprintf %s ${quote(p.stderr ?? '')} >&2\nexit ${p.code ?? 0}\n`);
+    writeFileSync(
+      file,
+      `#!/bin/sh\nprintf %s ${quote(p.stdout ?? '')}\nprintf %s ${quote(p.stderr ?? '')} >&2\nexit ${p.code ?? 0}\n`,
+    );
     chmodSync(file, 0o755);
   }
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };

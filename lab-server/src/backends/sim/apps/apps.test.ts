@@ -7,7 +7,9 @@ import { appForImage } from './registry.ts';
 
 describe('apps registry', () => {
   it('finds apps by image regardless of registry prefix and tag', () => {
-    expect(appForImage('docker.io/istio/examples-bookinfo-reviews-v3:1.20.3')).toBe(appForImage('istio/examples-bookinfo-reviews-v3'));
+    expect(appForImage('docker.io/istio/examples-bookinfo-reviews-v3:1.20.3')).toBe(
+      appForImage('istio/examples-bookinfo-reviews-v3'),
+    );
     expect(appForImage('docker.io/kennethreitz/httpbin')).toBeDefined();
     expect(appForImage('docker.io/mccutchen/go-httpbin:v2.15.0')).toBeDefined();
     expect(appForImage('example.com/unknown:1')).toBeUndefined();
@@ -39,7 +41,12 @@ describe('httpbin flavours', () => {
     await w.get(sleep, 'http://httpbin:8000/delay/30');
     expect(w.clock.now() - t0).toBe(10_000);
     const v1 = w.pod('httpbin-v1').metadata.name;
-    expect(w.log('default', v1, 'httpbin').concat(w.log('default', w.pod('httpbin-v2').metadata.name, 'httpbin')).some((l) => /"GET \/status\/418 HTTP\/1\.1" 418 \d+ "-" "curl\/8\.16\.0"$/.test(l))).toBe(true);
+    expect(
+      w
+        .log('default', v1, 'httpbin')
+        .concat(w.log('default', w.pod('httpbin-v2').metadata.name, 'httpbin'))
+        .some((l) => /"GET \/status\/418 HTTP\/1\.1" 418 \d+ "-" "curl\/8\.16\.0"$/.test(l)),
+    ).toBe(true);
   });
 });
 
@@ -67,7 +74,9 @@ describe('Bookinfo', () => {
     w.installIstio();
     w.deployBookinfo();
     const sleep = w.deploySleep();
-    for (const p of w.cluster.list('Pod', 'default').filter((p) => p.metadata.labels?.app === 'reviews' || p.metadata.labels?.app === 'details')) {
+    for (const p of w.cluster
+      .list('Pod', 'default')
+      .filter((p) => p.metadata.labels?.app === 'reviews' || p.metadata.labels?.app === 'details')) {
       w.cluster.delete('Pod', 'default', p.metadata.name);
     }
     const res = await w.get(sleep, 'http://productpage:9080/productpage');

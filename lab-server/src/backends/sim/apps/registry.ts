@@ -41,7 +41,10 @@ export function appForImage(image: string | undefined): SimApp | undefined {
 }
 
 /** The container of a pod listening on `port`, and its app. */
-export function appListeningOn(containers: ContainerSpec[], port: number): { container: ContainerSpec; app: SimApp } | undefined {
+export function appListeningOn(
+  containers: ContainerSpec[],
+  port: number,
+): { container: ContainerSpec; app: SimApp } | undefined {
   for (const container of containers) {
     if (container.name === 'istio-proxy') continue;
     const app = appForImage(container.image);

@@ -35,10 +35,19 @@ export function invalid(resource: ApiResource, name: string, causes: string[]): 
 
 /** 400 from Istio's validating webhook; its status carries no reason, so kubectl prints `Error from server: ...`. */
 export function webhookDenied(message: string): ApiErrorShape {
-  return apiError(400, '', `admission webhook "validation.istio.io" denied the request: configuration is invalid: ${message}`);
+  return apiError(
+    400,
+    '',
+    `admission webhook "validation.istio.io" denied the request: configuration is invalid: ${message}`,
+  );
 }
 
 /** Whether a thrown value is an API error. */
 export function isApiError(value: unknown): value is ApiErrorShape {
-  return typeof value === 'object' && value !== null && typeof (value as ApiErrorShape).code === 'number' && typeof (value as ApiErrorShape).message === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ApiErrorShape).code === 'number' &&
+    typeof (value as ApiErrorShape).message === 'string'
+  );
 }

@@ -34,12 +34,22 @@ export class EventRecorder {
     const namespace = about.metadata.namespace ?? 'default';
     const now = timestamp(this.#clock.now());
     const involvedObject = {
-      kind: about.kind, namespace: about.metadata.namespace, name: about.metadata.name, uid: about.metadata.uid,
-      apiVersion: about.apiVersion, resourceVersion: about.metadata.resourceVersion, ...(report.fieldPath ? { fieldPath: report.fieldPath } : {}),
+      kind: about.kind,
+      namespace: about.metadata.namespace,
+      name: about.metadata.name,
+      uid: about.metadata.uid,
+      apiVersion: about.apiVersion,
+      resourceVersion: about.metadata.resourceVersion,
+      ...(report.fieldPath ? { fieldPath: report.fieldPath } : {}),
     };
     const repeat = this.#store.list('Event', namespace).find((e) => {
       const o = e as Obj;
-      return o.involvedObject?.uid === about.metadata.uid && o.reason === report.reason && o.message === report.message && o.involvedObject?.fieldPath === report.fieldPath;
+      return (
+        o.involvedObject?.uid === about.metadata.uid &&
+        o.reason === report.reason &&
+        o.message === report.message &&
+        o.involvedObject?.fieldPath === report.fieldPath
+      );
     });
     if (repeat) {
       this.#store.put({ ...repeat, count: ((repeat as Obj).count ?? 1) + 1, lastTimestamp: now } as K8sObject);

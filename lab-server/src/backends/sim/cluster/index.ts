@@ -48,7 +48,10 @@ function specPart(obj: K8sObject): string {
 function threeWayMerge(live: Obj, last: Obj | undefined, next: Obj): Obj {
   const out: Obj = { ...live };
   for (const [key, value] of Object.entries(next)) {
-    out[key] = isPlainObject(value) && isPlainObject(live[key]) ? threeWayMerge(live[key], isPlainObject(last?.[key]) ? last[key] : undefined, value) : structuredClone(value);
+    out[key] =
+      isPlainObject(value) && isPlainObject(live[key])
+        ? threeWayMerge(live[key], isPlainObject(last?.[key]) ? last[key] : undefined, value)
+        : structuredClone(value);
   }
   for (const key of Object.keys(last ?? {})) if (!(key in next)) delete out[key];
   return out;
@@ -109,13 +112,15 @@ class SimClusterImpl implements SimCluster {
   /** Resolves the resource and normalises the object as the API server would serve it. */
   #normalise(input: K8sObject): { obj: K8sObject; resource: ApiResource } {
     if (!input || typeof input !== 'object' || typeof input.kind !== 'string' || typeof input.apiVersion !== 'string') {
-      throw apiError(400, 'BadRequest', 'Object \'Kind\' is missing in the request body');
+      throw apiError(400, 'BadRequest', "Object 'Kind' is missing in the request body");
     }
     const resource = resourceForApiVersion(input.apiVersion, input.kind);
     if (!resource) throw apiError(404, 'NotFound', 'the server could not find the requested resource');
     const obj = structuredClone(input);
     obj.apiVersion = servedApiVersion(resource);
-    obj.metadata = isPlainObject(obj.metadata) ? (obj.metadata as K8sObject['metadata']) : ({ name: '' } as K8sObject['metadata']);
+    obj.metadata = isPlainObject(obj.metadata)
+      ? (obj.metadata as K8sObject['metadata'])
+      : ({ name: '' } as K8sObject['metadata']);
     if (resource.namespaced) obj.metadata.namespace ||= 'default';
     else delete obj.metadata.namespace;
     return { obj, resource };
@@ -126,7 +131,11 @@ class SimClusterImpl implements SimCluster {
     const ns = this.#store.get('Namespace', undefined, obj.metadata.namespace!);
     if (!ns) throw apiError(404, 'NotFound', `namespaces "${obj.metadata.namespace}" not found`);
     if (ns.metadata.deletionTimestamp) {
-      throw apiError(403, 'Forbidden', `${resource.plural} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${obj.metadata.namespace} because it is being terminated`);
+      throw apiError(
+        403,
+        'Forbidden',
+        `${resource.plural} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${obj.metadata.namespace} because it is being terminated`,
+      );
     }
   }
 
@@ -134,7 +143,11 @@ class SimClusterImpl implements SimCluster {
   #checkQuota(): void {
     const used = this.#store.size - this.#store.count('Event');
     if (used >= this.#maxObjects) {
-      throw apiError(403, 'Forbidden', `exceeded quota: lab-objects, requested: count/objects=1, used: count/objects=${used}, limited: count/objects=${this.#maxObjects}`);
+      throw apiError(
+        403,
+        'Forbidden',
+        `exceeded quota: lab-objects, requested: count/objects=1, used: count/objects=${used}, limited: count/objects=${this.#maxObjects}`,
+      );
     }
   }
 
@@ -176,10 +189,12 @@ class SimClusterImpl implements SimCluster {
   #create(obj: K8sObject, resource: ApiResource, requestApiVersion: string, options: WriteOptions): K8sObject {
     delete obj.status;
     const generateName = (obj.metadata as { generateName?: unknown }).generateName;
-    if (!obj.metadata.name && typeof generateName === 'string' && generateName) obj.metadata.name = `${generateName}${randomSuffix(this.#random)}`;
+    if (!obj.metadata.name && typeof generateName === 'string' && generateName)
+      obj.metadata.name = `${generateName}${randomSuffix(this.#random)}`;
     admit(obj, resource, requestApiVersion);
     this.#checkNamespace(obj, resource);
-    if (this.#store.get(obj.kind, obj.metadata.namespace, obj.metadata.name)) throw alreadyExists(resource, obj.metadata.name);
+    if (this.#store.get(obj.kind, obj.metadata.namespace, obj.metadata.name))
+      throw alreadyExists(resource, obj.metadata.name);
     this.#checkQuota();
     delete obj.metadata.resourceVersion;
     this.#stamp(obj);
@@ -220,16 +235,26 @@ class SimClusterImpl implements SimCluster {
     }
     const merged = threeWayMerge(structuredClone(live), last, applied) as K8sObject;
     merged.apiVersion = obj.apiVersion;
-    if (clientSide) merged.metadata.annotations = { ...merged.metadata.annotations, [LAST_APPLIED]: `${appliedText}\n` };
+    if (clientSide)
+      merged.metadata.annotations = { ...merged.metadata.annotations, [LAST_APPLIED]: `${appliedText}\n` };
     admit(merged, resource, input.apiVersion);
     const result = this.#update(live, merged, resource, options);
-    return { outcome: result.outcome === 'unchanged' ? 'unchanged' : 'configured', object: structuredClone(result.object) };
+    return {
+      outcome: result.outcome === 'unchanged' ? 'unchanged' : 'configured',
+      object: structuredClone(result.object),
+    };
   }
 
-  update(kind: string, namespace: string | undefined, name: string, mutate: (object: K8sObject) => void, options: WriteOptions = {}): { outcome: WriteOutcome; object: K8sObject } {
+  update(
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    mutate: (object: K8sObject) => void,
+    options: WriteOptions = {},
+  ): { outcome: WriteOutcome; object: K8sObject } {
     const resource = resourceForKind(kind);
     if (!resource) throw apiError(404, 'NotFound', 'the server could not find the requested resource');
-    const live = this.#store.get(kind, resource.namespaced ? namespace ?? 'default' : undefined, name);
+    const live = this.#store.get(kind, resource.namespaced ? (namespace ?? 'default') : undefined, name);
     if (!live) throw notFound(resource, name);
     const next = structuredClone(live);
     mutate(next);
@@ -239,7 +264,12 @@ class SimClusterImpl implements SimCluster {
   }
 
   /** Writes `next` over `live`, keeping what the server owns. */
-  #update(live: K8sObject, next: K8sObject, resource: ApiResource, options: WriteOptions): { outcome: WriteOutcome; object: K8sObject } {
+  #update(
+    live: K8sObject,
+    next: K8sObject,
+    resource: ApiResource,
+    options: WriteOptions,
+  ): { outcome: WriteOutcome; object: K8sObject } {
     next.metadata.uid = live.metadata.uid;
     next.metadata.creationTimestamp = live.metadata.creationTimestamp;
     next.metadata.namespace = live.metadata.namespace;
@@ -250,7 +280,11 @@ class SimClusterImpl implements SimCluster {
       const liveSpec = JSON.stringify({ ...(live.spec as Obj), nodeName: undefined });
       const nextSpec = JSON.stringify({ ...(next.spec as Obj), nodeName: undefined });
       if (liveSpec !== nextSpec) {
-        throw apiError(422, 'Invalid', `Pod "${live.metadata.name}" is invalid: spec: Forbidden: pod updates may not change fields other than \`spec.containers[*].image\`,\`spec.initContainers[*].image\`,\`spec.activeDeadlineSeconds\`,\`spec.tolerations\` (only additions to existing tolerations),\`spec.terminationGracePeriodSeconds\` (allow it to be set to 1 if it was previously negative)`);
+        throw apiError(
+          422,
+          'Invalid',
+          `Pod "${live.metadata.name}" is invalid: spec: Forbidden: pod updates may not change fields other than \`spec.containers[*].image\`,\`spec.initContainers[*].image\`,\`spec.activeDeadlineSeconds\`,\`spec.tolerations\` (only additions to existing tolerations),\`spec.terminationGracePeriodSeconds\` (allow it to be set to 1 if it was previously negative)`,
+        );
       }
     }
     const specChanged = specPart(live) !== specPart(next);
@@ -265,7 +299,7 @@ class SimClusterImpl implements SimCluster {
   delete(kind: string, namespace: string | undefined, name: string): void {
     const resource = resourceForKind(kind);
     if (!resource) throw apiError(404, 'NotFound', 'the server could not find the requested resource');
-    const ns = resource.namespaced ? namespace ?? 'default' : undefined;
+    const ns = resource.namespaced ? (namespace ?? 'default') : undefined;
     const live = this.#store.get(kind, ns, name);
     if (!live) throw notFound(resource, name);
     if (kind === 'Namespace' && PROTECTED_NAMESPACES.has(name)) {
@@ -278,7 +312,11 @@ class SimClusterImpl implements SimCluster {
   #cascade(obj: K8sObject): void {
     if (obj.kind === 'Namespace') {
       for (const child of [...this.#store.all()]) {
-        if (child.metadata.namespace === obj.metadata.name && this.#store.get(child.kind, child.metadata.namespace, child.metadata.name)) this.#removeOne(child);
+        if (
+          child.metadata.namespace === obj.metadata.name &&
+          this.#store.get(child.kind, child.metadata.namespace, child.metadata.name)
+        )
+          this.#removeOne(child);
       }
     }
     const uid = obj.metadata.uid;

@@ -8,10 +8,18 @@ type Obj = Record<string, any>;
 const containerNames = (pod: K8sObject) => ((pod.spec as Obj).containers as Obj[]).map((c) => c.name);
 const podOf = (c: Awaited<ReturnType<typeof newCluster>>, app: string) => c.list('Pod', 'default', `app=${app}`)[0]!;
 const labelDefault = (c: Awaited<ReturnType<typeof newCluster>>, value: string) =>
-  c.update('Namespace', undefined, 'default', (o) => { o.metadata.labels = { ...o.metadata.labels, 'istio-injection': value }; });
-const withTemplate = (d: K8sObject, meta: { labels?: Record<string, string>; annotations?: Record<string, string> }) => {
+  c.update('Namespace', undefined, 'default', (o) => {
+    o.metadata.labels = { ...o.metadata.labels, 'istio-injection': value };
+  });
+const withTemplate = (
+  d: K8sObject,
+  meta: { labels?: Record<string, string>; annotations?: Record<string, string> },
+) => {
   const template = (d.spec as Obj).template;
-  template.metadata = { labels: { ...template.metadata.labels, ...meta.labels }, ...(meta.annotations ? { annotations: meta.annotations } : {}) };
+  template.metadata = {
+    labels: { ...template.metadata.labels, ...meta.labels },
+    ...(meta.annotations ? { annotations: meta.annotations } : {}),
+  };
   return d;
 };
 
@@ -37,12 +45,14 @@ describe('sidecar injection', () => {
     }
   });
 
-  it('names the Deployment as the proxy\'s workload', async () => {
+  it("names the Deployment as the proxy's workload", async () => {
     const c = await newCluster();
     labelDefault(c, 'enabled');
     c.apply(deployment('reviews-v1', { app: 'reviews' }));
     await c.idle();
-    const env = Object.fromEntries((((podOf(c, 'reviews').spec as Obj).containers as Obj[])[1].env as Obj[]).map((e) => [e.name, e.value]));
+    const env = Object.fromEntries(
+      (((podOf(c, 'reviews').spec as Obj).containers as Obj[])[1].env as Obj[]).map((e) => [e.name, e.value]),
+    );
     expect(env.ISTIO_META_WORKLOAD_NAME).toBe('reviews-v1');
     expect(env.ISTIO_META_OWNER).toBe('kubernetes://apis/apps/v1/namespaces/default/deployments/reviews-v1');
   });
@@ -66,7 +76,7 @@ describe('sidecar injection', () => {
     expect(containerNames(podOf(c, 'after'))).toEqual(['app']);
   });
 
-  it('captures what the injector\'s values say at creation, unless the pod\'s annotation says otherwise', async () => {
+  it("captures what the injector's values say at creation, unless the pod's annotation says otherwise", async () => {
     const c = await newCluster();
     labelDefault(c, 'enabled');
     c.apply(deployment('old', { app: 'old' }));
@@ -78,7 +88,11 @@ describe('sidecar injection', () => {
       (o.data as Obj).values = JSON.stringify(values);
     });
     c.apply(deployment('new', { app: 'new' }));
-    c.apply(withTemplate(deployment('own', { app: 'own' }), { annotations: { 'traffic.sidecar.istio.io/includeOutboundIPRanges': '10.244.0.0/16' } }));
+    c.apply(
+      withTemplate(deployment('own', { app: 'own' }), {
+        annotations: { 'traffic.sidecar.istio.io/includeOutboundIPRanges': '10.244.0.0/16' },
+      }),
+    );
     await c.idle();
     expect(captureRanges(podOf(c, 'old')).include).toBe('*');
     expect(captureRanges(podOf(c, 'new')).include).toBe('10.96.0.0/16');
@@ -88,7 +102,7 @@ describe('sidecar injection', () => {
     expect(sidecarCaptures(podOf(c, 'old'), '54.85.1.2')).toBe(true);
   });
 
-  it('injects nothing once Istio\'s injector is gone', async () => {
+  it("injects nothing once Istio's injector is gone", async () => {
     const c = await newCluster();
     labelDefault(c, 'enabled');
     c.delete('ConfigMap', 'istio-system', 'istio-sidecar-injector');

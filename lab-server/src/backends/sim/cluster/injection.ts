@@ -30,14 +30,17 @@ function workload(pod: K8sObject): { kind: string; name: string } {
   const owner = pod.metadata.ownerReferences?.find((r) => r.controller) as { kind: string; name: string } | undefined;
   if (!owner) return { kind: 'pods', name: pod.metadata.name };
   const hash = pod.metadata.labels?.['pod-template-hash'];
-  if (owner.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)) return { kind: 'deployments', name: owner.name.slice(0, -hash.length - 1) };
+  if (owner.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`))
+    return { kind: 'deployments', name: owner.name.slice(0, -hash.length - 1) };
   return { kind: `${owner.kind.toLowerCase()}s`, name: owner.name };
 }
 
 /** Injects `pod` in place when the webhook would. */
 export function injectIfEnabled(pod: K8sObject, store: ObjectStore): void {
   if (!shouldInject(pod, store)) return;
-  const settings = injectSettings({ get: (kind: string, ns: string | undefined, name: string) => store.get(kind, ns, name) } as SimClusterApi);
+  const settings = injectSettings({
+    get: (kind: string, ns: string | undefined, name: string) => store.get(kind, ns, name),
+  } as SimClusterApi);
   const annotations = pod.metadata.annotations ?? {};
   const injected = injectDocument(pod as Obj, {
     includeIPRanges: annotations[INCLUDE_ANNOTATION] ?? settings.includeIPRanges,
@@ -50,6 +53,10 @@ export function injectIfEnabled(pod: K8sObject, store: ObjectStore): void {
   const proxy = ((pod.spec as Obj).containers as Obj[]).find((c) => c.name === 'istio-proxy');
   for (const env of (proxy?.env ?? []) as Obj[]) {
     if (env.name === 'ISTIO_META_WORKLOAD_NAME') env.value = name;
-    if (env.name === 'ISTIO_META_OWNER') env.value = kind === 'pods' ? `kubernetes://apis/v1/namespaces/${ns}/pods/${name}` : `kubernetes://apis/apps/v1/namespaces/${ns}/${kind}/${name}`;
+    if (env.name === 'ISTIO_META_OWNER')
+      env.value =
+        kind === 'pods'
+          ? `kubernetes://apis/v1/namespaces/${ns}/pods/${name}`
+          : `kubernetes://apis/apps/v1/namespaces/${ns}/${kind}/${name}`;
   }
 }

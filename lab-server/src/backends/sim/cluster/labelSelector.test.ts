@@ -23,8 +23,10 @@ describe('label selectors', () => {
     expect(matchesSelector(parseSelector(selector), labels)).toBe(expected);
   });
 
-  it('refuses what does not parse, in the API server\'s words', () => {
+  it("refuses what does not parse, in the API server's words", () => {
     expect(() => parseSelector('app=>reviews')).toThrow(SelectorError);
-    expect(() => parseSelector('app=>reviews')).toThrow("unable to parse requirement: found 'app=>reviews', expected: in, notin, =, ==, !=, gt, lt");
+    expect(() => parseSelector('app=>reviews')).toThrow(
+      "unable to parse requirement: found 'app=>reviews', expected: in, notin, =, ==, !=, gt, lt",
+    );
   });
 });

@@ -28,7 +28,15 @@ export function parseSelector(text: string | undefined): Requirement[] {
   return parts.map((raw) => {
     const part = raw.trim();
     let m = /^([A-Za-z0-9._/-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
-    if (m) return { op: m[2] as 'in' | 'notin', key: m[1]!, values: m[3]!.split(',').map((v) => v.trim()).filter(Boolean) };
+    if (m)
+      return {
+        op: m[2] as 'in' | 'notin',
+        key: m[1]!,
+        values: m[3]!
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean),
+      };
     m = /^([A-Za-z0-9._/-]+)\s*(==|=|!=)\s*([A-Za-z0-9._-]*)$/.exec(part);
     if (m) return { op: m[2] === '!=' ? 'neq' : 'eq', key: m[1]!, value: m[3]! };
     m = /^(!?)([A-Za-z0-9._/-]+)$/.exec(part);
@@ -43,18 +51,27 @@ export function matchesSelector(requirements: Requirement[], labels: Record<stri
   return requirements.every((r) => {
     const has = Object.hasOwn(l, r.key);
     switch (r.op) {
-      case 'eq': return has && l[r.key] === r.value;
-      case 'neq': return !has || l[r.key] !== r.value;
-      case 'in': return has && r.values.includes(l[r.key]!);
-      case 'notin': return !has || !r.values.includes(l[r.key]!);
-      case 'exists': return has;
-      case 'notexists': return !has;
+      case 'eq':
+        return has && l[r.key] === r.value;
+      case 'neq':
+        return !has || l[r.key] !== r.value;
+      case 'in':
+        return has && r.values.includes(l[r.key]!);
+      case 'notin':
+        return !has || !r.values.includes(l[r.key]!);
+      case 'exists':
+        return has;
+      case 'notexists':
+        return !has;
     }
   });
 }
 
 /** Whether a map selector (`spec.selector` of a Service, `matchLabels`) matches labels; an empty map matches all. */
-export function mapSelects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+export function mapSelects(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
   if (!selector) return false;
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }

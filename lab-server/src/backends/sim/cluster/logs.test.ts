@@ -11,7 +11,11 @@ describe('MemoryLogStore', () => {
     const start = clock.now();
     await clock.sleep(5000);
     logs.append('default', 'p', 'app', 'three');
-    expect(logs.read('default', 'p', 'app')).toEqual([{ at: start, text: 'one' }, { at: start, text: 'two' }, { at: start + 5000, text: 'three' }]);
+    expect(logs.read('default', 'p', 'app')).toEqual([
+      { at: start, text: 'one' },
+      { at: start, text: 'two' },
+      { at: start + 5000, text: 'three' },
+    ]);
     expect(logs.read('default', 'p', 'other')).toEqual([]);
   });
 

@@ -26,7 +26,12 @@ export class MemoryLogStore implements LogStore {
     if (lines.length > LOG_LINES_PER_CONTAINER) lines.splice(0, lines.length - LOG_LINES_PER_CONTAINER);
   }
 
-  read(namespace: string, pod: string, container: string, options: { sinceMs?: number; tail?: number } = {}): LogLine[] {
+  read(
+    namespace: string,
+    pod: string,
+    container: string,
+    options: { sinceMs?: number; tail?: number } = {},
+  ): LogLine[] {
     let lines = this.#lines.get(`${namespace}/${pod}/${container}`) ?? [];
     if (options.sinceMs !== undefined) lines = lines.filter((l) => l.at >= options.sinceMs!);
     if (options.tail !== undefined && options.tail >= 0) lines = options.tail === 0 ? [] : lines.slice(-options.tail);

@@ -26,17 +26,25 @@ async function bookinfoWorld(options: { injected: boolean }) {
   const random = seededRandom(3);
   const cluster = createSimCluster({ clock, random });
   const network = createSimNetwork({ cluster, clock, random });
-  if (options.injected) cluster.update('Namespace', undefined, 'default', (ns) => { ns.metadata.labels = { ...ns.metadata.labels, 'istio-injection': 'enabled' }; });
+  if (options.injected)
+    cluster.update('Namespace', undefined, 'default', (ns) => {
+      ns.metadata.labels = { ...ns.metadata.labels, 'istio-injection': 'enabled' };
+    });
   applySample(cluster, 'bookinfo/platform/kube/bookinfo.yaml');
   applySample(cluster, 'bookinfo/networking/bookinfo-gateway.yaml');
   await cluster.idle();
   return { cluster, network };
 }
 
-const productPage = { method: 'GET', url: 'http://172.18.0.2:30080/productpage', headers: [['Host', '172.18.0.2:30080']] as [string, string][], body: '' };
+const productPage = {
+  method: 'GET',
+  url: 'http://172.18.0.2:30080/productpage',
+  headers: [['Host', '172.18.0.2:30080']] as [string, string][],
+  body: '',
+};
 
 describe('the mesh on the simulated cluster', () => {
-  it('serves Bookinfo\'s product page through the ingress gateway\'s node port, from injected pods', async () => {
+  it("serves Bookinfo's product page through the ingress gateway's node port, from injected pods", async () => {
     const { cluster, network } = await bookinfoWorld({ injected: true });
     const pods = cluster.list('Pod', 'default');
     expect(pods.length).toBe(6);
@@ -51,7 +59,11 @@ describe('the mesh on the simulated cluster', () => {
     expect(res.body).toContain('Book Details');
     // The gateway's sidecar-less proxy logs the request, read through this cluster's LogStore.
     const gateway = cluster.list('Pod', 'istio-system', 'app=istio-ingressgateway')[0]!;
-    expect(cluster.logs.read('istio-system', gateway.metadata.name, 'istio-proxy').some((l) => l.text.includes('"GET /productpage HTTP/1.1" 200'))).toBe(true);
+    expect(
+      cluster.logs
+        .read('istio-system', gateway.metadata.name, 'istio-proxy')
+        .some((l) => l.text.includes('"GET /productpage HTTP/1.1" 200')),
+    ).toBe(true);
   });
 
   it('follows what changes in the cluster: without the gateway the ingress answers 404', async () => {
@@ -64,7 +76,9 @@ describe('the mesh on the simulated cluster', () => {
   it('serves the product page from pods without sidecars too (mesh-less Bookinfo behind the gateway)', async () => {
     const { cluster, network } = await bookinfoWorld({ injected: false });
     for (const pod of cluster.list('Pod', 'default')) {
-      expect((pod.spec as { containers: { name: string }[] }).containers.map((c) => c.name)).not.toContain('istio-proxy');
+      expect((pod.spec as { containers: { name: string }[] }).containers.map((c) => c.name)).not.toContain(
+        'istio-proxy',
+      );
     }
     const res = await network.request('outside', productPage);
     expect(res.status).toBe(200);

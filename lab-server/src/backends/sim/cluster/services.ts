@@ -11,7 +11,19 @@ import { apiError } from './errors.ts';
 import type { ObjectStore } from './store.ts';
 
 type Port = { name?: string; port: number; protocol?: string; targetPort?: number | string; nodePort?: number };
-type Spec = { type?: string; clusterIP?: string; clusterIPs?: string[]; ports?: Port[]; selector?: Record<string, string>; sessionAffinity?: string; ipFamilies?: string[]; ipFamilyPolicy?: string; internalTrafficPolicy?: string; externalTrafficPolicy?: string; allocateLoadBalancerNodePorts?: boolean };
+type Spec = {
+  type?: string;
+  clusterIP?: string;
+  clusterIPs?: string[];
+  ports?: Port[];
+  selector?: Record<string, string>;
+  sessionAffinity?: string;
+  ipFamilies?: string[];
+  ipFamilyPolicy?: string;
+  internalTrafficPolicy?: string;
+  externalTrafficPolicy?: string;
+  allocateLoadBalancerNodePorts?: boolean;
+};
 
 /** The first and last node port of kind's (and Kubernetes' default) node port range. */
 export const NODE_PORT_MIN = 30000;
@@ -24,7 +36,8 @@ function inUse(store: ObjectStore, except: K8sObject | undefined): { ips: Set<st
   const ips = new Set<string>([DNS_IP]);
   const nodePorts = new Set<number>();
   for (const svc of store.list('Service')) {
-    if (except && svc.metadata.namespace === except.metadata.namespace && svc.metadata.name === except.metadata.name) continue;
+    if (except && svc.metadata.namespace === except.metadata.namespace && svc.metadata.name === except.metadata.name)
+      continue;
     const spec = (svc.spec ?? {}) as Spec;
     if (spec.clusterIP && spec.clusterIP !== 'None') ips.add(spec.clusterIP);
     for (const p of spec.ports ?? []) if (p.nodePort) nodePorts.add(p.nodePort);
@@ -42,7 +55,8 @@ function randomIp(random: RandomSource, taken: Set<string>): string {
 }
 
 function randomNodePort(random: RandomSource, taken: Set<number>): number {
-  if (taken.size > NODE_PORT_MAX - NODE_PORT_MIN) throw apiError(500, 'InternalError', 'Internal error occurred: failed to allocate a nodePort: range is full');
+  if (taken.size > NODE_PORT_MAX - NODE_PORT_MIN)
+    throw apiError(500, 'InternalError', 'Internal error occurred: failed to allocate a nodePort: range is full');
   for (;;) {
     const port = NODE_PORT_MIN + Math.floor(random.next() * (NODE_PORT_MAX - NODE_PORT_MIN + 1));
     if (!taken.has(port)) return port;
@@ -53,7 +67,12 @@ function randomNodePort(random: RandomSource, taken: Set<number>): number {
  * Fills a Service's addresses on create (`live` undefined) or update, and its defaults. Throws the API
  * server's 422 when a requested address is taken or a cluster IP would change.
  */
-export function allocateServiceAddresses(svc: K8sObject, live: K8sObject | undefined, random: RandomSource, store: ObjectStore): void {
+export function allocateServiceAddresses(
+  svc: K8sObject,
+  live: K8sObject | undefined,
+  random: RandomSource,
+  store: ObjectStore,
+): void {
   const spec = (svc.spec ??= {}) as Spec;
   const liveSpec = (live?.spec ?? {}) as Spec;
   const taken = inUse(store, live ?? svc);
@@ -68,13 +87,27 @@ export function allocateServiceAddresses(svc: K8sObject, live: K8sObject | undef
     delete spec.clusterIPs;
   } else if (live && liveSpec.clusterIP) {
     if (spec.clusterIP && spec.clusterIP !== liveSpec.clusterIP) {
-      throw apiError(422, 'Invalid', `Service "${name}" is invalid: spec.clusterIPs[0]: Invalid value: []string{"${spec.clusterIP}"}: may not change once set`);
+      throw apiError(
+        422,
+        'Invalid',
+        `Service "${name}" is invalid: spec.clusterIPs[0]: Invalid value: []string{"${spec.clusterIP}"}: may not change once set`,
+      );
     }
     spec.clusterIP = liveSpec.clusterIP;
   } else if (spec.clusterIP && spec.clusterIP !== 'None') {
     // kube-dns' reserved address is still free for the Service that asks for it by name.
-    if (taken.ips.has(spec.clusterIP) && !(spec.clusterIP === DNS_IP && !store.list('Service').some((s) => (s.spec as Spec | undefined)?.clusterIP === DNS_IP))) {
-      throw apiError(422, 'Invalid', `Service "${name}" is invalid: spec.clusterIPs: Invalid value: []string{"${spec.clusterIP}"}: failed to allocate IP ${spec.clusterIP}: provided IP is already allocated`);
+    if (
+      taken.ips.has(spec.clusterIP) &&
+      !(
+        spec.clusterIP === DNS_IP &&
+        !store.list('Service').some((s) => (s.spec as Spec | undefined)?.clusterIP === DNS_IP)
+      )
+    ) {
+      throw apiError(
+        422,
+        'Invalid',
+        `Service "${name}" is invalid: spec.clusterIPs: Invalid value: []string{"${spec.clusterIP}"}: failed to allocate IP ${spec.clusterIP}: provided IP is already allocated`,
+      );
     }
   } else if (spec.clusterIP !== 'None') {
     spec.clusterIP = randomIp(random, taken.ips);
@@ -92,9 +125,15 @@ export function allocateServiceAddresses(svc: K8sObject, live: K8sObject | undef
       return;
     }
     if (port.nodePort === undefined) {
-      port.nodePort = (liveSpec.ports ?? []).find((p) => p.port === port.port && (p.protocol ?? 'TCP') === port.protocol)?.nodePort ?? randomNodePort(random, taken.nodePorts);
+      port.nodePort =
+        (liveSpec.ports ?? []).find((p) => p.port === port.port && (p.protocol ?? 'TCP') === port.protocol)?.nodePort ??
+        randomNodePort(random, taken.nodePorts);
     } else if (taken.nodePorts.has(port.nodePort)) {
-      throw apiError(422, 'Invalid', `Service "${name}" is invalid: spec.ports[${i}].nodePort: Invalid value: ${port.nodePort}: provided port is already allocated`);
+      throw apiError(
+        422,
+        'Invalid',
+        `Service "${name}" is invalid: spec.ports[${i}].nodePort: Invalid value: ${port.nodePort}: provided port is already allocated`,
+      );
     }
     taken.nodePorts.add(port.nodePort);
   });

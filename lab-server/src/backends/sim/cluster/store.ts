@@ -40,7 +40,11 @@ export class ObjectStore {
       if (!matchesSelector(requirements, obj.metadata.labels)) continue;
       out.push(obj);
     }
-    return out.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
+    return out.sort(
+      (a, b) =>
+        (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
+        a.metadata.name.localeCompare(b.metadata.name),
+    );
   }
 
   /** Every object (for cascades and counts). */

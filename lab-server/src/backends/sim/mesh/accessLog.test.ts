@@ -5,11 +5,26 @@ import { clusterName, formatAccessLog } from './accessLog.ts';
 describe('formatAccessLog', () => {
   it('prints an HTTP request in the default format with `-` for empty fields', () => {
     const line = formatAccessLog({
-      startMs: Date.UTC(2026, 10, 24, 10, 2, 43, 120), method: 'GET', path: '/headers', protocol: 'HTTP/1.1', code: 200, flags: '-',
-      details: 'via_upstream', bytesReceived: 0, bytesSent: 599, durationMs: 214, upstreamServiceTimeMs: 213.6, userAgent: 'curl/8.16.0',
-      requestId: '17fde8f7-fa62-4b39-8999-302324e6def2', authority: 'httpbin.org', upstreamHost: '35.173.6.94:80',
-      upstreamCluster: clusterName('outbound', 80, undefined, 'httpbin.org'), upstreamLocal: '10.244.0.9:55314',
-      downstreamLocal: '35.173.6.94:80', downstreamRemote: '10.244.0.9:55312', routeName: 'default',
+      startMs: Date.UTC(2026, 10, 24, 10, 2, 43, 120),
+      method: 'GET',
+      path: '/headers',
+      protocol: 'HTTP/1.1',
+      code: 200,
+      flags: '-',
+      details: 'via_upstream',
+      bytesReceived: 0,
+      bytesSent: 599,
+      durationMs: 214,
+      upstreamServiceTimeMs: 213.6,
+      userAgent: 'curl/8.16.0',
+      requestId: '17fde8f7-fa62-4b39-8999-302324e6def2',
+      authority: 'httpbin.org',
+      upstreamHost: '35.173.6.94:80',
+      upstreamCluster: clusterName('outbound', 80, undefined, 'httpbin.org'),
+      upstreamLocal: '10.244.0.9:55314',
+      downstreamLocal: '35.173.6.94:80',
+      downstreamRemote: '10.244.0.9:55312',
+      routeName: 'default',
     });
     expect(line).toBe(
       '[2026-11-24T10:02:43.120Z] "GET /headers HTTP/1.1" 200 - via_upstream - "-" 0 599 214 214 "-" "curl/8.16.0" ' +
@@ -20,15 +35,27 @@ describe('formatAccessLog', () => {
 
   it('prints a TCP connection as "- - -" 0', () => {
     const line = formatAccessLog({
-      startMs: Date.UTC(2026, 10, 24, 10, 2, 43), code: 0, bytesReceived: 601, bytesSent: 17766, durationMs: 1289,
-      upstreamHost: '142.250.196.100:443', upstreamCluster: 'outbound|443||www.google.com', upstreamLocal: '10.244.0.9:59480',
-      downstreamLocal: '142.250.196.100:443', downstreamRemote: '10.244.0.9:59478', sni: 'www.google.com',
+      startMs: Date.UTC(2026, 10, 24, 10, 2, 43),
+      code: 0,
+      bytesReceived: 601,
+      bytesSent: 17766,
+      durationMs: 1289,
+      upstreamHost: '142.250.196.100:443',
+      upstreamCluster: 'outbound|443||www.google.com',
+      upstreamLocal: '10.244.0.9:59480',
+      downstreamLocal: '142.250.196.100:443',
+      downstreamRemote: '10.244.0.9:59478',
+      sni: 'www.google.com',
     });
-    expect(line).toBe('[2026-11-24T10:02:43.000Z] "- - -" 0 - - - "-" 601 17766 1289 - "-" "-" "-" "-" "142.250.196.100:443" outbound|443||www.google.com 10.244.0.9:59480 142.250.196.100:443 10.244.0.9:59478 www.google.com -');
+    expect(line).toBe(
+      '[2026-11-24T10:02:43.000Z] "- - -" 0 - - - "-" 601 17766 1289 - "-" "-" "-" "-" "142.250.196.100:443" outbound|443||www.google.com 10.244.0.9:59480 142.250.196.100:443 10.244.0.9:59478 www.google.com -',
+    );
   });
 
   it('names clusters as Envoy does', () => {
-    expect(clusterName('outbound', 9080, 'v3', 'reviews.default.svc.cluster.local')).toBe('outbound|9080|v3|reviews.default.svc.cluster.local');
+    expect(clusterName('outbound', 9080, 'v3', 'reviews.default.svc.cluster.local')).toBe(
+      'outbound|9080|v3|reviews.default.svc.cluster.local',
+    );
     expect(clusterName('inbound', 80, undefined, '')).toBe('inbound|80||');
   });
 });

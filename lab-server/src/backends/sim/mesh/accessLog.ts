@@ -76,6 +76,11 @@ export function formatAccessLog(e: AccessLogEntry): string {
 }
 
 /** Envoy's cluster names: `outbound|9080|v3|reviews.default.svc.cluster.local`, `inbound|80||`. */
-export function clusterName(direction: 'outbound' | 'inbound', port: number, subset: string | undefined, host: string): string {
+export function clusterName(
+  direction: 'outbound' | 'inbound',
+  port: number,
+  subset: string | undefined,
+  host: string,
+): string {
   return `${direction}|${port}|${subset ?? ''}|${host}`;
 }

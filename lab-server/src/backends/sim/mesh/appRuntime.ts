@@ -50,7 +50,11 @@ export async function runApp(
         {
           method: call.method ?? 'GET',
           url: call.url,
-          headers: withDefaults(call.headers ?? [], [['Host', new URL(call.url).host], ['User-Agent', 'python-requests/2.32.3'], ['Accept', '*/*']]),
+          headers: withDefaults(call.headers ?? [], [
+            ['Host', new URL(call.url).host],
+            ['User-Agent', 'python-requests/2.32.3'],
+            ['Accept', '*/*'],
+          ]),
           body: '',
           timeoutMs: call.timeoutMs,
         },
@@ -67,7 +71,14 @@ export async function runApp(
 }
 
 /** Delivers a plain HTTP request to whatever app in `pod` listens on `port`; nothing listening means refused. */
-export async function deliverToApp(env: MeshEnv, pod: K8sObject, port: number, request: WireRequest, peerIp: string, signal?: AbortSignal): Promise<WireResponse> {
+export async function deliverToApp(
+  env: MeshEnv,
+  pod: K8sObject,
+  port: number,
+  request: WireRequest,
+  peerIp: string,
+  signal?: AbortSignal,
+): Promise<WireResponse> {
   const found = appListeningOn(containersOf(pod), port);
   if (!found) throw new TransportFailure('refused');
   if (found.app.tls) throw new TransportFailure('reset');

@@ -36,9 +36,15 @@ export function inCidr(ip: string, cidr: string): boolean {
  * (empty means nothing is captured), `exclude` a comma list that wins over `include`.
  */
 export function isCaptured(ip: string, include: string, exclude = ''): boolean {
-  const excluded = exclude.split(',').map((s) => s.trim()).filter(Boolean);
+  const excluded = exclude
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (excluded.some((c) => inCidr(ip, c))) return false;
-  const included = include.split(',').map((s) => s.trim()).filter(Boolean);
+  const included = include
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (included.includes('*')) return true;
   return included.some((c) => inCidr(ip, c));
 }

@@ -14,7 +14,14 @@ import { tlsDirect, tlsThroughSidecar } from './tls.ts';
 import { ephemeralPort } from './ids.ts';
 import { podIp } from './objects.ts';
 import { TIMED_OUT, withTimeout } from './timeouts.ts';
-import { HeaderList, reasonPhrase, TransportFailure, type Address, type WireRequest, type WireResponse } from './wire.ts';
+import {
+  HeaderList,
+  reasonPhrase,
+  TransportFailure,
+  type Address,
+  type WireRequest,
+  type WireResponse,
+} from './wire.ts';
 
 /** How long Linux keeps retrying a SYN to a black hole before curl gives up (tcp_syn_retries = 6). */
 export const KERNEL_CONNECT_TIMEOUT_MS = 130_000;
@@ -35,17 +42,32 @@ function parseTarget(url: string): Target | { error: SimHttpResponse['error'] } 
     return { error: { curlExitCode: 3, message: 'URL rejected: Malformed input to a URL function' } };
   }
   const scheme = parsed.protocol.replace(/:$/, '');
-  if (scheme !== 'http' && scheme !== 'https') return { error: { curlExitCode: 1, message: `Protocol "${scheme}" not supported` } };
+  if (scheme !== 'http' && scheme !== 'https')
+    return { error: { curlExitCode: 1, message: `Protocol "${scheme}" not supported` } };
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
   const port = parsed.port ? Number(parsed.port) : scheme === 'https' ? 443 : 80;
   return { scheme, host, port, path: `${parsed.pathname || '/'}${parsed.search}` };
 }
 
 function failure(code: number, message: string, durationMs: number, connectLog: string[]): SimHttpResponse {
-  return { status: 0, statusText: '', httpVersion: '1.1', headers: [], body: '', durationMs, connectLog, error: { curlExitCode: code, message } };
+  return {
+    status: 0,
+    statusText: '',
+    httpVersion: '1.1',
+    headers: [],
+    body: '',
+    durationMs,
+    connectLog,
+    error: { curlExitCode: code, message },
+  };
 }
 
-function toSimResponse(response: WireResponse, request: WireRequest, durationMs: number, connectLog: string[]): SimHttpResponse {
+function toSimResponse(
+  response: WireResponse,
+  request: WireRequest,
+  durationMs: number,
+  connectLog: string[],
+): SimHttpResponse {
   const h2 = request.protocol === 'HTTP/2';
   const headers = h2 ? response.headers.lowercased().entries : response.headers.entries;
   return {
@@ -61,21 +83,37 @@ function toSimResponse(response: WireResponse, request: WireRequest, durationMs:
 
 function wireRequest(request: SimHttpRequest, target: Target): WireRequest {
   const headers = new HeaderList(request.headers);
-  const host = headers.get('host') ?? (target.port === (target.scheme === 'https' ? 443 : 80) ? target.host : `${target.host}:${target.port}`);
+  const host =
+    headers.get('host') ??
+    (target.port === (target.scheme === 'https' ? 443 : 80) ? target.host : `${target.host}:${target.port}`);
   headers.remove('host');
   const h2 = target.scheme === 'https' && request.httpVersion !== '1.1';
-  return { method: request.method, path: target.path, authority: host, scheme: target.scheme, protocol: h2 ? 'HTTP/2' : 'HTTP/1.1', headers, body: request.body };
+  return {
+    method: request.method,
+    path: target.path,
+    authority: host,
+    scheme: target.scheme,
+    protocol: h2 ? 'HTTP/2' : 'HTTP/1.1',
+    headers,
+    body: request.body,
+  };
 }
 
 function connectLines(target: Target, ips: string[] | undefined, ip: string): string[] {
   const lines: string[] = [];
-  if (ips && ips[0] !== target.host) lines.push(`* Host ${target.host}:${target.port} was resolved.`, '* IPv6: (none)', `* IPv4: ${ips.join(', ')}`);
+  if (ips && ips[0] !== target.host)
+    lines.push(`* Host ${target.host}:${target.port} was resolved.`, '* IPv6: (none)', `* IPv4: ${ips.join(', ')}`);
   lines.push(`*   Trying ${ip}:${target.port}...`);
   return lines;
 }
 
 function tlsLines(h2: boolean): string[] {
-  return [`* ALPN: curl offers ${h2 ? 'h2,http/1.1' : 'http/1.1'}`, '* TLSv1.3 (OUT), TLS handshake, Client hello (1):', '*  CAfile: /etc/ssl/certs/ca-certificates.crt', '*  CApath: /etc/ssl/certs'];
+  return [
+    `* ALPN: curl offers ${h2 ? 'h2,http/1.1' : 'http/1.1'}`,
+    '* TLSv1.3 (OUT), TLS handshake, Client hello (1):',
+    '*  CAfile: /etc/ssl/certs/ca-certificates.crt',
+    '*  CApath: /etc/ssl/certs',
+  ];
 }
 
 /** Runs an exchange under curl's limits and maps transport failures to curl's exit codes and messages. */
@@ -99,26 +137,47 @@ async function exchange(
     try {
       const response = await send(wire, { ip, port: target.port }, s);
       log.push(`* Connected to ${target.host} (${ip}) port ${target.port}`);
-      if (tls) log.push(...tlsLines(wire.protocol === 'HTTP/2'), `* SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384 / x25519 / id-ecPublicKey`, `* ALPN: server accepted ${wire.protocol === 'HTTP/2' ? 'h2' : 'http/1.1'}`);
+      if (tls)
+        log.push(
+          ...tlsLines(wire.protocol === 'HTTP/2'),
+          `* SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384 / x25519 / id-ecPublicKey`,
+          `* ALPN: server accepted ${wire.protocol === 'HTTP/2' ? 'h2' : 'http/1.1'}`,
+        );
       return toSimResponse(response, wire, env.clock.now() - started + response.extraMs, log);
     } catch (error) {
       if (!(error instanceof TransportFailure)) throw error;
       const elapsed = () => env.clock.now() - started;
       switch (error.kind) {
         case 'refused':
-          return failure(7, `Failed to connect to ${target.host} port ${target.port} after ${elapsed()} ms: Couldn't connect to server`, elapsed(), log);
+          return failure(
+            7,
+            `Failed to connect to ${target.host} port ${target.port} after ${elapsed()} ms: Couldn't connect to server`,
+            elapsed(),
+            log,
+          );
         case 'unreachable': {
           connecting = true;
           const limit = request.connectTimeoutMs ?? KERNEL_CONNECT_TIMEOUT_MS;
           await env.clock.sleep(limit, s);
-          if (request.connectTimeoutMs !== undefined) return failure(28, `Connection timed out after ${limit + 1} milliseconds`, limit + 1, log);
-          return failure(28, `Failed to connect to ${target.host} port ${target.port} after ${limit} ms: Couldn't connect to server`, limit, log);
+          if (request.connectTimeoutMs !== undefined)
+            return failure(28, `Connection timed out after ${limit + 1} milliseconds`, limit + 1, log);
+          return failure(
+            28,
+            `Failed to connect to ${target.host} port ${target.port} after ${limit} ms: Couldn't connect to server`,
+            limit,
+            log,
+          );
         }
         case 'tls-mismatch':
           return failure(35, 'TLS connect error: error:0A00010B:SSL routines::wrong version number', elapsed(), log);
         case 'reset':
           return tls
-            ? failure(35, `OpenSSL SSL_connect: Connection reset by peer in connection to ${target.host}:${target.port}`, elapsed(), log)
+            ? failure(
+                35,
+                `OpenSSL SSL_connect: Connection reset by peer in connection to ${target.host}:${target.port}`,
+                elapsed(),
+                log,
+              )
             : failure(56, 'Recv failure: Connection reset by peer', elapsed(), log);
       }
     }
@@ -134,28 +193,57 @@ async function exchange(
 }
 
 /** A request from a process in a pod: through the pod's sidecar when it captures the destination. */
-export async function requestFromPod(env: MeshEnv, from: PodEndpoint, request: SimHttpRequest, signal?: AbortSignal): Promise<SimHttpResponse> {
+export async function requestFromPod(
+  env: MeshEnv,
+  from: PodEndpoint,
+  request: SimHttpRequest,
+  signal?: AbortSignal,
+): Promise<SimHttpResponse> {
   const target = parseTarget(request.url);
   if ('error' in target) return failure(target.error!.curlExitCode, target.error!.message, 0, []);
   const pod = env.cluster.get('Pod', from.namespace, from.pod);
   const ip = pod ? podIp(pod) : undefined;
-  if (!pod || !ip) return failure(7, `Failed to connect to ${target.host} port ${target.port} after 0 ms: Couldn't connect to server`, 0, []);
+  if (!pod || !ip)
+    return failure(
+      7,
+      `Failed to connect to ${target.host} port ${target.port} after 0 ms: Couldn't connect to server`,
+      0,
+      [],
+    );
   const ips = resolveFromPod(env.topology(), target.host, from.namespace);
-  return exchange(env, request, target, ips, (wire, destination, s) => {
-    const local = destination.ip.startsWith('127.') ? { ip, port: destination.port } : destination;
-    const captured = sidecarCaptures(pod, local.ip) && !destination.ip.startsWith('127.');
-    if (target.scheme === 'https') {
-      return captured ? tlsThroughSidecar(env, pod, ip, local, target.host, wire, s) : tlsDirect(env, local, wire, s);
-    }
-    if (captured) return outboundHttp(env, pod, ip, wire, local, s);
-    return deliverHttp(env, { ip, port: ephemeralPort(env.random) }, local, wire, undefined, s);
-  }, signal);
+  return exchange(
+    env,
+    request,
+    target,
+    ips,
+    (wire, destination, s) => {
+      const local = destination.ip.startsWith('127.') ? { ip, port: destination.port } : destination;
+      const captured = sidecarCaptures(pod, local.ip) && !destination.ip.startsWith('127.');
+      if (target.scheme === 'https') {
+        return captured ? tlsThroughSidecar(env, pod, ip, local, target.host, wire, s) : tlsDirect(env, local, wire, s);
+      }
+      if (captured) return outboundHttp(env, pod, ip, wire, local, s);
+      return deliverHttp(env, { ip, port: ephemeralPort(env.random) }, local, wire, undefined, s);
+    },
+    signal,
+  );
 }
 
 /** A request from the learner's machine: only the kind node's published ports lead into the cluster. */
-export async function requestFromOutside(env: MeshEnv, request: SimHttpRequest, signal?: AbortSignal): Promise<SimHttpResponse> {
+export async function requestFromOutside(
+  env: MeshEnv,
+  request: SimHttpRequest,
+  signal?: AbortSignal,
+): Promise<SimHttpResponse> {
   const target = parseTarget(request.url);
   if ('error' in target) return failure(target.error!.curlExitCode, target.error!.message, 0, []);
   const ips = resolveFromOutside(target.host);
-  return exchange(env, request, target, ips, (wire, destination, s) => deliverToPodAddressForOutside(env, wire, destination, target.scheme === 'https', s), signal);
+  return exchange(
+    env,
+    request,
+    target,
+    ips,
+    (wire, destination, s) => deliverToPodAddressForOutside(env, wire, destination, target.scheme === 'https', s),
+    signal,
+  );
 }

@@ -27,7 +27,14 @@ export interface UpstreamEndpoint {
 
 /** A cluster found, with its endpoints (maybe none), or not found (NC). */
 export type ClusterLookup =
-  | { found: true; name: string; kind: 'service' | 'serviceEntry'; endpoints: UpstreamEndpoint[]; originalDestination: boolean; serviceNamespace?: string }
+  | {
+      found: true;
+      name: string;
+      kind: 'service' | 'serviceEntry';
+      endpoints: UpstreamEndpoint[];
+      originalDestination: boolean;
+      serviceNamespace?: string;
+    }
   | { found: false; name: string };
 
 /** The Service named by an FQDN `name.ns.svc.cluster.local`. */
@@ -57,20 +64,25 @@ export function defaultDestinationPort(topology: Topology, host: string, listene
 
 /** The oldest ServiceEntry declaring `host` (exactly or by wildcard). */
 export function serviceEntryFor(topology: Topology, host: string): K8sObject | undefined {
-  return [...topology.all('ServiceEntry')].sort(creationOrder).find((se) => serviceEntryHosts(se).some((h) => hostMatches(h, host)));
+  return [...topology.all('ServiceEntry')]
+    .sort(creationOrder)
+    .find((se) => serviceEntryHosts(se).some((h) => hostMatches(h, host)));
 }
 
 /**
  * The DestinationRule that applies to `host` for a proxy in `proxyNamespace`: Istio looks in the proxy's namespace,
  * then the service's, then the root namespace.
  */
-export function destinationRuleFor(topology: Topology, host: string, proxyNamespace: string, serviceNamespace?: string): K8sObject | undefined {
-  const matching = [...topology.all('DestinationRule')]
-    .sort(creationOrder)
-    .filter((dr) => {
-      const h = specOf(dr).host;
-      return typeof h === 'string' && hostMatches(resolveConfigHost(h, dr.metadata.namespace ?? 'default'), host);
-    });
+export function destinationRuleFor(
+  topology: Topology,
+  host: string,
+  proxyNamespace: string,
+  serviceNamespace?: string,
+): K8sObject | undefined {
+  const matching = [...topology.all('DestinationRule')].sort(creationOrder).filter((dr) => {
+    const h = specOf(dr).host;
+    return typeof h === 'string' && hostMatches(resolveConfigHost(h, dr.metadata.namespace ?? 'default'), host);
+  });
   const inNs = (ns: string | undefined) => matching.find((dr) => (dr.metadata.namespace ?? 'default') === ns);
   return inNs(proxyNamespace) ?? inNs(serviceNamespace) ?? inNs(ROOT_NAMESPACE) ?? matching[0];
 }
@@ -88,7 +100,12 @@ export function subsetLabels(dr: K8sObject | undefined, subset: string): Record<
 export type DnsResolver = (name: string) => string[] | undefined;
 
 /** Looks a cluster up and lists its endpoints. */
-export function lookupCluster(topology: Topology, ref: ClusterRef, proxyNamespace: string, dns: DnsResolver): ClusterLookup {
+export function lookupCluster(
+  topology: Topology,
+  ref: ClusterRef,
+  proxyNamespace: string,
+  dns: DnsResolver,
+): ClusterLookup {
   const name = clusterName('outbound', ref.port, ref.subset, ref.host);
   const svc = serviceForFqdn(topology, ref.host);
   if (svc) {
@@ -100,20 +117,29 @@ export function lookupCluster(topology: Topology, ref: ClusterRef, proxyNamespac
       labels = subsetLabels(destinationRuleFor(topology, ref.host, proxyNamespace, svcNs), ref.subset);
       if (!labels) return { found: false, name };
     }
-    const endpoints = topology.serviceEndpoints(svc, port as ServicePortSpec, labels).map((e) => ({ ip: e.ip, port: e.port, pod: e.pod }));
+    const endpoints = topology
+      .serviceEndpoints(svc, port as ServicePortSpec, labels)
+      .map((e) => ({ ip: e.ip, port: e.port, pod: e.pod }));
     return { found: true, name, kind: 'service', endpoints, originalDestination: false, serviceNamespace: svcNs };
   }
   const se = serviceEntryFor(topology, ref.host);
   if (se) {
     const sePort = serviceEntryPorts(se).find((p) => p.number === ref.port);
     if (!sePort) return { found: false, name };
-    if (ref.subset && !subsetLabels(destinationRuleFor(topology, ref.host, proxyNamespace, se.metadata.namespace), ref.subset)) {
+    if (
+      ref.subset &&
+      !subsetLabels(destinationRuleFor(topology, ref.host, proxyNamespace, se.metadata.namespace), ref.subset)
+    ) {
       return { found: false, name };
     }
     const resolution = String(specOf(se).resolution ?? 'NONE').toUpperCase();
-    const declared = Array.isArray(specOf(se).endpoints) ? (specOf(se).endpoints as { address?: string; ports?: Record<string, number> }[]) : [];
-    const targetPort = (e?: { ports?: Record<string, number> }) => (sePort.name && e?.ports?.[sePort.name]) || sePort.targetPort || sePort.number;
-    if (resolution === 'NONE') return { found: true, name, kind: 'serviceEntry', endpoints: [], originalDestination: true };
+    const declared = Array.isArray(specOf(se).endpoints)
+      ? (specOf(se).endpoints as { address?: string; ports?: Record<string, number> }[])
+      : [];
+    const targetPort = (e?: { ports?: Record<string, number> }) =>
+      (sePort.name && e?.ports?.[sePort.name]) || sePort.targetPort || sePort.number;
+    if (resolution === 'NONE')
+      return { found: true, name, kind: 'serviceEntry', endpoints: [], originalDestination: true };
     const endpoints: UpstreamEndpoint[] = [];
     if (declared.length > 0) {
       for (const e of declared) {

@@ -62,7 +62,16 @@ export async function deliverHttp(
   if (target.kind === 'internet') {
     const site = siteAt(target.ip)!;
     if (target.port !== 80) throw new TransportFailure(target.port === 443 ? 'reset' : 'unreachable');
-    const response = await runApp(env, site.app, { name: site.host }, undefined, request, '203.0.113.45', false, signal);
+    const response = await runApp(
+      env,
+      site.app,
+      { name: site.host },
+      undefined,
+      request,
+      '203.0.113.45',
+      false,
+      signal,
+    );
     response.extraMs += hopMs(env, 15, 60);
     return response;
   }

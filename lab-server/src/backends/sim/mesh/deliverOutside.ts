@@ -29,13 +29,20 @@ export function nodeAddresses(cluster: SimClusterApi): string[] {
   for (const node of cluster.list('Node')) {
     const addresses = statusOf(node).addresses;
     if (!Array.isArray(addresses)) continue;
-    for (const a of addresses as { type?: string; address?: string }[]) if (a.type === 'InternalIP' && a.address) ips.push(a.address);
+    for (const a of addresses as { type?: string; address?: string }[])
+      if (a.type === 'InternalIP' && a.address) ips.push(a.address);
   }
   return ips.length > 0 ? ips : [KIND_NODE_IP];
 }
 
 /** Delivers a request from outside; `tls` for https (the gateways' TLS listeners are not simulated: reset). */
-export async function deliverToPodAddressForOutside(env: MeshEnv, wire: WireRequest, destination: Address, tls: boolean, signal?: AbortSignal): Promise<WireResponse> {
+export async function deliverToPodAddressForOutside(
+  env: MeshEnv,
+  wire: WireRequest,
+  destination: Address,
+  tls: boolean,
+  signal?: AbortSignal,
+): Promise<WireResponse> {
   let target = destination;
   if (destination.ip.startsWith('127.')) {
     const nodePort = KIND_PORT_MAPPINGS.get(destination.port);
@@ -52,10 +59,19 @@ export async function deliverToPodAddressForOutside(env: MeshEnv, wire: WireRequ
     const chosen = endpoints[Math.floor(env.random.next() * endpoints.length)];
     if (tls) {
       if (!isGatewayPod(chosen.pod)) throw new TransportFailure('tls-mismatch');
-      const hasTls = gatewayServersFor(topology, chosen.pod).some((s) => s.protocol === 'HTTPS' || s.protocol === 'TLS');
+      const hasTls = gatewayServersFor(topology, chosen.pod).some(
+        (s) => s.protocol === 'HTTPS' || s.protocol === 'TLS',
+      );
       throw new TransportFailure(hasTls ? 'reset' : 'refused');
     }
-    return deliverHttp(env, { ip: NODE_SNAT_IP, port: ephemeralPort(env.random) }, { ip: chosen.ip, port: chosen.port }, wire, undefined, signal);
+    return deliverHttp(
+      env,
+      { ip: NODE_SNAT_IP, port: ephemeralPort(env.random) },
+      { ip: chosen.ip, port: chosen.port },
+      wire,
+      undefined,
+      signal,
+    );
   }
   throw new TransportFailure('refused');
 }

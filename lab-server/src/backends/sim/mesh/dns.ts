@@ -17,7 +17,14 @@ function clusterRecord(topology: Topology, fqdn: string): string[] | undefined {
   // Headless Service: the ready pods' addresses.
   const selector = serviceSelector(svc);
   if (!selector) return undefined;
-  const ips = topology.pods().filter((p) => p.metadata.namespace === parts[1] && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v)).map(podIp).filter((x): x is string => !!x);
+  const ips = topology
+    .pods()
+    .filter(
+      (p) =>
+        p.metadata.namespace === parts[1] && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
+    )
+    .map(podIp)
+    .filter((x): x is string => !!x);
   return ips.length > 0 ? ips : undefined;
 }
 
@@ -29,7 +36,11 @@ export function resolveFromPod(topology: Topology, name: string, namespace: stri
   const absolute = host.endsWith('.');
   const bare = absolute ? host.slice(0, -1) : host;
   const dots = bare.split('.').length - 1;
-  const searched = [`${bare}.${namespace}.svc.${CLUSTER_DOMAIN}`, `${bare}.svc.${CLUSTER_DOMAIN}`, `${bare}.${CLUSTER_DOMAIN}`];
+  const searched = [
+    `${bare}.${namespace}.svc.${CLUSTER_DOMAIN}`,
+    `${bare}.svc.${CLUSTER_DOMAIN}`,
+    `${bare}.${CLUSTER_DOMAIN}`,
+  ];
   const candidates = absolute ? [bare] : dots >= 5 ? [bare, ...searched] : [...searched, bare];
   for (const candidate of candidates) {
     const found = clusterRecord(topology, candidate) ?? resolvePublicName(candidate);

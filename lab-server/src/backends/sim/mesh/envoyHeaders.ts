@@ -50,7 +50,10 @@ export function addPeerMetadata(request: WireRequest, proxy: ProxyInfo): void {
   const meta = `\n\x1aNAMESPACE\x12\x07${proxy.namespace}\n\x0fWORKLOAD_NAME\x12\x05${workload}\n\x04NAME\x12\x05${proxy.pod.metadata.name}`;
   request.headers.set('x-envoy-peer-metadata', Buffer.from(meta, 'latin1').toString('base64'));
   const kind = proxy.kind === 'gateway' ? 'router' : 'sidecar';
-  request.headers.set('x-envoy-peer-metadata-id', `${kind}~${podIp(proxy.pod) ?? proxy.ip}~${proxy.pod.metadata.name}.${proxy.namespace}~${proxy.namespace}.svc.cluster.local`);
+  request.headers.set(
+    'x-envoy-peer-metadata-id',
+    `${kind}~${podIp(proxy.pod) ?? proxy.ip}~${proxy.pod.metadata.name}.${proxy.namespace}~${proxy.namespace}.svc.cluster.local`,
+  );
 }
 
 /** What a gateway (use_remote_address: true) adds: the peer to X-Forwarded-For, and X-Envoy-Internal for private peers. */

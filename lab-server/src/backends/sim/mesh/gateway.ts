@@ -14,7 +14,14 @@ import { finishResponse } from './outbound.ts';
 import { LOCAL_REPLIES } from './localReplies.ts';
 import { gatewayServersFor, gatewayVirtualHost, type GatewayServer } from './virtualHosts.ts';
 import type { Topology } from './topology.ts';
-import { isAbort, splitAuthority, TransportFailure, type Address, type WireRequest, type WireResponse } from './wire.ts';
+import {
+  isAbort,
+  splitAuthority,
+  TransportFailure,
+  type Address,
+  type WireRequest,
+  type WireResponse,
+} from './wire.ts';
 
 /** The container port a Gateway server's port number maps to: the gateway Service's targetPort for it, else itself. */
 export function gatewayListenerPort(topology: Topology, gatewayPod: K8sObject, serverPort: number): number {
@@ -53,7 +60,13 @@ export async function gatewayHttp(
   const servers = httpServersOnPort(topology, pod, port);
   if (servers.length === 0) throw new TransportFailure('refused');
   const ns = pod.metadata.namespace ?? 'default';
-  const proxy: ProxyInfo = { pod, ip: conn.local.ip, namespace: ns, kind: 'gateway', spiffe: spiffeId(ns, serviceAccountOf(pod)) };
+  const proxy: ProxyInfo = {
+    pod,
+    ip: conn.local.ip,
+    namespace: ns,
+    kind: 'gateway',
+    spiffe: spiffeId(ns, serviceAccountOf(pod)),
+  };
   const request: WireRequest = { ...incoming, headers: incoming.headers.clone() };
   addGatewayForwarding(request, conn.remote.ip);
   ensureRequestId(request, env.random);
@@ -65,7 +78,12 @@ export async function gatewayHttp(
     topology,
     proxy,
     listenerPort: servers[0].port,
-    source: { labels: labelsOf(pod), namespace: ns, port: servers[0].port, gateways: [...new Set(servers.map((s) => s.gatewayRef))] },
+    source: {
+      labels: labelsOf(pod),
+      namespace: ns,
+      port: servers[0].port,
+      gateways: [...new Set(servers.map((s) => s.gatewayRef))],
+    },
     originalDestination: conn.local,
     signal,
   };
@@ -86,33 +104,56 @@ export async function gatewayHttp(
   try {
     if (!vhost) {
       const row = LOCAL_REPLIES.route_not_found;
-      result = { response: localReplyResponse(env, row.status, row.body, request.method), local: true, flags: row.flag, details: row.details, forwarded: request };
+      result = {
+        response: localReplyResponse(env, row.status, row.body, request.method),
+        local: true,
+        flags: row.flag,
+        details: row.details,
+        forwarded: request,
+      };
     } else {
       result = await routeRequest(ctx, { virtualServices: vhost.virtualServices }, request);
     }
   } catch (error) {
     if (isAbort(error)) {
-      writeAccessLog(env, pod, formatAccessLog({ ...logBase, code: 0, flags: 'DC', details: 'downstream_remote_disconnect', bytesSent: 0, durationMs: env.clock.now() - started }));
+      writeAccessLog(
+        env,
+        pod,
+        formatAccessLog({
+          ...logBase,
+          code: 0,
+          flags: 'DC',
+          details: 'downstream_remote_disconnect',
+          bytesSent: 0,
+          durationMs: env.clock.now() - started,
+        }),
+      );
     }
     throw error;
   }
   const response = finishResponse(result, 'istio-envoy');
   const own = hopMs(env);
   response.extraMs += own;
-  const duration = result.local ? env.clock.now() - started + response.extraMs : (result.upstreamServiceTimeMs ?? 0) + own;
-  writeAccessLog(env, pod, formatAccessLog({
-    ...logBase,
-    code: response.status,
-    flags: result.flags,
-    details: result.details,
-    upstreamFailure: result.upstreamFailure,
-    bytesSent: responseBytes(response),
-    durationMs: duration,
-    upstreamServiceTimeMs: result.local ? undefined : result.upstreamServiceTimeMs,
-    upstreamHost: result.upstreamHost,
-    upstreamCluster: result.upstreamCluster,
-    upstreamLocal: result.upstreamLocal,
-    routeName: result.routeName,
-  }));
+  const duration = result.local
+    ? env.clock.now() - started + response.extraMs
+    : (result.upstreamServiceTimeMs ?? 0) + own;
+  writeAccessLog(
+    env,
+    pod,
+    formatAccessLog({
+      ...logBase,
+      code: response.status,
+      flags: result.flags,
+      details: result.details,
+      upstreamFailure: result.upstreamFailure,
+      bytesSent: responseBytes(response),
+      durationMs: duration,
+      upstreamServiceTimeMs: result.local ? undefined : result.upstreamServiceTimeMs,
+      upstreamHost: result.upstreamHost,
+      upstreamCluster: result.upstreamCluster,
+      upstreamLocal: result.upstreamLocal,
+      routeName: result.routeName,
+    }),
+  );
   return response;
 }

@@ -57,31 +57,76 @@ export async function inboundHttp(
   } catch (error) {
     if (isAbort(error)) {
       const elapsed = env.clock.now() - started;
-      writeAccessLog(env, pod, formatAccessLog({ ...base, code: 0, flags: 'DC', details: 'downstream_remote_disconnect', bytesSent: 0, durationMs: elapsed, upstreamHost: `${conn.local.ip}:${port}`, upstreamLocal }));
+      writeAccessLog(
+        env,
+        pod,
+        formatAccessLog({
+          ...base,
+          code: 0,
+          flags: 'DC',
+          details: 'downstream_remote_disconnect',
+          bytesSent: 0,
+          durationMs: elapsed,
+          upstreamHost: `${conn.local.ip}:${port}`,
+          upstreamLocal,
+        }),
+      );
       throw error;
     }
     if (!(error instanceof TransportFailure)) throw error;
     const reply = LOCAL_REPLIES.upstream_connect_failure;
-    const local = finishLocalReply(env, localReplyResponse(env, reply.status, reply.body, request.method), 'istio-envoy');
+    const local = finishLocalReply(
+      env,
+      localReplyResponse(env, reply.status, reply.body, request.method),
+      'istio-envoy',
+    );
     const elapsed = env.clock.now() - started + local.extraMs;
-    writeAccessLog(env, pod, formatAccessLog({
-      ...base, code: reply.status, flags: reply.flag, details: reply.details, upstreamFailure: 'delayed_connect_error:_111',
-      bytesSent: responseBytes(local), durationMs: elapsed, upstreamHost: `${conn.local.ip}:${port}`, upstreamLocal: '-',
-    }));
+    writeAccessLog(
+      env,
+      pod,
+      formatAccessLog({
+        ...base,
+        code: reply.status,
+        flags: reply.flag,
+        details: reply.details,
+        upstreamFailure: 'delayed_connect_error:_111',
+        bytesSent: responseBytes(local),
+        durationMs: elapsed,
+        upstreamHost: `${conn.local.ip}:${port}`,
+        upstreamLocal: '-',
+      }),
+    );
     return local;
   }
   const serviceTime = env.clock.now() - started + response.extraMs;
   const own = hopMs(env);
-  const out: WireResponse = { status: response.status, headers: response.headers.lowercased(), body: response.body, extraMs: response.extraMs + own };
+  const out: WireResponse = {
+    status: response.status,
+    headers: response.headers.lowercased(),
+    body: response.body,
+    extraMs: response.extraMs + own,
+  };
   // Hop-by-hop headers end at the proxy.
-  for (const h of ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']) out.headers.remove(h);
+  for (const h of ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection'])
+    out.headers.remove(h);
   out.headers.set('server', 'istio-envoy');
   out.headers.remove('x-envoy-upstream-service-time');
   out.headers.add('x-envoy-upstream-service-time', String(Math.round(serviceTime)));
   out.headers.moveToFront(['server', 'date']);
-  writeAccessLog(env, pod, formatAccessLog({
-    ...base, code: out.status, flags: '-', details: 'via_upstream', bytesSent: responseBytes(out),
-    durationMs: serviceTime + own, upstreamServiceTimeMs: serviceTime, upstreamHost: `${conn.local.ip}:${port}`, upstreamLocal,
-  }));
+  writeAccessLog(
+    env,
+    pod,
+    formatAccessLog({
+      ...base,
+      code: out.status,
+      flags: '-',
+      details: 'via_upstream',
+      bytesSent: responseBytes(out),
+      durationMs: serviceTime + own,
+      upstreamServiceTimeMs: serviceTime,
+      upstreamHost: `${conn.local.ip}:${port}`,
+      upstreamLocal,
+    }),
+  );
   return out;
 }

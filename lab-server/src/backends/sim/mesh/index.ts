@@ -1,5 +1,13 @@
 /** Istio's data plane in the simulator: `createSimNetwork` computes every request from the cluster's objects at that moment. */
-import type { PodEndpoint, RandomSource, SimClock, SimClusterApi, SimHttpRequest, SimHttpResponse, SimNetwork } from '../types.ts';
+import type {
+  PodEndpoint,
+  RandomSource,
+  SimClock,
+  SimClusterApi,
+  SimHttpRequest,
+  SimHttpResponse,
+  SimNetwork,
+} from '../types.ts';
 import { resolvePublicName } from '../apps/internet/sites.ts';
 import { requestFromOutside, requestFromPod } from './client.ts';
 import type { MeshEnv } from './env.ts';
@@ -13,7 +21,11 @@ export interface SimNetworkWithIdle extends SimNetwork {
 }
 
 /** Creates the data plane for one environment. */
-export function createSimNetwork(options: { cluster: SimClusterApi; clock: SimClock; random: RandomSource }): SimNetworkWithIdle {
+export function createSimNetwork(options: {
+  cluster: SimClusterApi;
+  clock: SimClock;
+  random: RandomSource;
+}): SimNetworkWithIdle {
   const { cluster, clock, random } = options;
   let cached: Topology | undefined;
   // Any object change invalidates the view; requests between changes share one read of the objects.

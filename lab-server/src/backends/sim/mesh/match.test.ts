@@ -9,7 +9,12 @@ function req(path: string, headers: [string, string][] = [], method = 'GET', aut
   return { method, path, authority, scheme: 'http', protocol: 'HTTP/1.1', headers: new HeaderList(headers), body: '' };
 }
 
-const source: MatchSource = { labels: { app: 'productpage', version: 'v1' }, namespace: 'default', port: 9080, gateways: ['mesh'] };
+const source: MatchSource = {
+  labels: { app: 'productpage', version: 'v1' },
+  namespace: 'default',
+  port: 9080,
+  gateways: ['mesh'],
+};
 
 describe('StringMatch', () => {
   it.each([
@@ -34,15 +39,45 @@ describe('match entry fields (ANDed)', () => {
     ['ignoreUriCase', { uri: { exact: '/productpage' }, ignoreUriCase: true }, req('/ProductPage'), true],
     ['case matters without ignoreUriCase', { uri: { exact: '/productpage' } }, req('/ProductPage'), false],
     ['header exact', { headers: { 'end-user': { exact: 'jason' } } }, req('/', [['end-user', 'jason']]), true],
-    ['header exact, other value', { headers: { 'end-user': { exact: 'jason' } } }, req('/', [['end-user', 'json']]), false],
-    ['header name is case-insensitive', { headers: { 'End-User': { exact: 'jason' } } }, req('/', [['end-user', 'jason']]), true],
+    [
+      'header exact, other value',
+      { headers: { 'end-user': { exact: 'jason' } } },
+      req('/', [['end-user', 'json']]),
+      false,
+    ],
+    [
+      'header name is case-insensitive',
+      { headers: { 'End-User': { exact: 'jason' } } },
+      req('/', [['end-user', 'jason']]),
+      true,
+    ],
     ['header absent', { headers: { 'end-user': { exact: 'jason' } } }, req('/'), false],
-    ['header prefix', { headers: { 'user-agent': { prefix: 'curl/' } } }, req('/', [['user-agent', 'curl/8.16.0']]), true],
-    ['header regex', { headers: { cookie: { regex: '^(.*?;)?(user=jason)(;.*)?$' } } }, req('/', [['cookie', 'session=1; user=jason']]), false],
-    ['header regex whole value', { headers: { cookie: { regex: '(.*;)?( ?user=jason)(;.*)?' } } }, req('/', [['cookie', 'session=1; user=jason']]), true],
+    [
+      'header prefix',
+      { headers: { 'user-agent': { prefix: 'curl/' } } },
+      req('/', [['user-agent', 'curl/8.16.0']]),
+      true,
+    ],
+    [
+      'header regex',
+      { headers: { cookie: { regex: '^(.*?;)?(user=jason)(;.*)?$' } } },
+      req('/', [['cookie', 'session=1; user=jason']]),
+      false,
+    ],
+    [
+      'header regex whole value',
+      { headers: { cookie: { regex: '(.*;)?( ?user=jason)(;.*)?' } } },
+      req('/', [['cookie', 'session=1; user=jason']]),
+      true,
+    ],
     ['header present ({})', { headers: { 'x-canary': {} } }, req('/', [['x-canary', '']]), true],
     ['withoutHeaders: absent', { withoutHeaders: { 'x-canary': { exact: '1' } } }, req('/'), true],
-    ['withoutHeaders: present and matching', { withoutHeaders: { 'x-canary': { exact: '1' } } }, req('/', [['x-canary', '1']]), false],
+    [
+      'withoutHeaders: present and matching',
+      { withoutHeaders: { 'x-canary': { exact: '1' } } },
+      req('/', [['x-canary', '1']]),
+      false,
+    ],
     ['method', { method: { exact: 'POST' } }, req('/', [], 'POST'), true],
     ['method mismatch', { method: { exact: 'POST' } }, req('/'), false],
     ['authority', { authority: { prefix: 'reviews' } }, req('/'), true],
@@ -55,8 +90,18 @@ describe('match entry fields (ANDed)', () => {
     ['sourceNamespace', { sourceNamespace: 'default' }, req('/'), true],
     ['gateways: mesh', { gateways: ['mesh'] }, req('/'), true],
     ['gateways: a gateway only', { gateways: ['bookinfo-gateway'] }, req('/'), false],
-    ['all fields must hold', { uri: { prefix: '/reviews' }, headers: { 'end-user': { exact: 'jason' } } }, req('/reviews/0'), false],
-    ['all fields hold', { uri: { prefix: '/reviews' }, headers: { 'end-user': { exact: 'jason' } } }, req('/reviews/0', [['end-user', 'jason']]), true],
+    [
+      'all fields must hold',
+      { uri: { prefix: '/reviews' }, headers: { 'end-user': { exact: 'jason' } } },
+      req('/reviews/0'),
+      false,
+    ],
+    [
+      'all fields hold',
+      { uri: { prefix: '/reviews' }, headers: { 'end-user': { exact: 'jason' } } },
+      req('/reviews/0', [['end-user', 'jason']]),
+      true,
+    ],
   ];
   it.each(cases)('%s', (_name, m, r, expected) => {
     expect(matchEntryHolds(m, r, source, 'default')).toBe(expected);
@@ -75,11 +120,17 @@ describe('match lists (ORed) and rule order', () => {
 
   it('the first rule that matches wins, later catch-alls only get the rest; none means no route', () => {
     const vs: K8sObject = {
-      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews', namespace: 'default' },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'reviews', namespace: 'default' },
       spec: {
         hosts: ['reviews'],
         http: [
-          { name: 'jason', match: [{ headers: { 'end-user': { exact: 'jason' } } }], route: [{ destination: { host: 'reviews', subset: 'v2' } }] },
+          {
+            name: 'jason',
+            match: [{ headers: { 'end-user': { exact: 'jason' } } }],
+            route: [{ destination: { host: 'reviews', subset: 'v2' } }],
+          },
           { name: 'rest', route: [{ destination: { host: 'reviews', subset: 'v1' } }] },
           { name: 'never', route: [{ destination: { host: 'reviews', subset: 'v3' } }] },
         ],

@@ -77,7 +77,12 @@ function gatewayListed(listed: string[], source: MatchSource): boolean {
 }
 
 /** Whether one match entry holds for a request (all of its fields). */
-export function matchEntryHolds(m: HttpMatchRequest, request: WireRequest, source: MatchSource, configNamespace: string): boolean {
+export function matchEntryHolds(
+  m: HttpMatchRequest,
+  request: WireRequest,
+  source: MatchSource,
+  configNamespace: string,
+): boolean {
   const { pathname, query } = splitPath(request.path);
   if (!stringMatches(m.uri, pathname, m.ignoreUriCase === true)) return false;
   if (!stringMatches(m.scheme, request.scheme)) return false;
@@ -107,7 +112,12 @@ export function matchEntryHolds(m: HttpMatchRequest, request: WireRequest, sourc
 }
 
 /** Whether a rule's `match` list holds: no list (or an empty one) matches everything, else any entry. */
-export function ruleMatches(match: HttpMatchRequest[] | undefined, request: WireRequest, source: MatchSource, configNamespace: string): boolean {
+export function ruleMatches(
+  match: HttpMatchRequest[] | undefined,
+  request: WireRequest,
+  source: MatchSource,
+  configNamespace: string,
+): boolean {
   if (!match || match.length === 0) return true;
   return match.some((m) => matchEntryHolds(m, request, source, configNamespace));
 }

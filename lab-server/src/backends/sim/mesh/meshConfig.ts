@@ -55,7 +55,11 @@ function modeOf(value: unknown): OutboundMode | undefined {
 }
 
 /** The Sidecar resource that applies to a workload: one selecting it, else the namespace's selector-less one, else the root one. */
-export function sidecarFor(topology: Topology, namespace: string, labels: Record<string, string>): K8sObject | undefined {
+export function sidecarFor(
+  topology: Topology,
+  namespace: string,
+  labels: Record<string, string>,
+): K8sObject | undefined {
   const sidecars = topology.all('Sidecar');
   const inNs = sidecars.filter((s) => (s.metadata.namespace ?? 'default') === namespace);
   const selected = inNs.find((s) => {
@@ -66,7 +70,9 @@ export function sidecarFor(topology: Topology, namespace: string, labels: Record
   const nsWide = inNs.find((s) => !(specOf(s).workloadSelector as { labels?: object } | undefined)?.labels);
   if (nsWide) return nsWide;
   return sidecars.find(
-    (s) => s.metadata.namespace === ROOT_NAMESPACE && !(specOf(s).workloadSelector as { labels?: object } | undefined)?.labels,
+    (s) =>
+      s.metadata.namespace === ROOT_NAMESPACE &&
+      !(specOf(s).workloadSelector as { labels?: object } | undefined)?.labels,
   );
 }
 

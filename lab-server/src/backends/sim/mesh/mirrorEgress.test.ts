@@ -46,7 +46,9 @@ describe('mirroring', () => {
     expect(JSON.parse(res.body).headers.Host).toBe('httpbin:8000');
     expect(w.log('default', v1, 'httpbin')).toHaveLength(1);
     expect(w.log('default', v2, 'httpbin')).toHaveLength(1);
-    expect(w.log('default', v2, 'httpbin')[0]).toMatch(/^127\.0\.0\.6 - - \[24\/Nov\/2026:10:02:43 \+0000\] "GET \/headers HTTP\/1\.1" 200 \d+ "-" "curl\/8\.16\.0"$/);
+    expect(w.log('default', v2, 'httpbin')[0]).toMatch(
+      /^127\.0\.0\.6 - - \[24\/Nov\/2026:10:02:43 \+0000\] "GET \/headers HTTP\/1\.1" 200 \d+ "-" "curl\/8\.16\.0"$/,
+    );
     expect(w.log('default', v2, 'istio-proxy')[0]).toContain('"httpbin:8000"');
     expect(w.log('default', sleep.pod, 'istio-proxy')).toHaveLength(1);
   });
@@ -96,7 +98,9 @@ describe('headers', () => {
     expect(h['X-B3-Spanid']).toMatch(/^[0-9a-f]{16}$/);
     expect(h['X-B3-Parentspanid']).toMatch(/^[0-9a-f]{16}$/);
     expect(h['X-B3-Sampled']).toBe('1');
-    expect(h['X-Forwarded-Client-Cert']).toMatch(/^By=spiffe:\/\/cluster\.local\/ns\/default\/sa\/default;Hash=[0-9a-f]{64};Subject="";URI=spiffe:\/\/cluster\.local\/ns\/default\/sa\/sleep$/);
+    expect(h['X-Forwarded-Client-Cert']).toMatch(
+      /^By=spiffe:\/\/cluster\.local\/ns\/default\/sa\/default;Hash=[0-9a-f]{64};Subject="";URI=spiffe:\/\/cluster\.local\/ns\/default\/sa\/sleep$/,
+    );
     expect(h['X-Envoy-Decorator-Operation']).toBeUndefined();
     expect(h['X-Envoy-Peer-Metadata']).toBeUndefined();
     // gunicorn's httpbin hides X-Request-Id and X-Forwarded-Proto (its ENV_HEADERS).
@@ -114,7 +118,13 @@ describe('headers', () => {
   it('through the gateway: X-Forwarded-For and X-Envoy-Internal reach go-httpbin as arrays', async () => {
     const w = new World();
     w.installIstio();
-    w.addPod('default', 'httpbin-7d8b9c6f5d-qwert', { app: 'httpbin', version: 'v1' }, [{ name: 'httpbin', image: 'docker.io/mccutchen/go-httpbin:v2.15.0', ports: [{ containerPort: 8080 }] }], { sidecar: true, serviceAccount: 'httpbin' });
+    w.addPod(
+      'default',
+      'httpbin-7d8b9c6f5d-qwert',
+      { app: 'httpbin', version: 'v1' },
+      [{ name: 'httpbin', image: 'docker.io/mccutchen/go-httpbin:v2.15.0', ports: [{ containerPort: 8080 }] }],
+      { sidecar: true, serviceAccount: 'httpbin' },
+    );
     w.addService('default', 'httpbin', { app: 'httpbin' }, [{ name: 'http', port: 8000, targetPort: 8080 }]);
     w.applyYaml(`apiVersion: networking.istio.io/v1
 kind: Gateway
@@ -135,7 +145,9 @@ spec:
     expect(h['X-Forwarded-For']).toEqual(['10.244.0.1']);
     expect(h['X-Envoy-Internal']).toEqual(['true']);
     expect(h['X-Forwarded-Proto']).toEqual(['http']);
-    expect(h['X-Forwarded-Client-Cert'][0]).toContain('URI=spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account');
+    expect(h['X-Forwarded-Client-Cert'][0]).toContain(
+      'URI=spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account',
+    );
     expect(w.log('default', 'httpbin-7d8b9c6f5d-qwert', 'httpbin')[0]).toMatch(/status=200 method=GET uri=\/headers /);
   });
 });
@@ -155,20 +167,27 @@ describe('egress', () => {
       expect(res).toMatchObject({ status: 200, httpVersion: '2' });
     }
     const line = w.log('default', sleep.pod, 'istio-proxy')[0];
-    expect(line).toMatch(/^\[2026-11-24T10:02:43\.\d{3}Z\] "- - -" 0 - - - "-" \d+ \d+ \d+ - "-" "-" "-" "-" "142\.250\.196\.100:443" PassthroughCluster 10\.244\.0\.\d+:\d+ 142\.250\.196\.100:443 10\.244\.0\.\d+:\d+ www\.google\.com -$/);
+    expect(line).toMatch(
+      /^\[2026-11-24T10:02:43\.\d{3}Z\] "- - -" 0 - - - "-" \d+ \d+ \d+ - "-" "-" "-" "-" "142\.250\.196\.100:443" PassthroughCluster 10\.244\.0\.\d+:\d+ 142\.250\.196\.100:443 10\.244\.0\.\d+:\d+ www\.google\.com -$/,
+    );
   });
 
   it('REGISTRY_ONLY: HTTPS is reset in the handshake (curl 35); HTTP gets 502 from block_all', async () => {
     const { w, sleep } = egress(registryOnly);
     const tls = await w.get(sleep, 'https://www.google.com');
-    expect(tls.error).toEqual({ curlExitCode: 35, message: 'OpenSSL SSL_connect: Connection reset by peer in connection to www.google.com:443' });
+    expect(tls.error).toEqual({
+      curlExitCode: 35,
+      message: 'OpenSSL SSL_connect: Connection reset by peer in connection to www.google.com:443',
+    });
     expect(w.log('default', sleep.pod, 'istio-proxy').at(-1)).toContain(' BlackHoleCluster ');
     const http = await w.get(sleep, 'http://httpbin.org/headers');
     expect(http).toMatchObject({ status: 502, body: '' });
-    expect(w.log('default', sleep.pod, 'istio-proxy').at(-1)).toMatch(/"GET \/headers HTTP\/1\.1" 502 - direct_response - .* block_all$/);
+    expect(w.log('default', sleep.pod, 'istio-proxy').at(-1)).toMatch(
+      /"GET \/headers HTTP\/1\.1" 502 - direct_response - .* block_all$/,
+    );
   });
 
-  it('the seed\'s way (editing the istio ConfigMap) changes the mode for running pods', async () => {
+  it("the seed's way (editing the istio ConfigMap) changes the mode for running pods", async () => {
     const { w, sleep } = egress();
     expect((await w.get(sleep, 'https://www.google.com')).status).toBe(200);
     const cm = w.cluster.get('ConfigMap', 'istio-system', 'istio')!;
@@ -180,33 +199,45 @@ describe('egress', () => {
   it('a Sidecar resource in the namespace sets REGISTRY_ONLY for it only', async () => {
     const { w, sleep } = egress();
     const other = w.deploySleep({ namespace: 'other', name: 'sleep-other' });
-    w.applyYaml('apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: default}\nspec:\n  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n');
+    w.applyYaml(
+      'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: default}\nspec:\n  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n',
+    );
     expect((await w.get(sleep, 'https://www.google.com')).error?.curlExitCode).toBe(35);
     expect((await w.get(other, 'https://www.google.com')).status).toBe(200);
   });
 
   it('ServiceEntry for httpbin.org (HTTP): works under REGISTRY_ONLY, shows the decorator, logs the request', async () => {
     const { w, sleep } = egress(registryOnly);
-    w.applyYaml('apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: httpbin-ext}\nspec:\n  hosts: [httpbin.org]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: DNS\n  location: MESH_EXTERNAL\n');
+    w.applyYaml(
+      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: httpbin-ext}\nspec:\n  hosts: [httpbin.org]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: DNS\n  location: MESH_EXTERNAL\n',
+    );
     const res = await w.get(sleep, 'http://httpbin.org/headers');
     expect(res.status).toBe(200);
     const h = JSON.parse(res.body).headers;
     expect(h['X-Envoy-Decorator-Operation']).toBe('httpbin.org:80/*');
     expect(h['X-Amzn-Trace-Id']).toMatch(/^Root=1-/);
-    expect(w.log('default', sleep.pod, 'istio-proxy').at(-1)).toMatch(/"GET \/headers HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \d+ "-" "curl\/8\.16\.0" "[0-9a-f-]{36}" "httpbin\.org" "3\.230\.204\.70:80" outbound\|80\|\|httpbin\.org /);
+    expect(w.log('default', sleep.pod, 'istio-proxy').at(-1)).toMatch(
+      /"GET \/headers HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \d+ "-" "curl\/8\.16\.0" "[0-9a-f-]{36}" "httpbin\.org" "3\.230\.204\.70:80" outbound\|80\|\|httpbin\.org /,
+    );
   });
 
   it('ServiceEntry for www.google.com (HTTPS): a TCP connection with SNI and bytes in the log', async () => {
     const { w, sleep } = egress(registryOnly);
-    w.applyYaml('apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: google}\nspec:\n  hosts: [www.google.com]\n  ports: [{number: 443, name: https, protocol: HTTPS}]\n  resolution: DNS\n  location: MESH_EXTERNAL\n');
+    w.applyYaml(
+      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: google}\nspec:\n  hosts: [www.google.com]\n  ports: [{number: 443, name: https, protocol: HTTPS}]\n  resolution: DNS\n  location: MESH_EXTERNAL\n',
+    );
     expect((await w.get(sleep, 'https://www.google.com', [], { method: 'HEAD' })).status).toBe(200);
-    expect(w.log('default', sleep.pod, 'istio-proxy').at(-1)).toMatch(/"- - -" 0 - - - "-" [1-9]\d* [1-9]\d* \d+ - "-" "-" "-" "-" "142\.250\.196\.100:443" outbound\|443\|\|www\.google\.com .* www\.google\.com -$/);
+    expect(w.log('default', sleep.pod, 'istio-proxy').at(-1)).toMatch(
+      /"- - -" 0 - - - "-" [1-9]\d* [1-9]\d* \d+ - "-" "-" "-" "-" "142\.250\.196\.100:443" outbound\|443\|\|www\.google\.com .* www\.google\.com -$/,
+    );
     expect((await w.get(sleep, 'https://edition.cnn.com')).error?.curlExitCode).toBe(35);
   });
 
   it('a VirtualService timeout on a ServiceEntry host is enforced by the client sidecar', async () => {
     const { w, sleep } = egress();
-    w.applyYaml('apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: httpbin-ext}\nspec:\n  hosts: [httpbin.org]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: DNS\n  location: MESH_EXTERNAL\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: httpbin-ext}\nspec:\n  hosts: [httpbin.org]\n  http:\n  - timeout: 3s\n    route: [{destination: {host: httpbin.org}, weight: 100}]\n');
+    w.applyYaml(
+      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: httpbin-ext}\nspec:\n  hosts: [httpbin.org]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: DNS\n  location: MESH_EXTERNAL\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: httpbin-ext}\nspec:\n  hosts: [httpbin.org]\n  http:\n  - timeout: 3s\n    route: [{destination: {host: httpbin.org}, weight: 100}]\n',
+    );
     const t0 = w.clock.now();
     expect((await w.get(sleep, 'http://httpbin.org/delay/5')).status).toBe(504);
     expect(w.clock.now() - t0).toBe(3000);
@@ -214,17 +245,28 @@ describe('egress', () => {
 
   it('bypass by IP range: no Envoy headers, no sidecar log line, REGISTRY_ONLY ignored', async () => {
     const { w } = egress(registryOnly);
-    const bypass = w.deploySleep({ name: 'sleep-bypass', annotations: { 'traffic.sidecar.istio.io/includeOutboundIPRanges': '10.96.0.0/12' } });
+    const bypass = w.deploySleep({
+      name: 'sleep-bypass',
+      annotations: { 'traffic.sidecar.istio.io/includeOutboundIPRanges': '10.96.0.0/12' },
+    });
     const res = await w.get(bypass, 'http://httpbin.org/headers');
     expect(res.status).toBe(200);
-    expect(Object.keys(JSON.parse(res.body).headers).sort()).toEqual(['Accept', 'Host', 'User-Agent', 'X-Amzn-Trace-Id']);
+    expect(Object.keys(JSON.parse(res.body).headers).sort()).toEqual([
+      'Accept',
+      'Host',
+      'User-Agent',
+      'X-Amzn-Trace-Id',
+    ]);
     expect(res.headers.some(([k]) => k.toLowerCase() === 'server' && k === 'server')).toBe(false);
     expect(w.log('default', 'sleep-bypass', 'istio-proxy')).toHaveLength(0);
   });
 
   it('an unknown name does not resolve (curl 6)', async () => {
     const { w, sleep } = egress();
-    expect((await w.get(sleep, 'http://no.such.example/')).error).toEqual({ curlExitCode: 6, message: 'Could not resolve host: no.such.example' });
+    expect((await w.get(sleep, 'http://no.such.example/')).error).toEqual({
+      curlExitCode: 6,
+      message: 'Could not resolve host: no.such.example',
+    });
   });
 
   it('access logging follows meshConfig.accessLogFile', async () => {

@@ -67,7 +67,11 @@ export function isGatewayPod(pod: K8sObject): boolean {
   const proxy = containers.find((c) => c.name === PROXY_CONTAINER);
   if (!proxy) return false;
   if ((proxy.args ?? []).includes('router')) return true;
-  return containers.length === 1 && (proxy.args ?? []).length === 0 && !initContainersOf(pod).some((c) => c.name === 'istio-init');
+  return (
+    containers.length === 1 &&
+    (proxy.args ?? []).length === 0 &&
+    !initContainersOf(pod).some((c) => c.name === 'istio-init')
+  );
 }
 
 /** Running, not terminating, and Ready when the status says so. */
@@ -75,7 +79,9 @@ export function isPodReady(pod: K8sObject): boolean {
   if (pod.metadata.deletionTimestamp) return false;
   const status = statusOf(pod);
   if (status.phase !== 'Running') return false;
-  const conditions = Array.isArray(status.conditions) ? (status.conditions as { type?: string; status?: string }[]) : [];
+  const conditions = Array.isArray(status.conditions)
+    ? (status.conditions as { type?: string; status?: string }[])
+    : [];
   const ready = conditions.find((c) => c.type === 'Ready');
   return ready === undefined || ready.status === 'True';
 }

@@ -26,16 +26,25 @@ export function finishResponse(result: RouteResult, server: string): WireRespons
   const response = result.response;
   response.headers = response.headers.lowercased();
   // Hop-by-hop headers end at the proxy.
-  for (const h of ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']) response.headers.remove(h);
+  for (const h of ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection'])
+    response.headers.remove(h);
   response.headers.set('server', server);
   response.headers.remove('x-envoy-upstream-service-time');
-  if (!result.local) response.headers.add('x-envoy-upstream-service-time', String(Math.round(result.upstreamServiceTimeMs ?? 0)));
+  if (!result.local)
+    response.headers.add('x-envoy-upstream-service-time', String(Math.round(result.upstreamServiceTimeMs ?? 0)));
   response.headers.moveToFront(['server', 'date']);
   return response;
 }
 
 /** Sends a plain HTTP request from an app in `pod` through its sidecar to `destination` (as dialled). */
-export async function outboundHttp(env: MeshEnv, pod: K8sObject, podIpAddress: string, incoming: WireRequest, destination: Address, signal?: AbortSignal): Promise<WireResponse> {
+export async function outboundHttp(
+  env: MeshEnv,
+  pod: K8sObject,
+  podIpAddress: string,
+  incoming: WireRequest,
+  destination: Address,
+  signal?: AbortSignal,
+): Promise<WireResponse> {
   const started = env.clock.now();
   const topology = env.topology();
   const proxy = sidecarProxy(pod, podIpAddress);
@@ -45,7 +54,14 @@ export async function outboundHttp(env: MeshEnv, pod: K8sObject, podIpAddress: s
   startSpan(request, env.random);
   const downstreamRemote = `${podIpAddress}:${ephemeralPort(env.random)}`;
   const { host, port: authorityPort } = splitAuthority(request.authority);
-  const vhost = sidecarVirtualHost(topology, proxy.namespace, destination.port, host, authorityPort, settings.outboundMode);
+  const vhost = sidecarVirtualHost(
+    topology,
+    proxy.namespace,
+    destination.port,
+    host,
+    authorityPort,
+    settings.outboundMode,
+  );
   const ctx: RouterContext = {
     env,
     topology,
@@ -72,39 +88,76 @@ export async function outboundHttp(env: MeshEnv, pod: K8sObject, podIpAddress: s
   try {
     if (vhost.kind === 'block_all') {
       const row = LOCAL_REPLIES.block_all;
-      result = { response: localReplyResponse(env, row.status, row.body, request.method), local: true, flags: row.flag, details: row.details, routeName: 'block_all', forwarded: request };
+      result = {
+        response: localReplyResponse(env, row.status, row.body, request.method),
+        local: true,
+        flags: row.flag,
+        details: row.details,
+        routeName: 'block_all',
+        forwarded: request,
+      };
     } else if (vhost.kind === 'allow_any') {
       // The catch-all route sends to the PassthroughCluster: the original destination, no retries.
-      result = await sendWithRetries(ctx, [{ ip: destination.ip, port: destination.port }], 'PassthroughCluster', undefined, request, { retries: { attempts: 0 } }, undefined, 'allow_any');
+      result = await sendWithRetries(
+        ctx,
+        [{ ip: destination.ip, port: destination.port }],
+        'PassthroughCluster',
+        undefined,
+        request,
+        { retries: { attempts: 0 } },
+        undefined,
+        'allow_any',
+      );
       result.forwarded.headers.remove('x-envoy-decorator-operation');
     } else if ('virtualServices' in vhost) {
-      result = await routeRequest(ctx, { virtualServices: vhost.virtualServices, defaultDestination: { host: vhost.host, port: vhost.port } }, request);
+      result = await routeRequest(
+        ctx,
+        { virtualServices: vhost.virtualServices, defaultDestination: { host: vhost.host, port: vhost.port } },
+        request,
+      );
     } else {
       throw new Error('unreachable: every virtual host kind is handled');
     }
   } catch (error) {
     if (isAbort(error)) {
-      writeAccessLog(env, pod, formatAccessLog({ ...logBase, code: 0, flags: 'DC', details: 'downstream_remote_disconnect', bytesSent: 0, durationMs: env.clock.now() - started }));
+      writeAccessLog(
+        env,
+        pod,
+        formatAccessLog({
+          ...logBase,
+          code: 0,
+          flags: 'DC',
+          details: 'downstream_remote_disconnect',
+          bytesSent: 0,
+          durationMs: env.clock.now() - started,
+        }),
+      );
     }
     throw error;
   }
   const response = finishResponse(result, 'envoy');
   const own = hopMs(env);
   response.extraMs += own;
-  const duration = result.local ? env.clock.now() - started + response.extraMs : (result.upstreamServiceTimeMs ?? 0) + own;
-  writeAccessLog(env, pod, formatAccessLog({
-    ...logBase,
-    code: response.status,
-    flags: result.flags,
-    details: result.details,
-    upstreamFailure: result.upstreamFailure,
-    bytesSent: responseBytes(response),
-    durationMs: duration,
-    upstreamServiceTimeMs: result.local ? undefined : result.upstreamServiceTimeMs,
-    upstreamHost: result.upstreamHost,
-    upstreamCluster: result.upstreamCluster,
-    upstreamLocal: result.upstreamLocal,
-    routeName: result.routeName,
-  }));
+  const duration = result.local
+    ? env.clock.now() - started + response.extraMs
+    : (result.upstreamServiceTimeMs ?? 0) + own;
+  writeAccessLog(
+    env,
+    pod,
+    formatAccessLog({
+      ...logBase,
+      code: response.status,
+      flags: result.flags,
+      details: result.details,
+      upstreamFailure: result.upstreamFailure,
+      bytesSent: responseBytes(response),
+      durationMs: duration,
+      upstreamServiceTimeMs: result.local ? undefined : result.upstreamServiceTimeMs,
+      upstreamHost: result.upstreamHost,
+      upstreamCluster: result.upstreamCluster,
+      upstreamLocal: result.upstreamLocal,
+      routeName: result.routeName,
+    }),
+  );
   return response;
 }

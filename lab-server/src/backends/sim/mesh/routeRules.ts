@@ -71,7 +71,11 @@ export function httpRules(vs: K8sObject): HttpRoute[] {
 }
 
 /** The first rule (across the VirtualServices in order) whose match holds; undefined means no route (404 NR). */
-export function selectRule(virtualServices: K8sObject[], request: WireRequest, source: MatchSource): SelectedRule | undefined {
+export function selectRule(
+  virtualServices: K8sObject[],
+  request: WireRequest,
+  source: MatchSource,
+): SelectedRule | undefined {
   for (const vs of virtualServices) {
     const namespace = vs.metadata.namespace ?? 'default';
     for (const rule of httpRules(vs)) {
@@ -117,7 +121,8 @@ export function drawWithin(fraction: number, random: RandomSource): boolean {
 /** The mirror targets of a rule with their fractions (`mirror` + `mirrorPercentage`, or `mirrors`). */
 export function mirrorsOf(rule: HttpRoute): { destination: Destination; fraction: number }[] {
   const out: { destination: Destination; fraction: number }[] = [];
-  if (rule.mirror) out.push({ destination: rule.mirror, fraction: percentFraction(rule.mirrorPercentage, rule.mirrorPercent) });
+  if (rule.mirror)
+    out.push({ destination: rule.mirror, fraction: percentFraction(rule.mirrorPercentage, rule.mirrorPercent) });
   for (const m of rule.mirrors ?? []) out.push({ destination: m.destination, fraction: percentFraction(m.percentage) });
   return out;
 }
@@ -142,7 +147,10 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 export function retryPolicyOf(rule: HttpRoute | undefined): RetryPolicy {
   const retries = rule?.retries;
   if (!retries) return DEFAULT_RETRY_POLICY;
-  const on = (retries.retryOn ?? DEFAULT_RETRY_POLICY.retryOn.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  const on = (retries.retryOn ?? DEFAULT_RETRY_POLICY.retryOn.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const codes = on.filter((s) => /^\d{3}$/.test(s)).map(Number);
   const conditions = on.filter((s) => !/^\d{3}$/.test(s));
   if (codes.length > 0 && !conditions.includes('retriable-status-codes')) conditions.push('retriable-status-codes');
@@ -168,7 +176,10 @@ export function retriableConnectFailure(policy: RetryPolicy): boolean {
 }
 
 /** Applies header operations to a header list (`set` replaces, `add` appends, `remove` deletes). */
-export function applyHeaderOperations(headers: { set(n: string, v: string): void; add(n: string, v: string): void; remove(n: string): void }, ops: HeaderOperations | undefined): void {
+export function applyHeaderOperations(
+  headers: { set(n: string, v: string): void; add(n: string, v: string): void; remove(n: string): void },
+  ops: HeaderOperations | undefined,
+): void {
   if (!ops) return;
   for (const [k, v] of Object.entries(ops.set ?? {})) headers.set(k.toLowerCase(), v);
   for (const [k, v] of Object.entries(ops.add ?? {})) headers.add(k.toLowerCase(), v);
@@ -183,7 +194,12 @@ export function rewritePath(path: string, rewrite: HttpRoute['rewrite'], entry: 
   const query = q < 0 ? '' : path.slice(q);
   if (rewrite.uriRegexRewrite?.match !== undefined) {
     try {
-      return pathname.replace(new RegExp(rewrite.uriRegexRewrite.match, 'g'), (rewrite.uriRegexRewrite.rewrite ?? '').replace(/\\(\d)/g, '$$$1')) + query;
+      return (
+        pathname.replace(
+          new RegExp(rewrite.uriRegexRewrite.match, 'g'),
+          (rewrite.uriRegexRewrite.rewrite ?? '').replace(/\\(\d)/g, '$$$1'),
+        ) + query
+      );
     } catch {
       return path;
     }

@@ -32,7 +32,14 @@ import {
 } from './routeRules.ts';
 import { TIMED_OUT, withTimeout } from './timeouts.ts';
 import type { Topology } from './topology.ts';
-import { isAbort, splitAuthority, TransportFailure, type Address, type WireRequest, type WireResponse } from './wire.ts';
+import {
+  isAbort,
+  splitAuthority,
+  TransportFailure,
+  type Address,
+  type WireRequest,
+  type WireResponse,
+} from './wire.ts';
 
 /** Everything the router needs about where it runs. */
 export interface RouterContext {
@@ -72,7 +79,14 @@ export interface VirtualHostRoutes {
   defaultDestination?: ClusterRef;
 }
 
-function local(ctx: RouterContext, kind: LocalReplyKind, request: WireRequest, extra: Partial<RouteResult> = {}, status?: number, body?: string): RouteResult {
+function local(
+  ctx: RouterContext,
+  kind: LocalReplyKind,
+  request: WireRequest,
+  extra: Partial<RouteResult> = {},
+  status?: number,
+  body?: string,
+): RouteResult {
   const row = LOCAL_REPLIES[kind];
   const response = localReplyResponse(ctx.env, status ?? row.status, body ?? row.body, request.method);
   return { response, local: true, flags: row.flag, details: row.details, forwarded: request, ...extra };
@@ -89,7 +103,11 @@ function copyRequest(request: WireRequest): WireRequest {
 }
 
 /** Routes one request through a virtual host. */
-export async function routeRequest(ctx: RouterContext, vhost: VirtualHostRoutes, request: WireRequest): Promise<RouteResult> {
+export async function routeRequest(
+  ctx: RouterContext,
+  vhost: VirtualHostRoutes,
+  request: WireRequest,
+): Promise<RouteResult> {
   let selected: SelectedRule | undefined;
   let routeName: string | undefined;
   if (vhost.virtualServices.length > 0) {
@@ -98,7 +116,10 @@ export async function routeRequest(ctx: RouterContext, vhost: VirtualHostRoutes,
     routeName = selected.rule.name;
   } else if (vhost.defaultDestination) {
     const d = vhost.defaultDestination;
-    selected = { rule: { route: [{ destination: { host: d.host, port: { number: d.port } } }] }, namespace: ctx.proxy.namespace };
+    selected = {
+      rule: { route: [{ destination: { host: d.host, port: { number: d.port } } }] },
+      namespace: ctx.proxy.namespace,
+    };
     routeName = 'default';
   } else {
     return local(ctx, 'route_not_found', request);
@@ -108,14 +129,16 @@ export async function routeRequest(ctx: RouterContext, vhost: VirtualHostRoutes,
   if (rule.redirect) {
     const r = rule.redirect;
     const { host, port } = splitAuthority(r.authority ?? request.authority);
-    const authority = r.port ? `${host}:${r.port}` : r.authority ?? (port ? `${host}:${port}` : host);
+    const authority = r.port ? `${host}:${r.port}` : (r.authority ?? (port ? `${host}:${port}` : host));
     const location = `${r.scheme ?? request.scheme}://${authority}${r.uri ?? request.path}`;
     const result = local(ctx, 'redirect', request, { routeName }, r.redirectCode ?? 301, '');
     result.response.headers.set('location', location);
     return result;
   }
   if (rule.directResponse) {
-    const body = rule.directResponse.body?.string ?? (rule.directResponse.body?.bytes ? Buffer.from(rule.directResponse.body.bytes, 'base64').toString('latin1') : '');
+    const body =
+      rule.directResponse.body?.string ??
+      (rule.directResponse.body?.bytes ? Buffer.from(rule.directResponse.body.bytes, 'base64').toString('latin1') : '');
     return local(ctx, 'direct_response', request, { routeName }, rule.directResponse.status, body);
   }
 
@@ -156,7 +179,8 @@ export async function routeRequest(ctx: RouterContext, vhost: VirtualHostRoutes,
   applyHeaderOperations(forwarded.headers, chosen.headers?.request);
   const ref = clusterRefOf(ctx, chosen.destination, selected.namespace);
   const timeoutMs = parseDurationMs(rule.timeout);
-  if (timeoutMs && timeoutMs > 0) forwarded.headers.set('x-envoy-expected-rq-timeout-ms', String(Math.round(timeoutMs)));
+  if (timeoutMs && timeoutMs > 0)
+    forwarded.headers.set('x-envoy-expected-rq-timeout-ms', String(Math.round(timeoutMs)));
   forwarded.headers.set('x-envoy-decorator-operation', `${ref.host}:${ref.port}/*`);
 
   const result = await forwardToCluster(ctx, ref, forwarded, rule, timeoutMs, routeName);
@@ -180,8 +204,11 @@ export async function forwardToCluster(
 ): Promise<RouteResult> {
   const cluster = lookupCluster(ctx.topology, ref, ctx.proxy.namespace, ctx.env.publicDns);
   if (!cluster.found) return local(ctx, 'cluster_not_found', request, { routeName, upstreamCluster: cluster.name });
-  const endpoints: UpstreamEndpoint[] = cluster.originalDestination ? [{ ip: ctx.originalDestination.ip, port: ctx.originalDestination.port }] : cluster.endpoints;
-  if (endpoints.length === 0) return local(ctx, 'no_healthy_upstream', request, { routeName, upstreamCluster: cluster.name });
+  const endpoints: UpstreamEndpoint[] = cluster.originalDestination
+    ? [{ ip: ctx.originalDestination.ip, port: ctx.originalDestination.port }]
+    : cluster.endpoints;
+  if (endpoints.length === 0)
+    return local(ctx, 'no_healthy_upstream', request, { routeName, upstreamCluster: cluster.name });
   const sni = `outbound_.${ref.port}_.${ref.subset ?? ''}_.${ref.host}`;
   return sendWithRetries(ctx, endpoints, cluster.name, sni, request, rule, timeoutMs, routeName);
 }
@@ -230,7 +257,12 @@ export async function sendWithRetries(
             await backoff(ctx, attempt, signal);
             continue;
           }
-          return local(ctx, 'route_timeout', request, { routeName, upstreamCluster: clusterLabel, upstreamHost: lastHost, upstreamLocal: lastLocal });
+          return local(ctx, 'route_timeout', request, {
+            routeName,
+            upstreamCluster: clusterLabel,
+            upstreamHost: lastHost,
+            upstreamLocal: lastLocal,
+          });
         }
         response = outcome;
       } catch (error) {
@@ -244,7 +276,14 @@ export async function sendWithRetries(
         }
         const body = attempt > 1 ? retriedConnectFailureBody() : LOCAL_REPLIES.upstream_connect_failure.body;
         const kind = failure.kind === 'reset' ? 'upstream_reset' : 'upstream_connect_failure';
-        const result = local(ctx, kind, request, { routeName, upstreamCluster: clusterLabel, upstreamHost: lastHost, upstreamLocal: '-' }, undefined, body);
+        const result = local(
+          ctx,
+          kind,
+          request,
+          { routeName, upstreamCluster: clusterLabel, upstreamHost: lastHost, upstreamLocal: '-' },
+          undefined,
+          body,
+        );
         if (attempt > 1) result.flags = `${result.flags},URX`;
         result.upstreamFailure = failure.kind === 'reset' ? undefined : 'delayed_connect_error:_111';
         return result;
@@ -271,7 +310,12 @@ export async function sendWithRetries(
   };
   const outcome = await withTimeout(ctx.env.clock, timeoutMs, ctx.signal, run);
   if (outcome === TIMED_OUT) {
-    return local(ctx, 'route_timeout', request, { routeName, upstreamCluster: clusterLabel, upstreamHost: lastHost, upstreamLocal: lastLocal });
+    return local(ctx, 'route_timeout', request, {
+      routeName,
+      upstreamCluster: clusterLabel,
+      upstreamHost: lastHost,
+      upstreamLocal: lastLocal,
+    });
   }
   return outcome;
 }

@@ -78,12 +78,20 @@ describe('traffic shifting through the ingress gateway and productpage', () => {
   it('50/50 v1/v3: about half red; relative weights 1:1 behave the same', async () => {
     const w = bookinfo();
     w.applyYaml(DR_REVIEWS);
-    w.applyYaml(reviewsVs('    - destination: {host: reviews, subset: v1}\n      weight: 50\n    - destination: {host: reviews, subset: v3}\n      weight: 50\n'));
+    w.applyYaml(
+      reviewsVs(
+        '    - destination: {host: reviews, subset: v1}\n      weight: 50\n    - destination: {host: reviews, subset: v3}\n      weight: 50\n',
+      ),
+    );
     const c = await pages(w, 200);
     expect(c.red + c.none).toBe(200);
     expect(c.red).toBeGreaterThan(70);
     expect(c.red).toBeLessThan(130);
-    w.applyYaml(reviewsVs('    - destination: {host: reviews, subset: v1}\n      weight: 1\n    - destination: {host: reviews, subset: v3}\n      weight: 1\n'));
+    w.applyYaml(
+      reviewsVs(
+        '    - destination: {host: reviews, subset: v1}\n      weight: 1\n    - destination: {host: reviews, subset: v3}\n      weight: 1\n',
+      ),
+    );
     const d = await pages(w, 200);
     expect(d.red).toBeGreaterThan(70);
     expect(d.red).toBeLessThan(130);
@@ -94,7 +102,11 @@ describe('traffic shifting through the ingress gateway and productpage', () => {
     w.applyYaml(DR_REVIEWS);
     w.applyYaml(reviewsVs('    - destination: {host: reviews, subset: v3}\n'));
     expect(await pages(w, 40)).toMatchObject({ red: 40 });
-    w.applyYaml(reviewsVs('    - destination: {host: reviews, subset: v1}\n      weight: 0\n    - destination: {host: reviews, subset: v2}\n      weight: 100\n'));
+    w.applyYaml(
+      reviewsVs(
+        '    - destination: {host: reviews, subset: v1}\n      weight: 0\n    - destination: {host: reviews, subset: v2}\n      weight: 100\n',
+      ),
+    );
     expect(await pages(w, 40)).toMatchObject({ black: 40 });
   });
 
@@ -125,10 +137,20 @@ describe('traffic shifting through the ingress gateway and productpage', () => {
   it('weighted routing ignores replica counts: three v1 pods and one v3 pod still split 50/50', async () => {
     const w = bookinfo();
     for (const s of ['a', 'b']) {
-      w.addPod('default', `reviews-v1-5b9d4c6f7b-extra${s}`, { app: 'reviews', version: 'v1' }, [{ name: 'reviews', image: 'docker.io/istio/examples-bookinfo-reviews-v1:1.20.3' }], { sidecar: true });
+      w.addPod(
+        'default',
+        `reviews-v1-5b9d4c6f7b-extra${s}`,
+        { app: 'reviews', version: 'v1' },
+        [{ name: 'reviews', image: 'docker.io/istio/examples-bookinfo-reviews-v1:1.20.3' }],
+        { sidecar: true },
+      );
     }
     w.applyYaml(DR_REVIEWS);
-    w.applyYaml(reviewsVs('    - destination: {host: reviews, subset: v1}\n      weight: 50\n    - destination: {host: reviews, subset: v3}\n      weight: 50\n'));
+    w.applyYaml(
+      reviewsVs(
+        '    - destination: {host: reviews, subset: v1}\n      weight: 50\n    - destination: {host: reviews, subset: v3}\n      weight: 50\n',
+      ),
+    );
     const c = await pages(w, 200);
     expect(c.red).toBeGreaterThan(70);
     expect(c.red).toBeLessThan(130);
@@ -149,7 +171,11 @@ spec:
   selector: {istio: ingressgateway}
   servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: [${hosts}]}]
 `;
-  const vs = (hosts: string, gateways: string, match = '[{uri: {prefix: /status}}, {uri: {prefix: /delay}}]') => `apiVersion: networking.istio.io/v1
+  const vs = (
+    hosts: string,
+    gateways: string,
+    match = '[{uri: {prefix: /status}}, {uri: {prefix: /delay}}]',
+  ) => `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: httpbin}
 spec:
@@ -181,7 +207,9 @@ spec:
     expect(unrouted).toMatchObject({ status: 404, body: '' });
     expect(unrouted.headers).toContainEqual(['server', 'istio-envoy']);
     expect(unrouted.headers.some(([k]) => k === 'x-envoy-upstream-service-time')).toBe(false);
-    expect(w.log('istio-system', 'istio-ingressgateway-6b7b8c9d5f-x2k8q', 'istio-proxy').at(-1)).toContain('"GET /headers HTTP/1.1" 404 NR route_not_found ');
+    expect(w.log('istio-system', 'istio-ingressgateway-6b7b8c9d5f-x2k8q', 'istio-proxy').at(-1)).toContain(
+      '"GET /headers HTTP/1.1" 404 NR route_not_found ',
+    );
   });
 
   it('no Gateway server on the port: the connection is refused', async () => {
@@ -200,7 +228,8 @@ spec:
       for (let i = 0; i < 40; i++) {
         await w.get(sleep, 'http://httpbin:8000/get');
       }
-      for (const v of ['v1', 'v2']) if (w.log('default', w.pod(`httpbin-${v}`).metadata.name, 'httpbin').length > 0) seen.add(v);
+      for (const v of ['v1', 'v2'])
+        if (w.log('default', w.pod(`httpbin-${v}`).metadata.name, 'httpbin').length > 0) seen.add(v);
       return seen;
     };
     expect([...(await versions())].sort()).toEqual(['v1', 'v2']);
@@ -230,7 +259,10 @@ describe('timeouts, retries and faults', () => {
     w.installIstio();
     w.deploySeedHttpbin();
     const sleep = w.deploySleep();
-    if (rule) w.applyYaml(`apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: httpbin}\nspec:\n  hosts: [httpbin]\n  http:\n  - ${rule}\n    route: [{destination: {host: httpbin}}]\n`);
+    if (rule)
+      w.applyYaml(
+        `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: httpbin}\nspec:\n  hosts: [httpbin]\n  http:\n  - ${rule}\n    route: [{destination: {host: httpbin}}]\n`,
+      );
     return { w, sleep };
   }
 
@@ -281,7 +313,9 @@ describe('timeouts, retries and faults', () => {
   });
 
   it('redirect, directResponse and rewrite', async () => {
-    const r = world('match: [{uri: {prefix: /old}}]\n    redirect: {uri: /new}\n  - directResponse: {status: 418, body: {string: teapot}}');
+    const r = world(
+      'match: [{uri: {prefix: /old}}]\n    redirect: {uri: /new}\n  - directResponse: {status: 418, body: {string: teapot}}',
+    );
     const red = await r.w.get(r.sleep, 'http://httpbin:8000/old');
     expect(red.status).toBe(301);
     expect(red.headers).toContainEqual(['location', 'http://httpbin:8000/new']);
@@ -292,7 +326,9 @@ describe('timeouts, retries and faults', () => {
   });
 
   it('headers set/remove on requests and responses', async () => {
-    const { w, sleep } = world('headers: {request: {set: {x-lab: one}}, response: {set: {x-served: yes}, remove: [access-control-allow-origin]}}');
+    const { w, sleep } = world(
+      'headers: {request: {set: {x-lab: one}}, response: {set: {x-served: yes}, remove: [access-control-allow-origin]}}',
+    );
     const res = await w.get(sleep, 'http://httpbin:8000/headers');
     expect(JSON.parse(res.body).headers['X-Lab']).toBe('one');
     expect(res.headers).toContainEqual(['x-served', 'yes']);
@@ -328,6 +364,14 @@ spec:
     w.deploySeedHttpbin();
     const sleep = w.deploySleep();
     const res = await w.get(sleep, 'http://httpbin:8000/status/200');
-    expect(res.headers.map(([k]) => k)).toEqual(['server', 'date', 'content-type', 'content-length', 'access-control-allow-origin', 'access-control-allow-credentials', 'x-envoy-upstream-service-time']);
+    expect(res.headers.map(([k]) => k)).toEqual([
+      'server',
+      'date',
+      'content-type',
+      'content-length',
+      'access-control-allow-origin',
+      'access-control-allow-credentials',
+      'x-envoy-upstream-service-time',
+    ]);
   });
 });

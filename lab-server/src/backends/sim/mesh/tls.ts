@@ -27,13 +27,19 @@ function headerBytes(entries: [string, string][]): number {
 }
 
 /** Opens TLS to `destination` with nothing in between and exchanges one HTTP request with what is there. */
-export async function tlsDirect(env: MeshEnv, destination: Address, request: WireRequest, signal?: AbortSignal): Promise<WireResponse> {
+export async function tlsDirect(
+  env: MeshEnv,
+  destination: Address,
+  request: WireRequest,
+  signal?: AbortSignal,
+): Promise<WireResponse> {
   const target = addressTarget(env, destination);
   if (target.kind === 'refused') throw new TransportFailure('refused');
   if (target.kind === 'unreachable') throw new TransportFailure('unreachable');
   if (target.kind === 'pod') {
     // Every app in the samples speaks plain HTTP: the TLS ClientHello gets an HTTP error back.
-    if ((target.pod.status as { phase?: string } | undefined)?.phase !== 'Running') throw new TransportFailure('refused');
+    if ((target.pod.status as { phase?: string } | undefined)?.phase !== 'Running')
+      throw new TransportFailure('refused');
     throw new TransportFailure('tls-mismatch');
   }
   const site = siteAt(target.ip)!;
@@ -44,7 +50,12 @@ export async function tlsDirect(env: MeshEnv, destination: Address, request: Wir
 }
 
 /** The TCP route a sidecar picks for a TLS connection to `destination` with `sni`. */
-function tcpRoute(env: MeshEnv, namespace: string, destination: Address, sni: string): { cluster: string; endpoints: UpstreamEndpoint[] } | 'catchall' | 'blackhole' {
+function tcpRoute(
+  env: MeshEnv,
+  namespace: string,
+  destination: Address,
+  sni: string,
+): { cluster: string; endpoints: UpstreamEndpoint[] } | 'catchall' | 'blackhole' {
   const topology = env.topology();
   const svc = topology.serviceByClusterIp(destination.ip);
   if (svc && servicePorts(svc).some((p) => p.port === destination.port)) {
@@ -53,12 +64,16 @@ function tcpRoute(env: MeshEnv, namespace: string, destination: Address, sni: st
     return found.found ? { cluster: found.name, endpoints: found.endpoints } : 'blackhole';
   }
   for (const se of topology.all('ServiceEntry')) {
-    if (!serviceEntryPorts(se).some((p) => p.number === destination.port && TLS_PROTOCOLS.includes(p.protocol))) continue;
+    if (!serviceEntryPorts(se).some((p) => p.number === destination.port && TLS_PROTOCOLS.includes(p.protocol)))
+      continue;
     const host = serviceEntryHosts(se).find((h) => hostMatches(h, sni));
     if (!host) continue;
     const found = lookupCluster(topology, { host, port: destination.port }, namespace, env.publicDns);
     if (!found.found) continue;
-    return { cluster: found.name, endpoints: found.originalDestination ? [{ ip: destination.ip, port: destination.port }] : found.endpoints };
+    return {
+      cluster: found.name,
+      endpoints: found.originalDestination ? [{ ip: destination.ip, port: destination.port }] : found.endpoints,
+    };
   }
   return 'catchall';
 }
@@ -78,45 +93,139 @@ export async function tlsThroughSidecar(
   const settingsMode = env.settings(pod).outboundMode;
   const found = tcpRoute(env, pod.metadata.namespace ?? 'default', destination, sni);
   const route = found === 'catchall' ? (settingsMode === 'REGISTRY_ONLY' ? 'blackhole' : 'passthrough') : found;
-  const base = { startMs: started, code: 0, downstreamLocal: `${destination.ip}:${destination.port}`, downstreamRemote, sni };
+  const base = {
+    startMs: started,
+    code: 0,
+    downstreamLocal: `${destination.ip}:${destination.port}`,
+    downstreamRemote,
+    sni,
+  };
   if (route === 'blackhole') {
-    writeAccessLog(env, pod, formatAccessLog({ ...base, flags: 'UH', bytesReceived: 0, bytesSent: 0, durationMs: 0, upstreamCluster: 'BlackHoleCluster' }));
+    writeAccessLog(
+      env,
+      pod,
+      formatAccessLog({
+        ...base,
+        flags: 'UH',
+        bytesReceived: 0,
+        bytesSent: 0,
+        durationMs: 0,
+        upstreamCluster: 'BlackHoleCluster',
+      }),
+    );
     throw new TransportFailure('reset');
   }
   const cluster = route === 'passthrough' ? 'PassthroughCluster' : route.cluster;
   const endpoints = route === 'passthrough' ? [{ ip: destination.ip, port: destination.port }] : route.endpoints;
   if (endpoints.length === 0) {
-    writeAccessLog(env, pod, formatAccessLog({ ...base, flags: 'UH', bytesReceived: 0, bytesSent: 0, durationMs: 0, upstreamCluster: cluster }));
+    writeAccessLog(
+      env,
+      pod,
+      formatAccessLog({
+        ...base,
+        flags: 'UH',
+        bytesReceived: 0,
+        bytesSent: 0,
+        durationMs: 0,
+        upstreamCluster: cluster,
+      }),
+    );
     throw new TransportFailure('reset');
   }
   const endpoint = endpoints[Math.floor(env.random.next() * endpoints.length)];
   const upstreamLocal = `${podIpAddress}:${ephemeralPort(env.random)}`;
   const upstreamHost = `${endpoint.ip}:${endpoint.port}`;
-  const requestSize = TLS_BYTES_OUT + headerBytes(request.headers.entries) + request.method.length + request.path.length + Buffer.byteLength(request.body);
+  const requestSize =
+    TLS_BYTES_OUT +
+    headerBytes(request.headers.entries) +
+    request.method.length +
+    request.path.length +
+    Buffer.byteLength(request.body);
   try {
     const response = await tlsDirect(env, { ip: endpoint.ip, port: endpoint.port }, request, signal);
     const duration = env.clock.now() - started + response.extraMs;
-    writeAccessLog(env, pod, formatAccessLog({
-      ...base, flags: '-', bytesReceived: requestSize, bytesSent: TLS_BYTES_IN + headerBytes(response.headers.entries) + Buffer.byteLength(response.body),
-      durationMs: duration, upstreamHost, upstreamCluster: cluster, upstreamLocal,
-    }));
+    writeAccessLog(
+      env,
+      pod,
+      formatAccessLog({
+        ...base,
+        flags: '-',
+        bytesReceived: requestSize,
+        bytesSent: TLS_BYTES_IN + headerBytes(response.headers.entries) + Buffer.byteLength(response.body),
+        durationMs: duration,
+        upstreamHost,
+        upstreamCluster: cluster,
+        upstreamLocal,
+      }),
+    );
     return response;
   } catch (error) {
     const duration = env.clock.now() - started;
     if (isAbort(error)) {
-      writeAccessLog(env, pod, formatAccessLog({ ...base, flags: '-', bytesReceived: requestSize, bytesSent: 0, durationMs: duration, upstreamHost, upstreamCluster: cluster, upstreamLocal }));
+      writeAccessLog(
+        env,
+        pod,
+        formatAccessLog({
+          ...base,
+          flags: '-',
+          bytesReceived: requestSize,
+          bytesSent: 0,
+          durationMs: duration,
+          upstreamHost,
+          upstreamCluster: cluster,
+          upstreamLocal,
+        }),
+      );
       throw error;
     }
     if (error instanceof TransportFailure && error.kind === 'unreachable') {
       await env.clock.sleep(ENVOY_CONNECT_TIMEOUT_MS, signal);
-      writeAccessLog(env, pod, formatAccessLog({ ...base, flags: 'UF', bytesReceived: 0, bytesSent: 0, durationMs: ENVOY_CONNECT_TIMEOUT_MS, upstreamHost, upstreamCluster: cluster, upstreamFailure: 'delayed_connect_error:_110' }));
+      writeAccessLog(
+        env,
+        pod,
+        formatAccessLog({
+          ...base,
+          flags: 'UF',
+          bytesReceived: 0,
+          bytesSent: 0,
+          durationMs: ENVOY_CONNECT_TIMEOUT_MS,
+          upstreamHost,
+          upstreamCluster: cluster,
+          upstreamFailure: 'delayed_connect_error:_110',
+        }),
+      );
       throw new TransportFailure('reset');
     }
     if (error instanceof TransportFailure && error.kind === 'tls-mismatch') {
-      writeAccessLog(env, pod, formatAccessLog({ ...base, flags: '-', bytesReceived: requestSize, bytesSent: 7, durationMs: duration, upstreamHost, upstreamCluster: cluster, upstreamLocal }));
+      writeAccessLog(
+        env,
+        pod,
+        formatAccessLog({
+          ...base,
+          flags: '-',
+          bytesReceived: requestSize,
+          bytesSent: 7,
+          durationMs: duration,
+          upstreamHost,
+          upstreamCluster: cluster,
+          upstreamLocal,
+        }),
+      );
       throw error;
     }
-    writeAccessLog(env, pod, formatAccessLog({ ...base, flags: 'UF', bytesReceived: 0, bytesSent: 0, durationMs: duration, upstreamHost, upstreamCluster: cluster }));
+    writeAccessLog(
+      env,
+      pod,
+      formatAccessLog({
+        ...base,
+        flags: 'UF',
+        bytesReceived: 0,
+        bytesSent: 0,
+        durationMs: duration,
+        upstreamHost,
+        upstreamCluster: cluster,
+      }),
+    );
     throw new TransportFailure('reset');
   }
 }

@@ -5,7 +5,14 @@
  */
 import type { K8sObject } from '../../../contract.ts';
 import { clusterIp, creationOrder, labelsOf, selectorMatches, servicePorts, specOf } from './objects.ts';
-import { hostMatches, hostsIntersect, narrowerHost, resolveConfigHost, serviceFqdn, serviceHostForms } from './names.ts';
+import {
+  hostMatches,
+  hostsIntersect,
+  narrowerHost,
+  resolveConfigHost,
+  serviceFqdn,
+  serviceHostForms,
+} from './names.ts';
 import type { OutboundMode } from './meshConfig.ts';
 import type { Topology } from './topology.ts';
 
@@ -26,7 +33,9 @@ export type SidecarVirtualHost =
 export function virtualServiceHosts(vs: K8sObject): string[] {
   const hosts = specOf(vs).hosts;
   const ns = vs.metadata.namespace ?? 'default';
-  return Array.isArray(hosts) ? hosts.filter((h): h is string => typeof h === 'string').map((h) => resolveConfigHost(h, ns)) : [];
+  return Array.isArray(hosts)
+    ? hosts.filter((h): h is string => typeof h === 'string').map((h) => resolveConfigHost(h, ns))
+    : [];
 }
 
 /** The gateways a VirtualService binds to, as `ns/name` or `mesh`; omitted means mesh only. */
@@ -34,7 +43,9 @@ export function virtualServiceGateways(vs: K8sObject): string[] {
   const gws = specOf(vs).gateways;
   const ns = vs.metadata.namespace ?? 'default';
   if (!Array.isArray(gws) || gws.length === 0) return [MESH_GATEWAY];
-  return gws.filter((g): g is string => typeof g === 'string').map((g) => (g === MESH_GATEWAY || g.includes('/') ? g : `${ns}/${g}`));
+  return gws
+    .filter((g): g is string => typeof g === 'string')
+    .map((g) => (g === MESH_GATEWAY || g.includes('/') ? g : `${ns}/${g}`));
 }
 
 /** Mesh-bound VirtualServices whose hosts match `host`, oldest first (the oldest one wins for sidecars). */
@@ -51,7 +62,9 @@ function oldestOnly(list: K8sObject[]): K8sObject[] {
 }
 
 /** ServiceEntry hosts and ports as declared. */
-export function serviceEntryPorts(se: K8sObject): { number: number; protocol: string; name?: string; targetPort?: number }[] {
+export function serviceEntryPorts(
+  se: K8sObject,
+): { number: number; protocol: string; name?: string; targetPort?: number }[] {
   const ports = specOf(se).ports;
   return Array.isArray(ports)
     ? (ports as { number: number; protocol?: string; name?: string; targetPort?: number }[]).map((p) => ({
@@ -64,7 +77,9 @@ export function serviceEntryPorts(se: K8sObject): { number: number; protocol: st
 /** ServiceEntry `hosts`. */
 export function serviceEntryHosts(se: K8sObject): string[] {
   const hosts = specOf(se).hosts;
-  return Array.isArray(hosts) ? hosts.filter((h): h is string => typeof h === 'string').map((h) => h.toLowerCase()) : [];
+  return Array.isArray(hosts)
+    ? hosts.filter((h): h is string => typeof h === 'string').map((h) => h.toLowerCase())
+    : [];
 }
 
 /**
@@ -88,13 +103,26 @@ export function sidecarVirtualHost(
     const forms = serviceHostForms(svc.metadata.name, ns, clientNamespace);
     if (forms.includes(hostPart) || clusterIp(svc) === hostPart) {
       const host = serviceFqdn(svc.metadata.name, ns);
-      return { kind: 'service', host, port, service: svc, virtualServices: oldestOnly(meshVirtualServicesFor(topology, host)) };
+      return {
+        kind: 'service',
+        host,
+        port,
+        service: svc,
+        virtualServices: oldestOnly(meshVirtualServicesFor(topology, host)),
+      };
     }
   }
   for (const se of [...topology.all('ServiceEntry')].sort(creationOrder)) {
     if (!serviceEntryPorts(se).some((p) => p.number === port && HTTP_PROTOCOLS.includes(p.protocol))) continue;
     const host = serviceEntryHosts(se).find((h) => hostMatches(h, hostPart));
-    if (host) return { kind: 'serviceEntry', host, port, serviceEntry: se, virtualServices: oldestOnly(meshVirtualServicesFor(topology, hostPart)) };
+    if (host)
+      return {
+        kind: 'serviceEntry',
+        host,
+        port,
+        serviceEntry: se,
+        virtualServices: oldestOnly(meshVirtualServicesFor(topology, hostPart)),
+      };
   }
   // Istio puts VirtualService hosts that name no service on port 80 ("a gross hack" in its own words).
   if (port === 80) {
@@ -128,7 +156,9 @@ export function gatewayServersFor(topology: Topology, gatewayPod: K8sObject): Ga
       if (!port || typeof port.number !== 'number') continue;
       const hosts = (Array.isArray(server.hosts) ? (server.hosts as string[]) : []).map((h) => {
         const slash = h.indexOf('/');
-        return slash < 0 ? { namespace: '*', host: h.toLowerCase() } : { namespace: h.slice(0, slash), host: h.slice(slash + 1).toLowerCase() };
+        return slash < 0
+          ? { namespace: '*', host: h.toLowerCase() }
+          : { namespace: h.slice(0, slash), host: h.slice(slash + 1).toLowerCase() };
       });
       out.push({
         gateway: gw,
@@ -159,7 +189,11 @@ function domainScore(domain: string, host: string): number {
  * The virtual host a gateway picks for Host `hostPart` among VirtualServices bound to these servers' Gateways.
  * Envoy prefers an exact domain, then the longest wildcard suffix, then `*`.
  */
-export function gatewayVirtualHost(topology: Topology, servers: GatewayServer[], hostPart: string): GatewayVirtualHost | undefined {
+export function gatewayVirtualHost(
+  topology: Topology,
+  servers: GatewayServer[],
+  hostPart: string,
+): GatewayVirtualHost | undefined {
   const byDomain = new Map<string, K8sObject[]>();
   for (const vs of [...topology.all('VirtualService')].sort(creationOrder)) {
     const bound = virtualServiceGateways(vs);

@@ -22,11 +22,26 @@ function draw(weights: (number | undefined)[], n: number, seed: number): number[
 
 describe('weighted draw', () => {
   it.each([
-    [[50, 50], [0.5, 0.5]],
-    [[80, 20], [0.8, 0.2]],
-    [[1, 2, 1], [0.25, 0.5, 0.25]],
-    [[90, 10], [0.9, 0.1]],
-    [[3, 3, 3], [1 / 3, 1 / 3, 1 / 3]],
+    [
+      [50, 50],
+      [0.5, 0.5],
+    ],
+    [
+      [80, 20],
+      [0.8, 0.2],
+    ],
+    [
+      [1, 2, 1],
+      [0.25, 0.5, 0.25],
+    ],
+    [
+      [90, 10],
+      [0.9, 0.1],
+    ],
+    [
+      [3, 3, 3],
+      [1 / 3, 1 / 3, 1 / 3],
+    ],
   ])('weights %j follow shares %j (chi-square, p = 0.001)', (weights, shares) => {
     const counts = draw(weights, 20_000, 1234);
     const statistic = chiSquare(counts, shares);

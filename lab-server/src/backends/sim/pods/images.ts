@@ -12,15 +12,62 @@ export interface ImageProfile {
   commands: string[];
 }
 
-const BASIC = ['cat', 'echo', 'env', 'printenv', 'ls', 'pwd', 'hostname', 'sleep', 'head', 'tail', 'grep', 'sed', 'awk', 'wc', 'sort', 'uniq', 'cut', 'tr', 'date', 'true', 'false', 'mkdir', 'touch', 'rm', 'cp', 'mv', 'printf', 'id', 'whoami', 'xargs', 'tee', 'seq', 'expr', 'base64'];
+const BASIC = [
+  'cat',
+  'echo',
+  'env',
+  'printenv',
+  'ls',
+  'pwd',
+  'hostname',
+  'sleep',
+  'head',
+  'tail',
+  'grep',
+  'sed',
+  'awk',
+  'wc',
+  'sort',
+  'uniq',
+  'cut',
+  'tr',
+  'date',
+  'true',
+  'false',
+  'mkdir',
+  'touch',
+  'rm',
+  'cp',
+  'mv',
+  'printf',
+  'id',
+  'whoami',
+  'xargs',
+  'tee',
+  'seq',
+  'expr',
+  'base64',
+];
 
 /** Image name patterns (without tag) to what they hold; first match wins. */
 export const IMAGE_PROFILES: readonly { match: RegExp; profile: ImageProfile }[] = [
-  { match: /curlimages\/curl|\/curl$|\/sleep$|governmentpaas\/curl-ssl|nicolaka\/netshoot/, profile: { shells: ['sh'], commands: [...BASIC, 'curl', 'jq', 'nslookup'] } },
-  { match: /istio\/proxyv2|istio\/pilot/, profile: { shells: ['sh', 'bash'], commands: [...BASIC, 'curl', 'pilot-agent'] } },
+  {
+    match: /curlimages\/curl|\/curl$|\/sleep$|governmentpaas\/curl-ssl|nicolaka\/netshoot/,
+    profile: { shells: ['sh'], commands: [...BASIC, 'curl', 'jq', 'nslookup'] },
+  },
+  {
+    match: /istio\/proxyv2|istio\/pilot/,
+    profile: { shells: ['sh', 'bash'], commands: [...BASIC, 'curl', 'pilot-agent'] },
+  },
   { match: /go-httpbin/, profile: { shells: [], commands: [] } },
-  { match: /kennethreitz\/httpbin|kong\/httpbin/, profile: { shells: ['sh', 'bash'], commands: [...BASIC, 'python3', 'python'] } },
-  { match: /examples-bookinfo-productpage/, profile: { shells: ['sh', 'bash'], commands: [...BASIC, 'python', 'python3'] } },
+  {
+    match: /kennethreitz\/httpbin|kong\/httpbin/,
+    profile: { shells: ['sh', 'bash'], commands: [...BASIC, 'python3', 'python'] },
+  },
+  {
+    match: /examples-bookinfo-productpage/,
+    profile: { shells: ['sh', 'bash'], commands: [...BASIC, 'python', 'python3'] },
+  },
   { match: /examples-bookinfo-ratings/, profile: { shells: ['sh', 'bash'], commands: [...BASIC, 'node'] } },
   { match: /examples-bookinfo-details/, profile: { shells: ['sh', 'bash'], commands: [...BASIC, 'ruby'] } },
   { match: /examples-bookinfo-reviews/, profile: { shells: ['sh', 'bash'], commands: [...BASIC, 'java'] } },

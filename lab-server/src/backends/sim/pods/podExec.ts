@@ -32,17 +32,39 @@ export class SimPodExec implements PodExec {
     this.#host = host;
   }
 
-  async exec(target: PodEndpoint, argv: string[], options: { stdin?: string; signal?: AbortSignal; stream?: (text: string) => void }): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  async exec(
+    target: PodEndpoint,
+    argv: string[],
+    options: { stdin?: string; signal?: AbortSignal; stream?: (text: string) => void },
+  ): Promise<{ stdout: string; stderr: string; exitCode: number }> {
     const host = this.#host();
     const pod = host.cluster.get('Pod', target.namespace, target.pod);
-    if (!pod) return { stdout: '', stderr: `Error from server (NotFound): pods "${target.pod}" not found\n`, exitCode: 1 };
+    if (!pod)
+      return { stdout: '', stderr: `Error from server (NotFound): pods "${target.pod}" not found\n`, exitCode: 1 };
     const spec = (pod.spec ?? {}) as { containers?: ContainerSpec[] };
     const container = spec.containers?.find((c) => c.name === target.container);
-    if (!container) return { stdout: '', stderr: `error: unable to upgrade connection: container ${target.container} not found in pod ${target.pod}\n`, exitCode: 1 };
-    const status = (pod.status ?? {}) as { phase?: string; containerStatuses?: { name: string; state?: { running?: unknown } }[] };
-    const running = status.phase === 'Running' && (status.containerStatuses?.find((c) => c.name === target.container)?.state?.running ?? status.phase === 'Running');
-    if (!running) return { stdout: '', stderr: `error: unable to upgrade connection: container not found ("${target.container}")\n`, exitCode: 1 };
-    if (argv.length === 0) return { stdout: '', stderr: 'error: you must specify at least one command for the container\n', exitCode: 1 };
+    if (!container)
+      return {
+        stdout: '',
+        stderr: `error: unable to upgrade connection: container ${target.container} not found in pod ${target.pod}\n`,
+        exitCode: 1,
+      };
+    const status = (pod.status ?? {}) as {
+      phase?: string;
+      containerStatuses?: { name: string; state?: { running?: unknown } }[];
+    };
+    const running =
+      status.phase === 'Running' &&
+      (status.containerStatuses?.find((c) => c.name === target.container)?.state?.running ??
+        status.phase === 'Running');
+    if (!running)
+      return {
+        stdout: '',
+        stderr: `error: unable to upgrade connection: container not found ("${target.container}")\n`,
+        exitCode: 1,
+      };
+    if (argv.length === 0)
+      return { stdout: '', stderr: 'error: you must specify at least one command for the container\n', exitCode: 1 };
 
     const profile = imageProfile(container.image ?? '');
     const [binary, ...rest] = argv;
@@ -57,12 +79,19 @@ export class SimPodExec implements PodExec {
       fs: this.#fs(pod),
       cwd: '/',
       env: this.#env(pod, container),
-      commands: profile.commands.filter((c) => !['curl', 'nslookup', 'pilot-agent', 'python', 'python3', 'node', 'ruby', 'java', 'id', 'jq'].includes(c)) as never,
+      commands: profile.commands.filter(
+        (c) =>
+          !['curl', 'nslookup', 'pilot-agent', 'python', 'python3', 'node', 'ruby', 'java', 'id', 'jq'].includes(c),
+      ) as never,
       customCommands: this.#commands(profile.commands, target),
       sleep: (ms) => host.clock.sleep(ms, options.signal).catch(() => undefined),
       processInfo: { pid: 1, ppid: 0, uid: 1337, gid: 1337 },
     });
-    const result = await bash.exec(script, { rawScript: true, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    const result = await bash.exec(script, {
+      rawScript: true,
+      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     // Inside a container, unknown commands are sh's "not found", not bash's.
     const stderr = result.stderr.replace(/^bash: (.+): command not found$/gm, 'sh: $1: not found');
     return { stdout: result.stdout, stderr, exitCode: result.exitCode };
@@ -103,7 +132,10 @@ export class SimPodExec implements PodExec {
   #commands(available: string[], target: PodEndpoint): Command[] {
     const commands: Command[] = [];
     if (available.includes('curl')) commands.push(createCurlCommand(this.#host(), target));
-    if (available.includes('id')) commands.push(defineCommand('id', async () => ({ stdout: 'uid=1337 gid=1337 groups=1337\n', stderr: '', exitCode: 0 })));
+    if (available.includes('id'))
+      commands.push(
+        defineCommand('id', async () => ({ stdout: 'uid=1337 gid=1337 groups=1337\n', stderr: '', exitCode: 0 })),
+      );
     return commands;
   }
 }

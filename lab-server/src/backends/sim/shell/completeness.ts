@@ -80,8 +80,14 @@ function heredocStarts(line: string): { word: string; stripTabs: boolean }[] {
       else if (c === quote) quote = undefined;
       continue;
     }
-    if (c === '\\') { i++; continue; }
-    if (c === '"' || c === "'") { quote = c; continue; }
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote = c;
+      continue;
+    }
     if (c === '<' && line[i + 1] === '<' && line[i + 2] !== '<' && line[i - 1] !== '<') {
       const m = /^<<(-?)\s*(?:'([^']*)'|"([^"]*)"|\\?([A-Za-z0-9_.-]+))/.exec(line.slice(i));
       if (m) {

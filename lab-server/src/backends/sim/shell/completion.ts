@@ -5,12 +5,37 @@
 import type { IFileSystem } from 'just-bash';
 import { API_RESOURCES } from '../cluster/discovery.ts';
 
-const KUBECTL_SUBCOMMANDS = ['annotate', 'api-resources', 'api-versions', 'apply', 'cluster-info', 'config', 'create', 'delete', 'describe', 'exec', 'get', 'label', 'logs', 'replace', 'rollout', 'scale', 'version', 'wait'];
+const KUBECTL_SUBCOMMANDS = [
+  'annotate',
+  'api-resources',
+  'api-versions',
+  'apply',
+  'cluster-info',
+  'config',
+  'create',
+  'delete',
+  'describe',
+  'exec',
+  'get',
+  'label',
+  'logs',
+  'replace',
+  'rollout',
+  'scale',
+  'version',
+  'wait',
+];
 const TAKES_RESOURCE = new Set(['get', 'describe', 'delete', 'label', 'annotate', 'edit', 'scale', 'wait']);
 const ISTIOCTL_SUBCOMMANDS = ['analyze', 'install', 'kube-inject', 'proxy-config', 'version'];
 
 /** Completion candidates for the word before `cursor`. */
-export async function completeWord(line: string, cursor: number, cwd: string, fs: IFileSystem, commands: readonly string[]): Promise<string[]> {
+export async function completeWord(
+  line: string,
+  cursor: number,
+  cwd: string,
+  fs: IFileSystem,
+  commands: readonly string[],
+): Promise<string[]> {
   const before = line.slice(0, cursor);
   const words = before.split(/\s+/);
   const word = words.at(-1) ?? '';

@@ -6,7 +6,16 @@ import { LabShell } from './labShell.ts';
 
 function shell(limits = DEFAULT_LIMITS) {
   const fs = new InMemoryFs({ '/root/samples/a.txt': 'sample\n' });
-  return new LabShell({ fs, commands: [], io: {}, clock: new SimulationClock('virtual'), limits, home: '/root', env: {}, id: 't1' });
+  return new LabShell({
+    fs,
+    commands: [],
+    io: {},
+    clock: new SimulationClock('virtual'),
+    limits,
+    home: '/root',
+    env: {},
+    id: 't1',
+  });
 }
 
 describe('LabShell', () => {
@@ -37,7 +46,9 @@ describe('LabShell', () => {
     expect((await sh.run('cat <<EOF\n  indented $HOME\nEOF')).output).toBe('  indented /root\n');
     // A heredoc feeding a pipeline, as the seed's `cat <<EOF | istioctl kube-inject -f - | kubectl create -f -`.
     expect((await sh.run('cat <<EOF | tr a-z A-Z | sed s/X/Y/\nx-$((2+3))\nEOF')).output).toBe('Y-5\n');
-    expect((await sh.run('echo one; ls /nope; echo three')).output).toBe('one\nls: /nope: No such file or directory\nthree\n');
+    expect((await sh.run('echo one; ls /nope; echo three')).output).toBe(
+      'one\nls: /nope: No such file or directory\nthree\n',
+    );
     expect((await sh.run('ls /nope 2>/dev/null; echo kept')).output).toBe('kept\n');
     expect((await sh.run('x=$(echo inner); echo "[$x]"')).output).toBe('[inner]\n');
   });
@@ -64,8 +75,23 @@ describe('LabShell', () => {
 
   it('stops a command that runs past the time limit', async () => {
     const fs = new InMemoryFs();
-    const slow = defineCommand('slow', (_args, ctx) => new Promise((resolve) => ctx.signal?.addEventListener('abort', () => resolve({ stdout: '', stderr: '', exitCode: 1 }))));
-    const sh = new LabShell({ fs, commands: [slow], io: {}, clock: new SimulationClock('virtual'), limits: { ...DEFAULT_LIMITS, commandTimeMs: 50 }, home: '/root', env: {}, id: 't2' });
+    const slow = defineCommand(
+      'slow',
+      (_args, ctx) =>
+        new Promise((resolve) =>
+          ctx.signal?.addEventListener('abort', () => resolve({ stdout: '', stderr: '', exitCode: 1 })),
+        ),
+    );
+    const sh = new LabShell({
+      fs,
+      commands: [slow],
+      io: {},
+      clock: new SimulationClock('virtual'),
+      limits: { ...DEFAULT_LIMITS, commandTimeMs: 50 },
+      home: '/root',
+      env: {},
+      id: 't2',
+    });
     const r = await sh.run('slow');
     expect(r.exitCode).toBe(124);
     expect(r.output).toContain('stopped after');

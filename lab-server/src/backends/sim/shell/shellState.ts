@@ -24,7 +24,20 @@ export function initialState(cwd: string): ShellState {
 }
 
 // Set by the shell itself or meaningless to carry (bash recomputes them).
-const NOT_CARRIED = new Set(['?', 'PIPESTATUS', 'BASHOPTS', 'SHELLOPTS', 'PWD', 'PPID', 'BASHPID', 'RANDOM', 'LINENO', 'SECONDS', 'OPTIND', 'IFS']);
+const NOT_CARRIED = new Set([
+  '?',
+  'PIPESTATUS',
+  'BASHOPTS',
+  'SHELLOPTS',
+  'PWD',
+  'PPID',
+  'BASHPID',
+  'RANDOM',
+  'LINENO',
+  'SECONDS',
+  'OPTIND',
+  'IFS',
+]);
 
 function quote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
@@ -65,7 +78,12 @@ export function readState(
     })
     // just-bash drops quoting in `declare -a A=(...)`; a declaration then a plain assignment keeps it.
     .map((l) => l.replace(/^declare -(\S+) ([A-Za-z_][A-Za-z0-9_]*)=\(/, 'declare -$1 $2; $2=('));
-  const defined = new Set((dump.functions ?? '').split('\n').map((l) => /^declare -f (\S+)/.exec(l)?.[1]).filter(Boolean) as string[]);
+  const defined = new Set(
+    (dump.functions ?? '')
+      .split('\n')
+      .map((l) => /^declare -f (\S+)/.exec(l)?.[1])
+      .filter(Boolean) as string[],
+  );
   const fresh = functionSources(line);
   const functions = new Map<string, string>();
   for (const name of defined) {
@@ -97,7 +115,14 @@ export function functionSources(line: string): Map<string, string> {
           if (command.type === 'FunctionDef') {
             const single: ScriptNode = {
               type: 'Script',
-              statements: [{ type: 'Statement', pipelines: [{ type: 'Pipeline', commands: [command], negated: false }], operators: [], background: false }],
+              statements: [
+                {
+                  type: 'Statement',
+                  pipelines: [{ type: 'Pipeline', commands: [command], negated: false }],
+                  operators: [],
+                  background: false,
+                },
+              ],
             } as ScriptNode;
             found.set(command.name, serialize(single));
           }

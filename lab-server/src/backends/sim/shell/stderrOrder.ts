@@ -46,7 +46,9 @@ function hasHeredoc(node: unknown): boolean {
   if (Array.isArray(node)) return node.some(hasHeredoc);
   const n = node as Node;
   if (n.type === 'Redirection' && (n.operator === '<<' || n.operator === '<<-')) return true;
-  return Object.entries(n).some(([key, value]) => key !== 'type' && value !== null && typeof value === 'object' && hasHeredoc(value));
+  return Object.entries(n).some(
+    ([key, value]) => key !== 'type' && value !== null && typeof value === 'object' && hasHeredoc(value),
+  );
 }
 
 /** `line` rewritten so the terminal sees stderr in order; the line itself when it cannot be rewritten. */

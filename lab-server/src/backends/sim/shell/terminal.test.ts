@@ -10,9 +10,22 @@ import { SimTerminal } from './terminal.ts';
 
 function open() {
   const fs = new InMemoryFs({ '/root/samples/bookinfo/x.yaml': 'a: 1\n', '/root/notes.txt': 'n\n' });
-  const shell = new LabShell({ fs, commands: [], io: {}, clock: new SimulationClock('virtual'), limits: DEFAULT_LIMITS, home: '/root', env: {}, id: 'term' });
+  const shell = new LabShell({
+    fs,
+    commands: [],
+    io: {},
+    clock: new SimulationClock('virtual'),
+    limits: DEFAULT_LIMITS,
+    home: '/root',
+    env: {},
+    id: 'term',
+  });
   const terminal = new SimTerminal({
-    shell, home: '/root', now: () => new Date(0), historyLines: 100, inputLineChars: 1000,
+    shell,
+    home: '/root',
+    now: () => new Date(0),
+    historyLines: 100,
+    inputLineChars: 1000,
     complete: (line, cursor, cwd) => completeWord(line, cursor, cwd, fs, ['echo', 'kubectl', 'ls']),
   });
   let screen = '';

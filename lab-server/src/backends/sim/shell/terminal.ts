@@ -126,7 +126,9 @@ export class SimTerminal implements TerminalChannel {
       case 'echo':
         if (this.#editor.buffer.length > this.#options.inputLineChars) {
           this.#editor.reset();
-          this.#emit(`\r\nlab shell: input line longer than ${this.#options.inputLineChars} characters dropped\r\n${this.#prompt()}`);
+          this.#emit(
+            `\r\nlab shell: input line longer than ${this.#options.inputLineChars} characters dropped\r\n${this.#prompt()}`,
+          );
           return;
         }
         this.#emit(action.text);
@@ -137,7 +139,9 @@ export class SimTerminal implements TerminalChannel {
         this.#emit(`^C\r\n${this.#prompt()}`);
         return;
       case 'clear':
-        this.#emit(`\x1b[H\x1b[2J${this.#pendingLines.length ? CONTINUATION : this.#prompt()}${this.#editor.buffer}${this.#editor.cursor < this.#editor.buffer.length ? `\x1b[${this.#editor.buffer.length - this.#editor.cursor}D` : ''}`);
+        this.#emit(
+          `\x1b[H\x1b[2J${this.#pendingLines.length ? CONTINUATION : this.#prompt()}${this.#editor.buffer}${this.#editor.cursor < this.#editor.buffer.length ? `\x1b[${this.#editor.buffer.length - this.#editor.cursor}D` : ''}`,
+        );
         return;
       case 'eof':
         this.#emit('\x07');
@@ -172,7 +176,10 @@ export class SimTerminal implements TerminalChannel {
     this.#running = controller;
     let exitCode: number;
     try {
-      const result = await this.#options.shell.run(text, { signal: controller.signal, stream: (chunk) => this.#emit(toTerminal(chunk)) });
+      const result = await this.#options.shell.run(text, {
+        signal: controller.signal,
+        stream: (chunk) => this.#emit(toTerminal(chunk)),
+      });
       this.#emit(toTerminal(result.output));
       if (controller.signal.aborted) this.#emit('^C\r\n');
       exitCode = result.exitCode;
@@ -206,7 +213,14 @@ export class SimTerminal implements TerminalChannel {
     const width = Math.max(...candidates.map((c) => c.length)) + 2;
     const perRow = Math.max(1, Math.floor(this.#cols / width));
     const rows: string[] = [];
-    for (let i = 0; i < candidates.length; i += perRow) rows.push(candidates.slice(i, i + perRow).map((c) => c.padEnd(width)).join('').trimEnd());
+    for (let i = 0; i < candidates.length; i += perRow)
+      rows.push(
+        candidates
+          .slice(i, i + perRow)
+          .map((c) => c.padEnd(width))
+          .join('')
+          .trimEnd(),
+      );
     const prompt = this.#pendingLines.length ? CONTINUATION : this.#prompt();
     const back = this.#editor.buffer.length - this.#editor.cursor;
     this.#emit(`\r\n${rows.join('\r\n')}\r\n${prompt}${this.#editor.buffer}${back > 0 ? `\x1b[${back}D` : ''}`);

@@ -20,18 +20,31 @@ export const detailsApp: SimApp = {
     if (request.path === '/health') body = compactJson({ status: 'Details is healthy' });
     else if (m) {
       body = compactJson({
-        id: Number(m[1]), author: 'William Shakespeare', year: 1595, type: 'paperback', pages: 200, publisher: 'PublisherA',
-        language: 'English', 'ISBN-10': '1234567890', 'ISBN-13': '123-1234567890',
+        id: Number(m[1]),
+        author: 'William Shakespeare',
+        year: 1595,
+        type: 'paperback',
+        pages: 200,
+        publisher: 'PublisherA',
+        language: 'English',
+        'ISBN-10': '1234567890',
+        'ISBN-13': '123-1234567890',
       });
     } else {
       status = 404;
       body = compactJson({ error: 'please consult API documentation' });
     }
-    ctx.log(`${request.peerIp} - - [${webrickTime(ctx.clock.now())}] "${request.method} ${request.path} ${request.protocol}" ${status} ${Buffer.byteLength(body)}`);
+    ctx.log(
+      `${request.peerIp} - - [${webrickTime(ctx.clock.now())}] "${request.method} ${request.path} ${request.protocol}" ${status} ${Buffer.byteLength(body)}`,
+    );
     ctx.log(`${header(request, 'referer') ?? '-'} -> ${request.path}`);
     return {
       status,
-      headers: [['Content-Type', 'application/json'], ['Server', 'WEBrick/1.8.1 (Ruby/3.3.5/2024-09-03)'], ['Content-Length', String(Buffer.byteLength(body))]],
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Server', 'WEBrick/1.8.1 (Ruby/3.3.5/2024-09-03)'],
+        ['Content-Length', String(Buffer.byteLength(body))],
+      ],
       body,
     };
   },

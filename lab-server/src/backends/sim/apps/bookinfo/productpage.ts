@@ -24,14 +24,22 @@ function outgoingHeaders(request: AppRequest): [string, string][] {
   return headers;
 }
 
-async function get(ctx: AppContext, service: string, path: string, headers: [string, string][]): Promise<SimHttpResponse> {
+async function get(
+  ctx: AppContext,
+  service: string,
+  path: string,
+  headers: [string, string][],
+): Promise<SimHttpResponse> {
   const domain = envValue(ctx.container, 'SERVICES_DOMAIN');
   const host = envValue(ctx.container, `${service.toUpperCase()}_HOSTNAME`) ?? service;
   const url = `http://${host}${domain ? `.${domain}` : ''}:9080${path}`;
   const res = await ctx.call({ url, headers, timeoutMs: CLIENT_TIMEOUT_MS }, ctx.signal);
   const target = `http://${host}${domain ? `.${domain}` : ''}:9080`;
   ctx.log(`DEBUG:urllib3.connectionpool:Starting new HTTP connection (1): ${host}:9080`);
-  if (!res.error) ctx.log(`DEBUG:urllib3.connectionpool:${target} "GET ${path} HTTP/1.1" ${res.status} ${Buffer.byteLength(res.body)}`);
+  if (!res.error)
+    ctx.log(
+      `DEBUG:urllib3.connectionpool:${target} "GET ${path} HTTP/1.1" ${res.status} ${Buffer.byteLength(res.body)}`,
+    );
   return res;
 }
 
@@ -47,7 +55,10 @@ async function fetchDetails(ctx: AppContext, headers: [string, string][]): Promi
   return { ok: false, error: 'Sorry, product details are currently unavailable for this book.' };
 }
 
-async function fetchReviews(ctx: AppContext, headers: [string, string][]): Promise<{ status: number; model: ProductPageModel['reviews'] }> {
+async function fetchReviews(
+  ctx: AppContext,
+  headers: [string, string][],
+): Promise<{ status: number; model: ProductPageModel['reviews'] }> {
   let last: SimHttpResponse | undefined;
   // productpage.py tries twice on purpose (a "bug" kept for the fault-injection task).
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -66,12 +77,28 @@ async function fetchReviews(ctx: AppContext, headers: [string, string][]): Promi
 }
 
 function html(status: number, body: string): AppResponse {
-  return { status, headers: [['Server', 'gunicorn'], ['Content-Type', 'text/html; charset=utf-8'], ['Content-Length', String(Buffer.byteLength(body))]], body };
+  return {
+    status,
+    headers: [
+      ['Server', 'gunicorn'],
+      ['Content-Type', 'text/html; charset=utf-8'],
+      ['Content-Length', String(Buffer.byteLength(body))],
+    ],
+    body,
+  };
 }
 
 function jsonResponse(status: number, value: unknown): AppResponse {
   const body = compactJson(value);
-  return { status, headers: [['Server', 'gunicorn'], ['Content-Type', 'application/json'], ['Content-Length', String(Buffer.byteLength(body))]], body };
+  return {
+    status,
+    headers: [
+      ['Server', 'gunicorn'],
+      ['Content-Type', 'application/json'],
+      ['Content-Length', String(Buffer.byteLength(body))],
+    ],
+    body,
+  };
 }
 
 const INDEX = `<!DOCTYPE html>
@@ -108,20 +135,57 @@ export const productpageApp: SimApp = {
     }
     if (request.path === '/login' && method === 'POST') {
       const user = /(?:^|&)username=([^&]*)/.exec(request.body)?.[1] ?? '';
-      return { status: 302, headers: [['Server', 'gunicorn'], ['Location', '/productpage'], ['Set-Cookie', `user=${decodeURIComponent(user)}; Path=/`], ['Content-Length', '0']], body: '' };
+      return {
+        status: 302,
+        headers: [
+          ['Server', 'gunicorn'],
+          ['Location', '/productpage'],
+          ['Set-Cookie', `user=${decodeURIComponent(user)}; Path=/`],
+          ['Content-Length', '0'],
+        ],
+        body: '',
+      };
     }
     if (request.path === '/logout') {
-      return { status: 302, headers: [['Server', 'gunicorn'], ['Location', '/productpage'], ['Set-Cookie', 'user=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/'], ['Content-Length', '0']], body: '' };
+      return {
+        status: 302,
+        headers: [
+          ['Server', 'gunicorn'],
+          ['Location', '/productpage'],
+          ['Set-Cookie', 'user=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/'],
+          ['Content-Length', '0'],
+        ],
+        body: '',
+      };
     }
     if (request.path === '/api/v1/products') {
       return jsonResponse(200, [{ id: 0, title: 'The Comedy of Errors', descriptionHtml: 'The Comedy of Errors' }]);
     }
     const api = /^\/api\/v1\/products\/(\d+)(?:\/(reviews|ratings))?$/.exec(request.path);
     if (api) {
-      const res = await get(ctx, api[2] === 'ratings' ? 'ratings' : api[2] === 'reviews' ? 'reviews' : 'details', `/${api[2] ?? 'details'}/${api[1]}`, headers);
-      if (res.error) return jsonResponse(503, { error: `Sorry, product ${api[2] ?? 'details'} are currently unavailable for this book.` });
-      return { status: res.status, headers: [['Server', 'gunicorn'], ['Content-Type', 'application/json'], ['Content-Length', String(Buffer.byteLength(res.body))]], body: res.body };
+      const res = await get(
+        ctx,
+        api[2] === 'ratings' ? 'ratings' : api[2] === 'reviews' ? 'reviews' : 'details',
+        `/${api[2] ?? 'details'}/${api[1]}`,
+        headers,
+      );
+      if (res.error)
+        return jsonResponse(503, {
+          error: `Sorry, product ${api[2] ?? 'details'} are currently unavailable for this book.`,
+        });
+      return {
+        status: res.status,
+        headers: [
+          ['Server', 'gunicorn'],
+          ['Content-Type', 'application/json'],
+          ['Content-Length', String(Buffer.byteLength(res.body))],
+        ],
+        body: res.body,
+      };
     }
-    return html(404, '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n');
+    return html(
+      404,
+      '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n',
+    );
   },
 };

@@ -29,12 +29,16 @@ function stars(rating: NonNullable<Review['rating']>): string {
   if (rating.error) return `        <p><i>${rating.error}</i></p>\n`;
   const n = Math.max(0, Math.min(5, rating.stars ?? 0));
   const full = Array.from({ length: n }, () => '          <span class="glyphicon glyphicon-star"></span>\n').join('');
-  const emptyStars = Array.from({ length: 5 - n }, () => '          <span class="glyphicon glyphicon-star-empty"></span>\n').join('');
+  const emptyStars = Array.from(
+    { length: 5 - n },
+    () => '          <span class="glyphicon glyphicon-star-empty"></span>\n',
+  ).join('');
   return `        <font color="${rating.color ?? 'black'}">\n          <!-- full stars: -->\n${full}          <!-- empty stars: -->\n${emptyStars}        </font>\n`;
 }
 
 function detailsHtml(model: ProductPageModel['details']): string {
-  if (!model.ok) return `      <h4 class="text-center text-primary">Error fetching product details!</h4>\n      <p>${model.error}</p>\n`;
+  if (!model.ok)
+    return `      <h4 class="text-center text-primary">Error fetching product details!</h4>\n      <p>${model.error}</p>\n`;
   const d = model.details;
   return (
     '      <h4 class="text-center text-primary">Book Details</h4>\n      <dl>\n' +
@@ -44,11 +48,17 @@ function detailsHtml(model: ProductPageModel['details']): string {
 }
 
 function reviewsHtml(model: ProductPageModel['reviews']): string {
-  if (!model.ok) return `      <h4 class="text-center text-primary">Error fetching product reviews!</h4>\n      <p>${model.error}</p>\n`;
+  if (!model.ok)
+    return `      <h4 class="text-center text-primary">Error fetching product reviews!</h4>\n      <p>${model.error}</p>\n`;
   const items = model.reviews
-    .map((r) => `      <blockquote>\n        <p>${r.text}</p>\n        <small>${r.reviewer}</small>\n${r.rating ? stars(r.rating) : ''}      </blockquote>\n`)
+    .map(
+      (r) =>
+        `      <blockquote>\n        <p>${r.text}</p>\n        <small>${r.reviewer}</small>\n${r.rating ? stars(r.rating) : ''}      </blockquote>\n`,
+    )
     .join('');
-  const servedBy = model.podname ? `      <dl>\n        <dt>Reviews served by:</dt>\n        <u>${model.podname}</u>\n      </dl>\n` : '';
+  const servedBy = model.podname
+    ? `      <dl>\n        <dt>Reviews served by:</dt>\n        <u>${model.podname}</u>\n      </dl>\n`
+    : '';
   return `      <h4 class="text-center text-primary">Book Reviews</h4>\n${items}${servedBy}`;
 }
 

@@ -3,9 +3,27 @@ import type { AppRequest } from '../types.ts';
 
 /** Header names (lower case) the Bookinfo services forward, as their sources list them. */
 export const FORWARDED_HEADERS = [
-  'x-request-id', 'x-b3-traceid', 'x-b3-spanid', 'x-b3-parentspanid', 'x-b3-sampled', 'x-b3-flags', 'b3',
-  'x-ot-span-context', 'traceparent', 'tracestate', 'x-cloud-trace-context', 'grpc-trace-bin', 'sw8',
-  'x-datadog-trace-id', 'x-datadog-parent-id', 'x-datadog-sampling-priority', 'end-user', 'user-agent', 'cookie', 'authorization', 'jwt',
+  'x-request-id',
+  'x-b3-traceid',
+  'x-b3-spanid',
+  'x-b3-parentspanid',
+  'x-b3-sampled',
+  'x-b3-flags',
+  'b3',
+  'x-ot-span-context',
+  'traceparent',
+  'tracestate',
+  'x-cloud-trace-context',
+  'grpc-trace-bin',
+  'sw8',
+  'x-datadog-trace-id',
+  'x-datadog-parent-id',
+  'x-datadog-sampling-priority',
+  'end-user',
+  'user-agent',
+  'cookie',
+  'authorization',
+  'jwt',
 ];
 
 /** The subset of the request's headers to forward. */
@@ -24,7 +42,10 @@ export const BOOK = {
 /** The reviews the reviews service returns, with the ratings service's stars. */
 export const REVIEWS = [
   { reviewer: 'Reviewer1', text: 'An extremely entertaining play by Shakespeare. The slapstick humour is refreshing!' },
-  { reviewer: 'Reviewer2', text: 'Absolutely fun and entertaining. The play lacks thematic depth when compared to other plays by Shakespeare.' },
+  {
+    reviewer: 'Reviewer2',
+    text: 'Absolutely fun and entertaining. The play lacks thematic depth when compared to other plays by Shakespeare.',
+  },
 ];
 
 /** The ratings service's answer for product 0. */

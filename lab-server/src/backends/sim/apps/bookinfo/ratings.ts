@@ -16,6 +16,13 @@ export const ratingsApp: SimApp = {
       status = 400;
       body = compactJson({ error: 'please consult API documentation' });
     }
-    return { status, headers: [['Content-type', 'application/json'], ['Content-Length', String(Buffer.byteLength(body))]], body };
+    return {
+      status,
+      headers: [
+        ['Content-type', 'application/json'],
+        ['Content-Length', String(Buffer.byteLength(body))],
+      ],
+      body,
+    };
   },
 };

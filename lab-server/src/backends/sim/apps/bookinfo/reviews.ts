@@ -10,7 +10,12 @@ import { forwardedHeaders, RATINGS, REVIEWS } from './propagation.ts';
 /** How a reviews container behaves, from its env (as the image sets it) or its image tag's version. */
 export function reviewsSettings(container: ContainerSpec): { ratings: boolean; color: string } {
   const version = /reviews-(v\d+)/.exec(container.image ?? '')?.[1] ?? 'v1';
-  const defaults = version === 'v1' ? { ratings: false, color: 'black' } : version === 'v2' ? { ratings: true, color: 'black' } : { ratings: true, color: 'red' };
+  const defaults =
+    version === 'v1'
+      ? { ratings: false, color: 'black' }
+      : version === 'v2'
+        ? { ratings: true, color: 'black' }
+        : { ratings: true, color: 'red' };
   const enable = envValue(container, 'ENABLE_RATINGS');
   const color = envValue(container, 'STAR_COLOR');
   return { ratings: enable !== undefined ? enable === 'true' : defaults.ratings, color: color ?? defaults.color };
@@ -20,17 +25,30 @@ export function reviewsSettings(container: ContainerSpec): { ratings: boolean; c
 export const reviewsApp: SimApp = {
   listenPorts: () => [9080],
   async handle(request, ctx) {
-    const headers: [string, string][] = [['X-Powered-By', 'Servlet/4.0'], ['Content-Type', 'application/json'], ['Content-Language', 'en-US']];
+    const headers: [string, string][] = [
+      ['X-Powered-By', 'Servlet/4.0'],
+      ['Content-Type', 'application/json'],
+      ['Content-Language', 'en-US'],
+    ];
     if (request.path === '/health') return { status: 200, headers, body: '{"status": "Reviews is healthy"}' };
     const m = /^\/reviews\/(\d+)$/.exec(request.path);
-    if (!m) return { status: 404, headers: [['Content-Type', 'text/html;charset=ISO-8859-1']], body: 'Error 404: java.io.FileNotFoundException: SRVE0190E: File not found: ' + request.path };
+    if (!m)
+      return {
+        status: 404,
+        headers: [['Content-Type', 'text/html;charset=ISO-8859-1']],
+        body: 'Error 404: java.io.FileNotFoundException: SRVE0190E: File not found: ' + request.path,
+      };
     const settings = reviewsSettings(ctx.container);
     let stars: Record<string, number> | undefined;
     let ratingsError = false;
     if (settings.ratings) {
       const host = envValue(ctx.container, 'RATINGS_HOSTNAME') ?? 'ratings';
       const res = await ctx.call(
-        { url: `http://${host}:9080/ratings/${m[1]}`, headers: forwardedHeaders(request), timeoutMs: settings.color === 'black' ? 10_000 : 2_500 },
+        {
+          url: `http://${host}:9080/ratings/${m[1]}`,
+          headers: forwardedHeaders(request),
+          timeoutMs: settings.color === 'black' ? 10_000 : 2_500,
+        },
         ctx.signal,
       );
       if (!res.error && res.status === 200) {

@@ -48,7 +48,12 @@ function json(flavour: HttpbinFlavour, status: number, body: unknown): AppRespon
   const text = prettyJson(body);
   return {
     status,
-    headers: [...flavour.baseHeaders, ['Content-Type', 'application/json'], ['Content-Length', String(Buffer.byteLength(text))], ...(flavour.trailingHeaders ?? [])],
+    headers: [
+      ...flavour.baseHeaders,
+      ['Content-Type', 'application/json'],
+      ['Content-Length', String(Buffer.byteLength(text))],
+      ...(flavour.trailingHeaders ?? []),
+    ],
     body: text,
   };
 }
@@ -56,7 +61,12 @@ function json(flavour: HttpbinFlavour, status: number, body: unknown): AppRespon
 function empty(flavour: HttpbinFlavour, status: number, contentType: string, body = ''): AppResponse {
   return {
     status,
-    headers: [...flavour.baseHeaders, ['Content-Type', contentType], ['Content-Length', String(Buffer.byteLength(body))], ...(flavour.trailingHeaders ?? [])],
+    headers: [
+      ...flavour.baseHeaders,
+      ['Content-Type', contentType],
+      ['Content-Length', String(Buffer.byteLength(body))],
+      ...(flavour.trailingHeaders ?? []),
+    ],
     body,
   };
 }
@@ -99,18 +109,29 @@ const TEAPOT = `
 `;
 
 /** Serves one httpbin request; `/delay/N` waits on the app's clock (aborted if the caller goes away). */
-export async function serveHttpbin(flavour: HttpbinFlavour, request: AppRequest, ctx: AppContext): Promise<AppResponse> {
+export async function serveHttpbin(
+  flavour: HttpbinFlavour,
+  request: AppRequest,
+  ctx: AppContext,
+): Promise<AppResponse> {
   const path = request.path;
   const method = request.method.toUpperCase();
   if (path === '/' || path === '') {
-    return empty(flavour, 200, 'text/html; charset=utf-8', '<!DOCTYPE html>\n<html><head><title>httpbin.org</title></head><body><h2>httpbin.org</h2><p>A simple HTTP Request &amp; Response Service.</p></body></html>\n');
+    return empty(
+      flavour,
+      200,
+      'text/html; charset=utf-8',
+      '<!DOCTYPE html>\n<html><head><title>httpbin.org</title></head><body><h2>httpbin.org</h2><p>A simple HTTP Request &amp; Response Service.</p></body></html>\n',
+    );
   }
   if (path === '/headers') return json(flavour, 200, { headers: flavour.headersJson(request) });
   if (path === '/ip') return json(flavour, 200, { origin: flavour.origin(request) });
   if (path === '/user-agent') return json(flavour, 200, { 'user-agent': header(request, 'user-agent') ?? '' });
   if (path === '/uuid') {
     const hex = Array.from({ length: 32 }, () => Math.floor(ctx.random.next() * 16).toString(16)).join('');
-    return json(flavour, 200, { uuid: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}` });
+    return json(flavour, 200, {
+      uuid: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`,
+    });
   }
   if (path === '/get') {
     if (method !== 'GET' && method !== 'HEAD') return empty(flavour, 405, 'text/html; charset=utf-8');
@@ -121,7 +142,8 @@ export async function serveHttpbin(flavour: HttpbinFlavour, request: AppRequest,
     if (method !== verb[1].toUpperCase()) return empty(flavour, 405, 'text/html; charset=utf-8');
     return json(flavour, 200, requestDump(flavour, request, true));
   }
-  if (path === '/anything' || path.startsWith('/anything/')) return json(flavour, 200, requestDump(flavour, request, true));
+  if (path === '/anything' || path.startsWith('/anything/'))
+    return json(flavour, 200, requestDump(flavour, request, true));
   const status = /^\/status\/([\d,]+)$/.exec(path);
   if (status) {
     const codes = status[1].split(',').filter(Boolean).map(Number);
@@ -142,10 +164,22 @@ export async function serveHttpbin(flavour: HttpbinFlavour, request: AppRequest,
     return json(flavour, 200, requestDump(flavour, request, true));
   }
   if (path === '/json') {
-    return json(flavour, 200, { slideshow: { author: 'Yours Truly', date: 'date of publication', title: 'Sample Slide Show', slides: [{ title: 'Wake up to WonderWidgets!', type: 'all' }] } });
+    return json(flavour, 200, {
+      slideshow: {
+        author: 'Yours Truly',
+        date: 'date of publication',
+        title: 'Sample Slide Show',
+        slides: [{ title: 'Wake up to WonderWidgets!', type: 'all' }],
+      },
+    });
   }
   if (path === '/html') {
-    return empty(flavour, 200, 'text/html; charset=utf-8', '<!DOCTYPE html>\n<html>\n  <head>\n  </head>\n  <body>\n      <h1>Herman Melville - Moby-Dick</h1>\n  </body>\n</html>\n');
+    return empty(
+      flavour,
+      200,
+      'text/html; charset=utf-8',
+      '<!DOCTYPE html>\n<html>\n  <head>\n  </head>\n  <body>\n      <h1>Herman Melville - Moby-Dick</h1>\n  </body>\n</html>\n',
+    );
   }
   return empty(flavour, 404, flavour.notFound.contentType, flavour.notFound.body);
 }

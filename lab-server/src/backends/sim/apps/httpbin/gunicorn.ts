@@ -6,9 +6,21 @@ import { header, parseQuery, serveHttpbin, type HttpbinFlavour } from './endpoin
 
 /** Headers httpbin hides unless asked (`ENV_HEADERS` in httpbin's helpers.py). */
 export const HIDDEN_ENV_HEADERS = [
-  'X-Varnish', 'X-Request-Start', 'X-Heroku-Queue-Depth', 'X-Real-Ip', 'X-Forwarded-Proto', 'X-Forwarded-Protocol',
-  'X-Forwarded-Ssl', 'X-Heroku-Queue-Wait-Time', 'X-Forwarded-For', 'X-Heroku-Dynos-In-Use', 'X-Forwarded-Port',
-  'X-Request-Id', 'Via', 'Total-Route-Time', 'Connect-Time',
+  'X-Varnish',
+  'X-Request-Start',
+  'X-Heroku-Queue-Depth',
+  'X-Real-Ip',
+  'X-Forwarded-Proto',
+  'X-Forwarded-Protocol',
+  'X-Forwarded-Ssl',
+  'X-Heroku-Queue-Wait-Time',
+  'X-Forwarded-For',
+  'X-Heroku-Dynos-In-Use',
+  'X-Forwarded-Port',
+  'X-Request-Id',
+  'Via',
+  'Total-Route-Time',
+  'Connect-Time',
 ].map((h) => h.toLowerCase());
 
 /** Python's `str.title()`, which Werkzeug applies to header names: a letter after a non-letter is upper-cased. */
@@ -73,7 +85,14 @@ export function gunicornPort(container: ContainerSpec): number {
   const args = argv(container);
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    const value = a === '-b' || a === '--bind' ? args[i + 1] : a.startsWith('--bind=') ? a.slice(7) : a.startsWith('-b') && a.length > 2 ? a.slice(2) : undefined;
+    const value =
+      a === '-b' || a === '--bind'
+        ? args[i + 1]
+        : a.startsWith('--bind=')
+          ? a.slice(7)
+          : a.startsWith('-b') && a.length > 2
+            ? a.slice(2)
+            : undefined;
     const port = value ? /:(\d+)$/.exec(value)?.[1] : undefined;
     if (port) return Number(port);
   }
@@ -83,7 +102,9 @@ export function gunicornPort(container: ContainerSpec): number {
 /** Whether gunicorn was told to write its access log (`--access-logfile -`); the image's default does not. */
 export function gunicornLogsAccess(container: ContainerSpec): boolean {
   const args = argv(container);
-  return args.some((a, i) => (a === '--access-logfile' && args[i + 1] !== undefined) || a.startsWith('--access-logfile='));
+  return args.some(
+    (a, i) => (a === '--access-logfile' && args[i + 1] !== undefined) || a.startsWith('--access-logfile='),
+  );
 }
 
 /** kennethreitz/httpbin. */
@@ -97,7 +118,9 @@ export const gunicornHttpbin: SimApp = {
       const target = `${request.path}${request.query ? `?${request.query}` : ''}`;
       const referer = header(request, 'referer') ?? '-';
       const agent = header(request, 'user-agent') ?? '-';
-      ctx.log(`${request.peerIp} - - [${clfTime(ctx.clock.now())}] "${request.method} ${target} ${request.protocol}" ${response.status} ${size || '-'} "${referer}" "${agent}"`);
+      ctx.log(
+        `${request.peerIp} - - [${clfTime(ctx.clock.now())}] "${request.method} ${target} ${request.protocol}" ${response.status} ${size || '-'} "${referer}" "${agent}"`,
+      );
     }
     return response;
   },

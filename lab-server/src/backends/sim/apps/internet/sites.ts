@@ -17,8 +17,16 @@ export const httpbinOrg: SimApp = {
   listenPorts: () => [80, 443],
   async handle(request, ctx) {
     const base = gunicornFlavour();
-    const withTrace: AppRequest = { ...request, headers: [...request.headers, ['X-Amzn-Trace-Id', traceId(request, () => ctx.random.next())]] };
-    const flavour: HttpbinFlavour = { ...base, origin: () => CLUSTER_PUBLIC_IP, baseHeaders: base.baseHeaders.filter(([k]) => k !== 'Connection'), trailingHeaders: base.trailingHeaders };
+    const withTrace: AppRequest = {
+      ...request,
+      headers: [...request.headers, ['X-Amzn-Trace-Id', traceId(request, () => ctx.random.next())]],
+    };
+    const flavour: HttpbinFlavour = {
+      ...base,
+      origin: () => CLUSTER_PUBLIC_IP,
+      baseHeaders: base.baseHeaders.filter(([k]) => k !== 'Connection'),
+      trailingHeaders: base.trailingHeaders,
+    };
     const response = await serveHttpbin(flavour, withTrace, ctx);
     if (request.method.toUpperCase() === 'HEAD') response.body = '';
     return response;
@@ -35,7 +43,12 @@ function page(title: string, server: string, extra: [string, string][]): SimApp 
         : `<!DOCTYPE html><html lang=en><title>Error 404 (Not Found)</title><p><b>404.</b> That’s an error.</p></html>\n`;
       return {
         status: ok ? 200 : 404,
-        headers: [['Content-Type', 'text/html; charset=ISO-8859-1'], ['Server', server], ...extra, ['Content-Length', String(Buffer.byteLength(body))]],
+        headers: [
+          ['Content-Type', 'text/html; charset=ISO-8859-1'],
+          ['Server', server],
+          ...extra,
+          ['Content-Length', String(Buffer.byteLength(body))],
+        ],
         body: request.method.toUpperCase() === 'HEAD' ? '' : body,
       };
     },
@@ -55,12 +68,19 @@ export const INTERNET_SITES: InternetSite[] = [
   {
     host: 'www.google.com',
     ips: ['142.250.196.100'],
-    app: page('Google', 'gws', [['X-Xss-Protection', '0'], ['X-Frame-Options', 'SAMEORIGIN'], ['Cache-Control', 'private, max-age=0']]),
+    app: page('Google', 'gws', [
+      ['X-Xss-Protection', '0'],
+      ['X-Frame-Options', 'SAMEORIGIN'],
+      ['Cache-Control', 'private, max-age=0'],
+    ]),
   },
   {
     host: 'edition.cnn.com',
     ips: ['151.101.3.5', '151.101.67.5', '151.101.131.5', '151.101.195.5'],
-    app: page('CNN International - Breaking News, US News, World News and Video', 'Varnish', [['Cache-Control', 'max-age=60'], ['Via', '1.1 varnish']]),
+    app: page('CNN International - Breaking News, US News, World News and Video', 'Varnish', [
+      ['Cache-Control', 'max-age=60'],
+      ['Via', '1.1 varnish'],
+    ]),
   },
 ];
 

@@ -39,20 +39,31 @@ function shown(value: unknown): string {
 export function checkStructure(value: unknown, schema: Schema, path: string, problems: StructuralProblems): void {
   if (value === null || value === undefined) return;
   const actual = typeName(value);
-  const wrongType = (expected: string): void => void problems.fieldErrors.push(`${path}: Invalid value: ${shown(value)}: ${path} in body must be of type ${expected}: "${actual}"`);
+  const wrongType = (expected: string): void =>
+    void problems.fieldErrors.push(
+      `${path}: Invalid value: ${shown(value)}: ${path} in body must be of type ${expected}: "${actual}"`,
+    );
   switch (schema.type) {
     case 'any':
       return;
     case 'string':
       if (typeof value !== 'string') return wrongType('string');
       if (schema.enum && !schema.enum.includes(value)) {
-        problems.fieldErrors.push(`${path}: Unsupported value: "${value}": supported values: ${schema.enum.map((e) => `"${e}"`).join(', ')}`);
+        problems.fieldErrors.push(
+          `${path}: Unsupported value: "${value}": supported values: ${schema.enum.map((e) => `"${e}"`).join(', ')}`,
+        );
       }
       return;
     case 'integer':
       if (actual !== 'integer') return wrongType('integer');
-      if (schema.minimum !== undefined && (value as number) < schema.minimum) problems.fieldErrors.push(`${path}: Invalid value: ${value}: ${path} in body should be greater than or equal to ${schema.minimum}`);
-      if (schema.maximum !== undefined && (value as number) > schema.maximum) problems.fieldErrors.push(`${path}: Invalid value: ${value}: ${path} in body should be less than or equal to ${schema.maximum}`);
+      if (schema.minimum !== undefined && (value as number) < schema.minimum)
+        problems.fieldErrors.push(
+          `${path}: Invalid value: ${value}: ${path} in body should be greater than or equal to ${schema.minimum}`,
+        );
+      if (schema.maximum !== undefined && (value as number) > schema.maximum)
+        problems.fieldErrors.push(
+          `${path}: Invalid value: ${value}: ${path} in body should be less than or equal to ${schema.maximum}`,
+        );
       return;
     case 'number':
       if (typeof value !== 'number') wrongType('number');
@@ -61,7 +72,10 @@ export function checkStructure(value: unknown, schema: Schema, path: string, pro
       if (typeof value !== 'boolean') wrongType('boolean');
       return;
     case 'int-or-string':
-      if (typeof value !== 'string' && actual !== 'integer') problems.fieldErrors.push(`${path}: Invalid value: ${shown(value)}: ${path} in body must be of type integer-or-string: "${actual}"`);
+      if (typeof value !== 'string' && actual !== 'integer')
+        problems.fieldErrors.push(
+          `${path}: Invalid value: ${shown(value)}: ${path} in body must be of type integer-or-string: "${actual}"`,
+        );
       return;
     case 'array':
       if (!Array.isArray(value)) return wrongType('array');
@@ -71,7 +85,8 @@ export function checkStructure(value: unknown, schema: Schema, path: string, pro
       if (actual !== 'object') return wrongType('object');
       const obj = value as Record<string, unknown>;
       for (const name of schema.required ?? []) {
-        if (obj[name] === undefined || obj[name] === null) problems.fieldErrors.push(`${path ? `${path}.` : ''}${name}: Required value`);
+        if (obj[name] === undefined || obj[name] === null)
+          problems.fieldErrors.push(`${path ? `${path}.` : ''}${name}: Required value`);
       }
       for (const [key, child] of Object.entries(obj)) {
         const childPath = path ? `${path}.${key}` : key;
@@ -86,7 +101,11 @@ export function checkStructure(value: unknown, schema: Schema, path: string, pro
 
 /** Shorthands for writing schemas as data. */
 export const s = {
-  obj: (properties: Record<string, Schema>, required?: string[]): Schema => ({ type: 'object', properties, ...(required ? { required } : {}) }),
+  obj: (properties: Record<string, Schema>, required?: string[]): Schema => ({
+    type: 'object',
+    properties,
+    ...(required ? { required } : {}),
+  }),
   map: (additional: Schema): Schema => ({ type: 'object', additional }),
   arr: (items: Schema): Schema => ({ type: 'array', items }),
   str: { type: 'string' } as Schema,

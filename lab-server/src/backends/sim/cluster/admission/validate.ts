@@ -22,19 +22,27 @@ function nameErrors(obj: K8sObject): string[] {
   const name = obj.metadata?.name;
   if (!name) return ['metadata.name: Required value: name or generateName is required'];
   if (obj.kind === 'Service' && !DNS1035.test(name)) {
-    return [`metadata.name: Invalid value: "${name}": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')`];
+    return [
+      `metadata.name: Invalid value: "${name}": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')`,
+    ];
   }
   if (obj.kind === 'Namespace' && !LABEL.test(name)) {
-    return [`metadata.name: Invalid value: "${name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`];
+    return [
+      `metadata.name: Invalid value: "${name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+    ];
   }
   if (!SUBDOMAIN.test(name) || name.length > 253) {
-    return [`metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`];
+    return [
+      `metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+    ];
   }
   return [];
 }
 
 function goMap(labels: Record<string, string>): string {
-  return `map[string]string{${Object.entries(labels).map(([k, v]) => `"${k}":"${v}"`).join(', ')}}`;
+  return `map[string]string{${Object.entries(labels)
+    .map(([k, v]) => `"${k}":"${v}"`)
+    .join(', ')}}`;
 }
 
 function podSpecErrors(spec: Obj | undefined, path: string): string[] {
@@ -60,9 +68,16 @@ function coreErrors(obj: K8sObject): string[] {
       const selector = spec.selector?.matchLabels as Record<string, string> | undefined;
       const labels = (spec.template?.metadata?.labels ?? {}) as Record<string, string>;
       if (!spec.selector) errors.push('spec.selector: Required value');
-      else if (!selector || Object.keys(selector).length === 0) errors.push('spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment');
-      else if (!mapSelects(selector, labels)) errors.push(`spec.template.metadata.labels: Invalid value: ${goMap(labels)}: \`selector\` does not match template \`labels\``);
-      if (spec.replicas !== undefined && spec.replicas < 0) errors.push(`spec.replicas: Invalid value: ${spec.replicas}: must be greater than or equal to 0`);
+      else if (!selector || Object.keys(selector).length === 0)
+        errors.push(
+          'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment',
+        );
+      else if (!mapSelects(selector, labels))
+        errors.push(
+          `spec.template.metadata.labels: Invalid value: ${goMap(labels)}: \`selector\` does not match template \`labels\``,
+        );
+      if (spec.replicas !== undefined && spec.replicas < 0)
+        errors.push(`spec.replicas: Invalid value: ${spec.replicas}: must be greater than or equal to 0`);
       errors.push(...podSpecErrors(spec.template?.spec, 'spec.template.spec'));
       return errors;
     }
@@ -72,15 +87,21 @@ function coreErrors(obj: K8sObject): string[] {
       const errors: string[] = [];
       const type = spec.type ?? 'ClusterIP';
       const ports: Obj[] = spec.ports ?? [];
-      if (type !== 'ExternalName' && ports.length === 0 && spec.clusterIP !== 'None') errors.push('spec.ports: Required value');
+      if (type !== 'ExternalName' && ports.length === 0 && spec.clusterIP !== 'None')
+        errors.push('spec.ports: Required value');
       const names = new Set<string>();
       ports.forEach((p, i) => {
-        if (p.port !== undefined && (p.port < 1 || p.port > 65535)) errors.push(`spec.ports[${i}].port: Invalid value: ${p.port}: must be between 1 and 65535, inclusive`);
+        if (p.port !== undefined && (p.port < 1 || p.port > 65535))
+          errors.push(`spec.ports[${i}].port: Invalid value: ${p.port}: must be between 1 and 65535, inclusive`);
         if (ports.length > 1 && !p.name) errors.push(`spec.ports[${i}].name: Required value`);
         if (p.name && names.has(p.name)) errors.push(`spec.ports[${i}].name: Duplicate value: "${p.name}"`);
         if (p.name) names.add(p.name);
-        if (p.nodePort !== undefined && (p.nodePort < 30000 || p.nodePort > 32767)) errors.push(`spec.ports[${i}].nodePort: Invalid value: ${p.nodePort}: provided port is not in the valid range. The range of valid ports is 30000-32767`);
-        if (p.nodePort !== undefined && type === 'ClusterIP') errors.push(`spec.ports[${i}].nodePort: Forbidden: may not be used when \`type\` is 'ClusterIP'`);
+        if (p.nodePort !== undefined && (p.nodePort < 30000 || p.nodePort > 32767))
+          errors.push(
+            `spec.ports[${i}].nodePort: Invalid value: ${p.nodePort}: provided port is not in the valid range. The range of valid ports is 30000-32767`,
+          );
+        if (p.nodePort !== undefined && type === 'ClusterIP')
+          errors.push(`spec.ports[${i}].nodePort: Forbidden: may not be used when \`type\` is 'ClusterIP'`);
       });
       return errors;
     }
@@ -100,17 +121,29 @@ function coreErrors(obj: K8sObject): string[] {
 export function admit(obj: K8sObject, resource: ApiResource, requestApiVersion: string = obj.apiVersion): void {
   const problems: StructuralProblems = { unknownFields: [], fieldErrors: [] };
   const specSchema = ISTIO_SPEC_SCHEMAS[obj.kind] ?? CORE_SPEC_SCHEMAS[obj.kind];
-  const allowedTop = new Set(['apiVersion', 'kind', 'metadata', 'status', ...(specSchema ? ['spec'] : []), ...(TOP_LEVEL_FIELDS[obj.kind] ?? [])]);
+  const allowedTop = new Set([
+    'apiVersion',
+    'kind',
+    'metadata',
+    'status',
+    ...(specSchema ? ['spec'] : []),
+    ...(TOP_LEVEL_FIELDS[obj.kind] ?? []),
+  ]);
   for (const key of Object.keys(obj)) if (!allowedTop.has(key)) problems.unknownFields.push(key);
   if (specSchema) {
-    if (resource.group === 'networking.istio.io' && obj.spec === undefined) problems.fieldErrors.push('spec: Required value');
+    if (resource.group === 'networking.istio.io' && obj.spec === undefined)
+      problems.fieldErrors.push('spec: Required value');
     checkStructure(obj.spec, specSchema, 'spec', problems);
   }
   if (problems.unknownFields.length > 0) {
     // The body is decoded in the version the client sent, so the message names that version.
     const version = requestApiVersion.split('/').at(-1);
     const fields = problems.unknownFields.map((f) => `unknown field "${f}"`).join(', ');
-    throw apiError(400, 'BadRequest', `${obj.kind} in version "${version}" cannot be handled as a ${obj.kind}: strict decoding error: ${fields}`);
+    throw apiError(
+      400,
+      'BadRequest',
+      `${obj.kind} in version "${version}" cannot be handled as a ${obj.kind}: strict decoding error: ${fields}`,
+    );
   }
   const fieldErrors = [...nameErrors(obj), ...problems.fieldErrors];
   if (fieldErrors.length === 0) fieldErrors.push(...coreErrors(obj));

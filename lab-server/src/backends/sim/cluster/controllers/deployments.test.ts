@@ -30,7 +30,9 @@ describe('the Deployment controller', () => {
     const pending = c.list('Pod', 'default', 'app=reviews');
     expect(pending.map((p) => st(p).phase)).toEqual(['Pending', 'Pending']);
     expect(st(pending[0]).containerStatuses[0].state.waiting.reason).toBe('ContainerCreating');
-    expect(st(c.get('Deployment', 'default', 'reviews-v3')).conditions.find((x: Obj) => x.type === 'Available').status).toBe('False');
+    expect(
+      st(c.get('Deployment', 'default', 'reviews-v3')).conditions.find((x: Obj) => x.type === 'Available').status,
+    ).toBe('False');
     await c.idle();
     const rs = c.list('ReplicaSet', 'default')[0]!;
     expect(rs.metadata.name).toMatch(new RegExp(`^reviews-v3-${ALPHABET}{10}$`));
@@ -45,8 +47,17 @@ describe('the Deployment controller', () => {
       expect(startedAt - started).toBeLessThanOrEqual(4000);
     }
     const d = c.get('Deployment', 'default', 'reviews-v3')!;
-    expect(st(d)).toMatchObject({ replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2, observedGeneration: 1 });
-    expect(st(d).conditions.map((x: Obj) => [x.type, x.status, x.reason])).toEqual([['Available', 'True', 'MinimumReplicasAvailable'], ['Progressing', 'True', 'NewReplicaSetAvailable']]);
+    expect(st(d)).toMatchObject({
+      replicas: 2,
+      readyReplicas: 2,
+      availableReplicas: 2,
+      updatedReplicas: 2,
+      observedGeneration: 1,
+    });
+    expect(st(d).conditions.map((x: Obj) => [x.type, x.status, x.reason])).toEqual([
+      ['Available', 'True', 'MinimumReplicasAvailable'],
+      ['Progressing', 'True', 'NewReplicaSetAvailable'],
+    ]);
     expect(d.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('1');
     expect(st(rs)).toMatchObject({ replicas: 2, readyReplicas: 2, availableReplicas: 2 });
   });
@@ -59,15 +70,27 @@ describe('the Deployment controller', () => {
     let most = 0;
     c.watch(() => {
       const pods = c.list('Pod', 'default', 'app=web');
-      lowest = Math.min(lowest, pods.filter((p) => st(p).conditions?.some((x: Obj) => x.type === 'Ready' && x.status === 'True')).length);
+      lowest = Math.min(
+        lowest,
+        pods.filter((p) => st(p).conditions?.some((x: Obj) => x.type === 'Ready' && x.status === 'True')).length,
+      );
       most = Math.max(most, pods.length);
     });
-    c.update('Deployment', 'default', 'web', (o) => { (o.spec as Obj).template.spec.containers[0].image = 'docker.io/curlimages/curl:8.17.0'; });
+    c.update('Deployment', 'default', 'web', (o) => {
+      (o.spec as Obj).template.spec.containers[0].image = 'docker.io/curlimages/curl:8.17.0';
+    });
     await c.idle();
     expect(lowest).toBe(3);
     expect(most).toBe(5);
     const sets = c.list('ReplicaSet', 'default');
-    expect(sets.map((rs) => [rs.metadata.annotations?.['deployment.kubernetes.io/revision'], (rs.spec as Obj).replicas]).sort()).toEqual([['1', 0], ['2', 4]]);
+    expect(
+      sets
+        .map((rs) => [rs.metadata.annotations?.['deployment.kubernetes.io/revision'], (rs.spec as Obj).replicas])
+        .sort(),
+    ).toEqual([
+      ['1', 0],
+      ['2', 4],
+    ]);
     const pods = c.list('Pod', 'default', 'app=web');
     expect(pods).toHaveLength(4);
     expect(pods.every((p) => (p.spec as Obj).containers[0].image.endsWith('8.17.0'))).toBe(true);
@@ -86,7 +109,9 @@ describe('the Deployment controller', () => {
       const images = new Set(c.list('Pod', 'default', 'app=web').map((p) => (p.spec as Obj).containers[0].image));
       if (images.size > 1) overlap = true;
     });
-    c.update('Deployment', 'default', 'web', (o) => { (o.spec as Obj).template.spec.containers[0].image = 'docker.io/curlimages/curl:8.17.0'; });
+    c.update('Deployment', 'default', 'web', (o) => {
+      (o.spec as Obj).template.spec.containers[0].image = 'docker.io/curlimages/curl:8.17.0';
+    });
     await c.idle();
     expect(overlap).toBe(false);
     expect(c.list('Pod', 'default', 'app=web').map((p) => st(p).phase)).toEqual(['Running', 'Running']);
@@ -96,10 +121,14 @@ describe('the Deployment controller', () => {
     const c = await newCluster();
     c.apply(deployment('web', { app: 'web' }));
     await c.idle();
-    c.update('Deployment', 'default', 'web', (o) => { (o.spec as Obj).replicas = 3; });
+    c.update('Deployment', 'default', 'web', (o) => {
+      (o.spec as Obj).replicas = 3;
+    });
     await c.idle();
     expect(c.list('Pod', 'default', 'app=web')).toHaveLength(3);
-    c.update('Deployment', 'default', 'web', (o) => { (o.spec as Obj).replicas = 0; });
+    c.update('Deployment', 'default', 'web', (o) => {
+      (o.spec as Obj).replicas = 0;
+    });
     await c.idle();
     expect(c.list('Pod', 'default', 'app=web')).toHaveLength(0);
     expect(c.list('ReplicaSet', 'default')).toHaveLength(1);
@@ -112,7 +141,9 @@ describe('the Deployment controller', () => {
     const c = await newCluster();
     c.apply(deployment('web', { app: 'web' }, { revisionHistoryLimit: 1 }));
     await c.idle();
-    const image = (tag: string) => (o: K8sObject) => { (o.spec as Obj).template.spec.containers[0].image = `docker.io/curlimages/curl:${tag}`; };
+    const image = (tag: string) => (o: K8sObject) => {
+      (o.spec as Obj).template.spec.containers[0].image = `docker.io/curlimages/curl:${tag}`;
+    };
     const first = c.list('ReplicaSet', 'default')[0]!.metadata.name;
     c.update('Deployment', 'default', 'web', image('8.17.0'));
     await c.idle();
@@ -124,7 +155,10 @@ describe('the Deployment controller', () => {
     c.update('Deployment', 'default', 'web', image('8.18.0'));
     await c.idle();
     // Revisions 2 (8.17.0) and 3 (8.16.0) are old now; a limit of 1 keeps only the newest of them.
-    const sets = c.list('ReplicaSet', 'default').map((rs) => rs.metadata.annotations?.['deployment.kubernetes.io/revision']).sort();
+    const sets = c
+      .list('ReplicaSet', 'default')
+      .map((rs) => rs.metadata.annotations?.['deployment.kubernetes.io/revision'])
+      .sort();
     expect(sets).toEqual(['3', '4']);
   });
 
@@ -139,23 +173,38 @@ describe('the Deployment controller', () => {
     expect(now).toHaveLength(1);
     expect(now[0]!.metadata.name).not.toBe(pod.metadata.name);
     const rs = c.list('ReplicaSet', 'default')[0]!;
-    const about = (name: string) => c.list('Event', 'default').filter((e) => (e as Obj).involvedObject.name === name).map((e) => `${(e as Obj).source.component} ${(e as Obj).reason}: ${(e as Obj).message}`);
-    expect(about('web')).toEqual([`deployment-controller ScalingReplicaSet: Scaled up replica set ${rs.metadata.name} from 0 to 1`]);
-    expect(about(rs.metadata.name)).toEqual([`replicaset-controller SuccessfulCreate: Created pod: ${pod.metadata.name}`, `replicaset-controller SuccessfulCreate: Created pod: ${now[0]!.metadata.name}`]);
+    const about = (name: string) =>
+      c
+        .list('Event', 'default')
+        .filter((e) => (e as Obj).involvedObject.name === name)
+        .map((e) => `${(e as Obj).source.component} ${(e as Obj).reason}: ${(e as Obj).message}`);
+    expect(about('web')).toEqual([
+      `deployment-controller ScalingReplicaSet: Scaled up replica set ${rs.metadata.name} from 0 to 1`,
+    ]);
+    expect(about(rs.metadata.name)).toEqual([
+      `replicaset-controller SuccessfulCreate: Created pod: ${pod.metadata.name}`,
+      `replicaset-controller SuccessfulCreate: Created pod: ${now[0]!.metadata.name}`,
+    ]);
     expect(about(now[0]!.metadata.name)).toEqual([
       `default-scheduler Scheduled: Successfully assigned default/${now[0]!.metadata.name} to kind-control-plane`,
       'kubelet Pulled: Container image "docker.io/curlimages/curl:8.16.0" already present on machine',
       'kubelet Created: Created container: app',
       'kubelet Started: Started container: app',
     ]);
-    expect(about(pod.metadata.name)[1]).toMatch(/^kubelet Pulling: Pulling image "docker.io\/curlimages\/curl:8.16.0"$/);
-    expect(about(pod.metadata.name)[2]).toMatch(/^kubelet Pulled: Successfully pulled image "docker.io\/curlimages\/curl:8.16.0" in \d+\.\d{3}s \(\d+\.\d{3}s including waiting\)\. Image size: \d+ bytes\.$/);
+    expect(about(pod.metadata.name)[1]).toMatch(
+      /^kubelet Pulling: Pulling image "docker.io\/curlimages\/curl:8.16.0"$/,
+    );
+    expect(about(pod.metadata.name)[2]).toMatch(
+      /^kubelet Pulled: Successfully pulled image "docker.io\/curlimages\/curl:8.16.0" in \d+\.\d{3}s \(\d+\.\d{3}s including waiting\)\. Image size: \d+ bytes\.$/,
+    );
   });
 
   it('tells watchers about every pod status change', async () => {
     const c = await newCluster();
     const seen: string[] = [];
-    c.watch((e) => { if (e.object.kind === 'Pod') seen.push(`${e.type} ${st(e.object).phase}`); });
+    c.watch((e) => {
+      if (e.object.kind === 'Pod') seen.push(`${e.type} ${st(e.object).phase}`);
+    });
     c.apply(deployment('web', { app: 'web' }));
     await c.idle();
     c.delete('Deployment', 'default', 'web');

@@ -47,22 +47,45 @@ export function syncDeployments(ctx: ControllerContext): void {
   for (const deploy of ctx.store.list('Deployment')) syncDeployment(ctx, deploy);
 }
 
-function scale(ctx: ControllerContext, deploy: K8sObject, rs: K8sObject, replicas: number, maxReplicas: number): K8sObject {
+function scale(
+  ctx: ControllerContext,
+  deploy: K8sObject,
+  rs: K8sObject,
+  replicas: number,
+  maxReplicas: number,
+): K8sObject {
   const before = replicasOf(rs);
-  if (before === replicas && rs.metadata.annotations?.[DESIRED] === String((deploy.spec as Obj).replicas ?? 1)) return rs;
+  if (before === replicas && rs.metadata.annotations?.[DESIRED] === String((deploy.spec as Obj).replicas ?? 1))
+    return rs;
   const next = structuredClone(rs);
   (next.spec as Obj).replicas = replicas;
-  next.metadata.annotations = { ...next.metadata.annotations, [DESIRED]: String((deploy.spec as Obj).replicas ?? 1), [MAX_REPLICAS]: String(maxReplicas) };
+  next.metadata.annotations = {
+    ...next.metadata.annotations,
+    [DESIRED]: String((deploy.spec as Obj).replicas ?? 1),
+    [MAX_REPLICAS]: String(maxReplicas),
+  };
   if (before !== replicas) next.metadata.generation = (next.metadata.generation ?? 1) + 1;
   const stored = ctx.store.put(next);
   if (before !== replicas) {
     const way = replicas > before ? 'up' : 'down';
-    ctx.record(deploy, { type: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled ${way} replica set ${rs.metadata.name} from ${before} to ${replicas}`, component: 'deployment-controller' });
+    ctx.record(deploy, {
+      type: 'Normal',
+      reason: 'ScalingReplicaSet',
+      message: `Scaled ${way} replica set ${rs.metadata.name} from ${before} to ${replicas}`,
+      component: 'deployment-controller',
+    });
   }
   return stored;
 }
 
-function newReplicaSet(ctx: ControllerContext, deploy: K8sObject, hash: string, revision: number, replicas: number, maxReplicas: number): K8sObject {
+function newReplicaSet(
+  ctx: ControllerContext,
+  deploy: K8sObject,
+  hash: string,
+  revision: number,
+  replicas: number,
+  maxReplicas: number,
+): K8sObject {
   const spec = (deploy.spec ?? {}) as Obj;
   const template = structuredClone(spec.template ?? {}) as Obj;
   template.metadata ??= {};
@@ -74,15 +97,28 @@ function newReplicaSet(ctx: ControllerContext, deploy: K8sObject, hash: string, 
       name: `${deploy.metadata.name}-${hash}`,
       namespace: deploy.metadata.namespace,
       labels: { ...(template.metadata.labels as Record<string, string>) },
-      annotations: { [DESIRED]: String(spec.replicas ?? 1), [MAX_REPLICAS]: String(maxReplicas), [REVISION]: String(revision) },
+      annotations: {
+        [DESIRED]: String(spec.replicas ?? 1),
+        [MAX_REPLICAS]: String(maxReplicas),
+        [REVISION]: String(revision),
+      },
       ownerReferences: [ownerRef(deploy)],
     },
-    spec: { replicas, selector: { ...spec.selector, matchLabels: { ...(spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash } }, template },
+    spec: {
+      replicas,
+      selector: { ...spec.selector, matchLabels: { ...(spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash } },
+      template,
+    },
     status: { replicas: 0, observedGeneration: 1 },
   };
   ctx.stamp(rs);
   const stored = ctx.store.put(rs);
-  ctx.record(deploy, { type: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled up replica set ${rs.metadata.name} from 0 to ${replicas}`, component: 'deployment-controller' });
+  ctx.record(deploy, {
+    type: 'Normal',
+    reason: 'ScalingReplicaSet',
+    message: `Scaled up replica set ${rs.metadata.name} from 0 to ${replicas}`,
+    component: 'deployment-controller',
+  });
   return stored;
 }
 
@@ -97,7 +133,9 @@ function syncDeployment(ctx: ControllerContext, deploy: K8sObject): void {
   const hash = templateHash(JSON.stringify(spec.template ?? {}));
   const maxRevision = Math.max(0, ...owned.map(revisionOf));
   const recreate = spec.strategy?.type === 'Recreate';
-  const { maxSurge, maxUnavailable } = recreate ? { maxSurge: 0, maxUnavailable: replicas } : rollingBounds(spec, replicas);
+  const { maxSurge, maxUnavailable } = recreate
+    ? { maxSurge: 0, maxUnavailable: replicas }
+    : rollingBounds(spec, replicas);
   const maxReplicas = replicas + maxSurge;
   let current = owned.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
   let old = owned.filter((rs) => rs !== current).sort((a, b) => revisionOf(a) - revisionOf(b));
@@ -106,7 +144,11 @@ function syncDeployment(ctx: ControllerContext, deploy: K8sObject): void {
   if (!spec.paused) {
     if (!current) {
       const total = old.reduce((n, rs) => n + replicasOf(rs), 0);
-      const initial = recreate ? (oldPods() > 0 || total > 0 ? 0 : replicas) : Math.max(0, Math.min(replicas, maxReplicas - total));
+      const initial = recreate
+        ? oldPods() > 0 || total > 0
+          ? 0
+          : replicas
+        : Math.max(0, Math.min(replicas, maxReplicas - total));
       current = newReplicaSet(ctx, deploy, hash, maxRevision + 1, initial, maxReplicas);
     } else if (revisionOf(current) < maxRevision) {
       // A rollback: the template's old ReplicaSet becomes the newest revision again.
@@ -129,10 +171,18 @@ function syncDeployment(ctx: ControllerContext, deploy: K8sObject): void {
 }
 
 /** Scales the new ReplicaSet toward `replicas`, never past `replicas + maxSurge` pods in all. */
-function rollNew(ctx: ControllerContext, deploy: K8sObject, current: K8sObject, old: K8sObject[], replicas: number, maxReplicas: number): void {
+function rollNew(
+  ctx: ControllerContext,
+  deploy: K8sObject,
+  current: K8sObject,
+  old: K8sObject[],
+  replicas: number,
+  maxReplicas: number,
+): void {
   const have = replicasOf(current);
   if (have >= replicas) {
-    if (have > replicas || current.metadata.annotations?.[DESIRED] !== String(replicas)) scale(ctx, deploy, current, replicas, maxReplicas);
+    if (have > replicas || current.metadata.annotations?.[DESIRED] !== String(replicas))
+      scale(ctx, deploy, current, replicas, maxReplicas);
     return;
   }
   const total = have + old.reduce((n, rs) => n + replicasOf(rs), 0);
@@ -141,7 +191,15 @@ function rollNew(ctx: ControllerContext, deploy: K8sObject, current: K8sObject, 
 }
 
 /** Scales old ReplicaSets down, oldest first: unavailable pods at once, available ones while enough stay available. */
-function rollOld(ctx: ControllerContext, deploy: K8sObject, current: K8sObject, old: K8sObject[], replicas: number, maxUnavailable: number, maxReplicas: number): void {
+function rollOld(
+  ctx: ControllerContext,
+  deploy: K8sObject,
+  current: K8sObject,
+  old: K8sObject[],
+  replicas: number,
+  maxUnavailable: number,
+  maxReplicas: number,
+): void {
   if (old.every((rs) => replicasOf(rs) === 0)) return;
   const minAvailable = replicas - maxUnavailable;
   const all = [current, ...old];
@@ -171,7 +229,13 @@ function pruneHistory(ctx: ControllerContext, old: K8sObject[], limit: number): 
   for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) ctx.remove(rs);
 }
 
-function writeStatus(ctx: ControllerContext, deploy: K8sObject, current: K8sObject, owned: K8sObject[], replicas: number): void {
+function writeStatus(
+  ctx: ControllerContext,
+  deploy: K8sObject,
+  current: K8sObject,
+  owned: K8sObject[],
+  replicas: number,
+): void {
   const sets = ctx.store.list('ReplicaSet', deploy.metadata.namespace).filter((rs) => isOwnedBy(rs, deploy));
   const pods = sets.flatMap((rs) => podsOf(ctx, rs));
   const updated = podsOf(ctx, current);
@@ -179,37 +243,65 @@ function writeStatus(ctx: ControllerContext, deploy: K8sObject, current: K8sObje
   const updatedReady = updated.filter(isReady).length;
   const spec = (deploy.spec ?? {}) as Obj;
   // MaxUnavailable as deploymentutil reads it: none for Recreate or zero replicas.
-  const maxUnavailable = spec.strategy?.type === 'Recreate' || replicas === 0 ? 0 : rollingBounds(spec, replicas).maxUnavailable;
+  const maxUnavailable =
+    spec.strategy?.type === 'Recreate' || replicas === 0 ? 0 : rollingBounds(spec, replicas).maxUnavailable;
   const isAvailable = ready.length >= replicas - maxUnavailable;
   const wanted = sets.reduce((n, rs) => n + replicasOf(rs), 0);
   const complete = updatedReady >= replicas && pods.length === updated.length;
   const isNew = owned.every((rs) => rs.metadata.uid !== current.metadata.uid);
   const progressing = complete
-    ? { reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${current.metadata.name}" has successfully progressed.` }
+    ? {
+        reason: 'NewReplicaSetAvailable',
+        message: `ReplicaSet "${current.metadata.name}" has successfully progressed.`,
+      }
     : isNew
       ? { reason: 'NewReplicaSetCreated', message: `Created new replica set "${current.metadata.name}"` }
       : { reason: 'ReplicaSetUpdated', message: `ReplicaSet "${current.metadata.name}" is progressing.` };
-  const status = JSON.parse(JSON.stringify({
-    observedGeneration: deploy.metadata.generation ?? 1,
-    replicas: pods.length || undefined,
-    updatedReplicas: updated.length || undefined,
-    readyReplicas: ready.length || undefined,
-    availableReplicas: ready.length || undefined,
-    unavailableReplicas: wanted - ready.length > 0 ? wanted - ready.length : undefined,
-    conditions: [
-      { type: 'Available', status: isAvailable ? 'True' : 'False', reason: isAvailable ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', message: isAvailable ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.' },
-      { type: 'Progressing', status: 'True', ...progressing },
-    ],
-  })) as Obj;
+  const status = JSON.parse(
+    JSON.stringify({
+      observedGeneration: deploy.metadata.generation ?? 1,
+      replicas: pods.length || undefined,
+      updatedReplicas: updated.length || undefined,
+      readyReplicas: ready.length || undefined,
+      availableReplicas: ready.length || undefined,
+      unavailableReplicas: wanted - ready.length > 0 ? wanted - ready.length : undefined,
+      conditions: [
+        {
+          type: 'Available',
+          status: isAvailable ? 'True' : 'False',
+          reason: isAvailable ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+          message: isAvailable
+            ? 'Deployment has minimum availability.'
+            : 'Deployment does not have minimum availability.',
+        },
+        { type: 'Progressing', status: 'True', ...progressing },
+      ],
+    }),
+  ) as Obj;
   const previous = (deploy.status ?? {}) as Obj;
-  const comparable = (s: Obj) => ({ ...s, conditions: (s.conditions as Obj[] | undefined)?.map(({ type, status: st, reason }) => ({ type, status: st, reason })) });
+  const comparable = (s: Obj) => ({
+    ...s,
+    conditions: (s.conditions as Obj[] | undefined)?.map(({ type, status: st, reason }) => ({
+      type,
+      status: st,
+      reason,
+    })),
+  });
   const revision = current.metadata.annotations?.[REVISION] ?? '1';
   if (same(comparable(previous), comparable(status)) && deploy.metadata.annotations?.[REVISION] === revision) return;
   const now = timestamp(ctx.clock.now());
   status.conditions = (status.conditions as Obj[]).map((c) => {
     const before = (previous.conditions as Obj[] | undefined)?.find((p) => p.type === c.type);
     const unchanged = before && before.status === c.status && before.reason === c.reason;
-    return { ...c, lastUpdateTime: unchanged ? before.lastUpdateTime : now, lastTransitionTime: before && before.status === c.status ? before.lastTransitionTime : now };
+    return {
+      ...c,
+      lastUpdateTime: unchanged ? before.lastUpdateTime : now,
+      lastTransitionTime: before && before.status === c.status ? before.lastTransitionTime : now,
+    };
   });
-  ctx.store.put({ ...deploy, metadata: { ...deploy.metadata, annotations: { ...deploy.metadata.annotations, [REVISION]: revision } }, status });
+  ctx.store.put({
+    ...deploy,
+    metadata: { ...deploy.metadata, annotations: { ...deploy.metadata.annotations, [REVISION]: revision } },
+    status,
+  });
 }

@@ -28,12 +28,32 @@ export function syncEndpoints(ctx: ControllerContext): void {
     const spec = (svc.spec ?? {}) as Obj;
     if (!spec.selector) continue;
     const ns = svc.metadata.namespace!;
-    const pods = store.list('Pod', ns).filter((p) => mapSelects(spec.selector, p.metadata.labels) && (p.status as Obj | undefined)?.podIP);
-    const address = (p: K8sObject) => ({ ip: (p.status as Obj).podIP, nodeName: NODE_NAME, targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid } });
+    const pods = store
+      .list('Pod', ns)
+      .filter((p) => mapSelects(spec.selector, p.metadata.labels) && (p.status as Obj | undefined)?.podIP);
+    const address = (p: K8sObject) => ({
+      ip: (p.status as Obj).podIP,
+      nodeName: NODE_NAME,
+      targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid },
+    });
     const ready = pods.filter(isReady).map(address);
     const notReady = pods.filter((p) => !isReady(p)).map(address);
-    const ports = ((spec.ports ?? []) as Obj[]).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: resolveTargetPort(pods[0], p), protocol: p.protocol ?? 'TCP', ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}) }));
-    const subsets = ready.length || notReady.length ? [{ ...(ready.length ? { addresses: ready } : {}), ...(notReady.length ? { notReadyAddresses: notReady } : {}), ports }] : undefined;
+    const ports = ((spec.ports ?? []) as Obj[]).map((p) => ({
+      ...(p.name ? { name: p.name } : {}),
+      port: resolveTargetPort(pods[0], p),
+      protocol: p.protocol ?? 'TCP',
+      ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
+    }));
+    const subsets =
+      ready.length || notReady.length
+        ? [
+            {
+              ...(ready.length ? { addresses: ready } : {}),
+              ...(notReady.length ? { notReadyAddresses: notReady } : {}),
+              ports,
+            },
+          ]
+        : undefined;
     const existing = store.get('Endpoints', ns, svc.metadata.name);
     const labels = { ...svc.metadata.labels, 'endpoints.kubernetes.io/managed-by': 'endpoint-controller' };
     if (existing && same(existing.subsets, subsets) && same(existing.metadata.labels, labels)) continue;
@@ -43,13 +63,19 @@ export function syncEndpoints(ctx: ControllerContext): void {
       else delete next.subsets;
       store.put(next);
     } else {
-      const body: K8sObject = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: svc.metadata.name, namespace: ns, labels }, ...(subsets ? { subsets } : {}) };
+      const body: K8sObject = {
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: { name: svc.metadata.name, namespace: ns, labels },
+        ...(subsets ? { subsets } : {}),
+      };
       ctx.stamp(body);
       store.put(body);
     }
   }
   for (const ep of store.list('Endpoints')) {
     if (ep.metadata.name === 'kubernetes' && ep.metadata.namespace === 'default') continue;
-    if (!store.get('Service', ep.metadata.namespace, ep.metadata.name)) store.remove('Endpoints', ep.metadata.namespace, ep.metadata.name);
+    if (!store.get('Service', ep.metadata.namespace, ep.metadata.name))
+      store.remove('Endpoints', ep.metadata.namespace, ep.metadata.name);
   }
 }

@@ -45,12 +45,20 @@ export class Kubelet {
     for (const pod of this.#ctx.store.list('Pod')) {
       const uid = pod.metadata.uid!;
       if ((pod.status as Obj | undefined)?.phase !== 'Pending' || this.#starting.has(uid)) continue;
-      this.#ctx.record(pod, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${NODE_NAME}`, component: 'default-scheduler' });
+      this.#ctx.record(pod, {
+        type: 'Normal',
+        reason: 'Scheduled',
+        message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${NODE_NAME}`,
+        component: 'default-scheduler',
+      });
       const delay = START_MIN_MS + Math.floor(this.#ctx.random.next() * START_SPREAD_MS);
-      const started = this.#ctx.clock.sleep(delay).then(
-        () => this.#run(pod.metadata.namespace!, pod.metadata.name, uid, delay),
-        () => undefined,
-      ).finally(() => this.#starting.delete(uid));
+      const started = this.#ctx.clock
+        .sleep(delay)
+        .then(
+          () => this.#run(pod.metadata.namespace!, pod.metadata.name, uid, delay),
+          () => undefined,
+        )
+        .finally(() => this.#starting.delete(uid));
       this.#starting.set(uid, started);
     }
   }
@@ -67,15 +75,43 @@ export class Kubelet {
     const spec = (pod.spec ?? {}) as Obj;
     const inits = (spec.initContainers ?? []) as Obj[];
     const containers = (spec.containers ?? []) as Obj[];
-    for (const [c, field] of [...inits.map((c) => [c, 'initContainers'] as const), ...containers.map((c) => [c, 'containers'] as const)]) this.#startEvents(pod, c, `spec.${field}{${c.name}}`, delay);
+    for (const [c, field] of [
+      ...inits.map((c) => [c, 'initContainers'] as const),
+      ...containers.map((c) => [c, 'containers'] as const),
+    ])
+      this.#startEvents(pod, c, `spec.${field}{${c.name}}`, delay);
     const now = timestamp(this.#ctx.clock.now());
     const ip = spec.hostNetwork ? NODE_IP : this.#allocateIp();
-    const running = (c: Obj) => ({ name: c.name, image: c.image, imageID: `${c.image}@sha256:${containerId(this.#ctx.random).slice(-64)}`, containerID: containerId(this.#ctx.random), ready: true, restartCount: 0, started: true, state: { running: { startedAt: now } } });
-    const completed = (c: Obj) => ({ name: c.name, image: c.image, imageID: '', containerID: containerId(this.#ctx.random), ready: true, restartCount: 0, started: false, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: now, finishedAt: now } } });
+    const running = (c: Obj) => ({
+      name: c.name,
+      image: c.image,
+      imageID: `${c.image}@sha256:${containerId(this.#ctx.random).slice(-64)}`,
+      containerID: containerId(this.#ctx.random),
+      ready: true,
+      restartCount: 0,
+      started: true,
+      state: { running: { startedAt: now } },
+    });
+    const completed = (c: Obj) => ({
+      name: c.name,
+      image: c.image,
+      imageID: '',
+      containerID: containerId(this.#ctx.random),
+      ready: true,
+      restartCount: 0,
+      started: false,
+      state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: now, finishedAt: now } },
+    });
     const condition = (type: string) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now });
     pod.status = {
       phase: 'Running',
-      conditions: [condition('PodReadyToStartContainers'), condition('Initialized'), condition('Ready'), condition('ContainersReady'), condition('PodScheduled')],
+      conditions: [
+        condition('PodReadyToStartContainers'),
+        condition('Initialized'),
+        condition('Ready'),
+        condition('ContainersReady'),
+        condition('PodScheduled'),
+      ],
       hostIP: NODE_IP,
       hostIPs: [{ ip: NODE_IP }],
       podIP: ip,
@@ -87,21 +123,31 @@ export class Kubelet {
     };
     this.#ctx.store.put(pod);
     for (const c of containers) {
-      if (c.name === 'istio-proxy') this.#ctx.logs.append(namespace, name, c.name, `${new Date(this.#ctx.clock.now()).toISOString().replace('Z', '000Z')}\tinfo\tEnvoy proxy is ready`);
+      if (c.name === 'istio-proxy')
+        this.#ctx.logs.append(
+          namespace,
+          name,
+          c.name,
+          `${new Date(this.#ctx.clock.now()).toISOString().replace('Z', '000Z')}\tinfo\tEnvoy proxy is ready`,
+        );
     }
     this.#onChange();
   }
 
   /** Pulling/Pulled (or already present), Created, Started: the kubelet's events for one container. */
   #startEvents(pod: K8sObject, c: Obj, fieldPath: string, delay: number): void {
-    const report = (reason: string, message: string) => this.#ctx.record(pod, { type: 'Normal', reason, message, component: 'kubelet', fieldPath });
+    const report = (reason: string, message: string) =>
+      this.#ctx.record(pod, { type: 'Normal', reason, message, component: 'kubelet', fieldPath });
     const image = String(c.image ?? '');
     if (this.#images.has(image) && c.imagePullPolicy !== 'Always') {
       report('Pulled', `Container image "${image}" already present on machine`);
     } else {
       const seconds = ((delay * 0.6) / 1000).toFixed(3);
       report('Pulling', `Pulling image "${image}"`);
-      report('Pulled', `Successfully pulled image "${image}" in ${seconds}s (${seconds}s including waiting). Image size: ${imageSize(image)} bytes.`);
+      report(
+        'Pulled',
+        `Successfully pulled image "${image}" in ${seconds}s (${seconds}s including waiting). Image size: ${imageSize(image)} bytes.`,
+      );
       this.#images.add(image);
     }
     report('Created', `Created container: ${c.name}`);

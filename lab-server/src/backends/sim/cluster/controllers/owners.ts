@@ -15,13 +15,24 @@ export function isOwnedBy(obj: K8sObject, owner: K8sObject): boolean {
 
 /** A controller owner reference to `owner`, as the controllers write it. */
 export function ownerRef(owner: K8sObject): NonNullable<K8sObject['metadata']['ownerReferences']>[number] {
-  return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true } as never;
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name,
+    uid: owner.metadata.uid!,
+    controller: true,
+    blockOwnerDeletion: true,
+  } as never;
 }
 
 /** Whether a pod's Ready condition is True (and it is not being deleted). */
 export function isReady(pod: K8sObject): boolean {
   if (pod.metadata.deletionTimestamp) return false;
-  return ((pod.status as Obj | undefined)?.conditions as Obj[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  return (
+    ((pod.status as Obj | undefined)?.conditions as Obj[] | undefined)?.some(
+      (c) => c.type === 'Ready' && c.status === 'True',
+    ) ?? false
+  );
 }
 
 /** Deep equality of JSON values (objects the controllers compare before writing). */

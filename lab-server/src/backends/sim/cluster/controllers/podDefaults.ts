@@ -11,8 +11,13 @@ type Obj = Record<string, any>;
 export function qosClass(spec: Obj): 'Guaranteed' | 'Burstable' | 'BestEffort' {
   const containers = [...((spec.containers ?? []) as Obj[]), ...((spec.initContainers ?? []) as Obj[])];
   const resources = containers.map((c) => (c.resources ?? {}) as { requests?: Obj; limits?: Obj });
-  if (resources.every((r) => !Object.keys(r.requests ?? {}).length && !Object.keys(r.limits ?? {}).length)) return 'BestEffort';
-  const guaranteed = resources.every((r) => ['cpu', 'memory'].every((k) => r.limits?.[k] !== undefined && (r.requests?.[k] === undefined || r.requests[k] === r.limits[k])));
+  if (resources.every((r) => !Object.keys(r.requests ?? {}).length && !Object.keys(r.limits ?? {}).length))
+    return 'BestEffort';
+  const guaranteed = resources.every((r) =>
+    ['cpu', 'memory'].every(
+      (k) => r.limits?.[k] !== undefined && (r.requests?.[k] === undefined || r.requests[k] === r.limits[k]),
+    ),
+  );
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
@@ -36,16 +41,29 @@ export function defaultPod(pod: K8sObject): void {
   }
   const tolerations = (spec.tolerations ??= []) as Obj[];
   for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
-    if (!tolerations.some((t) => t.key === key)) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+    if (!tolerations.some((t) => t.key === key))
+      tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
   }
-  const waiting = (reason: string) => (c: Obj) => ({ name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason } } });
+  const waiting = (reason: string) => (c: Obj) => ({
+    name: c.name,
+    image: c.image,
+    imageID: '',
+    ready: false,
+    restartCount: 0,
+    started: false,
+    state: { waiting: { reason } },
+  });
   const inits = (spec.initContainers ?? []) as Obj[];
   pod.status = {
     phase: 'Pending',
-    conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: pod.metadata.creationTimestamp }],
+    conditions: [
+      { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: pod.metadata.creationTimestamp },
+    ],
     qosClass: qosClass(spec),
     ...(inits.length ? { initContainerStatuses: inits.map(waiting('PodInitializing')) } : {}),
-    containerStatuses: ((spec.containers ?? []) as Obj[]).map(waiting(inits.length ? 'PodInitializing' : 'ContainerCreating')),
+    containerStatuses: ((spec.containers ?? []) as Obj[]).map(
+      waiting(inits.length ? 'PodInitializing' : 'ContainerCreating'),
+    ),
   };
   spec.nodeName ??= NODE_NAME;
 }

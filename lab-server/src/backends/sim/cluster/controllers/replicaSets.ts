@@ -38,20 +38,43 @@ function syncReplicaSet(ctx: ControllerContext, rs: K8sObject): void {
       spec: template.spec ?? {},
     };
     const created = ctx.createPod(pod);
-    ctx.record(rs, { type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${created.metadata.name}`, component: 'replicaset-controller' });
+    ctx.record(rs, {
+      type: 'Normal',
+      reason: 'SuccessfulCreate',
+      message: `Created pod: ${created.metadata.name}`,
+      component: 'replicaset-controller',
+    });
   }
   if (pods.length > want) {
     // As the controller does: not-ready pods go first, then the youngest.
     const extra = [...pods]
-      .sort((a, b) => Number(isReady(a)) - Number(isReady(b)) || String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)) || b.metadata.name.localeCompare(a.metadata.name))
+      .sort(
+        (a, b) =>
+          Number(isReady(a)) - Number(isReady(b)) ||
+          String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)) ||
+          b.metadata.name.localeCompare(a.metadata.name),
+      )
       .slice(0, pods.length - want);
     for (const pod of extra) {
       ctx.remove(pod);
-      ctx.record(rs, { type: 'Normal', reason: 'SuccessfulDelete', message: `Deleted pod: ${pod.metadata.name}`, component: 'replicaset-controller' });
+      ctx.record(rs, {
+        type: 'Normal',
+        reason: 'SuccessfulDelete',
+        message: `Deleted pod: ${pod.metadata.name}`,
+        component: 'replicaset-controller',
+      });
     }
   }
   const now = podsOf(ctx, rs);
   const ready = now.filter(isReady).length;
-  const status = JSON.parse(JSON.stringify({ replicas: now.length, fullyLabeledReplicas: now.length || undefined, readyReplicas: ready || undefined, availableReplicas: ready || undefined, observedGeneration: rs.metadata.generation ?? 1 })) as Obj;
+  const status = JSON.parse(
+    JSON.stringify({
+      replicas: now.length,
+      fullyLabeledReplicas: now.length || undefined,
+      readyReplicas: ready || undefined,
+      availableReplicas: ready || undefined,
+      observedGeneration: rs.metadata.generation ?? 1,
+    }),
+  ) as Obj;
   if (!same(rs.status, status)) ctx.store.put({ ...rs, status });
 }

@@ -5,9 +5,15 @@ import type { ApiErrorShape, SimCluster } from '../../types.ts';
 import { createSimCluster } from '../index.ts';
 
 /** A freshly bootstrapped cluster whose controllers have settled, with the clock it runs on. */
-export async function newCluster(options: { maxObjects?: number; seed?: number } = {}): Promise<SimCluster & { clock: VirtualClock }> {
+export async function newCluster(
+  options: { maxObjects?: number; seed?: number } = {},
+): Promise<SimCluster & { clock: VirtualClock }> {
   const clock = new VirtualClock();
-  const cluster = createSimCluster({ clock, random: seededRandom(options.seed ?? 5), ...(options.maxObjects ? { limits: { maxObjects: options.maxObjects } } : {}) });
+  const cluster = createSimCluster({
+    clock,
+    random: seededRandom(options.seed ?? 5),
+    ...(options.maxObjects ? { limits: { maxObjects: options.maxObjects } } : {}),
+  });
   await cluster.idle();
   return Object.assign(cluster, { clock });
 }
@@ -23,10 +29,25 @@ export function refusal(act: () => unknown): ApiErrorShape {
 }
 
 /** A Deployment of one curl container with `labels` as selector and pod labels. */
-export function deployment(name: string, labels: Record<string, string>, extra: Record<string, unknown> = {}, namespace = 'default'): K8sObject {
+export function deployment(
+  name: string,
+  labels: Record<string, string>,
+  extra: Record<string, unknown> = {},
+  namespace = 'default',
+): K8sObject {
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace },
-    spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'docker.io/curlimages/curl:8.16.0' }] } }, ...extra },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: 'app', image: 'docker.io/curlimages/curl:8.16.0' }] },
+      },
+      ...extra,
+    },
   };
 }
 

@@ -49,7 +49,10 @@ export class FakeCluster implements SimClusterApi {
   }
 
   list(kind: string, namespace?: string, labelSelector?: string): K8sObject[] {
-    const wanted = (labelSelector ?? '').split(',').filter(Boolean).map((p) => p.split('='));
+    const wanted = (labelSelector ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((p) => p.split('='));
     return [...this.objects.values()].filter(
       (o) =>
         o.kind === kind &&

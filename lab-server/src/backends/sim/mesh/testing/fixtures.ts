@@ -7,7 +7,8 @@ import type { PodEndpoint, SimHttpRequest, SimHttpResponse } from '../../types.t
 import { parse } from 'yaml';
 
 /** The demo profile's mesh config (access logs on, no outboundTrafficPolicy key). */
-export const DEMO_MESH = 'accessLogFile: /dev/stdout\ndefaultConfig:\n  discoveryAddress: istiod.istio-system.svc:15012\nenablePrometheusMerge: true\nrootNamespace: istio-system\ntrustDomain: cluster.local\n';
+export const DEMO_MESH =
+  'accessLogFile: /dev/stdout\ndefaultConfig:\n  discoveryAddress: istiod.istio-system.svc:15012\nenablePrometheusMerge: true\nrootNamespace: istio-system\ntrustDomain: cluster.local\n';
 
 /** A test world: cluster, clock, network and helpers. */
 export class World {
@@ -34,10 +35,17 @@ export class World {
   }
 
   /** Adds a running pod with the given containers; `sidecar` adds an istio-proxy container. */
-  addPod(namespace: string, name: string, labels: Record<string, string>, containers: ContainerSpec[], options: { sidecar?: boolean; annotations?: Record<string, string>; serviceAccount?: string; args?: string[] } = {}): K8sObject {
+  addPod(
+    namespace: string,
+    name: string,
+    labels: Record<string, string>,
+    containers: ContainerSpec[],
+    options: { sidecar?: boolean; annotations?: Record<string, string>; serviceAccount?: string; args?: string[] } = {},
+  ): K8sObject {
     const ip = `10.244.0.${this.nextPod++}`;
     const all = [...containers];
-    if (options.sidecar) all.push({ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.30.0', args: ['proxy', 'sidecar'] });
+    if (options.sidecar)
+      all.push({ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.30.0', args: ['proxy', 'sidecar'] });
     const pod: K8sObject = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -49,25 +57,67 @@ export class World {
   }
 
   /** Adds a ClusterIP (or NodePort) Service. */
-  addService(namespace: string, name: string, selector: Record<string, string>, ports: { name?: string; port: number; targetPort?: number | string; nodePort?: number }[], type = 'ClusterIP'): K8sObject {
+  addService(
+    namespace: string,
+    name: string,
+    selector: Record<string, string>,
+    ports: { name?: string; port: number; targetPort?: number | string; nodePort?: number }[],
+    type = 'ClusterIP',
+  ): K8sObject {
     const ip = `10.96.0.${this.nextSvc++}`;
-    return this.cluster.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace, labels: { app: name } }, spec: { type, clusterIP: ip, selector, ports } }).object;
+    return this.cluster.apply({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace, labels: { app: name } },
+      spec: { type, clusterIP: ip, selector, ports },
+    }).object;
   }
 
   /** Istio's demo install: istiod, the ingress gateway pod and Service, the `istio` ConfigMap. */
   installIstio(mesh = DEMO_MESH): void {
-    this.cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh } });
     this.cluster.apply({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istiod', namespace: 'istio-system' },
-      spec: { template: { metadata: { name: 'istiod' }, spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.30.0', env: [{ name: 'PILOT_TRACE_SAMPLING', value: '100' }] }] } } },
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'istio', namespace: 'istio-system' },
+      data: { mesh },
     });
-    this.addPod('istio-system', 'istio-ingressgateway-6b7b8c9d5f-x2k8q', { app: 'istio-ingressgateway', istio: 'ingressgateway' },
-      [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.30.0', args: ['proxy', 'router'] }], { serviceAccount: 'istio-ingressgateway-service-account' });
-    this.addService('istio-system', 'istio-ingressgateway', { app: 'istio-ingressgateway', istio: 'ingressgateway' }, [
-      { name: 'status-port', port: 15021, targetPort: 15021, nodePort: 31021 },
-      { name: 'http2', port: 80, targetPort: 8080, nodePort: 30080 },
-      { name: 'https', port: 443, targetPort: 8443, nodePort: 30443 },
-    ], 'LoadBalancer');
+    this.cluster.apply({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'istiod', namespace: 'istio-system' },
+      spec: {
+        template: {
+          metadata: { name: 'istiod' },
+          spec: {
+            containers: [
+              {
+                name: 'discovery',
+                image: 'docker.io/istio/pilot:1.30.0',
+                env: [{ name: 'PILOT_TRACE_SAMPLING', value: '100' }],
+              },
+            ],
+          },
+        },
+      },
+    });
+    this.addPod(
+      'istio-system',
+      'istio-ingressgateway-6b7b8c9d5f-x2k8q',
+      { app: 'istio-ingressgateway', istio: 'ingressgateway' },
+      [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.30.0', args: ['proxy', 'router'] }],
+      { serviceAccount: 'istio-ingressgateway-service-account' },
+    );
+    this.addService(
+      'istio-system',
+      'istio-ingressgateway',
+      { app: 'istio-ingressgateway', istio: 'ingressgateway' },
+      [
+        { name: 'status-port', port: 15021, targetPort: 15021, nodePort: 31021 },
+        { name: 'http2', port: 80, targetPort: 8080, nodePort: 30080 },
+        { name: 'https', port: 443, targetPort: 8443, nodePort: 30443 },
+      ],
+      'LoadBalancer',
+    );
   }
 
   /** Bookinfo in `default`, injected. */
@@ -78,37 +128,88 @@ export class World {
     this.addService('default', 'ratings', { app: 'ratings' }, [{ name: 'http', port: 9080 }]);
     this.addService('default', 'reviews', { app: 'reviews' }, [{ name: 'http', port: 9080 }]);
     this.addService('default', 'productpage', { app: 'productpage' }, [{ name: 'http', port: 9080 }]);
-    this.addPod('default', 'details-v1-79dfbd6fff-kx2s4', { app: 'details', version: 'v1' }, [{ name: 'details', image: img('details-v1'), ports: port }], { sidecar: true, serviceAccount: 'bookinfo-details' });
-    this.addPod('default', 'ratings-v1-5d4c7c9b8-q9wzt', { app: 'ratings', version: 'v1' }, [{ name: 'ratings', image: img('ratings-v1'), ports: port }], { sidecar: true, serviceAccount: 'bookinfo-ratings' });
+    this.addPod(
+      'default',
+      'details-v1-79dfbd6fff-kx2s4',
+      { app: 'details', version: 'v1' },
+      [{ name: 'details', image: img('details-v1'), ports: port }],
+      { sidecar: true, serviceAccount: 'bookinfo-details' },
+    );
+    this.addPod(
+      'default',
+      'ratings-v1-5d4c7c9b8-q9wzt',
+      { app: 'ratings', version: 'v1' },
+      [{ name: 'ratings', image: img('ratings-v1'), ports: port }],
+      { sidecar: true, serviceAccount: 'bookinfo-ratings' },
+    );
     for (const v of ['v1', 'v2', 'v3']) {
-      this.addPod('default', `reviews-${v}-5b9d4c6f7b-${v}x2k`, { app: 'reviews', version: v }, [{ name: 'reviews', image: img(`reviews-${v}`), ports: port }], { sidecar: true, serviceAccount: 'bookinfo-reviews' });
+      this.addPod(
+        'default',
+        `reviews-${v}-5b9d4c6f7b-${v}x2k`,
+        { app: 'reviews', version: v },
+        [{ name: 'reviews', image: img(`reviews-${v}`), ports: port }],
+        { sidecar: true, serviceAccount: 'bookinfo-reviews' },
+      );
     }
-    this.addPod('default', 'productpage-v1-7d6cfb7dfd-4hxkz', { app: 'productpage', version: 'v1' }, [{ name: 'productpage', image: img('productpage-v1'), ports: port }], { sidecar: true, serviceAccount: 'bookinfo-productpage' });
+    this.addPod(
+      'default',
+      'productpage-v1-7d6cfb7dfd-4hxkz',
+      { app: 'productpage', version: 'v1' },
+      [{ name: 'productpage', image: img('productpage-v1'), ports: port }],
+      { sidecar: true, serviceAccount: 'bookinfo-productpage' },
+    );
   }
 
   /** The seed's httpbin v1/v2 (gunicorn with access logs) and Service 8000 -> 80. */
   deploySeedHttpbin(): void {
-    const c = (name: string): ContainerSpec => ({ name, image: 'docker.io/kennethreitz/httpbin', command: ['gunicorn', '--access-logfile', '-', '-b', '0.0.0.0:80', 'httpbin:app'], ports: [{ containerPort: 80 }] });
-    this.addPod('default', 'httpbin-v1-6d8c9b7f5c-abcde', { app: 'httpbin', version: 'v1' }, [c('httpbin')], { sidecar: true });
-    this.addPod('default', 'httpbin-v2-5f7d8c6b4d-fghij', { app: 'httpbin', version: 'v2' }, [c('httpbin')], { sidecar: true });
+    const c = (name: string): ContainerSpec => ({
+      name,
+      image: 'docker.io/kennethreitz/httpbin',
+      command: ['gunicorn', '--access-logfile', '-', '-b', '0.0.0.0:80', 'httpbin:app'],
+      ports: [{ containerPort: 80 }],
+    });
+    this.addPod('default', 'httpbin-v1-6d8c9b7f5c-abcde', { app: 'httpbin', version: 'v1' }, [c('httpbin')], {
+      sidecar: true,
+    });
+    this.addPod('default', 'httpbin-v2-5f7d8c6b4d-fghij', { app: 'httpbin', version: 'v2' }, [c('httpbin')], {
+      sidecar: true,
+    });
     this.addService('default', 'httpbin', { app: 'httpbin' }, [{ name: 'http', port: 8000, targetPort: 80 }]);
   }
 
   /** A `sleep` client pod. */
-  deploySleep(options: { sidecar?: boolean; annotations?: Record<string, string>; namespace?: string; name?: string } = {}): PodEndpoint {
+  deploySleep(
+    options: { sidecar?: boolean; annotations?: Record<string, string>; namespace?: string; name?: string } = {},
+  ): PodEndpoint {
     const name = options.name ?? 'sleep-7b9f8bfcd-2djx5';
     const ns = options.namespace ?? 'default';
-    this.addPod(ns, name, { app: 'sleep' }, [{ name: 'sleep', image: 'curlimages/curl', command: ['/bin/sleep', 'infinity'] }], { sidecar: options.sidecar ?? true, annotations: options.annotations, serviceAccount: 'sleep' });
+    this.addPod(
+      ns,
+      name,
+      { app: 'sleep' },
+      [{ name: 'sleep', image: 'curlimages/curl', command: ['/bin/sleep', 'infinity'] }],
+      { sidecar: options.sidecar ?? true, annotations: options.annotations, serviceAccount: 'sleep' },
+    );
     return { namespace: ns, pod: name, container: 'sleep' };
   }
 
   /** curl-like GET from a pod. */
-  get(from: PodEndpoint | 'outside', url: string, headers: [string, string][] = [], extra: Partial<SimHttpRequest> = {}): Promise<SimHttpResponse> {
+  get(
+    from: PodEndpoint | 'outside',
+    url: string,
+    headers: [string, string][] = [],
+    extra: Partial<SimHttpRequest> = {},
+  ): Promise<SimHttpResponse> {
     const host = headers.find(([k]) => k.toLowerCase() === 'host')?.[1] ?? new URL(url).host;
     return this.network.request(from, {
       method: 'GET',
       url,
-      headers: [['Host', host], ['User-Agent', 'curl/8.16.0'], ['Accept', '*/*'], ...headers.filter(([k]) => k.toLowerCase() !== 'host')],
+      headers: [
+        ['Host', host],
+        ['User-Agent', 'curl/8.16.0'],
+        ['Accept', '*/*'],
+        ...headers.filter(([k]) => k.toLowerCase() !== 'host'),
+      ],
       body: '',
       ...extra,
     });

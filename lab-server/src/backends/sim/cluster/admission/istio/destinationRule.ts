@@ -11,7 +11,13 @@ function connectionPool(errs: string[], pool: Obj | undefined): void {
     return;
   }
   const http = (pool.http ?? {}) as Obj;
-  for (const [field, text] of [['http1MaxPendingRequests', 'http1 max pending requests'], ['http2MaxRequests', 'http2 max requests'], ['maxRequestsPerConnection', 'max requests per connection'], ['maxRetries', 'max retries'], ['maxConcurrentStreams', 'max concurrent streams']] as const) {
+  for (const [field, text] of [
+    ['http1MaxPendingRequests', 'http1 max pending requests'],
+    ['http2MaxRequests', 'http2 max requests'],
+    ['maxRequestsPerConnection', 'max requests per connection'],
+    ['maxRetries', 'max retries'],
+    ['maxConcurrentStreams', 'max concurrent streams'],
+  ] as const) {
     if (Number(http[field] ?? 0) < 0) errs.push(`${text} must be non-negative`);
   }
   if (http.idleTimeout !== undefined) pushErr(errs, validateDuration(http.idleTimeout, 'idleTimeout'));
@@ -26,8 +32,12 @@ function pushErr(errs: string[], e: string | undefined): void {
 
 function outlierDetection(errs: string[], outlier: Obj | undefined): void {
   if (!outlier) return;
-  if (outlier.baseEjectionTime !== undefined) pushErr(errs, validateDuration(outlier.baseEjectionTime, 'baseEjectionTime'));
-  if (!outlier.splitExternalLocalOriginErrors && Number(outlier.consecutiveLocalOriginFailures ?? 0) > 0) errs.push('outlier detection consecutive local origin failures is specified, but split external local origin errors is set to false');
+  if (outlier.baseEjectionTime !== undefined)
+    pushErr(errs, validateDuration(outlier.baseEjectionTime, 'baseEjectionTime'));
+  if (!outlier.splitExternalLocalOriginErrors && Number(outlier.consecutiveLocalOriginFailures ?? 0) > 0)
+    errs.push(
+      'outlier detection consecutive local origin failures is specified, but split external local origin errors is set to false',
+    );
   if (outlier.interval !== undefined) pushErr(errs, validateDuration(outlier.interval, 'interval'));
   for (const field of ['maxEjectionPercent', 'minHealthPercent']) {
     const v = Number(outlier[field] ?? 0);
@@ -37,7 +47,15 @@ function outlierDetection(errs: string[], outlier: Obj | undefined): void {
 
 function trafficPolicy(errs: string[], policy: Obj | undefined): void {
   if (!policy) return;
-  const fields = ['outlierDetection', 'connectionPool', 'loadBalancer', 'tls', 'portLevelSettings', 'tunnel', 'proxyProtocol'];
+  const fields = [
+    'outlierDetection',
+    'connectionPool',
+    'loadBalancer',
+    'tls',
+    'portLevelSettings',
+    'tunnel',
+    'proxyProtocol',
+  ];
   if (!fields.some((f) => policy[f] !== undefined)) {
     errs.push('traffic policy must have at least one field');
     return;
@@ -48,14 +66,16 @@ function trafficPolicy(errs: string[], policy: Obj | undefined): void {
   }
   outlierDetection(errs, policy.outlierDetection);
   connectionPool(errs, policy.connectionPool);
-  if (policy.loadBalancer?.consistentHash?.httpCookie && !policy.loadBalancer.consistentHash.httpCookie.name) errs.push('name required for HttpCookie');
+  if (policy.loadBalancer?.consistentHash?.httpCookie && !policy.loadBalancer.consistentHash.httpCookie.name)
+    errs.push('name required for HttpCookie');
   if (policy.tls?.mode === 'MUTUAL' && !policy.tls.credentialName) {
     if (!policy.tls.clientCertificate) errs.push('client certificate required for mutual tls');
     if (!policy.tls.privateKey) errs.push('private key required for mutual tls');
   }
   for (const p of (policy.portLevelSettings ?? []) as Obj[]) {
     if (!p.port) errs.push('portTrafficPolicy must have valid port');
-    if (!p.outlierDetection && !p.connectionPool && !p.loadBalancer && !p.tls) errs.push('port traffic policy must have at least one field');
+    if (!p.outlierDetection && !p.connectionPool && !p.loadBalancer && !p.tls)
+      errs.push('port traffic policy must have at least one field');
     else {
       outlierDetection(errs, p.outlierDetection);
       connectionPool(errs, p.connectionPool);

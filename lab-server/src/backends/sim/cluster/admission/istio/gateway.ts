@@ -1,5 +1,15 @@
 /** istiod's Gateway rules (ValidateGateway, validateServer, validateServerPort, validateTLSOptions). */
-import { isDns1123Label, isHttpProtocol, isIpAddress, isKnownProtocol, isTlsProtocol, validateIpAddress, validatePartialWildcard, validatePort, validateWildcardDomain } from './names.ts';
+import {
+  isDns1123Label,
+  isHttpProtocol,
+  isIpAddress,
+  isKnownProtocol,
+  isTlsProtocol,
+  validateIpAddress,
+  validatePartialWildcard,
+  validatePort,
+  validateWildcardDomain,
+} from './names.ts';
 
 type Obj = Record<string, any>;
 
@@ -24,7 +34,8 @@ export function namespaceSlashHostname(errs: string[], hostname: string, isGatew
   const [ns, name] = [hostname.slice(0, slash), hostname.slice(slash + 1)];
   if (!ns || !name) errs.push('config namespace and dnsName in host entry cannot be empty');
   const allowed = isGateway ? ['*', '.'] : ['*', '.', '~'];
-  if (!allowed.includes(ns) && !isDns1123Label(ns)) errs.push(`invalid namespace value "${ns}" in ${isGateway ? 'gateway' : 'sidecar'}`);
+  if (!allowed.includes(ns) && !isDns1123Label(ns))
+    errs.push(`invalid namespace value "${ns}" in ${isGateway ? 'gateway' : 'sidecar'}`);
   hostnamePart(errs, name, isGateway);
 }
 
@@ -35,7 +46,10 @@ function serverPort(errs: string[], port: Obj | undefined): boolean {
     return false;
   }
   const protocol = String(port.protocol ?? '');
-  if (!isKnownProtocol(protocol)) errs.push(`invalid protocol "${protocol}", supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP`);
+  if (!isKnownProtocol(protocol))
+    errs.push(
+      `invalid protocol "${protocol}", supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP`,
+    );
   const e = validatePort(Number(port.number ?? 0));
   if (e) errs.push(e);
   if (Number(port.targetPort ?? 0) > 0) errs.push('targetPort has no impact on Gateways');
@@ -47,18 +61,36 @@ function tlsOptions(errs: string[], tls: Obj | undefined): void {
   if (!tls) return;
   const mode = tls.mode ?? 'PASSTHROUGH';
   if (mode === 'ISTIO_MUTUAL') {
-    for (const [field, what] of [['serverCertificate', 'server certificate'], ['privateKey', 'private key'], ['caCertificates', 'CA bundle'], ['credentialName', 'credentialName']] as const) {
+    for (const [field, what] of [
+      ['serverCertificate', 'server certificate'],
+      ['privateKey', 'private key'],
+      ['caCertificates', 'CA bundle'],
+      ['credentialName', 'credentialName'],
+    ] as const) {
       if (tls[field]) errs.push(`ISTIO_MUTUAL TLS cannot have associated ${what}`);
     }
     return;
   }
-  const sources = [tls.serverCertificate && tls.privateKey, tls.credentialName, tls.credentialNames?.length, tls.tlsCertificates?.length].filter(Boolean).length;
-  if (sources > 1) errs.push('only one of credential_name, credential_names, server_certificate/private_key, tls_certificates should be specified');
-  if (['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL'].includes(mode) && (tls.credentialName || tls.credentialNames?.length)) return;
+  const sources = [
+    tls.serverCertificate && tls.privateKey,
+    tls.credentialName,
+    tls.credentialNames?.length,
+    tls.tlsCertificates?.length,
+  ].filter(Boolean).length;
+  if (sources > 1)
+    errs.push(
+      'only one of credential_name, credential_names, server_certificate/private_key, tls_certificates should be specified',
+    );
+  if (['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL'].includes(mode) && (tls.credentialName || tls.credentialNames?.length))
+    return;
   if (['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL'].includes(mode)) {
     const prefix = mode === 'SIMPLE' ? 'SIMPLE TLS' : 'MUTUAL TLS';
     if (mode !== 'SIMPLE' && !tls.caCertificates) errs.push(`${prefix} requires a client CA bundle`);
-    const certs = (tls.tlsCertificates?.length ? tls.tlsCertificates : [{ serverCertificate: tls.serverCertificate, privateKey: tls.privateKey }]) as Obj[];
+    const certs = (
+      tls.tlsCertificates?.length
+        ? tls.tlsCertificates
+        : [{ serverCertificate: tls.serverCertificate, privateKey: tls.privateKey }]
+    ) as Obj[];
     for (const cert of certs) {
       if (!cert.serverCertificate) errs.push(`${prefix} requires a server certificate`);
       if (!cert.privateKey) errs.push(`${prefix} requires a private key`);
@@ -85,7 +117,8 @@ function server(errs: string[], s: Obj | null): void {
   else if (!isTlsProtocol(protocol) && s.tls) {
     if (isHttpProtocol(protocol)) {
       const passThrough = s.tls.httpsRedirect || s.tls.mode === 'PASSTHROUGH' || s.tls.mode === 'AUTO_PASSTHROUGH';
-      if (!passThrough || s.tls.caCertificates || s.tls.privateKey || s.tls.serverCertificate) errs.push('server cannot have TLS settings for plain text HTTP ports');
+      if (!passThrough || s.tls.caCertificates || s.tls.privateKey || s.tls.serverCertificate)
+        errs.push('server cannot have TLS settings for plain text HTTP ports');
     } else errs.push('server cannot have TLS settings for non HTTPS/TLS ports');
   }
 }
@@ -104,7 +137,8 @@ export function gatewayErrors(spec: Obj, name: string): string[] {
       continue;
     }
     if (!s.port) continue;
-    if (names.has(s.port.name ?? '')) errs.push(`port names in servers must be unique: duplicate name ${s.port.name ?? ''}`);
+    if (names.has(s.port.name ?? ''))
+      errs.push(`port names in servers must be unique: duplicate name ${s.port.name ?? ''}`);
     names.add(s.port.name ?? '');
   }
   return errs;

@@ -22,7 +22,8 @@ function checkDns1123Preconditions(name: string): Err {
 function validateDns1123Labels(domain: string): Err {
   const parts = domain.split('.');
   const tld = parts.at(-1)!;
-  if (/^[+-]?\d+$/.test(tld)) return `domain name "${domain}" invalid (top level domain "${tld}" cannot be all-numeric)`;
+  if (/^[+-]?\d+$/.test(tld))
+    return `domain name "${domain}" invalid (top level domain "${tld}" cannot be all-numeric)`;
   for (let i = 0; i < parts.length; i++) {
     // A trailing dot (`istio.io.`) is allowed.
     if (i === parts.length - 1 && parts[i] === '') return undefined;
@@ -42,7 +43,8 @@ export function validateWildcardDomain(domain: string): Err {
   if (pre) return pre;
   const dot = domain.indexOf('.');
   const first = dot < 0 ? domain : domain.slice(0, dot);
-  if (!(first.length <= 63 && WILDCARD_LABEL.test(first))) return `domain name "${domain}" invalid (label "${first}" invalid)`;
+  if (!(first.length <= 63 && WILDCARD_LABEL.test(first)))
+    return `domain name "${domain}" invalid (label "${first}" invalid)`;
   return dot < 0 ? undefined : validateDns1123Labels(domain.slice(dot + 1));
 }
 
@@ -67,14 +69,18 @@ export function validateIpSubnet(subnet: string): Err {
   if ((subnet.match(/\//g) ?? []).length === 1) {
     const [ip, bits] = subnet.split('/') as [string, string];
     const max = ip.includes(':') ? 128 : 32;
-    return isIpAddress(ip) && /^\d+$/.test(bits) && Number(bits) <= max ? undefined : `${subnet} is not a valid CIDR block`;
+    return isIpAddress(ip) && /^\d+$/.test(bits) && Number(bits) <= max
+      ? undefined
+      : `${subnet} is not a valid CIDR block`;
   }
   return validateIpAddress(subnet);
 }
 
 /** agent.ValidatePartialWildCard: a wildcard only as `*` or a `*.` prefix. */
 export function validatePartialWildcard(host: string): Err {
-  return host.includes('*') && host.length !== 1 && !host.startsWith('*.') ? `partial wildcard "${host}" not allowed` : undefined;
+  return host.includes('*') && host.length !== 1 && !host.startsWith('*.')
+    ? `partial wildcard "${host}" not allowed`
+    : undefined;
 }
 
 /** Does `a` (possibly a wildcard) match `b` or the other way round (host.Name.Matches)? */
@@ -84,14 +90,15 @@ export function hostsOverlap(a: string, b: string): boolean {
 }
 
 const DURATION = /^([+-]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
-const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /** A duration as nanoseconds (Go's time.ParseDuration syntax), or undefined when it does not parse. */
 export function parseDurationNs(text: string): number | undefined {
   const m = DURATION.exec(text);
   if (!m) return text === '0' ? 0 : undefined;
   let total = 0;
-  for (const part of text.matchAll(/((?:\d+(?:\.\d*)?|\.\d+))(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(part[1]) * UNIT_NS[part[2]!]!;
+  for (const part of text.matchAll(/((?:\d+(?:\.\d*)?|\.\d+))(ns|us|µs|μs|ms|s|m|h)/g))
+    total += Number(part[1]) * UNIT_NS[part[2]!]!;
   return Math.round(m[1] === '-' ? -total : total);
 }
 
@@ -119,7 +126,8 @@ function re2Error(re: string): string | undefined {
       if (/Unterminated group|missing \)/i.test(text)) return `missing closing ): \`${re}\``;
       if (/Unmatched '\)'/i.test(text)) return `unexpected ): \`${re}\``;
       if (/Unterminated character class/i.test(text)) return `missing closing ]: \`${re.slice(re.lastIndexOf('['))}\``;
-      if (/Nothing to repeat/i.test(text)) return `missing argument to repetition operator: \`${/[*+?{]/.exec(re)?.[0] ?? '*'}\``;
+      if (/Nothing to repeat/i.test(text))
+        return `missing argument to repetition operator: \`${/[*+?{]/.exec(re)?.[0] ?? '*'}\``;
       return `invalid regular expression: \`${re}\``;
     }
   }
@@ -130,7 +138,9 @@ function re2Error(re: string): string | undefined {
 export function validateRegexp(re: string, where: string): Err {
   if (re.length > 1024) return `"${where}": regex is too large, max length allowed is 1024`;
   const err = re2Error(re);
-  return err ? `"${where}": error parsing regexp: ${err}; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)` : undefined;
+  return err
+    ? `"${where}": error parsing regexp: ${err}; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)`
+    : undefined;
 }
 
 /** validateStringMatch: a prefix must not be empty, a regex must compile. */
@@ -147,7 +157,20 @@ export function validateStringMatchRegexp(match: Record<string, unknown> | null 
   return validateRegexp(String(match.regex), where);
 }
 
-const PROTOCOLS = new Set(['tcp', 'udp', 'grpc', 'grpc-web', 'http', 'http_proxy', 'http2', 'https', 'tls', 'mongo', 'redis', 'mysql']);
+const PROTOCOLS = new Set([
+  'tcp',
+  'udp',
+  'grpc',
+  'grpc-web',
+  'http',
+  'http_proxy',
+  'http2',
+  'https',
+  'tls',
+  'mongo',
+  'redis',
+  'mysql',
+]);
 
 /** protocol.Parse != Unsupported (case-insensitive). */
 export function isKnownProtocol(name: string): boolean {

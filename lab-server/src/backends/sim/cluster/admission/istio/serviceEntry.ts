@@ -1,5 +1,15 @@
 /** istiod's ServiceEntry rules (ValidateServiceEntry). */
-import { isIpAddress, isDns1123Label, isHttpProtocol, isKnownProtocol, isTlsProtocol, validateFqdn, validateIpSubnet, validatePort, validateWildcardDomain } from './names.ts';
+import {
+  isIpAddress,
+  isDns1123Label,
+  isHttpProtocol,
+  isKnownProtocol,
+  isTlsProtocol,
+  validateFqdn,
+  validateIpSubnet,
+  validatePort,
+  validateWildcardDomain,
+} from './names.ts';
 import { validateExportTo } from './virtualService.ts';
 
 type Obj = Record<string, any>;
@@ -21,7 +31,8 @@ export function serviceEntryErrors(se: Obj, namespace: string): string[] {
     if (k.includes('*') || String(v).includes('*')) errs.push(`wildcard is not supported in selector: "${k}=${v}"`);
   }
   if (errs.length) return errs;
-  if (se.workloadSelector && se.endpoints) errs.push('only one of WorkloadSelector or Endpoints is allowed in Service Entry');
+  if (se.workloadSelector && se.endpoints)
+    errs.push('only one of WorkloadSelector or Endpoints is allowed in Service Entry');
   const hosts = (se.hosts ?? []) as string[];
   if (hosts.length === 0) errs.push('service entry must have at least one host');
   for (const host of hosts) {
@@ -38,7 +49,8 @@ export function serviceEntryErrors(se: Obj, namespace: string): string[] {
     if (e) errs.push(e);
   }
   const resolution = se.resolution ?? 'NONE';
-  if (cidr && resolution !== 'NONE' && resolution !== 'STATIC') errs.push('CIDR addresses are allowed only for NONE/STATIC resolution types');
+  if (cidr && resolution !== 'NONE' && resolution !== 'STATIC')
+    errs.push('CIDR addresses are allowed only for NONE/STATIC resolution types');
   const names = new Set<string>();
   const numbers = new Set<number>();
   for (const port of (se.ports ?? []) as (Obj | null)[]) {
@@ -72,23 +84,28 @@ export function serviceEntryErrors(se: Obj, namespace: string): string[] {
         }
         const addr = String(ep.address ?? '');
         if (addr === '') errs.push('address is required');
-        else if (!addr.startsWith('unix://') && !isIpAddress(addr)) errs.push(`endpoint address "${addr}" is not a valid IP address`);
+        else if (!addr.startsWith('unix://') && !isIpAddress(addr))
+          errs.push(`endpoint address "${addr}" is not a valid IP address`);
         endpointPorts(errs, ep, names);
       }
       break;
     case 'DNS':
     case 'DNS_ROUND_ROBIN':
       if (endpoints.length === 0) {
-        for (const host of hosts) if (validateFqdn(host)) errs.push(`hosts must be FQDN if no endpoints are provided for resolution mode ${resolution}`);
+        for (const host of hosts)
+          if (validateFqdn(host))
+            errs.push(`hosts must be FQDN if no endpoints are provided for resolution mode ${resolution}`);
       }
-      if (resolution === 'DNS_ROUND_ROBIN' && endpoints.length > 1) errs.push(`there must only be 0 or 1 endpoint for resolution mode ${resolution}`);
+      if (resolution === 'DNS_ROUND_ROBIN' && endpoints.length > 1)
+        errs.push(`there must only be 0 or 1 endpoint for resolution mode ${resolution}`);
       for (const ep of endpoints) {
         if (!ep) {
           errs.push('endpoint cannot be nil');
           continue;
         }
         const addr = String(ep.address ?? '');
-        if (!isIpAddress(addr) && validateFqdn(addr)) errs.push(`endpoint address "${addr}" is not a valid FQDN or an IP address`);
+        if (!isIpAddress(addr) && validateFqdn(addr))
+          errs.push(`endpoint address "${addr}" is not a valid FQDN or an IP address`);
         endpointPorts(errs, ep, names);
       }
       break;

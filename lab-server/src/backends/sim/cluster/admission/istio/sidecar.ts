@@ -10,7 +10,8 @@ export function sidecarErrors(spec: Obj): string[] {
   const errs: string[] = [];
   const ingress = (spec.ingress ?? []) as Obj[];
   const egress = (spec.egress ?? []) as (Obj | null)[];
-  if (egress.length === 0 && ingress.length === 0 && !spec.outboundTrafficPolicy && !spec.inboundConnectionPool) return ['sidecar: empty configuration provided'];
+  if (egress.length === 0 && ingress.length === 0 && !spec.outboundTrafficPolicy && !spec.inboundConnectionPool)
+    return ['sidecar: empty configuration provided'];
   for (const i of ingress) {
     if (!i?.port) {
       errs.push('sidecar: port is required for ingress listeners');
@@ -35,7 +36,8 @@ export function sidecarErrors(spec: Obj): string[] {
       if (index === egress.length - 1) catchAll = true;
       else errs.push('sidecar: the egress listener with empty port should be the last listener in the list');
     } else {
-      if (listener.port.protocol && !isKnownProtocol(listener.port.protocol)) errs.push(`unsupported protocol: ${listener.port.protocol}`);
+      if (listener.port.protocol && !isKnownProtocol(listener.port.protocol))
+        errs.push(`unsupported protocol: ${listener.port.protocol}`);
       const e = validatePort(Number(listener.port.number ?? 0));
       if (e) errs.push(e);
       if (ports.has(listener.port.number)) errs.push('sidecar: ports on IP bound listeners must be unique');
@@ -46,7 +48,8 @@ export function sidecarErrors(spec: Obj): string[] {
   });
   const policy = spec.outboundTrafficPolicy as Obj | undefined;
   if (policy?.egressProxy) {
-    if ((policy.mode ?? 'REGISTRY_ONLY') !== 'ALLOW_ANY') errs.push('sidecar: egress_proxy must be set only with ALLOW_ANY outbound_traffic_policy mode');
+    if ((policy.mode ?? 'REGISTRY_ONLY') !== 'ALLOW_ANY')
+      errs.push('sidecar: egress_proxy must be set only with ALLOW_ANY outbound_traffic_policy mode');
     else {
       const e = validateFqdn(String(policy.egressProxy.host ?? ''));
       if (e) errs.push(e);

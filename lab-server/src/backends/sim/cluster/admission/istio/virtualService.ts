@@ -1,7 +1,16 @@
 /** istiod's VirtualService rules (pkg/config/validation: ValidateVirtualService, validateHTTPRoute and friends). */
 import {
-  hostsOverlap, isDns1123Label, isIpAddress, validateDuration, validateFqdn, validateIpSubnet, validatePort,
-  validateRegexp, validateStringMatch, validateStringMatchRegexp, validateWildcardDomain,
+  hostsOverlap,
+  isDns1123Label,
+  isIpAddress,
+  validateDuration,
+  validateFqdn,
+  validateIpSubnet,
+  validatePort,
+  validateRegexp,
+  validateStringMatch,
+  validateStringMatchRegexp,
+  validateWildcardDomain,
 } from './names.ts';
 
 type Obj = Record<string, any>;
@@ -13,9 +22,30 @@ const push = (errs: Errs, ...found: (string | undefined)[]) => {
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/;
 const PSEUDO_HEADERS = new Set([':method', ':scheme', ':authority', ':path', ':status']);
-const RETRY_ON = new Set(['5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'retriable-4xx', 'refused-stream', 'retriable-status-codes', 'retriable-headers', 'envoy-ratelimited', 'http3-post-connect-failure', 'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable']);
+const RETRY_ON = new Set([
+  '5xx',
+  'gateway-error',
+  'reset',
+  'reset-before-request',
+  'connect-failure',
+  'retriable-4xx',
+  'refused-stream',
+  'retriable-status-codes',
+  'retriable-headers',
+  'envoy-ratelimited',
+  'http3-post-connect-failure',
+  'cancelled',
+  'deadline-exceeded',
+  'internal',
+  'resource-exhausted',
+  'unavailable',
+]);
 // Go's http.StatusText knows these codes (a retryOn entry may be one of them).
-const STATUS_CODES = new Set([100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511]);
+const STATUS_CODES = new Set([
+  100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308, 400,
+  401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425,
+  426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
+]);
 const CORS_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', '*']);
 
 const isAuthorityHeader = (name: string) => [':authority', 'host'].includes(name.toLowerCase());
@@ -29,12 +59,22 @@ function headerNameOrClaim(name: string): string | undefined {
 
 function headerValue(value: unknown): string | undefined {
   // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u0008\u000A-\u001F\u007F]/.test(String(value)) ? `header value configuration ${String(value)} is invalid` : undefined;
+  return /[\u0000-\u0008\u000A-\u001F\u007F]/.test(String(value))
+    ? `header value configuration ${String(value)} is invalid`
+    : undefined;
 }
 
 function requestHeaderOps(errs: Errs, ops: Obj | undefined): void {
   for (const [name, value] of [...Object.entries(ops?.add ?? {}), ...Object.entries(ops?.set ?? {})]) {
-    push(errs, name === '' ? 'header name cannot be empty' : isInternalHeader(name) && !isAuthorityHeader(name) ? `invalid header "${name}": header cannot have ":" prefix` : undefined, headerValue(value));
+    push(
+      errs,
+      name === ''
+        ? 'header name cannot be empty'
+        : isInternalHeader(name) && !isAuthorityHeader(name)
+          ? `invalid header "${name}": header cannot have ":" prefix`
+          : undefined,
+      headerValue(value),
+    );
   }
   for (const name of (ops?.remove ?? []) as string[]) push(errs, operationName(name));
 }
@@ -47,7 +87,8 @@ function operationName(name: string): string | undefined {
 }
 
 function responseHeaderOps(errs: Errs, ops: Obj | undefined): void {
-  for (const [name, value] of [...Object.entries(ops?.add ?? {}), ...Object.entries(ops?.set ?? {})]) push(errs, operationName(name), headerValue(value));
+  for (const [name, value] of [...Object.entries(ops?.add ?? {}), ...Object.entries(ops?.set ?? {})])
+    push(errs, operationName(name), headerValue(value));
   for (const name of (ops?.remove ?? []) as string[]) push(errs, operationName(name));
 }
 
@@ -87,7 +128,9 @@ export function validateDestination(destination: Obj | undefined | null): Errs {
 function validatePercentage(p: Obj | undefined): string | undefined {
   if (!p) return undefined;
   const v = Number(p.value ?? 0);
-  return v < 0 || v > 100 || (v > 0 && v < 0.0001) ? `percentage ${v} is neither 0.0, nor in range [0.0001, 100.0]` : undefined;
+  return v < 0 || v > 100 || (v > 0 && v < 0.0001)
+    ? `percentage ${v} is neither 0.0, nor in range [0.0001, 100.0]`
+    : undefined;
 }
 
 function validateHttpStatus(status: number): string | undefined {
@@ -125,14 +168,21 @@ function matchRequests(errs: Errs, http: Obj): void {
       // `*` is not a regex there: it means "header present".
       if (h && h.regex !== '*') push(errs, validateStringMatch(h, 'withoutHeaders'));
     }
-    push(errs, validateStringMatchRegexp(m.uri, 'uri'), validateStringMatch(m.scheme, 'scheme'), validateStringMatch(m.method, 'method'), validateStringMatch(m.authority, 'authority'));
+    push(
+      errs,
+      validateStringMatchRegexp(m.uri, 'uri'),
+      validateStringMatch(m.scheme, 'scheme'),
+      validateStringMatch(m.method, 'method'),
+      validateStringMatch(m.authority, 'authority'),
+    );
     for (const qp of Object.values((m.queryParams ?? {}) as Obj)) push(errs, validateStringMatch(qp, 'queryParams'));
   }
   for (const m of matches) {
     if (!m) continue;
     if (m.port) push(errs, validatePort(Number(m.port)));
     errs.push(...validateGatewayNames(m.gateways));
-    if (m.sourceNamespace && !isDns1123Label(m.sourceNamespace)) errs.push(`sourceNamespace match ${m.sourceNamespace} is invalid`);
+    if (m.sourceNamespace && !isDns1123Label(m.sourceNamespace))
+      errs.push(`sourceNamespace match ${m.sourceNamespace} is invalid`);
   }
 }
 
@@ -166,15 +216,37 @@ function fault(errs: Errs, f: Obj | undefined): void {
     push(errs, validatePercentage(f.abort.percentage));
     if (f.abort.grpcStatus !== undefined) {
       // The codes of grpc.SupportedGRPCStatus.
-      const codes = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
-      if (!codes.includes(f.abort.grpcStatus)) errs.push(`gRPC status "${f.abort.grpcStatus}" is not supported. See https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported codes, for example 'NOT_FOUND'`);
+      const codes = [
+        'OK',
+        'CANCELLED',
+        'UNKNOWN',
+        'INVALID_ARGUMENT',
+        'DEADLINE_EXCEEDED',
+        'NOT_FOUND',
+        'ALREADY_EXISTS',
+        'PERMISSION_DENIED',
+        'RESOURCE_EXHAUSTED',
+        'FAILED_PRECONDITION',
+        'ABORTED',
+        'OUT_OF_RANGE',
+        'UNIMPLEMENTED',
+        'INTERNAL',
+        'UNAVAILABLE',
+        'DATA_LOSS',
+        'UNAUTHENTICATED',
+      ];
+      if (!codes.includes(f.abort.grpcStatus))
+        errs.push(
+          `gRPC status "${f.abort.grpcStatus}" is not supported. See https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported codes, for example 'NOT_FOUND'`,
+        );
     } else if (f.abort.http2Error !== undefined) errs.push('HTTP/2 abort fault injection not supported yet');
     else if (f.abort.httpStatus !== undefined) push(errs, validateHttpStatus(Number(f.abort.httpStatus)));
   }
   if (f.delay) {
     push(errs, validatePercentage(f.delay.percentage));
     if (f.delay.fixedDelay !== undefined) push(errs, validateDuration(f.delay.fixedDelay, 'fixedDelay'));
-    else if (f.delay.exponentialDelay !== undefined) push(errs, validateDuration(f.delay.exponentialDelay, 'exponentialDelay'), 'exponentialDelay not supported yet');
+    else if (f.delay.exponentialDelay !== undefined)
+      push(errs, validateDuration(f.delay.exponentialDelay, 'exponentialDelay'), 'exponentialDelay not supported yet');
   }
 }
 
@@ -182,11 +254,13 @@ function retries(errs: Errs, r: Obj | undefined): void {
   if (!r) return;
   const attempts = Number(r.attempts ?? 0);
   if (attempts < 0) errs.push('attempts cannot be negative');
-  if (attempts === 0 && (r.perTryTimeout !== undefined || r.retryOn || r.retryRemoteLocalities !== undefined)) errs.push('http retry policy configured when attempts are set to 0 (disabled)');
+  if (attempts === 0 && (r.perTryTimeout !== undefined || r.retryOn || r.retryRemoteLocalities !== undefined))
+    errs.push('http retry policy configured when attempts are set to 0 (disabled)');
   if (r.perTryTimeout !== undefined) push(errs, validateDuration(r.perTryTimeout, 'perTryTimeout'));
   if (r.retryOn) {
     for (const policy of String(r.retryOn).split(',')) {
-      if (!STATUS_CODES.has(/^\d+$/.test(policy) ? Number(policy) : 0) && !RETRY_ON.has(policy)) errs.push(`"${policy}" is not a valid retryOn policy`);
+      if (!STATUS_CODES.has(/^\d+$/.test(policy) ? Number(policy) : 0) && !RETRY_ON.has(policy))
+        errs.push(`"${policy}" is not a valid retryOn policy`);
     }
   }
   if (r.backoff !== undefined) push(errs, validateDuration(r.backoff, 'backoff'));
@@ -194,9 +268,12 @@ function retries(errs: Errs, r: Obj | undefined): void {
 
 function redirect(r: Obj | undefined): string | undefined {
   if (!r) return undefined;
-  if (!r.uri && !r.authority && r.port === undefined && r.derivePort === undefined && !r.scheme) return 'redirect must specify URI, authority, scheme, or port';
-  if (r.redirectCode && (r.redirectCode < 300 || r.redirectCode > 399)) return `${r.redirectCode} is not a valid redirect code, must be 3xx`;
-  if (r.scheme && r.scheme !== 'http' && r.scheme !== 'https') return 'invalid redirect scheme, must be "http" or "https"';
+  if (!r.uri && !r.authority && r.port === undefined && r.derivePort === undefined && !r.scheme)
+    return 'redirect must specify URI, authority, scheme, or port';
+  if (r.redirectCode && (r.redirectCode < 300 || r.redirectCode > 399))
+    return `${r.redirectCode} is not a valid redirect code, must be 3xx`;
+  if (r.scheme && r.scheme !== 'http' && r.scheme !== 'https')
+    return 'invalid redirect scheme, must be "http" or "https"';
   if (r.port > 0) return validatePort(Number(r.port));
   return undefined;
 }
@@ -204,17 +281,22 @@ function redirect(r: Obj | undefined): string | undefined {
 function rewrite(r: Obj | undefined): string | undefined {
   if (!r) return undefined;
   if (r.uri && r.uriRegexRewrite) return 'rewrite may only contain one of URI or UriRegexRewrite';
-  if (!r.uri && !r.uriRegexRewrite && !r.authority) return 'rewrite must specify at least one of URI, UriRegexRewrite, or authority. Only one of URI or UriRegexRewrite may be specified';
+  if (!r.uri && !r.uriRegexRewrite && !r.authority)
+    return 'rewrite must specify at least one of URI, UriRegexRewrite, or authority. Only one of URI or UriRegexRewrite may be specified';
   const rr = r.uriRegexRewrite as Obj | undefined;
   if (rr) {
-    const err = !rr.match || !rr.rewrite ? 'UriRegexRewrite requires both Rewrite and Match fields to be specified' : validateRegexp(rr.match, 'HTTPRewrite.UriRegexRewrite.Match');
+    const err =
+      !rr.match || !rr.rewrite
+        ? 'UriRegexRewrite requires both Rewrite and Match fields to be specified'
+        : validateRegexp(rr.match, 'HTTPRewrite.UriRegexRewrite.Match');
     if (err) return `UriRegexRewrite has errors\n${err}`;
   }
   return undefined;
 }
 
 function mirrorPercentages(errs: Errs, http: Obj): void {
-  if (http.mirrorPercent !== undefined && Number(http.mirrorPercent) > 100) errs.push(`mirror_percent must have a max value of 100 (it has ${http.mirrorPercent})`);
+  if (http.mirrorPercent !== undefined && Number(http.mirrorPercent) > 100)
+    errs.push(`mirror_percent must have a max value of 100 (it has ${http.mirrorPercent})`);
   if (http.mirrorPercentage) {
     const v = Number(http.mirrorPercentage.value ?? 0);
     if (v > 100) errs.push(`mirror_percentage must have a max value of 100 (it has ${v.toFixed(6)})`);
@@ -243,7 +325,8 @@ function httpRoute(http: Obj, delegate: boolean): Errs {
   matchRequests(errs, http);
   requestHeaderOps(errs, http.headers?.request);
   responseHeaderOps(errs, http.headers?.response);
-  for (const method of (http.corsPolicy?.allowMethods ?? []) as string[]) if (!CORS_METHODS.has(method)) errs.push(`"${method}" is not a supported HTTP method`);
+  for (const method of (http.corsPolicy?.allowMethods ?? []) as string[])
+    if (!CORS_METHODS.has(method)) errs.push(`"${method}" is not a supported HTTP method`);
   fault(errs, http.fault);
   mirrorPercentages(errs, http);
   push(errs, redirect(http.redirect));
@@ -270,8 +353,14 @@ function tlsRoute(tls: Obj, vs: Obj): Errs {
       const err = validateWildcardDomain(sni);
       if (err) {
         if (!isIpAddress(sni)) errs.push(err);
-      } else if (!((vs.hosts ?? []) as string[]).some((h) => h === '*' || sni === h || (h.startsWith('*') && sni.endsWith(h.slice(1))))) {
-        errs.push(`SNI host "${sni}" is not a compatible subset of any of the virtual service hosts: [${(vs.hosts ?? []).join(', ')}]`);
+      } else if (
+        !((vs.hosts ?? []) as string[]).some(
+          (h) => h === '*' || sni === h || (h.startsWith('*') && sni.endsWith(h.slice(1))),
+        )
+      ) {
+        errs.push(
+          `SNI host "${sni}" is not a compatible subset of any of the virtual service hosts: [${(vs.hosts ?? []).join(', ')}]`,
+        );
       }
     }
     l4Match(errs, match);
@@ -296,14 +385,19 @@ export function validateExportTo(exportTo: string[] | undefined, namespace: stri
   for (const e of exportTo ?? []) {
     const key = e === '.' ? namespace : e;
     if (seen.has(key)) {
-      errs.push(key !== e ? `duplicate entries in exportTo: . and current namespace ${namespace}` : `duplicate entries in exportTo for entry ${e}`);
+      errs.push(
+        key !== e
+          ? `duplicate entries in exportTo: . and current namespace ${namespace}`
+          : `duplicate entries in exportTo for entry ${e}`,
+      );
     } else if ((serviceEntry && e === '~') || key === '*' || key === '~' || isDns1123Label(key)) {
       seen.add(key);
     } else {
       errs.push('only .,*, or a valid DNS 1123 label is allowed as exportTo entry');
     }
   }
-  if (seen.has('*') && (exportTo?.length ?? 0) > 1) errs.push('cannot have both public (*) and non-public exportTo values for a resource');
+  if (seen.has('*') && (exportTo?.length ?? 0) > 1)
+    errs.push('cannot have both public (*) and non-public exportTo values for a resource');
   if (seen.has('~') && (exportTo?.length ?? 0) > 1) errs.push('cannot export service entry to no one (~) and someone');
   return errs;
 }
@@ -331,9 +425,12 @@ export function virtualServiceErrors(vs: Obj, namespace: string): Errs {
   }
   if (!appliesToGateway) {
     for (const rule of http) {
-      for (const m of ((rule?.match ?? []) as Obj[])) {
+      for (const m of (rule?.match ?? []) as Obj[]) {
         for (const key of [...Object.keys(m?.headers ?? {}), ...Object.keys(m?.withoutHeaders ?? {})]) {
-          if (key.startsWith('@request.auth.claims')) errs.push(`JWT claim based routing (key: ${key}) is only supported for gateway, found no gateways: [${gateways.join(' ')}]`);
+          if (key.startsWith('@request.auth.claims'))
+            errs.push(
+              `JWT claim based routing (key: ${key}) is only supported for gateway, found no gateways: [${gateways.join(' ')}]`,
+            );
         }
       }
     }
@@ -353,10 +450,13 @@ export function virtualServiceErrors(vs: Obj, namespace: string): Errs {
   }
   if (allHostsValid) {
     for (let i = 0; i < hosts.length; i++) {
-      for (let j = i + 1; j < hosts.length; j++) if (hostsOverlap(hosts[i]!, hosts[j]!)) errs.push(`duplicate hosts in virtual service: ${hosts[i]} & ${hosts[j]}`);
+      for (let j = i + 1; j < hosts.length; j++)
+        if (hostsOverlap(hosts[i]!, hosts[j]!))
+          errs.push(`duplicate hosts in virtual service: ${hosts[i]} & ${hosts[j]}`);
     }
   }
-  if (http.length === 0 && tcp.length === 0 && tls.length === 0) errs.push('http, tcp or tls must be provided in virtual service');
+  if (http.length === 0 && tcp.length === 0 && tls.length === 0)
+    errs.push('http, tcp or tls must be provided in virtual service');
   for (const rule of http) {
     if (!rule) errs.push('http route may not be null');
     else errs.push(...httpRoute(rule, hosts.length === 0));

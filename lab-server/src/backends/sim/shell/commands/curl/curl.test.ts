@@ -19,7 +19,14 @@ function hostFor(w: World): SimCommandHost {
 describe('curl argument parsing', () => {
   it('bundles short flags and attached values like curl', () => {
     const a = parseCurlArgs(['-sSo/dev/null', '-w%{http_code}', '-HHost:httpbin.example.com', 'http://x/']);
-    expect(a).toMatchObject({ silent: true, showError: true, output: '/dev/null', writeOut: '%{http_code}', headers: ['Host:httpbin.example.com'], urls: ['http://x/'] });
+    expect(a).toMatchObject({
+      silent: true,
+      showError: true,
+      output: '/dev/null',
+      writeOut: '%{http_code}',
+      headers: ['Host:httpbin.example.com'],
+      urls: ['http://x/'],
+    });
     expect(parseCurlArgs(['-sI', 'u']).head).toBe(true);
     expect(parseCurlArgs(['--max-time', '3', 'u']).maxTimeMs).toBe(3000);
     expect(parseCurlArgs(['-m', '0.5', 'u']).maxTimeMs).toBe(500);
@@ -63,7 +70,9 @@ describe('curl', () => {
   });
 
   it('-o /dev/null -w %{http_code} prints only the code, and 000 with exit 6 on an unknown host', async () => {
-    expect((await inPod.exec('curl -s -o /dev/null -w "%{http_code}\\n" http://httpbin:8000/status/503')).stdout).toBe('503\n');
+    expect((await inPod.exec('curl -s -o /dev/null -w "%{http_code}\\n" http://httpbin:8000/status/503')).stdout).toBe(
+      '503\n',
+    );
     const bad = await inPod.exec('curl -s -o /dev/null -w "%{http_code}" http://nosuchhost/');
     expect(bad).toMatchObject({ stdout: '000', stderr: '', exitCode: 6 });
   });
@@ -74,11 +83,18 @@ describe('curl', () => {
   });
 
   it('errors: exit codes and messages; -s hides them, -sS shows them', async () => {
-    expect(await inPod.exec('curl http://nosuchhost/')).toMatchObject({ stderr: 'curl: (6) Could not resolve host: nosuchhost\n', exitCode: 6 });
+    expect(await inPod.exec('curl http://nosuchhost/')).toMatchObject({
+      stderr: 'curl: (6) Could not resolve host: nosuchhost\n',
+      exitCode: 6,
+    });
     expect(await inPod.exec('curl -s http://nosuchhost/')).toMatchObject({ stderr: '', exitCode: 6 });
-    expect((await inPod.exec('curl -sS http://nosuchhost/')).stderr).toBe('curl: (6) Could not resolve host: nosuchhost\n');
+    expect((await inPod.exec('curl -sS http://nosuchhost/')).stderr).toBe(
+      'curl: (6) Could not resolve host: nosuchhost\n',
+    );
     expect(await outside.exec('curl http://172.18.0.2:1234/')).toMatchObject({ exitCode: 7 });
-    expect((await outside.exec('curl http://172.18.0.2:1234/')).stderr).toMatch(/^curl: \(7\) Failed to connect to 172\.18\.0\.2 port 1234 after \d+ ms: Couldn't connect to server\n$/);
+    expect((await outside.exec('curl http://172.18.0.2:1234/')).stderr).toMatch(
+      /^curl: \(7\) Failed to connect to 172\.18\.0\.2 port 1234 after \d+ ms: Couldn't connect to server\n$/,
+    );
   });
 
   it('--max-time gives exit 28 after the limit on the clock', async () => {
@@ -119,14 +135,26 @@ describe('curl', () => {
   });
 
   it('-f fails with 22 on HTTP errors; -L follows redirects', async () => {
-    expect(await inPod.exec('curl -sSf http://httpbin:8000/status/404')).toMatchObject({ stdout: '', stderr: 'curl: (22) The requested URL returned error: 404\n', exitCode: 22 });
-    const r = await inPod.exec('curl -s -L -o /dev/null -w "%{http_code} %{num_redirects}" http://httpbin:8000/status/302');
+    expect(await inPod.exec('curl -sSf http://httpbin:8000/status/404')).toMatchObject({
+      stdout: '',
+      stderr: 'curl: (22) The requested URL returned error: 404\n',
+      exitCode: 22,
+    });
+    const r = await inPod.exec(
+      'curl -s -L -o /dev/null -w "%{http_code} %{num_redirects}" http://httpbin:8000/status/302',
+    );
     expect(r.stdout).toBe('404 1');
   });
 
   it('usage errors exit 2 in curl words', async () => {
-    expect(await inPod.exec('curl --bogus http://x')).toMatchObject({ stderr: "curl: option --bogus: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n", exitCode: 2 });
-    expect(await inPod.exec('curl')).toMatchObject({ stderr: "curl: no URL specified\ncurl: try 'curl --help' or 'curl --manual' for more information\n", exitCode: 2 });
+    expect(await inPod.exec('curl --bogus http://x')).toMatchObject({
+      stderr: "curl: option --bogus: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n",
+      exitCode: 2,
+    });
+    expect(await inPod.exec('curl')).toMatchObject({
+      stderr: "curl: no URL specified\ncurl: try 'curl --help' or 'curl --manual' for more information\n",
+      exitCode: 2,
+    });
     expect(await inPod.exec('curl -H')).toMatchObject({ exitCode: 2 });
     expect((await inPod.exec('curl ftp://x/')).stderr).toBe('curl: (1) Protocol "ftp" not supported\n');
     expect((await inPod.exec('curl --help')).stdout).toContain('Usage: curl [options...] <url>');
@@ -148,11 +176,16 @@ spec:
   gateways: [gw]
   http: [{route: [{destination: {host: httpbin, port: {number: 8000}}}]}]
 `);
-    for (const url of ['http://172.18.0.2:30080/status/200', 'http://127.0.0.1:8080/status/200', 'http://localhost:8080/status/200']) {
+    for (const url of [
+      'http://172.18.0.2:30080/status/200',
+      'http://127.0.0.1:8080/status/200',
+      'http://localhost:8080/status/200',
+    ]) {
       expect((await outside.exec(`curl -s -o /dev/null -w "%{http_code}" ${url}`)).stdout).toBe('200');
     }
     expect((await outside.exec('curl -s http://httpbin:8000/')).exitCode).toBe(6);
-    const svcIp = (w.cluster.get('Service', 'istio-system', 'istio-ingressgateway')!.spec as { clusterIP: string }).clusterIP;
+    const svcIp = (w.cluster.get('Service', 'istio-system', 'istio-ingressgateway')!.spec as { clusterIP: string })
+      .clusterIP;
     const r = await outside.exec(`curl -sS --connect-timeout 2 http://${svcIp}/`);
     expect(r).toMatchObject({ exitCode: 28, stderr: 'curl: (28) Connection timed out after 2001 milliseconds\n' });
   });

@@ -19,7 +19,8 @@ async function requestBody(args: CurlArgs, ctx: CommandContext): Promise<string 
   for (const d of args.data) {
     if (d.kind !== 'raw' && d.value.startsWith('@')) {
       const name = d.value.slice(1);
-      const text = name === '-' ? decodeBytesToUtf8(ctx.stdin) : await ctx.fs.readFile(ctx.fs.resolvePath(ctx.cwd, name));
+      const text =
+        name === '-' ? decodeBytesToUtf8(ctx.stdin) : await ctx.fs.readFile(ctx.fs.resolvePath(ctx.cwd, name));
       // -d strips newlines from files; --data-binary keeps them.
       parts.push(d.kind === 'binary' ? text : text.replace(/[\r\n]/g, ''));
     } else parts.push(d.value);
@@ -28,7 +29,12 @@ async function requestBody(args: CurlArgs, ctx: CommandContext): Promise<string 
 }
 
 /** Runs curl with argv against the simulated network from `from`. */
-export async function runCurl(host: SimCommandHost, from: PodEndpoint | 'outside', argv: string[], ctx: CommandContext): Promise<ExecResult> {
+export async function runCurl(
+  host: SimCommandHost,
+  from: PodEndpoint | 'outside',
+  argv: string[],
+  ctx: CommandContext,
+): Promise<ExecResult> {
   let args: CurlArgs;
   try {
     args = parseCurlArgs(argv);
@@ -43,7 +49,11 @@ export async function runCurl(host: SimCommandHost, from: PodEndpoint | 'outside
   try {
     body = await requestBody(args, ctx);
   } catch {
-    return { stdout: '', stderr: `Warning: Couldn't read data from file "${args.data.find((d) => d.value.startsWith('@'))?.value.slice(1)}", this makes an empty POST.\n`, exitCode: 26 };
+    return {
+      stdout: '',
+      stderr: `Warning: Couldn't read data from file "${args.data.find((d) => d.value.startsWith('@'))?.value.slice(1)}", this makes an empty POST.\n`,
+      exitCode: 26,
+    };
   }
   let stdout = '';
   let stderr = '';
@@ -78,7 +88,13 @@ export async function runCurl(host: SimCommandHost, from: PodEndpoint | 'outside
       } else if (!args.output) stdout += out;
     }
     if (args.writeOut !== undefined) {
-      const expanded = expandWriteOut(args.writeOut, { response, url: result.url, exitCode: code, errorMessage: message, redirects: result.redirects });
+      const expanded = expandWriteOut(args.writeOut, {
+        response,
+        url: result.url,
+        exitCode: code,
+        errorMessage: message,
+        redirects: result.redirects,
+      });
       stdout += expanded.stdout;
       stderr += expanded.stderr;
     }

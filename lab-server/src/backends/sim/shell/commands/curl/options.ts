@@ -15,7 +15,7 @@ export const CURL_OPTIONS: CurlOptionSpec[] = [
   { long: 'connect-timeout', value: '<seconds>', help: 'Maximum time allowed to connect' },
   { short: 'd', long: 'data', value: '<data>', help: 'HTTP POST data' },
   { long: 'data-binary', value: '<data>', help: 'HTTP POST binary data' },
-  { long: 'data-raw', value: '<data>', help: 'HTTP POST data, \'@\' allowed' },
+  { long: 'data-raw', value: '<data>', help: "HTTP POST data, '@' allowed" },
   { short: 'f', long: 'fail', help: 'Fail fast with no output on HTTP errors' },
   { short: 'H', long: 'header', value: '<header/@file>', help: 'Pass custom header(s) to server' },
   { short: 'I', long: 'head', help: 'Show document info only' },
@@ -70,36 +70,91 @@ function seconds(option: string, value: string): number {
 
 function apply(args: CurlArgs, spec: CurlOptionSpec, shown: string, value: string | undefined): void {
   switch (spec.long) {
-    case 'silent': args.silent = true; break;
-    case 'show-error': args.showError = true; break;
-    case 'head': args.head = true; break;
-    case 'include': args.include = true; break;
-    case 'verbose': args.verbose = true; break;
-    case 'fail': args.fail = true; break;
-    case 'location': args.location = true; break;
-    case 'insecure': args.insecure = true; break;
-    case 'help': args.help = true; break;
-    case 'version': args.version = true; break;
-    case 'http1.1': args.httpVersion = '1.1'; break;
-    case 'http2': args.httpVersion = '2'; break;
-    case 'output': args.output = value; break;
-    case 'write-out': args.writeOut = value; break;
-    case 'request': args.method = value; break;
-    case 'header': args.headers.push(value!); break;
-    case 'user-agent': args.userAgent = value; break;
-    case 'data': args.data.push({ value: value!, kind: 'data' }); break;
-    case 'data-raw': args.data.push({ value: value!, kind: 'raw' }); break;
-    case 'data-binary': args.data.push({ value: value!, kind: 'binary' }); break;
-    case 'max-time': args.maxTimeMs = seconds(shown, value!); break;
-    case 'connect-timeout': args.connectTimeoutMs = seconds(shown, value!); break;
+    case 'silent':
+      args.silent = true;
+      break;
+    case 'show-error':
+      args.showError = true;
+      break;
+    case 'head':
+      args.head = true;
+      break;
+    case 'include':
+      args.include = true;
+      break;
+    case 'verbose':
+      args.verbose = true;
+      break;
+    case 'fail':
+      args.fail = true;
+      break;
+    case 'location':
+      args.location = true;
+      break;
+    case 'insecure':
+      args.insecure = true;
+      break;
+    case 'help':
+      args.help = true;
+      break;
+    case 'version':
+      args.version = true;
+      break;
+    case 'http1.1':
+      args.httpVersion = '1.1';
+      break;
+    case 'http2':
+      args.httpVersion = '2';
+      break;
+    case 'output':
+      args.output = value;
+      break;
+    case 'write-out':
+      args.writeOut = value;
+      break;
+    case 'request':
+      args.method = value;
+      break;
+    case 'header':
+      args.headers.push(value!);
+      break;
+    case 'user-agent':
+      args.userAgent = value;
+      break;
+    case 'data':
+      args.data.push({ value: value!, kind: 'data' });
+      break;
+    case 'data-raw':
+      args.data.push({ value: value!, kind: 'raw' });
+      break;
+    case 'data-binary':
+      args.data.push({ value: value!, kind: 'binary' });
+      break;
+    case 'max-time':
+      args.maxTimeMs = seconds(shown, value!);
+      break;
+    case 'connect-timeout':
+      args.connectTimeoutMs = seconds(shown, value!);
+      break;
   }
 }
 
 /** Parses argv (without `curl`) as curl does: bundled short flags, attached values, `--` ends options. */
 export function parseCurlArgs(argv: string[]): CurlArgs {
   const args: CurlArgs = {
-    urls: [], silent: false, showError: false, head: false, include: false, verbose: false, fail: false,
-    location: false, insecure: false, help: false, version: false, headers: [], data: [],
+    urls: [],
+    silent: false,
+    showError: false,
+    head: false,
+    include: false,
+    verbose: false,
+    fail: false,
+    location: false,
+    insecure: false,
+    help: false,
+    version: false,
+    headers: [],
+    data: [],
   };
   let onlyUrls = false;
   for (let i = 0; i < argv.length; i++) {

@@ -23,8 +23,13 @@ function defaultPort(url: URL): string {
 /** The request curl sends for `url` (Host, User-Agent, Accept first; -H overrides or removes them). */
 export function buildRequest(args: CurlArgs, url: string, body: string | undefined): SimHttpRequest {
   const parsed = new URL(url);
-  const host = parsed.port && parsed.port !== defaultPort(parsed) ? `${parsed.hostname}:${parsed.port}` : parsed.hostname;
-  const headers: [string, string][] = [['Host', host], ['User-Agent', args.userAgent ?? CURL_USER_AGENT], ['Accept', '*/*']];
+  const host =
+    parsed.port && parsed.port !== defaultPort(parsed) ? `${parsed.hostname}:${parsed.port}` : parsed.hostname;
+  const headers: [string, string][] = [
+    ['Host', host],
+    ['User-Agent', args.userAgent ?? CURL_USER_AGENT],
+    ['Accept', '*/*'],
+  ];
   if (body !== undefined) {
     headers.push(['Content-Length', String(Buffer.byteLength(body))]);
     headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
@@ -44,7 +49,8 @@ export function buildRequest(args: CurlArgs, url: string, body: string | undefin
       if (at >= 0) headers.splice(at, 1);
       continue;
     }
-    if (at >= 0 && ['host', 'user-agent', 'accept', 'content-type', 'content-length'].includes(name.toLowerCase())) headers[at] = [name, value];
+    if (at >= 0 && ['host', 'user-agent', 'accept', 'content-type', 'content-length'].includes(name.toLowerCase()))
+      headers[at] = [name, value];
     else headers.push([name, value]);
   }
   const method = args.method ?? (args.head ? 'HEAD' : body !== undefined ? 'POST' : 'GET');
@@ -61,7 +67,8 @@ export function buildRequest(args: CurlArgs, url: string, body: string | undefin
 
 /** The status line and headers as curl prints them (CRLF; HTTP/2 status lines end with a space). */
 export function headerBlock(response: SimHttpResponse): string {
-  const status = response.httpVersion === '2' ? `HTTP/2 ${response.status} ` : `HTTP/1.1 ${response.status} ${response.statusText}`;
+  const status =
+    response.httpVersion === '2' ? `HTTP/2 ${response.status} ` : `HTTP/1.1 ${response.status} ${response.statusText}`;
   return [status, ...response.headers.map(([k, v]) => `${k}: ${v}`), ''].join('\r\n') + '\r\n';
 }
 
@@ -74,7 +81,14 @@ function requestLines(request: SimHttpRequest, h2: boolean): string[] {
 }
 
 /** Sends one URL (following redirects under -L, at most 50 as curl does). */
-export async function transfer(network: SimNetwork, from: PodEndpoint | 'outside', args: CurlArgs, url: string, body: string | undefined, signal: AbortSignal | undefined): Promise<TransferResult> {
+export async function transfer(
+  network: SimNetwork,
+  from: PodEndpoint | 'outside',
+  args: CurlArgs,
+  url: string,
+  body: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<TransferResult> {
   let current = normaliseUrl(url);
   let redirects = 0;
   const verbose: string[] = [];
@@ -87,14 +101,26 @@ export async function transfer(network: SimNetwork, from: PodEndpoint | 'outside
       if (!response.error) {
         verbose.push(`* using ${response.httpVersion === '2' ? 'HTTP/2' : 'HTTP/1.x'}`);
         verbose.push(...requestLines(request, response.httpVersion === '2'));
-        verbose.push(...headerBlock(response).split('\r\n').slice(0, -1).map((l) => `< ${l}`));
+        verbose.push(
+          ...headerBlock(response)
+            .split('\r\n')
+            .slice(0, -1)
+            .map((l) => `< ${l}`),
+        );
         const host = new URL(current).hostname;
         if (response.body) verbose.push(`{ [${Buffer.byteLength(response.body)} bytes data]`);
         verbose.push(`* Connection #0 to host ${host} left intact`);
       }
     }
     const location = response.headers.find(([k]) => k.toLowerCase() === 'location')?.[1];
-    if (args.location && !response.error && response.status >= 300 && response.status < 400 && location && redirects < 50) {
+    if (
+      args.location &&
+      !response.error &&
+      response.status >= 300 &&
+      response.status < 400 &&
+      location &&
+      redirects < 50
+    ) {
       current = new URL(location, current).toString();
       redirects++;
       if (args.verbose) verbose.push(`* Issue another request to this URL: '${current}'`);

@@ -39,10 +39,12 @@ function destinations(vs: K8sObject): { host: string; subset?: string }[] {
   for (const section of ['http', 'tcp', 'tls'] as const) {
     const rules = Array.isArray(spec[section]) ? (spec[section] as Record<string, unknown>[]) : [];
     for (const rule of rules) {
-      for (const r of (rule.route as { destination?: { host?: string; subset?: string } }[] | undefined) ?? []) if (r.destination?.host) out.push({ host: r.destination.host, subset: r.destination.subset });
+      for (const r of (rule.route as { destination?: { host?: string; subset?: string } }[] | undefined) ?? [])
+        if (r.destination?.host) out.push({ host: r.destination.host, subset: r.destination.subset });
       const mirror = rule.mirror as { host?: string; subset?: string } | undefined;
       if (mirror?.host) out.push({ host: mirror.host, subset: mirror.subset });
-      for (const m of (rule.mirrors as { destination?: { host?: string; subset?: string } }[] | undefined) ?? []) if (m.destination?.host) out.push({ host: m.destination.host, subset: m.destination.subset });
+      for (const m of (rule.mirrors as { destination?: { host?: string; subset?: string } }[] | undefined) ?? [])
+        if (m.destination?.host) out.push({ host: m.destination.host, subset: m.destination.subset });
     }
   }
   return out;
@@ -51,7 +53,8 @@ function destinations(vs: K8sObject): { host: string; subset?: string }[] {
 /** Runs the analyzers on `namespaces` (all when undefined). */
 export function analyze(cluster: SimClusterApi, namespaces: string[] | undefined): AnalysisMessage[] {
   const topology = new Topology(cluster);
-  const inScope = (obj: K8sObject) => namespaces === undefined || namespaces.includes(obj.metadata.namespace ?? 'default');
+  const inScope = (obj: K8sObject) =>
+    namespaces === undefined || namespaces.includes(obj.metadata.namespace ?? 'default');
   const messages: AnalysisMessage[] = [];
   const vss = topology.all('VirtualService').filter(inScope);
   for (const vs of vss) {
@@ -64,19 +67,35 @@ export function analyze(cluster: SimClusterApi, namespaces: string[] | undefined
       seen.add(key);
       const known = serviceForFqdn(topology, host) ?? serviceEntryFor(topology, host);
       if (!known) {
-        messages.push({ level: 'Error', code: 'IST0101', resource: ref(vs), text: `Referenced host not found: "${d.host}"` });
+        messages.push({
+          level: 'Error',
+          code: 'IST0101',
+          resource: ref(vs),
+          text: `Referenced host not found: "${d.host}"`,
+        });
         continue;
       }
       if (d.subset && !subsetLabels(destinationRuleFor(topology, host, ns, known.metadata.namespace), d.subset)) {
-        messages.push({ level: 'Error', code: 'IST0101', resource: ref(vs), text: `Referenced host+subset in destinationrule not found: "${d.host}+${d.subset}"` });
+        messages.push({
+          level: 'Error',
+          code: 'IST0101',
+          resource: ref(vs),
+          text: `Referenced host+subset in destinationrule not found: "${d.host}+${d.subset}"`,
+        });
       }
     }
     for (const gw of virtualServiceGateways(vs)) {
       if (gw === MESH_GATEWAY) continue;
       const [gwNs, gwName] = gw.split('/');
       if (!cluster.get('Gateway', gwNs, gwName)) {
-        const written = ((specOf(vs).gateways as string[] | undefined) ?? []).find((g) => g === gw || `${ns}/${g}` === gw) ?? gw;
-        messages.push({ level: 'Error', code: 'IST0101', resource: ref(vs), text: `Referenced gateway not found: "${written}"` });
+        const written =
+          ((specOf(vs).gateways as string[] | undefined) ?? []).find((g) => g === gw || `${ns}/${g}` === gw) ?? gw;
+        messages.push({
+          level: 'Error',
+          code: 'IST0101',
+          resource: ref(vs),
+          text: `Referenced gateway not found: "${written}"`,
+        });
       }
     }
   }
@@ -89,37 +108,73 @@ export function analyze(cluster: SimClusterApi, namespaces: string[] | undefined
     if (list.length < 2 || !list.some(inScope)) continue;
     const names = list.map((v) => `${v.metadata.namespace}/${v.metadata.name}`).join(',');
     for (const vs of list.filter(inScope)) {
-      messages.push({ level: 'Error', code: 'IST0109', resource: ref(vs), text: `The VirtualServices ${names} associated with mesh gateway define the same host "${host}" which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.` });
+      messages.push({
+        level: 'Error',
+        code: 'IST0109',
+        resource: ref(vs),
+        text: `The VirtualServices ${names} associated with mesh gateway define the same host "${host}" which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.`,
+      });
     }
   }
   for (const gw of topology.all('Gateway').filter(inScope)) {
     const selector = specOf(gw).selector as Record<string, string> | undefined;
     if (!selector || Object.keys(selector).length === 0) continue;
     if (!topology.pods().some((p) => selectorMatches(selector, labelsOf(p)))) {
-      const text = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
-      messages.push({ level: 'Error', code: 'IST0101', resource: ref(gw), text: `Referenced selector not found: "${text}"` });
+      const text = Object.entries(selector)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+      messages.push({
+        level: 'Error',
+        code: 'IST0101',
+        resource: ref(gw),
+        text: `Referenced selector not found: "${text}"`,
+      });
     }
   }
   for (const ns of cluster.list('Namespace')) {
     const name = ns.metadata.name;
     if (namespaces !== undefined && !namespaces.includes(name)) continue;
-    if (['kube-system', 'kube-public', 'kube-node-lease', 'istio-system', 'local-path-storage'].includes(name)) continue;
+    if (['kube-system', 'kube-public', 'kube-node-lease', 'istio-system', 'local-path-storage'].includes(name))
+      continue;
     const labels = labelsOf(ns);
     if (labels['istio-injection'] === 'enabled' || labels['istio.io/rev']) {
       for (const pod of topology.pods().filter((p) => p.metadata.namespace === name && !hasProxy(p))) {
-        if (pod.metadata.annotations?.['sidecar.istio.io/inject'] === 'false' || pod.metadata.labels?.['sidecar.istio.io/inject'] === 'false') continue;
-        messages.push({ level: 'Warning', code: 'IST0103', resource: ref(pod), text: `The pod ${name}/${pod.metadata.name} is missing the Istio proxy. This can often be resolved by restarting or redeploying the workload.` });
+        if (
+          pod.metadata.annotations?.['sidecar.istio.io/inject'] === 'false' ||
+          pod.metadata.labels?.['sidecar.istio.io/inject'] === 'false'
+        )
+          continue;
+        messages.push({
+          level: 'Warning',
+          code: 'IST0103',
+          resource: ref(pod),
+          text: `The pod ${name}/${pod.metadata.name} is missing the Istio proxy. This can often be resolved by restarting or redeploying the workload.`,
+        });
       }
     } else if (labels['istio-injection'] !== 'disabled') {
-      messages.push({ level: 'Info', code: 'IST0102', resource: `Namespace ${name}`, text: `The namespace is not enabled for Istio injection. Run 'kubectl label namespace ${name} istio-injection=enabled' to enable it, or 'kubectl label namespace ${name} istio-injection=disabled' to explicitly mark it as not needing injection.` });
+      messages.push({
+        level: 'Info',
+        code: 'IST0102',
+        resource: `Namespace ${name}`,
+        text: `The namespace is not enabled for Istio injection. Run 'kubectl label namespace ${name} istio-injection=enabled' to enable it, or 'kubectl label namespace ${name} istio-injection=disabled' to explicitly mark it as not needing injection.`,
+      });
     }
   }
-  return messages.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.resource.localeCompare(b.resource) || a.text.localeCompare(b.text));
+  return messages.sort(
+    (a, b) =>
+      LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] ||
+      a.resource.localeCompare(b.resource) ||
+      a.text.localeCompare(b.text),
+  );
 }
 
 /** The command's output for a set of messages. */
-export function analyzeOutput(messages: AnalysisMessage[], scope: string): { stdout: string; stderr: string; exitCode: number } {
-  if (messages.length === 0) return { stdout: `\u2714 No validation issues found when analyzing ${scope}.\n`, stderr: '', exitCode: 0 };
+export function analyzeOutput(
+  messages: AnalysisMessage[],
+  scope: string,
+): { stdout: string; stderr: string; exitCode: number } {
+  if (messages.length === 0)
+    return { stdout: `\u2714 No validation issues found when analyzing ${scope}.\n`, stderr: '', exitCode: 0 };
   const stdout = messages.map((m) => `${m.level} [${m.code}] (${m.resource}) ${m.text}\n`).join('');
   if (!messages.some((m) => m.level === 'Error')) return { stdout, stderr: '', exitCode: 0 };
   return {

@@ -13,14 +13,38 @@ type Ctx = Parameters<Command['execute']>[1];
 
 /** The subcommands, with their flags and one-line help. */
 const SUBCOMMANDS: Record<string, { short: string; usage: string; flags: FlagSpec[] }> = {
-  version: { short: 'Prints out build version information', usage: 'istioctl version [flags]', flags: [{ long: 'remote', help: 'Use --remote=false to suppress control plane check' }, { long: 'short', short: 's', help: 'Use --short=false to generate full version information' }, { long: 'output', short: 'o', value: true, help: 'One of \'yaml\' or \'json\'.' }] },
+  version: {
+    short: 'Prints out build version information',
+    usage: 'istioctl version [flags]',
+    flags: [
+      { long: 'remote', help: 'Use --remote=false to suppress control plane check' },
+      { long: 'short', short: 's', help: 'Use --short=false to generate full version information' },
+      { long: 'output', short: 'o', value: true, help: "One of 'yaml' or 'json'." },
+    ],
+  },
   install: {
     short: 'The install command generates an Istio install manifest and applies it to a cluster',
     usage: 'istioctl install [flags]',
     flags: [
-      { long: 'set', short: 's', value: true, repeated: true, help: 'Override an IstioOperator value, e.g. to choose a profile (--set profile=demo)' },
-      { long: 'filename', short: 'f', value: true, repeated: true, help: 'Path to file containing IstioOperator custom resource' },
-      { long: 'skip-confirmation', short: 'y', help: 'The skipConfirmation determines whether the user is prompted for confirmation.' },
+      {
+        long: 'set',
+        short: 's',
+        value: true,
+        repeated: true,
+        help: 'Override an IstioOperator value, e.g. to choose a profile (--set profile=demo)',
+      },
+      {
+        long: 'filename',
+        short: 'f',
+        value: true,
+        repeated: true,
+        help: 'Path to file containing IstioOperator custom resource',
+      },
+      {
+        long: 'skip-confirmation',
+        short: 'y',
+        help: 'The skipConfirmation determines whether the user is prompted for confirmation.',
+      },
       { long: 'verify', help: 'Verify the Istio control plane after installation/in-place upgrade' },
     ],
   },
@@ -58,7 +82,9 @@ Usage:
   istioctl [command]
 
 Available Commands:
-${Object.entries(SUBCOMMANDS).map(([n, s]) => `  ${n.padEnd(15)}${s.short}`).join('\n')}
+${Object.entries(SUBCOMMANDS)
+  .map(([n, s]) => `  ${n.padEnd(15)}${s.short}`)
+  .join('\n')}
 
 Flags:
   -h, --help   help for istioctl
@@ -83,16 +109,22 @@ async function readInput(ctx: Ctx, name: string): Promise<string> {
 export async function runIstioctl(host: SimCommandHost, argv: string[], ctx: Ctx): Promise<ExecResult> {
   const [given, ...rest] = argv;
   const sub = given !== undefined ? (ALIASES[given] ?? given) : undefined;
-  if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h') return { stdout: ROOT_HELP, stderr: '', exitCode: 0 };
+  if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h')
+    return { stdout: ROOT_HELP, stderr: '', exitCode: 0 };
   if (sub === '--version') return { stdout: versionText(host.cluster, false).stdout, stderr: '', exitCode: 0 };
   const spec = SUBCOMMANDS[sub];
   if (!spec) {
     if (sub.startsWith('-')) return error(`unknown flag: ${sub}`);
-    return { stdout: '', stderr: `Error: unknown command "${sub}" for "istioctl"\nRun 'istioctl --help' for usage.\n`, exitCode: 1 };
+    return {
+      stdout: '',
+      stderr: `Error: unknown command "${sub}" for "istioctl"\nRun 'istioctl --help' for usage.\n`,
+      exitCode: 1,
+    };
   }
   try {
     const flags = parseFlags(rest, spec.flags);
-    if (flags.booleans.has('help')) return { stdout: helpText(spec.short, spec.usage, spec.flags), stderr: '', exitCode: 0 };
+    if (flags.booleans.has('help'))
+      return { stdout: helpText(spec.short, spec.usage, spec.flags), stderr: '', exitCode: 0 };
     switch (sub) {
       case 'version': {
         const remote = !rest.some((a) => a === '--remote=false');
@@ -102,7 +134,12 @@ export async function runIstioctl(host: SimCommandHost, argv: string[], ctx: Ctx
       case 'install': {
         const files = await Promise.all((flags.values.get('filename') ?? []).map((f) => readInput(ctx, f)));
         const answer = flags.booleans.has('skip-confirmation') ? 'y' : decodeBytesToUtf8(ctx.stdin);
-        return runInstall(host.cluster, { sets: flags.values.get('set') ?? [], files, skipConfirmation: flags.booleans.has('skip-confirmation'), answer });
+        return runInstall(host.cluster, {
+          sets: flags.values.get('set') ?? [],
+          files,
+          skipConfirmation: flags.booleans.has('skip-confirmation'),
+          answer,
+        });
       }
       case 'kube-inject': {
         const file = flagValue(flags, 'filename');
@@ -123,7 +160,14 @@ export async function runIstioctl(host: SimCommandHost, argv: string[], ctx: Ctx
       }
       case 'proxy-config': {
         const [what, target] = flags.positional;
-        const kinds: Record<string, (c: typeof host.cluster, p: Parameters<typeof routesTable>[1]) => string> = { routes: routesTable, route: routesTable, clusters: clustersTable, cluster: clustersTable, c: clustersTable, r: routesTable };
+        const kinds: Record<string, (c: typeof host.cluster, p: Parameters<typeof routesTable>[1]) => string> = {
+          routes: routesTable,
+          route: routesTable,
+          clusters: clustersTable,
+          cluster: clustersTable,
+          c: clustersTable,
+          r: routesTable,
+        };
         if (!what) return { stdout: helpText(spec.short, spec.usage, spec.flags), stderr: '', exitCode: 0 };
         const render = kinds[what];
         if (!render) return error(`unknown command "${what}" for "istioctl proxy-config"`);
@@ -133,7 +177,10 @@ export async function runIstioctl(host: SimCommandHost, argv: string[], ctx: Ctx
         return { stdout: render(host.cluster, pod), stderr: '', exitCode: 0 };
       }
       case 'analyze': {
-        if (flags.positional.length > 0) return error('analyzing files is not supported in this lab; run `istioctl analyze` to check the live cluster');
+        if (flags.positional.length > 0)
+          return error(
+            'analyzing files is not supported in this lab; run `istioctl analyze` to check the live cluster',
+          );
         const all = flags.booleans.has('all-namespaces');
         const ns = flagValue(flags, 'namespace') ?? 'default';
         const messages = analyze(host.cluster, all ? undefined : [ns]);

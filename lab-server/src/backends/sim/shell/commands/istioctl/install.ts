@@ -74,8 +74,12 @@ function render(request: InstallRequest): Rendered {
   const meshSets: [string[], unknown][] = [];
   const valueSets: [string[], unknown][] = [];
   for (const text of request.files) {
-    const op = parse(text) as { kind?: string; spec?: { profile?: string; meshConfig?: Record<string, unknown>; values?: Record<string, unknown> } } | null;
-    if (!op || op.kind !== 'IstioOperator') throw new InstallError('generate config: could not parse file: expected kind IstioOperator');
+    const op = parse(text) as {
+      kind?: string;
+      spec?: { profile?: string; meshConfig?: Record<string, unknown>; values?: Record<string, unknown> };
+    } | null;
+    if (!op || op.kind !== 'IstioOperator')
+      throw new InstallError('generate config: could not parse file: expected kind IstioOperator');
     if (op.spec?.profile) profileName = op.spec.profile;
     const walk = (obj: Record<string, unknown>, prefix: string[], into: [string[], unknown][]) => {
       for (const [k, v] of Object.entries(obj)) {
@@ -99,11 +103,13 @@ function render(request: InstallRequest): Rendered {
     else throw new InstallError(`generate config: unknown field "${path[0]}" in IstioOperator spec`);
   }
   const profile = PROFILES[profileName];
-  if (!profile) throw new InstallError(`generate config: could not read profile "${profileName}": profile does not exist`);
+  if (!profile)
+    throw new InstallError(`generate config: could not read profile "${profileName}": profile does not exist`);
   const mesh = structuredClone(profile.meshConfig);
   for (const [path, value] of meshSets) {
     const e = MESH_ENUMS[path.join('.')];
-    if (e && !e.values.includes(String(value))) throw new InstallError(`generate config: unknown value "${value}" for enum ${e.type}`);
+    if (e && !e.values.includes(String(value)))
+      throw new InstallError(`generate config: unknown value "${value}" for enum ${e.type}`);
     setPath(mesh, path, value);
   }
   const values: Record<string, unknown> = {};
@@ -115,7 +121,10 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) ? deepMerge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
+        ? deepMerge(b as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
   }
   return out;
 }
@@ -123,8 +132,8 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
 /** Resets what an install owns in the injector values to the profile's defaults, then applies the overrides. */
 function injectorValues(current: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
   const base = structuredClone(current);
-  const global = ((base.global ??= {}) as Record<string, unknown>);
-  const proxy = ((global.proxy ??= {}) as Record<string, unknown>);
+  const global = (base.global ??= {}) as Record<string, unknown>;
+  const proxy = (global.proxy ??= {}) as Record<string, unknown>;
   proxy.includeIPRanges = '*';
   proxy.excludeIPRanges = '';
   return deepMerge(base, overrides);
@@ -134,7 +143,10 @@ function applyEnv(cluster: SimClusterApi, env: Record<string, unknown>): void {
   const istiod = cluster.get('Deployment', 'istio-system', 'istiod');
   if (!istiod) return;
   const copy = structuredClone(istiod);
-  const containers = ((copy.spec as any)?.template?.spec?.containers ?? []) as { name: string; env?: { name: string; value?: string }[] }[];
+  const containers = ((copy.spec as any)?.template?.spec?.containers ?? []) as {
+    name: string;
+    env?: { name: string; value?: string }[];
+  }[];
   const discovery = containers.find((c) => c.name === 'discovery') ?? containers[0];
   if (!discovery) return;
   let changed = false;
@@ -151,26 +163,57 @@ function applyEnv(cluster: SimClusterApi, env: Record<string, unknown>): void {
 
 /** The egress gateway's objects, as the demo profile installs them. */
 export function egressObjects(): K8sObject[] {
-  const labels = { app: 'istio-egressgateway', istio: 'egressgateway', 'install.operator.istio.io/owning-resource': 'unknown' };
+  const labels = {
+    app: 'istio-egressgateway',
+    istio: 'egressgateway',
+    'install.operator.istio.io/owning-resource': 'unknown',
+  };
   return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'istio-egressgateway-service-account', namespace: 'istio-system', labels } },
     {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istio-egressgateway', namespace: 'istio-system', labels },
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'istio-egressgateway-service-account', namespace: 'istio-system', labels },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'istio-egressgateway', namespace: 'istio-system', labels },
       spec: {
         replicas: 1,
         selector: { matchLabels: { app: 'istio-egressgateway', istio: 'egressgateway' } },
         template: {
-          metadata: { labels: { app: 'istio-egressgateway', istio: 'egressgateway', 'sidecar.istio.io/inject': 'false' } },
+          metadata: {
+            labels: { app: 'istio-egressgateway', istio: 'egressgateway', 'sidecar.istio.io/inject': 'false' },
+          },
           spec: {
             serviceAccountName: 'istio-egressgateway-service-account',
-            containers: [{ name: 'istio-proxy', image: `docker.io/istio/proxyv2:${ISTIO_VERSION}`, args: ['proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local'], ports: [{ containerPort: 8080, protocol: 'TCP' }, { containerPort: 8443, protocol: 'TCP' }] }],
+            containers: [
+              {
+                name: 'istio-proxy',
+                image: `docker.io/istio/proxyv2:${ISTIO_VERSION}`,
+                args: ['proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local'],
+                ports: [
+                  { containerPort: 8080, protocol: 'TCP' },
+                  { containerPort: 8443, protocol: 'TCP' },
+                ],
+              },
+            ],
           },
         },
       },
     },
     {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'istio-egressgateway', namespace: 'istio-system', labels },
-      spec: { type: 'ClusterIP', selector: { app: 'istio-egressgateway', istio: 'egressgateway' }, ports: [{ name: 'http2', port: 80, protocol: 'TCP', targetPort: 8080 }, { name: 'https', port: 443, protocol: 'TCP', targetPort: 8443 }] },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'istio-egressgateway', namespace: 'istio-system', labels },
+      spec: {
+        type: 'ClusterIP',
+        selector: { app: 'istio-egressgateway', istio: 'egressgateway' },
+        ports: [
+          { name: 'http2', port: 80, protocol: 'TCP', targetPort: 8080 },
+          { name: 'https', port: 443, protocol: 'TCP', targetPort: 8443 },
+        ],
+      },
     },
   ];
 }
@@ -187,16 +230,25 @@ export function runInstall(cluster: SimClusterApi, request: InstallRequest): Ins
   const { profile, mesh, values } = rendered;
   let stdout = '';
   if (!request.skipConfirmation) {
-    const components = ['Istio core', 'Istiod', ...(profile.ingressGateway ? ['Ingress gateways'] : []), ...(profile.egressGateway ? ['Egress gateways'] : [])];
-    const list = components.length > 1 ? `${components.slice(0, -1).join(', ')}, and ${components.at(-1)}` : components[0];
+    const components = [
+      'Istio core',
+      'Istiod',
+      ...(profile.ingressGateway ? ['Ingress gateways'] : []),
+      ...(profile.egressGateway ? ['Egress gateways'] : []),
+    ];
+    const list =
+      components.length > 1 ? `${components.slice(0, -1).join(', ')}, and ${components.at(-1)}` : components[0];
     stdout += `This will install the Istio ${ISTIO_VERSION} "${profile.name}" profile (with components: ${list}) into the cluster. Proceed? (y/N) `;
-    if (!/^y(es)?$/i.test(request.answer.trim().split('\n')[0] ?? '')) return { stdout: `${stdout}Cancelled.\n`, stderr: '', exitCode: 1 };
+    if (!/^y(es)?$/i.test(request.answer.trim().split('\n')[0] ?? ''))
+      return { stdout: `${stdout}Cancelled.\n`, stderr: '', exitCode: 1 };
   }
   stdout += `${BANNER}\n\n`;
 
   const cm = cluster.get('ConfigMap', 'istio-system', 'istio');
   const meshText = stringify(mesh);
-  const nextCm: K8sObject = cm ? structuredClone(cm) : { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' } };
+  const nextCm: K8sObject = cm
+    ? structuredClone(cm)
+    : { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' } };
   nextCm.data = { ...((nextCm.data as Record<string, string> | undefined) ?? {}), mesh: meshText };
   cluster.apply(nextCm, { fieldManager: 'istio-operator' });
 
@@ -225,7 +277,11 @@ export function runInstall(cluster: SimClusterApi, request: InstallRequest): Ins
   if (profile.ingressGateway) stdout += '✔ Ingress gateways installed 🛬\n';
   if (!profile.egressGateway && hasEgress) {
     stdout += '- Pruning removed resources\n';
-    for (const [kind, apiVersion, name] of [['Deployment', 'apps/v1', 'istio-egressgateway'], ['Service', 'v1', 'istio-egressgateway'], ['ServiceAccount', 'v1', 'istio-egressgateway-service-account']] as const) {
+    for (const [kind, apiVersion, name] of [
+      ['Deployment', 'apps/v1', 'istio-egressgateway'],
+      ['Service', 'v1', 'istio-egressgateway'],
+      ['ServiceAccount', 'v1', 'istio-egressgateway-service-account'],
+    ] as const) {
       if (!cluster.get(kind, 'istio-system', name)) continue;
       cluster.delete(kind, 'istio-system', name);
       stdout += `  Removed ${apiVersion}:${kind}:istio-system:${name}.\n`;

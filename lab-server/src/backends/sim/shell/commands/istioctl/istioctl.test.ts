@@ -11,9 +11,30 @@ import { createCurlCommand } from '../curl/index.ts';
 function setup(): { w: World; bash: Bash; host: SimCommandHost } {
   const w = new World();
   w.installIstio();
-  w.cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio-sidecar-injector', namespace: 'istio-system' }, data: { values: JSON.stringify({ global: { proxy: { includeIPRanges: '*', excludeIPRanges: '' }, hub: 'docker.io/istio' } }), config: '' } });
-  w.cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default', labels: { 'istio-injection': 'enabled' } } });
-  const host: SimCommandHost = { cluster: w.cluster, network: w.network, pods: { exec: async () => ({ stdout: '', stderr: '', exitCode: 0 }) }, clock: w.clock, random: w.random, samples: new Map() };
+  w.cluster.apply({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'istio-sidecar-injector', namespace: 'istio-system' },
+    data: {
+      values: JSON.stringify({
+        global: { proxy: { includeIPRanges: '*', excludeIPRanges: '' }, hub: 'docker.io/istio' },
+      }),
+      config: '',
+    },
+  });
+  w.cluster.apply({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'default', labels: { 'istio-injection': 'enabled' } },
+  });
+  const host: SimCommandHost = {
+    cluster: w.cluster,
+    network: w.network,
+    pods: { exec: async () => ({ stdout: '', stderr: '', exitCode: 0 }) },
+    clock: w.clock,
+    random: w.random,
+    samples: new Map(),
+  };
   return { w, host, bash: new Bash({ customCommands: [createIstioctlCommand(host)] }) };
 }
 
@@ -26,17 +47,26 @@ describe('istioctl', () => {
   it('version counts the proxies', async () => {
     w.deployBookinfo();
     const r = await bash.exec('istioctl version');
-    expect(r.stdout).toBe('client version: 1.30.0\ncontrol plane version: 1.30.0\ndata plane version: 1.30.0 (7 proxies)\n');
+    expect(r.stdout).toBe(
+      'client version: 1.30.0\ncontrol plane version: 1.30.0\ndata plane version: 1.30.0 (7 proxies)\n',
+    );
     expect((await bash.exec('istioctl version --remote=false')).stdout).toBe('client version: 1.30.0\n');
   });
 
   it('install --set meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY changes the mesh config, and the traffic', async () => {
     const sleep = w.deploySleep();
     expect((await w.get(sleep, 'https://www.google.com')).status).toBe(200);
-    const r = await bash.exec('istioctl install --set profile=demo --set meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY -y');
+    const r = await bash.exec(
+      'istioctl install --set profile=demo --set meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY -y',
+    );
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain('✔ Istio core installed ⛵️\n✔ Istiod installed 🧠\n✔ Egress gateways installed 🛫\n✔ Ingress gateways installed 🛬\n✔ Installation complete\n');
-    expect(readMeshConfig(w.cluster)).toMatchObject({ accessLogFile: '/dev/stdout', outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } });
+    expect(r.stdout).toContain(
+      '✔ Istio core installed ⛵️\n✔ Istiod installed 🧠\n✔ Egress gateways installed 🛫\n✔ Ingress gateways installed 🛬\n✔ Installation complete\n',
+    );
+    expect(readMeshConfig(w.cluster)).toMatchObject({
+      accessLogFile: '/dev/stdout',
+      outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
+    });
     expect((await w.get(sleep, 'https://www.google.com')).error?.curlExitCode).toBe(35);
   });
 
@@ -51,23 +81,33 @@ describe('istioctl', () => {
 
   it('install asks for confirmation without -y, and refuses bad values like istioctl', async () => {
     const r = await bash.exec('echo n | istioctl install --set profile=demo');
-    expect(r.stdout).toContain('This will install the Istio 1.30.0 "demo" profile (with components: Istio core, Istiod, Ingress gateways, and Egress gateways) into the cluster. Proceed? (y/N) Cancelled.\n');
+    expect(r.stdout).toContain(
+      'This will install the Istio 1.30.0 "demo" profile (with components: Istio core, Istiod, Ingress gateways, and Egress gateways) into the cluster. Proceed? (y/N) Cancelled.\n',
+    );
     expect(r.exitCode).toBe(1);
     expect((await bash.exec('echo y | istioctl install --set profile=demo')).exitCode).toBe(0);
-    expect(await bash.exec('istioctl install --set meshConfig.outboundTrafficPolicy.mode=BLOCK -y')).toMatchObject({ exitCode: 1, stderr: 'Error: generate config: unknown value "BLOCK" for enum istio.mesh.v1alpha1.MeshConfig_OutboundTrafficPolicy_Mode\n' });
+    expect(await bash.exec('istioctl install --set meshConfig.outboundTrafficPolicy.mode=BLOCK -y')).toMatchObject({
+      exitCode: 1,
+      stderr:
+        'Error: generate config: unknown value "BLOCK" for enum istio.mesh.v1alpha1.MeshConfig_OutboundTrafficPolicy_Mode\n',
+    });
     expect((await bash.exec('istioctl install --set profile=nope -y')).stderr).toContain('profile does not exist');
   });
 
   it('install sets injector values and istiod env', async () => {
-    await bash.exec('istioctl install --set profile=demo --set values.global.proxy.includeIPRanges=10.96.0.0/12 --set values.pilot.env.DISABLE_SHADOW_HOST_SUFFIX=false -y');
-    const values = JSON.parse((w.cluster.get('ConfigMap', 'istio-system', 'istio-sidecar-injector')!.data as Record<string, string>).values);
+    await bash.exec(
+      'istioctl install --set profile=demo --set values.global.proxy.includeIPRanges=10.96.0.0/12 --set values.pilot.env.DISABLE_SHADOW_HOST_SUFFIX=false -y',
+    );
+    const values = JSON.parse(
+      (w.cluster.get('ConfigMap', 'istio-system', 'istio-sidecar-injector')!.data as Record<string, string>).values,
+    );
     expect(values.global.proxy.includeIPRanges).toBe('10.96.0.0/12');
     expect(values.global.hub).toBe('docker.io/istio');
     const env = (w.cluster.get('Deployment', 'istio-system', 'istiod')!.spec as any).template.spec.containers[0].env;
     expect(env).toContainEqual({ name: 'DISABLE_SHADOW_HOST_SUFFIX', value: 'false' });
   });
 
-  it('kube-inject adds istio-proxy and istio-init to pod templates, even of the seed\'s extensions/v1beta1 Deployment', async () => {
+  it("kube-inject adds istio-proxy and istio-init to pod templates, even of the seed's extensions/v1beta1 Deployment", async () => {
     await bash.exec('istioctl install --set profile=demo --set values.global.proxy.includeIPRanges=10.96.0.0/12 -y');
     const seed = `apiVersion: extensions/v1beta1
 kind: Deployment
@@ -101,41 +141,75 @@ spec:
     expect(spec.initContainers[0].args).toContain('10.96.0.0/12');
     expect(docs[0].spec.template.metadata.annotations['sidecar.istio.io/status']).toContain('istio-proxy');
     expect(docs[1]).toEqual(parse(seed.split('---\n')[1]));
-    expect(await bash.exec('istioctl kube-inject -f nope.yaml')).toMatchObject({ stderr: 'Error: open nope.yaml: no such file or directory\n', exitCode: 1 });
-    expect((await bash.exec('istioctl kube-inject')).stderr).toBe('Error: filename not specified (see --filename or -f)\n');
+    expect(await bash.exec('istioctl kube-inject -f nope.yaml')).toMatchObject({
+      stderr: 'Error: open nope.yaml: no such file or directory\n',
+      exitCode: 1,
+    });
+    expect((await bash.exec('istioctl kube-inject')).stderr).toBe(
+      'Error: filename not specified (see --filename or -f)\n',
+    );
   });
 
   it('a kube-injected pod with a narrowed -i range bypasses the sidecar for external addresses', async () => {
-    const pod = w.addPod('default', 'sleep-injected', { app: 'sleep' }, [{ name: 'sleep', image: 'curlimages/curl' }], { sidecar: true });
-    (pod.spec as any).initContainers = [{ name: 'istio-init', args: ['istio-iptables', '-i', '10.96.0.0/12', '-x', ''] }];
+    const pod = w.addPod('default', 'sleep-injected', { app: 'sleep' }, [{ name: 'sleep', image: 'curlimages/curl' }], {
+      sidecar: true,
+    });
+    (pod.spec as any).initContainers = [
+      { name: 'istio-init', args: ['istio-iptables', '-i', '10.96.0.0/12', '-x', ''] },
+    ];
     w.cluster.apply(pod);
-    const curl = new Bash({ customCommands: [createCurlCommand(host, { namespace: 'default', pod: 'sleep-injected', container: 'sleep' })] });
+    const curl = new Bash({
+      customCommands: [createCurlCommand(host, { namespace: 'default', pod: 'sleep-injected', container: 'sleep' })],
+    });
     const out = await curl.exec('curl -s http://httpbin.org/headers');
     expect(JSON.parse(out.stdout).headers['X-Envoy-Attempt-Count']).toBeUndefined();
   });
 
   it('analyze reports IST0101 for a missing subset and host, with exit code 79', async () => {
     w.deployBookinfo();
-    w.applyYaml('apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v3}\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ratings}\nspec:\n  hosts: [ratings]\n  http:\n  - route:\n    - destination: {host: ratingz}\n');
+    w.applyYaml(
+      'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v3}\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ratings}\nspec:\n  hosts: [ratings]\n  http:\n  - route:\n    - destination: {host: ratingz}\n',
+    );
     const r = await bash.exec('istioctl analyze');
     expect(r.exitCode).toBe(79);
-    expect(r.stdout).toContain('Error [IST0101] (VirtualService default/reviews) Referenced host+subset in destinationrule not found: "reviews+v3"\n');
-    expect(r.stdout).toContain('Error [IST0101] (VirtualService default/ratings) Referenced host not found: "ratingz"\n');
-    expect(r.stderr).toBe('Error: Analyzers found issues when analyzing namespace: default.\nSee https://istio.io/v1.30/docs/reference/config/analysis for more information about causes and resolutions.\n');
+    expect(r.stdout).toContain(
+      'Error [IST0101] (VirtualService default/reviews) Referenced host+subset in destinationrule not found: "reviews+v3"\n',
+    );
+    expect(r.stdout).toContain(
+      'Error [IST0101] (VirtualService default/ratings) Referenced host not found: "ratingz"\n',
+    );
+    expect(r.stderr).toBe(
+      'Error: Analyzers found issues when analyzing namespace: default.\nSee https://istio.io/v1.30/docs/reference/config/analysis for more information about causes and resolutions.\n',
+    );
   });
 
   it('analyze is clean when subsets exist, and reports IST0102 for a namespace without injection', async () => {
     w.deployBookinfo();
-    w.applyYaml('apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets: [{name: v3, labels: {version: v3}}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v3}\n');
-    expect(await bash.exec('istioctl analyze')).toMatchObject({ stdout: '✔ No validation issues found when analyzing namespace: default.\n', exitCode: 0 });
+    w.applyYaml(
+      'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets: [{name: v3, labels: {version: v3}}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v3}\n',
+    );
+    expect(await bash.exec('istioctl analyze')).toMatchObject({
+      stdout: '✔ No validation issues found when analyzing namespace: default.\n',
+      exitCode: 0,
+    });
     w.cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'foo' } });
     const r = await bash.exec('istioctl analyze -n foo');
-    expect(r).toMatchObject({ exitCode: 0, stdout: "Info [IST0102] (Namespace foo) The namespace is not enabled for Istio injection. Run 'kubectl label namespace foo istio-injection=enabled' to enable it, or 'kubectl label namespace foo istio-injection=disabled' to explicitly mark it as not needing injection.\n" });
+    expect(r).toMatchObject({
+      exitCode: 0,
+      stdout:
+        "Info [IST0102] (Namespace foo) The namespace is not enabled for Istio injection. Run 'kubectl label namespace foo istio-injection=enabled' to enable it, or 'kubectl label namespace foo istio-injection=disabled' to explicitly mark it as not needing injection.\n",
+    });
   });
 
   it('unknown subcommands and flags are worded like cobra', async () => {
-    expect(await bash.exec('istioctl frobnicate')).toMatchObject({ stderr: 'Error: unknown command "frobnicate" for "istioctl"\nRun \'istioctl --help\' for usage.\n', exitCode: 1 });
-    expect(await bash.exec('istioctl version --bogus')).toMatchObject({ stderr: 'Error: unknown flag: --bogus\n', exitCode: 1 });
+    expect(await bash.exec('istioctl frobnicate')).toMatchObject({
+      stderr: 'Error: unknown command "frobnicate" for "istioctl"\nRun \'istioctl --help\' for usage.\n',
+      exitCode: 1,
+    });
+    expect(await bash.exec('istioctl version --bogus')).toMatchObject({
+      stderr: 'Error: unknown flag: --bogus\n',
+      exitCode: 1,
+    });
     expect((await bash.exec('istioctl --help')).stdout).toContain('Available Commands:');
     expect((await bash.exec('istioctl install --help')).stdout).toContain('--set');
   });
@@ -145,11 +219,15 @@ describe('istioctl proxy-config', () => {
   it('routes show the VirtualService that programs a host; clusters show subsets from DestinationRules', async () => {
     const { w, bash } = setup();
     w.deployBookinfo();
-    w.applyYaml('apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets: [{name: v1, labels: {version: v1}}, {name: v3, labels: {version: v3}}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v3}\n');
+    w.applyYaml(
+      'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets: [{name: v1, labels: {version: v1}}, {name: v3, labels: {version: v3}}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v3}\n',
+    );
     const pod = w.pod('productpage').metadata.name;
     const routes = (await bash.exec(`istioctl proxy-config routes ${pod}`)).stdout;
     expect(routes.split('\n')[0]).toMatch(/^NAME\s+VHOST NAME\s+DOMAINS\s+MATCH\s+VIRTUAL SERVICE$/);
-    expect(routes).toMatch(/9080\s+reviews\.default\.svc\.cluster\.local:9080\s+reviews, reviews\.default \+ 2 more\.\.\.\s+\/\*\s+reviews\.default\n/);
+    expect(routes).toMatch(
+      /9080\s+reviews\.default\.svc\.cluster\.local:9080\s+reviews, reviews\.default \+ 2 more\.\.\.\s+\/\*\s+reviews\.default\n/,
+    );
     const clusters = (await bash.exec(`istioctl pc clusters ${pod}.default`)).stdout;
     expect(clusters).toMatch(/reviews\.default\.svc\.cluster\.local\s+9080\s+v3\s+outbound\s+EDS\s+reviews\.default\n/);
     expect(clusters).toContain('BlackHoleCluster');

@@ -7,7 +7,17 @@ import type { SimClusterApi } from '../../../types.ts';
 import { ISTIO_VERSION } from './version.ts';
 
 /** Kinds whose pod template gets a sidecar. */
-const WORKLOAD_KINDS = ['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod', 'DeploymentConfig'];
+const WORKLOAD_KINDS = [
+  'Deployment',
+  'DaemonSet',
+  'StatefulSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+  'CronJob',
+  'Pod',
+  'DeploymentConfig',
+];
 
 /** Injector settings that shape the sidecar (from ConfigMap `istio-sidecar-injector`'s values). */
 export interface InjectSettings {
@@ -20,7 +30,9 @@ export function injectSettings(cluster: SimClusterApi): InjectSettings {
   const cm = cluster.get('ConfigMap', 'istio-system', 'istio-sidecar-injector');
   let proxy: { includeIPRanges?: string; excludeIPRanges?: string } = {};
   try {
-    const values = JSON.parse((cm?.data as Record<string, string> | undefined)?.values ?? '{}') as { global?: { proxy?: typeof proxy } };
+    const values = JSON.parse((cm?.data as Record<string, string> | undefined)?.values ?? '{}') as {
+      global?: { proxy?: typeof proxy };
+    };
     proxy = values.global?.proxy ?? {};
   } catch {
     proxy = {};
@@ -40,7 +52,15 @@ function proxyContainer(name: string, ns: string): Obj {
   return {
     name: 'istio-proxy',
     image: `docker.io/istio/proxyv2:${ISTIO_VERSION}`,
-    args: ['proxy', 'sidecar', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--proxyLogLevel=warning', '--proxyComponentLogLevel=misc:error', '--log_output_level=default:info'],
+    args: [
+      'proxy',
+      'sidecar',
+      '--domain',
+      '$(POD_NAMESPACE).svc.cluster.local',
+      '--proxyLogLevel=warning',
+      '--proxyComponentLogLevel=misc:error',
+      '--log_output_level=default:info',
+    ],
     env: [
       { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
       { name: 'CA_ADDR', value: 'istiod.istio-system.svc:15012' },
@@ -54,9 +74,22 @@ function proxyContainer(name: string, ns: string): Obj {
       { name: 'TRUST_DOMAIN', value: 'cluster.local' },
     ],
     ports: [{ containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
-    readinessProbe: { failureThreshold: 4, httpGet: { path: '/healthz/ready', port: 15021 }, periodSeconds: 15, timeoutSeconds: 3 },
+    readinessProbe: {
+      failureThreshold: 4,
+      httpGet: { path: '/healthz/ready', port: 15021 },
+      periodSeconds: 15,
+      timeoutSeconds: 3,
+    },
     resources: { limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m', memory: '128Mi' } },
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true, runAsGroup: 1337, runAsNonRoot: true, runAsUser: 1337 },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsGroup: 1337,
+      runAsNonRoot: true,
+      runAsUser: 1337,
+    },
     volumeMounts: [
       { mountPath: '/var/run/secrets/workload-spiffe-uds', name: 'workload-socket' },
       { mountPath: '/var/run/secrets/istio', name: 'istiod-ca-cert' },
@@ -72,9 +105,36 @@ function initContainer(settings: InjectSettings): Obj {
   return {
     name: 'istio-init',
     image: `docker.io/istio/proxyv2:${ISTIO_VERSION}`,
-    args: ['istio-iptables', '-p', '15001', '-z', '15006', '-u', '1337', '-m', 'REDIRECT', '-i', settings.includeIPRanges, '-x', settings.excludeIPRanges, '-b', '*', '-d', '15090,15021,15020', '--log_output_level=default:info'],
+    args: [
+      'istio-iptables',
+      '-p',
+      '15001',
+      '-z',
+      '15006',
+      '-u',
+      '1337',
+      '-m',
+      'REDIRECT',
+      '-i',
+      settings.includeIPRanges,
+      '-x',
+      settings.excludeIPRanges,
+      '-b',
+      '*',
+      '-d',
+      '15090,15021,15020',
+      '--log_output_level=default:info',
+    ],
     resources: { limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m', memory: '128Mi' } },
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: false, runAsGroup: 0, runAsNonRoot: false, runAsUser: 0 },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: false,
+      runAsGroup: 0,
+      runAsNonRoot: false,
+      runAsUser: 0,
+    },
   };
 }
 
@@ -84,8 +144,21 @@ const VOLUMES: Obj[] = [
   { emptyDir: {}, name: 'workload-certs' },
   { emptyDir: { medium: 'Memory' }, name: 'istio-envoy' },
   { emptyDir: {}, name: 'istio-data' },
-  { downwardAPI: { items: [{ fieldRef: { fieldPath: 'metadata.labels' }, path: 'labels' }, { fieldRef: { fieldPath: 'metadata.annotations' }, path: 'annotations' }] }, name: 'istio-podinfo' },
-  { name: 'istio-token', projected: { sources: [{ serviceAccountToken: { audience: 'istio-ca', expirationSeconds: 43200, path: 'istio-token' } }] } },
+  {
+    downwardAPI: {
+      items: [
+        { fieldRef: { fieldPath: 'metadata.labels' }, path: 'labels' },
+        { fieldRef: { fieldPath: 'metadata.annotations' }, path: 'annotations' },
+      ],
+    },
+    name: 'istio-podinfo',
+  },
+  {
+    name: 'istio-token',
+    projected: {
+      sources: [{ serviceAccountToken: { audience: 'istio-ca', expirationSeconds: 43200, path: 'istio-token' } }],
+    },
+  },
   { configMap: { name: 'istio-ca-root-cert' }, name: 'istiod-ca-cert' },
 ];
 
@@ -111,14 +184,20 @@ export function injectDocument(doc: Obj, settings: InjectSettings): boolean {
   annotations['prometheus.io/port'] = '15020';
   annotations['prometheus.io/scrape'] = 'true';
   annotations['sidecar.istio.io/status'] = JSON.stringify({
-    initContainers: ['istio-init'], containers: ['istio-proxy'],
-    volumes: VOLUMES.map((v) => v.name), imagePullSecrets: null, revision: 'default',
+    initContainers: ['istio-init'],
+    containers: ['istio-proxy'],
+    volumes: VOLUMES.map((v) => v.name),
+    imagePullSecrets: null,
+    revision: 'default',
   });
   labels['security.istio.io/tlsMode'] = 'istio';
   labels['service.istio.io/canonical-name'] = labels['app.kubernetes.io/name'] ?? labels.app ?? name;
   labels['service.istio.io/canonical-revision'] = labels['app.kubernetes.io/version'] ?? labels.version ?? 'latest';
   containers.push(proxyContainer(name, ns));
-  template.spec.initContainers = [...((template.spec.initContainers as Obj[] | undefined) ?? []), initContainer(settings)];
+  template.spec.initContainers = [
+    ...((template.spec.initContainers as Obj[] | undefined) ?? []),
+    initContainer(settings),
+  ];
   template.spec.volumes = [...((template.spec.volumes as Obj[] | undefined) ?? []), ...VOLUMES];
   template.metadata.creationTimestamp ??= null;
   if (doc.kind !== 'Pod') {
@@ -134,7 +213,8 @@ export function kubeInject(text: string, settings: InjectSettings): string {
   const docs = parseAllDocuments(text);
   const out: string[] = [];
   for (const d of docs) {
-    if (d.errors.length > 0) throw new Error(`error converting YAML to JSON: yaml: ${d.errors[0].message.split('\n')[0]}`);
+    if (d.errors.length > 0)
+      throw new Error(`error converting YAML to JSON: yaml: ${d.errors[0].message.split('\n')[0]}`);
     const value = d.toJS() as Obj | null;
     if (value === null || value === undefined) continue;
     injectDocument(value, settings);

@@ -26,9 +26,15 @@ export const PROFILES: Record<string, Profile> = {
       accessLogFile: '/dev/stdout',
       defaultConfig: { ...BASE_MESH.defaultConfig, tracing: { zipkin: { address: 'zipkin.istio-system:9411' } } },
       extensionProviders: [
-        { name: 'otel', envoyOtelAls: { service: 'opentelemetry-collector.observability.svc.cluster.local', port: 4317 } },
+        {
+          name: 'otel',
+          envoyOtelAls: { service: 'opentelemetry-collector.observability.svc.cluster.local', port: 4317 },
+        },
         { name: 'skywalking', skywalking: { service: 'tracing.istio-system.svc.cluster.local', port: 11800 } },
-        { name: 'otel-tracing', opentelemetry: { port: 4317, service: 'opentelemetry-collector.observability.svc.cluster.local' } },
+        {
+          name: 'otel-tracing',
+          opentelemetry: { port: 4317, service: 'opentelemetry-collector.observability.svc.cluster.local' },
+        },
         { name: 'jaeger', opentelemetry: { port: 4317, service: 'jaeger-collector.istio-system.svc.cluster.local' } },
       ],
     },
@@ -40,5 +46,8 @@ export const PROFILES: Record<string, Profile> = {
 
 /** Enum values istioctl validates before installing. */
 export const MESH_ENUMS: Record<string, { values: string[]; type: string }> = {
-  'outboundTrafficPolicy.mode': { values: ['REGISTRY_ONLY', 'ALLOW_ANY'], type: 'istio.mesh.v1alpha1.MeshConfig_OutboundTrafficPolicy_Mode' },
+  'outboundTrafficPolicy.mode': {
+    values: ['REGISTRY_ONLY', 'ALLOW_ANY'],
+    type: 'istio.mesh.v1alpha1.MeshConfig_OutboundTrafficPolicy_Mode',
+  },
 };

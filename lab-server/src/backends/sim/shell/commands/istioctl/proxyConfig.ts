@@ -54,14 +54,17 @@ export function routesTable(cluster: SimClusterApi, pod: K8sObject): string {
   for (const se of topology.all('ServiceEntry')) {
     for (const p of serviceEntryPorts(se)) {
       if (!['HTTP', 'HTTP2', 'GRPC'].includes(p.protocol)) continue;
-      for (const h of serviceEntryHosts(se)) entries.push({ port: p.number, vhost: `${h}:${p.number}`, forms: [h], host: h });
+      for (const h of serviceEntryHosts(se))
+        entries.push({ port: p.number, vhost: `${h}:${p.number}`, forms: [h], host: h });
     }
   }
   entries.sort((a, b) => a.port - b.port || a.vhost.localeCompare(b.vhost));
   for (const e of entries) {
     const vs = meshVirtualServicesFor(topology, e.host)[0];
     const vsName = vs ? `${vs.metadata.name}.${vs.metadata.namespace ?? 'default'}` : '';
-    const matches = vs ? httpRules(vs).flatMap((r) => (r.match && r.match.length > 0 ? r.match.map(matchText) : ['/*'])) : ['/*'];
+    const matches = vs
+      ? httpRules(vs).flatMap((r) => (r.match && r.match.length > 0 ? r.match.map(matchText) : ['/*']))
+      : ['/*'];
     for (const m of matches) rows.push([String(e.port), e.vhost, domains(e.forms), m, vsName]);
   }
   const ports = [...new Set(entries.map((e) => e.port))];
@@ -82,7 +85,14 @@ export function clustersTable(cluster: SimClusterApi, pod: K8sObject): string {
       if ((svc.metadata.namespace ?? 'default') !== proxyNs) continue;
       const selector = specOf(svc).selector as Record<string, string> | undefined;
       if (!selector || !Object.entries(selector).every(([k, v]) => pod.metadata.labels?.[k] === v)) continue;
-      for (const p of servicePorts(svc)) body.push(['', String(typeof p.targetPort === 'number' ? p.targetPort : p.port), 'inbound', 'ORIGINAL_DST', '']);
+      for (const p of servicePorts(svc))
+        body.push([
+          '',
+          String(typeof p.targetPort === 'number' ? p.targetPort : p.port),
+          'inbound',
+          'ORIGINAL_DST',
+          '',
+        ]);
     }
   }
   const outbound: string[][] = [];
@@ -90,7 +100,8 @@ export function clustersTable(cluster: SimClusterApi, pod: K8sObject): string {
     const host = serviceFqdn(svc.metadata.name, svc.metadata.namespace ?? 'default');
     const dr = destinationRuleFor(topology, host, proxyNs, svc.metadata.namespace);
     const drName = dr ? `${dr.metadata.name}.${dr.metadata.namespace ?? 'default'}` : '';
-    const subsets = dr && Array.isArray(specOf(dr).subsets) ? (specOf(dr).subsets as { name: string }[]).map((s) => s.name) : [];
+    const subsets =
+      dr && Array.isArray(specOf(dr).subsets) ? (specOf(dr).subsets as { name: string }[]).map((s) => s.name) : [];
     for (const p of servicePorts(svc)) {
       outbound.push([host, String(p.port), '-', 'outbound', 'EDS', drName]);
       for (const s of subsets) outbound.push([host, String(p.port), s, 'outbound', 'EDS', drName]);
@@ -99,7 +110,8 @@ export function clustersTable(cluster: SimClusterApi, pod: K8sObject): string {
   for (const se of topology.all('ServiceEntry')) {
     const resolution = String(specOf(se).resolution ?? 'NONE').toUpperCase();
     const type = resolution === 'DNS' ? 'STRICT_DNS' : resolution === 'STATIC' ? 'EDS' : 'ORIGINAL_DST';
-    for (const h of serviceEntryHosts(se)) for (const p of serviceEntryPorts(se)) outbound.push([h, String(p.number), '-', 'outbound', type, '']);
+    for (const h of serviceEntryHosts(se))
+      for (const p of serviceEntryPorts(se)) outbound.push([h, String(p.number), '-', 'outbound', type, '']);
   }
   outbound.sort((a, b) => a[0].localeCompare(b[0]) || Number(a[1]) - Number(b[1]) || a[2].localeCompare(b[2]));
   const fixed = [

@@ -16,6 +16,7 @@ export function humanAge(createdMs: number, nowMs: number): string {
   const days = Math.floor(hours / 24);
   if (days < 8) return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`;
   if (days < 365 * 2) return `${days}d`;
-  if (days < 365 * 8) return days % 365 === 0 ? `${Math.floor(days / 365)}y` : `${Math.floor(days / 365)}y${days % 365}d`;
+  if (days < 365 * 8)
+    return days % 365 === 0 ? `${Math.floor(days / 365)}y` : `${Math.floor(days / 365)}y${days % 365}d`;
   return `${Math.floor(days / 365)}y`;
 }

@@ -44,7 +44,8 @@ function deletions(original: unknown, modified: Obj): Obj {
 
 function merge(a: Obj, b: Obj): Obj {
   const out: Obj = { ...a };
-  for (const [key, value] of Object.entries(b)) out[key] = isMap(value) && isMap(out[key]) ? merge(out[key] as Obj, value) : value;
+  for (const [key, value] of Object.entries(b))
+    out[key] = isMap(value) && isMap(out[key]) ? merge(out[key] as Obj, value) : value;
   return out;
 }
 
@@ -55,7 +56,10 @@ export function applyPatch(applied: K8sObject, live: K8sObject): string {
   config.metadata.annotations = { ...config.metadata.annotations };
   delete config.metadata.annotations[LAST_APPLIED];
   const modified = structuredClone(config) as K8sObject;
-  modified.metadata.annotations = { ...modified.metadata.annotations, [LAST_APPLIED]: `${JSON.stringify(sortKeys(config))}\n` };
+  modified.metadata.annotations = {
+    ...modified.metadata.annotations,
+    [LAST_APPLIED]: `${JSON.stringify(sortKeys(config))}\n`,
+  };
   let original: unknown;
   try {
     original = JSON.parse(live.metadata.annotations?.[LAST_APPLIED] ?? 'null');
@@ -64,7 +68,10 @@ export function applyPatch(applied: K8sObject, live: K8sObject): string {
   }
   // kubectl reads the live object at the file's version, so apiVersion never differs.
   const current = { ...live, apiVersion: applied.apiVersion };
-  const patch = merge(deletions(original, modified as unknown as Obj), additionsAndChanges(current, modified as unknown as Obj));
+  const patch = merge(
+    deletions(original, modified as unknown as Obj),
+    additionsAndChanges(current, modified as unknown as Obj),
+  );
   return JSON.stringify(sortKeys(patch));
 }
 

@@ -69,7 +69,8 @@ export function parseArgs(argv: string[], command: string, spec: FlagSpec): Pars
           let value = arg.slice(j + 1);
           if (value.startsWith('=')) value = value.slice(1);
           if (value === '') {
-            if (i + 1 >= argv.length) throw new KubectlUsageError(`error: flag needs an argument: '${letter}' in -${letter}`, command);
+            if (i + 1 >= argv.length)
+              throw new KubectlUsageError(`error: flag needs an argument: '${letter}' in -${letter}`, command);
             value = argv[++i]!;
           }
           setValue(name, value);

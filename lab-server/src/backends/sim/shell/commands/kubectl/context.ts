@@ -25,5 +25,9 @@ export interface Output {
 /** Output helpers. */
 export const out = {
   ok: (stdout: string): Output => ({ stdout, stderr: '', exitCode: 0 }),
-  fail: (stderr: string, stdout = ''): Output => ({ stdout, stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n`, exitCode: 1 }),
+  fail: (stderr: string, stdout = ''): Output => ({
+    stdout,
+    stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n`,
+    exitCode: 1,
+  }),
 };

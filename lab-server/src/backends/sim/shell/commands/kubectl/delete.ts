@@ -22,16 +22,33 @@ export async function del(args: ParsedArgs, ctx: CommandContext): Promise<Output
   const ignore = args.booleans.has('ignore-not-found');
   const dryRunMode = flag(args, 'dry-run');
   const output = flag(args, 'output');
-  if (output !== undefined && output !== 'name') return { stdout: '', stderr: `error: unexpected -o output mode: ${output}. We only support '-o name'\n`, exitCode: 1 };
-  if (args.booleans.has('all') && flag(args, 'selector') !== undefined) return { stdout: '', stderr: 'error: cannot set --all and --selector at the same time\n', exitCode: 1 };
+  if (output !== undefined && output !== 'name')
+    return {
+      stdout: '',
+      stderr: `error: unexpected -o output mode: ${output}. We only support '-o name'\n`,
+      exitCode: 1,
+    };
+  if (args.booleans.has('all') && flag(args, 'selector') !== undefined)
+    return { stdout: '', stderr: 'error: cannot set --all and --selector at the same time\n', exitCode: 1 };
   const doDelete = (resource: ApiResource, namespace: string | undefined, name: string, source?: string) => {
     try {
       if (dryRunMode === 'client' || dryRunMode === 'true') {
-        if (!ctx.cluster.get(resource.kind, namespace, name)) throw { code: 404, reason: 'NotFound', message: `${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} "${name}" not found` };
+        if (!ctx.cluster.get(resource.kind, namespace, name))
+          throw {
+            code: 404,
+            reason: 'NotFound',
+            message: `${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} "${name}" not found`,
+          };
       } else if (dryRunMode !== 'server') ctx.cluster.delete(resource.kind, namespace, name);
-      else if (!ctx.cluster.get(resource.kind, namespace, name)) throw { code: 404, reason: 'NotFound', message: `${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} "${name}" not found` };
+      else if (!ctx.cluster.get(resource.kind, namespace, name))
+        throw {
+          code: 404,
+          reason: 'NotFound',
+          message: `${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} "${name}" not found`,
+        };
       if (output === 'name') stdout += `${typePrefix(resource)}/${name}\n`;
-      else stdout += `${typePrefix(resource)} "${name}" deleted${resource.namespaced ? ` from ${namespace} namespace` : ''}${dryRunSuffix(dryRunMode)}\n`;
+      else
+        stdout += `${typePrefix(resource)} "${name}" deleted${resource.namespaced ? ` from ${namespace} namespace` : ''}${dryRunSuffix(dryRunMode)}\n`;
     } catch (error) {
       if (ignore && (error as { code?: number }).code === 404) return;
       stderr += `${serverError(error, source ? `error when deleting "${source}"` : undefined)}\n`;
@@ -42,20 +59,40 @@ export async function del(args: ParsedArgs, ctx: CommandContext): Promise<Output
   if (files?.length) {
     for (const item of await readManifests(ctx, files, args.booleans.has('recursive'), ctx.host.samples)) {
       const mappingError = mapped(item);
-      if (mappingError) { stderr += `${mappingError}\n`; exitCode = 1; continue; }
+      if (mappingError) {
+        stderr += `${mappingError}\n`;
+        exitCode = 1;
+        continue;
+      }
       const resource = resourceForApiVersion(item.object.apiVersion, item.object.kind)!;
-      doDelete(resource, resource.namespaced ? item.object.metadata?.namespace ?? ctx.namespace : undefined, item.object.metadata?.name ?? '', item.source);
+      doDelete(
+        resource,
+        resource.namespaced ? (item.object.metadata?.namespace ?? ctx.namespace) : undefined,
+        item.object.metadata?.name ?? '',
+        item.source,
+      );
     }
     return { stdout, stderr, exitCode };
   }
   const targets = parseTargets(args.positionals);
-  if (targets.length === 0) return { stdout: '', stderr: 'error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   \'-f rsrc.yaml\'\n   \'--filename=rsrc.json\'\n   \'<resource> <name>\'\n   \'<resource>\'\n', exitCode: 1 };
+  if (targets.length === 0)
+    return {
+      stdout: '',
+      stderr:
+        "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n",
+      exitCode: 1,
+    };
   const selector = flag(args, 'selector');
   let found = 0;
   for (const target of targets) {
-    const namespace = target.resource.namespaced ? (args.booleans.has('all-namespaces') ? undefined : ctx.namespace) : undefined;
+    const namespace = target.resource.namespaced
+      ? args.booleans.has('all-namespaces')
+        ? undefined
+        : ctx.namespace
+      : undefined;
     if (target.names.length) {
-      for (const name of target.names) doDelete(target.resource, target.resource.namespaced ? ctx.namespace : undefined, name);
+      for (const name of target.names)
+        doDelete(target.resource, target.resource.namespaced ? ctx.namespace : undefined, name);
       found += target.names.length;
     } else if (selector !== undefined || args.booleans.has('all')) {
       let objects: K8sObject[];

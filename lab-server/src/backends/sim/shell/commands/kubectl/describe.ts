@@ -9,12 +9,22 @@ import { deprecationWarnings, parseTargets } from './resources.ts';
 type Obj = Record<string, any>;
 
 /** Flags of describe. */
-export const DESCRIBE_FLAGS: FlagSpec = { values: ['selector', 'filename'], booleans: ['all-namespaces', 'show-events'], short: { l: 'selector', A: 'all-namespaces', f: 'filename' } };
+export const DESCRIBE_FLAGS: FlagSpec = {
+  values: ['selector', 'filename'],
+  booleans: ['all-namespaces', 'show-events'],
+  short: { l: 'selector', A: 'all-namespaces', f: 'filename' },
+};
 
 /** `kubectl describe`. */
 export async function describe(args: ParsedArgs, ctx: CommandContext): Promise<Output> {
   const targets = parseTargets(args.positionals);
-  if (targets.length === 0) return { stdout: '', stderr: 'You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\n', exitCode: 1 };
+  if (targets.length === 0)
+    return {
+      stdout: '',
+      stderr:
+        'You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\n',
+      exitCode: 1,
+    };
   const parts: string[] = [];
   let stderr = deprecationWarnings(targets);
   let exitCode = 0;
@@ -26,7 +36,9 @@ export async function describe(args: ParsedArgs, ctx: CommandContext): Promise<O
       for (const name of target.names) {
         const exact = ctx.cluster.get(target.resource.kind, namespace, name);
         // describe accepts a name prefix, as kubectl does.
-        const found = exact ? [exact] : ctx.cluster.list(target.resource.kind, namespace).filter((o) => o.metadata.name.startsWith(name));
+        const found = exact
+          ? [exact]
+          : ctx.cluster.list(target.resource.kind, namespace).filter((o) => o.metadata.name.startsWith(name));
         if (found.length === 0) {
           stderr += `Error from server (NotFound): ${target.resource.group ? `${target.resource.plural}.${target.resource.group}` : target.resource.plural} "${name}" not found\n`;
           exitCode = 1;
@@ -41,7 +53,8 @@ export async function describe(args: ParsedArgs, ctx: CommandContext): Promise<O
       else if (obj.kind === 'Deployment') parts.push(describeDeployment(obj, ctx.cluster, now));
       else parts.push(describeGeneric(obj, ctx.cluster, now));
     }
-    if (objects.length === 0 && target.names.length === 0) stderr += `No resources found in ${ctx.namespace} namespace.\n`;
+    if (objects.length === 0 && target.names.length === 0)
+      stderr += `No resources found in ${ctx.namespace} namespace.\n`;
   }
   return { stdout: parts.join('\n\n'), stderr, exitCode };
 }

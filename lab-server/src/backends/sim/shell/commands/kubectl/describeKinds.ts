@@ -16,7 +16,8 @@ function ports(list: Obj[] | undefined, field: 'containerPort' | 'hostPort'): st
 function probe(p: Obj): string {
   const attrs = `delay=${p.initialDelaySeconds ?? 0}s timeout=${p.timeoutSeconds ?? 1}s period=${p.periodSeconds ?? 10}s #success=${p.successThreshold ?? 1} #failure=${p.failureThreshold ?? 3}`;
   if (p.exec) return `exec [${(p.exec.command ?? []).join(' ')}] ${attrs}`;
-  if (p.httpGet) return `http-get ${String(p.httpGet.scheme ?? 'HTTP').toLowerCase()}://${p.httpGet.host ?? ''}:${p.httpGet.port}${p.httpGet.path ?? ''} ${attrs}`;
+  if (p.httpGet)
+    return `http-get ${String(p.httpGet.scheme ?? 'HTTP').toLowerCase()}://${p.httpGet.host ?? ''}:${p.httpGet.port}${p.httpGet.path ?? ''} ${attrs}`;
   if (p.tcpSocket) return `tcp-socket ${p.tcpSocket.host ?? ''}:${p.tcpSocket.port} ${attrs}`;
   return `unknown ${attrs}`;
 }
@@ -35,7 +36,8 @@ function resources(r: Obj | undefined, level: number): string {
   for (const part of ['limits', 'requests']) {
     const values = (r?.[part] ?? {}) as Obj;
     const names = Object.keys(values).sort();
-    if (names.length) out += `${indent(level)}${part[0]!.toUpperCase()}${part.slice(1)}:\n${names.map((n) => `${indent(level + 1)}${n}:\t${values[n]}\n`).join('')}`;
+    if (names.length)
+      out += `${indent(level)}${part[0]!.toUpperCase()}${part.slice(1)}:\n${names.map((n) => `${indent(level + 1)}${n}:\t${values[n]}\n`).join('')}`;
   }
   return out;
 }
@@ -46,14 +48,19 @@ function env(c: Obj, pod?: K8sObject): string {
   for (const e of vars) {
     const from = e.valueFrom as Obj | undefined;
     if (!from) {
-      String(e.value ?? '').split('\n').forEach((line, i) => (out += i === 0 ? `${indent(3)}${e.name}:\t${line}\n` : `${indent(3)}\t${line}\n`));
+      String(e.value ?? '')
+        .split('\n')
+        .forEach((line, i) => (out += i === 0 ? `${indent(3)}${e.name}:\t${line}\n` : `${indent(3)}\t${line}\n`));
     } else if (from.fieldRef) {
       const path = String(from.fieldRef.fieldPath);
       const value = pod ? fieldValue(pod, path) : '';
       out += `${indent(3)}${e.name}:\t${value} (${from.fieldRef.apiVersion ?? 'v1'}:${path})\n`;
-    } else if (from.resourceFieldRef) out += `${indent(3)}${e.name}:\t${String(from.resourceFieldRef.resource).startsWith('limits.') ? 'node allocatable' : '0'} (${from.resourceFieldRef.resource})\n`;
-    else if (from.secretKeyRef) out += `${indent(3)}${e.name}:\t<set to the key '${from.secretKeyRef.key}' in secret '${from.secretKeyRef.name}'>\tOptional: ${from.secretKeyRef.optional === true}\n`;
-    else if (from.configMapKeyRef) out += `${indent(3)}${e.name}:\t<set to the key '${from.configMapKeyRef.key}' of config map '${from.configMapKeyRef.name}'>\tOptional: ${from.configMapKeyRef.optional === true}\n`;
+    } else if (from.resourceFieldRef)
+      out += `${indent(3)}${e.name}:\t${String(from.resourceFieldRef.resource).startsWith('limits.') ? 'node allocatable' : '0'} (${from.resourceFieldRef.resource})\n`;
+    else if (from.secretKeyRef)
+      out += `${indent(3)}${e.name}:\t<set to the key '${from.secretKeyRef.key}' in secret '${from.secretKeyRef.name}'>\tOptional: ${from.secretKeyRef.optional === true}\n`;
+    else if (from.configMapKeyRef)
+      out += `${indent(3)}${e.name}:\t<set to the key '${from.configMapKeyRef.key}' of config map '${from.configMapKeyRef.name}'>\tOptional: ${from.configMapKeyRef.optional === true}\n`;
   }
   return out;
 }
@@ -62,7 +69,9 @@ function env(c: Obj, pod?: K8sObject): string {
 function fieldValue(pod: K8sObject, path: string): string {
   const m = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
   if (m) return (pod.metadata[m[1] as 'labels'] as Record<string, string> | undefined)?.[m[2]!] ?? '';
-  const value = path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Obj)[k] : undefined), pod);
+  const value = path
+    .split('.')
+    .reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Obj)[k] : undefined), pod);
   return value === undefined ? '' : String(value);
 }
 
@@ -78,8 +87,15 @@ function containers(label: string, list: Obj[], statuses: Obj[] | undefined, spa
     out += cp.includes(',') ? `${indent(2)}Ports:\t${cp}\n` : `${indent(2)}Port:\t${cp || '<none>'}\n`;
     const hp = ports(c.ports, 'hostPort');
     out += hp.includes(',') ? `${indent(2)}Host Ports:\t${hp}\n` : `${indent(2)}Host Port:\t${hp || '<none>'}\n`;
-    for (const [field, title] of [['command', 'Command'], ['args', 'Args']] as const) {
-      if ((c[field] ?? []).length) out += `${indent(2)}${title}:\n${(c[field] as string[]).flatMap((a) => String(a).split('\n')).map((a) => `${indent(3)}${a}\n`).join('')}`;
+    for (const [field, title] of [
+      ['command', 'Command'],
+      ['args', 'Args'],
+    ] as const) {
+      if ((c[field] ?? []).length)
+        out += `${indent(2)}${title}:\n${(c[field] as string[])
+          .flatMap((a) => String(a).split('\n'))
+          .map((a) => `${indent(3)}${a}\n`)
+          .join('')}`;
     }
     if (s) {
       out += state('State', s.state);
@@ -91,7 +107,9 @@ function containers(label: string, list: Obj[], statuses: Obj[] | undefined, spa
     if (c.readinessProbe) out += `${indent(2)}Readiness:\t${probe(c.readinessProbe)}\n`;
     if (c.startupProbe) out += `${indent(2)}Startup:\t${probe(c.startupProbe)}\n`;
     out += env(c, pod);
-    const mounts = ((c.volumeMounts ?? []) as Obj[]).slice().sort((a, b) => String(a.mountPath).localeCompare(String(b.mountPath)));
+    const mounts = ((c.volumeMounts ?? []) as Obj[])
+      .slice()
+      .sort((a, b) => String(a.mountPath).localeCompare(String(b.mountPath)));
     out += `${indent(2)}Mounts:${mounts.length ? '' : '\t<none>'}\n${mounts.map((m) => `${indent(3)}${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'}${m.subPath ? `,path="${m.subPath}"` : ''})\n`).join('')}`;
   }
   return out;
@@ -102,11 +120,16 @@ function volumes(list: Obj[] | undefined, space: string): string {
   let out = `${space}Volumes:\n`;
   for (const v of list) {
     out += `${indent(1)}${space ? ' ' : ''}${v.name}:\n`;
-    if (v.emptyDir) out += `${indent(2)}Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n${indent(2)}Medium:\t${v.emptyDir.medium ?? ''}\n${indent(2)}SizeLimit:\t${v.emptyDir.sizeLimit ?? '<unset>'}\n`;
-    else if (v.configMap) out += `${indent(2)}Type:\tConfigMap (a volume populated by a ConfigMap)\n${indent(2)}Name:\t${v.configMap.name}\n${indent(2)}Optional:\t${v.configMap.optional === true}\n`;
-    else if (v.secret) out += `${indent(2)}Type:\tSecret (a volume populated by a Secret)\n${indent(2)}SecretName:\t${v.secret.secretName}\n${indent(2)}Optional:\t${v.secret.optional === true}\n`;
-    else if (v.projected) out += `${indent(2)}Type:\tProjected (a volume that contains injected data from multiple sources)\n`;
-    else if (v.downwardAPI) out += `${indent(2)}Type:\tDownwardAPI (a volume populated by information about the pod)\n${indent(2)}Items:\n${((v.downwardAPI.items ?? []) as Obj[]).map((i) => `${indent(3)}${i.fieldRef?.fieldPath ?? ''} -> ${i.path}\n`).join('')}`;
+    if (v.emptyDir)
+      out += `${indent(2)}Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n${indent(2)}Medium:\t${v.emptyDir.medium ?? ''}\n${indent(2)}SizeLimit:\t${v.emptyDir.sizeLimit ?? '<unset>'}\n`;
+    else if (v.configMap)
+      out += `${indent(2)}Type:\tConfigMap (a volume populated by a ConfigMap)\n${indent(2)}Name:\t${v.configMap.name}\n${indent(2)}Optional:\t${v.configMap.optional === true}\n`;
+    else if (v.secret)
+      out += `${indent(2)}Type:\tSecret (a volume populated by a Secret)\n${indent(2)}SecretName:\t${v.secret.secretName}\n${indent(2)}Optional:\t${v.secret.optional === true}\n`;
+    else if (v.projected)
+      out += `${indent(2)}Type:\tProjected (a volume that contains injected data from multiple sources)\n`;
+    else if (v.downwardAPI)
+      out += `${indent(2)}Type:\tDownwardAPI (a volume populated by information about the pod)\n${indent(2)}Items:\n${((v.downwardAPI.items ?? []) as Obj[]).map((i) => `${indent(3)}${i.fieldRef?.fieldPath ?? ''} -> ${i.path}\n`).join('')}`;
     else out += `${indent(2)}<unknown>\n`;
   }
   return out;
@@ -114,20 +137,35 @@ function volumes(list: Obj[] | undefined, space: string): string {
 
 function tolerations(list: Obj[] | undefined, title: string): string {
   if (!list?.length) return `${title}:\t<none>\n`;
-  return list.slice().sort((a, b) => String(a.key ?? '').localeCompare(String(b.key ?? ''))).map((t, i) => {
-    let text = `${t.key ?? ''}${t.value ? `=${t.value}` : ''}${t.effect ? `:${t.effect}` : ''}`;
-    if (t.operator === 'Exists' && !t.value) text += t.key || t.effect ? ' op=Exists' : 'op=Exists';
-    if (t.tolerationSeconds !== undefined) text += ` for ${t.tolerationSeconds}s`;
-    return `${i === 0 ? `${title}:` : ''}\t${text}\n`;
-  }).join('');
+  return list
+    .slice()
+    .sort((a, b) => String(a.key ?? '').localeCompare(String(b.key ?? '')))
+    .map((t, i) => {
+      let text = `${t.key ?? ''}${t.value ? `=${t.value}` : ''}${t.effect ? `:${t.effect}` : ''}`;
+      if (t.operator === 'Exists' && !t.value) text += t.key || t.effect ? ' op=Exists' : 'op=Exists';
+      if (t.tolerationSeconds !== undefined) text += ` for ${t.tolerationSeconds}s`;
+      return `${i === 0 ? `${title}:` : ''}\t${text}\n`;
+    })
+    .join('');
 }
 
 /** QoS class as the API server computes it: Guaranteed when every container's limits equal its requests for cpu and memory. */
 function qosClass(pod: K8sObject): string {
-  const all = [...(((pod.spec as Obj | undefined)?.containers ?? []) as Obj[]), ...(((pod.spec as Obj | undefined)?.initContainers ?? []) as Obj[])];
-  const any = all.some((c) => Object.keys(c.resources?.requests ?? {}).length || Object.keys(c.resources?.limits ?? {}).length);
+  const all = [
+    ...(((pod.spec as Obj | undefined)?.containers ?? []) as Obj[]),
+    ...(((pod.spec as Obj | undefined)?.initContainers ?? []) as Obj[]),
+  ];
+  const any = all.some(
+    (c) => Object.keys(c.resources?.requests ?? {}).length || Object.keys(c.resources?.limits ?? {}).length,
+  );
   if (!any) return 'BestEffort';
-  const guaranteed = all.every((c) => ['cpu', 'memory'].every((r) => c.resources?.limits?.[r] !== undefined && (c.resources?.requests?.[r] ?? c.resources.limits[r]) === c.resources.limits[r]));
+  const guaranteed = all.every((c) =>
+    ['cpu', 'memory'].every(
+      (r) =>
+        c.resources?.limits?.[r] !== undefined &&
+        (c.resources?.requests?.[r] ?? c.resources.limits[r]) === c.resources.limits[r],
+    ),
+  );
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
@@ -152,10 +190,12 @@ export function describePod(pod: K8sObject, cluster: SimClusterApi, now: number)
   const ips = (st.podIPs ?? (st.podIP ? [{ ip: st.podIP }] : [])) as Obj[];
   out += ips.length ? `IPs:\n${ips.map((i) => `${indent(1)}IP:\t${i.ip}\n`).join('')}` : 'IPs:\t<none>\n';
   if (owner) out += `Controlled By:\t${owner.kind}/${owner.name}\n`;
-  if ((spec.initContainers ?? []).length) out += containers('Init Containers', spec.initContainers, st.initContainerStatuses, '', pod);
+  if ((spec.initContainers ?? []).length)
+    out += containers('Init Containers', spec.initContainers, st.initContainerStatuses, '', pod);
   out += containers('Containers', spec.containers ?? [], st.containerStatuses, '', pod);
   const conditions = (st.conditions ?? []) as Obj[];
-  if (conditions.length) out += `Conditions:\n  Type\tStatus\n${conditions.map((c) => `${indent(1)}${c.type} \t${c.status} \n`).join('')}`;
+  if (conditions.length)
+    out += `Conditions:\n  Type\tStatus\n${conditions.map((c) => `${indent(1)}${c.type} \t${c.status} \n`).join('')}`;
   out += volumes(spec.volumes, '');
   out += `QoS Class:\t${st.qosClass ?? qosClass(pod)}\n`;
   out += labelsBlock('Node-Selectors', spec.nodeSelector);
@@ -170,7 +210,7 @@ export function describeService(svc: K8sObject, cluster: SimClusterApi, now: num
   const ep = cluster.get('Endpoints', svc.metadata.namespace, svc.metadata.name);
   const endpointsFor = (portName: string | undefined) => {
     const list: string[] = [];
-    for (const subset of ((ep?.subsets ?? []) as Obj[])) {
+    for (const subset of (ep?.subsets ?? []) as Obj[]) {
       const port = ((subset.ports ?? []) as Obj[]).find((p) => (p.name ?? '') === (portName ?? ''));
       if (!port) continue;
       for (const a of (subset.addresses ?? []) as Obj[]) list.push(`${a.ip}:${port.port}`);
@@ -180,7 +220,10 @@ export function describeService(svc: K8sObject, cluster: SimClusterApi, now: num
   };
   let out = `Name:\t${svc.metadata.name}\nNamespace:\t${svc.metadata.namespace}\n`;
   out += labelsBlock('Labels', svc.metadata.labels) + annotationsBlock('Annotations', svc.metadata.annotations);
-  out += `Selector:\t${Object.entries((spec.selector ?? {}) as Obj).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',')}\n`;
+  out += `Selector:\t${Object.entries((spec.selector ?? {}) as Obj)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')}\n`;
   out += `Type:\t${spec.type ?? 'ClusterIP'}\n`;
   if (spec.ipFamilyPolicy) out += `IP Family Policy:\t${spec.ipFamilyPolicy}\n`;
   out += `IP Families:\t${(spec.ipFamilies ?? []).join(',') || '<none>'}\n`;
@@ -210,32 +253,62 @@ export function describeService(svc: K8sObject, cluster: SimClusterApi, now: num
 export function describeDeployment(d: K8sObject, cluster: SimClusterApi, now: number): string {
   const spec = (d.spec ?? {}) as Obj;
   const st = (d.status ?? {}) as Obj;
-  const selector = Object.entries((spec.selector?.matchLabels ?? {}) as Obj).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = Object.entries((spec.selector?.matchLabels ?? {}) as Obj)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   let out = `Name:\t${d.metadata.name}\nNamespace:\t${d.metadata.namespace}\nCreationTimestamp:\t${d.metadata.creationTimestamp ? rfc1123z(d.metadata.creationTimestamp) : ''}\n`;
   out += labelsBlock('Labels', d.metadata.labels) + annotationsBlock('Annotations', d.metadata.annotations);
   out += `Selector:\t${selector}\n`;
   out += `Replicas:\t${spec.replicas ?? 1} desired | ${st.updatedReplicas ?? 0} updated | ${st.replicas ?? 0} total | ${st.availableReplicas ?? 0} available | ${st.unavailableReplicas ?? 0} unavailable\n`;
-  const strategy = (spec.strategy ?? { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } }) as Obj;
+  const strategy = (spec.strategy ?? {
+    type: 'RollingUpdate',
+    rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
+  }) as Obj;
   out += `StrategyType:\t${strategy.type ?? 'RollingUpdate'}\nMinReadySeconds:\t${spec.minReadySeconds ?? 0}\n`;
-  if ((strategy.type ?? 'RollingUpdate') === 'RollingUpdate') out += `RollingUpdateStrategy:\t${strategy.rollingUpdate?.maxUnavailable ?? '25%'} max unavailable, ${strategy.rollingUpdate?.maxSurge ?? '25%'} max surge\n`;
+  if ((strategy.type ?? 'RollingUpdate') === 'RollingUpdate')
+    out += `RollingUpdateStrategy:\t${strategy.rollingUpdate?.maxUnavailable ?? '25%'} max unavailable, ${strategy.rollingUpdate?.maxSurge ?? '25%'} max surge\n`;
   const template = (spec.template ?? {}) as Obj;
   const tspec = (template.spec ?? {}) as Obj;
   out += 'Pod Template:\n' + labelsBlock('  Labels', template.metadata?.labels);
-  if (Object.keys(template.metadata?.annotations ?? {}).length) out += annotationsBlock('  Annotations', template.metadata.annotations);
+  if (Object.keys(template.metadata?.annotations ?? {}).length)
+    out += annotationsBlock('  Annotations', template.metadata.annotations);
   if (tspec.serviceAccountName) out += `${indent(1)}Service Account:\t${tspec.serviceAccountName}\n`;
   if ((tspec.initContainers ?? []).length) out += containers('Init Containers', tspec.initContainers, undefined, '  ');
   out += containers('Containers', tspec.containers ?? [], undefined, '  ');
   out += volumes(tspec.volumes, '  ');
   out += labelsBlock('  Node-Selectors', tspec.nodeSelector) + tolerations(tspec.tolerations, '  Tolerations');
   const conditions = (st.conditions ?? []) as Obj[];
-  if (conditions.length) out += `Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n${conditions.map((c) => `${indent(1)}${c.type} \t${c.status}\t${c.reason ?? ''}\n`).join('')}`;
-  const owned = cluster.list('ReplicaSet', d.metadata.namespace).filter((rs) => rs.metadata.ownerReferences?.some((r) => r.controller && (r.uid ? r.uid === d.metadata.uid : r.name === d.metadata.name)));
+  if (conditions.length)
+    out += `Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n${conditions.map((c) => `${indent(1)}${c.type} \t${c.status}\t${c.reason ?? ''}\n`).join('')}`;
+  const owned = cluster
+    .list('ReplicaSet', d.metadata.namespace)
+    .filter((rs) =>
+      rs.metadata.ownerReferences?.some(
+        (r) => r.controller && (r.uid ? r.uid === d.metadata.uid : r.name === d.metadata.name),
+      ),
+    );
   if (owned.length) {
     // The new ReplicaSet is the one whose pod template is the Deployment's; the newest one otherwise.
-    const sameTemplate = owned.find((rs) => JSON.stringify(((rs.spec as Obj).template as Obj)?.spec) === JSON.stringify(tspec));
-    const current = sameTemplate ?? owned.slice().sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))[0]!;
-    const text = (list: K8sObject[]) => list.map((rs) => `${rs.metadata.name} (${(rs.status as Obj | undefined)?.replicas ?? 0}/${(rs.spec as Obj | undefined)?.replicas ?? 0} replicas created)`).join(', ') || '<none>';
-    const old = owned.filter((rs) => rs !== current && (((rs.spec as Obj).replicas ?? 0) > 0 || ((rs.status as Obj | undefined)?.replicas ?? 0) > 0));
+    const sameTemplate = owned.find(
+      (rs) => JSON.stringify(((rs.spec as Obj).template as Obj)?.spec) === JSON.stringify(tspec),
+    );
+    const current =
+      sameTemplate ??
+      owned
+        .slice()
+        .sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))[0]!;
+    const text = (list: K8sObject[]) =>
+      list
+        .map(
+          (rs) =>
+            `${rs.metadata.name} (${(rs.status as Obj | undefined)?.replicas ?? 0}/${(rs.spec as Obj | undefined)?.replicas ?? 0} replicas created)`,
+        )
+        .join(', ') || '<none>';
+    const old = owned.filter(
+      (rs) =>
+        rs !== current && (((rs.spec as Obj).replicas ?? 0) > 0 || ((rs.status as Obj | undefined)?.replicas ?? 0) > 0),
+    );
     out += `OldReplicaSets:\t${text(old)}\nNewReplicaSet:\t${text([current])}\n`;
   }
   out += eventsBlock(d, cluster, now);

@@ -34,7 +34,10 @@ function camelSplit(text: string): string[] {
 /** kubectl's smartLabelFor: `creationTimestamp` → `Creation Timestamp`, `uid` → `UID`; keys with other characters as they are. */
 export function smartLabel(field: string): string {
   if (/[^A-Za-z-]/.test(field)) return field;
-  return camelSplit(field).filter((p) => p !== '_').map((p) => (ACRONYMS.includes(p.toUpperCase()) ? p.toUpperCase() : p[0]!.toUpperCase() + p.slice(1))).join(' ');
+  return camelSplit(field)
+    .filter((p) => p !== '_')
+    .map((p) => (ACRONYMS.includes(p.toUpperCase()) ? p.toUpperCase() : p[0]!.toUpperCase() + p.slice(1)))
+    .join(' ');
 }
 
 /** kubectl's printUnstructuredContent: keys sorted, maps nested two spaces deeper, list items without dashes. */
@@ -47,7 +50,11 @@ function unstructured(content: Obj, level: number, path: string, skip: string[])
     if (skip.includes(expr)) continue;
     if (Array.isArray(value)) {
       out += `${pad}${smartLabel(field)}:\n`;
-      for (const child of value) out += child && typeof child === 'object' && !Array.isArray(child) ? unstructured(child as Obj, level + 1, expr, skip) : `${pad}  ${goValue(child)}\n`;
+      for (const child of value)
+        out +=
+          child && typeof child === 'object' && !Array.isArray(child)
+            ? unstructured(child as Obj, level + 1, expr, skip)
+            : `${pad}  ${goValue(child)}\n`;
     } else if (value && typeof value === 'object') {
       out += `${pad}${smartLabel(field)}:\n${unstructured(value as Obj, level + 1, expr, skip)}`;
     } else out += `${pad}${smartLabel(field)}:\t${goValue(value)}\n`;
@@ -59,7 +66,11 @@ function unstructured(content: Obj, level: number, path: string, skip: string[])
 function goValue(value: unknown): string {
   if (value === null || value === undefined) return '<nil>';
   if (Array.isArray(value)) return `[${value.map(goValue).join(' ')}]`;
-  if (typeof value === 'object') return `map[${Object.keys(value as Obj).sort().map((k) => `${k}:${goValue((value as Obj)[k])}`).join(' ')}]`;
+  if (typeof value === 'object')
+    return `map[${Object.keys(value as Obj)
+      .sort()
+      .map((k) => `${k}:${goValue((value as Obj)[k])}`)
+      .join(' ')}]`;
   return String(value);
 }
 
@@ -72,7 +83,9 @@ export function labelsBlock(title: string, labels: Record<string, string> | unde
 
 /** `Annotations:` as kubectl prints them: last-applied skipped, long or multi-line values on their own lines. */
 export function annotationsBlock(title: string, annotations: Record<string, string> | undefined): string {
-  const keys = Object.keys(annotations ?? {}).filter((k) => k !== 'kubectl.kubernetes.io/last-applied-configuration').sort();
+  const keys = Object.keys(annotations ?? {})
+    .filter((k) => k !== 'kubectl.kubernetes.io/last-applied-configuration')
+    .sort();
   if (keys.length === 0) return `${title}:\t<none>\n`;
   let out = `${title}:\t`;
   keys.forEach((key, i) => {
@@ -95,7 +108,12 @@ export function rfc1123z(time: string | number): string {
 export function eventsBlock(obj: K8sObject, cluster: SimClusterApi, now: number): string {
   const events = cluster.list('Event', obj.metadata.namespace).filter((e) => {
     const about = (e as Obj).involvedObject as Obj | undefined;
-    return about && about.kind === obj.kind && about.name === obj.metadata.name && (!about.uid || !obj.metadata.uid || about.uid === obj.metadata.uid);
+    return (
+      about &&
+      about.kind === obj.kind &&
+      about.name === obj.metadata.name &&
+      (!about.uid || !obj.metadata.uid || about.uid === obj.metadata.uid)
+    );
   });
   if (events.length === 0) return 'Events:\t<none>\n';
   const since = (t: string | undefined) => (t ? humanAge(Date.parse(t), now) : '<unknown>');
@@ -110,13 +128,20 @@ export function eventsBlock(obj: K8sObject, cluster: SimClusterApi, now: number)
 
 /** kubectl's generic describer (CRDs such as VirtualService): every field, sorted, then the Events. */
 export function describeGeneric(obj: K8sObject, cluster: SimClusterApi, now: number): string {
-  return tabwrite([
-    `Name:\t${obj.metadata.name}\n`,
-    `Namespace:\t${obj.metadata.namespace ?? ''}\n`,
-    labelsBlock('Labels', obj.metadata.labels),
-    annotationsBlock('Annotations', obj.metadata.annotations),
-    unstructured(obj as unknown as Obj, 0, '', ['.metadata.managedFields', '.metadata.name', '.metadata.namespace', '.metadata.labels', '.metadata.annotations']),
-    eventsBlock(obj, cluster, now),
-  ].join(''));
+  return tabwrite(
+    [
+      `Name:\t${obj.metadata.name}\n`,
+      `Namespace:\t${obj.metadata.namespace ?? ''}\n`,
+      labelsBlock('Labels', obj.metadata.labels),
+      annotationsBlock('Annotations', obj.metadata.annotations),
+      unstructured(obj as unknown as Obj, 0, '', [
+        '.metadata.managedFields',
+        '.metadata.name',
+        '.metadata.namespace',
+        '.metadata.labels',
+        '.metadata.annotations',
+      ]),
+      eventsBlock(obj, cluster, now),
+    ].join(''),
+  );
 }
-

@@ -10,9 +10,36 @@ import { resourceForKind } from '../../../cluster/discovery.ts';
 
 /** Flags of `get`. */
 export const GET_FLAGS: FlagSpec = {
-  values: ['output', 'selector', 'filename', 'label-columns', 'sort-by', 'field-selector', 'chunk-size', 'template', 'show-managed-fields'],
-  booleans: ['all-namespaces', 'show-labels', 'watch', 'no-headers', 'ignore-not-found', 'recursive', 'show-kind', 'watch-only'],
-  short: { o: 'output', l: 'selector', A: 'all-namespaces', w: 'watch', f: 'filename', L: 'label-columns', R: 'recursive' },
+  values: [
+    'output',
+    'selector',
+    'filename',
+    'label-columns',
+    'sort-by',
+    'field-selector',
+    'chunk-size',
+    'template',
+    'show-managed-fields',
+  ],
+  booleans: [
+    'all-namespaces',
+    'show-labels',
+    'watch',
+    'no-headers',
+    'ignore-not-found',
+    'recursive',
+    'show-kind',
+    'watch-only',
+  ],
+  short: {
+    o: 'output',
+    l: 'selector',
+    A: 'all-namespaces',
+    w: 'watch',
+    f: 'filename',
+    L: 'label-columns',
+    R: 'recursive',
+  },
 };
 
 const NO_TYPE = `You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.
@@ -26,7 +53,8 @@ See 'kubectl get -h' for help and examples
 export async function get(args: ParsedArgs, ctx: CommandContext): Promise<Output> {
   const format = flag(args, 'output') ?? '';
   const formatName = format.split('=')[0]!;
-  if (format && !OUTPUT_FORMATS.includes(formatName)) return { stdout: '', stderr: `${badFormat(format)}\n`, exitCode: 1 };
+  if (format && !OUTPUT_FORMATS.includes(formatName))
+    return { stdout: '', stderr: `${badFormat(format)}\n`, exitCode: 1 };
   const allNamespaces = args.booleans.has('all-namespaces');
   const selector = flag(args, 'selector');
   let targets: Target[];
@@ -55,9 +83,15 @@ export async function get(args: ParsedArgs, ctx: CommandContext): Promise<Output
     for (const obj of byFile) {
       const resource = resourceForKind(obj.kind);
       if (!resource) continue;
-      const found = fetch(obj.kind, resource.namespaced ? obj.metadata.namespace ?? ctx.namespace : undefined, obj.metadata.name);
+      const found = fetch(
+        obj.kind,
+        resource.namespaced ? (obj.metadata.namespace ?? ctx.namespace) : undefined,
+        obj.metadata.name,
+      );
       if (found) {
-        const group = groups.find((g) => g.target.resource === resource) ?? (groups.push({ target: { resource, names: [] }, objects: [] }), groups.at(-1)!);
+        const group =
+          groups.find((g) => g.target.resource === resource) ??
+          (groups.push({ target: { resource, names: [] }, objects: [] }), groups.at(-1)!);
         group.objects.push(found);
       }
     }
@@ -65,7 +99,10 @@ export async function get(args: ParsedArgs, ctx: CommandContext): Promise<Output
     for (const target of targets) {
       const namespace = target.resource.namespaced && !allNamespaces ? ctx.namespace : undefined;
       let objects: K8sObject[];
-      if (target.names.length) objects = target.names.map((n) => fetch(target.resource.kind, target.resource.namespaced ? ctx.namespace : undefined, n)).filter((o): o is K8sObject => !!o);
+      if (target.names.length)
+        objects = target.names
+          .map((n) => fetch(target.resource.kind, target.resource.namespaced ? ctx.namespace : undefined, n))
+          .filter((o): o is K8sObject => !!o);
       else {
         try {
           objects = ctx.cluster.list(target.resource.kind, namespace, selector);
@@ -84,21 +121,25 @@ export async function get(args: ParsedArgs, ctx: CommandContext): Promise<Output
   if (format && format !== 'wide') {
     // kubectl's generic printers (json, yaml, name, jsonpath, custom-columns) print the list as it is, even empty,
     // and never say "No resources found"; only a single named object that is missing prints nothing.
-    if (!(single && all.length === 0)) stdout = render(format, all, single || (byFile?.length === 1 && all.length === 1));
+    if (!(single && all.length === 0))
+      stdout = render(format, all, single || (byFile?.length === 1 && all.length === 1));
   } else {
     const several = groups.length > 1;
-    const tables = groups.filter((g) => g.objects.length > 0).map((g) =>
-      table(g.target.resource.kind, g.objects, ctx.host.clock.now(), {
-        wide: format === 'wide',
-        showLabels: args.booleans.has('show-labels'),
-        withNamespace: allNamespaces && g.target.resource.namespaced,
-        noHeaders: args.booleans.has('no-headers'),
-        ...(several || args.booleans.has('show-kind') ? { withKind: typePrefix(g.target.resource) } : {}),
-        labelColumns: (args.values.get('label-columns') ?? []).flatMap((l) => l.split(',')),
-      }),
-    );
+    const tables = groups
+      .filter((g) => g.objects.length > 0)
+      .map((g) =>
+        table(g.target.resource.kind, g.objects, ctx.host.clock.now(), {
+          wide: format === 'wide',
+          showLabels: args.booleans.has('show-labels'),
+          withNamespace: allNamespaces && g.target.resource.namespaced,
+          noHeaders: args.booleans.has('no-headers'),
+          ...(several || args.booleans.has('show-kind') ? { withKind: typePrefix(g.target.resource) } : {}),
+          labelColumns: (args.values.get('label-columns') ?? []).flatMap((l) => l.split(',')),
+        }),
+      );
     stdout = tables.join('\n');
-    if (all.length === 0 && exitCode === 0 && !targets.some((t) => t.names.length)) stderr += noResources(targets, allNamespaces, ctx.namespace);
+    if (all.length === 0 && exitCode === 0 && !targets.some((t) => t.names.length))
+      stderr += noResources(targets, allNamespaces, ctx.namespace);
   }
   if (args.booleans.has('watch') && ctx.host.stream && !byFile && targets.length === 1) {
     return watch(stdout, stderr, targets[0]!, allNamespaces ? undefined : ctx.namespace, selector, args, ctx);
@@ -112,24 +153,52 @@ function noResources(targets: Target[], allNamespaces: boolean, namespace: strin
 }
 
 function sortObjects(groups: { objects: K8sObject[] }[], path: string): void {
-  const expr = path.replace(/^\{|\}$/g, '').replace(/^\./, '').split('.');
-  const value = (o: K8sObject) => expr.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
-  for (const g of groups) g.objects.sort((a, b) => String(value(a) ?? '').localeCompare(String(value(b) ?? ''), undefined, { numeric: true }));
+  const expr = path
+    .replace(/^\{|\}$/g, '')
+    .replace(/^\./, '')
+    .split('.');
+  const value = (o: K8sObject) =>
+    expr.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
+  for (const g of groups)
+    g.objects.sort((a, b) =>
+      String(value(a) ?? '').localeCompare(String(value(b) ?? ''), undefined, { numeric: true }),
+    );
 }
 
 /** `-w`: the table, then a row per change until Ctrl-C. */
-async function watch(first: string, stderr: string, target: Target, namespace: string | undefined, selector: string | undefined, args: ParsedArgs, ctx: CommandContext): Promise<Output> {
+async function watch(
+  first: string,
+  stderr: string,
+  target: Target,
+  namespace: string | undefined,
+  selector: string | undefined,
+  args: ParsedArgs,
+  ctx: CommandContext,
+): Promise<Output> {
   const stream = ctx.host.stream!;
   stream(stderr + first);
   const names = new Set(target.names);
-  const matches = (o: K8sObject) => o.kind === target.resource.kind && (namespace === undefined || o.metadata.namespace === namespace) && (names.size === 0 || names.has(o.metadata.name)) && (!selector || ctx.cluster.list(o.kind, o.metadata.namespace, selector).some((x) => x.metadata.name === o.metadata.name));
+  const matches = (o: K8sObject) =>
+    o.kind === target.resource.kind &&
+    (namespace === undefined || o.metadata.namespace === namespace) &&
+    (names.size === 0 || names.has(o.metadata.name)) &&
+    (!selector ||
+      ctx.cluster.list(o.kind, o.metadata.namespace, selector).some((x) => x.metadata.name === o.metadata.name));
   await new Promise<void>((resolve) => {
     const off = ctx.cluster.watch((event) => {
       if (!matches(event.object)) return;
-      const rows = table(target.resource.kind, [event.object], ctx.host.clock.now(), { wide: flag(args, 'output') === 'wide', showLabels: args.booleans.has('show-labels'), withNamespace: namespace === undefined && target.resource.namespaced, noHeaders: true });
+      const rows = table(target.resource.kind, [event.object], ctx.host.clock.now(), {
+        wide: flag(args, 'output') === 'wide',
+        showLabels: args.booleans.has('show-labels'),
+        withNamespace: namespace === undefined && target.resource.namespaced,
+        noHeaders: true,
+      });
       stream(rows);
     });
-    const stop = () => { off(); resolve(); };
+    const stop = () => {
+      off();
+      resolve();
+    };
     if (ctx.signal?.aborted) stop();
     ctx.signal?.addEventListener('abort', stop, { once: true });
   });

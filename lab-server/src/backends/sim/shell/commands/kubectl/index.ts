@@ -21,27 +21,80 @@ import { createNamed, WRITE_FLAGS, writeManifests } from './write.ts';
 
 const NONE: FlagSpec = { values: [], booleans: [], short: {} };
 
-const SUBCOMMANDS: Record<string, { flags: FlagSpec; run: (args: ReturnType<typeof parseArgs>, ctx: CommandContext) => Output | Promise<Output> }> = {
+const SUBCOMMANDS: Record<
+  string,
+  { flags: FlagSpec; run: (args: ReturnType<typeof parseArgs>, ctx: CommandContext) => Output | Promise<Output> }
+> = {
   get: { flags: GET_FLAGS, run: get },
   describe: { flags: DESCRIBE_FLAGS, run: describe },
   apply: { flags: WRITE_FLAGS, run: (a, c) => writeManifests('apply', a, c) },
-  create: { flags: { ...WRITE_FLAGS, values: [...WRITE_FLAGS.values, 'image', 'replicas', 'port'] }, run: (a, c) => (a.values.get('filename')?.length ? writeManifests('create', a, c) : createNamed(a, c)) },
+  create: {
+    flags: { ...WRITE_FLAGS, values: [...WRITE_FLAGS.values, 'image', 'replicas', 'port'] },
+    run: (a, c) => (a.values.get('filename')?.length ? writeManifests('create', a, c) : createNamed(a, c)),
+  },
   replace: { flags: WRITE_FLAGS, run: (a, c) => writeManifests('replace', a, c) },
   delete: { flags: DELETE_FLAGS, run: del },
-  label: { flags: { values: ['selector', 'resource-version', 'dry-run', 'output'], booleans: ['overwrite', 'all', 'all-namespaces', 'list', 'local'], short: { l: 'selector', A: 'all-namespaces', o: 'output' } }, run: (a, c) => labelOrAnnotate('label', a, c) },
-  annotate: { flags: { values: ['selector', 'resource-version', 'dry-run', 'output'], booleans: ['overwrite', 'all', 'all-namespaces', 'list', 'local'], short: { l: 'selector', A: 'all-namespaces', o: 'output' } }, run: (a, c) => labelOrAnnotate('annotate', a, c) },
-  scale: { flags: { values: ['replicas', 'current-replicas', 'timeout', 'selector'], booleans: ['all'], short: { l: 'selector' } }, run: scale },
+  label: {
+    flags: {
+      values: ['selector', 'resource-version', 'dry-run', 'output'],
+      booleans: ['overwrite', 'all', 'all-namespaces', 'list', 'local'],
+      short: { l: 'selector', A: 'all-namespaces', o: 'output' },
+    },
+    run: (a, c) => labelOrAnnotate('label', a, c),
+  },
+  annotate: {
+    flags: {
+      values: ['selector', 'resource-version', 'dry-run', 'output'],
+      booleans: ['overwrite', 'all', 'all-namespaces', 'list', 'local'],
+      short: { l: 'selector', A: 'all-namespaces', o: 'output' },
+    },
+    run: (a, c) => labelOrAnnotate('annotate', a, c),
+  },
+  scale: {
+    flags: {
+      values: ['replicas', 'current-replicas', 'timeout', 'selector'],
+      booleans: ['all'],
+      short: { l: 'selector' },
+    },
+    run: scale,
+  },
   exec: { flags: EXEC_FLAGS, run: exec },
   logs: { flags: LOGS_FLAGS, run: logs },
   wait: { flags: WAIT_FLAGS, run: wait },
   rollout: { flags: ROLLOUT_FLAGS, run: rollout },
   version: { flags: { values: ['output'], booleans: ['client', 'short'], short: { o: 'output' } }, run: version },
-  'api-resources': { flags: { values: ['api-group', 'namespaced', 'output', 'verbs', 'sort-by'], booleans: ['no-headers', 'cached'], short: { o: 'output' } }, run: apiResources },
+  'api-resources': {
+    flags: {
+      values: ['api-group', 'namespaced', 'output', 'verbs', 'sort-by'],
+      booleans: ['no-headers', 'cached'],
+      short: { o: 'output' },
+    },
+    run: apiResources,
+  },
   'api-versions': { flags: NONE, run: apiVersions },
-  config: { flags: { values: ['output', 'namespace'], booleans: ['minify', 'raw', 'flatten'], short: { o: 'output' } }, run: config },
+  config: {
+    flags: { values: ['output', 'namespace'], booleans: ['minify', 'raw', 'flatten'], short: { o: 'output' } },
+    run: config,
+  },
   'cluster-info': { flags: NONE, run: clusterInfo },
-  edit: { flags: { values: ['output', 'filename'], booleans: ['all-namespaces'], short: { o: 'output', f: 'filename' } }, run: () => ({ stdout: '', stderr: 'error: kubectl edit needs a text editor, which this lab terminal does not have. Change the manifest in the page\'s Editor and press Apply, or use "kubectl apply -f FILE" (or "kubectl get ... -o yaml > FILE", edit it with sed, and apply it).\n', exitCode: 1 }) },
-  'port-forward': { flags: { values: ['address', 'pod-running-timeout'], booleans: [], short: {} }, run: () => ({ stdout: '', stderr: 'error: port-forward is not available in the lab terminal: the simulator reaches the ingress gateway directly. Use curl http://$INGRESS_HOST:$INGRESS_PORT/... or the lesson\'s Preview pane.\n', exitCode: 1 }) },
+  edit: {
+    flags: { values: ['output', 'filename'], booleans: ['all-namespaces'], short: { o: 'output', f: 'filename' } },
+    run: () => ({
+      stdout: '',
+      stderr:
+        'error: kubectl edit needs a text editor, which this lab terminal does not have. Change the manifest in the page\'s Editor and press Apply, or use "kubectl apply -f FILE" (or "kubectl get ... -o yaml > FILE", edit it with sed, and apply it).\n',
+      exitCode: 1,
+    }),
+  },
+  'port-forward': {
+    flags: { values: ['address', 'pod-running-timeout'], booleans: [], short: {} },
+    run: () => ({
+      stdout: '',
+      stderr:
+        "error: port-forward is not available in the lab terminal: the simulator reaches the ingress gateway directly. Use curl http://$INGRESS_HOST:$INGRESS_PORT/... or the lesson's Preview pane.\n",
+      exitCode: 1,
+    }),
+  },
 };
 
 /** The command, bound to the simulator through `host` (read at each call, so a reset swaps the cluster under it). */
@@ -62,7 +115,12 @@ export function createKubectlCommand(host: SimCommandHost & { cluster: SimCluste
     if (!name) return { stdout: HELP, stderr: '', exitCode: 0 };
     if (name === 'help') return { stdout: subcommandHelp(argv[first + 1] ?? '') ?? HELP, stderr: '', exitCode: 0 };
     const sub = SUBCOMMANDS[name];
-    if (!sub) return { stdout: '', stderr: `error: unknown command "${name}" for "kubectl"\nRun 'kubectl --help' for usage.\n`, exitCode: 1 };
+    if (!sub)
+      return {
+        stdout: '',
+        stderr: `error: unknown command "${name}" for "kubectl"\nRun 'kubectl --help' for usage.\n`,
+        exitCode: 1,
+      };
     try {
       const args = parseArgs(rest, name, sub.flags);
       if (args.booleans.has('help')) return { stdout: subcommandHelp(name) ?? HELP, stderr: '', exitCode: 0 };
@@ -79,12 +137,22 @@ export function createKubectlCommand(host: SimCommandHost & { cluster: SimCluste
       };
       return await sub.run(args, context);
     } catch (error) {
-      if (error instanceof KubectlUsageError) return { stdout: '', stderr: `${error.message}\nSee 'kubectl ${error.command} --help' for usage.\n`, exitCode: 1 };
-      if (error instanceof ManifestError || error instanceof UnknownResourceError) return { stdout: '', stderr: `${error.message}\n`, exitCode: 1 };
+      if (error instanceof KubectlUsageError)
+        return {
+          stdout: '',
+          stderr: `${error.message}\nSee 'kubectl ${error.command} --help' for usage.\n`,
+          exitCode: 1,
+        };
+      if (error instanceof ManifestError || error instanceof UnknownResourceError)
+        return { stdout: '', stderr: `${error.message}\n`, exitCode: 1 };
       if ((error as { name?: string }).name === 'AbortError') return { stdout: '', stderr: '', exitCode: 130 };
       if (typeof error === 'object' && error && 'code' in error && 'message' in error) {
         const e = error as { reason?: string; message: string };
-        return { stdout: '', stderr: `Error from server${e.reason ? ` (${e.reason})` : ''}: ${e.message}\n`, exitCode: 1 };
+        return {
+          stdout: '',
+          stderr: `Error from server${e.reason ? ` (${e.reason})` : ''}: ${e.message}\n`,
+          exitCode: 1,
+        };
       }
       return { stdout: '', stderr: `error: ${(error as Error).message}\n`, exitCode: 1 };
     }

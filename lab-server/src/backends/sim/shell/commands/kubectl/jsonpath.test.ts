@@ -3,7 +3,16 @@ import { checkJsonPath, goSyntax, renderJsonPath } from './jsonpath.ts';
 
 const list = {
   items: [
-    { metadata: { name: 'a', labels: { 'app.kubernetes.io/name': 'x' } }, spec: { ports: [{ name: 'http2', nodePort: 30080 }, { name: 'https', nodePort: 30443 }] }, status: { hostIP: '172.18.0.2' } },
+    {
+      metadata: { name: 'a', labels: { 'app.kubernetes.io/name': 'x' } },
+      spec: {
+        ports: [
+          { name: 'http2', nodePort: 30080 },
+          { name: 'https', nodePort: 30443 },
+        ],
+      },
+      status: { hostIP: '172.18.0.2' },
+    },
     { metadata: { name: 'b' }, spec: { ports: [] }, status: {} },
   ],
 };
@@ -31,8 +40,27 @@ describe('kubectl JSONPath', () => {
 const pods = {
   kind: 'List',
   items: [
-    { metadata: { name: 'reviews-v1', labels: { app: 'reviews', version: 'v1' } }, spec: { containers: [{ name: 'reviews', image: 'r:1' }, { name: 'istio-proxy', image: 'p:1' }] }, status: { phase: 'Running', containerStatuses: [{ name: 'reviews', ready: true, restartCount: 0 }, { name: 'istio-proxy', ready: false, restartCount: 3 }] } },
-    { metadata: { name: 'ratings-v1', labels: { app: 'ratings', version: 'v1' } }, spec: { containers: [{ name: 'ratings', image: 'g:1' }] }, status: { phase: 'Pending', containerStatuses: [{ name: 'ratings', ready: false, restartCount: 1 }] } },
+    {
+      metadata: { name: 'reviews-v1', labels: { app: 'reviews', version: 'v1' } },
+      spec: {
+        containers: [
+          { name: 'reviews', image: 'r:1' },
+          { name: 'istio-proxy', image: 'p:1' },
+        ],
+      },
+      status: {
+        phase: 'Running',
+        containerStatuses: [
+          { name: 'reviews', ready: true, restartCount: 0 },
+          { name: 'istio-proxy', ready: false, restartCount: 3 },
+        ],
+      },
+    },
+    {
+      metadata: { name: 'ratings-v1', labels: { app: 'ratings', version: 'v1' } },
+      spec: { containers: [{ name: 'ratings', image: 'g:1' }] },
+      status: { phase: 'Pending', containerStatuses: [{ name: 'ratings', ready: false, restartCount: 1 }] },
+    },
   ],
 };
 
@@ -46,7 +74,10 @@ describe("kubectl's JSONPath dialect", () => {
     ['{.items[*].status.containerStatuses[?(@.restartCount>1)].name}', 'istio-proxy'],
     ['{.items[*].status.containerStatuses[?(@.ready==true)].name}', 'reviews'],
     ['{.items[?(@.metadata.labels.app=="ratings")].spec.containers[0].image}', 'g:1'],
-    ['{range .items[*]}{.metadata.name}{":"}{range .spec.containers[*]}{" "}{.name}{end}{"\\n"}{end}', 'reviews-v1: reviews istio-proxy\nratings-v1: ratings\n'],
+    [
+      '{range .items[*]}{.metadata.name}{":"}{range .spec.containers[*]}{" "}{.name}{end}{"\\n"}{end}',
+      'reviews-v1: reviews istio-proxy\nratings-v1: ratings\n',
+    ],
     ['{range .items[*]}[{.metadata.labels.version}]{end}', '[v1][v1]'],
     ['{.items[0].metadata.labels}', '{"app":"reviews","version":"v1"}'],
     ['{.items[*].metadata.labels.app}', 'reviews ratings'],
@@ -66,6 +97,8 @@ describe("kubectl's JSONPath dialect", () => {
   });
 
   it("goSyntax prints Go's %#v of the object kubectl hands to the engine", () => {
-    expect(goSyntax({ b: [1, 'x', true, null], a: { c: 1.5 } })).toBe('map[string]interface {}{"a":map[string]interface {}{"c":1.5}, "b":[]interface {}{1, "x", true, interface {}(nil)}}');
+    expect(goSyntax({ b: [1, 'x', true, null], a: { c: 1.5 } })).toBe(
+      'map[string]interface {}{"a":map[string]interface {}{"c":1.5}, "b":[]interface {}{1, "x", true, interface {}(nil)}}',
+    );
   });
 });

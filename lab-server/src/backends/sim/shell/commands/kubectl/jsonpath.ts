@@ -37,7 +37,11 @@ function parsePath(expr: string): Segment[] {
       i++;
       const m = /^(?:\\.|[A-Za-z0-9_\-/:])+/.exec(text.slice(i));
       if (!m) {
-        if (text[i] === '*') { segments.push({ kind: 'all' }); i++; continue; }
+        if (text[i] === '*') {
+          segments.push({ kind: 'all' });
+          i++;
+          continue;
+        }
         if (i >= text.length) break;
         continue;
       }
@@ -52,13 +56,21 @@ function parsePath(expr: string): Segment[] {
       else if (inner.startsWith('?(')) segments.push(parseFilter(inner.slice(2, -1)));
       else if (/^-?\d*:-?\d*$/.test(inner)) {
         const [a, b] = inner.split(':');
-        segments.push({ kind: 'index', ...(a ? { start: Number(a) } : {}), ...(b ? { end: Number(b) } : {}), single: false });
+        segments.push({
+          kind: 'index',
+          ...(a ? { start: Number(a) } : {}),
+          ...(b ? { end: Number(b) } : {}),
+          single: false,
+        });
       } else if (/^-?\d+$/.test(inner)) segments.push({ kind: 'index', start: Number(inner), single: true });
       else throw new JsonPathError(`invalid array index ${inner}`);
     } else if (/\s/.test(c)) i++;
     else {
       const m = /^[A-Za-z0-9_\-]+/.exec(text.slice(i));
-      if (!m) throw new JsonPathError(`unrecognized character in action: U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} '${c}'`);
+      if (!m)
+        throw new JsonPathError(
+          `unrecognized character in action: U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} '${c}'`,
+        );
       segments.push({ kind: 'field', name: m[0] });
       i += m[0].length;
     }
@@ -71,10 +83,16 @@ function findClose(text: string, open: number): number {
   let quote: string | undefined;
   for (let i = open; i < text.length; i++) {
     const c = text[i]!;
-    if (quote) { if (c === quote) quote = undefined; continue; }
+    if (quote) {
+      if (c === quote) quote = undefined;
+      continue;
+    }
     if (c === '"' || c === "'") quote = c;
     else if (c === '[' || c === '(') depth++;
-    else if (c === ']' || c === ')') { depth--; if (depth === 0 && c === ']') return i; }
+    else if (c === ']' || c === ')') {
+      depth--;
+      if (depth === 0 && c === ']') return i;
+    }
   }
   throw new JsonPathError('unterminated array');
 }
@@ -100,7 +118,8 @@ function evaluate(values: Value[], segments: Segment[]): Value[] {
     for (const v of current) {
       switch (seg.kind) {
         case 'field':
-          if (v && typeof v === 'object' && !Array.isArray(v) && seg.name in (v as object)) next.push((v as Record<string, Value>)[seg.name]);
+          if (v && typeof v === 'object' && !Array.isArray(v) && seg.name in (v as object))
+            next.push((v as Record<string, Value>)[seg.name]);
           break;
         case 'all':
           if (Array.isArray(v)) next.push(...v);
@@ -110,7 +129,8 @@ function evaluate(values: Value[], segments: Segment[]): Value[] {
           if (Array.isArray(v)) {
             if (seg.single) {
               const idx = seg.start! < 0 ? v.length + seg.start! : seg.start!;
-              if (idx < 0 || idx >= v.length) throw new JsonPathError(`array index out of bounds: index ${seg.start}, length ${v.length}`);
+              if (idx < 0 || idx >= v.length)
+                throw new JsonPathError(`array index out of bounds: index ${seg.start}, length ${v.length}`);
               next.push(v[idx]);
             } else next.push(...v.slice(seg.start ?? 0, seg.end ?? v.length));
           }
@@ -119,13 +139,27 @@ function evaluate(values: Value[], segments: Segment[]): Value[] {
           if (Array.isArray(v)) {
             for (const item of v) {
               let left: Value = item;
-              for (const k of seg.left) left = left && typeof left === 'object' ? (left as Record<string, Value>)[k] : undefined;
-              if (!seg.op) { if (left !== undefined && left !== null) next.push(item); continue; }
+              for (const k of seg.left)
+                left = left && typeof left === 'object' ? (left as Record<string, Value>)[k] : undefined;
+              if (!seg.op) {
+                if (left !== undefined && left !== null) next.push(item);
+                continue;
+              }
               const r = seg.right;
-              const ok = seg.op === '==' ? String(left) === String(r) : seg.op === '!=' ? String(left) !== String(r)
-                : seg.op === '=~' ? new RegExp(String(r)).test(String(left))
-                : seg.op === '<' ? Number(left) < Number(r) : seg.op === '>' ? Number(left) > Number(r)
-                : seg.op === '<=' ? Number(left) <= Number(r) : Number(left) >= Number(r);
+              const ok =
+                seg.op === '=='
+                  ? String(left) === String(r)
+                  : seg.op === '!='
+                    ? String(left) !== String(r)
+                    : seg.op === '=~'
+                      ? new RegExp(String(r)).test(String(left))
+                      : seg.op === '<'
+                        ? Number(left) < Number(r)
+                        : seg.op === '>'
+                          ? Number(left) > Number(r)
+                          : seg.op === '<='
+                            ? Number(left) <= Number(r)
+                            : Number(left) >= Number(r);
               if (ok && left !== undefined) next.push(item);
             }
           }
@@ -163,7 +197,11 @@ function parseTemplate(template: string): Node[] {
     let quote: string | undefined;
     for (; close < template.length; close++) {
       const c = template[close]!;
-      if (quote) { if (c === '\\') close++; else if (c === quote) quote = undefined; continue; }
+      if (quote) {
+        if (c === '\\') close++;
+        else if (c === quote) quote = undefined;
+        continue;
+      }
       if (c === '"' || c === "'") quote = c;
       else if (c === '}') break;
     }
@@ -180,7 +218,16 @@ function parseTemplate(template: string): Node[] {
       ranges.pop();
       stack.pop();
     } else if (/^".*"$|^'.*'$/s.test(inner)) {
-      stack.at(-1)!.push({ kind: 'path', segments: [], literal: inner.slice(1, -1).replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\\r/g, '\r').replace(/\\"/g, '"') });
+      stack.at(-1)!.push({
+        kind: 'path',
+        segments: [],
+        literal: inner
+          .slice(1, -1)
+          .replace(/\\n/g, '\n')
+          .replace(/\\t/g, '\t')
+          .replace(/\\r/g, '\r')
+          .replace(/\\"/g, '"'),
+      });
     } else stack.at(-1)!.push({ kind: 'path', segments: parsePath(inner) });
   }
   if (ranges.length > 0) throw new JsonPathError('unclosed range');
@@ -200,9 +247,15 @@ export function renderJsonPath(template: string, data: Value, allowMissing = tru
     for (const node of nodes) {
       if (node.kind === 'text') out += node.text;
       else if (node.kind === 'path') {
-        if (node.literal !== undefined) { out += node.literal; continue; }
+        if (node.literal !== undefined) {
+          out += node.literal;
+          continue;
+        }
         const results = evaluate([context], node.segments);
-        if (results.length === 0 && !allowMissing) throw new JsonPathError(`${node.segments.map((s) => (s.kind === 'field' ? s.name : '')).join('.')} is not found`);
+        if (results.length === 0 && !allowMissing)
+          throw new JsonPathError(
+            `${node.segments.map((s) => (s.kind === 'field' ? s.name : '')).join('.')} is not found`,
+          );
         out += results.map(show).join(' ');
       } else {
         for (const item of evaluate([context], node.segments)) out += render(node.body, item);
@@ -222,7 +275,11 @@ export function checkJsonPath(template: string): void {
 export function goSyntax(value: Value): string {
   if (value === null || value === undefined) return 'interface {}(nil)';
   if (Array.isArray(value)) return `[]interface {}{${value.map(goSyntax).join(', ')}}`;
-  if (typeof value === 'object') return `map[string]interface {}{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${goSyntax((value as Record<string, Value>)[k])}`).join(', ')}}`;
+  if (typeof value === 'object')
+    return `map[string]interface {}{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${goSyntax((value as Record<string, Value>)[k])}`)
+      .join(', ')}}`;
   if (typeof value === 'string') return JSON.stringify(value);
   return String(value);
 }

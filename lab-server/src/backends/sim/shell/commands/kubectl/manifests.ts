@@ -19,12 +19,18 @@ export class ManifestError extends Error {}
 
 const ISTIO_SAMPLE_URL = /^https:\/\/raw\.githubusercontent\.com\/istio\/istio\/[^/]+\/samples\/(.+)$/;
 
-async function sources(ctx: CommandContext, name: string, recursive: boolean, samples: ReadonlyMap<string, string>): Promise<{ source: string; text: string }[]> {
+async function sources(
+  ctx: CommandContext,
+  name: string,
+  recursive: boolean,
+  samples: ReadonlyMap<string, string>,
+): Promise<{ source: string; text: string }[]> {
   if (name === '-') return [{ source: 'STDIN', text: ctx.stdinText() }];
   if (/^https?:\/\//.test(name)) {
     const m = ISTIO_SAMPLE_URL.exec(name);
     const text = m ? samples.get(m[1]!) : undefined;
-    if (text === undefined) throw new ManifestError(`error: unable to read URL "${name}", server reported 404 Not Found, status code=404`);
+    if (text === undefined)
+      throw new ManifestError(`error: unable to read URL "${name}", server reported 404 Not Found, status code=404`);
     return [{ source: name, text }];
   }
   const path = ctx.fs.resolvePath(ctx.cwd, name);
@@ -37,7 +43,8 @@ async function sources(ctx: CommandContext, name: string, recursive: boolean, sa
     const childStat = await ctx.fs.stat(ctx.fs.resolvePath(ctx.cwd, child));
     if (childStat.isDirectory) {
       if (recursive) out.push(...(await sources(ctx, child, recursive, samples)));
-    } else if (/\.(ya?ml|json)$/.test(entry)) out.push({ source: child, text: await ctx.fs.readFile(ctx.fs.resolvePath(ctx.cwd, child)) });
+    } else if (/\.(ya?ml|json)$/.test(entry))
+      out.push({ source: child, text: await ctx.fs.readFile(ctx.fs.resolvePath(ctx.cwd, child)) });
   }
   return out;
 }
@@ -61,24 +68,40 @@ export function parseManifest(source: string, text: string): ManifestObject[] {
   const out: ManifestObject[] = [];
   for (const doc of documents(text).map((chunk) => ({ chunk, doc: parseDocument(chunk) }))) {
     if (doc.doc.errors.length > 0) {
-      throw new ManifestError(`error: error parsing ${source}: error converting YAML to JSON: yaml: ${goYamlError(doc.doc.errors, doc.chunk)}`);
+      throw new ManifestError(
+        `error: error parsing ${source}: error converting YAML to JSON: yaml: ${goYamlError(doc.doc.errors, doc.chunk)}`,
+      );
     }
     const value = doc.doc.toJS() as unknown;
     if (value === null || value === undefined) continue;
-    if (typeof value !== 'object' || Array.isArray(value)) throw new ManifestError(`error: error parsing ${source}: error unmarshaling JSON: json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go value of type map[string]interface {}`);
+    if (typeof value !== 'object' || Array.isArray(value))
+      throw new ManifestError(
+        `error: error parsing ${source}: error unmarshaling JSON: json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go value of type map[string]interface {}`,
+      );
     const obj = value as K8sObject;
     const missing = [...(obj.apiVersion ? [] : ['apiVersion not set']), ...(obj.kind ? [] : ['kind not set'])];
-    if (missing.length) throw new ManifestError(`error: error validating "${source}": error validating data: [${missing.join(', ')}]; if you choose to ignore these errors, turn validation off with --validate=false`);
+    if (missing.length)
+      throw new ManifestError(
+        `error: error validating "${source}": error validating data: [${missing.join(', ')}]; if you choose to ignore these errors, turn validation off with --validate=false`,
+      );
     if (obj.kind === 'List' || obj.kind.endsWith('List')) {
-      for (const item of ((obj as Record<string, unknown>).items ?? []) as K8sObject[]) out.push({ object: item, source });
+      for (const item of ((obj as Record<string, unknown>).items ?? []) as K8sObject[])
+        out.push({ object: item, source });
     } else out.push({ object: obj, source });
   }
   return out;
 }
 
 /** Every object the `-f` arguments name. */
-export async function readManifests(ctx: CommandContext, names: string[], recursive: boolean, samples: ReadonlyMap<string, string>): Promise<ManifestObject[]> {
+export async function readManifests(
+  ctx: CommandContext,
+  names: string[],
+  recursive: boolean,
+  samples: ReadonlyMap<string, string>,
+): Promise<ManifestObject[]> {
   const out: ManifestObject[] = [];
-  for (const name of names) for (const { source, text } of await sources(ctx, name, recursive, samples)) out.push(...parseManifest(source, text));
+  for (const name of names)
+    for (const { source, text } of await sources(ctx, name, recursive, samples))
+      out.push(...parseManifest(source, text));
   return out;
 }

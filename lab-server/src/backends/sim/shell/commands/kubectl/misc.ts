@@ -11,7 +11,14 @@ export const CLIENT_VERSION = 'v1.34.1';
 /** `kubectl version`. */
 export function version(args: ParsedArgs, ctx: CommandContext): Output {
   // Fields in version.Info's order, which `-o json` keeps (build commit and date are not simulated).
-  const info = (gitVersion: string) => ({ major: gitVersion.replace(/^v/, '').split('.')[0], minor: gitVersion.split('.')[1], gitVersion, goVersion: 'go1.24.6', compiler: 'gc', platform: 'linux/amd64' });
+  const info = (gitVersion: string) => ({
+    major: gitVersion.replace(/^v/, '').split('.')[0],
+    minor: gitVersion.split('.')[1],
+    gitVersion,
+    goVersion: 'go1.24.6',
+    compiler: 'gc',
+    platform: 'linux/amd64',
+  });
   const client = info(CLIENT_VERSION);
   const server = info(ctx.cluster.serverVersion);
   const onlyClient = args.booleans.has('client');
@@ -20,7 +27,11 @@ export function version(args: ParsedArgs, ctx: CommandContext): Output {
   if (format === 'json') return { stdout: `${JSON.stringify(data, null, 2)}\n`, stderr: '', exitCode: 0 };
   if (format === 'yaml') return { stdout: toYaml(data), stderr: '', exitCode: 0 };
   if (format) return { stdout: '', stderr: `error: --output must be 'yaml' or 'json'\n`, exitCode: 1 };
-  return { stdout: `Client Version: ${CLIENT_VERSION}\nKustomize Version: v5.7.1\n${onlyClient ? '' : `Server Version: ${ctx.cluster.serverVersion}\n`}`, stderr: '', exitCode: 0 };
+  return {
+    stdout: `Client Version: ${CLIENT_VERSION}\nKustomize Version: v5.7.1\n${onlyClient ? '' : `Server Version: ${ctx.cluster.serverVersion}\n`}`,
+    stderr: '',
+    exitCode: 0,
+  };
 }
 
 /** `kubectl api-resources`. */
@@ -28,17 +39,42 @@ export function apiResources(args: ParsedArgs): Output {
   const group = flag(args, 'api-group');
   const namespaced = flag(args, 'namespaced');
   const sortBy = flag(args, 'sort-by') ?? '';
-  if (!['', 'name', 'kind'].includes(sortBy)) return { stdout: '', stderr: 'error: --sort-by accepts only name or kind\n', exitCode: 1 };
+  if (!['', 'name', 'kind'].includes(sortBy))
+    return { stdout: '', stderr: 'error: --sort-by accepts only name or kind\n', exitCode: 1 };
   // Go's strings.Compare: byte order, not locale order.
   const compare = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  const rows = API_RESOURCES
-    .filter((r) => group === undefined || r.group === group)
+  const rows = API_RESOURCES.filter((r) => group === undefined || r.group === group)
     .filter((r) => namespaced === undefined || String(r.namespaced) === namespaced)
     .slice()
-    .sort((a, b) => compare(sortBy === 'kind' ? a.kind : sortBy === 'name' ? a.plural : a.group, sortBy === 'kind' ? b.kind : sortBy === 'name' ? b.plural : b.group) || compare(a.plural, b.plural))
-    .map((r) => [r.plural, r.shortNames.join(','), r.group ? `${r.group}/${r.versions[0]}` : r.versions[0]!, String(r.namespaced), r.kind, ...(flag(args, 'output') === 'wide' ? [`[${r.verbs.join(' ')}]`, r.categories?.join(',') ?? ''] : [])]);
-  if (flag(args, 'output') === 'name') return { stdout: rows.map((r) => `${r[0]}${r[2]!.includes('/') ? `.${r[2]!.split('/')[0]}` : ''}\n`).join(''), stderr: '', exitCode: 0 };
-  const headers = ['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND', ...(flag(args, 'output') === 'wide' ? ['VERBS', 'CATEGORIES'] : [])];
+    .sort(
+      (a, b) =>
+        compare(
+          sortBy === 'kind' ? a.kind : sortBy === 'name' ? a.plural : a.group,
+          sortBy === 'kind' ? b.kind : sortBy === 'name' ? b.plural : b.group,
+        ) || compare(a.plural, b.plural),
+    )
+    .map((r) => [
+      r.plural,
+      r.shortNames.join(','),
+      r.group ? `${r.group}/${r.versions[0]}` : r.versions[0]!,
+      String(r.namespaced),
+      r.kind,
+      ...(flag(args, 'output') === 'wide' ? [`[${r.verbs.join(' ')}]`, r.categories?.join(',') ?? ''] : []),
+    ]);
+  if (flag(args, 'output') === 'name')
+    return {
+      stdout: rows.map((r) => `${r[0]}${r[2]!.includes('/') ? `.${r[2]!.split('/')[0]}` : ''}\n`).join(''),
+      stderr: '',
+      exitCode: 0,
+    };
+  const headers = [
+    'NAME',
+    'SHORTNAMES',
+    'APIVERSION',
+    'NAMESPACED',
+    'KIND',
+    ...(flag(args, 'output') === 'wide' ? ['VERBS', 'CATEGORIES'] : []),
+  ];
   return { stdout: layout([headers, ...rows]), stderr: '', exitCode: 0 };
 }
 
@@ -46,16 +82,56 @@ export function apiResources(args: ParsedArgs): Output {
 export function apiVersions(): Output {
   const versions = new Set<string>();
   for (const r of API_RESOURCES) for (const v of r.versions) versions.add(r.group ? `${r.group}/${v}` : v);
-  return { stdout: [...versions].sort().map((v) => `${v}\n`).join(''), stderr: '', exitCode: 0 };
+  return {
+    stdout: [...versions]
+      .sort()
+      .map((v) => `${v}\n`)
+      .join(''),
+    stderr: '',
+    exitCode: 0,
+  };
 }
 
 /** `kubectl config current-context|get-contexts|view`. */
 export function config(args: ParsedArgs, ctx: CommandContext): Output {
   const sub = args.positionals[0];
   if (sub === 'current-context') return { stdout: 'kind-kind\n', stderr: '', exitCode: 0 };
-  if (sub === 'get-contexts') return { stdout: layout([['CURRENT', 'NAME', 'CLUSTER', 'AUTHINFO', 'NAMESPACE'], ['*', 'kind-kind', 'kind-kind', 'kind-kind', '']]), stderr: '', exitCode: 0 };
-  if (sub === 'view') return { stdout: toYaml({ apiVersion: 'v1', clusters: [{ cluster: { 'certificate-authority-data': 'DATA+OMITTED', server: 'https://127.0.0.1:6443' }, name: 'kind-kind' }], contexts: [{ context: { cluster: 'kind-kind', user: 'kind-kind' }, name: 'kind-kind' }], 'current-context': 'kind-kind', kind: 'Config', preferences: {}, users: [{ name: 'kind-kind', user: { 'client-certificate-data': 'DATA+OMITTED', 'client-key-data': 'DATA+OMITTED' } }] }), stderr: '', exitCode: 0 };
-  if (sub === 'set-context' || sub === 'use-context') return { stdout: '', stderr: `error: kubectl config ${sub} is not available in this lab shell: it has one cluster (kind-kind); use -n NAMESPACE to choose a namespace\n`, exitCode: 1 };
+  if (sub === 'get-contexts')
+    return {
+      stdout: layout([
+        ['CURRENT', 'NAME', 'CLUSTER', 'AUTHINFO', 'NAMESPACE'],
+        ['*', 'kind-kind', 'kind-kind', 'kind-kind', ''],
+      ]),
+      stderr: '',
+      exitCode: 0,
+    };
+  if (sub === 'view')
+    return {
+      stdout: toYaml({
+        apiVersion: 'v1',
+        clusters: [
+          {
+            cluster: { 'certificate-authority-data': 'DATA+OMITTED', server: 'https://127.0.0.1:6443' },
+            name: 'kind-kind',
+          },
+        ],
+        contexts: [{ context: { cluster: 'kind-kind', user: 'kind-kind' }, name: 'kind-kind' }],
+        'current-context': 'kind-kind',
+        kind: 'Config',
+        preferences: {},
+        users: [
+          { name: 'kind-kind', user: { 'client-certificate-data': 'DATA+OMITTED', 'client-key-data': 'DATA+OMITTED' } },
+        ],
+      }),
+      stderr: '',
+      exitCode: 0,
+    };
+  if (sub === 'set-context' || sub === 'use-context')
+    return {
+      stdout: '',
+      stderr: `error: kubectl config ${sub} is not available in this lab shell: it has one cluster (kind-kind); use -n NAMESPACE to choose a namespace\n`,
+      exitCode: 1,
+    };
   void ctx;
   return { stdout: '', stderr: `error: unknown command "${sub ?? ''}" for "kubectl config"\n`, exitCode: 1 };
 }
@@ -63,7 +139,8 @@ export function config(args: ParsedArgs, ctx: CommandContext): Output {
 /** `kubectl cluster-info`. */
 export function clusterInfo(): Output {
   return {
-    stdout: '\x1b[0;32mKubernetes control plane\x1b[0m is running at \x1b[0;33mhttps://127.0.0.1:6443\x1b[0m\n\x1b[0;32mCoreDNS\x1b[0m is running at \x1b[0;33mhttps://127.0.0.1:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\x1b[0m\n\nTo further debug and diagnose cluster problems, use \'kubectl cluster-info dump\'.\n',
+    stdout:
+      "\x1b[0;32mKubernetes control plane\x1b[0m is running at \x1b[0;33mhttps://127.0.0.1:6443\x1b[0m\n\x1b[0;32mCoreDNS\x1b[0m is running at \x1b[0;33mhttps://127.0.0.1:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\x1b[0m\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n",
     stderr: '',
     exitCode: 0,
   };

@@ -29,7 +29,10 @@ export function parseTargets(positionals: string[]): Target[] {
     const targets: Target[] = [];
     for (const p of positionals) {
       const slash = p.indexOf('/');
-      if (slash < 0) throw new UnknownResourceError(`error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'`);
+      if (slash < 0)
+        throw new UnknownResourceError(
+          `error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'`,
+        );
       const [resource] = resolveOne(p.slice(0, slash));
       const name = p.slice(slash + 1);
       const existing = targets.find((t) => t.resource === resource);
@@ -39,7 +42,11 @@ export function parseTargets(positionals: string[]): Target[] {
     return targets;
   }
   const [types, ...names] = positionals;
-  return types!.split(',').filter(Boolean).flatMap(resolveOne).map((resource) => ({ resource, names }));
+  return types!
+    .split(',')
+    .filter(Boolean)
+    .flatMap(resolveOne)
+    .map((resource) => ({ resource, names }));
 }
 
 /** `deployment.apps`, `service`, `virtualservice.networking.istio.io`: how kubectl prefixes names in messages. */
@@ -58,5 +65,7 @@ export function serverError(error: unknown, context?: string): string {
 
 /** The API server's deprecation warning for v1 Endpoints (Kubernetes 1.33+), which kubectl prints on stderr. */
 export function deprecationWarnings(targets: Target[]): string {
-  return targets.some((t) => t.resource.kind === 'Endpoints') ? 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n' : '';
+  return targets.some((t) => t.resource.kind === 'Endpoints')
+    ? 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n'
+    : '';
 }

@@ -16,7 +16,8 @@ interface TableSpec {
   wideRow?(obj: K8sObject, now: number): string[];
 }
 
-const age = (obj: K8sObject, now: number) => (obj.metadata.creationTimestamp ? humanAge(Date.parse(obj.metadata.creationTimestamp), now) : '<unknown>');
+const age = (obj: K8sObject, now: number) =>
+  obj.metadata.creationTimestamp ? humanAge(Date.parse(obj.metadata.creationTimestamp), now) : '<unknown>';
 const spec = (obj: K8sObject) => (obj.spec ?? {}) as Obj;
 const status = (obj: K8sObject) => (obj.status ?? {}) as Obj;
 const jsonList = (list: unknown) => (Array.isArray(list) && list.length ? JSON.stringify(list) : '');
@@ -53,7 +54,8 @@ export function podColumns(pod: K8sObject, now: number): { ready: string; status
     const w = c.state?.waiting;
     if (t && t.exitCode === 0) continue;
     if (sidecarInit(c.name) && c.started) continue;
-    if (t) reason = t.reason ? `Init:${t.reason}` : t.signal ? `Init:Signal:${t.signal}` : `Init:ExitCode:${t.exitCode}`;
+    if (t)
+      reason = t.reason ? `Init:${t.reason}` : t.signal ? `Init:Signal:${t.signal}` : `Init:ExitCode:${t.exitCode}`;
     else if (w?.reason && w.reason !== 'PodInitializing') reason = `Init:${w.reason}`;
     else reason = `Init:${i}/${initSpecs.length}`;
     initializing = true;
@@ -80,11 +82,18 @@ export function podColumns(pod: K8sObject, now: number): { ready: string; status
         ready++;
       }
     }
-    if (reason === 'Completed' && hasRunning) reason = ((st.conditions ?? []) as Obj[]).some((c) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
+    if (reason === 'Completed' && hasRunning)
+      reason = ((st.conditions ?? []) as Obj[]).some((c) => c.type === 'Ready' && c.status === 'True')
+        ? 'Running'
+        : 'NotReady';
   }
   if (pod.metadata.deletionTimestamp && st.reason === 'NodeLost') reason = 'Unknown';
   else if (pod.metadata.deletionTimestamp && st.phase !== 'Succeeded' && st.phase !== 'Failed') reason = 'Terminating';
-  return { ready: `${ready}/${total}`, status: reason, restarts: restarts !== 0 && lastRestart ? `${restarts} (${humanAge(lastRestart, now)} ago)` : String(restarts) };
+  return {
+    ready: `${ready}/${total}`,
+    status: reason,
+    restarts: restarts !== 0 && lastRestart ? `${restarts} (${humanAge(lastRestart, now)} ago)` : String(restarts),
+  };
 }
 
 function servicePorts(svc: K8sObject): string {
@@ -102,7 +111,11 @@ function externalIp(svc: K8sObject): string {
 }
 
 function selector(map: Record<string, string> | undefined): string {
-  return map && Object.keys(map).length ? Object.entries(map).map(([k, v]) => `${k}=${v}`).join(',') : '<none>';
+  return map && Object.keys(map).length
+    ? Object.entries(map)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')
+    : '<none>';
 }
 
 const TABLES: Record<string, TableSpec> = {
@@ -118,45 +131,137 @@ const TABLES: Record<string, TableSpec> = {
   Service: {
     headers: ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE'],
     wide: ['SELECTOR'],
-    row: (o, now) => [o.metadata.name, spec(o).type ?? 'ClusterIP', spec(o).clusterIP ?? '<none>', externalIp(o), servicePorts(o), age(o, now)],
+    row: (o, now) => [
+      o.metadata.name,
+      spec(o).type ?? 'ClusterIP',
+      spec(o).clusterIP ?? '<none>',
+      externalIp(o),
+      servicePorts(o),
+      age(o, now),
+    ],
     wideRow: (o) => [selector(spec(o).selector)],
   },
   Deployment: {
     headers: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
     wide: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
-    row: (o, now) => [o.metadata.name, `${status(o).readyReplicas ?? 0}/${spec(o).replicas ?? 1}`, String(status(o).updatedReplicas ?? 0), String(status(o).availableReplicas ?? 0), age(o, now)],
+    row: (o, now) => [
+      o.metadata.name,
+      `${status(o).readyReplicas ?? 0}/${spec(o).replicas ?? 1}`,
+      String(status(o).updatedReplicas ?? 0),
+      String(status(o).availableReplicas ?? 0),
+      age(o, now),
+    ],
     wideRow: (o) => {
       const cs = (spec(o).template?.spec?.containers ?? []) as Obj[];
-      return [cs.map((c) => c.name).join(','), cs.map((c) => c.image).join(','), selector(spec(o).selector?.matchLabels)];
+      return [
+        cs.map((c) => c.name).join(','),
+        cs.map((c) => c.image).join(','),
+        selector(spec(o).selector?.matchLabels),
+      ];
     },
   },
   ReplicaSet: {
     headers: ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE'],
-    row: (o, now) => [o.metadata.name, String(spec(o).replicas ?? 1), String(status(o).replicas ?? 0), String(status(o).readyReplicas ?? 0), age(o, now)],
+    row: (o, now) => [
+      o.metadata.name,
+      String(spec(o).replicas ?? 1),
+      String(status(o).replicas ?? 0),
+      String(status(o).readyReplicas ?? 0),
+      age(o, now),
+    ],
   },
-  Namespace: { headers: ['NAME', 'STATUS', 'AGE'], row: (o, now) => [o.metadata.name, status(o).phase ?? 'Active', age(o, now)] },
+  Namespace: {
+    headers: ['NAME', 'STATUS', 'AGE'],
+    row: (o, now) => [o.metadata.name, status(o).phase ?? 'Active', age(o, now)],
+  },
   Node: {
     headers: ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'],
     wide: ['INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME'],
-    row: (o, now) => [o.metadata.name, ((status(o).conditions ?? []) as Obj[]).some((c) => c.type === 'Ready' && c.status === 'True') ? 'Ready' : 'NotReady', Object.keys(o.metadata.labels ?? {}).filter((l) => l.startsWith('node-role.kubernetes.io/')).map((l) => l.split('/')[1]).join(',') || '<none>', age(o, now), status(o).nodeInfo?.kubeletVersion ?? ''],
-    wideRow: (o) => [((status(o).addresses ?? []) as Obj[]).find((a) => a.type === 'InternalIP')?.address ?? '<none>', '<none>', status(o).nodeInfo?.osImage ?? '', status(o).nodeInfo?.kernelVersion ?? '', status(o).nodeInfo?.containerRuntimeVersion ?? ''],
+    row: (o, now) => [
+      o.metadata.name,
+      ((status(o).conditions ?? []) as Obj[]).some((c) => c.type === 'Ready' && c.status === 'True')
+        ? 'Ready'
+        : 'NotReady',
+      Object.keys(o.metadata.labels ?? {})
+        .filter((l) => l.startsWith('node-role.kubernetes.io/'))
+        .map((l) => l.split('/')[1])
+        .join(',') || '<none>',
+      age(o, now),
+      status(o).nodeInfo?.kubeletVersion ?? '',
+    ],
+    wideRow: (o) => [
+      ((status(o).addresses ?? []) as Obj[]).find((a) => a.type === 'InternalIP')?.address ?? '<none>',
+      '<none>',
+      status(o).nodeInfo?.osImage ?? '',
+      status(o).nodeInfo?.kernelVersion ?? '',
+      status(o).nodeInfo?.containerRuntimeVersion ?? '',
+    ],
   },
-  ConfigMap: { headers: ['NAME', 'DATA', 'AGE'], row: (o, now) => [o.metadata.name, String(Object.keys((o.data ?? {}) as object).length + Object.keys((o.binaryData ?? {}) as object).length), age(o, now)] },
-  Secret: { headers: ['NAME', 'TYPE', 'DATA', 'AGE'], row: (o, now) => [o.metadata.name, String(o.type ?? 'Opaque'), String(Object.keys((o.data ?? {}) as object).length), age(o, now)] },
+  ConfigMap: {
+    headers: ['NAME', 'DATA', 'AGE'],
+    row: (o, now) => [
+      o.metadata.name,
+      String(Object.keys((o.data ?? {}) as object).length + Object.keys((o.binaryData ?? {}) as object).length),
+      age(o, now),
+    ],
+  },
+  Secret: {
+    headers: ['NAME', 'TYPE', 'DATA', 'AGE'],
+    row: (o, now) => [
+      o.metadata.name,
+      String(o.type ?? 'Opaque'),
+      String(Object.keys((o.data ?? {}) as object).length),
+      age(o, now),
+    ],
+  },
   ServiceAccount: { headers: ['NAME', 'SECRETS', 'AGE'], row: (o, now) => [o.metadata.name, '0', age(o, now)] },
   Endpoints: {
     headers: ['NAME', 'ENDPOINTS', 'AGE'],
     row: (o, now) => {
       const eps: string[] = [];
-      for (const s of (o.subsets ?? []) as Obj[]) for (const a of (s.addresses ?? []) as Obj[]) for (const p of (s.ports ?? []) as Obj[]) eps.push(`${a.ip}:${p.port}`);
-      return [o.metadata.name, eps.length === 0 ? '<none>' : eps.length > 3 ? `${eps.slice(0, 3).join(',')} + ${eps.length - 3} more...` : eps.join(','), age(o, now)];
+      for (const s of (o.subsets ?? []) as Obj[])
+        for (const a of (s.addresses ?? []) as Obj[])
+          for (const p of (s.ports ?? []) as Obj[]) eps.push(`${a.ip}:${p.port}`);
+      return [
+        o.metadata.name,
+        eps.length === 0
+          ? '<none>'
+          : eps.length > 3
+            ? `${eps.slice(0, 3).join(',')} + ${eps.length - 3} more...`
+            : eps.join(','),
+        age(o, now),
+      ];
     },
   },
-  Event: { headers: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'], row: (o, now) => [age(o, now), String(o.type ?? ''), String(o.reason ?? ''), `${(o.involvedObject as Obj | undefined)?.kind?.toLowerCase() ?? ''}/${(o.involvedObject as Obj | undefined)?.name ?? ''}`, String(o.message ?? '')] },
-  VirtualService: { headers: ['NAME', 'GATEWAYS', 'HOSTS', 'AGE'], row: (o, now) => [o.metadata.name, jsonList(spec(o).gateways), jsonList(spec(o).hosts), age(o, now)] },
-  DestinationRule: { headers: ['NAME', 'HOST', 'AGE'], row: (o, now) => [o.metadata.name, spec(o).host ?? '', age(o, now)] },
+  Event: {
+    headers: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'],
+    row: (o, now) => [
+      age(o, now),
+      String(o.type ?? ''),
+      String(o.reason ?? ''),
+      `${(o.involvedObject as Obj | undefined)?.kind?.toLowerCase() ?? ''}/${(o.involvedObject as Obj | undefined)?.name ?? ''}`,
+      String(o.message ?? ''),
+    ],
+  },
+  VirtualService: {
+    headers: ['NAME', 'GATEWAYS', 'HOSTS', 'AGE'],
+    row: (o, now) => [o.metadata.name, jsonList(spec(o).gateways), jsonList(spec(o).hosts), age(o, now)],
+  },
+  DestinationRule: {
+    headers: ['NAME', 'HOST', 'AGE'],
+    row: (o, now) => [o.metadata.name, spec(o).host ?? '', age(o, now)],
+  },
   Gateway: { headers: ['NAME', 'AGE'], row: (o, now) => [o.metadata.name, age(o, now)] },
-  ServiceEntry: { headers: ['NAME', 'HOSTS', 'LOCATION', 'RESOLUTION', 'AGE'], row: (o, now) => [o.metadata.name, jsonList(spec(o).hosts), spec(o).location ?? '', spec(o).resolution ?? '', age(o, now)] },
+  ServiceEntry: {
+    headers: ['NAME', 'HOSTS', 'LOCATION', 'RESOLUTION', 'AGE'],
+    row: (o, now) => [
+      o.metadata.name,
+      jsonList(spec(o).hosts),
+      spec(o).location ?? '',
+      spec(o).resolution ?? '',
+      age(o, now),
+    ],
+  },
   Sidecar: { headers: ['NAME', 'AGE'], row: (o, now) => [o.metadata.name, age(o, now)] },
 };
 
@@ -164,7 +269,16 @@ const TABLES: Record<string, TableSpec> = {
 export function layout(rows: string[][]): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]! + 3))).join('').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((row) =>
+        row
+          .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]! + 3)))
+          .join('')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** Options of a table. */
@@ -180,8 +294,17 @@ export interface TableOptions {
 
 /** A table of objects of one kind. */
 export function table(kind: string, objects: K8sObject[], now: number, options: TableOptions): string {
-  const spec = TABLES[kind] ?? { headers: ['NAME', 'AGE'], row: (o: K8sObject, n: number) => [o.metadata.name, age(o, n)] };
-  const headers = [...(options.withNamespace ? ['NAMESPACE'] : []), ...spec.headers, ...(options.wide ? spec.wide ?? [] : []), ...(options.labelColumns ?? []).map((l) => l.split('/').at(-1)!.toUpperCase()), ...(options.showLabels ? ['LABELS'] : [])];
+  const spec = TABLES[kind] ?? {
+    headers: ['NAME', 'AGE'],
+    row: (o: K8sObject, n: number) => [o.metadata.name, age(o, n)],
+  };
+  const headers = [
+    ...(options.withNamespace ? ['NAMESPACE'] : []),
+    ...spec.headers,
+    ...(options.wide ? (spec.wide ?? []) : []),
+    ...(options.labelColumns ?? []).map((l) => l.split('/').at(-1)!.toUpperCase()),
+    ...(options.showLabels ? ['LABELS'] : []),
+  ];
   const rows = objects.map((o) => {
     const base = spec.row(o, now);
     if (options.withKind) base[0] = `${options.withKind}/${base[0]}`;
@@ -190,7 +313,13 @@ export function table(kind: string, objects: K8sObject[], now: number, options: 
       ...base,
       ...(options.wide && spec.wideRow ? spec.wideRow(o, now) : []),
       ...(options.labelColumns ?? []).map((l) => o.metadata.labels?.[l] ?? ''),
-      ...(options.showLabels ? [Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'] : []),
+      ...(options.showLabels
+        ? [
+            Object.entries(o.metadata.labels ?? {})
+              .map(([k, v]) => `${k}=${v}`)
+              .join(',') || '<none>',
+          ]
+        : []),
     ];
   });
   return layout(options.noHeaders ? rows : [headers, ...rows]);

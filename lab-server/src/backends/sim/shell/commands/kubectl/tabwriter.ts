@@ -15,7 +15,9 @@ export function tabwrite(text: string, padding = 2): string {
   const write = (from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const cells = lines[i]!;
-      out.push(cells.map((cell, j) => (j < widths.length && j < cells.length - 1 ? cell.padEnd(widths[j]!) : cell)).join(''));
+      out.push(
+        cells.map((cell, j) => (j < widths.length && j < cells.length - 1 ? cell.padEnd(widths[j]!) : cell)).join(''),
+      );
     }
   };
 

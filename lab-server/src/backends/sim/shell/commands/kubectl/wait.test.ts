@@ -16,7 +16,10 @@ describe('kubectl wait', () => {
   it.each([
     ['kubectl wait --for=condition=Ready pod -l app=ok', 'pod/ready-1 condition met\npod/ready-2 condition met\n'],
     ['kubectl wait --for=condition=Ready pod/ready-1 --timeout=300s', 'pod/ready-1 condition met\n'],
-    ['kubectl wait --for=condition=ready pods ready-1 ready-2', 'pod/ready-1 condition met\npod/ready-2 condition met\n'],
+    [
+      'kubectl wait --for=condition=ready pods ready-1 ready-2',
+      'pod/ready-1 condition met\npod/ready-2 condition met\n',
+    ],
     ["kubectl wait --for=jsonpath='{.status.phase}'=Pending pod/stuck", 'pod/stuck condition met\n'],
     ['kubectl wait --for=delete pod/gone', ''],
   ])('%s', async (command, stdout) => {
@@ -25,13 +28,19 @@ describe('kubectl wait', () => {
 
   it('times out on the virtual clock after --timeout, naming the object', async () => {
     const start = sh.clock.now();
-    expect(await sh.run('kubectl wait --for=condition=Ready pod --all --timeout=90s')).toEqual({ stdout: 'pod/ready-1 condition met\npod/ready-2 condition met\n', stderr: 'error: timed out waiting for the condition on pods/stuck\n', exitCode: 1 });
+    expect(await sh.run('kubectl wait --for=condition=Ready pod --all --timeout=90s')).toEqual({
+      stdout: 'pod/ready-1 condition met\npod/ready-2 condition met\n',
+      stderr: 'error: timed out waiting for the condition on pods/stuck\n',
+      exitCode: 1,
+    });
     expect(sh.clock.now() - start).toBe(90_000);
   });
 
   it('the default timeout is 30s', async () => {
     const start = sh.clock.now();
-    expect((await sh.run('kubectl wait --for=condition=Ready pod/stuck')).stderr).toBe('error: timed out waiting for the condition on pods/stuck\n');
+    expect((await sh.run('kubectl wait --for=condition=Ready pod/stuck')).stderr).toBe(
+      'error: timed out waiting for the condition on pods/stuck\n',
+    );
     expect(sh.clock.now() - start).toBe(30_000);
   });
 
@@ -56,14 +65,23 @@ describe('kubectl wait', () => {
     ['kubectl wait --for=condition=Ready pod -l app=none', 'error: no matching resources found\n'],
     ['kubectl wait --for=condition=Ready pod/nope', 'Error from server (NotFound): pods "nope" not found\n'],
     ['kubectl wait --for=ready pod/ready-1', 'error: unrecognized condition: "ready"\n'],
-    ['kubectl wait --for=condition=Ready pod/ready-1 --timeout=abc', 'error: invalid argument "abc" for "--timeout" flag: time: invalid duration "abc"\n'],
+    [
+      'kubectl wait --for=condition=Ready pod/ready-1 --timeout=abc',
+      'error: invalid argument "abc" for "--timeout" flag: time: invalid duration "abc"\n',
+    ],
   ])('%s', async (command, stderr) => {
     expect(await sh.run(command)).toEqual({ stdout: '', stderr, exitCode: 1 });
   });
 });
 
 describe('kubectl rollout', () => {
-  const deployment = (status: Record<string, number>, generation = 1) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default', generation }, spec: { replicas: 2 }, status: { observedGeneration: 1, ...status } });
+  const deployment = (status: Record<string, number>, generation = 1) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default', generation },
+    spec: { replicas: 2 },
+    status: { observedGeneration: 1, ...status },
+  });
 
   it('status prints each new state until the rollout is done, on the clock', async () => {
     sh.cluster.put(deployment({ updatedReplicas: 0 }, 2));
@@ -92,15 +110,37 @@ describe('kubectl rollout', () => {
 
   it('status of a finished rollout, --timeout, and errors', async () => {
     sh.cluster.put(deployment({ updatedReplicas: 2, replicas: 2, availableReplicas: 2 }));
-    expect(await sh.run('kubectl rollout status deployment/web')).toEqual({ stdout: 'deployment "web" successfully rolled out\n', stderr: '', exitCode: 0 });
+    expect(await sh.run('kubectl rollout status deployment/web')).toEqual({
+      stdout: 'deployment "web" successfully rolled out\n',
+      stderr: '',
+      exitCode: 0,
+    });
     sh.cluster.put(deployment({ updatedReplicas: 2, replicas: 2, availableReplicas: 0 }));
-    expect(await sh.run('kubectl rollout status deploy/web --timeout=10s')).toEqual({ stdout: 'Waiting for deployment "web" rollout to finish: 0 of 2 updated replicas are available...\n', stderr: 'error: timed out waiting for the condition\n', exitCode: 1 });
-    expect(await sh.run('kubectl rollout status deploy/nope')).toEqual({ stdout: '', stderr: 'Error from server (NotFound): deployments.apps "nope" not found\n', exitCode: 1 });
+    expect(await sh.run('kubectl rollout status deploy/web --timeout=10s')).toEqual({
+      stdout: 'Waiting for deployment "web" rollout to finish: 0 of 2 updated replicas are available...\n',
+      stderr: 'error: timed out waiting for the condition\n',
+      exitCode: 1,
+    });
+    expect(await sh.run('kubectl rollout status deploy/nope')).toEqual({
+      stdout: '',
+      stderr: 'Error from server (NotFound): deployments.apps "nope" not found\n',
+      exitCode: 1,
+    });
   });
 
   it('restart stamps the pod template', async () => {
     sh.cluster.put(deployment({}));
-    expect(await sh.run('kubectl rollout restart deploy/web')).toEqual({ stdout: 'deployment.apps/web restarted\n', stderr: '', exitCode: 0 });
-    expect((sh.cluster.get('Deployment', 'default', 'web')?.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(await sh.run('kubectl rollout restart deploy/web')).toEqual({
+      stdout: 'deployment.apps/web restarted\n',
+      stderr: '',
+      exitCode: 0,
+    });
+    expect(
+      (
+        sh.cluster.get('Deployment', 'default', 'web')?.spec as {
+          template: { metadata: { annotations: Record<string, string> } };
+        }
+      ).template.metadata.annotations['kubectl.kubernetes.io/restartedAt'],
+    ).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
 });

@@ -40,7 +40,9 @@ function namespaced(object: K8sObject, ctx: CommandContext): K8sObject {
   copy.metadata ??= { name: '' };
   if (resource?.namespaced) {
     if (ctx.namespaceGiven && copy.metadata.namespace && copy.metadata.namespace !== ctx.namespace) {
-      throw new Error(`the namespace from the provided object "${copy.metadata.namespace}" does not match the namespace "${ctx.namespace}". You must pass '--namespace=${copy.metadata.namespace}' to perform this operation.`);
+      throw new Error(
+        `the namespace from the provided object "${copy.metadata.namespace}" does not match the namespace "${ctx.namespace}". You must pass '--namespace=${copy.metadata.namespace}' to perform this operation.`,
+      );
     }
     copy.metadata.namespace ??= ctx.namespace;
   }
@@ -48,7 +50,11 @@ function namespaced(object: K8sObject, ctx: CommandContext): K8sObject {
 }
 
 /** apply / create / replace with `-f`. */
-export async function writeManifests(verb: 'apply' | 'create' | 'replace', args: ParsedArgs, ctx: CommandContext): Promise<Output> {
+export async function writeManifests(
+  verb: 'apply' | 'create' | 'replace',
+  args: ParsedArgs,
+  ctx: CommandContext,
+): Promise<Output> {
   const files = args.values.get('filename') ?? [];
   if (files.length === 0) {
     if (verb === 'apply') return { stdout: '', stderr: 'error: must specify one of -f and -k\n', exitCode: 1 };
@@ -88,13 +94,22 @@ export async function writeManifests(verb: 'apply' | 'create' | 'replace', args:
     const live = ctx.cluster.get(object.kind, object.metadata.namespace, object.metadata.name);
     try {
       if (dryRunMode === 'client' || dryRunMode === 'true') {
-        const outcome = verb === 'apply' ? (live ? 'configured' : 'created') : verb === 'create' ? 'created' : 'replaced';
-        if (verb === 'create' && live) throw { code: 409, reason: 'AlreadyExists', message: `${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} "${object.metadata.name}" already exists` };
+        const outcome =
+          verb === 'apply' ? (live ? 'configured' : 'created') : verb === 'create' ? 'created' : 'replaced';
+        if (verb === 'create' && live)
+          throw {
+            code: 409,
+            reason: 'AlreadyExists',
+            message: `${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} "${object.metadata.name}" already exists`,
+          };
         printed.push(object);
         stdout += `${label} ${outcome}${dryRunSuffix(dryRunMode)}\n`;
         continue;
       }
-      const options = { dryRun, ...(flag(args, 'field-manager') ? { fieldManager: flag(args, 'field-manager')! } : {}) };
+      const options = {
+        dryRun,
+        ...(flag(args, 'field-manager') ? { fieldManager: flag(args, 'field-manager')! } : {}),
+      };
       if (verb === 'apply') {
         if (live && !live.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']) {
           stderr += `Warning: resource ${resource.plural}/${object.metadata.name} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`;
@@ -113,7 +128,8 @@ export async function writeManifests(verb: 'apply' | 'create' | 'replace', args:
       if (verb === 'apply' && live && isApiError(error)) {
         const context = `error when applying patch:\n${applyPatch(object, live)}\nto:\n${infoString(resource, object.apiVersion, object.metadata.name, object.metadata.namespace ?? '')}\nfor: "${item.source}": error when patching "${item.source}"`;
         stderr += `${serverError(error, context)}\n`;
-      } else stderr += `${serverError(error, `error when ${verb === 'replace' ? 'replacing' : 'creating'} "${item.source}"`)}\n`;
+      } else
+        stderr += `${serverError(error, `error when ${verb === 'replace' ? 'replacing' : 'creating'} "${item.source}"`)}\n`;
       exitCode = 1;
     }
   }
@@ -125,9 +141,17 @@ export async function writeManifests(verb: 'apply' | 'create' | 'replace', args:
 export function createNamed(args: ParsedArgs, ctx: CommandContext): Output {
   const [what, name] = args.positionals;
   if (what === 'namespace' || what === 'ns') {
-    if (!name) return { stdout: '', stderr: 'error: exactly one NAME is required, got 0\nSee \'kubectl create namespace -h\' for help and examples\n', exitCode: 1 };
+    if (!name)
+      return {
+        stdout: '',
+        stderr: "error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples\n",
+        exitCode: 1,
+      };
     try {
-      ctx.cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { dryRun: flag(args, 'dry-run') === 'server' });
+      ctx.cluster.create(
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+        { dryRun: flag(args, 'dry-run') === 'server' },
+      );
       return { stdout: `namespace/${name} created\n`, stderr: '', exitCode: 0 };
     } catch (error) {
       return { stdout: '', stderr: `${serverError(error)}\n`, exitCode: 1 };
@@ -140,12 +164,24 @@ export function createNamed(args: ParsedArgs, ctx: CommandContext): Output {
     const replicas = Number(flag(args, 'replicas') ?? 1);
     const container = name.replace(/[^a-z0-9-]/g, '');
     try {
-      ctx.cluster.create({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ctx.namespace, labels }, spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: container, image }] } } } });
+      ctx.cluster.create({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name, namespace: ctx.namespace, labels },
+        spec: {
+          replicas,
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { containers: [{ name: container, image }] } },
+        },
+      });
       return { stdout: `deployment.apps/${name} created\n`, stderr: '', exitCode: 0 };
     } catch (error) {
       return { stdout: '', stderr: `${serverError(error)}\n`, exitCode: 1 };
     }
   }
-  return { stdout: '', stderr: `error: unknown command "${what ?? ''}" for "kubectl create"\nDid you mean this?\n\tnamespace\n\tdeployment\n`, exitCode: 1 };
+  return {
+    stdout: '',
+    stderr: `error: unknown command "${what ?? ''}" for "kubectl create"\nDid you mean this?\n\tnamespace\n\tdeployment\n`,
+    exitCode: 1,
+  };
 }
-

@@ -14,7 +14,8 @@ export function goYamlError(errors: readonly YAMLError[], text: string): string 
     case 'TAB_AS_INDENT':
       return `line ${line(first)}: found character that cannot start any token`;
     case 'BLOCK_AS_IMPLICIT_KEY':
-      if (first.message.startsWith('Nested mappings')) return `line ${multiline ? line(multiline, true) : line(first)}: mapping values are not allowed in this context`;
+      if (first.message.startsWith('Nested mappings'))
+        return `line ${multiline ? line(multiline, true) : line(first)}: mapping values are not allowed in this context`;
       return `line ${line(errors.at(-1)!) - 1}: did not find expected key`;
     case 'MULTILINE_IMPLICIT_KEY':
       return `line ${line(first, true)}: could not find expected ':'`;
@@ -30,6 +31,9 @@ export function goYamlError(errors: readonly YAMLError[], text: string): string 
       return `unmarshal errors:\n  line ${line(first)}: key "${key}" already set in map`;
     }
     default:
-      return `line ${line(first)}: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/^./, (c) => c.toLowerCase())}`;
+      return `line ${line(first)}: ${first.message
+        .split('\n')[0]!
+        .replace(/ at line \d+, column \d+:?$/, '')
+        .replace(/^./, (c) => c.toLowerCase())}`;
   }
 }

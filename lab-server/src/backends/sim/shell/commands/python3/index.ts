@@ -39,11 +39,17 @@ function decodeError(text: string, error: unknown): string {
   const before = text.slice(0, pos);
   const line = before.split('\n').length;
   const column = pos - before.lastIndexOf('\n');
-  const what = text.trim() === '' || pos === 0 ? 'Expecting value' : /Unexpected end/.test(String((error as Error).message)) ? 'Expecting value' : 'Expecting property name enclosed in double quotes';
+  const what =
+    text.trim() === '' || pos === 0
+      ? 'Expecting value'
+      : /Unexpected end/.test(String((error as Error).message))
+        ? 'Expecting value'
+        : 'Expecting property name enclosed in double quotes';
   return `${what}: line ${line} column ${column} (char ${pos})`;
 }
 
-const USAGE = 'usage: python -m json.tool [-h] [--sort-keys] [--no-ensure-ascii] [--json-lines] [--indent INDENT | --tab | --no-indent | --compact] [infile] [outfile]\n';
+const USAGE =
+  'usage: python -m json.tool [-h] [--sort-keys] [--no-ensure-ascii] [--json-lines] [--indent INDENT | --tab | --no-indent | --compact] [infile] [outfile]\n';
 
 /** The `python3` command. */
 export function createPython3Command(name = 'python3'): Command {
@@ -51,7 +57,11 @@ export function createPython3Command(name = 'python3'): Command {
     if (args[0] === '--version' || args[0] === '-V') return { stdout: 'Python 3.13.5\n', stderr: '', exitCode: 0 };
     if (args[0] !== '-m' || args[1] !== 'json.tool') {
       const what = args.length === 0 ? 'an interactive interpreter' : `"${name} ${args.join(' ')}"`;
-      return { stdout: '', stderr: `${name}: ${what} is not available in this lab shell; only "${name} -m json.tool" is\n`, exitCode: 2 };
+      return {
+        stdout: '',
+        stderr: `${name}: ${what} is not available in this lab shell; only "${name} -m json.tool" is\n`,
+        exitCode: 2,
+      };
     }
     let indent: string | undefined = '    ';
     let sortKeys = false;
@@ -66,13 +76,23 @@ export function createPython3Command(name = 'python3'): Command {
       else if (a === '--tab') indent = '\t';
       else if (a === '--indent') indent = ' '.repeat(Number(rest[++i] ?? 4));
       else if (a === '-h' || a === '--help') return { stdout: USAGE, stderr: '', exitCode: 0 };
-      else if (a.startsWith('-')) return { stdout: '', stderr: `${USAGE}python -m json.tool: error: unrecognized arguments: ${a}\n`, exitCode: 2 };
+      else if (a.startsWith('-'))
+        return {
+          stdout: '',
+          stderr: `${USAGE}python -m json.tool: error: unrecognized arguments: ${a}\n`,
+          exitCode: 2,
+        };
       else files.push(a);
     }
     let text: string;
     if (files[0] && files[0] !== '-') {
       const path = ctx.fs.resolvePath(ctx.cwd, files[0]);
-      if (!(await ctx.fs.exists(path))) return { stdout: '', stderr: `${USAGE}python -m json.tool: error: argument infile: can't open '${files[0]}': [Errno 2] No such file or directory: '${files[0]}'\n`, exitCode: 2 };
+      if (!(await ctx.fs.exists(path)))
+        return {
+          stdout: '',
+          stderr: `${USAGE}python -m json.tool: error: argument infile: can't open '${files[0]}': [Errno 2] No such file or directory: '${files[0]}'\n`,
+          exitCode: 2,
+        };
       text = await ctx.fs.readFile(path);
     } else text = decodeBytesToUtf8(ctx.stdin);
     let value: unknown;

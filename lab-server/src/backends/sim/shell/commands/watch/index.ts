@@ -5,10 +5,16 @@
 import { defineCommand, type Command } from 'just-bash';
 import type { SimCommandHost } from '../../../types.ts';
 
-const USAGE = '\nUsage:\n watch [options] command\n\nOptions:\n  -n, --interval <secs>  seconds to wait between updates\n  -t, --no-title         turn off header\n';
+const USAGE =
+  '\nUsage:\n watch [options] command\n\nOptions:\n  -n, --interval <secs>  seconds to wait between updates\n  -t, --no-title         turn off header\n';
 
 function header(intervalS: number, command: string, now: Date): string {
-  const date = now.toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, (_m, d, day, mon, y, t) => `${d} ${mon} ${String(day).padStart(2, ' ')} ${t} ${y}`);
+  const date = now
+    .toUTCString()
+    .replace(
+      /^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/,
+      (_m, d, day, mon, y, t) => `${d} ${mon} ${String(day).padStart(2, ' ')} ${t} ${y}`,
+    );
   return `Every ${intervalS.toFixed(1)}s: ${command}    istio-labs: ${date}\n\n`;
 }
 
@@ -24,8 +30,11 @@ export function createWatchCommand(host: SimCommandHost): Command {
       else if (a.startsWith('-n') && a.length > 2) interval = Number(a.slice(2));
       else if (a.startsWith('--interval=')) interval = Number(a.slice(11));
       else if (a === '-t' || a === '--no-title') title = false;
-      else if (a === '--') { i++; break; }
-      else if (a.startsWith('-')) return { stdout: '', stderr: `watch: invalid option -- '${a.replace(/^-+/, '')}'${USAGE}`, exitCode: 1 };
+      else if (a === '--') {
+        i++;
+        break;
+      } else if (a.startsWith('-'))
+        return { stdout: '', stderr: `watch: invalid option -- '${a.replace(/^-+/, '')}'${USAGE}`, exitCode: 1 };
       else break;
     }
     const command = args.slice(i).join(' ');
@@ -36,7 +45,9 @@ export function createWatchCommand(host: SimCommandHost): Command {
     if (!ctx.exec) return { stdout: '', stderr: 'watch: cannot run commands here\n', exitCode: 1 };
     while (!ctx.signal?.aborted) {
       const result = await ctx.exec(command, { cwd: ctx.cwd, ...(ctx.signal ? { signal: ctx.signal } : {}) });
-      stream(`\x1b[H\x1b[2J${title ? header(interval, command, new Date(host.clock.now())) : ''}${result.stdout}${result.stderr}`);
+      stream(
+        `\x1b[H\x1b[2J${title ? header(interval, command, new Date(host.clock.now())) : ''}${result.stdout}${result.stderr}`,
+      );
       try {
         await host.clock.sleep(interval * 1000, ctx.signal);
       } catch {

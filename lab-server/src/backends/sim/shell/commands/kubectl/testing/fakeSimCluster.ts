@@ -6,7 +6,16 @@
 import type { K8sObject } from '../../../../../../contract.ts';
 import { resourceForKind } from '../../../../cluster/discovery.ts';
 import { matchesSelector, parseSelector, SelectorError } from '../../../../cluster/labelSelector.ts';
-import type { ApiErrorShape, LogLine, LogStore, ObjectEvent, SimClock, SimCluster, WriteOptions, WriteOutcome } from '../../../../types.ts';
+import type {
+  ApiErrorShape,
+  LogLine,
+  LogStore,
+  ObjectEvent,
+  SimClock,
+  SimCluster,
+  WriteOptions,
+  WriteOutcome,
+} from '../../../../types.ts';
 
 type Obj = Record<string, any>;
 
@@ -58,7 +67,7 @@ export class FakeSimCluster implements SimCluster {
   }
 
   private key(kind: string, namespace: string | undefined, name: string): string {
-    return `${kind}/${resourceForKind(kind)?.namespaced === false ? '' : namespace ?? ''}/${name}`;
+    return `${kind}/${resourceForKind(kind)?.namespaced === false ? '' : (namespace ?? '')}/${name}`;
   }
 
   private emit(type: ObjectEvent['type'], object: K8sObject): void {
@@ -68,7 +77,8 @@ export class FakeSimCluster implements SimCluster {
   private store(object: K8sObject, dryRun: boolean | undefined, live?: K8sObject): K8sObject {
     if (this.reject) throw this.reject;
     const stored = structuredClone(object);
-    stored.metadata.creationTimestamp = live?.metadata.creationTimestamp ?? stored.metadata.creationTimestamp ?? isoSeconds(this.clock.now());
+    stored.metadata.creationTimestamp =
+      live?.metadata.creationTimestamp ?? stored.metadata.creationTimestamp ?? isoSeconds(this.clock.now());
     stored.metadata.uid = live?.metadata.uid ?? stored.metadata.uid ?? `uid-${++this.uids}`;
     if (dryRun) return stored;
     this.objects.set(this.key(stored.kind, stored.metadata.namespace, stored.metadata.name), stored);
@@ -91,18 +101,33 @@ export class FakeSimCluster implements SimCluster {
     try {
       requirements = parseSelector(labelSelector);
     } catch (error) {
-      if (error instanceof SelectorError) throw { code: 400, reason: 'BadRequest', message: error.message } satisfies ApiErrorShape;
+      if (error instanceof SelectorError)
+        throw { code: 400, reason: 'BadRequest', message: error.message } satisfies ApiErrorShape;
       throw error;
     }
     return [...this.objects.values()]
-      .filter((o) => o.kind === kind && (namespace === undefined || o.metadata.namespace === namespace) && matchesSelector(requirements, o.metadata.labels))
-      .sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name))
+      .filter(
+        (o) =>
+          o.kind === kind &&
+          (namespace === undefined || o.metadata.namespace === namespace) &&
+          matchesSelector(requirements, o.metadata.labels),
+      )
+      .sort(
+        (a, b) =>
+          (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
+          a.metadata.name.localeCompare(b.metadata.name),
+      )
       .map((o) => structuredClone(o));
   }
 
   apply(object: K8sObject, options?: WriteOptions): { outcome: WriteOutcome; object: K8sObject } {
     const live = this.get(object.kind, object.metadata.namespace, object.metadata.name);
-    const strip = (o: K8sObject) => JSON.stringify({ ...o, metadata: { ...o.metadata, creationTimestamp: undefined, uid: undefined }, status: undefined });
+    const strip = (o: K8sObject) =>
+      JSON.stringify({
+        ...o,
+        metadata: { ...o.metadata, creationTimestamp: undefined, uid: undefined },
+        status: undefined,
+      });
     if (live && strip(live) === strip(object)) {
       if (this.reject) throw this.reject;
       return { outcome: 'unchanged', object: live };
@@ -111,7 +136,12 @@ export class FakeSimCluster implements SimCluster {
   }
 
   create(object: K8sObject, options?: WriteOptions): K8sObject {
-    if (this.get(object.kind, object.metadata.namespace, object.metadata.name)) throw { code: 409, reason: 'AlreadyExists', message: `${qualified(object.kind)} "${object.metadata.name}" already exists` } satisfies ApiErrorShape;
+    if (this.get(object.kind, object.metadata.namespace, object.metadata.name))
+      throw {
+        code: 409,
+        reason: 'AlreadyExists',
+        message: `${qualified(object.kind)} "${object.metadata.name}" already exists`,
+      } satisfies ApiErrorShape;
     return this.store(object, options?.dryRun);
   }
 
@@ -121,7 +151,13 @@ export class FakeSimCluster implements SimCluster {
     return this.store(object, options?.dryRun, live);
   }
 
-  update(kind: string, namespace: string | undefined, name: string, mutate: (object: K8sObject) => void, options?: WriteOptions): { outcome: WriteOutcome; object: K8sObject } {
+  update(
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    mutate: (object: K8sObject) => void,
+    options?: WriteOptions,
+  ): { outcome: WriteOutcome; object: K8sObject } {
     const live = this.get(kind, namespace, name);
     if (!live) throw this.notFound(kind, name);
     const next = structuredClone(live);
@@ -180,12 +216,25 @@ export function podFixture(name: string, f: PodFixture = {}): K8sObject {
     phase,
     ...(f.ip ? { podIP: f.ip } : {}),
     conditions: [{ type: 'Ready', status: ready.length === containers.length ? 'True' : 'False' }],
-    initContainerStatuses: inits.map((c, i) => ({ name: c, ready: i < initDone, restartCount: 0, state: i < initDone ? { terminated: { exitCode: 0, reason: 'Completed' } } : i === initDone ? { running: {} } : { waiting: { reason: 'PodInitializing' } } })),
+    initContainerStatuses: inits.map((c, i) => ({
+      name: c,
+      ready: i < initDone,
+      restartCount: 0,
+      state:
+        i < initDone
+          ? { terminated: { exitCode: 0, reason: 'Completed' } }
+          : i === initDone
+            ? { running: {} }
+            : { waiting: { reason: 'PodInitializing' } },
+    })),
     containerStatuses: containers.map((c, i) => ({
       name: c,
       ready: ready.includes(c),
-      restartCount: i === 0 ? f.restarts ?? 0 : 0,
-      state: phase === 'Running' ? { running: { startedAt: '2026-11-24T10:00:00Z' } } : { waiting: { reason: initDone < inits.length ? 'PodInitializing' : 'ContainerCreating' } },
+      restartCount: i === 0 ? (f.restarts ?? 0) : 0,
+      state:
+        phase === 'Running'
+          ? { running: { startedAt: '2026-11-24T10:00:00Z' } }
+          : { waiting: { reason: initDone < inits.length ? 'PodInitializing' : 'ContainerCreating' } },
     })),
   };
   return {
@@ -198,7 +247,11 @@ export function podFixture(name: string, f: PodFixture = {}): K8sObject {
       ...(f.createdMs !== undefined ? { creationTimestamp: isoSeconds(f.createdMs) } : {}),
       ...(f.terminating ? { deletionTimestamp: '2026-11-24T10:00:00Z' } : {}),
     },
-    spec: { nodeName: 'kind-control-plane', containers: containers.map((c) => ({ name: c, image: `docker.io/${c}:latest` })), ...(inits.length ? { initContainers: inits.map((c) => ({ name: c, image: `docker.io/${c}:latest` })) } : {}) },
+    spec: {
+      nodeName: 'kind-control-plane',
+      containers: containers.map((c) => ({ name: c, image: `docker.io/${c}:latest` })),
+      ...(inits.length ? { initContainers: inits.map((c) => ({ name: c, image: `docker.io/${c}:latest` })) } : {}),
+    },
     status,
   };
 }

@@ -20,7 +20,10 @@ export interface KubectlShell<C extends SimCluster> {
   host: SimCommandHost & { cluster: C };
   execCalls: ExecCall[];
   streamed: string[];
-  run(command: string, options?: { signal?: AbortSignal }): Promise<{ stdout: string; stderr: string; exitCode: number }>;
+  run(
+    command: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ stdout: string; stderr: string; exitCode: number }>;
 }
 
 /** Options of a shell. */
@@ -35,12 +38,26 @@ export interface ShellOptions {
 function build<C extends SimCluster>(cluster: C, clock: VirtualClock, options: ShellOptions): KubectlShell<C> {
   const execCalls: ExecCall[] = [];
   const streamed: string[] = [];
-  const exec: PodExec['exec'] = options.exec ?? (async (target, argv) => ({ stdout: `ran ${argv.join(' ')} in ${target.pod}/${target.container}\n`, stderr: '', exitCode: 0 }));
+  const exec: PodExec['exec'] =
+    options.exec ??
+    (async (target, argv) => ({
+      stdout: `ran ${argv.join(' ')} in ${target.pod}/${target.container}\n`,
+      stderr: '',
+      exitCode: 0,
+    }));
   const host = {
     cluster,
-    network: { request: async () => { throw new Error('no network in kubectl tests'); } },
+    network: {
+      request: async () => {
+        throw new Error('no network in kubectl tests');
+      },
+    },
     pods: {
-      exec: (t: PodEndpoint, a: string[], o: { stdin?: string; signal?: AbortSignal; stream?: (text: string) => void }) => {
+      exec: (
+        t: PodEndpoint,
+        a: string[],
+        o: { stdin?: string; signal?: AbortSignal; stream?: (text: string) => void },
+      ) => {
         execCalls.push({ target: t, argv: a, ...(o.stdin !== undefined ? { stdin: o.stdin } : {}) });
         return exec(t, a, o);
       },
@@ -50,7 +67,13 @@ function build<C extends SimCluster>(cluster: C, clock: VirtualClock, options: S
     ...(options.interactive ? { stream: (text: string) => void streamed.push(text) } : {}),
     samples: options.samples ?? new Map(),
   };
-  const bash = new Bash({ customCommands: [createKubectlCommand(host)], files: Object.fromEntries(Object.entries(options.files ?? {}).map(([p, c]) => [p.startsWith('/') ? p : `/home/user/${p}`, c])), cwd: '/home/user' });
+  const bash = new Bash({
+    customCommands: [createKubectlCommand(host)],
+    files: Object.fromEntries(
+      Object.entries(options.files ?? {}).map(([p, c]) => [p.startsWith('/') ? p : `/home/user/${p}`, c]),
+    ),
+    cwd: '/home/user',
+  });
   return {
     cluster,
     clock,
