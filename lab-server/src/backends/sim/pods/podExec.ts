@@ -81,7 +81,19 @@ export class SimPodExec implements PodExec {
       env: this.#env(pod, container),
       commands: profile.commands.filter(
         (c) =>
-          !['curl', 'nslookup', 'pilot-agent', 'python', 'python3', 'node', 'ruby', 'java', 'id', 'jq'].includes(c),
+          ![
+            'curl',
+            'hostname',
+            'nslookup',
+            'pilot-agent',
+            'python',
+            'python3',
+            'node',
+            'ruby',
+            'java',
+            'id',
+            'jq',
+          ].includes(c),
       ) as never,
       customCommands: this.#commands(profile.commands, target),
       sleep: (ms) => host.clock.sleep(ms, options.signal).catch(() => undefined),
@@ -135,6 +147,15 @@ export class SimPodExec implements PodExec {
     if (available.includes('id'))
       commands.push(
         defineCommand('id', async () => ({ stdout: 'uid=1337 gid=1337 groups=1337\n', stderr: '', exitCode: 0 })),
+      );
+    // A container's host name is its pod's name (just-bash's own `hostname` answers `localhost`).
+    if (available.includes('hostname'))
+      commands.push(
+        defineCommand('hostname', async (_args, ctx) => ({
+          stdout: await ctx.fs.readFile('/etc/hostname').catch(() => `${target.pod}\n`),
+          stderr: '',
+          exitCode: 0,
+        })),
       );
     return commands;
   }
