@@ -90,6 +90,33 @@ describe('traffic-shifting checks explain what is wrong', () => {
     expect(outcome.explanation.en).toContain('v1 (no stars)');
   });
 
+  it("observing steps pass only on the learner's own requests, and judge what those requests saw", async () => {
+    const env = await fresh(14);
+    await solveUpTo(env, 'see-no-stars');
+    const since = env.now();
+    // No request of the learner's yet: the check sends none of its own, so it cannot pass.
+    const before = await checkOnce(env, 'see-no-stars', since);
+    expect(before.ok).toBe(false);
+    expect(before.explanation.en).toContain('None of your requests has reached reviews since this step began');
+    await run(env, 'curl -s http://127.0.0.1:8080/productpage > /dev/null');
+    expect((await checkOnce(env, 'see-no-stars', since)).ok).toBe(true);
+
+    // 50/50 in place, but 20 of the learner's pages all came while the route still sent everything to v1.
+    const later = env.now();
+    await run(env, 'for i in $(seq 1 20); do curl -s -o /dev/null http://127.0.0.1:8080/productpage; done');
+    await run(env, step('shift-50-v3').solution);
+    const allV1 = await checkOnce(env, 'see-red-half', later);
+    expect(allV1.ok).toBe(false);
+    expect(allV1.explanation.en).toMatch(
+      /^Your 20 requests since this step began split v1 100 %; this step should show/,
+    );
+    const now = env.now();
+    await run(env, 'for i in $(seq 1 5); do curl -s -o /dev/null http://127.0.0.1:8080/productpage; done');
+    expect((await checkOnce(env, 'see-red-half', now)).explanation.en).toContain('send at least 10');
+    await run(env, 'for i in $(seq 1 40); do curl -s -o /dev/null http://127.0.0.1:8080/productpage; done');
+    expect((await checkOnce(env, 'see-red-half', now)).ok).toBe(true);
+  });
+
   it('reading step: fails when the weights read back are not 50/50', async () => {
     const env = await fresh(9);
     await solveUpTo(env, 'read-virtualservice');

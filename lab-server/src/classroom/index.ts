@@ -12,7 +12,7 @@ import { JoinLimiter, type JoinLimits } from './joinLimiter.ts';
 import { Journal, replay, shellStateLines, type ReplayReport } from './journal.ts';
 import { restoreNotice, shellNotice } from './notices.ts';
 import { publicBase } from './publicUrl.ts';
-import { typeScript } from '../server/typing.ts';
+import { typeScript } from '../terminal/typing.ts';
 import { ClassWatchers, classroomWsRoutes } from './live.ts';
 import { classroomRoutes, type ClassroomContext } from './routes.ts';
 import { SqliteProgressStore, SqliteSessionStore } from './stores.ts';
