@@ -1,6 +1,7 @@
 /** The join page: a code (prefilled from `?code=`) and a name give the learner a class session, kept where the lessons look for it. */
 import { z } from 'zod';
 import { t, type Lang } from '../../i18n/ui.ts';
+import { pageChapters } from '../chapters.ts';
 
 const mineSchema = z.object({
   classId: z.string(),
@@ -10,9 +11,10 @@ const mineSchema = z.object({
   name: z.string(),
 });
 
-/** The first chapter's page of a class in the page's language. */
+/** The first chapter's page of a class in the page's language (the site's first ready chapter if the class names none). */
 function firstChapter(chapters: string[], lang: Lang): string {
-  return `${lang === 'en' ? '/en' : ''}/${chapters[0] ?? 'traffic-shifting'}/`;
+  const first = chapters[0] ?? pageChapters().find((c) => c.status === 'ready')?.id;
+  return `${lang === 'en' ? '/en' : ''}/${first ? `${first}/` : ''}`;
 }
 
 /**
