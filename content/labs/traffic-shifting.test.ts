@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { simLabHarness } from './labHarness.ts';
 import { runStepCheck } from './simLab.ts';
+import { fileURLToPath } from 'node:url';
+import { readLessonPlacement } from './lessonPlacement.ts';
 
 const { lab, step, fresh, run, solveUpTo, checkOnce, expectVerifyPasses } = simLabHarness('traffic-shifting');
 
@@ -218,3 +220,38 @@ const SEED_SCRIPT = [
   'sleep 5',
   COUNT(3),
 ].join('\n');
+
+describe('the traffic-shifting lab file and lessons', () => {
+  it('previews the product page and follows the seed chapter in order', () => {
+    expect(lab.status).toBe('ready');
+    expect(lab.preview?.url).toBe('http://ingress/productpage');
+    expect(lab.steps.map((s) => s.id)).toEqual([
+      'destination-rules',
+      'route-all-v1',
+      'see-no-stars',
+      'shift-50-v3',
+      'read-virtualservice',
+      'see-red-half',
+      'shift-100-v3',
+    ]);
+    const scripts = [lab.setup, ...lab.steps.map((s) => s.solution)].join('\n');
+    expect([...scripts.matchAll(/-f (samples\/\S+\.yaml)/g)].length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('marks as observing exactly the steps that only look at an earlier result', () => {
+    expect(lab.steps.filter((s) => s.observes).map((s) => s.id)).toEqual([
+      'see-no-stars',
+      'read-virtualservice',
+      'see-red-half',
+    ]);
+  });
+
+  it.each(['../docs/traffic-shifting.mdx', '../docs/en/traffic-shifting.mdx'])(
+    '%s shows the product page where the seed opens it in a browser',
+    (path) => {
+      const lesson = readLessonPlacement(fileURLToPath(new URL(path, import.meta.url)));
+      expect(lesson.steps.find((s) => s.id === 'see-no-stars')!.previews).toBe(1);
+      expect(lesson.steps.find((s) => s.id === 'see-red-half')!.previews).toBe(1);
+    },
+  );
+});
