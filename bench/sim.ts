@@ -54,7 +54,7 @@ export const suite: BenchSuite = {
       request: { url: 'http://ingress/productpage' },
       requests: 100,
       classes: [
-        { name: 'v3', status: 200, bodyContains: 'color="red"' },
+        { name: 'v3', status: 200, bodyContains: 'flex gap-x-1 text-red-500' },
         { name: 'v1', status: 200, bodyNotContains: 'glyphicon-star' },
       ],
       expect: { v1: 0.5, v3: 0.5 },
