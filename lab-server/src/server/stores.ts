@@ -5,7 +5,7 @@
  * for the many-replica deployment of DESIGN.md) fits the same shape.
  */
 import type { Localized } from '../labs/schema.ts';
-import type { Progress, StepProgress } from './protocol.ts';
+import type { Progress, StepProgress } from '../protocol/api.ts';
 
 /** A session as stored. The token itself is never stored: only its SHA-256 (see `sessions.ts`). */
 export interface SessionRecord {

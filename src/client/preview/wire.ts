@@ -3,7 +3,7 @@
  * in a frame that runs no scripts, with its status and, on Bookinfo's product page, which reviews version
  * answered.
  */
-import { previewResultSchema, type PreviewResult } from '../../../lab-server/src/server/protocol.ts';
+import { previewResultSchema, type PreviewResult } from '../../../lab-server/src/protocol/api.ts';
 import { t, type Lang, type UiKey } from '../../i18n/ui.ts';
 import { api } from '../session.ts';
 import { isProductPage, PRODUCT_PAGE_STYLE, reviewsOf } from './bookinfo.ts';

@@ -9,7 +9,7 @@ import {
   type CheckResultBody,
   type PreviewResult,
   type SolveResult,
-} from '../protocol.ts';
+} from '../../protocol/api.ts';
 import type { Route } from '../router.ts';
 import { typeScript } from '../typing.ts';
 import { trafficSummary } from '../trafficSummary.ts';

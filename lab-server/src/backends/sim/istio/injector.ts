@@ -3,7 +3,7 @@
  * workload manifests, as the injector webhook would, and prints the result. Other documents pass through unchanged.
  */
 import { parseAllDocuments, stringify } from 'yaml';
-import type { SimClusterApi } from '../../../types.ts';
+import type { SimClusterApi } from '../types.ts';
 import { ISTIO_VERSION } from './version.ts';
 
 /** Kinds whose pod template gets a sidecar. */
