@@ -53,7 +53,8 @@ const BASIC = [
 export const IMAGE_PROFILES: readonly { match: RegExp; profile: ImageProfile }[] = [
   {
     match: /curlimages\/curl|\/curl$|\/sleep$|governmentpaas\/curl-ssl|nicolaka\/netshoot/,
-    profile: { shells: ['sh'], commands: [...BASIC, 'curl', 'jq', 'nslookup'] },
+    // Alpine: BusyBox's applets, `time` among them (ash has no `time` keyword).
+    profile: { shells: ['sh'], commands: [...BASIC, 'curl', 'jq', 'nslookup', 'time'] },
   },
   {
     match: /istio\/proxyv2|istio\/pilot/,

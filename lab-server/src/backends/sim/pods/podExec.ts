@@ -6,6 +6,8 @@
 import { Bash, InMemoryFs, defineCommand, type Command } from 'just-bash';
 import type { K8sObject } from '../../../contract.ts';
 import { createCurlCommand } from '../shell/commands/curl/index.ts';
+import { createBusyboxTimeCommand } from '../shell/commands/time/busybox.ts';
+import { createTimeKeywordCommands, rewriteTimeKeyword } from '../shell/timeKeyword.ts';
 import type { PodEndpoint, PodExec, SimCommandHost } from '../types.ts';
 import { imageProfile } from './images.ts';
 
@@ -75,6 +77,9 @@ export class SimPodExec implements PodExec {
     else if (profile.shells.includes(base) || profile.commands.includes(base)) script = argv.map(quoteArg).join(' ');
     else return { stdout: '', stderr: ociNotFound(binary!), exitCode: 126 };
 
+    // BusyBox images have the `time` applet and no keyword; bash images time pipelines on the environment's clock.
+    const busybox = profile.commands.includes('time');
+    const keyword = createTimeKeywordCommands(host.clock);
     const bash = new Bash({
       fs: this.#fs(pod),
       cwd: '/',
@@ -93,13 +98,14 @@ export class SimPodExec implements PodExec {
             'java',
             'id',
             'jq',
+            'time',
           ].includes(c),
       ) as never,
-      customCommands: this.#commands(profile.commands, target),
+      customCommands: [...this.#commands(profile.commands, target), ...(busybox ? [] : keyword.commands)],
       sleep: (ms) => host.clock.sleep(ms, options.signal).catch(() => undefined),
       processInfo: { pid: 1, ppid: 0, uid: 1337, gid: 1337 },
     });
-    const result = await bash.exec(script, {
+    const result = await bash.exec(rewriteTimeKeyword(script, busybox ? 'busybox' : 'bash'), {
       rawScript: true,
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -144,6 +150,7 @@ export class SimPodExec implements PodExec {
   #commands(available: string[], target: PodEndpoint): Command[] {
     const commands: Command[] = [];
     if (available.includes('curl')) commands.push(createCurlCommand(this.#host(), target));
+    if (available.includes('time')) commands.push(createBusyboxTimeCommand(this.#host().clock));
     if (available.includes('id'))
       commands.push(
         defineCommand('id', async () => ({ stdout: 'uid=1337 gid=1337 groups=1337\n', stderr: '', exitCode: 0 })),

@@ -7,6 +7,7 @@ import type { SimLimits } from '../limits.ts';
 import type { SimClock } from '../types.ts';
 import { completeness } from './completeness.ts';
 import { initialState, readState, wrapLine, type ShellState } from './shellState.ts';
+import { createTimeKeywordCommands } from './timeKeyword.ts';
 
 /** just-bash's own commands the lab shell offers; the rest of its set (python, js, sqlite, network) stays off. */
 export const BUILTIN_COMMANDS = [
@@ -121,17 +122,20 @@ export class LabShell {
   readonly #stateDir: string;
   #state: ShellState;
   #signal: AbortSignal | undefined;
+  readonly #timeKeyword: ReturnType<typeof createTimeKeywordCommands>;
 
   constructor(options: LabShellOptions) {
     this.#options = options;
     this.#stateDir = `/.labs/shells/${options.id}`;
     this.#state = initialState(options.home);
+    // `time` reads the environment's clock (see timeKeyword.ts).
+    this.#timeKeyword = createTimeKeywordCommands(options.clock);
     this.#bash = new Bash({
       fs: options.fs,
       cwd: options.home,
       env: { HOME: options.home, PATH: '/usr/local/bin:/usr/bin:/bin', TERM: 'xterm-256color', ...options.env },
       commands: [...BUILTIN_COMMANDS],
-      customCommands: options.commands,
+      customCommands: [...options.commands, ...this.#timeKeyword.commands],
       // `sleep` follows the environment's clock (virtual in tests) and stops on Ctrl-C.
       sleep: (ms) => options.clock.sleep(ms, this.#signal).catch(() => undefined),
       executionLimits: { maxCommandCount: 100_000, maxLoopIterations: 100_000, maxCallDepth: 200 },
@@ -163,6 +167,7 @@ export class LabShell {
     const timer = setTimeout(() => timeout.abort(), this.#options.limits.commandTimeMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
     this.#signal = signal;
+    this.#timeKeyword.reset();
     this.#options.io.stream = options.stream;
     try {
       await this.#options.fs.mkdir(this.#stateDir, { recursive: true });
