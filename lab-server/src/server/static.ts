@@ -3,9 +3,10 @@
  * `404.html` for what is missing, and nothing outside the directory.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { contentSecurityPolicy } from './csp.ts';
 import { SECURITY_HEADERS } from './http.ts';
 
 const TYPES: Record<string, string> = {
@@ -70,6 +71,15 @@ export async function resolveStatic(root: string, pathname: string): Promise<str
   return undefined;
 }
 
+/** `decodeURIComponent`, or undefined for a malformed escape (`%E0%A4%A`). */
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Answers GET/HEAD for the site; always handles the request. */
 export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -80,9 +90,16 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
   const file = await resolveStatic(root, url.pathname);
   if (file) return sendFile(req, res, file, 200, url.pathname.startsWith('/_astro/'));
   // A directory URL without the slash: let relative links in the page resolve as Astro expects.
+  const decoded = safeDecode(url.pathname);
+  if (decoded === undefined) {
+    res.writeHead(400, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
+    res.end('bad request: malformed percent-encoding in the path\n');
+    return;
+  }
   if (
     !url.pathname.endsWith('/') &&
-    (await isFile(join(resolve(root), `.${decodeURIComponent(url.pathname)}`, 'index.html')).catch(() => false))
+    !decoded.includes('\0') &&
+    (await isFile(join(resolve(root), `.${decoded}`, 'index.html')).catch(() => false))
   ) {
     res.writeHead(301, { ...SECURITY_HEADERS, location: `${url.pathname}/${url.search}` });
     res.end();
@@ -102,6 +119,7 @@ async function sendFile(
   immutable: boolean,
 ): Promise<void> {
   const info = await stat(file);
+  if (extname(file).toLowerCase() === '.html') return sendPage(req, res, file, status);
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     'content-type': contentType(file),
@@ -116,4 +134,18 @@ async function sendFile(
   createReadStream(file)
     .on('error', () => res.destroy())
     .pipe(res);
+}
+
+/** An HTML page with its Content-Security-Policy (hashes of its own inline scripts). */
+async function sendPage(req: IncomingMessage, res: ServerResponse, file: string, status: number): Promise<void> {
+  const html = await readFile(file, 'utf8');
+  const body = Buffer.from(html, 'utf8');
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'content-security-policy': contentSecurityPolicy(html),
+    'content-type': contentType(file),
+    'content-length': body.length,
+    'cache-control': 'no-cache',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
