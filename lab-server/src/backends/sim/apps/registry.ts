@@ -8,6 +8,8 @@ import { productpageApp } from './bookinfo/productpage.ts';
 import { detailsApp } from './bookinfo/details.ts';
 import { reviewsApp } from './bookinfo/reviews.ts';
 import { ratingsApp } from './bookinfo/ratings.ts';
+import { helloworldApp } from './helloworld/helloworld.ts';
+import { tcpEchoApp } from './tcpEcho/tcpEcho.ts';
 
 /** A client image: it runs (e.g. `sleep infinity`) but serves nothing. */
 const client: SimApp = {
@@ -26,6 +28,9 @@ export const APPS_BY_IMAGE: ReadonlyMap<string, SimApp> = new Map<string, SimApp
   ['istio/examples-bookinfo-reviews-v2', reviewsApp],
   ['istio/examples-bookinfo-reviews-v3', reviewsApp],
   ['istio/examples-bookinfo-ratings-v1', ratingsApp],
+  ['istio/examples-helloworld-v1', helloworldApp],
+  ['istio/examples-helloworld-v2', helloworldApp],
+  ['istio/tcp-echo-server', tcpEchoApp],
   ['kennethreitz/httpbin', gunicornHttpbin],
   ['mccutchen/go-httpbin', goHttpbin],
   ['curlimages/curl', client],
