@@ -112,6 +112,13 @@ describe('TCP through the ingress gateway', () => {
   it('routes the gateway port by the tcp rule, 100 % to v1', async () => {
     const w = world();
     w.applyYaml(vs([100, 0]));
+    // kind's control-plane pods use the host network: they have the node's IP, which must not shadow node ports.
+    w.addPod('kube-system', 'kube-apiserver-kind-control-plane', { component: 'kube-apiserver' }, [
+      { name: 'kube-apiserver', image: 'registry.k8s.io/kube-apiserver:v1.34.0' },
+    ]);
+    const apiserver = w.pod('kube-apiserver', 'kube-system');
+    (apiserver.status as { podIP: string }).podIP = '172.18.0.2';
+    w.cluster.apply(apiserver);
     const sleep = w.deploySleep({ sidecar: false });
     for (let i = 0; i < 10; i++) {
       const r = await w.network.connect(sleep, { host: '172.18.0.2', port: 31400, data: 'Mon Nov 24\n' });

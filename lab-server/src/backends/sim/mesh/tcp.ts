@@ -69,8 +69,6 @@ function connectionTarget(
   destination: Address,
 ): { pod: K8sObject; port: number; via?: 'nodePort' } | { site: string; port: number } {
   const topology = env.topology();
-  const pod = topology.podByIp(destination.ip);
-  if (pod) return { pod, port: destination.port };
   const pick = (svc: K8sObject, port: ServicePortSpec) => {
     const endpoints = topology.serviceEndpoints(svc, port);
     // kube-proxy rejects connections to a Service without endpoints.
@@ -84,6 +82,7 @@ function connectionTarget(
     const chosen = pick(svc, port);
     return { pod: chosen.pod, port: chosen.port };
   }
+  // kube-proxy's node-port rules come before anything listening on the node itself (host-network pods share its IP).
   if (nodeAddresses(env.cluster).includes(destination.ip)) {
     for (const nodeSvc of topology.services()) {
       const port = servicePorts(nodeSvc).find((p) => p.nodePort === destination.port);
@@ -91,8 +90,9 @@ function connectionTarget(
       const chosen = pick(nodeSvc, port);
       return { pod: chosen.pod, port: chosen.port, via: 'nodePort' };
     }
-    throw new TransportFailure('refused');
   }
+  const pod = topology.podByIp(destination.ip);
+  if (pod) return { pod, port: destination.port };
   const site = siteAt(destination.ip);
   if (site) return { site: site.host, port: destination.port };
   throw new TransportFailure('unreachable');
