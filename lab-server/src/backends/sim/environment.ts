@@ -335,6 +335,11 @@ export class SimEnvironment implements LabEnvironment {
     return { status: response.status, headers: out, body: response.body, durationMs: response.durationMs };
   }
 
+  /** Runs `task` with the clock running virtually: rebuilding from a journal replays its sleeps without waiting. */
+  warp<T>(task: () => Promise<T>): Promise<T> {
+    return this.#clock.warp(task);
+  }
+
   history(): CommandRecord[] {
     return [...this.#history];
   }

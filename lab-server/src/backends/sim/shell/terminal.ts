@@ -34,6 +34,7 @@ export class SimTerminal implements TerminalChannel {
   readonly #editor: LineEditor;
   readonly #outputListeners = new Set<(data: string) => void>();
   readonly #commandListeners = new Set<(record: CommandRecord) => void>();
+  readonly #startListeners = new Set<(line: string) => void>();
   /** Lines typed so far of a command that needs more. */
   #pendingLines: string[] = [];
   #queue: string[] = [];
@@ -91,8 +92,29 @@ export class SimTerminal implements TerminalChannel {
     return () => this.#commandListeners.delete(listener);
   }
 
+  /** Subscribes to command lines as they start (a supervisor needs to know what was running if it dies). */
+  onStart(listener: (line: string) => void): () => void {
+    this.#startListeners.add(listener);
+    return () => this.#startListeners.delete(listener);
+  }
+
+  /** Runs a whole command line as if it had been typed, showing nothing (rebuilding a terminal from its journal). */
+  async replay(text: string): Promise<number> {
+    this.#greeted = true;
+    this.#editor.remember(text);
+    const result = await this.#options.shell.run(text);
+    return result.exitCode;
+  }
+
+  /** Shows `notice`, then a fresh prompt with whatever was being typed. */
+  redraw(notice: string): void {
+    this.#greeted = true;
+    this.#emit(`${notice}${this.#pendingLines.length ? CONTINUATION : this.#prompt()}${this.#editor.buffer}`);
+  }
+
   close(): void {
     this.#closed = true;
+    this.#startListeners.clear();
     this.#running?.abort();
     this.#outputListeners.clear();
     this.#commandListeners.clear();
@@ -174,6 +196,7 @@ export class SimTerminal implements TerminalChannel {
     this.#editor.reset();
     const controller = new AbortController();
     this.#running = controller;
+    for (const listener of this.#startListeners) listener(text);
     let exitCode: number;
     try {
       const result = await this.#options.shell.run(text, {
