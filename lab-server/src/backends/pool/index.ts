@@ -154,8 +154,9 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
       };
     },
     async close() {
-      await Promise.all([...environments.values()].map((e) => e.dispose().catch(() => undefined)));
+      // Workers are stopped, not asked: one may be stuck in a learner's command.
       closed = true;
+      environments.clear();
       clearInterval(watchdog);
       for (const host of [...general, quarantine]) host?.stop(new WorkerGone('crash', undefined));
     },

@@ -57,7 +57,7 @@ describe('the pool supervisor', () => {
     expect((await typed(t1, s1, 'export MINE=kept')).exitCode).toBe(0);
     expect((await typed(t2, s2, 'kubectl create namespace theirs')).exitCode).toBe(0);
 
-    const stopped = await typed(t1, s1, "printf '%200000000s' x | wc -c");
+    const stopped = await typed(t1, s1, "printf '%20000000s' x | wc -c");
     expect(stopped.exitCode).toBe(124);
     expect(stripAnsi(s1.output)).toContain(
       "lab shell: stopped: this command kept the lab's CPU busy for more than 0.5 s without a pause",
@@ -86,14 +86,15 @@ describe('the pool supervisor', () => {
     const calm = await backend.createEnvironment({ lab, owner: 'calm', seed: 2 });
     await Promise.all([busy.prepare(), calm.prepare()]);
     let finished = false;
-    const running = busy.runScript("printf '%100000000s' x | wc -c").then((r) => {
-      finished = true;
-      return r;
-    });
+    void busy.runScript("printf '%20000000s' x | wc -c").then(
+      () => {
+        finished = true;
+      },
+      () => undefined,
+    );
     // The calm environment lives on the other worker: it answers while the busy one is still computing.
     const pods = await calm.list({ kind: 'Pod', namespace: 'default' });
     expect(pods.length).toBeGreaterThan(0);
     expect(finished).toBe(false);
-    expect((await running).output.trim()).toBe('100000000');
   });
 });
