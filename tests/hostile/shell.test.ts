@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEnvironment } from '../../lab-server/src/contract.ts';
 import { createSimBackend } from '../../lab-server/src/backends/sim/index.ts';
 import { loadLab } from '../../lab-server/src/labs/load.ts';
-import { stripAnsi } from '../../lab-server/src/server/typing.ts';
+import { stripAnsi } from '../../lab-server/src/terminal/typing.ts';
 
 let env: LabEnvironment;
 

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandRecord, LabEnvironment, TerminalChannel } from '../../contract.ts';
 import { loadLab } from '../../labs/load.ts';
-import { stripAnsi } from '../../server/typing.ts';
+import { stripAnsi } from '../../terminal/typing.ts';
 import { createPoolBackend, type PoolBackend } from './index.ts';
 
 const lab = loadLab('traffic-shifting');

@@ -113,9 +113,9 @@ export class SimulationClock implements SimClock {
       this.#handle = setImmediate(() => this.#fireNext(true));
     } else {
       this.#handleKind = 'timeout';
-      const handle = setTimeout(() => this.#fireNext(false), Math.max(0, next.at - this.now()));
-      handle.unref?.();
-      this.#handle = handle;
+      // Kept referenced: a process waiting on the clock (a `/delay/5` in `labs verify`) must not exit mid-wait.
+      // Disposing the environment clears every timer, so nothing holds a finished process open.
+      this.#handle = setTimeout(() => this.#fireNext(false), Math.max(0, next.at - this.now()));
     }
   }
 

@@ -9,6 +9,7 @@ import { createSleepCommand } from './commands/sleep/index.ts';
 import { createTimeoutCommand } from './commands/timeout/index.ts';
 import { completeness } from './completeness.ts';
 import { initialState, readState, wrapLine, type ShellState } from './shellState.ts';
+import { createTimeKeywordCommands } from './timeKeyword.ts';
 
 /** just-bash's own commands the lab shell offers; the rest of its set (python, js, sqlite, network) stays off. */
 export const BUILTIN_COMMANDS = [
@@ -124,11 +125,14 @@ export class LabShell {
   readonly #stateDir: string;
   #state: ShellState;
   #signal: AbortSignal | undefined;
+  readonly #timeKeyword: ReturnType<typeof createTimeKeywordCommands>;
 
   constructor(options: LabShellOptions) {
     this.#options = options;
     this.#stateDir = `/.labs/shells/${options.id}`;
     this.#state = initialState(options.home);
+    // `time` reads the environment's clock (see timeKeyword.ts).
+    this.#timeKeyword = createTimeKeywordCommands(options.clock);
     this.#bash = new Bash({
       fs: options.fs,
       cwd: options.home,
@@ -139,6 +143,7 @@ export class LabShell {
         createSleepCommand(options.clock, options.limits.sleepRealMs, options.io),
         createTimeoutCommand(options.clock),
         ...options.commands,
+        ...this.#timeKeyword.commands,
       ],
       // `sleep` follows the environment's clock (virtual in tests) and stops on Ctrl-C.
       sleep: (ms) => options.clock.sleep(ms, this.#signal).catch(() => undefined),
@@ -187,6 +192,7 @@ export class LabShell {
     const timer = setTimeout(() => timeout.abort(), this.#options.limits.commandTimeMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
     this.#signal = signal;
+    this.#timeKeyword.reset();
     this.#options.io.stream = options.stream;
     try {
       await this.#options.fs.mkdir(this.#stateDir, { recursive: true });
