@@ -33,8 +33,9 @@ async function phase(
   others: LabEnvironment[],
   seconds: number,
   hostile?: { env: LabEnvironment; script: string },
-): Promise<{ p95: number; median: number; count: number; rssMiB: number }> {
+): Promise<{ p95: number; median: number; count: number; failed: number; rssMiB: number }> {
   const samples: number[] = [];
+  let failed = 0;
   let rss = process.memoryUsage().rss;
   const until = Date.now() + seconds * 1000;
   const hostileLoop = (async () => {
@@ -44,8 +45,9 @@ async function phase(
     others.map(async (env) => {
       while (Date.now() < until) {
         const start = performance.now();
-        await env.runScript('kubectl get pods -o name | wc -l', { observe: true });
+        const r = await env.runScript('kubectl get pods -o name | wc -l', { observe: true }).catch(() => undefined);
         samples.push(performance.now() - start);
+        if (r?.exitCode !== 0) failed++;
         rss = Math.max(rss, process.memoryUsage().rss);
       }
     }),
@@ -55,6 +57,7 @@ async function phase(
     p95: Math.round(quantile(samples, 0.95)),
     median: Math.round(quantile(samples, 0.5)),
     count: samples.length,
+    failed,
     rssMiB: Math.round(rss / 1024 / 1024),
   };
 }
@@ -90,6 +93,7 @@ export const suite: BenchSuite = {
         unit: 'x',
       });
       worstRss = Math.max(worstRss, r.rssMiB);
+      if (r.failed > 0) rows.push({ metric: `others' commands that failed, ${name}`, value: r.failed, unit: '' });
       details[name] = r;
     }
     rows.push({ metric: 'highest RSS (server + workers)', value: worstRss, unit: 'MiB' });

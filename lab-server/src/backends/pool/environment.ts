@@ -125,7 +125,7 @@ export class PoolEnvironment implements LabEnvironment {
   /** Calls the worker; after a worker died under it, waits for the rebuild and tries once more. */
   async #call(request: Request, retry = true): Promise<unknown> {
     if (this.#disposed) throw new Error('this lab environment has been closed');
-    await this.#ready;
+    await this.#ready.catch(() => undefined);
     const host = this.host!;
     this.#busy++;
     try {
@@ -134,7 +134,7 @@ export class PoolEnvironment implements LabEnvironment {
       return value;
     } catch (error) {
       if (!(error instanceof WorkerGone) || !retry) throw error;
-      await this.#ready;
+      await this.#ready.catch(() => undefined);
       return this.#call(request, false);
     } finally {
       this.#busy--;
@@ -246,7 +246,8 @@ export class PoolEnvironment implements LabEnvironment {
 
   async runScript(script: string, options: { signal?: AbortSignal; observe?: boolean } = {}): Promise<ScriptResult> {
     if (this.#disposed) throw new Error('this lab environment has been closed');
-    await this.#ready;
+    // A rebuild that failed (its worker stopped again) is retried by the next loss; this script starts after it.
+    await this.#ready.catch(() => undefined);
     const host = this.host!;
     const { id, result } = host.call({ op: 'runScript', env: this.id, script });
     const onAbort = () => host.tell({ op: 'abort', env: this.id, call: id });
