@@ -14,12 +14,17 @@ export interface BackendOptions {
   clock?: 'real' | 'virtual';
   /** sim: seed of the random source (reproducible traffic). */
   seed?: number;
+  /** sim: environments in a pool of worker threads, off the caller's event loop (what `labs serve` uses). */
+  isolated?: boolean;
   /** kind: passed to `createKindBackend` as is. */
   kind?: Record<string, unknown>;
 }
 
 interface SimModule {
   createSimBackend(options?: { clock?: 'real' | 'virtual'; seed?: number }): LabBackend;
+}
+interface PoolModule {
+  createPoolBackend(options?: { clock?: 'real' | 'virtual'; seed?: number; workers?: number }): LabBackend;
 }
 interface KindModule {
   createKindBackend(options: Record<string, unknown>): Promise<LabBackend>;
@@ -51,6 +56,14 @@ async function load<T>(name: string, relative: string): Promise<T> {
 
 /** Makes the named backend. Throws for an unknown name, or (kind) one line per missing prerequisite. */
 export async function createBackend(name: BackendName | string, options: BackendOptions = {}): Promise<LabBackend> {
+  if (name === 'sim' && options.isolated) {
+    const pool = await load<PoolModule>('sim', './pool/index.ts');
+    return pool.createPoolBackend({
+      clock: options.clock ?? 'real',
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(process.env.LABS_WORKERS ? { workers: Number(process.env.LABS_WORKERS) } : {}),
+    });
+  }
   if (name === 'sim') {
     const sim = await load<SimModule>('sim', './sim/index.ts');
     return sim.createSimBackend({
