@@ -27,6 +27,8 @@ export interface WorkerSetup {
   limits: Partial<SimLimits>;
   /** How often the loop marks that it turned. */
   beatMs: number;
+  /** A turn of one environment's code longer than this (CPU ms) is reported to the supervisor. */
+  longTurnMs: number;
 }
 
 const setup = workerData as WorkerSetup;
@@ -34,10 +36,34 @@ const port = parentPort!;
 const slots = new Float64Array(setup.shared);
 let current = -1;
 
-/** Marks that the loop now runs `env`'s code (-1: the worker's own). */
+// Every turn of the loop is charged to one environment: CPU time from the start of one turn to the start of the
+// next. The charges give each command line its CPU budget (the shell asks for its environment's count), and a
+// turn that held the thread long is reported, so the supervisor can move a noisy environment out of the way.
+// Taken before any script runs: just-bash's defense in depth hides timing functions from code inside scripts.
+const threadCpuUsage = process.threadCpuUsage.bind(process);
+const wallNow = performance.now.bind(performance);
+const threadCpuMs = () => {
+  const usage = threadCpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+const charged = new Map<number, number>();
+let turnCpu = threadCpuMs();
+let turnWall = wallNow();
+
+/** Marks that the loop now runs `env`'s code (-1: the worker's own), closing the turn that ran before. */
 function enter(env: number): void {
+  const cpu = threadCpuMs();
+  const spent = cpu - turnCpu;
+  if (current >= 0) {
+    charged.set(current, (charged.get(current) ?? 0) + spent);
+    if (spent >= setup.longTurnMs) port.postMessage({ type: 'long', env: current, ms: spent } satisfies WorkerMessage);
+  }
+  turnCpu = cpu;
+  turnWall = wallNow();
   current = env;
   slots[SLOT_ENV] = env;
+  slots[SLOT_CPU] = cpu * 1000;
+  slots[SLOT_BEAT] = Date.now();
 }
 
 // Timers carry the environment that scheduled them, so their callbacks (and the promise chains those start)
@@ -56,11 +82,9 @@ Object.assign(globalThis, {
   setInterval: (fn: Callback, ms?: number, ...args: unknown[]) => raw.setInterval(attributed(fn), ms, ...args),
   setImmediate: (fn: Callback, ...args: unknown[]) => raw.setImmediate(attributed(fn), ...args),
 });
+/** A turn of the worker's own: the supervisor sees the loop turn even when no environment has work. */
 function beat(): void {
   enter(-1);
-  const cpu = process.threadCpuUsage();
-  slots[SLOT_CPU] = cpu.user + cpu.system;
-  slots[SLOT_BEAT] = Date.now();
 }
 raw.setInterval(beat, setup.beatMs).unref();
 beat();
@@ -73,6 +97,11 @@ const { SimEnvironment } = (await import('../sim/environment.ts')) as {
   SimEnvironment: typeof SimEnvironmentClass;
 };
 const { DEFAULT_LIMITS } = await import('../sim/limits.ts');
+const { setShellSchedulerHost } = await import('../sim/shell/scheduler.ts');
+setShellSchedulerHost({
+  turnStartedAt: () => turnWall,
+  cpuMs: () => (charged.get(current) ?? 0) + threadCpuMs() - turnCpu,
+});
 const limits: SimLimits = { ...DEFAULT_LIMITS, ...setup.limits };
 
 interface Held {
@@ -145,6 +174,7 @@ async function handle(id: number, request: WorkerRequest): Promise<unknown> {
     case 'dispose': {
       const h = held.get(request.env);
       held.delete(request.env);
+      charged.delete(request.env);
       await h?.env.dispose();
       return null;
     }

@@ -8,8 +8,10 @@ import type { SimClock } from '../types.ts';
 import { createSleepCommand } from './commands/sleep/index.ts';
 import { createTimeoutCommand } from './commands/timeout/index.ts';
 import { completeness } from './completeness.ts';
+import { environmentCpuMs, pause, sliceOver } from './scheduler.ts';
 import { initialState, readState, wrapLine, type ShellState } from './shellState.ts';
 import { createTimeKeywordCommands } from './timeKeyword.ts';
+import { withYieldPoint, yieldPointsPlugin } from './yieldPoints.ts';
 
 /** just-bash's own commands the lab shell offers; the rest of its set (python, js, sqlite, network) stays off. */
 export const BUILTIN_COMMANDS = [
@@ -125,6 +127,8 @@ export class LabShell {
   readonly #stateDir: string;
   #state: ShellState;
   #signal: AbortSignal | undefined;
+  /** The running line's CPU budget: where its environment's CPU count stood when it began, and its stop. */
+  #budget: { cpuAtStart: number; stop: AbortController } | undefined;
   readonly #timeKeyword: ReturnType<typeof createTimeKeywordCommands>;
 
   constructor(options: LabShellOptions) {
@@ -133,8 +137,10 @@ export class LabShell {
     this.#state = initialState(options.home);
     // `time` reads the environment's clock (see timeKeyword.ts).
     this.#timeKeyword = createTimeKeywordCommands(options.clock);
+    // Every loop iteration reads this file, which the shell answers itself: its yield point (yieldPoints.ts).
+    const turn = `${this.#stateDir}/turn`;
     this.#bash = new Bash({
-      fs: options.fs,
+      fs: withYieldPoint(options.fs, turn, () => this.#checkpoint()),
       cwd: options.home,
       env: { HOME: options.home, PATH: '/usr/local/bin:/usr/bin:/bin', TERM: 'xterm-256color', ...options.env },
       commands: [...BUILTIN_COMMANDS],
@@ -166,6 +172,14 @@ export class LabShell {
       },
       processInfo: { pid: 4242, ppid: 1, uid: 0, gid: 0 },
     });
+    this.#bash.registerTransformPlugin(yieldPointsPlugin(turn));
+  }
+
+  /** A loop's yield point: stops the line once its CPU budget is spent, else lets others run when its slice is over. */
+  async #checkpoint(): Promise<void> {
+    const budget = this.#budget;
+    if (budget && environmentCpuMs() - budget.cpuAtStart > this.#options.limits.commandCpuMs) budget.stop.abort();
+    else if (sliceOver()) await pause();
   }
 
   /** `$?` of the last line. */
@@ -190,8 +204,11 @@ export class LabShell {
     }
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.#options.limits.commandTimeMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
+    const budget = { cpuAtStart: environmentCpuMs(), stop: new AbortController() };
+    const stops = [timeout.signal, budget.stop.signal, ...(options.signal ? [options.signal] : [])];
+    const signal = AbortSignal.any(stops);
     this.#signal = signal;
+    this.#budget = budget;
     this.#timeKeyword.reset();
     this.#options.io.stream = options.stream;
     try {
@@ -209,6 +226,9 @@ export class LabShell {
       if (timeout.signal.aborted) {
         output += `\nlab shell: stopped after ${Math.round(this.#options.limits.commandTimeMs / 1000)} s, the longest one command may run here\n`;
         exitCode = 124;
+      } else if (budget.stop.signal.aborted) {
+        output += `\nlab shell: stopped: this command used ${Math.round(this.#options.limits.commandCpuMs / 1000)} s of the lab's CPU time, the most one command may use here\n`;
+        exitCode = 124;
       } else if (options.signal?.aborted) {
         exitCode = 130;
       }
@@ -221,6 +241,7 @@ export class LabShell {
     } finally {
       clearTimeout(timer);
       this.#signal = undefined;
+      this.#budget = undefined;
       this.#options.io.stream = undefined;
     }
   }
