@@ -171,9 +171,9 @@ export class WorkerHost {
 
   #receive(message: WorkerMessage): void {
     if (message.type === 'ready') return;
-    if (message.type === 'reply') return this.#settle(message);
-    if (message.type === 'long') return this.#handlers.long(message.env, message.ms);
-    this.#handlers.event(message);
+    if (message.type === 'reply') this.#settle(message);
+    else if (message.type === 'long') this.#handlers.long(message.env, message.ms);
+    else this.#handlers.event(message);
   }
 
   #settle(reply: WorkerReply): void {
