@@ -99,6 +99,8 @@ export class PoolEnvironment implements LabEnvironment {
   quarantined = false;
   /** CPU milliseconds of this environment's long turns lately (they halve every minute). */
   readonly noise = new DecayingSum(60_000);
+  /** Set once the supervisor counted this environment among those it quarantined. */
+  countedInQuarantine = false;
   /** Set when the environment should move to the quarantine worker at its next pause between commands. */
   moveWanted = false;
   /** When keys were last sent to one of its terminals (a line may be starting that no event has shown yet). */

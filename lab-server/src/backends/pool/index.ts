@@ -35,7 +35,7 @@ export interface PoolBackendOptions {
   sliceLimitMs?: number;
   /** A turn of one environment's code longer than this (CPU ms) counts against it (default 50 ms)... */
   longTurnMs?: number;
-  /** ...and once its long turns add up to this (halving every minute), it moves to quarantine (default 500 ms). */
+  /** ...and once its long turns add up to this (halving every minute), it moves to quarantine (default 200 ms). */
   quarantineAfterMs?: number;
   /** Heap of each worker in MiB (default 768). */
   heapMb?: number;
@@ -48,12 +48,16 @@ export interface PoolStats {
   workers: number;
   restarts: number;
   quarantined: number;
+  /** Environments ever placed on a quarantine worker (moved for long turns or stopped as runaway). */
+  quarantinedTotal: number;
   environments: number;
 }
 
 /** A `LabBackend` whose environments run in worker threads. */
 export interface PoolBackend extends LabBackend {
   stats(): PoolStats;
+  /** CPU milliseconds the general (not quarantine) workers alive now have used: a clock for fairness benches. */
+  generalCpuMs(): Promise<number>;
 }
 
 /** Makes the pooled simulator backend. */
@@ -74,6 +78,7 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
   let nextWorker = 1;
   let nextEnv = 1;
   let restarts = 0;
+  let quarantinedTotal = 0;
   let closed = false;
 
   const onEvent = (event: WorkerEvent) => environments.get(event.env)?.receive(event);
@@ -99,6 +104,8 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
       if (closed) throw new Error('the lab backend is closed');
       let host: WorkerHost;
       if (env.quarantined) {
+        if (!env.countedInQuarantine) quarantinedTotal++;
+        env.countedInQuarantine = true;
         if (!quarantine || quarantine.dead) quarantine = spawn(true);
         host = quarantine;
       } else {
@@ -153,8 +160,13 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
         workers: general.filter((h) => h && !h.dead).length + (quarantine && !quarantine.dead ? 1 : 0),
         restarts,
         quarantined: [...environments.values()].filter((e) => e.quarantined).length,
+        quarantinedTotal,
         environments: environments.size,
       };
+    },
+    async generalCpuMs() {
+      const live = general.filter((h): h is WorkerHost => h !== undefined && !h.dead);
+      return (await Promise.all(live.map((h) => h.cpuMs()))).reduce((a, b) => a + b, 0);
     },
     async close() {
       // Workers are stopped, not asked: one may be stuck in a learner's command.

@@ -9,6 +9,7 @@ import type { LabEnvironment, TerminalChannel } from '../../contract.ts';
 import type { SimEnvironment as SimEnvironmentClass } from '../sim/environment.ts';
 import type { SimLimits } from '../sim/limits.ts';
 import type { SimTerminal } from '../sim/shell/terminal.ts';
+import { DecayingSum } from './decayingSum.ts';
 import {
   SLOT_BEAT,
   SLOT_CPU,
@@ -47,8 +48,21 @@ const threadCpuMs = () => {
   return (usage.user + usage.system) / 1000;
 };
 const charged = new Map<number, number>();
+/** Environments being built (the chapter's setup, a rebuild from the journal): their long turns are not theirs. */
+const building = new Map<number, number>();
+/** Whether the turn running now is part of building an environment. */
+let turnBuilding = false;
 let turnCpu = threadCpuMs();
 let turnWall = wallNow();
+
+// Slices as a fair scheduler gives them: an environment that has used little CPU lately (a learner typing a
+// command now and then) finishes its command in one turn; one that keeps the thread busy (a loop, a paste of
+// thousands of lines) gets short turns, so the others' commands wait behind it as little as possible.
+const recent = new Map<number, DecayingSum>();
+const RECENT_HALF_LIFE_MS = 2_000;
+const BUSY_RECENT_MS = 200;
+const LIGHT_SLICE_MS = 50;
+const BUSY_SLICE_MS = 5;
 
 /** Marks that the loop now runs `env`'s code (-1: the worker's own), closing the turn that ran before. */
 function enter(env: number): void {
@@ -56,10 +70,15 @@ function enter(env: number): void {
   const spent = cpu - turnCpu;
   if (current >= 0) {
     charged.set(current, (charged.get(current) ?? 0) + spent);
-    if (spent >= setup.longTurnMs) port.postMessage({ type: 'long', env: current, ms: spent } satisfies WorkerMessage);
+    let sum = recent.get(current);
+    if (!sum) recent.set(current, (sum = new DecayingSum(RECENT_HALF_LIFE_MS, wallNow)));
+    sum.add(spent);
+    if (spent >= setup.longTurnMs && !turnBuilding)
+      port.postMessage({ type: 'long', env: current, ms: spent } satisfies WorkerMessage);
   }
   turnCpu = cpu;
   turnWall = wallNow();
+  turnBuilding = building.has(env);
   current = env;
   slots[SLOT_ENV] = env;
   slots[SLOT_CPU] = cpu * 1000;
@@ -101,6 +120,7 @@ const { setShellSchedulerHost } = await import('../sim/shell/scheduler.ts');
 setShellSchedulerHost({
   turnStartedAt: () => turnWall,
   cpuMs: () => (charged.get(current) ?? 0) + threadCpuMs() - turnCpu,
+  sliceMs: () => ((recent.get(current)?.value ?? 0) > BUSY_RECENT_MS ? BUSY_SLICE_MS : LIGHT_SLICE_MS),
 });
 const limits: SimLimits = { ...DEFAULT_LIMITS, ...setup.limits };
 
@@ -122,17 +142,38 @@ function make(id: number, recipe: EnvironmentRecipe): Held {
   return h;
 }
 
+/** Output waiting to be posted: a paste echoes key by key, and one message per key would cost more than the keys. */
+const OUTPUT_BATCH_CHARS = 64 * 1024;
+
 function open(id: number, h: Held, term: number, cols: number, muted: boolean): SimTerminal {
   const terminal = (h.env as LabEnvironment).openTerminal({ cols, rows: 24 }) as TerminalChannel as SimTerminal;
   const entry = { terminal, muted };
   h.terminals.set(term, entry);
-  terminal.onOutput((data) => {
+  let batch = '';
+  let flushing = false;
+  // Output goes out at the end of the turn, or before the terminal's next event so the order holds.
+  const flush = () => {
+    flushing = false;
+    if (batch === '') return;
+    const data = batch;
+    batch = '';
     if (!entry.muted) post({ type: 'output', env: id, term, data });
+  };
+  terminal.onOutput((data) => {
+    if (entry.muted) return;
+    batch += data;
+    if (batch.length >= OUTPUT_BATCH_CHARS) flush();
+    else if (!flushing) {
+      flushing = true;
+      raw.setImmediate(flush);
+    }
   });
   terminal.onStart((line) => {
+    flush();
     if (!entry.muted) post({ type: 'running', env: id, term, line });
   });
   terminal.onCommand((record) => {
+    flush();
     if (!entry.muted) post({ type: 'command', env: id, term, record, now: h.env.now().getTime() });
   });
   return terminal;
@@ -160,7 +201,23 @@ function need(id: number): Held {
   return h;
 }
 
+/** Requests that build an environment from the lab's own scripts or its journal rather than run a learner's input. */
+const BUILDING_OPS = new Set<WorkerRequest['op']>(['create', 'restore', 'prepare', 'reset']);
+
 async function handle(id: number, request: WorkerRequest): Promise<unknown> {
+  if (!BUILDING_OPS.has(request.op)) return serve(id, request);
+  building.set(request.env, (building.get(request.env) ?? 0) + 1);
+  turnBuilding = true;
+  try {
+    return await serve(id, request);
+  } finally {
+    const left = building.get(request.env)! - 1;
+    if (left > 0) building.set(request.env, left);
+    else building.delete(request.env);
+  }
+}
+
+async function serve(id: number, request: WorkerRequest): Promise<unknown> {
   switch (request.op) {
     case 'create':
       make(request.env, request.recipe);
@@ -175,6 +232,7 @@ async function handle(id: number, request: WorkerRequest): Promise<unknown> {
       const h = held.get(request.env);
       held.delete(request.env);
       charged.delete(request.env);
+      recent.delete(request.env);
       await h?.env.dispose();
       return null;
     }

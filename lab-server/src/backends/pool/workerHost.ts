@@ -127,6 +127,17 @@ export class WorkerHost {
     return this.#loaded ? now - this.#slots[SLOT_BEAT]! : 0;
   }
 
+  /** Milliseconds of CPU the thread has used since it started (0 once it has exited). */
+  async cpuMs(): Promise<number> {
+    if (this.#gone) return 0;
+    try {
+      const usage = await this.#worker.cpuUsage();
+      return (usage.user + usage.system) / 1000;
+    } catch {
+      return 0; // exited meanwhile
+    }
+  }
+
   /** Milliseconds of the thread's CPU time since its event loop last turned: what the current turn has taken. */
   async heldCpuMs(): Promise<number> {
     if (this.#gone) return 0;

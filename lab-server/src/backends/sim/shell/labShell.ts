@@ -212,8 +212,11 @@ export class LabShell {
     this.#timeKeyword.reset();
     this.#options.io.stream = options.stream;
     try {
+      // A long line costs several steps (checked, parsed, run, its state read back): each may start a new turn.
+      if (sliceOver()) await pause();
       await this.#options.fs.mkdir(this.#stateDir, { recursive: true });
       const result = await this.#bash.exec(wrapLine(line, this.#state, this.#stateDir), { rawScript: true, signal });
+      if (sliceOver()) await pause();
       // A full file system, in bash's words rather than the in-memory file system's.
       let output = (result.stdout + result.stderr).replace(
         /^ENOSPC: in-memory filesystem byte limit exceeded \(\d+ bytes\)$/m,
@@ -227,7 +230,7 @@ export class LabShell {
         output += `\nlab shell: stopped after ${Math.round(this.#options.limits.commandTimeMs / 1000)} s, the longest one command may run here\n`;
         exitCode = 124;
       } else if (budget.stop.signal.aborted) {
-        output += `\nlab shell: stopped: this command used ${Math.round(this.#options.limits.commandCpuMs / 1000)} s of the lab's CPU time, the most one command may use here\n`;
+        output += `\nlab shell: stopped: this command used ${Math.round(this.#options.limits.commandCpuMs / 100) / 10} s of the lab's CPU time, the most one command may use here\n`;
         exitCode = 124;
       } else if (options.signal?.aborted) {
         exitCode = 130;

@@ -17,6 +17,8 @@ export interface ShellSchedulerHost {
   turnStartedAt(): number;
   /** Milliseconds of CPU the environment running now has used so far (only differences count; never hidden). */
   cpuMs(): number;
+  /** How long the environment running now may keep the thread in one turn (ms); default `SLICE_MS`. */
+  sliceMs?(): number;
 }
 
 /** The longest a shell keeps the thread before it lets others run (wall time of one turn). */
@@ -48,7 +50,7 @@ export function environmentCpuMs(): number {
 
 /** True when the running turn has lasted its slice: the shell should `pause()` at its next yield point. */
 export function sliceOver(): boolean {
-  return wallNow() - Math.max(host.turnStartedAt(), resumedAt) >= SLICE_MS;
+  return wallNow() - Math.max(host.turnStartedAt(), resumedAt) >= (host.sliceMs?.() ?? SLICE_MS);
 }
 
 /**

@@ -8,6 +8,7 @@ import { render } from './output.ts';
 import { applyPatch, infoString } from './applyPatch.ts';
 import { isApiError } from '../../../cluster/errors.ts';
 import { serverError, typePrefix } from './resources.ts';
+import { pause, sliceOver } from '../../scheduler.ts';
 
 /** Flags of apply/create/replace. */
 export const WRITE_FLAGS: FlagSpec = {
@@ -70,6 +71,8 @@ export async function writeManifests(
   const printed: K8sObject[] = [];
   if (items.length === 0) return { stdout: '', stderr: 'error: no objects passed to ' + verb + '\n', exitCode: 1 };
   for (const item of items) {
+    // Many objects take turns with the other environments of the thread (scheduler.ts).
+    if (sliceOver()) await pause();
     const mappingError = mapped(item);
     if (mappingError) {
       stderr += `${mappingError}\n`;
