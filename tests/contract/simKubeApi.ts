@@ -301,7 +301,7 @@ export class SimKubeApi implements KubeApi {
       historyLines: DEFAULT_LIMITS.historyLines,
       inputLineChars: DEFAULT_LIMITS.inputLineChars,
     });
-    terminal.resize(size.cols, size.rows);
+    terminal.resize(size.cols);
     terminal.onOutput((data) => handlers.onData(data));
     // What labsrc.sh's PROMPT_COMMAND prints after each command.
     terminal.onCommand((record) =>
@@ -309,7 +309,7 @@ export class SimKubeApi implements KubeApi {
     );
     return {
       write: (data) => terminal.write(data),
-      resize: (cols, rows) => terminal.resize(cols, rows),
+      resize: (cols) => terminal.resize(cols),
       close: () => {
         terminal.close();
         handlers.onClose('the shell ended');
@@ -368,7 +368,7 @@ export class SimKubeApi implements KubeApi {
     port: number,
   ): Promise<void> {
     const refused = () =>
-      socket.destroy(
+      void socket.destroy(
         new PortForwardError(
           `error forwarding port ${port} to pod ${pod}: dial tcp4 127.0.0.1:${port}: connect: connection refused`,
         ),

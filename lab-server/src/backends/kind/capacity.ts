@@ -7,7 +7,12 @@
  */
 import type { K8sObject } from '../../contract.ts';
 import { GATEWAY_RESOURCES } from './ingressGateway.ts';
+import type { KubeApi } from './kubeApi.ts';
+import { TOOLBOX_NAMESPACE } from './pins.ts';
 import { TOOLBOX_RESOURCES } from './toolbox.ts';
+
+/** Label that marks a namespace as a learner's chapter in a class (`labs class cleanup` deletes these). */
+export const LEARNER_NAMESPACE_LABEL = 'labs.istio-traffic-labs/learner-namespace';
 
 /** Requests of the application containers that set none (a learner namespace's LimitRange default). */
 export const APP_DEFAULT_REQUEST = { cpu: '10m', memory: '32Mi' } as const;
@@ -191,4 +196,42 @@ export function clusterCapacity(options: {
     free: { cpuMillis: Math.round(free.cpuMillis), memoryMiB: Math.round(free.memoryMiB), pods: free.pods },
     perLearner: per,
   };
+}
+
+/** Reads what `clusterCapacity` needs from the cluster: nodes, every pod, Services' node ports, the injector. */
+export async function measureCapacity(api: KubeApi): Promise<ClusterCapacity> {
+  const kinds = await Promise.all(['Node', 'Pod', 'Service', 'Namespace', 'ConfigMap'].map((k) => api.resolveKind(k)));
+  const [nodeKind, podKind, serviceKind, namespaceKind, configMapKind] = kinds;
+  if (!nodeKind || !podKind || !serviceKind || !namespaceKind || !configMapKind)
+    throw new Error('the API serves no Nodes, Pods, Services, Namespaces or ConfigMaps; is this a Kubernetes cluster?');
+  const [nodes, pods, services, learnerNamespaces, injector] = await Promise.all([
+    api.list(nodeKind, undefined),
+    api.list(podKind, undefined),
+    api.list(serviceKind, undefined),
+    api.list(namespaceKind, undefined, `${LEARNER_NAMESPACE_LABEL}=true`),
+    api.read(configMapKind, 'istio-system', 'istio-sidecar-injector'),
+  ]);
+  const labNamespaces = new Set([TOOLBOX_NAMESPACE, ...learnerNamespaces.map((n) => n.metadata.name)]);
+  const nodePortsInUse = services
+    .filter((s) => !labNamespaces.has(s.metadata.namespace ?? ''))
+    .flatMap((s) => (s.spec as { ports?: { nodePort?: number }[] } | undefined)?.ports ?? [])
+    .filter((p) => p.nodePort).length;
+  return clusterCapacity({
+    nodes,
+    pods,
+    isLabPod: (pod) => labNamespaces.has(pod.metadata.namespace ?? ''),
+    perLearner: learnerFootprint(sidecarRequests(injector)),
+    nodePortsInUse,
+  });
+}
+
+/** One line: how many learners fit and why not more. */
+export function describeCapacity(c: ClusterCapacity): string {
+  const cores = (m: number) => `${(m / 1000).toFixed(2).replace(/\.?0+$/, '')}`;
+  const gib = (mib: number) => `${(mib / 1024).toFixed(1)}Gi`;
+  return (
+    `room for ${c.maxLearners} learner${c.maxLearners === 1 ? '' : 's'} (limited by ${c.limitedBy}; free: ` +
+    `${cores(c.free.cpuMillis)} CPU, ${gib(c.free.memoryMiB)} memory, ${c.free.pods} pods; one learner's chapter ` +
+    `reserves ${c.perLearner.cpuMillis}m CPU, ${c.perLearner.memoryMiB}Mi, ${c.perLearner.pods} pods)`
+  );
 }

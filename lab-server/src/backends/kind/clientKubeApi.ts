@@ -3,6 +3,9 @@
  * the generic object API (server-side apply), exec and TTYs over the exec WebSocket (v5 channel
  * protocol: stdin close, resize on channel 4), logs with sinceTime.
  */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { type Duplex, PassThrough, Readable, Writable } from 'node:stream';
 import {
   ApiException,
@@ -95,22 +98,47 @@ class TtyOutput extends Writable {
 /** Options for connecting. */
 export interface ClientKubeApiOptions {
   kubeconfig?: string;
+  /** Context to use (default: the kubeconfig's current context). */
   context?: string;
+  /** What to do when the context is missing, after a `;` (default: create the kind cluster). */
+  missingContextHint?: string;
+}
+
+/** Where the kubeconfig is read from, as kubectl finds it. */
+export function kubeconfigPath(explicit?: string): string {
+  return explicit ?? process.env.KUBECONFIG ?? join(homedir(), '.kube', 'config');
 }
 
 /** Loads the kubeconfig and selects the context (throws a one-line error when the context is missing). */
 export function loadKubeConfig(options: ClientKubeApiOptions): KubeConfig {
   const kc = new KubeConfig();
-  if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
-  else kc.loadFromDefault();
-  if (options.context) {
-    if (!kc.getContexts().some((c) => c.name === options.context)) {
-      throw new Error(
-        `kubeconfig has no context "${options.context}"; run "npx labs cluster up" to create the kind cluster`,
-      );
-    }
-    kc.setCurrentContext(options.context);
+  const path = kubeconfigPath(options.kubeconfig);
+  const exists = path.split(delimiter).some((p) => existsSync(p));
+  try {
+    if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
+    else if (exists) kc.loadFromDefault();
+  } catch (error) {
+    throw new Error(
+      `kubeconfig ${path} cannot be read (${(error instanceof Error ? error.message : String(error)).split('\n')[0]})`,
+    );
   }
+  const context = options.context ?? (exists ? kc.getCurrentContext() : undefined);
+  if (!context)
+    throw new Error(
+      `kubeconfig ${path} ${exists ? 'has no current context' : 'does not exist'}; ${options.missingContextHint ?? 'run "npx labs cluster up" to create the kind cluster'}`,
+    );
+  const names = exists || options.kubeconfig ? kc.getContexts().map((c) => c.name) : [];
+  if (!names.includes(context)) {
+    const where =
+      exists || options.kubeconfig
+        ? `kubeconfig ${path} has no context "${context}"`
+        : `no kubeconfig at ${path}, so no context "${context}"`;
+    const known = names.length > 0 ? ` (its contexts: ${names.join(', ')})` : '';
+    throw new Error(
+      `${where}${known}; ${options.missingContextHint ?? 'run "npx labs cluster up" to create the kind cluster'}`,
+    );
+  }
+  kc.setCurrentContext(context);
   return kc;
 }
 
