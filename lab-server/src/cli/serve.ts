@@ -9,8 +9,8 @@ import type { ServerParts } from '../server/parts.ts';
 import type { Route } from '../server/router.ts';
 import type { ProgressStore, SessionStore } from '../server/stores.ts';
 import type { WsRoute } from '../server/websocket.ts';
-import { choiceFlag, CliError, intFlag, parseFlags } from './args.ts';
-import { backendFromArg } from './backendArg.ts';
+import { CliError, intFlag, parseFlags } from './args.ts';
+import { backendChoice, backendFromArg, type BackendChoice } from './backendArg.ts';
 import { HELP } from './help.ts';
 
 /**
@@ -85,7 +85,7 @@ function untilSignal(): Promise<void> {
 
 /** What serve needs from outside; tests substitute them. */
 export interface ServeDeps {
-  makeBackend: (name: 'sim' | 'kind') => Promise<LabBackend>;
+  makeBackend: (choice: BackendChoice) => Promise<LabBackend>;
   /** Resolves when the server should stop. */
   untilStop: () => Promise<void>;
   /** Called with the URL once listening. */
@@ -100,6 +100,7 @@ export async function serveCommand(
 ): Promise<number> {
   const { values } = parseFlags('serve', argv, {
     backend: { type: 'string' },
+    context: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string' },
     'build-if-missing': { type: 'boolean' },
@@ -110,8 +111,8 @@ export async function serveCommand(
     out.write(HELP.serve!);
     return 0;
   }
-  const backendName =
-    choiceFlag('serve', '--backend', values.backend as string | undefined, ['sim', 'kind'] as const) ?? 'sim';
+  // On a cluster, a class gives every learner a namespace, a gateway and a confined toolbox of their own.
+  const choice = backendChoice('serve', values, Boolean(values.classroom));
   const port = intFlag('serve', '--port', (values.port as string | undefined) ?? process.env.PORT, 0, 65535) ?? 4321;
   const host = (values.host as string | undefined) ?? process.env.HOST ?? '127.0.0.1';
   const siteDir = resolve('dist');
@@ -129,7 +130,7 @@ export async function serveCommand(
         ...(process.env.LABS_INSTRUCTOR_TOKEN ? { instructorToken: process.env.LABS_INSTRUCTOR_TOKEN } : {}),
       })
     : undefined;
-  const backend = await deps.makeBackend(backendName);
+  const backend = await deps.makeBackend(choice);
   // Origins besides the server's own that may open WebSockets (a reverse proxy's public name).
   const allowedOrigins = (process.env.LABS_ALLOWED_ORIGINS ?? '')
     .split(',')

@@ -2,7 +2,7 @@
 import { LAB_IDS, type Locale } from '../labs/schema.ts';
 import type { LoadedLab } from '../labs/load.ts';
 import { choiceFlag, CliError, parseFlags, UsageError } from './args.ts';
-import { backendFromArg } from './backendArg.ts';
+import { backendChoice, backendFromArg, type BackendChoice } from './backendArg.ts';
 import type { LabBackend } from '../contract.ts';
 import { HELP } from './help.ts';
 import { labFromArg } from './labArg.ts';
@@ -19,7 +19,7 @@ function defaultLocale(): Locale {
 
 /** What verify needs from outside; tests substitute both. */
 export interface VerifyDeps {
-  makeBackend: (name: 'sim' | 'kind') => Promise<LabBackend>;
+  makeBackend: (choice: BackendChoice) => Promise<LabBackend>;
   loadLab: (id: string) => LoadedLab;
 }
 
@@ -33,6 +33,7 @@ export async function verifyCommand(
     lab: { type: 'string' },
     all: { type: 'boolean' },
     backend: { type: 'string' },
+    context: { type: 'string' },
     lang: { type: 'string' },
   });
   if (values.help) {
@@ -41,8 +42,7 @@ export async function verifyCommand(
   }
   if (!values.lab === !values.all)
     throw new UsageError('verify', values.all ? 'give --lab <id> or --all, not both' : 'missing --lab <id> or --all');
-  const backendName =
-    choiceFlag('verify', '--backend', values.backend as string | undefined, ['sim', 'kind'] as const) ?? 'sim';
+  const choice = backendChoice('verify', values);
   const locale =
     choiceFlag('verify', '--lang', values.lang as string | undefined, ['en', 'ko'] as const) ?? defaultLocale();
   const labs: LoadedLab[] = [];
@@ -56,7 +56,7 @@ export async function verifyCommand(
       else throw error;
     }
   }
-  const backend = await deps.makeBackend(backendName);
+  const backend = await deps.makeBackend(choice);
   let failed = 0;
   let passed = 0;
   let skipped = 0;

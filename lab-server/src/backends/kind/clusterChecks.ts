@@ -34,7 +34,8 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }
 
-function containerEnv(deployment: K8sObject, name: string): string | undefined {
+/** The value of an environment variable of a Deployment's containers, if set. */
+export function containerEnv(deployment: K8sObject, name: string): string | undefined {
   const containers =
     (deployment.spec as { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } })
       ?.template?.spec?.containers ?? [];

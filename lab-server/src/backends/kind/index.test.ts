@@ -35,7 +35,7 @@ describe('createKindBackend', () => {
     const error = await createKindBackend({ kubeconfig, context: 'workshop' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PreflightError);
     expect((error as Error).message).toBe(
-      `cluster: kubeconfig ${kubeconfig} has no context "workshop" (its contexts: kind-labs); run "npx labs cluster up" to create the kind cluster`,
+      `kubeconfig ${kubeconfig} has no context "workshop" (its contexts: kind-labs); run "npx labs cluster up" to create the kind cluster`,
     );
   });
 });

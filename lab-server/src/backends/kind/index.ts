@@ -129,7 +129,7 @@ export function connect(options: { kubeconfig?: string; context?: string; missin
     const kc = loadKubeConfig(options);
     return { api: new ClientKubeApi(kc), context: kc.getCurrentContext() };
   } catch (error) {
-    throw new PreflightError([`cluster: ${error instanceof Error ? error.message : String(error)}`]);
+    throw new PreflightError([error instanceof Error ? error.message : String(error)]);
   }
 }
 
