@@ -367,7 +367,7 @@ export class SimKubeApi implements KubeApi {
     pod: string,
     port: number,
   ): Promise<void> {
-    const refused = () =>
+    const refused = (): void =>
       void socket.destroy(
         new PortForwardError(
           `error forwarding port ${port} to pod ${pod}: dial tcp4 127.0.0.1:${port}: connect: connection refused`,

@@ -26,7 +26,16 @@ const pod = (
 ): K8sObject => ({
   apiVersion: 'v1',
   kind: 'Pod',
-  metadata: { name, namespace, labels, creationTimestamp: '2026-11-24T10:00:00Z' },
+  metadata: {
+    name,
+    namespace,
+    labels,
+    creationTimestamp: '2026-11-24T10:00:00Z',
+    // Istio's injector names the application as kubectl's default container.
+    ...(containers.includes('istio-proxy')
+      ? { annotations: { 'kubectl.kubernetes.io/default-container': containers.find((c) => c !== 'istio-proxy')! } }
+      : {}),
+  },
   spec: { containers: containers.map((c) => ({ name: c })) },
   status: { phase, containerStatuses: containers.map((c) => ({ name: c, ready: true })) },
 });

@@ -37,6 +37,7 @@ import { classroomRbac, singleLearnerRbac } from './rbac.ts';
 import { learnerNamespaceObjects } from './sharedObjects.ts';
 import { KindTerminal } from './terminal.ts';
 import { SCRIPT_COMMAND, TERMINAL_COMMAND, TOOLBOX_CONTAINER, toolboxPod, toolboxServiceAccount } from './toolbox.ts';
+import { pickContainer, pickPod } from '../../kube/pods.ts';
 
 const POD: ResolvedKind = { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true };
 
@@ -283,21 +284,15 @@ export class KindEnvironment implements LabEnvironment {
       pod = await this.#o.api.read(POD, namespace, ref.pod);
       if (!pod) throw new TargetError(`Error from server (NotFound): pods "${ref.pod}" not found`);
     } else {
-      const pods = await this.#o.api.list(POD, namespace, ref.selector);
-      pod = pods
-        .filter(
-          (p) => (p.status as { phase?: string } | undefined)?.phase === 'Running' && !p.metadata.deletionTimestamp,
-        )
-        .sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)))[0];
+      pod = pickPod(await this.#o.api.list(POD, namespace, ref.selector));
       if (!pod)
         throw new TargetError(
           `error: no running pod in namespace ${namespace} matches selector "${ref.selector ?? ''}"`,
         );
     }
-    const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map(
-      (c) => c.name,
-    );
-    const container = ref.container ?? containers.find((c) => c !== 'istio-proxy') ?? containers[0] ?? '';
+    const picked = pickContainer(pod, ref.container);
+    if ('error' in picked) throw new TargetError(picked.error);
+    const { container } = picked;
     return { namespace, pod: pod.metadata.name, container };
   }
 

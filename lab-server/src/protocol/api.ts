@@ -1,0 +1,109 @@
+/**
+ * The wire protocol between the lesson pages and the lab server: the HTTP/JSON bodies.
+ * Parsed with zod at both ends (parse, don't validate). Browser code imports this file too, so it must
+ * import nothing from Node.
+ *
+ * HTTP (all session routes need `Authorization: Bearer <sessionToken>`):
+ *   GET  /api/health                                -> Health
+ *   POST /api/session                               -> SessionCreated            (no token; makes a new session)
+ *   GET  /api/session                               -> SessionInfo
+ *   GET  /api/progress                              -> Progress                   (all labs)
+ *   POST /api/labs/:lab/steps/:step/check           -> CheckResultBody
+ *   POST /api/labs/:lab/steps/:step/solve           -> SolveResult               (runs in the lab's terminal)
+ *   POST /api/labs/:lab/apply    ApplyRequest       -> ApplyResult               (as `kubectl apply -f -`)
+ *   POST /api/labs/:lab/preview  PreviewRequest     -> PreviewResult             (from outside through the ingress)
+ *   POST /api/labs/:lab/reset                       -> { ok: true }
+ * The terminal's WebSocket messages are in `terminal.ts`, the classroom's in `classroom.ts`.
+ */
+import { z } from 'zod';
+
+/** Answer of GET /api/health. */
+export const healthSchema = z.object({ ok: z.literal(true), backend: z.enum(['sim', 'kind']) });
+export type Health = z.infer<typeof healthSchema>;
+
+/** Answer of POST /api/session. */
+export const sessionCreatedSchema = z.object({ sessionToken: z.string().min(20) });
+export type SessionCreated = z.infer<typeof sessionCreatedSchema>;
+
+/** Answer of GET /api/session. */
+export const sessionInfoSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  displayName: z.string().optional(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+/** One step's recorded state. */
+export const stepProgressSchema = z.object({
+  status: z.enum(['passed', 'failed']),
+  /** RFC 3339 time of the last attempt. */
+  at: z.string(),
+  attempts: z.number().int(),
+  passedAt: z.string().optional(),
+});
+export type StepProgress = z.infer<typeof stepProgressSchema>;
+
+/** Answer of GET /api/progress: lab id -> step id -> state (steps never tried are absent). */
+export const progressSchema = z.record(z.string(), z.record(z.string(), stepProgressSchema));
+export type Progress = z.infer<typeof progressSchema>;
+
+/** One piece of evidence a check gathered (a request and its answer, an object read, a command run). */
+export const evidenceSchema = z.object({
+  /** What was done, e.g. `GET http://ingress/productpage x100` or `kubectl get virtualservice reviews`. */
+  action: z.string(),
+  /** What came back, summarised (counts per class, status lines, the object's relevant fields). */
+  result: z.string(),
+});
+export type Evidence = z.infer<typeof evidenceSchema>;
+
+/** Answer of a check. */
+export const checkResultBodySchema = z.object({
+  ok: z.boolean(),
+  /** What the check saw and, when it fails, what is likely wrong. */
+  explanation: z.object({ ko: z.string(), en: z.string() }),
+  evidence: z.array(evidenceSchema),
+  attempts: z.number().int(),
+  durationMs: z.number(),
+  progress: stepProgressSchema,
+});
+export type CheckResultBody = z.infer<typeof checkResultBodySchema>;
+
+/** Answer of Solve. */
+export const solveResultSchema = z.object({
+  ok: z.boolean(),
+  ranSteps: z.array(z.string()),
+  exitCode: z.number().int(),
+});
+export type SolveResult = z.infer<typeof solveResultSchema>;
+
+/** Body of Apply: the editor's buffer. */
+export const applyRequestSchema = z.object({ yaml: z.string().max(200_000), file: z.string().max(200).optional() });
+export const applyResultSchema = z.object({ output: z.string(), exitCode: z.number().int() });
+export type ApplyResult = z.infer<typeof applyResultSchema>;
+
+/** Body of Preview: the path (and optional Host header) to fetch through the ingress gateway. */
+export const previewRequestSchema = z.object({
+  path: z.string().max(2000).default('/'),
+  host: z.string().max(253).optional(),
+});
+export const previewResultSchema = z.object({
+  status: z.number().int(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string(),
+  error: z.string().optional(),
+});
+export type PreviewResult = z.infer<typeof previewResultSchema>;
+
+/** Error bodies of every route: `{error: "..."}` with a 4xx/5xx status. */
+export const errorBodySchema = z.object({ error: z.string() });
+
+/** Answer of GET /api/labs/:lab/traffic?service=&namespace=&seconds=: the service's recent requests per version. */
+export const trafficSummarySchema = z.object({
+  service: z.string(),
+  namespace: z.string(),
+  since: z.string(),
+  versions: z.array(
+    z.object({ version: z.string(), requests: z.number().int(), errors: z.number().int(), mirrored: z.number().int() }),
+  ),
+});
+export type TrafficSummaryBody = z.infer<typeof trafficSummarySchema>;
