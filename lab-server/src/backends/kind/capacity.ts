@@ -118,28 +118,48 @@ export interface ClusterCapacity {
   perLearner: Footprint;
 }
 
-interface PodSpecShape {
-  nodeName?: string;
-  containers?: { resources?: { requests?: { cpu?: unknown; memory?: unknown } } }[];
-  initContainers?: { resources?: { requests?: { cpu?: unknown; memory?: unknown } } }[];
+interface ContainerShape {
+  restartPolicy?: string;
+  resources?: { requests?: { cpu?: unknown; memory?: unknown } };
 }
 
-/** A pod's requests as the scheduler counts them: the sum of its containers, or its largest init container if more. */
+interface PodSpecShape {
+  nodeName?: string;
+  containers?: ContainerShape[];
+  initContainers?: ContainerShape[];
+}
+
+/**
+ * A pod's requests as the scheduler counts them: its containers and its native sidecars (init containers with
+ * `restartPolicy: Always`, as Istio injects `istio-proxy` when native sidecars are on) add up; an ordinary init
+ * container runs alone with the sidecars started before it, and counts only if that is more.
+ */
 export function podRequests(pod: K8sObject): { cpuMillis: number; memoryMiB: number } {
   const spec = (pod.spec ?? {}) as PodSpecShape;
-  const sum = (list: PodSpecShape['containers'] = []) =>
-    list.reduce(
-      (acc, c) => ({
-        cpuMillis: acc.cpuMillis + cpuMillis(c.resources?.requests?.cpu),
-        memoryMiB: acc.memoryMiB + memoryMiB(c.resources?.requests?.memory),
-      }),
-      { cpuMillis: 0, memoryMiB: 0 },
-    );
-  const main = sum(spec.containers);
-  const init = (spec.initContainers ?? []).map((c) => sum([c]));
+  const of = (c: ContainerShape) => ({
+    cpuMillis: cpuMillis(c.resources?.requests?.cpu),
+    memoryMiB: memoryMiB(c.resources?.requests?.memory),
+  });
+  const add = (a: { cpuMillis: number; memoryMiB: number }, b: { cpuMillis: number; memoryMiB: number }) => ({
+    cpuMillis: a.cpuMillis + b.cpuMillis,
+    memoryMiB: a.memoryMiB + b.memoryMiB,
+  });
+  let sidecars = { cpuMillis: 0, memoryMiB: 0 };
+  let initPeak = { cpuMillis: 0, memoryMiB: 0 };
+  for (const c of spec.initContainers ?? []) {
+    if (c.restartPolicy === 'Always') sidecars = add(sidecars, of(c));
+    else {
+      const running = add(sidecars, of(c));
+      initPeak = {
+        cpuMillis: Math.max(initPeak.cpuMillis, running.cpuMillis),
+        memoryMiB: Math.max(initPeak.memoryMiB, running.memoryMiB),
+      };
+    }
+  }
+  const main = add((spec.containers ?? []).map(of).reduce(add, { cpuMillis: 0, memoryMiB: 0 }), sidecars);
   return {
-    cpuMillis: Math.max(main.cpuMillis, ...init.map((i) => i.cpuMillis)),
-    memoryMiB: Math.max(main.memoryMiB, ...init.map((i) => i.memoryMiB)),
+    cpuMillis: Math.max(main.cpuMillis, initPeak.cpuMillis),
+    memoryMiB: Math.max(main.memoryMiB, initPeak.memoryMiB),
   };
 }
 

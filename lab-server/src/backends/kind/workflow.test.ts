@@ -52,6 +52,15 @@ describe('.github/workflows/kind-e2e.yml', () => {
     expect(contract.some((s) => s.env?.LABS_KIND_CLASSROOM === '1')).toBe(true);
   });
 
+  it('runs the kube backend through a context of its own, measures a learner, and cleans the class up', () => {
+    expect(runs('npx labs cluster status --context workshop')).toHaveLength(1);
+    expect(runs('npx labs verify --backend kube --context workshop')).toHaveLength(1);
+    const measure = runs('kind/measure-learner.sh');
+    expect(measure).toHaveLength(1);
+    expect(measure[0]!.run).toContain('$GITHUB_STEP_SUMMARY');
+    expect(runs('npx labs class cleanup --context kind-labs')).toHaveLength(1);
+  });
+
   it('records golden files and uploads them and the logs even when a step failed', () => {
     expect(runs('record-golden.ts --out golden/kind')).toHaveLength(1);
     const uploads = steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@'));
@@ -68,6 +77,9 @@ describe('.github/workflows/kind-e2e.yml', () => {
       'npx labs cluster up',
       'npx labs verify',
       'kind.contract.test.ts',
+      '--backend kube --context workshop',
+      'kind/measure-learner.sh',
+      'npx labs class cleanup',
       'record-golden.ts',
       'actions/upload-artifact',
     ].map(index);
