@@ -213,9 +213,11 @@ export class SimKubeApi implements KubeApi {
   #toolboxEnv(pod: string): ToolboxEnv {
     const object = this.cluster.get('Pod', TOOLBOX_NAMESPACE, pod);
     if (!object) throw new Error(`pods "${pod}" not found`);
-    const env = (
-      (object.spec as { containers: { env?: { name: string; value?: string }[] }[] }).containers[0]!.env ?? []
-    ).reduce<Record<string, string>>((acc, e) => ({ ...acc, [e.name]: e.value ?? '' }), {});
+    const env: Record<string, string> = Object.fromEntries(
+      ((object.spec as { containers: { env?: { name: string; value?: string }[] }[] }).containers[0]!.env ?? []).map(
+        (e) => [e.name, e.value ?? ''],
+      ),
+    );
     return { namespace: env.LABS_NAMESPACE ?? 'default', classroom: env.LABS_CLASSROOM === '1' };
   }
 

@@ -217,14 +217,14 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
         if (capacity && seatedLearners(ctx) + joining >= capacity.maxLearners)
           throw new HttpError(503, classFullMessage(capacity.maxLearners, capacity.detail));
         joining++;
-        let session;
-        let token;
+        let created: Awaited<ReturnType<typeof parts.sessions.create>>;
         try {
-          ({ token, session } = await parts.sessions.create({ displayName: input.name }));
-          ctx.classes.enrol(session.id, cls.id);
+          created = await parts.sessions.create({ displayName: input.name });
+          ctx.classes.enrol(created.session.id, cls.id);
         } finally {
           joining--;
         }
+        const { token, session } = created;
         parts.events.emit('session-created', { session });
         ctx.changed(cls.id);
         return {

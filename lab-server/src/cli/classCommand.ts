@@ -18,7 +18,7 @@ async function defaultCleanup(
   const { cleanupClass } = (await import(
     '../backends/kind/classCleanup.ts'
   )) as typeof import('../backends/kind/classCleanup.ts');
-  let api;
+  let api: ReturnType<typeof kind.connect>['api'];
   try {
     api = kind.connect({ context, missingContextHint: 'choose one with --context NAME' }).api;
   } catch (error) {

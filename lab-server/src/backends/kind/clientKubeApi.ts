@@ -10,7 +10,6 @@ import { type Duplex, PassThrough, Readable, Writable } from 'node:stream';
 import {
   ApiException,
   ApisApi,
-  CoreV1Api,
   Exec,
   KubeConfig,
   KubernetesObjectApi,
@@ -256,7 +255,7 @@ export class ClientKubeApi implements KubeApi {
   async portForward(namespace: string, pod: string, port: number): Promise<Duplex> {
     const stream = new PortForwardStream();
     const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/portforward?ports=${port}`;
-    let ws;
+    let ws: Awaited<ReturnType<WebSocketHandler['connect']>>;
     try {
       ws = await new WebSocketHandler(this.kc).connect(path, null, (channel, payload) => {
         stream.receive(channel, payload);
@@ -361,7 +360,7 @@ export class ClientKubeApi implements KubeApi {
   ): Promise<TtySession> {
     const input = new PassThrough();
     const output = new TtyOutput(size, handlers.onData);
-    let ws;
+    let ws: Awaited<ReturnType<Exec['exec']>>;
     try {
       ws = await new Exec(this.kc).exec(namespace, pod, container, argv, output, null, input, true);
     } catch (error) {

@@ -208,16 +208,20 @@ async function contextStatus(context: string, deps: ClusterCommandDeps): Promise
   return allOk ? 0 : 1;
 }
 
+function parseClusterArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: { name: { type: 'string' }, context: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+}
+
 /** Runs `labs cluster <argv>`; resolves with the exit status. */
 export async function runClusterCommand(argv: string[], deps: ClusterCommandDeps = defaultDeps()): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseClusterArgs>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: { name: { type: 'string' }, context: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
+    parsed = parseClusterArgs(argv);
   } catch (error) {
     deps.err.write(`labs cluster: ${(error as Error).message.split('. ')[0]}\nRun "labs cluster --help" for usage.\n`);
     return 2;
