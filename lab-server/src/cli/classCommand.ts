@@ -64,7 +64,8 @@ export async function classCommand(
     }
     if (result.remaining.length > 0) {
       out.write(
-        `${result.remaining.length} namespace(s) are still terminating; Kubernetes finishes them in the background ("kubectl get ns" shows them).\n`,
+        `${result.remaining.length} namespace(s) are still terminating; ` +
+          'Kubernetes finishes them in the background ("kubectl get ns" shows them).\n',
       );
       return 1;
     }

@@ -58,7 +58,8 @@ describe('labs on a cluster that is not there', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      `labs: the kube backend cannot start: kubeconfig ${kubeconfig} has no context "missing" (its contexts: kind-labs, workshop); choose one with --context NAME ("kubectl config get-contexts" lists them)\n`,
+      `labs: the kube backend cannot start: kubeconfig ${kubeconfig} has no context "missing" ` +
+        '(its contexts: kind-labs, workshop); choose one with --context NAME ("kubectl config get-contexts" lists them)\n',
     );
     const none = labs(['verify', '--all', '--backend', 'kube', '--context', 'missing'], '', {
       ...process.env,

@@ -79,8 +79,10 @@ export async function cleanupClass(api: KubeApi, options: CleanupOptions): Promi
     remaining: [],
   };
   const verb = options.dryRun ? 'would delete' : 'deleting';
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   options.say(
-    `${verb} ${namespaces.length} learner namespace${namespaces.length === 1 ? '' : 's'}, ${toolboxPods.length} toolbox pod${toolboxPods.length === 1 ? '' : 's'}, ${result.bindings.length} binding${result.bindings.length === 1 ? '' : 's'}${options.all ? ', and the shared lab objects' : ''}`,
+    `${verb} ${count(namespaces.length, 'learner namespace')}, ${count(toolboxPods.length, 'toolbox pod')}, ` +
+      `${count(result.bindings.length, 'binding')}${options.all ? ', and the shared lab objects' : ''}`,
   );
   for (const ns of namespaces) options.say(`  namespace/${ns}`);
   if (options.dryRun) return result;

@@ -103,6 +103,8 @@ export interface ClientKubeApiOptions {
   missingContextHint?: string;
 }
 
+const KIND_HINT = 'run "npx labs cluster up" to create the kind cluster';
+
 /** Where the kubeconfig is read from, as kubectl finds it. */
 export function kubeconfigPath(explicit?: string): string {
   return explicit ?? process.env.KUBECONFIG ?? join(homedir(), '.kube', 'config');
@@ -124,7 +126,7 @@ export function loadKubeConfig(options: ClientKubeApiOptions): KubeConfig {
   const context = options.context ?? (exists ? kc.getCurrentContext() : undefined);
   if (!context)
     throw new Error(
-      `kubeconfig ${path} ${exists ? 'has no current context' : 'does not exist'}; ${options.missingContextHint ?? 'run "npx labs cluster up" to create the kind cluster'}`,
+      `kubeconfig ${path} ${exists ? 'has no current context' : 'does not exist'}; ${options.missingContextHint ?? KIND_HINT}`,
     );
   const names = exists || options.kubeconfig ? kc.getContexts().map((c) => c.name) : [];
   if (!names.includes(context)) {
@@ -133,9 +135,7 @@ export function loadKubeConfig(options: ClientKubeApiOptions): KubeConfig {
         ? `kubeconfig ${path} has no context "${context}"`
         : `no kubeconfig at ${path}, so no context "${context}"`;
     const known = names.length > 0 ? ` (its contexts: ${names.join(', ')})` : '';
-    throw new Error(
-      `${where}${known}; ${options.missingContextHint ?? 'run "npx labs cluster up" to create the kind cluster'}`,
-    );
+    throw new Error(`${where}${known}; ${options.missingContextHint ?? KIND_HINT}`);
   }
   kc.setCurrentContext(context);
   return kc;

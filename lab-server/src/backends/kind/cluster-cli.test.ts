@@ -137,7 +137,7 @@ function deps(machine: FakeMachine, problems: string[] = []): ClusterCommandDeps
 }
 
 describe('labs cluster up', () => {
-  it('creates the cluster from kind/cluster.yaml, installs Istio with the overlay, enables injection, installs the toolbox objects, waits', async () => {
+  it('creates the cluster, installs Istio with the overlay, enables injection, installs the toolbox objects, checks', async () => {
     const machine = new FakeMachine();
     const d = deps(machine);
     expect(await runClusterCommand(['up'], d)).toBe(0);

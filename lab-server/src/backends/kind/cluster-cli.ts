@@ -200,7 +200,8 @@ async function contextStatus(context: string, deps: ClusterCommandDeps): Promise
     const toolboxes = pod ? await api.list(pod, TOOLBOX_NAMESPACE, 'app=labs-toolbox') : [];
     lines.push([
       true,
-      `Learner namespaces: ${learners.length}; learner toolboxes running: ${toolboxes.length} ("npx labs class cleanup --context ${context}" removes them)`,
+      `Learner namespaces: ${learners.length}; learner toolboxes running: ${toolboxes.length} ` +
+        `("npx labs class cleanup --context ${context}" removes them)`,
     ]);
   }
   const allOk = printLines(deps, lines);
@@ -232,16 +233,20 @@ export async function runClusterCommand(argv: string[], deps: ClusterCommandDeps
   }
   const [command, ...extra] = parsed.positionals;
   if (!command || extra.length > 0 || !['up', 'down', 'status'].includes(command)) {
-    deps.err.write(
-      `labs cluster: ${command ? (extra.length ? `unexpected argument "${extra[0]}"` : `unknown command "${command}"`) : 'missing command'}; expected up, down or status\nRun "labs cluster --help" for usage.\n`,
-    );
+    const what = command
+      ? extra.length
+        ? `unexpected argument "${extra[0]}"`
+        : `unknown command "${command}"`
+      : 'missing command';
+    deps.err.write(`labs cluster: ${what}; expected up, down or status\nRun "labs cluster --help" for usage.\n`);
     return 2;
   }
   const context = parsed.values.context;
   if (context !== undefined) {
     if (command !== 'status' || parsed.values.name !== undefined) {
       deps.err.write(
-        `labs cluster: --context is for "status" only: up and down manage kind clusters; for a cluster of your own, install what docs/kube.md lists, then run "labs cluster status --context ${context}"\n`,
+        'labs cluster: --context is for "status" only: up and down manage kind clusters; for a cluster of your own, ' +
+          `install what docs/kube.md lists, then run "labs cluster status --context ${context}"\n`,
       );
       return 2;
     }

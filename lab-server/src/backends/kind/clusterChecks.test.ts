@@ -68,7 +68,10 @@ describe('cluster checks', () => {
       "NodePort Services are allowed (each learner's gateway takes 2 node ports)",
       "The lab server's account (context workshop) has every permission the labs need",
       expect.stringMatching(
-        /^Capacity: room for 12 learners \(limited by pods; free: 8 CPU, 32\.0Gi memory, 110 pods; .*; each learner namespace has a quota of 2 CPU/,
+        new RegExp(
+          '^Capacity: room for 12 learners \\(limited by pods; free: 8 CPU, 32\\.0Gi memory, 110 pods; .*; ' +
+            'each learner namespace has a quota of 2 CPU',
+        ),
       ),
     ]);
   });
@@ -94,7 +97,8 @@ describe('cluster checks', () => {
     old.add(injector(['sidecar']));
     expect(await findClusterProblems(old, CLASS)).toEqual([
       'istio: istiod runs 1.29.2; the labs need 1.30.x; see docs/kube.md',
-      "istio: istiod runs without PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true, so every learner's Gateway would bind to every learner's gateway; see docs/kube.md",
+      'istio: istiod runs without PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true, ' +
+        "so every learner's Gateway would bind to every learner's gateway; see docs/kube.md",
       'istio: the sidecar injector (ConfigMap istio-system/istio-sidecar-injector) has no "gateway" template; see docs/kube.md',
     ]);
   });
@@ -117,8 +121,10 @@ describe('cluster checks', () => {
       return { ...object, status: { allowed: !(attrs.resource === 'pods' && attrs.subresource === 'portforward') } };
     };
     expect(await findClusterProblems(api, CLASS)).toEqual([
-      'ingress: the API server refuses a NodePort Service (services "labs-preflight-nodeport" is forbidden: exceeded quota: q, limited: services.nodeports=0); each learner\'s gateway needs one',
-      "permissions: the lab server's account (context workshop) may not get pods/portforward, create pods/portforward; bind it to cluster-admin or to kind/lab-server-role.yaml",
+      'ingress: the API server refuses a NodePort Service (services "labs-preflight-nodeport" is forbidden: ' +
+        "exceeded quota: q, limited: services.nodeports=0); each learner's gateway needs one",
+      "permissions: the lab server's account (context workshop) may not get pods/portforward, " +
+        'create pods/portforward; bind it to cluster-admin or to kind/lab-server-role.yaml',
     ]);
     // The dry run stores nothing.
     expect(api.callsOf('create').find(([kind]) => kind === 'Service')).toEqual([

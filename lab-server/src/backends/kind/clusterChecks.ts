@@ -86,7 +86,8 @@ async function istioChecks(api: KubeApi, o: ClusterCheckOptions): Promise<Cluste
     line: scoped
       ? `Gateways are scoped to their namespace (${SCOPE_SETTING}=true): learners' routes never meet`
       : o.classroom
-        ? `istio: istiod runs without ${SCOPE_SETTING}=true, so every learner's Gateway would bind to every learner's gateway; ${o.istioFix}`
+        ? `istio: istiod runs without ${SCOPE_SETTING}=true, so every learner's Gateway would bind to every ` +
+          `learner's gateway; ${o.istioFix}`
         : `Gateways are not scoped to their namespace (${SCOPE_SETTING} unset): fine for one learner, needed for a class`,
   });
   const injector = configMap ? await api.read(configMap, 'istio-system', 'istio-sidecar-injector') : null;
@@ -144,12 +145,16 @@ async function accessCheck(api: KubeApi, o: ClusterCheckOptions): Promise<Cluste
   const shown = denied.slice(0, 6).join(', ');
   return {
     ok: false,
-    line: `permissions: the lab server's account (context ${o.context}) may not ${shown}${denied.length > 6 ? ` and ${denied.length - 6} more` : ''}; bind it to cluster-admin or to kind/lab-server-role.yaml`,
+    line:
+      `permissions: the lab server's account (context ${o.context}) may not ${shown}` +
+      `${denied.length > 6 ? ` and ${denied.length - 6} more` : ''}; bind it to cluster-admin or to kind/lab-server-role.yaml`,
   };
 }
 
 async function capacityCheck(api: KubeApi, o: ClusterCheckOptions): Promise<ClusterCheck> {
-  const quota = `each learner namespace has a quota of ${LEARNER_QUOTA['requests.cpu']} CPU and ${LEARNER_QUOTA['requests.memory']} in requests, ${LEARNER_QUOTA.pods} pods`;
+  const quota =
+    `each learner namespace has a quota of ${LEARNER_QUOTA['requests.cpu']} CPU and ` +
+    `${LEARNER_QUOTA['requests.memory']} in requests, ${LEARNER_QUOTA.pods} pods`;
   try {
     const capacity = await measureCapacity(api);
     const ok = capacity.maxLearners >= 1 || !o.classroom;

@@ -107,7 +107,8 @@ export async function ensureIstio(t: ClusterTarget): Promise<string> {
     { timeoutMs: 900_000 },
   );
   if (out.code !== 0) fail('istioctl install failed', out);
-  return `Installed Istio ${ISTIO_VERSION} (demo profile, gateways scoped to their namespace)${before.version ? `, replacing ${before.version}` : ''}`;
+  const replacing = before.version ? `, replacing ${before.version}` : '';
+  return `Installed Istio ${ISTIO_VERSION} (demo profile, gateways scoped to their namespace)${replacing}`;
 }
 
 /** Labels the default namespace for sidecar injection. */

@@ -29,7 +29,15 @@ describe('createKindBackend', () => {
     const kubeconfig = `${dir.dir}/config`;
     writeFileSync(
       kubeconfig,
-      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: kind-labs, context: {cluster: c, user: u}}]\ncurrent-context: kind-labs\n',
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]',
+        'users: [{name: u, user: {}}]',
+        'contexts: [{name: kind-labs, context: {cluster: c, user: u}}]',
+        'current-context: kind-labs',
+        '',
+      ].join('\n'),
     );
     // A context kind did not make skips the local tool checks (a remote classroom cluster).
     const error = await createKindBackend({ kubeconfig, context: 'workshop' }).catch((e: unknown) => e);

@@ -25,7 +25,8 @@ export interface KubeBackendOptions {
 
 /** How to fix Istio on a cluster the labs did not install. */
 const ISTIO_FIX =
-  'install Istio 1.30 with "istioctl install --set profile=demo --set values.pilot.env.PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true -y" (docs/kube.md)';
+  'install Istio 1.30 with "istioctl install --set profile=demo ' +
+  '--set values.pilot.env.PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true -y" (docs/kube.md)';
 
 /** Makes the kube backend; throws a `PreflightError` (one line per problem) when the cluster is not ready for labs. */
 export async function createKubeBackend(options: KubeBackendOptions = {}): Promise<LabBackend> {
