@@ -123,8 +123,12 @@ export interface LabEnvironment {
   /** Deletes what the learner made and restores the starting state. */
   reset(): Promise<void>;
   openTerminal(options: TerminalOptions): TerminalChannel;
-  /** Runs a script exactly as if typed into a new terminal of this environment, line by line. */
-  runScript(script: string, options?: { signal?: AbortSignal }): Promise<ScriptResult>;
+  /**
+   * Runs a script exactly as if typed into a new terminal of this environment, line by line. `signal` stops it
+   * (as Ctrl-C would); `observe` says the script only looks (a check's), so it need not be kept in the
+   * environment's journal for a rebuild.
+   */
+  runScript(script: string, options?: { signal?: AbortSignal; observe?: boolean }): Promise<ScriptResult>;
   get(ref: ObjectRef): Promise<K8sObject | null>;
   list(query: ObjectQuery): Promise<K8sObject[]>;
   exec(target: ContainerRef, argv: string[], options?: { stdin?: string; timeoutMs?: number }): Promise<ExecResult>;

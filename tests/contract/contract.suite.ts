@@ -149,6 +149,31 @@ export function defineContractSuite(name: string, options: ContractSuiteOptions)
       terminal.close();
     });
 
+    it('stops a command that would run for ever on Ctrl-C, and the terminal goes on', async () => {
+      const terminal = env.openTerminal({ cols: 100, rows: 30 });
+      const records: CommandRecord[] = [];
+      let output = '';
+      terminal.onOutput((d) => {
+        output += d;
+      });
+      terminal.onCommand((r) => records.push(r));
+      terminal.write('while true; do sleep 1; done\r');
+      await expect.poll(() => output, poll).toContain('while true; do sleep 1; done');
+      terminal.write('\x03');
+      await expect.poll(() => records.map((r) => r.exitCode), poll).toEqual([130]);
+      terminal.write('echo still-here\r');
+      await expect.poll(() => output, poll).toContain('still-here');
+      terminal.close();
+    });
+
+    it('stops a script when its signal fires', async () => {
+      const r = await env.runScript('while true; do sleep 1; done\necho not-reached\n', {
+        signal: AbortSignal.timeout(200),
+      });
+      expect(r.output).not.toContain('not-reached');
+      expect(r.exitCode).not.toBe(0);
+    });
+
     it(
       'resets: what the learner made is gone, the starting state is back',
       async () => {

@@ -15,6 +15,8 @@ export interface BackendOptions {
   clock?: 'real' | 'virtual';
   /** sim: seed of the random source (reproducible traffic). */
   seed?: number;
+  /** sim: environments in a pool of worker threads, off the caller's event loop (what `labs serve` uses). */
+  isolated?: boolean;
   /** kind: passed to `createKindBackend` as is. */
   kind?: KindBackendOptions;
   /** kube: passed to `createKubeBackend` as is. */
@@ -23,6 +25,9 @@ export interface BackendOptions {
 
 interface SimModule {
   createSimBackend(options?: { clock?: 'real' | 'virtual'; seed?: number }): LabBackend;
+}
+interface PoolModule {
+  createPoolBackend(options?: { clock?: 'real' | 'virtual'; seed?: number; workers?: number }): LabBackend;
 }
 interface KindModule {
   createKindBackend(options: KindBackendOptions): Promise<LabBackend>;
@@ -57,6 +62,14 @@ async function load<T>(name: string, relative: string): Promise<T> {
 
 /** Makes the named backend. Throws for an unknown name, or (kind, kube) one line per missing prerequisite. */
 export async function createBackend(name: BackendName | string, options: BackendOptions = {}): Promise<LabBackend> {
+  if (name === 'sim' && options.isolated) {
+    const pool = await load<PoolModule>('sim', './pool/index.ts');
+    return pool.createPoolBackend({
+      clock: options.clock ?? 'real',
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(process.env.LABS_WORKERS ? { workers: Number(process.env.LABS_WORKERS) } : {}),
+    });
+  }
   if (name === 'sim') {
     const sim = await load<SimModule>('sim', './sim/index.ts');
     return sim.createSimBackend({

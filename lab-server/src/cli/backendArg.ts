@@ -10,6 +10,8 @@ export interface BackendChoice {
   context?: string;
   /** A class: a namespace, a gateway and a confined toolbox per learner (kind and kube). */
   classroom?: boolean;
+  /** sim: environments in a pool of worker threads (what `labs serve` uses). */
+  isolated?: boolean;
 }
 
 /** Reads `--backend` and `--context` of `command`; `--context` with the simulator is a usage error. */
@@ -33,7 +35,11 @@ export async function backendFromArg(choice: BackendChoice): Promise<LabBackend>
     ...(choice.classroom !== undefined ? { classroom: choice.classroom } : {}),
   };
   try {
-    return await createBackend(choice.name, { kind: cluster, kube: cluster });
+    return await createBackend(choice.name, {
+      kind: cluster,
+      kube: cluster,
+      ...(choice.isolated ? { isolated: true } : {}),
+    });
   } catch (error) {
     if (error instanceof BackendUnavailableError) throw new CliError(error.message, 1);
     if (choice.name !== 'sim' && error instanceof Error) {

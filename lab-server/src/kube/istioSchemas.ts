@@ -2,7 +2,7 @@
  * The structural schemas of Istio 1.30's networking CRDs (`networking.istio.io/v1`), as far as the API server
  * checks them before Istio's webhook sees the object: field names (strict decoding), types and required fields.
  */
-import { s, type Schema } from './structural.ts';
+import { type Infer, s, type Schema } from './structural.ts';
 
 const stringMatch = s.obj({ exact: s.str, prefix: s.str, regex: s.str });
 const portSelector = s.obj({ number: s.port });
@@ -83,7 +83,7 @@ const virtualService = s.obj({
   exportTo: s.arr(s.str),
 });
 
-const trafficPolicy: Schema = s.obj({
+const trafficPolicy = s.obj({
   loadBalancer: s.any,
   connectionPool: s.any,
   outlierDetection: s.any,
@@ -172,3 +172,26 @@ export const ISTIO_SPEC_SCHEMAS: Record<string, Schema> = {
   ServiceEntry: serviceEntry,
   Sidecar: sidecar,
 };
+
+/** A VirtualService's `spec`. */
+export type VirtualServiceSpec = Infer<typeof virtualService>;
+/** One `http` route of a VirtualService. */
+export type HttpRoute = Infer<typeof httpRoute>;
+/** One `match` entry of an `http` route. */
+export type HttpMatch = Infer<typeof httpMatch>;
+/** One `match` entry of a `tcp` or `tls` route. */
+export type L4Match = Infer<typeof l4Match>;
+/** A route's or a mirror's destination. */
+export type Destination = Infer<typeof destination>;
+/** A string match (`exact`, `prefix`, `regex`). */
+export type StringMatch = Infer<typeof stringMatch>;
+/** Header operations (`set`, `add`, `remove`). */
+export type HeaderOperations = Infer<typeof headerOps>;
+/** A DestinationRule's `spec`. */
+export type DestinationRuleSpec = Infer<typeof destinationRule>;
+/** A Gateway's `spec`. */
+export type GatewaySpec = Infer<typeof gateway>;
+/** A ServiceEntry's `spec`. */
+export type ServiceEntrySpec = Infer<typeof serviceEntry>;
+/** A Sidecar's `spec`. */
+export type SidecarSpec = Infer<typeof sidecar>;

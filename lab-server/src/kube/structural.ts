@@ -99,21 +99,61 @@ export function checkStructure(value: unknown, schema: Schema, path: string, pro
   }
 }
 
-/** Shorthands for writing schemas as data. */
+/** An object schema whose properties and required names are known to the type system (see `Infer`). */
+export interface ObjectSchema<P extends Record<string, Schema>, R extends keyof P & string> {
+  type: 'object';
+  properties: P;
+  required?: R[];
+}
+
+/** The TypeScript type of the values a schema accepts: the schema is the one definition of a kind's shape. */
+export type Infer<S> = S extends {
+  type: 'object';
+  properties: infer P extends Record<string, Schema>;
+  required?: infer RA;
+}
+  ? InferObject<P, RequiredNames<RA>>
+  : S extends { type: 'object'; additional: infer A }
+    ? Record<string, Infer<A>>
+    : S extends { type: 'array'; items: infer I }
+      ? Infer<I>[]
+      : S extends { type: 'string'; enum: (infer E)[] }
+        ? E
+        : S extends { type: 'string' }
+          ? string
+          : S extends { type: 'integer' } | { type: 'number' }
+            ? number
+            : S extends { type: 'boolean' }
+              ? boolean
+              : S extends { type: 'int-or-string' }
+                ? number | string
+                : unknown;
+
+/** The names in an optional `required` list (none when it is absent). */
+type RequiredNames<RA> = RA extends (infer R extends string)[] ? R : never;
+
+type InferObject<P extends Record<string, Schema>, R extends string> = {
+  [K in keyof P as K extends R ? K : never]-?: Infer<P[K]>;
+} & { [K in keyof P as K extends R ? never : K]?: Infer<P[K]> };
+
+/** Shorthands for writing schemas as data; each keeps its shape in its type, for `Infer`. */
 export const s = {
-  obj: (properties: Record<string, Schema>, required?: string[]): Schema => ({
+  obj: <P extends Record<string, Schema>, R extends keyof P & string = never>(
+    properties: P,
+    required?: R[],
+  ): ObjectSchema<NoInfer<P>, NoInfer<R>> => ({
     type: 'object',
     properties,
     ...(required ? { required } : {}),
   }),
-  map: (additional: Schema): Schema => ({ type: 'object', additional }),
-  arr: (items: Schema): Schema => ({ type: 'array', items }),
-  str: { type: 'string' } as Schema,
-  enumOf: (...values: string[]): Schema => ({ type: 'string', enum: values }),
-  int: { type: 'integer' } as Schema,
-  port: { type: 'integer', minimum: 0, maximum: 4294967295 } as Schema,
-  num: { type: 'number' } as Schema,
-  bool: { type: 'boolean' } as Schema,
-  intOrStr: { type: 'int-or-string' } as Schema,
-  any: { type: 'any' } as Schema,
+  map: <A extends Schema>(additional: A): { type: 'object'; additional: A } => ({ type: 'object', additional }),
+  arr: <I extends Schema>(items: I): { type: 'array'; items: I } => ({ type: 'array', items }),
+  str: { type: 'string' } as { type: 'string' },
+  enumOf: <E extends string>(...values: E[]): { type: 'string'; enum: E[] } => ({ type: 'string', enum: values }),
+  int: { type: 'integer' } as { type: 'integer' },
+  port: { type: 'integer', minimum: 0, maximum: 4294967295 } as { type: 'integer'; minimum: number; maximum: number },
+  num: { type: 'number' } as { type: 'number' },
+  bool: { type: 'boolean' } as { type: 'boolean' },
+  intOrStr: { type: 'int-or-string' } as { type: 'int-or-string' },
+  any: { type: 'any' } as { type: 'any' },
 };
