@@ -297,7 +297,7 @@ export class ClientKubeApi implements KubeApi {
     pod: string,
     container: string,
     argv: string[],
-    options: { stdin?: string; timeoutMs?: number } = {},
+    options: { stdin?: string; timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<ExecResult> {
     const stdout = new Collector();
     const stderr = new Collector();
@@ -312,12 +312,19 @@ export class ClientKubeApi implements KubeApi {
         clearTimeout(timer);
         resolve(result);
       };
+      if (options.signal?.aborted) return finish({ stdout: '', stderr: '', exitCode: 130 });
       new Exec(this.kc)
         .exec(namespace, pod, container, argv, stdout, stderr, stdin, false, (s) => {
           status = s;
         })
         .then(
           (ws) => {
+            const abort = () => {
+              ws.close();
+              finish({ stdout: stdout.text, stderr: stderr.text, exitCode: 130 });
+            };
+            if (options.signal?.aborted) return abort();
+            options.signal?.addEventListener('abort', abort, { once: true });
             timer = setTimeout(() => {
               ws.close();
               finish({
