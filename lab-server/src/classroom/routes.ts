@@ -122,9 +122,27 @@ function learnerOf(ctx: ClassroomContext, classId: string, learnerId: string): v
     throw new HttpError(404, `no learner "${learnerId}" in class "${classId}"`);
 }
 
+/** Learners of every class that has not expired: the seats taken on the backend. */
+function seatedLearners(ctx: ClassroomContext, now = Date.now()): number {
+  return ctx.classes
+    .list()
+    .filter((c) => Date.parse(c.expiresAt) > now)
+    .reduce((n, c) => n + ctx.classes.learners(c.id).length, 0);
+}
+
+/** The answer to a join the backend has no room for, in both languages (the join page shows it as is). */
+export function classFullMessage(maxLearners: number, detail: string): string {
+  return (
+    `the class is full: the cluster has room for ${maxLearners} learner${maxLearners === 1 ? '' : 's'} and all are taken; ask your instructor (${detail}) / ` +
+    `강의실이 가득 찼습니다: 클러스터에 수강생 ${maxLearners}명의 자리가 있고 모두 찼습니다. 강사에게 문의하세요`
+  );
+}
+
 /** The routes. */
 export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Route[] {
   const readyLabs = [...parts.labs.keys()];
+  // Joins past the capacity check and not yet enrolled: counted, so that a class joining at once cannot overfill.
+  let joining = 0;
   return [
     {
       method: 'GET',
@@ -194,8 +212,19 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
             'no class with this join code (it may have expired); check the code with your instructor',
           );
         }
-        const { token, session } = await parts.sessions.create({ displayName: input.name });
-        ctx.classes.enrol(session.id, cls.id);
+        // A real cluster holds so many learners (backend.capacity); the simulator has no such limit.
+        const capacity = await parts.backend.capacity?.();
+        if (capacity && seatedLearners(ctx) + joining >= capacity.maxLearners)
+          throw new HttpError(503, classFullMessage(capacity.maxLearners, capacity.detail));
+        joining++;
+        let created: Awaited<ReturnType<typeof parts.sessions.create>>;
+        try {
+          created = await parts.sessions.create({ displayName: input.name });
+          ctx.classes.enrol(created.session.id, cls.id);
+        } finally {
+          joining--;
+        }
+        const { token, session } = created;
         parts.events.emit('session-created', { session });
         ctx.changed(cls.id);
         return {
