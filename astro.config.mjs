@@ -37,8 +37,10 @@ export default defineConfig({
           items: chapters().map((chapter) => ({ slug: chapter.id })),
         },
       ],
+      routeMiddleware: './src/routeData.ts',
       components: {
         Footer: './src/components/overrides/Footer.astro',
+        TwoColumnContent: './src/components/overrides/TwoColumnContent.astro',
       },
     }),
     mdx(),

@@ -77,14 +77,17 @@ export function loadMonaco(lang: Lang): Promise<Monaco> {
   return monacoPromise;
 }
 
-/** Creates an editor for `text` in `host`, with a model named after the lab and file; Ctrl/Cmd+Enter calls `onApply`. */
+/**
+ * Creates an editor for `text` in `host`, with a model named after the lab and file; Ctrl/Cmd+Enter calls
+ * `onApply.run`, and `onApply.ariaLabel` names the editor for screen readers.
+ */
 export async function createEditor(
   host: HTMLElement,
   lang: Lang,
   lab: string,
   file: string,
   text: string,
-  onApply: { label: string; run: () => void },
+  onApply: { label: string; run: () => void; ariaLabel: string },
 ) {
   const monaco = await loadMonaco(lang);
   const model = monaco.editor.createModel(text, 'yaml', monaco.Uri.parse(`file:///${lab}/${file}`));
@@ -99,6 +102,8 @@ export async function createEditor(
     quickSuggestions: { other: true, comments: false, strings: true },
     // Hover boxes must not be cut off by the panel's edge.
     fixedOverflowWidgets: true,
+    // Names the file and says how Tab behaves (Ctrl+M makes Tab leave the editor), for screen readers.
+    ariaLabel: onApply.ariaLabel,
   });
   editor.addAction({
     id: 'labs.apply',

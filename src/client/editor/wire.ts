@@ -44,14 +44,17 @@ export function wireEditor(root: HTMLElement): void {
       editor = await createEditor(host, lang, lab, file, buffer.text(), {
         label: t(lang, 'editor.apply'),
         run: () => apply.click(),
+        ariaLabel: `${file}. ${t(lang, 'editor.keys')}`,
       });
       const model = editor.getModel()!;
       model.onDidChangeContent(() => {
         buffer.save(model.getValue());
         showState();
       });
+      const hadFocus = staticView.contains(document.activeElement) || staticView === document.activeElement;
       staticView.hidden = true;
       host.hidden = false;
+      if (hadFocus) editor.focus();
       root.dataset.ready = 'true';
       showState();
     } catch (error) {
@@ -93,17 +96,21 @@ export function wireEditor(root: HTMLElement): void {
     showState();
   });
 
-  open?.addEventListener('click', () => void mount());
-  staticView.addEventListener('click', () => void mount());
+  // Monaco (its code and its styles) loads only when the learner opens an editor: the button, a click or Enter on
+  // the text, or "Open in editor" in the lesson.
+  const mountAndFocus = async (focus: boolean) => {
+    await mount();
+    if (focus) editor?.focus();
+  };
+  open?.addEventListener('click', () => void mountAndFocus(true));
+  staticView.addEventListener('click', () => void mountAndFocus(true));
+  staticView.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    void mountAndFocus(true);
+  });
+  root.addEventListener('labs:open-editor', (event) => {
+    void mountAndFocus((event as CustomEvent<{ focus?: boolean } | undefined>).detail?.focus === true);
+  });
   for (const button of [apply, reset, open]) if (button) button.disabled = false;
-  // Monaco is megabytes: load it only for an editor the learner is about to see.
-  new IntersectionObserver(
-    (entries, observer) => {
-      if (entries.some((e) => e.isIntersecting)) {
-        observer.disconnect();
-        void mount();
-      }
-    },
-    { rootMargin: '200px' },
-  ).observe(root);
 }
