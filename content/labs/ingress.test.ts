@@ -33,9 +33,13 @@ spec:
     route: [{destination: {host: httpbin, port: {number: 8000}}}]
 EOF`,
     );
-    const outcome = await checkOnce(env, 'route-status');
+    // The check reads the gateway's log of the learner's own request: it sends none itself.
+    const since = env.now();
+    expect((await checkOnce(env, 'route-status', since)).ok).toBe(false);
+    await run(env, `${step('ingress-address').solution}\n${step('route-status').solution}`);
+    const outcome = await checkOnce(env, 'route-status', since);
     expect(outcome.ok).toBe(false);
-    expect(outcome.explanation.en).toContain('404');
+    expect(JSON.stringify(outcome.evidence)).toContain('"HEAD /status/200 HTTP/1.1\\" 404 NR route_not_found');
   });
 
   it('the browser step fails while only httpbin.example.com is accepted', async () => {

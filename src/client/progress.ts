@@ -1,5 +1,5 @@
 /** Passed-step marks next to the chapters in the sidebar and the home page's chapter list, from the session's progress, updated live. */
-import type { Progress } from '../../lab-server/src/server/protocol.ts';
+import type { Progress } from '../../lab-server/src/protocol/api.ts';
 import { fetchProgress } from './session.ts';
 import { langFromPath, t } from '../i18n/ui.ts';
 import { pageChapters } from './chapters.ts';
