@@ -6,8 +6,16 @@
 
 /** The page's controls that take focus with Tab, in document order. */
 export function tabbables(root: ParentNode = document): HTMLElement[] {
-  const selector =
-    'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), iframe, [tabindex]:not([tabindex="-1"]), summary';
+  const selector = [
+    'a[href]',
+    'button:not([disabled])',
+    'input:not([disabled]):not([type="hidden"])',
+    'select:not([disabled])',
+    'textarea:not([disabled])',
+    'iframe',
+    '[tabindex]:not([tabindex="-1"])',
+    'summary',
+  ].join(', ');
   return [...root.querySelectorAll<HTMLElement>(selector)].filter(
     (e) => e.tabIndex >= 0 && !e.closest('[hidden], [inert]') && e.getClientRects().length > 0,
   );

@@ -41,7 +41,7 @@ export function wireStepsNav(nav: HTMLElement, lang: Lang): void {
     const title = section?.querySelector('[data-title]')?.textContent?.trim() ?? link.title;
     link.querySelector('[data-step-name]')!.textContent = `${title} (${stateText(lang, state)})`;
   };
-  links.forEach((_, i) => paint(i));
+  for (let i = 0; i < links.length; i++) paint(i);
   const observer = new MutationObserver((records) => {
     for (const record of records) {
       const i = sections.indexOf(record.target as HTMLElement);
