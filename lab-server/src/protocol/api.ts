@@ -85,6 +85,17 @@ export type ApplyResult = z.infer<typeof applyResultSchema>;
 export const previewRequestSchema = z.object({
   path: z.string().max(2000).default('/'),
   host: z.string().max(253).optional(),
+  /** A link is a GET; a form may POST its fields (`application/x-www-form-urlencoded`). */
+  method: z.enum(['GET', 'POST']).default('GET'),
+  body: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
+  /** The browser's own headers the Preview may send: the app's cookies and a form's content type. */
+  headers: z
+    .object({ cookie: z.string().max(4096).optional(), 'content-type': z.string().max(200).optional() })
+    .strict()
+    .default({}),
 });
 export const previewResultSchema = z.object({
   status: z.number().int(),

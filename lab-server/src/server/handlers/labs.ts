@@ -151,9 +151,14 @@ export function labRoutes(parts: ServerParts): Route[] {
         const headers: Record<string, string> = {
           ...(lab.preview?.headers ?? {}),
           ...(request.host ? { Host: request.host } : {}),
+          ...(request.headers.cookie ? { Cookie: request.headers.cookie } : {}),
+          ...(request.headers['content-type'] ? { 'Content-Type': request.headers['content-type'] } : {}),
         };
         const instance = await parts.runtime.instance(session!.id, lab.id);
-        const r = await instance.env.http({ kind: 'outside' }, { method: 'GET', url, headers, timeoutMs: 10_000 });
+        const r = await instance.env.http(
+          { kind: 'outside' },
+          { method: request.method, url, headers, body: request.body, timeoutMs: 10_000 },
+        );
         const result: PreviewResult = {
           status: r.status,
           headers: r.headers,
