@@ -10,6 +10,7 @@ import '@xterm/xterm/css/xterm.css';
 import { terminalServerMessageSchema, type TerminalClientMessage } from '../../lab-server/src/protocol/terminal.ts';
 import { t, type Lang } from '../i18n/ui.ts';
 import { fetchProgress, terminalUrl } from './session.ts';
+import { serverText } from './serverText.ts';
 import { decideExit, neighbour } from './workspace/focusExit.ts';
 
 /** What the page can ask of its terminal. */
@@ -101,7 +102,7 @@ export function startTerminal(host: HTMLElement, lab: string, lang: Lang): LabsT
         window.labsWorkspace?.notify('terminal');
       } else if (message.type === 'progress')
         window.dispatchEvent(new CustomEvent('labs:progress', { detail: message }));
-      else if (message.type === 'error') term.write(`\r\n\x1b[31m${message.message}\x1b[0m\r\n`);
+      else if (message.type === 'error') term.write(`\r\n\x1b[31m${serverText(lang, message)}\x1b[0m\r\n`);
     });
     ws.addEventListener('close', () => {
       host.dataset.connected = 'false';

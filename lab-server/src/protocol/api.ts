@@ -106,7 +106,13 @@ export const previewResultSchema = z.object({
 export type PreviewResult = z.infer<typeof previewResultSchema>;
 
 /** Error bodies of every route: `{error: "..."}` with a 4xx/5xx status. */
-export const errorBodySchema = z.object({ error: z.string() });
+export const errorBodySchema = z.object({
+  error: z.string(),
+  /** What went wrong as a stable name the page words in its own language (`error` is the English words). */
+  code: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** Answer of GET /api/labs/:lab/traffic?service=&namespace=&seconds=: the service's recent requests per version. */
 export const trafficSummarySchema = z.object({
