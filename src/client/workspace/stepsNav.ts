@@ -52,7 +52,9 @@ export function wireStepsNav(nav: HTMLElement, lang: Lang): void {
 
   let at = -1;
   const follow = () => {
-    const line = nav.getBoundingClientRect().bottom + 24;
+    // At the end of the page the last steps can never reach the top: the reading line drops to the viewport's foot.
+    const atEnd = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
+    const line = atEnd ? window.innerHeight * 0.6 : nav.getBoundingClientRect().bottom + 24;
     const index = currentIndex(
       sections.map((s) => s?.getBoundingClientRect().top ?? Number.POSITIVE_INFINITY),
       line,
