@@ -114,6 +114,8 @@ function sendCsv(res: ServerResponse, name: string, csv: string): void {
 async function resetChapter(parts: ServerParts, ctx: ClassroomContext, learner: string, lab: string): Promise<void> {
   if (await parts.runtime.existing(learner, lab)) return parts.runtime.reset(learner, lab);
   if (ctx.journal.sinceReset(learner, lab).length > 0) ctx.journal.append(learner, lab, { kind: 'reset' });
+  // Steps passed before show as "passed earlier, reset since" (no environment clock here: the wall clock's).
+  await parts.progress.recordReset(learner, lab, new Date().toISOString());
 }
 
 function learnerOf(ctx: ClassroomContext, classId: string, learnerId: string): void {
