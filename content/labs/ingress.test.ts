@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { simLabHarness } from './labHarness.ts';
 
-const { step, fresh, run, checkOnce, expectVerifyPasses } = simLabHarness('ingress');
+const { lab, step, fresh, run, checkOnce, expectVerifyPasses } = simLabHarness('ingress');
 
 describe('ingress on the simulator', () => {
   it('passes `labs verify`: each check fails before its step (unless it observes) and passes after', async () => {
@@ -62,5 +62,19 @@ EOF`,
     expect(out).toMatch(/^172\.18\.0\.2:30080$/m);
     expect(out).toMatch(/^HTTP\/1\.1 200 OK\r?\nserver: istio-envoy/m);
     expect(out).toMatch(/^HTTP\/1\.1 404 Not Found\r?\nserver: istio-envoy/m);
+  });
+});
+
+describe('the ingress lab file', () => {
+  it('is ready, previews the headers page and follows the seed chapter in order', () => {
+    expect(lab.status).toBe('ready');
+    expect(lab.preview?.url).toBe('http://ingress/headers');
+    expect(lab.steps.map((s) => s.id)).toEqual([
+      'ingress-address',
+      'gateway',
+      'route-status',
+      'headers-404',
+      'browser-headers',
+    ]);
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { simLabHarness } from './labHarness.ts';
 
-const { step, fresh, run, solveUpTo, checkOnce, expectVerifyPasses } = simLabHarness('mirroring');
+const { lab, step, fresh, run, solveUpTo, checkOnce, expectVerifyPasses } = simLabHarness('mirroring');
 
 const mirrorWith = (percentage: number) => `kubectl apply -f - <<EOF
 apiVersion: networking.istio.io/v1
@@ -98,5 +98,18 @@ describe('mirroring on the simulator', () => {
     // Istio 1.28+: the mirrored request keeps its Host; the old suffix needs DISABLE_SHADOW_HOST_SUFFIX=false.
     expect(out).toContain('"httpbin:8000"');
     expect(out).not.toContain('httpbin-shadow');
+  });
+});
+
+describe('the mirroring lab file', () => {
+  it('is ready and follows the seed chapter in order', () => {
+    expect(lab.status).toBe('ready');
+    expect(lab.steps.map((s) => s.id)).toEqual([
+      'deploy-httpbin',
+      'route-v1',
+      'only-v1-logs',
+      'mirror-v2',
+      'shadow-host',
+    ]);
   });
 });

@@ -17,7 +17,11 @@ function seeded(seed: number): () => number {
 const page = (stars: '' | 'red' | 'black'): HttpResult => ({
   status: 200,
   headers: { 'content-type': 'text/html' },
-  body: stars === '' ? '<html>no ratings</html>' : `<span class="glyphicon glyphicon-star" color="${stars}">`,
+  // Bookinfo 1.20.x's stars (istio/istio samples/bookinfo/src/productpage/templates/productpage.html).
+  body:
+    stars === ''
+      ? '<html>no ratings</html>'
+      : `<div class="flex gap-x-1 text-${stars}-500"><svg id="glyphicon glyphicon-star" class="h-5 w-5 flex-none">`,
   durationMs: 5,
 });
 
@@ -47,8 +51,18 @@ const classes = [
     bodyContains: 'Sorry, product reviews are currently unavailable',
     label: { ko: 'reviews 응답 실패', en: 'reviews unavailable' },
   },
-  { name: 'v3', status: 200, bodyContains: 'color="red"', label: { ko: 'v3 (빨간 별)', en: 'v3 (red stars)' } },
-  { name: 'v2', status: 200, bodyContains: 'color="black"', label: { ko: 'v2 (검은 별)', en: 'v2 (black stars)' } },
+  {
+    name: 'v3',
+    status: 200,
+    bodyContains: 'flex gap-x-1 text-red-500',
+    label: { ko: 'v3 (빨간 별)', en: 'v3 (red stars)' },
+  },
+  {
+    name: 'v2',
+    status: 200,
+    bodyContains: 'flex gap-x-1 text-black-500',
+    label: { ko: 'v2 (검은 별)', en: 'v2 (black stars)' },
+  },
   { name: 'v1', status: 200, bodyNotContains: 'glyphicon-star', label: { ko: 'v1 (별 없음)', en: 'v1 (no stars)' } },
 ];
 

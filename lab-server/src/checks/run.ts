@@ -8,7 +8,7 @@
  */
 import type { LabEnvironment } from '../contract.ts';
 import type { Check, Localized } from '../labs/schema.ts';
-import type { Evidence } from '../server/protocol.ts';
+import type { Evidence } from '../protocol/api.ts';
 import { evaluateAll } from './evaluators/all.ts';
 import { evaluateExec } from './evaluators/exec.ts';
 import { evaluateHttp } from './evaluators/http.ts';

@@ -1,9 +1,9 @@
 /** The lab server's session and progress stores on SQLite: the same interfaces as the in-memory ones, durable. */
 import type { DatabaseSync } from 'node:sqlite';
-import { evidenceSchema, type Progress, type StepProgress } from '../server/protocol.ts';
+import { z } from 'zod';
+import { evidenceSchema, type Progress, type StepProgress } from '../protocol/api.ts';
 import type { ProgressStore, SessionRecord, SessionStore } from '../server/stores.ts';
 import { nextStepProgress, withResets, type CheckAttempt } from '../steps/attempt.ts';
-import { z } from 'zod';
 import { transaction } from './db.ts';
 
 type Row = Record<string, string | number | null>;

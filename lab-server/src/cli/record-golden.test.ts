@@ -25,7 +25,7 @@ describe('record-golden', () => {
     const backend = await kindBackendFromParts({
       api,
       classroom: false,
-      ingress: { host: '127.0.0.1', httpPort: 9, httpsPort: 9 },
+      gateway: { serviceType: 'NodePort' },
       samples: {},
     });
     const lab = labSchema.parse({

@@ -7,7 +7,7 @@ import { attemptOf } from '../steps/attempt.ts';
 import type { StepCheck } from '../steps/session.ts';
 import type { LabServerEvents } from './events.ts';
 import type { SessionNotifier } from './parts.ts';
-import type { CheckResultBody, CheckTrigger } from './protocol.ts';
+import type { CheckResultBody, CheckTrigger } from '../protocol/api.ts';
 import type { ProgressStore } from './stores.ts';
 
 /** What recording needs from the server. */

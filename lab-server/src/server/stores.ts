@@ -4,8 +4,8 @@
  * interfaces, so a restart loses nothing). Methods are async so a networked database (PostgreSQL,
  * for the many-replica deployment of DESIGN.md) fits the same shape.
  */
+import type { Progress, StepProgress } from '../protocol/api.ts';
 import { nextStepProgress, withResets, type CheckAttempt } from '../steps/attempt.ts';
-import type { Progress, StepProgress } from './protocol.ts';
 
 export { nextStepProgress, type CheckAttempt };
 

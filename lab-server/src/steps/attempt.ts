@@ -3,7 +3,7 @@
  * in-memory store, SQLite and any later store agree on what a step's state is.
  */
 import type { Localized } from '../labs/schema.ts';
-import type { CheckTrigger, Evidence, Progress, StepProgress } from '../server/protocol.ts';
+import type { CheckTrigger, Evidence, Progress, StepProgress } from '../protocol/api.ts';
 import type { StepCheck } from './session.ts';
 
 /** One run of a step's check, as recorded. */

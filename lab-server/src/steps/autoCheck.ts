@@ -92,7 +92,7 @@ function merge(
   if (!a || !b) return a ?? b;
   return {
     scope: a.scope === 'cluster' || b.scope === 'cluster' ? 'cluster' : 'action',
-    heldAt: a.heldAt > b.heldAt ? a.heldAt : b.heldAt,
+    heldAt: new Date(Math.max(a.heldAt.getTime(), b.heldAt.getTime())),
   };
 }
 
@@ -250,6 +250,8 @@ export class AutoCheckScheduler {
     } finally {
       this.#spent.push({ at: started, ms: this.#now() - started });
       release?.();
+      // Finished: a trigger from now on starts a new evaluation instead of repeating this one.
+      if (this.#running?.controller === controller) this.#running = undefined;
     }
     // A real cluster takes seconds to apply a change: look again a few times unless something newer came.
     if (request.scope === 'cluster' && !request.followUp && !controller.signal.aborted && !this.#disposed) {

@@ -1,6 +1,6 @@
 /** The explanation of a step whose outcome a later step replaced: the cluster moved on, nothing to fix. */
 import type { Localized } from '../labs/schema.ts';
-import type { Replaced } from '../server/protocol.ts';
+import type { Replaced } from '../protocol/api.ts';
 
 /** `10:32` on this server's clock (the lab server runs where the class is). */
 export function clockTime(iso: string): string {

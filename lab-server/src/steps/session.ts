@@ -5,7 +5,7 @@
  */
 import type { LabEnvironment, TerminalChannel } from '../contract.ts';
 import type { LoadedLab, ResolvedStep } from '../labs/load.ts';
-import type { Replaced } from '../server/protocol.ts';
+import type { Replaced } from '../protocol/api.ts';
 import { typeScript } from '../terminal/typing.ts';
 import { checkStep, type CheckOutcome, type CheckStepOptions } from './check.ts';
 import { StepClock } from './clock.ts';
@@ -147,9 +147,8 @@ export class StepSession {
       if (options.signal?.aborted) break;
       if (!outcome.ok) continue;
       const at = this.env.now();
-      const began = this.began(step.id);
-      const held = heldAt < at ? heldAt : at;
-      this.clock.markDone(step.id, held > began ? held : began);
+      const held = Math.min(heldAt.getTime(), at.getTime());
+      this.clock.markDone(step.id, new Date(Math.max(held, this.began(step.id).getTime())));
       passes.push({ step, check: { outcome, at } });
     }
     return passes;

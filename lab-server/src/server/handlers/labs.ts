@@ -4,7 +4,7 @@ import type { CheckStepOptions } from '../../steps/check.ts';
 import { HttpError } from '../http.ts';
 import type { ServerParts } from '../parts.ts';
 import { recordStepCheck } from '../recordCheck.ts';
-import { applyRequestSchema, previewRequestSchema, type PreviewResult, type SolveResult } from '../protocol.ts';
+import { applyRequestSchema, previewRequestSchema, type PreviewResult, type SolveResult } from '../../protocol/api.ts';
 import type { Route } from '../router.ts';
 import { trafficSummary } from '../trafficSummary.ts';
 
