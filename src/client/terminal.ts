@@ -91,6 +91,7 @@ export function startTerminal(host: HTMLElement, lab: string, lang: Lang): LabsT
         term.write(message.replay);
       } else if (message.type === 'output') term.write(message.data);
       else if (message.type === 'progress') window.dispatchEvent(new CustomEvent('labs:progress', { detail: message }));
+      else if (message.type === 'reset') window.dispatchEvent(new CustomEvent('labs:reset', { detail: message }));
       else if (message.type === 'error') term.write(`\r\n\x1b[31m${message.message}\x1b[0m\r\n`);
     });
     ws.addEventListener('close', () => {
