@@ -92,7 +92,7 @@ function migrate(db: DatabaseSync): void {
   }
   db.exec('CREATE INDEX IF NOT EXISTS attempts_by_class ON attempts (class_id, id)');
   // Automatic checks: what ran an attempt and what it saw; a step's latest pass, first passer and later failure.
-  addColumns(db, 'attempts', { trigger: "TEXT NOT NULL DEFAULT 'check'", evidence: 'TEXT' });
+  addColumns(db, 'attempts', { trigger: "TEXT NOT NULL DEFAULT 'check'", evidence: 'TEXT', signature: 'TEXT' });
   addColumns(db, 'progress', { last_passed_at: 'TEXT', passed_by: 'TEXT', failing_now: 'INTEGER NOT NULL DEFAULT 0' });
 }
 

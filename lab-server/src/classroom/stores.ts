@@ -92,7 +92,7 @@ export class SqliteProgressStore implements ProgressStore {
       this.#db
         .prepare(
           `INSERT INTO attempts (session_id, class_id, lab, step, ok, at, duration_ms, explanation_ko, explanation_en,
-           trigger, evidence) VALUES (?, (SELECT class_id FROM sessions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           trigger, evidence, signature) VALUES (?, (SELECT class_id FROM sessions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           attempt.sessionId,
@@ -106,6 +106,7 @@ export class SqliteProgressStore implements ProgressStore {
           attempt.explanation.en,
           attempt.trigger ?? 'check',
           attempt.evidence ? JSON.stringify(attempt.evidence) : null,
+          attempt.signature ?? null,
         );
       this.#db
         .prepare(
@@ -180,20 +181,41 @@ export class SqliteProgressStore implements ProgressStore {
     );
   }
 
-  /** The latest failed attempt of a session that has not passed since, with its explanation. */
-  latestFailure(
-    sessionId: string,
-  ): { lab: string; step: string; at: string; explanation: { ko: string; en: string } } | undefined {
+  /** The latest failed attempt of a session on a step not passed yet, with its explanation. */
+  latestFailure(sessionId: string): FailureRecord | undefined {
     const row = this.#db
       .prepare(`SELECT a.* FROM attempts a JOIN progress p ON p.session_id = a.session_id AND p.lab = a.lab AND p.step = a.step
       WHERE a.session_id = ? AND a.ok = 0 AND p.status = 'failed' ORDER BY a.id DESC LIMIT 1`)
       .get(sessionId) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      lab: String(row.lab),
-      step: String(row.step),
-      at: String(row.at),
-      explanation: { ko: String(row.explanation_ko), en: String(row.explanation_en) },
-    };
+    return row ? toFailure(row) : undefined;
   }
+
+  /** Per learner of a class and step not passed yet: the latest failed attempt (for the column summaries). */
+  openFailuresOfClass(classId: string): (FailureRecord & { sessionId: string })[] {
+    const rows = this.#db
+      .prepare(`SELECT a.* FROM attempts a JOIN progress p ON p.session_id = a.session_id AND p.lab = a.lab AND p.step = a.step
+      WHERE a.class_id = ? AND a.ok = 0 AND p.status = 'failed' AND a.id = (
+        SELECT MAX(b.id) FROM attempts b WHERE b.session_id = a.session_id AND b.lab = a.lab AND b.step = a.step)`)
+      .all(classId) as Row[];
+    return rows.map((r) => ({ ...toFailure(r), sessionId: String(r.session_id) }));
+  }
+}
+
+/** A failed attempt as the dashboard shows it. */
+export interface FailureRecord {
+  lab: string;
+  step: string;
+  at: string;
+  explanation: { ko: string; en: string };
+  signature?: string;
+}
+
+function toFailure(row: Row): FailureRecord {
+  return {
+    lab: String(row.lab),
+    step: String(row.step),
+    at: String(row.at),
+    explanation: { ko: String(row.explanation_ko), en: String(row.explanation_en) },
+    ...(row.signature ? { signature: String(row.signature) } : {}),
+  };
 }

@@ -20,6 +20,8 @@ export interface CheckAttempt {
   trigger?: CheckTrigger;
   /** What the check saw (requests and answers, objects read). */
   evidence?: Evidence[];
+  /** What kind of outcome it was: learners failing a step alike share it (the dashboard's column summary). */
+  signature?: string;
 }
 
 /** The attempt to record for a step check a session ran. */
@@ -40,6 +42,7 @@ export function attemptOf(
     explanation: check.outcome.explanation,
     trigger,
     evidence: check.outcome.evidence,
+    signature: check.outcome.signature,
   };
 }
 
