@@ -56,10 +56,14 @@ export async function trafficSummary(
   const byVersion = new Map<string, VersionTraffic>();
   const since = new Date(sinceMs).toISOString();
   for (const pod of pods) {
-    const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map(
-      (c) => c.name,
-    );
-    if (!containers.includes('istio-proxy')) continue;
+    // The sidecar is a container, or (Istio 1.27+ on Kubernetes >= 1.33) an init container with restartPolicy Always.
+    const spec = pod.spec as
+      | { containers?: { name: string }[]; initContainers?: { name: string; restartPolicy?: string }[] }
+      | undefined;
+    const hasSidecar =
+      (spec?.containers ?? []).some((c) => c.name === 'istio-proxy') ||
+      (spec?.initContainers ?? []).some((c) => c.name === 'istio-proxy' && c.restartPolicy === 'Always');
+    if (!hasSidecar) continue;
     const version = pod.metadata.labels?.version ?? 'unversioned';
     const entry = byVersion.get(version) ?? { version, requests: 0, errors: 0, mirrored: 0 };
     byVersion.set(version, entry);

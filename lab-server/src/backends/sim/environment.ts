@@ -254,9 +254,14 @@ export class SimEnvironment implements LabEnvironment {
       if (!pod)
         return { error: `error: no running pod in namespace ${target.namespace} matches "${target.selector ?? ''}"` };
     }
-    const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map(
-      (c) => c.name,
-    );
+    const spec = pod.spec as
+      | { containers?: { name: string }[]; initContainers?: { name: string; restartPolicy?: string }[] }
+      | undefined;
+    // Native sidecars (init containers with restartPolicy Always) run beside the app: logs and exec reach them too.
+    const containers = [
+      ...(spec?.containers ?? []),
+      ...(spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always'),
+    ].map((c) => c.name);
     const container = target.container ?? containers[0];
     if (!container || !containers.includes(container))
       return { error: `error: container ${container ?? ''} is not valid for pod ${pod.metadata.name}` };

@@ -56,7 +56,7 @@ export const IMAGE_PROFILES: readonly { match: RegExp; profile: ImageProfile }[]
     profile: { shells: ['sh'], commands: [...BASIC, 'curl', 'jq', 'nslookup'] },
   },
   {
-    match: /istio\/proxyv2|istio\/pilot/,
+    match: /istio\/proxyv2|istio\/pilot|\/release\/proxyv2|\/release\/pilot/,
     profile: { shells: ['sh', 'bash'], commands: [...BASIC, 'curl', 'pilot-agent'] },
   },
   { match: /go-httpbin/, profile: { shells: [], commands: [] } },

@@ -13,6 +13,7 @@ interface ContainerSpec {
   name: string;
   image?: string;
   env?: { name: string; value?: string }[];
+  restartPolicy?: string;
 }
 
 function ociNotFound(binary: string): string {
@@ -41,8 +42,11 @@ export class SimPodExec implements PodExec {
     const pod = host.cluster.get('Pod', target.namespace, target.pod);
     if (!pod)
       return { stdout: '', stderr: `Error from server (NotFound): pods "${target.pod}" not found\n`, exitCode: 1 };
-    const spec = (pod.spec ?? {}) as { containers?: ContainerSpec[] };
-    const container = spec.containers?.find((c) => c.name === target.container);
+    const spec = (pod.spec ?? {}) as { containers?: ContainerSpec[]; initContainers?: ContainerSpec[] };
+    // A native sidecar (an init container with restartPolicy: Always) runs beside the app and takes exec too.
+    const container =
+      spec.containers?.find((c) => c.name === target.container) ??
+      spec.initContainers?.find((c) => c.name === target.container && c.restartPolicy === 'Always');
     if (!container)
       return {
         stdout: '',
@@ -52,10 +56,13 @@ export class SimPodExec implements PodExec {
     const status = (pod.status ?? {}) as {
       phase?: string;
       containerStatuses?: { name: string; state?: { running?: unknown } }[];
+      initContainerStatuses?: { name: string; state?: { running?: unknown } }[];
     };
     const running =
       status.phase === 'Running' &&
-      (status.containerStatuses?.find((c) => c.name === target.container)?.state?.running ??
+      ([...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? [])].find(
+        (c) => c.name === target.container,
+      )?.state?.running ??
         status.phase === 'Running');
     if (!running)
       return {
