@@ -39,7 +39,7 @@ describe('the style check itself', () => {
   it('catches the old terms, button names and spacing', () => {
     const old =
       '`default` namespace에 label이 붙어 있고 sidecar와 함께 pod가 뜬다. node의 주소, load balancer, endpoint. ' +
-      'Preview 창의 새로고침 버튼, Reset file 후 Apply, 확인(Check). 50 %를 보낸다.';
+      'Preview 창의 새로고침 버튼, Reset file 후 Apply, Check를 누른다. 50 %를 보낸다.';
     expect(koreanIssues(old).map((i) => i.write)).toEqual([
       '사이드카',
       '파드',
@@ -61,7 +61,9 @@ describe('the style check itself', () => {
     const fine =
       '```bash\nkubectl get pods -n default --show-labels\n```\n`istio-proxy` 사이드카의 `spec.nodeName`, ' +
       '`LoadBalancer` 타입, [Gateway](https://istio.io/latest/docs/reference/config/networking/gateway/)와 ' +
-      'VirtualService, NodePort, <Preview />, [적용]을 누른다. 50%.';
+      'VirtualService, NodePort, <Preview />, [적용]을 누른다. 50%. 네임스페이스에 Sidecar 리소스를 둔다. ' +
+      '편집기의 registry-only-sidecar.yaml, traffic.sidecar.istio.io/includeOutboundIPRanges 어노테이션. ' +
+      '원문의 명령은 이제 "No resources found in istio-system namespace."만 출력한다. 사이드카 인젝터(sidecar injector).';
     expect(koreanIssues(fine)).toEqual([]);
   });
 

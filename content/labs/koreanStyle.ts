@@ -13,18 +13,25 @@ export interface KoreanRule {
   write: string;
 }
 
+/** A lower-case English word standing alone in prose: not part of a file name, an annotation, a host or a path. */
+function word(source: string): RegExp {
+  return new RegExp(`(?<![\\w./-])(?:${source})(?![\\w./-]*[\\w/])`);
+}
+
 /** The rules, from the Korean Kubernetes docs' glossary and the UI's labels. */
 export const KOREAN_RULES: readonly KoreanRule[] = [
-  { pattern: /\bsidecars?\b/i, write: '사이드카' },
-  { pattern: /\bpods?\b|포드/i, write: '파드' },
-  { pattern: /\blabels?\b|라벨/i, write: '레이블' },
-  { pattern: /\bnamespaces?\b|네임 스페이스/i, write: '네임스페이스' },
-  { pattern: /\bnodes?\b/i, write: '노드' },
-  { pattern: /\bload balancers?\b|로드밸런서/i, write: '로드 밸런서' },
-  { pattern: /\bendpoints?\b/i, write: '엔드포인트' },
-  { pattern: /\breplicas?\b/i, write: '레플리카' },
-  { pattern: /\bingress gateways?\b/i, write: '인그레스 게이트웨이' },
-  { pattern: /\bproduct page\b/i, write: '상품 페이지' },
+  // Lower case only: capitalised, these are kind names (`Sidecar`, `Pod`, `Namespace`), which stay English. A word
+  // inside a file name, an annotation or a host (`registry-only-sidecar.yaml`, `traffic.sidecar.istio.io/...`) is not.
+  { pattern: word('sidecars?'), write: '사이드카' },
+  { pattern: new RegExp(`${word('pods?').source}|포드`), write: '파드' },
+  { pattern: new RegExp(`${word('labels?').source}|라벨`), write: '레이블' },
+  { pattern: new RegExp(`${word('namespaces?').source}|네임 스페이스`), write: '네임스페이스' },
+  { pattern: word('nodes?'), write: '노드' },
+  { pattern: /\b[Ll]oad balancers?\b|로드밸런서/, write: '로드 밸런서' },
+  { pattern: word('endpoints?'), write: '엔드포인트' },
+  { pattern: word('replicas?'), write: '레플리카' },
+  { pattern: /\b[Ii]ngress gateways?\b/, write: '인그레스 게이트웨이' },
+  { pattern: /\b[Pp]roduct page\b/, write: '상품 페이지' },
   // The site's buttons, as `src/i18n/ui.ts` labels them in Korean.
   { pattern: /\bApply\b/, write: '[적용]' },
   { pattern: /\bReset file\b/i, write: '[파일 되돌리기]' },
@@ -37,20 +44,26 @@ export const KOREAN_RULES: readonly KoreanRule[] = [
 
 /** Prose of a Korean MDX page or lab string: fenced code, inline code, tags, imports, link targets and URLs removed. */
 export function koreanProse(text: string): string {
-  return text
-    .replace(/^---\n[\s\S]*?\n---\n/, (front) =>
-      // Of the frontmatter, only the words a reader sees.
-      front
-        .split('\n')
-        .filter((line) => /^\s*(title|description|tagline|text):/.test(line))
-        .join('\n'),
-    )
-    .replace(/```[\s\S]*?```/g, '')
-    .replace(/`[^`\n]*`/g, '')
-    .replace(/^import .*$/gm, '')
-    .replace(/<[^>\n]*>/g, '')
-    .replace(/\]\([^)]*\)/g, ']')
-    .replace(/https?:\/\/\S+/g, '');
+  return (
+    text
+      .replace(/^---\n[\s\S]*?\n---\n/, (front) =>
+        // Of the frontmatter, only the words a reader sees.
+        front
+          .split('\n')
+          .filter((line) => /^\s*(title|description|tagline|text):/.test(line))
+          .join('\n'),
+      )
+      .replace(/```[\s\S]*?```/g, '')
+      .replace(/`[^`\n]*`/g, '')
+      .replace(/^import .*$/gm, '')
+      .replace(/<[^>\n]*>/g, '')
+      .replace(/\]\([^)]*\)/g, ']')
+      .replace(/https?:\/\/\S+/g, '')
+      // An English gloss after the Korean term (사이드카 인젝터(sidecar injector)) names the original, as it should.
+      .replace(/([가-힣])\([A-Za-z][A-Za-z .,/-]*\)/g, '$1')
+      // A quoted English output ("No resources found in istio-system namespace.") is quoted, not written.
+      .replace(/"[^"\n가-힣]*"/g, '""')
+  );
 }
 
 /** Where `text` breaks a rule: the rule and the words that broke it. */

@@ -44,8 +44,9 @@ export function defineContractSuite(name: string, options: ContractSuiteOptions)
       const pod = pods[0]!;
       expect(pod.kind).toBe('Pod');
       expect((pod.status as { phase: string }).phase).toBe('Running');
-      const containers = (pod.spec as { containers: { name: string }[] }).containers.map((c) => c.name);
-      expect(containers).toContain('istio-proxy');
+      // Istio 1.27+ on Kubernetes >= 1.33 injects a native sidecar: an init container with restartPolicy Always.
+      const spec = pod.spec as { initContainers?: { name: string; restartPolicy?: string }[] };
+      expect((spec.initContainers ?? []).find((c) => c.name === 'istio-proxy')?.restartPolicy).toBe('Always');
     });
 
     it('gets one object by Kind, and null for one that is not there', async () => {
@@ -70,6 +71,26 @@ export function defineContractSuite(name: string, options: ContractSuiteOptions)
       const failing = await env.exec(SLEEP, ['cat', '/no/such/file']);
       expect(failing.exitCode).toBe(1);
       expect(failing.stderr).toContain('No such file or directory');
+    });
+
+    it("names a container the same way on every backend: the oldest running pod, kubectl's default container", async () => {
+      expect((await env.runScript('kubectl scale deployment sleep --replicas=2\n')).exitCode).toBe(0);
+      const running = async () =>
+        (await env.list({ kind: 'Pod', namespace: 'default', labelSelector: 'app=sleep' })).filter(
+          (p) => (p.status as { phase?: string } | undefined)?.phase === 'Running' && !p.metadata.deletionTimestamp,
+        );
+      await expect.poll(async () => (await running()).length, poll).toBe(2);
+      const oldest = (await running()).sort((a, b) =>
+        String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)),
+      )[0]!;
+      // `hostname` runs in the application's container (the sidecar is never the default) of the oldest pod.
+      expect(await env.exec(SLEEP, ['hostname'])).toEqual({
+        stdout: `${oldest.metadata.name}\n`,
+        stderr: '',
+        exitCode: 0,
+      });
+      expect((await env.runScript('kubectl scale deployment sleep --replicas=1\n')).exitCode).toBe(0);
+      await expect.poll(async () => (await running()).length, poll).toBe(1);
     });
 
     it('makes HTTP requests from a pod, through its sidecar', async () => {

@@ -439,4 +439,42 @@ describe('retries', () => {
     );
     expect(r).toMatchObject({ ok: false, explanation: { en: 'The check could not run: connection refused' } });
   });
+
+  it('looks once, without retrying, at an environment that knows when its changes took effect', async () => {
+    const env = new FakeEnvironment('x', {});
+    let waited = 0;
+    env.settled = async () => {
+      waited++;
+    };
+    const check = checkSchema.parse({ type: 'object', ref: { kind: 'ConfigMap', name: 'never' }, timeoutSeconds: 30 });
+    const r = await runCheck(check, { env, stepStartedAt: start }, { settleMs: 60_000 });
+    expect(r).toMatchObject({ ok: false, attempts: 1 });
+    expect(waited).toBe(1);
+    expect(r.waitedMs).toBeUndefined();
+  });
+
+  it('says how long a retried check waited for the configuration to propagate', async () => {
+    const env = new FakeEnvironment('x', {});
+    let calls = 0;
+    env.get = async () => (++calls >= 4 ? { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late' } } : null);
+    const r = await runCheck(
+      checkSchema.parse({ type: 'object', ref: { kind: 'ConfigMap', name: 'late' }, timeoutSeconds: 10 }),
+      { env, stepStartedAt: start },
+    );
+    expect(r).toMatchObject({ ok: true, attempts: 4 });
+    // Backoffs of 300, 510 and 867 ms before the fourth attempt.
+    expect(r.waitedMs).toBeGreaterThanOrEqual(1_600);
+  });
+
+  it("sends every request with the checks' own User-Agent", async () => {
+    const agents: string[] = [];
+    const env = new FakeEnvironment('x', {
+      http: (_origin, request) => {
+        agents.push(request.headers?.['User-Agent'] ?? '');
+        return page('');
+      },
+    });
+    await runCheck(traffic({ v1: 1 }, 10), { env, stepStartedAt: start }, once);
+    expect(new Set(agents)).toEqual(new Set(['istio-traffic-labs-check/1.0']));
+  });
 });

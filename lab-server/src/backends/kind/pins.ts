@@ -20,6 +20,11 @@ export const DEFAULT_CLUSTER_NAME = 'labs';
 export const INGRESS_HTTP = { hostPort: 8080, nodePort: 30080 } as const;
 /** Host port -> node port for the ingress gateway's `https` port. */
 export const INGRESS_HTTPS = { hostPort: 8443, nodePort: 30443 } as const;
+/**
+ * istio-system's own ingress gateway, moved off the mapped node ports (kind/istio-overlay.yaml): the labs do not use
+ * it (every environment has its own gateway; a single learner's takes 30080/30443).
+ */
+export const ISTIO_SYSTEM_NODE_PORTS = { http: 30081, https: 30444 } as const;
 
 /**
  * The learner toolbox image: Alpine with bash, curl, jq and kubectl 1.34 (alpine/k8s publishes one tag per
@@ -38,14 +43,18 @@ export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'istio-traffic-labs'
 
 /**
  * The images the sample manifests (content/samples, shared with the simulator) run, each pinned to a tag: the ones
- * Istio 1.30's own samples use (Bookinfo 1.20.3 from registry.istio.io, curl 8.16.0, go-httpbin 2.15.0), and for the
+ * Istio 1.30's own samples use (Bookinfo 1.20.3, helloworld and tcp-echo from registry.istio.io, curl 8.16.0,
+ * go-httpbin 2.15.0), and for the
  * seed's mirroring chapter kong/httpbin, the Python httpbin under gunicorn built for amd64 and arm64 (the seed's
  * kennethreitz/httpbin is amd64 only). The seed's untouched originals (`seed/original/`) are not deployed.
  */
 export const SAMPLE_IMAGES: readonly string[] = [
-  ...['details-v1', 'ratings-v1', 'reviews-v1', 'reviews-v2', 'reviews-v3', 'productpage-v1'].map(
+  ...['details-v1', 'details-v2', 'ratings-v1', 'reviews-v1', 'reviews-v2', 'reviews-v3', 'productpage-v1'].map(
     (s) => `registry.istio.io/release/examples-bookinfo-${s}:1.20.3`,
   ),
+  'registry.istio.io/release/examples-helloworld-v1:1.0',
+  'registry.istio.io/release/examples-helloworld-v2:1.0',
+  'registry.istio.io/release/tcp-echo-server:1.3',
   'docker.io/curlimages/curl:8.16.0',
   'docker.io/mccutchen/go-httpbin:v2.15.0',
   'docker.io/kong/httpbin:0.2.3',

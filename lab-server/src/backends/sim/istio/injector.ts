@@ -137,7 +137,14 @@ function podPorts(containers: Obj[]): string {
 
 const PROXY_IMAGE = () => `${ISTIO_HUB}/proxyv2:${ISTIO_VERSION}`;
 
-function proxyContainer(name: string, ns: string, apps: Obj[], settings: InjectSettings, native: boolean): Obj {
+function proxyContainer(
+  name: string,
+  ns: string,
+  apps: Obj[],
+  settings: InjectSettings,
+  native: boolean,
+  role: 'sidecar' | 'router' = 'sidecar',
+): Obj {
   const field = (fieldPath: string) => ({ valueFrom: { fieldRef: { fieldPath } } });
   const resource = (r: string) => ({ valueFrom: { resourceFieldRef: { divisor: '1', resource: r } } });
   return {
@@ -146,7 +153,7 @@ function proxyContainer(name: string, ns: string, apps: Obj[], settings: InjectS
     ...(native ? { restartPolicy: 'Always' } : {}),
     args: [
       'proxy',
-      'sidecar',
+      role,
       '--domain',
       '$(POD_NAMESPACE).svc.cluster.local',
       '--proxyLogLevel=warning',
@@ -282,6 +289,32 @@ const VOLUMES: Obj[] = [
   { configMap: { name: 'istio-ca-crl', optional: true }, name: 'istio-ca-crl' },
 ];
 
+/**
+ * Istio's `gateway` injection template (`inject.istio.io/templates: gateway`): the pod's own `istio-proxy` container
+ * (image `auto`) becomes the whole Envoy (`proxy router`); no iptables init container, since a gateway captures nothing.
+ * Fields the pod sets on the container (resources, ...) win over the template's, as with the real injector.
+ */
+function injectGateway(template: Obj, name: string, ns: string, settings: InjectSettings): void {
+  const containers = (template.spec.containers ??= []) as Obj[];
+  const index = containers.findIndex((c) => c.name === 'istio-proxy');
+  const own = index >= 0 ? containers[index] : {};
+  const merged = { ...proxyContainer(name, ns, [], settings, false, 'router'), ...own, image: PROXY_IMAGE() };
+  if (index >= 0) containers[index] = merged;
+  else containers.push(merged);
+  const annotations = template.metadata.annotations as Record<string, string>;
+  annotations['prometheus.io/path'] = '/stats/prometheus';
+  annotations['prometheus.io/port'] = '15020';
+  annotations['prometheus.io/scrape'] = 'true';
+  annotations['sidecar.istio.io/status'] = JSON.stringify({
+    initContainers: [],
+    containers: ['istio-proxy'],
+    volumes: VOLUMES.map((v) => v.name),
+    imagePullSecrets: null,
+    revision: 'default',
+  });
+  template.spec.volumes = [...((template.spec.volumes as Obj[] | undefined) ?? []), ...VOLUMES];
+}
+
 /** Whether this pod template gets a native sidecar: its `sidecar.istio.io/nativeSidecar` annotation, else the injector's. */
 function nativeFor(annotations: Record<string, string>, settings: InjectSettings): boolean {
   const choice = annotations[NATIVE_SIDECAR_ANNOTATION];
@@ -301,6 +334,12 @@ export function injectDocument(doc: Obj, settings: InjectSettings): boolean {
   const containers = (template.spec.containers ??= []) as Obj[];
   const name = doc.metadata?.name ?? labels.app ?? 'workload';
   const ns = doc.metadata?.namespace ?? 'default';
+  if (annotations['inject.istio.io/templates'] === 'gateway') {
+    labels['service.istio.io/canonical-name'] = labels['app.kubernetes.io/name'] ?? labels.app ?? name;
+    labels['service.istio.io/canonical-revision'] = labels['app.kubernetes.io/version'] ?? labels.version ?? 'latest';
+    injectGateway(template, name, ns, settings);
+    return true;
+  }
   const native = nativeFor(annotations, settings);
   annotations['istio.io/rev'] = 'default';
   const first = containers[0]?.name;

@@ -80,17 +80,27 @@ export function readMeshConfig(cluster: SimClusterApi): Record<string, unknown> 
   }
 }
 
+/** An environment variable of istiod (where `values.pilot.env` of `istioctl install` ends up), if set. */
+export function istiodEnv(cluster: SimClusterApi, name: string): string | undefined {
+  const istiod = cluster.get('Deployment', ROOT_NAMESPACE, 'istiod');
+  if (!istiod) return undefined;
+  const template = specOf(istiod).template as K8sObject | undefined;
+  if (!template) return undefined;
+  for (const c of containersOf(template)) {
+    const v = envValue(c, name);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
 /** Whether istiod runs with `DISABLE_SHADOW_HOST_SUFFIX=false` (the default since 1.28 is true). */
 export function shadowSuffixEnabled(cluster: SimClusterApi): boolean {
-  const istiod = cluster.get('Deployment', ROOT_NAMESPACE, 'istiod');
-  if (!istiod) return false;
-  const template = specOf(istiod).template as K8sObject | undefined;
-  if (!template) return false;
-  for (const c of containersOf(template)) {
-    const v = envValue(c, 'DISABLE_SHADOW_HOST_SUFFIX');
-    if (v !== undefined) return v.toLowerCase() === 'false';
-  }
-  return false;
+  return istiodEnv(cluster, 'DISABLE_SHADOW_HOST_SUFFIX')?.toLowerCase() === 'false';
+}
+
+/** Whether istiod runs with `PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true`: a gateway uses only Gateways of its own namespace. */
+export function gatewaysScopedToNamespace(cluster: SimClusterApi): boolean {
+  return istiodEnv(cluster, 'PILOT_SCOPE_GATEWAY_TO_NAMESPACE')?.toLowerCase() === 'true';
 }
 
 function modeOf(value: unknown): OutboundMode | undefined {

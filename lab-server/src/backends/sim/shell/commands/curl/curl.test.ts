@@ -66,7 +66,6 @@ describe('curl', () => {
 
   it('-i prints headers then the body', async () => {
     const r = await inPod.exec('curl -si http://httpbin:8000/ip');
-    // kong/httpbin runs Flask 3, whose jsonify is compact outside debug mode.
     expect(r.stdout).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n\{"origin":"127\.0\.0\.6"\}\n$/);
   });
 
