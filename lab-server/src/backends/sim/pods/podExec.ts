@@ -41,6 +41,7 @@ interface ContainerSpec {
   name: string;
   image?: string;
   env?: { name: string; value?: string }[];
+  restartPolicy?: string;
 }
 
 function ociNotFound(binary: string): string {
@@ -83,10 +84,13 @@ export class SimPodExec implements PodExec {
     const status = (pod.status ?? {}) as {
       phase?: string;
       containerStatuses?: { name: string; state?: { running?: unknown } }[];
+      initContainerStatuses?: { name: string; state?: { running?: unknown } }[];
     };
     const running =
       status.phase === 'Running' &&
-      (status.containerStatuses?.find((c) => c.name === target.container)?.state?.running ??
+      ([...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? [])].find(
+        (c) => c.name === target.container,
+      )?.state?.running ??
         status.phase === 'Running');
     if (!running)
       return {
