@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createLabServer, type LabServer } from './app.ts';
 import { createFakeBackend } from './fakeBackend.ts';
-import type { TerminalServerMessage } from './protocol.ts';
+import type { TerminalServerMessage } from '../protocol/terminal.ts';
 import { testLab, testWorld } from './testLab.ts';
 import type { LabServerEventMap } from './events.ts';
 

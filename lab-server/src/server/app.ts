@@ -1,6 +1,6 @@
 /**
  * The lab server: one Node HTTP server on one port serving the built site, the JSON API and the
- * WebSockets of `protocol.ts`. Extensions (the classroom) plug in through `routes`, `wsRoutes`, the
+ * WebSockets of `lab-server/src/protocol/`. Extensions (the classroom) plug in through `routes`, `wsRoutes`, the
  * stores, `restoreEnvironment` and `events`.
  */
 import { createServer, type Server } from 'node:http';

@@ -4,7 +4,7 @@ import type { CheckLimits } from '../checks/types.ts';
 import type { LoadedLab } from '../labs/load.ts';
 import type { LabServerEvents } from './events.ts';
 import type { LabRuntime } from './labRuntime.ts';
-import type { TerminalServerMessage } from './protocol.ts';
+import type { TerminalServerMessage } from '../protocol/terminal.ts';
 import type { SessionManager } from './sessions.ts';
 import type { ProgressStore } from './stores.ts';
 import { HttpError } from './http.ts';

@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerParts, SessionNotifier } from './parts.ts';
-import { terminalClientMessageSchema, type TerminalServerMessage } from './protocol.ts';
+import { terminalClientMessageSchema, type TerminalServerMessage } from '../protocol/terminal.ts';
 import type { SessionRecord } from './stores.ts';
 
 /** A WebSocket route: the socket is already upgraded and authenticated (when `auth` asks). */

@@ -57,4 +57,6 @@ export interface SimApp {
   /** Whether the listener speaks TLS (only the internet's sites do here). */
   tls?: boolean;
   handle(request: AppRequest, context: AppContext): Promise<AppResponse>;
+  /** What the container writes to its log when it starts (a server's start-up lines), at clock time `at`. */
+  startupLog?(container: ContainerSpec, at: number): string[];
 }

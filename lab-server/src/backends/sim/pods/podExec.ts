@@ -88,6 +88,7 @@ export class SimPodExec implements PodExec {
         (c) =>
           ![
             'curl',
+            'hostname',
             'nslookup',
             'pilot-agent',
             'python',
@@ -153,6 +154,15 @@ export class SimPodExec implements PodExec {
     if (available.includes('id'))
       commands.push(
         defineCommand('id', async () => ({ stdout: 'uid=1337 gid=1337 groups=1337\n', stderr: '', exitCode: 0 })),
+      );
+    // A container's host name is its pod's name (just-bash's own `hostname` answers `localhost`).
+    if (available.includes('hostname'))
+      commands.push(
+        defineCommand('hostname', async (_args, ctx) => ({
+          stdout: await ctx.fs.readFile('/etc/hostname').catch(() => `${target.pod}\n`),
+          stderr: '',
+          exitCode: 0,
+        })),
       );
     return commands;
   }
