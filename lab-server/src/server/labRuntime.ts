@@ -7,6 +7,7 @@ import type { LabBackend, LabEnvironment, TerminalChannel } from '../contract.ts
 import type { LoadedLab } from '../labs/load.ts';
 import { StepSession } from '../steps/session.ts';
 import type { LabServerEvents } from './events.ts';
+import { HttpError } from './http.ts';
 import { Scrollback } from './scrollback.ts';
 import type { ProgressStore } from './stores.ts';
 
@@ -22,8 +23,10 @@ export interface LabRuntimeOptions {
   batchMs?: number;
   /** Called after `prepare()` of a new environment, e.g. to replay a learner's journal after a restart. */
   restoreEnvironment?: (sessionId: string, lab: string, env: LabEnvironment) => Promise<void>;
-  /** Environments unused this long, with no terminal attached, are disposed (default 4 h). */
-  idleMs?: number;
+  /** Environments unused this long, with no terminal attached, are disposed (default 30 min; journals keep them). */
+  idleMs?: number | undefined;
+  /** Live environments at most (default 400); making one more fails with 503. */
+  maxEnvironments?: number | undefined;
 }
 
 /** One learner's environment of one lab, with its terminal. */
@@ -114,7 +117,7 @@ export class LabRuntime {
 
   constructor(options: LabRuntimeOptions) {
     this.options = options;
-    this.#reaper = setInterval(() => void this.#reap(), 60_000);
+    this.#reaper = setInterval(() => void this.#reap(), Math.min(60_000, Math.max(1_000, this.#idleMs / 4)));
     this.#reaper.unref();
   }
 
@@ -122,6 +125,10 @@ export class LabRuntime {
   instance(sessionId: string, labId: string): Promise<LabInstance> {
     const key = `${sessionId}/${labId}`;
     let found = this.#instances.get(key);
+    if (!found && this.#instances.size >= (this.options.maxEnvironments ?? 400))
+      return Promise.reject(
+        new HttpError(503, 'this lab server is full (every lab environment is in use); try again in a few minutes'),
+      );
     if (!found) {
       found = this.#create(sessionId, labId);
       this.#instances.set(key, found);
@@ -214,8 +221,12 @@ export class LabRuntime {
     return earlier;
   }
 
+  get #idleMs(): number {
+    return this.options.idleMs ?? 30 * 60_000;
+  }
+
   async #reap(): Promise<void> {
-    const idleMs = this.options.idleMs ?? 4 * 3600_000;
+    const idleMs = this.#idleMs;
     for (const [key, p] of this.#instances) {
       const i = await p.catch(() => undefined);
       if (i && i.attached === 0 && Date.now() - i.lastUsed > idleMs) {

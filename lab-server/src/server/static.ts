@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
+import { contentSecurityPolicy } from './csp.ts';
 import { SECURITY_HEADERS } from './http.ts';
 
 const TYPES: Record<string, string> = {
@@ -93,6 +94,15 @@ export async function resolveStatic(root: string, pathname: string): Promise<str
   return undefined;
 }
 
+/** `decodeURIComponent`, or undefined for a malformed escape (`%E0%A4%A`). */
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Answers GET/HEAD for the site; always handles the request. */
 export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -103,9 +113,16 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
   const file = await resolveStatic(root, url.pathname);
   if (file) return sendFile(req, res, file, 200, url.pathname.startsWith('/_astro/'));
   // A directory URL without the slash: let relative links in the page resolve as Astro expects.
+  const decoded = safeDecode(url.pathname);
+  if (decoded === undefined) {
+    res.writeHead(400, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
+    res.end('bad request: malformed percent-encoding in the path\n');
+    return;
+  }
   if (
     !url.pathname.endsWith('/') &&
-    (await isFile(join(resolve(root), `.${decodeURIComponent(url.pathname)}`, 'index.html')).catch(() => false))
+    !decoded.includes('\0') &&
+    (await isFile(join(resolve(root), `.${decoded}`, 'index.html')).catch(() => false))
   ) {
     res.writeHead(301, { ...SECURITY_HEADERS, location: `${url.pathname}/${url.search}` });
     res.end();
@@ -206,7 +223,10 @@ async function sendFile(
   const compressible = COMPRESSIBLE.has(extname(file).toLowerCase()) && info.size >= MIN_COMPRESS_BYTES;
   const encoding = compressible ? negotiateEncoding(req.headers['accept-encoding']) : undefined;
   const etag = etagOf(info.size, info.mtimeMs, encoding);
+  // A page carries its Content-Security-Policy (the hashes of its own inline scripts).
+  const csp = extname(file).toLowerCase() === '.html' ? contentSecurityPolicy(await readFile(file, 'utf8')) : undefined;
   const headers: Record<string, string | number> = {
+    ...(csp ? { 'content-security-policy': csp } : {}),
     ...SECURITY_HEADERS,
     'content-type': contentType(file),
     // Astro's hashed assets never change; pages may change with every build, so browsers revalidate them.

@@ -8,6 +8,8 @@ import { productpageApp } from './bookinfo/productpage.ts';
 import { detailsApp } from './bookinfo/details.ts';
 import { reviewsApp } from './bookinfo/reviews.ts';
 import { ratingsApp } from './bookinfo/ratings.ts';
+import { helloworldApp } from './helloworld/helloworld.ts';
+import { tcpEchoApp } from './tcpEcho/tcpEcho.ts';
 
 /** A client image: it runs (e.g. `sleep infinity`) but serves nothing. */
 const client: SimApp = {
@@ -31,6 +33,9 @@ const BOOKINFO: [string, SimApp][] = [
 export const APPS_BY_IMAGE: ReadonlyMap<string, SimApp> = new Map<string, SimApp>([
   ...BOOKINFO.map(([name, app]) => [`istio/${name}`, app] as [string, SimApp]),
   ...BOOKINFO.map(([name, app]) => [`registry.istio.io/release/${name}`, app] as [string, SimApp]),
+  ['istio/examples-helloworld-v1', helloworldApp],
+  ['istio/examples-helloworld-v2', helloworldApp],
+  ['istio/tcp-echo-server', tcpEchoApp],
   ['kennethreitz/httpbin', gunicornHttpbin],
   ['kong/httpbin', gunicornHttpbin],
   ['mccutchen/go-httpbin', goHttpbin],

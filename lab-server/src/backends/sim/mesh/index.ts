@@ -7,12 +7,15 @@ import type {
   SimHttpRequest,
   SimHttpResponse,
   SimNetwork,
+  SimTcpRequest,
+  SimTcpResult,
 } from '../types.ts';
 import { resolvePublicName } from '../apps/internet/sites.ts';
 import { requestFromOutside, requestFromPod } from './client.ts';
 import type { MeshEnv } from './env.ts';
 import { meshSettingsFor } from './meshConfig.ts';
 import { Topology } from './topology.ts';
+import { connectFromOutside, connectFromPod } from './tcp.ts';
 
 /** A SimNetwork that can also say when its fire-and-forget work (mirrored requests) has finished. */
 export interface SimNetworkWithIdle extends SimNetwork {
@@ -49,6 +52,9 @@ export function createSimNetwork(options: {
   return {
     request(from: PodEndpoint | 'outside', request: SimHttpRequest, signal?: AbortSignal): Promise<SimHttpResponse> {
       return from === 'outside' ? requestFromOutside(env, request, signal) : requestFromPod(env, from, request, signal);
+    },
+    connect(from: PodEndpoint | 'outside', request: SimTcpRequest, signal?: AbortSignal): Promise<SimTcpResult> {
+      return from === 'outside' ? connectFromOutside(env, request, signal) : connectFromPod(env, from, request, signal);
     },
     async idle() {
       while (pending.size > 0) await Promise.all([...pending]);

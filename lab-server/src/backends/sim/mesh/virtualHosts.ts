@@ -185,6 +185,25 @@ export interface GatewayVirtualHost {
   virtualServices: K8sObject[];
 }
 
+/** Whether a VirtualService binds to one of these Gateway servers (gateway named, host admitted by the server). */
+export function boundToServers(vs: K8sObject, servers: GatewayServer[]): boolean {
+  const bound = virtualServiceGateways(vs);
+  const vsNs = vs.metadata.namespace ?? 'default';
+  return servers.some(
+    (server) =>
+      bound.includes(server.gatewayRef) &&
+      virtualServiceHosts(vs).some((vsHost) =>
+        server.hosts.some(
+          (sh) =>
+            (sh.namespace === '*' ||
+              sh.namespace === vsNs ||
+              (sh.namespace === '.' && vsNs === (server.gateway.metadata.namespace ?? 'default'))) &&
+            hostsIntersect(vsHost, sh.host),
+        ),
+      ),
+  );
+}
+
 function domainScore(domain: string, host: string): number {
   if (domain === host) return 1_000_000;
   if (domain === '*') return 0;

@@ -5,6 +5,8 @@
 import { Bash, type CustomCommand, type IFileSystem } from 'just-bash';
 import type { SimLimits } from '../limits.ts';
 import type { SimClock } from '../types.ts';
+import { createSleepCommand } from './commands/sleep/index.ts';
+import { createTimeoutCommand } from './commands/timeout/index.ts';
 import { completeness } from './completeness.ts';
 import { initialState, readState, wrapLine, type ShellState } from './shellState.ts';
 import { createTimeKeywordCommands } from './timeKeyword.ts';
@@ -107,7 +109,8 @@ export interface LabShellOptions {
   commands: CustomCommand[];
   /** Set while a line runs: where streaming commands (`kubectl logs -f`) write. */
   io: { stream?: ((text: string) => void) | undefined };
-  clock: SimClock;
+  /** The environment's clock: `sleep` and `timeout` wait on it and move it on. */
+  clock: SimClock & { readonly virtual: boolean; advance(ms: number): Promise<void> };
   limits: SimLimits;
   home: string;
   env: Record<string, string>;
@@ -135,7 +138,13 @@ export class LabShell {
       cwd: options.home,
       env: { HOME: options.home, PATH: '/usr/local/bin:/usr/bin:/bin', TERM: 'xterm-256color', ...options.env },
       commands: [...BUILTIN_COMMANDS],
-      customCommands: [...options.commands, ...this.#timeKeyword.commands],
+      // `sleep` and `timeout` on the environment's clock replace just-bash's (which wait on the host's timers).
+      customCommands: [
+        createSleepCommand(options.clock, options.limits.sleepRealMs, options.io),
+        createTimeoutCommand(options.clock),
+        ...options.commands,
+        ...this.#timeKeyword.commands,
+      ],
       // `sleep` follows the environment's clock (virtual in tests) and stops on Ctrl-C.
       sleep: (ms) => options.clock.sleep(ms, this.#signal).catch(() => undefined),
       executionLimits: { maxCommandCount: 100_000, maxLoopIterations: 100_000, maxCallDepth: 200 },
