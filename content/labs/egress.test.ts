@@ -10,6 +10,11 @@ const { step, fresh, run, solveUpTo, checkOnce, expectVerifyPasses } = simLabHar
 /** The lesson's `SOURCE_POD`, for scripts that run in a terminal of their own. */
 const SOURCE_POD = 'export SOURCE_POD=$(kubectl get pod -l app=sleep -o jsonpath={.items..metadata.name})';
 
+/** The seed's ConfigMap edit (REGISTRY_ONLY by sed and kubectl replace). */
+const SEED_SED =
+  "kubectl get configmap istio -n istio-system -o yaml | sed 's/mode: ALLOW_ANY/mode: REGISTRY_ONLY/g' | " +
+  'kubectl replace -n istio-system -f -';
+
 const serviceEntry = (ports: string) => `kubectl apply -f - <<EOF
 apiVersion: networking.istio.io/v1
 kind: ServiceEntry
@@ -33,9 +38,11 @@ describe('egress on the simulator', () => {
       [
         step('source-pod').solution,
         'kubectl get configmap istio -n istio-system -o yaml | grep -o "mode: ALLOW_ANY" || echo "no mode line"',
-        'kubectl exec "$SOURCE_POD" -c sleep -- curl -sSI https://www.google.com | grep "HTTP/"; kubectl exec "$SOURCE_POD" -c sleep -- curl -sSI https://edition.cnn.com | grep "HTTP/"',
+        'kubectl exec "$SOURCE_POD" -c sleep -- curl -sSI https://www.google.com | grep "HTTP/"; kubectl ' +
+          'exec "$SOURCE_POD" -c sleep -- curl -sSI https://edition.cnn.com | grep "HTTP/"',
         step('registry-only').solution,
-        'kubectl exec "$SOURCE_POD" -c sleep -- curl -sI https://www.google.com | grep "HTTP/"; kubectl exec "$SOURCE_POD" -c sleep -- curl -sI https://edition.cnn.com | grep "HTTP/"; true',
+        'kubectl exec "$SOURCE_POD" -c sleep -- curl -sI https://www.google.com | grep "HTTP/"; kubectl ' +
+          'exec "$SOURCE_POD" -c sleep -- curl -sI https://edition.cnn.com | grep "HTTP/"; true',
         'kubectl apply -f samples/egress/httpbin-ext-serviceentry.yaml',
         'kubectl exec "$SOURCE_POD" -c sleep -- curl -sS http://httpbin.org/headers',
         'kubectl logs "$SOURCE_POD" -c istio-proxy | tail -1',
@@ -68,11 +75,13 @@ describe('egress on the simulator', () => {
       [
         SOURCE_POD,
         'kubectl exec $SOURCE_POD -c sleep curl http://httpbin.org/headers',
-        'helm template install/kubernetes/helm/istio --set global.proxy.includeIPRanges="10.0.0.1/24" -x templates/sidecar-injector-configmap.yaml | kubectl apply -f -',
+        'helm template install/kubernetes/helm/istio --set global.proxy.includeIPRanges="10.0.0.1/24" -x ' +
+          'templates/sidecar-injector-configmap.yaml | kubectl apply -f -',
       ].join('\n'),
     );
     expect(r.output).toContain(
-      "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n",
+      'error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\n' +
+        "See 'kubectl exec -h' for help and examples\n",
     );
     expect(r.output).toContain('bash: helm: command not found');
     expect(r.exitCode).not.toBe(0);
@@ -82,19 +91,13 @@ describe('egress on the simulator', () => {
     const env = await fresh(44);
     await solveUpTo(env, 'registry-only');
     // On 1.30 the seed's sed finds no `mode:` line: nothing changes.
-    await run(
-      env,
-      "kubectl get configmap istio -n istio-system -o yaml | sed 's/mode: ALLOW_ANY/mode: REGISTRY_ONLY/g' | kubectl replace -n istio-system -f -",
-    );
+    await run(env, SEED_SED);
     const unchanged = await checkOnce(env, 'registry-only');
     expect(unchanged.ok).toBe(false);
     expect(unchanged.explanation.en).toContain('has no outboundTrafficPolicy, so the default applies');
     // With the key written by an install, the same sed does switch the mode...
     await run(env, 'istioctl install --set profile=demo --set meshConfig.outboundTrafficPolicy.mode=ALLOW_ANY -y');
-    await run(
-      env,
-      "kubectl get configmap istio -n istio-system -o yaml | sed 's/mode: ALLOW_ANY/mode: REGISTRY_ONLY/g' | kubectl replace -n istio-system -f -",
-    );
+    await run(env, SEED_SED);
     expect((await checkOnce(env, 'registry-only')).ok).toBe(true);
     // ...until the next install writes the ConfigMap from its options again.
     await run(env, 'istioctl install --set profile=demo -y');
@@ -202,7 +205,8 @@ EOF`,
     await run(
       env,
       'kubectl delete serviceentry httpbin-ext google; kubectl delete virtualservice httpbin-ext\n' +
-        'istioctl install --set profile=demo --set meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY --set values.global.proxy.includeIPRanges="10.96.0.0/16" -y',
+        'istioctl install --set profile=demo --set meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY --set ' +
+        'values.global.proxy.includeIPRanges="10.96.0.0/16" -y',
     );
     const outcome = await checkOnce(env, 'bypass-ip-range');
     expect(outcome.ok).toBe(false);

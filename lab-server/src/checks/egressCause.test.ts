@@ -112,7 +112,7 @@ const rows: { name: string; facts: EgressFacts; outcome: EgressOutcome; expected
     facts: { ...base, capture: { pod: 'sleep-1', include: '*', wouldBe: '10.96.0.0/16', wouldBeFrom: 'injector' } },
     outcome: ok200,
     expected: { status: 200, bypass: true },
-    en: /Pod sleep-1's istio-init wrote iptables rules capturing "\*".*a pod created now gets "10\.96\.0\.0\/16" \(the install option.*predates the change/,
+    en: /Pod sleep-1's istio-init wrote iptables rules capturing "\*".*a pod created now gets "10\.96\.0\.0\/16" \(the install.*predates/,
   },
   {
     name: 'the annotation added to a running pod',

@@ -64,24 +64,30 @@ function blocked(facts: EgressFacts, outcome: EgressOutcome): Localized | undefi
     return isHttp502
       ? text(
           `outboundTrafficPolicy가 REGISTRY_ONLY이고(${src.ko}) ${host} 호스트를 등록한 ServiceEntry가 없습니다. 사이드카가 block_all route에서 502로 막았습니다.`,
-          `outboundTrafficPolicy is REGISTRY_ONLY (${src.en}) and no ServiceEntry registers ${host}: the sidecar blocked it with 502 from its block_all route.`,
+          `outboundTrafficPolicy is REGISTRY_ONLY (${src.en}) and no ServiceEntry registers ${host}: the sidecar blocked ` +
+            `it with 502 from its block_all route.`,
         )
       : text(
-          `outboundTrafficPolicy가 REGISTRY_ONLY이고(${src.ko}) ${host} 호스트를 등록한 ServiceEntry가 없습니다. 사이드카가 TLS 연결을 BlackHoleCluster로 보내 handshake 중에 끊었습니다(curl 종료 코드 35).`,
-          `outboundTrafficPolicy is REGISTRY_ONLY (${src.en}) and no ServiceEntry registers ${host}: the sidecar sent the TLS connection to the BlackHoleCluster and reset it during the handshake (curl exit code 35).`,
+          `outboundTrafficPolicy가 REGISTRY_ONLY이고(${src.ko}) ${host} 호스트를 등록한 ServiceEntry가 없습니다. 사이드카가 TLS 연결을 BlackHoleCluster로 ` +
+            `보내 handshake 중에 끊었습니다(curl 종료 코드 35).`,
+          `outboundTrafficPolicy is REGISTRY_ONLY (${src.en}) and no ServiceEntry registers ${host}: the sidecar sent the ` +
+            `TLS connection to the BlackHoleCluster and reset it during the handshake (curl exit code 35).`,
         );
   }
   const names = facts.entries.map((e) => `${e.name} (${ports(e)})`).join(', ');
   if (isHttp502 && !facts.entries.some((e) => servesPlainHttp(e, port))) {
     return text(
-      `ServiceEntry ${names}에 ${host} 호스트가 있지만 ${port}번 포트의 HTTP로 등록되어 있지는 않습니다. 평문 HTTP 요청이 통하려면 ports에 number ${port}, protocol HTTP가 있어야 합니다.`,
+      `ServiceEntry ${names}에 ${host} 호스트가 있지만 ${port}번 포트의 HTTP로 등록되어 있지는 않습니다. 평문 HTTP 요청이 통하려면 ports에 number ${port}, ` +
+        `protocol HTTP가 있어야 합니다.`,
       `ServiceEntry ${names} registers ${host}, but not for HTTP on port ${port}: plain HTTP needs a port ${port} with protocol HTTP.`,
     );
   }
   if (isTlsReset && !facts.entries.some((e) => servesTls(e, port))) {
     return text(
-      `ServiceEntry ${names}에 ${host} 호스트가 있지만 ${port}번 포트의 HTTPS/TLS로 등록되어 있지는 않습니다. HTTP 항목만 있는 호스트로 가는 TLS 연결은 여전히 막힙니다. ports에 number ${port}, protocol HTTPS(또는 TLS)를 더하세요.`,
-      `ServiceEntry ${names} registers ${host}, but not for HTTPS/TLS on port ${port}: TLS to a host with only an HTTP entry is still blocked. Add a port ${port} with protocol HTTPS (or TLS).`,
+      `ServiceEntry ${names}에 ${host} 호스트가 있지만 ${port}번 포트의 HTTPS/TLS로 등록되어 있지는 않습니다. HTTP 항목만 있는 호스트로 가는 TLS 연결은 여전히 ` +
+        `막힙니다. ports에 number ${port}, protocol HTTPS(또는 TLS)를 더하세요.`,
+      `ServiceEntry ${names} registers ${host}, but not for HTTPS/TLS on port ${port}: TLS to a host with only an HTTP ` +
+        `entry is still blocked. Add a port ${port} with protocol HTTPS (or TLS).`,
     );
   }
   return undefined;
@@ -105,8 +111,10 @@ function timeoutCause(facts: EgressFacts, outcome: EgressOutcome, expected: Egre
     const rule = mine[0];
     if (!rule) return undefined;
     return text(
-      `VirtualService ${iGa(rule.name)} ${facts.host} 호스트에 timeout(${rule.timeout})을 걸었고, 요청이 그보다 오래 걸려 보내는 쪽 사이드카가 504(upstream request timeout)로 끊었습니다.`,
-      `VirtualService ${rule.name} sets a ${rule.timeout} timeout on ${facts.host}, and the request took longer: the caller's sidecar cut it off with 504 (upstream request timeout).`,
+      `VirtualService ${iGa(rule.name)} ${facts.host} 호스트에 timeout(${rule.timeout})을 걸었고, 요청이 그보다 오래 걸려 보내는 쪽 사이드카가 504(upstream ` +
+        `request timeout)로 끊었습니다.`,
+      `VirtualService ${rule.name} sets a ${rule.timeout} timeout on ${facts.host}, and the request took longer: the ` +
+        `caller's sidecar cut it off with 504 (upstream request timeout).`,
     );
   }
   if (expected.status !== 504 || fired) return undefined;
@@ -114,8 +122,10 @@ function timeoutCause(facts: EgressFacts, outcome: EgressOutcome, expected: Egre
     const other = facts.timeouts[0];
     if (other)
       return text(
-        `VirtualService ${other.name}의 timeout(${other.timeout})은 hosts [${other.hosts.join(', ')}]에 걸려 있고 ${facts.host} 호스트에는 걸려 있지 않습니다. timeout은 VirtualService의 hosts에 있는 호스트로 가는 요청에만 적용됩니다.`,
-        `VirtualService ${other.name}'s ${other.timeout} timeout is set for hosts [${other.hosts.join(', ')}], not for ${facts.host}: a timeout applies only to requests for the hosts its VirtualService lists.`,
+        `VirtualService ${other.name}의 timeout(${other.timeout})은 hosts [${other.hosts.join(', ')}]에 걸려 있고 ${facts.host} ` +
+          `호스트에는 걸려 있지 않습니다. timeout은 VirtualService의 hosts에 있는 호스트로 가는 요청에만 적용됩니다.`,
+        `VirtualService ${other.name}'s ${other.timeout} timeout is set for hosts [${other.hosts.join(', ')}], not for ` +
+          `${facts.host}: a timeout applies only to requests for the hosts its VirtualService lists.`,
       );
     return text(
       `hosts에 ${facts.host} 호스트가 있고 timeout을 건 VirtualService가 없습니다.`,
@@ -127,7 +137,8 @@ function timeoutCause(facts: EgressFacts, outcome: EgressOutcome, expected: Egre
   if (limit !== undefined && facts.delaySeconds !== undefined && limit >= facts.delaySeconds)
     return text(
       `VirtualService ${rule.name}의 timeout(${rule.timeout})이 요청이 걸리는 ${facts.delaySeconds}초보다 길어서 먼저 끝나지 않습니다.`,
-      `VirtualService ${rule.name}'s ${rule.timeout} timeout is longer than the ${facts.delaySeconds} s the request takes, so it never fires first.`,
+      `VirtualService ${rule.name}'s ${rule.timeout} timeout is longer than the ${facts.delaySeconds} s the request takes, ` +
+        `so it never fires first.`,
     );
   return undefined;
 }
@@ -158,20 +169,27 @@ function captureCause(facts: EgressFacts, outcome: EgressOutcome, expected: Egre
         : text('기본값', 'the default');
   if (c.podAnnotation !== undefined && c.podAnnotation !== c.include) {
     return text(
-      `파드 ${c.pod}에는 includeOutboundIPRanges 어노테이션("${c.podAnnotation}")이 있지만, istio-init은 파드가 만들어질 때 "${c.include}" 대역으로 iptables 규칙을 썼습니다. 실행 중인 파드에 붙인 어노테이션은 아무것도 바꾸지 않습니다. Deployment의 파드 템플릿에 달아서 새 파드가 만들어지게 하세요.`,
-      `Pod ${c.pod} has the includeOutboundIPRanges annotation ("${c.podAnnotation}"), but istio-init wrote its iptables rules for "${c.include}" when the pod was created: an annotation added to a running pod changes nothing. Put it on the Deployment's pod template so that a new pod is created.`,
+      `파드 ${c.pod}에는 includeOutboundIPRanges 어노테이션("${c.podAnnotation}")이 있지만, istio-init은 파드가 만들어질 때 "${c.include}" ` +
+        `대역으로 iptables 규칙을 썼습니다. 실행 중인 파드에 붙인 어노테이션은 아무것도 바꾸지 않습니다. Deployment의 파드 템플릿에 달아서 새 파드가 만들어지게 하세요.`,
+      `Pod ${c.pod} has the includeOutboundIPRanges annotation ("${c.podAnnotation}"), but istio-init wrote its iptables ` +
+        `rules for "${c.include}" when the pod was created: an annotation added to a running pod changes nothing. Put it ` +
+        `on the Deployment's pod template so that a new pod is created.`,
     );
   }
   if (c.include !== c.wouldBe) {
     return text(
-      `파드 ${c.pod}의 istio-init은 파드가 만들어질 때 "${c.include}" 대역을 가로채도록 iptables 규칙을 썼지만, 지금 만들어지는 파드는 "${c.wouldBe}" 대역을 받습니다(${source.ko}). 파드가 설정을 바꾸기 전에 만들어졌으니 다시 띄우세요(kubectl rollout restart deployment).`,
-      `Pod ${c.pod}'s istio-init wrote iptables rules capturing "${c.include}" when it was created, but a pod created now gets "${c.wouldBe}" (${source.en}). The pod predates the change: restart it with kubectl rollout restart deployment.`,
+      `파드 ${c.pod}의 istio-init은 파드가 만들어질 때 "${c.include}" 대역을 가로채도록 iptables 규칙을 썼지만, 지금 만들어지는 파드는 "${c.wouldBe}" 대역을 ` +
+        `받습니다(${source.ko}). 파드가 설정을 바꾸기 전에 만들어졌으니 다시 띄우세요(kubectl rollout restart deployment).`,
+      `Pod ${c.pod}'s istio-init wrote iptables rules capturing "${c.include}" when it was created, but a pod created ` +
+        `now gets "${c.wouldBe}" (${source.en}). The pod predates the change: restart it with kubectl rollout restart deployment.`,
     );
   }
   if (wantsBypass && c.include === '*')
     return text(
-      `파드 ${c.pod}의 사이드카는 모든 주소("*")를 가로챕니다. includeIPRanges 설치 옵션이나 파드 템플릿의 traffic.sidecar.istio.io/includeOutboundIPRanges 어노테이션으로 대역을 좁힌 뒤 파드를 다시 만드세요.`,
-      `Pod ${c.pod}'s sidecar captures every address ("*"). Narrow it with the includeIPRanges install option or the traffic.sidecar.istio.io/includeOutboundIPRanges annotation on the pod template, then recreate the pod.`,
+      `파드 ${c.pod}의 사이드카는 모든 주소("*")를 가로챕니다. includeIPRanges 설치 옵션이나 파드 템플릿의 traffic.sidecar.istio.io/includeOutboundIPRanges ` +
+        `어노테이션으로 대역을 좁힌 뒤 파드를 다시 만드세요.`,
+      `Pod ${c.pod}'s sidecar captures every address ("*"). Narrow it with the includeIPRanges install option or the ` +
+        `traffic.sidecar.istio.io/includeOutboundIPRanges annotation on the pod template, then recreate the pod.`,
     );
   if (wantsCapture && c.include !== '*')
     return text(
@@ -187,8 +205,11 @@ function allowedCause(facts: EgressFacts, outcome: EgressOutcome, expected: Egre
   if (facts.policy.mode === 'ALLOW_ANY') {
     const src = policySource(facts);
     return text(
-      `outboundTrafficPolicy가 ALLOW_ANY입니다(${src.ko}). 모르는 호스트도 PassthroughCluster로 나갑니다. ConfigMap을 고쳐도 다음 istioctl install이 되돌리므로 istioctl install --set meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY로 정하세요.`,
-      `outboundTrafficPolicy is ALLOW_ANY (${src.en}): unknown hosts leave through the PassthroughCluster. A ConfigMap edit is undone by the next istioctl install; set it with istioctl install --set meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY.`,
+      `outboundTrafficPolicy가 ALLOW_ANY입니다(${src.ko}). 모르는 호스트도 PassthroughCluster로 나갑니다. ConfigMap을 고쳐도 다음 istioctl ` +
+        `install이 되돌리므로 istioctl install --set meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY로 정하세요.`,
+      `outboundTrafficPolicy is ALLOW_ANY (${src.en}): unknown hosts leave through the PassthroughCluster. A ConfigMap ` +
+        `edit is undone by the next istioctl install; set it with ` +
+        `istioctl install --set meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY.`,
     );
   }
   const entry = facts.entries[0];

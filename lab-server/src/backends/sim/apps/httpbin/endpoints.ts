@@ -143,7 +143,10 @@ function redirect(
   extra: [string, string][] = [],
   status = 302,
 ): AppResponse {
-  const body = `<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target URL: <a href="${location}">${location}</a>. If not, click the link.\n`;
+  const body =
+    '<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n' +
+    `<p>You should be redirected automatically to the target URL: <a href="${location}">${location}</a>. ` +
+    'If not, click the link.\n';
   const r = empty(flavour, status, 'text/html; charset=utf-8', body);
   r.headers.splice(flavour.baseHeaders.length, 0, ['Location', location], ...extra);
   return r;

@@ -203,7 +203,9 @@ export async function runCurl(
   if (conflict)
     return {
       stdout: '',
-      stderr: `${warning(`You can only select one HTTP request method! You asked for both ${conflict}.`, args.silent)}curl: option -F: is badly used here\n${TRY}`,
+      stderr:
+        warning(`You can only select one HTTP request method! You asked for both ${conflict}.`, args.silent) +
+        `curl: option -F: is badly used here\n${TRY}`,
       exitCode: 2,
     };
   const nowSeconds = () => Math.floor(host.clock.now() / 1000);

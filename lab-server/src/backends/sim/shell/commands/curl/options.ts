@@ -401,9 +401,11 @@ export function curlHelp(): string {
 
 /** `curl --version` of the curlimages/curl image the samples use. */
 export const CURL_VERSION_TEXT =
-  'curl 8.16.0 (x86_64-pc-linux-musl) libcurl/8.16.0 OpenSSL/3.5.2 zlib/1.3.1 brotli/1.1.0 zstd/1.5.7 c-ares/1.34.5 libidn2/2.3.7 libpsl/0.21.5 nghttp2/1.66.0\n' +
+  'curl 8.16.0 (x86_64-pc-linux-musl) libcurl/8.16.0 OpenSSL/3.5.2 zlib/1.3.1 brotli/1.1.0 zstd/1.5.7 ' +
+  'c-ares/1.34.5 libidn2/2.3.7 libpsl/0.21.5 nghttp2/1.66.0\n' +
   'Release-Date: 2025-09-10\n' +
-  'Protocols: dict file ftp ftps gopher gophers http https imap imaps ipfs ipns mqtt pop3 pop3s rtsp smb smbs smtp smtps telnet tftp ws wss\n' +
+  'Protocols: dict file ftp ftps gopher gophers http https imap imaps ipfs ipns mqtt pop3 pop3s rtsp smb smbs smtp ' +
+  'smtps telnet tftp ws wss\n' +
   'Features: alt-svc AsynchDNS brotli HSTS HTTP2 HTTPS-proxy IDN IPv6 Largefile libz NTLM PSL SSL threadsafe TLS-SRP UnixSockets zstd\n';
 
 /** curl's User-Agent. */
