@@ -183,6 +183,11 @@ export interface SimCluster extends SimClusterApi {
     mutate: (object: K8sObject) => void,
     options?: WriteOptions,
   ): { outcome: WriteOutcome; object: K8sObject };
+  /**
+   * The `pods/ephemeralcontainers` subresource (`kubectl debug`): adds an ephemeral container to a running pod, which
+   * the kubelet starts at once. NotFound when the pod is absent; a name already in use is Invalid.
+   */
+  addEphemeralContainer(namespace: string, pod: string, container: Record<string, unknown>): K8sObject;
   /** What `kubectl version` prints as the server's version, e.g. `v1.34.0`. */
   readonly serverVersion: string;
   /** Settles controllers (ReplicaSets, pods starting) up to the clock's now; tests and `prepare()` await it. */

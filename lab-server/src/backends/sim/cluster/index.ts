@@ -296,6 +296,39 @@ class SimClusterImpl implements SimCluster {
     return { outcome: 'configured', object: this.#store.put(next) };
   }
 
+  addEphemeralContainer(namespace: string, pod: string, container: Record<string, unknown>): K8sObject {
+    const live = this.#store.get('Pod', namespace, pod);
+    if (!live) throw notFound(resourceForKind('Pod')!, pod);
+    const next = structuredClone(live);
+    const spec = next.spec as Obj;
+    const names = [...(spec.containers ?? []), ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])].map(
+      (c: Obj) => c.name,
+    );
+    if (names.includes(container.name))
+      throw apiError(
+        422,
+        'Invalid',
+        `Pod "${pod}" is invalid: spec.ephemeralContainers[${(spec.ephemeralContainers ?? []).length}].name: Duplicate value: "${String(container.name)}"`,
+      );
+    spec.ephemeralContainers = [...(spec.ephemeralContainers ?? []), container];
+    // The kubelet starts an ephemeral container as soon as it sees it (images are pulled instantly here).
+    const status = (next.status ?? {}) as Obj;
+    status.ephemeralContainerStatuses = [
+      ...(status.ephemeralContainerStatuses ?? []),
+      {
+        name: container.name,
+        image: container.image,
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        state: { running: { startedAt: timestamp(this.#clock.now()) } },
+      },
+    ];
+    next.status = status;
+    next.metadata.resourceVersion = live.metadata.resourceVersion;
+    return structuredClone(this.#store.put(next));
+  }
+
   delete(kind: string, namespace: string | undefined, name: string): void {
     const resource = resourceForKind(kind);
     if (!resource) throw apiError(404, 'NotFound', 'the server could not find the requested resource');

@@ -65,11 +65,17 @@ export class SimPodExec implements PodExec {
     const pod = host.cluster.get('Pod', target.namespace, target.pod);
     if (!pod)
       return { stdout: '', stderr: `Error from server (NotFound): pods "${target.pod}" not found\n`, exitCode: 1 };
-    const spec = (pod.spec ?? {}) as { containers?: ContainerSpec[]; initContainers?: ContainerSpec[] };
-    // A native sidecar (an init container that keeps running) can be exec'd into like any container.
-    const container = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].find(
-      (c) => c.name === target.container,
-    );
+    const spec = (pod.spec ?? {}) as {
+      containers?: ContainerSpec[];
+      initContainers?: ContainerSpec[];
+      ephemeralContainers?: ContainerSpec[];
+    };
+    // A native sidecar (an init container that keeps running) or a debug container runs like any other.
+    const container = [
+      ...(spec.containers ?? []),
+      ...(spec.initContainers ?? []),
+      ...(spec.ephemeralContainers ?? []),
+    ].find((c) => c.name === target.container);
     if (!container)
       return {
         stdout: '',
@@ -79,10 +85,13 @@ export class SimPodExec implements PodExec {
     const status = (pod.status ?? {}) as {
       phase?: string;
       containerStatuses?: { name: string; state?: { running?: unknown } }[];
+      ephemeralContainerStatuses?: { name: string; state?: { running?: unknown } }[];
     };
     const running =
       status.phase === 'Running' &&
-      (status.containerStatuses?.find((c) => c.name === target.container)?.state?.running ??
+      ([...(status.containerStatuses ?? []), ...(status.ephemeralContainerStatuses ?? [])].find(
+        (c) => c.name === target.container,
+      )?.state?.running ??
         status.phase === 'Running');
     if (!running)
       return {

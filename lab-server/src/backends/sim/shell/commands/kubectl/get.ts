@@ -97,6 +97,13 @@ export async function get(args: ParsedArgs, ctx: CommandContext): Promise<Output
     }
   } else {
     for (const target of targets) {
+      const verb = target.names.length ? 'get' : 'list';
+      if (!target.resource.verbs.includes(verb))
+        return {
+          stdout: '',
+          stderr: `${stderr}Error from server (MethodNotAllowed): the server does not allow this method on the requested resource\n`,
+          exitCode: 1,
+        };
       const namespace = target.resource.namespaced && !allNamespaces ? ctx.namespace : undefined;
       let objects: K8sObject[];
       if (target.names.length)

@@ -166,6 +166,13 @@ export class FakeSimCluster implements SimCluster {
     return { outcome: 'configured', object: this.store(next, options?.dryRun, live) };
   }
 
+  addEphemeralContainer(namespace: string, pod: string, container: Record<string, unknown>): K8sObject {
+    return this.update('Pod', namespace, pod, (o) => {
+      const spec = o.spec as { ephemeralContainers?: unknown[] };
+      spec.ephemeralContainers = [...(spec.ephemeralContainers ?? []), container];
+    }).object;
+  }
+
   delete(kind: string, namespace: string | undefined, name: string): void {
     const key = this.key(kind, namespace, name);
     const obj = this.objects.get(key);
