@@ -8,7 +8,7 @@ import {
   progressSchema,
   sessionCreatedSchema,
   type Progress,
-} from '../../lab-server/src/server/protocol.ts';
+} from '../../lab-server/src/protocol/api.ts';
 
 const KEY = 'labs.session';
 

@@ -7,7 +7,7 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
-import { terminalServerMessageSchema, type TerminalClientMessage } from '../../lab-server/src/server/protocol.ts';
+import { terminalServerMessageSchema, type TerminalClientMessage } from '../../lab-server/src/protocol/terminal.ts';
 import { t, type Lang } from '../i18n/ui.ts';
 import { fetchProgress, terminalUrl } from './session.ts';
 

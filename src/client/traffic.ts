@@ -1,5 +1,5 @@
 /** The live traffic view: bars per version of a service, from its sidecars' access logs, refreshed while on screen. */
-import { trafficSummarySchema } from '../../lab-server/src/server/protocol.ts';
+import { trafficSummarySchema } from '../../lab-server/src/protocol/api.ts';
 import { t, type Lang } from '../i18n/ui.ts';
 import { api } from './session.ts';
 

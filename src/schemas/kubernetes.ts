@@ -5,9 +5,9 @@
  * texts in the page's language (descriptions.ts); deep Istio fields the server keeps loose get their CRD
  * shapes (refinements.ts).
  */
-import type { Schema } from '../../lab-server/src/backends/sim/cluster/admission/structural.ts';
-import { CORE_SPEC_SCHEMAS } from '../../lab-server/src/backends/sim/cluster/admission/coreSchemas.ts';
-import { ISTIO_SPEC_SCHEMAS } from '../../lab-server/src/backends/sim/cluster/admission/istioSchemas.ts';
+import type { Schema } from '../../lab-server/src/kube/structural.ts';
+import { CORE_SPEC_SCHEMAS } from '../../lab-server/src/kube/coreSchemas.ts';
+import { ISTIO_SPEC_SCHEMAS } from '../../lab-server/src/kube/istioSchemas.ts';
 import type { Lang } from '../i18n/ui.ts';
 import { describeField } from './descriptions.ts';
 import { OBJECT_META_FIELDS, REFINEMENTS } from './refinements.ts';

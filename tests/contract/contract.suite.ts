@@ -72,6 +72,26 @@ export function defineContractSuite(name: string, options: ContractSuiteOptions)
       expect(failing.stderr).toContain('No such file or directory');
     });
 
+    it("names a container the same way on every backend: the oldest running pod, kubectl's default container", async () => {
+      expect((await env.runScript('kubectl scale deployment sleep --replicas=2\n')).exitCode).toBe(0);
+      const running = async () =>
+        (await env.list({ kind: 'Pod', namespace: 'default', labelSelector: 'app=sleep' })).filter(
+          (p) => (p.status as { phase?: string } | undefined)?.phase === 'Running' && !p.metadata.deletionTimestamp,
+        );
+      await expect.poll(async () => (await running()).length, poll).toBe(2);
+      const oldest = (await running()).sort((a, b) =>
+        String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)),
+      )[0]!;
+      // `hostname` runs in the application's container (the sidecar is never the default) of the oldest pod.
+      expect(await env.exec(SLEEP, ['hostname'])).toEqual({
+        stdout: `${oldest.metadata.name}\n`,
+        stderr: '',
+        exitCode: 0,
+      });
+      expect((await env.runScript('kubectl scale deployment sleep --replicas=1\n')).exitCode).toBe(0);
+      await expect.poll(async () => (await running()).length, poll).toBe(1);
+    });
+
     it('makes HTTP requests from a pod, through its sidecar', async () => {
       await expect
         .poll(

@@ -1,7 +1,7 @@
 /** What every check evaluator receives and returns. */
 import type { LabEnvironment } from '../contract.ts';
 import type { Localized } from '../labs/schema.ts';
-import type { Evidence } from '../server/protocol.ts';
+import type { Evidence } from '../protocol/api.ts';
 
 /** Bounds on what one check may do. */
 export interface CheckLimits {

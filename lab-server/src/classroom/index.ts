@@ -3,8 +3,9 @@
  * learner environment's journal replayed after a restart; an instructor token for the dashboard and its API;
  * join codes with rate-limited joining; live dashboard and read-only terminal views over WebSockets.
  */
-import type { ClassroomOptions, ClassroomPlugin } from '../cli/serve.ts';
+import { join } from 'node:path';
 import type { LabEnvironment } from '../contract.ts';
+import type { ServerExtension } from '../server/extension.ts';
 import { ClassStore } from './classes.ts';
 import { openDatabase } from './db.ts';
 import { InstructorAuth, storedInstructorToken } from './instructor.ts';
@@ -12,10 +13,17 @@ import { JoinLimiter, type JoinLimits } from './joinLimiter.ts';
 import { Journal, replay, shellStateLines, type ReplayReport } from './journal.ts';
 import { restoreNotice, shellNotice } from './notices.ts';
 import { publicBase } from './publicUrl.ts';
-import { typeScript } from '../server/typing.ts';
+import { typeScript } from '../terminal/typing.ts';
 import { ClassWatchers, classroomWsRoutes } from './live.ts';
 import { classroomRoutes, type ClassroomContext } from './routes.ts';
 import { SqliteProgressStore, SqliteSessionStore } from './stores.ts';
+
+/** Options `createClassroom` receives. */
+export interface ClassroomOptions {
+  dataDir: string;
+  /** From `LABS_INSTRUCTOR_TOKEN`, else the classroom makes one. */
+  instructorToken?: string;
+}
 
 /** A positive number from the environment, or undefined when unset. */
 function envNumber(name: string): number | undefined {
@@ -26,10 +34,10 @@ function envNumber(name: string): number | undefined {
   return value;
 }
 
-/** Makes the classroom plugin for the lab server. */
+/** Makes the classroom: an extension of the lab server. */
 export async function createClassroom(
   options: ClassroomOptions & JoinLimits & { classLifetimeHours?: number },
-): Promise<ClassroomPlugin> {
+): Promise<ServerExtension> {
   const db = openDatabase(options.dataDir);
   const classes = new ClassStore(db);
   const progress = new SqliteProgressStore(db);
@@ -140,9 +148,13 @@ export async function createClassroom(
           family: listening.hostname.startsWith('[') ? 'IPv6' : 'IPv4',
         },
       });
+      // The token itself never goes to stdout (logs are read by more people than the instructor): say where it is.
+      const where = options.instructorToken
+        ? 'the token in LABS_INSTRUCTOR_TOKEN'
+        : `the token in ${join(options.dataDir, 'instructor-token')} (readable by this user only)`;
       return [
         `Classroom mode: data in ${options.dataDir}`,
-        `Instructor dashboard (keep this URL private): ${base}/classroom/#token=${ctx.instructor.token}`,
+        `Instructor dashboard: ${base}/classroom/ (sign in with ${where})`,
         ...(warning ? [`Warning: ${warning}`] : []),
       ];
     },

@@ -1,28 +1,11 @@
 /** What the dashboard and the exports show: learners × steps with their states, completion per chapter, the latest failure. */
 import type { LoadedLab } from '../labs/load.ts';
-import type { Progress, StepProgress } from '../server/protocol.ts';
+import type { StepProgress } from '../protocol/api.ts';
+import type { ClassReport, LearnerReport } from '../protocol/classroom.ts';
 import type { ClassRecord, LearnerRecord } from './classes.ts';
 import type { AttemptRecord } from './stores.ts';
 
-/** One learner's row. */
-export interface LearnerReport {
-  id: string;
-  name: string;
-  joinedAt: string;
-  progress: Progress;
-  latestFailure?: { lab: string; step: string; at: string; explanation: { ko: string; en: string } };
-  /** The chapter the learner last worked in, if any. */
-  activeLab?: string;
-}
-
-/** The class report (also the JSON of `GET /api/classes/:id/progress`). */
-export interface ClassReport {
-  class: { id: string; name: string; chapters: string[]; joinCode: string; expiresAt: string };
-  steps: { lab: string; step: string; title: { ko: string; en: string } }[];
-  learners: LearnerReport[];
-  /** Per chapter: how many learners passed every step of it. */
-  completion: Record<string, { completed: number; learners: number }>;
-}
+export type { ClassReport, LearnerReport };
 
 /** Builds the report. */
 export function classReport(

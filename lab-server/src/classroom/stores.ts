@@ -1,6 +1,6 @@
 /** The lab server's session and progress stores on SQLite: the same interfaces as the in-memory ones, durable. */
 import type { DatabaseSync } from 'node:sqlite';
-import type { Progress, StepProgress } from '../server/protocol.ts';
+import type { Progress, StepProgress } from '../protocol/api.ts';
 import {
   nextStepProgress,
   type CheckAttempt,

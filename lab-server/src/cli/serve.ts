@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LabBackend, LabEnvironment } from '../contract.ts';
 import { loadAllLabs, LabFileError } from '../labs/load.ts';
+import { createClassroom } from '../classroom/index.ts';
 import { createLabServer, type LabServer, type LabServerOptions } from '../server/app.ts';
+import type { ServerExtension } from '../server/extension.ts';
 import type { ServerParts } from '../server/parts.ts';
 import type { Route } from '../server/router.ts';
 import type { ProgressStore, SessionStore } from '../server/stores.ts';
@@ -12,49 +14,6 @@ import type { WsRoute } from '../server/websocket.ts';
 import { choiceFlag, CliError, intFlag, parseFlags } from './args.ts';
 import { backendFromArg } from './backendArg.ts';
 import { HELP } from './help.ts';
-
-/**
- * What `lab-server/src/classroom/index.ts` exports as `createClassroom(options)` for `--classroom`:
- * stores that survive restarts, routes, live views, environment restore, and lines to print.
- */
-export interface ClassroomPlugin {
-  sessionStore: SessionStore;
-  progressStore: ProgressStore;
-  routes?: (parts: ServerParts) => Route[];
-  wsRoutes?: (parts: ServerParts) => WsRoute[];
-  restoreEnvironment?: (sessionId: string, lab: string, env: LabEnvironment) => Promise<void>;
-  /** Called once the server exists (subscribe to `server.parts.events` here). */
-  attach?: (server: LabServer) => void | Promise<void>;
-  /** Lines printed after the URL (the instructor URL). */
-  banner?: (url: string) => string[];
-  close?: () => Promise<void>;
-}
-
-/** Options `createClassroom` receives. */
-export interface ClassroomOptions {
-  dataDir: string;
-  /** From `LABS_INSTRUCTOR_TOKEN`, else the plugin makes one. */
-  instructorToken?: string;
-}
-
-async function loadClassroom(options: ClassroomOptions): Promise<ClassroomPlugin> {
-  const url = new URL('../classroom/index.ts', import.meta.url);
-  let mod: { createClassroom(options: ClassroomOptions): Promise<ClassroomPlugin> };
-  try {
-    mod = await import(/* @vite-ignore */ url.href);
-  } catch (error) {
-    if (
-      (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' &&
-      String((error as Error).message).includes('classroom/index.ts')
-    ) {
-      throw new CliError(
-        'classrooms are not available in this checkout (lab-server/src/classroom/index.ts is missing)',
-      );
-    }
-    throw error;
-  }
-  return mod.createClassroom(options);
-}
 
 /** Runs `astro build` when `dist/` has no index page. */
 function buildIfMissing(siteDir: string, out: NodeJS.WritableStream): void {
@@ -124,7 +83,7 @@ export async function serveCommand(
     throw error;
   }
   const classroom = values.classroom
-    ? await loadClassroom({
+    ? await createClassroom({
         dataDir: resolve((values.data as string | undefined) ?? '.labs-data'),
         ...(process.env.LABS_INSTRUCTOR_TOKEN ? { instructorToken: process.env.LABS_INSTRUCTOR_TOKEN } : {}),
       })

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createLabServer, type LabServer } from './app.ts';
 import { createFakeBackend } from './fakeBackend.ts';
-import type { TerminalServerMessage } from './protocol.ts';
+import type { TerminalServerMessage } from '../protocol/terminal.ts';
 import { testLab, testWorld } from './testLab.ts';
 import type { LabServerEventMap } from './events.ts';
 
@@ -312,6 +312,13 @@ describe('the built site', () => {
     expect((await raw('/_astro/font.woff2')).type).toBe('font/woff2');
     expect(await raw('/missing')).toMatchObject({ status: 404, body: '<h1>Starlight 404</h1>' });
     expect((await raw('/en/traffic-shifting')).status).toBe(301);
+  });
+
+  it('sends pages with a Content-Security-Policy, assets without', async () => {
+    const page = await fetch(`${base}/`);
+    expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'self'; script-src 'self'/);
+    const asset = await fetch(`${base}/_astro/app.abc123.js`);
+    expect(asset.headers.get('content-security-policy')).toBeNull();
   });
 
   it('never serves files outside the site', async () => {

@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { CommandRecord, LabEnvironment } from '../contract.ts';
-import type { CheckResultBody } from './protocol.ts';
+import type { CheckResultBody } from '../protocol/api.ts';
 import type { CheckAttempt, SessionRecord } from './stores.ts';
 
 /** Every event and its payload. */

@@ -6,29 +6,18 @@
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import QRCode from 'qrcode';
+import { errorBodySchema } from '../../../lab-server/src/protocol/api.ts';
+import {
+  type ClassReport,
+  classCreatedSchema,
+  classReportSchema,
+  classroomServerMessageSchema,
+  classSummarySchema,
+} from '../../../lab-server/src/protocol/classroom.ts';
+import { terminalServerMessageSchema } from '../../../lab-server/src/protocol/terminal.ts';
 import { t, type Lang } from '../../i18n/ui.ts';
 
 const TOKEN_KEY = 'labs.instructor';
-
-interface StepState {
-  status: 'passed' | 'failed';
-  at: string;
-  attempts: number;
-  passedAt?: string;
-}
-interface Report {
-  class: { id: string; name: string; chapters: string[]; joinCode: string; expiresAt: string };
-  steps: { lab: string; step: string; title: { ko: string; en: string } }[];
-  learners: {
-    id: string;
-    name: string;
-    joinedAt: string;
-    progress: Record<string, Record<string, StepState>>;
-    latestFailure?: { lab: string; step: string; at: string; explanation: { ko: string; en: string } };
-    activeLab?: string;
-  }[];
-  completion: Record<string, { completed: number; learners: number }>;
-}
 
 /**
  * The instructor token from the URL (the fragment the server prints, or `?token=`), then removed from the
@@ -83,7 +72,8 @@ export function startDashboard(root: HTMLElement): void {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!res.ok) {
-      const message = ((await res.json().catch(() => ({}))) as { error?: string }).error ?? `HTTP ${res.status}`;
+      const body = errorBodySchema.safeParse(await res.json().catch(() => undefined));
+      const message = body.success ? body.data.error : `HTTP ${res.status}`;
       throw new Error(message);
     }
     return res;
@@ -138,7 +128,7 @@ export function startDashboard(root: HTMLElement): void {
     codeBox.append(qr);
   };
 
-  const render = (report: Report) => {
+  const render = (report: ClassReport) => {
     completion.replaceChildren(
       ...Object.entries(report.completion).map(([lab, c]) =>
         el(
@@ -250,7 +240,7 @@ export function startDashboard(root: HTMLElement): void {
 
   const refresh = async (classId: string) => {
     try {
-      const report = (await (await api('GET', `/api/classes/${classId}/progress`)).json()) as Report;
+      const report = classReportSchema.parse(await (await api('GET', `/api/classes/${classId}/progress`)).json());
       render(report);
       root.dataset.updated = String(Date.now());
     } catch (error) {
@@ -265,13 +255,15 @@ export function startDashboard(root: HTMLElement): void {
     );
     socket = ws;
     ws.addEventListener('message', (event) => {
-      const m = JSON.parse(String(event.data)) as { type: string; message?: string };
+      const parsed = classroomServerMessageSchema.safeParse(JSON.parse(String(event.data)));
+      if (!parsed.success) return;
+      const m = parsed.data;
       if (m.type === 'error') {
         // Refused (a server restarted with another token, a class gone): ask rather than retry for ever.
         socket = undefined;
         tokenForm.hidden = false;
         main.hidden = true;
-        say(t(lang, 'class.error', { message: m.message ?? '' }));
+        say(t(lang, 'class.error', { message: m.message }));
         return;
       }
       clearTimeout(refreshTimer);
@@ -284,7 +276,7 @@ export function startDashboard(root: HTMLElement): void {
     });
   };
 
-  const openViewer = (cls: Report['class'], learner: { id: string; name: string }, lab: string) => {
+  const openViewer = (cls: ClassReport['class'], learner: { id: string; name: string }, lab: string) => {
     viewerSocket?.close();
     viewer.hidden = false;
     viewer.dataset.learner = learner.name;
@@ -311,13 +303,16 @@ export function startDashboard(root: HTMLElement): void {
     );
     viewerSocket = ws;
     ws.addEventListener('message', (event) => {
-      const m = JSON.parse(String(event.data)) as { type: string; data?: string; replay?: string; message?: string };
+      const parsed = terminalServerMessageSchema.safeParse(JSON.parse(String(event.data)));
+      if (!parsed.success) return;
+      const m = parsed.data;
+      if (m.type === 'progress') return;
       const notOpened = m.type === 'error' && m.message === 'this learner has not opened this chapter yet';
       const text =
         m.type === 'attached'
-          ? (m.replay ?? '')
+          ? m.replay
           : m.type === 'output'
-            ? (m.data ?? '')
+            ? m.data
             : `\x1b[33m${notOpened ? t(lang, 'class.notOpened') : m.message}\x1b[0m\r\n`;
       term.write(text);
       host.dataset.text = (host.dataset.text ?? '') + text;
@@ -335,15 +330,7 @@ export function startDashboard(root: HTMLElement): void {
   };
 
   const loadClasses = async (selectId?: string) => {
-    const classes = (await (await api('GET', '/api/classes')).json()) as {
-      id: string;
-      name: string;
-      joinCode: string;
-      expiresAt: string;
-      joinUrl: string;
-      joinUrlWarning?: string;
-      joinUrlProblem?: 'loopback-only' | 'no-network';
-    }[];
+    const classes = classSummarySchema.array().parse(await (await api('GET', '/api/classes')).json());
     // A class past its time keeps its records, but its code no longer lets anyone in.
     select.replaceChildren(
       ...classes.map((c) =>
@@ -373,12 +360,14 @@ export function startDashboard(root: HTMLElement): void {
     const data = new FormData(createForm);
     const chapters = data.getAll('chapters').map(String);
     try {
-      const created = (await (
-        await api('POST', '/api/classes', {
-          name: String(data.get('name') ?? ''),
-          ...(chapters.length ? { chapters } : {}),
-        })
-      ).json()) as { id: string };
+      const created = classCreatedSchema.parse(
+        await (
+          await api('POST', '/api/classes', {
+            name: String(data.get('name') ?? ''),
+            ...(chapters.length ? { chapters } : {}),
+          })
+        ).json(),
+      );
       await loadClasses(created.id);
     } catch (error) {
       say(t(lang, 'class.error', { message: (error as Error).message }));

@@ -1,6 +1,9 @@
 /** The join page: a code (prefilled from `?code=`) and a name give the learner a class session, kept where the lessons look for it. */
 import { z } from 'zod';
+import { errorBodySchema } from '../../../lab-server/src/protocol/api.ts';
+import { joinedSchema } from '../../../lab-server/src/protocol/classroom.ts';
 import { t, type Lang } from '../../i18n/ui.ts';
+import { pageChapters } from '../chapters.ts';
 
 const mineSchema = z.object({
   classId: z.string(),
@@ -10,9 +13,10 @@ const mineSchema = z.object({
   name: z.string(),
 });
 
-/** The first chapter's page of a class in the page's language. */
+/** The first chapter's page of a class in the page's language (the site's first ready chapter if the class names none). */
 function firstChapter(chapters: string[], lang: Lang): string {
-  return `${lang === 'en' ? '/en' : ''}/${chapters[0] ?? 'traffic-shifting'}/`;
+  const first = chapters[0] ?? pageChapters().find((c) => c.status === 'ready')?.id;
+  return `${lang === 'en' ? '/en' : ''}/${first ? `${first}/` : ''}`;
 }
 
 /**
@@ -36,14 +40,6 @@ async function offerToContinue(panel: HTMLElement | null, code: string, lang: La
   panel.hidden = false;
 }
 
-const joinedSchema = z.object({
-  sessionToken: z.string(),
-  learnerId: z.string(),
-  classId: z.string(),
-  className: z.string(),
-  chapters: z.array(z.string()),
-});
-
 /** Wires the form. */
 export function startJoin(form: HTMLFormElement): void {
   const lang = (form.dataset.lang ?? 'ko') as Lang;
@@ -63,8 +59,11 @@ export function startJoin(form: HTMLFormElement): void {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ joinCode: String(data.get('joinCode') ?? ''), name: String(data.get('name') ?? '') }),
       });
-      const body = (await res.json()) as unknown;
-      if (!res.ok) throw new Error((body as { error?: string }).error ?? `HTTP ${res.status}`);
+      const body: unknown = await res.json().catch(() => undefined);
+      if (!res.ok) {
+        const refusal = errorBodySchema.safeParse(body);
+        throw new Error(refusal.success ? refusal.data.error : `HTTP ${res.status}`);
+      }
       const joined = joinedSchema.parse(body);
       localStorage.setItem('labs.session', joined.sessionToken);
       location.assign(firstChapter(joined.chapters, lang));

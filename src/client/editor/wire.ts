@@ -4,7 +4,7 @@
  * `kubectl apply -f -` would and shows kubectl's output; edits are kept per lesson and file; Reset file
  * restores the original.
  */
-import { applyResultSchema } from '../../../lab-server/src/server/protocol.ts';
+import { applyResultSchema } from '../../../lab-server/src/protocol/api.ts';
 import { t, type Lang } from '../../i18n/ui.ts';
 import { api } from '../session.ts';
 import { keptBuffer } from './buffer.ts';

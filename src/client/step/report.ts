@@ -1,5 +1,5 @@
 /** What the step's result area says after Check or Solve, as data (the DOM code only draws it). */
-import type { CheckResultBody, SolveResult, StepProgress } from '../../../lab-server/src/server/protocol.ts';
+import type { CheckResultBody, SolveResult, StepProgress } from '../../../lab-server/src/protocol/api.ts';
 import { t, type Lang } from '../../i18n/ui.ts';
 
 /** A step as the page knows it: its id, numbered title and solution script. */

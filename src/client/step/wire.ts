@@ -8,7 +8,7 @@ import {
   progressSchema,
   solveResultSchema,
   type StepProgress,
-} from '../../../lab-server/src/server/protocol.ts';
+} from '../../../lab-server/src/protocol/api.ts';
 import { t, type Lang } from '../../i18n/ui.ts';
 import { api, fetchProgress } from '../session.ts';
 import { checkReport, failureReport, shownStatus, solveReport, type Report, type StepInfo } from './report.ts';

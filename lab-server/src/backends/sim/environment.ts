@@ -36,6 +36,7 @@ import { completeWord } from './shell/completion.ts';
 import { BUILTIN_COMMANDS, LabShell } from './shell/labShell.ts';
 import { SimTerminal } from './shell/terminal.ts';
 import type { PodEndpoint, RandomSource, SimCluster, SimCommandHost } from './types.ts';
+import { pickContainer, pickPod } from '../../kube/pods.ts';
 
 /** The shell's home: the samples are under `~/samples`, as in the kind backend's toolbox. */
 export const HOME = '/root';
@@ -244,22 +245,15 @@ export class SimEnvironment implements LabEnvironment {
       pod = cluster.get('Pod', target.namespace, target.pod);
       if (!pod) return { error: `Error from server (NotFound): pods "${target.pod}" not found` };
     } else {
-      const pods = cluster
-        .list('Pod', target.namespace, target.selector)
-        .filter(
-          (p) => (p.status as { phase?: string } | undefined)?.phase === 'Running' && !p.metadata.deletionTimestamp,
-        )
-        .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-      pod = pods[0];
+      pod = pickPod(cluster.list('Pod', target.namespace, target.selector));
       if (!pod)
-        return { error: `error: no running pod in namespace ${target.namespace} matches "${target.selector ?? ''}"` };
+        return {
+          error: `error: no running pod in namespace ${target.namespace} matches selector "${target.selector ?? ''}"`,
+        };
     }
-    const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map(
-      (c) => c.name,
-    );
-    const container = target.container ?? containers[0];
-    if (!container || !containers.includes(container))
-      return { error: `error: container ${container ?? ''} is not valid for pod ${pod.metadata.name}` };
+    const picked = pickContainer(pod, target.container);
+    if ('error' in picked) return picked;
+    const { container } = picked;
     return { namespace: pod.metadata.namespace ?? target.namespace, pod: pod.metadata.name, container };
   }
 
@@ -337,6 +331,31 @@ export class SimEnvironment implements LabEnvironment {
 
   history(): CommandRecord[] {
     return [...this.#history];
+  }
+
+  /**
+   * The simulated istiod pushes configuration to the proxies as it is stored, so what is left to wait for is
+   * the controllers converging, pods still starting (on the clock) and mirrored copies in flight.
+   */
+  async settled(signal?: AbortSignal): Promise<void> {
+    const world = this.#world;
+    const done = Promise.all([world.cluster.idle(), world.network.idle()]);
+    if (!signal) return void (await done);
+    signal.throwIfAborted();
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      done.then(
+        () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
   }
 
   now(): Date {

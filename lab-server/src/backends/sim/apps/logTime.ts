@@ -22,3 +22,9 @@ export function werkzeugTime(ms: number): string {
 export function httpDate(ms: number): string {
   return new Date(ms).toUTCString();
 }
+
+/** gunicorn's error-log time: `2026-11-24 10:02:43 +0000`. */
+export function gunicornTime(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+}

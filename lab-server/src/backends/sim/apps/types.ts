@@ -62,4 +62,6 @@ export interface SimApp {
    * Apps without it speak HTTP only.
    */
   stream?(data: string, port: number, context: AppContext): Promise<string>;
+  /** What the container writes to its log when it starts (a server's start-up lines), at clock time `at`. */
+  startupLog?(container: ContainerSpec, at: number): string[];
 }

@@ -6,9 +6,9 @@
 import { stringify } from 'yaml';
 import { istioCrdObjects } from './crds.ts';
 import type { K8sObject } from '../../../contract.ts';
-import { egressObjects } from '../shell/commands/istioctl/install.ts';
-import { PROFILES } from '../shell/commands/istioctl/profiles.ts';
-import { ISTIO_VERSION } from '../shell/commands/istioctl/version.ts';
+import { egressObjects } from '../istio/install.ts';
+import { PROFILES } from '../istio/profiles.ts';
+import { ISTIO_VERSION } from '../istio/version.ts';
 
 const PROXY_IMAGE = `docker.io/istio/proxyv2:${ISTIO_VERSION}`;
 

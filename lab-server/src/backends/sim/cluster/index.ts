@@ -15,6 +15,7 @@ import { alreadyExists, apiError, notFound } from './errors.ts';
 import { EventRecorder } from './events.ts';
 import { injectIfEnabled } from './injection.ts';
 import { LAST_APPLIED, lastAppliedConfiguration } from './lastApplied.ts';
+import { applyMergePatch, threeWayMergePatch } from './mergePatch.ts';
 import { MemoryLogStore } from './logs.ts';
 import { randomSuffix, timestamp, uuid } from './names.ts';
 import { allocateServiceAddresses } from './services.ts';
@@ -39,22 +40,6 @@ function isPlainObject(value: unknown): value is Obj {
 function specPart(obj: K8sObject): string {
   const { metadata: _m, status: _s, ...rest } = obj;
   return JSON.stringify(rest);
-}
-
-/**
- * kubectl's client-side three-way merge, simplified: fields in the new configuration win, fields the last
- * configuration set and the new one dropped are removed, everything else (defaults, controllers' fields) stays.
- */
-function threeWayMerge(live: Obj, last: Obj | undefined, next: Obj): Obj {
-  const out: Obj = { ...live };
-  for (const [key, value] of Object.entries(next)) {
-    out[key] =
-      isPlainObject(value) && isPlainObject(live[key])
-        ? threeWayMerge(live[key], isPlainObject(last?.[key]) ? last[key] : undefined, value)
-        : structuredClone(value);
-  }
-  for (const key of Object.keys(last ?? {})) if (!(key in next)) delete out[key];
-  return out;
 }
 
 class SimClusterImpl implements SimCluster {
@@ -233,7 +218,7 @@ class SimClusterImpl implements SimCluster {
     } catch {
       last = undefined;
     }
-    const merged = threeWayMerge(structuredClone(live), last, applied) as K8sObject;
+    const merged = applyMergePatch(structuredClone(live), threeWayMergePatch(last, applied, live)) as K8sObject;
     merged.apiVersion = obj.apiVersion;
     if (clientSide)
       merged.metadata.annotations = { ...merged.metadata.annotations, [LAST_APPLIED]: `${appliedText}\n` };

@@ -5,7 +5,7 @@
  * pod's `traffic.sidecar.istio.io/*OutboundIPRanges` annotations). Pods that exist already are never changed.
  */
 import type { K8sObject } from '../../../contract.ts';
-import { injectDocument, injectSettings } from '../shell/commands/istioctl/kubeInject.ts';
+import { injectDocument, injectSettings } from '../istio/injector.ts';
 import { INCLUDE_ANNOTATION, EXCLUDE_ANNOTATION } from '../mesh/capture.ts';
 import type { SimClusterApi } from '../types.ts';
 import type { ObjectStore } from './store.ts';

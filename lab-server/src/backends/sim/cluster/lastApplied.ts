@@ -4,21 +4,10 @@
  * marshalled the way Go marshals a map (keys sorted) with a trailing newline.
  */
 import type { K8sObject } from '../../../contract.ts';
+import { sortKeys } from './mergePatch.ts';
 
 /** The annotation's key. */
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
-}
 
 /** The configuration kubectl records for `applied` in `namespace` (undefined for cluster-scoped kinds), without the newline. */
 export function lastAppliedConfiguration(applied: K8sObject, namespace: string | undefined): string {

@@ -13,7 +13,7 @@ import {
   serviceFqdn,
   serviceHostForms,
 } from './names.ts';
-import type { OutboundMode } from './meshConfig.ts';
+import { gatewaysScopedToNamespace, type OutboundMode } from './meshConfig.ts';
 import type { Topology } from './topology.ts';
 
 /** The reserved gateway name for sidecars. */
@@ -143,11 +143,17 @@ export interface GatewayServer {
   tlsMode?: string;
 }
 
-/** Servers of the Gateways whose selector picks this gateway pod. */
+/**
+ * Servers of the Gateways whose selector picks this gateway pod: in any namespace, or only in the pod's own when
+ * istiod runs with PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true.
+ */
 export function gatewayServersFor(topology: Topology, gatewayPod: K8sObject): GatewayServer[] {
   const labels = labelsOf(gatewayPod);
   const out: GatewayServer[] = [];
+  const scoped = gatewaysScopedToNamespace(topology.cluster);
+  const podNamespace = gatewayPod.metadata.namespace ?? 'default';
   for (const gw of [...topology.all('Gateway')].sort(creationOrder)) {
+    if (scoped && (gw.metadata.namespace ?? 'default') !== podNamespace) continue;
     const selector = specOf(gw).selector as Record<string, string> | undefined;
     if (!selector || Object.keys(selector).length === 0 || !selectorMatches(selector, labels)) continue;
     const servers = Array.isArray(specOf(gw).servers) ? (specOf(gw).servers as Record<string, unknown>[]) : [];

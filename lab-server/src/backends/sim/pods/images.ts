@@ -62,7 +62,8 @@ const BASIC = [
 export const IMAGE_PROFILES: readonly { match: RegExp; profile: ImageProfile }[] = [
   {
     match: /curlimages\/curl|\/curl$|\/sleep$|governmentpaas\/curl-ssl|nicolaka\/netshoot/,
-    profile: { base: 'alpine', shells: ['sh'], commands: [...BASIC, 'curl', 'jq', 'nc', 'nslookup'] },
+    // Alpine: BusyBox's applets, `time` among them (ash has no `time` keyword).
+    profile: { base: 'alpine', shells: ['sh'], commands: [...BASIC, 'curl', 'jq', 'nc', 'nslookup', 'time'] },
   },
   {
     match: /istio\/proxyv2|istio\/pilot/,

@@ -6,6 +6,8 @@
 import { Bash, InMemoryFs, defineCommand, type Command } from 'just-bash';
 import type { K8sObject } from '../../../contract.ts';
 import { createCurlCommand } from '../shell/commands/curl/index.ts';
+import { createBusyboxTimeCommand } from '../shell/commands/time/busybox.ts';
+import { createTimeKeywordCommands, rewriteTimeKeyword } from '../shell/timeKeyword.ts';
 import type { PodEndpoint, PodExec, SimCommandHost } from '../types.ts';
 import { createNcCommand } from './commands/nc.ts';
 import { createNslookupCommand } from './commands/nslookup.ts';
@@ -17,6 +19,8 @@ import { imageProfile, type ImageProfile } from './images.ts';
 /** Commands of the images that the simulator provides itself (the rest are just-bash's own). */
 const SIMULATED = [
   'curl',
+  'hostname',
+  'time',
   'nc',
   'nslookup',
   'which',
@@ -111,16 +115,19 @@ export class SimPodExec implements PodExec {
     else if (profile.shells.includes(base) || profile.commands.includes(base)) script = argv.map(quoteArg).join(' ');
     else return { stdout: '', stderr: ociNotFound(binary!), exitCode: 126 };
 
+    // BusyBox images have the `time` applet and no keyword; bash images time pipelines on the environment's clock.
+    const busybox = profile.commands.includes('time');
+    const keyword = createTimeKeywordCommands(host.clock);
     const bash = new Bash({
       fs: this.#fs(pod),
       cwd: '/',
       env: this.#env(pod, container),
       commands: profile.commands.filter((c) => !SIMULATED.includes(c)) as never,
-      customCommands: this.#commands(profile, target, options.stream),
+      customCommands: [...this.#commands(profile, target, options.stream), ...(busybox ? [] : keyword.commands)],
       sleep: (ms) => host.clock.sleep(ms, options.signal).catch(() => undefined),
       processInfo: { pid: 1, ppid: 0, uid: 1337, gid: 1337 },
     });
-    const result = await bash.exec(script, {
+    const result = await bash.exec(rewriteTimeKeyword(script, busybox ? 'busybox' : 'bash'), {
       rawScript: true,
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -168,6 +175,7 @@ export class SimPodExec implements PodExec {
     const pod = () => this.#host().cluster.get('Pod', target.namespace, target.pod);
     const commands: Command[] = [createWhichCommand(profile)];
     if (available.includes('curl')) commands.push(createCurlCommand(host, target));
+    if (available.includes('time')) commands.push(createBusyboxTimeCommand(host.clock));
     if (available.includes('nc'))
       commands.push(createNcCommand(host, target, profile.base === 'alpine' ? 'busybox' : 'openbsd'));
     if (available.includes('nslookup')) commands.push(createNslookupCommand(host, target));
@@ -179,6 +187,15 @@ export class SimPodExec implements PodExec {
     if (available.includes('id'))
       commands.push(
         defineCommand('id', async () => ({ stdout: 'uid=1337 gid=1337 groups=1337\n', stderr: '', exitCode: 0 })),
+      );
+    // A container's host name is its pod's name (just-bash's own `hostname` answers `localhost`).
+    if (available.includes('hostname'))
+      commands.push(
+        defineCommand('hostname', async (_args, ctx) => ({
+          stdout: await ctx.fs.readFile('/etc/hostname').catch(() => `${target.pod}\n`),
+          stderr: '',
+          exitCode: 0,
+        })),
       );
     return commands;
   }

@@ -7,10 +7,10 @@ import type { ApiErrorShape } from '../../types.ts';
 import type { ApiResource } from '../discovery.ts';
 import { apiError, invalid, webhookDenied } from '../errors.ts';
 import { mapSelects } from '../labelSelector.ts';
-import { CORE_SPEC_SCHEMAS, TOP_LEVEL_FIELDS } from './coreSchemas.ts';
-import { ISTIO_SPEC_SCHEMAS } from './istioSchemas.ts';
+import { CORE_SPEC_SCHEMAS, TOP_LEVEL_FIELDS } from '../../../../kube/coreSchemas.ts';
+import { ISTIO_SPEC_SCHEMAS } from '../../../../kube/istioSchemas.ts';
 import { formatIstioErrors, istioWebhookErrors } from './istioWebhook.ts';
-import { checkStructure, type StructuralProblems } from './structural.ts';
+import { checkStructure, type StructuralProblems } from '../../../../kube/structural.ts';
 
 type Obj = Record<string, any>;
 

@@ -10,7 +10,7 @@ import { resolveConfigHost } from '../../../mesh/names.ts';
 import { Topology } from '../../../mesh/topology.ts';
 import { destinationRuleFor, serviceEntryFor, serviceForFqdn, subsetLabels } from '../../../mesh/clusters.ts';
 import { MESH_GATEWAY, virtualServiceGateways, virtualServiceHosts } from '../../../mesh/virtualHosts.ts';
-import { ISTIO_VERSION } from './version.ts';
+import { ISTIO_VERSION } from '../../../istio/version.ts';
 
 /** Severity as istioctl prints it. */
 export type Level = 'Error' | 'Warning' | 'Info';

@@ -4,8 +4,8 @@ import { decodeBytesToUtf8, defineCommand } from 'just-bash';
 import type { SimCommandHost } from '../../../types.ts';
 import { analyze, analyzeOutput } from './analyze.ts';
 import { flagValue, helpText, parseFlags, UsageError, type FlagSpec } from './flags.ts';
-import { runInstall } from './install.ts';
-import { injectSettings, kubeInject } from './kubeInject.ts';
+import { runInstall } from '../../../istio/install.ts';
+import { injectSettings, kubeInject } from '../../../istio/injector.ts';
 import { versionText } from './version.ts';
 import { clustersTable, findProxyPod, routesTable } from './proxyConfig.ts';
 

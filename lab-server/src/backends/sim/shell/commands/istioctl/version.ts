@@ -1,9 +1,7 @@
 /** `istioctl version`: client, control plane and data plane versions, with the number of proxies. */
 import type { SimClusterApi } from '../../../types.ts';
+import { ISTIO_VERSION } from '../../../istio/version.ts';
 import { hasProxy, isPodReady } from '../../../mesh/objects.ts';
-
-/** The istioctl release the lab ships. */
-export const ISTIO_VERSION = '1.30.0';
 
 /** The text of `istioctl version` (or only the client's with `--remote=false`). */
 export function versionText(

@@ -1,5 +1,5 @@
 /**
- * The wire protocol between the lesson pages and the lab server: HTTP/JSON bodies and WebSocket messages.
+ * The wire protocol between the lesson pages and the lab server: the HTTP/JSON bodies.
  * Parsed with zod at both ends (parse, don't validate). Browser code imports this file too, so it must
  * import nothing from Node.
  *
@@ -13,8 +13,7 @@
  *   POST /api/labs/:lab/apply    ApplyRequest       -> ApplyResult               (as `kubectl apply -f -`)
  *   POST /api/labs/:lab/preview  PreviewRequest     -> PreviewResult             (from outside through the ingress)
  *   POST /api/labs/:lab/reset                       -> { ok: true }
- * WebSocket: GET /ws/terminal?lab=<id>&token=<sessionToken>&cols=N&rows=N (same Origin only);
- *   client sends TerminalClientMessage, server sends TerminalServerMessage.
+ * The terminal's WebSocket messages are in `terminal.ts`, the classroom's in `classroom.ts`.
  */
 import { z } from 'zod';
 
@@ -97,28 +96,6 @@ export type PreviewResult = z.infer<typeof previewResultSchema>;
 
 /** Error bodies of every route: `{error: "..."}` with a 4xx/5xx status. */
 export const errorBodySchema = z.object({ error: z.string() });
-
-/** Messages from the page's terminal. */
-export const terminalClientMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('input'), data: z.string().max(1_000_000) }),
-  z.object({
-    type: z.literal('resize'),
-    cols: z.number().int().min(2).max(1000),
-    rows: z.number().int().min(2).max(500),
-  }),
-]);
-export type TerminalClientMessage = z.infer<typeof terminalClientMessageSchema>;
-
-/** Messages to the page's terminal. */
-export const terminalServerMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('output'), data: z.string() }),
-  /** Sent first on every connection: `replay` is what the terminal showed before (scrollback), for reloads. */
-  z.object({ type: z.literal('attached'), resumed: z.boolean(), replay: z.string() }),
-  /** Live progress, so the sidebar and the steps update when Solve or a check elsewhere changes them. */
-  z.object({ type: z.literal('progress'), lab: z.string(), step: z.string(), progress: stepProgressSchema }),
-  z.object({ type: z.literal('error'), message: z.string() }),
-]);
-export type TerminalServerMessage = z.infer<typeof terminalServerMessageSchema>;
 
 /** Answer of GET /api/labs/:lab/traffic?service=&namespace=&seconds=: the service's recent requests per version. */
 export const trafficSummarySchema = z.object({

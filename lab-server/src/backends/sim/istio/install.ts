@@ -4,8 +4,8 @@
  * command, it starts from the profile each time: earlier `--set`s and ConfigMap edits are not kept.
  */
 import { parse, stringify } from 'yaml';
-import type { K8sObject } from '../../../../../contract.ts';
-import type { SimClusterApi } from '../../../types.ts';
+import type { K8sObject } from '../../../contract.ts';
+import type { SimClusterApi } from '../types.ts';
 import { ISTIO_VERSION } from './version.ts';
 import { MESH_ENUMS, PROFILES, type Profile } from './profiles.ts';
 

@@ -1,0 +1,88 @@
+/**
+ * The classroom's wire protocol: what the instructor's dashboard and the join page exchange with the lab server.
+ * The server builds these shapes and the pages parse them with the same schemas. Browser code imports this file,
+ * so it must import nothing from Node.
+ */
+import { z } from 'zod';
+import { progressSchema } from './api.ts';
+
+const bilingualSchema = z.object({ ko: z.string(), en: z.string() });
+
+/** One learner's row of the class report. */
+export const learnerReportSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  joinedAt: z.string(),
+  progress: progressSchema,
+  /** The learner's most recent failing check, if any. */
+  latestFailure: z
+    .object({ lab: z.string(), step: z.string(), at: z.string(), explanation: bilingualSchema })
+    .optional(),
+  /** The chapter the learner last worked in, if any. */
+  activeLab: z.string().optional(),
+});
+export type LearnerReport = z.infer<typeof learnerReportSchema>;
+
+/** The class report: the JSON of `GET /api/classes/:id/progress` and the source of the CSV exports. */
+export const classReportSchema = z.object({
+  class: z.object({
+    id: z.string(),
+    name: z.string(),
+    chapters: z.array(z.string()),
+    joinCode: z.string(),
+    expiresAt: z.string(),
+  }),
+  steps: z.array(z.object({ lab: z.string(), step: z.string(), title: bilingualSchema })),
+  learners: z.array(learnerReportSchema),
+  /** Per chapter: how many learners passed every step of it. */
+  completion: z.record(z.string(), z.object({ completed: z.number().int(), learners: z.number().int() })),
+});
+export type ClassReport = z.infer<typeof classReportSchema>;
+
+/** Why a join URL may not work for learners on other machines. */
+export const joinUrlProblemSchema = z.enum(['loopback-only', 'no-network']);
+
+/** One class of `GET /api/classes`. */
+export const classSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  chapters: z.array(z.string()),
+  joinCode: z.string(),
+  joinUrl: z.string(),
+  joinUrlWarning: z.string().optional(),
+  joinUrlProblem: joinUrlProblemSchema.optional(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  learners: z.number().int(),
+});
+export type ClassSummary = z.infer<typeof classSummarySchema>;
+
+/** Answer of `POST /api/classes`. */
+export const classCreatedSchema = z.object({
+  id: z.string(),
+  joinCode: z.string(),
+  joinUrl: z.string(),
+  joinUrlWarning: z.string().optional(),
+  joinUrlProblem: joinUrlProblemSchema.optional(),
+  expiresAt: z.string(),
+  chapters: z.array(z.string()),
+});
+export type ClassCreated = z.infer<typeof classCreatedSchema>;
+
+/** Answer of `POST /api/join`. */
+export const joinedSchema = z.object({
+  sessionToken: z.string(),
+  learnerId: z.string(),
+  classId: z.string(),
+  className: z.string(),
+  chapters: z.array(z.string()),
+});
+export type Joined = z.infer<typeof joinedSchema>;
+
+/** Messages of the dashboard's live socket (`/ws/classroom`). */
+export const classroomServerMessageSchema = z.discriminatedUnion('type', [
+  /** Something of the class changed: the dashboard fetches the report again. */
+  z.object({ type: z.literal('changed'), classId: z.string() }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+]);
+export type ClassroomServerMessage = z.infer<typeof classroomServerMessageSchema>;

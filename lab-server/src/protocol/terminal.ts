@@ -1,0 +1,29 @@
+/**
+ * The terminal's WebSocket: GET /ws/terminal?lab=<id>&token=<sessionToken>&cols=N&rows=N (same Origin only).
+ * The page sends TerminalClientMessage, the server sends TerminalServerMessage; both ends parse with these schemas.
+ * Browser code imports this file too, so it must import nothing from Node.
+ */
+import { z } from 'zod';
+import { stepProgressSchema } from './api.ts';
+
+/** Messages from the page's terminal. */
+export const terminalClientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('input'), data: z.string().max(1_000_000) }),
+  z.object({
+    type: z.literal('resize'),
+    cols: z.number().int().min(2).max(1000),
+    rows: z.number().int().min(2).max(500),
+  }),
+]);
+export type TerminalClientMessage = z.infer<typeof terminalClientMessageSchema>;
+
+/** Messages to the page's terminal. */
+export const terminalServerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('output'), data: z.string() }),
+  /** Sent first on every connection: `replay` is what the terminal showed before (scrollback), for reloads. */
+  z.object({ type: z.literal('attached'), resumed: z.boolean(), replay: z.string() }),
+  /** Live progress, so the sidebar and the steps update when Solve or a check elsewhere changes them. */
+  z.object({ type: z.literal('progress'), lab: z.string(), step: z.string(), progress: stepProgressSchema }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+]);
+export type TerminalServerMessage = z.infer<typeof terminalServerMessageSchema>;
