@@ -72,13 +72,22 @@ class SimClusterImpl implements SimCluster {
     this.#controllers.schedule();
   }
 
+  /** Whether a kind is served now: a custom resource only while its CustomResourceDefinition exists. */
+  #served(resource: ApiResource | undefined): boolean {
+    return (
+      !resource?.crd || !!this.#store.get('CustomResourceDefinition', undefined, `${resource.plural}.${resource.group}`)
+    );
+  }
+
   get(kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
     const resource = resourceForKind(kind);
+    if (!this.#served(resource)) return undefined;
     return this.#store.get(kind, resource?.namespaced ? namespace : undefined, name);
   }
 
   list(kind: string, namespace?: string, labelSelector?: string): K8sObject[] {
     const resource = resourceForKind(kind);
+    if (!this.#served(resource)) return [];
     try {
       return this.#store.list(kind, resource?.namespaced ? namespace : undefined, labelSelector);
     } catch (error) {
@@ -100,7 +109,8 @@ class SimClusterImpl implements SimCluster {
       throw apiError(400, 'BadRequest', "Object 'Kind' is missing in the request body");
     }
     const resource = resourceForApiVersion(input.apiVersion, input.kind);
-    if (!resource) throw apiError(404, 'NotFound', 'the server could not find the requested resource');
+    if (!resource || !this.#served(resource))
+      throw apiError(404, 'NotFound', 'the server could not find the requested resource');
     const obj = structuredClone(input);
     obj.apiVersion = servedApiVersion(resource);
     obj.metadata = isPlainObject(obj.metadata)
@@ -328,6 +338,11 @@ class SimClusterImpl implements SimCluster {
 
   /** Deletes an object and what it owns (ReplicaSets of a Deployment, Pods of a ReplicaSet, a namespace's content). */
   #cascade(obj: K8sObject): void {
+    // Deleting a CustomResourceDefinition deletes every object of its kind.
+    if (obj.kind === 'CustomResourceDefinition') {
+      const kind = ((obj.spec as Obj | undefined)?.names as Obj | undefined)?.kind;
+      if (typeof kind === 'string') for (const cr of this.#store.list(kind)) this.#removeOne(cr);
+    }
     if (obj.kind === 'Namespace') {
       for (const child of [...this.#store.all()]) {
         if (

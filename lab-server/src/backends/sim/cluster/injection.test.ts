@@ -109,7 +109,10 @@ describe('sidecar injection', () => {
     await c.idle();
     const pod = podOf(c, 'running');
     c.update('Pod', 'default', pod.metadata.name, (o) => {
-      o.metadata.annotations = { ...o.metadata.annotations, 'traffic.sidecar.istio.io/includeOutboundIPRanges': '10.96.0.0/16' };
+      o.metadata.annotations = {
+        ...o.metadata.annotations,
+        'traffic.sidecar.istio.io/includeOutboundIPRanges': '10.96.0.0/16',
+      };
     });
     await c.idle();
     const annotated = podOf(c, 'running');

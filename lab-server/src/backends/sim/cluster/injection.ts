@@ -43,6 +43,7 @@ export function injectIfEnabled(pod: K8sObject, store: ObjectStore): void {
   } as SimClusterApi);
   const annotations = pod.metadata.annotations ?? {};
   const injected = injectDocument(pod as Obj, {
+    ...settings,
     includeIPRanges: annotations[INCLUDE_ANNOTATION] ?? settings.includeIPRanges,
     excludeIPRanges: annotations[EXCLUDE_ANNOTATION] ?? settings.excludeIPRanges,
   });

@@ -23,12 +23,14 @@ const WORKLOAD_KINDS = [
 export interface InjectSettings {
   includeIPRanges: string;
   excludeIPRanges: string;
+  /** `values.global.proxy.privileged`: the sidecar runs privileged (what `sudo tcpdump` in it needs). */
+  privileged?: boolean;
 }
 
 /** Reads the injector's values; defaults when absent. */
 export function injectSettings(cluster: SimClusterApi): InjectSettings {
   const cm = cluster.get('ConfigMap', 'istio-system', 'istio-sidecar-injector');
-  let proxy: { includeIPRanges?: string; excludeIPRanges?: string } = {};
+  let proxy: { includeIPRanges?: string; excludeIPRanges?: string; privileged?: boolean } = {};
   try {
     const values = JSON.parse((cm?.data as Record<string, string> | undefined)?.values ?? '{}') as {
       global?: { proxy?: typeof proxy };
@@ -37,7 +39,11 @@ export function injectSettings(cluster: SimClusterApi): InjectSettings {
   } catch {
     proxy = {};
   }
-  return { includeIPRanges: proxy.includeIPRanges ?? '*', excludeIPRanges: proxy.excludeIPRanges ?? '' };
+  return {
+    includeIPRanges: proxy.includeIPRanges ?? '*',
+    excludeIPRanges: proxy.excludeIPRanges ?? '',
+    privileged: proxy.privileged === true,
+  };
 }
 
 type Obj = Record<string, any>;
@@ -48,7 +54,7 @@ function podTemplate(doc: Obj): Obj | undefined {
   return doc.spec?.template;
 }
 
-function proxyContainer(name: string, ns: string, role: 'sidecar' | 'router' = 'sidecar'): Obj {
+function proxyContainer(name: string, ns: string, role: 'sidecar' | 'router' = 'sidecar', privileged = false): Obj {
   return {
     name: 'istio-proxy',
     image: `docker.io/istio/proxyv2:${ISTIO_VERSION}`,
@@ -82,9 +88,9 @@ function proxyContainer(name: string, ns: string, role: 'sidecar' | 'router' = '
     },
     resources: { limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m', memory: '128Mi' } },
     securityContext: {
-      allowPrivilegeEscalation: false,
+      allowPrivilegeEscalation: privileged,
       capabilities: { drop: ['ALL'] },
-      privileged: false,
+      privileged,
       readOnlyRootFilesystem: true,
       runAsGroup: 1337,
       runAsNonRoot: true,
@@ -225,7 +231,7 @@ export function injectDocument(doc: Obj, settings: InjectSettings): boolean {
   labels['security.istio.io/tlsMode'] = 'istio';
   labels['service.istio.io/canonical-name'] = labels['app.kubernetes.io/name'] ?? labels.app ?? name;
   labels['service.istio.io/canonical-revision'] = labels['app.kubernetes.io/version'] ?? labels.version ?? 'latest';
-  containers.push(proxyContainer(name, ns));
+  containers.push(proxyContainer(name, ns, 'sidecar', settings.privileged === true));
   template.spec.initContainers = [
     ...((template.spec.initContainers as Obj[] | undefined) ?? []),
     initContainer(settings),
