@@ -75,7 +75,7 @@ export function apiResources(args: ParsedArgs): Output {
     'KIND',
     ...(flag(args, 'output') === 'wide' ? ['VERBS', 'CATEGORIES'] : []),
   ];
-  return { stdout: layout([headers, ...rows]), stderr: '', exitCode: 0 };
+  return { stdout: layout(args.booleans.has('no-headers') ? rows : [headers, ...rows]), stderr: '', exitCode: 0 };
 }
 
 /** `kubectl api-versions`. */
