@@ -83,7 +83,7 @@ describe('mirroring on the simulator', () => {
       [
         'export SLEEP_POD=$(kubectl get pod -l app=sleep -o jsonpath={.items..metadata.name})',
         "kubectl exec $SLEEP_POD -c sleep -- sh -c 'curl -s http://httpbin:8000/headers' | python3 -m json.tool",
-        'kubectl logs -l app=httpbin,version=v2 -c httpbin | wc -l',
+        "kubectl logs -l app=httpbin,version=v2 -c httpbin | grep -c 'GET /headers'",
         'kubectl apply -f samples/seed/httpbin-mirror-v2.yaml',
         'kubectl exec $SLEEP_POD -c sleep -- curl -s -o /dev/null -w "%{http_code}\\n" http://httpbin:8000/headers',
         'kubectl logs -l app=httpbin,version=v2 -c httpbin',

@@ -43,7 +43,8 @@ describe('traffic-shifting checks explain what is wrong', () => {
     const [v1, v3] = [Number(seen![1]), Number(seen![2])];
     expect(v1).toBeGreaterThanOrEqual(70);
     expect(v1).toBeLessThanOrEqual(90);
-    expect(v1 + v3).toBe(100);
+    // Each share is rounded on its own, so the two may sum to 99 or 101.
+    expect(Math.abs(v1 + v3 - 100)).toBeLessThanOrEqual(1);
     expect(outcome.explanation.ko).toMatch(new RegExp(`${v1} ?% v1.*${v3} ?% v3.*50 ?% v1.*50 ?% v3`, 's'));
   });
 

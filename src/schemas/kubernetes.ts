@@ -138,7 +138,8 @@ const KINDS: { kind: string; apiVersions: string[]; top: Record<string, Json> }[
 export function manifestSchema(lang: Lang): Json {
   const top = (kind: string, name: string): At => ({ kind, path: [name], lang });
   return {
-    type: 'object',
+    // `null` is an empty document (a trailing `---`, as Istio's samples end): kubectl skips it, so the editor must too.
+    type: ['object', 'null'],
     properties: {
       // Suggested, not enforced: a kind the editor has no shape for (a ServiceAccount, a Secret) is still valid.
       apiVersion: {
