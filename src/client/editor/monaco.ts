@@ -24,7 +24,7 @@ export function loadMonaco(lang: Lang): Promise<Monaco> {
         import('monaco-editor/internal/common/workers'),
         import('monaco-editor/languages/definitions/yaml/register'),
         import('monaco-yaml'),
-        import('../../schemas/kubernetes.ts'),
+        import('../../../lab-server/src/kube/editor/kubernetes.ts'),
         // Vite bundles each worker with its dependencies and hands back a constructor (module workers).
         import('monaco-editor/editor/editor.worker?worker'),
         import('monaco-yaml/yaml.worker?worker'),

@@ -19,6 +19,7 @@ import { labelOrAnnotate } from './label.ts';
 import { scale } from './scale.ts';
 import { createNamed, WRITE_FLAGS, writeManifests } from './write.ts';
 import { cp, CP_FLAGS } from './cp.ts';
+import { explain, EXPLAIN_FLAGS } from './explain.ts';
 import { debug, DEBUG_FLAGS } from './debug.ts';
 import { patch, PATCH_FLAGS } from './patch.ts';
 import { run, RUN_FLAGS } from './run.ts';
@@ -91,6 +92,7 @@ const SUBCOMMANDS: Record<
   cp: { flags: CP_FLAGS, run: cp },
   debug: { flags: DEBUG_FLAGS, run: debug },
   top: { flags: TOP_FLAGS, run: top },
+  explain: { flags: EXPLAIN_FLAGS, run: explain },
   logs: { flags: LOGS_FLAGS, run: logs },
   wait: { flags: WAIT_FLAGS, run: wait },
   rollout: { flags: ROLLOUT_FLAGS, run: rollout },
