@@ -134,6 +134,18 @@ export interface SimNetwork {
   request(from: PodEndpoint | 'outside', request: SimHttpRequest, signal?: AbortSignal): Promise<SimHttpResponse>;
   /** A raw TCP connection, from a pod (through its sidecar when it captures the address) or from outside. */
   connect(from: PodEndpoint | 'outside', request: SimTcpRequest, signal?: AbortSignal): Promise<SimTcpResult>;
+  /** Calls `listener` with each segment with data to or from `ip` (what `tcpdump` on a pod's eth0 sees), until stopped. */
+  capture(ip: string, listener: (segment: CapturedSegment) => void): () => void;
+}
+
+/** One segment with data, as a capture on a pod's interface sees it. */
+export interface CapturedSegment {
+  atMs: number;
+  src: { ip: string; port: number };
+  dst: { ip: string; port: number };
+  /** The bytes as latin1 text (TLS records for encrypted segments). */
+  payload: string;
+  encrypted: boolean;
 }
 
 /** Runs a command inside a pod's container, as `kubectl exec` does. */

@@ -220,7 +220,9 @@ export async function requestFromPod(
       const local = destination.ip.startsWith('127.') ? { ip, port: destination.port } : destination;
       const captured = sidecarCaptures(pod, local.ip) && !destination.ip.startsWith('127.');
       if (target.scheme === 'https') {
-        return captured ? tlsThroughSidecar(env, pod, ip, local, target.host, wire, s) : tlsDirect(env, local, wire, s);
+        return captured
+          ? tlsThroughSidecar(env, pod, ip, local, target.host, wire, s)
+          : tlsDirect(env, local, wire, s, { ip, port: ephemeralPort(env.random) });
       }
       if (captured) return outboundHttp(env, pod, ip, wire, local, s);
       return deliverHttp(env, { ip, port: ephemeralPort(env.random) }, local, wire, undefined, s);

@@ -16,6 +16,22 @@ import { createTcpdumpCommand } from './commands/tcpdump.ts';
 import { createWhichCommand } from './commands/which.ts';
 import { imageProfile, type ImageProfile } from './images.ts';
 
+/**
+ * What a pod's resolver answers for an address (the PTR records CoreDNS serves): the pod's own name for its own
+ * address, `a-b-c-d.<service>.<namespace>.svc.cluster.local` for a pod behind a Service, else the address.
+ */
+function reverseName(cluster: SimCommandHost['cluster'], ip: string, self: string): string {
+  const pod = cluster.list('Pod').find((p) => (p.status as { podIP?: string } | undefined)?.podIP === ip);
+  if (!pod) return ip;
+  if (pod.metadata.name === self) return self;
+  const labels = pod.metadata.labels ?? {};
+  const svc = cluster.list('Service', pod.metadata.namespace).find((s) => {
+    const selector = (s.spec as { selector?: Record<string, string> } | undefined)?.selector;
+    return selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+  });
+  return svc ? `${ip.replace(/\./g, '-')}.${svc.metadata.name}.${pod.metadata.namespace}.svc.cluster.local` : ip;
+}
+
 /** Commands of the images that the simulator provides itself (the rest are just-bash's own). */
 const SIMULATED = [
   'curl',
@@ -182,7 +198,14 @@ export class SimPodExec implements PodExec {
     if (available.includes('sudo')) commands.push(createSudoCommand(pod, target.container));
     if (available.includes('tcpdump'))
       commands.push(
-        createTcpdumpCommand({ pod, container: target.container, clock: host.clock, ...(stream ? { stream } : {}) }),
+        createTcpdumpCommand({
+          pod,
+          container: target.container,
+          clock: host.clock,
+          network: host.network,
+          nameOf: (ip) => reverseName(this.#host().cluster, ip, target.pod),
+          ...(stream ? { stream } : {}),
+        }),
       );
     if (available.includes('id'))
       commands.push(

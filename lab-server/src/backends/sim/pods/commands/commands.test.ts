@@ -194,23 +194,63 @@ describe('sudo and tcpdump in the sidecar', () => {
     });
   });
 
-  it('with values.global.proxy.privileged=true, sudo runs tcpdump as root', async () => {
+  it('with values.global.proxy.privileged=true, sudo runs tcpdump as root: mTLS between sidecars, HTTP to a plain pod', async () => {
     const v = await simWorld(4);
     await v.run('istioctl install --set profile=demo --set values.global.proxy.privileged=true -y');
     await v.run('kubectl label namespace default istio-injection=enabled');
-    await v.run('kubectl apply -f samples/sleep/sleep.yaml');
+    await v.run('kubectl apply -f samples/sleep/sleep.yaml -f samples/httpbin/httpbin.yaml');
+    await v.run('kubectl create namespace plain && kubectl apply -n plain -f samples/httpbin/httpbin.yaml');
     await v.settle();
     const pod = podName(v, 'app=sleep');
-    const r = await v.pods.exec(
-      { namespace: 'default', pod, container: 'istio-proxy' },
-      ['sh', '-c', 'sudo tcpdump -n'],
-      {},
-    );
-    expect(r).toEqual({
+    const proxy = (script: string) =>
+      v.pods.exec({ namespace: 'default', pod, container: 'istio-proxy' }, ['sh', '-c', script], {
+        signal: new AbortController().signal,
+      });
+    expect(await proxy('sudo tcpdump -n')).toEqual({
       stdout: '',
       stderr:
-        'tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\nlistening on eth0, link-type EN10MB (Ethernet), snapshot length 262144 bytes\ntcpdump: a capture runs until Ctrl-C, which only an interactive terminal can send\n',
+        'tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\nlistening on eth0, link-type EN10MB (Ethernet), snapshot length 262144 bytes\ntcpdump: a capture runs until Ctrl-C, which only an interactive terminal can send; give -c COUNT to stop after COUNT packets\n',
       exitCode: 1,
     });
+    const meshed = podName(v, 'app=httpbin');
+    const meshedIp = String((v.cluster.get('Pod', 'default', meshed)!.status as { podIP: string }).podIP);
+    const capture = proxy(`sudo tcpdump -A -nn -c 2 host ${meshedIp}`);
+    // The request comes a second later, once the capture listens.
+    await v.pods.exec(
+      { namespace: 'default', pod, container: 'sleep' },
+      ['sh', '-c', 'sleep 1; curl -s http://httpbin:8000/headers'],
+      {},
+    );
+    const seen = await capture;
+    expect(seen.exitCode).toBe(0);
+    expect(seen.stdout).toMatch(
+      new RegExp(
+        `^\\d{2}:\\d{2}:\\d{2}\\.\\d{6} IP 10\\.244\\.0\\.\\d+\\.\\d+ > ${meshedIp.replace(/\./g, '\\.')}\\.8080: Flags \\[P\\.\\], seq 1:\\d+, ack 1, win 502, `,
+      ),
+    );
+    expect(seen.stdout).not.toContain('GET /headers');
+    expect(seen.stderr).toMatch(/\n2 packets captured\n2 packets received by filter\n0 packets dropped by kernel\n$/);
+    const plain = v.cluster.list('Pod', 'plain', 'app=httpbin')[0]!;
+    const plainIp = String((plain.status as { podIP: string }).podIP);
+    const clear = proxy(`sudo tcpdump -A -c 1 dst host ${plainIp} and port 8080`);
+    await v.pods.exec(
+      { namespace: 'default', pod, container: 'sleep' },
+      ['sh', '-c', 'sleep 1; curl -s http://httpbin.plain:8000/headers'],
+      {},
+    );
+    const text = (await clear).stdout;
+    expect(text).toContain(`${plainIp.replace(/\./g, '-')}.httpbin.plain.svc.cluster.local.http-alt: Flags [P.]`);
+    expect(text).toContain(': HTTP: GET /headers HTTP/1.1\n');
+    expect(text).toContain('\nhost: httpbin.plain:8000\n');
+  });
+
+  it.each([
+    ['sudo tcpdump -Z', "tcpdump: option requires an argument -- 'Z'\n"],
+    ['sudo tcpdump -P', "tcpdump: invalid option -- 'P'\n"],
+    ['sudo tcpdump -i eth9', 'tcpdump: eth9: No such device exists\n(No such device exists)\n'],
+  ])('%s is refused as tcpdump refuses it (before it needs privileges)', async (line, start) => {
+    const r = await inProxy(line.replace('sudo ', ''));
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.startsWith(start)).toBe(true);
   });
 });
