@@ -16,6 +16,7 @@ import type { MeshEnv } from './env.ts';
 import { meshSettingsFor } from './meshConfig.ts';
 import { Topology } from './topology.ts';
 import { connectFromOutside, connectFromPod } from './tcp.ts';
+import { PacketTap, type Segment } from './packets.ts';
 
 /** A SimNetwork that can also say when its fire-and-forget work (mirrored requests) has finished. */
 export interface SimNetworkWithIdle extends SimNetwork {
@@ -48,10 +49,14 @@ export function createSimNetwork(options: {
       pending.add(p);
     },
     requestFromPod: (from, request, signal) => requestFromPod(env, from, request, signal),
+    tap: new PacketTap(),
   };
   return {
     request(from: PodEndpoint | 'outside', request: SimHttpRequest, signal?: AbortSignal): Promise<SimHttpResponse> {
       return from === 'outside' ? requestFromOutside(env, request, signal) : requestFromPod(env, from, request, signal);
+    },
+    capture(ip: string, listener: (segment: Segment) => void): () => void {
+      return env.tap!.capture(ip, listener);
     },
     connect(from: PodEndpoint | 'outside', request: SimTcpRequest, signal?: AbortSignal): Promise<SimTcpResult> {
       return from === 'outside' ? connectFromOutside(env, request, signal) : connectFromPod(env, from, request, signal);
