@@ -18,6 +18,11 @@ export interface MeshEnv {
   publicDns: DnsResolver;
   /** Keeps track of fire-and-forget work (mirrored requests) so tests can wait for it. */
   track(work: Promise<unknown>): void;
+  /**
+   * The same network with a random stream of its own, drawn from this one's: every request from a client
+   * (and every mirrored copy) gets one, so what it draws does not depend on how concurrent requests interleave.
+   */
+  fork(): MeshEnv;
   /** An HTTP request made by a process inside a pod (curl, an app's client library). */
   requestFromPod(from: PodEndpoint, request: SimHttpRequest, signal?: AbortSignal): Promise<SimHttpResponse>;
 }

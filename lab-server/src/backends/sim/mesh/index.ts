@@ -9,6 +9,7 @@ import type {
   SimNetwork,
 } from '../types.ts';
 import { resolvePublicName } from '../apps/internet/sites.ts';
+import { createRandom } from '../random.ts';
 import { requestFromOutside, requestFromPod } from './client.ts';
 import type { MeshEnv } from './env.ts';
 import { meshSettingsFor } from './meshConfig.ts';
@@ -18,6 +19,17 @@ import { Topology } from './topology.ts';
 export interface SimNetworkWithIdle extends SimNetwork {
   /** Resolves when every mirrored request started so far has completed. */
   idle(): Promise<void>;
+}
+
+/** `parent` with a random stream seeded from its own (one draw), its calls and forks made on that stream. */
+function forkEnv(parent: MeshEnv): MeshEnv {
+  const child: MeshEnv = {
+    ...parent,
+    random: createRandom(Math.floor(parent.random.next() * 2 ** 32)),
+    fork: () => forkEnv(child),
+    requestFromPod: (from, request, signal) => requestFromPod(child, from, request, signal),
+  };
+  return child;
 }
 
 /** Creates the data plane for one environment. */
@@ -44,11 +56,15 @@ export function createSimNetwork(options: {
       const p = work.catch(() => {}).finally(() => pending.delete(p));
       pending.add(p);
     },
+    fork: () => forkEnv(env),
     requestFromPod: (from, request, signal) => requestFromPod(env, from, request, signal),
   };
   return {
     request(from: PodEndpoint | 'outside', request: SimHttpRequest, signal?: AbortSignal): Promise<SimHttpResponse> {
-      return from === 'outside' ? requestFromOutside(env, request, signal) : requestFromPod(env, from, request, signal);
+      // Each client request draws from its own stream: concurrent requests (a traffic check sends 8 at a time)
+      // then get the same answers whatever order their steps interleave in.
+      const own = forkEnv(env);
+      return from === 'outside' ? requestFromOutside(own, request, signal) : requestFromPod(own, from, request, signal);
     },
     async idle() {
       while (pending.size > 0) await Promise.all([...pending]);
