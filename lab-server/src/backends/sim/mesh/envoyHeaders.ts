@@ -37,9 +37,17 @@ export function spiffeId(namespace: string, serviceAccount: string): string {
   return `spiffe://cluster.local/ns/${namespace}/sa/${serviceAccount}`;
 }
 
+/** The client certificate's hash per identity: a pure function of it, kept (boundedly) instead of hashed per request. */
+const certificateHashes = new Map<string, string>();
+
 /** `X-Forwarded-Client-Cert` as the server's sidecar sets it after an mTLS handshake. */
 export function xfcc(serverSpiffe: string, clientSpiffe: string): string {
-  const hash = createHash('sha256').update(`cert:${clientSpiffe}`).digest('hex');
+  let hash = certificateHashes.get(clientSpiffe);
+  if (hash === undefined) {
+    if (certificateHashes.size >= 1000) certificateHashes.clear();
+    hash = createHash('sha256').update(`cert:${clientSpiffe}`).digest('hex');
+    certificateHashes.set(clientSpiffe, hash);
+  }
   return `By=${serverSpiffe};Hash=${hash};Subject="";URI=${clientSpiffe}`;
 }
 

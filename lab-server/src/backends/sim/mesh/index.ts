@@ -50,7 +50,11 @@ export function createSimNetwork(options: {
     clock,
     random,
     topology: () => (cached ??= new Topology(cluster)),
-    settings: (pod) => meshSettingsFor(cluster, env.topology(), pod),
+    settings: (pod) => {
+      const topology = env.topology();
+      const key = pod ? `settings:${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}` : 'settings:';
+      return topology.memo(key, () => meshSettingsFor(cluster, topology, pod));
+    },
     publicDns: resolvePublicName,
     track(work) {
       const p = work.catch(() => {}).finally(() => pending.delete(p));

@@ -24,6 +24,7 @@ type Kind = (typeof KINDS)[number];
 export class Topology {
   cluster: SimClusterApi;
   private cache = new Map<Kind, K8sObject[]>();
+  private memos = new Map<string, unknown>();
 
   constructor(cluster: SimClusterApi) {
     this.cluster = cluster;
@@ -37,6 +38,17 @@ export class Topology {
       this.cache.set(kind, list);
     }
     return list;
+  }
+
+  /**
+   * What `compute` derives from this moment's objects, computed once: the view lives until the next object
+   * change, so anything memoised here is dropped with it (Envoy's configuration, recomputed on a push).
+   */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
   }
 
   pods(): K8sObject[] {
