@@ -70,13 +70,17 @@ export class HeaderList {
   /** Moves the named headers (in this order) to the front, as Envoy emits `server` then `date` first. */
   moveToFront(names: string[]): void {
     const lower = names.map((n) => n.toLowerCase());
-    const front = lower.flatMap((n) => this.entries.filter(([k]) => sameName(k, n)));
-    this.entries = [...front, ...this.entries.filter(([k]) => !lower.some((n) => sameName(k, n)))];
+    const front: [string, string][] = [];
+    for (const n of lower) for (const entry of this.entries) if (sameName(entry[0], n)) front.push(entry);
+    for (const entry of this.entries) if (!lower.some((n) => sameName(entry[0], n))) front.push(entry);
+    this.entries = front;
   }
 
   /** Envoy speaks lowercase header names on both HTTP/1.1 and HTTP/2. */
   lowercased(): HeaderList {
-    return new HeaderList(this.entries.map(([k, v]) => [k.toLowerCase(), v]));
+    const list = new HeaderList();
+    for (const [k, v] of this.entries) list.entries.push([k.toLowerCase(), v]);
+    return list;
   }
 }
 
