@@ -1,15 +1,20 @@
 // The site: Starlight with Korean as the root locale and English under /en/, lessons from content/docs,
-// lab files validated at build time, and aliases shared with the TypeScript config.
+// lab files validated at build time, the sidebar's chapters from the lab files (in their `order`), and aliases
+// shared with the TypeScript config. `LABS_CONTENT_DIR` builds the site from another content folder (a test does).
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mdx from '@astrojs/mdx';
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
+import { chapters, contentDir } from './src/chapters/chapters.ts';
 import { validateLabs } from './src/integrations/validateLabs.ts';
 
 const root = (path) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({
   output: 'static',
+  // A build from another content folder keeps its own cache, so it never mixes with the repository's.
+  ...(process.env.LABS_ASTRO_CACHE_DIR ? { cacheDir: process.env.LABS_ASTRO_CACHE_DIR } : {}),
   integrations: [
     validateLabs(),
     starlight({
@@ -23,13 +28,13 @@ export default defineConfig({
       },
       favicon: '/favicon.svg',
       // The lessons live outside src/content: Starlight's asides and heading links must process them too.
-      markdown: { processedDirs: ['./content/docs'] },
+      markdown: { processedDirs: [join(contentDir(), 'docs')] },
       customCss: ['@fontsource/noto-sans-kr/400.css', '@fontsource/noto-sans-kr/700.css', './src/styles/custom.css'],
       sidebar: [
         {
           label: 'Chapters',
           translations: { ko: '실습' },
-          items: [{ slug: 'traffic-shifting' }, { slug: 'mirroring' }, { slug: 'ingress' }, { slug: 'egress' }],
+          items: chapters().map((chapter) => ({ slug: chapter.id })),
         },
       ],
       components: {

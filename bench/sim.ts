@@ -1,15 +1,15 @@
 /**
- * The simulator's figures: latency of `kubectl get pods`, of an `apply` and of a 100-request traffic
- * check; heap per prepared environment and environments per GiB.
+ * The simulator's figures: latency of `kubectl get pods`, of an `apply` and of the 50/50 step's traffic
+ * check (run through the steps module, as a learner's Check runs it); heap per prepared environment and
+ * environments per GiB.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabEnvironment } from '../lab-server/src/contract.ts';
 import { createBackend } from '../lab-server/src/backends/index.ts';
-import { runCheck } from '../lab-server/src/checks/run.ts';
 import { loadLab } from '../lab-server/src/labs/load.ts';
-import { checkSchema } from '../lab-server/src/labs/schema.ts';
+import { checkStep } from '../lab-server/src/steps/check.ts';
 import type { BenchSuite } from './suite.ts';
 import { hotFunctions, profiled, writeProfile } from './profile.ts';
 import { round, summarize, time } from './stats.ts';
@@ -50,25 +50,16 @@ export const suite: BenchSuite = {
     ctx.log(`kubectl apply x${repeat}`);
     const apply = await time(repeat, (i) => must(env, `kubectl apply -f ${VS_FILES[i % 2]}`));
 
-    // The 50/50 step's check, at 100 requests: the sequential test may send more when ambiguous.
+    // The 50/50 step's own check, as a learner's Check runs it: the sequential test may send more when ambiguous.
     await must(env, `kubectl apply -f ${VS_FILES[0]}`);
-    const check = checkSchema.parse({
-      type: 'traffic',
-      from: { outside: true },
-      request: { url: 'http://ingress/productpage' },
-      requests: 100,
-      classes: [
-        { name: 'v3', status: 200, bodyContains: 'color="red"' },
-        { name: 'v1', status: 200, bodyNotContains: 'glyphicon-star' },
-      ],
-      expect: { v1: 0.5, v3: 0.5 },
-    });
+    const step = lab.steps.find((s) => s.id === 'shift-50-v3');
+    if (!step) throw new Error(`bench: the ${LAB} lab has no step shift-50-v3`);
     const checks = ctx.quick ? 5 : 20;
-    ctx.log(`traffic check (100 requests) x${checks}`);
+    ctx.log(`traffic check of the 50/50 step x${checks}`);
     let sent = 0;
     const runChecks = () =>
       time(checks, async () => {
-        const r = await runCheck(check, { env, stepStartedAt: env.now() }, { retry: false });
+        const r = await checkStep(env, lab, step, env.now(), { retry: false });
         if (!r.ok) throw new Error(`bench: the 50/50 traffic check failed: ${r.explanation.en}`);
         sent += Number(/x(\d+)$/.exec(r.evidence[0]!.action)?.[1] ?? 100);
       });
@@ -114,8 +105,8 @@ export const suite: BenchSuite = {
         { metric: 'kubectl get pods, p95', value: g.p95Ms, unit: 'ms' },
         { metric: 'kubectl apply (VirtualService), median', value: a.medianMs, unit: 'ms' },
         { metric: 'kubectl apply (VirtualService), p95', value: a.p95Ms, unit: 'ms' },
-        { metric: 'traffic check (100 requests), median', value: t.medianMs, unit: 'ms' },
-        { metric: 'traffic check (100 requests), p95', value: t.p95Ms, unit: 'ms' },
+        { metric: 'traffic check (the 50/50 step), median', value: t.medianMs, unit: 'ms' },
+        { metric: 'traffic check (the 50/50 step), p95', value: t.p95Ms, unit: 'ms' },
         { metric: 'requests per traffic check, mean', value: round(sent / checks), unit: 'requests' },
         { metric: 'environment prepare, median', value: p.medianMs, unit: 'ms' },
         { metric: 'heap per prepared environment', value: round(perEnvBytes / 1024 / 1024), unit: 'MiB' },

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { simLabHarness } from './labHarness.ts';
 
-const { step, fresh, run, checkOnce, expectVerifyPasses } = simLabHarness('ingress');
+const { lab, step, fresh, run, checkOnce, expectVerifyPasses } = simLabHarness('ingress');
 
 describe('ingress on the simulator', () => {
   it('passes `labs verify`: each check fails before its step (unless it observes) and passes after', async () => {
@@ -33,9 +33,13 @@ spec:
     route: [{destination: {host: httpbin, port: {number: 8000}}}]
 EOF`,
     );
-    const outcome = await checkOnce(env, 'route-status');
+    // The check reads the gateway's log of the learner's own request: it sends none itself.
+    const since = env.now();
+    expect((await checkOnce(env, 'route-status', since)).ok).toBe(false);
+    await run(env, `${step('ingress-address').solution}\n${step('route-status').solution}`);
+    const outcome = await checkOnce(env, 'route-status', since);
     expect(outcome.ok).toBe(false);
-    expect(outcome.explanation.en).toContain('404');
+    expect(JSON.stringify(outcome.evidence)).toContain('"HEAD /status/200 HTTP/1.1\\" 404 NR route_not_found');
   });
 
   it('the browser step fails while only httpbin.example.com is accepted', async () => {
@@ -58,5 +62,19 @@ EOF`,
     expect(out).toMatch(/^172\.18\.0\.2:30080$/m);
     expect(out).toMatch(/^HTTP\/1\.1 200 OK\r?\nserver: istio-envoy/m);
     expect(out).toMatch(/^HTTP\/1\.1 404 Not Found\r?\nserver: istio-envoy/m);
+  });
+});
+
+describe('the ingress lab file', () => {
+  it('is ready, previews the headers page and follows the seed chapter in order', () => {
+    expect(lab.status).toBe('ready');
+    expect(lab.preview?.url).toBe('http://ingress/headers');
+    expect(lab.steps.map((s) => s.id)).toEqual([
+      'ingress-address',
+      'gateway',
+      'route-status',
+      'headers-404',
+      'browser-headers',
+    ]);
   });
 });

@@ -26,6 +26,8 @@ export interface LessonPlacement {
   /** Editor components outside any Step. */
   strayEditors: string[];
   imports: string[];
+  /** The MDX after the frontmatter. */
+  body: string;
 }
 
 /** Parses and validates a lab file. */
@@ -59,5 +61,6 @@ export function readLessonPlacement(path: string): LessonPlacement {
     previews: [...body.matchAll(/<Preview\b/g)].length,
     strayEditors: [...outside.matchAll(/<Editor\s+file="([^"]+)"/g)].map((e) => e[1]),
     imports: [...body.matchAll(/^import\s+(\w+)\s+from\s+'([^']+)';$/gm)].map((i) => `${i[1]} ${i[2]}`),
+    body,
   };
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { simLabHarness } from './labHarness.ts';
 
-const { step, fresh, run, solveUpTo, checkOnce, expectVerifyPasses } = simLabHarness('mirroring');
+const { lab, step, fresh, run, solveUpTo, checkOnce, expectVerifyPasses } = simLabHarness('mirroring');
 
 const mirrorWith = (percentage: number) => `kubectl apply -f - <<EOF
 apiVersion: networking.istio.io/v1
@@ -21,6 +21,9 @@ spec:
     mirrorPercentage: {value: ${percentage}}
 EOF`;
 
+/** The learner's own request from sleep: the checks of this lab send none, they read what this left. */
+const curlFromSleep = 'kubectl exec deploy/sleep -c sleep -- curl -s http://httpbin:8000/headers';
+
 describe('mirroring on the simulator', () => {
   it('passes `labs verify`: each check fails before its step (unless it observes) and passes after', async () => {
     await expectVerifyPasses(21);
@@ -30,13 +33,29 @@ describe('mirroring on the simulator', () => {
     const env = await fresh(22);
     await solveUpTo(env, 'mirror-v2');
     const since = env.now();
-    await run(env, mirrorWith(0));
+    await run(env, `${mirrorWith(0)}\n${curlFromSleep}`);
     const outcome = await checkOnce(env, 'mirror-v2', since);
     expect(outcome.ok).toBe(false);
     expect(outcome.explanation.en).toContain('httpbin');
     expect(JSON.stringify(outcome.evidence)).toContain('version=v2');
     await run(env, mirrorWith(100));
+    // The route mirrors now, but no request of the learner's went through it yet: the check sends none itself.
+    expect((await checkOnce(env, 'mirror-v2', since)).ok).toBe(false);
+    await run(env, curlFromSleep);
     expect((await checkOnce(env, 'mirror-v2', since)).ok).toBe(true);
+  });
+
+  it("the observing step passes only after the learner's own request, and the checks leave no line in the logs", async () => {
+    const env = await fresh(25);
+    await solveUpTo(env, 'only-v1-logs');
+    const since = env.now();
+    expect((await checkOnce(env, 'only-v1-logs', since)).ok).toBe(false);
+    expect(await run(env, 'kubectl logs -l app=httpbin,version=v1 -c httpbin | grep -c "GET /headers" || true')).toBe(
+      '0\n',
+    );
+    await run(env, curlFromSleep);
+    expect((await checkOnce(env, 'only-v1-logs', since)).ok).toBe(true);
+    expect(await run(env, 'kubectl logs -l app=httpbin,version=v1 -c httpbin | grep -c "GET /headers"')).toBe('1\n');
   });
 
   it("v1-only step: a route that sends traffic to v2 fails because v2's log shows the requests", async () => {
@@ -47,6 +66,7 @@ describe('mirroring on the simulator', () => {
       env,
       'kubectl apply -f - <<EOF\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: httpbin\nspec:\n  hosts: [httpbin]\n  http:\n  - route:\n    - destination: {host: httpbin, subset: v2}\nEOF',
     );
+    await run(env, curlFromSleep);
     const outcome = await checkOnce(env, 'only-v1-logs', since);
     expect(outcome.ok).toBe(false);
   });
@@ -63,7 +83,7 @@ describe('mirroring on the simulator', () => {
       [
         'export SLEEP_POD=$(kubectl get pod -l app=sleep -o jsonpath={.items..metadata.name})',
         "kubectl exec $SLEEP_POD -c sleep -- sh -c 'curl -s http://httpbin:8000/headers' | python3 -m json.tool",
-        'kubectl logs -l app=httpbin,version=v2 -c httpbin | wc -l',
+        "kubectl logs -l app=httpbin,version=v2 -c httpbin | grep -c 'GET /headers'",
         'kubectl apply -f samples/seed/httpbin-mirror-v2.yaml',
         'kubectl exec $SLEEP_POD -c sleep -- curl -s -o /dev/null -w "%{http_code}\\n" http://httpbin:8000/headers',
         'kubectl logs -l app=httpbin,version=v2 -c httpbin',
@@ -78,5 +98,18 @@ describe('mirroring on the simulator', () => {
     // Istio 1.28+: the mirrored request keeps its Host; the old suffix needs DISABLE_SHADOW_HOST_SUFFIX=false.
     expect(out).toContain('"httpbin:8000"');
     expect(out).not.toContain('httpbin-shadow');
+  });
+});
+
+describe('the mirroring lab file', () => {
+  it('is ready and follows the seed chapter in order', () => {
+    expect(lab.status).toBe('ready');
+    expect(lab.steps.map((s) => s.id)).toEqual([
+      'deploy-httpbin',
+      'route-v1',
+      'only-v1-logs',
+      'mirror-v2',
+      'shadow-host',
+    ]);
   });
 });

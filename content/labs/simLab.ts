@@ -1,12 +1,11 @@
 /**
  * A lab on the simulator for content tests: a fresh environment in the chapter's starting state, and
- * step checks run through the real checks engine (`lab-server/src/checks/run.ts`), as `labs verify` runs them.
+ * step checks run through the steps module (`lab-server/src/steps/check.ts`), as `labs verify` runs them.
  */
 import type { LabBackend, LabEnvironment } from '../../lab-server/src/contract.ts';
-import type { Step } from '../../lab-server/src/labs/schema.ts';
-import type { LoadedLab } from '../../lab-server/src/labs/load.ts';
+import type { LoadedLab, ResolvedStep } from '../../lab-server/src/labs/load.ts';
 import { createBackend } from '../../lab-server/src/backends/index.ts';
-import { runCheck, type CheckOutcome } from '../../lab-server/src/checks/run.ts';
+import { checkStep, type CheckOutcome } from '../../lab-server/src/steps/check.ts';
 
 export type { CheckOutcome };
 
@@ -38,16 +37,14 @@ export function simBackend(seed: number): Promise<LabBackend> {
 
 /**
  * Runs a step's check once it is expected to hold (`retry`) or once, as verify's "must fail before" run
- * does. `stepStartedAt` bounds what `ran` checks look at.
+ * does. The test says when the step began (`began` bounds what `ran` and `logs` checks look at).
  */
 export function runStepCheck(
   env: LabEnvironment,
   lab: LoadedLab,
-  step: Step,
-  stepStartedAt: Date,
+  step: ResolvedStep,
+  began: Date,
   options: { retry: boolean },
 ): Promise<CheckOutcome> {
-  if (!step.check) throw new Error(`step ${step.id} has no check`);
-  const files = lab.steps.flatMap((s) => s.files.map((f) => ({ name: f.name, content: f.content })));
-  return runCheck(step.check, { env, stepStartedAt, files }, { retry: options.retry });
+  return checkStep(env, lab, step, began, { retry: options.retry });
 }

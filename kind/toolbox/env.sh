@@ -18,19 +18,34 @@ if ! command -v python >/dev/null 2>&1; then
   python() { python3 "$@"; }
 fi
 
-# In a class each learner's chapter has its own namespace, and the lab files say `default`: there,
-# `default` means the learner's namespace (`-n default`, `--namespace=default`, `namespace default`,
-# `namespace/default`). Arguments after `--` belong to the command run in a pod and are left alone.
-if [ "${LABS_CLASSROOM:-}" = "1" ] && [ -n "${LABS_NAMESPACE:-}" ]; then
+# Every environment has its own ingress gateway, `istio-ingressgateway` in the environment's namespace (in a class
+# the learner's; for one learner, default). The lessons look it up in istio-system (`kubectl get svc
+# istio-ingressgateway -n istio-system`, `-l istio=ingressgateway -n istio-system`): those lookups go to it.
+# In a class the lab files' `default` means the learner's namespace (`-n default`, `--namespace=default`,
+# `namespace default`, `namespace/default`). Arguments after `--` belong to the command run in a pod: left alone.
+__labs_namespace() {
+  case "$1" in
+    default) [ "${LABS_CLASSROOM:-}" = "1" ] && { printf '%s' "$LABS_NAMESPACE"; return; } ;;
+    istio-system) [ -n "$__labs_gateway" ] && { printf '%s' "$LABS_NAMESPACE"; return; } ;;
+  esac
+  printf '%s' "$1"
+}
+
+if [ -n "${LABS_NAMESPACE:-}" ]; then
   kubectl() {
-    local args=() prev="" a passthrough=""
+    local args=() prev="" a passthrough="" __labs_gateway=""
+    for a in "$@"; do
+      [ "$a" = "--" ] && break
+      case "$a" in *ingressgateway*) __labs_gateway=1 ;; esac
+    done
     for a in "$@"; do
       if [ -z "$passthrough" ]; then
         case "$prev:$a" in
-          -n:default|--namespace:default|namespace:default|namespaces:default|ns:default) a=$LABS_NAMESPACE ;;
-          *:--namespace=default) a=--namespace=$LABS_NAMESPACE ;;
-          *:-ndefault) a=-n$LABS_NAMESPACE ;;
-          *:namespace/default|*:namespaces/default|*:ns/default) a=${a%%/*}/$LABS_NAMESPACE ;;
+          -n:*|--namespace:*) a=$(__labs_namespace "$a") ;;
+          namespace:default|namespaces:default|ns:default) a=$(__labs_namespace "$a") ;;
+          *:--namespace=*) a=--namespace=$(__labs_namespace "${a#--namespace=}") ;;
+          *:-n?*) a=-n$(__labs_namespace "${a#-n}") ;;
+          *:namespace/default|*:namespaces/default|*:ns/default) a=${a%%/*}/$(__labs_namespace default) ;;
           *:--) passthrough=1 ;;
         esac
       fi
@@ -38,5 +53,24 @@ if [ "${LABS_CLASSROOM:-}" = "1" ] && [ -n "${LABS_NAMESPACE:-}" ]; then
       prev=$a
     done
     command kubectl "${args[@]}"
+  }
+fi
+
+# In a class the mesh (istiod and its settings) is shared by everyone: istioctl install would change it for all.
+if [ "${LABS_CLASSROOM:-}" = "1" ]; then
+  istioctl() {
+    case "$1" in
+      install | upgrade | uninstall)
+        cat >&2 <<EOF
+istioctl $1: not in a class: the mesh (istiod and its settings) is shared by every learner of the class.
+  Mesh-wide settings of the lessons apply to your namespace with a Sidecar resource instead; REGISTRY_ONLY:
+  kubectl apply -f - <<<'{"apiVersion":"networking.istio.io/v1","kind":"Sidecar","metadata":{"name":"default"},"spec":{"outboundTrafficPolicy":{"mode":"REGISTRY_ONLY"}}}'
+istioctl $1: 강의실에서는 쓸 수 없습니다. 메시(istiod와 그 설정)는 모든 수강생이 함께 씁니다.
+  메시 전체 설정은 내 네임스페이스의 Sidecar 리소스로 바꿉니다(위 REGISTRY_ONLY 예).
+EOF
+        return 1
+        ;;
+    esac
+    command istioctl "$@"
   }
 fi

@@ -133,6 +133,12 @@ export interface LabEnvironment {
   http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult>;
   /** Commands run in this environment's terminals, oldest first. */
   history(): CommandRecord[];
+  /**
+   * Resolves once every change made so far has taken effect (controllers converged, pods started, configuration
+   * in the proxies), on an environment that can know it (the simulator): a check then looks once, without
+   * retrying. Absent on a real cluster, where configuration reaches the proxies seconds later and checks retry.
+   */
+  settled?(signal?: AbortSignal): Promise<void>;
   /** The environment's clock (virtual on the simulator in tests). */
   now(): Date;
   dispose(): Promise<void>;

@@ -2,36 +2,7 @@
 import type { Progress } from '../../lab-server/src/protocol/api.ts';
 import { fetchProgress } from './session.ts';
 import { langFromPath, t } from '../i18n/ui.ts';
-
-const CHAPTERS = ['traffic-shifting', 'mirroring', 'ingress', 'egress'];
-
-const TOTALS_KEY = 'labs.stepTotals';
-
-/** Step counts seen on chapter pages earlier in this browser, so other pages can show "n/total" too. */
-function rememberedTotals(): Record<string, number> {
-  try {
-    return JSON.parse(localStorage.getItem(TOTALS_KEY) ?? '{}') as Record<string, number>;
-  } catch {
-    return {};
-  }
-}
-
-/** How many steps a chapter has: from this page when it knows (its steps, the chapter list), else as last seen. */
-function totalOf(chapter: string, remembered: Record<string, number>): number {
-  const holder = document.querySelector<HTMLElement>(
-    `[data-lab-steps="${chapter}"][data-total], .labs-chapters [data-chapter="${chapter}"][data-total]`,
-  );
-  const here = Number(holder?.dataset.total ?? 0);
-  if (here && remembered[chapter] !== here) {
-    remembered[chapter] = here;
-    try {
-      localStorage.setItem(TOTALS_KEY, JSON.stringify(remembered));
-    } catch {
-      // Storage refused: this page still shows its own total.
-    }
-  }
-  return here || remembered[chapter] || 0;
-}
+import { pageChapters } from './chapters.ts';
 
 /** The links that lead to a chapter: the sidebar's and the chapter list's. */
 function linksTo(chapter: string): HTMLAnchorElement[] {
@@ -44,10 +15,9 @@ function linksTo(chapter: string): HTMLAnchorElement[] {
 
 function render(progress: Progress): void {
   const lang = langFromPath(location.pathname);
-  const remembered = rememberedTotals();
-  for (const chapter of CHAPTERS) {
+  // The chapters and their step counts come with the page (built from the lab files).
+  for (const { id: chapter, steps: total } of pageChapters()) {
     const passed = Object.values(progress[chapter] ?? {}).filter((s) => s.status === 'passed').length;
-    const total = totalOf(chapter, remembered);
     for (const link of linksTo(chapter)) {
       let mark = link.querySelector<HTMLElement>('.labs-sidebar-mark');
       if (passed === 0) {

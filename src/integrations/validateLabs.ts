@@ -1,18 +1,20 @@
 /**
  * Fails the build when a lab file is malformed, with the loader's message (file, path inside it, what is
- * wrong), so a broken lab never ships a page whose steps cannot run.
+ * wrong), or when a chapter lacks one of its two lessons, so a broken lab never ships a page whose steps cannot run.
  */
 import type { AstroIntegration } from 'astro';
 import { loadAllLabs, type LoadOptions } from '../../lab-server/src/labs/load.ts';
+import { lessonProblems } from '../chapters/chapters.ts';
 
-/** Checks every lab file; returns the problems as one message, or undefined when all are valid. */
+/** Checks every lab file and its lessons; returns the problems as one message, or undefined when all are valid. */
 export function labProblems(options: LoadOptions = {}): string | undefined {
   try {
     loadAllLabs(options);
-    return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
+  const lessons = lessonProblems(options);
+  return lessons.length > 0 ? lessons.join('\n') : undefined;
 }
 
 /** The integration. */

@@ -171,7 +171,7 @@ test("a step's check fails before it is done, Solve does it in the terminal, and
   await expect(step(page, 'route-all-v1').locator('[data-badge]')).toContainText(lang === 'ko' ? 'Passed' : '통과');
   // The home page's chapter list marks the chapter too.
   await page.goto(`${prefix}/`);
-  // (its total as seen on the chapter's page)
+  // (its total from the lab file, which every page carries)
   await expect(page.locator('.labs-chapters [data-chapter="traffic-shifting"] .labs-sidebar-mark')).toHaveText('✓ 1/7');
   await expect(page.locator('.labs-chapters [data-chapter="mirroring"] .labs-sidebar-mark')).toHaveCount(0);
 });

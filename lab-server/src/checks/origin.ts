@@ -1,5 +1,6 @@
 /** Converts a lab file's `from` into the contract's `HttpOrigin`, and describes it for evidence. */
 import type { HttpOrigin, HttpRequest } from '../contract.ts';
+import { withCheckIdentity } from './identity.ts';
 
 /** `from` as the schema fills it. */
 export type LabOrigin =
@@ -19,12 +20,12 @@ export function toOrigin(from: LabOrigin): HttpOrigin {
   return 'outside' in from ? { kind: 'outside' } : { kind: 'pod', target: { ...from.pod } };
 }
 
-/** The contract's request for a lab file's `request`. */
+/** The contract's request for a lab file's `request`, carrying the checks' client identity. */
 export function toRequest(request: LabRequest): HttpRequest {
   return {
     method: request.method,
     url: request.url,
-    headers: request.headers,
+    headers: withCheckIdentity(request.headers),
     body: request.body,
     timeoutMs: request.timeoutMs,
   };

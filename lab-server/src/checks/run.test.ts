@@ -17,7 +17,11 @@ function seeded(seed: number): () => number {
 const page = (stars: '' | 'red' | 'black'): HttpResult => ({
   status: 200,
   headers: { 'content-type': 'text/html' },
-  body: stars === '' ? '<html>no ratings</html>' : `<span class="glyphicon glyphicon-star" color="${stars}">`,
+  // Bookinfo 1.20.x's stars (istio/istio samples/bookinfo/src/productpage/templates/productpage.html).
+  body:
+    stars === ''
+      ? '<html>no ratings</html>'
+      : `<div class="flex gap-x-1 text-${stars}-500"><svg id="glyphicon glyphicon-star" class="h-5 w-5 flex-none">`,
   durationMs: 5,
 });
 
@@ -47,8 +51,18 @@ const classes = [
     bodyContains: 'Sorry, product reviews are currently unavailable',
     label: { ko: 'reviews 응답 실패', en: 'reviews unavailable' },
   },
-  { name: 'v3', status: 200, bodyContains: 'color="red"', label: { ko: 'v3 (빨간 별)', en: 'v3 (red stars)' } },
-  { name: 'v2', status: 200, bodyContains: 'color="black"', label: { ko: 'v2 (검은 별)', en: 'v2 (black stars)' } },
+  {
+    name: 'v3',
+    status: 200,
+    bodyContains: 'flex gap-x-1 text-red-500',
+    label: { ko: 'v3 (빨간 별)', en: 'v3 (red stars)' },
+  },
+  {
+    name: 'v2',
+    status: 200,
+    bodyContains: 'flex gap-x-1 text-black-500',
+    label: { ko: 'v2 (검은 별)', en: 'v2 (black stars)' },
+  },
   { name: 'v1', status: 200, bodyNotContains: 'glyphicon-star', label: { ko: 'v1 (별 없음)', en: 'v1 (no stars)' } },
 ];
 
@@ -424,5 +438,43 @@ describe('retries', () => {
       once,
     );
     expect(r).toMatchObject({ ok: false, explanation: { en: 'The check could not run: connection refused' } });
+  });
+
+  it('looks once, without retrying, at an environment that knows when its changes took effect', async () => {
+    const env = new FakeEnvironment('x', {});
+    let waited = 0;
+    env.settled = async () => {
+      waited++;
+    };
+    const check = checkSchema.parse({ type: 'object', ref: { kind: 'ConfigMap', name: 'never' }, timeoutSeconds: 30 });
+    const r = await runCheck(check, { env, stepStartedAt: start }, { settleMs: 60_000 });
+    expect(r).toMatchObject({ ok: false, attempts: 1 });
+    expect(waited).toBe(1);
+    expect(r.waitedMs).toBeUndefined();
+  });
+
+  it('says how long a retried check waited for the configuration to propagate', async () => {
+    const env = new FakeEnvironment('x', {});
+    let calls = 0;
+    env.get = async () => (++calls >= 4 ? { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late' } } : null);
+    const r = await runCheck(
+      checkSchema.parse({ type: 'object', ref: { kind: 'ConfigMap', name: 'late' }, timeoutSeconds: 10 }),
+      { env, stepStartedAt: start },
+    );
+    expect(r).toMatchObject({ ok: true, attempts: 4 });
+    // Backoffs of 300, 510 and 867 ms before the fourth attempt.
+    expect(r.waitedMs).toBeGreaterThanOrEqual(1_600);
+  });
+
+  it("sends every request with the checks' own User-Agent", async () => {
+    const agents: string[] = [];
+    const env = new FakeEnvironment('x', {
+      http: (_origin, request) => {
+        agents.push(request.headers?.['User-Agent'] ?? '');
+        return page('');
+      },
+    });
+    await runCheck(traffic({ v1: 1 }, 10), { env, stepStartedAt: start }, once);
+    expect(new Set(agents)).toEqual(new Set(['istio-traffic-labs-check/1.0']));
   });
 });

@@ -2,7 +2,9 @@
  * Runs a step's check: dispatches to the evaluator of its type and retries with backoff until the
  * check's deadline, because on a real cluster new configuration takes seconds to reach the proxies.
  * A failure that keeps the same signature for `settleMs` ends the retries early: the cluster has
- * settled, and the learner should not wait out the whole deadline for a wrong answer.
+ * settled, and the learner should not wait out the whole deadline for a wrong answer. An environment
+ * that knows when its changes have taken effect (`LabEnvironment.settled`, the simulator) is looked at
+ * once, after that moment: its answer cannot change by waiting, so a failing check answers at once.
  */
 import type { LabEnvironment } from '../contract.ts';
 import type { Check, Localized } from '../labs/schema.ts';
@@ -12,6 +14,7 @@ import { evaluateExec } from './evaluators/exec.ts';
 import { evaluateHttp } from './evaluators/http.ts';
 import { evaluateLogs } from './evaluators/logs.ts';
 import { evaluateObject } from './evaluators/object.ts';
+import { evaluateObserved } from './evaluators/observed.ts';
 import { evaluateRan } from './evaluators/ran.ts';
 import { evaluateShell } from './evaluators/shell.ts';
 import { evaluateTraffic } from './evaluators/traffic.ts';
@@ -54,6 +57,8 @@ export interface CheckOutcome {
   evidence: Evidence[];
   attempts: number;
   durationMs: number;
+  /** How long the check waited for the configuration to take effect (retries, or the environment settling). */
+  waitedMs?: number;
 }
 
 const FIRST_BACKOFF_MS = 300;
@@ -78,6 +83,8 @@ export function evaluate(check: Check, ctx: CheckContext): Promise<AttemptResult
       return evaluateLogs(check, ctx);
     case 'ran':
       return evaluateRan(check, ctx);
+    case 'observed':
+      return evaluateObserved(check, ctx);
     case 'all':
       return evaluateAll(check, ctx, evaluate);
   }
@@ -124,11 +131,23 @@ export async function runCheck(check: Check, input: CheckInput, options: RunOpti
     limits: input.limits ?? DEFAULT_LIMITS,
     files: input.files ?? [],
   };
+  let settledWaitMs = 0;
+  let knowsWhenSettled = false;
+  if (input.env.settled) {
+    const t = performance.now();
+    knowsWhenSettled = await input.env.settled(signal).then(
+      () => true,
+      () => false,
+    );
+    settledWaitMs = performance.now() - t;
+  }
   let attempts = 0;
   let backoff = FIRST_BACKOFF_MS;
+  let lastStarted = started;
   let settling: { signature: string; since: number } | undefined;
   for (;;) {
     let result: AttemptResult;
+    lastStarted = performance.now();
     try {
       result = await evaluate(check, ctx);
     } catch (error) {
@@ -143,13 +162,16 @@ export async function runCheck(check: Check, input: CheckInput, options: RunOpti
     const now = performance.now();
     if (result.signature !== settling?.signature) settling = { signature: result.signature, since: now };
     const settled = attempts > 1 && now - settling.since >= settleMs;
-    if (result.ok || options.retry === false || signal.aborted || settled || now + backoff >= deadline) {
+    const final = knowsWhenSettled || options.retry === false || settled || now + backoff >= deadline;
+    if (result.ok || signal.aborted || final) {
+      const waitedMs = attempts > 1 ? lastStarted - started : settledWaitMs;
       return {
         ok: result.ok,
         explanation: result.explanation,
         evidence: result.evidence,
         attempts,
         durationMs: Math.round(now - started),
+        ...(waitedMs >= 1000 ? { waitedMs: Math.round(waitedMs) } : {}),
       };
     }
     await sleep(backoff, signal);

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { createSimBackend } from '../backends/sim/index.ts';
 import { loadAllLabs } from '../labs/load.ts';
 import { createLabServer, type LabServer } from '../server/app.ts';
-import { stripAnsi, typeScript } from '../server/typing.ts';
+import { stripAnsi, typeScript } from '../terminal/typing.ts';
 import { createClassroom } from './index.ts';
 
 const INSTRUCTOR = 'instructor-token-for-tests-0123456789';

@@ -3,7 +3,7 @@
  * `synchronous = FULL`: a write is on disk before the learner is told, so a `kill -9` loses nothing
  * acknowledged. The schema is created (or extended) on open.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
@@ -56,15 +56,24 @@ CREATE TABLE IF NOT EXISTS journal (
 CREATE INDEX IF NOT EXISTS journal_by_env ON journal (session_id, lab, id);
 `;
 
-/** Opens (creating if needed) the database in `dataDir`. */
+/** Makes `dataDir` (and parents) if needed and keeps it to its owner (0700): tokens' hashes and journals live there. */
+export function ensureDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+}
+
+/** Opens (creating if needed) the database in `dataDir`; the directory is 0700 and its files 0600. */
 export function openDatabase(dataDir: string): DatabaseSync {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new DatabaseSync(join(dataDir, 'classroom.sqlite'));
+  ensureDataDir(dataDir);
+  const file = join(dataDir, 'classroom.sqlite');
+  const db = new DatabaseSync(file);
   db.exec(
     'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
   );
   db.exec(SCHEMA);
   migrate(db);
+  // SQLite creates its files with the process's umask (often 0644); the WAL and shared-memory files exist by now.
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   return db;
 }
 

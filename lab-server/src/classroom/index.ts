@@ -3,6 +3,7 @@
  * learner environment's journal replayed after a restart; an instructor token for the dashboard and its API;
  * join codes with rate-limited joining; live dashboard and read-only terminal views over WebSockets.
  */
+import { join } from 'node:path';
 import type { LabEnvironment } from '../contract.ts';
 import type { ServerExtension } from '../server/extension.ts';
 import { ClassStore } from './classes.ts';
@@ -12,7 +13,7 @@ import { JoinLimiter, type JoinLimits } from './joinLimiter.ts';
 import { Journal, replay, shellStateLines, type ReplayReport } from './journal.ts';
 import { restoreNotice, shellNotice } from './notices.ts';
 import { publicBase } from './publicUrl.ts';
-import { typeScript } from '../server/typing.ts';
+import { typeScript } from '../terminal/typing.ts';
 import { ClassWatchers, classroomWsRoutes } from './live.ts';
 import { classroomRoutes, type ClassroomContext } from './routes.ts';
 import { SqliteProgressStore, SqliteSessionStore } from './stores.ts';
@@ -147,9 +148,13 @@ export async function createClassroom(
           family: listening.hostname.startsWith('[') ? 'IPv6' : 'IPv4',
         },
       });
+      // The token itself never goes to stdout (logs are read by more people than the instructor): say where it is.
+      const where = options.instructorToken
+        ? 'the token in LABS_INSTRUCTOR_TOKEN'
+        : `the token in ${join(options.dataDir, 'instructor-token')} (readable by this user only)`;
       return [
         `Classroom mode: data in ${options.dataDir}`,
-        `Instructor dashboard (keep this URL private): ${base}/classroom/#token=${ctx.instructor.token}`,
+        `Instructor dashboard: ${base}/classroom/ (sign in with ${where})`,
         ...(warning ? [`Warning: ${warning}`] : []),
       ];
     },

@@ -18,14 +18,19 @@ describe('storedInstructorToken', () => {
     expect(storedInstructorToken(mkdtempSync(join(tmpdir(), 'labs-instructor-')))).not.toBe(token);
   });
 
-  it('is what the banner prints, unless LABS_INSTRUCTOR_TOKEN gives one', async () => {
+  it('is named by the banner (where it is kept), never printed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'labs-instructor-'));
     const first = await createClassroom({ dataDir: dir });
-    const line = first.banner!('http://10.1.2.3:4321/').find((l) => l.includes('#token='))!;
+    const banner = first.banner!('http://10.1.2.3:4321/').join('\n');
     await first.close!();
-    expect(line).toContain(`http://10.1.2.3:4321/classroom/#token=${storedInstructorToken(dir)}`);
+    expect(banner).toContain(
+      `Instructor dashboard: http://10.1.2.3:4321/classroom/ (sign in with the token in ${dir}/instructor-token`,
+    );
+    expect(banner).not.toContain(storedInstructorToken(dir));
     const given = await createClassroom({ dataDir: dir, instructorToken: 'given-instructor-token-0123456789' });
-    expect(given.banner!('http://10.1.2.3:4321/').join('\n')).toContain('#token=given-instructor-token-0123456789');
+    const told = given.banner!('http://10.1.2.3:4321/').join('\n');
+    expect(told).toContain('sign in with the token in LABS_INSTRUCTOR_TOKEN');
+    expect(told).not.toContain('given-instructor-token-0123456789');
     await given.close!();
   });
 });

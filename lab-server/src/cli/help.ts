@@ -37,7 +37,7 @@ With stdin from a pipe or file: runs the script exactly as if typed line by line
 the terminal would show, and exits with the last command's status.
 
 Flags:
-  --lab <id>            traffic-shifting, mirroring, ingress or egress
+  --lab <id>            a chapter: the name of a content/labs/<id>.yaml file
   --backend sim|kind    lab backend (default: sim)
   -h, --help            show this help
 

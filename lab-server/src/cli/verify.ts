@@ -1,7 +1,7 @@
 /** `labs verify`: every step's check fails before its solution and passes after, for one lab or all. */
-import { LAB_IDS, type Locale } from '../labs/schema.ts';
-import type { LoadedLab } from '../labs/load.ts';
-import { choiceFlag, CliError, parseFlags, UsageError } from './args.ts';
+import type { Locale } from '../labs/schema.ts';
+import { labIds, type LoadedLab } from '../labs/load.ts';
+import { choiceFlag, parseFlags, UsageError } from './args.ts';
 import { backendFromArg } from './backendArg.ts';
 import type { LabBackend } from '../contract.ts';
 import { HELP } from './help.ts';
@@ -21,13 +21,15 @@ function defaultLocale(): Locale {
 export interface VerifyDeps {
   makeBackend: (name: 'sim' | 'kind') => Promise<LabBackend>;
   loadLab: (id: string) => LoadedLab;
+  /** The chapters `--all` verifies: one per lab file. */
+  labIds: () => string[];
 }
 
 /** Runs the command; resolves with the exit status. */
 export async function verifyCommand(
   argv: string[],
   out: NodeJS.WritableStream,
-  deps: VerifyDeps = { makeBackend: backendFromArg, loadLab: labFromArg },
+  deps: VerifyDeps = { makeBackend: backendFromArg, loadLab: labFromArg, labIds: () => labIds() },
 ): Promise<number> {
   const { values } = parseFlags('verify', argv, {
     lab: { type: 'string' },
@@ -45,26 +47,15 @@ export async function verifyCommand(
     choiceFlag('verify', '--backend', values.backend as string | undefined, ['sim', 'kind'] as const) ?? 'sim';
   const locale =
     choiceFlag('verify', '--lang', values.lang as string | undefined, ['en', 'ko'] as const) ?? defaultLocale();
-  const labs: LoadedLab[] = [];
-  const missing: string[] = [];
-  for (const id of values.all ? LAB_IDS : [values.lab as string]) {
-    try {
-      labs.push(deps.loadLab(id));
-    } catch (error) {
-      // With --all, a chapter whose file is not written yet is reported, not fatal to the others.
-      if (values.all && error instanceof CliError && /no such file/.test(error.message)) missing.push(id);
-      else throw error;
-    }
-  }
+  // The chapters are the lab files, in their `order`.
+  const labs: LoadedLab[] = (values.all ? deps.labIds() : [values.lab as string])
+    .map((id) => deps.loadLab(id))
+    .sort((a, b) => a.order - b.order);
   const backend = await deps.makeBackend(backendName);
   let failed = 0;
   let passed = 0;
   let skipped = 0;
   try {
-    for (const id of missing) {
-      out.write(`SKIP  ${id}  (no lab file yet)\n`);
-      skipped++;
-    }
     for (const lab of labs) {
       if (lab.status === 'planned') {
         out.write(`SKIP  ${lab.id}  (planned: the lab is not built yet)\n`);

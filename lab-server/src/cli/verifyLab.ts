@@ -6,8 +6,9 @@
 import type { LabBackend } from '../contract.ts';
 import type { LoadedLab } from '../labs/load.ts';
 import type { Locale } from '../labs/schema.ts';
-import { runCheck, type RunOptions } from '../checks/run.ts';
-import { typeScript } from '../server/typing.ts';
+import type { RunOptions } from '../checks/run.ts';
+import { checkStep } from '../steps/check.ts';
+import { StepSession } from '../steps/session.ts';
 
 /** How one step fared. */
 export interface StepVerdict {
@@ -39,8 +40,7 @@ export async function verifyLab(lab: LoadedLab, backend: LabBackend, options: Ve
   try {
     await env.prepare();
     const terminal = env.openTerminal({ cols: 120, rows: 40 });
-    const files = lab.steps.flatMap((s) => s.files);
-    let stepStartedAt = env.now();
+    const steps = new StepSession(lab, env);
     for (const step of lab.steps) {
       const started = performance.now();
       const title = step.title[options.locale];
@@ -56,10 +56,9 @@ export async function verifyLab(lab: LoadedLab, backend: LabBackend, options: Ve
         };
         verdicts.push(verdict);
         options.onStep?.(verdict);
-        return verdict;
       };
       if (step.check && !step.observes) {
-        const before = await runCheck(step.check, { env, stepStartedAt, files }, { retry: false });
+        const before = await checkStep(env, lab, step, steps.began(step.id), { retry: false });
         if (before.ok) {
           finish(
             false,
@@ -71,15 +70,14 @@ export async function verifyLab(lab: LoadedLab, backend: LabBackend, options: Ve
           continue;
         }
       }
-      const typed = await typeScript(terminal, step.solution);
-      if (typed.timedOut || typed.exitCode !== 0) {
-        const last = typed.records.at(-1);
+      const solved = await steps.solve(terminal, step.id, { catchUp: false });
+      if (!solved.ok) {
         finish(
           false,
           [
-            typed.timedOut
+            solved.timedOut
               ? 'the solution did not finish in time'
-              : `the solution's command \`${last?.line ?? ''}\` exited with ${typed.exitCode}`,
+              : `the solution's command \`${solved.lastLine ?? ''}\` exited with ${solved.exitCode}`,
           ],
           'solution-failed',
         );
@@ -87,10 +85,9 @@ export async function verifyLab(lab: LoadedLab, backend: LabBackend, options: Ve
       }
       if (!step.check) {
         finish(true, ['no check: a reading step']);
-        stepStartedAt = env.now();
         continue;
       }
-      const after = await runCheck(step.check, { env, stepStartedAt, files }, options.checkOptions ?? {});
+      const { outcome: after } = await steps.check(step.id, options.checkOptions ?? {});
       if (!after.ok) {
         finish(
           false,
@@ -103,7 +100,6 @@ export async function verifyLab(lab: LoadedLab, backend: LabBackend, options: Ve
         continue;
       }
       finish(true, []);
-      stepStartedAt = env.now();
     }
     terminal.close();
   } finally {

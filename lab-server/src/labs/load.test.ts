@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { LabFileError, UnknownLabError, loadAllLabs, loadLab, loadLabFile } from './load.ts';
-import { LAB_IDS } from './schema.ts';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LabFileError, UnknownLabError, labIds, loadAllLabs, loadLab, loadLabFile } from './load.ts';
 
 const good = fileURLToPath(new URL('./fixtures/good', import.meta.url));
 const bad = (name: string) => fileURLToPath(new URL(`./fixtures/bad/${name}.yaml`, import.meta.url));
@@ -36,11 +38,35 @@ describe('loadLab', () => {
 
   it('refuses an unknown id, naming the valid ones', () => {
     expect(() => loadLab('trafic', { contentDir: good })).toThrow(UnknownLabError);
-    expect(() => loadLab('trafic', { contentDir: good })).toThrow(LAB_IDS.join(', '));
+    expect(() => loadLab('trafic', { contentDir: good })).toThrow('valid lab ids: mirroring, traffic-shifting');
   });
 
-  it('says when a chapter has no lab file yet', () => {
-    expect(() => loadLab('egress', { contentDir: good })).toThrow(/egress\.yaml: no such file/);
+  it('finds the chapters from the lab files alone', () => {
+    expect(labIds({ contentDir: good })).toEqual(['mirroring', 'traffic-shifting']);
+    expect(() => loadLab('egress', { contentDir: good })).toThrow(UnknownLabError);
+  });
+
+  it('refuses two chapters with the same order', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labs-order-'));
+    try {
+      cpSync(good, dir, { recursive: true });
+      const mirroring = join(dir, 'labs', 'mirroring.yaml');
+      writeFileSync(mirroring, readFileSync(mirroring, 'utf8').replace(/^order: \d+$/m, 'order: 1'));
+      expect(() => loadAllLabs({ contentDir: dir })).toThrow(/order: 1 is also the order of "/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads $LABS_CONTENT_DIR when no directory is given', () => {
+    const before = process.env.LABS_CONTENT_DIR;
+    process.env.LABS_CONTENT_DIR = good;
+    try {
+      expect(loadAllLabs().map((l) => l.id)).toEqual(['traffic-shifting', 'mirroring']);
+    } finally {
+      if (before === undefined) delete process.env.LABS_CONTENT_DIR;
+      else process.env.LABS_CONTENT_DIR = before;
+    }
   });
 
   it("loads the repository's own lab files", () => {
@@ -55,7 +81,7 @@ describe('malformed lab files', () => {
   it('names the file, the path and the valid check types', () => {
     const e = errorOf('check-type');
     expect(e.message).toMatch(
-      /fixtures\/bad\/check-type\.yaml: steps\[2\]\.check\.type: Received "trafic"; Expected one of object, traffic, http, exec, shell, logs, ran, all \(line 16\)$/,
+      /fixtures\/bad\/check-type\.yaml: steps\[2\]\.check\.type: Received "trafic"; Expected one of object, traffic, http, exec, shell, logs, ran, observed, all \(line 16\)$/,
     );
     expect(e.problems).toHaveLength(1);
   });
@@ -73,7 +99,7 @@ describe('malformed lab files', () => {
   it('reports every problem of a file, one line each', () => {
     const { problems } = errorOf('many-problems');
     expect(problems).toEqual([
-      'id: Received "egres"; Expected one of traffic-shifting, mirroring, ingress, egress (line 1)',
+      'id: a lab id is lowercase words joined by hyphens, e.g. traffic-shifting (line 1)',
       'title.en: Required; Expected string (line 4)',
       'steps[0].check.expect: expected shares must sum to 1 (line 15)',
       'steps[0].hintz: Unrecognized key; remove it or check its spelling (line 9)',

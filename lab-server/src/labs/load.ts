@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { LAB_IDS, labSchema, type Lab, type Step } from './schema.ts';
+import { labSchema, type Lab, type Step } from './schema.ts';
 import { describeIssues } from './issues.ts';
 
 /** An editor file with its text resolved (from `source` under `content/samples/`, or inline). */
@@ -30,11 +30,11 @@ export class LabFileError extends Error {
   }
 }
 
-/** A lab id that is not one of the chapters. */
+/** A lab id with no lab file. */
 export class UnknownLabError extends Error {
   readonly id: string;
-  constructor(id: string) {
-    super(`unknown lab "${id}"; valid lab ids: ${LAB_IDS.join(', ')}`);
+  constructor(id: string, known: readonly string[]) {
+    super(`unknown lab "${id}"; valid lab ids: ${known.join(', ')}`);
     this.name = 'UnknownLabError';
     this.id = id;
   }
@@ -42,42 +42,58 @@ export class UnknownLabError extends Error {
 
 /** Where lab files and samples live. */
 export interface LoadOptions {
-  /** The `content/` directory; defaults to `./content`, or the repository's when run from elsewhere. */
+  /** The `content/` directory; defaults to `defaultContentDir()`. */
   contentDir?: string;
 }
 
-/** The `content/` directory: the working directory's if it has one, else the repository's. */
+/**
+ * The `content/` directory: `$LABS_CONTENT_DIR` when set (a test builds the site from a temporary copy), else the
+ * working directory's if it has one, else the repository's.
+ */
 export function defaultContentDir(): string {
+  const fromEnv = process.env.LABS_CONTENT_DIR;
+  if (fromEnv) return resolve(fromEnv);
   const fromCwd = resolve('content');
   if (existsSync(join(fromCwd, 'labs'))) return fromCwd;
   return resolve(new URL('../../../content', import.meta.url).pathname);
 }
 
-/** True when `id` names a chapter. */
-export function isLabId(id: string): id is Lab['id'] {
-  return (LAB_IDS as readonly string[]).includes(id);
+/** The chapter ids: one per `labs/<id>.yaml` file, in file-name order (`loadAllLabs` gives chapter order). */
+export function labIds(options: LoadOptions = {}): string[] {
+  const labsDir = join(options.contentDir ?? defaultContentDir(), 'labs');
+  return readdirSync(labsDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''))
+    .sort();
+}
+
+/** True when `id` names a chapter (a lab file exists for it). */
+export function isLabId(id: string, options: LoadOptions = {}): boolean {
+  return labIds(options).includes(id);
 }
 
 /** Loads and validates one lab by id. Throws `UnknownLabError` or `LabFileError`. */
 export function loadLab(id: string, options: LoadOptions = {}): LoadedLab {
-  if (!isLabId(id)) throw new UnknownLabError(id);
   const dir = options.contentDir ?? defaultContentDir();
-  const file = join(dir, 'labs', `${id}.yaml`);
-  if (!existsSync(file)) throw new LabFileError(display(file), [`no such file; the lab "${id}" has no lab file yet`]);
-  return loadLabFile(file, { contentDir: dir, expectedId: id });
+  const known = labIds({ contentDir: dir });
+  if (!known.includes(id)) throw new UnknownLabError(id, known);
+  return loadLabFile(join(dir, 'labs', `${id}.yaml`), { contentDir: dir, expectedId: id });
 }
 
-/** Loads every `content/labs/*.yaml`, in chapter order. Throws on the first malformed file. */
+/** Loads every `content/labs/*.yaml`, in chapter order (the lab files' `order`). Throws on the first malformed file. */
 export function loadAllLabs(options: LoadOptions = {}): LoadedLab[] {
   const dir = options.contentDir ?? defaultContentDir();
-  const labsDir = join(dir, 'labs');
-  const files = readdirSync(labsDir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort();
-  const labs = files.map((f) =>
-    loadLabFile(join(labsDir, f), { contentDir: dir, expectedId: f.replace(/\.yaml$/, '') }),
+  const labs = labIds({ contentDir: dir }).map((id) =>
+    loadLabFile(join(dir, 'labs', `${id}.yaml`), { contentDir: dir, expectedId: id }),
   );
-  return labs.sort((a, b) => a.order - b.order);
+  labs.sort((a, b) => a.order - b.order);
+  for (let i = 1; i < labs.length; i++) {
+    if (labs[i]!.order === labs[i - 1]!.order)
+      throw new LabFileError(display(join(dir, 'labs', `${labs[i]!.id}.yaml`)), [
+        `order: ${labs[i]!.order} is also the order of "${labs[i - 1]!.id}"; chapters need distinct orders`,
+      ]);
+  }
+  return labs;
 }
 
 /** Parses, validates and resolves one lab file at a path. */

@@ -4,9 +4,14 @@
  */
 import { z } from 'zod';
 
-/** Lab ids, in chapter order. */
-export const LAB_IDS = ['traffic-shifting', 'mirroring', 'ingress', 'egress'] as const;
-export const labIdSchema = z.enum(LAB_IDS).describe('Chapter id; also the lesson slug.');
+/**
+ * A chapter id: also the lab file's name (`content/labs/<id>.yaml`) and the lesson's slug. The chapters are
+ * whatever lab files exist; nothing lists them by hand.
+ */
+export const labIdSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lab id is lowercase words joined by hyphens, e.g. traffic-shifting')
+  .describe('Chapter id; also the lab file name and the lesson slug.');
 export type LabId = z.infer<typeof labIdSchema>;
 
 /** The two languages every text exists in. */
@@ -168,9 +173,35 @@ export const logsCheckSchema = z
     type: z.literal('logs'),
     ...checkBase,
     target: containerRefSchema,
+    learnerOnly: z
+      .boolean()
+      .default(false)
+      .describe("Read only the lines the learner's own requests left (the checks' own requests are left out)."),
     expect: z.array(textExpectationSchema).min(1),
   })
   .strict();
+
+/**
+ * The learner's own requests to a service since the step began, per version, from its sidecars' access logs: the
+ * check of a step that asks the learner to look (refresh the Preview, run a curl). It sends nothing itself.
+ */
+export const observedCheckSchema = z
+  .object({
+    type: z.literal('observed'),
+    ...checkBase,
+    service: z.string().describe('The Service whose pods (labelled `app=<service>`) answered the requests.'),
+    namespace: z.string().default('default'),
+    pathPrefix: z.string().optional().describe('Count only requests whose path starts with this.'),
+    minRequests: z.number().int().min(1).default(1).describe('Fewest requests of the learner that tell anything.'),
+    expect: z
+      .record(z.string(), z.number().min(0).max(1))
+      .describe("Expected share per `version` label of the service's pods; must sum to 1."),
+  })
+  .strict()
+  .refine((c) => Math.abs(Object.values(c.expect).reduce((a, b) => a + b, 0) - 1) < 1e-9, {
+    message: 'expected shares must sum to 1',
+    path: ['expect'],
+  });
 
 /** The learner ran a matching command in the terminal since the step began. */
 export const ranCheckSchema = z
@@ -191,6 +222,7 @@ export type Check =
   | z.infer<typeof shellCheckSchema>
   | z.infer<typeof logsCheckSchema>
   | z.infer<typeof ranCheckSchema>
+  | z.infer<typeof observedCheckSchema>
   | { type: 'all'; timeoutSeconds: number; explain?: Localized; checks: Check[] };
 
 export const checkSchema: z.ZodType<Check> = z.lazy(() =>
@@ -202,6 +234,7 @@ export const checkSchema: z.ZodType<Check> = z.lazy(() =>
     shellCheckSchema,
     logsCheckSchema,
     ranCheckSchema,
+    observedCheckSchema,
     z.object({ type: z.literal('all'), ...checkBase, checks: z.array(checkSchema).min(1) }).strict(),
   ]),
 ) as z.ZodType<Check>;

@@ -314,6 +314,13 @@ describe('the built site', () => {
     expect((await raw('/en/traffic-shifting')).status).toBe(301);
   });
 
+  it('sends pages with a Content-Security-Policy, assets without', async () => {
+    const page = await fetch(`${base}/`);
+    expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'self'; script-src 'self'/);
+    const asset = await fetch(`${base}/_astro/app.abc123.js`);
+    expect(asset.headers.get('content-security-policy')).toBeNull();
+  });
+
   it('never serves files outside the site', async () => {
     for (const path of [
       '/../package.json',

@@ -14,7 +14,8 @@ import { sessionRoutes } from './handlers/session.ts';
 import { labRoutes } from './handlers/labs.ts';
 import { SECURITY_HEADERS, sendJson } from './http.ts';
 import { LabRuntime } from './labRuntime.ts';
-import { RateLimiter, type CheckSettings, type ServerParts } from './parts.ts';
+import { allowedOrigins } from './origins.ts';
+import { InFlightLimiter, RateLimiter, type CheckSettings, type ServerParts } from './parts.ts';
 import { Router, type Route } from './router.ts';
 import { SessionManager } from './sessions.ts';
 import { serveStatic } from './static.ts';
@@ -37,10 +38,20 @@ export interface LabServerOptions {
   /** See `LabRuntimeOptions.restoreEnvironment`. */
   restoreEnvironment?: (sessionId: string, lab: string, env: LabEnvironment) => Promise<void>;
   checks?: Partial<CheckSettings>;
-  /** New anonymous sessions per minute, server-wide (default 120). */
+  /** New anonymous sessions per minute from one client address (default 60). */
   sessionsPerMinute?: number;
   /** Origins besides the server's own allowed to open WebSockets (e.g. a dev server). */
   allowedOrigins?: readonly string[];
+  /** The URL learners use (behind a proxy); its origin may open WebSockets. Default `LABS_PUBLIC_URL`. */
+  publicUrl?: string;
+  /** Open WebSockets per session (default 8). */
+  socketsPerSession?: number;
+  /** Lab actions (check, solve, apply, preview, reset) running at once per session (default 4). */
+  actionsInFlight?: number;
+  /** Live environments on this server (default 400); one more answers 503. */
+  maxEnvironments?: number;
+  /** Environments unused this long with no terminal attached are put away (default 30 min); the journal keeps them. */
+  idleMs?: number;
   heartbeatMs?: number;
   scrollbackLimit?: number;
   batchMs?: number;
@@ -70,6 +81,8 @@ export function createLabServer(options: LabServerOptions): LabServer {
     restoreEnvironment: options.restoreEnvironment,
     scrollbackLimit: options.scrollbackLimit,
     batchMs: options.batchMs,
+    maxEnvironments: options.maxEnvironments,
+    idleMs: options.idleMs,
   });
   const registry = new SocketRegistry();
   const parts: ServerParts = {
@@ -81,32 +94,41 @@ export function createLabServer(options: LabServerOptions): LabServer {
     runtime,
     events,
     notifier: registry,
-    sessionLimiter: new RateLimiter(options.sessionsPerMinute ?? 120),
+    sessionLimiter: new RateLimiter(options.sessionsPerMinute ?? 60),
+    inFlight: new InFlightLimiter(options.actionsInFlight ?? 4),
     checks: { limits: DEFAULT_LIMITS, settleMs: 6_000, ...options.checks },
   };
-  const router = new Router(parts.sessions, [
-    ...(options.routes?.(parts) ?? []),
-    ...sessionRoutes(parts),
-    ...labRoutes(parts),
-  ]);
+  const router = new Router(
+    parts.sessions,
+    [...(options.routes?.(parts) ?? []), ...sessionRoutes(parts), ...labRoutes(parts)],
+    parts.inFlight,
+  );
+  let origins: Set<string> | undefined;
   const upgrades = new UpgradeHandler(parts, {
     heartbeatMs: options.heartbeatMs,
-    allowedOrigins: options.allowedOrigins,
+    socketsPerSession: options.socketsPerSession,
+    // Computed once listening (the port is part of every origin).
+    origins: () =>
+      (origins ??= allowedOrigins({
+        publicUrl: options.publicUrl ?? process.env.LABS_PUBLIC_URL,
+        allowed: options.allowedOrigins ?? [],
+        listening: server.address(),
+      })),
   });
   upgrades.add(terminalRoute(parts, registry));
   for (const r of options.wsRoutes?.(parts) ?? []) upgrades.add(r);
   const siteDir = resolve(options.siteDir ?? 'dist');
 
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
     void (async () => {
       try {
+        const url = new URL(req.url ?? '/', 'http://localhost');
         if (await router.handle(req, res, url)) return;
         if (url.pathname === '/api' || url.pathname.startsWith('/api/'))
           return sendJson(res, 404, { error: `no such API route: ${req.method} ${url.pathname}` });
         await serveStatic(siteDir, req, res, url);
       } catch (error) {
-        console.error('labs: request failed:', error);
+        console.error('labs: request failed:', error instanceof Error ? error.message : error);
         if (!res.headersSent) {
           res.writeHead(500, { ...SECURITY_HEADERS, 'content-type': 'text/plain' });
           res.end('internal error\n');
@@ -115,6 +137,11 @@ export function createLabServer(options: LabServerOptions): LabServer {
     })();
   });
   server.on('upgrade', (req, socket, head) => void upgrades.handle(req, socket, head));
+  // A client that sends garbage or vanishes mid-request costs its own connection, nothing else.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
   server.headersTimeout = 30_000;
   server.requestTimeout = 300_000;
 

@@ -124,6 +124,8 @@ export class FakeEnvironment implements LabEnvironment {
   resets = 0;
   disposed = false;
   clock: () => Date = () => new Date();
+  /** Absent (a real cluster's behaviour: checks retry); a test sets it to act as the simulator does. */
+  settled?: (signal?: AbortSignal) => Promise<void>;
   #world: FakeWorld;
 
   constructor(labId: string, world: FakeWorld) {

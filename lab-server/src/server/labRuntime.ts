@@ -5,7 +5,9 @@
  */
 import type { LabBackend, LabEnvironment, TerminalChannel } from '../contract.ts';
 import type { LoadedLab } from '../labs/load.ts';
+import { StepSession } from '../steps/session.ts';
 import type { LabServerEvents } from './events.ts';
+import { HttpError } from './http.ts';
 import { Scrollback } from './scrollback.ts';
 import type { ProgressStore } from './stores.ts';
 
@@ -21,8 +23,10 @@ export interface LabRuntimeOptions {
   batchMs?: number;
   /** Called after `prepare()` of a new environment, e.g. to replay a learner's journal after a restart. */
   restoreEnvironment?: (sessionId: string, lab: string, env: LabEnvironment) => Promise<void>;
-  /** Environments unused this long, with no terminal attached, are disposed (default 4 h). */
-  idleMs?: number;
+  /** Environments unused this long, with no terminal attached, are disposed (default 30 min; journals keep them). */
+  idleMs?: number | undefined;
+  /** Live environments at most (default 400); making one more fails with 503. */
+  maxEnvironments?: number | undefined;
 }
 
 /** One learner's environment of one lab, with its terminal. */
@@ -32,11 +36,9 @@ export class LabInstance {
   readonly env: LabEnvironment;
   readonly terminal: TerminalChannel;
   readonly scrollback: Scrollback;
-  /** When the environment reached its starting state, on its own clock. */
-  startedAt: Date;
+  /** The lab's steps in this environment: when each began, which are done, check and solve. */
+  readonly steps: StepSession;
   lastUsed = Date.now();
-  /** Steps whose check passed in this environment's life (cleared by reset), with when, on its clock. */
-  readonly passedHere = new Map<string, Date>();
   /** Sockets (or other viewers) attached now. */
   attached = 0;
   #listeners = new Set<(data: string) => void>();
@@ -50,12 +52,12 @@ export class LabInstance {
     lab: LoadedLab,
     env: LabEnvironment,
     events: LabServerEvents,
-    options: { scrollbackLimit: number; batchMs: number },
+    options: { scrollbackLimit: number; batchMs: number; earlier?: ReadonlyMap<string, Date> },
   ) {
     this.sessionId = sessionId;
     this.lab = lab;
     this.env = env;
-    this.startedAt = env.now();
+    this.steps = new StepSession(lab, env, options.earlier);
     this.scrollback = new Scrollback(options.scrollbackLimit);
     this.terminal = env.openTerminal({ cols: 80, rows: 24 });
     this.#offs.push(
@@ -115,7 +117,7 @@ export class LabRuntime {
 
   constructor(options: LabRuntimeOptions) {
     this.options = options;
-    this.#reaper = setInterval(() => void this.#reap(), 60_000);
+    this.#reaper = setInterval(() => void this.#reap(), Math.min(60_000, Math.max(1_000, this.#idleMs / 4)));
     this.#reaper.unref();
   }
 
@@ -123,6 +125,10 @@ export class LabRuntime {
   instance(sessionId: string, labId: string): Promise<LabInstance> {
     const key = `${sessionId}/${labId}`;
     let found = this.#instances.get(key);
+    if (!found && this.#instances.size >= (this.options.maxEnvironments ?? 400))
+      return Promise.reject(
+        new HttpError(503, 'this lab server is full (every lab environment is in use); try again in a few minutes'),
+      );
     if (!found) {
       found = this.#create(sessionId, labId);
       this.#instances.set(key, found);
@@ -144,8 +150,7 @@ export class LabRuntime {
     const instance = await this.instance(sessionId, labId);
     await instance.exclusive(async () => {
       await instance.env.reset();
-      instance.startedAt = instance.env.now();
-      instance.passedHere.clear();
+      instance.steps.reset();
       instance.notice(
         "\r\n\x1b[33m[environment reset to the chapter's starting state / 실습 환경을 처음 상태로 되돌렸습니다]\x1b[0m\r\n",
         this.options.events,
@@ -166,21 +171,6 @@ export class LabRuntime {
       );
     }
     this.options.events.emit('session-closed', { sessionId });
-  }
-
-  /**
-   * When a step began, on the environment's clock: when the previous step passed (if that happened in
-   * this environment's life), else when the environment reached its starting state.
-   */
-  async stepStartedAt(instance: LabInstance, stepIndex: number): Promise<Date> {
-    if (stepIndex <= 0) return instance.startedAt;
-    const here = instance.passedHere.get(instance.lab.steps[stepIndex - 1]!.id);
-    if (here) return here;
-    // After a server restart the environment is restored but this map is empty: use the stored time.
-    const progress = await this.options.progress.progress(instance.sessionId);
-    const previous = progress[instance.lab.id]?.[instance.lab.steps[stepIndex - 1]!.id];
-    const passedAt = previous?.passedAt ? new Date(previous.passedAt) : undefined;
-    return passedAt && passedAt > instance.startedAt ? passedAt : instance.startedAt;
   }
 
   /** Number of live environments. */
@@ -217,13 +207,26 @@ export class LabRuntime {
     const instance = new LabInstance(sessionId, lab, env, this.options.events, {
       scrollbackLimit: this.options.scrollbackLimit ?? 256 * 1024,
       batchMs: this.options.batchMs ?? 5,
+      earlier: await this.#earlierPasses(sessionId, labId),
     });
     this.options.events.emit('environment-created', { sessionId, lab: labId, env });
     return instance;
   }
 
+  /** Steps of the lab recorded as passed, for an environment rebuilt after a restart (see `StepClock`). */
+  async #earlierPasses(sessionId: string, labId: string): Promise<Map<string, Date>> {
+    const recorded = (await this.options.progress.progress(sessionId))[labId] ?? {};
+    const earlier = new Map<string, Date>();
+    for (const [step, p] of Object.entries(recorded)) if (p.passedAt) earlier.set(step, new Date(p.passedAt));
+    return earlier;
+  }
+
+  get #idleMs(): number {
+    return this.options.idleMs ?? 30 * 60_000;
+  }
+
   async #reap(): Promise<void> {
-    const idleMs = this.options.idleMs ?? 4 * 3600_000;
+    const idleMs = this.#idleMs;
     for (const [key, p] of this.#instances) {
       const i = await p.catch(() => undefined);
       if (i && i.attached === 0 && Date.now() - i.lastUsed > idleMs) {

@@ -9,22 +9,53 @@ import type { SessionManager } from './sessions.ts';
 import type { ProgressStore } from './stores.ts';
 import { HttpError } from './http.ts';
 
-/** A fixed-window rate limit; `take()` throws 429 when the window is full. */
+/**
+ * A fixed-window rate limit per key (a client address): `take(key)` throws 429 when that key's window is full.
+ * One page hammering the server locks out only its own address, never every new visitor.
+ */
 export class RateLimiter {
   readonly perMinute: number;
-  #windowStart = Date.now();
-  #count = 0;
+  readonly #windows = new Map<string, { start: number; count: number }>();
   constructor(perMinute: number) {
     this.perMinute = perMinute;
   }
 
-  take(): void {
+  take(key = ''): void {
     const now = Date.now();
-    if (now - this.#windowStart >= 60_000) {
-      this.#windowStart = now;
-      this.#count = 0;
+    // Old windows are dropped as we go, so the map holds at most the addresses of the last minute.
+    if (this.#windows.size > 10_000)
+      for (const [k, w] of this.#windows) if (now - w.start >= 60_000) this.#windows.delete(k);
+    let window = this.#windows.get(key);
+    if (!window || now - window.start >= 60_000) {
+      window = { start: now, count: 0 };
+      this.#windows.set(key, window);
     }
-    if (++this.#count > this.perMinute) throw new HttpError(429, 'too many new sessions; try again in a minute');
+    if (++window.count > this.perMinute)
+      throw new HttpError(429, 'too many new sessions from this address; try again in a minute');
+  }
+}
+
+/** Counts what a session has in flight (checks) and refuses more than `limit` at once. */
+export class InFlightLimiter {
+  readonly limit: number;
+  readonly #counts = new Map<string, number>();
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+
+  /** Runs `task` if the key has fewer than `limit` in flight; 429 otherwise. */
+  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const n = this.#counts.get(key) ?? 0;
+    if (n >= this.limit)
+      throw new HttpError(429, `${this.limit} checks are already running for this session; wait for them to finish`);
+    this.#counts.set(key, n + 1);
+    try {
+      return await task();
+    } finally {
+      const left = (this.#counts.get(key) ?? 1) - 1;
+      if (left <= 0) this.#counts.delete(key);
+      else this.#counts.set(key, left);
+    }
   }
 }
 
@@ -53,6 +84,9 @@ export interface ServerParts {
   runtime: LabRuntime;
   events: LabServerEvents;
   notifier: SessionNotifier;
+  /** New anonymous sessions per client address. */
   sessionLimiter: RateLimiter;
+  /** Checks (and other long lab actions) in flight per session. */
+  inFlight: InFlightLimiter;
   checks: CheckSettings;
 }

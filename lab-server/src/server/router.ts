@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, readJson, sendJson } from './http.ts';
+import type { InFlightLimiter } from './parts.ts';
 import { bearerToken, type SessionManager } from './sessions.ts';
 import type { SessionRecord } from './stores.ts';
 
@@ -46,9 +47,12 @@ interface Compiled {
 export class Router {
   #routes: Compiled[] = [];
   #sessions: SessionManager;
+  #inFlight: InFlightLimiter | undefined;
 
-  constructor(sessions: SessionManager, routes: Route[] = []) {
+  /** `inFlight` bounds the session routes that act (POST, PUT, DELETE) running at once per session. */
+  constructor(sessions: SessionManager, routes: Route[] = [], inFlight?: InFlightLimiter) {
     this.#sessions = sessions;
+    this.#inFlight = inFlight;
     for (const r of routes) this.add(r);
   }
 
@@ -72,7 +76,11 @@ export class Router {
       const { route, names } = found.c;
       const params: Record<string, string> = {};
       names.forEach((name, i) => {
-        params[name] = decodeURIComponent(found.m![i + 1]!);
+        try {
+          params[name] = decodeURIComponent(found.m![i + 1]!);
+        } catch {
+          throw new HttpError(400, `malformed percent-encoding in ${url.pathname.slice(0, 200)}`);
+        }
       });
       const token = bearerToken(req.headers.authorization);
       let session: SessionRecord | undefined;
@@ -83,15 +91,18 @@ export class Router {
         if (!session) throw new HttpError(401, 'invalid session token');
       }
       let body: Promise<unknown> | undefined;
-      const result = await route.handle({
-        req,
-        res,
-        url,
-        params,
-        session,
-        token,
-        body: () => (body ??= readJson(req, route.maxBody ?? 64 * 1024)),
-      });
+      const run = () =>
+        route.handle({
+          req,
+          res,
+          url,
+          params,
+          session,
+          token,
+          body: () => (body ??= readJson(req, route.maxBody ?? 64 * 1024)),
+        });
+      const result =
+        session && this.#inFlight && req.method !== 'GET' ? await this.#inFlight.run(session.id, run) : await run();
       if (result) sendJson(res, result.status, result.body);
     } catch (error) {
       if (res.headersSent) {

@@ -1,11 +1,16 @@
 /**
  * Serves the built site (`dist/`): files with their types, `index.html` for directories, Starlight's
- * `404.html` for what is missing, and nothing outside the directory.
+ * `404.html` for what is missing, and nothing outside the directory. Text is sent brotli- or gzip-compressed as
+ * the browser's `Accept-Encoding` allows; every file carries `ETag` and `Last-Modified`, and a browser that has
+ * the current version gets `304 Not Modified` instead of the file again.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
+import { contentSecurityPolicy } from './csp.ts';
 import { SECURITY_HEADERS } from './http.ts';
 
 const TYPES: Record<string, string> = {
@@ -39,6 +44,25 @@ const TYPES: Record<string, string> = {
   '.pagefind': 'application/octet-stream',
 };
 
+/** Types worth compressing (text); images, fonts and Pagefind's index are compressed already. */
+const COMPRESSIBLE = new Set([
+  '.html',
+  '.css',
+  '.js',
+  '.mjs',
+  '.json',
+  '.map',
+  '.svg',
+  '.txt',
+  '.xml',
+  '.yaml',
+  '.yml',
+  '.webmanifest',
+  '.wasm',
+]);
+/** Below this a compressed answer saves nothing worth a round of compression. */
+const MIN_COMPRESS_BYTES = 1024;
+
 /** The content type for a file name. */
 export function contentType(path: string): string {
   return TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
@@ -70,6 +94,15 @@ export async function resolveStatic(root: string, pathname: string): Promise<str
   return undefined;
 }
 
+/** `decodeURIComponent`, or undefined for a malformed escape (`%E0%A4%A`). */
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Answers GET/HEAD for the site; always handles the request. */
 export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -80,9 +113,16 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
   const file = await resolveStatic(root, url.pathname);
   if (file) return sendFile(req, res, file, 200, url.pathname.startsWith('/_astro/'));
   // A directory URL without the slash: let relative links in the page resolve as Astro expects.
+  const decoded = safeDecode(url.pathname);
+  if (decoded === undefined) {
+    res.writeHead(400, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
+    res.end('bad request: malformed percent-encoding in the path\n');
+    return;
+  }
   if (
     !url.pathname.endsWith('/') &&
-    (await isFile(join(resolve(root), `.${decodeURIComponent(url.pathname)}`, 'index.html')).catch(() => false))
+    !decoded.includes('\0') &&
+    (await isFile(join(resolve(root), `.${decoded}`, 'index.html')).catch(() => false))
   ) {
     res.writeHead(301, { ...SECURITY_HEADERS, location: `${url.pathname}/${url.search}` });
     res.end();
@@ -94,6 +134,84 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
   res.end(`not found: the site is not built (run \`npm run build\`), or ${url.pathname} does not exist\n`);
 }
 
+/** An encoding the server can send. */
+export type Encoding = 'br' | 'gzip';
+
+/**
+ * The best encoding `Accept-Encoding` allows: brotli, then gzip; `q=0` refuses one, `*` stands for the
+ * ones not named. Undefined means the identity (uncompressed) body.
+ */
+export function negotiateEncoding(header: string | undefined): Encoding | undefined {
+  if (!header) return undefined;
+  const weights = new Map<string, number>();
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (!name) continue;
+    const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    weights.set(name.trim(), q === undefined ? 1 : Number(q) || 0);
+  }
+  const weight = (name: Encoding) => weights.get(name) ?? weights.get('*') ?? 0;
+  const best = (['br', 'gzip'] as const).filter((e) => weight(e) > 0).sort((a, b) => weight(b) - weight(a))[0];
+  return best;
+}
+
+const brotli = promisify(brotliCompress);
+const gzipped = promisify(gzip);
+
+/** Compressed bodies by file, version and encoding, bounded in total size (oldest dropped first). */
+class CompressedCache {
+  readonly #entries = new Map<string, Buffer>();
+  #bytes = 0;
+  readonly limitBytes: number;
+  constructor(limitBytes: number) {
+    this.limitBytes = limitBytes;
+  }
+
+  async get(file: string, version: string, encoding: Encoding): Promise<Buffer> {
+    const key = `${encoding}:${version}:${file}`;
+    const hit = this.#entries.get(key);
+    if (hit) {
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
+      return hit;
+    }
+    const raw = await readFile(file);
+    const body =
+      encoding === 'br'
+        ? await brotli(raw, {
+            params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length },
+          })
+        : await gzipped(raw, { level: 9 });
+    this.#entries.set(key, body);
+    this.#bytes += body.length;
+    for (const [oldKey, old] of this.#entries) {
+      if (this.#bytes <= this.limitBytes) break;
+      this.#entries.delete(oldKey);
+      this.#bytes -= old.length;
+    }
+    return body;
+  }
+}
+
+const compressed = new CompressedCache(64 * 1024 * 1024);
+
+/** The validator of a file version: size and modification time, weak because the encoding may vary. */
+function etagOf(size: number, mtimeMs: number, encoding: Encoding | undefined): string {
+  return `W/"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}${encoding ? `-${encoding}` : ''}"`;
+}
+
+/** Whether the browser's copy is current: `If-None-Match` decides when present, else `If-Modified-Since`. */
+function notModified(req: IncomingMessage, etags: string[], mtimeMs: number): boolean {
+  const match = req.headers['if-none-match'];
+  if (match !== undefined) {
+    const bare = (tag: string) => tag.trim().replace(/^W\//, '');
+    const known = new Set(etags.map(bare));
+    return match.split(',').some((tag) => tag.trim() === '*' || known.has(bare(tag)));
+  }
+  const since = Date.parse(req.headers['if-modified-since'] ?? '');
+  return Number.isFinite(since) && Math.floor(mtimeMs / 1000) * 1000 <= since;
+}
+
 async function sendFile(
   req: IncomingMessage,
   res: ServerResponse,
@@ -102,13 +220,34 @@ async function sendFile(
   immutable: boolean,
 ): Promise<void> {
   const info = await stat(file);
-  res.writeHead(status, {
+  const compressible = COMPRESSIBLE.has(extname(file).toLowerCase()) && info.size >= MIN_COMPRESS_BYTES;
+  const encoding = compressible ? negotiateEncoding(req.headers['accept-encoding']) : undefined;
+  const etag = etagOf(info.size, info.mtimeMs, encoding);
+  // A page carries its Content-Security-Policy (the hashes of its own inline scripts).
+  const csp = extname(file).toLowerCase() === '.html' ? contentSecurityPolicy(await readFile(file, 'utf8')) : undefined;
+  const headers: Record<string, string | number> = {
+    ...(csp ? { 'content-security-policy': csp } : {}),
     ...SECURITY_HEADERS,
     'content-type': contentType(file),
-    'content-length': info.size,
-    // Astro's hashed assets never change; pages may change with every build.
+    // Astro's hashed assets never change; pages may change with every build, so browsers revalidate them.
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-  });
+    ...(status === 200 ? { etag, 'last-modified': new Date(info.mtimeMs).toUTCString() } : {}),
+    ...(compressible ? { vary: 'Accept-Encoding' } : {}),
+  };
+  // Any encoding's tag names the same file version.
+  const tags = [undefined, 'br', 'gzip'].map((e) => etagOf(info.size, info.mtimeMs, e as Encoding | undefined));
+  if (status === 200 && notModified(req, tags, info.mtimeMs)) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  if (encoding) {
+    const body = await compressed.get(file, `${info.size}-${info.mtimeMs}`, encoding);
+    res.writeHead(status, { ...headers, 'content-encoding': encoding, 'content-length': body.length });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return;
+  }
+  res.writeHead(status, { ...headers, 'content-length': info.size });
   if (req.method === 'HEAD') {
     res.end();
     return;

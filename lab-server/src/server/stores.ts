@@ -4,8 +4,10 @@
  * interfaces, so a restart loses nothing). Methods are async so a networked database (PostgreSQL,
  * for the many-replica deployment of DESIGN.md) fits the same shape.
  */
-import type { Localized } from '../labs/schema.ts';
 import type { Progress, StepProgress } from '../protocol/api.ts';
+import { nextStepProgress, type CheckAttempt } from '../steps/attempt.ts';
+
+export { nextStepProgress, type CheckAttempt };
 
 /** A session as stored. The token itself is never stored: only its SHA-256 (see `sessions.ts`). */
 export interface SessionRecord {
@@ -25,18 +27,6 @@ export interface SessionStore {
   findByTokenHash(tokenHash: string): Promise<SessionRecord | undefined>;
   get(id: string): Promise<SessionRecord | undefined>;
   delete(id: string): Promise<void>;
-}
-
-/** One run of a step's check, as recorded. */
-export interface CheckAttempt {
-  sessionId: string;
-  lab: string;
-  step: string;
-  ok: boolean;
-  /** RFC 3339 time the check finished. */
-  at: string;
-  durationMs: number;
-  explanation: Localized;
 }
 
 /** Where check results live: per session, per lab, per step. */
@@ -96,19 +86,4 @@ export class MemoryProgressStore implements ProgressStore {
   async deleteSession(sessionId: string): Promise<void> {
     this.#bySession.delete(sessionId);
   }
-}
-
-/**
- * A step's state after one more attempt. Shared by every store so they agree: a step once passed stays
- * passed, with its first `passedAt`, even if a later attempt fails (later steps legitimately change what
- * an earlier check sees, e.g. 100 % v3 after 50/50); `at` and `attempts` still count every attempt.
- */
-export function nextStepProgress(previous: StepProgress | undefined, attempt: CheckAttempt): StepProgress {
-  const passedAt = previous?.passedAt ?? (attempt.ok ? attempt.at : undefined);
-  return {
-    status: passedAt ? 'passed' : 'failed',
-    at: attempt.at,
-    attempts: (previous?.attempts ?? 0) + 1,
-    ...(passedAt ? { passedAt } : {}),
-  };
 }

@@ -3,10 +3,16 @@
  * the session token, then the route's handler. The terminal route attaches to the session's lab
  * terminal: replay of the scrollback, batched output, input and resize, progress messages, and ws's
  * ping/pong heartbeat.
+ *
+ * No frame a client sends can take the process down: every socket has an `'error'` listener (ws then closes it
+ * with the right code: 1009 too big, 1007 invalid UTF-8, 1002 protocol error), frames are capped by
+ * `maxPayload`, sockets are counted per session and per client address, and a client that does not read its
+ * output (a paused tab, a hostile script) is cut off once too much waits for it, instead of growing the heap.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { originAllowed } from './origins.ts';
 import type { ServerParts, SessionNotifier } from './parts.ts';
 import { terminalClientMessageSchema, type TerminalServerMessage } from '../protocol/terminal.ts';
 import type { SessionRecord } from './stores.ts';
@@ -21,21 +27,8 @@ export interface WsRoute {
   ): void | Promise<void>;
 }
 
-/** True when the request's Origin is absent (not a browser) or names this server itself or an allowed origin. */
-export function originAllowed(req: IncomingMessage, allowed: readonly string[] = []): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true;
-  let parsed: URL;
-  try {
-    parsed = new URL(origin);
-  } catch {
-    return false;
-  }
-  if (allowed.includes(parsed.origin)) return true;
-  return parsed.host === req.headers.host && (parsed.protocol === 'http:' || parsed.protocol === 'https:');
-}
-
 function refuse(socket: Duplex, status: number, reason: string): void {
+  if (socket.destroyed) return;
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`,
   );
@@ -60,23 +53,67 @@ export class SocketRegistry implements SessionNotifier {
   }
 }
 
-/** Sends one typed message if the socket is open. */
-export function send(ws: WebSocket, message: TerminalServerMessage): void {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+/** Bytes that may wait unsent on one socket before it is cut off (its page reconnects and gets the replay). */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+/** Sends one typed message if the socket is open; a socket whose reader has stalled is closed instead. */
+export function send(ws: WebSocket, message: TerminalServerMessage | { type: string; [field: string]: unknown }): void {
+  if (ws.readyState !== ws.OPEN) return;
+  if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+    ws.terminate();
+    return;
+  }
+  ws.send(JSON.stringify(message));
+}
+
+/** Limits of the upgrade handler. */
+export interface UpgradeOptions {
+  heartbeatMs?: number;
+  /** The page origins allowed to open sockets (see `origins.ts`); asked on every upgrade. */
+  origins?: () => ReadonlySet<string>;
+  /** Open sockets one session may have (default 8). */
+  socketsPerSession?: number;
+  /** Open sockets one client address may have (default 256: a classroom behind one NAT). */
+  socketsPerAddress?: number;
+  /** Largest frame accepted (default 1 MiB); larger ones close the socket with 1009. */
+  maxPayload?: number;
+}
+
+/** Counts open things per key. */
+class Counter {
+  readonly #counts = new Map<string, number>();
+  get(key: string): number {
+    return this.#counts.get(key) ?? 0;
+  }
+  add(key: string): () => void {
+    this.#counts.set(key, this.get(key) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const n = this.get(key) - 1;
+      if (n <= 0) this.#counts.delete(key);
+      else this.#counts.set(key, n);
+    };
+  }
 }
 
 /** Handles upgrades for a set of routes; keeps every socket alive with ping/pong. */
 export class UpgradeHandler {
-  readonly wss = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
+  readonly wss: WebSocketServer;
   #routes: WsRoute[] = [];
   #alive = new WeakSet<WebSocket>();
   #heartbeat: NodeJS.Timeout;
   #parts: ServerParts;
-  #allowedOrigins: readonly string[];
+  #options: UpgradeOptions;
+  #perSession = new Counter();
+  #perAddress = new Counter();
 
-  constructor(parts: ServerParts, options: { heartbeatMs?: number; allowedOrigins?: readonly string[] } = {}) {
+  constructor(parts: ServerParts, options: UpgradeOptions = {}) {
     this.#parts = parts;
-    this.#allowedOrigins = options.allowedOrigins ?? [];
+    this.#options = options;
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 1024 * 1024 });
+    this.wss.on('error', () => undefined);
     this.#heartbeat = setInterval(() => {
       for (const ws of this.wss.clients) {
         if (!this.#alive.has(ws)) {
@@ -95,26 +132,51 @@ export class UpgradeHandler {
     this.#routes.push(route);
   }
 
-  /** The `upgrade` listener of the HTTP server. */
+  /** The `upgrade` listener of the HTTP server; never throws. */
   async handle(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
+    try {
+      await this.#upgrade(req, socket, head);
+    } catch (error) {
+      console.error('labs: WebSocket upgrade failed:', error instanceof Error ? error.message : error);
+      refuse(socket, 500, 'Internal Server Error');
+    }
+  }
+
+  async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = this.#routes.find((r) => r.path === url.pathname);
     if (!route) return refuse(socket, 404, 'Not Found');
-    if (!originAllowed(req, this.#allowedOrigins)) return refuse(socket, 403, 'Forbidden: foreign Origin');
+    if (!originAllowed(req.headers.origin, this.#options.origins?.() ?? new Set()))
+      return refuse(socket, 403, 'Forbidden: foreign Origin');
+    const address = req.socket.remoteAddress ?? 'unknown';
+    if (this.#perAddress.get(address) >= (this.#options.socketsPerAddress ?? 256))
+      return refuse(socket, 429, 'Too Many Requests: too many open sockets from this address');
     const token = url.searchParams.get('token') ?? undefined;
     let session: SessionRecord | undefined;
     if (route.auth === 'session') {
       session = await this.#parts.sessions.authenticate(token);
       if (!session) return refuse(socket, 401, 'Unauthorized: missing or invalid session token');
+      if (this.#perSession.get(session.id) >= (this.#options.socketsPerSession ?? 8))
+        return refuse(socket, 429, 'Too Many Requests: too many open sockets for this session; close another tab');
     }
+    if (socket.destroyed) return;
+    const releases = [this.#perAddress.add(address), ...(session ? [this.#perSession.add(session.id)] : [])];
+    // The raw socket closes whether or not the handshake completes, so the counts never leak.
+    socket.once('close', () => {
+      for (const release of releases) release();
+    });
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      // Without this listener one malformed frame would be an uncaught exception.
+      ws.on('error', () => ws.terminate());
       this.#alive.add(ws);
       ws.on('pong', () => this.#alive.add(ws));
-      Promise.resolve(route.handle(ws, { req, url, session, token })).catch((error: unknown) => {
-        send(ws, { type: 'error', message: error instanceof Error ? error.message : String(error) });
-        ws.close(1011);
-      });
+      Promise.resolve()
+        .then(() => route.handle(ws, { req, url, session, token }))
+        .catch((error: unknown) => {
+          send(ws, { type: 'error', message: error instanceof Error ? error.message : String(error) });
+          ws.close(1011);
+        });
     });
   }
 
@@ -124,6 +186,9 @@ export class UpgradeHandler {
     this.wss.close();
   }
 }
+
+/** Bytes of messages kept while a terminal's environment is being prepared. */
+const EARLY_INPUT_BYTES = 256 * 1024;
 
 /** `/ws/terminal?lab=<id>&token=<sessionToken>&cols=N&rows=N` */
 export function terminalRoute(parts: ServerParts, registry: SocketRegistry): WsRoute {
@@ -141,7 +206,13 @@ export function terminalRoute(parts: ServerParts, registry: SocketRegistry): WsR
       const resumed = (await parts.runtime.existing(session!.id, labId)) !== undefined;
       // Messages arriving while the environment is prepared are kept and played in order afterwards.
       const early: string[] = [];
-      const onEarly = (data: Buffer) => early.push(data.toString());
+      let earlyBytes = 0;
+      const onEarly = (data: Buffer) => {
+        earlyBytes += data.length;
+        // Typing ahead is fine; megabytes before the terminal even exists are not.
+        if (earlyBytes > EARLY_INPUT_BYTES) ws.close(1008, 'too much input before the terminal was ready');
+        else early.push(data.toString());
+      };
       ws.on('message', onEarly);
       const instance = await parts.runtime.instance(session!.id, labId);
       if (ws.readyState !== ws.OPEN) return;

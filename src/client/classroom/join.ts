@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { errorBodySchema } from '../../../lab-server/src/protocol/api.ts';
 import { joinedSchema } from '../../../lab-server/src/protocol/classroom.ts';
 import { t, type Lang } from '../../i18n/ui.ts';
+import { pageChapters } from '../chapters.ts';
 
 const mineSchema = z.object({
   classId: z.string(),
@@ -12,9 +13,10 @@ const mineSchema = z.object({
   name: z.string(),
 });
 
-/** The first chapter's page of a class in the page's language. */
+/** The first chapter's page of a class in the page's language (the site's first ready chapter if the class names none). */
 function firstChapter(chapters: string[], lang: Lang): string {
-  return `${lang === 'en' ? '/en' : ''}/${chapters[0] ?? 'traffic-shifting'}/`;
+  const first = chapters[0] ?? pageChapters().find((c) => c.status === 'ready')?.id;
+  return `${lang === 'en' ? '/en' : ''}/${first ? `${first}/` : ''}`;
 }
 
 /**

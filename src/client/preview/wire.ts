@@ -6,7 +6,7 @@
 import { previewResultSchema, type PreviewResult } from '../../../lab-server/src/protocol/api.ts';
 import { t, type Lang, type UiKey } from '../../i18n/ui.ts';
 import { api } from '../session.ts';
-import { isProductPage, reviewsOf } from './bookinfo.ts';
+import { isProductPage, PRODUCT_PAGE_STYLE, reviewsOf } from './bookinfo.ts';
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
@@ -17,6 +17,7 @@ function present(body: PreviewResult, lang: Lang): { status: string; srcdoc: str
   const parts = [t(lang, 'preview.status', { status: body.status })];
   let stars = '';
   let version = '';
+  let style = '';
   // Only Bookinfo's product page says which reviews version answered; other pages (httpbin's JSON) are shown as text.
   if (html && isProductPage(body.body)) {
     const seen = reviewsOf(body.body);
@@ -28,9 +29,10 @@ function present(body: PreviewResult, lang: Lang): { status: string; srcdoc: str
         : t(lang, `preview.stars.${seen.stars}` as UiKey),
     );
     if (seen.pod) parts.push(seen.pod);
+    style = PRODUCT_PAGE_STYLE;
   }
   const srcdoc = html
-    ? body.body
+    ? style + body.body
     : `<pre style="white-space: pre-wrap; font: 13px monospace">${escapeHtml(body.body)}</pre>`;
   return { status: parts.join(' · '), srcdoc, stars, version };
 }

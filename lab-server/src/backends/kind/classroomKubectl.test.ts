@@ -3,14 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { makeFakePath } from './testing/fakePath.ts';
 import { repoPath } from './repoPaths.ts';
 
-// kind/toolbox/env.sh run by this machine's real bash, with a stub kubectl that prints its arguments.
+// kind/toolbox/env.sh run by this machine's real bash, with stub kubectl and istioctl that print their arguments.
 function kubectlArgs(line: string, env: Record<string, string>): string {
   const fake = makeFakePath({});
-  const stub = `${fake.dir}/kubectl`;
-  spawnSync('sh', [
-    '-c',
-    `printf '#!/bin/sh\\nfor a in "$@"; do printf "[%%s]" "$a"; done\\n' > ${stub} && chmod +x ${stub}`,
-  ]);
+  for (const tool of ['kubectl', 'istioctl']) {
+    const stub = `${fake.dir}/${tool}`;
+    spawnSync('sh', [
+      '-c',
+      `printf '#!/bin/sh\\nfor a in "$@"; do printf "[%%s]" "$a"; done\\n' > ${stub} && chmod +x ${stub}`,
+    ]);
+  }
   // stdin not a socket (node's pipes are), or bash takes itself for an rsh session and reads ~/.bashrc.
   const r = spawnSync('bash', ['-c', line], {
     encoding: 'utf8',
@@ -41,9 +43,10 @@ describe('kubectl in a classroom toolbox', () => {
   });
 
   it('leaves other namespaces and the command after -- alone', () => {
-    expect(kubectlArgs('kubectl -n istio-system get svc istio-ingressgateway', CLASS)).toBe(
-      '[-n][istio-system][get][svc][istio-ingressgateway]',
+    expect(kubectlArgs('kubectl -n istio-system get deploy istiod', CLASS)).toBe(
+      '[-n][istio-system][get][deploy][istiod]',
     );
+    expect(kubectlArgs('kubectl get svc -n kube-system', CLASS)).toBe('[get][svc][-n][kube-system]');
     expect(kubectlArgs('kubectl exec deploy/sleep -- echo -n default', CLASS)).toBe(
       '[exec][deploy/sleep][--][echo][-n][default]',
     );
@@ -53,6 +56,48 @@ describe('kubectl in a classroom toolbox', () => {
     expect(kubectlArgs('echo "$(kubectl get pod -n default -o name)" | cat', CLASS)).toBe(
       '[get][pod][-n][lab-ada-1234][-o][name]\n',
     );
+  });
+
+  it.each([
+    ['kubectl get svc istio-ingressgateway -n istio-system', '[get][svc][istio-ingressgateway][-n][lab-ada-1234]'],
+    [
+      "kubectl get po -l istio=ingressgateway -n istio-system -o jsonpath='{.items[0].status.hostIP}'",
+      '[get][po][-l][istio=ingressgateway][-n][lab-ada-1234][-o][jsonpath={.items[0].status.hostIP}]',
+    ],
+    [
+      'kubectl -n istio-system get service istio-ingressgateway -o jsonpath=\'{.spec.ports[?(@.name=="http2")].nodePort}\'',
+      '[-n][lab-ada-1234][get][service][istio-ingressgateway][-o][jsonpath={.spec.ports[?(@.name=="http2")].nodePort}]',
+    ],
+    [
+      'kubectl logs --namespace=istio-system -l istio=ingressgateway',
+      '[logs][--namespace=lab-ada-1234][-l][istio=ingressgateway]',
+    ],
+  ])(
+    "sends the lessons' ingress gateway lookups in istio-system to the learner's own gateway: %s",
+    (line, expected) => {
+      expect(kubectlArgs(line, CLASS)).toBe(expected);
+    },
+  );
+
+  it('does the same for a single learner, whose own gateway is in default', () => {
+    expect(kubectlArgs('kubectl get svc istio-ingressgateway -n istio-system', { LABS_NAMESPACE: 'default' })).toBe(
+      '[get][svc][istio-ingressgateway][-n][default]',
+    );
+  });
+
+  it('refuses istioctl install in a class with what to do instead (a Sidecar), and passes other istioctl commands', () => {
+    const out = kubectlArgs(
+      'istioctl install --set meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY -y; echo "exit $?"',
+      CLASS,
+    );
+    expect(out).toContain('istioctl install: not in a class');
+    expect(out).toContain('"outboundTrafficPolicy":{"mode":"REGISTRY_ONLY"}');
+    expect(out).toContain('강의실에서는 쓸 수 없습니다');
+    expect(out).toMatch(/^exit 1\n/);
+    expect(kubectlArgs('istioctl proxy-config routes deploy/sleep', CLASS)).toBe(
+      '[proxy-config][routes][deploy/sleep]',
+    );
+    expect(kubectlArgs('istioctl install -y', { LABS_NAMESPACE: 'default' })).toBe('[install][-y]');
   });
 
   it('changes nothing for a single learner', () => {

@@ -3,7 +3,7 @@
  * the generic object API (server-side apply), exec and TTYs over the exec WebSocket (v5 channel
  * protocol: stdin close, resize on channel 4), logs with sinceTime.
  */
-import { PassThrough, Readable, Writable } from 'node:stream';
+import { type Duplex, PassThrough, Readable, Writable } from 'node:stream';
 import {
   ApiException,
   ApisApi,
@@ -15,8 +15,11 @@ import {
   PatchStrategy,
   type V1Status,
 } from '@kubernetes/client-node';
+// Not re-exported by the package's index; the port-forward needs the raw channel socket.
+import { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
 import type { ExecResult, K8sObject } from '../../contract.ts';
 import { KubeApiError, type KubeApi, type ResolvedKind, type TtyHandlers, type TtySession } from './kubeApi.ts';
+import { PortForwardError, PortForwardStream } from './portForwardStream.ts';
 
 /** Field manager of everything the lab server applies. */
 export const FIELD_MANAGER = 'istio-traffic-labs';
@@ -206,6 +209,39 @@ export class ClientKubeApi implements KubeApi {
     } catch (error) {
       throw toKubeError(error);
     }
+  }
+
+  async create(object: K8sObject, options: { dryRun?: boolean } = {}): Promise<K8sObject> {
+    try {
+      const created = await this.#objects.create(
+        object as never,
+        undefined,
+        options.dryRun ? 'All' : undefined,
+        FIELD_MANAGER,
+      );
+      return created as unknown as K8sObject;
+    } catch (error) {
+      throw toKubeError(error);
+    }
+  }
+
+  async portForward(namespace: string, pod: string, port: number): Promise<Duplex> {
+    const stream = new PortForwardStream();
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/portforward?ports=${port}`;
+    let ws;
+    try {
+      ws = await new WebSocketHandler(this.kc).connect(path, null, (channel, payload) => {
+        stream.receive(channel, payload);
+        return true;
+      });
+    } catch (error) {
+      const { message } = apiErrorMessage(error);
+      throw new PortForwardError(`error upgrading connection: ${message}`);
+    }
+    ws.on('close', () => stream.socketClosed());
+    ws.on('error', (error: Error) => stream.destroy(error));
+    stream.attach({ send: (data) => ws.send(data), close: () => ws.close() });
+    return stream;
   }
 
   async delete(

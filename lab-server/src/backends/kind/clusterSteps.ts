@@ -110,7 +110,8 @@ export async function ensureToolboxObjects(t: ClusterTarget): Promise<string> {
   const yaml = objects.map((o) => stringify(o)).join('---\n');
   const out = await kubectl(t, ['apply', '--server-side', '--field-manager', 'istio-traffic-labs', '-f', '-'], yaml);
   if (out.code !== 0) fail('kubectl apply of the toolbox objects failed', out);
-  const samples = Object.keys(objects[1]!.data as Record<string, string>).length;
+  const samplesMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === SAMPLES_CONFIGMAP);
+  const samples = Object.keys((samplesMap?.data ?? {}) as Record<string, string>).length;
   return `Lab toolbox ready in namespace ${TOOLBOX_NAMESPACE} (${samples} sample files, shell integration)`;
 }
 

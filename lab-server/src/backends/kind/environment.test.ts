@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { K8sObject, LabBackend } from '../../contract.ts';
 import { labSchema } from '../../labs/schema.ts';
@@ -45,7 +47,7 @@ async function makeEnv(classroom: boolean): Promise<KindEnvironment> {
   backend = await kindBackendFromParts({
     api,
     classroom,
-    ingress: { host: '127.0.0.1', httpPort: 9, httpsPort: 9 },
+    gateway: { serviceType: 'NodePort' },
     samples: { 'sleep/sleep.yaml': 'kind: List\n' },
   });
   return (await backend.createEnvironment({ lab, owner: 'session-ada' })) as KindEnvironment;
@@ -58,8 +60,10 @@ beforeEach(() => {
 describe('kind environment, single learner', () => {
   it('applies the shared objects before any environment: toolbox namespace, samples, shell rc files', async () => {
     await makeEnv(false);
-    expect(api.callsOf('apply').slice(0, 3)).toEqual([
+    expect(api.callsOf('apply').slice(0, 5)).toEqual([
       ['Namespace', undefined, 'labs-toolbox'],
+      ['ClusterRole', undefined, 'labs-toolbox-node-reader'],
+      ['ClusterRoleBinding', undefined, 'labs-toolbox-node-reader'],
       ['ConfigMap', 'labs-toolbox', 'labs-samples'],
       ['ConfigMap', 'labs-toolbox', 'labs-shell'],
     ]);
@@ -77,7 +81,17 @@ describe('kind environment, single learner', () => {
     api.calls.length = 0;
     await env.prepare();
     const applied = api.callsOf('apply').map(([kind, ns]) => `${kind as string}@${ns ?? '-'}`);
-    expect(applied).toEqual(['ServiceAccount@labs-toolbox', 'ClusterRoleBinding@-', 'Pod@labs-toolbox']);
+    expect(applied).toEqual([
+      'ServiceAccount@labs-toolbox',
+      'ClusterRoleBinding@-',
+      'Pod@labs-toolbox',
+      // The chapter's own ingress gateway, after the clean slate.
+      'ServiceAccount@default',
+      'Deployment@default',
+      'Service@default',
+      'Role@default',
+      'RoleBinding@default',
+    ]);
     expect(api.callsOf('delete')).toEqual([['VirtualService', 'default', 'leftover', undefined]]);
     const [exec] = api.callsOf('exec');
     expect(exec!.slice(0, 3)).toEqual([
@@ -181,11 +195,49 @@ describe('kind environment, single learner', () => {
     expect((argv as string[]).at(-1)).toBe('http://httpbin:8000/post');
   });
 
-  it('HTTP from outside goes to the mapped ingress address (a closed port here: curl exit 7)', async () => {
+  it("HTTP from outside goes to the environment's own gateway pod through a port-forward (8080 for http)", async () => {
     const env = await makeEnv(false);
-    const r = await env.http({ kind: 'outside' }, { url: 'http://ingress/productpage', timeoutMs: 2000 });
-    expect(r.error?.curlExitCode).toBe(7);
+    const server = createServer((req, res) => {
+      res.writeHead(200, { server: 'istio-envoy' });
+      res.end(`${req.headers.host} ${req.url}`);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    api.portForwardHandler = () => connect({ host: '127.0.0.1', port });
+    api.add(pod('istio-ingressgateway-1', 'default', { istio: 'ingressgateway' }, ['istio-proxy']));
+    try {
+      const r = await env.http({ kind: 'outside' }, { url: 'http://ingress/productpage' });
+      expect(r).toMatchObject({ status: 200, body: '127.0.0.1:8080 /productpage' });
+      expect(api.callsOf('portForward')).toEqual([['default', 'istio-ingressgateway-1', 8080]]);
+      expect(api.callsOf('list').at(-1)).toEqual(['Pod', 'default', 'istio=ingressgateway']);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('HTTP from outside with no gateway running, or nothing listening on it, is curl exit 7', async () => {
+    const env = await makeEnv(false);
+    const none = await env.http({ kind: 'outside' }, { url: 'http://ingress/productpage' });
+    expect(none.error?.curlExitCode).toBe(7);
+    api.add(pod('istio-ingressgateway-1', 'default', { istio: 'ingressgateway' }, ['istio-proxy']));
+    const refused = await env.http({ kind: 'outside' }, { url: 'http://ingress/productpage' });
+    expect(refused.error?.curlExitCode).toBe(7);
     expect(api.callsOf('exec')).toEqual([]);
+  });
+
+  it("reset keeps the environment's own gateway (objects and pods) and applies it again", async () => {
+    const env = await makeEnv(false);
+    await env.prepare();
+    const gatewayPod = pod('istio-ingressgateway-1', 'default', { istio: 'ingressgateway' }, ['istio-proxy']);
+    gatewayPod.metadata.labels!['labs.istio-traffic-labs/part'] = 'ingress-gateway';
+    api.add(gatewayPod);
+    api.calls.length = 0;
+    await env.reset();
+    expect(api.callsOf('delete')).toEqual([]);
+    expect(api.objects.has('Pod/default/istio-ingressgateway-1')).toBe(true);
+    expect(api.callsOf('apply').filter(([kind]) => kind === 'Deployment')).toEqual([
+      ['Deployment', 'default', 'istio-ingressgateway'],
+    ]);
   });
 
   it('a terminal is an interactive bash in the toolbox with a TTY; resize and keystrokes pass through; commands become history', async () => {
@@ -254,16 +306,37 @@ describe('kind environment, classroom', () => {
     expect(applied).toEqual([
       `Namespace@-`,
       `ResourceQuota@${ns}`,
+      `LimitRange@${ns}`,
       'ServiceAccount@labs-toolbox',
       `Role@${ns}`,
       `RoleBinding@${ns}`,
       'Role@istio-system',
       'RoleBinding@istio-system',
       'Pod@labs-toolbox',
+      `ServiceAccount@${ns}`,
+      `Deployment@${ns}`,
+      `Service@${ns}`,
+      `Role@${ns}`,
+      `RoleBinding@${ns}`,
     ]);
     expect(api.objects.get(`Namespace//${ns}`)?.metadata.labels?.['istio-injection']).toBe('enabled');
     const toolbox = [...api.objects.values()].find((o) => o.kind === 'Pod')!;
     expect(JSON.stringify(toolbox)).toContain(`"LABS_NAMESPACE","value":"${ns}"`);
+    // Containers without requests get the LimitRange's, so the quota's requests.cpu/memory can count them.
+    expect(api.objects.get(`LimitRange/${ns}/labs-defaults`)?.spec).toEqual({
+      limits: [
+        { type: 'Container', defaultRequest: { cpu: '10m', memory: '32Mi' }, default: { cpu: '1', memory: '512Mi' } },
+      ],
+    });
+    // The learner's own gateway: a NodePort the API server numbers (no fixed ports to collide between learners).
+    expect(api.objects.get(`Service/${ns}/istio-ingressgateway`)?.spec).toMatchObject({
+      type: 'NodePort',
+      ports: [
+        { name: 'http2', port: 80, targetPort: 8080 },
+        { name: 'https', port: 443, targetPort: 8443 },
+      ],
+    });
+    expect(JSON.stringify(api.objects.get(`Service/${ns}/istio-ingressgateway`))).not.toContain('nodePort');
   });
 
   it("maps the lab file's namespace to the learner's, and leaves other namespaces alone", async () => {
@@ -291,6 +364,7 @@ describe('kind environment, classroom', () => {
       'RoleBinding',
       'Role',
       'ServiceAccount',
+      'LimitRange',
       'ResourceQuota',
       'Namespace',
     ]);

@@ -1,8 +1,9 @@
 /**
  * One learner's chapter on a real cluster. Objects, exec and logs go through the Kubernetes API; HTTP
- * from a pod is curl exec'd in that pod; HTTP from outside goes to the ingress through kind's port
- * mapping; terminals and scripts run in the learner's toolbox pod. In a class the chapter lives in a
- * namespace of its own, and the lab's namespace (`default` in the lab files) means that namespace.
+ * from a pod is curl exec'd in that pod; terminals and scripts run in the learner's toolbox pod. Every
+ * environment has its own ingress gateway in its namespace (ingressGateway.ts), and HTTP from outside goes
+ * to it through a port-forward. In a class the chapter lives in a namespace of its own, and the lab's
+ * namespace (`default` in the lab files) means that namespace.
  */
 import type {
   CommandRecord,
@@ -21,9 +22,16 @@ import type {
   TerminalOptions,
 } from '../../contract.ts';
 import { curlArgv, parseCurlResult } from './curlInPod.ts';
+import {
+  GATEWAY_CONTAINER_PORTS,
+  GATEWAY_SELECTOR,
+  ingressGatewayObjects,
+  isGatewayPart,
+  type IngressGatewayOptions,
+} from './ingressGateway.ts';
 import type { KubeApi, ResolvedKind } from './kubeApi.ts';
 import type { EnvironmentNames } from './names.ts';
-import { sendThroughIngress, type IngressAddress } from './outsideHttp.ts';
+import { PORT_FORWARD_ADDRESS, sendThroughIngress, type IngressRoute } from './outsideHttp.ts';
 import { TOOLBOX_NAMESPACE } from './pins.ts';
 import { classroomRbac, singleLearnerRbac } from './rbac.ts';
 import { learnerNamespaceObjects } from './sharedObjects.ts';
@@ -64,7 +72,8 @@ export interface KindEnvironmentOptions {
   classroom: boolean;
   /** Paths of the samples in the samples ConfigMap (the toolbox mounts each). */
   samplePaths: string[];
-  ingress: IngressAddress;
+  /** How the environment's own ingress gateway is exposed. */
+  gateway: Omit<IngressGatewayOptions, 'namespace'>;
   /** How long to wait for the toolbox pod (image pulls on a fresh cluster take a while). */
   toolboxTimeoutMs?: number;
   /** Polling interval while waiting (tests shorten it). */
@@ -123,6 +132,15 @@ export class KindEnvironment implements LabEnvironment {
     ];
   }
 
+  /** The environment's own ingress gateway (kept by reset; re-applied by prepare and reset, so a learner who deleted it gets it back). */
+  gatewayObjects(): K8sObject[] {
+    return ingressGatewayObjects({ namespace: this.#o.names.namespace, ...this.#o.gateway });
+  }
+
+  async #applyGateway(): Promise<void> {
+    for (const object of this.gatewayObjects()) await this.#o.api.apply(object);
+  }
+
   #ensureToolbox(): Promise<void> {
     this.#toolbox ??= (async () => {
       for (const object of this.toolboxObjects()) await this.#o.api.apply(object);
@@ -166,12 +184,14 @@ export class KindEnvironment implements LabEnvironment {
     await this.#ensureToolbox();
     // A clean slate first: leftovers (an earlier chapter's, an earlier run's) would let checks pass early.
     await this.#clear();
+    await this.#applyGateway();
     await this.#runSetup();
   }
 
   async reset(): Promise<void> {
     await this.#ensureToolbox();
     await this.#clear();
+    await this.#applyGateway();
     await this.#runSetup();
   }
 
@@ -187,7 +207,7 @@ export class KindEnvironment implements LabEnvironment {
     }
   }
 
-  /** Deletes the chapter's objects from its namespace and waits until its pods are gone. */
+  /** Deletes the chapter's objects from its namespace (not its own gateway) and waits until their pods are gone. */
   async #clear(): Promise<void> {
     const namespace = this.#o.names.namespace;
     for (const kindName of RESET_KINDS) {
@@ -197,14 +217,14 @@ export class KindEnvironment implements LabEnvironment {
       const objects = await this.#o.api.list(kind, namespace);
       await Promise.all(
         objects
-          .filter((o) => !keep.includes(o.metadata.name))
+          .filter((o) => !keep.includes(o.metadata.name) && !isGatewayPart(o))
           .map((o) =>
             this.#o.api.delete(kind, namespace, o.metadata.name, kindName === 'Pod' ? { gracePeriodSeconds: 0 } : {}),
           ),
       );
     }
     const deadline = Date.now() + 60_000;
-    while ((await this.#o.api.list(POD, namespace)).length > 0) {
+    while ((await this.#o.api.list(POD, namespace)).filter((p) => !isGatewayPart(p)).length > 0) {
       if (Date.now() > deadline) throw new Error(`pods in namespace ${namespace} did not go away within 60 s`);
       await sleep(this.#o.pollMs ?? 500);
     }
@@ -299,8 +319,31 @@ export class KindEnvironment implements LabEnvironment {
     });
   }
 
+  /**
+   * The way to this environment's gateway: a port-forward through the API server to its running pod, as
+   * `kubectl port-forward svc/istio-ingressgateway 8080:80` would make (so no node port or load balancer needs
+   * to be reachable from the lab server).
+   */
+  ingressRoute(): IngressRoute {
+    const namespace = this.#o.names.namespace;
+    return {
+      address: PORT_FORWARD_ADDRESS,
+      connect: async (scheme) => {
+        const pods = await this.#o.api.list(POD, namespace, GATEWAY_SELECTOR);
+        const running = pods.find(
+          (p) => (p.status as { phase?: string } | undefined)?.phase === 'Running' && !p.metadata.deletionTimestamp,
+        );
+        if (!running)
+          throw Object.assign(new Error(`no running ingress gateway pod in namespace ${namespace}`), {
+            code: 'ECONNREFUSED',
+          });
+        return this.#o.api.portForward(namespace, running.metadata.name, GATEWAY_CONTAINER_PORTS[scheme]);
+      },
+    };
+  }
+
   async http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult> {
-    if (origin.kind === 'outside') return sendThroughIngress(request, this.#o.ingress);
+    if (origin.kind === 'outside') return sendThroughIngress(request, this.ingressRoute());
     const timeoutMs = request.timeoutMs ?? 10_000;
     const result = await this.exec(origin.target, curlArgv(request), {
       ...(request.body !== undefined ? { stdin: request.body } : {}),

@@ -8,8 +8,8 @@ import { ClientKubeApi, loadKubeConfig } from './clientKubeApi.ts';
 import { KindEnvironment } from './environment.ts';
 import type { KubeApi } from './kubeApi.ts';
 import { environmentNames } from './names.ts';
-import { KIND_INGRESS, type IngressAddress } from './outsideHttp.ts';
-import { DEFAULT_CLUSTER_NAME } from './pins.ts';
+import type { IngressGatewayOptions } from './ingressGateway.ts';
+import { DEFAULT_CLUSTER_NAME, INGRESS_HTTP, INGRESS_HTTPS } from './pins.ts';
 import { findPreflightProblems, PreflightError, type PreflightOptions } from './preflight.ts';
 import { loadSamples, sharedObjects } from './sharedObjects.ts';
 
@@ -29,8 +29,22 @@ export interface KindBackendOptions {
 export interface KindBackendParts {
   api: KubeApi;
   classroom: boolean;
-  ingress: IngressAddress;
+  /** How each environment's own gateway is exposed (see `gatewayExposure`). */
+  gateway: Omit<IngressGatewayOptions, 'namespace'>;
   samples: Record<string, string>;
+}
+
+/**
+ * One learner on kind: a LoadBalancer on kind's mapped node ports (the host's 127.0.0.1:8080 reaches it, and the
+ * lessons' INGRESS_PORT is 30080 as on the simulator). A class, or any other cluster: NodePorts the API server picks.
+ */
+export function gatewayExposure(options: {
+  kind: boolean;
+  classroom: boolean;
+}): Omit<IngressGatewayOptions, 'namespace'> {
+  if (options.kind && !options.classroom)
+    return { serviceType: 'LoadBalancer', nodePorts: { http: INGRESS_HTTP.nodePort, https: INGRESS_HTTPS.nodePort } };
+  return { serviceType: 'NodePort' };
 }
 
 /** Problems with the cluster itself: reachable, Istio installed. One line each. */
@@ -65,7 +79,7 @@ export async function kindBackendFromParts(parts: KindBackendParts): Promise<Lab
         names,
         classroom: parts.classroom,
         samplePaths,
-        ingress: parts.ingress,
+        gateway: parts.gateway,
       });
       environments.add(env);
       const dispose = env.dispose.bind(env);
@@ -99,10 +113,11 @@ export async function createKindBackend(
   }
   const clusterProblems = await findClusterProblems(api, context);
   if (clusterProblems.length > 0) throw new PreflightError(clusterProblems);
+  const classroom = options.classroom ?? process.env.LABS_KIND_CLASSROOM === '1';
   return kindBackendFromParts({
     api,
-    classroom: options.classroom ?? process.env.LABS_KIND_CLASSROOM === '1',
-    ingress: KIND_INGRESS,
+    classroom,
+    gateway: gatewayExposure({ kind: true, classroom }),
     samples: loadSamples(),
   });
 }

@@ -3,6 +3,7 @@
  * cluster, in the environment's terms. `clientKubeApi.ts` implements it with @kubernetes/client-node;
  * tests use a fake that records the calls.
  */
+import type { Duplex } from 'node:stream';
 import type { ExecResult, K8sObject } from '../../contract.ts';
 
 /** A Kind as discovery resolved it. */
@@ -37,6 +38,11 @@ export interface KubeApi {
   list(kind: ResolvedKind, namespace: string | undefined, labelSelector?: string): Promise<K8sObject[]>;
   /** Creates or updates (server-side apply, field manager `istio-traffic-labs`). */
   apply(object: K8sObject): Promise<K8sObject>;
+  /**
+   * Creates (POST), for objects that can only be created: access reviews, and preflight probes with `dryRun`
+   * (the server admits or refuses the object and stores nothing). Resolves with what the server answered.
+   */
+  create(object: K8sObject, options?: { dryRun?: boolean }): Promise<K8sObject>;
   /** Deletes; absent objects are not an error. */
   delete(
     kind: ResolvedKind,
@@ -61,6 +67,11 @@ export interface KubeApi {
     size: { cols: number; rows: number },
     handlers: TtyHandlers,
   ): Promise<TtySession>;
+  /**
+   * One connection to a pod's port through the API server, as `kubectl port-forward` makes them: a byte stream
+   * that ends when either side closes, and fails (`code` ECONNREFUSED) when nothing listens on the port.
+   */
+  portForward(namespace: string, pod: string, port: number): Promise<Duplex>;
   /** A container's log, as `kubectl logs` prints it. */
   logs(
     namespace: string,

@@ -1,27 +1,47 @@
 /**
- * HTTP from outside the cluster: from the lab server's host to the ingress gateway through kind's port
- * mapping (127.0.0.1:8080 for http, :8443 for https). Every outside request goes to the gateway, as if
- * DNS pointed the URL's host at it; the URL's host becomes the Host header (host `ingress` means the
- * gateway's own address). Failures are worded as curl words them.
+ * HTTP from outside the cluster, as a learner's curl on their laptop would send it: to an ingress gateway, as if DNS
+ * pointed the URL's host at it; the URL's host becomes the Host header (host `ingress` means the gateway's own
+ * address). The connection comes from an `IngressRoute`: a port-forward through the API server to the environment's
+ * own gateway pod (every cluster), or a TCP connection to a mapped port. Failures are worded as curl words them.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { connect as netConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 import type { HttpRequest, HttpResult } from '../../contract.ts';
-import { INGRESS_HTTP, INGRESS_HTTPS } from './pins.ts';
 
-/** Where the ingress gateway is reachable from this host. */
+/** Where a curl on the learner's machine would send the request (for the Host header and curl's messages). */
 export interface IngressAddress {
   host: string;
   httpPort: number;
   httpsPort: number;
 }
 
-/** kind's port mappings as `kind/cluster.yaml` sets them up. */
-export const KIND_INGRESS: IngressAddress = {
-  host: '127.0.0.1',
-  httpPort: INGRESS_HTTP.hostPort,
-  httpsPort: INGRESS_HTTPS.hostPort,
-};
+/** How the lab server reaches an ingress gateway: a connection to its http or https port. */
+export interface IngressRoute {
+  address: IngressAddress;
+  /** Opens a byte stream to the gateway; rejects with a `code` (ECONNREFUSED, ...) when it cannot. */
+  connect(scheme: 'http' | 'https'): Promise<Duplex>;
+}
+
+/** As `kubectl port-forward svc/istio-ingressgateway 8080:80 8443:443` would show the gateway to a learner. */
+export const PORT_FORWARD_ADDRESS: IngressAddress = { host: '127.0.0.1', httpPort: 8080, httpsPort: 8443 };
+
+/** A route over plain TCP to `address` (a host port mapping, or a local server in tests). */
+export function tcpRoute(address: IngressAddress): IngressRoute {
+  return {
+    address,
+    connect: (scheme) =>
+      new Promise((resolve, reject) => {
+        const socket = netConnect({
+          host: address.host,
+          port: scheme === 'https' ? address.httpsPort : address.httpPort,
+        });
+        socket.once('connect', () => resolve(socket));
+        socket.once('error', reject);
+      }),
+  };
+}
 
 function curlError(
   error: NodeJS.ErrnoException,
@@ -56,9 +76,21 @@ function headersOf(res: IncomingMessage): Record<string, string> {
   return out;
 }
 
-/** Sends `req` to the ingress gateway at `address`; never rejects. */
-export function sendThroughIngress(req: HttpRequest, address: IngressAddress = KIND_INGRESS): Promise<HttpResult> {
-  const url = new URL(req.url);
+/** Sends `req` to the ingress gateway `route` reaches; never rejects. */
+export function sendThroughIngress(req: HttpRequest, route: IngressRoute): Promise<HttpResult> {
+  const address = route.address;
+  let url: URL;
+  try {
+    url = new URL(req.url);
+  } catch {
+    return Promise.resolve({
+      status: 0,
+      headers: {},
+      body: '',
+      durationMs: 0,
+      error: { curlExitCode: 3, message: 'URL rejected: Malformed input to a URL function' },
+    });
+  }
   const https = url.protocol === 'https:';
   const port = https ? address.httpsPort : address.httpPort;
   const timeoutMs = req.timeoutMs ?? 10_000;
@@ -80,18 +112,30 @@ export function sendThroughIngress(req: HttpRequest, address: IngressAddress = K
       clearTimeout(timer);
       resolve(result);
     };
-    const send = https ? httpsRequest : httpRequest;
-    const outgoing = send(
+    const outgoing = httpRequest(
       {
-        host: address.host,
-        port,
         method: (req.method ?? 'GET').toUpperCase(),
         path: `${url.pathname}${url.search}`,
         headers,
-        // The gateway's certificate names the lesson's host; the lessons pass curl -k or --cacert, and checks only look at routing.
-        ...(https
-          ? { servername: url.hostname === 'ingress' ? undefined : url.hostname, rejectUnauthorized: false }
-          : {}),
+        // The connection is the route's (a port-forward or a socket); TLS on top for https. The gateway's certificate
+        // names the lesson's host; the lessons pass curl -k or --cacert, and checks only look at routing.
+        createConnection: (_options, callback) => {
+          route.connect(https ? 'https' : 'http').then(
+            (stream) => {
+              if (!https) return callback(null, stream);
+              const servername = url.hostname === 'ingress' || /^[\d.]+$/.test(url.hostname) ? undefined : url.hostname;
+              const tls = tlsConnect({
+                socket: stream,
+                rejectUnauthorized: false,
+                ...(servername ? { servername } : {}),
+              });
+              tls.once('secureConnect', () => callback(null, tls));
+              tls.once('error', (error) => callback(error, tls));
+            },
+            (error: Error) => callback(error, undefined as never),
+          );
+          return undefined;
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -20,6 +20,11 @@ export const DEFAULT_CLUSTER_NAME = 'labs';
 export const INGRESS_HTTP = { hostPort: 8080, nodePort: 30080 } as const;
 /** Host port -> node port for the ingress gateway's `https` port. */
 export const INGRESS_HTTPS = { hostPort: 8443, nodePort: 30443 } as const;
+/**
+ * istio-system's own ingress gateway, moved off the mapped node ports (kind/istio-overlay.yaml): the labs do not use
+ * it (every environment has its own gateway; a single learner's takes 30080/30443).
+ */
+export const ISTIO_SYSTEM_NODE_PORTS = { http: 30081, https: 30444 } as const;
 
 /**
  * The learner toolbox image: Alpine with bash, curl, jq and kubectl 1.34 (alpine/k8s publishes one tag per

@@ -24,7 +24,7 @@ export function learnerRules(namespace: string): PolicyRule[] {
     // Bookinfo and the other samples create ServiceAccounts, Services, Deployments; ConfigMaps for the seed's egress step.
     { apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'configmaps', 'serviceaccounts'], verbs: EDIT },
     { apiGroups: [''], resources: ['pods/exec', 'pods/portforward'], verbs: ['get', 'create'] },
-    { apiGroups: [''], resources: ['pods/log', 'events'], verbs: READ },
+    { apiGroups: [''], resources: ['pods/log', 'events', 'resourcequotas', 'limitranges'], verbs: READ },
     { apiGroups: ['apps'], resources: ['deployments', 'deployments/scale', 'replicasets'], verbs: EDIT },
     { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: READ },
     {
@@ -92,6 +92,34 @@ export function singleLearnerRbac(options: { binding: string; serviceAccount: st
       metadata: meta(options.binding),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
       subjects: subject(options.serviceAccount),
+    },
+  ];
+}
+
+/** Name of the ClusterRole (and its binding) that lets every toolbox read Nodes. */
+export const NODE_READER = 'labs-toolbox-node-reader';
+
+/**
+ * The one cluster-wide grant learners get: reading Nodes, because the lessons compute INGRESS_HOST as
+ * `kubectl get nodes -o jsonpath='{.items[0].status.addresses[0].address}'`. Bound once to every ServiceAccount in
+ * labs-toolbox (their group), not per learner; Nodes hold no secrets, and learners can change nothing with it.
+ */
+export function nodeReaderRbac(): K8sObject[] {
+  return [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: meta(NODE_READER),
+      rules: [{ apiGroups: [''], resources: ['nodes'], verbs: READ }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: meta(NODE_READER),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NODE_READER },
+      subjects: [
+        { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: `system:serviceaccounts:${TOOLBOX_NAMESPACE}` },
+      ],
     },
   ];
 }

@@ -1,7 +1,15 @@
 /** Running the cluster tools (kind, kubectl, istioctl) for `labs cluster`: a seam tests replace. */
 import { spawn } from 'node:child_process';
 import type { HttpResult } from '../../contract.ts';
-import { sendThroughIngress } from './outsideHttp.ts';
+import { sendThroughIngress, tcpRoute, type IngressAddress } from './outsideHttp.ts';
+import { INGRESS_HTTP, INGRESS_HTTPS } from './pins.ts';
+
+/** kind's host port mappings (kind/cluster.yaml): the single learner's gateway from this host. */
+export const KIND_HOST_INGRESS: IngressAddress = {
+  host: '127.0.0.1',
+  httpPort: INGRESS_HTTP.hostPort,
+  httpsPort: INGRESS_HTTPS.hostPort,
+};
 import type { ProgramOutput } from './preflight.ts';
 
 /** What the cluster commands need from the machine. */
@@ -47,6 +55,6 @@ export const systemTools: ClusterTools = {
     });
   },
   ingressGet(url) {
-    return sendThroughIngress({ url, timeoutMs: 5000 });
+    return sendThroughIngress({ url, timeoutMs: 5000 }, tcpRoute(KIND_HOST_INGRESS));
   },
 };

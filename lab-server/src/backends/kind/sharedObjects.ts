@@ -6,7 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { K8sObject } from '../../contract.ts';
+import { APP_DEFAULT_LIMIT, APP_DEFAULT_REQUEST, LEARNER_QUOTA } from './capacity.ts';
 import { MANAGED_BY } from './pins.ts';
+import { nodeReaderRbac } from './rbac.ts';
 import { repoPath } from './repoPaths.ts';
 import { samplesConfigMap, shellConfigMap, toolboxNamespace } from './toolbox.ts';
 
@@ -34,6 +36,7 @@ export function sharedObjects(samples = loadSamples()): K8sObject[] {
   const shellDir = repoPath('kind/toolbox');
   return [
     toolboxNamespace(),
+    ...nodeReaderRbac(),
     samplesConfigMap(samples),
     shellConfigMap({
       'env.sh': readFileSync(join(shellDir, 'env.sh'), 'utf8'),
@@ -42,7 +45,13 @@ export function sharedObjects(samples = loadSamples()): K8sObject[] {
   ];
 }
 
-/** A learner's namespace in a class: sidecar injection on, and a quota on object counts so one learner cannot starve the class. */
+/** Label that marks a namespace as a learner's chapter in a class (`labs class cleanup` deletes these). */
+export const LEARNER_NAMESPACE_LABEL = 'labs.istio-traffic-labs/learner-namespace';
+
+/**
+ * A learner's namespace in a class: sidecar injection on; a ResourceQuota so that one learner cannot starve the class;
+ * a LimitRange that gives containers without requests the defaults the quota and the capacity count with.
+ */
 export function learnerNamespaceObjects(namespace: string, owner: string, labId: string): K8sObject[] {
   return [
     {
@@ -50,7 +59,12 @@ export function learnerNamespaceObjects(namespace: string, owner: string, labId:
       kind: 'Namespace',
       metadata: {
         name: namespace,
-        labels: { ...MANAGED_BY, 'istio-injection': 'enabled', 'labs.istio-traffic-labs/lab': labId },
+        labels: {
+          ...MANAGED_BY,
+          'istio-injection': 'enabled',
+          'labs.istio-traffic-labs/lab': labId,
+          [LEARNER_NAMESPACE_LABEL]: 'true',
+        },
         annotations: { 'labs.istio-traffic-labs/owner': owner },
       },
     },
@@ -58,7 +72,15 @@ export function learnerNamespaceObjects(namespace: string, owner: string, labId:
       apiVersion: 'v1',
       kind: 'ResourceQuota',
       metadata: { name: 'labs-quota', namespace, labels: { ...MANAGED_BY } },
-      spec: { hard: { pods: '30', services: '20', configmaps: '30', 'count/deployments.apps': '20' } },
+      spec: { hard: { ...LEARNER_QUOTA } },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: { name: 'labs-defaults', namespace, labels: { ...MANAGED_BY } },
+      spec: {
+        limits: [{ type: 'Container', defaultRequest: { ...APP_DEFAULT_REQUEST }, default: { ...APP_DEFAULT_LIMIT } }],
+      },
     },
   ];
 }

@@ -77,8 +77,15 @@ describe('toolbox pod', () => {
 
 describe('shared objects', () => {
   it("carry the simulator's samples byte for byte, keyed so the pod can rebuild the tree", () => {
-    const [ns, cm, rc] = sharedObjects(samples);
-    expect(ns!.kind).toBe('Namespace');
+    const objects = sharedObjects(samples);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Namespace/labs-toolbox',
+      'ClusterRole/labs-toolbox-node-reader',
+      'ClusterRoleBinding/labs-toolbox-node-reader',
+      'ConfigMap/labs-samples',
+      'ConfigMap/labs-shell',
+    ]);
+    const [, , , cm, rc] = objects;
     const data = cm!.data as Record<string, string>;
     expect(data[sampleKey('bookinfo/networking/virtual-service-reviews-50-v3.yaml')]).toBe(
       samples['bookinfo/networking/virtual-service-reviews-50-v3.yaml'],

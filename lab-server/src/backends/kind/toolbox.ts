@@ -15,6 +15,8 @@ export const SHELL_CONFIGMAP = 'labs-shell';
 export const TOOLBOX_CONTAINER = 'shell';
 /** The toolbox's home directory, where terminals and scripts start. */
 export const TOOLBOX_HOME = '/root';
+/** What the learner's shell container asks for (a shell, kubectl and curl; the limit stops a runaway loop). */
+export const TOOLBOX_RESOURCES = { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '512Mi' } } as const;
 
 /** A ConfigMap key for a sample's relative path (keys may not contain `/`). */
 export function sampleKey(path: string): string {
@@ -159,7 +161,7 @@ export function toolboxPod(spec: ToolboxSpec): K8sObject {
             { name: 'samples', mountPath: `${TOOLBOX_HOME}/samples`, readOnly: true },
             { name: 'shell', mountPath: '/etc/labs', readOnly: true },
           ],
-          resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '512Mi' } },
+          resources: TOOLBOX_RESOURCES,
           securityContext: { allowPrivilegeEscalation: false },
         },
       ],

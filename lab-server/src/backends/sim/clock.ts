@@ -4,6 +4,7 @@
  * bringing an environment to its starting state (pods starting, rollouts) costs no wall time: the
  * environment's clock simply ends up a few seconds ahead of the wall clock, as if it had been started earlier.
  */
+import { DefenseInDepthBox } from 'just-bash';
 import type { SimClock } from './types.ts';
 
 interface Timer {
@@ -89,6 +90,12 @@ export class SimulationClock implements SimClock {
     }
   }
 
+  /** Moves the clock on by `ms` at once; timers due meanwhile fire in time order (a long `sleep`'s rest). */
+  async advance(ms: number): Promise<void> {
+    if (!(ms > 0)) return;
+    await this.warp(() => this.sleep(ms));
+  }
+
   /** Timers waiting (for tests and `idle` checks). */
   get pending(): number {
     return this.#timers.length;
@@ -113,6 +120,12 @@ export class SimulationClock implements SimClock {
    */
   #schedule(headChanged = true): void {
     if (!headChanged && this.#handleKind === 'timeout' && !this.virtual) return;
+    // Sleeps are asked for from inside the shell, where just-bash forbids timers to the script: the clock is
+    // the host's machinery, so its own timer is made as trusted code (otherwise the sleep silently never waits).
+    DefenseInDepthBox.runTrusted(() => this.#arm());
+  }
+
+  #arm(): void {
     this.#cancelHandle();
     const next = this.#timers[0];
     if (!next) return;
@@ -122,9 +135,9 @@ export class SimulationClock implements SimClock {
       this.#handle = setImmediate(() => this.#fireNext(true));
     } else {
       this.#handleKind = 'timeout';
-      const handle = setTimeout(() => this.#fireNext(false), Math.max(0, next.at - this.now()));
-      handle.unref?.();
-      this.#handle = handle;
+      // Kept referenced: a process waiting on the clock (a `/delay/5` in `labs verify`) must not exit mid-wait.
+      // Disposing the environment clears every timer, so nothing holds a finished process open.
+      this.#handle = setTimeout(() => this.#fireNext(false), Math.max(0, next.at - this.now()));
     }
   }
 

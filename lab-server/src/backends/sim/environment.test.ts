@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LabEnvironment } from '../../contract.ts';
 import { loadLab } from '../../labs/load.ts';
-import { stripAnsi } from '../../server/typing.ts';
+import { stripAnsi } from '../../terminal/typing.ts';
 import { createSimBackend } from './index.ts';
 
 const lab = loadLab('traffic-shifting');

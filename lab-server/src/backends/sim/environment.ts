@@ -333,6 +333,31 @@ export class SimEnvironment implements LabEnvironment {
     return [...this.#history];
   }
 
+  /**
+   * The simulated istiod pushes configuration to the proxies as it is stored, so what is left to wait for is
+   * the controllers converging, pods still starting (on the clock) and mirrored copies in flight.
+   */
+  async settled(signal?: AbortSignal): Promise<void> {
+    const world = this.#world;
+    const done = Promise.all([world.cluster.idle(), world.network.idle()]);
+    if (!signal) return void (await done);
+    signal.throwIfAborted();
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      done.then(
+        () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+
   now(): Date {
     return new Date(this.#clock.now());
   }

@@ -12,6 +12,8 @@ export interface SimLimits {
   historyLines: number;
   /** Characters one input line may have (a pasted manifest is several lines, each counted alone). */
   inputLineChars: number;
+  /** Longest real wait of one `sleep` in a terminal; beyond it the clock jumps by the rest. */
+  sleepRealMs: number;
 }
 
 /** The defaults: generous for every lesson, small enough for 200 learners on one machine. */
@@ -21,4 +23,5 @@ export const DEFAULT_LIMITS: SimLimits = {
   outputChars: 1_000_000,
   historyLines: 500,
   inputLineChars: 100_000,
+  sleepRealMs: 30_000,
 };

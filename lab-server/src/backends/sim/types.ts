@@ -106,10 +106,34 @@ export interface SimHttpResponse {
   error?: { curlExitCode: number; message: string };
 }
 
+/** A TCP connection as `nc` makes one: dial, send everything, close the sending side, read until the server closes. */
+export interface SimTcpRequest {
+  host: string;
+  port: number;
+  /** The bytes the client sends (all of its stdin). */
+  data: string;
+  /** How long to wait for the connection (`nc -w`), in ms; without it, as long as the kernel tries. */
+  connectTimeoutMs?: number;
+}
+
+/** How a TCP connection went. */
+export interface SimTcpResult {
+  /** What the server wrote back before the connection closed. */
+  reply: string;
+  /** The address dialled (once the name resolved). */
+  ip?: string;
+  /** Set when no connection was made or it was reset. */
+  error?: 'dns' | 'refused' | 'unreachable' | 'reset' | 'timeout';
+  /** Simulated time the connection took, in ms. */
+  durationMs: number;
+}
+
 /** Istio's data plane: every request is computed from the objects in the cluster at that moment. */
 export interface SimNetwork {
   /** From a pod (through its sidecar if it has one) or from outside the cluster (the learner's machine). */
   request(from: PodEndpoint | 'outside', request: SimHttpRequest, signal?: AbortSignal): Promise<SimHttpResponse>;
+  /** A raw TCP connection, from a pod (through its sidecar when it captures the address) or from outside. */
+  connect(from: PodEndpoint | 'outside', request: SimTcpRequest, signal?: AbortSignal): Promise<SimTcpResult>;
 }
 
 /** Runs a command inside a pod's container, as `kubectl exec` does. */

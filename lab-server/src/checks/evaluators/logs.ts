@@ -1,6 +1,7 @@
 /** The `logs` check: lines present or absent in a container's log since the step began. */
 import type { z } from 'zod';
 import type { logsCheckSchema } from '../../labs/schema.ts';
+import { learnerLines } from '../identity.ts';
 import { text, type Evaluator } from '../types.ts';
 import { compareAll } from '../verbs.ts';
 
@@ -11,8 +12,10 @@ export type LogsCheck = z.infer<typeof logsCheckSchema>;
 export const evaluateLogs: Evaluator<LogsCheck> = async (check, ctx) => {
   const t = check.target;
   const since = ctx.stepStartedAt.toISOString();
-  const log = await ctx.env.logs({ ...t }, { sinceTime: since });
-  const lines = log.split('\n').filter((l) => l !== '');
+  const raw = await ctx.env.logs({ ...t }, { sinceTime: since });
+  // `learnerOnly`: the lines of the checks' own requests are not the learner's doing.
+  const lines = check.learnerOnly ? learnerLines(raw) : raw.split('\n').filter((l) => l !== '');
+  const log = check.learnerOnly ? lines.map((l) => `${l}\n`).join('') : raw;
   const who = `${t.pod ?? `-l ${t.selector}`}${t.container ? ` -c ${t.container}` : ''}`;
   const tail = lines.slice(-5).join('\n');
   const evidence = [

@@ -1,6 +1,6 @@
 /** Routes acting on a session's lab: check, solve, apply, preview, reset. */
-import { runCheck } from '../../checks/run.ts';
 import type { LoadedLab } from '../../labs/load.ts';
+import { attemptOf } from '../../steps/attempt.ts';
 import { HttpError } from '../http.ts';
 import type { ServerParts } from '../parts.ts';
 import {
@@ -11,7 +11,6 @@ import {
   type SolveResult,
 } from '../../protocol/api.ts';
 import type { Route } from '../router.ts';
-import { typeScript } from '../typing.ts';
 import { trafficSummary } from '../trafficSummary.ts';
 
 const PREVIEW_BODY_LIMIT = 2 * 1024 * 1024;
@@ -61,34 +60,19 @@ export function labRoutes(parts: ServerParts): Route[] {
       auth: 'session',
       handle: async ({ params, session }) => {
         const lab = findLab(parts, params.lab);
-        const { step, index } = findStep(lab, params.step);
+        const { step } = findStep(lab, params.step);
         if (!step.check) throw new HttpError(400, `step "${step.id}" has no check`);
-        const check = step.check;
         const instance = await parts.runtime.instance(session!.id, lab.id);
-        const outcome = await instance.exclusive(async () =>
-          runCheck(
-            check,
-            {
-              env: instance.env,
-              stepStartedAt: await parts.runtime.stepStartedAt(instance, index),
-              limits: parts.checks.limits,
-              files: lab.steps.flatMap((s) => s.files),
-            },
-            { settleMs: parts.checks.settleMs, maxWaitMs: parts.checks.maxWaitMs },
-          ),
+        const checked = await instance.exclusive(() =>
+          instance.steps.check(step.id, {
+            limits: parts.checks.limits,
+            settleMs: parts.checks.settleMs,
+            maxWaitMs: parts.checks.maxWaitMs,
+          }),
         );
-        const attempt = {
-          sessionId: session!.id,
-          lab: lab.id,
-          step: step.id,
-          ok: outcome.ok,
-          at: instance.env.now().toISOString(),
-          durationMs: outcome.durationMs,
-          explanation: outcome.explanation,
-        };
-        if (outcome.ok && !instance.passedHere.has(step.id)) instance.passedHere.set(step.id, new Date(attempt.at));
+        const attempt = attemptOf(session!.id, lab.id, step.id, checked);
         const progress = await parts.progress.recordAttempt(attempt);
-        const result: CheckResultBody = { ...outcome, progress };
+        const result: CheckResultBody = { ...checked.outcome, progress };
         parts.events.emit('check', { sessionId: session!.id, lab: lab.id, step: step.id, result, attempt });
         parts.notifier.notify(session!.id, { type: 'progress', lab: lab.id, step: step.id, progress });
         return { status: 200, body: result };
@@ -100,26 +84,13 @@ export function labRoutes(parts: ServerParts): Route[] {
       auth: 'session',
       handle: async ({ params, session }) => {
         const lab = findLab(parts, params.lab);
-        const { index } = findStep(lab, params.step);
+        const { step } = findStep(lab, params.step);
         const instance = await parts.runtime.instance(session!.id, lab.id);
-        // Steps passed before a reset (or in another environment) must run again to rebuild the state.
-        const steps = lab.steps
-          .slice(0, index + 1)
-          .filter((s, i) => s.solution.trim() !== '' && (i === index || !instance.passedHere.has(s.id)));
-        const result = await instance.exclusive(async (): Promise<SolveResult> => {
-          const ranSteps: string[] = [];
-          let exitCode = 0;
-          // Cancel whatever the learner had half-typed, so the solution starts on a clean line.
-          instance.terminal.write('\x03');
-          for (const s of steps) {
-            ranSteps.push(s.id);
-            const typed = await typeScript(instance.terminal, s.solution);
-            exitCode = typed.exitCode;
-            if (typed.timedOut || typed.exitCode !== 0)
-              return { ok: false, ranSteps, exitCode: typed.timedOut ? 124 : exitCode };
-          }
-          return { ok: true, ranSteps, exitCode };
-        });
+        // Steps not done in this environment's life (before a reset, or elsewhere) run again to rebuild the state.
+        const solved = await instance.exclusive(() =>
+          instance.steps.solve(instance.terminal, step.id, { catchUp: true, interrupt: true }),
+        );
+        const result: SolveResult = { ok: solved.ok, ranSteps: solved.ranSteps, exitCode: solved.exitCode };
         return { status: 200, body: result };
       },
     },

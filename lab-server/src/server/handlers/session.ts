@@ -15,8 +15,8 @@ export function sessionRoutes(parts: ServerParts): Route[] {
       method: 'POST',
       path: '/api/session',
       auth: 'none',
-      handle: async () => {
-        parts.sessionLimiter.take();
+      handle: async ({ req }) => {
+        parts.sessionLimiter.take(req.socket.remoteAddress ?? 'unknown');
         const { token, session } = await parts.sessions.create();
         parts.events.emit('session-created', { session });
         return { status: 201, body: { sessionToken: token } };

@@ -3,8 +3,10 @@
  * Kubernetes API calls. Pods it is given are "Running"; a toolbox pod becomes ready as soon as applied.
  * Exec answers come from a handler the test supplies.
  */
+import type { Duplex } from 'node:stream';
 import type { ExecResult, K8sObject } from '../../../contract.ts';
 import type { KubeApi, ResolvedKind, TtyHandlers, TtySession } from '../kubeApi.ts';
+import { PortForwardError } from '../portForwardStream.ts';
 
 const KINDS: Record<string, ResolvedKind> = Object.fromEntries(
   (
@@ -16,6 +18,9 @@ const KINDS: Record<string, ResolvedKind> = Object.fromEntries(
       ['v1', 'Namespace', 'namespaces', false],
       ['v1', 'Node', 'nodes', false],
       ['v1', 'ResourceQuota', 'resourcequotas', true],
+      ['v1', 'LimitRange', 'limitranges', true],
+      ['rbac.authorization.k8s.io/v1', 'ClusterRole', 'clusterroles', false],
+      ['authorization.k8s.io/v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false],
       ['apps/v1', 'Deployment', 'deployments', true],
       ['apps/v1', 'ReplicaSet', 'replicasets', true],
       ['networking.istio.io/v1', 'VirtualService', 'virtualservices', true],
@@ -59,6 +64,14 @@ export class FakeKubeApi implements KubeApi {
     stdin?: string;
   }) => ExecResult = () => ({ stdout: '', stderr: '', exitCode: 0 });
   logText = '';
+  /** Answers `create` (default: stores the object unless dry-run, and returns it). */
+  createHandler: ((object: K8sObject, options: { dryRun?: boolean }) => K8sObject) | undefined;
+  /** Answers port-forwards (default: nothing listens, ECONNREFUSED as kubelet words it). */
+  portForwardHandler: (namespace: string, pod: string, port: number) => Duplex | Promise<Duplex> = (_ns, pod, port) => {
+    throw new PortForwardError(
+      `error forwarding port ${port} to pod ${pod}: failed to connect to localhost:${port}: connection refused`,
+    );
+  };
 
   static key(kind: string, namespace: string | undefined, name: string): string {
     return `${kind}/${namespace ?? ''}/${name}`;
@@ -110,6 +123,21 @@ export class FakeKubeApi implements KubeApi {
     this.calls.push({ method: 'apply', args: [object.kind, object.metadata.namespace, object.metadata.name] });
     this.add(object);
     return object;
+  }
+
+  async create(object: K8sObject, options: { dryRun?: boolean } = {}): Promise<K8sObject> {
+    this.calls.push({
+      method: 'create',
+      args: [object.kind, object.metadata.namespace, object.metadata.name, Boolean(options.dryRun)],
+    });
+    if (this.createHandler) return this.createHandler(structuredClone(object), options);
+    if (!options.dryRun) this.add(object);
+    return structuredClone(object);
+  }
+
+  async portForward(namespace: string, pod: string, port: number): Promise<Duplex> {
+    this.calls.push({ method: 'portForward', args: [namespace, pod, port] });
+    return this.portForwardHandler(namespace, pod, port);
   }
 
   async delete(

@@ -51,7 +51,16 @@ describe('httpbin flavours', () => {
 });
 
 describe('Bookinfo', () => {
-  it('productpage renders details and the reviews with stars of the version that answered', async () => {
+  // Markup of Bookinfo 1.20.3's Tailwind template (istio/istio 1.30.3,
+  // samples/bookinfo/src/productpage/templates/productpage.html), as Jinja renders it for each version's stars.
+  const RED = '<div class="flex gap-x-1 text-red-500">';
+  const BLACK = '<div class="flex gap-x-1 text-black-500">';
+  const FULL_STAR =
+    '<svg id="glyphicon glyphicon-star" class="h-5 w-5 flex-none" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">';
+  const EMPTY_STAR =
+    '<svg xmlns="http://www.w3.org/2000/svg" fill="none" viewBox="0 0 24 24" stroke-width="1.5" stroke="currentColor" class="h-5 w-5 flex-none">';
+
+  it('productpage renders details and the reviews with the stars of the version that answered', async () => {
     const w = new World();
     w.installIstio();
     w.deployBookinfo();
@@ -60,11 +69,21 @@ describe('Bookinfo', () => {
     for (let i = 0; i < 30; i++) {
       const res = await w.get(sleep, 'http://productpage:9080/productpage');
       expect(res.status).toBe(200);
-      expect(res.body).toContain('<dt>ISBN-13:</dt>123-1234567890');
-      const served = /<u>(reviews-v\d)-/.exec(res.body)?.[1];
-      const color = /<font color="(\w+)">/.exec(res.body)?.[1] ?? 'none';
+      expect(res.body).toContain('<title>Simple Bookstore App</title>');
+      expect(res.body).toContain('<h4 class="text-3xl font-semibold">Book Details</h4>');
+      expect(res.body).toContain(
+        '<td class="whitespace-nowrap py-2 pl-4 pr-3 text-sm text-gray-500 sm:pl-0">1234567890</td>',
+      );
+      expect(res.body).toContain('<h4 class="text-3xl font-semibold">Book Reviews</h4>');
+      expect(res.body).not.toContain('color="');
+      const served = /Reviews served by: \n\s+(reviews-v\d)-/.exec(res.body)?.[1];
+      const color = res.body.includes(RED) ? 'red' : res.body.includes(BLACK) ? 'black' : 'none';
       seen.add(`${served}:${color}`);
-      if (color !== 'none') expect(res.body.match(/glyphicon glyphicon-star"/g)).toHaveLength(9);
+      const full = res.body.split('\n').filter((l) => l.trim() === FULL_STAR).length;
+      const empty = res.body.split('\n').filter((l) => l.trim() === EMPTY_STAR).length;
+      // Reviewer1 5 stars, Reviewer2 4 stars and one empty; `grep -c glyphicon-star` counts the 9 full ones.
+      expect([full, empty]).toEqual(color === 'none' ? [0, 0] : [9, 1]);
+      expect(res.body.split('\n').filter((l) => l.includes('glyphicon-star')).length).toBe(full);
     }
     expect([...seen].sort()).toEqual(['reviews-v1:none', 'reviews-v2:black', 'reviews-v3:red']);
   });
@@ -82,17 +101,50 @@ describe('Bookinfo', () => {
     const res = await w.get(sleep, 'http://productpage:9080/productpage');
     // Bookinfo renders the page whatever its backends answered.
     expect(res.status).toBe(200);
-    expect(res.body).toContain('Sorry, product reviews are currently unavailable for this book.');
+    expect(res.body).toContain('<p class="text-2xl text-red-500">Error fetching product reviews</p>');
+    expect(res.body).toContain(
+      '<p class="text-lg text-gray-600">Sorry, product reviews are currently unavailable for this book.</p>',
+    );
+    expect(res.body).toContain('<p class="text-2xl text-red-500">Error fetching product details</p>');
     expect(res.body).toContain('Sorry, product details are currently unavailable for this book.');
+    expect(res.body).not.toContain('glyphicon-star');
   });
 
-  it('reviews v2/v3 show the ratings error when ratings is down', async () => {
+  it('reviews v2/v3 show the ratings error when ratings is down, and the page prints it in red text', async () => {
     const w = new World();
     w.installIstio();
     w.deployBookinfo();
     const sleep = w.deploySleep();
     w.cluster.delete('Pod', 'default', w.pod('ratings').metadata.name);
-    const res = await w.get(sleep, 'http://reviews:9080/reviews/0');
-    expect(res.body).toMatch(/Ratings service is currently unavailable|"reviewer": "Reviewer1",  "text": "[^"]+"\}/);
+    const v3 = w.pod('reviews-v3').status as { podIP: string };
+    const res = await w.get(sleep, `http://${v3.podIP}:9080/reviews/0`);
+    expect(res.body).toBe(
+      `{"id": "0","podname": "${w.pod('reviews-v3').metadata.name}","clustername": "null","reviews": [` +
+        '{  "reviewer": "Reviewer1",  "text": "An extremely entertaining play by Shakespeare. The slapstick humour is refreshing!", "rating": {"error": "Ratings service is currently unavailable"}},' +
+        '{  "reviewer": "Reviewer2",  "text": "Absolutely fun and entertaining. The play lacks thematic depth when compared to other plays by Shakespeare.", "rating": {"error": "Ratings service is currently unavailable"}}]}',
+    );
+  });
+
+  it('details, ratings and reviews answer JSON as the 1.20.3 images do', async () => {
+    const w = new World();
+    w.installIstio();
+    w.deployBookinfo();
+    const sleep = w.deploySleep();
+    expect((await w.get(sleep, 'http://details:9080/details/0')).body).toBe(
+      '{"id":0,"author":"William Shakespeare","year":1595,"type":"paperback","pages":200,"publisher":"PublisherA",' +
+        '"language":"English","ISBN-10":"1234567890","ISBN-13":"123-1234567890"}',
+    );
+    const bad = await w.get(sleep, 'http://details:9080/details/x');
+    expect([bad.status, bad.body]).toEqual([400, '{"error":"please provide numeric product id"}']);
+    expect((await w.get(sleep, 'http://details:9080/nothing')).status).toBe(404);
+    expect((await w.get(sleep, 'http://ratings:9080/ratings/0')).body).toBe(
+      '{"id":0,"ratings":{"Reviewer1":5,"Reviewer2":4}}',
+    );
+    const api = await w.get(sleep, 'http://productpage:9080/api/v1/products/0');
+    expect(api.body).toBe(
+      '{"id": 0, "author": "William Shakespeare", "year": 1595, "type": "paperback", "pages": 200, ' +
+        '"publisher": "PublisherA", "language": "English", "ISBN-10": "1234567890", "ISBN-13": "123-1234567890"}',
+    );
+    expect(w.log('default', w.pod('ratings').metadata.name, 'ratings')).toContain('GET /ratings/0');
   });
 });

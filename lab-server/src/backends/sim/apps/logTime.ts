@@ -30,3 +30,9 @@ export function httpDate(ms: number): string {
 
 /** The last Date header made: responses within the same second share it. */
 const lastDate = { second: Number.NaN, text: '' };
+
+/** gunicorn's error-log time: `2026-11-24 10:02:43 +0000`. */
+export function gunicornTime(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+}

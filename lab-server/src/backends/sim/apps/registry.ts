@@ -8,6 +8,8 @@ import { productpageApp } from './bookinfo/productpage.ts';
 import { detailsApp } from './bookinfo/details.ts';
 import { reviewsApp } from './bookinfo/reviews.ts';
 import { ratingsApp } from './bookinfo/ratings.ts';
+import { helloworldApp } from './helloworld/helloworld.ts';
+import { tcpEchoApp } from './tcpEcho/tcpEcho.ts';
 
 /** A client image: it runs (e.g. `sleep infinity`) but serves nothing. */
 const client: SimApp = {
@@ -17,16 +19,25 @@ const client: SimApp = {
   },
 };
 
-/** Image repository -> app. */
+const BOOKINFO: [string, SimApp][] = [
+  ['examples-bookinfo-productpage-v1', productpageApp],
+  ['examples-bookinfo-details-v1', detailsApp],
+  ['examples-bookinfo-details-v2', detailsApp],
+  ['examples-bookinfo-reviews-v1', reviewsApp],
+  ['examples-bookinfo-reviews-v2', reviewsApp],
+  ['examples-bookinfo-reviews-v3', reviewsApp],
+  ['examples-bookinfo-ratings-v1', ratingsApp],
+];
+
+/** Image repository -> app. Bookinfo's images are on Docker Hub (`istio/`) and, since Istio 1.30, registry.istio.io. */
 export const APPS_BY_IMAGE: ReadonlyMap<string, SimApp> = new Map<string, SimApp>([
-  ['istio/examples-bookinfo-productpage-v1', productpageApp],
-  ['istio/examples-bookinfo-details-v1', detailsApp],
-  ['istio/examples-bookinfo-details-v2', detailsApp],
-  ['istio/examples-bookinfo-reviews-v1', reviewsApp],
-  ['istio/examples-bookinfo-reviews-v2', reviewsApp],
-  ['istio/examples-bookinfo-reviews-v3', reviewsApp],
-  ['istio/examples-bookinfo-ratings-v1', ratingsApp],
+  ...BOOKINFO.map(([name, app]) => [`istio/${name}`, app] as [string, SimApp]),
+  ...BOOKINFO.map(([name, app]) => [`registry.istio.io/release/${name}`, app] as [string, SimApp]),
+  ['istio/examples-helloworld-v1', helloworldApp],
+  ['istio/examples-helloworld-v2', helloworldApp],
+  ['istio/tcp-echo-server', tcpEchoApp],
   ['kennethreitz/httpbin', gunicornHttpbin],
+  ['kong/httpbin', gunicornHttpbin],
   ['mccutchen/go-httpbin', goHttpbin],
   ['curlimages/curl', client],
   ['tutum/curl', client],

@@ -14,7 +14,7 @@ function files(dir: string): string[] {
   });
 }
 
-const SERVED = new Set(['v1', 'apps/v1', 'networking.istio.io/v1']);
+const SERVED = new Set(['v1', 'apps/v1', 'networking.istio.io/v1', 'networking.k8s.io/v1']);
 
 function docs(path: string): Record<string, any>[] {
   return parseAllDocuments(readFileSync(path, 'utf8'))

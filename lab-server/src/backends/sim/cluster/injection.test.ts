@@ -102,6 +102,25 @@ describe('sidecar injection', () => {
     expect(sidecarCaptures(podOf(c, 'old'), '54.85.1.2')).toBe(true);
   });
 
+  it('an annotation added to a running pod changes nothing: istio-init wrote its iptables rules at creation', async () => {
+    const c = await newCluster();
+    labelDefault(c, 'enabled');
+    c.apply(deployment('running', { app: 'running' }));
+    await c.idle();
+    const pod = podOf(c, 'running');
+    c.update('Pod', 'default', pod.metadata.name, (o) => {
+      o.metadata.annotations = {
+        ...o.metadata.annotations,
+        'traffic.sidecar.istio.io/includeOutboundIPRanges': '10.96.0.0/16',
+      };
+    });
+    await c.idle();
+    const annotated = podOf(c, 'running');
+    expect(annotated.metadata.annotations?.['traffic.sidecar.istio.io/includeOutboundIPRanges']).toBe('10.96.0.0/16');
+    expect(captureRanges(annotated).include).toBe('*');
+    expect(sidecarCaptures(annotated, '54.85.1.2')).toBe(true);
+  });
+
   it("injects nothing once Istio's injector is gone", async () => {
     const c = await newCluster();
     labelDefault(c, 'enabled');

@@ -48,13 +48,13 @@ function podTemplate(doc: Obj): Obj | undefined {
   return doc.spec?.template;
 }
 
-function proxyContainer(name: string, ns: string): Obj {
+function proxyContainer(name: string, ns: string, role: 'sidecar' | 'router' = 'sidecar'): Obj {
   return {
     name: 'istio-proxy',
     image: `docker.io/istio/proxyv2:${ISTIO_VERSION}`,
     args: [
       'proxy',
-      'sidecar',
+      role,
       '--domain',
       '$(POD_NAMESPACE).svc.cluster.local',
       '--proxyLogLevel=warning',
@@ -162,6 +162,32 @@ const VOLUMES: Obj[] = [
   { configMap: { name: 'istio-ca-root-cert' }, name: 'istiod-ca-cert' },
 ];
 
+/**
+ * Istio's `gateway` injection template (`inject.istio.io/templates: gateway`): the pod's own `istio-proxy` container
+ * (image `auto`) becomes the whole Envoy (`proxy router`); no iptables init container, since a gateway captures nothing.
+ * Fields the pod sets on the container (resources, ...) win over the template's, as with the real injector.
+ */
+function injectGateway(template: Obj, name: string, ns: string): void {
+  const containers = (template.spec.containers ??= []) as Obj[];
+  const index = containers.findIndex((c) => c.name === 'istio-proxy');
+  const own = index >= 0 ? containers[index] : {};
+  const merged = { ...proxyContainer(name, ns, 'router'), ...own, image: `docker.io/istio/proxyv2:${ISTIO_VERSION}` };
+  if (index >= 0) containers[index] = merged;
+  else containers.push(merged);
+  const annotations = template.metadata.annotations as Record<string, string>;
+  annotations['prometheus.io/path'] = '/stats/prometheus';
+  annotations['prometheus.io/port'] = '15020';
+  annotations['prometheus.io/scrape'] = 'true';
+  annotations['sidecar.istio.io/status'] = JSON.stringify({
+    initContainers: [],
+    containers: ['istio-proxy'],
+    volumes: VOLUMES.map((v) => v.name),
+    imagePullSecrets: null,
+    revision: 'default',
+  });
+  template.spec.volumes = [...((template.spec.volumes as Obj[] | undefined) ?? []), ...VOLUMES];
+}
+
 /** Injects one workload document in place; returns false when it is not a workload or is already injected. */
 export function injectDocument(doc: Obj, settings: InjectSettings): boolean {
   if (!doc || !WORKLOAD_KINDS.includes(doc.kind)) return false;
@@ -175,6 +201,12 @@ export function injectDocument(doc: Obj, settings: InjectSettings): boolean {
   const containers = (template.spec.containers ??= []) as Obj[];
   const name = doc.metadata?.name ?? labels.app ?? 'workload';
   const ns = doc.metadata?.namespace ?? 'default';
+  if (annotations['inject.istio.io/templates'] === 'gateway') {
+    labels['service.istio.io/canonical-name'] = labels['app.kubernetes.io/name'] ?? labels.app ?? name;
+    labels['service.istio.io/canonical-revision'] = labels['app.kubernetes.io/version'] ?? labels.version ?? 'latest';
+    injectGateway(template, name, ns);
+    return true;
+  }
   const first = containers[0]?.name;
   if (first) {
     annotations['kubectl.kubernetes.io/default-container'] = first;

@@ -24,7 +24,7 @@ export const PROFILES: Record<string, Profile> = {
     meshConfig: {
       ...BASE_MESH,
       accessLogFile: '/dev/stdout',
-      defaultConfig: { ...BASE_MESH.defaultConfig, tracing: { zipkin: { address: 'zipkin.istio-system:9411' } } },
+      // No tracer: 1.22 dropped the default Zipkin (`global.proxy.tracer: none`); the demo profile only lists providers.
       extensionProviders: [
         {
           name: 'otel',

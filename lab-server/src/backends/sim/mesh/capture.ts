@@ -15,10 +15,15 @@ function initArg(pod: K8sObject, flag: string): string | undefined {
   return at >= 0 ? args[at + 1] : undefined;
 }
 
-/** The include and exclude ranges in force for a pod (fixed when it was created). */
+/**
+ * The include and exclude ranges in force for a pod: istio-init's iptables arguments, written once when the pod
+ * was created (from the injector's values or the pod's annotations then). Annotating a running pod changes
+ * nothing, as on a real node; a pod with no istio-init falls back to its annotations.
+ */
 export function captureRanges(pod: K8sObject): { include: string; exclude: string } {
-  const include = annotation(pod, INCLUDE_ANNOTATION) ?? initArg(pod, '-i') ?? '*';
-  const exclude = annotation(pod, EXCLUDE_ANNOTATION) ?? initArg(pod, '-x') ?? '';
+  const hasInit = initContainersOf(pod).some((c) => c.name === 'istio-init');
+  const include = hasInit ? (initArg(pod, '-i') ?? '*') : (annotation(pod, INCLUDE_ANNOTATION) ?? '*');
+  const exclude = hasInit ? (initArg(pod, '-x') ?? '') : (annotation(pod, EXCLUDE_ANNOTATION) ?? '');
   return { include, exclude };
 }
 

@@ -11,6 +11,7 @@ import { inboundHttp } from './inbound.ts';
 import { gatewayHttp } from './gateway.ts';
 import { TransportFailure, type Address, type WireRequest, type WireResponse } from './wire.ts';
 import { hopMs } from './env.ts';
+import { nodeAddresses } from './deliverOutside.ts';
 
 /** mTLS details when the caller is an Envoy talking to another Envoy (auto mTLS). */
 export interface PeerTls {
@@ -31,6 +32,17 @@ export type AddressTarget =
 /** Resolves an address through kube-proxy (cluster IPs) to a pod, a public site, or nothing. */
 export function addressTarget(env: MeshEnv, address: Address): AddressTarget {
   const topology = env.topology();
+  // kube-proxy's node-port rules come before anything on the node itself (host-network pods share its IP).
+  if (nodeAddresses(env.cluster).includes(address.ip)) {
+    for (const svc of topology.services()) {
+      const port = servicePorts(svc).find((p) => p.nodePort === address.port);
+      if (!port) continue;
+      const endpoints = topology.serviceEndpoints(svc, port);
+      if (endpoints.length === 0) return { kind: 'refused' };
+      const chosen = endpoints[Math.floor(env.random.next() * endpoints.length)];
+      return { kind: 'pod', pod: chosen.pod, port: chosen.port };
+    }
+  }
   const pod = topology.podByIp(address.ip);
   if (pod) return { kind: 'pod', pod, port: address.port };
   const svc = topology.serviceByClusterIp(address.ip);

@@ -1,9 +1,10 @@
-/** The headers Istio's Envoys add to requests: request id, B3 trace context, XFCC, peer metadata, forwarding info. */
+/** The headers Istio's Envoys add to requests: request id, trace context, XFCC, peer metadata, forwarding info. */
 import { createHash } from 'node:crypto';
 import type { RandomSource } from '../types.ts';
 import { hex, uuid } from './ids.ts';
 import type { ProxyInfo } from './env.ts';
 import { podIp, labelsOf } from './objects.ts';
+import type { TraceContext } from './meshConfig.ts';
 import type { WireRequest } from './wire.ts';
 import { isPrivateIp } from './cidr.ts';
 
@@ -14,10 +15,19 @@ export function ensureRequestId(request: WireRequest, random: RandomSource): voi
 }
 
 /**
- * Starts a span (zipkin/B3, 128-bit trace ids, 100 % sampling in the demo profile): a new root trace when there is
- * none, else a child span of the incoming one.
+ * Starts a span when the proxy has a tracer (none by default since Istio 1.22): a new root trace when there is none,
+ * else a child span of the incoming one. Zipkin propagates B3 (128-bit trace ids), OpenTelemetry W3C `traceparent`.
  */
-export function startSpan(request: WireRequest, random: RandomSource): void {
+export function startSpan(request: WireRequest, random: RandomSource, tracing: TraceContext | undefined): void {
+  if (tracing === 'w3c') {
+    const incoming = /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/.exec(request.headers.get('traceparent') ?? '');
+    request.headers.set(
+      'traceparent',
+      `00-${incoming?.[1] ?? hex(random, 32)}-${hex(random, 16)}-${incoming?.[2] ?? '01'}`,
+    );
+    return;
+  }
+  if (tracing !== 'b3') return;
   const trace = request.headers.get('x-b3-traceid');
   if (!trace) {
     const traceId = hex(random, 32);

@@ -70,7 +70,7 @@ export async function gatewayHttp(
   const request: WireRequest = { ...incoming, headers: incoming.headers.clone() };
   addGatewayForwarding(request, conn.remote.ip);
   ensureRequestId(request, env.random);
-  startSpan(request, env.random);
+  startSpan(request, env.random, env.settings(pod).tracing);
   const host = splitAuthority(request.authority).host;
   const vhost = gatewayVirtualHost(topology, servers, host);
   const ctx: RouterContext = {

@@ -33,7 +33,7 @@ export async function inboundHttp(
   for (const h of INBOUND_STRIPPED) request.headers.remove(h);
   if (tls) request.headers.set('x-forwarded-client-cert', xfcc(spiffeId(ns, serviceAccountOf(pod)), tls.clientSpiffe));
   ensureRequestId(request, env.random);
-  startSpan(request, env.random);
+  startSpan(request, env.random, env.settings(pod).tracing);
   const upstreamLocal = `${INBOUND_PASSTHROUGH_IP}:${ephemeralPort(env.random)}`;
   const base = {
     startMs: started,

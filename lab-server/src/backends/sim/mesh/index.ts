@@ -7,6 +7,8 @@ import type {
   SimHttpRequest,
   SimHttpResponse,
   SimNetwork,
+  SimTcpRequest,
+  SimTcpResult,
 } from '../types.ts';
 import { resolvePublicName } from '../apps/internet/sites.ts';
 import { createRandom } from '../random.ts';
@@ -14,6 +16,7 @@ import { requestFromOutside, requestFromPod } from './client.ts';
 import type { MeshEnv } from './env.ts';
 import { meshSettingsFor } from './meshConfig.ts';
 import { Topology } from './topology.ts';
+import { connectFromOutside, connectFromPod } from './tcp.ts';
 
 /** A SimNetwork that can also say when its fire-and-forget work (mirrored requests) has finished. */
 export interface SimNetworkWithIdle extends SimNetwork {
@@ -69,6 +72,9 @@ export function createSimNetwork(options: {
       // then get the same answers whatever order their steps interleave in.
       const own = forkEnv(env);
       return from === 'outside' ? requestFromOutside(own, request, signal) : requestFromPod(own, from, request, signal);
+    },
+    connect(from: PodEndpoint | 'outside', request: SimTcpRequest, signal?: AbortSignal): Promise<SimTcpResult> {
+      return from === 'outside' ? connectFromOutside(env, request, signal) : connectFromPod(env, from, request, signal);
     },
     async idle() {
       while (pending.size > 0) await Promise.all([...pending]);

@@ -5,7 +5,7 @@
 import { parse } from 'yaml';
 import type { K8sObject } from '../../../contract.ts';
 import type { SimClusterApi } from '../types.ts';
-import { containersOf, envValue, labelsOf, selectorMatches, specOf } from './objects.ts';
+import { containersOf, envValue, labelsOf, proxyContainerOf, selectorMatches, specOf } from './objects.ts';
 import type { Topology } from './topology.ts';
 
 /** Istio's root namespace (where mesh-wide defaults such as a root Sidecar live). */
@@ -21,6 +21,50 @@ export interface MeshSettings {
   outboundMode: OutboundMode;
   /** Whether mirrored requests get `-shadow` appended to their Host (Istio <= 1.27, or the flag set to false). */
   shadowHostSuffix: boolean;
+  /** The trace context this proxy's tracer propagates, if a tracer is configured at all. */
+  tracing: TraceContext | undefined;
+}
+
+/** Headers a tracer adds: B3 (Zipkin) or W3C `traceparent` (OpenTelemetry). */
+export type TraceContext = 'b3' | 'w3c';
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The proxy config a sidecar started with: its `PROXY_CONFIG` env (set at injection), else the mesh's defaultConfig. */
+function proxyConfigOf(mesh: Record<string, unknown>, pod: K8sObject | undefined): Record<string, unknown> {
+  const proxy = pod ? proxyContainerOf(pod) : undefined;
+  const text = proxy ? envValue(proxy, 'PROXY_CONFIG') : undefined;
+  if (text) {
+    try {
+      return asRecord(JSON.parse(text));
+    } catch {
+      return {};
+    }
+  }
+  return asRecord(mesh.defaultConfig);
+}
+
+/**
+ * Which tracer a proxy runs, as istiod configures it in 1.30: the Telemetry API's provider (here the mesh's
+ * `defaultProviders.tracing`, looked up in `extensionProviders`) when set; otherwise, with `enableTracing` (default
+ * true), the legacy `defaultConfig.tracing` the proxy was started with. Istio 1.22 dropped the default Zipkin tracer
+ * (`global.proxy.tracer: none`), so a stock 1.30 install has neither and its proxies add no trace headers.
+ */
+export function tracingFor(mesh: Record<string, unknown>, pod: K8sObject | undefined): TraceContext | undefined {
+  const providers = asRecord(mesh.defaultProviders).tracing;
+  const name = Array.isArray(providers) ? providers[0] : undefined;
+  if (typeof name === 'string') {
+    const list = Array.isArray(mesh.extensionProviders) ? mesh.extensionProviders : [];
+    const provider = asRecord(list.find((p) => asRecord(p).name === name));
+    if (provider.zipkin) return 'b3';
+    if (provider.opentelemetry) return 'w3c';
+    return undefined;
+  }
+  if (mesh.enableTracing === false) return undefined;
+  const tracing = asRecord(proxyConfigOf(mesh, pod).tracing);
+  return tracing.zipkin ? 'b3' : undefined;
 }
 
 /** Reads the `istio` ConfigMap's `mesh` key; a missing or broken one means Istio's defaults. */
@@ -36,17 +80,27 @@ export function readMeshConfig(cluster: SimClusterApi): Record<string, unknown> 
   }
 }
 
+/** An environment variable of istiod (where `values.pilot.env` of `istioctl install` ends up), if set. */
+export function istiodEnv(cluster: SimClusterApi, name: string): string | undefined {
+  const istiod = cluster.get('Deployment', ROOT_NAMESPACE, 'istiod');
+  if (!istiod) return undefined;
+  const template = specOf(istiod).template as K8sObject | undefined;
+  if (!template) return undefined;
+  for (const c of containersOf(template)) {
+    const v = envValue(c, name);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
 /** Whether istiod runs with `DISABLE_SHADOW_HOST_SUFFIX=false` (the default since 1.28 is true). */
 export function shadowSuffixEnabled(cluster: SimClusterApi): boolean {
-  const istiod = cluster.get('Deployment', ROOT_NAMESPACE, 'istiod');
-  if (!istiod) return false;
-  const template = specOf(istiod).template as K8sObject | undefined;
-  if (!template) return false;
-  for (const c of containersOf(template)) {
-    const v = envValue(c, 'DISABLE_SHADOW_HOST_SUFFIX');
-    if (v !== undefined) return v.toLowerCase() === 'false';
-  }
-  return false;
+  return istiodEnv(cluster, 'DISABLE_SHADOW_HOST_SUFFIX')?.toLowerCase() === 'false';
+}
+
+/** Whether istiod runs with `PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true`: a gateway uses only Gateways of its own namespace. */
+export function gatewaysScopedToNamespace(cluster: SimClusterApi): boolean {
+  return istiodEnv(cluster, 'PILOT_SCOPE_GATEWAY_TO_NAMESPACE')?.toLowerCase() === 'true';
 }
 
 function modeOf(value: unknown): OutboundMode | undefined {
@@ -86,5 +140,10 @@ export function meshSettingsFor(cluster: SimClusterApi, topology: Topology, pod:
     if (override) outboundMode = override;
   }
   const accessLogFile = typeof mesh.accessLogFile === 'string' ? mesh.accessLogFile : '';
-  return { accessLogFile, outboundMode, shadowHostSuffix: shadowSuffixEnabled(cluster) };
+  return {
+    accessLogFile,
+    outboundMode,
+    shadowHostSuffix: shadowSuffixEnabled(cluster),
+    tracing: tracingFor(mesh, pod),
+  };
 }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { World } from './testing/fixtures.ts';
 import { DEMO_MESH } from './testing/fixtures.ts';
+import { tracingFor } from './meshConfig.ts';
 
 const HTTPBIN_DR = `apiVersion: networking.istio.io/v1
 kind: DestinationRule
@@ -90,14 +91,11 @@ describe('mirroring', () => {
 });
 
 describe('headers', () => {
-  it('an app behind sidecars sees attempt count, B3, XFCC; not the decorator or peer metadata', async () => {
+  it('an app behind sidecars sees attempt count and XFCC; no trace headers (no tracer since 1.22), no decorator', async () => {
     const { w, sleep } = mirrorWorld('');
     const h = JSON.parse((await w.get(sleep, 'http://httpbin:8000/headers')).body).headers as Record<string, string>;
     expect(h['X-Envoy-Attempt-Count']).toBe('1');
-    expect(h['X-B3-Traceid']).toMatch(/^[0-9a-f]{32}$/);
-    expect(h['X-B3-Spanid']).toMatch(/^[0-9a-f]{16}$/);
-    expect(h['X-B3-Parentspanid']).toMatch(/^[0-9a-f]{16}$/);
-    expect(h['X-B3-Sampled']).toBe('1');
+    expect(Object.keys(h).filter((k) => /^x-b3-|^traceparent$/i.test(k))).toEqual([]);
     expect(h['X-Forwarded-Client-Cert']).toMatch(
       /^By=spiffe:\/\/cluster\.local\/ns\/default\/sa\/default;Hash=[0-9a-f]{64};Subject="";URI=spiffe:\/\/cluster\.local\/ns\/default\/sa\/sleep$/,
     );
@@ -105,6 +103,46 @@ describe('headers', () => {
     expect(h['X-Envoy-Peer-Metadata']).toBeUndefined();
     // gunicorn's httpbin hides X-Request-Id and X-Forwarded-Proto (its ENV_HEADERS).
     expect(h['X-Request-Id']).toBeUndefined();
+  });
+
+  it('with a Zipkin tracer (defaultConfig.tracing) the sidecars propagate B3; with OpenTelemetry, traceparent', async () => {
+    const zipkin = new World();
+    zipkin.installIstio(
+      'accessLogFile: /dev/stdout\ndefaultConfig:\n  discoveryAddress: istiod.istio-system.svc:15012\n' +
+        '  tracing:\n    zipkin:\n      address: zipkin.istio-system:9411\n',
+    );
+    zipkin.deploySeedHttpbin();
+    const sleep = zipkin.deploySleep();
+    const h = JSON.parse((await zipkin.get(sleep, 'http://httpbin:8000/headers')).body).headers as Record<
+      string,
+      string
+    >;
+    expect(h['X-B3-Traceid']).toMatch(/^[0-9a-f]{32}$/);
+    expect(h['X-B3-Spanid']).toMatch(/^[0-9a-f]{16}$/);
+    expect(h['X-B3-Parentspanid']).toMatch(/^[0-9a-f]{16}$/);
+    expect(h['X-B3-Sampled']).toBe('1');
+
+    const otel = new World();
+    otel.installIstio(
+      `${DEMO_MESH}defaultProviders:\n  tracing: [otel-tracing]\nextensionProviders:\n- name: otel-tracing\n` +
+        '  opentelemetry: {port: 4317, service: opentelemetry-collector.observability.svc.cluster.local}\n',
+    );
+    otel.deploySeedHttpbin();
+    const client = otel.deploySleep();
+    const o = JSON.parse((await otel.get(client, 'http://httpbin:8000/headers')).body).headers as Record<
+      string,
+      string
+    >;
+    expect(o.Traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(Object.keys(o).filter((k) => /^x-b3-/i.test(k))).toEqual([]);
+  });
+
+  it('enableTracing: false turns the legacy tracer off', () => {
+    expect(
+      tracingFor({ enableTracing: false, defaultConfig: { tracing: { zipkin: { address: 'z:9411' } } } }, undefined),
+    ).toBeUndefined();
+    expect(tracingFor({ defaultConfig: { tracing: { zipkin: { address: 'z:9411' } } } }, undefined)).toBe('b3');
+    expect(tracingFor({}, undefined)).toBeUndefined();
   });
 
   it('a client without a sidecar reaches the server sidecar in plaintext: no XFCC, and server: istio-envoy', async () => {

@@ -49,7 +49,10 @@ export function narrowerHost(a: string, b: string): string {
   return a.length >= b.length ? a : b;
 }
 
-/** Image reference without registry `docker.io/`, tag and digest: `istio/examples-bookinfo-reviews-v3`. */
+/**
+ * Image reference without registry `docker.io/`, tag and digest: `istio/examples-bookinfo-reviews-v3`. Istio's own
+ * registry (`registry.istio.io/release/`, where 1.30's samples pull from) mirrors Docker Hub's `istio/` images.
+ */
 export function imageRepository(image: string): string {
   let known = repositories.get(image);
   if (known === undefined) {
@@ -72,5 +75,6 @@ function parseRepository(image: string): string {
   if (colon > lastSlash) ref = ref.slice(0, colon);
   ref = ref.replace(/^(docker\.io|index\.docker\.io|registry\.hub\.docker\.com)\//, '');
   if (ref.startsWith('library/')) ref = ref.slice('library/'.length);
+  if (ref.startsWith('registry.istio.io/release/')) ref = `istio/${ref.slice('registry.istio.io/release/'.length)}`;
   return ref;
 }

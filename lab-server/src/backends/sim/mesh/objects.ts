@@ -9,6 +9,8 @@ export interface ContainerSpec {
   args?: string[];
   env?: { name: string; value?: string }[];
   ports?: { name?: string; containerPort: number; protocol?: string }[];
+  /** `Always` on an init container makes it a native sidecar (Kubernetes >= 1.29 beta, GA in 1.33). */
+  restartPolicy?: string;
 }
 
 /** A Service port. */
@@ -56,9 +58,20 @@ export function podIp(pod: K8sObject): string | undefined {
   return typeof ip === 'string' && ip ? ip : undefined;
 }
 
-/** Whether the pod runs an Envoy (`istio-proxy` container): a sidecar or a gateway. */
+/**
+ * The pod's `istio-proxy`: a regular container (gateways, sidecars before native sidecars) or, since Istio 1.27 on
+ * Kubernetes >= 1.33, an init container with `restartPolicy: Always` (a native sidecar).
+ */
+export function proxyContainerOf(pod: K8sObject): ContainerSpec | undefined {
+  return (
+    containersOf(pod).find((c) => c.name === PROXY_CONTAINER) ??
+    initContainersOf(pod).find((c) => c.name === PROXY_CONTAINER && c.restartPolicy === 'Always')
+  );
+}
+
+/** Whether the pod runs an Envoy (`istio-proxy`, a container or a native sidecar): a sidecar or a gateway. */
 export function hasProxy(pod: K8sObject): boolean {
-  return containersOf(pod).some((c) => c.name === PROXY_CONTAINER);
+  return proxyContainerOf(pod) !== undefined;
 }
 
 /** A gateway pod: Envoy is the whole pod (`proxy router`), not a sidecar next to an app. */

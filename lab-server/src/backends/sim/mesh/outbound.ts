@@ -51,7 +51,7 @@ export async function outboundHttp(
   const settings = env.settings(pod);
   const request: WireRequest = { ...incoming, headers: incoming.headers.clone() };
   ensureRequestId(request, env.random);
-  startSpan(request, env.random);
+  startSpan(request, env.random, settings.tracing);
   const downstreamRemote = `${podIpAddress}:${ephemeralPort(env.random)}`;
   const { host, port: authorityPort } = splitAuthority(request.authority);
   const vhost = sidecarVirtualHost(

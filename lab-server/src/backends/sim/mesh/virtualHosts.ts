@@ -13,7 +13,7 @@ import {
   serviceFqdn,
   serviceHostForms,
 } from './names.ts';
-import type { OutboundMode } from './meshConfig.ts';
+import { gatewaysScopedToNamespace, type OutboundMode } from './meshConfig.ts';
 import type { Topology } from './topology.ts';
 
 /** The reserved gateway name for sidecars. */
@@ -143,11 +143,17 @@ export interface GatewayServer {
   tlsMode?: string;
 }
 
-/** Servers of the Gateways whose selector picks this gateway pod. */
+/**
+ * Servers of the Gateways whose selector picks this gateway pod: in any namespace, or only in the pod's own when
+ * istiod runs with PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true.
+ */
 export function gatewayServersFor(topology: Topology, gatewayPod: K8sObject): GatewayServer[] {
   const labels = labelsOf(gatewayPod);
   const out: GatewayServer[] = [];
+  const scoped = gatewaysScopedToNamespace(topology.cluster);
+  const podNamespace = gatewayPod.metadata.namespace ?? 'default';
   for (const gw of [...topology.all('Gateway')].sort(creationOrder)) {
+    if (scoped && (gw.metadata.namespace ?? 'default') !== podNamespace) continue;
     const selector = specOf(gw).selector as Record<string, string> | undefined;
     if (!selector || Object.keys(selector).length === 0 || !selectorMatches(selector, labels)) continue;
     const servers = Array.isArray(specOf(gw).servers) ? (specOf(gw).servers as Record<string, unknown>[]) : [];
@@ -177,6 +183,25 @@ export function gatewayServersFor(topology: Topology, gatewayPod: K8sObject): Ga
 export interface GatewayVirtualHost {
   domain: string;
   virtualServices: K8sObject[];
+}
+
+/** Whether a VirtualService binds to one of these Gateway servers (gateway named, host admitted by the server). */
+export function boundToServers(vs: K8sObject, servers: GatewayServer[]): boolean {
+  const bound = virtualServiceGateways(vs);
+  const vsNs = vs.metadata.namespace ?? 'default';
+  return servers.some(
+    (server) =>
+      bound.includes(server.gatewayRef) &&
+      virtualServiceHosts(vs).some((vsHost) =>
+        server.hosts.some(
+          (sh) =>
+            (sh.namespace === '*' ||
+              sh.namespace === vsNs ||
+              (sh.namespace === '.' && vsNs === (server.gateway.metadata.namespace ?? 'default'))) &&
+            hostsIntersect(vsHost, sh.host),
+        ),
+      ),
+  );
 }
 
 function domainScore(domain: string, host: string): number {

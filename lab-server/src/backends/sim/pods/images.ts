@@ -1,14 +1,20 @@
 /**
- * What is installed in each container image the labs run, as data: which commands `kubectl exec` finds.
- * (The real images differ: the curl image has curl and a busybox shell, Istio's proxy has curl and bash,
- * go-httpbin is distroless and has no shell at all.)
+ * What is installed in each container image the labs run, as data: which commands `kubectl exec` finds, where
+ * they live (for `which`), and which distribution they come from (BusyBox on Alpine words errors differently
+ * from Ubuntu's tools). The curl images are Alpine with BusyBox, curl and jq; Istio's proxy image (`istio/base`,
+ * Ubuntu noble) has curl, OpenBSD netcat, tcpdump, sudo, iptables and iproute2; go-httpbin is distroless and has
+ * no shell at all.
  */
+
+/** The distribution an image is built on. */
+export type ImageBase = 'alpine' | 'ubuntu' | 'debian' | 'distroless';
 
 /** What an image has on its PATH. */
 export interface ImageProfile {
+  base: ImageBase;
   /** Shell for `sh -c` / `bash -c`, or none (distroless). */
   shells: string[];
-  /** Commands besides the shell. `curl` here means a curl that goes through the pod's network. */
+  /** Commands besides the shell. `curl` and `nc` here go through the pod's network. */
   commands: string[];
 }
 
@@ -47,36 +53,78 @@ const BASIC = [
   'seq',
   'expr',
   'base64',
+  'which',
 ];
 
 /** Image name patterns (without tag) to what they hold; first match wins. */
 export const IMAGE_PROFILES: readonly { match: RegExp; profile: ImageProfile }[] = [
   {
     match: /curlimages\/curl|\/curl$|\/sleep$|governmentpaas\/curl-ssl|nicolaka\/netshoot/,
-    profile: { shells: ['sh'], commands: [...BASIC, 'curl', 'jq', 'nslookup'] },
+    // Alpine: BusyBox's applets, `time` among them (ash has no `time` keyword).
+    profile: { base: 'alpine', shells: ['sh'], commands: [...BASIC, 'curl', 'jq', 'nc', 'nslookup', 'time'] },
   },
   {
     match: /istio\/proxyv2|istio\/pilot/,
-    profile: { shells: ['sh', 'bash'], commands: [...BASIC, 'curl', 'pilot-agent'] },
+    profile: {
+      base: 'ubuntu',
+      shells: ['sh', 'bash'],
+      commands: [...BASIC, 'curl', 'nc', 'sudo', 'tcpdump', 'pilot-agent', 'envoy'],
+    },
   },
-  { match: /go-httpbin/, profile: { shells: [], commands: [] } },
+  { match: /go-httpbin/, profile: { base: 'distroless', shells: [], commands: [] } },
   {
     match: /kennethreitz\/httpbin|kong\/httpbin/,
-    profile: { shells: ['sh', 'bash'], commands: [...BASIC, 'python3', 'python'] },
+    profile: { base: 'ubuntu', shells: ['sh', 'bash'], commands: [...BASIC, 'python3', 'python'] },
   },
   {
     match: /examples-bookinfo-productpage/,
-    profile: { shells: ['sh', 'bash'], commands: [...BASIC, 'python', 'python3'] },
+    profile: { base: 'debian', shells: ['sh', 'bash'], commands: [...BASIC, 'python', 'python3'] },
   },
-  { match: /examples-bookinfo-ratings/, profile: { shells: ['sh', 'bash'], commands: [...BASIC, 'node'] } },
-  { match: /examples-bookinfo-details/, profile: { shells: ['sh', 'bash'], commands: [...BASIC, 'ruby'] } },
-  { match: /examples-bookinfo-reviews/, profile: { shells: ['sh', 'bash'], commands: [...BASIC, 'java'] } },
+  {
+    match: /examples-bookinfo-ratings/,
+    profile: { base: 'debian', shells: ['sh', 'bash'], commands: [...BASIC, 'node'] },
+  },
+  {
+    match: /examples-bookinfo-details/,
+    profile: { base: 'debian', shells: ['sh', 'bash'], commands: [...BASIC, 'ruby'] },
+  },
+  {
+    match: /examples-bookinfo-reviews/,
+    profile: { base: 'debian', shells: ['sh', 'bash'], commands: [...BASIC, 'java'] },
+  },
 ];
 
-const DEFAULT_PROFILE: ImageProfile = { shells: ['sh'], commands: BASIC };
+const DEFAULT_PROFILE: ImageProfile = { base: 'alpine', shells: ['sh'], commands: BASIC };
 
 /** The profile of an image reference (`docker.io/curlimages/curl:8.16.0`). */
 export function imageProfile(image: string): ImageProfile {
   const name = image.replace(/@sha256:.*$/, '').replace(/:[^/:]+$/, '');
   return IMAGE_PROFILES.find((p) => p.match.test(name))?.profile ?? DEFAULT_PROFILE;
+}
+
+/** BusyBox applets Alpine installs in /bin (the rest are in /usr/bin). */
+const ALPINE_BIN = new Set(
+  'sh ash cat cp date echo false grep hostname ls mkdir mv printenv pwd rm sed sleep touch true base64'.split(' '),
+);
+
+/** Programs outside /usr/bin in the images' own layouts. */
+const SPECIAL_PATHS: Record<string, string> = {
+  'pilot-agent': '/usr/local/bin/pilot-agent',
+  envoy: '/usr/local/bin/envoy',
+  iptables: '/usr/sbin/iptables',
+  python: '/usr/local/bin/python',
+  python3: '/usr/local/bin/python3',
+  node: '/usr/local/bin/node',
+  ruby: '/usr/local/bin/ruby',
+  java: '/opt/java/openjdk/bin/java',
+};
+
+/** Where a command of the image lives, or undefined when the image does not have it. */
+export function commandPath(profile: ImageProfile, name: string): string | undefined {
+  if (!profile.shells.includes(name) && !profile.commands.includes(name)) return undefined;
+  if (profile.base === 'alpine') {
+    if (name === 'curl' || name === 'jq') return `/usr/bin/${name}`;
+    return ALPINE_BIN.has(name) ? `/bin/${name}` : `/usr/bin/${name}`;
+  }
+  return SPECIAL_PATHS[name] ?? `/usr/bin/${name}`;
 }

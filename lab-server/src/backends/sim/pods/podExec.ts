@@ -6,8 +6,36 @@
 import { Bash, InMemoryFs, defineCommand, type Command } from 'just-bash';
 import type { K8sObject } from '../../../contract.ts';
 import { createCurlCommand } from '../shell/commands/curl/index.ts';
+import { createBusyboxTimeCommand } from '../shell/commands/time/busybox.ts';
+import { createTimeKeywordCommands, rewriteTimeKeyword } from '../shell/timeKeyword.ts';
 import type { PodEndpoint, PodExec, SimCommandHost } from '../types.ts';
-import { imageProfile } from './images.ts';
+import { createNcCommand } from './commands/nc.ts';
+import { createNslookupCommand } from './commands/nslookup.ts';
+import { createSudoCommand } from './commands/sudo.ts';
+import { createTcpdumpCommand } from './commands/tcpdump.ts';
+import { createWhichCommand } from './commands/which.ts';
+import { imageProfile, type ImageProfile } from './images.ts';
+
+/** Commands of the images that the simulator provides itself (the rest are just-bash's own). */
+const SIMULATED = [
+  'curl',
+  'hostname',
+  'time',
+  'nc',
+  'nslookup',
+  'which',
+  'sudo',
+  'tcpdump',
+  'id',
+  'pilot-agent',
+  'envoy',
+  'python',
+  'python3',
+  'node',
+  'ruby',
+  'java',
+  'jq',
+];
 
 interface ContainerSpec {
   name: string;
@@ -41,8 +69,11 @@ export class SimPodExec implements PodExec {
     const pod = host.cluster.get('Pod', target.namespace, target.pod);
     if (!pod)
       return { stdout: '', stderr: `Error from server (NotFound): pods "${target.pod}" not found\n`, exitCode: 1 };
-    const spec = (pod.spec ?? {}) as { containers?: ContainerSpec[] };
-    const container = spec.containers?.find((c) => c.name === target.container);
+    const spec = (pod.spec ?? {}) as { containers?: ContainerSpec[]; initContainers?: ContainerSpec[] };
+    // A native sidecar (an init container that keeps running) can be exec'd into like any container.
+    const container = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].find(
+      (c) => c.name === target.container,
+    );
     if (!container)
       return {
         stdout: '',
@@ -75,31 +106,19 @@ export class SimPodExec implements PodExec {
     else if (profile.shells.includes(base) || profile.commands.includes(base)) script = argv.map(quoteArg).join(' ');
     else return { stdout: '', stderr: ociNotFound(binary!), exitCode: 126 };
 
+    // BusyBox images have the `time` applet and no keyword; bash images time pipelines on the environment's clock.
+    const busybox = profile.commands.includes('time');
+    const keyword = createTimeKeywordCommands(host.clock);
     const bash = new Bash({
       fs: this.#fs(pod),
       cwd: '/',
       env: this.#env(pod, container),
-      commands: profile.commands.filter(
-        (c) =>
-          ![
-            'curl',
-            'hostname',
-            'nslookup',
-            'pilot-agent',
-            'python',
-            'python3',
-            'node',
-            'ruby',
-            'java',
-            'id',
-            'jq',
-          ].includes(c),
-      ) as never,
-      customCommands: this.#commands(profile.commands, target),
+      commands: profile.commands.filter((c) => !SIMULATED.includes(c)) as never,
+      customCommands: [...this.#commands(profile, target, options.stream), ...(busybox ? [] : keyword.commands)],
       sleep: (ms) => host.clock.sleep(ms, options.signal).catch(() => undefined),
       processInfo: { pid: 1, ppid: 0, uid: 1337, gid: 1337 },
     });
-    const result = await bash.exec(script, {
+    const result = await bash.exec(rewriteTimeKeyword(script, busybox ? 'busybox' : 'bash'), {
       rawScript: true,
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -141,9 +160,21 @@ export class SimPodExec implements PodExec {
     return env;
   }
 
-  #commands(available: string[], target: PodEndpoint): Command[] {
-    const commands: Command[] = [];
-    if (available.includes('curl')) commands.push(createCurlCommand(this.#host(), target));
+  #commands(profile: ImageProfile, target: PodEndpoint, stream: ((text: string) => void) | undefined): Command[] {
+    const available = profile.commands;
+    const host = this.#host();
+    const pod = () => this.#host().cluster.get('Pod', target.namespace, target.pod);
+    const commands: Command[] = [createWhichCommand(profile)];
+    if (available.includes('curl')) commands.push(createCurlCommand(host, target));
+    if (available.includes('time')) commands.push(createBusyboxTimeCommand(host.clock));
+    if (available.includes('nc'))
+      commands.push(createNcCommand(host, target, profile.base === 'alpine' ? 'busybox' : 'openbsd'));
+    if (available.includes('nslookup')) commands.push(createNslookupCommand(host, target));
+    if (available.includes('sudo')) commands.push(createSudoCommand(pod, target.container));
+    if (available.includes('tcpdump'))
+      commands.push(
+        createTcpdumpCommand({ pod, container: target.container, clock: host.clock, ...(stream ? { stream } : {}) }),
+      );
     if (available.includes('id'))
       commands.push(
         defineCommand('id', async () => ({ stdout: 'uid=1337 gid=1337 groups=1337\n', stderr: '', exitCode: 0 })),

@@ -5,8 +5,11 @@
 import { Bash, type CustomCommand, type IFileSystem } from 'just-bash';
 import type { SimLimits } from '../limits.ts';
 import type { SimClock } from '../types.ts';
+import { createSleepCommand } from './commands/sleep/index.ts';
+import { createTimeoutCommand } from './commands/timeout/index.ts';
 import { completeness } from './completeness.ts';
 import { initialState, readState, wrapLine, type ShellState } from './shellState.ts';
+import { createTimeKeywordCommands } from './timeKeyword.ts';
 
 /** just-bash's own commands the lab shell offers; the rest of its set (python, js, sqlite, network) stays off. */
 export const BUILTIN_COMMANDS = [
@@ -106,7 +109,8 @@ export interface LabShellOptions {
   commands: CustomCommand[];
   /** Set while a line runs: where streaming commands (`kubectl logs -f`) write. */
   io: { stream?: ((text: string) => void) | undefined };
-  clock: SimClock;
+  /** The environment's clock: `sleep` and `timeout` wait on it and move it on. */
+  clock: SimClock & { readonly virtual: boolean; advance(ms: number): Promise<void> };
   limits: SimLimits;
   home: string;
   env: Record<string, string>;
@@ -121,17 +125,26 @@ export class LabShell {
   readonly #stateDir: string;
   #state: ShellState;
   #signal: AbortSignal | undefined;
+  readonly #timeKeyword: ReturnType<typeof createTimeKeywordCommands>;
 
   constructor(options: LabShellOptions) {
     this.#options = options;
     this.#stateDir = `/.labs/shells/${options.id}`;
     this.#state = initialState(options.home);
+    // `time` reads the environment's clock (see timeKeyword.ts).
+    this.#timeKeyword = createTimeKeywordCommands(options.clock);
     this.#bash = new Bash({
       fs: options.fs,
       cwd: options.home,
       env: { HOME: options.home, PATH: '/usr/local/bin:/usr/bin:/bin', TERM: 'xterm-256color', ...options.env },
       commands: [...BUILTIN_COMMANDS],
-      customCommands: options.commands,
+      // `sleep` and `timeout` on the environment's clock replace just-bash's (which wait on the host's timers).
+      customCommands: [
+        createSleepCommand(options.clock, options.limits.sleepRealMs, options.io),
+        createTimeoutCommand(options.clock),
+        ...options.commands,
+        ...this.#timeKeyword.commands,
+      ],
       // `sleep` follows the environment's clock (virtual in tests) and stops on Ctrl-C.
       sleep: (ms) => options.clock.sleep(ms, this.#signal).catch(() => undefined),
       executionLimits: { maxCommandCount: 100_000, maxLoopIterations: 100_000, maxCallDepth: 200 },
@@ -163,6 +176,7 @@ export class LabShell {
     const timer = setTimeout(() => timeout.abort(), this.#options.limits.commandTimeMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
     this.#signal = signal;
+    this.#timeKeyword.reset();
     this.#options.io.stream = options.stream;
     try {
       await this.#options.fs.mkdir(this.#stateDir, { recursive: true });

@@ -5,6 +5,7 @@
  */
 import { parse, serialize, type ScriptNode, type StatementNode } from 'just-bash';
 import { interleaveStderr } from './stderrOrder.ts';
+import { rewriteTimeKeyword } from './timeKeyword.ts';
 
 /** The carried-over state of one shell. */
 export interface ShellState {
@@ -56,7 +57,7 @@ export function wrapLine(line: string, state: ShellState, dir: string): string {
     `{\n${restore}\n} >/dev/null 2>&1`,
     `(exit ${state.status})`,
     // stderr joins stdout here so the terminal shows both in the order they were written.
-    `{\n${interleaveStderr(line)}\n} 2>&1`,
+    `{\n${interleaveStderr(rewriteTimeKeyword(line, 'bash'))}\n} 2>&1`,
     '__labs_status=$?',
     `{ declare -p > ${dir}/vars; declare -F > ${dir}/functions; alias > ${dir}/aliases; pwd > ${dir}/cwd; echo $__labs_status > ${dir}/status; } 2>/dev/null`,
     '(exit $__labs_status)',

@@ -1,6 +1,6 @@
 import { InMemoryFs } from 'just-bash';
 import { describe, expect, it } from 'vitest';
-import { stripAnsi } from '../../../server/typing.ts';
+import { stripAnsi } from '../../../terminal/typing.ts';
 import { SimulationClock } from '../clock.ts';
 import { DEFAULT_LIMITS } from '../limits.ts';
 import type { CommandRecord } from '../../../contract.ts';

@@ -5,7 +5,7 @@
 import { envValue } from '../../mesh/objects.ts';
 import type { ContainerSpec } from '../../mesh/objects.ts';
 import type { SimApp } from '../types.ts';
-import { forwardedHeaders, RATINGS, REVIEWS } from './propagation.ts';
+import { forwardedHeaders, REVIEWS } from './propagation.ts';
 
 /** How a reviews container behaves, from its env (as the image sets it) or its image tag's version. */
 export function reviewsSettings(container: ContainerSpec): { ratings: boolean; color: string } {
@@ -24,6 +24,13 @@ export function reviewsSettings(container: ContainerSpec): { ratings: boolean; c
 /** The reviews app of `examples-bookinfo-reviews-v1|v2|v3`. */
 export const reviewsApp: SimApp = {
   listenPorts: () => [9080],
+  startupLog: () => [
+    'Launching defaultServer (Open Liberty 24.0.0.12/wlp-1.0.96.cl241220241119-0657) on Eclipse OpenJ9 VM, version 17.0.13+11 (en_US)',
+    '[AUDIT   ] CWWKE0001I: The server defaultServer has been launched.',
+    '[AUDIT   ] CWWKT0016I: Web application available (default_host): http://reviews:9080/',
+    '[AUDIT   ] CWWKZ0001I: Application reviews-app started in 1.502 seconds.',
+    '[AUDIT   ] CWWKF0011I: The defaultServer server is ready to run a smarter planet. The defaultServer server started in 4.281 seconds.',
+  ],
   async handle(request, ctx) {
     const headers: [string, string][] = [
       ['X-Powered-By', 'Servlet/4.0'],
@@ -63,7 +70,10 @@ export const reviewsApp: SimApp = {
       const base = `{  "reviewer": "${r.reviewer}",  "text": "${r.text}"`;
       if (!settings.ratings) return `${base}}`;
       if (ratingsError || !stars) return `${base}, "rating": {"error": "Ratings service is currently unavailable"}}`;
-      return `${base}, "rating": {"stars": ${stars[r.reviewer] ?? RATINGS[r.reviewer]}, "color": "${settings.color}"}}`;
+      const n = stars[r.reviewer];
+      if (typeof n !== 'number' || !Number.isInteger(n))
+        return `${base}, "rating": {"error": "Ratings service is currently unavailable"}}`;
+      return `${base}, "rating": {"stars": ${n}, "color": "${settings.color}"}}`;
     });
     const body = `{"id": "${m[1]}","podname": "${ctx.pod?.metadata.name ?? 'reviews'}","clustername": "null","reviews": [${reviews.join(',')}]}`;
     return { status: 200, headers: [...headers, ['Content-Length', String(Buffer.byteLength(body))]], body };

@@ -3,7 +3,7 @@
  * simulated httpbin.org. Flavours differ in how they print headers and which they hide; that is passed in.
  */
 import type { AppContext, AppRequest, AppResponse } from '../types.ts';
-import { prettyJson } from '../json.ts';
+import { prettyJson, sortedCompactJson } from '../json.ts';
 import { parseQuery } from '../../mesh/wire.ts';
 
 export { parseQuery };
@@ -26,6 +26,8 @@ export interface HttpbinFlavour {
   baseHeaders: [string, string][];
   /** Response headers every answer ends with (gunicorn sends Flask-CORS's after the content headers). */
   trailingHeaders?: [string, string][];
+  /** Flask 2.3 and later ignore `JSONIFY_PRETTYPRINT_REGULAR`: JSON comes compact (keys still sorted). */
+  compactJson?: boolean;
 }
 
 /** Longest `/delay/N` in seconds (both flavours cap it at 10). */
@@ -45,7 +47,7 @@ export function header(request: AppRequest, name: string): string | undefined {
 }
 
 function json(flavour: HttpbinFlavour, status: number, body: unknown): AppResponse {
-  const text = prettyJson(body);
+  const text = flavour.compactJson ? sortedCompactJson(body) : prettyJson(body);
   return {
     status,
     headers: [

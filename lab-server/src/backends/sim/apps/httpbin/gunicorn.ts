@@ -1,7 +1,11 @@
-/** kennethreitz/httpbin run by gunicorn: Werkzeug-style headers as strings, gunicorn's access log when enabled. */
+/**
+ * Python httpbin run by gunicorn (kennethreitz/httpbin, the seed's amd64-only image, and kong/httpbin, its multi-arch
+ * rebuild): Werkzeug-style headers as strings, gunicorn's start-up lines and, when enabled, its access log.
+ */
+import { imageRepository } from '../../mesh/names.ts';
 import type { ContainerSpec } from '../../mesh/objects.ts';
 import type { AppRequest, SimApp } from '../types.ts';
-import { clfTime } from '../logTime.ts';
+import { clfTime, gunicornTime } from '../logTime.ts';
 import { header, parseQuery, serveHttpbin, type HttpbinFlavour } from './endpoints.ts';
 
 /** Headers httpbin hides unless asked (`ENV_HEADERS` in httpbin's helpers.py). */
@@ -35,9 +39,16 @@ export function pythonTitle(name: string): string {
   return out;
 }
 
-/** The gunicorn flavour as the seed deploys it. */
-export function gunicornFlavour(serverHeader = 'gunicorn/19.9.0'): HttpbinFlavour {
+const WERKZEUG_404 =
+  '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n';
+
+/**
+ * The gunicorn flavour. `modern` is kong/httpbin's stack (gunicorn 23, Flask 3.1, Werkzeug 3.1): `Server: gunicorn`
+ * without a version, compact JSON, Werkzeug 3's 404 page; otherwise kennethreitz/httpbin's (gunicorn 19.9, Flask 1).
+ */
+export function gunicornFlavour(serverHeader = 'gunicorn/19.9.0', modern = false): HttpbinFlavour {
   return {
+    compactJson: modern,
     headersJson(request: AppRequest) {
       const out: Record<string, string> = {};
       for (const [k, v] of request.headers) {
@@ -61,10 +72,12 @@ export function gunicornFlavour(serverHeader = 'gunicorn/19.9.0'): HttpbinFlavou
     },
     withMethod: false,
     statusContentType: 'text/html; charset=utf-8',
-    notFound: {
-      contentType: 'text/html',
-      body: '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server.  If you entered the URL manually please check your spelling and try again.</p>\n',
-    },
+    notFound: modern
+      ? { contentType: 'text/html; charset=utf-8', body: WERKZEUG_404 }
+      : {
+          contentType: 'text/html',
+          body: '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server.  If you entered the URL manually please check your spelling and try again.</p>\n',
+        },
     baseHeaders: [
       ['Server', serverHeader],
       ['Connection', 'keep-alive'],
@@ -107,11 +120,44 @@ export function gunicornLogsAccess(container: ContainerSpec): boolean {
   );
 }
 
-/** kennethreitz/httpbin. */
+/** The gunicorn each image runs: kennethreitz/httpbin (2018) has 19.9.0; kong/httpbin 0.2.3 has 23.0.0. */
+export function gunicornVersion(image: string | undefined): string {
+  return imageRepository(image ?? '') === 'kennethreitz/httpbin' ? '19.9.0' : '23.0.0';
+}
+
+function optionValue(args: string[], short: string, long: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === short || a === long) return args[i + 1];
+    if (a.startsWith(`${long}=`)) return a.slice(long.length + 1);
+    if (a.startsWith(short) && a.length > short.length && !a.startsWith('--')) return a.slice(short.length);
+  }
+  return undefined;
+}
+
+/** gunicorn's start-up lines (its error log on stderr, which `kubectl logs` shows): master pid 1, one line per worker. */
+export function gunicornStartup(container: ContainerSpec, at: number, defaultBind = '0.0.0.0:80'): string[] {
+  const args = argv(container);
+  const bind = optionValue(args, '-b', '--bind') ?? defaultBind;
+  const worker = optionValue(args, '-k', '--worker-class') ?? 'sync';
+  const workers = Math.max(1, Math.min(32, Number(optionValue(args, '-w', '--workers') ?? 1) || 1));
+  const time = gunicornTime(at);
+  return [
+    `[${time}] [1] [INFO] Starting gunicorn ${gunicornVersion(container.image)}`,
+    `[${time}] [1] [INFO] Listening at: http://${bind} (1)`,
+    `[${time}] [1] [INFO] Using worker: ${worker}`,
+    ...Array.from({ length: workers }, (_, i) => `[${time}] [${7 + i}] [INFO] Booting worker with pid: ${7 + i}`),
+  ];
+}
+
+/** Python httpbin under gunicorn. */
 export const gunicornHttpbin: SimApp = {
   listenPorts: (container) => [gunicornPort(container)],
+  startupLog: (container, at) => gunicornStartup(container, at),
   async handle(request, ctx) {
-    const response = await serveHttpbin(gunicornFlavour(), request, ctx);
+    const version = gunicornVersion(ctx.container.image);
+    const old = version.startsWith('19.');
+    const response = await serveHttpbin(gunicornFlavour(old ? `gunicorn/${version}` : 'gunicorn', !old), request, ctx);
     if (request.method.toUpperCase() === 'HEAD') response.body = '';
     if (gunicornLogsAccess(ctx.container)) {
       const size = Buffer.byteLength(response.body);

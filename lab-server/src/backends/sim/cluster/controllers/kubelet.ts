@@ -5,6 +5,8 @@
  * kubelet report it (Events).
  */
 import type { K8sObject } from '../../../../contract.ts';
+import { appForImage } from '../../apps/registry.ts';
+import type { ContainerSpec } from '../../mesh/objects.ts';
 import { containerId, timestamp } from '../names.ts';
 import type { ControllerContext } from './context.ts';
 import { NODE_IP, NODE_NAME } from './node.ts';
@@ -130,6 +132,10 @@ export class Kubelet {
           c.name,
           `${new Date(this.#ctx.clock.now()).toISOString().replace('Z', '000Z')}\tinfo\tEnvoy proxy is ready`,
         );
+      // A server's start-up lines (gunicorn's "Listening at", WEBrick's pid) are in its log before any request.
+      else
+        for (const line of appForImage(c.image)?.startupLog?.(c as ContainerSpec, this.#ctx.clock.now()) ?? [])
+          this.#ctx.logs.append(namespace, name, c.name, line);
     }
     this.#onChange();
   }

@@ -122,7 +122,7 @@ export class World {
 
   /** Bookinfo in `default`, injected. */
   deployBookinfo(): void {
-    const img = (n: string) => `docker.io/istio/examples-bookinfo-${n}:1.20.3`;
+    const img = (n: string) => `registry.istio.io/release/examples-bookinfo-${n}:1.20.3`;
     const port = [{ containerPort: 9080 }];
     this.addService('default', 'details', { app: 'details' }, [{ name: 'http', port: 9080 }]);
     this.addService('default', 'ratings', { app: 'ratings' }, [{ name: 'http', port: 9080 }]);
@@ -160,12 +160,23 @@ export class World {
     );
   }
 
-  /** The seed's httpbin v1/v2 (gunicorn with access logs) and Service 8000 -> 80. */
+  /** The seed's httpbin v1/v2 (the multi-arch kong/httpbin, gunicorn with access logs) and Service 8000 -> 80. */
   deploySeedHttpbin(): void {
     const c = (name: string): ContainerSpec => ({
       name,
-      image: 'docker.io/kennethreitz/httpbin',
-      command: ['gunicorn', '--access-logfile', '-', '-b', '0.0.0.0:80', 'httpbin:app'],
+      image: 'docker.io/kong/httpbin:0.2.3',
+      command: [
+        'pipenv',
+        'run',
+        'gunicorn',
+        '--access-logfile',
+        '-',
+        '-b',
+        '0.0.0.0:80',
+        'httpbin:app',
+        '-k',
+        'gevent',
+      ],
       ports: [{ containerPort: 80 }],
     });
     this.addPod('default', 'httpbin-v1-6d8c9b7f5c-abcde', { app: 'httpbin', version: 'v1' }, [c('httpbin')], {
@@ -187,7 +198,7 @@ export class World {
       ns,
       name,
       { app: 'sleep' },
-      [{ name: 'sleep', image: 'curlimages/curl', command: ['/bin/sleep', 'infinity'] }],
+      [{ name: 'sleep', image: 'docker.io/curlimages/curl:8.16.0', command: ['/bin/sleep', 'infinity'] }],
       { sidecar: options.sidecar ?? true, annotations: options.annotations, serviceAccount: 'sleep' },
     );
     return { namespace: ns, pod: name, container: 'sleep' };
@@ -231,7 +242,7 @@ export class World {
 /** Which reviews version rendered a product page: v1 no stars, v2 black, v3 red. */
 export function starsOf(html: string): 'none' | 'black' | 'red' | 'unavailable' {
   if (html.includes('Sorry, product reviews are currently unavailable')) return 'unavailable';
-  if (html.includes('<font color="red">')) return 'red';
-  if (html.includes('<font color="black">')) return 'black';
+  if (html.includes('<div class="flex gap-x-1 text-red-500">')) return 'red';
+  if (html.includes('<div class="flex gap-x-1 text-black-500">')) return 'black';
   return 'none';
 }

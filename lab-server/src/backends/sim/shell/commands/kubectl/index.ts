@@ -97,8 +97,14 @@ const SUBCOMMANDS: Record<
   },
 };
 
-/** The command, bound to the simulator through `host` (read at each call, so a reset swaps the cluster under it). */
-export function createKubectlCommand(host: SimCommandHost & { cluster: SimCluster }): Command {
+/**
+ * The command, bound to the simulator through `host` (read at each call, so a reset swaps the cluster under it).
+ * `defaultNamespace` is the kubeconfig context's namespace: where commands without `-n` act (default: `default`).
+ */
+export function createKubectlCommand(
+  host: SimCommandHost & { cluster: SimCluster },
+  options: { defaultNamespace?: string } = {},
+): Command {
   return defineCommand('kubectl', async (argv, ctx) => {
     const first = argv.findIndex((a) => !a.startsWith('-'));
     // Global flags may come before the subcommand (`kubectl -n istio-system get svc`).
@@ -132,7 +138,7 @@ export function createKubectlCommand(host: SimCommandHost & { cluster: SimCluste
         cwd: ctx.cwd,
         stdinText: () => decodeBytesToUtf8(ctx.stdin),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
-        namespace: namespace ?? 'default',
+        namespace: namespace ?? options.defaultNamespace ?? 'default',
         namespaceGiven: namespace !== undefined,
       };
       return await sub.run(args, context);

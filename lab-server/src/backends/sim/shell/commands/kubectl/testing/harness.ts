@@ -51,6 +51,9 @@ function build<C extends SimCluster>(cluster: C, clock: VirtualClock, options: S
       request: async () => {
         throw new Error('no network in kubectl tests');
       },
+      connect: async () => {
+        throw new Error('no network in kubectl tests');
+      },
     },
     pods: {
       exec: (

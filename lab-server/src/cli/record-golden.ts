@@ -6,16 +6,18 @@
  * the next step's commands see the state the lesson expects). A step that fails leaves
  * `<step>.failed.txt` beside the goldens, and the run exits 1.
  *
- * Usage: node lab-server/src/backends/kind/record-golden.ts [--lab <id>] [--out golden/kind] [--backend kind|sim]
+ * Lives with the CLI, not the kind backend, because it runs the steps' checks (a backend never imports them).
+ *
+ * Usage: node lab-server/src/cli/record-golden.ts [--lab <id>] [--out golden/kind] [--backend kind|sim]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { LabBackend } from '../../contract.ts';
-import { createBackend } from '../index.ts';
-import { runCheck } from '../../checks/run.ts';
-import { loadAllLabs, loadLab, type LoadedLab } from '../../labs/load.ts';
-import { goldenScript, parseGoldenOutput, type GoldenCommand } from './goldenScript.ts';
+import { createBackend } from '../backends/index.ts';
+import { goldenScript, parseGoldenOutput, type GoldenCommand } from '../backends/kind/goldenScript.ts';
+import type { LabBackend } from '../contract.ts';
+import { loadAllLabs, loadLab, type LoadedLab } from '../labs/load.ts';
+import { StepSession } from '../steps/session.ts';
 
 /** One golden file. */
 export interface GoldenFile {
@@ -39,8 +41,8 @@ export async function recordLab(
   const env = await backend.createEnvironment({ lab, owner: 'golden' });
   try {
     await env.prepare();
+    const steps = new StepSession(lab, env);
     for (const step of lab.steps) {
-      const stepStartedAt = env.now();
       const problems: string[] = [];
       if (step.commands.length > 0) {
         const run = await env.runScript(goldenScript(step.commands));
@@ -60,7 +62,7 @@ export async function recordLab(
         if (solved.exitCode !== 0) problems.push(`solution exited with ${solved.exitCode}:\n${solved.output}`);
       }
       if (step.check && problems.length === 0) {
-        const outcome = await runCheck(step.check, { env, stepStartedAt, files: lab.steps.flatMap((s) => s.files) });
+        const { outcome } = await steps.check(step.id);
         if (!outcome.ok)
           problems.push(
             `check failed after the solution: ${outcome.explanation.en}\n${outcome.evidence.map((e) => `${e.action} -> ${e.result}`).join('\n')}`,

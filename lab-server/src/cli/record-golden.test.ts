@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { labSchema } from '../../labs/schema.ts';
-import type { LoadedLab } from '../../labs/load.ts';
-import { kindBackendFromParts } from './index.ts';
+import { kindBackendFromParts } from '../backends/kind/index.ts';
+import { FakeKubeApi } from '../backends/kind/testing/fakeKubeApi.ts';
+import type { LoadedLab } from '../labs/load.ts';
+import { labSchema } from '../labs/schema.ts';
 import { recordLab, type GoldenFile } from './record-golden.ts';
-import { FakeKubeApi } from './testing/fakeKubeApi.ts';
 
 // The kind backend over a fake API whose toolbox exec runs this machine's real bash: the recording
 // script, the solutions and the golden files are real; only the cluster is missing.
@@ -25,7 +25,7 @@ describe('record-golden', () => {
     const backend = await kindBackendFromParts({
       api,
       classroom: false,
-      ingress: { host: '127.0.0.1', httpPort: 9, httpsPort: 9 },
+      gateway: { serviceType: 'NodePort' },
       samples: {},
     });
     const lab = labSchema.parse({

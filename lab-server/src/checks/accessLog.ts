@@ -1,0 +1,81 @@
+/**
+ * Reading Envoy's default access log (Istio's TEXT format, the same on the simulator and on a real cluster):
+ * the inbound requests a service's pods answered, per version, with the checks' own requests told apart. The
+ * lesson's Traffic view and the `observed` check both count from here.
+ */
+import type { ContainerRef, K8sObject, LabEnvironment } from '../contract.ts';
+import { CHECK_USER_AGENT } from './identity.ts';
+
+/** The fields of one inbound access-log line that the counts need. */
+export interface InboundRequest {
+  method: string;
+  path: string;
+  code: number;
+  userAgent: string;
+  authority: string;
+}
+
+/** One version's share of a service's inbound requests. */
+export interface VersionTraffic {
+  version: string;
+  requests: number;
+  /** Responses 5xx (and requests without a response). */
+  errors: number;
+  /** Mirrored copies (Host with the `-shadow` suffix), not counted in `requests`. */
+  mirrored: number;
+}
+
+const INBOUND = /^\[[^\]]+\] "([A-Z]+) (\S+) \S+" (\d+) .*? "[^"]*" "([^"]*)" "[^"]*" "([^"]*)" "[^"]*" (inbound\|\S*)/;
+
+/** An inbound request line, or undefined for outbound, TCP and other lines. */
+export function parseInboundLine(line: string): InboundRequest | undefined {
+  const m = INBOUND.exec(line);
+  if (!m) return undefined;
+  return { method: m[1]!, path: m[2]!, code: Number(m[3]), userAgent: m[4]!, authority: m[5]! };
+}
+
+/** Which inbound requests to count. */
+export interface InboundFilter {
+  /** Count the checks' own requests too (default: the learner's only). */
+  includeChecks?: boolean;
+  /** Only requests whose path starts with this. */
+  pathPrefix?: string;
+}
+
+/** Counts one pod's inbound requests into `into`. */
+export function countLines(lines: readonly string[], into: VersionTraffic, filter: InboundFilter = {}): void {
+  for (const line of lines) {
+    const entry = parseInboundLine(line);
+    if (!entry) continue;
+    if (!filter.includeChecks && entry.userAgent.includes(CHECK_USER_AGENT)) continue;
+    if (filter.pathPrefix !== undefined && !entry.path.startsWith(filter.pathPrefix)) continue;
+    if (/-shadow(:\d+)?$/.test(entry.authority)) into.mirrored++;
+    else into.requests++;
+    if (entry.code === 0 || entry.code >= 500) into.errors++;
+  }
+}
+
+/** The inbound requests to a service since `since` (pods labelled `app=<service>`, grouped by `version`). */
+export async function inboundByVersion(
+  env: LabEnvironment,
+  service: string,
+  namespace: string,
+  since: Date,
+  filter: InboundFilter = {},
+): Promise<VersionTraffic[]> {
+  const pods: K8sObject[] = await env.list({ kind: 'Pod', namespace, labelSelector: `app=${service}` });
+  const byVersion = new Map<string, VersionTraffic>();
+  for (const pod of pods) {
+    const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map(
+      (c) => c.name,
+    );
+    if (!containers.includes('istio-proxy')) continue;
+    const version = pod.metadata.labels?.version ?? 'unversioned';
+    const entry = byVersion.get(version) ?? { version, requests: 0, errors: 0, mirrored: 0 };
+    byVersion.set(version, entry);
+    const target: ContainerRef = { namespace, pod: pod.metadata.name, container: 'istio-proxy' };
+    const text = await env.logs(target, { sinceTime: since.toISOString() }).catch(() => '');
+    countLines(text.split('\n'), entry, filter);
+  }
+  return [...byVersion.values()].sort((a, b) => a.version.localeCompare(b.version));
+}

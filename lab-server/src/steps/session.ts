@@ -1,0 +1,130 @@
+/**
+ * One walk through a lab's steps in one environment: the environment, its step clock, and the two things a
+ * learner (or `labs verify`) does to a step: check it and solve it. The server keeps one per learner
+ * environment; `labs verify` and the golden recorder make one per run.
+ */
+import type { LabEnvironment, TerminalChannel } from '../contract.ts';
+import type { LoadedLab, ResolvedStep } from '../labs/load.ts';
+import { typeScript } from '../terminal/typing.ts';
+import { checkStep, type CheckOutcome, type CheckStepOptions } from './check.ts';
+import { StepClock } from './clock.ts';
+
+/** A step and its place in the lab. */
+export interface FoundStep {
+  step: ResolvedStep;
+  index: number;
+}
+
+/** A step's check, run: the outcome and when it finished (environment clock). */
+export interface StepCheck {
+  outcome: CheckOutcome;
+  at: Date;
+}
+
+/** How Solve types solutions. */
+export interface SolveOptions {
+  /**
+   * Also run the solutions of earlier steps not done in this environment's life (Solve in the server, so a
+   * learner who jumps ahead gets the state the step expects). `labs verify` runs one step's solution only.
+   */
+  catchUp: boolean;
+  /** Press Ctrl-C first, so the solution starts on a clean line whatever the learner had half-typed. */
+  interrupt?: boolean;
+  /** Longest wait for one line (default: the typing module's). */
+  lineTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** What Solve did: the steps whose solutions were typed, and how the last command ended. */
+export interface SolveOutcome {
+  ok: boolean;
+  ranSteps: string[];
+  /** 124 when a line did not finish in time. */
+  exitCode: number;
+  timedOut: boolean;
+  /** The last command typed (for messages such as "the solution's command `x` exited with 1"). */
+  lastLine?: string;
+}
+
+/** A lab's steps in one environment. */
+export class StepSession {
+  readonly lab: LoadedLab;
+  readonly env: LabEnvironment;
+  readonly clock: StepClock;
+
+  /** `earlier`: steps done before this process knew the environment (see `StepClock`). */
+  constructor(lab: LoadedLab, env: LabEnvironment, earlier?: ReadonlyMap<string, Date>) {
+    this.lab = lab;
+    this.env = env;
+    this.clock = new StepClock(
+      lab.steps.map((s) => s.id),
+      env.now(),
+      earlier,
+    );
+  }
+
+  /** The step with this id, or undefined. */
+  find(stepId: string): FoundStep | undefined {
+    const index = this.lab.steps.findIndex((s) => s.id === stepId);
+    return index === -1 ? undefined : { step: this.lab.steps[index]!, index };
+  }
+
+  /** Like `find`, for ids known to exist; throws otherwise. */
+  get(stepId: string): FoundStep {
+    const found = this.find(stepId);
+    if (!found) throw new Error(`lab "${this.lab.id}" has no step "${stepId}"`);
+    return found;
+  }
+
+  /** When the step began (`StepClock`'s rule). */
+  began(stepId: string): Date {
+    return this.clock.began(stepId);
+  }
+
+  /** Runs the step's check; a pass marks the step done (the next step begins then). */
+  async check(stepId: string, options: CheckStepOptions = {}): Promise<StepCheck> {
+    const { step } = this.get(stepId);
+    const outcome = await checkStep(this.env, this.lab, step, this.began(stepId), options);
+    const at = this.env.now();
+    if (outcome.ok) this.clock.markDone(stepId, at);
+    return { outcome, at };
+  }
+
+  /** The steps whose solutions Solve types for `stepId`: earlier ones not done yet (with `catchUp`), then it. */
+  solutionsFor(stepId: string, catchUp: boolean): ResolvedStep[] {
+    const { index } = this.get(stepId);
+    return this.lab.steps
+      .slice(0, index + 1)
+      .filter((s, i) => s.solution.trim() !== '' && (i === index || (catchUp && !this.clock.doneAt(s.id))));
+  }
+
+  /**
+   * Types the solutions into `terminal` as a learner would, stopping at the first that fails. A step without a
+   * check is done once its solution ran; a step with a check is done only when its check passes.
+   */
+  async solve(terminal: TerminalChannel, stepId: string, options: SolveOptions): Promise<SolveOutcome> {
+    const ranSteps: string[] = [];
+    let exitCode = 0;
+    let lastLine: string | undefined;
+    if (options.interrupt) terminal.write('\x03');
+    for (const s of this.solutionsFor(stepId, options.catchUp)) {
+      ranSteps.push(s.id);
+      const typed = await typeScript(terminal, s.solution, {
+        lineTimeoutMs: options.lineTimeoutMs,
+        signal: options.signal,
+      });
+      lastLine = typed.records.at(-1)?.line ?? lastLine;
+      exitCode = typed.timedOut ? 124 : typed.exitCode;
+      if (typed.timedOut || typed.exitCode !== 0)
+        return { ok: false, ranSteps, exitCode, timedOut: typed.timedOut, lastLine };
+      if (!s.check) this.clock.markDone(s.id, this.env.now());
+    }
+    if (!this.get(stepId).step.check) this.clock.markDone(stepId, this.env.now());
+    return { ok: true, ranSteps, exitCode, timedOut: false, ...(lastLine !== undefined ? { lastLine } : {}) };
+  }
+
+  /** The environment went back to its starting state (call after `env.reset()`). */
+  reset(): void {
+    this.clock.reset(this.env.now());
+  }
+}
