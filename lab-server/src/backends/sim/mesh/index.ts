@@ -44,8 +44,9 @@ export function createSimNetwork(options: {
   const { cluster, clock, random } = options;
   let cached: Topology | undefined;
   // Any object change invalidates the view; requests between changes share one read of the objects.
-  cluster.watch(() => {
-    cached = undefined;
+  cluster.watch((event) => {
+    // Events are the only kind the data plane never reads (and the controllers post many).
+    if (event.object.kind !== 'Event') cached = undefined;
   });
   const pending = new Set<Promise<unknown>>();
   const env: MeshEnv = {
