@@ -34,7 +34,20 @@ interface Target {
   path: string;
 }
 
+/** Parsed URLs: the same few are requested over and over (a check sends hundreds of one). Read-only once made. */
+const targets = new Map<string, Target | { error: SimHttpResponse['error'] }>();
+
 function parseTarget(url: string): Target | { error: SimHttpResponse['error'] } {
+  let target = targets.get(url);
+  if (target === undefined) {
+    if (targets.size >= 1000) targets.clear();
+    target = parseUrl(url);
+    targets.set(url, target);
+  }
+  return target;
+}
+
+function parseUrl(url: string): Target | { error: SimHttpResponse['error'] } {
   let parsed: URL;
   try {
     parsed = new URL(url);
