@@ -115,9 +115,7 @@ export class SimPodExec implements PodExec {
         ...(status.containerStatuses ?? []),
         ...(status.initContainerStatuses ?? []),
         ...(status.ephemeralContainerStatuses ?? []),
-      ].find(
-        (c) => c.name === target.container,
-      )?.state?.running ??
+      ].find((c) => c.name === target.container)?.state?.running ??
         status.phase === 'Running');
     if (!running)
       return {
