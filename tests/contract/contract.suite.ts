@@ -44,14 +44,15 @@ export function defineContractSuite(name: string, options: ContractSuiteOptions)
       const pod = pods[0]!;
       expect(pod.kind).toBe('Pod');
       expect((pod.status as { phase: string }).phase).toBe('Running');
-      const containers = (pod.spec as { containers: { name: string }[] }).containers.map((c) => c.name);
-      expect(containers).toContain('istio-proxy');
+      // Istio 1.27+ on Kubernetes >= 1.33 injects a native sidecar: an init container with restartPolicy Always.
+      const spec = pod.spec as { initContainers?: { name: string; restartPolicy?: string }[] };
+      expect((spec.initContainers ?? []).find((c) => c.name === 'istio-proxy')?.restartPolicy).toBe('Always');
     });
 
     it('gets one object by Kind, and null for one that is not there', async () => {
       const svc = await env.get({ kind: 'Service', name: 'httpbin', namespace: 'default' });
       expect(svc?.metadata.name).toBe('httpbin');
-      expect((svc?.spec as { ports: { port: number }[] }).ports[0]!.port).toBe(8000);
+      expect((svc?.spec as { ports?: { port: number }[] } | undefined)?.ports?.[0]?.port).toBe(8000);
       const vs = await env.get({ kind: 'VirtualService', name: 'httpbin', namespace: 'default' });
       expect(vs?.apiVersion).toBe('networking.istio.io/v1');
       expect(await env.get({ kind: 'VirtualService', name: 'no-such-thing', namespace: 'default' })).toBeNull();

@@ -11,10 +11,10 @@ import type { ServerParts } from '../server/parts.ts';
 import type { Route } from '../server/router.ts';
 import type { ProgressStore, SessionStore } from '../server/stores.ts';
 import type { WsRoute } from '../server/websocket.ts';
-import { choiceFlag, CliError, intFlag, parseFlags } from './args.ts';
-import { backendFromArg } from './backendArg.ts';
+import { CliError, intFlag, parseFlags } from './args.ts';
+import { backendChoice, backendFromArg, type BackendChoice } from './backendArg.ts';
 import { HELP } from './help.ts';
-import { SUPERVISED_ENV, supervise } from './supervise.ts';
+import { reportServing, SUPERVISED_ENV, supervise } from './supervise.ts';
 
 /** Runs `astro build` when `dist/` has no index page. */
 function buildIfMissing(siteDir: string, out: NodeJS.WritableStream): void {
@@ -45,7 +45,7 @@ function untilSignal(): Promise<void> {
 
 /** What serve needs from outside; tests substitute them. */
 export interface ServeDeps {
-  makeBackend: (name: 'sim' | 'kind') => Promise<LabBackend>;
+  makeBackend: (choice: BackendChoice) => Promise<LabBackend>;
   /** Resolves when the server should stop. */
   untilStop: () => Promise<void>;
   /** Called with the URL once listening. */
@@ -54,7 +54,7 @@ export interface ServeDeps {
 
 /** The real dependencies: the pooled simulator (environments off the server's thread), or kind. */
 const REAL_DEPS: ServeDeps = {
-  makeBackend: (name) => backendFromArg(name, { isolated: true }),
+  makeBackend: (choice) => backendFromArg({ ...choice, isolated: true }),
   untilStop: untilSignal,
 };
 
@@ -71,6 +71,7 @@ export async function serveCommand(argv: string[], out: NodeJS.WritableStream, d
 async function serveOnce(argv: string[], out: NodeJS.WritableStream, deps: ServeDeps): Promise<number> {
   const { values } = parseFlags('serve', argv, {
     backend: { type: 'string' },
+    context: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string' },
     'build-if-missing': { type: 'boolean' },
@@ -81,8 +82,8 @@ async function serveOnce(argv: string[], out: NodeJS.WritableStream, deps: Serve
     out.write(HELP.serve!);
     return 0;
   }
-  const backendName =
-    choiceFlag('serve', '--backend', values.backend as string | undefined, ['sim', 'kind'] as const) ?? 'sim';
+  // On a cluster, a class gives every learner a namespace, a gateway and a confined toolbox of their own.
+  const choice = backendChoice('serve', values, Boolean(values.classroom));
   const port = intFlag('serve', '--port', (values.port as string | undefined) ?? process.env.PORT, 0, 65535) ?? 4321;
   const host = (values.host as string | undefined) ?? process.env.HOST ?? '127.0.0.1';
   const siteDir = resolve('dist');
@@ -101,7 +102,7 @@ async function serveOnce(argv: string[], out: NodeJS.WritableStream, deps: Serve
     ...(process.env.LABS_INSTRUCTOR_TOKEN ? { instructorToken: process.env.LABS_INSTRUCTOR_TOKEN } : {}),
   });
   const classroom = values.classroom ? persistence : undefined;
-  const backend = await deps.makeBackend(backendName);
+  const backend = await deps.makeBackend(choice);
   // Origins besides the server's own that may open WebSockets (a reverse proxy's public name).
   const allowedOrigins = (process.env.LABS_ALLOWED_ORIGINS ?? '')
     .split(',')
@@ -147,6 +148,7 @@ async function serveOnce(argv: string[], out: NodeJS.WritableStream, deps: Serve
   else out.write(`Sessions, progress and lab journals are kept in ${dataDir}\n`);
   out.write('Press Ctrl-C to stop.\n');
   deps.onListening?.(url);
+  reportServing();
   await deps.untilStop();
   out.write('labs serve: stopping\n');
   await server.close();

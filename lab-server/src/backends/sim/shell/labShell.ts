@@ -182,6 +182,12 @@ export class LabShell {
     else if (sliceOver()) await pause();
   }
 
+  /** Back to the state of a new shell (variables, functions, aliases, directory, `$?`), for reuse by another script. */
+  reset(): this {
+    this.#state = initialState(this.#options.home);
+    return this;
+  }
+
   /** `$?` of the last line. */
   get status(): number {
     return this.#state.status;
