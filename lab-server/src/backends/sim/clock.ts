@@ -25,6 +25,8 @@ export class SimulationClock implements SimClock {
   #seq = 0;
   #handle: NodeJS.Timeout | NodeJS.Immediate | undefined;
   #handleKind: 'timeout' | 'immediate' | undefined;
+  /** Shells of this environment taking turns (shell/scheduler.ts): virtual time must not jump meanwhile. */
+  #held = 0;
 
   constructor(mode: ClockMode, start?: number) {
     this.#mode = mode;
@@ -96,6 +98,17 @@ export class SimulationClock implements SimClock {
     await this.warp(() => this.sleep(ms));
   }
 
+  /** Holds virtual time still while a shell of this environment gives others a turn (it is not idle). */
+  hold(): () => void {
+    this.#held++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#held--;
+    };
+  }
+
   /** Timers waiting (for tests and `idle` checks). */
   get pending(): number {
     return this.#timers.length;
@@ -146,6 +159,8 @@ export class SimulationClock implements SimClock {
     this.#handleKind = undefined;
     const next = this.#timers[0];
     if (!next) return;
+    // A shell of this environment is between two turns: the program is not idle, look again next time.
+    if (jump && this.#held > 0) return this.#schedule();
     if (jump && next.at > this.now()) this.#offset += next.at - this.now();
     if (next.at <= this.now()) {
       this.#timers.shift();

@@ -8,7 +8,7 @@ import type { SimClock } from '../types.ts';
 import { createSleepCommand } from './commands/sleep/index.ts';
 import { createTimeoutCommand } from './commands/timeout/index.ts';
 import { completeness } from './completeness.ts';
-import { environmentCpuMs, pause, sliceOver } from './scheduler.ts';
+import { environmentCpuMs, pause, sliceOver, type TimeHolder } from './scheduler.ts';
 import { initialState, readState, wrapLine, type ShellState } from './shellState.ts';
 import { createTimeKeywordCommands } from './timeKeyword.ts';
 import { withYieldPoint, yieldPointsPlugin } from './yieldPoints.ts';
@@ -111,8 +111,8 @@ export interface LabShellOptions {
   commands: CustomCommand[];
   /** Set while a line runs: where streaming commands (`kubectl logs -f`) write. */
   io: { stream?: ((text: string) => void) | undefined };
-  /** The environment's clock: `sleep` and `timeout` wait on it and move it on. */
-  clock: SimClock & { readonly virtual: boolean; advance(ms: number): Promise<void> };
+  /** The environment's clock: `sleep` and `timeout` wait on it and move it on; it stands still while the shell pauses. */
+  clock: SimClock & TimeHolder & { readonly virtual: boolean; advance(ms: number): Promise<void> };
   limits: SimLimits;
   home: string;
   env: Record<string, string>;
@@ -179,7 +179,12 @@ export class LabShell {
   async #checkpoint(): Promise<void> {
     const budget = this.#budget;
     if (budget && environmentCpuMs() - budget.cpuAtStart > this.#options.limits.commandCpuMs) budget.stop.abort();
-    else if (sliceOver()) await pause();
+    else if (sliceOver()) await this.pause();
+  }
+
+  /** Lets the thread's other environments run for a turn (this environment's clock stands still meanwhile). */
+  pause(): Promise<void> {
+    return pause(this.#options.clock);
   }
 
   /** Back to the state of a new shell (variables, functions, aliases, directory, `$?`), for reuse by another script. */
@@ -219,10 +224,10 @@ export class LabShell {
     this.#options.io.stream = options.stream;
     try {
       // A long line costs several steps (checked, parsed, run, its state read back): each may start a new turn.
-      if (sliceOver()) await pause();
+      if (sliceOver()) await this.pause();
       await this.#options.fs.mkdir(this.#stateDir, { recursive: true });
       const result = await this.#bash.exec(wrapLine(line, this.#state, this.#stateDir), { rawScript: true, signal });
-      if (sliceOver()) await pause();
+      if (sliceOver()) await this.pause();
       // A full file system, in bash's words rather than the in-memory file system's.
       let output = (result.stdout + result.stderr).replace(
         /^ENOSPC: in-memory filesystem byte limit exceeded \(\d+ bytes\)$/m,

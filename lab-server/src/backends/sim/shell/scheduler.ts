@@ -54,15 +54,26 @@ export function sliceOver(): boolean {
 }
 
 /**
- * Gives the thread back until the event loop's next check phase: messages and timers that arrived meanwhile
- * run first. The macrotask is the host's machinery, so it is made as trusted code (just-bash forbids timers to
- * the scripts it runs).
+ * A clock that must not move on while a shell of its environment is paused: a virtual clock jumps to its next
+ * timer when the program is idle, and a shell taking turns is not idle.
  */
-export function pause(): Promise<void> {
+export interface TimeHolder {
+  /** Holds the clock until the returned function is called. */
+  hold(): () => void;
+}
+
+/**
+ * Gives the thread back until the event loop's next check phase: messages and timers that arrived meanwhile
+ * run first; `clock` (the environment's) stands still meanwhile. The macrotask is the host's machinery, so it
+ * is made as trusted code (just-bash forbids timers to the scripts it runs).
+ */
+export function pause(clock?: Partial<TimeHolder>): Promise<void> {
+  const release = clock?.hold?.();
   return new Promise((resolve) => {
     DefenseInDepthBox.runTrusted(() =>
       setImmediate(() => {
         resumedAt = wallNow();
+        release?.();
         resolve();
       }),
     );

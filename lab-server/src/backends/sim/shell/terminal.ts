@@ -6,7 +6,7 @@ import type { CommandRecord, TerminalChannel } from '../../../contract.ts';
 import { PendingInput } from './completeness.ts';
 import type { LabShell } from './labShell.ts';
 import { LineEditor, splitKeys } from './lineEditor.ts';
-import { pause, sliceOver } from './scheduler.ts';
+import { sliceOver } from './scheduler.ts';
 
 /** What a terminal needs besides its shell. */
 export interface SimTerminalOptions {
@@ -165,7 +165,7 @@ export class SimTerminal implements TerminalChannel {
         if (this.#queue.length === 0) this.#dropping = false;
         await this.#handle(key);
         // A paste of thousands of keys or lines takes turns with the other environments of the thread.
-        if (sliceOver()) await pause();
+        if (sliceOver()) await this.#options.shell.pause();
       }
     } finally {
       this.#processing = false;
