@@ -62,13 +62,17 @@ export interface TimeHolder {
   hold(): () => void;
 }
 
+function isTimeHolder(clock: object | undefined): clock is TimeHolder {
+  return typeof (clock as Partial<TimeHolder> | undefined)?.hold === 'function';
+}
+
 /**
  * Gives the thread back until the event loop's next check phase: messages and timers that arrived meanwhile
  * run first; `clock` (the environment's) stands still meanwhile. The macrotask is the host's machinery, so it
  * is made as trusted code (just-bash forbids timers to the scripts it runs).
  */
-export function pause(clock?: Partial<TimeHolder>): Promise<void> {
-  const release = clock?.hold?.();
+export function pause(clock?: object): Promise<void> {
+  const release = isTimeHolder(clock) ? clock.hold() : undefined;
   return new Promise((resolve) => {
     DefenseInDepthBox.runTrusted(() =>
       setImmediate(() => {
