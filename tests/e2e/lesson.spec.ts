@@ -312,6 +312,9 @@ test('the Ingress lab through the page: the terminal finds the address, the Edit
   await runBlock(page, 'route-status', '/status/200');
   await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('server: istio-envoy');
   await check(page, 'route-status', 'passed');
+  // The check reads the learner's own request in the gateway's log.
+  await runBlock(page, 'headers-404', '/headers');
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('404 Not Found');
   await check(page, 'headers-404', 'passed');
   await applyEditor(page, 'httpbin-gateway-wildcard.yaml');
   const preview = page.locator('.labs-preview');
