@@ -477,4 +477,24 @@ describe('retries', () => {
     await runCheck(traffic({ v1: 1 }, 10), { env, stepStartedAt: start }, once);
     expect(new Set(agents)).toEqual(new Set(['istio-traffic-labs-check/1.0']));
   });
+
+  it('a check that needs only the verdict stops at the first answer its expectation makes impossible', async () => {
+    const full = await runCheck(
+      traffic({ v1: 1 }, 100),
+      { env: weighted({ v1: 0.5, v3: 0.5 }), stepStartedAt: start },
+      once,
+    );
+    expect(full.explanation.en).toMatch(/^100 requests: /);
+    const quick = await runCheck(
+      traffic({ v1: 1 }, 100),
+      {
+        env: weighted({ v1: 0.5, v3: 0.5 }),
+        stepStartedAt: start,
+        limits: { maxRequests: 1000, concurrency: 8, verdictOnly: true },
+      },
+      once,
+    );
+    expect(quick.ok).toBe(false);
+    expect(Number(/^(\d+) requests: /.exec(quick.explanation.en)?.[1])).toBeLessThan(30);
+  });
 });
