@@ -41,7 +41,9 @@ export const stepSummarySchema = z.object({
   step: z.string(),
   passed: z.number().int(),
   failing: z.number().int(),
-  commonFailure: z.object({ signature: z.string(), learners: z.number().int(), explanation: bilingualSchema }).optional(),
+  commonFailure: z
+    .object({ signature: z.string(), learners: z.number().int(), explanation: bilingualSchema })
+    .optional(),
 });
 export type StepSummary = z.infer<typeof stepSummarySchema>;
 

@@ -12,7 +12,7 @@ import { Compartment, EditorState, Prec } from '@codemirror/state';
 import { EditorView, drawSelection, highlightActiveLine, hoverTooltip, keymap, lineNumbers } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 import type { Lang } from '../../i18n/ui.ts';
-import { manifestSchema } from '../../schemas/kubernetes.ts';
+import { manifestSchema } from '../../../lab-server/src/kube/editor/kubernetes.ts';
 import { describeAt, problemsOf, suggestionsAt } from './yamlLanguage.ts';
 
 /** What the lesson's editor wiring needs of an editor. */

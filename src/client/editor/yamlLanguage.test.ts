@@ -1,6 +1,6 @@
 /** The editor's YAML language on the editor's real schemas: problems where they are, completion, hover. */
 import { describe, expect, it } from 'vitest';
-import { manifestSchema } from '../../schemas/kubernetes.ts';
+import { manifestSchema } from '../../../lab-server/src/kube/editor/kubernetes.ts';
 import { describeAt, problemsOf, suggestionsAt } from './yamlLanguage.ts';
 
 const en = manifestSchema('en');

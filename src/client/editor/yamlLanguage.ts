@@ -6,7 +6,7 @@
  */
 import { isMap, isScalar, parseAllDocuments, type Document } from 'yaml';
 import { t, type Lang, type UiKey } from '../../i18n/ui.ts';
-import { schemaIssues, type JsonPath, type SchemaIssue } from '../../schemas/jsonSchemaCheck.ts';
+import { schemaIssues, type JsonPath, type SchemaIssue } from '../../../lab-server/src/kube/editor/jsonSchemaCheck.ts';
 
 type Json = Record<string, unknown>;
 

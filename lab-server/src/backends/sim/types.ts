@@ -143,6 +143,18 @@ export interface SimNetwork {
   request(from: PodEndpoint | 'outside', request: SimHttpRequest, signal?: AbortSignal): Promise<SimHttpResponse>;
   /** A raw TCP connection, from a pod (through its sidecar when it captures the address) or from outside. */
   connect(from: PodEndpoint | 'outside', request: SimTcpRequest, signal?: AbortSignal): Promise<SimTcpResult>;
+  /** Calls `listener` with each segment with data to or from `ip` (what `tcpdump` on a pod's eth0 sees), until stopped. */
+  capture(ip: string, listener: (segment: CapturedSegment) => void): () => void;
+}
+
+/** One segment with data, as a capture on a pod's interface sees it. */
+export interface CapturedSegment {
+  atMs: number;
+  src: { ip: string; port: number };
+  dst: { ip: string; port: number };
+  /** The bytes as latin1 text (TLS records for encrypted segments). */
+  payload: string;
+  encrypted: boolean;
 }
 
 /** Runs a command inside a pod's container, as `kubectl exec` does. */
@@ -192,6 +204,11 @@ export interface SimCluster extends SimClusterApi {
     mutate: (object: K8sObject) => void,
     options?: WriteOptions,
   ): { outcome: WriteOutcome; object: K8sObject };
+  /**
+   * The `pods/ephemeralcontainers` subresource (`kubectl debug`): adds an ephemeral container to a running pod, which
+   * the kubelet starts at once. NotFound when the pod is absent; a name already in use is Invalid.
+   */
+  addEphemeralContainer(namespace: string, pod: string, container: Record<string, unknown>): K8sObject;
   /** What `kubectl version` prints as the server's version, e.g. `v1.34.0`. */
   readonly serverVersion: string;
   /** Settles controllers (ReplicaSets, pods starting) up to the clock's now; tests and `prepare()` await it. */

@@ -4,6 +4,7 @@
  * logs on, the injector's values). Nothing of the labs' own: their setup scripts add that.
  */
 import { stringify } from 'yaml';
+import { istioCrdObjects } from './crds.ts';
 import type { K8sObject } from '../../../contract.ts';
 import { egressObjects } from '../istio/install.ts';
 import { PROFILES } from '../istio/profiles.ts';
@@ -403,5 +404,6 @@ export function bootstrapObjects(): K8sObject[] {
       istioLabels('istio-ingressgateway', 'ingressgateway'),
     ),
     ...egressObjects(),
+    ...istioCrdObjects(),
   ];
 }

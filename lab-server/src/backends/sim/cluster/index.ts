@@ -47,6 +47,14 @@ const MAX_DATA_BYTES = 1024 * 1024;
 /** etcd's default request size limit, which bounds every stored object. */
 const MAX_REQUEST_BYTES = 1572864;
 
+/**
+ * Objects no controller reads: Events (the controllers' own reports) and Istio's configuration (read by the
+ * data plane, not by Kubernetes' controllers). Their changes need no controller pass.
+ */
+function ignoredByControllers(obj: K8sObject): boolean {
+  return obj.kind === 'Event' || obj.apiVersion.includes('.istio.io/');
+}
+
 class SimClusterImpl implements SimCluster {
   readonly serverVersion = 'v1.34.0';
   readonly logs: MemoryLogStore;
@@ -78,17 +86,28 @@ class SimClusterImpl implements SimCluster {
       record: (about, report) => events.record(about, report),
     });
     for (const obj of bootstrapObjects()) this.#createInternal(obj);
-    this.#store.watch(() => this.#controllers.schedule());
+    this.#store.watch((event) => {
+      if (!ignoredByControllers(event.object)) this.#controllers.schedule();
+    });
     this.#controllers.schedule();
+  }
+
+  /** Whether a kind is served now: a custom resource only while its CustomResourceDefinition exists. */
+  #served(resource: ApiResource | undefined): boolean {
+    return (
+      !resource?.crd || !!this.#store.get('CustomResourceDefinition', undefined, `${resource.plural}.${resource.group}`)
+    );
   }
 
   get(kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
     const resource = resourceForKind(kind);
+    if (!this.#served(resource)) return undefined;
     return this.#store.get(kind, resource?.namespaced ? namespace : undefined, name);
   }
 
   list(kind: string, namespace?: string, labelSelector?: string): K8sObject[] {
     const resource = resourceForKind(kind);
+    if (!this.#served(resource)) return [];
     try {
       return this.#store.list(kind, resource?.namespaced ? namespace : undefined, labelSelector);
     } catch (error) {
@@ -110,7 +129,8 @@ class SimClusterImpl implements SimCluster {
       throw apiError(400, 'BadRequest', "Object 'Kind' is missing in the request body");
     }
     const resource = resourceForApiVersion(input.apiVersion, input.kind);
-    if (!resource) throw apiError(404, 'NotFound', 'the server could not find the requested resource');
+    if (!resource || !this.#served(resource))
+      throw apiError(404, 'NotFound', 'the server could not find the requested resource');
     const obj = structuredClone(input);
     obj.apiVersion = servedApiVersion(resource);
     obj.metadata = isPlainObject(obj.metadata)
@@ -330,6 +350,39 @@ class SimClusterImpl implements SimCluster {
     return { outcome: 'configured', object: this.#store.put(next) };
   }
 
+  addEphemeralContainer(namespace: string, pod: string, container: Record<string, unknown>): K8sObject {
+    const live = this.#store.get('Pod', namespace, pod);
+    if (!live) throw notFound(resourceForKind('Pod')!, pod);
+    const next = structuredClone(live);
+    const spec = next.spec as Obj;
+    const names = [...(spec.containers ?? []), ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])].map(
+      (c: Obj) => c.name,
+    );
+    if (names.includes(container.name))
+      throw apiError(
+        422,
+        'Invalid',
+        `Pod "${pod}" is invalid: spec.ephemeralContainers[${(spec.ephemeralContainers ?? []).length}].name: Duplicate value: "${String(container.name)}"`,
+      );
+    spec.ephemeralContainers = [...(spec.ephemeralContainers ?? []), container];
+    // The kubelet starts an ephemeral container as soon as it sees it (images are pulled instantly here).
+    const status = (next.status ?? {}) as Obj;
+    status.ephemeralContainerStatuses = [
+      ...(status.ephemeralContainerStatuses ?? []),
+      {
+        name: container.name,
+        image: container.image,
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        state: { running: { startedAt: timestamp(this.#clock.now()) } },
+      },
+    ];
+    next.status = status;
+    next.metadata.resourceVersion = live.metadata.resourceVersion;
+    return structuredClone(this.#store.put(next));
+  }
+
   delete(kind: string, namespace: string | undefined, name: string): void {
     const resource = resourceForKind(kind);
     if (!resource) throw apiError(404, 'NotFound', 'the server could not find the requested resource');
@@ -344,6 +397,11 @@ class SimClusterImpl implements SimCluster {
 
   /** Deletes an object and what it owns (ReplicaSets of a Deployment, Pods of a ReplicaSet, a namespace's content). */
   #cascade(obj: K8sObject): void {
+    // Deleting a CustomResourceDefinition deletes every object of its kind.
+    if (obj.kind === 'CustomResourceDefinition') {
+      const kind = ((obj.spec as Obj | undefined)?.names as Obj | undefined)?.kind;
+      if (typeof kind === 'string') for (const cr of this.#store.list(kind)) this.#removeOne(cr);
+    }
     if (obj.kind === 'Namespace') {
       for (const child of [...this.#store.all()]) {
         if (

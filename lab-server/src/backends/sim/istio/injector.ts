@@ -37,6 +37,8 @@ export interface InjectSettings {
   nativeSidecar: boolean;
   /** The mesh's `defaultConfig`, which the sidecar gets as `PROXY_CONFIG`. */
   proxyConfig: Record<string, unknown>;
+  /** `values.global.proxy.privileged`: the sidecar runs privileged (what `sudo tcpdump` in it needs). */
+  privileged?: boolean;
 }
 
 function record(value: unknown): Record<string, unknown> {
@@ -89,7 +91,7 @@ export function nativeSidecarsFor(mode: string | undefined, nodes: K8sObject[]):
 /** Reads the injector's settings; defaults when absent. */
 export function injectSettings(cluster: SimClusterApi): InjectSettings {
   const cm = cluster.get('ConfigMap', 'istio-system', 'istio-sidecar-injector');
-  let proxy: { includeIPRanges?: string; excludeIPRanges?: string } = {};
+  let proxy: { includeIPRanges?: string; excludeIPRanges?: string; privileged?: boolean } = {};
   try {
     const values = JSON.parse((cm?.data as Record<string, string> | undefined)?.values ?? '{}') as {
       global?: { proxy?: typeof proxy };
@@ -112,6 +114,7 @@ export function injectSettings(cluster: SimClusterApi): InjectSettings {
     excludeIPRanges: proxy.excludeIPRanges ?? '',
     nativeSidecar: nativeSidecarsFor(istiodEnv(cluster, 'ENABLE_NATIVE_SIDECARS'), cluster.list('Node')),
     proxyConfig,
+    privileged: proxy.privileged === true,
   };
 }
 
@@ -199,9 +202,9 @@ function proxyContainer(
     },
     resources: { limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m', memory: '128Mi' } },
     securityContext: {
-      allowPrivilegeEscalation: false,
+      allowPrivilegeEscalation: settings.privileged === true,
       capabilities: { drop: ['ALL'] },
-      privileged: false,
+      privileged: settings.privileged === true,
       readOnlyRootFilesystem: true,
       runAsGroup: 1337,
       runAsNonRoot: true,

@@ -34,7 +34,20 @@ interface Target {
   path: string;
 }
 
+/** Parsed URLs: the same few are requested over and over (a check sends hundreds of one). Read-only once made. */
+const targets = new Map<string, Target | { error: SimHttpResponse['error'] }>();
+
 function parseTarget(url: string): Target | { error: SimHttpResponse['error'] } {
+  let target = targets.get(url);
+  if (target === undefined) {
+    if (targets.size >= 1000) targets.clear();
+    target = parseUrl(url);
+    targets.set(url, target);
+  }
+  return target;
+}
+
+function parseUrl(url: string): Target | { error: SimHttpResponse['error'] } {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -289,7 +302,7 @@ export async function requestFromPod(
     const local = destination.ip.startsWith('127.') ? { ip, port: destination.port } : destination;
     return sidecarCaptures(pod, local.ip) && !destination.ip.startsWith('127.')
       ? tlsThroughSidecar(env, pod, ip, local, target.host, wire, s)
-      : tlsDirect(env, local, wire, s);
+      : tlsDirect(env, local, wire, s, { ip, port: ephemeralPort(env.random) });
   };
   return exchange(
     env,
@@ -304,7 +317,7 @@ export async function requestFromPod(
       if (answer.status < 200 || answer.status > 299) throw new TunnelRefused(answer.status);
       const targetIp = lookup(request, target.host, target.port, dns)?.[0];
       if (!targetIp) throw new TunnelRefused(502);
-      return tlsDirect(env, { ip: targetIp, port: target.port }, wire, s);
+      return tlsDirect(env, { ip: targetIp, port: target.port }, wire, s, { ip, port: ephemeralPort(env.random) });
     },
     signal,
   );

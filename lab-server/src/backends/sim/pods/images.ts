@@ -54,6 +54,8 @@ const BASIC = [
   'expr',
   'base64',
   'which',
+  'tar',
+  'find',
 ];
 
 /** Image name patterns (without tag) to what they hold; first match wins. */

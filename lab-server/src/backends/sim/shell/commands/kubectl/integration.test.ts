@@ -40,7 +40,19 @@ describe('kubectl on the simulated cluster', () => {
     );
     const istio = (await sh.run('kubectl api-resources --api-group=networking.istio.io -o name')).stdout;
     expect(istio).toBe(
-      'destinationrules.networking.istio.io\ngateways.networking.istio.io\nserviceentries.networking.istio.io\nsidecars.networking.istio.io\nvirtualservices.networking.istio.io\n',
+      [
+        'destinationrules',
+        'envoyfilters',
+        'gateways',
+        'proxyconfigs',
+        'serviceentries',
+        'sidecars',
+        'virtualservices',
+        'workloadentries',
+        'workloadgroups',
+      ]
+        .map((r) => `${r}.networking.istio.io\n`)
+        .join(''),
     );
     expect((await sh.run('kubectl api-versions')).stdout).toContain('apps/v1\n');
     expect((await sh.run('kubectl api-versions')).stdout).toContain('networking.istio.io/v1beta1\n');
