@@ -128,6 +128,8 @@ const ko = {
   'server.join.unknownCode': '이 참여 코드의 강의실이 없습니다(기한이 지났을 수 있습니다). 강사에게 코드를 확인하세요.',
   'server.join.tooManyWrong': '이 주소에서 틀린 참여 코드를 너무 많이 입력했습니다. 1분 뒤 다시 해 보세요.',
   'server.join.tooMany': '이 주소에서 참여 시도가 너무 많습니다. 1분 뒤 다시 해 보세요.',
+  'server.join.full':
+    '강의실이 가득 찼습니다. 클러스터에 수강생 {max}명의 자리가 있고 모두 찼습니다. 강사에게 문의하세요.',
   'yaml.syntax': 'YAML 문법 오류: {message}',
   'yaml.unknown': '"{field}" 필드는 여기에 올 수 없습니다.',
   'yaml.required': '"{field}" 필드가 필요합니다.',
@@ -311,6 +313,8 @@ const en: Record<UiKey, string> = {
   'server.join.unknownCode': 'No class has this join code (it may have expired). Check the code with your instructor.',
   'server.join.tooManyWrong': 'Too many wrong join codes from this address. Try again in a minute.',
   'server.join.tooMany': 'Too many join attempts from this address. Try again in a minute.',
+  'server.join.full':
+    'The class is full: the cluster has room for {max} learners and all are taken. Ask your instructor.',
   'yaml.syntax': 'YAML syntax: {message}',
   'yaml.unknown': 'Field "{field}" is not allowed here.',
   'yaml.required': 'Field "{field}" is required.',
