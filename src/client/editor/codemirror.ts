@@ -130,7 +130,8 @@ export async function createEditor(
           };
         }),
         keymap.of([...completionKeymap, ...lintKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
-        EditorView.contentAttributes.of({ 'aria-label': onApply.ariaLabel }),
+        // A text box with a name, in the tab order (the scrolling area around it needs a focusable inside).
+        EditorView.contentAttributes.of({ 'aria-label': onApply.ariaLabel, tabindex: '0' }),
         EditorView.updateListener.of((update) => {
           if (!update.docChanged) return;
           const now = update.state.doc.toString();
