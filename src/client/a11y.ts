@@ -1,7 +1,7 @@
 /**
  * Small repairs to what Starlight and Expressive Code render, so assistive technology reads every page right:
- * the search button's name says what it shows (its label and, where shown, its shortcut), and each scrollable
- * code block is a region with a name of its own.
+ * the search button is named by the label it shows, and each scrollable code block is a region with a name of
+ * its own.
  */
 import { pageLang } from './serverText.ts';
 import { t } from '../i18n/ui.ts';
@@ -10,16 +10,19 @@ import { t } from '../i18n/ui.ts';
 export function nameCodeRegions(): void {
   for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-open-modal]')) {
     const label = button.getAttribute('aria-label') ?? '';
-    // Its name is what it shows: "검색" and, on wide screens, "Ctrl K" (a name that hid shown text would mislead).
+    const text = button.querySelector<HTMLElement>(':scope > span');
+    button.querySelector(':scope > kbd')?.setAttribute('aria-hidden', 'true');
+    // Where its label is shown, the button is named by it (a name beside the shown text would mislead); where
+    // only the icon shows, by its aria-label. The shortcut is its aria-keyshortcuts.
     const name = () => {
-      const shown = [...button.querySelectorAll<HTMLElement>(':scope > span, :scope > kbd')]
-        .filter((e) => e.getClientRects().length > 0)
-        .map((e) =>
-          e.tagName === 'KBD' ? [...e.querySelectorAll('kbd')].map((k) => k.textContent).join(' ') : e.textContent,
-        )
-        .join(' ')
-        .trim();
-      button.setAttribute('aria-label', shown || label);
+      const shown = !!text && text.getClientRects().length > 0;
+      if (shown) {
+        text.removeAttribute('aria-hidden');
+        button.removeAttribute('aria-label');
+      } else {
+        text?.setAttribute('aria-hidden', 'true');
+        button.setAttribute('aria-label', label);
+      }
     };
     name();
     window.addEventListener('resize', name);
