@@ -87,7 +87,7 @@ export async function createEditor(
         info: o.info,
         apply: o.apply,
       })),
-      validFor: /^[\w.\/-]*$/,
+      validFor: /^[\w./-]*$/,
     };
   };
   const view = new EditorView({
@@ -95,7 +95,17 @@ export async function createEditor(
     state: EditorState.create({
       doc: text,
       extensions: [
-        Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => (onApply.run(), true) }])),
+        Prec.highest(
+          keymap.of([
+            {
+              key: 'Mod-Enter',
+              run: () => {
+                onApply.run();
+                return true;
+              },
+            },
+          ]),
+        ),
         lineNumbers(),
         history(),
         drawSelection(),
