@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createSimBackend } from '../backends/sim/index.ts';
+import type { LabBackend } from '../contract.ts';
 import { loadAllLabs } from '../labs/load.ts';
 import { createLabServer, type LabServer } from '../server/app.ts';
 import { stripAnsi, typeScript } from '../terminal/typing.ts';
@@ -13,10 +14,14 @@ import { createClassroom } from './index.ts';
 const INSTRUCTOR = 'instructor-token-for-tests-0123456789';
 const running: { server: LabServer; close(): Promise<void> }[] = [];
 
-async function start(dataDir: string, options: { failuresPerMinute?: number; joinsPerMinute?: number } = {}) {
-  const classroom = await createClassroom({ dataDir, instructorToken: INSTRUCTOR, ...options });
+async function start(
+  dataDir: string,
+  options: { failuresPerMinute?: number; joinsPerMinute?: number; backend?: LabBackend } = {},
+) {
+  const { backend, ...limits } = options;
+  const classroom = await createClassroom({ dataDir, instructorToken: INSTRUCTOR, ...limits });
   const server = createLabServer({
-    backend: createSimBackend({ clock: 'virtual', seed: 3 }),
+    backend: backend ?? createSimBackend({ clock: 'virtual', seed: 3 }),
     labs: loadAllLabs(),
     siteDir: dataDir,
     checks: { settleMs: 0 },
@@ -64,6 +69,40 @@ async function call(base: string, method: string, path: string, token?: string, 
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'labs-classroom-'));
+
+describe('a class on a backend with room for so many learners', () => {
+  it('admits learners up to the backend\'s capacity, even when they join at once, then answers "class is full"', async () => {
+    const sim = createSimBackend({ clock: 'virtual', seed: 3 });
+    // The three joins all ask before any answer comes: each passes the check while the others are in flight.
+    let asked = 0;
+    let release!: () => void;
+    const allAsked = new Promise<void>((r) => (release = r));
+    const backend: LabBackend = {
+      name: 'kube',
+      createEnvironment: (spec) => sim.createEnvironment(spec),
+      capacity: async () => {
+        if (++asked === 3) release();
+        if (asked <= 3) await allAsked;
+        return { maxLearners: 2, detail: 'limited by cpu' };
+      },
+      close: () => sim.close(),
+    };
+    const { base } = await start(tmp(), { backend });
+    const cls = await call(base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Big class' });
+    const joins = await Promise.all(
+      ['ada', 'bob', 'cy'].map((name) =>
+        call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name }),
+      ),
+    );
+    expect(joins.map((j) => j.status).sort()).toEqual([201, 201, 503]);
+    const full = joins.find((j) => j.status === 503)!;
+    expect(full.json.error).toBe(
+      'the class is full: the cluster has room for 2 learners and all are taken; ask your instructor (limited by cpu) / ' +
+        '강의실이 가득 찼습니다: 클러스터에 수강생 2명의 자리가 있고 모두 찼습니다. 강사에게 문의하세요',
+    );
+    expect((await call(base, 'GET', `/api/classes/${cls.json.id}/progress`, INSTRUCTOR)).json.learners).toHaveLength(2);
+  });
+});
 
 describe('classroom API', () => {
   it("refuses without a token, refuses a learner's token on instructor APIs, wrong codes, and too many joins", async () => {
@@ -199,22 +238,40 @@ describe('classroom API', () => {
     expect(report.learners.map((l: any) => l.activeLab)).toEqual(['traffic-shifting', 'traffic-shifting']);
     expect(changes.filter((c) => c === 'changed').length).toBeGreaterThanOrEqual(3);
 
-    const csv = await call(base, 'GET', `/api/classes/${cls.id}/progress.csv`, INSTRUCTOR);
+    const csv = await call(base, 'GET', `/api/classes/${cls.id}/progress.csv?lang=en&tz=Asia/Seoul`, INSTRUCTOR);
     expect(csv.headers.get('content-type')).toContain('text/csv');
+    // A byte-order mark first, so Excel on Korean Windows reads UTF-8 (fetch's text() drops it: read the bytes).
+    const bytes = new Uint8Array(
+      await (
+        await fetch(`${base}/api/classes/${cls.id}/progress.csv`, {
+          headers: { authorization: `Bearer ${INSTRUCTOR}` },
+        })
+      ).arrayBuffer(),
+    );
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = csv.text.trim().split('\r\n');
     expect(rows).toHaveLength(1 + 2 * 7);
-    expect(rows[0]).toBe('learner_id,learner,lab,step,status,attempts,last_attempt,passed_at');
-    expect(rows.find((r) => r.includes(',Ada,traffic-shifting,destination-rules,'))).toMatch(/,passed,1,/);
-    expect(rows.find((r) => r.includes('route-all-v1') && r.includes("'=cmd|evil"))).toMatch(/,failed,1,/);
+    expect(rows[0]).toBe(
+      'learner_id,learner,lab,chapter,step,step_title,status,passed_by,attempts,last_attempt,passed_at,last_activity',
+    );
+    // Solve's own check, then Ada's Check; times in Seoul's zone.
+    expect(rows.find((r) => r.includes(',Ada,traffic-shifting,'))).toMatch(
+      /,Ada,traffic-shifting,Traffic Shifting,destination-rules,1\. Apply the default destination rules,passed,solve,2,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,/,
+    );
+    expect(rows.find((r) => r.includes('route-all-v1') && r.includes("'=cmd|evil"))).toMatch(/,failing,,1,/);
 
-    // The history: one row per attempt, oldest first, with both explanations.
+    // The history: one row per attempt, oldest first, with what ran it and both explanations.
     const history = await call(base, 'GET', `/api/classes/${cls.id}/attempts.csv`, INSTRUCTOR);
     expect(history.headers.get('content-disposition')).toContain('Workshop_day_1-attempts.csv');
     const attempts = history.text.trim().split('\r\n');
-    expect(attempts[0]).toBe('learner_id,learner,lab,step,ok,at,duration_ms,explanation_en,explanation_ko');
-    expect(attempts).toHaveLength(3);
-    expect(attempts[1]).toMatch(new RegExp(`^${ada.learnerId},Ada,traffic-shifting,destination-rules,true,`));
-    expect(attempts[2]).toMatch(new RegExp(`^${bob.learnerId},'=cmd\\|evil,traffic-shifting,route-all-v1,false,`));
+    expect(attempts[0]).toBe(
+      'learner_id,learner,lab,step,step_title,ok,trigger,at,duration_ms,explanation_en,explanation_ko',
+    );
+    expect(attempts.slice(1).map((r) => r.split(',').slice(1, 7).join(','))).toEqual([
+      'Ada,traffic-shifting,destination-rules,1. 기본 DestinationRule 적용하기,true,solve',
+      'Ada,traffic-shifting,destination-rules,1. 기본 DestinationRule 적용하기,true,check',
+      "'=cmd|evil,traffic-shifting,route-all-v1,2. 모든 트래픽을 v1으로 보내기,false,check",
+    ]);
     expect((await call(base, 'GET', `/api/classes/${cls.id}/attempts.csv`, ada.sessionToken)).status).toBe(403);
 
     expect(
@@ -235,7 +292,7 @@ describe('classroom API', () => {
       {},
     );
     expect(after.json.ok).toBe(false);
-    expect(after.json.progress.status).toBe('passed');
+    expect(after.json.progress).toMatchObject({ status: 'passed', resetSince: true });
 
     const bobTerminal = new WebSocket(
       `${base.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${bob.sessionToken}`,

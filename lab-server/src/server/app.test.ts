@@ -146,9 +146,11 @@ describe('health and sessions', () => {
     const token = await newToken();
     expect((await api('GET', '/api/nothing')).status).toBe(404);
     expect((await api('POST', '/api/labs/egress/reset', { token })).json.error).toMatch(/unknown lab "egress"/);
-    expect((await api('POST', '/api/labs/traffic-shifting/steps/nope/check', { token })).json.error).toBe(
-      'lab "traffic-shifting" has no step "nope"',
-    );
+    const noStep = (await api('POST', '/api/labs/traffic-shifting/steps/nope/check', { token })).json;
+    expect(noStep.error).toBe('lab "traffic-shifting" has no step "nope"');
+    // A code and its values, so a Korean page says it in Korean.
+    expect(noStep).toMatchObject({ code: 'lab.noStep', params: { lab: 'traffic-shifting', step: 'nope' } });
+    expect((await api('GET', '/api/nothing')).json.code).toBe('request.noRoute');
     expect((await api('GET', '/api/labs/traffic-shifting/reset', { token })).status).toBe(405);
     expect((await api('POST', '/api/labs/traffic-shifting/apply', { token, body: '{not json' })).status).toBe(400);
     expect((await api('POST', '/api/labs/traffic-shifting/apply', { token, body: { yml: 'x' } })).json.error).toMatch(
@@ -191,7 +193,9 @@ describe('checks, apply, solve, preview, reset', () => {
     await t.opened;
     await until(() => t.messages.some((m) => m.type === 'attached'));
     const r = await api('POST', '/api/labs/traffic-shifting/steps/read-greeting/solve', { token });
-    expect(r.json).toEqual({ ok: true, ranSteps: ['make-greeting', 'read-greeting'], exitCode: 0 });
+    expect(r.json).toMatchObject({ ok: true, ranSteps: ['make-greeting', 'read-greeting'], exitCode: 0 });
+    // Solve is followed by the step's own check, recorded as Solve's.
+    expect(r.json.check).toMatchObject({ ok: true, progress: { status: 'passed', passedBy: 'solve' } });
     await until(() => t.output().includes('greeting   0'));
     expect(t.output()).toContain('kubectl create configmap greeting');
     // The ran check sees what Solve typed, as it would see the learner's own typing.

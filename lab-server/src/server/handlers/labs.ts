@@ -1,15 +1,10 @@
 /** Routes acting on a session's lab: check, solve, apply, preview, reset. */
 import type { LoadedLab } from '../../labs/load.ts';
-import { attemptOf } from '../../steps/attempt.ts';
+import type { CheckStepOptions } from '../../steps/check.ts';
 import { HttpError } from '../http.ts';
 import type { ServerParts } from '../parts.ts';
-import {
-  applyRequestSchema,
-  previewRequestSchema,
-  type CheckResultBody,
-  type PreviewResult,
-  type SolveResult,
-} from '../../protocol/api.ts';
+import { recordStepCheck } from '../recordCheck.ts';
+import { applyRequestSchema, previewRequestSchema, type PreviewResult, type SolveResult } from '../../protocol/api.ts';
 import type { Route } from '../router.ts';
 import { trafficSummary } from '../trafficSummary.ts';
 
@@ -19,13 +14,21 @@ function findLab(parts: ServerParts, id: string | undefined): LoadedLab {
   const lab = parts.labs.get(id ?? '');
   if (lab) return lab;
   const planned = parts.allLabs.find((l) => l.id === id);
-  if (planned) throw new HttpError(404, `lab "${id}" is not built yet`);
-  throw new HttpError(404, `unknown lab "${id}"; labs: ${[...parts.labs.keys()].join(', ')}`);
+  if (planned)
+    throw new HttpError(404, `lab "${id}" is not built yet`, { code: 'lab.planned', params: { lab: id ?? '' } });
+  throw new HttpError(404, `unknown lab "${id}"; labs: ${[...parts.labs.keys()].join(', ')}`, {
+    code: 'lab.unknown',
+    params: { lab: id ?? '' },
+  });
 }
 
 function findStep(lab: LoadedLab, id: string | undefined) {
   const index = lab.steps.findIndex((s) => s.id === id);
-  if (index === -1) throw new HttpError(404, `lab "${lab.id}" has no step "${id}"`);
+  if (index === -1)
+    throw new HttpError(404, `lab "${lab.id}" has no step "${id}"`, {
+      code: 'lab.noStep',
+      params: { lab: lab.id, step: id ?? '' },
+    });
   return { step: lab.steps[index]!, index };
 }
 
@@ -41,7 +44,13 @@ function parseBody<T>(
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
-  throw new HttpError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
+  const field = issue.path.join('.') || 'body';
+  throw new HttpError(400, `${field}: ${issue.message}`, { code: 'request.invalid', params: { field } });
+}
+
+/** How a learner's Check (and Solve's) runs on this server. */
+function checkOptions(parts: ServerParts): CheckStepOptions {
+  return { limits: parts.checks.limits, settleMs: parts.checks.settleMs, maxWaitMs: parts.checks.maxWaitMs };
 }
 
 /** A heredoc delimiter that does not occur in the text. */
@@ -61,20 +70,14 @@ export function labRoutes(parts: ServerParts): Route[] {
       handle: async ({ params, session }) => {
         const lab = findLab(parts, params.lab);
         const { step } = findStep(lab, params.step);
-        if (!step.check) throw new HttpError(400, `step "${step.id}" has no check`);
+        if (!step.check)
+          throw new HttpError(400, `step "${step.id}" has no check`, {
+            code: 'lab.noCheck',
+            params: { step: step.id },
+          });
         const instance = await parts.runtime.instance(session!.id, lab.id);
-        const checked = await instance.exclusive(() =>
-          instance.steps.check(step.id, {
-            limits: parts.checks.limits,
-            settleMs: parts.checks.settleMs,
-            maxWaitMs: parts.checks.maxWaitMs,
-          }),
-        );
-        const attempt = attemptOf(session!.id, lab.id, step.id, checked);
-        const progress = await parts.progress.recordAttempt(attempt);
-        const result: CheckResultBody = { ...checked.outcome, progress };
-        parts.events.emit('check', { sessionId: session!.id, lab: lab.id, step: step.id, result, attempt });
-        parts.notifier.notify(session!.id, { type: 'progress', lab: lab.id, step: step.id, progress });
+        const checked = await instance.solo(() => instance.steps.check(step.id, checkOptions(parts)));
+        const result = await recordStepCheck(parts, session!.id, lab.id, step.id, checked, 'check');
         return { status: 200, body: result };
       },
     },
@@ -86,11 +89,23 @@ export function labRoutes(parts: ServerParts): Route[] {
         const lab = findLab(parts, params.lab);
         const { step } = findStep(lab, params.step);
         const instance = await parts.runtime.instance(session!.id, lab.id);
-        // Steps not done in this environment's life (before a reset, or elsewhere) run again to rebuild the state.
-        const solved = await instance.exclusive(() =>
-          instance.steps.solve(instance.terminal, step.id, { catchUp: true, interrupt: true }),
-        );
-        const result: SolveResult = { ok: solved.ok, ranSteps: solved.ranSteps, exitCode: solved.exitCode };
+        // Steps not done in this environment's life (before a reset, or elsewhere) run again to rebuild the state;
+        // then the step's own check says whether it holds, so the badge and the result agree.
+        const { solved, checked } = await instance.solo(async () => {
+          const solved = await instance.steps.solve(instance.terminal, step.id, { catchUp: true, interrupt: true });
+          const checked =
+            solved.ok && step.check ? await instance.steps.check(step.id, checkOptions(parts)) : undefined;
+          return { solved, checked };
+        });
+        const check = checked
+          ? await recordStepCheck(parts, session!.id, lab.id, step.id, checked, 'solve')
+          : undefined;
+        const result: SolveResult = {
+          ok: solved.ok,
+          ranSteps: solved.ranSteps,
+          exitCode: solved.exitCode,
+          ...(check ? { check } : {}),
+        };
         return { status: 200, body: result };
       },
     },
@@ -106,6 +121,7 @@ export function labRoutes(parts: ServerParts): Route[] {
         const d = delimiter(yaml);
         const script = `kubectl apply -f - <<'${d}'\n${yaml.replace(/\n?$/, '\n')}${d}\n`;
         const r = await instance.exclusive(() => instance.env.runScript(script));
+        instance.auto?.trigger('cluster', instance.env.now());
         parts.events.emit('apply', {
           sessionId: session!.id,
           lab: lab.id,
@@ -124,7 +140,10 @@ export function labRoutes(parts: ServerParts): Route[] {
         const lab = findLab(parts, params.lab);
         const service = url.searchParams.get('service') ?? '';
         if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(service))
-          throw new HttpError(400, 'service: a Service name is required');
+          throw new HttpError(400, 'service: a Service name is required', {
+            code: 'request.invalid',
+            params: { field: 'service' },
+          });
         const namespace = url.searchParams.get('namespace') ?? lab.namespace;
         const seconds = Math.min(3600, Math.max(1, Number(url.searchParams.get('seconds') ?? 60) || 60));
         const instance = await parts.runtime.instance(session!.id, lab.id);
@@ -144,16 +163,24 @@ export function labRoutes(parts: ServerParts): Route[] {
       handle: async ({ params, session, body }) => {
         const lab = findLab(parts, params.lab);
         const request = parseBody(previewRequestSchema, await body());
-        if (!request.path.startsWith('/')) throw new HttpError(400, 'path: must start with /');
+        if (!request.path.startsWith('/'))
+          throw new HttpError(400, 'path: must start with /', { code: 'request.invalid', params: { field: 'path' } });
         const base = lab.preview ? new URL(lab.preview.url) : new URL('http://ingress/');
         const url =
           request.path === '/' && lab.preview ? lab.preview.url : `${base.protocol}//${base.host}${request.path}`;
         const headers: Record<string, string> = {
           ...(lab.preview?.headers ?? {}),
           ...(request.host ? { Host: request.host } : {}),
+          ...(request.headers.cookie ? { Cookie: request.headers.cookie } : {}),
+          ...(request.headers['content-type'] ? { 'Content-Type': request.headers['content-type'] } : {}),
         };
         const instance = await parts.runtime.instance(session!.id, lab.id);
-        const r = await instance.env.http({ kind: 'outside' }, { method: 'GET', url, headers, timeoutMs: 10_000 });
+        const r = await instance.env.http(
+          { kind: 'outside' },
+          { method: request.method, url, headers, body: request.body, timeoutMs: 10_000 },
+        );
+        // A Preview refresh is the learner looking: an observing step may hold now.
+        instance.auto?.trigger('action', instance.env.now());
         const result: PreviewResult = {
           status: r.status,
           headers: r.headers,

@@ -17,6 +17,7 @@ import type { MeshEnv } from './env.ts';
 import { meshSettingsFor } from './meshConfig.ts';
 import { Topology } from './topology.ts';
 import { connectFromOutside, connectFromPod } from './tcp.ts';
+import { PacketTap, type Segment } from './packets.ts';
 
 /** A SimNetwork that can also say when its fire-and-forget work (mirrored requests) has finished. */
 export interface SimNetworkWithIdle extends SimNetwork {
@@ -66,6 +67,7 @@ export function createSimNetwork(options: {
     },
     fork: () => forkEnv(env),
     requestFromPod: (from, request, signal) => requestFromPod(env, from, request, signal),
+    tap: new PacketTap(),
   };
   return {
     request(from: PodEndpoint | 'outside', request: SimHttpRequest, signal?: AbortSignal): Promise<SimHttpResponse> {
@@ -73,6 +75,9 @@ export function createSimNetwork(options: {
       // then get the same answers whatever order their steps interleave in.
       const own = forkEnv(env);
       return from === 'outside' ? requestFromOutside(own, request, signal) : requestFromPod(own, from, request, signal);
+    },
+    capture(ip: string, listener: (segment: Segment) => void): () => void {
+      return env.tap!.capture(ip, listener);
     },
     connect(from: PodEndpoint | 'outside', request: SimTcpRequest, signal?: AbortSignal): Promise<SimTcpResult> {
       return from === 'outside' ? connectFromOutside(env, request, signal) : connectFromPod(env, from, request, signal);

@@ -59,7 +59,9 @@ export function wrapLine(line: string, state: ShellState, dir: string): string {
     `{\n${restore}\n} >/dev/null 2>&1`,
     ...(state.status !== 0 ? [`(exit ${state.status})`] : []),
     // stderr joins stdout here so the terminal shows both in the order they were written.
-    `{\n${interleaveStderr(rewriteTimeKeyword(line, 'bash'))}\n} 2>&1`,
+    `{
+${interleaveStderr(rewriteTimeKeyword(line, 'bash'), `${dir}/pipe-stderr`)}
+} 2>&1`,
     '__labs_status=$?',
     `{ declare -p > ${dir}/vars; declare -F > ${dir}/functions; alias > ${dir}/aliases; pwd > ${dir}/cwd; echo $__labs_status > ${dir}/status; } 2>/dev/null`,
   ].join('\n');
