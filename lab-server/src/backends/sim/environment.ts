@@ -58,13 +58,14 @@ export interface SimEnvironmentOptions {
   seed: number;
   clock: ClockMode;
   limits: SimLimits;
-  /** Where a chapter's shared starting state comes from; without it, every prepare runs the setup. */
-  startingState?: StartingStateSource;
   /**
-   * True when `seed` was chosen by the caller: an environment started from a shared state then continues that
-   * state's random sequence, so it is exactly what setting up with this seed would have made.
+   * Where the chapter's shared starting state comes from; without it, every prepare runs the setup. The state is
+   * made with `setupSeed` when given, after which each environment draws from its own `seed` (environments of
+   * many seeds share one state, and one rebuilt elsewhere starts from the very same one); without `setupSeed`
+   * the state is made with `seed` and an environment started from it continues its sequence, exactly as if it
+   * had set up itself.
    */
-  seeded?: boolean;
+  startingState?: { source: StartingStateSource; setupSeed?: number };
 }
 
 type Host = SimCommandHost & { cluster: SimCluster };
@@ -81,8 +82,8 @@ export class SimEnvironment implements LabEnvironment {
   readonly #limits: SimLimits;
   readonly #clock: SimulationClock;
   readonly #random: SeekableRandom;
-  readonly #startingState: StartingStateSource | undefined;
-  readonly #seeded: boolean;
+  readonly #seed: number;
+  readonly #startingState: SimEnvironmentOptions['startingState'];
   #fs: InMemoryFs;
   readonly #pods: SimPodExec;
   readonly #hosts = new Set<Host>();
@@ -101,9 +102,9 @@ export class SimEnvironment implements LabEnvironment {
     this.#lab = options.lab;
     this.#limits = options.limits;
     this.#clock = new SimulationClock(options.clock);
-    this.#random = createRandom(options.seed);
+    this.#seed = options.seed;
     this.#startingState = options.startingState;
-    this.#seeded = options.seeded ?? false;
+    this.#random = createRandom(options.startingState?.setupSeed ?? options.seed);
     this.#fs = this.#makeFs();
     this.#pods = new SimPodExec(() => this.#host());
   }
@@ -189,10 +190,13 @@ export class SimEnvironment implements LabEnvironment {
    * chapter's setup with time warped, so pods start without the learner waiting, and shares the result.
    */
   async #setUp(): Promise<void> {
-    const source = this.#madeWorld ? undefined : this.#startingState;
+    const source = this.#madeWorld ? undefined : this.#startingState?.source;
+    const setupSeed = this.#startingState?.setupSeed;
+    if (setupSeed !== undefined) this.#random.seek(setupSeed);
     const shared = await source?.take();
     if (shared && !this.#madeWorld) {
       this.#startFrom(shared);
+      if (setupSeed !== undefined) this.#random.seek(this.#seed);
       return;
     }
     try {
@@ -216,12 +220,13 @@ export class SimEnvironment implements LabEnvironment {
       randomPosition: this.#random.position(),
       takenAt: Date.now(),
     });
+    if (setupSeed !== undefined) this.#random.seek(this.#seed);
   }
 
   /** Becomes the environment that made `state`, as it was then: its clock's lead, objects, logs (and sequence). */
   #startFrom(state: StartingState): void {
     this.#clock.jumpTo(Date.now() + state.clockLeadMs);
-    if (this.#seeded) this.#random.seek(state.randomPosition);
+    this.#random.seek(state.randomPosition);
     this.#useWorld(this.#makeWorld(state.cluster));
   }
 

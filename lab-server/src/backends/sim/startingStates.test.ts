@@ -3,7 +3,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LabBackend, LabEnvironment } from '../../contract.ts';
 import { loadLab } from '../../labs/load.ts';
 import type { Lab } from '../../labs/schema.ts';
-import { createSimBackend, type SimBackendOptions } from './index.ts';
+import { SimEnvironment } from './environment.ts';
+import { createSimBackend, sharedStartingState, type SimBackendOptions } from './index.ts';
+import { DEFAULT_LIMITS } from './limits.ts';
+import { StartingStates } from './startingStates.ts';
 
 const lab = loadLab('traffic-shifting');
 const backends: LabBackend[] = [];
@@ -91,6 +94,52 @@ describe('shared starting states', () => {
     const b = await prepared(plain, { seed: 7 });
     expect(await a.get(productpage)).not.toBe(await b.get(productpage));
     expect(await a.get(productpage)).toEqual(await b.get(productpage));
+  });
+
+  it('environments with their own seeds share the chapter-seeded state, then draw from their own seeds', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-24T09:00:00Z') });
+    const states = new StartingStates();
+    const make = async (seed: number) => {
+      const env = new SimEnvironment({
+        lab,
+        seed,
+        clock: 'virtual',
+        limits: DEFAULT_LIMITS,
+        startingState: sharedStartingState(states, lab),
+      });
+      await env.prepare();
+      return env;
+    };
+    // The maker of the state, one started from it with the same seed (as after a rebuild elsewhere), another seed.
+    const [maker, again, other] = [await make(11), await make(11), await make(12)];
+    const initial = await podNames(maker);
+    try {
+      expect(await again.get(productpage)).toBe(await maker.get(productpage));
+      expect(await other.get(productpage)).toBe(await maker.get(productpage));
+      const ids = async (env: SimEnvironment) => {
+        const r = await env.http({ kind: 'outside' }, { url: 'http://ingress/headers' });
+        return `${r.status} ${r.headers['x-envoy-upstream-service-time']} ${r.durationMs}`;
+      };
+      const names = (env: SimEnvironment) =>
+        env.runScript('kubectl scale deployment details-v1 --replicas=2 && kubectl get pods -l app=details -o name');
+      expect((await names(again)).output).toBe((await names(maker)).output);
+      expect((await names(other)).output).not.toBe((await names(maker)).output);
+      expect(await ids(again)).toBe(await ids(maker));
+      // A state made anew (another worker, another process) with the chapter's seed has the same pod names.
+      const elsewhere = new StartingStates();
+      const rebuilt = new SimEnvironment({
+        lab,
+        seed: 11,
+        clock: 'virtual',
+        limits: DEFAULT_LIMITS,
+        startingState: sharedStartingState(elsewhere, lab),
+      });
+      await rebuilt.prepare();
+      expect(await podNames(rebuilt)).toEqual(initial);
+      await Promise.all([rebuilt.dispose()]);
+    } finally {
+      await Promise.all([maker, again, other].map((e) => e.dispose()));
+    }
   });
 
   it('a state older than its age limit is not used: the next environment sets up afresh', async () => {
