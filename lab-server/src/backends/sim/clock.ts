@@ -82,6 +82,12 @@ export class SimulationClock implements SimClock {
     });
   }
 
+  /** Sets the time (an environment started from a shared state takes over its clock's lead); no sleep may be waiting. */
+  jumpTo(time: number): void {
+    if (this.#timers.length > 0) throw new Error('clock: cannot jump while sleeps are waiting');
+    this.#offset = time - Date.now();
+  }
+
   /** Runs `task` with time running virtually (a real clock jumps ahead instead of waiting). */
   async warp<T>(task: () => Promise<T>): Promise<T> {
     this.#warps++;

@@ -6,7 +6,14 @@
  * The same seed must give the same text, byte for byte, whatever the data plane does inside.
  */
 import { createHash } from 'node:crypto';
-import type { HttpOrigin, HttpRequest, HttpResult, K8sObject, LabEnvironment } from '../../../../contract.ts';
+import type {
+  HttpOrigin,
+  HttpRequest,
+  HttpResult,
+  K8sObject,
+  LabBackend,
+  LabEnvironment,
+} from '../../../../contract.ts';
 import type { Check } from '../../../../labs/schema.ts';
 import type { LoadedLab } from '../../../../labs/load.ts';
 import { runCheck } from '../../../../checks/run.ts';
@@ -101,15 +108,17 @@ function containerNames(pod: K8sObject): string[] {
 
 /**
  * Runs `actions` in a fresh prepared environment of `lab` (virtual clock, `seed`) and returns the transcript.
- * The wall clock is frozen by the caller; `pause` moves it on (between steps).
+ * The wall clock is frozen by the caller; `pause` moves it on (between steps). `shared`: a backend of the caller's
+ * (kept open), e.g. one whose environments start from a shared starting state.
  */
 export async function recordGolden(
   lab: LoadedLab,
   seed: number,
   actions: readonly GoldenAction[],
   pause: (ms: number) => void,
+  shared?: LabBackend,
 ): Promise<string> {
-  const backend = createSimBackend({ clock: 'virtual', seed });
+  const backend = shared ?? createSimBackend({ clock: 'virtual', seed });
   const env = await backend.createEnvironment({ lab, owner: 'golden', seed });
   const out: string[] = [];
   let stepStartedAt = new Date(0);
@@ -174,7 +183,7 @@ export async function recordGolden(
     }
   } finally {
     await env.dispose();
-    await backend.close();
+    if (!shared) await backend.close();
   }
   return `${out.join('\n')}\n`;
 }
