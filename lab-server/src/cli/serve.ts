@@ -102,6 +102,8 @@ export async function serveCommand(
     siteDir,
     allowedOrigins,
     ...(backend.name === 'sim' ? { checks: { settleMs: 2_500 } } : {}),
+    // LABS_AUTO_CHECKS=off: no background checks after commands (the classroom bench measures what they cost).
+    ...(process.env.LABS_AUTO_CHECKS === 'off' ? { autoChecks: false as const } : {}),
   };
   if (classroom) {
     Object.assign(options, {
