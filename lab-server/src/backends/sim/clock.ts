@@ -86,6 +86,7 @@ export class SimulationClock implements SimClock {
   jumpTo(time: number): void {
     if (this.#timers.length > 0) throw new Error('clock: cannot jump while sleeps are waiting');
     this.#offset = time - Date.now();
+    this.#virtualNow = time;
   }
 
   /** Runs `task` with time running virtually (a real clock jumps ahead instead of waiting). */
