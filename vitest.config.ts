@@ -9,6 +9,7 @@ export default defineConfig({
       'tests/contract/**/*.test.ts',
       'tests/classroom/**/*.test.ts',
       'tests/doctests/**/*.test.ts',
+      'tests/hostile/**/*.test.ts',
       'content/**/*.test.ts',
     ],
     environment: 'node',

@@ -51,7 +51,7 @@ export function defineContractSuite(name: string, options: ContractSuiteOptions)
     it('gets one object by Kind, and null for one that is not there', async () => {
       const svc = await env.get({ kind: 'Service', name: 'httpbin', namespace: 'default' });
       expect(svc?.metadata.name).toBe('httpbin');
-      expect((svc?.spec as { ports: { port: number }[] }).ports[0]!.port).toBe(8000);
+      expect((svc?.spec as { ports?: { port: number }[] } | undefined)?.ports?.[0]?.port).toBe(8000);
       const vs = await env.get({ kind: 'VirtualService', name: 'httpbin', namespace: 'default' });
       expect(vs?.apiVersion).toBe('networking.istio.io/v1');
       expect(await env.get({ kind: 'VirtualService', name: 'no-such-thing', namespace: 'default' })).toBeNull();
@@ -147,6 +147,31 @@ export function defineContractSuite(name: string, options: ContractSuiteOptions)
       expect(output).toContain('contract-42');
       expect(env.history().map((r) => r.line)).toContain('echo contract-$((40+2))');
       terminal.close();
+    });
+
+    it('stops a command that would run for ever on Ctrl-C, and the terminal goes on', async () => {
+      const terminal = env.openTerminal({ cols: 100, rows: 30 });
+      const records: CommandRecord[] = [];
+      let output = '';
+      terminal.onOutput((d) => {
+        output += d;
+      });
+      terminal.onCommand((r) => records.push(r));
+      terminal.write('while true; do sleep 1; done\r');
+      await expect.poll(() => output, poll).toContain('while true; do sleep 1; done');
+      terminal.write('\x03');
+      await expect.poll(() => records.map((r) => r.exitCode), poll).toEqual([130]);
+      terminal.write('echo still-here\r');
+      await expect.poll(() => output, poll).toContain('still-here');
+      terminal.close();
+    });
+
+    it('stops a script when its signal fires', async () => {
+      const r = await env.runScript('while true; do sleep 1; done\necho not-reached\n', {
+        signal: AbortSignal.timeout(200),
+      });
+      expect(r.output).not.toContain('not-reached');
+      expect(r.exitCode).not.toBe(0);
     });
 
     it(

@@ -163,7 +163,9 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
   const rows = readFileSync(file!, 'utf8').trim().split('\r\n');
   expect(rows[0]).toBe('learner_id,learner,lab,step,status,attempts,last_attempt,passed_at');
   // One row per learner and step of every ready chapter (the class was made with them all).
-  const steps = loadAllLabs().filter((l) => l.status === 'ready').reduce((n, l) => n + l.steps.length, 0);
+  const steps = loadAllLabs()
+    .filter((l) => l.status === 'ready')
+    .reduce((n, l) => n + l.steps.length, 0);
   expect(rows).toHaveLength(1 + 2 * steps);
   expect(rows.filter((r) => r.includes(',Ada,') && r.includes(',passed,'))).toHaveLength(1);
   expect(rows.filter((r) => r.includes(',Bob,') && r.includes(',passed,'))).toHaveLength(2);

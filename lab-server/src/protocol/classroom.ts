@@ -83,6 +83,12 @@ export type Joined = z.infer<typeof joinedSchema>;
 export const classroomServerMessageSchema = z.discriminatedUnion('type', [
   /** Something of the class changed: the dashboard fetches the report again. */
   z.object({ type: z.literal('changed'), classId: z.string() }),
-  z.object({ type: z.literal('error'), message: z.string() }),
+  z.object({
+    type: z.literal('error'),
+    message: z.string(),
+    /** A stable name the page words in its own language (see api.ts `errorBodySchema`). */
+    code: z.string().optional(),
+    params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  }),
 ]);
 export type ClassroomServerMessage = z.infer<typeof classroomServerMessageSchema>;

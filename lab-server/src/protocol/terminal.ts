@@ -24,6 +24,12 @@ export const terminalServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('attached'), resumed: z.boolean(), replay: z.string() }),
   /** Live progress, so the sidebar and the steps update when Solve or a check elsewhere changes them. */
   z.object({ type: z.literal('progress'), lab: z.string(), step: z.string(), progress: stepProgressSchema }),
-  z.object({ type: z.literal('error'), message: z.string() }),
+  z.object({
+    type: z.literal('error'),
+    message: z.string(),
+    /** A stable name the page words in its own language (see api.ts `errorBodySchema`). */
+    code: z.string().optional(),
+    params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  }),
 ]);
 export type TerminalServerMessage = z.infer<typeof terminalServerMessageSchema>;

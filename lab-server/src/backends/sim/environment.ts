@@ -31,7 +31,7 @@ import { createIstioctlCommand } from './shell/commands/istioctl/index.ts';
 import { createKubectlCommand } from './shell/commands/kubectl/index.ts';
 import { createPython3Command } from './shell/commands/python3/index.ts';
 import { createWatchCommand } from './shell/commands/watch/index.ts';
-import { completeness } from './shell/completeness.ts';
+import { PendingInput } from './shell/completeness.ts';
 import { completeWord } from './shell/completion.ts';
 import { BUILTIN_COMMANDS, LabShell } from './shell/labShell.ts';
 import { SimTerminal } from './shell/terminal.ts';
@@ -70,7 +70,7 @@ export class SimEnvironment implements LabEnvironment {
   readonly #limits: SimLimits;
   readonly #clock: SimulationClock;
   readonly #random: RandomSource;
-  readonly #fs: InMemoryFs;
+  #fs: InMemoryFs;
   readonly #pods: SimPodExec;
   readonly #hosts = new Set<Host>();
   readonly #terminals = new Set<TerminalChannel>();
@@ -86,18 +86,24 @@ export class SimEnvironment implements LabEnvironment {
     this.#limits = options.limits;
     this.#clock = new SimulationClock(options.clock);
     this.#random = createRandom(options.seed);
-    this.#fs = new InMemoryFs(
-      Object.fromEntries([...loadSamples()].map(([path, text]) => [`${HOME}/samples/${path}`, text])),
-    );
+    this.#fs = this.#makeFs();
     this.#pods = new SimPodExec(() => this.#host());
     this.#world = this.#makeWorld();
+  }
+
+  /** A file system with the samples, bounded in size. */
+  #makeFs(): InMemoryFs {
+    return new InMemoryFs(
+      Object.fromEntries([...loadSamples()].map(([path, text]) => [`${HOME}/samples/${path}`, text])),
+      { maxTotalBytes: this.#limits.fileSystemBytes },
+    );
   }
 
   #makeWorld(): World {
     const cluster = createSimCluster({
       clock: this.#clock,
       random: this.#random,
-      limits: { maxObjects: this.#limits.maxObjects },
+      limits: { maxObjects: this.#limits.maxObjects, maxBytes: this.#limits.maxObjectBytes },
     });
     const network = createSimNetwork({ cluster, clock: this.#clock, random: this.#random });
     return { cluster, network };
@@ -159,7 +165,33 @@ export class SimEnvironment implements LabEnvironment {
     });
   }
 
+  /** Puts the file system back as the environment was made: learners' files gone, tampered samples restored. */
+  async #restoreFs(): Promise<void> {
+    const samples = new Map<string, string>(
+      [...loadSamples()].map(([path, text]) => [`${HOME}/samples/${path}`, text]),
+    );
+    const kept = /^\/(bin|usr|dev|proc|sys|etc|\.labs)(\/|$)|^\/tmp$/;
+    const paths = this.#fs.getAllPaths().sort((a, b) => b.length - a.length);
+    for (const path of paths) {
+      if (path === '/' || kept.test(path) || samples.has(path)) continue;
+      if ([...samples.keys()].some((s) => s.startsWith(`${path}/`)) || path === HOME) continue;
+      await this.#fs.rm(path, { recursive: true, force: true }).catch(() => undefined);
+    }
+    for (const [path, text] of samples) {
+      const same = await this.#fs.readFile(path).then(
+        (current) => current === text,
+        () => false,
+      );
+      if (!same) {
+        await this.#fs.rm(path, { recursive: true, force: true }).catch(() => undefined);
+        await this.#fs.mkdir(path.slice(0, path.lastIndexOf('/')), { recursive: true });
+        await this.#fs.writeFile(path, text);
+      }
+    }
+  }
+
   async reset(): Promise<void> {
+    await this.#restoreFs();
     this.#world = this.#makeWorld();
     for (const host of this.#hosts) {
       host.cluster = this.#world.cluster;
@@ -177,6 +209,7 @@ export class SimEnvironment implements LabEnvironment {
       now: () => this.now(),
       historyLines: this.#limits.historyLines,
       inputLineChars: this.#limits.inputLineChars,
+      typeAheadChars: this.#limits.typeAheadChars,
       banner: BANNER,
       complete: (line, cursor, cwd) =>
         completeWord(line, cursor, cwd, this.#fs, [
@@ -206,7 +239,7 @@ export class SimEnvironment implements LabEnvironment {
     const shell = this.#shell();
     let output = '';
     let exitCode = 0;
-    let pending: string[] = [];
+    const pending = new PendingInput();
     const run = async (text: string) => {
       const result = await shell.run(text, {
         ...(options.signal ? { signal: options.signal } : {}),
@@ -217,15 +250,14 @@ export class SimEnvironment implements LabEnvironment {
     };
     for (const line of script.replace(/\r\n/g, '\n').split('\n')) {
       if (options.signal?.aborted) break;
-      if (pending.length === 0 && (line.trim() === '' || line.trim().startsWith('#'))) continue;
-      pending.push(line);
-      const text = pending.join('\n');
-      if (completeness(text).kind === 'incomplete') continue;
-      pending = [];
+      if (pending.lines.length === 0 && (line.trim() === '' || line.trim().startsWith('#'))) continue;
+      if (pending.add(line).kind === 'incomplete') continue;
+      const text = pending.text;
+      pending.clear();
       await run(text);
     }
     // An unfinished heredoc or quote at the end: bash runs what it has and complains.
-    if (pending.length > 0) await run(pending.join('\n'));
+    if (pending.lines.length > 0) await run(pending.text);
     return { output, exitCode };
   }
 
@@ -327,6 +359,11 @@ export class SimEnvironment implements LabEnvironment {
     for (const [k, v] of response.headers)
       out[k.toLowerCase()] = out[k.toLowerCase()] !== undefined ? `${out[k.toLowerCase()]}, ${v}` : v;
     return { status: response.status, headers: out, body: response.body, durationMs: response.durationMs };
+  }
+
+  /** Runs `task` with the clock running virtually: rebuilding from a journal replays its sleeps without waiting. */
+  warp<T>(task: () => Promise<T>): Promise<T> {
+    return this.#clock.warp(task);
   }
 
   history(): CommandRecord[] {

@@ -25,7 +25,7 @@ import { ObjectStore } from './store.ts';
 export interface SimClusterOptions {
   clock: SimClock;
   random: RandomSource;
-  limits?: { maxObjects?: number };
+  limits?: { maxObjects?: number; maxBytes?: number };
 }
 
 const PROTECTED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -42,6 +42,11 @@ function specPart(obj: K8sObject): string {
   return JSON.stringify(rest);
 }
 
+/** The API server's limit on a ConfigMap's or Secret's data. */
+const MAX_DATA_BYTES = 1024 * 1024;
+/** etcd's default request size limit, which bounds every stored object. */
+const MAX_REQUEST_BYTES = 1572864;
+
 class SimClusterImpl implements SimCluster {
   readonly serverVersion = 'v1.34.0';
   readonly logs: MemoryLogStore;
@@ -49,12 +54,17 @@ class SimClusterImpl implements SimCluster {
   readonly #clock: SimClock;
   readonly #random: RandomSource;
   readonly #maxObjects: number;
+  readonly #maxBytes: number;
+  /** Stored size of every object a client wrote (controllers' own objects are bounded by the object count). */
+  readonly #sizes = new Map<string, number>();
+  #usedBytes = 0;
   readonly #controllers: Controllers;
 
   constructor(options: SimClusterOptions) {
     this.#clock = options.clock;
     this.#random = options.random;
     this.#maxObjects = options.limits?.maxObjects ?? 2000;
+    this.#maxBytes = options.limits?.maxBytes ?? 16 * 1024 * 1024;
     this.logs = new MemoryLogStore(options.clock);
     const events = new EventRecorder(this.#store, options.clock, (obj) => this.#stamp(obj));
     this.#controllers = new Controllers({
@@ -146,6 +156,41 @@ class SimClusterImpl implements SimCluster {
     }
   }
 
+  /**
+   * Sizes as the API server and etcd bound them: a ConfigMap's or Secret's data at most 1 MiB (the API
+   * server's own validation), any object at most etcd's 1.5 MiB request limit; and the environment's byte quota.
+   */
+  #checkBytes(obj: K8sObject): { key: string; size: number } {
+    const key = `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+    if (obj.kind === 'ConfigMap' || obj.kind === 'Secret') {
+      let data = 0;
+      for (const field of ['data', 'binaryData', 'stringData'])
+        for (const [k, v] of Object.entries((obj[field] as Record<string, unknown> | undefined) ?? {}))
+          data += k.length + Buffer.byteLength(String(v));
+      if (data > MAX_DATA_BYTES)
+        throw apiError(
+          422,
+          'Invalid',
+          `${obj.kind} "${obj.metadata.name}" is invalid: []: Too long: must have at most ${MAX_DATA_BYTES} bytes`,
+        );
+    }
+    const size = Buffer.byteLength(JSON.stringify(obj));
+    if (size > MAX_REQUEST_BYTES) throw apiError(413, '', 'etcdserver: request is too large');
+    const used = this.#usedBytes - (this.#sizes.get(key) ?? 0);
+    if (used + size > this.#maxBytes)
+      throw apiError(
+        403,
+        'Forbidden',
+        `exceeded quota: lab-objects, requested: storage=${size}, used: storage=${used}, limited: storage=${this.#maxBytes}`,
+      );
+    return { key, size };
+  }
+
+  #recordBytes({ key, size }: { key: string; size: number }): void {
+    this.#usedBytes += size - (this.#sizes.get(key) ?? 0);
+    this.#sizes.set(key, size);
+  }
+
   /** Fills server-set metadata of a new object. */
   #stamp(obj: K8sObject): void {
     obj.metadata.uid = uuid(this.#random);
@@ -194,7 +239,9 @@ class SimClusterImpl implements SimCluster {
     delete obj.metadata.resourceVersion;
     this.#stamp(obj);
     this.#mutateOnCreate(obj);
+    const bytes = this.#checkBytes(obj);
     if (options.dryRun) return obj;
+    this.#recordBytes(bytes);
     return structuredClone(this.#store.put(obj));
   }
 
@@ -287,7 +334,9 @@ class SimClusterImpl implements SimCluster {
     next.metadata.resourceVersion = live.metadata.resourceVersion;
     const changed = JSON.stringify(live) !== JSON.stringify(next);
     if (!changed) return { outcome: 'unchanged', object: live };
+    const bytes = this.#checkBytes(next);
     if (options.dryRun) return { outcome: 'configured', object: next };
+    this.#recordBytes(bytes);
     return { outcome: 'configured', object: this.#store.put(next) };
   }
 
@@ -362,6 +411,9 @@ class SimClusterImpl implements SimCluster {
 
   #removeOne(obj: K8sObject): void {
     this.#store.remove(obj.kind, obj.metadata.namespace, obj.metadata.name);
+    const key = `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+    this.#usedBytes -= this.#sizes.get(key) ?? 0;
+    this.#sizes.delete(key);
     if (obj.kind === 'Pod') {
       this.logs.forgetPod(obj.metadata.namespace ?? 'default', obj.metadata.name);
       this.#controllers.kubelet.forget(obj);
