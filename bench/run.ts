@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs the benchmark suites, prints a table and writes `bench/results/latest.json`.
- * Usage: npm run bench [-- --quick] [-- --only sim] [-- --<suite flag> value ...]
+ * Usage: npm run bench [-- --quick] [-- --only sim] [-- --profile] [-- --<suite flag> value ...]
+ * `--profile` writes a CPU profile of the traffic checks to `bench/results/traffic-check.cpuprofile`.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';

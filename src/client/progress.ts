@@ -48,4 +48,5 @@ export async function markSidebarProgress(): Promise<void> {
   };
   await refresh();
   window.addEventListener('labs:progress', () => void refresh());
+  window.addEventListener('labs:reset', () => void refresh());
 }

@@ -102,6 +102,7 @@ export function startTerminal(host: HTMLElement, lab: string, lang: Lang): LabsT
         window.labsWorkspace?.notify('terminal');
       } else if (message.type === 'progress')
         window.dispatchEvent(new CustomEvent('labs:progress', { detail: message }));
+      else if (message.type === 'reset') window.dispatchEvent(new CustomEvent('labs:reset', { detail: message }));
       else if (message.type === 'error') term.write(`\r\n\x1b[31m${serverText(lang, message)}\x1b[0m\r\n`);
     });
     ws.addEventListener('close', () => {

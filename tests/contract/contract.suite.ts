@@ -44,8 +44,9 @@ export function defineContractSuite(name: string, options: ContractSuiteOptions)
       const pod = pods[0]!;
       expect(pod.kind).toBe('Pod');
       expect((pod.status as { phase: string }).phase).toBe('Running');
-      const containers = (pod.spec as { containers: { name: string }[] }).containers.map((c) => c.name);
-      expect(containers).toContain('istio-proxy');
+      // Istio 1.27+ on Kubernetes >= 1.33 injects a native sidecar: an init container with restartPolicy Always.
+      const spec = pod.spec as { initContainers?: { name: string; restartPolicy?: string }[] };
+      expect((spec.initContainers ?? []).find((c) => c.name === 'istio-proxy')?.restartPolicy).toBe('Always');
     });
 
     it('gets one object by Kind, and null for one that is not there', async () => {

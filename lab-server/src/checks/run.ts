@@ -59,6 +59,8 @@ export interface CheckOutcome {
   durationMs: number;
   /** How long the check waited for the configuration to take effect (retries, or the environment settling). */
   waitedMs?: number;
+  /** What kind of outcome this was (see `AttemptResult.signature`): failures alike across learners share it. */
+  signature: string;
 }
 
 const FIRST_BACKOFF_MS = 300;
@@ -171,6 +173,7 @@ export async function runCheck(check: Check, input: CheckInput, options: RunOpti
         evidence: result.evidence,
         attempts,
         durationMs: Math.round(now - started),
+        signature: result.signature,
         ...(waitedMs >= 1000 ? { waitedMs: Math.round(waitedMs) } : {}),
       };
     }

@@ -9,6 +9,11 @@ export interface CheckLimits {
   maxRequests: number;
   /** Requests in flight at once. */
   concurrency: number;
+  /**
+   * Stop a traffic check at the first answer its expectation makes impossible (background checks, which only need
+   * the verdict); a learner's Check sends the whole look, so its explanation names every version seen.
+   */
+  verdictOnly?: boolean;
 }
 
 /** Default bounds: the schema's own maximum of requests, 8 in flight. */

@@ -238,22 +238,40 @@ describe('classroom API', () => {
     expect(report.learners.map((l: any) => l.activeLab)).toEqual(['traffic-shifting', 'traffic-shifting']);
     expect(changes.filter((c) => c === 'changed').length).toBeGreaterThanOrEqual(3);
 
-    const csv = await call(base, 'GET', `/api/classes/${cls.id}/progress.csv`, INSTRUCTOR);
+    const csv = await call(base, 'GET', `/api/classes/${cls.id}/progress.csv?lang=en&tz=Asia/Seoul`, INSTRUCTOR);
     expect(csv.headers.get('content-type')).toContain('text/csv');
+    // A byte-order mark first, so Excel on Korean Windows reads UTF-8 (fetch's text() drops it: read the bytes).
+    const bytes = new Uint8Array(
+      await (
+        await fetch(`${base}/api/classes/${cls.id}/progress.csv`, {
+          headers: { authorization: `Bearer ${INSTRUCTOR}` },
+        })
+      ).arrayBuffer(),
+    );
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = csv.text.trim().split('\r\n');
     expect(rows).toHaveLength(1 + 2 * 7);
-    expect(rows[0]).toBe('learner_id,learner,lab,step,status,attempts,last_attempt,passed_at');
-    expect(rows.find((r) => r.includes(',Ada,traffic-shifting,destination-rules,'))).toMatch(/,passed,1,/);
-    expect(rows.find((r) => r.includes('route-all-v1') && r.includes("'=cmd|evil"))).toMatch(/,failed,1,/);
+    expect(rows[0]).toBe(
+      'learner_id,learner,lab,chapter,step,step_title,status,passed_by,attempts,last_attempt,passed_at,last_activity',
+    );
+    // Solve's own check, then Ada's Check; times in Seoul's zone.
+    expect(rows.find((r) => r.includes(',Ada,traffic-shifting,'))).toMatch(
+      /,Ada,traffic-shifting,Traffic Shifting,destination-rules,1\. Apply the default destination rules,passed,solve,2,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,/,
+    );
+    expect(rows.find((r) => r.includes('route-all-v1') && r.includes("'=cmd|evil"))).toMatch(/,failing,,1,/);
 
-    // The history: one row per attempt, oldest first, with both explanations.
+    // The history: one row per attempt, oldest first, with what ran it and both explanations.
     const history = await call(base, 'GET', `/api/classes/${cls.id}/attempts.csv`, INSTRUCTOR);
     expect(history.headers.get('content-disposition')).toContain('Workshop_day_1-attempts.csv');
     const attempts = history.text.trim().split('\r\n');
-    expect(attempts[0]).toBe('learner_id,learner,lab,step,ok,at,duration_ms,explanation_en,explanation_ko');
-    expect(attempts).toHaveLength(3);
-    expect(attempts[1]).toMatch(new RegExp(`^${ada.learnerId},Ada,traffic-shifting,destination-rules,true,`));
-    expect(attempts[2]).toMatch(new RegExp(`^${bob.learnerId},'=cmd\\|evil,traffic-shifting,route-all-v1,false,`));
+    expect(attempts[0]).toBe(
+      'learner_id,learner,lab,step,step_title,ok,trigger,at,duration_ms,explanation_en,explanation_ko',
+    );
+    expect(attempts.slice(1).map((r) => r.split(',').slice(1, 7).join(','))).toEqual([
+      'Ada,traffic-shifting,destination-rules,1. 기본 DestinationRule 적용하기,true,solve',
+      'Ada,traffic-shifting,destination-rules,1. 기본 DestinationRule 적용하기,true,check',
+      "'=cmd|evil,traffic-shifting,route-all-v1,2. 모든 트래픽을 v1으로 보내기,false,check",
+    ]);
     expect((await call(base, 'GET', `/api/classes/${cls.id}/attempts.csv`, ada.sessionToken)).status).toBe(403);
 
     expect(
@@ -274,7 +292,7 @@ describe('classroom API', () => {
       {},
     );
     expect(after.json.ok).toBe(false);
-    expect(after.json.progress.status).toBe('passed');
+    expect(after.json.progress).toMatchObject({ status: 'passed', resetSince: true });
 
     const bobTerminal = new WebSocket(
       `${base.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${bob.sessionToken}`,

@@ -54,6 +54,12 @@ CREATE TABLE IF NOT EXISTS journal (
   at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS journal_by_env ON journal (session_id, lab, id);
+CREATE TABLE IF NOT EXISTS lab_resets (
+  session_id TEXT NOT NULL,
+  lab TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (session_id, lab)
+);
 `;
 
 /** Makes `dataDir` (and parents) if needed and keeps it to its owner (0700): tokens' hashes and journals live there. */
@@ -85,6 +91,16 @@ function migrate(db: DatabaseSync): void {
     db.exec('UPDATE attempts SET class_id = (SELECT class_id FROM sessions WHERE sessions.id = attempts.session_id)');
   }
   db.exec('CREATE INDEX IF NOT EXISTS attempts_by_class ON attempts (class_id, id)');
+  // Automatic checks: what ran an attempt and what it saw; a step's latest pass, first passer and later failure.
+  addColumns(db, 'attempts', { trigger: "TEXT NOT NULL DEFAULT 'check'", evidence: 'TEXT', signature: 'TEXT' });
+  addColumns(db, 'progress', { last_passed_at: 'TEXT', passed_by: 'TEXT', failing_now: 'INTEGER NOT NULL DEFAULT 0' });
+}
+
+/** Adds the columns a table lacks (old rows get the default). */
+function addColumns(db: DatabaseSync, table: string, columns: Record<string, string>): void {
+  const have = (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+  for (const [name, type] of Object.entries(columns))
+    if (!have.includes(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
 }
 
 /** Runs `work` in one transaction. */

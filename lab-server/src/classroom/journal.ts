@@ -47,6 +47,17 @@ export class Journal {
     return row ? String(row.lab) : undefined;
   }
 
+  /** When a learner last did something themselves (typed a command, applied, reset, pressed Check or Solve). */
+  lastActivity(sessionId: string): string | undefined {
+    const row = this.#db
+      .prepare(`SELECT MAX(at) AS at FROM (
+      SELECT at FROM journal WHERE session_id = ? UNION ALL
+      SELECT at FROM attempts WHERE session_id = ? AND trigger != 'automatic'
+    )`)
+      .get(sessionId, sessionId) as Row | undefined;
+    return row?.at ? String(row.at) : undefined;
+  }
+
   /** Entries since the last reset, oldest first. */
   sinceReset(sessionId: string, lab: string): JournalEntry[] {
     const rows = this.#db

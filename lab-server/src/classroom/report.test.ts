@@ -1,32 +1,26 @@
-/** The class report and its CSV exports. */
+/** The class report: chapters and steps with titles, activity, current steps, column summaries. */
 import { describe, expect, it } from 'vitest';
-import type { LoadedLab } from '../labs/load.ts';
-import { attemptsCsv, classReport, reportCsv } from './report.ts';
+import { classReport } from './report.ts';
+import { cls, labs, passed } from './testReport.ts';
 
-const labs = [
-  {
-    id: 'traffic-shifting',
-    steps: [
-      { id: 'a', title: { ko: '가', en: 'A' } },
-      { id: 'b', title: { ko: '나', en: 'B' } },
-    ],
-  },
-  { id: 'mirroring', steps: [{ id: 'c', title: { ko: '다', en: 'C' } }] },
-] as unknown as LoadedLab[];
-const cls = {
-  id: 'c1',
-  name: 'W',
-  chapters: ['traffic-shifting', 'mirroring'],
-  joinCode: 'ABCDEF',
-  createdAt: '2026-01-01T00:00:00Z',
-  expiresAt: '2026-01-02T00:00:00Z',
-};
-const passed = (at: string) => ({ status: 'passed' as const, at, attempts: 1, passedAt: at });
+const failure = (sessionId: string, step: string, signature: string, en: string, at = '2026-01-01T10:05:00Z') => ({
+  sessionId,
+  lab: 'traffic-shifting',
+  step,
+  at,
+  signature,
+  explanation: { ko: en, en },
+});
 
 describe('classReport', () => {
-  it("lists the steps of the class's chapters in order and counts who completed each chapter", () => {
+  it("lists the class's chapters and steps with their titles and numbers, and counts who completed each chapter", () => {
     const report = classReport(cls, labs, [
-      { id: 'l1', name: 'Ada', joinedAt: 't', progress: { 'traffic-shifting': { a: passed('t1'), b: passed('t2') } } },
+      {
+        id: 'l1',
+        name: 'Ada',
+        joinedAt: 't',
+        progress: { 'traffic-shifting': { a: passed('t1'), b: passed('t2') } },
+      },
       {
         id: 'l2',
         name: 'Bob',
@@ -37,63 +31,86 @@ describe('classReport', () => {
         },
       },
     ]);
-    expect(report.steps.map((s) => `${s.lab}/${s.step}`)).toEqual([
-      'traffic-shifting/a',
-      'traffic-shifting/b',
-      'mirroring/c',
+    expect(report.chapters).toEqual([
+      { lab: 'traffic-shifting', title: { ko: '트래픽 전환', en: 'Traffic Shifting' } },
+      { lab: 'mirroring', title: { ko: '미러링', en: 'Mirroring' } },
+    ]);
+    expect(report.steps.map((s) => `${s.lab}/${s.step}#${s.number} ${s.title.en}`)).toEqual([
+      'traffic-shifting/a#1 A',
+      'traffic-shifting/b#2 B',
+      'mirroring/c#1 C',
     ]);
     expect(report.completion).toEqual({
       'traffic-shifting': { completed: 1, learners: 2 },
       mirroring: { completed: 1, learners: 2 },
     });
   });
-});
 
-describe('CSV', () => {
-  it('has one row per learner and step, quotes what needs quoting and defuses formulas', () => {
-    const report = classReport({ ...cls, chapters: ['mirroring'] }, labs, [
-      { id: 'l1', name: 'Kim, "Jr"\nline', joinedAt: 't', progress: {} },
-      { id: 'l2', name: '@SUM(A1)', joinedAt: 't', progress: { mirroring: { c: passed('2026-01-01T10:00:00Z') } } },
-    ]);
-    expect(reportCsv(report)).toBe(
+  it('gives each learner their current step and since when it is theirs; one who never came has none', () => {
+    const report = classReport(
+      cls,
+      labs,
       [
-        'learner_id,learner,lab,step,status,attempts,last_attempt,passed_at',
-        'l1,"Kim, ""Jr""\nline",mirroring,c,not tried,0,,',
-        "l2,'@SUM(A1),mirroring,c,passed,1,2026-01-01T10:00:00Z,2026-01-01T10:00:00Z",
-        '',
-      ].join('\r\n'),
+        {
+          id: 'l1',
+          name: 'Ada',
+          joinedAt: '2026-01-01T09:00:00Z',
+          activeLab: 'traffic-shifting',
+          lastActivityAt: '2026-01-01T10:20:00Z',
+          progress: { 'traffic-shifting': { a: passed('2026-01-01T10:00:00Z') } },
+        },
+        {
+          id: 'l2',
+          name: 'Bob',
+          joinedAt: '2026-01-01T09:05:00Z',
+          activeLab: 'traffic-shifting',
+          lastActivityAt: '2026-01-01T09:30:00Z',
+          // Passed before a reset: the step is his again.
+          progress: { 'traffic-shifting': { a: { ...passed('2026-01-01T09:20:00Z'), resetSince: true } } },
+        },
+        { id: 'l3', name: 'Cy', joinedAt: '2026-01-01T09:10:00Z', progress: {} },
+      ],
+      [],
+      new Date('2026-01-01T10:30:00Z'),
     );
+    expect(report.learners.map((l) => l.currentStep)).toEqual([
+      { lab: 'traffic-shifting', step: 'b', since: '2026-01-01T10:00:00Z' },
+      { lab: 'traffic-shifting', step: 'a', since: '2026-01-01T09:05:00Z' },
+      undefined,
+    ]);
+    expect(report.learners[2]!.lastActivityAt).toBeUndefined();
+    expect(report.now).toBe('2026-01-01T10:30:00.000Z');
   });
 
-  it('lists attempts with both explanations, learners named', () => {
-    const csv = attemptsCsv(
-      [{ id: 'l1', name: '김철수', joinedAt: 't' }],
+  it('sums each step up: passes, learners failing it now, and their most common failure in its latest wording', () => {
+    const learner = (id: string) => ({ id, name: id, joinedAt: 't', progress: {} });
+    const report = classReport(
+      cls,
+      labs,
       [
-        {
-          sessionId: 'l1',
-          lab: 'mirroring',
-          step: 'c',
-          ok: false,
-          at: '2026-01-01T10:00:00Z',
-          durationMs: 12.6,
-          explanation: { en: 'saw 0 mirrored, expected some', ko: '미러링된 요청이 0개' },
-        },
-        {
-          sessionId: 'gone',
-          lab: 'mirroring',
-          step: 'c',
-          ok: true,
-          at: '2026-01-01T10:01:00Z',
-          durationMs: 3,
-          explanation: { en: 'ok', ko: '통과' },
-        },
+        learner('l1'),
+        learner('l2'),
+        learner('l3'),
+        { ...learner('l4'), progress: { 'traffic-shifting': { a: passed('t') } } },
+      ],
+      [
+        failure('l1', 'b', 'split:v1', '62 % v1 / 38 % v3', '2026-01-01T10:01:00Z'),
+        failure('l2', 'b', 'split:v1', '70 % v1 / 30 % v3', '2026-01-01T10:03:00Z'),
+        failure('l3', 'b', 'status:503', 'All 100 requests failed with 503'),
+        failure('gone', 'b', 'split:v1', 'a learner no longer in the class'),
       ],
     );
-    expect(csv.split('\r\n')).toEqual([
-      'learner_id,learner,lab,step,ok,at,duration_ms,explanation_en,explanation_ko',
-      'l1,김철수,mirroring,c,false,2026-01-01T10:00:00Z,13,"saw 0 mirrored, expected some",미러링된 요청이 0개',
-      'gone,,mirroring,c,true,2026-01-01T10:01:00Z,3,ok,통과',
-      '',
-    ]);
+    expect(report.summary[0]).toEqual({ lab: 'traffic-shifting', step: 'a', passed: 1, failing: 0 });
+    expect(report.summary[1]).toEqual({
+      lab: 'traffic-shifting',
+      step: 'b',
+      passed: 0,
+      failing: 3,
+      commonFailure: {
+        signature: 'split:v1',
+        learners: 2,
+        explanation: { ko: '70 % v1 / 30 % v3', en: '70 % v1 / 30 % v3' },
+      },
+    });
   });
 });

@@ -1,20 +1,77 @@
-/** What the dashboard and the exports show: learners × steps with their states, completion per chapter, the latest failure. */
+/**
+ * What the dashboard and the exports show: learners × steps with their states, each learner's activity, current step
+ * and latest failure, completion per chapter, and per step how many passed and the most common failure.
+ */
 import type { LoadedLab } from '../labs/load.ts';
-import type { StepProgress } from '../protocol/api.ts';
-import type { ClassReport, LearnerReport } from '../protocol/classroom.ts';
+import type { ClassReport, LearnerReport, StepSummary } from '../protocol/classroom.ts';
 import type { ClassRecord, LearnerRecord } from './classes.ts';
-import type { AttemptRecord } from './stores.ts';
+import type { FailureRecord } from './stores.ts';
 
 export type { ClassReport, LearnerReport };
+
+/** What the stores know of one learner, beyond the class record. */
+export type LearnerFacts = LearnerRecord &
+  Pick<LearnerReport, 'progress' | 'latestFailure' | 'activeLab' | 'lastActivityAt'>;
+
+/** The first step of the learner's chapter not passed yet (or passed before a reset), and since when it is theirs. */
+function currentStep(lab: LoadedLab, learner: LearnerFacts): LearnerReport['currentStep'] {
+  const progress = learner.progress[lab.id] ?? {};
+  const open = lab.steps.find((s) => progress[s.id]?.status !== 'passed' || progress[s.id]?.resetSince);
+  if (!open) return undefined;
+  const passes = lab.steps
+    .map((s) => progress[s.id])
+    .filter((p) => p?.status === 'passed' && !p.resetSince)
+    .map((p) => p!.lastPassedAt ?? p!.passedAt!);
+  const since = [learner.joinedAt, ...passes].sort().at(-1)!;
+  return { lab: lab.id, step: open.id, since };
+}
+
+/** Per step: passes, learners failing it now, and their most common failure (by signature). */
+function stepSummaries(
+  steps: ClassReport['steps'],
+  learners: readonly LearnerFacts[],
+  failures: readonly (FailureRecord & { sessionId: string })[],
+): StepSummary[] {
+  return steps.map(({ lab, step }) => {
+    const passed = learners.filter((l) => l.progress[lab]?.[step]?.status === 'passed').length;
+    const failing = failures.filter((f) => f.lab === lab && f.step === step);
+    const bySignature = new Map<string, (typeof failing)[number][]>();
+    for (const f of failing) {
+      const key = f.signature ?? f.explanation.en;
+      bySignature.set(key, [...(bySignature.get(key) ?? []), f]);
+    }
+    const common = [...bySignature].sort((a, b) => b[1].length - a[1].length)[0];
+    return {
+      lab,
+      step,
+      passed,
+      failing: failing.length,
+      ...(common
+        ? {
+            commonFailure: {
+              signature: common[0],
+              learners: common[1].length,
+              // The most recent wording of that failure.
+              explanation: [...common[1]].sort((a, b) => a.at.localeCompare(b.at)).at(-1)!.explanation,
+            },
+          }
+        : {}),
+    };
+  });
+}
 
 /** Builds the report. */
 export function classReport(
   cls: ClassRecord,
   labs: readonly LoadedLab[],
-  learners: (LearnerRecord & Pick<LearnerReport, 'progress' | 'latestFailure' | 'activeLab'>)[],
+  learners: LearnerFacts[],
+  failures: readonly (FailureRecord & { sessionId: string })[] = [],
+  now: Date = new Date(),
 ): ClassReport {
   const chapterLabs = cls.chapters.map((id) => labs.find((l) => l.id === id)).filter((l): l is LoadedLab => !!l);
-  const steps = chapterLabs.flatMap((lab) => lab.steps.map((s) => ({ lab: lab.id, step: s.id, title: s.title })));
+  const steps = chapterLabs.flatMap((lab) =>
+    lab.steps.map((s, i) => ({ lab: lab.id, step: s.id, number: i + 1, title: s.title })),
+  );
   const completion: ClassReport['completion'] = {};
   for (const lab of chapterLabs) {
     completion[lab.id] = {
@@ -22,64 +79,31 @@ export function classReport(
       learners: learners.length,
     };
   }
+  const ids = new Set(learners.map((l) => l.id));
   return {
     class: { id: cls.id, name: cls.name, chapters: cls.chapters, joinCode: cls.joinCode, expiresAt: cls.expiresAt },
+    chapters: chapterLabs.map((lab) => ({ lab: lab.id, title: lab.title })),
     steps,
-    learners: learners.map((l) => ({
-      id: l.id,
-      name: l.name,
-      joinedAt: l.joinedAt,
-      progress: l.progress,
-      ...(l.latestFailure ? { latestFailure: l.latestFailure } : {}),
-      ...(l.activeLab ? { activeLab: l.activeLab } : {}),
-    })),
+    learners: learners.map((l) => {
+      const lab = chapterLabs.find((c) => c.id === l.activeLab) ?? (l.lastActivityAt ? chapterLabs[0] : undefined);
+      const current = lab ? currentStep(lab, l) : undefined;
+      return {
+        id: l.id,
+        name: l.name,
+        joinedAt: l.joinedAt,
+        progress: l.progress,
+        ...(l.latestFailure ? { latestFailure: l.latestFailure } : {}),
+        ...(l.activeLab ? { activeLab: l.activeLab } : {}),
+        ...(l.lastActivityAt ? { lastActivityAt: l.lastActivityAt } : {}),
+        ...(current ? { currentStep: current } : {}),
+      };
+    }),
     completion,
+    summary: stepSummaries(
+      steps,
+      learners,
+      failures.filter((f) => ids.has(f.sessionId)),
+    ),
+    now: now.toISOString(),
   };
-}
-
-function csvCell(value: string | number | undefined): string {
-  const text = value === undefined ? '' : String(value);
-  // Quote when needed, and defuse spreadsheet formulas (a learner's name like "=HYPERLINK(...)").
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/** One row per learner and step: `learner,lab,step,status,attempts,last_attempt,passed_at`. */
-export function reportCsv(report: ClassReport): string {
-  const lines = ['learner_id,learner,lab,step,status,attempts,last_attempt,passed_at'];
-  for (const learner of report.learners) {
-    for (const { lab, step } of report.steps) {
-      const p: StepProgress | undefined = learner.progress[lab]?.[step];
-      lines.push(
-        [learner.id, learner.name, lab, step, p?.status ?? 'not tried', p?.attempts ?? 0, p?.at, p?.passedAt]
-          .map(csvCell)
-          .join(','),
-      );
-    }
-  }
-  return `${lines.join('\r\n')}\r\n`;
-}
-
-/** Every attempt, oldest first: `learner_id,learner,lab,step,ok,at,duration_ms,explanation_en,explanation_ko`. */
-export function attemptsCsv(learners: readonly LearnerRecord[], attempts: readonly AttemptRecord[]): string {
-  const names = new Map(learners.map((l) => [l.id, l.name]));
-  const lines = ['learner_id,learner,lab,step,ok,at,duration_ms,explanation_en,explanation_ko'];
-  for (const a of attempts) {
-    lines.push(
-      [
-        a.sessionId,
-        names.get(a.sessionId) ?? '',
-        a.lab,
-        a.step,
-        a.ok ? 'true' : 'false',
-        a.at,
-        Math.round(a.durationMs),
-        a.explanation.en,
-        a.explanation.ko,
-      ]
-        .map(csvCell)
-        .join(','),
-    );
-  }
-  return `${lines.join('\r\n')}\r\n`;
 }

@@ -10,7 +10,8 @@ import type { InstructorAuth } from './instructor.ts';
 import type { JoinLimiter } from './joinLimiter.ts';
 import type { Journal } from './journal.ts';
 import { publicBaseOf } from './publicUrl.ts';
-import { attemptsCsv, classReport, reportCsv, type ClassReport } from './report.ts';
+import { attemptsCsv, knownTimeZone, reportCsv, type CsvOptions } from './csv.ts';
+import { classReport, type ClassReport } from './report.ts';
 import type { SqliteProgressStore } from './stores.ts';
 
 /** What the routes work with. */
@@ -76,15 +77,25 @@ export async function buildReport(parts: ServerParts, ctx: ClassroomContext, cla
     ctx.classes.learners(classId).map(async (l) => {
       const latestFailure = ctx.progress.latestFailure(l.id);
       const activeLab = ctx.journal.lastLab(l.id);
+      const lastActivityAt = ctx.journal.lastActivity(l.id);
       return {
         ...l,
         progress: await parts.progress.progress(l.id),
         ...(latestFailure ? { latestFailure } : {}),
         ...(activeLab ? { activeLab } : {}),
+        ...(lastActivityAt ? { lastActivityAt } : {}),
       };
     }),
   );
-  return classReport(cls, parts.allLabs, learners);
+  return classReport(cls, parts.allLabs, learners, ctx.progress.openFailuresOfClass(classId));
+}
+
+/** `?lang=ko&tz=Asia/Seoul`: the dashboard's language and time zone for an export (the server's own otherwise). */
+function csvOptions(url: URL): CsvOptions {
+  return {
+    lang: url.searchParams.get('lang') === 'en' ? 'en' : 'ko',
+    timeZone: knownTimeZone(url.searchParams.get('tz')),
+  };
 }
 
 /** The page learners open to join (Korean, the root locale; its language switcher leads to English). */
@@ -115,6 +126,8 @@ function sendCsv(res: ServerResponse, name: string, csv: string): void {
 async function resetChapter(parts: ServerParts, ctx: ClassroomContext, learner: string, lab: string): Promise<void> {
   if (await parts.runtime.existing(learner, lab)) return parts.runtime.reset(learner, lab);
   if (ctx.journal.sinceReset(learner, lab).length > 0) ctx.journal.append(learner, lab, { kind: 'reset' });
+  // Steps passed before show as "passed earlier, reset since" (no environment clock here: the wall clock's).
+  await parts.progress.recordReset(learner, lab, new Date().toISOString());
 }
 
 function learnerOf(ctx: ClassroomContext, classId: string, learnerId: string): void {
@@ -278,10 +291,10 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
       method: 'GET',
       path: '/api/classes/:id/progress.csv',
       auth: 'none',
-      handle: async ({ token, params, res }) => {
+      handle: async ({ token, params, res, url }) => {
         ctx.instructor.require(token);
         const report = await buildReport(parts, ctx, params.id!);
-        sendCsv(res, `${fileName(report.class.name)}-progress.csv`, reportCsv(report));
+        sendCsv(res, `${fileName(report.class.name)}-progress.csv`, reportCsv(report, csvOptions(url)));
         return undefined;
       },
     },
@@ -289,14 +302,14 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
       method: 'GET',
       path: '/api/classes/:id/attempts.csv',
       auth: 'none',
-      handle: async ({ token, params, res }) => {
+      handle: async ({ token, params, res, url }) => {
         ctx.instructor.require(token);
-        const cls = ctx.classes.get(params.id!);
-        if (!cls) throw new HttpError(404, `no class "${params.id}"`, { code: 'class.unknown' });
+        const report = await buildReport(parts, ctx, params.id!);
+        const cls = report.class;
         sendCsv(
           res,
           `${fileName(cls.name)}-attempts.csv`,
-          attemptsCsv(ctx.classes.learners(cls.id), ctx.progress.attemptsOfClass(cls.id)),
+          attemptsCsv(report, ctx.classes.learners(cls.id), ctx.progress.attemptsOfClass(cls.id), csvOptions(url)),
         );
         return undefined;
       },

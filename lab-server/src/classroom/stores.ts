@@ -1,19 +1,42 @@
 /** The lab server's session and progress stores on SQLite: the same interfaces as the in-memory ones, durable. */
 import type { DatabaseSync } from 'node:sqlite';
-import type { Progress, StepProgress } from '../protocol/api.ts';
-import {
-  nextStepProgress,
-  type CheckAttempt,
-  type ProgressStore,
-  type SessionRecord,
-  type SessionStore,
-} from '../server/stores.ts';
+import { z } from 'zod';
+import { evidenceSchema, type Progress, type StepProgress } from '../protocol/api.ts';
+import type { ProgressStore, SessionRecord, SessionStore } from '../server/stores.ts';
+import { nextStepProgress, withResets, type CheckAttempt } from '../steps/attempt.ts';
 import { transaction } from './db.ts';
 
 type Row = Record<string, string | number | null>;
 
 /** One check attempt as kept in the history. */
 export type AttemptRecord = CheckAttempt;
+
+const triggerOf = (value: unknown): CheckAttempt['trigger'] =>
+  value === 'automatic' || value === 'solve' ? value : 'check';
+
+/** A progress row as the shared rule reads it. */
+function toStepProgress(row: Row): StepProgress {
+  return {
+    status: row.status as 'passed' | 'failed',
+    at: String(row.at),
+    attempts: Number(row.attempts),
+    ...(row.passed_at ? { passedAt: String(row.passed_at) } : {}),
+    ...(row.last_passed_at ? { lastPassedAt: String(row.last_passed_at) } : {}),
+    ...(row.passed_by ? { passedBy: triggerOf(row.passed_by) } : {}),
+    ...(row.failing_now ? { failingNow: true } : {}),
+  };
+}
+
+/** Evidence as stored (JSON), or none when unreadable. */
+function toEvidence(text: unknown): CheckAttempt['evidence'] {
+  if (typeof text !== 'string') return undefined;
+  try {
+    const parsed = z.array(evidenceSchema).safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function toSession(row: Row | undefined): SessionRecord | undefined {
   if (!row) return undefined;
@@ -63,19 +86,13 @@ export class SqliteProgressStore implements ProgressStore {
       const row = this.#db
         .prepare('SELECT * FROM progress WHERE session_id = ? AND lab = ? AND step = ?')
         .get(attempt.sessionId, attempt.lab, attempt.step) as Row | undefined;
-      const previous: StepProgress | undefined = row
-        ? {
-            status: row.status as 'passed' | 'failed',
-            at: String(row.at),
-            attempts: Number(row.attempts),
-            ...(row.passed_at ? { passedAt: String(row.passed_at) } : {}),
-          }
-        : undefined;
+      const previous: StepProgress | undefined = row ? toStepProgress(row) : undefined;
       const next = nextStepProgress(previous, attempt);
       // The class is kept on the attempt itself, so the history reads by class without a join.
       this.#db
         .prepare(
-          'INSERT INTO attempts (session_id, class_id, lab, step, ok, at, duration_ms, explanation_ko, explanation_en) VALUES (?, (SELECT class_id FROM sessions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?)',
+          `INSERT INTO attempts (session_id, class_id, lab, step, ok, at, duration_ms, explanation_ko, explanation_en,
+           trigger, evidence, signature) VALUES (?, (SELECT class_id FROM sessions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           attempt.sessionId,
@@ -87,27 +104,55 @@ export class SqliteProgressStore implements ProgressStore {
           attempt.durationMs,
           attempt.explanation.ko,
           attempt.explanation.en,
+          attempt.trigger ?? 'check',
+          attempt.evidence ? JSON.stringify(attempt.evidence) : null,
+          attempt.signature ?? null,
         );
       this.#db
         .prepare(
-          'INSERT INTO progress (session_id, lab, step, status, at, attempts, passed_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, lab, step) DO UPDATE SET status = excluded.status, at = excluded.at, attempts = excluded.attempts, passed_at = excluded.passed_at',
+          `INSERT INTO progress (session_id, lab, step, status, at, attempts, passed_at, last_passed_at, passed_by, failing_now)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, lab, step) DO UPDATE SET status = excluded.status,
+           at = excluded.at, attempts = excluded.attempts, passed_at = excluded.passed_at,
+           last_passed_at = excluded.last_passed_at, passed_by = excluded.passed_by, failing_now = excluded.failing_now`,
         )
-        .run(attempt.sessionId, attempt.lab, attempt.step, next.status, next.at, next.attempts, next.passedAt ?? null);
-      return next;
+        .run(
+          attempt.sessionId,
+          attempt.lab,
+          attempt.step,
+          next.status,
+          next.at,
+          next.attempts,
+          next.passedAt ?? null,
+          next.lastPassedAt ?? null,
+          next.passedBy ?? null,
+          next.failingNow ? 1 : 0,
+        );
+      const resetAt = this.#resets(attempt.sessionId)[attempt.lab];
+      return withResets({ [attempt.lab]: { [attempt.step]: next } }, resetAt ? { [attempt.lab]: resetAt } : {})[
+        attempt.lab
+      ]![attempt.step]!;
     });
   }
 
   async progress(sessionId: string): Promise<Progress> {
     const out: Progress = {};
-    for (const row of this.#db.prepare('SELECT * FROM progress WHERE session_id = ?').all(sessionId) as Row[]) {
-      (out[String(row.lab)] ??= {})[String(row.step)] = {
-        status: row.status as 'passed' | 'failed',
-        at: String(row.at),
-        attempts: Number(row.attempts),
-        ...(row.passed_at ? { passedAt: String(row.passed_at) } : {}),
-      };
-    }
-    return out;
+    for (const row of this.#db.prepare('SELECT * FROM progress WHERE session_id = ?').all(sessionId) as Row[])
+      (out[String(row.lab)] ??= {})[String(row.step)] = toStepProgress(row);
+    return withResets(out, this.#resets(sessionId));
+  }
+
+  async recordReset(sessionId: string, lab: string, at: string): Promise<void> {
+    this.#db
+      .prepare(
+        'INSERT INTO lab_resets (session_id, lab, at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at',
+      )
+      .run(sessionId, lab, at);
+  }
+
+  /** Lab id -> RFC 3339 of the latest reset, for one session. */
+  #resets(sessionId: string): Record<string, string> {
+    const rows = this.#db.prepare('SELECT lab, at FROM lab_resets WHERE session_id = ?').all(sessionId) as Row[];
+    return Object.fromEntries(rows.map((r) => [String(r.lab), String(r.at)]));
   }
 
   async deleteSession(sessionId: string): Promise<void> {
@@ -115,6 +160,7 @@ export class SqliteProgressStore implements ProgressStore {
       this.#db.prepare('DELETE FROM progress WHERE session_id = ?').run(sessionId);
       this.#db.prepare('DELETE FROM attempts WHERE session_id = ?').run(sessionId);
       this.#db.prepare('DELETE FROM journal WHERE session_id = ?').run(sessionId);
+      this.#db.prepare('DELETE FROM lab_resets WHERE session_id = ?').run(sessionId);
     });
   }
 
@@ -129,24 +175,47 @@ export class SqliteProgressStore implements ProgressStore {
         at: String(r.at),
         durationMs: Number(r.duration_ms),
         explanation: { ko: String(r.explanation_ko), en: String(r.explanation_en) },
+        trigger: triggerOf(r.trigger),
+        ...(toEvidence(r.evidence) ? { evidence: toEvidence(r.evidence) } : {}),
       }),
     );
   }
 
-  /** The latest failed attempt of a session that has not passed since, with its explanation. */
-  latestFailure(
-    sessionId: string,
-  ): { lab: string; step: string; at: string; explanation: { ko: string; en: string } } | undefined {
+  /** The latest failed attempt of a session on a step not passed yet, with its explanation. */
+  latestFailure(sessionId: string): FailureRecord | undefined {
     const row = this.#db
       .prepare(`SELECT a.* FROM attempts a JOIN progress p ON p.session_id = a.session_id AND p.lab = a.lab AND p.step = a.step
       WHERE a.session_id = ? AND a.ok = 0 AND p.status = 'failed' ORDER BY a.id DESC LIMIT 1`)
       .get(sessionId) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      lab: String(row.lab),
-      step: String(row.step),
-      at: String(row.at),
-      explanation: { ko: String(row.explanation_ko), en: String(row.explanation_en) },
-    };
+    return row ? toFailure(row) : undefined;
   }
+
+  /** Per learner of a class and step not passed yet: the latest failed attempt (for the column summaries). */
+  openFailuresOfClass(classId: string): (FailureRecord & { sessionId: string })[] {
+    const rows = this.#db
+      .prepare(`SELECT a.* FROM attempts a JOIN progress p ON p.session_id = a.session_id AND p.lab = a.lab AND p.step = a.step
+      WHERE a.class_id = ? AND a.ok = 0 AND p.status = 'failed' AND a.id = (
+        SELECT MAX(b.id) FROM attempts b WHERE b.session_id = a.session_id AND b.lab = a.lab AND b.step = a.step)`)
+      .all(classId) as Row[];
+    return rows.map((r) => ({ ...toFailure(r), sessionId: String(r.session_id) }));
+  }
+}
+
+/** A failed attempt as the dashboard shows it. */
+export interface FailureRecord {
+  lab: string;
+  step: string;
+  at: string;
+  explanation: { ko: string; en: string };
+  signature?: string;
+}
+
+function toFailure(row: Row): FailureRecord {
+  return {
+    lab: String(row.lab),
+    step: String(row.step),
+    at: String(row.at),
+    explanation: { ko: String(row.explanation_ko), en: String(row.explanation_en) },
+    ...(row.signature ? { signature: String(row.signature) } : {}),
+  };
 }

@@ -33,13 +33,29 @@ export const sessionInfoSchema = z.object({
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
-/** One step's recorded state. */
+/** What ran a step's check: the learner's Check, Solve (its check follows it), or the server by itself. */
+export const checkTriggerSchema = z.enum(['check', 'solve', 'automatic']);
+export type CheckTrigger = z.infer<typeof checkTriggerSchema>;
+
+/**
+ * One step's recorded state. A step once passed stays passed (`status`, `passedAt`); beside it, `failingNow` says
+ * the latest check failed since, and `resetSince` that the environment went back to its start after the latest pass.
+ */
 export const stepProgressSchema = z.object({
   status: z.enum(['passed', 'failed']),
   /** RFC 3339 time of the last attempt. */
   at: z.string(),
   attempts: z.number().int(),
+  /** The first pass. */
   passedAt: z.string().optional(),
+  /** The latest pass. */
+  lastPassedAt: z.string().optional(),
+  /** What ran the check that first passed. */
+  passedBy: checkTriggerSchema.optional(),
+  /** Passed before, but the latest check failed (the learner's Check or Solve's). */
+  failingNow: z.boolean().optional(),
+  /** Passed before, and the environment was reset after the latest pass. */
+  resetSince: z.boolean().optional(),
 });
 export type StepProgress = z.infer<typeof stepProgressSchema>;
 
@@ -56,14 +72,30 @@ export const evidenceSchema = z.object({
 });
 export type Evidence = z.infer<typeof evidenceSchema>;
 
+/** A failing step whose outcome a later step replaced: the cluster is at that step now. */
+export const replacedSchema = z.object({
+  /** The later step done last, its number (1-based) and its title. */
+  step: z.string(),
+  number: z.number().int(),
+  title: z.object({ ko: z.string(), en: z.string() }),
+  /** When this step's outcome held (RFC 3339), if it did in this environment's life. */
+  heldAt: z.string().optional(),
+});
+export type Replaced = z.infer<typeof replacedSchema>;
+
 /** Answer of a check. */
 export const checkResultBodySchema = z.object({
   ok: z.boolean(),
   /** What the check saw and, when it fails, what is likely wrong. */
   explanation: z.object({ ko: z.string(), en: z.string() }),
   evidence: z.array(evidenceSchema),
+  /** Looks the check took (a real cluster is retried while configuration propagates). */
   attempts: z.number().int(),
   durationMs: z.number(),
+  /** How long it waited for the configuration to take effect, when it did (ms). */
+  waitedMs: z.number().optional(),
+  /** Set when the step fails because a later step replaced its outcome. */
+  replaced: replacedSchema.optional(),
   progress: stepProgressSchema,
 });
 export type CheckResultBody = z.infer<typeof checkResultBodySchema>;
@@ -73,6 +105,8 @@ export const solveResultSchema = z.object({
   ok: z.boolean(),
   ranSteps: z.array(z.string()),
   exitCode: z.number().int(),
+  /** The step's check, run after its solution (absent when the solution failed or the step has no check). */
+  check: checkResultBodySchema.optional(),
 });
 export type SolveResult = z.infer<typeof solveResultSchema>;
 

@@ -8,20 +8,44 @@ import { progressSchema } from './api.ts';
 
 const bilingualSchema = z.object({ ko: z.string(), en: z.string() });
 
+/** A failed check as the dashboard shows it: one line, the whole explanation on click. */
+export const failureSchema = z.object({
+  lab: z.string(),
+  step: z.string(),
+  at: z.string(),
+  explanation: bilingualSchema,
+  /** What kind of failure it was; learners failing a step alike share it. */
+  signature: z.string().optional(),
+});
+
 /** One learner's row of the class report. */
 export const learnerReportSchema = z.object({
   id: z.string(),
   name: z.string(),
   joinedAt: z.string(),
   progress: progressSchema,
-  /** The learner's most recent failing check, if any. */
-  latestFailure: z
-    .object({ lab: z.string(), step: z.string(), at: z.string(), explanation: bilingualSchema })
-    .optional(),
+  /** The learner's most recent failing check on a step not passed yet, if any. */
+  latestFailure: failureSchema.optional(),
   /** The chapter the learner last worked in, if any. */
   activeLab: z.string().optional(),
+  /** When the learner last did something themselves (a command, Apply, Check, Solve, reset); absent: never came. */
+  lastActivityAt: z.string().optional(),
+  /** The first step of their chapter not passed yet, and since when it has been theirs (the previous pass, or joining). */
+  currentStep: z.object({ lab: z.string(), step: z.string(), since: z.string() }).optional(),
 });
 export type LearnerReport = z.infer<typeof learnerReportSchema>;
+
+/** One step's column: how many passed, how many fail now, and the most common failure among them. */
+export const stepSummarySchema = z.object({
+  lab: z.string(),
+  step: z.string(),
+  passed: z.number().int(),
+  failing: z.number().int(),
+  commonFailure: z
+    .object({ signature: z.string(), learners: z.number().int(), explanation: bilingualSchema })
+    .optional(),
+});
+export type StepSummary = z.infer<typeof stepSummarySchema>;
 
 /** The class report: the JSON of `GET /api/classes/:id/progress` and the source of the CSV exports. */
 export const classReportSchema = z.object({
@@ -32,10 +56,17 @@ export const classReportSchema = z.object({
     joinCode: z.string(),
     expiresAt: z.string(),
   }),
-  steps: z.array(z.object({ lab: z.string(), step: z.string(), title: bilingualSchema })),
+  /** The class's chapters with their titles, in order. */
+  chapters: z.array(z.object({ lab: z.string(), title: bilingualSchema })),
+  /** Every step of those chapters, with its number within its chapter. */
+  steps: z.array(z.object({ lab: z.string(), step: z.string(), number: z.number().int(), title: bilingualSchema })),
   learners: z.array(learnerReportSchema),
   /** Per chapter: how many learners passed every step of it. */
   completion: z.record(z.string(), z.object({ completed: z.number().int(), learners: z.number().int() })),
+  /** Per step, in the order of `steps`. */
+  summary: z.array(stepSummarySchema),
+  /** The server's time when the report was made (activity and "stuck" are measured from it). */
+  now: z.string(),
 });
 export type ClassReport = z.infer<typeof classReportSchema>;
 

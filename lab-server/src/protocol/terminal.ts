@@ -4,7 +4,7 @@
  * Browser code imports this file too, so it must import nothing from Node.
  */
 import { z } from 'zod';
-import { stepProgressSchema } from './api.ts';
+import { checkTriggerSchema, stepProgressSchema } from './api.ts';
 
 /** Messages from the page's terminal. */
 export const terminalClientMessageSchema = z.discriminatedUnion('type', [
@@ -23,7 +23,18 @@ export const terminalServerMessageSchema = z.discriminatedUnion('type', [
   /** Sent first on every connection: `replay` is what the terminal showed before (scrollback), for reloads. */
   z.object({ type: z.literal('attached'), resumed: z.boolean(), replay: z.string() }),
   /** Live progress, so the sidebar and the steps update when Solve or a check elsewhere changes them. */
-  z.object({ type: z.literal('progress'), lab: z.string(), step: z.string(), progress: stepProgressSchema }),
+  z.object({
+    type: z.literal('progress'),
+    lab: z.string(),
+    step: z.string(),
+    progress: stepProgressSchema,
+    /** What ran the check; `automatic` when the server checked by itself after a command. */
+    trigger: checkTriggerSchema.optional(),
+    /** The check's explanation, for the step to show beside its badge. */
+    explanation: z.object({ ko: z.string(), en: z.string() }).optional(),
+  }),
+  /** The lab's environment went back to its starting state (the page re-reads its progress). */
+  z.object({ type: z.literal('reset'), lab: z.string() }),
   z.object({
     type: z.literal('error'),
     message: z.string(),

@@ -193,7 +193,9 @@ describe('checks, apply, solve, preview, reset', () => {
     await t.opened;
     await until(() => t.messages.some((m) => m.type === 'attached'));
     const r = await api('POST', '/api/labs/traffic-shifting/steps/read-greeting/solve', { token });
-    expect(r.json).toEqual({ ok: true, ranSteps: ['make-greeting', 'read-greeting'], exitCode: 0 });
+    expect(r.json).toMatchObject({ ok: true, ranSteps: ['make-greeting', 'read-greeting'], exitCode: 0 });
+    // Solve is followed by the step's own check, recorded as Solve's.
+    expect(r.json.check).toMatchObject({ ok: true, progress: { status: 'passed', passedBy: 'solve' } });
     await until(() => t.output().includes('greeting   0'));
     expect(t.output()).toContain('kubectl create configmap greeting');
     // The ran check sees what Solve typed, as it would see the learner's own typing.

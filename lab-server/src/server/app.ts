@@ -13,7 +13,9 @@ import { LabServerEvents } from './events.ts';
 import { sessionRoutes } from './handlers/session.ts';
 import { labRoutes } from './handlers/labs.ts';
 import { SECURITY_HEADERS, sendJson } from './http.ts';
+import { Gate, type AutoCheckOptions } from '../steps/autoCheck.ts';
 import { LabRuntime } from './labRuntime.ts';
+import { recordStepCheck } from './recordCheck.ts';
 import { allowedOrigins } from './origins.ts';
 import { InFlightLimiter, RateLimiter, type CheckSettings, type ServerParts } from './parts.ts';
 import { Router, type Route } from './router.ts';
@@ -55,6 +57,11 @@ export interface LabServerOptions {
   heartbeatMs?: number;
   scrollbackLimit?: number;
   batchMs?: number;
+  /**
+   * Automatic checks after every command and Apply (on by default): `false` turns them off; the options tune the
+   * scheduler. `concurrency`: environments evaluated at once, server-wide (default 2).
+   */
+  autoChecks?: false | (Omit<AutoCheckOptions, 'gate'> & { concurrency?: number });
 }
 
 /** A created server: listen, close, and reach its parts. */
@@ -73,6 +80,9 @@ export function createLabServer(options: LabServerOptions): LabServer {
   const events = new LabServerEvents();
   const progress = options.progressStore ?? new MemoryProgressStore();
   const ready = new Map(options.labs.filter((l) => l.status === 'ready').map((l) => [l.id, l] as const));
+  const registry = new SocketRegistry();
+  const checkSettings: CheckSettings = { limits: DEFAULT_LIMITS, settleMs: 6_000, ...options.checks };
+  const auto = options.autoChecks === false ? undefined : (options.autoChecks ?? {});
   const runtime = new LabRuntime({
     backend: options.backend,
     labs: ready,
@@ -81,10 +91,29 @@ export function createLabServer(options: LabServerOptions): LabServer {
     restoreEnvironment: options.restoreEnvironment,
     scrollbackLimit: options.scrollbackLimit,
     batchMs: options.batchMs,
+    ...(auto
+      ? {
+          autoChecks: {
+            ...auto,
+            gate: new Gate(auto.concurrency ?? 2),
+            check: { limits: { ...checkSettings.limits, verdictOnly: true } },
+            record: async (instance, step, checked) => {
+              await recordStepCheck(
+                { progress, events, notifier: registry },
+                instance.sessionId,
+                instance.lab.id,
+                step,
+                checked,
+                'automatic',
+              );
+            },
+          },
+        }
+      : {}),
     maxEnvironments: options.maxEnvironments,
     idleMs: options.idleMs,
   });
-  const registry = new SocketRegistry();
+  events.on('reset', ({ sessionId, lab }) => registry.notify(sessionId, { type: 'reset', lab }));
   const parts: ServerParts = {
     backend: options.backend,
     labs: ready,
@@ -96,7 +125,7 @@ export function createLabServer(options: LabServerOptions): LabServer {
     notifier: registry,
     sessionLimiter: new RateLimiter(options.sessionsPerMinute ?? 60),
     inFlight: new InFlightLimiter(options.actionsInFlight ?? 4),
-    checks: { limits: DEFAULT_LIMITS, settleMs: 6_000, ...options.checks },
+    checks: checkSettings,
   };
   const router = new Router(
     parts.sessions,

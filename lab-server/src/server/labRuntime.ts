@@ -5,7 +5,10 @@
  */
 import type { LabBackend, LabEnvironment, TerminalChannel } from '../contract.ts';
 import type { LoadedLab } from '../labs/load.ts';
-import { StepSession } from '../steps/session.ts';
+import { AutoCheckScheduler, type AutoCheckOptions } from '../steps/autoCheck.ts';
+import type { CheckStepOptions } from '../steps/check.ts';
+import { StepSession, type StepCheck } from '../steps/session.ts';
+import { triggerOf } from '../steps/triggers.ts';
 import type { LabServerEvents } from './events.ts';
 import { HttpError } from './http.ts';
 import { Scrollback } from './scrollback.ts';
@@ -27,7 +30,19 @@ export interface LabRuntimeOptions {
   idleMs?: number | undefined;
   /** Live environments at most (default 400); making one more fails with 503. */
   maxEnvironments?: number | undefined;
+  /**
+   * Automatic checks: after every command or Apply, the open steps are checked in the background and each that
+   * holds is passed to `record`. Absent: no automatic checks.
+   */
+  autoChecks?: AutoCheckOptions & {
+    /** How the background checks run (their bounds). */
+    check?: Omit<CheckStepOptions, 'retry' | 'signal'>;
+    record: (instance: LabInstance, step: string, checked: StepCheck) => Promise<void>;
+  };
 }
+
+/** Looks again this long after a change on an environment that cannot say when its changes took effect. */
+const REAL_CLUSTER_FOLLOW_UPS_MS = [2_000, 5_000, 10_000];
 
 /** One learner's environment of one lab, with its terminal. */
 export class LabInstance {
@@ -38,6 +53,8 @@ export class LabInstance {
   readonly scrollback: Scrollback;
   /** The lab's steps in this environment: when each began, which are done, check and solve. */
   readonly steps: StepSession;
+  /** Background checks after commands and Apply (absent when the server runs none). */
+  readonly auto: AutoCheckScheduler | undefined;
   lastUsed = Date.now();
   /** Sockets (or other viewers) attached now. */
   attached = 0;
@@ -52,12 +69,27 @@ export class LabInstance {
     lab: LoadedLab,
     env: LabEnvironment,
     events: LabServerEvents,
-    options: { scrollbackLimit: number; batchMs: number; earlier?: ReadonlyMap<string, Date> },
+    options: {
+      scrollbackLimit: number;
+      batchMs: number;
+      earlier?: ReadonlyMap<string, Date>;
+      autoChecks?: LabRuntimeOptions['autoChecks'];
+    },
   ) {
     this.sessionId = sessionId;
     this.lab = lab;
     this.env = env;
     this.steps = new StepSession(lab, env, options.earlier);
+    const auto = options.autoChecks;
+    this.auto = auto
+      ? new AutoCheckScheduler(
+          async ({ scope, heldAt, signal }) => {
+            const passes = await this.steps.evaluateOpen(scope, heldAt, { ...auto.check, signal });
+            for (const { step, check } of passes) await auto.record(this, step.id, check);
+          },
+          { followUpsMs: env.settled ? [] : REAL_CLUSTER_FOLLOW_UPS_MS, ...auto },
+        )
+      : undefined;
     this.scrollback = new Scrollback(options.scrollbackLimit);
     this.terminal = env.openTerminal({ cols: 80, rows: 24 });
     this.#offs.push(
@@ -66,7 +98,21 @@ export class LabInstance {
         this.#timer ??= setTimeout(() => this.#flush(events), options.batchMs);
       }),
     );
-    this.#offs.push(this.terminal.onCommand((record) => events.emit('command', { sessionId, lab: lab.id, record })));
+    this.#offs.push(
+      this.terminal.onCommand((record) => {
+        events.emit('command', { sessionId, lab: lab.id, record });
+        const scope = triggerOf(record.line);
+        if (scope) this.auto?.trigger(scope, new Date(record.at));
+      }),
+    );
+  }
+
+  /**
+   * Runs a learner's own action on the steps (Check, Solve, reset) with no background check running, and in
+   * turn with every other such task of this instance.
+   */
+  solo<T>(task: () => Promise<T>): Promise<T> {
+    return this.auto ? this.auto.pause(() => this.exclusive(task)) : this.exclusive(task);
   }
 
   /** Subscribes to batched output; returns the unsubscribe function. */
@@ -101,6 +147,7 @@ export class LabInstance {
   }
 
   async dispose(): Promise<void> {
+    await this.auto?.dispose();
     clearTimeout(this.#timer);
     for (const off of this.#offs) off();
     this.#listeners.clear();
@@ -150,9 +197,11 @@ export class LabRuntime {
   /** Brings a session's lab back to its starting state; its terminal stays, with a line saying so. */
   async reset(sessionId: string, labId: string): Promise<void> {
     const instance = await this.instance(sessionId, labId);
-    await instance.exclusive(async () => {
+    await instance.solo(async () => {
+      instance.auto?.clear();
       await instance.env.reset();
       instance.steps.reset();
+      await this.options.progress.recordReset(sessionId, labId, instance.env.now().toISOString());
       instance.notice(
         "\r\n\x1b[33m[environment reset to the chapter's starting state / 실습 환경을 처음 상태로 되돌렸습니다]\x1b[0m\r\n",
         this.options.events,
@@ -210,6 +259,7 @@ export class LabRuntime {
       scrollbackLimit: this.options.scrollbackLimit ?? 256 * 1024,
       batchMs: this.options.batchMs ?? 5,
       earlier: await this.#earlierPasses(sessionId, labId),
+      autoChecks: this.options.autoChecks,
     });
     this.options.events.emit('environment-created', { sessionId, lab: labId, env });
     return instance;

@@ -5,7 +5,7 @@
  * for the many-replica deployment of DESIGN.md) fits the same shape.
  */
 import type { Progress, StepProgress } from '../protocol/api.ts';
-import { nextStepProgress, type CheckAttempt } from '../steps/attempt.ts';
+import { nextStepProgress, withResets, type CheckAttempt } from '../steps/attempt.ts';
 
 export { nextStepProgress, type CheckAttempt };
 
@@ -33,8 +33,10 @@ export interface SessionStore {
 export interface ProgressStore {
   /** Records an attempt and returns the step's new state; resolves only once the attempt is durable. */
   recordAttempt(attempt: CheckAttempt): Promise<StepProgress>;
-  /** All labs' step states of one session (steps never tried are absent). */
+  /** All labs' step states of one session (steps never tried are absent), `resetSince` applied. */
   progress(sessionId: string): Promise<Progress>;
+  /** Records that a session's lab went back to its starting state at `at` (RFC 3339, the environment's clock). */
+  recordReset(sessionId: string, lab: string, at: string): Promise<void>;
   /** Forgets one session's progress (a removed learner). */
   deleteSession(sessionId: string): Promise<void>;
 }
@@ -68,6 +70,7 @@ export class MemorySessionStore implements SessionStore {
 /** Progress kept in memory. */
 export class MemoryProgressStore implements ProgressStore {
   #bySession = new Map<string, Progress>();
+  #resets = new Map<string, Record<string, string>>();
 
   async recordAttempt(attempt: CheckAttempt): Promise<StepProgress> {
     const progress = this.#bySession.get(attempt.sessionId) ?? {};
@@ -80,10 +83,15 @@ export class MemoryProgressStore implements ProgressStore {
   }
 
   async progress(sessionId: string): Promise<Progress> {
-    return structuredClone(this.#bySession.get(sessionId) ?? {});
+    return withResets(structuredClone(this.#bySession.get(sessionId) ?? {}), this.#resets.get(sessionId) ?? {});
+  }
+
+  async recordReset(sessionId: string, lab: string, at: string): Promise<void> {
+    this.#resets.set(sessionId, { ...this.#resets.get(sessionId), [lab]: at });
   }
 
   async deleteSession(sessionId: string): Promise<void> {
     this.#bySession.delete(sessionId);
+    this.#resets.delete(sessionId);
   }
 }

@@ -5,9 +5,12 @@
  */
 import type { LabEnvironment, TerminalChannel } from '../contract.ts';
 import type { LoadedLab, ResolvedStep } from '../labs/load.ts';
+import type { Replaced } from '../protocol/api.ts';
 import { typeScript } from '../terminal/typing.ts';
 import { checkStep, type CheckOutcome, type CheckStepOptions } from './check.ts';
 import { StepClock } from './clock.ts';
+import { replacedExplanation } from './replaced.ts';
+import { readsLearnerActions, type TriggerScope } from './triggers.ts';
 
 /** A step and its place in the lab. */
 export interface FoundStep {
@@ -19,6 +22,8 @@ export interface FoundStep {
 export interface StepCheck {
   outcome: CheckOutcome;
   at: Date;
+  /** Set when the step fails because a later step, done since, replaced its outcome. */
+  replaced?: Replaced;
 }
 
 /** How Solve types solutions. */
@@ -81,13 +86,72 @@ export class StepSession {
     return this.clock.began(stepId);
   }
 
-  /** Runs the step's check; a pass marks the step done (the next step begins then). */
+  /**
+   * Runs the step's check; a pass marks the step done (the next step begins then). A failure while a later step
+   * was done after this one held (or began) is explained as that: the cluster moved on, nothing to fix.
+   */
   async check(stepId: string, options: CheckStepOptions = {}): Promise<StepCheck> {
     const { step } = this.get(stepId);
     const outcome = await checkStep(this.env, this.lab, step, this.began(stepId), options);
     const at = this.env.now();
-    if (outcome.ok) this.clock.markDone(stepId, at);
-    return { outcome, at };
+    if (outcome.ok) {
+      this.clock.markDone(stepId, at);
+      return { outcome, at };
+    }
+    const replaced = this.replacedBy(stepId);
+    if (!replaced) return { outcome, at };
+    return { outcome: { ...outcome, explanation: replacedExplanation(replaced, outcome.explanation) }, at, replaced };
+  }
+
+  /** The later step done last, if one was done after this step held (or, never held, after it began). */
+  replacedBy(stepId: string): Replaced | undefined {
+    const { index } = this.get(stepId);
+    const heldAt = this.clock.doneAt(stepId);
+    const since = heldAt ?? this.began(stepId);
+    let latest: { step: ResolvedStep; number: number; at: Date } | undefined;
+    for (const [j, later] of this.lab.steps.entries()) {
+      const at = j > index ? this.clock.doneAt(later.id) : undefined;
+      if (at && at >= since && (!latest || at >= latest.at)) latest = { step: later, number: j + 1, at };
+    }
+    if (!latest) return undefined;
+    return {
+      step: latest.step.id,
+      number: latest.number,
+      title: latest.step.title,
+      ...(heldAt ? { heldAt: heldAt.toISOString() } : {}),
+    };
+  }
+
+  /** The steps with a check not done yet in this environment's life that a trigger of `scope` may have advanced. */
+  openSteps(scope: TriggerScope): ResolvedStep[] {
+    return this.lab.steps.filter(
+      (s) => s.check && !this.clock.doneAt(s.id) && (scope === 'cluster' || readsLearnerActions(s.check)),
+    );
+  }
+
+  /**
+   * Looks once (no retries) at every open step a trigger of `scope` may have advanced, in lesson order, and
+   * marks those that hold as done at `heldAt` (the latest command before the evaluation: the state seen is the
+   * one it left, and the next command counts for the next step). Stops when `signal` aborts. Returns the passes.
+   */
+  async evaluateOpen(
+    scope: TriggerScope,
+    heldAt: Date,
+    options: Omit<CheckStepOptions, 'retry'> = {},
+  ): Promise<{ step: ResolvedStep; check: StepCheck }[]> {
+    const passes: { step: ResolvedStep; check: StepCheck }[] = [];
+    for (const step of this.openSteps(scope)) {
+      if (options.signal?.aborted) break;
+      if (this.clock.doneAt(step.id)) continue;
+      const outcome = await checkStep(this.env, this.lab, step, this.began(step.id), { ...options, retry: false });
+      if (options.signal?.aborted) break;
+      if (!outcome.ok) continue;
+      const at = this.env.now();
+      const held = Math.min(heldAt.getTime(), at.getTime());
+      this.clock.markDone(step.id, new Date(Math.max(held, this.began(step.id).getTime())));
+      passes.push({ step, check: { outcome, at } });
+    }
+    return passes;
   }
 
   /** The steps whose solutions Solve types for `stepId`: earlier ones not done yet (with `catchUp`), then it. */

@@ -307,7 +307,7 @@ export function startDashboard(root: HTMLElement): void {
       const parsed = terminalServerMessageSchema.safeParse(JSON.parse(String(event.data)));
       if (!parsed.success) return;
       const m = parsed.data;
-      if (m.type === 'progress') return;
+      if (m.type === 'progress' || m.type === 'reset') return;
       const notOpened = m.type === 'error' && m.code === 'class.notOpened';
       const text =
         m.type === 'attached'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../session.ts';
-import { checkReport, failureReport, shownStatus, solveReport, type StepInfo } from './report.ts';
+import { autoReport, badgeOf, checkReport, failureReport, shownStatus, solveReport, type StepInfo } from './report.ts';
 
 const progress = (status: 'passed' | 'failed') => ({ status, at: '2026-01-01T00:00:00Z', attempts: 1 });
 const steps: StepInfo[] = [
@@ -28,9 +28,36 @@ describe('step reports', () => {
     expect(checkReport(body, 'en')).toMatchObject({
       ok: false,
       headline: '✗ stars are shown',
-      detail: 'checked 3 time(s) in 2.5 s',
+      detail: 'checked in 2.5 s',
     });
     expect(checkReport({ ...body, ok: true }, 'ko').headline).toBe('✓ 별이 보입니다');
+    // A real cluster's retries read as waiting for propagation, not as the learner pressing Check again.
+    expect(checkReport({ ...body, waitedMs: 4_200 }, 'en').detail).toBe(
+      'checked in 2.5 s · waited 4 s for the configuration to propagate',
+    );
+    expect(checkReport({ ...body, waitedMs: 4_200 }, 'ko').detail).toBe(
+      '2.5초 만에 확인 · 설정이 프록시까지 전파되기를 4초 기다렸습니다',
+    );
+  });
+
+  it('give every recorded state its own badge', () => {
+    const at = '2026-01-01T10:32:00.000Z';
+    const time = new Date(at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+    expect(badgeOf(undefined, 'en')).toEqual({ state: 'none', text: 'Not yet' });
+    expect(badgeOf(progress('failed'), 'en')).toEqual({ state: 'failing', text: '✗ Not passing yet' });
+    const passed = { ...progress('passed'), passedAt: at, lastPassedAt: at };
+    expect(badgeOf(passed, 'en')).toEqual({ state: 'passed', text: `✓ Passed ${time}` });
+    expect(badgeOf({ ...passed, failingNow: true }, 'en')).toEqual({
+      state: 'failing-now',
+      text: `✓ Passed ${time} · failing now`,
+    });
+    expect(badgeOf({ ...passed, resetSince: true }, 'ko')).toEqual({
+      state: 'reset-since',
+      text: '예전에 통과 · 그 뒤 환경 초기화',
+    });
+    expect(autoReport({ ko: '맞습니다', en: 'as expected' }, at, 'en').headline).toBe(
+      `✓ Checked automatically at ${time}, passed: as expected`,
+    );
   });
 
   it('name the steps whose solutions ran, with their scripts, and a failed solution by its exit code', () => {
@@ -43,6 +70,20 @@ describe('step reports', () => {
     expect(failed.headline).toContain('exit code 1');
     expect(failed.ran[1]).toEqual({ id: 'elsewhere', title: 'elsewhere', solution: '' });
     expect(solveReport({ ok: true, ranSteps: [], exitCode: 0 }, steps, 'ko').headline).toContain('이미');
+  });
+
+  it("follow Solve with the step's own check, so the result and the badge agree", () => {
+    const check = {
+      ok: false,
+      explanation: { ko: '아직 50/50이 아닙니다', en: 'not 50/50 yet' },
+      evidence: [],
+      attempts: 1,
+      durationMs: 400,
+      progress: progress('failed'),
+    };
+    const r = solveReport({ ok: true, ranSteps: ['route-all-v1'], exitCode: 0, check }, steps, 'en');
+    expect(r).toMatchObject({ ok: false, headline: 'Solution ran. The check after the solution: ✗ not 50/50 yet' });
+    expect(r.detail).toBe('checked in 0.4 s');
   });
 
   it('tell an answer from the server apart from an unreachable server', () => {

@@ -29,13 +29,42 @@ export function shownStatus(
   return progress?.status ?? 'none';
 }
 
-/** What a check's answer says in the page's language. */
+/** The badge's states: what happened to the step, never contradicting the latest result. */
+export type BadgeState = 'none' | 'failing' | 'passed' | 'failing-now' | 'reset-since';
+
+/** `10:32` in the reader's time zone. */
+export function localTime(iso: string, lang: Lang): string {
+  return new Date(iso).toLocaleTimeString(lang === 'ko' ? 'ko-KR' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
+}
+
+/** The badge for a step's recorded state: passed (when), passed but failing now, passed before a reset, failing. */
+export function badgeOf(progress: StepProgress | undefined, lang: Lang): { state: BadgeState; text: string } {
+  if (!progress) return { state: 'none', text: t(lang, 'step.notYet') };
+  if (progress.status !== 'passed' || !progress.passedAt) return { state: 'failing', text: t(lang, 'step.failing') };
+  if (progress.resetSince) return { state: 'reset-since', text: t(lang, 'step.resetSince') };
+  const passed = t(lang, 'step.passedAt', { time: localTime(progress.lastPassedAt ?? progress.passedAt, lang) });
+  if (progress.failingNow) return { state: 'failing-now', text: `${passed} · ${t(lang, 'step.failingNow')}` };
+  return { state: 'passed', text: passed };
+}
+
+/** What a check's answer says in the page's language: the verdict, how long it took, and any wait for propagation. */
 export function checkReport(body: CheckResultBody, lang: Lang): Report {
   const seconds = (body.durationMs / 1000).toFixed(1);
+  const waited = body.waitedMs ? ` · ${t(lang, 'step.waited', { seconds: Math.round(body.waitedMs / 1000) })}` : '';
   return {
     ok: body.ok,
     headline: `${body.ok ? '✓' : '✗'} ${body.explanation[lang]}`,
-    detail: t(lang, 'step.checkStats', { attempts: body.attempts, seconds }),
+    detail: `${t(lang, 'step.checkStats', { seconds })}${waited}`,
+    ran: [],
+  };
+}
+
+/** What the step says when the server checked it by itself and it passed. */
+export function autoReport(explanation: { ko: string; en: string }, at: string, lang: Lang): Report {
+  return {
+    ok: true,
+    headline: t(lang, 'step.autoPassed', { time: localTime(at, lang), explanation: explanation[lang] }),
+    detail: '',
     ran: [],
   };
 }
@@ -43,14 +72,21 @@ export function checkReport(body: CheckResultBody, lang: Lang): Report {
 /** What Solve did: which steps' solutions ran (titles from the page, ids when a step is not on it) and how it ended. */
 export function solveReport(body: SolveResult, steps: StepInfo[], lang: Lang): Report {
   const ran = body.ranSteps.map((id) => steps.find((s) => s.id === id) ?? { id, title: id, solution: '' });
-  const ok = body.ok && body.exitCode === 0;
-  const headline =
+  const solved = body.ok && body.exitCode === 0;
+  const ok = solved && (body.check?.ok ?? true);
+  const ranText =
     ran.length === 0
       ? t(lang, 'step.solveNothing')
-      : ok
-        ? `${t(lang, 'step.solved')}. ${t(lang, 'step.solveRan')}`
+      : solved
+        ? `${t(lang, 'step.solved')}.`
         : t(lang, 'step.solveFailed', { code: body.exitCode });
-  return { ok, headline, detail: '', ran };
+  // The step's own check follows its solution: the result says what the badge says.
+  const headline = body.check
+    ? `${ranText} ${t(lang, 'step.solveChecked')} ${body.check.ok ? '✓' : '✗'} ${body.check.explanation[lang]}`
+    : ran.length > 0 && solved
+      ? `${ranText} ${t(lang, 'step.solveRan')}`
+      : ranText;
+  return { ok, headline, detail: body.check ? checkReport(body.check, lang).detail : '', ran };
 }
 
 /** The words for an API failure: the server's own message when it answered, "cannot reach" when it did not. */

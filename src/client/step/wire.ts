@@ -7,30 +7,42 @@ import {
   checkResultBodySchema,
   progressSchema,
   solveResultSchema,
+  type CheckTrigger,
   type StepProgress,
 } from '../../../lab-server/src/protocol/api.ts';
 import { t, type Lang } from '../../i18n/ui.ts';
 import { api, fetchProgress } from '../session.ts';
-import { checkReport, failureReport, shownStatus, solveReport, type Report, type StepInfo } from './report.ts';
+import {
+  autoReport,
+  badgeOf,
+  checkReport,
+  failureReport,
+  shownStatus,
+  solveReport,
+  type Report,
+  type StepInfo,
+} from './report.ts';
 
 /** What `labs:progress` events carry (the terminal forwards the server's progress messages as they are). */
 interface ProgressDetail {
   lab: string;
   step: string;
   progress: StepProgress;
+  trigger?: CheckTrigger;
+  explanation?: { ko: string; en: string };
 }
 
+/** Shows a step's recorded state: `data-status` (passed, failed, none) and the badge's finer state and words. */
 function setStatus(section: HTMLElement, lang: Lang, progress: StepProgress | undefined): void {
-  const status = shownStatus(section.dataset.status, progress);
+  const status = shownStatus(undefined, progress);
   section.dataset.status = status;
-  const badge = section.querySelector<HTMLElement>('[data-badge]');
-  if (badge)
-    badge.textContent =
-      status === 'passed'
-        ? `✓ ${t(lang, 'step.passed')}`
-        : status === 'failed'
-          ? t(lang, 'step.failed')
-          : t(lang, 'step.notTried');
+  const badge = badgeOf(progress, lang);
+  section.dataset.badgeState = badge.state;
+  const element = section.querySelector<HTMLElement>('[data-badge]');
+  if (element) {
+    element.textContent = badge.text;
+    element.dataset.state = badge.state;
+  }
   const mark = section.querySelector<HTMLElement>('[data-mark]');
   if (mark) mark.textContent = status === 'passed' ? '✓' : '';
 }
@@ -122,6 +134,16 @@ export function wireStep(section: HTMLElement): void {
     try {
       const body = await api(`/api/labs/${lab}/steps/${step}/solve`, solveResultSchema, { method: 'POST', body: '{}' });
       draw(result, solveReport(body, stepsOnPage(lab), lang));
+      if (body.check) {
+        evidence.hidden = body.check.evidence.length === 0;
+        evidence.querySelector('pre')!.textContent = body.check.evidence
+          .map((e) => `$ ${e.action}\n${e.result}`)
+          .join('\n\n');
+        setStatus(section, lang, body.check.progress);
+        window.dispatchEvent(
+          new CustomEvent<ProgressDetail>('labs:progress', { detail: { lab, step, progress: body.check.progress } }),
+        );
+      }
     } catch (error) {
       draw(result, failureReport(error, lang));
     } finally {
@@ -148,20 +170,40 @@ export function wireStep(section: HTMLElement): void {
   for (const button of [check, solve, hintButton]) if (button) button.disabled = false;
   window.addEventListener('labs:progress', (event) => {
     const detail = (event as CustomEvent<ProgressDetail | undefined>).detail;
-    if (detail?.lab === lab && detail.step === step) setStatus(section, lang, detail.progress);
+    if (detail?.lab !== lab || detail.step !== step) return;
+    setStatus(section, lang, detail.progress);
+    // The server checked the step by itself after a command: say so where the learner would press Check.
+    if (
+      detail.trigger === 'automatic' &&
+      detail.explanation &&
+      detail.progress.lastPassedAt &&
+      check?.disabled !== true
+    )
+      draw(result, autoReport(detail.explanation, detail.progress.lastPassedAt, lang));
+  });
+  window.addEventListener('labs:reset', (event) => {
+    if ((event as CustomEvent<{ lab?: string } | undefined>).detail?.lab !== lab) return;
+    evidence.hidden = true;
+    if (section.dataset.status === 'passed')
+      draw(result, { ok: false, headline: t(lang, 'step.resetNotice'), detail: '', ran: [] });
+    else result.hidden = true;
   });
 }
 
-/** Wires every step of the page and marks those already passed. */
+/** Wires every step of the page and marks those already passed; a reset re-reads the states. */
 export async function wireSteps(): Promise<void> {
   const sections = [...document.querySelectorAll<HTMLElement>('section.labs-step[data-step]')];
   for (const s of sections) wireStep(s);
   if (sections.length === 0) return;
-  try {
-    const progress = progressSchema.parse(await fetchProgress());
-    for (const s of sections)
-      setStatus(s, (s.dataset.lang ?? 'ko') as Lang, progress[s.dataset.lab!]?.[s.dataset.step!]);
-  } catch {
-    // No lab server (a static host): the steps stay "not checked" and the page still reads.
-  }
+  const refresh = async () => {
+    try {
+      const progress = progressSchema.parse(await fetchProgress());
+      for (const s of sections)
+        setStatus(s, (s.dataset.lang ?? 'ko') as Lang, progress[s.dataset.lab!]?.[s.dataset.step!]);
+    } catch {
+      // No lab server (a static host): the steps stay "not yet" and the page still reads.
+    }
+  };
+  window.addEventListener('labs:reset', () => void refresh());
+  await refresh();
 }

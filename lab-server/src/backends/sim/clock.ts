@@ -42,22 +42,39 @@ export class SimulationClock implements SimClock {
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
-      const abortError = () => Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+      const abortError = () => {
+        // Cancelled sleeps are routine (every decided timeout race cancels its timer) and nobody reads their stack.
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+          return Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+        } finally {
+          Error.stackTraceLimit = limit;
+        }
+      };
       if (signal?.aborted) return reject(abortError());
       const timer: Timer = { at: this.now() + Math.max(0, ms), seq: this.#seq++, fire: () => undefined };
       const onAbort = () => {
-        this.#timers = this.#timers.filter((t) => t !== timer);
+        const at = this.#timers.indexOf(timer);
+        if (at >= 0) this.#timers.splice(at, 1);
         reject(abortError());
-        this.#schedule();
+        this.#schedule(at === 0);
       };
       timer.fire = () => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#timers.push(timer);
-      this.#timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-      this.#schedule();
+      // Timers stay sorted by time, then by order of creation: the new one goes after every timer due no later.
+      let low = 0;
+      let high = this.#timers.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (this.#timers[mid]!.at <= timer.at) low = mid + 1;
+        else high = mid;
+      }
+      this.#timers.splice(low, 0, timer);
+      this.#schedule(low === 0);
     });
   }
 
@@ -97,7 +114,12 @@ export class SimulationClock implements SimClock {
     this.#handleKind = undefined;
   }
 
-  #schedule(): void {
+  /**
+   * Arms the wake-up for the earliest timer. A real clock already armed for an unchanged earliest timer keeps
+   * its wake-up (`headChanged` false); virtual time always re-arms, so a sleep fires only once nothing else runs.
+   */
+  #schedule(headChanged = true): void {
+    if (!headChanged && this.#handleKind === 'timeout' && !this.virtual) return;
     // Sleeps are asked for from inside the shell, where just-bash forbids timers to the script: the clock is
     // the host's machinery, so its own timer is made as trusted code (otherwise the sleep silently never waits).
     DefenseInDepthBox.runTrusted(() => this.#arm());

@@ -48,6 +48,9 @@ const INGRESS_HTTPS = '127.0.0.1:8443';
 const BANNER =
   '\x1b[2mistio-labs (simulator): Kubernetes v1.34 (kind) · Istio 1.30 · type kubectl, istioctl, curl ...\x1b[0m\r\n';
 
+/** Idle script shells kept per environment (scripts rarely run concurrently). */
+const SCRIPT_SHELLS_KEPT = 2;
+
 /** How an environment is made. */
 export interface SimEnvironmentOptions {
   lab: Lab;
@@ -75,6 +78,8 @@ export class SimEnvironment implements LabEnvironment {
   readonly #hosts = new Set<Host>();
   readonly #terminals = new Set<TerminalChannel>();
   readonly #history: CommandRecord[] = [];
+  /** Shells of finished scripts, ready for the next one. */
+  readonly #scriptShells: LabShell[] = [];
   #world: World;
   #prepared: Promise<void> | undefined;
   #shells = 0;
@@ -236,7 +241,17 @@ export class SimEnvironment implements LabEnvironment {
   }
 
   async runScript(script: string, options: { signal?: AbortSignal } = {}): Promise<ScriptResult> {
-    const shell = this.#shell();
+    // A shell costs milliseconds to make (just-bash registers its commands) and a script starts from a new
+    // shell's state anyway: idle script shells are reset and reused.
+    const shell = this.#scriptShells.pop()?.reset() ?? this.#shell();
+    try {
+      return await this.#runLines(shell, script, options);
+    } finally {
+      if (this.#scriptShells.length < SCRIPT_SHELLS_KEPT) this.#scriptShells.push(shell);
+    }
+  }
+
+  async #runLines(shell: LabShell, script: string, options: { signal?: AbortSignal }): Promise<ScriptResult> {
     let output = '';
     let exitCode = 0;
     const pending = new PendingInput();

@@ -90,6 +90,15 @@ export interface SimHttpRequest {
   connectTimeoutMs?: number;
   /** HTTP version curl negotiates for https (`2` for HTTP/2 via ALPN) or `1.1`. */
   httpVersion?: '1.1' | '2';
+  /** curl --resolve: addresses to use for a host and port instead of asking DNS. */
+  resolve?: { host: string; port: number; addresses: string[] }[];
+  /** curl -x: the HTTP proxy the request goes through (plain HTTP is forwarded, HTTPS tunnelled with CONNECT). */
+  proxy?: { host: string; port: number };
+  /**
+   * Which certificates curl trusts for https: the system CA bundle (the simulated internet's sites verify), or only
+   * a --cacert file (they do not); `insecure` (-k) skips verification.
+   */
+  tls?: { trust: 'system' | 'custom'; insecure: boolean };
 }
 
 /** What the client saw. `error` set means no HTTP response (curl exits non-zero with that code). */

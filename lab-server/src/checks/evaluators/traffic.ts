@@ -19,17 +19,21 @@ interface Observed {
   firstByStatus: Map<number, HttpResult>;
 }
 
-/** Runs `task` `count` times with at most `concurrency` in flight. */
+/** The first look of a check that needs only the verdict. */
+const EARLY_LOOK = 32;
+
+/** Runs `task` `count` times with at most `concurrency` in flight, fewer once `stop()` says so. */
 async function runMany<T>(
   count: number,
   concurrency: number,
   signal: AbortSignal,
   task: () => Promise<T>,
+  stop: () => boolean = () => false,
 ): Promise<T[]> {
   const results: T[] = [];
   let started = 0;
   const worker = async () => {
-    while (started < count) {
+    while (started < count && !stop()) {
       signal.throwIfAborted();
       started++;
       results.push(await task());
@@ -44,15 +48,31 @@ export const evaluateTraffic: Evaluator<TrafficCheck> = async (check, ctx) => {
   const origin = toOrigin(check.from);
   const request = toRequest(check.request);
   const initial = Math.min(check.requests, ctx.limits.maxRequests);
-  const looks = plannedLooks(initial, Math.max(initial, Math.min(check.requests * 4, ctx.limits.maxRequests)));
+  const planned = plannedLooks(initial, Math.max(initial, Math.min(check.requests * 4, ctx.limits.maxRequests)));
+  // A check that needs only the verdict takes an early look too: a far-off split (all v1 where 50/50 is expected)
+  // is rejected at 32 requests. More looks spread alpha thinner, so the false-failure bound still holds.
+  const looks = ctx.limits.verdictOnly && initial > EARLY_LOOK ? [EARLY_LOOK, ...planned] : planned;
   const observed: Observed = { statuses: new Map(), firstByStatus: new Map() };
+  // A class the expectation makes impossible (share 0, or a miss when one class has all) decides at once: the
+  // test fails on it without spending alpha, so a check that needs only the verdict sends no more.
+  const certain = Object.entries(check.expect).find(([, p]) => p >= 1)?.[0];
+  const impossible = (c: string) => (check.expect[c] ?? 0) <= 0 || (certain !== undefined && c !== certain);
+  let decided = false;
   const draw = (count: number) =>
-    runMany(count, ctx.limits.concurrency, ctx.signal, async () => {
-      const response = await ctx.env.http(origin, request);
-      observed.statuses.set(response.status, (observed.statuses.get(response.status) ?? 0) + 1);
-      if (!observed.firstByStatus.has(response.status)) observed.firstByStatus.set(response.status, response);
-      return classify(response, check.classes);
-    });
+    runMany(
+      count,
+      ctx.limits.concurrency,
+      ctx.signal,
+      async () => {
+        const response = await ctx.env.http(origin, request);
+        observed.statuses.set(response.status, (observed.statuses.get(response.status) ?? 0) + 1);
+        if (!observed.firstByStatus.has(response.status)) observed.firstByStatus.set(response.status, response);
+        const c = classify(response, check.classes);
+        if (ctx.limits.verdictOnly && impossible(c)) decided = true;
+        return c;
+      },
+      () => decided,
+    );
   const outcome = await sequentialSplit(draw, check.expect, looks);
   const evidence = [
     {
@@ -83,7 +103,7 @@ function countsLine(outcome: SplitOutcome): string {
   return outcome.classes
     .filter((c) => c.count > 0)
     .sort((a, b) => b.count - a.count)
-    .map((c) => `${c.name}: ${c.count} (${pct(c.share)} %)`)
+    .map((c) => `${c.name}: ${c.count} (${pct(c.share)}%)`)
     .join(', ');
 }
 
@@ -91,7 +111,7 @@ function pct(share: number): number {
   return Math.round(share * 100);
 }
 
-/** `80 % v1 (no stars) / 20 % v3 (red stars)` */
+/** `80% v1 (no stars) / 20% v3 (red stars)` */
 function splitText(
   entries: { name: string; share: number }[],
   rules: readonly ClassRule[],
@@ -100,7 +120,7 @@ function splitText(
   return entries
     .filter((e) => e.share > 0)
     .sort((a, b) => b.share - a.share)
-    .map((e) => `${pct(e.share)} % ${classLabel(e.name, rules, locale)}`)
+    .map((e) => `${pct(e.share)}% ${classLabel(e.name, rules, locale)}`)
     .join(' / ');
 }
 
@@ -166,7 +186,7 @@ function explain(check: TrafficCheck, ctx: CheckContext, outcome: SplitOutcome, 
     );
   } else {
     cause = text(
-      'VirtualService route의 weight와 subset을 확인하세요.',
+      'VirtualService 라우트의 가중치(weight)와 서브셋(subset)을 확인하세요.',
       "Check the VirtualService route's weights and subsets.",
     );
   }

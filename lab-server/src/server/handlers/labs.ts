@@ -1,15 +1,10 @@
 /** Routes acting on a session's lab: check, solve, apply, preview, reset. */
 import type { LoadedLab } from '../../labs/load.ts';
-import { attemptOf } from '../../steps/attempt.ts';
+import type { CheckStepOptions } from '../../steps/check.ts';
 import { HttpError } from '../http.ts';
 import type { ServerParts } from '../parts.ts';
-import {
-  applyRequestSchema,
-  previewRequestSchema,
-  type CheckResultBody,
-  type PreviewResult,
-  type SolveResult,
-} from '../../protocol/api.ts';
+import { recordStepCheck } from '../recordCheck.ts';
+import { applyRequestSchema, previewRequestSchema, type PreviewResult, type SolveResult } from '../../protocol/api.ts';
 import type { Route } from '../router.ts';
 import { trafficSummary } from '../trafficSummary.ts';
 
@@ -53,6 +48,11 @@ function parseBody<T>(
   throw new HttpError(400, `${field}: ${issue.message}`, { code: 'request.invalid', params: { field } });
 }
 
+/** How a learner's Check (and Solve's) runs on this server. */
+function checkOptions(parts: ServerParts): CheckStepOptions {
+  return { limits: parts.checks.limits, settleMs: parts.checks.settleMs, maxWaitMs: parts.checks.maxWaitMs };
+}
+
 /** A heredoc delimiter that does not occur in the text. */
 function delimiter(text: string): string {
   let d = 'LABS_APPLY_EOF';
@@ -76,18 +76,8 @@ export function labRoutes(parts: ServerParts): Route[] {
             params: { step: step.id },
           });
         const instance = await parts.runtime.instance(session!.id, lab.id);
-        const checked = await instance.exclusive(() =>
-          instance.steps.check(step.id, {
-            limits: parts.checks.limits,
-            settleMs: parts.checks.settleMs,
-            maxWaitMs: parts.checks.maxWaitMs,
-          }),
-        );
-        const attempt = attemptOf(session!.id, lab.id, step.id, checked);
-        const progress = await parts.progress.recordAttempt(attempt);
-        const result: CheckResultBody = { ...checked.outcome, progress };
-        parts.events.emit('check', { sessionId: session!.id, lab: lab.id, step: step.id, result, attempt });
-        parts.notifier.notify(session!.id, { type: 'progress', lab: lab.id, step: step.id, progress });
+        const checked = await instance.solo(() => instance.steps.check(step.id, checkOptions(parts)));
+        const result = await recordStepCheck(parts, session!.id, lab.id, step.id, checked, 'check');
         return { status: 200, body: result };
       },
     },
@@ -99,11 +89,23 @@ export function labRoutes(parts: ServerParts): Route[] {
         const lab = findLab(parts, params.lab);
         const { step } = findStep(lab, params.step);
         const instance = await parts.runtime.instance(session!.id, lab.id);
-        // Steps not done in this environment's life (before a reset, or elsewhere) run again to rebuild the state.
-        const solved = await instance.exclusive(() =>
-          instance.steps.solve(instance.terminal, step.id, { catchUp: true, interrupt: true }),
-        );
-        const result: SolveResult = { ok: solved.ok, ranSteps: solved.ranSteps, exitCode: solved.exitCode };
+        // Steps not done in this environment's life (before a reset, or elsewhere) run again to rebuild the state;
+        // then the step's own check says whether it holds, so the badge and the result agree.
+        const { solved, checked } = await instance.solo(async () => {
+          const solved = await instance.steps.solve(instance.terminal, step.id, { catchUp: true, interrupt: true });
+          const checked =
+            solved.ok && step.check ? await instance.steps.check(step.id, checkOptions(parts)) : undefined;
+          return { solved, checked };
+        });
+        const check = checked
+          ? await recordStepCheck(parts, session!.id, lab.id, step.id, checked, 'solve')
+          : undefined;
+        const result: SolveResult = {
+          ok: solved.ok,
+          ranSteps: solved.ranSteps,
+          exitCode: solved.exitCode,
+          ...(check ? { check } : {}),
+        };
         return { status: 200, body: result };
       },
     },
@@ -119,6 +121,7 @@ export function labRoutes(parts: ServerParts): Route[] {
         const d = delimiter(yaml);
         const script = `kubectl apply -f - <<'${d}'\n${yaml.replace(/\n?$/, '\n')}${d}\n`;
         const r = await instance.exclusive(() => instance.env.runScript(script));
+        instance.auto?.trigger('cluster', instance.env.now());
         parts.events.emit('apply', {
           sessionId: session!.id,
           lab: lab.id,
@@ -176,6 +179,8 @@ export function labRoutes(parts: ServerParts): Route[] {
           { kind: 'outside' },
           { method: request.method, url, headers, body: request.body, timeoutMs: 10_000 },
         );
+        // A Preview refresh is the learner looking: an observing step may hold now.
+        instance.auto?.trigger('action', instance.env.now());
         const result: PreviewResult = {
           status: r.status,
           headers: r.headers,

@@ -47,6 +47,14 @@ const MAX_DATA_BYTES = 1024 * 1024;
 /** etcd's default request size limit, which bounds every stored object. */
 const MAX_REQUEST_BYTES = 1572864;
 
+/**
+ * Objects no controller reads: Events (the controllers' own reports) and Istio's configuration (read by the
+ * data plane, not by Kubernetes' controllers). Their changes need no controller pass.
+ */
+function ignoredByControllers(obj: K8sObject): boolean {
+  return obj.kind === 'Event' || obj.apiVersion.includes('.istio.io/');
+}
+
 class SimClusterImpl implements SimCluster {
   readonly serverVersion = 'v1.34.0';
   readonly logs: MemoryLogStore;
@@ -78,7 +86,9 @@ class SimClusterImpl implements SimCluster {
       record: (about, report) => events.record(about, report),
     });
     for (const obj of bootstrapObjects()) this.#createInternal(obj);
-    this.#store.watch(() => this.#controllers.schedule());
+    this.#store.watch((event) => {
+      if (!ignoredByControllers(event.object)) this.#controllers.schedule();
+    });
     this.#controllers.schedule();
   }
 

@@ -111,7 +111,7 @@ describe("gateways in learners' namespaces", () => {
     const pod = cluster.list('Pod', 'lab-ada', 'istio=ingressgateway')[0]!;
     const spec = pod.spec as PodSpecShape;
     expect(spec.containers.map((c) => c.name)).toEqual(['istio-proxy']);
-    expect(spec.containers[0]!.image).toBe('docker.io/istio/proxyv2:1.30.0');
+    expect(spec.containers[0]!.image).toBe('registry.istio.io/release/proxyv2:1.30.0');
     expect(spec.containers[0]!.args?.slice(0, 2)).toEqual(['proxy', 'router']);
     expect(spec.containers[0]!.resources).toEqual({ requests: { cpu: '50m' } });
     expect(spec.initContainers ?? []).toEqual([]);

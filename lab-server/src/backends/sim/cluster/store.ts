@@ -14,7 +14,10 @@ function keyOf(kind: string, namespace: string | undefined, name: string): strin
 export class ObjectStore {
   readonly #objects = new Map<string, K8sObject>();
   readonly #listeners = new Set<(event: ObjectEvent) => void>();
-  readonly #perKind = new Map<string, number>();
+  /** The same objects by kind: a list reads its kind only, not every object (Events alone may be a thousand). */
+  readonly #byKind = new Map<string, Map<string, K8sObject>>();
+  /** Each kind's objects in list order, made on the first list after a change of that kind. */
+  readonly #sorted = new Map<string, K8sObject[]>();
   #version = 1000;
 
   get size(): number {
@@ -23,7 +26,7 @@ export class ObjectStore {
 
   /** How many objects of `kind` are stored. */
   count(kind: string): number {
-    return this.#perKind.get(kind) ?? 0;
+    return this.#byKind.get(kind)?.size ?? 0;
   }
 
   get(kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
@@ -34,17 +37,25 @@ export class ObjectStore {
   list(kind: string, namespace?: string, labelSelector?: string): K8sObject[] {
     const requirements = parseSelector(labelSelector);
     const out: K8sObject[] = [];
-    for (const obj of this.#objects.values()) {
-      if (obj.kind !== kind) continue;
+    for (const obj of this.#sortedOf(kind)) {
       if (namespace !== undefined && obj.metadata.namespace !== namespace) continue;
       if (!matchesSelector(requirements, obj.metadata.labels)) continue;
       out.push(obj);
     }
-    return out.sort(
-      (a, b) =>
-        (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
-        a.metadata.name.localeCompare(b.metadata.name),
-    );
+    return out;
+  }
+
+  #sortedOf(kind: string): readonly K8sObject[] {
+    let sorted = this.#sorted.get(kind);
+    if (!sorted) {
+      sorted = [...(this.#byKind.get(kind)?.values() ?? [])].sort(
+        (a, b) =>
+          (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
+          a.metadata.name.localeCompare(b.metadata.name),
+      );
+      this.#sorted.set(kind, sorted);
+    }
+    return sorted;
   }
 
   /** Every object (for cascades and counts). */
@@ -58,7 +69,10 @@ export class ObjectStore {
     const existed = this.#objects.has(key);
     object.metadata.resourceVersion = String(++this.#version);
     this.#objects.set(key, object);
-    if (!existed) this.#perKind.set(object.kind, this.count(object.kind) + 1);
+    let ofKind = this.#byKind.get(object.kind);
+    if (!ofKind) this.#byKind.set(object.kind, (ofKind = new Map()));
+    ofKind.set(key, object);
+    this.#sorted.delete(object.kind);
     this.#emit({ type: existed ? 'MODIFIED' : 'ADDED', object });
     return object;
   }
@@ -69,7 +83,8 @@ export class ObjectStore {
     const object = this.#objects.get(key);
     if (!object) return undefined;
     this.#objects.delete(key);
-    this.#perKind.set(kind, this.count(kind) - 1);
+    this.#byKind.get(kind)?.delete(key);
+    this.#sorted.delete(kind);
     this.#emit({ type: 'DELETED', object });
     return object;
   }

@@ -6,7 +6,7 @@
 import { parse, stringify } from 'yaml';
 import type { K8sObject } from '../../../contract.ts';
 import type { SimClusterApi } from '../types.ts';
-import { ISTIO_VERSION } from './version.ts';
+import { ISTIO_HUB, ISTIO_VERSION } from './version.ts';
 import { MESH_ENUMS, PROFILES, type Profile } from './profiles.ts';
 
 /** What the install is asked to do. */
@@ -197,7 +197,7 @@ export function egressObjects(): K8sObject[] {
             containers: [
               {
                 name: 'istio-proxy',
-                image: `docker.io/istio/proxyv2:${ISTIO_VERSION}`,
+                image: `${ISTIO_HUB}/proxyv2:${ISTIO_VERSION}`,
                 args: ['proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local'],
                 ports: [
                   { containerPort: 8080, protocol: 'TCP' },

@@ -21,6 +21,11 @@ export interface MeshEnv {
   track(work: Promise<unknown>): void;
   /** What crosses the wire, for captures (`tcpdump`); absent in networks nobody captures. */
   tap?: PacketTap;
+  /**
+   * The same network with a random stream of its own, drawn from this one's: every request from a client
+   * (and every mirrored copy) gets one, so what it draws does not depend on how concurrent requests interleave.
+   */
+  fork(): MeshEnv;
   /** An HTTP request made by a process inside a pod (curl, an app's client library). */
   requestFromPod(from: PodEndpoint, request: SimHttpRequest, signal?: AbortSignal): Promise<SimHttpResponse>;
 }

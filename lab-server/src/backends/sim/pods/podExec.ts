@@ -57,6 +57,7 @@ interface ContainerSpec {
   name: string;
   image?: string;
   env?: { name: string; value?: string }[];
+  restartPolicy?: string;
 }
 
 function ociNotFound(binary: string): string {
@@ -105,13 +106,16 @@ export class SimPodExec implements PodExec {
     const status = (pod.status ?? {}) as {
       phase?: string;
       containerStatuses?: { name: string; state?: { running?: unknown } }[];
+      initContainerStatuses?: { name: string; state?: { running?: unknown } }[];
       ephemeralContainerStatuses?: { name: string; state?: { running?: unknown } }[];
     };
     const running =
       status.phase === 'Running' &&
-      ([...(status.containerStatuses ?? []), ...(status.ephemeralContainerStatuses ?? [])].find(
-        (c) => c.name === target.container,
-      )?.state?.running ??
+      ([
+        ...(status.containerStatuses ?? []),
+        ...(status.initContainerStatuses ?? []),
+        ...(status.ephemeralContainerStatuses ?? []),
+      ].find((c) => c.name === target.container)?.state?.running ??
         status.phase === 'Running');
     if (!running)
       return {

@@ -168,6 +168,12 @@ export class LabShell {
     });
   }
 
+  /** Back to the state of a new shell (variables, functions, aliases, directory, `$?`), for reuse by another script. */
+  reset(): this {
+    this.#state = initialState(this.#options.home);
+    return this;
+  }
+
   /** `$?` of the last line. */
   get status(): number {
     return this.#state.status;

@@ -120,11 +120,14 @@ export class Kubelet {
       podIPs: [{ ip }],
       startTime: (live.metadata.creationTimestamp as string | undefined) ?? now,
       qosClass: qosClass(spec),
-      ...(inits.length ? { initContainerStatuses: inits.map(completed) } : {}),
+      // A native sidecar (restartPolicy: Always) keeps running beside the app; other init containers completed.
+      ...(inits.length
+        ? { initContainerStatuses: inits.map((c) => (c.restartPolicy === 'Always' ? running(c) : completed(c))) }
+        : {}),
       containerStatuses: containers.map(running),
     };
     this.#ctx.store.put(pod);
-    for (const c of containers) {
+    for (const c of [...inits.filter((i) => i.restartPolicy === 'Always'), ...containers]) {
       if (c.name === 'istio-proxy')
         this.#ctx.logs.append(
           namespace,

@@ -1,0 +1,113 @@
+/**
+ * Automatic checks through the server on the real simulator: a learner who does chapter 1 in order without
+ * pressing Check gets every step passed; done out of order, Check explains a replaced step; Reset and Solve keep
+ * the recorded state and the answers in agreement.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBackend } from '../backends/index.ts';
+import { loadLab } from '../labs/load.ts';
+import { typeScript } from '../terminal/typing.ts';
+import { createLabServer, type LabServer } from './app.ts';
+import type { LabInstance } from './labRuntime.ts';
+
+const lab = loadLab('traffic-shifting');
+const servers: LabServer[] = [];
+
+async function start(seed: number): Promise<{ server: LabServer; instance: LabInstance; sessionId: string }> {
+  const backend = await createBackend('sim', { clock: 'virtual', seed });
+  const server = createLabServer({ backend, labs: [lab], autoChecks: { debounceMs: 20, budgetMs: 600_000 } });
+  servers.push(server);
+  const { session } = await server.parts.sessions.create();
+  const instance = await server.parts.runtime.instance(session.id, lab.id);
+  return { server, instance, sessionId: session.id };
+}
+
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
+
+/** Types a step's solution as the learner would, and lets the background checks settle. */
+async function doStep(instance: LabInstance, id: string): Promise<void> {
+  const step = lab.steps.find((s) => s.id === id)!;
+  const typed = await typeScript(instance.terminal, step.solution);
+  expect(typed.exitCode, `${id}: ${typed.records.at(-1)?.line}`).toBe(0);
+}
+
+async function progressOf(server: LabServer, sessionId: string) {
+  return (await server.parts.progress.progress(sessionId))[lab.id] ?? {};
+}
+
+describe('automatic checks', () => {
+  it('pass every step of chapter 1 done in order, with no Check pressed', async () => {
+    const { server, instance, sessionId } = await start(1);
+    for (const step of lab.steps) {
+      await doStep(instance, step.id);
+      await expect
+        .poll(async () => (await progressOf(server, sessionId))[step.id]?.status, { timeout: 90_000, interval: 50 })
+        .toBe('passed');
+    }
+    const progress = await progressOf(server, sessionId);
+    expect(Object.values(progress).map((p) => p.passedBy)).toEqual(lab.steps.map(() => 'automatic'));
+    // Only passes are recorded automatically: no failing attempt for steps not reached yet.
+    expect(Object.values(progress).every((p) => p.attempts === 1)).toBe(true);
+  });
+
+  it('explain a step replaced by a later one instead of advising a fix', async () => {
+    const { server, instance, sessionId } = await start(2);
+    for (const id of ['destination-rules', 'route-all-v1', 'see-no-stars', 'shift-50-v3']) {
+      await doStep(instance, id);
+      await expect
+        .poll(async () => (await progressOf(server, sessionId))[id]?.status, { timeout: 90_000, interval: 50 })
+        .toBe('passed');
+    }
+    const checked = await instance.solo(() => instance.steps.check('route-all-v1', { retry: false }));
+    expect(checked.outcome.ok).toBe(false);
+    expect(checked.replaced).toMatchObject({ step: 'shift-50-v3', number: 4 });
+    const title = lab.steps[3]!.title;
+    expect(
+      checked.outcome.explanation.en.startsWith(`The cluster is at step 4 now (${title.en}); this step held at `),
+    ).toBe(true);
+    expect(checked.outcome.explanation.en).toMatch(/held at \d\d:\d\d\. A later step replaced its outcome/);
+    expect(checked.outcome.explanation.ko.startsWith(`클러스터는 지금 4단계(${title.ko})에 와 있습니다.`)).toBe(true);
+  });
+
+  it('never mark a step passed while the learner has not looked (an observing step needs their request)', async () => {
+    const { server, instance, sessionId } = await start(3);
+    await doStep(instance, 'destination-rules');
+    await doStep(instance, 'route-all-v1');
+    await expect
+      .poll(async () => (await progressOf(server, sessionId))['route-all-v1']?.status, { timeout: 90_000 })
+      .toBe('passed');
+    // Commands that look at nothing the step asks for leave it open, once evaluated.
+    await expect.poll(() => instance.auto!.running || instance.auto!.pending, { timeout: 90_000 }).toBe(false);
+    const before = instance.auto!.evaluations;
+    await typeScript(instance.terminal, 'kubectl get pods\necho hello');
+    await expect
+      .poll(() => instance.auto!.evaluations > before && !instance.auto!.running && !instance.auto!.pending, {
+        timeout: 90_000,
+      })
+      .toBe(true);
+    expect((await progressOf(server, sessionId))['see-no-stars']).toBeUndefined();
+    await doStep(instance, 'see-no-stars');
+    await expect
+      .poll(async () => (await progressOf(server, sessionId))['see-no-stars']?.status, { timeout: 90_000 })
+      .toBe('passed');
+  });
+
+  it('mark steps passed before a reset as such, and pass them again when redone', async () => {
+    const { server, instance, sessionId } = await start(4);
+    await doStep(instance, 'destination-rules');
+    await expect
+      .poll(async () => (await progressOf(server, sessionId))['destination-rules']?.status, { timeout: 90_000 })
+      .toBe('passed');
+    await server.parts.runtime.reset(sessionId, lab.id);
+    expect((await progressOf(server, sessionId))['destination-rules']).toMatchObject({
+      status: 'passed',
+      resetSince: true,
+    });
+    await doStep(instance, 'destination-rules');
+    await expect
+      .poll(async () => (await progressOf(server, sessionId))['destination-rules']?.resetSince, { timeout: 90_000 })
+      .toBeUndefined();
+  });
+});

@@ -1,0 +1,193 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AutoCheckScheduler, Gate, type EvaluationRequest } from './autoCheck.ts';
+
+const t0 = new Date('2026-01-01T10:00:00Z');
+const at = (s: number) => new Date(t0.getTime() + s * 1000);
+
+/**
+ * An evaluation that runs until the test finishes it (`finish(ms)` also moves the scheduler's wall clock by the
+ * time it took) or the scheduler aborts it, recording what it was asked, how it ended and how many ran at once.
+ */
+function manualEvaluation() {
+  const clock = { ms: 0 };
+  const calls: { request: EvaluationRequest; ended?: 'done' | 'aborted'; finish: (ms: number) => void }[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const evaluate = (request: EvaluationRequest) =>
+    new Promise<void>((resolve) => {
+      const end = (how: 'done' | 'aborted') => {
+        if (call.ended) return;
+        call.ended = how;
+        inFlight--;
+        resolve();
+      };
+      const call: (typeof calls)[number] = {
+        request,
+        finish: (ms) => {
+          clock.ms += ms;
+          end('done');
+        },
+      };
+      calls.push(call);
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      request.signal.addEventListener('abort', () => end('aborted'));
+    });
+  return { calls, evaluate, clock, now: () => clock.ms, maxInFlight: () => maxInFlight };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('AutoCheckScheduler', () => {
+  it('debounces a burst of commands into one evaluation, held from the last command of the burst', async () => {
+    const e = manualEvaluation();
+    const s = new AutoCheckScheduler(e.evaluate, { debounceMs: 400, now: e.now });
+    s.trigger('action', at(1));
+    await vi.advanceTimersByTimeAsync(300);
+    s.trigger('cluster', at(2));
+    await vi.advanceTimersByTimeAsync(300);
+    s.trigger('action', at(3));
+    await vi.advanceTimersByTimeAsync(399);
+    expect(e.calls).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(e.calls).toHaveLength(1);
+    // One `cluster` command in the burst widens the whole evaluation; outcomes held from the last command.
+    expect(e.calls[0]!.request).toMatchObject({ scope: 'cluster', heldAt: at(3) });
+    e.calls[0]!.finish(100);
+    expect(e.calls[0]!.ended).toBe('done');
+  });
+
+  it('cancels a running evaluation at the next command, and never runs two at once', async () => {
+    const e = manualEvaluation();
+    const s = new AutoCheckScheduler(e.evaluate, { debounceMs: 100, now: e.now });
+    s.trigger('cluster', at(1));
+    await vi.advanceTimersByTimeAsync(150);
+    expect(s.running).toBe(true);
+    s.trigger('action', at(2));
+    expect(e.calls[0]!.ended).toBe('aborted');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(e.calls).toHaveLength(2);
+    // The aborted evaluation's request is asked again with the new command's: the wider scope, the later time.
+    expect(e.calls[1]!.request).toMatchObject({ scope: 'cluster', heldAt: at(2) });
+    for (let i = 0; i < 5; i++) {
+      s.trigger('cluster', at(3 + i));
+      await vi.advanceTimersByTimeAsync(120);
+    }
+    e.calls.at(-1)!.finish(50);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(e.maxInFlight()).toBe(1);
+    expect(e.calls.at(-1)!.ended).toBe('done');
+    expect(e.calls.slice(0, -1).every((c) => c.ended === 'aborted')).toBe(true);
+  });
+
+  it('keeps each environment within its CPU budget: past it, the next evaluation waits for room in the window', async () => {
+    const e = manualEvaluation();
+    const s = new AutoCheckScheduler(e.evaluate, { debounceMs: 10, budgetMs: 2_000, windowMs: 10_000, now: e.now });
+    const started: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      s.trigger('cluster', at(i));
+      await vi.advanceTimersByTimeAsync(20);
+      started.push(e.calls.length);
+      e.calls.at(-1)!.ended ?? e.calls.at(-1)!.finish(1_000);
+    }
+    // Two evaluations of 1 s fill the 2 s budget: the third trigger waits.
+    expect(started).toEqual([1, 2, 2]);
+    expect(s.spentMs).toBe(2_000);
+    expect(s.pending).toBe(true);
+    // Once the first evaluation leaves the 10 s window (on the scheduler's clock), the waiting one runs.
+    e.clock.ms += 10_000;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(e.calls).toHaveLength(3);
+    expect(s.pending).toBe(false);
+  });
+
+  it('pauses for a learner’s own Check: the running evaluation stops first, pending triggers run after', async () => {
+    const e = manualEvaluation();
+    const s = new AutoCheckScheduler(e.evaluate, { debounceMs: 50, now: e.now });
+    s.trigger('cluster', at(1));
+    await vi.advanceTimersByTimeAsync(60);
+    let evaluatingDuringTask = true;
+    let finishTask = () => {};
+    const task = s.pause(async () => {
+      evaluatingDuringTask = s.running;
+      s.trigger('action', at(2));
+      await new Promise<void>((resolve) => (finishTask = resolve));
+      return 'checked';
+    });
+    await vi.advanceTimersByTimeAsync(500);
+    // Nothing runs while the learner's task does, however long it takes.
+    expect(e.calls).toHaveLength(1);
+    finishTask();
+    expect(await task).toBe('checked');
+    expect(evaluatingDuringTask).toBe(false);
+    expect(e.calls[0]!.ended).toBe('aborted');
+    await vi.advanceTimersByTimeAsync(60);
+    expect(e.calls).toHaveLength(2);
+    expect(e.calls[1]!.request).toMatchObject({ scope: 'cluster', heldAt: at(2) });
+  });
+
+  it('looks again after a cluster change on an environment that takes time to apply it, unless something newer came', async () => {
+    const e = manualEvaluation();
+    const s = new AutoCheckScheduler(e.evaluate, { debounceMs: 10, followUpsMs: [1_000, 3_000], now: e.now });
+    s.trigger('cluster', at(1));
+    for (let i = 0; i < 4; i++) {
+      await vi.advanceTimersByTimeAsync(1_000);
+      e.calls.at(-1)?.finish(10);
+    }
+    expect(e.calls.map((c) => c.request.scope)).toEqual(['cluster', 'cluster', 'cluster']);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.running).toBe(false);
+    s.trigger('action', at(5));
+    for (let i = 0; i < 5; i++) {
+      await vi.advanceTimersByTimeAsync(1_000);
+      e.calls.at(-1)?.finish(10);
+    }
+    expect(e.calls).toHaveLength(4);
+  });
+
+  it('forgets pending triggers when cleared (a reset) and stops for good when disposed', async () => {
+    const e = manualEvaluation();
+    const s = new AutoCheckScheduler(e.evaluate, { debounceMs: 100, now: e.now });
+    s.trigger('cluster', at(1));
+    s.clear();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(e.calls).toHaveLength(0);
+    await s.dispose();
+    s.trigger('cluster', at(2));
+    await vi.advanceTimersByTimeAsync(500);
+    expect(e.calls).toHaveLength(0);
+  });
+});
+
+describe('Gate', () => {
+  it('lets `limit` holders in at once, the next in order, and drops a waiter whose signal aborts', async () => {
+    const gate = new Gate(2);
+    const never = new AbortController().signal;
+    const a = await gate.acquire(never);
+    const b = await gate.acquire(never);
+    const order: string[] = [];
+    const aborted = new AbortController();
+    const c = gate.acquire(aborted.signal).then(
+      () => order.push('c'),
+      () => order.push('c aborted'),
+    );
+    const d = gate.acquire(never).then((release) => {
+      order.push('d');
+      return release;
+    });
+    aborted.abort();
+    await c;
+    a();
+    const releaseD = await d;
+    expect(order).toEqual(['c aborted', 'd']);
+    expect(gate.held).toBe(2);
+    b();
+    releaseD();
+    expect(gate.held).toBe(0);
+  });
+});

@@ -1,0 +1,29 @@
+/**
+ * What a learner's action may have advanced, for automatic checks. A command that can change the cluster
+ * (`kubectl apply`, `istioctl install`, the editor's Apply) may advance any step; any other command (a `curl`,
+ * `kubectl get`, `kubectl logs`, an `export`) or a Preview refresh only steps whose check reads what the
+ * learner did: the commands they ran, the requests they sent, the lines those left in logs.
+ */
+import type { Check } from '../labs/schema.ts';
+
+/** How far a trigger reaches: every open step, or those that read the learner's actions. */
+export type TriggerScope = 'cluster' | 'action';
+
+const MUTATING_KUBECTL =
+  /\bkubectl\b(?:\s+-{1,2}[\w-]+(?:[= ]\S+)?)*\s+(apply|create|delete|replace|patch|edit|label|annotate|scale|set|rollout|expose|run|autoscale|cordon|uncordon|drain|taint)\b/;
+const MUTATING_ISTIOCTL = /\bistioctl\b.*\b(install|uninstall|upgrade|manifest\s+apply|tag\s+set)\b/;
+/** Commands that neither change the cluster nor leave anything a check reads. */
+const INERT = /^\s*(clear|history|pwd|cd|ls|help|man|exit|true|false|which|type)\b(?![\s\S]*[|;&`$])/;
+
+/** What a completed command line may have advanced, or undefined for a command that cannot advance any step. */
+export function triggerOf(line: string): TriggerScope | undefined {
+  if (line.trim() === '' || INERT.test(line)) return undefined;
+  if (MUTATING_KUBECTL.test(line) || MUTATING_ISTIOCTL.test(line) || /\bhelm\b/.test(line)) return 'cluster';
+  return 'action';
+}
+
+/** True when a check reads what the learner did (their commands, requests or the log lines these left). */
+export function readsLearnerActions(check: Check): boolean {
+  if (check.type === 'all') return check.checks.some(readsLearnerActions);
+  return check.type === 'ran' || check.type === 'logs' || check.type === 'observed';
+}
