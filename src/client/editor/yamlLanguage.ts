@@ -1,5 +1,5 @@
 /**
- * The manifest editor's YAML language, from the editor's JSON Schemas (src/schemas/kubernetes.ts): problems
+ * The manifest editor's YAML language, from the editor's JSON Schemas (lab-server/src/kube/editor/kubernetes.ts): problems
  * (YAML syntax, then what the schema refuses) at their nodes, in the page's language; the fields a mapping may
  * still have and a field's allowed values, for completion; a field's description, for hover. Plain functions of
  * the text, so tests run them without a browser.
