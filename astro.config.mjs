@@ -7,6 +7,7 @@ import mdx from '@astrojs/mdx';
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import { chapters, contentDir } from './src/chapters/chapters.ts';
+import { editorBundle } from './src/integrations/editorBundle.ts';
 import { validateLabs } from './src/integrations/validateLabs.ts';
 
 const root = (path) => fileURLToPath(new URL(path, import.meta.url));
@@ -37,22 +38,21 @@ export default defineConfig({
           items: chapters().map((chapter) => ({ slug: chapter.id })),
         },
       ],
+      routeMiddleware: './src/routeData.ts',
       components: {
         Footer: './src/components/overrides/Footer.astro',
+        TwoColumnContent: './src/components/overrides/TwoColumnContent.astro',
       },
     }),
     mdx(),
+    editorBundle(),
   ],
   vite: {
     resolve: {
       alias: [
         { find: '@components', replacement: root('./src/components') },
         { find: '@lab-server', replacement: root('./lab-server/src') },
-        // Monaco >= 0.56 exports `monaco-editor/*` only; monaco-yaml's worker still imports `monaco-editor/esm/vs/...`.
-        { find: /^monaco-editor\/esm\/vs\/(.*)$/, replacement: `${root('./node_modules/monaco-editor/esm/vs/')}$1` },
       ],
     },
-    worker: { format: 'es' },
-    build: { chunkSizeWarningLimit: 5000 },
   },
 });

@@ -8,6 +8,8 @@ export default defineConfig({
       'tests/unit/**/*.test.ts',
       'tests/contract/**/*.test.ts',
       'tests/classroom/**/*.test.ts',
+      'tests/hostile/**/*.test.ts',
+      'tests/doctests/**/*.test.ts',
       'content/**/*.test.ts',
     ],
     environment: 'node',

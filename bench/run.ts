@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs the benchmark suites, prints a table and writes `bench/results/latest.json`.
- * Usage: npm run bench [-- --quick] [-- --only sim] [-- --<suite flag> value ...]
+ * Usage: npm run bench [-- --quick] [-- --only sim] [-- --profile] [-- --<suite flag> value ...]
+ * `--profile` writes a CPU profile of the traffic checks to `bench/results/traffic-check.cpuprofile`.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -10,7 +11,7 @@ import { suite as simSuite } from './sim.ts';
 
 /** Suites that always run; optional ones are loaded from these files when present. */
 const SUITES: BenchSuite[] = [simSuite];
-const OPTIONAL_SUITES = ['./classroom.ts'];
+const OPTIONAL_SUITES = ['./classroom.ts', './hostile.ts'];
 
 function parseFlags(argv: string[]): Record<string, string | boolean> {
   const flags: Record<string, string | boolean> = {};

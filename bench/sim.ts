@@ -3,11 +3,15 @@
  * check (run through the steps module, as a learner's Check runs it); heap per prepared environment and
  * environments per GiB.
  */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LabEnvironment } from '../lab-server/src/contract.ts';
 import { createBackend } from '../lab-server/src/backends/index.ts';
 import { loadLab } from '../lab-server/src/labs/load.ts';
 import { checkStep } from '../lab-server/src/steps/check.ts';
 import type { BenchSuite } from './suite.ts';
+import { hotFunctions, profiled, writeProfile } from './profile.ts';
 import { round, summarize, time } from './stats.ts';
 
 const LAB = 'traffic-shifting';
@@ -53,11 +57,26 @@ export const suite: BenchSuite = {
     const checks = ctx.quick ? 5 : 20;
     ctx.log(`traffic check of the 50/50 step x${checks}`);
     let sent = 0;
-    const traffic = await time(checks, async () => {
-      const r = await checkStep(env, lab, step, env.now(), { retry: false });
-      if (!r.ok) throw new Error(`bench: the 50/50 traffic check failed: ${r.explanation.en}`);
-      sent += Number(/x(\d+)$/.exec(r.evidence[0]!.action)?.[1] ?? 100);
-    });
+    const runChecks = () =>
+      time(checks, async () => {
+        const r = await checkStep(env, lab, step, env.now(), { retry: false });
+        if (!r.ok) throw new Error(`bench: the 50/50 traffic check failed: ${r.explanation.en}`);
+        sent += Number(/x(\d+)$/.exec(r.evidence[0]!.action)?.[1] ?? 100);
+      });
+    let traffic: number[];
+    let hot: ReturnType<typeof hotFunctions> | undefined;
+    if (ctx.flags.profile) {
+      const { result, profile } = await profiled(runChecks);
+      traffic = result;
+      const path = fileURLToPath(new URL('./results/traffic-check.cpuprofile', import.meta.url));
+      mkdirSync(dirname(path), { recursive: true });
+      writeProfile(path, profile);
+      hot = hotFunctions(profile);
+      ctx.log(`CPU profile of the traffic checks: ${path} (the profiler slows the timings down)`);
+      for (const f of hot.slice(0, 15)) ctx.log(`  ${f.selfMs.toFixed(1).padStart(8)} ms  ${f.name}  ${f.where}`);
+    } else {
+      traffic = await runChecks();
+    }
     // A wrong answer, as a learner's Check gets it (retries allowed): the simulator knows its configuration took
     // effect, so the check looks once and answers instead of waiting for the failure to settle.
     await must(env, 'kubectl apply -f samples/bookinfo/networking/virtual-service-all-v1.yaml');
@@ -117,6 +136,7 @@ export const suite: BenchSuite = {
         heapBeforeBytes: before,
         heapAfterBytes: after,
         exactGc: Boolean(globalThis.gc),
+        ...(hot ? { profile: { file: 'bench/results/traffic-check.cpuprofile', hotFunctions: hot } } : {}),
       },
     };
   },

@@ -8,10 +8,41 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadAllLabs } from '../../lab-server/src/labs/load.ts';
+import { t, type UiKey } from '../../src/i18n/ui.ts';
 import { readLessonPlacement, type LessonPlacement } from './lessonPlacement.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const labs = loadAllLabs({ contentDir: here('..') });
+/** The labels of the page's controls a lesson may name in brackets, e.g. [적용]. */
+const CONTROL_KEYS: UiKey[] = [
+  'step.check',
+  'step.solve',
+  'step.nextHint',
+  'editor.apply',
+  'editor.reset',
+  'editor.open',
+  'preview.title',
+  'preview.refresh',
+  'terminal.title',
+  'terminal.reset',
+  'run.label',
+  'workspace.openFile',
+  'workspace.openPreview',
+  'workspace.openTraffic',
+  'workspace.editor',
+  'workspace.traffic',
+  'workspace.lesson',
+];
+
+/** Terms a lesson puts in brackets in its prose: not links, not code, not the titles of its notes (`:::note[...]`). */
+function bracketedTerms(text: string): string[] {
+  const prose = text
+    .replace(/```[\s\S]*?```/g, '')
+    .replace(/`[^`]*`/g, '')
+    .replace(/^:::\w+\[[^\]]*\]/gm, '');
+  return [...prose.matchAll(/\[([^\]\n]{1,40})\](?!\()/g)].map((m) => m[1]!);
+}
+
 const LESSON_COMPONENTS: Record<string, string> = {
   Terminal: 'Terminal @components/Terminal.astro',
   Step: 'Step @components/Step.astro',
@@ -74,6 +105,11 @@ describe.each(labs.map((lab) => [lab.id, lab] as const))('%s', (id, lab) => {
       expect(lesson.terminals).toBe(lab.status === 'ready' ? 1 : 0);
       const used = Object.keys(LESSON_COMPONENTS).filter((name) => lesson.body.includes(`<${name}`));
       expect(lesson.imports).toEqual(expect.arrayContaining(used.map((name) => LESSON_COMPONENTS[name])));
+    });
+
+    it("names the page's buttons exactly as they are labelled in this language", () => {
+      const labels = CONTROL_KEYS.map((key) => t(locale, key));
+      for (const term of bracketedTerms(lesson.body)) expect(labels, `[${term}]`).toContain(term);
     });
 
     it('places every step of the lab once, in order, and no unknown step', () => {

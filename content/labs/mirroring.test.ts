@@ -91,7 +91,9 @@ describe('mirroring on the simulator', () => {
       ].join('\n'),
     );
     expect(out).toMatch(/^ {8}"Host": "httpbin:8000",$/m);
+    // v2's log has only gunicorn's start-up lines so far: no request.
     expect(out).toMatch(/^0$/m);
+    expect(out).toMatch(/\[INFO\] Starting gunicorn 23\.0\.0$/m);
     expect(out).toContain('virtualservice.networking.istio.io/httpbin configured');
     expect(out).toMatch(/^200$/m);
     expect(out).toMatch(/127\.0\.0\.6 - - \[.*\] "GET \/headers HTTP\/1\.1" 200/);

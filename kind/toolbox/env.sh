@@ -63,10 +63,10 @@ if [ "${LABS_CLASSROOM:-}" = "1" ]; then
       install | upgrade | uninstall)
         cat >&2 <<EOF
 istioctl $1: not in a class: the mesh (istiod and its settings) is shared by every learner of the class.
-  Mesh-wide settings of the lessons apply to your namespace with a Sidecar resource instead; REGISTRY_ONLY:
-  kubectl apply -f - <<<'{"apiVersion":"networking.istio.io/v1","kind":"Sidecar","metadata":{"name":"default"},"spec":{"outboundTrafficPolicy":{"mode":"REGISTRY_ONLY"}}}'
-istioctl $1: 강의실에서는 쓸 수 없습니다. 메시(istiod와 그 설정)는 모든 수강생이 함께 씁니다.
-  메시 전체 설정은 내 네임스페이스의 Sidecar 리소스로 바꿉니다(위 REGISTRY_ONLY 예).
+  A mesh-wide setting of the lessons applies to your namespace with a Sidecar resource instead; REGISTRY_ONLY:
+    kubectl apply -f ~/samples/egress/registry-only-sidecar.yaml      (back to ALLOW_ANY: kubectl delete sidecar default)
+istioctl $1: 강의실에서는 쓸 수 없습니다. 메시(istiod와 그 설정)는 강의실의 모든 수강생이 함께 씁니다.
+  레슨이 메시 전체에 거는 설정은 내 네임스페이스의 Sidecar 리소스로 겁니다. REGISTRY_ONLY는 위 명령으로 적용합니다.
 EOF
         return 1
         ;;

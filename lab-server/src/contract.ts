@@ -1,12 +1,12 @@
 /**
  * The backend contract: everything the lab server, the checks and the CLI may ask of a lab backend.
- * `sim` (the embedded simulator) and `kind` (a real cluster) both implement it; nothing outside
- * `backends/` may ask which one it talks to.
+ * `sim` (the embedded simulator), `kind` (a kind cluster made by `labs cluster up`) and `kube` (any cluster
+ * from a kubeconfig context) implement it; nothing outside `backends/` may ask which one it talks to.
  */
 import type { Lab } from './labs/schema.ts';
 
 /** Name of a backend implementation, as chosen by `labs serve --backend`. */
-export type BackendName = 'sim' | 'kind';
+export type BackendName = 'sim' | 'kind' | 'kube';
 
 /** A Kubernetes object as the API serves it (plain JSON). */
 export interface K8sObject {
@@ -123,8 +123,12 @@ export interface LabEnvironment {
   /** Deletes what the learner made and restores the starting state. */
   reset(): Promise<void>;
   openTerminal(options: TerminalOptions): TerminalChannel;
-  /** Runs a script exactly as if typed into a new terminal of this environment, line by line. */
-  runScript(script: string, options?: { signal?: AbortSignal }): Promise<ScriptResult>;
+  /**
+   * Runs a script exactly as if typed into a new terminal of this environment, line by line. `signal` stops it
+   * (as Ctrl-C would); `observe` says the script only looks (a check's), so it need not be kept in the
+   * environment's journal for a rebuild.
+   */
+  runScript(script: string, options?: { signal?: AbortSignal; observe?: boolean }): Promise<ScriptResult>;
   get(ref: ObjectRef): Promise<K8sObject | null>;
   list(query: ObjectQuery): Promise<K8sObject[]>;
   exec(target: ContainerRef, argv: string[], options?: { stdin?: string; timeoutMs?: number }): Promise<ExecResult>;
@@ -153,9 +157,18 @@ export interface EnvironmentSpec {
   seed?: number;
 }
 
+/** How many learners a backend can hold at once: a real cluster has room for so many learners' chapters. */
+export interface BackendCapacity {
+  maxLearners: number;
+  /** What limits it, in a line (`cpu: 7.5 of 8 cores free, 210m per learner`), for logs and the "class is full" answer. */
+  detail: string;
+}
+
 /** A lab backend: a factory of environments. */
 export interface LabBackend {
   readonly name: BackendName;
   createEnvironment(spec: EnvironmentSpec): Promise<LabEnvironment>;
+  /** Room for learners; absent when the backend has no limit worth counting (the simulator's is its host's memory). */
+  capacity?(): Promise<BackendCapacity>;
   close(): Promise<void>;
 }

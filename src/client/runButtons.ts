@@ -1,6 +1,6 @@
 /**
  * Run buttons on the lesson's shell code blocks, beside Expressive Code's Copy: a click types the block into
- * the page's terminal and runs it.
+ * the page's terminal and runs it, without scrolling the lesson or taking focus from the button.
  */
 import { t, type Lang } from '../i18n/ui.ts';
 
@@ -34,8 +34,9 @@ export function addRunButtons(lang: Lang): void {
         .split('\n')
         .map((l) => l.replace(/^\$ /, ''))
         .join('\n');
+      // The terminal is in the workspace, in view or one tab away: the lesson stays where the learner reads, and
+      // focus stays on this button.
       terminal.run(code);
-      terminal.element.scrollIntoView({ behavior: 'smooth', block: 'center' });
     });
     // In the terminal frame's title bar (Copy sits in the code area below it), else under the block.
     const header = figure.querySelector<HTMLElement>('figcaption.header');

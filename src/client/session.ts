@@ -3,6 +3,7 @@
  * parsed with the lab server's own protocol schemas, so a change on one side fails loudly on the other.
  */
 import { z } from 'zod';
+import { pageLang, serverText } from './serverText.ts';
 import {
   errorBodySchema,
   progressSchema,
@@ -63,11 +64,12 @@ export async function api<T>(path: string, schema: z.ZodType<T>, init: RequestIn
     const body: unknown = await res.json().catch(() => ({}));
     if (!res.ok) {
       const parsed = errorBodySchema.safeParse(body);
-      throw new ApiError(res.status, parsed.success ? parsed.data.error : `HTTP ${res.status}`);
+      // In the page's language when the server names the problem by a code.
+      throw new ApiError(res.status, parsed.success ? serverText(pageLang(), parsed.data) : `HTTP ${res.status}`);
     }
     return schema.parse(body);
   }
-  throw new ApiError(401, 'session refused');
+  throw new ApiError(401, serverText(pageLang(), { error: 'session refused', code: 'session.invalid' }));
 }
 
 /** The WebSocket URL of a lab's terminal. */

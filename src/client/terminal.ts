@@ -10,12 +10,20 @@ import '@xterm/xterm/css/xterm.css';
 import { terminalServerMessageSchema, type TerminalClientMessage } from '../../lab-server/src/protocol/terminal.ts';
 import { t, type Lang } from '../i18n/ui.ts';
 import { fetchProgress, terminalUrl } from './session.ts';
+import { serverText } from './serverText.ts';
+import { decideExit, neighbour } from './workspace/focusExit.ts';
 
 /** What the page can ask of its terminal. */
 export interface LabsTerminalApi {
+  /** Types a command and Enter; focus stays where it is (on the Run button that asked). */
   run(command: string): void;
+  /** Tells the workspace the terminal has new output for the learner to look at; never scrolls the lesson. */
+  reveal(): void;
   element: HTMLElement;
 }
+
+/** Keys that only modify the next one: they neither release a held Escape nor count as the key after it. */
+const MODIFIERS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'CapsLock']);
 
 declare global {
   interface Window {
@@ -89,10 +97,13 @@ export function startTerminal(host: HTMLElement, lab: string, lang: Lang): LabsT
         // The notice goes first: the replay ends with the shell's prompt, where the cursor must stay.
         if (message.resumed) term.write(`\x1b[2m[${t(lang, 'terminal.reconnected')}]\x1b[0m\r\n`);
         term.write(message.replay);
-      } else if (message.type === 'output') term.write(message.data);
-      else if (message.type === 'progress') window.dispatchEvent(new CustomEvent('labs:progress', { detail: message }));
+      } else if (message.type === 'output') {
+        term.write(message.data);
+        window.labsWorkspace?.notify('terminal');
+      } else if (message.type === 'progress')
+        window.dispatchEvent(new CustomEvent('labs:progress', { detail: message }));
       else if (message.type === 'reset') window.dispatchEvent(new CustomEvent('labs:reset', { detail: message }));
-      else if (message.type === 'error') term.write(`\r\n\x1b[31m${message.message}\x1b[0m\r\n`);
+      else if (message.type === 'error') term.write(`\r\n\x1b[31m${serverText(lang, message)}\x1b[0m\r\n`);
     });
     ws.addEventListener('close', () => {
       host.dataset.connected = 'false';
@@ -106,7 +117,33 @@ export function startTerminal(host: HTMLElement, lab: string, lang: Lang): LabsT
 
   term.onData((data) => send({ type: 'input', data }));
   term.onResize(({ cols, rows }) => send({ type: 'resize', cols, rows }));
+  // Tab is the shell's; Escape then Tab (Shift+Tab) leaves the terminal. A lone Escape reaches the shell shortly after.
+  let escapeHeld: ReturnType<typeof setTimeout> | undefined;
+  const releaseEscape = () => {
+    if (escapeHeld === undefined) return;
+    clearTimeout(escapeHeld);
+    escapeHeld = undefined;
+    send({ type: 'input', data: '\x1b' });
+  };
+  const keys = host.closest('.labs-terminal-wrap')?.querySelector<HTMLElement>('[data-terminal-keys]');
+  if (keys?.id) term.textarea?.setAttribute('aria-describedby', keys.id);
   term.attachCustomKeyEventHandler((event) => {
+    if (event.type === 'keydown' && !MODIFIERS.has(event.key)) {
+      const decision = decideExit(event.key, event.shiftKey, escapeHeld !== undefined);
+      if (decision === 'hold-escape') {
+        escapeHeld = setTimeout(releaseEscape, 1000);
+        event.preventDefault();
+        return false;
+      }
+      if (decision === 'leave-forward' || decision === 'leave-back') {
+        clearTimeout(escapeHeld);
+        escapeHeld = undefined;
+        event.preventDefault();
+        neighbour(host, decision === 'leave-forward' ? 1 : -1)?.focus();
+        return false;
+      }
+      releaseEscape();
+    }
     if (event.type !== 'keydown' || !event.ctrlKey || event.altKey || event.metaKey) return true;
     // Ctrl-Shift-C copies the selection (Ctrl-C stays the interrupt, as in a real terminal).
     if (event.shiftKey && event.code === 'KeyC') {
@@ -126,9 +163,12 @@ export function startTerminal(host: HTMLElement, lab: string, lang: Lang): LabsT
   const api: LabsTerminalApi = {
     element: host,
     run(command: string) {
-      term.focus();
+      api.reveal();
       const text = command.replace(/\r?\n$/, '').replace(/\r?\n/g, '\r');
       send({ type: 'input', data: `${text}\r` });
+    },
+    reveal() {
+      window.labsWorkspace?.notify('terminal');
     },
   };
   window.labsTerminal = api;

@@ -44,14 +44,15 @@ export function defineContractSuite(name: string, options: ContractSuiteOptions)
       const pod = pods[0]!;
       expect(pod.kind).toBe('Pod');
       expect((pod.status as { phase: string }).phase).toBe('Running');
-      const containers = (pod.spec as { containers: { name: string }[] }).containers.map((c) => c.name);
-      expect(containers).toContain('istio-proxy');
+      // Istio 1.27+ on Kubernetes >= 1.33 injects a native sidecar: an init container with restartPolicy Always.
+      const spec = pod.spec as { initContainers?: { name: string; restartPolicy?: string }[] };
+      expect((spec.initContainers ?? []).find((c) => c.name === 'istio-proxy')?.restartPolicy).toBe('Always');
     });
 
     it('gets one object by Kind, and null for one that is not there', async () => {
       const svc = await env.get({ kind: 'Service', name: 'httpbin', namespace: 'default' });
       expect(svc?.metadata.name).toBe('httpbin');
-      expect((svc?.spec as { ports: { port: number }[] }).ports[0]!.port).toBe(8000);
+      expect((svc?.spec as { ports?: { port: number }[] } | undefined)?.ports?.[0]?.port).toBe(8000);
       const vs = await env.get({ kind: 'VirtualService', name: 'httpbin', namespace: 'default' });
       expect(vs?.apiVersion).toBe('networking.istio.io/v1');
       expect(await env.get({ kind: 'VirtualService', name: 'no-such-thing', namespace: 'default' })).toBeNull();
@@ -147,6 +148,31 @@ export function defineContractSuite(name: string, options: ContractSuiteOptions)
       expect(output).toContain('contract-42');
       expect(env.history().map((r) => r.line)).toContain('echo contract-$((40+2))');
       terminal.close();
+    });
+
+    it('stops a command that would run for ever on Ctrl-C, and the terminal goes on', async () => {
+      const terminal = env.openTerminal({ cols: 100, rows: 30 });
+      const records: CommandRecord[] = [];
+      let output = '';
+      terminal.onOutput((d) => {
+        output += d;
+      });
+      terminal.onCommand((r) => records.push(r));
+      terminal.write('while true; do sleep 1; done\r');
+      await expect.poll(() => output, poll).toContain('while true; do sleep 1; done');
+      terminal.write('\x03');
+      await expect.poll(() => records.map((r) => r.exitCode), poll).toEqual([130]);
+      terminal.write('echo still-here\r');
+      await expect.poll(() => output, poll).toContain('still-here');
+      terminal.close();
+    });
+
+    it('stops a script when its signal fires', async () => {
+      const r = await env.runScript('while true; do sleep 1; done\necho not-reached\n', {
+        signal: AbortSignal.timeout(200),
+      });
+      expect(r.output).not.toContain('not-reached');
+      expect(r.exitCode).not.toBe(0);
     });
 
     it(

@@ -22,7 +22,6 @@ import type { KubeApi, ResolvedKind, TtyHandlers, TtySession } from '../../lab-s
 import { PortForwardError } from '../../lab-server/src/backends/kind/portForwardStream.ts';
 import { repoPath } from '../../lab-server/src/backends/kind/repoPaths.ts';
 import { ISTIO_SYSTEM_NODE_PORTS, TOOLBOX_NAMESPACE } from '../../lab-server/src/backends/kind/pins.ts';
-import { SCRIPT_COMMAND } from '../../lab-server/src/backends/kind/toolbox.ts';
 import { SimulationClock } from '../../lab-server/src/backends/sim/clock.ts';
 import { resourceForKind, servedApiVersion } from '../../lab-server/src/backends/sim/cluster/discovery.ts';
 import { nodeAddresses } from '../../lab-server/src/backends/sim/mesh/deliverOutside.ts';
@@ -213,9 +212,11 @@ export class SimKubeApi implements KubeApi {
   #toolboxEnv(pod: string): ToolboxEnv {
     const object = this.cluster.get('Pod', TOOLBOX_NAMESPACE, pod);
     if (!object) throw new Error(`pods "${pod}" not found`);
-    const env = (
-      (object.spec as { containers: { env?: { name: string; value?: string }[] }[] }).containers[0]!.env ?? []
-    ).reduce<Record<string, string>>((acc, e) => ({ ...acc, [e.name]: e.value ?? '' }), {});
+    const env: Record<string, string> = Object.fromEntries(
+      ((object.spec as { containers: { env?: { name: string; value?: string }[] }[] }).containers[0]!.env ?? []).map(
+        (e) => [e.name, e.value ?? ''],
+      ),
+    );
     return { namespace: env.LABS_NAMESPACE ?? 'default', classroom: env.LABS_CLASSROOM === '1' };
   }
 
@@ -250,38 +251,46 @@ export class SimKubeApi implements KubeApi {
     pod: string,
     container: string,
     argv: string[],
-    options: { stdin?: string; timeoutMs?: number } = {},
+    options: { stdin?: string; timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<ExecResult> {
     await this.settle();
+    const signals = [
+      ...(options.signal ? [options.signal] : []),
+      ...(options.timeoutMs ? [AbortSignal.timeout(options.timeoutMs)] : []),
+    ];
+    const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
     if (namespace !== TOOLBOX_NAMESPACE) {
-      const signal = options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined;
       return this.#pods.exec({ namespace, pod, container }, argv, {
         ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
         ...(signal ? { signal } : {}),
       });
     }
     const shell = this.#toolboxShell(this.#toolboxEnv(pod));
-    const script = JSON.stringify(argv) === JSON.stringify(SCRIPT_COMMAND) ? (options.stdin ?? '') : argv.join(' ');
-    // bash -s: every line runs, the status is the last one's; stderr is merged (2>&1).
+    // A script comes on stdin (`bash -s`); anything else is a command line (the stop command: no processes here).
+    if (options.stdin === undefined) return { stdout: '', stderr: '', exitCode: 0 };
+    // bash -s: every line runs, the status is the last one's; stderr is merged (2>&1). A closed connection stops it.
     let output = '';
     let exitCode = 0;
     let pending: string[] = [];
-    for (const line of script.split('\n')) {
+    const run = async (text: string) => {
+      const result = await shell.run(text, {
+        stream: (chunk) => (output += chunk),
+        ...(signal ? { signal } : {}),
+      });
+      output += result.output;
+      exitCode = result.exitCode;
+    };
+    for (const line of options.stdin.split('\n')) {
+      if (signal?.aborted) break;
       if (pending.length === 0 && (line.trim() === '' || line.trim().startsWith('#'))) continue;
       pending.push(line);
       const text = pending.join('\n');
       if (completeness(text).kind === 'incomplete') continue;
       pending = [];
-      const result = await shell.run(text, { stream: (chunk) => (output += chunk) });
-      output += result.output;
-      exitCode = result.exitCode;
+      await run(text);
     }
-    if (pending.length > 0) {
-      const result = await shell.run(pending.join('\n'));
-      output += result.output;
-      exitCode = result.exitCode;
-    }
-    return { stdout: output, stderr: '', exitCode };
+    if (pending.length > 0 && !signal?.aborted) await run(pending.join('\n'));
+    return { stdout: output, stderr: '', exitCode: signal?.aborted ? 130 : exitCode };
   }
 
   async openTty(

@@ -1,16 +1,23 @@
 /** A learner working through the Traffic Shifting lesson in a real browser, in both languages. */
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect, freshSession, terminalReady, terminalText, test } from './fixtures.ts';
 
 const editor = (page: Page, file: string) => page.locator(`.labs-editor[data-file="${file}"]`);
 const step = (page: Page, id: string) => page.locator(`section.labs-step[data-step="${id}"]`);
 
+/** Opens a file in the workspace's editor from its card in the lesson, as a learner does. */
 async function openEditor(page: Page, file: string) {
+  await page
+    .locator('[data-ws-card="editor"]', { has: page.locator('code', { hasText: file }) })
+    .locator('button')
+    .click();
   const root = editor(page, file);
-  await root.scrollIntoViewIfNeeded();
   await expect(root).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
   return root;
 }
+
+/** The editor's text area (CodeMirror's content). */
+const editorText = (root: Locator) => root.locator('.cm-content');
 
 async function check(page: Page, id: string, expected: 'passed' | 'failed') {
   const s = step(page, id);
@@ -23,8 +30,7 @@ async function check(page: Page, id: string, expected: 'passed' | 'failed') {
 }
 
 async function applyEditor(page: Page, file: string) {
-  const root = editor(page, file);
-  await root.locator('[data-action="apply"]').scrollIntoViewIfNeeded();
+  const root = await openEditor(page, file);
   await root.locator('[data-action="apply"]').click();
   await expect(root.locator('[data-output]')).toHaveAttribute('data-ok', 'true', { timeout: 30_000 });
   return root.locator('[data-output]').innerText();
@@ -43,31 +49,31 @@ test('the editor shows schema errors as you type, keeps edits over a reload, res
   await freshSession(page);
   await page.goto(`${prefix}/traffic-shifting/`);
   const root = await openEditor(page, 'virtual-service-all-v1.yaml');
-  const text = root.locator('.monaco-editor .view-lines');
-  await text.click();
-  // A misspelt field under a route: the schema (additionalProperties: false) marks it.
+  // Opening from the lesson puts the cursor in the file.
+  await expect(editorText(root)).toBeFocused();
+  // A misspelt field in the last destination (the file ends `subset: v1`, `---`): the schema marks it.
   await page.keyboard.press('Control+End');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('End');
   await page.keyboard.press('Enter');
-  await page.keyboard.type('  rout: []', { delay: 10 });
-  await expect(root.locator('.squiggly-error').first()).toBeVisible({ timeout: 20_000 });
+  await page.keyboard.type('rout: []', { delay: 10 });
+  await expect(root.locator('.cm-lintRange-error').first()).toBeVisible({ timeout: 20_000 });
   // Fix it: the marker goes.
-  for (let i = 0; i < 9; i++) await page.keyboard.press('Backspace');
-  await expect(root.locator('.squiggly-error')).toHaveCount(0, { timeout: 20_000 });
+  for (let i = 0; i < 8; i++) await page.keyboard.press('Backspace');
+  await expect(root.locator('.cm-lintRange-error')).toHaveCount(0, { timeout: 20_000 });
   await page.keyboard.type('# learner note', { delay: 5 });
 
   await page.reload();
   const again = await openEditor(page, 'virtual-service-all-v1.yaml');
-  // Monaco draws only the visible lines: go to the end, where the note was typed.
-  await again.locator('.monaco-editor .view-lines').click();
-  await page.keyboard.press('Control+End');
-  await expect(again.locator('.view-lines')).toContainText('# learner note');
+  await expect(editorText(again)).toContainText('# learner note');
   expect(
     await page.evaluate(() => localStorage.getItem('labs.editor.traffic-shifting.virtual-service-all-v1.yaml')),
   ).toContain('# learner note');
 
   page.once('dialog', (d) => d.accept());
   await again.locator('[data-action="reset"]').click();
-  await expect(again.locator('.view-lines')).not.toContainText('# learner note');
+  await expect(editorText(again)).not.toContainText('# learner note');
   expect(
     await page.evaluate(() => localStorage.getItem('labs.editor.traffic-shifting.virtual-service-all-v1.yaml')),
   ).toBeNull();
@@ -92,9 +98,14 @@ test("the editor offers the schema's fields, explains them on hover, and Apply s
   await page.goto(`${prefix}/traffic-shifting/`);
   const root = await openEditor(page, 'virtual-service-reviews-v3.yaml');
   await expect(root).toHaveAttribute('data-edited', 'true');
-  await expect(root.locator('.squiggly-error').first()).toBeVisible({ timeout: 20_000 });
+  await expect(root.locator('.cm-lintRange-error').first()).toBeVisible({ timeout: 20_000 });
+  // The problem in the page's language, where the field is.
+  await root.locator('.cm-lintRange-error').first().hover();
+  await expect(page.locator('.cm-tooltip-lint').first()).toContainText(
+    lang === 'ko' ? '"wieght" 필드는 여기에 올 수 없습니다.' : 'Field "wieght" is not allowed here.',
+  );
   // Apply from the keyboard, inside the editor.
-  await root.locator('.monaco-editor .view-lines').click();
+  await editorText(root).click();
   await page.keyboard.press('Control+Enter');
   const output = root.locator('[data-output]');
   await expect(output).toHaveAttribute('data-ok', 'false', { timeout: 30_000 });
@@ -103,26 +114,23 @@ test("the editor offers the schema's fields, explains them on hover, and Apply s
 
   // Hover over a field: its description in the page's language.
   const weights = await openEditor(page, 'virtual-service-reviews-50-v3.yaml');
-  await weights
-    .locator('.view-lines span', { hasText: /^weight$/ })
-    .first()
-    .hover();
+  await editorText(weights).getByText('weight', { exact: true }).first().hover();
   await expect(
     page
-      .locator('.monaco-hover')
+      .locator('.cm-tooltip-hover')
       .filter({ hasText: lang === 'ko' ? '상대 비율' : 'Relative share' })
       .first(),
   ).toBeVisible({ timeout: 20_000 });
 
   // Completion at a route entry offers the fields it may still have.
-  await weights.locator('.monaco-editor .view-lines').click();
+  await editorText(weights).click();
   await page.keyboard.press('Control+End');
   // The file ends with a newline: go up to the last `weight: 50`, then open a line at its indentation.
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('End');
   await page.keyboard.press('Enter');
   await page.keyboard.press('Control+Space');
-  await expect(page.locator('.suggest-widget .monaco-list-row', { hasText: 'headers' }).first()).toBeVisible({
+  await expect(page.locator('.cm-tooltip-autocomplete li', { hasText: 'headers' }).first()).toBeVisible({
     timeout: 20_000,
   });
   await page.keyboard.press('Escape');
@@ -183,7 +191,7 @@ test("the whole lab through the page: Run buttons, the Editor's Apply, the termi
   page,
   prefix,
 }, testInfo) => {
-  test.setTimeout(300_000);
+  test.setTimeout(420_000);
   await freshSession(page);
   await page.goto(`${prefix}/traffic-shifting/`);
   await terminalReady(page);
@@ -197,17 +205,21 @@ test("the whole lab through the page: Run buttons, the Editor's Apply, the termi
   await applyEditor(page, 'virtual-service-all-v1.yaml');
   await check(page, 'route-all-v1', 'passed');
 
-  const preview = page.locator('.labs-preview').first();
-  await preview.locator('[data-action="refresh"]').scrollIntoViewIfNeeded();
-  for (let i = 0; i < 3; i++) {
+  // One Preview in the workspace; the lesson's places for it open it (and load the page once).
+  const preview = page.locator('.labs-preview');
+  await expect(preview).toHaveCount(1);
+  await page.locator('[data-ws-card="preview"] button').first().click();
+  await expect(preview).toHaveAttribute('data-count', '1', { timeout: 30_000 });
+  for (let i = 1; i < 3; i++) {
     await preview.locator('[data-action="refresh"]').click();
     await expect(preview).toHaveAttribute('data-count', String(i + 1), { timeout: 30_000 });
     await expect(preview).toHaveAttribute('data-stars', 'none');
     await expect(preview).toHaveAttribute('data-version', 'v1');
   }
-  // The page itself, in a frame that runs no scripts; the status line names the pod that served the reviews.
-  await expect(preview.locator('iframe')).toHaveAttribute('sandbox', '');
-  await expect(preview.locator('iframe').contentFrame().locator('h4', { hasText: 'Book Details' })).toBeVisible();
+  // The page itself, with its styles, in a frame of its own origin; the status line names the pod.
+  await expect(preview.locator('iframe')).toHaveAttribute('sandbox', 'allow-scripts allow-forms');
+  await expect(preview).toHaveAttribute('data-missing', '0');
+  await expect(preview.locator('iframe').contentFrame().getByText('Book Details').first()).toBeVisible();
   await expect(preview.locator('[data-preview-status]')).toContainText(/HTTP 200 · .* · reviews-v1-/);
   await check(page, 'see-no-stars', 'passed');
 
@@ -218,26 +230,41 @@ test("the whole lab through the page: Run buttons, the Editor's Apply, the termi
   await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('weight: 50');
   await check(page, 'read-virtualservice', 'passed');
 
-  const second = page.locator('.labs-preview').nth(1);
+  const second = page.locator('.labs-preview');
   const seen = new Set<string>();
-  await second.locator('[data-action="refresh"]').scrollIntoViewIfNeeded();
-  // The observing step counts the learner's own page views: at least 10 of them.
-  for (let i = 0; i < 12; i++) {
+  await page.locator('[data-ws-card="preview"] button').nth(1).click();
+  const before = Number(await second.getAttribute('data-count'));
+  for (let i = 1; i <= 12 && seen.size < 2; i++) {
     await second.locator('[data-action="refresh"]').click();
-    await expect(second).toHaveAttribute('data-count', String(i + 1), { timeout: 30_000 });
+    await expect(second).toHaveAttribute('data-count', String(before + i), { timeout: 30_000 });
     seen.add(`${await second.getAttribute('data-version')} ${await second.getAttribute('data-stars')}`);
   }
   expect([...seen].sort()).toEqual(['v1 none', 'v3 red']);
   // The traffic view counts the same requests per version from the sidecars' logs: v1 and v3, never v2.
   const traffic = page.locator('.labs-traffic');
-  await traffic.scrollIntoViewIfNeeded();
+  await page.locator('[data-ws-card="traffic"] button').first().click();
   await expect(traffic.locator('[data-version="v3"]')).toBeVisible({ timeout: 15_000 });
   expect(Number(await traffic.locator('[data-version="v3"]').getAttribute('data-requests'))).toBeGreaterThan(0);
   expect(Number(await traffic.locator('[data-version="v2"]').getAttribute('data-requests'))).toBe(0);
+  // The check reads the learner's own requests: count 100 pages in the terminal, as the lesson does.
+  await runBlock(page, 'see-no-stars', 'export GATEWAY_URL');
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('172.18.0.2:30080');
+  await runBlock(page, 'see-red-half', 'gap-x-1 text-red-500');
+  await expect.poll(() => terminalText(page), { timeout: 90_000 }).toMatch(/^ *\d+ no-red\n *\d+ red$/m);
   await check(page, 'see-red-half', 'passed');
 
   await applyEditor(page, 'virtual-service-reviews-v3.yaml');
   await check(page, 'shift-100-v3', 'passed');
+
+  // Bookinfo 1.20's Tailwind page in a frame that runs no scripts: its stars still read as small red stars.
+  const count = Number(await second.getAttribute('data-count'));
+  await second.locator('[data-action="refresh"]').click();
+  await expect(second).toHaveAttribute('data-count', String(count + 1), { timeout: 30_000 });
+  await expect(second).toHaveAttribute('data-stars', 'red');
+  const star = second.locator('iframe').contentFrame().locator('svg[id="glyphicon glyphicon-star"]').first();
+  await expect(star).toBeVisible();
+  expect((await star.boundingBox())?.width).toBeLessThanOrEqual(24);
+  await expect(star).toHaveCSS('color', 'rgb(239, 68, 68)');
 
   await expect(page.locator('section.labs-step[data-status="passed"]')).toHaveCount(7);
   await expect(page.locator('nav a[href$="/traffic-shifting/"] .labs-sidebar-mark').first()).toContainText('7/7');
@@ -260,16 +287,20 @@ test('the Mirroring lab through the page: Run, Apply, Solve, every step passes',
     .poll(async () => (await terminalText(page)).replace(/\n/g, ''), { timeout: 30_000 })
     .toContain('no matches for kind "Deployment" in version "extensions/v1beta1"');
   await runBlock(page, 'deploy-httpbin', 'samples/seed/httpbin-v2.yaml');
-  await expect.poll(() => terminalText(page), { timeout: 60_000 }).toMatch(/pod\/httpbin-v2-\S+ condition met/);
+  // The lesson waits on the Deployments (pods may not exist yet right after apply).
+  await expect
+    .poll(() => terminalText(page), { timeout: 60_000 })
+    .toContain('deployment.apps/httpbin-v2 condition met');
   await check(page, 'deploy-httpbin', 'passed');
   await applyEditor(page, 'httpbin-route-v1.yaml');
   await check(page, 'route-v1', 'passed');
-  // The observing step reads the learner's own request in the logs (the checks send none of their own).
+  // The checks read the learner's own requests: send them as the lesson does.
   await runBlock(page, 'only-v1-logs', 'export SLEEP_POD');
-  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('"Host": "httpbin:8000"');
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('"X-Envoy-Attempt-Count": "1"');
+  await runBlock(page, 'only-v1-logs', 'export V1_POD');
   await check(page, 'only-v1-logs', 'passed');
   await applyEditor(page, 'httpbin-mirror-v2.yaml');
-  await runBlock(page, 'mirror-v2', 'curl -s http://httpbin:8000/headers');
+  await runBlock(page, 'mirror-v2', 'kubectl exec $SLEEP_POD');
   await check(page, 'mirror-v2', 'passed');
   page.once('dialog', (d) => d.accept());
   await step(page, 'shadow-host').locator('[data-action="solve"]').click();
@@ -297,13 +328,13 @@ test('the Ingress lab through the page: the terminal finds the address, the Edit
   await runBlock(page, 'route-status', '/status/200');
   await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('server: istio-envoy');
   await check(page, 'route-status', 'passed');
-  // The learner's own request to an unrouted path, read back from the gateway's access log.
+  // The check reads the learner's own request in the gateway's log.
   await runBlock(page, 'headers-404', '/headers');
-  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('HTTP/1.1 404 Not Found');
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('404 Not Found');
   await check(page, 'headers-404', 'passed');
   await applyEditor(page, 'httpbin-gateway-wildcard.yaml');
   const preview = page.locator('.labs-preview');
-  await preview.locator('[data-action="refresh"]').scrollIntoViewIfNeeded();
+  await page.locator('[data-ws-card="preview"] button').first().click();
   await preview.locator('[data-action="refresh"]').click();
   await expect(preview.locator('[data-preview-status]')).toContainText('HTTP 200', { timeout: 30_000 });
   await check(page, 'browser-headers', 'passed');

@@ -4,6 +4,7 @@
  * lesson's Traffic view and the `observed` check both count from here.
  */
 import type { ContainerRef, K8sObject, LabEnvironment } from '../contract.ts';
+import { containerNames } from '../kube/pods.ts';
 import { CHECK_USER_AGENT } from './identity.ts';
 
 /** The fields of one inbound access-log line that the counts need. */
@@ -66,10 +67,8 @@ export async function inboundByVersion(
   const pods: K8sObject[] = await env.list({ kind: 'Pod', namespace, labelSelector: `app=${service}` });
   const byVersion = new Map<string, VersionTraffic>();
   for (const pod of pods) {
-    const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map(
-      (c) => c.name,
-    );
-    if (!containers.includes('istio-proxy')) continue;
+    // The sidecar is a container, or (Istio 1.27+ on Kubernetes >= 1.33) an init container: a native sidecar.
+    if (!containerNames(pod).includes('istio-proxy')) continue;
     const version = pod.metadata.labels?.version ?? 'unversioned';
     const entry = byVersion.get(version) ?? { version, requests: 0, errors: 0, mirrored: 0 };
     byVersion.set(version, entry);

@@ -41,20 +41,20 @@ export function likelyCause(
   if (status === 503 && b === '') {
     const see = seeFile(files, 'DestinationRule');
     return text(
-      `route가 가리키는 subset을 정의한 DestinationRule이 없습니다${see.ko}. Envoy가 cluster를 찾지 못하면(NC) 본문 없이 503을 돌려줍니다.`,
+      `라우트가 가리키는 서브셋(subset)을 정의한 DestinationRule이 없습니다${see.ko}. Envoy가 cluster를 찾지 못하면(NC) 본문 없이 503을 돌려줍니다.`,
       `a route names a subset no DestinationRule defines${see.en}; Envoy answers 503 with an empty body when the cluster is not found (NC).`,
     );
   }
   if (status === 503 && /no healthy upstream/i.test(b)) {
     return text(
-      'subset은 정의되어 있지만 그 label과 맞는 실행 중인 파드가 없습니다(no healthy upstream). DestinationRule의 subset labels와 파드의 label을 비교해 보세요.',
+      '서브셋은 정의되어 있지만 그 레이블과 맞는 실행 중인 파드가 없습니다(no healthy upstream). DestinationRule의 subset labels와 파드의 레이블을 비교해 보세요.',
       "the subset is defined but no running pod matches its labels (no healthy upstream): compare the DestinationRule's subset labels with the pods' labels.",
     );
   }
   if (status === 404 && b === '') {
     const see = seeFile(files, 'Gateway');
     return text(
-      `요청과 맞는 virtual host나 route가 없습니다(NR). Gateway의 hosts와 VirtualService의 hosts·gateways·match를 확인하세요${see.ko}.`,
+      `요청과 맞는 virtual host나 라우트가 없습니다(NR). Gateway의 hosts와 VirtualService의 hosts·gateways·match를 확인하세요${see.ko}.`,
       `no virtual host or route matches the request (NR): check the Gateway's hosts and the VirtualService's hosts, gateways and match${see.en}.`,
     );
   }
@@ -66,7 +66,7 @@ export function likelyCause(
   }
   if (status === 502 && b === '') {
     return text(
-      'sidecar가 요청을 막았습니다. outboundTrafficPolicy가 REGISTRY_ONLY일 때 ServiceEntry로 등록하지 않은 호스트로 가는 HTTP 요청은 502를 받습니다.',
+      '사이드카가 요청을 막았습니다. outboundTrafficPolicy가 REGISTRY_ONLY일 때 ServiceEntry로 등록하지 않은 호스트로 가는 HTTP 요청은 502를 받습니다.',
       'the sidecar blocked the request: with outboundTrafficPolicy REGISTRY_ONLY, plain HTTP to a host no ServiceEntry registers gets 502.',
     );
   }

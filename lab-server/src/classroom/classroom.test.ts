@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createSimBackend } from '../backends/sim/index.ts';
+import type { LabBackend } from '../contract.ts';
 import { loadAllLabs } from '../labs/load.ts';
 import { createLabServer, type LabServer } from '../server/app.ts';
 import { stripAnsi, typeScript } from '../terminal/typing.ts';
@@ -13,10 +14,14 @@ import { createClassroom } from './index.ts';
 const INSTRUCTOR = 'instructor-token-for-tests-0123456789';
 const running: { server: LabServer; close(): Promise<void> }[] = [];
 
-async function start(dataDir: string, options: { failuresPerMinute?: number; joinsPerMinute?: number } = {}) {
-  const classroom = await createClassroom({ dataDir, instructorToken: INSTRUCTOR, ...options });
+async function start(
+  dataDir: string,
+  options: { failuresPerMinute?: number; joinsPerMinute?: number; backend?: LabBackend } = {},
+) {
+  const { backend, ...limits } = options;
+  const classroom = await createClassroom({ dataDir, instructorToken: INSTRUCTOR, ...limits });
   const server = createLabServer({
-    backend: createSimBackend({ clock: 'virtual', seed: 3 }),
+    backend: backend ?? createSimBackend({ clock: 'virtual', seed: 3 }),
     labs: loadAllLabs(),
     siteDir: dataDir,
     checks: { settleMs: 0 },
@@ -64,6 +69,42 @@ async function call(base: string, method: string, path: string, token?: string, 
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'labs-classroom-'));
+
+describe('a class on a backend with room for so many learners', () => {
+  it('admits learners up to the backend\'s capacity, even when they join at once, then answers "class is full"', async () => {
+    const sim = createSimBackend({ clock: 'virtual', seed: 3 });
+    // The three joins all ask before any answer comes: each passes the check while the others are in flight.
+    let asked = 0;
+    let release!: () => void;
+    const allAsked = new Promise<void>((r) => (release = r));
+    const backend: LabBackend = {
+      name: 'kube',
+      createEnvironment: (spec) => sim.createEnvironment(spec),
+      capacity: async () => {
+        if (++asked === 3) release();
+        if (asked <= 3) await allAsked;
+        return { maxLearners: 2, detail: 'limited by cpu' };
+      },
+      close: () => sim.close(),
+    };
+    const { base } = await start(tmp(), { backend });
+    const cls = await call(base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Big class' });
+    const joins = await Promise.all(
+      ['ada', 'bob', 'cy'].map((name) =>
+        call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name }),
+      ),
+    );
+    expect(joins.map((j) => j.status).sort()).toEqual([201, 201, 503]);
+    const full = joins.find((j) => j.status === 503)!;
+    expect(full.json).toEqual({
+      error:
+        'the class is full: the cluster has room for 2 learners and all are taken; ask your instructor (limited by cpu)',
+      code: 'join.full',
+      params: { max: 2 },
+    });
+    expect((await call(base, 'GET', `/api/classes/${cls.json.id}/progress`, INSTRUCTOR)).json.learners).toHaveLength(2);
+  });
+});
 
 describe('classroom API', () => {
   it("refuses without a token, refuses a learner's token on instructor APIs, wrong codes, and too many joins", async () => {

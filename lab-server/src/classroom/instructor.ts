@@ -28,8 +28,12 @@ export class InstructorAuth {
 
   /** Throws 401/403 unless `candidate` is the instructor's token. */
   require(candidate: string | undefined): void {
-    if (!candidate) throw new HttpError(401, 'instructor token required (Authorization: Bearer <token>)');
-    if (!this.matches(candidate)) throw new HttpError(403, 'this token may not use instructor APIs');
+    if (!candidate)
+      throw new HttpError(401, 'instructor token required (Authorization: Bearer <token>)', {
+        code: 'instructor.required',
+      });
+    if (!this.matches(candidate))
+      throw new HttpError(403, 'this token may not use instructor APIs', { code: 'instructor.refused' });
   }
 }
 

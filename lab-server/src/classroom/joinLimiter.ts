@@ -30,11 +30,15 @@ export class JoinLimiter {
   /** Counts an attempt from `key`; throws 429 when the address is over either limit. */
   admit(key: string, now = Date.now()): void {
     if (recent(this.#failures, key, now).length >= this.failuresPerMinute) {
-      throw new HttpError(429, `too many wrong join codes from this address; wait a minute and try again`);
+      throw new HttpError(429, `too many wrong join codes from this address; wait a minute and try again`, {
+        code: 'join.tooManyWrong',
+      });
     }
     const attempts = recent(this.#attempts, key, now);
     if (attempts.length >= this.joinsPerMinute) {
-      throw new HttpError(429, `too many join attempts from this address; wait a minute and try again`);
+      throw new HttpError(429, `too many join attempts from this address; wait a minute and try again`, {
+        code: 'join.tooMany',
+      });
     }
     attempts.push(now);
     this.#sweep(now);

@@ -26,8 +26,8 @@ export class ClassWatchers {
   }
 }
 
-function refuse(ws: WebSocket, message: string): void {
-  send(ws, { type: 'error', message });
+function refuse(ws: WebSocket, message: string, code: string): void {
+  send(ws, { type: 'error', message, code });
   ws.close(1008);
 }
 
@@ -38,9 +38,9 @@ export function classroomWsRoutes(parts: ServerParts, ctx: ClassroomContext, wat
       path: '/ws/classroom',
       auth: 'none',
       handle(ws, { url, token }) {
-        if (!ctx.instructor.matches(token)) return refuse(ws, 'instructor token required');
+        if (!ctx.instructor.matches(token)) return refuse(ws, 'instructor token required', 'instructor.required');
         const classId = url.searchParams.get('class') ?? '';
-        if (!ctx.classes.get(classId)) return refuse(ws, `no class "${classId}"`);
+        if (!ctx.classes.get(classId)) return refuse(ws, `no class "${classId}"`, 'class.unknown');
         watchers.add(classId, ws);
         ws.send(JSON.stringify({ type: 'changed', classId }));
       },
@@ -49,14 +49,14 @@ export function classroomWsRoutes(parts: ServerParts, ctx: ClassroomContext, wat
       path: '/ws/classroom/terminal',
       auth: 'none',
       async handle(ws, { url, token }) {
-        if (!ctx.instructor.matches(token)) return refuse(ws, 'instructor token required');
+        if (!ctx.instructor.matches(token)) return refuse(ws, 'instructor token required', 'instructor.required');
         const classId = url.searchParams.get('class') ?? '';
         const learner = url.searchParams.get('learner') ?? '';
         const lab = url.searchParams.get('lab') ?? '';
         if (ctx.classes.classOf(learner) !== classId)
-          return refuse(ws, `no learner "${learner}" in class "${classId}"`);
+          return refuse(ws, `no learner "${learner}" in class "${classId}"`, 'class.noLearner');
         const instance = await parts.runtime.existing(learner, lab);
-        if (!instance) return refuse(ws, 'this learner has not opened this chapter yet');
+        if (!instance) return refuse(ws, 'this learner has not opened this chapter yet', 'class.notOpened');
         // Read-only: input from this socket is ignored; the learner's own terminal is never written to.
         send(ws, { type: 'attached', resumed: false, replay: instance.scrollback.text() });
         instance.attached++;

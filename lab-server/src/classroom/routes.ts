@@ -54,7 +54,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
-  throw new HttpError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
+  const field = issue.path.join('.') || 'body';
+  throw new HttpError(400, `${field}: ${issue.message}`, { code: 'request.invalid', params: { field } });
 }
 
 /** The client's address for rate limiting (behind a proxy, its X-Forwarded-For if trusted). */
@@ -71,7 +72,7 @@ function clientKey(req: IncomingMessage): string {
 /** Builds a class's report from the stores. */
 export async function buildReport(parts: ServerParts, ctx: ClassroomContext, classId: string): Promise<ClassReport> {
   const cls = ctx.classes.get(classId);
-  if (!cls) throw new HttpError(404, `no class "${classId}"`);
+  if (!cls) throw new HttpError(404, `no class "${classId}"`, { code: 'class.unknown' });
   const learners = await Promise.all(
     ctx.classes.learners(classId).map(async (l) => {
       const latestFailure = ctx.progress.latestFailure(l.id);
@@ -130,14 +131,34 @@ async function resetChapter(parts: ServerParts, ctx: ClassroomContext, learner: 
 }
 
 function learnerOf(ctx: ClassroomContext, classId: string, learnerId: string): void {
-  if (!ctx.classes.get(classId)) throw new HttpError(404, `no class "${classId}"`);
+  if (!ctx.classes.get(classId)) throw new HttpError(404, `no class "${classId}"`, { code: 'class.unknown' });
   if (ctx.classes.classOf(learnerId) !== classId)
-    throw new HttpError(404, `no learner "${learnerId}" in class "${classId}"`);
+    throw new HttpError(404, `no learner "${learnerId}" in class "${classId}"`, { code: 'class.noLearner' });
+}
+
+/** Learners of every class that has not expired: the seats taken on the backend. */
+function seatedLearners(ctx: ClassroomContext, now = Date.now()): number {
+  return ctx.classes
+    .list()
+    .filter((c) => Date.parse(c.expiresAt) > now)
+    .reduce((n, c) => n + ctx.classes.learners(c.id).length, 0);
+}
+
+/** The answer to a join the backend has no room for (the join page words code `join.full` in its language). */
+export function classFull(maxLearners: number, detail: string): HttpError {
+  const learners = `${maxLearners} learner${maxLearners === 1 ? '' : 's'}`;
+  return new HttpError(
+    503,
+    `the class is full: the cluster has room for ${learners} and all are taken; ask your instructor (${detail})`,
+    { code: 'join.full', params: { max: maxLearners } },
+  );
 }
 
 /** The routes. */
 export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Route[] {
   const readyLabs = [...parts.labs.keys()];
+  // Joins past the capacity check and not yet enrolled: counted, so that a class joining at once cannot overfill.
+  let joining = 0;
   return [
     {
       method: 'GET',
@@ -175,6 +196,10 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
           throw new HttpError(
             400,
             `chapters: not ready or unknown: ${unknown.join(', ')}; ready: ${readyLabs.join(', ')}`,
+            {
+              code: 'class.chaptersNotReady',
+              params: { chapters: unknown.join(', ') },
+            },
           );
         const cls = ctx.classes.create(input.name, chapters, input.lifetimeHours ?? ctx.classLifetimeHours);
         const { base, warning, problem } = publicBaseOf(req, ctx.listening());
@@ -205,10 +230,22 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
           throw new HttpError(
             404,
             'no class with this join code (it may have expired); check the code with your instructor',
+            { code: 'join.unknownCode' },
           );
         }
-        const { token, session } = await parts.sessions.create({ displayName: input.name });
-        ctx.classes.enrol(session.id, cls.id);
+        // A real cluster holds so many learners (backend.capacity); the simulator has no such limit.
+        const capacity = await parts.backend.capacity?.();
+        if (capacity && seatedLearners(ctx) + joining >= capacity.maxLearners)
+          throw classFull(capacity.maxLearners, capacity.detail);
+        joining++;
+        let created: Awaited<ReturnType<typeof parts.sessions.create>>;
+        try {
+          created = await parts.sessions.create({ displayName: input.name });
+          ctx.classes.enrol(created.session.id, cls.id);
+        } finally {
+          joining--;
+        }
+        const { token, session } = created;
         parts.events.emit('session-created', { session });
         ctx.changed(cls.id);
         return {
@@ -230,7 +267,7 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
       auth: 'session',
       handle: async ({ session }) => {
         const cls = ctx.classes.get(ctx.classes.classOf(session!.id) ?? '');
-        if (!cls) throw new HttpError(404, 'this session is not in a class');
+        if (!cls) throw new HttpError(404, 'this session is not in a class', { code: 'class.notEnrolled' });
         return {
           status: 200,
           body: {
@@ -290,7 +327,11 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
         const cls = ctx.classes.get(params.id!)!;
         const labs = input.lab ? [input.lab] : cls.chapters;
         const unknown = labs.filter((lab) => !parts.labs.has(lab));
-        if (unknown.length) throw new HttpError(400, `lab: unknown or not ready: ${unknown.join(', ')}`);
+        if (unknown.length)
+          throw new HttpError(400, `lab: unknown or not ready: ${unknown.join(', ')}`, {
+            code: 'class.chaptersNotReady',
+            params: { chapters: unknown.join(', ') },
+          });
         for (const lab of labs) await resetChapter(parts, ctx, params.learner!, lab);
         ctx.changed(params.id!);
         return { status: 200, body: { ok: true, reset: labs } };
@@ -308,6 +349,7 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
           type: 'error',
           message:
             'the instructor removed you from the class; reload the page to go on by yourself / 강사가 강의실에서 제외했습니다. 페이지를 새로 고치면 혼자서 계속할 수 있습니다',
+          code: 'class.removed',
         });
         await parts.runtime.closeSession(params.learner!);
         await parts.progress.deleteSession(params.learner!);

@@ -8,12 +8,13 @@ import { shellCommand } from './shell.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-function labs(args: string[], input = '') {
+function labs(args: string[], input = '', env: NodeJS.ProcessEnv = process.env) {
   const r = spawnSync(process.execPath, ['bin/labs.mjs', ...args], {
     cwd: root,
     input,
     encoding: 'utf8',
     timeout: 60_000,
+    env,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -39,11 +40,40 @@ describe('labs (spawned)', () => {
   });
 
   it('prints help for each command', () => {
-    for (const command of ['serve', 'shell', 'verify', 'cluster']) {
+    for (const command of ['serve', 'shell', 'verify', 'cluster', 'class']) {
       const r = labs([command, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Usage: labs ${command}`));
     }
+  });
+});
+
+describe('labs on a cluster that is not there', () => {
+  it('serve --backend kube --context missing fails in one clear line, exit 1', () => {
+    const kubeconfig = `${root}lab-server/src/backends/kind/testing/kubeconfig-two-contexts.yaml`;
+    const r = labs(['serve', '--backend', 'kube', '--context', 'missing', '--port', '0'], '', {
+      ...process.env,
+      KUBECONFIG: kubeconfig,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `labs: the kube backend cannot start: kubeconfig ${kubeconfig} has no context "missing" ` +
+        '(its contexts: kind-labs, workshop); choose one with --context NAME ("kubectl config get-contexts" lists them)\n',
+    );
+    const none = labs(['verify', '--all', '--backend', 'kube', '--context', 'missing'], '', {
+      ...process.env,
+      KUBECONFIG: '/nonexistent/kubeconfig',
+    });
+    expect(none.code).toBe(1);
+    expect(none.stderr.trim().split('\n')).toHaveLength(1);
+    expect(none.stderr).toContain('no kubeconfig at /nonexistent/kubeconfig, so no context "missing"');
+  });
+
+  it('--context with the simulator is a usage error', () => {
+    const r = labs(['shell', '--lab', 'ingress', '--context', 'workshop']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^labs shell: --context names a cluster: use it with --backend kind or --backend kube\n/);
   });
 });
 

@@ -1,5 +1,6 @@
-/** The `labs` command line: dispatches to serve, shell, verify and cluster, and turns errors into messages and exit codes. */
+/** The `labs` command line: dispatches to serve, shell, verify, cluster and class, and turns errors into messages and exit codes. */
 import { CliError, UsageError } from './args.ts';
+import { classCommand } from './classCommand.ts';
 import { clusterCommand } from './cluster.ts';
 import { HELP } from './help.ts';
 import { serveCommand } from './serve.ts';
@@ -24,6 +25,8 @@ export async function main(argv: string[]): Promise<number> {
         return await verifyCommand(rest, process.stdout);
       case 'cluster':
         return await clusterCommand(rest, process.stdout);
+      case 'class':
+        return await classCommand(rest, process.stdout);
       case undefined:
       case '--help':
       case '-h':

@@ -1,10 +1,14 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createFakeBackend } from '../server/fakeBackend.ts';
 import { serveCommand } from './serve.ts';
 
 describe('labs serve', () => {
-  it('prints the URL, answers health on it, and stops cleanly', async () => {
+  it('prints the URL, answers health on it, keeps its data owner-only, and stops cleanly', async () => {
+    const data = join(mkdtempSync(join(tmpdir(), 'labs-serve-')), 'data');
     let text = '';
     const out = new Writable({
       write(chunk, _e, cb) {
@@ -16,7 +20,7 @@ describe('labs serve', () => {
     const stopped = new Promise<void>((r) => (stop = r));
     let url = '';
     const listening = new Promise<void>((resolve) => {
-      void serveCommand(['--port', '0', '--host', '127.0.0.1'], out, {
+      void serveCommand(['--port', '0', '--host', '127.0.0.1', '--data', data], out, {
         makeBackend: async () => createFakeBackend(),
         untilStop: () => stopped,
         onListening: (u) => {
@@ -28,6 +32,8 @@ describe('labs serve', () => {
     await listening;
     expect(text).toMatch(/^Istio Traffic Labs is serving on http:\/\/127\.0\.0\.1:\d+\/ \(backend: sim\)$/m);
     expect(await (await fetch(`${url}api/health`)).json()).toEqual({ ok: true, backend: 'sim' });
+    expect(text).toContain(`Sessions, progress and lab journals are kept in ${data}`);
+    expect(statSync(data).mode & 0o777).toBe(0o700);
     stop();
     await new Promise((r) => setTimeout(r, 50));
     expect(text).toContain('labs serve: stopping');
@@ -44,7 +50,7 @@ describe('labs serve', () => {
       },
     });
     await expect(
-      serveCommand(['--port', String(port)], out, {
+      serveCommand(['--port', String(port), '--data', mkdtempSync(join(tmpdir(), 'labs-serve-'))], out, {
         makeBackend: async () => createFakeBackend(),
         untilStop: () => new Promise(() => {}),
       }),

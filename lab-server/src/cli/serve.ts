@@ -11,9 +11,10 @@ import type { ServerParts } from '../server/parts.ts';
 import type { Route } from '../server/router.ts';
 import type { ProgressStore, SessionStore } from '../server/stores.ts';
 import type { WsRoute } from '../server/websocket.ts';
-import { choiceFlag, CliError, intFlag, parseFlags } from './args.ts';
-import { backendFromArg } from './backendArg.ts';
+import { CliError, intFlag, parseFlags } from './args.ts';
+import { backendChoice, backendFromArg, type BackendChoice } from './backendArg.ts';
 import { HELP } from './help.ts';
+import { reportServing, SUPERVISED_ENV, supervise } from './supervise.ts';
 
 /** Runs `astro build` when `dist/` has no index page. */
 function buildIfMissing(siteDir: string, out: NodeJS.WritableStream): void {
@@ -44,21 +45,33 @@ function untilSignal(): Promise<void> {
 
 /** What serve needs from outside; tests substitute them. */
 export interface ServeDeps {
-  makeBackend: (name: 'sim' | 'kind') => Promise<LabBackend>;
+  makeBackend: (choice: BackendChoice) => Promise<LabBackend>;
   /** Resolves when the server should stop. */
   untilStop: () => Promise<void>;
   /** Called with the URL once listening. */
   onListening?: (url: string) => void;
 }
 
-/** Runs the command; resolves when the server has stopped (SIGINT/SIGTERM). */
-export async function serveCommand(
-  argv: string[],
-  out: NodeJS.WritableStream,
-  deps: ServeDeps = { makeBackend: backendFromArg, untilStop: untilSignal },
-): Promise<number> {
+/** The real dependencies: the pooled simulator (environments off the server's thread), or kind. */
+const REAL_DEPS: ServeDeps = {
+  makeBackend: (choice) => backendFromArg({ ...choice, isolated: true }),
+  untilStop: untilSignal,
+};
+
+/**
+ * Runs the command; resolves when the server has stopped (SIGINT/SIGTERM). Run for real (not by tests), it
+ * supervises: the server runs in a child process that is started again if it dies.
+ */
+export async function serveCommand(argv: string[], out: NodeJS.WritableStream, deps?: ServeDeps): Promise<number> {
+  if (!deps && process.env[SUPERVISED_ENV] !== '1' && !argv.includes('--help') && !argv.includes('-h'))
+    return supervise(argv, out);
+  return serveOnce(argv, out, deps ?? REAL_DEPS);
+}
+
+async function serveOnce(argv: string[], out: NodeJS.WritableStream, deps: ServeDeps): Promise<number> {
   const { values } = parseFlags('serve', argv, {
     backend: { type: 'string' },
+    context: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string' },
     'build-if-missing': { type: 'boolean' },
@@ -69,8 +82,8 @@ export async function serveCommand(
     out.write(HELP.serve!);
     return 0;
   }
-  const backendName =
-    choiceFlag('serve', '--backend', values.backend as string | undefined, ['sim', 'kind'] as const) ?? 'sim';
+  // On a cluster, a class gives every learner a namespace, a gateway and a confined toolbox of their own.
+  const choice = backendChoice('serve', values, Boolean(values.classroom));
   const port = intFlag('serve', '--port', (values.port as string | undefined) ?? process.env.PORT, 0, 65535) ?? 4321;
   const host = (values.host as string | undefined) ?? process.env.HOST ?? '127.0.0.1';
   const siteDir = resolve('dist');
@@ -82,13 +95,14 @@ export async function serveCommand(
     if (error instanceof LabFileError) throw new CliError(error.message);
     throw error;
   }
-  const classroom = values.classroom
-    ? await createClassroom({
-        dataDir: resolve((values.data as string | undefined) ?? '.labs-data'),
-        ...(process.env.LABS_INSTRUCTOR_TOKEN ? { instructorToken: process.env.LABS_INSTRUCTOR_TOKEN } : {}),
-      })
-    : undefined;
-  const backend = await deps.makeBackend(backendName);
+  // Every mode keeps sessions, progress and environment journals in SQLite: a restart loses nothing acknowledged.
+  const dataDir = resolve((values.data as string | undefined) ?? process.env.LABS_DATA ?? '.labs-data');
+  const persistence = await createClassroom({
+    dataDir,
+    ...(process.env.LABS_INSTRUCTOR_TOKEN ? { instructorToken: process.env.LABS_INSTRUCTOR_TOKEN } : {}),
+  });
+  const classroom = values.classroom ? persistence : undefined;
+  const backend = await deps.makeBackend(choice);
   // Origins besides the server's own that may open WebSockets (a reverse proxy's public name).
   const allowedOrigins = (process.env.LABS_ALLOWED_ORIGINS ?? '')
     .split(',')
@@ -105,17 +119,16 @@ export async function serveCommand(
     // LABS_AUTO_CHECKS=off: no background checks after commands (the classroom bench measures what they cost).
     ...(process.env.LABS_AUTO_CHECKS === 'off' ? { autoChecks: false as const } : {}),
   };
-  if (classroom) {
-    Object.assign(options, {
-      sessionStore: classroom.sessionStore,
-      progressStore: classroom.progressStore,
-      routes: classroom.routes,
-      wsRoutes: classroom.wsRoutes,
-      restoreEnvironment: classroom.restoreEnvironment,
-    });
-  }
+  Object.assign(options, {
+    sessionStore: persistence.sessionStore,
+    progressStore: persistence.progressStore,
+    restoreEnvironment: persistence.restoreEnvironment,
+    ...(classroom ? { routes: classroom.routes, wsRoutes: classroom.wsRoutes } : {}),
+    ...(process.env.LABS_IDLE_MINUTES ? { idleMs: Number(process.env.LABS_IDLE_MINUTES) * 60_000 } : {}),
+    ...(process.env.LABS_MAX_ENVIRONMENTS ? { maxEnvironments: Number(process.env.LABS_MAX_ENVIRONMENTS) } : {}),
+  });
   const server = createLabServer(options);
-  await classroom?.attach?.(server);
+  await persistence.attach?.(server);
   let url: string;
   try {
     url = await server.listen(port, host);
@@ -133,13 +146,15 @@ export async function serveCommand(
   if (!existsSync(join(siteDir, 'index.html')))
     out.write(`labs serve: warning: ${siteDir} has no site; run "npm run build" (or pass --build-if-missing)\n`);
   out.write(`Istio Traffic Labs is serving on ${url} (backend: ${backend.name})\n`);
-  for (const line of classroom?.banner?.(url) ?? []) out.write(`${line}\n`);
+  if (classroom) for (const line of classroom.banner?.(url) ?? []) out.write(`${line}\n`);
+  else out.write(`Sessions, progress and lab journals are kept in ${dataDir}\n`);
   out.write('Press Ctrl-C to stop.\n');
   deps.onListening?.(url);
+  reportServing();
   await deps.untilStop();
   out.write('labs serve: stopping\n');
   await server.close();
-  await classroom?.close?.();
+  await persistence.close?.();
   await backend.close().catch(() => undefined);
   return 0;
 }

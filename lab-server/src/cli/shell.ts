@@ -1,7 +1,7 @@
 /** `labs shell`: a chapter's lab shell in this terminal, or a script from stdin run as if typed. */
 import type { LabEnvironment, TerminalChannel } from '../contract.ts';
-import { choiceFlag, parseFlags, UsageError } from './args.ts';
-import { backendFromArg } from './backendArg.ts';
+import { parseFlags, UsageError } from './args.ts';
+import { backendChoice, backendFromArg, type BackendChoice } from './backendArg.ts';
 import type { LabBackend } from '../contract.ts';
 import { HELP } from './help.ts';
 import { labFromArg } from './labArg.ts';
@@ -17,18 +17,21 @@ export interface ShellIo {
 export async function shellCommand(
   argv: string[],
   io: ShellIo,
-  makeBackend: (name: 'sim' | 'kind') => Promise<LabBackend> = backendFromArg,
+  makeBackend: (choice: BackendChoice) => Promise<LabBackend> = backendFromArg,
 ): Promise<number> {
-  const { values } = parseFlags('shell', argv, { lab: { type: 'string' }, backend: { type: 'string' } });
+  const { values } = parseFlags('shell', argv, {
+    lab: { type: 'string' },
+    backend: { type: 'string' },
+    context: { type: 'string' },
+  });
   if (values.help) {
     io.stdout.write(HELP.shell!);
     return 0;
   }
   if (!values.lab) throw new UsageError('shell', 'missing --lab <id>');
-  const backendName =
-    choiceFlag('shell', '--backend', values.backend as string | undefined, ['sim', 'kind'] as const) ?? 'sim';
+  const choice = backendChoice('shell', values);
   const lab = labFromArg(values.lab as string);
-  const backend = await makeBackend(backendName);
+  const backend = await makeBackend(choice);
   const env = await backend.createEnvironment({ lab, owner: 'cli' });
   try {
     await env.prepare();

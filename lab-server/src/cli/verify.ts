@@ -2,7 +2,7 @@
 import type { Locale } from '../labs/schema.ts';
 import { labIds, type LoadedLab } from '../labs/load.ts';
 import { choiceFlag, parseFlags, UsageError } from './args.ts';
-import { backendFromArg } from './backendArg.ts';
+import { backendChoice, backendFromArg, type BackendChoice } from './backendArg.ts';
 import type { LabBackend } from '../contract.ts';
 import { HELP } from './help.ts';
 import { labFromArg } from './labArg.ts';
@@ -19,7 +19,7 @@ function defaultLocale(): Locale {
 
 /** What verify needs from outside; tests substitute both. */
 export interface VerifyDeps {
-  makeBackend: (name: 'sim' | 'kind') => Promise<LabBackend>;
+  makeBackend: (choice: BackendChoice) => Promise<LabBackend>;
   loadLab: (id: string) => LoadedLab;
   /** The chapters `--all` verifies: one per lab file. */
   labIds: () => string[];
@@ -35,6 +35,7 @@ export async function verifyCommand(
     lab: { type: 'string' },
     all: { type: 'boolean' },
     backend: { type: 'string' },
+    context: { type: 'string' },
     lang: { type: 'string' },
   });
   if (values.help) {
@@ -43,15 +44,14 @@ export async function verifyCommand(
   }
   if (!values.lab === !values.all)
     throw new UsageError('verify', values.all ? 'give --lab <id> or --all, not both' : 'missing --lab <id> or --all');
-  const backendName =
-    choiceFlag('verify', '--backend', values.backend as string | undefined, ['sim', 'kind'] as const) ?? 'sim';
+  const choice = backendChoice('verify', values);
   const locale =
     choiceFlag('verify', '--lang', values.lang as string | undefined, ['en', 'ko'] as const) ?? defaultLocale();
   // The chapters are the lab files, in their `order`.
   const labs: LoadedLab[] = (values.all ? deps.labIds() : [values.lab as string])
     .map((id) => deps.loadLab(id))
     .sort((a, b) => a.order - b.order);
-  const backend = await deps.makeBackend(backendName);
+  const backend = await deps.makeBackend(choice);
   let failed = 0;
   let passed = 0;
   let skipped = 0;

@@ -146,6 +146,36 @@ export const CORE_SPEC_SCHEMAS: Record<string, Schema> = {
     loadBalancerClass: s.str,
     trafficDistribution: s.str,
   }),
+  Ingress: s.obj({
+    ingressClassName: s.str,
+    defaultBackend: s.any,
+    tls: s.arr(s.obj({ hosts: s.arr(s.str), secretName: s.str })),
+    rules: s.arr(
+      s.obj({
+        host: s.str,
+        http: s.obj(
+          {
+            paths: s.arr(
+              s.obj(
+                {
+                  path: s.str,
+                  pathType: s.enumOf('Exact', 'Prefix', 'ImplementationSpecific'),
+                  backend: s.obj({
+                    service: s.obj({ name: s.str, port: s.obj({ number: s.port, name: s.str }) }, ['name']),
+                    resource: s.any,
+                  }),
+                },
+                ['pathType', 'backend'],
+              ),
+            ),
+          },
+          ['paths'],
+        ),
+      }),
+    ),
+  }),
+  IngressClass: s.obj({ controller: s.str, parameters: s.any }),
+  CustomResourceDefinition: s.any,
 };
 
 /** Top-level fields each kind may have besides apiVersion, kind, metadata. */

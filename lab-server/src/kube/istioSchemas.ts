@@ -2,7 +2,7 @@
  * The structural schemas of Istio 1.30's networking CRDs (`networking.istio.io/v1`), as far as the API server
  * checks them before Istio's webhook sees the object: field names (strict decoding), types and required fields.
  */
-import { s, type Schema } from './structural.ts';
+import { type Infer, type Input, s, type Schema } from './structural.ts';
 
 const stringMatch = s.obj({ exact: s.str, prefix: s.str, regex: s.str });
 const portSelector = s.obj({ number: s.port });
@@ -60,7 +60,16 @@ const httpRoute = s.obj({
   mirrorPercentage: percent,
   mirrorPercent: s.int,
   mirrors: s.arr(s.obj({ destination, percentage: percent }, ['destination'])),
-  corsPolicy: s.any,
+  corsPolicy: s.obj({
+    allowOrigin: s.arr(s.str),
+    allowOrigins: s.arr(stringMatch),
+    allowMethods: s.arr(s.str),
+    allowHeaders: s.arr(s.str),
+    exposeHeaders: s.arr(s.str),
+    maxAge: duration,
+    allowCredentials: s.bool,
+    unmatchedPreflights: s.enumOf('UNSPECIFIED', 'FORWARD', 'IGNORE'),
+  }),
   headers,
 });
 
@@ -83,12 +92,74 @@ const virtualService = s.obj({
   exportTo: s.arr(s.str),
 });
 
-const trafficPolicy: Schema = s.obj({
-  loadBalancer: s.any,
-  connectionPool: s.any,
-  outlierDetection: s.any,
-  tls: s.any,
-  portLevelSettings: s.any,
+const connectionPool = s.obj({
+  tcp: s.obj({
+    maxConnections: s.int,
+    connectTimeout: duration,
+    tcpKeepalive: s.obj({ probes: s.int, time: duration, interval: duration }),
+    maxConnectionDuration: duration,
+    idleTimeout: duration,
+  }),
+  http: s.obj({
+    http1MaxPendingRequests: s.int,
+    http2MaxRequests: s.int,
+    maxRequestsPerConnection: s.int,
+    maxRetries: s.int,
+    idleTimeout: duration,
+    h2UpgradePolicy: s.enumOf('DEFAULT', 'DO_NOT_UPGRADE', 'UPGRADE'),
+    useClientProtocol: s.bool,
+    maxConcurrentStreams: s.int,
+  }),
+});
+
+const outlierDetection = s.obj({
+  splitExternalLocalOriginErrors: s.bool,
+  consecutiveLocalOriginFailures: s.int,
+  consecutiveGatewayErrors: s.int,
+  consecutive5xxErrors: s.int,
+  consecutiveErrors: s.int,
+  interval: duration,
+  baseEjectionTime: duration,
+  maxEjectionPercent: s.int,
+  minHealthPercent: s.int,
+});
+
+const loadBalancer = s.obj({
+  simple: s.enumOf('UNSPECIFIED', 'LEAST_CONN', 'RANDOM', 'PASSTHROUGH', 'ROUND_ROBIN', 'LEAST_REQUEST'),
+  consistentHash: s.obj({
+    httpHeaderName: s.str,
+    httpCookie: s.obj({ name: s.str, path: s.str, ttl: duration, attributes: s.any }),
+    useSourceIp: s.bool,
+    httpQueryParameterName: s.str,
+    ringHash: s.any,
+    maglev: s.any,
+    minimumRingSize: s.int,
+  }),
+  localityLbSetting: s.any,
+  warmupDurationSecs: duration,
+  warmup: s.any,
+});
+
+const clientTls = s.obj({
+  mode: s.enumOf('DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'),
+  clientCertificate: s.str,
+  privateKey: s.str,
+  caCertificates: s.str,
+  credentialName: s.str,
+  subjectAltNames: s.arr(s.str),
+  sni: s.str,
+  insecureSkipVerify: s.bool,
+  caCrl: s.str,
+});
+
+const trafficPolicy = s.obj({
+  loadBalancer,
+  connectionPool,
+  outlierDetection,
+  tls: clientTls,
+  portLevelSettings: s.arr(
+    s.obj({ port: portSelector, loadBalancer, connectionPool, outlierDetection, tls: clientTls }),
+  ),
   tunnel: s.any,
   proxyProtocol: s.any,
   retryBudget: s.any,
@@ -111,10 +182,28 @@ const serverPort = s.obj({ number: s.port, protocol: s.str, name: s.str, targetP
   'name',
 ]);
 
+const serverTls = s.obj({
+  httpsRedirect: s.bool,
+  mode: s.enumOf('PASSTHROUGH', 'SIMPLE', 'MUTUAL', 'AUTO_PASSTHROUGH', 'ISTIO_MUTUAL', 'OPTIONAL_MUTUAL'),
+  serverCertificate: s.str,
+  privateKey: s.str,
+  caCertificates: s.str,
+  caCrl: s.str,
+  credentialName: s.str,
+  credentialNames: s.arr(s.str),
+  tlsCertificates: s.arr(s.obj({ serverCertificate: s.str, privateKey: s.str, caCertificates: s.str })),
+  subjectAltNames: s.arr(s.str),
+  verifyCertificateSpki: s.arr(s.str),
+  verifyCertificateHash: s.arr(s.str),
+  minProtocolVersion: s.enumOf('TLS_AUTO', 'TLSV1_0', 'TLSV1_1', 'TLSV1_2', 'TLSV1_3'),
+  maxProtocolVersion: s.enumOf('TLS_AUTO', 'TLSV1_0', 'TLSV1_1', 'TLSV1_2', 'TLSV1_3'),
+  cipherSuites: s.arr(s.str),
+});
+
 const gateway = s.obj({
   selector: s.map(s.str),
   servers: s.arr(
-    s.obj({ port: serverPort, bind: s.str, hosts: s.arr(s.str), tls: s.any, defaultEndpoint: s.str, name: s.str }, [
+    s.obj({ port: serverPort, bind: s.str, hosts: s.arr(s.str), tls: serverTls, defaultEndpoint: s.str, name: s.str }, [
       'port',
       'hosts',
     ]),
@@ -148,7 +237,16 @@ const serviceEntry = s.obj(
 
 const sidecar = s.obj({
   workloadSelector: s.obj({ labels: s.map(s.str) }),
-  ingress: s.arr(s.any),
+  ingress: s.arr(
+    s.obj({
+      port: s.obj({ number: s.port, protocol: s.str, name: s.str, targetPort: s.port }),
+      bind: s.str,
+      captureMode: s.enumOf('DEFAULT', 'IPTABLES', 'NONE'),
+      defaultEndpoint: s.str,
+      tls: s.any,
+      connectionPool: s.any,
+    }),
+  ),
   egress: s.arr(
     s.obj(
       {
@@ -164,11 +262,48 @@ const sidecar = s.obj({
   inboundConnectionPool: s.any,
 });
 
-/** `spec` schemas of the Istio kinds. */
-export const ISTIO_SPEC_SCHEMAS: Record<string, Schema> = {
+/** `spec` schemas of the Istio kinds, each with its own type. */
+export const ISTIO_SPECS = {
   VirtualService: virtualService,
   DestinationRule: destinationRule,
   Gateway: gateway,
   ServiceEntry: serviceEntry,
   Sidecar: sidecar,
 };
+
+/** `spec` schemas of the Istio kinds, by kind name. */
+export const ISTIO_SPEC_SCHEMAS: Record<string, Schema> = ISTIO_SPECS;
+
+/** A VirtualService's `spec`. */
+export type VirtualServiceSpec = Infer<typeof virtualService>;
+/** One `http` route of a VirtualService. */
+export type HttpRoute = Infer<typeof httpRoute>;
+/** One `match` entry of an `http` route. */
+export type HttpMatch = Infer<typeof httpMatch>;
+/** One `match` entry of a `tcp` or `tls` route. */
+export type L4Match = Infer<typeof l4Match>;
+/** A route's or a mirror's destination. */
+export type Destination = Infer<typeof destination>;
+/** A string match (`exact`, `prefix`, `regex`). */
+export type StringMatch = Infer<typeof stringMatch>;
+/** Header operations (`set`, `add`, `remove`). */
+export type HeaderOperations = Infer<typeof headerOps>;
+/** A DestinationRule's `spec`. */
+export type DestinationRuleSpec = Infer<typeof destinationRule>;
+/** A Gateway's `spec`. */
+export type GatewaySpec = Infer<typeof gateway>;
+/** A ServiceEntry's `spec`. */
+export type ServiceEntrySpec = Infer<typeof serviceEntry>;
+/** A Sidecar's `spec`. */
+export type SidecarSpec = Infer<typeof sidecar>;
+
+/** What Istio's webhook sees of a VirtualService's `spec` (nulls where the YAML left a value out). */
+export type VirtualServiceInput = Input<typeof virtualService>;
+/** What Istio's webhook sees of a DestinationRule's `spec`. */
+export type DestinationRuleInput = Input<typeof destinationRule>;
+/** What Istio's webhook sees of a Gateway's `spec`. */
+export type GatewayInput = Input<typeof gateway>;
+/** What Istio's webhook sees of a ServiceEntry's `spec`. */
+export type ServiceEntryInput = Input<typeof serviceEntry>;
+/** What Istio's webhook sees of a Sidecar's `spec`. */
+export type SidecarInput = Input<typeof sidecar>;

@@ -39,15 +39,19 @@ function shown(value: unknown): string {
 export function checkStructure(value: unknown, schema: Schema, path: string, problems: StructuralProblems): void {
   if (value === null || value === undefined) return;
   const actual = typeName(value);
-  const wrongType = (expected: string): void =>
-    void problems.fieldErrors.push(
+  const wrongType = (expected: string): void => {
+    problems.fieldErrors.push(
       `${path}: Invalid value: ${shown(value)}: ${path} in body must be of type ${expected}: "${actual}"`,
     );
+  };
   switch (schema.type) {
     case 'any':
       return;
     case 'string':
-      if (typeof value !== 'string') return wrongType('string');
+      if (typeof value !== 'string') {
+        wrongType('string');
+        return;
+      }
       if (schema.enum && !schema.enum.includes(value)) {
         problems.fieldErrors.push(
           `${path}: Unsupported value: "${value}": supported values: ${schema.enum.map((e) => `"${e}"`).join(', ')}`,
@@ -55,7 +59,10 @@ export function checkStructure(value: unknown, schema: Schema, path: string, pro
       }
       return;
     case 'integer':
-      if (actual !== 'integer') return wrongType('integer');
+      if (actual !== 'integer') {
+        wrongType('integer');
+        return;
+      }
       if (schema.minimum !== undefined && (value as number) < schema.minimum)
         problems.fieldErrors.push(
           `${path}: Invalid value: ${value}: ${path} in body should be greater than or equal to ${schema.minimum}`,
@@ -78,11 +85,17 @@ export function checkStructure(value: unknown, schema: Schema, path: string, pro
         );
       return;
     case 'array':
-      if (!Array.isArray(value)) return wrongType('array');
-      value.forEach((item, i) => checkStructure(item, schema.items, `${path}[${i}]`, problems));
+      if (!Array.isArray(value)) {
+        wrongType('array');
+        return;
+      }
+      for (const [i, item] of value.entries()) checkStructure(item, schema.items, `${path}[${i}]`, problems);
       return;
     case 'object': {
-      if (actual !== 'object') return wrongType('object');
+      if (actual !== 'object') {
+        wrongType('object');
+        return;
+      }
       const obj = value as Record<string, unknown>;
       for (const name of schema.required ?? []) {
         if (obj[name] === undefined || obj[name] === null)
@@ -99,21 +112,85 @@ export function checkStructure(value: unknown, schema: Schema, path: string, pro
   }
 }
 
-/** Shorthands for writing schemas as data. */
+/** An object schema whose properties and required names are known to the type system (see `Infer`). */
+export interface ObjectSchema<P extends Record<string, Schema>, R extends keyof P & string> {
+  type: 'object';
+  properties: P;
+  required?: R[];
+}
+
+/** The TypeScript type of the values a schema accepts: the schema is the one definition of a kind's shape. */
+export type Infer<S> = S extends {
+  type: 'object';
+  properties: infer P extends Record<string, Schema>;
+  required?: infer RA;
+}
+  ? InferObject<P, RequiredNames<RA>>
+  : S extends { type: 'object'; additional: infer A }
+    ? Record<string, Infer<A>>
+    : S extends { type: 'array'; items: infer I }
+      ? Infer<I>[]
+      : S extends { type: 'string'; enum: (infer E)[] }
+        ? E
+        : S extends { type: 'string' }
+          ? string
+          : S extends { type: 'integer' } | { type: 'number' }
+            ? number
+            : S extends { type: 'boolean' }
+              ? boolean
+              : S extends { type: 'int-or-string' }
+                ? number | string
+                : unknown;
+
+/** The names in an optional `required` list (none when it is absent). */
+type RequiredNames<RA> = RA extends (infer R extends string)[] ? R : never;
+
+type InferObject<P extends Record<string, Schema>, R extends string> = {
+  [K in keyof P as K extends R ? K : never]-?: Infer<P[K]>;
+} & { [K in keyof P as K extends R ? never : K]?: Infer<P[K]> };
+
+/**
+ * What a value that passed `checkStructure` may still hold: the schema's shape, but any field or list item may be
+ * `null` (a YAML `- ` or `key:` with nothing after it) and required fields are checked, not promised. Admission
+ * code (the webhooks) reads this; it is what Istio's webhook sees before Go turns nulls into zero values.
+ */
+export type Input<S> = S extends { type: 'object'; properties: infer P extends Record<string, Schema> }
+  ? { [K in keyof P]?: Input<P[K]> | null }
+  : S extends { type: 'object'; additional: infer A }
+    ? Record<string, Input<A> | null>
+    : S extends { type: 'array'; items: infer I }
+      ? (Input<I> | null)[]
+      : Infer<S>;
+
+/**
+ * `value` as what `schema` admits when the API server's structural checks find nothing wrong with it, else
+ * undefined: the one place where an unknown object becomes a typed one.
+ */
+export function parseStructure<S extends Schema>(value: unknown, schema: S): Input<S> | undefined {
+  const problems: StructuralProblems = { unknownFields: [], fieldErrors: [] };
+  checkStructure(value, schema, 'spec', problems);
+  const ok = problems.unknownFields.length === 0 && problems.fieldErrors.length === 0;
+  return ok ? (value as Input<S>) : undefined;
+}
+
+/** Shorthands for writing schemas as data; each keeps its shape in its type, for `Infer`. */
 export const s = {
-  obj: (properties: Record<string, Schema>, required?: string[]): Schema => ({
+  obj: <P extends Record<string, Schema>, R extends keyof P & string = never>(
+    properties: P,
+    required?: R[],
+  ): ObjectSchema<NoInfer<P>, NoInfer<R>> => ({
     type: 'object',
     properties,
     ...(required ? { required } : {}),
   }),
-  map: (additional: Schema): Schema => ({ type: 'object', additional }),
-  arr: (items: Schema): Schema => ({ type: 'array', items }),
-  str: { type: 'string' } as Schema,
-  enumOf: (...values: string[]): Schema => ({ type: 'string', enum: values }),
-  int: { type: 'integer' } as Schema,
-  port: { type: 'integer', minimum: 0, maximum: 4294967295 } as Schema,
-  num: { type: 'number' } as Schema,
-  bool: { type: 'boolean' } as Schema,
-  intOrStr: { type: 'int-or-string' } as Schema,
-  any: { type: 'any' } as Schema,
+  map: <A extends Schema>(additional: A): { type: 'object'; additional: A } => ({ type: 'object', additional }),
+  arr: <I extends Schema>(items: I): { type: 'array'; items: I } => ({ type: 'array', items }),
+  str: { type: 'string' } as { type: 'string' },
+  enumOf: <E extends string>(...values: E[]): { type: 'string'; enum: E[] } => ({ type: 'string', enum: values }),
+  int: { type: 'integer' } as { type: 'integer' },
+  port: { type: 'integer', minimum: 0, maximum: 4294967295 } as { type: 'integer'; minimum: number; maximum: number },
+  num: { type: 'number' } as { type: 'number' },
+  bool: { type: 'boolean' } as { type: 'boolean' },
+  intOrStr: { type: 'int-or-string' } as { type: 'int-or-string' },
+  any: { type: 'any' } as { type: 'any' },
 };

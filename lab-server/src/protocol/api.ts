@@ -119,6 +119,17 @@ export type ApplyResult = z.infer<typeof applyResultSchema>;
 export const previewRequestSchema = z.object({
   path: z.string().max(2000).default('/'),
   host: z.string().max(253).optional(),
+  /** A link is a GET; a form may POST its fields (`application/x-www-form-urlencoded`). */
+  method: z.enum(['GET', 'POST']).default('GET'),
+  body: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
+  /** The browser's own headers the Preview may send: the app's cookies and a form's content type. */
+  headers: z
+    .object({ cookie: z.string().max(4096).optional(), 'content-type': z.string().max(200).optional() })
+    .strict()
+    .default({}),
 });
 export const previewResultSchema = z.object({
   status: z.number().int(),
@@ -129,7 +140,13 @@ export const previewResultSchema = z.object({
 export type PreviewResult = z.infer<typeof previewResultSchema>;
 
 /** Error bodies of every route: `{error: "..."}` with a 4xx/5xx status. */
-export const errorBodySchema = z.object({ error: z.string() });
+export const errorBodySchema = z.object({
+  error: z.string(),
+  /** What went wrong as a stable name the page words in its own language (`error` is the English words). */
+  code: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** Answer of GET /api/labs/:lab/traffic?service=&namespace=&seconds=: the service's recent requests per version. */
 export const trafficSummarySchema = z.object({

@@ -41,7 +41,9 @@ export const stepSummarySchema = z.object({
   step: z.string(),
   passed: z.number().int(),
   failing: z.number().int(),
-  commonFailure: z.object({ signature: z.string(), learners: z.number().int(), explanation: bilingualSchema }).optional(),
+  commonFailure: z
+    .object({ signature: z.string(), learners: z.number().int(), explanation: bilingualSchema })
+    .optional(),
 });
 export type StepSummary = z.infer<typeof stepSummarySchema>;
 
@@ -112,6 +114,12 @@ export type Joined = z.infer<typeof joinedSchema>;
 export const classroomServerMessageSchema = z.discriminatedUnion('type', [
   /** Something of the class changed: the dashboard fetches the report again. */
   z.object({ type: z.literal('changed'), classId: z.string() }),
-  z.object({ type: z.literal('error'), message: z.string() }),
+  z.object({
+    type: z.literal('error'),
+    message: z.string(),
+    /** A stable name the page words in its own language (see api.ts `errorBodySchema`). */
+    code: z.string().optional(),
+    params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  }),
 ]);
 export type ClassroomServerMessage = z.infer<typeof classroomServerMessageSchema>;

@@ -35,6 +35,12 @@ export const terminalServerMessageSchema = z.discriminatedUnion('type', [
   }),
   /** The lab's environment went back to its starting state (the page re-reads its progress). */
   z.object({ type: z.literal('reset'), lab: z.string() }),
-  z.object({ type: z.literal('error'), message: z.string() }),
+  z.object({
+    type: z.literal('error'),
+    message: z.string(),
+    /** A stable name the page words in its own language (see api.ts `errorBodySchema`). */
+    code: z.string().optional(),
+    params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  }),
 ]);
 export type TerminalServerMessage = z.infer<typeof terminalServerMessageSchema>;

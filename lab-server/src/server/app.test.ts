@@ -146,9 +146,11 @@ describe('health and sessions', () => {
     const token = await newToken();
     expect((await api('GET', '/api/nothing')).status).toBe(404);
     expect((await api('POST', '/api/labs/egress/reset', { token })).json.error).toMatch(/unknown lab "egress"/);
-    expect((await api('POST', '/api/labs/traffic-shifting/steps/nope/check', { token })).json.error).toBe(
-      'lab "traffic-shifting" has no step "nope"',
-    );
+    const noStep = (await api('POST', '/api/labs/traffic-shifting/steps/nope/check', { token })).json;
+    expect(noStep.error).toBe('lab "traffic-shifting" has no step "nope"');
+    // A code and its values, so a Korean page says it in Korean.
+    expect(noStep).toMatchObject({ code: 'lab.noStep', params: { lab: 'traffic-shifting', step: 'nope' } });
+    expect((await api('GET', '/api/nothing')).json.code).toBe('request.noRoute');
     expect((await api('GET', '/api/labs/traffic-shifting/reset', { token })).status).toBe(405);
     expect((await api('POST', '/api/labs/traffic-shifting/apply', { token, body: '{not json' })).status).toBe(400);
     expect((await api('POST', '/api/labs/traffic-shifting/apply', { token, body: { yml: 'x' } })).json.error).toMatch(

@@ -154,7 +154,10 @@ export function createLabServer(options: LabServerOptions): LabServer {
         const url = new URL(req.url ?? '/', 'http://localhost');
         if (await router.handle(req, res, url)) return;
         if (url.pathname === '/api' || url.pathname.startsWith('/api/'))
-          return sendJson(res, 404, { error: `no such API route: ${req.method} ${url.pathname}` });
+          return sendJson(res, 404, {
+            error: `no such API route: ${req.method} ${url.pathname}`,
+            code: 'request.noRoute',
+          });
         await serveStatic(siteDir, req, res, url);
       } catch (error) {
         console.error('labs: request failed:', error instanceof Error ? error.message : error);

@@ -174,7 +174,9 @@ export class LabRuntime {
     let found = this.#instances.get(key);
     if (!found && this.#instances.size >= (this.options.maxEnvironments ?? 400))
       return Promise.reject(
-        new HttpError(503, 'this lab server is full (every lab environment is in use); try again in a few minutes'),
+        new HttpError(503, 'this lab server is full (every lab environment is in use); try again in a few minutes', {
+          code: 'server.full',
+        }),
       );
     if (!found) {
       found = this.#create(sessionId, labId);

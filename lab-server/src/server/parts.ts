@@ -31,7 +31,9 @@ export class RateLimiter {
       this.#windows.set(key, window);
     }
     if (++window.count > this.perMinute)
-      throw new HttpError(429, 'too many new sessions from this address; try again in a minute');
+      throw new HttpError(429, 'too many new sessions from this address; try again in a minute', {
+        code: 'session.tooMany',
+      });
   }
 }
 
@@ -47,7 +49,10 @@ export class InFlightLimiter {
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const n = this.#counts.get(key) ?? 0;
     if (n >= this.limit)
-      throw new HttpError(429, `${this.limit} checks are already running for this session; wait for them to finish`);
+      throw new HttpError(429, `${this.limit} checks are already running for this session; wait for them to finish`, {
+        code: 'actions.tooMany',
+        params: { limit: this.limit },
+      });
     this.#counts.set(key, n + 1);
     try {
       return await task();

@@ -86,9 +86,11 @@ export class Router {
       let session: SessionRecord | undefined;
       if (route.auth === 'session') {
         if (!req.headers.authorization)
-          throw new HttpError(401, 'missing session token (Authorization: Bearer <token>)');
+          throw new HttpError(401, 'missing session token (Authorization: Bearer <token>)', {
+            code: 'session.missing',
+          });
         session = await this.#sessions.authenticate(token);
-        if (!session) throw new HttpError(401, 'invalid session token');
+        if (!session) throw new HttpError(401, 'invalid session token', { code: 'session.invalid' });
       }
       let body: Promise<unknown> | undefined;
       const run = () =>
@@ -108,10 +110,10 @@ export class Router {
       if (res.headersSent) {
         res.destroy();
       } else if (error instanceof HttpError) {
-        sendJson(res, error.status, { error: error.message });
+        sendJson(res, error.status, error.body());
       } else {
         console.error(`labs: ${req.method} ${url.pathname} failed:`, error);
-        sendJson(res, 500, { error: 'internal error' });
+        sendJson(res, 500, { error: 'internal error', code: 'server.internal' });
       }
     }
     return true;

@@ -60,6 +60,23 @@ const COMPRESSIBLE = new Set([
   '.webmanifest',
   '.wasm',
 ]);
+/** The Preview's frame page (public/_labs/preview-frame.html). */
+const PREVIEW_FRAME = `${sep}_labs${sep}preview-frame.html`;
+/**
+ * Its policy: a sandbox (an origin of its own, scripts and forms but no popups or top navigation) whose inline
+ * scripts and styles run (the app's page, put inline by the Preview) and that loads nothing from anywhere.
+ */
+export const PREVIEW_FRAME_POLICY = [
+  'sandbox allow-scripts allow-forms',
+  "default-src 'none'",
+  "script-src 'unsafe-inline'",
+  "style-src 'unsafe-inline'",
+  'img-src data:',
+  'font-src data:',
+  "form-action 'none'",
+  "frame-ancestors 'self'",
+].join('; ');
+
 /** Below this a compressed answer saves nothing worth a round of compression. */
 const MIN_COMPRESS_BYTES = 1024;
 
@@ -223,8 +240,13 @@ async function sendFile(
   const compressible = COMPRESSIBLE.has(extname(file).toLowerCase()) && info.size >= MIN_COMPRESS_BYTES;
   const encoding = compressible ? negotiateEncoding(req.headers['accept-encoding']) : undefined;
   const etag = etagOf(info.size, info.mtimeMs, encoding);
-  // A page carries its Content-Security-Policy (the hashes of its own inline scripts).
-  const csp = extname(file).toLowerCase() === '.html' ? contentSecurityPolicy(await readFile(file, 'utf8')) : undefined;
+  // A page carries its Content-Security-Policy (the hashes of its own inline scripts); the Preview's frame runs
+  // the app's page in a sandbox of its own origin that may reach nothing.
+  const csp = file.endsWith(PREVIEW_FRAME)
+    ? PREVIEW_FRAME_POLICY
+    : extname(file).toLowerCase() === '.html'
+      ? contentSecurityPolicy(await readFile(file, 'utf8'))
+      : undefined;
   const headers: Record<string, string | number> = {
     ...(csp ? { 'content-security-policy': csp } : {}),
     ...SECURITY_HEADERS,

@@ -12,6 +12,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { HttpError } from './http.ts';
 import { originAllowed } from './origins.ts';
 import type { ServerParts, SessionNotifier } from './parts.ts';
 import { terminalClientMessageSchema, type TerminalServerMessage } from '../protocol/terminal.ts';
@@ -174,7 +175,13 @@ export class UpgradeHandler {
       Promise.resolve()
         .then(() => route.handle(ws, { req, url, session, token }))
         .catch((error: unknown) => {
-          send(ws, { type: 'error', message: error instanceof Error ? error.message : String(error) });
+          send(ws, {
+            type: 'error',
+            message: error instanceof Error ? error.message : String(error),
+            ...(error instanceof HttpError && error.code
+              ? { code: error.code, ...(error.params ? { params: error.params } : {}) }
+              : {}),
+          });
           ws.close(1011);
         });
     });
@@ -198,7 +205,12 @@ export function terminalRoute(parts: ServerParts, registry: SocketRegistry): WsR
     async handle(ws, { url, session }) {
       const labId = url.searchParams.get('lab') ?? '';
       if (!parts.labs.has(labId)) {
-        send(ws, { type: 'error', message: `unknown lab "${labId}"; labs: ${[...parts.labs.keys()].join(', ')}` });
+        send(ws, {
+          type: 'error',
+          message: `unknown lab "${labId}"; labs: ${[...parts.labs.keys()].join(', ')}`,
+          code: 'lab.unknown',
+          params: { lab: labId },
+        });
         ws.close(1008);
         return;
       }
@@ -230,7 +242,7 @@ export function terminalRoute(parts: ServerParts, registry: SocketRegistry): WsR
           parsed = undefined;
         }
         if (!parsed?.success) {
-          send(ws, { type: 'error', message: 'malformed message' });
+          send(ws, { type: 'error', message: 'malformed message', code: 'request.malformed' });
           return;
         }
         instance.lastUsed = Date.now();

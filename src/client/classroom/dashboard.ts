@@ -8,6 +8,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import QRCode from 'qrcode';
 import { errorBodySchema } from '../../../lab-server/src/protocol/api.ts';
+import { serverText } from '../serverText.ts';
 import {
   type ClassReport,
   classCreatedSchema,
@@ -55,7 +56,7 @@ export function startDashboard(root: HTMLElement): void {
     });
     if (!res.ok) {
       const body = errorBodySchema.safeParse(await res.json().catch(() => undefined));
-      const message = body.success ? body.data.error : `HTTP ${res.status}`;
+      const message = body.success ? serverText(lang, body.data) : `HTTP ${res.status}`;
       throw new Error(message);
     }
     return res;
@@ -197,7 +198,7 @@ export function startDashboard(root: HTMLElement): void {
         socket = undefined;
         tokenForm.hidden = false;
         main.hidden = true;
-        say(t(lang, 'class.error', { message: m.message }));
+        say(t(lang, 'class.error', { message: serverText(lang, m) }));
         return;
       }
       clearTimeout(refreshTimer);
@@ -241,13 +242,13 @@ export function startDashboard(root: HTMLElement): void {
       if (!parsed.success) return;
       const m = parsed.data;
       if (m.type === 'progress' || m.type === 'reset') return;
-      const notOpened = m.type === 'error' && m.message === 'this learner has not opened this chapter yet';
+      const notOpened = m.type === 'error' && m.code === 'class.notOpened';
       const text =
         m.type === 'attached'
           ? m.replay
           : m.type === 'output'
             ? m.data
-            : `\x1b[33m${notOpened ? t(lang, 'class.notOpened') : m.message}\x1b[0m\r\n`;
+            : `\x1b[33m${notOpened ? t(lang, 'class.notOpened') : serverText(lang, m)}\x1b[0m\r\n`;
       term.write(text);
       host.dataset.text = (host.dataset.text ?? '') + text;
     });

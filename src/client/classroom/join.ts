@@ -4,6 +4,7 @@ import { errorBodySchema } from '../../../lab-server/src/protocol/api.ts';
 import { joinedSchema } from '../../../lab-server/src/protocol/classroom.ts';
 import { t, type Lang } from '../../i18n/ui.ts';
 import { pageChapters } from '../chapters.ts';
+import { serverText } from '../serverText.ts';
 
 const mineSchema = z.object({
   classId: z.string(),
@@ -62,7 +63,7 @@ export function startJoin(form: HTMLFormElement): void {
       const body: unknown = await res.json().catch(() => undefined);
       if (!res.ok) {
         const refusal = errorBodySchema.safeParse(body);
-        throw new Error(refusal.success ? refusal.data.error : `HTTP ${res.status}`);
+        throw new Error(refusal.success ? serverText(lang, refusal.data) : `HTTP ${res.status}`);
       }
       const joined = joinedSchema.parse(body);
       localStorage.setItem('labs.session', joined.sessionToken);

@@ -1,6 +1,6 @@
 /**
- * The lesson's manifest editor: a server-rendered `<pre>` until needed (scrolled into view or clicked), then
- * Monaco with the kinds' schemas (completion, hover, squiggles as you type). Apply sends the buffer as
+ * The lesson's manifest editor: a server-rendered `<pre>` until the learner opens it (a click, Enter, a button), then
+ * the editor with the kinds' schemas (completion, hover, problems as you type). Apply sends the buffer as
  * `kubectl apply -f -` would and shows kubectl's output; edits are kept per lesson and file; Reset file
  * restores the original.
  */
@@ -8,8 +8,15 @@ import { applyResultSchema } from '../../../lab-server/src/protocol/api.ts';
 import { t, type Lang } from '../../i18n/ui.ts';
 import { api } from '../session.ts';
 import { keptBuffer } from './buffer.ts';
+import type { CodeEditor } from './codemirror.ts';
 
-type CodeEditor = Awaited<ReturnType<typeof import('./monaco.ts').createEditor>>;
+type EditorModule = typeof import('./bundle.ts');
+
+/**
+ * The editor bundle, built apart from the pages (src/integrations/editorBundle.ts); in `astro dev`, its source.
+ * A URL, not a module path, so the pages' build does not bundle the editor.
+ */
+const EDITOR_URL = import.meta.env.DEV ? '/src/client/editor/bundle.ts' : '/_labs/editor/editor.js';
 
 /** Wires one `.labs-editor` element. */
 export function wireEditor(root: HTMLElement): void {
@@ -40,18 +47,21 @@ export function wireEditor(root: HTMLElement): void {
     open?.remove();
     state.textContent = t(lang, 'editor.loading');
     try {
-      const { createEditor } = await import('./monaco.ts');
+      const { createEditor } = (await import(/* @vite-ignore */ EDITOR_URL)) as EditorModule;
       editor = await createEditor(host, lang, lab, file, buffer.text(), {
         label: t(lang, 'editor.apply'),
         run: () => apply.click(),
+        ariaLabel: `${file}. ${t(lang, 'editor.keys')}`,
       });
-      const model = editor.getModel()!;
-      model.onDidChangeContent(() => {
-        buffer.save(model.getValue());
+      editor.onChange((text) => {
+        buffer.save(text);
+        staticView.textContent = text;
         showState();
       });
+      const hadFocus = staticView.contains(document.activeElement) || staticView === document.activeElement;
       staticView.hidden = true;
       host.hidden = false;
+      if (hadFocus) editor.focus();
       root.dataset.ready = 'true';
       showState();
     } catch (error) {
@@ -93,17 +103,21 @@ export function wireEditor(root: HTMLElement): void {
     showState();
   });
 
-  open?.addEventListener('click', () => void mount());
-  staticView.addEventListener('click', () => void mount());
+  // The editor's code loads only when the learner opens an editor: the button, a click or Enter on
+  // the text, or "Open in editor" in the lesson.
+  const mountAndFocus = async (focus: boolean) => {
+    await mount();
+    if (focus) editor?.focus();
+  };
+  open?.addEventListener('click', () => void mountAndFocus(true));
+  staticView.addEventListener('click', () => void mountAndFocus(true));
+  staticView.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    void mountAndFocus(true);
+  });
+  root.addEventListener('labs:open-editor', (event) => {
+    void mountAndFocus((event as CustomEvent<{ focus?: boolean } | undefined>).detail?.focus === true);
+  });
   for (const button of [apply, reset, open]) if (button) button.disabled = false;
-  // Monaco is megabytes: load it only for an editor the learner is about to see.
-  new IntersectionObserver(
-    (entries, observer) => {
-      if (entries.some((e) => e.isIntersecting)) {
-        observer.disconnect();
-        void mount();
-      }
-    },
-    { rootMargin: '200px' },
-  ).observe(root);
 }

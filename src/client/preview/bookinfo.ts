@@ -40,24 +40,3 @@ export function reviewsOf(html: string): ReviewsSeen {
   const version = fromPod ?? (ratingsUnavailable ? undefined : fromStars);
   return { stars, version, pod, ratingsUnavailable };
 }
-
-/**
- * The few Tailwind rules the product page needs to read right in a frame that runs no scripts: its stylesheet is
- * Tailwind's browser runtime (a script), so without these the stars' svgs fill the frame and lose their color.
- * (`text-black-500` is no Tailwind color: a real browser leaves v2's stars in the text color, black here.)
- */
-export const PRODUCT_PAGE_STYLE = `<style>
-body { font-family: system-ui, sans-serif; margin: 0; color: #111827; }
-.h-5 { height: 1.25rem; } .w-5 { width: 1.25rem; } .h-6 { height: 1.5rem; } .w-6 { width: 1.5rem; }
-.h-16 { height: 4rem; } .w-16 { width: 4rem; } .h-9 { height: 2.25rem; } .w-9 { width: 2.25rem; }
-.h-24 { height: 6rem; } .flex { display: flex; } .flex-col { flex-direction: column; } .gap-x-1 { column-gap: 0.25rem; }
-.gap-x-6 { column-gap: 1.5rem; } .items-center { align-items: center; } .flex-none { flex: none; }
-.text-red-500 { color: #ef4444; } .text-black-500 { color: #000; } .text-white { color: #fff; }
-.bg-gray-800 { background: #1f2937; } .px-4 { padding: 0 1rem; } .mt-8 { margin-top: 2rem; }
-.text-5xl { font-size: 2.25rem; } .text-3xl { font-size: 1.5rem; } .font-semibold { font-weight: 600; }
-.text-gray-600 { color: #4b5563; } .text-gray-500 { color: #6b7280; } .font-mono { font-family: monospace; }
-table { border-collapse: collapse; } th, td { padding: 0.25rem 0.75rem; text-align: left; }
-dialog, .sr-only { display: none; } section { padding: 1rem 1.5rem; }
-@media (min-width: 768px) { .md\\:flex-row { flex-direction: row; } }
-</style>
-`;

@@ -127,8 +127,8 @@ export function wireStep(section: HTMLElement): void {
 
   solve?.addEventListener('click', async () => {
     if (!confirm(t(lang, 'step.solveConfirm'))) return;
-    // The solution is typed into the terminal: let the learner watch it.
-    window.labsTerminal?.element.scrollIntoView({ behavior: 'smooth', block: 'center' });
+    // The solution is typed into the terminal: the workspace shows it, and the lesson does not move.
+    window.labsTerminal?.reveal();
     busy(solve, true, t(lang, 'step.solving'));
     evidence.hidden = true;
     try {

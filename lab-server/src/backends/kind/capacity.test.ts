@@ -66,6 +66,15 @@ describe("one learner's footprint", () => {
     ];
     expect(podRequests(p)).toEqual({ cpuMillis: 500, memoryMiB: 64 });
   });
+
+  it("adds native sidecars (init containers that keep running) to the pod's containers", () => {
+    const p = pod('a', 'x', '10m', '32Mi');
+    (p.spec as { initContainers: object[] }).initContainers = [
+      { name: 'istio-validation', resources: { requests: { cpu: '10m', memory: '10Mi' } } },
+      { name: 'istio-proxy', restartPolicy: 'Always', resources: { requests: { cpu: '10m', memory: '40Mi' } } },
+    ];
+    expect(podRequests(p)).toEqual({ cpuMillis: 20, memoryMiB: 72 });
+  });
 });
 
 describe('cluster capacity', () => {

@@ -7,7 +7,12 @@
  */
 import type { K8sObject } from '../../contract.ts';
 import { GATEWAY_RESOURCES } from './ingressGateway.ts';
+import type { KubeApi } from './kubeApi.ts';
+import { TOOLBOX_NAMESPACE } from './pins.ts';
 import { TOOLBOX_RESOURCES } from './toolbox.ts';
+
+/** Label that marks a namespace as a learner's chapter in a class (`labs class cleanup` deletes these). */
+export const LEARNER_NAMESPACE_LABEL = 'labs.istio-traffic-labs/learner-namespace';
 
 /** Requests of the application containers that set none (a learner namespace's LimitRange default). */
 export const APP_DEFAULT_REQUEST = { cpu: '10m', memory: '32Mi' } as const;
@@ -113,28 +118,48 @@ export interface ClusterCapacity {
   perLearner: Footprint;
 }
 
-interface PodSpecShape {
-  nodeName?: string;
-  containers?: { resources?: { requests?: { cpu?: unknown; memory?: unknown } } }[];
-  initContainers?: { resources?: { requests?: { cpu?: unknown; memory?: unknown } } }[];
+interface ContainerShape {
+  restartPolicy?: string;
+  resources?: { requests?: { cpu?: unknown; memory?: unknown } };
 }
 
-/** A pod's requests as the scheduler counts them: the sum of its containers, or its largest init container if more. */
+interface PodSpecShape {
+  nodeName?: string;
+  containers?: ContainerShape[];
+  initContainers?: ContainerShape[];
+}
+
+/**
+ * A pod's requests as the scheduler counts them: its containers and its native sidecars (init containers with
+ * `restartPolicy: Always`, as Istio injects `istio-proxy` when native sidecars are on) add up; an ordinary init
+ * container runs alone with the sidecars started before it, and counts only if that is more.
+ */
 export function podRequests(pod: K8sObject): { cpuMillis: number; memoryMiB: number } {
   const spec = (pod.spec ?? {}) as PodSpecShape;
-  const sum = (list: PodSpecShape['containers'] = []) =>
-    list.reduce(
-      (acc, c) => ({
-        cpuMillis: acc.cpuMillis + cpuMillis(c.resources?.requests?.cpu),
-        memoryMiB: acc.memoryMiB + memoryMiB(c.resources?.requests?.memory),
-      }),
-      { cpuMillis: 0, memoryMiB: 0 },
-    );
-  const main = sum(spec.containers);
-  const init = (spec.initContainers ?? []).map((c) => sum([c]));
+  const of = (c: ContainerShape) => ({
+    cpuMillis: cpuMillis(c.resources?.requests?.cpu),
+    memoryMiB: memoryMiB(c.resources?.requests?.memory),
+  });
+  const add = (a: { cpuMillis: number; memoryMiB: number }, b: { cpuMillis: number; memoryMiB: number }) => ({
+    cpuMillis: a.cpuMillis + b.cpuMillis,
+    memoryMiB: a.memoryMiB + b.memoryMiB,
+  });
+  let sidecars = { cpuMillis: 0, memoryMiB: 0 };
+  let initPeak = { cpuMillis: 0, memoryMiB: 0 };
+  for (const c of spec.initContainers ?? []) {
+    if (c.restartPolicy === 'Always') sidecars = add(sidecars, of(c));
+    else {
+      const running = add(sidecars, of(c));
+      initPeak = {
+        cpuMillis: Math.max(initPeak.cpuMillis, running.cpuMillis),
+        memoryMiB: Math.max(initPeak.memoryMiB, running.memoryMiB),
+      };
+    }
+  }
+  const main = add((spec.containers ?? []).map(of).reduce(add, { cpuMillis: 0, memoryMiB: 0 }), sidecars);
   return {
-    cpuMillis: Math.max(main.cpuMillis, ...init.map((i) => i.cpuMillis)),
-    memoryMiB: Math.max(main.memoryMiB, ...init.map((i) => i.memoryMiB)),
+    cpuMillis: Math.max(main.cpuMillis, initPeak.cpuMillis),
+    memoryMiB: Math.max(main.memoryMiB, initPeak.memoryMiB),
   };
 }
 
@@ -191,4 +216,42 @@ export function clusterCapacity(options: {
     free: { cpuMillis: Math.round(free.cpuMillis), memoryMiB: Math.round(free.memoryMiB), pods: free.pods },
     perLearner: per,
   };
+}
+
+/** Reads what `clusterCapacity` needs from the cluster: nodes, every pod, Services' node ports, the injector. */
+export async function measureCapacity(api: KubeApi): Promise<ClusterCapacity> {
+  const kinds = await Promise.all(['Node', 'Pod', 'Service', 'Namespace', 'ConfigMap'].map((k) => api.resolveKind(k)));
+  const [nodeKind, podKind, serviceKind, namespaceKind, configMapKind] = kinds;
+  if (!nodeKind || !podKind || !serviceKind || !namespaceKind || !configMapKind)
+    throw new Error('the API serves no Nodes, Pods, Services, Namespaces or ConfigMaps; is this a Kubernetes cluster?');
+  const [nodes, pods, services, learnerNamespaces, injector] = await Promise.all([
+    api.list(nodeKind, undefined),
+    api.list(podKind, undefined),
+    api.list(serviceKind, undefined),
+    api.list(namespaceKind, undefined, `${LEARNER_NAMESPACE_LABEL}=true`),
+    api.read(configMapKind, 'istio-system', 'istio-sidecar-injector'),
+  ]);
+  const labNamespaces = new Set([TOOLBOX_NAMESPACE, ...learnerNamespaces.map((n) => n.metadata.name)]);
+  const nodePortsInUse = services
+    .filter((s) => !labNamespaces.has(s.metadata.namespace ?? ''))
+    .flatMap((s) => (s.spec as { ports?: { nodePort?: number }[] } | undefined)?.ports ?? [])
+    .filter((p) => p.nodePort).length;
+  return clusterCapacity({
+    nodes,
+    pods,
+    isLabPod: (pod) => labNamespaces.has(pod.metadata.namespace ?? ''),
+    perLearner: learnerFootprint(sidecarRequests(injector)),
+    nodePortsInUse,
+  });
+}
+
+/** One line: how many learners fit and why not more. */
+export function describeCapacity(c: ClusterCapacity): string {
+  const cores = (m: number) => `${(m / 1000).toFixed(2).replace(/\.?0+$/, '')}`;
+  const gib = (mib: number) => `${(mib / 1024).toFixed(1)}Gi`;
+  return (
+    `room for ${c.maxLearners} learner${c.maxLearners === 1 ? '' : 's'} (limited by ${c.limitedBy}; free: ` +
+    `${cores(c.free.cpuMillis)} CPU, ${gib(c.free.memoryMiB)} memory, ${c.free.pods} pods; one learner's chapter ` +
+    `reserves ${c.perLearner.cpuMillis}m CPU, ${c.perLearner.memoryMiB}Mi, ${c.perLearner.pods} pods)`
+  );
 }

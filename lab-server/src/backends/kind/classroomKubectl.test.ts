@@ -91,7 +91,7 @@ describe('kubectl in a classroom toolbox', () => {
       CLASS,
     );
     expect(out).toContain('istioctl install: not in a class');
-    expect(out).toContain('"outboundTrafficPolicy":{"mode":"REGISTRY_ONLY"}');
+    expect(out).toContain('kubectl apply -f ~/samples/egress/registry-only-sidecar.yaml');
     expect(out).toContain('강의실에서는 쓸 수 없습니다');
     expect(out).toMatch(/^exit 1\n/);
     expect(kubectlArgs('istioctl proxy-config routes deploy/sleep', CLASS)).toBe(
@@ -104,5 +104,28 @@ describe('kubectl in a classroom toolbox', () => {
     expect(kubectlArgs('kubectl label namespace default istio-injection=enabled', { LABS_NAMESPACE: 'default' })).toBe(
       '[label][namespace][default][istio-injection=enabled]',
     );
+  });
+});
+
+describe('the terminal banner of a toolbox', () => {
+  const banner = (env: Record<string, string>) =>
+    spawnSync('bash', ['-c', `. ${repoPath('kind/toolbox/labsrc.sh')}`], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: '/usr/bin:/bin', LABS_ETC: repoPath('kind/toolbox'), ...env },
+    }).stdout;
+
+  it('tells a learner of a class their namespace, their own gateway and the per-namespace mesh settings, in both languages', () => {
+    const text = banner(CLASS);
+    expect(text).toContain('[class cluster] Your namespace is lab-ada-1234');
+    expect(text).toContain('[강의실 클러스터] 내 네임스페이스는 lab-ada-1234입니다.');
+    expect(text).toContain('Sidecar');
+  });
+
+  it("tells a single learner where the chapter's own gateway is", () => {
+    const text = banner({ LABS_NAMESPACE: 'default' });
+    expect(text).toContain('ingress gateway (istio-ingressgateway) is in namespace default');
+    expect(text).toContain('default 네임스페이스에 있고');
+    expect(text).not.toContain('class');
   });
 });

@@ -3,11 +3,13 @@
  * the generic object API (server-side apply), exec and TTYs over the exec WebSocket (v5 channel
  * protocol: stdin close, resize on channel 4), logs with sinceTime.
  */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { type Duplex, PassThrough, Readable, Writable } from 'node:stream';
 import {
   ApiException,
   ApisApi,
-  CoreV1Api,
   Exec,
   KubeConfig,
   KubernetesObjectApi,
@@ -95,22 +97,47 @@ class TtyOutput extends Writable {
 /** Options for connecting. */
 export interface ClientKubeApiOptions {
   kubeconfig?: string;
+  /** Context to use (default: the kubeconfig's current context). */
   context?: string;
+  /** What to do when the context is missing, after a `;` (default: create the kind cluster). */
+  missingContextHint?: string;
+}
+
+const KIND_HINT = 'run "npx labs cluster up" to create the kind cluster';
+
+/** Where the kubeconfig is read from, as kubectl finds it. */
+export function kubeconfigPath(explicit?: string): string {
+  return explicit ?? process.env.KUBECONFIG ?? join(homedir(), '.kube', 'config');
 }
 
 /** Loads the kubeconfig and selects the context (throws a one-line error when the context is missing). */
 export function loadKubeConfig(options: ClientKubeApiOptions): KubeConfig {
   const kc = new KubeConfig();
-  if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
-  else kc.loadFromDefault();
-  if (options.context) {
-    if (!kc.getContexts().some((c) => c.name === options.context)) {
-      throw new Error(
-        `kubeconfig has no context "${options.context}"; run "npx labs cluster up" to create the kind cluster`,
-      );
-    }
-    kc.setCurrentContext(options.context);
+  const path = kubeconfigPath(options.kubeconfig);
+  const exists = path.split(delimiter).some((p) => existsSync(p));
+  try {
+    if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
+    else if (exists) kc.loadFromDefault();
+  } catch (error) {
+    throw new Error(
+      `kubeconfig ${path} cannot be read (${(error instanceof Error ? error.message : String(error)).split('\n')[0]})`,
+    );
   }
+  const context = options.context ?? (exists ? kc.getCurrentContext() : undefined);
+  if (!context)
+    throw new Error(
+      `kubeconfig ${path} ${exists ? 'has no current context' : 'does not exist'}; ${options.missingContextHint ?? KIND_HINT}`,
+    );
+  const names = exists || options.kubeconfig ? kc.getContexts().map((c) => c.name) : [];
+  if (!names.includes(context)) {
+    const where =
+      exists || options.kubeconfig
+        ? `kubeconfig ${path} has no context "${context}"`
+        : `no kubeconfig at ${path}, so no context "${context}"`;
+    const known = names.length > 0 ? ` (its contexts: ${names.join(', ')})` : '';
+    throw new Error(`${where}${known}; ${options.missingContextHint ?? KIND_HINT}`);
+  }
+  kc.setCurrentContext(context);
   return kc;
 }
 
@@ -228,7 +255,7 @@ export class ClientKubeApi implements KubeApi {
   async portForward(namespace: string, pod: string, port: number): Promise<Duplex> {
     const stream = new PortForwardStream();
     const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/portforward?ports=${port}`;
-    let ws;
+    let ws: Awaited<ReturnType<WebSocketHandler['connect']>>;
     try {
       ws = await new WebSocketHandler(this.kc).connect(path, null, (channel, payload) => {
         stream.receive(channel, payload);
@@ -270,7 +297,7 @@ export class ClientKubeApi implements KubeApi {
     pod: string,
     container: string,
     argv: string[],
-    options: { stdin?: string; timeoutMs?: number } = {},
+    options: { stdin?: string; timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<ExecResult> {
     const stdout = new Collector();
     const stderr = new Collector();
@@ -285,12 +312,19 @@ export class ClientKubeApi implements KubeApi {
         clearTimeout(timer);
         resolve(result);
       };
+      if (options.signal?.aborted) return finish({ stdout: '', stderr: '', exitCode: 130 });
       new Exec(this.kc)
         .exec(namespace, pod, container, argv, stdout, stderr, stdin, false, (s) => {
           status = s;
         })
         .then(
           (ws) => {
+            const abort = () => {
+              ws.close();
+              finish({ stdout: stdout.text, stderr: stderr.text, exitCode: 130 });
+            };
+            if (options.signal?.aborted) return abort();
+            options.signal?.addEventListener('abort', abort, { once: true });
             timer = setTimeout(() => {
               ws.close();
               finish({
@@ -333,7 +367,7 @@ export class ClientKubeApi implements KubeApi {
   ): Promise<TtySession> {
     const input = new PassThrough();
     const output = new TtyOutput(size, handlers.onData);
-    let ws;
+    let ws: Awaited<ReturnType<Exec['exec']>>;
     try {
       ws = await new Exec(this.kc).exec(namespace, pod, container, argv, output, null, input, true);
     } catch (error) {

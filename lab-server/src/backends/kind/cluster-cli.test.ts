@@ -1,15 +1,39 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { HttpResult } from '../../contract.ts';
+import type { K8sObject } from '../../contract.ts';
 import { runClusterCommand, type ClusterCommandDeps } from './cluster-cli.ts';
+import { FakeKubeApi } from './testing/fakeKubeApi.ts';
 import type { ProgramOutput } from './preflight.ts';
 import type { ClusterTools } from './runner.ts';
 
-/** A pretend machine: kind clusters, an Istio install and a reachable ingress, changed by the commands run. */
+/** istiod as `kubectl get deployment istiod -o json` shows it. */
+function istiod(version: string, scoped: boolean): K8sObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'istiod', namespace: 'istio-system' },
+    spec: {
+      template: {
+        spec: {
+          containers: [
+            {
+              name: 'discovery',
+              image: `docker.io/istio/pilot:${version}`,
+              env: scoped ? [{ name: 'PILOT_SCOPE_GATEWAY_TO_NAMESPACE', value: 'true' }] : [],
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** A pretend machine: kind clusters and an Istio install, changed by the commands run; its API as a fake. */
 class FakeMachine implements ClusterTools {
   clusters: string[] = [];
   istio: string | undefined;
-  nodePort = 30080;
+  scoped = false;
+  nodePort = 30081;
   injection = false;
   toolbox = false;
   commands: string[] = [];
@@ -31,14 +55,15 @@ class FakeMachine implements ClusterTools {
     }
     if (line.startsWith('istioctl install')) {
       this.istio = '1.30.0';
-      this.nodePort = 30080;
+      this.scoped = true;
+      this.nodePort = 30081;
       return ok();
     }
     if (program === 'kubectl') {
       const rest = args.slice(2).join(' ');
-      if (rest.includes('get deployment istiod'))
+      if (rest.includes('get deployment istiod -o json'))
         return this.istio
-          ? ok(`docker.io/istio/pilot:${this.istio}`)
+          ? ok(JSON.stringify(istiod(this.istio, this.scoped)))
           : { code: 1, stdout: '', stderr: 'Error from server (NotFound): deployments.apps "istiod" not found\n' };
       if (rest.includes('get service istio-ingressgateway'))
         return this.istio ? ok(String(this.nodePort)) : { code: 1, stdout: '', stderr: 'not found' };
@@ -63,19 +88,29 @@ class FakeMachine implements ClusterTools {
     return { code: 127, stdout: '', stderr: `unexpected command: ${line}` };
   }
 
-  async ingressGet(): Promise<HttpResult> {
-    return this.clusters.length && this.istio
-      ? { status: 404, headers: { server: 'istio-envoy' }, body: '', durationMs: 2 }
-      : {
-          status: 0,
-          headers: {},
-          body: '',
-          durationMs: 1,
-          error: {
-            curlExitCode: 7,
-            message: "Failed to connect to 127.0.0.1 port 8080 after 0 ms: Couldn't connect to server",
-          },
-        };
+  /** The cluster's API as the lab server would see it: what up installed (the account may do everything). */
+  api(): FakeKubeApi {
+    const api = new FakeKubeApi();
+    if (this.istio) {
+      api.add(istiod(this.istio, this.scoped));
+      api.add({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'istio-sidecar-injector', namespace: 'istio-system' },
+        data: { config: 'templates:\n  sidecar: |\n    {}\n  gateway: |\n    {}\n' },
+      });
+    }
+    api.add({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'labs-control-plane' },
+      status: {
+        allocatable: { cpu: '4', memory: '16Gi', pods: '110' },
+        conditions: [{ type: 'Ready', status: 'True' }],
+      },
+    });
+    api.createHandler = (o) => (o.kind === 'SelfSubjectAccessReview' ? { ...o, status: { allowed: true } } : o);
+    return api;
   }
 }
 
@@ -91,14 +126,18 @@ function deps(machine: FakeMachine, problems: string[] = []): ClusterCommandDeps
   return {
     tools: machine,
     preflight: async (only) => problems.filter((p) => only.some((o) => p.startsWith(`${o}:`))),
+    api: (context) => {
+      if (context !== 'kind-labs' && context !== 'kind-class1' && context !== 'workshop')
+        throw new Error(`kubeconfig has no context "${context}"`);
+      return machine.api();
+    },
     out: new Sink(),
     err: new Sink(),
-    ingressDelayMs: 1,
   };
 }
 
 describe('labs cluster up', () => {
-  it('creates the cluster from kind/cluster.yaml, installs Istio with the overlay, enables injection, installs the toolbox objects, waits', async () => {
+  it('creates the cluster, installs Istio with the overlay, enables injection, installs the toolbox objects, checks', async () => {
     const machine = new FakeMachine();
     const d = deps(machine);
     expect(await runClusterCommand(['up'], d)).toBe(0);
@@ -115,7 +154,11 @@ describe('labs cluster up', () => {
     expect(machine.applied).toContain('bookinfo__networking__virtual-service-reviews-50-v3.yaml');
     const lines = d.out.text.trim().split('\n');
     expect(lines.filter((l) => l.startsWith(' ✓'))).toHaveLength(7);
-    expect(lines.at(-1)).toMatch(/^Cluster "labs" is ready \(\d+ s\)\. Next: npx labs serve --backend kind$/);
+    // The last phase checks the cluster through its API, as the lab server will, for a class.
+    expect(lines.at(-2)).toMatch(/^ ✓ Capacity: room for \d+ learners/);
+    expect(lines.at(-1)).toMatch(
+      /^Cluster "labs" is ready \(\d+ s\)\. Next: npx labs serve --backend kind \(add --classroom for a class\)$/,
+    );
   });
 
   it('is idempotent: a second up creates and installs nothing again', async () => {
@@ -131,13 +174,19 @@ describe('labs cluster up', () => {
     expect(d.out.text).toContain('✓ Istio 1.30.0 is installed');
   });
 
-  it('repairs: reinstalls Istio when the ingress node port is wrong', async () => {
-    const machine = new FakeMachine();
-    machine.clusters = ['labs'];
-    machine.istio = '1.30.0';
-    machine.nodePort = 31234;
-    expect(await runClusterCommand(['up'], deps(machine))).toBe(0);
-    expect(machine.commands.filter((c) => c.startsWith('istioctl install'))).toHaveLength(1);
+  it("repairs: reinstalls Istio when istio-system's gateway holds the mapped node port, or gateways are not scoped", async () => {
+    for (const [nodePort, scoped] of [
+      [30080, true],
+      [30081, false],
+    ] as const) {
+      const machine = new FakeMachine();
+      machine.clusters = ['labs'];
+      machine.istio = '1.30.0';
+      machine.nodePort = nodePort;
+      machine.scoped = scoped;
+      expect(await runClusterCommand(['up'], deps(machine))).toBe(0);
+      expect(machine.commands.filter((c) => c.startsWith('istioctl install'))).toHaveLength(1);
+    }
   });
 
   it('stops at the prerequisites with one line per missing piece and exit 1, running nothing', async () => {
@@ -190,7 +239,7 @@ describe('labs cluster down and status', () => {
     expect(await runClusterCommand(['status', '--name', 'class1'], d)).toBe(0);
     expect(d.out.text).not.toContain('✗');
     expect(d.out.text).toContain('✓ Istio 1.30.0');
-    expect(d.out.text).toContain('✓ Ingress answers at http://127.0.0.1:8080 (HTTP 404)');
+    expect(d.out.text).toContain('✓ Gateways are scoped to their namespace (PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true)');
   });
 
   it('status says what is missing and exits 1', async () => {
@@ -198,13 +247,41 @@ describe('labs cluster down and status', () => {
     machine.clusters = ['labs'];
     const d = deps(machine);
     expect(await runClusterCommand(['status'], d)).toBe(1);
-    expect(d.out.text).toContain('✗ Istio: not installed');
+    expect(d.out.text).toContain(
+      '✗ istio: istiod is not installed in istio-system; run "npx labs cluster up" to repair',
+    );
     expect(d.out.text).toContain('✗ Sidecar injection not enabled in default');
     expect(d.out.text).toContain('Run "npx labs cluster up" to repair.');
   });
 
+  it('status --context describes any cluster through its API alone, and exits 1 naming what is missing', async () => {
+    const machine = new FakeMachine();
+    const d = deps(machine);
+    expect(await runClusterCommand(['status', '--context', 'workshop'], d)).toBe(1);
+    expect(d.out.text).toContain(' ✓ Cluster (context workshop) answers\n');
+    expect(d.out.text).toContain(' ✗ istio: istiod is not installed in istio-system; see docs/kube.md');
+    expect(machine.commands).toEqual([]);
+    machine.istio = '1.30.0';
+    machine.scoped = true;
+    const ready = deps(machine);
+    expect(await runClusterCommand(['status', '--context', 'workshop'], ready)).toBe(0);
+    expect(ready.out.text).toContain(' ✓ Learner namespaces: 0; learner toolboxes running: 0');
+    const missing = deps(machine);
+    expect(await runClusterCommand(['status', '--context', 'gone'], missing)).toBe(1);
+    expect(missing.out.text).toBe(
+      ' ✗ kubeconfig has no context "gone"\nThe kube backend refuses to start until every ✗ above is fixed (docs/kube.md).\n',
+    );
+  });
+
   it('rejects unknown commands, stray arguments and bad names with exit 2', async () => {
-    for (const argv of [['frob'], ['up', 'now'], ['up', '--name', 'Bad_Name'], ['up', '--nmae', 'x'], []]) {
+    for (const argv of [
+      ['frob'],
+      ['up', 'now'],
+      ['up', '--name', 'Bad_Name'],
+      ['up', '--nmae', 'x'],
+      [],
+      ['up', '--context', 'workshop'],
+    ]) {
       const d = deps(new FakeMachine());
       expect(await runClusterCommand(argv, d), argv.join(' ')).toBe(2);
       expect(d.err.text).toMatch(/^labs cluster: /);

@@ -3,7 +3,9 @@
  * cluster tools; each is idempotent (a second `up` finds things in place and repairs what is not).
  */
 import { stringify } from 'yaml';
-import { ISTIO_VERSION, TOOLBOX_NAMESPACE, INGRESS_HTTP, NODE_IMAGE } from './pins.ts';
+import type { K8sObject } from '../../contract.ts';
+import { containerEnv, istiodVersion, SCOPE_SETTING } from './clusterChecks.ts';
+import { ISTIO_SYSTEM_NODE_PORTS, ISTIO_VERSION, NODE_IMAGE, TOOLBOX_NAMESPACE } from './pins.ts';
 import { PhaseError } from './phases.ts';
 import type { ClusterTools } from './runner.ts';
 import { repoPath } from './repoPaths.ts';
@@ -58,17 +60,17 @@ export async function ensureCluster(t: ClusterTarget): Promise<string> {
   return `Created cluster "${t.name}" (${NODE_IMAGE}, context ${context(t)})`;
 }
 
-/** The istiod image tag and the ingress gateway's http2 node port, or undefined when absent. */
-export async function istioState(t: ClusterTarget): Promise<{ version?: string; httpNodePort?: number }> {
-  const image = await kubectl(t, [
-    '-n',
-    'istio-system',
-    'get',
-    'deployment',
-    'istiod',
-    '-o',
-    'jsonpath={.spec.template.spec.containers[0].image}',
-  ]);
+/** What `up` checks of an Istio install: istiod's version and scope setting, istio-system's gateway node port. */
+export interface IstioState {
+  version?: string;
+  /** istiod runs with PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true. */
+  scoped: boolean;
+  httpNodePort?: number;
+}
+
+/** istiod's image tag and scope setting and the istio-system gateway's http2 node port, as the cluster has them. */
+export async function istioState(t: ClusterTarget): Promise<IstioState> {
+  const istiod = await kubectl(t, ['-n', 'istio-system', 'get', 'deployment', 'istiod', '-o', 'json']);
   const port = await kubectl(t, [
     '-n',
     'istio-system',
@@ -78,23 +80,35 @@ export async function istioState(t: ClusterTarget): Promise<{ version?: string; 
     '-o',
     'jsonpath={.spec.ports[?(@.name=="http2")].nodePort}',
   ]);
-  const version = image.code === 0 ? /:([^:@]+)(@.*)?$/.exec(image.stdout.trim())?.[1] : undefined;
+  let deployment: K8sObject | undefined;
+  try {
+    deployment = istiod.code === 0 ? (JSON.parse(istiod.stdout) as K8sObject) : undefined;
+  } catch {
+    deployment = undefined;
+  }
+  const version = deployment ? istiodVersion(deployment) : undefined;
+  const env = deployment ? containerEnv(deployment, SCOPE_SETTING) : undefined;
   const httpNodePort = port.code === 0 && /^\d+$/.test(port.stdout.trim()) ? Number(port.stdout.trim()) : undefined;
-  return { ...(version ? { version } : {}), ...(httpNodePort ? { httpNodePort } : {}) };
+  return {
+    ...(version ? { version } : {}),
+    scoped: env?.toLowerCase() === 'true',
+    ...(httpNodePort ? { httpNodePort } : {}),
+  };
 }
 
-/** Installs Istio with the demo profile and the node-port overlay, unless the right version is in place. */
+/** Installs Istio with the demo profile and the labs' overlay, unless it is in place as the overlay sets it. */
 export async function ensureIstio(t: ClusterTarget): Promise<string> {
   const before = await istioState(t);
-  if (before.version === ISTIO_VERSION && before.httpNodePort === INGRESS_HTTP.nodePort)
-    return `Istio ${ISTIO_VERSION} is installed (demo profile, ingress node port ${INGRESS_HTTP.nodePort})`;
+  if (before.version === ISTIO_VERSION && before.scoped && before.httpNodePort === ISTIO_SYSTEM_NODE_PORTS.http)
+    return `Istio ${ISTIO_VERSION} is installed (demo profile, gateways scoped to their namespace)`;
   const out = await t.tools.run(
     'istioctl',
     ['install', '--context', context(t), '-f', repoPath('kind/istio-overlay.yaml'), '-y'],
     { timeoutMs: 900_000 },
   );
   if (out.code !== 0) fail('istioctl install failed', out);
-  return `Installed Istio ${ISTIO_VERSION} (demo profile, ingress node ports 30080/30443)${before.version ? `, replacing ${before.version}` : ''}`;
+  const replacing = before.version ? `, replacing ${before.version}` : '';
+  return `Installed Istio ${ISTIO_VERSION} (demo profile, gateways scoped to their namespace)${replacing}`;
 }
 
 /** Labels the default namespace for sidecar injection. */
@@ -129,24 +143,6 @@ export async function waitForIstio(t: ClusterTarget): Promise<string> {
     if (out.code !== 0) fail(`${deployment} did not become ready`, out);
   }
   return 'Istio is ready (istiod, ingress and egress gateways)';
-}
-
-/** Waits until the ingress gateway answers through the host's port mapping (any HTTP status will do). */
-export async function waitForIngress(
-  t: ClusterTarget,
-  options: { attempts?: number; delayMs?: number } = {},
-): Promise<string> {
-  let last = '';
-  for (let i = 0; i < (options.attempts ?? 30); i++) {
-    const r = await t.tools.ingressGet('http://ingress/');
-    if (r.status > 0) return `Ingress gateway answers at http://127.0.0.1:${INGRESS_HTTP.hostPort} (HTTP ${r.status})`;
-    last = r.error?.message ?? 'no answer';
-    await new Promise((res) => setTimeout(res, options.delayMs ?? 2000));
-  }
-  throw new PhaseError(`the ingress gateway does not answer at http://127.0.0.1:${INGRESS_HTTP.hostPort}`, [
-    last,
-    'is another process using port 8080, or was the cluster created without kind/cluster.yaml? "npx labs cluster down" then "up" recreates it',
-  ]);
 }
 
 /** Whether the shared toolbox objects are there. */

@@ -99,7 +99,11 @@ describe('kind environment, single learner', () => {
       expect.stringMatching(/^toolbox-session-ada-mirroring-/),
       'shell',
     ]);
-    expect(exec![3]).toEqual(['bash', '-c', 'cd /root && exec bash -s 2>&1']);
+    expect(exec![3]).toEqual([
+      'bash',
+      '-c',
+      expect.stringMatching(/^cd \/root && exec -a labs-script-[0-9a-f-]{36} bash -s 2>&1$/),
+    ]);
     expect(exec![4]).toBe('kubectl apply -f samples/sleep/sleep.yaml\n');
   });
 
@@ -267,6 +271,24 @@ describe('kind environment, single learner', () => {
     expect(env.history().map((r) => r.line)).toEqual(['kubectl get pods']);
     terminal.close();
     await expect.poll(() => tty.closed).toBe(true);
+  });
+
+  it('a script whose signal fires is cut off, stopped in the toolbox by its name, and ends with exit code 130', async () => {
+    const env = await makeEnv(false);
+    api.execHandler = ({ argv, signal }) =>
+      argv[0] === 'bash'
+        ? new Promise((resolve) =>
+            signal?.addEventListener('abort', () => resolve({ stdout: 'tick\n', stderr: '', exitCode: 130 })),
+          )
+        : { stdout: '', stderr: '', exitCode: 0 };
+    const controller = new AbortController();
+    const running = env.runScript('while true; do echo tick; sleep 1; done\n', { signal: controller.signal });
+    await expect.poll(() => api.callsOf('exec').length).toBe(1);
+    controller.abort();
+    expect(await running).toEqual({ output: 'tick\n', exitCode: 130 });
+    const [script, stop] = api.callsOf('exec');
+    const marker = /exec -a (labs-script-[0-9a-f-]+) /.exec((script![3] as string[])[2]!)![1];
+    expect((stop![3] as string[]).join(' ')).toContain(`pgrep -f '^${marker} '`);
   });
 
   it("runScript does not count as the learner's history", async () => {

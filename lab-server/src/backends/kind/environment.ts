@@ -5,6 +5,7 @@
  * to it through a port-forward. In a class the chapter lives in a namespace of its own, and the lab's
  * namespace (`default` in the lab files) means that namespace.
  */
+import { randomUUID } from 'node:crypto';
 import type {
   CommandRecord,
   ContainerRef,
@@ -36,7 +37,14 @@ import { TOOLBOX_NAMESPACE } from './pins.ts';
 import { classroomRbac, singleLearnerRbac } from './rbac.ts';
 import { learnerNamespaceObjects } from './sharedObjects.ts';
 import { KindTerminal } from './terminal.ts';
-import { SCRIPT_COMMAND, TERMINAL_COMMAND, TOOLBOX_CONTAINER, toolboxPod, toolboxServiceAccount } from './toolbox.ts';
+import {
+  scriptCommand,
+  stopScriptCommand,
+  TERMINAL_COMMAND,
+  TOOLBOX_CONTAINER,
+  toolboxPod,
+  toolboxServiceAccount,
+} from './toolbox.ts';
 import { pickContainer, pickPod } from '../../kube/pods.ts';
 
 const POD: ResolvedKind = { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true };
@@ -249,10 +257,20 @@ export class KindEnvironment implements LabEnvironment {
 
   async runScript(script: string, options: { signal?: AbortSignal } = {}): Promise<ScriptResult> {
     await this.#ensureToolbox();
-    if (options.signal?.aborted) return { output: 'bash: execution aborted\n', exitCode: 124 };
-    const result = await this.#o.api.exec(TOOLBOX_NAMESPACE, this.#o.names.toolbox, TOOLBOX_CONTAINER, SCRIPT_COMMAND, {
+    if (options.signal?.aborted) return { output: 'bash: execution aborted\n', exitCode: 130 };
+    const marker = `labs-script-${randomUUID()}`;
+    const { api, names } = this.#o;
+    const result = await api.exec(TOOLBOX_NAMESPACE, names.toolbox, TOOLBOX_CONTAINER, scriptCommand(marker), {
       stdin: script.endsWith('\n') ? script : `${script}\n`,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
+    if (options.signal?.aborted) {
+      // Closing the connection does not end a running loop in the toolbox: stop it as Ctrl-C would.
+      await api
+        .exec(TOOLBOX_NAMESPACE, names.toolbox, TOOLBOX_CONTAINER, stopScriptCommand(marker), { timeoutMs: 15_000 })
+        .catch(() => undefined);
+      return { output: result.stdout + result.stderr, exitCode: 130 };
+    }
     return { output: result.stdout + result.stderr, exitCode: result.exitCode };
   }
 

@@ -1,5 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createKindBackend, findClusterProblems, PreflightError } from './index.ts';
+import { createKindBackend, kindBackendFromParts, maxLearnersFromEnv, PreflightError } from './index.ts';
 import { FakeKubeApi } from './testing/fakeKubeApi.ts';
 import { makeFakePath, type FakePath } from './testing/fakePath.ts';
 
@@ -22,38 +23,59 @@ describe('createKindBackend', () => {
     ]);
   });
 
-  it('says which context is missing from the kubeconfig, in one line', async () => {
-    const empty = makeFakePath({});
-    made.push(empty);
-    const kubeconfig = `${empty.dir}/config`;
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
+  it('says which context is missing from the kubeconfig, and which it has, in one line', async () => {
+    const dir = makeFakePath({});
+    made.push(dir);
+    const kubeconfig = `${dir.dir}/config`;
+    writeFileSync(
+      kubeconfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]',
+        'users: [{name: u, user: {}}]',
+        'contexts: [{name: kind-labs, context: {cluster: c, user: u}}]',
+        'current-context: kind-labs',
+        '',
+      ].join('\n'),
+    );
     // A context kind did not make skips the local tool checks (a remote classroom cluster).
     const error = await createKindBackend({ kubeconfig, context: 'workshop' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PreflightError);
     expect((error as Error).message).toBe(
-      'cluster: kubeconfig has no context "workshop"; run "npx labs cluster up" to create the kind cluster',
+      `kubeconfig ${kubeconfig} has no context "workshop" (its contexts: kind-labs); run "npx labs cluster up" to create the kind cluster`,
     );
   });
 });
 
-describe('cluster problems', () => {
-  it('asks for cluster up when Istio is not installed, and is quiet when istiod is there', async () => {
+describe('the capacity a class backend reports', () => {
+  const node = {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: 'n1' },
+    spec: {},
+    status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] },
+  };
+
+  it('is counted from the nodes for a class, capped by LABS_MAX_LEARNERS, and absent for one learner', async () => {
     const api = new FakeKubeApi();
-    expect(await findClusterProblems(api, 'kind-labs')).toEqual([
-      'istio: not installed in the cluster (kind-labs); run "npx labs cluster up"',
-    ]);
-    api.add({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istiod', namespace: 'istio-system' } });
-    expect(await findClusterProblems(api, 'kind-labs')).toEqual([]);
+    api.add(node);
+    const parts = { api, gateway: { serviceType: 'NodePort' as const }, samples: {} };
+    const single = await kindBackendFromParts({ ...parts, classroom: false });
+    expect(single.capacity).toBeUndefined();
+    const open = await kindBackendFromParts({ ...parts, classroom: true });
+    // 4 CPU / 840m (default-profile sidecars) = 4; 8Gi / 1248Mi = 6; 110 pods / 9 = 12.
+    expect(await open.capacity!()).toEqual({ maxLearners: 4, detail: expect.stringContaining('limited by cpu') });
+    const capped = await kindBackendFromParts({ ...parts, classroom: true, maxLearners: 2 });
+    expect(await capped.capacity!()).toEqual({
+      maxLearners: 2,
+      detail: expect.stringMatching(/^capped at 2 by LABS_MAX_LEARNERS; the cluster has room for 4 learners/),
+    });
   });
 
-  it('turns an unreachable API into one line', async () => {
-    const api = new FakeKubeApi();
-    api.resolveKind = async () => {
-      throw new Error('connect ECONNREFUSED 127.0.0.1:6443\n    at TCPConnectWrap');
-    };
-    expect(await findClusterProblems(api, 'kind-labs')).toEqual([
-      'cluster (kind-labs): not reachable (connect ECONNREFUSED 127.0.0.1:6443); run "npx labs cluster up" (or "npx labs cluster status" to see what is missing)',
-    ]);
+  it('reads LABS_MAX_LEARNERS as a whole number, and refuses anything else', () => {
+    expect(maxLearnersFromEnv({})).toBeUndefined();
+    expect(maxLearnersFromEnv({ LABS_MAX_LEARNERS: '40' })).toBe(40);
+    expect(() => maxLearnersFromEnv({ LABS_MAX_LEARNERS: 'lots' })).toThrow('LABS_MAX_LEARNERS must be a whole number');
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { kindClusterConfig, kindClusterConfigYaml } from './kindConfig.ts';
+import { ISTIO_SYSTEM_NODE_PORTS } from './pins.ts';
 import { repoPath } from './repoPaths.ts';
 
 describe('kind cluster config', () => {
@@ -32,6 +33,7 @@ describe('Istio install overlay', () => {
     kind: string;
     spec: {
       profile: string;
+      values: { pilot: { env: Record<string, string> } };
       components: {
         ingressGateways: {
           name: string;
@@ -48,21 +50,27 @@ describe('Istio install overlay', () => {
     expect(overlay.spec.profile).toBe('demo');
   });
 
-  it('fixes the node ports the kind config maps', () => {
+  it('scopes Gateways to their namespace, so learners each get their own gateway', () => {
+    expect(overlay.spec.values.pilot.env).toEqual({ PILOT_SCOPE_GATEWAY_TO_NAMESPACE: 'true' });
+  });
+
+  it("moves istio-system's gateway off the node ports the kind config maps (a single learner's own gateway takes them)", () => {
     const mapped = kindClusterConfig().nodes[0]!.extraPortMappings.map((m) => m.containerPort);
     expect(ports.find((p) => p.name === 'http2')).toEqual({
       name: 'http2',
       port: 80,
       targetPort: 8080,
-      nodePort: 30080,
+      nodePort: 30081,
     });
     expect(ports.find((p) => p.name === 'https')).toEqual({
       name: 'https',
       port: 443,
       targetPort: 8443,
-      nodePort: 30443,
+      nodePort: 30444,
     });
-    expect(ports.filter((p) => p.nodePort !== undefined).map((p) => p.nodePort)).toEqual(mapped);
+    const fixed = ports.filter((p) => p.nodePort !== undefined).map((p) => p.nodePort);
+    expect(fixed).toEqual([ISTIO_SYSTEM_NODE_PORTS.http, ISTIO_SYSTEM_NODE_PORTS.https]);
+    for (const port of mapped) expect(fixed).not.toContain(port);
   });
 
   it("keeps every port of the demo gateway, since the list replaces demo's", () => {

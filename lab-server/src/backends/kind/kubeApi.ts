@@ -50,13 +50,17 @@ export interface KubeApi {
     name: string,
     options?: { gracePeriodSeconds?: number },
   ): Promise<void>;
-  /** Runs a command in a container without a TTY and collects its output and exit code. */
+  /**
+   * Runs a command in a container without a TTY and collects its output and exit code. When `signal` fires, the
+   * connection is closed and what came so far is returned with exit code 130 (the command itself may go on: the
+   * caller stops it).
+   */
   exec(
     namespace: string,
     pod: string,
     container: string,
     argv: string[],
-    options?: { stdin?: string; timeoutMs?: number },
+    options?: { stdin?: string; timeoutMs?: number; signal?: AbortSignal },
   ): Promise<ExecResult>;
   /** Starts a command with a TTY; output and the end arrive through `handlers`. */
   openTty(

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendThroughIngress, tcpRoute, type IngressAddress, type IngressRoute } from './outsideHttp.ts';
@@ -8,6 +8,7 @@ let server: Server;
 let address: IngressAddress;
 let route: IngressRoute;
 const seen: IncomingMessage[] = [];
+const held: ServerResponse[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -17,7 +18,8 @@ beforeAll(async () => {
       body += c;
     });
     req.on('end', () => {
-      if (req.url === '/slow') return void setTimeout(() => res.end('late'), 500);
+      // Answered only when the test ends: a gateway that never replies in time.
+      if (req.url === '/slow') return void held.push(res);
       res.writeHead(req.url?.startsWith('/status/418') ? 418 : 200, {
         server: 'istio-envoy',
         'x-echo-host': req.headers.host ?? '',
@@ -29,7 +31,10 @@ beforeAll(async () => {
   address = { host: '127.0.0.1', httpPort: (server.address() as AddressInfo).port, httpsPort: 1 };
   route = tcpRoute(address);
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => {
+  for (const res of held) res.end('late');
+  return new Promise<void>((r) => server.close(() => r()));
+});
 
 describe('HTTP from outside through a route to the ingress gateway', () => {
   it('sends to the gateway with the URL host as Host, and reads status, headers and body', async () => {

@@ -21,7 +21,7 @@ export class PhasePrinter {
   }
 
   /** Runs `work` as a phase titled `title`; its resolved string, if any, replaces the title on the ✓ line. */
-  async phase(title: string, work: () => Promise<string | void>): Promise<void> {
+  async phase(title: string, work: () => Promise<string | undefined>): Promise<void> {
     const started = performance.now();
     if (this.#out.isTTY) this.#out.write(` • ${title} ...`);
     const clear = this.#out.isTTY ? '\r\x1b[K' : '';

@@ -40,3 +40,22 @@ export function istioctlUrl(version: string, arch: 'amd64' | 'arm64'): string {
 export const TOOLBOX_NAMESPACE = 'labs-toolbox';
 /** Label every object the kind backend creates carries, so `status` and cleanup can find them. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'istio-traffic-labs' } as const;
+
+/**
+ * The images the sample manifests (content/samples, shared with the simulator) run, each pinned to a tag: the ones
+ * Istio 1.30's own samples use (Bookinfo 1.20.3, helloworld and tcp-echo from registry.istio.io, curl 8.16.0,
+ * go-httpbin 2.15.0), and for the
+ * seed's mirroring chapter kong/httpbin, the Python httpbin under gunicorn built for amd64 and arm64 (the seed's
+ * kennethreitz/httpbin is amd64 only). The seed's untouched originals (`seed/original/`) are not deployed.
+ */
+export const SAMPLE_IMAGES: readonly string[] = [
+  ...['details-v1', 'details-v2', 'ratings-v1', 'reviews-v1', 'reviews-v2', 'reviews-v3', 'productpage-v1'].map(
+    (s) => `registry.istio.io/release/examples-bookinfo-${s}:1.20.3`,
+  ),
+  'registry.istio.io/release/examples-helloworld-v1:1.0',
+  'registry.istio.io/release/examples-helloworld-v2:1.0',
+  'registry.istio.io/release/tcp-echo-server:1.3',
+  'docker.io/curlimages/curl:8.16.0',
+  'docker.io/mccutchen/go-httpbin:v2.15.0',
+  'docker.io/kong/httpbin:0.2.3',
+];

@@ -1,26 +1,14 @@
 /** Running the cluster tools (kind, kubectl, istioctl) for `labs cluster`: a seam tests replace. */
 import { spawn } from 'node:child_process';
-import type { HttpResult } from '../../contract.ts';
-import { sendThroughIngress, tcpRoute, type IngressAddress } from './outsideHttp.ts';
-import { INGRESS_HTTP, INGRESS_HTTPS } from './pins.ts';
-
-/** kind's host port mappings (kind/cluster.yaml): the single learner's gateway from this host. */
-export const KIND_HOST_INGRESS: IngressAddress = {
-  host: '127.0.0.1',
-  httpPort: INGRESS_HTTP.hostPort,
-  httpsPort: INGRESS_HTTPS.hostPort,
-};
 import type { ProgramOutput } from './preflight.ts';
 
 /** What the cluster commands need from the machine. */
 export interface ClusterTools {
   /** Runs a program from PATH; never rejects (a program that cannot start gives code 127). */
   run(program: string, args: string[], options?: { stdin?: string; timeoutMs?: number }): Promise<ProgramOutput>;
-  /** GETs a URL through the host's ingress mapping. */
-  ingressGet(url: string): Promise<HttpResult>;
 }
 
-/** The real tools: child processes and the host's port mapping. */
+/** The real tools: child processes. */
 export const systemTools: ClusterTools = {
   run(program, args, options = {}) {
     return new Promise((resolve) => {
@@ -53,8 +41,5 @@ export const systemTools: ClusterTools = {
       child.stdin.on('error', () => undefined);
       child.stdin.end(options.stdin ?? '');
     });
-  },
-  ingressGet(url) {
-    return sendThroughIngress({ url, timeoutMs: 5000 }, tcpRoute(KIND_HOST_INGRESS));
   },
 };

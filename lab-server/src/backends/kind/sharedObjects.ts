@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { K8sObject } from '../../contract.ts';
-import { APP_DEFAULT_LIMIT, APP_DEFAULT_REQUEST, LEARNER_QUOTA } from './capacity.ts';
+import { APP_DEFAULT_LIMIT, APP_DEFAULT_REQUEST, LEARNER_NAMESPACE_LABEL, LEARNER_QUOTA } from './capacity.ts';
 import { MANAGED_BY } from './pins.ts';
 import { nodeReaderRbac } from './rbac.ts';
 import { repoPath } from './repoPaths.ts';
@@ -44,9 +44,6 @@ export function sharedObjects(samples = loadSamples()): K8sObject[] {
     }),
   ];
 }
-
-/** Label that marks a namespace as a learner's chapter in a class (`labs class cleanup` deletes these). */
-export const LEARNER_NAMESPACE_LABEL = 'labs.istio-traffic-labs/learner-namespace';
 
 /**
  * A learner's namespace in a class: sidecar injection on; a ResourceQuota so that one learner cannot starve the class;

@@ -1,6 +1,7 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { sharedObjects, loadSamples } from './sharedObjects.ts';
-import { sampleKey, toolboxPod, TERMINAL_COMMAND } from './toolbox.ts';
+import { sampleKey, scriptCommand, stopScriptCommand, toolboxPod, TERMINAL_COMMAND } from './toolbox.ts';
 
 type Container = {
   name: string;
@@ -96,5 +97,33 @@ describe('shared objects', () => {
 
   it('refuses a sample path that would collide with the key encoding', () => {
     expect(() => sampleKey('a__b/c.yaml')).toThrow(/contains "__"/);
+  });
+});
+
+describe('scripts in the toolbox', () => {
+  it('run as bash -s under a name of their own, and are stopped by that name, children first', () => {
+    expect(scriptCommand('labs-script-1')).toEqual(['bash', '-c', 'cd /root && exec -a labs-script-1 bash -s 2>&1']);
+    const stop = stopScriptCommand('labs-script-1')[2]!;
+    expect(stop).toContain("pgrep -f '^labs-script-1 '");
+    expect(stop.indexOf('pkill -INT -P')).toBeLessThan(stop.indexOf('kill -INT "$p"'));
+    expect(() => scriptCommand("x'; rm -rf /")).toThrow(/must be lowercase letters/);
+  });
+
+  it("is really stopped by the stop command (this machine's bash and procps)", () => {
+    const marker = `labs-script-${process.pid}`;
+    const child = spawn('bash', ['-c', `exec -a ${marker} bash -s`], { stdio: ['pipe', 'ignore', 'ignore'] });
+    child.stdin.end('while true; do sleep 1; done\n');
+    const stopped = new Promise<number | null>((resolve) =>
+      child.on('exit', (code, signal) => resolve(signal ? 130 : code)),
+    );
+    const [sh, c, script] = stopScriptCommand(marker);
+    // Wait until the named process exists, then stop it.
+    return expect
+      .poll(() => spawnSync('pgrep', ['-f', `^${marker} `], { encoding: 'utf8' }).stdout.trim() !== '')
+      .toBe(true)
+      .then(async () => {
+        spawnSync(sh!, [c!, script!]);
+        expect(await stopped).toBe(130);
+      });
   });
 });

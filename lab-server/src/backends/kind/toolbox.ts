@@ -182,5 +182,21 @@ export function toolboxPod(spec: ToolboxSpec): K8sObject {
 
 /** The interactive shell a terminal runs in the toolbox (with the shell integration). */
 export const TERMINAL_COMMAND = ['bash', '--rcfile', '/etc/labs/labsrc.sh', '-i'];
-/** The shell a script runs in: non-interactive, stdin is the script, stderr merged into stdout as a terminal shows it. */
-export const SCRIPT_COMMAND = ['bash', '-c', `cd ${TOOLBOX_HOME} && exec bash -s 2>&1`];
+/**
+ * The shell a script runs in: non-interactive, stdin is the script, stderr merged into stdout as a terminal shows it.
+ * Its process is named `marker` (bash's `exec -a`), so that a script whose caller gave up can be found and stopped.
+ */
+export function scriptCommand(marker: string): string[] {
+  if (!/^[a-z0-9-]+$/.test(marker))
+    throw new Error(`script marker "${marker}" must be lowercase letters, digits, dashes`);
+  return ['bash', '-c', `cd ${TOOLBOX_HOME} && exec -a ${marker} bash -s 2>&1`];
+}
+
+/** Stops the script named `marker` and what it started (its children first), as Ctrl-C would end a typed command. */
+export function stopScriptCommand(marker: string): string[] {
+  return [
+    'sh',
+    '-c',
+    `for p in $(pgrep -f '^${marker} '); do pkill -INT -P "$p"; kill -INT "$p"; sleep 1; pkill -KILL -P "$p"; kill -KILL "$p"; done 2>/dev/null; true`,
+  ];
+}

@@ -43,13 +43,23 @@ describe('.github/workflows/kind-e2e.yml', () => {
 
   it('times cluster up into the job summary, runs it twice, verifies every lab and runs the contract suite against kind', () => {
     const up = runs('npx labs cluster up');
-    expect(up).toHaveLength(2);
+    // Up, up again (idempotent), and up to repair what the lessons' `istioctl install` undid before the class suite.
+    expect(up).toHaveLength(3);
     expect(up[0]!.run).toContain('$GITHUB_STEP_SUMMARY');
     expect(runs('npx labs verify --backend kind --all')).toHaveLength(1);
     const contract = steps.filter((s) => s.run?.includes('tests/contract/kind.contract.test.ts'));
     expect(contract.length).toBeGreaterThanOrEqual(1);
     for (const s of contract) expect(s.env?.LABS_KIND).toBe('1');
     expect(contract.some((s) => s.env?.LABS_KIND_CLASSROOM === '1')).toBe(true);
+  });
+
+  it('runs the kube backend through a context of its own, measures a learner, and cleans the class up', () => {
+    expect(runs('npx labs cluster status --context workshop')).toHaveLength(1);
+    expect(runs('npx labs verify --backend kube --context workshop')).toHaveLength(1);
+    const measure = runs('kind/measure-learner.sh');
+    expect(measure).toHaveLength(1);
+    expect(measure[0]!.run).toContain('$GITHUB_STEP_SUMMARY');
+    expect(runs('npx labs class cleanup --context kind-labs')).toHaveLength(1);
   });
 
   it('records golden files and uploads them and the logs even when a step failed', () => {
@@ -68,6 +78,9 @@ describe('.github/workflows/kind-e2e.yml', () => {
       'npx labs cluster up',
       'npx labs verify',
       'kind.contract.test.ts',
+      '--backend kube --context workshop',
+      'kind/measure-learner.sh',
+      'npx labs class cleanup',
       'record-golden.ts',
       'actions/upload-artifact',
     ].map(index);

@@ -1,6 +1,7 @@
 /**
- * The simulator's clock. Learners get real time; tests get virtual time, where sleeps fire in time order as
- * soon as the program is otherwise idle. A real clock can also run virtually for a while (`warp`), so that
+ * The simulator's clock. Learners get real time; tests get virtual time, which stands still unless a sleep moves
+ * it (sleeps fire in time order as soon as the program is otherwise idle), so what a test sees never depends on
+ * how busy the machine is. A real clock can also run virtually for a while (`warp`), so that
  * bringing an environment to its starting state (pods starting, rollouts) costs no wall time: the
  * environment's clock simply ends up a few seconds ahead of the wall clock, as if it had been started earlier.
  */
@@ -19,6 +20,8 @@ export type ClockMode = 'real' | 'virtual';
 /** A `SimClock` that runs in real or virtual time. */
 export class SimulationClock implements SimClock {
   #offset: number;
+  /** Virtual mode's time: it moves only when a sleep's timer fires. */
+  #virtualNow: number;
   #mode: ClockMode;
   #warps = 0;
   #timers: Timer[] = [];
@@ -29,6 +32,7 @@ export class SimulationClock implements SimClock {
   constructor(mode: ClockMode, start?: number) {
     this.#mode = mode;
     this.#offset = (start ?? Date.now()) - Date.now();
+    this.#virtualNow = start ?? Date.now();
   }
 
   /** True while sleeps fire as soon as the program is idle. */
@@ -37,28 +41,52 @@ export class SimulationClock implements SimClock {
   }
 
   now(): number {
-    return Date.now() + this.#offset;
+    return this.#mode === 'virtual' ? this.#virtualNow : Date.now() + this.#offset;
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
-      const abortError = () => Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+      const abortError = () => {
+        // Cancelled sleeps are routine (every decided timeout race cancels its timer) and nobody reads their stack.
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+          return Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+        } finally {
+          Error.stackTraceLimit = limit;
+        }
+      };
       if (signal?.aborted) return reject(abortError());
       const timer: Timer = { at: this.now() + Math.max(0, ms), seq: this.#seq++, fire: () => undefined };
       const onAbort = () => {
-        this.#timers = this.#timers.filter((t) => t !== timer);
+        const at = this.#timers.indexOf(timer);
+        if (at >= 0) this.#timers.splice(at, 1);
         reject(abortError());
-        this.#schedule();
+        this.#schedule(at === 0);
       };
       timer.fire = () => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#timers.push(timer);
-      this.#timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-      this.#schedule();
+      // Timers stay sorted by time, then by order of creation: the new one goes after every timer due no later.
+      let low = 0;
+      let high = this.#timers.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (this.#timers[mid]!.at <= timer.at) low = mid + 1;
+        else high = mid;
+      }
+      this.#timers.splice(low, 0, timer);
+      this.#schedule(low === 0);
     });
+  }
+
+  /** Sets the time (an environment started from a shared state takes over its clock's lead); no sleep may be waiting. */
+  jumpTo(time: number): void {
+    if (this.#timers.length > 0) throw new Error('clock: cannot jump while sleeps are waiting');
+    this.#offset = time - Date.now();
+    this.#virtualNow = time;
   }
 
   /** Runs `task` with time running virtually (a real clock jumps ahead instead of waiting). */
@@ -97,7 +125,12 @@ export class SimulationClock implements SimClock {
     this.#handleKind = undefined;
   }
 
-  #schedule(): void {
+  /**
+   * Arms the wake-up for the earliest timer. A real clock already armed for an unchanged earliest timer keeps
+   * its wake-up (`headChanged` false); virtual time always re-arms, so a sleep fires only once nothing else runs.
+   */
+  #schedule(headChanged = true): void {
+    if (!headChanged && this.#handleKind === 'timeout' && !this.virtual) return;
     // Sleeps are asked for from inside the shell, where just-bash forbids timers to the script: the clock is
     // the host's machinery, so its own timer is made as trusted code (otherwise the sleep silently never waits).
     DefenseInDepthBox.runTrusted(() => this.#arm());
@@ -124,7 +157,10 @@ export class SimulationClock implements SimClock {
     this.#handleKind = undefined;
     const next = this.#timers[0];
     if (!next) return;
-    if (jump && next.at > this.now()) this.#offset += next.at - this.now();
+    if (jump && next.at > this.now()) {
+      if (this.#mode === 'virtual') this.#virtualNow = next.at;
+      else this.#offset += next.at - this.now();
+    }
     if (next.at <= this.now()) {
       this.#timers.shift();
       next.fire();

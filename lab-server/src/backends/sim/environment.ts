@@ -20,22 +20,23 @@ import type {
 } from '../../contract.ts';
 import type { Lab } from '../../labs/schema.ts';
 import { SimulationClock, type ClockMode } from './clock.ts';
-import { createSimCluster } from './cluster/index.ts';
+import { createSimCluster, type ClusterSnapshot, type SnapshottableCluster } from './cluster/index.ts';
 import type { SimLimits } from './limits.ts';
 import { createSimNetwork, type SimNetworkWithIdle } from './mesh/index.ts';
 import { SimPodExec } from './pods/podExec.ts';
-import { createRandom } from './random.ts';
+import { createRandom, type SeekableRandom } from './random.ts';
+import type { StartingState, StartingStateSource } from './startingStates.ts';
 import { loadSamples } from './samples.ts';
 import { createCurlCommand } from './shell/commands/curl/index.ts';
 import { createIstioctlCommand } from './shell/commands/istioctl/index.ts';
 import { createKubectlCommand } from './shell/commands/kubectl/index.ts';
 import { createPython3Command } from './shell/commands/python3/index.ts';
 import { createWatchCommand } from './shell/commands/watch/index.ts';
-import { completeness } from './shell/completeness.ts';
+import { PendingInput } from './shell/completeness.ts';
 import { completeWord } from './shell/completion.ts';
 import { BUILTIN_COMMANDS, LabShell } from './shell/labShell.ts';
 import { SimTerminal } from './shell/terminal.ts';
-import type { PodEndpoint, RandomSource, SimCluster, SimCommandHost } from './types.ts';
+import type { PodEndpoint, SimCluster, SimCommandHost } from './types.ts';
 import { pickContainer, pickPod } from '../../kube/pods.ts';
 
 /** The shell's home: the samples are under `~/samples`, as in the kind backend's toolbox. */
@@ -48,18 +49,29 @@ const INGRESS_HTTPS = '127.0.0.1:8443';
 const BANNER =
   '\x1b[2mistio-labs (simulator): Kubernetes v1.34 (kind) · Istio 1.30 · type kubectl, istioctl, curl ...\x1b[0m\r\n';
 
+/** Idle script shells kept per environment (scripts rarely run concurrently). */
+const SCRIPT_SHELLS_KEPT = 2;
+
 /** How an environment is made. */
 export interface SimEnvironmentOptions {
   lab: Lab;
   seed: number;
   clock: ClockMode;
   limits: SimLimits;
+  /**
+   * Where the chapter's shared starting state comes from; without it, every prepare runs the setup. The state is
+   * made with `setupSeed` when given, after which each environment draws from its own `seed` (environments of
+   * many seeds share one state, and one rebuilt elsewhere starts from the very same one); without `setupSeed`
+   * the state is made with `seed` and an environment started from it continues its sequence, exactly as if it
+   * had set up itself.
+   */
+  startingState?: { source: StartingStateSource; setupSeed?: number };
 }
 
 type Host = SimCommandHost & { cluster: SimCluster };
 
 interface World {
-  cluster: SimCluster;
+  cluster: SnapshottableCluster;
   network: SimNetworkWithIdle;
 }
 
@@ -69,13 +81,18 @@ export class SimEnvironment implements LabEnvironment {
   readonly #lab: Lab;
   readonly #limits: SimLimits;
   readonly #clock: SimulationClock;
-  readonly #random: RandomSource;
-  readonly #fs: InMemoryFs;
+  readonly #random: SeekableRandom;
+  readonly #seed: number;
+  readonly #startingState: SimEnvironmentOptions['startingState'];
+  #fs: InMemoryFs;
   readonly #pods: SimPodExec;
   readonly #hosts = new Set<Host>();
   readonly #terminals = new Set<TerminalChannel>();
   readonly #history: CommandRecord[] = [];
-  #world: World;
+  /** Shells of finished scripts, ready for the next one. */
+  readonly #scriptShells: LabShell[] = [];
+  /** Made on first use: from a shared starting state when prepare finds one, else fresh. */
+  #madeWorld: World | undefined;
   #prepared: Promise<void> | undefined;
   #shells = 0;
   #disposed = false;
@@ -85,19 +102,42 @@ export class SimEnvironment implements LabEnvironment {
     this.#lab = options.lab;
     this.#limits = options.limits;
     this.#clock = new SimulationClock(options.clock);
-    this.#random = createRandom(options.seed);
-    this.#fs = new InMemoryFs(
-      Object.fromEntries([...loadSamples()].map(([path, text]) => [`${HOME}/samples/${path}`, text])),
-    );
+    this.#seed = options.seed;
+    this.#startingState = options.startingState;
+    this.#random = createRandom(options.startingState?.setupSeed ?? options.seed);
+    this.#fs = this.#makeFs();
     this.#pods = new SimPodExec(() => this.#host());
-    this.#world = this.#makeWorld();
   }
 
-  #makeWorld(): World {
+  /** The current world (a fresh one when none was made yet). */
+  get #world(): World {
+    if (!this.#madeWorld) this.#useWorld(this.#makeWorld());
+    return this.#madeWorld!;
+  }
+
+  /** Swaps the world under every host and shell of this environment. */
+  #useWorld(world: World): void {
+    this.#madeWorld = world;
+    for (const host of this.#hosts) {
+      host.cluster = world.cluster;
+      host.network = world.network;
+    }
+  }
+
+  /** A file system with the samples, bounded in size. */
+  #makeFs(): InMemoryFs {
+    return new InMemoryFs(
+      Object.fromEntries([...loadSamples()].map(([path, text]) => [`${HOME}/samples/${path}`, text])),
+      { maxTotalBytes: this.#limits.fileSystemBytes },
+    );
+  }
+
+  #makeWorld(from?: ClusterSnapshot): World {
     const cluster = createSimCluster({
       clock: this.#clock,
       random: this.#random,
-      limits: { maxObjects: this.#limits.maxObjects },
+      limits: { maxObjects: this.#limits.maxObjects, maxBytes: this.#limits.maxObjectBytes },
+      ...(from ? { from } : {}),
     });
     const network = createSimNetwork({ cluster, clock: this.#clock, random: this.#random });
     return { cluster, network };
@@ -145,27 +185,81 @@ export class SimEnvironment implements LabEnvironment {
     return this.#prepared;
   }
 
-  /** Runs the chapter's setup with time warped, so pods start without the learner waiting. */
+  /**
+   * Starts from the chapter's shared starting state when there is one (or one being made), else runs the
+   * chapter's setup with time warped, so pods start without the learner waiting, and shares the result.
+   */
   async #setUp(): Promise<void> {
-    await this.#clock.warp(async () => {
-      await this.#world.cluster.idle();
-      const result = await this.runScript(this.#lab.setup);
-      if (result.exitCode !== 0)
-        throw new Error(
-          `the starting state of "${this.#lab.id}" could not be set up (exit ${result.exitCode}):\n${result.output}`,
-        );
-      await this.#world.cluster.idle();
-      await this.#world.network.idle();
+    const source = this.#madeWorld ? undefined : this.#startingState?.source;
+    const setupSeed = this.#startingState?.setupSeed;
+    if (setupSeed !== undefined) this.#random.seek(setupSeed);
+    const shared = await source?.take();
+    if (shared && !this.#madeWorld) {
+      this.#startFrom(shared);
+      if (setupSeed !== undefined) this.#random.seek(this.#seed);
+      return;
+    }
+    try {
+      await this.#clock.warp(async () => {
+        await this.#world.cluster.idle();
+        const result = await this.runScript(this.#lab.setup);
+        if (result.exitCode !== 0)
+          throw new Error(
+            `the starting state of "${this.#lab.id}" could not be set up (exit ${result.exitCode}):\n${result.output}`,
+          );
+        await this.#world.cluster.idle();
+        await this.#world.network.idle();
+      });
+    } catch (error) {
+      source?.withdraw();
+      throw error;
+    }
+    source?.offer({
+      cluster: this.#world.cluster.snapshot(),
+      clockLeadMs: this.#clock.now() - Date.now(),
+      randomPosition: this.#random.position(),
+      takenAt: Date.now(),
     });
+    if (setupSeed !== undefined) this.#random.seek(this.#seed);
+  }
+
+  /** Becomes the environment that made `state`, as it was then: its clock's lead, objects, logs (and sequence). */
+  #startFrom(state: StartingState): void {
+    this.#clock.jumpTo(Date.now() + state.clockLeadMs);
+    this.#random.seek(state.randomPosition);
+    this.#useWorld(this.#makeWorld(state.cluster));
+  }
+
+  /** Puts the file system back as the environment was made: learners' files gone, tampered samples restored. */
+  async #restoreFs(): Promise<void> {
+    const samples = new Map<string, string>(
+      [...loadSamples()].map(([path, text]) => [`${HOME}/samples/${path}`, text]),
+    );
+    const kept = /^\/(bin|usr|dev|proc|sys|etc|\.labs)(\/|$)|^\/tmp$/;
+    const paths = this.#fs.getAllPaths().sort((a, b) => b.length - a.length);
+    for (const path of paths) {
+      if (path === '/' || kept.test(path) || samples.has(path)) continue;
+      if ([...samples.keys()].some((s) => s.startsWith(`${path}/`)) || path === HOME) continue;
+      await this.#fs.rm(path, { recursive: true, force: true }).catch(() => undefined);
+    }
+    for (const [path, text] of samples) {
+      const same = await this.#fs.readFile(path).then(
+        (current) => current === text,
+        () => false,
+      );
+      if (!same) {
+        await this.#fs.rm(path, { recursive: true, force: true }).catch(() => undefined);
+        await this.#fs.mkdir(path.slice(0, path.lastIndexOf('/')), { recursive: true });
+        await this.#fs.writeFile(path, text);
+      }
+    }
   }
 
   async reset(): Promise<void> {
-    this.#world = this.#makeWorld();
-    for (const host of this.#hosts) {
-      host.cluster = this.#world.cluster;
-      host.network = this.#world.network;
-    }
+    await this.#restoreFs();
+    this.#madeWorld = undefined;
     this.#prepared = undefined;
+    // The shells made before keep working: prepare swaps the new world (fresh or from a shared state) under them.
     await this.prepare();
   }
 
@@ -177,6 +271,7 @@ export class SimEnvironment implements LabEnvironment {
       now: () => this.now(),
       historyLines: this.#limits.historyLines,
       inputLineChars: this.#limits.inputLineChars,
+      typeAheadChars: this.#limits.typeAheadChars,
       banner: BANNER,
       complete: (line, cursor, cwd) =>
         completeWord(line, cursor, cwd, this.#fs, [
@@ -203,10 +298,20 @@ export class SimEnvironment implements LabEnvironment {
   }
 
   async runScript(script: string, options: { signal?: AbortSignal } = {}): Promise<ScriptResult> {
-    const shell = this.#shell();
+    // A shell costs milliseconds to make (just-bash registers its commands) and a script starts from a new
+    // shell's state anyway: idle script shells are reset and reused.
+    const shell = this.#scriptShells.pop()?.reset() ?? this.#shell();
+    try {
+      return await this.#runLines(shell, script, options);
+    } finally {
+      if (this.#scriptShells.length < SCRIPT_SHELLS_KEPT) this.#scriptShells.push(shell);
+    }
+  }
+
+  async #runLines(shell: LabShell, script: string, options: { signal?: AbortSignal }): Promise<ScriptResult> {
     let output = '';
     let exitCode = 0;
-    let pending: string[] = [];
+    const pending = new PendingInput();
     const run = async (text: string) => {
       const result = await shell.run(text, {
         ...(options.signal ? { signal: options.signal } : {}),
@@ -217,15 +322,14 @@ export class SimEnvironment implements LabEnvironment {
     };
     for (const line of script.replace(/\r\n/g, '\n').split('\n')) {
       if (options.signal?.aborted) break;
-      if (pending.length === 0 && (line.trim() === '' || line.trim().startsWith('#'))) continue;
-      pending.push(line);
-      const text = pending.join('\n');
-      if (completeness(text).kind === 'incomplete') continue;
-      pending = [];
+      if (pending.lines.length === 0 && (line.trim() === '' || line.trim().startsWith('#'))) continue;
+      if (pending.add(line).kind === 'incomplete') continue;
+      const text = pending.text;
+      pending.clear();
       await run(text);
     }
     // An unfinished heredoc or quote at the end: bash runs what it has and complains.
-    if (pending.length > 0) await run(pending.join('\n'));
+    if (pending.lines.length > 0) await run(pending.text);
     return { output, exitCode };
   }
 
@@ -327,6 +431,16 @@ export class SimEnvironment implements LabEnvironment {
     for (const [k, v] of response.headers)
       out[k.toLowerCase()] = out[k.toLowerCase()] !== undefined ? `${out[k.toLowerCase()]}, ${v}` : v;
     return { status: response.status, headers: out, body: response.body, durationMs: response.durationMs };
+  }
+
+  /** Moves this environment's clock on by `ms` at once, firing what falls due meanwhile (a pause between steps). */
+  advanceClock(ms: number): Promise<void> {
+    return this.#clock.advance(ms);
+  }
+
+  /** Runs `task` with the clock running virtually: rebuilding from a journal replays its sleeps without waiting. */
+  warp<T>(task: () => Promise<T>): Promise<T> {
+    return this.#clock.warp(task);
   }
 
   history(): CommandRecord[] {

@@ -90,6 +90,15 @@ export interface SimHttpRequest {
   connectTimeoutMs?: number;
   /** HTTP version curl negotiates for https (`2` for HTTP/2 via ALPN) or `1.1`. */
   httpVersion?: '1.1' | '2';
+  /** curl --resolve: addresses to use for a host and port instead of asking DNS. */
+  resolve?: { host: string; port: number; addresses: string[] }[];
+  /** curl -x: the HTTP proxy the request goes through (plain HTTP is forwarded, HTTPS tunnelled with CONNECT). */
+  proxy?: { host: string; port: number };
+  /**
+   * Which certificates curl trusts for https: the system CA bundle (the simulated internet's sites verify), or only
+   * a --cacert file (they do not); `insecure` (-k) skips verification.
+   */
+  tls?: { trust: 'system' | 'custom'; insecure: boolean };
 }
 
 /** What the client saw. `error` set means no HTTP response (curl exits non-zero with that code). */
@@ -134,6 +143,18 @@ export interface SimNetwork {
   request(from: PodEndpoint | 'outside', request: SimHttpRequest, signal?: AbortSignal): Promise<SimHttpResponse>;
   /** A raw TCP connection, from a pod (through its sidecar when it captures the address) or from outside. */
   connect(from: PodEndpoint | 'outside', request: SimTcpRequest, signal?: AbortSignal): Promise<SimTcpResult>;
+  /** Calls `listener` with each segment with data to or from `ip` (what `tcpdump` on a pod's eth0 sees), until stopped. */
+  capture(ip: string, listener: (segment: CapturedSegment) => void): () => void;
+}
+
+/** One segment with data, as a capture on a pod's interface sees it. */
+export interface CapturedSegment {
+  atMs: number;
+  src: { ip: string; port: number };
+  dst: { ip: string; port: number };
+  /** The bytes as latin1 text (TLS records for encrypted segments). */
+  payload: string;
+  encrypted: boolean;
 }
 
 /** Runs a command inside a pod's container, as `kubectl exec` does. */
@@ -183,6 +204,11 @@ export interface SimCluster extends SimClusterApi {
     mutate: (object: K8sObject) => void,
     options?: WriteOptions,
   ): { outcome: WriteOutcome; object: K8sObject };
+  /**
+   * The `pods/ephemeralcontainers` subresource (`kubectl debug`): adds an ephemeral container to a running pod, which
+   * the kubelet starts at once. NotFound when the pod is absent; a name already in use is Invalid.
+   */
+  addEphemeralContainer(namespace: string, pod: string, container: Record<string, unknown>): K8sObject;
   /** What `kubectl version` prints as the server's version, e.g. `v1.34.0`. */
   readonly serverVersion: string;
   /** Settles controllers (ReplicaSets, pods starting) up to the clock's now; tests and `prepare()` await it. */

@@ -4,15 +4,44 @@ import type { httpCheckSchema, Localized } from '../../labs/schema.ts';
 import { describeResponse, likelyCause } from '../diagnose.ts';
 import { josa } from '../korean.ts';
 import { describeRequest, toOrigin, toRequest } from '../origin.ts';
-import { joinText, text, type Evaluator } from '../types.ts';
+import { gatherEgressFacts } from '../egressFacts.ts';
+import { explainEgress } from '../egressCause.ts';
+import { joinText, text, type AttemptResult, type CheckContext, type Evaluator } from '../types.ts';
+import type { HttpResult } from '../../contract.ts';
 import { compareAll } from '../verbs.ts';
 
 /** An http check as the schema fills it. */
 export type HttpCheck = z.infer<typeof httpCheckSchema>;
 
-/** Makes the request once and compares every expectation. */
+/** Makes the request once and compares every expectation; a failed request to a host outside the mesh says why. */
 export const evaluateHttp: Evaluator<HttpCheck> = async (check, ctx) => {
   const r = await ctx.env.http(toOrigin(check.from), toRequest(check.request));
+  const result = compare(check, ctx, r);
+  if (result.ok || 'outside' in check.from) return result;
+  const facts = await gatherEgressFacts(ctx.env, check.from.pod, check.request.url);
+  if (!facts) return result;
+  const echoed = /"X-Envoy-[A-Za-z-]+"/.test(r.body);
+  const why = explainEgress(
+    facts,
+    {
+      status: r.status,
+      body: r.body,
+      ...(r.error ? { curlExitCode: r.error.curlExitCode } : {}),
+      throughEnvoy: echoed || Object.keys(r.headers).some((h) => h.toLowerCase() === 'x-envoy-upstream-service-time'),
+    },
+    {
+      ...(check.expect.status !== undefined ? { status: check.expect.status } : {}),
+      ...(check.expect.curlExitCode !== undefined ? { curlExitCode: check.expect.curlExitCode } : {}),
+      bypass:
+        check.expect.absentHeaders.some((h) => h.toLowerCase().startsWith('x-envoy')) ||
+        check.expect.body.some((b) => b.verb === 'notContains' && /x-envoy/i.test(b.text)),
+    },
+  );
+  return why ? compare(check, ctx, r, why) : result;
+};
+
+/** Compares one response with the expectations; `why`, when known, replaces the generic likely cause. */
+function compare(check: HttpCheck, ctx: CheckContext, r: HttpResult, why?: Localized): AttemptResult {
   const e = check.expect;
   const evidence = [
     {
@@ -21,10 +50,15 @@ export const evaluateHttp: Evaluator<HttpCheck> = async (check, ctx) => {
     },
   ];
   const header = (name: string) => Object.entries(r.headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
-  const fail = (why: Localized, signature: string) => ({ ok: false, evidence, signature, explanation: why });
+  const fail = (saw: Localized, signature: string) => ({
+    ok: false,
+    evidence,
+    signature,
+    explanation: why && signature !== `status:${r.status}` ? joinText(saw, why) : saw,
+  });
 
   if (e.status !== undefined && r.status !== e.status) {
-    const cause = likelyCause(r.status, r.body, r.error?.message, ctx.files);
+    const cause = why ?? likelyCause(r.status, r.body, r.error?.message, ctx.files);
     const saw =
       r.status === 0
         ? text(
@@ -111,4 +145,4 @@ export const evaluateHttp: Evaluator<HttpCheck> = async (check, ctx) => {
           )
         : text(`응답(${r.status})이 기대한 대로입니다.`, `The answer (${r.status}) is as expected.`),
   };
-};
+}

@@ -10,7 +10,7 @@ export type ShellCheck = z.infer<typeof shellCheckSchema>;
 
 /** Runs the script in a fresh terminal of the environment (not the learner's own). */
 export const evaluateShell: Evaluator<ShellCheck> = async (check, ctx) => {
-  const r = await ctx.env.runScript(check.script, { signal: ctx.signal });
+  const r = await ctx.env.runScript(check.script, { signal: ctx.signal, observe: true });
   const shown = r.output.trim();
   const evidence = [
     {

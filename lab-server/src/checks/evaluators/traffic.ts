@@ -103,7 +103,7 @@ function countsLine(outcome: SplitOutcome): string {
   return outcome.classes
     .filter((c) => c.count > 0)
     .sort((a, b) => b.count - a.count)
-    .map((c) => `${c.name}: ${c.count} (${pct(c.share)} %)`)
+    .map((c) => `${c.name}: ${c.count} (${pct(c.share)}%)`)
     .join(', ');
 }
 
@@ -111,7 +111,7 @@ function pct(share: number): number {
   return Math.round(share * 100);
 }
 
-/** `80 % v1 (no stars) / 20 % v3 (red stars)` */
+/** `80% v1 (no stars) / 20% v3 (red stars)` */
 function splitText(
   entries: { name: string; share: number }[],
   rules: readonly ClassRule[],
@@ -120,7 +120,7 @@ function splitText(
   return entries
     .filter((e) => e.share > 0)
     .sort((a, b) => b.share - a.share)
-    .map((e) => `${pct(e.share)} % ${classLabel(e.name, rules, locale)}`)
+    .map((e) => `${pct(e.share)}% ${classLabel(e.name, rules, locale)}`)
     .join(' / ');
 }
 
@@ -186,7 +186,7 @@ function explain(check: TrafficCheck, ctx: CheckContext, outcome: SplitOutcome, 
     );
   } else {
     cause = text(
-      'VirtualService route의 weight와 subset을 확인하세요.',
+      'VirtualService 라우트의 가중치(weight)와 서브셋(subset)을 확인하세요.',
       "Check the VirtualService route's weights and subsets.",
     );
   }

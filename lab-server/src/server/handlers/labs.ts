@@ -14,13 +14,21 @@ function findLab(parts: ServerParts, id: string | undefined): LoadedLab {
   const lab = parts.labs.get(id ?? '');
   if (lab) return lab;
   const planned = parts.allLabs.find((l) => l.id === id);
-  if (planned) throw new HttpError(404, `lab "${id}" is not built yet`);
-  throw new HttpError(404, `unknown lab "${id}"; labs: ${[...parts.labs.keys()].join(', ')}`);
+  if (planned)
+    throw new HttpError(404, `lab "${id}" is not built yet`, { code: 'lab.planned', params: { lab: id ?? '' } });
+  throw new HttpError(404, `unknown lab "${id}"; labs: ${[...parts.labs.keys()].join(', ')}`, {
+    code: 'lab.unknown',
+    params: { lab: id ?? '' },
+  });
 }
 
 function findStep(lab: LoadedLab, id: string | undefined) {
   const index = lab.steps.findIndex((s) => s.id === id);
-  if (index === -1) throw new HttpError(404, `lab "${lab.id}" has no step "${id}"`);
+  if (index === -1)
+    throw new HttpError(404, `lab "${lab.id}" has no step "${id}"`, {
+      code: 'lab.noStep',
+      params: { lab: lab.id, step: id ?? '' },
+    });
   return { step: lab.steps[index]!, index };
 }
 
@@ -36,7 +44,8 @@ function parseBody<T>(
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
-  throw new HttpError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
+  const field = issue.path.join('.') || 'body';
+  throw new HttpError(400, `${field}: ${issue.message}`, { code: 'request.invalid', params: { field } });
 }
 
 /** How a learner's Check (and Solve's) runs on this server. */
@@ -61,7 +70,11 @@ export function labRoutes(parts: ServerParts): Route[] {
       handle: async ({ params, session }) => {
         const lab = findLab(parts, params.lab);
         const { step } = findStep(lab, params.step);
-        if (!step.check) throw new HttpError(400, `step "${step.id}" has no check`);
+        if (!step.check)
+          throw new HttpError(400, `step "${step.id}" has no check`, {
+            code: 'lab.noCheck',
+            params: { step: step.id },
+          });
         const instance = await parts.runtime.instance(session!.id, lab.id);
         const checked = await instance.solo(() => instance.steps.check(step.id, checkOptions(parts)));
         const result = await recordStepCheck(parts, session!.id, lab.id, step.id, checked, 'check');
@@ -127,7 +140,10 @@ export function labRoutes(parts: ServerParts): Route[] {
         const lab = findLab(parts, params.lab);
         const service = url.searchParams.get('service') ?? '';
         if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(service))
-          throw new HttpError(400, 'service: a Service name is required');
+          throw new HttpError(400, 'service: a Service name is required', {
+            code: 'request.invalid',
+            params: { field: 'service' },
+          });
         const namespace = url.searchParams.get('namespace') ?? lab.namespace;
         const seconds = Math.min(3600, Math.max(1, Number(url.searchParams.get('seconds') ?? 60) || 60));
         const instance = await parts.runtime.instance(session!.id, lab.id);
@@ -147,16 +163,22 @@ export function labRoutes(parts: ServerParts): Route[] {
       handle: async ({ params, session, body }) => {
         const lab = findLab(parts, params.lab);
         const request = parseBody(previewRequestSchema, await body());
-        if (!request.path.startsWith('/')) throw new HttpError(400, 'path: must start with /');
+        if (!request.path.startsWith('/'))
+          throw new HttpError(400, 'path: must start with /', { code: 'request.invalid', params: { field: 'path' } });
         const base = lab.preview ? new URL(lab.preview.url) : new URL('http://ingress/');
         const url =
           request.path === '/' && lab.preview ? lab.preview.url : `${base.protocol}//${base.host}${request.path}`;
         const headers: Record<string, string> = {
           ...(lab.preview?.headers ?? {}),
           ...(request.host ? { Host: request.host } : {}),
+          ...(request.headers.cookie ? { Cookie: request.headers.cookie } : {}),
+          ...(request.headers['content-type'] ? { 'Content-Type': request.headers['content-type'] } : {}),
         };
         const instance = await parts.runtime.instance(session!.id, lab.id);
-        const r = await instance.env.http({ kind: 'outside' }, { method: 'GET', url, headers, timeoutMs: 10_000 });
+        const r = await instance.env.http(
+          { kind: 'outside' },
+          { method: request.method, url, headers, body: request.body, timeoutMs: 10_000 },
+        );
         // A Preview refresh is the learner looking: an observing step may hold now.
         instance.auto?.trigger('action', instance.env.now());
         const result: PreviewResult = {

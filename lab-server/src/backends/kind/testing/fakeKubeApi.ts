@@ -62,7 +62,8 @@ export class FakeKubeApi implements KubeApi {
     container: string;
     argv: string[];
     stdin?: string;
-  }) => ExecResult = () => ({ stdout: '', stderr: '', exitCode: 0 });
+    signal?: AbortSignal;
+  }) => ExecResult | Promise<ExecResult> = () => ({ stdout: '', stderr: '', exitCode: 0 });
   logText = '';
   /** Answers `create` (default: stores the object unless dry-run, and returns it). */
   createHandler: ((object: K8sObject, options: { dryRun?: boolean }) => K8sObject) | undefined;
@@ -155,7 +156,7 @@ export class FakeKubeApi implements KubeApi {
     pod: string,
     container: string,
     argv: string[],
-    options: { stdin?: string; timeoutMs?: number } = {},
+    options: { stdin?: string; timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<ExecResult> {
     this.calls.push({ method: 'exec', args: [namespace, pod, container, argv, options.stdin] });
     return this.execHandler({
@@ -164,6 +165,7 @@ export class FakeKubeApi implements KubeApi {
       container,
       argv,
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
   }
 

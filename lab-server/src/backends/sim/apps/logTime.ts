@@ -20,8 +20,16 @@ export function werkzeugTime(ms: number): string {
 
 /** HTTP Date header: `Tue, 24 Nov 2026 10:02:43 GMT`. */
 export function httpDate(ms: number): string {
-  return new Date(ms).toUTCString();
+  const second = Math.floor(ms / 1000);
+  if (second !== lastDate.second) {
+    lastDate.second = second;
+    lastDate.text = new Date(ms).toUTCString();
+  }
+  return lastDate.text;
 }
+
+/** The last Date header made: responses within the same second share it. */
+const lastDate = { second: Number.NaN, text: '' };
 
 /** gunicorn's error-log time: `2026-11-24 10:02:43 +0000`. */
 export function gunicornTime(ms: number): string {

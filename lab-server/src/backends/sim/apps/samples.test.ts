@@ -44,7 +44,8 @@ describe('content/samples', () => {
       expect(all).toContain(f);
   });
 
-  it.each(all.filter((f) => !f.startsWith('seed/original/')))(
+  // istio/ holds istioctl's input (IstioOperator), not objects for the API server.
+  it.each(all.filter((f) => !f.startsWith('seed/original/') && !f.startsWith('istio/')))(
     '%s uses served API versions, and Deployments select their pods',
     (f) => {
       for (const d of docs(join(ROOT, f))) {

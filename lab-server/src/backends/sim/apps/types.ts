@@ -57,11 +57,11 @@ export interface SimApp {
   /** Whether the listener speaks TLS (only the internet's sites do here). */
   tls?: boolean;
   handle(request: AppRequest, context: AppContext): Promise<AppResponse>;
-  /** What the container writes to its log when it starts (a server's start-up lines), at clock time `at`. */
-  startupLog?(container: ContainerSpec, at: number): string[];
   /**
    * A raw TCP server (tcp-echo): what it writes back for the bytes a client sent before closing its side.
    * Apps without it speak HTTP only.
    */
   stream?(data: string, port: number, context: AppContext): Promise<string>;
+  /** What the container writes to its log when it starts (a server's start-up lines), at clock time `at`. */
+  startupLog?(container: ContainerSpec, at: number): string[];
 }

@@ -4,12 +4,13 @@
  * logs on, the injector's values). Nothing of the labs' own: their setup scripts add that.
  */
 import { stringify } from 'yaml';
+import { istioCrdObjects } from './crds.ts';
 import type { K8sObject } from '../../../contract.ts';
 import { egressObjects } from '../istio/install.ts';
 import { PROFILES } from '../istio/profiles.ts';
-import { ISTIO_VERSION } from '../istio/version.ts';
+import { ISTIO_HUB, ISTIO_VERSION } from '../istio/version.ts';
 
-const PROXY_IMAGE = `docker.io/istio/proxyv2:${ISTIO_VERSION}`;
+const PROXY_IMAGE = `${ISTIO_HUB}/proxyv2:${ISTIO_VERSION}`;
 
 function ns(name: string, labels: Record<string, string> = {}): K8sObject {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
@@ -88,7 +89,7 @@ export function demoInjectorValues(): Record<string, unknown> {
   return {
     global: {
       istioNamespace: 'istio-system',
-      hub: 'docker.io/istio',
+      hub: ISTIO_HUB,
       tag: ISTIO_VERSION,
       proxy: {
         image: 'proxyv2',
@@ -311,7 +312,7 @@ export function bootstrapObjects(): K8sObject[] {
       [
         {
           name: 'discovery',
-          image: `docker.io/istio/pilot:${ISTIO_VERSION}`,
+          image: `${ISTIO_HUB}/pilot:${ISTIO_VERSION}`,
           args: [
             'discovery',
             '--monitoringAddr=:15014',
@@ -403,5 +404,6 @@ export function bootstrapObjects(): K8sObject[] {
       istioLabels('istio-ingressgateway', 'ingressgateway'),
     ),
     ...egressObjects(),
+    ...istioCrdObjects(),
   ];
 }

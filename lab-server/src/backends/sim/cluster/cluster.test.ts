@@ -355,13 +355,13 @@ describe('SimCluster controllers', () => {
     c.apply(deploy('after', { app: 'after' }));
     c.apply(deploy('optout', { app: 'optout', 'sidecar.istio.io/inject': 'false' }));
     await c.idle();
-    const containers = (app: string) =>
-      (c.list('Pod', 'default', `app=${app}`)[0]!.spec as any).containers.map((x: any) => x.name);
-    expect(containers('before')).toEqual(['app']);
-    expect(containers('after')).toEqual(['app', 'istio-proxy']);
-    expect(containers('optout')).toEqual(['app']);
+    const inits = (app: string) =>
+      ((c.list('Pod', 'default', `app=${app}`)[0]!.spec as any).initContainers ?? []).map((x: any) => x.name);
+    expect(inits('before')).toEqual([]);
+    expect(inits('after')).toEqual(['istio-init', 'istio-proxy']);
+    expect(inits('optout')).toEqual([]);
     const injected = c.list('Pod', 'default', 'app=after')[0]!;
-    expect((injected.spec as any).initContainers[0].name).toBe('istio-init');
+    expect((injected.spec as any).containers.map((x: any) => x.name)).toEqual(['app']);
     expect(injected.metadata.annotations!['sidecar.istio.io/status']).toContain('istio-proxy');
     // The sidecar's resource requests make the pod Burstable; a pod without any is BestEffort.
     expect((injected.status as any).qosClass).toBe('Burstable');

@@ -19,13 +19,31 @@ import { applyMergePatch, threeWayMergePatch } from './mergePatch.ts';
 import { MemoryLogStore } from './logs.ts';
 import { randomSuffix, timestamp, uuid } from './names.ts';
 import { allocateServiceAddresses } from './services.ts';
-import { ObjectStore } from './store.ts';
+import { ObjectStore, type StoreSnapshot } from './store.ts';
+import type { EventsSnapshot } from './events.ts';
+import type { KubeletSnapshot } from './controllers/kubelet.ts';
+import type { LogSnapshot } from './logs.ts';
 
 /** Options of the simulated cluster. */
 export interface SimClusterOptions {
   clock: SimClock;
   random: RandomSource;
-  limits?: { maxObjects?: number };
+  limits?: { maxObjects?: number; maxBytes?: number };
+  /** Start as the cluster this snapshot was taken of was then (instead of a fresh kind with Istio installed). */
+  from?: ClusterSnapshot;
+}
+
+/**
+ * A settled cluster's whole state: its objects (frozen, so shared rather than copied), container logs, the
+ * kubelet's and the event recorder's memory, the bytes clients wrote. Clusters started from it share its objects
+ * until they change them.
+ */
+export interface ClusterSnapshot {
+  readonly store: StoreSnapshot;
+  readonly logs: LogSnapshot;
+  readonly kubelet: KubeletSnapshot;
+  readonly events: EventsSnapshot;
+  readonly sizes: ReadonlyMap<string, number>;
 }
 
 const PROTECTED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -42,21 +60,46 @@ function specPart(obj: K8sObject): string {
   return JSON.stringify(rest);
 }
 
+/** The API server's limit on a ConfigMap's or Secret's data. */
+const MAX_DATA_BYTES = 1024 * 1024;
+/** etcd's default request size limit, which bounds every stored object. */
+const MAX_REQUEST_BYTES = 1572864;
+
+/**
+ * Objects no controller reads: Events (the controllers' own reports) and Istio's configuration (read by the
+ * data plane, not by Kubernetes' controllers). Their changes need no controller pass.
+ */
+function ignoredByControllers(obj: K8sObject): boolean {
+  return obj.kind === 'Event' || obj.apiVersion.includes('.istio.io/');
+}
+
 class SimClusterImpl implements SimCluster {
   readonly serverVersion = 'v1.34.0';
   readonly logs: MemoryLogStore;
-  readonly #store = new ObjectStore();
+  readonly #store: ObjectStore;
   readonly #clock: SimClock;
   readonly #random: RandomSource;
   readonly #maxObjects: number;
+  readonly #maxBytes: number;
+  /** Stored size of every object a client wrote (controllers' own objects are bounded by the object count). */
+  readonly #sizes = new Map<string, number>();
+  #usedBytes = 0;
   readonly #controllers: Controllers;
+  readonly #events: EventRecorder;
 
   constructor(options: SimClusterOptions) {
     this.#clock = options.clock;
     this.#random = options.random;
     this.#maxObjects = options.limits?.maxObjects ?? 2000;
-    this.logs = new MemoryLogStore(options.clock);
+    this.#maxBytes = options.limits?.maxBytes ?? 16 * 1024 * 1024;
+    this.#store = new ObjectStore(options.from?.store);
+    this.logs = new MemoryLogStore(options.clock, options.from?.logs);
+    if (options.from) {
+      for (const [key, size] of options.from.sizes) this.#sizes.set(key, size);
+      this.#usedBytes = [...this.#sizes.values()].reduce((a, b) => a + b, 0);
+    }
     const events = new EventRecorder(this.#store, options.clock, (obj) => this.#stamp(obj));
+    this.#events = events;
     this.#controllers = new Controllers({
       store: this.#store,
       clock: options.clock,
@@ -67,18 +110,47 @@ class SimClusterImpl implements SimCluster {
       stamp: (obj) => this.#stamp(obj),
       record: (about, report) => events.record(about, report),
     });
-    for (const obj of bootstrapObjects()) this.#createInternal(obj);
-    this.#store.watch(() => this.#controllers.schedule());
-    this.#controllers.schedule();
+    if (options.from) {
+      events.restore(options.from.events);
+      this.#controllers.kubelet.restore(options.from.kubelet);
+    } else {
+      for (const obj of bootstrapObjects()) this.#createInternal(obj);
+    }
+    this.#store.watch((event) => {
+      if (!ignoredByControllers(event.object)) this.#controllers.schedule();
+    });
+    // A snapshot is taken settled: only a fresh cluster has work waiting.
+    if (!options.from) this.#controllers.schedule();
+  }
+
+  /** The whole state now, to start other clusters from; only while settled (after `idle()`). */
+  snapshot(): ClusterSnapshot {
+    if (!this.#controllers.settled) throw new Error('cluster: no snapshot while controllers have work to do');
+    return {
+      store: this.#store.snapshot(),
+      logs: this.logs.snapshot(),
+      kubelet: this.#controllers.kubelet.snapshot(),
+      events: this.#events.snapshot(),
+      sizes: new Map(this.#sizes),
+    };
+  }
+
+  /** Whether a kind is served now: a custom resource only while its CustomResourceDefinition exists. */
+  #served(resource: ApiResource | undefined): boolean {
+    return (
+      !resource?.crd || !!this.#store.get('CustomResourceDefinition', undefined, `${resource.plural}.${resource.group}`)
+    );
   }
 
   get(kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
     const resource = resourceForKind(kind);
+    if (!this.#served(resource)) return undefined;
     return this.#store.get(kind, resource?.namespaced ? namespace : undefined, name);
   }
 
   list(kind: string, namespace?: string, labelSelector?: string): K8sObject[] {
     const resource = resourceForKind(kind);
+    if (!this.#served(resource)) return [];
     try {
       return this.#store.list(kind, resource?.namespaced ? namespace : undefined, labelSelector);
     } catch (error) {
@@ -100,7 +172,8 @@ class SimClusterImpl implements SimCluster {
       throw apiError(400, 'BadRequest', "Object 'Kind' is missing in the request body");
     }
     const resource = resourceForApiVersion(input.apiVersion, input.kind);
-    if (!resource) throw apiError(404, 'NotFound', 'the server could not find the requested resource');
+    if (!resource || !this.#served(resource))
+      throw apiError(404, 'NotFound', 'the server could not find the requested resource');
     const obj = structuredClone(input);
     obj.apiVersion = servedApiVersion(resource);
     obj.metadata = isPlainObject(obj.metadata)
@@ -134,6 +207,41 @@ class SimClusterImpl implements SimCluster {
         `exceeded quota: lab-objects, requested: count/objects=1, used: count/objects=${used}, limited: count/objects=${this.#maxObjects}`,
       );
     }
+  }
+
+  /**
+   * Sizes as the API server and etcd bound them: a ConfigMap's or Secret's data at most 1 MiB (the API
+   * server's own validation), any object at most etcd's 1.5 MiB request limit; and the environment's byte quota.
+   */
+  #checkBytes(obj: K8sObject): { key: string; size: number } {
+    const key = `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+    if (obj.kind === 'ConfigMap' || obj.kind === 'Secret') {
+      let data = 0;
+      for (const field of ['data', 'binaryData', 'stringData'])
+        for (const [k, v] of Object.entries((obj[field] as Record<string, unknown> | undefined) ?? {}))
+          data += k.length + Buffer.byteLength(String(v));
+      if (data > MAX_DATA_BYTES)
+        throw apiError(
+          422,
+          'Invalid',
+          `${obj.kind} "${obj.metadata.name}" is invalid: []: Too long: must have at most ${MAX_DATA_BYTES} bytes`,
+        );
+    }
+    const size = Buffer.byteLength(JSON.stringify(obj));
+    if (size > MAX_REQUEST_BYTES) throw apiError(413, '', 'etcdserver: request is too large');
+    const used = this.#usedBytes - (this.#sizes.get(key) ?? 0);
+    if (used + size > this.#maxBytes)
+      throw apiError(
+        403,
+        'Forbidden',
+        `exceeded quota: lab-objects, requested: storage=${size}, used: storage=${used}, limited: storage=${this.#maxBytes}`,
+      );
+    return { key, size };
+  }
+
+  #recordBytes({ key, size }: { key: string; size: number }): void {
+    this.#usedBytes += size - (this.#sizes.get(key) ?? 0);
+    this.#sizes.set(key, size);
   }
 
   /** Fills server-set metadata of a new object. */
@@ -184,7 +292,9 @@ class SimClusterImpl implements SimCluster {
     delete obj.metadata.resourceVersion;
     this.#stamp(obj);
     this.#mutateOnCreate(obj);
+    const bytes = this.#checkBytes(obj);
     if (options.dryRun) return obj;
+    this.#recordBytes(bytes);
     return structuredClone(this.#store.put(obj));
   }
 
@@ -277,8 +387,43 @@ class SimClusterImpl implements SimCluster {
     next.metadata.resourceVersion = live.metadata.resourceVersion;
     const changed = JSON.stringify(live) !== JSON.stringify(next);
     if (!changed) return { outcome: 'unchanged', object: live };
+    const bytes = this.#checkBytes(next);
     if (options.dryRun) return { outcome: 'configured', object: next };
+    this.#recordBytes(bytes);
     return { outcome: 'configured', object: this.#store.put(next) };
+  }
+
+  addEphemeralContainer(namespace: string, pod: string, container: Record<string, unknown>): K8sObject {
+    const live = this.#store.get('Pod', namespace, pod);
+    if (!live) throw notFound(resourceForKind('Pod')!, pod);
+    const next = structuredClone(live);
+    const spec = next.spec as Obj;
+    const names = [...(spec.containers ?? []), ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])].map(
+      (c: Obj) => c.name,
+    );
+    if (names.includes(container.name))
+      throw apiError(
+        422,
+        'Invalid',
+        `Pod "${pod}" is invalid: spec.ephemeralContainers[${(spec.ephemeralContainers ?? []).length}].name: Duplicate value: "${String(container.name)}"`,
+      );
+    spec.ephemeralContainers = [...(spec.ephemeralContainers ?? []), container];
+    // The kubelet starts an ephemeral container as soon as it sees it (images are pulled instantly here).
+    const status = (next.status ?? {}) as Obj;
+    status.ephemeralContainerStatuses = [
+      ...(status.ephemeralContainerStatuses ?? []),
+      {
+        name: container.name,
+        image: container.image,
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        state: { running: { startedAt: timestamp(this.#clock.now()) } },
+      },
+    ];
+    next.status = status;
+    next.metadata.resourceVersion = live.metadata.resourceVersion;
+    return structuredClone(this.#store.put(next));
   }
 
   delete(kind: string, namespace: string | undefined, name: string): void {
@@ -295,6 +440,11 @@ class SimClusterImpl implements SimCluster {
 
   /** Deletes an object and what it owns (ReplicaSets of a Deployment, Pods of a ReplicaSet, a namespace's content). */
   #cascade(obj: K8sObject): void {
+    // Deleting a CustomResourceDefinition deletes every object of its kind.
+    if (obj.kind === 'CustomResourceDefinition') {
+      const kind = ((obj.spec as Obj | undefined)?.names as Obj | undefined)?.kind;
+      if (typeof kind === 'string') for (const cr of this.#store.list(kind)) this.#removeOne(cr);
+    }
     if (obj.kind === 'Namespace') {
       for (const child of [...this.#store.all()]) {
         if (
@@ -314,6 +464,9 @@ class SimClusterImpl implements SimCluster {
 
   #removeOne(obj: K8sObject): void {
     this.#store.remove(obj.kind, obj.metadata.namespace, obj.metadata.name);
+    const key = `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+    this.#usedBytes -= this.#sizes.get(key) ?? 0;
+    this.#sizes.delete(key);
     if (obj.kind === 'Pod') {
       this.logs.forgetPod(obj.metadata.namespace ?? 'default', obj.metadata.name);
       this.#controllers.kubelet.forget(obj);
@@ -321,7 +474,10 @@ class SimClusterImpl implements SimCluster {
   }
 }
 
+/** A simulated cluster whose settled state can start other clusters (`from` in the options). */
+export type SnapshottableCluster = SimCluster & { snapshot(): ClusterSnapshot };
+
 /** Makes a simulated cluster: kind with Istio 1.30's demo profile installed, nothing of the labs' yet. */
-export function createSimCluster(options: SimClusterOptions): SimCluster {
+export function createSimCluster(options: SimClusterOptions): SnapshottableCluster {
   return new SimClusterImpl(options);
 }

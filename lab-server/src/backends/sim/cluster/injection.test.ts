@@ -1,11 +1,19 @@
 /** Sidecar injection: who gets a sidecar, with which capture ranges, and that existing pods are left alone. */
 import { describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../../contract.ts';
+import { nativeSidecarsFor } from '../istio/injector.ts';
 import { captureRanges, sidecarCaptures } from '../mesh/capture.ts';
+import { podColumns } from '../shell/commands/kubectl/tables.ts';
 import { deployment, newCluster } from './testing/newCluster.ts';
 
 type Obj = Record<string, any>;
-const containerNames = (pod: K8sObject) => ((pod.spec as Obj).containers as Obj[]).map((c) => c.name);
+const spec = (pod: K8sObject) => pod.spec as Obj;
+/** The pod's long-running containers: its containers, then its native sidecars (init containers that keep running). */
+const containerNames = (pod: K8sObject) => [
+  ...(spec(pod).containers as Obj[]).map((c) => c.name),
+  ...((spec(pod).initContainers ?? []) as Obj[]).filter((c) => c.restartPolicy === 'Always').map((c) => c.name),
+];
+const proxyOf = (pod: K8sObject) => ((spec(pod).initContainers ?? []) as Obj[]).find((c) => c.name === 'istio-proxy')!;
 const podOf = (c: Awaited<ReturnType<typeof newCluster>>, app: string) => c.list('Pod', 'default', `app=${app}`)[0]!;
 const labelDefault = (c: Awaited<ReturnType<typeof newCluster>>, value: string) =>
   c.update('Namespace', undefined, 'default', (o) => {
@@ -39,9 +47,19 @@ describe('sidecar injection', () => {
     expect(containerNames(pod)).toEqual(injected ? ['app', 'istio-proxy'] : ['app']);
     expect(pod.metadata.annotations?.['sidecar.istio.io/status'] !== undefined).toBe(injected);
     if (injected) {
-      expect(((pod.spec as Obj).initContainers as Obj[]).map((x) => x.name)).toEqual(['istio-init']);
-      expect(((pod.spec as Obj).containers as Obj[])[1].image).toBe('docker.io/istio/proxyv2:1.30.0');
-      expect(((pod.status as Obj).containerStatuses as Obj[]).every((s) => s.ready)).toBe(true);
+      // Istio 1.27+ on Kubernetes 1.34: istio-proxy is a native sidecar right after istio-init.
+      expect((spec(pod).initContainers as Obj[]).map((x) => [x.name, x.restartPolicy])).toEqual([
+        ['istio-init', undefined],
+        ['istio-proxy', 'Always'],
+      ]);
+      expect((spec(pod).containers as Obj[]).map((x) => x.name)).toEqual(['app']);
+      expect(proxyOf(pod).image).toBe('registry.istio.io/release/proxyv2:1.30.0');
+      const inits = (pod.status as Obj).initContainerStatuses as Obj[];
+      expect(inits.map((x) => [x.name, Object.keys(x.state)[0], x.ready])).toEqual([
+        ['istio-init', 'terminated', true],
+        ['istio-proxy', 'running', true],
+      ]);
+      expect(podColumns(pod, Date.now()).ready).toBe('2/2');
     }
   });
 
@@ -50,9 +68,7 @@ describe('sidecar injection', () => {
     labelDefault(c, 'enabled');
     c.apply(deployment('reviews-v1', { app: 'reviews' }));
     await c.idle();
-    const env = Object.fromEntries(
-      (((podOf(c, 'reviews').spec as Obj).containers as Obj[])[1].env as Obj[]).map((e) => [e.name, e.value]),
-    );
+    const env = Object.fromEntries((proxyOf(podOf(c, 'reviews')).env as Obj[]).map((e) => [e.name, e.value]));
     expect(env.ISTIO_META_WORKLOAD_NAME).toBe('reviews-v1');
     expect(env.ISTIO_META_OWNER).toBe('kubernetes://apis/apps/v1/namespaces/default/deployments/reviews-v1');
   });
@@ -100,6 +116,74 @@ describe('sidecar injection', () => {
     expect(sidecarCaptures(podOf(c, 'new'), '10.96.12.34')).toBe(true);
     expect(sidecarCaptures(podOf(c, 'new'), '54.85.1.2')).toBe(false);
     expect(sidecarCaptures(podOf(c, 'old'), '54.85.1.2')).toBe(true);
+  });
+
+  it("has the injector's output shape: status annotation, default container, native sidecar fields", async () => {
+    const c = await newCluster();
+    labelDefault(c, 'enabled');
+    c.apply(deployment('hello', { app: 'hello' }));
+    await c.idle();
+    const pod = podOf(c, 'hello');
+    // As istio/istio 1.30's pkg/kube/inject/testdata/inject/hello.yaml.injected shows it.
+    expect(pod.metadata.annotations?.['sidecar.istio.io/status']).toBe(
+      '{"initContainers":["istio-init","istio-proxy"],"containers":null,"volumes":["workload-socket",' +
+        '"credential-socket","workload-certs","istio-envoy","istio-data","istio-podinfo","istio-token",' +
+        '"istiod-ca-cert","istio-ca-crl"],"imagePullSecrets":null,"revision":"default"}',
+    );
+    expect(pod.metadata.annotations?.['kubectl.kubernetes.io/default-container']).toBe('app');
+    expect(pod.metadata.annotations?.['istio.io/rev']).toBe('default');
+    const proxy = proxyOf(pod);
+    expect(proxy.restartPolicy).toBe('Always');
+    expect(proxy.lifecycle.preStop.exec.command).toEqual([
+      'pilot-agent',
+      'request',
+      '--debug-port=15020',
+      'POST',
+      'drain',
+    ]);
+    expect(proxy.startupProbe.httpGet).toEqual({ path: '/healthz/ready', port: 15021 });
+    const env = Object.fromEntries((proxy.env as Obj[]).map((e) => [e.name, e.value]));
+    expect(env.ISTIO_META_APP_CONTAINERS).toBe('app');
+    // Only what differs from ProxyConfig's defaults (the demo profile's defaultConfig has none).
+    expect(env.PROXY_CONFIG).toBe('{}\n');
+  });
+
+  it.each<[string, (c: Awaited<ReturnType<typeof newCluster>>) => void, Record<string, string>]>([
+    [
+      'istiod runs with ENABLE_NATIVE_SIDECARS=false',
+      (c) =>
+        c.update('Deployment', 'istio-system', 'istiod', (o) => {
+          const container = (o.spec as Obj).template.spec.containers[0];
+          container.env = [...(container.env ?? []), { name: 'ENABLE_NATIVE_SIDECARS', value: 'false' }];
+        }),
+      {},
+    ],
+    ['the pod says sidecar.istio.io/nativeSidecar: "false"', () => {}, { 'sidecar.istio.io/nativeSidecar': 'false' }],
+  ])('a regular sidecar container when %s', async (_what, setup, annotations) => {
+    const c = await newCluster();
+    labelDefault(c, 'enabled');
+    setup(c);
+    c.apply(withTemplate(deployment('web', { app: 'web' }), { annotations }));
+    await c.idle();
+    const pod = podOf(c, 'web');
+    expect((spec(pod).containers as Obj[]).map((x) => x.name)).toEqual(['app', 'istio-proxy']);
+    expect((spec(pod).initContainers as Obj[]).map((x) => x.name)).toEqual(['istio-init']);
+    expect(podColumns(pod, Date.now()).ready).toBe('2/2');
+  });
+
+  it('ENABLE_NATIVE_SIDECARS=auto: native only when every kubelet is 1.33 or newer', () => {
+    const node = (v: string) => ({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: v },
+      status: { nodeInfo: { kubeletVersion: v } },
+    });
+    expect(nativeSidecarsFor(undefined, [node('v1.34.0')])).toBe(true);
+    expect(nativeSidecarsFor('auto', [node('v1.33.1'), node('v1.34.0')])).toBe(true);
+    expect(nativeSidecarsFor('auto', [node('v1.32.5'), node('v1.34.0')])).toBe(false);
+    expect(nativeSidecarsFor('true', [node('v1.32.5')])).toBe(true);
+    expect(nativeSidecarsFor('false', [node('v1.34.0')])).toBe(false);
+    expect(nativeSidecarsFor('bogus', [node('v1.34.0')])).toBe(false);
   });
 
   it('an annotation added to a running pod changes nothing: istio-init wrote its iptables rules at creation', async () => {

@@ -2,11 +2,13 @@
  * Sidecar injection at pod creation, as Istio's mutating webhook does it: for pods of a namespace labelled
  * `istio-injection=enabled` (or a pod labelled `sidecar.istio.io/inject: "true"`), while Istio is installed,
  * using the injector's current values (`global.proxy.includeIPRanges` / `excludeIPRanges`, overridden by the
- * pod's `traffic.sidecar.istio.io/*OutboundIPRanges` annotations). Pods that exist already are never changed.
+ * pod's `traffic.sidecar.istio.io/*OutboundIPRanges` annotations). On this Kubernetes 1.34 node the sidecar is a native
+ * sidecar (an init container), as Istio 1.27+ injects it. Pods that exist already are never changed.
  */
 import type { K8sObject } from '../../../contract.ts';
 import { injectDocument, injectSettings } from '../istio/injector.ts';
 import { INCLUDE_ANNOTATION, EXCLUDE_ANNOTATION } from '../mesh/capture.ts';
+import { proxyContainerOf } from '../mesh/objects.ts';
 import type { SimClusterApi } from '../types.ts';
 import type { ObjectStore } from './store.ts';
 
@@ -40,9 +42,11 @@ export function injectIfEnabled(pod: K8sObject, store: ObjectStore): void {
   if (!shouldInject(pod, store)) return;
   const settings = injectSettings({
     get: (kind: string, ns: string | undefined, name: string) => store.get(kind, ns, name),
+    list: (kind: string, ns?: string) => store.list(kind, ns),
   } as SimClusterApi);
   const annotations = pod.metadata.annotations ?? {};
   const injected = injectDocument(pod as Obj, {
+    ...settings,
     includeIPRanges: annotations[INCLUDE_ANNOTATION] ?? settings.includeIPRanges,
     excludeIPRanges: annotations[EXCLUDE_ANNOTATION] ?? settings.excludeIPRanges,
   });
@@ -50,7 +54,7 @@ export function injectIfEnabled(pod: K8sObject, store: ObjectStore): void {
   // kube-inject names the manifest's workload; the webhook sees a pod and names its owner.
   const { kind, name } = workload(pod);
   const ns = pod.metadata.namespace ?? 'default';
-  const proxy = ((pod.spec as Obj).containers as Obj[]).find((c) => c.name === 'istio-proxy');
+  const proxy = proxyContainerOf(pod) as Obj | undefined;
   for (const env of (proxy?.env ?? []) as Obj[]) {
     if (env.name === 'ISTIO_META_WORKLOAD_NAME') env.value = name;
     if (env.name === 'ISTIO_META_OWNER')

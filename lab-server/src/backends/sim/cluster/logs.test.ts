@@ -56,4 +56,16 @@ describe('MemoryLogStore', () => {
     logs.forgetPod('ns', 'p');
     expect(logs.read('ns', 'p', 'c')).toEqual([]);
   });
+
+  it('keeps exactly the newest lines however long a container logs, in single and multi-line writes', () => {
+    const logs = new MemoryLogStore(new VirtualClock(0));
+    const written: string[] = [];
+    for (let i = 0; written.length < 3 * LOG_LINES_PER_CONTAINER + 7; i++) {
+      const batch = i % 2 ? [`line ${i}a`, `line ${i}b`, `line ${i}c`] : [`line ${i}`];
+      logs.append('ns', 'p', 'c', `${batch.join('\n')}${i % 3 ? '\n' : ''}`);
+      written.push(...batch);
+    }
+    expect(logs.read('ns', 'p', 'c').map((l) => l.text)).toEqual(written.slice(-LOG_LINES_PER_CONTAINER));
+    expect(logs.read('ns', 'p', 'c', { tail: 2 }).map((l) => l.text)).toEqual(written.slice(-2));
+  });
 });

@@ -4,26 +4,52 @@ import type { LogLine, LogStore, SimClock } from '../types.ts';
 /** Lines kept per container (the oldest go first, as with kubelet's log rotation). */
 export const LOG_LINES_PER_CONTAINER = 5000;
 
+/**
+ * One container's lines: the newest `LOG_LINES_PER_CONTAINER` are `lines.slice(start)`. Dropping the oldest
+ * only moves `start`; the array is compacted when the dropped part grows as large as the kept part, so an
+ * append costs O(1) amortised even for a container that logs on every request.
+ */
+interface ContainerLog {
+  lines: LogLine[];
+  start: number;
+}
+
+/** Every container's kept lines, by `namespace/pod/container`. */
+export type LogSnapshot = ReadonlyMap<string, readonly LogLine[]>;
+
 /** A `LogStore` in memory. */
 export class MemoryLogStore implements LogStore {
-  readonly #lines = new Map<string, LogLine[]>();
+  readonly #lines = new Map<string, ContainerLog>();
   readonly #followers = new Map<string, Set<(line: LogLine) => void>>();
   readonly #clock: SimClock;
 
-  constructor(clock: SimClock) {
+  /** Empty, or holding the lines of `from` (a snapshot of another store). */
+  constructor(clock: SimClock, from?: LogSnapshot) {
     this.#clock = clock;
+    if (from) for (const [key, lines] of from) this.#lines.set(key, { lines: [...lines], start: 0 });
+  }
+
+  /** The kept lines of every container now (line objects are never changed, so they are shared). */
+  snapshot(): LogSnapshot {
+    return new Map([...this.#lines].map(([key, log]) => [key, log.lines.slice(log.start)]));
   }
 
   append(namespace: string, pod: string, container: string, text: string): void {
     const key = `${namespace}/${pod}/${container}`;
-    let lines = this.#lines.get(key);
-    if (!lines) this.#lines.set(key, (lines = []));
-    for (const part of text.replace(/\n$/, '').split('\n')) {
-      const line = { at: this.#clock.now(), text: part };
-      lines.push(line);
-      for (const follower of this.#followers.get(key) ?? []) follower(line);
+    let log = this.#lines.get(key);
+    if (!log) this.#lines.set(key, (log = { lines: [], start: 0 }));
+    const followers = this.#followers.get(key);
+    const at = this.#clock.now();
+    for (const part of text.includes('\n') ? text.replace(/\n$/, '').split('\n') : [text]) {
+      const line = { at, text: part };
+      log.lines.push(line);
+      if (followers) for (const follower of followers) follower(line);
     }
-    if (lines.length > LOG_LINES_PER_CONTAINER) lines.splice(0, lines.length - LOG_LINES_PER_CONTAINER);
+    log.start = Math.max(log.start, log.lines.length - LOG_LINES_PER_CONTAINER);
+    if (log.start >= LOG_LINES_PER_CONTAINER) {
+      log.lines = log.lines.slice(log.start);
+      log.start = 0;
+    }
   }
 
   read(
@@ -32,7 +58,8 @@ export class MemoryLogStore implements LogStore {
     container: string,
     options: { sinceMs?: number; tail?: number } = {},
   ): LogLine[] {
-    let lines = this.#lines.get(`${namespace}/${pod}/${container}`) ?? [];
+    const log = this.#lines.get(`${namespace}/${pod}/${container}`);
+    let lines = log ? log.lines.slice(log.start) : [];
     if (options.sinceMs !== undefined) lines = lines.filter((l) => l.at >= options.sinceMs!);
     if (options.tail !== undefined && options.tail >= 0) lines = options.tail === 0 ? [] : lines.slice(-options.tail);
     return [...lines];

@@ -50,7 +50,9 @@ describe('the mesh on the simulated cluster', () => {
     expect(pods.length).toBe(6);
     for (const pod of pods) {
       expect((pod.status as { phase: string }).phase).toBe('Running');
-      expect((pod.spec as { containers: { name: string }[] }).containers.map((c) => c.name)).toContain('istio-proxy');
+      // A native sidecar: istio-proxy among the init containers, with restartPolicy: Always.
+      const inits = (pod.spec as { initContainers: { name: string; restartPolicy?: string }[] }).initContainers;
+      expect(inits.find((c) => c.name === 'istio-proxy')?.restartPolicy).toBe('Always');
     }
     const res = await network.request('outside', productPage);
     expect(res.error).toBeUndefined();

@@ -13,7 +13,17 @@ import { VirtualClock, seededRandom } from '../mesh/testing/fakeCluster.ts';
 import type { SimCluster } from '../types.ts';
 import { createSimCluster } from './index.ts';
 
-type Obj = Record<string, any>;
+interface ContainerShape {
+  name: string;
+  image?: string;
+  args?: string[];
+  resources?: object;
+  env?: { name: string; value: string }[];
+}
+interface PodSpecShape {
+  containers: ContainerShape[];
+  initContainers?: ContainerShape[];
+}
 const SAMPLES = fileURLToPath(new URL('../../../../../content/samples/', import.meta.url));
 
 function applySample(cluster: SimCluster, path: string, namespace: string): void {
@@ -63,7 +73,7 @@ async function classWorld(scoped: boolean) {
   const network = createSimNetwork({ cluster, clock, random });
   if (scoped)
     cluster.update('Deployment', 'istio-system', 'istiod', (d) => {
-      const container = ((d.spec as Obj).template.spec.containers as Obj[])[0]!;
+      const container = (d.spec as { template: { spec: PodSpecShape } }).template.spec.containers[0]!;
       container.env = [...(container.env ?? []), { name: 'PILOT_SCOPE_GATEWAY_TO_NAMESPACE', value: 'true' }];
     });
   for (const ns of ['lab-ada', 'lab-bob']) {
@@ -77,12 +87,14 @@ async function classWorld(scoped: boolean) {
     applySample(cluster, 'httpbin/httpbin-gateway.yaml', ns);
     // The same VirtualService, told apart only by a response header naming its namespace.
     cluster.update('VirtualService', ns, 'httpbin', (vs) => {
-      ((vs.spec as Obj).http as Obj[])[0]!.headers = { response: { set: { 'x-learner-namespace': ns } } };
+      (vs.spec as { http: { headers?: object }[] }).http[0]!.headers = {
+        response: { set: { 'x-learner-namespace': ns } },
+      };
     });
   }
   await cluster.idle();
   const nodePort = (ns: string) =>
-    ((cluster.get('Service', ns, 'istio-ingressgateway')!.spec as Obj).ports as Obj[])[0]!.nodePort as number;
+    (cluster.get('Service', ns, 'istio-ingressgateway')!.spec as { ports: { nodePort: number }[] }).ports[0]!.nodePort;
   const get = (ns: string) =>
     network.request('outside', {
       method: 'GET',
@@ -97,13 +109,13 @@ describe("gateways in learners' namespaces", () => {
   it("are injected from the gateway template: the pod's own istio-proxy becomes the router, no init container", async () => {
     const { cluster } = await classWorld(true);
     const pod = cluster.list('Pod', 'lab-ada', 'istio=ingressgateway')[0]!;
-    const spec = pod.spec as Obj;
-    expect((spec.containers as Obj[]).map((c) => c.name)).toEqual(['istio-proxy']);
-    expect(spec.containers[0].image).toBe('docker.io/istio/proxyv2:1.30.0');
-    expect(spec.containers[0].args.slice(0, 2)).toEqual(['proxy', 'router']);
-    expect(spec.containers[0].resources).toEqual({ requests: { cpu: '50m' } });
+    const spec = pod.spec as PodSpecShape;
+    expect(spec.containers.map((c) => c.name)).toEqual(['istio-proxy']);
+    expect(spec.containers[0]!.image).toBe('registry.istio.io/release/proxyv2:1.30.0');
+    expect(spec.containers[0]!.args?.slice(0, 2)).toEqual(['proxy', 'router']);
+    expect(spec.containers[0]!.resources).toEqual({ requests: { cpu: '50m' } });
     expect(spec.initContainers ?? []).toEqual([]);
-    expect((pod.status as Obj).phase).toBe('Running');
+    expect((pod.status as { phase?: string }).phase).toBe('Running');
   });
 
   it("with PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true, each gateway serves its own namespace's routes only", async () => {

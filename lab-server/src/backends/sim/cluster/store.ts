@@ -10,12 +10,44 @@ function keyOf(kind: string, namespace: string | undefined, name: string): strin
   return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
 }
 
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+}
+
+/** What a store holds, to start another store from: its frozen objects (shared) and its resource version. */
+export interface StoreSnapshot {
+  readonly objects: ReadonlyMap<string, K8sObject>;
+  readonly version: number;
+}
+
 /** Objects and their watchers. */
 export class ObjectStore {
   readonly #objects = new Map<string, K8sObject>();
   readonly #listeners = new Set<(event: ObjectEvent) => void>();
-  readonly #perKind = new Map<string, number>();
+  /** The same objects by kind: a list reads its kind only, not every object (Events alone may be a thousand). */
+  readonly #byKind = new Map<string, Map<string, K8sObject>>();
+  /** Each kind's objects in list order, made on the first list after a change of that kind. */
+  readonly #sorted = new Map<string, K8sObject[]>();
   #version = 1000;
+
+  /** An empty store, or one holding what `from` held (the objects themselves are shared: they are frozen). */
+  constructor(from?: StoreSnapshot) {
+    if (!from) return;
+    for (const [key, object] of from.objects) {
+      this.#objects.set(key, object);
+      let ofKind = this.#byKind.get(object.kind);
+      if (!ofKind) this.#byKind.set(object.kind, (ofKind = new Map()));
+      ofKind.set(key, object);
+    }
+    this.#version = from.version;
+  }
+
+  /** The objects and resource version now (the objects are frozen, so they can be shared as they are). */
+  snapshot(): StoreSnapshot {
+    return { objects: new Map(this.#objects), version: this.#version };
+  }
 
   get size(): number {
     return this.#objects.size;
@@ -23,7 +55,7 @@ export class ObjectStore {
 
   /** How many objects of `kind` are stored. */
   count(kind: string): number {
-    return this.#perKind.get(kind) ?? 0;
+    return this.#byKind.get(kind)?.size ?? 0;
   }
 
   get(kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
@@ -34,17 +66,25 @@ export class ObjectStore {
   list(kind: string, namespace?: string, labelSelector?: string): K8sObject[] {
     const requirements = parseSelector(labelSelector);
     const out: K8sObject[] = [];
-    for (const obj of this.#objects.values()) {
-      if (obj.kind !== kind) continue;
+    for (const obj of this.#sortedOf(kind)) {
       if (namespace !== undefined && obj.metadata.namespace !== namespace) continue;
       if (!matchesSelector(requirements, obj.metadata.labels)) continue;
       out.push(obj);
     }
-    return out.sort(
-      (a, b) =>
-        (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
-        a.metadata.name.localeCompare(b.metadata.name),
-    );
+    return out;
+  }
+
+  #sortedOf(kind: string): readonly K8sObject[] {
+    let sorted = this.#sorted.get(kind);
+    if (!sorted) {
+      sorted = [...(this.#byKind.get(kind)?.values() ?? [])].sort(
+        (a, b) =>
+          (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
+          a.metadata.name.localeCompare(b.metadata.name),
+      );
+      this.#sorted.set(kind, sorted);
+    }
+    return sorted;
   }
 
   /** Every object (for cascades and counts). */
@@ -53,12 +93,21 @@ export class ObjectStore {
   }
 
   /** Stores an object (a new resourceVersion each time) and tells the watchers. */
-  put(object: K8sObject): K8sObject {
-    const key = keyOf(object.kind, object.metadata.namespace, object.metadata.name);
+  put(given: K8sObject): K8sObject {
+    const key = keyOf(given.kind, given.metadata.namespace, given.metadata.name);
     const existed = this.#objects.has(key);
-    object.metadata.resourceVersion = String(++this.#version);
+    const resourceVersion = String(++this.#version);
+    // Stored objects are frozen and may be shared (with the previous version, or between environments made
+    // from one starting state): a given object whose metadata is already stored gets metadata of its own.
+    let object = given;
+    if (Object.isFrozen(given.metadata)) object = { ...given, metadata: { ...given.metadata, resourceVersion } };
+    else given.metadata.resourceVersion = resourceVersion;
+    deepFreeze(object);
     this.#objects.set(key, object);
-    if (!existed) this.#perKind.set(object.kind, this.count(object.kind) + 1);
+    let ofKind = this.#byKind.get(object.kind);
+    if (!ofKind) this.#byKind.set(object.kind, (ofKind = new Map()));
+    ofKind.set(key, object);
+    this.#sorted.delete(object.kind);
     this.#emit({ type: existed ? 'MODIFIED' : 'ADDED', object });
     return object;
   }
@@ -69,7 +118,8 @@ export class ObjectStore {
     const object = this.#objects.get(key);
     if (!object) return undefined;
     this.#objects.delete(key);
-    this.#perKind.set(kind, this.count(kind) - 1);
+    this.#byKind.get(kind)?.delete(key);
+    this.#sorted.delete(kind);
     this.#emit({ type: 'DELETED', object });
     return object;
   }

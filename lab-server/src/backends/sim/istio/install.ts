@@ -6,7 +6,7 @@
 import { parse, stringify } from 'yaml';
 import type { K8sObject } from '../../../contract.ts';
 import type { SimClusterApi } from '../types.ts';
-import { ISTIO_VERSION } from './version.ts';
+import { ISTIO_HUB, ISTIO_VERSION } from './version.ts';
 import { MESH_ENUMS, PROFILES, type Profile } from './profiles.ts';
 
 /** What the install is asked to do. */
@@ -61,13 +61,14 @@ function typed(value: string): unknown {
 }
 
 /** The rendered configuration of an install. */
-interface Rendered {
+export interface Rendered {
   profile: Profile;
   mesh: Record<string, unknown>;
   values: Record<string, unknown>;
 }
 
-class InstallError extends Error {}
+/** A configuration istioctl refuses to render: printed as `Error: <message>`. */
+export class InstallError extends Error {}
 
 function render(request: InstallRequest): Rendered {
   let profileName = 'default';
@@ -117,6 +118,11 @@ function render(request: InstallRequest): Rendered {
   return { profile, mesh, values };
 }
 
+/** The profile, mesh config and values an install with these flags and files renders (throws InstallError). */
+export function renderInstall(request: Pick<InstallRequest, 'sets' | 'files'>): Rendered {
+  return render({ ...request, skipConfirmation: true, answer: '' });
+}
+
 function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
@@ -136,6 +142,7 @@ function injectorValues(current: Record<string, unknown>, overrides: Record<stri
   const proxy = (global.proxy ??= {}) as Record<string, unknown>;
   proxy.includeIPRanges = '*';
   proxy.excludeIPRanges = '';
+  proxy.privileged = false;
   return deepMerge(base, overrides);
 }
 
@@ -190,7 +197,7 @@ export function egressObjects(): K8sObject[] {
             containers: [
               {
                 name: 'istio-proxy',
-                image: `docker.io/istio/proxyv2:${ISTIO_VERSION}`,
+                image: `${ISTIO_HUB}/proxyv2:${ISTIO_VERSION}`,
                 args: ['proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local'],
                 ports: [
                   { containerPort: 8080, protocol: 'TCP' },

@@ -34,7 +34,20 @@ interface Target {
   path: string;
 }
 
+/** Parsed URLs: the same few are requested over and over (a check sends hundreds of one). Read-only once made. */
+const targets = new Map<string, Target | { error: SimHttpResponse['error'] }>();
+
 function parseTarget(url: string): Target | { error: SimHttpResponse['error'] } {
+  let target = targets.get(url);
+  if (target === undefined) {
+    if (targets.size >= 1000) targets.clear();
+    target = parseUrl(url);
+    targets.set(url, target);
+  }
+  return target;
+}
+
+function parseUrl(url: string): Target | { error: SimHttpResponse['error'] } {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -116,42 +129,107 @@ function tlsLines(h2: boolean): string[] {
   ];
 }
 
+/** A proxy's answer to CONNECT that was not 2xx: curl gives up with exit code 56. */
+class TunnelRefused extends Error {
+  readonly status: number;
+  constructor(status: number) {
+    super(`CONNECT tunnel failed, response ${status}`);
+    this.status = status;
+  }
+}
+
+/** Where curl opens its connection: the target itself, or the proxy (`-x`). */
+interface ConnectTo {
+  host: string;
+  port: number;
+  ips: string[] | undefined;
+  proxy?: string;
+}
+
+/** The addresses for `host:port`: a matching `--resolve` entry first, else `dns`. */
+function lookup(
+  request: SimHttpRequest,
+  host: string,
+  port: number,
+  dns: (name: string) => string[] | undefined,
+): string[] | undefined {
+  const pinned = request.resolve?.find(
+    (r) => (r.host === '*' || r.host.toLowerCase() === host.toLowerCase()) && r.port === port,
+  );
+  return pinned ? pinned.addresses : dns(host);
+}
+
+/** Where the connection goes for `target`, through `request.proxy` if there is one. */
+function connectTarget(
+  request: SimHttpRequest,
+  target: Target,
+  dns: (name: string) => string[] | undefined,
+): ConnectTo {
+  const proxy = request.proxy;
+  if (!proxy) return { host: target.host, port: target.port, ips: lookup(request, target.host, target.port, dns) };
+  return { host: proxy.host, port: proxy.port, ips: lookup(request, proxy.host, proxy.port, dns), proxy: proxy.host };
+}
+
+/** The CONNECT request curl sends a proxy to tunnel https to `target`. */
+function connectRequest(target: Target, wire: WireRequest): WireRequest {
+  const authority = `${target.host}:${target.port}`;
+  const headers = new HeaderList([
+    ['User-Agent', wire.headers.get('user-agent') ?? 'curl/8.16.0'],
+    ['Proxy-Connection', 'Keep-Alive'],
+  ]);
+  return { method: 'CONNECT', path: authority, authority, scheme: 'http', protocol: 'HTTP/1.1', headers, body: '' };
+}
+
 /** Runs an exchange under curl's limits and maps transport failures to curl's exit codes and messages. */
 async function exchange(
   env: MeshEnv,
   request: SimHttpRequest,
   target: Target,
-  ips: string[] | undefined,
+  connect: ConnectTo,
   send: (wire: WireRequest, destination: Address, signal: AbortSignal) => Promise<WireResponse>,
   signal: AbortSignal | undefined,
 ): Promise<SimHttpResponse> {
   const started = env.clock.now();
   const wire = wireRequest(request, target);
-  if (!ips || ips.length === 0) return failure(6, `Could not resolve host: ${target.host}`, 0, []);
-  const ip = ips[0];
+  const ips = connect.ips;
+  if (!ips || ips.length === 0)
+    return connect.proxy
+      ? failure(5, `Could not resolve proxy: ${connect.proxy}`, 0, [])
+      : failure(6, `Could not resolve host: ${target.host}`, 0, []);
+  const ip = ips[0]!;
   const tls = target.scheme === 'https';
-  const log = connectLines(target, ips, ip);
+  const log = connectLines({ ...target, host: connect.host, port: connect.port }, ips, ip);
+  const via = connect.proxy ? `via ${connect.proxy} ` : '';
   // Only a black-holed address keeps curl in the connect phase; everything else answers or refuses at once.
   let connecting = false;
   const run = async (s: AbortSignal): Promise<SimHttpResponse> => {
     try {
-      const response = await send(wire, { ip, port: target.port }, s);
-      log.push(`* Connected to ${target.host} (${ip}) port ${target.port}`);
+      const response = await send(wire, { ip, port: connect.port }, s);
+      log.push(`* Connected to ${connect.host} (${ip}) port ${connect.port}`);
       if (tls)
         log.push(
           ...tlsLines(wire.protocol === 'HTTP/2'),
           `* SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384 / x25519 / id-ecPublicKey`,
           `* ALPN: server accepted ${wire.protocol === 'HTTP/2' ? 'h2' : 'http/1.1'}`,
         );
+      // The simulated internet's certificates chain to public roots: only the system bundle knows them.
+      if (tls && request.tls?.trust === 'custom' && !request.tls.insecure)
+        return failure(
+          60,
+          'SSL certificate problem: unable to get local issuer certificate',
+          env.clock.now() - started,
+          log,
+        );
       return toSimResponse(response, wire, env.clock.now() - started + response.extraMs, log);
     } catch (error) {
+      if (error instanceof TunnelRefused) return failure(56, error.message, env.clock.now() - started, log);
       if (!(error instanceof TransportFailure)) throw error;
       const elapsed = () => env.clock.now() - started;
       switch (error.kind) {
         case 'refused':
           return failure(
             7,
-            `Failed to connect to ${target.host} port ${target.port} after ${elapsed()} ms: Couldn't connect to server`,
+            `Failed to connect to ${target.host} port ${connect.port} ${via}after ${elapsed()} ms: Couldn't connect to server`,
             elapsed(),
             log,
           );
@@ -163,7 +241,7 @@ async function exchange(
             return failure(28, `Connection timed out after ${limit + 1} milliseconds`, limit + 1, log);
           return failure(
             28,
-            `Failed to connect to ${target.host} port ${target.port} after ${limit} ms: Couldn't connect to server`,
+            `Failed to connect to ${target.host} port ${connect.port} ${via}after ${limit} ms: Couldn't connect to server`,
             limit,
             log,
           );
@@ -210,20 +288,36 @@ export async function requestFromPod(
       0,
       [],
     );
-  const ips = resolveFromPod(env.topology(), target.host, from.namespace);
+  const dns = (name: string) => resolveFromPod(env.topology(), name, from.namespace);
+  const connect = connectTarget(request, target, dns);
+  /** Plain HTTP from the pod to `destination` as dialled, through its sidecar when it captures the address. */
+  const http = (wire: WireRequest, destination: Address, s: AbortSignal) => {
+    const local = destination.ip.startsWith('127.') ? { ip, port: destination.port } : destination;
+    if (sidecarCaptures(pod, local.ip) && !destination.ip.startsWith('127.'))
+      return outboundHttp(env, pod, ip, wire, local, s);
+    return deliverHttp(env, { ip, port: ephemeralPort(env.random) }, local, wire, undefined, s);
+  };
+  /** TLS from the pod to `destination`, through its sidecar's TCP proxy when it captures the address. */
+  const tls = (wire: WireRequest, destination: Address, s: AbortSignal) => {
+    const local = destination.ip.startsWith('127.') ? { ip, port: destination.port } : destination;
+    return sidecarCaptures(pod, local.ip) && !destination.ip.startsWith('127.')
+      ? tlsThroughSidecar(env, pod, ip, local, target.host, wire, s)
+      : tlsDirect(env, local, wire, s, { ip, port: ephemeralPort(env.random) });
+  };
   return exchange(
     env,
     request,
     target,
-    ips,
-    (wire, destination, s) => {
-      const local = destination.ip.startsWith('127.') ? { ip, port: destination.port } : destination;
-      const captured = sidecarCaptures(pod, local.ip) && !destination.ip.startsWith('127.');
-      if (target.scheme === 'https') {
-        return captured ? tlsThroughSidecar(env, pod, ip, local, target.host, wire, s) : tlsDirect(env, local, wire, s);
-      }
-      if (captured) return outboundHttp(env, pod, ip, wire, local, s);
-      return deliverHttp(env, { ip, port: ephemeralPort(env.random) }, local, wire, undefined, s);
+    connect,
+    async (wire, destination, s) => {
+      if (target.scheme === 'http') return http(wire, destination, s);
+      if (!connect.proxy) return tls(wire, destination, s);
+      // HTTPS through a proxy: CONNECT first; only a 2xx opens the tunnel to the target.
+      const answer = await http(connectRequest(target, wire), destination, s);
+      if (answer.status < 200 || answer.status > 299) throw new TunnelRefused(answer.status);
+      const targetIp = lookup(request, target.host, target.port, dns)?.[0];
+      if (!targetIp) throw new TunnelRefused(502);
+      return tlsDirect(env, { ip: targetIp, port: target.port }, wire, s, { ip, port: ephemeralPort(env.random) });
     },
     signal,
   );
@@ -237,13 +331,21 @@ export async function requestFromOutside(
 ): Promise<SimHttpResponse> {
   const target = parseTarget(request.url);
   if ('error' in target) return failure(target.error!.curlExitCode, target.error!.message, 0, []);
-  const ips = resolveFromOutside(target.host);
+  const connect = connectTarget(request, target, resolveFromOutside);
   return exchange(
     env,
     request,
     target,
-    ips,
-    (wire, destination, s) => deliverToPodAddressForOutside(env, wire, destination, target.scheme === 'https', s),
+    connect,
+    async (wire, destination, s) => {
+      if (!connect.proxy) return deliverToPodAddressForOutside(env, wire, destination, target.scheme === 'https', s);
+      if (target.scheme === 'http') return deliverToPodAddressForOutside(env, wire, destination, false, s);
+      const answer = await deliverToPodAddressForOutside(env, connectRequest(target, wire), destination, false, s);
+      if (answer.status < 200 || answer.status > 299) throw new TunnelRefused(answer.status);
+      const targetIp = lookup(request, target.host, target.port, resolveFromOutside)?.[0];
+      if (!targetIp) throw new TunnelRefused(502);
+      return deliverToPodAddressForOutside(env, wire, { ip: targetIp, port: target.port }, true, s);
+    },
     signal,
   );
 }

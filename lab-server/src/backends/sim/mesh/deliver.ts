@@ -11,6 +11,7 @@ import { inboundHttp } from './inbound.ts';
 import { gatewayHttp } from './gateway.ts';
 import { TransportFailure, type Address, type WireRequest, type WireResponse } from './wire.ts';
 import { hopMs } from './env.ts';
+import { encrypted, rawRequest, rawResponse } from './packets.ts';
 import { nodeAddresses } from './deliverOutside.ts';
 
 /** mTLS details when the caller is an Envoy talking to another Envoy (auto mTLS). */
@@ -59,8 +60,45 @@ export function addressTarget(env: MeshEnv, address: Address): AddressTarget {
   return { kind: 'unreachable' };
 }
 
-/** Sends a plain HTTP request over TCP from `source` to `destination`. Throws TransportFailure when no HTTP answer comes. */
+/** Sends a plain HTTP request over TCP from `source` to `destination`; a capture sees both directions. */
 export async function deliverHttp(
+  env: MeshEnv,
+  source: Address,
+  destination: Address,
+  request: WireRequest,
+  tls: PeerTls | undefined,
+  signal: AbortSignal | undefined,
+): Promise<WireResponse> {
+  const tap = env.tap?.active ? env.tap : undefined;
+  if (!tap) return deliverHttpOnce(env, source, destination, request, tls, signal);
+  const wire = (text: string) => (tls ? encrypted(text, env.random) : text);
+  const resolved = env.topology().podByIp(destination.ip) ? undefined : resolvedIp(env, destination);
+  tap.emit(
+    { atMs: env.clock.now(), src: source, dst: destination, payload: wire(rawRequest(request)), encrypted: !!tls },
+    resolved,
+  );
+  const response = await deliverHttpOnce(env, source, destination, request, tls, signal);
+  tap.emit(
+    {
+      atMs: env.clock.now() + response.extraMs,
+      src: destination,
+      dst: source,
+      payload: wire(rawResponse(response)),
+      encrypted: !!tls,
+    },
+    resolved,
+  );
+  return response;
+}
+
+function resolvedIp(env: MeshEnv, destination: Address): string | undefined {
+  const svc = env.topology().serviceByClusterIp(destination.ip);
+  const port = svc ? servicePorts(svc).find((p) => p.port === destination.port) : undefined;
+  return svc && port ? env.topology().serviceEndpoints(svc, port)[0]?.ip : undefined;
+}
+
+/** Sends a plain HTTP request over TCP from `source` to `destination`. Throws TransportFailure when no HTTP answer comes. */
+async function deliverHttpOnce(
   env: MeshEnv,
   source: Address,
   destination: Address,

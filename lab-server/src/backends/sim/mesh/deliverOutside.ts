@@ -44,13 +44,14 @@ export async function deliverToPodAddressForOutside(
   signal?: AbortSignal,
 ): Promise<WireResponse> {
   let target = destination;
+  const topology = env.topology();
+  const nodes = topology.memo('nodeAddresses', () => nodeAddresses(env.cluster));
   if (destination.ip.startsWith('127.')) {
     const nodePort = KIND_PORT_MAPPINGS.get(destination.port);
     if (nodePort === undefined) throw new TransportFailure('refused');
-    target = { ip: nodeAddresses(env.cluster)[0], port: nodePort };
+    target = { ip: nodes[0], port: nodePort };
   }
-  if (!nodeAddresses(env.cluster).includes(target.ip)) throw new TransportFailure('unreachable');
-  const topology = env.topology();
+  if (!nodes.includes(target.ip)) throw new TransportFailure('unreachable');
   for (const svc of topology.services()) {
     const port = servicePorts(svc).find((p) => p.nodePort === target.port);
     if (!port) continue;

@@ -4,6 +4,7 @@ import type { PodEndpoint, RandomSource, SimClock, SimClusterApi, SimHttpRequest
 import type { MeshSettings } from './meshConfig.ts';
 import type { Topology } from './topology.ts';
 import type { DnsResolver } from './clusters.ts';
+import type { PacketTap } from './packets.ts';
 
 /** The shared context of one `SimNetwork`. */
 export interface MeshEnv {
@@ -18,6 +19,13 @@ export interface MeshEnv {
   publicDns: DnsResolver;
   /** Keeps track of fire-and-forget work (mirrored requests) so tests can wait for it. */
   track(work: Promise<unknown>): void;
+  /** What crosses the wire, for captures (`tcpdump`); absent in networks nobody captures. */
+  tap?: PacketTap;
+  /**
+   * The same network with a random stream of its own, drawn from this one's: every request from a client
+   * (and every mirrored copy) gets one, so what it draws does not depend on how concurrent requests interleave.
+   */
+  fork(): MeshEnv;
   /** An HTTP request made by a process inside a pod (curl, an app's client library). */
   requestFromPod(from: PodEndpoint, request: SimHttpRequest, signal?: AbortSignal): Promise<SimHttpResponse>;
 }

@@ -47,18 +47,35 @@ export function spiffeId(namespace: string, serviceAccount: string): string {
   return `spiffe://cluster.local/ns/${namespace}/sa/${serviceAccount}`;
 }
 
+/** The client certificate's hash per identity: a pure function of it, kept (boundedly) instead of hashed per request. */
+const certificateHashes = new Map<string, string>();
+
 /** `X-Forwarded-Client-Cert` as the server's sidecar sets it after an mTLS handshake. */
 export function xfcc(serverSpiffe: string, clientSpiffe: string): string {
-  const hash = createHash('sha256').update(`cert:${clientSpiffe}`).digest('hex');
+  let hash = certificateHashes.get(clientSpiffe);
+  if (hash === undefined) {
+    if (certificateHashes.size >= 1000) certificateHashes.clear();
+    hash = createHash('sha256').update(`cert:${clientSpiffe}`).digest('hex');
+    certificateHashes.set(clientSpiffe, hash);
+  }
   return `By=${serverSpiffe};Hash=${hash};Subject="";URI=${clientSpiffe}`;
 }
+
+/** Encoded peer metadata per workload (a pure function of it), kept boundedly instead of encoded per request. */
+const peerMetadata = new Map<string, string>();
 
 /** Metadata-exchange headers the client Envoy sends (the server's sidecar consumes and removes them). */
 export function addPeerMetadata(request: WireRequest, proxy: ProxyInfo): void {
   const labels = labelsOf(proxy.pod);
   const workload = labels.app ?? proxy.pod.metadata.name;
   const meta = `\n\x1aNAMESPACE\x12\x07${proxy.namespace}\n\x0fWORKLOAD_NAME\x12\x05${workload}\n\x04NAME\x12\x05${proxy.pod.metadata.name}`;
-  request.headers.set('x-envoy-peer-metadata', Buffer.from(meta, 'latin1').toString('base64'));
+  let encoded = peerMetadata.get(meta);
+  if (encoded === undefined) {
+    if (peerMetadata.size >= 1000) peerMetadata.clear();
+    encoded = Buffer.from(meta, 'latin1').toString('base64');
+    peerMetadata.set(meta, encoded);
+  }
+  request.headers.set('x-envoy-peer-metadata', encoded);
   const kind = proxy.kind === 'gateway' ? 'router' : 'sidecar';
   request.headers.set(
     'x-envoy-peer-metadata-id',

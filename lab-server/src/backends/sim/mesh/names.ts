@@ -54,6 +54,19 @@ export function narrowerHost(a: string, b: string): string {
  * registry (`registry.istio.io/release/`, where 1.30's samples pull from) mirrors Docker Hub's `istio/` images.
  */
 export function imageRepository(image: string): string {
+  let known = repositories.get(image);
+  if (known === undefined) {
+    if (repositories.size >= 1000) repositories.clear();
+    known = parseRepository(image);
+    repositories.set(image, known);
+  }
+  return known;
+}
+
+/** Repositories of the images seen (every request asks which app a container runs). */
+const repositories = new Map<string, string>();
+
+function parseRepository(image: string): string {
   let ref = image.trim();
   const at = ref.indexOf('@');
   if (at >= 0) ref = ref.slice(0, at);

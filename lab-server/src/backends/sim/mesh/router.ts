@@ -348,13 +348,15 @@ async function connectThenSend(
 
 /** Fire-and-forget copy of a request to a mirror cluster; its response (or failure) is dropped. */
 async function sendMirror(ctx: RouterContext, request: WireRequest, ref: ClusterRef): Promise<void> {
+  // Its own stream, forked before the first await: the copy runs beside the original request.
+  const env = ctx.env.fork();
   const copy = copyRequest(request);
   if (ctx.env.settings(ctx.proxy.pod).shadowHostSuffix) {
     const { host, port } = splitAuthority(copy.authority);
     copy.authority = port !== undefined ? `${host}-shadow:${port}` : `${host}-shadow`;
   }
   copy.headers.set('x-envoy-decorator-operation', `${ref.host}:${ref.port}/*`);
-  const mirrorCtx: RouterContext = { ...ctx, signal: undefined };
+  const mirrorCtx: RouterContext = { ...ctx, env, signal: undefined };
   try {
     await forwardToCluster(mirrorCtx, ref, copy, { retries: { attempts: 0 } }, undefined, undefined);
   } catch (error) {

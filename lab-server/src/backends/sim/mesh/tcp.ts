@@ -36,6 +36,7 @@ import {
 } from './objects.ts';
 import { outboundHttp } from './outbound.ts';
 import { looksLikeHttp, parseRawRequest, serializeRawResponse } from './rawHttp.ts';
+import { encrypted } from './packets.ts';
 import { pickWeighted } from './routeRules.ts';
 import { portProtocol, selectTcpRule } from './tcpRoutes.ts';
 import { boundToServers, gatewayServersFor, MESH_GATEWAY, meshVirtualServicesFor } from './virtualHosts.ts';
@@ -100,6 +101,30 @@ function connectionTarget(
 
 /** Opens a connection from `source` to `destination` and exchanges `data`. Throws TransportFailure when none is made. */
 export async function deliverTcp(
+  env: MeshEnv,
+  source: Address,
+  destination: Address,
+  data: string,
+  tls: PeerTls | undefined,
+  signal: AbortSignal | undefined,
+): Promise<TcpOutcome> {
+  const tap = env.tap?.active ? env.tap : undefined;
+  if (!tap) return deliverTcpOnce(env, source, destination, data, tls, signal);
+  const wire = (text: string) => (tls ? encrypted(text, env.random) : text);
+  if (data) tap.emit({ atMs: env.clock.now(), src: source, dst: destination, payload: wire(data), encrypted: !!tls });
+  const outcome = await deliverTcpOnce(env, source, destination, data, tls, signal);
+  if (outcome.reply)
+    tap.emit({
+      atMs: env.clock.now() + outcome.extraMs,
+      src: destination,
+      dst: source,
+      payload: wire(outcome.reply),
+      encrypted: !!tls,
+    });
+  return outcome;
+}
+
+async function deliverTcpOnce(
   env: MeshEnv,
   source: Address,
   destination: Address,

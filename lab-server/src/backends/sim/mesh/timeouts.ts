@@ -5,6 +5,9 @@ import { isAbort } from './wire.ts';
 /** The marker a timed-out race returns. */
 export const TIMED_OUT: unique symbol = Symbol('timed out');
 
+/** Why a race's signal fires once the race is decided. */
+const SETTLED = Object.assign(new Error('The race is over'), { name: 'AbortError' });
+
 /**
  * Runs `work` with a signal that fires when `ms` pass on `clock` or when `parent` fires; returns TIMED_OUT in the
  * first case, rethrows the abort in the second. `ms` undefined or <= 0 means no limit.
@@ -15,6 +18,8 @@ export async function withTimeout<T>(
   parent: AbortSignal | undefined,
   work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T | typeof TIMED_OUT> {
+  // No limit: the work runs under the caller's signal; a race, a controller and its cleanup would change nothing.
+  if (!ms || ms <= 0) return work(parent ?? new AbortController().signal);
   const controller = new AbortController();
   const onAbort = () => controller.abort(parent?.reason);
   if (parent?.aborted) controller.abort(parent.reason);
@@ -22,7 +27,6 @@ export async function withTimeout<T>(
   let timedOut = false;
   try {
     const running = work(controller.signal);
-    if (!ms || ms <= 0) return await running;
     const timer = clock.sleep(ms, controller.signal).then(
       (): typeof TIMED_OUT => {
         timedOut = true;
@@ -41,6 +45,7 @@ export async function withTimeout<T>(
     }
   } finally {
     parent?.removeEventListener('abort', onAbort);
-    if (!controller.signal.aborted) controller.abort();
+    // Cancels the timer (and anything the work left waiting). A given reason spares building a DOMException.
+    if (!controller.signal.aborted) controller.abort(SETTLED);
   }
 }

@@ -15,6 +15,7 @@ import { hostMatches, serviceFqdn } from './names.ts';
 import { servicePorts } from './objects.ts';
 import { serviceEntryHosts, serviceEntryPorts } from './virtualHosts.ts';
 import { isAbort, TransportFailure, type Address, type WireRequest, type WireResponse } from './wire.ts';
+import { encrypted, rawRequest, rawResponse } from './packets.ts';
 
 const TLS_PROTOCOLS = ['HTTPS', 'TLS', 'TCP'];
 
@@ -28,6 +29,33 @@ function headerBytes(entries: [string, string][]): number {
 
 /** Opens TLS to `destination` with nothing in between and exchanges one HTTP request with what is there. */
 export async function tlsDirect(
+  env: MeshEnv,
+  destination: Address,
+  request: WireRequest,
+  signal?: AbortSignal,
+  from?: Address,
+): Promise<WireResponse> {
+  const tap = from && env.tap?.active ? env.tap : undefined;
+  if (!tap || !from) return tlsExchange(env, destination, request, signal);
+  tap.emit({
+    atMs: env.clock.now(),
+    src: from,
+    dst: destination,
+    payload: encrypted(rawRequest(request), env.random),
+    encrypted: true,
+  });
+  const response = await tlsExchange(env, destination, request, signal);
+  tap.emit({
+    atMs: env.clock.now() + response.extraMs,
+    src: destination,
+    dst: from,
+    payload: encrypted(rawResponse(response), env.random),
+    encrypted: true,
+  });
+  return response;
+}
+
+async function tlsExchange(
   env: MeshEnv,
   destination: Address,
   request: WireRequest,
@@ -142,7 +170,10 @@ export async function tlsThroughSidecar(
     request.path.length +
     Buffer.byteLength(request.body);
   try {
-    const response = await tlsDirect(env, { ip: endpoint.ip, port: endpoint.port }, request, signal);
+    const response = await tlsDirect(env, { ip: endpoint.ip, port: endpoint.port }, request, signal, {
+      ip: podIpAddress,
+      port: Number(upstreamLocal.split(':')[1]),
+    });
     const duration = env.clock.now() - started + response.extraMs;
     writeAccessLog(
       env,

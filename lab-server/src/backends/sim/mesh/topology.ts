@@ -24,6 +24,8 @@ type Kind = (typeof KINDS)[number];
 export class Topology {
   cluster: SimClusterApi;
   private cache = new Map<Kind, K8sObject[]>();
+  private memos = new Map<string, unknown>();
+  private endpoints = new Map<K8sObject, Map<string, PodEndpointAddress[]>>();
 
   constructor(cluster: SimClusterApi) {
     this.cluster = cluster;
@@ -39,6 +41,17 @@ export class Topology {
     return list;
   }
 
+  /**
+   * What `compute` derives from this moment's objects, computed once: the view lives until the next object
+   * change, so anything memoised here is dropped with it (Envoy's configuration, recomputed on a push).
+   */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
+  }
+
   pods(): K8sObject[] {
     return this.all('Pod');
   }
@@ -49,20 +62,40 @@ export class Topology {
 
   /** The pod with this IP (pods that have not started have none). */
   podByIp(ip: string): K8sObject | undefined {
-    return this.pods().find((p) => podIp(p) === ip && !p.metadata.deletionTimestamp);
+    return this.memo('podsByIp', () =>
+      firstBy(
+        this.pods().filter((p) => !p.metadata.deletionTimestamp),
+        (p) => podIp(p),
+      ),
+    ).get(ip);
   }
 
   /** The Service with this cluster IP. */
   serviceByClusterIp(ip: string): K8sObject | undefined {
-    return this.services().find((s) => clusterIp(s) === ip);
+    return this.memo('servicesByClusterIp', () => firstBy(this.services(), (s) => clusterIp(s))).get(ip);
   }
 
   service(name: string, namespace: string): K8sObject | undefined {
-    return this.services().find((s) => s.metadata.name === name && (s.metadata.namespace ?? 'default') === namespace);
+    return this.memo('servicesByName', () =>
+      firstBy(this.services(), (s) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`),
+    ).get(`${namespace}/${name}`);
   }
 
-  /** Ready pods behind a Service port, optionally narrowed by subset labels: `{pod, ip, port}` each. */
+  /** Ready pods behind a Service port, optionally narrowed by subset labels: `{pod, ip, port}` each (shared: do not change). */
   serviceEndpoints(svc: K8sObject, port: ServicePortSpec, subsetLabels?: Record<string, string>): PodEndpointAddress[] {
+    let perService = this.endpoints.get(svc);
+    if (!perService) this.endpoints.set(svc, (perService = new Map()));
+    const key = `${port.port}/${port.name ?? ''}/${port.targetPort ?? ''}|${subsetLabels ? JSON.stringify(subsetLabels) : ''}`;
+    let found = perService.get(key);
+    if (!found) perService.set(key, (found = this.computeEndpoints(svc, port, subsetLabels)));
+    return found;
+  }
+
+  private computeEndpoints(
+    svc: K8sObject,
+    port: ServicePortSpec,
+    subsetLabels?: Record<string, string>,
+  ): PodEndpointAddress[] {
     const selector = serviceSelector(svc);
     if (!selector || Object.keys(selector).length === 0) return [];
     const ns = svc.metadata.namespace ?? 'default';
@@ -78,6 +111,16 @@ export class Topology {
     }
     return out;
   }
+}
+
+/** Items by a key of theirs; the first item wins a key, as a search in list order would find it. */
+function firstBy(items: readonly K8sObject[], keyOf: (item: K8sObject) => string | undefined): Map<string, K8sObject> {
+  const byKey = new Map<string, K8sObject>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key !== undefined && !byKey.has(key)) byKey.set(key, item);
+  }
+  return byKey;
 }
 
 /** A pod address behind a Service. */

@@ -3,18 +3,26 @@
  * Header names keep the case they were sent with; lookups are case-insensitive, as in HTTP.
  */
 
+/** Whether header name `name` is `lower` (already lower-cased), ignoring case; cheap when the lengths differ. */
+function sameName(name: string, lower: string): boolean {
+  return name.length === lower.length && (name === lower || name.toLowerCase() === lower);
+}
+
 /** An ordered, case-insensitive list of HTTP headers. */
 export class HeaderList {
   entries: [string, string][];
 
   constructor(entries: Iterable<[string, string]> = []) {
-    this.entries = [...entries].map(([k, v]) => [k, v]);
+    const copy: [string, string][] = [];
+    for (const [k, v] of entries) copy.push([k, v]);
+    this.entries = copy;
   }
 
   /** First value of `name`, or undefined. */
   get(name: string): string | undefined {
     const lower = name.toLowerCase();
-    return this.entries.find(([k]) => k.toLowerCase() === lower)?.[1];
+    for (const entry of this.entries) if (sameName(entry[0], lower)) return entry[1];
+    return undefined;
   }
 
   has(name: string): boolean {
@@ -24,13 +32,25 @@ export class HeaderList {
   /** Replaces every value of `name` with one value, keeping the first one's position. */
   set(name: string, value: string): void {
     const lower = name.toLowerCase();
-    const at = this.entries.findIndex(([k]) => k.toLowerCase() === lower);
+    const entries = this.entries;
+    let at = -1;
+    let duplicates = false;
+    for (let i = 0; i < entries.length; i++) {
+      if (!sameName(entries[i]![0], lower)) continue;
+      if (at < 0) at = i;
+      else duplicates = true;
+    }
     if (at < 0) {
-      this.entries.push([name, value]);
+      entries.push([name, value]);
       return;
     }
-    this.entries[at] = [this.entries[at][0], value];
-    this.entries = this.entries.filter(([k], i) => i === at || k.toLowerCase() !== lower);
+    const kept: [string, string] = [entries[at]![0], value];
+    if (!duplicates) {
+      entries[at] = kept;
+      return;
+    }
+    this.entries = entries.filter(([k], i) => i < at || !sameName(k, lower));
+    this.entries.splice(at, 0, kept);
   }
 
   add(name: string, value: string): void {
@@ -39,7 +59,8 @@ export class HeaderList {
 
   remove(name: string): void {
     const lower = name.toLowerCase();
-    this.entries = this.entries.filter(([k]) => k.toLowerCase() !== lower);
+    if (this.entries.some(([k]) => sameName(k, lower)))
+      this.entries = this.entries.filter(([k]) => !sameName(k, lower));
   }
 
   clone(): HeaderList {
@@ -49,13 +70,17 @@ export class HeaderList {
   /** Moves the named headers (in this order) to the front, as Envoy emits `server` then `date` first. */
   moveToFront(names: string[]): void {
     const lower = names.map((n) => n.toLowerCase());
-    const front = lower.flatMap((n) => this.entries.filter(([k]) => k.toLowerCase() === n));
-    this.entries = [...front, ...this.entries.filter(([k]) => !lower.includes(k.toLowerCase()))];
+    const front: [string, string][] = [];
+    for (const n of lower) for (const entry of this.entries) if (sameName(entry[0], n)) front.push(entry);
+    for (const entry of this.entries) if (!lower.some((n) => sameName(entry[0], n))) front.push(entry);
+    this.entries = front;
   }
 
   /** Envoy speaks lowercase header names on both HTTP/1.1 and HTTP/2. */
   lowercased(): HeaderList {
-    return new HeaderList(this.entries.map(([k, v]) => [k.toLowerCase(), v]));
+    const list = new HeaderList();
+    for (const [k, v] of this.entries) list.entries.push([k.toLowerCase(), v]);
+    return list;
   }
 }
 

@@ -54,6 +54,8 @@ const BASIC = [
   'expr',
   'base64',
   'which',
+  'tar',
+  'find',
 ];
 
 /** Image name patterns (without tag) to what they hold; first match wins. */
@@ -64,7 +66,7 @@ export const IMAGE_PROFILES: readonly { match: RegExp; profile: ImageProfile }[]
     profile: { base: 'alpine', shells: ['sh'], commands: [...BASIC, 'curl', 'jq', 'nc', 'nslookup', 'time'] },
   },
   {
-    match: /istio\/proxyv2|istio\/pilot/,
+    match: /istio\/proxyv2|istio\/pilot|\/release\/proxyv2|\/release\/pilot/,
     profile: {
       base: 'ubuntu',
       shells: ['sh', 'bash'],

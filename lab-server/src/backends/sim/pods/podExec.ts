@@ -16,6 +16,22 @@ import { createTcpdumpCommand } from './commands/tcpdump.ts';
 import { createWhichCommand } from './commands/which.ts';
 import { imageProfile, type ImageProfile } from './images.ts';
 
+/**
+ * What a pod's resolver answers for an address (the PTR records CoreDNS serves): the pod's own name for its own
+ * address, `a-b-c-d.<service>.<namespace>.svc.cluster.local` for a pod behind a Service, else the address.
+ */
+function reverseName(cluster: SimCommandHost['cluster'], ip: string, self: string): string {
+  const pod = cluster.list('Pod').find((p) => (p.status as { podIP?: string } | undefined)?.podIP === ip);
+  if (!pod) return ip;
+  if (pod.metadata.name === self) return self;
+  const labels = pod.metadata.labels ?? {};
+  const svc = cluster.list('Service', pod.metadata.namespace).find((s) => {
+    const selector = (s.spec as { selector?: Record<string, string> } | undefined)?.selector;
+    return selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+  });
+  return svc ? `${ip.replace(/\./g, '-')}.${svc.metadata.name}.${pod.metadata.namespace}.svc.cluster.local` : ip;
+}
+
 /** Commands of the images that the simulator provides itself (the rest are just-bash's own). */
 const SIMULATED = [
   'curl',
@@ -41,6 +57,7 @@ interface ContainerSpec {
   name: string;
   image?: string;
   env?: { name: string; value?: string }[];
+  restartPolicy?: string;
 }
 
 function ociNotFound(binary: string): string {
@@ -69,11 +86,17 @@ export class SimPodExec implements PodExec {
     const pod = host.cluster.get('Pod', target.namespace, target.pod);
     if (!pod)
       return { stdout: '', stderr: `Error from server (NotFound): pods "${target.pod}" not found\n`, exitCode: 1 };
-    const spec = (pod.spec ?? {}) as { containers?: ContainerSpec[]; initContainers?: ContainerSpec[] };
-    // A native sidecar (an init container that keeps running) can be exec'd into like any container.
-    const container = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].find(
-      (c) => c.name === target.container,
-    );
+    const spec = (pod.spec ?? {}) as {
+      containers?: ContainerSpec[];
+      initContainers?: ContainerSpec[];
+      ephemeralContainers?: ContainerSpec[];
+    };
+    // A native sidecar (an init container that keeps running) or a debug container runs like any other.
+    const container = [
+      ...(spec.containers ?? []),
+      ...(spec.initContainers ?? []),
+      ...(spec.ephemeralContainers ?? []),
+    ].find((c) => c.name === target.container);
     if (!container)
       return {
         stdout: '',
@@ -83,10 +106,16 @@ export class SimPodExec implements PodExec {
     const status = (pod.status ?? {}) as {
       phase?: string;
       containerStatuses?: { name: string; state?: { running?: unknown } }[];
+      initContainerStatuses?: { name: string; state?: { running?: unknown } }[];
+      ephemeralContainerStatuses?: { name: string; state?: { running?: unknown } }[];
     };
     const running =
       status.phase === 'Running' &&
-      (status.containerStatuses?.find((c) => c.name === target.container)?.state?.running ??
+      ([
+        ...(status.containerStatuses ?? []),
+        ...(status.initContainerStatuses ?? []),
+        ...(status.ephemeralContainerStatuses ?? []),
+      ].find((c) => c.name === target.container)?.state?.running ??
         status.phase === 'Running');
     if (!running)
       return {
@@ -173,7 +202,14 @@ export class SimPodExec implements PodExec {
     if (available.includes('sudo')) commands.push(createSudoCommand(pod, target.container));
     if (available.includes('tcpdump'))
       commands.push(
-        createTcpdumpCommand({ pod, container: target.container, clock: host.clock, ...(stream ? { stream } : {}) }),
+        createTcpdumpCommand({
+          pod,
+          container: target.container,
+          clock: host.clock,
+          network: host.network,
+          nameOf: (ip) => reverseName(this.#host().cluster, ip, target.pod),
+          ...(stream ? { stream } : {}),
+        }),
       );
     if (available.includes('id'))
       commands.push(

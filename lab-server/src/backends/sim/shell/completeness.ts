@@ -98,3 +98,42 @@ function heredocStarts(line: string): { word: string; stripTabs: boolean }[] {
   }
   return found;
 }
+
+/**
+ * The lines of a command being typed, judged as they come: a line inside an open heredoc costs only a
+ * comparison with its delimiter, so pasting a 2,000-line manifest is linear, not 2,000 parses of a growing text.
+ */
+export class PendingInput {
+  #lines: string[] = [];
+  #heredocs: { word: string; stripTabs: boolean }[] = [];
+
+  /** Lines so far. */
+  get lines(): readonly string[] {
+    return this.#lines;
+  }
+
+  /** The lines joined as the shell receives them. */
+  get text(): string {
+    return this.#lines.join('\n');
+  }
+
+  /** Adds a line; the verdict is on all the lines so far. */
+  add(line: string): Completeness {
+    this.#lines.push(line);
+    if (this.#heredocs.length > 0) {
+      const current = this.#heredocs[0]!;
+      const candidate = current.stripTabs ? line.replace(/^\t+/, '') : line;
+      if (candidate === current.word) this.#heredocs.shift();
+      if (this.#heredocs.length > 0) return { kind: 'incomplete' };
+    } else {
+      this.#heredocs.push(...heredocStarts(stripComment(line)));
+      if (this.#heredocs.length > 0) return { kind: 'incomplete' };
+    }
+    return completeness(this.text);
+  }
+
+  clear(): void {
+    this.#lines = [];
+    this.#heredocs = [];
+  }
+}

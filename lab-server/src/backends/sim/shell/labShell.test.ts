@@ -51,6 +51,19 @@ describe('LabShell', () => {
     );
     expect((await sh.run('ls /nope 2>/dev/null; echo kept')).output).toBe('kept\n');
     expect((await sh.run('x=$(echo inner); echo "[$x]"')).output).toBe('[inner]\n');
+    // A command writing into a pipe sends its stderr to the terminal, not down the pipe: it is shown as soon as the
+    // pipeline ends, before the next command's output, not after the whole line.
+    expect((await sh.run('ls /nope | cat; echo after')).output).toBe('ls: /nope: No such file or directory\nafter\n');
+    expect((await sh.run('{ echo out; echo err >&2; } | tr a-z A-Z; echo after')).output).toBe('OUT\nerr\nafter\n');
+    expect((await sh.run('ls /nope 2>/dev/null | cat; echo quiet')).output).toBe('quiet\n');
+    expect((await sh.run('ls /nope 2>&1 | tr a-z A-Z')).output).toBe('LS: /NOPE: NO SUCH FILE OR DIRECTORY\n');
+    // The pipeline's status survives, and && / || still see it.
+    expect((await sh.run('ls /nope | cat && echo yes || echo no')).output).toBe(
+      'ls: /nope: No such file or directory\nyes\n',
+    );
+    expect((await sh.run('set -o pipefail; ls /nope | cat; echo $?')).output).toBe(
+      'ls: /nope: No such file or directory\n2\n',
+    );
   });
 
   it('says command not found for what the lab shell does not have', async () => {

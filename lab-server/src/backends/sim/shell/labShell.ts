@@ -147,9 +147,31 @@ export class LabShell {
       ],
       // `sleep` follows the environment's clock (virtual in tests) and stops on Ctrl-C.
       sleep: (ms) => options.clock.sleep(ms, this.#signal).catch(() => undefined),
-      executionLimits: { maxCommandCount: 100_000, maxLoopIterations: 100_000, maxCallDepth: 200 },
+      // Sizes are checked before strings are built (a `printf '%60000000s'` is refused, not computed).
+      executionLimits: {
+        maxCommandCount: 100_000,
+        maxLoopIterations: 100_000,
+        maxCallDepth: 200,
+        maxStringLength: options.limits.stringBytes,
+        maxHeredocSize: options.limits.stringBytes,
+        // Counts what redirections write too (files, the state dump): the file system bounds that; the terminal's
+        // share is cut at `outputChars` below.
+        maxOutputSize: 4 * options.limits.fileSystemBytes,
+        maxInputBytes: options.limits.fileSystemBytes,
+        maxLiveBytes: 16 * options.limits.stringBytes,
+        maxFileSystemBytes: options.limits.fileSystemBytes,
+        maxSourceBytes: 2 * options.limits.keptStateBytes + options.limits.stringBytes,
+        maxArrayElements: 100_000,
+        maxBraceExpansionResults: 10_000,
+      },
       processInfo: { pid: 4242, ppid: 1, uid: 0, gid: 0 },
     });
+  }
+
+  /** Back to the state of a new shell (variables, functions, aliases, directory, `$?`), for reuse by another script. */
+  reset(): this {
+    this.#state = initialState(this.#options.home);
+    return this;
   }
 
   /** `$?` of the last line. */
@@ -181,9 +203,14 @@ export class LabShell {
     try {
       await this.#options.fs.mkdir(this.#stateDir, { recursive: true });
       const result = await this.#bash.exec(wrapLine(line, this.#state, this.#stateDir), { rawScript: true, signal });
-      let output = result.stdout + result.stderr;
+      // A full file system, in bash's words rather than the in-memory file system's.
+      let output = (result.stdout + result.stderr).replace(
+        /^ENOSPC: in-memory filesystem byte limit exceeded \(\d+ bytes\)$/m,
+        'bash: write error: No space left on device',
+      );
       const dump = await this.#readDump();
       this.#state = readState(dump, line, this.#state);
+      const dropped = this.#boundState();
       let exitCode = dump.status !== undefined ? this.#state.status : result.exitCode;
       if (timeout.signal.aborted) {
         output += `\nlab shell: stopped after ${Math.round(this.#options.limits.commandTimeMs / 1000)} s, the longest one command may run here\n`;
@@ -191,6 +218,7 @@ export class LabShell {
       } else if (options.signal?.aborted) {
         exitCode = 130;
       }
+      if (dropped) output += dropped;
       if (output.length > this.#options.limits.outputChars) {
         output = `${output.slice(0, this.#options.limits.outputChars)}\n[lab shell: output cut at ${this.#options.limits.outputChars} characters]\n`;
       }
@@ -201,6 +229,31 @@ export class LabShell {
       this.#signal = undefined;
       this.#options.io.stream = undefined;
     }
+  }
+
+  /**
+   * Keeps what carries to the next line within `keptStateBytes`: every line re-declares it, so a 32 MiB
+   * variable would cost every later command. The largest variables go first; the learner is told which.
+   */
+  #boundState(): string | undefined {
+    const limit = this.#options.limits.keptStateBytes;
+    const size = (l: string) => l.length;
+    let total =
+      this.#state.variables.reduce((n, l) => n + size(l), 0) +
+      [...this.#state.functions.values()].reduce((n, l) => n + size(l), 0) +
+      this.#state.aliases.reduce((n, l) => n + size(l), 0);
+    if (total <= limit) return undefined;
+    const dropped: string[] = [];
+    const bySize = [...this.#state.variables].sort((a, b) => b.length - a.length);
+    const gone = new Set<string>();
+    for (const l of bySize) {
+      if (total <= limit) break;
+      gone.add(l);
+      total -= l.length;
+      dropped.push(`$${/^declare -\S+ ([A-Za-z_][A-Za-z0-9_]*)/.exec(l)?.[1] ?? '?'} (${l.length} bytes)`);
+    }
+    this.#state = { ...this.#state, variables: this.#state.variables.filter((l) => !gone.has(l)) };
+    return `lab shell: not kept for the next command: ${dropped.join(', ')}; what carries from one command to the next is limited to ${limit} bytes\n`;
   }
 
   async #readDump(): Promise<{ vars?: string; functions?: string; aliases?: string; cwd?: string; status?: string }> {

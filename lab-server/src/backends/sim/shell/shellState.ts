@@ -53,14 +53,17 @@ export function wrapLine(line: string, state: ShellState, dir: string): string {
     'shopt -s expand_aliases',
     `cd ${quote(state.cwd)}`,
   ].join('\n');
+  // `$?` after the restore block is 0 (its `cd` succeeds); a subshell sets any other status (subshells cost the most
+  // of anything here). The dump's status file is what the caller reads, so the script's own exit code is not reset.
   return [
     `{\n${restore}\n} >/dev/null 2>&1`,
-    `(exit ${state.status})`,
+    ...(state.status !== 0 ? [`(exit ${state.status})`] : []),
     // stderr joins stdout here so the terminal shows both in the order they were written.
-    `{\n${interleaveStderr(rewriteTimeKeyword(line, 'bash'))}\n} 2>&1`,
+    `{
+${interleaveStderr(rewriteTimeKeyword(line, 'bash'), `${dir}/pipe-stderr`)}
+} 2>&1`,
     '__labs_status=$?',
     `{ declare -p > ${dir}/vars; declare -F > ${dir}/functions; alias > ${dir}/aliases; pwd > ${dir}/cwd; echo $__labs_status > ${dir}/status; } 2>/dev/null`,
-    '(exit $__labs_status)',
   ].join('\n');
 }
 

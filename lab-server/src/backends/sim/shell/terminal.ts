@@ -3,7 +3,7 @@
  * continuation prompts, Ctrl-C, Ctrl-L, type-ahead while a command runs) in front of a `LabShell`.
  */
 import type { CommandRecord, TerminalChannel } from '../../../contract.ts';
-import { completeness } from './completeness.ts';
+import { PendingInput } from './completeness.ts';
 import type { LabShell } from './labShell.ts';
 import { LineEditor, splitKeys } from './lineEditor.ts';
 
@@ -19,6 +19,8 @@ export interface SimTerminalOptions {
   complete?: (line: string, cursor: number, cwd: string) => Promise<string[]>;
   /** Printed once when the terminal opens (before the first prompt). */
   banner?: string;
+  /** Characters that may wait typed ahead (default 256 KiB); the rest is dropped with a notice, as a full tty buffer would. */
+  typeAheadChars?: number;
 }
 
 const CONTINUATION = '> ';
@@ -34,9 +36,15 @@ export class SimTerminal implements TerminalChannel {
   readonly #editor: LineEditor;
   readonly #outputListeners = new Set<(data: string) => void>();
   readonly #commandListeners = new Set<(record: CommandRecord) => void>();
+  readonly #startListeners = new Set<(line: string) => void>();
   /** Lines typed so far of a command that needs more. */
-  #pendingLines: string[] = [];
+  #pending = new PendingInput();
+  get #pendingLines(): readonly string[] {
+    return this.#pending.lines;
+  }
   #queue: string[] = [];
+  #queuedChars = 0;
+  #dropping = false;
   #running: AbortController | undefined;
   #processing = false;
   #closed = false;
@@ -64,10 +72,19 @@ export class SimTerminal implements TerminalChannel {
     for (const key of splitKeys(data)) {
       if (key === '\x03' && this.#running) {
         this.#running.abort();
-        this.#queue = [];
+        this.#clearQueue();
+        continue;
+      }
+      if (this.#queuedChars + key.length > (this.#options.typeAheadChars ?? 256 * 1024)) {
+        if (!this.#dropping)
+          this.#emit(
+            `\r\nlab shell: typed-ahead input over ${this.#options.typeAheadChars ?? 256 * 1024} characters dropped\r\n`,
+          );
+        this.#dropping = true;
         continue;
       }
       this.#queue.push(key);
+      this.#queuedChars += key.length;
     }
     void this.#drain();
   }
@@ -91,11 +108,38 @@ export class SimTerminal implements TerminalChannel {
     return () => this.#commandListeners.delete(listener);
   }
 
+  /** Subscribes to command lines as they start (a supervisor needs to know what was running if it dies). */
+  onStart(listener: (line: string) => void): () => void {
+    this.#startListeners.add(listener);
+    return () => this.#startListeners.delete(listener);
+  }
+
+  /** Runs a whole command line as if it had been typed, showing nothing (rebuilding a terminal from its journal). */
+  async replay(text: string): Promise<number> {
+    this.#greeted = true;
+    this.#editor.remember(text);
+    const result = await this.#options.shell.run(text);
+    return result.exitCode;
+  }
+
+  /** Shows `notice`, then a fresh prompt with whatever was being typed. */
+  redraw(notice: string): void {
+    this.#greeted = true;
+    this.#emit(`${notice}${this.#pendingLines.length ? CONTINUATION : this.#prompt()}${this.#editor.buffer}`);
+  }
+
   close(): void {
     this.#closed = true;
+    this.#startListeners.clear();
     this.#running?.abort();
     this.#outputListeners.clear();
     this.#commandListeners.clear();
+  }
+
+  #clearQueue(): void {
+    this.#queue = [];
+    this.#queuedChars = 0;
+    this.#dropping = false;
   }
 
   #emit(data: string): void {
@@ -114,7 +158,12 @@ export class SimTerminal implements TerminalChannel {
     if (this.#processing) return;
     this.#processing = true;
     try {
-      while (this.#queue.length > 0 && !this.#closed) await this.#handle(this.#queue.shift()!);
+      while (this.#queue.length > 0 && !this.#closed) {
+        const key = this.#queue.shift()!;
+        this.#queuedChars -= key.length;
+        if (this.#queue.length === 0) this.#dropping = false;
+        await this.#handle(key);
+      }
     } finally {
       this.#processing = false;
     }
@@ -134,7 +183,7 @@ export class SimTerminal implements TerminalChannel {
         this.#emit(action.text);
         return;
       case 'interrupt':
-        this.#pendingLines = [];
+        this.#pending.clear();
         this.#editor.reset();
         this.#emit(`^C\r\n${this.#prompt()}`);
         return;
@@ -157,23 +206,23 @@ export class SimTerminal implements TerminalChannel {
 
   async #submit(line: string): Promise<void> {
     this.#emit('\r\n');
-    const text = [...this.#pendingLines, line].join('\n');
     if (this.#pendingLines.length === 0 && line.trim() === '') {
       this.#editor.reset();
       this.#emit(this.#prompt());
       return;
     }
-    if (completeness(text).kind === 'incomplete') {
-      this.#pendingLines.push(line);
+    if (this.#pending.add(line).kind === 'incomplete') {
       this.#editor.reset();
       this.#emit(CONTINUATION);
       return;
     }
-    this.#pendingLines = [];
+    const text = this.#pending.text;
+    this.#pending.clear();
     this.#editor.remember(text);
     this.#editor.reset();
     const controller = new AbortController();
     this.#running = controller;
+    for (const listener of this.#startListeners) listener(text);
     let exitCode: number;
     try {
       const result = await this.#options.shell.run(text, {

@@ -18,6 +18,7 @@ import {
   type Review,
 } from './productpageHtml.ts';
 import { serviceTable } from './serviceTable.ts';
+import { staticFile } from './staticFiles.ts';
 
 const CLIENT_TIMEOUT_MS = 3_000;
 
@@ -126,6 +127,7 @@ export const productpageApp: SimApp = {
     const method = request.method.toUpperCase();
     if (request.path === '/' || request.path === '/index.html') return html(200, renderIndexPage(serviceTable(ctx)));
     if (request.path === '/health') return html(200, 'Product page is healthy');
+    if (request.path.startsWith('/static/')) return staticFile(request.path) ?? html(404, NOT_FOUND);
     if (request.path === '/productpage') {
       const details = await fetchDetails(ctx, headers);
       const reviews = await fetchReviews(ctx, headers);

@@ -88,14 +88,125 @@ function requestDump(flavour: HttpbinFlavour, request: AppRequest, full: boolean
     } catch {
       parsed = null;
     }
-    const isForm = (header(request, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded');
-    out.data = isForm ? '' : request.body;
-    out.files = {};
-    out.form = isForm ? flavour.argsJson(request.body) : {};
+    const type = header(request, 'content-type') ?? '';
+    const isForm = type.startsWith('application/x-www-form-urlencoded');
+    const multipart = type.startsWith('multipart/form-data') ? parseMultipart(request.body, type) : undefined;
+    out.data = isForm || multipart ? '' : request.body;
+    out.files = multipart ? flavour.argsJson(new URLSearchParams(multipart.files).toString()) : {};
+    out.form = isForm
+      ? flavour.argsJson(request.body)
+      : multipart
+        ? flavour.argsJson(new URLSearchParams(multipart.fields).toString())
+        : {};
     out.json = parsed;
     out.method = request.method;
   }
   return out;
+}
+
+/** A multipart/form-data body's fields and files (name, value pairs in order). */
+export function parseMultipart(
+  body: string,
+  contentType: string,
+): { fields: [string, string][]; files: [string, string][] } {
+  const marker = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
+  const fields: [string, string][] = [];
+  const files: [string, string][] = [];
+  if (!marker) return { fields, files };
+  for (const chunk of body.split(`--${marker}`).slice(1)) {
+    if (chunk.startsWith('--')) break;
+    const end = chunk.indexOf('\r\n\r\n');
+    if (end < 0) continue;
+    const head = chunk.slice(0, end);
+    const value = chunk.slice(end + 4).replace(/\r\n$/, '');
+    const name = /name="([^"]*)"/.exec(head)?.[1];
+    if (name === undefined) continue;
+    if (/filename="/.test(head)) files.push([name, value]);
+    else fields.push([name, value]);
+  }
+  return { fields, files };
+}
+
+/** The cookies a request carries, as httpbin's /cookies shows them. */
+function cookiesOf(request: AppRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header(request, 'cookie') ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+function redirect(
+  flavour: HttpbinFlavour,
+  location: string,
+  extra: [string, string][] = [],
+  status = 302,
+): AppResponse {
+  const body =
+    '<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n' +
+    `<p>You should be redirected automatically to the target URL: <a href="${location}">${location}</a>. ` +
+    'If not, click the link.\n';
+  const r = empty(flavour, status, 'text/html; charset=utf-8', body);
+  r.headers.splice(flavour.baseHeaders.length, 0, ['Location', location], ...extra);
+  return r;
+}
+
+/** httpbin's cookie, auth and redirect endpoints; undefined for other paths. */
+function serveSession(flavour: HttpbinFlavour, request: AppRequest): AppResponse | undefined {
+  const path = request.path;
+  if (path === '/cookies') return json(flavour, 200, { cookies: cookiesOf(request) });
+  if (path === '/cookies/set') {
+    const pairs = [...new URLSearchParams(request.query)];
+    return redirect(
+      flavour,
+      '/cookies',
+      pairs.map(([k, v]) => ['Set-Cookie', `${k}=${v}; Path=/`] as [string, string]),
+    );
+  }
+  if (path === '/cookies/delete') {
+    const names = [...new URLSearchParams(request.query).keys()];
+    return redirect(
+      flavour,
+      '/cookies',
+      names.map(
+        (k) => ['Set-Cookie', `${k}=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/`] as [string, string],
+      ),
+    );
+  }
+  const basic = /^\/basic-auth\/([^/]+)\/([^/]+)$/.exec(path);
+  if (basic) {
+    const given = /^Basic (.+)$/i.exec(header(request, 'authorization') ?? '')?.[1];
+    const decoded = given ? Buffer.from(given, 'base64').toString('utf8') : '';
+    if (decoded === `${basic[1]}:${basic[2]}`) return json(flavour, 200, { authenticated: true, user: basic[1] });
+    const r = empty(flavour, 401, 'text/html; charset=utf-8');
+    r.headers.push(['WWW-Authenticate', 'Basic realm="Fake Realm"']);
+    return r;
+  }
+  if (path === '/bearer') {
+    const token = /^Bearer (.+)$/i.exec(header(request, 'authorization') ?? '')?.[1];
+    if (token) return json(flavour, 200, { authenticated: true, token });
+    const r = empty(flavour, 401, 'text/html; charset=utf-8');
+    r.headers.push(['WWW-Authenticate', 'Bearer']);
+    return r;
+  }
+  const hops = /^\/(?:relative-)?redirect\/(\d+)$/.exec(path);
+  if (hops) {
+    const n = Number(hops[1]);
+    return redirect(flavour, n <= 1 ? '/get' : `/relative-redirect/${n - 1}`);
+  }
+  if (path === '/redirect-to') {
+    const q = new URLSearchParams(request.query);
+    const code = Number(q.get('status_code') ?? 302);
+    return redirect(flavour, q.get('url') ?? '/', [], code >= 300 && code < 400 ? code : 302);
+  }
+  if (path === '/response-headers') {
+    const pairs = [...new URLSearchParams(request.query)];
+    const r = json(flavour, 200, Object.fromEntries(pairs));
+    r.headers.push(...pairs);
+    return r;
+  }
+  return undefined;
 }
 
 const TEAPOT = `
@@ -126,6 +237,8 @@ export async function serveHttpbin(
       '<!DOCTYPE html>\n<html><head><title>httpbin.org</title></head><body><h2>httpbin.org</h2><p>A simple HTTP Request &amp; Response Service.</p></body></html>\n',
     );
   }
+  const session = serveSession(flavour, request);
+  if (session) return session;
   if (path === '/headers') return json(flavour, 200, { headers: flavour.headersJson(request) });
   if (path === '/ip') return json(flavour, 200, { origin: flavour.origin(request) });
   if (path === '/user-agent') return json(flavour, 200, { 'user-agent': header(request, 'user-agent') ?? '' });

@@ -326,6 +326,11 @@ describe("istiod's rules", () => {
     expect(istioWebhookErrors(object)).toEqual([]);
   });
 
+  it('skips a nil tls or tcp route as istiod does (a YAML `- ` with nothing after it), instead of failing', () => {
+    expect(istioWebhookErrors(vs({ tls: [null], http: [{ route: route() }] }))).toEqual([]);
+    expect(istioWebhookErrors(vs({ tcp: [null], http: [{ route: route() }] }))).toEqual([]);
+  });
+
   it('reports several reasons as go-multierror lists them', () => {
     expect(formatIstioErrors(['weight -1 < 0'])).toBe('weight -1 < 0');
     expect(formatIstioErrors(['subset name is invalid: 2.0.0', 'subset name is invalid: 2.0.1'])).toBe(

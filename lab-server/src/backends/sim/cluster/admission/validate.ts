@@ -129,7 +129,9 @@ export function admit(obj: K8sObject, resource: ApiResource, requestApiVersion: 
     ...(specSchema ? ['spec'] : []),
     ...(TOP_LEVEL_FIELDS[obj.kind] ?? []),
   ]);
-  for (const key of Object.keys(obj)) if (!allowedTop.has(key)) problems.unknownFields.push(key);
+  // Kinds the simulator serves but does not model (RBAC, storage...) are decoded leniently.
+  const modelled = specSchema !== undefined || TOP_LEVEL_FIELDS[obj.kind] !== undefined;
+  if (modelled) for (const key of Object.keys(obj)) if (!allowedTop.has(key)) problems.unknownFields.push(key);
   if (specSchema) {
     if (resource.group === 'networking.istio.io' && obj.spec === undefined)
       problems.fieldErrors.push('spec: Required value');

@@ -45,7 +45,7 @@ export class World {
     const ip = `10.244.0.${this.nextPod++}`;
     const all = [...containers];
     if (options.sidecar)
-      all.push({ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.30.0', args: ['proxy', 'sidecar'] });
+      all.push({ name: 'istio-proxy', image: 'registry.istio.io/release/proxyv2:1.30.0', args: ['proxy', 'sidecar'] });
     const pod: K8sObject = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -92,7 +92,7 @@ export class World {
             containers: [
               {
                 name: 'discovery',
-                image: 'docker.io/istio/pilot:1.30.0',
+                image: 'registry.istio.io/release/pilot:1.30.0',
                 env: [{ name: 'PILOT_TRACE_SAMPLING', value: '100' }],
               },
             ],
@@ -104,7 +104,7 @@ export class World {
       'istio-system',
       'istio-ingressgateway-6b7b8c9d5f-x2k8q',
       { app: 'istio-ingressgateway', istio: 'ingressgateway' },
-      [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.30.0', args: ['proxy', 'router'] }],
+      [{ name: 'istio-proxy', image: 'registry.istio.io/release/proxyv2:1.30.0', args: ['proxy', 'router'] }],
       { serviceAccount: 'istio-ingressgateway-service-account' },
     );
     this.addService(

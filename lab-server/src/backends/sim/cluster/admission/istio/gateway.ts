@@ -10,8 +10,11 @@ import {
   validatePort,
   validateWildcardDomain,
 } from './names.ts';
+import type { GatewayInput } from '../../../../../kube/istioSchemas.ts';
 
-type Obj = Record<string, any>;
+/** An item of an optional list whose entries may be null. */
+type Item<L> = NonNullable<L> extends readonly (infer E)[] ? NonNullable<E> : never;
+type Server = Item<GatewayInput['servers']>;
 
 /** The host part of `ns/host` (or a bare host) in a Gateway or Sidecar. */
 export function hostnamePart(errs: string[], hostname: string, isGateway: boolean): void {
@@ -39,7 +42,7 @@ export function namespaceSlashHostname(errs: string[], hostname: string, isGatew
   hostnamePart(errs, name, isGateway);
 }
 
-function serverPort(errs: string[], port: Obj | undefined): boolean {
+function serverPort(errs: string[], port: Server['port']): boolean {
   const before = errs.length;
   if (!port) {
     errs.push('port is required');
@@ -57,7 +60,7 @@ function serverPort(errs: string[], port: Obj | undefined): boolean {
   return errs.length === before;
 }
 
-function tlsOptions(errs: string[], tls: Obj | undefined): void {
+function tlsOptions(errs: string[], tls: Server['tls']): void {
   if (!tls) return;
   const mode = tls.mode ?? 'PASSTHROUGH';
   if (mode === 'ISTIO_MUTUAL') {
@@ -86,32 +89,30 @@ function tlsOptions(errs: string[], tls: Obj | undefined): void {
   if (['SIMPLE', 'MUTUAL', 'OPTIONAL_MUTUAL'].includes(mode)) {
     const prefix = mode === 'SIMPLE' ? 'SIMPLE TLS' : 'MUTUAL TLS';
     if (mode !== 'SIMPLE' && !tls.caCertificates) errs.push(`${prefix} requires a client CA bundle`);
-    const certs = (
-      tls.tlsCertificates?.length
-        ? tls.tlsCertificates
-        : [{ serverCertificate: tls.serverCertificate, privateKey: tls.privateKey }]
-    ) as Obj[];
+    const certs = tls.tlsCertificates?.length
+      ? tls.tlsCertificates
+      : [{ serverCertificate: tls.serverCertificate, privateKey: tls.privateKey }];
     for (const cert of certs) {
-      if (!cert.serverCertificate) errs.push(`${prefix} requires a server certificate`);
-      if (!cert.privateKey) errs.push(`${prefix} requires a private key`);
+      if (!cert?.serverCertificate) errs.push(`${prefix} requires a server certificate`);
+      if (!cert?.privateKey) errs.push(`${prefix} requires a private key`);
     }
   }
 }
 
-function server(errs: string[], s: Obj | null): void {
+function server(errs: string[], s: Server | null): void {
   if (!s) {
     errs.push('cannot have nil server');
     return;
   }
   if (!s.hosts?.length) errs.push('server config must contain at least one host');
-  for (const host of (s.hosts ?? []) as string[]) namespaceSlashHostname(errs, host, true);
+  for (const host of s.hosts ?? []) namespaceSlashHostname(errs, host ?? '', true);
   const portOk = serverPort(errs, s.port);
   if (s.bind && !String(s.bind).startsWith('unix://')) {
     const e = validateIpAddress(s.bind);
     if (e) errs.push(e);
   }
   tlsOptions(errs, s.tls);
-  if (!portOk) return;
+  if (!portOk || !s.port) return;
   const protocol = String(s.port.protocol);
   if (isTlsProtocol(protocol) && !s.tls) errs.push('server must have TLS settings for HTTPS/TLS protocols');
   else if (!isTlsProtocol(protocol) && s.tls) {
@@ -124,10 +125,10 @@ function server(errs: string[], s: Obj | null): void {
 }
 
 /** Why istiod refuses a Gateway, in its order. */
-export function gatewayErrors(spec: Obj, name: string): string[] {
+export function gatewayErrors(spec: GatewayInput, name: string): string[] {
   const errs: string[] = [];
   if (!isDns1123Label(name)) errs.push(`invalid gateway name: "${name}"`);
-  const servers = (spec.servers ?? []) as (Obj | null)[];
+  const servers = spec.servers ?? [];
   if (servers.length === 0) errs.push('gateway must have at least one server');
   for (const s of servers) server(errs, s);
   const names = new Set<string>();

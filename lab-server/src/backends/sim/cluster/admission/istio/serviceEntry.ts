@@ -10,12 +10,15 @@ import {
   validatePort,
   validateWildcardDomain,
 } from './names.ts';
+import type { ServiceEntryInput } from '../../../../../kube/istioSchemas.ts';
 import { validateExportTo } from './virtualService.ts';
 
-type Obj = Record<string, any>;
+/** An item of an optional list whose entries may be null. */
+type Item<L> = NonNullable<L> extends readonly (infer E)[] ? NonNullable<E> : never;
+type Endpoint = Item<ServiceEntryInput['endpoints']>;
 
-function endpointPorts(errs: string[], endpoint: Obj, servicePorts: Set<string>): void {
-  for (const [name, port] of Object.entries((endpoint.ports ?? {}) as Record<string, number>)) {
+function endpointPorts(errs: string[], endpoint: Endpoint, servicePorts: Set<string>): void {
+  for (const [name, port] of Object.entries(endpoint.ports ?? {})) {
     if (!servicePorts.has(name)) errs.push(`endpoint port ${port} is not defined by the service entry`);
     if (!isDns1123Label(name)) errs.push(`invalid port name: ${name}`);
     const e = validatePort(Number(port));
@@ -24,16 +27,16 @@ function endpointPorts(errs: string[], endpoint: Obj, servicePorts: Set<string>)
 }
 
 /** Why istiod refuses a ServiceEntry spec, in its order. */
-export function serviceEntryErrors(se: Obj, namespace: string): string[] {
+export function serviceEntryErrors(se: ServiceEntryInput, namespace: string): string[] {
   const errs: string[] = [];
-  for (const [k, v] of Object.entries((se.workloadSelector?.labels ?? {}) as Record<string, string>)) {
+  for (const [k, v] of Object.entries(se.workloadSelector?.labels ?? {})) {
     if (k === '') errs.push(`empty key is not supported in selector: "${k}=${v}"`);
     if (k.includes('*') || String(v).includes('*')) errs.push(`wildcard is not supported in selector: "${k}=${v}"`);
   }
   if (errs.length) return errs;
   if (se.workloadSelector && se.endpoints)
     errs.push('only one of WorkloadSelector or Endpoints is allowed in Service Entry');
-  const hosts = (se.hosts ?? []) as string[];
+  const hosts = (se.hosts ?? []).map((h) => h ?? '');
   if (hosts.length === 0) errs.push('service entry must have at least one host');
   for (const host of hosts) {
     if (host === '*') errs.push(`invalid host ${host}`);
@@ -43,7 +46,7 @@ export function serviceEntryErrors(se: Obj, namespace: string): string[] {
     }
   }
   let cidr = false;
-  for (const address of (se.addresses ?? []) as string[]) {
+  for (const address of (se.addresses ?? []).map((a) => a ?? '')) {
     cidr ||= address.includes('/');
     const e = validateIpSubnet(address);
     if (e) errs.push(e);
@@ -53,15 +56,17 @@ export function serviceEntryErrors(se: Obj, namespace: string): string[] {
     errs.push('CIDR addresses are allowed only for NONE/STATIC resolution types');
   const names = new Set<string>();
   const numbers = new Set<number>();
-  for (const port of (se.ports ?? []) as (Obj | null)[]) {
+  for (const port of se.ports ?? []) {
     if (!port) {
       errs.push('service entry port may not be null');
       continue;
     }
-    if (names.has(port.name)) errs.push(`service entry port name "${port.name}" already defined`);
-    names.add(port.name);
-    if (numbers.has(port.number)) errs.push(`service entry port ${port.number} already defined`);
-    numbers.add(port.number);
+    const portName = port.name ?? '';
+    const portNumber = port.number ?? 0;
+    if (names.has(portName)) errs.push(`service entry port name "${portName}" already defined`);
+    names.add(portName);
+    if (numbers.has(portNumber)) errs.push(`service entry port ${portNumber} already defined`);
+    numbers.add(portNumber);
     if (port.targetPort) {
       const e = validatePort(Number(port.targetPort));
       if (e) errs.push(e);
@@ -71,7 +76,7 @@ export function serviceEntryErrors(se: Obj, namespace: string): string[] {
     const e = validatePort(Number(port.number ?? 0));
     if (e) errs.push(e);
   }
-  const endpoints = (se.endpoints ?? []) as (Obj | null)[];
+  const endpoints = se.endpoints ?? [];
   switch (resolution) {
     case 'NONE':
       if (endpoints.length) errs.push('no endpoints should be provided for resolution type none');
@@ -113,7 +118,7 @@ export function serviceEntryErrors(se: Obj, namespace: string): string[] {
       errs.push(`unsupported resolution type ${resolution}`);
   }
   if (resolution !== 'NONE' && hosts.length > 1) {
-    for (const port of (se.ports ?? []) as Obj[]) {
+    for (const port of se.ports ?? []) {
       if (port && !isHttpProtocol(String(port.protocol ?? '')) && !isTlsProtocol(String(port.protocol ?? ''))) {
         errs.push('multiple hosts provided with non-HTTP, non-TLS ports');
         break;

@@ -1,15 +1,14 @@
 /** istiod's Sidecar rules (ValidateSidecar), as far as the labs' Sidecars go: egress listeners and the outbound policy. */
 import { namespaceSlashHostname } from './gateway.ts';
 import { isKnownProtocol, validatePort, validateFqdn } from './names.ts';
+import type { SidecarInput } from '../../../../../kube/istioSchemas.ts';
 import { validateDestination } from './virtualService.ts';
 
-type Obj = Record<string, any>;
-
 /** Why istiod refuses a Sidecar spec, in its order. */
-export function sidecarErrors(spec: Obj): string[] {
+export function sidecarErrors(spec: SidecarInput): string[] {
   const errs: string[] = [];
-  const ingress = (spec.ingress ?? []) as Obj[];
-  const egress = (spec.egress ?? []) as (Obj | null)[];
+  const ingress = spec.ingress ?? [];
+  const egress = spec.egress ?? [];
   if (egress.length === 0 && ingress.length === 0 && !spec.outboundTrafficPolicy && !spec.inboundConnectionPool)
     return ['sidecar: empty configuration provided'];
   for (const i of ingress) {
@@ -40,13 +39,13 @@ export function sidecarErrors(spec: Obj): string[] {
         errs.push(`unsupported protocol: ${listener.port.protocol}`);
       const e = validatePort(Number(listener.port.number ?? 0));
       if (e) errs.push(e);
-      if (ports.has(listener.port.number)) errs.push('sidecar: ports on IP bound listeners must be unique');
-      ports.add(listener.port.number);
+      if (ports.has(listener.port.number ?? 0)) errs.push('sidecar: ports on IP bound listeners must be unique');
+      ports.add(listener.port.number ?? 0);
     }
     if (!listener.hosts?.length) errs.push('sidecar: egress listener must contain at least one host');
-    for (const host of (listener.hosts ?? []) as string[]) namespaceSlashHostname(errs, host, false);
+    for (const host of listener.hosts ?? []) namespaceSlashHostname(errs, host ?? '', false);
   });
-  const policy = spec.outboundTrafficPolicy as Obj | undefined;
+  const policy = spec.outboundTrafficPolicy;
   if (policy?.egressProxy) {
     if ((policy.mode ?? 'REGISTRY_ONLY') !== 'ALLOW_ANY')
       errs.push('sidecar: egress_proxy must be set only with ALLOW_ANY outbound_traffic_policy mode');

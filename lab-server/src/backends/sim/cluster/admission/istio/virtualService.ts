@@ -12,9 +12,19 @@ import {
   validateStringMatchRegexp,
   validateWildcardDomain,
 } from './names.ts';
+import type { VirtualServiceInput } from '../../../../../kube/istioSchemas.ts';
 
-type Obj = Record<string, any>;
 type Errs = string[];
+
+/** An item of an optional list whose entries may be null. */
+type Item<L> = NonNullable<L> extends readonly (infer E)[] ? NonNullable<E> : never;
+type Http = Item<VirtualServiceInput['http']>;
+type Tls = Item<VirtualServiceInput['tls']>;
+type Tcp = Item<VirtualServiceInput['tcp']>;
+type HeaderOps = NonNullable<NonNullable<Http['headers']>['request']>;
+type DestinationIn = NonNullable<Http['mirror']>;
+type RouteIn = Item<Http['route']> | Item<Tcp['route']>;
+type L4MatchIn = Item<Tcp['match']>;
 
 const push = (errs: Errs, ...found: (string | undefined)[]) => {
   for (const e of found) if (e) errs.push(e);
@@ -64,7 +74,7 @@ function headerValue(value: unknown): string | undefined {
     : undefined;
 }
 
-function requestHeaderOps(errs: Errs, ops: Obj | undefined): void {
+function requestHeaderOps(errs: Errs, ops: HeaderOps | null | undefined): void {
   for (const [name, value] of [...Object.entries(ops?.add ?? {}), ...Object.entries(ops?.set ?? {})]) {
     push(
       errs,
@@ -76,7 +86,7 @@ function requestHeaderOps(errs: Errs, ops: Obj | undefined): void {
       headerValue(value),
     );
   }
-  for (const name of (ops?.remove ?? []) as string[]) push(errs, operationName(name));
+  for (const name of ops?.remove ?? []) push(errs, operationName(name ?? ''));
 }
 
 function operationName(name: string): string | undefined {
@@ -86,16 +96,16 @@ function operationName(name: string): string | undefined {
   return undefined;
 }
 
-function responseHeaderOps(errs: Errs, ops: Obj | undefined): void {
+function responseHeaderOps(errs: Errs, ops: HeaderOps | null | undefined): void {
   for (const [name, value] of [...Object.entries(ops?.add ?? {}), ...Object.entries(ops?.set ?? {})])
     push(errs, operationName(name), headerValue(value));
-  for (const name of (ops?.remove ?? []) as string[]) push(errs, operationName(name));
+  for (const name of ops?.remove ?? []) push(errs, operationName(name ?? ''));
 }
 
 /** validateGatewayNames; like istiod, it stops at the first name without a namespace. */
-export function validateGatewayNames(names: string[] | undefined): Errs {
+export function validateGatewayNames(names: readonly (string | null)[] | null | undefined): Errs {
   const errs: Errs = [];
-  for (const name of names ?? []) {
+  for (const name of (names ?? []).map((n) => n ?? '')) {
     const slash = name.indexOf('/');
     if (slash < 0) {
       push(errs, validateFqdn(name));
@@ -115,7 +125,7 @@ function validateSubsetName(name: string): string | undefined {
 }
 
 /** validateDestination. */
-export function validateDestination(destination: Obj | undefined | null): Errs {
+export function validateDestination(destination: DestinationIn | undefined | null): Errs {
   const errs: Errs = [];
   if (!destination) return errs;
   const host = String(destination.host ?? '');
@@ -125,7 +135,7 @@ export function validateDestination(destination: Obj | undefined | null): Errs {
   return errs;
 }
 
-function validatePercentage(p: Obj | undefined): string | undefined {
+function validatePercentage(p: { value?: number | null } | null | undefined): string | undefined {
   if (!p) return undefined;
   const v = Number(p.value ?? 0);
   return v < 0 || v > 100 || (v > 0 && v < 0.0001)
@@ -137,7 +147,7 @@ function validateHttpStatus(status: number): string | undefined {
   return status < 200 || status > 600 ? `HTTP status ${status} is not in range 200-599` : undefined;
 }
 
-function routeDestinations(errs: Errs, routes: Obj[] | undefined): void {
+function routeDestinations(errs: Errs, routes: readonly (RouteIn | null)[] | null | undefined): void {
   let total = 0;
   for (const r of routes ?? []) {
     if (!r) {
@@ -145,8 +155,9 @@ function routeDestinations(errs: Errs, routes: Obj[] | undefined): void {
       continue;
     }
     if (!r.destination) errs.push('destination is required');
-    requestHeaderOps(errs, r.headers?.request);
-    responseHeaderOps(errs, r.headers?.response);
+    const headers = 'headers' in r ? r.headers : undefined;
+    requestHeaderOps(errs, headers?.request);
+    responseHeaderOps(errs, headers?.response);
     errs.push(...validateDestination(r.destination));
     const weight = Number(r.weight ?? 0);
     if (weight < 0) errs.push(`weight ${weight} < 0`);
@@ -155,15 +166,15 @@ function routeDestinations(errs: Errs, routes: Obj[] | undefined): void {
   if ((routes?.length ?? 0) > 1 && total === 0) errs.push('total destination weight = 0');
 }
 
-function matchRequests(errs: Errs, http: Obj): void {
-  const matches = (http.match ?? []) as (Obj | null)[];
+function matchRequests(errs: Errs, http: Http): void {
+  const matches = http.match ?? [];
   for (const m of matches) {
     if (!m) continue;
-    for (const [name, h] of Object.entries((m.headers ?? {}) as Obj)) {
+    for (const [name, h] of Object.entries(m.headers ?? {})) {
       if (h === null) errs.push(`header match ${name} cannot be null`);
       push(errs, headerNameOrClaim(name), validateStringMatch(h, 'headers'));
     }
-    for (const [name, h] of Object.entries((m.withoutHeaders ?? {}) as Obj)) {
+    for (const [name, h] of Object.entries(m.withoutHeaders ?? {})) {
       push(errs, headerNameOrClaim(name));
       // `*` is not a regex there: it means "header present".
       if (h && h.regex !== '*') push(errs, validateStringMatch(h, 'withoutHeaders'));
@@ -175,7 +186,7 @@ function matchRequests(errs: Errs, http: Obj): void {
       validateStringMatch(m.method, 'method'),
       validateStringMatch(m.authority, 'authority'),
     );
-    for (const qp of Object.values((m.queryParams ?? {}) as Obj)) push(errs, validateStringMatch(qp, 'queryParams'));
+    for (const qp of Object.values(m.queryParams ?? {})) push(errs, validateStringMatch(qp, 'queryParams'));
   }
   for (const m of matches) {
     if (!m) continue;
@@ -186,7 +197,7 @@ function matchRequests(errs: Errs, http: Obj): void {
   }
 }
 
-function routeConflicts(errs: Errs, http: Obj, type: 'independent' | 'root' | 'delegate'): void {
+function routeConflicts(errs: Errs, http: Http, type: 'independent' | 'root' | 'delegate'): void {
   const hasRoute = (http.route?.length ?? 0) > 0;
   if (type === 'root') {
     if (http.redirect) errs.push(`root HTTP route ${http.name ?? ''} must not specify redirect`);
@@ -209,12 +220,12 @@ function routeConflicts(errs: Errs, http: Obj, type: 'independent' | 'root' | 'd
   if (http.mirror && http.mirrors?.length) errs.push('HTTP route cannot contain both mirror and mirrors');
 }
 
-function fault(errs: Errs, f: Obj | undefined): void {
+function fault(errs: Errs, f: Http['fault']): void {
   if (!f) return;
   if (!f.abort && !f.delay) errs.push('HTTP fault injection must have an abort and/or a delay');
   if (f.abort) {
     push(errs, validatePercentage(f.abort.percentage));
-    if (f.abort.grpcStatus !== undefined) {
+    if (f.abort.grpcStatus !== undefined && f.abort.grpcStatus !== null) {
       // The codes of grpc.SupportedGRPCStatus.
       const codes = [
         'OK',
@@ -239,34 +250,38 @@ function fault(errs: Errs, f: Obj | undefined): void {
         errs.push(
           `gRPC status "${f.abort.grpcStatus}" is not supported. See https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported codes, for example 'NOT_FOUND'`,
         );
-    } else if (f.abort.http2Error !== undefined) errs.push('HTTP/2 abort fault injection not supported yet');
-    else if (f.abort.httpStatus !== undefined) push(errs, validateHttpStatus(Number(f.abort.httpStatus)));
+    } else if (f.abort.http2Error !== undefined && f.abort.http2Error !== null)
+      errs.push('HTTP/2 abort fault injection not supported yet');
+    else if (f.abort.httpStatus !== undefined && f.abort.httpStatus !== null)
+      push(errs, validateHttpStatus(Number(f.abort.httpStatus)));
   }
   if (f.delay) {
     push(errs, validatePercentage(f.delay.percentage));
-    if (f.delay.fixedDelay !== undefined) push(errs, validateDuration(f.delay.fixedDelay, 'fixedDelay'));
-    else if (f.delay.exponentialDelay !== undefined)
+    if (f.delay.fixedDelay !== undefined && f.delay.fixedDelay !== null)
+      push(errs, validateDuration(f.delay.fixedDelay, 'fixedDelay'));
+    else if (f.delay.exponentialDelay !== undefined && f.delay.exponentialDelay !== null)
       push(errs, validateDuration(f.delay.exponentialDelay, 'exponentialDelay'), 'exponentialDelay not supported yet');
   }
 }
 
-function retries(errs: Errs, r: Obj | undefined): void {
+function retries(errs: Errs, r: Http['retries']): void {
   if (!r) return;
   const attempts = Number(r.attempts ?? 0);
   if (attempts < 0) errs.push('attempts cannot be negative');
   if (attempts === 0 && (r.perTryTimeout !== undefined || r.retryOn || r.retryRemoteLocalities !== undefined))
     errs.push('http retry policy configured when attempts are set to 0 (disabled)');
-  if (r.perTryTimeout !== undefined) push(errs, validateDuration(r.perTryTimeout, 'perTryTimeout'));
+  if (r.perTryTimeout !== undefined && r.perTryTimeout !== null)
+    push(errs, validateDuration(r.perTryTimeout, 'perTryTimeout'));
   if (r.retryOn) {
     for (const policy of String(r.retryOn).split(',')) {
       if (!STATUS_CODES.has(/^\d+$/.test(policy) ? Number(policy) : 0) && !RETRY_ON.has(policy))
         errs.push(`"${policy}" is not a valid retryOn policy`);
     }
   }
-  if (r.backoff !== undefined) push(errs, validateDuration(r.backoff, 'backoff'));
+  if (r.backoff !== undefined && r.backoff !== null) push(errs, validateDuration(r.backoff, 'backoff'));
 }
 
-function redirect(r: Obj | undefined): string | undefined {
+function redirect(r: Http['redirect']): string | undefined {
   if (!r) return undefined;
   if (!r.uri && !r.authority && r.port === undefined && r.derivePort === undefined && !r.scheme)
     return 'redirect must specify URI, authority, scheme, or port';
@@ -274,16 +289,16 @@ function redirect(r: Obj | undefined): string | undefined {
     return `${r.redirectCode} is not a valid redirect code, must be 3xx`;
   if (r.scheme && r.scheme !== 'http' && r.scheme !== 'https')
     return 'invalid redirect scheme, must be "http" or "https"';
-  if (r.port > 0) return validatePort(Number(r.port));
+  if ((r.port ?? 0) > 0) return validatePort(Number(r.port));
   return undefined;
 }
 
-function rewrite(r: Obj | undefined): string | undefined {
+function rewrite(r: Http['rewrite']): string | undefined {
   if (!r) return undefined;
   if (r.uri && r.uriRegexRewrite) return 'rewrite may only contain one of URI or UriRegexRewrite';
   if (!r.uri && !r.uriRegexRewrite && !r.authority)
     return 'rewrite must specify at least one of URI, UriRegexRewrite, or authority. Only one of URI or UriRegexRewrite may be specified';
-  const rr = r.uriRegexRewrite as Obj | undefined;
+  const rr = r.uriRegexRewrite;
   if (rr) {
     const err =
       !rr.match || !rr.rewrite
@@ -294,7 +309,7 @@ function rewrite(r: Obj | undefined): string | undefined {
   return undefined;
 }
 
-function mirrorPercentages(errs: Errs, http: Obj): void {
+function mirrorPercentages(errs: Errs, http: Http): void {
   if (http.mirrorPercent !== undefined && Number(http.mirrorPercent) > 100)
     errs.push(`mirror_percent must have a max value of 100 (it has ${http.mirrorPercent})`);
   if (http.mirrorPercentage) {
@@ -303,7 +318,7 @@ function mirrorPercentages(errs: Errs, http: Obj): void {
     if (v < 0) errs.push(`mirror_percentage must have a min value of 0 (it has ${v.toFixed(6)})`);
   }
   errs.push(...validateDestination(http.mirror));
-  for (const m of (http.mirrors ?? []) as (Obj | null)[]) {
+  for (const m of http.mirrors ?? []) {
     if (!m) {
       errs.push('mirror cannot be null');
       continue;
@@ -319,14 +334,14 @@ function mirrorPercentages(errs: Errs, http: Obj): void {
   }
 }
 
-function httpRoute(http: Obj, delegate: boolean): Errs {
+function httpRoute(http: Http, delegate: boolean): Errs {
   const errs: Errs = [];
   routeConflicts(errs, http, delegate ? 'delegate' : http.delegate ? 'root' : 'independent');
   matchRequests(errs, http);
   requestHeaderOps(errs, http.headers?.request);
   responseHeaderOps(errs, http.headers?.response);
-  for (const method of (http.corsPolicy?.allowMethods ?? []) as string[])
-    if (!CORS_METHODS.has(method)) errs.push(`"${method}" is not a supported HTTP method`);
+  for (const method of http.corsPolicy?.allowMethods ?? [])
+    if (!CORS_METHODS.has(method ?? '')) errs.push(`"${method}" is not a supported HTTP method`);
   fault(errs, http.fault);
   mirrorPercentages(errs, http);
   push(errs, redirect(http.redirect));
@@ -334,29 +349,28 @@ function httpRoute(http: Obj, delegate: boolean): Errs {
   retries(errs, http.retries);
   push(errs, rewrite(http.rewrite));
   routeDestinations(errs, http.route);
-  if (http.timeout !== undefined) push(errs, validateDuration(http.timeout, 'timeout'));
+  if (http.timeout !== undefined && http.timeout !== null) push(errs, validateDuration(http.timeout, 'timeout'));
   return errs;
 }
 
-function l4Match(errs: Errs, match: Obj): void {
-  for (const subnet of (match.destinationSubnets ?? []) as string[]) push(errs, validateIpSubnet(subnet));
+function l4Match(errs: Errs, match: L4MatchIn): void {
+  for (const subnet of match.destinationSubnets ?? []) push(errs, validateIpSubnet(subnet ?? ''));
   if (match.port) push(errs, validatePort(Number(match.port)));
   errs.push(...validateGatewayNames(match.gateways));
 }
 
-function tlsRoute(tls: Obj, vs: Obj): Errs {
+function tlsRoute(tls: Tls, vs: VirtualServiceInput): Errs {
   const errs: Errs = [];
   if (!tls.match?.length) errs.push('TLS route must have at least one match condition');
-  for (const match of (tls.match ?? []) as Obj[]) {
+  for (const match of tls.match ?? []) {
+    if (!match) continue;
     if (!match.sniHosts?.length) errs.push('TLS match must have at least one SNI host');
-    for (const sni of (match.sniHosts ?? []) as string[]) {
+    for (const sni of (match.sniHosts ?? []).map((h) => h ?? '')) {
       const err = validateWildcardDomain(sni);
       if (err) {
         if (!isIpAddress(sni)) errs.push(err);
       } else if (
-        !((vs.hosts ?? []) as string[]).some(
-          (h) => h === '*' || sni === h || (h.startsWith('*') && sni.endsWith(h.slice(1))),
-        )
+        !(vs.hosts ?? []).some((h) => h === '*' || sni === h || (!!h && h.startsWith('*') && sni.endsWith(h.slice(1))))
       ) {
         errs.push(
           `SNI host "${sni}" is not a compatible subset of any of the virtual service hosts: [${(vs.hosts ?? []).join(', ')}]`,
@@ -370,19 +384,23 @@ function tlsRoute(tls: Obj, vs: Obj): Errs {
   return errs;
 }
 
-function tcpRoute(tcp: Obj): Errs {
+function tcpRoute(tcp: Tcp): Errs {
   const errs: Errs = [];
-  for (const match of (tcp.match ?? []) as Obj[]) l4Match(errs, match);
+  for (const match of tcp.match ?? []) if (match) l4Match(errs, match);
   if (!tcp.route?.length) errs.push('TCP route is required');
   routeDestinations(errs, tcp.route);
   return errs;
 }
 
 /** validateExportTo for VirtualServices, DestinationRules and ServiceEntries. */
-export function validateExportTo(exportTo: string[] | undefined, namespace: string, serviceEntry: boolean): Errs {
+export function validateExportTo(
+  exportTo: readonly (string | null)[] | null | undefined,
+  namespace: string,
+  serviceEntry: boolean,
+): Errs {
   const errs: Errs = [];
   const seen = new Set<string>();
-  for (const e of exportTo ?? []) {
+  for (const e of (exportTo ?? []).map((x) => x ?? '')) {
     const key = e === '.' ? namespace : e;
     if (seen.has(key)) {
       errs.push(
@@ -403,13 +421,13 @@ export function validateExportTo(exportTo: string[] | undefined, namespace: stri
 }
 
 /** Why istiod refuses a VirtualService spec, in its order. */
-export function virtualServiceErrors(vs: Obj, namespace: string): Errs {
+export function virtualServiceErrors(vs: VirtualServiceInput, namespace: string): Errs {
   const errs: Errs = [];
-  const hosts = (vs.hosts ?? []) as string[];
-  const gateways = (vs.gateways ?? []) as string[];
-  const http = (vs.http ?? []) as (Obj | null)[];
-  const tls = (vs.tls ?? []) as Obj[];
-  const tcp = (vs.tcp ?? []) as Obj[];
+  const hosts = (vs.hosts ?? []).map((h) => h ?? '');
+  const gateways = (vs.gateways ?? []).map((g) => g ?? '');
+  const http = vs.http ?? [];
+  const tls = vs.tls ?? [];
+  const tcp = vs.tcp ?? [];
   // Without hosts it is a delegate VirtualService, included by another one's `delegate`.
   if (hosts.length === 0) {
     if (gateways.length) errs.push('delegate virtual service must have no gateways specified');
@@ -425,7 +443,7 @@ export function virtualServiceErrors(vs: Obj, namespace: string): Errs {
   }
   if (!appliesToGateway) {
     for (const rule of http) {
-      for (const m of (rule?.match ?? []) as Obj[]) {
+      for (const m of rule?.match ?? []) {
         for (const key of [...Object.keys(m?.headers ?? {}), ...Object.keys(m?.withoutHeaders ?? {})]) {
           if (key.startsWith('@request.auth.claims'))
             errs.push(
@@ -461,8 +479,9 @@ export function virtualServiceErrors(vs: Obj, namespace: string): Errs {
     if (!rule) errs.push('http route may not be null');
     else errs.push(...httpRoute(rule, hosts.length === 0));
   }
-  for (const rule of tls) errs.push(...tlsRoute(rule, vs));
-  for (const rule of tcp) errs.push(...tcpRoute(rule));
+  // istiod skips a nil tls or tcp route (validateTLSRoute and validateTCPRoute return early).
+  for (const rule of tls) if (rule) errs.push(...tlsRoute(rule, vs));
+  for (const rule of tcp) if (rule) errs.push(...tcpRoute(rule));
   errs.push(...validateExportTo(vs.exportTo, namespace, false));
   return errs;
 }

@@ -1,5 +1,9 @@
-/** One curl transfer: builds the request (curl's default headers, -d, -X, -H), follows redirects, renders output. */
+/**
+ * One curl transfer: builds the request (curl's default headers, -d/-F/-G, -X, -H, -u, -b, -e), sends it to the
+ * connection target (--resolve, -x), follows redirects under -L with the cookie engine, renders -v's lines.
+ */
 import type { PodEndpoint, SimHttpRequest, SimHttpResponse, SimNetwork } from '../../../types.ts';
+import type { CookieJar } from './cookies.ts';
 import { CURL_USER_AGENT, type CurlArgs } from './options.ts';
 
 /** The outcome of one URL. */
@@ -9,6 +13,23 @@ export interface TransferResult {
   redirects: number;
   /** Lines for stderr under -v (request and response headers, connection notes). */
   verbose: string[];
+  /** The header block of every response received (redirects included), for -D. */
+  headerBlocks: string[];
+}
+
+/** The body a transfer sends and how curl labels it. */
+export interface RequestBody {
+  text: string;
+  contentType: string;
+  /** From --json: curl also asks for JSON back. */
+  json?: boolean;
+}
+
+/** What the network needs besides the request itself: --resolve, -x and --cacert/-k, parsed once per command. */
+export interface ConnectOptions {
+  resolve: NonNullable<SimHttpRequest['resolve']>;
+  proxy?: SimHttpRequest['proxy'];
+  tls: NonNullable<SimHttpRequest['tls']>;
 }
 
 /** curl assumes http:// when a URL has no scheme. */
@@ -20,19 +41,41 @@ function defaultPort(url: URL): string {
   return url.protocol === 'https:' ? '443' : '80';
 }
 
+/** `-u user:password` as the Basic credentials curl sends (`-u user` alone means an empty password here). */
+export function basicAuth(user: string): string {
+  const credentials = user.includes(':') ? user : `${user}:`;
+  return `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+}
+
+/** `-G`: the data moves into the URL's query. */
+export function withQuery(url: string, query: string): string {
+  if (!query) return url;
+  const hash = url.indexOf('#');
+  const base = hash >= 0 ? url.slice(0, hash) : url;
+  return `${base}${base.includes('?') ? '&' : '?'}${query}`;
+}
+
 /** The request curl sends for `url` (Host, User-Agent, Accept first; -H overrides or removes them). */
-export function buildRequest(args: CurlArgs, url: string, body: string | undefined): SimHttpRequest {
+export function buildRequest(
+  args: CurlArgs,
+  url: string,
+  body: RequestBody | undefined,
+  cookie: string | undefined,
+  connect: ConnectOptions,
+): SimHttpRequest {
   const parsed = new URL(url);
   const host =
     parsed.port && parsed.port !== defaultPort(parsed) ? `${parsed.hostname}:${parsed.port}` : parsed.hostname;
-  const headers: [string, string][] = [
-    ['Host', host],
-    ['User-Agent', args.userAgent ?? CURL_USER_AGENT],
-    ['Accept', '*/*'],
-  ];
+  const headers: [string, string][] = [['Host', host]];
+  if (args.user !== undefined) headers.push(['Authorization', basicAuth(args.user)]);
+  else if (args.bearer !== undefined) headers.push(['Authorization', `Bearer ${args.bearer}`]);
+  headers.push(['User-Agent', args.userAgent ?? CURL_USER_AGENT], ['Accept', body?.json ? 'application/json' : '*/*']);
+  if (args.compressed) headers.push(['Accept-Encoding', 'deflate, gzip, br, zstd']);
+  if (args.referer !== undefined) headers.push(['Referer', args.referer]);
+  if (cookie !== undefined) headers.push(['Cookie', cookie]);
   if (body !== undefined) {
-    headers.push(['Content-Length', String(Buffer.byteLength(body))]);
-    headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
+    headers.push(['Content-Length', String(Buffer.byteLength(body.text))]);
+    headers.push(['Content-Type', body.contentType]);
   }
   for (const raw of args.headers) {
     const colon = raw.indexOf(':');
@@ -49,7 +92,12 @@ export function buildRequest(args: CurlArgs, url: string, body: string | undefin
       if (at >= 0) headers.splice(at, 1);
       continue;
     }
-    if (at >= 0 && ['host', 'user-agent', 'accept', 'content-type', 'content-length'].includes(name.toLowerCase()))
+    if (
+      at >= 0 &&
+      ['host', 'user-agent', 'accept', 'content-type', 'content-length', 'authorization', 'cookie', 'referer'].includes(
+        name.toLowerCase(),
+      )
+    )
       headers[at] = [name, value];
     else headers.push([name, value]);
   }
@@ -58,10 +106,13 @@ export function buildRequest(args: CurlArgs, url: string, body: string | undefin
     method,
     url,
     headers,
-    body: body ?? '',
+    body: body?.text ?? '',
     timeoutMs: args.maxTimeMs,
     connectTimeoutMs: args.connectTimeoutMs,
     httpVersion: args.httpVersion,
+    ...(connect.resolve.length > 0 ? { resolve: connect.resolve } : {}),
+    ...(connect.proxy ? { proxy: connect.proxy } : {}),
+    tls: connect.tls,
   };
 }
 
@@ -75,25 +126,30 @@ export function headerBlock(response: SimHttpResponse): string {
 function requestLines(request: SimHttpRequest, h2: boolean): string[] {
   const url = new URL(request.url);
   const lines = [`> ${request.method} ${url.pathname}${url.search} ${h2 ? 'HTTP/2' : 'HTTP/1.1'}`];
-  for (const [k, v] of request.headers) lines.push(`> ${h2 && k === 'Host' ? 'Host' : k}: ${v}`);
+  for (const [k, v] of request.headers) lines.push(`> ${k}: ${v}`);
   lines.push('> ', '* Request completely sent off');
   return lines;
 }
 
-/** Sends one URL (following redirects under -L, at most 50 as curl does). */
+/** Sends one URL (following redirects under -L, at most --max-redirs), keeping cookies in `jar` when given. */
 export async function transfer(
   network: SimNetwork,
   from: PodEndpoint | 'outside',
   args: CurlArgs,
   url: string,
-  body: string | undefined,
+  body: RequestBody | undefined,
+  connect: ConnectOptions,
+  jar: CookieJar | undefined,
+  nowSeconds: () => number,
   signal: AbortSignal | undefined,
 ): Promise<TransferResult> {
   let current = normaliseUrl(url);
   let redirects = 0;
   const verbose: string[] = [];
+  const headerBlocks: string[] = [];
   for (;;) {
-    const request = buildRequest(args, current, redirects === 0 ? body : undefined);
+    const cookie = jar?.header(new URL(current), nowSeconds());
+    const request = buildRequest(args, current, redirects === 0 ? body : undefined, cookie, connect);
     if (redirects > 0 && !args.method) request.method = args.head ? 'HEAD' : 'GET';
     const response = await network.request(from, request, signal);
     if (args.verbose) {
@@ -107,25 +163,33 @@ export async function transfer(
             .slice(0, -1)
             .map((l) => `< ${l}`),
         );
-        const host = new URL(current).hostname;
         if (response.body) verbose.push(`{ [${Buffer.byteLength(response.body)} bytes data]`);
-        verbose.push(`* Connection #0 to host ${host} left intact`);
+        verbose.push(`* Connection #0 to host ${new URL(current).hostname} left intact`);
       }
     }
+    if (!response.error) {
+      headerBlocks.push(headerBlock(response));
+      const setCookies = response.headers.filter(([k]) => k.toLowerCase() === 'set-cookie').map(([, v]) => v);
+      if (jar && setCookies.length > 0) jar.receive(new URL(current), setCookies, nowSeconds());
+    }
     const location = response.headers.find(([k]) => k.toLowerCase() === 'location')?.[1];
-    if (
-      args.location &&
-      !response.error &&
-      response.status >= 300 &&
-      response.status < 400 &&
-      location &&
-      redirects < 50
-    ) {
+    if (args.location && !response.error && response.status >= 300 && response.status < 400 && location) {
+      if (redirects >= args.maxRedirects)
+        return {
+          response: {
+            ...response,
+            error: { curlExitCode: 47, message: `Maximum (${args.maxRedirects}) redirects followed` },
+          },
+          url: current,
+          redirects,
+          verbose,
+          headerBlocks,
+        };
       current = new URL(location, current).toString();
       redirects++;
       if (args.verbose) verbose.push(`* Issue another request to this URL: '${current}'`);
       continue;
     }
-    return { response, url: current, redirects, verbose };
+    return { response, url: current, redirects, verbose, headerBlocks };
   }
 }

@@ -1,4 +1,8 @@
-/** `istioctl` 1.30 in the lab shell: version, install, kube-inject, analyze; cobra's wording for usage errors. */
+/**
+ * `istioctl` 1.30 in the lab shell: version, install, uninstall, manifest generate, kube-inject, analyze,
+ * proxy-status, proxy-config, experimental describe, dashboard; cobra's wording for usage errors. Commands 1.30 no
+ * longer has (`verify-install`, removed in 1.24; `experimental wait`, removed in 1.23) answer as 1.30 answers.
+ */
 import type { Command, ExecResult } from 'just-bash';
 import { decodeBytesToUtf8, defineCommand } from 'just-bash';
 import type { SimCommandHost } from '../../../types.ts';
@@ -8,6 +12,11 @@ import { runInstall } from '../../../istio/install.ts';
 import { injectSettings, kubeInject } from '../../../istio/injector.ts';
 import { versionText } from './version.ts';
 import { clustersTable, findProxyPod, routesTable } from './proxyConfig.ts';
+import { dashboard } from './dashboard.ts';
+import { describePod, describeService, DescribeError } from './describe.ts';
+import { manifestGenerate, restoreMissing, uninstall } from './lifecycle.ts';
+import { proxyStatusOne, proxyStatusTable, ProxyStatusError } from './proxyStatus.ts';
+import { InstallError, renderInstall } from '../../../istio/install.ts';
 
 type Ctx = Parameters<Command['execute']>[1];
 
@@ -61,6 +70,67 @@ const SUBCOMMANDS: Record<string, { short: string; usage: string; flags: FlagSpe
     usage: 'istioctl proxy-config [routes|clusters] <pod-name[.namespace]> [flags]',
     flags: [{ long: 'output', short: 'o', value: true, help: 'Output format: one of json|yaml|short' }],
   },
+  'proxy-status': {
+    short: 'Retrieves the synchronization status of each Envoy in the mesh',
+    usage: 'istioctl proxy-status [<type>/]<name>[.<namespace>] [flags]',
+    flags: [
+      { long: 'output', short: 'o', value: true, help: 'Output format: one of json|yaml|table (default "table")' },
+      { long: 'verbosity', short: 'v', value: true, help: 'Verbosity level: 0 subscribed types, 1 a column per type' },
+      { long: 'revision', short: 'r', value: true, help: 'Control plane revision' },
+    ],
+  },
+  uninstall: {
+    short: 'Uninstall Istio from a cluster',
+    usage: 'istioctl uninstall [flags]',
+    flags: [
+      { long: 'purge', help: 'Delete all Istio related sources for all versions' },
+      {
+        long: 'skip-confirmation',
+        short: 'y',
+        help: 'The skipConfirmation determines whether the user is prompted for confirmation.',
+      },
+      { long: 'revision', short: 'r', value: true, help: 'Target control plane revision for the command.' },
+      { long: 'filename', short: 'f', value: true, help: 'The filename of the IstioOperator CR.' },
+      { long: 'set', short: 's', value: true, repeated: true, help: 'Override an IstioOperator value' },
+      { long: 'verbose', short: 'v', help: 'Verbose output.' },
+      { long: 'force', help: 'Proceed even with validation errors.' },
+    ],
+  },
+  manifest: {
+    short: 'Commands related to Istio manifests',
+    usage: 'istioctl manifest [command]',
+    flags: [
+      {
+        long: 'set',
+        short: 's',
+        value: true,
+        repeated: true,
+        help: 'Override an IstioOperator value, e.g. to choose a profile (--set profile=demo)',
+      },
+      {
+        long: 'filename',
+        short: 'f',
+        value: true,
+        repeated: true,
+        help: 'Path to file containing IstioOperator custom resource',
+      },
+    ],
+  },
+  experimental: {
+    short: 'Experimental commands that may be modified or deprecated',
+    usage: 'istioctl experimental [command]',
+    flags: [{ long: 'ignoreUnmeshed', help: 'Suppress warnings for unmeshed pods' }],
+  },
+  dashboard: {
+    short: 'Access to Istio web UIs',
+    usage: 'istioctl dashboard [flags]',
+    flags: [
+      { long: 'address', value: true, help: 'Address to listen on' },
+      { long: 'browser', help: 'Open a browser' },
+      { long: 'port', short: 'p', value: true, help: 'Local port to listen to' },
+      { long: 'selector', short: 'l', value: true, help: 'Label selector' },
+    ],
+  },
   analyze: {
     short: 'Analyze Istio configuration and print validation messages',
     usage: 'istioctl analyze <file>... [flags]',
@@ -73,7 +143,63 @@ const SUBCOMMANDS: Record<string, { short: string; usage: string; flags: FlagSpe
 };
 
 /** Subcommand aliases istioctl accepts. */
-const ALIASES: Record<string, string> = { pc: 'proxy-config', i: 'install', apply: 'install' };
+const ALIASES: Record<string, string> = {
+  pc: 'proxy-config',
+  i: 'install',
+  apply: 'install',
+  ps: 'proxy-status',
+  x: 'experimental',
+  exp: 'experimental',
+  dash: 'dashboard',
+  d: 'dashboard',
+};
+
+const EXPERIMENTAL_HELP = `Experimental commands that may be modified or deprecated
+
+Usage:
+  istioctl experimental [command]
+
+Aliases:
+  experimental, x, exp
+
+Available Commands:
+  authz                (authz is experimental. Use \`istioctl experimental authz\`)
+  check-inject         Check the injection status or inject-ability of a given resource, explains why it is (or will be) injected or not
+  config               Configure istioctl defaults
+  describe             Describe resource and related Istio configuration
+  envoy-stats          Retrieves Envoy metrics in the specified pod
+  injector             List sidecar injector and sidecar versions
+  internal-debug       Retrieves the debug information of istio
+  metrics              Prints the metrics for the specified workload(s) when running in Kubernetes.
+  precheck             Check whether Istio can safely be installed or upgraded
+  proxy-status         Retrieves the synchronization status of each Envoy in the mesh
+  version              Prints out build version information
+  workload             Commands to assist in configuring and deploying workloads running on VMs and other non-Kubernetes environments
+
+Flags:
+  -h, --help   help for experimental
+
+Use "istioctl experimental [command] --help" for more information about a command.
+`;
+
+const DESCRIBE_HELP = `Describe resource and related Istio configuration
+
+Usage:
+  istioctl experimental describe [flags]
+  istioctl experimental describe [command]
+
+Aliases:
+  describe, des
+
+Available Commands:
+  pod         Describe pods and their Istio configuration [kube-only]
+  service     Describe services and their Istio configuration [kube-only]
+
+Flags:
+  -h, --help   help for describe
+
+Use "istioctl experimental describe [command] --help" for more information about a command.
+`;
 
 const ROOT_HELP = `Istio configuration command line utility for service operators to
 debug and diagnose their Istio mesh.
@@ -133,6 +259,16 @@ export async function runIstioctl(host: SimCommandHost, argv: string[], ctx: Ctx
       }
       case 'install': {
         const files = await Promise.all((flags.values.get('filename') ?? []).map((f) => readInput(ctx, f)));
+        // What an uninstall took away comes back: the CRDs, istiod, the gateways the profile has.
+        try {
+          const { profile } = renderInstall({ sets: flags.values.get('set') ?? [], files });
+          const answered =
+            flags.booleans.has('skip-confirmation') || /^y(es)?$/i.test(decodeBytesToUtf8(ctx.stdin).trim());
+          if (answered && !host.cluster.get('Deployment', 'istio-system', 'istiod'))
+            restoreMissing(host.cluster, profile.egressGateway, profile.ingressGateway);
+        } catch (e) {
+          if (!(e instanceof InstallError)) throw e;
+        }
         const answer = flags.booleans.has('skip-confirmation') ? 'y' : decodeBytesToUtf8(ctx.stdin);
         return runInstall(host.cluster, {
           sets: flags.values.get('set') ?? [],
@@ -176,6 +312,61 @@ export async function runIstioctl(host: SimCommandHost, argv: string[], ctx: Ctx
         if (typeof pod === 'string') return error(pod);
         return { stdout: render(host.cluster, pod), stderr: '', exitCode: 0 };
       }
+      case 'proxy-status': {
+        const ns = flagValue(flags, 'namespace');
+        const format = flagValue(flags, 'output') ?? 'table';
+        if (!['table', 'json', 'yaml'].includes(format)) return error(`output format "${format}" not supported`);
+        const [target] = flags.positional;
+        try {
+          if (target) {
+            const pod = findProxyPod(host.cluster, target.replace(/^(pod|po)\//, ''), ns ?? 'default');
+            if (typeof pod === 'string') return error(pod);
+            return { stdout: proxyStatusOne(host.cluster, pod), stderr: '', exitCode: 0 };
+          }
+          const verbose = Number(flagValue(flags, 'verbosity') ?? '0') > 0;
+          return { stdout: proxyStatusTable(host.cluster, host.clock.now(), ns, verbose), stderr: '', exitCode: 0 };
+        } catch (e) {
+          if (e instanceof ProxyStatusError) return error(e.message);
+          throw e;
+        }
+      }
+      case 'uninstall': {
+        if (flags.positional.length) return error('istioctl uninstall does not take arguments');
+        const revision =
+          flagValue(flags, 'revision') ??
+          (flags.values.get('set') ?? []).find((v) => v.startsWith('revision='))?.slice(9);
+        const filename = flagValue(flags, 'filename');
+        return uninstall(host.cluster, {
+          purge: flags.booleans.has('purge'),
+          ...(revision ? { revision } : {}),
+          ...(filename ? { filename } : {}),
+          skipConfirmation: flags.booleans.has('skip-confirmation'),
+          answer: flags.booleans.has('skip-confirmation') ? 'y' : decodeBytesToUtf8(ctx.stdin),
+        });
+      }
+      case 'manifest': {
+        const [what] = flags.positional;
+        if (!what) return { stdout: helpText(spec.short, spec.usage, spec.flags), stderr: '', exitCode: 0 };
+        if (what !== 'generate') return error(`unknown command "${what}" for "istioctl manifest"`);
+        const files = await Promise.all((flags.values.get('filename') ?? []).map((f) => readInput(ctx, f)));
+        try {
+          return { stdout: manifestGenerate(flags.values.get('set') ?? [], files), stderr: '', exitCode: 0 };
+        } catch (e) {
+          if (e instanceof InstallError) return error(e.message);
+          throw e;
+        }
+      }
+      case 'dashboard': {
+        const port = flagValue(flags, 'port');
+        const selector = flagValue(flags, 'selector');
+        return dashboard(host.cluster, flags.positional, {
+          namespace: flagValue(flags, 'namespace') ?? 'default',
+          ...(selector ? { selector } : {}),
+          ...(port ? { port: Number(port) } : {}),
+        });
+      }
+      case 'experimental':
+        return experimental(host, flags.positional, flagValue(flags, 'namespace') ?? 'default');
       case 'analyze': {
         if (flags.positional.length > 0)
           return error(
@@ -192,6 +383,37 @@ export async function runIstioctl(host: SimCommandHost, argv: string[], ctx: Ctx
     throw e;
   }
   return error(`unknown command "${sub}" for "istioctl"`);
+}
+
+/** `istioctl experimental ...`: describe pod|service; other subcommands answer as 1.30's cobra tree does. */
+function experimental(host: SimCommandHost, args: string[], namespace: string): ExecResult {
+  const [sub, kind, target] = args;
+  if (!sub) return { stdout: EXPERIMENTAL_HELP, stderr: '', exitCode: 0 };
+  if (sub === 'describe' || sub === 'des') {
+    if (!kind) return { stdout: DESCRIBE_HELP, stderr: '', exitCode: 0 };
+    const which = ['pod', 'po'].includes(kind) ? 'pod' : ['service', 'svc'].includes(kind) ? 'service' : undefined;
+    if (!which) return error(`unknown resource type "${kind}"`);
+    if (!target || args.length > 3) return error(which === 'pod' ? 'expecting pod name' : 'expecting service name');
+    try {
+      const text =
+        which === 'pod'
+          ? describePod(host.cluster, target, namespace)
+          : describeService(host.cluster, target, namespace);
+      return { stdout: text, stderr: '', exitCode: 0 };
+    } catch (e) {
+      if (e instanceof DescribeError)
+        return {
+          stdout: (e as DescribeError & { partial?: string }).partial ?? '',
+          stderr: `Error: ${e.message}\n`,
+          exitCode: 1,
+        };
+      throw e;
+    }
+  }
+  if (sub === 'proxy-status' || sub === 'ps')
+    return { stdout: proxyStatusTable(host.cluster, host.clock.now(), undefined, true), stderr: '', exitCode: 0 };
+  // 1.30's experimental command runs nothing itself: an unknown subcommand gets its help (wait was removed in 1.23).
+  return { stdout: EXPERIMENTAL_HELP, stderr: '', exitCode: 0 };
 }
 
 /** The `istioctl` command for the lab shell. */

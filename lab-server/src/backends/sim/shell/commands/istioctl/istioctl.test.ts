@@ -137,9 +137,18 @@ spec:
     const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
     expect(docs[0].apiVersion).toBe('extensions/v1beta1');
     const spec = docs[0].spec.template.spec;
-    expect(spec.containers.map((c: { name: string }) => c.name)).toEqual(['sleep', 'istio-proxy']);
+    // The cluster's node runs Kubernetes 1.34: istio-proxy is injected as a native sidecar.
+    expect(spec.containers.map((c: { name: string }) => c.name)).toEqual(['sleep']);
+    expect(spec.initContainers.map((c: { name: string; restartPolicy?: string }) => [c.name, c.restartPolicy])).toEqual(
+      [
+        ['istio-init', undefined],
+        ['istio-proxy', 'Always'],
+      ],
+    );
     expect(spec.initContainers[0].args).toContain('10.96.0.0/12');
-    expect(docs[0].spec.template.metadata.annotations['sidecar.istio.io/status']).toContain('istio-proxy');
+    expect(docs[0].spec.template.metadata.annotations['sidecar.istio.io/status']).toContain(
+      '"initContainers":["istio-init","istio-proxy"],"containers":null',
+    );
     expect(docs[1]).toEqual(parse(seed.split('---\n')[1]));
     expect(await bash.exec('istioctl kube-inject -f nope.yaml')).toMatchObject({
       stderr: 'Error: open nope.yaml: no such file or directory\n',

@@ -4,7 +4,7 @@ import { resourceForApiVersion, type ApiResource } from '../../../cluster/discov
 import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
 import { readManifests } from './manifests.ts';
-import { parseTargets, serverError, typePrefix } from './resources.ts';
+import { isServed, parseTargets, serverError, typePrefix } from './resources.ts';
 import { dryRunSuffix, mapped } from './write.ts';
 
 /** Flags of delete. */
@@ -58,7 +58,7 @@ export async function del(args: ParsedArgs, ctx: CommandContext): Promise<Output
   const files = args.values.get('filename');
   if (files?.length) {
     for (const item of await readManifests(ctx, files, args.booleans.has('recursive'), ctx.host.samples)) {
-      const mappingError = mapped(item);
+      const mappingError = mapped(item, ctx.cluster);
       if (mappingError) {
         stderr += `${mappingError}\n`;
         exitCode = 1;
@@ -74,7 +74,7 @@ export async function del(args: ParsedArgs, ctx: CommandContext): Promise<Output
     }
     return { stdout, stderr, exitCode };
   }
-  const targets = parseTargets(args.positionals);
+  const targets = parseTargets(args.positionals, (r) => isServed(ctx.cluster, r));
   if (targets.length === 0)
     return {
       stdout: '',

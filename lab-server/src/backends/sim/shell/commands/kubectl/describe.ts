@@ -4,7 +4,7 @@ import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
 import { describeDeployment, describePod, describeService } from './describeKinds.ts';
 import { describeGeneric } from './describeText.ts';
-import { deprecationWarnings, parseTargets } from './resources.ts';
+import { deprecationWarnings, isServed, parseTargets } from './resources.ts';
 
 type Obj = Record<string, any>;
 
@@ -17,7 +17,7 @@ export const DESCRIBE_FLAGS: FlagSpec = {
 
 /** `kubectl describe`. */
 export async function describe(args: ParsedArgs, ctx: CommandContext): Promise<Output> {
-  const targets = parseTargets(args.positionals);
+  const targets = parseTargets(args.positionals, (r) => isServed(ctx.cluster, r));
   if (targets.length === 0)
     return {
       stdout: '',

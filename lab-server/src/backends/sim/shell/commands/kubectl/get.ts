@@ -4,7 +4,7 @@ import { flag, type ParsedArgs, type FlagSpec } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
 import { readManifests } from './manifests.ts';
 import { badFormat, OUTPUT_FORMATS, render } from './output.ts';
-import { deprecationWarnings, parseTargets, serverError, typePrefix, type Target } from './resources.ts';
+import { deprecationWarnings, isServed, parseTargets, serverError, typePrefix, type Target } from './resources.ts';
 import { table } from './tables.ts';
 import { resourceForKind } from '../../../cluster/discovery.ts';
 
@@ -64,7 +64,7 @@ export async function get(args: ParsedArgs, ctx: CommandContext): Promise<Output
     byFile = (await readManifests(ctx, files, args.booleans.has('recursive'), ctx.host.samples)).map((m) => m.object);
     targets = [];
   } else {
-    targets = parseTargets(args.positionals);
+    targets = parseTargets(args.positionals, (r) => isServed(ctx.cluster, r));
     if (targets.length === 0) return { stdout: '', stderr: NO_TYPE, exitCode: 1 };
   }
   let stderr = deprecationWarnings(targets);
@@ -97,6 +97,13 @@ export async function get(args: ParsedArgs, ctx: CommandContext): Promise<Output
     }
   } else {
     for (const target of targets) {
+      const verb = target.names.length ? 'get' : 'list';
+      if (!target.resource.verbs.includes(verb))
+        return {
+          stdout: '',
+          stderr: `${stderr}Error from server (MethodNotAllowed): the server does not allow this method on the requested resource\n`,
+          exitCode: 1,
+        };
       const namespace = target.resource.namespaced && !allNamespaces ? ctx.namespace : undefined;
       let objects: K8sObject[];
       if (target.names.length)

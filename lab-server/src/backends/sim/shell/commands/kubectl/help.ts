@@ -42,6 +42,24 @@ const USAGE: Record<string, [string, string]> = {
   config: ['Modify kubeconfig files', 'config SUBCOMMAND'],
   'cluster-info': ['Display cluster information', 'cluster-info'],
   edit: ['Edit a resource on the server', 'edit (RESOURCE/NAME | -f FILENAME)'],
+  patch: [
+    'Update fields of a resource using strategic merge patch, a JSON merge patch, or a JSON patch',
+    'patch (-f FILENAME | TYPE NAME) [-p PATCH|--patch-file FILE]',
+  ],
+  run: [
+    'Create and run a particular image in a pod',
+    'run NAME --image=image [--env="key=value"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...]',
+  ],
+  cp: ['Copy files and directories to and from containers', 'cp <file-spec-src> <file-spec-dest>'],
+  debug: [
+    'Debug cluster resources using interactive debugging containers',
+    'debug (POD | TYPE[[.VERSION].GROUP]/NAME) [ -- COMMAND [args...] ]',
+  ],
+  top: ['Display resource (CPU/memory) usage', 'top'],
+  explain: [
+    'Get documentation for a resource',
+    'explain TYPE [--recursive=FALSE|TRUE] [--api-version=api-version-group] [-o|--output=plaintext|plaintext-openapiv2]',
+  ],
 };
 
 /** The help of one subcommand (kubectl's template ends the usage line with `[options]`). */

@@ -18,8 +18,36 @@ import { del, DELETE_FLAGS } from './delete.ts';
 import { labelOrAnnotate } from './label.ts';
 import { scale } from './scale.ts';
 import { createNamed, WRITE_FLAGS, writeManifests } from './write.ts';
+import { cp, CP_FLAGS } from './cp.ts';
+import { explain, EXPLAIN_FLAGS } from './explain.ts';
+import { debug, DEBUG_FLAGS } from './debug.ts';
+import { patch, PATCH_FLAGS } from './patch.ts';
+import { run, RUN_FLAGS } from './run.ts';
+import { top, TOP_FLAGS } from './top.ts';
 
 const NONE: FlagSpec = { values: [], booleans: [], short: {} };
+
+/** Subcommands of kubectl 1.34 that this lab shell does not simulate: named as such, not "unknown". */
+const NOT_SIMULATED = [
+  'expose',
+  'set',
+  'autoscale',
+  'certificate',
+  'cordon',
+  'uncordon',
+  'drain',
+  'taint',
+  'attach',
+  'proxy',
+  'auth',
+  'events',
+  'diff',
+  'kustomize',
+  'completion',
+  'plugin',
+  'alpha',
+  'options',
+];
 
 const SUBCOMMANDS: Record<
   string,
@@ -59,6 +87,12 @@ const SUBCOMMANDS: Record<
     run: scale,
   },
   exec: { flags: EXEC_FLAGS, run: exec },
+  patch: { flags: PATCH_FLAGS, run: patch },
+  run: { flags: RUN_FLAGS, run },
+  cp: { flags: CP_FLAGS, run: cp },
+  debug: { flags: DEBUG_FLAGS, run: debug },
+  top: { flags: TOP_FLAGS, run: top },
+  explain: { flags: EXPLAIN_FLAGS, run: explain },
   logs: { flags: LOGS_FLAGS, run: logs },
   wait: { flags: WAIT_FLAGS, run: wait },
   rollout: { flags: ROLLOUT_FLAGS, run: rollout },
@@ -121,6 +155,12 @@ export function createKubectlCommand(
     if (!name) return { stdout: HELP, stderr: '', exitCode: 0 };
     if (name === 'help') return { stdout: subcommandHelp(argv[first + 1] ?? '') ?? HELP, stderr: '', exitCode: 0 };
     const sub = SUBCOMMANDS[name];
+    if (!sub && NOT_SIMULATED.includes(name))
+      return {
+        stdout: '',
+        stderr: `error: "kubectl ${name}" is not available in this lab shell (the simulated cluster has no use for it); see "kubectl --help" for what is\n`,
+        exitCode: 1,
+      };
     if (!sub)
       return {
         stdout: '',

@@ -40,7 +40,19 @@ describe('kubectl on the simulated cluster', () => {
     );
     const istio = (await sh.run('kubectl api-resources --api-group=networking.istio.io -o name')).stdout;
     expect(istio).toBe(
-      'destinationrules.networking.istio.io\ngateways.networking.istio.io\nserviceentries.networking.istio.io\nsidecars.networking.istio.io\nvirtualservices.networking.istio.io\n',
+      [
+        'destinationrules',
+        'envoyfilters',
+        'gateways',
+        'proxyconfigs',
+        'serviceentries',
+        'sidecars',
+        'virtualservices',
+        'workloadentries',
+        'workloadgroups',
+      ]
+        .map((r) => `${r}.networking.istio.io\n`)
+        .join(''),
     );
     expect((await sh.run('kubectl api-versions')).stdout).toContain('apps/v1\n');
     expect((await sh.run('kubectl api-versions')).stdout).toContain('networking.istio.io/v1beta1\n');
@@ -80,7 +92,7 @@ describe('kubectl on the simulated cluster', () => {
     );
     const starting = await sh.run('kubectl get pods -l app=sleep');
     expect(starting.stdout).toMatch(
-      /^NAME +READY +STATUS +RESTARTS +AGE\nsleep-[a-z0-9]+-[a-z0-9]{5} +0\/2 +(Init:0\/1|PodInitializing|ContainerCreating|Pending) +0 +0s\n$/,
+      /^NAME +READY +STATUS +RESTARTS +AGE\nsleep-[a-z0-9]+-[a-z0-9]{5} +0\/2 +(Init:0\/2|PodInitializing|ContainerCreating|Pending) +0 +0s\n$/,
     );
     const rollout = await sh.run('kubectl rollout status deploy/sleep');
     expect(rollout.stdout).toMatch(
@@ -99,7 +111,7 @@ describe('kubectl on the simulated cluster', () => {
       delete p.metadata.annotations!['kubectl.kubernetes.io/default-container'];
     });
     expect((await sh.run('kubectl exec deploy/sleep -- ls')).stderr).toBe(
-      'Defaulted container "sleep" out of: sleep, istio-proxy, istio-init (init)\n',
+      'Defaulted container "sleep" out of: sleep, istio-init (init), istio-proxy (init)\n',
     );
     expect(sh.execCalls[0]).toMatchObject({ target: { namespace: 'default', container: 'sleep' }, argv: ['ls'] });
     expect(sh.execCalls[0]!.target.pod).toMatch(/^sleep-/);

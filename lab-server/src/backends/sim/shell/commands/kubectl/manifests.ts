@@ -63,8 +63,31 @@ function documents(text: string): string[] {
   return chunks;
 }
 
-/** Parses YAML/JSON documents (`List` kinds expanded, empty documents skipped). */
+/** Parsed manifests by source and text: learners apply the same few files again and again. */
+const parsedManifests = new Map<string, ManifestObject[] | ManifestError>();
+const PARSED_MANIFESTS_KEPT = 256;
+const PARSED_MANIFEST_MAX_CHARS = 64 * 1024;
+
+/** Parses YAML/JSON documents (`List` kinds expanded, empty documents skipped); each call gets its own objects. */
 export function parseManifest(source: string, text: string): ManifestObject[] {
+  if (text.length > PARSED_MANIFEST_MAX_CHARS) return parseDocuments(source, text);
+  const key = `${source}\u0000${text}`;
+  let parsed = parsedManifests.get(key);
+  if (parsed === undefined) {
+    try {
+      parsed = parseDocuments(source, text);
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+      parsed = error;
+    }
+    if (parsedManifests.size >= PARSED_MANIFESTS_KEPT) parsedManifests.clear();
+    parsedManifests.set(key, parsed);
+  }
+  if (parsed instanceof ManifestError) throw new ManifestError(parsed.message);
+  return parsed.map((m) => ({ object: structuredClone(m.object), source: m.source }));
+}
+
+function parseDocuments(source: string, text: string): ManifestObject[] {
   const out: ManifestObject[] = [];
   for (const doc of documents(text).map((chunk) => ({ chunk, doc: parseDocument(chunk) }))) {
     if (doc.doc.errors.length > 0) {

@@ -85,11 +85,12 @@ export function resolvePods(ref: string, ctx: CommandContext): { pod: K8sObject;
   return pods[0] ? { pod: pods[0], count: pods.length } : NO_POD_YET;
 }
 
-function containerNames(pod: K8sObject): { all: string[]; init: string[] } {
+function containerNames(pod: K8sObject): { all: string[]; init: string[]; ephemeral: string[] } {
   const spec = (pod.spec ?? {}) as Obj;
   return {
     all: ((spec.containers ?? []) as Obj[]).map((c) => c.name),
     init: ((spec.initContainers ?? []) as Obj[]).map((c) => c.name),
+    ephemeral: ((spec.ephemeralContainers ?? []) as Obj[]).map((c) => c.name),
   };
 }
 
@@ -102,9 +103,10 @@ export function chooseContainer(
   requested: string | undefined,
   command: 'exec' | 'logs' = 'logs',
 ): { container: string; notice: string } | { error: string } {
-  const { all, init } = containerNames(pod);
+  const { all, init, ephemeral } = containerNames(pod);
   if (requested) {
-    if (all.includes(requested) || init.includes(requested)) return { container: requested, notice: '' };
+    if (all.includes(requested) || init.includes(requested) || ephemeral.includes(requested))
+      return { container: requested, notice: '' };
     return {
       error:
         command === 'exec'
@@ -116,8 +118,8 @@ export function chooseContainer(
   if (preferred && (all.includes(preferred) || init.includes(preferred))) return { container: preferred, notice: '' };
   const container = all[0]!;
   const notice =
-    all.length > 1 || init.length > 0
-      ? `Defaulted container "${container}" out of: ${[...all, ...init.map((c) => `${c} (init)`)].join(', ')}\n`
+    all.length > 1 || init.length > 0 || ephemeral.length > 0
+      ? `Defaulted container "${container}" out of: ${[...all, ...ephemeral.map((c) => `${c} (ephem)`), ...init.map((c) => `${c} (init)`)].join(', ')}\n`
       : '';
   return { container, notice };
 }

@@ -1,5 +1,5 @@
 /** Turning what was typed (`vs`, `pods,svc`, `deploy/reviews-v1`, `all`) into resources and names, and API errors into kubectl's text. */
-import type { ApiErrorShape } from '../../../types.ts';
+import type { ApiErrorShape, SimClusterApi } from '../../../types.ts';
 import { isApiError } from '../../../cluster/errors.ts';
 import { resolveResourceName, resourceForKind, type ApiResource } from '../../../cluster/discovery.ts';
 
@@ -15,15 +15,21 @@ export interface Target {
 /** A resource type the server does not have. */
 export class UnknownResourceError extends Error {}
 
-function resolveOne(typed: string): ApiResource[] {
+/** Whether the API serves a resource now: a custom resource only while its CustomResourceDefinition exists. */
+export function isServed(cluster: Pick<SimClusterApi, 'get'>, resource: ApiResource): boolean {
+  return !resource.crd || !!cluster.get('CustomResourceDefinition', undefined, `${resource.plural}.${resource.group}`);
+}
+
+function resolveOne(typed: string, served: (r: ApiResource) => boolean): ApiResource[] {
   if (typed === 'all') return ALL_KINDS.map((k) => resourceForKind(k)!);
   const resource = resolveResourceName(typed);
-  if (!resource) throw new UnknownResourceError(`error: the server doesn't have a resource type "${typed}"`);
+  if (!resource || !served(resource))
+    throw new UnknownResourceError(`error: the server doesn't have a resource type "${typed}"`);
   return [resource];
 }
 
 /** Parses `TYPE [NAME...]`, `TYPE1,TYPE2`, or `TYPE/NAME...` positionals. */
-export function parseTargets(positionals: string[]): Target[] {
+export function parseTargets(positionals: string[], served: (r: ApiResource) => boolean = () => true): Target[] {
   if (positionals.length === 0) return [];
   if (positionals.some((p) => p.includes('/'))) {
     const targets: Target[] = [];
@@ -33,7 +39,7 @@ export function parseTargets(positionals: string[]): Target[] {
         throw new UnknownResourceError(
           `error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'`,
         );
-      const [resource] = resolveOne(p.slice(0, slash));
+      const [resource] = resolveOne(p.slice(0, slash), served);
       const name = p.slice(slash + 1);
       const existing = targets.find((t) => t.resource === resource);
       if (existing) existing.names.push(name);
@@ -45,7 +51,7 @@ export function parseTargets(positionals: string[]): Target[] {
   return types!
     .split(',')
     .filter(Boolean)
-    .flatMap(resolveOne)
+    .flatMap((t) => resolveOne(t, served))
     .map((resource) => ({ resource, names }));
 }
 

@@ -263,6 +263,42 @@ const TABLES: Record<string, TableSpec> = {
     ],
   },
   Sidecar: { headers: ['NAME', 'AGE'], row: (o, now) => [o.metadata.name, age(o, now)] },
+  Ingress: {
+    headers: ['NAME', 'CLASS', 'HOSTS', 'ADDRESS', 'PORTS', 'AGE'],
+    row: (o, now) => {
+      const rules = (spec(o).rules ?? []) as Obj[];
+      const hosts = rules.map((r) => r.host).filter(Boolean);
+      const lb = ((status(o).loadBalancer?.ingress ?? []) as Obj[]).map((i) => i.ip ?? i.hostname).filter(Boolean);
+      return [
+        o.metadata.name,
+        spec(o).ingressClassName ?? '<none>',
+        hosts.length ? hosts.join(',') : '*',
+        lb.join(','),
+        (spec(o).tls ?? []).length ? '80, 443' : '80',
+        age(o, now),
+      ];
+    },
+  },
+  IngressClass: {
+    headers: ['NAME', 'CONTROLLER', 'PARAMETERS', 'AGE'],
+    row: (o, now) => [o.metadata.name, spec(o).controller ?? '', spec(o).parameters ? 'set' : '<none>', age(o, now)],
+  },
+  CustomResourceDefinition: {
+    headers: ['NAME', 'CREATED AT'],
+    row: (o) => [o.metadata.name, o.metadata.creationTimestamp ?? ''],
+  },
+  WorkloadEntry: {
+    headers: ['NAME', 'AGE', 'ADDRESS'],
+    row: (o, now) => [o.metadata.name, age(o, now), spec(o).address ?? ''],
+  },
+  PeerAuthentication: {
+    headers: ['NAME', 'MODE', 'AGE'],
+    row: (o, now) => [o.metadata.name, spec(o).mtls?.mode ?? '', age(o, now)],
+  },
+  AuthorizationPolicy: {
+    headers: ['NAME', 'ACTION', 'AGE'],
+    row: (o, now) => [o.metadata.name, spec(o).action ?? '', age(o, now)],
+  },
 };
 
 /** Lays out rows as kubectl's tabwriter does: columns padded to the widest cell plus three spaces. */

@@ -7,7 +7,8 @@ import { readManifests, type ManifestObject } from './manifests.ts';
 import { render } from './output.ts';
 import { applyPatch, infoString } from './applyPatch.ts';
 import { isApiError } from '../../../cluster/errors.ts';
-import { serverError, typePrefix } from './resources.ts';
+import { isServed, serverError, typePrefix } from './resources.ts';
+import type { SimClusterApi } from '../../../types.ts';
 
 /** Flags of apply/create/replace. */
 export const WRITE_FLAGS: FlagSpec = {
@@ -24,9 +25,10 @@ export function dryRunSuffix(mode: string | undefined): string {
 }
 
 /** Checks an object against discovery first, as kubectl's RESTMapper does: kubectl's error text, or undefined. */
-export function mapped(item: ManifestObject): string | undefined {
+export function mapped(item: ManifestObject, cluster?: Pick<SimClusterApi, 'get'>): string | undefined {
   const { object, source } = item;
-  if (!resourceForApiVersion(object.apiVersion, object.kind)) {
+  const resource = resourceForApiVersion(object.apiVersion, object.kind);
+  if (!resource || (cluster && !isServed(cluster, resource))) {
     // kubectl names the namespace as the file wrote it (before -n or the default applies).
     const ns = object.metadata?.namespace ?? '';
     return `error: resource mapping not found for name: "${object.metadata?.name ?? ''}" namespace: "${ns}" from "${source}": no matches for kind "${object.kind}" in version "${object.apiVersion}"\nensure CRDs are installed first`;
@@ -70,7 +72,7 @@ export async function writeManifests(
   const printed: K8sObject[] = [];
   if (items.length === 0) return { stdout: '', stderr: 'error: no objects passed to ' + verb + '\n', exitCode: 1 };
   for (const item of items) {
-    const mappingError = mapped(item);
+    const mappingError = mapped(item, ctx.cluster);
     if (mappingError) {
       stderr += `${mappingError}\n`;
       exitCode = 1;

@@ -3,6 +3,7 @@
  * no controllers), so a table or a describe can be checked against a pod in any state. Label selectors are
  * Kubernetes' full syntax; `reject` makes the next writes fail as the API server would.
  */
+import { istioCrdObjects } from '../../../../cluster/crds.ts';
 import type { K8sObject } from '../../../../../../contract.ts';
 import { resourceForKind } from '../../../../cluster/discovery.ts';
 import { matchesSelector, parseSelector, SelectorError } from '../../../../cluster/labelSelector.ts';
@@ -64,6 +65,8 @@ export class FakeSimCluster implements SimCluster {
         return () => set.delete(listener);
       },
     };
+    // Istio is installed: its CRDs are there, so its kinds are served.
+    for (const crd of istioCrdObjects()) this.objects.set(this.key(crd.kind, undefined, crd.metadata.name), crd);
   }
 
   private key(kind: string, namespace: string | undefined, name: string): string {
@@ -164,6 +167,13 @@ export class FakeSimCluster implements SimCluster {
     mutate(next);
     if (JSON.stringify(next) === JSON.stringify(live)) return { outcome: 'unchanged', object: live };
     return { outcome: 'configured', object: this.store(next, options?.dryRun, live) };
+  }
+
+  addEphemeralContainer(namespace: string, pod: string, container: Record<string, unknown>): K8sObject {
+    return this.update('Pod', namespace, pod, (o) => {
+      const spec = o.spec as { ephemeralContainers?: unknown[] };
+      spec.ephemeralContainers = [...(spec.ephemeralContainers ?? []), container];
+    }).object;
   }
 
   delete(kind: string, namespace: string | undefined, name: string): void {

@@ -54,6 +54,7 @@ function build<C extends SimCluster>(cluster: C, clock: VirtualClock, options: S
       connect: async () => {
         throw new Error('no network in kubectl tests');
       },
+      capture: () => () => undefined,
     },
     pods: {
       exec: (

@@ -3,7 +3,8 @@
  * Keys are looked up from the most specific to the least: `Kind.path.to.field`, then `parent.field`, then
  * `field` (array levels are left out of paths: `VirtualService.spec.http.route.weight`).
  */
-import type { Lang } from '../i18n/ui.ts';
+/** The page's language. */
+export type Lang = 'ko' | 'en';
 
 type Doc = Record<Lang, string>;
 
@@ -367,6 +368,52 @@ export const FIELD_DOCS: Record<string, Doc> = {
   'ConfigMap.data': { ko: '문자열 key: value 데이터.', en: 'String key: value data.' },
   'ConfigMap.immutable': { ko: 'true면 data를 바꿀 수 없다.', en: 'When true, data cannot change.' },
 };
+
+/** What each kind the lessons use is, as `kubectl explain KIND` introduces it. */
+export const KIND_DOCS: Record<string, Doc> = {
+  VirtualService: {
+    ko: '호스트로 오는 요청을 어디로 보낼지 정하는 라우팅 규칙 (HTTP, TCP, TLS). 사이드카(mesh)나 Gateway에 적용된다.',
+    en: 'Routing rules for requests to a set of hosts (HTTP, TCP, TLS), applied by sidecars (mesh) or by Gateways.',
+  },
+  DestinationRule: {
+    ko: '라우팅이 끝난 뒤 목적지에 적용하는 정책: subset(버전별 파드 묶음), 로드 밸런싱, 연결 풀, TLS.',
+    en: 'Policies applied to traffic for a service after routing: subsets (groups of pods by version), load balancing, connection pools, TLS.',
+  },
+  Gateway: {
+    ko: '메시 가장자리에서 들어오거나 나가는 연결을 받는 로드 밸런서(ingress/egress gateway 파드)의 포트, 프로토콜, 호스트.',
+    en: 'Ports, protocols and hosts a load balancer at the edge of the mesh (an ingress or egress gateway pod) accepts.',
+  },
+  ServiceEntry: {
+    ko: '메시 밖의 서비스(예: httpbin.org)를 Istio의 서비스 레지스트리에 등록한다.',
+    en: "Adds a service outside the mesh (httpbin.org, say) to Istio's service registry.",
+  },
+  Sidecar: {
+    ko: '사이드카 프록시가 받고 내보내는 트래픽의 범위와 정책 (outboundTrafficPolicy 포함).',
+    en: 'What traffic a sidecar proxy accepts and sends, and its policies (outboundTrafficPolicy among them).',
+  },
+  Deployment: {
+    ko: '파드 템플릿과 레플리카 수를 선언하면 ReplicaSet을 통해 그만큼의 파드를 유지한다.',
+    en: 'Declares a pod template and a number of replicas, and keeps that many pods running through ReplicaSets.',
+  },
+  Service: {
+    ko: '레이블 셀렉터로 고른 파드들에 붙는 이름, 가상 IP, 포트.',
+    en: 'A name, a virtual IP and ports in front of the pods a label selector picks.',
+  },
+  Pod: {
+    ko: '한 노드에서 함께 실행되는 컨테이너들의 묶음 (메시에서는 앱 컨테이너와 istio-proxy 사이드카).',
+    en: 'A group of containers that run together on one node (in the mesh: the app and its istio-proxy sidecar).',
+  },
+  ConfigMap: { ko: '설정 데이터를 key: value로 담는다.', en: 'Holds configuration data as key: value pairs.' },
+  Namespace: {
+    ko: '이름과 정책이 나뉘는 클러스터 안의 구역.',
+    en: 'A scope for names and policies within the cluster.',
+  },
+};
+
+/** The description of a kind, if there is one. */
+export function describeKind(kind: string, lang: Lang): string | undefined {
+  return KIND_DOCS[kind]?.[lang];
+}
 
 /** The description of the field at `path` (dotted, array levels left out) in an object of `kind`, if there is one. */
 export function describeField(kind: string, path: string[], lang: Lang): string | undefined {

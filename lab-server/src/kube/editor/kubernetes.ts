@@ -5,10 +5,10 @@
  * texts in the page's language (descriptions.ts); deep Istio fields the server keeps loose get their CRD
  * shapes (refinements.ts).
  */
-import type { Schema } from '../../lab-server/src/kube/structural.ts';
-import { CORE_SPEC_SCHEMAS } from '../../lab-server/src/kube/coreSchemas.ts';
-import { ISTIO_SPEC_SCHEMAS } from '../../lab-server/src/kube/istioSchemas.ts';
-import type { Lang } from '../i18n/ui.ts';
+import type { Schema } from '../structural.ts';
+import { CORE_SPEC_SCHEMAS } from '../coreSchemas.ts';
+import { ISTIO_SPEC_SCHEMAS } from '../istioSchemas.ts';
+import type { Lang } from './descriptions.ts';
 import { describeField } from './descriptions.ts';
 import { OBJECT_META_FIELDS, REFINEMENTS } from './refinements.ts';
 
@@ -133,6 +133,29 @@ const KINDS: { kind: string; apiVersions: string[]; top: Record<string, Json> }[
     },
   },
 ];
+
+/**
+ * The JSON Schema of one object of `kind` (apiVersion, kind, metadata, spec and the kind's other top-level fields,
+ * status), with texts in `lang`; also for kinds the editor does not list, from their structural schema when the
+ * API server has one. What `kubectl explain` reads.
+ */
+export function objectSchema(kind: string, lang: Lang): Json {
+  const top = (name: string): At => ({ kind, path: [name], lang });
+  const spec = ISTIO_SPEC_SCHEMAS[kind] ?? CORE_SPEC_SCHEMAS[kind];
+  const extra = KINDS.find((k) => k.kind === kind)?.top ?? {};
+  const field = (name: string, type: string) => ({ type, description: describeField(kind, [name], lang) });
+  return {
+    type: 'object',
+    properties: {
+      apiVersion: field('apiVersion', 'string'),
+      kind: field('kind', 'string'),
+      metadata: metadata(top('metadata')),
+      ...(spec ? { spec: convert(spec, top('spec')) } : {}),
+      ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, describeJson(v, top(k))])),
+      status: { type: 'object', description: describeField(kind, ['status'], lang) },
+    },
+  };
+}
 
 /** One schema for a multi-document manifest: each document's kind picks its shape (if/then on kind). */
 export function manifestSchema(lang: Lang): Json {

@@ -1,0 +1,311 @@
+/**
+ * A learner's environment living in a worker, as the server sees it: every contract call is a message to the
+ * worker that holds it. The environment keeps its journal here, on the server's side, so when its worker dies
+ * it is rebuilt in another one (without the command that killed the worker) while its terminals stay open.
+ */
+import type {
+  CommandRecord,
+  ContainerRef,
+  ExecResult,
+  HttpOrigin,
+  HttpRequest,
+  HttpResult,
+  K8sObject,
+  LabEnvironment,
+  ObjectQuery,
+  ObjectRef,
+  ScriptResult,
+  TerminalChannel,
+  TerminalOptions,
+} from '../../contract.ts';
+import { EnvironmentJournal } from './journal.ts';
+import { notices } from './notices.ts';
+import type { EnvironmentRecipe, WorkerEvent, WorkerRequest } from './protocol.ts';
+import { WorkerGone, type WorkerHost } from './workerHost.ts';
+
+/** What an environment needs from its supervisor. */
+export interface Placement {
+  /** A live worker for this environment (a quarantine worker when it has held a worker too long). */
+  place(env: PoolEnvironment): Promise<WorkerHost>;
+  forget(env: PoolEnvironment): void;
+  /** The longest a worker's loop may be held, for the messages. */
+  readonly sliceLimitMs: number;
+}
+
+// Distribute types so the request union keeps its variants without the `env` field.
+type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'env'> : never) : never;
+
+/** One terminal of a pooled environment. */
+class PoolTerminal implements TerminalChannel {
+  readonly term: number;
+  readonly #env: PoolEnvironment;
+  readonly #output = new Set<(data: string) => void>();
+  readonly #commands = new Set<(record: CommandRecord) => void>();
+  /** The line running now, if any (it gets a record of its own if the worker dies under it). */
+  running: string | undefined;
+  closed = false;
+
+  constructor(env: PoolEnvironment, term: number) {
+    this.#env = env;
+    this.term = term;
+  }
+
+  write(data: string): void {
+    if (!this.closed) this.#env.tell({ op: 'write', term: this.term, data });
+  }
+
+  resize(cols: number, rows: number): void {
+    if (!this.closed) this.#env.tell({ op: 'resize', term: this.term, cols, rows });
+  }
+
+  onOutput(listener: (data: string) => void): () => void {
+    this.#output.add(listener);
+    return () => this.#output.delete(listener);
+  }
+
+  onCommand(listener: (record: CommandRecord) => void): () => void {
+    this.#commands.add(listener);
+    return () => this.#commands.delete(listener);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.#env.tell({ op: 'close', term: this.term });
+    this.#env.terminalClosed(this);
+    this.#output.clear();
+    this.#commands.clear();
+  }
+
+  output(data: string): void {
+    for (const l of this.#output) l(data);
+  }
+
+  command(record: CommandRecord): void {
+    this.running = undefined;
+    for (const l of this.#commands) l(record);
+  }
+}
+
+/** A `LabEnvironment` whose simulator runs in a worker. */
+export class PoolEnvironment implements LabEnvironment {
+  readonly labId: string;
+  readonly id: number;
+  readonly recipe: EnvironmentRecipe;
+  /** Set once this environment has held a worker too long: it lives on a quarantine worker from then on. */
+  quarantined = false;
+  /** Milliseconds this environment held its worker's loop beyond the noisy threshold. */
+  heldMs = 0;
+  host: WorkerHost | undefined;
+  readonly #placement: Placement;
+  readonly #journal = new EnvironmentJournal();
+  readonly #terminals = new Map<number, PoolTerminal>();
+  readonly #history: CommandRecord[] = [];
+  #ready: Promise<void>;
+  #offset = 0;
+  #nextTerm = 1;
+  #disposed = false;
+  #busy = 0;
+
+  constructor(id: number, recipe: EnvironmentRecipe, placement: Placement) {
+    this.id = id;
+    this.labId = recipe.lab.id;
+    this.recipe = recipe;
+    this.#placement = placement;
+    this.#ready = this.#start();
+    this.#ready.catch(() => undefined);
+  }
+
+  async #start(): Promise<void> {
+    const host = await this.#placement.place(this);
+    this.host = host;
+    await host.call({ op: 'create', env: this.id, recipe: this.recipe }).result;
+  }
+
+  /** Calls the worker; after a worker died under it, waits for the rebuild and tries once more. */
+  async #call(request: Request, retry = true): Promise<unknown> {
+    if (this.#disposed) throw new Error('this lab environment has been closed');
+    await this.#ready.catch(() => undefined);
+    const host = this.host!;
+    this.#busy++;
+    try {
+      const { value, now } = await host.call({ ...request, env: this.id } as WorkerRequest).result;
+      if (now !== undefined) this.#offset = now - Date.now();
+      return value;
+    } catch (error) {
+      if (!(error instanceof WorkerGone) || !retry) throw error;
+      await this.#ready.catch(() => undefined);
+      return this.#call(request, false);
+    } finally {
+      this.#busy--;
+    }
+  }
+
+  /** Sends keystrokes and the like; they wait for a rebuild in progress. */
+  tell(request: Request): void {
+    void this.#ready.then(
+      () => this.host?.tell({ ...request, env: this.id } as WorkerRequest),
+      () => undefined,
+    );
+  }
+
+  /** True when nothing of this environment runs (a quarantine move waits for this). */
+  get idle(): boolean {
+    return this.#busy === 0 && [...this.#terminals.values()].every((t) => t.running === undefined);
+  }
+
+  /** An event from the worker. */
+  receive(event: WorkerEvent): void {
+    const terminal = this.#terminals.get(event.term);
+    if (!terminal || terminal.closed) return;
+    if (event.type === 'output') terminal.output(event.data);
+    else if (event.type === 'running') terminal.running = event.line;
+    else {
+      this.#offset = event.now - Date.now();
+      this.#journal.lineFinished(event.term, event.record.line, event.record.exitCode);
+      this.#history.push(event.record);
+      if (this.#history.length > 1000) this.#history.shift();
+      terminal.command(event.record);
+    }
+  }
+
+  /**
+   * The worker holding this environment died. Terminals get a record for the line that was running and a word
+   * on what happened; the environment is rebuilt from its journal in another worker (a quarantine one when its
+   * own command held the worker), and calls waiting on it go on there.
+   */
+  lost(gone: WorkerGone): void {
+    if (this.#disposed) return;
+    const mine = gone.culprit === this.id;
+    if (mine) this.quarantined = true;
+    const message = notices(gone.reason, mine, this.#placement.sliceLimitMs);
+    const at = this.now().toISOString();
+    for (const t of this.#terminals.values()) {
+      if (t.running !== undefined) t.command({ line: t.running, exitCode: mine ? 124 : 137, at });
+      t.output(message.stopped);
+    }
+    this.#ready = this.#rebuild(message.rebuilt);
+    this.#ready.catch(() => undefined);
+  }
+
+  /** Moves this environment to a quarantine worker (it kept holding its worker's loop). */
+  moveToQuarantine(): void {
+    if (this.quarantined || this.#disposed) return;
+    this.quarantined = true;
+    const old = this.host;
+    this.#ready = this.#ready.then(async () => {
+      old?.tell({ op: 'dispose', env: this.id });
+      old?.environments.delete(this.id);
+      await this.#rebuild('');
+    });
+    this.#ready.catch(() => undefined);
+  }
+
+  async #rebuild(notice: string): Promise<void> {
+    const host = await this.#placement.place(this);
+    this.host = host;
+    let incomplete = this.#journal.overflowed;
+    try {
+      await host.call({ op: 'restore', env: this.id, recipe: this.recipe, journal: [...this.#journal.entries] }).result;
+    } catch (error) {
+      if (!(error instanceof WorkerGone)) throw error;
+      // The journal itself breaks a worker: start over from the chapter's starting state.
+      incomplete = true;
+      this.#journal.reset();
+      const again = await this.#placement.place(this);
+      this.host = again;
+      await again.call({ op: 'restore', env: this.id, recipe: this.recipe, journal: [...this.#journal.entries] })
+        .result;
+    }
+    const host2 = this.host;
+    for (const t of this.#terminals.values())
+      host2.tell({ op: 'redraw', env: this.id, term: t.term, notice: incomplete ? notices.incomplete : notice });
+  }
+
+  terminalClosed(terminal: PoolTerminal): void {
+    this.#terminals.delete(terminal.term);
+  }
+
+  prepare(): Promise<void> {
+    return this.#call({ op: 'prepare' }) as Promise<void>;
+  }
+
+  async reset(): Promise<void> {
+    await this.#call({ op: 'reset' });
+    this.#journal.reset();
+  }
+
+  openTerminal(options: TerminalOptions): TerminalChannel {
+    const term = this.#nextTerm++;
+    const terminal = new PoolTerminal(this, term);
+    this.#terminals.set(term, terminal);
+    this.#journal.terminalOpened(term, options.cols);
+    this.tell({ op: 'open', term, cols: options.cols, rows: options.rows });
+    return terminal;
+  }
+
+  async runScript(script: string, options: { signal?: AbortSignal; observe?: boolean } = {}): Promise<ScriptResult> {
+    if (this.#disposed) throw new Error('this lab environment has been closed');
+    // A rebuild that failed (its worker stopped again) is retried by the next loss; this script starts after it.
+    await this.#ready.catch(() => undefined);
+    const host = this.host!;
+    const { id, result } = host.call({ op: 'runScript', env: this.id, script });
+    const onAbort = () => host.tell({ op: 'abort', env: this.id, call: id });
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    this.#busy++;
+    try {
+      const { value, now } = await result;
+      if (now !== undefined) this.#offset = now - Date.now();
+      if (!options.observe) this.#journal.scriptRun(script);
+      return value as ScriptResult;
+    } catch (error) {
+      if (!(error instanceof WorkerGone)) throw error;
+      const mine = error.culprit === this.id;
+      return { output: notices(error.reason, mine, this.#placement.sliceLimitMs).script, exitCode: mine ? 124 : 137 };
+    } finally {
+      this.#busy--;
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async get(ref: ObjectRef): Promise<K8sObject | null> {
+    return (await this.#call({ op: 'get', ref })) as K8sObject | null;
+  }
+
+  async list(query: ObjectQuery): Promise<K8sObject[]> {
+    return (await this.#call({ op: 'list', query })) as K8sObject[];
+  }
+
+  async exec(
+    target: ContainerRef,
+    argv: string[],
+    options: { stdin?: string; timeoutMs?: number } = {},
+  ): Promise<ExecResult> {
+    return (await this.#call({ op: 'exec', target, argv, options })) as ExecResult;
+  }
+
+  async logs(target: ContainerRef, options: { sinceTime?: string; tail?: number } = {}): Promise<string> {
+    return (await this.#call({ op: 'logs', target, options })) as string;
+  }
+
+  async http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult> {
+    return (await this.#call({ op: 'http', origin, request })) as HttpResult;
+  }
+
+  history(): CommandRecord[] {
+    return [...this.#history];
+  }
+
+  now(): Date {
+    return new Date(Date.now() + this.#offset);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    await this.#call({ op: 'dispose' }).catch(() => undefined);
+    this.#disposed = true;
+    for (const t of this.#terminals.values()) t.closed = true;
+    this.#terminals.clear();
+    this.#placement.forget(this);
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The pool's supervision: a command that holds its worker's thread is stopped with a message, its worker is
+ * replaced, the environments it held come back from their journals (without that command), and the culprit
+ * moves to a quarantine worker. The string limit is raised here so a `printf` can still hold the thread for
+ * seconds, as it could before the shell's own bounds.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CommandRecord, LabEnvironment, TerminalChannel } from '../../contract.ts';
+import { loadLab } from '../../labs/load.ts';
+import { stripAnsi } from '../../terminal/typing.ts';
+import { createPoolBackend, type PoolBackend } from './index.ts';
+
+const lab = loadLab('traffic-shifting');
+const open: PoolBackend[] = [];
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((b) => b.close()));
+});
+
+function pool(): PoolBackend {
+  const backend = createPoolBackend({
+    clock: 'virtual',
+    workers: 1,
+    sliceLimitMs: 500,
+    limits: { stringBytes: 256 * 1024 * 1024, outputChars: 256 * 1024 * 1024 },
+  });
+  open.push(backend);
+  return backend;
+}
+
+function watch(terminal: TerminalChannel) {
+  const seen = { output: '', records: [] as CommandRecord[] };
+  terminal.onOutput((d) => {
+    seen.output += d;
+  });
+  terminal.onCommand((r) => seen.records.push(r));
+  return seen;
+}
+
+async function typed(terminal: TerminalChannel, seen: ReturnType<typeof watch>, line: string): Promise<CommandRecord> {
+  const before = seen.records.length;
+  terminal.write(`${line}\r`);
+  await expect.poll(() => seen.records.length, { timeout: 60_000 }).toBeGreaterThan(before);
+  return seen.records[before]!;
+}
+
+describe('the pool supervisor', () => {
+  it('stops a command that holds the worker, rebuilds every environment it held, and quarantines the culprit', async () => {
+    const backend = pool();
+    const hostile: LabEnvironment = await backend.createEnvironment({ lab, owner: 'hostile', seed: 1 });
+    const other: LabEnvironment = await backend.createEnvironment({ lab, owner: 'other', seed: 2 });
+    await Promise.all([hostile.prepare(), other.prepare()]);
+    const t1 = hostile.openTerminal({ cols: 120, rows: 30 });
+    const s1 = watch(t1);
+    const t2 = other.openTerminal({ cols: 120, rows: 30 });
+    const s2 = watch(t2);
+    expect((await typed(t1, s1, 'export MINE=kept')).exitCode).toBe(0);
+    expect((await typed(t2, s2, 'kubectl create namespace theirs')).exitCode).toBe(0);
+
+    const stopped = await typed(t1, s1, "printf '%20000000s' x | wc -c");
+    expect(stopped.exitCode).toBe(124);
+    expect(stripAnsi(s1.output)).toContain(
+      "lab shell: stopped: this command kept the lab's CPU busy for more than 0.5 s without a pause",
+    );
+    expect(backend.stats()).toMatchObject({ restarts: 1, quarantined: 1 });
+
+    // Both environments are back, each with what it had: the variable, the namespace.
+    const echoed = await typed(t1, s1, 'echo "MINE=$MINE"');
+    expect(echoed.exitCode).toBe(0);
+    await expect.poll(() => stripAnsi(s1.output)).toContain('MINE=kept');
+    expect(stripAnsi(s1.output)).toContain('environment rebuilt from your earlier commands (without the stopped one)');
+    expect(await other.get({ kind: 'Namespace', name: 'theirs' })).not.toBeNull();
+    expect((await typed(t2, s2, 'kubectl get namespace theirs -o name')).exitCode).toBe(0);
+    expect(stripAnsi(s2.output)).toContain("the lab's worker was restarted because of another command");
+  });
+
+  it('answers other environments while one holds its own worker', async () => {
+    const backend = createPoolBackend({
+      clock: 'virtual',
+      workers: 2,
+      sliceLimitMs: 60_000,
+      limits: { stringBytes: 256 * 1024 * 1024, outputChars: 256 * 1024 * 1024 },
+    });
+    open.push(backend);
+    const busy = await backend.createEnvironment({ lab, owner: 'busy', seed: 1 });
+    const calm = await backend.createEnvironment({ lab, owner: 'calm', seed: 2 });
+    await Promise.all([busy.prepare(), calm.prepare()]);
+    let finished = false;
+    void busy.runScript("printf '%20000000s' x | wc -c").then(
+      () => {
+        finished = true;
+      },
+      () => undefined,
+    );
+    // The calm environment lives on the other worker: it answers while the busy one is still computing.
+    const pods = await calm.list({ kind: 'Pod', namespace: 'default' });
+    expect(pods.length).toBeGreaterThan(0);
+    expect(finished).toBe(false);
+  });
+});

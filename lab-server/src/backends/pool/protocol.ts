@@ -1,0 +1,78 @@
+/**
+ * Messages between the pool's supervisor (the server's thread) and an environment worker. Plain data only:
+ * they cross threads by structured clone. Requests carry an id and get exactly one reply; terminal output and
+ * finished command lines flow back as events.
+ */
+import type { CommandRecord, ContainerRef, HttpOrigin, HttpRequest, ObjectQuery, ObjectRef } from '../../contract.ts';
+import type { Lab } from '../../labs/schema.ts';
+
+/** One input that changed an environment, kept so the environment can be rebuilt elsewhere. */
+export type JournalEntry =
+  | { kind: 'terminal'; term: number; cols: number }
+  | { kind: 'line'; term: number; line: string }
+  | { kind: 'script'; script: string };
+
+/** What makes an environment in a worker (the same seed gives the same simulated randomness). */
+export interface EnvironmentRecipe {
+  lab: Lab;
+  owner: string;
+  seed: number;
+  /** Nobody chose the seed: the environment starts from the chapter's shared starting state (sim/startingStates.ts). */
+  shared?: boolean;
+}
+
+/** A request to a worker, addressed to one environment. */
+export type WorkerRequest =
+  | { op: 'create'; env: number; recipe: EnvironmentRecipe }
+  | { op: 'prepare' | 'reset' | 'dispose'; env: number }
+  | { op: 'restore'; env: number; recipe: EnvironmentRecipe; journal: JournalEntry[] }
+  | { op: 'open'; env: number; term: number; cols: number; rows: number }
+  | { op: 'write'; env: number; term: number; data: string }
+  | { op: 'resize'; env: number; term: number; cols: number; rows: number }
+  | { op: 'close'; env: number; term: number }
+  | { op: 'redraw'; env: number; term: number; notice: string }
+  | { op: 'runScript'; env: number; script: string }
+  | { op: 'abort'; env: number; call: number }
+  | { op: 'get'; env: number; ref: ObjectRef }
+  | { op: 'list'; env: number; query: ObjectQuery }
+  | {
+      op: 'exec';
+      env: number;
+      target: ContainerRef;
+      argv: string[];
+      options: { stdin?: string; timeoutMs?: number };
+    }
+  | { op: 'logs'; env: number; target: ContainerRef; options: { sinceTime?: string; tail?: number } }
+  | { op: 'http'; env: number; origin: HttpOrigin; request: HttpRequest };
+
+/** A request as sent: with its call id. */
+export interface WorkerCall {
+  id: number;
+  request: WorkerRequest;
+}
+
+/** The answer to one call; `now` is the environment's clock at the time (ms since the epoch). */
+export type WorkerReply =
+  | { type: 'reply'; id: number; ok: true; value: unknown; now?: number }
+  | { type: 'reply'; id: number; ok: false; error: string; now?: number };
+
+/** Something an environment's terminal did. */
+export type WorkerEvent =
+  | { type: 'output'; env: number; term: number; data: string }
+  | { type: 'command'; env: number; term: number; record: CommandRecord; now: number }
+  | { type: 'running'; env: number; term: number; line: string };
+
+/** Everything a worker posts. */
+export type WorkerMessage = WorkerReply | WorkerEvent | { type: 'ready' };
+
+/**
+ * Layout of the buffer a worker shares with its supervisor: the environment whose code runs now, and when the
+ * worker's event loop last turned, in wall time and in the thread's CPU time (microseconds). CPU time since the
+ * last turn is what one environment's code has taken in one go; wall time alone would also count the moments
+ * a busy machine did not run the thread at all.
+ */
+export const SLOT_ENV = 0;
+export const SLOT_BEAT = 1;
+export const SLOT_CPU = 2;
+/** Bytes of the shared buffer: three float64 slots. */
+export const SHARED_BYTES = 24;

@@ -1,0 +1,177 @@
+/**
+ * One environment worker as its supervisor sees it: the thread, its calls in flight, and the shared buffer
+ * that says whether its event loop still turns and whose code it runs. When the thread dies (stopped for
+ * holding its loop too long, out of memory, crashed), every call in flight fails with `WorkerGone`.
+ */
+import { Worker } from 'node:worker_threads';
+import type { SimLimits } from '../sim/limits.ts';
+import {
+  SHARED_BYTES,
+  SLOT_BEAT,
+  SLOT_CPU,
+  SLOT_ENV,
+  type WorkerEvent,
+  type WorkerMessage,
+  type WorkerReply,
+  type WorkerRequest,
+} from './protocol.ts';
+import type { WorkerSetup } from './worker.ts';
+
+/** A call failed because its worker died; `culprit` is the environment whose code held the worker, if known. */
+export class WorkerGone extends Error {
+  readonly culprit: number | undefined;
+  readonly reason: 'stuck' | 'memory' | 'crash';
+  constructor(reason: 'stuck' | 'memory' | 'crash', culprit: number | undefined) {
+    super(`the lab's worker stopped (${reason})`);
+    this.name = 'WorkerGone';
+    this.reason = reason;
+    this.culprit = culprit;
+  }
+}
+
+/** How workers are made. */
+export interface WorkerHostOptions {
+  clock: 'real' | 'virtual';
+  limits: Partial<SimLimits>;
+  /** Heap of one worker in MiB (its environments together). */
+  heapMb: number;
+  beatMs: number;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  env: number;
+}
+
+/** One worker thread. */
+export class WorkerHost {
+  readonly id: number;
+  readonly quarantine: boolean;
+  readonly environments = new Set<number>();
+  readonly #worker: Worker;
+  readonly #slots: Float64Array;
+  readonly #pending = new Map<number, Pending>();
+  readonly ready: Promise<void>;
+  #nextCall = 1;
+  #loaded = false;
+  #gone: WorkerGone | undefined;
+  #stopping: WorkerGone | undefined;
+  #onEvent: (event: WorkerEvent) => void;
+  #onExit: (host: WorkerHost, gone: WorkerGone) => void;
+
+  constructor(
+    id: number,
+    quarantine: boolean,
+    options: WorkerHostOptions,
+    handlers: { event: (event: WorkerEvent) => void; exit: (host: WorkerHost, gone: WorkerGone) => void },
+  ) {
+    this.id = id;
+    this.quarantine = quarantine;
+    this.#onEvent = handlers.event;
+    this.#onExit = handlers.exit;
+    const shared = new SharedArrayBuffer(SHARED_BYTES);
+    this.#slots = new Float64Array(shared);
+    this.#slots[SLOT_ENV] = -1;
+    this.#slots[SLOT_BEAT] = Date.now();
+    const setup: WorkerSetup = { shared, clock: options.clock, limits: options.limits, beatMs: options.beatMs };
+    this.#worker = new Worker(new URL('./worker.ts', import.meta.url), {
+      workerData: setup,
+      resourceLimits: { maxOldGenerationSizeMb: options.heapMb, maxYoungGenerationSizeMb: 32 },
+      stdout: false,
+      stderr: false,
+    });
+    this.#worker.unref();
+    this.ready = new Promise((resolve, reject) => {
+      const onMessage = (message: WorkerMessage) => {
+        if (message.type === 'ready') {
+          this.#worker.off('message', onMessage);
+          this.#loaded = true;
+          resolve();
+        }
+      };
+      this.#worker.on('message', onMessage);
+      this.#worker.once('exit', () => reject(this.#gone ?? new WorkerGone('crash', undefined)));
+    });
+    this.ready.catch(() => undefined);
+    this.#worker.on('message', (message: WorkerMessage) => this.#receive(message));
+    this.#worker.on('error', (error: Error & { code?: string }) => {
+      const memory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      this.#gone ??= new WorkerGone(memory ? 'memory' : 'crash', this.runningEnvironment());
+    });
+    this.#worker.on('exit', () => {
+      const gone = this.#gone ?? this.#stopping ?? new WorkerGone('crash', this.runningEnvironment());
+      this.#gone = gone;
+      for (const p of this.#pending.values()) p.reject(gone);
+      this.#pending.clear();
+      this.#onExit(this, gone);
+    });
+  }
+
+  /** True once the thread has exited. */
+  get dead(): boolean {
+    return this.#gone !== undefined;
+  }
+
+  /** Milliseconds of wall time since the worker's event loop last turned (0 while it still loads). */
+  stalledFor(now = Date.now()): number {
+    return this.#loaded ? now - this.#slots[SLOT_BEAT]! : 0;
+  }
+
+  /** Milliseconds of the thread's CPU time since its event loop last turned: what the current turn has taken. */
+  async heldCpuMs(): Promise<number> {
+    if (this.#gone) return 0;
+    const before = this.#slots[SLOT_CPU]!;
+    try {
+      const usage = await this.#worker.cpuUsage();
+      return Math.max(0, (usage.user + usage.system - before) / 1000);
+    } catch {
+      return 0; // exited meanwhile
+    }
+  }
+
+  /** The environment whose code the worker runs now (undefined: its own or none). */
+  runningEnvironment(): number | undefined {
+    const env = this.#slots[SLOT_ENV]!;
+    return env >= 0 ? env : undefined;
+  }
+
+  /** Sends a request; resolves with the worker's answer and the environment's clock. */
+  call(request: WorkerRequest): { id: number; result: Promise<{ value: unknown; now?: number }> } {
+    const id = this.#nextCall++;
+    if (this.#gone) return { id, result: Promise.reject(this.#gone) };
+    const result = new Promise<{ value: unknown; now?: number }>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, env: request.env });
+    });
+    this.#worker.postMessage({ id, request });
+    return { id, result };
+  }
+
+  /** Sends a request that needs no answer (keystrokes). */
+  tell(request: WorkerRequest): void {
+    if (this.#gone) return;
+    this.#worker.postMessage({ id: 0, request });
+  }
+
+  /** Stops the thread (V8 interrupts even a loop that never yields); pending calls fail with `gone`. */
+  stop(gone: WorkerGone): void {
+    if (this.#gone || this.#stopping) return;
+    this.#stopping = gone;
+    void this.#worker.terminate();
+  }
+
+  #receive(message: WorkerMessage): void {
+    if (message.type === 'ready') return;
+    if (message.type === 'reply') return this.#settle(message);
+    this.#onEvent(message);
+  }
+
+  #settle(reply: WorkerReply): void {
+    if (reply.id === 0) return;
+    const p = this.#pending.get(reply.id);
+    if (!p) return;
+    this.#pending.delete(reply.id);
+    if (reply.ok) p.resolve({ value: reply.value, now: reply.now });
+    else p.reject(new Error(reply.error));
+  }
+}

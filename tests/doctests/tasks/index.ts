@@ -1,0 +1,22 @@
+/** The eight traffic-management task pages whose doc tests run on the simulator. */
+import type { DocTask } from '../task.ts';
+import { egressControl } from './egressControl.ts';
+import { faultInjection } from './faultInjection.ts';
+import { ingressControl } from './ingressControl.ts';
+import { mirroring } from './mirroring.ts';
+import { requestRouting } from './requestRouting.ts';
+import { requestTimeouts } from './requestTimeouts.ts';
+import { tcpTrafficShifting } from './tcpTrafficShifting.ts';
+import { trafficShifting } from './trafficShifting.ts';
+
+/** In the order istio.io lists them. */
+export const TASKS: DocTask[] = [
+  requestRouting,
+  faultInjection,
+  trafficShifting,
+  tcpTrafficShifting,
+  requestTimeouts,
+  mirroring,
+  ingressControl,
+  egressControl,
+];
