@@ -161,32 +161,48 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
   await bobStep.locator('[data-action="check"]').click();
   await expect(bobStep.locator('[data-result]')).toHaveAttribute('data-ok', 'false', { timeout: 90_000 });
 
-  // CSV: a header and one row per learner and step.
+  // CSV: a byte-order mark, a header and one row per learner and step, with titles in the dashboard's language.
   const download = instructor.waitForEvent('download');
   await instructor.locator('[data-action="csv"]').click();
-  const file = await (await download).path();
-  const rows = readFileSync(file!, 'utf8').trim().split('\r\n');
-  expect(rows[0]).toBe('learner_id,learner,lab,step,status,attempts,last_attempt,passed_at');
+  const text = readFileSync((await (await download).path())!, 'utf8');
+  expect(text.charCodeAt(0)).toBe(0xfeff);
+  const rows = text.slice(1).trim().split('\r\n');
+  expect(rows[0]).toBe(
+    'learner_id,learner,lab,chapter,step,step_title,status,passed_by,attempts,last_attempt,passed_at,last_activity',
+  );
   // One row per learner and step of every ready chapter (the class was made with them all).
-  const steps = loadAllLabs()
-    .filter((l) => l.status === 'ready')
-    .reduce((n, l) => n + l.steps.length, 0);
+  const steps = loadAllLabs().filter((l) => l.status === 'ready').reduce((n, l) => n + l.steps.length, 0);
   expect(rows).toHaveLength(1 + 2 * steps);
   expect(rows.filter((r) => r.includes(',Ada,') && r.includes(',passed,'))).toHaveLength(1);
-  expect(rows.filter((r) => r.includes(',Bob,') && r.includes(',passed,'))).toHaveLength(2);
+  // Bob's passes stay recorded, marked as made before his reset.
+  expect(rows.filter((r) => r.includes(',Bob,') && r.includes(',passed (reset since),'))).toHaveLength(2);
+  expect(rows.find((r) => r.includes(',Ada,') && r.includes(',destination-rules,'))).toContain(
+    prefix ? ',1. Apply the default destination rules,' : ',1. 기본 DestinationRule 적용하기,',
+  );
 
-  // The attempt history: Ada's one pass, Bob's two and his failure after the reset, in order.
+  // The attempt history, oldest first: each Solve's own check, then the learner's Check; Bob's failure after the reset.
   const attemptsDownload = instructor.waitForEvent('download');
   await instructor.locator('[data-action="csv-attempts"]').click();
   const attempts = readFileSync((await (await attemptsDownload).path())!, 'utf8')
+    .slice(1)
     .trim()
     .split('\r\n');
-  expect(attempts[0]).toBe('learner_id,learner,lab,step,ok,at,duration_ms,explanation_en,explanation_ko');
-  expect(attempts.slice(1).map((r) => r.split(',').slice(1, 5).join(','))).toEqual([
-    'Ada,traffic-shifting,destination-rules,true',
-    'Bob,traffic-shifting,destination-rules,true',
-    'Bob,traffic-shifting,route-all-v1,true',
-    'Bob,traffic-shifting,route-all-v1,false',
+  expect(attempts[0]).toBe(
+    'learner_id,learner,lab,step,step_title,ok,trigger,at,duration_ms,explanation_en,explanation_ko',
+  );
+  expect(
+    attempts.slice(1).map((r) => {
+      const cells = r.split(',');
+      return [cells[1], cells[3], cells[5], cells[6]].join(',');
+    }),
+  ).toEqual([
+    'Ada,destination-rules,true,solve',
+    'Ada,destination-rules,true,check',
+    'Bob,destination-rules,true,solve',
+    'Bob,destination-rules,true,check',
+    'Bob,route-all-v1,true,solve',
+    'Bob,route-all-v1,true,check',
+    'Bob,route-all-v1,false,check',
   ]);
 
   // A class past its time: the dashboard says so instead of showing its code, and the code lets no one in.
