@@ -159,8 +159,12 @@ export class PoolEnvironment implements LabEnvironment {
     );
   }
 
-  /** True when nothing of this environment runs (a quarantine move waits for this). */
+  /**
+   * True when nothing of this environment runs and no key was typed for a second (a quarantine move waits for
+   * this): keys on their way to the old worker, a line that has not said it started yet, would be lost.
+   */
   get idle(): boolean {
+    if (Date.now() - this.lastInputAt <= 1000) return false;
     return this.#busy === 0 && [...this.#terminals.values()].every((t) => t.running === undefined);
   }
 

@@ -140,18 +140,19 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
       looking.add(host);
       void look(host).finally(() => looking.delete(host));
     }
-    // A move waits for a pause between commands; most happen when a call or a line ends, this catches the rest
-    // (once no key has been typed for a second: a line just typed may not have said it started yet).
-    for (const env of environments.values())
-      if (env.moveWanted && env.idle && now - env.lastInputAt > 1000) env.moveToQuarantine();
+    // A move waits for a pause between commands (and a second without keys); most happen when a call ends,
+    // this catches the rest.
+    for (const env of environments.values()) if (env.moveWanted && env.idle) env.moveToQuarantine();
   }, watchMs);
   watchdog.unref();
 
   return {
     name: 'sim',
     async createEnvironment(spec: EnvironmentSpec): Promise<LabEnvironment> {
-      const seed = spec.seed ?? options.seed ?? Math.floor(Math.random() * 2 ** 32);
-      const env = new PoolEnvironment(nextEnv++, { lab: spec.lab, owner: spec.owner, seed }, placement);
+      const chosen = spec.seed ?? options.seed;
+      const seed = chosen ?? Math.floor(Math.random() * 2 ** 32);
+      const recipe = { lab: spec.lab, owner: spec.owner, seed, shared: chosen === undefined };
+      const env = new PoolEnvironment(nextEnv++, recipe, placement);
       environments.set(env.id, env);
       return env;
     },

@@ -122,6 +122,10 @@ setShellSchedulerHost({
   cpuMs: () => (charged.get(current) ?? 0) + threadCpuMs() - turnCpu,
   sliceMs: () => ((recent.get(current)?.value ?? 0) > BUSY_RECENT_MS ? BUSY_SLICE_MS : LIGHT_SLICE_MS),
 });
+const { sharedStartingState } = await import('../sim/index.ts');
+const { StartingStates } = await import('../sim/startingStates.ts');
+/** Chapters' starting states made in this worker, shared by its environments (see sim/startingStates.ts). */
+const startingStates = new StartingStates();
 const limits: SimLimits = { ...DEFAULT_LIMITS, ...setup.limits };
 
 interface Held {
@@ -136,7 +140,13 @@ function post(message: WorkerMessage): void {
 }
 
 function make(id: number, recipe: EnvironmentRecipe): Held {
-  const env = new SimEnvironment({ lab: recipe.lab, seed: recipe.seed, clock: setup.clock, limits });
+  const env = new SimEnvironment({
+    lab: recipe.lab,
+    seed: recipe.seed,
+    clock: setup.clock,
+    limits,
+    ...(recipe.shared ? { startingState: sharedStartingState(startingStates, recipe.lab) } : {}),
+  });
   const h: Held = { env, terminals: new Map(), calls: new Map() };
   held.set(id, h);
   return h;

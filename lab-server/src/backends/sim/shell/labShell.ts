@@ -228,9 +228,10 @@ export class LabShell {
       await this.#options.fs.mkdir(this.#stateDir, { recursive: true });
       const result = await this.#bash.exec(wrapLine(line, this.#state, this.#stateDir), { rawScript: true, signal });
       if (sliceOver()) await this.pause();
-      // A full file system, in bash's words rather than the in-memory file system's.
+      // A full file system, in bash's words rather than the in-memory file system's (once per failed write: a loop
+      // goes on after one, as in bash).
       let output = (result.stdout + result.stderr).replace(
-        /^ENOSPC: in-memory filesystem byte limit exceeded \(\d+ bytes\)$/m,
+        /^ENOSPC: in-memory filesystem byte limit exceeded \(\d+ bytes\)$/gm,
         'bash: write error: No space left on device',
       );
       const dump = await this.#readDump();
@@ -251,6 +252,9 @@ export class LabShell {
         output = `${output.slice(0, this.#options.limits.outputChars)}\n[lab shell: output cut at ${this.#options.limits.outputChars} characters]\n`;
       }
       this.#state = { ...this.#state, status: exitCode };
+      // Virtual time stands still between sleeps; a command still takes a moment of it, so that whatever happens
+      // after a command (a step marked done, the next command) is later than the command on the clock.
+      if (this.#options.clock.virtual) await this.#options.clock.advance(1);
       return { output, exitCode };
     } finally {
       clearTimeout(timer);

@@ -1,12 +1,12 @@
 import { InMemoryFs, parse, serialize } from 'just-bash';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SimulationClock } from '../clock.ts';
 import { DEFAULT_LIMITS, type SimLimits } from '../limits.ts';
 import { LabShell } from './labShell.ts';
 import { yieldPointsPlugin } from './yieldPoints.ts';
 
-function shell(limits: SimLimits = DEFAULT_LIMITS) {
-  return new LabShell({
+function options(limits: SimLimits = DEFAULT_LIMITS) {
+  return {
     fs: new InMemoryFs(),
     commands: [],
     io: {},
@@ -15,7 +15,11 @@ function shell(limits: SimLimits = DEFAULT_LIMITS) {
     home: '/root',
     env: {},
     id: 'y1',
-  });
+  };
+}
+
+function shell(limits: SimLimits = DEFAULT_LIMITS) {
+  return new LabShell(options(limits));
 }
 
 /** Counts turns of the event loop until stopped: none pass while a command holds the thread. */
@@ -63,6 +67,25 @@ describe('yield points', () => {
     expect(r.output).toBe('done\n');
     // Without yield points the loop would run in one turn: nothing else would get one until it ended.
     expect(during).toBeGreaterThan(3);
+  });
+
+  it("hold the environment's virtual clock while the loop waits for its next turn", async () => {
+    const clock = new SimulationClock('virtual');
+    const sh = new LabShell({ ...options(), clock });
+    const start = clock.now();
+    let fired = false;
+    void clock.sleep(60_000).then(() => (fired = true));
+    const counter = turns();
+    const r = await sh.run('for i in $(seq 1 3000); do :; done; echo done');
+    const during = counter.stop();
+    expect(r.output).toBe('done\n');
+    expect(during).toBeGreaterThan(3);
+    // The loop gave the thread away several times, yet it is not idle: no sleep may fire and time stands still.
+    expect(fired).toBe(false);
+    // (A command line itself moves the virtual clock by 1 ms.)
+    expect(clock.now() - start).toBeLessThan(10);
+    await vi.waitFor(() => expect(fired).toBe(true));
+    expect(clock.now()).toBe(start + 60_000);
   });
 
   it('stop a line once it used its CPU budget, in words that say why, and the shell goes on', async () => {

@@ -97,6 +97,8 @@ export class VirtualClock implements SimClock {
   private timers: { at: number; seq: number; resolve: () => void }[] = [];
   private seq = 0;
   private scheduled = false;
+  /** Shells taking turns (shell/scheduler.ts): time must not jump while one is between two turns. */
+  private held = 0;
 
   constructor(start = Date.UTC(2026, 10, 24, 10, 2, 43)) {
     this.time = start;
@@ -125,12 +127,24 @@ export class VirtualClock implements SimClock {
     });
   }
 
+  /** Holds time still until the returned function is called (a shell paused mid-command is not idle). */
+  hold(): () => void {
+    this.held++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.held--;
+    };
+  }
+
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
       if (this.timers.length === 0) return;
+      if (this.held > 0) return this.schedule();
       this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
       const next = this.timers.shift()!;
       this.time = Math.max(this.time, next.at);
