@@ -179,7 +179,12 @@ export class LabShell {
   async #checkpoint(): Promise<void> {
     const budget = this.#budget;
     if (budget && environmentCpuMs() - budget.cpuAtStart > this.#options.limits.commandCpuMs) budget.stop.abort();
-    else if (sliceOver()) await this.pause();
+    else if (this.sliceOver()) await this.pause();
+  }
+
+  /** True when this shell's turn has lasted its slice (scheduler.ts). */
+  sliceOver(): boolean {
+    return sliceOver(this.#options.clock);
   }
 
   /** Lets the thread's other environments run for a turn (this environment's clock stands still meanwhile). */
@@ -224,10 +229,10 @@ export class LabShell {
     this.#options.io.stream = options.stream;
     try {
       // A long line costs several steps (checked, parsed, run, its state read back): each may start a new turn.
-      if (sliceOver()) await this.pause();
+      if (this.sliceOver()) await this.pause();
       await this.#options.fs.mkdir(this.#stateDir, { recursive: true });
       const result = await this.#bash.exec(wrapLine(line, this.#state, this.#stateDir), { rawScript: true, signal });
-      if (sliceOver()) await this.pause();
+      if (this.sliceOver()) await this.pause();
       // A full file system, in bash's words rather than the in-memory file system's (once per failed write: a loop
       // goes on after one, as in bash).
       let output = (result.stdout + result.stderr).replace(

@@ -48,8 +48,26 @@ export function environmentCpuMs(): number {
   return host.cpuMs();
 }
 
-/** True when the running turn has lasted its slice: the shell should `pause()` at its next yield point. */
-export function sliceOver(): boolean {
+/** Yield points a shell on a virtual clock passes between two pauses (see `sliceOver`). */
+export const COUNTED_SLICE = 200;
+const passed = new WeakMap<object, number>();
+
+function runsVirtually(clock: object | undefined): clock is object {
+  return (clock as { virtual?: unknown } | undefined)?.virtual === true;
+}
+
+/**
+ * True when the running turn has lasted its slice: the shell should `pause()` at its next yield point. On a
+ * clock that runs virtually (tests, and the building of an environment) a slice is `COUNTED_SLICE` yield points
+ * of that environment instead of wall time: where a command gives the thread away decides what its own
+ * controllers see meanwhile, and that must not depend on how busy the machine is.
+ */
+export function sliceOver(clock?: object): boolean {
+  if (runsVirtually(clock)) {
+    const count = (passed.get(clock) ?? 0) + 1;
+    passed.set(clock, count >= COUNTED_SLICE ? 0 : count);
+    return count >= COUNTED_SLICE;
+  }
   return wallNow() - Math.max(host.turnStartedAt(), resumedAt) >= (host.sliceMs?.() ?? SLICE_MS);
 }
 

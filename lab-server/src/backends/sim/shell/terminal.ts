@@ -6,7 +6,6 @@ import type { CommandRecord, TerminalChannel } from '../../../contract.ts';
 import { PendingInput } from './completeness.ts';
 import type { LabShell } from './labShell.ts';
 import { LineEditor, splitKeys } from './lineEditor.ts';
-import { sliceOver } from './scheduler.ts';
 
 /** What a terminal needs besides its shell. */
 export interface SimTerminalOptions {
@@ -165,7 +164,7 @@ export class SimTerminal implements TerminalChannel {
         if (this.#queue.length === 0) this.#dropping = false;
         await this.#handle(key);
         // A paste of thousands of keys or lines takes turns with the other environments of the thread.
-        if (sliceOver()) await this.#options.shell.pause();
+        if (this.#options.shell.sliceOver()) await this.#options.shell.pause();
       }
     } finally {
       this.#processing = false;

@@ -127,7 +127,7 @@ export async function readManifests(
   for (const name of names)
     for (const { source, text } of await sources(ctx, name, recursive, samples)) {
       // Each file's parse may start a turn of its own (scheduler.ts).
-      if (sliceOver()) await pause(ctx.host.clock);
+      if (sliceOver(ctx.host.clock)) await pause(ctx.host.clock);
       out.push(...parseManifest(source, text));
     }
   return out;

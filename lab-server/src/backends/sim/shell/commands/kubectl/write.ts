@@ -74,7 +74,7 @@ export async function writeManifests(
   if (items.length === 0) return { stdout: '', stderr: 'error: no objects passed to ' + verb + '\n', exitCode: 1 };
   for (const item of items) {
     // Many objects take turns with the other environments of the thread (scheduler.ts).
-    if (sliceOver()) await pause(ctx.host.clock);
+    if (sliceOver(ctx.host.clock)) await pause(ctx.host.clock);
     const mappingError = mapped(item, ctx.cluster);
     if (mappingError) {
       stderr += `${mappingError}\n`;
