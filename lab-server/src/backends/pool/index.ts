@@ -35,7 +35,7 @@ export interface PoolBackendOptions {
   sliceLimitMs?: number;
   /** A turn of one environment's code longer than this (CPU ms) counts against it (default 50 ms)... */
   longTurnMs?: number;
-  /** ...and once its long turns add up to this (halving every minute), it moves to quarantine (default 200 ms). */
+  /** ...and once its long turns add up to this (halving every minute), it moves to quarantine (default 500 ms). */
   quarantineAfterMs?: number;
   /** Heap of each worker in MiB (default 768). */
   heapMb?: number;
