@@ -134,7 +134,8 @@ export const suite: BenchSuite = {
       const harness: HostileHarness = {
         others,
         hostile: () => join(`hostile-${++hostiles}`),
-        rssMiB: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+        rssMiB: () =>
+          Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
       };
       const result = await runHostilePhases(harness, {
         seconds,
@@ -144,7 +145,11 @@ export const suite: BenchSuite = {
       });
       result.details.learners = learners;
       result.details.serverAlive = server.exitCode === null;
-      result.rows.push({ metric: 'server still serving at the end', value: server.exitCode === null ? 1 : 0, unit: '' });
+      result.rows.push({
+        metric: 'server still serving at the end',
+        value: server.exitCode === null ? 1 : 0,
+        unit: '',
+      });
       return result;
     } finally {
       for (const t of closers) t.close();

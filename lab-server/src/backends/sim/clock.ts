@@ -171,7 +171,10 @@ export class SimulationClock implements SimClock {
     const next = this.#timers[0];
     if (!next) return;
     // A shell of this environment is between two turns: the program is not idle, look again next time.
-    if (jump && this.#held > 0) return this.#schedule();
+    if (jump && this.#held > 0) {
+      this.#schedule();
+      return;
+    }
     if (jump && next.at > this.now()) {
       if (this.#mode === 'virtual') this.#virtualNow = next.at;
       else this.#offset += next.at - this.now();
