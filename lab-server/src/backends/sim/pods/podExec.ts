@@ -6,6 +6,7 @@
 import { Bash, InMemoryFs, defineCommand, type Command } from 'just-bash';
 import type { K8sObject } from '../../../contract.ts';
 import { createCurlCommand } from '../shell/commands/curl/index.ts';
+import { createDateCommand } from '../shell/commands/date/index.ts';
 import { createBusyboxTimeCommand } from '../shell/commands/time/busybox.ts';
 import { createTimeKeywordCommands, rewriteTimeKeyword } from '../shell/timeKeyword.ts';
 import type { PodEndpoint, PodExec, SimCommandHost } from '../types.ts';
@@ -39,6 +40,7 @@ const SIMULATED = [
   'curl',
   'hostname',
   'time',
+  'date',
   'nc',
   'nslookup',
   'which',
@@ -210,6 +212,8 @@ export class SimPodExec implements PodExec {
     const commands: Command[] = [createWhichCommand(profile)];
     if (available.includes('curl')) commands.push(createCurlCommand(host, target));
     if (available.includes('time')) commands.push(createBusyboxTimeCommand(host.clock));
+    // The container's clock is the environment's: ages, logs and `date` agree after a `sleep`.
+    if (available.includes('date')) commands.push(createDateCommand(() => host.clock.now()));
     if (available.includes('nc'))
       commands.push(createNcCommand(host, target, profile.base === 'alpine' ? 'busybox' : 'openbsd'));
     if (available.includes('nslookup')) commands.push(createNslookupCommand(host, target));
