@@ -162,6 +162,21 @@ describe('kubectl debug', () => {
     expect((await w.run(`kubectl debug ${pod} --image=busybox`)).stderr).toMatch(
       /^Defaulting debug container name to debugger-[a-z0-9]{5}\.\n$/,
     );
+    const described = (await w.run(`kubectl describe pod ${pod}`)).stdout;
+    expect(described).toMatch(/\nEphemeral Containers:\n  dbg:\n(.*\n)*?    Image: +busybox\n/);
+    expect(described.indexOf('Ephemeral Containers:')).toBeGreaterThan(described.indexOf('\nContainers:'));
+  });
+
+  it("in a terminal, shows its notice before the attached container's output, as kubectl prints it first", async () => {
+    const pod = podName(w, 'app=ratings');
+    const streamed: string[] = [];
+    w.host.stream = (text) => void streamed.push(text);
+    try {
+      expect(await w.run(`kubectl debug ${pod} -i --image=busybox -- echo hi`)).toEqual(ok('hi\n'));
+      expect(streamed.join('')).toMatch(/^Defaulting debug container name to debugger-[a-z0-9]{5}\.\n$/);
+    } finally {
+      delete w.host.stream;
+    }
   });
 
   it.each([
