@@ -8,6 +8,7 @@ import type { K8sObject } from '../../../contract.ts';
 import { createCurlCommand } from '../shell/commands/curl/index.ts';
 import { createDateCommand } from '../shell/commands/date/index.ts';
 import { createBusyboxTimeCommand } from '../shell/commands/time/busybox.ts';
+import { splitCommandNames } from '../shell/splitCommandName.ts';
 import { createTimeKeywordCommands, rewriteTimeKeyword } from '../shell/timeKeyword.ts';
 import type { PodEndpoint, PodExec, SimCommandHost } from '../types.ts';
 import { createNcCommand } from './commands/nc.ts';
@@ -157,7 +158,7 @@ export class SimPodExec implements PodExec {
       sleep: (ms) => host.clock.sleep(ms, options.signal).catch(() => undefined),
       processInfo: { pid: 1, ppid: 0, uid: identity.uid, gid: identity.gid },
     });
-    const result = await bash.exec(rewriteTimeKeyword(script, busybox ? 'busybox' : 'bash'), {
+    const result = await bash.exec(rewriteTimeKeyword(splitCommandNames(script), busybox ? 'busybox' : 'bash'), {
       rawScript: true,
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
