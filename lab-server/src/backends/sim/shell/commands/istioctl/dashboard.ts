@@ -4,9 +4,9 @@
  * machine and a browser, which the lab terminal cannot provide: it prints the address istioctl would open and
  * says why it stops there.
  */
-import type { K8sObject } from '../../../../../contract.ts';
 import type { SimClusterApi } from '../../../types.ts';
 import { hasProxy } from '../../../mesh/objects.ts';
+import { podFor, splitNamespace } from './podRef.ts';
 
 /** The dashboards, their one-line help, how their pod is found, and the port and path istioctl opens. */
 const DASHBOARDS: Record<string, { short: string; selector?: string; port: number; path?: string }> = {
@@ -48,22 +48,6 @@ Use "istioctl dashboard [command] --help" for more information about a command.
 const CANNOT_OPEN =
   "Error: istioctl dashboard forwards a port of your machine to the cluster and opens a browser there; this lab terminal runs in the simulator and can do neither. Use the lesson's Preview pane for the ingress gateway, and istioctl proxy-config or kubectl logs ... -c istio-proxy to look inside a proxy.\n";
 
-/** The pod a `[<type>/]<name>` names (a Deployment's first pod for `deploy/NAME`), or istioctl's error. */
-function podFor(cluster: SimClusterApi, ref: string, namespace: string): K8sObject | string {
-  const slash = ref.indexOf('/');
-  const type = slash < 0 ? 'pod' : ref.slice(0, slash).toLowerCase();
-  const name = slash < 0 ? ref : ref.slice(slash + 1);
-  if (['pod', 'pods', 'po'].includes(type)) return cluster.get('Pod', namespace, name) ?? `pods "${name}" not found`;
-  if (!['deployment', 'deployments', 'deploy'].includes(type)) return `unsupported resource type "${type}"`;
-  const deployment = cluster.get('Deployment', namespace, name);
-  if (!deployment) return `deployments.apps "${name}" not found`;
-  const selector = (deployment.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels;
-  const pod = cluster
-    .list('Pod', namespace)
-    .find((p) => Object.entries(selector ?? {}).every(([k, v]) => p.metadata.labels?.[k] === v));
-  return pod ?? `no pods found for deployment ${name}`;
-}
-
 /** `istioctl dashboard [NAME] [POD[.NAMESPACE]] [-l SELECTOR]`. */
 export function dashboard(
   cluster: SimClusterApi,
@@ -84,9 +68,7 @@ export function dashboard(
     if (!target && !options.selector)
       return { stdout: '', stderr: 'Error: specify a pod or --selector\n', exitCode: 1 };
     if (target) {
-      const dot = target.indexOf('.');
-      const ref = dot < 0 ? target : target.slice(0, dot);
-      const ns = dot < 0 ? options.namespace : target.slice(dot + 1);
+      const { ref, namespace: ns } = splitNamespace(target, options.namespace);
       const found = podFor(cluster, ref, ns);
       if (typeof found === 'string') return { stdout: '', stderr: `Error: ${found}\n`, exitCode: 1 };
       if (!hasProxy(found))
