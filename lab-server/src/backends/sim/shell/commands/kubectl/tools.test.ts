@@ -270,3 +270,23 @@ describe('what the API serves', () => {
     );
   });
 });
+
+describe('kubectl rollout history', () => {
+  it("lists the Deployment's revisions from its ReplicaSets, shows one revision's template, refuses an unknown one", async () => {
+    expect(await w.run('kubectl rollout history deploy/details-v1')).toEqual(
+      ok('deployment.apps/details-v1 \nREVISION  CHANGE-CAUSE\n1         <none>\n\n'),
+    );
+    await w.run('kubectl rollout restart deploy/details-v1');
+    await w.settle();
+    expect(await w.run('kubectl rollout history deploy/details-v1')).toEqual(
+      ok('deployment.apps/details-v1 \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n'),
+    );
+    const two = (await w.run('kubectl rollout history deploy/details-v1 --revision=2')).stdout;
+    expect(two).toMatch(/^deployment\.apps\/details-v1 with revision #2\nPod Template:\n {2}Labels:/);
+    expect(two).toContain('kubectl.kubernetes.io/restartedAt');
+    expect((await w.run('kubectl rollout history deploy/details-v1 --revision=1')).stdout).not.toContain('restartedAt');
+    expect(await w.run('kubectl rollout history deploy/details-v1 --revision=9')).toEqual(
+      fail('error: unable to find the specified revision\n'),
+    );
+  });
+});

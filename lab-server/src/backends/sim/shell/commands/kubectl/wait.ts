@@ -1,4 +1,5 @@
 /** `kubectl wait` and `kubectl rollout status|restart|history`: polling the cluster on the environment's clock. */
+import { rolloutHistory } from './rolloutHistory.ts';
 import type { K8sObject } from '../../../../../contract.ts';
 import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
@@ -171,7 +172,18 @@ export async function rollout(args: ParsedArgs, ctx: CommandContext): Promise<Ou
         continue;
       }
       if (sub === 'history') {
-        stdout += `deployment.apps/${name} \nREVISION  CHANGE-CAUSE\n${obj.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '1'}         <none>\n\n`;
+        const wanted = flag(args, 'revision');
+        const history = rolloutHistory(
+          ctx.cluster,
+          obj,
+          wanted === undefined ? undefined : Number(wanted),
+          ctx.host.clock.now(),
+        );
+        stdout += history.stdout;
+        if (history.error) {
+          stderr += history.error;
+          exitCode = 1;
+        }
         continue;
       }
       if (sub !== 'status') {
