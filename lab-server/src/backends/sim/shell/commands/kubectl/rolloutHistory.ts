@@ -1,10 +1,10 @@
 /**
  * `kubectl rollout history deployment/NAME [--revision=N]`: the Deployment's revisions as its ReplicaSets record
  * them (`deployment.kubernetes.io/revision`, `kubernetes.io/change-cause`), oldest first, as kubectl lists them;
- * one revision shows its pod template.
+ * one revision shows its pod template; `rollout undo` puts an earlier revision's template back.
  */
 import type { K8sObject } from '../../../../../contract.ts';
-import type { SimClusterApi } from '../../../types.ts';
+import type { SimCluster, SimClusterApi } from '../../../types.ts';
 import { describeDeployment } from './describeKinds.ts';
 
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -49,4 +49,44 @@ export function rolloutHistory(
   return {
     stdout: `deployment.apps/${name} with revision #${revision}\n${end < 0 ? block : block.slice(0, end + 1)}\n`,
   };
+}
+
+/** A pod template without the ReplicaSet's `pod-template-hash` label, as the Deployment controller compares them. */
+function bareTemplate(template: unknown): K8sObject['spec'] {
+  const copy = structuredClone((template ?? {}) as { metadata?: { labels?: Record<string, string> } });
+  if (copy.metadata?.labels) delete copy.metadata.labels['pod-template-hash'];
+  return copy as K8sObject['spec'];
+}
+
+/**
+ * `kubectl rollout undo deployment/NAME [--to-revision=N]`: the Deployment's template becomes revision N's (the
+ * one before the current, by default); the controller then rolls it out as a new revision.
+ */
+export function rolloutUndo(
+  cluster: SimCluster,
+  deployment: K8sObject,
+  toRevision: number,
+): { stdout: string; error?: string } {
+  const name = deployment.metadata.name;
+  const all = revisions(cluster, deployment);
+  const current = Number(deployment.metadata.annotations?.[REVISION] ?? Math.max(0, ...all.keys()));
+  let target = toRevision;
+  if (target === 0) {
+    const previous = [...all.keys()].filter((n) => n < current).sort((a, b) => b - a)[0];
+    if (previous === undefined)
+      return { stdout: '', error: `error: no rollout history found for deployment "${name}"\n` };
+    target = previous;
+  }
+  const rs = all.get(target);
+  if (!rs) return { stdout: '', error: `error: unable to find specified revision ${target} in history\n` };
+  const wanted = bareTemplate((rs.spec as { template?: unknown }).template);
+  const now = bareTemplate((deployment.spec as { template?: unknown }).template);
+  if (JSON.stringify(wanted) === JSON.stringify(now))
+    return {
+      stdout: `deployment.apps/${name} skipped rollback (current template already matches revision ${target})\n`,
+    };
+  cluster.update('Deployment', deployment.metadata.namespace, name, (o) => {
+    (o.spec as { template?: unknown }).template = wanted;
+  });
+  return { stdout: `deployment.apps/${name} rolled back\n` };
 }

@@ -290,3 +290,30 @@ describe('kubectl rollout history', () => {
     );
   });
 });
+
+describe('kubectl rollout undo', () => {
+  it('puts the previous revision back as a new one; --to-revision picks one; refuses what kubectl refuses', async () => {
+    expect(await w.run('kubectl rollout undo deploy/ratings-v1')).toEqual(
+      fail('error: no rollout history found for deployment "ratings-v1"\n'),
+    );
+    await w.run('kubectl rollout restart deploy/ratings-v1');
+    await w.settle();
+    expect(await w.run('kubectl rollout undo deploy/ratings-v1')).toEqual(
+      ok('deployment.apps/ratings-v1 rolled back\n'),
+    );
+    await w.settle();
+    const template = (
+      w.cluster.get('Deployment', 'default', 'ratings-v1')!.spec as {
+        template: { metadata: { annotations?: Record<string, string> } };
+      }
+    ).template;
+    expect(template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toBeUndefined();
+    expect((await w.run('kubectl rollout history deploy/ratings-v1')).stdout).toMatch(/\n2 +<none>\n3 +<none>\n\n$/);
+    expect(await w.run('kubectl rollout undo deploy/ratings-v1 --to-revision=3')).toEqual(
+      ok('deployment.apps/ratings-v1 skipped rollback (current template already matches revision 3)\n'),
+    );
+    expect(await w.run('kubectl rollout undo deploy/ratings-v1 --to-revision=8')).toEqual(
+      fail('error: unable to find specified revision 8 in history\n'),
+    );
+  });
+});
