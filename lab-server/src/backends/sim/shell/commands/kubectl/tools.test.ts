@@ -317,3 +317,44 @@ describe('kubectl rollout undo', () => {
     );
   });
 });
+
+describe('kubectl set image', () => {
+  it("changes a container's image in the template and the controller rolls it out; no change prints nothing", async () => {
+    expect(
+      await w.run(
+        'kubectl set image deployment/details-v1 details=docker.io/istio/examples-bookinfo-details-v2:1.20.3',
+      ),
+    ).toEqual(ok('deployment.apps/details-v1 image updated\n'));
+    await w.settle();
+    const pods = w.cluster
+      .list('Pod', 'default')
+      .filter((p) => p.metadata.labels?.app === 'details' && !p.metadata.deletionTimestamp);
+    expect(pods.map((p) => (p.spec as { containers: { image: string }[] }).containers[0]!.image)).toContain(
+      'docker.io/istio/examples-bookinfo-details-v2:1.20.3',
+    );
+    expect(
+      await w.run('kubectl set image deploy details-v1 details=docker.io/istio/examples-bookinfo-details-v2:1.20.3'),
+    ).toEqual(ok(''));
+    expect(
+      await w.run("kubectl set image deploy/details-v1 '*=docker.io/istio/examples-bookinfo-details-v1:1.20.3'"),
+    ).toEqual(ok('deployment.apps/details-v1 image updated\n'));
+  });
+
+  it('refuses as kubectl does', async () => {
+    expect(await w.run('kubectl set image deploy/details-v1 nope=x')).toEqual(
+      fail('error: unable to find container named "nope"\n'),
+    );
+    expect(await w.run('kubectl set image deploy/details-v1')).toEqual(
+      fail('error: at least one image update is required\n'),
+    );
+    expect(await w.run('kubectl set image details=x')).toEqual(
+      fail('error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n'),
+    );
+    expect(await w.run('kubectl set image deploy/ghost a=b')).toEqual(
+      fail('Error from server (NotFound): deployments.apps "ghost" not found\n'),
+    );
+    expect((await w.run('kubectl set env deploy/details-v1 A=1')).stderr).toBe(
+      'error: "kubectl set env" is not available in this lab shell; kubectl set image is\n',
+    );
+  });
+});
