@@ -96,6 +96,24 @@ VirtualService: bookinfo
     );
   });
 
+  it('takes deploy/NAME[.NAMESPACE] as istioctl infers the pod from a typed resource', async () => {
+    const pod = podName(w, 'app=productpage');
+    expect(await w.run('istioctl x describe pod deploy/productpage-v1.default')).toEqual(
+      await w.run(`istioctl x describe pod ${pod}`),
+    );
+    expect(await w.run('istioctl x describe pod deploy/ghost')).toEqual(
+      fail('Error: deployments.apps "ghost" not found\n'),
+    );
+    expect(await w.run('istioctl pc clusters deploy/productpage-v1 --fqdn details --direction outbound')).toMatchObject(
+      {
+        stdout: expect.stringMatching(
+          /^SERVICE FQDN +PORT +SUBSET +DIRECTION +TYPE +DESTINATION RULE\ndetails\.default/,
+        ),
+        exitCode: 0,
+      },
+    );
+  });
+
   it('says which subsets a pod does not match, and what a weighted route sends it', async () => {
     await w.run('kubectl apply -f samples/bookinfo/networking/virtual-service-reviews-50-v3.yaml');
     const pod = podName(w, 'app=reviews,version=v2');
