@@ -402,8 +402,16 @@ function experimental(host: SimCommandHost, args: string[], namespace: string): 
       throw e;
     }
   }
+  if (sub === 'version') return { ...versionText(host.cluster, !args.includes('--remote=false')), exitCode: 0 };
   if (sub === 'proxy-status' || sub === 'ps')
     return { stdout: proxyStatusTable(host.cluster, host.clock.now(), undefined, true), stderr: '', exitCode: 0 };
+  // The other commands 1.30 lists here inspect a live mesh in ways the simulator does not model: they say so rather
+  // than print the help as if they were not there.
+  const listed = new RegExp(`^  ${sub.replace(/[^a-z-]/g, '')} `, 'm');
+  if (/^[a-z-]+$/.test(sub) && listed.test(EXPERIMENTAL_HELP))
+    return error(
+      `istioctl experimental ${sub} is not simulated in this lab; istioctl x describe, proxy-status and analyze are`,
+    );
   // 1.30's experimental command runs nothing itself: an unknown subcommand gets its help (wait was removed in 1.23).
   return { stdout: EXPERIMENTAL_HELP, stderr: '', exitCode: 0 };
 }

@@ -188,6 +188,17 @@ describe('what istioctl 1.30 no longer has', () => {
       /^Experimental commands that may be modified or deprecated\n\nUsage:\n {2}istioctl experimental \[command\]/,
     );
   });
+
+  it('a command 1.30 lists under experimental but the lab does not simulate says so instead of printing the help', async () => {
+    expect(await w.run('istioctl x precheck')).toEqual(
+      fail(
+        'Error: istioctl experimental precheck is not simulated in this lab; istioctl x describe, proxy-status and analyze are\n',
+      ),
+    );
+    expect((await w.run('istioctl x check-inject deploy/sleep')).stderr).toMatch(
+      /^Error: istioctl experimental check-inject/,
+    );
+  });
 });
 
 describe('istioctl dashboard', () => {
