@@ -353,6 +353,7 @@ export async function runIstioctl(host: SimCommandHost, argv: string[], ctx: Ctx
         const selector = flagValue(flags, 'selector');
         return dashboard(host.cluster, flags.positional, {
           namespace: flagValue(flags, 'namespace') ?? 'default',
+          addonNamespace: flagValue(flags, 'namespace') ?? 'istio-system',
           ...(selector ? { selector } : {}),
           ...(port ? { port: Number(port) } : {}),
         });

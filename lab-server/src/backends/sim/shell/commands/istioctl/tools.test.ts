@@ -203,8 +203,12 @@ describe('what istioctl 1.30 no longer has', () => {
 
 describe('istioctl dashboard', () => {
   it.each([
-    ['istioctl dashboard kiali', fail('Error: no pods found with selector app=kiali\n')],
-    ['istioctl d grafana', fail('Error: no pods found with selector app.kubernetes.io/name=grafana\n')],
+    ['istioctl dashboard kiali', fail('Error: no Kiali pods found\n')],
+    ['istioctl d grafana', fail('Error: no Grafana pods found\n')],
+    ['istioctl dash skywalking', fail('Error: no SkyWalking UI pods found\n')],
+    ['istioctl dashboard controlz', fail('Error: specify a pod or --selector\n')],
+    ['istioctl dashboard envoy -l app=nothing', fail('Error: no pods found\n')],
+    ['istioctl dashboard envoy x -l app=x', fail('Error: name cannot be provided when a selector is specified\n')],
     ['istioctl dashboard nope', fail('Error: unknown dashboard "nope"\n')],
     ['istioctl dashboard envoy', fail('Error: specify a pod or --selector\n')],
     ['istioctl dashboard envoy deploy/nope', fail('Error: deployments.apps "nope" not found\n')],
@@ -219,7 +223,10 @@ describe('istioctl dashboard', () => {
       /^Error: istioctl dashboard forwards a port of your machine to the cluster and opens a browser there; this lab terminal/,
     );
     expect(r.exitCode).toBe(1);
-    expect((await w.run('istioctl dashboard controlz --port 9999')).stdout).toBe('http://localhost:9999\n');
+    expect((await w.run('istioctl dashboard controlz deploy/istiod --port 9999')).stdout).toBe(
+      'http://localhost:9999\n',
+    );
+    expect((await w.run('istioctl dashboard envoy -l app=ratings')).stdout).toBe('http://localhost:15000\n');
   });
 });
 
