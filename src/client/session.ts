@@ -2,7 +2,7 @@
  * The page's lab session: a token kept in localStorage (made on first visit), and fetch with it. Answers are
  * parsed with the lab server's own protocol schemas, so a change on one side fails loudly on the other.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { pageLang, serverText } from './serverText.ts';
 import {
   errorBodySchema,

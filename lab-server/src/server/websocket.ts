@@ -235,7 +235,7 @@ export function terminalRoute(parts: ServerParts, registry: SocketRegistry): WsR
       send(ws, { type: 'attached', resumed, replay: instance.scrollback.text() });
       const off = instance.onOutput((data) => send(ws, { type: 'output', data }));
       const onMessage = (raw: string) => {
-        let parsed;
+        let parsed: ReturnType<typeof terminalClientMessageSchema.safeParse> | undefined;
         try {
           parsed = terminalClientMessageSchema.safeParse(JSON.parse(raw));
         } catch {

@@ -171,7 +171,7 @@ describe('writes and their side effects', () => {
     const used = c.list('Namespace').length;
     expect(used).toBeGreaterThan(0);
     let made = 0;
-    let error;
+    let error: unknown;
     for (let i = 0; i < 100 && !error; i++) {
       try {
         c.create(cm(`cm-${i}`));

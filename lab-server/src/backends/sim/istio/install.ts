@@ -79,7 +79,7 @@ function render(request: InstallRequest): Rendered {
       kind?: string;
       spec?: { profile?: string; meshConfig?: Record<string, unknown>; values?: Record<string, unknown> };
     } | null;
-    if (!op || op.kind !== 'IstioOperator')
+    if (op?.kind !== 'IstioOperator')
       throw new InstallError('generate config: could not parse file: expected kind IstioOperator');
     if (op.spec?.profile) profileName = op.spec.profile;
     const walk = (obj: Record<string, unknown>, prefix: string[], into: [string[], unknown][]) => {

@@ -6,8 +6,6 @@ import { describeDeployment, describePod, describeService } from './describeKind
 import { describeGeneric } from './describeText.ts';
 import { deprecationWarnings, isServed, parseTargets } from './resources.ts';
 
-type Obj = Record<string, any>;
-
 /** Flags of describe. */
 export const DESCRIBE_FLAGS: FlagSpec = {
   values: ['selector', 'filename'],

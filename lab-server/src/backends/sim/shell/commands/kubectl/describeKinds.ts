@@ -50,7 +50,9 @@ function env(c: Obj, pod?: K8sObject): string {
     if (!from) {
       String(e.value ?? '')
         .split('\n')
-        .forEach((line, i) => (out += i === 0 ? `${indent(3)}${e.name}:\t${line}\n` : `${indent(3)}\t${line}\n`));
+        .forEach((line, i) => {
+          out += i === 0 ? `${indent(3)}${e.name}:\t${line}\n` : `${indent(3)}\t${line}\n`;
+        });
     } else if (from.fieldRef) {
       const path = String(from.fieldRef.fieldPath);
       const value = pod ? fieldValue(pod, path) : '';

@@ -89,9 +89,11 @@ export async function get(args: ParsedArgs, ctx: CommandContext): Promise<Output
         obj.metadata.name,
       );
       if (found) {
-        const group =
-          groups.find((g) => g.target.resource === resource) ??
-          (groups.push({ target: { resource, names: [] }, objects: [] }), groups.at(-1)!);
+        let group = groups.find((g) => g.target.resource === resource);
+        if (!group) {
+          group = { target: { resource, names: [] }, objects: [] };
+          groups.push(group);
+        }
         group.objects.push(found);
       }
     }

@@ -2,7 +2,7 @@
 import type { K8sObject } from '../../../../../contract.ts';
 import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
-import { parseTargets, serverError, typePrefix } from './resources.ts';
+import { parseTargets, serverError, type Target, typePrefix } from './resources.ts';
 
 type Obj = Record<string, any>;
 
@@ -127,7 +127,7 @@ export async function rollout(args: ParsedArgs, ctx: CommandContext): Promise<Ou
   if (!sub || !['status', 'restart', 'history', 'undo', 'pause', 'resume'].includes(sub)) {
     return { stdout: '', stderr: `error: unknown command "${sub ?? ''}" for "kubectl rollout"\n`, exitCode: 1 };
   }
-  let targets;
+  let targets: Target[];
   try {
     targets = parseTargets(rest);
   } catch (error) {

@@ -6,7 +6,7 @@
 import { istioCrdObjects } from '../../../../cluster/crds.ts';
 import type { K8sObject } from '../../../../../../contract.ts';
 import { resourceForKind } from '../../../../cluster/discovery.ts';
-import { matchesSelector, parseSelector, SelectorError } from '../../../../cluster/labelSelector.ts';
+import { matchesSelector, parseSelector, type Requirement, SelectorError } from '../../../../cluster/labelSelector.ts';
 import type {
   ApiErrorShape,
   LogLine,
@@ -100,7 +100,7 @@ export class FakeSimCluster implements SimCluster {
   }
 
   list(kind: string, namespace?: string, labelSelector?: string): K8sObject[] {
-    let requirements;
+    let requirements: Requirement[];
     try {
       requirements = parseSelector(labelSelector);
     } catch (error) {
