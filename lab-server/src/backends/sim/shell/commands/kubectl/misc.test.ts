@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeShell } from './testing/harness.ts';
 import { podFixture } from './testing/fakeSimCluster.ts';
 
@@ -46,8 +46,9 @@ describe('kubectl get -w', () => {
     const sh = fakeShell({ interactive: true });
     sh.cluster.put(podFixture('a', { createdMs: sh.clock.now() }));
     const abort = new AbortController();
+    const watching = vi.spyOn(sh.cluster, 'watch');
     const running = sh.run('kubectl get pods -w', { signal: abort.signal });
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(watching).toHaveBeenCalled());
     sh.cluster.put(podFixture('b', { phase: 'Pending', createdMs: sh.clock.now() }));
     sh.cluster.put(podFixture('c', { namespace: 'other' }));
     abort.abort();

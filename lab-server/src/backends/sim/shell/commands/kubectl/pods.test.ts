@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeShell, type KubectlShell } from './testing/harness.ts';
 import { podFixture, type FakeSimCluster } from './testing/fakeSimCluster.ts';
 
@@ -189,8 +189,9 @@ describe('kubectl logs -f', () => {
     setup({ interactive: true });
     sh.cluster.logs.append('default', 'solo', 'main', 'before');
     const abort = new AbortController();
+    const following = vi.spyOn(sh.cluster.logs, 'follow');
     const running = sh.run('kubectl logs -f solo', { signal: abort.signal });
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(following).toHaveBeenCalled());
     sh.cluster.logs.append('default', 'solo', 'main', 'after 1');
     sh.cluster.logs.append('default', 'solo', 'main', 'after 2');
     expect(sh.streamed.join('')).toBe('before\nafter 1\nafter 2\n');
@@ -204,8 +205,9 @@ describe('kubectl logs -f', () => {
   it('without a terminal, collects lines until Ctrl-C; ends by itself when the pod is deleted', async () => {
     setup();
     const abort = new AbortController();
+    const following = vi.spyOn(sh.cluster.logs, 'follow');
     const running = sh.run('kubectl logs -f solo', { signal: abort.signal });
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(following).toHaveBeenCalled());
     sh.cluster.logs.append('default', 'solo', 'main', 'one');
     sh.cluster.delete('Pod', 'default', 'solo');
     const r = await running;
