@@ -38,7 +38,9 @@ export function wireTraffic(root: HTMLElement): void {
             ]
               .filter(Boolean)
               .join(' · ');
-            row.innerHTML = `<span class="labs-bar-label"></span><span class="labs-bar"><span class="labs-bar-fill"></span></span><span class="labs-bar-text"></span>`;
+            row.innerHTML =
+              `<span class="labs-bar-label"></span><span class="labs-bar"><span ` +
+              `class="labs-bar-fill"></span></span><span class="labs-bar-text"></span>`;
             row.querySelector('.labs-bar-label')!.textContent = v.version;
             (row.querySelector('.labs-bar-fill') as HTMLElement).style.width = `${Math.round(share * 100)}%`;
             row.querySelector('.labs-bar-text')!.textContent =

@@ -119,7 +119,8 @@ describe('traffic checks', () => {
     );
     expect(r.ok).toBe(false);
     expect(r.explanation.en).toBe(
-      'All 100 requests failed with 503: a route names a subset no DestinationRule defines (check destination-rule-all.yaml); Envoy answers 503 with an empty body when the cluster is not found (NC). The step expects 100% v1 (no stars).',
+      'All 100 requests failed with 503: a route names a subset no DestinationRule defines (check destination-rule-all.yaml); ' +
+        'Envoy answers 503 with an empty body when the cluster is not found (NC). The step expects 100% v1 (no stars).',
     );
     expect(r.explanation.ko).toMatch(
       /^요청 100개가 모두 503으로 실패했습니다\. 라우트가 가리키는 서브셋\(subset\)을 정의한 DestinationRule이 없습니다 \(destination-rule-all\.yaml 확인\)/,

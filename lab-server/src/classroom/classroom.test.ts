@@ -320,7 +320,9 @@ describe('classroom API', () => {
     const cls = (await call(first.base, 'POST', '/api/classes', INSTRUCTOR, { name: 'W' })).json;
     const ada = (await call(first.base, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: 'Ada' })).json;
     await call(first.base, 'POST', '/api/labs/traffic-shifting/apply', ada.sessionToken, {
-      yaml: 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n',
+      yaml:
+        'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: ' +
+        'reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n',
     });
     // A command typed in the terminal is journalled too.
     const instance = await first.server.parts.runtime.instance(ada.learnerId, 'traffic-shifting');

@@ -31,7 +31,8 @@ export interface WsRoute {
 function refuse(socket: Duplex, status: number, reason: string): void {
   if (socket.destroyed) return;
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`,
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: ` +
+      `text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`,
   );
 }
 

@@ -177,7 +177,8 @@ function explain(check: TrafficCheck, ctx: CheckContext, outcome: SplitOutcome, 
   if (evenlySpread) {
     cause = text(
       `${shares.length}개 버전에 고르게 나뉘었습니다. VirtualService route가 적용되지 않아 Service의 모든 파드로 기본 분산될 때의 모습입니다.`,
-      `The requests spread about evenly over ${shares.length} versions: no VirtualService route applies, so the Service balances over all its pods.`,
+      `The requests spread about evenly over ${shares.length} versions: no ` +
+        `VirtualService route applies, so the Service balances over all its pods.`,
     );
   } else if ((seen.find((c) => c.name === OTHER)?.count ?? 0) * 2 >= n) {
     cause = text(

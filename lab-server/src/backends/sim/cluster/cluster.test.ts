@@ -164,7 +164,8 @@ describe('SimCluster writes', () => {
       (c: SimCluster) => c.apply(vs({ hosts: ['a'], http: [{ rout: [] }] })),
       400,
       'BadRequest',
-      'VirtualService in version "v1alpha3" cannot be handled as a VirtualService: strict decoding error: unknown field "spec.http[0].rout"',
+      'VirtualService in version "v1alpha3" cannot be handled as a ' +
+        'VirtualService: strict decoding error: unknown field "spec.http[0].rout"',
     ],
     [
       'a missing destination host',
@@ -193,7 +194,8 @@ describe('SimCluster writes', () => {
         }),
       422,
       'Invalid',
-      'Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`',
+      'Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value: ' +
+        'map[string]string{"app":"web"}: `selector` does not match template `labels`',
     ],
     [
       'deleting the default namespace',

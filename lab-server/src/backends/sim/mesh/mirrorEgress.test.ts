@@ -238,7 +238,8 @@ describe('egress', () => {
     const { w, sleep } = egress();
     const other = w.deploySleep({ namespace: 'other', name: 'sleep-other' });
     w.applyYaml(
-      'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: default}\nspec:\n  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n',
+      'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: ' +
+        'default}\nspec:\n  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n',
     );
     expect((await w.get(sleep, 'https://www.google.com')).error?.curlExitCode).toBe(35);
     expect((await w.get(other, 'https://www.google.com')).status).toBe(200);
@@ -247,7 +248,8 @@ describe('egress', () => {
   it('ServiceEntry for httpbin.org (HTTP): works under REGISTRY_ONLY, shows the decorator, logs the request', async () => {
     const { w, sleep } = egress(registryOnly);
     w.applyYaml(
-      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: httpbin-ext}\nspec:\n  hosts: [httpbin.org]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: DNS\n  location: MESH_EXTERNAL\n',
+      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: httpbin-ext}\nspec:\n  hosts: ' +
+        '[httpbin.org]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: DNS\n  location: MESH_EXTERNAL\n',
     );
     const res = await w.get(sleep, 'http://httpbin.org/headers');
     expect(res.status).toBe(200);
@@ -262,7 +264,8 @@ describe('egress', () => {
   it('ServiceEntry for www.google.com (HTTPS): a TCP connection with SNI and bytes in the log', async () => {
     const { w, sleep } = egress(registryOnly);
     w.applyYaml(
-      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: google}\nspec:\n  hosts: [www.google.com]\n  ports: [{number: 443, name: https, protocol: HTTPS}]\n  resolution: DNS\n  location: MESH_EXTERNAL\n',
+      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: google}\nspec:\n  hosts: [www.google.com]\n ' +
+        ' ports: [{number: 443, name: https, protocol: HTTPS}]\n  resolution: DNS\n  location: MESH_EXTERNAL\n',
     );
     expect((await w.get(sleep, 'https://www.google.com', [], { method: 'HEAD' })).status).toBe(200);
     expect(w.log('default', sleep.pod, 'istio-proxy').at(-1)).toMatch(
@@ -274,7 +277,10 @@ describe('egress', () => {
   it('a VirtualService timeout on a ServiceEntry host is enforced by the client sidecar', async () => {
     const { w, sleep } = egress();
     w.applyYaml(
-      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: httpbin-ext}\nspec:\n  hosts: [httpbin.org]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: DNS\n  location: MESH_EXTERNAL\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: httpbin-ext}\nspec:\n  hosts: [httpbin.org]\n  http:\n  - timeout: 3s\n    route: [{destination: {host: httpbin.org}, weight: 100}]\n',
+      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: httpbin-ext}\nspec:\n  hosts: ' +
+        '[httpbin.org]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: DNS\n  location: ' +
+        'MESH_EXTERNAL\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: httpbin-ext}\nspec:\n ' +
+        ' hosts: [httpbin.org]\n  http:\n  - timeout: 3s\n    route: [{destination: {host: httpbin.org}, weight: 100}]\n',
     );
     const t0 = w.clock.now();
     expect((await w.get(sleep, 'http://httpbin.org/delay/5')).status).toBe(504);

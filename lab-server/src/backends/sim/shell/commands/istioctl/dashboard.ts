@@ -46,7 +46,10 @@ Use "istioctl dashboard [command] --help" for more information about a command.
 `;
 
 const CANNOT_OPEN =
-  "Error: istioctl dashboard forwards a port of your machine to the cluster and opens a browser there; this lab terminal runs in the simulator and can do neither. Use the lesson's Preview pane for the ingress gateway, and istioctl proxy-config or kubectl logs ... -c istio-proxy to look inside a proxy.\n";
+  'Error: istioctl dashboard forwards a port of your machine to the cluster and ' +
+  'opens a browser there; this lab terminal runs in the simulator and can do ' +
+  "neither. Use the lesson's Preview pane for the ingress gateway, and istioctl " +
+  'proxy-config or kubectl logs ... -c istio-proxy to look inside a proxy.\n';
 
 /** The pod a `[<type>/]<name>` names (a Deployment's first pod for `deploy/NAME`), or istioctl's error. */
 function podFor(cluster: SimClusterApi, ref: string, namespace: string): K8sObject | string {

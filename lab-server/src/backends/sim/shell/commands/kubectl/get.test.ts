@@ -333,7 +333,8 @@ describe('kubectl get errors', () => {
     ['kubectl get pods --foo', "error: unknown flag: --foo\nSee 'kubectl get --help' for usage.\n"],
     [
       'kubectl get pods -o xml',
-      'error: unable to match a printer suitable for the output format "xml", allowed formats are: json,yaml,name,go-template,go-template-file,template,templatefile,jsonpath,jsonpath-as-json,jsonpath-file,custom-columns,custom-columns-file,wide\n',
+      'error: unable to match a printer suitable for the output format "xml", allowed formats are: ' +
+        'json,yaml,name,go-template,go-template-file,template,templatefile,jsonpath,jsonpath-as-json,jsonpath-file,custom-columns,custom-columns-file,wide\n',
     ],
     [
       'kubectl get pods -l "a in b"',

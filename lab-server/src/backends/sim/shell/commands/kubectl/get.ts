@@ -74,7 +74,9 @@ export async function get(args: ParsedArgs, ctx: CommandContext): Promise<Output
     const obj = ctx.cluster.get(kind, namespace, name);
     if (!obj && !args.booleans.has('ignore-not-found')) {
       const resource = resourceForKind(kind)!;
-      stderr += `Error from server (NotFound): ${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} "${name}" not found\n`;
+      stderr +=
+        `Error from server (NotFound): ` +
+        `${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} "${name}" not found\n`;
       exitCode = 1;
     }
     return obj;

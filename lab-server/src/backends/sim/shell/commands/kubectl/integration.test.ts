@@ -81,7 +81,8 @@ describe('kubectl on the simulated cluster', () => {
     );
     expect(await sh.run('kubectl apply -f original/httpbin-v1.yaml')).toMatchObject({
       stderr:
-        'error: resource mapping not found for name: "httpbin-v1" namespace: "" from "original/httpbin-v1.yaml": no matches for kind "Deployment" in version "extensions/v1beta1"\nensure CRDs are installed first\n',
+        'error: resource mapping not found for name: "httpbin-v1" namespace: "" from "original/httpbin-v1.yaml": ' +
+        'no matches for kind "Deployment" in version "extensions/v1beta1"\nensure CRDs are installed first\n',
       exitCode: 1,
     });
     expect((await sh.run('kubectl apply -f sleep.yaml')).stdout).toBe(
@@ -171,7 +172,8 @@ describe('kubectl on the simulated cluster', () => {
     );
     expect(await sh.run('kubectl delete -f gateway.yaml')).toEqual({
       stdout:
-        'gateway.networking.istio.io "bookinfo-gateway" deleted from default namespace\nvirtualservice.networking.istio.io "bookinfo" deleted from default namespace\n',
+        'gateway.networking.istio.io "bookinfo-gateway" deleted from default ' +
+        'namespace\nvirtualservice.networking.istio.io "bookinfo" deleted from default namespace\n',
       stderr: '',
       exitCode: 0,
     });
@@ -203,11 +205,13 @@ EOF`);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'Error from server: error when creating "bad-vs.yaml": admission webhook "validation.istio.io" denied the request: configuration is invalid: weight -5 < 0\n',
+      'Error from server: error when creating "bad-vs.yaml": admission webhook ' +
+        '"validation.istio.io" denied the request: configuration is invalid: weight -5 < 0\n',
     );
     await sh.run("sed -i 's/weight: -5/weight: true/' bad-vs.yaml");
     expect((await sh.run('kubectl apply -f bad-vs.yaml')).stderr).toBe(
-      'Error from server (Invalid): error when creating "bad-vs.yaml": VirtualService.networking.istio.io "reviews" is invalid: spec.http[0].route[0].weight: Invalid value: true: spec.http[0].route[0].weight in body must be of type integer: "boolean"\n',
+      'Error from server (Invalid): error when creating "bad-vs.yaml": VirtualService.networking.istio.io "reviews" is invalid: ' +
+        'spec.http[0].route[0].weight: Invalid value: true: spec.http[0].route[0].weight in body must be of type integer: "boolean"\n',
     );
     // On an update kubectl shows the patch it sent and what it was for.
     await sh.run("sed -i 's/weight: true/weight: 100/' bad-vs.yaml");
@@ -228,7 +232,11 @@ EOF`);
     });
     expect(patched).toEqual({
       stdout: '',
-      stderr: `Error from server: error when applying patch:\n${patch}\nto:\nResource: "networking.istio.io/v1, Resource=virtualservices", GroupVersionKind: "networking.istio.io/v1, Kind=VirtualService"\nName: "reviews", Namespace: "default"\nfor: "bad-vs.yaml": error when patching "bad-vs.yaml": admission webhook "validation.istio.io" denied the request: configuration is invalid: weight -5 < 0\n`,
+      stderr:
+        `Error from server: error when applying patch:\n${patch}\nto:\nResource: "networking.istio.io/v1, ` +
+        `Resource=virtualservices", GroupVersionKind: "networking.istio.io/v1, Kind=VirtualService"\nName: ` +
+        `"reviews", Namespace: "default"\nfor: "bad-vs.yaml": error when patching "bad-vs.yaml": admission ` +
+        `webhook "validation.istio.io" denied the request: configuration is invalid: weight -5 < 0\n`,
       exitCode: 1,
     });
     // An object `create` made has no last-applied annotation: apply warns and patches it in.
@@ -240,7 +248,10 @@ EOF`);
     expect(await sh.run('kubectl apply -f bad-vs.yaml')).toEqual({
       stdout: 'virtualservice.networking.istio.io/reviews configured\n',
       stderr:
-        'Warning: resource virtualservices/reviews is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n',
+        'Warning: resource virtualservices/reviews is missing the kubectl.kubernetes.io/last-applied-configuration ' +
+        'annotation which is required by kubectl apply. kubectl apply ' +
+        'should only be used on resources created declaratively by either kubectl create ' +
+        '--save-config or kubectl apply. The missing annotation will be patched automatically.\n',
       exitCode: 0,
     });
     expect((await sh.run('kubectl apply -f bad-vs.yaml')).stdout).toBe(

@@ -106,7 +106,8 @@ describe('kubectl exec', () => {
     ['kubectl exec deploy/nope -- ls', 'Error from server (NotFound): deployments.apps "nope" not found\n'],
     [
       'kubectl exec solo ls',
-      "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n",
+      'error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] ' +
+        "-- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n",
     ],
     ['kubectl exec solo', 'error: you must specify at least one command for the container\n'],
     ['kubectl exec -- ls', 'error: pod, type/name or --filename must be specified\n'],
@@ -161,7 +162,8 @@ describe('kubectl logs', () => {
     ],
     [
       'kubectl logs',
-      "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n",
+      "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is " +
+        "a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n",
     ],
     ['kubectl logs solo -c nope', 'error: container nope is not valid for pod solo\n'],
     [

@@ -49,7 +49,8 @@ function decodeError(text: string, error: unknown): string {
 }
 
 const USAGE =
-  'usage: python -m json.tool [-h] [--sort-keys] [--no-ensure-ascii] [--json-lines] [--indent INDENT | --tab | --no-indent | --compact] [infile] [outfile]\n';
+  'usage: python -m json.tool [-h] [--sort-keys] [--no-ensure-ascii] [--json-lines] ' +
+  '[--indent INDENT | --tab | --no-indent | --compact] [infile] [outfile]\n';
 
 /** The `python3` command. */
 export function createPython3Command(name = 'python3'): Command {
@@ -90,7 +91,9 @@ export function createPython3Command(name = 'python3'): Command {
       if (!(await ctx.fs.exists(path)))
         return {
           stdout: '',
-          stderr: `${USAGE}python -m json.tool: error: argument infile: can't open '${files[0]}': [Errno 2] No such file or directory: '${files[0]}'\n`,
+          stderr:
+            `${USAGE}python -m json.tool: error: argument infile: can't open ` +
+            `'${files[0]}': [Errno 2] No such file or directory: '${files[0]}'\n`,
           exitCode: 2,
         };
       text = await ctx.fs.readFile(path);
