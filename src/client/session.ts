@@ -76,7 +76,10 @@ export async function api<T>(path: string, schema: z.ZodType<T>, init: RequestIn
 export async function terminalUrl(lab: string, cols: number, rows: number): Promise<string> {
   const token = await getSession();
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}/ws/terminal?lab=${encodeURIComponent(lab)}&token=${encodeURIComponent(token)}&cols=${cols}&rows=${rows}`;
+  return (
+    `${scheme}://${location.host}/ws/terminal?lab=${encodeURIComponent(lab)}` +
+    `&token=${encodeURIComponent(token)}&cols=${cols}&rows=${rows}`
+  );
 }
 
 /** All progress of this session. */

@@ -18,7 +18,8 @@ export function wireTraffic(root: HTMLElement): void {
     clearTimeout(timer);
     try {
       const summary = await api(
-        `/api/labs/${lab}/traffic?service=${encodeURIComponent(service)}${namespace ? `&namespace=${encodeURIComponent(namespace)}` : ''}&seconds=${seconds}`,
+        `/api/labs/${lab}/traffic?service=${encodeURIComponent(service)}` +
+          `${namespace ? `&namespace=${encodeURIComponent(namespace)}` : ''}&seconds=${seconds}`,
         trafficSummarySchema,
       );
       const total = summary.versions.reduce((n, v) => n + v.requests, 0);

@@ -104,10 +104,16 @@ describe('traffic checks', () => {
     );
     expect(r.ok).toBe(false);
     expect(r.explanation.en).toMatch(
-      /^\d+ requests: 8\d% v1 \(no stars\) \/ 1\d% v3 \(red stars\); the step expects about 50% v1 \(no stars\) \/ 50% v3 \(red stars\)\. Check the VirtualService route's weights and subsets\.$/,
+      new RegExp(
+        String.raw`^\d+ requests: 8\d% v1 \(no stars\) \/ 1\d% v3 \(red stars\); the step expects about 50% v1 \(no sta` +
+          String.raw`rs\) \/ 50% v3 \(red stars\)\. Check the VirtualService route's weights and subsets\.$`,
+      ),
     );
     expect(r.explanation.ko).toMatch(
-      /결과는 8\d% v1 \(별 없음\) \/ 1\d% v3 \(빨간 별\)입니다\. 이 단계는 대략 50% v1 \(별 없음\) \/ 50% v3 \(빨간 별\)을 기대합니다\. VirtualService 라우트의 가중치\(weight\)와 서브셋\(subset\)을 확인하세요\./,
+      new RegExp(
+        String.raw`결과는 8\d% v1 \(별 없음\) \/ 1\d% v3 \(빨간 별\)입니다\. 이 단계는 대략 50% v1 \(별 없음\) \/ 50% v3 \(빨간 별\)을 기대합니다\. V` +
+          String.raw`irtualService 라우트의 가중치\(weight\)와 서브셋\(subset\)을 확인하세요\.`,
+      ),
     );
   });
 

@@ -188,7 +188,8 @@ describe('classroom API', () => {
     const view = (classId: string, token: string) =>
       new Promise<string>((resolve) => {
         const ws = new WebSocket(
-          `${base.replace('http', 'ws')}/ws/classroom/terminal?class=${classId}&learner=${ada.learnerId}&lab=traffic-shifting&token=${token}`,
+          `${base.replace('http', 'ws')}/ws/classroom/terminal?class=${classId}` +
+            `&learner=${ada.learnerId}&lab=traffic-shifting&token=${token}`,
         );
         ws.on('message', (d) => resolve(JSON.parse(d.toString()).message ?? JSON.parse(d.toString()).type));
       });
@@ -258,7 +259,10 @@ describe('classroom API', () => {
     );
     // Solve's own check, then Ada's Check; times in Seoul's zone.
     expect(rows.find((r) => r.includes(',Ada,traffic-shifting,'))).toMatch(
-      /,Ada,traffic-shifting,Traffic Shifting,destination-rules,1\. Apply the default destination rules,passed,solve,2,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,/,
+      new RegExp(
+        String.raw`,Ada,traffic-shifting,Traffic Shifting,destination-rules,1\. Apply the default destination rules,pas` +
+          String.raw`sed,solve,2,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,`,
+      ),
     );
     expect(rows.find((r) => r.includes('route-all-v1') && r.includes("'=cmd|evil"))).toMatch(/,failing,,1,/);
 

@@ -75,7 +75,8 @@ export async function recordLab(
       }
       log(
         `${problems.length ? '✗' : '✓'} ` +
-          `${lab.id}/${step.id}${step.commands.length ? ` (${step.commands.length} command${step.commands.length > 1 ? 's' : ''} recorded)` : ''}`,
+          `${lab.id}/${step.id}` +
+          `${step.commands.length ? ` (${step.commands.length} command${step.commands.length > 1 ? 's' : ''} recorded)` : ''}`,
       );
     }
   } catch (error) {

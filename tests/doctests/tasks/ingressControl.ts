@@ -72,8 +72,11 @@ istio-ingressgateway   LoadBalancer   172.21.109.129   130.211.10.121   ...     
     },
     {
       name: 'snip_using_node_ports_of_the_ingress_gateway_service_1 + _6',
-      run: `export INGRESS_PORT=$(kubectl -n "\${INGRESS_NS}" get service "\${INGRESS_NAME}" -o jsonpath='{.spec.ports[?(@.name=="http2")].nodePort}')
-export SECURE_INGRESS_PORT=$(kubectl -n "\${INGRESS_NS}" get service "\${INGRESS_NAME}" -o jsonpath='{.spec.ports[?(@.name=="https")].nodePort}')
+      run:
+        `export INGRESS_PORT=$(kubectl -n "\${INGRESS_NS}" get service "\${INGRESS_NAME}" ` +
+        `-o jsonpath='{.spec.ports[?(@.name=="http2")].nodePort}')
+export SECURE_INGRESS_PORT=$(kubectl -n "\${INGRESS_NS}" get service "\${INGRESS_NAME}" ` +
+        `-o jsonpath='{.spec.ports[?(@.name=="https")].nodePort}')
 export TCP_INGRESS_PORT=$(kubectl -n "\${INGRESS_NS}" get service "\${INGRESS_NAME}" -o jsonpath='{.spec.ports[?(@.name=="tcp")].nodePort}')
 export INGRESS_HOST=$(kubectl get po -l istio=ingressgateway -n "\${INGRESS_NS}" -o jsonpath='{.items[0].status.hostIP}')`,
       since:

@@ -9,7 +9,10 @@ function pad(n: number, width = 2): string {
 /** Apache common log time as gunicorn prints it: `24/Nov/2026:10:02:43 +0000`. */
 export function clfTime(ms: number): string {
   const d = new Date(ms);
-  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+  return (
+    `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`
+  );
 }
 
 /** Werkzeug's request log time: `24/Nov/2026 10:02:43`. */

@@ -183,7 +183,9 @@ export class SimPodExec implements PodExec {
         '/etc/resolv.conf':
           `search ${pod.metadata.namespace}.svc.cluster.local svc.cluster.local ` +
           `cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`,
-        '/etc/hosts': `127.0.0.1\tlocalhost\n${String((pod.status as { podIP?: string } | undefined)?.podIP ?? '')}\t${pod.metadata.name}\n`,
+        '/etc/hosts':
+          `127.0.0.1\tlocalhost\n${String((pod.status as { podIP?: string } | undefined)?.podIP ?? '')}` +
+          `\t${pod.metadata.name}\n`,
       });
       for (const dir of ['/tmp', ...directories]) fs.mkdirSync(dir, { recursive: true });
       this.#fileSystems.set(key, fs);

@@ -128,7 +128,10 @@ function coreErrors(obj: K8sObject): string[] {
   }
 }
 
-/** Throws the API server's error for an object that may not be written; returns when it may. `requestApiVersion` is what the client wrote. */
+/**
+ * Throws the API server's error for an object that may not be written; returns when it may.
+ * `requestApiVersion` is what the client wrote.
+ */
 export function admit(obj: K8sObject, resource: ApiResource, requestApiVersion: string = obj.apiVersion): void {
   const problems: StructuralProblems = { unknownFields: [], fieldErrors: [] };
   const specSchema = ISTIO_SPEC_SCHEMAS[obj.kind] ?? CORE_SPEC_SCHEMAS[obj.kind];

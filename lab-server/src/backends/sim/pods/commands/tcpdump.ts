@@ -156,7 +156,8 @@ export function createTcpdumpCommand(host: TcpdumpHost): Command {
       };
     const ip = String((host.pod()?.status as { podIP?: string } | undefined)?.podIP ?? '');
     const name = (address: { ip: string; port: number }) =>
-      `${options.numeric ? address.ip : host.nameOf(address.ip)}.${options.numeric >= 2 ? address.port : (SERVICES[address.port] ?? address.port)}`;
+      `${options.numeric ? address.ip : host.nameOf(address.ip)}.` +
+      `${options.numeric >= 2 ? address.port : (SERVICES[address.port] ?? address.port)}`;
     const flows = new Map<string, number>();
     let out = '';
     let captured = 0;

@@ -206,7 +206,13 @@ describe('kubectl describe pod, service, deployment (kubectl’s own describers)
     const r = await sh.run('kubectl describe pod web-1');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(
-      /^Name:             web-1\nNamespace:        default\nPriority:         0\nService Account:  default\nNode:             kind-control-plane\/172\.18\.0\.2\nStart Time:       Tue, 24 Nov 2026 10:00:00 \+0000\nLabels:           app=web\nAnnotations:      <none>\nStatus:           Running\nIP:               10\.244\.0\.9\nIPs:\n  IP:           10\.244\.0\.9\nControlled By:  ReplicaSet\/web-7d4\nInit Containers:\n  istio-init:\n/,
+      new RegExp(
+        String.raw`^Name:             web-1\nNamespace:        default\nPriority:         0\nService Account:  default\n` +
+          String.raw`Node:             kind-control-plane\/172\.18\.0\.2\nStart Time:       Tue, 24 Nov 2026 10:00:00 \+0` +
+          String.raw`000\nLabels:           app=web\nAnnotations:      <none>\nStatus:           Running\nIP:            ` +
+          String.raw`   10\.244\.0\.9\nIPs:\n  IP:           10\.244\.0\.9\nControlled By:  ReplicaSet\/web-7d4\nInit Con` +
+          String.raw`tainers:\n  istio-init:\n`,
+      ),
     );
     expect(r.stdout).toContain(
       '    State:          Terminated\n      Reason:       Completed\n      Exit Code:    0\n      ' +
@@ -226,7 +232,11 @@ describe('kubectl describe pod, service, deployment (kubectl’s own describers)
     );
     // One tabwriter block from the condition rows to the end: kubectl aligns them together.
     expect(r.stdout).toMatch(
-      /\nConditions:\n  Type           Status\n  Initialized    True \n  Ready          True \nVolumes:         <none>\nQoS Class:       Burstable\nNode-Selectors:  <none>\nTolerations:     node.kubernetes.io\/not-ready:NoExecute op=Exists for 300s\nEvents:          <none>\n$/,
+      new RegExp(
+        String.raw`\nConditions:\n  Type           Status\n  Initialized    True \n  Ready          True \nVolumes:    ` +
+          String.raw`     <none>\nQoS Class:       Burstable\nNode-Selectors:  <none>\nTolerations:     node.kubernetes.i` +
+          String.raw`o\/not-ready:NoExecute op=Exists for 300s\nEvents:          <none>\n$`,
+      ),
     );
   });
 

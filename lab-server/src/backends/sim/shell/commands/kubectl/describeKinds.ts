@@ -19,7 +19,10 @@ function probe(p: Obj): string {
     `period=${p.periodSeconds ?? 10}s #success=${p.successThreshold ?? 1} #failure=${p.failureThreshold ?? 3}`;
   if (p.exec) return `exec [${(p.exec.command ?? []).join(' ')}] ${attrs}`;
   if (p.httpGet)
-    return `http-get ${String(p.httpGet.scheme ?? 'HTTP').toLowerCase()}://${p.httpGet.host ?? ''}:${p.httpGet.port}${p.httpGet.path ?? ''} ${attrs}`;
+    return (
+      `http-get ${String(p.httpGet.scheme ?? 'HTTP').toLowerCase()}://` +
+      `${p.httpGet.host ?? ''}:${p.httpGet.port}${p.httpGet.path ?? ''} ${attrs}`
+    );
   if (p.tcpSocket) return `tcp-socket ${p.tcpSocket.host ?? ''}:${p.tcpSocket.port} ${attrs}`;
   return `unknown ${attrs}`;
 }
@@ -29,8 +32,10 @@ function state(name: string, s: Obj | undefined): string {
   if (s?.terminated) {
     const t = s.terminated;
     return (
-      `${indent(2)}${name}:\tTerminated\n${t.reason ? `${indent(3)}Reason:\t${t.reason}\n` : ''}${t.message ? `${indent(3)}Message:\t${t.message}\n` : ''}${indent(3)}Exit ` +
-      `Code:\t${t.exitCode ?? 0}\n${indent(3)}Started:\t${t.startedAt ? rfc1123z(t.startedAt) : ''}\n${indent(3)}Finished:\t${t.finishedAt ? rfc1123z(t.finishedAt) : ''}\n`
+      `${indent(2)}${name}:\tTerminated\n${t.reason ? `${indent(3)}Reason:\t${t.reason}\n` : ''}` +
+      `${t.message ? `${indent(3)}Message:\t${t.message}\n` : ''}${indent(3)}Exit ` +
+      `Code:\t${t.exitCode ?? 0}\n${indent(3)}Started:\t${t.startedAt ? rfc1123z(t.startedAt) : ''}` +
+      `\n${indent(3)}Finished:\t${t.finishedAt ? rfc1123z(t.finishedAt) : ''}\n`
     );
   }
   return `${indent(2)}${name}:\tWaiting\n${s?.waiting?.reason ? `${indent(3)}Reason:\t${s.waiting.reason}\n` : ''}`;
@@ -42,7 +47,9 @@ function resources(r: Obj | undefined, level: number): string {
     const values = (r?.[part] ?? {}) as Obj;
     const names = Object.keys(values).sort();
     if (names.length)
-      out += `${indent(level)}${part[0]!.toUpperCase()}${part.slice(1)}:\n${names.map((n) => `${indent(level + 1)}${n}:\t${values[n]}\n`).join('')}`;
+      out +=
+        `${indent(level)}${part[0]!.toUpperCase()}${part.slice(1)}:\n` +
+        `${names.map((n) => `${indent(level + 1)}${n}:\t${values[n]}\n`).join('')}`;
   }
   return out;
 }
@@ -123,7 +130,14 @@ function containers(label: string, list: Obj[], statuses: Obj[] | undefined, spa
     const mounts = ((c.volumeMounts ?? []) as Obj[])
       .slice()
       .sort((a, b) => String(a.mountPath).localeCompare(String(b.mountPath)));
-    out += `${indent(2)}Mounts:${mounts.length ? '' : '\t<none>'}\n${mounts.map((m) => `${indent(3)}${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'}${m.subPath ? `,path="${m.subPath}"` : ''})\n`).join('')}`;
+    out +=
+      `${indent(2)}Mounts:${mounts.length ? '' : '\t<none>'}\n` +
+      mounts
+        .map((m) => {
+          const path = m.subPath ? `,path="${m.subPath}"` : '';
+          return `${indent(3)}${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'}${path})\n`;
+        })
+        .join('');
   }
   return out;
 }
@@ -150,7 +164,8 @@ function volumes(list: Obj[] | undefined, space: string): string {
     else if (v.downwardAPI)
       out +=
         `${indent(2)}Type:\tDownwardAPI (a volume populated by information about the ` +
-        `pod)\n${indent(2)}Items:\n${((v.downwardAPI.items ?? []) as Obj[]).map((i) => `${indent(3)}${i.fieldRef?.fieldPath ?? ''} -> ${i.path}\n`).join('')}`;
+        `pod)\n${indent(2)}Items:\n` +
+        `${((v.downwardAPI.items ?? []) as Obj[]).map((i) => `${indent(3)}${i.fieldRef?.fieldPath ?? ''} -> ${i.path}\n`).join('')}`;
     else out += `${indent(2)}<unknown>\n`;
   }
   return out;
@@ -280,7 +295,9 @@ export function describeDeployment(d: K8sObject, cluster: SimClusterApi, now: nu
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-  let out = `Name:\t${d.metadata.name}\nNamespace:\t${d.metadata.namespace}\nCreationTimestamp:\t${d.metadata.creationTimestamp ? rfc1123z(d.metadata.creationTimestamp) : ''}\n`;
+  let out =
+    `Name:\t${d.metadata.name}\nNamespace:\t${d.metadata.namespace}\nCreationTimestamp:\t` +
+    `${d.metadata.creationTimestamp ? rfc1123z(d.metadata.creationTimestamp) : ''}\n`;
   out += labelsBlock('Labels', d.metadata.labels) + annotationsBlock('Annotations', d.metadata.annotations);
   out += `Selector:\t${selector}\n`;
   out +=

@@ -93,7 +93,10 @@ describe('kubectl on the simulated cluster', () => {
     );
     const starting = await sh.run('kubectl get pods -l app=sleep');
     expect(starting.stdout).toMatch(
-      /^NAME +READY +STATUS +RESTARTS +AGE\nsleep-[a-z0-9]+-[a-z0-9]{5} +0\/2 +(Init:0\/2|PodInitializing|ContainerCreating|Pending) +0 +0s\n$/,
+      new RegExp(
+        String.raw`^NAME +READY +STATUS +RESTARTS +AGE\nsleep-[a-z0-9]+-[a-z0-9]{5} +0\/2 +(Init:0\/2|PodInitializing|C` +
+          String.raw`ontainerCreating|Pending) +0 +0s\n$`,
+      ),
     );
     const rollout = await sh.run('kubectl rollout status deploy/sleep');
     expect(rollout.stdout).toMatch(
@@ -160,12 +163,18 @@ describe('kubectl on the simulated cluster', () => {
     );
     const yaml = (await sh.run('kubectl get vs bookinfo -o yaml')).stdout;
     expect(yaml).toMatch(
-      /^apiVersion: networking.istio.io\/v1\nkind: VirtualService\nmetadata:\n  annotations:\n    kubectl.kubernetes.io\/last-applied-configuration: \|\n/,
+      new RegExp(
+        String.raw`^apiVersion: networking.istio.io\/v1\nkind: VirtualService\nmetadata:\n  annotations:\n    kubectl.k` +
+          String.raw`ubernetes.io\/last-applied-configuration: \|\n`,
+      ),
     );
     expect(yaml).toMatch(/\n  creationTimestamp: "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"\n/);
     const described = (await sh.run('kubectl describe vs bookinfo')).stdout;
     expect(described).toMatch(
-      /^Name: {9}bookinfo\nNamespace: {4}default\nLabels: {7}<none>\nAnnotations: {2}<none>\nAPI Version: {2}networking.istio.io\/v1\nKind: {9}VirtualService\nMetadata:\n/,
+      new RegExp(
+        String.raw`^Name: {9}bookinfo\nNamespace: {4}default\nLabels: {7}<none>\nAnnotations: {2}<none>\nAPI Version: {` +
+          String.raw`2}networking.istio.io\/v1\nKind: {9}VirtualService\nMetadata:\n`,
+      ),
     );
     expect(described).toContain(
       'Spec:\n  Gateways:\n    bookinfo-gateway\n  Hosts:\n    *\n  Http:\n    Match:\n      Uri:\n        Exact:  /productpage\n',

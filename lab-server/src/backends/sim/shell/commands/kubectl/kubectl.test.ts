@@ -81,7 +81,10 @@ describe('kubectl apply / create / delete', () => {
     const { run } = await world();
     const r = await run('kubectl apply -f seed-deploy.yaml');
     expect(r.stderr).toMatch(
-      /^error: resource mapping not found for name: "httpbin-v1" namespace: "" from "seed-deploy.yaml": no matches for kind "Deployment" in version "extensions\/v1beta1"\nensure CRDs are installed first\n/,
+      new RegExp(
+        String.raw`^error: resource mapping not found for name: "httpbin-v1" namespace: "" from "seed-deploy.yaml": no ` +
+          String.raw`matches for kind "Deployment" in version "extensions\/v1beta1"\nensure CRDs are installed first\n`,
+      ),
     );
     expect(r.exitCode).toBe(1);
   });

@@ -7,7 +7,8 @@ describe('kubectl help, config, version formats', () => {
     [
       'kubectl get --help',
       'Display one or many resources.\n\nUsage:\n  kubectl get ' +
-        '[(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file|custom-columns|custom-columns-file|wide] ' +
+        '[(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|' +
+        'jsonpath-file|custom-columns|custom-columns-file|wide] ' +
         '(TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]\n\nUse ' +
         '"kubectl options" for a list of global command-line options (applies to all commands).\n',
     ],

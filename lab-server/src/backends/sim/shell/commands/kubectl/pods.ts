@@ -57,7 +57,10 @@ async function waitForPods(
   }
 }
 
-/** The pod a reference (`POD`, `pod/NAME`, `deploy/NAME`, `svc/NAME`) names, with how many the owner selected (logs says "Found N pods"), or kubectl's error text. */
+/**
+ * The pod a reference (`POD`, `pod/NAME`, `deploy/NAME`, `svc/NAME`) names, with how many the owner selected
+ * (logs says "Found N pods"), or kubectl's error text.
+ */
 export function resolvePods(ref: string, ctx: CommandContext): { pod: K8sObject; count: number } | string {
   const one = (pod: K8sObject | undefined, name: string) =>
     pod ? { pod, count: 1 } : `Error from server (NotFound): pods "${name}" not found`;
@@ -312,7 +315,8 @@ export async function logs(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
   const tailN = tail !== undefined ? Number(tail) : flag(args, 'selector') !== undefined ? 10 : -1;
   const prefixOn = args.booleans.has('prefix') || args.booleans.has('all-pods');
   const format = (s: LogSource, at: number, text: string) =>
-    `${prefixOn ? `[pod/${s.pod.metadata.name}/${s.container}] ` : ''}${args.booleans.has('timestamps') ? `${new Date(at).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')} ` : ''}${text}\n`;
+    `${prefixOn ? `[pod/${s.pod.metadata.name}/${s.container}] ` : ''}` +
+    `${args.booleans.has('timestamps') ? `${new Date(at).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')} ` : ''}${text}\n`;
   let stdout = '';
   for (const s of sources) {
     const lines = ctx.cluster.logs.read(s.pod.metadata.namespace!, s.pod.metadata.name, s.container, {

@@ -144,7 +144,8 @@ export async function writeManifests(
       if (verb === 'apply' && live && isApiError(error)) {
         const context =
           `error when applying ` +
-          `patch:\n${applyPatch(object, live)}\nto:\n${infoString(resource, object.apiVersion, object.metadata.name, object.metadata.namespace ?? '')}\nfor: ` +
+          `patch:\n${applyPatch(object, live)}\nto:\n` +
+          `${infoString(resource, object.apiVersion, object.metadata.name, object.metadata.namespace ?? '')}\nfor: ` +
           `"${item.source}": error when patching "${item.source}"`;
         stderr += `${serverError(error, context)}\n`;
       } else
