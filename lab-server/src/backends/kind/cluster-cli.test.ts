@@ -218,7 +218,7 @@ describe('labs cluster up', () => {
     expect(d.out.text).toMatch(
       new RegExp(
         String.raw` ✗ Creating cluster "labs" \(\d+\.\d s\)\n   kind create cluster --name labs failed \(exit code 1\)\n` +
-          String.raw`   ERROR: failed to create cluster`,
+          '   ERROR: failed to create cluster',
       ),
     );
   });
