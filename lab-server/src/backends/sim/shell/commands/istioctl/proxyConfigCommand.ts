@@ -51,7 +51,8 @@ export function proxyConfigCommand(
     const known = NOT_SIMULATED[what];
     if (!known) return error(`unknown command "${what}" for "istioctl proxy-config"`);
     return error(
-      `istioctl proxy-config ${known} reads a running Envoy's admin API, which this simulated mesh does not have; istioctl proxy-config clusters and routes show what the sidecar is given`,
+      `istioctl proxy-config ${known} reads a running Envoy's admin API, which this simulated mesh does not have; ` +
+        'istioctl proxy-config clusters and routes show what the sidecar is given',
     );
   }
   // Each subcommand has its own filters: another's is an unknown flag, as cobra says.
@@ -61,7 +62,8 @@ export function proxyConfigCommand(
   const output = flagValue(flags, 'output') ?? 'short';
   if (output === 'json' || output === 'yaml')
     return error(
-      `-o ${output} prints the Envoy configuration dump, which this simulated mesh does not have; the short output shows what the sidecar is given`,
+      `-o ${output} prints the Envoy configuration dump, which this simulated mesh does not have; ` +
+        'the short output shows what the sidecar is given',
     );
   if (output !== 'short') return error(`output format "${output}" not supported`);
   // cobra reads --port as an int before the command runs.

@@ -56,7 +56,8 @@ export function set(args: ParsedArgs, ctx: CommandContext): Output {
     for (const name of target.names) {
       const object = ctx.cluster.get(target.resource.kind, ctx.namespace, name);
       if (!object) {
-        stderr += `Error from server (NotFound): ${target.resource.plural}${target.resource.group ? `.${target.resource.group}` : ''} "${name}" not found\n`;
+        const plural = `${target.resource.plural}${target.resource.group ? `.${target.resource.group}` : ''}`;
+        stderr += `Error from server (NotFound): ${plural} "${name}" not found\n`;
         exitCode = 1;
         continue;
       }
