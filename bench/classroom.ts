@@ -149,9 +149,16 @@ const TYPED = [
 
 /**
  * Opens the learner's terminal and types `commands` one after another, `thinkMs` after each prompt (a learner
- * reads what came back); resolves with each command's ms to its prompt.
+ * reads what came back); resolves with each command's ms to its prompt. A command the server interrupted is typed
+ * again (counted in `interrupted`).
  */
-function typeCommands(base: string, token: string, commands: readonly string[], thinkMs = 0): Promise<number[]> {
+function typeCommands(
+  base: string,
+  token: string,
+  commands: readonly string[],
+  thinkMs = 0,
+  interrupted = { count: 0 },
+): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(
       `${base.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${token}&cols=120&rows=30`,
@@ -171,6 +178,13 @@ function typeCommands(base: string, token: string, commands: readonly string[], 
       const text = seen.replace(/\x1b\[[0-9;]*m/g, '');
       if (!sentAt) {
         if (text.includes('# ')) send();
+        return;
+      }
+      // A command stopped by a restart of the lab's worker (another learner's command ran too long on a loaded
+      // machine): the learner is told to run it again, and does.
+      if (text.includes('run yours again') && /# $/.test(text)) {
+        interrupted.count++;
+        setTimeout(send, thinkMs);
         return;
       }
       // The command's echo, its output, then the prompt again.
@@ -206,7 +220,7 @@ async function typingRun(
   learners: number,
   auto: boolean,
   thinkMs: number,
-): Promise<{ cpuS: number; commands: number[]; passed: number; wallS: number }> {
+): Promise<{ cpuS: number; commands: number[]; passed: number; wallS: number; interrupted: number }> {
   const { base, server } = await serve(mkdtempSync(join(tmpdir(), 'labs-bench-auto-')), {
     LABS_AUTO_CHECKS: auto ? 'on' : 'off',
   });
@@ -219,11 +233,15 @@ async function typingRun(
       }),
     );
     // Every environment made first, so both runs measure the typing and what follows it, not the making.
-    await Promise.all(tokens.map((token) => typeCommands(base, token, ['true'])));
+    const interrupted = { count: 0 };
+    await Promise.all(tokens.map((token) => typeCommands(base, token, ['true'], 0, interrupted)));
+    interrupted.count = 0;
     await quiet(server.pid!);
     const cpu0 = cpuSeconds(server.pid!);
     const started = performance.now();
-    const commands = (await Promise.all(tokens.map((token) => typeCommands(base, token, TYPED, thinkMs)))).flat();
+    const commands = (
+      await Promise.all(tokens.map((token) => typeCommands(base, token, TYPED, thinkMs, interrupted)))
+    ).flat();
     await quiet(server.pid!);
     const wallS = round((performance.now() - started) / 1000);
     const cpuS = cpuSeconds(server.pid!) - cpu0;
@@ -233,7 +251,7 @@ async function typingRun(
     const passed = (report.learners as { progress: Record<string, Record<string, { status: string }>> }[])
       .flatMap((l) => Object.values(l.progress['traffic-shifting'] ?? {}))
       .filter((p) => p.status === 'passed').length;
-    return { cpuS: round(cpuS), commands, passed, wallS };
+    return { cpuS: round(cpuS), commands, passed, wallS, interrupted: interrupted.count };
   } finally {
     server.kill('SIGKILL');
   }
@@ -346,6 +364,16 @@ export const suite: BenchSuite = {
           { metric: 'typing 5 steps: pause between commands', value: thinkMs, unit: 'ms' },
           { metric: 'typing 5 steps, command p95, no automatic checks', value: offCommands.p95Ms, unit: 'ms' },
           { metric: 'typing 5 steps, command p95, with automatic checks', value: onCommands.p95Ms, unit: 'ms' },
+          {
+            metric: 'typing 5 steps, commands interrupted (typed again), no automatic checks',
+            value: off.interrupted,
+            unit: 'commands',
+          },
+          {
+            metric: 'typing 5 steps, commands interrupted (typed again), with automatic checks',
+            value: on.interrupted,
+            unit: 'commands',
+          },
           { metric: 'typing 5 steps, server CPU, no automatic checks', value: off.cpuS, unit: 's' },
           { metric: 'typing 5 steps, server CPU, with automatic checks', value: on.cpuS, unit: 's' },
           { metric: 'automatic checks: added server CPU', value: round(on.cpuS - off.cpuS), unit: 's' },
