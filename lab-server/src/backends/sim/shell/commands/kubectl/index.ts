@@ -24,13 +24,13 @@ import { debug, DEBUG_FLAGS } from './debug.ts';
 import { patch, PATCH_FLAGS } from './patch.ts';
 import { run, RUN_FLAGS } from './run.ts';
 import { top, TOP_FLAGS } from './top.ts';
+import { set } from './setImage.ts';
 
 const NONE: FlagSpec = { values: [], booleans: [], short: {} };
 
 /** Subcommands of kubectl 1.34 that this lab shell does not simulate: named as such, not "unknown". */
 const NOT_SIMULATED = [
   'expose',
-  'set',
   'autoscale',
   'certificate',
   'cordon',
@@ -54,6 +54,7 @@ const SUBCOMMANDS: Record<
   { flags: FlagSpec; run: (args: ReturnType<typeof parseArgs>, ctx: CommandContext) => Output | Promise<Output> }
 > = {
   get: { flags: GET_FLAGS, run: get },
+  set: { flags: NONE, run: set },
   describe: { flags: DESCRIBE_FLAGS, run: describe },
   apply: { flags: WRITE_FLAGS, run: (a, c) => writeManifests('apply', a, c) },
   create: {
@@ -116,7 +117,8 @@ const SUBCOMMANDS: Record<
     run: () => ({
       stdout: '',
       stderr:
-        'error: kubectl edit needs a text editor, which this lab terminal does not have. Change the manifest in the page\'s Editor and press Apply, or use "kubectl apply -f FILE" (or "kubectl get ... -o yaml > FILE", edit it with sed, and apply it).\n',
+        "error: kubectl edit needs a text editor, which this lab terminal does not have. Change the manifest in the page's Editor " +
+        'and press Apply, or use "kubectl apply -f FILE" (or "kubectl get ... -o yaml > FILE", edit it with sed, and apply it).\n',
       exitCode: 1,
     }),
   },
@@ -125,7 +127,8 @@ const SUBCOMMANDS: Record<
     run: () => ({
       stdout: '',
       stderr:
-        "error: port-forward is not available in the lab terminal: the simulator reaches the ingress gateway directly. Use curl http://$INGRESS_HOST:$INGRESS_PORT/... or the lesson's Preview pane.\n",
+        'error: port-forward is not available in the lab terminal: the simulator reaches the ingress ' +
+        "gateway directly. Use curl http://$INGRESS_HOST:$INGRESS_PORT/... or the lesson's Preview pane.\n",
       exitCode: 1,
     }),
   },
@@ -158,7 +161,9 @@ export function createKubectlCommand(
     if (!sub && NOT_SIMULATED.includes(name))
       return {
         stdout: '',
-        stderr: `error: "kubectl ${name}" is not available in this lab shell (the simulated cluster has no use for it); see "kubectl --help" for what is\n`,
+        stderr:
+          `error: "kubectl ${name}" is not available in this lab shell (the ` +
+          `simulated cluster has no use for it); see "kubectl --help" for what is\n`,
         exitCode: 1,
       };
     if (!sub)

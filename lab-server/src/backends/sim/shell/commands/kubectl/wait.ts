@@ -1,8 +1,9 @@
 /** `kubectl wait` and `kubectl rollout status|restart|history`: polling the cluster on the environment's clock. */
+import { rolloutHistory, rolloutUndo } from './rolloutHistory.ts';
 import type { K8sObject } from '../../../../../contract.ts';
 import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
-import { parseTargets, serverError, typePrefix } from './resources.ts';
+import { parseTargets, serverError, type Target, typePrefix } from './resources.ts';
 
 type Obj = Record<string, any>;
 
@@ -14,7 +15,7 @@ export const WAIT_FLAGS: FlagSpec = {
 };
 /** Flags of rollout. */
 export const ROLLOUT_FLAGS: FlagSpec = {
-  values: ['timeout', 'revision', 'selector', 'filename', 'output'],
+  values: ['timeout', 'revision', 'to-revision', 'selector', 'filename', 'output'],
   booleans: ['watch'],
   short: { w: 'watch', l: 'selector', f: 'filename', o: 'output' },
 };
@@ -43,7 +44,9 @@ export async function wait(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
   if (timeoutS === undefined)
     return {
       stdout: '',
-      stderr: `error: invalid argument "${flag(args, 'timeout')}" for "--timeout" flag: time: invalid duration "${flag(args, 'timeout')}"\n`,
+      stderr:
+        `error: invalid argument "${flag(args, 'timeout')}" for "--timeout" ` +
+        `flag: time: invalid duration "${flag(args, 'timeout')}"\n`,
       exitCode: 1,
     };
   const m = /^condition=([^=]+)(?:=(.*))?$/.exec(forText);
@@ -82,7 +85,10 @@ export async function wait(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
         // kubectl stops at the first object that fails.
         return {
           stdout: ctx.host.stream ? '' : stdout,
-          stderr: `${stderr}Error from server (NotFound): ${target.resource.group ? `${target.resource.plural}.${target.resource.group}` : target.resource.plural} "${name}" not found\n`,
+          stderr:
+            `${stderr}Error from server (NotFound): ` +
+            `${target.resource.group ? `${target.resource.plural}.${target.resource.group}` : target.resource.plural} ` +
+            `"${name}" not found\n`,
           exitCode: 1,
         };
       }
@@ -127,7 +133,7 @@ export async function rollout(args: ParsedArgs, ctx: CommandContext): Promise<Ou
   if (!sub || !['status', 'restart', 'history', 'undo', 'pause', 'resume'].includes(sub)) {
     return { stdout: '', stderr: `error: unknown command "${sub ?? ''}" for "kubectl rollout"\n`, exitCode: 1 };
   }
-  let targets;
+  let targets: Target[];
   try {
     targets = parseTargets(rest);
   } catch (error) {
@@ -171,7 +177,38 @@ export async function rollout(args: ParsedArgs, ctx: CommandContext): Promise<Ou
         continue;
       }
       if (sub === 'history') {
-        stdout += `deployment.apps/${name} \nREVISION  CHANGE-CAUSE\n${obj.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '1'}         <none>\n\n`;
+        const wanted = flag(args, 'revision');
+        const history = rolloutHistory(
+          ctx.cluster,
+          obj,
+          wanted === undefined ? undefined : Number(wanted),
+          ctx.host.clock.now(),
+        );
+        stdout += history.stdout;
+        if (history.error) {
+          stderr += history.error;
+          exitCode = 1;
+        }
+        continue;
+      }
+      if (sub === 'undo') {
+        const to = flag(args, 'to-revision') ?? '0';
+        if (!/^\d+$/.test(to)) {
+          stderr += `invalid argument "${to}" for "--to-revision" flag: strconv.ParseInt: parsing "${to}": invalid syntax\n`;
+          exitCode = 1;
+          continue;
+        }
+        try {
+          const undone = rolloutUndo(ctx.cluster, obj, Number(to));
+          stdout += undone.stdout;
+          if (undone.error) {
+            stderr += undone.error;
+            exitCode = 1;
+          }
+        } catch (error) {
+          stderr += `${serverError(error)}\n`;
+          exitCode = 1;
+        }
         continue;
       }
       if (sub !== 'status') {
@@ -196,11 +233,17 @@ export async function rollout(args: ParsedArgs, ctx: CommandContext): Promise<Ou
         if ((d.metadata.generation ?? 0) > (st.observedGeneration ?? 0))
           line = 'Waiting for deployment spec update to be observed...\n';
         else if ((st.updatedReplicas ?? 0) < want)
-          line = `Waiting for deployment "${name}" rollout to finish: ${st.updatedReplicas ?? 0} out of ${want} new replicas have been updated...\n`;
+          line =
+            `Waiting for deployment "${name}" rollout to finish: ` +
+            `${st.updatedReplicas ?? 0} out of ${want} new replicas have been updated...\n`;
         else if ((st.replicas ?? 0) > (st.updatedReplicas ?? 0))
-          line = `Waiting for deployment "${name}" rollout to finish: ${(st.replicas ?? 0) - (st.updatedReplicas ?? 0)} old replicas are pending termination...\n`;
+          line =
+            `Waiting for deployment "${name}" rollout to finish: ` +
+            `${(st.replicas ?? 0) - (st.updatedReplicas ?? 0)} old replicas are pending termination...\n`;
         else if ((st.availableReplicas ?? 0) < (st.updatedReplicas ?? 0))
-          line = `Waiting for deployment "${name}" rollout to finish: ${st.availableReplicas ?? 0} of ${st.updatedReplicas ?? 0} updated replicas are available...\n`;
+          line =
+            `Waiting for deployment "${name}" rollout to finish: ${st.availableReplicas ?? 0} ` +
+            `of ${st.updatedReplicas ?? 0} updated replicas are available...\n`;
         else {
           stdout += `deployment "${name}" successfully rolled out\n`;
           break;
