@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { SUPERVISED_ENV } from '../lab-server/src/cli/supervise.ts';
 import type { BenchSuite } from './suite.ts';
 import { round, summarize } from './stats.ts';
 
@@ -24,14 +25,23 @@ function rssMiB(pid: number): number {
   return round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
 
-async function post(base: string, path: string, token: string | undefined, body: unknown): Promise<any> {
+/** The fields the bench reads from the server's answers (a class, a join, a check). */
+interface Answer {
+  id?: string;
+  joinCode?: string;
+  sessionToken?: string;
+  ok?: boolean;
+  explanation?: { en?: string };
+}
+
+async function post(base: string, path: string, token: string | undefined, body: unknown): Promise<Answer> {
   const res = await fetch(base + path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
-  return res.json();
+  return (await res.json()) as Answer;
 }
 
 /** Opens the learner's terminal and runs one command; resolves with the ms from Enter to the next prompt. */
@@ -73,7 +83,14 @@ async function serve(
 ): Promise<{ base: string; server: ChildProcess }> {
   const server = spawn(process.execPath, ['bin/labs.mjs', 'serve', '--classroom', '--data', dataDir, '--port', '0'], {
     cwd: ROOT,
-    env: { ...process.env, LABS_INSTRUCTOR_TOKEN: INSTRUCTOR, LABS_JOINS_PER_MINUTE: '100000', ...env },
+    // The server itself, not its supervisor: its pid is what the CPU and memory figures read and SIGKILL kills.
+    env: {
+      ...process.env,
+      [SUPERVISED_ENV]: '1',
+      LABS_INSTRUCTOR_TOKEN: INSTRUCTOR,
+      LABS_JOINS_PER_MINUTE: '100000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const base = await new Promise<string>((resolve, reject) => {
@@ -130,8 +147,18 @@ const TYPED = [
   'kubectl get virtualservice reviews -o yaml',
 ];
 
-/** Opens the learner's terminal and types `commands` one after another; resolves with each one's ms to its prompt. */
-function typeCommands(base: string, token: string, commands: readonly string[]): Promise<number[]> {
+/**
+ * Opens the learner's terminal and types `commands` one after another, `thinkMs` after each prompt (a learner
+ * reads what came back); resolves with each command's ms to its prompt. A command the server interrupted is typed
+ * again (counted in `interrupted`).
+ */
+function typeCommands(
+  base: string,
+  token: string,
+  commands: readonly string[],
+  thinkMs = 0,
+  interrupted = { count: 0 },
+): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(
       `${base.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${token}&cols=120&rows=30`,
@@ -153,6 +180,13 @@ function typeCommands(base: string, token: string, commands: readonly string[]):
         if (text.includes('# ')) send();
         return;
       }
+      // A command stopped by a restart of the lab's worker (another learner's command ran too long on a loaded
+      // machine): the learner is told to run it again, and does.
+      if (text.includes('run yours again') && /# $/.test(text)) {
+        interrupted.count++;
+        setTimeout(send, thinkMs);
+        return;
+      }
       // The command's echo, its output, then the prompt again.
       if (text.includes(commands[next]!) && /# $/.test(text)) {
         times.push(performance.now() - sentAt);
@@ -160,11 +194,14 @@ function typeCommands(base: string, token: string, commands: readonly string[]):
         if (next === commands.length) {
           ws.close();
           resolve(times);
-        } else send();
+        } else setTimeout(send, thinkMs);
       }
     });
     ws.on('error', reject);
-    setTimeout(() => reject(new Error('bench: a terminal did not answer within 10 minutes')), 600_000).unref();
+    setTimeout(() => {
+      const tail = seen.replace(/\x1b\[[0-9;]*m/g, '').slice(-300);
+      reject(new Error(`bench: a terminal did not answer \`${commands[next]}\` within 10 minutes; it shows: ${tail}`));
+    }, 600_000).unref();
   });
 }
 
@@ -182,7 +219,8 @@ async function quiet(pid: number): Promise<void> {
 async function typingRun(
   learners: number,
   auto: boolean,
-): Promise<{ cpuS: number; commands: number[]; passed: number; wallS: number }> {
+  thinkMs: number,
+): Promise<{ cpuS: number; commands: number[]; passed: number; wallS: number; interrupted: number }> {
   const { base, server } = await serve(mkdtempSync(join(tmpdir(), 'labs-bench-auto-')), {
     LABS_AUTO_CHECKS: auto ? 'on' : 'off',
   });
@@ -195,11 +233,15 @@ async function typingRun(
       }),
     );
     // Every environment made first, so both runs measure the typing and what follows it, not the making.
-    await Promise.all(tokens.map((token) => typeCommands(base, token, ['true'])));
+    const interrupted = { count: 0 };
+    await Promise.all(tokens.map((token) => typeCommands(base, token, ['true'], 0, interrupted)));
+    interrupted.count = 0;
     await quiet(server.pid!);
     const cpu0 = cpuSeconds(server.pid!);
     const started = performance.now();
-    const commands = (await Promise.all(tokens.map((token) => typeCommands(base, token, TYPED)))).flat();
+    const commands = (
+      await Promise.all(tokens.map((token) => typeCommands(base, token, TYPED, thinkMs, interrupted)))
+    ).flat();
     await quiet(server.pid!);
     const wallS = round((performance.now() - started) / 1000);
     const cpuS = cpuSeconds(server.pid!) - cpu0;
@@ -209,7 +251,7 @@ async function typingRun(
     const passed = (report.learners as { progress: Record<string, Record<string, { status: string }>> }[])
       .flatMap((l) => Object.values(l.progress['traffic-shifting'] ?? {}))
       .filter((p) => p.status === 'passed').length;
-    return { cpuS: round(cpuS), commands, passed, wallS };
+    return { cpuS: round(cpuS), commands, passed, wallS, interrupted: interrupted.count };
   } finally {
     server.kill('SIGKILL');
   }
@@ -220,6 +262,8 @@ export const suite: BenchSuite = {
   name: 'classroom',
   async run(ctx) {
     const learners = Number(ctx.flags.learners ?? (ctx.quick ? 10 : 50));
+    // How long a typing learner reads before the next command (`--think-ms`); 0 types as fast as prompts return.
+    const thinkMs = Number(ctx.flags['think-ms'] ?? 2_000);
     const dataDir = mkdtempSync(join(tmpdir(), 'labs-bench-class-'));
     let { base, server } = await serve(dataDir);
     try {
@@ -239,10 +283,10 @@ export const suite: BenchSuite = {
           const t0 = performance.now();
           const joined = await post(base, '/api/join', undefined, { joinCode: cls.joinCode, name: `learner-${i}` });
           joins.push(performance.now() - t0);
-          tokens.push(joined.sessionToken);
+          tokens.push(joined.sessionToken!);
           const { attachMs, commandMs } = await runCommand(
             base,
-            joined.sessionToken,
+            joined.sessionToken!,
             'kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml',
           );
           attaches.push(attachMs);
@@ -251,7 +295,7 @@ export const suite: BenchSuite = {
           const result = await post(
             base,
             '/api/labs/traffic-shifting/steps/destination-rules/check',
-            joined.sessionToken,
+            joined.sessionToken!,
             {},
           );
           checks.push(performance.now() - t1);
@@ -283,10 +327,14 @@ export const suite: BenchSuite = {
       server.kill('SIGKILL');
 
       // Automatic checks: the same typing with and without them; what they add is the difference.
-      ctx.log(`classroom: ${learners} learners type the first five steps at once, without automatic checks`);
-      const off = await typingRun(learners, false);
-      ctx.log(`classroom: ${learners} learners type the first five steps at once, with automatic checks`);
-      const on = await typingRun(learners, true);
+      ctx.log(
+        `classroom: ${learners} learners type the first five steps at once (${thinkMs} ms between), without automatic checks`,
+      );
+      const off = await typingRun(learners, false, thinkMs);
+      ctx.log(
+        `classroom: ${learners} learners type the first five steps at once (${thinkMs} ms between), with automatic checks`,
+      );
+      const on = await typingRun(learners, true, thinkMs);
       const offCommands = summarize(off.commands);
       const onCommands = summarize(on.commands);
 
@@ -313,10 +361,22 @@ export const suite: BenchSuite = {
           { metric: 'after SIGKILL: server listening again', value: round(restartMs), unit: 'ms' },
           { metric: 'after SIGKILL: terminal back with environment rebuilt, p50', value: r.medianMs, unit: 'ms' },
           { metric: 'after SIGKILL: terminal back with environment rebuilt, p95', value: r.p95Ms, unit: 'ms' },
+          { metric: 'typing 5 steps: pause between commands', value: thinkMs, unit: 'ms' },
           { metric: 'typing 5 steps, command p95, no automatic checks', value: offCommands.p95Ms, unit: 'ms' },
           { metric: 'typing 5 steps, command p95, with automatic checks', value: onCommands.p95Ms, unit: 'ms' },
+          {
+            metric: 'typing 5 steps, commands interrupted (typed again), no automatic checks',
+            value: off.interrupted,
+            unit: 'commands',
+          },
+          {
+            metric: 'typing 5 steps, commands interrupted (typed again), with automatic checks',
+            value: on.interrupted,
+            unit: 'commands',
+          },
           { metric: 'typing 5 steps, server CPU, no automatic checks', value: off.cpuS, unit: 's' },
           { metric: 'typing 5 steps, server CPU, with automatic checks', value: on.cpuS, unit: 's' },
+          { metric: 'automatic checks: added server CPU', value: round(on.cpuS - off.cpuS), unit: 's' },
           {
             metric: 'automatic checks: added CPU per learner',
             value: round(((on.cpuS - off.cpuS) / learners) * 1000),

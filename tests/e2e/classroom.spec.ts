@@ -158,8 +158,11 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
   await expect
     .poll(async () => await bob.locator('.xterm-rows').innerText(), { timeout: 15_000 })
     .toMatch(/environment reset|처음 상태로/);
+  // The step's result may still show the state the reset left; the Check is answered when its button is back.
   await bobStep.locator('[data-action="check"]').click();
+  await expect(bobStep.locator('[data-action="check"]')).toBeEnabled({ timeout: 90_000 });
   await expect(bobStep.locator('[data-result]')).toHaveAttribute('data-ok', 'false', { timeout: 90_000 });
+  await expect(bobStep).toHaveAttribute('data-badge-state', 'reset-since');
 
   // CSV: a byte-order mark, a header and one row per learner and step, with titles in the dashboard's language.
   const download = instructor.waitForEvent('download');

@@ -15,9 +15,14 @@ async function runBlock(page: Page, stepId: string, text: string) {
   await run.click();
 }
 
+/** Opens the file in the workspace's editor from its card in the lesson, as a learner does, and applies it. */
 async function applyEditor(page: Page, file: string) {
+  const open = page
+    .locator('[data-ws-card="editor"]', { has: page.locator('code', { hasText: file }) })
+    .locator('button');
+  await open.scrollIntoViewIfNeeded();
+  await open.click();
   const root = page.locator(`.labs-editor[data-file="${file}"]`);
-  await root.scrollIntoViewIfNeeded();
   await expect(root).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
   await root.locator('[data-action="apply"]').click();
   await expect(root.locator('[data-output]')).toHaveAttribute('data-ok', 'true', { timeout: 30_000 });
@@ -58,6 +63,7 @@ test('chapter 1 in order without pressing Check: every step passes by itself, an
   await passesByItself(page, 'route-all-v1');
   // Observing: the learner's own request, from the terminal.
   await runBlock(page, 'see-no-stars', 'export GATEWAY_URL');
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('172.18.0.2:30080');
   await runBlock(page, 'see-no-stars', 'grep -c glyphicon-star');
   await passesByItself(page, 'see-no-stars');
   await applyEditor(page, 'virtual-service-reviews-50-v3.yaml');
@@ -74,7 +80,9 @@ test('chapter 1 in order without pressing Check: every step passes by itself, an
   // The Traffic view counts the learner's requests only (the Check's are told apart by their client identity),
   // so it shows the loop's split: about half v3, within a margin a right 50/50 leaves with probability 1 - 6e-5.
   const traffic = page.locator('.labs-traffic');
-  await traffic.scrollIntoViewIfNeeded();
+  const openTraffic = page.locator('[data-ws-card="traffic"] button').first();
+  await openTraffic.scrollIntoViewIfNeeded();
+  await openTraffic.click();
   await expect
     .poll(async () => Number(await traffic.getAttribute('data-total')), { timeout: 30_000 })
     .toBeGreaterThan(50);
