@@ -46,6 +46,15 @@ export interface ConditionedStatus {
   [field: string]: unknown;
 }
 
+/** The status of a Deployment or ReplicaSet. */
+export interface WorkloadStatus extends ConditionedStatus {
+  observedGeneration?: number;
+  replicas?: number;
+  updatedReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+}
+
 /** An Event (core/v1), as the simulator records them. */
 export interface EventShape extends K8sObject {
   involvedObject?: { kind?: string; name?: string; namespace?: string; uid?: string; fieldPath?: string };
@@ -67,6 +76,11 @@ export function workloadSpec(obj: K8sObject): WorkloadSpec {
 /** `obj.status`, for reading its conditions. */
 export function conditionedStatus(obj: K8sObject): ConditionedStatus {
   return (obj.status ?? {}) as ConditionedStatus;
+}
+
+/** `obj.status` of a Deployment or ReplicaSet. */
+export function workloadStatus(obj: K8sObject): WorkloadStatus {
+  return (obj.status ?? {}) as WorkloadStatus;
 }
 
 /** The condition of `type`, if the object has it. */
