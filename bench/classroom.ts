@@ -14,6 +14,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { SUPERVISED_ENV } from '../lab-server/src/cli/supervise.ts';
+import type { z } from 'zod';
+import { checkResultBodySchema } from '../lab-server/src/protocol/api.ts';
+import { classCreatedSchema, joinedSchema } from '../lab-server/src/protocol/classroom.ts';
 import type { BenchSuite } from './suite.ts';
 import { round, summarize } from './stats.ts';
 
@@ -25,23 +28,21 @@ function rssMiB(pid: number): number {
   return round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
 
-/** The fields the bench reads from the server's answers (a class, a join, a check). */
-interface Answer {
-  id?: string;
-  joinCode?: string;
-  sessionToken?: string;
-  ok?: boolean;
-  explanation?: { en?: string };
-}
-
-async function post(base: string, path: string, token: string | undefined, body: unknown): Promise<Answer> {
+/** POSTs `body` and parses the answer with the protocol's schema for that route. */
+async function post<T>(
+  base: string,
+  path: string,
+  token: string | undefined,
+  body: unknown,
+  schema: z.ZodType<T>,
+): Promise<T> {
   const res = await fetch(base + path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as Answer;
+  return schema.parse(await res.json());
 }
 
 /** Opens the learner's terminal and runs one command; resolves with the ms from Enter to the next prompt. */
@@ -225,11 +226,23 @@ async function typingRun(
     LABS_AUTO_CHECKS: auto ? 'on' : 'off',
   });
   try {
-    const cls = await post(base, '/api/classes', INSTRUCTOR, { name: 'auto', chapters: ['traffic-shifting'] });
+    const cls = await post(
+      base,
+      '/api/classes',
+      INSTRUCTOR,
+      { name: 'auto', chapters: ['traffic-shifting'] },
+      classCreatedSchema,
+    );
     const tokens = await Promise.all(
       Array.from({ length: learners }, async (_, i) => {
-        const joined = await post(base, '/api/join', undefined, { joinCode: cls.joinCode, name: `typist-${i}` });
-        return joined.sessionToken as string;
+        const joined = await post(
+          base,
+          '/api/join',
+          undefined,
+          { joinCode: cls.joinCode, name: `typist-${i}` },
+          joinedSchema,
+        );
+        return joined.sessionToken;
       }),
     );
     // Every environment made first, so both runs measure the typing and what follows it, not the making.
@@ -268,7 +281,7 @@ export const suite: BenchSuite = {
     let { base, server } = await serve(dataDir);
     try {
       const idleRss = rssMiB(server.pid!);
-      const cls = await post(base, '/api/classes', INSTRUCTOR, { name: 'bench' });
+      const cls = await post(base, '/api/classes', INSTRUCTOR, { name: 'bench' }, classCreatedSchema);
       ctx.log(
         `classroom: ${learners} learners join, open a terminal, apply the DestinationRules and check the step, all at once`,
       );
@@ -281,12 +294,18 @@ export const suite: BenchSuite = {
       await Promise.all(
         Array.from({ length: learners }, async (_, i) => {
           const t0 = performance.now();
-          const joined = await post(base, '/api/join', undefined, { joinCode: cls.joinCode, name: `learner-${i}` });
+          const joined = await post(
+            base,
+            '/api/join',
+            undefined,
+            { joinCode: cls.joinCode, name: `learner-${i}` },
+            joinedSchema,
+          );
           joins.push(performance.now() - t0);
-          tokens.push(joined.sessionToken!);
+          tokens.push(joined.sessionToken);
           const { attachMs, commandMs } = await runCommand(
             base,
-            joined.sessionToken!,
+            joined.sessionToken,
             'kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml',
           );
           attaches.push(attachMs);
@@ -295,8 +314,9 @@ export const suite: BenchSuite = {
           const result = await post(
             base,
             '/api/labs/traffic-shifting/steps/destination-rules/check',
-            joined.sessionToken!,
+            joined.sessionToken,
             {},
+            checkResultBodySchema,
           );
           checks.push(performance.now() - t1);
           if (result.ok !== true) throw new Error(`bench: learner-${i}'s check failed: ${result.explanation?.en}`);
@@ -318,7 +338,13 @@ export const suite: BenchSuite = {
         tokens.map(async (token, i) => {
           restores.push(await restoredTerminal(base, token));
           const t1 = performance.now();
-          const result = await post(base, '/api/labs/traffic-shifting/steps/destination-rules/check', token, {});
+          const result = await post(
+            base,
+            '/api/labs/traffic-shifting/steps/destination-rules/check',
+            token,
+            {},
+            checkResultBodySchema,
+          );
           restoredChecks.push(performance.now() - t1);
           if (result.ok !== true)
             throw new Error(`bench: learner-${i}'s check failed after the restart: ${result.explanation?.en}`);

@@ -7,6 +7,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { applyResultSchema, checkResultBodySchema, solveResultSchema } from '../../lab-server/src/protocol/api.ts';
+import { classCreatedSchema, classReportSchema, joinedSchema } from '../../lab-server/src/protocol/classroom.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const INSTRUCTOR = 'restart-test-instructor-token-0123456789';
@@ -36,7 +39,15 @@ function serve(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   });
 }
 
-async function call(base: string, method: string, path: string, token?: string, body?: unknown) {
+/** Calls the API; the answer's body parsed with the protocol's schema for the route. */
+async function call<T>(
+  schema: z.ZodType<T>,
+  base: string,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+): Promise<{ status: number; json: T }> {
   const res = await fetch(base + path, {
     method,
     headers: {
@@ -45,7 +56,7 @@ async function call(base: string, method: string, path: string, token?: string, 
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, json: (await res.json().catch(() => undefined)) as any };
+  return { status: res.status, json: schema.parse(await res.json()) };
 }
 
 describe('classroom restart', () => {
@@ -54,34 +65,66 @@ describe('classroom restart', () => {
   }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'labs-restart-'));
     const first = await serve(dir);
-    const cls = (await call(first.url, 'POST', '/api/classes', INSTRUCTOR, { name: 'Restart' })).json;
-    const ada = (await call(first.url, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: 'Ada' })).json;
-    const bob = (await call(first.url, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: 'Bob' })).json;
+    const cls = (await call(classCreatedSchema, first.url, 'POST', '/api/classes', INSTRUCTOR, { name: 'Restart' }))
+      .json;
+    const ada = (
+      await call(joinedSchema, first.url, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: 'Ada' })
+    ).json;
+    const bob = (
+      await call(joinedSchema, first.url, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: 'Bob' })
+    ).json;
     // Ada completes two steps through Solve (commands typed in her terminal); Bob applies with the editor and fails a check.
     for (const step of ['destination-rules', 'route-all-v1']) {
       expect(
-        (await call(first.url, 'POST', `/api/labs/traffic-shifting/steps/${step}/solve`, ada.sessionToken, {})).json.ok,
+        (
+          await call(
+            solveResultSchema,
+            first.url,
+            'POST',
+            `/api/labs/traffic-shifting/steps/${step}/solve`,
+            ada.sessionToken,
+            {},
+          )
+        ).json.ok,
       ).toBe(true);
       expect(
-        (await call(first.url, 'POST', `/api/labs/traffic-shifting/steps/${step}/check`, ada.sessionToken, {})).json.ok,
+        (
+          await call(
+            checkResultBodySchema,
+            first.url,
+            'POST',
+            `/api/labs/traffic-shifting/steps/${step}/check`,
+            ada.sessionToken,
+            {},
+          )
+        ).json.ok,
       ).toBe(true);
     }
-    await call(first.url, 'POST', '/api/labs/traffic-shifting/apply', bob.sessionToken, {
+    await call(applyResultSchema, first.url, 'POST', '/api/labs/traffic-shifting/apply', bob.sessionToken, {
       yaml:
         'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: ' +
         'reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n',
     });
     expect(
-      (await call(first.url, 'POST', '/api/labs/traffic-shifting/steps/destination-rules/check', bob.sessionToken, {}))
-        .json.ok,
+      (
+        await call(
+          checkResultBodySchema,
+          first.url,
+          'POST',
+          '/api/labs/traffic-shifting/steps/destination-rules/check',
+          bob.sessionToken,
+          {},
+        )
+      ).json.ok,
     ).toBe(false);
 
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
 
     const second = await serve(dir);
-    const report = (await call(second.url, 'GET', `/api/classes/${cls.id}/progress`, INSTRUCTOR)).json;
-    const byName = Object.fromEntries(report.learners.map((l: any) => [l.name, l]));
+    const report = (await call(classReportSchema, second.url, 'GET', `/api/classes/${cls.id}/progress`, INSTRUCTOR))
+      .json;
+    const byName = Object.fromEntries(report.learners.map((l) => [l.name, l]));
     expect(byName.Ada.progress['traffic-shifting']['destination-rules'].status).toBe('passed');
     expect(byName.Ada.progress['traffic-shifting']['route-all-v1'].status).toBe('passed');
     expect(byName.Bob.progress['traffic-shifting']['destination-rules']).toMatchObject({
@@ -90,11 +133,26 @@ describe('classroom restart', () => {
     });
     // The environments come back as they were: Ada's routes still send everything to v1; Bob still has his one DestinationRule.
     expect(
-      (await call(second.url, 'POST', '/api/labs/traffic-shifting/steps/route-all-v1/check', ada.sessionToken, {})).json
-        .ok,
+      (
+        await call(
+          checkResultBodySchema,
+          second.url,
+          'POST',
+          '/api/labs/traffic-shifting/steps/route-all-v1/check',
+          ada.sessionToken,
+          {},
+        )
+      ).json.ok,
     ).toBe(true);
     const bobCheck = (
-      await call(second.url, 'POST', '/api/labs/traffic-shifting/steps/destination-rules/check', bob.sessionToken, {})
+      await call(
+        checkResultBodySchema,
+        second.url,
+        'POST',
+        '/api/labs/traffic-shifting/steps/destination-rules/check',
+        bob.sessionToken,
+        {},
+      )
     ).json;
     expect(bobCheck.ok).toBe(false);
     expect(JSON.stringify(bobCheck.evidence)).toContain('reviews');

@@ -7,7 +7,20 @@ import { manifestSchema } from './kubernetes.ts';
 
 const ko = manifestSchema('ko');
 const en = manifestSchema('en');
-const branch = (schema: any, kind: string) => schema.allOf.find((b: any) => b.if.properties.kind.const === kind).then;
+/** A JSON Schema node as manifestSchema builds it. */
+interface SchemaNode {
+  type?: string;
+  description?: string;
+  additionalProperties?: boolean;
+  enum?: unknown[];
+  const?: unknown;
+  properties: Record<string, SchemaNode>;
+  items: SchemaNode;
+}
+/** The `then` of the `allOf` branch for `kind`. */
+const branch = (schema: unknown, kind: string) =>
+  (schema as { allOf: { if: SchemaNode; then: SchemaNode }[] }).allOf.find((b) => b.if.properties.kind?.const === kind)!
+    .then;
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -6,6 +6,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import type { K8sObject } from '../../../contract.ts';
+import type { VirtualServiceSpec } from '../../../kube/istioSchemas.ts';
+import { workloadSpec } from '../cluster/shapes.ts';
 import { appForImage } from './registry.ts';
 
 const ROOT = join(import.meta.dirname, '../../../../../content/samples');
@@ -19,7 +22,7 @@ function files(dir: string): string[] {
 
 const SERVED = new Set(['v1', 'apps/v1', 'networking.istio.io/v1', 'networking.k8s.io/v1']);
 
-function docs(path: string): Record<string, any>[] {
+function docs(path: string): K8sObject[] {
   return parseAllDocuments(readFileSync(path, 'utf8'))
     .map((d) => d.toJS())
     .filter(Boolean);
@@ -54,9 +57,10 @@ describe('content/samples', () => {
       for (const d of docs(join(ROOT, f))) {
         expect(SERVED.has(d.apiVersion), `${f}: ${d.apiVersion}`).toBe(true);
         if (d.kind === 'Deployment') {
-          const match = d.spec.selector.matchLabels as Record<string, string>;
-          for (const [k, v] of Object.entries(match)) expect(d.spec.template.metadata.labels[k]).toBe(v);
-          for (const c of d.spec.template.spec.containers)
+          const spec = workloadSpec(d);
+          const labels = spec.template?.metadata?.labels ?? {};
+          for (const [k, v] of Object.entries(spec.selector?.matchLabels ?? {})) expect(labels[k]).toBe(v);
+          for (const c of spec.template?.spec?.containers ?? [])
             expect(appForImage(c.image), `${f}: ${c.image}`).toBeDefined();
         }
       }
@@ -71,13 +75,13 @@ describe('content/samples', () => {
     expect(deployments.length).toBe(3);
     for (const d of deployments) {
       expect(d.apiVersion).toBe('extensions/v1beta1');
-      expect(d.spec.selector).toBeUndefined();
+      expect(workloadSpec(d).selector).toBeUndefined();
     }
   });
 
   it('weights in the traffic-shifting samples', () => {
     const weights = (f: string) =>
-      docs(join(ROOT, 'bookinfo/networking', f))[0].spec.http[0].route.map((r: any) => [
+      (docs(join(ROOT, 'bookinfo/networking', f))[0]!.spec as VirtualServiceSpec).http![0]!.route!.map((r) => [
         r.destination.subset,
         r.weight,
       ]);

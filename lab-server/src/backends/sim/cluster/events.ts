@@ -8,12 +8,11 @@ import type { SimClock } from '../types.ts';
 import type { EventReport } from './controllers/context.ts';
 import { NODE_NAME } from './controllers/node.ts';
 import { timestamp } from './names.ts';
+import type { EventShape } from './shapes.ts';
 import type { ObjectStore } from './store.ts';
 
 /** Events kept in the whole cluster; the oldest go first. */
 export const MAX_EVENTS = 1000;
-
-type Obj = Record<string, any>;
 
 /** An EventRecorder's memory. */
 export interface EventsSnapshot {
@@ -59,8 +58,7 @@ export class EventRecorder {
       resourceVersion: about.metadata.resourceVersion,
       ...(report.fieldPath ? { fieldPath: report.fieldPath } : {}),
     };
-    const repeat = this.#store.list('Event', namespace).find((e) => {
-      const o = e as Obj;
+    const repeat = (this.#store.list('Event', namespace) as EventShape[]).find((o) => {
       return (
         o.involvedObject?.uid === about.metadata.uid &&
         o.reason === report.reason &&
@@ -69,7 +67,7 @@ export class EventRecorder {
       );
     });
     if (repeat) {
-      this.#store.put({ ...repeat, count: ((repeat as Obj).count ?? 1) + 1, lastTimestamp: now } as K8sObject);
+      this.#store.put({ ...repeat, count: (repeat.count ?? 1) + 1, lastTimestamp: now } as K8sObject);
       return;
     }
     const host = report.component === 'kubelet' ? NODE_NAME : '';

@@ -7,6 +7,7 @@
 import type { K8sObject } from '../../../contract.ts';
 import type { ObjectEvent, RandomSource, SimClock, SimCluster, WriteOptions, WriteOutcome } from '../types.ts';
 import { admit } from './admission/validate.ts';
+import type { ContainerSpec } from '../mesh/objects.ts';
 import { bootstrapObjects } from './bootstrap.ts';
 import { Controllers } from './controllers/controllers.ts';
 import { defaultPod } from './controllers/podDefaults.ts';
@@ -48,9 +49,9 @@ export interface ClusterSnapshot {
 
 const PROTECTED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
-type Obj = Record<string, any>;
+type JsonObject = Record<string, unknown>;
 
-function isPlainObject(value: unknown): value is Obj {
+function isPlainObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -323,9 +324,9 @@ class SimClusterImpl implements SimCluster {
       admit(obj, resource, input.apiVersion);
       return { outcome: 'unchanged', object: structuredClone(live) };
     }
-    let last: Obj | undefined;
+    let last: unknown;
     try {
-      last = lastText ? (JSON.parse(lastText) as Obj) : undefined;
+      last = lastText ? JSON.parse(lastText) : undefined;
     } catch {
       last = undefined;
     }
@@ -373,8 +374,8 @@ class SimClusterImpl implements SimCluster {
     if (live.status !== undefined && resource.kind !== 'ConfigMap') next.status = live.status;
     if (next.kind === 'Service') allocateServiceAddresses(next, live, this.#random, this.#store);
     if (next.kind === 'Pod') {
-      const liveSpec = JSON.stringify({ ...(live.spec as Obj), nodeName: undefined });
-      const nextSpec = JSON.stringify({ ...(next.spec as Obj), nodeName: undefined });
+      const liveSpec = JSON.stringify({ ...(live.spec as JsonObject), nodeName: undefined });
+      const nextSpec = JSON.stringify({ ...(next.spec as JsonObject), nodeName: undefined });
       if (liveSpec !== nextSpec) {
         throw apiError(
           422,
@@ -401,11 +402,14 @@ class SimClusterImpl implements SimCluster {
     const live = this.#store.get('Pod', namespace, pod);
     if (!live) throw notFound(resourceForKind('Pod')!, pod);
     const next = structuredClone(live);
-    const spec = next.spec as Obj;
-    const names = [...(spec.containers ?? []), ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])].map(
-      (c: Obj) => c.name,
-    );
-    if (names.includes(container.name))
+    const spec = next.spec as {
+      containers?: ContainerSpec[];
+      initContainers?: ContainerSpec[];
+      ephemeralContainers?: unknown[];
+    };
+    const names = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].map((c) => c.name);
+    for (const c of (spec.ephemeralContainers ?? []) as { name: string }[]) names.push(c.name);
+    if (names.includes(String(container.name)))
       throw apiError(
         422,
         'Invalid',
@@ -414,7 +418,7 @@ class SimClusterImpl implements SimCluster {
       );
     spec.ephemeralContainers = [...(spec.ephemeralContainers ?? []), container];
     // The kubelet starts an ephemeral container as soon as it sees it (images are pulled instantly here).
-    const status = (next.status ?? {}) as Obj;
+    const status = (next.status ?? {}) as { ephemeralContainerStatuses?: unknown[] };
     status.ephemeralContainerStatuses = [
       ...(status.ephemeralContainerStatuses ?? []),
       {
@@ -447,7 +451,7 @@ class SimClusterImpl implements SimCluster {
   #cascade(obj: K8sObject): void {
     // Deleting a CustomResourceDefinition deletes every object of its kind.
     if (obj.kind === 'CustomResourceDefinition') {
-      const kind = ((obj.spec as Obj | undefined)?.names as Obj | undefined)?.kind;
+      const kind = (obj.spec as { names?: { kind?: unknown } } | undefined)?.names?.kind;
       if (typeof kind === 'string') for (const cr of this.#store.list(kind)) this.#removeOne(cr);
     }
     if (obj.kind === 'Namespace') {

@@ -3,17 +3,23 @@ import { describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../../contract.ts';
 import { nativeSidecarsFor } from '../istio/injector.ts';
 import { captureRanges, sidecarCaptures } from '../mesh/capture.ts';
+import type { ContainerSpec } from '../mesh/objects.ts';
 import { podColumns } from '../shell/commands/kubectl/tables.ts';
+import { workloadSpec } from './shapes.ts';
 import { deployment, newCluster } from './testing/newCluster.ts';
 
-type Obj = Record<string, any>;
-const spec = (pod: K8sObject) => pod.spec as Obj;
+/** A container as these tests read it: the injected proxy's lifecycle and probe besides the common fields. */
+interface Container extends ContainerSpec {
+  lifecycle?: { preStop?: { exec?: { command?: string[] } } };
+  startupProbe?: { httpGet?: unknown };
+}
+const spec = (pod: K8sObject) => pod.spec as { containers: Container[]; initContainers?: Container[] };
 /** The pod's long-running containers: its containers, then its native sidecars (init containers that keep running). */
 const containerNames = (pod: K8sObject) => [
-  ...(spec(pod).containers as Obj[]).map((c) => c.name),
-  ...((spec(pod).initContainers ?? []) as Obj[]).filter((c) => c.restartPolicy === 'Always').map((c) => c.name),
+  ...spec(pod).containers.map((c) => c.name),
+  ...(spec(pod).initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name),
 ];
-const proxyOf = (pod: K8sObject) => ((spec(pod).initContainers ?? []) as Obj[]).find((c) => c.name === 'istio-proxy')!;
+const proxyOf = (pod: K8sObject) => (spec(pod).initContainers ?? []).find((c) => c.name === 'istio-proxy')!;
 const podOf = (c: Awaited<ReturnType<typeof newCluster>>, app: string) => c.list('Pod', 'default', `app=${app}`)[0]!;
 const labelDefault = (c: Awaited<ReturnType<typeof newCluster>>, value: string) =>
   c.update('Namespace', undefined, 'default', (o) => {
@@ -23,9 +29,9 @@ const withTemplate = (
   d: K8sObject,
   meta: { labels?: Record<string, string>; annotations?: Record<string, string> },
 ) => {
-  const template = (d.spec as Obj).template;
+  const template = workloadSpec(d).template!;
   template.metadata = {
-    labels: { ...template.metadata.labels, ...meta.labels },
+    labels: { ...template.metadata?.labels, ...meta.labels },
     ...(meta.annotations ? { annotations: meta.annotations } : {}),
   };
   return d;
@@ -48,13 +54,14 @@ describe('sidecar injection', () => {
     expect(pod.metadata.annotations?.['sidecar.istio.io/status'] !== undefined).toBe(injected);
     if (injected) {
       // Istio 1.27+ on Kubernetes 1.34: istio-proxy is a native sidecar right after istio-init.
-      expect((spec(pod).initContainers as Obj[]).map((x) => [x.name, x.restartPolicy])).toEqual([
+      expect((spec(pod).initContainers ?? []).map((x) => [x.name, x.restartPolicy])).toEqual([
         ['istio-init', undefined],
         ['istio-proxy', 'Always'],
       ]);
-      expect((spec(pod).containers as Obj[]).map((x) => x.name)).toEqual(['app']);
+      expect(spec(pod).containers.map((x) => x.name)).toEqual(['app']);
       expect(proxyOf(pod).image).toBe('registry.istio.io/release/proxyv2:1.30.0');
-      const inits = (pod.status as Obj).initContainerStatuses as Obj[];
+      const inits = (pod.status as { initContainerStatuses: { name: string; state: object; ready: boolean }[] })
+        .initContainerStatuses;
       expect(inits.map((x) => [x.name, Object.keys(x.state)[0], x.ready])).toEqual([
         ['istio-init', 'terminated', true],
         ['istio-proxy', 'running', true],
@@ -68,7 +75,7 @@ describe('sidecar injection', () => {
     labelDefault(c, 'enabled');
     c.apply(deployment('reviews-v1', { app: 'reviews' }));
     await c.idle();
-    const env = Object.fromEntries((proxyOf(podOf(c, 'reviews')).env as Obj[]).map((e) => [e.name, e.value]));
+    const env = Object.fromEntries((proxyOf(podOf(c, 'reviews')).env ?? []).map((e) => [e.name, e.value]));
     expect(env.ISTIO_META_WORKLOAD_NAME).toBe('reviews-v1');
     expect(env.ISTIO_META_OWNER).toBe('kubernetes://apis/apps/v1/namespaces/default/deployments/reviews-v1');
   });
@@ -99,9 +106,9 @@ describe('sidecar injection', () => {
     await c.idle();
     // What `istioctl install --set values.global.proxy.includeIPRanges=10.96.0.0/16` rewrites.
     c.update('ConfigMap', 'istio-system', 'istio-sidecar-injector', (o) => {
-      const values = JSON.parse((o.data as Obj).values);
+      const values = JSON.parse((o.data as Record<string, string>).values);
       values.global.proxy.includeIPRanges = '10.96.0.0/16';
-      (o.data as Obj).values = JSON.stringify(values);
+      (o.data as Record<string, string>).values = JSON.stringify(values);
     });
     c.apply(deployment('new', { app: 'new' }));
     c.apply(
@@ -134,15 +141,15 @@ describe('sidecar injection', () => {
     expect(pod.metadata.annotations?.['istio.io/rev']).toBe('default');
     const proxy = proxyOf(pod);
     expect(proxy.restartPolicy).toBe('Always');
-    expect(proxy.lifecycle.preStop.exec.command).toEqual([
+    expect(proxy.lifecycle?.preStop?.exec?.command).toEqual([
       'pilot-agent',
       'request',
       '--debug-port=15020',
       'POST',
       'drain',
     ]);
-    expect(proxy.startupProbe.httpGet).toEqual({ path: '/healthz/ready', port: 15021 });
-    const env = Object.fromEntries((proxy.env as Obj[]).map((e) => [e.name, e.value]));
+    expect(proxy.startupProbe?.httpGet).toEqual({ path: '/healthz/ready', port: 15021 });
+    const env = Object.fromEntries((proxy.env ?? []).map((e) => [e.name, e.value]));
     expect(env.ISTIO_META_APP_CONTAINERS).toBe('app');
     // Only what differs from ProxyConfig's defaults (the demo profile's defaultConfig has none).
     expect(env.PROXY_CONFIG).toBe('{}\n');
@@ -153,7 +160,7 @@ describe('sidecar injection', () => {
       'istiod runs with ENABLE_NATIVE_SIDECARS=false',
       (c) =>
         c.update('Deployment', 'istio-system', 'istiod', (o) => {
-          const container = (o.spec as Obj).template.spec.containers[0];
+          const container = workloadSpec(o).template!.spec!.containers![0]!;
           container.env = [...(container.env ?? []), { name: 'ENABLE_NATIVE_SIDECARS', value: 'false' }];
         }),
       {},
@@ -166,8 +173,8 @@ describe('sidecar injection', () => {
     c.apply(withTemplate(deployment('web', { app: 'web' }), { annotations }));
     await c.idle();
     const pod = podOf(c, 'web');
-    expect((spec(pod).containers as Obj[]).map((x) => x.name)).toEqual(['app', 'istio-proxy']);
-    expect((spec(pod).initContainers as Obj[]).map((x) => x.name)).toEqual(['istio-init']);
+    expect(spec(pod).containers.map((x) => x.name)).toEqual(['app', 'istio-proxy']);
+    expect((spec(pod).initContainers ?? []).map((x) => x.name)).toEqual(['istio-init']);
     expect(podColumns(pod, Date.now()).ready).toBe('2/2');
   });
 

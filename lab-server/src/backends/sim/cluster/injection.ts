@@ -12,8 +12,6 @@ import { proxyContainerOf } from '../mesh/objects.ts';
 import type { SimClusterApi } from '../types.ts';
 import type { ObjectStore } from './store.ts';
 
-type Obj = Record<string, any>;
-
 /** Whether the webhook would inject this pod. */
 export function shouldInject(pod: K8sObject, store: ObjectStore): boolean {
   const labels = pod.metadata.labels ?? {};
@@ -45,7 +43,7 @@ export function injectIfEnabled(pod: K8sObject, store: ObjectStore): void {
     list: (kind: string, ns?: string) => store.list(kind, ns),
   } as SimClusterApi);
   const annotations = pod.metadata.annotations ?? {};
-  const injected = injectDocument(pod as Obj, {
+  const injected = injectDocument(pod, {
     ...settings,
     includeIPRanges: annotations[INCLUDE_ANNOTATION] ?? settings.includeIPRanges,
     excludeIPRanges: annotations[EXCLUDE_ANNOTATION] ?? settings.excludeIPRanges,
@@ -54,8 +52,7 @@ export function injectIfEnabled(pod: K8sObject, store: ObjectStore): void {
   // kube-inject names the manifest's workload; the webhook sees a pod and names its owner.
   const { kind, name } = workload(pod);
   const ns = pod.metadata.namespace ?? 'default';
-  const proxy = proxyContainerOf(pod) as Obj | undefined;
-  for (const env of (proxy?.env ?? []) as Obj[]) {
+  for (const env of proxyContainerOf(pod)?.env ?? []) {
     if (env.name === 'ISTIO_META_WORKLOAD_NAME') env.value = name;
     if (env.name === 'ISTIO_META_OWNER')
       env.value =

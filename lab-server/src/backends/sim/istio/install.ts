@@ -6,6 +6,7 @@
 import { parse, stringify } from 'yaml';
 import type { K8sObject } from '../../../contract.ts';
 import type { SimClusterApi } from '../types.ts';
+import { workloadSpec } from '../cluster/shapes.ts';
 import { ISTIO_HUB, ISTIO_VERSION } from './version.ts';
 import { MESH_ENUMS, PROFILES, type Profile } from './profiles.ts';
 
@@ -150,10 +151,7 @@ function applyEnv(cluster: SimClusterApi, env: Record<string, unknown>): void {
   const istiod = cluster.get('Deployment', 'istio-system', 'istiod');
   if (!istiod) return;
   const copy = structuredClone(istiod);
-  const containers = ((copy.spec as any)?.template?.spec?.containers ?? []) as {
-    name: string;
-    env?: { name: string; value?: string }[];
-  }[];
+  const containers = workloadSpec(copy).template?.spec?.containers ?? [];
   const discovery = containers.find((c) => c.name === 'discovery') ?? containers[0];
   if (!discovery) return;
   let changed = false;

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { World } from './testing/fixtures.ts';
 import { DEMO_MESH } from './testing/fixtures.ts';
+import { workloadSpec } from '../cluster/shapes.ts';
 import { tracingFor } from './meshConfig.ts';
 
 const HTTPBIN_DR = `apiVersion: networking.istio.io/v1
@@ -57,7 +58,10 @@ describe('mirroring', () => {
   it('with istiod DISABLE_SHADOW_HOST_SUFFIX=false the mirrored Host gets -shadow', async () => {
     const { w, sleep, v2 } = mirrorWorld('    mirror: {host: httpbin, subset: v2}\n');
     const istiod = w.cluster.get('Deployment', 'istio-system', 'istiod')!;
-    (istiod.spec as any).template.spec.containers[0].env.push({ name: 'DISABLE_SHADOW_HOST_SUFFIX', value: 'false' });
+    workloadSpec(istiod).template!.spec!.containers![0]!.env!.push({
+      name: 'DISABLE_SHADOW_HOST_SUFFIX',
+      value: 'false',
+    });
     w.cluster.apply(istiod);
     await w.get(sleep, 'http://httpbin:8000/headers');
     await w.network.idle();
@@ -236,7 +240,7 @@ describe('egress', () => {
     const { w, sleep } = egress();
     expect((await w.get(sleep, 'https://www.google.com')).status).toBe(200);
     const cm = w.cluster.get('ConfigMap', 'istio-system', 'istio')!;
-    (cm as any).data.mesh += 'outboundTrafficPolicy:\n  mode: REGISTRY_ONLY\n';
+    (cm.data as Record<string, string>).mesh += 'outboundTrafficPolicy:\n  mode: REGISTRY_ONLY\n';
     w.cluster.apply(cm);
     expect((await w.get(sleep, 'https://www.google.com')).error?.curlExitCode).toBe(35);
   });

@@ -2,10 +2,19 @@
 import { describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../../../contract.ts';
 import { deployment, newCluster } from '../testing/newCluster.ts';
+import type { ContainerSpec } from '../../mesh/objects.ts';
+import { type Condition, type ConditionedStatus, type EventShape, workloadSpec } from '../shapes.ts';
 import { rollingBounds } from './deployments.ts';
 
-type Obj = Record<string, any>;
-const st = (o: K8sObject | undefined) => (o?.status ?? {}) as Obj;
+/** The status fields these tests read, as the simulated controllers write them. */
+interface Status extends ConditionedStatus {
+  phase?: string;
+  replicas?: number;
+  conditions: Condition[];
+  containerStatuses: { state: { waiting?: { reason: string }; running?: { startedAt: string } } }[];
+}
+const st = (o: K8sObject | undefined) => (o?.status ?? {}) as Status;
+const podContainers = (p: K8sObject) => (p.spec as { containers: ContainerSpec[] }).containers;
 const ALPHABET = '[bcdfghjklmnpqrstvwxz2456789]';
 
 describe('rolling update bounds', () => {
@@ -29,9 +38,9 @@ describe('the Deployment controller', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const pending = c.list('Pod', 'default', 'app=reviews');
     expect(pending.map((p) => st(p).phase)).toEqual(['Pending', 'Pending']);
-    expect(st(pending[0]).containerStatuses[0].state.waiting.reason).toBe('ContainerCreating');
+    expect(st(pending[0]).containerStatuses[0]?.state.waiting?.reason).toBe('ContainerCreating');
     expect(
-      st(c.get('Deployment', 'default', 'reviews-v3')).conditions.find((x: Obj) => x.type === 'Available').status,
+      st(c.get('Deployment', 'default', 'reviews-v3')).conditions.find((x) => x.type === 'Available')?.status,
     ).toBe('False');
     await c.idle();
     const rs = c.list('ReplicaSet', 'default')[0]!;
@@ -41,8 +50,8 @@ describe('the Deployment controller', () => {
     for (const p of pods) {
       expect(p.metadata.name).toMatch(new RegExp(`^${rs.metadata.name}-${ALPHABET}{5}$`));
       expect(st(p).phase).toBe('Running');
-      expect(st(p).containerStatuses[0].state.running).toBeDefined();
-      const startedAt = Date.parse(st(p).containerStatuses[0].state.running.startedAt);
+      expect(st(p).containerStatuses[0]?.state.running).toBeDefined();
+      const startedAt = Date.parse(st(p).containerStatuses[0]?.state.running?.startedAt ?? '');
       expect(startedAt - started).toBeGreaterThanOrEqual(1000);
       expect(startedAt - started).toBeLessThanOrEqual(4000);
     }
@@ -54,7 +63,7 @@ describe('the Deployment controller', () => {
       updatedReplicas: 2,
       observedGeneration: 1,
     });
-    expect(st(d).conditions.map((x: Obj) => [x.type, x.status, x.reason])).toEqual([
+    expect(st(d).conditions.map((x) => [x.type, x.status, x.reason])).toEqual([
       ['Available', 'True', 'MinimumReplicasAvailable'],
       ['Progressing', 'True', 'NewReplicaSetAvailable'],
     ]);
@@ -72,12 +81,12 @@ describe('the Deployment controller', () => {
       const pods = c.list('Pod', 'default', 'app=web');
       lowest = Math.min(
         lowest,
-        pods.filter((p) => st(p).conditions?.some((x: Obj) => x.type === 'Ready' && x.status === 'True')).length,
+        pods.filter((p) => st(p).conditions?.some((x) => x.type === 'Ready' && x.status === 'True')).length,
       );
       most = Math.max(most, pods.length);
     });
     c.update('Deployment', 'default', 'web', (o) => {
-      (o.spec as Obj).template.spec.containers[0].image = 'docker.io/curlimages/curl:8.17.0';
+      workloadSpec(o).template!.spec!.containers![0]!.image = 'docker.io/curlimages/curl:8.17.0';
     });
     await c.idle();
     expect(lowest).toBe(3);
@@ -85,7 +94,7 @@ describe('the Deployment controller', () => {
     const sets = c.list('ReplicaSet', 'default');
     expect(
       sets
-        .map((rs) => [rs.metadata.annotations?.['deployment.kubernetes.io/revision'], (rs.spec as Obj).replicas])
+        .map((rs) => [rs.metadata.annotations?.['deployment.kubernetes.io/revision'], workloadSpec(rs).replicas])
         .sort(),
     ).toEqual([
       ['1', 0],
@@ -93,7 +102,7 @@ describe('the Deployment controller', () => {
     ]);
     const pods = c.list('Pod', 'default', 'app=web');
     expect(pods).toHaveLength(4);
-    expect(pods.every((p) => (p.spec as Obj).containers[0].image.endsWith('8.17.0'))).toBe(true);
+    expect(pods.every((p) => podContainers(p)[0]!.image?.endsWith('8.17.0'))).toBe(true);
     const d = c.get('Deployment', 'default', 'web')!;
     expect(d.metadata.generation).toBe(2);
     expect(st(d)).toMatchObject({ observedGeneration: 2, replicas: 4, updatedReplicas: 4, availableReplicas: 4 });
@@ -106,11 +115,11 @@ describe('the Deployment controller', () => {
     await c.idle();
     let overlap = false;
     c.watch(() => {
-      const images = new Set(c.list('Pod', 'default', 'app=web').map((p) => (p.spec as Obj).containers[0].image));
+      const images = new Set(c.list('Pod', 'default', 'app=web').map((p) => podContainers(p)[0]!.image));
       if (images.size > 1) overlap = true;
     });
     c.update('Deployment', 'default', 'web', (o) => {
-      (o.spec as Obj).template.spec.containers[0].image = 'docker.io/curlimages/curl:8.17.0';
+      workloadSpec(o).template!.spec!.containers![0]!.image = 'docker.io/curlimages/curl:8.17.0';
     });
     await c.idle();
     expect(overlap).toBe(false);
@@ -122,12 +131,12 @@ describe('the Deployment controller', () => {
     c.apply(deployment('web', { app: 'web' }));
     await c.idle();
     c.update('Deployment', 'default', 'web', (o) => {
-      (o.spec as Obj).replicas = 3;
+      workloadSpec(o).replicas = 3;
     });
     await c.idle();
     expect(c.list('Pod', 'default', 'app=web')).toHaveLength(3);
     c.update('Deployment', 'default', 'web', (o) => {
-      (o.spec as Obj).replicas = 0;
+      workloadSpec(o).replicas = 0;
     });
     await c.idle();
     expect(c.list('Pod', 'default', 'app=web')).toHaveLength(0);
@@ -142,7 +151,7 @@ describe('the Deployment controller', () => {
     c.apply(deployment('web', { app: 'web' }, { revisionHistoryLimit: 1 }));
     await c.idle();
     const image = (tag: string) => (o: K8sObject) => {
-      (o.spec as Obj).template.spec.containers[0].image = `docker.io/curlimages/curl:${tag}`;
+      workloadSpec(o).template!.spec!.containers![0]!.image = `docker.io/curlimages/curl:${tag}`;
     };
     const first = c.list('ReplicaSet', 'default')[0]!.metadata.name;
     c.update('Deployment', 'default', 'web', image('8.17.0'));
@@ -151,7 +160,7 @@ describe('the Deployment controller', () => {
     await c.idle();
     const back = c.get('ReplicaSet', 'default', first)!;
     expect(back.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('3');
-    expect((back.spec as Obj).replicas).toBe(1);
+    expect(workloadSpec(back).replicas).toBe(1);
     c.update('Deployment', 'default', 'web', image('8.18.0'));
     await c.idle();
     // Revisions 2 (8.17.0) and 3 (8.16.0) are old now; a limit of 1 keeps only the newest of them.
@@ -176,8 +185,9 @@ describe('the Deployment controller', () => {
     const about = (name: string) =>
       c
         .list('Event', 'default')
-        .filter((e) => (e as Obj).involvedObject.name === name)
-        .map((e) => `${(e as Obj).source.component} ${(e as Obj).reason}: ${(e as Obj).message}`);
+        .map((e) => e as EventShape)
+        .filter((e) => e.involvedObject?.name === name)
+        .map((e) => `${e.source?.component} ${e.reason}: ${e.message}`);
     expect(about('web')).toEqual([
       `deployment-controller ScalingReplicaSet: Scaled up replica set ${rs.metadata.name} from 0 to 1`,
     ]);

@@ -4,19 +4,18 @@
  * the pods' container ports; Endpoints of deleted Services go too.
  */
 import type { K8sObject } from '../../../../contract.ts';
+import { containersOf, podIp, type ServicePortSpec, serviceSelector, servicePorts } from '../../mesh/objects.ts';
 import { mapSelects } from '../labelSelector.ts';
 import type { ControllerContext } from './context.ts';
 import { NODE_NAME } from './node.ts';
 import { isReady, same } from './owners.ts';
 
-type Obj = Record<string, any>;
-
 /** A Service port's target as a number: a named targetPort is looked up in the pod's container ports. */
-export function resolveTargetPort(pod: K8sObject | undefined, port: Obj): number {
+export function resolveTargetPort(pod: K8sObject | undefined, port: ServicePortSpec): number {
   const target = port.targetPort ?? port.port;
   if (typeof target === 'number') return target;
-  for (const c of ((pod?.spec as Obj | undefined)?.containers ?? []) as Obj[]) {
-    for (const p of (c.ports ?? []) as Obj[]) if (p.name === target) return p.containerPort;
+  for (const c of pod ? containersOf(pod) : []) {
+    for (const p of c.ports ?? []) if (p.name === target) return p.containerPort;
   }
   return port.port;
 }
@@ -25,20 +24,18 @@ export function resolveTargetPort(pod: K8sObject | undefined, port: Obj): number
 export function syncEndpoints(ctx: ControllerContext): void {
   const { store } = ctx;
   for (const svc of store.list('Service')) {
-    const spec = (svc.spec ?? {}) as Obj;
-    if (!spec.selector) continue;
+    const selector = serviceSelector(svc);
+    if (!selector) continue;
     const ns = svc.metadata.namespace!;
-    const pods = store
-      .list('Pod', ns)
-      .filter((p) => mapSelects(spec.selector, p.metadata.labels) && (p.status as Obj | undefined)?.podIP);
+    const pods = store.list('Pod', ns).filter((p) => mapSelects(selector, p.metadata.labels) && podIp(p));
     const address = (p: K8sObject) => ({
-      ip: (p.status as Obj).podIP,
+      ip: podIp(p),
       nodeName: NODE_NAME,
       targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid },
     });
     const ready = pods.filter(isReady).map(address);
     const notReady = pods.filter((p) => !isReady(p)).map(address);
-    const ports = ((spec.ports ?? []) as Obj[]).map((p) => ({
+    const ports = servicePorts(svc).map((p) => ({
       ...(p.name ? { name: p.name } : {}),
       port: resolveTargetPort(pods[0], p),
       protocol: p.protocol ?? 'TCP',

@@ -5,14 +5,15 @@
  * kubelet report it (Events).
  */
 import type { K8sObject } from '../../../../contract.ts';
+import { type ContainerSpec, statusOf } from '../../mesh/objects.ts';
 import { appForImage } from '../../apps/registry.ts';
-import type { ContainerSpec } from '../../mesh/objects.ts';
 import { containerId, timestamp } from '../names.ts';
 import type { ControllerContext } from './context.ts';
 import { NODE_IP, NODE_NAME } from './node.ts';
 import { qosClass } from './podDefaults.ts';
 
-type Obj = Record<string, any>;
+/** A container as the kubelet reads it. */
+type Container = ContainerSpec & { imagePullPolicy?: string };
 
 /** Clock time from a pod's creation to its containers running: long enough to see ContainerCreating. */
 const START_MIN_MS = 1500;
@@ -64,7 +65,7 @@ export class Kubelet {
   sync(): void {
     for (const pod of this.#ctx.store.list('Pod')) {
       const uid = pod.metadata.uid!;
-      if ((pod.status as Obj | undefined)?.phase !== 'Pending' || this.#starting.has(uid)) continue;
+      if (statusOf(pod).phase !== 'Pending' || this.#starting.has(uid)) continue;
       this.#ctx.record(pod, {
         type: 'Normal',
         reason: 'Scheduled',
@@ -92,9 +93,9 @@ export class Kubelet {
     const live = this.#ctx.store.get('Pod', namespace, name);
     if (!live || live.metadata.uid !== uid) return;
     const pod = structuredClone(live);
-    const spec = (pod.spec ?? {}) as Obj;
-    const inits = (spec.initContainers ?? []) as Obj[];
-    const containers = (spec.containers ?? []) as Obj[];
+    const spec = (pod.spec ?? {}) as { hostNetwork?: boolean; initContainers?: Container[]; containers?: Container[] };
+    const inits = spec.initContainers ?? [];
+    const containers = spec.containers ?? [];
     for (const [c, field] of [
       ...inits.map((c) => [c, 'initContainers'] as const),
       ...containers.map((c) => [c, 'containers'] as const),
@@ -102,7 +103,7 @@ export class Kubelet {
       this.#startEvents(pod, c, `spec.${field}{${c.name}}`, delay);
     const now = timestamp(this.#ctx.clock.now());
     const ip = spec.hostNetwork ? NODE_IP : this.#allocateIp();
-    const running = (c: Obj) => ({
+    const running = (c: Container) => ({
       name: c.name,
       image: c.image,
       imageID: `${c.image}@sha256:${containerId(this.#ctx.random).slice(-64)}`,
@@ -112,7 +113,7 @@ export class Kubelet {
       started: true,
       state: { running: { startedAt: now } },
     });
-    const completed = (c: Obj) => ({
+    const completed = (c: Container) => ({
       name: c.name,
       image: c.image,
       imageID: '',
@@ -162,7 +163,7 @@ export class Kubelet {
   }
 
   /** Pulling/Pulled (or already present), Created, Started: the kubelet's events for one container. */
-  #startEvents(pod: K8sObject, c: Obj, fieldPath: string, delay: number): void {
+  #startEvents(pod: K8sObject, c: Container, fieldPath: string, delay: number): void {
     const report = (reason: string, message: string) =>
       this.#ctx.record(pod, { type: 'Normal', reason, message, component: 'kubelet', fieldPath });
     const image = String(c.image ?? '');

@@ -1,7 +1,6 @@
 /** Ownership and readiness, as every controller reads them. */
 import type { K8sObject } from '../../../../contract.ts';
-
-type Obj = Record<string, any>;
+import { conditionOf } from '../shapes.ts';
 
 /** The owner reference with `controller: true`, if any. */
 export function controllerOf(obj: K8sObject): { kind: string; uid: string } | undefined {
@@ -28,11 +27,7 @@ export function ownerRef(owner: K8sObject): NonNullable<K8sObject['metadata']['o
 /** Whether a pod's Ready condition is True (and it is not being deleted). */
 export function isReady(pod: K8sObject): boolean {
   if (pod.metadata.deletionTimestamp) return false;
-  return (
-    ((pod.status as Obj | undefined)?.conditions as Obj[] | undefined)?.some(
-      (c) => c.type === 'Ready' && c.status === 'True',
-    ) ?? false
-  );
+  return conditionOf(pod, 'Ready')?.status === 'True';
 }
 
 /** Deep equality of JSON values (objects the controllers compare before writing). */

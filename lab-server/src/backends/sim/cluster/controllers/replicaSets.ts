@@ -3,11 +3,10 @@
  * not-ready pods first when there are too many, and reports replicas, ready and available counts.
  */
 import type { K8sObject } from '../../../../contract.ts';
+import { workloadSpec } from '../shapes.ts';
 import { randomSuffix } from '../names.ts';
 import type { ControllerContext } from './context.ts';
 import { isOwnedBy, isReady, ownerRef, same } from './owners.ts';
-
-type Obj = Record<string, any>;
 
 /** The pods a ReplicaSet controls. */
 export function podsOf(ctx: ControllerContext, rs: K8sObject): K8sObject[] {
@@ -20,11 +19,11 @@ export function syncReplicaSets(ctx: ControllerContext): void {
 }
 
 function syncReplicaSet(ctx: ControllerContext, rs: K8sObject): void {
-  const spec = (rs.spec ?? {}) as Obj;
+  const spec = workloadSpec(rs);
   const pods = podsOf(ctx, rs);
   const want = spec.replicas ?? 1;
   for (let i = pods.length; i < want; i++) {
-    const template = structuredClone(spec.template ?? {}) as Obj;
+    const template = structuredClone(spec.template ?? {});
     const pod: K8sObject = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -75,6 +74,6 @@ function syncReplicaSet(ctx: ControllerContext, rs: K8sObject): void {
       availableReplicas: ready || undefined,
       observedGeneration: rs.metadata.generation ?? 1,
     }),
-  ) as Obj;
+  ) as Record<string, unknown>;
   if (!same(rs.status, status)) ctx.store.put({ ...rs, status });
 }

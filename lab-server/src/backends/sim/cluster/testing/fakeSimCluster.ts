@@ -18,8 +18,6 @@ import type {
   WriteOutcome,
 } from '../../types.ts';
 
-type Obj = Record<string, any>;
-
 /** RFC 3339 to the second, as the API server writes timestamps. */
 export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -227,7 +225,7 @@ export function podFixture(name: string, f: PodFixture = {}): K8sObject {
   const phase = f.phase ?? 'Running';
   const ready = f.ready ?? (phase === 'Running' ? containers : []);
   const initDone = f.initDone ?? (phase === 'Running' ? inits.length : 0);
-  const status: Obj = {
+  const status: Record<string, unknown> = {
     phase,
     ...(f.ip ? { podIP: f.ip } : {}),
     conditions: [{ type: 'Ready', status: ready.length === containers.length ? 'True' : 'False' }],

@@ -4,6 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SimCommandHost } from '../../../types.ts';
 import { World } from '../../../mesh/testing/fixtures.ts';
+import { workloadSpec } from '../../../cluster/shapes.ts';
 import { readMeshConfig } from '../../../mesh/meshConfig.ts';
 import { createIstioctlCommand } from './index.ts';
 import { createCurlCommand } from '../curl/index.ts';
@@ -106,7 +107,8 @@ describe('istioctl', () => {
     );
     expect(values.global.proxy.includeIPRanges).toBe('10.96.0.0/12');
     expect(values.global.hub).toBe('docker.io/istio');
-    const env = (w.cluster.get('Deployment', 'istio-system', 'istiod')!.spec as any).template.spec.containers[0].env;
+    const env = workloadSpec(w.cluster.get('Deployment', 'istio-system', 'istiod')!).template!.spec!.containers![0]!
+      .env;
     expect(env).toContainEqual({ name: 'DISABLE_SHADOW_HOST_SUFFIX', value: 'false' });
   });
 
@@ -166,7 +168,7 @@ spec:
     const pod = w.addPod('default', 'sleep-injected', { app: 'sleep' }, [{ name: 'sleep', image: 'curlimages/curl' }], {
       sidecar: true,
     });
-    (pod.spec as any).initContainers = [
+    (pod.spec as { initContainers?: unknown[] }).initContainers = [
       { name: 'istio-init', args: ['istio-iptables', '-i', '10.96.0.0/12', '-x', ''] },
     ];
     w.cluster.apply(pod);

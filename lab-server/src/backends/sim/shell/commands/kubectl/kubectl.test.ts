@@ -82,7 +82,7 @@ describe('kubectl apply / create / delete', () => {
     const r = await run('kubectl apply -f seed-deploy.yaml');
     expect(r.stderr).toMatch(
       new RegExp(
-        String.raw`^error: resource mapping not found for name: "httpbin-v1" namespace: "" from "seed-deploy.yaml": no ` +
+        '^error: resource mapping not found for name: "httpbin-v1" namespace: "" from "seed-deploy.yaml": no ' +
           String.raw`matches for kind "Deployment" in version "extensions\/v1beta1"\nensure CRDs are installed first\n`,
       ),
     );

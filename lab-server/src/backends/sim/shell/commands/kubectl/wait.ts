@@ -1,11 +1,10 @@
 /** `kubectl wait` and `kubectl rollout status|restart|history`: polling the cluster on the environment's clock. */
 import { rolloutHistory, rolloutUndo } from './rolloutHistory.ts';
 import type { K8sObject } from '../../../../../contract.ts';
+import { conditionedStatus, type WorkloadSpec, workloadSpec, workloadStatus } from '../../../cluster/shapes.ts';
 import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
 import { parseTargets, serverError, type Target, typePrefix } from './resources.ts';
-
-type Obj = Record<string, any>;
 
 /** Flags of wait. */
 export const WAIT_FLAGS: FlagSpec = {
@@ -30,7 +29,7 @@ export function parseTimeout(text: string | undefined, fallback: number): number
 }
 
 function conditionHolds(obj: K8sObject, condition: string, value: string): boolean {
-  const conditions = ((obj.status as Obj | undefined)?.conditions ?? []) as Obj[];
+  const conditions = conditionedStatus(obj).conditions ?? [];
   return conditions.some(
     (c) => c.type.toLowerCase() === condition.toLowerCase() && String(c.status).toLowerCase() === value.toLowerCase(),
   );
@@ -103,7 +102,10 @@ export async function wait(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
             String(
               jsonpath[1]!
                 .split('.')
-                .reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Obj)[k] : undefined), obj),
+                .reduce<unknown>(
+                  (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+                  obj,
+                ),
             ) === jsonpath[2];
         if (done || ctx.host.clock.now() >= deadline || ctx.signal?.aborted) break;
         try {
@@ -160,7 +162,7 @@ export async function rollout(args: ParsedArgs, ctx: CommandContext): Promise<Ou
       if (sub === 'restart') {
         try {
           ctx.cluster.update('Deployment', ctx.namespace, name, (o) => {
-            const t = ((o.spec as Obj).template ??= {});
+            const t = ((o.spec as WorkloadSpec).template ??= {});
             t.metadata ??= {};
             t.metadata.annotations = {
               ...t.metadata.annotations,
@@ -226,8 +228,8 @@ export async function rollout(args: ParsedArgs, ctx: CommandContext): Promise<Ou
           exitCode = 1;
           break;
         }
-        const spec = (d.spec ?? {}) as Obj;
-        const st = (d.status ?? {}) as Obj;
+        const spec = workloadSpec(d);
+        const st = workloadStatus(d);
         const want = spec.replicas ?? 1;
         let line = '';
         if ((d.metadata.generation ?? 0) > (st.observedGeneration ?? 0))

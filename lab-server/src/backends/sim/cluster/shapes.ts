@@ -1,0 +1,89 @@
+/**
+ * Typed views of the core Kubernetes objects the simulator's controllers read and write. The store holds objects
+ * that passed admission, so these are views, not parsers; every field is optional as the API allows.
+ */
+import type { K8sObject } from '../../../contract.ts';
+import type { ContainerSpec } from '../mesh/objects.ts';
+
+/** A status condition (`Ready`, `Available`, `Progressing`...). */
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+  lastUpdateTime?: string;
+  lastProbeTime?: string | null;
+}
+
+/** Labels and annotations of a pod template. */
+export interface TemplateMetadata {
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** A pod template as a Deployment or ReplicaSet carries it. */
+export interface PodTemplate {
+  metadata?: TemplateMetadata;
+  spec?: Record<string, unknown> & { containers?: ContainerSpec[]; initContainers?: ContainerSpec[] };
+}
+
+/** The spec fields of a Deployment or ReplicaSet the controllers read. */
+export interface WorkloadSpec {
+  replicas?: number;
+  selector?: { matchLabels?: Record<string, string> };
+  template?: PodTemplate;
+  paused?: boolean;
+  revisionHistoryLimit?: number;
+  progressDeadlineSeconds?: number;
+  minReadySeconds?: number;
+  strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string } };
+}
+
+/** The status fields every object with conditions has. */
+export interface ConditionedStatus {
+  conditions?: Condition[];
+  [field: string]: unknown;
+}
+
+/** The status of a Deployment or ReplicaSet. */
+export interface WorkloadStatus extends ConditionedStatus {
+  observedGeneration?: number;
+  replicas?: number;
+  updatedReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+}
+
+/** An Event (core/v1), as the simulator records them. */
+export interface EventShape extends K8sObject {
+  involvedObject?: { kind?: string; name?: string; namespace?: string; uid?: string; fieldPath?: string };
+  reason?: string;
+  message?: string;
+  count?: number;
+  type?: string;
+  source?: { component?: string; host?: string };
+  reportingComponent?: string;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+}
+
+/** `obj.spec` of a Deployment or ReplicaSet. */
+export function workloadSpec(obj: K8sObject): WorkloadSpec {
+  return (obj.spec ?? {}) as WorkloadSpec;
+}
+
+/** `obj.status`, for reading its conditions. */
+export function conditionedStatus(obj: K8sObject): ConditionedStatus {
+  return (obj.status ?? {}) as ConditionedStatus;
+}
+
+/** `obj.status` of a Deployment or ReplicaSet. */
+export function workloadStatus(obj: K8sObject): WorkloadStatus {
+  return (obj.status ?? {}) as WorkloadStatus;
+}
+
+/** The condition of `type`, if the object has it. */
+export function conditionOf(obj: K8sObject, type: string): Condition | undefined {
+  return conditionedStatus(obj).conditions?.find((c) => c.type === type);
+}
