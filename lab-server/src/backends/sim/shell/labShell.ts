@@ -249,7 +249,8 @@ export class LabShell {
           `s, the longest one command may run here\n`;
         exitCode = 124;
       } else if (budget.stop.signal.aborted) {
-        output += `\nlab shell: stopped: this command used ${Math.round(this.#options.limits.commandCpuMs / 100) / 10} s of the lab's CPU time, the most one command may use here\n`;
+        const cpuSeconds = Math.round(this.#options.limits.commandCpuMs / 100) / 10;
+        output += `\nlab shell: stopped: this command used ${cpuSeconds} s of the lab's CPU time, the most one command may use here\n`;
         exitCode = 124;
       } else if (options.signal?.aborted) {
         exitCode = 130;
