@@ -87,3 +87,103 @@ export function workloadStatus(obj: K8sObject): WorkloadStatus {
 export function conditionOf(obj: K8sObject, type: string): Condition | undefined {
   return conditionedStatus(obj).conditions?.find((c) => c.type === type);
 }
+
+/** Resource quantities of a container, by resource name (`cpu`, `memory`). */
+export interface ResourceRequirements {
+  requests?: Record<string, string | number>;
+  limits?: Record<string, string | number>;
+}
+
+/** A container of a pod spec, with the fields the API server defaults and `kubectl describe` shows. */
+export interface PodContainer extends ContainerSpec {
+  resources?: ResourceRequirements;
+  imagePullPolicy?: string;
+  terminationMessagePath?: string;
+  terminationMessagePolicy?: string;
+}
+
+/** A toleration of a pod spec. */
+export interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+  tolerationSeconds?: number;
+}
+
+/** The spec fields of a pod the simulator defaults and reads. */
+export interface PodSpec {
+  containers?: PodContainer[];
+  initContainers?: PodContainer[];
+  ephemeralContainers?: PodContainer[];
+  restartPolicy?: string;
+  serviceAccountName?: string;
+  serviceAccount?: string;
+  dnsPolicy?: string;
+  schedulerName?: string;
+  terminationGracePeriodSeconds?: number;
+  enableServiceLinks?: boolean;
+  priority?: number;
+  preemptionPolicy?: string;
+  tolerations?: Toleration[];
+  nodeName?: string;
+  [field: string]: unknown;
+}
+
+/** One of a container's states (`waiting`, `running`, `terminated`). */
+export interface ContainerState {
+  waiting?: { reason?: string; message?: string };
+  running?: { startedAt?: string };
+  terminated?: {
+    exitCode?: number;
+    signal?: number;
+    reason?: string;
+    message?: string;
+    startedAt?: string;
+    finishedAt?: string;
+  };
+}
+
+/** A container's status in a pod's status. */
+export interface ContainerStatus {
+  name: string;
+  image?: string;
+  imageID?: string;
+  containerID?: string;
+  ready?: boolean;
+  started?: boolean;
+  restartCount?: number;
+  state?: ContainerState;
+  lastState?: ContainerState;
+}
+
+/** The status of a pod. */
+export interface PodStatus extends ConditionedStatus {
+  phase?: string;
+  reason?: string;
+  message?: string;
+  podIP?: string;
+  podIPs?: { ip: string }[];
+  hostIP?: string;
+  startTime?: string;
+  qosClass?: string;
+  containerStatuses?: ContainerStatus[];
+  initContainerStatuses?: ContainerStatus[];
+  ephemeralContainerStatuses?: ContainerStatus[];
+}
+
+/** `pod.spec`. */
+export function podSpec(pod: K8sObject): PodSpec {
+  return (pod.spec ?? {}) as PodSpec;
+}
+
+/** `pod.status`. */
+export function podStatus(pod: K8sObject): PodStatus {
+  return (pod.status ?? {}) as PodStatus;
+}
+
+/** A pod's regular and init containers' statuses, in that order. */
+export function containerStatusesOf(pod: K8sObject): ContainerStatus[] {
+  const status = podStatus(pod);
+  return [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? [])];
+}

@@ -1,10 +1,10 @@
 /** `kubectl exec` and `kubectl logs`: which pod (`POD`, `deploy/NAME`, `svc/NAME`, `-l`) and which container. */
 import type { K8sObject } from '../../../../../contract.ts';
 import { resolveResourceName } from '../../../cluster/discovery.ts';
+import { containerStatusesOf, podSpec, podStatus, workloadSpec } from '../../../cluster/shapes.ts';
+import { serviceSelector } from '../../../mesh/objects.ts';
 import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
-
-type Obj = Record<string, any>;
 
 /** Flags of exec. */
 export const EXEC_FLAGS: FlagSpec = {
@@ -29,7 +29,7 @@ export const LOGS_FLAGS: FlagSpec = {
 };
 
 function isRunning(pod: K8sObject): boolean {
-  return (pod.status as Obj | undefined)?.phase === 'Running';
+  return podStatus(pod).phase === 'Running';
 }
 
 /** What a `deploy/NAME` with no pod yet resolves to; kubectl then waits for one (`--pod-running-timeout`). */
@@ -73,10 +73,7 @@ export function resolvePods(ref: string, ctx: CommandContext): { pod: K8sObject;
   const owner = ctx.cluster.get(resource.kind, ctx.namespace, name);
   const plural = resource.group ? `${resource.plural}.${resource.group}` : resource.plural;
   if (!owner) return `Error from server (NotFound): ${plural} "${name}" not found`;
-  const spec = (owner.spec ?? {}) as Obj;
-  const selector = (resource.kind === 'Service' ? spec.selector : spec.selector?.matchLabels) as
-    | Record<string, string>
-    | undefined;
+  const selector = resource.kind === 'Service' ? serviceSelector(owner) : workloadSpec(owner).selector?.matchLabels;
   if (!selector)
     return `error: cannot attach to *v1.${resource.kind}: selector for ${resource.kind.toLowerCase()} is not implemented`;
   const text = Object.entries(selector)
@@ -89,11 +86,11 @@ export function resolvePods(ref: string, ctx: CommandContext): { pod: K8sObject;
 }
 
 function containerNames(pod: K8sObject): { all: string[]; init: string[]; ephemeral: string[] } {
-  const spec = (pod.spec ?? {}) as Obj;
+  const spec = podSpec(pod);
   return {
-    all: ((spec.containers ?? []) as Obj[]).map((c) => c.name),
-    init: ((spec.initContainers ?? []) as Obj[]).map((c) => c.name),
-    ephemeral: ((spec.ephemeralContainers ?? []) as Obj[]).map((c) => c.name),
+    all: (spec.containers ?? []).map((c) => c.name),
+    init: (spec.initContainers ?? []).map((c) => c.name),
+    ephemeral: (spec.ephemeralContainers ?? []).map((c) => c.name),
   };
 }
 
@@ -258,10 +255,8 @@ async function logSources(
 
 /** The reason a container has not started (`ContainerCreating`, `PodInitializing`), or undefined once it has. */
 function containerWaiting(pod: K8sObject, container: string): string | undefined {
-  const st = (pod.status ?? {}) as Obj;
-  const status = [...((st.containerStatuses ?? []) as Obj[]), ...((st.initContainerStatuses ?? []) as Obj[])].find(
-    (c) => c.name === container,
-  );
+  const st = podStatus(pod);
+  const status = containerStatusesOf(pod).find((c) => c.name === container);
   if (status?.state?.running || status?.state?.terminated) return undefined;
   if (status?.state?.waiting?.reason) return status.state.waiting.reason;
   return st.phase === 'Pending' || !status ? 'ContainerCreating' : undefined;
