@@ -4,9 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { z } from 'zod';
 import { createSimBackend } from '../backends/sim/index.ts';
 import type { LabBackend } from '../contract.ts';
 import { loadAllLabs } from '../labs/load.ts';
+import {
+  checkResultBodySchema,
+  errorBodySchema,
+  progressSchema,
+  sessionCreatedSchema,
+  solveResultSchema,
+} from '../protocol/api.ts';
+import { classCreatedSchema, classReportSchema, classSummarySchema, joinedSchema } from '../protocol/classroom.ts';
 import { createLabServer, type LabServer } from '../server/app.ts';
 import { stripAnsi, typeScript } from '../terminal/typing.ts';
 import { createClassroom } from './index.ts';
@@ -49,7 +58,8 @@ afterEach(async () => {
   for (const h of running.splice(0)) await h.close().catch(() => undefined);
 });
 
-async function call(base: string, method: string, path: string, token?: string, body?: unknown) {
+/** Sends a request; for answers read as text (CSV) or only by their status. */
+async function send(base: string, method: string, path: string, token?: string, body?: unknown) {
   const res = await fetch(base + path, {
     method,
     headers: {
@@ -58,14 +68,20 @@ async function call(base: string, method: string, path: string, token?: string, 
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, text, json, headers: res.headers };
+  return { status: res.status, text: await res.text(), headers: res.headers };
+}
+
+/** Sends a request and parses its JSON answer with the protocol's schema for it. */
+async function call<T>(
+  schema: z.ZodType<T>,
+  base: string,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+): Promise<{ status: number; json: T }> {
+  const { status, text } = await send(base, method, path, token, body);
+  return { status, json: schema.parse(JSON.parse(text)) };
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'labs-classroom-'));
@@ -88,10 +104,13 @@ describe('a class on a backend with room for so many learners', () => {
       close: () => sim.close(),
     };
     const { base } = await start(tmp(), { backend });
-    const cls = await call(base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Big class' });
+    const cls = await call(classCreatedSchema, base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Big class' });
     const joins = await Promise.all(
       ['ada', 'bob', 'cy'].map((name) =>
-        call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name }),
+        call(z.union([joinedSchema, errorBodySchema]), base, 'POST', '/api/join', undefined, {
+          joinCode: cls.json.joinCode,
+          name,
+        }),
       ),
     );
     expect(joins.map((j) => j.status).sort()).toEqual([201, 201, 503]);
@@ -102,41 +121,43 @@ describe('a class on a backend with room for so many learners', () => {
       code: 'join.full',
       params: { max: 2 },
     });
-    expect((await call(base, 'GET', `/api/classes/${cls.json.id}/progress`, INSTRUCTOR)).json.learners).toHaveLength(2);
+    expect(
+      (await call(classReportSchema, base, 'GET', `/api/classes/${cls.json.id}/progress`, INSTRUCTOR)).json.learners,
+    ).toHaveLength(2);
   });
 });
 
 describe('classroom API', () => {
   it("refuses without a token, refuses a learner's token on instructor APIs, wrong codes, and too many joins", async () => {
     const { base } = await start(tmp(), { failuresPerMinute: 3 });
-    expect((await call(base, 'POST', '/api/classes', undefined, { name: 'x' })).status).toBe(401);
-    const cls = await call(base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Workshop' });
+    expect((await send(base, 'POST', '/api/classes', undefined, { name: 'x' })).status).toBe(401);
+    const cls = await call(classCreatedSchema, base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Workshop' });
     expect(cls.status).toBe(201);
     expect(cls.json.joinCode).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
     expect(cls.json.joinUrl).toBe(`${base}/classroom/join/?code=${cls.json.joinCode}`);
     // This test server listens on 127.0.0.1 only: the instructor is told learners cannot reach it.
     expect(cls.json.joinUrlWarning).toContain('--host 0.0.0.0');
-    expect((await call(base, 'GET', '/api/classes', INSTRUCTOR)).json[0]).toMatchObject({
+    expect((await call(z.array(classSummarySchema), base, 'GET', '/api/classes', INSTRUCTOR)).json[0]).toMatchObject({
       joinCode: cls.json.joinCode,
       joinUrl: cls.json.joinUrl,
       learners: 0,
     });
-    const learner = await call(base, 'POST', '/api/join', undefined, {
+    const learner = await call(joinedSchema, base, 'POST', '/api/join', undefined, {
       joinCode: cls.json.joinCode.toLowerCase(),
       name: 'Ada',
     });
     expect(learner.status).toBe(201);
     // A learner sees their own class (the join page offers to continue); a self-paced session has none.
-    expect((await call(base, 'GET', '/api/classes/mine', learner.json.sessionToken)).json).toEqual({
+    expect((await call(z.unknown(), base, 'GET', '/api/classes/mine', learner.json.sessionToken)).json).toEqual({
       classId: cls.json.id,
       className: 'Workshop',
       joinCode: cls.json.joinCode,
       chapters: cls.json.chapters,
       name: 'Ada',
     });
-    expect((await call(base, 'GET', '/api/classes/mine')).status).toBe(401);
-    const selfPaced = (await call(base, 'POST', '/api/session')).json.sessionToken;
-    expect((await call(base, 'GET', '/api/classes/mine', selfPaced)).status).toBe(404);
+    expect((await send(base, 'GET', '/api/classes/mine')).status).toBe(401);
+    const selfPaced = (await call(sessionCreatedSchema, base, 'POST', '/api/session')).json.sessionToken;
+    expect((await send(base, 'GET', '/api/classes/mine', selfPaced)).status).toBe(404);
     for (const [method, path] of [
       ['GET', `/api/classes/${cls.json.id}/progress`],
       ['GET', `/api/classes/${cls.json.id}/progress.csv`],
@@ -144,31 +165,37 @@ describe('classroom API', () => {
       ['POST', `/api/classes/${cls.json.id}/learners/${learner.json.learnerId}/reset`],
     ] as const) {
       expect(
-        (await call(base, method, path, learner.json.sessionToken, method === 'POST' ? {} : undefined)).status,
+        (await send(base, method, path, learner.json.sessionToken, method === 'POST' ? {} : undefined)).status,
         path,
       ).toBe(403);
     }
     // Right codes are not what is limited tightly: a class behind one address joins together.
     for (const name of ['Bob', 'Cy', 'Di', 'Ed'])
-      expect((await call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name })).status).toBe(
+      expect((await send(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name })).status).toBe(
         201,
       );
-    const wrong = await call(base, 'POST', '/api/join', undefined, { joinCode: 'ZZZZZZ', name: 'Eve' });
+    const wrong = await call(errorBodySchema, base, 'POST', '/api/join', undefined, {
+      joinCode: 'ZZZZZZ',
+      name: 'Eve',
+    });
     expect(wrong.status).toBe(404);
     expect(wrong.json.error).toContain('no class with this join code');
     for (let i = 0; i < 2; i++)
       expect(
-        (await call(base, 'POST', '/api/join', undefined, { joinCode: `ZZZZZ${i + 2}`, name: 'Eve' })).status,
+        (await send(base, 'POST', '/api/join', undefined, { joinCode: `ZZZZZ${i + 2}`, name: 'Eve' })).status,
       ).toBe(404);
     // After three wrong codes this address is refused, even with the right code, so guessing stops.
-    const limited = await call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name: 'Mallory' });
+    const limited = await call(errorBodySchema, base, 'POST', '/api/join', undefined, {
+      joinCode: cls.json.joinCode,
+      name: 'Mallory',
+    });
     expect(limited.status).toBe(429);
     expect(limited.json.error).toBe('too many wrong join codes from this address; wait a minute and try again');
   });
 
   it('refuses the dashboard WebSocket from a foreign Origin and without the instructor token', async () => {
     const { base } = await start(tmp());
-    const cls = await call(base, 'POST', '/api/classes', INSTRUCTOR, { name: 'W' });
+    const cls = await call(classCreatedSchema, base, 'POST', '/api/classes', INSTRUCTOR, { name: 'W' });
     const url = `${base.replace('http', 'ws')}/ws/classroom?class=${cls.json.id}&token=${INSTRUCTOR}`;
     const status = await new Promise<number>((resolve) => {
       const ws = new WebSocket(url, { origin: 'https://evil.example' });
@@ -183,8 +210,10 @@ describe('classroom API', () => {
     expect(refused).toBe('instructor token required');
 
     // The read-only terminal view: not with a learner's token, not through another class, not a chapter never opened.
-    const other = await call(base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Other' });
-    const ada = (await call(base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name: 'Ada' })).json;
+    const other = await call(classCreatedSchema, base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Other' });
+    const ada = (
+      await call(joinedSchema, base, 'POST', '/api/join', undefined, { joinCode: cls.json.joinCode, name: 'Ada' })
+    ).json;
     const view = (classId: string, token: string) =>
       new Promise<string>((resolve) => {
         const ws = new WebSocket(
@@ -201,20 +230,36 @@ describe('classroom API', () => {
   it("records two learners' checks for the dashboard, exports CSV rows, resets and removes a learner", async () => {
     const { base } = await start(tmp());
     const cls = (
-      await call(base, 'POST', '/api/classes', INSTRUCTOR, { name: 'Workshop, day 1', chapters: ['traffic-shifting'] })
+      await call(classCreatedSchema, base, 'POST', '/api/classes', INSTRUCTOR, {
+        name: 'Workshop, day 1',
+        chapters: ['traffic-shifting'],
+      })
     ).json;
-    const ada = (await call(base, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: 'Ada' })).json;
-    const bob = (await call(base, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: '=cmd|evil' })).json;
+    const ada = (
+      await call(joinedSchema, base, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: 'Ada' })
+    ).json;
+    const bob = (
+      await call(joinedSchema, base, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: '=cmd|evil' })
+    ).json;
     const changes: string[] = [];
     const ws = new WebSocket(`${base.replace('http', 'ws')}/ws/classroom?class=${cls.id}&token=${INSTRUCTOR}`);
     ws.on('message', (d) => changes.push(JSON.parse(d.toString()).type));
     await new Promise((r) => ws.on('open', r));
 
     expect(
-      (await call(base, 'POST', '/api/labs/traffic-shifting/steps/destination-rules/solve', ada.sessionToken, {})).json
-        .ok,
+      (
+        await call(
+          solveResultSchema,
+          base,
+          'POST',
+          '/api/labs/traffic-shifting/steps/destination-rules/solve',
+          ada.sessionToken,
+          {},
+        )
+      ).json.ok,
     ).toBe(true);
     const passed = await call(
+      checkResultBodySchema,
       base,
       'POST',
       '/api/labs/traffic-shifting/steps/destination-rules/check',
@@ -223,6 +268,7 @@ describe('classroom API', () => {
     );
     expect(passed.json.ok).toBe(true);
     const failed = await call(
+      checkResultBodySchema,
       base,
       'POST',
       '/api/labs/traffic-shifting/steps/route-all-v1/check',
@@ -231,17 +277,17 @@ describe('classroom API', () => {
     );
     expect(failed.json.ok).toBe(false);
 
-    const report = (await call(base, 'GET', `/api/classes/${cls.id}/progress`, INSTRUCTOR)).json;
-    expect(report.learners.map((l: any) => l.name)).toEqual(['Ada', '=cmd|evil']);
+    const report = (await call(classReportSchema, base, 'GET', `/api/classes/${cls.id}/progress`, INSTRUCTOR)).json;
+    expect(report.learners.map((l) => l.name)).toEqual(['Ada', '=cmd|evil']);
     expect(report.learners[0].progress['traffic-shifting']['destination-rules'].status).toBe('passed');
     expect(report.learners[1].progress['traffic-shifting']['route-all-v1'].status).toBe('failed');
-    expect(report.learners[1].latestFailure.step).toBe('route-all-v1');
-    expect(report.learners[1].latestFailure.explanation.ko.length).toBeGreaterThan(0);
+    expect(report.learners[1].latestFailure?.step).toBe('route-all-v1');
+    expect(report.learners[1].latestFailure?.explanation.ko.length).toBeGreaterThan(0);
     expect(report.completion['traffic-shifting']).toEqual({ completed: 0, learners: 2 });
-    expect(report.learners.map((l: any) => l.activeLab)).toEqual(['traffic-shifting', 'traffic-shifting']);
+    expect(report.learners.map((l) => l.activeLab)).toEqual(['traffic-shifting', 'traffic-shifting']);
     expect(changes.filter((c) => c === 'changed').length).toBeGreaterThanOrEqual(3);
 
-    const csv = await call(base, 'GET', `/api/classes/${cls.id}/progress.csv?lang=en&tz=Asia/Seoul`, INSTRUCTOR);
+    const csv = await send(base, 'GET', `/api/classes/${cls.id}/progress.csv?lang=en&tz=Asia/Seoul`, INSTRUCTOR);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     // A byte-order mark first, so Excel on Korean Windows reads UTF-8 (fetch's text() drops it: read the bytes).
     const bytes = new Uint8Array(
@@ -267,7 +313,7 @@ describe('classroom API', () => {
     expect(rows.find((r) => r.includes('route-all-v1') && r.includes("'=cmd|evil"))).toMatch(/,failing,,1,/);
 
     // The history: one row per attempt, oldest first, with what ran it and both explanations.
-    const history = await call(base, 'GET', `/api/classes/${cls.id}/attempts.csv`, INSTRUCTOR);
+    const history = await send(base, 'GET', `/api/classes/${cls.id}/attempts.csv`, INSTRUCTOR);
     expect(history.headers.get('content-disposition')).toContain('Workshop_day_1-attempts.csv');
     const attempts = history.text.trim().split('\r\n');
     expect(attempts[0]).toBe(
@@ -278,19 +324,20 @@ describe('classroom API', () => {
       'Ada,traffic-shifting,destination-rules,1. 기본 DestinationRule 적용하기,true,check',
       "'=cmd|evil,traffic-shifting,route-all-v1,2. 모든 트래픽을 v1으로 보내기,false,check",
     ]);
-    expect((await call(base, 'GET', `/api/classes/${cls.id}/attempts.csv`, ada.sessionToken)).status).toBe(403);
+    expect((await send(base, 'GET', `/api/classes/${cls.id}/attempts.csv`, ada.sessionToken)).status).toBe(403);
 
     expect(
       (
-        await call(base, 'POST', `/api/classes/${cls.id}/learners/${ada.learnerId}/reset`, INSTRUCTOR, {
+        await send(base, 'POST', `/api/classes/${cls.id}/learners/${ada.learnerId}/reset`, INSTRUCTOR, {
           lab: 'egress-nope',
         })
       ).status,
     ).toBe(400);
     expect(
-      (await call(base, 'POST', `/api/classes/${cls.id}/learners/${ada.learnerId}/reset`, INSTRUCTOR, {})).status,
+      (await send(base, 'POST', `/api/classes/${cls.id}/learners/${ada.learnerId}/reset`, INSTRUCTOR, {})).status,
     ).toBe(200);
     const after = await call(
+      checkResultBodySchema,
       base,
       'POST',
       '/api/labs/traffic-shifting/steps/destination-rules/check',
@@ -306,24 +353,28 @@ describe('classroom API', () => {
     const bobSaw: string[] = [];
     bobTerminal.on('message', (d) => bobSaw.push(d.toString()));
     await expect.poll(() => bobSaw.some((m) => JSON.parse(m).type === 'attached')).toBe(true);
-    expect((await call(base, 'DELETE', `/api/classes/${cls.id}/learners/${bob.learnerId}`, INSTRUCTOR)).status).toBe(
+    expect((await send(base, 'DELETE', `/api/classes/${cls.id}/learners/${bob.learnerId}`, INSTRUCTOR)).status).toBe(
       200,
     );
     await expect
       .poll(() => bobSaw.map((m) => JSON.parse(m)).find((m) => m.type === 'error')?.message)
       .toContain('the instructor removed you from the class');
     bobTerminal.close();
-    expect((await call(base, 'GET', '/api/session', bob.sessionToken)).status).toBe(401);
-    expect((await call(base, 'GET', `/api/classes/${cls.id}/progress`, INSTRUCTOR)).json.learners).toHaveLength(1);
+    expect((await send(base, 'GET', '/api/session', bob.sessionToken)).status).toBe(401);
+    expect(
+      (await call(classReportSchema, base, 'GET', `/api/classes/${cls.id}/progress`, INSTRUCTOR)).json.learners,
+    ).toHaveLength(1);
     ws.close();
   });
 
   it("keeps sessions and progress in the data directory and rebuilds a learner's environment from its journal", async () => {
     const dir = tmp();
     const first = await start(dir);
-    const cls = (await call(first.base, 'POST', '/api/classes', INSTRUCTOR, { name: 'W' })).json;
-    const ada = (await call(first.base, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: 'Ada' })).json;
-    await call(first.base, 'POST', '/api/labs/traffic-shifting/apply', ada.sessionToken, {
+    const cls = (await call(classCreatedSchema, first.base, 'POST', '/api/classes', INSTRUCTOR, { name: 'W' })).json;
+    const ada = (
+      await call(joinedSchema, first.base, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: 'Ada' })
+    ).json;
+    await send(first.base, 'POST', '/api/labs/traffic-shifting/apply', ada.sessionToken, {
       yaml:
         'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: ' +
         'reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n',
@@ -331,13 +382,13 @@ describe('classroom API', () => {
     // A command typed in the terminal is journalled too.
     const instance = await first.server.parts.runtime.instance(ada.learnerId, 'traffic-shifting');
     await typeScript(instance.terminal, 'export JT=journal-test\nkubectl create namespace $JT');
-    await call(first.base, 'POST', '/api/labs/traffic-shifting/steps/destination-rules/check', ada.sessionToken, {});
+    await send(first.base, 'POST', '/api/labs/traffic-shifting/steps/destination-rules/check', ada.sessionToken, {});
     await first.close();
     running.splice(running.indexOf(first), 1);
 
     const second = await start(dir);
-    expect((await call(second.base, 'GET', '/api/session', ada.sessionToken)).status).toBe(200);
-    const progress = (await call(second.base, 'GET', '/api/progress', ada.sessionToken)).json;
+    expect((await send(second.base, 'GET', '/api/session', ada.sessionToken)).status).toBe(200);
+    const progress = (await call(progressSchema, second.base, 'GET', '/api/progress', ada.sessionToken)).json;
     expect(progress['traffic-shifting']['destination-rules'].attempts).toBe(1);
     const restoredInstance = await second.server.parts.runtime.instance(ada.learnerId, 'traffic-shifting');
     const env = restoredInstance.env;
@@ -361,7 +412,7 @@ describe('classroom API', () => {
     const clsId = cls.id;
     expect(
       (
-        await call(afterReset.base, 'POST', `/api/classes/${clsId}/learners/${ada.learnerId}/reset`, INSTRUCTOR, {
+        await send(afterReset.base, 'POST', `/api/classes/${clsId}/learners/${ada.learnerId}/reset`, INSTRUCTOR, {
           lab: 'traffic-shifting',
         })
       ).status,
