@@ -64,6 +64,7 @@ export interface EventShape extends K8sObject {
   type?: string;
   source?: { component?: string; host?: string };
   reportingComponent?: string;
+  eventTime?: string;
   firstTimestamp?: string;
   lastTimestamp?: string;
 }

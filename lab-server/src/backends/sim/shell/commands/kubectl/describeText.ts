@@ -3,11 +3,10 @@
  * times, the Events table, and the generic describer CRDs get.
  */
 import type { K8sObject } from '../../../../../contract.ts';
+import type { EventShape } from '../../../cluster/shapes.ts';
 import type { SimClusterApi } from '../../../types.ts';
 import { humanAge } from './age.ts';
 import { tabwrite } from './tabwriter.ts';
-
-type Obj = Record<string, any>;
 
 const ACRONYMS = ['API', 'URL', 'UID', 'OSB', 'GUID'];
 
@@ -41,7 +40,7 @@ export function smartLabel(field: string): string {
 }
 
 /** kubectl's printUnstructuredContent: keys sorted, maps nested two spaces deeper, list items without dashes. */
-function unstructured(content: Obj, level: number, path: string, skip: string[]): string {
+function unstructured(content: Record<string, unknown>, level: number, path: string, skip: string[]): string {
   const pad = '  '.repeat(level);
   let out = '';
   for (const field of Object.keys(content).sort()) {
@@ -53,10 +52,10 @@ function unstructured(content: Obj, level: number, path: string, skip: string[])
       for (const child of value)
         out +=
           child && typeof child === 'object' && !Array.isArray(child)
-            ? unstructured(child as Obj, level + 1, expr, skip)
+            ? unstructured(child as Record<string, unknown>, level + 1, expr, skip)
             : `${pad}  ${goValue(child)}\n`;
     } else if (value && typeof value === 'object') {
-      out += `${pad}${smartLabel(field)}:\n${unstructured(value as Obj, level + 1, expr, skip)}`;
+      out += `${pad}${smartLabel(field)}:\n${unstructured(value as Record<string, unknown>, level + 1, expr, skip)}`;
     } else out += `${pad}${smartLabel(field)}:\t${goValue(value)}\n`;
   }
   return out;
@@ -67,9 +66,9 @@ function goValue(value: unknown): string {
   if (value === null || value === undefined) return '<nil>';
   if (Array.isArray(value)) return `[${value.map(goValue).join(' ')}]`;
   if (typeof value === 'object')
-    return `map[${Object.keys(value as Obj)
-      .sort()
-      .map((k) => `${k}:${goValue((value as Obj)[k])}`)
+    return `map[${Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${k}:${goValue(v)}`)
       .join(' ')}]`;
   return String(value);
 }
@@ -106,8 +105,8 @@ export function rfc1123z(time: string | number): string {
 
 /** kubectl's Events section: the cluster's Event objects about `obj`, or `Events:\t<none>`. */
 export function eventsBlock(obj: K8sObject, cluster: SimClusterApi, now: number): string {
-  const events = cluster.list('Event', obj.metadata.namespace).filter((e) => {
-    const about = (e as Obj).involvedObject as Obj | undefined;
+  const events = (cluster.list('Event', obj.metadata.namespace) as EventShape[]).filter((e) => {
+    const about = e.involvedObject;
     return (
       about &&
       about.kind === obj.kind &&
@@ -118,7 +117,7 @@ export function eventsBlock(obj: K8sObject, cluster: SimClusterApi, now: number)
   if (events.length === 0) return 'Events:\t<none>\n';
   const since = (t: string | undefined) => (t ? humanAge(Date.parse(t), now) : '<unknown>');
   let out = 'Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n';
-  for (const e of events as Obj[]) {
+  for (const e of events) {
     const first = since(e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp);
     const age = (e.count ?? 1) > 1 ? `${since(e.lastTimestamp)} (x${e.count} over ${first})` : first;
     out +=
@@ -136,7 +135,7 @@ export function describeGeneric(obj: K8sObject, cluster: SimClusterApi, now: num
       `Namespace:\t${obj.metadata.namespace ?? ''}\n`,
       labelsBlock('Labels', obj.metadata.labels),
       annotationsBlock('Annotations', obj.metadata.annotations),
-      unstructured(obj as unknown as Obj, 0, '', [
+      unstructured({ ...obj }, 0, '', [
         '.metadata.managedFields',
         '.metadata.name',
         '.metadata.namespace',
