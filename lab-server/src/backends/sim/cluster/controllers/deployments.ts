@@ -7,11 +7,16 @@
  */
 import type { K8sObject } from '../../../../contract.ts';
 import { templateHash, timestamp } from '../names.ts';
+import {
+  type ConditionedStatus,
+  type PodTemplate,
+  type WorkloadSpec,
+  type WorkloadStatus,
+  workloadSpec,
+} from '../shapes.ts';
 import type { ControllerContext } from './context.ts';
 import { isOwnedBy, isReady, ownerRef, same } from './owners.ts';
 import { podsOf } from './replicaSets.ts';
-
-type Obj = Record<string, any>;
 
 const REVISION = 'deployment.kubernetes.io/revision';
 const DESIRED = 'deployment.kubernetes.io/desired-replicas';
@@ -22,7 +27,7 @@ function revisionOf(rs: K8sObject): number {
 }
 
 function replicasOf(rs: K8sObject): number {
-  return ((rs.spec as Obj | undefined)?.replicas as number | undefined) ?? 0;
+  return workloadSpec(rs).replicas ?? 0;
 }
 
 /** `maxSurge` / `maxUnavailable` as counts: an int, or a percentage of replicas (surge rounds up, unavailable down). */
@@ -34,8 +39,8 @@ function resolveBound(value: unknown, replicas: number, roundUp: boolean): numbe
 }
 
 /** The rolling update's bounds; both zero would deadlock, so Kubernetes then allows one unavailable. */
-export function rollingBounds(spec: Obj, replicas: number): { maxSurge: number; maxUnavailable: number } {
-  const rolling = (spec.strategy?.rollingUpdate ?? {}) as Obj;
+export function rollingBounds(spec: WorkloadSpec, replicas: number): { maxSurge: number; maxUnavailable: number } {
+  const rolling = spec.strategy?.rollingUpdate ?? {};
   const maxSurge = resolveBound(rolling.maxSurge, replicas, true);
   let maxUnavailable = resolveBound(rolling.maxUnavailable, replicas, false);
   if (maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
@@ -55,13 +60,13 @@ function scale(
   maxReplicas: number,
 ): K8sObject {
   const before = replicasOf(rs);
-  if (before === replicas && rs.metadata.annotations?.[DESIRED] === String((deploy.spec as Obj).replicas ?? 1))
+  if (before === replicas && rs.metadata.annotations?.[DESIRED] === String(workloadSpec(deploy).replicas ?? 1))
     return rs;
   const next = structuredClone(rs);
-  (next.spec as Obj).replicas = replicas;
+  (next.spec as WorkloadSpec).replicas = replicas;
   next.metadata.annotations = {
     ...next.metadata.annotations,
-    [DESIRED]: String((deploy.spec as Obj).replicas ?? 1),
+    [DESIRED]: String(workloadSpec(deploy).replicas ?? 1),
     [MAX_REPLICAS]: String(maxReplicas),
   };
   if (before !== replicas) next.metadata.generation = (next.metadata.generation ?? 1) + 1;
@@ -86,8 +91,8 @@ function newReplicaSet(
   replicas: number,
   maxReplicas: number,
 ): K8sObject {
-  const spec = (deploy.spec ?? {}) as Obj;
-  const template = structuredClone(spec.template ?? {}) as Obj;
+  const spec = workloadSpec(deploy);
+  const template: PodTemplate = structuredClone(spec.template ?? {});
   template.metadata ??= {};
   template.metadata.labels = { ...template.metadata.labels, 'pod-template-hash': hash };
   const rs: K8sObject = {
@@ -96,7 +101,7 @@ function newReplicaSet(
     metadata: {
       name: `${deploy.metadata.name}-${hash}`,
       namespace: deploy.metadata.namespace,
-      labels: { ...(template.metadata.labels as Record<string, string>) },
+      labels: { ...template.metadata.labels },
       annotations: {
         [DESIRED]: String(spec.replicas ?? 1),
         [MAX_REPLICAS]: String(maxReplicas),
@@ -127,8 +132,8 @@ function available(ctx: ControllerContext, rs: K8sObject): number {
 }
 
 function syncDeployment(ctx: ControllerContext, deploy: K8sObject): void {
-  const spec = (deploy.spec ?? {}) as Obj;
-  const replicas: number = spec.replicas ?? 1;
+  const spec = workloadSpec(deploy);
+  const replicas = spec.replicas ?? 1;
   const owned = ctx.store.list('ReplicaSet', deploy.metadata.namespace).filter((rs) => isOwnedBy(rs, deploy));
   const hash = templateHash(JSON.stringify(spec.template ?? {}));
   const maxRevision = Math.max(0, ...owned.map(revisionOf));
@@ -241,7 +246,7 @@ function writeStatus(
   const updated = podsOf(ctx, current);
   const ready = pods.filter(isReady);
   const updatedReady = updated.filter(isReady).length;
-  const spec = (deploy.spec ?? {}) as Obj;
+  const spec = workloadSpec(deploy);
   // MaxUnavailable as deploymentutil reads it: none for Recreate or zero replicas.
   const maxUnavailable =
     spec.strategy?.type === 'Recreate' || replicas === 0 ? 0 : rollingBounds(spec, replicas).maxUnavailable;
@@ -277,11 +282,11 @@ function writeStatus(
         { type: 'Progressing', status: 'True', ...progressing },
       ],
     }),
-  ) as Obj;
-  const previous = (deploy.status ?? {}) as Obj;
-  const comparable = (s: Obj) => ({
+  ) as WorkloadStatus;
+  const previous = (deploy.status ?? {}) as WorkloadStatus;
+  const comparable = (s: ConditionedStatus) => ({
     ...s,
-    conditions: (s.conditions as Obj[] | undefined)?.map(({ type, status: st, reason }) => ({
+    conditions: s.conditions?.map(({ type, status: st, reason }) => ({
       type,
       status: st,
       reason,
@@ -290,8 +295,8 @@ function writeStatus(
   const revision = current.metadata.annotations?.[REVISION] ?? '1';
   if (same(comparable(previous), comparable(status)) && deploy.metadata.annotations?.[REVISION] === revision) return;
   const now = timestamp(ctx.clock.now());
-  status.conditions = (status.conditions as Obj[]).map((c) => {
-    const before = (previous.conditions as Obj[] | undefined)?.find((p) => p.type === c.type);
+  status.conditions = (status.conditions ?? []).map((c) => {
+    const before = previous.conditions?.find((p) => p.type === c.type);
     const unchanged = before && before.status === c.status && before.reason === c.reason;
     return {
       ...c,
