@@ -118,17 +118,46 @@ export function injectSettings(cluster: SimClusterApi): InjectSettings {
   };
 }
 
-type Obj = Record<string, any>;
+/** A container as the injector reads and writes it: the fields it looks at, the rest kept as they are. */
+interface ContainerDoc {
+  name?: string;
+  ports?: Record<string, unknown>[];
+  [field: string]: unknown;
+}
 
-function podTemplate(doc: Obj): Obj | undefined {
+/** A pod template as the injector edits it (a Pod is its own template; the workload kinds nest one in `spec`). */
+interface TemplateDoc {
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    creationTimestamp?: string | null;
+  };
+  spec?: {
+    containers?: ContainerDoc[];
+    initContainers?: ContainerDoc[];
+    volumes?: Record<string, unknown>[];
+    template?: TemplateDoc;
+    jobTemplate?: { spec?: { template?: TemplateDoc } };
+  };
+}
+
+/** A document of a manifest the injector may inject: any YAML document that is an object. */
+interface WorkloadDoc extends TemplateDoc {
+  kind?: string;
+  status?: unknown;
+}
+
+function podTemplate(doc: WorkloadDoc): TemplateDoc | undefined {
   if (doc.kind === 'Pod') return doc;
   if (doc.kind === 'CronJob') return doc.spec?.jobTemplate?.spec?.template;
   return doc.spec?.template;
 }
 
 /** `ISTIO_META_POD_PORTS`: the application containers' ports, as the injector lists them. */
-function podPorts(containers: Obj[]): string {
-  const ports = containers.flatMap((c) => (Array.isArray(c.ports) ? (c.ports as Obj[]) : []));
+function podPorts(containers: ContainerDoc[]): string {
+  const ports = containers.flatMap((c) => (Array.isArray(c.ports) ? c.ports : []));
   if (ports.length === 0) return '[\n]';
   // Go's struct order: name, hostPort, containerPort, protocol, hostIP.
   const order = ['name', 'hostPort', 'containerPort', 'protocol', 'hostIP'];
@@ -143,11 +172,11 @@ const PROXY_IMAGE = () => `${ISTIO_HUB}/proxyv2:${ISTIO_VERSION}`;
 function proxyContainer(
   name: string,
   ns: string,
-  apps: Obj[],
+  apps: ContainerDoc[],
   settings: InjectSettings,
   native: boolean,
   role: 'sidecar' | 'router' = 'sidecar',
-): Obj {
+): ContainerDoc {
   const field = (fieldPath: string) => ({ valueFrom: { fieldRef: { fieldPath } } });
   const resource = (r: string) => ({ valueFrom: { resourceFieldRef: { divisor: '1', resource: r } } });
   return {
@@ -230,7 +259,7 @@ function proxyContainer(
   };
 }
 
-function initContainer(settings: InjectSettings): Obj {
+function initContainer(settings: InjectSettings): ContainerDoc {
   return {
     name: 'istio-init',
     image: PROXY_IMAGE(),
@@ -267,7 +296,7 @@ function initContainer(settings: InjectSettings): Obj {
   };
 }
 
-const VOLUMES: Obj[] = [
+const VOLUMES: { name: string; [field: string]: unknown }[] = [
   { emptyDir: {}, name: 'workload-socket' },
   { emptyDir: {}, name: 'credential-socket' },
   { emptyDir: {}, name: 'workload-certs' },
@@ -297,14 +326,14 @@ const VOLUMES: Obj[] = [
  * (image `auto`) becomes the whole Envoy (`proxy router`); no iptables init container, since a gateway captures nothing.
  * Fields the pod sets on the container (resources, ...) win over the template's, as with the real injector.
  */
-function injectGateway(template: Obj, name: string, ns: string, settings: InjectSettings): void {
-  const containers = (template.spec.containers ??= []) as Obj[];
+function injectGateway(template: Required<TemplateDoc>, name: string, ns: string, settings: InjectSettings): void {
+  const containers = (template.spec.containers ??= []);
   const index = containers.findIndex((c) => c.name === 'istio-proxy');
   const own = index >= 0 ? containers[index] : {};
   const merged = { ...proxyContainer(name, ns, [], settings, false, 'router'), ...own, image: PROXY_IMAGE() };
   if (index >= 0) containers[index] = merged;
   else containers.push(merged);
-  const annotations = template.metadata.annotations as Record<string, string>;
+  const annotations = (template.metadata.annotations ??= {});
   annotations['prometheus.io/path'] = '/stats/prometheus';
   annotations['prometheus.io/port'] = '15020';
   annotations['prometheus.io/scrape'] = 'true';
@@ -315,7 +344,7 @@ function injectGateway(template: Obj, name: string, ns: string, settings: Inject
     imagePullSecrets: null,
     revision: 'default',
   });
-  template.spec.volumes = [...((template.spec.volumes as Obj[] | undefined) ?? []), ...VOLUMES];
+  template.spec.volumes = [...(template.spec.volumes ?? []), ...VOLUMES];
 }
 
 /** Whether this pod template gets a native sidecar: its `sidecar.istio.io/nativeSidecar` annotation, else the injector's. */
@@ -325,16 +354,19 @@ function nativeFor(annotations: Record<string, string>, settings: InjectSettings
 }
 
 /** Injects one workload document in place; returns false when it is not a workload or is already injected. */
-export function injectDocument(doc: Obj, settings: InjectSettings): boolean {
-  if (!doc || !WORKLOAD_KINDS.includes(doc.kind)) return false;
-  const template = podTemplate(doc);
-  if (!template) return false;
-  template.metadata ??= {};
-  template.spec ??= {};
-  const annotations = (template.metadata.annotations ??= {}) as Record<string, string>;
+export function injectDocument(value: unknown, settings: InjectSettings): boolean {
+  if (!value || typeof value !== 'object') return false;
+  const doc = value as WorkloadDoc;
+  if (!WORKLOAD_KINDS.includes(doc.kind ?? '')) return false;
+  const found = podTemplate(doc);
+  if (!found) return false;
+  found.metadata ??= {};
+  found.spec ??= {};
+  const template = found as Required<TemplateDoc>;
+  const annotations = (template.metadata.annotations ??= {});
   if (annotations['sidecar.istio.io/status'] || annotations['sidecar.istio.io/inject'] === 'false') return false;
-  const labels = (template.metadata.labels ??= {}) as Record<string, string>;
-  const containers = (template.spec.containers ??= []) as Obj[];
+  const labels = (template.metadata.labels ??= {});
+  const containers = (template.spec.containers ??= []);
   const name = doc.metadata?.name ?? labels.app ?? 'workload';
   const ns = doc.metadata?.namespace ?? 'default';
   if (annotations['inject.istio.io/templates'] === 'gateway') {
@@ -364,7 +396,7 @@ export function injectDocument(doc: Obj, settings: InjectSettings): boolean {
   labels['service.istio.io/canonical-name'] = labels['app.kubernetes.io/name'] ?? labels.app ?? name;
   labels['service.istio.io/canonical-revision'] = labels['app.kubernetes.io/version'] ?? labels.version ?? 'latest';
   const proxy = proxyContainer(name, ns, containers, settings, native);
-  const userInits = (template.spec.initContainers as Obj[] | undefined) ?? [];
+  const userInits = template.spec.initContainers ?? [];
   if (native) {
     // {istio-init} => istio-proxy => the pod's own init containers: those run inside the mesh already.
     template.spec.initContainers = [initContainer(settings), proxy, ...userInits];
@@ -374,7 +406,7 @@ export function injectDocument(doc: Obj, settings: InjectSettings): boolean {
     containers.push(proxy);
     template.spec.initContainers = [...userInits, initContainer(settings)];
   }
-  template.spec.volumes = [...((template.spec.volumes as Obj[] | undefined) ?? []), ...VOLUMES];
+  template.spec.volumes = [...(template.spec.volumes ?? []), ...VOLUMES];
   template.metadata.creationTimestamp ??= null;
   if (doc.kind !== 'Pod') {
     doc.metadata ??= {};
@@ -391,7 +423,7 @@ export function kubeInject(text: string, settings: InjectSettings): string {
   for (const d of docs) {
     if (d.errors.length > 0)
       throw new Error(`error converting YAML to JSON: yaml: ${d.errors[0].message.split('\n')[0]}`);
-    const value = d.toJS() as Obj | null;
+    const value: unknown = d.toJS();
     if (value === null || value === undefined) continue;
     injectDocument(value, settings);
     out.push(stringify(value, { lineWidth: 0 }));
