@@ -3,7 +3,7 @@
  * that passed admission, so these are views, not parsers; every field is optional as the API allows.
  */
 import type { K8sObject } from '../../../contract.ts';
-import type { ContainerSpec } from '../mesh/objects.ts';
+import type { ContainerSpec, ServicePortSpec } from '../mesh/objects.ts';
 
 /** A status condition (`Ready`, `Available`, `Progressing`...). */
 export interface Condition {
@@ -187,4 +187,53 @@ export function podStatus(pod: K8sObject): PodStatus {
 export function containerStatusesOf(pod: K8sObject): ContainerStatus[] {
   const status = podStatus(pod);
   return [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? [])];
+}
+
+/** The spec of a Service. */
+export interface ServiceSpec {
+  type?: string;
+  clusterIP?: string;
+  clusterIPs?: string[];
+  externalName?: string;
+  externalIPs?: string[];
+  externalTrafficPolicy?: string;
+  internalTrafficPolicy?: string;
+  ipFamilies?: string[];
+  ipFamilyPolicy?: string;
+  sessionAffinity?: string;
+  selector?: Record<string, string>;
+  ports?: ServicePortSpec[];
+}
+
+/** A load balancer's address (`status.loadBalancer.ingress[]` of a Service or an Ingress). */
+export interface LoadBalancerIngress {
+  ip?: string;
+  hostname?: string;
+}
+
+/** The status of a Service or an Ingress. */
+export interface LoadBalancerStatus {
+  loadBalancer?: { ingress?: LoadBalancerIngress[] };
+}
+
+/** One subset of an Endpoints object: ready addresses and the ports they serve. */
+export interface EndpointSubset {
+  addresses?: { ip: string; targetRef?: { kind?: string; name?: string; namespace?: string } }[];
+  notReadyAddresses?: { ip: string }[];
+  ports?: { name?: string; port: number; protocol?: string }[];
+}
+
+/** `svc.spec`. */
+export function serviceSpec(svc: K8sObject): ServiceSpec {
+  return (svc.spec ?? {}) as ServiceSpec;
+}
+
+/** The load balancer addresses in `obj.status` (a Service of type LoadBalancer, an Ingress). */
+export function loadBalancerIngress(obj: K8sObject): LoadBalancerIngress[] {
+  return ((obj.status ?? {}) as LoadBalancerStatus).loadBalancer?.ingress ?? [];
+}
+
+/** The subsets of an Endpoints object. */
+export function endpointSubsets(ep: K8sObject | undefined): EndpointSubset[] {
+  return (ep?.subsets ?? []) as EndpointSubset[];
 }

@@ -3,9 +3,43 @@
  * column layout (three spaces between columns, headers in capitals).
  */
 import type { K8sObject } from '../../../../../contract.ts';
+import {
+  type ConditionedStatus,
+  type ContainerStatus,
+  type EventShape,
+  endpointSubsets,
+  loadBalancerIngress,
+  podSpec,
+  podStatus,
+  serviceSpec,
+  workloadSpec,
+  workloadStatus,
+} from '../../../cluster/shapes.ts';
 import { humanAge } from './age.ts';
 
-type Obj = Record<string, any>;
+/** The spec fields the columns below read, of the kinds that have no typed view of their own. */
+interface ColumnSpec {
+  host?: string;
+  hosts?: unknown;
+  gateways?: unknown;
+  location?: string;
+  resolution?: string;
+  address?: string;
+  action?: string;
+  mtls?: { mode?: string };
+  controller?: string;
+  parameters?: unknown;
+  ingressClassName?: string;
+  rules?: { host?: string }[];
+  tls?: unknown[];
+}
+
+/** The status fields the Namespace and Node columns read. */
+interface ColumnStatus extends ConditionedStatus {
+  phase?: string;
+  addresses?: { type?: string; address?: string }[];
+  nodeInfo?: { kubeletVersion?: string; osImage?: string; kernelVersion?: string; containerRuntimeVersion?: string };
+}
 
 /** One kind's columns. */
 interface TableSpec {
@@ -18,24 +52,24 @@ interface TableSpec {
 
 const age = (obj: K8sObject, now: number) =>
   obj.metadata.creationTimestamp ? humanAge(Date.parse(obj.metadata.creationTimestamp), now) : '<unknown>';
-const spec = (obj: K8sObject) => (obj.spec ?? {}) as Obj;
-const status = (obj: K8sObject) => (obj.status ?? {}) as Obj;
+const spec = (obj: K8sObject) => (obj.spec ?? {}) as ColumnSpec;
+const status = (obj: K8sObject) => (obj.status ?? {}) as ColumnStatus;
 const jsonList = (list: unknown) => (Array.isArray(list) && list.length ? JSON.stringify(list) : '');
 
 /** READY, STATUS and RESTARTS of a pod, computed as the API server's table printer (printPod) does. */
 export function podColumns(pod: K8sObject, now: number): { ready: string; status: string; restarts: string } {
-  const sp = spec(pod);
-  const st = status(pod);
-  const initSpecs = (sp.initContainers ?? []) as Obj[];
+  const sp = podSpec(pod);
+  const st = podStatus(pod);
+  const initSpecs = sp.initContainers ?? [];
   const sidecarInit = (name: string) => initSpecs.find((c) => c.name === name)?.restartPolicy === 'Always';
-  const total = ((sp.containers ?? []) as Obj[]).length + initSpecs.filter((c) => c.restartPolicy === 'Always').length;
+  const total = (sp.containers ?? []).length + initSpecs.filter((c) => c.restartPolicy === 'Always').length;
   let ready = 0;
   let restarts = 0;
   let lastRestart = 0;
   let sidecarRestarts = 0;
   let lastSidecarRestart = 0;
   let reason: string = st.reason || st.phase || '';
-  const noteRestart = (c: Obj, sidecar: boolean) => {
+  const noteRestart = (c: ContainerStatus, sidecar: boolean) => {
     const finished = c.lastState?.terminated?.finishedAt ? Date.parse(c.lastState.terminated.finishedAt) : 0;
     if (finished > lastRestart) lastRestart = finished;
     if (sidecar) {
@@ -44,7 +78,7 @@ export function podColumns(pod: K8sObject, now: number): { ready: string; status
     }
   };
   let initializing = false;
-  const inits = (st.initContainerStatuses ?? []) as Obj[];
+  const inits = st.initContainerStatuses ?? [];
   for (let i = 0; i < inits.length; i++) {
     const c = inits[i]!;
     restarts += c.restartCount ?? 0;
@@ -61,12 +95,12 @@ export function podColumns(pod: K8sObject, now: number): { ready: string; status
     initializing = true;
     break;
   }
-  const initialized = ((st.conditions ?? []) as Obj[]).some((c) => c.type === 'Initialized' && c.status === 'True');
+  const initialized = (st.conditions ?? []).some((c) => c.type === 'Initialized' && c.status === 'True');
   if (!initializing || initialized) {
     restarts = sidecarRestarts;
     lastRestart = lastSidecarRestart;
     let hasRunning = false;
-    const statuses = (st.containerStatuses ?? []) as Obj[];
+    const statuses = st.containerStatuses ?? [];
     // Last to first, so the first container's state has the last word.
     for (let i = statuses.length - 1; i >= 0; i--) {
       const c = statuses[i]!;
@@ -83,9 +117,7 @@ export function podColumns(pod: K8sObject, now: number): { ready: string; status
       }
     }
     if (reason === 'Completed' && hasRunning)
-      reason = ((st.conditions ?? []) as Obj[]).some((c) => c.type === 'Ready' && c.status === 'True')
-        ? 'Running'
-        : 'NotReady';
+      reason = (st.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
   }
   if (pod.metadata.deletionTimestamp && st.reason === 'NodeLost') reason = 'Unknown';
   else if (pod.metadata.deletionTimestamp && st.phase !== 'Succeeded' && st.phase !== 'Failed') reason = 'Terminating';
@@ -97,15 +129,15 @@ export function podColumns(pod: K8sObject, now: number): { ready: string; status
 }
 
 function servicePorts(svc: K8sObject): string {
-  const ports = (spec(svc).ports ?? []) as Obj[];
+  const ports = serviceSpec(svc).ports ?? [];
   if (ports.length === 0) return '<none>';
   return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
 }
 
 function externalIp(svc: K8sObject): string {
-  const s = spec(svc);
+  const s = serviceSpec(svc);
   if (s.type === 'ExternalName') return s.externalName ?? '<none>';
-  const ingress = (status(svc).loadBalancer?.ingress ?? []) as Obj[];
+  const ingress = loadBalancerIngress(svc);
   if (s.type === 'LoadBalancer') return ingress.length ? ingress.map((i) => i.ip ?? i.hostname).join(',') : '<pending>';
   return s.externalIPs?.length ? s.externalIPs.join(',') : '<none>';
 }
@@ -126,37 +158,37 @@ const TABLES: Record<string, TableSpec> = {
       const c = podColumns(o, now);
       return [o.metadata.name, c.ready, c.status, c.restarts, age(o, now)];
     },
-    wideRow: (o) => [status(o).podIP ?? '<none>', spec(o).nodeName ?? '<none>', '<none>', '<none>'],
+    wideRow: (o) => [podStatus(o).podIP ?? '<none>', podSpec(o).nodeName ?? '<none>', '<none>', '<none>'],
   },
   Service: {
     headers: ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE'],
     wide: ['SELECTOR'],
     row: (o, now) => [
       o.metadata.name,
-      spec(o).type ?? 'ClusterIP',
-      spec(o).clusterIP ?? '<none>',
+      serviceSpec(o).type ?? 'ClusterIP',
+      serviceSpec(o).clusterIP ?? '<none>',
       externalIp(o),
       servicePorts(o),
       age(o, now),
     ],
-    wideRow: (o) => [selector(spec(o).selector)],
+    wideRow: (o) => [selector(serviceSpec(o).selector)],
   },
   Deployment: {
     headers: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
     wide: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
     row: (o, now) => [
       o.metadata.name,
-      `${status(o).readyReplicas ?? 0}/${spec(o).replicas ?? 1}`,
-      String(status(o).updatedReplicas ?? 0),
-      String(status(o).availableReplicas ?? 0),
+      `${workloadStatus(o).readyReplicas ?? 0}/${workloadSpec(o).replicas ?? 1}`,
+      String(workloadStatus(o).updatedReplicas ?? 0),
+      String(workloadStatus(o).availableReplicas ?? 0),
       age(o, now),
     ],
     wideRow: (o) => {
-      const cs = (spec(o).template?.spec?.containers ?? []) as Obj[];
+      const cs = workloadSpec(o).template?.spec?.containers ?? [];
       return [
         cs.map((c) => c.name).join(','),
         cs.map((c) => c.image).join(','),
-        selector(spec(o).selector?.matchLabels),
+        selector(workloadSpec(o).selector?.matchLabels),
       ];
     },
   },
@@ -164,9 +196,9 @@ const TABLES: Record<string, TableSpec> = {
     headers: ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE'],
     row: (o, now) => [
       o.metadata.name,
-      String(spec(o).replicas ?? 1),
-      String(status(o).replicas ?? 0),
-      String(status(o).readyReplicas ?? 0),
+      String(workloadSpec(o).replicas ?? 1),
+      String(workloadStatus(o).replicas ?? 0),
+      String(workloadStatus(o).readyReplicas ?? 0),
       age(o, now),
     ],
   },
@@ -179,9 +211,7 @@ const TABLES: Record<string, TableSpec> = {
     wide: ['INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME'],
     row: (o, now) => [
       o.metadata.name,
-      ((status(o).conditions ?? []) as Obj[]).some((c) => c.type === 'Ready' && c.status === 'True')
-        ? 'Ready'
-        : 'NotReady',
+      (status(o).conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True') ? 'Ready' : 'NotReady',
       Object.keys(o.metadata.labels ?? {})
         .filter((l) => l.startsWith('node-role.kubernetes.io/'))
         .map((l) => l.split('/')[1])
@@ -190,7 +220,7 @@ const TABLES: Record<string, TableSpec> = {
       status(o).nodeInfo?.kubeletVersion ?? '',
     ],
     wideRow: (o) => [
-      ((status(o).addresses ?? []) as Obj[]).find((a) => a.type === 'InternalIP')?.address ?? '<none>',
+      (status(o).addresses ?? []).find((a) => a.type === 'InternalIP')?.address ?? '<none>',
       '<none>',
       status(o).nodeInfo?.osImage ?? '',
       status(o).nodeInfo?.kernelVersion ?? '',
@@ -219,9 +249,8 @@ const TABLES: Record<string, TableSpec> = {
     headers: ['NAME', 'ENDPOINTS', 'AGE'],
     row: (o, now) => {
       const eps: string[] = [];
-      for (const s of (o.subsets ?? []) as Obj[])
-        for (const a of (s.addresses ?? []) as Obj[])
-          for (const p of (s.ports ?? []) as Obj[]) eps.push(`${a.ip}:${p.port}`);
+      for (const s of endpointSubsets(o))
+        for (const a of s.addresses ?? []) for (const p of s.ports ?? []) eps.push(`${a.ip}:${p.port}`);
       return [
         o.metadata.name,
         eps.length === 0
@@ -239,7 +268,7 @@ const TABLES: Record<string, TableSpec> = {
       age(o, now),
       String(o.type ?? ''),
       String(o.reason ?? ''),
-      `${(o.involvedObject as Obj | undefined)?.kind?.toLowerCase() ?? ''}/${(o.involvedObject as Obj | undefined)?.name ?? ''}`,
+      `${(o as EventShape).involvedObject?.kind?.toLowerCase() ?? ''}/${(o as EventShape).involvedObject?.name ?? ''}`,
       String(o.message ?? ''),
     ],
   },
@@ -266,9 +295,11 @@ const TABLES: Record<string, TableSpec> = {
   Ingress: {
     headers: ['NAME', 'CLASS', 'HOSTS', 'ADDRESS', 'PORTS', 'AGE'],
     row: (o, now) => {
-      const rules = (spec(o).rules ?? []) as Obj[];
+      const rules = spec(o).rules ?? [];
       const hosts = rules.map((r) => r.host).filter(Boolean);
-      const lb = ((status(o).loadBalancer?.ingress ?? []) as Obj[]).map((i) => i.ip ?? i.hostname).filter(Boolean);
+      const lb = loadBalancerIngress(o)
+        .map((i) => i.ip ?? i.hostname)
+        .filter(Boolean);
       return [
         o.metadata.name,
         spec(o).ingressClassName ?? '<none>',
