@@ -25,7 +25,7 @@ export interface TemplateMetadata {
 /** A pod template as a Deployment or ReplicaSet carries it. */
 export interface PodTemplate {
   metadata?: TemplateMetadata;
-  spec?: Record<string, unknown> & { containers?: ContainerSpec[]; initContainers?: ContainerSpec[] };
+  spec?: PodSpec;
 }
 
 /** The spec fields of a Deployment or ReplicaSet the controllers read. */
@@ -53,6 +53,7 @@ export interface WorkloadStatus extends ConditionedStatus {
   updatedReplicas?: number;
   readyReplicas?: number;
   availableReplicas?: number;
+  unavailableReplicas?: number;
 }
 
 /** An Event (core/v1), as the simulator records them. */
@@ -95,8 +96,67 @@ export interface ResourceRequirements {
   limits?: Record<string, string | number>;
 }
 
+/** A container port, with the host port `kubectl describe` shows. */
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  hostPort?: number;
+  protocol?: string;
+}
+
+/** Where an environment variable's value comes from when it is not a literal. */
+export interface EnvVarSource {
+  fieldRef?: { fieldPath?: string; apiVersion?: string };
+  resourceFieldRef?: { resource?: string; divisor?: string };
+  secretKeyRef?: { name?: string; key?: string; optional?: boolean };
+  configMapKeyRef?: { name?: string; key?: string; optional?: boolean };
+}
+
+/** An environment variable of a container: a literal value or a reference. */
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: EnvVarSource;
+}
+
+/** A liveness, readiness or startup probe. */
+export interface Probe {
+  exec?: { command?: string[] };
+  httpGet?: { scheme?: string; host?: string; port?: number | string; path?: string };
+  tcpSocket?: { host?: string; port?: number | string };
+  initialDelaySeconds?: number;
+  timeoutSeconds?: number;
+  periodSeconds?: number;
+  successThreshold?: number;
+  failureThreshold?: number;
+}
+
+/** A volume mounted into a container. */
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  subPath?: string;
+  readOnly?: boolean;
+}
+
+/** A pod volume, with the sources `kubectl describe` tells apart. */
+export interface Volume {
+  name: string;
+  emptyDir?: { medium?: string; sizeLimit?: string };
+  configMap?: { name?: string; optional?: boolean };
+  secret?: { secretName?: string; optional?: boolean };
+  projected?: unknown;
+  downwardAPI?: { items?: { path: string; fieldRef?: { fieldPath?: string } }[] };
+}
+
 /** A container of a pod spec, with the fields the API server defaults and `kubectl describe` shows. */
 export interface PodContainer extends ContainerSpec {
+  ports?: ContainerPort[];
+  env?: EnvVar[];
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
+  volumeMounts?: VolumeMount[];
   resources?: ResourceRequirements;
   imagePullPolicy?: string;
   terminationMessagePath?: string;
@@ -128,6 +188,9 @@ export interface PodSpec {
   preemptionPolicy?: string;
   tolerations?: Toleration[];
   nodeName?: string;
+  nodeSelector?: Record<string, string>;
+  priorityClassName?: string;
+  volumes?: Volume[];
   [field: string]: unknown;
 }
 
@@ -201,6 +264,7 @@ export interface ServiceSpec {
   ipFamilies?: string[];
   ipFamilyPolicy?: string;
   sessionAffinity?: string;
+  healthCheckNodePort?: number;
   selector?: Record<string, string>;
   ports?: ServicePortSpec[];
 }

@@ -1,19 +1,34 @@
 /** kubectl's own describers for Pods, Services and Deployments (k8s.io/kubectl/pkg/describe), over Go's tabwriter. */
 import type { K8sObject } from '../../../../../contract.ts';
+import {
+  type ContainerPort,
+  type ContainerState,
+  type ContainerStatus,
+  endpointSubsets,
+  loadBalancerIngress,
+  type PodContainer,
+  type Probe,
+  podSpec,
+  podStatus,
+  type ResourceRequirements,
+  serviceSpec,
+  type Toleration,
+  type Volume,
+  workloadSpec,
+  workloadStatus,
+} from '../../../cluster/shapes.ts';
 import type { SimClusterApi } from '../../../types.ts';
 import { humanAge } from './age.ts';
 import { annotationsBlock, eventsBlock, labelsBlock, rfc1123z } from './describeText.ts';
 import { tabwrite } from './tabwriter.ts';
 
-type Obj = Record<string, any>;
-
 const indent = (level: number) => '  '.repeat(level);
 
-function ports(list: Obj[] | undefined, field: 'containerPort' | 'hostPort'): string {
+function ports(list: ContainerPort[] | undefined, field: 'containerPort' | 'hostPort'): string {
   return (list ?? []).map((p) => `${p[field] ?? 0}/${p.protocol ?? 'TCP'}${p.name ? ` (${p.name})` : ''}`).join(', ');
 }
 
-function probe(p: Obj): string {
+function probe(p: Probe): string {
   const attrs =
     `delay=${p.initialDelaySeconds ?? 0}s timeout=${p.timeoutSeconds ?? 1}s ` +
     `period=${p.periodSeconds ?? 10}s #success=${p.successThreshold ?? 1} #failure=${p.failureThreshold ?? 3}`;
@@ -27,8 +42,9 @@ function probe(p: Obj): string {
   return `unknown ${attrs}`;
 }
 
-function state(name: string, s: Obj | undefined): string {
-  if (s?.running) return `${indent(2)}${name}:\tRunning\n${indent(3)}Started:\t${rfc1123z(s.running.startedAt)}\n`;
+function state(name: string, s: ContainerState | undefined): string {
+  if (s?.running)
+    return `${indent(2)}${name}:\tRunning\n${indent(3)}Started:\t${rfc1123z(s.running.startedAt ?? '')}\n`;
   if (s?.terminated) {
     const t = s.terminated;
     return (
@@ -41,10 +57,10 @@ function state(name: string, s: Obj | undefined): string {
   return `${indent(2)}${name}:\tWaiting\n${s?.waiting?.reason ? `${indent(3)}Reason:\t${s.waiting.reason}\n` : ''}`;
 }
 
-function resources(r: Obj | undefined, level: number): string {
+function resources(r: ResourceRequirements | undefined, level: number): string {
   let out = '';
-  for (const part of ['limits', 'requests']) {
-    const values = (r?.[part] ?? {}) as Obj;
+  for (const part of ['limits', 'requests'] as const) {
+    const values = r?.[part] ?? {};
     const names = Object.keys(values).sort();
     if (names.length)
       out +=
@@ -54,11 +70,11 @@ function resources(r: Obj | undefined, level: number): string {
   return out;
 }
 
-function env(c: Obj, pod?: K8sObject): string {
-  const vars = (c.env ?? []) as Obj[];
+function env(c: PodContainer, pod?: K8sObject): string {
+  const vars = c.env ?? [];
   let out = `${indent(2)}Environment:${vars.length ? '' : '\t<none>'}\n`;
   for (const e of vars) {
-    const from = e.valueFrom as Obj | undefined;
+    const from = e.valueFrom;
     if (!from) {
       String(e.value ?? '')
         .split('\n')
@@ -91,11 +107,17 @@ function fieldValue(pod: K8sObject, path: string): string {
   if (m) return (pod.metadata[m[1] as 'labels'] as Record<string, string> | undefined)?.[m[2]!] ?? '';
   const value = path
     .split('.')
-    .reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Obj)[k] : undefined), pod);
+    .reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), pod);
   return value === undefined ? '' : String(value);
 }
 
-function containers(label: string, list: Obj[], statuses: Obj[] | undefined, space: string, pod?: K8sObject): string {
+function containers(
+  label: string,
+  list: PodContainer[],
+  statuses: ContainerStatus[] | undefined,
+  space: string,
+  pod?: K8sObject,
+): string {
   let out = `${space}${label}:${list.length ? '' : ' <none>'}\n`;
   for (const c of list) {
     const s = statuses?.find((x) => x.name === c.name);
@@ -112,7 +134,7 @@ function containers(label: string, list: Obj[], statuses: Obj[] | undefined, spa
       ['args', 'Args'],
     ] as const) {
       if ((c[field] ?? []).length)
-        out += `${indent(2)}${title}:\n${(c[field] as string[])
+        out += `${indent(2)}${title}:\n${(c[field] ?? [])
           .flatMap((a) => String(a).split('\n'))
           .map((a) => `${indent(3)}${a}\n`)
           .join('')}`;
@@ -127,7 +149,7 @@ function containers(label: string, list: Obj[], statuses: Obj[] | undefined, spa
     if (c.readinessProbe) out += `${indent(2)}Readiness:\t${probe(c.readinessProbe)}\n`;
     if (c.startupProbe) out += `${indent(2)}Startup:\t${probe(c.startupProbe)}\n`;
     out += env(c, pod);
-    const mounts = ((c.volumeMounts ?? []) as Obj[])
+    const mounts = (c.volumeMounts ?? [])
       .slice()
       .sort((a, b) => String(a.mountPath).localeCompare(String(b.mountPath)));
     out +=
@@ -142,7 +164,7 @@ function containers(label: string, list: Obj[], statuses: Obj[] | undefined, spa
   return out;
 }
 
-function volumes(list: Obj[] | undefined, space: string): string {
+function volumes(list: Volume[] | undefined, space: string): string {
   if (!list?.length) return `${space}Volumes:\t<none>\n`;
   let out = `${space}Volumes:\n`;
   for (const v of list) {
@@ -165,13 +187,13 @@ function volumes(list: Obj[] | undefined, space: string): string {
       out +=
         `${indent(2)}Type:\tDownwardAPI (a volume populated by information about the ` +
         `pod)\n${indent(2)}Items:\n` +
-        `${((v.downwardAPI.items ?? []) as Obj[]).map((i) => `${indent(3)}${i.fieldRef?.fieldPath ?? ''} -> ${i.path}\n`).join('')}`;
+        `${(v.downwardAPI.items ?? []).map((i) => `${indent(3)}${i.fieldRef?.fieldPath ?? ''} -> ${i.path}\n`).join('')}`;
     else out += `${indent(2)}<unknown>\n`;
   }
   return out;
 }
 
-function tolerations(list: Obj[] | undefined, title: string): string {
+function tolerations(list: Toleration[] | undefined, title: string): string {
   if (!list?.length) return `${title}:\t<none>\n`;
   return list
     .slice()
@@ -187,10 +209,7 @@ function tolerations(list: Obj[] | undefined, title: string): string {
 
 /** QoS class as the API server computes it: Guaranteed when every container's limits equal its requests for cpu and memory. */
 function qosClass(pod: K8sObject): string {
-  const all = [
-    ...(((pod.spec as Obj | undefined)?.containers ?? []) as Obj[]),
-    ...(((pod.spec as Obj | undefined)?.initContainers ?? []) as Obj[]),
-  ];
+  const all = [...(podSpec(pod).containers ?? []), ...(podSpec(pod).initContainers ?? [])];
   const any = all.some(
     (c) => Object.keys(c.resources?.requests ?? {}).length || Object.keys(c.resources?.limits ?? {}).length,
   );
@@ -199,7 +218,7 @@ function qosClass(pod: K8sObject): string {
     ['cpu', 'memory'].every(
       (r) =>
         c.resources?.limits?.[r] !== undefined &&
-        (c.resources?.requests?.[r] ?? c.resources.limits[r]) === c.resources.limits[r],
+        (c.resources.requests?.[r] ?? c.resources.limits[r]) === c.resources.limits[r],
     ),
   );
   return guaranteed ? 'Guaranteed' : 'Burstable';
@@ -207,8 +226,8 @@ function qosClass(pod: K8sObject): string {
 
 /** `kubectl describe pod`. */
 export function describePod(pod: K8sObject, cluster: SimClusterApi, now: number): string {
-  const spec = (pod.spec ?? {}) as Obj;
-  const st = (pod.status ?? {}) as Obj;
+  const spec = podSpec(pod);
+  const st = podStatus(pod);
   const owner = pod.metadata.ownerReferences?.find((r) => r.controller);
   let out = `Name:\t${pod.metadata.name}\nNamespace:\t${pod.metadata.namespace}\n`;
   if (spec.priority !== undefined) out += `Priority:\t${spec.priority}\n`;
@@ -225,16 +244,16 @@ export function describePod(pod: K8sObject, cluster: SimClusterApi, now: number)
   if (st.reason) out += `Reason:\t${st.reason}\n`;
   if (st.message) out += `Message:\t${st.message}\n`;
   out += `IP:\t${st.podIP ?? ''}\n`;
-  const ips = (st.podIPs ?? (st.podIP ? [{ ip: st.podIP }] : [])) as Obj[];
+  const ips = st.podIPs ?? (st.podIP ? [{ ip: st.podIP }] : []);
   out += ips.length ? `IPs:\n${ips.map((i) => `${indent(1)}IP:\t${i.ip}\n`).join('')}` : 'IPs:\t<none>\n';
   if (owner) out += `Controlled By:\t${owner.kind}/${owner.name}\n`;
-  if ((spec.initContainers ?? []).length)
+  if (spec.initContainers?.length)
     out += containers('Init Containers', spec.initContainers, st.initContainerStatuses, '', pod);
   out += containers('Containers', spec.containers ?? [], st.containerStatuses, '', pod);
   // kubectl debug's containers, after the others as kubectl lists them.
-  if ((spec.ephemeralContainers ?? []).length)
+  if (spec.ephemeralContainers?.length)
     out += containers('Ephemeral Containers', spec.ephemeralContainers, st.ephemeralContainerStatuses, '', pod);
-  const conditions = (st.conditions ?? []) as Obj[];
+  const conditions = st.conditions ?? [];
   if (conditions.length)
     out += `Conditions:\n  Type\tStatus\n${conditions.map((c) => `${indent(1)}${c.type} \t${c.status} \n`).join('')}`;
   out += volumes(spec.volumes, '');
@@ -247,21 +266,21 @@ export function describePod(pod: K8sObject, cluster: SimClusterApi, now: number)
 
 /** `kubectl describe service`; endpoints from the Service's Endpoints object, as many as kubectl shows. */
 export function describeService(svc: K8sObject, cluster: SimClusterApi, now: number): string {
-  const spec = (svc.spec ?? {}) as Obj;
+  const spec = serviceSpec(svc);
   const ep = cluster.get('Endpoints', svc.metadata.namespace, svc.metadata.name);
   const endpointsFor = (portName: string | undefined) => {
     const list: string[] = [];
-    for (const subset of (ep?.subsets ?? []) as Obj[]) {
-      const port = ((subset.ports ?? []) as Obj[]).find((p) => (p.name ?? '') === (portName ?? ''));
+    for (const subset of endpointSubsets(ep)) {
+      const port = (subset.ports ?? []).find((p) => (p.name ?? '') === (portName ?? ''));
       if (!port) continue;
-      for (const a of (subset.addresses ?? []) as Obj[]) list.push(`${a.ip}:${port.port}`);
+      for (const a of subset.addresses ?? []) list.push(`${a.ip}:${port.port}`);
     }
     if (list.length === 0) return ep ? '' : '<none>';
     return list.length > 3 ? `${list.slice(0, 3).join(',')} + ${list.length - 3} more...` : list.join(',');
   };
   let out = `Name:\t${svc.metadata.name}\nNamespace:\t${svc.metadata.namespace}\n`;
   out += labelsBlock('Labels', svc.metadata.labels) + annotationsBlock('Annotations', svc.metadata.annotations);
-  out += `Selector:\t${Object.entries((spec.selector ?? {}) as Obj)
+  out += `Selector:\t${Object.entries(spec.selector ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}=${v}`)
     .join(',')}\n`;
@@ -270,11 +289,11 @@ export function describeService(svc: K8sObject, cluster: SimClusterApi, now: num
   out += `IP Families:\t${(spec.ipFamilies ?? []).join(',') || '<none>'}\n`;
   out += `IP:\t${spec.clusterIP ?? ''}\n`;
   out += `IPs:\t${(spec.clusterIPs ?? []).join(',') || '<none>'}\n`;
-  if ((spec.externalIPs ?? []).length) out += `External IPs:\t${spec.externalIPs.join(',')}\n`;
+  if (spec.externalIPs?.length) out += `External IPs:\t${spec.externalIPs.join(',')}\n`;
   if (spec.externalName) out += `External Name:\t${spec.externalName}\n`;
-  const ingress = ((svc.status as Obj | undefined)?.loadBalancer?.ingress ?? []) as Obj[];
+  const ingress = loadBalancerIngress(svc);
   if (ingress.length) out += `LoadBalancer Ingress:\t${ingress.map((i) => i.ip ?? i.hostname).join(', ')}\n`;
-  for (const p of (spec.ports ?? []) as Obj[]) {
+  for (const p of spec.ports ?? []) {
     const name = p.name || '<unset>';
     const protocol = p.protocol ?? 'TCP';
     out += `Port:\t${name}\t${p.port}/${protocol}\n`;
@@ -292,9 +311,9 @@ export function describeService(svc: K8sObject, cluster: SimClusterApi, now: num
 
 /** `kubectl describe deployment`: replicas, strategy, the pod template, conditions, and its ReplicaSets. */
 export function describeDeployment(d: K8sObject, cluster: SimClusterApi, now: number): string {
-  const spec = (d.spec ?? {}) as Obj;
-  const st = (d.status ?? {}) as Obj;
-  const selector = Object.entries((spec.selector?.matchLabels ?? {}) as Obj)
+  const spec = workloadSpec(d);
+  const st = workloadStatus(d);
+  const selector = Object.entries(spec.selector?.matchLabels ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
@@ -306,26 +325,26 @@ export function describeDeployment(d: K8sObject, cluster: SimClusterApi, now: nu
   out +=
     `Replicas:\t${spec.replicas ?? 1} desired | ${st.updatedReplicas ?? 0} updated | ${st.replicas ?? 0} ` +
     `total | ${st.availableReplicas ?? 0} available | ${st.unavailableReplicas ?? 0} unavailable\n`;
-  const strategy = (spec.strategy ?? {
+  const strategy = spec.strategy ?? {
     type: 'RollingUpdate',
     rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
-  }) as Obj;
+  };
   out += `StrategyType:\t${strategy.type ?? 'RollingUpdate'}\nMinReadySeconds:\t${spec.minReadySeconds ?? 0}\n`;
   if ((strategy.type ?? 'RollingUpdate') === 'RollingUpdate')
     out +=
       `RollingUpdateStrategy:\t${strategy.rollingUpdate?.maxUnavailable ?? '25%'} ` +
       `max unavailable, ${strategy.rollingUpdate?.maxSurge ?? '25%'} max surge\n`;
-  const template = (spec.template ?? {}) as Obj;
-  const tspec = (template.spec ?? {}) as Obj;
+  const template = spec.template ?? {};
+  const tspec = template.spec ?? {};
   out += 'Pod Template:\n' + labelsBlock('  Labels', template.metadata?.labels);
   if (Object.keys(template.metadata?.annotations ?? {}).length)
-    out += annotationsBlock('  Annotations', template.metadata.annotations);
+    out += annotationsBlock('  Annotations', template.metadata?.annotations);
   if (tspec.serviceAccountName) out += `${indent(1)}Service Account:\t${tspec.serviceAccountName}\n`;
-  if ((tspec.initContainers ?? []).length) out += containers('Init Containers', tspec.initContainers, undefined, '  ');
+  if (tspec.initContainers?.length) out += containers('Init Containers', tspec.initContainers, undefined, '  ');
   out += containers('Containers', tspec.containers ?? [], undefined, '  ');
   out += volumes(tspec.volumes, '  ');
   out += labelsBlock('  Node-Selectors', tspec.nodeSelector) + tolerations(tspec.tolerations, '  Tolerations');
-  const conditions = (st.conditions ?? []) as Obj[];
+  const conditions = st.conditions ?? [];
   if (conditions.length)
     out +=
       `Conditions:\n  Type\tStatus\tReason\n  ` +
@@ -339,9 +358,7 @@ export function describeDeployment(d: K8sObject, cluster: SimClusterApi, now: nu
     );
   if (owned.length) {
     // The new ReplicaSet is the one whose pod template is the Deployment's; the newest one otherwise.
-    const sameTemplate = owned.find(
-      (rs) => JSON.stringify(((rs.spec as Obj).template as Obj)?.spec) === JSON.stringify(tspec),
-    );
+    const sameTemplate = owned.find((rs) => JSON.stringify(workloadSpec(rs).template?.spec) === JSON.stringify(tspec));
     const current =
       sameTemplate ??
       owned
@@ -352,12 +369,11 @@ export function describeDeployment(d: K8sObject, cluster: SimClusterApi, now: nu
         .map(
           (rs) =>
             `${rs.metadata.name} ` +
-            `(${(rs.status as Obj | undefined)?.replicas ?? 0}/${(rs.spec as Obj | undefined)?.replicas ?? 0} replicas created)`,
+            `(${workloadStatus(rs).replicas ?? 0}/${workloadSpec(rs).replicas ?? 0} replicas created)`,
         )
         .join(', ') || '<none>';
     const old = owned.filter(
-      (rs) =>
-        rs !== current && (((rs.spec as Obj).replicas ?? 0) > 0 || ((rs.status as Obj | undefined)?.replicas ?? 0) > 0),
+      (rs) => rs !== current && ((workloadSpec(rs).replicas ?? 0) > 0 || (workloadStatus(rs).replicas ?? 0) > 0),
     );
     out += `OldReplicaSets:\t${text(old)}\nNewReplicaSet:\t${text([current])}\n`;
   }
