@@ -7,12 +7,11 @@ import type { ApiErrorShape } from '../../types.ts';
 import type { ApiResource } from '../discovery.ts';
 import { apiError, invalid, webhookDenied } from '../errors.ts';
 import { mapSelects } from '../labelSelector.ts';
+import { type PodSpec, podSpec, serviceSpec, workloadSpec } from '../shapes.ts';
 import { CORE_SPEC_SCHEMAS, TOP_LEVEL_FIELDS } from '../../../../kube/coreSchemas.ts';
 import { ISTIO_SPEC_SCHEMAS } from '../../../../kube/istioSchemas.ts';
 import { formatIstioErrors, istioWebhookErrors } from './istioWebhook.ts';
 import { checkStructure, type StructuralProblems } from '../../../../kube/structural.ts';
-
-type Obj = Record<string, any>;
 
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -54,9 +53,9 @@ function goMap(labels: Record<string, string>): string {
     .join(', ')}}`;
 }
 
-function podSpecErrors(spec: Obj | undefined, path: string): string[] {
+function podSpecErrors(spec: PodSpec | undefined, path: string): string[] {
   const errors: string[] = [];
-  const containers: Obj[] = spec?.containers ?? [];
+  const containers = spec?.containers ?? [];
   if (containers.length === 0) errors.push(`${path}.containers: Required value`);
   const names = new Set<string>();
   containers.forEach((c, i) => {
@@ -69,13 +68,13 @@ function podSpecErrors(spec: Obj | undefined, path: string): string[] {
 }
 
 function coreErrors(obj: K8sObject): string[] {
-  const spec = (obj.spec ?? {}) as Obj;
   switch (obj.kind) {
     case 'Deployment':
     case 'ReplicaSet': {
+      const spec = workloadSpec(obj);
       const errors: string[] = [];
-      const selector = spec.selector?.matchLabels as Record<string, string> | undefined;
-      const labels = (spec.template?.metadata?.labels ?? {}) as Record<string, string>;
+      const selector = spec.selector?.matchLabels;
+      const labels = spec.template?.metadata?.labels ?? {};
       if (!spec.selector) errors.push('spec.selector: Required value');
       else if (!selector || Object.keys(selector).length === 0)
         errors.push(
@@ -92,11 +91,12 @@ function coreErrors(obj: K8sObject): string[] {
       return errors;
     }
     case 'Pod':
-      return podSpecErrors(spec, 'spec');
+      return podSpecErrors(podSpec(obj), 'spec');
     case 'Service': {
+      const spec = serviceSpec(obj);
       const errors: string[] = [];
       const type = spec.type ?? 'ClusterIP';
-      const ports: Obj[] = spec.ports ?? [];
+      const ports = spec.ports ?? [];
       if (type !== 'ExternalName' && ports.length === 0 && spec.clusterIP !== 'None')
         errors.push('spec.ports: Required value');
       const names = new Set<string>();
@@ -118,7 +118,7 @@ function coreErrors(obj: K8sObject): string[] {
     }
     case 'ConfigMap': {
       const errors: string[] = [];
-      for (const [key, value] of Object.entries((obj.data ?? {}) as Obj)) {
+      for (const [key, value] of Object.entries((obj.data ?? {}) as Record<string, unknown>)) {
         if (typeof value !== 'string') errors.push(`data.${key}: Invalid value: must be a string`);
       }
       return errors;
