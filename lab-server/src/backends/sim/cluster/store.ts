@@ -1,9 +1,11 @@
 /**
  * The simulated etcd: objects by kind, namespace and name, with resource versions and watchers. It keeps
- * what it is given; admission and defaulting happen before (see `index.ts`).
+ * what it is given; admission and defaulting happen before (see `index.ts`). Kinds are kind keys
+ * (`ApiResource.id`): `Gateway` is Istio's, `Gateway.gateway.networking.k8s.io` the Gateway API's.
  */
 import type { K8sObject } from '../../../contract.ts';
 import type { ObjectEvent } from '../types.ts';
+import { kindKeyOf } from './discovery.ts';
 import { matchesSelector, parseSelector } from './labelSelector.ts';
 
 function keyOf(kind: string, namespace: string | undefined, name: string): string {
@@ -65,14 +67,15 @@ export class ObjectStore {
 
   /** Stores an object (a new resourceVersion each time) and tells the watchers. */
   put(object: K8sObject): K8sObject {
-    const key = keyOf(object.kind, object.metadata.namespace, object.metadata.name);
+    const kind = kindKeyOf(object);
+    const key = keyOf(kind, object.metadata.namespace, object.metadata.name);
     const existed = this.#objects.has(key);
     object.metadata.resourceVersion = String(++this.#version);
     this.#objects.set(key, object);
-    let ofKind = this.#byKind.get(object.kind);
-    if (!ofKind) this.#byKind.set(object.kind, (ofKind = new Map()));
+    let ofKind = this.#byKind.get(kind);
+    if (!ofKind) this.#byKind.set(kind, (ofKind = new Map()));
     ofKind.set(key, object);
-    this.#sorted.delete(object.kind);
+    this.#sorted.delete(kind);
     this.#emit({ type: existed ? 'MODIFIED' : 'ADDED', object });
     return object;
   }
