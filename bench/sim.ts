@@ -77,6 +77,14 @@ export const suite: BenchSuite = {
     } else {
       traffic = await runChecks();
     }
+    // A wrong answer, as a learner's Check gets it (retries allowed): the simulator knows its configuration took
+    // effect, so the check looks once and answers instead of waiting for the failure to settle.
+    await must(env, 'kubectl apply -f samples/bookinfo/networking/virtual-service-all-v1.yaml');
+    ctx.log(`failing traffic check of the 50/50 step (all to v1) x${checks}`);
+    const failing = await time(checks, async () => {
+      const r = await checkStep(env, lab, step, env.now(), { settleMs: 2_500 });
+      if (r.ok) throw new Error('bench: the 50/50 check passed with every request routed to v1');
+    });
     await env.dispose();
 
     const count = ctx.quick ? 10 : 50;
@@ -108,6 +116,12 @@ export const suite: BenchSuite = {
         { metric: 'traffic check (the 50/50 step), median', value: t.medianMs, unit: 'ms' },
         { metric: 'traffic check (the 50/50 step), p95', value: t.p95Ms, unit: 'ms' },
         { metric: 'requests per traffic check, mean', value: round(sent / checks), unit: 'requests' },
+        {
+          metric: 'failing traffic check (50/50 step, all to v1), median',
+          value: summarize(failing).medianMs,
+          unit: 'ms',
+        },
+        { metric: 'failing traffic check (50/50 step, all to v1), p95', value: summarize(failing).p95Ms, unit: 'ms' },
         { metric: 'environment prepare, median', value: p.medianMs, unit: 'ms' },
         { metric: 'heap per prepared environment', value: round(perEnvBytes / 1024 / 1024), unit: 'MiB' },
         { metric: 'environments per GiB of heap', value: Math.floor(1024 ** 3 / perEnvBytes), unit: 'environments' },
@@ -116,6 +130,7 @@ export const suite: BenchSuite = {
         get: g,
         apply: a,
         traffic: t,
+        failingTraffic: summarize(failing),
         prepare: p,
         environments: count,
         heapBeforeBytes: before,

@@ -140,8 +140,10 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
   return {
     name: 'sim',
     async createEnvironment(spec: EnvironmentSpec): Promise<LabEnvironment> {
-      const seed = spec.seed ?? options.seed ?? Math.floor(Math.random() * 2 ** 32);
-      const env = new PoolEnvironment(nextEnv++, { lab: spec.lab, owner: spec.owner, seed }, placement);
+      const chosen = spec.seed ?? options.seed;
+      const seed = chosen ?? Math.floor(Math.random() * 2 ** 32);
+      const recipe = { lab: spec.lab, owner: spec.owner, seed, shared: chosen === undefined };
+      const env = new PoolEnvironment(nextEnv++, recipe, placement);
       environments.set(env.id, env);
       return env;
     },

@@ -17,6 +17,8 @@ export interface EnvironmentRecipe {
   lab: Lab;
   owner: string;
   seed: number;
+  /** Nobody chose the seed: the environment starts from the chapter's shared starting state (sim/startingStates.ts). */
+  shared?: boolean;
 }
 
 /** A request to a worker, addressed to one environment. */

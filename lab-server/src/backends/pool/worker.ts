@@ -73,6 +73,10 @@ const { SimEnvironment } = (await import('../sim/environment.ts')) as {
   SimEnvironment: typeof SimEnvironmentClass;
 };
 const { DEFAULT_LIMITS } = await import('../sim/limits.ts');
+const { sharedStartingState } = await import('../sim/index.ts');
+const { StartingStates } = await import('../sim/startingStates.ts');
+/** Chapters' starting states made in this worker, shared by its environments (see sim/startingStates.ts). */
+const startingStates = new StartingStates();
 const limits: SimLimits = { ...DEFAULT_LIMITS, ...setup.limits };
 
 interface Held {
@@ -87,7 +91,13 @@ function post(message: WorkerMessage): void {
 }
 
 function make(id: number, recipe: EnvironmentRecipe): Held {
-  const env = new SimEnvironment({ lab: recipe.lab, seed: recipe.seed, clock: setup.clock, limits });
+  const env = new SimEnvironment({
+    lab: recipe.lab,
+    seed: recipe.seed,
+    clock: setup.clock,
+    limits,
+    ...(recipe.shared ? { startingState: sharedStartingState(startingStates, recipe.lab) } : {}),
+  });
   const h: Held = { env, terminals: new Map(), calls: new Map() };
   held.set(id, h);
   return h;

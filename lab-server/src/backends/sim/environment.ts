@@ -20,11 +20,12 @@ import type {
 } from '../../contract.ts';
 import type { Lab } from '../../labs/schema.ts';
 import { SimulationClock, type ClockMode } from './clock.ts';
-import { createSimCluster } from './cluster/index.ts';
+import { createSimCluster, type ClusterSnapshot, type SnapshottableCluster } from './cluster/index.ts';
 import type { SimLimits } from './limits.ts';
 import { createSimNetwork, type SimNetworkWithIdle } from './mesh/index.ts';
 import { SimPodExec } from './pods/podExec.ts';
-import { createRandom } from './random.ts';
+import { createRandom, type SeekableRandom } from './random.ts';
+import type { StartingState, StartingStateSource } from './startingStates.ts';
 import { loadSamples } from './samples.ts';
 import { createCurlCommand } from './shell/commands/curl/index.ts';
 import { createIstioctlCommand } from './shell/commands/istioctl/index.ts';
@@ -35,7 +36,7 @@ import { PendingInput } from './shell/completeness.ts';
 import { completeWord } from './shell/completion.ts';
 import { BUILTIN_COMMANDS, LabShell } from './shell/labShell.ts';
 import { SimTerminal } from './shell/terminal.ts';
-import type { PodEndpoint, RandomSource, SimCluster, SimCommandHost } from './types.ts';
+import type { PodEndpoint, SimCluster, SimCommandHost } from './types.ts';
 import { pickContainer, pickPod } from '../../kube/pods.ts';
 
 /** The shell's home: the samples are under `~/samples`, as in the kind backend's toolbox. */
@@ -57,12 +58,20 @@ export interface SimEnvironmentOptions {
   seed: number;
   clock: ClockMode;
   limits: SimLimits;
+  /**
+   * Where the chapter's shared starting state comes from; without it, every prepare runs the setup. The state is
+   * made with `setupSeed` when given, after which each environment draws from its own `seed` (environments of
+   * many seeds share one state, and one rebuilt elsewhere starts from the very same one); without `setupSeed`
+   * the state is made with `seed` and an environment started from it continues its sequence, exactly as if it
+   * had set up itself.
+   */
+  startingState?: { source: StartingStateSource; setupSeed?: number };
 }
 
 type Host = SimCommandHost & { cluster: SimCluster };
 
 interface World {
-  cluster: SimCluster;
+  cluster: SnapshottableCluster;
   network: SimNetworkWithIdle;
 }
 
@@ -72,7 +81,9 @@ export class SimEnvironment implements LabEnvironment {
   readonly #lab: Lab;
   readonly #limits: SimLimits;
   readonly #clock: SimulationClock;
-  readonly #random: RandomSource;
+  readonly #random: SeekableRandom;
+  readonly #seed: number;
+  readonly #startingState: SimEnvironmentOptions['startingState'];
   #fs: InMemoryFs;
   readonly #pods: SimPodExec;
   readonly #hosts = new Set<Host>();
@@ -80,7 +91,8 @@ export class SimEnvironment implements LabEnvironment {
   readonly #history: CommandRecord[] = [];
   /** Shells of finished scripts, ready for the next one. */
   readonly #scriptShells: LabShell[] = [];
-  #world: World;
+  /** Made on first use: from a shared starting state when prepare finds one, else fresh. */
+  #madeWorld: World | undefined;
   #prepared: Promise<void> | undefined;
   #shells = 0;
   #disposed = false;
@@ -90,10 +102,26 @@ export class SimEnvironment implements LabEnvironment {
     this.#lab = options.lab;
     this.#limits = options.limits;
     this.#clock = new SimulationClock(options.clock);
-    this.#random = createRandom(options.seed);
+    this.#seed = options.seed;
+    this.#startingState = options.startingState;
+    this.#random = createRandom(options.startingState?.setupSeed ?? options.seed);
     this.#fs = this.#makeFs();
     this.#pods = new SimPodExec(() => this.#host());
-    this.#world = this.#makeWorld();
+  }
+
+  /** The current world (a fresh one when none was made yet). */
+  get #world(): World {
+    if (!this.#madeWorld) this.#useWorld(this.#makeWorld());
+    return this.#madeWorld!;
+  }
+
+  /** Swaps the world under every host and shell of this environment. */
+  #useWorld(world: World): void {
+    this.#madeWorld = world;
+    for (const host of this.#hosts) {
+      host.cluster = world.cluster;
+      host.network = world.network;
+    }
   }
 
   /** A file system with the samples, bounded in size. */
@@ -104,11 +132,12 @@ export class SimEnvironment implements LabEnvironment {
     );
   }
 
-  #makeWorld(): World {
+  #makeWorld(from?: ClusterSnapshot): World {
     const cluster = createSimCluster({
       clock: this.#clock,
       random: this.#random,
       limits: { maxObjects: this.#limits.maxObjects, maxBytes: this.#limits.maxObjectBytes },
+      ...(from ? { from } : {}),
     });
     const network = createSimNetwork({ cluster, clock: this.#clock, random: this.#random });
     return { cluster, network };
@@ -156,18 +185,49 @@ export class SimEnvironment implements LabEnvironment {
     return this.#prepared;
   }
 
-  /** Runs the chapter's setup with time warped, so pods start without the learner waiting. */
+  /**
+   * Starts from the chapter's shared starting state when there is one (or one being made), else runs the
+   * chapter's setup with time warped, so pods start without the learner waiting, and shares the result.
+   */
   async #setUp(): Promise<void> {
-    await this.#clock.warp(async () => {
-      await this.#world.cluster.idle();
-      const result = await this.runScript(this.#lab.setup);
-      if (result.exitCode !== 0)
-        throw new Error(
-          `the starting state of "${this.#lab.id}" could not be set up (exit ${result.exitCode}):\n${result.output}`,
-        );
-      await this.#world.cluster.idle();
-      await this.#world.network.idle();
+    const source = this.#madeWorld ? undefined : this.#startingState?.source;
+    const setupSeed = this.#startingState?.setupSeed;
+    if (setupSeed !== undefined) this.#random.seek(setupSeed);
+    const shared = await source?.take();
+    if (shared && !this.#madeWorld) {
+      this.#startFrom(shared);
+      if (setupSeed !== undefined) this.#random.seek(this.#seed);
+      return;
+    }
+    try {
+      await this.#clock.warp(async () => {
+        await this.#world.cluster.idle();
+        const result = await this.runScript(this.#lab.setup);
+        if (result.exitCode !== 0)
+          throw new Error(
+            `the starting state of "${this.#lab.id}" could not be set up (exit ${result.exitCode}):\n${result.output}`,
+          );
+        await this.#world.cluster.idle();
+        await this.#world.network.idle();
+      });
+    } catch (error) {
+      source?.withdraw();
+      throw error;
+    }
+    source?.offer({
+      cluster: this.#world.cluster.snapshot(),
+      clockLeadMs: this.#clock.now() - Date.now(),
+      randomPosition: this.#random.position(),
+      takenAt: Date.now(),
     });
+    if (setupSeed !== undefined) this.#random.seek(this.#seed);
+  }
+
+  /** Becomes the environment that made `state`, as it was then: its clock's lead, objects, logs (and sequence). */
+  #startFrom(state: StartingState): void {
+    this.#clock.jumpTo(Date.now() + state.clockLeadMs);
+    this.#random.seek(state.randomPosition);
+    this.#useWorld(this.#makeWorld(state.cluster));
   }
 
   /** Puts the file system back as the environment was made: learners' files gone, tampered samples restored. */
@@ -197,12 +257,9 @@ export class SimEnvironment implements LabEnvironment {
 
   async reset(): Promise<void> {
     await this.#restoreFs();
-    this.#world = this.#makeWorld();
-    for (const host of this.#hosts) {
-      host.cluster = this.#world.cluster;
-      host.network = this.#world.network;
-    }
+    this.#madeWorld = undefined;
     this.#prepared = undefined;
+    // The shells made before keep working: prepare swaps the new world (fresh or from a shared state) under them.
     await this.prepare();
   }
 
@@ -374,6 +431,11 @@ export class SimEnvironment implements LabEnvironment {
     for (const [k, v] of response.headers)
       out[k.toLowerCase()] = out[k.toLowerCase()] !== undefined ? `${out[k.toLowerCase()]}, ${v}` : v;
     return { status: response.status, headers: out, body: response.body, durationMs: response.durationMs };
+  }
+
+  /** Moves this environment's clock on by `ms` at once, firing what falls due meanwhile (a pause between steps). */
+  advanceClock(ms: number): Promise<void> {
+    return this.#clock.advance(ms);
   }
 
   /** Runs `task` with the clock running virtually: rebuilding from a journal replays its sleeps without waiting. */

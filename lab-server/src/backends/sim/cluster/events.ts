@@ -15,6 +15,12 @@ export const MAX_EVENTS = 1000;
 
 type Obj = Record<string, any>;
 
+/** An EventRecorder's memory. */
+export interface EventsSnapshot {
+  readonly order: readonly K8sObject[];
+  readonly seq: number;
+}
+
 /** Posts Events into the store. */
 export class EventRecorder {
   readonly #store: ObjectStore;
@@ -27,6 +33,17 @@ export class EventRecorder {
     this.#store = store;
     this.#clock = clock;
     this.#stamp = stamp;
+  }
+
+  /** The recorder's memory (Events kept, oldest first, and the sequence number), to start another from. */
+  snapshot(): EventsSnapshot {
+    return { order: [...this.#order], seq: this.#seq };
+  }
+
+  /** Continues from another recorder's snapshot (whose Events are in this recorder's store too). */
+  restore(from: EventsSnapshot): void {
+    this.#order.push(...from.order);
+    this.#seq = from.seq;
   }
 
   /** Records `report` about `about`: a new Event, or one more count of the same one. */

@@ -19,13 +19,31 @@ import { applyMergePatch, threeWayMergePatch } from './mergePatch.ts';
 import { MemoryLogStore } from './logs.ts';
 import { randomSuffix, timestamp, uuid } from './names.ts';
 import { allocateServiceAddresses } from './services.ts';
-import { ObjectStore } from './store.ts';
+import { ObjectStore, type StoreSnapshot } from './store.ts';
+import type { EventsSnapshot } from './events.ts';
+import type { KubeletSnapshot } from './controllers/kubelet.ts';
+import type { LogSnapshot } from './logs.ts';
 
 /** Options of the simulated cluster. */
 export interface SimClusterOptions {
   clock: SimClock;
   random: RandomSource;
   limits?: { maxObjects?: number; maxBytes?: number };
+  /** Start as the cluster this snapshot was taken of was then (instead of a fresh kind with Istio installed). */
+  from?: ClusterSnapshot;
+}
+
+/**
+ * A settled cluster's whole state: its objects (frozen, so shared rather than copied), container logs, the
+ * kubelet's and the event recorder's memory, the bytes clients wrote. Clusters started from it share its objects
+ * until they change them.
+ */
+export interface ClusterSnapshot {
+  readonly store: StoreSnapshot;
+  readonly logs: LogSnapshot;
+  readonly kubelet: KubeletSnapshot;
+  readonly events: EventsSnapshot;
+  readonly sizes: ReadonlyMap<string, number>;
 }
 
 const PROTECTED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -58,7 +76,7 @@ function ignoredByControllers(obj: K8sObject): boolean {
 class SimClusterImpl implements SimCluster {
   readonly serverVersion = 'v1.34.0';
   readonly logs: MemoryLogStore;
-  readonly #store = new ObjectStore();
+  readonly #store: ObjectStore;
   readonly #clock: SimClock;
   readonly #random: RandomSource;
   readonly #maxObjects: number;
@@ -67,14 +85,21 @@ class SimClusterImpl implements SimCluster {
   readonly #sizes = new Map<string, number>();
   #usedBytes = 0;
   readonly #controllers: Controllers;
+  readonly #events: EventRecorder;
 
   constructor(options: SimClusterOptions) {
     this.#clock = options.clock;
     this.#random = options.random;
     this.#maxObjects = options.limits?.maxObjects ?? 2000;
     this.#maxBytes = options.limits?.maxBytes ?? 16 * 1024 * 1024;
-    this.logs = new MemoryLogStore(options.clock);
+    this.#store = new ObjectStore(options.from?.store);
+    this.logs = new MemoryLogStore(options.clock, options.from?.logs);
+    if (options.from) {
+      for (const [key, size] of options.from.sizes) this.#sizes.set(key, size);
+      this.#usedBytes = [...this.#sizes.values()].reduce((a, b) => a + b, 0);
+    }
     const events = new EventRecorder(this.#store, options.clock, (obj) => this.#stamp(obj));
+    this.#events = events;
     this.#controllers = new Controllers({
       store: this.#store,
       clock: options.clock,
@@ -85,11 +110,29 @@ class SimClusterImpl implements SimCluster {
       stamp: (obj) => this.#stamp(obj),
       record: (about, report) => events.record(about, report),
     });
-    for (const obj of bootstrapObjects()) this.#createInternal(obj);
+    if (options.from) {
+      events.restore(options.from.events);
+      this.#controllers.kubelet.restore(options.from.kubelet);
+    } else {
+      for (const obj of bootstrapObjects()) this.#createInternal(obj);
+    }
     this.#store.watch((event) => {
       if (!ignoredByControllers(event.object)) this.#controllers.schedule();
     });
-    this.#controllers.schedule();
+    // A snapshot is taken settled: only a fresh cluster has work waiting.
+    if (!options.from) this.#controllers.schedule();
+  }
+
+  /** The whole state now, to start other clusters from; only while settled (after `idle()`). */
+  snapshot(): ClusterSnapshot {
+    if (!this.#controllers.settled) throw new Error('cluster: no snapshot while controllers have work to do');
+    return {
+      store: this.#store.snapshot(),
+      logs: this.logs.snapshot(),
+      kubelet: this.#controllers.kubelet.snapshot(),
+      events: this.#events.snapshot(),
+      sizes: new Map(this.#sizes),
+    };
   }
 
   /** Whether a kind is served now: a custom resource only while its CustomResourceDefinition exists. */
@@ -436,7 +479,10 @@ class SimClusterImpl implements SimCluster {
   }
 }
 
+/** A simulated cluster whose settled state can start other clusters (`from` in the options). */
+export type SnapshottableCluster = SimCluster & { snapshot(): ClusterSnapshot };
+
 /** Makes a simulated cluster: kind with Istio 1.30's demo profile installed, nothing of the labs' yet. */
-export function createSimCluster(options: SimClusterOptions): SimCluster {
+export function createSimCluster(options: SimClusterOptions): SnapshottableCluster {
   return new SimClusterImpl(options);
 }

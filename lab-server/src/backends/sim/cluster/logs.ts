@@ -14,14 +14,24 @@ interface ContainerLog {
   start: number;
 }
 
+/** Every container's kept lines, by `namespace/pod/container`. */
+export type LogSnapshot = ReadonlyMap<string, readonly LogLine[]>;
+
 /** A `LogStore` in memory. */
 export class MemoryLogStore implements LogStore {
   readonly #lines = new Map<string, ContainerLog>();
   readonly #followers = new Map<string, Set<(line: LogLine) => void>>();
   readonly #clock: SimClock;
 
-  constructor(clock: SimClock) {
+  /** Empty, or holding the lines of `from` (a snapshot of another store). */
+  constructor(clock: SimClock, from?: LogSnapshot) {
     this.#clock = clock;
+    if (from) for (const [key, lines] of from) this.#lines.set(key, { lines: [...lines], start: 0 });
+  }
+
+  /** The kept lines of every container now (line objects are never changed, so they are shared). */
+  snapshot(): LogSnapshot {
+    return new Map([...this.#lines].map(([key, log]) => [key, log.lines.slice(log.start)]));
   }
 
   append(namespace: string, pod: string, container: string, text: string): void {

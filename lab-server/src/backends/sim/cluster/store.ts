@@ -12,6 +12,18 @@ function keyOf(kind: string, namespace: string | undefined, name: string): strin
   return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
 }
 
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+}
+
+/** What a store holds, to start another store from: its frozen objects (shared) and its resource version. */
+export interface StoreSnapshot {
+  readonly objects: ReadonlyMap<string, K8sObject>;
+  readonly version: number;
+}
+
 /** Objects and their watchers. */
 export class ObjectStore {
   readonly #objects = new Map<string, K8sObject>();
@@ -21,6 +33,24 @@ export class ObjectStore {
   /** Each kind's objects in list order, made on the first list after a change of that kind. */
   readonly #sorted = new Map<string, K8sObject[]>();
   #version = 1000;
+
+  /** An empty store, or one holding what `from` held (the objects themselves are shared: they are frozen). */
+  constructor(from?: StoreSnapshot) {
+    if (!from) return;
+    for (const [key, object] of from.objects) {
+      this.#objects.set(key, object);
+      const kind = kindKeyOf(object);
+      let ofKind = this.#byKind.get(kind);
+      if (!ofKind) this.#byKind.set(kind, (ofKind = new Map()));
+      ofKind.set(key, object);
+    }
+    this.#version = from.version;
+  }
+
+  /** The objects and resource version now (the objects are frozen, so they can be shared as they are). */
+  snapshot(): StoreSnapshot {
+    return { objects: new Map(this.#objects), version: this.#version };
+  }
 
   get size(): number {
     return this.#objects.size;
@@ -66,11 +96,17 @@ export class ObjectStore {
   }
 
   /** Stores an object (a new resourceVersion each time) and tells the watchers. */
-  put(object: K8sObject): K8sObject {
-    const kind = kindKeyOf(object);
-    const key = keyOf(kind, object.metadata.namespace, object.metadata.name);
+  put(given: K8sObject): K8sObject {
+    const kind = kindKeyOf(given);
+    const key = keyOf(kind, given.metadata.namespace, given.metadata.name);
     const existed = this.#objects.has(key);
-    object.metadata.resourceVersion = String(++this.#version);
+    const resourceVersion = String(++this.#version);
+    // Stored objects are frozen and may be shared (with the previous version, or between environments made
+    // from one starting state): a given object whose metadata is already stored gets metadata of its own.
+    let object = given;
+    if (Object.isFrozen(given.metadata)) object = { ...given, metadata: { ...given.metadata, resourceVersion } };
+    else given.metadata.resourceVersion = resourceVersion;
+    deepFreeze(object);
     this.#objects.set(key, object);
     let ofKind = this.#byKind.get(kind);
     if (!ofKind) this.#byKind.set(kind, (ofKind = new Map()));

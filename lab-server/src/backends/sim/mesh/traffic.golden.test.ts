@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadLab } from '../../../labs/load.ts';
 import type { Check, LabId } from '../../../labs/schema.ts';
 import { checkSchema } from '../../../labs/schema.ts';
+import { createSimBackend } from '../index.ts';
 import { recordGolden, type GoldenAction } from './testing/golden.ts';
 
 /** Frozen wall clock: the environments run on virtual time from here, so durations and dates are the same every run. */
@@ -320,6 +321,27 @@ const SCENARIOS: { name: string; lab: LabId; seed: number; actions: GoldenAction
   { name: 'mirroring', lab: 'mirroring', seed: 202, actions: MIRRORING },
   { name: 'ingress', lab: 'ingress', seed: 303, actions: INGRESS },
 ];
+
+describe('environments started from a shared starting state', () => {
+  it('give the same record as the one that set up (mirroring, seed 202, twice from one backend)', async () => {
+    const backend = createSimBackend({ clock: 'virtual', seed: 202, shareStartingStates: 'all' });
+    try {
+      for (const round of ['set up', 'started from its snapshot']) {
+        vi.setSystemTime(WALL_CLOCK);
+        const transcript = await recordGolden(
+          loadLab('mirroring'),
+          202,
+          MIRRORING,
+          (ms) => vi.setSystemTime(Date.now() + ms),
+          backend,
+        );
+        await expect(transcript, round).toMatchFileSnapshot('./golden/mirroring.txt');
+      }
+    } finally {
+      await backend.close();
+    }
+  });
+});
 
 describe('the data plane gives the recorded answers for fixed seeds', () => {
   for (const s of SCENARIOS) {

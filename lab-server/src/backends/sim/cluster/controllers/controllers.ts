@@ -25,6 +25,11 @@ export class Controllers {
     this.kubelet = new Kubelet(ctx, () => this.schedule());
   }
 
+  /** True when no pass is pending or running and no pod is starting. */
+  get settled(): boolean {
+    return !this.#scheduled && !this.#running && !this.kubelet.busy;
+  }
+
   /** Asks for a pass soon (coalesced); a change made during a pass asks for another round. */
   schedule(): void {
     if (this.#running) {

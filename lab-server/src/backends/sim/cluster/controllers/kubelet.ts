@@ -18,6 +18,12 @@ type Obj = Record<string, any>;
 const START_MIN_MS = 1500;
 const START_SPREAD_MS = 2500;
 
+/** The kubelet's memory, to start another kubelet from. */
+export interface KubeletSnapshot {
+  readonly images: readonly string[];
+  readonly nextIp: number;
+}
+
 /** The kubelet of kind's single node. */
 export class Kubelet {
   readonly #ctx: ControllerContext;
@@ -30,6 +36,18 @@ export class Kubelet {
   constructor(ctx: ControllerContext, onChange: () => void) {
     this.#ctx = ctx;
     this.#onChange = onChange;
+  }
+
+  /** What the node remembers between pods: images pulled, the next pod IP. Only taken while idle. */
+  snapshot(): KubeletSnapshot {
+    if (this.busy) throw new Error('kubelet: no snapshot while pods are starting');
+    return { images: [...this.#images], nextIp: this.#nextIp };
+  }
+
+  /** Continues from another kubelet's snapshot. */
+  restore(from: KubeletSnapshot): void {
+    for (const image of from.images) this.#images.add(image);
+    this.#nextIp = from.nextIp;
   }
 
   /** Whether pods are still starting. */

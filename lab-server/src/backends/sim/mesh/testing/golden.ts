@@ -6,11 +6,19 @@
  * The same seed must give the same text, byte for byte, whatever the data plane does inside.
  */
 import { createHash } from 'node:crypto';
-import type { HttpOrigin, HttpRequest, HttpResult, K8sObject, LabEnvironment } from '../../../../contract.ts';
+import type {
+  HttpOrigin,
+  HttpRequest,
+  HttpResult,
+  K8sObject,
+  LabBackend,
+  LabEnvironment,
+} from '../../../../contract.ts';
 import type { Check } from '../../../../labs/schema.ts';
 import type { LoadedLab } from '../../../../labs/load.ts';
 import { runCheck } from '../../../../checks/run.ts';
 import { createSimBackend } from '../../index.ts';
+import { SimEnvironment } from '../../environment.ts';
 
 /** One thing to do and record. */
 export type GoldenAction =
@@ -101,15 +109,17 @@ function containerNames(pod: K8sObject): string[] {
 
 /**
  * Runs `actions` in a fresh prepared environment of `lab` (virtual clock, `seed`) and returns the transcript.
- * The wall clock is frozen by the caller; `pause` moves it on (between steps).
+ * The wall clock is frozen by the caller; `pause` moves it on (between steps). `shared`: a backend of the caller's
+ * (kept open), e.g. one whose environments start from a shared starting state.
  */
 export async function recordGolden(
   lab: LoadedLab,
   seed: number,
   actions: readonly GoldenAction[],
   pause: (ms: number) => void,
+  shared?: LabBackend,
 ): Promise<string> {
-  const backend = createSimBackend({ clock: 'virtual', seed });
+  const backend = shared ?? createSimBackend({ clock: 'virtual', seed });
   const env = await backend.createEnvironment({ lab, owner: 'golden', seed });
   const out: string[] = [];
   let stepStartedAt = new Date(0);
@@ -158,6 +168,7 @@ export async function recordGolden(
         if (!step) throw new Error(`no step ${action.stepSolution}`);
         // A second passes between steps, as it does for a learner: "since this step began" excludes what came before.
         pause(1000);
+        if (env instanceof SimEnvironment) await env.advanceClock(1000);
         stepStartedAt = env.now();
         await script(step.solution);
       } else if ('stepCheck' in action) {
@@ -174,7 +185,7 @@ export async function recordGolden(
     }
   } finally {
     await env.dispose();
-    await backend.close();
+    if (!shared) await backend.close();
   }
   return `${out.join('\n')}\n`;
 }
