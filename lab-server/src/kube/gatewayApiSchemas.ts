@@ -154,9 +154,10 @@ const grpcRoute = s.obj({
       ),
       filters: s.arr(grpcFilter),
       backendRefs: s.arr(
-        s.obj({ ...backendObjectRef.properties, weight: s.withDefault(s.range(0, 1000000), 1), filters: s.arr(grpcFilter) }, [
-          'name',
-        ]),
+        s.obj(
+          { ...backendObjectRef.properties, weight: s.withDefault(s.range(0, 1000000), 1), filters: s.arr(grpcFilter) },
+          ['name'],
+        ),
       ),
     }),
   ),
@@ -165,7 +166,9 @@ const grpcRoute = s.obj({
 const l4Rule = s.obj(
   {
     name: s.str,
-    backendRefs: s.arr(s.obj({ ...backendObjectRef.properties, weight: s.withDefault(s.range(0, 1000000), 1) }, ['name'])),
+    backendRefs: s.arr(
+      s.obj({ ...backendObjectRef.properties, weight: s.withDefault(s.range(0, 1000000), 1) }, ['name']),
+    ),
   },
   ['backendRefs'],
 );

@@ -8,6 +8,7 @@
 import type { Schema } from '../structural.ts';
 import { CORE_SPEC_SCHEMAS } from '../coreSchemas.ts';
 import { ISTIO_SPEC_SCHEMAS } from '../istioSchemas.ts';
+import { GATEWAY_API_SPEC_SCHEMAS } from '../gatewayApiSchemas.ts';
 import type { Lang } from './descriptions.ts';
 import { describeField } from './descriptions.ts';
 import { OBJECT_META_FIELDS, REFINEMENTS } from './refinements.ts';
@@ -141,7 +142,7 @@ const KINDS: { kind: string; apiVersions: string[]; top: Record<string, Json> }[
  */
 export function objectSchema(kind: string, lang: Lang): Json {
   const top = (name: string): At => ({ kind, path: [name], lang });
-  const spec = ISTIO_SPEC_SCHEMAS[kind] ?? CORE_SPEC_SCHEMAS[kind];
+  const spec = GATEWAY_API_SPEC_SCHEMAS[kind] ?? ISTIO_SPEC_SCHEMAS[kind] ?? CORE_SPEC_SCHEMAS[kind];
   const extra = KINDS.find((k) => k.kind === kind)?.top ?? {};
   const field = (name: string, type: string) => ({ type, description: describeField(kind, [name], lang) });
   return {
@@ -174,7 +175,7 @@ export function manifestSchema(lang: Lang): Json {
     },
     required: ['apiVersion', 'kind', 'metadata'],
     allOf: KINDS.map(({ kind, apiVersions, top: extra }) => {
-      const spec = ISTIO_SPEC_SCHEMAS[kind] ?? CORE_SPEC_SCHEMAS[kind];
+      const spec = GATEWAY_API_SPEC_SCHEMAS[kind] ?? ISTIO_SPEC_SCHEMAS[kind] ?? CORE_SPEC_SCHEMAS[kind];
       return {
         if: { properties: { kind: { const: kind } }, required: ['kind'] },
         then: {

@@ -103,7 +103,10 @@ const GATEWAY_API_CRDS: readonly ApiResource[] = [
   { ...row('grpcroutes', '', `${GATEWAY_API_GROUP}/v1`, true, 'GRPCRoute') },
   { ...row('httproutes', '', `${GATEWAY_API_GROUP}/v1,v1beta1`, true, 'HTTPRoute') },
   { ...row('listenersets', 'lset', `${GATEWAY_API_GROUP}/v1`, true, 'ListenerSet') },
-  { ...row('referencegrants', 'refgrant', `${GATEWAY_API_GROUP}/v1,v1beta1`, true, 'ReferenceGrant'), storageVersion: 'v1beta1' },
+  {
+    ...row('referencegrants', 'refgrant', `${GATEWAY_API_GROUP}/v1,v1beta1`, true, 'ReferenceGrant'),
+    storageVersion: 'v1beta1',
+  },
   { ...row('tlsroutes', '', `${GATEWAY_API_GROUP}/v1`, true, 'TLSRoute') },
   { ...row('tcproutes', '', `${GATEWAY_API_GROUP}/v1alpha2`, true, 'TCPRoute') },
 ].map((r) => ({ ...r, crd: true, categories: ['gateway-api'] }));

@@ -34,7 +34,9 @@ function filterErrors(filters: unknown, at: string): string[] {
       errors.push(`${at}[${i}]: Invalid value: "object": filter.${field} must be specified for ${type} filter.type`);
     for (const [other, name] of Object.entries(FILTER_FIELDS))
       if (other !== type && filter[name] !== undefined)
-        errors.push(`${at}[${i}]: Invalid value: "object": filter.${name} must be nil if the filter.type is not ${other}`);
+        errors.push(
+          `${at}[${i}]: Invalid value: "object": filter.${name} must be nil if the filter.type is not ${other}`,
+        );
     const mirror = filter.requestMirror as Obj | undefined;
     if (mirror && mirror.percent !== undefined && mirror.fraction !== undefined)
       errors.push(
@@ -83,7 +85,9 @@ function gatewayErrors(spec: Obj): string[] {
   list(spec.listeners).forEach((listener, i) => {
     const protocol = String(listener.protocol);
     if ((protocol === 'HTTP' || protocol === 'TCP' || protocol === 'UDP') && listener.tls !== undefined)
-      errors.push(`spec.listeners[${i}]: Invalid value: "object": tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']`);
+      errors.push(
+        `spec.listeners[${i}]: Invalid value: "object": tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']`,
+      );
     if (protocol === 'HTTPS' && listener.tls === undefined)
       errors.push(`spec.listeners[${i}]: Invalid value: "object": tls mode must be set for protocols ['HTTPS', 'TLS']`);
   });

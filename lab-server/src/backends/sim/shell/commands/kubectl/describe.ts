@@ -34,18 +34,18 @@ export async function describe(args: ParsedArgs, ctx: CommandContext): Promise<O
     if (target.names.length) {
       objects = [];
       for (const name of target.names) {
-        const exact = ctx.cluster.get(target.resource.kind, namespace, name);
+        const exact = ctx.cluster.get(target.resource.id, namespace, name);
         // describe accepts a name prefix, as kubectl does.
         const found = exact
           ? [exact]
-          : ctx.cluster.list(target.resource.kind, namespace).filter((o) => o.metadata.name.startsWith(name));
+          : ctx.cluster.list(target.resource.id, namespace).filter((o) => o.metadata.name.startsWith(name));
         if (found.length === 0) {
           stderr += `Error from server (NotFound): ${target.resource.group ? `${target.resource.plural}.${target.resource.group}` : target.resource.plural} "${name}" not found\n`;
           exitCode = 1;
         }
         objects.push(...found);
       }
-    } else objects = ctx.cluster.list(target.resource.kind, namespace, flag(args, 'selector'));
+    } else objects = ctx.cluster.list(target.resource.id, namespace, flag(args, 'selector'));
     for (const obj of objects) {
       const now = ctx.host.clock.now();
       if (obj.kind === 'Pod') parts.push(describePod(obj, ctx.cluster, now));

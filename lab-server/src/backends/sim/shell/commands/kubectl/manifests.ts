@@ -7,6 +7,7 @@ import { parseDocument } from 'yaml';
 import type { K8sObject } from '../../../../../contract.ts';
 import type { CommandContext } from './context.ts';
 import { goYamlError } from './yamlErrors.ts';
+import { releaseUrl, releaseYaml, unavailable } from './gatewayApiRelease.ts';
 
 /** One object from a manifest and where it came from. */
 export interface ManifestObject {
@@ -27,6 +28,12 @@ async function sources(
 ): Promise<{ source: string; text: string }[]> {
   if (name === '-') return [{ source: 'STDIN', text: ctx.stdinText() }];
   if (/^https?:\/\//.test(name)) {
+    const release = releaseUrl(name);
+    if (release) {
+      const why = unavailable(release);
+      if (why) throw new ManifestError(`error: unable to read URL "${name}": ${why}`);
+      return [{ source: name, text: releaseYaml(release) }];
+    }
     const m = ISTIO_SAMPLE_URL.exec(name);
     const text = m ? samples.get(m[1]!) : undefined;
     if (text === undefined)
