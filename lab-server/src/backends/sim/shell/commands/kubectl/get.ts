@@ -108,7 +108,7 @@ export async function get(args: ParsedArgs, ctx: CommandContext): Promise<Output
       let objects: K8sObject[];
       if (target.names.length)
         objects = target.names
-          .map((n) => fetch(target.resource.kind, target.resource.namespaced ? ctx.namespace : undefined, n))
+          .map((n) => fetch(target.resource.id, target.resource.namespaced ? ctx.namespace : undefined, n))
           .filter((o): o is K8sObject => !!o);
       else {
         try {
@@ -186,7 +186,7 @@ async function watch(
   stream(stderr + first);
   const names = new Set(target.names);
   const matches = (o: K8sObject) =>
-    o.kind === target.resource.kind &&
+    kindKeyOf(o) === target.resource.id &&
     (namespace === undefined || o.metadata.namespace === namespace) &&
     (names.size === 0 || names.has(o.metadata.name)) &&
     (!selector ||
