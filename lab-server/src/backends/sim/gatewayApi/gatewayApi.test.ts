@@ -127,4 +127,144 @@ describe('Gateway API on the simulator', () => {
     await run(e, 'kubectl delete gtw bookinfo-gateway');
     expect(await run(e, 'kubectl get deploy,svc bookinfo-gateway-istio')).toContain('NotFound');
   });
+
+  it('routes HTTPRoutes as the Istio API does: header and path matches, weights to Services (GAMMA), route names in access logs', async () => {
+    const e = await programmedGateway();
+    await writeFile(e, 'edge.yaml', EDGE_ROUTE);
+    expect(await run(e, 'kubectl apply -f edge.yaml')).toBe(
+      'httproute.gateway.networking.k8s.io/reviews-edge created\n',
+    );
+    const pod = (headers: string, path = '/reviews/0') =>
+      run(
+        e,
+        `${NODE_PORT}\ncurl -s ${headers} http://$INGRESS_HOST:$INGRESS_PORT${path} | grep -o '"podname": *"[a-z0-9-]*' | sed 's/.*"\\(reviews-v[0-9]\\).*/\\1/'`,
+      );
+    expect(await pod('-H "x-version: v3"')).toBe('reviews-v3\n');
+    expect(await pod('')).toBe('reviews-v1\n');
+    // A prefix matches whole path segments: /reviewsX is not under /reviews.
+    expect(
+      await run(e, `${NODE_PORT}\ncurl -s -o /dev/null -w "%{http_code}" http://$INGRESS_HOST:$INGRESS_PORT/reviewsX`),
+    ).toBe('404');
+    expect(await run(e, 'kubectl logs deploy/bookinfo-gateway-istio | tail -2')).toMatch(
+      / outbound\|9080\|\|reviews-v1\.default\.svc\.cluster\.local .* default\.reviews-edge\.1\n.*404 NR route_not_found/,
+    );
+
+    await writeFile(e, 'split.yaml', SPLIT_ROUTE);
+    await run(e, 'kubectl apply -f split.yaml');
+    const colors = await run(
+      e,
+      `${NODE_PORT}\nfor i in $(seq 1 100); do curl -s http://$INGRESS_HOST:$INGRESS_PORT/productpage | grep -o 'text-red-500\\|text-black-500' | head -1; echo; done | sort | uniq -c`,
+    );
+    const count = (color: string) => Number(new RegExp(`(\\d+) text-${color}-500`).exec(colors)?.[1] ?? 0);
+    expect(count('red')).toBeGreaterThanOrEqual(3);
+    expect(count('red')).toBeLessThanOrEqual(20);
+    expect(count('black')).toBe(0);
+    expect(colors).toMatch(/^ +\d+ \n/);
+  });
+
+  it("a learner's mistakes show in route status and traffic as Istio answers them", async () => {
+    const e = await programmedGateway();
+    await writeFile(
+      e,
+      'bad.yaml',
+      EDGE_ROUTE.replace('name: reviews-v1', 'name: reviews-v9').replace(
+        /- name: bookinfo-gateway/,
+        '- name: bookinfo-gateway',
+      ),
+    );
+    await writeFile(
+      e,
+      'orphan.yaml',
+      EDGE_ROUTE.replace('name: reviews-edge', 'name: orphan').replace(
+        '- name: bookinfo-gateway',
+        '- name: no-such-gateway',
+      ),
+    );
+    await run(e, 'kubectl apply -f bad.yaml -f orphan.yaml');
+    const status = (name: string) =>
+      run(
+        e,
+        `kubectl get httproute ${name} -o jsonpath='{range .status.parents[0].conditions[*]}{.type}={.status}/{.reason} {end}'`,
+      );
+    expect(await status('reviews-edge')).toBe('Accepted=True/Accepted ResolvedRefs=False/BackendNotFound ');
+    expect(
+      await run(e, "kubectl get httproute reviews-edge -o jsonpath='{.status.parents[0].conditions[1].message}'"),
+    ).toBe('backend(reviews-v9.default.svc.cluster.local) not found');
+    expect(await status('orphan')).toBe('Accepted=False/NoMatchingParent ResolvedRefs=True/ResolvedRefs ');
+    expect(
+      await run(e, `${NODE_PORT}\ncurl -s -o /dev/null -w "%{http_code}" http://$INGRESS_HOST:$INGRESS_PORT/reviews/0`),
+    ).toBe('500');
+    // The Gateway counts only the route it accepted.
+    expect(await run(e, "kubectl get gtw bookinfo-gateway -o jsonpath='{.status.listeners[0].attachedRoutes}'")).toBe(
+      '2',
+    );
+  });
 });
+
+async function programmedGateway(): Promise<LabEnvironment> {
+  const e = await bookinfo();
+  await run(e, INSTALL);
+  await writeFile(
+    e,
+    'gw.yaml',
+    GATEWAY.replace(
+      '  name: bookinfo-gateway\n',
+      '  name: bookinfo-gateway\n  annotations:\n    networking.istio.io/service-type: NodePort\n',
+    ),
+  );
+  await run(e, 'kubectl apply -f gw.yaml');
+  await run(
+    e,
+    'kubectl apply -f https://raw.githubusercontent.com/istio/istio/release-1.30/samples/bookinfo/platform/kube/bookinfo-versions.yaml',
+  );
+  expect(await run(e, 'kubectl wait --for=condition=programmed gtw/bookinfo-gateway')).toContain('condition met');
+  await run(e, 'kubectl rollout status deploy/bookinfo-gateway-istio');
+  return e;
+}
+
+const EDGE_ROUTE = `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: reviews-edge
+spec:
+  parentRefs:
+  - name: bookinfo-gateway
+  rules:
+  - matches:
+    - path:
+        type: PathPrefix
+        value: /reviews
+      headers:
+      - name: x-version
+        value: v3
+    backendRefs:
+    - name: reviews-v3
+      port: 9080
+  - matches:
+    - path:
+        type: PathPrefix
+        value: /reviews
+    backendRefs:
+    - name: reviews-v1
+      port: 9080
+`;
+
+const SPLIT_ROUTE = `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: reviews
+spec:
+  parentRefs:
+  - group: ""
+    kind: Service
+    name: reviews
+    port: 9080
+  rules:
+  - backendRefs:
+    - name: reviews-v1
+      port: 9080
+      weight: 90
+    - name: reviews-v3
+      port: 9080
+      weight: 10
+`;
