@@ -139,6 +139,7 @@ describe('Gateway API on the simulator', () => {
         e,
         `${NODE_PORT}\ncurl -s ${headers} http://$INGRESS_HOST:$INGRESS_PORT${path} | grep -o '"podname": *"[a-z0-9-]*' | sed 's/.*"\\(reviews-v[0-9]\\).*/\\1/'`,
       );
+    // The rule with a header match goes first though written second: the Gateway API orders rules by precedence.
     expect(await pod('-H "x-version: v3"')).toBe('reviews-v3\n');
     expect(await pod('')).toBe('reviews-v1\n');
     // A prefix matches whole path segments: /reviewsX is not under /reviews.
@@ -146,7 +147,7 @@ describe('Gateway API on the simulator', () => {
       await run(e, `${NODE_PORT}\ncurl -s -o /dev/null -w "%{http_code}" http://$INGRESS_HOST:$INGRESS_PORT/reviewsX`),
     ).toBe('404');
     expect(await run(e, 'kubectl logs deploy/bookinfo-gateway-istio | tail -2')).toMatch(
-      / outbound\|9080\|\|reviews-v1\.default\.svc\.cluster\.local .* default\.reviews-edge\.1\n.*404 NR route_not_found/,
+      / outbound\|9080\|\|reviews-v1\.default\.svc\.cluster\.local .* default\.reviews-edge\.0\n.*404 NR route_not_found/,
     );
 
     await writeFile(e, 'split.yaml', SPLIT_ROUTE);
@@ -234,18 +235,18 @@ spec:
     - path:
         type: PathPrefix
         value: /reviews
-      headers:
-      - name: x-version
-        value: v3
     backendRefs:
-    - name: reviews-v3
+    - name: reviews-v1
       port: 9080
   - matches:
     - path:
         type: PathPrefix
         value: /reviews
+      headers:
+      - name: x-version
+        value: v3
     backendRefs:
-    - name: reviews-v1
+    - name: reviews-v3
       port: 9080
 `;
 

@@ -85,24 +85,54 @@ function stringMatches(list: unknown): Obj | undefined {
   );
 }
 
-function matchesOf(rule: Obj): Obj[] {
-  const matches = asList(rule.matches);
-  if (matches.length === 0) return [];
-  return matches.flatMap((m) => {
-    const rest: Obj = {};
-    const headers = stringMatches(m.headers);
-    if (headers) rest.headers = headers;
-    const query = asList(m.queryParams);
-    if (query.length)
-      rest.queryParams = Object.fromEntries(
-        query.map((q) => [
-          String(q.name),
-          q.type === 'RegularExpression' ? { regex: String(q.value) } : { exact: String(q.value) },
-        ]),
-      );
-    if (typeof m.method === 'string') rest.method = { exact: m.method };
-    return pathEntries(asObj(m.path)).map((p) => ({ ...p, ...rest }));
-  });
+/** One Gateway API match as VirtualService match entries (one, or two for a segment-wise path prefix). */
+function matchEntries(m: Obj): Obj[] {
+  const rest: Obj = {};
+  const headers = stringMatches(m.headers);
+  if (headers) rest.headers = headers;
+  const query = asList(m.queryParams);
+  if (query.length)
+    rest.queryParams = Object.fromEntries(
+      query.map((q) => [
+        String(q.name),
+        q.type === 'RegularExpression' ? { regex: String(q.value) } : { exact: String(q.value) },
+      ]),
+    );
+  if (typeof m.method === 'string') rest.method = { exact: m.method };
+  return pathEntries(asObj(m.path)).map((p) => ({ ...p, ...rest }));
+}
+
+/** What orders routes as the Gateway API requires (istiod's sortHTTPRoutes): path kind, path length, method, headers, query. */
+interface Precedence {
+  rank: number;
+  length: number;
+  method: boolean;
+  headers: number;
+  query: number;
+}
+
+function precedenceOf(m: Obj | undefined): Precedence | undefined {
+  if (!m) return undefined;
+  const path = asObj(m.path);
+  const type = path.type ?? (m.path ? 'PathPrefix' : undefined);
+  return {
+    rank: type === 'Exact' ? 3 : type === 'PathPrefix' ? 2 : type === 'RegularExpression' ? 1 : -1,
+    length: typeof path.value === 'string' ? path.value.length : 0,
+    method: typeof m.method === 'string',
+    headers: asList(m.headers).length,
+    query: asList(m.queryParams).length,
+  };
+}
+
+/** Whether route `a` goes before `b` (a route without a match goes last). */
+function before(a: Precedence | undefined, b: Precedence | undefined): number {
+  if (!a) return b ? 1 : 0;
+  if (!b) return -1;
+  if (a.rank !== b.rank) return b.rank - a.rank;
+  if (a.length !== b.length) return b.length - a.length;
+  if (a.method !== b.method) return a.method ? -1 : 1;
+  if (a.headers !== b.headers) return b.headers - a.headers;
+  return b.query - a.query;
 }
 
 function headerOps(modifier: unknown): Obj {
@@ -186,75 +216,119 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** One rule of an HTTPRoute as a VirtualService http route, named as istiod names it (`ns.route.index`). */
-function httpRule(route: K8sObject, rule: Obj, index: number, backends: BackendView[], routeNs: string): Obj {
-  const match = matchesOf(rule);
-  const out: Obj = {
-    name:
-      typeof rule.name === 'string'
-        ? `${routeNs}.${route.metadata.name}.${rule.name}`
-        : `${routeNs}.${route.metadata.name}.${index}`,
-    ...(match.length ? { match } : {}),
-  };
-  applyFilters(out, rule, match, routeNs);
-  const request = asObj(asObj(rule.timeouts)).request;
-  if (typeof request === 'string' && request !== '0s') out.timeout = request;
-  if (out.redirect) return out;
-  if (backends.length === 0) {
-    out.directResponse = { status: 500 };
-    return out;
-  }
-  // No backend resolves: istiod answers the rule with a 500. One that does not resolve among others keeps its
-  // share of the traffic, sent to a host no cluster serves.
-  if (backends.every((b) => b.problem)) out.directResponse = { status: 500 };
-  const valid = backends.filter((b) => b.weight > 0);
-  if (!out.directResponse)
-    out.route = valid.map((b) => {
-      const filters = asList(asList(asList(rule.backendRefs).find((r) => r.name === b.name)?.filters));
-      const headers: Obj = {};
-      for (const f of filters) {
-        if (f.type === 'RequestHeaderModifier') headers.request = headerOps(f.requestHeaderModifier);
-        if (f.type === 'ResponseHeaderModifier') headers.response = headerOps(f.responseHeaderModifier);
-      }
-      return { destination: destination(b), weight: b.weight, ...(Object.keys(headers).length ? { headers } : {}) };
-    });
-  return out;
+/** An http route of the translation with the Gateway API match it came from, for sorting. */
+interface RankedRoute {
+  route: Obj;
+  precedence: Precedence | undefined;
 }
 
-/** VirtualServices for the HTTPRoutes attached to Istio's Gateways or to Services (mesh). */
+/**
+ * One rule of an HTTPRoute as VirtualService http routes, one per match as istiod splits them, each named
+ * `ns.route.index` (the Envoy route name the access log shows).
+ */
+function httpRules(
+  route: K8sObject,
+  rule: Obj,
+  index: number,
+  backends: BackendView[],
+  routeNs: string,
+): RankedRoute[] {
+  const matches = asList(rule.matches);
+  return (matches.length ? matches : [undefined]).map((m) => {
+    const match = m ? matchEntries(m) : [];
+    const out: Obj = { name: `${routeNs}.${route.metadata.name}.${index}`, ...(match.length ? { match } : {}) };
+    applyFilters(out, rule, match, routeNs);
+    const timeouts = asObj(rule.timeouts);
+    for (const key of ['request', 'backendRequest'])
+      if (typeof timeouts[key] === 'string' && timeouts[key] !== '0s') out.timeout = timeouts[key];
+    if (!out.redirect) {
+      // No backend with weight: the spec asks for a 500, which istiod writes as a direct response.
+      const weighted = backends.filter((b) => b.weight > 0);
+      if (weighted.length === 0 || weighted.every((b) => b.problem)) out.directResponse = { status: 500 };
+      else
+        out.route = weighted.map((b) => {
+          const filters = asList(asList(rule.backendRefs).find((r) => r.name === b.name)?.filters);
+          const headers: Obj = {};
+          for (const f of filters) {
+            if (f.type === 'RequestHeaderModifier') headers.request = headerOps(f.requestHeaderModifier);
+            if (f.type === 'ResponseHeaderModifier') headers.response = headerOps(f.responseHeaderModifier);
+          }
+          return { destination: destination(b), weight: b.weight, ...(Object.keys(headers).length ? { headers } : {}) };
+        });
+    }
+    return { route: out, precedence: precedenceOf(m) };
+  });
+}
+
+/** A mesh route's parent port, as a match on the destination port (istiod's augmentPortMatch). */
+function withPort(ranked: RankedRoute[], port: unknown): RankedRoute[] {
+  if (typeof port !== 'number') return ranked;
+  return ranked.map(({ route, precedence }) => {
+    const match = asList(route.match);
+    return {
+      route: { ...route, match: match.length ? match.map((m) => ({ ...m, port })) : [{ port }] },
+      precedence,
+    };
+  });
+}
+
+/**
+ * VirtualServices for the HTTPRoutes attached to Istio's Gateways or to Services (mesh): as istiod builds them, one
+ * per parent and hostname, holding every route's rules for it, ordered by the Gateway API's precedence.
+ */
 export function translatedVirtualServices(source: ObjectSource): K8sObject[] {
-  const out: K8sObject[] = [];
-  for (const route of source.list('HTTPRoute')) {
+  const groups = new Map<string, { vs: K8sObject; ranked: RankedRoute[] }>();
+  const routes = [...source.list('HTTPRoute')].sort(
+    (a, b) =>
+      (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') ||
+      `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`),
+  );
+  for (const route of routes) {
     const routeNs = route.metadata.namespace ?? 'default';
-    const rules = asList(asObj(route.spec).rules);
     const backends = routeBackends(source, route);
-    const http = rules.map((rule, i) => httpRule(route, rule, i, backends[i] ?? [], routeNs));
+    const ranked = asList(asObj(route.spec).rules).flatMap((rule, i) =>
+      httpRules(route, rule, i, backends[i] ?? [], routeNs),
+    );
     const hostnames = (asObj(route.spec).hostnames as string[] | undefined) ?? [];
-    parentBindings(source, route).forEach((binding, p) => {
-      if (binding.accepted.status !== 'True') return;
-      if (binding.service) {
-        const svc = binding.service;
-        out.push(
-          generated('VirtualService', `${route.metadata.name}-${p}-istio-autogenerated-k8s-gateway`, route, {
-            hosts: [`${svc.metadata.name}.${svc.metadata.namespace ?? 'default'}.svc.cluster.local`],
-            gateways: ['mesh'],
-            http,
-          }),
-        );
+    let count = 0;
+    const add = (key: string, host: string, gateway: string, items: RankedRoute[]) => {
+      const group = groups.get(`${key}\u0000${host}`);
+      if (group) {
+        group.ranked.push(...items);
         return;
       }
-      const gateway = binding.gateway!;
-      const gwNs = gateway.metadata.namespace ?? 'default';
-      for (const l of binding.listeners) {
-        out.push(
-          generated('VirtualService', `${route.metadata.name}-${p}-${l.name}-istio-autogenerated-k8s-gateway`, route, {
-            hosts: sharedHostnames(l.hostname, hostnames) ?? ['*'],
-            gateways: [`${gwNs}/${generatedGatewayName(gateway, l.name)}`],
-            http,
-          }),
-        );
+      const vs = generated(
+        'VirtualService',
+        `${route.metadata.name}-${count++}-istio-autogenerated-k8s-gateway`,
+        route,
+        {
+          hosts: [host],
+          gateways: [gateway],
+        },
+      );
+      groups.set(`${key}\u0000${host}`, { vs, ranked: [...items] });
+    };
+    for (const binding of parentBindings(source, route)) {
+      if (binding.accepted.status !== 'True') continue;
+      if (binding.service) {
+        const svc = binding.service;
+        const port = binding.parentRef.port;
+        const host = `${svc.metadata.name}.${svc.metadata.namespace ?? 'default'}.svc.cluster.local`;
+        add(`mesh/${routeNs}/${typeof port === 'number' ? port : ''}`, host, 'mesh', withPort(ranked, port));
+        continue;
       }
-    });
+      const gateway = binding.gateway!;
+      for (const l of binding.listeners) {
+        const internal = `${gateway.metadata.namespace ?? 'default'}/${generatedGatewayName(gateway, l.name)}`;
+        for (const host of sharedHostnames(l.hostname, hostnames) ?? []) add(internal, host, internal, ranked);
+      }
+    }
   }
-  return out;
+  return [...groups.values()].map(({ vs, ranked }) => {
+    const http = ranked
+      .map((r, i) => ({ ...r, i }))
+      .sort((a, b) => before(a.precedence, b.precedence) || a.i - b.i)
+      .map((r) => r.route);
+    return { ...vs, spec: { ...asObj(vs.spec), http } };
+  });
 }
