@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeShell, type KubectlShell } from './testing/harness.ts';
-import { podFixture, type FakeSimCluster } from './testing/fakeSimCluster.ts';
+import { podFixture, type FakeSimCluster } from '../../../cluster/testing/fakeSimCluster.ts';
 
 const VS =
   'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts:\n  - reviews\n';

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeShell, type KubectlShell } from './testing/harness.ts';
-import type { FakeSimCluster } from './testing/fakeSimCluster.ts';
+import type { FakeSimCluster } from '../../../cluster/testing/fakeSimCluster.ts';
 import { smartLabel } from './describeText.ts';
 
 let sh: KubectlShell<FakeSimCluster>;

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../../../../contract.ts';
 import { fakeShell, type KubectlShell } from './testing/harness.ts';
-import { isoSeconds, podFixture, type FakeSimCluster } from './testing/fakeSimCluster.ts';
+import { isoSeconds, podFixture, type FakeSimCluster } from '../../../cluster/testing/fakeSimCluster.ts';
 
 let sh: KubectlShell<FakeSimCluster>;
 const ago = (ms: number) => isoSeconds(sh.clock.now() - ms);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeShell } from './testing/harness.ts';
-import { podFixture } from './testing/fakeSimCluster.ts';
+import { podFixture } from '../../../cluster/testing/fakeSimCluster.ts';
 
 describe('kubectl help, config, version formats', () => {
   it.each([

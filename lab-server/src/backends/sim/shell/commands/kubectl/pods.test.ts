@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeShell, type KubectlShell } from './testing/harness.ts';
-import { podFixture, type FakeSimCluster } from './testing/fakeSimCluster.ts';
+import { podFixture, type FakeSimCluster } from '../../../cluster/testing/fakeSimCluster.ts';
 
 const SIDECAR = { containers: ['sleep', 'istio-proxy'], initContainers: ['istio-init'] };
 const DEFAULTED = 'Defaulted container "sleep" out of: sleep, istio-proxy, istio-init (init)\n';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeShell, type KubectlShell } from './testing/harness.ts';
-import type { FakeSimCluster } from './testing/fakeSimCluster.ts';
+import type { FakeSimCluster } from '../../../cluster/testing/fakeSimCluster.ts';
 
 const SAMPLES = new URL('../../../../../../../content/samples/', import.meta.url);
 const sample = (path: string) => readFileSync(new URL(path, SAMPLES), 'utf8');
