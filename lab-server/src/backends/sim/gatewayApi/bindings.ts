@@ -48,6 +48,8 @@ export interface ParentBinding {
   service?: K8sObject;
   listeners: ListenerView[];
   accepted: Condition;
+  /** A Gateway of another class: another controller's to report on, not istiod's. */
+  foreign?: boolean;
 }
 
 /** A backendRef resolved to a Service (or why not). */
@@ -133,7 +135,14 @@ export function parentBindings(source: ObjectSource, route: K8sObject, routeKind
       return { parentRef, service, listeners: [], accepted: accepted('True', 'Accepted', 'Route was valid') };
     }
     const gateway = kind === 'Gateway' && group === GROUP ? source.get(KUBE_GATEWAY, ns, name) : undefined;
-    if (!gateway || !isIstioGateway(gateway))
+    if (gateway && !isIstioGateway(gateway))
+      return {
+        parentRef,
+        listeners: [],
+        foreign: true,
+        accepted: accepted('False', 'NoMatchingParent', 'parent gateway not found'),
+      };
+    if (!gateway)
       return { parentRef, listeners: [], accepted: accepted('False', 'NoMatchingParent', 'parent gateway not found') };
     let listeners = listenersOf(gateway);
     if (typeof parentRef.sectionName === 'string')

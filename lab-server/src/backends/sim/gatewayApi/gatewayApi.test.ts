@@ -202,6 +202,77 @@ describe('Gateway API on the simulator', () => {
   });
 });
 
+describe('Gateway API mirroring in the mesh (GAMMA)', () => {
+  it('a RequestMirror filter copies each request to the mirror Service; the caller sees the primary only', async () => {
+    const e = await createSimBackend({ clock: 'virtual', seed: 3 }).createEnvironment({
+      lab: loadLab('mirroring'),
+      owner: 't',
+    });
+    open.push(e);
+    await e.prepare();
+    await run(
+      e,
+      'kubectl apply -f samples/seed/httpbin-v1.yaml -f samples/seed/httpbin-v2.yaml -f samples/seed/httpbin-service.yaml\nkubectl wait --for=condition=Available deployment/httpbin-v1 deployment/httpbin-v2',
+    );
+    await run(e, INSTALL);
+    await writeFile(e, 'mirror.yaml', MIRROR);
+    expect(await run(e, 'kubectl apply -f mirror.yaml')).toContain(
+      'httproute.gateway.networking.k8s.io/httpbin created\n',
+    );
+    const status = await run(
+      e,
+      'kubectl exec deploy/sleep -c sleep -- curl -s -o /dev/null -w "%{http_code}" http://httpbin:8000/headers',
+    );
+    expect(status).toBe('200');
+    const count = async (version: string) =>
+      Number(
+        (await run(e, `kubectl logs -l app=httpbin,version=${version} -c httpbin | grep -c 'GET /headers'`)).trim(),
+      );
+    expect(await count('v1')).toBe(1);
+    expect(await count('v2')).toBe(1);
+  });
+});
+
+const MIRROR = `apiVersion: v1
+kind: Service
+metadata:
+  name: httpbin-v1
+spec:
+  ports:
+  - {name: http, port: 8000, targetPort: 80}
+  selector: {app: httpbin, version: v1}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: httpbin-v2
+spec:
+  ports:
+  - {name: http, port: 8000, targetPort: 80}
+  selector: {app: httpbin, version: v2}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: httpbin
+spec:
+  parentRefs:
+  - group: ""
+    kind: Service
+    name: httpbin
+    port: 8000
+  rules:
+  - filters:
+    - type: RequestMirror
+      requestMirror:
+        backendRef:
+          name: httpbin-v2
+          port: 8000
+    backendRefs:
+    - name: httpbin-v1
+      port: 8000
+`;
+
 async function programmedGateway(): Promise<LabEnvironment> {
   const e = await bookinfo();
   await run(e, INSTALL);

@@ -38,6 +38,21 @@ const gateway = stored(KUBE_GATEWAY, 'gw', {
 const services = ['httpbin', 'httpbin-v2', 'reviews'].map((n) => stored('Service', n, { ports: [{ port: 8000 }] }));
 
 describe('translation', () => {
+  it("a Gateway of another class is another controller's: no Istio config, no status from istiod", () => {
+    const other = stored(KUBE_GATEWAY, 'other', {
+      gatewayClassName: 'nginx',
+      listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }],
+    });
+    const route = stored('HTTPRoute', 'r', {
+      parentRefs: [{ name: 'other' }],
+      rules: [{ backendRefs: [{ name: 'reviews', port: 8000 }] }],
+    });
+    const src = sourceOf({ [KUBE_GATEWAY]: [other], HTTPRoute: [route], Service: services });
+    expect(translatedGateways(src)).toEqual([]);
+    expect(translatedVirtualServices(src)).toEqual([]);
+    expect(parentBindings(src, route)[0]).toMatchObject({ foreign: true });
+  });
+
   it('a listener becomes an Istio Gateway server selecting the generated deployment', () => {
     expect(translatedGateways(sourceOf({ [KUBE_GATEWAY]: [gateway] }))).toMatchObject([
       {

@@ -66,7 +66,9 @@ export function syncIstioGateways(ctx: ControllerContext): void {
     writeStatus(ctx, gateway, gatewayStatus(ctx, src, gateway, service, routes));
   }
   for (const route of routes) {
-    writeStatus(ctx, route, { parents: routeParents(ctx, src, route) });
+    const parents = routeParents(ctx, src, route);
+    // A route only other controllers' Gateways hold is not istiod's to report on.
+    if (parents.length > 0 || route.status !== undefined) writeStatus(ctx, route, { parents });
   }
 }
 
@@ -319,12 +321,14 @@ function gatewayStatus(
 function routeParents(ctx: ControllerContext, src: ObjectSource, route: K8sObject): Obj[] {
   const refs = resolvedRefs(routeBackends(src, route));
   const previous = (asObj(route.status).parents as Obj[] | undefined) ?? [];
-  return parentBindings(src, route).map((b) => {
-    const before = previous.find((p) => same(p.parentRef, b.parentRef))?.conditions;
-    return {
-      conditions: [condition(ctx, route, b.accepted, before), condition(ctx, route, refs, before)],
-      controllerName: ISTIO_CONTROLLER,
-      parentRef: b.parentRef,
-    };
-  });
+  return parentBindings(src, route)
+    .filter((b) => !b.foreign)
+    .map((b) => {
+      const before = previous.find((p) => same(p.parentRef, b.parentRef))?.conditions;
+      return {
+        conditions: [condition(ctx, route, b.accepted, before), condition(ctx, route, refs, before)],
+        controllerName: ISTIO_CONTROLLER,
+        parentRef: b.parentRef,
+      };
+    });
 }
