@@ -200,6 +200,7 @@ export function manifestSchema(lang: Lang): Json {
           properties: { kind: { const: kind }, ...(shared ? { apiVersion: { enum: apiVersions } } : {}) },
           required: shared ? ['kind', 'apiVersion'] : ['kind'],
         },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, never awaited.
         then: {
           properties: {
             apiVersion: { enum: apiVersions },

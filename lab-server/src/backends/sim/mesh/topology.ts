@@ -13,7 +13,6 @@ import {
   resolveTargetPort,
   selectorMatches,
   serviceSelector,
-  servicePorts,
   type ServicePortSpec,
 } from './objects.ts';
 

@@ -1,12 +1,12 @@
 /**
  * A small in-memory `SimCluster` for unit tests (kubectl's, the mesh's): objects exactly as the test puts them (no
- * admission, no controllers), so a table, a describe or a route can be checked against objects in any state. Label selectors are
- * Kubernetes' full syntax; `reject` makes the next writes fail as the API server would.
+ * admission, no controllers), so a table, a describe or a route can be checked against objects in any state.
+ * Label selectors are Kubernetes' full syntax; `reject` makes the next writes fail as the API server would.
  */
 import { istioCrdObjects } from '../crds.ts';
 import type { K8sObject } from '../../../../contract.ts';
 import { resourceForKind } from '../discovery.ts';
-import { matchesSelector, parseSelector, SelectorError } from '../labelSelector.ts';
+import { matchesSelector, parseSelector, type Requirement, SelectorError } from '../labelSelector.ts';
 import type {
   ApiErrorShape,
   LogLine,
@@ -105,7 +105,7 @@ export class FakeSimCluster implements SimCluster {
   }
 
   list(kind: string, namespace?: string, labelSelector?: string): K8sObject[] {
-    let requirements;
+    let requirements: Requirement[];
     try {
       requirements = parseSelector(labelSelector);
     } catch (error) {
