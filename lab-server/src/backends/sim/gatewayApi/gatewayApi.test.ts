@@ -203,7 +203,7 @@ describe('Gateway API on the simulator', () => {
 });
 
 describe('Gateway API mirroring in the mesh (GAMMA)', () => {
-  it('a RequestMirror filter copies each request to the mirror Service; the caller sees the primary only', async () => {
+  it('a RequestMirror filter copies each request to the mirror Service; timeouts.request cuts a slow backend', async () => {
     const e = await createSimBackend({ clock: 'virtual', seed: 3 }).createEnvironment({
       lab: loadLab('mirroring'),
       owner: 't',
@@ -230,6 +230,15 @@ describe('Gateway API mirroring in the mesh (GAMMA)', () => {
       );
     expect(await count('v1')).toBe(1);
     expect(await count('v2')).toBe(1);
+
+    // timeouts.request is the route's timeout: Envoy's local reply when the backend is slower.
+    await run(
+      e,
+      `kubectl patch httproute httpbin --type=json -p='[{"op":"add","path":"/spec/rules/0/timeouts","value":{"request":"1s"}}]'`,
+    );
+    expect(
+      await run(e, 'kubectl exec deploy/sleep -c sleep -- curl -s -w " %{http_code}" http://httpbin:8000/delay/3'),
+    ).toBe('upstream request timeout 504');
   });
 });
 

@@ -193,8 +193,8 @@ function applyFilters(route: Obj, rule: Obj, entries: Obj[], routeNs: string): v
         const to = String(path.replacePrefixMatch);
         // `/foo` -> `/` turns `/foo/bar` into `/bar`; `/foo` -> `/baz` turns it into `/baz/bar`.
         rewrite.uriRegexRewrite = to.endsWith('/')
-          ? { match: `^${escape(base)}/?`, rewrite: to }
-          : { match: `^${escape(base)}`, rewrite: to };
+          ? { match: `^${escapeRegex(base)}/?`, rewrite: to }
+          : { match: `^${escapeRegex(base)}`, rewrite: to };
       }
       route.rewrite = rewrite;
     }
@@ -212,7 +212,7 @@ function applyFilters(route: Obj, rule: Obj, entries: Obj[], routeNs: string): v
   }
 }
 
-function escape(text: string): string {
+function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
