@@ -452,7 +452,7 @@ class SimClusterImpl implements SimCluster {
       const version = (spec?.versions as Obj[] | undefined)?.[0]?.name;
       if (typeof kind === 'string' && typeof spec?.group === 'string') {
         const key = kindKeyOf({ apiVersion: `${spec.group}/${String(version)}`, kind });
-        for (const cr of this.#store.list(key)) this.#removeOne(cr);
+        for (const cr of this.#store.list(key)) this.#cascade(cr);
       }
     }
     if (obj.kind === 'Namespace') {

@@ -126,6 +126,11 @@ describe('Gateway API on the simulator', () => {
     // Deleting the Gateway deletes what istiod made for it.
     await run(e, 'kubectl delete gtw bookinfo-gateway');
     expect(await run(e, 'kubectl get deploy,svc bookinfo-gateway-istio')).toContain('NotFound');
+    // So does removing the CRDs (their objects go, and with them what they own).
+    await run(e, 'kubectl apply -f gw.yaml');
+    expect(await run(e, 'kubectl get deploy bookinfo-gateway-istio -o name')).toBe('deployment.apps/bookinfo-gateway-istio\n');
+    await run(e, 'kubectl delete crd gateways.gateway.networking.k8s.io');
+    expect(await run(e, 'kubectl get deploy bookinfo-gateway-istio -o name')).toContain('NotFound');
   });
 
   it('routes HTTPRoutes as the Istio API does: header and path matches, weights to Services (GAMMA), route names in access logs', async () => {
