@@ -78,7 +78,8 @@ describe('Gateway API on the simulator', () => {
     expect(await run(e, 'kubectl get gatewayclass')).toMatch(
       /^NAME +CONTROLLER +ACCEPTED +AGE\nistio +istio\.io\/gateway-controller +True +\S+\nistio-remote +istio\.io\/unmanaged-gateway +True/,
     );
-    await writeFile(e, 'gw.yaml', GATEWAY);
+    // istio.io's sample, as vendored from Istio 1.30.3.
+    await run(e, 'cp samples/bookinfo/gateway-api/bookinfo-gateway.yaml gw.yaml');
     expect(await run(e, 'kubectl apply -f gw.yaml')).toBe(
       'gateway.gateway.networking.k8s.io/bookinfo-gateway created\nhttproute.gateway.networking.k8s.io/bookinfo created\n',
     );
@@ -121,14 +122,17 @@ describe('Gateway API on the simulator', () => {
       run(e, `${NODE_PORT}\ncurl -s -o /dev/null -w "%{http_code}" http://$INGRESS_HOST:$INGRESS_PORT${path}`);
     expect(await code('/productpage')).toBe('200');
     expect(await code('/static/tailwind/tailwind.css')).toBe('200');
+    expect(await code('/api/v1/products/0/reviews')).toBe('200');
     // Only what the route matches is routed: the rest is the gateway's 404.
-    expect(await code('/api/v1/products')).toBe('404');
+    expect(await code('/reviews/0')).toBe('404');
     // Deleting the Gateway deletes what istiod made for it.
     await run(e, 'kubectl delete gtw bookinfo-gateway');
     expect(await run(e, 'kubectl get deploy,svc bookinfo-gateway-istio')).toContain('NotFound');
     // So does removing the CRDs (their objects go, and with them what they own).
     await run(e, 'kubectl apply -f gw.yaml');
-    expect(await run(e, 'kubectl get deploy bookinfo-gateway-istio -o name')).toBe('deployment.apps/bookinfo-gateway-istio\n');
+    expect(await run(e, 'kubectl get deploy bookinfo-gateway-istio -o name')).toBe(
+      'deployment.apps/bookinfo-gateway-istio\n',
+    );
     await run(e, 'kubectl delete crd gateways.gateway.networking.k8s.io');
     expect(await run(e, 'kubectl get deploy bookinfo-gateway-istio -o name')).toContain('NotFound');
   });
