@@ -142,40 +142,46 @@ export function parentBindings(source: ObjectSource, route: K8sObject, routeKind
         foreign: true,
         accepted: accepted('False', 'NoMatchingParent', 'parent gateway not found'),
       };
+    // istiod reports only on parents it knows: a Gateway that does not exist gets no status entry at all.
     if (!gateway)
-      return { parentRef, listeners: [], accepted: accepted('False', 'NoMatchingParent', 'parent gateway not found') };
-    let listeners = listenersOf(gateway);
-    if (typeof parentRef.sectionName === 'string')
-      listeners = listeners.filter((l) => l.name === parentRef.sectionName);
-    if (typeof parentRef.port === 'number') listeners = listeners.filter((l) => l.port === parentRef.port);
-    const protocolFits = (l: ListenerView) =>
-      routeKind === 'HTTPRoute' || routeKind === 'GRPCRoute' ? ['HTTP', 'HTTPS'].includes(l.protocol) : true;
-    listeners = listeners.filter(protocolFits);
-    if (listeners.length === 0)
-      return { parentRef, gateway, listeners, accepted: accepted('False', 'NoMatchingParent', 'no matching listener') };
+      return { parentRef, listeners: [], foreign: true, accepted: accepted('False', 'NoMatchingParent', '') };
+    // Each listener is judged on its own (istiod's referenceAllowed, 1.30); the route reports the most severe
+    // reason, its messages joined, or Accepted when any listener took it.
     const gatewayNs = gateway.metadata.namespace ?? 'default';
-    const allowed = listeners.filter((l) => namespaceAllowed(source, l, gatewayNs, routeNs));
-    if (allowed.length === 0)
-      return {
-        parentRef,
-        gateway,
-        listeners: [],
-        accepted: accepted(
-          'False',
-          'NotAllowedByListeners',
-          'hostnames matched parent hostname "", but namespace is not allowed by the parent',
-        ),
-      };
     const hosts = routeHostnames(route);
-    const fitting = allowed.filter((l) => sharedHostnames(l.hostname, hosts) !== undefined);
-    if (fitting.length === 0)
-      return {
-        parentRef,
-        gateway,
-        listeners: [],
-        accepted: accepted('False', 'NoMatchingListenerHostname', 'no hostnames matched parent hostname'),
-      };
-    return { parentRef, gateway, listeners: fitting, accepted: accepted('True', 'Accepted', 'Route was valid') };
+    const fits = (l: ListenerView) =>
+      routeKind === 'HTTPRoute' || routeKind === 'GRPCRoute' ? ['HTTP', 'HTTPS'].includes(l.protocol) : true;
+    const verdicts = listenersOf(gateway).map((l): [ListenerView, number, string] => {
+      if (typeof parentRef.port === 'number' && parentRef.port !== l.port)
+        return [l, 3, `port ${parentRef.port} not found`];
+      if (typeof parentRef.sectionName === 'string' && parentRef.sectionName !== l.name)
+        return [l, 3, `sectionName "${parentRef.sectionName}" not found`];
+      const shared = sharedHostnames(l.hostname, hosts);
+      const nsOk = namespaceAllowed(source, l, gatewayNs, routeNs);
+      if (!shared) return [l, 2, `no hostnames matched parent hostname "${l.hostname ?? ''}"`];
+      if (!nsOk)
+        return [
+          l,
+          1,
+          `hostnames matched parent hostname "${l.hostname ?? ''}", but namespace "${routeNs}" is not allowed by the parent`,
+        ];
+      if (!fits(l)) return [l, 1, `kind ${GROUP}/v1, Kind=${routeKind} is not allowed`];
+      return [l, 0, ''];
+    });
+    const fitting = verdicts.filter(([, rank]) => rank === 0).map(([l]) => l);
+    if (fitting.length === 0) {
+      // istiod keeps the lowest rank seen (NotAllowedByListeners before NoMatchingListenerHostname before NoMatchingParent).
+      const worst = Math.min(...verdicts.map(([, rank]) => rank));
+      const reason =
+        worst === 3 ? 'NoMatchingParent' : worst === 2 ? 'NoMatchingListenerHostname' : 'NotAllowedByListeners';
+      const message = verdicts
+        .filter(([, rank]) => rank === worst)
+        .map(([, , m]) => m)
+        .join('; ');
+      return { parentRef, gateway, listeners: [], accepted: accepted('False', reason, message || 'no listeners') };
+    }
+    const message = fitting.length > 1 ? `Route was valid, bound to ${fitting.length} parents` : 'Route was valid';
+    return { parentRef, gateway, listeners: fitting, accepted: accepted('True', 'Accepted', message) };
   });
 }
 
