@@ -233,6 +233,13 @@ function syncDeployment(ctx: ControllerContext, gateway: K8sObject): K8sObject {
   return ctx.store.put(next);
 }
 
+/** `a`, `a and b`, `a, b, and c`: how istiod lists services in a condition message. */
+function humanReadableJoin(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  if (items.length === 2) return `${items[0]} and ${items[1]}`;
+  return `${items.slice(0, -1).join(', ')}, and ${items.at(-1)}`;
+}
+
 function asObj(v: unknown): Obj {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {};
 }
@@ -248,7 +255,7 @@ function gatewayStatus(
   const ns = gateway.metadata.namespace ?? 'default';
   const host = `${service.metadata.name}.${ns}.svc.cluster.local`;
   const ports = listenersOf(gateway).map((l) => l.port);
-  const assigned = `${[...new Set(ports)].map((p) => `${host}:${p}`).join(',')}`;
+  const assigned = humanReadableJoin([...new Set(ports)].map((p) => `${host}:${p}`));
   const svcSpec = asObj(service.spec);
   const ingress = (asObj(asObj(service.status).loadBalancer).ingress as Obj[] | undefined) ?? [];
   let addresses: Obj[];
