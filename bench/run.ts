@@ -11,7 +11,7 @@ import { suite as simSuite } from './sim.ts';
 
 /** Suites that always run; optional ones are loaded from these files when present. */
 const SUITES: BenchSuite[] = [simSuite];
-const OPTIONAL_SUITES = ['./classroom.ts', './hostile.ts'];
+const OPTIONAL_SUITES = ['./classroom.ts', './hostile.ts', './hostileFront.ts'];
 
 function parseFlags(argv: string[]): Record<string, string | boolean> {
   const flags: Record<string, string | boolean> = {};

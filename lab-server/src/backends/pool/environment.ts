@@ -18,6 +18,7 @@ import type {
   TerminalChannel,
   TerminalOptions,
 } from '../../contract.ts';
+import { DecayingSum } from './decayingSum.ts';
 import { EnvironmentJournal } from './journal.ts';
 import { notices } from './notices.ts';
 import type { EnvironmentRecipe, WorkerEvent, WorkerRequest } from './protocol.ts';
@@ -51,7 +52,9 @@ class PoolTerminal implements TerminalChannel {
   }
 
   write(data: string): void {
-    if (!this.closed) this.#env.tell({ op: 'write', term: this.term, data });
+    if (this.closed) return;
+    this.#env.lastInputAt = Date.now();
+    this.#env.tell({ op: 'write', term: this.term, data });
   }
 
   resize(cols: number, rows: number): void {
@@ -94,8 +97,14 @@ export class PoolEnvironment implements LabEnvironment {
   readonly recipe: EnvironmentRecipe;
   /** Set once this environment has held a worker too long: it lives on a quarantine worker from then on. */
   quarantined = false;
-  /** Milliseconds this environment held its worker's loop beyond the noisy threshold. */
-  heldMs = 0;
+  /** CPU milliseconds of this environment's long turns lately (they halve every minute). */
+  readonly noise = new DecayingSum(60_000);
+  /** Set once the supervisor counted this environment among those it quarantined. */
+  countedInQuarantine = false;
+  /** Set when the environment should move to the quarantine worker at its next pause between commands. */
+  moveWanted = false;
+  /** When keys were last sent to one of its terminals (a line may be starting that no event has shown yet). */
+  lastInputAt = 0;
   host: WorkerHost | undefined;
   readonly #placement: Placement;
   readonly #journal = new EnvironmentJournal();
@@ -131,6 +140,7 @@ export class PoolEnvironment implements LabEnvironment {
   /** Calls the worker; after a worker died under it, waits for the rebuild and tries once more. */
   async #call(request: Request, retry = true): Promise<unknown> {
     if (this.#disposed) throw new Error('this lab environment has been closed');
+    this.#moveIfWanted();
     await this.#ready.catch(() => undefined);
     const host = this.host!;
     this.#busy++;
@@ -155,8 +165,12 @@ export class PoolEnvironment implements LabEnvironment {
     );
   }
 
-  /** True when nothing of this environment runs (a quarantine move waits for this). */
+  /**
+   * True when nothing of this environment runs and no key was typed for a second (a quarantine move waits for
+   * this): keys on their way to the old worker, a line that has not said it started yet, would be lost.
+   */
   get idle(): boolean {
+    if (Date.now() - this.lastInputAt <= 1000) return false;
     return this.#busy === 0 && [...this.#terminals.values()].every((t) => t.running === undefined);
   }
 
@@ -172,6 +186,7 @@ export class PoolEnvironment implements LabEnvironment {
       this.#history.push(event.record);
       if (this.#history.length > 1000) this.#history.shift();
       terminal.command(event.record);
+      this.#moveIfWanted();
     }
   }
 
@@ -194,8 +209,20 @@ export class PoolEnvironment implements LabEnvironment {
     this.#ready.catch(() => undefined);
   }
 
+  /** Asks for a move to the quarantine worker: now if nothing of this environment runs, else at its next pause. */
+  moveToQuarantineWhenIdle(): void {
+    if (this.quarantined || this.#disposed) return;
+    this.moveWanted = true;
+    this.#moveIfWanted();
+  }
+
+  #moveIfWanted(): void {
+    if (this.moveWanted && this.idle) this.moveToQuarantine();
+  }
+
   /** Moves this environment to a quarantine worker (it kept holding its worker's loop). */
   moveToQuarantine(): void {
+    this.moveWanted = false;
     if (this.quarantined || this.#disposed) return;
     this.quarantined = true;
     const old = this.host;
@@ -252,6 +279,7 @@ export class PoolEnvironment implements LabEnvironment {
 
   async runScript(script: string, options: { signal?: AbortSignal; observe?: boolean } = {}): Promise<ScriptResult> {
     if (this.#disposed) throw new Error('this lab environment has been closed');
+    this.#moveIfWanted();
     // A rebuild that failed (its worker stopped again) is retried by the next loss; this script starts after it.
     await this.#ready.catch(() => undefined);
     const host = this.host!;

@@ -3,12 +3,19 @@
  * a supervisor (this file). The server, the checks and the CLI see the same `LabBackend` contract; each call is
  * a message to the worker holding the environment, so a learner's command never runs on the front's thread.
  *
- * The supervisor watches every worker's event loop. A loop held longer than `sliceLimitMs` by one environment's
- * code (a runaway command) gets its thread stopped; the environments it held are rebuilt in a fresh worker from
- * their journals, without the command that broke it, and the culprit moves to a quarantine worker of its own so
- * its next runaway stalls nobody else. An environment that keeps holding its worker's loop for shorter spells
- * (noisy, not yet runaway) is moved there too, once it is idle. Each worker's heap is capped (`heapMb`); running
- * out stops only that worker, and its environments are rebuilt the same way.
+ * Sharing a worker is fair by design: a lab shell's loops give the thread back every few milliseconds
+ * (sim/shell/scheduler.ts), so the environments of one worker take turns. What cannot be cut into turns (one
+ * large YAML document to parse, one long string operation) is handled here. The worker reports every turn in
+ * which one environment's code held the thread longer than `longTurnMs` of CPU; once an environment's long
+ * turns add up to `quarantineAfterMs` (a sum that halves every minute, so an occasional big apply never adds
+ * up), the environment moves to the quarantine worker at its next pause between commands, and holds the
+ * thread of nobody else from then on.
+ *
+ * The supervisor also watches every worker's event loop. A loop held longer than `sliceLimitMs` by one
+ * environment's code (a runaway command) gets its thread stopped; the environments it held are rebuilt in a
+ * fresh worker from their journals, without the command that broke it, and the culprit moves to the
+ * quarantine worker. Each worker's heap is capped (`heapMb`); running out stops only that worker, and its
+ * environments are rebuilt the same way.
  */
 import { availableParallelism } from 'node:os';
 import type { EnvironmentSpec, LabBackend, LabEnvironment } from '../../contract.ts';
@@ -26,9 +33,9 @@ export interface PoolBackendOptions {
   workers?: number;
   /** Longest time one environment may hold a worker's event loop (default 2 s). */
   sliceLimitMs?: number;
-  /** A hold longer than this counts against the environment (default 250 ms)... */
-  noisyMs?: number;
-  /** ...and once its holds add up to this, it moves to the quarantine worker (default 1.5 s). */
+  /** A turn of one environment's code longer than this (CPU ms) counts against it (default 50 ms)... */
+  longTurnMs?: number;
+  /** ...and once its long turns add up to this (halving every minute), it moves to quarantine (default 500 ms). */
   quarantineAfterMs?: number;
   /** Heap of each worker in MiB (default 768). */
   heapMb?: number;
@@ -41,12 +48,16 @@ export interface PoolStats {
   workers: number;
   restarts: number;
   quarantined: number;
+  /** Environments ever placed on a quarantine worker (moved for long turns or stopped as runaway). */
+  quarantinedTotal: number;
   environments: number;
 }
 
 /** A `LabBackend` whose environments run in worker threads. */
 export interface PoolBackend extends LabBackend {
   stats(): PoolStats;
+  /** CPU milliseconds the general (not quarantine) workers alive now have used: a clock for fairness benches. */
+  generalCpuMs(): Promise<number>;
 }
 
 /** Makes the pooled simulator backend. */
@@ -56,10 +67,10 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
     limits: options.limits ?? {},
     heapMb: options.heapMb ?? 768,
     beatMs: 25,
+    longTurnMs: options.longTurnMs ?? 50,
   } as const;
   const sliceLimitMs = options.sliceLimitMs ?? 2_000;
-  const noisyMs = options.noisyMs ?? 250;
-  const quarantineAfterMs = options.quarantineAfterMs ?? 1_500;
+  const quarantineAfterMs = options.quarantineAfterMs ?? 500;
   const generalCount = options.workers ?? Math.max(2, availableParallelism());
   const environments = new Map<number, PoolEnvironment>();
   const general: (WorkerHost | undefined)[] = Array.from({ length: generalCount }, () => undefined);
@@ -67,9 +78,14 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
   let nextWorker = 1;
   let nextEnv = 1;
   let restarts = 0;
+  let quarantinedTotal = 0;
   let closed = false;
 
   const onEvent = (event: WorkerEvent) => environments.get(event.env)?.receive(event);
+  const onLong = (id: number, ms: number) => {
+    const env = environments.get(id);
+    if (env && !env.quarantined && env.noise.add(ms) >= quarantineAfterMs) env.moveToQuarantineWhenIdle();
+  };
   const onExit = (host: WorkerHost, gone: WorkerGone) => {
     if (closed) return;
     restarts++;
@@ -80,7 +96,7 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
     host.environments.clear();
   };
   const spawn = (isQuarantine: boolean) =>
-    new WorkerHost(nextWorker++, isQuarantine, hostOptions, { event: onEvent, exit: onExit });
+    new WorkerHost(nextWorker++, isQuarantine, hostOptions, { event: onEvent, long: onLong, exit: onExit });
 
   const placement: Placement = {
     sliceLimitMs,
@@ -88,6 +104,8 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
       if (closed) throw new Error('the lab backend is closed');
       let host: WorkerHost;
       if (env.quarantined) {
+        if (!env.countedInQuarantine) quarantinedTotal++;
+        env.countedInQuarantine = true;
         if (!quarantine || quarantine.dead) quarantine = spawn(true);
         host = quarantine;
       } else {
@@ -107,35 +125,26 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
   // The watchdog: on the server's thread, which no learner's command ever holds. A loop that has not turned
   // for a while is asked how much CPU its current turn took; only CPU time counts against an environment.
   const watchMs = options.watchMs ?? 100;
+  const lookAfterMs = Math.min(250, sliceLimitMs / 2);
   const looking = new Set<WorkerHost>();
   const look = async (host: WorkerHost) => {
     const culprit = host.runningEnvironment();
     const held = await host.heldCpuMs();
     if (host.dead || culprit === undefined || host.runningEnvironment() !== culprit) return;
-    if (held > sliceLimitMs) return host.stop(new WorkerGone('stuck', culprit));
-    const env = environments.get(culprit);
-    if (env && !host.quarantine && held > noisyMs) {
-      env.heldMs += watchMs;
-      if (env.heldMs >= quarantineAfterMs) pendingMoves.add(env);
-    }
+    if (held > sliceLimitMs) host.stop(new WorkerGone('stuck', culprit));
   };
   const watchdog = setInterval(() => {
     const now = Date.now();
     for (const host of [...general, quarantine]) {
-      if (!host || host.dead || looking.has(host) || host.stalledFor(now) <= noisyMs) continue;
+      if (!host || host.dead || looking.has(host) || host.stalledFor(now) <= lookAfterMs) continue;
       looking.add(host);
       void look(host).finally(() => looking.delete(host));
     }
-    for (const env of pendingMoves) {
-      if (!environments.has(env.id) || env.quarantined) pendingMoves.delete(env);
-      else if (env.idle) {
-        pendingMoves.delete(env);
-        env.moveToQuarantine();
-      }
-    }
+    // A move waits for a pause between commands (and a second without keys); most happen when a call ends,
+    // this catches the rest.
+    for (const env of environments.values()) if (env.moveWanted && env.idle) env.moveToQuarantine();
   }, watchMs);
   watchdog.unref();
-  const pendingMoves = new Set<PoolEnvironment>();
 
   return {
     name: 'sim',
@@ -152,8 +161,13 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
         workers: general.filter((h) => h && !h.dead).length + (quarantine && !quarantine.dead ? 1 : 0),
         restarts,
         quarantined: [...environments.values()].filter((e) => e.quarantined).length,
+        quarantinedTotal,
         environments: environments.size,
       };
+    },
+    async generalCpuMs() {
+      const live = general.filter((h): h is WorkerHost => h !== undefined && !h.dead);
+      return (await Promise.all(live.map((h) => h.cpuMs()))).reduce((a, b) => a + b, 0);
     },
     async close() {
       // Workers are stopped, not asked: one may be stuck in a learner's command.

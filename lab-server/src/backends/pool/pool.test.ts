@@ -74,6 +74,23 @@ describe('the pool supervisor', () => {
     expect(stripAnsi(s2.output)).toContain("the lab's worker was restarted because of another command");
   });
 
+  it('moves an environment whose turns keep holding its worker to the quarantine worker, state and all', async () => {
+    // Every turn counts as long here, so the first command line is enough to move the environment.
+    const backend = createPoolBackend({ clock: 'virtual', workers: 1, longTurnMs: 0, quarantineAfterMs: 0.001 });
+    open.push(backend);
+    const env = await backend.createEnvironment({ lab, owner: 'noisy', seed: 1 });
+    await env.prepare();
+    // Building the environment (the chapter's setup) is the lab's own work: it never counts against it.
+    expect(backend.stats().quarantinedTotal).toBe(0);
+    const t = env.openTerminal({ cols: 120, rows: 30 });
+    const seen = watch(t);
+    expect((await typed(t, seen, 'export KEPT=yes')).exitCode).toBe(0);
+    await expect.poll(() => backend.stats().quarantinedTotal, { timeout: 60_000 }).toBe(1);
+    expect((await typed(t, seen, 'echo "KEPT=$KEPT"')).exitCode).toBe(0);
+    await expect.poll(() => stripAnsi(seen.output)).toContain('KEPT=yes');
+    expect(backend.stats()).toMatchObject({ restarts: 0, quarantined: 1 });
+  });
+
   it('answers other environments while one holds its own worker', async () => {
     const backend = createPoolBackend({
       clock: 'virtual',

@@ -62,12 +62,20 @@ export type WorkerEvent =
   | { type: 'command'; env: number; term: number; record: CommandRecord; now: number }
   | { type: 'running'; env: number; term: number; line: string };
 
+/** One environment's code held the worker's thread for `ms` of CPU in one turn of its loop. */
+export interface LongTurn {
+  type: 'long';
+  env: number;
+  ms: number;
+}
+
 /** Everything a worker posts. */
-export type WorkerMessage = WorkerReply | WorkerEvent | { type: 'ready' };
+export type WorkerMessage = WorkerReply | WorkerEvent | LongTurn | { type: 'ready' };
 
 /**
  * Layout of the buffer a worker shares with its supervisor: the environment whose code runs now, and when the
- * worker's event loop last turned, in wall time and in the thread's CPU time (microseconds). CPU time since the
+ * worker's event loop last turned, in wall time and in the thread's CPU time (microseconds), written at the
+ * start of every turn. CPU time since the
  * last turn is what one environment's code has taken in one go; wall time alone would also count the moments
  * a busy machine did not run the thread at all.
  */

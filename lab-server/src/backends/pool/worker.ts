@@ -9,6 +9,7 @@ import type { LabEnvironment, TerminalChannel } from '../../contract.ts';
 import type { SimEnvironment as SimEnvironmentClass } from '../sim/environment.ts';
 import type { SimLimits } from '../sim/limits.ts';
 import type { SimTerminal } from '../sim/shell/terminal.ts';
+import { DecayingSum } from './decayingSum.ts';
 import {
   SLOT_BEAT,
   SLOT_CPU,
@@ -27,6 +28,8 @@ export interface WorkerSetup {
   limits: Partial<SimLimits>;
   /** How often the loop marks that it turned. */
   beatMs: number;
+  /** A turn of one environment's code longer than this (CPU ms) is reported to the supervisor. */
+  longTurnMs: number;
 }
 
 const setup = workerData as WorkerSetup;
@@ -34,10 +37,52 @@ const port = parentPort!;
 const slots = new Float64Array(setup.shared);
 let current = -1;
 
-/** Marks that the loop now runs `env`'s code (-1: the worker's own). */
+// Every turn of the loop is charged to one environment: CPU time from the start of one turn to the start of the
+// next. The charges give each command line its CPU budget (the shell asks for its environment's count), and a
+// turn that held the thread long is reported, so the supervisor can move a noisy environment out of the way.
+// Taken before any script runs: just-bash's defense in depth hides timing functions from code inside scripts.
+const threadCpuUsage = process.threadCpuUsage.bind(process);
+const wallNow = performance.now.bind(performance);
+const threadCpuMs = () => {
+  const usage = threadCpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+const charged = new Map<number, number>();
+/** Environments being built (the chapter's setup, a rebuild from the journal): their long turns are not theirs. */
+const building = new Map<number, number>();
+/** Whether the turn running now is part of building an environment. */
+let turnBuilding = false;
+let turnCpu = threadCpuMs();
+let turnWall = wallNow();
+
+// Slices as a fair scheduler gives them: an environment that has used little CPU lately (a learner typing a
+// command now and then) finishes its command in one turn; one that keeps the thread busy (a loop, a paste of
+// thousands of lines) gets short turns, so the others' commands wait behind it as little as possible.
+const recent = new Map<number, DecayingSum>();
+const RECENT_HALF_LIFE_MS = 2_000;
+const BUSY_RECENT_MS = 200;
+const LIGHT_SLICE_MS = 50;
+const BUSY_SLICE_MS = 5;
+
+/** Marks that the loop now runs `env`'s code (-1: the worker's own), closing the turn that ran before. */
 function enter(env: number): void {
+  const cpu = threadCpuMs();
+  const spent = cpu - turnCpu;
+  if (current >= 0) {
+    charged.set(current, (charged.get(current) ?? 0) + spent);
+    let sum = recent.get(current);
+    if (!sum) recent.set(current, (sum = new DecayingSum(RECENT_HALF_LIFE_MS, wallNow)));
+    sum.add(spent);
+    if (spent >= setup.longTurnMs && !turnBuilding)
+      port.postMessage({ type: 'long', env: current, ms: spent } satisfies WorkerMessage);
+  }
+  turnCpu = cpu;
+  turnWall = wallNow();
+  turnBuilding = building.has(env);
   current = env;
   slots[SLOT_ENV] = env;
+  slots[SLOT_CPU] = cpu * 1000;
+  slots[SLOT_BEAT] = Date.now();
 }
 
 // Timers carry the environment that scheduled them, so their callbacks (and the promise chains those start)
@@ -56,11 +101,9 @@ Object.assign(globalThis, {
   setInterval: (fn: Callback, ms?: number, ...args: unknown[]) => raw.setInterval(attributed(fn), ms, ...args),
   setImmediate: (fn: Callback, ...args: unknown[]) => raw.setImmediate(attributed(fn), ...args),
 });
+/** A turn of the worker's own: the supervisor sees the loop turn even when no environment has work. */
 function beat(): void {
   enter(-1);
-  const cpu = process.threadCpuUsage();
-  slots[SLOT_CPU] = cpu.user + cpu.system;
-  slots[SLOT_BEAT] = Date.now();
 }
 raw.setInterval(beat, setup.beatMs).unref();
 beat();
@@ -73,6 +116,12 @@ const { SimEnvironment } = (await import('../sim/environment.ts')) as {
   SimEnvironment: typeof SimEnvironmentClass;
 };
 const { DEFAULT_LIMITS } = await import('../sim/limits.ts');
+const { setShellSchedulerHost } = await import('../sim/shell/scheduler.ts');
+setShellSchedulerHost({
+  turnStartedAt: () => turnWall,
+  cpuMs: () => (charged.get(current) ?? 0) + threadCpuMs() - turnCpu,
+  sliceMs: () => ((recent.get(current)?.value ?? 0) > BUSY_RECENT_MS ? BUSY_SLICE_MS : LIGHT_SLICE_MS),
+});
 const { sharedStartingState } = await import('../sim/index.ts');
 const { StartingStates } = await import('../sim/startingStates.ts');
 /** Chapters' starting states made in this worker, shared by its environments (see sim/startingStates.ts). */
@@ -103,17 +152,38 @@ function make(id: number, recipe: EnvironmentRecipe): Held {
   return h;
 }
 
+/** Output waiting to be posted: a paste echoes key by key, and one message per key would cost more than the keys. */
+const OUTPUT_BATCH_CHARS = 64 * 1024;
+
 function open(id: number, h: Held, term: number, cols: number, muted: boolean): SimTerminal {
   const terminal = (h.env as LabEnvironment).openTerminal({ cols, rows: 24 }) as TerminalChannel as SimTerminal;
   const entry = { terminal, muted };
   h.terminals.set(term, entry);
-  terminal.onOutput((data) => {
+  let batch = '';
+  let flushing = false;
+  // Output goes out at the end of the turn, or before the terminal's next event so the order holds.
+  const flush = () => {
+    flushing = false;
+    if (batch === '') return;
+    const data = batch;
+    batch = '';
     if (!entry.muted) post({ type: 'output', env: id, term, data });
+  };
+  terminal.onOutput((data) => {
+    if (entry.muted) return;
+    batch += data;
+    if (batch.length >= OUTPUT_BATCH_CHARS) flush();
+    else if (!flushing) {
+      flushing = true;
+      raw.setImmediate(flush);
+    }
   });
   terminal.onStart((line) => {
+    flush();
     if (!entry.muted) post({ type: 'running', env: id, term, line });
   });
   terminal.onCommand((record) => {
+    flush();
     if (!entry.muted) post({ type: 'command', env: id, term, record, now: h.env.now().getTime() });
   });
   return terminal;
@@ -141,7 +211,23 @@ function need(id: number): Held {
   return h;
 }
 
+/** Requests that build an environment from the lab's own scripts or its journal rather than run a learner's input. */
+const BUILDING_OPS = new Set<WorkerRequest['op']>(['create', 'restore', 'prepare', 'reset']);
+
 async function handle(id: number, request: WorkerRequest): Promise<unknown> {
+  if (!BUILDING_OPS.has(request.op)) return serve(id, request);
+  building.set(request.env, (building.get(request.env) ?? 0) + 1);
+  turnBuilding = true;
+  try {
+    return await serve(id, request);
+  } finally {
+    const left = building.get(request.env)! - 1;
+    if (left > 0) building.set(request.env, left);
+    else building.delete(request.env);
+  }
+}
+
+async function serve(id: number, request: WorkerRequest): Promise<unknown> {
   switch (request.op) {
     case 'create':
       make(request.env, request.recipe);
@@ -155,6 +241,8 @@ async function handle(id: number, request: WorkerRequest): Promise<unknown> {
     case 'dispose': {
       const h = held.get(request.env);
       held.delete(request.env);
+      charged.delete(request.env);
+      recent.delete(request.env);
       await h?.env.dispose();
       return null;
     }

@@ -36,6 +36,16 @@ export interface WorkerHostOptions {
   /** Heap of one worker in MiB (its environments together). */
   heapMb: number;
   beatMs: number;
+  /** A turn of one environment's code longer than this (CPU ms) is reported. */
+  longTurnMs: number;
+}
+
+/** What a worker's supervisor hears from it. */
+export interface WorkerHostHandlers {
+  event: (event: WorkerEvent) => void;
+  /** One environment's code held the thread for `ms` of CPU in one turn. */
+  long: (env: number, ms: number) => void;
+  exit: (host: WorkerHost, gone: WorkerGone) => void;
 }
 
 interface Pending {
@@ -57,24 +67,23 @@ export class WorkerHost {
   #loaded = false;
   #gone: WorkerGone | undefined;
   #stopping: WorkerGone | undefined;
-  #onEvent: (event: WorkerEvent) => void;
-  #onExit: (host: WorkerHost, gone: WorkerGone) => void;
+  readonly #handlers: WorkerHostHandlers;
 
-  constructor(
-    id: number,
-    quarantine: boolean,
-    options: WorkerHostOptions,
-    handlers: { event: (event: WorkerEvent) => void; exit: (host: WorkerHost, gone: WorkerGone) => void },
-  ) {
+  constructor(id: number, quarantine: boolean, options: WorkerHostOptions, handlers: WorkerHostHandlers) {
     this.id = id;
     this.quarantine = quarantine;
-    this.#onEvent = handlers.event;
-    this.#onExit = handlers.exit;
+    this.#handlers = handlers;
     const shared = new SharedArrayBuffer(SHARED_BYTES);
     this.#slots = new Float64Array(shared);
     this.#slots[SLOT_ENV] = -1;
     this.#slots[SLOT_BEAT] = Date.now();
-    const setup: WorkerSetup = { shared, clock: options.clock, limits: options.limits, beatMs: options.beatMs };
+    const setup: WorkerSetup = {
+      shared,
+      clock: options.clock,
+      limits: options.limits,
+      beatMs: options.beatMs,
+      longTurnMs: options.longTurnMs,
+    };
     this.#worker = new Worker(new URL('./worker.ts', import.meta.url), {
       workerData: setup,
       resourceLimits: { maxOldGenerationSizeMb: options.heapMb, maxYoungGenerationSizeMb: 32 },
@@ -104,7 +113,7 @@ export class WorkerHost {
       this.#gone = gone;
       for (const p of this.#pending.values()) p.reject(gone);
       this.#pending.clear();
-      this.#onExit(this, gone);
+      this.#handlers.exit(this, gone);
     });
   }
 
@@ -116,6 +125,17 @@ export class WorkerHost {
   /** Milliseconds of wall time since the worker's event loop last turned (0 while it still loads). */
   stalledFor(now = Date.now()): number {
     return this.#loaded ? now - this.#slots[SLOT_BEAT]! : 0;
+  }
+
+  /** Milliseconds of CPU the thread has used since it started (0 once it has exited). */
+  async cpuMs(): Promise<number> {
+    if (this.#gone) return 0;
+    try {
+      const usage = await this.#worker.cpuUsage();
+      return (usage.user + usage.system) / 1000;
+    } catch {
+      return 0; // exited meanwhile
+    }
   }
 
   /** Milliseconds of the thread's CPU time since its event loop last turned: what the current turn has taken. */
@@ -163,7 +183,8 @@ export class WorkerHost {
   #receive(message: WorkerMessage): void {
     if (message.type === 'ready') return;
     if (message.type === 'reply') this.#settle(message);
-    else this.#onEvent(message);
+    else if (message.type === 'long') this.#handlers.long(message.env, message.ms);
+    else this.#handlers.event(message);
   }
 
   #settle(reply: WorkerReply): void {

@@ -28,6 +28,8 @@ export class SimulationClock implements SimClock {
   #seq = 0;
   #handle: NodeJS.Timeout | NodeJS.Immediate | undefined;
   #handleKind: 'timeout' | 'immediate' | undefined;
+  /** Shells of this environment taking turns (shell/scheduler.ts): virtual time must not jump meanwhile. */
+  #held = 0;
 
   constructor(mode: ClockMode, start?: number) {
     this.#mode = mode;
@@ -107,6 +109,17 @@ export class SimulationClock implements SimClock {
     await this.warp(() => this.sleep(ms));
   }
 
+  /** Holds virtual time still while a shell of this environment gives others a turn (it is not idle). */
+  hold(): () => void {
+    this.#held++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#held--;
+    };
+  }
+
   /** Timers waiting (for tests and `idle` checks). */
   get pending(): number {
     return this.#timers.length;
@@ -157,6 +170,11 @@ export class SimulationClock implements SimClock {
     this.#handleKind = undefined;
     const next = this.#timers[0];
     if (!next) return;
+    // A shell of this environment is between two turns: the program is not idle, look again next time.
+    if (jump && this.#held > 0) {
+      this.#schedule();
+      return;
+    }
     if (jump && next.at > this.now()) {
       if (this.#mode === 'virtual') this.#virtualNow = next.at;
       else this.#offset += next.at - this.now();

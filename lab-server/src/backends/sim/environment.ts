@@ -31,6 +31,7 @@ import { createCurlCommand } from './shell/commands/curl/index.ts';
 import { createIstioctlCommand } from './shell/commands/istioctl/index.ts';
 import { createKubectlCommand } from './shell/commands/kubectl/index.ts';
 import { createPython3Command } from './shell/commands/python3/index.ts';
+import { createDateCommand } from './shell/commands/date/index.ts';
 import { createWatchCommand } from './shell/commands/watch/index.ts';
 import { PendingInput } from './shell/completeness.ts';
 import { completeWord } from './shell/completion.ts';
@@ -164,6 +165,7 @@ export class SimEnvironment implements LabEnvironment {
       createCurlCommand(host, 'outside'),
       createPython3Command('python3'),
       createPython3Command('python'),
+      createDateCommand(() => this.#clock.now()),
     ];
     return new LabShell({
       fs: this.#fs,

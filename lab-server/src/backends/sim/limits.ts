@@ -8,6 +8,8 @@ export interface SimLimits {
   maxObjectBytes: number;
   /** Wall-clock time one command line may run before it is stopped. */
   commandTimeMs: number;
+  /** CPU time one command line may use (its environment's share of its thread) before it is stopped. */
+  commandCpuMs: number;
   /** Characters one command line may print; the rest is dropped with a notice. */
   outputChars: number;
   /** Lines kept in a terminal's history. */
@@ -31,6 +33,7 @@ export const DEFAULT_LIMITS: SimLimits = {
   maxObjects: 2000,
   maxObjectBytes: 16 * 1024 * 1024,
   commandTimeMs: 10 * 60_000,
+  commandCpuMs: 20_000,
   outputChars: 1024 * 1024,
   historyLines: 500,
   inputLineChars: 100_000,

@@ -6,7 +6,9 @@
 import { Bash, InMemoryFs, defineCommand, type Command } from 'just-bash';
 import type { K8sObject } from '../../../contract.ts';
 import { createCurlCommand } from '../shell/commands/curl/index.ts';
+import { createDateCommand } from '../shell/commands/date/index.ts';
 import { createBusyboxTimeCommand } from '../shell/commands/time/busybox.ts';
+import { splitCommandNames } from '../shell/splitCommandName.ts';
 import { createTimeKeywordCommands, rewriteTimeKeyword } from '../shell/timeKeyword.ts';
 import type { PodEndpoint, PodExec, SimCommandHost } from '../types.ts';
 import { createNcCommand } from './commands/nc.ts';
@@ -39,6 +41,7 @@ const SIMULATED = [
   'curl',
   'hostname',
   'time',
+  'date',
   'nc',
   'nslookup',
   'which',
@@ -158,7 +161,7 @@ export class SimPodExec implements PodExec {
       sleep: (ms) => host.clock.sleep(ms, options.signal).catch(() => undefined),
       processInfo: { pid: 1, ppid: 0, uid: identity.uid, gid: identity.gid },
     });
-    const result = await bash.exec(rewriteTimeKeyword(script, busybox ? 'busybox' : 'bash'), {
+    const result = await bash.exec(rewriteTimeKeyword(splitCommandNames(script), busybox ? 'busybox' : 'bash'), {
       rawScript: true,
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -217,6 +220,8 @@ export class SimPodExec implements PodExec {
     const commands: Command[] = [createWhichCommand(profile)];
     if (available.includes('curl')) commands.push(createCurlCommand(host, target));
     if (available.includes('time')) commands.push(createBusyboxTimeCommand(host.clock));
+    // The container's clock is the environment's: ages, logs and `date` agree after a `sleep`.
+    if (available.includes('date')) commands.push(createDateCommand(() => host.clock.now()));
     if (available.includes('nc'))
       commands.push(createNcCommand(host, target, profile.base === 'alpine' ? 'busybox' : 'openbsd'));
     if (available.includes('nslookup')) commands.push(createNslookupCommand(host, target));

@@ -8,8 +8,10 @@ import type { SimClock } from '../types.ts';
 import { createSleepCommand } from './commands/sleep/index.ts';
 import { createTimeoutCommand } from './commands/timeout/index.ts';
 import { completeness } from './completeness.ts';
+import { environmentCpuMs, pause, sliceOver, type TimeHolder } from './scheduler.ts';
 import { initialState, readState, wrapLine, type ShellState } from './shellState.ts';
 import { createTimeKeywordCommands } from './timeKeyword.ts';
+import { withYieldPoint, yieldPointsPlugin } from './yieldPoints.ts';
 
 /** just-bash's own commands the lab shell offers; the rest of its set (python, js, sqlite, network) stays off. */
 export const BUILTIN_COMMANDS = [
@@ -109,8 +111,8 @@ export interface LabShellOptions {
   commands: CustomCommand[];
   /** Set while a line runs: where streaming commands (`kubectl logs -f`) write. */
   io: { stream?: ((text: string) => void) | undefined };
-  /** The environment's clock: `sleep` and `timeout` wait on it and move it on. */
-  clock: SimClock & { readonly virtual: boolean; advance(ms: number): Promise<void> };
+  /** The environment's clock: `sleep` and `timeout` wait on it and move it on; it stands still while the shell pauses. */
+  clock: SimClock & TimeHolder & { readonly virtual: boolean; advance(ms: number): Promise<void> };
   limits: SimLimits;
   home: string;
   env: Record<string, string>;
@@ -125,6 +127,8 @@ export class LabShell {
   readonly #stateDir: string;
   #state: ShellState;
   #signal: AbortSignal | undefined;
+  /** The running line's CPU budget: where its environment's CPU count stood when it began, and its stop. */
+  #budget: { cpuAtStart: number; stop: AbortController } | undefined;
   readonly #timeKeyword: ReturnType<typeof createTimeKeywordCommands>;
 
   constructor(options: LabShellOptions) {
@@ -133,8 +137,10 @@ export class LabShell {
     this.#state = initialState(options.home);
     // `time` reads the environment's clock (see timeKeyword.ts).
     this.#timeKeyword = createTimeKeywordCommands(options.clock);
+    // Every loop iteration reads this file, which the shell answers itself: its yield point (yieldPoints.ts).
+    const turn = `${this.#stateDir}/turn`;
     this.#bash = new Bash({
-      fs: options.fs,
+      fs: withYieldPoint(options.fs, turn, () => this.#checkpoint()),
       cwd: options.home,
       env: { HOME: options.home, PATH: '/usr/local/bin:/usr/bin:/bin', TERM: 'xterm-256color', ...options.env },
       commands: [...BUILTIN_COMMANDS],
@@ -166,6 +172,24 @@ export class LabShell {
       },
       processInfo: { pid: 4242, ppid: 1, uid: 0, gid: 0 },
     });
+    this.#bash.registerTransformPlugin(yieldPointsPlugin(turn));
+  }
+
+  /** A loop's yield point: stops the line once its CPU budget is spent, else lets others run when its slice is over. */
+  async #checkpoint(): Promise<void> {
+    const budget = this.#budget;
+    if (budget && environmentCpuMs() - budget.cpuAtStart > this.#options.limits.commandCpuMs) budget.stop.abort();
+    else if (this.sliceOver()) await this.pause();
+  }
+
+  /** True when this shell's turn has lasted its slice (scheduler.ts). */
+  sliceOver(): boolean {
+    return sliceOver(this.#options.clock);
+  }
+
+  /** Lets the thread's other environments run for a turn (this environment's clock stands still meanwhile). */
+  pause(): Promise<void> {
+    return pause(this.#options.clock);
   }
 
   /** Back to the state of a new shell (variables, functions, aliases, directory, `$?`), for reuse by another script. */
@@ -196,16 +220,23 @@ export class LabShell {
     }
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.#options.limits.commandTimeMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
+    const budget = { cpuAtStart: environmentCpuMs(), stop: new AbortController() };
+    const stops = [timeout.signal, budget.stop.signal, ...(options.signal ? [options.signal] : [])];
+    const signal = AbortSignal.any(stops);
     this.#signal = signal;
+    this.#budget = budget;
     this.#timeKeyword.reset();
     this.#options.io.stream = options.stream;
     try {
+      // A long line costs several steps (checked, parsed, run, its state read back): each may start a new turn.
+      if (this.sliceOver()) await this.pause();
       await this.#options.fs.mkdir(this.#stateDir, { recursive: true });
       const result = await this.#bash.exec(wrapLine(line, this.#state, this.#stateDir), { rawScript: true, signal });
-      // A full file system, in bash's words rather than the in-memory file system's.
+      if (this.sliceOver()) await this.pause();
+      // A full file system, in bash's words rather than the in-memory file system's (once per failed write: a loop
+      // goes on after one, as in bash).
       let output = (result.stdout + result.stderr).replace(
-        /^ENOSPC: in-memory filesystem byte limit exceeded \(\d+ bytes\)$/m,
+        /^ENOSPC: in-memory filesystem byte limit exceeded \(\d+ bytes\)$/gm,
         'bash: write error: No space left on device',
       );
       const dump = await this.#readDump();
@@ -216,6 +247,9 @@ export class LabShell {
         output +=
           `\nlab shell: stopped after ${Math.round(this.#options.limits.commandTimeMs / 1000)} ` +
           `s, the longest one command may run here\n`;
+        exitCode = 124;
+      } else if (budget.stop.signal.aborted) {
+        output += `\nlab shell: stopped: this command used ${Math.round(this.#options.limits.commandCpuMs / 100) / 10} s of the lab's CPU time, the most one command may use here\n`;
         exitCode = 124;
       } else if (options.signal?.aborted) {
         exitCode = 130;
@@ -234,6 +268,7 @@ export class LabShell {
     } finally {
       clearTimeout(timer);
       this.#signal = undefined;
+      this.#budget = undefined;
       this.#options.io.stream = undefined;
     }
   }

@@ -5,6 +5,7 @@
  */
 import { parse, serialize, type ScriptNode, type StatementNode } from 'just-bash';
 import { interleaveStderr } from './stderrOrder.ts';
+import { splitCommandNames } from './splitCommandName.ts';
 import { rewriteTimeKeyword } from './timeKeyword.ts';
 
 /** The carried-over state of one shell. */
@@ -60,7 +61,7 @@ export function wrapLine(line: string, state: ShellState, dir: string): string {
     ...(state.status !== 0 ? [`(exit ${state.status})`] : []),
     // stderr joins stdout here so the terminal shows both in the order they were written.
     `{
-${interleaveStderr(rewriteTimeKeyword(line, 'bash'), `${dir}/pipe-stderr`)}
+${interleaveStderr(rewriteTimeKeyword(splitCommandNames(line), 'bash'), `${dir}/pipe-stderr`)}
 } 2>&1`,
     '__labs_status=$?',
     `{ declare -p > ${dir}/vars; declare -F > ${dir}/functions; alias > ${dir}/aliases; ` +

@@ -163,6 +163,8 @@ export class SimTerminal implements TerminalChannel {
         this.#queuedChars -= key.length;
         if (this.#queue.length === 0) this.#dropping = false;
         await this.#handle(key);
+        // A paste of thousands of keys or lines takes turns with the other environments of the thread.
+        if (this.#options.shell.sliceOver()) await this.#options.shell.pause();
       }
     } finally {
       this.#processing = false;

@@ -37,6 +37,18 @@ describe('curl refuses a command line as curl 8.16 does (exit 2)', () => {
     expect(await sh().exec(line)).toMatchObject({ stdout: '', stderr: `curl: ${message}\n${TRY}`, exitCode: 2 });
   });
 
+  it.each([
+    ['curl http://httpbin:99999/', 3, 'URL rejected: Port number was not a decimal number between 0 and 65535'],
+    ['curl http://httpbin:8o/', 3, 'URL rejected: Port number was not a decimal number between 0 and 65535'],
+    ['curl http:///path', 3, 'URL rejected: No host part in the URL'],
+    ["curl 'http://a b/'", 3, 'URL rejected: Malformed input to a URL function'],
+    ["curl 'http://a{b}/'", 3, 'URL rejected: Bad hostname'],
+    ['curl foo://x/', 1, 'Protocol "foo" not supported'],
+  ])('%s is a URL curl rejects before connecting', async (line, code, message) => {
+    expect(await sh().exec(line)).toMatchObject({ stdout: '', stderr: `curl: (${code}) ${message}\n`, exitCode: code });
+    expect(await sh().exec(`${line.replace('curl', 'curl -s')}`)).toMatchObject({ stderr: '', exitCode: code });
+  });
+
   it('an option curl has but this lab does not carry out is refused, saying so', async () => {
     const r = await sh().exec('curl --ftp-pasv http://x/');
     expect(r).toMatchObject({ exitCode: 2 });

@@ -10,6 +10,7 @@ import { boundary, type FormPart, multipartBody, parseFormArg } from './multipar
 import { CURL_VERSION_TEXT, CurlUsageError, curlHelp, parseCurlArgs, type CurlArgs } from './options.ts';
 import { retryDelay, retryReason, retryWarning } from './retry.ts';
 import { type ConnectOptions, headerBlock, type RequestBody, transfer, withQuery } from './transfer.ts';
+import { urlProblem } from './urlCheck.ts';
 import { warning } from './warn.ts';
 import { expandWriteOut } from './writeOut.ts';
 
@@ -231,6 +232,13 @@ export async function runCurl(
   let exitCode = 0;
   let dumped = '';
   for (const url of urls) {
+    const rejected = urlProblem(url);
+    if (rejected) {
+      // curl stops at a URL it cannot parse before connecting: nothing is sent, nothing written out.
+      if (showErrors) stderr += `curl: (${rejected.code}) ${rejected.message}\n`;
+      exitCode = rejected.code;
+      continue;
+    }
     const started = host.clock.now();
     let retriesLeft = args.retry;
     let sleepMs = args.retryDelayMs ?? 1000;

@@ -31,6 +31,7 @@ import {
   meshVirtualServicesFor,
   virtualServiceGateways,
 } from '../../../mesh/virtualHosts.ts';
+import { podFor, splitNamespace } from './podRef.ts';
 import { parseDurationMs } from '../../../mesh/duration.ts';
 
 const SEPARATOR = '--------------------\n';
@@ -423,13 +424,11 @@ function printIngressInfo(ctx: Ctx, services: K8sObject[], podsLabels: Record<st
   }
 }
 
-/** `istioctl x describe pod NAME[.NAMESPACE]`. */
+/** `istioctl x describe pod [<type>/]NAME[.NAMESPACE]` (`deploy/NAME`: the Deployment's pod, as istioctl infers it). */
 export function describePod(cluster: SimClusterApi, arg: string, namespace: string): string {
-  const dot = arg.indexOf('.');
-  const name = dot < 0 ? arg : arg.slice(0, dot);
-  const ns = dot < 0 ? namespace : arg.slice(dot + 1);
-  const pod = cluster.get('Pod', ns, name);
-  if (!pod) throw new DescribeError(`pods "${name}" not found`);
+  const { ref, namespace: ns } = splitNamespace(arg, namespace);
+  const pod = podFor(cluster, ref, ns);
+  if (typeof pod === 'string') throw new DescribeError(pod);
   const ctx: Ctx = { cluster, topology: new Topology(cluster), namespace, out: [] };
   printPod(ctx, pod);
   const labels = labelsOf(pod);
@@ -445,7 +444,9 @@ export function describePod(cluster: SimClusterApi, arg: string, namespace: stri
   ctx.out.push(SEPARATOR);
   if (!hasProxy(pod) || statusOf(pod).phase !== 'Running')
     throw Object.assign(
-      new DescribeError(`failed to execute command on sidecar: container istio-proxy is not valid for pod ${name}`),
+      new DescribeError(
+        `failed to execute command on sidecar: container istio-proxy is not valid for pod ${pod.metadata.name}`,
+      ),
       {
         partial: ctx.out.join(''),
       },

@@ -11,7 +11,8 @@ import { flagValue, helpText, parseFlags, UsageError, type FlagSpec } from './fl
 import { runInstall } from '../../../istio/install.ts';
 import { injectSettings, kubeInject } from '../../../istio/injector.ts';
 import { versionText } from './version.ts';
-import { clustersTable, findProxyPod, routesTable } from './proxyConfig.ts';
+import { findProxyPod } from './proxyConfig.ts';
+import { proxyConfigCommand } from './proxyConfigCommand.ts';
 import { dashboard } from './dashboard.ts';
 import { describePod, describeService, DescribeError } from './describe.ts';
 import { manifestGenerate, restoreMissing, uninstall } from './lifecycle.ts';
@@ -68,7 +69,14 @@ const SUBCOMMANDS: Record<string, { short: string; usage: string; flags: FlagSpe
   'proxy-config': {
     short: 'Retrieve information about proxy configuration from Envoy [kube only]',
     usage: 'istioctl proxy-config [routes|clusters] <pod-name[.namespace]> [flags]',
-    flags: [{ long: 'output', short: 'o', value: true, help: 'Output format: one of json|yaml|short' }],
+    flags: [
+      { long: 'output', short: 'o', value: true, help: 'Output format: one of json|yaml|short' },
+      { long: 'fqdn', value: true, help: 'Filter clusters by substring of Service FQDN field' },
+      { long: 'port', value: true, help: 'Filter clusters by Port field' },
+      { long: 'direction', value: true, help: 'Filter clusters by Direction field' },
+      { long: 'subset', value: true, help: 'Filter clusters by substring of Subset field' },
+      { long: 'name', value: true, help: 'Filter routes by route name field' },
+    ],
   },
   'proxy-status': {
     short: 'Retrieves the synchronization status of each Envoy in the mesh',
@@ -294,24 +302,8 @@ export async function runIstioctl(host: SimCommandHost, argv: string[], ctx: Ctx
         }
         return { stdout: injected, stderr: '', exitCode: 0 };
       }
-      case 'proxy-config': {
-        const [what, target] = flags.positional;
-        const kinds: Record<string, (c: typeof host.cluster, p: Parameters<typeof routesTable>[1]) => string> = {
-          routes: routesTable,
-          route: routesTable,
-          clusters: clustersTable,
-          cluster: clustersTable,
-          c: clustersTable,
-          r: routesTable,
-        };
-        if (!what) return { stdout: helpText(spec.short, spec.usage, spec.flags), stderr: '', exitCode: 0 };
-        const render = kinds[what];
-        if (!render) return error(`unknown command "${what}" for "istioctl proxy-config"`);
-        if (!target) return error('pod name or --file is required');
-        const pod = findProxyPod(host.cluster, target, flagValue(flags, 'namespace') ?? 'default');
-        if (typeof pod === 'string') return error(pod);
-        return { stdout: render(host.cluster, pod), stderr: '', exitCode: 0 };
-      }
+      case 'proxy-config':
+        return proxyConfigCommand(host, flags, spec);
       case 'proxy-status': {
         const ns = flagValue(flags, 'namespace');
         const format = flagValue(flags, 'output') ?? 'table';
@@ -319,7 +311,7 @@ export async function runIstioctl(host: SimCommandHost, argv: string[], ctx: Ctx
         const [target] = flags.positional;
         try {
           if (target) {
-            const pod = findProxyPod(host.cluster, target.replace(/^(pod|po)\//, ''), ns ?? 'default');
+            const pod = findProxyPod(host.cluster, target, ns ?? 'default');
             if (typeof pod === 'string') return error(pod);
             return { stdout: proxyStatusOne(host.cluster, pod), stderr: '', exitCode: 0 };
           }
@@ -361,6 +353,7 @@ export async function runIstioctl(host: SimCommandHost, argv: string[], ctx: Ctx
         const selector = flagValue(flags, 'selector');
         return dashboard(host.cluster, flags.positional, {
           namespace: flagValue(flags, 'namespace') ?? 'default',
+          addonNamespace: flagValue(flags, 'namespace') ?? 'istio-system',
           ...(selector ? { selector } : {}),
           ...(port ? { port: Number(port) } : {}),
         });
@@ -410,8 +403,16 @@ function experimental(host: SimCommandHost, args: string[], namespace: string): 
       throw e;
     }
   }
+  if (sub === 'version') return { ...versionText(host.cluster, !args.includes('--remote=false')), exitCode: 0 };
   if (sub === 'proxy-status' || sub === 'ps')
     return { stdout: proxyStatusTable(host.cluster, host.clock.now(), undefined, true), stderr: '', exitCode: 0 };
+  // The other commands 1.30 lists here inspect a live mesh in ways the simulator does not model: they say so rather
+  // than print the help as if they were not there.
+  const listed = new RegExp(`^  ${sub.replace(/[^a-z-]/g, '')} `, 'm');
+  if (/^[a-z-]+$/.test(sub) && listed.test(EXPERIMENTAL_HELP))
+    return error(
+      `istioctl experimental ${sub} is not simulated in this lab; istioctl x describe, proxy-status and analyze are`,
+    );
   // 1.30's experimental command runs nothing itself: an unknown subcommand gets its help (wait was removed in 1.23).
   return { stdout: EXPERIMENTAL_HELP, stderr: '', exitCode: 0 };
 }

@@ -257,4 +257,61 @@ describe('istioctl proxy-config', () => {
     expect(clusters).toContain('BlackHoleCluster');
     expect((await bash.exec('istioctl proxy-config routes nope')).stderr).toBe('Error: pods "nope" not found\n');
   });
+
+  it('takes deploy/NAME and NAME.NAMESPACE; filters clusters by --fqdn/--port/--direction/--subset, routes by --name', async () => {
+    const { w, bash } = setup();
+    w.deployBookinfo();
+    w.applyYaml(
+      'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n' +
+        '  subsets: [{name: v1, labels: {version: v1}}, {name: v3, labels: {version: v3}}]\n',
+    );
+    w.cluster.apply({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'productpage-v1', namespace: 'default' },
+      spec: {
+        selector: { matchLabels: { app: 'productpage' } },
+        template: { metadata: { labels: { app: 'productpage' } } },
+      },
+    });
+    const lines = async (line: string) => (await bash.exec(line)).stdout.trimEnd().split('\n');
+    const subsets = await lines('istioctl pc clusters deploy/productpage-v1 --fqdn reviews.default --port 9080');
+    expect(subsets.slice(1).map((l) => l.split(/\s+/).slice(0, 4).join(' '))).toEqual([
+      'reviews.default.svc.cluster.local 9080 - outbound',
+      'reviews.default.svc.cluster.local 9080 v1 outbound',
+      'reviews.default.svc.cluster.local 9080 v3 outbound',
+    ]);
+    expect(
+      await lines('istioctl pc clusters deploy/productpage-v1.default --subset v3 --direction outbound'),
+    ).toHaveLength(2);
+    const inbound = await lines('istioctl proxy-config cluster deploy/productpage-v1 --direction inbound');
+    expect(inbound.slice(1).map((l) => l.trim().split(/\s+/))).toEqual([['9080', '-', 'inbound', 'ORIGINAL_DST']]);
+    const routes = await lines('istioctl pc routes deploy/productpage-v1 --name 9080');
+    expect(routes.length).toBeGreaterThan(2);
+    expect(routes.slice(1).every((l) => l.startsWith('9080 '))).toBe(true);
+    expect(routes.join('\n')).not.toContain('/healthz/ready*');
+  });
+
+  it('refuses as istioctl does, and says why the Envoy-only views are not here', async () => {
+    const { w, bash } = setup();
+    w.deployBookinfo();
+    const fail = async (line: string) => {
+      const r = await bash.exec(line);
+      expect(r.exitCode).toBe(1);
+      return r.stderr;
+    };
+    expect(await fail('istioctl pc routes deploy/nope')).toBe('Error: deployments.apps "nope" not found\n');
+    expect(await fail('istioctl pc routes deploy/productpage-v1 --fqdn x')).toBe('Error: unknown flag: --fqdn\n');
+    expect(await fail('istioctl pc clusters deploy/productpage-v1 --name x')).toBe('Error: unknown flag: --name\n');
+    expect(await fail('istioctl pc clusters deploy/productpage-v1 --port x')).toMatch(
+      /^Error: invalid argument "x" for "--port" flag/,
+    );
+    expect(await fail('istioctl pc bogus x')).toBe('Error: unknown command "bogus" for "istioctl proxy-config"\n');
+    expect(await fail('istioctl pc listeners deploy/productpage-v1')).toMatch(
+      /^Error: istioctl proxy-config listeners reads a running Envoy's admin API/,
+    );
+    expect(await fail('istioctl pc clusters deploy/productpage-v1 -o json')).toMatch(
+      /^Error: -o json prints the Envoy configuration dump/,
+    );
+  });
 });

@@ -11,17 +11,40 @@ import { destinationRuleFor } from '../../../mesh/clusters.ts';
 import { meshVirtualServicesFor, serviceEntryHosts, serviceEntryPorts } from '../../../mesh/virtualHosts.ts';
 import { httpRules } from '../../../mesh/routeRules.ts';
 import type { HttpMatchRequest } from '../../../mesh/match.ts';
+import { podFor, splitNamespace } from './podRef.ts';
 import { renderColumns } from './table.ts';
 
-/** Finds the pod named `name` or `name.namespace`. */
+/** Finds the sidecar's pod `[<type>/]<name>[.<namespace>]` names, or istioctl's error. */
 export function findProxyPod(cluster: SimClusterApi, arg: string, namespace: string): K8sObject | string {
-  const dot = arg.indexOf('.');
-  const name = dot < 0 ? arg : arg.slice(0, dot);
-  const ns = dot < 0 ? namespace : arg.slice(dot + 1);
-  const pod = cluster.get('Pod', ns, name);
-  if (!pod) return `pods "${name}" not found`;
-  if (!hasProxy(pod)) return `failed to execute command on sidecar: container istio-proxy is not valid for pod ${name}`;
+  const { ref, namespace: ns } = splitNamespace(arg, namespace);
+  const pod = podFor(cluster, ref, ns);
+  if (typeof pod === 'string') return pod;
+  if (!hasProxy(pod))
+    return `failed to execute command on sidecar: container istio-proxy is not valid for pod ${pod.metadata.name}`;
   return pod;
+}
+
+/** istioctl's cluster filters (`--fqdn`, `--port`, `--direction`, `--subset`): substrings of the cluster's name. */
+export interface ClusterFilter {
+  fqdn?: string;
+  port?: number;
+  direction?: string;
+  subset?: string;
+}
+
+/** True when the cluster named `name` passes every filter given, as istioctl's ClusterFilter decides. */
+export function clusterPasses(name: string, f: ClusterFilter): boolean {
+  if (f.fqdn && !name.includes(f.fqdn)) return false;
+  if (f.direction && !name.includes(f.direction)) return false;
+  if (f.subset && !name.includes(f.subset)) return false;
+  if (f.port !== undefined && !name.includes(`|${f.port}|`)) return false;
+  return true;
+}
+
+/** The Envoy cluster name of a row of the clusters table. */
+function clusterName([fqdn, port, subset, direction]: string[]): string {
+  if (direction === '-') return fqdn!;
+  return `${direction}|${port}|${subset === '-' ? '' : subset}|${fqdn}`;
 }
 
 function matchText(m: HttpMatchRequest | undefined): string {
@@ -37,7 +60,7 @@ function domains(forms: string[]): string {
 }
 
 /** `proxy-config routes` for a sidecar. */
-export function routesTable(cluster: SimClusterApi, pod: K8sObject): string {
+export function routesTable(cluster: SimClusterApi, pod: K8sObject, name?: string): string {
   const topology = new Topology(cluster);
   const clientNs = pod.metadata.namespace ?? 'default';
   const rows: string[][] = [['NAME', 'VHOST NAME', 'DOMAINS', 'MATCH', 'VIRTUAL SERVICE']];
@@ -71,11 +94,12 @@ export function routesTable(cluster: SimClusterApi, pod: K8sObject): string {
   for (const port of ports) rows.push([String(port), 'allow_any', '*', '/*', '']);
   rows.push(['', 'backend', '*', '/healthz/ready*', '']);
   rows.push(['', 'backend', '*', '/stats/prometheus*', '']);
-  return renderColumns(rows);
+  // --name keeps one route configuration (the NAME column: the port's, or "backend" for the unnamed ones).
+  return renderColumns(name === undefined ? rows : [rows[0]!, ...rows.slice(1).filter((r) => r[0] === name)]);
 }
 
 /** `proxy-config clusters` for a sidecar. */
-export function clustersTable(cluster: SimClusterApi, pod: K8sObject): string {
+export function clustersTable(cluster: SimClusterApi, pod: K8sObject, filter: ClusterFilter = {}): string {
   const topology = new Topology(cluster);
   const proxyNs = pod.metadata.namespace ?? 'default';
   const rows: string[][] = [['SERVICE FQDN', 'PORT', 'SUBSET', 'DIRECTION', 'TYPE', 'DESTINATION RULE']];
@@ -126,6 +150,7 @@ export function clustersTable(cluster: SimClusterApi, pod: K8sObject): string {
     ['xds-grpc', '-', '-', '-', 'STATIC', ''],
     ['zipkin', '-', '-', '-', 'STRICT_DNS', ''],
   ];
-  rows.push(...body.map((r) => ['', ...r.slice(1, 2), '-', ...r.slice(2)]), ...fixed, ...outbound, ...tail);
+  const all = [...body.map((r) => ['', ...r.slice(1, 2), '-', ...r.slice(2)]), ...fixed, ...outbound, ...tail];
+  rows.push(...all.filter((r) => clusterPasses(r[3] === 'inbound' ? `inbound|${r[1]}||` : clusterName(r), filter)));
   return renderColumns(rows);
 }

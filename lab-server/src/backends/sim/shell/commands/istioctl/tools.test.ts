@@ -96,6 +96,24 @@ VirtualService: bookinfo
     );
   });
 
+  it('takes deploy/NAME[.NAMESPACE] as istioctl infers the pod from a typed resource', async () => {
+    const pod = podName(w, 'app=productpage');
+    expect(await w.run('istioctl x describe pod deploy/productpage-v1.default')).toEqual(
+      await w.run(`istioctl x describe pod ${pod}`),
+    );
+    expect(await w.run('istioctl x describe pod deploy/ghost')).toEqual(
+      fail('Error: deployments.apps "ghost" not found\n'),
+    );
+    expect(await w.run('istioctl pc clusters deploy/productpage-v1 --fqdn details --direction outbound')).toMatchObject(
+      {
+        stdout: expect.stringMatching(
+          /^SERVICE FQDN +PORT +SUBSET +DIRECTION +TYPE +DESTINATION RULE\ndetails\.default/,
+        ),
+        exitCode: 0,
+      },
+    );
+  });
+
   it('says which subsets a pod does not match, and what a weighted route sends it', async () => {
     await w.run('kubectl apply -f samples/bookinfo/networking/virtual-service-reviews-50-v3.yaml');
     const pod = podName(w, 'app=reviews,version=v2');
@@ -170,12 +188,27 @@ describe('what istioctl 1.30 no longer has', () => {
       /^Experimental commands that may be modified or deprecated\n\nUsage:\n {2}istioctl experimental \[command\]/,
     );
   });
+
+  it('a command 1.30 lists under experimental but the lab does not simulate says so instead of printing the help', async () => {
+    expect(await w.run('istioctl x precheck')).toEqual(
+      fail(
+        'Error: istioctl experimental precheck is not simulated in this lab; istioctl x describe, proxy-status and analyze are\n',
+      ),
+    );
+    expect((await w.run('istioctl x check-inject deploy/sleep')).stderr).toMatch(
+      /^Error: istioctl experimental check-inject/,
+    );
+  });
 });
 
 describe('istioctl dashboard', () => {
   it.each([
-    ['istioctl dashboard kiali', fail('Error: no pods found with selector app=kiali\n')],
-    ['istioctl d grafana', fail('Error: no pods found with selector app.kubernetes.io/name=grafana\n')],
+    ['istioctl dashboard kiali', fail('Error: no Kiali pods found\n')],
+    ['istioctl d grafana', fail('Error: no Grafana pods found\n')],
+    ['istioctl dash skywalking', fail('Error: no SkyWalking UI pods found\n')],
+    ['istioctl dashboard controlz', fail('Error: specify a pod or --selector\n')],
+    ['istioctl dashboard envoy -l app=nothing', fail('Error: no pods found\n')],
+    ['istioctl dashboard envoy x -l app=x', fail('Error: name cannot be provided when a selector is specified\n')],
     ['istioctl dashboard nope', fail('Error: unknown dashboard "nope"\n')],
     ['istioctl dashboard envoy', fail('Error: specify a pod or --selector\n')],
     ['istioctl dashboard envoy deploy/nope', fail('Error: deployments.apps "nope" not found\n')],
@@ -190,7 +223,10 @@ describe('istioctl dashboard', () => {
       /^Error: istioctl dashboard forwards a port of your machine to the cluster and opens a browser there; this lab terminal/,
     );
     expect(r.exitCode).toBe(1);
-    expect((await w.run('istioctl dashboard controlz --port 9999')).stdout).toBe('http://localhost:9999\n');
+    expect((await w.run('istioctl dashboard controlz deploy/istiod --port 9999')).stdout).toBe(
+      'http://localhost:9999\n',
+    );
+    expect((await w.run('istioctl dashboard envoy -l app=ratings')).stdout).toBe('http://localhost:15000\n');
   });
 });
 

@@ -139,10 +139,13 @@ export async function debug(args: ParsedArgs, ctx: CommandContext): Promise<Outp
   // Detached, the container keeps running on its own (the simulator runs containers' main processes only for the
   // sample apps); `kubectl exec -c NAME` reaches it.
   if (!attach) return { stdout: '', stderr: notice, exitCode: 0 };
+  // kubectl prints the notice before it attaches; in a terminal it shows before the container's output.
+  const stream = ctx.host.stream;
+  if (stream && notice) stream(notice);
   const result = await ctx.host.pods.exec(target, process, {
     ...(args.booleans.has('stdin') ? { stdin: ctx.stdinText() } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...(ctx.host.stream ? { stream: ctx.host.stream } : {}),
   });
-  return { stdout: result.stdout, stderr: notice + result.stderr, exitCode: result.exitCode };
+  return { stdout: result.stdout, stderr: (stream ? '' : notice) + result.stderr, exitCode: result.exitCode };
 }

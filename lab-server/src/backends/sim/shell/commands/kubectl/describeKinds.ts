@@ -231,6 +231,9 @@ export function describePod(pod: K8sObject, cluster: SimClusterApi, now: number)
   if ((spec.initContainers ?? []).length)
     out += containers('Init Containers', spec.initContainers, st.initContainerStatuses, '', pod);
   out += containers('Containers', spec.containers ?? [], st.containerStatuses, '', pod);
+  // kubectl debug's containers, after the others as kubectl lists them.
+  if ((spec.ephemeralContainers ?? []).length)
+    out += containers('Ephemeral Containers', spec.ephemeralContainers, st.ephemeralContainerStatuses, '', pod);
   const conditions = (st.conditions ?? []) as Obj[];
   if (conditions.length)
     out += `Conditions:\n  Type\tStatus\n${conditions.map((c) => `${indent(1)}${c.type} \t${c.status} \n`).join('')}`;

@@ -25,13 +25,13 @@ import { debug, DEBUG_FLAGS } from './debug.ts';
 import { patch, PATCH_FLAGS } from './patch.ts';
 import { run, RUN_FLAGS } from './run.ts';
 import { top, TOP_FLAGS } from './top.ts';
+import { set } from './setImage.ts';
 
 const NONE: FlagSpec = { values: [], booleans: [], short: {} };
 
 /** Subcommands of kubectl 1.34 that this lab shell does not simulate: named as such, not "unknown". */
 const NOT_SIMULATED = [
   'expose',
-  'set',
   'autoscale',
   'certificate',
   'cordon',
@@ -54,6 +54,7 @@ const SUBCOMMANDS: Record<
   { flags: FlagSpec; run: (args: ReturnType<typeof parseArgs>, ctx: CommandContext) => Output | Promise<Output> }
 > = {
   get: { flags: GET_FLAGS, run: get },
+  set: { flags: NONE, run: set },
   describe: { flags: DESCRIBE_FLAGS, run: describe },
   apply: { flags: WRITE_FLAGS, run: (a, c) => writeManifests('apply', a, c) },
   create: {

@@ -6,6 +6,7 @@
 import { parseDocument } from 'yaml';
 import type { K8sObject } from '../../../../../contract.ts';
 import type { CommandContext } from './context.ts';
+import { pause, sliceOver } from '../../scheduler.ts';
 import { goYamlError } from './yamlErrors.ts';
 import { releaseUrl, releaseYaml, unavailable } from './gatewayApiRelease.ts';
 
@@ -133,7 +134,10 @@ export async function readManifests(
 ): Promise<ManifestObject[]> {
   const out: ManifestObject[] = [];
   for (const name of names)
-    for (const { source, text } of await sources(ctx, name, recursive, samples))
+    for (const { source, text } of await sources(ctx, name, recursive, samples)) {
+      // Each file's parse may start a turn of its own (scheduler.ts).
+      if (sliceOver(ctx.host.clock)) await pause(ctx.host.clock);
       out.push(...parseManifest(source, text));
+    }
   return out;
 }

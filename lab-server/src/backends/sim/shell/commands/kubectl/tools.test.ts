@@ -166,6 +166,21 @@ describe('kubectl debug', () => {
     expect((await w.run(`kubectl debug ${pod} --image=busybox`)).stderr).toMatch(
       /^Defaulting debug container name to debugger-[a-z0-9]{5}\.\n$/,
     );
+    const described = (await w.run(`kubectl describe pod ${pod}`)).stdout;
+    expect(described).toMatch(/\nEphemeral Containers:\n  dbg:\n(.*\n)*?    Image: +busybox\n/);
+    expect(described.indexOf('Ephemeral Containers:')).toBeGreaterThan(described.indexOf('\nContainers:'));
+  });
+
+  it("in a terminal, shows its notice before the attached container's output, as kubectl prints it first", async () => {
+    const pod = podName(w, 'app=ratings');
+    const streamed: string[] = [];
+    w.host.stream = (text) => void streamed.push(text);
+    try {
+      expect(await w.run(`kubectl debug ${pod} -i --image=busybox -- echo hi`)).toEqual(ok('hi\n'));
+      expect(streamed.join('')).toMatch(/^Defaulting debug container name to debugger-[a-z0-9]{5}\.\n$/);
+    } finally {
+      delete w.host.stream;
+    }
   });
 
   it.each([
@@ -260,6 +275,94 @@ describe('what the API serves', () => {
     );
     expect(await w.run('kubectl get ing gw')).toEqual(
       ok('NAME   CLASS   HOSTS           ADDRESS   PORTS   AGE\ngw     istio   a.example.com             80      0s\n'),
+    );
+  });
+});
+
+describe('kubectl rollout history', () => {
+  it("lists the Deployment's revisions from its ReplicaSets, shows one revision's template, refuses an unknown one", async () => {
+    expect(await w.run('kubectl rollout history deploy/details-v1')).toEqual(
+      ok('deployment.apps/details-v1 \nREVISION  CHANGE-CAUSE\n1         <none>\n\n'),
+    );
+    await w.run('kubectl rollout restart deploy/details-v1');
+    await w.settle();
+    expect(await w.run('kubectl rollout history deploy/details-v1')).toEqual(
+      ok('deployment.apps/details-v1 \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n'),
+    );
+    const two = (await w.run('kubectl rollout history deploy/details-v1 --revision=2')).stdout;
+    expect(two).toMatch(/^deployment\.apps\/details-v1 with revision #2\nPod Template:\n {2}Labels:/);
+    expect(two).toContain('kubectl.kubernetes.io/restartedAt');
+    expect((await w.run('kubectl rollout history deploy/details-v1 --revision=1')).stdout).not.toContain('restartedAt');
+    expect(await w.run('kubectl rollout history deploy/details-v1 --revision=9')).toEqual(
+      fail('error: unable to find the specified revision\n'),
+    );
+  });
+});
+
+describe('kubectl rollout undo', () => {
+  it('puts the previous revision back as a new one; --to-revision picks one; refuses what kubectl refuses', async () => {
+    expect(await w.run('kubectl rollout undo deploy/ratings-v1')).toEqual(
+      fail('error: no rollout history found for deployment "ratings-v1"\n'),
+    );
+    await w.run('kubectl rollout restart deploy/ratings-v1');
+    await w.settle();
+    expect(await w.run('kubectl rollout undo deploy/ratings-v1')).toEqual(
+      ok('deployment.apps/ratings-v1 rolled back\n'),
+    );
+    await w.settle();
+    const template = (
+      w.cluster.get('Deployment', 'default', 'ratings-v1')!.spec as {
+        template: { metadata: { annotations?: Record<string, string> } };
+      }
+    ).template;
+    expect(template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toBeUndefined();
+    expect((await w.run('kubectl rollout history deploy/ratings-v1')).stdout).toMatch(/\n2 +<none>\n3 +<none>\n\n$/);
+    expect(await w.run('kubectl rollout undo deploy/ratings-v1 --to-revision=3')).toEqual(
+      ok('deployment.apps/ratings-v1 skipped rollback (current template already matches revision 3)\n'),
+    );
+    expect(await w.run('kubectl rollout undo deploy/ratings-v1 --to-revision=8')).toEqual(
+      fail('error: unable to find specified revision 8 in history\n'),
+    );
+  });
+});
+
+describe('kubectl set image', () => {
+  it("changes a container's image in the template and the controller rolls it out; no change prints nothing", async () => {
+    expect(
+      await w.run(
+        'kubectl set image deployment/details-v1 details=docker.io/istio/examples-bookinfo-details-v2:1.20.3',
+      ),
+    ).toEqual(ok('deployment.apps/details-v1 image updated\n'));
+    await w.settle();
+    const pods = w.cluster
+      .list('Pod', 'default')
+      .filter((p) => p.metadata.labels?.app === 'details' && !p.metadata.deletionTimestamp);
+    expect(pods.map((p) => (p.spec as { containers: { image: string }[] }).containers[0]!.image)).toContain(
+      'docker.io/istio/examples-bookinfo-details-v2:1.20.3',
+    );
+    expect(
+      await w.run('kubectl set image deploy details-v1 details=docker.io/istio/examples-bookinfo-details-v2:1.20.3'),
+    ).toEqual(ok(''));
+    expect(
+      await w.run("kubectl set image deploy/details-v1 '*=docker.io/istio/examples-bookinfo-details-v1:1.20.3'"),
+    ).toEqual(ok('deployment.apps/details-v1 image updated\n'));
+  });
+
+  it('refuses as kubectl does', async () => {
+    expect(await w.run('kubectl set image deploy/details-v1 nope=x')).toEqual(
+      fail('error: unable to find container named "nope"\n'),
+    );
+    expect(await w.run('kubectl set image deploy/details-v1')).toEqual(
+      fail('error: at least one image update is required\n'),
+    );
+    expect(await w.run('kubectl set image details=x')).toEqual(
+      fail('error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n'),
+    );
+    expect(await w.run('kubectl set image deploy/ghost a=b')).toEqual(
+      fail('Error from server (NotFound): deployments.apps "ghost" not found\n'),
+    );
+    expect((await w.run('kubectl set env deploy/details-v1 A=1')).stderr).toBe(
+      'error: "kubectl set env" is not available in this lab shell; kubectl set image is\n',
     );
   });
 });

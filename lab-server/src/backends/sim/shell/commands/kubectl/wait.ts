@@ -1,4 +1,5 @@
 /** `kubectl wait` and `kubectl rollout status|restart|history`: polling the cluster on the environment's clock. */
+import { rolloutHistory, rolloutUndo } from './rolloutHistory.ts';
 import type { K8sObject } from '../../../../../contract.ts';
 import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
@@ -14,7 +15,7 @@ export const WAIT_FLAGS: FlagSpec = {
 };
 /** Flags of rollout. */
 export const ROLLOUT_FLAGS: FlagSpec = {
-  values: ['timeout', 'revision', 'selector', 'filename', 'output'],
+  values: ['timeout', 'revision', 'to-revision', 'selector', 'filename', 'output'],
   booleans: ['watch'],
   short: { w: 'watch', l: 'selector', f: 'filename', o: 'output' },
 };
@@ -176,9 +177,38 @@ export async function rollout(args: ParsedArgs, ctx: CommandContext): Promise<Ou
         continue;
       }
       if (sub === 'history') {
-        stdout +=
-          `deployment.apps/${name} \nREVISION  ` +
-          `CHANGE-CAUSE\n${obj.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '1'}         <none>\n\n`;
+        const wanted = flag(args, 'revision');
+        const history = rolloutHistory(
+          ctx.cluster,
+          obj,
+          wanted === undefined ? undefined : Number(wanted),
+          ctx.host.clock.now(),
+        );
+        stdout += history.stdout;
+        if (history.error) {
+          stderr += history.error;
+          exitCode = 1;
+        }
+        continue;
+      }
+      if (sub === 'undo') {
+        const to = flag(args, 'to-revision') ?? '0';
+        if (!/^\d+$/.test(to)) {
+          stderr += `invalid argument "${to}" for "--to-revision" flag: strconv.ParseInt: parsing "${to}": invalid syntax\n`;
+          exitCode = 1;
+          continue;
+        }
+        try {
+          const undone = rolloutUndo(ctx.cluster, obj, Number(to));
+          stdout += undone.stdout;
+          if (undone.error) {
+            stderr += undone.error;
+            exitCode = 1;
+          }
+        } catch (error) {
+          stderr += `${serverError(error)}\n`;
+          exitCode = 1;
+        }
         continue;
       }
       if (sub !== 'status') {

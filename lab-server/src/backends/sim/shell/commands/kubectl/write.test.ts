@@ -300,3 +300,28 @@ describe('kubectl apply -f URL of an Istio sample', () => {
     });
   });
 });
+
+describe('kubectl apply of many objects', () => {
+  it('gives the thread away between objects now and then, so the other environments of its worker get turns', async () => {
+    const shell = fakeShell({
+      files: {
+        'many.yaml': Array.from(
+          { length: 1000 },
+          (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  k: v\n`,
+        ).join('---\n'),
+      },
+    });
+    let turns = 0;
+    let counting = true;
+    const tick = () => {
+      turns++;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const r = await shell.run('kubectl apply -f many.yaml');
+    counting = false;
+    expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1000);
+    // Without its pauses the whole apply would run in one turn of the event loop.
+    expect(turns).toBeGreaterThan(3);
+  });
+});

@@ -9,6 +9,7 @@ import { applyPatch, infoString } from './applyPatch.ts';
 import { isApiError } from '../../../cluster/errors.ts';
 import { isServed, serverError, typePrefix } from './resources.ts';
 import type { SimClusterApi } from '../../../types.ts';
+import { pause, sliceOver } from '../../scheduler.ts';
 
 /** Flags of apply/create/replace. */
 export const WRITE_FLAGS: FlagSpec = {
@@ -76,6 +77,8 @@ export async function writeManifests(
   const printed: K8sObject[] = [];
   if (items.length === 0) return { stdout: '', stderr: 'error: no objects passed to ' + verb + '\n', exitCode: 1 };
   for (const item of items) {
+    // Many objects take turns with the other environments of the thread (scheduler.ts).
+    if (sliceOver(ctx.host.clock)) await pause(ctx.host.clock);
     const mappingError = mapped(item, ctx.cluster);
     if (mappingError) {
       stderr += `${mappingError}\n`;

@@ -1,0 +1,160 @@
+/**
+ * One hostile learner among N others, through the real front: a `labs serve --classroom` process (its worker
+ * pool, HTTP and WebSockets, as a workshop runs it), learners joining a class and typing in their terminals over
+ * WebSockets; the load is hostileLoad.ts's. Reports the others' command p95 (Enter to the next prompt) quiet and
+ * with each freeze, and the server process's highest RSS (its worker threads included).
+ * `npm run bench -- --only hostile-front [--learners 50] [--seconds 10] [--think 1000] [--freezes busy,sleeps]`
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { type BenchTerminal, type HostileHarness, runHostilePhases } from './hostileLoad.ts';
+import type { BenchSuite } from './suite.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const INSTRUCTOR = 'bench-hostile-instructor-0123456789abcdef';
+const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+
+/** Starts the server itself (not its restarting supervisor, so the process measured is the one serving). */
+async function serve(dataDir: string): Promise<{ base: string; server: ChildProcess }> {
+  const server = spawn(process.execPath, ['bin/labs.mjs', 'serve', '--classroom', '--data', dataDir, '--port', '0'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      LABS_SUPERVISED: '1',
+      LABS_INSTRUCTOR_TOKEN: INSTRUCTOR,
+      LABS_JOINS_PER_MINUTE: '100000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const base = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    server.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /serving on (http:\/\/\S+?)\/? \(backend/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    server.on('exit', (code) => reject(new Error(`bench: the server exited ${code}`)));
+  });
+  return { base, server };
+}
+
+async function post(base: string, path: string, token: string | undefined, body: unknown): Promise<unknown> {
+  const res = await fetch(base + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`bench: ${path}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+let marks = 0;
+
+/** A learner's terminal over its WebSocket; resolves once the first prompt shows. */
+function terminal(base: string, token: string): Promise<BenchTerminal> {
+  return new Promise((ready, fail) => {
+    const ws = new WebSocket(
+      `${base.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${token}&cols=120&rows=30`,
+    );
+    let screen = '';
+    let waiter: (() => void) | undefined;
+    ws.on('message', (raw) => {
+      const m = JSON.parse(raw.toString()) as { data?: string; replay?: string };
+      screen += stripAnsi(m.replay ?? m.data ?? '');
+      if (screen.length > 1_000_000) screen = screen.slice(-100_000);
+      waiter?.();
+    });
+    ws.on('error', fail);
+    const until = (done: (text: string) => boolean, timeoutMs: number) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiter = undefined;
+          reject(new Error('bench: a terminal did not answer in time'));
+        }, timeoutMs);
+        waiter = () => {
+          if (!done(screen)) return;
+          waiter = undefined;
+          clearTimeout(timer);
+          resolve();
+        };
+        waiter();
+      });
+    const bench: BenchTerminal = {
+      command(line) {
+        screen = '';
+        const done = until((text) => /\n[^\n]*# $/.test(text), 120_000);
+        ws.send(JSON.stringify({ type: 'input', data: `${line}\r` }));
+        return done;
+      },
+      paste(script, timeoutMs) {
+        const mark = `bench-mark-${++marks}`;
+        screen = '';
+        const shown = new RegExp(`(^|\\n)${mark}\\r?\\n`);
+        const done = until((text) => shown.test(text), timeoutMs);
+        ws.send(JSON.stringify({ type: 'input', data: `${script.replace(/\n/g, '\r')}\recho ${mark}\r` }));
+        return done;
+      },
+      close() {
+        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'input', data: '\x03' }));
+        ws.close();
+      },
+    };
+    until((text) => text.includes('# '), 300_000).then(() => ready(bench), fail);
+  });
+}
+
+/** The suite. */
+export const suite: BenchSuite = {
+  name: 'hostile-front',
+  async run(ctx) {
+    const learners = Number(ctx.flags.learners ?? (ctx.quick ? 10 : 50));
+    const seconds = Number(ctx.flags.seconds ?? (ctx.quick ? 4 : 10));
+    const thinkMs = Number(ctx.flags.think ?? 1000);
+    const only = typeof ctx.flags.freezes === 'string' ? ctx.flags.freezes.split(',') : undefined;
+    const dataDir = mkdtempSync(join(tmpdir(), 'labs-bench-hostile-'));
+    const { base, server } = await serve(dataDir);
+    const closers: BenchTerminal[] = [];
+    try {
+      const cls = (await post(base, '/api/classes', INSTRUCTOR, { name: 'hostile bench' })) as { joinCode: string };
+      const join = async (name: string) => {
+        const joined = (await post(base, '/api/join', undefined, { joinCode: cls.joinCode, name })) as {
+          sessionToken: string;
+        };
+        const t = await terminal(base, joined.sessionToken);
+        closers.push(t);
+        return t;
+      };
+      ctx.log(`hostile-front: ${learners} learners join and open their terminals`);
+      const others = await Promise.all(Array.from({ length: learners }, (_, i) => join(`learner-${i}`)));
+      let hostiles = 0;
+      const harness: HostileHarness = {
+        others,
+        hostile: () => join(`hostile-${++hostiles}`),
+        rssMiB: () =>
+          Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+      };
+      const result = await runHostilePhases(harness, {
+        seconds,
+        thinkMs,
+        ...(only ? { only } : {}),
+        log: ctx.log,
+      });
+      result.details.learners = learners;
+      result.details.serverAlive = server.exitCode === null;
+      result.rows.push({
+        metric: 'server still serving at the end',
+        value: server.exitCode === null ? 1 : 0,
+        unit: '',
+      });
+      return result;
+    } finally {
+      for (const t of closers) t.close();
+      server.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+};

@@ -1,0 +1,151 @@
+/**
+ * The load of the hostile benches, whatever drives it (the pooled backend directly, or the real server over
+ * HTTP and WebSockets): N learners type `kubectl get pods` in their terminals, each waiting a think time between
+ * commands, while one hostile learner types each of issue 9's freezes in turn, in a fresh environment for each
+ * freeze. Reports the others' command p95 in a quiet phase and under each freeze, the ratio, the highest RSS and
+ * how often the hostile learner's own commands still finished (fairness, not starvation).
+ */
+import { quantile } from './stats.ts';
+import type { BenchRow } from './suite.ts';
+
+const heredoc = (lines: number) =>
+  `cat > /root/h.yaml <<EOF\n${Array.from({ length: lines }, (_, i) => `k${i}: "${'v'.repeat(24)}"`).join('\n')}\nEOF`;
+const apply = (lines: number) =>
+  `kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n${Array.from(
+    { length: lines },
+    (_, i) => `  k${i}: "${'v'.repeat(30)}"`,
+  ).join('\n')}\nEOF`;
+
+/** Issue 9's freezes, as the hostile learner types them (lines separated by `\n`, each sent with Enter). */
+export const FREEZES: [string, string][] = [
+  ['printf 60 MB', "printf '%60000000s' x | wc -c"],
+  ['busy loop', 'while true; do :; done'],
+  ['typed 60 KB heredoc', heredoc(2000)],
+  ['80 KB apply body', apply(2000)],
+  ['10,000 typed-ahead lines', Array.from({ length: 10_000 }, () => 'echo x').join('\n')],
+  ['20,000 sleeps', 'for i in $(seq 1 20000); do sleep 0.001; done'],
+  ['kept 32 MiB variable', "X=$(printf '%1000000s' x); for i in 1 2 3 4 5; do X=$X$X; done; echo ${#X}"],
+  ['curl loop', 'while true; do curl -s -o /dev/null http://reviews:9080/; sleep 1; done'],
+];
+
+/** The command the other learners type. */
+export const OTHERS_COMMAND = 'kubectl get pods -o name | wc -l';
+
+/** One learner's terminal, as a bench drives it. */
+export interface BenchTerminal {
+  /** Types `line` and Enter; resolves when its command finished (its prompt is back). */
+  command(line: string): Promise<void>;
+  /** Types every line of `script` with Enter at once, as a paste; resolves when the last one finished. */
+  paste(script: string, timeoutMs: number): Promise<void>;
+  close(): void;
+}
+
+/** What a bench run needs from what it drives. */
+export interface HostileHarness {
+  /** The other learners' terminals, ready. */
+  others: BenchTerminal[];
+  /** A new learner with a fresh environment and its terminal ready. */
+  hostile(): Promise<BenchTerminal>;
+  /** Resident memory of the server, workers included, in MiB. */
+  rssMiB(): number;
+  /** The clock commands are timed with (default: wall time, `performance.now()`). */
+  clock?(): Promise<number>;
+}
+
+/** One phase's figures. */
+export interface PhaseResult {
+  p95: number;
+  median: number;
+  count: number;
+  failed: number;
+  rssMiB: number;
+  hostileDone: number;
+}
+
+async function phase(
+  harness: HostileHarness,
+  seconds: number,
+  thinkMs: number,
+  hostileScript?: string,
+): Promise<PhaseResult> {
+  const samples: number[] = [];
+  let failed = 0;
+  let rss = harness.rssMiB();
+  const sampler = setInterval(() => {
+    rss = Math.max(rss, harness.rssMiB());
+  }, 250);
+  let hostileDone = 0;
+  const hostile = hostileScript ? await harness.hostile() : undefined;
+  const until = Date.now() + seconds * 1000;
+  const clock = harness.clock ?? (async () => performance.now());
+  const hostileLoop = (async () => {
+    while (hostile && hostileScript && Date.now() < until) {
+      await hostile.paste(hostileScript, Math.max(1000, until - Date.now())).then(
+        () => hostileDone++,
+        () => undefined,
+      );
+    }
+  })();
+  await Promise.all(
+    harness.others.map(async (terminal, i) => {
+      // Learners start spread over one think time, then type a command every think time or so.
+      await pause(thinkMs * (i / harness.others.length));
+      while (Date.now() < until) {
+        const start = await clock();
+        try {
+          await terminal.command(OTHERS_COMMAND);
+          samples.push((await clock()) - start);
+        } catch {
+          failed++;
+        }
+        await pause(thinkMs * (0.5 + Math.random()));
+      }
+    }),
+  );
+  hostile?.close();
+  await hostileLoop;
+  clearInterval(sampler);
+  return {
+    p95: Math.round(quantile(samples, 0.95)),
+    median: Math.round(quantile(samples, 0.5)),
+    count: samples.length,
+    failed,
+    rssMiB: Math.round(rss),
+    hostileDone,
+  };
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Runs the quiet phase and one phase per freeze; returns the rows and the details. */
+export async function runHostilePhases(
+  harness: HostileHarness,
+  options: { seconds: number; thinkMs: number; only?: string[]; log: (line: string) => void },
+): Promise<{ rows: BenchRow[]; details: Record<string, unknown> }> {
+  const rows: BenchRow[] = [];
+  const details: Record<string, unknown> = { seconds: options.seconds, thinkMs: options.thinkMs };
+  options.log('warm-up phase (not counted)');
+  await phase(harness, Math.min(3, options.seconds), options.thinkMs);
+  options.log('quiet phase');
+  const quiet = await phase(harness, options.seconds, options.thinkMs);
+  rows.push({ metric: 'others p95, quiet', value: quiet.p95, unit: 'ms' });
+  details.quiet = quiet;
+  let worstRss = quiet.rssMiB;
+  let worstRatio = 0;
+  for (const [name, script] of FREEZES) {
+    if (options.only && !options.only.some((o) => name.includes(o))) continue;
+    options.log(`hostile: ${name}`);
+    const r = await phase(harness, options.seconds, options.thinkMs, script);
+    const ratio = Math.round((r.p95 / quiet.p95) * 100) / 100;
+    worstRatio = Math.max(worstRatio, ratio);
+    rows.push({ metric: `others p95 / quiet, ${name}`, value: ratio, unit: 'x' });
+    if (r.failed > 0) rows.push({ metric: `others' commands that failed, ${name}`, value: r.failed, unit: '' });
+    worstRss = Math.max(worstRss, r.rssMiB);
+    details[name] = r;
+  }
+  rows.push({ metric: 'worst others p95 / quiet', value: worstRatio, unit: 'x' });
+  rows.push({ metric: 'highest RSS (server + workers)', value: worstRss, unit: 'MiB' });
+  return { rows, details };
+}

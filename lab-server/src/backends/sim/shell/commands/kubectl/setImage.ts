@@ -1,0 +1,96 @@
+/**
+ * `kubectl set image (TYPE NAME | TYPE/NAME)... CONTAINER=IMAGE...`: changes containers' images in pod templates
+ * (or a pod), as kubectl's set image does: `*` names every container, init containers count, an unknown name is
+ * kubectl's error, an object whose images already match is left alone and not printed.
+ * The other `kubectl set` subcommands are not simulated and say so.
+ */
+import type { K8sObject } from '../../../../../contract.ts';
+import type { ParsedArgs } from './args.ts';
+import type { CommandContext, Output } from './context.ts';
+import { parseTargets, serverError, typePrefix } from './resources.ts';
+
+type Container = { name: string; image?: string };
+type PodSpec = { containers?: Container[]; initContainers?: Container[] };
+
+/** Where a kind keeps its pod spec. */
+function podSpecOf(object: K8sObject): PodSpec | undefined {
+  const spec = object.spec as { template?: { spec?: PodSpec } } & PodSpec;
+  if (object.kind === 'Pod') return spec;
+  return spec?.template?.spec;
+}
+
+const KINDS = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Pod'];
+
+/** `kubectl set SUBCOMMAND ...`. */
+export function set(args: ParsedArgs, ctx: CommandContext): Output {
+  const [sub, ...rest] = args.positionals;
+  if (sub !== 'image')
+    return {
+      stdout: '',
+      stderr: sub
+        ? `error: "kubectl set ${sub}" is not available in this lab shell; kubectl set image is\n`
+        : 'error: you must specify a subcommand: kubectl set image (TYPE NAME | TYPE/NAME) CONTAINER=IMAGE\n',
+      exitCode: 1,
+    };
+  const pairs = rest.filter((a) => a.includes('='));
+  const resources = rest.filter((a) => !a.includes('='));
+  if (resources.length === 0)
+    return {
+      stdout: '',
+      stderr: 'error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n',
+      exitCode: 1,
+    };
+  if (pairs.length === 0) return { stdout: '', stderr: 'error: at least one image update is required\n', exitCode: 1 };
+  const images = new Map<string, string>();
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const image = pair.slice(eq + 1);
+    if (eq === 0 || image === '')
+      return { stdout: '', stderr: `error: invalid image format: "${pair}"\n`, exitCode: 1 };
+    images.set(pair.slice(0, eq), image);
+  }
+  let stdout = '';
+  let stderr = '';
+  let exitCode = 0;
+  for (const target of parseTargets(resources)) {
+    for (const name of target.names) {
+      const object = ctx.cluster.get(target.resource.kind, ctx.namespace, name);
+      if (!object) {
+        const plural = `${target.resource.plural}${target.resource.group ? `.${target.resource.group}` : ''}`;
+        stderr += `Error from server (NotFound): ${plural} "${name}" not found\n`;
+        exitCode = 1;
+        continue;
+      }
+      if (!KINDS.includes(object.kind) || !podSpecOf(object)) {
+        stderr += `error: ${typePrefix(target.resource)}/${name} the object has no pod template\n`;
+        exitCode = 1;
+        continue;
+      }
+      const all = [...(podSpecOf(object)!.initContainers ?? []), ...(podSpecOf(object)!.containers ?? [])];
+      const missing = [...images.keys()].filter((c) => c !== '*' && !all.some((x) => x.name === c));
+      for (const c of missing) {
+        stderr += `error: unable to find container named "${c}"\n`;
+        exitCode = 1;
+      }
+      const changes = all.some((c) => {
+        const image = images.get(c.name) ?? images.get('*');
+        return image !== undefined && image !== c.image;
+      });
+      if (!changes) continue;
+      try {
+        ctx.cluster.update(object.kind, ctx.namespace, name, (o) => {
+          const spec = podSpecOf(o)!;
+          for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+            const image = images.get(c.name) ?? images.get('*');
+            if (image !== undefined) c.image = image;
+          }
+        });
+        stdout += `${typePrefix(target.resource)}/${name} image updated\n`;
+      } catch (error) {
+        stderr += `${serverError(error)}\n`;
+        exitCode = 1;
+      }
+    }
+  }
+  return { stdout, stderr, exitCode };
+}
