@@ -56,7 +56,8 @@ function httpRouteErrors(spec: Obj): string[] {
       const value = String(path.value ?? '/');
       if ((path.type === 'Exact' || path.type === 'PathPrefix') && !value.startsWith('/'))
         errors.push(
-          `${at}.matches[${m}].path: Invalid value: "object": value must be an absolute path and start with '/' when type one of ['Exact', 'PathPrefix']`,
+          `${at}.matches[${m}].path: Invalid value: "object": ` +
+            "value must be an absolute path and start with '/' when type one of ['Exact', 'PathPrefix']",
         );
     });
     errors.push(...filterErrors(rule.filters, `${at}.filters`));

@@ -266,7 +266,9 @@ function gatewayStatus(
       type: 'Programmed',
       status: 'False',
       reason: 'AddressNotAssigned',
-      message: `Assigned to service(s) ${assigned}, but failed to assign to all requested addresses: address pending for hostname "${host}"`,
+      message:
+        `Assigned to service(s) ${assigned}, but failed to assign to all requested addresses: ` +
+        `address pending for hostname "${host}"`,
     };
   } else {
     const ips =
