@@ -4,17 +4,18 @@
  * `must be of type integer`) in Kubernetes' wording.
  */
 
-/** A structural schema node. */
-export type Schema =
+/** A structural schema node; `default` is written in by the API server when the field is absent (CRD defaulting). */
+export type Schema = (
   | { type: 'object'; properties?: Record<string, Schema>; required?: string[]; additional?: Schema }
   | { type: 'array'; items: Schema }
   | { type: 'string'; enum?: string[] }
-  | { type: 'integer'; minimum?: number; maximum?: number }
+  | { type: 'integer'; minimum?: number; maximum?: number; enum?: number[] }
   | { type: 'number' }
   | { type: 'boolean' }
   | { type: 'int-or-string' }
   /** Anything: kept as is (deep or rarely used fields). */
-  | { type: 'any' };
+  | { type: 'any' }
+) & { default?: unknown };
 
 /** What was wrong. */
 export interface StructuralProblems {
@@ -61,6 +62,12 @@ export function checkStructure(value: unknown, schema: Schema, path: string, pro
     case 'integer':
       if (actual !== 'integer') {
         wrongType('integer');
+        return;
+      }
+      if (schema.enum && !schema.enum.includes(value as number)) {
+        problems.fieldErrors.push(
+          `${path}: Unsupported value: ${value}: supported values: ${schema.enum.map((e) => `"${e}"`).join(', ')}`,
+        );
         return;
       }
       if (schema.minimum !== undefined && (value as number) < schema.minimum)
@@ -173,6 +180,28 @@ export function parseStructure<S extends Schema>(value: unknown, schema: S): Inp
   return ok ? (value as Input<S>) : undefined;
 }
 
+/**
+ * `value` with the schema's defaults written in where a field is absent, as the API server defaults custom
+ * resources before it validates and stores them (a default object is itself defaulted). Returns a new value.
+ */
+export function applyDefaults(value: unknown, schema: Schema): unknown {
+  if (value === undefined && schema.default !== undefined) value = structuredClone(schema.default);
+  if (value === null || value === undefined) return value;
+  if (schema.type === 'array' && Array.isArray(value)) return value.map((item) => applyDefaults(item, schema.items));
+  if (schema.type === 'object' && typeof value === 'object' && !Array.isArray(value)) {
+    const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    for (const [key, child] of Object.entries(schema.properties ?? {})) {
+      const next = applyDefaults(out[key], child);
+      if (next !== undefined) out[key] = next;
+    }
+    if (schema.additional)
+      for (const key of Object.keys(out))
+        if (!schema.properties?.[key]) out[key] = applyDefaults(out[key], schema.additional);
+    return out;
+  }
+  return value;
+}
+
 /** Shorthands for writing schemas as data; each keeps its shape in its type, for `Infer`. */
 export const s = {
   obj: <P extends Record<string, Schema>, R extends keyof P & string = never>(
@@ -189,6 +218,16 @@ export const s = {
   enumOf: <E extends string>(...values: E[]): { type: 'string'; enum: E[] } => ({ type: 'string', enum: values }),
   int: { type: 'integer' } as { type: 'integer' },
   port: { type: 'integer', minimum: 0, maximum: 4294967295 } as { type: 'integer'; minimum: number; maximum: number },
+  /** An integer within bounds (`maximum` omitted: unbounded above). */
+  range: (minimum: number, maximum?: number): { type: 'integer'; minimum: number; maximum?: number } => ({
+    type: 'integer',
+    minimum,
+    ...(maximum !== undefined ? { maximum } : {}),
+  }),
+  /** An integer that must be one of `values`. */
+  intEnum: (...values: number[]): { type: 'integer'; enum: number[] } => ({ type: 'integer', enum: values }),
+  /** `schema` with the value the API server writes in when the field is absent. */
+  withDefault: <S extends Schema>(schema: S, value: unknown): S => ({ ...schema, default: value }),
   num: { type: 'number' } as { type: 'number' },
   bool: { type: 'boolean' } as { type: 'boolean' },
   intOrStr: { type: 'int-or-string' } as { type: 'int-or-string' },

@@ -8,6 +8,7 @@
 import type { Schema } from '../structural.ts';
 import { CORE_SPEC_SCHEMAS } from '../coreSchemas.ts';
 import { ISTIO_SPEC_SCHEMAS } from '../istioSchemas.ts';
+import { GATEWAY_API_SPEC_SCHEMAS } from '../gatewayApiSchemas.ts';
 import type { Lang } from './descriptions.ts';
 import { describeField } from './descriptions.ts';
 import { OBJECT_META_FIELDS, REFINEMENTS } from './refinements.ts';
@@ -97,9 +98,22 @@ function metadata(at: At): Json {
 
 const ISTIO_VERSIONS = ['networking.istio.io/v1', 'networking.istio.io/v1beta1', 'networking.istio.io/v1alpha3'];
 
-/** The kinds the editor knows, their apiVersions, and their top-level fields besides apiVersion/kind/metadata/spec. */
-const KINDS: { kind: string; apiVersions: string[]; top: Record<string, Json> }[] = [
+/** The served versions of each Gateway API kind (TCPRoute is still v1alpha2, as istio.io uses it). */
+const GATEWAY_API_VERSIONS = (kind: string): string[] =>
+  kind === 'TCPRoute'
+    ? ['gateway.networking.k8s.io/v1alpha2']
+    : ['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1beta1'];
+
+/**
+ * The kinds the editor knows, their apiVersions, and their top-level fields besides apiVersion/kind/metadata/spec.
+ * `key` names the spec schema where two groups share a Kind (the Gateway API's `Gateway` beside Istio's).
+ */
+const KINDS: { kind: string; key?: string; apiVersions: string[]; top: Record<string, Json> }[] = [
   ...Object.keys(ISTIO_SPEC_SCHEMAS).map((kind) => ({ kind, apiVersions: ISTIO_VERSIONS, top: {} })),
+  ...Object.keys(GATEWAY_API_SPEC_SCHEMAS).map((key) => {
+    const kind = key.split('.')[0]!;
+    return { kind, key, apiVersions: GATEWAY_API_VERSIONS(kind), top: {} };
+  }),
   { kind: 'Deployment', apiVersions: ['apps/v1'], top: {} },
   { kind: 'Service', apiVersions: ['v1'], top: {} },
   { kind: 'Pod', apiVersions: ['v1'], top: {} },
@@ -141,7 +155,7 @@ const KINDS: { kind: string; apiVersions: string[]; top: Record<string, Json> }[
  */
 export function objectSchema(kind: string, lang: Lang): Json {
   const top = (name: string): At => ({ kind, path: [name], lang });
-  const spec = ISTIO_SPEC_SCHEMAS[kind] ?? CORE_SPEC_SCHEMAS[kind];
+  const spec = GATEWAY_API_SPEC_SCHEMAS[kind] ?? ISTIO_SPEC_SCHEMAS[kind] ?? CORE_SPEC_SCHEMAS[kind];
   const extra = KINDS.find((k) => k.kind === kind)?.top ?? {};
   const field = (name: string, type: string) => ({ type, description: describeField(kind, [name], lang) });
   return {
@@ -170,13 +184,22 @@ export function manifestSchema(lang: Lang): Json {
         examples: [...new Set(KINDS.flatMap((k) => k.apiVersions))],
         description: describeField('', ['apiVersion'], lang),
       },
-      kind: { type: 'string', examples: KINDS.map((k) => k.kind), description: describeField('', ['kind'], lang) },
+      kind: {
+        type: 'string',
+        examples: [...new Set(KINDS.map((k) => k.kind))],
+        description: describeField('', ['kind'], lang),
+      },
     },
     required: ['apiVersion', 'kind', 'metadata'],
-    allOf: KINDS.map(({ kind, apiVersions, top: extra }) => {
-      const spec = ISTIO_SPEC_SCHEMAS[kind] ?? CORE_SPEC_SCHEMAS[kind];
+    allOf: KINDS.map(({ kind, key, apiVersions, top: extra }) => {
+      const spec = key ? GATEWAY_API_SPEC_SCHEMAS[key] : (ISTIO_SPEC_SCHEMAS[kind] ?? CORE_SPEC_SCHEMAS[kind]);
+      // A Kind two groups serve is told apart by its apiVersion; any other by its kind alone (so a wrong apiVersion shows).
+      const shared = KINDS.filter((k) => k.kind === kind).length > 1;
       return {
-        if: { properties: { kind: { const: kind } }, required: ['kind'] },
+        if: {
+          properties: { kind: { const: kind }, ...(shared ? { apiVersion: { enum: apiVersions } } : {}) },
+          required: shared ? ['kind', 'apiVersion'] : ['kind'],
+        },
         // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, never awaited.
         then: {
           properties: {

@@ -20,7 +20,16 @@ function files(dir: string): string[] {
   });
 }
 
-const SERVED = new Set(['v1', 'apps/v1', 'networking.istio.io/v1', 'networking.k8s.io/v1']);
+const SERVED = new Set([
+  'v1',
+  'apps/v1',
+  'networking.istio.io/v1',
+  'networking.k8s.io/v1',
+  // The Gateway API, served once its CRDs are installed (v1beta1 as Istio's samples still write some routes).
+  'gateway.networking.k8s.io/v1',
+  'gateway.networking.k8s.io/v1beta1',
+  'gateway.networking.k8s.io/v1alpha2',
+]);
 
 function docs(path: string): K8sObject[] {
   return parseAllDocuments(readFileSync(path, 'utf8'))
@@ -39,6 +48,9 @@ describe('content/samples', () => {
       'bookinfo/networking/virtual-service-reviews-50-v3.yaml',
       'bookinfo/networking/virtual-service-reviews-v3.yaml',
       'bookinfo/networking/bookinfo-gateway.yaml',
+      'bookinfo/gateway-api/bookinfo-gateway.yaml',
+      'bookinfo/gateway-api/route-reviews-90-10.yaml',
+      'httpbin/gateway-api/httpbin-gateway.yaml',
       'httpbin/httpbin.yaml',
       'sleep/sleep.yaml',
       'curl/curl.yaml',

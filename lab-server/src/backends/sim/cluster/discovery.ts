@@ -6,6 +6,11 @@
 
 /** One served resource. */
 export interface ApiResource {
+  /**
+   * The simulator's key for the kind (`cluster.get(id, ...)`): the Kind itself, or `Kind.group` for a Kind another
+   * group also serves (the Gateway API's `Gateway.gateway.networking.k8s.io` beside Istio's `Gateway`).
+   */
+  id: string;
   kind: string;
   /** Plural resource name (`virtualservices`). */
   plural: string;
@@ -19,8 +24,10 @@ export interface ApiResource {
   /** Verbs the API allows (`kubectl api-resources -o wide`). */
   verbs: string[];
   categories?: string[];
-  /** Defined by a CustomResourceDefinition (Istio's kinds), which `kubectl get crd` lists. */
+  /** Defined by a CustomResourceDefinition (Istio's kinds, the Gateway API's), which `kubectl get crd` lists. */
   crd?: boolean;
+  /** For a CRD: the version it stores objects in, when not the first served one. */
+  storageVersion?: string;
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -46,6 +53,7 @@ function row(
   const group = slash < 0 ? '' : first!.slice(0, slash);
   const versions = [slash < 0 ? first! : first!.slice(slash + 1), ...more];
   return {
+    id: kind,
     kind,
     plural,
     singular: kind.toLowerCase(),
@@ -76,6 +84,32 @@ const ISTIO_CRDS: readonly ApiResource[] = [
   row('requestauthentications', 'ra', 'security.istio.io/v1,v1beta1', true, 'RequestAuthentication'),
   row('telemetries', 'telemetry', 'telemetry.istio.io/v1,v1alpha1', true, 'Telemetry'),
 ].map((r) => ({ ...r, crd: true, categories: ISTIO_CATEGORIES(r.group) }));
+
+/** The Gateway API group (`kubernetes-sigs/gateway-api`), whose CRDs are installed separately from Istio. */
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
+/**
+ * The Gateway API v1.5.1 CRDs Istio 1.30 supports: the standard channel (`config/crd`), then the kinds only the
+ * experimental channel (`config/crd/experimental`) adds. Served versions, preferred first; `kubectl get gateway`
+ * finds these before Istio's `Gateway` (kubectl prefers the group discovery lists first).
+ */
+const GATEWAY_API_CRDS: readonly ApiResource[] = [
+  { ...row('backendtlspolicies', 'btlspolicy', `${GATEWAY_API_GROUP}/v1`, true, 'BackendTLSPolicy') },
+  { ...row('gatewayclasses', 'gc', `${GATEWAY_API_GROUP}/v1,v1beta1`, false, 'GatewayClass') },
+  {
+    ...row('gateways', 'gtw', `${GATEWAY_API_GROUP}/v1,v1beta1`, true, 'Gateway'),
+    id: `Gateway.${GATEWAY_API_GROUP}`,
+  },
+  { ...row('grpcroutes', '', `${GATEWAY_API_GROUP}/v1`, true, 'GRPCRoute') },
+  { ...row('httproutes', '', `${GATEWAY_API_GROUP}/v1,v1beta1`, true, 'HTTPRoute') },
+  { ...row('listenersets', 'lset', `${GATEWAY_API_GROUP}/v1`, true, 'ListenerSet') },
+  {
+    ...row('referencegrants', 'refgrant', `${GATEWAY_API_GROUP}/v1,v1beta1`, true, 'ReferenceGrant'),
+    storageVersion: 'v1beta1',
+  },
+  { ...row('tlsroutes', '', `${GATEWAY_API_GROUP}/v1`, true, 'TLSRoute') },
+  { ...row('tcproutes', '', `${GATEWAY_API_GROUP}/v1alpha2`, true, 'TCPRoute') },
+].map((r) => ({ ...r, crd: true, categories: ['gateway-api'] }));
 
 /** Every resource the simulated cluster (kind's Kubernetes 1.34 + Istio 1.30 CRDs) serves. */
 export const API_RESOURCES: readonly ApiResource[] = [
@@ -156,6 +190,7 @@ export const API_RESOURCES: readonly ApiResource[] = [
   row('storageclasses', 'sc', 'storage.k8s.io/v1', false, 'StorageClass'),
   row('volumeattachments', '', 'storage.k8s.io/v1', false, 'VolumeAttachment'),
   row('volumeattributesclasses', 'vac', 'storage.k8s.io/v1', false, 'VolumeAttributesClass'),
+  ...GATEWAY_API_CRDS,
   ...ISTIO_CRDS,
 ];
 
@@ -164,24 +199,43 @@ export function servedApiVersion(resource: ApiResource): string {
   return resource.group ? `${resource.group}/${resource.versions[0]}` : resource.versions[0]!;
 }
 
-/** The resource of a Kind, or undefined. */
-export function resourceForKind(kind: string): ApiResource | undefined {
-  return API_RESOURCES.find((r) => r.kind === kind);
+/** The resource of a kind key (`ApiResource.id`: a Kind, or `Kind.group`), or undefined. */
+export function resourceForKind(id: string): ApiResource | undefined {
+  return API_RESOURCES.find((r) => r.id === id);
+}
+
+const keys = new Map<string, string>();
+
+/** The kind key (`ApiResource.id`) of an object as written: its Kind, qualified by group where two groups share it. */
+export function kindKeyOf(object: { apiVersion: string; kind: string }): string {
+  const at = `${object.apiVersion}\u0000${object.kind}`;
+  let key = keys.get(at);
+  if (key === undefined) {
+    const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+    key = API_RESOURCES.find((r) => r.kind === object.kind && r.group === group)?.id ?? object.kind;
+    if (keys.size < 1000) keys.set(at, key);
+  }
+  return key;
 }
 
 /**
  * Resolves what a learner typed (`vs`, `virtualservice`, `VirtualServices`, `virtualservices.networking.istio.io`,
  * `deployment.apps`) to a resource, as kubectl's RESTMapper does (case-insensitive).
  */
-export function resolveResourceName(typed: string): ApiResource | undefined {
+export function resolveResourceName(
+  typed: string,
+  served: (resource: ApiResource) => boolean = () => true,
+): ApiResource | undefined {
   const lower = typed.toLowerCase();
   const [name, ...groupParts] = lower.split('.');
   const group = groupParts.join('.');
-  return API_RESOURCES.find(
+  const candidates = API_RESOURCES.filter(
     (r) =>
       (group === '' || r.group === group) &&
       (r.plural === name || r.singular === name || r.kind.toLowerCase() === name || r.shortNames.includes(name!)),
   );
+  // Two groups may serve one name (`gateway`): kubectl takes the first its discovery lists that the server serves.
+  return candidates.find(served) ?? candidates[0];
 }
 
 /**

@@ -11,7 +11,7 @@ import type { ContainerSpec } from '../mesh/objects.ts';
 import { bootstrapObjects } from './bootstrap.ts';
 import { Controllers } from './controllers/controllers.ts';
 import { defaultPod } from './controllers/podDefaults.ts';
-import { resourceForApiVersion, resourceForKind, servedApiVersion, type ApiResource } from './discovery.ts';
+import { kindKeyOf, resourceForApiVersion, resourceForKind, servedApiVersion, type ApiResource } from './discovery.ts';
 import { alreadyExists, apiError, notFound } from './errors.ts';
 import { EventRecorder } from './events.ts';
 import { injectIfEnabled } from './injection.ts';
@@ -216,7 +216,7 @@ class SimClusterImpl implements SimCluster {
    * server's own validation), any object at most etcd's 1.5 MiB request limit; and the environment's byte quota.
    */
   #checkBytes(obj: K8sObject): { key: string; size: number } {
-    const key = `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+    const key = `${kindKeyOf(obj)}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
     if (obj.kind === 'ConfigMap' || obj.kind === 'Secret') {
       let data = 0;
       for (const field of ['data', 'binaryData', 'stringData'])
@@ -288,7 +288,7 @@ class SimClusterImpl implements SimCluster {
       obj.metadata.name = `${generateName}${randomSuffix(this.#random)}`;
     admit(obj, resource, requestApiVersion);
     this.#checkNamespace(obj, resource);
-    if (this.#store.get(obj.kind, obj.metadata.namespace, obj.metadata.name))
+    if (this.#store.get(resource.id, obj.metadata.namespace, obj.metadata.name))
       throw alreadyExists(resource, obj.metadata.name);
     this.#checkQuota();
     delete obj.metadata.resourceVersion;
@@ -303,7 +303,7 @@ class SimClusterImpl implements SimCluster {
   replace(input: K8sObject, options: WriteOptions = {}): K8sObject {
     const { obj, resource } = this.#normalise(input);
     admit(obj, resource, input.apiVersion);
-    const live = this.#store.get(obj.kind, obj.metadata.namespace, obj.metadata.name);
+    const live = this.#store.get(resource.id, obj.metadata.namespace, obj.metadata.name);
     if (!live) throw notFound(resource, obj.metadata.name);
     return structuredClone(this.#update(live, obj, resource, options).object);
   }
@@ -314,7 +314,7 @@ class SimClusterImpl implements SimCluster {
     // kubectl records what the user applied, as written (the apiVersion of the file, not the stored one).
     const appliedText = lastAppliedConfiguration(input, obj.metadata.namespace);
     const applied = JSON.parse(appliedText) as K8sObject;
-    const live = this.#store.get(obj.kind, obj.metadata.namespace, obj.metadata.name);
+    const live = this.#store.get(resource.id, obj.metadata.namespace, obj.metadata.name);
     if (!live) {
       if (clientSide) obj.metadata.annotations = { ...obj.metadata.annotations, [LAST_APPLIED]: `${appliedText}\n` };
       return { outcome: 'created', object: this.#create(obj, resource, input.apiVersion, options) };
@@ -451,14 +451,21 @@ class SimClusterImpl implements SimCluster {
   #cascade(obj: K8sObject): void {
     // Deleting a CustomResourceDefinition deletes every object of its kind.
     if (obj.kind === 'CustomResourceDefinition') {
-      const kind = (obj.spec as { names?: { kind?: unknown } } | undefined)?.names?.kind;
-      if (typeof kind === 'string') for (const cr of this.#store.list(kind)) this.#removeOne(cr);
+      const spec = obj.spec as
+        | { group?: unknown; names?: { kind?: unknown }; versions?: { name?: unknown }[] }
+        | undefined;
+      const kind = spec?.names?.kind;
+      const version = spec?.versions?.[0]?.name;
+      if (typeof kind === 'string' && typeof spec?.group === 'string') {
+        const key = kindKeyOf({ apiVersion: `${spec.group}/${String(version)}`, kind });
+        for (const cr of this.#store.list(key)) this.#cascade(cr);
+      }
     }
     if (obj.kind === 'Namespace') {
       for (const child of [...this.#store.all()]) {
         if (
           child.metadata.namespace === obj.metadata.name &&
-          this.#store.get(child.kind, child.metadata.namespace, child.metadata.name)
+          this.#store.get(kindKeyOf(child), child.metadata.namespace, child.metadata.name)
         )
           this.#removeOne(child);
       }
@@ -472,8 +479,8 @@ class SimClusterImpl implements SimCluster {
   }
 
   #removeOne(obj: K8sObject): void {
-    this.#store.remove(obj.kind, obj.metadata.namespace, obj.metadata.name);
-    const key = `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+    this.#store.remove(kindKeyOf(obj), obj.metadata.namespace, obj.metadata.name);
+    const key = `${kindKeyOf(obj)}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
     this.#usedBytes -= this.#sizes.get(key) ?? 0;
     this.#sizes.delete(key);
     if (obj.kind === 'Pod') {

@@ -1,9 +1,11 @@
 /**
  * The simulated etcd: objects by kind, namespace and name, with resource versions and watchers. It keeps
- * what it is given; admission and defaulting happen before (see `index.ts`).
+ * what it is given; admission and defaulting happen before (see `index.ts`). Kinds are kind keys
+ * (`ApiResource.id`): `Gateway` is Istio's, `Gateway.gateway.networking.k8s.io` the Gateway API's.
  */
 import type { K8sObject } from '../../../contract.ts';
 import type { ObjectEvent } from '../types.ts';
+import { kindKeyOf } from './discovery.ts';
 import { matchesSelector, parseSelector } from './labelSelector.ts';
 
 function keyOf(kind: string, namespace: string | undefined, name: string): string {
@@ -37,8 +39,9 @@ export class ObjectStore {
     if (!from) return;
     for (const [key, object] of from.objects) {
       this.#objects.set(key, object);
-      let ofKind = this.#byKind.get(object.kind);
-      if (!ofKind) this.#byKind.set(object.kind, (ofKind = new Map()));
+      const kind = kindKeyOf(object);
+      let ofKind = this.#byKind.get(kind);
+      if (!ofKind) this.#byKind.set(kind, (ofKind = new Map()));
       ofKind.set(key, object);
     }
     this.#version = from.version;
@@ -94,7 +97,8 @@ export class ObjectStore {
 
   /** Stores an object (a new resourceVersion each time) and tells the watchers. */
   put(given: K8sObject): K8sObject {
-    const key = keyOf(given.kind, given.metadata.namespace, given.metadata.name);
+    const kind = kindKeyOf(given);
+    const key = keyOf(kind, given.metadata.namespace, given.metadata.name);
     const existed = this.#objects.has(key);
     const resourceVersion = String(++this.#version);
     // Stored objects are frozen and may be shared (with the previous version, or between environments made
@@ -104,10 +108,10 @@ export class ObjectStore {
     else given.metadata.resourceVersion = resourceVersion;
     deepFreeze(object);
     this.#objects.set(key, object);
-    let ofKind = this.#byKind.get(object.kind);
-    if (!ofKind) this.#byKind.set(object.kind, (ofKind = new Map()));
+    let ofKind = this.#byKind.get(kind);
+    if (!ofKind) this.#byKind.set(kind, (ofKind = new Map()));
     ofKind.set(key, object);
-    this.#sorted.delete(object.kind);
+    this.#sorted.delete(kind);
     this.#emit({ type: existed ? 'MODIFIED' : 'ADDED', object });
     return object;
   }

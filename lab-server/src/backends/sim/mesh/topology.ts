@@ -4,6 +4,7 @@
  */
 import type { K8sObject } from '../../../contract.ts';
 import type { SimClusterApi } from '../types.ts';
+import { translatedGateways, translatedVirtualServices } from '../gatewayApi/translate.ts';
 import {
   clusterIp,
   isPodReady,
@@ -35,6 +36,9 @@ export class Topology {
     let list = this.cache.get(kind);
     if (!list) {
       list = this.cluster.list(kind);
+      // The Gateway API's Gateways and HTTPRoutes reach the data plane as istiod converts them: Istio config.
+      if (kind === 'Gateway') list = [...list, ...translatedGateways(this.cluster)];
+      if (kind === 'VirtualService') list = [...list, ...translatedVirtualServices(this.cluster)];
       this.cache.set(kind, list);
     }
     return list;

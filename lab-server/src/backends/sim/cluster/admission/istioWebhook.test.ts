@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { K8sObject } from '../../../../contract.ts';
 import { resourceForApiVersion } from '../discovery.ts';
+import { gatewayApiCrdObjects } from '../crds.ts';
 import { newCluster, refusal } from '../testing/newCluster.ts';
 import { formatIstioErrors, istioWebhookErrors } from './istioWebhook.ts';
 
@@ -397,6 +398,8 @@ describe('the webhook in the API server', () => {
     'accepts every served document of samples/%s',
     async (_name, file) => {
       const c = await newCluster();
+      // The Gateway API samples need its CRDs (all channels: tcp-echo's routes are TCPRoutes).
+      for (const crd of gatewayApiCrdObjects('experimental')) c.apply(crd);
       for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
         const o = doc.toJS() as K8sObject | null;
         if (!o || !resourceForApiVersion(o.apiVersion, o.kind)) continue;

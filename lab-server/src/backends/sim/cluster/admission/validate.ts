@@ -4,14 +4,16 @@
  */
 import type { K8sObject } from '../../../../contract.ts';
 import type { ApiErrorShape } from '../../types.ts';
-import type { ApiResource } from '../discovery.ts';
+import { GATEWAY_API_GROUP, type ApiResource } from '../discovery.ts';
 import { apiError, invalid, webhookDenied } from '../errors.ts';
 import { mapSelects } from '../labelSelector.ts';
 import { type PodSpec, podSpec, serviceSpec, workloadSpec } from '../shapes.ts';
 import { CORE_SPEC_SCHEMAS, TOP_LEVEL_FIELDS } from '../../../../kube/coreSchemas.ts';
 import { ISTIO_SPEC_SCHEMAS } from '../../../../kube/istioSchemas.ts';
+import { GATEWAY_API_SPEC_SCHEMAS } from '../../../../kube/gatewayApiSchemas.ts';
+import { gatewayApiErrors } from './gatewayApi.ts';
 import { formatIstioErrors, istioWebhookErrors } from './istioWebhook.ts';
-import { checkStructure, type StructuralProblems } from '../../../../kube/structural.ts';
+import { applyDefaults, checkStructure, type StructuralProblems } from '../../../../kube/structural.ts';
 
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -134,7 +136,10 @@ function coreErrors(obj: K8sObject): string[] {
  */
 export function admit(obj: K8sObject, resource: ApiResource, requestApiVersion: string = obj.apiVersion): void {
   const problems: StructuralProblems = { unknownFields: [], fieldErrors: [] };
-  const specSchema = ISTIO_SPEC_SCHEMAS[obj.kind] ?? CORE_SPEC_SCHEMAS[obj.kind];
+  const gatewayApi = resource.group === GATEWAY_API_GROUP;
+  const specSchema = gatewayApi
+    ? GATEWAY_API_SPEC_SCHEMAS[resource.id]
+    : (ISTIO_SPEC_SCHEMAS[obj.kind] ?? CORE_SPEC_SCHEMAS[obj.kind]);
   const allowedTop = new Set([
     'apiVersion',
     'kind',
@@ -149,6 +154,11 @@ export function admit(obj: K8sObject, resource: ApiResource, requestApiVersion: 
   if (specSchema) {
     if (resource.group === 'networking.istio.io' && obj.spec === undefined)
       problems.fieldErrors.push('spec: Required value');
+    // Custom resources are defaulted from their CRD's schema before they are validated (the Gateway API's weights,
+    // kinds and path matches); Istio's CRDs declare no defaults.
+    if (gatewayApi && obj.spec !== undefined) obj.spec = applyDefaults(obj.spec, specSchema) as Obj;
+    if (gatewayApi && obj.spec === undefined && resource.kind !== 'GatewayClass' && resource.kind !== 'ReferenceGrant')
+      problems.fieldErrors.push('spec: Required value');
     checkStructure(obj.spec, specSchema, 'spec', problems);
   }
   if (problems.unknownFields.length > 0) {
@@ -162,8 +172,9 @@ export function admit(obj: K8sObject, resource: ApiResource, requestApiVersion: 
     );
   }
   const fieldErrors = [...nameErrors(obj), ...problems.fieldErrors];
-  if (fieldErrors.length === 0) fieldErrors.push(...coreErrors(obj));
+  if (fieldErrors.length === 0) fieldErrors.push(...(gatewayApi ? gatewayApiErrors(obj, resource) : coreErrors(obj)));
   if (fieldErrors.length > 0) throw invalid(resource, obj.metadata?.name ?? '', fieldErrors) as ApiErrorShape;
+  if (gatewayApi) return;
   const denied = istioWebhookErrors(obj);
   if (denied.length > 0) throw webhookDenied(formatIstioErrors(denied));
 }

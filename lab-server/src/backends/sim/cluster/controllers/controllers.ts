@@ -6,6 +6,7 @@
 import type { ControllerContext } from './context.ts';
 import { syncDeployments } from './deployments.ts';
 import { syncEndpoints } from './endpoints.ts';
+import { syncIstioGateways } from './istioGateways.ts';
 import { Kubelet } from './kubelet.ts';
 import { syncReplicaSets } from './replicaSets.ts';
 
@@ -58,6 +59,7 @@ export class Controllers {
       let rounds = 0;
       do {
         this.#again = false;
+        syncIstioGateways(this.#ctx);
         syncDeployments(this.#ctx);
         syncReplicaSets(this.#ctx);
         this.kubelet.sync();

@@ -33,14 +33,14 @@ export async function del(args: ParsedArgs, ctx: CommandContext): Promise<Output
   const doDelete = (resource: ApiResource, namespace: string | undefined, name: string, source?: string) => {
     try {
       if (dryRunMode === 'client' || dryRunMode === 'true') {
-        if (!ctx.cluster.get(resource.kind, namespace, name))
+        if (!ctx.cluster.get(resource.id, namespace, name))
           throw {
             code: 404,
             reason: 'NotFound',
             message: `${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} "${name}" not found`,
           };
-      } else if (dryRunMode !== 'server') ctx.cluster.delete(resource.kind, namespace, name);
-      else if (!ctx.cluster.get(resource.kind, namespace, name))
+      } else if (dryRunMode !== 'server') ctx.cluster.delete(resource.id, namespace, name);
+      else if (!ctx.cluster.get(resource.id, namespace, name))
         throw {
           code: 404,
           reason: 'NotFound',
@@ -100,7 +100,7 @@ export async function del(args: ParsedArgs, ctx: CommandContext): Promise<Output
     } else if (selector !== undefined || args.booleans.has('all')) {
       let objects: K8sObject[];
       try {
-        objects = ctx.cluster.list(target.resource.kind, namespace, selector);
+        objects = ctx.cluster.list(target.resource.id, namespace, selector);
       } catch (error) {
         return { stdout, stderr: `${stderr}${serverError(error)}\n`, exitCode: 1 };
       }

@@ -33,11 +33,11 @@ export async function describe(args: ParsedArgs, ctx: CommandContext): Promise<O
     if (target.names.length) {
       objects = [];
       for (const name of target.names) {
-        const exact = ctx.cluster.get(target.resource.kind, namespace, name);
+        const exact = ctx.cluster.get(target.resource.id, namespace, name);
         // describe accepts a name prefix, as kubectl does.
         const found = exact
           ? [exact]
-          : ctx.cluster.list(target.resource.kind, namespace).filter((o) => o.metadata.name.startsWith(name));
+          : ctx.cluster.list(target.resource.id, namespace).filter((o) => o.metadata.name.startsWith(name));
         if (found.length === 0) {
           stderr +=
             `Error from server (NotFound): ` +
@@ -47,7 +47,7 @@ export async function describe(args: ParsedArgs, ctx: CommandContext): Promise<O
         }
         objects.push(...found);
       }
-    } else objects = ctx.cluster.list(target.resource.kind, namespace, flag(args, 'selector'));
+    } else objects = ctx.cluster.list(target.resource.id, namespace, flag(args, 'selector'));
     for (const obj of objects) {
       const now = ctx.host.clock.now();
       if (obj.kind === 'Pod') parts.push(describePod(obj, ctx.cluster, now));

@@ -105,13 +105,13 @@ export function explain(args: ParsedArgs, ctx: CommandContext): Output {
   let fieldPath = path;
   for (let i = path.length; i > 0 && !resource; i--) {
     const group = path.slice(0, i).join('.');
-    const candidate = resolveResourceName(`${typed}.${group}`);
+    const candidate = resolveResourceName(`${typed}.${group}`, (r) => isServed(ctx.cluster, r));
     if (candidate?.group === group) {
       resource = candidate;
       fieldPath = path.slice(i);
     }
   }
-  resource ??= resolveResourceName(typed!);
+  resource ??= resolveResourceName(typed!, (r) => isServed(ctx.cluster, r));
   if (!resource || !isServed(ctx.cluster, resource))
     return { stdout: '', stderr: `error: the server doesn't have a resource type "${typed}"\n`, exitCode: 1 };
   const apiVersion = flag(args, 'api-version');
@@ -128,7 +128,7 @@ export function explain(args: ParsedArgs, ctx: CommandContext): Output {
       };
     version = v!;
   }
-  let schema = objectSchema(resource.kind, 'en');
+  let schema = objectSchema(resource.id, 'en');
   let required: string[] = [];
   for (const name of fieldPath) {
     const field = fieldsOf(schema)?.[name];

@@ -6,7 +6,7 @@ import { readManifests } from './manifests.ts';
 import { badFormat, OUTPUT_FORMATS, render } from './output.ts';
 import { deprecationWarnings, isServed, parseTargets, serverError, typePrefix, type Target } from './resources.ts';
 import { table } from './tables.ts';
-import { resourceForKind } from '../../../cluster/discovery.ts';
+import { kindKeyOf, resourceForKind } from '../../../cluster/discovery.ts';
 
 /** Flags of `get`. */
 export const GET_FLAGS: FlagSpec = {
@@ -83,10 +83,10 @@ export async function get(args: ParsedArgs, ctx: CommandContext): Promise<Output
   };
   if (byFile) {
     for (const obj of byFile) {
-      const resource = resourceForKind(obj.kind);
+      const resource = resourceForKind(kindKeyOf(obj));
       if (!resource) continue;
       const found = fetch(
-        obj.kind,
+        kindKeyOf(obj),
         resource.namespaced ? (obj.metadata.namespace ?? ctx.namespace) : undefined,
         obj.metadata.name,
       );
@@ -112,11 +112,11 @@ export async function get(args: ParsedArgs, ctx: CommandContext): Promise<Output
       let objects: K8sObject[];
       if (target.names.length)
         objects = target.names
-          .map((n) => fetch(target.resource.kind, target.resource.namespaced ? ctx.namespace : undefined, n))
+          .map((n) => fetch(target.resource.id, target.resource.namespaced ? ctx.namespace : undefined, n))
           .filter((o): o is K8sObject => !!o);
       else {
         try {
-          objects = ctx.cluster.list(target.resource.kind, namespace, selector);
+          objects = ctx.cluster.list(target.resource.id, namespace, selector);
         } catch (error) {
           return { stdout: '', stderr: `${serverError(error)}\n`, exitCode: 1 };
         }
@@ -139,7 +139,7 @@ export async function get(args: ParsedArgs, ctx: CommandContext): Promise<Output
     const tables = groups
       .filter((g) => g.objects.length > 0)
       .map((g) =>
-        table(g.target.resource.kind, g.objects, ctx.host.clock.now(), {
+        table(g.target.resource.id, g.objects, ctx.host.clock.now(), {
           wide: format === 'wide',
           showLabels: args.booleans.has('show-labels'),
           withNamespace: allNamespaces && g.target.resource.namespaced,
@@ -190,15 +190,15 @@ async function watch(
   stream(stderr + first);
   const names = new Set(target.names);
   const matches = (o: K8sObject) =>
-    o.kind === target.resource.kind &&
+    kindKeyOf(o) === target.resource.id &&
     (namespace === undefined || o.metadata.namespace === namespace) &&
     (names.size === 0 || names.has(o.metadata.name)) &&
     (!selector ||
-      ctx.cluster.list(o.kind, o.metadata.namespace, selector).some((x) => x.metadata.name === o.metadata.name));
+      ctx.cluster.list(kindKeyOf(o), o.metadata.namespace, selector).some((x) => x.metadata.name === o.metadata.name));
   await new Promise<void>((resolve) => {
     const off = ctx.cluster.watch((event) => {
       if (!matches(event.object)) return;
-      const rows = table(target.resource.kind, [event.object], ctx.host.clock.now(), {
+      const rows = table(target.resource.id, [event.object], ctx.host.clock.now(), {
         wide: flag(args, 'output') === 'wide',
         showLabels: args.booleans.has('show-labels'),
         withNamespace: namespace === undefined && target.resource.namespaced,

@@ -20,6 +20,7 @@ import { scale } from './scale.ts';
 import { createNamed, WRITE_FLAGS, writeManifests } from './write.ts';
 import { cp, CP_FLAGS } from './cp.ts';
 import { explain, EXPLAIN_FLAGS } from './explain.ts';
+import { kustomize, KUSTOMIZE_FLAGS } from './kustomize.ts';
 import { debug, DEBUG_FLAGS } from './debug.ts';
 import { patch, PATCH_FLAGS } from './patch.ts';
 import { run, RUN_FLAGS } from './run.ts';
@@ -42,7 +43,6 @@ const NOT_SIMULATED = [
   'auth',
   'events',
   'diff',
-  'kustomize',
   'completion',
   'plugin',
   'alpha',
@@ -94,6 +94,7 @@ const SUBCOMMANDS: Record<
   debug: { flags: DEBUG_FLAGS, run: debug },
   top: { flags: TOP_FLAGS, run: top },
   explain: { flags: EXPLAIN_FLAGS, run: explain },
+  kustomize: { flags: KUSTOMIZE_FLAGS, run: kustomize },
   logs: { flags: LOGS_FLAGS, run: logs },
   wait: { flags: WAIT_FLAGS, run: wait },
   rollout: { flags: ROLLOUT_FLAGS, run: rollout },

@@ -64,13 +64,13 @@ export function labelOrAnnotate(which: 'label' | 'annotate', args: ParsedArgs, c
           stderr: `${stderr}error: resource(s) were provided, but no name was specified\n`,
           exitCode: 1,
         };
-      names = ctx.cluster.list(target.resource.kind, namespace, selector).map((o) => o.metadata.name);
+      names = ctx.cluster.list(target.resource.id, namespace, selector).map((o) => o.metadata.name);
     }
     for (const name of names) {
       try {
         let refusal: string | undefined;
         const result = ctx.cluster.update(
-          target.resource.kind,
+          target.resource.id,
           namespace,
           name,
           (obj) => {

@@ -8,6 +8,7 @@ import type { K8sObject } from '../../../../../contract.ts';
 import type { CommandContext } from './context.ts';
 import { pause, sliceOver } from '../../scheduler.ts';
 import { goYamlError } from './yamlErrors.ts';
+import { releaseUrl, releaseYaml, unavailable } from './gatewayApiRelease.ts';
 
 /** One object from a manifest and where it came from. */
 export interface ManifestObject {
@@ -28,6 +29,12 @@ async function sources(
 ): Promise<{ source: string; text: string }[]> {
   if (name === '-') return [{ source: 'STDIN', text: ctx.stdinText() }];
   if (/^https?:\/\//.test(name)) {
+    const release = releaseUrl(name);
+    if (release) {
+      const why = unavailable(release);
+      if (why) throw new ManifestError(`error: unable to read URL "${name}": ${why}`);
+      return [{ source: name, text: releaseYaml(release) }];
+    }
     const m = ISTIO_SAMPLE_URL.exec(name);
     const text = m ? samples.get(m[1]!) : undefined;
     if (text === undefined)

@@ -2,6 +2,7 @@
 import { API_RESOURCES } from '../../../cluster/discovery.ts';
 import { flag, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
+import { isServed } from './resources.ts';
 import { layout } from './tables.ts';
 import { toYaml } from './output.ts';
 
@@ -37,7 +38,7 @@ export function version(args: ParsedArgs, ctx: CommandContext): Output {
 }
 
 /** `kubectl api-resources`. */
-export function apiResources(args: ParsedArgs): Output {
+export function apiResources(args: ParsedArgs, ctx: CommandContext): Output {
   const group = flag(args, 'api-group');
   const namespaced = flag(args, 'namespaced');
   const sortBy = flag(args, 'sort-by') ?? '';
@@ -45,7 +46,7 @@ export function apiResources(args: ParsedArgs): Output {
     return { stdout: '', stderr: 'error: --sort-by accepts only name or kind\n', exitCode: 1 };
   // Go's strings.Compare: byte order, not locale order.
   const compare = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  const rows = API_RESOURCES.filter((r) => group === undefined || r.group === group)
+  const rows = API_RESOURCES.filter((r) => (group === undefined || r.group === group) && isServed(ctx.cluster, r))
     .filter((r) => namespaced === undefined || String(r.namespaced) === namespaced)
     .slice()
     .sort(
@@ -81,9 +82,10 @@ export function apiResources(args: ParsedArgs): Output {
 }
 
 /** `kubectl api-versions`. */
-export function apiVersions(): Output {
+export function apiVersions(_args: unknown, ctx: CommandContext): Output {
   const versions = new Set<string>();
-  for (const r of API_RESOURCES) for (const v of r.versions) versions.add(r.group ? `${r.group}/${v}` : v);
+  for (const r of API_RESOURCES.filter((r) => isServed(ctx.cluster, r)))
+    for (const v of r.versions) versions.add(r.group ? `${r.group}/${v}` : v);
   return {
     stdout: [...versions]
       .sort()

@@ -1,7 +1,7 @@
 /** `-o` formats for objects: yaml, json, name, jsonpath, custom-columns (tables are in tables.ts). */
 import { stringify } from 'yaml';
 import type { K8sObject } from '../../../../../contract.ts';
-import { resourceForKind } from '../../../cluster/discovery.ts';
+import { kindKeyOf, resourceForKind } from '../../../cluster/discovery.ts';
 import { checkJsonPath, goSyntax, jsonPathAsJson, JsonPathError, renderJsonPath } from './jsonpath.ts';
 import { layout } from './tables.ts';
 import { typePrefix } from './resources.ts';
@@ -52,7 +52,7 @@ export function toYaml(value: unknown): string {
 /** JSON as kubectl prints it: four-space indent; CRDs (unstructured, Go maps) in key order, built-in kinds as served. */
 export function toJson(value: unknown): string {
   const builtIn = (o: unknown) => {
-    const r = resourceForKind((o as K8sObject | undefined)?.kind ?? '');
+    const r = resourceForKind(o ? kindKeyOf(o as K8sObject) : '');
     return !!r && !r.group.includes('.');
   };
   const items = (value as { items?: unknown[] }).items;
@@ -66,7 +66,7 @@ export function toJson(value: unknown): string {
 
 /** `type/name` for `-o name`. */
 export function nameOf(obj: K8sObject): string {
-  const resource = resourceForKind(obj.kind);
+  const resource = resourceForKind(kindKeyOf(obj));
   return `${resource ? typePrefix(resource) : obj.kind.toLowerCase()}/${obj.metadata.name}`;
 }
 

@@ -124,7 +124,7 @@ export async function patch(args: ParsedArgs, ctx: CommandContext): Promise<Outp
     for (const name of target.names) {
       const ns = resource.namespaced ? namespace : undefined;
       try {
-        const live = ctx.cluster.get(resource.kind, ns, name);
+        const live = ctx.cluster.get(resource.id, ns, name);
         if (!live)
           throw {
             code: 404,
@@ -136,7 +136,7 @@ export async function patch(args: ParsedArgs, ctx: CommandContext): Promise<Outp
         let result = patched;
         if (changed && dryRunMode !== 'client') {
           result = ctx.cluster.update(
-            resource.kind,
+            resource.id,
             ns,
             name,
             (o) => {

@@ -70,7 +70,7 @@ export function resolvePods(ref: string, ctx: CommandContext): { pod: K8sObject;
   const name = ref.slice(slash + 1);
   if (!resource) return `error: the server doesn't have a resource type "${ref.slice(0, slash)}"`;
   if (resource.kind === 'Pod') return one(ctx.cluster.get('Pod', ctx.namespace, name), name);
-  const owner = ctx.cluster.get(resource.kind, ctx.namespace, name);
+  const owner = ctx.cluster.get(resource.id, ctx.namespace, name);
   const plural = resource.group ? `${resource.plural}.${resource.group}` : resource.plural;
   if (!owner) return `Error from server (NotFound): ${plural} "${name}" not found`;
   const selector = resource.kind === 'Service' ? serviceSelector(owner) : workloadSpec(owner).selector?.matchLabels;

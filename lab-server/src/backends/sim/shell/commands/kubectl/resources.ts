@@ -22,7 +22,7 @@ export function isServed(cluster: Pick<SimClusterApi, 'get'>, resource: ApiResou
 
 function resolveOne(typed: string, served: (r: ApiResource) => boolean): ApiResource[] {
   if (typed === 'all') return ALL_KINDS.map((k) => resourceForKind(k)!);
-  const resource = resolveResourceName(typed);
+  const resource = resolveResourceName(typed, served);
   if (!resource || !served(resource))
     throw new UnknownResourceError(`error: the server doesn't have a resource type "${typed}"`);
   return [resource];

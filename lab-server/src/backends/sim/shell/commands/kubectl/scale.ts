@@ -24,7 +24,7 @@ export function scale(args: ParsedArgs, ctx: CommandContext): Output {
       };
     for (const name of target.names) {
       try {
-        ctx.cluster.update(target.resource.kind, ctx.namespace, name, (o) => {
+        ctx.cluster.update(target.resource.id, ctx.namespace, name, (o) => {
           (o.spec as Record<string, unknown>).replicas = Number(replicas);
         });
         stdout += `${typePrefix(target.resource)}/${name} scaled\n`;

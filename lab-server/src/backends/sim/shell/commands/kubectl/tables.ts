@@ -292,6 +292,29 @@ const TABLES: Record<string, TableSpec> = {
     ],
   },
   Sidecar: { headers: ['NAME', 'AGE'], row: (o, now) => [o.metadata.name, age(o, now)] },
+  // The Gateway API CRDs' printer columns (v1.5.1).
+  GatewayClass: {
+    headers: ['NAME', 'CONTROLLER', 'ACCEPTED', 'AGE'],
+    row: (o, now) => [o.metadata.name, spec(o).controllerName ?? '', condition(o, 'Accepted'), age(o, now)],
+  },
+  'Gateway.gateway.networking.k8s.io': {
+    headers: ['NAME', 'CLASS', 'ADDRESS', 'PROGRAMMED', 'AGE'],
+    row: (o, now) => [
+      o.metadata.name,
+      spec(o).gatewayClassName ?? '',
+      (o.status as { addresses?: { value?: string }[] } | undefined)?.addresses?.[0]?.value ?? '',
+      condition(o, 'Programmed'),
+      age(o, now),
+    ],
+  },
+  HTTPRoute: {
+    headers: ['NAME', 'HOSTNAMES', 'AGE'],
+    row: (o, now) => [o.metadata.name, jsonList(spec(o).hostnames), age(o, now)],
+  },
+  GRPCRoute: {
+    headers: ['NAME', 'HOSTNAMES', 'AGE'],
+    row: (o, now) => [o.metadata.name, jsonList(spec(o).hostnames), age(o, now)],
+  },
   Ingress: {
     headers: ['NAME', 'CLASS', 'HOSTS', 'ADDRESS', 'PORTS', 'AGE'],
     row: (o, now) => {
@@ -360,6 +383,12 @@ export interface TableOptions {
   /** Prefix names with `kind/` (several kinds in one `get`). */
   withKind?: string;
   labelColumns?: string[];
+}
+
+/** The status of a condition (`True`, `False`, `Unknown`), or empty when the object has none of that type. */
+function condition(o: K8sObject, type: string): string {
+  const conditions = (o.status as { conditions?: { type?: string; status?: string }[] } | undefined)?.conditions;
+  return conditions?.find((c) => c.type === type)?.status ?? '';
 }
 
 /** A table of objects of one kind. */

@@ -67,8 +67,8 @@ export async function wait(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
     const namespace = target.resource.namespaced ? ctx.namespace : undefined;
     const chosen = () =>
       target.names.length
-        ? target.names.map((n) => ctx.cluster.get(target.resource.kind, namespace, n) ?? n)
-        : ctx.cluster.list(target.resource.kind, namespace, selector);
+        ? target.names.map((n) => ctx.cluster.get(target.resource.id, namespace, n) ?? n)
+        : ctx.cluster.list(target.resource.id, namespace, selector);
     const initial = chosen();
     if (initial.length === 0)
       return {
@@ -94,7 +94,7 @@ export async function wait(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
       const label = `${typePrefix(target.resource)}/${name}`;
       let done = false;
       for (;;) {
-        const obj = ctx.cluster.get(target.resource.kind, namespace, name);
+        const obj = ctx.cluster.get(target.resource.id, namespace, name);
         if (isDelete) done = !obj;
         else if (obj && m) done = conditionHolds(obj, m[1]!, m[2] ?? 'true');
         else if (obj && jsonpath)
@@ -148,7 +148,7 @@ export async function rollout(args: ParsedArgs, ctx: CommandContext): Promise<Ou
   let exitCode = 0;
   for (const target of targets) {
     for (const name of target.names) {
-      const obj = ctx.cluster.get(target.resource.kind, ctx.namespace, name);
+      const obj = ctx.cluster.get(target.resource.id, ctx.namespace, name);
       if (!obj) {
         stderr += `Error from server (NotFound): ${target.resource.plural}.${target.resource.group} "${name}" not found\n`;
         exitCode = 1;

@@ -1,6 +1,6 @@
 /** `kubectl apply`, `create`, `replace` (and `create namespace|deployment`): manifests through the API server, one line per object. */
 import type { K8sObject } from '../../../../../contract.ts';
-import { resourceForApiVersion, resourceForKind } from '../../../cluster/discovery.ts';
+import { kindKeyOf, resourceForApiVersion, resourceForKind } from '../../../cluster/discovery.ts';
 import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
 import { readManifests, type ManifestObject } from './manifests.ts';
@@ -41,7 +41,7 @@ export function mapped(item: ManifestObject, cluster?: Pick<SimClusterApi, 'get'
 }
 
 function namespaced(object: K8sObject, ctx: CommandContext): K8sObject {
-  const resource = resourceForKind(object.kind);
+  const resource = resourceForKind(kindKeyOf(object));
   const copy = structuredClone(object);
   copy.metadata ??= { name: '' };
   if (resource?.namespaced) {
@@ -104,7 +104,7 @@ export async function writeManifests(
       exitCode = 1;
       continue;
     }
-    const live = ctx.cluster.get(object.kind, object.metadata.namespace, object.metadata.name);
+    const live = ctx.cluster.get(kindKeyOf(object), object.metadata.namespace, object.metadata.name);
     try {
       if (dryRunMode === 'client' || dryRunMode === 'true') {
         const outcome =
