@@ -156,7 +156,7 @@ export function admit(obj: K8sObject, resource: ApiResource, requestApiVersion: 
       problems.fieldErrors.push('spec: Required value');
     // Custom resources are defaulted from their CRD's schema before they are validated (the Gateway API's weights,
     // kinds and path matches); Istio's CRDs declare no defaults.
-    if (gatewayApi && obj.spec !== undefined) obj.spec = applyDefaults(obj.spec, specSchema) as Obj;
+    if (gatewayApi && obj.spec !== undefined) obj.spec = applyDefaults(obj.spec, specSchema);
     if (gatewayApi && obj.spec === undefined && resource.kind !== 'GatewayClass' && resource.kind !== 'ReferenceGrant')
       problems.fieldErrors.push('spec: Required value');
     checkStructure(obj.spec, specSchema, 'spec', problems);

@@ -6,6 +6,7 @@ import type { K8sObject } from '../../../../../contract.ts';
 import {
   type ConditionedStatus,
   type ContainerStatus,
+  conditionOf,
   type EventShape,
   endpointSubsets,
   loadBalancerIngress,
@@ -28,6 +29,9 @@ interface ColumnSpec {
   action?: string;
   mtls?: { mode?: string };
   controller?: string;
+  controllerName?: string;
+  gatewayClassName?: string;
+  hostnames?: unknown;
   parameters?: unknown;
   ingressClassName?: string;
   rules?: { host?: string }[];
@@ -387,8 +391,7 @@ export interface TableOptions {
 
 /** The status of a condition (`True`, `False`, `Unknown`), or empty when the object has none of that type. */
 function condition(o: K8sObject, type: string): string {
-  const conditions = (o.status as { conditions?: { type?: string; status?: string }[] } | undefined)?.conditions;
-  return conditions?.find((c) => c.type === type)?.status ?? '';
+  return conditionOf(o, type)?.status ?? '';
 }
 
 /** A table of objects of one kind. */
