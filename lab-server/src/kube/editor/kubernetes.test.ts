@@ -113,11 +113,13 @@ describe('editor schemas', () => {
 
   it("know the Gateway API's kinds, telling its Gateway from Istio's by apiVersion", () => {
     const gateway = (listener: string) =>
-      `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec:\n  gatewayClassName: istio\n  listeners:\n  - {name: http, port: 80, protocol: HTTP${listener}}\n`;
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec:\n  gatewayClassName: istio\n' +
+      `  listeners:\n  - {name: http, port: 80, protocol: HTTP${listener}}\n`;
     expect(problemsOf(gateway(''))).toEqual([]);
     expect(problemsOf(gateway(', hostnme: a.example'))).toEqual(['spec.listeners[0].hostnme: property not allowed']);
     const route = (ref: string) =>
-      `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r}\nspec:\n  parentRefs: [{name: g}]\n  rules:\n  - backendRefs:\n    - {name: reviews, port: 9080${ref}}\n`;
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r}\nspec:\n  parentRefs: [{name: g}]\n' +
+      `  rules:\n  - backendRefs:\n    - {name: reviews, port: 9080${ref}}\n`;
     expect(problemsOf(route(', weight: 90'))).toEqual([]);
     expect(problemsOf(route(', wieght: 90'))).toEqual(['spec.rules[0].backendRefs[0].wieght: property not allowed']);
   });

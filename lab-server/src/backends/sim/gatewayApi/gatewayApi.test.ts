@@ -148,7 +148,8 @@ describe('Gateway API on the simulator', () => {
     const pod = (headers: string, path = '/reviews/0') =>
       run(
         e,
-        `${NODE_PORT}\ncurl -s ${headers} http://$INGRESS_HOST:$INGRESS_PORT${path} | grep -o '"podname": *"[a-z0-9-]*' | sed 's/.*"\\(reviews-v[0-9]\\).*/\\1/'`,
+        `${NODE_PORT}\ncurl -s ${headers} http://$INGRESS_HOST:$INGRESS_PORT${path} | ` +
+          `grep -o '"podname": *"[a-z0-9-]*' | sed 's/.*"\\(reviews-v[0-9]\\).*/\\1/'`,
       );
     // The rule with a header match goes first though written second: the Gateway API orders rules by precedence.
     expect(await pod('-H "x-version: v3"')).toBe('reviews-v3\n');
@@ -165,7 +166,8 @@ describe('Gateway API on the simulator', () => {
     await run(e, 'kubectl apply -f split.yaml');
     const colors = await run(
       e,
-      `${NODE_PORT}\nfor i in $(seq 1 100); do curl -s http://$INGRESS_HOST:$INGRESS_PORT/productpage | grep -o 'text-red-500\\|text-black-500' | head -1; echo; done | sort | uniq -c`,
+      `${NODE_PORT}\nfor i in $(seq 1 100); do curl -s http://$INGRESS_HOST:$INGRESS_PORT/productpage | ` +
+        `grep -o 'text-red-500\\|text-black-500' | head -1; echo; done | sort | uniq -c`,
     );
     const count = (color: string) => Number(new RegExp(`(\\d+) text-${color}-500`).exec(colors)?.[1] ?? 0);
     expect(count('red')).toBeGreaterThanOrEqual(3);
@@ -236,7 +238,8 @@ describe('Gateway API mirroring in the mesh (GAMMA)', () => {
     await e.prepare();
     await run(
       e,
-      'kubectl apply -f samples/seed/httpbin-v1.yaml -f samples/seed/httpbin-v2.yaml -f samples/seed/httpbin-service.yaml\nkubectl wait --for=condition=Available deployment/httpbin-v1 deployment/httpbin-v2',
+      'kubectl apply -f samples/seed/httpbin-v1.yaml -f samples/seed/httpbin-v2.yaml -f samples/seed/httpbin-service.yaml\n' +
+        'kubectl wait --for=condition=Available deployment/httpbin-v1 deployment/httpbin-v2',
     );
     await run(e, INSTALL);
     await writeFile(e, 'mirror.yaml', MIRROR);

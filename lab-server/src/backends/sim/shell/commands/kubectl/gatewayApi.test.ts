@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { simShell } from './testing/harness.ts';
 
 const INSTALL =
-  'kubectl get crd gateways.gateway.networking.k8s.io &> /dev/null || { kubectl kustomize "github.com/kubernetes-sigs/gateway-api/config/crd?ref=v1.5.1" | kubectl apply -f -; }';
+  'kubectl get crd gateways.gateway.networking.k8s.io &> /dev/null || ' +
+  '{ kubectl kustomize "github.com/kubernetes-sigs/gateway-api/config/crd?ref=v1.5.1" | kubectl apply -f -; }';
 
 const ROUTE = `apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
@@ -88,7 +89,8 @@ describe('Gateway API CRDs', () => {
           'weight: 10\n      kind: Service\n      group: ""\n    - name: x\n      weight: 1',
         ).replace(
           '  rules:\n',
-          '  rules:\n  - matches:\n    - path:\n        type: PathPrefix\n        value: productpage\n    backendRefs:\n    - name: a\n      port: 80\n',
+          '  rules:\n  - matches:\n    - path:\n        type: PathPrefix\n        value: productpage\n' +
+            '    backendRefs:\n    - name: a\n      port: 80\n',
         ),
         'typo.yaml': ROUTE.replace('weight: 90', 'wieght: 90'),
       },

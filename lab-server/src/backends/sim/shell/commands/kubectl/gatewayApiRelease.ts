@@ -11,8 +11,10 @@ import { toYaml } from './output.ts';
 
 const KUSTOMIZE_TARGET =
   /^(?:https:\/\/)?github\.com\/kubernetes-sigs\/gateway-api(?:\.git)?\/(?:\/)?config\/crd(\/experimental)?\/?(?:\?(.*))?$/;
-const RELEASE_URL =
-  /^https:\/\/github\.com\/kubernetes-sigs\/gateway-api\/releases\/(?:download\/(v[^/]+)|latest\/download)\/(standard|experimental)-install\.yaml$/;
+const RELEASE_URL = new RegExp(
+  String.raw`^https:\/\/github\.com\/kubernetes-sigs\/gateway-api\/releases\/` +
+    String.raw`(?:download\/(v[^/]+)|latest\/download)\/(standard|experimental)-install\.yaml$`,
+);
 
 /** What a Gateway API location names: its channel and release, or undefined for anything else. */
 export interface GatewayApiRelease {
@@ -38,7 +40,10 @@ export function releaseUrl(url: string): GatewayApiRelease | undefined {
 /** Why the lab cannot serve a release, or undefined when it can. */
 export function unavailable(release: GatewayApiRelease): string | undefined {
   if (release.version === GATEWAY_API_VERSION) return undefined;
-  return `the lab has no network and carries the Gateway API CRDs of ${GATEWAY_API_VERSION} only (asked for ${release.version}); use ref=${GATEWAY_API_VERSION}`;
+  return (
+    `the lab has no network and carries the Gateway API CRDs of ${GATEWAY_API_VERSION} only ` +
+    `(asked for ${release.version}); use ref=${GATEWAY_API_VERSION}`
+  );
 }
 
 /** The CRDs of a release as one YAML stream, as kustomize and the release's install file print them. */

@@ -25,7 +25,8 @@ export async function kustomize(args: ReturnType<typeof parseArgs>, ctx: Command
   }
   if (/^(https?:\/\/|github\.com\/|git@)/.test(target))
     return out.fail(
-      `error: accumulating resources: accumulation err='accumulating resources from '${target}': the lab has no network: only the Gateway API CRDs (github.com/kubernetes-sigs/gateway-api/config/crd) are available'`,
+      `error: accumulating resources: accumulation err='accumulating resources from '${target}': the lab has no network: ` +
+        `only the Gateway API CRDs (github.com/kubernetes-sigs/gateway-api/config/crd) are available'`,
     );
   const path = ctx.fs.resolvePath(ctx.cwd, target);
   if (!(await ctx.fs.exists(path)))
