@@ -3,6 +3,9 @@
  * `--learners 200`) joining at once, each opening a terminal, running a command and a check. Reports p50/p95
  * of joining, the command (typed until its prompt returns) and the check, and the server's resident memory;
  * then kills the server with SIGKILL, restarts it on the same data and times every learner's way back.
+ * Last, automatic checks: the same N learners type the first five steps of chapter 1 at once, on a server with
+ * automatic checks and on one without; the difference in the server's CPU time and in the commands' p95 is what
+ * the background checks cost.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -64,10 +67,13 @@ function runCommand(base: string, token: string, command: string): Promise<{ att
 }
 
 /** Starts `labs serve --classroom` on `dataDir`; resolves with its URL once it listens. */
-async function serve(dataDir: string): Promise<{ base: string; server: ChildProcess }> {
+async function serve(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<{ base: string; server: ChildProcess }> {
   const server = spawn(process.execPath, ['bin/labs.mjs', 'serve', '--classroom', '--data', dataDir, '--port', '0'], {
     cwd: ROOT,
-    env: { ...process.env, LABS_INSTRUCTOR_TOKEN: INSTRUCTOR, LABS_JOINS_PER_MINUTE: '100000' },
+    env: { ...process.env, LABS_INSTRUCTOR_TOKEN: INSTRUCTOR, LABS_JOINS_PER_MINUTE: '100000', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const base = await new Promise<string>((resolve, reject) => {
@@ -104,6 +110,109 @@ function restoredTerminal(base: string, token: string): Promise<number> {
     ws.on('error', reject);
     setTimeout(() => reject(new Error('bench: a restored terminal did not answer within 5 minutes')), 300_000).unref();
   });
+}
+
+/** CPU time the process has used (user + system), in seconds. */
+function cpuSeconds(pid: number): number {
+  // Fields 14 and 15 of /proc/PID/stat, after the command name in parentheses; in clock ticks (100 per second).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** What a learner types for the first five steps of chapter 1 (the observing step's request included). */
+const TYPED = [
+  'kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml',
+  'kubectl apply -f samples/bookinfo/networking/virtual-service-all-v1.yaml',
+  'curl -s -o /dev/null -w "%{http_code}\\n" http://127.0.0.1:8080/productpage',
+  'kubectl apply -f samples/bookinfo/networking/virtual-service-reviews-50-v3.yaml',
+  'kubectl get virtualservice reviews -o yaml',
+];
+
+/** Opens the learner's terminal and types `commands` one after another; resolves with each one's ms to its prompt. */
+function typeCommands(base: string, token: string, commands: readonly string[]): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(
+      `${base.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${token}&cols=120&rows=30`,
+    );
+    const times: number[] = [];
+    let next = 0;
+    let sentAt = 0;
+    let seen = '';
+    const send = () => {
+      seen = '';
+      sentAt = performance.now();
+      ws.send(JSON.stringify({ type: 'input', data: `${commands[next]}\r` }));
+    };
+    ws.on('message', (raw) => {
+      const m = JSON.parse(raw.toString()) as { type: string; data?: string; replay?: string };
+      seen += m.replay ?? m.data ?? '';
+      const text = seen.replace(/\x1b\[[0-9;]*m/g, '');
+      if (!sentAt) {
+        if (text.includes('# ')) send();
+        return;
+      }
+      // The command's echo, its output, then the prompt again.
+      if (text.includes(commands[next]!) && /# $/.test(text)) {
+        times.push(performance.now() - sentAt);
+        next++;
+        if (next === commands.length) {
+          ws.close();
+          resolve(times);
+        } else send();
+      }
+    });
+    ws.on('error', reject);
+    setTimeout(() => reject(new Error('bench: a terminal did not answer within 10 minutes')), 600_000).unref();
+  });
+}
+
+/** Waits until the server's CPU use falls below 5 % of a core for two seconds in a row (background work done). */
+async function quiet(pid: number): Promise<void> {
+  let calm = 0;
+  for (let i = 0; i < 600 && calm < 2; i++) {
+    const before = cpuSeconds(pid);
+    await new Promise((r) => setTimeout(r, 1000));
+    calm = cpuSeconds(pid) - before < 0.05 ? calm + 1 : 0;
+  }
+}
+
+/** N learners type the first steps at once on a fresh server; the server's CPU time, the commands' times, the passes. */
+async function typingRun(
+  learners: number,
+  auto: boolean,
+): Promise<{ cpuS: number; commands: number[]; passed: number; wallS: number }> {
+  const { base, server } = await serve(mkdtempSync(join(tmpdir(), 'labs-bench-auto-')), {
+    LABS_AUTO_CHECKS: auto ? 'on' : 'off',
+  });
+  try {
+    const cls = await post(base, '/api/classes', INSTRUCTOR, { name: 'auto', chapters: ['traffic-shifting'] });
+    const tokens = await Promise.all(
+      Array.from({ length: learners }, async (_, i) => {
+        const joined = await post(base, '/api/join', undefined, { joinCode: cls.joinCode, name: `typist-${i}` });
+        return joined.sessionToken as string;
+      }),
+    );
+    // Every environment made first, so both runs measure the typing and what follows it, not the making.
+    await Promise.all(tokens.map((token) => typeCommands(base, token, ['true'])));
+    await quiet(server.pid!);
+    const cpu0 = cpuSeconds(server.pid!);
+    const started = performance.now();
+    const commands = (await Promise.all(tokens.map((token) => typeCommands(base, token, TYPED)))).flat();
+    await quiet(server.pid!);
+    const wallS = round((performance.now() - started) / 1000);
+    const cpuS = cpuSeconds(server.pid!) - cpu0;
+    const report = await (
+      await fetch(`${base}/api/classes/${cls.id}/progress`, { headers: { authorization: `Bearer ${INSTRUCTOR}` } })
+    ).json();
+    const passed = (report.learners as { progress: Record<string, Record<string, { status: string }>> }[])
+      .flatMap((l) => Object.values(l.progress['traffic-shifting'] ?? {}))
+      .filter((p) => p.status === 'passed').length;
+    return { cpuS: round(cpuS), commands, passed, wallS };
+  } finally {
+    server.kill('SIGKILL');
+  }
 }
 
 /** The suite. */
@@ -171,6 +280,16 @@ export const suite: BenchSuite = {
             throw new Error(`bench: learner-${i}'s check failed after the restart: ${result.explanation?.en}`);
         }),
       );
+      server.kill('SIGKILL');
+
+      // Automatic checks: the same typing with and without them; what they add is the difference.
+      ctx.log(`classroom: ${learners} learners type the first five steps at once, without automatic checks`);
+      const off = await typingRun(learners, false);
+      ctx.log(`classroom: ${learners} learners type the first five steps at once, with automatic checks`);
+      const on = await typingRun(learners, true);
+      const offCommands = summarize(off.commands);
+      const onCommands = summarize(on.commands);
+
       const j = summarize(joins);
       const a = summarize(attaches);
       const c = summarize(commands);
@@ -194,6 +313,17 @@ export const suite: BenchSuite = {
           { metric: 'after SIGKILL: server listening again', value: round(restartMs), unit: 'ms' },
           { metric: 'after SIGKILL: terminal back with environment rebuilt, p50', value: r.medianMs, unit: 'ms' },
           { metric: 'after SIGKILL: terminal back with environment rebuilt, p95', value: r.p95Ms, unit: 'ms' },
+          { metric: 'typing 5 steps, command p95, no automatic checks', value: offCommands.p95Ms, unit: 'ms' },
+          { metric: 'typing 5 steps, command p95, with automatic checks', value: onCommands.p95Ms, unit: 'ms' },
+          { metric: 'typing 5 steps, server CPU, no automatic checks', value: off.cpuS, unit: 's' },
+          { metric: 'typing 5 steps, server CPU, with automatic checks', value: on.cpuS, unit: 's' },
+          {
+            metric: 'automatic checks: added CPU per learner',
+            value: round(((on.cpuS - off.cpuS) / learners) * 1000),
+            unit: 'ms',
+          },
+          { metric: 'automatic checks: steps passed by themselves', value: on.passed, unit: `of ${learners * 5}` },
+          { metric: 'automatic checks: until every check was done', value: on.wallS, unit: 's' },
         ],
         details: {
           joins: j,
@@ -202,6 +332,8 @@ export const suite: BenchSuite = {
           checks: k,
           restores: r,
           restoredChecks: summarize(restoredChecks),
+          typingWithoutAutoChecks: { ...off, commands: offCommands },
+          typingWithAutoChecks: { ...on, commands: onCommands },
         },
       };
     } finally {

@@ -112,6 +112,14 @@ export const suite: BenchSuite = {
     }
     const trafficCpuUsed = process.cpuUsage(trafficCpu);
     const trafficCpuMs = (trafficCpuUsed.user + trafficCpuUsed.system) / 1000;
+    // A wrong answer, as a learner's Check gets it (retries allowed): the simulator knows its configuration took
+    // effect, so the check looks once and answers instead of waiting for the failure to settle.
+    await must(env, 'kubectl apply -f samples/bookinfo/networking/virtual-service-all-v1.yaml');
+    ctx.log(`failing traffic check of the 50/50 step (all to v1) x${checks}`);
+    const failing = await time(checks, async () => {
+      const r = await checkStep(env, lab, step, env.now(), { settleMs: 2_500 });
+      if (r.ok) throw new Error('bench: the 50/50 check passed with every request routed to v1');
+    });
     await env.dispose();
 
     // Preparing environments: each setting up on its own (seeded, as tests make them), then as the server makes
@@ -126,6 +134,7 @@ export const suite: BenchSuite = {
     const g = summarize(get.wall);
     const a = summarize(apply.wall);
     const t = summarize(traffic);
+    const f = summarize(failing);
     const po = summarize(own.wall);
     const ps = summarize(shared.wall);
     const perRequestMs = t.medianMs / (sent / checks);
@@ -142,6 +151,12 @@ export const suite: BenchSuite = {
         { metric: 'requests per traffic check, mean', value: round(sent / checks), unit: 'requests' },
         { metric: 'traffic check, median per request', value: round(perRequestMs), unit: 'ms' },
         { metric: 'traffic check, CPU per request', value: round(trafficCpuMs / sent), unit: 'ms' },
+        {
+          metric: 'failing traffic check (50/50 step, all to v1), median',
+          value: f.medianMs,
+          unit: 'ms',
+        },
+        { metric: 'failing traffic check (50/50 step, all to v1), p95', value: f.p95Ms, unit: 'ms' },
         { metric: 'environment prepare, setting up (no shared state), median', value: po.medianMs, unit: 'ms' },
         {
           metric: 'environment prepare, first of a chapter (sets up, shares)',
@@ -166,6 +181,7 @@ export const suite: BenchSuite = {
         get: { ...g, cpuPerCallMs: get.cpuPerCallMs },
         apply: { ...a, cpuPerCallMs: apply.cpuPerCallMs },
         traffic: { ...t, requests: sent, cpuMs: round(trafficCpuMs) },
+        failingTraffic: f,
         prepareOwn: { ...po, heapPerEnvBytes: own.heapPerEnvBytes },
         prepareFirst: round(first.wall[0]!),
         prepareShared: { ...ps, heapPerEnvBytes: shared.heapPerEnvBytes },

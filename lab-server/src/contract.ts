@@ -98,6 +98,10 @@ export interface TerminalChannel {
 export interface CommandRecord {
   line: string;
   exitCode: number;
+  /**
+   * ISO time on the environment's clock: when the command was entered (simulator) or came back (kind). Either
+   * way it is earlier than anything done after the command ended, such as a step marked done by a Check.
+   */
   at: string;
 }
 

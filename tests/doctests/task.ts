@@ -48,11 +48,17 @@ export const V1_NOTE =
   "the page shows `networking.istio.io/v1beta1`, as Istio 1.21 and earlier printed; since 1.22 the API server serves v1 first (and stores v1 since 1.27), so Istio 1.30's `kubectl get -o yaml` prints `networking.istio.io/v1`";
 
 /**
- * samples.sh's `sample_http_request PATH [USER]`: the page fetched through the ingress gateway from the sleep pod.
- * A user logs in first, as the page asks (the productpage keeps the user in a cookie named `user`).
+ * samples.sh's `sample_http_request PATH [USER]`: the page fetched through the ingress gateway from the sleep pod,
+ * with the helper's retry flags. A user logs in first, as the helper's commented-out login does (the productpage
+ * keeps the user in a session cookie, kept in the sleep container's cookie jar).
  */
 export function productpageFromSleep(user?: string): string {
   const pod = '$(kubectl get pod -l app=sleep -n default -o jsonpath={.items..metadata.name})';
-  const cookie = user ? ` -H "Cookie: user=${user}"` : '';
-  return `kubectl exec "${pod}" -c sleep -n default -- curl -s${cookie} http://istio-ingressgateway.istio-system/productpage`;
+  const exec = `kubectl exec "${pod}" -c sleep -n default --`;
+  const url = 'http://istio-ingressgateway.istio-system';
+  const fetch = (args: string) =>
+    `${exec} curl "${url}/productpage"${args} -s --retry 3 --retry-connrefused --retry-delay 5`;
+  if (!user) return fetch('');
+  const login = `${exec} curl -s -o /dev/null -c sample.cookies "${url}/login" --data "username=${user}&passwd=password"`;
+  return `${login}\n${fetch(' -b sample.cookies')}`;
 }

@@ -13,7 +13,12 @@ let server: ChildProcess | undefined;
 let base = '';
 
 test.beforeAll(async ({}, testInfo) => {
-  const port = 4500 + testInfo.workerIndex * 10 + (testInfo.project.name === 'en' ? 1 : 0);
+  // Beside this run's own lab server port (LABS_E2E_PORT), so parallel runs in other checkouts do not collide.
+  const port =
+    Number(process.env.LABS_E2E_PORT ?? 4399) +
+    101 +
+    testInfo.workerIndex * 10 +
+    (testInfo.project.name === 'en' ? 1 : 0);
   // LABS_E2E_SITE_ROOT: a directory whose dist/ holds a site built apart from the shared one (astro build
   // --outDir DIR/dist), so a rebuild of the repository's dist/ by someone else cannot pull pages mid-test.
   server = spawn(
@@ -156,32 +161,48 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
   await bobStep.locator('[data-action="check"]').click();
   await expect(bobStep.locator('[data-result]')).toHaveAttribute('data-ok', 'false', { timeout: 90_000 });
 
-  // CSV: a header and one row per learner and step.
+  // CSV: a byte-order mark, a header and one row per learner and step, with titles in the dashboard's language.
   const download = instructor.waitForEvent('download');
   await instructor.locator('[data-action="csv"]').click();
-  const file = await (await download).path();
-  const rows = readFileSync(file!, 'utf8').trim().split('\r\n');
-  expect(rows[0]).toBe('learner_id,learner,lab,step,status,attempts,last_attempt,passed_at');
+  const text = readFileSync((await (await download).path())!, 'utf8');
+  expect(text.charCodeAt(0)).toBe(0xfeff);
+  const rows = text.slice(1).trim().split('\r\n');
+  expect(rows[0]).toBe(
+    'learner_id,learner,lab,chapter,step,step_title,status,passed_by,attempts,last_attempt,passed_at,last_activity',
+  );
   // One row per learner and step of every ready chapter (the class was made with them all).
-  const steps = loadAllLabs()
-    .filter((l) => l.status === 'ready')
-    .reduce((n, l) => n + l.steps.length, 0);
+  const steps = loadAllLabs().filter((l) => l.status === 'ready').reduce((n, l) => n + l.steps.length, 0);
   expect(rows).toHaveLength(1 + 2 * steps);
   expect(rows.filter((r) => r.includes(',Ada,') && r.includes(',passed,'))).toHaveLength(1);
-  expect(rows.filter((r) => r.includes(',Bob,') && r.includes(',passed,'))).toHaveLength(2);
+  // Bob's passes stay recorded, marked as made before his reset.
+  expect(rows.filter((r) => r.includes(',Bob,') && r.includes(',passed (reset since),'))).toHaveLength(2);
+  expect(rows.find((r) => r.includes(',Ada,') && r.includes(',destination-rules,'))).toContain(
+    prefix ? ',1. Apply the default destination rules,' : ',1. 기본 DestinationRule 적용하기,',
+  );
 
-  // The attempt history: Ada's one pass, Bob's two and his failure after the reset, in order.
+  // The attempt history, oldest first: each Solve's own check, then the learner's Check; Bob's failure after the reset.
   const attemptsDownload = instructor.waitForEvent('download');
   await instructor.locator('[data-action="csv-attempts"]').click();
   const attempts = readFileSync((await (await attemptsDownload).path())!, 'utf8')
+    .slice(1)
     .trim()
     .split('\r\n');
-  expect(attempts[0]).toBe('learner_id,learner,lab,step,ok,at,duration_ms,explanation_en,explanation_ko');
-  expect(attempts.slice(1).map((r) => r.split(',').slice(1, 5).join(','))).toEqual([
-    'Ada,traffic-shifting,destination-rules,true',
-    'Bob,traffic-shifting,destination-rules,true',
-    'Bob,traffic-shifting,route-all-v1,true',
-    'Bob,traffic-shifting,route-all-v1,false',
+  expect(attempts[0]).toBe(
+    'learner_id,learner,lab,step,step_title,ok,trigger,at,duration_ms,explanation_en,explanation_ko',
+  );
+  expect(
+    attempts.slice(1).map((r) => {
+      const cells = r.split(',');
+      return [cells[1], cells[3], cells[5], cells[6]].join(',');
+    }),
+  ).toEqual([
+    'Ada,destination-rules,true,solve',
+    'Ada,destination-rules,true,check',
+    'Bob,destination-rules,true,solve',
+    'Bob,destination-rules,true,check',
+    'Bob,route-all-v1,true,solve',
+    'Bob,route-all-v1,true,check',
+    'Bob,route-all-v1,false,check',
   ]);
 
   // A class past its time: the dashboard says so instead of showing its code, and the code lets no one in.
@@ -209,4 +230,108 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
   await instructor.locator('[data-class-select]').selectOption(short.id);
   await expect(instructor.locator('[data-expired]')).toBeVisible();
   await expect(instructor.locator('[data-join-code]')).toHaveCount(0);
+});
+
+/** Joins a learner through the API and returns their session token. */
+async function joinApi(code: string, name: string): Promise<string> {
+  const res = await fetch(`${base}/api/join`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ joinCode: code, name }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { sessionToken: string }).sessionToken;
+}
+
+/** A learner's action through the API, as their page would send it. */
+async function learnerPost(token: string, path: string): Promise<{ ok: boolean }> {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { ok: boolean };
+}
+
+test('the dashboard at a glance: 30 learners fit the first screen with titles, activity, failures and column sums', async ({
+  browser,
+  prefix,
+  lang,
+}, testInfo) => {
+  test.setTimeout(300_000);
+  const created = (await (
+    await fetch(`${base}/api/classes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${INSTRUCTOR}` },
+      body: JSON.stringify({ name: `Glance ${lang}`, chapters: ['traffic-shifting'] }),
+    })
+  ).json()) as { id: string; joinCode: string };
+  const names = Array.from(
+    { length: 30 },
+    (_, i) => `${lang === 'ko' ? '학습자' : 'Learner'} ${String(i + 1).padStart(2, '0')}`,
+  );
+  const tokens: string[] = [];
+  for (const name of names) tokens.push(await joinApi(created.joinCode, name));
+  // Three learners at work: one solved the first step, two checked the second too early (the same failure).
+  await learnerPost(tokens[0]!, '/api/labs/traffic-shifting/steps/destination-rules/solve');
+  for (const token of tokens.slice(1, 3)) {
+    expect((await learnerPost(token, '/api/labs/traffic-shifting/steps/route-all-v1/check')).ok).toBe(false);
+  }
+
+  const instructor = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  await instructor.goto(`${base}${prefix}/classroom/#token=${INSTRUCTOR}`);
+  await instructor.locator('[data-class-select]').selectOption(created.id);
+  await expect(instructor.locator('tr[data-learner]')).toHaveCount(30, { timeout: 15_000 });
+  // Titles in the dashboard's language, ids nowhere on screen.
+  await expect(instructor.locator('th[data-chapter="traffic-shifting"]')).toHaveText(
+    lang === 'ko' ? '트래픽 전환 (Traffic Shifting)' : 'Traffic Shifting',
+  );
+  await expect(instructor.locator('[data-step-head="route-all-v1"]')).toHaveAttribute(
+    'title',
+    lang === 'ko' ? '2. 모든 트래픽을 v1으로 보내기' : '2. Send all traffic to v1',
+  );
+  // The whole grid is in the first screen, the join code folded to one line.
+  const last = await instructor.locator('tr[data-learner]').last().boundingBox();
+  expect(last!.y + last!.height).toBeLessThanOrEqual(900);
+  await expect(instructor.locator('[data-join]')).toBeHidden();
+  await expect(instructor.locator('[data-join-compact]')).toContainText(created.joinCode);
+  // Activity: a learner acting now is typing now (live, without a reload); those who never acted never came.
+  const first = instructor.locator(`tr[data-learner="${names[0]}"]`);
+  await learnerPost(tokens[0]!, '/api/labs/traffic-shifting/steps/destination-rules/check');
+  await expect(first.locator('[data-activity]')).toHaveAttribute('data-activity', 'typing', { timeout: 30_000 });
+  await expect(first.locator('td[data-step="destination-rules"]')).toHaveAttribute('data-state', 'passed');
+  await expect(instructor.locator(`tr[data-learner="${names[29]}"] [data-activity]`)).toHaveText(
+    lang === 'ko' ? '아직 안 옴' : 'never came',
+  );
+  // The column sums: one passed the first step; two fail the second alike.
+  const sums = instructor.locator('[data-summary]');
+  await expect(sums.locator('td[data-step="destination-rules"]')).toHaveAttribute('data-passed', '1');
+  await expect(sums.locator('td[data-step="route-all-v1"]')).toHaveAttribute('data-failing', '2');
+  // The latest failure is one line; a click shows all of it.
+  const line = instructor.locator(`tr[data-learner="${names[1]}"] [data-failure]`);
+  await expect(line).toBeVisible();
+  expect((await line.boundingBox())!.height).toBeLessThan(24);
+  await line.click();
+  await expect(instructor.locator('[data-detail-text]')).toContainText(
+    lang === 'ko' ? '기대합니다' : 'the step expects',
+  );
+  await sums.locator('td[data-step="route-all-v1"]').click();
+  await expect(instructor.locator('[data-detail-text]')).toContainText(
+    lang === 'ko' ? '가장 흔한 실패 (2명)' : 'Most common failure (2)',
+  );
+  await instructor.screenshot({ path: testInfo.outputPath(`dashboard-${lang}.png`) });
+  await testInfo.attach(`dashboard-${lang}`, {
+    path: testInfo.outputPath(`dashboard-${lang}.png`),
+    contentType: 'image/png',
+  });
+  // Large on demand, for a projector.
+  await instructor.locator('[data-action="join-large"]').click();
+  await expect(instructor.locator('.labs-qr svg')).toBeVisible();
+  expect((await instructor.locator('[data-join-code]').boundingBox())!.height).toBeGreaterThan(80);
+  // The stuck filter: nobody has been on a step for 5 minutes yet.
+  await instructor.locator('[data-stuck-filter]').selectOption('5');
+  await expect(instructor.locator('tr[data-learner]')).toHaveCount(0);
+  await instructor.locator('[data-stuck-filter]').selectOption('0');
+  await expect(instructor.locator('tr[data-learner]')).toHaveCount(30);
 });

@@ -255,7 +255,7 @@ test.describe('at 390x844', () => {
     expect(await inViewport(page, '[data-view-tabs]')).toBe(true);
     await expect(page.locator('[data-workspace]')).toBeHidden();
 
-    await page.locator('[data-view="terminal"]').click();
+    await page.locator('button[data-view="terminal"]').click();
     await expect(page.locator('[data-terminal]')).toBeVisible();
     await terminalReady(page);
     await page.locator('.xterm-helper-textarea').focus();
@@ -271,17 +271,17 @@ test.describe('at 390x844', () => {
       contentType: 'image/png',
     });
 
-    await page.locator('[data-view="lesson"]').click();
+    await page.locator('button[data-view="lesson"]').click();
     const run = step(page, 'destination-rules').locator('button.labs-run').first();
     await run.scrollIntoViewIfNeeded();
     const at = await scrollY(page);
     await run.click();
-    await expect(page.locator('[data-view="terminal"] [data-activity]')).toBeVisible({ timeout: 15_000 });
+    await expect(page.locator('button[data-view="terminal"] [data-activity]')).toBeVisible({ timeout: 15_000 });
     expect(await scrollY(page)).toBe(at);
     await expect(run).toBeFocused();
 
     // The Preview's bar keeps its button on one line.
-    await page.locator('[data-view="preview"]').click();
+    await page.locator('button[data-view="preview"]').click();
     const refresh = (await page.locator('.labs-preview [data-action="refresh"]').boundingBox())!;
     expect(refresh.width).toBeGreaterThan(refresh.height);
     expect(refresh.height).toBeLessThan(48);

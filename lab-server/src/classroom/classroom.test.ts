@@ -96,10 +96,12 @@ describe('a class on a backend with room for so many learners', () => {
     );
     expect(joins.map((j) => j.status).sort()).toEqual([201, 201, 503]);
     const full = joins.find((j) => j.status === 503)!;
-    expect(full.json.error).toBe(
-      'the class is full: the cluster has room for 2 learners and all are taken; ask your instructor (limited by cpu) / ' +
-        '강의실이 가득 찼습니다: 클러스터에 수강생 2명의 자리가 있고 모두 찼습니다. 강사에게 문의하세요',
-    );
+    expect(full.json).toEqual({
+      error:
+        'the class is full: the cluster has room for 2 learners and all are taken; ask your instructor (limited by cpu)',
+      code: 'join.full',
+      params: { max: 2 },
+    });
     expect((await call(base, 'GET', `/api/classes/${cls.json.id}/progress`, INSTRUCTOR)).json.learners).toHaveLength(2);
   });
 });

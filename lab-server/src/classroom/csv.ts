@@ -65,7 +65,7 @@ function csv(header: string, rows: (string | number | undefined)[][]): string {
 function statusOf(p: ClassReport['learners'][number]['progress'][string][string] | undefined): string {
   if (!p) return 'not tried';
   if (p.status !== 'passed') return 'failing';
-  return p.resetSince ? 'passed, reset since' : p.failingNow ? 'passed, failing now' : 'passed';
+  return p.resetSince ? 'passed (reset since)' : p.failingNow ? 'passed (failing now)' : 'passed';
 }
 
 /** One row per learner and step. */

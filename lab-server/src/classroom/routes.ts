@@ -144,11 +144,13 @@ function seatedLearners(ctx: ClassroomContext, now = Date.now()): number {
     .reduce((n, c) => n + ctx.classes.learners(c.id).length, 0);
 }
 
-/** The answer to a join the backend has no room for, in both languages (the join page shows it as is). */
-export function classFullMessage(maxLearners: number, detail: string): string {
-  return (
-    `the class is full: the cluster has room for ${maxLearners} learner${maxLearners === 1 ? '' : 's'} and all are taken; ask your instructor (${detail}) / ` +
-    `강의실이 가득 찼습니다: 클러스터에 수강생 ${maxLearners}명의 자리가 있고 모두 찼습니다. 강사에게 문의하세요`
+/** The answer to a join the backend has no room for (the join page words code `join.full` in its language). */
+export function classFull(maxLearners: number, detail: string): HttpError {
+  const learners = `${maxLearners} learner${maxLearners === 1 ? '' : 's'}`;
+  return new HttpError(
+    503,
+    `the class is full: the cluster has room for ${learners} and all are taken; ask your instructor (${detail})`,
+    { code: 'join.full', params: { max: maxLearners } },
   );
 }
 
@@ -234,7 +236,7 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
         // A real cluster holds so many learners (backend.capacity); the simulator has no such limit.
         const capacity = await parts.backend.capacity?.();
         if (capacity && seatedLearners(ctx) + joining >= capacity.maxLearners)
-          throw new HttpError(503, classFullMessage(capacity.maxLearners, capacity.detail));
+          throw classFull(capacity.maxLearners, capacity.detail);
         joining++;
         let created: Awaited<ReturnType<typeof parts.sessions.create>>;
         try {

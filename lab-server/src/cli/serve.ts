@@ -116,6 +116,8 @@ async function serveOnce(argv: string[], out: NodeJS.WritableStream, deps: Serve
     siteDir,
     allowedOrigins,
     ...(backend.name === 'sim' ? { checks: { settleMs: 2_500 } } : {}),
+    // LABS_AUTO_CHECKS=off: no background checks after commands (the classroom bench measures what they cost).
+    ...(process.env.LABS_AUTO_CHECKS === 'off' ? { autoChecks: false as const } : {}),
   };
   Object.assign(options, {
     sessionStore: persistence.sessionStore,

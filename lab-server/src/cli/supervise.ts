@@ -14,9 +14,15 @@ export const SUPERVISED_ENV = 'LABS_SUPERVISED';
 /** What a supervised child sends its supervisor once it listens. */
 export const SERVING_MESSAGE = 'labs-serving';
 
-/** Tells the supervisor, if there is one, that this process now serves (restarting it is worth it from now on). */
+/**
+ * Tells the supervisor, if there is one, that this process now serves (restarting it is worth it from now on), and
+ * stops this server when the supervisor is gone (killed with SIGKILL, it cannot pass the signal on): an orphaned
+ * server would hold its port and its data directory for ever.
+ */
 export function reportServing(): void {
-  if (process.env[SUPERVISED_ENV] === '1' && process.send) process.send(SERVING_MESSAGE);
+  if (process.env[SUPERVISED_ENV] !== '1' || !process.send) return;
+  process.send(SERVING_MESSAGE);
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }
 
 /** Restarts allowed within a minute before the supervisor gives up (a server that cannot start at all). */

@@ -102,7 +102,8 @@ export class LabInstance {
       this.terminal.onCommand((record) => {
         events.emit('command', { sessionId, lab: lab.id, record });
         const scope = triggerOf(record.line);
-        if (scope) this.auto?.trigger(scope, new Date(record.at));
+        // The state to judge is the one the command left: it ended now, on the environment's clock.
+        if (scope) this.auto?.trigger(scope, this.env.now());
       }),
     );
   }

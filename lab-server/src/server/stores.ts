@@ -79,7 +79,9 @@ export class MemoryProgressStore implements ProgressStore {
     const previous = lab[attempt.step];
     const next = nextStepProgress(previous, attempt);
     lab[attempt.step] = next;
-    return next;
+    // As `progress()` shows it: a failure after a reset reads "reset since", not "failing now".
+    const resets = this.#resets.get(attempt.sessionId) ?? {};
+    return withResets({ [attempt.lab]: { [attempt.step]: next } }, resets)[attempt.lab]![attempt.step]!;
   }
 
   async progress(sessionId: string): Promise<Progress> {

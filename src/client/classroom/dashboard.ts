@@ -1,7 +1,8 @@
 /**
- * The instructor's dashboard: create a class (join code large, with a QR code), the learners × steps grid
- * kept live over a WebSocket, completion per chapter, each learner's latest failing check, a read-only view
- * of a learner's terminal, reset, removal, CSV export. Every call carries the instructor token.
+ * The instructor's dashboard: create a class, its join code (large with a QR code for a projector on demand), the
+ * learners × steps grid kept live over a WebSocket (see `gridView.ts`), a filter for learners stuck on one step,
+ * completion per chapter, a read-only view of a learner's terminal, reset, removal, CSV exports in the dashboard's
+ * language and time zone. Every call carries the instructor token.
  */
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
@@ -17,6 +18,8 @@ import {
 } from '../../../lab-server/src/protocol/classroom.ts';
 import { terminalServerMessageSchema } from '../../../lab-server/src/protocol/terminal.ts';
 import { t, type Lang } from '../../i18n/ui.ts';
+import { isStuck } from './grid.ts';
+import { el, renderGrid } from './gridView.ts';
 
 const TOKEN_KEY = 'labs.instructor';
 
@@ -33,27 +36,6 @@ function instructorToken(): string | undefined {
     history.replaceState(null, '', location.pathname + (query.size ? `?${query}` : ''));
   }
   return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  node.append(...children);
-  return node;
-}
-
-function time(iso: string | undefined, lang: Lang): string {
-  return iso
-    ? new Date(iso).toLocaleTimeString(lang === 'ko' ? 'ko-KR' : 'en-US', {
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-      })
-    : '';
 }
 
 /** Starts the dashboard in `root`. */
@@ -91,6 +73,16 @@ export function startDashboard(root: HTMLElement): void {
 
   const select = root.querySelector<HTMLSelectElement>('[data-class-select]')!;
   const codeBox = root.querySelector<HTMLElement>('[data-join]')!;
+  const joinCompact = root.querySelector<HTMLElement>('[data-join-compact]')!;
+  const joinToggle = root.querySelector<HTMLButtonElement>('[data-action="join-large"]')!;
+  const createDetails = root.querySelector<HTMLDetailsElement>('[data-create]')!;
+  /** Large join code and QR for a projector, or folded away so the grid fits the screen. */
+  const showLarge = (on: boolean) => {
+    codeBox.hidden = !on;
+    joinToggle.textContent = t(lang, on ? 'class.hideJoin' : 'class.showJoin');
+    joinToggle.setAttribute('aria-expanded', String(on));
+  };
+  joinToggle.addEventListener('click', () => showLarge(codeBox.hidden !== false));
   const grid = root.querySelector<HTMLElement>('[data-grid]')!;
   const completion = root.querySelector<HTMLElement>('[data-completion]')!;
   const viewer = root.querySelector<HTMLElement>('[data-viewer]')!;
@@ -109,6 +101,10 @@ export function startDashboard(root: HTMLElement): void {
     if (lang === 'en') target.pathname = `/en${target.pathname}`;
     const url = target.href;
     const svg = await QRCode.toString(url, { type: 'svg', margin: 1, width: 220 });
+    joinCompact.replaceChildren(
+      el('span', { class: 'labs-join-small' }, `${t(lang, 'class.joinCode')}: `, el('strong', {}, cls.joinCode)),
+    );
+    joinToggle.hidden = false;
     codeBox.replaceChildren(
       el('div', { class: 'labs-join-code', 'data-join-code': cls.joinCode }, cls.joinCode),
       el('div', {}, `${t(lang, 'class.joinUrl')}: `, el('a', { href: url, 'data-join-url': url }, url)),
@@ -129,115 +125,53 @@ export function startDashboard(root: HTMLElement): void {
     codeBox.append(qr);
   };
 
+  const stuckSelect = root.querySelector<HTMLSelectElement>('[data-stuck-filter]')!;
+  const stuckNote = root.querySelector<HTMLElement>('[data-stuck-count]')!;
+  const detail = root.querySelector<HTMLElement>('[data-detail]')!;
+  let lastReport: ClassReport | undefined;
+
+  const chooseLab = (report: ClassReport, learner: { activeLab?: string | undefined }) =>
+    learner.activeLab && report.class.chapters.includes(learner.activeLab) ? learner.activeLab : undefined;
+
   const render = (report: ClassReport) => {
+    lastReport = report;
+    const titles = new Map(report.chapters.map((c) => [c.lab, c.title[lang]]));
     completion.replaceChildren(
       ...Object.entries(report.completion).map(([lab, c]) =>
         el(
           'span',
           { class: 'labs-badge', 'data-completion': lab },
-          t(lang, 'class.completion', { lab, completed: c.completed, learners: c.learners }),
+          t(lang, 'class.completion', { lab: titles.get(lab) ?? lab, completed: c.completed, learners: c.learners }),
         ),
       ),
     );
-    if (report.learners.length === 0) {
-      grid.replaceChildren(el('p', {}, t(lang, 'class.noLearners')));
-      return;
-    }
-    // Two header rows: the chapters over their steps, then each step's number within its chapter (title on hover).
-    const chapters = report.class.chapters
-      .map((lab) => ({ lab, steps: report.steps.filter((s) => s.lab === lab) }))
-      .filter((c) => c.steps.length > 0);
-    const chapterRow = el(
-      'tr',
-      {},
-      el('th', { rowspan: '2' }, t(lang, 'class.learner')),
-      ...chapters.map((c) => el('th', { colspan: String(c.steps.length), 'data-chapter': c.lab }, c.lab)),
-      el('th', { rowspan: '2' }, t(lang, 'class.latestFailure')),
-      el('th', { rowspan: '2' }, ''),
-    );
-    const stepRow = el(
-      'tr',
-      {},
-      ...chapters.flatMap((c) => c.steps.map((s, i) => el('th', { title: s.title[lang] }, `${i + 1}`))),
-    );
-    const rows = report.learners.map((learner) => {
-      const cells = report.steps.map((s) => {
-        const p = learner.progress[s.lab]?.[s.step];
-        const state = p?.status ?? 'none';
-        return el(
-          'td',
-          {
-            class: `labs-cell labs-cell-${state}`,
-            'data-step': s.step,
-            'data-state': state,
-            title: `${s.title[lang]} · ${p ? `${p.attempts}×` : ''}`,
-          },
-          state === 'passed' ? '✓' : state === 'failed' ? '✗' : '·',
-          el('small', {}, time(p?.at, lang)),
-        );
-      });
-      const failure = learner.latestFailure
-        ? el(
-            'td',
-            { class: 'labs-failure', 'data-failure': learner.latestFailure.step },
-            `${learner.latestFailure.step}: ${learner.latestFailure.explanation[lang]}`,
-          )
-        : el('td', {});
-      const watch = el(
-        'button',
-        { type: 'button', class: 'secondary', 'data-action': 'watch' },
-        t(lang, 'class.watch'),
-      );
-      const reset = el(
-        'button',
-        { type: 'button', class: 'secondary', 'data-action': 'reset' },
-        t(lang, 'class.reset'),
-      );
-      const remove = el(
-        'button',
-        { type: 'button', class: 'secondary', 'data-action': 'remove' },
-        t(lang, 'class.remove'),
-      );
-      watch.addEventListener('click', () =>
-        openViewer(
-          report.class,
-          learner,
-          learner.activeLab && report.class.chapters.includes(learner.activeLab)
-            ? learner.activeLab
-            : report.class.chapters[0]!,
-        ),
-      );
-      reset.addEventListener('click', async () => {
+    const minutes = Number(stuckSelect.value);
+    const stuck = report.learners.filter((l) => isStuck(l, report.now, Math.max(1, minutes || 10))).length;
+    stuckNote.textContent = stuck ? t(lang, 'class.stuckCount', { n: stuck, m: Math.max(1, minutes || 10) }) : '';
+    renderGrid(grid, report, lang, minutes, {
+      watch: (learner) => openViewer(report.class, learner, chooseLab(report, learner) ?? report.class.chapters[0]!),
+      reset: async (learner) => {
         // The chapter they are in; every chapter of the class when they have not started one.
-        const lab =
-          learner.activeLab && report.class.chapters.includes(learner.activeLab) ? learner.activeLab : undefined;
-        if (
-          !confirm(t(lang, 'class.resetConfirm', { name: learner.name, lab: lab ?? report.class.chapters.join(', ') }))
-        )
-          return;
+        const lab = chooseLab(report, learner);
+        const names = lab ? [lab] : report.class.chapters;
+        if (!confirm(t(lang, 'class.resetConfirm', { name: learner.name, lab: names.join(', ') }))) return;
         await api('POST', `/api/classes/${report.class.id}/learners/${learner.id}/reset`, lab ? { lab } : {}).catch(
           (e: Error) => say(t(lang, 'class.error', { message: e.message })),
         );
-      });
-      remove.addEventListener('click', async () => {
+      },
+      remove: async (learner) => {
         if (!confirm(t(lang, 'class.removeConfirm', { name: learner.name }))) return;
         await api('DELETE', `/api/classes/${report.class.id}/learners/${learner.id}`).catch((e: Error) =>
           say(t(lang, 'class.error', { message: e.message })),
         );
-      });
-      return el(
-        'tr',
-        { 'data-learner': learner.name, 'data-learner-id': learner.id },
-        el('th', {}, learner.name),
-        ...cells,
-        failure,
-        el('td', { class: 'labs-buttons' }, watch, reset, remove),
-      );
+      },
+      detail: (title, text) => {
+        detail.hidden = false;
+        detail.replaceChildren(el('strong', {}, title), el('p', { 'data-detail-text': '' }, text));
+      },
     });
-    grid.replaceChildren(
-      el('table', { class: 'labs-grid' }, el('thead', {}, chapterRow, stepRow), el('tbody', {}, ...rows)),
-    );
   };
+  stuckSelect.addEventListener('change', () => lastReport && render(lastReport));
 
   const refresh = async (classId: string) => {
     try {
@@ -330,7 +264,7 @@ export function startDashboard(root: HTMLElement): void {
     });
   };
 
-  const loadClasses = async (selectId?: string) => {
+  const loadClasses = async (selectId?: string, large = false) => {
     const classes = classSummarySchema.array().parse(await (await api('GET', '/api/classes')).json());
     // A class past its time keeps its records, but its code no longer lets anyone in.
     select.replaceChildren(
@@ -346,9 +280,19 @@ export function startDashboard(root: HTMLElement): void {
     );
     if (selectId) select.value = selectId;
     const chosen = classes.find((c) => c.id === select.value);
+    // With a class to show, the form for a new one folds away.
+    createDetails.open = classes.length === 0;
     if (chosen) {
-      if (Date.parse(chosen.expiresAt) > Date.now()) await showJoin(chosen);
-      else codeBox.replaceChildren(el('p', { 'data-expired': '' }, t(lang, 'class.expired')));
+      if (Date.parse(chosen.expiresAt) > Date.now()) {
+        await showJoin(chosen);
+        // Right after making a class, its code is shown large: the instructor puts it on the projector.
+        showLarge(large);
+      } else {
+        joinToggle.hidden = true;
+        joinCompact.replaceChildren(el('span', { 'data-expired': '' }, t(lang, 'class.expired')));
+        codeBox.replaceChildren();
+        showLarge(false);
+      }
       watchClass(chosen.id);
       await refresh(chosen.id);
     }
@@ -369,7 +313,7 @@ export function startDashboard(root: HTMLElement): void {
           })
         ).json(),
       );
-      await loadClasses(created.id);
+      await loadClasses(created.id, true);
     } catch (error) {
       say(t(lang, 'class.error', { message: (error as Error).message }));
     }
@@ -379,7 +323,9 @@ export function startDashboard(root: HTMLElement): void {
   const download = async (file: 'progress.csv' | 'attempts.csv') => {
     if (!select.value) return;
     try {
-      const blob = await (await api('GET', `/api/classes/${select.value}/${file}`)).blob();
+      // Titles in the dashboard's language and times in this browser's time zone.
+      const query = new URLSearchParams({ lang, tz: Intl.DateTimeFormat().resolvedOptions().timeZone });
+      const blob = await (await api('GET', `/api/classes/${select.value}/${file}?${query}`)).blob();
       const link = el('a', { href: URL.createObjectURL(blob), download: file });
       document.body.append(link);
       link.click();

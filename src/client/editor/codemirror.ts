@@ -87,7 +87,7 @@ export async function createEditor(
         info: o.info,
         apply: o.apply,
       })),
-      validFor: /^[\w.\/-]*$/,
+      validFor: /^[\w./-]*$/,
     };
   };
   const view = new EditorView({
@@ -95,7 +95,17 @@ export async function createEditor(
     state: EditorState.create({
       doc: text,
       extensions: [
-        Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => (onApply.run(), true) }])),
+        Prec.highest(
+          keymap.of([
+            {
+              key: 'Mod-Enter',
+              run: () => {
+                onApply.run();
+                return true;
+              },
+            },
+          ]),
+        ),
         lineNumbers(),
         history(),
         drawSelection(),
@@ -130,7 +140,8 @@ export async function createEditor(
           };
         }),
         keymap.of([...completionKeymap, ...lintKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
-        EditorView.contentAttributes.of({ 'aria-label': onApply.ariaLabel }),
+        // A text box with a name, in the tab order (the scrolling area around it needs a focusable inside).
+        EditorView.contentAttributes.of({ 'aria-label': onApply.ariaLabel, tabindex: '0' }),
         EditorView.updateListener.of((update) => {
           if (!update.docChanged) return;
           const now = update.state.doc.toString();

@@ -5,6 +5,7 @@ import { describeAt, problemsOf, suggestionsAt } from './yamlLanguage.ts';
 
 const en = manifestSchema('en');
 const ko = manifestSchema('ko');
+const DR = 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r}\nspec:\n  host: r\n';
 const VS = `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata:
@@ -49,7 +50,7 @@ describe('problems', () => {
     expect(text.slice(problem!.from, problem!.to)).toBe('"100"');
     expect(problem!.message).toBe('Expected integer, got string.');
     expect(problemsOf(text, ko, 'ko')[0]!.message).toBe('정수 값이어야 합니다 (지금은 문자열).');
-    const enumText = `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r}\nspec:\n  host: r\n  trafficPolicy:\n    loadBalancer: {simple: ROUND_ROBINN}\n`;
+    const enumText = `${DR}  trafficPolicy:\n    loadBalancer: {simple: ROUND_ROBINN}\n`;
     const [lb] = problemsOf(enumText, en, 'en');
     expect(enumText.slice(lb!.from, lb!.to)).toBe('ROUND_ROBINN');
     expect(lb!.message).toMatch(/^"ROUND_ROBINN" is not one of .*ROUND_ROBIN/);
@@ -87,9 +88,7 @@ describe('completion', () => {
   });
 
   it("offers a field's allowed values and describes each field", () => {
-    const { text, offset } = at(
-      'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r}\nspec:\n  host: r\n  trafficPolicy:\n    loadBalancer:\n      simple: R|\n',
-    );
+    const { text, offset } = at(`${DR}  trafficPolicy:\n    loadBalancer:\n      simple: R|\n`);
     const result = suggestionsAt(text, offset, en, 'en')!;
     expect(result.options.map((o) => o.label)).toContain('ROUND_ROBIN');
     expect(text.slice(result.from, offset)).toBe('R');

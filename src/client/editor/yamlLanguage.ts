@@ -1,5 +1,5 @@
 /**
- * The manifest editor's YAML language, from the editor's JSON Schemas (src/schemas/kubernetes.ts): problems
+ * The manifest editor's YAML language, from the editor's JSON Schemas (lab-server/src/kube/editor/kubernetes.ts): problems
  * (YAML syntax, then what the schema refuses) at their nodes, in the page's language; the fields a mapping may
  * still have and a field's allowed values, for completion; a field's description, for hover. Plain functions of
  * the text, so tests run them without a browser.
@@ -129,7 +129,7 @@ function shapeOf(text: string, from: number): LineShape {
     column += marker.length;
   }
   const rest = m[3]!;
-  const key = /^([\w.\/-]+|"[^"]*"|'[^']*'):(?:\s|$)/.exec(rest);
+  const key = /^([\w./-]+|"[^"]*"|'[^']*'):(?:\s|$)/.exec(rest);
   const blank = rest.trim() === '' || rest.trimStart().startsWith('#');
   return {
     from,
@@ -149,7 +149,7 @@ function documentAround(text: string, offset: number): { lines: LineShape[]; at:
     all.push(shapeOf(line, from));
     from += line.length + 1;
   }
-  let at = all.findIndex((l, i) => i === all.length - 1 || all[i + 1]!.from > offset);
+  let at = all.findIndex((_, i) => i === all.length - 1 || all[i + 1]!.from > offset);
   if (at < 0) at = all.length - 1;
   const isSeparator = (i: number) => /^---/.test(text.slice(all[i]!.from, all[i]!.from + 3));
   let start = at;
@@ -244,7 +244,7 @@ function topOf(text: string, lines: LineShape[]): Json {
   return top;
 }
 
-const describe = (schemas: Json[]) =>
+const descriptionOf = (schemas: Json[]) =>
   schemas.map((s) => s.description).find((d) => typeof d === 'string') as string | undefined;
 const typeOfSchema = (schemas: Json[]) => {
   const type = schemas.map((s) => s.type).find((x) => x !== undefined);
@@ -262,7 +262,7 @@ export function suggestionsAt(
   const line = lines[at]!;
   const before = text.slice(line.from, offset);
   const top = topOf(text, lines);
-  const asKey = /^( *)((?:- +)*)([\w.\/-]*)$/.exec(before);
+  const asKey = /^( *)((?:- +)*)([\w./-]*)$/.exec(before);
   if (asKey) {
     const shape = shapeOf(before, line.from);
     const path = containerPath(lines, at, shape);
@@ -278,14 +278,14 @@ export function suggestionsAt(
           label: name,
           type: 'property',
           detail: type ? typeName(lang, type) : undefined,
-          info: describe([property]) ?? describe(schemasAt(schema, top, [...path, name])),
+          info: descriptionOf([property]) ?? descriptionOf(schemasAt(schema, top, [...path, name])),
           apply: `${name}: `,
         });
       }
     }
     return { from: offset - asKey[3]!.length, options };
   }
-  const asValue = /^( *)((?:- +)*)([\w.\/-]+):\s+([\w.\/-]*)$/.exec(before);
+  const asValue = /^( *)((?:- +)*)([\w./-]+):\s+([\w./-]*)$/.exec(before);
   if (asValue) {
     const shape = shapeOf(before, line.from);
     const path = [...containerPath(lines, at, shape), asValue[3]!];
@@ -315,6 +315,6 @@ export function describeAt(
   const to = from + line.key.length;
   if (offset < from || offset > to) return null;
   const schemas = schemasAt(schema, topOf(text, lines), [...containerPath(lines, at, line), line.key]);
-  const description = describe(schemas);
+  const description = descriptionOf(schemas);
   return description ? { from, to, field: line.key, description } : null;
 }

@@ -162,7 +162,7 @@ export function startWorkspace(split: HTMLElement): LabsWorkspaceApi {
   const render = () => {
     const stacked = !wide.matches;
     split.dataset.mode = stacked ? 'stacked' : 'split';
-    split.dataset.view = stacked ? view : 'lesson';
+    split.dataset.shown = stacked ? view : 'lesson';
     viewTabsList.hidden = !stacked;
     workspace.hidden = stacked && view === 'lesson';
     lesson.inert = stacked && view !== 'lesson';

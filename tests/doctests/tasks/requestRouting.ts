@@ -81,7 +81,7 @@ spec:
       run: productpageFromSleep('jason'),
       verify: { rule: 'contains', expected: 'glyphicon glyphicon-star' },
       since:
-        "istio.io's test appends the strings it expects instead of logging in (a kludge in samples.sh); here jason's session cookie is sent, as the browser sends it after the page's Sign in",
+        "istio.io's test appends the strings it expects instead of logging in (a kludge in samples.sh, its login left commented out); here jason logs in as that commented-out login does (POST /login, cookie jar) and the page is fetched with the jar",
     },
     {
       name: 'get_bookinfo_productpage',

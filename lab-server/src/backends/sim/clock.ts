@@ -1,6 +1,7 @@
 /**
- * The simulator's clock. Learners get real time; tests get virtual time, where sleeps fire in time order as
- * soon as the program is otherwise idle. A real clock can also run virtually for a while (`warp`), so that
+ * The simulator's clock. Learners get real time; tests get virtual time, which stands still unless a sleep moves
+ * it (sleeps fire in time order as soon as the program is otherwise idle), so what a test sees never depends on
+ * how busy the machine is. A real clock can also run virtually for a while (`warp`), so that
  * bringing an environment to its starting state (pods starting, rollouts) costs no wall time: the
  * environment's clock simply ends up a few seconds ahead of the wall clock, as if it had been started earlier.
  */
@@ -19,6 +20,8 @@ export type ClockMode = 'real' | 'virtual';
 /** A `SimClock` that runs in real or virtual time. */
 export class SimulationClock implements SimClock {
   #offset: number;
+  /** Virtual mode's time: it moves only when a sleep's timer fires. */
+  #virtualNow: number;
   #mode: ClockMode;
   #warps = 0;
   #timers: Timer[] = [];
@@ -29,6 +32,7 @@ export class SimulationClock implements SimClock {
   constructor(mode: ClockMode, start?: number) {
     this.#mode = mode;
     this.#offset = (start ?? Date.now()) - Date.now();
+    this.#virtualNow = start ?? Date.now();
   }
 
   /** True while sleeps fire as soon as the program is idle. */
@@ -37,7 +41,7 @@ export class SimulationClock implements SimClock {
   }
 
   now(): number {
-    return Date.now() + this.#offset;
+    return this.#mode === 'virtual' ? this.#virtualNow : Date.now() + this.#offset;
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -82,6 +86,7 @@ export class SimulationClock implements SimClock {
   jumpTo(time: number): void {
     if (this.#timers.length > 0) throw new Error('clock: cannot jump while sleeps are waiting');
     this.#offset = time - Date.now();
+    this.#virtualNow = time;
   }
 
   /** Runs `task` with time running virtually (a real clock jumps ahead instead of waiting). */
@@ -152,7 +157,10 @@ export class SimulationClock implements SimClock {
     this.#handleKind = undefined;
     const next = this.#timers[0];
     if (!next) return;
-    if (jump && next.at > this.now()) this.#offset += next.at - this.now();
+    if (jump && next.at > this.now()) {
+      if (this.#mode === 'virtual') this.#virtualNow = next.at;
+      else this.#offset += next.at - this.now();
+    }
     if (next.at <= this.now()) {
       this.#timers.shift();
       next.fire();

@@ -433,6 +433,11 @@ export class SimEnvironment implements LabEnvironment {
     return { status: response.status, headers: out, body: response.body, durationMs: response.durationMs };
   }
 
+  /** Moves this environment's clock on by `ms` at once, firing what falls due meanwhile (a pause between steps). */
+  advanceClock(ms: number): Promise<void> {
+    return this.#clock.advance(ms);
+  }
+
   /** Runs `task` with the clock running virtually: rebuilding from a journal replays its sleeps without waiting. */
   warp<T>(task: () => Promise<T>): Promise<T> {
     return this.#clock.warp(task);

@@ -9,13 +9,28 @@
 /** The distribution an image is built on. */
 export type ImageBase = 'alpine' | 'ubuntu' | 'debian' | 'distroless';
 
-/** What an image has on its PATH. */
+/** An account of the image's /etc/passwd (its primary group in `groups`). */
+export interface ImageAccount {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+
+/** What an image has on its PATH, and who and where its processes start. */
 export interface ImageProfile {
   base: ImageBase;
   /** Shell for `sh -c` / `bash -c`, or none (distroless). */
   shells: string[];
   /** Commands besides the shell. `curl` and `nc` here go through the pod's network. */
   commands: string[];
+  /** The image's USER (a uid; root when unset). */
+  user?: number;
+  /** The image's WORKDIR (`/` when unset). */
+  workdir?: string;
+  /** Accounts besides root in the image's /etc/passwd, and groups besides root in its /etc/group. */
+  accounts?: ImageAccount[];
+  groups?: { name: string; gid: number }[];
 }
 
 const BASIC = [
@@ -61,16 +76,44 @@ const BASIC = [
 /** Image name patterns (without tag) to what they hold; first match wins. */
 export const IMAGE_PROFILES: readonly { match: RegExp; profile: ImageProfile }[] = [
   {
-    match: /curlimages\/curl|\/curl$|\/sleep$|governmentpaas\/curl-ssl|nicolaka\/netshoot/,
+    // curlimages/curl runs as curl_user (adduser -S on Alpine: uid 100, group curl_group 101) in its home.
+    match: /curlimages\/curl|\/curl$|\/sleep$/,
+    profile: {
+      base: 'alpine',
+      shells: ['sh'],
+      commands: [...BASIC, 'curl', 'jq', 'nc', 'nslookup', 'time'],
+      user: 100,
+      workdir: '/home/curl_user',
+      accounts: [{ name: 'curl_user', uid: 100, gid: 101, home: '/home/curl_user' }],
+      groups: [{ name: 'curl_group', gid: 101 }],
+    },
+  },
+  {
     // Alpine: BusyBox's applets, `time` among them (ash has no `time` keyword).
+    match: /governmentpaas\/curl-ssl|nicolaka\/netshoot/,
     profile: { base: 'alpine', shells: ['sh'], commands: [...BASIC, 'curl', 'jq', 'nc', 'nslookup', 'time'] },
   },
   {
+    // istio/base: `useradd -m --uid 1337 istio-proxy`; the injector runs the sidecar as 1337:1337.
     match: /istio\/proxyv2|istio\/pilot|\/release\/proxyv2|\/release\/pilot/,
     profile: {
       base: 'ubuntu',
       shells: ['sh', 'bash'],
       commands: [...BASIC, 'curl', 'nc', 'sudo', 'tcpdump', 'pilot-agent', 'envoy'],
+      accounts: [{ name: 'istio-proxy', uid: 1337, gid: 1337, home: '/home/istio-proxy' }],
+      groups: [{ name: 'istio-proxy', gid: 1337 }],
+    },
+  },
+  // tcp-echo-server is a static binary on scratch: nothing else, not even a shell.
+  { match: /tcp-echo-server/, profile: { base: 'distroless', shells: [], commands: [], workdir: '/bin' } },
+  {
+    // helloworld: python slim with curl installed, as root in /opt/microservices.
+    match: /examples-helloworld/,
+    profile: {
+      base: 'debian',
+      shells: ['sh', 'bash'],
+      commands: [...BASIC, 'curl', 'python', 'python3'],
+      workdir: '/opt/microservices',
     },
   },
   { match: /go-httpbin/, profile: { base: 'distroless', shells: [], commands: [] } },
@@ -80,19 +123,38 @@ export const IMAGE_PROFILES: readonly { match: RegExp; profile: ImageProfile }[]
   },
   {
     match: /examples-bookinfo-productpage/,
-    profile: { base: 'debian', shells: ['sh', 'bash'], commands: [...BASIC, 'python', 'python3'] },
+    profile: {
+      base: 'debian',
+      shells: ['sh', 'bash'],
+      commands: [...BASIC, 'python', 'python3'],
+      user: 1000,
+      workdir: '/opt/microservices',
+    },
   },
   {
     match: /examples-bookinfo-ratings/,
-    profile: { base: 'debian', shells: ['sh', 'bash'], commands: [...BASIC, 'node'] },
+    profile: {
+      base: 'debian',
+      shells: ['sh', 'bash'],
+      commands: [...BASIC, 'node'],
+      user: 1000,
+      workdir: '/opt/microservices',
+    },
   },
   {
     match: /examples-bookinfo-details/,
-    profile: { base: 'debian', shells: ['sh', 'bash'], commands: [...BASIC, 'ruby'] },
+    profile: {
+      base: 'debian',
+      shells: ['sh', 'bash'],
+      commands: [...BASIC, 'ruby'],
+      user: 1000,
+      workdir: '/opt/microservices',
+    },
   },
   {
+    // Open Liberty's image runs as 1001, which its /etc/passwd does not name.
     match: /examples-bookinfo-reviews/,
-    profile: { base: 'debian', shells: ['sh', 'bash'], commands: [...BASIC, 'java'] },
+    profile: { base: 'debian', shells: ['sh', 'bash'], commands: [...BASIC, 'java'], user: 1001 },
   },
 ];
 

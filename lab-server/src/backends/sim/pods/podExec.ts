@@ -13,7 +13,9 @@ import { createNcCommand } from './commands/nc.ts';
 import { createNslookupCommand } from './commands/nslookup.ts';
 import { createSudoCommand } from './commands/sudo.ts';
 import { createTcpdumpCommand } from './commands/tcpdump.ts';
+import { securityContextOf } from './commands/privileges.ts';
 import { createWhichCommand } from './commands/which.ts';
+import { createIdentityCommands, identityOf, type Identity } from './identity.ts';
 import { imageProfile, type ImageProfile } from './images.ts';
 
 /**
@@ -43,6 +45,7 @@ const SIMULATED = [
   'sudo',
   'tcpdump',
   'id',
+  'whoami',
   'pilot-agent',
   'envoy',
   'python',
@@ -138,14 +141,19 @@ export class SimPodExec implements PodExec {
     // BusyBox images have the `time` applet and no keyword; bash images time pipelines on the environment's clock.
     const busybox = profile.commands.includes('time');
     const keyword = createTimeKeywordCommands(host.clock);
+    const identity = identityOf(profile, securityContextOf(pod, container.name));
+    const workdir = profile.workdir ?? '/';
     const bash = new Bash({
-      fs: this.#fs(pod),
-      cwd: '/',
-      env: this.#env(pod, container),
+      fs: this.#fs(pod, container.name, [workdir, identity.home]),
+      cwd: workdir,
+      env: this.#env(pod, container, identity),
       commands: profile.commands.filter((c) => !SIMULATED.includes(c)) as never,
-      customCommands: [...this.#commands(profile, target, options.stream), ...(busybox ? [] : keyword.commands)],
+      customCommands: [
+        ...this.#commands(profile, identity, target, options.stream),
+        ...(busybox ? [] : keyword.commands),
+      ],
       sleep: (ms) => host.clock.sleep(ms, options.signal).catch(() => undefined),
-      processInfo: { pid: 1, ppid: 0, uid: 1337, gid: 1337 },
+      processInfo: { pid: 1, ppid: 0, uid: identity.uid, gid: identity.gid },
     });
     const result = await bash.exec(rewriteTimeKeyword(script, busybox ? 'busybox' : 'bash'), {
       rawScript: true,
@@ -159,29 +167,30 @@ export class SimPodExec implements PodExec {
 
   /** Forgets the file systems of pods that no longer exist. */
   prune(liveUids: Set<string>): void {
-    for (const uid of this.#fileSystems.keys()) if (!liveUids.has(uid)) this.#fileSystems.delete(uid);
+    for (const key of this.#fileSystems.keys()) if (!liveUids.has(key.split('/')[0]!)) this.#fileSystems.delete(key);
   }
 
-  #fs(pod: K8sObject): InMemoryFs {
-    const key = pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`;
+  /** A container's own file system (each container has its image's root), kept for the pod's life. */
+  #fs(pod: K8sObject, container: string, directories: string[]): InMemoryFs {
+    const key = `${pod.metadata.uid ?? `${pod.metadata.namespace}.${pod.metadata.name}`}/${container}`;
     let fs = this.#fileSystems.get(key);
     if (!fs) {
       fs = new InMemoryFs({
         '/etc/hostname': `${pod.metadata.name}\n`,
         '/etc/resolv.conf': `search ${pod.metadata.namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`,
         '/etc/hosts': `127.0.0.1\tlocalhost\n${String((pod.status as { podIP?: string } | undefined)?.podIP ?? '')}\t${pod.metadata.name}\n`,
-        '/tmp/.keep': '',
       });
+      for (const dir of ['/tmp', ...directories]) fs.mkdirSync(dir, { recursive: true });
       this.#fileSystems.set(key, fs);
     }
     return fs;
   }
 
-  #env(pod: K8sObject, container: ContainerSpec): Record<string, string> {
+  #env(pod: K8sObject, container: ContainerSpec, identity: Identity): Record<string, string> {
     const env: Record<string, string> = {
       PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
       HOSTNAME: pod.metadata.name,
-      HOME: '/root',
+      HOME: identity.home,
       KUBERNETES_SERVICE_HOST: '10.96.0.1',
       KUBERNETES_SERVICE_PORT: '443',
     };
@@ -189,7 +198,12 @@ export class SimPodExec implements PodExec {
     return env;
   }
 
-  #commands(profile: ImageProfile, target: PodEndpoint, stream: ((text: string) => void) | undefined): Command[] {
+  #commands(
+    profile: ImageProfile,
+    identity: Identity,
+    target: PodEndpoint,
+    stream: ((text: string) => void) | undefined,
+  ): Command[] {
     const available = profile.commands;
     const host = this.#host();
     const pod = () => this.#host().cluster.get('Pod', target.namespace, target.pod);
@@ -199,22 +213,20 @@ export class SimPodExec implements PodExec {
     if (available.includes('nc'))
       commands.push(createNcCommand(host, target, profile.base === 'alpine' ? 'busybox' : 'openbsd'));
     if (available.includes('nslookup')) commands.push(createNslookupCommand(host, target));
-    if (available.includes('sudo')) commands.push(createSudoCommand(pod, target.container));
+    if (available.includes('sudo')) commands.push(createSudoCommand(pod, target.container, identity));
     if (available.includes('tcpdump'))
       commands.push(
         createTcpdumpCommand({
           pod,
           container: target.container,
+          root: identity.uid === 0,
           clock: host.clock,
           network: host.network,
           nameOf: (ip) => reverseName(this.#host().cluster, ip, target.pod),
           ...(stream ? { stream } : {}),
         }),
       );
-    if (available.includes('id'))
-      commands.push(
-        defineCommand('id', async () => ({ stdout: 'uid=1337 gid=1337 groups=1337\n', stderr: '', exitCode: 0 })),
-      );
+    commands.push(...createIdentityCommands(profile, identity).filter((c) => available.includes(c.name)));
     // A container's host name is its pod's name (just-bash's own `hostname` answers `localhost`).
     if (available.includes('hostname'))
       commands.push(

@@ -223,6 +223,9 @@ export class LabShell {
         output = `${output.slice(0, this.#options.limits.outputChars)}\n[lab shell: output cut at ${this.#options.limits.outputChars} characters]\n`;
       }
       this.#state = { ...this.#state, status: exitCode };
+      // Virtual time stands still between sleeps; a command still takes a moment of it, so that whatever happens
+      // after a command (a step marked done, the next command) is later than the command on the clock.
+      if (this.#options.clock.virtual) await this.#options.clock.advance(1);
       return { output, exitCode };
     } finally {
       clearTimeout(timer);

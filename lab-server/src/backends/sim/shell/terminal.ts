@@ -223,6 +223,8 @@ export class SimTerminal implements TerminalChannel {
     const controller = new AbortController();
     this.#running = controller;
     for (const listener of this.#startListeners) listener(text);
+    // Like bash's history timestamps, the record carries when the command was entered.
+    const enteredAt = this.#options.now();
     let exitCode: number;
     try {
       const result = await this.#options.shell.run(text, {
@@ -239,7 +241,7 @@ export class SimTerminal implements TerminalChannel {
     } finally {
       this.#running = undefined;
     }
-    const record: CommandRecord = { line: text, exitCode, at: this.#options.now().toISOString() };
+    const record: CommandRecord = { line: text, exitCode, at: enteredAt.toISOString() };
     for (const listener of this.#commandListeners) listener(record);
     if (!this.#closed) this.#emit(this.#prompt());
   }

@@ -18,6 +18,7 @@ import type { Check } from '../../../../labs/schema.ts';
 import type { LoadedLab } from '../../../../labs/load.ts';
 import { runCheck } from '../../../../checks/run.ts';
 import { createSimBackend } from '../../index.ts';
+import { SimEnvironment } from '../../environment.ts';
 
 /** One thing to do and record. */
 export type GoldenAction =
@@ -167,6 +168,7 @@ export async function recordGolden(
         if (!step) throw new Error(`no step ${action.stepSolution}`);
         // A second passes between steps, as it does for a learner: "since this step began" excludes what came before.
         pause(1000);
+        if (env instanceof SimEnvironment) await env.advanceClock(1000);
         stepStartedAt = env.now();
         await script(step.solution);
       } else if ('stepCheck' in action) {

@@ -254,3 +254,102 @@ describe('sudo and tcpdump in the sidecar', () => {
     expect(r.stderr.startsWith(start)).toBe(true);
   });
 });
+
+describe('who a container runs as: id, whoami, HOME and the working directory', () => {
+  it('the curl image runs as curl_user in its home (BusyBox id)', async () => {
+    expect(await inSleep('id; whoami; pwd; echo $HOME')).toEqual({
+      stdout:
+        'uid=100(curl_user) gid=101(curl_group) groups=101(curl_group)\ncurl_user\n/home/curl_user\n/home/curl_user\n',
+      stderr: '',
+      exitCode: 0,
+    });
+    expect(await inSleep('id -u; id -un; id -G')).toEqual({ stdout: '100\ncurl_user\n101\n', stderr: '', exitCode: 0 });
+  });
+
+  it('the sidecar runs as istio-proxy (the injector sets 1337:1337) in /', async () => {
+    expect(await inProxy('id; whoami; pwd; echo $HOME')).toEqual({
+      stdout:
+        'uid=1337(istio-proxy) gid=1337(istio-proxy) groups=1337(istio-proxy)\nistio-proxy\n/\n/home/istio-proxy\n',
+      stderr: '',
+      exitCode: 0,
+    });
+  });
+
+  it('bookinfo runs as uid 1000, which its image does not name', async () => {
+    await w.run('kubectl apply -f samples/bookinfo/platform/kube/bookinfo.yaml -l app=details');
+    await w.run('kubectl apply -f samples/bookinfo/platform/kube/bookinfo.yaml -l account=details');
+    await w.settle();
+    const details = podName(w, 'app=details');
+    const inDetails = (script: string) =>
+      w.pods.exec({ namespace: 'default', pod: details, container: 'details' }, ['sh', '-c', script], {});
+    expect(await inDetails('id; pwd; echo $HOME')).toEqual({
+      stdout: 'uid=1000 gid=0(root) groups=0(root)\n/opt/microservices\n/\n',
+      stderr: '',
+      exitCode: 0,
+    });
+    expect(await inDetails('whoami')).toEqual({
+      stdout: '',
+      stderr: 'whoami: cannot find name for user ID 1000\n',
+      exitCode: 1,
+    });
+    expect(await inDetails('id -un')).toEqual({
+      stdout: '',
+      stderr: 'id: cannot find name for user ID 1000\n',
+      exitCode: 1,
+    });
+  });
+
+  it('files a container writes stay in its own file system', async () => {
+    expect(await inSleep('echo kept > note; cat /home/curl_user/note')).toEqual({
+      stdout: 'kept\n',
+      stderr: '',
+      exitCode: 0,
+    });
+    expect(await inProxy('cat /home/curl_user/note')).toEqual({
+      stdout: '',
+      stderr: 'cat: /home/curl_user/note: No such file or directory\n',
+      exitCode: 1,
+    });
+  });
+
+  it.each([
+    [
+      'id -x',
+      'sleep',
+      { stdout: '', stderr: expect.stringMatching(/^id: unrecognized option: x\nBusyBox v1\.37\.0 /), exitCode: 1 },
+    ],
+    [
+      'id -u -g',
+      'sleep',
+      { stdout: '', stderr: expect.stringMatching(/^BusyBox v1\.37\.0 .*\n\nUsage: id /), exitCode: 1 },
+    ],
+    ['id nobody2', 'sleep', { stdout: '', stderr: 'id: unknown user nobody2\n', exitCode: 1 }],
+    [
+      'id -x',
+      'istio-proxy',
+      { stdout: '', stderr: "id: invalid option -- 'x'\nTry 'id --help' for more information.\n", exitCode: 1 },
+    ],
+    [
+      'id --bogus',
+      'istio-proxy',
+      { stdout: '', stderr: "id: unrecognized option '--bogus'\nTry 'id --help' for more information.\n", exitCode: 1 },
+    ],
+    [
+      'id -u -g',
+      'istio-proxy',
+      { stdout: '', stderr: 'id: cannot print "only" of more than one choice\n', exitCode: 1 },
+    ],
+    [
+      'id -n',
+      'istio-proxy',
+      { stdout: '', stderr: 'id: cannot print only names or real IDs in default format\n', exitCode: 1 },
+    ],
+    [
+      'whoami me',
+      'istio-proxy',
+      { stdout: '', stderr: "whoami: extra operand 'me'\nTry 'whoami --help' for more information.\n", exitCode: 1 },
+    ],
+  ])("%s in %s is refused in its tool's words", async (line, container, expected) => {
+    expect(await (container === 'sleep' ? inSleep(line) : inProxy(line))).toEqual(expected);
+  });
+});

@@ -5,17 +5,33 @@ interface SecurityContext {
   privileged?: boolean;
   allowPrivilegeEscalation?: boolean;
   runAsUser?: number;
+  runAsGroup?: number;
   capabilities?: { add?: string[]; drop?: string[] };
 }
 
-/** The securityContext of a container (regular or native sidecar) of a pod. */
+/**
+ * The securityContext of a container (regular, native sidecar or debug container) of a pod; runAsUser and
+ * runAsGroup fall back to the pod's securityContext, as the kubelet applies them.
+ */
 export function securityContextOf(pod: K8sObject | undefined, container: string): SecurityContext {
   const spec = (pod?.spec ?? {}) as {
+    securityContext?: { runAsUser?: number; runAsGroup?: number };
     containers?: { name: string; securityContext?: SecurityContext }[];
     initContainers?: { name: string; securityContext?: SecurityContext }[];
+    ephemeralContainers?: { name: string; securityContext?: SecurityContext }[];
   };
-  const found = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].find((c) => c.name === container);
-  return found?.securityContext ?? {};
+  const found = [...(spec.containers ?? []), ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])].find(
+    (c) => c.name === container,
+  );
+  const own = found?.securityContext ?? {};
+  const podLevel = spec.securityContext ?? {};
+  const runAsUser = own.runAsUser ?? podLevel.runAsUser;
+  const runAsGroup = own.runAsGroup ?? podLevel.runAsGroup;
+  return {
+    ...own,
+    ...(runAsUser !== undefined ? { runAsUser } : {}),
+    ...(runAsGroup !== undefined ? { runAsGroup } : {}),
+  };
 }
 
 /** Whether `sudo` may become root: the kernel's no_new_privs is off (escalation allowed, or a privileged container). */

@@ -31,6 +31,8 @@ Usage: tcpdump [-AbdDefhHIJKlLnNOpqStuUvxX#] [ -B size ] [ -c count ] [--count]
 export interface TcpdumpHost {
   pod(): K8sObject | undefined;
   container: string;
+  /** The container's processes run as root (tcpdump then needs no sudo). */
+  root?: boolean;
   clock: SimClock;
   network: SimNetwork;
   /** Reverse names for addresses (`10-244-0-12.httpbin.default.svc.cluster.local`), unless `-n`. */
@@ -127,7 +129,7 @@ export function createTcpdumpCommand(host: TcpdumpHost): Command {
       };
     const options = parse(argv);
     if ('exitCode' in options) return options;
-    const root = ctx.env.get('SUDO_UID') !== undefined;
+    const root = host.root === true || ctx.env.get('SUDO_UID') !== undefined;
     if (!root || !rootMayCapture(securityContextOf(host.pod(), host.container)))
       return { stdout: '', stderr: NO_PERMISSION.replace('eth0', options.iface), exitCode: 1 };
     if (options.iface === 'lo')

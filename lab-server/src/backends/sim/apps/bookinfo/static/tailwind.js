@@ -229,7 +229,8 @@
     m = /^ring(?:-(\d+))?$/.exec(u);
     if (m) {
       const width = m[1] ?? '3';
-      return `box-shadow:var(--tw-ring-inset,) 0 0 0 calc(${width}px + var(--tw-ring-offset-width,0px)) var(--tw-ring-color,rgb(59 130 246 / 0.5)),var(--tw-shadow,0 0 #0000)`;
+      const ring = `0 0 0 calc(${width}px + var(--tw-ring-offset-width,0px))`;
+      return `box-shadow:var(--tw-ring-inset,) ${ring} var(--tw-ring-color,rgb(59 130 246 / 0.5)),var(--tw-shadow,0 0 #0000)`;
     }
     m = /^ring-offset-(\d+)$/.exec(u);
     if (m) return `--tw-ring-offset-width:${m[1]}px`;
@@ -241,7 +242,7 @@
     return undefined;
   }
 
-  const escape = (name) => name.replace(/[^a-zA-Z0-9_-]/g, (c) => `\\${c}`);
+  const cssEscape = (name) => name.replace(/[^a-zA-Z0-9_-]/g, (c) => `\\${c}`);
   const PSEUDO = {
     hover: ':hover',
     focus: ':focus',
@@ -256,7 +257,7 @@
     const utility = parts.pop();
     const found = declarations(utility);
     if (!found) return '';
-    let selector = `.${escape(name)}`;
+    let selector = `.${cssEscape(name)}`;
     const media = [];
     for (const variant of parts) {
       if (SCREENS[variant]) media.push(SCREENS[variant]);
@@ -279,9 +280,11 @@
     'body{margin:0;line-height:inherit}h1,h2,h3,h4,h5,h6{font-size:inherit;font-weight:inherit}' +
     'a{color:inherit;text-decoration:inherit}b,strong{font-weight:bolder}' +
     'table{text-indent:0;border-color:inherit;border-collapse:collapse}' +
-    'button,input,select,textarea{font:inherit;color:inherit;margin:0;padding:0}button{background-color:transparent;background-image:none;cursor:pointer}' +
+    'button,input,select,textarea{font:inherit;color:inherit;margin:0;padding:0}' +
+    'button{background-color:transparent;background-image:none;cursor:pointer}' +
     'blockquote,dl,dd,h1,h2,h3,h4,h5,h6,hr,figure,p,pre{margin:0}ol,ul,menu{list-style:none;margin:0;padding:0}' +
-    'img,svg,video,canvas,audio,iframe,embed,object{display:block;vertical-align:middle}img,video{max-width:100%;height:auto}' +
+    'img,svg,video,canvas,audio,iframe,embed,object{display:block;vertical-align:middle}' +
+    'img,video{max-width:100%;height:auto}' +
     '[hidden]{display:none}dialog{padding:0}';
 
   const style = document.createElement('style');

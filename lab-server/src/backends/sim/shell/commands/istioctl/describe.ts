@@ -471,12 +471,19 @@ export function describeService(cluster: SimClusterApi, arg: string, namespace: 
       : [];
   const meshed: K8sObject[] = [];
   for (const pod of selected) {
-    const status = statusOf(pod) as { phase?: string; containerStatuses?: { name: string; ready?: boolean }[] };
+    const status = statusOf(pod) as {
+      phase?: string;
+      containerStatuses?: { name: string; ready?: boolean }[];
+      initContainerStatuses?: { name: string; ready?: boolean }[];
+    };
     if (status.phase !== 'Running') {
       ctx.out.push(`   Pod is not Running (${status.phase ?? 'Unknown'})\n`);
       continue;
     }
-    const proxy = status.containerStatuses?.find((c) => c.name === 'istio-proxy');
+    // A native sidecar (Istio >= 1.27 on Kubernetes >= 1.33) reports its status among the init containers.
+    const proxy = [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? [])].find(
+      (c) => c.name === 'istio-proxy',
+    );
     if (!proxy) {
       ctx.out.push(`Pod ${kname(ctx, pod)}: no container "istio-proxy" in pod\n`);
       continue;

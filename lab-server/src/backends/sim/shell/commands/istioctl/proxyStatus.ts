@@ -7,7 +7,7 @@
 import type { K8sObject } from '../../../../../contract.ts';
 import type { SimClusterApi } from '../../../types.ts';
 import { humanAge } from '../kubectl/age.ts';
-import { hasProxy, isGatewayPod, isPodReady } from '../../../mesh/objects.ts';
+import { hasProxy, isGatewayPod, isPodReady, proxyContainerOf } from '../../../mesh/objects.ts';
 import { Topology } from '../../../mesh/topology.ts';
 import { gatewayServersFor } from '../../../mesh/virtualHosts.ts';
 import { renderColumns } from './table.ts';
@@ -70,9 +70,7 @@ export function connectedProxies(cluster: SimClusterApi, namespace?: string): Pr
     .list('Pod', namespace)
     .filter((p) => hasProxy(p) && isPodReady(p))
     .map((pod) => {
-      const proxy = ((pod.spec as { containers?: { name: string; image?: string }[] }).containers ?? []).find(
-        (c) => c.name === 'istio-proxy',
-      );
+      const proxy = proxyContainerOf(pod);
       const gateway = isGatewayPod(pod);
       const hasRoutes =
         !gateway ||

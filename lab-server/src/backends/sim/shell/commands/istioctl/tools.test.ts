@@ -76,7 +76,7 @@ describe('istioctl experimental describe', () => {
     expect(await w.run(`istioctl x describe pod ${pod}`)).toEqual(
       ok(`Pod: ${pod}
    Pod Revision: default
-   Pod Ports: 9080 (productpage), 15090 (istio-proxy)
+   Pod Ports: 9080 (productpage)
 --------------------
 Service: productpage
    Port: http 9080/HTTP targets pod port 9080

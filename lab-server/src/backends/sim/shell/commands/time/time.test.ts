@@ -37,11 +37,11 @@ describe('BusyBox time applet', () => {
     const clock = new SimulationClock('virtual');
     const sh = busyboxShell(clock);
     const ok = await sh.exec(rewriteTimeKeyword('time work 5', 'busybox'));
-    // The virtual clock also moves with the wall clock while the test runs: allow a few hundredths more.
+    // The virtual clock also moves with the wall clock while the test runs (on a busy machine, a fraction of a second).
     expect(ok).toMatchObject({ stdout: 'worked 5\n', exitCode: 0 });
-    expect(ok.stderr).toMatch(/^real\t0m 5\.0\ds\nuser\t0m 0\.00s\nsys\t0m 0\.00s\n$/);
+    expect(ok.stderr).toMatch(/^real\t0m 5\.\d\ds\nuser\t0m 0\.00s\nsys\t0m 0\.00s\n$/);
     const failed = await sh.exec(rewriteTimeKeyword('time -p work 9', 'busybox'));
-    expect(failed.stderr).toMatch(/^Command exited with non-zero status 9\nreal 9\.0\d\nuser 0\.00\nsys 0\.00\n$/);
+    expect(failed.stderr).toMatch(/^Command exited with non-zero status 9\nreal 9\.\d\d\nuser 0\.00\nsys 0\.00\n$/);
     expect(failed.exitCode).toBe(9);
   });
 
@@ -49,13 +49,13 @@ describe('BusyBox time applet', () => {
     const sh = busyboxShell(new SimulationClock('virtual'));
     const r = await sh.exec(rewriteTimeKeyword('time work 2 | tr a-z A-Z', 'busybox'));
     expect(r.stdout).toBe('WORKED 2\n');
-    expect(r.stderr).toMatch(/^real\t0m 2\.0\ds\nuser\t0m 0\.00s\nsys\t0m 0\.00s\n$/);
+    expect(r.stderr).toMatch(/^real\t0m 2\.\d\ds\nuser\t0m 0\.00s\nsys\t0m 0\.00s\n$/);
   });
 
   it('-o writes the report to a file, -f formats it; a missing PROG or a bad option prints the usage', async () => {
     const sh = busyboxShell(new SimulationClock('virtual'));
     const r = await sh.exec("'time' -o /tmp/t -f '%e s, status %x' work 1; cat /tmp/t");
-    expect(r.stdout).toMatch(/^worked 1\n1\.0\d s, status 0\n$/);
+    expect(r.stdout).toMatch(/^worked 1\n1\.\d\d s, status 0\n$/);
     expect(await sh.exec(rewriteTimeKeyword('time', 'busybox'))).toMatchObject({
       stderr: BUSYBOX_TIME_USAGE,
       exitCode: 1,
@@ -63,7 +63,7 @@ describe('BusyBox time applet', () => {
     expect((await sh.exec("'time' -x work 1")).stderr).toBe(`time: unrecognized option: x\n${BUSYBOX_TIME_USAGE}`);
     const missing = await sh.exec("'time' nope");
     expect(missing.stderr).toMatch(
-      /^time: can't execute 'nope': No such file or directory\nCommand exited with non-zero status 127\nreal\t0m 0\.0\ds\n/,
+      /^time: can't execute 'nope': No such file or directory\nCommand exited with non-zero status 127\nreal\t0m 0\.\d\ds\n/,
     );
     expect(missing.exitCode).toBe(127);
   });
@@ -86,11 +86,11 @@ describe('time keyword rewriting', () => {
     const sh = new Bash({ customCommands: [work, ...keyword.commands] });
     const line = rewriteTimeKeyword('time work 3 | work 2 3', 'bash');
     const r = await sh.exec(line);
-    // The virtual clock also moves with the wall clock while the test runs: a few milliseconds more.
-    expect(r.stderr).toMatch(/^\nreal\t0m5\.0\d\ds\nuser\t0m0\.000s\nsys\t0m0\.000s\n$/);
+    // The virtual clock also moves with the wall clock while the test runs (on a busy machine, a fraction of a second).
+    expect(r.stderr).toMatch(/^\nreal\t0m5\.\d{3}s\nuser\t0m0\.000s\nsys\t0m0\.000s\n$/);
     expect(r.exitCode).toBe(3);
     const p = await sh.exec(rewriteTimeKeyword('time -p work 1 && echo after', 'bash'));
     expect(p.stdout).toBe('w\nafter\n');
-    expect(p.stderr).toMatch(/^real 1\.0\d\nuser 0\.00\nsys 0\.00\n$/);
+    expect(p.stderr).toMatch(/^real 1\.\d\d\nuser 0\.00\nsys 0\.00\n$/);
   });
 });
