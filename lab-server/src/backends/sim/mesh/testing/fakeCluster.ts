@@ -110,19 +110,25 @@ export class VirtualClock implements SimClock {
     return new Promise((resolve, reject) => {
       const abortError = () => Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
       if (signal?.aborted) return reject(abortError());
-      const timer = { at: this.time + Math.max(0, ms), seq: this.seq++, resolve: () => {} };
       const onAbort = () => {
-        this.timers = this.timers.filter((t) => t !== timer);
+        cancel();
         reject(abortError());
       };
-      timer.resolve = () => {
+      const cancel = this.after(ms, () => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
-      };
+      });
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.timers.push(timer);
-      this.schedule();
     });
+  }
+
+  after(ms: number, fire: () => void): () => void {
+    const timer = { at: this.time + Math.max(0, ms), seq: this.seq++, resolve: fire };
+    this.timers.push(timer);
+    this.schedule();
+    return () => {
+      this.timers = this.timers.filter((t) => t !== timer);
+    };
   }
 
   private schedule(): void {
