@@ -127,8 +127,11 @@ export const suite: BenchSuite = {
     const count = ctx.quick ? 10 : 50;
     const own = await prepareMany(count, (i) => backend.createEnvironment({ lab, owner: `own-${i}`, seed: i }));
     ctx.log(`prepare: ${count} environments setting up on their own, then ${count} + 1 from a shared starting state`);
-    const first = await prepareMany(1, () => backend.createEnvironment({ lab, owner: 'first' }));
-    const shared = await prepareMany(count, (i) => backend.createEnvironment({ lab, owner: `shared-${i}` }));
+    // The server's backend has no seed of its own (each environment draws one): only then are starting states shared.
+    const server = await createBackend('sim', {});
+    const first = await prepareMany(1, () => server.createEnvironment({ lab, owner: 'first' }));
+    const shared = await prepareMany(count, (i) => server.createEnvironment({ lab, owner: `shared-${i}` }));
+    await server.close();
     await backend.close();
 
     const g = summarize(get.wall);
