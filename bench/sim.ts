@@ -74,7 +74,8 @@ export const suite: BenchSuite = {
     await env.prepare();
     await must(
       env,
-      'kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml\nkubectl apply -f samples/bookinfo/networking/virtual-service-all-v1.yaml',
+      'kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml\nkubectl ' +
+        'apply -f samples/bookinfo/networking/virtual-service-all-v1.yaml',
     );
 
     ctx.log(`kubectl get pods x${repeat}`);

@@ -24,7 +24,10 @@ const pages = readdirSync(DOCS)
 function koreanStrings(file: string): { at: string; text: string }[] {
   const out: { at: string; text: string }[] = [];
   const walk = (value: unknown, at: string): void => {
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`));
+    if (Array.isArray(value))
+      value.forEach((v, i) => {
+        walk(v, `${at}[${i}]`);
+      });
     else if (value && typeof value === 'object')
       for (const [k, v] of Object.entries(value)) {
         if (k === 'ko' && typeof v === 'string') out.push({ at: `${at}.ko`, text: v });

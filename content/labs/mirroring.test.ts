@@ -64,7 +64,8 @@ describe('mirroring on the simulator', () => {
     const since = env.now();
     await run(
       env,
-      'kubectl apply -f - <<EOF\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: httpbin\nspec:\n  hosts: [httpbin]\n  http:\n  - route:\n    - destination: {host: httpbin, subset: v2}\nEOF',
+      'kubectl apply -f - <<EOF\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ' +
+        'httpbin\nspec:\n  hosts: [httpbin]\n  http:\n  - route:\n    - destination: {host: httpbin, subset: v2}\nEOF',
     );
     await run(env, curlFromSleep);
     const outcome = await checkOnce(env, 'only-v1-logs', since);

@@ -201,14 +201,16 @@ EOF`;
 /** Counts red, black and starless product pages over 100 requests, as a learner would with curl and grep. */
 const COUNT = (n: number) =>
   `red=0; black=0; none=0; for i in $(seq 1 100); do page=$(curl -s http://$GATEWAY_URL/productpage); ` +
-  `if echo "$page" | grep -q 'gap-x-1 text-red-500'; then red=$((red+1)); elif echo "$page" | grep -q 'gap-x-1 text-black-500'; then black=$((black+1)); ` +
+  `if echo "$page" | grep -q 'gap-x-1 text-red-500'; then red=$((red+1)); elif ` +
+  `echo "$page" | grep -q 'gap-x-1 text-black-500'; then black=$((black+1)); ` +
   `elif echo "$page" | grep -q 'Reviews served by'; then none=$((none+1)); fi; done; echo "stage${n} red=$red black=$black none=$none"`;
 
 /** The seed's chapter 1, in order, with today's way of finding GATEWAY_URL on kind. */
 const SEED_SCRIPT = [
   'kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml',
   `export INGRESS_HOST=$(kubectl get nodes -o jsonpath='{.items[0].status.addresses[?(@.type=="InternalIP")].address}')`,
-  `export INGRESS_PORT=$(kubectl -n istio-system get service istio-ingressgateway -o jsonpath='{.spec.ports[?(@.name=="http2")].nodePort}')`,
+  `export INGRESS_PORT=$(kubectl -n istio-system get service ` +
+    `istio-ingressgateway -o jsonpath='{.spec.ports[?(@.name=="http2")].nodePort}')`,
   'export GATEWAY_URL=$INGRESS_HOST:$INGRESS_PORT',
   'kubectl apply -f samples/bookinfo/networking/virtual-service-all-v1.yaml',
   'sleep 5',

@@ -2,7 +2,7 @@
  * The page's lab session: a token kept in localStorage (made on first visit), and fetch with it. Answers are
  * parsed with the lab server's own protocol schemas, so a change on one side fails loudly on the other.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { pageLang, serverText } from './serverText.ts';
 import {
   errorBodySchema,
@@ -76,7 +76,10 @@ export async function api<T>(path: string, schema: z.ZodType<T>, init: RequestIn
 export async function terminalUrl(lab: string, cols: number, rows: number): Promise<string> {
   const token = await getSession();
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}/ws/terminal?lab=${encodeURIComponent(lab)}&token=${encodeURIComponent(token)}&cols=${cols}&rows=${rows}`;
+  return (
+    `${scheme}://${location.host}/ws/terminal?lab=${encodeURIComponent(lab)}` +
+    `&token=${encodeURIComponent(token)}&cols=${cols}&rows=${rows}`
+  );
 }
 
 /** All progress of this session. */

@@ -18,7 +18,8 @@ export function wireTraffic(root: HTMLElement): void {
     clearTimeout(timer);
     try {
       const summary = await api(
-        `/api/labs/${lab}/traffic?service=${encodeURIComponent(service)}${namespace ? `&namespace=${encodeURIComponent(namespace)}` : ''}&seconds=${seconds}`,
+        `/api/labs/${lab}/traffic?service=${encodeURIComponent(service)}` +
+          `${namespace ? `&namespace=${encodeURIComponent(namespace)}` : ''}&seconds=${seconds}`,
         trafficSummarySchema,
       );
       const total = summary.versions.reduce((n, v) => n + v.requests, 0);
@@ -38,7 +39,9 @@ export function wireTraffic(root: HTMLElement): void {
             ]
               .filter(Boolean)
               .join(' · ');
-            row.innerHTML = `<span class="labs-bar-label"></span><span class="labs-bar"><span class="labs-bar-fill"></span></span><span class="labs-bar-text"></span>`;
+            row.innerHTML =
+              `<span class="labs-bar-label"></span><span class="labs-bar"><span ` +
+              `class="labs-bar-fill"></span></span><span class="labs-bar-text"></span>`;
             row.querySelector('.labs-bar-label')!.textContent = v.version;
             (row.querySelector('.labs-bar-fill') as HTMLElement).style.width = `${Math.round(share * 100)}%`;
             row.querySelector('.labs-bar-text')!.textContent =

@@ -381,7 +381,8 @@ const en: Record<UiKey, string> = {
   'class.viewChapter': 'Chapter',
   'class.notOpened': 'This learner has not opened this chapter yet; choose another one.',
   'class.loopbackOnly':
-    'This server listens on this machine (127.0.0.1) only, so learners cannot reach it; restart it with --host 0.0.0.0 (or set LABS_PUBLIC_URL behind a proxy).',
+    'This server listens on this machine (127.0.0.1) only, so learners cannot reach ' +
+    'it; restart it with --host 0.0.0.0 (or set LABS_PUBLIC_URL behind a proxy).',
   'class.noNetwork': 'This machine has no network address, so learners on other machines cannot reach it.',
   'class.expired': 'ended, join code expired',
   'class.activity': 'Activity',

@@ -67,7 +67,9 @@ describe('classroom restart', () => {
       ).toBe(true);
     }
     await call(first.url, 'POST', '/api/labs/traffic-shifting/apply', bob.sessionToken, {
-      yaml: 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n',
+      yaml:
+        'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: ' +
+        'reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n',
     });
     expect(
       (await call(first.url, 'POST', '/api/labs/traffic-shifting/steps/destination-rules/check', bob.sessionToken, {}))

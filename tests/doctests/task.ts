@@ -45,7 +45,8 @@ export const BOOKINFO_SAMPLE = [
 
 /** Istio 1.30 serves and prints Istio's kinds as `networking.istio.io/v1`. */
 export const V1_NOTE =
-  "the page shows `networking.istio.io/v1beta1`, as Istio 1.21 and earlier printed; since 1.22 the API server serves v1 first (and stores v1 since 1.27), so Istio 1.30's `kubectl get -o yaml` prints `networking.istio.io/v1`";
+  'the page shows `networking.istio.io/v1beta1`, as Istio 1.21 and earlier printed; since 1.22 the API server ' +
+  "serves v1 first (and stores v1 since 1.27), so Istio 1.30's `kubectl get -o yaml` prints `networking.istio.io/v1`";
 
 /**
  * samples.sh's `sample_http_request PATH [USER]`: the page fetched through the ingress gateway from the sleep pod,

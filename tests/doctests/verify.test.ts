@@ -11,8 +11,11 @@ describe('captured output', () => {
 
 const SVC_DOC = `NAME                   TYPE           CLUSTER-IP       EXTERNAL-IP      PORT(S)   AGE
 istio-ingressgateway   LoadBalancer   172.21.109.129   130.211.10.121   ...       17h`;
-const SVC_KIND = `NAME                   TYPE           CLUSTER-IP     EXTERNAL-IP   PORT(S)                                                                      AGE
-istio-ingressgateway   LoadBalancer   10.96.81.181   <pending>     15021:30021/TCP,80:30080/TCP,443:30443/TCP,31400:31400/TCP,15443:31443/TCP   12s
+const SVC_KIND =
+  `NAME                   TYPE           CLUSTER-IP     EXTERNAL-IP   PORT(S)   ` +
+  `                                                                   AGE
+istio-ingressgateway   LoadBalancer   10.96.81.181   <pending>     15021:30021/TCP,80:30080/TCP,443:30443/TCP,` +
+  `31400:31400/TCP,15443:31443/TCP   12s
 `;
 
 describe('verify', () => {

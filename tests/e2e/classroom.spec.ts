@@ -171,7 +171,9 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
     'learner_id,learner,lab,chapter,step,step_title,status,passed_by,attempts,last_attempt,passed_at,last_activity',
   );
   // One row per learner and step of every ready chapter (the class was made with them all).
-  const steps = loadAllLabs().filter((l) => l.status === 'ready').reduce((n, l) => n + l.steps.length, 0);
+  const steps = loadAllLabs()
+    .filter((l) => l.status === 'ready')
+    .reduce((n, l) => n + l.steps.length, 0);
   expect(rows).toHaveLength(1 + 2 * steps);
   expect(rows.filter((r) => r.includes(',Ada,') && r.includes(',passed,'))).toHaveLength(1);
   // Bob's passes stay recorded, marked as made before his reset.

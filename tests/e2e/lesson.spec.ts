@@ -90,7 +90,8 @@ test("the editor offers the schema's fields, explains them on hover, and Apply s
   await freshSession(page);
   // A learner's earlier edit with a misspelt field, kept from a previous visit.
   const kept =
-    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts:\n  - reviews\n  http:\n  - route:\n    - destination:\n        host: reviews\n        subset: v3\n      wieght: 100\n';
+    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts:\n  - ' +
+    'reviews\n  http:\n  - route:\n    - destination:\n        host: reviews\n        subset: v3\n      wieght: 100\n';
   await page.evaluate(
     (text) => localStorage.setItem('labs.editor.traffic-shifting.virtual-service-reviews-v3.yaml', text),
     kept,

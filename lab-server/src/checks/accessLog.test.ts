@@ -3,7 +3,9 @@ import { countLines, parseInboundLine } from './accessLog.ts';
 import { CHECK_USER_AGENT } from './identity.ts';
 
 const line = (code: number, authority: string, cluster = 'inbound|9080||', agent = 'python-requests/2.32.3') =>
-  `[2026-11-24T10:02:43.000Z] "GET /reviews/0 HTTP/1.1" ${code} - via_upstream - "-" 0 295 3 2 "-" "${agent}" "1b2c" "${authority}" "10.244.0.17:9080" ${cluster} 127.0.0.6:45135 10.244.0.17:9080 10.244.0.21:52104 outbound_.9080_.v3_.reviews.default.svc.cluster.local default`;
+  `[2026-11-24T10:02:43.000Z] "GET /reviews/0 HTTP/1.1" ${code} - via_upstream - "-" 0 295 3 2 "-" "${agent}" "1b2c" "${authority}" ` +
+  `"10.244.0.17:9080" ${cluster} 127.0.0.6:45135 10.244.0.17:9080 ` +
+  `10.244.0.21:52104 outbound_.9080_.v3_.reviews.default.svc.cluster.local default`;
 
 describe('inbound requests from access logs', () => {
   it('reads inbound requests and ignores outbound and other lines', () => {

@@ -30,7 +30,8 @@ export function likelyCause(
     if (error && /reset|35|SSL|TLS/i.test(error)) {
       return text(
         'TLS 연결이 handshake 중에 끊겼습니다. outboundTrafficPolicy가 REGISTRY_ONLY이고 이 호스트의 ServiceEntry가 없을 때 이렇게 됩니다.',
-        'the TLS connection was reset during the handshake: with outboundTrafficPolicy REGISTRY_ONLY this happens to hosts no ServiceEntry registers.',
+        'the TLS connection was reset during the handshake: with outboundTrafficPolicy ' +
+          'REGISTRY_ONLY this happens to hosts no ServiceEntry registers.',
       );
     }
     if (error && /timed out|timeout|28/i.test(error)) {
@@ -42,20 +43,23 @@ export function likelyCause(
     const see = seeFile(files, 'DestinationRule');
     return text(
       `라우트가 가리키는 서브셋(subset)을 정의한 DestinationRule이 없습니다${see.ko}. Envoy가 cluster를 찾지 못하면(NC) 본문 없이 503을 돌려줍니다.`,
-      `a route names a subset no DestinationRule defines${see.en}; Envoy answers 503 with an empty body when the cluster is not found (NC).`,
+      `a route names a subset no DestinationRule defines${see.en}; Envoy ` +
+        `answers 503 with an empty body when the cluster is not found (NC).`,
     );
   }
   if (status === 503 && /no healthy upstream/i.test(b)) {
     return text(
       '서브셋은 정의되어 있지만 그 레이블과 맞는 실행 중인 파드가 없습니다(no healthy upstream). DestinationRule의 subset labels와 파드의 레이블을 비교해 보세요.',
-      "the subset is defined but no running pod matches its labels (no healthy upstream): compare the DestinationRule's subset labels with the pods' labels.",
+      'the subset is defined but no running pod matches its labels (no healthy ' +
+        "upstream): compare the DestinationRule's subset labels with the pods' labels.",
     );
   }
   if (status === 404 && b === '') {
     const see = seeFile(files, 'Gateway');
     return text(
       `요청과 맞는 virtual host나 라우트가 없습니다(NR). Gateway의 hosts와 VirtualService의 hosts·gateways·match를 확인하세요${see.ko}.`,
-      `no virtual host or route matches the request (NR): check the Gateway's hosts and the VirtualService's hosts, gateways and match${see.en}.`,
+      `no virtual host or route matches the request (NR): check the Gateway's ` +
+        `hosts and the VirtualService's hosts, gateways and match${see.en}.`,
     );
   }
   if (status === 504 && /upstream request timeout/i.test(b)) {

@@ -104,10 +104,16 @@ describe('traffic checks', () => {
     );
     expect(r.ok).toBe(false);
     expect(r.explanation.en).toMatch(
-      /^\d+ requests: 8\d% v1 \(no stars\) \/ 1\d% v3 \(red stars\); the step expects about 50% v1 \(no stars\) \/ 50% v3 \(red stars\)\. Check the VirtualService route's weights and subsets\.$/,
+      new RegExp(
+        String.raw`^\d+ requests: 8\d% v1 \(no stars\) \/ 1\d% v3 \(red stars\); the step expects about 50% v1 \(no sta` +
+          String.raw`rs\) \/ 50% v3 \(red stars\)\. Check the VirtualService route's weights and subsets\.$`,
+      ),
     );
     expect(r.explanation.ko).toMatch(
-      /결과는 8\d% v1 \(별 없음\) \/ 1\d% v3 \(빨간 별\)입니다\. 이 단계는 대략 50% v1 \(별 없음\) \/ 50% v3 \(빨간 별\)을 기대합니다\. VirtualService 라우트의 가중치\(weight\)와 서브셋\(subset\)을 확인하세요\./,
+      new RegExp(
+        String.raw`결과는 8\d% v1 \(별 없음\) \/ 1\d% v3 \(빨간 별\)입니다\. 이 단계는 대략 50% v1 \(별 없음\) \/ 50% v3 \(빨간 별\)을 기대합니다\. V` +
+          String.raw`irtualService 라우트의 가중치\(weight\)와 서브셋\(subset\)을 확인하세요\.`,
+      ),
     );
   });
 
@@ -119,7 +125,8 @@ describe('traffic checks', () => {
     );
     expect(r.ok).toBe(false);
     expect(r.explanation.en).toBe(
-      'All 100 requests failed with 503: a route names a subset no DestinationRule defines (check destination-rule-all.yaml); Envoy answers 503 with an empty body when the cluster is not found (NC). The step expects 100% v1 (no stars).',
+      'All 100 requests failed with 503: a route names a subset no DestinationRule defines (check destination-rule-all.yaml); ' +
+        'Envoy answers 503 with an empty body when the cluster is not found (NC). The step expects 100% v1 (no stars).',
     );
     expect(r.explanation.ko).toMatch(
       /^요청 100개가 모두 503으로 실패했습니다\. 라우트가 가리키는 서브셋\(subset\)을 정의한 DestinationRule이 없습니다 \(destination-rule-all\.yaml 확인\)/,

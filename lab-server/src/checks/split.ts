@@ -19,8 +19,8 @@
  *
  * Telling 50/50 from 80/20 (3 looks): a true 80/20 is rejected at n = 100 with probability 0.81, at
  * n = 200 with 0.99992 and at n = 400 with 1 - 1e-13; a true 50/50 never passes at n = 100 (too few
- * to rule out 65/35), passes at n = 200 with probability 0.77 and at n = 400 with 0.997. `split.test.ts` checks the rejection regions exactly and simulates both with a
- * seeded random source.
+ * to rule out 65/35), passes at n = 200 with probability 0.77 and at n = 400 with 0.997. `split.test.ts` checks
+ * the rejection regions exactly and simulates both with a seeded random source.
  */
 
 /** Parameters of the sequential test. */

@@ -188,7 +188,8 @@ describe('classroom API', () => {
     const view = (classId: string, token: string) =>
       new Promise<string>((resolve) => {
         const ws = new WebSocket(
-          `${base.replace('http', 'ws')}/ws/classroom/terminal?class=${classId}&learner=${ada.learnerId}&lab=traffic-shifting&token=${token}`,
+          `${base.replace('http', 'ws')}/ws/classroom/terminal?class=${classId}` +
+            `&learner=${ada.learnerId}&lab=traffic-shifting&token=${token}`,
         );
         ws.on('message', (d) => resolve(JSON.parse(d.toString()).message ?? JSON.parse(d.toString()).type));
       });
@@ -258,7 +259,10 @@ describe('classroom API', () => {
     );
     // Solve's own check, then Ada's Check; times in Seoul's zone.
     expect(rows.find((r) => r.includes(',Ada,traffic-shifting,'))).toMatch(
-      /,Ada,traffic-shifting,Traffic Shifting,destination-rules,1\. Apply the default destination rules,passed,solve,2,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,/,
+      new RegExp(
+        String.raw`,Ada,traffic-shifting,Traffic Shifting,destination-rules,1\. Apply the default destination rules,pas` +
+          String.raw`sed,solve,2,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,`,
+      ),
     );
     expect(rows.find((r) => r.includes('route-all-v1') && r.includes("'=cmd|evil"))).toMatch(/,failing,,1,/);
 
@@ -320,7 +324,9 @@ describe('classroom API', () => {
     const cls = (await call(first.base, 'POST', '/api/classes', INSTRUCTOR, { name: 'W' })).json;
     const ada = (await call(first.base, 'POST', '/api/join', undefined, { joinCode: cls.joinCode, name: 'Ada' })).json;
     await call(first.base, 'POST', '/api/labs/traffic-shifting/apply', ada.sessionToken, {
-      yaml: 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n',
+      yaml:
+        'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: ' +
+        'reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n',
     });
     // A command typed in the terminal is journalled too.
     const instance = await first.server.parts.runtime.instance(ada.learnerId, 'traffic-shifting');

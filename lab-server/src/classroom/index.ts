@@ -77,7 +77,8 @@ export async function createClassroom(
         restored.set(key, { report, shellLines: shellStateLines(all) });
         if (report.differed.length > 0 || report.incomplete) {
           console.warn(
-            `labs classroom: ${key}: ${report.differed.length} of ${report.replayed} journal entries ended differently on replay${report.incomplete ? '; the replay ran out of time' : ''}`,
+            `labs classroom: ${key}: ${report.differed.length} of ${report.replayed} journal entries ` +
+              `ended differently on replay${report.incomplete ? '; the replay ran out of time' : ''}`,
           );
         }
       } finally {

@@ -1,6 +1,6 @@
 /** The join limiter: wrong codes limited tightly, joins loosely, both in a sliding minute per address. */
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../server/http.ts';
+import type { HttpError } from '../server/http.ts';
 import { JoinLimiter } from './joinLimiter.ts';
 
 function status(work: () => void): number {

@@ -11,7 +11,8 @@ import { SqliteProgressStore } from './stores.ts';
 import { Journal, replay, shellStateLines, type JournalEntry } from './journal.ts';
 
 const DR =
-  'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n';
+  'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: ' +
+  'reviews\nspec:\n  host: reviews\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n';
 
 async function freshEnvironment(): Promise<LabEnvironment> {
   const lab = loadAllLabs().find((l) => l.id === 'traffic-shifting')!;

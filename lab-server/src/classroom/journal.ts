@@ -62,7 +62,8 @@ export class Journal {
   sinceReset(sessionId: string, lab: string): JournalEntry[] {
     const rows = this.#db
       .prepare(
-        "SELECT kind, payload FROM journal WHERE session_id = ? AND lab = ? AND id > COALESCE((SELECT MAX(id) FROM journal WHERE session_id = ? AND lab = ? AND kind = 'reset'), 0) ORDER BY id",
+        'SELECT kind, payload FROM journal WHERE session_id = ? AND lab = ? AND id > COALESCE((SELECT ' +
+          "MAX(id) FROM journal WHERE session_id = ? AND lab = ? AND kind = 'reset'), 0) ORDER BY id",
       )
       .all(sessionId, lab, sessionId, lab) as Row[];
     return rows.map((r) => JSON.parse(String(r.payload)) as JournalEntry);

@@ -63,7 +63,9 @@ export function publicBase(input: PublicBaseInput): PublicBase {
   if (listening && LOOPBACK.test(boundTo)) {
     return {
       base: `${proto}://${name}${portPart}`,
-      warning: `this server listens on ${boundTo} only, so learners on other machines cannot reach it; restart it with --host 0.0.0.0 (or set LABS_PUBLIC_URL behind a proxy)`,
+      warning:
+        `this server listens on ${boundTo} only, so learners on other machines cannot ` +
+        `reach it; restart it with --host 0.0.0.0 (or set LABS_PUBLIC_URL behind a proxy)`,
       problem: 'loopback-only',
     };
   }

@@ -348,7 +348,8 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
         parts.notifier.notify(params.learner!, {
           type: 'error',
           message:
-            'the instructor removed you from the class; reload the page to go on by yourself / 강사가 강의실에서 제외했습니다. 페이지를 새로 고치면 혼자서 계속할 수 있습니다',
+            'the instructor removed you from the class; reload the page to ' +
+            'go on by yourself / 강사가 강의실에서 제외했습니다. 페이지를 새로 고치면 혼자서 계속할 수 있습니다',
           code: 'class.removed',
         });
         await parts.runtime.closeSession(params.learner!);

@@ -94,7 +94,10 @@ describe('SqliteProgressStore', () => {
       import { SqliteProgressStore } from ${JSON.stringify(join(import.meta.dirname, 'stores.ts'))};
       const store = new SqliteProgressStore(openDatabase(${JSON.stringify(dir)}));
       for (let i = 0; i < 20; i++) {
-        await store.recordAttempt({ sessionId: 's1', lab: 'traffic-shifting', step: 'step-' + i, ok: i % 2 === 0, at: new Date().toISOString(), durationMs: 1, explanation: { ko: '', en: '' } });
+        await store.recordAttempt({
+          sessionId: 's1', lab: 'traffic-shifting', step: 'step-' + i, ok: i % 2 === 0,
+          at: new Date().toISOString(), durationMs: 1, explanation: { ko: '', en: '' },
+        });
       }
       process.stdout.write('acknowledged\\n');
       process.kill(process.pid, 'SIGKILL');
@@ -117,10 +120,14 @@ describe('openDatabase', () => {
   it('adds the class to the attempts of a database made before the column existed', () => {
     const dir = tmp();
     const old = new DatabaseSync(join(dir, 'classroom.sqlite'));
-    old.exec(`CREATE TABLE sessions (id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, display_name TEXT, class_id TEXT);
-      CREATE TABLE attempts (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, lab TEXT NOT NULL, step TEXT NOT NULL, ok INTEGER NOT NULL, at TEXT NOT NULL, duration_ms REAL NOT NULL, explanation_ko TEXT NOT NULL, explanation_en TEXT NOT NULL);
+    old.exec(`CREATE TABLE sessions (id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL,
+        display_name TEXT, class_id TEXT);
+      CREATE TABLE attempts (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, lab TEXT NOT NULL,
+        step TEXT NOT NULL, ok INTEGER NOT NULL, at TEXT NOT NULL, duration_ms REAL NOT NULL,
+        explanation_ko TEXT NOT NULL, explanation_en TEXT NOT NULL);
       INSERT INTO sessions VALUES ('s1', 'h', '2026-01-01T00:00:00Z', 'Ada', 'c1');
-      INSERT INTO attempts (session_id, lab, step, ok, at, duration_ms, explanation_ko, explanation_en) VALUES ('s1', 'traffic-shifting', 'x', 1, '2026-01-01T00:00:00Z', 1, '', '');`);
+      INSERT INTO attempts (session_id, lab, step, ok, at, duration_ms, explanation_ko, explanation_en)
+        VALUES ('s1', 'traffic-shifting', 'x', 1, '2026-01-01T00:00:00Z', 1, '', '');`);
     old.close();
     const db = openDatabase(dir);
     expect(new SqliteProgressStore(db).attemptsOfClass('c1')).toHaveLength(1);

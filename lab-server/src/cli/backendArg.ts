@@ -1,6 +1,6 @@
 /** The backend named on the command line (`--backend`, `--context`), made, with its setup errors turned into CLI errors. */
 import type { BackendName, LabBackend } from '../contract.ts';
-import { BACKEND_NAMES, BackendUnavailableError, createBackend } from '../backends/index.ts';
+import { BACKEND_NAMES, createBackend } from '../backends/index.ts';
 import { choiceFlag, CliError, UsageError } from './args.ts';
 
 /** Which backend, on which cluster, for one learner or a class. */
@@ -41,7 +41,6 @@ export async function backendFromArg(choice: BackendChoice): Promise<LabBackend>
       ...(choice.isolated ? { isolated: true } : {}),
     });
   } catch (error) {
-    if (error instanceof BackendUnavailableError) throw new CliError(error.message, 1);
     if (choice.name !== 'sim' && error instanceof Error) {
       const lines = error.message.split('\n');
       // One problem fits on the line that says what failed; several get a line each.

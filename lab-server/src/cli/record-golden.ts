@@ -65,7 +65,8 @@ export async function recordLab(
         const { outcome } = await steps.check(step.id);
         if (!outcome.ok)
           problems.push(
-            `check failed after the solution: ${outcome.explanation.en}\n${outcome.evidence.map((e) => `${e.action} -> ${e.result}`).join('\n')}`,
+            `check failed after the solution: ` +
+              `${outcome.explanation.en}\n${outcome.evidence.map((e) => `${e.action} -> ${e.result}`).join('\n')}`,
           );
       }
       if (problems.length > 0) {
@@ -73,7 +74,9 @@ export async function recordLab(
         writeFileSync(join(dir, `${step.id}.failed.txt`), `${problems.join('\n\n')}\n`);
       }
       log(
-        `${problems.length ? '✗' : '✓'} ${lab.id}/${step.id}${step.commands.length ? ` (${step.commands.length} command${step.commands.length > 1 ? 's' : ''} recorded)` : ''}`,
+        `${problems.length ? '✗' : '✓'} ` +
+          `${lab.id}/${step.id}` +
+          `${step.commands.length ? ` (${step.commands.length} command${step.commands.length > 1 ? 's' : ''} recorded)` : ''}`,
       );
     }
   } catch (error) {

@@ -19,8 +19,9 @@ describe('labs serve', () => {
     let stop!: () => void;
     const stopped = new Promise<void>((r) => (stop = r));
     let url = '';
+    let served: Promise<void> = Promise.resolve();
     const listening = new Promise<void>((resolve) => {
-      void serveCommand(['--port', '0', '--host', '127.0.0.1', '--data', data], out, {
+      served = serveCommand(['--port', '0', '--host', '127.0.0.1', '--data', data], out, {
         makeBackend: async () => createFakeBackend(),
         untilStop: () => stopped,
         onListening: (u) => {
@@ -35,7 +36,7 @@ describe('labs serve', () => {
     expect(text).toContain(`Sessions, progress and lab journals are kept in ${data}`);
     expect(statSync(data).mode & 0o777).toBe(0o700);
     stop();
-    await new Promise((r) => setTimeout(r, 50));
+    await served;
     expect(text).toContain('labs serve: stopping');
   });
 

@@ -2,15 +2,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { LabBackend, LabEnvironment } from '../contract.ts';
+import type { LabBackend } from '../contract.ts';
 import { loadAllLabs, LabFileError } from '../labs/load.ts';
 import { createClassroom } from '../classroom/index.ts';
-import { createLabServer, type LabServer, type LabServerOptions } from '../server/app.ts';
-import type { ServerExtension } from '../server/extension.ts';
-import type { ServerParts } from '../server/parts.ts';
-import type { Route } from '../server/router.ts';
-import type { ProgressStore, SessionStore } from '../server/stores.ts';
-import type { WsRoute } from '../server/websocket.ts';
+import { createLabServer, type LabServerOptions } from '../server/app.ts';
 import { CliError, intFlag, parseFlags } from './args.ts';
 import { backendChoice, backendFromArg, type BackendChoice } from './backendArg.ts';
 import { HELP } from './help.ts';
@@ -88,7 +83,7 @@ async function serveOnce(argv: string[], out: NodeJS.WritableStream, deps: Serve
   const host = (values.host as string | undefined) ?? process.env.HOST ?? '127.0.0.1';
   const siteDir = resolve('dist');
   if (values['build-if-missing']) buildIfMissing(siteDir, out);
-  let labs;
+  let labs: ReturnType<typeof loadAllLabs>;
   try {
     labs = loadAllLabs();
   } catch (error) {

@@ -63,7 +63,8 @@ export async function verifyLab(lab: LoadedLab, backend: LabBackend, options: Ve
           finish(
             false,
             [
-              'the check already passes before the step is done, so it cannot tell whether the step was done (mark the step `observes: true` if it only observes an earlier result)',
+              'the check already passes before the step is done, so it cannot tell whether the ' +
+                'step was done (mark the step `observes: true` if it only observes an earlier result)',
             ],
             'passes-before',
           );

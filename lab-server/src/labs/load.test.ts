@@ -81,7 +81,10 @@ describe('malformed lab files', () => {
   it('names the file, the path and the valid check types', () => {
     const e = errorOf('check-type');
     expect(e.message).toMatch(
-      /fixtures\/bad\/check-type\.yaml: steps\[2\]\.check\.type: Received "trafic"; Expected one of object, traffic, http, exec, shell, logs, ran, observed, all \(line 16\)$/,
+      new RegExp(
+        String.raw`fixtures\/bad\/check-type\.yaml: steps\[2\]\.check\.type: Received "trafic"; Expected one of object,` +
+          String.raw` traffic, http, exec, shell, logs, ran, observed, all \(line 16\)$`,
+      ),
     );
     expect(e.problems).toHaveLength(1);
   });

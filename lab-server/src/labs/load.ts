@@ -107,7 +107,10 @@ export function loadLabFile(path: string, options: { contentDir?: string; expect
       file,
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        return `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
+        return (
+          `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}YAML: ` +
+          `${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`
+        );
       }),
     );
   }

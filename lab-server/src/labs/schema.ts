@@ -63,7 +63,8 @@ export const textExpectationSchema = z
     verb: z
       .enum(['same', 'contains', 'notContains', 'elided', 'like', 'lines', 'firstLine', 'matches'])
       .describe(
-        'same: equal; contains / notContains: substring; elided: `...` lines stand for any lines; like: same shape (IPs, ages, hashes may differ); lines: `+` lines must appear, `-` must not; firstLine: first line equal; matches: regular expression.',
+        'same: equal; contains / notContains: substring; elided: `...` lines stand for any lines; like: same shape (IPs, ages, ' +
+          'hashes may differ); lines: `+` lines must appear, `-` must not; firstLine: first line equal; matches: regular expression.',
       ),
     text: z.string(),
   })

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createLabServer, type LabServer } from './app.ts';
 import { createFakeBackend } from './fakeBackend.ts';
@@ -97,11 +97,7 @@ function openTerminal(token: string | undefined, origin?: string) {
 }
 
 async function until(predicate: () => boolean, ms = 3000): Promise<void> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > ms) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await vi.waitFor(() => expect(predicate(), 'condition not met in time').toBe(true), { timeout: ms, interval: 10 });
 }
 
 describe('health and sessions', () => {

@@ -215,7 +215,7 @@ export class FakeEnvironment implements LabEnvironment {
     );
   }
 
-  async exec(target: ContainerRef, argv: string[]): Promise<ExecResult> {
+  async exec(_target: ContainerRef, argv: string[]): Promise<ExecResult> {
     const r = await this.runLine(argv.join(' '));
     return { stdout: r.output, stderr: '', exitCode: r.exitCode };
   }

@@ -31,7 +31,8 @@ export interface WsRoute {
 function refuse(socket: Duplex, status: number, reason: string): void {
   if (socket.destroyed) return;
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`,
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: ` +
+      `text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`,
   );
 }
 
@@ -235,7 +236,7 @@ export function terminalRoute(parts: ServerParts, registry: SocketRegistry): WsR
       send(ws, { type: 'attached', resumed, replay: instance.scrollback.text() });
       const off = instance.onOutput((data) => send(ws, { type: 'output', data }));
       const onMessage = (raw: string) => {
-        let parsed;
+        let parsed: ReturnType<typeof terminalClientMessageSchema.safeParse> | undefined;
         try {
           parsed = terminalClientMessageSchema.safeParse(JSON.parse(raw));
         } catch {

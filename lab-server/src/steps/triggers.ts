@@ -9,8 +9,29 @@ import type { Check } from '../labs/schema.ts';
 /** How far a trigger reaches: every open step, or those that read the learner's actions. */
 export type TriggerScope = 'cluster' | 'action';
 
-const MUTATING_KUBECTL =
-  /\bkubectl\b(?:\s+-{1,2}[\w-]+(?:[= ]\S+)?)*\s+(apply|create|delete|replace|patch|edit|label|annotate|scale|set|rollout|expose|run|autoscale|cordon|uncordon|drain|taint)\b/;
+const MUTATING_VERBS = [
+  'apply',
+  'create',
+  'delete',
+  'replace',
+  'patch',
+  'edit',
+  'label',
+  'annotate',
+  'scale',
+  'set',
+  'rollout',
+  'expose',
+  'run',
+  'autoscale',
+  'cordon',
+  'uncordon',
+  'drain',
+  'taint',
+];
+const MUTATING_KUBECTL = new RegExp(
+  String.raw`\bkubectl\b(?:\s+-{1,2}[\w-]+(?:[= ]\S+)?)*\s+(` + MUTATING_VERBS.join('|') + String.raw`)\b`,
+);
 const MUTATING_ISTIOCTL = /\bistioctl\b.*\b(install|uninstall|upgrade|manifest\s+apply|tag\s+set)\b/;
 /** Commands that neither change the cluster nor leave anything a check reads. */
 const INERT = /^\s*(clear|history|pwd|cd|ls|help|man|exit|true|false|which|type)\b(?![\s\S]*[|;&`$])/;

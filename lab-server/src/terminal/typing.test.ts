@@ -8,12 +8,16 @@ function heredocTerminal(): TerminalChannel & { typed: string[] } {
   const cmd = new Set<(r: CommandRecord) => void>();
   let pending: string[] | undefined;
   const typed: string[] = [];
-  const emit = (d: string) => setTimeout(() => out.forEach((l) => l(d)), 1);
+  // Output arrives after write() returns, in the order it was produced, as from a real terminal.
+  const emit = (d: string) =>
+    queueMicrotask(() => {
+      for (const l of out) l(d);
+    });
   const finish = (line: string, exitCode: number) =>
-    setTimeout(() => {
-      out.forEach((l) => l(`\x1b[32mdone\x1b[0m\r\n\x1b[1m$ \x1b[0m`));
-      cmd.forEach((l) => l({ line, exitCode, at: new Date().toISOString() }));
-    }, 5);
+    queueMicrotask(() => {
+      for (const l of out) l(`\x1b[32mdone\x1b[0m\r\n\x1b[1m$ \x1b[0m`);
+      for (const l of cmd) l({ line, exitCode, at: new Date().toISOString() });
+    });
   return {
     typed,
     write(data) {

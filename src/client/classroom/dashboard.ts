@@ -186,7 +186,8 @@ export function startDashboard(root: HTMLElement): void {
   const watchClass = (classId: string) => {
     socket?.close();
     const ws = new WebSocket(
-      `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/classroom?class=${encodeURIComponent(classId)}&token=${encodeURIComponent(token ?? '')}`,
+      `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/classroom?class=` +
+        `${encodeURIComponent(classId)}&token=${encodeURIComponent(token ?? '')}`,
     );
     socket = ws;
     ws.addEventListener('message', (event) => {
@@ -234,7 +235,8 @@ export function startDashboard(root: HTMLElement): void {
     });
     term.open(host);
     const ws = new WebSocket(
-      `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/classroom/terminal?class=${encodeURIComponent(cls.id)}&learner=${encodeURIComponent(learner.id)}&lab=${encodeURIComponent(lab)}&token=${encodeURIComponent(token ?? '')}`,
+      `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/classroom/terminal?class=${encodeURIComponent(cls.id)}` +
+        `&learner=${encodeURIComponent(learner.id)}&lab=${encodeURIComponent(lab)}&token=${encodeURIComponent(token ?? '')}`,
     );
     viewerSocket = ws;
     ws.addEventListener('message', (event) => {

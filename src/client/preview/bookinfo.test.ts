@@ -7,7 +7,8 @@ import { isProductPage, reviewsOf } from './bookinfo.ts';
 const FULL =
   '<svg id="glyphicon glyphicon-star" class="h-5 w-5 flex-none" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true"><path/></svg>';
 const EMPTY =
-  '<svg xmlns="http://www.w3.org/2000/svg" fill="none" viewBox="0 0 24 24" stroke-width="1.5" stroke="currentColor" class="h-5 w-5 flex-none"><path/></svg>';
+  '<svg xmlns="http://www.w3.org/2000/svg" fill="none" viewBox="0 0 24 24" ' +
+  'stroke-width="1.5" stroke="currentColor" class="h-5 w-5 flex-none"><path/></svg>';
 
 function review(rating: string, pod: string): string {
   return `        <section class="px-6 py-12 sm:py-8 lg:px-8">

@@ -2,7 +2,8 @@
 import { waitForDeployment, type DocTask } from '../task.ts';
 
 const twoSites = (options: string) =>
-  `kubectl exec "$SOURCE_POD" -c sleep -- curl ${options} https://www.google.com | grep  "HTTP/"; kubectl exec "$SOURCE_POD" -c sleep -- curl -sI https://edition.cnn.com | grep "HTTP/"`;
+  `kubectl exec "$SOURCE_POD" -c sleep -- curl ${options} https://www.google.com | grep  ` +
+  `"HTTP/"; kubectl exec "$SOURCE_POD" -c sleep -- curl -sI https://edition.cnn.com | grep "HTTP/"`;
 
 const timedDelay =
   'kubectl exec "$SOURCE_POD" -c sleep -- time curl -o /dev/null -sS -w "%{http_code}\\n" http://httpbin.org/delay/5';
@@ -34,7 +35,9 @@ export const egressControl: DocTask = {
     },
     {
       name: 'istioctl install ... outboundTrafficPolicy.mode=REGISTRY_ONLY',
-      run: `istioctl install --set profile=demo --set meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY -y\n${waitForDeployment('istio-system', 'istiod')}`,
+      run:
+        `istioctl install --set profile=demo --set meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY ` +
+        `-y\n${waitForDeployment('istio-system', 'istiod')}`,
     },
     {
       name: 'snip_change_to_the_blockingbydefault_policy_3',

@@ -35,7 +35,9 @@ export const faultInjection: DocTask = {
   steps: [
     {
       name: 'snip_before_you_begin_1',
-      run: 'kubectl apply -f samples/bookinfo/networking/virtual-service-all-v1.yaml\nkubectl apply -f samples/bookinfo/networking/virtual-service-reviews-test-v2.yaml',
+      run:
+        'kubectl apply -f samples/bookinfo/networking/virtual-service-all-v1.yaml\nkubectl ' +
+        'apply -f samples/bookinfo/networking/virtual-service-reviews-test-v2.yaml',
     },
     {
       name: 'snip_injecting_an_http_delay_fault_1',

@@ -72,12 +72,16 @@ istio-ingressgateway   LoadBalancer   172.21.109.129   130.211.10.121   ...     
     },
     {
       name: 'snip_using_node_ports_of_the_ingress_gateway_service_1 + _6',
-      run: `export INGRESS_PORT=$(kubectl -n "\${INGRESS_NS}" get service "\${INGRESS_NAME}" -o jsonpath='{.spec.ports[?(@.name=="http2")].nodePort}')
-export SECURE_INGRESS_PORT=$(kubectl -n "\${INGRESS_NS}" get service "\${INGRESS_NAME}" -o jsonpath='{.spec.ports[?(@.name=="https")].nodePort}')
+      run:
+        `export INGRESS_PORT=$(kubectl -n "\${INGRESS_NS}" get service "\${INGRESS_NAME}" ` +
+        `-o jsonpath='{.spec.ports[?(@.name=="http2")].nodePort}')
+export SECURE_INGRESS_PORT=$(kubectl -n "\${INGRESS_NS}" get service "\${INGRESS_NAME}" ` +
+        `-o jsonpath='{.spec.ports[?(@.name=="https")].nodePort}')
 export TCP_INGRESS_PORT=$(kubectl -n "\${INGRESS_NS}" get service "\${INGRESS_NAME}" -o jsonpath='{.spec.ports[?(@.name=="tcp")].nodePort}')
 export INGRESS_HOST=$(kubectl get po -l istio=ingressgateway -n "\${INGRESS_NS}" -o jsonpath='{.items[0].status.hostIP}')`,
       since:
-        "kind has no external load balancer: the page's node-port instructions set INGRESS_HOST and the ports, as test.sh's _set_ingress_environment_variables does there",
+        "kind has no external load balancer: the page's node-port instructions set " +
+        "INGRESS_HOST and the ports, as test.sh's _set_ingress_environment_variables does there",
     },
     {
       name: 'snip_accessing_ingress_services_1',
@@ -100,7 +104,9 @@ export INGRESS_HOST=$(kubectl get po -l istio=ingressgateway -n "\${INGRESS_NS}"
     },
     {
       name: 'snip_troubleshooting_1 .. _3',
-      run: 'kubectl get svc -n istio-system\necho "INGRESS_HOST=$INGRESS_HOST, INGRESS_PORT=$INGRESS_PORT"\nkubectl get gateway --all-namespaces\nkubectl get ingress --all-namespaces',
+      run:
+        'kubectl get svc -n istio-system\necho "INGRESS_HOST=$INGRESS_HOST, ' +
+        'INGRESS_PORT=$INGRESS_PORT"\nkubectl get gateway --all-namespaces\nkubectl get ingress --all-namespaces',
       verify: {
         rule: 'lines',
         expected:

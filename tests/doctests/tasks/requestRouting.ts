@@ -81,7 +81,8 @@ spec:
       run: productpageFromSleep('jason'),
       verify: { rule: 'contains', expected: 'glyphicon glyphicon-star' },
       since:
-        "istio.io's test appends the strings it expects instead of logging in (a kludge in samples.sh, its login left commented out); here jason logs in as that commented-out login does (POST /login, cookie jar) and the page is fetched with the jar",
+        "istio.io's test appends the strings it expects instead of logging in (a kludge in samples.sh, its login left commented " +
+        'out); here jason logs in as that commented-out login does (POST /login, cookie jar) and the page is fetched with the jar',
     },
     {
       name: 'get_bookinfo_productpage',

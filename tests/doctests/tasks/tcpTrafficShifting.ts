@@ -32,7 +32,8 @@ export const tcpTrafficShifting: DocTask = {
       run: `export INGRESS_HOST=$(kubectl get po -l istio=ingressgateway -n istio-system -o jsonpath='{.items[0].status.hostIP}')
 export TCP_INGRESS_PORT=$(kubectl -n istio-system get service istio-ingressgateway -o jsonpath='{.spec.ports[?(@.name=="tcp")].nodePort}')`,
       since:
-        "kind has no external load balancer, so the gateway is reached at the node address and the tcp port's node port (the helper's own fallback)",
+        'kind has no external load balancer, so the gateway is reached at the ' +
+        "node address and the tcp port's node port (the helper's own fallback)",
     },
     {
       name: 'snip_apply_weightbased_tcp_routing_4',

@@ -216,7 +216,10 @@ describe('labs cluster up', () => {
     const d = deps(machine);
     expect(await runClusterCommand(['up'], d)).toBe(1);
     expect(d.out.text).toMatch(
-      / ✗ Creating cluster "labs" \(\d+\.\d s\)\n   kind create cluster --name labs failed \(exit code 1\)\n   ERROR: failed to create cluster/,
+      new RegExp(
+        String.raw` ✗ Creating cluster "labs" \(\d+\.\d s\)\n   kind create cluster --name labs failed \(exit code 1\)\n` +
+          '   ERROR: failed to create cluster',
+      ),
     );
   });
 });

@@ -49,7 +49,8 @@ describe('curl argv for an HTTP request from a pod', () => {
 describe('reading curl output back', () => {
   it('parses status, headers (lowercased, repeats joined) and body', () => {
     const stdout =
-      'HTTP/1.1 200 OK\r\nserver: envoy\r\nset-cookie: a=1\r\nset-cookie: b=2\r\nx-envoy-upstream-service-time: 3\r\n\r\n{"ok":true}\n\n__LABS_CURL__200 0.012345';
+      'HTTP/1.1 200 OK\r\nserver: envoy\r\nset-cookie: a=1\r\nset-cookie: ' +
+      'b=2\r\nx-envoy-upstream-service-time: 3\r\n\r\n{"ok":true}\n\n__LABS_CURL__200 0.012345';
     expect(parseCurlResult({ stdout, stderr: '', exitCode: 0 })).toEqual({
       status: 200,
       headers: { server: 'envoy', 'set-cookie': 'a=1, b=2', 'x-envoy-upstream-service-time': '3' },

@@ -69,43 +69,47 @@ describe('kind environment, single learner', () => {
     ]);
   });
 
-  it('prepare: makes the toolbox (cluster-admin for one learner), clears the lab namespace, runs the setup script in the toolbox', async () => {
-    const env = await makeEnv(false);
-    api.add({
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata: { name: 'leftover', namespace: 'default' },
-    });
-    api.add({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', namespace: 'default' } });
-    api.add({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio-ca-root-cert', namespace: 'default' } });
-    api.calls.length = 0;
-    await env.prepare();
-    const applied = api.callsOf('apply').map(([kind, ns]) => `${kind as string}@${ns ?? '-'}`);
-    expect(applied).toEqual([
-      'ServiceAccount@labs-toolbox',
-      'ClusterRoleBinding@-',
-      'Pod@labs-toolbox',
-      // The chapter's own ingress gateway, after the clean slate.
-      'ServiceAccount@default',
-      'Deployment@default',
-      'Service@default',
-      'Role@default',
-      'RoleBinding@default',
-    ]);
-    expect(api.callsOf('delete')).toEqual([['VirtualService', 'default', 'leftover', undefined]]);
-    const [exec] = api.callsOf('exec');
-    expect(exec!.slice(0, 3)).toEqual([
-      'labs-toolbox',
-      expect.stringMatching(/^toolbox-session-ada-mirroring-/),
-      'shell',
-    ]);
-    expect(exec![3]).toEqual([
-      'bash',
-      '-c',
-      expect.stringMatching(/^cd \/root && exec -a labs-script-[0-9a-f-]{36} bash -s 2>&1$/),
-    ]);
-    expect(exec![4]).toBe('kubectl apply -f samples/sleep/sleep.yaml\n');
-  });
+  it(
+    'prepare: makes the toolbox (cluster-admin for one learner), ' +
+      'clears the lab namespace, runs the setup script in the toolbox',
+    async () => {
+      const env = await makeEnv(false);
+      api.add({
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: 'leftover', namespace: 'default' },
+      });
+      api.add({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', namespace: 'default' } });
+      api.add({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio-ca-root-cert', namespace: 'default' } });
+      api.calls.length = 0;
+      await env.prepare();
+      const applied = api.callsOf('apply').map(([kind, ns]) => `${kind as string}@${ns ?? '-'}`);
+      expect(applied).toEqual([
+        'ServiceAccount@labs-toolbox',
+        'ClusterRoleBinding@-',
+        'Pod@labs-toolbox',
+        // The chapter's own ingress gateway, after the clean slate.
+        'ServiceAccount@default',
+        'Deployment@default',
+        'Service@default',
+        'Role@default',
+        'RoleBinding@default',
+      ]);
+      expect(api.callsOf('delete')).toEqual([['VirtualService', 'default', 'leftover', undefined]]);
+      const [exec] = api.callsOf('exec');
+      expect(exec!.slice(0, 3)).toEqual([
+        'labs-toolbox',
+        expect.stringMatching(/^toolbox-session-ada-mirroring-/),
+        'shell',
+      ]);
+      expect(exec![3]).toEqual([
+        'bash',
+        '-c',
+        expect.stringMatching(/^cd \/root && exec -a labs-script-[0-9a-f-]{36} bash -s 2>&1$/),
+      ]);
+      expect(exec![4]).toBe('kubectl apply -f samples/sleep/sleep.yaml\n');
+    },
+  );
 
   it("prepare fails with the setup's exit code and the end of its output", async () => {
     const env = await makeEnv(false);
@@ -244,34 +248,38 @@ describe('kind environment, single learner', () => {
     ]);
   });
 
-  it('a terminal is an interactive bash in the toolbox with a TTY; resize and keystrokes pass through; commands become history', async () => {
-    const env = await makeEnv(false);
-    const terminal = env.openTerminal({ cols: 100, rows: 30 });
-    const output: string[] = [];
-    const records: string[] = [];
-    terminal.onOutput((d) => output.push(d));
-    terminal.onCommand((r) => records.push(`${r.line} -> ${r.exitCode}`));
-    terminal.write('kubectl get pods\r');
-    await expect.poll(() => api.ttys.length).toBe(1);
-    const tty = api.ttys[0]!;
-    expect(api.callsOf('openTty')[0]!.slice(0, 5)).toEqual([
-      'labs-toolbox',
-      expect.stringMatching(/^toolbox-/),
-      'shell',
-      ['bash', '--rcfile', '/etc/labs/labsrc.sh', '-i'],
-      { cols: 100, rows: 30 },
-    ]);
-    await expect.poll(() => tty.written).toEqual(['kubectl get pods\r']);
-    terminal.resize(120, 40);
-    await expect.poll(() => tty.sizes.at(-1)).toEqual({ cols: 120, rows: 40 });
-    const line = Buffer.from('kubectl get pods').toString('base64');
-    tty.handlers.onData(`No resources found in default namespace.\r\n\x1b]633;E;${line}\x07\x1b]133;D;0\x07~ # `);
-    expect(output.join('')).toBe('No resources found in default namespace.\r\n~ # ');
-    expect(records).toEqual(['kubectl get pods -> 0']);
-    expect(env.history().map((r) => r.line)).toEqual(['kubectl get pods']);
-    terminal.close();
-    await expect.poll(() => tty.closed).toBe(true);
-  });
+  it(
+    'a terminal is an interactive bash in the toolbox with a TTY; ' +
+      'resize and keystrokes pass through; commands become history',
+    async () => {
+      const env = await makeEnv(false);
+      const terminal = env.openTerminal({ cols: 100, rows: 30 });
+      const output: string[] = [];
+      const records: string[] = [];
+      terminal.onOutput((d) => output.push(d));
+      terminal.onCommand((r) => records.push(`${r.line} -> ${r.exitCode}`));
+      terminal.write('kubectl get pods\r');
+      await expect.poll(() => api.ttys.length).toBe(1);
+      const tty = api.ttys[0]!;
+      expect(api.callsOf('openTty')[0]!.slice(0, 5)).toEqual([
+        'labs-toolbox',
+        expect.stringMatching(/^toolbox-/),
+        'shell',
+        ['bash', '--rcfile', '/etc/labs/labsrc.sh', '-i'],
+        { cols: 100, rows: 30 },
+      ]);
+      await expect.poll(() => tty.written).toEqual(['kubectl get pods\r']);
+      terminal.resize(120, 40);
+      await expect.poll(() => tty.sizes.at(-1)).toEqual({ cols: 120, rows: 40 });
+      const line = Buffer.from('kubectl get pods').toString('base64');
+      tty.handlers.onData(`No resources found in default namespace.\r\n\x1b]633;E;${line}\x07\x1b]133;D;0\x07~ # `);
+      expect(output.join('')).toBe('No resources found in default namespace.\r\n~ # ');
+      expect(records).toEqual(['kubectl get pods -> 0']);
+      expect(env.history().map((r) => r.line)).toEqual(['kubectl get pods']);
+      terminal.close();
+      await expect.poll(() => tty.closed).toBe(true);
+    },
+  );
 
   it('a script whose signal fires is cut off, stopped in the toolbox by its name, and ends with exit code 130', async () => {
     const env = await makeEnv(false);

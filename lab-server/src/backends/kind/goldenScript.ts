@@ -28,7 +28,8 @@ export function goldenScript(commands: string[], dir = '/tmp/labs-golden'): stri
     );
   });
   lines.push(
-    `for i in $(seq 0 ${commands.length - 1}); do printf '${FRAME} %s %s %s %s\\n' "$i" "$(cat ${dir}/$i.code)" "$(base64 <${dir}/$i.out | tr -d '\\n')" "$(base64 <${dir}/$i.err | tr -d '\\n')"; done`,
+    `for i in $(seq 0 ${commands.length - 1}); do printf '${FRAME} %s %s %s %s\\n' "$i" "$(cat ` +
+      `${dir}/$i.code)" "$(base64 <${dir}/$i.out | tr -d '\\n')" "$(base64 <${dir}/$i.err | tr -d '\\n')"; done`,
   );
   return `${lines.join('\n')}\n`;
 }

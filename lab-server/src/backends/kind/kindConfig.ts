@@ -39,5 +39,8 @@ export function kindClusterConfig(): KindClusterConfig {
 
 /** The config as the YAML file kept in the repo (`kind/cluster.yaml`). */
 export function kindClusterConfigYaml(): string {
-  return `# Generated from lab-server/src/backends/kind/kindConfig.ts (a test keeps them equal).\n# Used by \`labs cluster up\`: kind create cluster --name labs --config kind/cluster.yaml\n${stringify(kindClusterConfig())}`;
+  return (
+    `# Generated from lab-server/src/backends/kind/kindConfig.ts (a test keeps them equal).\n# Used by \`labs ` +
+    `cluster up\`: kind create cluster --name labs --config kind/cluster.yaml\n${stringify(kindClusterConfig())}`
+  );
 }

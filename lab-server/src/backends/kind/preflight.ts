@@ -43,9 +43,13 @@ export type Prerequisite = 'docker' | 'kind' | 'kubectl' | 'istioctl';
 
 const INSTALL: Record<Prerequisite, string> = {
   docker: 'install Docker Engine (https://docs.docker.com/engine/install/) or Docker Desktop',
-  kind: `install kind ${KIND_MIN_VERSION} or newer (https://kind.sigs.k8s.io/docs/user/quick-start/#installation, or "go install sigs.k8s.io/kind@v${KIND_MIN_VERSION}")`,
+  kind:
+    `install kind ${KIND_MIN_VERSION} or newer (https://kind.sigs.k8s.io/docs/user/quick-start/#installation, ` +
+    `or "go install sigs.k8s.io/kind@v${KIND_MIN_VERSION}")`,
   kubectl: `install kubectl ${KUBECTL_MIN_VERSION.replace(/\.0$/, '')} or newer (https://kubernetes.io/docs/tasks/tools/)`,
-  istioctl: `install istioctl ${ISTIO_VERSION} ("curl -L https://istio.io/downloadIstio | ISTIO_VERSION=${ISTIO_VERSION} sh -", then put istio-${ISTIO_VERSION}/bin on PATH)`,
+  istioctl:
+    `install istioctl ${ISTIO_VERSION} ("curl -L https://istio.io/downloadIstio | ` +
+    `ISTIO_VERSION=${ISTIO_VERSION} sh -", then put istio-${ISTIO_VERSION}/bin on PATH)`,
 };
 
 /** The absolute path of `name` on `path`, or undefined. */
@@ -119,7 +123,10 @@ async function checkOne(
       const out = await run(['info', '--format', '{{.ServerVersion}}']);
       if (out.code === 0 && out.stdout.trim()) return undefined;
       const why = firstLine(out.stderr) || firstLine(out.stdout) || `docker info exited with ${out.code}`;
-      return `docker: the Docker daemon is not reachable (${why}); start Docker (Docker Desktop, or "sudo systemctl start docker") and check that "docker info" works`;
+      return (
+        `docker: the Docker daemon is not reachable (${why}); start Docker (Docker ` +
+        `Desktop, or "sudo systemctl start docker") and check that "docker info" works`
+      );
     }
     case 'kind': {
       const out = await run(['version']);
@@ -153,7 +160,10 @@ async function checkOne(
       if (out.code !== 0 || !v)
         return `istioctl: "istioctl version --remote=false" failed (${firstLine(out.stderr) || `exit ${out.code}`}); ${INSTALL.istioctl}`;
       if (`${v[0]}.${v[1]}` !== ISTIO_MINOR)
-        return `istioctl: version ${formatVersion(v)} is not ${ISTIO_MINOR}.x (the labs install Istio ${ISTIO_VERSION}); ${INSTALL.istioctl}`;
+        return (
+          `istioctl: version ${formatVersion(v)} is not ${ISTIO_MINOR}.x ` +
+          `(the labs install Istio ${ISTIO_VERSION}); ${INSTALL.istioctl}`
+        );
       return undefined;
     }
   }

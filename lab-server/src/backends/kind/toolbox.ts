@@ -197,6 +197,7 @@ export function stopScriptCommand(marker: string): string[] {
   return [
     'sh',
     '-c',
-    `for p in $(pgrep -f '^${marker} '); do pkill -INT -P "$p"; kill -INT "$p"; sleep 1; pkill -KILL -P "$p"; kill -KILL "$p"; done 2>/dev/null; true`,
+    `for p in $(pgrep -f '^${marker} '); do pkill -INT -P "$p"; kill -INT ` +
+      `"$p"; sleep 1; pkill -KILL -P "$p"; kill -KILL "$p"; done 2>/dev/null; true`,
   ];
 }

@@ -103,12 +103,18 @@ export class PoolEnvironment implements LabEnvironment {
   readonly #history: CommandRecord[] = [];
   #ready: Promise<void>;
   #offset = 0;
+  /** Wall time of the worker's last report of its clock. */
+  #reportedAt = Date.now();
   #nextTerm = 1;
   #disposed = false;
   #busy = 0;
 
-  constructor(id: number, recipe: EnvironmentRecipe, placement: Placement) {
+  /** The worker's clock: real time runs on between its reports, virtual time (tests) stands still. */
+  readonly #clock: 'real' | 'virtual';
+
+  constructor(id: number, recipe: EnvironmentRecipe, placement: Placement, clock: 'real' | 'virtual' = 'real') {
     this.id = id;
+    this.#clock = clock;
     this.labId = recipe.lab.id;
     this.recipe = recipe;
     this.#placement = placement;
@@ -130,7 +136,7 @@ export class PoolEnvironment implements LabEnvironment {
     this.#busy++;
     try {
       const { value, now } = await host.call({ ...request, env: this.id } as WorkerRequest).result;
-      if (now !== undefined) this.#offset = now - Date.now();
+      if (now !== undefined) this.#offset = now - (this.#reportedAt = Date.now());
       return value;
     } catch (error) {
       if (!(error instanceof WorkerGone) || !retry) throw error;
@@ -161,7 +167,7 @@ export class PoolEnvironment implements LabEnvironment {
     if (event.type === 'output') terminal.output(event.data);
     else if (event.type === 'running') terminal.running = event.line;
     else {
-      this.#offset = event.now - Date.now();
+      this.#offset = event.now - (this.#reportedAt = Date.now());
       this.#journal.lineFinished(event.term, event.record.line, event.record.exitCode);
       this.#history.push(event.record);
       if (this.#history.length > 1000) this.#history.shift();
@@ -255,7 +261,7 @@ export class PoolEnvironment implements LabEnvironment {
     this.#busy++;
     try {
       const { value, now } = await result;
-      if (now !== undefined) this.#offset = now - Date.now();
+      if (now !== undefined) this.#offset = now - (this.#reportedAt = Date.now());
       if (!options.observe) this.#journal.scriptRun(script);
       return value as ScriptResult;
     } catch (error) {
@@ -297,7 +303,8 @@ export class PoolEnvironment implements LabEnvironment {
   }
 
   now(): Date {
-    return new Date(Date.now() + this.#offset);
+    // The offset was taken against the wall clock at the worker's last report: a virtual clock did not move since.
+    return new Date(this.#clock === 'virtual' ? this.#reportedAt + this.#offset : Date.now() + this.#offset);
   }
 
   async dispose(): Promise<void> {

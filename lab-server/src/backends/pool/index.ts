@@ -143,7 +143,7 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
       const chosen = spec.seed ?? options.seed;
       const seed = chosen ?? Math.floor(Math.random() * 2 ** 32);
       const recipe = { lab: spec.lab, owner: spec.owner, seed, shared: chosen === undefined };
-      const env = new PoolEnvironment(nextEnv++, recipe, placement);
+      const env = new PoolEnvironment(nextEnv++, recipe, placement, hostOptions.clock);
       environments.set(env.id, env);
       return env;
     },

@@ -97,4 +97,20 @@ describe('the pool supervisor', () => {
     expect(pods.length).toBeGreaterThan(0);
     expect(finished).toBe(false);
   });
+
+  it("reads a worker's virtual clock as it stands, however much wall time passes between its reports", async () => {
+    const backend = pool();
+    const env = await backend.createEnvironment({ lab, owner: 'clock', seed: 3 });
+    await env.prepare();
+    await env.runScript('true');
+    const then = env.now().getTime();
+    const wall = Date.now();
+    while (Date.now() < wall + 30) {
+      // Wall time passes (a loaded machine); the virtual clock must not.
+    }
+    expect(env.now().getTime()).toBe(then);
+    await env.runScript('sleep 2');
+    // The sleep and the command's own millisecond, nothing of the wall clock.
+    expect(env.now().getTime() - then).toBe(2_001);
+  });
 });

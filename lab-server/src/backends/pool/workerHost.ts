@@ -162,8 +162,8 @@ export class WorkerHost {
 
   #receive(message: WorkerMessage): void {
     if (message.type === 'ready') return;
-    if (message.type === 'reply') return this.#settle(message);
-    this.#onEvent(message);
+    if (message.type === 'reply') this.#settle(message);
+    else this.#onEvent(message);
   }
 
   #settle(reply: WorkerReply): void {

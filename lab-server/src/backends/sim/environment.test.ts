@@ -33,7 +33,8 @@ describe('SimEnvironment', () => {
     const e = await env();
     await e.prepare();
     const r = await e.runScript(
-      'POD=$(kubectl get pod -l app=ratings -o jsonpath="{.items[0].metadata.name}")\nshow() { echo "pod: $1"; }\nshow "${POD%%-*}"\nnosuch',
+      'POD=$(kubectl get pod -l app=ratings -o jsonpath="{.items[0].metadata.name}")\nshow() ' +
+        '{ echo "pod: $1"; }\nshow "${POD%%-*}"\nnosuch',
     );
     expect(r.output).toBe('pod: ratings\nbash: nosuch: command not found\n');
     expect(r.exitCode).toBe(127);

@@ -34,7 +34,8 @@ export const evaluateExec: Evaluator<ExecCheck> = async (check, ctx) => {
       evidence,
       signature: `exit:${r.exitCode}`,
       explanation: text(
-        `명령이 종료 코드 ${euRo(String(r.exitCode))} 끝났습니다${err ? ` (${err})` : ''}. 이 단계에서는 ${josa(String(check.expect.exitCode), '이어야', '여야')} 합니다.`,
+        `명령이 종료 코드 ${euRo(String(r.exitCode))} 끝났습니다${err ? ` (${err})` : ''}. ` +
+          `이 단계에서는 ${josa(String(check.expect.exitCode), '이어야', '여야')} 합니다.`,
         `The command exited with ${r.exitCode}${err ? ` (${err})` : ''}; the step expects ${check.expect.exitCode}.`,
       ),
     };

@@ -49,7 +49,8 @@ export const evaluateObserved: Evaluator<ObservedCheck> = async (check, ctx) => 
         n === 0
           ? text(
               `이 단계를 시작한 뒤로 보낸 요청 중 ${euRo(check.service)} 간 것이 없습니다. 단계에서 말하는 대로 직접 요청을 보내 보세요(Preview 새로고침이나 터미널의 curl).`,
-              `None of your requests has reached ${check.service} since this step began: send them yourself as the step says (refresh the Preview, or run its curl).`,
+              `None of your requests has reached ${check.service} since this step began: ` +
+                `send them yourself as the step says (refresh the Preview, or run its curl).`,
             )
           : text(
               `이 단계를 시작한 뒤로 보낸 요청 중 ${n}개가 ${euRo(check.service)} 갔습니다. 적어도 ${check.minRequests}개는 보내 보세요.`,
@@ -76,7 +77,8 @@ export const evaluateObserved: Evaluator<ObservedCheck> = async (check, ctx) => 
         .join(',')}`,
       explanation: text(
         `이 단계를 시작한 뒤로 보낸 요청 ${n}개가 ${seen}로 나뉘었습니다. 이 단계에서 볼 모습은 ${wanted}입니다. 앞 단계의 route가 그대로인지 확인하세요.`,
-        `Your ${n} requests since this step began split ${seen}; this step should show ${wanted}. Check that the previous step's route is still in place.`,
+        `Your ${n} requests since this step began split ${seen}; this step should ` +
+          `show ${wanted}. Check that the previous step's route is still in place.`,
       ),
     };
   }

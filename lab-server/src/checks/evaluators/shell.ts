@@ -25,7 +25,8 @@ export const evaluateShell: Evaluator<ShellCheck> = async (check, ctx) => {
       evidence,
       signature: `exit:${r.exitCode}`,
       explanation: text(
-        `\`${check.script.trim()}\` 명령이 종료 코드 ${euRo(String(r.exitCode))} 끝났습니다${last ? ` ("${last}")` : ''}. 이 단계에서는 ${josa(String(check.expect.exitCode), '이어야', '여야')} 합니다.`,
+        `\`${check.script.trim()}\` 명령이 종료 코드 ${euRo(String(r.exitCode))} ` +
+          `끝났습니다${last ? ` ("${last}")` : ''}. 이 단계에서는 ${josa(String(check.expect.exitCode), '이어야', '여야')} 합니다.`,
         `\`${check.script.trim()}\` exited with ${r.exitCode}${last ? ` ("${last}")` : ''}; the step expects ${check.expect.exitCode}.`,
       ),
     };

@@ -1,7 +1,7 @@
 /** The `traffic` check: send requests, classify the answers, judge the split with the sequential test. */
 import type { z } from 'zod';
 import type { HttpResult } from '../../contract.ts';
-import type { trafficCheckSchema } from '../../labs/schema.ts';
+import type { Localized, trafficCheckSchema } from '../../labs/schema.ts';
 import { OTHER, classLabel, classify, type ClassRule } from '../classify.ts';
 import { describeResponse, likelyCause } from '../diagnose.ts';
 import { euRo, josa } from '../korean.ts';
@@ -173,11 +173,12 @@ function explain(check: TrafficCheck, ctx: CheckContext, outcome: SplitOutcome, 
   const expects = text(`이 단계는 대략 ${josa(want.ko, '을', '를')} 기대합니다.`, `the step expects about ${want.en}.`);
   const shares = seen.filter((c) => c.name !== OTHER).map((c) => c.share);
   const evenlySpread = shares.length >= 3 && shares.every((s) => Math.abs(s - 1 / shares.length) <= 0.1);
-  let cause;
+  let cause: Localized;
   if (evenlySpread) {
     cause = text(
       `${shares.length}개 버전에 고르게 나뉘었습니다. VirtualService route가 적용되지 않아 Service의 모든 파드로 기본 분산될 때의 모습입니다.`,
-      `The requests spread about evenly over ${shares.length} versions: no VirtualService route applies, so the Service balances over all its pods.`,
+      `The requests spread about evenly over ${shares.length} versions: no ` +
+        `VirtualService route applies, so the Service balances over all its pods.`,
     );
   } else if ((seen.find((c) => c.name === OTHER)?.count ?? 0) * 2 >= n) {
     cause = text(

@@ -377,7 +377,9 @@ export const KIND_DOCS: Record<string, Doc> = {
   },
   DestinationRule: {
     ko: '라우팅이 끝난 뒤 목적지에 적용하는 정책: subset(버전별 파드 묶음), 로드 밸런싱, 연결 풀, TLS.',
-    en: 'Policies applied to traffic for a service after routing: subsets (groups of pods by version), load balancing, connection pools, TLS.',
+    en:
+      'Policies applied to traffic for a service after routing: subsets ' +
+      '(groups of pods by version), load balancing, connection pools, TLS.',
   },
   Gateway: {
     ko: '메시 가장자리에서 들어오거나 나가는 연결을 받는 로드 밸런서(ingress/egress gateway 파드)의 포트, 프로토콜, 호스트.',

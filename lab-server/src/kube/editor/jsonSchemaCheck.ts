@@ -46,7 +46,9 @@ export function schemaIssues(schema: Json, value: unknown, path: JsonPath = []):
     if (typeof schema.maximum === 'number' && value > schema.maximum) issue('maximum', String(schema.maximum));
   }
   if (Array.isArray(value) && schema.items)
-    value.forEach((v, i) => issues.push(...schemaIssues(schema.items as Json, v, [...path, i])));
+    value.forEach((v, i) => {
+      issues.push(...schemaIssues(schema.items as Json, v, [...path, i]));
+    });
   if (typeOf(value) === 'object') {
     const object = value as Record<string, unknown>;
     const properties = (schema.properties ?? {}) as Record<string, Json>;

@@ -62,7 +62,8 @@ describe('editor schemas', () => {
 
   it('mark what the API server or Istio would refuse: misspelt fields anywhere, wrong types, unknown enum values', () => {
     const vs = (route: string) =>
-      `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n${route}`;
+      `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  ` +
+      `name: reviews\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n${route}`;
     expect(problemsOf(vs('    - destination: {host: reviews, subset: v1}\n'))).toEqual([]);
     expect(problemsOf(vs('    - destination: {host: reviews, subset: v1}\n      wieght: 50\n'))).toEqual([
       'spec.http[0].route[0].wieght: property not allowed',
@@ -91,7 +92,8 @@ describe('editor schemas', () => {
     ).toEqual(['spec.trafficPolicy.outlierDetection.baseEjectionTim: property not allowed']);
     expect(
       problemsOf(
-        'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec:\n  servers:\n  - port: {number: 443, name: https, protocol: HTTPS}\n    hosts: ["*"]\n    tls: {mode: SIMPLE, credentialName: c, credentialNam: d}\n',
+        'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec:\n  servers:\n  - port: {number: 443, ' +
+          'name: https, protocol: HTTPS}\n    hosts: ["*"]\n    tls: {mode: SIMPLE, credentialName: c, credentialNam: d}\n',
       ),
     ).toEqual(['spec.servers[0].tls.credentialNam: property not allowed']);
   });
@@ -102,7 +104,8 @@ describe('editor schemas', () => {
 
   it('take back what kubectl get -o yaml prints (status, server-set metadata)', () => {
     const got =
-      'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  creationTimestamp: "2026-01-01T00:00:00Z"\n  generation: 1\n  name: reviews\n  namespace: default\n  resourceVersion: "1234"\n  uid: 0a\nspec:\n  hosts: [reviews]\nstatus: {}\n';
+      'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  creationTimestamp: "2026-01-01T00:00:00Z"\n  generation: ' +
+      '1\n  name: reviews\n  namespace: default\n  resourceVersion: "1234"\n  uid: 0a\nspec:\n  hosts: [reviews]\nstatus: {}\n';
     expect(problemsOf(got)).toEqual([]);
   });
 });

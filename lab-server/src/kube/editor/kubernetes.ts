@@ -177,6 +177,7 @@ export function manifestSchema(lang: Lang): Json {
       const spec = ISTIO_SPEC_SCHEMAS[kind] ?? CORE_SPEC_SCHEMAS[kind];
       return {
         if: { properties: { kind: { const: kind } }, required: ['kind'] },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, never awaited.
         then: {
           properties: {
             apiVersion: { enum: apiVersions },

@@ -58,7 +58,8 @@ describe('Bookinfo', () => {
   const FULL_STAR =
     '<svg id="glyphicon glyphicon-star" class="h-5 w-5 flex-none" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">';
   const EMPTY_STAR =
-    '<svg xmlns="http://www.w3.org/2000/svg" fill="none" viewBox="0 0 24 24" stroke-width="1.5" stroke="currentColor" class="h-5 w-5 flex-none">';
+    '<svg xmlns="http://www.w3.org/2000/svg" fill="none" viewBox="0 0 24 ' +
+    '24" stroke-width="1.5" stroke="currentColor" class="h-5 w-5 flex-none">';
 
   it('productpage renders details and the reviews with the stars of the version that answered', async () => {
     const w = new World();
@@ -120,8 +121,10 @@ describe('Bookinfo', () => {
     const res = await w.get(sleep, `http://${v3.podIP}:9080/reviews/0`);
     expect(res.body).toBe(
       `{"id": "0","podname": "${w.pod('reviews-v3').metadata.name}","clustername": "null","reviews": [` +
-        '{  "reviewer": "Reviewer1",  "text": "An extremely entertaining play by Shakespeare. The slapstick humour is refreshing!", "rating": {"error": "Ratings service is currently unavailable"}},' +
-        '{  "reviewer": "Reviewer2",  "text": "Absolutely fun and entertaining. The play lacks thematic depth when compared to other plays by Shakespeare.", "rating": {"error": "Ratings service is currently unavailable"}}]}',
+        '{  "reviewer": "Reviewer1",  "text": "An extremely entertaining play by Shakespeare. The ' +
+        'slapstick humour is refreshing!", "rating": {"error": "Ratings service is currently unavailable"}},' +
+        '{  "reviewer": "Reviewer2",  "text": "Absolutely fun and entertaining. The play lacks thematic depth when ' +
+        'compared to other plays by Shakespeare.", "rating": {"error": "Ratings service is currently unavailable"}}]}',
     );
   });
 

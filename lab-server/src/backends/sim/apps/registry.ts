@@ -59,7 +59,7 @@ export function appListeningOn(
   for (const container of containers) {
     if (container.name === 'istio-proxy') continue;
     const app = appForImage(container.image);
-    if (app && app.listenPorts(container).includes(port)) return { container, app };
+    if (app?.listenPorts(container).includes(port)) return { container, app };
   }
   return undefined;
 }

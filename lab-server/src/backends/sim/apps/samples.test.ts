@@ -1,4 +1,7 @@
-/** The sample manifests under content/samples: valid YAML, the API versions Kubernetes 1.34 and Istio 1.30 serve, images the simulator runs. */
+/**
+ * The sample manifests under content/samples: valid YAML, the API versions Kubernetes 1.34 and Istio 1.30 serve,
+ * images the simulator runs.
+ */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';

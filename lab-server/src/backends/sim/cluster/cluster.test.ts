@@ -6,6 +6,29 @@ import { createRandom } from '../random.ts';
 import type { SimCluster } from '../types.ts';
 import { createSimCluster } from './index.ts';
 
+/** The fields these tests read, as the simulated API server writes them. */
+interface Spec {
+  clusterIP: string;
+  sessionAffinity: string;
+  type: string;
+  replicas: number;
+  ports: { name: string; port: number; nodePort: number }[];
+  template: { spec: { containers: { image: string }[] } };
+  containers: { name: string; command: string[] }[];
+  initContainers?: { name: string }[];
+  tolerations: { key: string }[];
+}
+interface Status {
+  phase: string;
+  podIP: string;
+  qosClass: string;
+  nodeInfo: { kubeletVersion: string };
+}
+const specOf = (o: K8sObject) => o.spec as Spec;
+const statusOf = (o: K8sObject) => o.status as Status;
+const subsetsOf = (o: K8sObject) => o.subsets as { addresses: unknown[]; ports: { port: number }[] }[];
+const dataOf = (o: K8sObject) => o.data as Record<string, string>;
+
 async function cluster(maxObjects?: number): Promise<SimCluster> {
   const c = createSimCluster({
     clock: new SimulationClock('virtual', Date.UTC(2026, 10, 24, 10, 0, 0)),
@@ -92,8 +115,8 @@ describe('SimCluster writes', () => {
     });
     const first = c.apply(svc([{ name: 'http', port: 80 }], { sessionAffinity: 'ClientIP' })).object;
     const again = c.apply(svc([{ name: 'http', port: 80 }])).object;
-    expect((again.spec as any).clusterIP).toBe((first.spec as any).clusterIP);
-    expect((again.spec as any).sessionAffinity).toBe('None');
+    expect(specOf(again).clusterIP).toBe(specOf(first).clusterIP);
+    expect(specOf(again).sessionAffinity).toBe('None');
   });
 
   it.each([
@@ -141,7 +164,8 @@ describe('SimCluster writes', () => {
       (c: SimCluster) => c.apply(vs({ hosts: ['a'], http: [{ rout: [] }] })),
       400,
       'BadRequest',
-      'VirtualService in version "v1alpha3" cannot be handled as a VirtualService: strict decoding error: unknown field "spec.http[0].rout"',
+      'VirtualService in version "v1alpha3" cannot be handled as a ' +
+        'VirtualService: strict decoding error: unknown field "spec.http[0].rout"',
     ],
     [
       'a missing destination host',
@@ -170,7 +194,8 @@ describe('SimCluster writes', () => {
         }),
       422,
       'Invalid',
-      'Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`',
+      'Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value: ' +
+        'map[string]string{"app":"web"}: `selector` does not match template `labels`',
     ],
     [
       'deleting the default namespace',
@@ -273,7 +298,7 @@ describe('SimCluster controllers', () => {
     const c = await cluster();
     const added: string[] = [];
     c.watch((e) => {
-      if (e.type === 'ADDED' && e.object.kind === 'Pod') added.push((e.object.status as any).phase);
+      if (e.type === 'ADDED' && e.object.kind === 'Pod') added.push(statusOf(e.object).phase);
     });
     c.apply(deploy('web', { app: 'web' }, { replicas: 2 }));
     await c.idle();
@@ -284,8 +309,8 @@ describe('SimCluster controllers', () => {
     const pods = c.list('Pod', 'default', 'app=web');
     for (const p of pods) {
       expect(p.metadata.name).toMatch(new RegExp(`^${rs.metadata.name}-[bcdfghjklmnpqrstvwxz2456789]{5}$`));
-      expect((p.status as any).phase).toBe('Running');
-      expect((p.status as any).podIP).toMatch(/^10\.244\./);
+      expect(statusOf(p).phase).toBe('Running');
+      expect(statusOf(p).podIP).toMatch(/^10\.244\./);
       expect(p.metadata.ownerReferences?.[0]?.uid).toBe(rs.metadata.uid);
     }
     expect(c.get('Deployment', 'default', 'web')!.status).toMatchObject({
@@ -303,12 +328,12 @@ describe('SimCluster controllers', () => {
     await c.idle();
     const first = c.list('ReplicaSet', 'default')[0]!.metadata.name;
     c.update('Deployment', 'default', 'web', (o) => {
-      (o.spec as any).template.spec.containers[0].image = 'docker.io/curlimages/curl:8.17.0';
+      specOf(o).template.spec.containers[0].image = 'docker.io/curlimages/curl:8.17.0';
     });
     await c.idle();
     const sets = c.list('ReplicaSet', 'default');
     expect(sets).toHaveLength(2);
-    expect((sets.find((r) => r.metadata.name === first)!.spec as any).replicas).toBe(0);
+    expect(specOf(sets.find((r) => r.metadata.name === first)!).replicas).toBe(0);
     expect(c.list('Pod', 'default', 'app=web')).toHaveLength(1);
     c.delete('Deployment', 'default', 'web');
     expect(c.list('ReplicaSet', 'default')).toHaveLength(0);
@@ -318,8 +343,8 @@ describe('SimCluster controllers', () => {
   it('gives Services cluster IPs and node ports, keeps requested ones, refuses taken ones, and keeps Endpoints of ready pods', async () => {
     const c = await cluster();
     const ingress = c.get('Service', 'istio-system', 'istio-ingressgateway')!;
-    expect((ingress.spec as any).ports.find((p: any) => p.name === 'http2').nodePort).toBe(30080);
-    expect((ingress.spec as any).type).toBe('LoadBalancer');
+    expect(specOf(ingress).ports.find((p) => p.name === 'http2')?.nodePort).toBe(30080);
+    expect(specOf(ingress).type).toBe('LoadBalancer');
     expect(ingress.status).toEqual({ loadBalancer: {} });
     const svc = c.apply({
       apiVersion: 'v1',
@@ -327,8 +352,8 @@ describe('SimCluster controllers', () => {
       metadata: { name: 'web', namespace: 'default' },
       spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
     }).object;
-    expect((svc.spec as any).clusterIP).toMatch(/^10\.96\.\d+\.\d+$/);
-    expect((svc.spec as any).ports[0].nodePort).toBeGreaterThanOrEqual(30000);
+    expect(specOf(svc).clusterIP).toMatch(/^10\.96\.\d+\.\d+$/);
+    expect(specOf(svc).ports[0].nodePort).toBeGreaterThanOrEqual(30000);
     const taken = thrown(() =>
       c.apply({
         apiVersion: 'v1',
@@ -341,8 +366,8 @@ describe('SimCluster controllers', () => {
     c.apply(deploy('web', { app: 'web' }));
     await c.idle();
     const ep = c.get('Endpoints', 'default', 'web')!;
-    expect((ep.subsets as any)[0].addresses).toHaveLength(1);
-    expect((ep.subsets as any)[0].ports[0].port).toBe(8080);
+    expect(subsetsOf(ep)[0].addresses).toHaveLength(1);
+    expect(subsetsOf(ep)[0].ports[0].port).toBe(8080);
   });
 
   it('injects sidecars into new pods of a labelled namespace, never into existing ones, and honours opting out', async () => {
@@ -356,17 +381,17 @@ describe('SimCluster controllers', () => {
     c.apply(deploy('optout', { app: 'optout', 'sidecar.istio.io/inject': 'false' }));
     await c.idle();
     const inits = (app: string) =>
-      ((c.list('Pod', 'default', `app=${app}`)[0]!.spec as any).initContainers ?? []).map((x: any) => x.name);
+      (specOf(c.list('Pod', 'default', `app=${app}`)[0]!).initContainers ?? []).map((x) => x.name);
     expect(inits('before')).toEqual([]);
     expect(inits('after')).toEqual(['istio-init', 'istio-proxy']);
     expect(inits('optout')).toEqual([]);
     const injected = c.list('Pod', 'default', 'app=after')[0]!;
-    expect((injected.spec as any).containers.map((x: any) => x.name)).toEqual(['app']);
+    expect(specOf(injected).containers.map((x) => x.name)).toEqual(['app']);
     expect(injected.metadata.annotations!['sidecar.istio.io/status']).toContain('istio-proxy');
     // The sidecar's resource requests make the pod Burstable; a pod without any is BestEffort.
-    expect((injected.status as any).qosClass).toBe('Burstable');
-    expect((c.list('Pod', 'default', 'app=before')[0]!.status as any).qosClass).toBe('BestEffort');
-    expect((injected.spec as any).tolerations.map((t: any) => t.key)).toEqual([
+    expect(statusOf(injected).qosClass).toBe('Burstable');
+    expect(statusOf(c.list('Pod', 'default', 'app=before')[0]!).qosClass).toBe('BestEffort');
+    expect(specOf(injected).tolerations.map((t) => t.key)).toEqual([
       'node.kubernetes.io/not-ready',
       'node.kubernetes.io/unreachable',
     ]);
@@ -375,13 +400,13 @@ describe('SimCluster controllers', () => {
   it("starts as kind with Istio 1.30's demo profile: node, control plane, istiod, both gateways, access logs on", async () => {
     const c = await cluster();
     const node = c.get('Node', undefined, 'kind-control-plane')!;
-    expect((node.status as any).nodeInfo.kubeletVersion).toBe('v1.34.0');
-    expect(
-      (c.get('Pod', 'kube-system', 'kube-apiserver-kind-control-plane')!.spec as any).containers[0].command,
-    ).toContain('--service-cluster-ip-range=10.96.0.0/16');
+    expect(statusOf(node).nodeInfo.kubeletVersion).toBe('v1.34.0');
+    expect(specOf(c.get('Pod', 'kube-system', 'kube-apiserver-kind-control-plane')!).containers[0].command).toContain(
+      '--service-cluster-ip-range=10.96.0.0/16',
+    );
     for (const name of ['istiod', 'istio-ingressgateway', 'istio-egressgateway'])
       expect(c.get('Deployment', 'istio-system', name)?.status).toMatchObject({ readyReplicas: 1 });
-    expect((c.get('ConfigMap', 'istio-system', 'istio')!.data as any).mesh).toContain('accessLogFile: /dev/stdout');
+    expect(dataOf(c.get('ConfigMap', 'istio-system', 'istio')!).mesh).toContain('accessLogFile: /dev/stdout');
     expect(c.get('Namespace', undefined, 'default')!.metadata.labels?.['istio-injection']).toBeUndefined();
   });
 });

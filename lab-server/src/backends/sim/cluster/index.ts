@@ -192,7 +192,8 @@ class SimClusterImpl implements SimCluster {
       throw apiError(
         403,
         'Forbidden',
-        `${resource.plural} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${obj.metadata.namespace} because it is being terminated`,
+        `${resource.plural} "${obj.metadata.name}" is forbidden: unable to create new ` +
+          `content in namespace ${obj.metadata.namespace} because it is being terminated`,
       );
     }
   }
@@ -378,7 +379,10 @@ class SimClusterImpl implements SimCluster {
         throw apiError(
           422,
           'Invalid',
-          `Pod "${live.metadata.name}" is invalid: spec: Forbidden: pod updates may not change fields other than \`spec.containers[*].image\`,\`spec.initContainers[*].image\`,\`spec.activeDeadlineSeconds\`,\`spec.tolerations\` (only additions to existing tolerations),\`spec.terminationGracePeriodSeconds\` (allow it to be set to 1 if it was previously negative)`,
+          `Pod "${live.metadata.name}" is invalid: spec: Forbidden: pod updates may not change fields other than ` +
+            `\`spec.containers[*].image\`,\`spec.initContainers[*].image\`,\`spec.activeDeadlineSeconds\`,\`spec.tolerations\` ` +
+            `(only additions to existing tolerations),\`spec.terminationGracePeriodSeconds\` ` +
+            `(allow it to be set to 1 if it was previously negative)`,
         );
       }
     }
@@ -405,7 +409,8 @@ class SimClusterImpl implements SimCluster {
       throw apiError(
         422,
         'Invalid',
-        `Pod "${pod}" is invalid: spec.ephemeralContainers[${(spec.ephemeralContainers ?? []).length}].name: Duplicate value: "${String(container.name)}"`,
+        `Pod "${pod}" is invalid: spec.ephemeralContainers[${(spec.ephemeralContainers ?? []).length}].name: ` +
+          `Duplicate value: "${String(container.name)}"`,
       );
     spec.ephemeralContainers = [...(spec.ephemeralContainers ?? []), container];
     // The kubelet starts an ephemeral container as soon as it sees it (images are pulled instantly here).

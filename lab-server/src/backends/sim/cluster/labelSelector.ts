@@ -48,23 +48,26 @@ export function parseSelector(text: string | undefined): Requirement[] {
 /** Whether labels satisfy every requirement. */
 export function matchesSelector(requirements: Requirement[], labels: Record<string, string> | undefined): boolean {
   const l = labels ?? {};
-  return requirements.every((r) => {
-    const has = Object.hasOwn(l, r.key);
-    switch (r.op) {
-      case 'eq':
-        return has && l[r.key] === r.value;
-      case 'neq':
-        return !has || l[r.key] !== r.value;
-      case 'in':
-        return has && r.values.includes(l[r.key]!);
-      case 'notin':
-        return !has || !r.values.includes(l[r.key]!);
-      case 'exists':
-        return has;
-      case 'notexists':
-        return !has;
-    }
-  });
+  return requirements.every((r) => satisfies(r, l));
+}
+
+/** Whether labels satisfy one requirement. */
+function satisfies(r: Requirement, l: Record<string, string>): boolean {
+  const has = Object.hasOwn(l, r.key);
+  switch (r.op) {
+    case 'eq':
+      return has && l[r.key] === r.value;
+    case 'neq':
+      return !has || l[r.key] !== r.value;
+    case 'in':
+      return has && r.values.includes(l[r.key]!);
+    case 'notin':
+      return !has || !r.values.includes(l[r.key]!);
+    case 'exists':
+      return has;
+    case 'notexists':
+      return !has;
+  }
 }
 
 /** Whether a map selector (`spec.selector` of a Service, `matchLabels`) matches labels; an empty map matches all. */

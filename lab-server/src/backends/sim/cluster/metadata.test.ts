@@ -40,7 +40,9 @@ describe('metadata', () => {
     const created = c.apply(vs('networking.istio.io/v1beta1')).object;
     expect(created.apiVersion).toBe('networking.istio.io/v1');
     expect(created.metadata.annotations!['kubectl.kubernetes.io/last-applied-configuration']).toBe(
-      '{"apiVersion":"networking.istio.io/v1beta1","kind":"VirtualService","metadata":{"annotations":{},"name":"reviews","namespace":"default"},"spec":{"hosts":["reviews"],"http":[{"route":[{"destination":{"host":"reviews","subset":"v1"}}]}]}}\n',
+      '{"apiVersion":"networking.istio.io/v1beta1","kind":"VirtualService",' +
+        '"metadata":{"annotations":{},"name":"reviews","namespace":"default"},' +
+        '"spec":{"hosts":["reviews"],"http":[{"route":[{"destination":{"host":"reviews","subset":"v1"}}]}]}}\n',
     );
   });
 
@@ -171,7 +173,7 @@ describe('writes and their side effects', () => {
     const used = c.list('Namespace').length;
     expect(used).toBeGreaterThan(0);
     let made = 0;
-    let error;
+    let error: unknown;
     for (let i = 0; i < 100 && !error; i++) {
       try {
         c.create(cm(`cm-${i}`));

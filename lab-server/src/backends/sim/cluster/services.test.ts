@@ -75,7 +75,8 @@ describe('Service addresses', () => {
   it('refuses a taken cluster IP and a changed one', async () => {
     const c = await newCluster();
     expect(refusal(() => c.create(service('a', { clusterIP: '10.96.0.1', ports: [{ port: 80 }] }))).message).toBe(
-      'Service "a" is invalid: spec.clusterIPs: Invalid value: []string{"10.96.0.1"}: failed to allocate IP 10.96.0.1: provided IP is already allocated',
+      'Service "a" is invalid: spec.clusterIPs: Invalid value: []string{"10.96.0.1"}: ' +
+        'failed to allocate IP 10.96.0.1: provided IP is already allocated',
     );
     const ip = specOf(c.create(service('b', { ports: [{ port: 80 }] }))).clusterIP;
     expect(

@@ -106,7 +106,8 @@ export function allocateServiceAddresses(
       throw apiError(
         422,
         'Invalid',
-        `Service "${name}" is invalid: spec.clusterIPs: Invalid value: []string{"${spec.clusterIP}"}: failed to allocate IP ${spec.clusterIP}: provided IP is already allocated`,
+        `Service "${name}" is invalid: spec.clusterIPs: Invalid value: []string{"${spec.clusterIP}"}: ` +
+          `failed to allocate IP ${spec.clusterIP}: provided IP is already allocated`,
       );
     }
   } else if (spec.clusterIP !== 'None') {

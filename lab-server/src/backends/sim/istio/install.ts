@@ -79,7 +79,7 @@ function render(request: InstallRequest): Rendered {
       kind?: string;
       spec?: { profile?: string; meshConfig?: Record<string, unknown>; values?: Record<string, unknown> };
     } | null;
-    if (!op || op.kind !== 'IstioOperator')
+    if (op?.kind !== 'IstioOperator')
       throw new InstallError('generate config: could not parse file: expected kind IstioOperator');
     if (op.spec?.profile) profileName = op.spec.profile;
     const walk = (obj: Record<string, unknown>, prefix: string[], into: [string[], unknown][]) => {
@@ -245,7 +245,9 @@ export function runInstall(cluster: SimClusterApi, request: InstallRequest): Ins
     ];
     const list =
       components.length > 1 ? `${components.slice(0, -1).join(', ')}, and ${components.at(-1)}` : components[0];
-    stdout += `This will install the Istio ${ISTIO_VERSION} "${profile.name}" profile (with components: ${list}) into the cluster. Proceed? (y/N) `;
+    stdout +=
+      `This will install the Istio ${ISTIO_VERSION} "${profile.name}" ` +
+      `profile (with components: ${list}) into the cluster. Proceed? (y/N) `;
     if (!/^y(es)?$/i.test(request.answer.trim().split('\n')[0] ?? ''))
       return { stdout: `${stdout}Cancelled.\n`, stderr: '', exitCode: 1 };
   }

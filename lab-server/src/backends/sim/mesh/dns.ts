@@ -1,4 +1,7 @@
-/** Name resolution as a pod's resolver does it (search domains `<ns>.svc.cluster.local svc.cluster.local cluster.local`, ndots 5), and from outside. */
+/**
+ * Name resolution as a pod's resolver does it (search domains `<ns>.svc.cluster.local svc.cluster.local cluster.local`,
+ * ndots 5), and from outside.
+ */
 import { resolvePublicName } from '../apps/internet/sites.ts';
 import { isIpv4 } from './cidr.ts';
 import { clusterIp, podIp, serviceSelector } from './objects.ts';

@@ -68,7 +68,9 @@ const peerMetadata = new Map<string, string>();
 export function addPeerMetadata(request: WireRequest, proxy: ProxyInfo): void {
   const labels = labelsOf(proxy.pod);
   const workload = labels.app ?? proxy.pod.metadata.name;
-  const meta = `\n\x1aNAMESPACE\x12\x07${proxy.namespace}\n\x0fWORKLOAD_NAME\x12\x05${workload}\n\x04NAME\x12\x05${proxy.pod.metadata.name}`;
+  const meta =
+    `\n\x1aNAMESPACE\x12\x07${proxy.namespace}\n\x0fWORKLOAD_NAME\x12\x05` +
+    `${workload}\n\x04NAME\x12\x05${proxy.pod.metadata.name}`;
   let encoded = peerMetadata.get(meta);
   if (encoded === undefined) {
     if (peerMetadata.size >= 1000) peerMetadata.clear();

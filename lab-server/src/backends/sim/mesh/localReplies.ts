@@ -38,7 +38,9 @@ export const LOCAL_REPLIES: Record<LocalReplyKind, LocalReply> = {
     status: 503,
     flag: 'UF',
     details: 'upstream_reset_before_response_started{remote_connection_failure,delayed_connect_error:_111}',
-    body: 'upstream connect error or disconnect/reset before headers. reset reason: remote connection failure, transport failure reason: delayed connect error: 111',
+    body:
+      'upstream connect error or disconnect/reset before headers. reset reason: ' +
+      'remote connection failure, transport failure reason: delayed connect error: 111',
   },
   upstream_reset: {
     status: 503,
@@ -52,5 +54,8 @@ export const LOCAL_REPLIES: Record<LocalReplyKind, LocalReply> = {
 
 /** The body Envoy sends after retries ran out on connection failures. */
 export function retriedConnectFailureBody(): string {
-  return 'upstream connect error or disconnect/reset before headers. retried and the latest reset reason: remote connection failure, transport failure reason: delayed connect error: 111';
+  return (
+    'upstream connect error or disconnect/reset before headers. retried and the latest reset ' +
+    'reason: remote connection failure, transport failure reason: delayed connect error: 111'
+  );
 }

@@ -97,7 +97,10 @@ describe('headers', () => {
     expect(h['X-Envoy-Attempt-Count']).toBe('1');
     expect(Object.keys(h).filter((k) => /^x-b3-|^traceparent$/i.test(k))).toEqual([]);
     expect(h['X-Forwarded-Client-Cert']).toMatch(
-      /^By=spiffe:\/\/cluster\.local\/ns\/default\/sa\/default;Hash=[0-9a-f]{64};Subject="";URI=spiffe:\/\/cluster\.local\/ns\/default\/sa\/sleep$/,
+      new RegExp(
+        String.raw`^By=spiffe:\/\/cluster\.local\/ns\/default\/sa\/default;Hash=[0-9a-f]{64};Subject="";URI=spiffe:\/\/` +
+          String.raw`cluster\.local\/ns\/default\/sa\/sleep$`,
+      ),
     );
     expect(h['X-Envoy-Decorator-Operation']).toBeUndefined();
     expect(h['X-Envoy-Peer-Metadata']).toBeUndefined();
@@ -206,7 +209,11 @@ describe('egress', () => {
     }
     const line = w.log('default', sleep.pod, 'istio-proxy')[0];
     expect(line).toMatch(
-      /^\[2026-11-24T10:02:43\.\d{3}Z\] "- - -" 0 - - - "-" \d+ \d+ \d+ - "-" "-" "-" "-" "142\.250\.196\.100:443" PassthroughCluster 10\.244\.0\.\d+:\d+ 142\.250\.196\.100:443 10\.244\.0\.\d+:\d+ www\.google\.com -$/,
+      new RegExp(
+        String.raw`^\[2026-11-24T10:02:43\.\d{3}Z\] "- - -" 0 - - - "-" \d+ \d+ \d+ - "-" "-" "-" "-" "142\.250\.196\.1` +
+          String.raw`00:443" PassthroughCluster 10\.244\.0\.\d+:\d+ 142\.250\.196\.100:443 10\.244\.0\.\d+:\d+ www\.googl` +
+          String.raw`e\.com -$`,
+      ),
     );
   });
 
@@ -238,7 +245,8 @@ describe('egress', () => {
     const { w, sleep } = egress();
     const other = w.deploySleep({ namespace: 'other', name: 'sleep-other' });
     w.applyYaml(
-      'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: default}\nspec:\n  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n',
+      'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: ' +
+        'default}\nspec:\n  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n',
     );
     expect((await w.get(sleep, 'https://www.google.com')).error?.curlExitCode).toBe(35);
     expect((await w.get(other, 'https://www.google.com')).status).toBe(200);
@@ -247,7 +255,8 @@ describe('egress', () => {
   it('ServiceEntry for httpbin.org (HTTP): works under REGISTRY_ONLY, shows the decorator, logs the request', async () => {
     const { w, sleep } = egress(registryOnly);
     w.applyYaml(
-      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: httpbin-ext}\nspec:\n  hosts: [httpbin.org]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: DNS\n  location: MESH_EXTERNAL\n',
+      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: httpbin-ext}\nspec:\n  hosts: ' +
+        '[httpbin.org]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: DNS\n  location: MESH_EXTERNAL\n',
     );
     const res = await w.get(sleep, 'http://httpbin.org/headers');
     expect(res.status).toBe(200);
@@ -255,18 +264,25 @@ describe('egress', () => {
     expect(h['X-Envoy-Decorator-Operation']).toBe('httpbin.org:80/*');
     expect(h['X-Amzn-Trace-Id']).toMatch(/^Root=1-/);
     expect(w.log('default', sleep.pod, 'istio-proxy').at(-1)).toMatch(
-      /"GET \/headers HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \d+ "-" "curl\/8\.16\.0" "[0-9a-f-]{36}" "httpbin\.org" "3\.230\.204\.70:80" outbound\|80\|\|httpbin\.org /,
+      new RegExp(
+        String.raw`"GET \/headers HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \d+ "-" "curl\/8\.16\.0" "[0-9a-f-]{36` +
+          String.raw`}" "httpbin\.org" "3\.230\.204\.70:80" outbound\|80\|\|httpbin\.org `,
+      ),
     );
   });
 
   it('ServiceEntry for www.google.com (HTTPS): a TCP connection with SNI and bytes in the log', async () => {
     const { w, sleep } = egress(registryOnly);
     w.applyYaml(
-      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: google}\nspec:\n  hosts: [www.google.com]\n  ports: [{number: 443, name: https, protocol: HTTPS}]\n  resolution: DNS\n  location: MESH_EXTERNAL\n',
+      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: google}\nspec:\n  hosts: [www.google.com]\n ' +
+        ' ports: [{number: 443, name: https, protocol: HTTPS}]\n  resolution: DNS\n  location: MESH_EXTERNAL\n',
     );
     expect((await w.get(sleep, 'https://www.google.com', [], { method: 'HEAD' })).status).toBe(200);
     expect(w.log('default', sleep.pod, 'istio-proxy').at(-1)).toMatch(
-      /"- - -" 0 - - - "-" [1-9]\d* [1-9]\d* \d+ - "-" "-" "-" "-" "142\.250\.196\.100:443" outbound\|443\|\|www\.google\.com .* www\.google\.com -$/,
+      new RegExp(
+        String.raw`"- - -" 0 - - - "-" [1-9]\d* [1-9]\d* \d+ - "-" "-" "-" "-" "142\.250\.196\.100:443" outbound\|443\|` +
+          String.raw`\|www\.google\.com .* www\.google\.com -$`,
+      ),
     );
     expect((await w.get(sleep, 'https://edition.cnn.com')).error?.curlExitCode).toBe(35);
   });
@@ -274,7 +290,10 @@ describe('egress', () => {
   it('a VirtualService timeout on a ServiceEntry host is enforced by the client sidecar', async () => {
     const { w, sleep } = egress();
     w.applyYaml(
-      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: httpbin-ext}\nspec:\n  hosts: [httpbin.org]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: DNS\n  location: MESH_EXTERNAL\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: httpbin-ext}\nspec:\n  hosts: [httpbin.org]\n  http:\n  - timeout: 3s\n    route: [{destination: {host: httpbin.org}, weight: 100}]\n',
+      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: httpbin-ext}\nspec:\n  hosts: ' +
+        '[httpbin.org]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: DNS\n  location: ' +
+        'MESH_EXTERNAL\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: httpbin-ext}\nspec:\n ' +
+        ' hosts: [httpbin.org]\n  http:\n  - timeout: 3s\n    route: [{destination: {host: httpbin.org}, weight: 100}]\n',
     );
     const t0 = w.clock.now();
     expect((await w.get(sleep, 'http://httpbin.org/delay/5')).status).toBe(504);

@@ -80,7 +80,8 @@ describe('traffic shifting through the ingress gateway and productpage', () => {
     w.applyYaml(DR_REVIEWS);
     w.applyYaml(
       reviewsVs(
-        '    - destination: {host: reviews, subset: v1}\n      weight: 50\n    - destination: {host: reviews, subset: v3}\n      weight: 50\n',
+        '    - destination: {host: reviews, subset: v1}\n      weight: 50\n ' +
+          '   - destination: {host: reviews, subset: v3}\n      weight: 50\n',
       ),
     );
     const c = await pages(w, 200);
@@ -89,7 +90,8 @@ describe('traffic shifting through the ingress gateway and productpage', () => {
     expect(c.red).toBeLessThan(130);
     w.applyYaml(
       reviewsVs(
-        '    - destination: {host: reviews, subset: v1}\n      weight: 1\n    - destination: {host: reviews, subset: v3}\n      weight: 1\n',
+        '    - destination: {host: reviews, subset: v1}\n      weight: 1\n ' +
+          '   - destination: {host: reviews, subset: v3}\n      weight: 1\n',
       ),
     );
     const d = await pages(w, 200);
@@ -104,7 +106,8 @@ describe('traffic shifting through the ingress gateway and productpage', () => {
     expect(await pages(w, 40)).toMatchObject({ red: 40 });
     w.applyYaml(
       reviewsVs(
-        '    - destination: {host: reviews, subset: v1}\n      weight: 0\n    - destination: {host: reviews, subset: v2}\n      weight: 100\n',
+        '    - destination: {host: reviews, subset: v1}\n      weight: 0\n ' +
+          '   - destination: {host: reviews, subset: v2}\n      weight: 100\n',
       ),
     );
     expect(await pages(w, 40)).toMatchObject({ black: 40 });
@@ -148,7 +151,8 @@ describe('traffic shifting through the ingress gateway and productpage', () => {
     w.applyYaml(DR_REVIEWS);
     w.applyYaml(
       reviewsVs(
-        '    - destination: {host: reviews, subset: v1}\n      weight: 50\n    - destination: {host: reviews, subset: v3}\n      weight: 50\n',
+        '    - destination: {host: reviews, subset: v1}\n      weight: 50\n ' +
+          '   - destination: {host: reviews, subset: v3}\n      weight: 50\n',
       ),
     );
     const c = await pages(w, 200);
@@ -261,7 +265,8 @@ describe('timeouts, retries and faults', () => {
     const sleep = w.deploySleep();
     if (rule)
       w.applyYaml(
-        `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: httpbin}\nspec:\n  hosts: [httpbin]\n  http:\n  - ${rule}\n    route: [{destination: {host: httpbin}}]\n`,
+        `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: httpbin}\nspec:\n ` +
+          ` hosts: [httpbin]\n  http:\n  - ${rule}\n    route: [{destination: {host: httpbin}}]\n`,
       );
     return { w, sleep };
   }

@@ -12,7 +12,6 @@ import {
   resolveTargetPort,
   selectorMatches,
   serviceSelector,
-  servicePorts,
   type ServicePortSpec,
 } from './objects.ts';
 

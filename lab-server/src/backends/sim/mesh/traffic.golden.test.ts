@@ -284,7 +284,8 @@ spec:
 
 const INGRESS_ENV =
   "export INGRESS_HOST=$(kubectl get po -l istio=ingressgateway -n istio-system -o jsonpath='{.items[0].status.hostIP}')\n" +
-  'export INGRESS_PORT=$(kubectl -n istio-system get service istio-ingressgateway -o jsonpath=\'{.spec.ports[?(@.name=="http2")].nodePort}\')\n';
+  'export INGRESS_PORT=$(kubectl -n istio-system get service istio-ingressgateway ' +
+  '-o jsonpath=\'{.spec.ports[?(@.name=="http2")].nodePort}\')\n';
 
 const INGRESS: GoldenAction[] = [
   { stepSolution: 'ingress-address' },

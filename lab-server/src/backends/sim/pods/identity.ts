@@ -66,13 +66,18 @@ const named = (id: number, name: string | undefined) => (name ? `${id}(${name})`
 
 /** `id`'s default line. */
 export function idLine(identity: Identity): string {
-  return `uid=${named(identity.uid, identity.user)} gid=${named(identity.gid, identity.group)} groups=${identity.groups.map((g) => named(g.gid, g.name)).join(',')}`;
+  return (
+    `uid=${named(identity.uid, identity.user)} gid=${named(identity.gid, identity.group)} ` +
+    `groups=${identity.groups.map((g) => named(g.gid, g.name)).join(',')}`
+  );
 }
 
 type Result = { stdout: string; stderr: string; exitCode: number };
 
 const BANNER = 'BusyBox v1.37.0 (2025-08-05 16:40:33 UTC) multi-call binary.\n\n';
-const BUSYBOX_ID_USAGE = `${BANNER}Usage: id [-Gnru] [USER]\n\nPrint information about USER or the current user\n\n\t-u\tUser ID\n\t-g\tGroup ID\n\t-G\tSupplementary group IDs\n\t-n\tPrint names instead of numbers\n\t-r\tPrint real ID instead of effective ID\n`;
+const BUSYBOX_ID_USAGE =
+  `${BANNER}Usage: id [-Gnru] [USER]\n\nPrint information about USER or the current user\n\n\t-u\tUser ID\n\t-g\tGroup ` +
+  `ID\n\t-G\tSupplementary group IDs\n\t-n\tPrint names instead of numbers\n\t-r\tPrint real ID instead of effective ID\n`;
 const BUSYBOX_WHOAMI_USAGE = `${BANNER}Usage: whoami\n\nPrint the user name associated with the current effective user id\n`;
 
 /** `option` is a letter (`x` of `-x`) or a long option with its dashes (`--foo`). */

@@ -64,7 +64,10 @@ interface ContainerSpec {
 }
 
 function ociNotFound(binary: string): string {
-  return `OCI runtime exec failed: exec failed: unable to start container process: exec: "${binary}": executable file not found in $PATH: unknown\n`;
+  return (
+    `OCI runtime exec failed: exec failed: unable to start container ` +
+    `process: exec: "${binary}": executable file not found in $PATH: unknown\n`
+  );
 }
 
 function quoteArg(arg: string): string {
@@ -177,8 +180,12 @@ export class SimPodExec implements PodExec {
     if (!fs) {
       fs = new InMemoryFs({
         '/etc/hostname': `${pod.metadata.name}\n`,
-        '/etc/resolv.conf': `search ${pod.metadata.namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`,
-        '/etc/hosts': `127.0.0.1\tlocalhost\n${String((pod.status as { podIP?: string } | undefined)?.podIP ?? '')}\t${pod.metadata.name}\n`,
+        '/etc/resolv.conf':
+          `search ${pod.metadata.namespace}.svc.cluster.local svc.cluster.local ` +
+          `cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`,
+        '/etc/hosts':
+          `127.0.0.1\tlocalhost\n${String((pod.status as { podIP?: string } | undefined)?.podIP ?? '')}` +
+          `\t${pod.metadata.name}\n`,
       });
       for (const dir of ['/tmp', ...directories]) fs.mkdirSync(dir, { recursive: true });
       this.#fileSystems.set(key, fs);

@@ -213,14 +213,18 @@ export class LabShell {
       const dropped = this.#boundState();
       let exitCode = dump.status !== undefined ? this.#state.status : result.exitCode;
       if (timeout.signal.aborted) {
-        output += `\nlab shell: stopped after ${Math.round(this.#options.limits.commandTimeMs / 1000)} s, the longest one command may run here\n`;
+        output +=
+          `\nlab shell: stopped after ${Math.round(this.#options.limits.commandTimeMs / 1000)} ` +
+          `s, the longest one command may run here\n`;
         exitCode = 124;
       } else if (options.signal?.aborted) {
         exitCode = 130;
       }
       if (dropped) output += dropped;
       if (output.length > this.#options.limits.outputChars) {
-        output = `${output.slice(0, this.#options.limits.outputChars)}\n[lab shell: output cut at ${this.#options.limits.outputChars} characters]\n`;
+        output =
+          `${output.slice(0, this.#options.limits.outputChars)}\n[lab shell: ` +
+          `output cut at ${this.#options.limits.outputChars} characters]\n`;
       }
       this.#state = { ...this.#state, status: exitCode };
       // Virtual time stands still between sleeps; a command still takes a moment of it, so that whatever happens
@@ -256,7 +260,10 @@ export class LabShell {
       dropped.push(`$${/^declare -\S+ ([A-Za-z_][A-Za-z0-9_]*)/.exec(l)?.[1] ?? '?'} (${l.length} bytes)`);
     }
     this.#state = { ...this.#state, variables: this.#state.variables.filter((l) => !gone.has(l)) };
-    return `lab shell: not kept for the next command: ${dropped.join(', ')}; what carries from one command to the next is limited to ${limit} bytes\n`;
+    return (
+      `lab shell: not kept for the next command: ${dropped.join(', ')}; what ` +
+      `carries from one command to the next is limited to ${limit} bytes\n`
+    );
   }
 
   async #readDump(): Promise<{ vars?: string; functions?: string; aliases?: string; cwd?: string; status?: string }> {

@@ -63,7 +63,8 @@ export function wrapLine(line: string, state: ShellState, dir: string): string {
 ${interleaveStderr(rewriteTimeKeyword(line, 'bash'), `${dir}/pipe-stderr`)}
 } 2>&1`,
     '__labs_status=$?',
-    `{ declare -p > ${dir}/vars; declare -F > ${dir}/functions; alias > ${dir}/aliases; pwd > ${dir}/cwd; echo $__labs_status > ${dir}/status; } 2>/dev/null`,
+    `{ declare -p > ${dir}/vars; declare -F > ${dir}/functions; alias > ${dir}/aliases; ` +
+      `pwd > ${dir}/cwd; echo $__labs_status > ${dir}/status; } 2>/dev/null`,
   ].join('\n');
 }
 

@@ -1,5 +1,5 @@
 import { InMemoryFs } from 'just-bash';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { stripAnsi } from '../../../terminal/typing.ts';
 import { SimulationClock } from '../clock.ts';
 import { DEFAULT_LIMITS } from '../limits.ts';
@@ -32,10 +32,7 @@ function open() {
   const records: CommandRecord[] = [];
   terminal.onOutput((d) => (screen += d));
   terminal.onCommand((r) => records.push(r));
-  const until = async (predicate: () => boolean) => {
-    for (let i = 0; i < 500 && !predicate(); i++) await new Promise((r) => setTimeout(r, 2));
-    expect(predicate()).toBe(true);
-  };
+  const until = (predicate: () => boolean) => vi.waitFor(() => expect(predicate()).toBe(true), { interval: 2 });
   return { terminal, records, until, text: () => stripAnsi(screen), clear: () => (screen = '') };
 }
 

@@ -189,7 +189,8 @@ export class SimTerminal implements TerminalChannel {
         return;
       case 'clear':
         this.#emit(
-          `\x1b[H\x1b[2J${this.#pendingLines.length ? CONTINUATION : this.#prompt()}${this.#editor.buffer}${this.#editor.cursor < this.#editor.buffer.length ? `\x1b[${this.#editor.buffer.length - this.#editor.cursor}D` : ''}`,
+          `\x1b[H\x1b[2J${this.#pendingLines.length ? CONTINUATION : this.#prompt()}${this.#editor.buffer}` +
+            `${this.#editor.cursor < this.#editor.buffer.length ? `\x1b[${this.#editor.buffer.length - this.#editor.cursor}D` : ''}`,
         );
         return;
       case 'eof':

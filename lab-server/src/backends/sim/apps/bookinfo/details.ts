@@ -15,12 +15,18 @@ function p(n: number): string {
 function webrickTime(ms: number): string {
   const d = new Date(ms);
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  return `${p(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC`;
+  return (
+    `${p(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:` +
+    `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC`
+  );
 }
 
 function webrickLogTime(ms: number): string {
   const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+  return (
+    `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ` +
+    `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`
+  );
 }
 
 /** What WEBrick answers for a path nothing is mounted on. */
@@ -81,7 +87,8 @@ export const detailsApp: SimApp = {
       body = notFoundPage(request.path, header(request, 'host') ?? 'details:9080');
     }
     ctx.log(
-      `${request.peerIp} - - [${webrickTime(ctx.clock.now())}] "${request.method} ${request.path} ${request.protocol}" ${status} ${Buffer.byteLength(body)}`,
+      `${request.peerIp} - - [${webrickTime(ctx.clock.now())}] "${request.method} ` +
+        `${request.path} ${request.protocol}" ${status} ${Buffer.byteLength(body)}`,
     );
     ctx.log(`${header(request, 'referer') ?? '-'} -> ${request.path}`);
     return {

@@ -116,7 +116,8 @@ function jsonResponse(status: number, value: unknown): AppResponse {
 }
 
 const NOT_FOUND =
-  '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n';
+  '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL ' +
+  'was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n';
 
 /** The productpage app of `examples-bookinfo-productpage-v1`. */
 export const productpageApp: SimApp = {

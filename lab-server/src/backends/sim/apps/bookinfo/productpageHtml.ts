@@ -64,7 +64,8 @@ const fullStar = [
   '              </svg>',
 ];
 const emptyStar = [
-  '              <svg xmlns="http://www.w3.org/2000/svg" fill="none" viewBox="0 0 24 24" stroke-width="1.5" stroke="currentColor" class="h-5 w-5 flex-none">',
+  '              <svg xmlns="http://www.w3.org/2000/svg" fill="none" viewBox="0 ' +
+    '0 24 24" stroke-width="1.5" stroke="currentColor" class="h-5 w-5 flex-none">',
   `                <path stroke-linecap="round" stroke-linejoin="round" d="${EMPTY_STAR_PATH}" />`,
   '              </svg>',
 ];
@@ -122,7 +123,8 @@ function detailsLines(model: ProductPageModel['details']): string[] {
     ];
   const d = model.details;
   const th = (first: boolean, name: string) =>
-    `                    <th scope="col" class="whitespace-nowrap ${first ? 'py-3.5 pl-4 pr-3' : 'px-2 py-3.5'} text-left text-sm font-semibold text-gray-900${first ? ' sm:pl-0' : ''}">${name}</th>`;
+    `                    <th scope="col" class="whitespace-nowrap ${first ? 'py-3.5 pl-4 pr-3' : 'px-2 py-3.5'} ` +
+    `text-left text-sm font-semibold text-gray-900${first ? ' sm:pl-0' : ''}">${name}</th>`;
   return [
     '          <h4 class="text-3xl font-semibold">Book Details</h4>',
     '          <div class="-mx-4 -my-2 overflow-x-auto sm:-mx-6 lg:-mx-8">',
@@ -182,7 +184,10 @@ function navLines(user: string): string[] {
         '        </a>',
       ]
     : [
-        '          <button type="button" id="sign-in-button" class="rounded-md bg-blue-600 px-3.5 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-blue-500 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600">',
+        '          <button type="button" id="sign-in-button" class="rounded-md ' +
+          'bg-blue-600 px-3.5 py-2.5 text-sm font-semibold text-white ' +
+          'shadow-sm hover:bg-blue-500 focus-visible:outline focus-visible:outline-2 ' +
+          'focus-visible:outline-offset-2 focus-visible:outline-blue-600">',
         '            Sign in',
         '          </button>',
       ];
@@ -201,7 +206,8 @@ function navLines(user: string): string[] {
 }
 
 const INPUT_CLASS =
-  'block w-full px-3 rounded-md border-0 py-1.5 text-gray-900 shadow-sm ring-1 ring-inset ring-gray-300 placeholder:text-gray-400 focus:ring-2 focus:ring-inset focus:ring-blue-600 sm:text-sm sm:leading-6';
+  'block w-full px-3 rounded-md border-0 py-1.5 text-gray-900 shadow-sm ring-1 ring-inset ring-gray-300 ' +
+  'placeholder:text-gray-400 focus:ring-2 focus:ring-inset focus:ring-blue-600 sm:text-sm sm:leading-6';
 
 /** The sign-in dialog (posts `username` and `passwd` to `login`). */
 const DIALOG = [
@@ -209,7 +215,8 @@ const DIALOG = [
   '<dialog id="dialog" class="w-full sm:w-2/3 lg:w-1/3 border rounded-md shadow-xl">',
   '  <div class="flex min-h-full flex-col justify-center px-6 py-12 lg:px-8">',
   '    <div class="absolute right-0 top-0 hidden pr-4 pt-4 sm:block">',
-  '      <button id="close-dialog" type="button" class="rounded-md bg-white text-gray-400 hover:text-gray-500 focus:outline-none focus:ring-2 focus:ring-blue-500 focus:ring-offset-2">',
+  '      <button id="close-dialog" type="button" class="rounded-md bg-white text-gray-400 ' +
+    'hover:text-gray-500 focus:outline-none focus:ring-2 focus:ring-blue-500 focus:ring-offset-2">',
   '        <span class="sr-only">Close</span>',
   '        <svg class="h-6 w-6" fill="none" viewBox="0 0 24 24" stroke-width="1.5" stroke="currentColor" aria-hidden="true">',
   '          <path stroke-linecap="round" stroke-linejoin="round" d="M6 18L18 6M6 6l12 12" />',
@@ -217,7 +224,10 @@ const DIALOG = [
   '      </button>',
   '    </div>',
   '    <div class="sm:mx-auto sm:w-full sm:max-w-sm">',
-  '        <svg  class="mx-auto h-24 w-auto" xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 320 320"><g id="logo" fill="#466BB0"><polygon id="hull" points="80 250 240 250 140 280 80 250"/><polygon id="mainsail" points="80 240 140 230 140 120 80 240"/><polygon id="headsail" points="150 230 240 240 150 40 150 230"/></g></svg>',
+  '        <svg  class="mx-auto h-24 w-auto" xmlns="http://www.w3.org/2000/svg" version="1.1" ' +
+    'viewBox="0 0 320 320"><g id="logo" fill="#466BB0"><polygon id="hull" points="80 ' +
+    '250 240 250 140 280 80 250"/><polygon id="mainsail" points="80 240 140 230 140 120 ' +
+    '80 240"/><polygon id="headsail" points="150 230 240 240 150 40 150 230"/></g></svg>',
   '        <h2 class="mt-5 text-center text-2xl font-bold leading-9 tracking-tight text-gray-900">Sign in to BookInfo</h2>',
   '    </div>',
   '    <div class="mt-10 sm:mx-auto sm:w-full sm:max-w-sm">',
@@ -237,7 +247,10 @@ const DIALOG = [
   '          </div>',
   '        </div>',
   '        <div>',
-  '          <button type="submit" class="flex w-full justify-center rounded-md bg-blue-600 px-3 py-1.5 text-sm font-semibold leading-6 text-white shadow-sm hover:bg-blue-500 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600">Sign in</button>',
+  '          <button type="submit" class="flex w-full justify-center rounded-md ' +
+    'bg-blue-600 px-3 py-1.5 text-sm font-semibold leading-6 text-white ' +
+    'shadow-sm hover:bg-blue-500 focus-visible:outline focus-visible:outline-2 ' +
+    'focus-visible:outline-offset-2 focus-visible:outline-blue-600">Sign in</button>',
   '        </div>',
   '      </form>',
   '      <p class="mt-10 text-center text-sm text-gray-500">',
@@ -297,7 +310,8 @@ export function renderProductPage(model: ProductPageModel): string {
     '  <div class="mt-6 max-w-4xl">',
     `    <p class="mt-6 text-xl leading-8 text-gray-600">${BOOK.descriptionHtml}</p>`,
     '    <div class="mt-6">',
-    '      <a href="https://istio.io" target="_blank" class="text-sm font-semibold leading-6 text-blue-600 hover:text-blue-700">Learn more about Istio <span aria-hidden="true">→</span></a>',
+    '      <a href="https://istio.io" target="_blank" class="text-sm font-semibold leading-6 ' +
+      'text-blue-600 hover:text-blue-700">Learn more about Istio <span aria-hidden="true">→</span></a>',
     '    </div>',
     '',
     '  </div>',

@@ -75,7 +75,9 @@ export const reviewsApp: SimApp = {
         return `${base}, "rating": {"error": "Ratings service is currently unavailable"}}`;
       return `${base}, "rating": {"stars": ${n}, "color": "${settings.color}"}}`;
     });
-    const body = `{"id": "${m[1]}","podname": "${ctx.pod?.metadata.name ?? 'reviews'}","clustername": "null","reviews": [${reviews.join(',')}]}`;
+    const body =
+      `{"id": "${m[1]}","podname": "${ctx.pod?.metadata.name ?? 'reviews'}","clustername": ` +
+      `"null","reviews": [${reviews.join(',')}]}`;
     return { status: 200, headers: [...headers, ['Content-Length', String(Buffer.byteLength(body))]], body };
   },
 };

@@ -30,7 +30,8 @@ export function serviceTable(ctx: AppContext): string {
   const env = (name: string) => (ctx.container.env ?? []).find((e) => e.name === name)?.value;
   const domain = env('SERVICES_DOMAIN');
   const url = (service: string) =>
-    `http://${env(`${service.toUpperCase()}_HOSTNAME`) ?? service}${domain ? `.${domain}` : ''}:${env(`${service.toUpperCase()}_SERVICE_PORT`) ?? '9080'}`;
+    `http://${env(`${service.toUpperCase()}_HOSTNAME`) ?? service}` +
+    `${domain ? `.${domain}` : ''}:${env(`${service.toUpperCase()}_SERVICE_PORT`) ?? '9080'}`;
   const details: Node = { name: url('details'), endpoint: 'details', children: [] };
   const ratings: Node = { name: url('ratings'), endpoint: 'ratings', children: [] };
   const reviews: Node = { name: url('reviews'), endpoint: 'reviews', children: [ratings] };

@@ -7,7 +7,8 @@ import { envValue } from '../../mesh/objects.ts';
 import type { AppResponse, SimApp } from '../types.ts';
 
 const NOT_FOUND =
-  '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n';
+  '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL ' +
+  'was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n';
 
 function text(status: number, body: string, type = 'text/html; charset=utf-8'): AppResponse {
   return {

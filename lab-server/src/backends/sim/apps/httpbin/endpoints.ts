@@ -234,7 +234,8 @@ export async function serveHttpbin(
       flavour,
       200,
       'text/html; charset=utf-8',
-      '<!DOCTYPE html>\n<html><head><title>httpbin.org</title></head><body><h2>httpbin.org</h2><p>A simple HTTP Request &amp; Response Service.</p></body></html>\n',
+      '<!DOCTYPE html>\n<html><head><title>httpbin.org</title></head><body><h2>httpbin.org</h2><p>A ' +
+        'simple HTTP Request &amp; Response Service.</p></body></html>\n',
     );
   }
   const session = serveSession(flavour, request);

@@ -56,7 +56,8 @@ export const goHttpbin: SimApp = {
     const ms = Math.max(ctx.clock.now() - started, 0) + 0.1;
     const uri = `${request.path}${request.query ? `?${request.query}` : ''}`;
     ctx.log(
-      `time=${new Date(ctx.clock.now()).toISOString()} level=INFO msg=${slogValue(`${response.status} ${request.method} ${uri} ${ms.toFixed(1)}ms`)} ` +
+      `time=${new Date(ctx.clock.now()).toISOString()} level=INFO ` +
+        `msg=${slogValue(`${response.status} ${request.method} ${uri} ${ms.toFixed(1)}ms`)} ` +
         `status=${response.status} method=${request.method} uri=${slogValue(uri)} size_bytes=${Buffer.byteLength(response.body)} ` +
         `duration_ms=${ms.toFixed(1)} user_agent=${slogValue(header(request, 'user-agent') ?? '')} client_ip=${goFlavour.origin(request)}`,
     );

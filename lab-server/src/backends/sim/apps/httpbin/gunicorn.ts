@@ -40,7 +40,8 @@ export function pythonTitle(name: string): string {
 }
 
 const WERKZEUG_404 =
-  '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n';
+  '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL ' +
+  'was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n';
 
 /**
  * The gunicorn flavour. `modern` is kong/httpbin's stack (gunicorn 23, Flask 3.1, Werkzeug 3.1): `Server: gunicorn`
@@ -76,7 +77,9 @@ export function gunicornFlavour(serverHeader = 'gunicorn/19.9.0', modern = false
       ? { contentType: 'text/html; charset=utf-8', body: WERKZEUG_404 }
       : {
           contentType: 'text/html',
-          body: '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server.  If you entered the URL manually please check your spelling and try again.</p>\n',
+          body:
+            '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The ' +
+            'requested URL was not found on the server.  If you entered the URL manually please check your spelling and try again.</p>\n',
         },
     baseHeaders: [
       ['Server', serverHeader],
@@ -165,7 +168,8 @@ export const gunicornHttpbin: SimApp = {
       const referer = header(request, 'referer') ?? '-';
       const agent = header(request, 'user-agent') ?? '-';
       ctx.log(
-        `${request.peerIp} - - [${clfTime(ctx.clock.now())}] "${request.method} ${target} ${request.protocol}" ${response.status} ${size || '-'} "${referer}" "${agent}"`,
+        `${request.peerIp} - - [${clfTime(ctx.clock.now())}] "${request.method} ${target} ` +
+          `${request.protocol}" ${response.status} ${size || '-'} "${referer}" "${agent}"`,
       );
     }
     return response;

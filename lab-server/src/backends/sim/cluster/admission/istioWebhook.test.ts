@@ -83,14 +83,16 @@ describe("istiod's rules", () => {
       'a bad regex',
       vs({ http: [{ match: [{ uri: { regex: '/api(v1' } }], route: route() }] }),
       [
-        '"uri": error parsing regexp: missing closing ): `/api(v1`; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)',
+        '"uri": error parsing regexp: missing closing ): `/api(v1`; Istio uses ' +
+          'RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)',
       ],
     ],
     [
       'a lookahead RE2 does not have',
       vs({ http: [{ match: [{ headers: { 'end-user': { regex: '(?!jason).*' } } }], route: route() }] }),
       [
-        '"headers": error parsing regexp: invalid or unsupported Perl syntax: `(?!`; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)',
+        '"headers": error parsing regexp: invalid or unsupported Perl syntax: `(?!`; ' +
+          'Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)',
       ],
     ],
     [
@@ -360,7 +362,8 @@ describe('the webhook in the API server', () => {
       code: 400,
       reason: '',
       message:
-        'admission webhook "validation.istio.io" denied the request: configuration is invalid: 2 errors occurred:\n\t* weight -1 < 0\n\t* total destination weight = 0\n\n',
+        'admission webhook "validation.istio.io" denied the request: configuration is ' +
+        'invalid: 2 errors occurred:\n\t* weight -1 < 0\n\t* total destination weight = 0\n\n',
     });
     expect(c.get('VirtualService', 'default', 'reviews')).toBeUndefined();
     // A missing host is the CRD schema's refusal (422), not the webhook's.

@@ -23,17 +23,26 @@ function nameErrors(obj: K8sObject): string[] {
   if (!name) return ['metadata.name: Required value: name or generateName is required'];
   if (obj.kind === 'Service' && !DNS1035.test(name)) {
     return [
-      `metadata.name: Invalid value: "${name}": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')`,
+      `metadata.name: Invalid value: "${name}": a DNS-1035 label must consist ` +
+        `of lower case alphanumeric characters or '-', start with an alphabetic ` +
+        `character, and end with an alphanumeric character (e.g. 'my-name',  or ` +
+        `'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')`,
     ];
   }
   if (obj.kind === 'Namespace' && !LABEL.test(name)) {
     return [
-      `metadata.name: Invalid value: "${name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+      `metadata.name: Invalid value: "${name}": a lowercase RFC 1123 label ` +
+        `must consist of lower case alphanumeric characters or '-', and must ` +
+        `start and end with an alphanumeric character (e.g. 'my-name',  or ` +
+        `'123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
     ];
   }
   if (!SUBDOMAIN.test(name) || name.length > 253) {
     return [
-      `metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+      `metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must ` +
+        `consist of lower case alphanumeric characters, '-' or '.', and must start and ` +
+        `end with an alphanumeric character (e.g. 'example.com', regex used for ` +
+        `validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
     ];
   }
   return [];
@@ -70,7 +79,8 @@ function coreErrors(obj: K8sObject): string[] {
       if (!spec.selector) errors.push('spec.selector: Required value');
       else if (!selector || Object.keys(selector).length === 0)
         errors.push(
-          'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment',
+          'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), ' +
+            'MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment',
         );
       else if (!mapSelects(selector, labels))
         errors.push(
@@ -98,7 +108,8 @@ function coreErrors(obj: K8sObject): string[] {
         if (p.name) names.add(p.name);
         if (p.nodePort !== undefined && (p.nodePort < 30000 || p.nodePort > 32767))
           errors.push(
-            `spec.ports[${i}].nodePort: Invalid value: ${p.nodePort}: provided port is not in the valid range. The range of valid ports is 30000-32767`,
+            `spec.ports[${i}].nodePort: Invalid value: ${p.nodePort}: provided ` +
+              `port is not in the valid range. The range of valid ports is 30000-32767`,
           );
         if (p.nodePort !== undefined && type === 'ClusterIP')
           errors.push(`spec.ports[${i}].nodePort: Forbidden: may not be used when \`type\` is 'ClusterIP'`);
@@ -117,7 +128,10 @@ function coreErrors(obj: K8sObject): string[] {
   }
 }
 
-/** Throws the API server's error for an object that may not be written; returns when it may. `requestApiVersion` is what the client wrote. */
+/**
+ * Throws the API server's error for an object that may not be written; returns when it may.
+ * `requestApiVersion` is what the client wrote.
+ */
 export function admit(obj: K8sObject, resource: ApiResource, requestApiVersion: string = obj.apiVersion): void {
   const problems: StructuralProblems = { unknownFields: [], fieldErrors: [] };
   const specSchema = ISTIO_SPEC_SCHEMAS[obj.kind] ?? CORE_SPEC_SCHEMAS[obj.kind];

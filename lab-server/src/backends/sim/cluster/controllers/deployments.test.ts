@@ -195,7 +195,10 @@ describe('the Deployment controller', () => {
       /^kubelet Pulling: Pulling image "docker.io\/curlimages\/curl:8.16.0"$/,
     );
     expect(about(pod.metadata.name)[2]).toMatch(
-      /^kubelet Pulled: Successfully pulled image "docker.io\/curlimages\/curl:8.16.0" in \d+\.\d{3}s \(\d+\.\d{3}s including waiting\)\. Image size: \d+ bytes\.$/,
+      new RegExp(
+        String.raw`^kubelet Pulled: Successfully pulled image "docker.io\/curlimages\/curl:8.16.0" in \d+\.\d{3}s \(\d+` +
+          String.raw`\.\d{3}s including waiting\)\. Image size: \d+ bytes\.$`,
+      ),
     );
   });
 

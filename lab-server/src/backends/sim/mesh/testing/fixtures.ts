@@ -8,7 +8,8 @@ import { parse } from 'yaml';
 
 /** The demo profile's mesh config (access logs on, no outboundTrafficPolicy key). */
 export const DEMO_MESH =
-  'accessLogFile: /dev/stdout\ndefaultConfig:\n  discoveryAddress: istiod.istio-system.svc:15012\nenablePrometheusMerge: true\nrootNamespace: istio-system\ntrustDomain: cluster.local\n';
+  'accessLogFile: /dev/stdout\ndefaultConfig:\n  discoveryAddress: ' +
+  'istiod.istio-system.svc:15012\nenablePrometheusMerge: true\nrootNamespace: istio-system\ntrustDomain: cluster.local\n';
 
 /** A test world: cluster, clock, network and helpers. */
 export class World {

@@ -91,7 +91,8 @@ describe('nc (BusyBox, in the curl image)', () => {
       {
         stdout: '',
         stderr:
-          'nc: listening for connections (-l) is not available in this simulated cluster: nothing in it can connect back to a process started by kubectl exec\n',
+          'nc: listening for connections (-l) is not available in this simulated ' +
+          'cluster: nothing in it can connect back to a process started by kubectl exec\n',
         exitCode: 1,
       },
     ],
@@ -167,7 +168,8 @@ describe('sudo and tcpdump in the sidecar', () => {
     expect(await inProxy('sudo tcpdump -A -s 0 host 10.244.0.20')).toEqual({
       stdout: '',
       stderr:
-        'sudo: The "no new privileges" flag is set, which prevents sudo from running as root.\nsudo: If sudo is running in a container, you may need to adjust the container configuration to disable the flag.\n',
+        'sudo: The "no new privileges" flag is set, which prevents sudo from running as root.\nsudo: If sudo ' +
+        'is running in a container, you may need to adjust the container configuration to disable the flag.\n',
       exitCode: 1,
     });
   });
@@ -209,7 +211,10 @@ describe('sudo and tcpdump in the sidecar', () => {
     expect(await proxy('sudo tcpdump -n')).toEqual({
       stdout: '',
       stderr:
-        'tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\nlistening on eth0, link-type EN10MB (Ethernet), snapshot length 262144 bytes\ntcpdump: a capture runs until Ctrl-C, which only an interactive terminal can send; give -c COUNT to stop after COUNT packets\n',
+        'tcpdump: verbose output suppressed, use -v[v]... for full protocol ' +
+        'decode\nlistening on eth0, link-type EN10MB (Ethernet), snapshot length ' +
+        '262144 bytes\ntcpdump: a capture runs until Ctrl-C, which only an ' +
+        'interactive terminal can send; give -c COUNT to stop after COUNT packets\n',
       exitCode: 1,
     });
     const meshed = podName(v, 'app=httpbin');
@@ -225,7 +230,8 @@ describe('sudo and tcpdump in the sidecar', () => {
     expect(seen.exitCode).toBe(0);
     expect(seen.stdout).toMatch(
       new RegExp(
-        `^\\d{2}:\\d{2}:\\d{2}\\.\\d{6} IP 10\\.244\\.0\\.\\d+\\.\\d+ > ${meshedIp.replace(/\./g, '\\.')}\\.8080: Flags \\[P\\.\\], seq 1:\\d+, ack 1, win 502, `,
+        `^\\d{2}:\\d{2}:\\d{2}\\.\\d{6} IP 10\\.244\\.0\\.\\d+\\.\\d+ > ` +
+          `${meshedIp.replace(/\./g, '\\.')}\\.8080: Flags \\[P\\.\\], seq 1:\\d+, ack 1, win 502, `,
       ),
     );
     expect(seen.stdout).not.toContain('GET /headers');

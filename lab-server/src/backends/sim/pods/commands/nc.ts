@@ -163,7 +163,9 @@ export function createNcCommand(host: SimCommandHost, target: PodEndpoint, flavo
     if (options.unsupported)
       return {
         stdout: '',
-        stderr: `nc: ${options.unsupported} is not available in this simulated cluster: nothing in it can connect back to a process started by kubectl exec\n`,
+        stderr:
+          `nc: ${options.unsupported} is not available in this simulated cluster: ` +
+          `nothing in it can connect back to a process started by kubectl exec\n`,
         exitCode: 1,
       };
     if (!options.host || !options.port) return usage(flavour, '');

@@ -30,7 +30,8 @@ export function createNslookupCommand(host: SimCommandHost, target: PodEndpoint)
       return {
         stdout: '',
         stderr:
-          'BusyBox v1.37.0 (2025-08-05 16:40:33 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\nQuery DNS about HOST\n\nQUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n',
+          'BusyBox v1.37.0 (2025-08-05 16:40:33 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] ' +
+          '[-debug] HOST [DNS_SERVER]\n\nQuery DNS about HOST\n\nQUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n',
         exitCode: 1,
       };
     const server = args[1] ?? DNS_SERVER;

@@ -21,7 +21,8 @@ usage: sudo -e [-ABkNnS] [-r role] [-t type] [-C num] [-D directory]
 `;
 
 const NO_NEW_PRIVS =
-  'sudo: The "no new privileges" flag is set, which prevents sudo from running as root.\nsudo: If sudo is running in a container, you may need to adjust the container configuration to disable the flag.\n';
+  'sudo: The "no new privileges" flag is set, which prevents sudo from running as root.\nsudo: If sudo ' +
+  'is running in a container, you may need to adjust the container configuration to disable the flag.\n';
 
 /** Environment a command run by sudo sees; `SUDO_UID` is how the simulated tools know they run as root. */
 export function sudoEnv(caller: Identity): Record<string, string> {

@@ -72,7 +72,9 @@ function parse(argv: string[]): Options | ExecResult {
         if (letter === 'w' || letter === 'r')
           return {
             stdout: '',
-            stderr: `tcpdump: ${letter === 'w' ? 'writing' : 'reading'} capture files is not available in this simulated cluster; read the capture on the terminal (-A shows the payloads)\n`,
+            stderr:
+              `tcpdump: ${letter === 'w' ? 'writing' : 'reading'} capture files is not available ` +
+              `in this simulated cluster; read the capture on the terminal (-A shows the payloads)\n`,
             exitCode: 1,
           };
         break;
@@ -85,7 +87,8 @@ function parse(argv: string[]): Options | ExecResult {
       if (letter === 'D')
         return {
           stdout:
-            '1.eth0 [Up, Running, Connected]\n2.any (Pseudo-device that captures on all interfaces) [Up, Running]\n3.lo [Up, Running, Loopback]\n',
+            '1.eth0 [Up, Running, Connected]\n2.any (Pseudo-device that captures ' +
+            'on all interfaces) [Up, Running]\n3.lo [Up, Running, Loopback]\n',
           stderr: '',
           exitCode: 0,
         };
@@ -136,19 +139,25 @@ export function createTcpdumpCommand(host: TcpdumpHost): Command {
       return {
         stdout: '',
         stderr:
-          'tcpdump: capturing on lo (between the app and its sidecar) is not simulated here; capture on eth0, where the pod meets the network\n',
+          'tcpdump: capturing on lo (between the app and its sidecar) is not ' +
+          'simulated here; capture on eth0, where the pod meets the network\n',
         exitCode: 1,
       };
-    const header = `tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\nlistening on ${options.iface}, link-type ${options.iface === 'any' ? 'LINUX_SLL2 (Linux cooked v2)' : 'EN10MB (Ethernet)'}, snapshot length 262144 bytes\n`;
+    const header =
+      `tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\nlistening on ${options.iface}, link-type ` +
+      `${options.iface === 'any' ? 'LINUX_SLL2 (Linux cooked v2)' : 'EN10MB (Ethernet)'}, snapshot length 262144 bytes\n`;
     if (!ctx.signal || (!host.stream && options.count === undefined))
       return {
         stdout: '',
-        stderr: `${header}tcpdump: a capture runs until Ctrl-C, which only an interactive terminal can send; give -c COUNT to stop after COUNT packets\n`,
+        stderr:
+          `${header}tcpdump: a capture runs until Ctrl-C, which only an interactive ` +
+          `terminal can send; give -c COUNT to stop after COUNT packets\n`,
         exitCode: 1,
       };
     const ip = String((host.pod()?.status as { podIP?: string } | undefined)?.podIP ?? '');
     const name = (address: { ip: string; port: number }) =>
-      `${options.numeric ? address.ip : host.nameOf(address.ip)}.${options.numeric >= 2 ? address.port : (SERVICES[address.port] ?? address.port)}`;
+      `${options.numeric ? address.ip : host.nameOf(address.ip)}.` +
+      `${options.numeric >= 2 ? address.port : (SERVICES[address.port] ?? address.port)}`;
     const flows = new Map<string, number>();
     let out = '';
     let captured = 0;
@@ -166,7 +175,9 @@ export function createTcpdumpCommand(host: TcpdumpHost): Command {
       const ack = flows.get(back) ?? 1;
       const http = !s.encrypted && /^[A-Z]+ \S+ HTTP\/1\.[01]\r\n|^HTTP\/1\.[01] \d{3}/.exec(s.payload);
       const summary = http ? `: HTTP: ${s.payload.split('\r\n')[0]}` : '';
-      const line = `${time(s.atMs)} IP ${name(s.src)} > ${name(s.dst)}: Flags [P.], seq ${seq}:${seq + length}, ack ${ack}, win 502, options [nop,nop,TS val ${Math.floor(s.atMs % 4294967296)} ecr ${Math.floor((s.atMs - 1) % 4294967296)}], length ${length}${summary}\n`;
+      const line =
+        `${time(s.atMs)} IP ${name(s.src)} > ${name(s.dst)}: Flags [P.], seq ${seq}:${seq + length}, ack ${ack}, win 502, options ` +
+        `[nop,nop,TS val ${Math.floor(s.atMs % 4294967296)} ecr ${Math.floor((s.atMs - 1) % 4294967296)}], length ${length}${summary}\n`;
       // -A prints the whole packet: the IP and TCP headers come out as a few unreadable characters first.
       return options.ascii ? `${line}E..${ascii(s.payload)}\n` : line;
     };
@@ -185,7 +196,9 @@ export function createTcpdumpCommand(host: TcpdumpHost): Command {
       if (ctx.signal!.aborted) finish();
       ctx.signal!.addEventListener('abort', finish, { once: true });
     });
-    const summary = `${captured} packet${captured === 1 ? '' : 's'} captured\n${captured} packet${captured === 1 ? '' : 's'} received by filter\n0 packets dropped by kernel\n`;
+    const summary =
+      `${captured} packet${captured === 1 ? '' : 's'} captured\n${captured} ` +
+      `packet${captured === 1 ? '' : 's'} received by filter\n0 packets dropped by kernel\n`;
     return { stdout: out, stderr: host.stream ? `\n${summary}` : `${header}${summary}`, exitCode: 0 };
   });
 }

@@ -11,7 +11,9 @@ export function createWhichCommand(profile: ImageProfile): Command {
       return profile.base === 'alpine'
         ? {
             stdout: '',
-            stderr: `which: unrecognized option: ${bad.replace(/^-+/, '')}\nBusyBox v1.37.0 (2025-08-05 16:40:33 UTC) multi-call binary.\n\nUsage: which [-a] COMMAND...\n\nLocate COMMAND\n\n\t-a\tShow all matches\n`,
+            stderr:
+              `which: unrecognized option: ${bad.replace(/^-+/, '')}\nBusyBox v1.37.0 (2025-08-05 16:40:33 UTC) ` +
+              `multi-call binary.\n\nUsage: which [-a] COMMAND...\n\nLocate COMMAND\n\n\t-a\tShow all matches\n`,
             exitCode: 1,
           }
         : { stdout: '', stderr: `Illegal option ${bad}\nUsage: /usr/bin/which [-as] args\n`, exitCode: 2 };

@@ -248,7 +248,8 @@ function fault(errs: Errs, f: Http['fault']): void {
       ];
       if (!codes.includes(f.abort.grpcStatus))
         errs.push(
-          `gRPC status "${f.abort.grpcStatus}" is not supported. See https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported codes, for example 'NOT_FOUND'`,
+          `gRPC status "${f.abort.grpcStatus}" is not supported. See ` +
+            `https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported codes, for example 'NOT_FOUND'`,
         );
     } else if (f.abort.http2Error !== undefined && f.abort.http2Error !== null)
       errs.push('HTTP/2 abort fault injection not supported yet');

@@ -112,7 +112,9 @@ export function analyze(cluster: SimClusterApi, namespaces: string[] | undefined
         level: 'Error',
         code: 'IST0109',
         resource: ref(vs),
-        text: `The VirtualServices ${names} associated with mesh gateway define the same host "${host}" which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.`,
+        text:
+          `The VirtualServices ${names} associated with mesh gateway define the same host "${host}" which can lead ` +
+          `to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.`,
       });
     }
   }
@@ -148,7 +150,9 @@ export function analyze(cluster: SimClusterApi, namespaces: string[] | undefined
           level: 'Warning',
           code: 'IST0103',
           resource: ref(pod),
-          text: `The pod ${name}/${pod.metadata.name} is missing the Istio proxy. This can often be resolved by restarting or redeploying the workload.`,
+          text:
+            `The pod ${name}/${pod.metadata.name} is missing the Istio proxy. ` +
+            `This can often be resolved by restarting or redeploying the workload.`,
         });
       }
     } else if (labels['istio-injection'] !== 'disabled') {
@@ -156,7 +160,9 @@ export function analyze(cluster: SimClusterApi, namespaces: string[] | undefined
         level: 'Info',
         code: 'IST0102',
         resource: `Namespace ${name}`,
-        text: `The namespace is not enabled for Istio injection. Run 'kubectl label namespace ${name} istio-injection=enabled' to enable it, or 'kubectl label namespace ${name} istio-injection=disabled' to explicitly mark it as not needing injection.`,
+        text:
+          `The namespace is not enabled for Istio injection. Run 'kubectl label namespace ${name} istio-injection=enabled' to ` +
+          `enable it, or 'kubectl label namespace ${name} istio-injection=disabled' to explicitly mark it as not needing injection.`,
       });
     }
   }
@@ -179,7 +185,10 @@ export function analyzeOutput(
   if (!messages.some((m) => m.level === 'Error')) return { stdout, stderr: '', exitCode: 0 };
   return {
     stdout,
-    stderr: `Error: Analyzers found issues when analyzing ${scope}.\nSee https://istio.io/v${ISTIO_VERSION.split('.').slice(0, 2).join('.')}/docs/reference/config/analysis for more information about causes and resolutions.\n`,
+    stderr:
+      `Error: Analyzers found issues when analyzing ${scope}.\nSee ` +
+      `https://istio.io/v${ISTIO_VERSION.split('.').slice(0, 2).join('.')}/docs/reference/config/analysis ` +
+      `for more information about causes and resolutions.\n`,
     exitCode: ANALYZE_FOUND_ISSUES_EXIT,
   };
 }

@@ -22,7 +22,8 @@ const DASHBOARDS: Record<string, { short: string; selector?: string; port: numbe
   zipkin: { short: 'Open Zipkin web UI', selector: 'app=zipkin', port: 9411 },
 };
 
-const HELP = `Access to Istio web UIs
+const HELP =
+  `Access to Istio web UIs
 
 Usage:
   istioctl dashboard [flags]
@@ -37,8 +38,11 @@ ${Object.entries(DASHBOARDS)
   .join('\n')}
 
 Flags:
-      --address string   Address to listen on. Only accepts IP address or localhost as a value. When localhost is supplied, istioctl will try to bind on both 127.0.0.1 and ::1 and will fail if neither of these address are available to bind. (default "localhost")
-      --browser          When --browser is supplied as false, istioctl dashboard will not open the browser. Default is true which means istioctl dashboard will always open a browser to view the dashboard. (default true)
+      --address string   Address to listen on. Only accepts IP address or localhost as a value. ` +
+  `When localhost is supplied, istioctl will try to bind on both 127.0.0.1 and ::1 and will fail if neither of these ` +
+  `address are available to bind. (default "localhost")
+      --browser          When --browser is supplied as false, istioctl dashboard will not open the browser. ` +
+  `Default is true which means istioctl dashboard will always open a browser to view the dashboard. (default true)
   -h, --help             help for dashboard
   -p, --port int         Local port to listen to
 
@@ -46,7 +50,10 @@ Use "istioctl dashboard [command] --help" for more information about a command.
 `;
 
 const CANNOT_OPEN =
-  "Error: istioctl dashboard forwards a port of your machine to the cluster and opens a browser there; this lab terminal runs in the simulator and can do neither. Use the lesson's Preview pane for the ingress gateway, and istioctl proxy-config or kubectl logs ... -c istio-proxy to look inside a proxy.\n";
+  'Error: istioctl dashboard forwards a port of your machine to the cluster and ' +
+  'opens a browser there; this lab terminal runs in the simulator and can do ' +
+  "neither. Use the lesson's Preview pane for the ingress gateway, and istioctl " +
+  'proxy-config or kubectl logs ... -c istio-proxy to look inside a proxy.\n';
 
 /** The pod a `[<type>/]<name>` names (a Deployment's first pod for `deploy/NAME`), or istioctl's error. */
 function podFor(cluster: SimClusterApi, ref: string, namespace: string): K8sObject | string {

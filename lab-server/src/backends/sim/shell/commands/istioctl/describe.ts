@@ -439,7 +439,8 @@ export function describePod(cluster: SimClusterApi, arg: string, namespace: stri
   });
   if (services.length === 0)
     ctx.out.push(
-      `Warning: No Kubernetes Services select pod ${kname(ctx, pod)} (see https://istio.io/docs/setup/kubernetes/additional-setup/requirements/ )\n`,
+      `Warning: No Kubernetes Services select pod ${kname(ctx, pod)} (see ` +
+        `https://istio.io/docs/setup/kubernetes/additional-setup/requirements/ )\n`,
     );
   ctx.out.push(SEPARATOR);
   if (!hasProxy(pod) || statusOf(pod).phase !== 'Running')
@@ -496,7 +497,10 @@ export function describeService(cluster: SimClusterApi, arg: string, namespace: 
   }
   if (meshed.length === 0) {
     if (selected.length === 0) return `${ctx.out.join('')}Service "${kname(ctx, svc)}" has no pods.\n`;
-    return `${ctx.out.join('')}Service "${kname(ctx, svc)}" has no Istio pods.  (${selected.length} pods in service).\nUse \`istioctl kube-inject\` or redeploy with Istio automatic sidecar injection.\n`;
+    return (
+      `${ctx.out.join('')}Service "${kname(ctx, svc)}" has no Istio pods.  (${selected.length} pods ` +
+      `in service).\nUse \`istioctl kube-inject\` or redeploy with Istio automatic sidecar injection.\n`
+    );
   }
   const podsLabels = meshed.map(labelsOf);
   describeServices(ctx, meshed[0]!, [svc], podsLabels);

@@ -61,7 +61,8 @@ describe('istioctl', () => {
     );
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain(
-      '✔ Istio core installed ⛵️\n✔ Istiod installed 🧠\n✔ Egress gateways installed 🛫\n✔ Ingress gateways installed 🛬\n✔ Installation complete\n',
+      '✔ Istio core installed ⛵️\n✔ Istiod installed 🧠\n✔ Egress gateways ' +
+        'installed 🛫\n✔ Ingress gateways installed 🛬\n✔ Installation complete\n',
     );
     expect(readMeshConfig(w.cluster)).toMatchObject({
       accessLogFile: '/dev/stdout',
@@ -82,7 +83,8 @@ describe('istioctl', () => {
   it('install asks for confirmation without -y, and refuses bad values like istioctl', async () => {
     const r = await bash.exec('echo n | istioctl install --set profile=demo');
     expect(r.stdout).toContain(
-      'This will install the Istio 1.30.0 "demo" profile (with components: Istio core, Istiod, Ingress gateways, and Egress gateways) into the cluster. Proceed? (y/N) Cancelled.\n',
+      'This will install the Istio 1.30.0 "demo" profile (with components: Istio core, Istiod, ' +
+        'Ingress gateways, and Egress gateways) into the cluster. Proceed? (y/N) Cancelled.\n',
     );
     expect(r.exitCode).toBe(1);
     expect((await bash.exec('echo y | istioctl install --set profile=demo')).exitCode).toBe(0);
@@ -96,7 +98,8 @@ describe('istioctl', () => {
 
   it('install sets injector values and istiod env', async () => {
     await bash.exec(
-      'istioctl install --set profile=demo --set values.global.proxy.includeIPRanges=10.96.0.0/12 --set values.pilot.env.DISABLE_SHADOW_HOST_SUFFIX=false -y',
+      'istioctl install --set profile=demo --set values.global.proxy.includeIPRanges=10.96.0.0/12 ' +
+        '--set values.pilot.env.DISABLE_SHADOW_HOST_SUFFIX=false -y',
     );
     const values = JSON.parse(
       (w.cluster.get('ConfigMap', 'istio-system', 'istio-sidecar-injector')!.data as Record<string, string>).values,
@@ -177,7 +180,10 @@ spec:
   it('analyze reports IST0101 for a missing subset and host, with exit code 79', async () => {
     w.deployBookinfo();
     w.applyYaml(
-      'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v3}\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ratings}\nspec:\n  hosts: [ratings]\n  http:\n  - route:\n    - destination: {host: ratingz}\n',
+      'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n ' +
+        ' hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: ' +
+        'v3}\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ' +
+        'ratings}\nspec:\n  hosts: [ratings]\n  http:\n  - route:\n    - destination: {host: ratingz}\n',
     );
     const r = await bash.exec('istioctl analyze');
     expect(r.exitCode).toBe(79);
@@ -188,14 +194,18 @@ spec:
       'Error [IST0101] (VirtualService default/ratings) Referenced host not found: "ratingz"\n',
     );
     expect(r.stderr).toBe(
-      'Error: Analyzers found issues when analyzing namespace: default.\nSee https://istio.io/v1.30/docs/reference/config/analysis for more information about causes and resolutions.\n',
+      'Error: Analyzers found issues when analyzing namespace: default.\nSee ' +
+        'https://istio.io/v1.30/docs/reference/config/analysis for more information about causes and resolutions.\n',
     );
   });
 
   it('analyze is clean when subsets exist, and reports IST0102 for a namespace without injection', async () => {
     w.deployBookinfo();
     w.applyYaml(
-      'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets: [{name: v3, labels: {version: v3}}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v3}\n',
+      'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n ' +
+        ' host: reviews\n  subsets: [{name: v3, labels: {version: v3}}]\n---\napiVersion: ' +
+        'networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  ' +
+        'hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v3}\n',
     );
     expect(await bash.exec('istioctl analyze')).toMatchObject({
       stdout: '✔ No validation issues found when analyzing namespace: default.\n',
@@ -206,7 +216,9 @@ spec:
     expect(r).toMatchObject({
       exitCode: 0,
       stdout:
-        "Info [IST0102] (Namespace foo) The namespace is not enabled for Istio injection. Run 'kubectl label namespace foo istio-injection=enabled' to enable it, or 'kubectl label namespace foo istio-injection=disabled' to explicitly mark it as not needing injection.\n",
+        'Info [IST0102] (Namespace foo) The namespace is not enabled for Istio ' +
+        "injection. Run 'kubectl label namespace foo istio-injection=enabled' " +
+        "to enable it, or 'kubectl label namespace foo istio-injection=disabled' to explicitly mark it as not needing injection.\n",
     });
   });
 
@@ -229,7 +241,10 @@ describe('istioctl proxy-config', () => {
     const { w, bash } = setup();
     w.deployBookinfo();
     w.applyYaml(
-      'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n  subsets: [{name: v1, labels: {version: v1}}, {name: v3, labels: {version: v3}}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v3}\n',
+      'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n ' +
+        ' host: reviews\n  subsets: [{name: v1, labels: {version: v1}}, {name: v3, labels: {version: ' +
+        'v3}}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n ' +
+        ' hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v3}\n',
     );
     const pod = w.pod('productpage').metadata.name;
     const routes = (await bash.exec(`istioctl proxy-config routes ${pod}`)).stdout;

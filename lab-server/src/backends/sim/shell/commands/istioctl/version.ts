@@ -22,7 +22,9 @@ export function versionText(
   }
   const proxies = cluster.list('Pod').filter((p) => hasProxy(p) && isPodReady(p)).length;
   return {
-    stdout: `client version: ${ISTIO_VERSION}\ncontrol plane version: ${ISTIO_VERSION}\ndata plane version: ${ISTIO_VERSION} (${proxies} ${proxies === 1 ? 'proxy' : 'proxies'})\n`,
+    stdout:
+      `client version: ${ISTIO_VERSION}\ncontrol plane version: ${ISTIO_VERSION}\ndata ` +
+      `plane version: ${ISTIO_VERSION} (${proxies} ${proxies === 1 ? 'proxy' : 'proxies'})\n`,
     stderr: '',
   };
 }

@@ -34,5 +34,8 @@ export function applyPatch(applied: K8sObject, live: K8sObject): string {
 /** resource.Info's String(): `Resource: "group/v, Resource=plural", GroupVersionKind: "group/v, Kind=Kind"\nName: "x", Namespace: "ns"`. */
 export function infoString(resource: ApiResource, apiVersion: string, name: string, namespace: string): string {
   const gv = apiVersion.includes('/') ? apiVersion : `/${apiVersion}`;
-  return `Resource: "${gv}, Resource=${resource.plural}", GroupVersionKind: "${gv}, Kind=${resource.kind}"\nName: "${name}", Namespace: "${namespace}"`;
+  return (
+    `Resource: "${gv}, Resource=${resource.plural}", GroupVersionKind: ` +
+    `"${gv}, Kind=${resource.kind}"\nName: "${name}", Namespace: "${namespace}"`
+  );
 }

@@ -66,14 +66,17 @@ export async function debug(args: ParsedArgs, ctx: CommandContext): Promise<Outp
   if (/^(node|nodes|no)\//.test(ref))
     return {
       stdout: '',
-      stderr: `error: debugging a node needs a privileged pod on the node's host namespaces, which this simulated kind cluster cannot run; debug a pod instead (kubectl debug POD -it --image=busybox --target=CONTAINER)\n`,
+      stderr:
+        `error: debugging a node needs a privileged pod on the node's host namespaces, which this simulated kind ` +
+        `cluster cannot run; debug a pod instead (kubectl debug POD -it --image=busybox --target=CONTAINER)\n`,
       exitCode: 1,
     };
   if (flag(args, 'copy-to') !== undefined)
     return {
       stdout: '',
       stderr:
-        'error: --copy-to is not available in this simulated cluster; add an ephemeral container to the pod itself (kubectl debug POD --image=IMAGE)\n',
+        'error: --copy-to is not available in this simulated cluster; add an ' +
+        'ephemeral container to the pod itself (kubectl debug POD --image=IMAGE)\n',
       exitCode: 1,
     };
   const image = flag(args, 'image');
@@ -108,7 +111,9 @@ export async function debug(args: ParsedArgs, ctx: CommandContext): Promise<Outp
   )
     return {
       stdout: '',
-      stderr: `error: an interactive shell cannot be attached in this lab terminal; run one command at a time instead: kubectl debug ${ref} -i --image=${image}${targetName ? ` --target=${targetName}` : ''} -- sh -c "COMMAND"\n`,
+      stderr:
+        `error: an interactive shell cannot be attached in this lab terminal; run one command at a time instead: ` +
+        `kubectl debug ${ref} -i --image=${image}${targetName ? ` --target=${targetName}` : ''} -- sh -c "COMMAND"\n`,
       exitCode: 1,
     };
   const namespace = pod.metadata.namespace ?? ctx.namespace;

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeShell, type KubectlShell } from './testing/harness.ts';
-import { podFixture, type FakeSimCluster } from './testing/fakeSimCluster.ts';
+import { podFixture, type FakeSimCluster } from '../../../cluster/testing/fakeSimCluster.ts';
 
 const VS =
   'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts:\n  - reviews\n';
@@ -34,11 +34,13 @@ describe('kubectl delete', () => {
     ['kubectl delete vs reviews', 'virtualservice.networking.istio.io "reviews" deleted from default namespace\n'],
     [
       'kubectl delete virtualservice/reviews destinationrule/reviews',
-      'virtualservice.networking.istio.io "reviews" deleted from default namespace\ndestinationrule.networking.istio.io "reviews" deleted from default namespace\n',
+      'virtualservice.networking.istio.io "reviews" deleted from default ' +
+        'namespace\ndestinationrule.networking.istio.io "reviews" deleted from default namespace\n',
     ],
     [
       'kubectl delete vs,dr reviews',
-      'virtualservice.networking.istio.io "reviews" deleted from default namespace\ndestinationrule.networking.istio.io "reviews" deleted from default namespace\n',
+      'virtualservice.networking.istio.io "reviews" deleted from default ' +
+        'namespace\ndestinationrule.networking.istio.io "reviews" deleted from default namespace\n',
     ],
     ['kubectl delete -f vs.yaml', 'virtualservice.networking.istio.io "reviews" deleted from default namespace\n'],
     [
@@ -75,7 +77,8 @@ describe('kubectl delete', () => {
     ['kubectl delete vs', 'error: resource(s) were provided, but no name was specified\n'],
     [
       'kubectl delete',
-      "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n",
+      'error: You must provide one or more resources by argument or filename.\nExample resource specifications ' +
+        "include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n",
     ],
     ['kubectl delete foo x', 'error: the server doesn\'t have a resource type "foo"\n'],
     ['kubectl delete pods --all -l app=x', 'error: cannot set --all and --selector at the same time\n'],

@@ -48,7 +48,9 @@ export async function del(args: ParsedArgs, ctx: CommandContext): Promise<Output
         };
       if (output === 'name') stdout += `${typePrefix(resource)}/${name}\n`;
       else
-        stdout += `${typePrefix(resource)} "${name}" deleted${resource.namespaced ? ` from ${namespace} namespace` : ''}${dryRunSuffix(dryRunMode)}\n`;
+        stdout +=
+          `${typePrefix(resource)} "${name}" ` +
+          `deleted${resource.namespaced ? ` from ${namespace} namespace` : ''}${dryRunSuffix(dryRunMode)}\n`;
     } catch (error) {
       if (ignore && (error as { code?: number }).code === 404) return;
       stderr += `${serverError(error, source ? `error when deleting "${source}"` : undefined)}\n`;
@@ -79,7 +81,8 @@ export async function del(args: ParsedArgs, ctx: CommandContext): Promise<Output
     return {
       stdout: '',
       stderr:
-        "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n",
+        'error: You must provide one or more resources by argument or filename.\nExample resource specifications ' +
+        "include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n",
       exitCode: 1,
     };
   const selector = flag(args, 'selector');

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeShell, type KubectlShell } from './testing/harness.ts';
-import type { FakeSimCluster } from './testing/fakeSimCluster.ts';
+import type { FakeSimCluster } from '../../../cluster/testing/fakeSimCluster.ts';
 import { smartLabel } from './describeText.ts';
 
 let sh: KubectlShell<FakeSimCluster>;
@@ -90,7 +90,8 @@ describe('kubectl describe (generic, as for CRDs)', () => {
     const r = await sh.run('kubectl describe destinationrule/reviews');
     expect(r.stdout).toContain('Labels:       app=reviews\n              tier=backend\n');
     expect(r.stdout).toContain(
-      'Spec:\n  Host:  reviews\n  Traffic Policy:\n    Connection Pool:\n      Http:\n        http1MaxPendingRequests:      1\n        Max Requests Per Connection:  1\nEvents:                               <none>\n',
+      'Spec:\n  Host:  reviews\n  Traffic Policy:\n    Connection Pool:\n      Http:\n        http1MaxPendingRequests: ' +
+        '     1\n        Max Requests Per Connection:  1\nEvents:                               <none>\n',
     );
   });
 
@@ -205,23 +206,37 @@ describe('kubectl describe pod, service, deployment (kubectl’s own describers)
     const r = await sh.run('kubectl describe pod web-1');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(
-      /^Name:             web-1\nNamespace:        default\nPriority:         0\nService Account:  default\nNode:             kind-control-plane\/172\.18\.0\.2\nStart Time:       Tue, 24 Nov 2026 10:00:00 \+0000\nLabels:           app=web\nAnnotations:      <none>\nStatus:           Running\nIP:               10\.244\.0\.9\nIPs:\n  IP:           10\.244\.0\.9\nControlled By:  ReplicaSet\/web-7d4\nInit Containers:\n  istio-init:\n/,
+      new RegExp(
+        String.raw`^Name:             web-1\nNamespace:        default\nPriority:         0\nService Account:  default\n` +
+          String.raw`Node:             kind-control-plane\/172\.18\.0\.2\nStart Time:       Tue, 24 Nov 2026 10:00:00 \+0` +
+          String.raw`000\nLabels:           app=web\nAnnotations:      <none>\nStatus:           Running\nIP:            ` +
+          String.raw`   10\.244\.0\.9\nIPs:\n  IP:           10\.244\.0\.9\nControlled By:  ReplicaSet\/web-7d4\nInit Con` +
+          String.raw`tainers:\n  istio-init:\n`,
+      ),
     );
     expect(r.stdout).toContain(
-      '    State:          Terminated\n      Reason:       Completed\n      Exit Code:    0\n      Started:      Tue, 24 Nov 2026 10:00:01 +0000\n      Finished:     Tue, 24 Nov 2026 10:00:02 +0000\n',
+      '    State:          Terminated\n      Reason:       Completed\n      Exit Code:    0\n      ' +
+        'Started:      Tue, 24 Nov 2026 10:00:01 +0000\n      Finished:     Tue, 24 Nov 2026 10:00:02 +0000\n',
     );
     expect(r.stdout).toContain(
-      '  web:\n    Container ID:   containerd://abc\n    Image:          nginx\n    Image ID:       nginx@sha256:1\n    Port:           80/TCP\n    Host Port:      0/TCP\n    State:          Running\n',
+      '  web:\n    Container ID:   containerd://abc\n    Image:          nginx\n    Image ID:       ' +
+        'nginx@sha256:1\n    Port:           80/TCP\n    Host Port:      0/TCP\n    State:          Running\n',
     );
     expect(r.stdout).toContain(
-      '    Restart Count:  1\n    Environment:\n      MODE:      fast\n      POD_NAME:  web-1 (v1:metadata.name)\n    Mounts:      <none>\n',
+      '    Restart Count:  1\n    Environment:\n      MODE:      fast\n  ' +
+        '    POD_NAME:  web-1 (v1:metadata.name)\n    Mounts:      <none>\n',
     );
     expect(r.stdout).toContain(
-      '    Requests:\n      cpu:        100m\n      memory:     128Mi\n    Readiness:    http-get http://:15021/healthz/ready delay=0s timeout=3s period=15s #success=1 #failure=4\n    Environment:  <none>\n',
+      '    Requests:\n      cpu:        100m\n      memory:     128Mi\n    Readiness:    http-get ' +
+        'http://:15021/healthz/ready delay=0s timeout=3s period=15s #success=1 #failure=4\n    Environment:  <none>\n',
     );
     // One tabwriter block from the condition rows to the end: kubectl aligns them together.
     expect(r.stdout).toMatch(
-      /\nConditions:\n  Type           Status\n  Initialized    True \n  Ready          True \nVolumes:         <none>\nQoS Class:       Burstable\nNode-Selectors:  <none>\nTolerations:     node.kubernetes.io\/not-ready:NoExecute op=Exists for 300s\nEvents:          <none>\n$/,
+      new RegExp(
+        String.raw`\nConditions:\n  Type           Status\n  Initialized    True \n  Ready          True \nVolumes:    ` +
+          String.raw`     <none>\nQoS Class:       Burstable\nNode-Selectors:  <none>\nTolerations:     node.kubernetes.i` +
+          String.raw`o\/not-ready:NoExecute op=Exists for 300s\nEvents:          <none>\n$`,
+      ),
     );
   });
 
@@ -311,7 +326,8 @@ describe('kubectl describe pod, service, deployment (kubectl’s own describers)
     );
     expect(d).toContain('Pod Template:\n  Labels:  app=web\n  Containers:\n   web:\n    Image:         nginx\n');
     expect(d).toContain(
-      'Conditions:\n  Type           Status  Reason\n  ----           ------  ------\n  Available      False   MinimumReplicasUnavailable\nOldReplicaSets:  <none>\nNewReplicaSet:   web-7d4 (2/2 replicas created)\nEvents:          <none>\n',
+      'Conditions:\n  Type           Status  Reason\n  ----           ------  ------\n  Available      False   ' +
+        'MinimumReplicasUnavailable\nOldReplicaSets:  <none>\nNewReplicaSet:   web-7d4 (2/2 replicas created)\nEvents:          <none>\n',
     );
   });
 

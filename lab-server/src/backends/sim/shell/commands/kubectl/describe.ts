@@ -6,8 +6,6 @@ import { describeDeployment, describePod, describeService } from './describeKind
 import { describeGeneric } from './describeText.ts';
 import { deprecationWarnings, isServed, parseTargets } from './resources.ts';
 
-type Obj = Record<string, any>;
-
 /** Flags of describe. */
 export const DESCRIBE_FLAGS: FlagSpec = {
   values: ['selector', 'filename'],
@@ -22,7 +20,8 @@ export async function describe(args: ParsedArgs, ctx: CommandContext): Promise<O
     return {
       stdout: '',
       stderr:
-        'You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\n',
+        'You must specify the type of resource to describe. Use "kubectl api-resources" for ' +
+        'a complete list of supported resources.\n\nerror: Required resource not specified.\n',
       exitCode: 1,
     };
   const parts: string[] = [];
@@ -40,7 +39,10 @@ export async function describe(args: ParsedArgs, ctx: CommandContext): Promise<O
           ? [exact]
           : ctx.cluster.list(target.resource.kind, namespace).filter((o) => o.metadata.name.startsWith(name));
         if (found.length === 0) {
-          stderr += `Error from server (NotFound): ${target.resource.group ? `${target.resource.plural}.${target.resource.group}` : target.resource.plural} "${name}" not found\n`;
+          stderr +=
+            `Error from server (NotFound): ` +
+            `${target.resource.group ? `${target.resource.plural}.${target.resource.group}` : target.resource.plural} ` +
+            `"${name}" not found\n`;
           exitCode = 1;
         }
         objects.push(...found);

@@ -14,10 +14,15 @@ function ports(list: Obj[] | undefined, field: 'containerPort' | 'hostPort'): st
 }
 
 function probe(p: Obj): string {
-  const attrs = `delay=${p.initialDelaySeconds ?? 0}s timeout=${p.timeoutSeconds ?? 1}s period=${p.periodSeconds ?? 10}s #success=${p.successThreshold ?? 1} #failure=${p.failureThreshold ?? 3}`;
+  const attrs =
+    `delay=${p.initialDelaySeconds ?? 0}s timeout=${p.timeoutSeconds ?? 1}s ` +
+    `period=${p.periodSeconds ?? 10}s #success=${p.successThreshold ?? 1} #failure=${p.failureThreshold ?? 3}`;
   if (p.exec) return `exec [${(p.exec.command ?? []).join(' ')}] ${attrs}`;
   if (p.httpGet)
-    return `http-get ${String(p.httpGet.scheme ?? 'HTTP').toLowerCase()}://${p.httpGet.host ?? ''}:${p.httpGet.port}${p.httpGet.path ?? ''} ${attrs}`;
+    return (
+      `http-get ${String(p.httpGet.scheme ?? 'HTTP').toLowerCase()}://` +
+      `${p.httpGet.host ?? ''}:${p.httpGet.port}${p.httpGet.path ?? ''} ${attrs}`
+    );
   if (p.tcpSocket) return `tcp-socket ${p.tcpSocket.host ?? ''}:${p.tcpSocket.port} ${attrs}`;
   return `unknown ${attrs}`;
 }
@@ -26,7 +31,12 @@ function state(name: string, s: Obj | undefined): string {
   if (s?.running) return `${indent(2)}${name}:\tRunning\n${indent(3)}Started:\t${rfc1123z(s.running.startedAt)}\n`;
   if (s?.terminated) {
     const t = s.terminated;
-    return `${indent(2)}${name}:\tTerminated\n${t.reason ? `${indent(3)}Reason:\t${t.reason}\n` : ''}${t.message ? `${indent(3)}Message:\t${t.message}\n` : ''}${indent(3)}Exit Code:\t${t.exitCode ?? 0}\n${indent(3)}Started:\t${t.startedAt ? rfc1123z(t.startedAt) : ''}\n${indent(3)}Finished:\t${t.finishedAt ? rfc1123z(t.finishedAt) : ''}\n`;
+    return (
+      `${indent(2)}${name}:\tTerminated\n${t.reason ? `${indent(3)}Reason:\t${t.reason}\n` : ''}` +
+      `${t.message ? `${indent(3)}Message:\t${t.message}\n` : ''}${indent(3)}Exit ` +
+      `Code:\t${t.exitCode ?? 0}\n${indent(3)}Started:\t${t.startedAt ? rfc1123z(t.startedAt) : ''}` +
+      `\n${indent(3)}Finished:\t${t.finishedAt ? rfc1123z(t.finishedAt) : ''}\n`
+    );
   }
   return `${indent(2)}${name}:\tWaiting\n${s?.waiting?.reason ? `${indent(3)}Reason:\t${s.waiting.reason}\n` : ''}`;
 }
@@ -37,7 +47,9 @@ function resources(r: Obj | undefined, level: number): string {
     const values = (r?.[part] ?? {}) as Obj;
     const names = Object.keys(values).sort();
     if (names.length)
-      out += `${indent(level)}${part[0]!.toUpperCase()}${part.slice(1)}:\n${names.map((n) => `${indent(level + 1)}${n}:\t${values[n]}\n`).join('')}`;
+      out +=
+        `${indent(level)}${part[0]!.toUpperCase()}${part.slice(1)}:\n` +
+        `${names.map((n) => `${indent(level + 1)}${n}:\t${values[n]}\n`).join('')}`;
   }
   return out;
 }
@@ -50,17 +62,25 @@ function env(c: Obj, pod?: K8sObject): string {
     if (!from) {
       String(e.value ?? '')
         .split('\n')
-        .forEach((line, i) => (out += i === 0 ? `${indent(3)}${e.name}:\t${line}\n` : `${indent(3)}\t${line}\n`));
+        .forEach((line, i) => {
+          out += i === 0 ? `${indent(3)}${e.name}:\t${line}\n` : `${indent(3)}\t${line}\n`;
+        });
     } else if (from.fieldRef) {
       const path = String(from.fieldRef.fieldPath);
       const value = pod ? fieldValue(pod, path) : '';
       out += `${indent(3)}${e.name}:\t${value} (${from.fieldRef.apiVersion ?? 'v1'}:${path})\n`;
     } else if (from.resourceFieldRef)
-      out += `${indent(3)}${e.name}:\t${String(from.resourceFieldRef.resource).startsWith('limits.') ? 'node allocatable' : '0'} (${from.resourceFieldRef.resource})\n`;
+      out +=
+        `${indent(3)}${e.name}:\t${String(from.resourceFieldRef.resource).startsWith('limits.') ? 'node allocatable' : '0'} ` +
+        `(${from.resourceFieldRef.resource})\n`;
     else if (from.secretKeyRef)
-      out += `${indent(3)}${e.name}:\t<set to the key '${from.secretKeyRef.key}' in secret '${from.secretKeyRef.name}'>\tOptional: ${from.secretKeyRef.optional === true}\n`;
+      out +=
+        `${indent(3)}${e.name}:\t<set to the key '${from.secretKeyRef.key}' in secret ` +
+        `'${from.secretKeyRef.name}'>\tOptional: ${from.secretKeyRef.optional === true}\n`;
     else if (from.configMapKeyRef)
-      out += `${indent(3)}${e.name}:\t<set to the key '${from.configMapKeyRef.key}' of config map '${from.configMapKeyRef.name}'>\tOptional: ${from.configMapKeyRef.optional === true}\n`;
+      out +=
+        `${indent(3)}${e.name}:\t<set to the key '${from.configMapKeyRef.key}' of config map ` +
+        `'${from.configMapKeyRef.name}'>\tOptional: ${from.configMapKeyRef.optional === true}\n`;
   }
   return out;
 }
@@ -110,7 +130,14 @@ function containers(label: string, list: Obj[], statuses: Obj[] | undefined, spa
     const mounts = ((c.volumeMounts ?? []) as Obj[])
       .slice()
       .sort((a, b) => String(a.mountPath).localeCompare(String(b.mountPath)));
-    out += `${indent(2)}Mounts:${mounts.length ? '' : '\t<none>'}\n${mounts.map((m) => `${indent(3)}${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'}${m.subPath ? `,path="${m.subPath}"` : ''})\n`).join('')}`;
+    out +=
+      `${indent(2)}Mounts:${mounts.length ? '' : '\t<none>'}\n` +
+      mounts
+        .map((m) => {
+          const path = m.subPath ? `,path="${m.subPath}"` : '';
+          return `${indent(3)}${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'}${path})\n`;
+        })
+        .join('');
   }
   return out;
 }
@@ -121,15 +148,24 @@ function volumes(list: Obj[] | undefined, space: string): string {
   for (const v of list) {
     out += `${indent(1)}${space ? ' ' : ''}${v.name}:\n`;
     if (v.emptyDir)
-      out += `${indent(2)}Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n${indent(2)}Medium:\t${v.emptyDir.medium ?? ''}\n${indent(2)}SizeLimit:\t${v.emptyDir.sizeLimit ?? '<unset>'}\n`;
+      out +=
+        `${indent(2)}Type:\tEmptyDir (a temporary directory that shares a pod's ` +
+        `lifetime)\n${indent(2)}Medium:\t${v.emptyDir.medium ?? ''}\n${indent(2)}SizeLimit:\t${v.emptyDir.sizeLimit ?? '<unset>'}\n`;
     else if (v.configMap)
-      out += `${indent(2)}Type:\tConfigMap (a volume populated by a ConfigMap)\n${indent(2)}Name:\t${v.configMap.name}\n${indent(2)}Optional:\t${v.configMap.optional === true}\n`;
+      out +=
+        `${indent(2)}Type:\tConfigMap (a volume populated by a ` +
+        `ConfigMap)\n${indent(2)}Name:\t${v.configMap.name}\n${indent(2)}Optional:\t${v.configMap.optional === true}\n`;
     else if (v.secret)
-      out += `${indent(2)}Type:\tSecret (a volume populated by a Secret)\n${indent(2)}SecretName:\t${v.secret.secretName}\n${indent(2)}Optional:\t${v.secret.optional === true}\n`;
+      out +=
+        `${indent(2)}Type:\tSecret (a volume populated by a ` +
+        `Secret)\n${indent(2)}SecretName:\t${v.secret.secretName}\n${indent(2)}Optional:\t${v.secret.optional === true}\n`;
     else if (v.projected)
       out += `${indent(2)}Type:\tProjected (a volume that contains injected data from multiple sources)\n`;
     else if (v.downwardAPI)
-      out += `${indent(2)}Type:\tDownwardAPI (a volume populated by information about the pod)\n${indent(2)}Items:\n${((v.downwardAPI.items ?? []) as Obj[]).map((i) => `${indent(3)}${i.fieldRef?.fieldPath ?? ''} -> ${i.path}\n`).join('')}`;
+      out +=
+        `${indent(2)}Type:\tDownwardAPI (a volume populated by information about the ` +
+        `pod)\n${indent(2)}Items:\n` +
+        `${((v.downwardAPI.items ?? []) as Obj[]).map((i) => `${indent(3)}${i.fieldRef?.fieldPath ?? ''} -> ${i.path}\n`).join('')}`;
     else out += `${indent(2)}<unknown>\n`;
   }
   return out;
@@ -182,7 +218,9 @@ export function describePod(pod: K8sObject, cluster: SimClusterApi, now: number)
   if (st.startTime) out += `Start Time:\t${rfc1123z(st.startTime)}\n`;
   out += labelsBlock('Labels', pod.metadata.labels) + annotationsBlock('Annotations', pod.metadata.annotations);
   if (pod.metadata.deletionTimestamp && st.phase !== 'Failed' && st.phase !== 'Succeeded') {
-    out += `Status:\tTerminating (lasts ${humanAge(Date.parse(String(pod.metadata.deletionTimestamp)), now)})\nTermination Grace Period:\t${pod.metadata.deletionGracePeriodSeconds ?? 30}s\n`;
+    out +=
+      `Status:\tTerminating (lasts ${humanAge(Date.parse(String(pod.metadata.deletionTimestamp)), now)})\nTermination ` +
+      `Grace Period:\t${pod.metadata.deletionGracePeriodSeconds ?? 30}s\n`;
   } else out += `Status:\t${st.phase ?? ''}\n`;
   if (st.reason) out += `Reason:\t${st.reason}\n`;
   if (st.message) out += `Message:\t${st.message}\n`;
@@ -257,17 +295,23 @@ export function describeDeployment(d: K8sObject, cluster: SimClusterApi, now: nu
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-  let out = `Name:\t${d.metadata.name}\nNamespace:\t${d.metadata.namespace}\nCreationTimestamp:\t${d.metadata.creationTimestamp ? rfc1123z(d.metadata.creationTimestamp) : ''}\n`;
+  let out =
+    `Name:\t${d.metadata.name}\nNamespace:\t${d.metadata.namespace}\nCreationTimestamp:\t` +
+    `${d.metadata.creationTimestamp ? rfc1123z(d.metadata.creationTimestamp) : ''}\n`;
   out += labelsBlock('Labels', d.metadata.labels) + annotationsBlock('Annotations', d.metadata.annotations);
   out += `Selector:\t${selector}\n`;
-  out += `Replicas:\t${spec.replicas ?? 1} desired | ${st.updatedReplicas ?? 0} updated | ${st.replicas ?? 0} total | ${st.availableReplicas ?? 0} available | ${st.unavailableReplicas ?? 0} unavailable\n`;
+  out +=
+    `Replicas:\t${spec.replicas ?? 1} desired | ${st.updatedReplicas ?? 0} updated | ${st.replicas ?? 0} ` +
+    `total | ${st.availableReplicas ?? 0} available | ${st.unavailableReplicas ?? 0} unavailable\n`;
   const strategy = (spec.strategy ?? {
     type: 'RollingUpdate',
     rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
   }) as Obj;
   out += `StrategyType:\t${strategy.type ?? 'RollingUpdate'}\nMinReadySeconds:\t${spec.minReadySeconds ?? 0}\n`;
   if ((strategy.type ?? 'RollingUpdate') === 'RollingUpdate')
-    out += `RollingUpdateStrategy:\t${strategy.rollingUpdate?.maxUnavailable ?? '25%'} max unavailable, ${strategy.rollingUpdate?.maxSurge ?? '25%'} max surge\n`;
+    out +=
+      `RollingUpdateStrategy:\t${strategy.rollingUpdate?.maxUnavailable ?? '25%'} ` +
+      `max unavailable, ${strategy.rollingUpdate?.maxSurge ?? '25%'} max surge\n`;
   const template = (spec.template ?? {}) as Obj;
   const tspec = (template.spec ?? {}) as Obj;
   out += 'Pod Template:\n' + labelsBlock('  Labels', template.metadata?.labels);
@@ -280,7 +324,9 @@ export function describeDeployment(d: K8sObject, cluster: SimClusterApi, now: nu
   out += labelsBlock('  Node-Selectors', tspec.nodeSelector) + tolerations(tspec.tolerations, '  Tolerations');
   const conditions = (st.conditions ?? []) as Obj[];
   if (conditions.length)
-    out += `Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n${conditions.map((c) => `${indent(1)}${c.type} \t${c.status}\t${c.reason ?? ''}\n`).join('')}`;
+    out +=
+      `Conditions:\n  Type\tStatus\tReason\n  ` +
+      `----\t------\t------\n${conditions.map((c) => `${indent(1)}${c.type} \t${c.status}\t${c.reason ?? ''}\n`).join('')}`;
   const owned = cluster
     .list('ReplicaSet', d.metadata.namespace)
     .filter((rs) =>
@@ -302,7 +348,8 @@ export function describeDeployment(d: K8sObject, cluster: SimClusterApi, now: nu
       list
         .map(
           (rs) =>
-            `${rs.metadata.name} (${(rs.status as Obj | undefined)?.replicas ?? 0}/${(rs.spec as Obj | undefined)?.replicas ?? 0} replicas created)`,
+            `${rs.metadata.name} ` +
+            `(${(rs.status as Obj | undefined)?.replicas ?? 0}/${(rs.spec as Obj | undefined)?.replicas ?? 0} replicas created)`,
         )
         .join(', ') || '<none>';
     const old = owned.filter(

@@ -121,7 +121,9 @@ export function eventsBlock(obj: K8sObject, cluster: SimClusterApi, now: number)
   for (const e of events as Obj[]) {
     const first = since(e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp);
     const age = (e.count ?? 1) > 1 ? `${since(e.lastTimestamp)} (x${e.count} over ${first})` : first;
-    out += `  ${e.type ?? ''}\t${e.reason ?? ''}\t${age}\t${e.source?.component ?? e.reportingComponent ?? ''}\t${String(e.message ?? '').trim()}\n`;
+    out +=
+      `  ${e.type ?? ''}\t${e.reason ?? ''}\t${age}\t` +
+      `${e.source?.component ?? e.reportingComponent ?? ''}\t${String(e.message ?? '').trim()}\n`;
   }
   return out;
 }

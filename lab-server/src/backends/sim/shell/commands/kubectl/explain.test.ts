@@ -66,7 +66,8 @@ FIELDS:
   it.each([
     [
       'kubectl explain',
-      'You must specify the type of resource to explain. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee \'kubectl explain -h\' for help and examples\n',
+      'You must specify the type of resource to explain. Use "kubectl api-resources" for a complete list of supported ' +
+        "resources.\n\nerror: Required resource not specified.\nSee 'kubectl explain -h' for help and examples\n",
     ],
     ['kubectl explain foo', 'error: the server doesn\'t have a resource type "foo"\n'],
     ['kubectl explain vs.spec.nope', 'error: field "nope" does not exist\n'],

@@ -121,7 +121,9 @@ export function explain(args: ParsedArgs, ctx: CommandContext): Output {
     if (group !== resource.group || !resource.versions.includes(v!))
       return {
         stdout: '',
-        stderr: `error: couldn't find resource for "${resource.group ? `${resource.group}/` : ''}${apiVersion.split('/').at(-1)}, Kind=${resource.kind}"\n`,
+        stderr:
+          `error: couldn't find resource for ` +
+          `"${resource.group ? `${resource.group}/` : ''}${apiVersion.split('/').at(-1)}, Kind=${resource.kind}"\n`,
         exitCode: 1,
       };
     version = v!;

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../../../../contract.ts';
 import { fakeShell, type KubectlShell } from './testing/harness.ts';
-import { isoSeconds, podFixture, type FakeSimCluster } from './testing/fakeSimCluster.ts';
+import { isoSeconds, podFixture, type FakeSimCluster } from '../../../cluster/testing/fakeSimCluster.ts';
 
 let sh: KubectlShell<FakeSimCluster>;
 const ago = (ms: number) => isoSeconds(sh.clock.now() - ms);
@@ -333,7 +333,9 @@ describe('kubectl get errors', () => {
     ['kubectl get pods --foo', "error: unknown flag: --foo\nSee 'kubectl get --help' for usage.\n"],
     [
       'kubectl get pods -o xml',
-      'error: unable to match a printer suitable for the output format "xml", allowed formats are: json,yaml,name,go-template,go-template-file,template,templatefile,jsonpath,jsonpath-as-json,jsonpath-file,custom-columns,custom-columns-file,wide\n',
+      'error: unable to match a printer suitable for the output format "xml", allowed formats are: ' +
+        'json,yaml,name,go-template,go-template-file,template,templatefile,jsonpath,jsonpath-as-json,jsonpath-file,' +
+        'custom-columns,custom-columns-file,wide\n',
     ],
     [
       'kubectl get pods -l "a in b"',
@@ -442,7 +444,10 @@ describe('kubectl get -o', () => {
     );
     const yaml = (await sh.run('kubectl get pod reviews-v1-abc -o yaml')).stdout;
     expect(yaml).toMatch(
-      /^apiVersion: v1\nkind: Pod\nmetadata:\n  creationTimestamp: "2026-11-24T10:00:40Z"\n  labels:\n    app: reviews\n    version: v1\n  name: reviews-v1-abc\n  namespace: default\n/,
+      new RegExp(
+        String.raw`^apiVersion: v1\nkind: Pod\nmetadata:\n  creationTimestamp: "2026-11-24T10:00:40Z"\n  labels:\n    a` +
+          String.raw`pp: reviews\n    version: v1\n  name: reviews-v1-abc\n  namespace: default\n`,
+      ),
     );
   });
 });

@@ -74,7 +74,9 @@ export async function get(args: ParsedArgs, ctx: CommandContext): Promise<Output
     const obj = ctx.cluster.get(kind, namespace, name);
     if (!obj && !args.booleans.has('ignore-not-found')) {
       const resource = resourceForKind(kind)!;
-      stderr += `Error from server (NotFound): ${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} "${name}" not found\n`;
+      stderr +=
+        `Error from server (NotFound): ` +
+        `${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} "${name}" not found\n`;
       exitCode = 1;
     }
     return obj;
@@ -89,9 +91,11 @@ export async function get(args: ParsedArgs, ctx: CommandContext): Promise<Output
         obj.metadata.name,
       );
       if (found) {
-        const group =
-          groups.find((g) => g.target.resource === resource) ??
-          (groups.push({ target: { resource, names: [] }, objects: [] }), groups.at(-1)!);
+        let group = groups.find((g) => g.target.resource === resource);
+        if (!group) {
+          group = { target: { resource, names: [] }, objects: [] };
+          groups.push(group);
+        }
         group.objects.push(found);
       }
     }

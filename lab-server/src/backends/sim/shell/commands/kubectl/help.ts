@@ -33,7 +33,8 @@ const USAGE: Record<string, [string, string]> = {
   logs: ['Print the logs for a container in a pod', 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'],
   wait: [
     'Experimental: Wait for a specific condition on one or many resources',
-    "wait ([-f FILENAME] | resource.group/resource.name | resource.group [(-l label | --all)]) [--for=create|--for=delete|--for condition=available|--for=jsonpath='{}'[=value]]",
+    'wait ([-f FILENAME] | resource.group/resource.name | resource.group [(-l label | ' +
+      "--all)]) [--for=create|--for=delete|--for condition=available|--for=jsonpath='{}'[=value]]",
   ],
   rollout: ['Manage the rollout of a resource', 'rollout SUBCOMMAND'],
   version: ['Print the client and server version information', 'version'],
@@ -48,7 +49,8 @@ const USAGE: Record<string, [string, string]> = {
   ],
   run: [
     'Create and run a particular image in a pod',
-    'run NAME --image=image [--env="key=value"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...]',
+    'run NAME --image=image [--env="key=value"] [--port=port] [--dry-run=server|client] ' +
+      '[--overrides=inline-json] [--command] -- [COMMAND] [args...]',
   ],
   cp: ['Copy files and directories to and from containers', 'cp <file-spec-src> <file-spec-dest>'],
   debug: [
@@ -66,5 +68,8 @@ const USAGE: Record<string, [string, string]> = {
 export function subcommandHelp(name: string): string | undefined {
   const entry = USAGE[name];
   if (!entry) return undefined;
-  return `${entry[0]}.\n\nUsage:\n  kubectl ${entry[1]} [options]\n\nUse "kubectl options" for a list of global command-line options (applies to all commands).\n`;
+  return (
+    `${entry[0]}.\n\nUsage:\n  kubectl ${entry[1]} [options]\n\nUse "kubectl ` +
+    `options" for a list of global command-line options (applies to all commands).\n`
+  );
 }

@@ -116,7 +116,8 @@ const SUBCOMMANDS: Record<
     run: () => ({
       stdout: '',
       stderr:
-        'error: kubectl edit needs a text editor, which this lab terminal does not have. Change the manifest in the page\'s Editor and press Apply, or use "kubectl apply -f FILE" (or "kubectl get ... -o yaml > FILE", edit it with sed, and apply it).\n',
+        "error: kubectl edit needs a text editor, which this lab terminal does not have. Change the manifest in the page's Editor " +
+        'and press Apply, or use "kubectl apply -f FILE" (or "kubectl get ... -o yaml > FILE", edit it with sed, and apply it).\n',
       exitCode: 1,
     }),
   },
@@ -125,7 +126,8 @@ const SUBCOMMANDS: Record<
     run: () => ({
       stdout: '',
       stderr:
-        "error: port-forward is not available in the lab terminal: the simulator reaches the ingress gateway directly. Use curl http://$INGRESS_HOST:$INGRESS_PORT/... or the lesson's Preview pane.\n",
+        'error: port-forward is not available in the lab terminal: the simulator reaches the ingress ' +
+        "gateway directly. Use curl http://$INGRESS_HOST:$INGRESS_PORT/... or the lesson's Preview pane.\n",
       exitCode: 1,
     }),
   },
@@ -158,7 +160,9 @@ export function createKubectlCommand(
     if (!sub && NOT_SIMULATED.includes(name))
       return {
         stdout: '',
-        stderr: `error: "kubectl ${name}" is not available in this lab shell (the simulated cluster has no use for it); see "kubectl --help" for what is\n`,
+        stderr:
+          `error: "kubectl ${name}" is not available in this lab shell (the ` +
+          `simulated cluster has no use for it); see "kubectl --help" for what is\n`,
         exitCode: 1,
       };
     if (!sub)

@@ -81,7 +81,8 @@ describe('kubectl on the simulated cluster', () => {
     );
     expect(await sh.run('kubectl apply -f original/httpbin-v1.yaml')).toMatchObject({
       stderr:
-        'error: resource mapping not found for name: "httpbin-v1" namespace: "" from "original/httpbin-v1.yaml": no matches for kind "Deployment" in version "extensions/v1beta1"\nensure CRDs are installed first\n',
+        'error: resource mapping not found for name: "httpbin-v1" namespace: "" from "original/httpbin-v1.yaml": ' +
+        'no matches for kind "Deployment" in version "extensions/v1beta1"\nensure CRDs are installed first\n',
       exitCode: 1,
     });
     expect((await sh.run('kubectl apply -f sleep.yaml')).stdout).toBe(
@@ -92,7 +93,10 @@ describe('kubectl on the simulated cluster', () => {
     );
     const starting = await sh.run('kubectl get pods -l app=sleep');
     expect(starting.stdout).toMatch(
-      /^NAME +READY +STATUS +RESTARTS +AGE\nsleep-[a-z0-9]+-[a-z0-9]{5} +0\/2 +(Init:0\/2|PodInitializing|ContainerCreating|Pending) +0 +0s\n$/,
+      new RegExp(
+        String.raw`^NAME +READY +STATUS +RESTARTS +AGE\nsleep-[a-z0-9]+-[a-z0-9]{5} +0\/2 +(Init:0\/2|PodInitializing|C` +
+          String.raw`ontainerCreating|Pending) +0 +0s\n$`,
+      ),
     );
     const rollout = await sh.run('kubectl rollout status deploy/sleep');
     expect(rollout.stdout).toMatch(
@@ -159,19 +163,26 @@ describe('kubectl on the simulated cluster', () => {
     );
     const yaml = (await sh.run('kubectl get vs bookinfo -o yaml')).stdout;
     expect(yaml).toMatch(
-      /^apiVersion: networking.istio.io\/v1\nkind: VirtualService\nmetadata:\n  annotations:\n    kubectl.kubernetes.io\/last-applied-configuration: \|\n/,
+      new RegExp(
+        String.raw`^apiVersion: networking.istio.io\/v1\nkind: VirtualService\nmetadata:\n  annotations:\n    kubectl.k` +
+          String.raw`ubernetes.io\/last-applied-configuration: \|\n`,
+      ),
     );
     expect(yaml).toMatch(/\n  creationTimestamp: "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"\n/);
     const described = (await sh.run('kubectl describe vs bookinfo')).stdout;
     expect(described).toMatch(
-      /^Name: {9}bookinfo\nNamespace: {4}default\nLabels: {7}<none>\nAnnotations: {2}<none>\nAPI Version: {2}networking.istio.io\/v1\nKind: {9}VirtualService\nMetadata:\n/,
+      new RegExp(
+        String.raw`^Name: {9}bookinfo\nNamespace: {4}default\nLabels: {7}<none>\nAnnotations: {2}<none>\nAPI Version: {` +
+          String.raw`2}networking.istio.io\/v1\nKind: {9}VirtualService\nMetadata:\n`,
+      ),
     );
     expect(described).toContain(
       'Spec:\n  Gateways:\n    bookinfo-gateway\n  Hosts:\n    *\n  Http:\n    Match:\n      Uri:\n        Exact:  /productpage\n',
     );
     expect(await sh.run('kubectl delete -f gateway.yaml')).toEqual({
       stdout:
-        'gateway.networking.istio.io "bookinfo-gateway" deleted from default namespace\nvirtualservice.networking.istio.io "bookinfo" deleted from default namespace\n',
+        'gateway.networking.istio.io "bookinfo-gateway" deleted from default ' +
+        'namespace\nvirtualservice.networking.istio.io "bookinfo" deleted from default namespace\n',
       stderr: '',
       exitCode: 0,
     });
@@ -203,11 +214,13 @@ EOF`);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'Error from server: error when creating "bad-vs.yaml": admission webhook "validation.istio.io" denied the request: configuration is invalid: weight -5 < 0\n',
+      'Error from server: error when creating "bad-vs.yaml": admission webhook ' +
+        '"validation.istio.io" denied the request: configuration is invalid: weight -5 < 0\n',
     );
     await sh.run("sed -i 's/weight: -5/weight: true/' bad-vs.yaml");
     expect((await sh.run('kubectl apply -f bad-vs.yaml')).stderr).toBe(
-      'Error from server (Invalid): error when creating "bad-vs.yaml": VirtualService.networking.istio.io "reviews" is invalid: spec.http[0].route[0].weight: Invalid value: true: spec.http[0].route[0].weight in body must be of type integer: "boolean"\n',
+      'Error from server (Invalid): error when creating "bad-vs.yaml": VirtualService.networking.istio.io "reviews" is invalid: ' +
+        'spec.http[0].route[0].weight: Invalid value: true: spec.http[0].route[0].weight in body must be of type integer: "boolean"\n',
     );
     // On an update kubectl shows the patch it sent and what it was for.
     await sh.run("sed -i 's/weight: true/weight: 100/' bad-vs.yaml");
@@ -228,7 +241,11 @@ EOF`);
     });
     expect(patched).toEqual({
       stdout: '',
-      stderr: `Error from server: error when applying patch:\n${patch}\nto:\nResource: "networking.istio.io/v1, Resource=virtualservices", GroupVersionKind: "networking.istio.io/v1, Kind=VirtualService"\nName: "reviews", Namespace: "default"\nfor: "bad-vs.yaml": error when patching "bad-vs.yaml": admission webhook "validation.istio.io" denied the request: configuration is invalid: weight -5 < 0\n`,
+      stderr:
+        `Error from server: error when applying patch:\n${patch}\nto:\nResource: "networking.istio.io/v1, ` +
+        `Resource=virtualservices", GroupVersionKind: "networking.istio.io/v1, Kind=VirtualService"\nName: ` +
+        `"reviews", Namespace: "default"\nfor: "bad-vs.yaml": error when patching "bad-vs.yaml": admission ` +
+        `webhook "validation.istio.io" denied the request: configuration is invalid: weight -5 < 0\n`,
       exitCode: 1,
     });
     // An object `create` made has no last-applied annotation: apply warns and patches it in.
@@ -240,7 +257,10 @@ EOF`);
     expect(await sh.run('kubectl apply -f bad-vs.yaml')).toEqual({
       stdout: 'virtualservice.networking.istio.io/reviews configured\n',
       stderr:
-        'Warning: resource virtualservices/reviews is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n',
+        'Warning: resource virtualservices/reviews is missing the kubectl.kubernetes.io/last-applied-configuration ' +
+        'annotation which is required by kubectl apply. kubectl apply ' +
+        'should only be used on resources created declaratively by either kubectl create ' +
+        '--save-config or kubectl apply. The missing annotation will be patched automatically.\n',
       exitCode: 0,
     });
     expect((await sh.run('kubectl apply -f bad-vs.yaml')).stdout).toBe(

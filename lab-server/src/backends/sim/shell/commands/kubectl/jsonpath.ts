@@ -66,7 +66,7 @@ function parsePath(expr: string): Segment[] {
       else throw new JsonPathError(`invalid array index ${inner}`);
     } else if (/\s/.test(c)) i++;
     else {
-      const m = /^[A-Za-z0-9_\-]+/.exec(text.slice(i));
+      const m = /^[A-Za-z0-9_-]+/.exec(text.slice(i));
       if (!m)
         throw new JsonPathError(
           `unrecognized character in action: U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} '${c}'`,

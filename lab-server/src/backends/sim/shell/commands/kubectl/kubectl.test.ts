@@ -57,7 +57,8 @@ describe('kubectl apply / create / delete', () => {
   it('prints one line per object with its type prefix and outcome', async () => {
     const { run } = await world();
     expect((await run('kubectl apply -f dr.yaml')).stdout).toBe(
-      'destinationrule.networking.istio.io/productpage created\ndestinationrule.networking.istio.io/reviews created\ndestinationrule.networking.istio.io/ratings created\ndestinationrule.networking.istio.io/details created\n',
+      'destinationrule.networking.istio.io/productpage created\ndestinationrule.networking.istio.io/reviews ' +
+        'created\ndestinationrule.networking.istio.io/ratings created\ndestinationrule.networking.istio.io/details created\n',
     );
     expect((await run('kubectl apply -f dr.yaml')).stdout).toContain(
       'destinationrule.networking.istio.io/reviews unchanged',
@@ -80,7 +81,10 @@ describe('kubectl apply / create / delete', () => {
     const { run } = await world();
     const r = await run('kubectl apply -f seed-deploy.yaml');
     expect(r.stderr).toMatch(
-      /^error: resource mapping not found for name: "httpbin-v1" namespace: "" from "seed-deploy.yaml": no matches for kind "Deployment" in version "extensions\/v1beta1"\nensure CRDs are installed first\n/,
+      new RegExp(
+        String.raw`^error: resource mapping not found for name: "httpbin-v1" namespace: "" from "seed-deploy.yaml": no ` +
+          String.raw`matches for kind "Deployment" in version "extensions\/v1beta1"\nensure CRDs are installed first\n`,
+      ),
     );
     expect(r.exitCode).toBe(1);
   });
@@ -92,10 +96,12 @@ describe('kubectl apply / create / delete', () => {
     );
     expect((await run('kubectl apply -f nope.yaml')).stderr).toBe('error: the path "nope.yaml" does not exist\n');
     const denied = await run(
-      `kubectl apply -f - <<'EOF'\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews}\n      weight: -10\nEOF`,
+      `kubectl apply -f - <<'EOF'\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ` +
+        `reviews\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews}\n      weight: -10\nEOF`,
     );
     expect(denied.stderr).toBe(
-      'Error from server: error when creating "STDIN": admission webhook "validation.istio.io" denied the request: configuration is invalid: weight -10 < 0\n',
+      'Error from server: error when creating "STDIN": admission webhook ' +
+        '"validation.istio.io" denied the request: configuration is invalid: weight -10 < 0\n',
     );
   });
 
@@ -166,7 +172,10 @@ describe('kubectl get', () => {
   it('reads a VirtualService back as networking.istio.io/v1 whatever version it was applied as', async () => {
     const { run } = await world();
     await run(
-      `kubectl apply -f - <<'EOF'\napiVersion: networking.istio.io/v1alpha3\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v1}\n      weight: 50\n    - destination: {host: reviews, subset: v3}\n      weight: 50\nEOF`,
+      `kubectl apply -f - <<'EOF'\napiVersion: networking.istio.io/v1alpha3\nkind: ` +
+        `VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts: [reviews]\n  ` +
+        `http:\n  - route:\n    - destination: {host: reviews, subset: v1}\n      ` +
+        `weight: 50\n    - destination: {host: reviews, subset: v3}\n      weight: 50\nEOF`,
     );
     const yaml = (await run('kubectl get virtualservice reviews -o yaml')).stdout;
     expect(yaml).toMatch(/^apiVersion: networking\.istio\.io\/v1$/m);

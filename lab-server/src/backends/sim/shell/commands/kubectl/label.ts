@@ -85,7 +85,8 @@ export function labelOrAnnotate(which: 'label' | 'annotate', args: ParsedArgs, c
                   ? conflicts
                       .map(([k]) => `'${k}' already has a value (${current[k]}), and --overwrite is false`)
                       .join(', ')
-                  : `--overwrite is false but found the following declared annotation(s): ${conflicts.map(([k]) => `'${k}' already has a value (${current[k]})`).join('; ')}`;
+                  : `--overwrite is false but found the following declared annotation(s): ` +
+                    `${conflicts.map(([k]) => `'${k}' already has a value (${current[k]})`).join('; ')}`;
               return;
             }
             const next = { ...current, ...Object.fromEntries(updates.set) };

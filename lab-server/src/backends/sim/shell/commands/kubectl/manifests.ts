@@ -99,13 +99,15 @@ function parseDocuments(source: string, text: string): ManifestObject[] {
     if (value === null || value === undefined) continue;
     if (typeof value !== 'object' || Array.isArray(value))
       throw new ManifestError(
-        `error: error parsing ${source}: error unmarshaling JSON: json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go value of type map[string]interface {}`,
+        `error: error parsing ${source}: error unmarshaling JSON: json: cannot unmarshal ` +
+          `${Array.isArray(value) ? 'array' : typeof value} into Go value of type map[string]interface {}`,
       );
     const obj = value as K8sObject;
     const missing = [...(obj.apiVersion ? [] : ['apiVersion not set']), ...(obj.kind ? [] : ['kind not set'])];
     if (missing.length)
       throw new ManifestError(
-        `error: error validating "${source}": error validating data: [${missing.join(', ')}]; if you choose to ignore these errors, turn validation off with --validate=false`,
+        `error: error validating "${source}": error validating data: [${missing.join(', ')}]; ` +
+          `if you choose to ignore these errors, turn validation off with --validate=false`,
       );
     if (obj.kind === 'List' || obj.kind.endsWith('List')) {
       for (const item of ((obj as Record<string, unknown>).items ?? []) as K8sObject[])

@@ -1,21 +1,27 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeShell } from './testing/harness.ts';
-import { podFixture } from './testing/fakeSimCluster.ts';
+import { podFixture } from '../../../cluster/testing/fakeSimCluster.ts';
 
 describe('kubectl help, config, version formats', () => {
   it.each([
     [
       'kubectl get --help',
-      'Display one or many resources.\n\nUsage:\n  kubectl get [(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file|custom-columns|custom-columns-file|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]\n\nUse "kubectl options" for a list of global command-line options (applies to all commands).\n',
+      'Display one or many resources.\n\nUsage:\n  kubectl get ' +
+        '[(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|' +
+        'jsonpath-file|custom-columns|custom-columns-file|wide] ' +
+        '(TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]\n\nUse ' +
+        '"kubectl options" for a list of global command-line options (applies to all commands).\n',
     ],
     [
       'kubectl help exec',
-      'Execute a command in a container.\n\nUsage:\n  kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]\n\nUse "kubectl options" for a list of global command-line options (applies to all commands).\n',
+      'Execute a command in a container.\n\nUsage:\n  kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND ' +
+        '[args...] [options]\n\nUse "kubectl options" for a list of global command-line options (applies to all commands).\n',
     ],
     ['kubectl config current-context', 'kind-kind\n'],
     [
       'kubectl version --client -o yaml',
-      'clientVersion:\n  compiler: gc\n  gitVersion: v1.34.1\n  goVersion: go1.24.6\n  major: "1"\n  minor: "34"\n  platform: linux/amd64\nkustomizeVersion: v5.7.1\n',
+      'clientVersion:\n  compiler: gc\n  gitVersion: v1.34.1\n  goVersion: go1.24.6\n ' +
+        ' major: "1"\n  minor: "34"\n  platform: linux/amd64\nkustomizeVersion: v5.7.1\n',
     ],
   ])('%s', async (command, stdout) => {
     expect(await fakeShell().run(command)).toEqual({ stdout, stderr: '', exitCode: 0 });
@@ -46,8 +52,9 @@ describe('kubectl get -w', () => {
     const sh = fakeShell({ interactive: true });
     sh.cluster.put(podFixture('a', { createdMs: sh.clock.now() }));
     const abort = new AbortController();
+    const watching = vi.spyOn(sh.cluster, 'watch');
     const running = sh.run('kubectl get pods -w', { signal: abort.signal });
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(watching).toHaveBeenCalled());
     sh.cluster.put(podFixture('b', { phase: 'Pending', createdMs: sh.clock.now() }));
     sh.cluster.put(podFixture('c', { namespace: 'other' }));
     abort.abort();

@@ -28,7 +28,9 @@ export function version(args: ParsedArgs, ctx: CommandContext): Output {
   if (format === 'yaml') return { stdout: toYaml(data), stderr: '', exitCode: 0 };
   if (format) return { stdout: '', stderr: `error: --output must be 'yaml' or 'json'\n`, exitCode: 1 };
   return {
-    stdout: `Client Version: ${CLIENT_VERSION}\nKustomize Version: v5.7.1\n${onlyClient ? '' : `Server Version: ${ctx.cluster.serverVersion}\n`}`,
+    stdout:
+      `Client Version: ${CLIENT_VERSION}\nKustomize Version: ` +
+      `v5.7.1\n${onlyClient ? '' : `Server Version: ${ctx.cluster.serverVersion}\n`}`,
     stderr: '',
     exitCode: 0,
   };
@@ -129,7 +131,9 @@ export function config(args: ParsedArgs, ctx: CommandContext): Output {
   if (sub === 'set-context' || sub === 'use-context')
     return {
       stdout: '',
-      stderr: `error: kubectl config ${sub} is not available in this lab shell: it has one cluster (kind-kind); use -n NAMESPACE to choose a namespace\n`,
+      stderr:
+        `error: kubectl config ${sub} is not available in this lab shell: it ` +
+        `has one cluster (kind-kind); use -n NAMESPACE to choose a namespace\n`,
       exitCode: 1,
     };
   void ctx;
@@ -140,7 +144,10 @@ export function config(args: ParsedArgs, ctx: CommandContext): Output {
 export function clusterInfo(): Output {
   return {
     stdout:
-      "\x1b[0;32mKubernetes control plane\x1b[0m is running at \x1b[0;33mhttps://127.0.0.1:6443\x1b[0m\n\x1b[0;32mCoreDNS\x1b[0m is running at \x1b[0;33mhttps://127.0.0.1:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\x1b[0m\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n",
+      '\x1b[0;32mKubernetes control plane\x1b[0m is running at ' +
+      '\x1b[0;33mhttps://127.0.0.1:6443\x1b[0m\n\x1b[0;32mCoreDNS\x1b[0m is running at ' +
+      '\x1b[0;33mhttps://127.0.0.1:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\x1b[0m\n\nTo ' +
+      "further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n",
     stderr: '',
     exitCode: 0,
   };

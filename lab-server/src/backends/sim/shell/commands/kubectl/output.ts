@@ -114,7 +114,8 @@ function jsonPath(template: string, data: unknown): string {
   } catch (error) {
     if (!(error instanceof JsonPathError)) throw error;
     throw new Error(
-      `error executing jsonpath ${JSON.stringify(template)}: Error executing template: ${error.message}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t${template}\n\tobject given to jsonpath engine was:\n\t\t${goSyntax(data)}\n\n`,
+      `error executing jsonpath ${JSON.stringify(template)}: Error executing template: ${error.message}. Printing more information ` +
+        `for debugging the template:\n\ttemplate was:\n\t\t${template}\n\tobject given to jsonpath engine was:\n\t\t${goSyntax(data)}\n\n`,
     );
   }
 }

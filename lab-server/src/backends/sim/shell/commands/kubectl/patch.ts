@@ -41,7 +41,8 @@ function applyPatch(type: (typeof TYPES)[number], live: K8sObject, patch: unknow
   if (type === 'strategic' && crd)
     throw new PatchError(
       'UnsupportedMediaType',
-      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+      'the body of the request was in an unknown format - accepted media types include: ' +
+        'application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
     );
   const result =
     type === 'json'
@@ -103,7 +104,8 @@ export async function patch(args: ParsedArgs, ctx: CommandContext): Promise<Outp
       return {
         stdout: '',
         stderr:
-          "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n",
+          'error: You must provide one or more resources by argument or filename.\nExample resource specifications ' +
+          "include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n",
         exitCode: 1,
       };
     if (parsed.some((t) => t.names.length === 0))

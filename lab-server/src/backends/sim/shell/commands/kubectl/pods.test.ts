@@ -1,6 +1,6 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeShell, type KubectlShell } from './testing/harness.ts';
-import { podFixture, type FakeSimCluster } from './testing/fakeSimCluster.ts';
+import { podFixture, type FakeSimCluster } from '../../../cluster/testing/fakeSimCluster.ts';
 
 const SIDECAR = { containers: ['sleep', 'istio-proxy'], initContainers: ['istio-init'] };
 const DEFAULTED = 'Defaulted container "sleep" out of: sleep, istio-proxy, istio-init (init)\n';
@@ -106,7 +106,8 @@ describe('kubectl exec', () => {
     ['kubectl exec deploy/nope -- ls', 'Error from server (NotFound): deployments.apps "nope" not found\n'],
     [
       'kubectl exec solo ls',
-      "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n",
+      'error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] ' +
+        "-- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n",
     ],
     ['kubectl exec solo', 'error: you must specify at least one command for the container\n'],
     ['kubectl exec -- ls', 'error: pod, type/name or --filename must be specified\n'],
@@ -161,7 +162,8 @@ describe('kubectl logs', () => {
     ],
     [
       'kubectl logs',
-      "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n",
+      "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is " +
+        "a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n",
     ],
     ['kubectl logs solo -c nope', 'error: container nope is not valid for pod solo\n'],
     [
@@ -189,8 +191,9 @@ describe('kubectl logs -f', () => {
     setup({ interactive: true });
     sh.cluster.logs.append('default', 'solo', 'main', 'before');
     const abort = new AbortController();
+    const following = vi.spyOn(sh.cluster.logs, 'follow');
     const running = sh.run('kubectl logs -f solo', { signal: abort.signal });
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(following).toHaveBeenCalled());
     sh.cluster.logs.append('default', 'solo', 'main', 'after 1');
     sh.cluster.logs.append('default', 'solo', 'main', 'after 2');
     expect(sh.streamed.join('')).toBe('before\nafter 1\nafter 2\n');
@@ -204,8 +207,9 @@ describe('kubectl logs -f', () => {
   it('without a terminal, collects lines until Ctrl-C; ends by itself when the pod is deleted', async () => {
     setup();
     const abort = new AbortController();
+    const following = vi.spyOn(sh.cluster.logs, 'follow');
     const running = sh.run('kubectl logs -f solo', { signal: abort.signal });
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(following).toHaveBeenCalled());
     sh.cluster.logs.append('default', 'solo', 'main', 'one');
     sh.cluster.delete('Pod', 'default', 'solo');
     const r = await running;

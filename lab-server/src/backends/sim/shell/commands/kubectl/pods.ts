@@ -57,7 +57,10 @@ async function waitForPods(
   }
 }
 
-/** The pod a reference (`POD`, `pod/NAME`, `deploy/NAME`, `svc/NAME`) names, with how many the owner selected (logs says "Found N pods"), or kubectl's error text. */
+/**
+ * The pod a reference (`POD`, `pod/NAME`, `deploy/NAME`, `svc/NAME`) names, with how many the owner selected
+ * (logs says "Found N pods"), or kubectl's error text.
+ */
 export function resolvePods(ref: string, ctx: CommandContext): { pod: K8sObject; count: number } | string {
   const one = (pod: K8sObject | undefined, name: string) =>
     pod ? { pod, count: 1 } : `Error from server (NotFound): pods "${name}" not found`;
@@ -119,7 +122,8 @@ export function chooseContainer(
   const container = all[0]!;
   const notice =
     all.length > 1 || init.length > 0 || ephemeral.length > 0
-      ? `Defaulted container "${container}" out of: ${[...all, ...ephemeral.map((c) => `${c} (ephem)`), ...init.map((c) => `${c} (init)`)].join(', ')}\n`
+      ? `Defaulted container "${container}" out of: ` +
+        `${[...all, ...ephemeral.map((c) => `${c} (ephem)`), ...init.map((c) => `${c} (init)`)].join(', ')}\n`
       : '';
   return { container, notice };
 }
@@ -131,7 +135,8 @@ export async function exec(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
       return {
         stdout: '',
         stderr:
-          "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n",
+          'error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] ' +
+          "-- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n",
         exitCode: 1,
       };
     return { stdout: '', stderr: 'error: you must specify at least one command for the container\n', exitCode: 1 };
@@ -175,7 +180,8 @@ export async function exec(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
 }
 
 const LOGS_USAGE =
-  "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n";
+  "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is " +
+  "a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n";
 
 /** One container's log, and the prefix `--prefix` gives its lines. */
 interface LogSource {
@@ -240,7 +246,9 @@ async function logSources(
     if (waiting)
       return {
         stdout: '',
-        stderr: `${notices}Error from server (BadRequest): container "${choice.container}" in pod "${pod.metadata.name}" is waiting to start: ${waiting}\n`,
+        stderr:
+          `${notices}Error from server (BadRequest): container "${choice.container}" ` +
+          `in pod "${pod.metadata.name}" is waiting to start: ${waiting}\n`,
         exitCode: 1,
       };
     sources.push({ pod, container: choice.container });
@@ -273,7 +281,9 @@ export async function logs(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
   if (tail !== undefined && !/^-?\d+$/.test(tail))
     return {
       stdout: '',
-      stderr: `error: invalid argument "${tail}" for "--tail" flag: strconv.ParseInt: parsing "${tail}": invalid syntax\nSee 'kubectl logs --help' for usage.\n`,
+      stderr:
+        `error: invalid argument "${tail}" for "--tail" flag: strconv.ParseInt: ` +
+        `parsing "${tail}": invalid syntax\nSee 'kubectl logs --help' for usage.\n`,
       exitCode: 1,
     };
   const now = ctx.host.clock.now();
@@ -283,7 +293,9 @@ export async function logs(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
     if (ms === undefined)
       return {
         stdout: '',
-        stderr: `error: invalid argument "${since}" for "--since" flag: time: invalid duration "${since}"\nSee 'kubectl logs --help' for usage.\n`,
+        stderr:
+          `error: invalid argument "${since}" for "--since" flag: time: ` +
+          `invalid duration "${since}"\nSee 'kubectl logs --help' for usage.\n`,
         exitCode: 1,
       };
     if (ms <= 0) return { stdout: '', stderr: 'error: --since must be greater than 0\n', exitCode: 1 };
@@ -303,7 +315,8 @@ export async function logs(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
   const tailN = tail !== undefined ? Number(tail) : flag(args, 'selector') !== undefined ? 10 : -1;
   const prefixOn = args.booleans.has('prefix') || args.booleans.has('all-pods');
   const format = (s: LogSource, at: number, text: string) =>
-    `${prefixOn ? `[pod/${s.pod.metadata.name}/${s.container}] ` : ''}${args.booleans.has('timestamps') ? `${new Date(at).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')} ` : ''}${text}\n`;
+    `${prefixOn ? `[pod/${s.pod.metadata.name}/${s.container}] ` : ''}` +
+    `${args.booleans.has('timestamps') ? `${new Date(at).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')} ` : ''}${text}\n`;
   let stdout = '';
   for (const s of sources) {
     const lines = ctx.cluster.logs.read(s.pod.metadata.namespace!, s.pod.metadata.name, s.container, {

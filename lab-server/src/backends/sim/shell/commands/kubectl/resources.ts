@@ -37,7 +37,8 @@ export function parseTargets(positionals: string[], served: (r: ApiResource) => 
       const slash = p.indexOf('/');
       if (slash < 0)
         throw new UnknownResourceError(
-          `error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'`,
+          `error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name ` +
+            `form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'`,
         );
       const [resource] = resolveOne(p.slice(0, slash), served);
       const name = p.slice(slash + 1);

@@ -70,7 +70,11 @@ export async function run(args: ParsedArgs, ctx: CommandContext): Promise<Output
   if (!NAME.test(name))
     return {
       stdout: '',
-      stderr: `The Pod "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')\n`,
+      stderr:
+        `The Pod "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase ` +
+        `RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and ` +
+        `must start and end with an alphanumeric character (e.g. 'example.com', regex used for ` +
+        `validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')\n`,
       exitCode: 1,
     };
   const restart = flag(args, 'restart') ?? 'Always';
@@ -127,7 +131,9 @@ export async function run(args: ParsedArgs, ctx: CommandContext): Promise<Output
   if (interactiveShell)
     return {
       stdout: '',
-      stderr: `error: an interactive shell cannot be attached in this lab terminal; run one command at a time instead: kubectl run ${name} --image=${image} -i --rm --restart=Never -- sh -c "COMMAND"\n`,
+      stderr:
+        `error: an interactive shell cannot be attached in this lab terminal; run one command at a ` +
+        `time instead: kubectl run ${name} --image=${image} -i --rm --restart=Never -- sh -c "COMMAND"\n`,
       exitCode: 1,
     };
   let stdout = '';

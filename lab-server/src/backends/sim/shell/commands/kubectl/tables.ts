@@ -105,7 +105,7 @@ function servicePorts(svc: K8sObject): string {
 function externalIp(svc: K8sObject): string {
   const s = spec(svc);
   if (s.type === 'ExternalName') return s.externalName ?? '<none>';
-  const ingress = ((status(svc).loadBalancer ?? {}).ingress ?? []) as Obj[];
+  const ingress = (status(svc).loadBalancer?.ingress ?? []) as Obj[];
   if (s.type === 'LoadBalancer') return ingress.length ? ingress.map((i) => i.ip ?? i.hostname).join(',') : '<pending>';
   return s.externalIPs?.length ? s.externalIPs.join(',') : '<none>';
 }
@@ -304,7 +304,10 @@ const TABLES: Record<string, TableSpec> = {
 /** Lays out rows as kubectl's tabwriter does: columns padded to the widest cell plus three spaces. */
 export function layout(rows: string[][]): string {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of rows)
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
   return (
     rows
       .map((row) =>

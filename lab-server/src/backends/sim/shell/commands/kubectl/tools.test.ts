@@ -43,7 +43,8 @@ describe('kubectl patch', () => {
   it('patches a VirtualService with merge or json, and refuses a strategic merge on a custom resource', async () => {
     expect(
       await w.run(
-        `kubectl patch virtualservice reviews --type=merge -p '{"spec":{"http":[{"route":[{"destination":{"host":"reviews","subset":"v3"}}]}]}}'`,
+        `kubectl patch virtualservice reviews --type=merge -p ` +
+          `'{"spec":{"http":[{"route":[{"destination":{"host":"reviews","subset":"v3"}}]}]}}'`,
       ),
     ).toEqual(ok('virtualservice.networking.istio.io/reviews patched\n'));
     expect(await w.run(`kubectl get vs reviews -o jsonpath='{.spec.http[0].route[0].destination.subset}'`)).toEqual(
@@ -51,7 +52,8 @@ describe('kubectl patch', () => {
     );
     expect(await w.run(`kubectl patch vs reviews -p '{"spec":{"http":[]}}'`)).toEqual(
       fail(
-        'Error from server (UnsupportedMediaType): the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml\n',
+        'Error from server (UnsupportedMediaType): the body of the request was in an unknown format - accepted media ' +
+          'types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml\n',
       ),
     );
   });
@@ -105,7 +107,8 @@ describe('kubectl run', () => {
     ['kubectl run probe --image=nginx', 'Error from server (AlreadyExists): pods "probe" already exists\n'],
     [
       'kubectl run -it shell --image=busybox -- sh',
-      'error: an interactive shell cannot be attached in this lab terminal; run one command at a time instead: kubectl run shell --image=busybox -i --rm --restart=Never -- sh -c "COMMAND"\n',
+      'error: an interactive shell cannot be attached in this lab terminal; run one command at a ' +
+        'time instead: kubectl run shell --image=busybox -i --rm --restart=Never -- sh -c "COMMAND"\n',
     ],
   ])('%s', async (line, stderr) => {
     expect(await w.run(line)).toEqual(fail(stderr));
@@ -143,7 +146,8 @@ describe('kubectl cp', () => {
     const r = await w.run(`kubectl cp x.txt ${podName(w, 'app=httpbin')}:/tmp/x -c httpbin`);
     expect(r).toEqual(
       fail(
-        'OCI runtime exec failed: exec failed: unable to start container process: exec: "tar": executable file not found in $PATH: unknown\ncommand terminated with exit code 126\n',
+        'OCI runtime exec failed: exec failed: unable to start container process: exec: "tar": ' +
+          'executable file not found in $PATH: unknown\ncommand terminated with exit code 126\n',
       ),
     );
   });
@@ -178,7 +182,8 @@ describe('kubectl debug', () => {
     ['kubectl debug probe --image=busybox --target=nope', 'error: ephemeral container "debugger-'],
     [
       'kubectl debug node/kind-control-plane -it --image=busybox',
-      "error: debugging a node needs a privileged pod on the node's host namespaces, which this simulated kind cluster cannot run; debug a pod instead (kubectl debug POD -it --image=busybox --target=CONTAINER)\n",
+      "error: debugging a node needs a privileged pod on the node's host namespaces, which this simulated kind " +
+        'cluster cannot run; debug a pod instead (kubectl debug POD -it --image=busybox --target=CONTAINER)\n',
     ],
   ])('%s', async (line, stderr) => {
     const r = await w.run(line);
@@ -248,7 +253,10 @@ describe('what the API serves', () => {
 
   it('serves an Ingress with its columns', async () => {
     await w.run(
-      `kubectl apply -f - <<'EOF'\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: gw\nspec:\n  ingressClassName: istio\n  rules:\n  - host: a.example.com\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: productpage\n            port:\n              number: 9080\nEOF`,
+      `kubectl apply -f - <<'EOF'\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  ` +
+        `name: gw\nspec:\n  ingressClassName: istio\n  rules:\n  - host: a.example.com\n    http:\n ` +
+        `     paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          ` +
+        `service:\n            name: productpage\n            port:\n              number: 9080\nEOF`,
     );
     expect(await w.run('kubectl get ing gw')).toEqual(
       ok('NAME   CLASS   HOSTS           ADDRESS   PORTS   AGE\ngw     istio   a.example.com             80      0s\n'),

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeShell, type KubectlShell } from './testing/harness.ts';
-import { podFixture, type FakeSimCluster } from './testing/fakeSimCluster.ts';
+import { podFixture, type FakeSimCluster } from '../../../cluster/testing/fakeSimCluster.ts';
 
 let sh: KubectlShell<FakeSimCluster>;
 beforeEach(() => {
@@ -135,12 +135,11 @@ describe('kubectl rollout', () => {
       stderr: '',
       exitCode: 0,
     });
-    expect(
-      (
-        sh.cluster.get('Deployment', 'default', 'web')?.spec as {
-          template: { metadata: { annotations: Record<string, string> } };
-        }
-      ).template.metadata.annotations['kubectl.kubernetes.io/restartedAt'],
-    ).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const spec = sh.cluster.get('Deployment', 'default', 'web')?.spec as
+      | { template: { metadata: { annotations: Record<string, string> } } }
+      | undefined;
+    expect(spec?.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
+    );
   });
 });

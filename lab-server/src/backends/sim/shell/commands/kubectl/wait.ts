@@ -2,7 +2,7 @@
 import type { K8sObject } from '../../../../../contract.ts';
 import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
-import { parseTargets, serverError, typePrefix } from './resources.ts';
+import { parseTargets, serverError, type Target, typePrefix } from './resources.ts';
 
 type Obj = Record<string, any>;
 
@@ -43,7 +43,9 @@ export async function wait(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
   if (timeoutS === undefined)
     return {
       stdout: '',
-      stderr: `error: invalid argument "${flag(args, 'timeout')}" for "--timeout" flag: time: invalid duration "${flag(args, 'timeout')}"\n`,
+      stderr:
+        `error: invalid argument "${flag(args, 'timeout')}" for "--timeout" ` +
+        `flag: time: invalid duration "${flag(args, 'timeout')}"\n`,
       exitCode: 1,
     };
   const m = /^condition=([^=]+)(?:=(.*))?$/.exec(forText);
@@ -82,7 +84,10 @@ export async function wait(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
         // kubectl stops at the first object that fails.
         return {
           stdout: ctx.host.stream ? '' : stdout,
-          stderr: `${stderr}Error from server (NotFound): ${target.resource.group ? `${target.resource.plural}.${target.resource.group}` : target.resource.plural} "${name}" not found\n`,
+          stderr:
+            `${stderr}Error from server (NotFound): ` +
+            `${target.resource.group ? `${target.resource.plural}.${target.resource.group}` : target.resource.plural} ` +
+            `"${name}" not found\n`,
           exitCode: 1,
         };
       }
@@ -127,7 +132,7 @@ export async function rollout(args: ParsedArgs, ctx: CommandContext): Promise<Ou
   if (!sub || !['status', 'restart', 'history', 'undo', 'pause', 'resume'].includes(sub)) {
     return { stdout: '', stderr: `error: unknown command "${sub ?? ''}" for "kubectl rollout"\n`, exitCode: 1 };
   }
-  let targets;
+  let targets: Target[];
   try {
     targets = parseTargets(rest);
   } catch (error) {
@@ -171,7 +176,9 @@ export async function rollout(args: ParsedArgs, ctx: CommandContext): Promise<Ou
         continue;
       }
       if (sub === 'history') {
-        stdout += `deployment.apps/${name} \nREVISION  CHANGE-CAUSE\n${obj.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '1'}         <none>\n\n`;
+        stdout +=
+          `deployment.apps/${name} \nREVISION  ` +
+          `CHANGE-CAUSE\n${obj.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '1'}         <none>\n\n`;
         continue;
       }
       if (sub !== 'status') {
@@ -196,11 +203,17 @@ export async function rollout(args: ParsedArgs, ctx: CommandContext): Promise<Ou
         if ((d.metadata.generation ?? 0) > (st.observedGeneration ?? 0))
           line = 'Waiting for deployment spec update to be observed...\n';
         else if ((st.updatedReplicas ?? 0) < want)
-          line = `Waiting for deployment "${name}" rollout to finish: ${st.updatedReplicas ?? 0} out of ${want} new replicas have been updated...\n`;
+          line =
+            `Waiting for deployment "${name}" rollout to finish: ` +
+            `${st.updatedReplicas ?? 0} out of ${want} new replicas have been updated...\n`;
         else if ((st.replicas ?? 0) > (st.updatedReplicas ?? 0))
-          line = `Waiting for deployment "${name}" rollout to finish: ${(st.replicas ?? 0) - (st.updatedReplicas ?? 0)} old replicas are pending termination...\n`;
+          line =
+            `Waiting for deployment "${name}" rollout to finish: ` +
+            `${(st.replicas ?? 0) - (st.updatedReplicas ?? 0)} old replicas are pending termination...\n`;
         else if ((st.availableReplicas ?? 0) < (st.updatedReplicas ?? 0))
-          line = `Waiting for deployment "${name}" rollout to finish: ${st.availableReplicas ?? 0} of ${st.updatedReplicas ?? 0} updated replicas are available...\n`;
+          line =
+            `Waiting for deployment "${name}" rollout to finish: ${st.availableReplicas ?? 0} ` +
+            `of ${st.updatedReplicas ?? 0} updated replicas are available...\n`;
         else {
           stdout += `deployment "${name}" successfully rolled out\n`;
           break;

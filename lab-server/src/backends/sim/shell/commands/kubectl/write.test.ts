@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeShell, type KubectlShell } from './testing/harness.ts';
-import type { FakeSimCluster } from './testing/fakeSimCluster.ts';
+import type { FakeSimCluster } from '../../../cluster/testing/fakeSimCluster.ts';
 
 const SAMPLES = new URL('../../../../../../../content/samples/', import.meta.url);
 const sample = (path: string) => readFileSync(new URL(path, SAMPLES), 'utf8');
@@ -108,7 +108,9 @@ describe('kubectl apply', () => {
     expect(sh.cluster.get('VirtualService', 'istio-system', 'reviews')).toBeDefined();
     expect(await sh.run('kubectl apply -f ns.yaml -n default')).toEqual({
       stdout: '',
-      stderr: `error: the namespace from the provided object "istio-system" does not match the namespace "default". You must pass '--namespace=istio-system' to perform this operation.\n`,
+      stderr:
+        `error: the namespace from the provided object "istio-system" does not match the ` +
+        `namespace "default". You must pass '--namespace=istio-system' to perform this operation.\n`,
       exitCode: 1,
     });
   });
@@ -132,7 +134,8 @@ describe('kubectl apply', () => {
     expect(await sh.run('kubectl apply -f original-v1.yaml')).toEqual({
       stdout: '',
       stderr:
-        'error: resource mapping not found for name: "httpbin-v1" namespace: "" from "original-v1.yaml": no matches for kind "Deployment" in version "extensions/v1beta1"\nensure CRDs are installed first\n',
+        'error: resource mapping not found for name: "httpbin-v1" namespace: "" from "original-v1.yaml": ' +
+        'no matches for kind "Deployment" in version "extensions/v1beta1"\nensure CRDs are installed first\n',
       exitCode: 1,
     });
     // The namespace is the file's own, even with -n.
@@ -191,7 +194,8 @@ describe('kubectl apply', () => {
   it('a manifest without apiVersion/kind fails validation as kubectl says', async () => {
     await sh.run("printf 'metadata:\\n  name: x\\n' > nokind.yaml");
     expect((await sh.run('kubectl apply -f nokind.yaml')).stderr).toBe(
-      'error: error validating "nokind.yaml": error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false\n',
+      'error: error validating "nokind.yaml": error validating data: [apiVersion not set, kind ' +
+        'not set]; if you choose to ignore these errors, turn validation off with --validate=false\n',
     );
   });
 
@@ -204,7 +208,8 @@ describe('kubectl apply', () => {
     expect(await sh.run('kubectl apply -f vs.yaml')).toEqual({
       stdout: '',
       stderr:
-        'Error from server (Invalid): error when creating "vs.yaml": VirtualService.networking.istio.io "reviews" is invalid: spec.http[0].route: Required value\n',
+        'Error from server (Invalid): error when creating "vs.yaml": ' +
+        'VirtualService.networking.istio.io "reviews" is invalid: spec.http[0].route: Required value\n',
       exitCode: 1,
     });
     sh.cluster.reject = {
@@ -213,7 +218,8 @@ describe('kubectl apply', () => {
       message: 'admission webhook "validation.istio.io" denied the request: configuration is invalid: weight 120 > 100',
     };
     expect((await sh.run('kubectl apply -f vs.yaml')).stderr).toBe(
-      'Error from server: error when creating "vs.yaml": admission webhook "validation.istio.io" denied the request: configuration is invalid: weight 120 > 100\n',
+      'Error from server: error when creating "vs.yaml": admission webhook ' +
+        '"validation.istio.io" denied the request: configuration is invalid: weight 120 > 100\n',
     );
   });
 

@@ -31,7 +31,10 @@ export function mapped(item: ManifestObject, cluster?: Pick<SimClusterApi, 'get'
   if (!resource || (cluster && !isServed(cluster, resource))) {
     // kubectl names the namespace as the file wrote it (before -n or the default applies).
     const ns = object.metadata?.namespace ?? '';
-    return `error: resource mapping not found for name: "${object.metadata?.name ?? ''}" namespace: "${ns}" from "${source}": no matches for kind "${object.kind}" in version "${object.apiVersion}"\nensure CRDs are installed first`;
+    return (
+      `error: resource mapping not found for name: "${object.metadata?.name ?? ''}" namespace: "${ns}" from "${source}": ` +
+      `no matches for kind "${object.kind}" in version "${object.apiVersion}"\nensure CRDs are installed first`
+    );
   }
   return undefined;
 }
@@ -43,7 +46,8 @@ function namespaced(object: K8sObject, ctx: CommandContext): K8sObject {
   if (resource?.namespaced) {
     if (ctx.namespaceGiven && copy.metadata.namespace && copy.metadata.namespace !== ctx.namespace) {
       throw new Error(
-        `the namespace from the provided object "${copy.metadata.namespace}" does not match the namespace "${ctx.namespace}". You must pass '--namespace=${copy.metadata.namespace}' to perform this operation.`,
+        `the namespace from the provided object "${copy.metadata.namespace}" does not match the namespace ` +
+          `"${ctx.namespace}". You must pass '--namespace=${copy.metadata.namespace}' to perform this operation.`,
       );
     }
     copy.metadata.namespace ??= ctx.namespace;
@@ -89,7 +93,11 @@ export async function writeManifests(
     const resource = resourceForApiVersion(object.apiVersion, object.kind)!;
     const label = `${typePrefix(resource)}/${object.metadata.name}`;
     if (!object.metadata.name) {
-      stderr += `error: error when retrieving current configuration of:\nResource: "${resource.group ? `${resource.group}/` : ''}${resource.versions[0]}, Resource=${resource.plural}", GroupVersionKind: "${object.apiVersion}, Kind=${object.kind}"\nName: "", Namespace: "${object.metadata.namespace ?? ''}"\nfrom server for: "${item.source}": resource name may not be empty\n`;
+      stderr +=
+        `error: error when retrieving current configuration of:\nResource: ` +
+        `"${resource.group ? `${resource.group}/` : ''}${resource.versions[0]}, Resource=${resource.plural}", GroupVersionKind: ` +
+        `"${object.apiVersion}, Kind=${object.kind}"\nName: "", Namespace: ` +
+        `"${object.metadata.namespace ?? ''}"\nfrom server for: "${item.source}": resource name may not be empty\n`;
       exitCode = 1;
       continue;
     }
@@ -102,7 +110,9 @@ export async function writeManifests(
           throw {
             code: 409,
             reason: 'AlreadyExists',
-            message: `${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} "${object.metadata.name}" already exists`,
+            message:
+              `${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} ` +
+              `"${object.metadata.name}" already exists`,
           };
         printed.push(object);
         stdout += `${label} ${outcome}${dryRunSuffix(dryRunMode)}\n`;
@@ -114,7 +124,11 @@ export async function writeManifests(
       };
       if (verb === 'apply') {
         if (live && !live.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']) {
-          stderr += `Warning: resource ${resource.plural}/${object.metadata.name} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`;
+          stderr +=
+            `Warning: resource ${resource.plural}/${object.metadata.name} is missing the ` +
+            `kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl ` +
+            `apply should only be used on resources created declaratively by either kubectl create ` +
+            `--save-config or kubectl apply. The missing annotation will be patched automatically.\n`;
         }
         const result = ctx.cluster.apply(object, options);
         printed.push(result.object);
@@ -128,7 +142,11 @@ export async function writeManifests(
       }
     } catch (error) {
       if (verb === 'apply' && live && isApiError(error)) {
-        const context = `error when applying patch:\n${applyPatch(object, live)}\nto:\n${infoString(resource, object.apiVersion, object.metadata.name, object.metadata.namespace ?? '')}\nfor: "${item.source}": error when patching "${item.source}"`;
+        const context =
+          `error when applying ` +
+          `patch:\n${applyPatch(object, live)}\nto:\n` +
+          `${infoString(resource, object.apiVersion, object.metadata.name, object.metadata.namespace ?? '')}\nfor: ` +
+          `"${item.source}": error when patching "${item.source}"`;
         stderr += `${serverError(error, context)}\n`;
       } else
         stderr += `${serverError(error, `error when ${verb === 'replace' ? 'replacing' : 'creating'} "${item.source}"`)}\n`;

@@ -24,7 +24,11 @@ function dump(value: unknown, indent: string | undefined, sortKeys: boolean, ens
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return '{}';
   if (sortKeys) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${pad(level + 1)}${pythonString(k, ensureAscii)}: ${dump(v, indent, sortKeys, ensureAscii, level + 1)}`).join(itemSep)}${pad(level)}}`;
+  const items = entries.map(
+    ([k, v]) =>
+      `${pad(level + 1)}${pythonString(k, ensureAscii)}: ${dump(v, indent, sortKeys, ensureAscii, level + 1)}`,
+  );
+  return `{${items.join(itemSep)}${pad(level)}}`;
 }
 
 function pythonFloat(n: number): string {
@@ -49,7 +53,8 @@ function decodeError(text: string, error: unknown): string {
 }
 
 const USAGE =
-  'usage: python -m json.tool [-h] [--sort-keys] [--no-ensure-ascii] [--json-lines] [--indent INDENT | --tab | --no-indent | --compact] [infile] [outfile]\n';
+  'usage: python -m json.tool [-h] [--sort-keys] [--no-ensure-ascii] [--json-lines] ' +
+  '[--indent INDENT | --tab | --no-indent | --compact] [infile] [outfile]\n';
 
 /** The `python3` command. */
 export function createPython3Command(name = 'python3'): Command {
@@ -90,7 +95,9 @@ export function createPython3Command(name = 'python3'): Command {
       if (!(await ctx.fs.exists(path)))
         return {
           stdout: '',
-          stderr: `${USAGE}python -m json.tool: error: argument infile: can't open '${files[0]}': [Errno 2] No such file or directory: '${files[0]}'\n`,
+          stderr:
+            `${USAGE}python -m json.tool: error: argument infile: can't open ` +
+            `'${files[0]}': [Errno 2] No such file or directory: '${files[0]}'\n`,
           exitCode: 2,
         };
       text = await ctx.fs.readFile(path);
@@ -101,7 +108,9 @@ export function createPython3Command(name = 'python3'): Command {
     } catch (error) {
       return { stdout: '', stderr: `${decodeError(text, error)}\n`, exitCode: 1 };
     }
-    const out = `${indent === undefined ? dump(value, undefined, sortKeys, ensureAscii).replace(/, /g, ',').replace(/": /g, '":') : dump(value, indent, sortKeys, ensureAscii)}\n`;
+    // Without --indent, json.tool prints compactly (no spaces after separators).
+    const compact = () => dump(value, undefined, sortKeys, ensureAscii).replace(/, /g, ',').replace(/": /g, '":');
+    const out = `${indent === undefined ? compact() : dump(value, indent, sortKeys, ensureAscii)}\n`;
     if (files[1]) {
       await ctx.fs.writeFile(ctx.fs.resolvePath(ctx.cwd, files[1]), out);
       return { stdout: '', stderr: '', exitCode: 0 };

@@ -64,7 +64,9 @@ export function createSleepCommand(
         // `sleep infinity` waits until Ctrl-C (or the command time limit), moving nothing on.
         await clock.sleep(ms === Number.POSITIVE_INFINITY ? 2 ** 31 - 1 : ms, ctx.signal);
       } else {
-        const notice = `sleep: the lab waits ${seconds(realLimitMs)} of real time at most; its clock moves on the other ${seconds(ms - realLimitMs)} at once\n`;
+        const notice =
+          `sleep: the lab waits ${seconds(realLimitMs)} of real time at most; ` +
+          `its clock moves on the other ${seconds(ms - realLimitMs)} at once\n`;
         if (io.stream) io.stream(notice);
         else stderr = notice;
         await clock.sleep(realLimitMs, ctx.signal);

@@ -6,7 +6,8 @@ import { defineCommand, type Command } from 'just-bash';
 import type { SimCommandHost } from '../../../types.ts';
 
 const USAGE =
-  '\nUsage:\n watch [options] command\n\nOptions:\n  -n, --interval <secs>  seconds to wait between updates\n  -t, --no-title         turn off header\n';
+  '\nUsage:\n watch [options] command\n\nOptions:\n  -n, --interval <secs>  ' +
+  'seconds to wait between updates\n  -t, --no-title         turn off header\n';
 
 function header(intervalS: number, command: string, now: Date): string {
   const date = now

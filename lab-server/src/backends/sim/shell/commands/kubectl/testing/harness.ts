@@ -4,7 +4,7 @@ import { createSimCluster } from '../../../../cluster/index.ts';
 import { seededRandom, VirtualClock } from '../../../../mesh/testing/fakeCluster.ts';
 import type { PodEndpoint, PodExec, SimCluster, SimCommandHost } from '../../../../types.ts';
 import { createKubectlCommand } from '../index.ts';
-import { FakeSimCluster } from './fakeSimCluster.ts';
+import { FakeSimCluster } from '../../../../cluster/testing/fakeSimCluster.ts';
 
 /** One recorded `pods.exec` call. */
 export interface ExecCall {

@@ -1,12 +1,12 @@
 /**
- * A small in-memory `SimCluster` for kubectl's unit tests: objects exactly as the test puts them (no admission,
- * no controllers), so a table or a describe can be checked against a pod in any state. Label selectors are
- * Kubernetes' full syntax; `reject` makes the next writes fail as the API server would.
+ * A small in-memory `SimCluster` for unit tests (kubectl's, the mesh's): objects exactly as the test puts them (no
+ * admission, no controllers), so a table, a describe or a route can be checked against objects in any state.
+ * Label selectors are Kubernetes' full syntax; `reject` makes the next writes fail as the API server would.
  */
-import { istioCrdObjects } from '../../../../cluster/crds.ts';
-import type { K8sObject } from '../../../../../../contract.ts';
-import { resourceForKind } from '../../../../cluster/discovery.ts';
-import { matchesSelector, parseSelector, SelectorError } from '../../../../cluster/labelSelector.ts';
+import { istioCrdObjects } from '../crds.ts';
+import type { K8sObject } from '../../../../contract.ts';
+import { resourceForKind } from '../discovery.ts';
+import { matchesSelector, parseSelector, type Requirement, SelectorError } from '../labelSelector.ts';
 import type {
   ApiErrorShape,
   LogLine,
@@ -16,7 +16,7 @@ import type {
   SimCluster,
   WriteOptions,
   WriteOutcome,
-} from '../../../../types.ts';
+} from '../../types.ts';
 
 type Obj = Record<string, any>;
 
@@ -94,13 +94,18 @@ export class FakeSimCluster implements SimCluster {
     for (const o of objects) this.store(o, false, this.get(o.kind, o.metadata.namespace, o.metadata.name));
   }
 
+  /** Log text of one container, a line each. */
+  logText(namespace: string, pod: string, container: string): string[] {
+    return this.logs.read(namespace, pod, container).map((l) => l.text);
+  }
+
   get(kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
     const o = this.objects.get(this.key(kind, namespace, name));
     return o && structuredClone(o);
   }
 
   list(kind: string, namespace?: string, labelSelector?: string): K8sObject[] {
-    let requirements;
+    let requirements: Requirement[];
     try {
       requirements = parseSelector(labelSelector);
     } catch (error) {
