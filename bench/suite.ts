@@ -6,8 +6,13 @@
 /** One printed and recorded figure. */
 export interface BenchRow {
   metric: string;
+  /** The figure; with `--runs N`, the median of the runs. */
   value: number;
   unit: string;
+  /** With `--runs N`: the lowest and highest of the runs (the spread on a shared machine). */
+  min?: number;
+  max?: number;
+  runs?: number[];
 }
 
 /** What a suite gets. */

@@ -49,7 +49,7 @@ export class SimulationClock implements SimClock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       const abortError = () => {
-        // Cancelled sleeps are routine (every decided timeout race cancels its timer) and nobody reads their stack.
+        // Cancelled sleeps are routine and nobody reads their stack.
         const limit = Error.stackTraceLimit;
         Error.stackTraceLimit = 0;
         try {
@@ -59,29 +59,41 @@ export class SimulationClock implements SimClock {
         }
       };
       if (signal?.aborted) return reject(abortError());
-      const timer: Timer = { at: this.now() + Math.max(0, ms), seq: this.#seq++, fire: () => undefined };
       const onAbort = () => {
-        const at = this.#timers.indexOf(timer);
-        if (at >= 0) this.#timers.splice(at, 1);
+        cancel();
         reject(abortError());
-        this.#schedule(at === 0);
       };
-      timer.fire = () => {
+      const cancel = this.after(ms, () => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
-      };
+      });
       signal?.addEventListener('abort', onAbort, { once: true });
-      // Timers stay sorted by time, then by order of creation: the new one goes after every timer due no later.
-      let low = 0;
-      let high = this.#timers.length;
-      while (low < high) {
-        const mid = (low + high) >>> 1;
-        if (this.#timers[mid]!.at <= timer.at) low = mid + 1;
-        else high = mid;
-      }
-      this.#timers.splice(low, 0, timer);
-      this.#schedule(low === 0);
     });
+  }
+
+  /**
+   * Calls `fire` once `ms` pass on this clock, in the same order as sleeps; the returned function cancels it.
+   * A timeout race uses it directly: no signal, listener or error per cancelled timer (one per proxy hop).
+   */
+  after(ms: number, fire: () => void): () => void {
+    const timer: Timer = { at: this.now() + Math.max(0, ms), seq: this.#seq++, fire };
+    // Timers stay sorted by time, then by order of creation: the new one goes after every timer due no later.
+    let low = 0;
+    let high = this.#timers.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.#timers[mid]!.at <= timer.at) low = mid + 1;
+      else high = mid;
+    }
+    this.#timers.splice(low, 0, timer);
+    this.#schedule(low === 0);
+    return () => {
+      const at = this.#timers.indexOf(timer);
+      if (at >= 0) this.#timers.splice(at, 1);
+      // A real clock's wake-up armed for the removed head stays: it finds nothing due and re-arms for the next.
+      if (!this.virtual && this.#timers.length > 0) return;
+      this.#schedule(at === 0);
+    };
   }
 
   /** Sets the time (an environment started from a shared state takes over its clock's lead); no sleep may be waiting. */

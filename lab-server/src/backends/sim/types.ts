@@ -14,6 +14,8 @@ export interface SimClock {
   now(): number;
   /** Resolves after `ms` of this clock's time; rejects with an AbortError if the signal fires first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Calls `fire` once `ms` pass (in order with sleeps); the returned function cancels it. */
+  after(ms: number, fire: () => void): () => void;
 }
 
 /** A seedable random source (one per environment, so tests are reproducible). */

@@ -57,7 +57,9 @@ export async function gatewayHttp(
 ): Promise<WireResponse> {
   const started = env.clock.now();
   const topology = env.topology();
-  const servers = httpServersOnPort(topology, pod, port);
+  // The gateway's listener and route table, computed once per configuration (as istiod pushes it).
+  const podKey = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}:${port}`;
+  const servers = topology.memo(`gatewayServers:${podKey}`, () => httpServersOnPort(topology, pod, port));
   if (servers.length === 0) throw new TransportFailure('refused');
   const ns = pod.metadata.namespace ?? 'default';
   const proxy: ProxyInfo = {
@@ -72,7 +74,7 @@ export async function gatewayHttp(
   ensureRequestId(request, env.random);
   startSpan(request, env.random, env.settings(pod).tracing);
   const host = splitAuthority(request.authority).host;
-  const vhost = gatewayVirtualHost(topology, servers, host);
+  const vhost = topology.memo(`gatewayVhost:${podKey}:${host}`, () => gatewayVirtualHost(topology, servers, host));
   const ctx: RouterContext = {
     env,
     topology,

@@ -54,13 +54,10 @@ export async function outboundHttp(
   startSpan(request, env.random, settings.tracing);
   const downstreamRemote = `${podIpAddress}:${ephemeralPort(env.random)}`;
   const { host, port: authorityPort } = splitAuthority(request.authority);
-  const vhost = sidecarVirtualHost(
-    topology,
-    proxy.namespace,
-    destination.port,
-    host,
-    authorityPort,
-    settings.outboundMode,
+  // The sidecar's route table for this listener and Host, computed once per configuration (as istiod pushes it).
+  const vhost = topology.memo(
+    `sidecarVhost:${proxy.namespace}:${destination.port}:${host}:${authorityPort}:${settings.outboundMode}`,
+    () => sidecarVirtualHost(topology, proxy.namespace, destination.port, host, authorityPort, settings.outboundMode),
   );
   const ctx: RouterContext = {
     env,

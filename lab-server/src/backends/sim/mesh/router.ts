@@ -202,7 +202,10 @@ export async function forwardToCluster(
   timeoutMs: number | undefined,
   routeName: string | undefined,
 ): Promise<RouteResult> {
-  const cluster = lookupCluster(ctx.topology, ref, ctx.proxy.namespace, ctx.env.publicDns);
+  // The proxy's cluster and its endpoints, computed once per configuration (as istiod pushes CDS and EDS).
+  const cluster = ctx.topology.memo(`cluster:${ctx.proxy.namespace}:${ref.host}:${ref.port}:${ref.subset ?? ''}`, () =>
+    lookupCluster(ctx.topology, ref, ctx.proxy.namespace, ctx.env.publicDns),
+  );
   if (!cluster.found) return local(ctx, 'cluster_not_found', request, { routeName, upstreamCluster: cluster.name });
   const endpoints: UpstreamEndpoint[] = cluster.originalDestination
     ? [{ ip: ctx.originalDestination.ip, port: ctx.originalDestination.port }]

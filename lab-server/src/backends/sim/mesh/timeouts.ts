@@ -25,16 +25,19 @@ export async function withTimeout<T>(
   if (parent?.aborted) controller.abort(parent.reason);
   parent?.addEventListener('abort', onAbort, { once: true });
   let timedOut = false;
+  let cancelTimer: () => void = () => {};
   try {
     const running = work(controller.signal);
-    const timer = clock.sleep(ms, controller.signal).then(
-      (): typeof TIMED_OUT => {
-        timedOut = true;
-        controller.abort();
-        return TIMED_OUT;
-      },
-      () => new Promise<never>(() => {}),
-    );
+    const timer = new Promise<typeof TIMED_OUT>((resolve) => {
+      // The callback runs one promise job after the timer fires, as a sleep's continuation would.
+      cancelTimer = clock.after(ms, () =>
+        queueMicrotask(() => {
+          timedOut = true;
+          controller.abort();
+          resolve(TIMED_OUT);
+        }),
+      );
+    });
     try {
       return await Promise.race([running, timer]);
     } catch (error) {
@@ -45,7 +48,8 @@ export async function withTimeout<T>(
     }
   } finally {
     parent?.removeEventListener('abort', onAbort);
-    // Cancels the timer (and anything the work left waiting). A given reason spares building a DOMException.
+    cancelTimer();
+    // Cancels anything the work left waiting. A given reason spares building a DOMException.
     if (!controller.signal.aborted) controller.abort(SETTLED);
   }
 }

@@ -20,6 +20,9 @@ import {
 const KINDS = ['Pod', 'Service', 'ServiceEntry', 'VirtualService', 'DestinationRule', 'Gateway', 'Sidecar'] as const;
 type Kind = (typeof KINDS)[number];
 
+/** Derived values one view keeps at most (each is recomputed when asked again). */
+const MAX_MEMOS = 10_000;
+
 /** Memoised lists of one moment's objects. */
 export class Topology {
   cluster: SimClusterApi;
@@ -51,6 +54,8 @@ export class Topology {
   memo<T>(key: string, compute: () => T): T {
     if (this.memos.has(key)) return this.memos.get(key) as T;
     const value = compute();
+    // Keys can carry what a request names (a Host): a flood of distinct ones starts the cache afresh.
+    if (this.memos.size >= MAX_MEMOS) this.memos.clear();
     this.memos.set(key, value);
     return value;
   }
