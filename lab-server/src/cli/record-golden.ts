@@ -1,7 +1,7 @@
 /**
  * Records, for every step of every lab, what the step's commands print on a real cluster: one file per
- * step, `golden/kind/<lab>/<step>.json` ({command, stdout, stderr, exitCode} per command), for the
- * simulator's tests to replay with the checks' shape-tolerant comparison. Steps run in order in one
+ * step, `golden/kind/<lab>/<step>.json` ({command, stdout, stderr, exitCode} per command): the kind workflow
+ * uploads them as the reference of what a real cluster prints (no test replays them yet). Steps run in order in one
  * environment: a step's commands are recorded, then its solution runs and its check must pass (so
  * the next step's commands see the state the lesson expects). A step that fails leaves
  * `<step>.failed.txt` beside the goldens, and the run exits 1.
