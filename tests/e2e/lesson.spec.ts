@@ -258,6 +258,8 @@ test("the whole lab through the page: Run buttons, the Editor's Apply, the termi
   await check(page, 'shift-100-v3', 'passed');
 
   // Bookinfo 1.20's Tailwind page in a frame that runs no scripts: its stars still read as small red stars.
+  // The Traffic view took the Preview's place in the workspace: bring the Preview back first.
+  await page.locator('[data-ws-card="preview"] button').nth(1).click();
   const count = Number(await second.getAttribute('data-count'));
   await second.locator('[data-action="refresh"]').click();
   await expect(second).toHaveAttribute('data-count', String(count + 1), { timeout: 30_000 });
