@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBackend } from '../backends/index.ts';
 import type { LabBackend, LabEnvironment, TerminalChannel } from '../contract.ts';
 import { loadLab } from '../labs/load.ts';
+import { learnerLines } from '../checks/identity.ts';
 import { StepSession } from './session.ts';
 
 // The real simulator on a virtual clock, with the real first chapter: no second fake cluster.
@@ -99,5 +100,24 @@ describe('StepSession', () => {
     expect(steps.clock.doneAt('destination-rules')).toBeUndefined();
     expect(steps.solutionsFor('route-all-v1', true).map((s) => s.id)).toEqual(['destination-rules', 'route-all-v1']);
     expect((await steps.check('destination-rules', { retry: false })).outcome.ok).toBe(false);
+  });
+
+  it("never runs a later step's HTTPS check in the background: its TLS lines would pass an open step's log check", async () => {
+    // Egress: ALLOW_ANY's check reads the learner's TLS connections in sleep's sidecar log, which carry no
+    // User-Agent; the REGISTRY_ONLY step's check sends HTTPS requests from sleep.
+    const egress = loadLab('egress');
+    const backend = await createBackend('sim', { clock: 'virtual', seed: 9 });
+    const env = await backend.createEnvironment({ lab: egress, owner: 'steps-test-egress', seed: 9 });
+    await env.prepare();
+    const terminal = env.openTerminal({ cols: 120, rows: 40 });
+    open.push({ backend, env, terminal });
+    const steps = new StepSession(egress, env);
+    await steps.solve(terminal, 'source-pod', { catchUp: false });
+    const passes = await steps.evaluateOpen('cluster', env.now());
+    expect(passes.map((p) => p.step.id)).toEqual(['source-pod']);
+    const log = await env.logs({ namespace: 'default', selector: 'app=sleep', container: 'istio-proxy' }, {});
+    // The checks' HTTP requests carry their User-Agent and are left out; no TLS connection may be left.
+    expect(learnerLines(log).join('\n')).not.toContain('PassthroughCluster');
+    expect((await steps.check('allow-any', { retry: false })).outcome.ok).toBe(false);
   });
 });

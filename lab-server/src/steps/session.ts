@@ -10,7 +10,7 @@ import { typeScript } from '../terminal/typing.ts';
 import { checkStep, type CheckOutcome, type CheckStepOptions } from './check.ts';
 import { StepClock } from './clock.ts';
 import { replacedExplanation } from './replaced.ts';
-import { readsLearnerActions, type TriggerScope } from './triggers.ts';
+import { opensUnattributedConnections, readsLearnerActions, type TriggerScope } from './triggers.ts';
 
 /** A step and its place in the lab. */
 export interface FoundStep {
@@ -143,6 +143,8 @@ export class StepSession {
     for (const step of this.openSteps(scope)) {
       if (options.signal?.aborted) break;
       if (this.clock.doneAt(step.id)) continue;
+      const next = this.lab.steps.find((s) => s.check && !this.clock.doneAt(s.id));
+      if (step !== next && opensUnattributedConnections(step.check!)) continue;
       const outcome = await checkStep(this.env, this.lab, step, this.began(step.id), { ...options, retry: false });
       if (options.signal?.aborted) break;
       if (!outcome.ok) continue;

@@ -48,3 +48,15 @@ export function readsLearnerActions(check: Check): boolean {
   if (check.type === 'all') return check.checks.some(readsLearnerActions);
   return check.type === 'ran' || check.type === 'logs' || check.type === 'observed';
 }
+
+/**
+ * True when a check opens connections a sidecar's log cannot tell from the learner's: TLS requests (`https://`,
+ * logged as TCP lines without a User-Agent) and commands run in pods (`exec`). Automatic checks run such a check
+ * only for the learner's next step, so that a later step's check never leaves lines that an earlier step, still
+ * open, would read as the learner's own (Egress: the REGISTRY_ONLY step's HTTPS requests seen by ALLOW_ANY's).
+ */
+export function opensUnattributedConnections(check: Check): boolean {
+  if (check.type === 'all') return check.checks.some(opensUnattributedConnections);
+  if (check.type === 'exec') return true;
+  return check.type === 'http' && !/^http:\/\//i.test(check.request.url);
+}
