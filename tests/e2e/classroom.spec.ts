@@ -322,7 +322,9 @@ test('the dashboard at a glance: 30 learners fit the first screen with titles, a
   // The latest failure is one line; a click shows all of it.
   const line = instructor.locator(`tr[data-learner="${names[1]}"] [data-failure]`);
   await expect(line).toBeVisible();
-  expect((await line.boundingBox())!.height).toBeLessThan(24);
+  await expect
+    .poll(async () => (await line.boundingBox())?.height ?? Number.POSITIVE_INFINITY)
+    .toBeLessThan(24);
   await line.click();
   await expect(instructor.locator('[data-detail-text]')).toContainText(
     lang === 'ko' ? '기대합니다' : 'the step expects',
@@ -339,7 +341,9 @@ test('the dashboard at a glance: 30 learners fit the first screen with titles, a
   // Large on demand, for a projector.
   await instructor.locator('[data-action="join-large"]').click();
   await expect(instructor.locator('.labs-qr svg')).toBeVisible();
-  expect((await instructor.locator('[data-join-code]').boundingBox())!.height).toBeGreaterThan(80);
+  await expect
+    .poll(async () => (await instructor.locator('[data-join-code]').boundingBox())?.height ?? 0)
+    .toBeGreaterThan(80);
   // The stuck filter: nobody has been on a step for 5 minutes yet.
   await instructor.locator('[data-stuck-filter]').selectOption('5');
   await expect(instructor.locator('tr[data-learner]')).toHaveCount(0);
