@@ -322,9 +322,7 @@ test('the dashboard at a glance: 30 learners fit the first screen with titles, a
   // The latest failure is one line; a click shows all of it.
   const line = instructor.locator(`tr[data-learner="${names[1]}"] [data-failure]`);
   await expect(line).toBeVisible();
-  await expect
-    .poll(async () => (await line.boundingBox())?.height ?? Number.POSITIVE_INFINITY)
-    .toBeLessThan(24);
+  await expect.poll(async () => (await line.boundingBox())?.height ?? Number.POSITIVE_INFINITY).toBeLessThan(24);
   await line.click();
   await expect(instructor.locator('[data-detail-text]')).toContainText(
     lang === 'ko' ? '기대합니다' : 'the step expects',
