@@ -66,6 +66,9 @@ test('the editor shows schema errors as you type, keeps edits over a reload, res
 
   await page.reload();
   const again = await openEditor(page, 'virtual-service-all-v1.yaml');
+  // CodeMirror draws only the lines in view: go to the end, where the note was typed.
+  await editorText(again).click();
+  await page.keyboard.press('Control+End');
   await expect(editorText(again)).toContainText('# learner note');
   expect(
     await page.evaluate(() => localStorage.getItem('labs.editor.traffic-shifting.virtual-service-all-v1.yaml')),
