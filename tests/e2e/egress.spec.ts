@@ -21,8 +21,12 @@ async function runBlock(page: Page, stepId: string, text: string) {
 }
 
 async function applyEditor(page: Page, file: string) {
+  // The workspace holds the editors: open this file from its card in the lesson.
+  await page
+    .locator('[data-ws-card="editor"]', { has: page.locator('code', { hasText: file }) })
+    .locator('button')
+    .click();
   const root = page.locator(`.labs-editor[data-file="${file}"]`);
-  await root.scrollIntoViewIfNeeded();
   await expect(root).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
   await root.locator('[data-action="apply"]').click();
   await expect(root.locator('[data-output]')).toHaveAttribute('data-ok', 'true', { timeout: 30_000 });
