@@ -137,8 +137,15 @@ for (const viewport of VIEWPORTS) {
       test.setTimeout(240_000);
       const instructor = await (await browser.newContext({ viewport })).newPage();
       await instructor.goto(`${base}${prefix}/classroom/#token=${INSTRUCTOR}`);
-      await instructor.locator('[data-create-form] input[name="name"]').fill(`A11y ${lang} ${viewport.width}`);
+      // "New class" is folded once the server has a class (the other viewport's test made one on this server).
+      await expect(instructor.locator('[data-main]')).toBeVisible();
+      const create = instructor.locator('details[data-create]');
+      if (!(await create.evaluate((d) => (d as HTMLDetailsElement).open))) await create.locator('summary').click();
+      const name = `A11y ${lang} ${viewport.width}`;
+      await instructor.locator('[data-create-form] input[name="name"]').fill(name);
       await instructor.locator('[data-create-form] button[type="submit"]').click();
+      // Until the new class is chosen, the code shown is the earlier class's.
+      await expect(instructor.locator('[data-class-select] option:checked')).toContainText(name);
       const code = (await instructor.locator('[data-join-code]').getAttribute('data-join-code', { timeout: 15_000 }))!;
 
       const learner = await (await browser.newContext({ viewport })).newPage();
