@@ -77,6 +77,14 @@ function runCommand(base: string, token: string, command: string): Promise<{ att
   });
 }
 
+/**
+ * The server's room for `learners` (`LABS_MAX_ENVIRONMENTS`, default 400): the per-address socket cap follows it in
+ * classroom mode, so 1,000 learners from 127.0.0.1 are one class behind one address, as at a venue's NAT.
+ */
+function roomFor(learners: number): Record<string, string> {
+  return learners > 400 ? { LABS_MAX_ENVIRONMENTS: String(learners) } : {};
+}
+
 /** Starts `labs serve --classroom` on `dataDir`; resolves with its URL once it listens. */
 async function serve(
   dataDir: string,
@@ -224,6 +232,7 @@ async function typingRun(
 ): Promise<{ cpuS: number; commands: number[]; passed: number; wallS: number; interrupted: number }> {
   const { base, server } = await serve(mkdtempSync(join(tmpdir(), 'labs-bench-auto-')), {
     LABS_AUTO_CHECKS: auto ? 'on' : 'off',
+    ...roomFor(learners),
   });
   try {
     const cls = await post(
@@ -278,7 +287,7 @@ export const suite: BenchSuite = {
     // How long a typing learner reads before the next command (`--think-ms`); 0 types as fast as prompts return.
     const thinkMs = Number(ctx.flags['think-ms'] ?? 2_000);
     const dataDir = mkdtempSync(join(tmpdir(), 'labs-bench-class-'));
-    let { base, server } = await serve(dataDir);
+    let { base, server } = await serve(dataDir, roomFor(learners));
     try {
       const idleRss = rssMiB(server.pid!);
       const cls = await post(base, '/api/classes', INSTRUCTOR, { name: 'bench' }, classCreatedSchema);
@@ -330,7 +339,7 @@ export const suite: BenchSuite = {
       server.kill('SIGKILL');
       await new Promise((r) => server.once('exit', r));
       const restartedAt = performance.now();
-      ({ base, server } = await serve(dataDir));
+      ({ base, server } = await serve(dataDir, roomFor(learners)));
       const restartMs = performance.now() - restartedAt;
       const restores: number[] = [];
       const restoredChecks: number[] = [];

@@ -34,6 +34,10 @@ Flags:
                         toolbox of their own, and joins stop when the cluster is full
                         (LABS_MAX_LEARNERS caps it lower)
   --data DIR            classroom data directory (default: .labs-data)
+  --sockets-per-address N  open WebSockets one client address may have (default: 256;
+                        with --classroom, twice the environments the server holds, 800,
+                        since a whole class may come from one NAT address;
+                        $LABS_SOCKETS_PER_ADDRESS)
   -h, --help            show this help
 `,
   shell: `Usage: labs shell --lab <id> [--backend sim|kind|kube] [--context NAME]

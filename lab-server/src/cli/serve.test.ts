@@ -58,4 +58,24 @@ describe('labs serve', () => {
     ).rejects.toThrow(`labs serve: port ${port} on 127.0.0.1 is in use; choose another with --port N (or PORT=N)`);
     blocker.close();
   });
+
+  it('refuses a per-address socket cap that is not a whole number above 0, from the flag or the environment', async () => {
+    const out = new Writable({
+      write(_c, _e, cb) {
+        cb();
+      },
+    });
+    const deps = { makeBackend: async () => createFakeBackend(), untilStop: () => new Promise<void>(() => {}) };
+    await expect(serveCommand(['--sockets-per-address', '0', '--port', '0'], out, deps)).rejects.toThrow(
+      'invalid value "0" for --sockets-per-address: expected a whole number from 1 to 1000000',
+    );
+    process.env.LABS_SOCKETS_PER_ADDRESS = 'many';
+    try {
+      await expect(serveCommand(['--port', '0'], out, deps)).rejects.toThrow(
+        'invalid value "many" for --sockets-per-address',
+      );
+    } finally {
+      delete process.env.LABS_SOCKETS_PER_ADDRESS;
+    }
+  });
 });

@@ -6,6 +6,8 @@ import type { LabBackend } from '../contract.ts';
 import { loadAllLabs, LabFileError } from '../labs/load.ts';
 import { createClassroom } from '../classroom/index.ts';
 import { createLabServer, type LabServerOptions } from '../server/app.ts';
+import { DEFAULT_MAX_ENVIRONMENTS } from '../server/labRuntime.ts';
+import { socketsPerAddressFor } from '../server/websocket.ts';
 import { CliError, intFlag, parseFlags } from './args.ts';
 import { backendChoice, backendFromArg, type BackendChoice } from './backendArg.ts';
 import { HELP } from './help.ts';
@@ -72,6 +74,7 @@ async function serveOnce(argv: string[], out: NodeJS.WritableStream, deps: Serve
     'build-if-missing': { type: 'boolean' },
     classroom: { type: 'boolean' },
     data: { type: 'string' },
+    'sockets-per-address': { type: 'string' },
   });
   if (values.help) {
     out.write(HELP.serve!);
@@ -79,6 +82,8 @@ async function serveOnce(argv: string[], out: NodeJS.WritableStream, deps: Serve
   }
   // On a cluster, a class gives every learner a namespace, a gateway and a confined toolbox of their own.
   const choice = backendChoice('serve', values, Boolean(values.classroom));
+  const socketsFlag = (values['sockets-per-address'] as string | undefined) ?? process.env.LABS_SOCKETS_PER_ADDRESS;
+  const socketsPerAddress = intFlag('serve', '--sockets-per-address', socketsFlag, 1, 1_000_000);
   const port = intFlag('serve', '--port', (values.port as string | undefined) ?? process.env.PORT, 0, 65535) ?? 4321;
   const host = (values.host as string | undefined) ?? process.env.HOST ?? '127.0.0.1';
   const siteDir = resolve('dist');
@@ -114,13 +119,20 @@ async function serveOnce(argv: string[], out: NodeJS.WritableStream, deps: Serve
     // LABS_AUTO_CHECKS=off: no background checks after commands (the classroom bench measures what they cost).
     ...(process.env.LABS_AUTO_CHECKS === 'off' ? { autoChecks: false as const } : {}),
   };
+  const maxEnvironments = process.env.LABS_MAX_ENVIRONMENTS ? Number(process.env.LABS_MAX_ENVIRONMENTS) : undefined;
   Object.assign(options, {
     sessionStore: persistence.sessionStore,
     progressStore: persistence.progressStore,
     restoreEnvironment: persistence.restoreEnvironment,
     ...(classroom ? { routes: classroom.routes, wsRoutes: classroom.wsRoutes } : {}),
     ...(process.env.LABS_IDLE_MINUTES ? { idleMs: Number(process.env.LABS_IDLE_MINUTES) * 60_000 } : {}),
-    ...(process.env.LABS_MAX_ENVIRONMENTS ? { maxEnvironments: Number(process.env.LABS_MAX_ENVIRONMENTS) } : {}),
+    ...(maxEnvironments !== undefined ? { maxEnvironments } : {}),
+    // A class often comes from one address (a venue's NAT): its cap follows the server's capacity.
+    socketsPerAddress: socketsPerAddressFor({
+      configured: socketsPerAddress,
+      classroom: Boolean(classroom),
+      maxEnvironments: maxEnvironments ?? DEFAULT_MAX_ENVIRONMENTS,
+    }),
   });
   const server = createLabServer(options);
   await persistence.attach?.(server);

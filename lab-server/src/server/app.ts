@@ -48,6 +48,8 @@ export interface LabServerOptions {
   publicUrl?: string;
   /** Open WebSockets per session (default 8). */
   socketsPerSession?: number;
+  /** Open WebSockets per client address (default 256; `labs serve --classroom` follows the class capacity). */
+  socketsPerAddress?: number;
   /** Lab actions (check, solve, apply, preview, reset) running at once per session (default 4). */
   actionsInFlight?: number;
   /** Live environments on this server (default 400); one more answers 503. */
@@ -136,6 +138,7 @@ export function createLabServer(options: LabServerOptions): LabServer {
   const upgrades = new UpgradeHandler(parts, {
     heartbeatMs: options.heartbeatMs,
     socketsPerSession: options.socketsPerSession,
+    socketsPerAddress: options.socketsPerAddress,
     // Computed once listening (the port is part of every origin).
     origins: () =>
       (origins ??= allowedOrigins({

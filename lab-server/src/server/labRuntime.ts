@@ -41,6 +41,9 @@ export interface LabRuntimeOptions {
   };
 }
 
+/** Live environments a server holds when not told otherwise (`LabRuntimeOptions.maxEnvironments`). */
+export const DEFAULT_MAX_ENVIRONMENTS = 400;
+
 /** Looks again this long after a change on an environment that cannot say when its changes took effect. */
 const REAL_CLUSTER_FOLLOW_UPS_MS = [2_000, 5_000, 10_000];
 
@@ -173,7 +176,7 @@ export class LabRuntime {
   instance(sessionId: string, labId: string): Promise<LabInstance> {
     const key = `${sessionId}/${labId}`;
     let found = this.#instances.get(key);
-    if (!found && this.#instances.size >= (this.options.maxEnvironments ?? 400))
+    if (!found && this.#instances.size >= (this.options.maxEnvironments ?? DEFAULT_MAX_ENVIRONMENTS))
       return Promise.reject(
         new HttpError(503, 'this lab server is full (every lab environment is in use); try again in a few minutes', {
           code: 'server.full',

@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { createLabServer, type LabServer } from './app.ts';
 import { createFakeBackend } from './fakeBackend.ts';
 import { allowedOrigins, originAllowed } from './origins.ts';
+import { DEFAULT_SOCKETS_PER_ADDRESS, socketsPerAddressFor } from './websocket.ts';
 import { testLab, testWorld } from './testLab.ts';
 
 let server: LabServer;
@@ -167,6 +168,48 @@ describe('who may open a socket', () => {
     expect(statuses[8]).toBe(429);
     for (const ws of open) ws.close();
     await healthy();
+  });
+});
+
+describe('sockets per client address', () => {
+  it('follows the configured cap, whatever the sessions, and frees a place when a socket closes', async () => {
+    const capped = createLabServer({
+      backend: createFakeBackend(testWorld),
+      labs: [testLab()],
+      siteDir: '/nonexistent',
+      socketsPerAddress: 3,
+    });
+    const url = (await capped.listen(0)).replace(/\/$/, '');
+    const session = async () =>
+      ((await (await fetch(`${url}/api/session`, { method: 'POST' })).json()) as { sessionToken: string })
+        .sessionToken;
+    const open = (t: string) =>
+      new Promise<{ status: number; ws: WebSocket }>((resolve) => {
+        const ws = new WebSocket(`${url.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${t}`);
+        ws.on('open', () => resolve({ status: 101, ws }));
+        ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0, ws }));
+        ws.on('error', () => resolve({ status: -1, ws }));
+      });
+    // Three learners behind one address (one NAT): the fourth socket is one too many.
+    const sockets = [];
+    for (let i = 0; i < 4; i++) sockets.push(await open(await session()));
+    expect(sockets.map((s) => s.status)).toEqual([101, 101, 101, 429]);
+    const closed = new Promise((r) => sockets[0]!.ws.once('close', r));
+    sockets[0]!.ws.close();
+    await closed;
+    await expect.poll(async () => (await open(await session())).status).toBe(101);
+    for (const s of sockets) s.ws.close();
+    await capped.close();
+  });
+
+  it('defaults to a fixed cap, and in a classroom to the class capacity unless configured', () => {
+    expect(socketsPerAddressFor({ classroom: false, maxEnvironments: 400 })).toBe(DEFAULT_SOCKETS_PER_ADDRESS);
+    // Every environment the server holds, a terminal and one more tab each: a whole class behind one NAT fits.
+    expect(socketsPerAddressFor({ classroom: true, maxEnvironments: 400 })).toBe(800);
+    expect(socketsPerAddressFor({ classroom: true, maxEnvironments: 1200 })).toBe(2400);
+    expect(socketsPerAddressFor({ classroom: true, maxEnvironments: 20 })).toBe(DEFAULT_SOCKETS_PER_ADDRESS);
+    expect(socketsPerAddressFor({ configured: 5000, classroom: false, maxEnvironments: 400 })).toBe(5000);
+    expect(socketsPerAddressFor({ configured: 10, classroom: true, maxEnvironments: 400 })).toBe(10);
   });
 });
 

@@ -75,10 +75,32 @@ export interface UpgradeOptions {
   origins?: () => ReadonlySet<string>;
   /** Open sockets one session may have (default 8). */
   socketsPerSession?: number;
-  /** Open sockets one client address may have (default 256: a classroom behind one NAT). */
+  /** Open sockets one client address may have (default `DEFAULT_SOCKETS_PER_ADDRESS`; see `socketsPerAddressFor`). */
   socketsPerAddress?: number;
   /** Largest frame accepted (default 1 MiB); larger ones close the socket with 1009. */
   maxPayload?: number;
+}
+
+/** Open sockets one client address may have when nothing else is said: a self-paced site's many tabs and users. */
+export const DEFAULT_SOCKETS_PER_ADDRESS = 256;
+
+/** Sockets each learner of a class is allowed for in the classroom default: a terminal and one more tab. */
+const CLASSROOM_SOCKETS_PER_LEARNER = 2;
+
+/**
+ * The per-address cap a server runs with: `configured` (`--sockets-per-address`, `LABS_SOCKETS_PER_ADDRESS`) when
+ * given; in classroom mode otherwise it follows the class capacity (every environment the server holds, each
+ * learner with a terminal and one more tab), because a whole class often reaches the server from one address (a
+ * venue's NAT, a company proxy); outside a class the fixed default, which keeps one client from holding every socket.
+ */
+export function socketsPerAddressFor(options: {
+  configured?: number | undefined;
+  classroom: boolean;
+  maxEnvironments: number;
+}): number {
+  if (options.configured !== undefined) return options.configured;
+  if (!options.classroom) return DEFAULT_SOCKETS_PER_ADDRESS;
+  return Math.max(DEFAULT_SOCKETS_PER_ADDRESS, options.maxEnvironments * CLASSROOM_SOCKETS_PER_LEARNER);
 }
 
 /** Counts open things per key. */
@@ -152,7 +174,7 @@ export class UpgradeHandler {
     if (!originAllowed(req.headers.origin, this.#options.origins?.() ?? new Set()))
       return refuse(socket, 403, 'Forbidden: foreign Origin');
     const address = req.socket.remoteAddress ?? 'unknown';
-    if (this.#perAddress.get(address) >= (this.#options.socketsPerAddress ?? 256))
+    if (this.#perAddress.get(address) >= (this.#options.socketsPerAddress ?? DEFAULT_SOCKETS_PER_ADDRESS))
       return refuse(socket, 429, 'Too Many Requests: too many open sockets from this address');
     const token = url.searchParams.get('token') ?? undefined;
     let session: SessionRecord | undefined;
