@@ -103,6 +103,11 @@ export interface CommandRecord {
    * way it is earlier than anything done after the command ended, such as a step marked done by a Check.
    */
   at: string;
+  /**
+   * The environment's state as this command left it, kept a while for `LabEnvironment.frozen` (a backend that can
+   * freeze states, the simulator); a command that changed nothing names its predecessor's state.
+   */
+  state?: number;
 }
 
 /** Options for opening a terminal. */
@@ -149,7 +154,20 @@ export interface LabEnvironment {
   settled?(signal?: AbortSignal): Promise<void>;
   /** The environment's clock (virtual on the simulator in tests). */
   now(): Date;
+  /**
+   * The environment as the command of `record` left it (`CommandRecord.state`), for checks to judge later while
+   * the learner goes on: its objects, logs and history as they were then; requests sent to it leave no trace in
+   * the live environment. Undefined when that state is no longer kept. Absent where states cannot be frozen (a real
+   * cluster). Dispose it after use.
+   */
+  frozen?(record: CommandRecord): Promise<FrozenEnvironment | undefined>;
   dispose(): Promise<void>;
+}
+
+/** A frozen state of an environment (`LabEnvironment.frozen`). */
+export interface FrozenEnvironment extends LabEnvironment {
+  /** This state and every earlier one have been judged: the backend may forget them (not needed again). */
+  judged(): Promise<void>;
 }
 
 /** What a backend needs to make an environment. */

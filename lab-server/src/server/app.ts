@@ -61,9 +61,9 @@ export interface LabServerOptions {
   batchMs?: number;
   /**
    * Automatic checks after every command and Apply (on by default): `false` turns them off; the options tune the
-   * scheduler. `concurrency`: environments evaluated at once, server-wide (default 2).
+   * scheduler. `concurrency`: environments evaluated at once, server-wide (default 2), unless a `gate` is given.
    */
-  autoChecks?: false | (Omit<AutoCheckOptions, 'gate'> & { concurrency?: number });
+  autoChecks?: false | (AutoCheckOptions & { concurrency?: number });
 }
 
 /** A created server: listen, close, and reach its parts. */
@@ -97,7 +97,7 @@ export function createLabServer(options: LabServerOptions): LabServer {
       ? {
           autoChecks: {
             ...auto,
-            gate: new Gate(auto.concurrency ?? 2),
+            gate: auto.gate ?? new Gate(auto.concurrency ?? 2),
             check: { limits: { ...checkSettings.limits, verdictOnly: true } },
             record: async (instance, step, checked) => {
               await recordStepCheck(

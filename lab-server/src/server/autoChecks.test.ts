@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackend } from '../backends/index.ts';
+import { Gate } from '../steps/autoCheck.ts';
 import { loadLab } from '../labs/load.ts';
 import { typeScript } from '../terminal/typing.ts';
 import { createLabServer, type LabServer } from './app.ts';
@@ -13,9 +14,16 @@ import type { LabInstance } from './labRuntime.ts';
 const lab = loadLab('traffic-shifting');
 const servers: LabServer[] = [];
 
-async function start(seed: number): Promise<{ server: LabServer; instance: LabInstance; sessionId: string }> {
+async function start(
+  seed: number,
+  gate?: Gate,
+): Promise<{ server: LabServer; instance: LabInstance; sessionId: string }> {
   const backend = await createBackend('sim', { clock: 'virtual', seed });
-  const server = createLabServer({ backend, labs: [lab], autoChecks: { debounceMs: 20, budgetMs: 600_000 } });
+  const server = createLabServer({
+    backend,
+    labs: [lab],
+    autoChecks: { debounceMs: 20, budgetMs: 600_000, ...(gate ? { gate } : {}) },
+  });
   servers.push(server);
   const { session } = await server.parts.sessions.create();
   const instance = await server.parts.runtime.instance(session.id, lab.id);
@@ -109,5 +117,23 @@ describe('automatic checks', () => {
     await expect
       .poll(async () => (await progressOf(server, sessionId))['destination-rules']?.resetSince, { timeout: 90_000 })
       .toBeUndefined();
+  });
+
+  it('pass every step a learner reached, even when each evaluation waited its turn until the learner had gone on', async () => {
+    // A class's load: other environments hold the server's places while this learner types five steps.
+    const gate = new Gate(1);
+    const release = await gate.acquire(new AbortController().signal);
+    const { server, instance, sessionId } = await start(5, gate);
+    const five = lab.steps.slice(0, 5);
+    for (const step of five) await doStep(instance, step.id);
+    expect(await progressOf(server, sessionId)).toEqual({});
+    release();
+    for (const step of five)
+      await expect
+        .poll(async () => (await progressOf(server, sessionId))[step.id]?.status, { timeout: 90_000, interval: 50 })
+        .toBe('passed');
+    // Each judged on the state its own command left: step 2 (all to v1) although the route is at 50/50 now.
+    const passed = await progressOf(server, sessionId);
+    expect(five.map((s) => passed[s.id]?.passedBy)).toEqual(five.map(() => 'automatic'));
   });
 });

@@ -86,9 +86,16 @@ export class LabInstance {
     const auto = options.autoChecks;
     this.auto = auto
       ? new AutoCheckScheduler(
-          async ({ scope, heldAt, signal }) => {
-            const passes = await this.steps.evaluateOpen(scope, heldAt, { ...auto.check, signal });
-            for (const { step, check } of passes) await auto.record(this, step.id, check);
+          async ({ scope, heldAt, state, signal }) => {
+            // The state the command left when the backend kept it (judged whenever the turn comes), else the live one.
+            const frozen = state ? await this.env.frozen?.(state.record).catch(() => undefined) : undefined;
+            try {
+              const passes = await this.steps.evaluateOpen(scope, heldAt, { ...auto.check, signal }, frozen ?? env);
+              for (const { step, check } of passes) await auto.record(this, step.id, check);
+              if (!signal.aborted) await frozen?.judged();
+            } finally {
+              await frozen?.dispose().catch(() => undefined);
+            }
           },
           { followUpsMs: env.settled ? [] : REAL_CLUSTER_FOLLOW_UPS_MS, ...auto },
         )
@@ -106,7 +113,8 @@ export class LabInstance {
         events.emit('command', { sessionId, lab: lab.id, record });
         const scope = triggerOf(record.line);
         // The state to judge is the one the command left: it ended now, on the environment's clock.
-        if (scope) this.auto?.trigger(scope, this.env.now());
+        const state = record.state !== undefined ? { key: record.state, record } : undefined;
+        if (scope) this.auto?.trigger(scope, this.env.now(), state);
       }),
     );
   }

@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AutoCheckScheduler, Gate, type EvaluationRequest } from './autoCheck.ts';
+import { AutoCheckScheduler, Gate, type EvaluationRequest, type FrozenState } from './autoCheck.ts';
 
 const t0 = new Date('2026-01-01T10:00:00Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
+/** The state command `key` left (the record only matters to the evaluation, which these tests fake). */
+const state = (key: number): FrozenState => ({ key, record: { line: `command ${key}`, exitCode: 0, at: '', state: key } });
 
 /**
  * An evaluation that runs until the test finishes it (`finish(ms)` also moves the scheduler's wall clock by the
@@ -161,6 +163,110 @@ describe('AutoCheckScheduler', () => {
     s.trigger('cluster', at(2));
     await vi.advanceTimersByTimeAsync(500);
     expect(e.calls).toHaveLength(0);
+  });
+});
+
+describe('AutoCheckScheduler with frozen states', () => {
+  it('judges every state a learner left, in order, however long the wait for a place', async () => {
+    const e = manualEvaluation();
+    const gate = new Gate(1);
+    // Another environment holds the only place while this learner types three commands.
+    const release = await gate.acquire(new AbortController().signal);
+    const s = new AutoCheckScheduler(e.evaluate, { debounceMs: 50, now: e.now, gate });
+    s.trigger('cluster', at(1), state(1));
+    await vi.advanceTimersByTimeAsync(100);
+    s.trigger('cluster', at(2), state(2));
+    await vi.advanceTimersByTimeAsync(100);
+    s.trigger('action', at(3), state(3));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(e.calls).toHaveLength(0);
+    release();
+    for (let i = 0; i < 3; i++) {
+      await vi.advanceTimersByTimeAsync(1);
+      expect(e.calls).toHaveLength(i + 1);
+      e.calls[i]!.finish(10);
+    }
+    await vi.advanceTimersByTimeAsync(100);
+    expect(e.calls.map((c) => [c.request.state?.key, c.request.scope, c.request.heldAt])).toEqual([
+      [1, 'cluster', at(1)],
+      [2, 'cluster', at(2)],
+      [3, 'action', at(3)],
+    ]);
+    expect(e.calls.every((c) => c.ended === 'done')).toBe(true);
+    expect(e.maxInFlight()).toBe(1);
+  });
+
+  it('lets a running evaluation of a frozen state finish when the next command comes', async () => {
+    const e = manualEvaluation();
+    const s = new AutoCheckScheduler(e.evaluate, { debounceMs: 50, now: e.now });
+    s.trigger('cluster', at(1), state(1));
+    await vi.advanceTimersByTimeAsync(60);
+    expect(s.running).toBe(true);
+    s.trigger('cluster', at(2), state(2));
+    await vi.advanceTimersByTimeAsync(60);
+    // Still the first: its state is still the one it judges. Never two at once.
+    expect(e.calls).toHaveLength(1);
+    expect(e.calls[0]!.ended).toBeUndefined();
+    e.calls[0]!.finish(10);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(e.calls).toHaveLength(2);
+    expect(e.calls[1]!.request.state?.key).toBe(2);
+    e.calls[1]!.finish(10);
+  });
+
+  it('replaces a waiting evaluation only with one of the same state, and a live one with a frozen newer one', async () => {
+    const e = manualEvaluation();
+    const s = new AutoCheckScheduler(e.evaluate, { debounceMs: 50, now: e.now });
+    // `kubectl get` after an apply changes nothing: the same state, looked at once with the wider scope.
+    s.trigger('cluster', at(1), state(1));
+    s.trigger('action', at(2), { key: 1, record: { line: 'command 1b', exitCode: 0, at: '', state: 1 } });
+    // A trigger with no frozen state (the editor's Apply) is judged live...
+    s.trigger('cluster', at(3));
+    // ...and a command after it leaves a state that covers it.
+    s.trigger('action', at(4), state(2));
+    expect(s.queued).toBe(2);
+    await vi.advanceTimersByTimeAsync(60);
+    e.calls[0]!.finish(10);
+    await vi.advanceTimersByTimeAsync(1);
+    e.calls[1]!.finish(10);
+    // The shared state held from its first command; its record is the later one (the longer history).
+    expect(e.calls.map((c) => [c.request.state?.key, c.request.scope, c.request.heldAt])).toEqual([
+      [1, 'cluster', at(1)],
+      [2, 'cluster', at(4)],
+    ]);
+    expect(e.calls[0]!.request.state?.record.line).toBe('command 1b');
+  });
+
+  it('bounds the states waiting per environment: past the bound the two oldest are judged as one', async () => {
+    const e = manualEvaluation();
+    const gate = new Gate(1);
+    const release = await gate.acquire(new AbortController().signal);
+    const s = new AutoCheckScheduler(e.evaluate, { debounceMs: 10, now: e.now, gate, maxQueued: 4 });
+    for (let k = 1; k <= 6; k++) s.trigger('cluster', at(k), state(k));
+    expect(s.queued).toBe(4);
+    await vi.advanceTimersByTimeAsync(20);
+    release();
+    for (let i = 0; i < 4; i++) {
+      await vi.advanceTimersByTimeAsync(1);
+      e.calls[i]!.finish(10);
+    }
+    expect(e.calls.map((c) => c.request.state?.key)).toEqual([3, 4, 5, 6]);
+  });
+
+  it('judges a frozen state again after a learner’s own Check interrupted it', async () => {
+    const e = manualEvaluation();
+    const s = new AutoCheckScheduler(e.evaluate, { debounceMs: 50, now: e.now });
+    s.trigger('cluster', at(1), state(1));
+    await vi.advanceTimersByTimeAsync(60);
+    s.trigger('cluster', at(2), state(2));
+    await s.pause(async () => {
+      expect(e.calls[0]!.ended).toBe('aborted');
+    });
+    await vi.advanceTimersByTimeAsync(60);
+    e.calls[1]!.finish(10);
+    await vi.advanceTimersByTimeAsync(1);
+    e.calls[2]!.finish(10);
+    expect(e.calls.map((c) => c.request.state?.key)).toEqual([1, 1, 2]);
   });
 });
 

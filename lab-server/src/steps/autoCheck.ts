@@ -1,21 +1,40 @@
 /**
  * When a learner's environment is checked in the background. After a command or an Apply, the scheduler waits
  * for a quiet moment (`debounceMs`: a burst of typed lines makes one evaluation), then runs one evaluation of the
- * open steps. It never runs two evaluations of one environment at once: a new command aborts the running one,
- * waits for it to stop, and starts afresh after the next quiet moment. Each environment has a CPU budget
+ * open steps. It never runs two evaluations of one environment at once. Each environment has a CPU budget
  * (`budgetMs` of evaluation per `windowMs`); past it, the next evaluation waits until the window has room.
  * Server-wide, a `Gate` bounds how many environments are evaluated at once.
+ *
+ * Under load an evaluation may wait its turn for a long time, and the learner goes on meanwhile. A trigger that
+ * comes with a frozen state (`FrozenState`: the environment as that command left it, which the simulator keeps)
+ * is judged on that state whenever its turn comes, so a step reached and replaced before the turn still counts:
+ * such triggers queue in order, one evaluation each, and a newer one replaces a waiting one only when it names
+ * the same state (the command changed nothing the checks read). A trigger without one (a real cluster, or a state
+ * no longer kept) is judged on the live environment: it cancels a running or waiting live evaluation, which would
+ * only look at the newer state anyway. At most `maxQueued` states wait per environment; past that the oldest two
+ * are judged as one (on the later state), which bounds the CPU and memory one learner's burst of commands costs.
  */
+import type { CommandRecord } from '../contract.ts';
 import type { TriggerScope } from './triggers.ts';
+
+/** The environment as one command left it, kept by the backend (`LabEnvironment.frozen`). */
+export interface FrozenState {
+  /** Equal keys name the same state (a command that changed nothing keeps its predecessor's). */
+  key: number;
+  record: CommandRecord;
+}
 
 /** What an evaluation is asked to do: how far the triggers reach and when the first of them happened. */
 export interface EvaluationRequest {
   scope: TriggerScope;
   /**
-   * When the latest command of the burst ran (environment clock): no command came after it (one would have
-   * aborted the evaluation), so an outcome that holds now held from then, and the next command is the next step's.
+   * When the latest command of the burst ran (environment clock): no command came after it that changed what the
+   * evaluation looks at (the state is frozen, or a newer command would have aborted it), so an outcome that holds
+   * held from then, and the next command is the next step's.
    */
   heldAt: Date;
+  /** The frozen state to judge; absent: judge the live environment. */
+  state?: FrozenState;
   signal: AbortSignal;
 }
 
@@ -30,6 +49,8 @@ export interface AutoCheckOptions {
   followUpsMs?: readonly number[];
   /** Server-wide limit on evaluations at once. */
   gate?: Gate;
+  /** Frozen states waiting per environment (default 4); past it the two oldest are judged as one. */
+  maxQueued?: number;
   /** Wall clock (ms), for the budget; tests give a fake one. */
   now?: () => number;
 }
@@ -84,15 +105,26 @@ export class Gate {
   }
 }
 
-/** Two requests as one: the wider scope, the later time (what holds now held since the latest command). */
-function merge(
-  a: { scope: TriggerScope; heldAt: Date } | undefined,
-  b: { scope: TriggerScope; heldAt: Date } | undefined,
-): { scope: TriggerScope; heldAt: Date } | undefined {
-  if (!a || !b) return a ?? b;
+/** A trigger waiting for its evaluation. */
+interface Pending {
+  scope: TriggerScope;
+  heldAt: Date;
+  state?: FrozenState;
+  followUp?: boolean;
+}
+
+/**
+ * Two requests as one: the wider scope and the later state (its record has the longer history). What holds in a
+ * state two commands shared held from the first of them; otherwise only since the latest command.
+ */
+function merge(a: Pending, b: Pending): Pending {
+  const later = b.heldAt.getTime() >= a.heldAt.getTime() ? b : a;
+  const earlier = later === b ? a : b;
+  const shared = a.state !== undefined && a.state.key === b.state?.key;
   return {
     scope: a.scope === 'cluster' || b.scope === 'cluster' ? 'cluster' : 'action',
-    heldAt: new Date(Math.max(a.heldAt.getTime(), b.heldAt.getTime())),
+    heldAt: shared ? earlier.heldAt : later.heldAt,
+    ...(later.state ? { state: later.state } : {}),
   };
 }
 
@@ -104,13 +136,13 @@ export class AutoCheckScheduler {
   readonly #windowMs: number;
   readonly #followUpsMs: readonly number[];
   readonly #gate: Gate | undefined;
+  readonly #maxQueued: number;
   readonly #now: () => number;
-  #pending: { scope: TriggerScope; heldAt: Date; followUp?: boolean } | undefined;
+  /** Triggers waiting for their evaluation, oldest first (at most one without a frozen state, and it is last). */
+  #queue: Pending[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #followUps: ReturnType<typeof setTimeout>[] = [];
-  #running:
-    | { controller: AbortController; done: Promise<void>; request: { scope: TriggerScope; heldAt: Date } }
-    | undefined;
+  #running: { controller: AbortController; done: Promise<void>; request: Pending } | undefined;
   /** Evaluations of the window: when each started and how long it ran (ms). */
   #spent: { at: number; ms: number }[] = [];
   #paused = 0;
@@ -125,43 +157,66 @@ export class AutoCheckScheduler {
     this.#windowMs = options.windowMs ?? 60_000;
     this.#followUpsMs = options.followUpsMs ?? [];
     this.#gate = options.gate;
+    this.#maxQueued = Math.max(1, options.maxQueued ?? 4);
     this.#now = options.now ?? (() => performance.now());
   }
 
-  /** A command or an Apply happened at `at` (environment clock): aborts a running evaluation and debounces. */
-  trigger(scope: TriggerScope, at: Date): void {
+  /**
+   * A command or an Apply happened at `at` (environment clock), leaving `state` when the backend froze it:
+   * queued in order (see the module's comment), debounced.
+   */
+  trigger(scope: TriggerScope, at: Date, state?: FrozenState): void {
     if (this.#disposed) return;
-    // What an aborted evaluation was asked is asked again, with the new command.
-    const running = this.#running && !this.#running.controller.signal.aborted ? this.#running.request : undefined;
-    this.#pending = merge(merge(this.#pending, running), { scope, heldAt: at });
-    this.#running?.controller.abort(new Error('a newer command'));
+    let incoming: Pending = { scope, heldAt: at, ...(state ? { state } : {}) };
+    // A live evaluation (running or waiting) would look at a state that is gone: the newest one replaces it.
+    const running = this.#running;
+    if (running && !running.request.state && !running.controller.signal.aborted) {
+      incoming = merge(running.request, incoming);
+      running.controller.abort(new Error('a newer command'));
+    }
+    const live = this.#queue.filter((p) => !p.state);
+    this.#queue = this.#queue.filter((p) => p.state);
+    for (const p of live) incoming = merge(p, incoming);
+    const last = this.#queue.at(-1);
+    if (last && incoming.state && last.state?.key === incoming.state.key)
+      this.#queue[this.#queue.length - 1] = merge(last, incoming);
+    else this.#queue.push(incoming);
+    // Bounded: the two oldest states are judged as one, on the later of them.
+    while (this.#queue.length > this.#maxQueued) this.#queue.splice(0, 2, merge(this.#queue[0]!, this.#queue[1]!));
     for (const t of this.#followUps.splice(0)) clearTimeout(t);
     if (this.#paused === 0) this.#arm(this.#debounceMs);
   }
 
   /**
    * Runs `task` with no evaluation running (a learner's Check, Solve, a reset): the running one is aborted and
-   * awaited first; triggers arriving meanwhile are kept and evaluated after.
+   * awaited first (and asked again after); triggers arriving meanwhile are kept and evaluated after.
    */
   async pause<T>(task: () => Promise<T>): Promise<T> {
     this.#paused++;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const running = this.#running;
-    if (running && !running.controller.signal.aborted) this.#pending = merge(this.#pending, running.request);
-    running?.controller.abort(new Error('paused'));
+    if (running && !running.controller.signal.aborted) {
+      // A frozen state is judged first, as it came; a live request goes last, with any live one waiting.
+      if (running.request.state) this.#queue.unshift(running.request);
+      else {
+        const live = this.#queue.at(-1)?.state ? undefined : this.#queue.pop();
+        this.#queue.push(live ? merge(running.request, live) : running.request);
+      }
+      running.controller.abort(new Error('paused'));
+    }
     await running?.done;
     try {
       return await task();
     } finally {
       this.#paused--;
-      if (this.#paused === 0 && this.#pending) this.#arm(this.#debounceMs);
+      if (this.#paused === 0 && this.#queue.length > 0) this.#arm(this.#debounceMs);
     }
   }
 
   /** Forgets pending triggers (the environment was reset: nothing typed before counts). */
   clear(): void {
-    this.#pending = undefined;
+    this.#queue = [];
     clearTimeout(this.#timer);
     this.#timer = undefined;
     for (const t of this.#followUps.splice(0)) clearTimeout(t);
@@ -182,7 +237,12 @@ export class AutoCheckScheduler {
 
   /** True while a trigger waits for its evaluation. */
   get pending(): boolean {
-    return this.#pending !== undefined;
+    return this.#queue.length > 0;
+  }
+
+  /** Triggers waiting for their evaluation. */
+  get queued(): number {
+    return this.#queue.length;
   }
 
   /** Evaluation time spent in the current window (ms). */
@@ -212,53 +272,50 @@ export class AutoCheckScheduler {
 
   async #fire(): Promise<void> {
     this.#timer = undefined;
-    if (this.#disposed || this.#paused > 0 || !this.#pending) return;
-    // Never two at once: a running evaluation (already aborted by the trigger) is waited for first.
-    if (this.#running) {
-      await this.#running.done;
-      if (this.#timer || this.#paused > 0) return;
-    }
+    if (this.#disposed || this.#paused > 0 || this.#queue.length === 0) return;
+    // Never two at once: a running evaluation is waited for first (it starts the next when it ends).
+    if (this.#running) return;
     const wait = this.#budgetWaitMs();
     if (wait > 0) return this.#arm(wait);
-    const request = this.#pending;
-    if (!request) return;
-    this.#pending = undefined;
+    const request = this.#queue.shift()!;
     const controller = new AbortController();
     const done = this.#run(request, controller);
     this.#running = { controller, done, request };
     await done;
     if (this.#running?.done === done) this.#running = undefined;
+    // States still waiting were debounced already: the next starts now (unless a fresh trigger is being debounced).
+    if (this.#queue.length > 0 && !this.#timer && this.#paused === 0 && !this.#disposed) this.#arm(0);
   }
 
-  async #run(
-    request: { scope: TriggerScope; heldAt: Date; followUp?: boolean },
-    controller: AbortController,
-  ): Promise<void> {
+  async #run(request: Pending, controller: AbortController): Promise<void> {
     let release: (() => void) | undefined;
     try {
       release = await this.#gate?.acquire(controller.signal);
     } catch {
-      // Aborted while waiting for a place: a newer trigger will run instead.
+      // Aborted while waiting for a place: what it was asked is queued again or replaced by a newer trigger.
       return;
     }
     const started = this.#now();
     this.evaluations++;
     try {
-      await this.#evaluate({ scope: request.scope, heldAt: request.heldAt, signal: controller.signal });
+      await this.#evaluate({
+        scope: request.scope,
+        heldAt: request.heldAt,
+        ...(request.state ? { state: request.state } : {}),
+        signal: controller.signal,
+      });
     } catch (error) {
       if (!controller.signal.aborted) console.error('labs: an automatic check failed:', error);
     } finally {
       this.#spent.push({ at: started, ms: this.#now() - started });
       release?.();
-      // Finished: a trigger from now on starts a new evaluation instead of repeating this one.
-      if (this.#running?.controller === controller) this.#running = undefined;
     }
     // A real cluster takes seconds to apply a change: look again a few times unless something newer came.
     if (request.scope === 'cluster' && !request.followUp && !controller.signal.aborted && !this.#disposed) {
       for (const ms of this.#followUpsMs) {
         const t = setTimeout(() => {
-          if (this.#pending || this.#running) return;
-          this.#pending = { scope: 'cluster', heldAt: request.heldAt, followUp: true };
+          if (this.#queue.length > 0 || this.#running) return;
+          this.#queue.push({ scope: 'cluster', heldAt: request.heldAt, followUp: true });
           void this.#fire();
         }, ms);
         t.unref?.();

@@ -133,11 +133,13 @@ export class StepSession {
    * Looks once (no retries) at every open step a trigger of `scope` may have advanced, in lesson order, and
    * marks those that hold as done at `heldAt` (the latest command before the evaluation: the state seen is the
    * one it left, and the next command counts for the next step). Stops when `signal` aborts. Returns the passes.
+   * `env`: where to look, the live environment or a frozen state of it (`LabEnvironment.frozen`).
    */
   async evaluateOpen(
     scope: TriggerScope,
     heldAt: Date,
     options: Omit<CheckStepOptions, 'retry'> = {},
+    env: LabEnvironment = this.env,
   ): Promise<{ step: ResolvedStep; check: StepCheck }[]> {
     const passes: { step: ResolvedStep; check: StepCheck }[] = [];
     for (const step of this.openSteps(scope)) {
@@ -145,10 +147,10 @@ export class StepSession {
       if (this.clock.doneAt(step.id)) continue;
       const next = this.lab.steps.find((s) => s.check && !this.clock.doneAt(s.id));
       if (step !== next && opensUnattributedConnections(step.check!)) continue;
-      const outcome = await checkStep(this.env, this.lab, step, this.began(step.id), { ...options, retry: false });
+      const outcome = await checkStep(env, this.lab, step, this.began(step.id), { ...options, retry: false });
       if (options.signal?.aborted) break;
       if (!outcome.ok) continue;
-      const at = this.env.now();
+      const at = env.now();
       const held = Math.min(heldAt.getTime(), at.getTime());
       this.clock.markDone(step.id, new Date(Math.max(held, this.began(step.id).getTime())));
       passes.push({ step, check: { outcome, at } });

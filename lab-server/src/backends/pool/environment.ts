@@ -7,6 +7,7 @@ import type {
   CommandRecord,
   ContainerRef,
   ExecResult,
+  FrozenEnvironment,
   HttpOrigin,
   HttpRequest,
   HttpResult,
@@ -19,6 +20,7 @@ import type {
   TerminalOptions,
 } from '../../contract.ts';
 import { DecayingSum } from './decayingSum.ts';
+import { FrozenPoolEnvironment } from './frozen.ts';
 import { EnvironmentJournal } from './journal.ts';
 import { notices } from './notices.ts';
 import type { EnvironmentRecipe, WorkerEvent, WorkerRequest } from './protocol.ts';
@@ -31,6 +33,8 @@ export interface Placement {
   forget(env: PoolEnvironment): void;
   /** The longest a worker's loop may be held, for the messages. */
   readonly sliceLimitMs: number;
+  /** A new id for an environment made in a worker (a frozen state's). */
+  nextId(): number;
 }
 
 // Distribute types so the request union keeps its variants without the `env` field.
@@ -328,6 +332,34 @@ export class PoolEnvironment implements LabEnvironment {
 
   history(): CommandRecord[] {
     return [...this.#history];
+  }
+
+  /** The state a command left, made into an environment beside this one in its worker (see `frozen.ts`). */
+  async frozen(record: CommandRecord): Promise<FrozenEnvironment | undefined> {
+    const state = record.state;
+    if (state === undefined || this.#disposed) return undefined;
+    await this.#ready.catch(() => undefined);
+    // States live in the worker that kept them: one rebuilt elsewhere since answers that they are gone.
+    const host = this.host;
+    if (!host || host.dead) return undefined;
+    const id = this.#placement.nextId();
+    let now: unknown;
+    try {
+      ({ value: now } = await host.call({ op: 'fork', env: this.id, state, fork: id }).result);
+    } catch {
+      return undefined;
+    }
+    if (typeof now !== 'number') return undefined;
+    const upTo = this.#history.indexOf(record);
+    return new FrozenPoolEnvironment({
+      labId: this.labId,
+      host,
+      id,
+      history: upTo >= 0 ? this.#history.slice(0, upTo + 1) : this.#history.filter((h) => h.at <= record.at),
+      clock: this.#clock,
+      now,
+      judged: () => host.tell({ op: 'judged', env: this.id, state }),
+    });
   }
 
   now(): Date {

@@ -100,6 +100,7 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
 
   const placement: Placement = {
     sliceLimitMs,
+    nextId: () => nextEnv++,
     async place(env) {
       if (closed) throw new Error('the lab backend is closed');
       let host: WorkerHost;

@@ -32,6 +32,10 @@ export type WorkerRequest =
   | { op: 'close'; env: number; term: number }
   | { op: 'redraw'; env: number; term: number; notice: string }
   | { op: 'runScript'; env: number; script: string }
+  /** Makes environment `fork` from a state `env` kept (`CommandRecord.state`); answers false when it is gone. */
+  | { op: 'fork'; env: number; state: number; fork: number }
+  /** `env`'s states up to `state` have been judged: forget them. */
+  | { op: 'judged'; env: number; state: number }
   | { op: 'abort'; env: number; call: number }
   | { op: 'get'; env: number; ref: ObjectRef }
   | { op: 'list'; env: number; query: ObjectQuery }

@@ -130,10 +130,25 @@ const limits: SimLimits = { ...DEFAULT_LIMITS, ...setup.limits };
 
 interface Held {
   env: SimEnvironmentClass;
+  recipe: EnvironmentRecipe;
   terminals: Map<number, { terminal: SimTerminal; muted: boolean }>;
   calls: Map<number, AbortController>;
 }
 const held = new Map<number, Held>();
+
+/** Environments made from a kept state (`op: 'fork'`), and whose they are: their turns are charged to that one. */
+const forkOf = new Map<number, number>();
+
+/** Makes environment `forkId` from the state command `key` of `id` left; its clock then (ms), or null when gone. */
+async function fork(id: number, key: number, forkId: number): Promise<number | null> {
+  const parent = held.get(id);
+  // Only the key matters: the server keeps the history the frozen state answers with.
+  const copy = await parent?.env.frozen({ line: '', exitCode: 0, at: new Date(0).toISOString(), state: key });
+  if (!parent || !copy) return null;
+  held.set(forkId, { env: copy as SimEnvironmentClass, recipe: parent.recipe, terminals: new Map(), calls: new Map() });
+  forkOf.set(forkId, id);
+  return copy.now().getTime();
+}
 
 function post(message: WorkerMessage): void {
   port.postMessage(message);
@@ -147,7 +162,7 @@ function make(id: number, recipe: EnvironmentRecipe): Held {
     limits,
     ...(recipe.shared ? { startingState: sharedStartingState(startingStates, recipe.lab) } : {}),
   });
-  const h: Held = { env, terminals: new Map(), calls: new Map() };
+  const h: Held = { env, recipe, terminals: new Map(), calls: new Map() };
   held.set(id, h);
   return h;
 }
@@ -184,7 +199,9 @@ function open(id: number, h: Held, term: number, cols: number, muted: boolean): 
   });
   terminal.onCommand((record) => {
     flush();
-    if (!entry.muted) post({ type: 'command', env: id, term, record, now: h.env.now().getTime() });
+    if (entry.muted) return;
+    // The record carries the state its command left (kept by the environment), for checks that come later.
+    post({ type: 'command', env: id, term, record, now: h.env.now().getTime() });
   });
   return terminal;
 }
@@ -243,9 +260,15 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
       held.delete(request.env);
       charged.delete(request.env);
       recent.delete(request.env);
+      forkOf.delete(request.env);
       await h?.env.dispose();
       return null;
     }
+    case 'fork':
+      return fork(request.env, request.state, request.fork);
+    case 'judged':
+      held.get(request.env)?.env.judgedUpTo(request.state);
+      return null;
     case 'open':
       open(request.env, need(request.env), request.term, request.cols, false);
       return null;
@@ -291,7 +314,7 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
 }
 
 function dispatch(call: WorkerCall): void {
-  enter(call.request.env);
+  enter(forkOf.get(call.request.env) ?? call.request.env);
   const respond = (reply: { ok: true; value: unknown } | { ok: false; error: string }) => {
     const h = held.get(call.request.env);
     post({ type: 'reply', id: call.id, ...reply, ...(h ? { now: h.env.now().getTime() } : {}) });

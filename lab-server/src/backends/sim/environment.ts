@@ -7,6 +7,7 @@ import type {
   CommandRecord,
   ContainerRef,
   ExecResult,
+  FrozenEnvironment,
   HttpOrigin,
   HttpRequest,
   HttpResult,
@@ -25,6 +26,7 @@ import type { SimLimits } from './limits.ts';
 import { createSimNetwork, type SimNetworkWithIdle } from './mesh/index.ts';
 import { SimPodExec } from './pods/podExec.ts';
 import { createRandom, type SeekableRandom } from './random.ts';
+import { FrozenStates } from './frozenStates.ts';
 import type { StartingState, StartingStateSource } from './startingStates.ts';
 import { loadSamples } from './samples.ts';
 import { createCurlCommand } from './shell/commands/curl/index.ts';
@@ -85,6 +87,9 @@ export class SimEnvironment implements LabEnvironment {
   readonly #random: SeekableRandom;
   readonly #seed: number;
   readonly #startingState: SimEnvironmentOptions['startingState'];
+  readonly #options: SimEnvironmentOptions;
+  /** States this environment's commands left, for checks that judge them later (`frozen`). */
+  readonly #states = new FrozenStates();
   #fs: InMemoryFs;
   readonly #pods: SimPodExec;
   readonly #hosts = new Set<Host>();
@@ -99,6 +104,7 @@ export class SimEnvironment implements LabEnvironment {
   #disposed = false;
 
   constructor(options: SimEnvironmentOptions) {
+    this.#options = options;
     this.labId = options.lab.id;
     this.#lab = options.lab;
     this.#limits = options.limits;
@@ -225,6 +231,23 @@ export class SimEnvironment implements LabEnvironment {
     if (setupSeed !== undefined) this.#random.seek(this.#seed);
   }
 
+  /**
+   * The environment as it stands, frozen (the cluster's objects and logs, the clock's lead, the random sequence's
+   * place), for another environment to start from (`startingState`), e.g. to check this moment later; undefined
+   * while the controllers have work to do, when no exact copy can be taken.
+   */
+  freeze(): StartingState | undefined {
+    if (!this.#madeWorld) return undefined;
+    let cluster: ClusterSnapshot;
+    try {
+      cluster = this.#madeWorld.cluster.snapshot();
+    } catch {
+      return undefined;
+    }
+    const takenAt = Date.now();
+    return { cluster, clockLeadMs: this.#clock.now() - takenAt, randomPosition: this.#random.position(), takenAt };
+  }
+
   /** Becomes the environment that made `state`, as it was then: its clock's lead, objects, logs (and sequence). */
   #startFrom(state: StartingState): void {
     this.#clock.jumpTo(Date.now() + state.clockLeadMs);
@@ -258,6 +281,7 @@ export class SimEnvironment implements LabEnvironment {
   }
 
   async reset(): Promise<void> {
+    this.#states.clear();
     await this.#restoreFs();
     this.#madeWorld = undefined;
     this.#prepared = undefined;
@@ -286,7 +310,10 @@ export class SimEnvironment implements LabEnvironment {
         ]),
     });
     terminal.resize(options.cols);
+    // Registered first, so every other listener gets the record with the state its command left.
     terminal.onCommand((record) => {
+      const state = this.#states.keep(this.freeze());
+      if (state !== undefined) record.state = state;
       this.#history.push(record);
       if (this.#history.length > 1000) this.#history.shift();
     });
@@ -449,6 +476,26 @@ export class SimEnvironment implements LabEnvironment {
     return [...this.#history];
   }
 
+  /** The state the command of `record` left, made into an environment of its own (see `frozenStates.ts`). */
+  async frozen(record: CommandRecord): Promise<FrozenEnvironment | undefined> {
+    const key = record.state;
+    const state = key !== undefined ? this.#states.get(key) : undefined;
+    if (key === undefined || !state) return undefined;
+    const upTo = this.#history.indexOf(record);
+    const copy = new FrozenSimEnvironment(
+      { ...this.#options, startingState: { source: fixedSource(state) } },
+      upTo >= 0 ? this.#history.slice(0, upTo + 1) : this.#history.filter((h) => h.at <= record.at),
+      () => this.judgedUpTo(key),
+    );
+    await copy.prepare();
+    return copy;
+  }
+
+  /** The states up to `key` (`CommandRecord.state`) have been judged: they need not be kept. */
+  judgedUpTo(key: number): void {
+    this.#states.judged(key);
+  }
+
   /**
    * The simulated istiod pushes configuration to the proxies as it is stored, so what is left to wait for is
    * the controllers converging, pods still starting (on the clock) and mirrored copies in flight.
@@ -484,5 +531,30 @@ export class SimEnvironment implements LabEnvironment {
     for (const terminal of [...this.#terminals]) terminal.close();
     this.#hosts.clear();
     this.#clock.dispose();
+  }
+}
+
+/** A starting-state source that always has `state`. */
+function fixedSource(state: StartingState): StartingStateSource {
+  return { take: async () => state, offer: () => undefined, withdraw: () => undefined };
+}
+
+/** An environment made from a state another one's command left: that environment's history up to then. */
+class FrozenSimEnvironment extends SimEnvironment implements FrozenEnvironment {
+  readonly #history: CommandRecord[];
+  readonly #judged: () => void;
+
+  constructor(options: SimEnvironmentOptions, history: CommandRecord[], judged: () => void) {
+    super(options);
+    this.#history = history;
+    this.#judged = judged;
+  }
+
+  override history(): CommandRecord[] {
+    return [...this.#history];
+  }
+
+  async judged(): Promise<void> {
+    this.#judged();
   }
 }

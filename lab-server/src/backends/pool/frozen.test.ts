@@ -1,0 +1,43 @@
+/** Frozen states of a pooled environment: made in its worker, answered from there, forgotten once judged. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadLab } from '../../labs/load.ts';
+import { typeScript } from '../../terminal/typing.ts';
+import { createPoolBackend, type PoolBackend } from './index.ts';
+
+const lab = loadLab('traffic-shifting');
+const open: PoolBackend[] = [];
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((b) => b.close()));
+});
+
+describe('a pooled environment', () => {
+  it('answers for the state a command left after the learner went on, with that moment’s history', async () => {
+    const backend = createPoolBackend({ clock: 'virtual', workers: 1 });
+    open.push(backend);
+    const env = await backend.createEnvironment({ lab, owner: 'frozen', seed: 7 });
+    await env.prepare();
+    const terminal = env.openTerminal({ cols: 120, rows: 30 });
+    const { records } = await typeScript(
+      terminal,
+      'kubectl create configmap shortlived --from-literal=a=1\nkubectl delete configmap shortlived',
+    );
+    const [made, deleted] = records;
+    expect(made!.state).toBeDefined();
+    expect(deleted!.state).not.toBe(made!.state);
+    expect(await env.get({ kind: 'ConfigMap', name: 'shortlived', namespace: 'default' })).toBeNull();
+
+    const frozen = (await env.frozen!(made!))!;
+    expect(await frozen.get({ kind: 'ConfigMap', name: 'shortlived', namespace: 'default' })).not.toBeNull();
+    expect(frozen.history().map((r) => r.line)).toEqual([made!.line]);
+    expect((await frozen.runScript('kubectl get configmap shortlived -o name')).output).toBe(
+      'configmap/shortlived\n',
+    );
+    await frozen.judged();
+    await frozen.dispose();
+    await expect.poll(async () => await env.frozen!(made!)).toBeUndefined();
+    // The live environment and its worker are untouched.
+    expect(backend.stats()).toMatchObject({ restarts: 0, environments: 1 });
+    expect(await env.get({ kind: 'ConfigMap', name: 'shortlived', namespace: 'default' })).toBeNull();
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * States a command left, kept for checks that come later: the objects and logs as they were, the learner's
+ * commands up to then, and nothing a check does there reaches the live environment.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LabEnvironment } from '../../contract.ts';
+import { loadLab } from '../../labs/load.ts';
+import { typeScript } from '../../terminal/typing.ts';
+import { createSimBackend } from './index.ts';
+
+const lab = loadLab('traffic-shifting');
+const open: LabEnvironment[] = [];
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((e) => e.dispose()));
+});
+
+const productpage = { namespace: 'default', selector: 'app=productpage', container: 'istio-proxy' };
+
+describe('frozen states', () => {
+  it('judge the state a command left after the learner went on, without touching the live environment', async () => {
+    const env = await createSimBackend({ clock: 'virtual', seed: 5 }).createEnvironment({ lab, owner: 'f' });
+    open.push(env);
+    await env.prepare();
+    const terminal = env.openTerminal({ cols: 120, rows: 30 });
+    const { records } = await typeScript(
+      terminal,
+      [
+        'kubectl create configmap shortlived --from-literal=a=1',
+        'kubectl get configmap shortlived -o name',
+        'kubectl delete configmap shortlived',
+      ].join('\n'),
+    );
+    const [made, looked, deleted] = records;
+    expect(made!.state).toBeDefined();
+    // A command that changed nothing names the state before it; one that did, a new one.
+    expect(looked!.state).toBe(made!.state);
+    expect(deleted!.state).not.toBe(made!.state);
+    expect(await env.get({ kind: 'ConfigMap', name: 'shortlived', namespace: 'default' })).toBeNull();
+
+    const frozen = (await env.frozen!(made!))!;
+    open.push(frozen);
+    expect(await frozen.get({ kind: 'ConfigMap', name: 'shortlived', namespace: 'default' })).not.toBeNull();
+    expect(frozen.history().map((r) => r.line)).toEqual([made!.line]);
+    // A check's requests land in the frozen state's logs, never in the learner's.
+    const liveBefore = await env.logs(productpage);
+    const response = await frozen.http({ kind: 'outside' }, { url: 'http://ingress/productpage' });
+    expect(response.status).toBe(200);
+    expect(await env.logs(productpage)).toBe(liveBefore);
+    expect((await frozen.logs(productpage)).length).toBeGreaterThan(liveBefore.length);
+
+    // Judged: that state and the ones before it are forgotten; later ones are still there.
+    await frozen.judged();
+    expect(await env.frozen!(made!)).toBeUndefined();
+    const later = (await env.frozen!(deleted!))!;
+    open.push(later);
+    expect(await later.get({ kind: 'ConfigMap', name: 'shortlived', namespace: 'default' })).toBeNull();
+  });
+
+  it('keep a few states only, and none across a reset', async () => {
+    const env = await createSimBackend({ clock: 'virtual', seed: 6 }).createEnvironment({ lab, owner: 'g' });
+    open.push(env);
+    await env.prepare();
+    const terminal = env.openTerminal({ cols: 120, rows: 30 });
+    const lines = Array.from({ length: 8 }, (_, i) => `kubectl create configmap c${i} --from-literal=a=${i}`);
+    const { records } = await typeScript(terminal, lines.join('\n'));
+    expect(new Set(records.map((r) => r.state)).size).toBe(8);
+    // The oldest went first: the first two are gone, the last six are kept.
+    expect(await env.frozen!(records[1]!)).toBeUndefined();
+    const sixth = (await env.frozen!(records[2]!))!;
+    open.push(sixth);
+    expect(await sixth.get({ kind: 'ConfigMap', name: 'c2', namespace: 'default' })).not.toBeNull();
+    expect(await sixth.get({ kind: 'ConfigMap', name: 'c3', namespace: 'default' })).toBeNull();
+    await env.reset();
+    expect(await env.frozen!(records[7]!)).toBeUndefined();
+  });
+});
