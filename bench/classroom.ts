@@ -166,7 +166,7 @@ function typeCommands(
   token: string,
   commands: readonly string[],
   thinkMs = 0,
-  interrupted = { count: 0 },
+  interrupted = { count: 0, rerun: 0 },
 ): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(
@@ -176,8 +176,10 @@ function typeCommands(
     let next = 0;
     let sentAt = 0;
     let seen = '';
+    let rerunSeen = false;
     const send = () => {
       seen = '';
+      rerunSeen = false;
       sentAt = performance.now();
       ws.send(JSON.stringify({ type: 'input', data: `${commands[next]}\r` }));
     };
@@ -189,8 +191,12 @@ function typeCommands(
         if (text.includes('# ')) send();
         return;
       }
-      // A command stopped by a restart of the lab's worker (another learner's command ran too long on a loaded
-      // machine): the learner is told to run it again, and does.
+      // A command a restart of the lab's worker stopped (another learner's command held it): the server types it
+      // again by itself (counted), or, stopped twice, tells the learner to run it again, and they do.
+      if (!rerunSeen && text.includes('yours runs again')) {
+        rerunSeen = true;
+        interrupted.rerun++;
+      }
       if (text.includes('run yours again') && /# $/.test(text)) {
         interrupted.count++;
         setTimeout(send, thinkMs);
@@ -229,7 +235,7 @@ async function typingRun(
   learners: number,
   auto: boolean,
   thinkMs: number,
-): Promise<{ cpuS: number; commands: number[]; passed: number; wallS: number; interrupted: number }> {
+): Promise<{ cpuS: number; commands: number[]; passed: number; wallS: number; interrupted: number; rerun: number }> {
   const { base, server } = await serve(mkdtempSync(join(tmpdir(), 'labs-bench-auto-')), {
     LABS_AUTO_CHECKS: auto ? 'on' : 'off',
     ...roomFor(learners),
@@ -255,9 +261,10 @@ async function typingRun(
       }),
     );
     // Every environment made first, so both runs measure the typing and what follows it, not the making.
-    const interrupted = { count: 0 };
+    const interrupted = { count: 0, rerun: 0 };
     await Promise.all(tokens.map((token) => typeCommands(base, token, ['true'], 0, interrupted)));
     interrupted.count = 0;
+    interrupted.rerun = 0;
     await quiet(server.pid!);
     const cpu0 = cpuSeconds(server.pid!);
     const started = performance.now();
@@ -273,7 +280,7 @@ async function typingRun(
     const passed = (report.learners as { progress: Record<string, Record<string, { status: string }>> }[])
       .flatMap((l) => Object.values(l.progress['traffic-shifting'] ?? {}))
       .filter((p) => p.status === 'passed').length;
-    return { cpuS: round(cpuS), commands, passed, wallS, interrupted: interrupted.count };
+    return { cpuS: round(cpuS), commands, passed, wallS, interrupted: interrupted.count, rerun: interrupted.rerun };
   } finally {
     server.kill('SIGKILL');
   }
@@ -407,6 +414,16 @@ export const suite: BenchSuite = {
           {
             metric: 'typing 5 steps, commands interrupted (typed again), with automatic checks',
             value: on.interrupted,
+            unit: 'commands',
+          },
+          {
+            metric: 'typing 5 steps, commands stopped by a worker restart and run again by the server, no automatic checks',
+            value: off.rerun,
+            unit: 'commands',
+          },
+          {
+            metric: 'typing 5 steps, commands stopped by a worker restart and run again by the server, with automatic checks',
+            value: on.rerun,
             unit: 'commands',
           },
           { metric: 'typing 5 steps, server CPU, no automatic checks', value: off.cpuS, unit: 's' },

@@ -48,6 +48,8 @@ class PoolTerminal implements TerminalChannel {
   readonly #commands = new Set<(record: CommandRecord) => void>();
   /** The line running now, if any (it gets a record of its own if the worker dies under it). */
   running: string | undefined;
+  /** A line typed again after a restart another environment caused (it is typed again once only). */
+  rerun: string | undefined;
   closed = false;
 
   constructor(env: PoolEnvironment, term: number) {
@@ -90,6 +92,7 @@ class PoolTerminal implements TerminalChannel {
 
   command(record: CommandRecord): void {
     this.running = undefined;
+    this.rerun = undefined;
     for (const l of this.#commands) l(record);
   }
 }
@@ -195,9 +198,11 @@ export class PoolEnvironment implements LabEnvironment {
   }
 
   /**
-   * The worker holding this environment died. Terminals get a record for the line that was running and a word
-   * on what happened; the environment is rebuilt from its journal in another worker (a quarantine one when its
-   * own command held the worker), and calls waiting on it go on there.
+   * The worker holding this environment died. Terminals get a word on what happened; the environment is rebuilt
+   * from its journal in another worker (a quarantine one when its own command held the worker), and calls waiting
+   * on it go on there. The line that was running is the learner's loss only when it was the cause: a command that
+   * another environment's stopped with it is typed again after the rebuild (once; if that is stopped too, or the
+   * command was the cause, it gets a record of its own and the learner is told).
    */
   lost(gone: WorkerGone): void {
     if (this.#disposed) return;
@@ -205,11 +210,20 @@ export class PoolEnvironment implements LabEnvironment {
     if (mine) this.quarantined = true;
     const message = notices(gone.reason, mine, this.#placement.sliceLimitMs);
     const at = this.now().toISOString();
+    const again = new Map<number, string>();
     for (const t of this.#terminals.values()) {
-      if (t.running !== undefined) t.command({ line: t.running, exitCode: mine ? 124 : 137, at });
+      const line = t.running;
+      if (line !== undefined && !mine && t.rerun !== line) {
+        again.set(t.term, line);
+        t.running = undefined;
+        t.rerun = line;
+        t.output(message.rerun);
+        continue;
+      }
+      if (line !== undefined) t.command({ line, exitCode: mine ? 124 : 137, at });
       t.output(message.stopped);
     }
-    this.#ready = this.#rebuild(message.rebuilt);
+    this.#ready = this.#rebuild(message.rebuilt, again);
     this.#ready.catch(() => undefined);
   }
 
@@ -238,7 +252,7 @@ export class PoolEnvironment implements LabEnvironment {
     this.#ready.catch(() => undefined);
   }
 
-  async #rebuild(notice: string): Promise<void> {
+  async #rebuild(notice: string, again: ReadonlyMap<number, string> = new Map()): Promise<void> {
     const host = await this.#placement.place(this);
     this.host = host;
     let incomplete = this.#journal.overflowed;
@@ -255,8 +269,12 @@ export class PoolEnvironment implements LabEnvironment {
         .result;
     }
     const host2 = this.host;
-    for (const t of this.#terminals.values())
+    for (const t of this.#terminals.values()) {
       host2.tell({ op: 'redraw', env: this.id, term: t.term, notice: incomplete ? notices.incomplete : notice });
+      // Typed again as the learner typed it: echoed, run, recorded and journalled like any line.
+      const line = again.get(t.term);
+      if (line !== undefined) host2.tell({ op: 'write', env: this.id, term: t.term, data: `${line.replace(/\n/g, '\r')}\r` });
+    }
   }
 
   terminalClosed(terminal: PoolTerminal): void {
@@ -281,7 +299,16 @@ export class PoolEnvironment implements LabEnvironment {
     return terminal;
   }
 
-  async runScript(script: string, options: { signal?: AbortSignal; observe?: boolean } = {}): Promise<ScriptResult> {
+  runScript(script: string, options: { signal?: AbortSignal; observe?: boolean } = {}): Promise<ScriptResult> {
+    return this.#runScript(script, options, true);
+  }
+
+  /** Runs a script; one that another environment's runaway stopped runs again once, after the rebuild. */
+  async #runScript(
+    script: string,
+    options: { signal?: AbortSignal; observe?: boolean },
+    retry: boolean,
+  ): Promise<ScriptResult> {
     if (this.#disposed) throw new Error('this lab environment has been closed');
     this.#moveIfWanted();
     // A rebuild that failed (its worker stopped again) is retried by the next loss; this script starts after it.
@@ -299,6 +326,7 @@ export class PoolEnvironment implements LabEnvironment {
     } catch (error) {
       if (!(error instanceof WorkerGone)) throw error;
       const mine = error.culprit === this.id;
+      if (!mine && retry && !options.signal?.aborted) return this.#runScript(script, options, false);
       return { output: notices(error.reason, mine, this.#placement.sliceLimitMs).script, exitCode: mine ? 124 : 137 };
     } finally {
       this.#busy--;

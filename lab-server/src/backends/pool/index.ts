@@ -89,6 +89,12 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
   const onExit = (host: WorkerHost, gone: WorkerGone) => {
     if (closed) return;
     restarts++;
+    // The operator's record of why learners saw a restart (and the bench's, which counts them).
+    console.error(
+      `labs: lab worker ${host.id} stopped (${gone.reason}` +
+        `${gone.culprit !== undefined ? `, environment ${gone.culprit}` : ''}` +
+        `${gone.detail ? `: ${gone.detail}` : ''}); rebuilding its ${host.environments.size} environments`,
+    );
     const index = general.indexOf(host);
     if (index >= 0) general[index] = undefined;
     if (quarantine === host) quarantine = undefined;
@@ -132,7 +138,7 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
     const culprit = host.runningEnvironment();
     const held = await host.heldCpuMs();
     if (host.dead || culprit === undefined || host.runningEnvironment() !== culprit) return;
-    if (held > sliceLimitMs) host.stop(new WorkerGone('stuck', culprit));
+    if (held > sliceLimitMs) host.stop(new WorkerGone('stuck', culprit, `one turn took ${Math.round(held)} ms of CPU`));
   };
   const watchdog = setInterval(() => {
     const now = Date.now();

@@ -1,8 +1,10 @@
 /** What a learner reads in the terminal when the worker holding their environment stopped (both languages). */
 
-/** The three texts for one stop: at the stop, after the rebuild, and as a script's output. */
+/** The texts for one stop: at the stop, for a command typed again, after the rebuild, and as a script's output. */
 export interface StopNotices {
   stopped: string;
+  /** For a command another environment's runaway stopped: it runs again after the rebuild. */
+  rerun: string;
   rebuilt: string;
   script: string;
 }
@@ -29,6 +31,10 @@ export function notices(reason: 'stuck' | 'memory' | 'crash', mine: boolean, sli
   const text = reasonText(reason, mine, Math.round(sliceLimitMs / 100) / 10);
   return {
     stopped: yellow(text),
+    rerun: yellow(
+      "lab shell: the lab's worker was restarted because of another command; yours runs again / " +
+        '다른 명령 때문에 실습 작업자를 다시 시작했습니다. 방금 명령을 다시 실행합니다',
+    ),
     rebuilt: cyan(
       'environment rebuilt from your earlier commands (without the stopped one) / 앞서 실행한 명령으로 실습 환경을 다시 만들었습니다 (중지된 명령은 빼고)',
     ),

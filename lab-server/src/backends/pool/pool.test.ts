@@ -74,6 +74,31 @@ describe('the pool supervisor', () => {
     expect(stripAnsi(s2.output)).toContain("the lab's worker was restarted because of another command");
   });
 
+  it('types again, after the rebuild, the command of a learner whose worker another learner’s command stopped', async () => {
+    const backend = pool();
+    const hostile = await backend.createEnvironment({ lab, owner: 'hostile', seed: 1 });
+    const innocent = await backend.createEnvironment({ lab, owner: 'innocent', seed: 2 });
+    await Promise.all([hostile.prepare(), innocent.prepare()]);
+    const t1 = hostile.openTerminal({ cols: 120, rows: 30 });
+    const s1 = watch(t1);
+    const t2 = innocent.openTerminal({ cols: 120, rows: 30 });
+    const s2 = watch(t2);
+    expect((await typed(t2, s2, 'kubectl create namespace kept')).exitCode).toBe(0);
+    // A long command that takes turns as it should: running when the other learner's command holds the thread.
+    const loop = 'echo started; i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; echo "looped $i"';
+    t2.write(`${loop}\r`);
+    await expect.poll(() => stripAnsi(s2.output), { timeout: 60_000 }).toContain('started');
+    const stopped = await typed(t1, s1, "printf '%20000000s' x | wc -c");
+    expect(stopped.exitCode).toBe(124);
+    // The loop is typed again in the rebuilt environment and finishes: one record, a clean exit, nothing lost.
+    await expect.poll(() => s2.records.length, { timeout: 60_000 }).toBe(2);
+    expect(s2.records[1]).toMatchObject({ line: loop, exitCode: 0 });
+    expect(stripAnsi(s2.output)).toContain("the lab's worker was restarted because of another command; yours runs again");
+    await expect.poll(() => stripAnsi(s2.output)).toContain('looped 20000');
+    expect(await innocent.get({ kind: 'Namespace', name: 'kept' })).not.toBeNull();
+    expect(backend.stats()).toMatchObject({ restarts: 1 });
+  });
+
   it('moves an environment whose turns keep holding its worker to the quarantine worker, state and all', async () => {
     // Every turn counts as long here, so the first command line is enough to move the environment.
     const backend = createPoolBackend({ clock: 'virtual', workers: 1, longTurnMs: 0, quarantineAfterMs: 0.001 });

@@ -78,13 +78,14 @@ export type WorkerMessage = WorkerReply | WorkerEvent | LongTurn | { type: 'read
 
 /**
  * Layout of the buffer a worker shares with its supervisor: the environment whose code runs now, and when the
- * worker's event loop last turned, in wall time and in the thread's CPU time (microseconds), written at the
- * start of every turn. CPU time since the
- * last turn is what one environment's code has taken in one go; wall time alone would also count the moments
- * a busy machine did not run the thread at all.
+ * worker's event loop last turned, in wall time and in the thread's CPU time (microseconds), and how many turns
+ * it has taken, written at the start of every turn. CPU time since the last turn is what one environment's code
+ * has taken in one go; wall time alone would also count the moments a busy machine did not run the thread at all.
+ * The turn count tells the supervisor whether the turn it measured is still the one it started measuring.
  */
 export const SLOT_ENV = 0;
 export const SLOT_BEAT = 1;
 export const SLOT_CPU = 2;
-/** Bytes of the shared buffer: three float64 slots. */
-export const SHARED_BYTES = 24;
+export const SLOT_TURN = 3;
+/** Bytes of the shared buffer: four float64 slots. */
+export const SHARED_BYTES = 32;

@@ -14,6 +14,7 @@ import {
   SLOT_BEAT,
   SLOT_CPU,
   SLOT_ENV,
+  SLOT_TURN,
   type EnvironmentRecipe,
   type JournalEntry,
   type WorkerCall,
@@ -83,6 +84,7 @@ function enter(env: number): void {
   slots[SLOT_ENV] = env;
   slots[SLOT_CPU] = cpu * 1000;
   slots[SLOT_BEAT] = Date.now();
+  slots[SLOT_TURN] = slots[SLOT_TURN]! + 1;
 }
 
 // Timers carry the environment that scheduled them, so their callbacks (and the promise chains those start)
@@ -324,6 +326,11 @@ function dispatch(call: WorkerCall): void {
     (error: unknown) => respond({ ok: false, error: error instanceof Error ? error.message : String(error) }),
   );
 }
+
+// A promise one environment's code left rejected must not stop the thread every other environment here runs on.
+process.on('unhandledRejection', (reason) => {
+  console.error(`labs: worker: an environment left a rejected promise: ${reason instanceof Error ? reason.message : reason}`);
+});
 
 port.removeAllListeners('message');
 port.on('message', dispatch);

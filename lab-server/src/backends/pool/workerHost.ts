@@ -10,6 +10,7 @@ import {
   SLOT_BEAT,
   SLOT_CPU,
   SLOT_ENV,
+  SLOT_TURN,
   type WorkerEvent,
   type WorkerMessage,
   type WorkerReply,
@@ -21,11 +22,14 @@ import type { WorkerSetup } from './worker.ts';
 export class WorkerGone extends Error {
   readonly culprit: number | undefined;
   readonly reason: 'stuck' | 'memory' | 'crash';
-  constructor(reason: 'stuck' | 'memory' | 'crash', culprit: number | undefined) {
+  /** What the supervisor saw (the CPU a stuck turn took, a crash's error), for the server's log. */
+  readonly detail: string | undefined;
+  constructor(reason: 'stuck' | 'memory' | 'crash', culprit: number | undefined, detail?: string) {
     super(`the lab's worker stopped (${reason})`);
     this.name = 'WorkerGone';
     this.reason = reason;
     this.culprit = culprit;
+    this.detail = detail;
   }
 }
 
@@ -106,7 +110,7 @@ export class WorkerHost {
     this.#worker.on('message', (message: WorkerMessage) => this.#receive(message));
     this.#worker.on('error', (error: Error & { code?: string }) => {
       const memory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      this.#gone ??= new WorkerGone(memory ? 'memory' : 'crash', this.runningEnvironment());
+      this.#gone ??= new WorkerGone(memory ? 'memory' : 'crash', this.runningEnvironment(), error.message);
     });
     this.#worker.on('exit', () => {
       const gone = this.#gone ?? this.#stopping ?? new WorkerGone('crash', this.runningEnvironment());
@@ -138,16 +142,28 @@ export class WorkerHost {
     }
   }
 
-  /** Milliseconds of the thread's CPU time since its event loop last turned: what the current turn has taken. */
+  /**
+   * Milliseconds of the thread's CPU time since its event loop last turned: what the current turn has taken. 0 when
+   * that turn ended while the answer was on its way: on a loaded machine the answer can come late, and the CPU the
+   * thread used meanwhile belongs to later turns, maybe of other environments (or of the same one, taking turns
+   * as it should), never to one turn that held the thread.
+   */
   async heldCpuMs(): Promise<number> {
     if (this.#gone) return 0;
+    const turn = this.#slots[SLOT_TURN]!;
     const before = this.#slots[SLOT_CPU]!;
     try {
       const usage = await this.#worker.cpuUsage();
+      if (this.#slots[SLOT_TURN] !== turn) return 0;
       return Math.max(0, (usage.user + usage.system - before) / 1000);
     } catch {
       return 0; // exited meanwhile
     }
+  }
+
+  /** Turns the worker's event loop has taken (each attributed to one environment or to the worker itself). */
+  get turns(): number {
+    return this.#slots[SLOT_TURN]!;
   }
 
   /** The environment whose code the worker runs now (undefined: its own or none). */
