@@ -161,6 +161,7 @@ export async function createClassroom(
     },
     async close() {
       for (const off of offs) off();
+      journal.flush();
       db.close();
     },
   };

@@ -3,7 +3,7 @@
  * resets, in order. After a restart the simulator environment is rebuilt by replaying what came after the
  * last reset (a simulated cluster lives in memory; its state is a function of these inputs).
  */
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { randomBytes } from 'node:crypto';
 import type { LabEnvironment } from '../contract.ts';
 
@@ -18,19 +18,52 @@ type Row = Record<string, string | number | null>;
 /** The journal in SQLite. */
 export class Journal {
   readonly #db: DatabaseSync;
+  readonly #insert: StatementSync;
+  /** Command lines not written yet: they go in one transaction at the end of this turn of the event loop. */
+  #waiting: [string, string, string, string, string][] = [];
   constructor(db: DatabaseSync) {
     this.#db = db;
+    this.#insert = db.prepare('INSERT INTO journal (session_id, lab, kind, payload, at) VALUES (?, ?, ?, ?, ?)');
   }
 
+  /**
+   * Appends an entry. Command lines are written together at the end of the event loop's turn: a terminal's
+   * output batch (5 ms later) tells the learner a line ran only after that, and ten thousand lines typed ahead
+   * cost one synchronous disk write per turn instead of one each. Applies and resets, which the learner's request
+   * is answered for in this turn, are written at once (with the lines before them, in order).
+   */
   append(sessionId: string, lab: string, entry: JournalEntry, at = new Date()): void {
     const payload = entry.kind === 'reset' ? '' : JSON.stringify(entry);
-    this.#db
-      .prepare('INSERT INTO journal (session_id, lab, kind, payload, at) VALUES (?, ?, ?, ?, ?)')
-      .run(sessionId, lab, entry.kind, payload, at.toISOString());
+    this.#waiting.push([sessionId, lab, entry.kind, payload, at.toISOString()]);
+    if (entry.kind !== 'command') this.flush();
+    else if (this.#waiting.length === 1)
+      setImmediate(() => {
+        try {
+          this.flush();
+        } catch (error) {
+          console.error('labs classroom: the journal could not be written:', error instanceof Error ? error.message : error);
+        }
+      });
+  }
+
+  /** Writes the entries waiting, in one transaction (readers call it first, so they see every entry). */
+  flush(): void {
+    if (this.#waiting.length === 0) return;
+    const rows = this.#waiting;
+    this.#waiting = [];
+    this.#db.exec('BEGIN');
+    try {
+      for (const row of rows) this.#insert.run(...row);
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
   }
 
   /** Every entry of an environment, oldest first. */
   all(sessionId: string, lab: string): JournalEntry[] {
+    this.flush();
     const rows = this.#db
       .prepare('SELECT kind, payload FROM journal WHERE session_id = ? AND lab = ? ORDER BY id')
       .all(sessionId, lab) as Row[];
@@ -39,6 +72,7 @@ export class Journal {
 
   /** The lab a learner last worked in (typed, applied, reset or checked), for the instructor's terminal view. */
   lastLab(sessionId: string): string | undefined {
+    this.flush();
     const row = this.#db
       .prepare(`SELECT lab FROM (
       SELECT lab, at FROM journal WHERE session_id = ? UNION ALL SELECT lab, at FROM attempts WHERE session_id = ?
@@ -49,6 +83,7 @@ export class Journal {
 
   /** When a learner last did something themselves (typed a command, applied, reset, pressed Check or Solve). */
   lastActivity(sessionId: string): string | undefined {
+    this.flush();
     const row = this.#db
       .prepare(`SELECT MAX(at) AS at FROM (
       SELECT at FROM journal WHERE session_id = ? UNION ALL
@@ -60,6 +95,7 @@ export class Journal {
 
   /** Entries since the last reset, oldest first. */
   sinceReset(sessionId: string, lab: string): JournalEntry[] {
+    this.flush();
     const rows = this.#db
       .prepare(
         'SELECT kind, payload FROM journal WHERE session_id = ? AND lab = ? AND id > COALESCE((SELECT ' +

@@ -88,7 +88,8 @@ export class LabInstance {
       ? new AutoCheckScheduler(
           async ({ scope, heldAt, state, signal }) => {
             // The state the command left when the backend kept it (judged whenever the turn comes), else the live one.
-            const frozen = state ? await this.env.frozen?.(state.record).catch(() => undefined) : undefined;
+            const frozen =
+              state && this.env.frozen ? await this.env.frozen(state.record).catch(() => undefined) : undefined;
             try {
               const passes = await this.steps.evaluateOpen(scope, heldAt, { ...auto.check, signal }, frozen ?? env);
               for (const { step, check } of passes) await auto.record(this, step.id, check);

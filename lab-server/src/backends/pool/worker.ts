@@ -147,7 +147,7 @@ async function fork(id: number, key: number, forkId: number): Promise<number | n
   // Only the key matters: the server keeps the history the frozen state answers with.
   const copy = await parent?.env.frozen({ line: '', exitCode: 0, at: new Date(0).toISOString(), state: key });
   if (!parent || !copy) return null;
-  held.set(forkId, { env: copy as SimEnvironmentClass, recipe: parent.recipe, terminals: new Map(), calls: new Map() });
+  held.set(forkId, { env: copy, recipe: parent.recipe, terminals: new Map(), calls: new Map() });
   forkOf.set(forkId, id);
   return copy.now().getTime();
 }

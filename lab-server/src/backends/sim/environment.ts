@@ -477,7 +477,7 @@ export class SimEnvironment implements LabEnvironment {
   }
 
   /** The state the command of `record` left, made into an environment of its own (see `frozenStates.ts`). */
-  async frozen(record: CommandRecord): Promise<FrozenEnvironment | undefined> {
+  async frozen(record: CommandRecord): Promise<(SimEnvironment & FrozenEnvironment) | undefined> {
     const key = record.state;
     const state = key !== undefined ? this.#states.get(key) : undefined;
     if (key === undefined || !state) return undefined;
