@@ -132,7 +132,6 @@ const limits: SimLimits = { ...DEFAULT_LIMITS, ...setup.limits };
 
 interface Held {
   env: SimEnvironmentClass;
-  recipe: EnvironmentRecipe;
   terminals: Map<number, { terminal: SimTerminal; muted: boolean }>;
   calls: Map<number, AbortController>;
 }
@@ -147,7 +146,7 @@ async function fork(id: number, key: number, forkId: number): Promise<number | n
   // Only the key matters: the server keeps the history the frozen state answers with.
   const copy = await parent?.env.frozen({ line: '', exitCode: 0, at: new Date(0).toISOString(), state: key });
   if (!parent || !copy) return null;
-  held.set(forkId, { env: copy, recipe: parent.recipe, terminals: new Map(), calls: new Map() });
+  held.set(forkId, { env: copy, terminals: new Map(), calls: new Map() });
   forkOf.set(forkId, id);
   return copy.now().getTime();
 }
@@ -164,7 +163,7 @@ function make(id: number, recipe: EnvironmentRecipe): Held {
     limits,
     ...(recipe.shared ? { startingState: sharedStartingState(startingStates, recipe.lab) } : {}),
   });
-  const h: Held = { env, recipe, terminals: new Map(), calls: new Map() };
+  const h: Held = { env, terminals: new Map(), calls: new Map() };
   held.set(id, h);
   return h;
 }
