@@ -61,7 +61,10 @@ export class FrozenPoolEnvironment implements FrozenEnvironment {
     return value;
   }
 
-  async prepare(): Promise<void> {}
+  /** Made ready by the worker already. */
+  prepare(): Promise<void> {
+    return Promise.resolve();
+  }
 
   reset(): Promise<void> {
     return Promise.reject(new Error('a frozen state cannot be reset'));
