@@ -191,7 +191,7 @@ describe('sockets per client address', () => {
         ws.on('error', () => resolve({ status: -1, ws }));
       });
     // Three learners behind one address (one NAT): the fourth socket is one too many.
-    const sockets = [];
+    const sockets: { status: number; ws: WebSocket }[] = [];
     for (let i = 0; i < 4; i++) sockets.push(await open(await session()));
     expect(sockets.map((s) => s.status)).toEqual([101, 101, 101, 429]);
     const closed = new Promise((r) => sockets[0]!.ws.once('close', r));
