@@ -5,6 +5,7 @@ import { typeScript } from '../../terminal/typing.ts';
 import { createPoolBackend, type PoolBackend } from './index.ts';
 
 const lab = loadLab('traffic-shifting');
+const namespace = { kind: 'Namespace', name: 'shortlived' };
 const open: PoolBackend[] = [];
 
 afterEach(async () => {
@@ -20,24 +21,24 @@ describe('a pooled environment', () => {
     const terminal = env.openTerminal({ cols: 120, rows: 30 });
     const { records } = await typeScript(
       terminal,
-      'kubectl create configmap shortlived --from-literal=a=1\nkubectl delete configmap shortlived',
+      'kubectl create namespace shortlived\nkubectl label namespace shortlived stage=two',
     );
-    const [made, deleted] = records;
+    const [made, changed] = records;
     expect(made!.state).toBeDefined();
-    expect(deleted!.state).not.toBe(made!.state);
-    expect(await env.get({ kind: 'ConfigMap', name: 'shortlived', namespace: 'default' })).toBeNull();
+    expect(changed!.state).not.toBe(made!.state);
+    expect((await env.get(namespace))?.metadata.labels).toMatchObject({ stage: 'two' });
 
     const frozen = (await env.frozen!(made!))!;
-    expect(await frozen.get({ kind: 'ConfigMap', name: 'shortlived', namespace: 'default' })).not.toBeNull();
+    expect((await frozen.get(namespace))?.metadata.labels ?? {}).not.toHaveProperty('stage');
     expect(frozen.history().map((r) => r.line)).toEqual([made!.line]);
-    expect((await frozen.runScript('kubectl get configmap shortlived -o name')).output).toBe(
-      'configmap/shortlived\n',
+    expect((await frozen.runScript('kubectl get namespace shortlived -o name')).output).toBe(
+      'namespace/shortlived\n',
     );
     await frozen.judged();
     await frozen.dispose();
     await expect.poll(async () => await env.frozen!(made!)).toBeUndefined();
     // The live environment and its worker are untouched.
     expect(backend.stats()).toMatchObject({ restarts: 0, environments: 1 });
-    expect(await env.get({ kind: 'ConfigMap', name: 'shortlived', namespace: 'default' })).toBeNull();
+    expect((await env.get(namespace))?.metadata.labels).toMatchObject({ stage: 'two' });
   });
 });

@@ -3,7 +3,7 @@
  * commands up to then, and nothing a check does there reaches the live environment.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LabEnvironment } from '../../contract.ts';
+import type { K8sObject, LabEnvironment } from '../../contract.ts';
 import { loadLab } from '../../labs/load.ts';
 import { typeScript } from '../../terminal/typing.ts';
 import { createSimBackend } from './index.ts';
@@ -16,6 +16,9 @@ afterEach(async () => {
 });
 
 const productpage = { namespace: 'default', selector: 'app=productpage', container: 'istio-proxy' };
+const namespace = { kind: 'Namespace', name: 'shortlived' };
+const labelled = 'kubectl label namespace shortlived stage=two';
+const labelsOf = (object: K8sObject | null) => object?.metadata.labels ?? {};
 
 describe('frozen states', () => {
   it('judge the state a command left after the learner went on, without touching the live environment', async () => {
@@ -25,22 +28,19 @@ describe('frozen states', () => {
     const terminal = env.openTerminal({ cols: 120, rows: 30 });
     const { records } = await typeScript(
       terminal,
-      [
-        'kubectl create configmap shortlived --from-literal=a=1',
-        'kubectl get configmap shortlived -o name',
-        'kubectl delete configmap shortlived',
-      ].join('\n'),
+      ['kubectl create namespace shortlived', 'kubectl get namespace shortlived -o name', labelled].join('\n'),
     );
-    const [made, looked, deleted] = records;
+    const [made, looked, changed] = records;
+    expect(records.map((r) => r.exitCode)).toEqual([0, 0, 0]);
     expect(made!.state).toBeDefined();
     // A command that changed nothing names the state before it; one that did, a new one.
     expect(looked!.state).toBe(made!.state);
-    expect(deleted!.state).not.toBe(made!.state);
-    expect(await env.get({ kind: 'ConfigMap', name: 'shortlived', namespace: 'default' })).toBeNull();
+    expect(changed!.state).not.toBe(made!.state);
+    expect(labelsOf(await env.get(namespace))).toMatchObject({ stage: 'two' });
 
     const frozen = (await env.frozen!(made!))!;
     open.push(frozen);
-    expect(await frozen.get({ kind: 'ConfigMap', name: 'shortlived', namespace: 'default' })).not.toBeNull();
+    expect(labelsOf(await frozen.get(namespace))).not.toHaveProperty('stage');
     expect(frozen.history().map((r) => r.line)).toEqual([made!.line]);
     // A check's requests land in the frozen state's logs, never in the learner's.
     const liveBefore = await env.logs(productpage);
@@ -52,9 +52,9 @@ describe('frozen states', () => {
     // Judged: that state and the ones before it are forgotten; later ones are still there.
     await frozen.judged();
     expect(await env.frozen!(made!)).toBeUndefined();
-    const later = (await env.frozen!(deleted!))!;
+    const later = (await env.frozen!(changed!))!;
     open.push(later);
-    expect(await later.get({ kind: 'ConfigMap', name: 'shortlived', namespace: 'default' })).toBeNull();
+    expect(labelsOf(await later.get(namespace))).toMatchObject({ stage: 'two' });
   });
 
   it('keep a few states only, and none across a reset', async () => {
@@ -62,15 +62,15 @@ describe('frozen states', () => {
     open.push(env);
     await env.prepare();
     const terminal = env.openTerminal({ cols: 120, rows: 30 });
-    const lines = Array.from({ length: 8 }, (_, i) => `kubectl create configmap c${i} --from-literal=a=${i}`);
+    const lines = Array.from({ length: 8 }, (_, i) => `kubectl create namespace c${i}`);
     const { records } = await typeScript(terminal, lines.join('\n'));
     expect(new Set(records.map((r) => r.state)).size).toBe(8);
     // The oldest went first: the first two are gone, the last six are kept.
     expect(await env.frozen!(records[1]!)).toBeUndefined();
-    const sixth = (await env.frozen!(records[2]!))!;
-    open.push(sixth);
-    expect(await sixth.get({ kind: 'ConfigMap', name: 'c2', namespace: 'default' })).not.toBeNull();
-    expect(await sixth.get({ kind: 'ConfigMap', name: 'c3', namespace: 'default' })).toBeNull();
+    const third = (await env.frozen!(records[2]!))!;
+    open.push(third);
+    expect(await third.get({ kind: 'Namespace', name: 'c2' })).not.toBeNull();
+    expect(await third.get({ kind: 'Namespace', name: 'c3' })).toBeNull();
     await env.reset();
     expect(await env.frozen!(records[7]!)).toBeUndefined();
   });
