@@ -451,7 +451,11 @@ export const suite: BenchSuite = {
     if (off || on) rows.push({ metric: 'typing 5 steps: pause between commands', value: thinkMs, unit: 'ms' });
     if (off) {
       rows.push(
-        { metric: 'typing 5 steps, command p95, no automatic checks', value: summarize(off.commands).p95Ms, unit: 'ms' },
+        {
+          metric: 'typing 5 steps, command p95, no automatic checks',
+          value: summarize(off.commands).p95Ms,
+          unit: 'ms',
+        },
         { metric: 'typing 5 steps, server CPU, no automatic checks', value: off.cpuS, unit: 's' },
         {
           metric: 'typing 5 steps, commands interrupted (typed again), no automatic checks',
@@ -459,7 +463,8 @@ export const suite: BenchSuite = {
           unit: 'commands',
         },
         {
-          metric: 'typing 5 steps, commands stopped by a worker restart and run again by the server, no automatic checks',
+          metric:
+            'typing 5 steps, commands stopped by a worker restart and run again by the server, no automatic checks',
           value: off.rerun,
           unit: 'commands',
         },
@@ -468,7 +473,11 @@ export const suite: BenchSuite = {
     }
     if (on) {
       rows.push(
-        { metric: 'typing 5 steps, command p95, with automatic checks', value: summarize(on.commands).p95Ms, unit: 'ms' },
+        {
+          metric: 'typing 5 steps, command p95, with automatic checks',
+          value: summarize(on.commands).p95Ms,
+          unit: 'ms',
+        },
         { metric: 'typing 5 steps, server CPU, with automatic checks', value: on.cpuS, unit: 's' },
         {
           metric: 'typing 5 steps, commands interrupted (typed again), with automatic checks',
@@ -476,7 +485,8 @@ export const suite: BenchSuite = {
           unit: 'commands',
         },
         {
-          metric: 'typing 5 steps, commands stopped by a worker restart and run again by the server, with automatic checks',
+          metric:
+            'typing 5 steps, commands stopped by a worker restart and run again by the server, with automatic checks',
           value: on.rerun,
           unit: 'commands',
         },

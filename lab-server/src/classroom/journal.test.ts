@@ -41,7 +41,8 @@ describe('Journal', () => {
     const journal = new Journal(openDatabase(dir));
     // Another connection sees what is on disk.
     const disk = openDatabase(dir);
-    const onDisk = () => (disk.prepare('SELECT payload FROM journal ORDER BY id').all() as { payload: string }[]).length;
+    const onDisk = () =>
+      (disk.prepare('SELECT payload FROM journal ORDER BY id').all() as { payload: string }[]).length;
     for (let i = 0; i < 1000; i++)
       journal.append('s1', 'traffic-shifting', { kind: 'command', line: `echo ${i}`, exitCode: 0 });
     expect(onDisk()).toBe(0);
@@ -50,7 +51,12 @@ describe('Journal', () => {
     journal.append('s1', 'traffic-shifting', { kind: 'command', line: 'echo last', exitCode: 0 });
     journal.append('s1', 'traffic-shifting', { kind: 'apply', yaml: DR, exitCode: 0 });
     expect(onDisk()).toBe(1002);
-    expect(journal.all('s1', 'traffic-shifting').slice(-2).map((e) => e.kind)).toEqual(['command', 'apply']);
+    expect(
+      journal
+        .all('s1', 'traffic-shifting')
+        .slice(-2)
+        .map((e) => e.kind),
+    ).toEqual(['command', 'apply']);
   });
 
   it('knows the lab a learner last worked in, from what they typed and what they checked', async () => {

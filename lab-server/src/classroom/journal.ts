@@ -41,7 +41,10 @@ export class Journal {
         try {
           this.flush();
         } catch (error) {
-          console.error('labs classroom: the journal could not be written:', error instanceof Error ? error.message : error);
+          console.error(
+            'labs classroom: the journal could not be written:',
+            error instanceof Error ? error.message : error,
+          );
         }
       });
   }

@@ -181,8 +181,7 @@ describe('sockets per client address', () => {
     });
     const url = (await capped.listen(0)).replace(/\/$/, '');
     const session = async () =>
-      ((await (await fetch(`${url}/api/session`, { method: 'POST' })).json()) as { sessionToken: string })
-        .sessionToken;
+      ((await (await fetch(`${url}/api/session`, { method: 'POST' })).json()) as { sessionToken: string }).sessionToken;
     const open = (t: string) =>
       new Promise<{ status: number; ws: WebSocket }>((resolve) => {
         const ws = new WebSocket(`${url.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${t}`);

@@ -4,7 +4,10 @@ import { AutoCheckScheduler, Gate, type EvaluationRequest, type FrozenState } fr
 const t0 = new Date('2026-01-01T10:00:00Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
 /** The state command `key` left (the record only matters to the evaluation, which these tests fake). */
-const state = (key: number): FrozenState => ({ key, record: { line: `command ${key}`, exitCode: 0, at: '', state: key } });
+const state = (key: number): FrozenState => ({
+  key,
+  record: { line: `command ${key}`, exitCode: 0, at: '', state: key },
+});
 
 /**
  * An evaluation that runs until the test finishes it (`finish(ms)` also moves the scheduler's wall clock by the

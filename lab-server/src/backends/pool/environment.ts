@@ -273,7 +273,8 @@ export class PoolEnvironment implements LabEnvironment {
       host2.tell({ op: 'redraw', env: this.id, term: t.term, notice: incomplete ? notices.incomplete : notice });
       // Typed again as the learner typed it: echoed, run, recorded and journalled like any line.
       const line = again.get(t.term);
-      if (line !== undefined) host2.tell({ op: 'write', env: this.id, term: t.term, data: `${line.replace(/\n/g, '\r')}\r` });
+      if (line !== undefined)
+        host2.tell({ op: 'write', env: this.id, term: t.term, data: `${line.replace(/\n/g, '\r')}\r` });
     }
   }
 

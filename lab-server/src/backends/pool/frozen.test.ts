@@ -31,9 +31,7 @@ describe('a pooled environment', () => {
     const frozen = (await env.frozen!(made!))!;
     expect((await frozen.get(namespace))?.metadata.labels ?? {}).not.toHaveProperty('stage');
     expect(frozen.history().map((r) => r.line)).toEqual([made!.line]);
-    expect((await frozen.runScript('kubectl get namespace shortlived -o name')).output).toBe(
-      'namespace/shortlived\n',
-    );
+    expect((await frozen.runScript('kubectl get namespace shortlived -o name')).output).toBe('namespace/shortlived\n');
     await frozen.judged();
     await frozen.dispose();
     await expect.poll(async () => await env.frozen!(made!)).toBeUndefined();

@@ -93,7 +93,9 @@ describe('the pool supervisor', () => {
     // The loop is typed again in the rebuilt environment and finishes: one record, a clean exit, nothing lost.
     await expect.poll(() => s2.records.length, { timeout: 60_000 }).toBe(2);
     expect(s2.records[1]).toMatchObject({ line: loop, exitCode: 0 });
-    expect(stripAnsi(s2.output)).toContain("the lab's worker was restarted because of another command; yours runs again");
+    expect(stripAnsi(s2.output)).toContain(
+      "the lab's worker was restarted because of another command; yours runs again",
+    );
     await expect.poll(() => stripAnsi(s2.output)).toContain('looped 20000');
     expect(await innocent.get({ kind: 'Namespace', name: 'kept' })).not.toBeNull();
     expect(backend.stats()).toMatchObject({ restarts: 1 });

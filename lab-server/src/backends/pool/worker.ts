@@ -328,7 +328,9 @@ function dispatch(call: WorkerCall): void {
 
 // A promise one environment's code left rejected must not stop the thread every other environment here runs on.
 process.on('unhandledRejection', (reason) => {
-  console.error(`labs: worker: an environment left a rejected promise: ${reason instanceof Error ? reason.message : reason}`);
+  console.error(
+    `labs: worker: an environment left a rejected promise: ${reason instanceof Error ? reason.message : reason}`,
+  );
 });
 
 port.removeAllListeners('message');
