@@ -33,6 +33,16 @@ export class WorkerGone extends Error {
   }
 }
 
+/**
+ * The CPU milliseconds one turn of a worker's loop has taken: from the turn's start (`start`, read from the shared
+ * slots when the supervisor asked) to `usageUs`, the thread's CPU time when the answer was taken; 0 when the worker
+ * has moved on to another turn since (`turnNow`): the CPU time in between was spent in several turns.
+ */
+export function turnCpuMs(start: { turn: number; cpuUs: number }, turnNow: number, usageUs: number): number {
+  if (turnNow !== start.turn) return 0;
+  return Math.max(0, (usageUs - start.cpuUs) / 1000);
+}
+
 /** How workers are made. */
 export interface WorkerHostOptions {
   clock: 'real' | 'virtual';
@@ -150,12 +160,10 @@ export class WorkerHost {
    */
   async heldCpuMs(): Promise<number> {
     if (this.#gone) return 0;
-    const turn = this.#slots[SLOT_TURN]!;
-    const before = this.#slots[SLOT_CPU]!;
+    const start = { turn: this.#slots[SLOT_TURN]!, cpuUs: this.#slots[SLOT_CPU]! };
     try {
       const usage = await this.#worker.cpuUsage();
-      if (this.#slots[SLOT_TURN] !== turn) return 0;
-      return Math.max(0, (usage.user + usage.system - before) / 1000);
+      return turnCpuMs(start, this.#slots[SLOT_TURN]!, usage.user + usage.system);
     } catch {
       return 0; // exited meanwhile
     }
