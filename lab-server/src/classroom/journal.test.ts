@@ -59,6 +59,28 @@ describe('Journal', () => {
     ).toEqual(['command', 'apply']);
   });
 
+  it('writes command lines without waiting for the disk, and leaves every other write waiting for it', () => {
+    const db = openDatabase(mkdtempSync(join(tmpdir(), 'labs-journal-')));
+    const synchronous = () => (db.prepare('PRAGMA synchronous').get() as { synchronous: number }).synchronous;
+    const FULL = 2;
+    const NORMAL = 1;
+    expect(synchronous()).toBe(FULL);
+    const journal = new Journal(db);
+    let during: number | undefined;
+    const exec = db.exec.bind(db);
+    db.exec = (sql: string) => {
+      if (sql === 'COMMIT') during = synchronous();
+      exec(sql);
+    };
+    journal.append('s1', 'traffic-shifting', { kind: 'command', line: 'echo x', exitCode: 0 });
+    journal.flush();
+    // A write, no fsync: WAL keeps it through a kill -9 of the server.
+    expect(during).toBe(NORMAL);
+    expect(synchronous()).toBe(FULL);
+    journal.append('s1', 'traffic-shifting', { kind: 'apply', yaml: DR, exitCode: 0 });
+    expect(during).toBe(FULL);
+  });
+
   it('knows the lab a learner last worked in, from what they typed and what they checked', async () => {
     const db = openDatabase(mkdtempSync(join(tmpdir(), 'labs-journal-')));
     const journal = new Journal(db);
