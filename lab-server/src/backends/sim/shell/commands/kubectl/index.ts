@@ -4,6 +4,7 @@
  */
 import { decodeBytesToUtf8, defineCommand, type Command } from 'just-bash';
 import type { SimCluster, SimCommandHost } from '../../../types.ts';
+import { streamFacts } from '../../orderedOutput.ts';
 import { flag, KubectlUsageError, parseArgs, type FlagSpec } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
 import { describe, DESCRIBE_FLAGS } from './describe.ts';
@@ -183,6 +184,7 @@ export function createKubectlCommand(
         fs: ctx.fs,
         cwd: ctx.cwd,
         stdinText: () => decodeBytesToUtf8(ctx.stdin),
+        streams: streamFacts(ctx.env),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         namespace: namespace ?? options.defaultNamespace ?? 'default',
         namespaceGiven: namespace !== undefined,
