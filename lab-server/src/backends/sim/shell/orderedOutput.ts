@@ -12,7 +12,7 @@ import type { ExecResult } from 'just-bash';
 export const STREAMS_VARIABLE = '__labs_streams';
 
 /** The commands that read `STREAMS_VARIABLE` (in the lab shell and in containers): only they are told. */
-export const STREAM_AWARE_COMMANDS: ReadonlySet<string> = new Set(['kubectl', 'curl']);
+export const STREAM_AWARE_COMMANDS: ReadonlySet<string> = new Set(['kubectl', 'istioctl', 'curl']);
 
 /** Where a command's stdout and stderr go, as the shell set them up. */
 export interface StreamFacts {
