@@ -27,7 +27,9 @@ describe('orderStreams', () => {
     expect(told('kubectl x &>f')).toEqual(['merged']);
     expect(told('kubectl x >&f')).toEqual(['merged']);
     expect(told('kubectl x 2>/dev/stdout')).toEqual(['merged,terminal']);
-    expect(told('kubectl x 3>&2 2>&1 1>&3')).toEqual([]);
+    // Swapping the two streams where both are the terminal leaves them in one place.
+    expect(told('kubectl x 3>&2 2>&1 1>&3')).toEqual(['merged,terminal']);
+    expect(told('kubectl x 3>&1 1>&2 2>&3 | cat')).toEqual(['terminal']);
     // Into a pipe stderr stays on the terminal, unless `2>&1` or `|&` sends it down the pipe.
     expect(told('kubectl x | head')).toEqual([]);
     expect(told('kubectl x 2>&1 | head')).toEqual(['merged']);

@@ -198,7 +198,8 @@ function scalePaused(
   }
   if (total === replicas) return;
   const shares = active.map((rs) => Math.floor((replicasOf(rs) * replicas) / total));
-  shares[shares.length - 1]! += replicas - shares.reduce((a, b) => a + b, 0);
+  const newest = shares.length - 1;
+  shares[newest] = (shares[newest] ?? 0) + replicas - shares.reduce((a, b) => a + b, 0);
   active.forEach((rs, i) => {
     if (replicasOf(rs) !== shares[i]) scale(ctx, deploy, rs, shares[i]!, maxReplicas);
   });
