@@ -182,7 +182,11 @@ export class SimPodExec implements PodExec {
     });
     // Inside a container, unknown commands are sh's "not found", not bash's.
     const sh = (text: string) => text.replace(/^bash: (.+): command not found$/gm, 'sh: $1: not found');
-    return { stdout: streams.merged ? sh(result.stdout) : result.stdout, stderr: sh(result.stderr), exitCode: result.exitCode };
+    return {
+      stdout: streams.merged ? sh(result.stdout) : result.stdout,
+      stderr: sh(result.stderr),
+      exitCode: result.exitCode,
+    };
   }
 
   /** Forgets the file systems of pods that no longer exist. */

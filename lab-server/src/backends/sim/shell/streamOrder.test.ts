@@ -146,7 +146,12 @@ describe('curl and kubectl exec in the lab shell', () => {
 
   it('kubectl exec ... -- curl -v ... 2>&1 | head keeps the verbose part; without 2>&1 only the body goes down', async () => {
     const head = await sh.run('kubectl exec deploy/sleep -- curl -sv http://httpbin:8000/get 2>&1 | head -3');
-    expect(head.output.split('\n').slice(0, 3).every((l) => l.startsWith('* '))).toBe(true);
+    expect(
+      head.output
+        .split('\n')
+        .slice(0, 3)
+        .every((l) => l.startsWith('* ')),
+    ).toBe(true);
     const piped = await sh.run('kubectl exec deploy/sleep -- curl -sv http://httpbin:8000/get | head -1');
     // The body's first line went down the pipe; the verbose lines reached the terminal after it.
     expect(piped.output.split('\n')[0]).toBe('{');
@@ -156,12 +161,8 @@ describe('curl and kubectl exec in the lab shell', () => {
   });
 
   it('keeps a container shell script in order and the exit notice last', async () => {
-    const r = await sh.run(
-      `kubectl exec deploy/sleep -- sh -c 'echo one; ls /nope; echo three; exit 3' 2>&1`,
-    );
-    expect(r.output).toBe(
-      'one\nls: /nope: No such file or directory\nthree\ncommand terminated with exit code 3\n',
-    );
+    const r = await sh.run(`kubectl exec deploy/sleep -- sh -c 'echo one; ls /nope; echo three; exit 3' 2>&1`);
+    expect(r.output).toBe('one\nls: /nope: No such file or directory\nthree\ncommand terminated with exit code 3\n');
     // A TTY (a terminal attached: the host streams) joins the container's two streams even when kubectl's are apart.
     w.host.stream = () => undefined;
     try {

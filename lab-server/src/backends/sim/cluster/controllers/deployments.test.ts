@@ -182,7 +182,11 @@ describe('the Deployment controller', () => {
       workloadSpec(o).paused = true;
     });
     await c.idle();
-    expect(progressing()).toMatchObject({ status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' });
+    expect(progressing()).toMatchObject({
+      status: 'Unknown',
+      reason: 'DeploymentPaused',
+      message: 'Deployment is paused',
+    });
     c.update('Deployment', 'default', 'web', (o) => {
       workloadSpec(o).template!.spec!.containers![0]!.image = 'docker.io/curlimages/curl:8.17.0';
       workloadSpec(o).template!.metadata!.labels!.batch = 'two-changes';

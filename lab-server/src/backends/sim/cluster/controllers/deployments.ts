@@ -272,10 +272,16 @@ function progressingCondition(
   complete: boolean,
 ): { status: string; reason: string; message: string } {
   const previous = ((deploy.status ?? {}) as WorkloadStatus).conditions?.find((c) => c.type === 'Progressing');
-  if (workloadSpec(deploy).paused) return { status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' };
+  if (workloadSpec(deploy).paused)
+    return { status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' };
   if (previous?.reason === 'DeploymentPaused')
     return { status: 'Unknown', reason: 'DeploymentResumed', message: 'Deployment is resumed' };
-  if (!current) return { status: 'True', reason: 'ReplicaSetUpdated', message: `Deployment "${deploy.metadata.name}" is progressing.` };
+  if (!current)
+    return {
+      status: 'True',
+      reason: 'ReplicaSetUpdated',
+      message: `Deployment "${deploy.metadata.name}" is progressing.`,
+    };
   if (complete)
     return {
       status: 'True',
@@ -283,8 +289,16 @@ function progressingCondition(
       message: `ReplicaSet "${current.metadata.name}" has successfully progressed.`,
     };
   if (owned.every((rs) => rs.metadata.uid !== current.metadata.uid))
-    return { status: 'True', reason: 'NewReplicaSetCreated', message: `Created new replica set "${current.metadata.name}"` };
-  return { status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${current.metadata.name}" is progressing.` };
+    return {
+      status: 'True',
+      reason: 'NewReplicaSetCreated',
+      message: `Created new replica set "${current.metadata.name}"`,
+    };
+  return {
+    status: 'True',
+    reason: 'ReplicaSetUpdated',
+    message: `ReplicaSet "${current.metadata.name}" is progressing.`,
+  };
 }
 
 function writeStatus(

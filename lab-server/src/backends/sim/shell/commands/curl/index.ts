@@ -250,7 +250,18 @@ export async function runCurl(
     let message = '';
     const bodyOnTerminal = !args.output && streams.terminal;
     for (;;) {
-      result = await transfer(host.network, from, args, url, body, connect, jar, nowSeconds, ctx.signal, bodyOnTerminal);
+      result = await transfer(
+        host.network,
+        from,
+        args,
+        url,
+        body,
+        connect,
+        jar,
+        nowSeconds,
+        ctx.signal,
+        bodyOnTerminal,
+      );
       response = result.response!;
       code = 0;
       message = '';

@@ -197,6 +197,13 @@ export async function transfer(
       if (args.verbose) verbose.push(`* Issue another request to this URL: '${current}'`);
       continue;
     }
-    return { response, url: current, redirects, verbose, bodyAt: response.error ? verbose.length : bodyAt, headerBlocks };
+    return {
+      response,
+      url: current,
+      redirects,
+      verbose,
+      bodyAt: response.error ? verbose.length : bodyAt,
+      headerBlocks,
+    };
   }
 }

@@ -85,7 +85,10 @@ function analyzeWebhooks(webhooks: Webhook[], pod: Labels, ns: Labels): { reason
     const podInfo = matchedInfo(wh.objectSelector, pod);
     if (nsInfo.matched && podInfo.matched) {
       if (nsInfo.label && podInfo.label)
-        return { reason: `Namespace label ${nsInfo.label} matches, and pod label ${podInfo.label} matches`, injected: true };
+        return {
+          reason: `Namespace label ${nsInfo.label} matches, and pod label ${podInfo.label} matches`,
+          injected: true,
+        };
       if (nsInfo.label) {
         const auto = nsInfo.label.includes('kubernetes.io/metadata.name')
           ? ' (Automatic injection is enabled in all namespaces).'

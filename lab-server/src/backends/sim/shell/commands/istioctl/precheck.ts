@@ -21,6 +21,9 @@ interface Message {
   text: string;
 }
 
+/** istio.io's analysis message reference for this release (url.ConfigAnalysis). */
+const ANALYSIS_DOCS = `https://istio.io/v${ISTIO_VERSION.split('.').slice(0, 2).join('.')}/docs/reference/config/analysis`;
+
 /** The minimum Kubernetes minor version Istio 1.30 supports (k8sversion.MinK8SVersion). */
 const MIN_K8S_MINOR = 32;
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -30,7 +33,9 @@ const BETA_KINDS = ['Gateway', 'GatewayClass', 'HTTPRoute', 'ReferenceGrant'];
 /** The cluster's Kubernetes version, from its node (the API server runs the same release in kind). */
 function kubernetesVersion(cluster: SimClusterApi): string {
   const node = cluster.list('Node')[0];
-  return (node?.status as { nodeInfo?: { kubeletVersion?: string } } | undefined)?.nodeInfo?.kubeletVersion ?? 'v1.34.0';
+  return (
+    (node?.status as { nodeInfo?: { kubeletVersion?: string } } | undefined)?.nodeInfo?.kubeletVersion ?? 'v1.34.0'
+  );
 }
 
 function checkServerVersion(cluster: SimClusterApi): Message[] {
@@ -50,9 +55,16 @@ function checkServerVersion(cluster: SimClusterApi): Message[] {
 function checkGatewayApis(cluster: SimClusterApi): Message[] {
   const messages: Message[] = [];
   for (const crd of cluster.list('CustomResourceDefinition')) {
-    const spec = crd.spec as { group?: string; names?: { kind?: string }; versions?: { name: string; served?: boolean }[] };
+    const spec = crd.spec as {
+      group?: string;
+      names?: { kind?: string };
+      versions?: { name: string; served?: boolean }[];
+    };
     if (spec?.group !== GATEWAY_GROUP) continue;
-    const versions = (spec.versions ?? []).filter((v) => v.served).map((v) => v.name).sort();
+    const versions = (spec.versions ?? [])
+      .filter((v) => v.served)
+      .map((v) => v.name)
+      .sort();
     const has = versions.length > 0 ? versions.join(',') : 'none';
     const kind = spec.names?.kind ?? '';
     const origin = `CustomResourceDefinition ${crd.metadata.name}`;
@@ -117,7 +129,7 @@ function render(messages: Message[], format: string): string {
     return messages.map((m) => `${COLOUR[m.level]}${m.level}\u001b[0m [${m.code}] (${m.origin}) ${m.text}`).join('\n');
   const shaped = messages.map((m) => ({
     code: m.code,
-    documentationUrl: `https://istio.io/v${ISTIO_VERSION.split('.').slice(0, 2).join('.')}/docs/reference/config/analysis/${m.code.toLowerCase()}/`,
+    documentationUrl: `${ANALYSIS_DOCS}/${m.code.toLowerCase()}/`,
     level: m.level,
     message: m.text,
     origin: m.origin,
@@ -141,7 +153,9 @@ export function precheck(
   cluster: SimClusterApi,
   options: { skipControlPlane: boolean; fromVersion?: string; threshold: string; output: string; terminal: boolean },
 ): { stdout: string; stderr: string; exitCode: number } {
-  const threshold = (['Info', 'Warning', 'Error'] as Level[]).find((l) => l.toLowerCase() === options.threshold.toLowerCase());
+  const threshold = (['Info', 'Warning', 'Error'] as Level[]).find(
+    (l) => l.toLowerCase() === options.threshold.toLowerCase(),
+  );
   if (!threshold)
     return {
       stdout: '',
@@ -172,12 +186,10 @@ export function precheck(
       '  To get started, check out https://istio.io/latest/docs/setup/getting-started/.\n';
   } else stdout = `${render(shown, options.output)}\n`;
   if (messages.some((m) => SEVERITY[m.level] >= SEVERITY.Warning)) {
-    const docs = `https://istio.io/v${ISTIO_VERSION.split('.').slice(0, 2).join('.')}/docs/reference/config/analysis`;
     stderr +=
       'Error: Issues found when checking the cluster. Istio may not be safe to install or upgrade.\n' +
-      `See ${docs} for more information about causes and resolutions.\n`;
+      `See ${ANALYSIS_DOCS} for more information about causes and resolutions.\n`;
     return { stdout, stderr, exitCode: 1 };
   }
   return { stdout, stderr, exitCode: 0 };
 }
-

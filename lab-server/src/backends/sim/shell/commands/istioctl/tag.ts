@@ -59,8 +59,7 @@ export function revisionTags(cluster: SimClusterApi, istioNamespace: string): Ta
     found.set(`${revision}\u0000${tag}`, { tag, revision });
   }
   // A revision with a tag is listed by its tags only.
-  for (const { tag, revision } of [...found.values()])
-    if (tag !== '') found.delete(`${revision}\u0000`);
+  for (const { tag, revision } of [...found.values()]) if (tag !== '') found.delete(`${revision}\u0000`);
   const namespaces = cluster.list('Namespace');
   return [...found.values()]
     .map(({ tag, revision }) => ({
@@ -96,7 +95,8 @@ export function tagCommand(
         `revision ("default") and no revision tags can point elsewhere\n`,
       exitCode: 1,
     };
-  if (sub !== 'list' && sub !== 'show') return { stdout: '', stderr: `Error: unknown subcommand "${sub}"\n`, exitCode: 1 };
+  if (sub !== 'list' && sub !== 'show')
+    return { stdout: '', stderr: `Error: unknown subcommand "${sub}"\n`, exitCode: 1 };
   if (rest.length > 0)
     return { stdout: '', stderr: 'Error: tag list command does not accept arguments\n', exitCode: 1 };
   const tags = revisionTags(cluster, options.istioNamespace);

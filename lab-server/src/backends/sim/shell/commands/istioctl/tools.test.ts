@@ -255,16 +255,22 @@ describe('istioctl x precheck', () => {
       spec: { ports: [{ name: 'http-query', port: 9411 }] },
     } as never);
     const since = await v.run('istioctl x precheck --skip-controlplane --from-version 1.21');
-    expect(since.stdout).toContain('[IST0169] (Service istio-system/zipkin) The configuration "meshConfig.defaultConfig.tracer"');
+    expect(since.stdout).toContain(
+      '[IST0169] (Service istio-system/zipkin) The configuration "meshConfig.defaultConfig.tracer"',
+    );
     expect((await v.run('istioctl x precheck --skip-controlplane --from-version 1.22')).exitCode).toBe(0);
   });
 
   it('refuses what istioctl refuses', async () => {
-    expect(await w.run('istioctl x precheck --from-version 2.1')).toEqual(fail('Error: expected major version 1, got 2.1\n'));
+    expect(await w.run('istioctl x precheck --from-version 2.1')).toEqual(
+      fail('Error: expected major version 1, got 2.1\n'),
+    );
     expect(await w.run('istioctl x precheck --from-version 1')).toEqual(
       fail("Error: invalid version 1, expected format like '1.0'\n"),
     );
-    expect(await w.run('istioctl x precheck --from-version 1.x')).toEqual(fail('Error: minor version is not a number: x\n'));
+    expect(await w.run('istioctl x precheck --from-version 1.x')).toEqual(
+      fail('Error: minor version is not a number: x\n'),
+    );
     expect(await w.run('istioctl x precheck --output-threshold loud')).toEqual(
       fail('Error: invalid argument "loud" for "--output-threshold" flag: invalid level option\n'),
     );
@@ -308,10 +314,14 @@ describe('istioctl x check-inject', () => {
 
   it('refuses what istioctl refuses', async () => {
     expect(await w.run('istioctl x check-inject')).toEqual(
-      fail('Error: check-inject requires only [<resource-type>/]<resource-name>[.<namespace>], or specify labels flag\n'),
+      fail(
+        'Error: check-inject requires only [<resource-type>/]<resource-name>[.<namespace>], or specify labels flag\n',
+      ),
     );
     expect(await w.run('istioctl x check-inject nope-123')).toEqual(fail('Error: pods "nope-123" not found\n'));
-    expect(await w.run('istioctl x check-inject -n ghost -l a=b')).toEqual(fail('Error: namespaces "ghost" not found\n'));
+    expect(await w.run('istioctl x check-inject -n ghost -l a=b')).toEqual(
+      fail('Error: namespaces "ghost" not found\n'),
+    );
   });
 });
 
@@ -321,7 +331,9 @@ describe('istioctl tag', () => {
     expect(JSON.parse((await w.run('istioctl tag list -o json')).stdout)).toEqual([
       { tag: '', revision: 'default', namespaces: [] },
     ]);
-    expect((await w.run('istioctl tag list -o yaml')).stdout).toBe('- namespaces: []\n  revision: default\n  tag: ""\n\n');
+    expect((await w.run('istioctl tag list -o yaml')).stdout).toBe(
+      '- namespaces: []\n  revision: default\n  tag: ""\n\n',
+    );
     // A tag of the revision (as `istioctl tag set prod --revision default` would make) replaces the untagged entry.
     w.cluster.apply({
       apiVersion: 'admissionregistration.k8s.io/v1',
@@ -338,7 +350,9 @@ describe('istioctl tag', () => {
     expect(await w.run('istioctl tag list extra')).toEqual(fail('Error: tag list command does not accept arguments\n'));
     expect(await w.run('istioctl tag list -o xml')).toEqual(fail('Error: unknown format: xml\n'));
     expect(await w.run('istioctl tag nope')).toEqual(fail('Error: unknown subcommand "nope"\n'));
-    expect((await w.run('istioctl tag set prod --revision default')).stderr).toMatch(/^Error: istioctl tag set is not simulated/);
+    expect((await w.run('istioctl tag set prod --revision default')).stderr).toMatch(
+      /^Error: istioctl tag set is not simulated/,
+    );
     expect((await w.run('istioctl tag')).stdout).toMatch(/^Command group used to interact with revision tags/);
   });
 });

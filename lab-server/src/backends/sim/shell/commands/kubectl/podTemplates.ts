@@ -29,7 +29,10 @@ const KINDS = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'R
 export function podSpecOf(object: K8sObject): TemplatePodSpec | undefined {
   if (!KINDS.includes(object.kind) && object.kind !== 'CronJob') return undefined;
   const spec = object.spec as
-    | ({ template?: { spec?: TemplatePodSpec }; jobTemplate?: { spec?: { template?: { spec?: TemplatePodSpec } } } } & TemplatePodSpec)
+    | ({
+        template?: { spec?: TemplatePodSpec };
+        jobTemplate?: { spec?: { template?: { spec?: TemplatePodSpec } } };
+      } & TemplatePodSpec)
     | undefined;
   if (object.kind === 'Pod') return spec;
   if (object.kind === 'CronJob') return spec?.jobTemplate?.spec?.template?.spec;

@@ -178,7 +178,11 @@ export async function exec(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
     result.exitCode !== 0 && !args.booleans.has('quiet')
       ? `command terminated with exit code ${result.exitCode}\n`
       : '';
-  const output = new OrderedOutput().err(notice + noTty).out(result.stdout).err(result.stderr).err(terminated);
+  const output = new OrderedOutput()
+    .err(notice + noTty)
+    .out(result.stdout)
+    .err(result.stderr)
+    .err(terminated);
   return output.result(result.exitCode, ctx.streams.merged);
 }
 

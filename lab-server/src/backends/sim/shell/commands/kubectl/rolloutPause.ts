@@ -23,7 +23,9 @@ export function pauseOrResume(
 ): { stdout: string } | { error: string } {
   const name = obj.metadata.name;
   if (target.resource.kind !== 'Deployment')
-    return { error: `error: ${resourceString(target)} "${name}" ${action === 'pause' ? 'pausing' : 'resuming'} is not supported` };
+    return {
+      error: `error: ${resourceString(target)} "${name}" ${action === 'pause' ? 'pausing' : 'resuming'} is not supported`,
+    };
   const paused = (obj.spec as WorkloadSpec | undefined)?.paused === true;
   if (action === 'pause' && paused) return { error: `error: ${resourceString(target)} "${name}" is already paused` };
   if (action === 'resume' && !paused) return { error: `error: ${resourceString(target)} "${name}" is not paused` };

@@ -11,8 +11,7 @@ import { dryRunSuffix } from './write.ts';
 
 /** A Kubernetes quantity: a number with an optional binary/decimal suffix or exponent. */
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
-const QUANTITY_ERROR =
-  "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+const QUANTITY_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
 /** `cpu=100m,memory=256Mi` as a resource list, or kubectl's error. */
 export function parseResourceList(spec: string): Record<string, string> | string {

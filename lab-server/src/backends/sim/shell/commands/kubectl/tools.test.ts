@@ -390,7 +390,8 @@ describe('kubectl rollout pause|resume', () => {
       'DeploymentPaused',
     );
     expect(await w.run('kubectl rollout status deploy/productpage-v1 --timeout=3s')).toEqual({
-      stdout: 'Waiting for deployment "productpage-v1" rollout to finish: 0 out of 1 new replicas have been updated...\n',
+      stdout:
+        'Waiting for deployment "productpage-v1" rollout to finish: 0 out of 1 new replicas have been updated...\n',
       stderr: 'error: timed out waiting for the condition\n',
       exitCode: 1,
     });
@@ -398,7 +399,9 @@ describe('kubectl rollout pause|resume', () => {
       fail('error: deployments.apps "productpage-v1" can\'t restart paused deployment (run rollout resume first)\n'),
     );
     expect(await w.run('kubectl rollout undo deploy/productpage-v1')).toEqual(
-      fail("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again\n"),
+      fail(
+        "error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again\n",
+      ),
     );
     expect(await w.run('kubectl rollout resume deploy/productpage-v1')).toEqual(
       ok('deployment.apps/productpage-v1 resumed\n'),
@@ -445,9 +448,9 @@ describe('kubectl set env', () => {
       metadata: { name: 'flags', namespace: 'default' },
       data: { 'log.level': 'debug', color: 'blue' },
     } as never);
-    expect(await w.run('kubectl set env deploy/reviews-v2 --from=configmap/flags --keys=log.level --prefix=APP_')).toEqual(
-      ok('deployment.apps/reviews-v2 env updated\n'),
-    );
+    expect(
+      await w.run('kubectl set env deploy/reviews-v2 --from=configmap/flags --keys=log.level --prefix=APP_'),
+    ).toEqual(ok('deployment.apps/reviews-v2 env updated\n'));
     expect((await w.run('kubectl set env deploy/reviews-v2 --list')).stdout).toBe(
       '# Deployment reviews-v2, container reviews\nLOG_DIR=/var/log\n# APP_LOG_LEVEL from configmap flags, key log.level\n',
     );
@@ -480,9 +483,9 @@ describe('kubectl set env', () => {
 
 describe('kubectl set resources', () => {
   it('sets limits and requests on the selected containers; refuses what kubectl refuses', async () => {
-    expect(await w.run('kubectl set resources deployment reviews-v3 --limits=cpu=200m,memory=512Mi --requests=cpu=100m')).toEqual(
-      ok('deployment.apps/reviews-v3 resource requirements updated\n'),
-    );
+    expect(
+      await w.run('kubectl set resources deployment reviews-v3 --limits=cpu=200m,memory=512Mi --requests=cpu=100m'),
+    ).toEqual(ok('deployment.apps/reviews-v3 resource requirements updated\n'));
     expect(
       (await w.run("kubectl get deploy reviews-v3 -o jsonpath='{.spec.template.spec.containers[0].resources}'")).stdout,
     ).toBe('{"limits":{"cpu":"200m","memory":"512Mi"},"requests":{"cpu":"100m"}}');
@@ -497,9 +500,7 @@ describe('kubectl set resources', () => {
       fail('error: Invalid argument syntax cpu, expected <resource>=<value>\n'),
     );
     expect(await w.run('kubectl set resources deploy/reviews-v3 --limits=cpu=lots')).toEqual(
-      fail(
-        "error: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'\n",
-      ),
+      fail("error: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'\n"),
     );
     expect(await w.run('kubectl set resources deploy/reviews-v3 -c nope --limits=cpu=1')).toEqual(
       fail('error: unable to find container named nope\n'),
