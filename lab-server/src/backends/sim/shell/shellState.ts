@@ -60,6 +60,8 @@ export function wrapLine(line: string, state: ShellState, dir: string): string {
     terminal: true,
     scratch: `${dir}/pipe-stderr`,
     writers: STREAM_AWARE_COMMANDS,
+    // Answered by the shell's file system (outputSink.ts): each finished command's output is shown at once.
+    sink: `${dir}/out`,
   });
   // `$?` after the restore block is 0 (its `cd` succeeds); a subshell sets any other status (subshells cost the most
   // of anything here). The dump's status file is what the caller reads, so the script's own exit code is not reset.

@@ -107,6 +107,38 @@ describe('the lab shell shows a command line the way a terminal does', () => {
   });
 });
 
+describe('the lab shell shows each command as it finishes', () => {
+  it('shows what earlier commands printed before what a later one streams while it runs', async () => {
+    const io: { stream?: ((text: string) => void) | undefined } = {};
+    // Like `kubectl rollout status`: lines to the terminal while it waits, its last line in its result.
+    const waiter = defineCommand('kubectl', async () => {
+      io.stream?.('Waiting...\n');
+      return { stdout: 'rolled out\n', stderr: '', exitCode: 0 };
+    });
+    const sh = new LabShell({
+      fs: new InMemoryFs(),
+      commands: [waiter],
+      io,
+      clock: new SimulationClock('virtual'),
+      limits: DEFAULT_LIMITS,
+      home: '/root',
+      env: {},
+      id: 'sink',
+    });
+    const shown: string[] = [];
+    const line = 'echo applied && kubectl; for i in 1 2; do echo "loop $i"; kubectl >/dev/null; done; ls /nope';
+    const r = await sh.run(line, { stream: (text) => shown.push(text) });
+    expect(shown.join('') + r.output).toBe(
+      'applied\nWaiting...\nrolled out\nloop 1\nWaiting...\nloop 2\nWaiting...\nls: /nope: No such file or directory\n',
+    );
+    expect(r.exitCode).toBe(2);
+    // Without a terminal nothing streams, and the result holds everything in order.
+    expect((await sh.run('echo a; kubectl; echo b')).output).toBe('a\nrolled out\nb\n');
+    // The sink is the shell's own: nothing is stored, and a learner's file of that name is not touched.
+    expect((await sh.run('ls /.labs/shells/sink')).output).not.toContain('out');
+  });
+});
+
 describe('curl and kubectl exec in the lab shell', () => {
   let w: SimWorld;
   let sh: LabShell;

@@ -36,6 +36,11 @@ export interface StreamOrderOptions {
   scratch?: string;
   /** Commands that keep their own writes in order when told where their streams go. */
   writers: ReadonlySet<string>;
+  /**
+   * A file whose writes the shell shows at once (outputSink.ts): every pipeline writing to the line's own stdout
+   * and stderr is sent there, so what it printed is shown when it ends, before what later commands stream.
+   */
+  sink?: string;
 }
 
 function redirection(fd: number, operator: string, target: string): Node {
@@ -160,6 +165,15 @@ function flushed(pipeline: Node, file: string): Node {
   return (group.pipelines as Node[])[0]!;
 }
 
+/** `{ PIPELINE; } >> SINK 2>&1`: what the pipeline printed goes to the terminal as soon as it ends. */
+function intoSink(pipeline: Node, sink: string): Node {
+  const quoted = `'${sink.replace(/'/g, `'\\''`)}'`;
+  const group = parse(`{ :; } >> ${quoted} 2>&1`).statements[0] as unknown as Node;
+  const groupNode = ((group.pipelines as Node[])[0]!.commands as Node[])[0]!;
+  groupNode.body = [{ type: 'Statement', pipelines: [pipeline], operators: [], background: false }];
+  return (group.pipelines as Node[])[0]!;
+}
+
 function statement(node: Node, fds: Descriptors, walk: Walk): boolean {
   const pipelines = node.pipelines as Node[];
   const atTerminal = fds.get(1) === walk.stdout && fds.get(2) === walk.stdout;
@@ -181,6 +195,7 @@ function statement(node: Node, fds: Descriptors, walk: Walk): boolean {
     // The scratch file is shown where stderr is the terminal and stdout is too (else it would go down a pipe).
     if (usedHere && atTerminal && walk.scratch) pipelines[i] = flushed(pipeline, walk.scratch);
     else used = used || usedHere;
+    if (atTerminal && walk.options.sink) pipelines[i] = intoSink(pipelines[i]!, walk.options.sink);
   }
   return used;
 }
