@@ -37,7 +37,7 @@ export interface StreamOrderOptions {
   /** Commands that keep their own writes in order when told where their streams go. */
   writers: ReadonlySet<string>;
   /**
-   * A file whose writes the shell shows at once (outputSink.ts): every pipeline writing to the line's own stdout
+   * A file whose writes the shell shows at once (outputSink.ts): every command writing to the line's own stdout
    * and stderr is sent there, so what it printed is shown when it ends, before what later commands stream.
    */
   sink?: string;
@@ -122,7 +122,10 @@ function simpleCommand(command: Node, fds: Descriptors, walk: Walk): boolean {
     }
   }
   let usedScratch = false;
-  if (out && err === out) redirections.unshift(redirection(2, '>&', '1'));
+  // Where both streams are the line's own output, they go to the sink (shown as the command ends) when there is one.
+  if (out && err === out && out === walk.stdout && walk.options.sink)
+    redirections.unshift(redirection(1, '>>', walk.options.sink), redirection(2, '>&', '1'));
+  else if (out && err === out) redirections.unshift(redirection(2, '>&', '1'));
   else if (err === walk.stdout && walk.scratch) {
     redirections.unshift(redirection(2, '>>', walk.scratch));
     usedScratch = true;
@@ -153,24 +156,18 @@ function command(node: Node, fds: Descriptors, walk: Walk): boolean {
 }
 
 /** `{ PIPELINE; s=$?; cat FILE; rm -f FILE; (exit $s); }`: the pipeline, then what its writers said on stderr. */
-function flushed(pipeline: Node, file: string): Node {
-  const quoted = `'${file.replace(/'/g, `'\\''`)}'`;
-  const tail = parse(`__labs_ps=$?; cat ${quoted} 2>/dev/null; rm -f ${quoted}; (exit $__labs_ps)`).statements;
+function flushed(pipeline: Node, file: string, sink: string | undefined): Node {
+  const quote = (path: string) => `'${path.replace(/'/g, `'\\''`)}'`;
+  const shown = sink ? ` >> ${quote(sink)}` : '';
+  const tail = parse(
+    `__labs_ps=$?; cat ${quote(file)}${shown} 2>/dev/null; rm -f ${quote(file)}; (exit $__labs_ps)`,
+  ).statements;
   const group = parse('{ :; }').statements[0] as unknown as Node;
   const groupNode = ((group.pipelines as Node[])[0]!.commands as Node[])[0]!;
   groupNode.body = [
     { type: 'Statement', pipelines: [pipeline], operators: [], background: false },
     ...(tail as unknown as Node[]),
   ];
-  return (group.pipelines as Node[])[0]!;
-}
-
-/** `{ PIPELINE; } >> SINK 2>&1`: what the pipeline printed goes to the terminal as soon as it ends. */
-function intoSink(pipeline: Node, sink: string): Node {
-  const quoted = `'${sink.replace(/'/g, `'\\''`)}'`;
-  const group = parse(`{ :; } >> ${quoted} 2>&1`).statements[0] as unknown as Node;
-  const groupNode = ((group.pipelines as Node[])[0]!.commands as Node[])[0]!;
-  groupNode.body = [{ type: 'Statement', pipelines: [pipeline], operators: [], background: false }];
   return (group.pipelines as Node[])[0]!;
 }
 
@@ -193,9 +190,8 @@ function statement(node: Node, fds: Descriptors, walk: Walk): boolean {
       usedHere = command(c, own, walk) || usedHere;
     });
     // The scratch file is shown where stderr is the terminal and stdout is too (else it would go down a pipe).
-    if (usedHere && atTerminal && walk.scratch) pipelines[i] = flushed(pipeline, walk.scratch);
+    if (usedHere && atTerminal && walk.scratch) pipelines[i] = flushed(pipeline, walk.scratch, walk.options.sink);
     else used = used || usedHere;
-    if (atTerminal && walk.options.sink) pipelines[i] = intoSink(pipelines[i]!, walk.options.sink);
   }
   return used;
 }
