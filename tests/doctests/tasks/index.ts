@@ -3,7 +3,9 @@ import type { DocTask } from '../task.ts';
 import { egressControl } from './egressControl.ts';
 import { faultInjection } from './faultInjection.ts';
 import { ingressControl } from './ingressControl.ts';
+import { ingressControlGatewayApi } from './ingressControlGatewayApi.ts';
 import { mirroring } from './mirroring.ts';
+import { mirroringGatewayApi } from './mirroringGatewayApi.ts';
 import { requestRouting } from './requestRouting.ts';
 import { requestRoutingGatewayApi } from './requestRoutingGatewayApi.ts';
 import { requestTimeouts } from './requestTimeouts.ts';
@@ -23,4 +25,6 @@ export const TASKS: DocTask[] = [
   egressControl,
   requestRoutingGatewayApi,
   trafficShiftingGatewayApi,
+  mirroringGatewayApi,
+  ingressControlGatewayApi,
 ];
