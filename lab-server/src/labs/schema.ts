@@ -276,6 +276,8 @@ export const stepVariantSchema = z
   .strict()
   .refine((v) => Object.values(v).some((value) => value !== undefined), {
     message: 'a gateway variant replaces at least one of title, commands, files, hints, solution or check',
+    // A misspelt field is reported as such, not also as an empty variant.
+    when: (payload) => payload.issues.length === 0,
   });
 export type StepVariant = z.infer<typeof stepVariantSchema>;
 
