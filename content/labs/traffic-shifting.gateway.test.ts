@@ -108,7 +108,8 @@ EOF`,
     );
     expect(listener.output.trim()).toBe('0');
     const page = await env.runScript(
-      `export INGRESS_HOST=$(kubectl get nodes -o jsonpath='{.items[0].status.addresses[?(@.type=="InternalIP")].address}')
+      `kubectl wait --for=condition=Available deployment/bookinfo-gateway-istio --timeout=300s
+export INGRESS_HOST=$(kubectl get nodes -o jsonpath='{.items[0].status.addresses[?(@.type=="InternalIP")].address}')
 export INGRESS_PORT=$(kubectl get service bookinfo-gateway-istio -o jsonpath='{.spec.ports[?(@.name=="http")].nodePort}')
 curl -s -o /dev/null -w '%{http_code}\\n' http://$INGRESS_HOST:$INGRESS_PORT/productpage`,
     );
