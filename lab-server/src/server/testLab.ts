@@ -33,6 +33,10 @@ export function testLab(overrides: Partial<{ status: 'ready' | 'planned' }> = {}
         title: { ko: '읽기', en: 'Read it' },
         check: { type: 'ran', pattern: '^kubectl get configmap greeting' },
         solution: 'kubectl get configmap greeting',
+        gateway: {
+          check: { type: 'ran', pattern: '^kubectl get configmap greeting-gw' },
+          solution: 'kubectl get configmap greeting-gw',
+        },
       },
     ],
   });
