@@ -101,7 +101,9 @@ spec:
       port: 9080
 EOF`,
     );
-    const parents = await env.runScript(`kubectl get httproute bookinfo -o jsonpath='{.status.parents[*].parentRef.name}'`);
+    const parents = await env.runScript(
+      `kubectl get httproute bookinfo -o jsonpath='{.status.parents[*].parentRef.name}'`,
+    );
     expect(parents.output).not.toContain('bookinfo-gateway');
     const listener = await env.runScript(
       `kubectl get gateway bookinfo-gateway -o jsonpath='{.status.listeners[0].attachedRoutes}'`,

@@ -245,7 +245,8 @@ const en: Record<UiKey, string> = {
   'api.legend': 'Follow this chapter in',
   'api.istio': 'Istio API',
   'api.gateway': 'Gateway API',
-  'api.note': "The steps' commands, editor files, hints, solutions and checks follow the API you pick; each chapter remembers its own.",
+  'api.note':
+    "The steps' commands, editor files, hints, solutions and checks follow the API you pick; each chapter remembers its own.",
   'api.noscript': 'Without JavaScript, the steps show the Istio API only.',
   'step.error': 'Cannot reach the lab server: {message}',
   'step.serverSaid': 'The lab server answered: {message}',

@@ -72,7 +72,9 @@ export async function verifyCommand(
         skipped++;
         continue;
       }
-      out.write(`${lab.id} on ${backend.name}${api === 'gateway' ? ' (Gateway API)' : ''}: ${lab.steps.length} steps\n`);
+      out.write(
+        `${lab.id} on ${backend.name}${api === 'gateway' ? ' (Gateway API)' : ''}: ${lab.steps.length} steps\n`,
+      );
       const tty = Boolean((out as { isTTY?: boolean }).isTTY);
       const verdicts = await verifyLab(lab, backend, {
         locale,

@@ -99,7 +99,12 @@ describe('labs verify', () => {
 
   it('--api gateway verifies the chapters with a Gateway API variant and skips the others; a wrong --api is refused', async () => {
     const c = capture();
-    const istioOnly = { ...testLab(), id: 'mirroring', order: 2, steps: testLab().steps.map(({ gateway: _variant, ...s }) => s) };
+    const istioOnly = {
+      ...testLab(),
+      id: 'mirroring',
+      order: 2,
+      steps: testLab().steps.map(({ gateway: _variant, ...s }) => s),
+    };
     const deps = {
       makeBackend: async () => createFakeBackend(testWorld),
       loadLab: (id: string) => (id === 'mirroring' ? istioOnly : testLab()),

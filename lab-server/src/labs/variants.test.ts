@@ -67,7 +67,11 @@ describe('a step with a Gateway API variant', () => {
 `);
 
   it('resolves the variant’s files from samples/ and fills its check’s defaults', () => {
-    expect(lab.steps[0]!.gateway?.files?.[0]).toEqual({ name: 'route.yaml', source: 'gw/route.yaml', content: 'kind: HTTPRoute\n' });
+    expect(lab.steps[0]!.gateway?.files?.[0]).toEqual({
+      name: 'route.yaml',
+      source: 'gw/route.yaml',
+      content: 'kind: HTTPRoute\n',
+    });
     expect(lab.steps[0]!.gateway?.check).toMatchObject({ type: 'object', timeoutSeconds: 20 });
   });
 
@@ -125,13 +129,15 @@ describe('a variant the schema refuses, in words', () => {
         - { name: other.yaml, source: gw/none.yaml }
 `);
     expect(found).toEqual([
-      expect.stringMatching(/^steps\[0\]\.gateway\.files\[0\]\.name: editor file "vs\.yaml" is also a file of step "route"/),
+      expect.stringMatching(
+        /^steps\[0\]\.gateway\.files\[0\]\.name: editor file "vs\.yaml" is also a file of step "route"/,
+      ),
     ]);
   });
 
   it('a missing sample of a variant file', () => {
-    expect(problems(`${ROUTE_STEP}    gateway:\n      files:\n        - { name: other.yaml, source: gw/none.yaml }\n`)).toEqual([
-      expect.stringMatching(/^steps\[0\]\.gateway\.files\[0\]\.source: no such file .*gw\/none\.yaml$/),
-    ]);
+    expect(
+      problems(`${ROUTE_STEP}    gateway:\n      files:\n        - { name: other.yaml, source: gw/none.yaml }\n`),
+    ).toEqual([expect.stringMatching(/^steps\[0\]\.gateway\.files\[0\]\.source: no such file .*gw\/none\.yaml$/)]);
   });
 });

@@ -46,7 +46,11 @@ export const ingressControlGatewayApi: DocTask = {
       run:
         'kubectl annotate gateway httpbin-gateway networking.istio.io/service-type=NodePort --overwrite\n' +
         'kubectl wait --for=condition=programmed gtw httpbin-gateway',
-      verify: { rule: 'same', expected: 'gateway.gateway.networking.k8s.io/httpbin-gateway annotated\ngateway.gateway.networking.k8s.io/httpbin-gateway condition met' },
+      verify: {
+        rule: 'same',
+        expected:
+          'gateway.gateway.networking.k8s.io/httpbin-gateway annotated\ngateway.gateway.networking.k8s.io/httpbin-gateway condition met',
+      },
       since: NODE_PORT_NOTE,
     },
     {
@@ -76,8 +80,8 @@ EOF`,
     {
       name: 'snip_determining_the_ingress_ip_and_ports_7 (node port)',
       run:
-        "export INGRESS_HOST=$(kubectl get nodes -o jsonpath='{.items[0].status.addresses[?(@.type==\"InternalIP\")].address}')\n" +
-        "export INGRESS_PORT=$(kubectl get service httpbin-gateway-istio -o jsonpath='{.spec.ports[?(@.name==\"http\")].nodePort}')",
+        'export INGRESS_HOST=$(kubectl get nodes -o jsonpath=\'{.items[0].status.addresses[?(@.type=="InternalIP")].address}\')\n' +
+        'export INGRESS_PORT=$(kubectl get service httpbin-gateway-istio -o jsonpath=\'{.spec.ports[?(@.name=="http")].nodePort}\')',
       since: NODE_PORT_NOTE,
     },
     {
