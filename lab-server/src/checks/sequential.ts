@@ -1,0 +1,387 @@
+/**
+ * The fully sequential split test: a traffic check judges its counts after every answer and stops as soon as
+ * they decide, instead of at three planned looks (N, 2N, 4N) as `split.ts`'s group-sequential test did.
+ *
+ * Per class c expected with a share 0 < p < 1 (its count k of n answers is Binomial(n, p) when the setup is
+ * right), a plan holds, for every n up to the cap, two regions of k:
+ * - reject: the exact two-sided binomial p-value under p is below a level `a`. For n < cap, `a` is the largest
+ *   level at which the probability that a right setup's walk EVER enters the region before the cap is at most
+ *   alpha / (2 m), computed exactly by dynamic programming over the walk; at the cap the level is alpha / (2 m)
+ *   (one test). So a right setup fails with probability at most alpha (union over the m classes tested).
+ * - settled: the count rules out p + delta and p - delta at a level `b` (P(X <= k | p + delta) < b and
+ *   P(X >= k | p - delta) < b), `b` being the largest level at which a walk whose true share is p + delta or
+ *   p - delta enters the region (before being rejected and before the cap) with probability at most beta. So a
+ *   share delta or more away passes early with probability at most beta over the whole run, where the old test
+ *   bounded it by beta per look.
+ * The run fails as soon as a class is rejected (or a class the expectation rules out appears), passes as soon as
+ * every class is settled, and at the cap passes unless rejected (as the old test did at its last look).
+ * `sequential.test.ts` computes both tests' error rates exactly and simulates them on seeded random splits.
+ */
+import {
+  DEFAULT_SPLIT_TEST,
+  binomialPmf,
+  twoSidedPValue,
+  type ClassJudgement,
+  type SplitTestOptions,
+} from './split.ts';
+
+/** Where one class's count decides, for every sample size n = 0..cap (index n). */
+export interface ClassPlan {
+  p: number;
+  cap: number;
+  /** Rejected at n when k < rejectBelow[n] or k > rejectAbove[n]. */
+  rejectBelow: Int32Array;
+  rejectAbove: Int32Array;
+  /** Settled at n when settledFrom[n] <= k <= settledTo[n] (an empty range when from > to). */
+  settledFrom: Int32Array;
+  settledTo: Int32Array;
+}
+
+/** Binomial tails of one row n: cdf[k] = P(X <= k), surv[k] = P(X >= k). */
+interface Tails {
+  cdf: Float64Array;
+  surv: Float64Array;
+}
+
+function tails(n: number, p: number): Tails {
+  const pmf = new Float64Array(n + 1);
+  for (let k = 0; k <= n; k++) pmf[k] = binomialPmf(n, k, p);
+  const cdf = new Float64Array(n + 1);
+  const surv = new Float64Array(n + 1);
+  let sum = 0;
+  for (let k = 0; k <= n; k++) cdf[k] = sum += pmf[k]!;
+  sum = 0;
+  for (let k = n; k >= 0; k--) surv[k] = sum += pmf[k]!;
+  return { cdf, surv };
+}
+
+/** Smallest k with cdf[k] >= level (n + 1 when none): every k below it has P(X <= k) < level. */
+function firstCdfAtLeast(cdf: Float64Array, level: number): number {
+  let lo = 0;
+  let hi = cdf.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cdf[mid]! >= level) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Largest k with surv[k] >= level (-1 when none): every k above it has P(X >= k) < level. */
+function lastSurvAtLeast(surv: Float64Array, level: number): number {
+  let lo = -1;
+  let hi = surv.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (surv[mid]! >= level) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The rows a plan's regions are read from: tails under p, p + delta and p - delta, for n = 0..cap. */
+interface Rows {
+  at: Tails[];
+  above: (Tails | undefined)[];
+  below: (Tails | undefined)[];
+}
+
+function rows(p: number, cap: number, delta: number): Rows {
+  const r: Rows = { at: [], above: [], below: [] };
+  for (let n = 0; n <= cap; n++) {
+    r.at.push(tails(n, p));
+    r.above.push(p + delta < 1 ? tails(n, p + delta) : undefined);
+    r.below.push(p - delta > 0 ? tails(n, p - delta) : undefined);
+  }
+  return r;
+}
+
+/** Fills the reject regions of `plan` for rows n in [from, to] at two-sided level `a`. */
+function setReject(plan: ClassPlan, r: Rows, a: number, from: number, to: number): void {
+  for (let n = from; n <= to; n++) {
+    plan.rejectBelow[n] = firstCdfAtLeast(r.at[n]!.cdf, a / 2);
+    plan.rejectAbove[n] = lastSurvAtLeast(r.at[n]!.surv, a / 2);
+  }
+}
+
+/** Fills the settled regions of `plan` for rows n < cap at level `b` (none at the cap: it passes there anyway). */
+function setSettled(plan: ClassPlan, r: Rows, b: number): void {
+  for (let n = 0; n < plan.cap; n++) {
+    // Below p + delta: P(X <= k | p + delta) < b, i.e. k < the first k where the cdf reaches b.
+    const above = r.above[n];
+    plan.settledTo[n] = above ? firstCdfAtLeast(above.cdf, b) - 1 : n;
+    const below = r.below[n];
+    plan.settledFrom[n] = below ? lastSurvAtLeast(below.surv, b) + 1 : 0;
+  }
+  plan.settledFrom[plan.cap] = 1;
+  plan.settledTo[plan.cap] = 0;
+}
+
+/** What a class's walk does under a true share q, computed exactly. */
+export interface Operating {
+  /** Probability of being rejected (at any n, the cap included). */
+  fail: number;
+  /** Probability of being settled before the cap (without having been rejected). */
+  passEarly: number;
+  /** Probability of reaching the cap neither rejected nor settled, and not rejected there (passes). */
+  passAtCap: number;
+  /** Expected number of answers judged. */
+  meanN: number;
+}
+
+/**
+ * Runs the plan's decision over every path of a class's walk with true share q (dynamic programming over k).
+ * For two classes this is the whole test (the second count is n - k); for more it bounds each class's part.
+ * `upTo` stops early (the cap's own decision left out when upTo < cap).
+ */
+export function operating(plan: ClassPlan, q: number, upTo = plan.cap): Operating {
+  let mass = new Float64Array(upTo + 2);
+  let next = new Float64Array(upTo + 2);
+  mass[0] = 1;
+  let fail = 0;
+  let passEarly = 0;
+  let meanN = 0;
+  let alive = 1;
+  for (let n = 1; n <= upTo; n++) {
+    next.fill(0, 0, n + 1);
+    for (let k = 0; k < n; k++) {
+      const m = mass[k]!;
+      if (m === 0) continue;
+      next[k] = next[k]! + m * (1 - q);
+      next[k + 1] = next[k + 1]! + m * q;
+    }
+    [mass, next] = [next, mass];
+    const below = plan.rejectBelow[n]!;
+    const above = plan.rejectAbove[n]!;
+    const from = plan.settledFrom[n]!;
+    const to = plan.settledTo[n]!;
+    let decided = 0;
+    for (let k = 0; k <= n; k++) {
+      const m = mass[k]!;
+      if (m === 0) continue;
+      if (k < below || k > above) {
+        fail += m;
+        decided += m;
+        mass[k] = 0;
+      } else if (k >= from && k <= to) {
+        passEarly += m;
+        decided += m;
+        mass[k] = 0;
+      }
+    }
+    meanN += n * decided;
+    alive -= decided;
+  }
+  const passAtCap = upTo === plan.cap ? Math.max(0, alive) : 0;
+  meanN += upTo * Math.max(0, alive);
+  return { fail, passEarly, passAtCap, meanN };
+}
+
+/** The largest level in [lo, hi] (log-scale bisection) at which `fits(level)` holds; lo when none does. */
+function largestLevel(lo: number, hi: number, fits: (level: number) => boolean): number {
+  if (fits(hi)) return hi;
+  let a = Math.log(lo);
+  let b = Math.log(hi);
+  for (let i = 0; i < 30; i++) {
+    const mid = (a + b) / 2;
+    if (fits(Math.exp(mid))) a = mid;
+    else b = mid;
+  }
+  return Math.exp(a);
+}
+
+function emptyPlan(p: number, cap: number): ClassPlan {
+  const plan: ClassPlan = {
+    p,
+    cap,
+    rejectBelow: new Int32Array(cap + 1),
+    rejectAbove: new Int32Array(cap + 1),
+    settledFrom: new Int32Array(cap + 1),
+    settledTo: new Int32Array(cap + 1),
+  };
+  for (let n = 0; n <= cap; n++) {
+    plan.rejectAbove[n] = n;
+    plan.settledFrom[n] = 1;
+    plan.settledTo[n] = 0;
+  }
+  return plan;
+}
+
+const plans = new Map<string, ClassPlan>();
+
+/**
+ * The calibrated plan for a class of share p among `tests` independent tests, judged at every n up to `cap`.
+ * Memoised: a few tens of milliseconds the first time a share and cap are seen, nothing after.
+ */
+export function sequentialPlan(
+  p: number,
+  cap: number,
+  tests: number,
+  options: SplitTestOptions = DEFAULT_SPLIT_TEST,
+): ClassPlan {
+  const key = `${p}|${cap}|${tests}|${options.alpha}|${options.delta}|${options.beta}`;
+  const known = plans.get(key);
+  if (known) return known;
+  const r = rows(p, cap, options.delta);
+  const plan = emptyPlan(p, cap);
+  const budget = options.alpha / (2 * tests);
+  // The cap's own test spends half the class's alpha; the looks before it share the other half.
+  setReject(plan, r, budget, cap, cap);
+  const interim = largestLevel(budget / cap, budget, (a) => {
+    setReject(plan, r, a, 1, cap - 1);
+    return operating(plan, p, cap - 1).fail <= budget;
+  });
+  setReject(plan, r, interim, 1, cap - 1);
+  const sides = [p + options.delta, p - options.delta].filter((q) => q > 0 && q < 1);
+  const settled = largestLevel(options.beta / cap, options.beta, (b) => {
+    setSettled(plan, r, b);
+    return sides.every((q) => operating(plan, q, cap - 1).passEarly <= options.beta);
+  });
+  setSettled(plan, r, settled);
+  plans.set(key, plan);
+  return plan;
+}
+
+/**
+ * The previous test's decisions as a plan: looks at the given sizes only, each at level alpha / (looks x tests)
+ * and settled at beta per look, passing at the last look unless rejected. Kept to measure the sequential test
+ * against (`sequential.test.ts`), not used by checks.
+ */
+export function lookPlan(
+  p: number,
+  looks: readonly number[],
+  tests: number,
+  options: SplitTestOptions = DEFAULT_SPLIT_TEST,
+): ClassPlan {
+  const cap = looks[looks.length - 1]!;
+  const r = rows(p, cap, options.delta);
+  const plan = emptyPlan(p, cap);
+  const level = options.alpha / (looks.length * tests);
+  for (const n of looks) setReject(plan, r, level, n, n);
+  const settled = emptyPlan(p, cap);
+  setSettled(settled, r, options.beta);
+  for (const n of looks.slice(0, -1)) {
+    plan.settledFrom[n] = settled.settledFrom[n]!;
+    plan.settledTo[n] = settled.settledTo[n]!;
+  }
+  return plan;
+}
+
+/** How a sequential run was decided. */
+export type Decision =
+  /** Every class settled: each share is within delta of the expected one. */
+  | 'settled'
+  /** The cap was reached without a rejection. */
+  | 'cap'
+  /** The planned number of answers all fell in the class the expectation says has them all. */
+  | 'all'
+  /** A class's count is implausible under the expected share. */
+  | 'rejected'
+  /** An answer the expectation rules out (a class expected never, or a miss when one class has them all). */
+  | 'impossible';
+
+/** A sequential run's verdict and counts. */
+export interface SequentialOutcome {
+  verdict: 'pass' | 'fail';
+  decision: Decision;
+  /** The number of answers the verdict was reached at. */
+  decidedAt: number;
+  /** Every answer counted (answers in flight when the verdict was reached are counted too, never judged). */
+  n: number;
+  cap: number;
+  classes: ClassJudgement[];
+}
+
+/** Sizes of a sequential run. */
+export interface SequentialSizes {
+  /** The check's planned number of requests: the sample a certain expectation ("all v3") passes at. */
+  planned: number;
+  /** The most answers judged; at the cap a split passes unless rejected. */
+  cap: number;
+  /** A failing run keeps counting up to this many answers (or the planned number, if fewer), to show the shares. */
+  minToFail: number;
+}
+
+/** Judges a traffic check's answers one at a time, as they arrive. */
+export class SequentialSplit {
+  private readonly counts = new Map<string, number>();
+  private n = 0;
+  private readonly uncertain: { name: string; plan: ClassPlan }[];
+  private readonly certain: string | undefined;
+  private failure: { decision: Decision; at: number; classes: Set<string> } | undefined;
+  private result: { verdict: 'pass' | 'fail'; decision: Decision; at: number } | undefined;
+
+  constructor(
+    private readonly expect: Readonly<Record<string, number>>,
+    private readonly sizes: SequentialSizes,
+    options: SplitTestOptions = DEFAULT_SPLIT_TEST,
+  ) {
+    const shares = Object.entries(expect).filter(([, p]) => p > 0 && p < 1);
+    // Two classes' counts are one walk (the second is n - k): their tests are the same event, spent once.
+    const tests = shares.length === 2 ? 1 : Math.max(1, shares.length);
+    this.uncertain = shares.map(([name, p]) => ({ name, plan: sequentialPlan(p, sizes.cap, tests, options) }));
+    this.certain = Object.entries(expect).find(([, p]) => p >= 1)?.[0];
+  }
+
+  /** The verdict, once reached. */
+  get verdict(): 'pass' | 'fail' | undefined {
+    return this.result?.verdict;
+  }
+
+  /** Counts one answer's class; judges it unless the verdict is already in. */
+  add(name: string): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+    this.n++;
+    if (this.result) return;
+    const n = this.n;
+    if (!this.failure) this.failure = this.findFailure(name, n);
+    if (this.failure) {
+      if (n >= Math.min(this.sizes.minToFail, this.sizes.planned, this.sizes.cap))
+        this.result = { verdict: 'fail', decision: this.failure.decision, at: this.failure.at };
+      return;
+    }
+    if (this.certain !== undefined) {
+      if (n >= Math.min(this.sizes.planned, this.sizes.cap)) this.result = { verdict: 'pass', decision: 'all', at: n };
+      return;
+    }
+    if (this.uncertain.every((c) => this.isSettled(c.plan, this.counts.get(c.name) ?? 0, n))) {
+      this.result = { verdict: 'pass', decision: 'settled', at: n };
+    } else if (n >= this.sizes.cap) {
+      this.result = { verdict: 'pass', decision: 'cap', at: n };
+    }
+  }
+
+  private findFailure(name: string, n: number): SequentialSplit['failure'] {
+    const p = this.expect[name] ?? 0;
+    if (p <= 0 || (this.certain !== undefined && name !== this.certain))
+      return { decision: 'impossible', at: n, classes: new Set([name]) };
+    const rejected = this.uncertain.filter((c) => {
+      const k = this.counts.get(c.name) ?? 0;
+      const row = Math.min(n, c.plan.cap);
+      return k < c.plan.rejectBelow[row]! || k > c.plan.rejectAbove[row]!;
+    });
+    if (rejected.length > 0) return { decision: 'rejected', at: n, classes: new Set(rejected.map((c) => c.name)) };
+    return undefined;
+  }
+
+  private isSettled(plan: ClassPlan, k: number, n: number): boolean {
+    return n < plan.cap && k >= plan.settledFrom[n]! && k <= plan.settledTo[n]!;
+  }
+
+  /** The outcome so far (the verdict must be in). */
+  outcome(): SequentialOutcome {
+    const result = this.result;
+    if (!result) throw new Error('SequentialSplit: no verdict yet');
+    const n = this.n;
+    const names = [...new Set([...Object.keys(this.expect), ...this.counts.keys()])];
+    const classes = names.map((name): ClassJudgement => {
+      const p = this.expect[name] ?? 0;
+      const k = this.counts.get(name) ?? 0;
+      const share = n === 0 ? 0 : k / n;
+      const impossible = p <= 0 ? k > 0 : p >= 1 ? k < n : false;
+      const pValue = impossible ? 0 : p <= 0 || p >= 1 ? 1 : twoSidedPValue(n, k, p);
+      return { name, expected: p, count: k, share, pValue, rejected: this.failure?.classes.has(name) ?? false };
+    });
+    return { verdict: result.verdict, decision: result.decision, decidedAt: result.at, n, cap: this.sizes.cap, classes };
+  }
+}
