@@ -5,6 +5,8 @@
 import type { K8sObject } from '../../../contract.ts';
 import type { SimClusterApi } from '../types.ts';
 import { translatedGateways, translatedVirtualServices } from '../gatewayApi/translate.ts';
+import { compileRule, type CompiledRule } from './compiledRule.ts';
+import type { HttpRoute } from './routeRules.ts';
 import {
   clusterIp,
   isPodReady,
@@ -29,6 +31,7 @@ export class Topology {
   private cache = new Map<Kind, K8sObject[]>();
   private memos = new Map<string, unknown>();
   private endpoints = new Map<K8sObject, Map<string, PodEndpointAddress[]>>();
+  private rules = new WeakMap<HttpRoute, CompiledRule>();
 
   constructor(cluster: SimClusterApi) {
     this.cluster = cluster;
@@ -58,6 +61,13 @@ export class Topology {
     if (this.memos.size >= MAX_MEMOS) this.memos.clear();
     this.memos.set(key, value);
     return value;
+  }
+
+  /** An http rule of this moment's VirtualServices as the router reads it, compiled once (see `compiledRule.ts`). */
+  compiledRule(rule: HttpRoute): CompiledRule {
+    let compiled = this.rules.get(rule);
+    if (!compiled) this.rules.set(rule, (compiled = compileRule(rule)));
+    return compiled;
   }
 
   pods(): K8sObject[] {
