@@ -9,8 +9,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabEnvironment } from '../lab-server/src/contract.ts';
 import { createBackend } from '../lab-server/src/backends/index.ts';
-import type { Lab } from '../lab-server/src/labs/schema.ts';
-import { loadLab } from '../lab-server/src/labs/load.ts';
+import { loadLab, type LoadedLab } from '../lab-server/src/labs/load.ts';
 import { checkStep } from '../lab-server/src/steps/check.ts';
 import { hotFunctions, profiled, writeProfile } from './profile.ts';
 import { quantile, round } from './stats.ts';
@@ -32,7 +31,7 @@ async function must(env: LabEnvironment, script: string): Promise<void> {
 }
 
 /** Runs a step's check `times` times, one after another; `expectOk` is what each must answer. */
-async function series(env: LabEnvironment, lab: Lab, stepId: string, times: number, expectOk: boolean): Promise<Series> {
+async function series(env: LabEnvironment, lab: LoadedLab, stepId: string, times: number, expectOk: boolean): Promise<Series> {
   const step = lab.steps.find((s) => s.id === stepId);
   if (!step) throw new Error(`bench: the ${LAB} lab has no step ${stepId}`);
   const out: Series = { wallMs: [], cpuMs: [], requests: [] };

@@ -117,7 +117,7 @@ describe('traffic checks', () => {
     );
   });
 
-  it('explains all-503 answers as a subset no DestinationRule defines, pointing at the file (after 32 of them)', async () => {
+  it('explains all-503 answers as a subset no DestinationRule defines, pointing at the file (after 100 of them)', async () => {
     const r = await runCheck(
       traffic({ v1: 1 }, 100),
       { env: weighted({ 503: 1 }), stepStartedAt: start, files: [drFile] },
@@ -125,11 +125,11 @@ describe('traffic checks', () => {
     );
     expect(r.ok).toBe(false);
     expect(r.explanation.en).toBe(
-      'All 32 requests failed with 503: a route names a subset no DestinationRule defines (check destination-rule-all.yaml); ' +
+      'All 100 requests failed with 503: a route names a subset no DestinationRule defines (check destination-rule-all.yaml); ' +
         'Envoy answers 503 with an empty body when the cluster is not found (NC). The step expects 100% v1 (no stars).',
     );
     expect(r.explanation.ko).toMatch(
-      /^요청 32개가 모두 503으로 실패했습니다\. 라우트가 가리키는 서브셋\(subset\)을 정의한 DestinationRule이 없습니다 \(destination-rule-all\.yaml 확인\)/,
+      /^요청 100개가 모두 503으로 실패했습니다\. 라우트가 가리키는 서브셋\(subset\)을 정의한 DestinationRule이 없습니다 \(destination-rule-all\.yaml 확인\)/,
     );
     expect(r.evidence.map((e) => e.result).join('\n')).toMatch(/503 \(empty body\)/);
   });
@@ -486,13 +486,13 @@ describe('retries', () => {
   });
 
   it('a check that needs only the verdict stops at the first answer its expectation makes impossible', async () => {
-    // A learner's Check counts 32 answers before failing, so that its explanation shows the shares.
+    // A learner's Check counts 100 answers before failing, so that its explanation shows the shares.
     const full = await runCheck(
       traffic({ v1: 1 }, 100),
       { env: weighted({ v1: 0.5, v3: 0.5 }), stepStartedAt: start },
       once,
     );
-    expect(full.explanation.en).toMatch(/^32 requests: /);
+    expect(full.explanation.en).toMatch(/^100 requests: /);
     const quick = await runCheck(
       traffic({ v1: 1 }, 100),
       {

@@ -122,7 +122,8 @@ describe('error rates, computed exactly over every path', () => {
     for (const off of [delta, delta + 0.01, delta + 0.02, delta + 0.05, delta + 0.1, delta + 0.2]) {
       for (const q of [p + off, p - off]) {
         if (q <= 0 || q >= 1) continue;
-        expect(passOf(operating(sequential, q)), `pass at ${q}`).toBeLessThanOrEqual(passOf(operating(old, q)));
+        // (1e-15: far out both are below it, where sums of tiny floats differ in their last digits.)
+        expect(passOf(operating(sequential, q)), `pass at ${q}`).toBeLessThanOrEqual(passOf(operating(old, q)) + 1e-15);
       }
     }
     for (const q of [p, p + 0.05, p - 0.05]) {

@@ -356,6 +356,22 @@ export class SequentialSplit {
     return this.result?.verdict;
   }
 
+  /**
+   * Whether the answer to a request started now could still count, `started` requests having been started: not once
+   * the verdict is in, nor past the cap, nor past the number at which a pending verdict falls due (a certain
+   * expectation's planned number, a failure's minimum), so a check sends no request it will not judge.
+   */
+  wants(started: number): boolean {
+    if (this.result || started >= this.sizes.cap) return false;
+    if (this.failure) return started < this.failAt();
+    if (this.certain !== undefined) return started < Math.min(this.sizes.planned, this.sizes.cap);
+    return true;
+  }
+
+  private failAt(): number {
+    return Math.min(this.sizes.minToFail, this.sizes.planned, this.sizes.cap);
+  }
+
   /** Counts one answer's class; judges it unless the verdict is already in. */
   add(name: string): void {
     this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
@@ -364,7 +380,7 @@ export class SequentialSplit {
     const n = this.n;
     if (!this.failure) this.failure = this.findFailure(name, n);
     if (this.failure) {
-      if (n >= Math.min(this.sizes.minToFail, this.sizes.planned, this.sizes.cap))
+      if (n >= this.failAt())
         this.result = { verdict: 'fail', decision: this.failure.decision, at: this.failure.at };
       return;
     }

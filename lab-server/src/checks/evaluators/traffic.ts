@@ -22,27 +22,27 @@ interface Observed {
 
 /**
  * A learner's failing Check keeps counting answers up to this many (or its planned number, if fewer), so that its
- * explanation shows the shares; a check that needs only the verdict stops at the first deciding answer.
+ * explanation shows the shares (an even spread over three versions is told at 100); a check that needs only the
+ * verdict stops at the first deciding answer.
  */
-const MIN_TO_FAIL = 32;
+const MIN_TO_FAIL = 100;
 
-/** Runs `task` up to `count` times with at most `concurrency` in flight, none more once `stop()` says so. */
+/** Runs `task` with at most `concurrency` in flight while `more(started)` says another one may still count. */
 async function runMany(
-  count: number,
+  more: (started: number) => boolean,
   concurrency: number,
   signal: AbortSignal,
   task: () => Promise<void>,
-  stop: () => boolean,
 ): Promise<void> {
   let started = 0;
   const worker = async () => {
-    while (started < count && !stop()) {
+    while (more(started)) {
       signal.throwIfAborted();
       started++;
       await task();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
 /** Sends requests until the sequential test decides (answers judged as they arrive) and explains the outcome. */
@@ -58,7 +58,7 @@ export const evaluateTraffic: Evaluator<TrafficCheck> = async (check, ctx) => {
   });
   const observed: Observed = { statuses: new Map(), firstByStatus: new Map() };
   await runMany(
-    cap,
+    (started) => judge.wants(started),
     ctx.limits.concurrency,
     ctx.signal,
     async () => {
@@ -67,7 +67,6 @@ export const evaluateTraffic: Evaluator<TrafficCheck> = async (check, ctx) => {
       if (!observed.firstByStatus.has(response.status)) observed.firstByStatus.set(response.status, response);
       judge.add(classify(response, check.classes));
     },
-    () => judge.verdict !== undefined,
   );
   const outcome = judge.outcome();
   const evidence = [

@@ -34,7 +34,7 @@ export type AddressTarget =
 export function addressTarget(env: MeshEnv, address: Address): AddressTarget {
   const topology = env.topology();
   // kube-proxy's node-port rules come before anything on the node itself (host-network pods share its IP).
-  if (nodeAddresses(env.cluster).includes(address.ip)) {
+  if (topology.memo('nodeAddresses', () => nodeAddresses(env.cluster)).includes(address.ip)) {
     for (const svc of topology.services()) {
       const port = servicePorts(svc).find((p) => p.nodePort === address.port);
       if (!port) continue;

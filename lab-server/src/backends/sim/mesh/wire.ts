@@ -63,8 +63,11 @@ export class HeaderList {
       this.entries = this.entries.filter(([k]) => !sameName(k, lower));
   }
 
+  /** A copy to change on its own. The [name, value] pairs are shared: a HeaderList replaces pairs, never edits one. */
   clone(): HeaderList {
-    return new HeaderList(this.entries);
+    const list = new HeaderList();
+    list.entries = this.entries.slice();
+    return list;
   }
 
   /** Moves the named headers (in this order) to the front, as Envoy emits `server` then `date` first. */
