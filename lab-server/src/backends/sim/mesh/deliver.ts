@@ -4,7 +4,7 @@
  */
 import type { K8sObject } from '../../../contract.ts';
 import { siteAt } from '../apps/internet/sites.ts';
-import { hasProxy, isGatewayPod, servicePorts } from './objects.ts';
+import { servicePorts } from './objects.ts';
 import { runApp, deliverToApp } from './appRuntime.ts';
 import type { MeshEnv } from './env.ts';
 import { inboundHttp } from './inbound.ts';
@@ -129,8 +129,9 @@ async function deliverHttpOnce(
   const local = { ip: podAddress(pod, destination), port: target.port };
   // A pod that is not running has nothing listening.
   if ((pod.status as { phase?: string } | undefined)?.phase !== 'Running') throw new TransportFailure('refused');
-  if (isGatewayPod(pod)) return gatewayHttp(env, pod, target.port, request, { remote: source, local }, signal);
-  if (hasProxy(pod)) return inboundHttp(env, pod, target.port, request, { remote: source, local }, tls, signal);
+  const facts = env.topology().podFacts(pod);
+  if (facts.isGateway) return gatewayHttp(env, pod, target.port, request, { remote: source, local }, signal);
+  if (facts.hasProxy) return inboundHttp(env, pod, target.port, request, { remote: source, local }, tls, signal);
   return deliverToApp(env, pod, target.port, request, source.ip, signal);
 }
 

@@ -8,11 +8,10 @@ import { lookupCluster, defaultDestinationPort, type ClusterRef, type UpstreamEn
 import { deliverHttp, ENVOY_CONNECT_TIMEOUT_MS } from './deliver.ts';
 import { parseDurationMs } from './duration.ts';
 import type { MeshEnv, ProxyInfo } from './env.ts';
-import { addPeerMetadata } from './envoyHeaders.ts';
+import { addPeerMetadata, peerMetadataOf } from './envoyHeaders.ts';
 import { ephemeralPort } from './ids.ts';
 import { LOCAL_REPLIES, retriedConnectFailureBody, type LocalReplyKind } from './localReplies.ts';
 import type { MatchSource } from './match.ts';
-import { hasProxy } from './objects.ts';
 import { resolveConfigHost } from './names.ts';
 import { localReplyResponse } from './responses.ts';
 import {
@@ -239,6 +238,10 @@ export async function sendWithRetries(
   routeName: string | undefined,
 ): Promise<RouteResult> {
   const started = ctx.env.clock.now();
+  const proxy = ctx.proxy;
+  const peer = ctx.topology.derived(proxy.pod, proxy.kind === 'gateway' ? 'peer:gateway' : 'peer:sidecar', () =>
+    peerMetadataOf(proxy),
+  );
   const tried = new Set<string>();
   let attempt = 0;
   let lastHost = '-';
@@ -256,9 +259,12 @@ export async function sendWithRetries(
       lastLocal = `${source.ip}:${source.port}`;
       const attemptRequest = request;
       attemptRequest.headers.set('x-envoy-attempt-count', String(attempt));
-      addPeerMetadata(attemptRequest, ctx.proxy);
+      addPeerMetadata(attemptRequest, ctx.proxy, peer);
       const targetPod = endpoint.pod ?? ctx.topology.podByIp(endpoint.ip);
-      const tls = targetPod && hasProxy(targetPod) && sni ? { clientSpiffe: ctx.proxy.spiffe, sni } : undefined;
+      const tls =
+        targetPod && sni && ctx.topology.podFacts(targetPod).hasProxy
+          ? { clientSpiffe: ctx.proxy.spiffe, sni }
+          : undefined;
       let failure: TransportFailure | undefined;
       let response: WireResponse | undefined;
       try {
