@@ -105,31 +105,39 @@ describe('error rates, computed exactly over every path', () => {
     expect(now).toBeGreaterThan(0); // the test can fail at all
   });
 
-  it.each(cases)('share %d from %i planned: a share delta away settles early below beta over the whole run', (p, planned) => {
-    const { sequential } = plansFor(p, planned);
-    for (const q of [p + delta, p - delta]) {
-      if (q > 0 && q < 1) expect(operating(sequential, q).passEarly).toBeLessThanOrEqual(beta);
-    }
-  });
+  it.each(cases)(
+    'share %d from %i planned: a share delta away settles early below beta over the whole run',
+    (p, planned) => {
+      const { sequential } = plansFor(p, planned);
+      for (const q of [p + delta, p - delta]) {
+        if (q > 0 && q < 1) expect(operating(sequential, q).passEarly).toBeLessThanOrEqual(beta);
+      }
+    },
+  );
 
   // Just outside the tolerance (delta away and more) a pass is false; just inside, a fail is (the right share
   // most of all). The lesson's step and 80/20: the sequential test errs no more often than the old one on either side.
   it.each([
     [0.5, 200],
     [0.8, 100],
-  ])('share %d from %i planned: errs no more often than the old test, just inside and outside the tolerance', (p, planned) => {
-    const { sequential, old } = plansFor(p, planned);
-    for (const off of [delta, delta + 0.01, delta + 0.02, delta + 0.05, delta + 0.1, delta + 0.2]) {
-      for (const q of [p + off, p - off]) {
-        if (q <= 0 || q >= 1) continue;
-        // (1e-15: far out both are below it, where sums of tiny floats differ in their last digits.)
-        expect(passOf(operating(sequential, q)), `pass at ${q}`).toBeLessThanOrEqual(passOf(operating(old, q)) + 1e-15);
+  ])(
+    'share %d from %i planned: errs no more often than the old test, just inside and outside the tolerance',
+    (p, planned) => {
+      const { sequential, old } = plansFor(p, planned);
+      for (const off of [delta, delta + 0.01, delta + 0.02, delta + 0.05, delta + 0.1, delta + 0.2]) {
+        for (const q of [p + off, p - off]) {
+          if (q <= 0 || q >= 1) continue;
+          // (1e-15: far out both are below it, where sums of tiny floats differ in their last digits.)
+          expect(passOf(operating(sequential, q)), `pass at ${q}`).toBeLessThanOrEqual(
+            passOf(operating(old, q)) + 1e-15,
+          );
+        }
       }
-    }
-    for (const q of [p, p + 0.05, p - 0.05]) {
-      expect(operating(sequential, q).fail, `fail at ${q}`).toBeLessThanOrEqual(operating(old, q).fail);
-    }
-  });
+      for (const q of [p, p + 0.05, p - 0.05]) {
+        expect(operating(sequential, q).fail, `fail at ${q}`).toBeLessThanOrEqual(operating(old, q).fail);
+      }
+    },
+  );
 
   it.each(cases)('share %d from %i planned: a right split needs fewer requests on average', (p, planned) => {
     const { sequential, old } = plansFor(p, planned);
@@ -163,14 +171,17 @@ describe('simulated with a seeded random source, as the check judges its answers
       Math.max(3 / runs, 4 * Math.sqrt((exact * (1 - exact)) / runs)),
     );
 
-  it.each([0.35, 0.34, 0.65, 0.66])('passes a split just outside the tolerance (v1 at %d) no more often than before', (share) => {
-    const r = simulate({ v1: share, v3: 1 - share }, fifty, 200, runs, Math.round(share * 1000));
-    const { sequential, old } = plansFor(0.5, 200);
-    const exact = passOf(operating(sequential, share));
-    agrees(r.passRate, exact);
-    expect(exact).toBeLessThanOrEqual(passOf(operating(old, share)));
-    expect(r.passRate).toBeLessThan(0.003);
-  });
+  it.each([0.35, 0.34, 0.65, 0.66])(
+    'passes a split just outside the tolerance (v1 at %d) no more often than before',
+    (share) => {
+      const r = simulate({ v1: share, v3: 1 - share }, fifty, 200, runs, Math.round(share * 1000));
+      const { sequential, old } = plansFor(0.5, 200);
+      const exact = passOf(operating(sequential, share));
+      agrees(r.passRate, exact);
+      expect(exact).toBeLessThanOrEqual(passOf(operating(old, share)));
+      expect(r.passRate).toBeLessThan(0.003);
+    },
+  );
 
   it.each([0.45, 0.55])('fails a split just inside the tolerance (v1 at %d) no more often than before', (share) => {
     const r = simulate({ v1: share, v3: 1 - share }, fifty, 200, runs, Math.round(share * 1000));

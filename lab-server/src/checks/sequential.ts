@@ -234,11 +234,7 @@ export interface PlanShape {
  * The calibrated plan for a class of share p, judged at every n up to the cap. Memoised: some tens of milliseconds
  * the first time a share and shape are seen, nothing after.
  */
-export function sequentialPlan(
-  p: number,
-  shape: PlanShape,
-  options: SplitTestOptions = DEFAULT_SPLIT_TEST,
-): ClassPlan {
+export function sequentialPlan(p: number, shape: PlanShape, options: SplitTestOptions = DEFAULT_SPLIT_TEST): ClassPlan {
   const { cap, minPass, tests } = shape;
   const key = `${p}|${cap}|${minPass}|${tests}|${options.alpha}|${options.delta}|${options.beta}`;
   const known = plans.get(key);
@@ -380,8 +376,7 @@ export class SequentialSplit {
     const n = this.n;
     if (!this.failure) this.failure = this.findFailure(name, n);
     if (this.failure) {
-      if (n >= this.failAt())
-        this.result = { verdict: 'fail', decision: this.failure.decision, at: this.failure.at };
+      if (n >= this.failAt()) this.result = { verdict: 'fail', decision: this.failure.decision, at: this.failure.at };
       return;
     }
     if (this.certain !== undefined) {
@@ -426,6 +421,13 @@ export class SequentialSplit {
       const pValue = impossible ? 0 : p <= 0 || p >= 1 ? 1 : twoSidedPValue(n, k, p);
       return { name, expected: p, count: k, share, pValue, rejected: this.failure?.classes.has(name) ?? false };
     });
-    return { verdict: result.verdict, decision: result.decision, decidedAt: result.at, n, cap: this.sizes.cap, classes };
+    return {
+      verdict: result.verdict,
+      decision: result.decision,
+      decidedAt: result.at,
+      n,
+      cap: this.sizes.cap,
+      classes,
+    };
   }
 }

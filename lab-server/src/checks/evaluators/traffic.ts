@@ -92,7 +92,8 @@ export const evaluateTraffic: Evaluator<TrafficCheck> = async (check, ctx) => {
 /** Why the test stopped where it did, for the evidence. */
 function decisionLine(outcome: SequentialOutcome, planned: number): string {
   const at = `decided at ${outcome.decidedAt} of at most ${outcome.cap} answers`;
-  const late = outcome.n > outcome.decidedAt ? `; ${outcome.n - outcome.decidedAt} more counted after that, not judged` : '';
+  const late =
+    outcome.n > outcome.decidedAt ? `; ${outcome.n - outcome.decidedAt} more counted after that, not judged` : '';
   const rejected = outcome.classes.filter((c) => c.rejected).map((c) => c.name);
   switch (outcome.decision) {
     case 'settled':

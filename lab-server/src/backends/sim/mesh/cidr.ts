@@ -52,12 +52,16 @@ export function isCaptured(ip: string, include: string, exclude = ''): boolean {
 }
 
 /** RFC 1918 / loopback / link-local, as [first address, size]: what Envoy treats as internal. */
-const PRIVATE_RANGES: [number, number][] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16'].map(
-  (cidr) => {
-    const [base, bits] = cidr.split('/');
-    return [ipv4ToNumber(base!)!, 2 ** (32 - Number(bits))];
-  },
-);
+const PRIVATE_RANGES: [number, number][] = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+].map((cidr) => {
+  const [base, bits] = cidr.split('/');
+  return [ipv4ToNumber(base!)!, 2 ** (32 - Number(bits))];
+});
 
 /** RFC 1918 / loopback / link-local: what Envoy treats as an internal address. */
 export function isPrivateIp(ip: string): boolean {

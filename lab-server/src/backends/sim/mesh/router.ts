@@ -121,9 +121,12 @@ export async function routeRequest(
   } else if (vhost.defaultDestination) {
     const d = vhost.defaultDestination;
     // One rule object per configuration, so that its compiled form is memoised with it.
-    const rule = ctx.topology.memo(`defaultRoute:${d.host}:${d.port}`, (): HttpRoute => ({
-      route: [{ destination: { host: d.host, port: { number: d.port } } }],
-    }));
+    const rule = ctx.topology.memo(
+      `defaultRoute:${d.host}:${d.port}`,
+      (): HttpRoute => ({
+        route: [{ destination: { host: d.host, port: { number: d.port } } }],
+      }),
+    );
     selected = { rule, namespace: ctx.proxy.namespace };
     routeName = 'default';
   } else {
