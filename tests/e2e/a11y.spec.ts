@@ -130,12 +130,12 @@ for (const viewport of VIEWPORTS) {
     });
 
     test('the classroom dashboard with a class, a learner and a check, and the join page', async ({
-      browser,
+      openPage,
       prefix,
       lang,
     }) => {
       test.setTimeout(240_000);
-      const instructor = await (await browser.newContext({ viewport })).newPage();
+      const instructor = await openPage({ viewport });
       await instructor.goto(`${base}${prefix}/classroom/#token=${INSTRUCTOR}`);
       // "New class" is folded once the server has a class (the other viewport's test made one on this server).
       await expect(instructor.locator('[data-main]')).toBeVisible();
@@ -148,7 +148,7 @@ for (const viewport of VIEWPORTS) {
       await expect(instructor.locator('[data-class-select] option:checked')).toContainText(name);
       const code = (await instructor.locator('[data-join-code]').getAttribute('data-join-code', { timeout: 15_000 }))!;
 
-      const learner = await (await browser.newContext({ viewport })).newPage();
+      const learner = await openPage({ viewport });
       await learner.goto(`${base}${prefix}/classroom/join/?code=${code}`);
       expect(await violations(learner), 'join page').toEqual([]);
       await learner.locator('input[name="name"]').fill('Ada');
@@ -170,11 +170,11 @@ for (const viewport of VIEWPORTS) {
 }
 
 test("a Korean page shows the server's refusals in Korean, an English page in English", async ({
-  browser,
+  openPage,
   prefix,
   lang,
 }) => {
-  const page = await (await browser.newContext()).newPage();
+  const page = await openPage();
   await page.goto(`${base}${prefix}/classroom/join/?code=ZZZZZZ`);
   await page.locator('input[name="name"]').fill('Eve');
   await page.locator('[data-join-form] button[type="submit"]').click();
@@ -188,7 +188,7 @@ test("a Korean page shows the server's refusals in Korean, an English page in En
     expect(text).toContain('참여 코드');
   } else expect(text).toContain('No class has this join code');
 
-  const instructor = await (await browser.newContext()).newPage();
+  const instructor = await openPage();
   await instructor.goto(`${base}${prefix}/classroom/#token=not-the-token`);
   const status = instructor.locator('[data-dashboard] [data-status]');
   await expect(status).not.toBeEmpty({ timeout: 15_000 });

@@ -65,11 +65,11 @@ async function solveAndCheck(page: Page, step: string) {
 }
 
 test('an instructor runs a class: join code, two learners, live grid, terminal view, reset, CSV', async ({
-  browser,
+  openPage,
   prefix,
 }) => {
   test.setTimeout(240_000);
-  const instructor = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  const instructor = await openPage({ acceptDownloads: true });
   await instructor.goto(`${base}${prefix}/classroom/#token=${INSTRUCTOR}`);
   await instructor.locator('[data-create-form] input[name="name"]').fill('Workshop A');
   await instructor.locator('[data-create-form] button[type="submit"]').click();
@@ -86,7 +86,7 @@ test('an instructor runs a class: join code, two learners, live grid, terminal v
   expect(instructor.url()).not.toContain(INSTRUCTOR);
 
   const join = async (name: string) => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await openPage();
     await page.goto(`${base}${prefix}/classroom/join/?code=${code}`);
     await page.locator('input[name="name"]').fill(name);
     await page.locator('[data-join-form] button[type="submit"]').click();
@@ -260,7 +260,7 @@ async function learnerPost(token: string, path: string): Promise<{ ok: boolean }
 }
 
 test('the dashboard at a glance: 30 learners fit the first screen with titles, activity, failures and column sums', async ({
-  browser,
+  openPage,
   prefix,
   lang,
 }, testInfo) => {
@@ -284,7 +284,7 @@ test('the dashboard at a glance: 30 learners fit the first screen with titles, a
     expect((await learnerPost(token, '/api/labs/traffic-shifting/steps/route-all-v1/check')).ok).toBe(false);
   }
 
-  const instructor = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  const instructor = await openPage({ viewport: { width: 1400, height: 900 } });
   await instructor.goto(`${base}${prefix}/classroom/#token=${INSTRUCTOR}`);
   await instructor.locator('[data-class-select]').selectOption(created.id);
   await expect(instructor.locator('tr[data-learner]')).toHaveCount(30, { timeout: 15_000 });

@@ -1,42 +1,7 @@
 /** A learner working through the Egress chapter in a real browser, in both languages: every step passes. */
 import type { Page } from '@playwright/test';
 import { expect, freshSession, terminalReady, terminalText, test } from './fixtures.ts';
-
-const step = (page: Page, id: string) => page.locator(`section.labs-step[data-step="${id}"]`);
-
-async function check(page: Page, id: string, expected: 'passed' | 'failed') {
-  const s = step(page, id);
-  await s.locator('[data-action="check"]').scrollIntoViewIfNeeded();
-  await s.locator('[data-action="check"]').click();
-  await expect(s.locator('[data-result]')).toBeVisible({ timeout: 90_000 });
-  await expect(s.locator('[data-action="check"]')).toBeEnabled({ timeout: 90_000 });
-  if (expected === 'passed') await expect(s).toHaveAttribute('data-status', 'passed', { timeout: 30_000 });
-  else await expect(s.locator('[data-result]')).toHaveAttribute('data-ok', 'false');
-}
-
-async function runBlock(page: Page, stepId: string, text: string) {
-  const run = step(page, stepId).locator(`button.labs-run[data-code*="${text}"]`).first();
-  await run.scrollIntoViewIfNeeded();
-  await run.click();
-}
-
-async function applyEditor(page: Page, file: string) {
-  // The workspace holds the editors: open this file from its card in the lesson.
-  await page
-    .locator('[data-ws-card="editor"]', { has: page.locator('code', { hasText: file }) })
-    .locator('button')
-    .click();
-  const root = page.locator(`.labs-editor[data-file="${file}"]`);
-  await expect(root).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
-  await root.locator('[data-action="apply"]').click();
-  await expect(root.locator('[data-output]')).toHaveAttribute('data-ok', 'true', { timeout: 30_000 });
-}
-
-async function solve(page: Page, id: string) {
-  page.once('dialog', (d) => d.accept());
-  await step(page, id).locator('[data-action="solve"]').click();
-  await expect(step(page, id).locator(`[data-result] [data-ran-step="${id}"]`)).toBeVisible({ timeout: 120_000 });
-}
+import { applyEditor, checkStep as check, runBlock, solveStep as solve, step } from './labPage.ts';
 
 /** The terminal's text with xterm's row breaks removed (long lines wrap at its width). */
 const flat = async (page: Page) => (await terminalText(page)).replace(/\n/g, '');

@@ -1,12 +1,26 @@
 /** Helpers shared by the end-to-end tests: the project's language, its URL prefix, and reading the terminal. */
-import { expect, test as base, type Page } from '@playwright/test';
+import { type BrowserContextOptions, expect, test as base, type Page } from '@playwright/test';
 
 /** The language of the running project (`ko` or `en`). */
 export type Lang = 'ko' | 'en';
 
-export const test = base.extend<{ lang: Lang; prefix: string }>({
+/** Opens a page in a browser context of its own (another person: an instructor, a second learner). */
+export type OpenPage = (options?: BrowserContextOptions) => Promise<Page>;
+
+export const test = base.extend<{ lang: Lang; prefix: string; openPage: OpenPage }>({
   lang: async ({}, use, testInfo) => use(testInfo.project.name === 'en' ? 'en' : 'ko'),
   prefix: async ({ lang }, use) => use(lang === 'en' ? '/en' : ''),
+  // The browser outlives a test; its contexts must not, or their terminals and live dashboards keep running
+  // (and drawing into later tests' failure screenshots).
+  openPage: async ({ browser }, use) => {
+    const contexts: Awaited<ReturnType<typeof browser.newContext>>[] = [];
+    await use(async (options) => {
+      const context = await browser.newContext(options);
+      contexts.push(context);
+      return context.newPage();
+    });
+    await Promise.all(contexts.map((c) => c.close()));
+  },
 });
 
 export { expect };

@@ -1,46 +1,10 @@
 /** A learner working through the Traffic Shifting lesson in a real browser, in both languages. */
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import { expect, freshSession, terminalReady, terminalText, test } from './fixtures.ts';
-
-const editor = (page: Page, file: string) => page.locator(`.labs-editor[data-file="${file}"]`);
-const step = (page: Page, id: string) => page.locator(`section.labs-step[data-step="${id}"]`);
-
-/** Opens a file in the workspace's editor from its card in the lesson, as a learner does. */
-async function openEditor(page: Page, file: string) {
-  await page
-    .locator('[data-ws-card="editor"]', { has: page.locator('code', { hasText: file }) })
-    .locator('button')
-    .click();
-  const root = editor(page, file);
-  await expect(root).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
-  return root;
-}
+import { applyEditor, checkStep as check, editor, openEditor, runBlock, step } from './labPage.ts';
 
 /** The editor's text area (CodeMirror's content). */
 const editorText = (root: Locator) => root.locator('.cm-content');
-
-async function check(page: Page, id: string, expected: 'passed' | 'failed') {
-  const s = step(page, id);
-  await s.locator('[data-action="check"]').scrollIntoViewIfNeeded();
-  await s.locator('[data-action="check"]').click();
-  await expect(s.locator('[data-result]')).toBeVisible({ timeout: 90_000 });
-  await expect(s.locator('[data-action="check"]')).toBeEnabled({ timeout: 90_000 });
-  if (expected === 'passed') await expect(s).toHaveAttribute('data-status', 'passed');
-  else await expect(s.locator('[data-result]')).toHaveAttribute('data-ok', 'false');
-}
-
-async function applyEditor(page: Page, file: string) {
-  const root = await openEditor(page, file);
-  await root.locator('[data-action="apply"]').click();
-  await expect(root.locator('[data-output]')).toHaveAttribute('data-ok', 'true', { timeout: 30_000 });
-  return root.locator('[data-output]').innerText();
-}
-
-async function runBlock(page: Page, stepId: string, text: string) {
-  const run = step(page, stepId).locator(`button.labs-run[data-code*="${text}"]`).first();
-  await run.scrollIntoViewIfNeeded();
-  await run.click();
-}
 
 test('the editor shows schema errors as you type, keeps edits over a reload, resets, and applies', async ({
   page,

@@ -6,27 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, freshSession, terminalReady, terminalText, test } from './fixtures.ts';
-
-const step = (page: Page, id: string) => page.locator(`section.labs-step[data-step="${id}"]`);
-
-async function runBlock(page: Page, stepId: string, text: string) {
-  const run = step(page, stepId).locator(`button.labs-run[data-code*="${text}"]`).first();
-  await run.scrollIntoViewIfNeeded();
-  await run.click();
-}
-
-/** Opens the file in the workspace's editor from its card in the lesson, as a learner does, and applies it. */
-async function applyEditor(page: Page, file: string) {
-  const open = page
-    .locator('[data-ws-card="editor"]', { has: page.locator('code', { hasText: file }) })
-    .locator('button');
-  await open.scrollIntoViewIfNeeded();
-  await open.click();
-  const root = page.locator(`.labs-editor[data-file="${file}"]`);
-  await expect(root).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
-  await root.locator('[data-action="apply"]').click();
-  await expect(root.locator('[data-output]')).toHaveAttribute('data-ok', 'true', { timeout: 30_000 });
-}
+import { applyEditor, runBlock, step } from './labPage.ts';
 
 /** Waits for the server to pass a step by itself (no Check pressed). */
 async function passesByItself(page: Page, id: string) {

@@ -13,6 +13,7 @@ import { publicBaseOf } from './publicUrl.ts';
 import { attemptsCsv, knownTimeZone, reportCsv, type CsvOptions } from './csv.ts';
 import { classReport, type ClassReport } from './report.ts';
 import type { SqliteProgressStore } from './stores.ts';
+import type { Joined, MyClass } from '../protocol/classroom.ts';
 
 /** What the routes work with. */
 export interface ClassroomContext {
@@ -256,7 +257,7 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
             classId: cls.id,
             className: cls.name,
             chapters: cls.chapters,
-          },
+          } satisfies Joined,
         };
       },
     },
@@ -276,7 +277,7 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
             joinCode: cls.joinCode,
             chapters: cls.chapters,
             name: session!.displayName ?? '',
-          },
+          } satisfies MyClass,
         };
       },
     },

@@ -110,6 +110,17 @@ export const joinedSchema = z.object({
 });
 export type Joined = z.infer<typeof joinedSchema>;
 
+/** Answer of `GET /api/classes/mine`: the class a learner's session is in (the join page offers to continue). */
+export const myClassSchema = z.object({
+  classId: z.string(),
+  className: z.string(),
+  joinCode: z.string(),
+  chapters: z.array(z.string()),
+  /** The name the learner joined with. */
+  name: z.string(),
+});
+export type MyClass = z.infer<typeof myClassSchema>;
+
 /** Messages of the dashboard's live socket (`/ws/classroom`). */
 export const classroomServerMessageSchema = z.discriminatedUnion('type', [
   /** Something of the class changed: the dashboard fetches the report again. */

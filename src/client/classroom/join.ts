@@ -1,18 +1,9 @@
 /** The join page: a code (prefilled from `?code=`) and a name give the learner a class session, kept where the lessons look for it. */
-import { z } from 'zod';
 import { errorBodySchema } from '../../../lab-server/src/protocol/api.ts';
-import { joinedSchema } from '../../../lab-server/src/protocol/classroom.ts';
+import { joinedSchema, myClassSchema } from '../../../lab-server/src/protocol/classroom.ts';
 import { t, type Lang } from '../../i18n/ui.ts';
 import { pageChapters } from '../chapters.ts';
 import { serverText } from '../serverText.ts';
-
-const mineSchema = z.object({
-  classId: z.string(),
-  className: z.string(),
-  joinCode: z.string(),
-  chapters: z.array(z.string()),
-  name: z.string(),
-});
 
 /** The first chapter's page of a class in the page's language (the site's first ready chapter if the class names none). */
 function firstChapter(chapters: string[], lang: Lang): string {
@@ -31,7 +22,7 @@ async function offerToContinue(panel: HTMLElement | null, code: string, lang: La
     () => undefined,
   );
   if (!res?.ok) return;
-  const mine = mineSchema.safeParse(await res.json().catch(() => undefined));
+  const mine = myClassSchema.safeParse(await res.json().catch(() => undefined));
   if (!mine.success || (code && mine.data.joinCode !== code.toUpperCase().replace(/[\s-]/g, ''))) return;
   panel.querySelector<HTMLElement>('[data-already-text]')!.textContent = t(lang, 'join.already', {
     className: mine.data.className,

@@ -128,12 +128,15 @@ export function serviceSelector(svc: K8sObject): Record<string, string> | undefi
   return sel && typeof sel === 'object' ? (sel as Record<string, string>) : undefined;
 }
 
-/** The container port a Service port's targetPort names in this pod (number, or a named port). */
-export function resolveTargetPort(pod: K8sObject, port: ServicePortSpec): number | undefined {
+/**
+ * The container port a Service port's targetPort names in this pod (number, or a named port); undefined when the
+ * pod (or no pod) names it.
+ */
+export function resolveTargetPort(pod: K8sObject | undefined, port: ServicePortSpec): number | undefined {
   const target = port.targetPort ?? port.port;
   if (typeof target === 'number') return target;
   if (/^\d+$/.test(target)) return Number(target);
-  for (const c of containersOf(pod)) {
+  for (const c of pod ? containersOf(pod) : []) {
     const named = (c.ports ?? []).find((p) => p.name === target);
     if (named) return named.containerPort;
   }

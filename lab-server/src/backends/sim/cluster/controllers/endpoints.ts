@@ -4,21 +4,11 @@
  * the pods' container ports; Endpoints of deleted Services go too.
  */
 import type { K8sObject } from '../../../../contract.ts';
-import { containersOf, podIp, type ServicePortSpec, serviceSelector, servicePorts } from '../../mesh/objects.ts';
+import { podIp, resolveTargetPort, serviceSelector, servicePorts } from '../../mesh/objects.ts';
 import { mapSelects } from '../labelSelector.ts';
 import type { ControllerContext } from './context.ts';
 import { NODE_NAME } from './node.ts';
 import { isReady, same } from './owners.ts';
-
-/** A Service port's target as a number: a named targetPort is looked up in the pod's container ports. */
-export function resolveTargetPort(pod: K8sObject | undefined, port: ServicePortSpec): number {
-  const target = port.targetPort ?? port.port;
-  if (typeof target === 'number') return target;
-  for (const c of pod ? containersOf(pod) : []) {
-    for (const p of c.ports ?? []) if (p.name === target) return p.containerPort;
-  }
-  return port.port;
-}
 
 /** One pass over every Service and Endpoints. */
 export function syncEndpoints(ctx: ControllerContext): void {
@@ -37,7 +27,8 @@ export function syncEndpoints(ctx: ControllerContext): void {
     const notReady = pods.filter((p) => !isReady(p)).map(address);
     const ports = servicePorts(svc).map((p) => ({
       ...(p.name ? { name: p.name } : {}),
-      port: resolveTargetPort(pods[0], p),
+      // A name no container declares: the Service's port stands in (Kubernetes would leave the pod out of it).
+      port: resolveTargetPort(pods[0], p) ?? p.port,
       protocol: p.protocol ?? 'TCP',
       ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
     }));
