@@ -48,8 +48,13 @@ interface Tails {
 }
 
 function tails(n: number, p: number): Tails {
+  // From the mode outwards by the ratio of neighbours: one exp per row instead of one per term.
   const pmf = new Float64Array(n + 1);
-  for (let k = 0; k <= n; k++) pmf[k] = binomialPmf(n, k, p);
+  const mode = Math.min(n, Math.floor((n + 1) * p));
+  const ratio = p / (1 - p);
+  pmf[mode] = binomialPmf(n, mode, p);
+  for (let k = mode + 1; k <= n; k++) pmf[k] = ((pmf[k - 1]! * (n - k + 1)) / k) * ratio;
+  for (let k = mode - 1; k >= 0; k--) pmf[k] = (pmf[k + 1]! * (k + 1)) / (n - k) / ratio;
   const cdf = new Float64Array(n + 1);
   const surv = new Float64Array(n + 1);
   let sum = 0;
@@ -153,21 +158,27 @@ export function operating(plan: ClassPlan, q: number, upTo = plan.cap): Operatin
   let passEarly = 0;
   let meanN = 0;
   let alive = 1;
+  // The counts still carrying mass lie in [lo, hi]: the walk spreads by one a step, absorption and
+  // negligible tails (below 1e-60, far under any probability reported) narrow it.
+  let lo = 0;
+  let hi = 0;
   for (let n = 1; n <= upTo; n++) {
-    next.fill(0, 0, n + 1);
-    for (let k = 0; k < n; k++) {
+    next.fill(0, lo, hi + 2);
+    for (let k = lo; k <= hi; k++) {
       const m = mass[k]!;
       if (m === 0) continue;
       next[k] = next[k]! + m * (1 - q);
       next[k + 1] = next[k + 1]! + m * q;
     }
+    mass.fill(0, lo, hi + 1);
     [mass, next] = [next, mass];
+    hi++;
     const below = plan.rejectBelow[n]!;
     const above = plan.rejectAbove[n]!;
     const from = plan.settledFrom[n]!;
     const to = plan.settledTo[n]!;
     let decided = 0;
-    for (let k = 0; k <= n; k++) {
+    for (let k = lo; k <= hi; k++) {
       const m = mass[k]!;
       if (m === 0) continue;
       if (k < below || k > above) {
@@ -182,6 +193,8 @@ export function operating(plan: ClassPlan, q: number, upTo = plan.cap): Operatin
     }
     meanN += n * decided;
     alive -= decided;
+    while (lo < hi && mass[lo]! < 1e-60) mass[lo++] = 0;
+    while (hi > lo && mass[hi]! < 1e-60) mass[hi--] = 0;
   }
   const passAtCap = upTo === plan.cap ? Math.max(0, alive) : 0;
   meanN += upTo * Math.max(0, alive);
@@ -193,7 +206,8 @@ function largestLevel(lo: number, hi: number, fits: (level: number) => boolean):
   if (fits(hi)) return hi;
   let a = Math.log(lo);
   let b = Math.log(hi);
-  for (let i = 0; i < 30; i++) {
+  // 20 halvings of a bracket a few units of log wide: the level within a few parts in a million.
+  for (let i = 0; i < 20; i++) {
     const mid = (a + b) / 2;
     if (fits(Math.exp(mid))) a = mid;
     else b = mid;
