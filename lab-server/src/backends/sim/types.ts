@@ -164,7 +164,13 @@ export interface PodExec {
   exec(
     target: PodEndpoint,
     argv: string[],
-    options: { stdin?: string; signal?: AbortSignal; stream?: (text: string) => void },
+    options: {
+      stdin?: string;
+      signal?: AbortSignal;
+      stream?: (text: string) => void;
+      /** Where the process's stdout and stderr go (one place or apart; a TTY): kept apart when absent. */
+      streams?: { merged: boolean; terminal: boolean };
+    },
   ): Promise<{ stdout: string; stderr: string; exitCode: number }>;
 }
 

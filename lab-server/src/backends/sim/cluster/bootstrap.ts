@@ -62,6 +62,83 @@ function service(
   };
 }
 
+/**
+ * The injection webhook configuration Istio 1.30's istiod chart installs for the default revision (the chart's
+ * mutatingwebhook.yaml): what `istioctl x check-inject` and `istioctl tag list` read. The simulator's admission
+ * (injection.ts) decides as these selectors do for `istio-injection` and `sidecar.istio.io/inject`.
+ */
+function sidecarInjectorWebhook(): K8sObject {
+  const core = (prefix: string, namespaceSelector: unknown, objectSelector: unknown) => ({
+    name: `${prefix}sidecar-injector.istio.io`,
+    clientConfig: { service: { name: 'istiod', namespace: 'istio-system', path: '/inject', port: 443 } },
+    sideEffects: 'None',
+    rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }],
+    failurePolicy: 'Fail',
+    reinvocationPolicy: 'Never',
+    admissionReviewVersions: ['v1'],
+    namespaceSelector,
+    objectSelector,
+  });
+  const notDisabled = { key: 'sidecar.istio.io/inject', operator: 'NotIn', values: ['false'] };
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'MutatingWebhookConfiguration',
+    metadata: {
+      name: 'istio-sidecar-injector',
+      labels: {
+        'istio.io/rev': 'default',
+        'install.operator.istio.io/owning-resource': 'unknown',
+        'operator.istio.io/component': 'Pilot',
+        app: 'sidecar-injector',
+        release: 'istio',
+        'app.kubernetes.io/name': 'istiod',
+      },
+    },
+    webhooks: [
+      core(
+        'rev.namespace.',
+        {
+          matchExpressions: [
+            { key: 'istio.io/rev', operator: 'In', values: ['default'] },
+            { key: 'istio-injection', operator: 'DoesNotExist' },
+          ],
+        },
+        { matchExpressions: [notDisabled] },
+      ),
+      core(
+        'rev.object.',
+        {
+          matchExpressions: [
+            { key: 'istio.io/rev', operator: 'DoesNotExist' },
+            { key: 'istio-injection', operator: 'DoesNotExist' },
+          ],
+        },
+        { matchExpressions: [notDisabled, { key: 'istio.io/rev', operator: 'In', values: ['default'] }] },
+      ),
+      core(
+        'namespace.',
+        { matchExpressions: [{ key: 'istio-injection', operator: 'In', values: ['enabled'] }] },
+        { matchExpressions: [notDisabled] },
+      ),
+      core(
+        'object.',
+        {
+          matchExpressions: [
+            { key: 'istio-injection', operator: 'DoesNotExist' },
+            { key: 'istio.io/rev', operator: 'DoesNotExist' },
+          ],
+        },
+        {
+          matchExpressions: [
+            { key: 'sidecar.istio.io/inject', operator: 'In', values: ['true'] },
+            { key: 'istio.io/rev', operator: 'DoesNotExist' },
+          ],
+        },
+      ),
+    ],
+  };
+}
+
 function staticPod(name: string, component: string, command: string[], image: string): K8sObject {
   return {
     apiVersion: 'v1',
@@ -348,8 +425,9 @@ export function bootstrapObjects(): K8sObject[] {
         { name: 'http-monitoring', port: 15014, protocol: 'TCP' },
       ],
       {},
-      { app: 'istiod', istio: 'pilot' },
+      { app: 'istiod', istio: 'pilot', 'istio.io/rev': 'default' },
     ),
+    sidecarInjectorWebhook(),
     {
       apiVersion: 'v1',
       kind: 'ServiceAccount',

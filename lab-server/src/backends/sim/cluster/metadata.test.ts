@@ -169,7 +169,7 @@ describe('writes and their side effects', () => {
   });
 
   it("refuses creates beyond the object limit with the quota's words, counting no Events", async () => {
-    const c = await newCluster({ maxObjects: 60 });
+    const c = await newCluster({ maxObjects: 61 });
     const used = c.list('Namespace').length;
     expect(used).toBeGreaterThan(0);
     let made = 0;
@@ -186,7 +186,7 @@ describe('writes and their side effects', () => {
       code: 403,
       reason: 'Forbidden',
       message:
-        'exceeded quota: lab-objects, requested: count/objects=1, used: count/objects=60, limited: count/objects=60',
+        'exceeded quota: lab-objects, requested: count/objects=1, used: count/objects=61, limited: count/objects=61',
     });
     expect(made).toBeGreaterThan(0);
     expect(c.list('Event').length).toBeGreaterThan(0);

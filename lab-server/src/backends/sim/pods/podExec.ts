@@ -8,7 +8,9 @@ import type { K8sObject } from '../../../contract.ts';
 import { createCurlCommand } from '../shell/commands/curl/index.ts';
 import { createDateCommand } from '../shell/commands/date/index.ts';
 import { createBusyboxTimeCommand } from '../shell/commands/time/busybox.ts';
+import { STREAM_AWARE_COMMANDS } from '../shell/orderedOutput.ts';
 import { splitCommandNames } from '../shell/splitCommandName.ts';
+import { orderStreams } from '../shell/streamOrder.ts';
 import { createTimeKeywordCommands, rewriteTimeKeyword } from '../shell/timeKeyword.ts';
 import type { PodEndpoint, PodExec, SimCommandHost } from '../types.ts';
 import { createNcCommand } from './commands/nc.ts';
@@ -89,7 +91,12 @@ export class SimPodExec implements PodExec {
   async exec(
     target: PodEndpoint,
     argv: string[],
-    options: { stdin?: string; signal?: AbortSignal; stream?: (text: string) => void },
+    options: {
+      stdin?: string;
+      signal?: AbortSignal;
+      stream?: (text: string) => void;
+      streams?: { merged: boolean; terminal: boolean };
+    },
   ): Promise<{ stdout: string; stderr: string; exitCode: number }> {
     const host = this.#host();
     const pod = host.cluster.get('Pod', target.namespace, target.pod);
@@ -161,14 +168,25 @@ export class SimPodExec implements PodExec {
       sleep: (ms) => host.clock.sleep(ms, options.signal).catch(() => undefined),
       processInfo: { pid: 1, ppid: 0, uid: identity.uid, gid: identity.gid },
     });
-    const result = await bash.exec(rewriteTimeKeyword(splitCommandNames(script), busybox ? 'busybox' : 'bash'), {
+    // The process's two streams as kubectl set them up: in one place (a TTY, kubectl's `2>&1`), every command
+    // writes in order and the whole script's output comes back on stdout.
+    const streams = options.streams ?? { merged: false, terminal: false };
+    const rewritten = orderStreams(rewriteTimeKeyword(splitCommandNames(script), busybox ? 'busybox' : 'bash'), {
+      ...streams,
+      writers: STREAM_AWARE_COMMANDS,
+    });
+    const result = await bash.exec(streams.merged ? `{\n${rewritten}\n} 2>&1` : rewritten, {
       rawScript: true,
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     // Inside a container, unknown commands are sh's "not found", not bash's.
-    const stderr = result.stderr.replace(/^bash: (.+): command not found$/gm, 'sh: $1: not found');
-    return { stdout: result.stdout, stderr, exitCode: result.exitCode };
+    const sh = (text: string) => text.replace(/^bash: (.+): command not found$/gm, 'sh: $1: not found');
+    return {
+      stdout: streams.merged ? sh(result.stdout) : result.stdout,
+      stderr: sh(result.stderr),
+      exitCode: result.exitCode,
+    };
   }
 
   /** Forgets the file systems of pods that no longer exist. */

@@ -11,6 +11,7 @@ import { completeness } from './completeness.ts';
 import { environmentCpuMs, pause, sliceOver, type TimeHolder } from './scheduler.ts';
 import { initialState, readState, wrapLine, type ShellState } from './shellState.ts';
 import { createTimeKeywordCommands } from './timeKeyword.ts';
+import { withOutputSink } from './outputSink.ts';
 import { withYieldPoint, yieldPointsPlugin } from './yieldPoints.ts';
 
 /** just-bash's own commands the lab shell offers; the rest of its set (python, js, sqlite, network) stays off. */
@@ -97,6 +98,9 @@ export const BUILTIN_COMMANDS = [
   'yq',
 ] as const;
 
+/** The in-memory file system's full-disk message, reworded as bash words a failed write. */
+const NO_SPACE = /^ENOSPC: in-memory filesystem byte limit exceeded \(\d+ bytes\)$/gm;
+
 /** What a command line printed (stdout and stderr in order) and its status. */
 export interface LineResult {
   output: string;
@@ -130,6 +134,8 @@ export class LabShell {
   /** The running line's CPU budget: where its environment's CPU count stood when it began, and its stop. */
   #budget: { cpuAtStart: number; stop: AbortController } | undefined;
   readonly #timeKeyword: ReturnType<typeof createTimeKeywordCommands>;
+  /** The running line's output so far (outputSink.ts): shown at once when the line streams, else kept. */
+  #sink: { stream: ((text: string) => void) | undefined; kept: string; chars: number; cut: boolean } | undefined;
 
   constructor(options: LabShellOptions) {
     this.#options = options;
@@ -140,7 +146,11 @@ export class LabShell {
     // Every loop iteration reads this file, which the shell answers itself: its yield point (yieldPoints.ts).
     const turn = `${this.#stateDir}/turn`;
     this.#bash = new Bash({
-      fs: withYieldPoint(options.fs, turn, () => this.#checkpoint()),
+      fs: withOutputSink(
+        withYieldPoint(options.fs, turn, () => this.#checkpoint()),
+        `${this.#stateDir}/out`,
+        (text) => this.#write(text),
+      ),
       cwd: options.home,
       env: { HOME: options.home, PATH: '/usr/local/bin:/usr/bin:/bin', TERM: 'xterm-256color', ...options.env },
       commands: [...BUILTIN_COMMANDS],
@@ -173,6 +183,19 @@ export class LabShell {
       processInfo: { pid: 4242, ppid: 1, uid: 0, gid: 0 },
     });
     this.#bash.registerTransformPlugin(yieldPointsPlugin(turn));
+  }
+
+  /** A finished command's output (outputSink.ts): to the terminal now, or kept for the line's result; cut at the limit. */
+  #write(text: string): void {
+    const sink = this.#sink;
+    if (!sink || sink.cut) return;
+    const room = this.#options.limits.outputChars - sink.chars;
+    const shown = text.length > room ? text.slice(0, Math.max(0, room)) : text;
+    if (shown.length < text.length) sink.cut = true;
+    sink.chars += shown.length;
+    const fixed = shown.replace(NO_SPACE, 'bash: write error: No space left on device');
+    if (sink.stream) sink.stream(fixed);
+    else sink.kept += fixed;
   }
 
   /** A loop's yield point: stops the line once its CPU budget is spent, else lets others run when its slice is over. */
@@ -231,14 +254,13 @@ export class LabShell {
       // A long line costs several steps (checked, parsed, run, its state read back): each may start a new turn.
       if (this.sliceOver()) await this.pause();
       await this.#options.fs.mkdir(this.#stateDir, { recursive: true });
+      const sink = { stream: options.stream, kept: '', chars: 0, cut: false };
+      this.#sink = sink;
       const result = await this.#bash.exec(wrapLine(line, this.#state, this.#stateDir), { rawScript: true, signal });
       if (this.sliceOver()) await this.pause();
-      // A full file system, in bash's words rather than the in-memory file system's (once per failed write: a loop
-      // goes on after one, as in bash).
-      let output = (result.stdout + result.stderr).replace(
-        /^ENOSPC: in-memory filesystem byte limit exceeded \(\d+ bytes\)$/gm,
-        'bash: write error: No space left on device',
-      );
+      // What commands printed went through the sink; what is left here did not (a line run as typed). A full file
+      // system is worded as bash words it rather than as the in-memory file system does (once per failed write).
+      let output = `${sink.kept}${(result.stdout + result.stderr).replace(NO_SPACE, 'bash: write error: No space left on device')}`;
       const dump = await this.#readDump();
       this.#state = readState(dump, line, this.#state);
       const dropped = this.#boundState();
@@ -256,11 +278,11 @@ export class LabShell {
         exitCode = 130;
       }
       if (dropped) output += dropped;
-      if (output.length > this.#options.limits.outputChars) {
-        output =
-          `${output.slice(0, this.#options.limits.outputChars)}\n[lab shell: ` +
-          `output cut at ${this.#options.limits.outputChars} characters]\n`;
-      }
+      const limit = this.#options.limits.outputChars;
+      // Streamed output counts too: what is left of the limit after it.
+      const streamed = sink.stream ? sink.chars : 0;
+      if (sink.cut || streamed + output.length > limit)
+        output = `${output.slice(0, Math.max(0, limit - streamed))}\n[lab shell: output cut at ${limit} characters]\n`;
       this.#state = { ...this.#state, status: exitCode };
       // Virtual time stands still between sleeps; a command still takes a moment of it, so that whatever happens
       // after a command (a step marked done, the next command) is later than the command on the clock.
@@ -271,6 +293,7 @@ export class LabShell {
       this.#signal = undefined;
       this.#budget = undefined;
       this.#options.io.stream = undefined;
+      this.#sink = undefined;
     }
   }
 

@@ -4,8 +4,9 @@
  * inside a wrapper that first restores this state and afterwards writes it to files the shell reads back.
  */
 import { parse, serialize, type ScriptNode, type StatementNode } from 'just-bash';
-import { interleaveStderr } from './stderrOrder.ts';
+import { STREAM_AWARE_COMMANDS } from './orderedOutput.ts';
 import { splitCommandNames } from './splitCommandName.ts';
+import { orderStreams } from './streamOrder.ts';
 import { rewriteTimeKeyword } from './timeKeyword.ts';
 
 /** The carried-over state of one shell. */
@@ -54,15 +55,21 @@ export function wrapLine(line: string, state: ShellState, dir: string): string {
     'shopt -s expand_aliases',
     `cd ${quote(state.cwd)}`,
   ].join('\n');
+  const ordered = orderStreams(rewriteTimeKeyword(splitCommandNames(line), 'bash'), {
+    merged: true,
+    terminal: true,
+    scratch: `${dir}/pipe-stderr`,
+    writers: STREAM_AWARE_COMMANDS,
+    // Answered by the shell's file system (outputSink.ts): each finished command's output is shown at once.
+    sink: `${dir}/out`,
+  });
   // `$?` after the restore block is 0 (its `cd` succeeds); a subshell sets any other status (subshells cost the most
   // of anything here). The dump's status file is what the caller reads, so the script's own exit code is not reset.
   return [
     `{\n${restore}\n} >/dev/null 2>&1`,
     ...(state.status !== 0 ? [`(exit ${state.status})`] : []),
     // stderr joins stdout here so the terminal shows both in the order they were written.
-    `{
-${interleaveStderr(rewriteTimeKeyword(splitCommandNames(line), 'bash'), `${dir}/pipe-stderr`)}
-} 2>&1`,
+    `{\n${ordered}\n} 2>&1`,
     '__labs_status=$?',
     `{ declare -p > ${dir}/vars; declare -F > ${dir}/functions; alias > ${dir}/aliases; ` +
       `pwd > ${dir}/cwd; echo $__labs_status > ${dir}/status; } 2>/dev/null`,

@@ -171,6 +171,53 @@ describe('the Deployment controller', () => {
     expect(sets).toEqual(['3', '4']);
   });
 
+  it('while paused makes no ReplicaSet for a new template, still scales, and rolls the batch on resume', async () => {
+    const c = await newCluster();
+    c.apply(deployment('web', { app: 'web' }, { replicas: 2 }));
+    await c.idle();
+    const first = c.list('ReplicaSet', 'default')[0]!.metadata.name;
+    const progressing = () =>
+      st(c.get('Deployment', 'default', 'web')).conditions.find((x) => x.type === 'Progressing');
+    c.update('Deployment', 'default', 'web', (o) => {
+      workloadSpec(o).paused = true;
+    });
+    await c.idle();
+    expect(progressing()).toMatchObject({
+      status: 'Unknown',
+      reason: 'DeploymentPaused',
+      message: 'Deployment is paused',
+    });
+    c.update('Deployment', 'default', 'web', (o) => {
+      workloadSpec(o).template!.spec!.containers![0]!.image = 'docker.io/curlimages/curl:8.17.0';
+      workloadSpec(o).template!.metadata!.labels!.batch = 'two-changes';
+    });
+    c.update('Deployment', 'default', 'web', (o) => {
+      workloadSpec(o).replicas = 3;
+    });
+    await c.clock.sleep(30_000);
+    await c.idle();
+    expect(c.list('ReplicaSet', 'default').map((rs) => rs.metadata.name)).toEqual([first]);
+    expect(c.list('Pod', 'default', 'app=web')).toHaveLength(3);
+    const paused = c.get('Deployment', 'default', 'web')!;
+    // What `kubectl rollout status` reads: the spec is observed, no replica has the new template.
+    expect(st(paused)).toMatchObject({ observedGeneration: paused.metadata.generation, replicas: 3 });
+    expect((paused.status as { updatedReplicas?: number }).updatedReplicas).toBeUndefined();
+    expect(progressing()?.reason).toBe('DeploymentPaused');
+    c.update('Deployment', 'default', 'web', (o) => {
+      delete workloadSpec(o).paused;
+    });
+    await c.clock.sleep(60_000);
+    await c.idle();
+    // One rollout for both changes: revision 2 has the image and the label.
+    const sets = c.list('ReplicaSet', 'default');
+    expect(sets).toHaveLength(2);
+    const second = sets.find((rs) => rs.metadata.name !== first)!;
+    expect(second.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
+    expect(workloadSpec(second).template?.metadata?.labels?.batch).toBe('two-changes');
+    expect(workloadSpec(second).replicas).toBe(3);
+    expect(progressing()).toMatchObject({ status: 'True', reason: 'NewReplicaSetAvailable' });
+  });
+
   it('replaces a deleted pod and reports what it did as Events', async () => {
     const c = await newCluster();
     c.apply(deployment('web', { app: 'web' }));

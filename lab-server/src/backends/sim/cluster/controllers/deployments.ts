@@ -171,8 +171,38 @@ function syncDeployment(ctx: ControllerContext, deploy: K8sObject): void {
       rollOld(ctx, deploy, current, old, replicas, maxUnavailable, maxReplicas);
     }
     pruneHistory(ctx, old, spec.revisionHistoryLimit ?? 10);
+  } else scalePaused(ctx, deploy, current, old, replicas, maxReplicas);
+  writeStatus(ctx, deploy, current, owned, replicas);
+}
+
+/**
+ * A paused Deployment makes no new ReplicaSet and rolls nothing, but a change of `replicas` still scales what runs:
+ * the one active ReplicaSet (or the newest) takes it all; several active ones share it in proportion to their sizes,
+ * the remainder to the newest (Kubernetes' proportional scaling, on sizes rather than its max-replicas annotations).
+ */
+function scalePaused(
+  ctx: ControllerContext,
+  deploy: K8sObject,
+  current: K8sObject | undefined,
+  old: K8sObject[],
+  replicas: number,
+  maxReplicas: number,
+): void {
+  const sets = [...old, ...(current ? [current] : [])];
+  const active = sets.filter((rs) => replicasOf(rs) > 0);
+  const total = active.reduce((n, rs) => n + replicasOf(rs), 0);
+  if (active.length <= 1) {
+    const only = active[0] ?? current ?? old.at(-1);
+    if (only && replicasOf(only) !== replicas) scale(ctx, deploy, only, replicas, maxReplicas);
+    return;
   }
-  if (current) writeStatus(ctx, deploy, current, owned, replicas);
+  if (total === replicas) return;
+  const shares = active.map((rs) => Math.floor((replicasOf(rs) * replicas) / total));
+  const newest = shares.length - 1;
+  shares[newest] = (shares[newest] ?? 0) + replicas - shares.reduce((a, b) => a + b, 0);
+  active.forEach((rs, i) => {
+    if (replicasOf(rs) !== shares[i]) scale(ctx, deploy, rs, shares[i]!, maxReplicas);
+  });
 }
 
 /** Scales the new ReplicaSet toward `replicas`, never past `replicas + maxSurge` pods in all. */
@@ -234,16 +264,54 @@ function pruneHistory(ctx: ControllerContext, old: K8sObject[], limit: number): 
   for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) ctx.remove(rs);
 }
 
+/** The Progressing condition while paused, just after a resume, or as the rollout stands. */
+function progressingCondition(
+  deploy: K8sObject,
+  current: K8sObject | undefined,
+  owned: K8sObject[],
+  complete: boolean,
+): { status: string; reason: string; message: string } {
+  const previous = ((deploy.status ?? {}) as WorkloadStatus).conditions?.find((c) => c.type === 'Progressing');
+  if (workloadSpec(deploy).paused)
+    return { status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' };
+  if (previous?.reason === 'DeploymentPaused')
+    return { status: 'Unknown', reason: 'DeploymentResumed', message: 'Deployment is resumed' };
+  if (!current)
+    return {
+      status: 'True',
+      reason: 'ReplicaSetUpdated',
+      message: `Deployment "${deploy.metadata.name}" is progressing.`,
+    };
+  if (complete)
+    return {
+      status: 'True',
+      reason: 'NewReplicaSetAvailable',
+      message: `ReplicaSet "${current.metadata.name}" has successfully progressed.`,
+    };
+  if (owned.every((rs) => rs.metadata.uid !== current.metadata.uid))
+    return {
+      status: 'True',
+      reason: 'NewReplicaSetCreated',
+      message: `Created new replica set "${current.metadata.name}"`,
+    };
+  return {
+    status: 'True',
+    reason: 'ReplicaSetUpdated',
+    message: `ReplicaSet "${current.metadata.name}" is progressing.`,
+  };
+}
+
 function writeStatus(
   ctx: ControllerContext,
   deploy: K8sObject,
-  current: K8sObject,
+  current: K8sObject | undefined,
   owned: K8sObject[],
   replicas: number,
 ): void {
   const sets = ctx.store.list('ReplicaSet', deploy.metadata.namespace).filter((rs) => isOwnedBy(rs, deploy));
   const pods = sets.flatMap((rs) => podsOf(ctx, rs));
-  const updated = podsOf(ctx, current);
+  // Paused with a changed template, no ReplicaSet has the new template yet: nothing is updated.
+  const updated = current ? podsOf(ctx, current) : [];
   const ready = pods.filter(isReady);
   const updatedReady = updated.filter(isReady).length;
   const spec = workloadSpec(deploy);
@@ -252,16 +320,8 @@ function writeStatus(
     spec.strategy?.type === 'Recreate' || replicas === 0 ? 0 : rollingBounds(spec, replicas).maxUnavailable;
   const isAvailable = ready.length >= replicas - maxUnavailable;
   const wanted = sets.reduce((n, rs) => n + replicasOf(rs), 0);
-  const complete = updatedReady >= replicas && pods.length === updated.length;
-  const isNew = owned.every((rs) => rs.metadata.uid !== current.metadata.uid);
-  const progressing = complete
-    ? {
-        reason: 'NewReplicaSetAvailable',
-        message: `ReplicaSet "${current.metadata.name}" has successfully progressed.`,
-      }
-    : isNew
-      ? { reason: 'NewReplicaSetCreated', message: `Created new replica set "${current.metadata.name}"` }
-      : { reason: 'ReplicaSetUpdated', message: `ReplicaSet "${current.metadata.name}" is progressing.` };
+  const complete = current !== undefined && updatedReady >= replicas && pods.length === updated.length;
+  const progressing = progressingCondition(deploy, current, owned, complete);
   const status = JSON.parse(
     JSON.stringify({
       observedGeneration: deploy.metadata.generation ?? 1,
@@ -279,7 +339,7 @@ function writeStatus(
             ? 'Deployment has minimum availability.'
             : 'Deployment does not have minimum availability.',
         },
-        { type: 'Progressing', status: 'True', ...progressing },
+        { type: 'Progressing', ...progressing },
       ],
     }),
   ) as WorkloadStatus;
@@ -292,7 +352,7 @@ function writeStatus(
       reason,
     })),
   });
-  const revision = current.metadata.annotations?.[REVISION] ?? '1';
+  const revision = current?.metadata.annotations?.[REVISION] ?? deploy.metadata.annotations?.[REVISION] ?? '1';
   if (same(comparable(previous), comparable(status)) && deploy.metadata.annotations?.[REVISION] === revision) return;
   const now = timestamp(ctx.clock.now());
   status.conditions = (status.conditions ?? []).map((c) => {

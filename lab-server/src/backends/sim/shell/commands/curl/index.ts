@@ -10,6 +10,7 @@ import { boundary, type FormPart, multipartBody, parseFormArg } from './multipar
 import { CURL_VERSION_TEXT, CurlUsageError, curlHelp, parseCurlArgs, type CurlArgs } from './options.ts';
 import { retryDelay, retryReason, retryWarning } from './retry.ts';
 import { type ConnectOptions, headerBlock, type RequestBody, transfer, withQuery } from './transfer.ts';
+import { OrderedOutput, streamFacts } from '../../orderedOutput.ts';
 import { urlProblem } from './urlCheck.ts';
 import { warning } from './warn.ts';
 import { expandWriteOut } from './writeOut.ts';
@@ -227,15 +228,16 @@ export async function runCurl(
   const urls = args.get && body && args.form.length === 0 ? args.urls.map((u) => withQuery(u, body!.text)) : args.urls;
   if (args.get) body = undefined;
 
-  let stdout = '';
-  let stderr = '';
+  // Written in curl's order: verbose lines before the body and after it, a header dump (-D -) before its body.
+  const streams = streamFacts(ctx.env);
+  const output = new OrderedOutput();
   let exitCode = 0;
   let dumped = '';
   for (const url of urls) {
     const rejected = urlProblem(url);
     if (rejected) {
       // curl stops at a URL it cannot parse before connecting: nothing is sent, nothing written out.
-      if (showErrors) stderr += `curl: (${rejected.code}) ${rejected.message}\n`;
+      if (showErrors) output.err(`curl: (${rejected.code}) ${rejected.message}\n`);
       exitCode = rejected.code;
       continue;
     }
@@ -246,8 +248,20 @@ export async function runCurl(
     let result: Awaited<ReturnType<typeof transfer>>;
     let code = 0;
     let message = '';
+    const bodyOnTerminal = !args.output && streams.terminal;
     for (;;) {
-      result = await transfer(host.network, from, args, url, body, connect, jar, nowSeconds, ctx.signal);
+      result = await transfer(
+        host.network,
+        from,
+        args,
+        url,
+        body,
+        connect,
+        jar,
+        nowSeconds,
+        ctx.signal,
+        bodyOnTerminal,
+      );
       response = result.response!;
       code = 0;
       message = '';
@@ -262,7 +276,7 @@ export async function runCurl(
       const inTime = args.retryMaxTimeMs === undefined || host.clock.now() - started < args.retryMaxTimeMs;
       if (!reason || retriesLeft <= 0 || !inTime) break;
       const wait = retryDelay(reason, sleepMs, response);
-      stderr += warning(retryWarning(reason, wait, retriesLeft), args.silent);
+      output.err(warning(retryWarning(reason, wait, retriesLeft), args.silent));
       retriesLeft--;
       try {
         await host.clock.sleep(wait, ctx.signal);
@@ -271,8 +285,10 @@ export async function runCurl(
       }
       if (args.retryDelayMs === undefined) sleepMs = Math.min(sleepMs * 2, 600_000);
     }
-    if (args.verbose) stderr += result.verbose.map((l) => `${l}\n`).join('');
-    dumped += result.headerBlocks.join('');
+    const verbose = args.verbose ? result.verbose.map((l) => `${l}\n`) : [];
+    output.err(verbose.slice(0, result.bodyAt).join(''));
+    if (args.dumpHeader === '-') output.out(result.headerBlocks.join(''));
+    else dumped += result.headerBlocks.join('');
     let out = '';
     if (code === 0 || (code === 22 && args.failWithBody)) {
       if (args.head || args.include) out += headerBlock(response);
@@ -284,8 +300,9 @@ export async function runCurl(
           code = 23;
           message = `Failure writing output to destination, passed ${Buffer.byteLength(out)} returned 0`;
         }
-      } else if (!args.output) stdout += out;
+      } else if (!args.output) output.out(out);
     }
+    output.err(verbose.slice(result.bodyAt).join(''));
     if (args.writeOut !== undefined) {
       const expanded = expandWriteOut(args.writeOut, {
         response,
@@ -294,29 +311,25 @@ export async function runCurl(
         errorMessage: message,
         redirects: result.redirects,
       });
-      stdout += expanded.stdout;
-      stderr += expanded.stderr;
+      output.out(expanded.stdout).err(expanded.stderr);
     }
     if (code !== 0) {
-      if (showErrors) stderr += `curl: (${code}) ${message}\n`;
+      if (showErrors) output.err(`curl: (${code}) ${message}\n`);
       exitCode = code;
     }
   }
-  if (args.dumpHeader !== undefined) {
-    if (args.dumpHeader === '-') stdout = dumped + stdout;
-    else if (!(await writeTo(ctx, args.dumpHeader, dumped))) {
-      if (showErrors) stderr += `curl: Failed to open ${args.dumpHeader}\n`;
-      exitCode = 23;
-    }
+  if (args.dumpHeader !== undefined && args.dumpHeader !== '-' && !(await writeTo(ctx, args.dumpHeader, dumped))) {
+    if (showErrors) output.err(`curl: Failed to open ${args.dumpHeader}\n`);
+    exitCode = 23;
   }
   if (jar && args.cookieJar !== undefined) {
     const text = jar.serialize(nowSeconds());
-    if (args.cookieJar === '-') stdout += text;
+    if (args.cookieJar === '-') output.out(text);
     // libcurl only mentions a jar it cannot write under -v.
     else if (!(await writeTo(ctx, args.cookieJar, text)) && args.verbose)
-      stderr += `* WARNING: failed to save cookies in ${args.cookieJar}: No such file or directory\n`;
+      output.err(`* WARNING: failed to save cookies in ${args.cookieJar}: No such file or directory\n`);
   }
-  return { stdout, stderr, exitCode };
+  return output.result(exitCode, streams.merged);
 }
 
 /** The `curl` command for a pod's shell, or for the learner's own shell with `'outside'`. */

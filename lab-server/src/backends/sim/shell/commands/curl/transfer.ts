@@ -13,6 +13,8 @@ export interface TransferResult {
   redirects: number;
   /** Lines for stderr under -v (request and response headers, connection notes). */
   verbose: string[];
+  /** How many of `verbose` curl prints before the last response's body (the rest come after it). */
+  bodyAt: number;
   /** The header block of every response received (redirects included), for -D. */
   headerBlocks: string[];
 }
@@ -142,11 +144,13 @@ export async function transfer(
   jar: CookieJar | undefined,
   nowSeconds: () => number,
   signal: AbortSignal | undefined,
+  bodyOnTerminal = false,
 ): Promise<TransferResult> {
   let current = normaliseUrl(url);
   let redirects = 0;
   const verbose: string[] = [];
   const headerBlocks: string[] = [];
+  let bodyAt = 0;
   for (;;) {
     const cookie = jar?.header(new URL(current), nowSeconds());
     const request = buildRequest(args, current, redirects === 0 ? body : undefined, cookie, connect);
@@ -163,7 +167,9 @@ export async function transfer(
             .slice(0, -1)
             .map((l) => `< ${l}`),
         );
-        if (response.body) verbose.push(`{ [${Buffer.byteLength(response.body)} bytes data]`);
+        // curl notes the data it does not show itself, unless the body goes to a terminal (where it is shown).
+        if (response.body && !bodyOnTerminal) verbose.push(`{ [${Buffer.byteLength(response.body)} bytes data]`);
+        bodyAt = verbose.length;
         verbose.push(`* Connection #0 to host ${new URL(current).hostname} left intact`);
       }
     }
@@ -183,6 +189,7 @@ export async function transfer(
           url: current,
           redirects,
           verbose,
+          bodyAt: verbose.length,
           headerBlocks,
         };
       current = new URL(location, current).toString();
@@ -190,6 +197,13 @@ export async function transfer(
       if (args.verbose) verbose.push(`* Issue another request to this URL: '${current}'`);
       continue;
     }
-    return { response, url: current, redirects, verbose, headerBlocks };
+    return {
+      response,
+      url: current,
+      redirects,
+      verbose,
+      bodyAt: response.error ? verbose.length : bodyAt,
+      headerBlocks,
+    };
   }
 }

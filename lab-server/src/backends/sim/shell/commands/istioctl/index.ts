@@ -1,13 +1,14 @@
 /**
  * `istioctl` 1.30 in the lab shell: version, install, uninstall, manifest generate, kube-inject, analyze,
- * proxy-status, proxy-config, experimental describe, dashboard; cobra's wording for usage errors. Commands 1.30 no
- * longer has (`verify-install`, removed in 1.24; `experimental wait`, removed in 1.23) answer as 1.30 answers.
+ * proxy-status, proxy-config, experimental describe|precheck|check-inject, tag list, dashboard; cobra's wording for
+ * usage errors. Commands 1.30 no longer has (`verify-install` and `profile`, removed in 1.24; `experimental wait`,
+ * removed in 1.23) answer as 1.30 answers: unknown commands.
  */
 import type { Command, ExecResult } from 'just-bash';
 import { decodeBytesToUtf8, defineCommand } from 'just-bash';
 import type { SimCommandHost } from '../../../types.ts';
 import { analyze, analyzeOutput } from './analyze.ts';
-import { flagValue, helpText, parseFlags, UsageError, type FlagSpec } from './flags.ts';
+import { flagValue, helpText, parseFlags, UsageError, type FlagSpec, type ParsedFlags } from './flags.ts';
 import { runInstall } from '../../../istio/install.ts';
 import { injectSettings, kubeInject } from '../../../istio/injector.ts';
 import { versionText } from './version.ts';
@@ -18,6 +19,10 @@ import { describePod, describeService, DescribeError } from './describe.ts';
 import { manifestGenerate, restoreMissing, uninstall } from './lifecycle.ts';
 import { proxyStatusOne, proxyStatusTable, ProxyStatusError } from './proxyStatus.ts';
 import { InstallError, renderInstall } from '../../../istio/install.ts';
+import { streamFacts } from '../../orderedOutput.ts';
+import { checkInject } from './checkInject.ts';
+import { precheck } from './precheck.ts';
+import { tagCommand } from './tag.ts';
 
 type Ctx = Parameters<Command['execute']>[1];
 
@@ -127,7 +132,55 @@ const SUBCOMMANDS: Record<string, { short: string; usage: string; flags: FlagSpe
   experimental: {
     short: 'Experimental commands that may be modified or deprecated',
     usage: 'istioctl experimental [command]',
-    flags: [{ long: 'ignoreUnmeshed', help: 'Suppress warnings for unmeshed pods' }],
+    // The union of the simulated subcommands' flags (describe, precheck, check-inject).
+    flags: [
+      { long: 'ignoreUnmeshed', help: 'Suppress warnings for unmeshed pods' },
+      { long: 'skip-controlplane', help: 'skip checking the control plane' },
+      {
+        long: 'output-threshold',
+        value: true,
+        help: 'The severity level of precheck at which to display messages. Valid values: [Info Warning Error]',
+      },
+      { long: 'output', short: 'o', value: true, help: 'Output format: one of [log json yaml]' },
+      { long: 'from-version', short: 'f', value: true, help: 'check changes since the provided version' },
+      { long: 'revision', short: 'r', value: true, help: 'Control plane revision' },
+      {
+        long: 'labels',
+        short: 'l',
+        value: true,
+        help: 'Check namespace and label pairs injection status, split multiple labels by commas',
+      },
+    ],
+  },
+  tag: {
+    short: 'Command group used to interact with revision tags',
+    usage: 'istioctl tag [command]',
+    flags: [
+      {
+        long: 'output',
+        short: 'o',
+        value: true,
+        help: 'Output format for tag description (available formats: table,json,yaml)',
+      },
+      {
+        long: 'revision',
+        short: 'r',
+        value: true,
+        help: 'Control plane revision to reference from a given revision tag',
+      },
+      { long: 'overwrite', help: 'If true, allow revision tags to be overwritten' },
+      {
+        long: 'skip-confirmation',
+        short: 'y',
+        help: 'The skipConfirmation determines whether the user is prompted for confirmation.',
+      },
+      { long: 'webhook-name', value: true, help: "Name to use for a revision tag's mutating webhook configuration." },
+      {
+        long: 'auto-inject-namespaces',
+        help: 'If set to true, the sidecars should be automatically injected into all namespaces',
+      },
+      { long: 'manifests', short: 'd', value: true, help: 'Specify a path to a directory of charts and profiles' },
+    ],
   },
   dashboard: {
     short: 'Access to Istio web UIs',
@@ -359,7 +412,12 @@ export async function runIstioctl(host: SimCommandHost, argv: string[], ctx: Ctx
         });
       }
       case 'experimental':
-        return experimental(host, flags.positional, flagValue(flags, 'namespace') ?? 'default');
+        return experimental(host, flags, streamFacts(ctx.env).terminal);
+      case 'tag':
+        return tagCommand(host.cluster, flags.positional, {
+          output: flagValue(flags, 'output') ?? 'table',
+          istioNamespace: flagValue(flags, 'istioNamespace') ?? 'istio-system',
+        });
       case 'analyze': {
         if (flags.positional.length > 0)
           return error(
@@ -378,9 +436,25 @@ export async function runIstioctl(host: SimCommandHost, argv: string[], ctx: Ctx
   return error(`unknown command "${sub}" for "istioctl"`);
 }
 
-/** `istioctl experimental ...`: describe pod|service; other subcommands answer as 1.30's cobra tree does. */
-function experimental(host: SimCommandHost, args: string[], namespace: string): ExecResult {
+/** `istioctl experimental ...`: describe pod|service, precheck, check-inject; others answer as 1.30's cobra tree does. */
+function experimental(host: SimCommandHost, flags: ParsedFlags, terminal: boolean): ExecResult {
+  const args = flags.positional;
+  const namespace = flagValue(flags, 'namespace') ?? 'default';
   const [sub, kind, target] = args;
+  if (sub === 'precheck') {
+    const fromVersion = flagValue(flags, 'from-version');
+    return precheck(host.cluster, {
+      skipControlPlane: flags.booleans.has('skip-controlplane'),
+      ...(fromVersion !== undefined ? { fromVersion } : {}),
+      threshold: flagValue(flags, 'output-threshold') ?? 'Warning',
+      output: flagValue(flags, 'output') ?? 'log',
+      terminal,
+    });
+  }
+  if (sub === 'check-inject') {
+    const labels = flagValue(flags, 'labels');
+    return checkInject(host.cluster, args.slice(1), { namespace, ...(labels !== undefined ? { labels } : {}) });
+  }
   if (!sub) return { stdout: EXPERIMENTAL_HELP, stderr: '', exitCode: 0 };
   if (sub === 'describe' || sub === 'des') {
     if (!kind) return { stdout: DESCRIBE_HELP, stderr: '', exitCode: 0 };

@@ -48,14 +48,14 @@ function isIstioCrd(o: K8sObject): boolean {
   return o.kind === 'CustomResourceDefinition' && /\.istio\.io$/.test(o.metadata.name);
 }
 
-/** What an install of `profile` puts in the cluster: Istio's CRDs, then its objects in istio-system. */
+/** What an install of `profile` puts in the cluster: Istio's CRDs, then its objects (istio-system's, its injection webhook). */
 export function installObjects(egress: boolean, ingress: boolean): K8sObject[] {
   const all = bootstrapObjects();
   const crds = all.filter(isIstioCrd);
   const objects = all.filter(
     (o) =>
       o.kind !== 'Namespace' &&
-      o.metadata.namespace === ISTIO_NAMESPACE &&
+      (o.metadata.namespace === ISTIO_NAMESPACE || o.kind === 'MutatingWebhookConfiguration') &&
       (egress || !/egressgateway/.test(o.metadata.name)) &&
       (ingress || !/ingressgateway/.test(o.metadata.name)),
   );

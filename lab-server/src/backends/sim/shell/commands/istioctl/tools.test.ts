@@ -190,14 +190,179 @@ describe('what istioctl 1.30 no longer has', () => {
   });
 
   it('a command 1.30 lists under experimental but the lab does not simulate says so instead of printing the help', async () => {
-    expect(await w.run('istioctl x precheck')).toEqual(
+    expect(await w.run('istioctl x metrics productpage-v1')).toEqual(
       fail(
-        'Error: istioctl experimental precheck is not simulated in this lab; istioctl x describe, proxy-status and analyze are\n',
+        'Error: istioctl experimental metrics is not simulated in this lab; istioctl x describe, proxy-status and analyze are\n',
       ),
     );
-    expect((await w.run('istioctl x check-inject deploy/sleep')).stderr).toMatch(
-      /^Error: istioctl experimental check-inject/,
+  });
+});
+
+const GREEN_CHECK = '\u001b[32m✔\u001b[0m';
+
+describe('istioctl x precheck', () => {
+  it('finds nothing on a healthy 1.34 cluster and says so on stderr', async () => {
+    expect(await w.run('istioctl x precheck')).toEqual({
+      stdout: '',
+      stderr:
+        '✔ No issues found when checking the cluster. Istio is safe to install or upgrade!\n' +
+        '  To get started, check out https://istio.io/latest/docs/setup/getting-started/.\n',
+      exitCode: 0,
+    });
+    expect((await w.run('__labs_streams=terminal istioctl x precheck')).stderr.startsWith(GREEN_CHECK)).toBe(true);
+  });
+
+  it('flags Gateway API CRDs that do not serve v1 (or v1beta1), and zipkin with --from-version 1.21', async () => {
+    const v = await simWorld(8);
+    v.cluster.apply({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'grpcroutes.gateway.networking.k8s.io' },
+      spec: {
+        group: 'gateway.networking.k8s.io',
+        names: { kind: 'GRPCRoute', plural: 'grpcroutes', singular: 'grpcroute', listKind: 'GRPCRouteList' },
+        scope: 'Namespaced',
+        versions: [{ name: 'v1alpha2', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
+      },
+    } as never);
+    const r = await v.run('istioctl x precheck');
+    expect(r.stdout).toBe(
+      '\u001b[33mWarning\u001b[0m [IST0172] (CustomResourceDefinition grpcroutes.gateway.networking.k8s.io) ' +
+        'The Gateway API CRD version v1alpha2 is lower than the minimum version: v1\n',
     );
+    expect(r.stderr).toBe(
+      'Error: Issues found when checking the cluster. Istio may not be safe to install or upgrade.\n' +
+        'See https://istio.io/v1.30/docs/reference/config/analysis for more information about causes and resolutions.\n',
+    );
+    expect(r.exitCode).toBe(1);
+    // Below the threshold nothing is shown, but a warning still fails the check.
+    expect((await v.run('istioctl x precheck --output-threshold Error')).stdout).toBe('');
+    const json = JSON.parse((await v.run('istioctl x precheck -o json')).stdout);
+    expect(json).toEqual([
+      {
+        code: 'IST0172',
+        documentationUrl: 'https://istio.io/v1.30/docs/reference/config/analysis/ist0172/',
+        level: 'Warning',
+        message: 'The Gateway API CRD version v1alpha2 is lower than the minimum version: v1',
+        origin: 'CustomResourceDefinition grpcroutes.gateway.networking.k8s.io',
+      },
+    ]);
+    expect((await v.run('istioctl x precheck --skip-controlplane')).exitCode).toBe(0);
+    v.cluster.apply({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'zipkin', namespace: 'istio-system' },
+      spec: { ports: [{ name: 'http-query', port: 9411 }] },
+    } as never);
+    const since = await v.run('istioctl x precheck --skip-controlplane --from-version 1.21');
+    expect(since.stdout).toContain(
+      '[IST0169] (Service istio-system/zipkin) The configuration "meshConfig.defaultConfig.tracer"',
+    );
+    expect((await v.run('istioctl x precheck --skip-controlplane --from-version 1.22')).exitCode).toBe(0);
+  });
+
+  it('refuses what istioctl refuses', async () => {
+    expect(await w.run('istioctl x precheck --from-version 2.1')).toEqual(
+      fail('Error: expected major version 1, got 2.1\n'),
+    );
+    expect(await w.run('istioctl x precheck --from-version 1')).toEqual(
+      fail("Error: invalid version 1, expected format like '1.0'\n"),
+    );
+    expect(await w.run('istioctl x precheck --from-version 1.x')).toEqual(
+      fail('Error: minor version is not a number: x\n'),
+    );
+    expect(await w.run('istioctl x precheck --output-threshold loud')).toEqual(
+      fail('Error: invalid argument "loud" for "--output-threshold" flag: invalid level option\n'),
+    );
+    expect(await w.run('istioctl x precheck -o xml')).toEqual(
+      fail('Error: invalid format, expected one of [log json yaml] but got "xml"\n'),
+    );
+  });
+});
+
+describe('istioctl x check-inject', () => {
+  const header = (reason = 'REASON') => `WEBHOOK                 REVISION  INJECTED      ${reason}\n`;
+  const row = (injected: boolean, reason: string) =>
+    `istio-sidecar-injector  default   ${injected ? GREEN_CHECK : '\u001b[31m✘\u001b[0m'}             ${reason}\n`;
+
+  it("explains from the injection webhook's selectors why a pod is or would be injected", async () => {
+    expect(await w.run('istioctl x check-inject deploy/productpage-v1')).toEqual(
+      ok(header() + row(true, 'Namespace label istio-injection=enabled matches')),
+    );
+    expect(await w.run('istioctl x check-inject -l app=x,sidecar.istio.io/inject=false')).toEqual(
+      ok(header() + row(false, 'Pod has sidecar.istio.io/inject=false label, preventing injection')),
+    );
+    await w.run('kubectl create namespace bare');
+    expect(await w.run('istioctl x check-inject -n bare -l app=x')).toEqual(
+      ok(
+        header() +
+          row(
+            false,
+            'No matching namespace labels (istio.io/rev=default, istio-injection=enabled) ' +
+              'or pod labels (istio.io/rev=default, sidecar.istio.io/inject=true)',
+          ),
+      ),
+    );
+    expect(await w.run('istioctl x check-inject -n bare -l sidecar.istio.io/inject=true')).toEqual(
+      ok(header() + row(true, 'Pod label sidecar.istio.io/inject=true matches')),
+    );
+    await w.run('kubectl label namespace bare istio-injection=disabled');
+    expect(await w.run('istioctl x check-inject -n bare -l sidecar.istio.io/inject=true')).toEqual(
+      ok(header() + row(false, 'Namespace has istio-injection=disabled label, preventing injection')),
+    );
+  });
+
+  it('refuses what istioctl refuses', async () => {
+    expect(await w.run('istioctl x check-inject')).toEqual(
+      fail(
+        'Error: check-inject requires only [<resource-type>/]<resource-name>[.<namespace>], or specify labels flag\n',
+      ),
+    );
+    expect(await w.run('istioctl x check-inject nope-123')).toEqual(fail('Error: pods "nope-123" not found\n'));
+    expect(await w.run('istioctl x check-inject -n ghost -l a=b')).toEqual(
+      fail('Error: namespaces "ghost" not found\n'),
+    );
+  });
+});
+
+describe('istioctl tag', () => {
+  it('lists the revisions and tags the webhooks and istiod services carry, with their namespaces', async () => {
+    expect(await w.run('istioctl tag list')).toEqual(ok('TAG REVISION NAMESPACES\n    default  \n'));
+    expect(JSON.parse((await w.run('istioctl tag list -o json')).stdout)).toEqual([
+      { tag: '', revision: 'default', namespaces: [] },
+    ]);
+    expect((await w.run('istioctl tag list -o yaml')).stdout).toBe(
+      '- namespaces: []\n  revision: default\n  tag: ""\n\n',
+    );
+    // A tag of the revision (as `istioctl tag set prod --revision default` would make) replaces the untagged entry.
+    w.cluster.apply({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingWebhookConfiguration',
+      metadata: { name: 'istio-revision-tag-prod', labels: { 'istio.io/rev': 'default', 'istio.io/tag': 'prod' } },
+      webhooks: [],
+    } as never);
+    await w.run('kubectl create namespace tagged && kubectl label namespace tagged istio.io/rev=prod');
+    expect((await w.run('istioctl tag show')).stdout).toBe('TAG  REVISION NAMESPACES\nprod default  tagged\n');
+    w.cluster.delete('MutatingWebhookConfiguration', undefined, 'istio-revision-tag-prod');
+  });
+
+  it('refuses as istioctl does, and says that tags cannot be changed here', async () => {
+    expect(await w.run('istioctl tag list extra')).toEqual(fail('Error: tag list command does not accept arguments\n'));
+    expect(await w.run('istioctl tag list -o xml')).toEqual(fail('Error: unknown format: xml\n'));
+    expect(await w.run('istioctl tag nope')).toEqual(fail('Error: unknown subcommand "nope"\n'));
+    expect((await w.run('istioctl tag set prod --revision default')).stderr).toMatch(
+      /^Error: istioctl tag set is not simulated/,
+    );
+    expect((await w.run('istioctl tag')).stdout).toMatch(/^Command group used to interact with revision tags/);
+  });
+});
+
+describe('istioctl profile', () => {
+  it('is gone in 1.30 (removed in 1.24): an unknown command, as istioctl 1.30 says', async () => {
+    for (const line of ['istioctl profile list', 'istioctl profile dump demo', 'istioctl profile diff default demo'])
+      expect(await w.run(line)).toEqual(
+        fail('Error: unknown command "profile" for "istioctl"\nRun \'istioctl --help\' for usage.\n'),
+      );
   });
 });
 

@@ -10,6 +10,8 @@ export interface ParsedArgs {
   /** Values by long flag name (repeatable flags keep every value). */
   values: Map<string, string[]>;
   booleans: Set<string>;
+  /** Booleans given as `--name=false` (for flags whose default is true, as set env's `--overwrite`). */
+  cleared?: Set<string>;
   /** Arguments after `--`, kept apart (exec's command). */
   rest: string[];
   dashDash: boolean;
@@ -41,6 +43,7 @@ const GLOBAL: FlagSpec = {
 export function parseArgs(argv: string[], command: string, spec: FlagSpec): ParsedArgs {
   const values = new Map<string, string[]>();
   const booleans = new Set<string>();
+  const cleared = new Set<string>();
   const positionals: string[] = [];
   const allValues = new Set([...GLOBAL.values, ...spec.values]);
   const allBooleans = new Set([...GLOBAL.booleans, ...spec.booleans]);
@@ -48,7 +51,7 @@ export function parseArgs(argv: string[], command: string, spec: FlagSpec): Pars
   const setValue = (name: string, value: string) => values.set(name, [...(values.get(name) ?? []), value]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--') return { positionals, values, booleans, rest: argv.slice(i + 1), dashDash: true };
+    if (arg === '--') return { positionals, values, booleans, cleared, rest: argv.slice(i + 1), dashDash: true };
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
@@ -57,8 +60,13 @@ export function parseArgs(argv: string[], command: string, spec: FlagSpec): Pars
         else if (i + 1 < argv.length) setValue(name, argv[++i]!);
         else throw new KubectlUsageError(`error: flag needs an argument: --${name}`, command);
       } else if (allBooleans.has(name)) {
-        if (eq > 0 && arg.slice(eq + 1) === 'false') booleans.delete(name);
-        else booleans.add(name);
+        if (eq > 0 && arg.slice(eq + 1) === 'false') {
+          booleans.delete(name);
+          cleared.add(name);
+        } else {
+          booleans.add(name);
+          cleared.delete(name);
+        }
       } else throw new KubectlUsageError(`error: unknown flag: --${name}`, command);
     } else if (arg.startsWith('-') && arg.length > 1) {
       for (let j = 1; j < arg.length; j++) {
@@ -80,7 +88,7 @@ export function parseArgs(argv: string[], command: string, spec: FlagSpec): Pars
       }
     } else positionals.push(arg);
   }
-  return { positionals, values, booleans, rest: [], dashDash: false };
+  return { positionals, values, booleans, cleared, rest: [], dashDash: false };
 }
 
 /** The last value of a flag. */

@@ -1,6 +1,7 @@
 /** What every kubectl subcommand gets: the simulator, the shell's files, stdin, and where to stream. */
 import type { IFileSystem } from 'just-bash';
 import type { SimCluster, SimCommandHost } from '../../../types.ts';
+import type { StreamFacts } from '../../orderedOutput.ts';
 
 /** The context of one kubectl invocation. */
 export interface CommandContext {
@@ -10,6 +11,8 @@ export interface CommandContext {
   cwd: string;
   stdinText(): string;
   signal?: AbortSignal;
+  /** Where the shell sends kubectl's stdout and stderr (one place or apart, a terminal or not). */
+  streams: StreamFacts;
   /** The namespace flags chose (`-n`), else `default`. */
   namespace: string;
   namespaceGiven: boolean;

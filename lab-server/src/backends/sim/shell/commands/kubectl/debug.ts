@@ -4,6 +4,7 @@
  * its output comes back to the terminal; detached, the container stays for `kubectl exec POD -c NAME -- ...`.
  * Debugging a node, or a copy of a pod, needs machinery the simulated cluster does not have, and says so.
  */
+import { OrderedOutput } from '../../orderedOutput.ts';
 import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
 import { resolvePods } from './pods.ts';
@@ -142,10 +143,17 @@ export async function debug(args: ParsedArgs, ctx: CommandContext): Promise<Outp
   // kubectl prints the notice before it attaches; in a terminal it shows before the container's output.
   const stream = ctx.host.stream;
   if (stream && notice) stream(notice);
+  // A TTY (-t with -i) puts the container's stderr on its terminal, so on kubectl's stdout.
+  const tty = args.booleans.has('tty') && args.booleans.has('stdin');
   const result = await ctx.host.pods.exec(target, process, {
     ...(args.booleans.has('stdin') ? { stdin: ctx.stdinText() } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...(ctx.host.stream ? { stream: ctx.host.stream } : {}),
+    streams: { merged: tty || ctx.streams.merged, terminal: tty },
   });
-  return { stdout: result.stdout, stderr: (stream ? '' : notice) + result.stderr, exitCode: result.exitCode };
+  return new OrderedOutput()
+    .err(stream ? '' : notice)
+    .out(result.stdout)
+    .err(result.stderr)
+    .result(result.exitCode, ctx.streams.merged);
 }

@@ -4,6 +4,7 @@
  */
 import { decodeBytesToUtf8, defineCommand, type Command } from 'just-bash';
 import type { SimCluster, SimCommandHost } from '../../../types.ts';
+import { streamFacts } from '../../orderedOutput.ts';
 import { flag, KubectlUsageError, parseArgs, type FlagSpec } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
 import { describe, DESCRIBE_FLAGS } from './describe.ts';
@@ -25,7 +26,7 @@ import { debug, DEBUG_FLAGS } from './debug.ts';
 import { patch, PATCH_FLAGS } from './patch.ts';
 import { run, RUN_FLAGS } from './run.ts';
 import { top, TOP_FLAGS } from './top.ts';
-import { set } from './setImage.ts';
+import { set, SET_FLAGS } from './setImage.ts';
 
 const NONE: FlagSpec = { values: [], booleans: [], short: {} };
 
@@ -54,7 +55,7 @@ const SUBCOMMANDS: Record<
   { flags: FlagSpec; run: (args: ReturnType<typeof parseArgs>, ctx: CommandContext) => Output | Promise<Output> }
 > = {
   get: { flags: GET_FLAGS, run: get },
-  set: { flags: NONE, run: set },
+  set: { flags: SET_FLAGS, run: set },
   describe: { flags: DESCRIBE_FLAGS, run: describe },
   apply: { flags: WRITE_FLAGS, run: (a, c) => writeManifests('apply', a, c) },
   create: {
@@ -183,6 +184,7 @@ export function createKubectlCommand(
         fs: ctx.fs,
         cwd: ctx.cwd,
         stdinText: () => decodeBytesToUtf8(ctx.stdin),
+        streams: streamFacts(ctx.env),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         namespace: namespace ?? options.defaultNamespace ?? 'default',
         namespaceGiven: namespace !== undefined,

@@ -1,4 +1,5 @@
 /** `kubectl exec` and `kubectl logs`: which pod (`POD`, `deploy/NAME`, `svc/NAME`, `-l`) and which container. */
+import { OrderedOutput } from '../../orderedOutput.ts';
 import type { K8sObject } from '../../../../../contract.ts';
 import { resolveResourceName } from '../../../cluster/discovery.ts';
 import { containerStatusesOf, podSpec, podStatus, workloadSpec } from '../../../cluster/shapes.ts';
@@ -159,6 +160,9 @@ export async function exec(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
     args.booleans.has('tty') && (!ctx.host.stream || ctx.stdinText() !== '')
       ? 'Unable to use a TTY - input is not a terminal or the right kind of file\n'
       : '';
+  // With a TTY the container's stderr comes out on its terminal, so on kubectl's stdout; with kubectl's own two
+  // streams in one place (`2>&1`, the terminal), the container's output is kept in the order it was written.
+  const tty = args.booleans.has('tty') && !noTty;
   const result = await ctx.host.pods.exec(
     { namespace: pod.metadata.namespace!, pod: pod.metadata.name, container: choice.container },
     args.rest,
@@ -166,6 +170,7 @@ export async function exec(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
       ...(stdin !== undefined ? { stdin } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(ctx.host.stream ? { stream: ctx.host.stream } : {}),
+      streams: { merged: tty || ctx.streams.merged, terminal: tty },
     },
   );
   const notice = args.booleans.has('quiet') ? '' : choice.notice;
@@ -173,7 +178,12 @@ export async function exec(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
     result.exitCode !== 0 && !args.booleans.has('quiet')
       ? `command terminated with exit code ${result.exitCode}\n`
       : '';
-  return { stdout: result.stdout, stderr: notice + noTty + result.stderr + terminated, exitCode: result.exitCode };
+  const output = new OrderedOutput()
+    .err(notice + noTty)
+    .out(result.stdout)
+    .err(result.stderr)
+    .err(terminated);
+  return output.result(result.exitCode, ctx.streams.merged);
 }
 
 const LOGS_USAGE =

@@ -4,6 +4,7 @@
  * container's process (the image's entrypoint with the arguments, or `--command`) and prints what it printed, then
  * deletes the pod with `--rm`. An interactive shell needs a terminal the lab shell cannot hand over, and says so.
  */
+import { OrderedOutput } from '../../orderedOutput.ts';
 import type { K8sObject } from '../../../../../contract.ts';
 import { imageProfile } from '../../../pods/images.ts';
 import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
@@ -185,27 +186,25 @@ async function attachAndRun(
   if ((pod?.status as { phase?: string } | undefined)?.phase !== 'Running')
     return { stdout, stderr: 'error: timed out waiting for the condition\n', exitCode: 1 };
   const stdin = args.booleans.has('stdin') ? ctx.stdinText() : undefined;
+  // A TTY (-t) puts the container's stderr on its terminal; kubectl's two streams in one place keep their order.
+  const tty = args.booleans.has('tty') && stdin !== undefined;
   const result = process.length
     ? await ctx.host.pods.exec({ namespace: ctx.namespace, pod: name, container: name }, process, {
         ...(stdin !== undefined ? { stdin } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         ...(ctx.host.stream ? { stream: ctx.host.stream } : {}),
+        streams: { merged: tty || ctx.streams.merged, terminal: tty },
       })
     : { stdout: '', stderr: '', exitCode: 0 };
-  let stderr = result.stderr;
+  const output = new OrderedOutput().out(stdout).out(result.stdout).err(result.stderr);
+  if (result.exitCode !== 0) output.err(`pod ${ctx.namespace}/${name} terminated (Error)\n`);
   if (args.booleans.has('rm')) {
     try {
       ctx.cluster.delete('Pod', ctx.namespace, name);
-      if (result.exitCode !== 0) stderr += `pod ${ctx.namespace}/${name} terminated (Error)\n`;
-      return {
-        stdout: `${stdout}${result.stdout}pod "${name}" deleted from ${ctx.namespace} namespace\n`,
-        stderr,
-        exitCode: result.exitCode,
-      };
+      output.out(`pod "${name}" deleted from ${ctx.namespace} namespace\n`);
     } catch (error) {
-      stderr += `${serverError(error)}\n`;
+      output.err(`${serverError(error)}\n`);
     }
   }
-  if (result.exitCode !== 0) stderr += `pod ${ctx.namespace}/${name} terminated (Error)\n`;
-  return { stdout: stdout + result.stdout, stderr, exitCode: result.exitCode };
+  return output.result(result.exitCode, ctx.streams.merged);
 }

@@ -2,12 +2,15 @@
  * `kubectl set image (TYPE NAME | TYPE/NAME)... CONTAINER=IMAGE...`: changes containers' images in pod templates
  * (or a pod), as kubectl's set image does: `*` names every container, init containers count, an unknown name is
  * kubectl's error, an object whose images already match is left alone and not printed.
- * The other `kubectl set` subcommands are not simulated and say so.
+ * `set env` and `set resources` are in their own files; the other `kubectl set` subcommands are not simulated and
+ * say so.
  */
 import type { K8sObject } from '../../../../../contract.ts';
-import type { ParsedArgs } from './args.ts';
+import { KubectlUsageError, type FlagSpec, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
 import { parseTargets, serverError, typePrefix } from './resources.ts';
+import { setEnv } from './setEnv.ts';
+import { setResources } from './setResources.ts';
 
 type Container = { name: string; image?: string };
 type PodSpec = { containers?: Container[]; initContainers?: Container[] };
@@ -21,17 +24,52 @@ function podSpecOf(object: K8sObject): PodSpec | undefined {
 
 const KINDS = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Pod'];
 
+/** Flags of `kubectl set`: the union of its subcommands' (each refuses the others' as unknown). */
+export const SET_FLAGS: FlagSpec = {
+  values: [
+    'env',
+    'containers',
+    'from',
+    'prefix',
+    'keys',
+    'limits',
+    'requests',
+    'selector',
+    'dry-run',
+    'output',
+    'filename',
+    'field-manager',
+  ],
+  booleans: ['list', 'resolve', 'local', 'all', 'overwrite', 'record'],
+  short: { e: 'env', c: 'containers', l: 'selector', o: 'output', f: 'filename' },
+};
+
+const COMMON = ['selector', 'dry-run', 'output', 'filename', 'field-manager', 'all', 'local', 'record'];
+/** The flags each simulated `set` subcommand takes. */
+const OWN_FLAGS: Record<string, string[]> = {
+  image: COMMON,
+  env: [...COMMON, 'env', 'containers', 'from', 'prefix', 'keys', 'list', 'resolve', 'overwrite'],
+  resources: [...COMMON, 'containers', 'limits', 'requests'],
+};
+
 /** `kubectl set SUBCOMMAND ...`. */
 export function set(args: ParsedArgs, ctx: CommandContext): Output {
   const [sub, ...rest] = args.positionals;
-  if (sub !== 'image')
+  if (sub === undefined || !(sub in OWN_FLAGS))
     return {
       stdout: '',
       stderr: sub
-        ? `error: "kubectl set ${sub}" is not available in this lab shell; kubectl set image is\n`
-        : 'error: you must specify a subcommand: kubectl set image (TYPE NAME | TYPE/NAME) CONTAINER=IMAGE\n',
+        ? `error: "kubectl set ${sub}" is not available in this lab shell; kubectl set image, env and resources are\n`
+        : 'error: you must specify a subcommand: kubectl set image|env|resources (TYPE NAME | TYPE/NAME) ...\n',
       exitCode: 1,
     };
+  const given = [...args.values.keys(), ...args.booleans, ...(args.cleared ?? [])].filter(
+    (f) => SET_FLAGS.values.includes(f) || SET_FLAGS.booleans.includes(f),
+  );
+  const foreign = given.find((f) => !OWN_FLAGS[sub]!.includes(f));
+  if (foreign) throw new KubectlUsageError(`error: unknown flag: --${foreign}`, `set ${sub}`);
+  if (sub === 'env') return setEnv(rest, args, ctx);
+  if (sub === 'resources') return setResources(rest, args, ctx);
   const pairs = rest.filter((a) => a.includes('='));
   const resources = rest.filter((a) => !a.includes('='));
   if (resources.length === 0)

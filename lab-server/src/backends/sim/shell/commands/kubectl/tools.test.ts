@@ -361,8 +361,149 @@ describe('kubectl set image', () => {
     expect(await w.run('kubectl set image deploy/ghost a=b')).toEqual(
       fail('Error from server (NotFound): deployments.apps "ghost" not found\n'),
     );
-    expect((await w.run('kubectl set env deploy/details-v1 A=1')).stderr).toBe(
-      'error: "kubectl set env" is not available in this lab shell; kubectl set image is\n',
+    expect((await w.run('kubectl set selector svc/details app=x')).stderr).toBe(
+      'error: "kubectl set selector" is not available in this lab shell; kubectl set image, env and resources are\n',
+    );
+    expect(await w.run('kubectl set image deploy/details-v1 --limits=cpu=1 details=x')).toEqual(
+      fail("error: unknown flag: --limits\nSee 'kubectl set image --help' for usage.\n"),
+    );
+  });
+});
+
+describe('kubectl rollout pause|resume', () => {
+  it('pauses: a new template waits, restart and undo refuse, rollout status waits; resume rolls both changes at once', async () => {
+    expect(await w.run('kubectl rollout pause deploy/productpage-v1')).toEqual(
+      ok('deployment.apps/productpage-v1 paused\n'),
+    );
+    expect(await w.run('kubectl rollout pause deployment productpage-v1')).toEqual(
+      fail('error: deployments.apps "productpage-v1" is already paused\n'),
+    );
+    const sets = () => w.cluster.list('ReplicaSet', 'default', 'app=productpage').length;
+    const before = sets();
+    expect((await w.run('kubectl set env deploy/productpage-v1 FLAVOR=paused')).stdout).toBe(
+      'deployment.apps/productpage-v1 env updated\n',
+    );
+    await w.run('kubectl set resources deploy/productpage-v1 --limits=cpu=300m');
+    await w.settle();
+    expect(sets()).toBe(before);
+    expect((await w.run('kubectl get deploy productpage-v1 -o jsonpath={.status.conditions[1].reason}')).stdout).toBe(
+      'DeploymentPaused',
+    );
+    expect(await w.run('kubectl rollout status deploy/productpage-v1 --timeout=3s')).toEqual({
+      stdout:
+        'Waiting for deployment "productpage-v1" rollout to finish: 0 out of 1 new replicas have been updated...\n',
+      stderr: 'error: timed out waiting for the condition\n',
+      exitCode: 1,
+    });
+    expect(await w.run('kubectl rollout restart deploy/productpage-v1')).toEqual(
+      fail('error: deployments.apps "productpage-v1" can\'t restart paused deployment (run rollout resume first)\n'),
+    );
+    expect(await w.run('kubectl rollout undo deploy/productpage-v1')).toEqual(
+      fail(
+        "error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again\n",
+      ),
+    );
+    expect(await w.run('kubectl rollout resume deploy/productpage-v1')).toEqual(
+      ok('deployment.apps/productpage-v1 resumed\n'),
+    );
+    expect(await w.run('kubectl rollout resume deploy/productpage-v1')).toEqual(
+      fail('error: deployments.apps "productpage-v1" is not paused\n'),
+    );
+    await w.settle();
+    expect(sets()).toBe(before + 1);
+    expect(await w.run('kubectl rollout status deploy/productpage-v1')).toEqual(
+      ok('deployment "productpage-v1" successfully rolled out\n'),
+    );
+    expect(await w.run('kubectl rollout pause svc/productpage')).toEqual(
+      fail('error: services "productpage" pausing is not supported\n'),
+    );
+    expect(await w.run('kubectl rollout pause')).toEqual(fail('error: required resource not specified\n'));
+  });
+});
+
+describe('kubectl set env', () => {
+  it('sets, replaces and removes variables in every container or those -c selects, and lists them', async () => {
+    expect(await w.run('kubectl set env deploy/reviews-v2 --list')).toEqual(
+      ok('# Deployment reviews-v2, container reviews\nLOG_DIR=/tmp/logs\n'),
+    );
+    expect(await w.run('kubectl set env deploy/reviews-v2 LOG_DIR=/var/log MODE=test -e EXTRA=1')).toEqual(
+      ok('deployment.apps/reviews-v2 env updated\n'),
+    );
+    expect((await w.run('kubectl set env deploy/reviews-v2 --list')).stdout).toBe(
+      '# Deployment reviews-v2, container reviews\nLOG_DIR=/var/log\nEXTRA=1\nMODE=test\n',
+    );
+    // The same values again change nothing, so nothing is printed.
+    expect(await w.run('kubectl set env deploy/reviews-v2 MODE=test')).toEqual(ok(''));
+    expect(await w.run('kubectl set env deploy/reviews-v2 EXTRA- MODE-')).toEqual(
+      ok('deployment.apps/reviews-v2 env updated\n'),
+    );
+    expect(await w.run('kubectl set env deploy/reviews-v2 -c nope A=1')).toEqual({
+      stdout: '',
+      stderr: 'warning: Deployment/reviews-v2 does not have any containers matching "nope"\n',
+      exitCode: 0,
+    });
+    w.cluster.apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'flags', namespace: 'default' },
+      data: { 'log.level': 'debug', color: 'blue' },
+    } as never);
+    expect(
+      await w.run('kubectl set env deploy/reviews-v2 --from=configmap/flags --keys=log.level --prefix=APP_'),
+    ).toEqual(ok('deployment.apps/reviews-v2 env updated\n'));
+    expect((await w.run('kubectl set env deploy/reviews-v2 --list')).stdout).toBe(
+      '# Deployment reviews-v2, container reviews\nLOG_DIR=/var/log\n# APP_LOG_LEVEL from configmap flags, key log.level\n',
+    );
+  });
+
+  it('refuses as kubectl does', async () => {
+    expect(await w.run('kubectl set env deploy/reviews-v2 LOG_DIR=/x --overwrite=false')).toEqual(
+      fail("error: deployments/reviews-v2 'LOG_DIR' already has a value (/var/log), and --overwrite is false\n"),
+    );
+    expect(await w.run('kubectl set env A=1 deploy/reviews-v2')).toEqual(
+      fail('error: all resources must be specified before environment changes: A=1 deploy/reviews-v2\n'),
+    );
+    expect((await w.run('kubectl set env deploy/reviews-v2 1A=x')).stderr).toMatch(
+      /^error: "1A" is not a valid key name: a valid environment variable name must consist of alphabetic characters/,
+    );
+    expect(await w.run('kubectl set env deploy/reviews-v2 A=1 A-')).toEqual(
+      fail('error: can not both modify and remove the same environment variable in the same command\n'),
+    );
+    expect(await w.run('kubectl set env deploy/reviews-v2 --keys=a')).toEqual(
+      fail('error: when specifying --keys, a configmap or secret must be provided with --from\n'),
+    );
+    expect(await w.run('kubectl set env deploy/ghost A=1')).toEqual(
+      fail('Error from server (NotFound): deployments.apps "ghost" not found\n'),
+    );
+    expect(await w.run('kubectl set env deploy/reviews-v2 --limits=cpu=1')).toEqual(
+      fail("error: unknown flag: --limits\nSee 'kubectl set env --help' for usage.\n"),
+    );
+  });
+});
+
+describe('kubectl set resources', () => {
+  it('sets limits and requests on the selected containers; refuses what kubectl refuses', async () => {
+    expect(
+      await w.run('kubectl set resources deployment reviews-v3 --limits=cpu=200m,memory=512Mi --requests=cpu=100m'),
+    ).toEqual(ok('deployment.apps/reviews-v3 resource requirements updated\n'));
+    expect(
+      (await w.run("kubectl get deploy reviews-v3 -o jsonpath='{.spec.template.spec.containers[0].resources}'")).stdout,
+    ).toBe('{"limits":{"cpu":"200m","memory":"512Mi"},"requests":{"cpu":"100m"}}');
+    expect(await w.run('kubectl set resources deploy/reviews-v3 --limits=cpu=200m')).toEqual(ok(''));
+    expect(await w.run('kubectl set resources deploy/reviews-v3 --requests=memory=1Gi --dry-run=client')).toEqual(
+      ok('deployment.apps/reviews-v3 resource requirements updated (dry run)\n'),
+    );
+    expect(await w.run('kubectl set resources deploy/reviews-v3')).toEqual(
+      fail('error: you must specify an update to requests or limits (in the form of --requests/--limits)\n'),
+    );
+    expect(await w.run('kubectl set resources deploy/reviews-v3 --limits=cpu')).toEqual(
+      fail('error: Invalid argument syntax cpu, expected <resource>=<value>\n'),
+    );
+    expect(await w.run('kubectl set resources deploy/reviews-v3 --limits=cpu=lots')).toEqual(
+      fail("error: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'\n"),
+    );
+    expect(await w.run('kubectl set resources deploy/reviews-v3 -c nope --limits=cpu=1')).toEqual(
+      fail('error: unable to find container named nope\n'),
     );
   });
 });

@@ -1,5 +1,6 @@
-/** `kubectl wait` and `kubectl rollout status|restart|history`: polling the cluster on the environment's clock. */
+/** `kubectl wait` and `kubectl rollout status|restart|history|undo|pause|resume`: polling the cluster on the environment's clock. */
 import { rolloutHistory, rolloutUndo } from './rolloutHistory.ts';
+import { pausedRefusal, pauseOrResume } from './rolloutPause.ts';
 import type { K8sObject } from '../../../../../contract.ts';
 import { conditionedStatus, type WorkloadSpec, workloadSpec, workloadStatus } from '../../../cluster/shapes.ts';
 import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
@@ -129,7 +130,7 @@ export async function wait(args: ParsedArgs, ctx: CommandContext): Promise<Outpu
   return { stdout: ctx.host.stream ? '' : stdout, stderr, exitCode };
 }
 
-/** `kubectl rollout status|restart|history`. */
+/** `kubectl rollout status|restart|history|undo|pause|resume`. */
 export async function rollout(args: ParsedArgs, ctx: CommandContext): Promise<Output> {
   const [sub, ...rest] = args.positionals;
   if (!sub || !['status', 'restart', 'history', 'undo', 'pause', 'resume'].includes(sub)) {
@@ -154,8 +155,23 @@ export async function rollout(args: ParsedArgs, ctx: CommandContext): Promise<Ou
         exitCode = 1;
         continue;
       }
+      if (sub === 'pause' || sub === 'resume') {
+        const done = pauseOrResume(sub, target, obj, ctx);
+        if ('stdout' in done) stdout += done.stdout;
+        else {
+          stderr += `${done.error}\n`;
+          exitCode = 1;
+        }
+        continue;
+      }
       if (target.resource.kind !== 'Deployment') {
         stderr += `error: no status viewer has been implemented for ${target.resource.kind}\n`;
+        exitCode = 1;
+        continue;
+      }
+      const refusal = sub === 'restart' || sub === 'undo' ? pausedRefusal(sub, target, obj) : undefined;
+      if (refusal) {
+        stderr += `${refusal}\n`;
         exitCode = 1;
         continue;
       }
@@ -211,11 +227,6 @@ export async function rollout(args: ParsedArgs, ctx: CommandContext): Promise<Ou
           stderr += `${serverError(error)}\n`;
           exitCode = 1;
         }
-        continue;
-      }
-      if (sub !== 'status') {
-        stderr += `error: rollout ${sub} is not available in this lab shell\n`;
-        exitCode = 1;
         continue;
       }
       const timeoutS = parseTimeout(flag(args, 'timeout'), 0) ?? 0;

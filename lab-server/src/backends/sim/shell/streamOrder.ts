@@ -1,0 +1,231 @@
+/**
+ * Where each command of a line writes, read from the line's pipes and redirections, so the terminal shows what a
+ * real one shows. just-bash returns stdout and stderr apart at every level, so:
+ * - every command whose stderr goes where its stdout goes gets `2>&1` in front of its own redirections (the same
+ *   place, but now written in order with the other commands' output: `echo one; ls /nope; echo three`);
+ * - a command writing into a pipe sends its stderr to the terminal, not down the pipe. just-bash has no descriptor
+ *   that stays the terminal inside a pipeline, so such commands append their stderr to a scratch file, shown (and
+ *   removed) as soon as the pipeline ends: `kubectl exec ... | grep X; echo next` shows kubectl's complaint before
+ *   `next`, as bash does (the pipeline's exit status is kept, PIPESTATUS is not);
+ * - a command that writes both streams itself (kubectl, curl: `writers`) is told, by a variable set on it alone
+ *   (orderedOutput.ts), whether its two streams end in one place and whether its stdout is the terminal, so it can
+ *   keep its own writes in order (`curl -v`'s verbose lines around the body) and print what curl prints to a TTY.
+ * Redirections are followed as bash applies them, left to right (`2>&1 >f` keeps stderr on the terminal,
+ * `>f 2>&1` sends both to f); a group's or loop's redirections apply to every command inside it.
+ */
+import { parse, serialize } from 'just-bash';
+import { STREAMS_VARIABLE, streamsValue } from './orderedOutput.ts';
+
+type Node = { type?: string; [key: string]: unknown };
+
+/** A place output goes to; the same object means the same place. */
+interface Sink {
+  readonly name: string;
+}
+
+/** Where stdout (1), stderr (2) and any other open descriptor of a command write. */
+type Descriptors = Map<number, Sink>;
+
+/** How a line's top level is wired, and what the rewrite may use. */
+export interface StreamOrderOptions {
+  /** The line's stdout and stderr reach one place (a terminal, a `2>&1`): `false` keeps them apart. */
+  merged: boolean;
+  /** The line's stdout is a terminal (the learner's, or a container's TTY). */
+  terminal: boolean;
+  /** A file where piped commands' stderr waits for its pipeline's end; without it that stderr comes last. */
+  scratch?: string;
+  /** Commands that keep their own writes in order when told where their streams go. */
+  writers: ReadonlySet<string>;
+  /**
+   * A file whose writes the shell shows at once (outputSink.ts): every command writing to the line's own stdout
+   * and stderr is sent there, so what it printed is shown when it ends, before what later commands stream.
+   */
+  sink?: string;
+}
+
+function redirection(fd: number, operator: string, target: string): Node {
+  return { type: 'Redirection', fd, operator, target: { type: 'Word', parts: [{ type: 'Literal', value: target }] } };
+}
+
+/** The word's text when it is plain literal text (a file name, a descriptor number), else undefined. */
+function literalText(word: unknown): string | undefined {
+  const parts = (word as { parts?: Node[] } | undefined)?.parts;
+  if (!Array.isArray(parts) || parts.length === 0) return undefined;
+  let text = '';
+  for (const part of parts) {
+    if (part.type !== 'Literal' && part.type !== 'SingleQuoted') return undefined;
+    text += String(part.value);
+  }
+  return text;
+}
+
+/** The descriptors after `redirections`, applied left to right as bash does. */
+function redirected(before: Descriptors, redirections: unknown): Descriptors {
+  const fds = new Map(before);
+  if (!Array.isArray(redirections)) return fds;
+  for (const r of redirections as Node[]) {
+    if (r.type !== 'Redirection' || r.fdVariable || (r.target as Node | undefined)?.type === 'HereDoc') continue;
+    const operator = String(r.operator);
+    const target = literalText(r.target);
+    const fd = typeof r.fd === 'number' ? r.fd : undefined;
+    const file = (): Sink => ({ name: target ?? 'file' });
+    if (operator === '>' || operator === '>|' || operator === '>>') {
+      const to = fd ?? 1;
+      if (target === '/dev/stdout' || target === '/dev/stderr') {
+        const same = fds.get(target === '/dev/stdout' ? 1 : 2);
+        if (same) fds.set(to, same);
+      } else fds.set(to, file());
+    } else if (operator === '&>' || operator === '&>>') {
+      const sink = file();
+      fds.set(1, sink).set(2, sink);
+    } else if (operator === '>&') {
+      const source = target !== undefined && /^\d+$/.test(target) ? fds.get(Number(target)) : undefined;
+      if (fd === undefined && target !== undefined && !/^\d+-?$|^-$/.test(target)) {
+        const sink = file();
+        fds.set(1, sink).set(2, sink);
+      } else if (target === '-') fds.set(fd ?? 1, { name: 'closed' });
+      else fds.set(fd ?? 1, source ?? { name: 'unknown' });
+    }
+  }
+  return fds;
+}
+
+/** The walk's fixed parts: the options, the line's own stdout, the scratch file (only at a terminal), pipes made. */
+interface Walk {
+  options: StreamOrderOptions;
+  stdout: Sink;
+  scratch: string | undefined;
+  pipes: number;
+}
+
+function simpleCommand(command: Node, fds: Descriptors, walk: Walk): boolean {
+  const redirections = (command.redirections as Node[] | undefined) ?? [];
+  const out = fds.get(1);
+  const err = fds.get(2);
+  const name = literalText(command.name);
+  if (name !== undefined && walk.options.writers.has(name)) {
+    const after = redirected(fds, redirections);
+    const value = streamsValue({
+      merged: after.get(1) !== undefined && after.get(1) === after.get(2),
+      terminal: walk.options.terminal && after.get(1) === walk.stdout,
+    });
+    if (value) {
+      const assignments = (command.assignments as Node[] | undefined) ?? [];
+      assignments.push({
+        type: 'Assignment',
+        name: STREAMS_VARIABLE,
+        value: { type: 'Word', parts: [{ type: 'Literal', value }] },
+        append: false,
+        array: null,
+      });
+      command.assignments = assignments;
+    }
+  }
+  let usedScratch = false;
+  // Where both streams are the line's own output, they go to the sink (shown as the command ends) when there is one.
+  if (out && err === out && out === walk.stdout && walk.options.sink)
+    redirections.unshift(redirection(1, '>>', walk.options.sink), redirection(2, '>&', '1'));
+  else if (out && err === out) redirections.unshift(redirection(2, '>&', '1'));
+  else if (err === walk.stdout && walk.scratch) {
+    redirections.unshift(redirection(2, '>>', walk.scratch));
+    usedScratch = true;
+  }
+  command.redirections = redirections;
+  return usedScratch;
+}
+
+/** Rewrites every statement inside `node` (a compound command's body) for the descriptors `fds`. */
+function inside(node: unknown, fds: Descriptors, walk: Walk): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.map((item) => inside(item, fds, walk)).some(Boolean);
+  const n = node as Node;
+  // Function bodies obey their caller's redirections; words hold `$(...)`, whose output is a value.
+  if (n.type === 'FunctionDef' || n.type === 'Word' || n.type === 'Assignment') return false;
+  if (n.type === 'Statement') return statement(n, fds, walk);
+  let used = false;
+  for (const [key, value] of Object.entries(n))
+    if (key !== 'type' && key !== 'redirections' && value && typeof value === 'object')
+      used = inside(value, fds, walk) || used;
+  return used;
+}
+
+function command(node: Node, fds: Descriptors, walk: Walk): boolean {
+  if (node.type === 'SimpleCommand') return simpleCommand(node, fds, walk);
+  if (node.type === 'FunctionDef') return false;
+  return inside(node, redirected(fds, node.redirections), walk);
+}
+
+/** `{ PIPELINE; s=$?; cat FILE; rm -f FILE; (exit $s); }`: the pipeline, then what its writers said on stderr. */
+function flushed(pipeline: Node, file: string, sink: string | undefined): Node {
+  const quote = (path: string) => `'${path.replace(/'/g, `'\\''`)}'`;
+  const shown = sink ? ` >> ${quote(sink)}` : '';
+  const tail = parse(
+    `__labs_ps=$?; cat ${quote(file)}${shown} 2>/dev/null; rm -f ${quote(file)}; (exit $__labs_ps)`,
+  ).statements;
+  const group = parse('{ :; }').statements[0] as unknown as Node;
+  const groupNode = ((group.pipelines as Node[])[0]!.commands as Node[])[0]!;
+  groupNode.body = [
+    { type: 'Statement', pipelines: [pipeline], operators: [], background: false },
+    ...(tail as unknown as Node[]),
+  ];
+  return (group.pipelines as Node[])[0]!;
+}
+
+function statement(node: Node, fds: Descriptors, walk: Walk): boolean {
+  const pipelines = node.pipelines as Node[];
+  const atTerminal = fds.get(1) === walk.stdout && fds.get(2) === walk.stdout;
+  let used = false;
+  for (let i = 0; i < pipelines.length; i++) {
+    const pipeline = pipelines[i]!;
+    const commands = pipeline.commands as Node[];
+    const pipeStderr = (pipeline.pipeStderr as boolean[] | undefined) ?? [];
+    let usedHere = false;
+    commands.forEach((c, j) => {
+      let own = fds;
+      if (j < commands.length - 1) {
+        const pipe: Sink = { name: `pipe${walk.pipes++}` };
+        own = new Map(fds).set(1, pipe);
+        if (pipeStderr[j]) own.set(2, pipe);
+      }
+      usedHere = command(c, own, walk) || usedHere;
+    });
+    // The scratch file is shown where stderr is the terminal and stdout is too (else it would go down a pipe).
+    if (usedHere && atTerminal && walk.scratch) pipelines[i] = flushed(pipeline, walk.scratch, walk.options.sink);
+    else used = used || usedHere;
+  }
+  return used;
+}
+
+function hasHeredoc(node: unknown): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some(hasHeredoc);
+  const n = node as Node;
+  if (n.type === 'Redirection' && (n.operator === '<<' || n.operator === '<<-')) return true;
+  return Object.entries(n).some(
+    ([key, value]) => key !== 'type' && value !== null && typeof value === 'object' && hasHeredoc(value),
+  );
+}
+
+/**
+ * `line` rewritten so every command writes where bash would have it write, in order, and the stream-aware
+ * commands know where their streams go; the line itself when it cannot be rewritten.
+ */
+export function orderStreams(line: string, options: StreamOrderOptions): string {
+  try {
+    const script = parse(line);
+    // just-bash's serializer writes a heredoc's body before the rest of its pipeline (`cat <<EOF | tr ...`),
+    // which no longer parses: lines with heredocs run as typed.
+    if (hasHeredoc(script)) return line;
+    const stdout: Sink = { name: 'stdout' };
+    const fds: Descriptors = new Map([
+      [1, stdout],
+      [2, options.merged ? stdout : { name: 'stderr' }],
+    ]);
+    // Only where both streams reach the line's stdout can a piped command's stderr be shown there early.
+    const walk: Walk = { options, stdout, scratch: options.merged ? options.scratch : undefined, pipes: 0 };
+    inside(script.statements, fds, walk);
+    return serialize(script);
+  } catch {
+    return line;
+  }
+}
