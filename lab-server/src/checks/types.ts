@@ -11,7 +11,7 @@ export interface CheckLimits {
   concurrency: number;
   /**
    * Stop a traffic check at the first answer that decides it (background checks, which only need the verdict); a
-   * learner's failing Check counts at least 100 answers (or its planned number), so that its explanation shows the shares.
+   * learner's failing Check counts its planned number of answers, so that its explanation shows the shares.
    */
   verdictOnly?: boolean;
 }
