@@ -6,11 +6,14 @@ import { afterEach, expect } from 'vitest';
 import type { LabEnvironment } from '../../lab-server/src/contract.ts';
 import { verifyLab } from '../../lab-server/src/cli/verifyLab.ts';
 import { loadLab } from '../../lab-server/src/labs/load.ts';
+import type { LabApi } from '../../lab-server/src/labs/schema.ts';
+import { labForApi } from '../../lab-server/src/labs/variants.ts';
 import { openSimLab, runStepCheck, simBackend, type CheckOutcome } from './simLab.ts';
 
-/** Registers the cleanup hook and returns the helpers for one lab. */
-export function simLabHarness(labId: string) {
-  const lab = loadLab(labId);
+/** Registers the cleanup hook and returns the helpers for one lab, its steps as `api` has them (default Istio's). */
+export function simLabHarness(labId: string, api: LabApi = 'istio') {
+  const chapter = loadLab(labId);
+  const lab = labForApi(chapter, api);
   const step = (id: string) => {
     const found = lab.steps.find((s) => s.id === id);
     if (!found) throw new Error(`no step ${id}`);
@@ -52,7 +55,7 @@ export function simLabHarness(labId: string) {
   const expectVerifyPasses = async (seed: number): Promise<void> => {
     const backend = await simBackend(seed);
     try {
-      const verdicts = await verifyLab(lab, backend, { locale: 'en' });
+      const verdicts = await verifyLab(chapter, backend, { locale: 'en', api });
       expect(verdicts.map((v) => v.step)).toEqual(lab.steps.map((s) => s.id));
       for (const v of verdicts) expect(v.ok, `${v.step}: ${v.problem} ${v.details.join(' | ')}`).toBe(true);
     } finally {

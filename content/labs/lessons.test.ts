@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadAllLabs } from '../../lab-server/src/labs/load.ts';
+import { labApis, stepForApi } from '../../lab-server/src/labs/variants.ts';
 import { t, type UiKey } from '../../src/i18n/ui.ts';
 import { readLessonPlacement, type LessonPlacement } from './lessonPlacement.ts';
 
@@ -49,6 +50,8 @@ const LESSON_COMPONENTS: Record<string, string> = {
   Editor: 'Editor @components/Editor.astro',
   Preview: 'Preview @components/Preview.astro',
   TrafficView: 'TrafficView @components/TrafficView.astro',
+  ApiPicker: 'ApiPicker @components/ApiPicker.astro',
+  ApiVariant: 'ApiVariant @components/ApiVariant.astro',
 };
 
 it('finds the chapters from the lab files', () => {
@@ -62,28 +65,32 @@ describe.each(labs.map((lab) => [lab.id, lab] as const))('%s', (id, lab) => {
     en: readLessonPlacement(here(`../docs/en/${id}.mdx`)),
   };
 
-  it('gives every step of a ready lab a check, a solution and two to three hints', () => {
+  const apis = labApis(lab);
+
+  it('gives every step of a ready lab a check, a solution and two to three hints, in every API it offers', () => {
     if (lab.status === 'planned') expect(lab.steps).toEqual([]);
     else expect(lab.steps.length).toBeGreaterThan(0);
-    for (const step of lab.steps) {
-      expect(step.check, step.id).toBeDefined();
-      expect(step.solution.trim(), step.id).not.toBe('');
-      expect(step.hints.length, step.id).toBeGreaterThanOrEqual(2);
-      expect(step.hints.length, step.id).toBeLessThanOrEqual(3);
-    }
+    for (const api of apis)
+      for (const step of lab.steps.map((s) => stepForApi(s, api))) {
+        const where = `${step.id} (${api})`;
+        expect(step.check, where).toBeDefined();
+        expect(step.solution.trim(), where).not.toBe('');
+        expect(step.hints.length, where).toBeGreaterThanOrEqual(2);
+        expect(step.hints.length, where).toBeLessThanOrEqual(3);
+      }
   });
 
   it('starts its editor files from sample manifests that exist, and applies only existing samples', () => {
     for (const step of lab.steps)
-      for (const file of step.files)
+      for (const file of [...step.files, ...(step.gateway?.files ?? [])])
         if (file.source) expect(existsSync(here(`../samples/${file.source}`)), `${step.id}: ${file.source}`).toBe(true);
-    const scripts = [lab.setup, ...lab.steps.map((s) => s.solution)].join('\n');
+    const scripts = [lab.setup, ...lab.steps.flatMap((s) => [s.solution, s.gateway?.solution ?? ''])].join('\n');
     for (const m of scripts.matchAll(/-f (samples\/\S+\.yaml)/g))
       expect(existsSync(here(`../${m[1]}`)), m[1]).toBe(true);
   });
 
   it('names only classes its traffic checks define', () => {
-    for (const step of lab.steps) {
+    for (const step of lab.steps.flatMap((s) => [s, stepForApi(s, 'gateway')])) {
       const check = step.check;
       if (check?.type !== 'traffic') continue;
       const names = check.classes.map((c) => c.name);
@@ -116,19 +123,28 @@ describe.each(labs.map((lab) => [lab.id, lab] as const))('%s', (id, lab) => {
       expect(lesson.steps.map((s) => s.id)).toEqual(lab.steps.map((s) => s.id));
     });
 
-    it("shows each step's editor files inside that step, and no editor outside a step", () => {
+    it("shows each step's editor files inside that step, in each API the files of that API, and no editor outside a step", () => {
       expect(lesson.strayEditors).toEqual([]);
-      for (const step of lab.steps) {
-        const placed = lesson.steps.find((s) => s.id === step.id)!;
-        expect(placed.editorFiles, step.id).toEqual(step.files.map((f) => f.name));
-      }
+      for (const api of apis)
+        for (const step of lab.steps.map((s) => stepForApi(s, api))) {
+          const placed = lesson.steps.find((s) => s.id === step.id)!;
+          expect(placed.views[api].editorFiles, `${step.id} (${api})`).toEqual(step.files.map((f) => f.name));
+        }
     });
 
-    it("shows each step's commands in that step's bash blocks", () => {
-      for (const step of lab.steps) {
-        const shown = lesson.steps.find((s) => s.id === step.id)!.bashBlocks.join('\n');
-        for (const command of step.commands) expect(shown, `${step.id}: ${command}`).toContain(command);
-      }
+    it("shows each step's commands in that step's bash blocks, in each API that API's commands", () => {
+      for (const api of apis)
+        for (const step of lab.steps.map((s) => stepForApi(s, api))) {
+          const shown = lesson.steps.find((s) => s.id === step.id)!.views[api].bashBlocks.join('\n');
+          for (const command of step.commands) expect(shown, `${step.id} (${api}): ${command}`).toContain(command);
+        }
+    });
+
+    it('offers the API picker exactly when the lab has Gateway API variants, and marks variant blocks by a known API', () => {
+      expect([...lesson.body.matchAll(/<ApiPicker\b/g)].length).toBe(apis.length > 1 ? 1 : 0);
+      for (const placed of lesson.steps)
+        for (const api of placed.variantBlocks) expect(['istio', 'gateway'], placed.id).toContain(api);
+      if (apis.length === 1) expect(lesson.body).not.toContain('<ApiVariant');
     });
   });
 

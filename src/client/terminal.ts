@@ -10,6 +10,7 @@ import '@xterm/xterm/css/xterm.css';
 import { terminalServerMessageSchema, type TerminalClientMessage } from '../../lab-server/src/protocol/terminal.ts';
 import { t, type Lang } from '../i18n/ui.ts';
 import { fetchProgress, terminalUrl } from './session.ts';
+import { currentApi, type ApiChoiceDetail } from './apiChoice.ts';
 import { serverText } from './serverText.ts';
 import { decideExit, neighbour } from './workspace/focusExit.ts';
 
@@ -69,7 +70,8 @@ export function startTerminal(host: HTMLElement, lab: string, lang: Lang): LabsT
     setStatus(t(lang, 'terminal.connecting'));
     let url: string;
     try {
-      url = await terminalUrl(lab, term.cols, term.rows);
+      // The API the learner follows here: the server's automatic checks use it.
+      url = `${await terminalUrl(lab, term.cols, term.rows)}&api=${currentApi(lab)}`;
     } catch {
       // No session yet because the server is unreachable: keep trying, as after a lost connection.
       reconnectLater(Promise.resolve());
@@ -116,6 +118,10 @@ export function startTerminal(host: HTMLElement, lab: string, lang: Lang): LabsT
   };
 
   term.onData((data) => send({ type: 'input', data }));
+  window.addEventListener('labs:api', (event) => {
+    const detail = (event as CustomEvent<ApiChoiceDetail | undefined>).detail;
+    if (detail?.lab === lab) send({ type: 'api', api: detail.api });
+  });
   term.onResize(({ cols, rows }) => send({ type: 'resize', cols, rows }));
   // Tab is the shell's; Escape then Tab (Shift+Tab) leaves the terminal. A lone Escape reaches the shell shortly after.
   let escapeHeld: ReturnType<typeof setTimeout> | undefined;

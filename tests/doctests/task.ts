@@ -63,3 +63,19 @@ export function productpageFromSleep(user?: string): string {
   const login = `${exec} curl -s -o /dev/null -c sample.cookies "${url}/login" --data "username=${user}&passwd=password"`;
   return `${login}\n${fetch(' -b sample.cookies')}`;
 }
+
+/**
+ * tests/util/gateway-api.sh's `install_gateway_api_crds` (what the Gateway API tab's `gtwapi_test.sh` runs first, the
+ * line the pages show), then the per-version Services the pages' GAMMA routes name (`bookinfo-versions.yaml`, the
+ * pages' "Before you begin" for the Gateway API).
+ */
+export const GATEWAY_API_CRDS =
+  'kubectl get crd gateways.gateway.networking.k8s.io &> /dev/null || ' +
+  '{ kubectl kustomize "github.com/kubernetes-sigs/gateway-api/config/crd?ref=v1.5.1" | kubectl apply -f -; }';
+export const BOOKINFO_VERSIONS = 'kubectl apply -f samples/bookinfo/platform/kube/bookinfo-versions.yaml';
+
+/** The Gateway API kinds are served as `gateway.networking.k8s.io/v1` (the pages' outputs show `v1beta1`). */
+export const GATEWAY_V1_NOTE =
+  'the page shows `gateway.networking.k8s.io/v1beta1` and a Service parentRef of group `gateway.networking.k8s.io`, ' +
+  'from Gateway API 0.5 and Istio 1.16; with the v1.5.1 CRDs HTTPRoute is served as v1, and the samples name the ' +
+  'core group (`group: ""`) for a Service parent';

@@ -324,8 +324,10 @@ test('the lesson reads without JavaScript: step titles, prose, hints and the fil
     lang === 'ko' ? '모든 트래픽을 v1으로 보내기' : 'Send all traffic to v1',
   );
   await expect(first.locator('[data-controls]')).toBeHidden();
-  const hints = first.locator('[data-hint]');
+  // The Istio API's hints; the Gateway API's are in the page too, hidden without JavaScript.
+  const hints = first.locator('[data-hint]:not([data-api-variant="gateway"])');
   await expect(hints).toHaveCount(3);
+  await expect(first.locator('[data-hint][data-api-variant="gateway"]').first()).toBeHidden();
   await hints.nth(2).locator('summary').click();
   await expect(hints.nth(2)).toContainText('virtual-service-all-v1.yaml');
   const file = editor(page, 'virtual-service-all-v1.yaml');

@@ -53,7 +53,7 @@ Example:
   labs shell --lab traffic-shifting <<< 'kubectl get pods'
 `,
   verify: `Usage: labs verify (--lab <id> | --all) [--backend sim|kind|kube] [--context NAME]
-                   [--lang en|ko]
+                   [--lang en|ko] [--api istio|gateway]
 
 For each step in order: runs its check and expects it to FAIL (unless the step only
 observes an earlier result), runs the step's solution, runs the check again and expects
@@ -66,6 +66,8 @@ Flags:
   --backend sim|kind|kube  lab backend (default: sim)
   --context NAME        kubeconfig context (kind and kube)
   --lang en|ko          language of the explanations (default: from $LANG, else en)
+  --api istio|gateway   the API the steps are done in: Istio's (default) or the Kubernetes
+                        Gateway API (chapters without a Gateway API variant are skipped)
   -h, --help            show this help
 `,
   cluster: `Usage: labs cluster up|down|status [--name NAME]

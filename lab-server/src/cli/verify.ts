@@ -1,7 +1,8 @@
 /** `labs verify`: every step's check fails before its solution and passes after, for one lab or all. */
-import type { Locale } from '../labs/schema.ts';
+import { LAB_APIS, type Locale } from '../labs/schema.ts';
+import { offersApi } from '../labs/variants.ts';
 import { labIds, type LoadedLab } from '../labs/load.ts';
-import { choiceFlag, parseFlags, UsageError } from './args.ts';
+import { choiceFlag, CliError, parseFlags, UsageError } from './args.ts';
 import { backendChoice, backendFromArg, type BackendChoice } from './backendArg.ts';
 import type { LabBackend } from '../contract.ts';
 import { HELP } from './help.ts';
@@ -37,6 +38,7 @@ export async function verifyCommand(
     backend: { type: 'string' },
     context: { type: 'string' },
     lang: { type: 'string' },
+    api: { type: 'string' },
   });
   if (values.help) {
     out.write(HELP.verify!);
@@ -47,10 +49,13 @@ export async function verifyCommand(
   const choice = backendChoice('verify', values);
   const locale =
     choiceFlag('verify', '--lang', values.lang as string | undefined, ['en', 'ko'] as const) ?? defaultLocale();
+  const api = choiceFlag('verify', '--api', values.api as string | undefined, LAB_APIS) ?? 'istio';
   // The chapters are the lab files, in their `order`.
   const labs: LoadedLab[] = (values.all ? deps.labIds() : [values.lab as string])
     .map((id) => deps.loadLab(id))
     .sort((a, b) => a.order - b.order);
+  if (values.lab && !offersApi(labs[0]!, api))
+    throw new CliError(`lab "${labs[0]!.id}" has no Gateway API variant yet; run it with --api istio`, 2);
   const backend = await deps.makeBackend(choice);
   let failed = 0;
   let passed = 0;
@@ -62,10 +67,18 @@ export async function verifyCommand(
         skipped++;
         continue;
       }
-      out.write(`${lab.id} on ${backend.name}: ${lab.steps.length} steps\n`);
+      if (!offersApi(lab, api)) {
+        out.write(`SKIP  ${lab.id}  (no Gateway API variant yet)\n`);
+        skipped++;
+        continue;
+      }
+      out.write(
+        `${lab.id} on ${backend.name}${api === 'gateway' ? ' (Gateway API)' : ''}: ${lab.steps.length} steps\n`,
+      );
       const tty = Boolean((out as { isTTY?: boolean }).isTTY);
       const verdicts = await verifyLab(lab, backend, {
         locale,
+        api,
         // On a terminal, show the step being worked on; the final line replaces it.
         onStepStart: (step, title) => tty && out.write(`RUN   ${lab.id}/${step}  ${title} …`),
         onStep: (v) => {

@@ -21,6 +21,22 @@ describe('verifyLab', () => {
     ]);
   });
 
+  it("runs the Gateway API variant's check and solution with api gateway", async () => {
+    const backend = createFakeBackend(testWorld);
+    const verdicts = await verifyLab(testLab(), backend, { ...quick, api: 'gateway' });
+    expect(verdicts.map((v) => [v.step, v.ok])).toEqual([
+      ['make-greeting', true],
+      ['read-greeting', true],
+    ]);
+    // A variant whose solution makes the Istio step's object instead fails after it, naming the variant's object.
+    const crossed = withStep(testLab(), 0, {
+      gateway: { ...testLab().steps[0]!.gateway, solution: 'kubectl create configmap greeting' },
+    });
+    const v = (await verifyLab(crossed, createFakeBackend(testWorld), { ...quick, api: 'gateway' }))[0]!;
+    expect(v).toMatchObject({ ok: false, problem: 'fails-after' });
+    expect(v.details[0]).toMatch(/ConfigMap greeting-gw does not exist/);
+  });
+
   it('reports a check that already passes before its step as a defect', async () => {
     // The greeting exists from the start, so the first step's check cannot tell anything.
     const backend = createFakeBackend({
@@ -79,6 +95,30 @@ describe('labs verify', () => {
     const lines = c.text().split('\n');
     expect(lines.filter((l) => /^PASS {2}traffic-shifting\/\S+ {2}.* \(\d+\.\d s\) ✓$/.test(l))).toHaveLength(2);
     expect(c.text()).toContain('PASS: 2 step(s) passed, 0 failed');
+  });
+
+  it('--api gateway verifies the chapters with a Gateway API variant and skips the others; a wrong --api is refused', async () => {
+    const c = capture();
+    const istioOnly = {
+      ...testLab(),
+      id: 'mirroring',
+      order: 2,
+      steps: testLab().steps.map(({ gateway: _variant, ...s }) => s),
+    };
+    const deps = {
+      makeBackend: async () => createFakeBackend(testWorld),
+      loadLab: (id: string) => (id === 'mirroring' ? istioOnly : testLab()),
+      labIds: () => ['mirroring', 'traffic-shifting'],
+    };
+    expect(await verifyCommand(['--all', '--api', 'gateway'], c.out, deps)).toBe(0);
+    expect(c.text()).toMatch(/^traffic-shifting on sim \(Gateway API\): 2 steps$/m);
+    expect(c.text()).toMatch(/^SKIP {2}mirroring {2}\(no Gateway API variant yet\)$/m);
+    await expect(verifyCommand(['--lab', 'mirroring', '--api', 'gateway'], c.out, deps)).rejects.toThrow(
+      'lab "mirroring" has no Gateway API variant yet; run it with --api istio',
+    );
+    await expect(verifyCommand(['--all', '--api', 'gw'], c.out, deps)).rejects.toThrow(
+      'invalid value "gw" for --api: expected one of istio, gateway',
+    );
   });
 
   it('exits 1 when a step fails, and skips planned labs', async () => {

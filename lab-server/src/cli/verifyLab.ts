@@ -5,7 +5,8 @@
  */
 import type { LabBackend } from '../contract.ts';
 import type { LoadedLab } from '../labs/load.ts';
-import type { Locale } from '../labs/schema.ts';
+import type { LabApi, Locale } from '../labs/schema.ts';
+import { labForApi } from '../labs/variants.ts';
 import type { RunOptions } from '../checks/run.ts';
 import { checkStep } from '../steps/check.ts';
 import { StepSession } from '../steps/session.ts';
@@ -25,6 +26,8 @@ export interface StepVerdict {
 /** Options of a verification run. */
 export interface VerifyOptions {
   locale: Locale;
+  /** The API whose steps run (default Istio's); a chapter without a Gateway API variant runs Istio's. */
+  api?: LabApi;
   /** Called as each step starts. */
   onStepStart?: (step: string, title: string) => void;
   /** Called as each step finishes (the CLI prints its line then). */
@@ -40,8 +43,9 @@ export async function verifyLab(lab: LoadedLab, backend: LabBackend, options: Ve
   try {
     await env.prepare();
     const terminal = env.openTerminal({ cols: 120, rows: 40 });
-    const steps = new StepSession(lab, env);
-    for (const step of lab.steps) {
+    const steps = new StepSession(lab, env, undefined, options.api ?? 'istio');
+    const chapter = labForApi(lab, steps.api);
+    for (const step of chapter.steps) {
       const started = performance.now();
       const title = step.title[options.locale];
       options.onStepStart?.(step.id, title);
@@ -58,7 +62,7 @@ export async function verifyLab(lab: LoadedLab, backend: LabBackend, options: Ve
         options.onStep?.(verdict);
       };
       if (step.check && !step.observes) {
-        const before = await checkStep(env, lab, step, steps.began(step.id), { retry: false });
+        const before = await checkStep(env, chapter, step, steps.began(step.id), { retry: false });
         if (before.ok) {
           finish(
             false,

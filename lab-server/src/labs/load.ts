@@ -11,8 +11,13 @@ import { describeIssues } from './issues.ts';
 
 /** An editor file with its text resolved (from `source` under `content/samples/`, or inline). */
 export type ResolvedEditorFile = Step['files'][number] & { content: string };
-/** A step whose editor files carry their text. */
-export type ResolvedStep = Omit<Step, 'files'> & { files: ResolvedEditorFile[] };
+/** A step's Gateway API variant with its editor files' text resolved. */
+export type ResolvedStepVariant = Omit<NonNullable<Step['gateway']>, 'files'> & { files?: ResolvedEditorFile[] };
+/** A step whose editor files (its own and its variant's) carry their text. */
+export type ResolvedStep = Omit<Step, 'files' | 'gateway'> & {
+  files: ResolvedEditorFile[];
+  gateway?: ResolvedStepVariant;
+};
 /** A validated lab with every editor file's text resolved: what the server, CLI and site use. */
 export type LoadedLab = Omit<Lab, 'steps'> & { steps: ResolvedStep[] };
 
@@ -128,18 +133,25 @@ export function loadLabFile(path: string, options: { contentDir?: string; expect
   }
   const samplesDir = resolve(options.contentDir ?? defaultContentDir(), 'samples');
   const problems: string[] = [];
-  const steps = lab.steps.map((step, i) => ({
-    ...step,
-    files: step.files.map((f, j) => {
-      if (f.content !== undefined) return { ...f, content: f.content };
-      const source = resolve(samplesDir, f.source!);
-      if (!source.startsWith(samplesDir + '/') || !existsSync(source)) {
-        problems.push(`steps[${i}].files[${j}].source: no such file ${display(source)}`);
-        return { ...f, content: '' };
-      }
-      return { ...f, content: readFileSync(source, 'utf8') };
-    }),
-  }));
+  const resolveFile = (f: Step['files'][number], where: string): ResolvedEditorFile => {
+    if (f.content !== undefined) return { ...f, content: f.content };
+    const source = resolve(samplesDir, f.source!);
+    if (!source.startsWith(samplesDir + '/') || !existsSync(source)) {
+      problems.push(`${where}.source: no such file ${display(source)}`);
+      return { ...f, content: '' };
+    }
+    return { ...f, content: readFileSync(source, 'utf8') };
+  };
+  const steps: ResolvedStep[] = lab.steps.map((step, i) => {
+    const { gateway, ...rest } = step;
+    const files = step.files.map((f, j) => resolveFile(f, `steps[${i}].files[${j}]`));
+    if (!gateway) return { ...rest, files };
+    const { files: variantFiles, ...variantRest } = gateway;
+    const variant: ResolvedStepVariant = variantFiles
+      ? { ...variantRest, files: variantFiles.map((f, j) => resolveFile(f, `steps[${i}].gateway.files[${j}]`)) }
+      : variantRest;
+    return { ...rest, files, gateway: variant };
+  });
   if (problems.length > 0) throw new LabFileError(file, problems);
   return { ...lab, steps };
 }

@@ -255,6 +255,32 @@ export const editorFileSchema = z
     message: 'needs exactly one of `source` or `content`',
   });
 
+/** The two APIs a chapter may be followed in: Istio's own (VirtualService, DestinationRule...) or the Kubernetes Gateway API. */
+export const LAB_APIS = ['istio', 'gateway'] as const;
+export const labApiSchema = z.enum(LAB_APIS).describe('istio: Istio API; gateway: Kubernetes Gateway API.');
+export type LabApi = z.infer<typeof labApiSchema>;
+
+/**
+ * A step's Gateway API variant: what differs when the learner follows the chapter in the Gateway API. Each field
+ * given replaces the Istio-API step's; a check that measures an outcome (a split, mirror copies) is usually shared.
+ */
+export const stepVariantSchema = z
+  .object({
+    title: localizedSchema.optional().describe("Replaces the step's title."),
+    commands: z.array(z.string()).optional().describe("Replaces the step's commands."),
+    files: z.array(editorFileSchema).optional().describe("Replaces the step's editor files."),
+    hints: z.array(localizedSchema).optional().describe("Replaces the step's hints."),
+    solution: z.string().optional().describe("Replaces the step's solution."),
+    check: checkSchema.optional().describe("Replaces the step's check."),
+  })
+  .strict()
+  .refine((v) => Object.values(v).some((value) => value !== undefined), {
+    message: 'a gateway variant replaces at least one of title, commands, files, hints, solution or check',
+    // A misspelt field is reported as such, not also as an empty variant.
+    when: (payload) => payload.issues.length === 0,
+  });
+export type StepVariant = z.infer<typeof stepVariantSchema>;
+
 /** One step of a lab. */
 export const stepSchema = z
   .object({
@@ -275,6 +301,9 @@ export const stepSchema = z
       .string()
       .default('')
       .describe("Shell script that completes the step from the previous step's end state."),
+    gateway: stepVariantSchema
+      .optional()
+      .describe('The step in the Kubernetes Gateway API, where it differs from the Istio-API step.'),
   })
   .strict();
 export type Step = z.infer<typeof stepSchema>;
@@ -302,10 +331,25 @@ export const labSchema = z
   .strict()
   .superRefine((lab, ctx) => {
     const seen = new Set<string>();
+    const files = new Map<string, string>();
     lab.steps.forEach((s, i) => {
       if (seen.has(s.id))
         ctx.addIssue({ code: 'custom', message: `duplicate step id "${s.id}"`, path: ['steps', i, 'id'] });
       seen.add(s.id);
+      // The page shows one editor per file name, whichever API the learner follows.
+      const named: [string, (string | number)[]][] = [
+        ...s.files.map((f, j): [string, (string | number)[]] => [f.name, ['steps', i, 'files', j, 'name']]),
+        ...(s.gateway?.files ?? []).map((f, j): [string, (string | number)[]] => [
+          f.name,
+          ['steps', i, 'gateway', 'files', j, 'name'],
+        ]),
+      ];
+      for (const [name, path] of named) {
+        const other = files.get(name);
+        if (other !== undefined)
+          ctx.addIssue({ code: 'custom', message: `editor file "${name}" is also a file of step "${other}"`, path });
+        files.set(name, s.id);
+      }
     });
     if (lab.status === 'ready' && lab.steps.length === 0) {
       ctx.addIssue({ code: 'custom', message: 'a ready lab needs steps', path: ['steps'] });

@@ -8,14 +8,15 @@
  *   POST /api/session                               -> SessionCreated            (no token; makes a new session)
  *   GET  /api/session                               -> SessionInfo
  *   GET  /api/progress                              -> Progress                   (all labs)
- *   POST /api/labs/:lab/steps/:step/check           -> CheckResultBody
- *   POST /api/labs/:lab/steps/:step/solve           -> SolveResult               (runs in the lab's terminal)
+ *   POST /api/labs/:lab/steps/:step/check  StepActionRequest -> CheckResultBody
+ *   POST /api/labs/:lab/steps/:step/solve  StepActionRequest -> SolveResult     (runs in the lab's terminal)
  *   POST /api/labs/:lab/apply    ApplyRequest       -> ApplyResult               (as `kubectl apply -f -`)
  *   POST /api/labs/:lab/preview  PreviewRequest     -> PreviewResult             (from outside through the ingress)
  *   POST /api/labs/:lab/reset                       -> { ok: true }
  * The terminal's WebSocket messages are in `terminal.ts`, the classroom's in `classroom.ts`.
  */
 import { z } from 'zod';
+import { labApiSchema } from '../labs/schema.ts';
 
 /** Answer of GET /api/health. */
 export const healthSchema = z.object({ ok: z.literal(true), backend: z.enum(['sim', 'kind']) });
@@ -82,6 +83,13 @@ export const replacedSchema = z.object({
   heldAt: z.string().optional(),
 });
 export type Replaced = z.infer<typeof replacedSchema>;
+
+/**
+ * Body of a step's Check and Solve: the API the learner follows in this chapter (`istio` when absent). The step's
+ * check and solution are that API's; the server also checks automatically in it from then on.
+ */
+export const stepActionRequestSchema = z.object({ api: labApiSchema.default('istio') });
+export type StepActionRequest = z.input<typeof stepActionRequestSchema>;
 
 /** Answer of a check. */
 export const checkResultBodySchema = z.object({

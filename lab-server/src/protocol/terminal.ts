@@ -1,9 +1,11 @@
 /**
- * The terminal's WebSocket: GET /ws/terminal?lab=<id>&token=<sessionToken>&cols=N&rows=N (same Origin only).
+ * The terminal's WebSocket: GET /ws/terminal?lab=<id>&token=<sessionToken>&cols=N&rows=N[&api=istio|gateway]
+ * (same Origin only; `api`: the API the learner follows, which the server's automatic checks use).
  * The page sends TerminalClientMessage, the server sends TerminalServerMessage; both ends parse with these schemas.
  * Browser code imports this file too, so it must import nothing from Node.
  */
 import { z } from 'zod';
+import { labApiSchema } from '../labs/schema.ts';
 import { checkTriggerSchema, stepProgressSchema } from './api.ts';
 
 /** Messages from the page's terminal. */
@@ -14,6 +16,8 @@ export const terminalClientMessageSchema = z.discriminatedUnion('type', [
     cols: z.number().int().min(2).max(1000),
     rows: z.number().int().min(2).max(500),
   }),
+  /** The learner switched API in this chapter: automatic checks follow it. */
+  z.object({ type: z.literal('api'), api: labApiSchema }),
 ]);
 export type TerminalClientMessage = z.infer<typeof terminalClientMessageSchema>;
 

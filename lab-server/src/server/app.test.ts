@@ -200,6 +200,21 @@ describe('checks, apply, solve, preview, reset', () => {
     t.ws.close();
   });
 
+  it("Check and Solve follow the API the page names: the Gateway API variant's solution and check", async () => {
+    const token = await newToken();
+    const path = '/api/labs/traffic-shifting/steps/make-greeting';
+    const solved = await api('POST', `${path}/solve`, { token, body: { api: 'gateway' } });
+    expect(solved.json).toMatchObject({ ok: true, ranSteps: ['make-greeting'], check: { ok: true } });
+    // The variant made greeting-gw, not greeting: Istio's check of the same step fails, the variant's passes.
+    const istio = await api('POST', `${path}/check`, { token, body: {} });
+    expect(istio.json.ok).toBe(false);
+    expect(istio.json.explanation.en).toMatch(/ConfigMap greeting does not exist/);
+    expect((await api('POST', `${path}/check`, { token, body: { api: 'gateway' } })).json.ok).toBe(true);
+    const wrong = await api('POST', `${path}/check`, { token, body: { api: 'gatewayapi' } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.json).toMatchObject({ code: 'request.invalid', params: { field: 'api' } });
+  });
+
   it('Solve skips steps passed in this environment, and runs them again after a reset', async () => {
     const token = await newToken();
     await api('POST', '/api/labs/traffic-shifting/apply', { token, body: { yaml: 'metadata:\n  name: greeting\n' } });

@@ -3,7 +3,10 @@ import type { LoadedLab } from '../labs/load.ts';
 import { labSchema } from '../labs/schema.ts';
 import type { FakeWorld } from './fakeBackend.ts';
 
-/** A lab whose first step creates a ConfigMap `greeting`, and whose second observes it. */
+/**
+ * A lab whose first step creates a ConfigMap `greeting` (`greeting-gw` in its Gateway API variant), and whose second
+ * observes it.
+ */
 export function testLab(overrides: Partial<{ status: 'ready' | 'planned' }> = {}): LoadedLab {
   const lab = labSchema.parse({
     id: 'traffic-shifting',
@@ -19,18 +22,31 @@ export function testLab(overrides: Partial<{ status: 'ready' | 'planned' }> = {}
         files: [{ name: 'greeting.yaml', content: 'kind: ConfigMap\n' }],
         check: { type: 'object', ref: { kind: 'ConfigMap', name: 'greeting' } },
         solution: 'kubectl create configmap greeting\n',
+        // The step in the Gateway API: another object, so a test tells which variant ran.
+        gateway: {
+          check: { type: 'object', ref: { kind: 'ConfigMap', name: 'greeting-gw' } },
+          solution: 'kubectl create configmap greeting-gw\n',
+        },
       },
       {
         id: 'read-greeting',
         title: { ko: '읽기', en: 'Read it' },
         check: { type: 'ran', pattern: '^kubectl get configmap greeting' },
         solution: 'kubectl get configmap greeting',
+        gateway: {
+          check: { type: 'ran', pattern: '^kubectl get configmap greeting-gw' },
+          solution: 'kubectl get configmap greeting-gw',
+        },
       },
     ],
   });
   return {
     ...lab,
-    steps: lab.steps.map((s) => ({ ...s, files: s.files.map((f) => ({ ...f, content: f.content ?? '' })) })),
+    steps: lab.steps.map(({ gateway, ...s }) => ({
+      ...s,
+      files: s.files.map((f) => ({ ...f, content: f.content ?? '' })),
+      ...(gateway ? { gateway: { ...gateway, files: [] } } : {}),
+    })),
   };
 }
 

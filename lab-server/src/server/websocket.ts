@@ -16,6 +16,7 @@ import { HttpError } from './http.ts';
 import { originAllowed } from './origins.ts';
 import type { ServerParts, SessionNotifier } from './parts.ts';
 import { terminalClientMessageSchema, type TerminalServerMessage } from '../protocol/terminal.ts';
+import { labApiSchema } from '../labs/schema.ts';
 import type { SessionRecord } from './stores.ts';
 
 /** A WebSocket route: the socket is already upgraded and authenticated (when `auth` asks). */
@@ -233,6 +234,8 @@ export function terminalRoute(parts: ServerParts, registry: SocketRegistry): WsR
       const cols = Number(url.searchParams.get('cols'));
       const rows = Number(url.searchParams.get('rows'));
       if (cols >= 2 && cols <= 1000 && rows >= 2 && rows <= 500) instance.terminal.resize(cols, rows);
+      const api = labApiSchema.safeParse(url.searchParams.get('api'));
+      if (api.success) instance.steps.useApi(api.data);
       send(ws, { type: 'attached', resumed, replay: instance.scrollback.text() });
       const off = instance.onOutput((data) => send(ws, { type: 'output', data }));
       const onMessage = (raw: string) => {
@@ -248,6 +251,7 @@ export function terminalRoute(parts: ServerParts, registry: SocketRegistry): WsR
         }
         instance.lastUsed = Date.now();
         if (parsed.data.type === 'input') instance.terminal.write(parsed.data.data);
+        else if (parsed.data.type === 'api') instance.steps.useApi(parsed.data.api);
         else instance.terminal.resize(parsed.data.cols, parsed.data.rows);
       };
       ws.off('message', onEarly);

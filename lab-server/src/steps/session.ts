@@ -5,6 +5,8 @@
  */
 import type { LabEnvironment, TerminalChannel } from '../contract.ts';
 import type { LoadedLab, ResolvedStep } from '../labs/load.ts';
+import type { LabApi } from '../labs/schema.ts';
+import { labForApi, offersApi } from '../labs/variants.ts';
 import type { Replaced } from '../protocol/api.ts';
 import { typeScript } from '../terminal/typing.ts';
 import { checkStep, type CheckOutcome, type CheckStepOptions } from './check.ts';
@@ -51,21 +53,46 @@ export interface SolveOutcome {
   lastLine?: string;
 }
 
-/** A lab's steps in one environment. */
+/** A lab's steps in one environment, in the API the learner follows (Istio's unless told otherwise). */
 export class StepSession {
-  readonly lab: LoadedLab;
   readonly env: LabEnvironment;
   readonly clock: StepClock;
+  readonly #chapter: LoadedLab;
+  #api: LabApi = 'istio';
+  #lab: LoadedLab;
 
   /** `earlier`: steps done before this process knew the environment (see `StepClock`). */
-  constructor(lab: LoadedLab, env: LabEnvironment, earlier?: ReadonlyMap<string, Date>) {
-    this.lab = lab;
+  constructor(lab: LoadedLab, env: LabEnvironment, earlier?: ReadonlyMap<string, Date>, api: LabApi = 'istio') {
+    this.#chapter = lab;
+    this.#lab = labForApi(lab, 'istio');
+    this.useApi(api);
     this.env = env;
     this.clock = new StepClock(
       lab.steps.map((s) => s.id),
       env.now(),
       earlier,
     );
+  }
+
+  /** The chapter's steps as the learner's API has them (checks, solutions, hints of that API). */
+  get lab(): LoadedLab {
+    return this.#lab;
+  }
+
+  /** The API the steps are checked and solved in. */
+  get api(): LabApi {
+    return this.#api;
+  }
+
+  /**
+   * Checks and solves the steps in `api` from now on (a learner switched). The step ids are the same in both, so
+   * what was done stays done. A chapter without that API keeps Istio's; returns the API in use.
+   */
+  useApi(api: LabApi): LabApi {
+    const chosen = offersApi(this.#chapter, api) ? api : 'istio';
+    if (chosen !== this.#api) this.#lab = labForApi(this.#chapter, chosen);
+    this.#api = chosen;
+    return chosen;
   }
 
   /** The step with this id, or undefined. */

@@ -11,6 +11,7 @@ import {
   type StepProgress,
 } from '../../../lab-server/src/protocol/api.ts';
 import { t, type Lang } from '../../i18n/ui.ts';
+import { currentApi, type ApiChoiceDetail } from '../apiChoice.ts';
 import { api, fetchProgress } from '../session.ts';
 import {
   autoReport,
@@ -47,13 +48,23 @@ function setStatus(section: HTMLElement, lang: Lang, progress: StepProgress | un
   if (mark) mark.textContent = status === 'passed' ? '✓' : '';
 }
 
-/** The steps on this page, for naming what Solve ran. */
+/** The steps on this page, for naming what Solve ran (their solutions in the API the learner follows). */
 function stepsOnPage(lab: string): StepInfo[] {
+  const chosen = currentApi(lab);
   return [...document.querySelectorAll<HTMLElement>(`section.labs-step[data-lab="${lab}"]`)].map((s) => ({
     id: s.dataset.step!,
     title: s.querySelector('[data-title]')?.textContent?.trim() ?? s.dataset.step!,
-    solution: s.querySelector<HTMLTemplateElement>('template[data-solution]')?.content.textContent ?? '',
+    solution:
+      (
+        s.querySelector<HTMLTemplateElement>(`template[data-solution][data-api="${chosen}"]`) ??
+        s.querySelector<HTMLTemplateElement>('template[data-solution]:not([data-api])')
+      )?.content.textContent ?? '',
   }));
+}
+
+/** The body of Check and Solve: the API the learner follows in this chapter. */
+function actionBody(lab: string): string {
+  return JSON.stringify({ api: currentApi(lab) });
 }
 
 function draw(result: HTMLElement, report: Report): void {
@@ -109,7 +120,7 @@ export function wireStep(section: HTMLElement): void {
     try {
       const body = await api(`/api/labs/${lab}/steps/${step}/check`, checkResultBodySchema, {
         method: 'POST',
-        body: '{}',
+        body: actionBody(lab),
       });
       draw(result, checkReport(body, lang));
       evidence.hidden = body.evidence.length === 0;
@@ -132,7 +143,10 @@ export function wireStep(section: HTMLElement): void {
     busy(solve, true, t(lang, 'step.solving'));
     evidence.hidden = true;
     try {
-      const body = await api(`/api/labs/${lab}/steps/${step}/solve`, solveResultSchema, { method: 'POST', body: '{}' });
+      const body = await api(`/api/labs/${lab}/steps/${step}/solve`, solveResultSchema, {
+        method: 'POST',
+        body: actionBody(lab),
+      });
       draw(result, solveReport(body, stepsOnPage(lab), lang));
       if (body.check) {
         evidence.hidden = body.check.evidence.length === 0;
@@ -151,23 +165,48 @@ export function wireStep(section: HTMLElement): void {
     }
   });
 
-  // Without JavaScript every hint is a closed <details>; with it they come one at a time from the button.
-  for (const hint of hints) hint.dataset.hidden = 'true';
+  // Without JavaScript every hint is a closed <details>; with it they come one at a time from the button, from
+  // the hints of the API the learner follows (a switch starts them over).
+  const hintsNow = () => {
+    const chosen = currentApi(lab);
+    return hints.filter((h) => h.dataset.apiVariant === undefined || h.dataset.apiVariant === chosen);
+  };
   let shown = 0;
+  const label = () => {
+    if (!hintButton) return;
+    const total = hintsNow().length;
+    hintButton.textContent =
+      shown < total
+        ? `${t(lang, 'step.nextHint')} (${shown + 1}/${total})`
+        : t(lang, 'step.hintCount', { n: shown, total });
+    hintButton.disabled = shown >= total;
+  };
+  const hideHints = () => {
+    for (const hint of hints) {
+      hint.dataset.hidden = 'true';
+      hint.open = false;
+    }
+    shown = 0;
+  };
+  hideHints();
   hintButton?.addEventListener('click', () => {
-    const next = hints[shown];
+    const next = hintsNow()[shown];
     if (!next) return;
     delete next.dataset.hidden;
     next.open = true;
     shown++;
-    hintButton.textContent =
-      shown < hints.length
-        ? `${t(lang, 'step.nextHint')} (${shown + 1}/${hints.length})`
-        : t(lang, 'step.hintCount', { n: shown, total: hints.length });
-    hintButton.disabled = shown >= hints.length;
+    label();
+  });
+  window.addEventListener('labs:api', (event) => {
+    if ((event as CustomEvent<ApiChoiceDetail | undefined>).detail?.lab !== lab) return;
+    hideHints();
+    label();
+    result.hidden = true;
+    evidence.hidden = true;
   });
 
   for (const button of [check, solve, hintButton]) if (button) button.disabled = false;
+  label();
   window.addEventListener('labs:progress', (event) => {
     const detail = (event as CustomEvent<ProgressDetail | undefined>).detail;
     if (detail?.lab !== lab || detail.step !== step) return;

@@ -98,8 +98,11 @@ export function startWorkspace(split: HTMLElement): LabsWorkspaceApi {
         button(t(lang, 'workspace.openFile'), () => api.open('editor', { file, focus: true })),
       ),
     );
+    // A file of one API's steps keeps its API when it leaves the lesson's <ApiVariant>: shown only in that API.
+    const variant = editor.closest<HTMLElement>('[data-api-variant]')?.dataset.apiVariant;
     pane('editor').append(editor);
     const option = new Option(step ? `${step}. ${file}` : file, file);
+    if (variant) editor.dataset.apiVariant = option.dataset.apiVariant = variant;
     fileSelect.append(option);
     present.add('editor');
   }
@@ -109,6 +112,16 @@ export function startWorkspace(split: HTMLElement): LabsWorkspaceApi {
   };
   if (editors[0]) showFile(editors[0].dataset.file!);
   fileSelect.addEventListener('change', () => showFile(fileSelect.value));
+  // The learner switched API: a file of the other API's steps gives way to the first of this one's.
+  const followApi = () => {
+    const shownApi = document.documentElement.dataset.labsApi ?? 'istio';
+    const fits = (e: HTMLElement) => (e.dataset.apiVariant ?? shownApi) === shownApi;
+    const current = editors.find((e) => e.dataset.file === fileSelect.value);
+    const first = editors.find(fits);
+    if (current && !fits(current) && first) showFile(first.dataset.file!);
+  };
+  window.addEventListener('labs:api', followApi);
+  followApi();
 
   // Previews and traffic views: the first of each kind (per service for traffic) into its pane, a card everywhere.
   const moveFirst = (

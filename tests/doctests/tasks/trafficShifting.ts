@@ -5,7 +5,7 @@ import { BOOKINFO_SAMPLE, SLEEP_SAMPLE, V1_NOTE, type DocTask } from '../task.ts
  * test.sh's `reviews_v3_traffic_percentage`: 100 product pages through the ingress gateway from the sleep pod,
  * counting those with stars, printed as the nearest of 0/25/50/75/100 within 10.
  */
-const STAR_PERCENTAGE =
+export const STAR_PERCENTAGE =
   `POD=$(kubectl get pod -l app=sleep -n default -o jsonpath={.items..metadata.name})
 n=0; for i in $(seq 1 100); do kubectl exec "$POD" -c sleep -n default -- curl -sS http://istio-ingressgateway.istio-system/productpage ` +
   `| grep -q "glyphicon glyphicon-star" && n=$((n+1)); done

@@ -36,6 +36,7 @@ class FakeMachine implements ClusterTools {
   nodePort = 30081;
   injection = false;
   toolbox = false;
+  gatewayApi = false;
   commands: string[] = [];
   applied = '';
 
@@ -70,6 +71,17 @@ class FakeMachine implements ClusterTools {
       if (rest.startsWith('label namespace default')) {
         this.injection = true;
         return ok('namespace/default labeled');
+      }
+      if (rest === 'get crd gateways.gateway.networking.k8s.io -o name')
+        return this.gatewayApi
+          ? ok('customresourcedefinition.apiextensions.k8s.io/gateways.gateway.networking.k8s.io\n')
+          : { code: 1, stdout: '', stderr: 'Error from server (NotFound): customresourcedefinitions... not found\n' };
+      if (
+        rest ===
+        'apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml'
+      ) {
+        this.gatewayApi = true;
+        return ok();
       }
       if (rest.startsWith('apply --server-side')) {
         this.toolbox = true;
@@ -153,7 +165,9 @@ describe('labs cluster up', () => {
     expect(machine.applied).toContain('name: labs-samples');
     expect(machine.applied).toContain('bookinfo__networking__virtual-service-reviews-50-v3.yaml');
     const lines = d.out.text.trim().split('\n');
-    expect(lines.filter((l) => l.startsWith(' ✓'))).toHaveLength(7);
+    expect(machine.gatewayApi).toBe(true);
+    expect(d.out.text).toContain('✓ Installed the Gateway API CRDs v1.5.1 (standard channel)');
+    expect(lines.filter((l) => l.startsWith(' ✓'))).toHaveLength(8);
     // The last phase checks the cluster through its API, as the lab server will, for a class.
     expect(lines.at(-2)).toMatch(/^ ✓ Capacity: room for \d+ learners/);
     expect(lines.at(-1)).toMatch(
@@ -172,6 +186,8 @@ describe('labs cluster up', () => {
     expect(machine.clusters).toEqual(['labs']);
     expect(d.out.text).toContain('✓ Cluster "labs" exists (context kind-labs)');
     expect(d.out.text).toContain('✓ Istio 1.30.0 is installed');
+    expect(d.out.text).toContain('✓ The Gateway API CRDs are installed');
+    expect(machine.commands.some((c) => c.includes('standard-install.yaml'))).toBe(false);
   });
 
   it("repairs: reinstalls Istio when istio-system's gateway holds the mapped node port, or gateways are not scoped", async () => {

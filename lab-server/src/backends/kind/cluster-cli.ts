@@ -9,6 +9,7 @@ import { inspectCluster, type ClusterCheck } from './clusterChecks.ts';
 import {
   clusterExists,
   ensureCluster,
+  ensureGatewayApiCrds,
   ensureInjection,
   ensureIstio,
   ensureToolboxObjects,
@@ -21,7 +22,7 @@ import {
 } from './clusterSteps.ts';
 import { connect } from './index.ts';
 import type { KubeApi } from './kubeApi.ts';
-import { DEFAULT_CLUSTER_NAME, ISTIO_VERSION, TOOLBOX_NAMESPACE } from './pins.ts';
+import { DEFAULT_CLUSTER_NAME, GATEWAY_API_VERSION, ISTIO_VERSION, TOOLBOX_NAMESPACE } from './pins.ts';
 import { PhaseError, PhasePrinter } from './phases.ts';
 import { findPreflightProblems, type Prerequisite } from './preflight.ts';
 import { systemTools, type ClusterTools } from './runner.ts';
@@ -95,6 +96,7 @@ async function up(t: ClusterTarget, deps: ClusterCommandDeps): Promise<number> {
   });
   await p.phase(`Creating cluster "${t.name}"`, () => ensureCluster(t));
   await p.phase(`Installing Istio ${ISTIO_VERSION}`, () => ensureIstio(t));
+  await p.phase(`Installing the Gateway API CRDs ${GATEWAY_API_VERSION}`, () => ensureGatewayApiCrds(t));
   await p.phase('Enabling sidecar injection in default', () => ensureInjection(t));
   await p.phase('Installing the lab toolbox objects', () => ensureToolboxObjects(t));
   await p.phase('Waiting for Istio to be ready', () => waitForIstio(t));

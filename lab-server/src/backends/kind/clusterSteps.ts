@@ -5,7 +5,14 @@
 import { stringify } from 'yaml';
 import type { K8sObject } from '../../contract.ts';
 import { containerEnv, istiodVersion, SCOPE_SETTING } from './clusterChecks.ts';
-import { ISTIO_SYSTEM_NODE_PORTS, ISTIO_VERSION, NODE_IMAGE, TOOLBOX_NAMESPACE } from './pins.ts';
+import {
+  GATEWAY_API_VERSION,
+  gatewayApiInstallUrl,
+  ISTIO_SYSTEM_NODE_PORTS,
+  ISTIO_VERSION,
+  NODE_IMAGE,
+  TOOLBOX_NAMESPACE,
+} from './pins.ts';
 import { PhaseError } from './phases.ts';
 import type { ClusterTools } from './runner.ts';
 import { repoPath } from './repoPaths.ts';
@@ -109,6 +116,18 @@ export async function ensureIstio(t: ClusterTarget): Promise<string> {
   if (out.code !== 0) fail('istioctl install failed', out);
   const replacing = before.version ? `, replacing ${before.version}` : '';
   return `Installed Istio ${ISTIO_VERSION} (demo profile, gateways scoped to their namespace)${replacing}`;
+}
+
+/**
+ * Installs the Kubernetes Gateway API CRDs (standard channel), unless they are there: a chapter followed in the
+ * Gateway API needs them, and on a shared cluster a learner may not install CRDs. istiod finds them whenever they come.
+ */
+export async function ensureGatewayApiCrds(t: ClusterTarget): Promise<string> {
+  const found = await kubectl(t, ['get', 'crd', 'gateways.gateway.networking.k8s.io', '-o', 'name']);
+  if (found.code === 0 && found.stdout.trim() !== '') return 'The Gateway API CRDs are installed';
+  const out = await kubectl(t, ['apply', '--server-side', '-f', gatewayApiInstallUrl(GATEWAY_API_VERSION)]);
+  if (out.code !== 0) fail(`installing the Gateway API CRDs ${GATEWAY_API_VERSION} failed`, out);
+  return `Installed the Gateway API CRDs ${GATEWAY_API_VERSION} (standard channel)`;
 }
 
 /** Labels the default namespace for sidecar injection. */

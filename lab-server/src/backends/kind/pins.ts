@@ -13,6 +13,12 @@ export const NODE_IMAGE = 'kindest/node:v1.34.0';
 export const KIND_MIN_VERSION = '0.30.0';
 /** Oldest kubectl client: one minor behind the node image (Kubernetes' version skew policy). */
 export const KUBECTL_MIN_VERSION = '1.33.0';
+/** Kubernetes Gateway API release whose CRDs `labs cluster up` installs (the simulator carries the same). */
+export const GATEWAY_API_VERSION = 'v1.5.1';
+/** The release's standard-channel CRDs, as istio.io installs them. */
+export function gatewayApiInstallUrl(version: string): string {
+  return `https://github.com/kubernetes-sigs/gateway-api/releases/download/${version}/standard-install.yaml`;
+}
 /** Name of the kind cluster (`--name` overrides it); kubectl's context is `kind-<name>`. */
 export const DEFAULT_CLUSTER_NAME = 'labs';
 

@@ -47,6 +47,8 @@ describe('.github/workflows/kind-e2e.yml', () => {
     expect(up).toHaveLength(3);
     expect(up[0]!.run).toContain('$GITHUB_STEP_SUMMARY');
     expect(runs('npx labs verify --backend kind --all')).toHaveLength(1);
+    // Every chapter with a Gateway API variant, in that API too.
+    expect(runs('npx labs verify --backend kind --all --api gateway')).toHaveLength(1);
     const contract = steps.filter((s) => s.run?.includes('tests/contract/kind.contract.test.ts'));
     expect(contract.length).toBeGreaterThanOrEqual(1);
     for (const s of contract) expect(s.env?.LABS_KIND).toBe('1');

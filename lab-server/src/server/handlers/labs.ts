@@ -4,7 +4,14 @@ import type { CheckStepOptions } from '../../steps/check.ts';
 import { HttpError } from '../http.ts';
 import type { ServerParts } from '../parts.ts';
 import { recordStepCheck } from '../recordCheck.ts';
-import { applyRequestSchema, previewRequestSchema, type PreviewResult, type SolveResult } from '../../protocol/api.ts';
+import {
+  applyRequestSchema,
+  previewRequestSchema,
+  stepActionRequestSchema,
+  type PreviewResult,
+  type SolveResult,
+} from '../../protocol/api.ts';
+import { stepForApi } from '../../labs/variants.ts';
 import type { Route } from '../router.ts';
 import { trafficSummary } from '../trafficSummary.ts';
 
@@ -67,16 +74,21 @@ export function labRoutes(parts: ServerParts): Route[] {
       method: 'POST',
       path: '/api/labs/:lab/steps/:step/check',
       auth: 'session',
-      handle: async ({ params, session }) => {
+      handle: async ({ params, session, body }) => {
         const lab = findLab(parts, params.lab);
-        const { step } = findStep(lab, params.step);
+        const { api } = parseBody(stepActionRequestSchema, await body());
+        const step = stepForApi(findStep(lab, params.step).step, api);
         if (!step.check)
           throw new HttpError(400, `step "${step.id}" has no check`, {
             code: 'lab.noCheck',
             params: { step: step.id },
           });
         const instance = await parts.runtime.instance(session!.id, lab.id);
-        const checked = await instance.solo(() => instance.steps.check(step.id, checkOptions(parts)));
+        // The learner's choice of API holds for this check and for the automatic ones after it.
+        const checked = await instance.solo(() => {
+          instance.steps.useApi(api);
+          return instance.steps.check(step.id, checkOptions(parts));
+        });
         const result = await recordStepCheck(parts, session!.id, lab.id, step.id, checked, 'check');
         return { status: 200, body: result };
       },
@@ -85,13 +97,15 @@ export function labRoutes(parts: ServerParts): Route[] {
       method: 'POST',
       path: '/api/labs/:lab/steps/:step/solve',
       auth: 'session',
-      handle: async ({ params, session }) => {
+      handle: async ({ params, session, body }) => {
         const lab = findLab(parts, params.lab);
-        const { step } = findStep(lab, params.step);
+        const { api } = parseBody(stepActionRequestSchema, await body());
+        const step = stepForApi(findStep(lab, params.step).step, api);
         const instance = await parts.runtime.instance(session!.id, lab.id);
         // Steps not done in this environment's life (before a reset, or elsewhere) run again to rebuild the state;
         // then the step's own check says whether it holds, so the badge and the result agree.
         const { solved, checked } = await instance.solo(async () => {
+          instance.steps.useApi(api);
           const solved = await instance.steps.solve(instance.terminal, step.id, { catchUp: true, interrupt: true });
           const checked =
             solved.ok && step.check ? await instance.steps.check(step.id, checkOptions(parts)) : undefined;

@@ -1,0 +1,117 @@
+/**
+ * Chapter 1 in the Kubernetes Gateway API, through the page, in both languages: the learner picks "Gateway API",
+ * the steps show that API's commands, files and hints, and every step passes with the Run buttons, the Editor's
+ * Apply, the terminal and Solve. The choice is remembered over a reload and can be switched back.
+ */
+import type { Page } from '@playwright/test';
+import { expect, freshSession, terminalReady, terminalText, test } from './fixtures.ts';
+
+const step = (page: Page, id: string) => page.locator(`section.labs-step[data-step="${id}"]`);
+const variant = (page: Page, id: string, api: 'istio' | 'gateway') =>
+  step(page, id).locator(`.labs-api-variant[data-api-variant="${api}"]`).first();
+
+async function check(page: Page, id: string) {
+  const s = step(page, id);
+  await s.locator('[data-action="check"]').scrollIntoViewIfNeeded();
+  await s.locator('[data-action="check"]').click();
+  await expect(s.locator('[data-result]')).toBeVisible({ timeout: 90_000 });
+  await expect(s.locator('[data-action="check"]')).toBeEnabled({ timeout: 90_000 });
+  await expect(s).toHaveAttribute('data-status', 'passed');
+}
+
+async function runBlock(page: Page, stepId: string, text: string) {
+  const run = step(page, stepId).locator(`button.labs-run[data-code*="${text}"]`).first();
+  await expect(run).toBeVisible();
+  await run.click();
+}
+
+async function applyEditor(page: Page, file: string) {
+  const card = page.locator('[data-ws-card="editor"]', { has: page.locator('code', { hasText: file }) });
+  await expect(card).toBeVisible();
+  await card.locator('button').click();
+  const root = page.locator(`.labs-editor[data-file="${file}"]`);
+  await expect(root).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  await root.locator('[data-action="apply"]').click();
+  await expect(root.locator('[data-output]')).toHaveAttribute('data-ok', 'true', { timeout: 30_000 });
+}
+
+test('chapter 1 in the Gateway API: pick it, every step passes, the choice is remembered and switches back', async ({
+  page,
+  prefix,
+  lang,
+}) => {
+  test.setTimeout(420_000);
+  await freshSession(page);
+  await page.goto(`${prefix}/traffic-shifting/`);
+  await terminalReady(page);
+
+  // Istio's API until the learner picks: its blocks show, the Gateway API's do not.
+  const picker = page.locator('[data-api-picker]');
+  await expect(picker.locator('input[value="istio"]')).toBeChecked();
+  await expect(variant(page, 'destination-rules', 'istio')).toBeVisible();
+  await expect(variant(page, 'destination-rules', 'gateway')).toBeHidden();
+  await picker.getByLabel('Gateway API').check();
+  await expect(page.locator('html')).toHaveAttribute('data-labs-api', 'gateway');
+  await expect(variant(page, 'destination-rules', 'gateway')).toBeVisible();
+  await expect(variant(page, 'destination-rules', 'istio')).toBeHidden();
+  await expect(step(page, 'destination-rules').locator('[data-title]')).toContainText(
+    lang === 'ko' ? 'Gateway API CRD' : 'Install the Gateway API CRDs',
+  );
+
+  // 1. The CRDs (answered offline), the per-version Services, the Gateway and its NodePort.
+  await runBlock(page, 'destination-rules', 'gateway-api/config/crd');
+  await expect
+    .poll(async () => (await terminalText(page)).replace(/\n/g, ''), { timeout: 30_000 })
+    .toContain('customresourcedefinition.apiextensions.k8s.io/httproutes.gateway.networking.k8s.io created');
+  await runBlock(page, 'destination-rules', 'bookinfo-versions.yaml');
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('service/reviews-v3 created');
+  await applyEditor(page, 'bookinfo-gateway.yaml');
+  await runBlock(page, 'destination-rules', 'networking.istio.io/service-type=NodePort');
+  await expect
+    .poll(() => terminalText(page), { timeout: 60_000 })
+    .toContain('gateway.gateway.networking.k8s.io/bookinfo-gateway condition met');
+  await check(page, 'destination-rules');
+
+  // 2. GAMMA routes: every service to v1. Its hints are the Gateway API's.
+  await applyEditor(page, 'route-all-v1.yaml');
+  await check(page, 'route-all-v1');
+  await step(page, 'route-all-v1').locator('[data-action="hint"]').click();
+  const shownHint = step(page, 'route-all-v1').locator('[data-hint]:not([data-hidden])');
+  await expect(shownHint).toHaveCount(1);
+  await expect(shownHint).toContainText('HTTPRoute');
+
+  // 3. Through the Gateway API's own gateway, from the terminal: no stars.
+  await runBlock(page, 'see-no-stars', 'bookinfo-gateway-istio');
+  await runBlock(page, 'see-no-stars', 'grep -c glyphicon-star');
+  await check(page, 'see-no-stars');
+
+  // 4-6. backendRefs weights 50/50, the route read back, the split seen.
+  await applyEditor(page, 'route-reviews-50-v3.yaml');
+  await check(page, 'shift-50-v3');
+  await runBlock(page, 'read-virtualservice', 'kubectl get httproute reviews -o yaml');
+  // The end of the output: the status istiod wrote (the weights have scrolled above the terminal's rows).
+  await expect
+    .poll(() => terminalText(page), { timeout: 30_000 })
+    .toContain('controllerName: istio.io/gateway-controller');
+  await check(page, 'read-virtualservice');
+  await runBlock(page, 'see-red-half', 'gap-x-1 text-red-500');
+  await expect.poll(() => terminalText(page), { timeout: 90_000 }).toMatch(/^ *\d+ no-red\n *\d+ red$/m);
+  await check(page, 'see-red-half');
+
+  // 7. Solve types the Gateway API's solution.
+  page.once('dialog', (d) => d.accept());
+  await step(page, 'shift-100-v3').locator('[data-action="solve"]').click();
+  const ran = step(page, 'shift-100-v3').locator('[data-result] [data-ran-step="shift-100-v3"]');
+  await expect(ran).toContainText('gateway-api/route-reviews-v3.yaml', { timeout: 90_000 });
+  await expect(step(page, 'shift-100-v3')).toHaveAttribute('data-status', 'passed', { timeout: 90_000 });
+  await expect(page.locator('section.labs-step[data-status="passed"]')).toHaveCount(7);
+
+  // Remembered over a reload; Istio's API back with one click.
+  await page.reload();
+  await expect(page.locator('[data-api-picker] input[value="gateway"]')).toBeChecked();
+  await expect(variant(page, 'shift-100-v3', 'gateway')).toBeVisible();
+  await page.locator('[data-api-picker]').getByLabel('Istio API').check();
+  await expect(variant(page, 'shift-100-v3', 'istio')).toBeVisible();
+  await expect(variant(page, 'shift-100-v3', 'gateway')).toBeHidden();
+  await expect(step(page, 'destination-rules').locator('[data-title]')).not.toContainText('Gateway API');
+});
