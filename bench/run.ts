@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs the benchmark suites, prints a table and writes `bench/results/latest.json`.
- * Usage: npm run bench [-- --quick] [-- --only sim] [-- --runs 3] [-- --profile] [-- --<suite flag> value ...]
+ * Usage: npm run bench [-- --quick] [-- --only sim|traffic] [-- --runs 3] [-- --profile] [-- --<suite flag> value ...]
  * `--runs N` runs each suite N times: each figure is the median of the runs, with the lowest and highest.
  * `bench/results/latest.json` keeps each suite's latest run (with when and how it ran).
  * `--profile` writes a CPU profile of the traffic checks to `bench/results/traffic-check.cpuprofile`.
@@ -10,10 +10,11 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext, BenchRow, BenchSuite } from './suite.ts';
 import { suite as simSuite } from './sim.ts';
+import { suite as trafficSuite } from './traffic.ts';
 import { quantile, round } from './stats.ts';
 
 /** Suites that always run; optional ones are loaded from these files when present. */
-const SUITES: BenchSuite[] = [simSuite];
+const SUITES: BenchSuite[] = [simSuite, trafficSuite];
 const OPTIONAL_SUITES = ['./classroom.ts', './hostile.ts', './hostileFront.ts'];
 
 function parseFlags(argv: string[]): Record<string, string | boolean> {

@@ -117,7 +117,7 @@ describe('traffic checks', () => {
     );
   });
 
-  it('explains all-503 answers as a subset no DestinationRule defines, pointing at the file', async () => {
+  it('explains all-503 answers as a subset no DestinationRule defines, pointing at the file (all it planned)', async () => {
     const r = await runCheck(
       traffic({ v1: 1 }, 100),
       { env: weighted({ 503: 1 }), stepStartedAt: start, files: [drFile] },
@@ -486,6 +486,7 @@ describe('retries', () => {
   });
 
   it('a check that needs only the verdict stops at the first answer its expectation makes impossible', async () => {
+    // A learner's Check counts its planned answers before failing, so that its explanation shows the shares.
     const full = await runCheck(
       traffic({ v1: 1 }, 100),
       { env: weighted({ v1: 0.5, v3: 0.5 }), stepStartedAt: start },

@@ -1,6 +1,10 @@
 /**
  * Judging a traffic split: did N requests fall into classes in the expected shares?
  *
+ * Traffic checks now judge after every answer (`sequential.ts`); this file keeps the binomial helpers, the one-look
+ * judgement the `observed` check uses, and the previous three-look test, which `sequential.test.ts` measures the
+ * sequential one against. The previous test, as it was:
+ *
  * The maths. Under the hypothesis H0 "the setup is right", each request lands in class c independently
  * with probability p_c (Istio draws every request's destination at random with the route's weights), so
  * the count k_c of n requests is Binomial(n, p_c). We look at the counts at a few planned sample sizes
@@ -147,7 +151,7 @@ export interface SplitOutcome extends LookVerdict {
 }
 
 /**
- * Runs the sequential test: draws `looks[0]` classified requests, judges, and draws more up to the next
+ * Runs the previous three-look test: draws `looks[0]` classified requests, judges, and draws more up to the next
  * look while the answer is ambiguous. `draw(count)` sends `count` more requests and returns their classes.
  */
 export async function sequentialSplit(

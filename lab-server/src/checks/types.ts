@@ -10,8 +10,8 @@ export interface CheckLimits {
   /** Requests in flight at once. */
   concurrency: number;
   /**
-   * Stop a traffic check at the first answer its expectation makes impossible (background checks, which only need
-   * the verdict); a learner's Check sends the whole look, so its explanation names every version seen.
+   * Stop a traffic check at the first answer that decides it (background checks, which only need the verdict); a
+   * learner's failing Check counts its planned number of answers, so that its explanation shows the shares.
    */
   verdictOnly?: boolean;
 }

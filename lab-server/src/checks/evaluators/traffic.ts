@@ -1,4 +1,4 @@
-/** The `traffic` check: send requests, classify the answers, judge the split with the sequential test. */
+/** The `traffic` check: send requests, classify the answers as they arrive, judge the split with the sequential test. */
 import type { z } from 'zod';
 import type { HttpResult } from '../../contract.ts';
 import type { Localized, trafficCheckSchema } from '../../labs/schema.ts';
@@ -6,7 +6,8 @@ import { OTHER, classLabel, classify, type ClassRule } from '../classify.ts';
 import { describeResponse, likelyCause } from '../diagnose.ts';
 import { euRo, josa } from '../korean.ts';
 import { describeRequest, toOrigin, toRequest } from '../origin.ts';
-import { plannedLooks, sequentialSplit, type SplitOutcome } from '../split.ts';
+import { SequentialSplit, type SequentialOutcome } from '../sequential.ts';
+import { DEFAULT_SPLIT_TEST } from '../split.ts';
 import { joinText, text, type CheckContext, type Evaluator } from '../types.ts';
 
 /** A traffic check as the schema fills it. */
@@ -19,61 +20,51 @@ interface Observed {
   firstByStatus: Map<number, HttpResult>;
 }
 
-/** The first look of a check that needs only the verdict. */
-const EARLY_LOOK = 32;
-
-/** Runs `task` `count` times with at most `concurrency` in flight, fewer once `stop()` says so. */
-async function runMany<T>(
-  count: number,
+/** Runs `task` with at most `concurrency` in flight while `more(started)` says another one may still count. */
+async function runMany(
+  more: (started: number) => boolean,
   concurrency: number,
   signal: AbortSignal,
-  task: () => Promise<T>,
-  stop: () => boolean = () => false,
-): Promise<T[]> {
-  const results: T[] = [];
+  task: () => Promise<void>,
+): Promise<void> {
   let started = 0;
   const worker = async () => {
-    while (started < count && !stop()) {
+    while (more(started)) {
       signal.throwIfAborted();
       started++;
-      results.push(await task());
+      await task();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  return results;
+  await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-/** Sends the requests (more while the split is ambiguous) and explains the outcome. */
+/** Sends requests until the sequential test decides (answers judged as they arrive) and explains the outcome. */
 export const evaluateTraffic: Evaluator<TrafficCheck> = async (check, ctx) => {
   const origin = toOrigin(check.from);
   const request = toRequest(check.request);
-  const initial = Math.min(check.requests, ctx.limits.maxRequests);
-  const planned = plannedLooks(initial, Math.max(initial, Math.min(check.requests * 4, ctx.limits.maxRequests)));
-  // A check that needs only the verdict takes an early look too: a far-off split (all v1 where 50/50 is expected)
-  // is rejected at 32 requests. More looks spread alpha thinner, so the false-failure bound still holds.
-  const looks = ctx.limits.verdictOnly && initial > EARLY_LOOK ? [EARLY_LOOK, ...planned] : planned;
+  const planned = Math.min(check.requests, ctx.limits.maxRequests);
+  const cap = Math.max(planned, Math.min(check.requests * 4, ctx.limits.maxRequests));
+  const judge = new SequentialSplit(check.expect, {
+    planned,
+    cap,
+    // A learner's failing Check keeps counting to its planned number, as the old test's first look did: an early
+    // rejection comes from an extreme start (34 v1 of 36 under 80/20), and the explanation must show the split, not
+    // that start. A check that needs only the verdict stops at the deciding answer.
+    minToFail: ctx.limits.verdictOnly ? 1 : planned,
+  });
   const observed: Observed = { statuses: new Map(), firstByStatus: new Map() };
-  // A class the expectation makes impossible (share 0, or a miss when one class has all) decides at once: the
-  // test fails on it without spending alpha, so a check that needs only the verdict sends no more.
-  const certain = Object.entries(check.expect).find(([, p]) => p >= 1)?.[0];
-  const impossible = (c: string) => (check.expect[c] ?? 0) <= 0 || (certain !== undefined && c !== certain);
-  let decided = false;
-  const draw = (count: number) =>
-    runMany(
-      count,
-      ctx.limits.concurrency,
-      ctx.signal,
-      async () => {
-        const response = await ctx.env.http(origin, request);
-        observed.statuses.set(response.status, (observed.statuses.get(response.status) ?? 0) + 1);
-        if (!observed.firstByStatus.has(response.status)) observed.firstByStatus.set(response.status, response);
-        const c = classify(response, check.classes);
-        if (ctx.limits.verdictOnly && impossible(c)) decided = true;
-        return c;
-      },
-      () => decided,
-    );
-  const outcome = await sequentialSplit(draw, check.expect, looks);
+  await runMany(
+    (started) => judge.wants(started),
+    ctx.limits.concurrency,
+    ctx.signal,
+    async () => {
+      const response = await ctx.env.http(origin, request);
+      observed.statuses.set(response.status, (observed.statuses.get(response.status) ?? 0) + 1);
+      if (!observed.firstByStatus.has(response.status)) observed.firstByStatus.set(response.status, response);
+      judge.add(classify(response, check.classes));
+    },
+  );
+  const outcome = judge.outcome();
   const evidence = [
     {
       action: `${describeRequest(check.from, check.request)} x${outcome.n}`,
@@ -88,18 +79,33 @@ export const evaluateTraffic: Evaluator<TrafficCheck> = async (check, ctx) => {
         action: `first ${s === 0 ? 'failed request' : `${s} response`}`,
         result: describeResponse(s, r.body, r.error?.message),
       })),
+    { action: 'sequential test', result: decisionLine(outcome, planned) },
   ];
-  if (outcome.looksTaken > 1) {
-    evidence.push({
-      action: 'sequential test',
-      result: `ambiguous after ${looks[0]} requests; sent up to ${outcome.n} (looks at ${looks.slice(0, outcome.looksTaken).join(', ')})`,
-    });
-  }
   const explained = explain(check, ctx, outcome, observed);
   return { ok: outcome.verdict === 'pass', evidence, ...explained };
 };
 
-function countsLine(outcome: SplitOutcome): string {
+/** Why the test stopped where it did, for the evidence. */
+function decisionLine(outcome: SequentialOutcome, planned: number): string {
+  const at = `decided at ${outcome.decidedAt} of at most ${outcome.cap} answers`;
+  const late =
+    outcome.n > outcome.decidedAt ? `; ${outcome.n - outcome.decidedAt} more counted after that, not judged` : '';
+  const rejected = outcome.classes.filter((c) => c.rejected).map((c) => c.name);
+  switch (outcome.decision) {
+    case 'settled':
+      return `pass, ${at}: the counts rule out every share ${Math.round(DEFAULT_SPLIT_TEST.delta * 100)} points or more from the expected one${late}`;
+    case 'cap':
+      return `pass, ${at}: still ambiguous at the limit, and no share implausible${late}`;
+    case 'all':
+      return `pass, ${at}: all ${planned} planned answers in the expected class${late}`;
+    case 'rejected':
+      return `fail, ${at}: the share of ${rejected.join(', ')} is implausible under the expected split${late}`;
+    case 'impossible':
+      return `fail, ${at}: an answer the expectation rules out (${rejected.join(', ')})${late}`;
+  }
+}
+
+function countsLine(outcome: SequentialOutcome): string {
   return outcome.classes
     .filter((c) => c.count > 0)
     .sort((a, b) => b.count - a.count)
@@ -124,7 +130,7 @@ function splitText(
     .join(' / ');
 }
 
-function explain(check: TrafficCheck, ctx: CheckContext, outcome: SplitOutcome, observed: Observed) {
+function explain(check: TrafficCheck, ctx: CheckContext, outcome: SequentialOutcome, observed: Observed) {
   const rules = check.classes;
   const n = outcome.n;
   const expectedEntries = Object.entries(check.expect).map(([name, share]) => ({ name, share }));

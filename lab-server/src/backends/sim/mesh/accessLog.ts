@@ -41,9 +41,13 @@ function dash(value: string | number | undefined): string {
   return value === undefined || value === '' ? '-' : String(value);
 }
 
+/** The last `%START_TIME%` formatted: the lines of one request's hops mostly start in the same millisecond. */
+let lastTime = { ms: Number.NaN, text: '' };
+
 /** Envoy's `%START_TIME%`: ISO 8601 with milliseconds, UTC. */
 export function envoyTime(ms: number): string {
-  return new Date(ms).toISOString();
+  if (ms !== lastTime.ms) lastTime = { ms, text: new Date(ms).toISOString() };
+  return lastTime.text;
 }
 
 /** One access-log line in the default TEXT format (no trailing newline). */

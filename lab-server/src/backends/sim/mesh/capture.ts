@@ -2,6 +2,7 @@
 import type { K8sObject } from '../../../contract.ts';
 import { isCaptured } from './cidr.ts';
 import { annotation, hasProxy, initContainersOf, isGatewayPod } from './objects.ts';
+import type { PodFacts } from './topology.ts';
 
 /** The pod annotation that limits outbound capture to IP ranges. */
 export const INCLUDE_ANNOTATION = 'traffic.sidecar.istio.io/includeOutboundIPRanges';
@@ -25,6 +26,12 @@ export function captureRanges(pod: K8sObject): { include: string; exclude: strin
   const include = hasInit ? (initArg(pod, '-i') ?? '*') : (annotation(pod, INCLUDE_ANNOTATION) ?? '*');
   const exclude = hasInit ? (initArg(pod, '-x') ?? '') : (annotation(pod, EXCLUDE_ANNOTATION) ?? '');
   return { include, exclude };
+}
+
+/** `sidecarCaptures` from a pod's facts as the topology read them once (the per-request path). */
+export function capturesWith(facts: PodFacts, ip: string): boolean {
+  if (!facts.capture || ip.startsWith('127.')) return false;
+  return isCaptured(ip, facts.capture.include, facts.capture.exclude);
 }
 
 /** Whether traffic from this pod to `ip` goes through its sidecar. Loopback never does. */

@@ -36,6 +36,8 @@ export function inCidr(ip: string, cidr: string): boolean {
  * (empty means nothing is captured), `exclude` a comma list that wins over `include`.
  */
 export function isCaptured(ip: string, include: string, exclude = ''): boolean {
+  // Istio's default (capture everything, exclude nothing), asked for on every request a sidecar sends.
+  if (include === '*' && exclude === '') return true;
   const excluded = exclude
     .split(',')
     .map((s) => s.trim())
@@ -49,7 +51,21 @@ export function isCaptured(ip: string, include: string, exclude = ''): boolean {
   return included.some((c) => inCidr(ip, c));
 }
 
+/** RFC 1918 / loopback / link-local, as [first address, size]: what Envoy treats as internal. */
+const PRIVATE_RANGES: [number, number][] = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+].map((cidr) => {
+  const [base, bits] = cidr.split('/');
+  return [ipv4ToNumber(base!)!, 2 ** (32 - Number(bits))];
+});
+
 /** RFC 1918 / loopback / link-local: what Envoy treats as an internal address. */
 export function isPrivateIp(ip: string): boolean {
-  return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16'].some((c) => inCidr(ip, c));
+  const n = ipv4ToNumber(ip);
+  if (n === undefined) return false;
+  return PRIVATE_RANGES.some(([first, size]) => n >= first && n < first + size);
 }

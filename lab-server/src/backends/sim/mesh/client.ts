@@ -8,7 +8,7 @@ import { deliverHttp } from './deliver.ts';
 import { deliverToPodAddressForOutside } from './deliverOutside.ts';
 import type { MeshEnv } from './env.ts';
 import { resolveFromOutside, resolveFromPod } from './dns.ts';
-import { sidecarCaptures } from './capture.ts';
+import { capturesWith } from './capture.ts';
 import { outboundHttp } from './outbound.ts';
 import { tlsDirect, tlsThroughSidecar } from './tls.ts';
 import { ephemeralPort } from './ids.ts';
@@ -289,18 +289,19 @@ export async function requestFromPod(
       [],
     );
   const dns = (name: string) => resolveFromPod(env.topology(), name, from.namespace);
+  const facts = env.topology().podFacts(pod);
   const connect = connectTarget(request, target, dns);
   /** Plain HTTP from the pod to `destination` as dialled, through its sidecar when it captures the address. */
   const http = (wire: WireRequest, destination: Address, s: AbortSignal) => {
     const local = destination.ip.startsWith('127.') ? { ip, port: destination.port } : destination;
-    if (sidecarCaptures(pod, local.ip) && !destination.ip.startsWith('127.'))
+    if (capturesWith(facts, local.ip) && !destination.ip.startsWith('127.'))
       return outboundHttp(env, pod, ip, wire, local, s);
     return deliverHttp(env, { ip, port: ephemeralPort(env.random) }, local, wire, undefined, s);
   };
   /** TLS from the pod to `destination`, through its sidecar's TCP proxy when it captures the address. */
   const tls = (wire: WireRequest, destination: Address, s: AbortSignal) => {
     const local = destination.ip.startsWith('127.') ? { ip, port: destination.port } : destination;
-    return sidecarCaptures(pod, local.ip) && !destination.ip.startsWith('127.')
+    return capturesWith(facts, local.ip) && !destination.ip.startsWith('127.')
       ? tlsThroughSidecar(env, pod, ip, local, target.host, wire, s)
       : tlsDirect(env, local, wire, s, { ip, port: ephemeralPort(env.random) });
   };

@@ -4,7 +4,7 @@
  */
 import type { K8sObject } from '../../../contract.ts';
 import { siteAt } from '../apps/internet/sites.ts';
-import { hasProxy, isGatewayPod, servicePorts } from './objects.ts';
+import { servicePorts } from './objects.ts';
 import { runApp, deliverToApp } from './appRuntime.ts';
 import type { MeshEnv } from './env.ts';
 import { inboundHttp } from './inbound.ts';
@@ -34,7 +34,7 @@ export type AddressTarget =
 export function addressTarget(env: MeshEnv, address: Address): AddressTarget {
   const topology = env.topology();
   // kube-proxy's node-port rules come before anything on the node itself (host-network pods share its IP).
-  if (nodeAddresses(env.cluster).includes(address.ip)) {
+  if (topology.memo('nodeAddresses', () => nodeAddresses(env.cluster)).includes(address.ip)) {
     for (const svc of topology.services()) {
       const port = servicePorts(svc).find((p) => p.nodePort === address.port);
       if (!port) continue;
@@ -129,8 +129,9 @@ async function deliverHttpOnce(
   const local = { ip: podAddress(pod, destination), port: target.port };
   // A pod that is not running has nothing listening.
   if ((pod.status as { phase?: string } | undefined)?.phase !== 'Running') throw new TransportFailure('refused');
-  if (isGatewayPod(pod)) return gatewayHttp(env, pod, target.port, request, { remote: source, local }, signal);
-  if (hasProxy(pod)) return inboundHttp(env, pod, target.port, request, { remote: source, local }, tls, signal);
+  const facts = env.topology().podFacts(pod);
+  if (facts.isGateway) return gatewayHttp(env, pod, target.port, request, { remote: source, local }, signal);
+  if (facts.hasProxy) return inboundHttp(env, pod, target.port, request, { remote: source, local }, tls, signal);
   return deliverToApp(env, pod, target.port, request, source.ip, signal);
 }
 

@@ -64,8 +64,24 @@ export function xfcc(serverSpiffe: string, clientSpiffe: string): string {
 /** Encoded peer metadata per workload (a pure function of it), kept boundedly instead of encoded per request. */
 const peerMetadata = new Map<string, string>();
 
+/** The metadata-exchange header values of a proxy: a function of its pod (the router keeps them per configuration). */
+export interface PeerMetadata {
+  metadata: string;
+  id: string;
+}
+
 /** Metadata-exchange headers the client Envoy sends (the server's sidecar consumes and removes them). */
-export function addPeerMetadata(request: WireRequest, proxy: ProxyInfo): void {
+export function addPeerMetadata(
+  request: WireRequest,
+  proxy: ProxyInfo,
+  values: PeerMetadata = peerMetadataOf(proxy),
+): void {
+  request.headers.set('x-envoy-peer-metadata', values.metadata);
+  request.headers.set('x-envoy-peer-metadata-id', values.id);
+}
+
+/** Computes a proxy's metadata-exchange header values. */
+export function peerMetadataOf(proxy: ProxyInfo): PeerMetadata {
   const labels = labelsOf(proxy.pod);
   const workload = labels.app ?? proxy.pod.metadata.name;
   const meta =
@@ -77,12 +93,11 @@ export function addPeerMetadata(request: WireRequest, proxy: ProxyInfo): void {
     encoded = Buffer.from(meta, 'latin1').toString('base64');
     peerMetadata.set(meta, encoded);
   }
-  request.headers.set('x-envoy-peer-metadata', encoded);
   const kind = proxy.kind === 'gateway' ? 'router' : 'sidecar';
-  request.headers.set(
-    'x-envoy-peer-metadata-id',
-    `${kind}~${podIp(proxy.pod) ?? proxy.ip}~${proxy.pod.metadata.name}.${proxy.namespace}~${proxy.namespace}.svc.cluster.local`,
-  );
+  return {
+    metadata: encoded,
+    id: `${kind}~${podIp(proxy.pod) ?? proxy.ip}~${proxy.pod.metadata.name}.${proxy.namespace}~${proxy.namespace}.svc.cluster.local`,
+  };
 }
 
 /** What a gateway (use_remote_address: true) adds: the peer to X-Forwarded-For, and X-Envoy-Internal for private peers. */

@@ -12,7 +12,7 @@ import { LOCAL_REPLIES } from './localReplies.ts';
 import { MESH_GATEWAY, sidecarVirtualHost } from './virtualHosts.ts';
 import { labelsOf, serviceAccountOf } from './objects.ts';
 import { localReplyResponse, requestBytes, responseBytes } from './responses.ts';
-import { routeRequest, sendWithRetries, type RouteResult, type RouterContext } from './router.ts';
+import { NO_RETRIES, routeRequest, sendWithRetries, type RouteResult, type RouterContext } from './router.ts';
 import { isAbort, splitAuthority, type Address, type WireRequest, type WireResponse } from './wire.ts';
 
 /** The Envoy of a sidecar-injected pod. */
@@ -101,7 +101,7 @@ export async function outboundHttp(
         'PassthroughCluster',
         undefined,
         request,
-        { retries: { attempts: 0 } },
+        NO_RETRIES,
         undefined,
         'allow_any',
       );

@@ -8,19 +8,15 @@ import { lookupCluster, defaultDestinationPort, type ClusterRef, type UpstreamEn
 import { deliverHttp, ENVOY_CONNECT_TIMEOUT_MS } from './deliver.ts';
 import { parseDurationMs } from './duration.ts';
 import type { MeshEnv, ProxyInfo } from './env.ts';
-import { addPeerMetadata } from './envoyHeaders.ts';
+import { addPeerMetadata, peerMetadataOf } from './envoyHeaders.ts';
 import { ephemeralPort } from './ids.ts';
 import { LOCAL_REPLIES, retriedConnectFailureBody, type LocalReplyKind } from './localReplies.ts';
 import type { MatchSource } from './match.ts';
-import { hasProxy } from './objects.ts';
 import { resolveConfigHost } from './names.ts';
 import { localReplyResponse } from './responses.ts';
 import {
-  applyHeaderOperations,
   drawWithin,
-  mirrorsOf,
   percentFraction,
-  pickWeighted,
   retriableConnectFailure,
   retriableStatus,
   retryPolicyOf,
@@ -28,8 +24,10 @@ import {
   selectRule,
   type Destination,
   type HttpRoute,
+  type RetryPolicy,
   type SelectedRule,
 } from './routeRules.ts';
+import { applyCompiledHeaderOps, pickCompiled } from './compiledRule.ts';
 import { TIMED_OUT, withTimeout } from './timeouts.ts';
 import type { Topology } from './topology.ts';
 import {
@@ -102,7 +100,13 @@ function copyRequest(request: WireRequest): WireRequest {
   return { ...request, headers: request.headers.clone() };
 }
 
-/** Routes one request through a virtual host. */
+/** A route with retries off (the PassthroughCluster's, a mirror's). */
+export const NO_RETRIES: RetryPolicy = retryPolicyOf({ retries: { attempts: 0 } });
+
+/**
+ * Routes one request through a virtual host. The request is the proxy's own copy (it cloned what arrived): the
+ * router rewrites and forwards it as it is, without copying it again, and every hop below copies what it changes.
+ */
 export async function routeRequest(
   ctx: RouterContext,
   vhost: VirtualHostRoutes,
@@ -116,15 +120,20 @@ export async function routeRequest(
     routeName = selected.rule.name;
   } else if (vhost.defaultDestination) {
     const d = vhost.defaultDestination;
-    selected = {
-      rule: { route: [{ destination: { host: d.host, port: { number: d.port } } }] },
-      namespace: ctx.proxy.namespace,
-    };
+    // One rule object per configuration, so that its compiled form is memoised with it.
+    const rule = ctx.topology.memo(
+      `defaultRoute:${d.host}:${d.port}`,
+      (): HttpRoute => ({
+        route: [{ destination: { host: d.host, port: { number: d.port } } }],
+      }),
+    );
+    selected = { rule, namespace: ctx.proxy.namespace };
     routeName = 'default';
   } else {
     return local(ctx, 'route_not_found', request);
   }
   const rule: HttpRoute = selected.rule;
+  const compiled = ctx.topology.compiledRule(rule);
 
   if (rule.redirect) {
     const r = rule.redirect;
@@ -157,37 +166,37 @@ export async function routeRequest(
     return result;
   }
 
-  const forwarded = copyRequest(request);
+  const forwarded = request;
   if (rule.rewrite?.uri !== undefined || rule.rewrite?.uriRegexRewrite) {
-    const path = rewritePath(request.path, rule.rewrite, selected.entry);
-    if (path !== request.path) {
-      forwarded.headers.set('x-envoy-original-path', request.path);
+    const original = request.path;
+    const path = rewritePath(original, rule.rewrite, selected.entry);
+    if (path !== original) {
+      forwarded.headers.set('x-envoy-original-path', original);
       forwarded.path = path;
     }
   }
   if (rule.rewrite?.authority) forwarded.authority = rule.rewrite.authority;
-  applyHeaderOperations(forwarded.headers, rule.headers?.request);
+  applyCompiledHeaderOps(forwarded.headers, compiled.request);
 
-  for (const mirror of mirrorsOf(rule)) {
+  for (const mirror of compiled.mirrors) {
     if (!drawWithin(mirror.fraction, ctx.env.random)) continue;
     ctx.env.track(sendMirror(ctx, forwarded, clusterRefOf(ctx, mirror.destination, selected.namespace)));
   }
 
-  const routes = rule.route ?? [];
-  if (routes.length === 0) return local(ctx, 'route_not_found', request);
-  const chosen = routes[pickWeighted(routes, ctx.env.random)];
-  applyHeaderOperations(forwarded.headers, chosen.headers?.request);
-  const ref = clusterRefOf(ctx, chosen.destination, selected.namespace);
-  const timeoutMs = parseDurationMs(rule.timeout);
+  if (compiled.destinations.length === 0) return local(ctx, 'route_not_found', request);
+  const chosen = compiled.destinations[pickCompiled(compiled, ctx.env.random)]!;
+  applyCompiledHeaderOps(forwarded.headers, chosen.request);
+  const ref = clusterRefOf(ctx, chosen.route.destination, selected.namespace);
+  const timeoutMs = compiled.timeoutMs;
   if (timeoutMs && timeoutMs > 0)
     forwarded.headers.set('x-envoy-expected-rq-timeout-ms', String(Math.round(timeoutMs)));
   forwarded.headers.set('x-envoy-decorator-operation', `${ref.host}:${ref.port}/*`);
 
-  const result = await forwardToCluster(ctx, ref, forwarded, rule, timeoutMs, routeName);
+  const result = await forwardToCluster(ctx, ref, forwarded, compiled.retryPolicy, timeoutMs, routeName);
   result.forwarded = forwarded;
   if (!result.local) {
-    applyHeaderOperations(result.response.headers, rule.headers?.response);
-    applyHeaderOperations(result.response.headers, chosen.headers?.response);
+    applyCompiledHeaderOps(result.response.headers, compiled.response);
+    applyCompiledHeaderOps(result.response.headers, chosen.response);
   }
   if (faultFlags) result.flags = result.flags === '-' ? faultFlags : `${faultFlags},${result.flags}`;
   return result;
@@ -198,7 +207,7 @@ export async function forwardToCluster(
   ctx: RouterContext,
   ref: ClusterRef,
   request: WireRequest,
-  rule: HttpRoute | undefined,
+  policy: RetryPolicy,
   timeoutMs: number | undefined,
   routeName: string | undefined,
 ): Promise<RouteResult> {
@@ -213,22 +222,29 @@ export async function forwardToCluster(
   if (endpoints.length === 0)
     return local(ctx, 'no_healthy_upstream', request, { routeName, upstreamCluster: cluster.name });
   const sni = `outbound_.${ref.port}_.${ref.subset ?? ''}_.${ref.host}`;
-  return sendWithRetries(ctx, endpoints, cluster.name, sni, request, rule, timeoutMs, routeName);
+  return sendWithRetries(ctx, endpoints, cluster.name, sni, request, policy, timeoutMs, routeName);
 }
 
-/** Forwards to one of `endpoints` with the route's retry policy, all within the route timeout. */
+/**
+ * Forwards to one of `endpoints` with the route's retry policy, all within the route timeout. Each attempt stamps
+ * its own headers on the request itself (the same names each time, so they keep their places): the receiving
+ * proxy or app copies what it changes, so nothing of an attempt leaks into the next.
+ */
 export async function sendWithRetries(
   ctx: RouterContext,
   endpoints: UpstreamEndpoint[],
   clusterLabel: string,
   sni: string | undefined,
   request: WireRequest,
-  rule: HttpRoute | undefined,
+  policy: RetryPolicy,
   timeoutMs: number | undefined,
   routeName: string | undefined,
 ): Promise<RouteResult> {
-  const policy = retryPolicyOf(rule);
   const started = ctx.env.clock.now();
+  const proxy = ctx.proxy;
+  const peer = ctx.topology.derived(proxy.pod, proxy.kind === 'gateway' ? 'peer:gateway' : 'peer:sidecar', () =>
+    peerMetadataOf(proxy),
+  );
   const tried = new Set<string>();
   let attempt = 0;
   let lastHost = '-';
@@ -244,11 +260,14 @@ export async function sendWithRetries(
       lastHost = `${endpoint.ip}:${endpoint.port}`;
       const source = { ip: ctx.proxy.ip, port: ephemeralPort(ctx.env.random) };
       lastLocal = `${source.ip}:${source.port}`;
-      const attemptRequest = copyRequest(request);
+      const attemptRequest = request;
       attemptRequest.headers.set('x-envoy-attempt-count', String(attempt));
-      addPeerMetadata(attemptRequest, ctx.proxy);
+      addPeerMetadata(attemptRequest, ctx.proxy, peer);
       const targetPod = endpoint.pod ?? ctx.topology.podByIp(endpoint.ip);
-      const tls = targetPod && hasProxy(targetPod) && sni ? { clientSpiffe: ctx.proxy.spiffe, sni } : undefined;
+      const tls =
+        targetPod && sni && ctx.topology.podFacts(targetPod).hasProxy
+          ? { clientSpiffe: ctx.proxy.spiffe, sni }
+          : undefined;
       let failure: TransportFailure | undefined;
       let response: WireResponse | undefined;
       try {
@@ -361,7 +380,7 @@ async function sendMirror(ctx: RouterContext, request: WireRequest, ref: Cluster
   copy.headers.set('x-envoy-decorator-operation', `${ref.host}:${ref.port}/*`);
   const mirrorCtx: RouterContext = { ...ctx, env, signal: undefined };
   try {
-    await forwardToCluster(mirrorCtx, ref, copy, { retries: { attempts: 0 } }, undefined, undefined);
+    await forwardToCluster(mirrorCtx, ref, copy, NO_RETRIES, undefined, undefined);
   } catch (error) {
     if (!isAbort(error)) throw error;
   }

@@ -5,8 +5,13 @@
 import type { K8sObject } from '../../../contract.ts';
 import type { SimClusterApi } from '../types.ts';
 import { translatedGateways, translatedVirtualServices } from '../gatewayApi/translate.ts';
+import { compileRule, type CompiledRule } from './compiledRule.ts';
+import type { HttpRoute } from './routeRules.ts';
+import { captureRanges } from './capture.ts';
 import {
   clusterIp,
+  hasProxy,
+  isGatewayPod,
   isPodReady,
   labelsOf,
   podIp,
@@ -29,6 +34,9 @@ export class Topology {
   private cache = new Map<Kind, K8sObject[]>();
   private memos = new Map<string, unknown>();
   private endpoints = new Map<K8sObject, Map<string, PodEndpointAddress[]>>();
+  private rules = new WeakMap<HttpRoute, CompiledRule>();
+  private podFactsOf = new WeakMap<K8sObject, PodFacts>();
+  private perObject = new WeakMap<object, Map<string, unknown>>();
 
   constructor(cluster: SimClusterApi) {
     this.cluster = cluster;
@@ -58,6 +66,35 @@ export class Topology {
     if (this.memos.size >= MAX_MEMOS) this.memos.clear();
     this.memos.set(key, value);
     return value;
+  }
+
+  /** An http rule of this moment's VirtualServices as the router reads it, compiled once (see `compiledRule.ts`). */
+  compiledRule(rule: HttpRoute): CompiledRule {
+    let compiled = this.rules.get(rule);
+    if (!compiled) this.rules.set(rule, (compiled = compileRule(rule)));
+    return compiled;
+  }
+
+  /** What `compute` derives from one of this moment's objects under the name `slot`, computed once. */
+  derived<O extends object, T>(object: O, slot: string, compute: (object: O) => T): T {
+    let slots = this.perObject.get(object);
+    if (!slots) this.perObject.set(object, (slots = new Map()));
+    if (slots.has(slot)) return slots.get(slot) as T;
+    const value = compute(object);
+    slots.set(slot, value);
+    return value;
+  }
+
+  /** What the data plane asks of a pod on every hop (its Envoy, its capture ranges), read once per configuration. */
+  podFacts(pod: K8sObject): PodFacts {
+    let facts = this.podFactsOf.get(pod);
+    if (!facts) {
+      const proxy = hasProxy(pod);
+      const gateway = isGatewayPod(pod);
+      facts = { hasProxy: proxy, isGateway: gateway, capture: proxy && !gateway ? captureRanges(pod) : undefined };
+      this.podFactsOf.set(pod, facts);
+    }
+    return facts;
   }
 
   pods(): K8sObject[] {
@@ -129,6 +166,16 @@ function firstBy(items: readonly K8sObject[], keyOf: (item: K8sObject) => string
     if (key !== undefined && !byKey.has(key)) byKey.set(key, item);
   }
   return byKey;
+}
+
+/** A pod's data-plane facts (see `Topology.podFacts`). */
+export interface PodFacts {
+  /** It runs an Envoy (a sidecar or a gateway). */
+  hasProxy: boolean;
+  /** The Envoy is the whole pod (a gateway). */
+  isGateway: boolean;
+  /** A sidecar's iptables capture ranges (none for gateways and pods without a sidecar). */
+  capture: { include: string; exclude: string } | undefined;
 }
 
 /** A pod address behind a Service. */

@@ -59,12 +59,21 @@ export class HeaderList {
 
   remove(name: string): void {
     const lower = name.toLowerCase();
-    if (this.entries.some(([k]) => sameName(k, lower)))
-      this.entries = this.entries.filter(([k]) => !sameName(k, lower));
+    const entries = this.entries;
+    let i = 0;
+    while (i < entries.length && !sameName(entries[i]![0], lower)) i++;
+    if (i === entries.length) return;
+    // Plain loops: a proxy removes a handful of headers from every request and response it handles.
+    const kept: [string, string][] = entries.slice(0, i);
+    for (i++; i < entries.length; i++) if (!sameName(entries[i]![0], lower)) kept.push(entries[i]!);
+    this.entries = kept;
   }
 
+  /** A copy to change on its own. The [name, value] pairs are shared: a HeaderList replaces pairs, never edits one. */
   clone(): HeaderList {
-    return new HeaderList(this.entries);
+    const list = new HeaderList();
+    list.entries = this.entries.slice();
+    return list;
   }
 
   /** Moves the named headers (in this order) to the front, as Envoy emits `server` then `date` first. */
@@ -72,7 +81,11 @@ export class HeaderList {
     const lower = names.map((n) => n.toLowerCase());
     const front: [string, string][] = [];
     for (const n of lower) for (const entry of this.entries) if (sameName(entry[0], n)) front.push(entry);
-    for (const entry of this.entries) if (!lower.some((n) => sameName(entry[0], n))) front.push(entry);
+    for (const entry of this.entries) {
+      let named = false;
+      for (const n of lower) if (sameName(entry[0], n)) named = true;
+      if (!named) front.push(entry);
+    }
     this.entries = front;
   }
 
