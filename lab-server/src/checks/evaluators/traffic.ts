@@ -91,9 +91,10 @@ function decisionLine(outcome: SequentialOutcome, planned: number): string {
   const late =
     outcome.n > outcome.decidedAt ? `; ${outcome.n - outcome.decidedAt} more counted after that, not judged` : '';
   const rejected = outcome.classes.filter((c) => c.rejected).map((c) => c.name);
+  const tolerancePoints = Math.round(DEFAULT_SPLIT_TEST.delta * 100);
   switch (outcome.decision) {
     case 'settled':
-      return `pass, ${at}: the counts rule out every share ${Math.round(DEFAULT_SPLIT_TEST.delta * 100)} points or more from the expected one${late}`;
+      return `pass, ${at}: the counts rule out every share ${tolerancePoints} points or more from the expected one${late}`;
     case 'cap':
       return `pass, ${at}: still ambiguous at the limit, and no share implausible${late}`;
     case 'all':
