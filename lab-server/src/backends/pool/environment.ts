@@ -335,6 +335,29 @@ export class PoolEnvironment implements LabEnvironment {
     }
   }
 
+  /**
+   * Waits, in the worker, until the simulated cluster has converged. Without it a check could not know that
+   * waiting changes nothing, and a failing check would retry until its answer stopped changing (seconds).
+   */
+  async settled(signal?: AbortSignal): Promise<void> {
+    if (this.#disposed) throw new Error('this lab environment has been closed');
+    signal?.throwIfAborted();
+    this.#moveIfWanted();
+    await this.#ready.catch(() => undefined);
+    const host = this.host!;
+    const { id, result } = host.call({ op: 'settled', env: this.id });
+    const onAbort = () => host.tell({ op: 'abort', env: this.id, call: id });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.#busy++;
+    try {
+      const { now } = await result;
+      if (now !== undefined) this.#offset = now - (this.#reportedAt = Date.now());
+    } finally {
+      this.#busy--;
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
   async get(ref: ObjectRef): Promise<K8sObject | null> {
     return (await this.#call({ op: 'get', ref })) as K8sObject | null;
   }

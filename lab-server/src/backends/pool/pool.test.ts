@@ -142,6 +142,18 @@ describe('the pool supervisor', () => {
     expect(finished).toBe(false);
   });
 
+  it('says when its simulated cluster has settled (a failing check need not wait it out), and stops on abort', async () => {
+    const backend = pool();
+    const env = await backend.createEnvironment({ lab, owner: 'settled', seed: 4 });
+    await env.prepare();
+    await env.runScript('kubectl scale deployment reviews-v1 --replicas=2');
+    await env.settled!();
+    const pods = await env.list({ kind: 'Pod', namespace: 'default', labelSelector: 'app=reviews,version=v1' });
+    expect(pods.map((p) => (p.status as { phase?: string } | undefined)?.phase)).toEqual(['Running', 'Running']);
+    const aborted = AbortSignal.abort(new Error('the check was cancelled'));
+    await expect(env.settled!(aborted)).rejects.toThrow('the check was cancelled');
+  });
+
   it("reads a worker's virtual clock as it stands, however much wall time passes between its reports", async () => {
     const backend = pool();
     const env = await backend.createEnvironment({ lab, owner: 'clock', seed: 3 });

@@ -32,6 +32,8 @@ export type WorkerRequest =
   | { op: 'close'; env: number; term: number }
   | { op: 'redraw'; env: number; term: number; notice: string }
   | { op: 'runScript'; env: number; script: string }
+  /** Answers once the environment's simulated cluster has converged (`LabEnvironment.settled`); abortable. */
+  | { op: 'settled'; env: number }
   /** Makes environment `fork` from a state `env` kept (`CommandRecord.state`); answers false when it is gone. */
   | { op: 'fork'; env: number; state: number; fork: number }
   /** `env`'s states up to `state` have been judged: forget them. */

@@ -298,6 +298,17 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
         h.calls.delete(id);
       }
     }
+    case 'settled': {
+      const h = need(request.env);
+      const controller = new AbortController();
+      h.calls.set(id, controller);
+      try {
+        await h.env.settled(controller.signal);
+        return null;
+      } finally {
+        h.calls.delete(id);
+      }
+    }
     case 'abort':
       held.get(request.env)?.calls.get(request.call)?.abort();
       return null;
