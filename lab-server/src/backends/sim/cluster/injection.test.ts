@@ -70,6 +70,53 @@ describe('sidecar injection', () => {
     }
   });
 
+  it.each<
+    [string, Record<string, string>, { labels?: Record<string, string>; annotations?: Record<string, string> }, boolean]
+  >([
+    ['a namespace labelled istio.io/rev=default (the revision webhook)', { 'istio.io/rev': 'default' }, {}, true],
+    ['a namespace labelled with another revision', { 'istio.io/rev': 'canary' }, {}, false],
+    [
+      'a pod labelled istio.io/rev=default in an unlabelled namespace',
+      {},
+      { labels: { 'istio.io/rev': 'default' } },
+      true,
+    ],
+    // The webhook selects by labels: the annotation alone does not make the API server call it.
+    [
+      'a pod annotated (not labelled) inject=true in an unlabelled namespace',
+      {},
+      { annotations: { 'sidecar.istio.io/inject': 'true' } },
+      false,
+    ],
+    [
+      'a pod annotated inject=false in a labelled namespace',
+      { 'istio-injection': 'enabled' },
+      { annotations: { 'sidecar.istio.io/inject': 'false' } },
+      false,
+    ],
+  ])('as the webhook configuration selects, %s', async (_what, nsLabels, meta, injected) => {
+    const c = await newCluster();
+    c.update('Namespace', undefined, 'default', (o) => {
+      o.metadata.labels = { ...o.metadata.labels, ...nsLabels };
+    });
+    c.apply(withTemplate(deployment('web', { app: 'web' }), meta));
+    await c.idle();
+    expect(containerNames(podOf(c, 'web'))).toEqual(injected ? ['app', 'istio-proxy'] : ['app']);
+  });
+
+  it('follows the webhook configuration as it is: a deactivated injector injects nothing', async () => {
+    const c = await newCluster();
+    labelDefault(c, 'enabled');
+    c.update('MutatingWebhookConfiguration', undefined, 'istio-sidecar-injector', (o) => {
+      const never = { matchLabels: { 'istio.io/deactivated': 'never-match' } };
+      const config = o as K8sObject & { webhooks: { namespaceSelector?: unknown; objectSelector?: unknown }[] };
+      for (const w of config.webhooks) Object.assign(w, { namespaceSelector: never, objectSelector: never });
+    });
+    c.apply(deployment('web', { app: 'web' }));
+    await c.idle();
+    expect(containerNames(podOf(c, 'web'))).toEqual(['app']);
+  });
+
   it("names the Deployment as the proxy's workload", async () => {
     const c = await newCluster();
     labelDefault(c, 'enabled');

@@ -11,18 +11,24 @@ import { INCLUDE_ANNOTATION, EXCLUDE_ANNOTATION } from '../mesh/capture.ts';
 import { proxyContainerOf } from '../mesh/objects.ts';
 import type { SimClusterApi } from '../types.ts';
 import type { ObjectStore } from './store.ts';
+import { isIstioInjector, webhookCalled, webhooksOf } from './webhookSelectors.ts';
 
-/** Whether the webhook would inject this pod. */
+/**
+ * Whether the webhook would inject this pod: the API server calls Istio's injection webhook when one of its
+ * webhooks' selectors match (`istio-injection=enabled` or `istio.io/rev=default` on the namespace, or
+ * `sidecar.istio.io/inject=true` on the pod, as the installed MutatingWebhookConfiguration says), and the
+ * injector itself still skips a pod annotated `sidecar.istio.io/inject: "false"`.
+ */
 export function shouldInject(pod: K8sObject, store: ObjectStore): boolean {
-  const labels = pod.metadata.labels ?? {};
-  const annotations = pod.metadata.annotations ?? {};
-  const podChoice = labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'];
-  if (podChoice === 'false') return false;
+  if (pod.metadata.annotations?.['sidecar.istio.io/inject'] === 'false') return false;
   if (!store.get('ConfigMap', 'istio-system', 'istio-sidecar-injector')) return false;
   const ns = store.get('Namespace', undefined, pod.metadata.namespace ?? 'default');
   const nsLabels = ns?.metadata.labels ?? {};
-  if (nsLabels['istio-injection'] === 'disabled') return false;
-  return nsLabels['istio-injection'] === 'enabled' || podChoice === 'true';
+  const podLabels = pod.metadata.labels ?? {};
+  return store
+    .list('MutatingWebhookConfiguration')
+    .filter(isIstioInjector)
+    .some((config) => webhooksOf(config).some((webhook) => webhookCalled(webhook, podLabels, nsLabels)));
 }
 
 /** The workload a pod belongs to, as the injector names it: a ReplicaSet's pods belong to its Deployment. */

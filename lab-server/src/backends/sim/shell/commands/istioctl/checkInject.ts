@@ -4,29 +4,21 @@
  * (or the given) labels and its namespace's labels, webhook by webhook, with istioctl's reasons; the table is
  * istioctl's ColoredTableWriter, whose column widths count the colour codes of the ✔/✘ cells.
  */
-import type { K8sObject } from '../../../../../contract.ts';
 import type { SimClusterApi } from '../../../types.ts';
 import { parseSelector, SelectorError } from '../../../cluster/labelSelector.ts';
+import {
+  isIstioInjector,
+  type MutatingWebhook,
+  selectorMatches,
+  type WebhookSelector,
+  webhooksOf,
+} from '../../../cluster/webhookSelectors.ts';
 import { podFor, splitNamespace } from './podRef.ts';
 
 type Labels = Record<string, string>;
 
-interface Expression {
-  key: string;
-  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
-  values?: string[];
-}
-
-interface Selector {
-  matchLabels?: Labels;
-  matchExpressions?: Expression[];
-}
-
-interface Webhook {
-  name: string;
-  namespaceSelector?: Selector;
-  objectSelector?: Selector;
-}
+type Selector = WebhookSelector;
+type Webhook = MutatingWebhook;
 
 /** One Istio webhook configuration's verdict. */
 interface Analysis {
@@ -36,22 +28,10 @@ interface Analysis {
   reason: string;
 }
 
-function matches(selector: Selector, labels: Labels): boolean {
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = e.key in labels;
-    if (e.operator === 'In' && !(has && (e.values ?? []).includes(labels[e.key]!))) return false;
-    if (e.operator === 'NotIn' && has && (e.values ?? []).includes(labels[e.key]!)) return false;
-    if (e.operator === 'Exists' && !has) return false;
-    if (e.operator === 'DoesNotExist' && has) return false;
-  }
-  return true;
-}
-
 /** extractMatchedSelectorInfo: whether it matches, and the `key=value` of the first In/NotIn key the object has. */
 function matchedInfo(selector: Selector | undefined, labels: Labels): { matched: boolean; label: string } {
   if (!selector) return { matched: true, label: '' };
-  if (!matches(selector, labels)) return { matched: false, label: '' };
+  if (!selectorMatches(selector, labels)) return { matched: false, label: '' };
   for (const e of selector.matchExpressions ?? [])
     if ((e.operator === 'In' || e.operator === 'NotIn') && e.key in labels)
       return { matched: true, label: `${e.key}=${labels[e.key]}` };
@@ -120,8 +100,8 @@ function analyzeWebhooks(webhooks: Webhook[], pod: Labels, ns: Labels): { reason
 export function analyzeInjection(cluster: SimClusterApi, pod: Labels, ns: Labels): Analysis[] {
   return cluster
     .list('MutatingWebhookConfiguration')
-    .map((mwc) => ({ mwc, webhooks: ((mwc as K8sObject & { webhooks?: Webhook[] }).webhooks ?? []) as Webhook[] }))
-    .filter(({ webhooks }) => webhooks.some((w) => w.name.endsWith('istio.io')))
+    .filter(isIstioInjector)
+    .map((mwc) => ({ mwc, webhooks: webhooksOf(mwc) }))
     .map(({ mwc, webhooks }) => ({
       name: mwc.metadata.name,
       revision: mwc.metadata.labels?.['istio.io/rev'] ?? '',
