@@ -117,6 +117,22 @@ describe('sidecar injection', () => {
     expect(containerNames(podOf(c, 'web'))).toEqual(['app']);
   });
 
+  it('reads a malformed webhook configuration as the API server never calls it, and still injects by the good one', async () => {
+    const c = await newCluster();
+    labelDefault(c, 'enabled');
+    c.apply({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingWebhookConfiguration',
+      metadata: { name: 'bad' },
+      webhooks: [
+        { name: 'x.istio.io', namespaceSelector: { matchExpressions: 5 }, objectSelector: { matchLabels: 7 } },
+      ],
+    } as K8sObject);
+    c.apply(deployment('web', { app: 'web' }));
+    await c.idle();
+    expect(containerNames(podOf(c, 'web'))).toEqual(['app', 'istio-proxy']);
+  });
+
   it("names the Deployment as the proxy's workload", async () => {
     const c = await newCluster();
     labelDefault(c, 'enabled');

@@ -3,6 +3,7 @@
  * `namespaceSelector` matches the pod's namespace's labels and its `objectSelector` the pod's own labels (an
  * absent or empty selector matches everything). Sidecar injection and `istioctl x check-inject` both read it.
  */
+import { z } from 'zod';
 import type { K8sObject } from '../../../contract.ts';
 
 type Labels = Record<string, string>;
@@ -40,15 +41,40 @@ export function selectorMatches(selector: WebhookSelector | undefined, labels: L
   return true;
 }
 
-/** The webhooks of a MutatingWebhookConfiguration. */
+const selectorSchema = z.object({
+  matchLabels: z.record(z.string(), z.string()).optional(),
+  matchExpressions: z
+    .array(
+      z.object({
+        key: z.string(),
+        operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+        values: z.array(z.string()).optional(),
+      }),
+    )
+    .optional(),
+});
+const webhookSchema = z.object({
+  name: z.string(),
+  namespaceSelector: selectorSchema.optional(),
+  objectSelector: selectorSchema.optional(),
+});
+
+/**
+ * The webhooks of a MutatingWebhookConfiguration, parsed. A webhook whose selectors are malformed (the API server
+ * would have refused the object) is left out rather than read as something it does not say.
+ */
 export function webhooksOf(config: K8sObject): MutatingWebhook[] {
   const webhooks = (config as K8sObject & { webhooks?: unknown }).webhooks;
-  return Array.isArray(webhooks) ? (webhooks as MutatingWebhook[]) : [];
+  if (!Array.isArray(webhooks)) return [];
+  return webhooks.flatMap((w) => {
+    const parsed = webhookSchema.safeParse(w);
+    return parsed.success ? [parsed.data] : [];
+  });
 }
 
 /** Whether Istio's sidecar injector is one of them (its webhooks are named `*.istio.io`). */
 export function isIstioInjector(config: K8sObject): boolean {
-  return webhooksOf(config).some((w) => typeof w.name === 'string' && w.name.endsWith('istio.io'));
+  return webhooksOf(config).some((w) => w.name.endsWith('istio.io'));
 }
 
 /** Whether the API server would call this webhook for a pod with these labels in a namespace with these. */
