@@ -107,6 +107,45 @@ describe('the lab shell shows a command line the way a terminal does', () => {
   });
 });
 
+describe('a command run through another keeps its order, as it does run directly', () => {
+  const sh = shellWithWriter();
+  const out = async (line: string) => (await sh.run(line)).output;
+
+  it.each([
+    'K=kubectl; $K',
+    "bash -c 'kubectl'",
+    'sh -c kubectl',
+    'eval kubectl',
+    'echo x | xargs kubectl',
+    'timeout 5 kubectl',
+    'env A=1 kubectl',
+    'f() { kubectl; }; f',
+    '( kubectl )',
+    "bash -c 'sh -c kubectl'",
+    "timeout 5 bash -c 'f() { kubectl; }; f'",
+  ])('%s', async (line) => {
+    expect(await out(line)).toBe('E1\nO\nE2\n');
+  });
+
+  it('follows the redirections inside and around them', async () => {
+    expect(await out("bash -c 'kubectl 2>/dev/null'")).toBe('O\n');
+    expect(await out("bash -c 'kubectl' 2>/dev/null")).toBe('O\n');
+    expect(await out("bash -c 'kubectl >/dev/null'")).toBe('E1\nE2\n');
+    expect(await out("bash -c 'kubectl' 2>&1 | tr A-Z a-z")).toBe('e1\no\ne2\n');
+    expect(await out("bash -c 'kubectl 2>&1' | tr A-Z a-z")).toBe('e1\no\ne2\n');
+    expect(await out('f() { kubectl; }; f 2>/dev/null')).toBe('O\n');
+    expect(await out('f() { kubectl 2>&1; }; f | tr A-Z a-z')).toBe('e1\no\ne2\n');
+    expect(await out('timeout 5 kubectl 2>&1 >/dev/null')).toBe('E1\nE2\n');
+  });
+
+  it('knows the functions of earlier lines, and `env` alone shows nothing of it', async () => {
+    await sh.run('g() { kubectl; }');
+    expect(await out('g')).toBe('E1\nO\nE2\n');
+    expect(await out('g 2>/dev/null')).toBe('O\n');
+    expect(await out('env | grep -c __labs')).toBe('0\n');
+  });
+});
+
 describe('the lab shell shows each command as it finishes', () => {
   it('shows what earlier commands printed before what a later one streams while it runs', async () => {
     const io: { stream?: ((text: string) => void) | undefined } = {};
