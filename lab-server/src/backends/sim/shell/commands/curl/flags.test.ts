@@ -254,7 +254,7 @@ describe('curl options against the simulated mesh and internet', () => {
     expect((await sh.exec('curl -sSI -k https://edition.cnn.com | grep HTTP/')).stdout).toBe('HTTP/2 200 \r\n');
     const v = await sh.exec('curl -v -s -o /dev/null https://www.google.com');
     expect(v.stderr).toContain('* ALPN: server accepted h2\n');
-    expect(v.stderr).toContain('> GET / HTTP/2\n> Host: www.google.com\n');
+    expect(v.stderr).toContain('> GET / HTTP/2\r\n> Host: www.google.com\r\n');
     expect((await sh.exec('curl -o /dev/null -s -w "%{http_code}\\n" http://httpbin.org/status/418')).stdout).toBe(
       '418\n',
     );

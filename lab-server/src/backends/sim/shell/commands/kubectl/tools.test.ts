@@ -463,6 +463,51 @@ describe('kubectl create configmap', () => {
   });
 });
 
+describe('kubectl delete namespace', () => {
+  const httpbinIn = (ns: string) =>
+    w.run(
+      `kubectl create ns ${ns} && kubectl label ns ${ns} istio-injection=enabled && ` +
+        `kubectl apply -n ${ns} -f samples/httpbin/httpbin.yaml`,
+    );
+
+  it('waits until the namespace is gone: its content first, its pods once their sidecars have drained', async () => {
+    await httpbinIn('gone');
+    await w.settle();
+    const before = w.clock.now();
+    expect(await w.run('kubectl delete namespace gone')).toEqual(ok('namespace "gone" deleted\n'));
+    // httpbin stops at SIGTERM; its sidecar drains for 5 s (terminationDrainDuration) within the 30 s grace.
+    expect(w.clock.now() - before).toBeGreaterThanOrEqual(5000);
+    expect(w.clock.now() - before).toBeLessThan(6000);
+    expect(await w.run('kubectl get ns gone')).toEqual(
+      fail('Error from server (NotFound): namespaces "gone" not found\n'),
+    );
+  });
+
+  it('--wait=false returns while it is Terminating; meanwhile nothing new may be made in it', async () => {
+    await httpbinIn('later');
+    await w.settle();
+    expect(await w.run('kubectl delete ns later --wait=false')).toEqual(ok('namespace "later" deleted\n'));
+    expect((await w.run('kubectl get ns later')).stdout).toMatch(/^NAME +STATUS +AGE\nlater +Terminating +\d+s\n$/);
+    expect((await w.run('kubectl get pods -n later')).stdout).toMatch(/\nhttpbin-\S+ +2\/2 +Terminating +0 +\d+s\n$/);
+    expect((await w.run('kubectl get deploy,svc -n later')).stderr).toBe('No resources found in later namespace.\n');
+    expect(await w.run('kubectl delete ns later')).toEqual(
+      fail(
+        'Error from server (Conflict): Operation cannot be fulfilled on namespaces "later": The system is ensuring ' +
+          'all content is removed from this namespace.  Upon completion, this namespace will automatically be purged ' +
+          'by the system.\n',
+      ),
+    );
+    expect((await w.run('kubectl create configmap c -n later --from-literal=a=1')).stderr).toContain(
+      'because it is being terminated',
+    );
+    expect((await w.run('kubectl get ns later -o jsonpath={.status.conditions[3].reason}')).stdout).toBe(
+      'SomeResourcesRemain',
+    );
+    await w.settle();
+    expect((await w.run('kubectl get ns later')).exitCode).toBe(1);
+  });
+});
+
 describe('kubectl rollout pause|resume', () => {
   it('pauses: a new template waits, restart and undo refuse, rollout status waits; resume rolls both changes at once', async () => {
     expect(await w.run('kubectl rollout pause deploy/productpage-v1')).toEqual(
