@@ -127,6 +127,16 @@ describe('a command run through another keeps its order, as it does run directly
     expect(await out(line)).toBe('E1\nO\nE2\n');
   });
 
+  it('keeps the order of the commands inside them too', async () => {
+    const script = "echo a; ls /nope; echo b";
+    expect(await out(script)).toBe('a\nls: /nope: No such file or directory\nb\n');
+    for (const line of [`bash -c '${script}'`, `sh -c '${script}'`, `f() { ${script}; }; f`, `timeout 5 sh -c '${script}'`])
+      expect(await out(line)).toBe('a\nls: /nope: No such file or directory\nb\n');
+    // Apart, stderr still goes its own way.
+    expect(await out(`bash -c '${script}' 2>/dev/null`)).toBe('a\nb\n');
+    expect(await out(`bash -c '${script}' | tr a-z A-Z`)).toBe('A\nB\nls: /nope: No such file or directory\n');
+  });
+
   it('follows the redirections inside and around them', async () => {
     expect(await out("bash -c 'kubectl 2>/dev/null'")).toBe('O\n');
     expect(await out("bash -c 'kubectl' 2>/dev/null")).toBe('O\n');

@@ -113,12 +113,29 @@ interface Walk {
   inherited?: { out: Sink; err: Sink };
 }
 
-/** `__labs_streams=<value>` as a syntax tree, from the value's shell text (which may expand the inherited value). */
-function assignment(valueText: string): Node {
-  const parsed = parse(`${STREAMS_VARIABLE}=${valueText} :`).statements[0] as unknown as {
+/** `NAME=<value>` as a syntax tree, from the value's shell text (which may expand the inherited value). */
+function assignment(name: string, valueText: string): Node {
+  const parsed = parse(`${name}=${valueText} :`).statements[0] as unknown as {
     pipelines: { commands: { assignments: Node[] }[] }[];
   };
   return parsed.pipelines[0]!.commands[0]!.assignments[0]!;
+}
+
+/** The variable a carrier sets to the descriptor (1 or 2) its commands' stderr joins. */
+const FD2_VARIABLE = '__labs_fd2';
+
+/** `2>&"${__labs_fd2:-2}"`: an inherited command's stderr joins stdout when its process's streams are one. */
+const FD2_REDIRECTION = (
+  parse(`: 2>&"\${${FD2_VARIABLE}:-2}"`).statements[0] as unknown as {
+    pipelines: { commands: { redirections: Node[] }[] }[];
+  }
+).pipelines[0]!.commands[0]!.redirections[0]!;
+
+/** The descriptor a carrier's commands join their stderr to, as shell text. */
+function fd2Text(out: Sink | undefined, err: Sink | undefined, walk: Walk): string {
+  const inherited = walk.inherited;
+  if (inherited && out === inherited.out && err === inherited.err) return `"\${${FD2_VARIABLE}:-2}"`;
+  return out !== undefined && out === err ? '1' : '2';
 }
 
 /**
@@ -132,7 +149,7 @@ function toldValue(out: Sink | undefined, err: Sink | undefined, walk: Walk): st
       merged: out !== undefined && out === err,
       terminal: walk.options.terminal && out === walk.stdout,
     });
-    return value ? `'${value}'` : undefined;
+    return value || undefined;
   }
   const own = (sink: Sink | undefined) => sink === inherited.out || sink === inherited.err;
   // Untouched, or the two swapped: whatever the process was told holds.
@@ -155,6 +172,26 @@ function told(command: Node, walk: Walk): 'writer' | 'carrier' | undefined {
   return walk.carriers.has(name) ? 'carrier' : undefined;
 }
 
+/** xargs' options that take the next argument as their value (GNU and BusyBox spellings). */
+const XARGS_VALUE_OPTIONS = new Set(['-I', '-i', '-n', '-L', '-l', '-d', '-s', '-P', '-E', '-e', '-a', '--max-args']);
+
+/** `xargs [options] CMD ...` becomes `xargs [options] env NAME=VALUE... CMD ...` (only when it has a CMD). */
+function carryThroughXargs(command: Node, told: [string, string][]): void {
+  const args = (command.args as Node[] | undefined) ?? [];
+  let i = 0;
+  while (i < args.length) {
+    const text = literalText(args[i]);
+    if (text === undefined || !text.startsWith('-')) break;
+    i += XARGS_VALUE_OPTIONS.has(text) ? 2 : 1;
+  }
+  if (i >= args.length) return;
+  const parsed = parse(`: env ${told.map(([name, value]) => `${name}=${value}`).join(' ')}`).statements[0] as unknown as {
+    pipelines: { commands: { args: Node[] }[] }[];
+  };
+  args.splice(i, 0, ...parsed.pipelines[0]!.commands[0]!.args);
+  command.args = args;
+}
+
 function simpleCommand(command: Node, fds: Descriptors, walk: Walk): boolean {
   const redirections = (command.redirections as Node[] | undefined) ?? [];
   const out = fds.get(1);
@@ -164,17 +201,27 @@ function simpleCommand(command: Node, fds: Descriptors, walk: Walk): boolean {
     const after = redirected(fds, redirections);
     const value = toldValue(after.get(1), after.get(2), walk);
     // What runs inside a carrier reads the variable from its environment, so a carrier is told even "nothing"
-    // (the inherited value is then always set, also under `set -u`).
-    const text = value ?? (kind === 'carrier' && !walk.inherited ? "''" : undefined);
-    if (text !== undefined) {
+    // (the inherited value is then always set, also under `set -u`), and inside a process it passes its own value
+    // on (a nested shell exports only what is set on the command).
+    const text = value ?? (kind !== 'carrier' ? undefined : walk.inherited ? `"\${${STREAMS_VARIABLE}-}"` : "''");
+    const settings: [string, string][] = text === undefined ? [] : [[STREAMS_VARIABLE, text]];
+    // A carrier also says which descriptor its commands' stderr is to join (1: stdout's place, 2: its own), so the
+    // commands inside keep their order (`bash -c 'echo a; ls /nope; echo b'`).
+    if (kind === 'carrier') settings.push([FD2_VARIABLE, fd2Text(after.get(1), after.get(2), walk)]);
+    // xargs runs its command without the environment it was given: `env` in front of the command carries it.
+    if (settings.length > 0 && literalText(command.name) === 'xargs') carryThroughXargs(command, settings);
+    else if (settings.length > 0) {
       const assignments = (command.assignments as Node[] | undefined) ?? [];
-      assignments.push(assignment(text));
+      for (const [name, valueText] of settings) assignments.push(assignment(name, valueText));
       command.assignments = assignments;
     }
   }
   if (walk.inherited) {
-    // Joined inside the process (`{ ...; } 2>&1`): joined in order; what it inherited is left as it is.
+    // Joined inside the process (`{ ...; } 2>&1`): joined in order. Untouched: stderr joins where the process's
+    // does (the variable its carrier set), so an inner command's two streams keep their place among the others'.
     if (out && err === out) redirections.unshift(redirection(2, '>&', '1'));
+    else if (command.name && out === walk.inherited.out && err === walk.inherited.err)
+      redirections.unshift(structuredClone(FD2_REDIRECTION));
     command.redirections = redirections;
     return false;
   }
