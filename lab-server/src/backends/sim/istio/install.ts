@@ -99,7 +99,7 @@ export interface Rendered {
 /** A configuration istioctl refuses to render: printed as `Error: <message>`. */
 export class InstallError extends Error {}
 
-function render(request: InstallRequest): Rendered {
+function render(request: Pick<InstallRequest, 'sets' | 'files'>): Rendered {
   let profileName = 'default';
   const meshSets: [string[], unknown][] = [];
   const valueSets: [string[], unknown][] = [];
@@ -149,7 +149,7 @@ function render(request: InstallRequest): Rendered {
 
 /** The profile, mesh config and values an install with these flags and files renders (throws InstallError). */
 export function renderInstall(request: Pick<InstallRequest, 'sets' | 'files'>): Rendered {
-  return render({ ...request, skipConfirmation: true, answer: '' });
+  return render(request);
 }
 
 function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {

@@ -112,7 +112,7 @@ export class NamespaceTerminator {
       .catch(() => undefined)
       .then(() => {
         const live = this.#ctx.store.get('Namespace', undefined, name);
-        if (live?.metadata.uid === namespace.metadata.uid) this.#ctx.remove(live);
+        if (live && live.metadata.uid === namespace.metadata.uid) this.#ctx.remove(live);
       })
       .finally(() => this.#terminating.delete(name));
     this.#terminating.set(name, gone);
