@@ -23,7 +23,7 @@ import { DecayingSum } from './decayingSum.ts';
 import { FrozenPoolEnvironment } from './frozen.ts';
 import { EnvironmentJournal } from './journal.ts';
 import { notices } from './notices.ts';
-import type { EnvironmentRecipe, WorkerEvent, WorkerRequest } from './protocol.ts';
+import type { Detached, EnvironmentRecipe, WorkerEvent, WorkerRequest } from './protocol.ts';
 import { WorkerGone, type WorkerHost } from './workerHost.ts';
 
 /** What an environment needs from its supervisor. */
@@ -59,7 +59,6 @@ class PoolTerminal implements TerminalChannel {
 
   write(data: string): void {
     if (this.closed) return;
-    this.#env.lastInputAt = Date.now();
     this.#env.tell({ op: 'write', term: this.term, data });
   }
 
@@ -110,8 +109,6 @@ export class PoolEnvironment implements LabEnvironment {
   countedInQuarantine = false;
   /** Set when the environment should move to the quarantine worker at its next pause between commands. */
   moveWanted = false;
-  /** When keys were last sent to one of its terminals (a line may be starting that no event has shown yet). */
-  lastInputAt = 0;
   host: WorkerHost | undefined;
   readonly #placement: Placement;
   readonly #journal = new EnvironmentJournal();
@@ -124,6 +121,8 @@ export class PoolEnvironment implements LabEnvironment {
   #nextTerm = 1;
   #disposed = false;
   #busy = 0;
+  /** A move to the quarantine worker is under way. */
+  #moving = false;
 
   /** The worker's clock: real time runs on between its reports, virtual time (tests) stands still. */
   readonly #clock: 'real' | 'virtual';
@@ -173,11 +172,11 @@ export class PoolEnvironment implements LabEnvironment {
   }
 
   /**
-   * True when nothing of this environment runs and no key was typed for a second (a quarantine move waits for
-   * this): keys on their way to the old worker, a line that has not said it started yet, would be lost.
+   * True when nothing of this environment runs as far as the server knows (a quarantine move waits for this).
+   * Keys on their way to the old worker, a line that has not said it started yet, are the worker's to see: the
+   * move asks it to let the environment go (`detach`), which it refuses while anything runs.
    */
   get idle(): boolean {
-    if (Date.now() - this.lastInputAt <= 1000) return false;
     return this.#busy === 0 && [...this.#terminals.values()].every((t) => t.running === undefined);
   }
 
@@ -238,21 +237,35 @@ export class PoolEnvironment implements LabEnvironment {
     if (this.moveWanted && this.idle) this.moveToQuarantine();
   }
 
-  /** Moves this environment to a quarantine worker (it kept holding its worker's loop). */
+  /**
+   * Moves this environment to a quarantine worker (it kept holding its worker's loop), with what its terminals
+   * had typed and not run. When its worker finds something of it running after all, it stays, and the move is
+   * tried again at its next pause.
+   */
   moveToQuarantine(): void {
-    this.moveWanted = false;
-    if (this.quarantined || this.#disposed) return;
-    this.quarantined = true;
+    if (this.quarantined || this.#disposed || this.#moving) return;
+    this.#moving = true;
     const old = this.host;
     this.#ready = this.#ready.then(async () => {
-      old?.tell({ op: 'dispose', env: this.id });
-      old?.environments.delete(this.id);
-      await this.#rebuild('');
+      try {
+        const untyped = old ? ((await old.call({ op: 'detach', env: this.id }).result).value as Detached | null) : [];
+        if (untyped === null) return;
+        this.moveWanted = false;
+        this.quarantined = true;
+        old?.environments.delete(this.id);
+        await this.#rebuild('', new Map(), new Map(untyped));
+      } finally {
+        this.#moving = false;
+      }
     });
     this.#ready.catch(() => undefined);
   }
 
-  async #rebuild(notice: string, again: ReadonlyMap<number, string> = new Map()): Promise<void> {
+  async #rebuild(
+    notice: string,
+    again: ReadonlyMap<number, string> = new Map(),
+    untyped: ReadonlyMap<number, string> = new Map(),
+  ): Promise<void> {
     const host = await this.#placement.place(this);
     this.host = host;
     let incomplete = this.#journal.overflowed;
@@ -275,6 +288,8 @@ export class PoolEnvironment implements LabEnvironment {
       const line = again.get(t.term);
       if (line !== undefined)
         host2.tell({ op: 'write', env: this.id, term: t.term, data: `${line.replace(/\n/g, '\r')}\r` });
+      const keys = untyped.get(t.term);
+      if (keys) host2.tell({ op: 'write', env: this.id, term: t.term, data: keys });
     }
   }
 
