@@ -5,16 +5,8 @@
  */
 import type {
   CommandRecord,
-  ContainerRef,
-  ExecResult,
   FrozenEnvironment,
-  HttpOrigin,
-  HttpRequest,
-  HttpResult,
-  K8sObject,
   LabEnvironment,
-  ObjectQuery,
-  ObjectRef,
   ScriptResult,
   TerminalChannel,
   TerminalOptions,
@@ -24,6 +16,7 @@ import { FrozenPoolEnvironment } from './frozen.ts';
 import { EnvironmentJournal } from './journal.ts';
 import { notices } from './notices.ts';
 import type { Detached, EnvironmentRecipe, WorkerEvent, WorkerRequest } from './protocol.ts';
+import { type EnvironmentRequest, WorkerClock, WorkerEnvironmentCalls } from './workerCalls.ts';
 import { WorkerGone, type WorkerHost } from './workerHost.ts';
 
 /** What an environment needs from its supervisor. */
@@ -36,9 +29,6 @@ export interface Placement {
   /** A new id for an environment made in a worker (a frozen state's). */
   nextId(): number;
 }
-
-// Distribute types so the request union keeps its variants without the `env` field.
-type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'env'> : never) : never;
 
 /** One terminal of a pooled environment. */
 class PoolTerminal implements TerminalChannel {
@@ -97,7 +87,7 @@ class PoolTerminal implements TerminalChannel {
 }
 
 /** A `LabEnvironment` whose simulator runs in a worker. */
-export class PoolEnvironment implements LabEnvironment {
+export class PoolEnvironment extends WorkerEnvironmentCalls implements LabEnvironment {
   readonly labId: string;
   readonly id: number;
   readonly recipe: EnvironmentRecipe;
@@ -115,9 +105,6 @@ export class PoolEnvironment implements LabEnvironment {
   readonly #terminals = new Map<number, PoolTerminal>();
   readonly #history: CommandRecord[] = [];
   #ready: Promise<void>;
-  #offset = 0;
-  /** Wall time of the worker's last report of its clock. */
-  #reportedAt = Date.now();
   #nextTerm = 1;
   #disposed = false;
   #busy = 0;
@@ -125,11 +112,12 @@ export class PoolEnvironment implements LabEnvironment {
   #moving = false;
 
   /** The worker's clock: real time runs on between its reports, virtual time (tests) stands still. */
-  readonly #clock: 'real' | 'virtual';
+  readonly #clock: WorkerClock;
 
   constructor(id: number, recipe: EnvironmentRecipe, placement: Placement, clock: 'real' | 'virtual' = 'real') {
+    super();
     this.id = id;
-    this.#clock = clock;
+    this.#clock = new WorkerClock(clock);
     this.labId = recipe.lab.id;
     this.recipe = recipe;
     this.#placement = placement;
@@ -144,7 +132,7 @@ export class PoolEnvironment implements LabEnvironment {
   }
 
   /** Calls the worker; after a worker died under it, waits for the rebuild and tries once more. */
-  async #call(request: Request, retry = true): Promise<unknown> {
+  protected async call(request: EnvironmentRequest, retry = true): Promise<unknown> {
     if (this.#disposed) throw new Error('this lab environment has been closed');
     this.#moveIfWanted();
     await this.#ready.catch(() => undefined);
@@ -152,19 +140,19 @@ export class PoolEnvironment implements LabEnvironment {
     this.#busy++;
     try {
       const { value, now } = await host.call({ ...request, env: this.id } as WorkerRequest).result;
-      if (now !== undefined) this.#offset = now - (this.#reportedAt = Date.now());
+      this.#clock.reported(now);
       return value;
     } catch (error) {
       if (!(error instanceof WorkerGone) || !retry) throw error;
       await this.#ready.catch(() => undefined);
-      return this.#call(request, false);
+      return this.call(request, false);
     } finally {
       this.#busy--;
     }
   }
 
   /** Sends keystrokes and the like; they wait for a rebuild in progress. */
-  tell(request: Request): void {
+  tell(request: EnvironmentRequest): void {
     void this.#ready.then(
       () => this.host?.tell({ ...request, env: this.id } as WorkerRequest),
       () => undefined,
@@ -187,7 +175,7 @@ export class PoolEnvironment implements LabEnvironment {
     if (event.type === 'output') terminal.output(event.data);
     else if (event.type === 'running') terminal.running = event.line;
     else {
-      this.#offset = event.now - (this.#reportedAt = Date.now());
+      this.#clock.reported(event.now);
       this.#journal.lineFinished(event.term, event.record.line, event.record.exitCode);
       this.#history.push(event.record);
       if (this.#history.length > 1000) this.#history.shift();
@@ -298,11 +286,11 @@ export class PoolEnvironment implements LabEnvironment {
   }
 
   prepare(): Promise<void> {
-    return this.#call({ op: 'prepare' }) as Promise<void>;
+    return this.call({ op: 'prepare' }) as Promise<void>;
   }
 
   async reset(): Promise<void> {
-    await this.#call({ op: 'reset' });
+    await this.call({ op: 'reset' });
     this.#journal.reset();
   }
 
@@ -336,7 +324,7 @@ export class PoolEnvironment implements LabEnvironment {
     this.#busy++;
     try {
       const { value, now } = await result;
-      if (now !== undefined) this.#offset = now - (this.#reportedAt = Date.now());
+      this.#clock.reported(now);
       if (!options.observe) this.#journal.scriptRun(script);
       return value as ScriptResult;
     } catch (error) {
@@ -366,35 +354,11 @@ export class PoolEnvironment implements LabEnvironment {
     this.#busy++;
     try {
       const { now } = await result;
-      if (now !== undefined) this.#offset = now - (this.#reportedAt = Date.now());
+      this.#clock.reported(now);
     } finally {
       this.#busy--;
       signal?.removeEventListener('abort', onAbort);
     }
-  }
-
-  async get(ref: ObjectRef): Promise<K8sObject | null> {
-    return (await this.#call({ op: 'get', ref })) as K8sObject | null;
-  }
-
-  async list(query: ObjectQuery): Promise<K8sObject[]> {
-    return (await this.#call({ op: 'list', query })) as K8sObject[];
-  }
-
-  async exec(
-    target: ContainerRef,
-    argv: string[],
-    options: { stdin?: string; timeoutMs?: number } = {},
-  ): Promise<ExecResult> {
-    return (await this.#call({ op: 'exec', target, argv, options })) as ExecResult;
-  }
-
-  async logs(target: ContainerRef, options: { sinceTime?: string; tail?: number } = {}): Promise<string> {
-    return (await this.#call({ op: 'logs', target, options })) as string;
-  }
-
-  async http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult> {
-    return (await this.#call({ op: 'http', origin, request })) as HttpResult;
   }
 
   history(): CommandRecord[] {
@@ -423,20 +387,19 @@ export class PoolEnvironment implements LabEnvironment {
       host,
       id,
       history: upTo >= 0 ? this.#history.slice(0, upTo + 1) : this.#history.filter((h) => h.at <= record.at),
-      clock: this.#clock,
+      clock: this.#clock.kind,
       now,
       judged: () => host.tell({ op: 'judged', env: this.id, state }),
     });
   }
 
   now(): Date {
-    // The offset was taken against the wall clock at the worker's last report: a virtual clock did not move since.
-    return new Date(this.#clock === 'virtual' ? this.#reportedAt + this.#offset : Date.now() + this.#offset);
+    return this.#clock.now();
   }
 
   async dispose(): Promise<void> {
     if (this.#disposed) return;
-    await this.#call({ op: 'dispose' }).catch(() => undefined);
+    await this.call({ op: 'dispose' }).catch(() => undefined);
     this.#disposed = true;
     for (const t of this.#terminals.values()) t.closed = true;
     this.#terminals.clear();
