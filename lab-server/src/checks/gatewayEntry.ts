@@ -69,7 +69,7 @@ export async function explainGatewayEntry(
   r: HttpResult,
 ): Promise<Localized | undefined> {
   const entry = entryOf(request.url, request.headers);
-  if (!entry || (r.status !== 0 && r.status !== 404)) return undefined;
+  if (!entry || (r.status !== 0 && r.status !== 404 && r.status !== 500)) return undefined;
   const name = `${ref.namespace}/${ref.name}`;
   const gateway = await env.get({ kind: GATEWAY_API_GATEWAY_KIND, namespace: ref.namespace, name: ref.name });
   if (!gateway)
@@ -107,13 +107,18 @@ export async function explainGatewayEntry(
       `Gateway ${josa(name, '은', '는')} Programmed이지만 ${ref.name}-istio 파드가 아직 요청을 받지 못합니다. \`kubectl get pods -l gateway.networking.k8s.io/gateway-name=${ref.name}\`로 확인합니다.`,
       `Gateway ${name} is Programmed, but its ${ref.name}-istio pod does not take requests yet. Check with \`kubectl get pods -l gateway.networking.k8s.io/gateway-name=${ref.name}\`.`,
     );
-  const patterns = listeners.map((l) => (typeof l.hostname === 'string' ? l.hostname : undefined));
-  if (entry.host !== undefined && !patterns.some((p) => p === undefined || hostnameMatches(p, entry.host!)))
-    return text(
-      `요청의 Host ${josa(entry.host, '이', '가')} 포트 ${entry.port} 리스너의 hostname(${patterns.join(', ')})에 맞지 않아 게이트웨이가 404로 답합니다.`,
-      `The request's Host ${entry.host} is outside the hostname of the port ${entry.port} listener (${patterns.join(', ')}), so the gateway answers 404.`,
-    );
   const routes = attachedRoutes(await env.list({ kind: 'HTTPRoute' }), ref);
+  if (r.status === 500) return unresolvedBackends(routes);
+  const patterns = listeners.map((l) => (typeof l.hostname === 'string' ? l.hostname : undefined));
+  // Without a Host of its own the request carries the gateway's address, which only a listener without hostname takes.
+  const host = entry.host;
+  if (!patterns.some((p) => p === undefined || (host !== undefined && hostnameMatches(p, host)))) {
+    const shown = host ?? '게이트웨이 주소';
+    return text(
+      `요청의 Host(${shown})가 포트 ${entry.port} 리스너의 hostname(${patterns.join(', ')})에 맞지 않아 게이트웨이가 404로 답합니다.`,
+      `The request's Host (${host ?? "the gateway's address"}) is outside the hostname of the port ${entry.port} listener (${patterns.join(', ')}), so the gateway answers 404.`,
+    );
+  }
   if (routes.length === 0)
     return text(
       `Gateway ${name}에 붙은(Accepted) HTTPRoute가 없어서 게이트웨이가 404로 답합니다. HTTPRoute의 parentRefs가 이 Gateway를 가리키는지, hostnames가 리스너의 hostname과 겹치는지 \`kubectl get httproute -o yaml\`의 status.parents로 확인합니다.`,
@@ -132,4 +137,19 @@ export async function explainGatewayEntry(
     '이 Host의 HTTPRoute는 있지만 어느 규칙의 matches도 이 경로를 받지 않아 게이트웨이가 404(NR, 맞는 라우트 없음)로 답합니다.',
     "There is an HTTPRoute for this Host, but no rule's matches take this path, so the gateway answers 404 (NR, no route).",
   );
+}
+
+/** Why an attached route answers 500: a backendRef istiod could not resolve (ResolvedRefs False), when one did not. */
+function unresolvedBackends(routes: K8sObject[]): Localized | undefined {
+  for (const route of routes)
+    for (const parent of asList(asObj(route.status).parents)) {
+      const refs = asList(parent.conditions).find((c) => c.type === 'ResolvedRefs');
+      if (refs?.status !== 'False') continue;
+      const why = `${String(refs.reason)}: ${String(refs.message)}`;
+      return text(
+        `HTTPRoute ${route.metadata.name}의 backendRef를 istiod가 찾지 못해(ResolvedRefs False, ${why}) 게이트웨이가 500으로 답합니다. backendRefs가 가리키는 Service 이름과 포트를 확인합니다.`,
+        `istiod could not resolve a backendRef of HTTPRoute ${route.metadata.name} (ResolvedRefs False, ${why}), so the gateway answers 500. Check the Service name and port the backendRefs give.`,
+      );
+    }
+  return undefined;
 }
