@@ -152,7 +152,8 @@ describe('ingress in the Gateway API: a learner’s mistakes', () => {
     expect(outcome.ok).toBe(false);
     expect(outcome.explanation.en).toContain('The answer was 404');
     expect(outcome.explanation.en).toContain(
-      "The hostnames of the HTTPRoutes on Gateway default/httpbin-gateway (httpbin.example.com) do not name the request's Host (the gateway's address)",
+      'The hostnames of the HTTPRoutes on Gateway default/httpbin-gateway (httpbin.example.com) ' +
+        "do not name the request's Host (the gateway's address)",
     );
   });
 

@@ -1,8 +1,8 @@
 /**
- * Why a request from outside through a Kubernetes Gateway API gateway got no answer or a 404, read from the objects
- * as a learner would with `kubectl get gateway,httproute -o yaml`: the Gateway missing or not Programmed, no listener
- * on the port, the Host outside the listener's hostname, no HTTPRoute attached, or none whose hostnames and matches
- * take the request. Backend-neutral: only `LabEnvironment.get/list`.
+ * Why a request from outside through a Kubernetes Gateway API gateway got no answer, a 404 or a 500, read from the
+ * objects as a learner would with `kubectl get gateway,httproute -o yaml`: the Gateway missing or not Programmed, no
+ * listener on the port, the Host outside the listener's hostname, no HTTPRoute attached, none whose hostnames and
+ * matches take the request, or a backendRef istiod could not resolve. Backend-neutral: only `LabEnvironment.get/list`.
  */
 import type { GatewayRef, HttpResult, K8sObject, LabEnvironment } from '../contract.ts';
 import type { Localized } from '../labs/schema.ts';
@@ -102,10 +102,12 @@ export async function explainGatewayEntry(
       `Gateway ${name} has no listener on port ${entry.port}, so the connection is refused (listeners: ${ports.join(', ') || 'none'}).`,
     );
   }
+  const pods = `kubectl get pods -l gateway.networking.k8s.io/gateway-name=${ref.name}`;
   if (r.status === 0)
     return text(
-      `Gateway ${josa(name, '은', '는')} Programmed이지만 ${ref.name}-istio 파드가 아직 요청을 받지 못합니다. \`kubectl get pods -l gateway.networking.k8s.io/gateway-name=${ref.name}\`로 확인합니다.`,
-      `Gateway ${name} is Programmed, but its ${ref.name}-istio pod does not take requests yet. Check with \`kubectl get pods -l gateway.networking.k8s.io/gateway-name=${ref.name}\`.`,
+      `Gateway ${josa(name, '은', '는')} Programmed이지만 ${ref.name}-istio 파드가 아직 요청을 받지 못합니다. ` +
+        `\`${pods}\`로 확인합니다.`,
+      `Gateway ${name} is Programmed, but its ${ref.name}-istio pod does not take requests yet. Check with \`${pods}\`.`,
     );
   const routes = attachedRoutes(await env.list({ kind: 'HTTPRoute' }), ref);
   if (r.status === 500) return unresolvedBackends(routes);
@@ -113,16 +115,22 @@ export async function explainGatewayEntry(
   // Without a Host of its own the request carries the gateway's address, which only a listener without hostname takes.
   const host = entry.host;
   if (!patterns.some((p) => p === undefined || (host !== undefined && hostnameMatches(p, host)))) {
-    const shown = host ?? '게이트웨이 주소';
+    const hostnames = patterns.join(', ');
     return text(
-      `요청의 Host(${shown})가 포트 ${entry.port} 리스너의 hostname(${patterns.join(', ')})에 맞지 않아 게이트웨이가 404로 답합니다.`,
-      `The request's Host (${host ?? "the gateway's address"}) is outside the hostname of the port ${entry.port} listener (${patterns.join(', ')}), so the gateway answers 404.`,
+      `요청의 Host(${host ?? '게이트웨이 주소'})가 포트 ${entry.port} 리스너의 hostname(${hostnames})에 맞지 않아 ` +
+        '게이트웨이가 404로 답합니다.',
+      `The request's Host (${host ?? "the gateway's address"}) is outside the hostname of the port ${entry.port} ` +
+        `listener (${hostnames}), so the gateway answers 404.`,
     );
   }
   if (routes.length === 0)
     return text(
-      `Gateway ${name}에 붙은(Accepted) HTTPRoute가 없어서 게이트웨이가 404로 답합니다. HTTPRoute의 parentRefs가 이 Gateway를 가리키는지, hostnames가 리스너의 hostname과 겹치는지 \`kubectl get httproute -o yaml\`의 status.parents로 확인합니다.`,
-      `No HTTPRoute is attached (Accepted) to Gateway ${name}, so the gateway answers 404. Check in \`kubectl get httproute -o yaml\`'s status.parents that the route's parentRefs name this Gateway and its hostnames overlap the listener's.`,
+      `Gateway ${name}에 붙은(Accepted) HTTPRoute가 없어서 게이트웨이가 404로 답합니다. HTTPRoute의 parentRefs가 ` +
+        '이 Gateway를 가리키는지, hostnames가 리스너의 hostname과 겹치는지 `kubectl get httproute -o yaml`의 ' +
+        'status.parents로 확인합니다.',
+      `No HTTPRoute is attached (Accepted) to Gateway ${name}, so the gateway answers 404. Check in ` +
+        "`kubectl get httproute -o yaml`'s status.parents that the route's parentRefs name this Gateway and its " +
+        "hostnames overlap the listener's.",
     );
   const named = routes.flatMap((route) => strings(asObj(route.spec).hostnames));
   const forHost =
@@ -130,8 +138,10 @@ export async function explainGatewayEntry(
   const anyHost = routes.some((route) => strings(asObj(route.spec).hostnames).length === 0);
   if (!anyHost && forHost.length === 0)
     return text(
-      `Gateway ${name}에 붙은 HTTPRoute의 hostnames(${named.join(', ')})에 요청의 Host(${entry.host ?? '게이트웨이 주소'})가 없어서 게이트웨이가 404로 답합니다.`,
-      `The hostnames of the HTTPRoutes on Gateway ${name} (${named.join(', ')}) do not name the request's Host (${entry.host ?? "the gateway's address"}), so the gateway answers 404.`,
+      `Gateway ${name}에 붙은 HTTPRoute의 hostnames(${named.join(', ')})에 요청의 ` +
+        `Host(${entry.host ?? '게이트웨이 주소'})가 없어서 게이트웨이가 404로 답합니다.`,
+      `The hostnames of the HTTPRoutes on Gateway ${name} (${named.join(', ')}) do not name the request's ` +
+        `Host (${entry.host ?? "the gateway's address"}), so the gateway answers 404.`,
     );
   return text(
     '이 Host의 HTTPRoute는 있지만 어느 규칙의 matches도 이 경로를 받지 않아 게이트웨이가 404(NR, 맞는 라우트 없음)로 답합니다.',
@@ -147,8 +157,10 @@ function unresolvedBackends(routes: K8sObject[]): Localized | undefined {
       if (refs?.status !== 'False') continue;
       const why = `${String(refs.reason)}: ${String(refs.message)}`;
       return text(
-        `HTTPRoute ${route.metadata.name}의 backendRef를 istiod가 찾지 못해(ResolvedRefs False, ${why}) 게이트웨이가 500으로 답합니다. backendRefs가 가리키는 Service 이름과 포트를 확인합니다.`,
-        `istiod could not resolve a backendRef of HTTPRoute ${route.metadata.name} (ResolvedRefs False, ${why}), so the gateway answers 500. Check the Service name and port the backendRefs give.`,
+        `HTTPRoute ${route.metadata.name}의 backendRef를 istiod가 찾지 못해(ResolvedRefs False, ${why}) ` +
+          '게이트웨이가 500으로 답합니다. backendRefs가 가리키는 Service 이름과 포트를 확인합니다.',
+        `istiod could not resolve a backendRef of HTTPRoute ${route.metadata.name} (ResolvedRefs False, ${why}), ` +
+          'so the gateway answers 500. Check the Service name and port the backendRefs give.',
       );
     }
   return undefined;
