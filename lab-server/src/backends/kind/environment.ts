@@ -364,7 +364,12 @@ export class KindEnvironment implements LabEnvironment {
   async http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult> {
     if (origin.kind === 'outside' && origin.gateway) {
       // The URL's port names the Gateway's listener (80 / 443 when absent); the route forwards to it.
-      const port = /^[a-z]+:\/\/[^/]*:(\d+)/i.exec(request.url)?.[1];
+      let port = '';
+      try {
+        port = new URL(request.url).port;
+      } catch {
+        // A malformed URL: sendThroughIngress answers it as curl does.
+      }
       const ref = { name: origin.gateway.name, namespace: this.namespaceFor(origin.gateway.namespace) };
       const ports = port ? { http: Number(port), https: Number(port) } : { http: 80, https: 443 };
       return sendThroughIngress(request, gatewayApiRoute(this.#o.api, ref, ports));
