@@ -77,7 +77,7 @@ function objects(list: K8sObject[]): Pick<LabEnvironment, 'get' | 'list'> {
   };
 }
 
-const headers = (host?: string) => (host ? { Host: host } : {});
+const headers = (host?: string): Record<string, string> => (host ? { Host: host } : {});
 
 describe('explainGatewayEntry', () => {
   it('a refused connection with the Gateway Programmed and listening: its pod does not take requests yet', async () => {
