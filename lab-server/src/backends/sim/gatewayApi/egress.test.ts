@@ -162,5 +162,11 @@ describe('egress in the Gateway API', () => {
       'timed out waiting for the condition',
     );
     expect(await run(e, 'kubectl get svc httpbin-egress-gateway-istio -o jsonpath="{.spec.type}"')).toBe('LoadBalancer');
+    // Not Programmed is about the address: istiod still configures the gateway, and the mesh routes through it.
+    await run(e, 'kubectl rollout status deploy/httpbin-egress-gateway-istio');
+    await run(e, `${POD}\nkubectl exec "$SOURCE_POD" -c sleep -- curl -sS -o /dev/null http://httpbin.org/headers`);
+    expect(
+      await run(e, 'kubectl logs -l gateway.networking.k8s.io/gateway-name=httpbin-egress-gateway -c istio-proxy'),
+    ).toContain('outbound|80||httpbin.org');
   });
 });

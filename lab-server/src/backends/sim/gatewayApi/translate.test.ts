@@ -198,6 +198,8 @@ describe('egress: a ServiceEntry parent and a Hostname backend (istio.io egress 
         http: [
           {
             name: 'default.egress.0',
+            // The CRD's default match (PathPrefix /), as the API server stores the route.
+            match: [{ uri: { prefix: '/' } }],
             timeout: '3s',
             route: [{ destination: { host: 'edition.cnn.com', port: { number: 80 } }, weight: 1 }],
           },
