@@ -9,11 +9,20 @@ import { simLabHarness } from './labHarness.ts';
 
 const { fresh, run, solveUpTo, checkOnce } = simLabHarness('egress', 'gateway');
 
+/** istio.io's install line for the Gateway API CRDs (the variant's first command). */
+const INSTALL_CRDS =
+  'kubectl get crd gateways.gateway.networking.k8s.io &> /dev/null || ' +
+  '{ kubectl kustomize "github.com/kubernetes-sigs/gateway-api/config/crd?ref=v1.5.1" | kubectl apply -f -; }';
 const TIMEOUT_ROUTE = 'samples/egress/gateway-api/httpbin-ext-timeout.yaml';
 const EGRESS_GATEWAY = 'samples/egress/gateway-api/httpbin-egress-gateway.yaml';
 
 /** A condition of an HTTPRoute's first parent, as `kubectl get -o jsonpath` prints it. */
-async function routeCondition(env: LabEnvironment, route: string, type: string, field: 'status' | 'reason' | 'message') {
+async function routeCondition(
+  env: LabEnvironment,
+  route: string,
+  type: string,
+  field: 'status' | 'reason' | 'message',
+) {
   return (
     await run(
       env,
@@ -34,7 +43,7 @@ describe('egress in the Gateway API: a learner’s mistakes', () => {
   it('the timeout route with a parentRef to a ServiceEntry that does not exist: NoMatchingParent, no timeout', async () => {
     const env = await fresh(41);
     await solveUpTo(env, 'external-timeout');
-    await run(env, 'kubectl get crd gateways.gateway.networking.k8s.io &> /dev/null || { kubectl kustomize "github.com/kubernetes-sigs/gateway-api/config/crd?ref=v1.5.1" | kubectl apply -f -; }');
+    await run(env, INSTALL_CRDS);
     // The parent misnamed `httpbin` (the ServiceEntry is httpbin-ext).
     await run(env, `sed 's/    name: httpbin-ext/    name: httpbin/' ${TIMEOUT_ROUTE} | kubectl apply -f -`);
     expect(await routeCondition(env, 'httpbin-ext', 'Accepted', 'status')).toBe('False');
@@ -51,7 +60,7 @@ describe('egress in the Gateway API: a learner’s mistakes', () => {
   it('a Hostname backend the ServiceEntry does not declare: BackendNotFound and 500s, and the check fails', async () => {
     const env = await fresh(42);
     await solveUpTo(env, 'external-timeout');
-    await run(env, 'kubectl get crd gateways.gateway.networking.k8s.io &> /dev/null || { kubectl kustomize "github.com/kubernetes-sigs/gateway-api/config/crd?ref=v1.5.1" | kubectl apply -f -; }');
+    await run(env, INSTALL_CRDS);
     await run(env, `sed 's/name: httpbin.org/name: www.httpbin.org/' ${TIMEOUT_ROUTE} | kubectl apply -f -`);
     // Accepted on its parent, but the backend is not in the registry.
     expect(await routeCondition(env, 'httpbin-ext', 'Accepted', 'status')).toBe('True');
@@ -64,7 +73,7 @@ describe('egress in the Gateway API: a learner’s mistakes', () => {
     // Declaring the host in the ServiceEntry resolves it: the same route then times out at 3 s.
     await run(
       env,
-      "kubectl patch serviceentry httpbin-ext --type=json -p='[{\"op\":\"add\",\"path\":\"/spec/hosts/-\",\"value\":\"www.httpbin.org\"}]'",
+      'kubectl patch serviceentry httpbin-ext --type=json -p=\'[{"op":"add","path":"/spec/hosts/-","value":"www.httpbin.org"}]\'',
     );
     expect(await routeCondition(env, 'httpbin-ext', 'ResolvedRefs', 'status')).toBe('True');
   });
@@ -72,7 +81,7 @@ describe('egress in the Gateway API: a learner’s mistakes', () => {
   it('the egress Gateway without the ClusterIP annotation: a LoadBalancer kind never addresses, and the check says no', async () => {
     const env = await fresh(43);
     await solveUpTo(env, 'egress-gateway');
-    await run(env, 'kubectl get crd gateways.gateway.networking.k8s.io &> /dev/null || { kubectl kustomize "github.com/kubernetes-sigs/gateway-api/config/crd?ref=v1.5.1" | kubectl apply -f -; }');
+    await run(env, INSTALL_CRDS);
     await run(env, `grep -v 'annotations:\\|service-type' ${EGRESS_GATEWAY} | kubectl apply -f -`);
     const programmed = await run(
       env,

@@ -103,7 +103,9 @@ test('the egress gateway in the Gateway API: pick it, Solve up to it, the gatewa
   await expect(page.locator('html')).toHaveAttribute('data-labs-api', 'gateway');
   const gatewayBlock = step(page, 'egress-gateway').locator('.labs-api-variant[data-api-variant="gateway"]').first();
   await expect(gatewayBlock).toBeVisible();
-  await expect(step(page, 'egress-gateway').locator('.labs-api-variant[data-api-variant="istio"]').first()).toBeHidden();
+  await expect(
+    step(page, 'egress-gateway').locator('.labs-api-variant[data-api-variant="istio"]').first(),
+  ).toBeHidden();
 
   // Solve runs the earlier steps' Gateway API solutions (the timeout as an HTTPRoute on the ServiceEntry among them).
   await solve(page, 'undo-bypass');
@@ -116,7 +118,11 @@ test('the egress gateway in the Gateway API: pick it, Solve up to it, the gatewa
   await expect
     .poll(() => flat(page), { timeout: 60_000 })
     .toContain('gateway.gateway.networking.k8s.io/httpbin-egress-gateway condition met');
-  await runBlock(page, 'egress-gateway', 'gateway.networking.k8s.io/gateway-name=httpbin-egress-gateway -c istio-proxy');
+  await runBlock(
+    page,
+    'egress-gateway',
+    'gateway.networking.k8s.io/gateway-name=httpbin-egress-gateway -c istio-proxy',
+  );
   await expect.poll(() => flat(page), { timeout: 30_000 }).toContain('default.forward-httpbin-from-egress-gateway.0');
   await check(page, 'egress-gateway', 'passed');
 });

@@ -53,7 +53,11 @@ spec:
   resolution: DNS
 EOF`,
     },
-    { name: 'snip_egress_gateway_for_http_traffic_2', run: politics, verify: { rule: 'contains', expected: 'HTTP/2 200' } },
+    {
+      name: 'snip_egress_gateway_for_http_traffic_2',
+      run: politics,
+      verify: { rule: 'contains', expected: 'HTTP/2 200' },
+    },
     {
       name: 'snip_egress_gateway_for_http_traffic_4',
       run: `kubectl apply -f - <<EOF
@@ -112,7 +116,11 @@ EOF
 ${WAIT_FOR_GATEWAY}`,
       since: GATEWAY_V1_NOTE,
     },
-    { name: 'snip_egress_gateway_for_http_traffic_7', run: politics, verify: { rule: 'contains', expected: 'HTTP/2 200' } },
+    {
+      name: 'snip_egress_gateway_for_http_traffic_7',
+      run: politics,
+      verify: { rule: 'contains', expected: 'HTTP/2 200' },
+    },
     {
       name: 'snip_egress_gateway_for_http_traffic_11',
       run: 'kubectl logs -l gateway.networking.k8s.io/gateway-name=cnn-egress-gateway -c istio-proxy | tail',

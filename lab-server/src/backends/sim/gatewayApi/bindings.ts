@@ -239,7 +239,8 @@ export function resolveBackend(source: ObjectSource, route: K8sObject, ref: Obj,
     ...(typeof ref.port === 'number' ? { port: ref.port } : {}),
     weight: typeof ref.weight === 'number' ? ref.weight : 1,
   };
-  if (ref.group === ISTIO_GROUP && ref.kind === 'Hostname') return hostnameBackend(source, ref, { ...view, host: name });
+  if (ref.group === ISTIO_GROUP && ref.kind === 'Hostname')
+    return hostnameBackend(source, ref, { ...view, host: name });
   if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service')
     return {
       ...view,
@@ -277,7 +278,10 @@ function hostnameBackend(source: ObjectSource, ref: Obj, view: BackendView): Bac
       problem: { reason: 'InvalidDestination', message: 'namespace may not be set with Hostname type', hard: true },
     };
   if (view.port === undefined)
-    return { ...view, problem: { reason: 'InvalidDestination', message: 'port is required in backendRef', hard: true } };
+    return {
+      ...view,
+      problem: { reason: 'InvalidDestination', message: 'port is required in backendRef', hard: true },
+    };
   if (!registryHasHost(source, view.host, view.namespace))
     return { ...view, problem: { reason: 'BackendNotFound', message: `backend(${view.host}) not found` } };
   return view;

@@ -104,7 +104,10 @@ describe('egress in the Gateway API', () => {
         'ResolvedRefs=False/BackendNotFound: backend(www.httpbin.org) not found\n',
     );
     expect(
-      await run(e, `${POD}\nkubectl exec "$SOURCE_POD" -c sleep -- curl -s -o /dev/null -w "%{http_code}" http://httpbin.org/get`),
+      await run(
+        e,
+        `${POD}\nkubectl exec "$SOURCE_POD" -c sleep -- curl -s -o /dev/null -w "%{http_code}" http://httpbin.org/get`,
+      ),
     ).toBe('500');
   });
 
@@ -123,13 +126,13 @@ describe('egress in the Gateway API', () => {
     expect(await run(e, 'kubectl wait --for=condition=programmed gtw/httpbin-egress-gateway')).toBe(
       'gateway.gateway.networking.k8s.io/httpbin-egress-gateway condition met\n',
     );
-    expect(await run(e, 'kubectl get svc httpbin-egress-gateway-istio -o jsonpath="{.spec.type} {.spec.ports[*].port}"')).toBe(
-      'ClusterIP 15021 80',
-    );
+    expect(
+      await run(e, 'kubectl get svc httpbin-egress-gateway-istio -o jsonpath="{.spec.type} {.spec.ports[*].port}"'),
+    ).toBe('ClusterIP 15021 80');
     await run(e, 'kubectl rollout status deploy/httpbin-egress-gateway-istio');
-    expect(await run(e, "kubectl get gtw httpbin-egress-gateway -o jsonpath='{.status.listeners[0].attachedRoutes}'")).toBe(
-      '1',
-    );
+    expect(
+      await run(e, "kubectl get gtw httpbin-egress-gateway -o jsonpath='{.status.listeners[0].attachedRoutes}'"),
+    ).toBe('1');
     expect(await status(e, 'direct-httpbin-to-egress-gateway')).toBe(
       'Accepted=True/Accepted: Route was valid\nResolvedRefs=True/ResolvedRefs: All references resolved\n',
     );
@@ -137,16 +140,26 @@ describe('egress in the Gateway API', () => {
       'Accepted=True/Accepted: Route was valid\nResolvedRefs=True/ResolvedRefs: All references resolved\n',
     );
     expect(
-      await run(e, `${POD}\nkubectl exec "$SOURCE_POD" -c sleep -- curl -sS -o /dev/null -w "%{http_code}" http://httpbin.org/headers`),
+      await run(
+        e,
+        `${POD}\nkubectl exec "$SOURCE_POD" -c sleep -- curl -sS -o /dev/null -w "%{http_code}" http://httpbin.org/headers`,
+      ),
     ).toBe('200');
     expect(await run(e, `${POD}\nkubectl logs "$SOURCE_POD" -c istio-proxy | tail -1`)).toMatch(
       / outbound\|80\|\|httpbin-egress-gateway-istio\.default\.svc\.cluster\.local .* default\.direct-httpbin-to-egress-gateway\.0$/m,
     );
     expect(
-      await run(e, 'kubectl logs -l gateway.networking.k8s.io/gateway-name=httpbin-egress-gateway -c istio-proxy | tail -1'),
-    ).toMatch(/"GET \/headers HTTP\/1\.1" 200 .* outbound\|80\|\|httpbin\.org .* default\.forward-httpbin-from-egress-gateway\.0$/m);
+      await run(
+        e,
+        'kubectl logs -l gateway.networking.k8s.io/gateway-name=httpbin-egress-gateway -c istio-proxy | tail -1',
+      ),
+    ).toMatch(
+      /"GET \/headers HTTP\/1\.1" 200 .* outbound\|80\|\|httpbin\.org .* default\.forward-httpbin-from-egress-gateway\.0$/m,
+    );
     // Istio's own egress gateway saw none of it.
-    expect(await run(e, 'kubectl logs -l istio=egressgateway -c istio-proxy -n istio-system')).not.toContain('httpbin.org');
+    expect(await run(e, 'kubectl logs -l istio=egressgateway -c istio-proxy -n istio-system')).not.toContain(
+      'httpbin.org',
+    );
   });
 
   it('without the ClusterIP annotation the gateway waits for a load balancer kind does not have (traffic still flows)', async () => {
@@ -155,13 +168,15 @@ describe('egress in the Gateway API', () => {
       e,
       'grep -v "annotations:\\|service-type" samples/egress/gateway-api/httpbin-egress-gateway.yaml | kubectl apply -f -',
     );
-    expect(
-      await run(e, "kubectl get gtw httpbin-egress-gateway -o jsonpath='{.status.conditions[1].reason}'"),
-    ).toBe('AddressNotAssigned');
+    expect(await run(e, "kubectl get gtw httpbin-egress-gateway -o jsonpath='{.status.conditions[1].reason}'")).toBe(
+      'AddressNotAssigned',
+    );
     expect(await run(e, 'kubectl wait --for=condition=programmed gtw/httpbin-egress-gateway --timeout=5s')).toContain(
       'timed out waiting for the condition',
     );
-    expect(await run(e, 'kubectl get svc httpbin-egress-gateway-istio -o jsonpath="{.spec.type}"')).toBe('LoadBalancer');
+    expect(await run(e, 'kubectl get svc httpbin-egress-gateway-istio -o jsonpath="{.spec.type}"')).toBe(
+      'LoadBalancer',
+    );
     // Not Programmed is about the address: istiod still configures the gateway, and the mesh routes through it.
     await run(e, 'kubectl rollout status deploy/httpbin-egress-gateway-istio');
     await run(e, `${POD}\nkubectl exec "$SOURCE_POD" -c sleep -- curl -sS -o /dev/null http://httpbin.org/headers`);
