@@ -71,7 +71,8 @@ const MAX_REQUEST_BYTES = 1572864;
  * data plane, not by Kubernetes' controllers). Their changes need no controller pass.
  */
 function ignoredByControllers(obj: K8sObject): boolean {
-  return obj.kind === 'Event' || obj.apiVersion.includes('.istio.io/');
+  // A ServiceEntry is read by istiod's gateway controller (an HTTPRoute's parent, a Hostname backend's registry).
+  return obj.kind === 'Event' || (obj.apiVersion.includes('.istio.io/') && obj.kind !== 'ServiceEntry');
 }
 
 class SimClusterImpl implements SimCluster {
