@@ -185,7 +185,8 @@ function carryThroughXargs(command: Node, told: [string, string][]): void {
     i += XARGS_VALUE_OPTIONS.has(text) ? 2 : 1;
   }
   if (i >= args.length) return;
-  const parsed = parse(`: env ${told.map(([name, value]) => `${name}=${value}`).join(' ')}`).statements[0] as unknown as {
+  const parsed = parse(`: env ${told.map(([name, value]) => `${name}=${value}`).join(' ')}`)
+    .statements[0] as unknown as {
     pipelines: { commands: { args: Node[] }[] }[];
   };
   args.splice(i, 0, ...parsed.pipelines[0]!.commands[0]!.args);
@@ -272,7 +273,14 @@ function functionBody(node: Node, walk: Walk): void {
   const out: Sink = { name: 'inherited stdout' };
   const err: Sink = { name: 'inherited stderr' };
   const body: Walk = { ...walk, scratch: undefined, inherited: { out, err } };
-  inside(node.body, new Map([[1, out], [2, err]]), body);
+  inside(
+    node.body,
+    new Map([
+      [1, out],
+      [2, err],
+    ]),
+    body,
+  );
 }
 
 /** `{ PIPELINE; s=$?; cat FILE; rm -f FILE; (exit $s); }`: the pipeline, then what its writers said on stderr. */
@@ -347,7 +355,14 @@ export function orderStreamsIn(statements: unknown, options: StreamOrderOptions)
   if (options.inherited) {
     const err: Sink = { name: 'inherited stderr' };
     const walk: Walk = { options, stdout, scratch: undefined, pipes: 0, carriers, inherited: { out: stdout, err } };
-    inside(statements, new Map([[1, stdout], [2, err]]), walk);
+    inside(
+      statements,
+      new Map([
+        [1, stdout],
+        [2, err],
+      ]),
+      walk,
+    );
     return;
   }
   const fds: Descriptors = new Map([
