@@ -113,12 +113,22 @@ interface Walk {
   inherited?: { out: Sink; err: Sink };
 }
 
+/** Assignments already parsed, by their text: a line tells many commands the same few values. */
+const ASSIGNMENTS = new Map<string, Node>();
+
 /** `NAME=<value>` as a syntax tree, from the value's shell text (which may expand the inherited value). */
 function assignment(name: string, valueText: string): Node {
-  const parsed = parse(`${name}=${valueText} :`).statements[0] as unknown as {
-    pipelines: { commands: { assignments: Node[] }[] }[];
-  };
-  return parsed.pipelines[0]!.commands[0]!.assignments[0]!;
+  const text = `${name}=${valueText}`;
+  let node = ASSIGNMENTS.get(text);
+  if (!node) {
+    const parsed = parse(`${text} :`).statements[0] as unknown as {
+      pipelines: { commands: { assignments: Node[] }[] }[];
+    };
+    node = parsed.pipelines[0]!.commands[0]!.assignments[0]!;
+    // Values are a handful of fixed texts; the bound only guards against a surprise.
+    if (ASSIGNMENTS.size < 64) ASSIGNMENTS.set(text, node);
+  }
+  return structuredClone(node);
 }
 
 /** The variable a carrier sets to the descriptor (1 or 2) its commands' stderr joins. */
