@@ -135,6 +135,8 @@ describe('a command run through another keeps its order, as it does run directly
       `sh -c '${script}'`,
       `f() { ${script}; }; f`,
       `timeout 5 sh -c '${script}'`,
+      `eval '${script}'`,
+      'eval echo a\\; ls /nope\\; echo b',
     ])
       expect(await out(line)).toBe('a\nls: /nope: No such file or directory\nb\n');
     // Apart, stderr still goes its own way.

@@ -64,7 +64,7 @@ function literalText(word: unknown): string | undefined {
   if (!Array.isArray(parts) || parts.length === 0) return undefined;
   let text = '';
   for (const part of parts) {
-    if (part.type !== 'Literal' && part.type !== 'SingleQuoted') return undefined;
+    if (part.type !== 'Literal' && part.type !== 'SingleQuoted' && part.type !== 'Escaped') return undefined;
     text += String(part.value);
   }
   return text;
@@ -182,6 +182,23 @@ function told(command: Node, walk: Walk): 'writer' | 'carrier' | undefined {
   return walk.carriers.has(name) ? 'carrier' : undefined;
 }
 
+/** `eval 'TEXT'` with plain-text arguments: TEXT rewritten as an inherited process, as one single-quoted word. */
+function rewriteEvalText(command: Node, walk: Walk): void {
+  const args = (command.args as Node[] | undefined) ?? [];
+  const texts = args.map(literalText);
+  if (args.length === 0 || texts.some((t) => t === undefined) || texts[0]!.startsWith('-')) return;
+  const text = texts.join(' ');
+  let script: ReturnType<typeof parse>;
+  try {
+    script = parse(text);
+  } catch {
+    return; // eval reports the syntax error itself
+  }
+  if (hasHeredoc(script)) return;
+  orderStreamsIn(script.statements, { ...walk.options, inherited: true });
+  command.args = [{ type: 'Word', parts: [{ type: 'SingleQuoted', value: serialize(script) }] }];
+}
+
 /** xargs' options that take the next argument as their value (GNU and BusyBox spellings). */
 const XARGS_VALUE_OPTIONS = new Set(['-I', '-i', '-n', '-L', '-l', '-d', '-s', '-P', '-E', '-e', '-a', '--max-args']);
 
@@ -219,6 +236,8 @@ function simpleCommand(command: Node, fds: Descriptors, walk: Walk): boolean {
     // A carrier also says which descriptor its commands' stderr is to join (1: stdout's place, 2: its own), so the
     // commands inside keep their order (`bash -c 'echo a; ls /nope; echo b'`).
     if (kind === 'carrier') settings.push([FD2_VARIABLE, fd2Text(after.get(1), after.get(2), walk)]);
+    // eval's text runs inside this shell, where no transform sees it: when it is plain text, it is rewritten here.
+    if (kind === 'carrier' && literalText(command.name) === 'eval') rewriteEvalText(command, walk);
     // xargs runs its command without the environment it was given: `env` in front of the command carries it.
     if (settings.length > 0 && literalText(command.name) === 'xargs') carryThroughXargs(command, settings);
     else if (settings.length > 0) {
