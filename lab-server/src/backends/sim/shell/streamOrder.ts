@@ -434,7 +434,16 @@ export function streamOrderPlugin(writers: ReadonlySet<string>): TransformPlugin
     },
     transform({ ast }) {
       if (skip) skip = false;
-      else orderStreamsIn(ast.statements, { merged: false, terminal: false, writers, inherited: true });
+      else {
+        // A script too deep to walk runs as written (the walk changes nodes in place, so a copy is walked).
+        try {
+          const copy = structuredClone(ast);
+          orderStreamsIn(copy.statements, { merged: false, terminal: false, writers, inherited: true });
+          return { ast: copy };
+        } catch {
+          return { ast };
+        }
+      }
       return { ast };
     },
   };
