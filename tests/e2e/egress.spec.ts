@@ -117,9 +117,10 @@ test('the egress gateway in the Gateway API: pick it, Solve up to it, the gatewa
   await runBlock(page, 'egress-gateway', 'gateway-api/config/crd');
   await applyEditor(page, 'httpbin-egress-gateway-api.yaml');
   await runBlock(page, 'egress-gateway', 'samples/egress/gateway-api/httpbin-egress-gateway.yaml');
+  // The end of the block's output: httpbin.org saw the request come from the generated gateway's pod.
   await expect
     .poll(() => flat(page), { timeout: 60_000 })
-    .toContain('gateway.gateway.networking.k8s.io/httpbin-egress-gateway condition met');
+    .toMatch(/"X-Envoy-Peer-Metadata-Id": "router~[\d.]+~httpbin-egress-gateway-istio-/);
   await runBlock(
     page,
     'egress-gateway',
