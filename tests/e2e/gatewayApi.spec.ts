@@ -58,6 +58,12 @@ test('chapter 1 in the Gateway API: pick it, every step passes, the choice is re
   await expect(step(page, 'destination-rules').locator('[data-title]')).toContainText(
     lang === 'ko' ? 'Gateway API CRD' : 'Install the Gateway API CRDs',
   );
+  // The steps list names the steps of the chosen API too: the link, its tooltip, and the step being read.
+  const listed = page.locator('a[data-step-link="destination-rules"]');
+  await expect(listed.locator('[data-step-name]')).toContainText(
+    lang === 'ko' ? 'Gateway API CRD' : 'Install the Gateway API CRDs',
+  );
+  await expect(listed).toHaveAttribute('title', lang === 'ko' ? /Gateway API CRD/ : /Install the Gateway API CRDs/);
 
   // 1. The CRDs (answered offline), the per-version Services, the Gateway and its NodePort.
   await runBlock(page, 'destination-rules', 'gateway-api/config/crd');

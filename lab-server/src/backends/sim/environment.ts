@@ -346,6 +346,8 @@ export class SimEnvironment implements LabEnvironment {
       const result = await shell.run(text, {
         ...(options.signal ? { signal: options.signal } : {}),
         stream: (chunk) => (output += chunk),
+        // The output is captured, as `bash -c` under `$(...)` captures it: no terminal.
+        terminal: false,
       });
       output += result.output;
       exitCode = result.exitCode;

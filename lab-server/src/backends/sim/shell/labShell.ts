@@ -11,7 +11,9 @@ import { completeness } from './completeness.ts';
 import { environmentCpuMs, pause, sliceOver, type TimeHolder } from './scheduler.ts';
 import { initialState, readState, wrapLine, type ShellState } from './shellState.ts';
 import { createTimeKeywordCommands } from './timeKeyword.ts';
+import { STREAM_AWARE_COMMANDS } from './orderedOutput.ts';
 import { withOutputSink } from './outputSink.ts';
+import { streamOrderPlugin } from './streamOrder.ts';
 import { withYieldPoint, yieldPointsPlugin } from './yieldPoints.ts';
 
 /** just-bash's own commands the lab shell offers; the rest of its set (python, js, sqlite, network) stays off. */
@@ -134,6 +136,8 @@ export class LabShell {
   /** The running line's CPU budget: where its environment's CPU count stood when it began, and its stop. */
   #budget: { cpuAtStart: number; stop: AbortController } | undefined;
   readonly #timeKeyword: ReturnType<typeof createTimeKeywordCommands>;
+  /** Rewrites the scripts a line runs inside itself; the line itself is rewritten before (shellState.ts). */
+  readonly #streamOrder = streamOrderPlugin(STREAM_AWARE_COMMANDS);
   /** The running line's output so far (outputSink.ts): shown at once when the line streams, else kept. */
   #sink: { stream: ((text: string) => void) | undefined; kept: string; chars: number; cut: boolean } | undefined;
 
@@ -183,6 +187,8 @@ export class LabShell {
       processInfo: { pid: 4242, ppid: 1, uid: 0, gid: 0 },
     });
     this.#bash.registerTransformPlugin(yieldPointsPlugin(turn));
+    // Scripts run inside a line (`bash -c`, `timeout 5 sh -c ...`) keep their commands' order too.
+    this.#bash.registerTransformPlugin(this.#streamOrder);
   }
 
   /** A finished command's output (outputSink.ts): to the terminal now, or kept for the line's result; cut at the limit. */
@@ -234,7 +240,7 @@ export class LabShell {
   /** Runs one whole command line (possibly several physical lines). */
   async run(
     line: string,
-    options: { signal?: AbortSignal; stream?: (text: string) => void } = {},
+    options: { signal?: AbortSignal; stream?: (text: string) => void; terminal?: boolean } = {},
   ): Promise<LineResult> {
     const verdict = completeness(line);
     if (verdict.kind === 'error') {
@@ -256,7 +262,10 @@ export class LabShell {
       await this.#options.fs.mkdir(this.#stateDir, { recursive: true });
       const sink = { stream: options.stream, kept: '', chars: 0, cut: false };
       this.#sink = sink;
-      const result = await this.#bash.exec(wrapLine(line, this.#state, this.#stateDir), { rawScript: true, signal });
+      // A script's output is captured, not a terminal's (curl, istioctl print no colours into it).
+      const script = wrapLine(line, this.#state, this.#stateDir, options.terminal ?? true);
+      this.#streamOrder.skipNext();
+      const result = await this.#bash.exec(script, { rawScript: true, signal });
       if (this.sliceOver()) await this.pause();
       // What commands printed went through the sink; what is left here did not (a line run as typed). A full file
       // system is worded as bash words it rather than as the in-memory file system does (once per failed write).

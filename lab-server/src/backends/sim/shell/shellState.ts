@@ -46,20 +46,27 @@ function quote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The script that runs `line` with `state` restored and dumps the new state into `dir`. */
-export function wrapLine(line: string, state: ShellState, dir: string): string {
+/**
+ * The script that runs `line` with `state` restored and dumps the new state into `dir`; `terminal` says whether
+ * the line's output goes to a terminal (the learner's) or is captured (a script's, a check's).
+ */
+export function wrapLine(line: string, state: ShellState, dir: string, terminal = true): string {
   const restore = [
     ...state.variables,
-    ...state.functions.values(),
+    // A function's body runs with its caller's streams, told through the environment (streamOrder.ts).
+    ...[...state.functions.values()].map((source) =>
+      orderStreams(source, { merged: false, terminal: false, writers: STREAM_AWARE_COMMANDS, inherited: true }),
+    ),
     ...state.aliases,
     'shopt -s expand_aliases',
     `cd ${quote(state.cwd)}`,
   ].join('\n');
   const ordered = orderStreams(rewriteTimeKeyword(splitCommandNames(line), 'bash'), {
     merged: true,
-    terminal: true,
+    terminal,
     scratch: `${dir}/pipe-stderr`,
     writers: STREAM_AWARE_COMMANDS,
+    functions: new Set(state.functions.keys()),
     // Answered by the shell's file system (outputSink.ts): each finished command's output is shown at once.
     sink: `${dir}/out`,
   });
