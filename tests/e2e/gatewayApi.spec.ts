@@ -157,7 +157,9 @@ test('chapter 3 in the Gateway API: a Gateway of class istio, its HTTPRoute, 200
 
   // 3-4. From the terminal, as a client outside the cluster: 200 on /status, 404 elsewhere (the pod may still start).
   await typeInTerminal(page, 'kubectl wait --for=condition=Available deployment/httpbin-gateway-istio --timeout=300s');
-  await expect.poll(() => terminalText(page), { timeout: 60_000 }).toContain('deployment.apps/httpbin-gateway-istio condition met');
+  await expect
+    .poll(() => terminalText(page), { timeout: 60_000 })
+    .toContain('deployment.apps/httpbin-gateway-istio condition met');
   await runBlock(page, 'route-status', 'status/200');
   await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('HTTP/1.1 200 OK');
   await check(page, 'route-status');
