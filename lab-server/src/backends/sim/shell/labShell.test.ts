@@ -66,6 +66,22 @@ describe('LabShell', () => {
     );
   });
 
+  it('carries a big variable by value: exactly, exported or not, changed, unset or made an array', async () => {
+    const sh = shell();
+    // Quotes, `$`, backslashes and newlines: a value is handed over as it is, never re-quoted.
+    const odd = `'"$HOME\\ \\n\n`;
+    await sh.run(`x=$(printf '%6000s' y); q="$x"'${odd.replace(/'/g, `'\\''`)}'; export e="$x"`);
+    expect((await sh.run('echo ${#x} ${#q} ${#e}')).output).toBe(`6000 ${6000 + odd.length} 6000\n`);
+    expect((await sh.run(`printf '%s' "\${q:6000}"`)).output).toBe(odd);
+    expect((await sh.run('declare -p x e | cut -c1-14')).output).toBe('declare -- x="\ndeclare -x e="\n');
+    await sh.run('x+=z; export -n e; unset q');
+    expect((await sh.run('echo ${#x} ${x: -2} ${#e} ${q-unset}; declare -p e | cut -c1-14')).output).toBe(
+      '6001 yz 6000 unset\ndeclare -- e="\n',
+    );
+    await sh.run('x=(one two)');
+    expect((await sh.run('echo ${#x[@]} ${x[1]}')).output).toBe('2 two\n');
+  });
+
   it('says command not found for what the lab shell does not have', async () => {
     const r = await shell().run('node -v');
     expect(r.output).toBe('bash: node: command not found\n');

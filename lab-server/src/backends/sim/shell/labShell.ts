@@ -2,14 +2,15 @@
  * One shell of the lab (a terminal's, or a script's): runs whole command lines on just-bash with the
  * simulator's commands, carrying bash's state from line to line, within the environment's limits.
  */
-import { Bash, type CustomCommand, type IFileSystem } from 'just-bash';
+import { randomBytes } from 'node:crypto';
+import { Bash, defineCommand, type CustomCommand, type IFileSystem } from 'just-bash';
 import type { SimLimits } from '../limits.ts';
 import type { SimClock } from '../types.ts';
 import { createSleepCommand } from './commands/sleep/index.ts';
 import { createTimeoutCommand } from './commands/timeout/index.ts';
 import { completeness } from './completeness.ts';
 import { environmentCpuMs, pause, sliceOver, type TimeHolder } from './scheduler.ts';
-import { initialState, readState, wrapLine, type ShellState } from './shellState.ts';
+import { initialState, KEPT_COMMAND, keptValues, readState, wrapLine, type ShellState } from './shellState.ts';
 import { createTimeKeywordCommands } from './timeKeyword.ts';
 import { withOutputSink } from './outputSink.ts';
 import { withYieldPoint, yieldPointsPlugin } from './yieldPoints.ts';
@@ -134,13 +135,16 @@ export class LabShell {
   /** The running line's CPU budget: where its environment's CPU count stood when it began, and its stop. */
   #budget: { cpuAtStart: number; stop: AbortController } | undefined;
   readonly #timeKeyword: ReturnType<typeof createTimeKeywordCommands>;
+  /** This shell's `ShellState.mark`. */
+  readonly #mark: string;
   /** The running line's output so far (outputSink.ts): shown at once when the line streams, else kept. */
   #sink: { stream: ((text: string) => void) | undefined; kept: string; chars: number; cut: boolean } | undefined;
 
   constructor(options: LabShellOptions) {
     this.#options = options;
     this.#stateDir = `/.labs/shells/${options.id}`;
-    this.#state = initialState(options.home);
+    this.#mark = `__labs_kept_${randomBytes(12).toString('hex')}`;
+    this.#state = initialState(options.home, this.#mark);
     // `time` reads the environment's clock (see timeKeyword.ts).
     this.#timeKeyword = createTimeKeywordCommands(options.clock);
     // Every loop iteration reads this file, which the shell answers itself: its yield point (yieldPoints.ts).
@@ -160,6 +164,7 @@ export class LabShell {
         createTimeoutCommand(options.clock),
         ...options.commands,
         ...this.#timeKeyword.commands,
+        this.#unchangedCommand(),
       ],
       // `sleep` follows the environment's clock (virtual in tests) and stops on Ctrl-C.
       sleep: (ms) => options.clock.sleep(ms, this.#signal).catch(() => undefined),
@@ -183,6 +188,19 @@ export class LabShell {
       processInfo: { pid: 4242, ppid: 1, uid: 0, gid: 0 },
     });
     this.#bash.registerTransformPlugin(yieldPointsPlugin(turn));
+  }
+
+  /**
+   * The dump's `KEPT_COMMAND`: marks each big value the line left as it was handed over (the same string), so that
+   * `declare -p` prints the mark, not the value. It sees the line's own variables (just-bash hands host commands
+   * the running shell's variables).
+   */
+  #unchangedCommand(): CustomCommand {
+    return defineCommand(KEPT_COMMAND, async (_args, ctx) => {
+      for (const [name, kept] of this.#state.values)
+        if (ctx.env.get(name) === kept.value) ctx.env.set(name, this.#mark);
+      return { stdout: '', stderr: '', exitCode: 0 };
+    });
   }
 
   /** A finished command's output (outputSink.ts): to the terminal now, or kept for the line's result; cut at the limit. */
@@ -217,7 +235,7 @@ export class LabShell {
 
   /** Back to the state of a new shell (variables, functions, aliases, directory, `$?`), for reuse by another script. */
   reset(): this {
-    this.#state = initialState(this.#options.home);
+    this.#state = initialState(this.#options.home, this.#mark);
     return this;
   }
 
@@ -256,13 +274,18 @@ export class LabShell {
       await this.#options.fs.mkdir(this.#stateDir, { recursive: true });
       const sink = { stream: options.stream, kept: '', chars: 0, cut: false };
       this.#sink = sink;
-      const result = await this.#bash.exec(wrapLine(line, this.#state, this.#stateDir), { rawScript: true, signal });
+      const env = keptValues(this.#state);
+      const result = await this.#bash.exec(wrapLine(line, this.#state, this.#stateDir), {
+        rawScript: true,
+        signal,
+        ...(env ? { env } : {}),
+      });
       if (this.sliceOver()) await this.pause();
       // What commands printed went through the sink; what is left here did not (a line run as typed). A full file
       // system is worded as bash words it rather than as the in-memory file system does (once per failed write).
       let output = `${sink.kept}${(result.stdout + result.stderr).replace(NO_SPACE, 'bash: write error: No space left on device')}`;
       const dump = await this.#readDump();
-      this.#state = readState(dump, line, this.#state);
+      this.#state = readState(dump, line, this.#state, result.env);
       const dropped = this.#boundState();
       let exitCode = dump.status !== undefined ? this.#state.status : result.exitCode;
       if (timeout.signal.aborted) {
@@ -303,22 +326,34 @@ export class LabShell {
    */
   #boundState(): string | undefined {
     const limit = this.#options.limits.keptStateBytes;
-    const size = (l: string) => l.length;
+    const state = this.#state;
+    // A value counts as the `declare` line it stands for (its quoting aside).
+    const variables = [
+      ...state.variables.map((l) => ({
+        name: /^declare -\S+ ([A-Za-z_][A-Za-z0-9_]*)/.exec(l)?.[1] ?? '?',
+        size: l.length,
+        l,
+      })),
+      ...[...state.values].map(([name, kept]) => ({ name, size: kept.value.length + name.length + 14, l: undefined })),
+    ];
     let total =
-      this.#state.variables.reduce((n, l) => n + size(l), 0) +
-      [...this.#state.functions.values()].reduce((n, l) => n + size(l), 0) +
-      this.#state.aliases.reduce((n, l) => n + size(l), 0);
+      variables.reduce((n, v) => n + v.size, 0) +
+      [...state.functions.values()].reduce((n, l) => n + l.length, 0) +
+      state.aliases.reduce((n, l) => n + l.length, 0);
     if (total <= limit) return undefined;
     const dropped: string[] = [];
-    const bySize = [...this.#state.variables].sort((a, b) => b.length - a.length);
     const gone = new Set<string>();
-    for (const l of bySize) {
+    for (const v of variables.sort((a, b) => b.size - a.size)) {
       if (total <= limit) break;
-      gone.add(l);
-      total -= l.length;
-      dropped.push(`$${/^declare -\S+ ([A-Za-z_][A-Za-z0-9_]*)/.exec(l)?.[1] ?? '?'} (${l.length} bytes)`);
+      gone.add(v.name);
+      total -= v.size;
+      dropped.push(`$${v.name} (${v.size} bytes)`);
     }
-    this.#state = { ...this.#state, variables: this.#state.variables.filter((l) => !gone.has(l)) };
+    this.#state = {
+      ...state,
+      variables: state.variables.filter((l) => !gone.has(/^declare -\S+ ([A-Za-z_][A-Za-z0-9_]*)/.exec(l)?.[1] ?? '?')),
+      values: new Map([...state.values].filter(([name]) => !gone.has(name))),
+    };
     return (
       `lab shell: not kept for the next command: ${dropped.join(', ')}; what ` +
       `carries from one command to the next is limited to ${limit} bytes\n`

@@ -4,26 +4,49 @@
  * inside a wrapper that first restores this state and afterwards writes it to files the shell reads back.
  */
 import { parse, serialize, type ScriptNode, type StatementNode } from 'just-bash';
+import { LineMemo } from './lineMemo.ts';
 import { STREAM_AWARE_COMMANDS } from './orderedOutput.ts';
 import { splitCommandNames } from './splitCommandName.ts';
 import { orderStreams } from './streamOrder.ts';
 import { rewriteTimeKeyword } from './timeKeyword.ts';
 
+/**
+ * A big plain variable (no attribute but `export`): carried as its value, handed to the next line as a variable
+ * the line starts with, not as text it parses. A kept 1 MiB variable then costs the lines after it nothing.
+ */
+export interface KeptValue {
+  value: string;
+  exported: boolean;
+}
+
+/** A variable's `declare -p` line longer than this is kept as a value when it can be (see `KeptValue`). */
+export const KEPT_AS_VALUE_CHARS = 4096;
+
 /** The carried-over state of one shell. */
 export interface ShellState {
-  /** `declare -p` lines of the learner's variables. */
+  /** `declare -p` lines of the learner's variables (except those in `values`). */
   variables: string[];
+  /** Big plain variables, by name. */
+  values: Map<string, KeptValue>;
   /** Function name to its definition's source. */
   functions: Map<string, string>;
   /** `alias` lines. */
   aliases: string[];
   cwd: string;
   status: number;
+  /**
+   * Unique per shell, unguessable: the dump writes it in place of a big value the line did not change
+   * (`KEPT_COMMAND`), so `declare -p` does not print the value again on every line.
+   */
+  mark: string;
 }
 
+/** The command of the dump that puts the shell's `mark` in place of every big value the line left unchanged. */
+export const KEPT_COMMAND = '__labs_unchanged';
+
 /** A fresh shell's state. */
-export function initialState(cwd: string): ShellState {
-  return { variables: [], functions: new Map(), aliases: [], cwd, status: 0 };
+export function initialState(cwd: string, mark = ''): ShellState {
+  return { variables: [], values: new Map(), functions: new Map(), aliases: [], cwd, status: 0, mark };
 }
 
 // Set by the shell itself or meaningless to carry (bash recomputes them).
@@ -46,16 +69,11 @@ function quote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The script that runs `line` with `state` restored and dumps the new state into `dir`. */
-export function wrapLine(line: string, state: ShellState, dir: string): string {
-  const restore = [
-    ...state.variables,
-    ...state.functions.values(),
-    ...state.aliases,
-    'shopt -s expand_aliases',
-    `cd ${quote(state.cwd)}`,
-  ].join('\n');
-  const ordered = orderStreams(rewriteTimeKeyword(splitCommandNames(line), 'bash'), {
+/** A line as it runs (`dir` on the first line, then the line as typed): names split, `time` and streams rewritten. */
+function rewrite(key: string): string {
+  const cut = key.indexOf('\n');
+  const dir = key.slice(0, cut);
+  return orderStreams(rewriteTimeKeyword(splitCommandNames(key.slice(cut + 1)), 'bash'), {
     merged: true,
     terminal: true,
     scratch: `${dir}/pipe-stderr`,
@@ -63,6 +81,30 @@ export function wrapLine(line: string, state: ShellState, dir: string): string {
     // Answered by the shell's file system (outputSink.ts): each finished command's output is shown at once.
     sink: `${dir}/out`,
   });
+}
+
+/** Rewritten recent lines: each rewrite parses the line (three times when it has `$` and `time`). */
+const rewritten = new LineMemo(rewrite);
+
+/** The variables a line starts with, besides the restored ones: the big values of `state` (see `KeptValue`). */
+export function keptValues(state: ShellState): Record<string, string> | undefined {
+  if (state.values.size === 0) return undefined;
+  const env: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, kept] of state.values) env[name] = kept.value;
+  return env;
+}
+
+/** The script that runs `line` with `state` restored (its `keptValues` set beforehand) and dumps the new state into `dir`. */
+export function wrapLine(line: string, state: ShellState, dir: string): string {
+  const restore = [
+    ...state.variables,
+    ...[...state.values].filter(([, kept]) => kept.exported).map(([name]) => `export ${name}`),
+    ...state.functions.values(),
+    ...state.aliases,
+    'shopt -s expand_aliases',
+    `cd ${quote(state.cwd)}`,
+  ].join('\n');
+  const ordered = rewritten.get(`${dir}\n${line}`);
   // `$?` after the restore block is 0 (its `cd` succeeds); a subshell sets any other status (subshells cost the most
   // of anything here). The dump's status file is what the caller reads, so the script's own exit code is not reset.
   return [
@@ -71,33 +113,49 @@ export function wrapLine(line: string, state: ShellState, dir: string): string {
     // stderr joins stdout here so the terminal shows both in the order they were written.
     `{\n${ordered}\n} 2>&1`,
     '__labs_status=$?',
-    `{ declare -p > ${dir}/vars; declare -F > ${dir}/functions; alias > ${dir}/aliases; ` +
+    `{ ${state.values.size > 0 && state.mark ? `${KEPT_COMMAND}; ` : ''}declare -p > ${dir}/vars; declare -F > ${dir}/functions; alias > ${dir}/aliases; ` +
       `pwd > ${dir}/cwd; echo $__labs_status > ${dir}/status; } 2>/dev/null`,
   ].join('\n');
 }
 
-/** Reads back the state a wrapped line dumped; `line` supplies the source of functions it defined. */
+/**
+ * Reads back the state a wrapped line dumped; `line` supplies the source of functions it defined, `env` (the
+ * variables as the line left them, just-bash's result) the values of big plain variables.
+ */
 export function readState(
   dump: { vars?: string; functions?: string; aliases?: string; cwd?: string; status?: string },
   line: string,
   previous: ShellState,
+  env: Readonly<Record<string, string>> = {},
 ): ShellState {
   if (dump.status === undefined) return previous;
-  const variables = (dump.vars ?? '')
-    .split('\n')
-    .filter((l) => {
-      const m = /^declare -(\S+) ([A-Za-z_][A-Za-z0-9_]*|\?)(=|$)/.exec(l);
-      return m && !m[1]!.includes('r') && !NOT_CARRIED.has(m[2]!) && !m[2]!.startsWith('__labs');
-    })
+  const variables: string[] = [];
+  const values = new Map<string, KeptValue>();
+  for (const l of (dump.vars ?? '').split('\n')) {
+    const m = /^declare -(\S+) ([A-Za-z_][A-Za-z0-9_]*|\?)(=|$)/.exec(l);
+    if (!m || m[1]!.includes('r') || NOT_CARRIED.has(m[2]!) || m[2]!.startsWith('__labs')) continue;
+    const [, flags, name] = m;
+    const unchanged = previous.mark && previous.values.get(name!);
+    if (unchanged && l === `declare -${flags} ${name}="${previous.mark}"`) {
+      if (flags === '-' || flags === 'x') values.set(name!, { value: unchanged.value, exported: flags === 'x' });
+      // The line gave it an attribute (`declare -i x`): carried as text from now on.
+      else variables.push(`declare -${flags} ${name}=${quote(unchanged.value)}`);
+      continue;
+    }
+    const value = Object.hasOwn(env, name!) ? env[name!] : undefined;
+    if (l.length > KEPT_AS_VALUE_CHARS && (flags === '-' || flags === 'x') && m[3] === '=' && value !== undefined)
+      values.set(name!, { value, exported: flags === 'x' });
     // just-bash drops quoting in `declare -a A=(...)`; a declaration then a plain assignment keeps it.
-    .map((l) => l.replace(/^declare -(\S+) ([A-Za-z_][A-Za-z0-9_]*)=\(/, 'declare -$1 $2; $2=('));
+    else variables.push(l.replace(/^declare -(\S+) ([A-Za-z_][A-Za-z0-9_]*)=\(/, 'declare -$1 $2; $2=('));
+  }
   const defined = new Set(
     (dump.functions ?? '')
       .split('\n')
       .map((l) => /^declare -f (\S+)/.exec(l)?.[1])
       .filter(Boolean) as string[],
   );
-  const fresh = functionSources(line);
+  // Only a line that defines a function has sources to read (a parse of the line): `f() ...`, `function f ...`.
+  const fresh = /\(|\bfunction\b/.test(line) ? sources.get(line) : NO_SOURCES;
   const functions = new Map<string, string>();
   for (const name of defined) {
     const source = fresh.get(name) ?? previous.functions.get(name);
@@ -105,12 +163,18 @@ export function readState(
   }
   return {
     variables,
+    values,
+    mark: previous.mark,
     functions,
     aliases: (dump.aliases ?? '').split('\n').filter((l) => l.startsWith('alias ')),
     cwd: dump.cwd?.trim() || previous.cwd,
     status: Number(dump.status.trim()) || 0,
   };
 }
+
+const NO_SOURCES: ReadonlyMap<string, string> = new Map();
+/** Function sources of recent lines. */
+const sources = new LineMemo(functionSources);
 
 /** Source text of every function a command line defines at its top level (`f() { ...; }`). */
 export function functionSources(line: string): Map<string, string> {
