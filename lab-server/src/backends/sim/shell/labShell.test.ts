@@ -82,6 +82,19 @@ describe('LabShell', () => {
     expect((await sh.run('echo ${#x[@]} ${x[1]}')).output).toBe('2 two\n');
   });
 
+  it("restores only what differs from a fresh shell's variables, and unsets what a line unset", async () => {
+    const sh = shell();
+    await sh.run('unset HOSTNAME; export PATH=/x:$PATH; export -n TERM');
+    expect((await sh.run('echo ${HOSTNAME-gone} $PATH; declare -p TERM')).output).toBe(
+      'gone /x:/usr/local/bin:/usr/bin:/bin\ndeclare -- TERM="xterm-256color"\n',
+    );
+    await sh.run('HOSTNAME=back');
+    expect((await sh.run('echo $HOSTNAME')).output).toBe('back\n');
+    // A shell reused for another script starts over from a fresh shell's variables.
+    sh.reset();
+    expect((await sh.run('echo $HOSTNAME $PATH')).output).toBe('localhost /usr/local/bin:/usr/bin:/bin\n');
+  });
+
   it('says command not found for what the lab shell does not have', async () => {
     const r = await shell().run('node -v');
     expect(r.output).toBe('bash: node: command not found\n');

@@ -10,7 +10,17 @@ import { createSleepCommand } from './commands/sleep/index.ts';
 import { createTimeoutCommand } from './commands/timeout/index.ts';
 import { completeness } from './completeness.ts';
 import { environmentCpuMs, pause, sliceOver, type TimeHolder } from './scheduler.ts';
-import { initialState, KEPT_COMMAND, keptValues, readState, wrapLine, type ShellState } from './shellState.ts';
+import {
+  DUMP_FILE,
+  initialState,
+  KEPT_COMMAND,
+  keptValues,
+  readDump,
+  readState,
+  wrapLine,
+  type Dump,
+  type ShellState,
+} from './shellState.ts';
 import { createTimeKeywordCommands } from './timeKeyword.ts';
 import { withOutputSink } from './outputSink.ts';
 import { withYieldPoint, yieldPointsPlugin } from './yieldPoints.ts';
@@ -125,6 +135,9 @@ export interface LabShellOptions {
   id: string;
 }
 
+/** Fresh shells' `declare -p` lines, by how the shells are made (home, environment): learned once per thread. */
+const freshLines = new Map<string, ReadonlySet<string>>();
+
 /** A shell whose state carries over between lines. */
 export class LabShell {
   readonly #options: LabShellOptions;
@@ -235,7 +248,7 @@ export class LabShell {
 
   /** Back to the state of a new shell (variables, functions, aliases, directory, `$?`), for reuse by another script. */
   reset(): this {
-    this.#state = initialState(this.#options.home, this.#mark);
+    this.#state = initialState(this.#options.home, this.#mark, this.#state.fresh);
     return this;
   }
 
@@ -272,6 +285,7 @@ export class LabShell {
       // A long line costs several steps (checked, parsed, run, its state read back): each may start a new turn.
       if (this.sliceOver()) await this.pause();
       await this.#options.fs.mkdir(this.#stateDir, { recursive: true });
+      if (this.#state.fresh.size === 0) await this.#learnFresh();
       const sink = { stream: options.stream, kept: '', chars: 0, cut: false };
       this.#sink = sink;
       const env = keptValues(this.#state);
@@ -360,20 +374,26 @@ export class LabShell {
     );
   }
 
-  async #readDump(): Promise<{ vars?: string; functions?: string; aliases?: string; cwd?: string; status?: string }> {
-    const read = async (name: string) => {
-      const path = `${this.#stateDir}/${name}`;
-      if (!(await this.#options.fs.exists(path))) return undefined;
-      const text = await this.#options.fs.readFile(path);
-      await this.#options.fs.rm(path, { force: true });
-      return text;
-    };
-    return {
-      vars: await read('vars'),
-      functions: await read('functions'),
-      aliases: await read('aliases'),
-      cwd: await read('cwd'),
-      status: await read('status'),
-    };
+  /** Learns what a fresh shell's variables are (see `ShellState.fresh`): one line that runs nothing, once per thread. */
+  async #learnFresh(): Promise<void> {
+    const key = JSON.stringify([this.#options.home, this.#options.env]);
+    let fresh = freshLines.get(key);
+    if (!fresh) {
+      const start = initialState(this.#options.home, this.#mark);
+      await this.#bash.exec(wrapLine(':', start, this.#stateDir), { rawScript: true });
+      fresh = new Set(readState(await this.#readDump(), ':', start).variables);
+      if (fresh.size > 0) freshLines.set(key, fresh);
+    }
+    // A shell that ran nothing yet has the fresh shell's variables (nothing to restore, nothing to unset).
+    const untouched = this.#state.variables.length === 0 && this.#state.values.size === 0;
+    this.#state = { ...this.#state, fresh, ...(untouched ? { variables: [...fresh] } : {}) };
+  }
+
+  async #readDump(): Promise<Dump> {
+    const path = `${this.#stateDir}/${DUMP_FILE}`;
+    if (!(await this.#options.fs.exists(path))) return {};
+    const text = await this.#options.fs.readFile(path);
+    await this.#options.fs.rm(path, { force: true });
+    return readDump(text, this.#state);
   }
 }

@@ -41,7 +41,7 @@ describe('the state a line leaves for the next', () => {
       b: big,
     });
     const script = wrapLine('echo hi', kept, '/d');
-    expect(script).toContain(`{ ${KEPT_COMMAND}; declare -p > /d/vars;`);
+    expect(script).toContain(`{ ${KEPT_COMMAND}; echo $__labs_status; echo MARK; pwd;`);
     // The dump printed the mark for both: `a` unchanged, `b` made an integer (carried as text from then on).
     const next = readState({ vars: 'declare -x a="MARK"\ndeclare -i b="MARK"', status: '0' }, 'declare -i b', kept, {
       a: 'MARK',

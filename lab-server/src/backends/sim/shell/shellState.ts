@@ -39,14 +39,21 @@ export interface ShellState {
    * (`KEPT_COMMAND`), so `declare -p` does not print the value again on every line.
    */
   mark: string;
+  /**
+   * The `declare -p` lines of a fresh shell of the same making (`HOME`, `PATH`, `HOSTNAME`...): every line starts
+   * with them, so only the lines that differ are restored (and the names that were unset are unset).
+   */
+  fresh: ReadonlySet<string>;
 }
+
+const NOTHING: ReadonlySet<string> = new Set();
 
 /** The command of the dump that puts the shell's `mark` in place of every big value the line left unchanged. */
 export const KEPT_COMMAND = '__labs_unchanged';
 
 /** A fresh shell's state. */
-export function initialState(cwd: string, mark = ''): ShellState {
-  return { variables: [], values: new Map(), functions: new Map(), aliases: [], cwd, status: 0, mark };
+export function initialState(cwd: string, mark = '', fresh = NOTHING): ShellState {
+  return { variables: [...fresh], values: new Map(), functions: new Map(), aliases: [], cwd, status: 0, mark, fresh };
 }
 
 // Set by the shell itself or meaningless to carry (bash recomputes them).
@@ -97,7 +104,7 @@ export function keptValues(state: ShellState): Record<string, string> | undefine
 /** The script that runs `line` with `state` restored (its `keptValues` set beforehand) and dumps the new state into `dir`. */
 export function wrapLine(line: string, state: ShellState, dir: string): string {
   const restore = [
-    ...state.variables,
+    ...restoredVariables(state),
     ...[...state.values].filter(([, kept]) => kept.exported).map(([name]) => `export ${name}`),
     ...state.functions.values(),
     ...state.aliases,
@@ -105,6 +112,7 @@ export function wrapLine(line: string, state: ShellState, dir: string): string {
     `cd ${quote(state.cwd)}`,
   ].join('\n');
   const ordered = rewritten.get(`${dir}\n${line}`);
+  const sep = separator(state);
   // `$?` after the restore block is 0 (its `cd` succeeds); a subshell sets any other status (subshells cost the most
   // of anything here). The dump's status file is what the caller reads, so the script's own exit code is not reset.
   return [
@@ -113,9 +121,57 @@ export function wrapLine(line: string, state: ShellState, dir: string): string {
     // stderr joins stdout here so the terminal shows both in the order they were written.
     `{\n${ordered}\n} 2>&1`,
     '__labs_status=$?',
-    `{ ${state.values.size > 0 && state.mark ? `${KEPT_COMMAND}; ` : ''}declare -p > ${dir}/vars; declare -F > ${dir}/functions; alias > ${dir}/aliases; ` +
-      `pwd > ${dir}/cwd; echo $__labs_status > ${dir}/status; } 2>/dev/null`,
+    // One file (each written file costs the file system's bookkeeping), in sections `readDump` splits.
+    `{ ${state.values.size > 0 && state.mark ? `${KEPT_COMMAND}; ` : ''}echo $__labs_status; echo ${sep}; pwd; ` +
+      `echo ${sep}; declare -F; echo ${sep}; alias; echo ${sep}; declare -p; } > ${dir}/${DUMP_FILE} 2>/dev/null`,
   ].join('\n');
+}
+
+/** What restores the variables of `state` in a fresh shell: the lines that differ from its own, and unsets. */
+function restoredVariables(state: ShellState): string[] {
+  if (state.fresh.size === 0) return state.variables;
+  const lines = state.variables.filter((l) => !state.fresh.has(l));
+  const names = new Set([...state.variables.map(variableName), ...state.values.keys()]);
+  for (const l of state.fresh) {
+    const name = variableName(l);
+    if (name && !names.has(name)) lines.push(`unset ${name}`);
+  }
+  return lines;
+}
+
+function variableName(declaration: string): string {
+  return /^declare -\S+ ([A-Za-z_][A-Za-z0-9_]*)/.exec(declaration)?.[1] ?? '';
+}
+
+/** The file in a shell's directory the wrapper dumps the state into. */
+export const DUMP_FILE = 'state';
+
+/** What a wrapped line dumped, by section; no status when the dump was not written whole. */
+export interface Dump {
+  vars?: string;
+  functions?: string;
+  aliases?: string;
+  cwd?: string;
+  status?: string;
+}
+
+/** The sections of the dump file's `text`, written by a line wrapped with `state`. */
+export function readDump(text: string | undefined, state: ShellState): Dump {
+  if (text === undefined) return {};
+  const sep = separator(state);
+  const sections: string[][] = [[]];
+  for (const line of text.split('\n')) {
+    if (line === sep) sections.push([]);
+    else sections.at(-1)!.push(line);
+  }
+  if (sections.length !== 5) return {};
+  const [status, cwd, functions, aliases, vars] = sections.map((lines) => lines.join('\n'));
+  return { status, cwd, functions, aliases, vars };
+}
+
+/** The line between two sections of the dump: the shell's mark (nobody can write it by chance). */
+function separator(state: ShellState): string {
+  return state.mark || '__labs_dump_section';
 }
 
 /**
@@ -123,7 +179,7 @@ export function wrapLine(line: string, state: ShellState, dir: string): string {
  * variables as the line left them, just-bash's result) the values of big plain variables.
  */
 export function readState(
-  dump: { vars?: string; functions?: string; aliases?: string; cwd?: string; status?: string },
+  dump: Dump,
   line: string,
   previous: ShellState,
   env: Readonly<Record<string, string>> = {},
@@ -165,6 +221,7 @@ export function readState(
     variables,
     values,
     mark: previous.mark,
+    fresh: previous.fresh,
     functions,
     aliases: (dump.aliases ?? '').split('\n').filter((l) => l.startsWith('alias ')),
     cwd: dump.cwd?.trim() || previous.cwd,
