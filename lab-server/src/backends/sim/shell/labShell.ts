@@ -298,7 +298,7 @@ export class LabShell {
       // What commands printed went through the sink; what is left here did not (a line run as typed). A full file
       // system is worded as bash words it rather than as the in-memory file system does (once per failed write).
       let output = `${sink.kept}${(result.stdout + result.stderr).replace(NO_SPACE, 'bash: write error: No space left on device')}`;
-      const dump = await this.#readDump();
+      const dump = await this.#readDump(line);
       this.#state = readState(dump, line, this.#state, result.env);
       const dropped = this.#boundState();
       let exitCode = dump.status !== undefined ? this.#state.status : result.exitCode;
@@ -381,7 +381,7 @@ export class LabShell {
     if (!fresh) {
       const start = initialState(this.#options.home, this.#mark);
       await this.#bash.exec(wrapLine(':', start, this.#stateDir), { rawScript: true });
-      fresh = new Set(readState(await this.#readDump(), ':', start).variables);
+      fresh = new Set(readState(await this.#readDump(':'), ':', start).variables);
       if (fresh.size > 0) freshLines.set(key, fresh);
     }
     // A shell that ran nothing yet has the fresh shell's variables (nothing to restore, nothing to unset).
@@ -389,11 +389,11 @@ export class LabShell {
     this.#state = { ...this.#state, fresh, ...(untouched ? { variables: [...fresh] } : {}) };
   }
 
-  async #readDump(): Promise<Dump> {
+  async #readDump(line: string): Promise<Dump> {
     const path = `${this.#stateDir}/${DUMP_FILE}`;
     if (!(await this.#options.fs.exists(path))) return {};
     const text = await this.#options.fs.readFile(path);
     await this.#options.fs.rm(path, { force: true });
-    return readDump(text, this.#state);
+    return readDump(text, line, this.#state);
   }
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { initialState, KEPT_AS_VALUE_CHARS, KEPT_COMMAND, keptValues, readState, wrapLine } from './shellState.ts';
+import {
+  changesDefinitions,
+  initialState,
+  KEPT_AS_VALUE_CHARS,
+  KEPT_COMMAND,
+  keptValues,
+  readDump,
+  readState,
+  wrapLine,
+} from './shellState.ts';
 
 const big = 'v'.repeat(KEPT_AS_VALUE_CHARS + 1);
 
@@ -41,7 +50,7 @@ describe('the state a line leaves for the next', () => {
       b: big,
     });
     const script = wrapLine('echo hi', kept, '/d');
-    expect(script).toContain(`{ ${KEPT_COMMAND}; echo $__labs_status; echo MARK; pwd;`);
+    expect(script).toContain(`{ ${KEPT_COMMAND}; echo $__labs_status; declare -p; echo MARK; pwd; }`);
     // The dump printed the mark for both: `a` unchanged, `b` made an integer (carried as text from then on).
     const next = readState({ vars: 'declare -x a="MARK"\ndeclare -i b="MARK"', status: '0' }, 'declare -i b', kept, {
       a: 'MARK',
@@ -51,5 +60,38 @@ describe('the state a line leaves for the next', () => {
     expect(next.variables).toEqual([`declare -i b='${big}'`]);
     // Without big values, the dump runs no extra command.
     expect(wrapLine('echo hi', start, '/d')).not.toContain(KEPT_COMMAND);
+  });
+
+  it('lists functions and aliases only after a line that may have changed them', () => {
+    const start = initialState('/root', 'MARK');
+    expect(changesDefinitions('kubectl get pods -o wide', start)).toBe(false);
+    for (const line of [
+      'f() { :; }',
+      'unset -f f',
+      "alias k='kubectl'",
+      'source x.sh',
+      '. x.sh',
+      'eval "$x"',
+      '$c x=y',
+    ])
+      expect(changesDefinitions(line, start)).toBe(true);
+    // Any function may define another.
+    const withFunction = { ...start, functions: new Map([['mk', 'mk() { :; }']]) };
+    expect(changesDefinitions('mk', withFunction)).toBe(true);
+    expect(readDump('0\ndeclare -- a="1"\nMARK\n/root/x\n', 'ls', start)).toEqual({
+      status: '0',
+      vars: 'declare -- a="1"',
+      cwd: '/root/x\n',
+      unchanged: true,
+    });
+    expect(readDump("0\nMARK\ndeclare -f f\nMARK\nalias k='kubectl'\nMARK\n/root\n", 'f() { :; }', start)).toEqual({
+      status: '0',
+      vars: '',
+      functions: 'declare -f f',
+      aliases: "alias k='kubectl'",
+      cwd: '/root\n',
+    });
+    // A dump cut short is no dump: the state stays as it was.
+    expect(readDump('0\ndeclare -- a="1"\n', 'ls', start)).toEqual({});
   });
 });

@@ -121,11 +121,24 @@ export function wrapLine(line: string, state: ShellState, dir: string): string {
     // stderr joins stdout here so the terminal shows both in the order they were written.
     `{\n${ordered}\n} 2>&1`,
     '__labs_status=$?',
-    // One file (each written file costs the file system's bookkeeping), in sections `readDump` splits.
-    `{ ${state.values.size > 0 && state.mark ? `${KEPT_COMMAND}; ` : ''}echo $__labs_status; echo ${sep}; pwd; ` +
-      `echo ${sep}; declare -F; echo ${sep}; alias; echo ${sep}; declare -p; } > ${dir}/${DUMP_FILE} 2>/dev/null`,
+    // One file, in sections `readDump` splits: the status and variables, then functions and aliases when the line
+    // can have changed them, then the directory (last: a directory's name may hold a newline).
+    `{ ${state.values.size > 0 && state.mark ? `${KEPT_COMMAND}; ` : ''}echo $__labs_status; declare -p; ` +
+      `${changesDefinitions(line, state) ? `echo ${sep}; declare -F; echo ${sep}; alias; ` : ''}echo ${sep}; pwd; } ` +
+      `> ${dir}/${DUMP_FILE} 2>/dev/null`,
   ].join('\n');
 }
+
+/**
+ * Whether `line` may define or remove functions or aliases: only then does the dump list them (two commands less on
+ * every other line). Any function may (a function can define one), and so may any line that names a command through
+ * an expansion, sources a file, evals, or says `function`, `unset`, `alias`, `unalias` or has a `(`.
+ */
+export function changesDefinitions(line: string, state: ShellState): boolean {
+  return state.functions.size > 0 || DEFINING.test(line);
+}
+
+const DEFINING = /[($`]|\b(function|unset|alias|unalias|source|eval|exec|builtin|command)\b|(^|[\s;&|{])\.(\s|$)/;
 
 /** What restores the variables of `state` in a fresh shell: the lines that differ from its own, and unsets. */
 function restoredVariables(state: ShellState): string[] {
@@ -153,20 +166,31 @@ export interface Dump {
   aliases?: string;
   cwd?: string;
   status?: string;
+  /** The line could not change functions or aliases: the previous ones stand. */
+  unchanged?: boolean;
 }
 
-/** The sections of the dump file's `text`, written by a line wrapped with `state`. */
-export function readDump(text: string | undefined, state: ShellState): Dump {
+/**
+ * The sections of the dump file's `text`, written by `line` wrapped with `state`; functions and aliases as they were
+ * when the line could not change them.
+ */
+export function readDump(text: string | undefined, line: string, state: ShellState): Dump {
   if (text === undefined) return {};
   const sep = separator(state);
   const sections: string[][] = [[]];
-  for (const line of text.split('\n')) {
-    if (line === sep) sections.push([]);
-    else sections.at(-1)!.push(line);
+  for (const l of text.split('\n')) {
+    if (l === sep) sections.push([]);
+    else sections.at(-1)!.push(l);
   }
-  if (sections.length !== 5) return {};
-  const [status, cwd, functions, aliases, vars] = sections.map((lines) => lines.join('\n'));
-  return { status, cwd, functions, aliases, vars };
+  const full = changesDefinitions(line, state);
+  if (sections.length !== (full ? 4 : 2)) return {};
+  const [head, ...rest] = sections.map((lines) => lines.join('\n'));
+  const cut = head!.indexOf('\n');
+  const status = cut < 0 ? head! : head!.slice(0, cut);
+  const vars = cut < 0 ? '' : head!.slice(cut + 1);
+  const cwd = rest.at(-1)!;
+  if (!full) return { status, vars, cwd, unchanged: true };
+  return { status, vars, functions: rest[0]!, aliases: rest[1]!, cwd };
 }
 
 /** The line between two sections of the dump: the shell's mark (nobody can write it by chance). */
@@ -204,6 +228,15 @@ export function readState(
     // just-bash drops quoting in `declare -a A=(...)`; a declaration then a plain assignment keeps it.
     else variables.push(l.replace(/^declare -(\S+) ([A-Za-z_][A-Za-z0-9_]*)=\(/, 'declare -$1 $2; $2=('));
   }
+  if (dump.unchanged) {
+    return {
+      ...previous,
+      variables,
+      values,
+      cwd: dump.cwd?.trim() || previous.cwd,
+      status: Number(dump.status.trim()) || 0,
+    };
+  }
   const defined = new Set(
     (dump.functions ?? '')
       .split('\n')
@@ -211,10 +244,10 @@ export function readState(
       .filter(Boolean) as string[],
   );
   // Only a line that defines a function has sources to read (a parse of the line): `f() ...`, `function f ...`.
-  const fresh = /\(|\bfunction\b/.test(line) ? sources.get(line) : NO_SOURCES;
+  const written = /\(|\bfunction\b/.test(line) ? sources.get(line) : NO_SOURCES;
   const functions = new Map<string, string>();
   for (const name of defined) {
-    const source = fresh.get(name) ?? previous.functions.get(name);
+    const source = written.get(name) ?? previous.functions.get(name);
     if (source) functions.set(name, source);
   }
   return {
