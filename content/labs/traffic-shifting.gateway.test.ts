@@ -143,6 +143,31 @@ curl -s -o /dev/null -w '%{http_code}\\n' http://$INGRESS_HOST:$INGRESS_PORT/pro
     expect(outcome.explanation.en).toMatch(/100 ?% v1 \(no stars\).*the step expects about 50 ?% v1/s);
   });
 
+  it('the checks enter through bookinfo-gateway: Istio’s own ingress route gone, they still pass', async () => {
+    const env = await fresh(36);
+    await solveUpTo(env, 'route-all-v1');
+    await run(env, step('route-all-v1').solution);
+    // The starting state's Gateway + VirtualService on istio-ingressgateway: not the way in of this API's checks.
+    await run(env, 'kubectl delete virtualservices.networking.istio.io bookinfo');
+    const classic = await env.http({ kind: 'outside' }, { url: 'http://ingress/productpage' });
+    expect(classic.status).toBe(404);
+    const outcome = await runStepCheck(env, lab, step('route-all-v1'), env.now(), { retry: true });
+    expect(outcome.ok, outcome.explanation.en).toBe(true);
+    expect(JSON.stringify(outcome.evidence)).toContain('from outside through Gateway default/bookinfo-gateway');
+  });
+
+  it('a bookinfo-gateway that is not Programmed (its NodePort annotation removed): no answers, and the check says why', async () => {
+    const env = await fresh(37);
+    await solveUpTo(env, 'route-all-v1');
+    await run(env, step('route-all-v1').solution);
+    await run(env, 'kubectl annotate gateway bookinfo-gateway networking.istio.io/service-type-');
+    const outcome = await checkOnce(env, 'route-all-v1');
+    expect(outcome.ok).toBe(false);
+    expect(outcome.explanation.en).toMatch(/All \d+ requests got no response/);
+    expect(outcome.explanation.en).toContain('Gateway default/bookinfo-gateway is not Programmed yet (AddressNotAssigned');
+    expect(outcome.explanation.ko).toContain('Programmed가 아닙니다');
+  });
+
   it('the 50/50 step passes with the weights written 1:1 on the one rule', async () => {
     const env = await fresh(35);
     await solveUpTo(env, 'shift-50-v3');

@@ -30,7 +30,10 @@ export interface K8sMetadata {
   [field: string]: unknown;
 }
 
-/** Names one object. `kind` is the Kind (`VirtualService`), not a resource name or short name. */
+/**
+ * Names one object. `kind` is the Kind (`VirtualService`), not a resource name or short name; `Kind.group` names a
+ * Kind that two API groups serve (`Gateway.gateway.networking.k8s.io` beside Istio's `Gateway`).
+ */
 export interface ObjectRef {
   kind: string;
   name: string;
@@ -60,13 +63,29 @@ export interface ExecResult {
   exitCode: number;
 }
 
-/** Where an HTTP request starts: inside a pod (through its sidecar) or outside the cluster (through the ingress gateway). */
-export type HttpOrigin = { kind: 'pod'; target: ContainerRef } | { kind: 'outside' };
+/**
+ * A Kubernetes Gateway API Gateway (class `istio`) that requests from outside enter through: Istio deploys it as the
+ * Service `<name>-istio` in the Gateway's namespace. A lab file's namespace (`default`) means the chapter's namespace.
+ */
+export interface GatewayRef {
+  name: string;
+  namespace: string;
+}
+
+/**
+ * Where an HTTP request starts: inside a pod (through its sidecar) or outside the cluster, through istio-system's
+ * `istio-ingressgateway` or, with `gateway`, through that Gateway API Gateway's Service. A Gateway that is missing,
+ * not Programmed, or has no listener on the request's port refuses the connection, as a real client would see it.
+ */
+export type HttpOrigin = { kind: 'pod'; target: ContainerRef } | { kind: 'outside'; gateway?: GatewayRef };
 
 /** An HTTP request as a check or the Preview pane makes it. */
 export interface HttpRequest {
   method?: string;
-  /** Full URL. For `outside`, the host part may be `ingress` to mean "the ingress gateway's address". */
+  /**
+   * Full URL. For `outside`, the host part may be `ingress` to mean "the ingress gateway's address"; through a
+   * Gateway API gateway the URL's port (default 80 / 443) names the Gateway's listener port.
+   */
   url: string;
   headers?: Record<string, string>;
   body?: string;

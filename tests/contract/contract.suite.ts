@@ -127,6 +127,46 @@ export function defineContractSuite(name: string, options: ContractSuiteOptions)
       expect(r.headers.server).toBe('istio-envoy');
     });
 
+    it('makes HTTP requests from outside through a Gateway API gateway, and refuses them while it is not there', async () => {
+      const through = { kind: 'outside', gateway: { name: 'contract-gateway', namespace: 'default' } } as const;
+      const request = { url: 'http://ingress/status/418', headers: { Host: 'httpbin.example.com' } };
+      expect((await env.http(through, request)).error?.curlExitCode).toBe(7);
+      const made = await env.runScript(
+        [
+          'kubectl get crd gateways.gateway.networking.k8s.io &> /dev/null || ' +
+            '{ kubectl kustomize "github.com/kubernetes-sigs/gateway-api/config/crd?ref=v1.5.1" | kubectl apply -f -; }',
+          'kubectl apply -f - <<EOF',
+          'apiVersion: gateway.networking.k8s.io/v1',
+          'kind: Gateway',
+          'metadata:',
+          '  name: contract-gateway',
+          '  annotations: {networking.istio.io/service-type: NodePort}',
+          'spec:',
+          '  gatewayClassName: istio',
+          '  listeners: [{name: http, port: 80, protocol: HTTP, hostname: "*.example.com"}]',
+          '---',
+          'apiVersion: gateway.networking.k8s.io/v1',
+          'kind: HTTPRoute',
+          'metadata: {name: contract-route}',
+          'spec:',
+          '  parentRefs: [{name: contract-gateway}]',
+          '  hostnames: [httpbin.example.com]',
+          '  rules: [{backendRefs: [{name: httpbin, port: 8000}]}]',
+          'EOF',
+          'kubectl wait --for=condition=programmed gateway/contract-gateway --timeout=300s',
+          '',
+        ].join('\n'),
+      );
+      expect(made.exitCode, made.output).toBe(0);
+      try {
+        await expect.poll(async () => (await env.http(through, request)).status, poll).toBe(418);
+        const other = await env.http(through, { ...request, headers: { Host: 'httpbin.example.org' } });
+        expect(other.status).toBe(404);
+      } finally {
+        await env.runScript('kubectl delete httproute contract-route\nkubectl delete gateway contract-gateway\n');
+      }
+    });
+
     it("runs a script as if typed, with the last command's status", async () => {
       const ok = await env.runScript(
         'P=$(kubectl get service httpbin -o jsonpath={.spec.ports[0].port})\necho "port $P"\n',

@@ -23,7 +23,7 @@ import { PortForwardError } from '../../lab-server/src/backends/kind/portForward
 import { repoPath } from '../../lab-server/src/backends/kind/repoPaths.ts';
 import { ISTIO_SYSTEM_NODE_PORTS, TOOLBOX_NAMESPACE } from '../../lab-server/src/backends/kind/pins.ts';
 import { SimulationClock } from '../../lab-server/src/backends/sim/clock.ts';
-import { resourceForKind, servedApiVersion } from '../../lab-server/src/backends/sim/cluster/discovery.ts';
+import { kindKeyOf, resourceForKind, servedApiVersion } from '../../lab-server/src/backends/sim/cluster/discovery.ts';
 import { nodeAddresses } from '../../lab-server/src/backends/sim/mesh/deliverOutside.ts';
 import { createSimCluster } from '../../lab-server/src/backends/sim/cluster/index.ts';
 import { DEFAULT_LIMITS } from '../../lab-server/src/backends/sim/limits.ts';
@@ -138,7 +138,7 @@ export class SimKubeApi implements KubeApi {
   async resolveKind(kind: string): Promise<ResolvedKind | undefined> {
     const served = resourceForKind(kind);
     if (served)
-      return { apiVersion: servedApiVersion(served), kind, plural: served.plural, namespaced: served.namespaced };
+      return { apiVersion: servedApiVersion(served), kind: served.kind, plural: served.plural, namespaced: served.namespaced };
     return UNSERVED[kind];
   }
 
@@ -149,7 +149,8 @@ export class SimKubeApi implements KubeApi {
   async read(kind: ResolvedKind, namespace: string | undefined, name: string): Promise<K8sObject | null> {
     await this.settle();
     if (UNSERVED[kind.kind]) return structuredClone(this.#side.get(this.#sideKey(kind.kind, namespace, name)) ?? null);
-    return structuredClone(this.cluster.get(kind.kind, namespace, name) ?? null);
+    // The simulator keys a Kind two groups serve by group (`Gateway.gateway.networking.k8s.io`).
+    return structuredClone(this.cluster.get(kindKeyOf(kind), namespace, name) ?? null);
   }
 
   async list(kind: ResolvedKind, namespace: string | undefined, labelSelector?: string): Promise<K8sObject[]> {
@@ -158,7 +159,7 @@ export class SimKubeApi implements KubeApi {
       return [...this.#side.values()]
         .filter((o) => o.kind === kind.kind && (namespace === undefined || o.metadata.namespace === namespace))
         .map((o) => structuredClone(o));
-    return this.cluster.list(kind.kind, namespace, labelSelector).map((o) => structuredClone(o));
+    return this.cluster.list(kindKeyOf(kind), namespace, labelSelector).map((o) => structuredClone(o));
   }
 
   async apply(object: K8sObject): Promise<K8sObject> {

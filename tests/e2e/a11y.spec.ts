@@ -3,62 +3,34 @@
  * (an editor opened, the Preview loaded), the classroom dashboard with a class, a learner and a check, and the join
  * page, in both languages, at 1400x900 and at 390x844. Korean pages show the server's refusals in Korean.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { loadAllLabs } from '../../lab-server/src/labs/load.ts';
+import { type ClassroomServer, startClassroomServer } from './classroomServer.ts';
 import { expect, freshSession, test } from './fixtures.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
 const INSTRUCTOR = 'a11y-instructor-token-0123456789abcdef';
 const CHAPTERS = loadAllLabs().map((l) => ({ id: l.id, ready: l.status === 'ready' }));
 const VIEWPORTS = [
   { width: 1400, height: 900 },
   { width: 390, height: 844 },
 ];
-let server: ChildProcess | undefined;
+let classroom: ClassroomServer | undefined;
 let base = '';
 
 // A classroom server of this worker's own, beside the shared one (LABS_E2E_PORT keeps helpers' ports apart).
 test.beforeAll(async ({}, testInfo) => {
-  const port =
-    Number(process.env.LABS_E2E_PORT ?? 4399) +
-    60 +
-    testInfo.workerIndex * 2 +
-    (testInfo.project.name === 'en' ? 1 : 0);
-  server = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'bin/labs.mjs'),
-      'serve',
-      '--classroom',
-      '--data',
-      mkdtempSync(join(tmpdir(), 'labs-a11y-')),
-      '--port',
-      String(port),
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, LABS_INSTRUCTOR_TOKEN: INSTRUCTOR, LABS_QUIET: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    server!.stdout!.on('data', (d) => {
-      out += d.toString();
-      const m = /serving on (http:\/\/\S+?)\/? \(backend/.exec(out);
-      if (m) resolve(m[1]!.replace(/\/$/, ''));
-    });
-    server!.on('exit', (code) => reject(new Error(`classroom server exited ${code}: ${out}`)));
+  classroom = await startClassroomServer(testInfo, {
+    instructorToken: INSTRUCTOR,
+    offset: 60,
+    slotsPerWorker: 2,
+    env: { LABS_QUIET: '' },
   });
+  base = classroom.base;
 });
 
 test.afterAll(() => {
-  server?.kill('SIGKILL');
+  classroom?.stop();
 });
 
 /** The serious and critical violations on the page, one line each (rule, impact, first elements). */

@@ -1,56 +1,21 @@
 /** A workshop in real browsers: an instructor's dashboard and two learners in their own browser contexts. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { loadAllLabs } from '../../lab-server/src/labs/load.ts';
+import { type ClassroomServer, startClassroomServer } from './classroomServer.ts';
 import { expect, test } from './fixtures.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
 const INSTRUCTOR = 'e2e-instructor-token-0123456789abcdef';
-let server: ChildProcess | undefined;
+let classroom: ClassroomServer | undefined;
 let base = '';
 
 test.beforeAll(async ({}, testInfo) => {
-  // Beside this run's own lab server port (LABS_E2E_PORT), so parallel runs in other checkouts do not collide.
-  const port =
-    Number(process.env.LABS_E2E_PORT ?? 4399) +
-    101 +
-    testInfo.workerIndex * 10 +
-    (testInfo.project.name === 'en' ? 1 : 0);
-  // LABS_E2E_SITE_ROOT: a directory whose dist/ holds a site built apart from the shared one (astro build
-  // --outDir DIR/dist), so a rebuild of the repository's dist/ by someone else cannot pull pages mid-test.
-  server = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'bin/labs.mjs'),
-      'serve',
-      '--classroom',
-      '--data',
-      mkdtempSync(join(tmpdir(), 'labs-e2e-class-')),
-      '--port',
-      String(port),
-    ],
-    {
-      cwd: process.env.LABS_E2E_SITE_ROOT ?? ROOT,
-      env: { ...process.env, LABS_INSTRUCTOR_TOKEN: INSTRUCTOR },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    server!.stdout!.on('data', (d) => {
-      out += d.toString();
-      const m = /serving on (http:\/\/\S+?)\/? \(backend/.exec(out);
-      if (m) resolve(m[1]!.replace(/\/$/, ''));
-    });
-    server!.on('exit', (code) => reject(new Error(`classroom server exited ${code}: ${out}`)));
-  });
+  classroom = await startClassroomServer(testInfo, { instructorToken: INSTRUCTOR, offset: 101, slotsPerWorker: 10 });
+  base = classroom.base;
 });
 
 test.afterAll(() => {
-  server?.kill('SIGKILL');
+  classroom?.stop();
 });
 
 async function solveAndCheck(page: Page, step: string) {

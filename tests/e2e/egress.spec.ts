@@ -90,3 +90,39 @@ test('the Egress lesson names the three ways out and says where the hosts live o
   await expect(page.locator('main')).toContainText(lang === 'ko' ? '진짜 인터넷' : 'real internet');
   await expect(page.locator('main')).not.toContainText(lang === 'ko' ? '준비 중' : 'in preparation');
 });
+
+test('the egress gateway in the Gateway API: pick it, Solve up to it, the gateway Istio deploys carries the request', async ({
+  page,
+  prefix,
+}) => {
+  test.setTimeout(420_000);
+  await freshSession(page);
+  await page.goto(`${prefix}/egress/`);
+  await terminalReady(page);
+  await page.locator('[data-api-picker]').getByLabel('Gateway API').check();
+  await expect(page.locator('html')).toHaveAttribute('data-labs-api', 'gateway');
+  const gatewayBlock = step(page, 'egress-gateway').locator('.labs-api-variant[data-api-variant="gateway"]').first();
+  await expect(gatewayBlock).toBeVisible();
+  await expect(
+    step(page, 'egress-gateway').locator('.labs-api-variant[data-api-variant="istio"]').first(),
+  ).toBeHidden();
+
+  // Solve runs the earlier steps' Gateway API solutions (the timeout as an HTTPRoute on the ServiceEntry among them).
+  await solve(page, 'undo-bypass');
+  await expect(step(page, 'external-timeout')).toHaveAttribute('data-status', 'passed', { timeout: 60_000 });
+  await check(page, 'egress-gateway', 'failed');
+
+  await runBlock(page, 'egress-gateway', 'gateway-api/config/crd');
+  await applyEditor(page, 'httpbin-egress-gateway-api.yaml');
+  await runBlock(page, 'egress-gateway', 'samples/egress/gateway-api/httpbin-egress-gateway.yaml');
+  await expect
+    .poll(() => flat(page), { timeout: 60_000 })
+    .toContain('gateway.gateway.networking.k8s.io/httpbin-egress-gateway condition met');
+  await runBlock(
+    page,
+    'egress-gateway',
+    'gateway.networking.k8s.io/gateway-name=httpbin-egress-gateway -c istio-proxy',
+  );
+  await expect.poll(() => flat(page), { timeout: 30_000 }).toContain('default.forward-httpbin-from-egress-gateway.0');
+  await check(page, 'egress-gateway', 'passed');
+});

@@ -1,10 +1,11 @@
 /**
- * Chapter 1 in the Kubernetes Gateway API, through the page, in both languages: the learner picks "Gateway API",
- * the steps show that API's commands, files and hints, and every step passes with the Run buttons, the Editor's
- * Apply, the terminal and Solve. The choice is remembered over a reload and can be switched back.
+ * Chapters 1 and 3 in the Kubernetes Gateway API, through the page, in both languages: the learner picks "Gateway
+ * API", the steps show that API's commands, files and hints, and every step passes with the Run buttons, the Editor's
+ * Apply, the terminal and Solve. The choice is remembered over a reload and can be switched back. In chapter 3 the
+ * address is the learner's own Gateway's, and the Preview enters through it.
  */
 import type { Page } from '@playwright/test';
-import { expect, freshSession, terminalReady, terminalText, test } from './fixtures.ts';
+import { expect, freshSession, terminalReady, terminalText, test, typeInTerminal } from './fixtures.ts';
 
 const step = (page: Page, id: string) => page.locator(`section.labs-step[data-step="${id}"]`);
 const variant = (page: Page, id: string, api: 'istio' | 'gateway') =>
@@ -57,6 +58,12 @@ test('chapter 1 in the Gateway API: pick it, every step passes, the choice is re
   await expect(step(page, 'destination-rules').locator('[data-title]')).toContainText(
     lang === 'ko' ? 'Gateway API CRD' : 'Install the Gateway API CRDs',
   );
+  // The steps list names the steps of the chosen API too: the link, its tooltip, and the step being read.
+  const listed = page.locator('a[data-step-link="destination-rules"]');
+  await expect(listed.locator('[data-step-name]')).toContainText(
+    lang === 'ko' ? 'Gateway API CRD' : 'Install the Gateway API CRDs',
+  );
+  await expect(listed).toHaveAttribute('title', lang === 'ko' ? /Gateway API CRD/ : /Install the Gateway API CRDs/);
 
   // 1. The CRDs (answered offline), the per-version Services, the Gateway and its NodePort.
   await runBlock(page, 'destination-rules', 'gateway-api/config/crd');
@@ -114,4 +121,57 @@ test('chapter 1 in the Gateway API: pick it, every step passes, the choice is re
   await expect(variant(page, 'shift-100-v3', 'istio')).toBeVisible();
   await expect(variant(page, 'shift-100-v3', 'gateway')).toBeHidden();
   await expect(step(page, 'destination-rules').locator('[data-title]')).not.toContainText('Gateway API');
+});
+
+test('chapter 3 in the Gateway API: a Gateway of class istio, its HTTPRoute, 200 and 404 from outside, the Preview through it', async ({
+  page,
+  prefix,
+  lang,
+}) => {
+  test.setTimeout(300_000);
+  await freshSession(page);
+  await page.goto(`${prefix}/ingress/`);
+  await terminalReady(page);
+  await page.locator('[data-api-picker]').getByLabel('Gateway API').check();
+  await expect(variant(page, 'ingress-address', 'gateway')).toBeVisible();
+  await expect(variant(page, 'ingress-address', 'istio')).toBeHidden();
+  await expect(step(page, 'ingress-address').locator('[data-title]')).toContainText(
+    lang === 'ko' ? 'Gateway API의 Gateway' : 'Create a Gateway API Gateway',
+  );
+
+  // 1. The CRDs, the Gateway (Istio deploys httpbin-gateway-istio), programmed; the node and its node port.
+  await runBlock(page, 'ingress-address', 'gateway-api/config/crd');
+  await expect
+    .poll(async () => (await terminalText(page)).replace(/\n/g, ''), { timeout: 30_000 })
+    .toContain('customresourcedefinition.apiextensions.k8s.io/httproutes.gateway.networking.k8s.io created');
+  await runBlock(page, 'ingress-address', 'condition=programmed');
+  await expect
+    .poll(() => terminalText(page), { timeout: 60_000 })
+    .toContain('gateway.gateway.networking.k8s.io/httpbin-gateway condition met');
+  await runBlock(page, 'ingress-address', 'service httpbin-gateway-istio -o jsonpath');
+  await check(page, 'ingress-address');
+
+  // 2. The HTTPRoute from the editor, accepted by istiod.
+  await applyEditor(page, 'httpbin-route.yaml');
+  await check(page, 'gateway');
+
+  // 3-4. From the terminal, as a client outside the cluster: 200 on /status, 404 elsewhere (the pod may still start).
+  await typeInTerminal(page, 'kubectl wait --for=condition=Available deployment/httpbin-gateway-istio --timeout=300s');
+  await expect.poll(() => terminalText(page), { timeout: 60_000 }).toContain('deployment.apps/httpbin-gateway-istio condition met');
+  await runBlock(page, 'route-status', 'status/200');
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('HTTP/1.1 200 OK');
+  await check(page, 'route-status');
+  await runBlock(page, 'headers-404', '/headers');
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('HTTP/1.1 404 Not Found');
+  await check(page, 'headers-404');
+
+  // 5. Any host for a browser: the Preview comes in through httpbin-gateway and shows httpbin's /headers.
+  await applyEditor(page, 'httpbin-any-host-gtw.yaml');
+  const preview = page.locator('.labs-preview');
+  await page.locator('[data-ws-card="preview"] button').first().click();
+  await expect(preview).toHaveAttribute('data-count', '1', { timeout: 30_000 });
+  await expect(preview).toHaveAttribute('data-http-status', '200');
+  await expect(preview.locator('iframe').contentFrame().getByText('"headers"').first()).toBeVisible();
+  await check(page, 'browser-headers');
+  await expect(page.locator('section.labs-step[data-status="passed"]')).toHaveCount(5);
 });

@@ -40,6 +40,7 @@ describe('classReport', () => {
       'traffic-shifting/b#2 B',
       'mirroring/c#1 C',
     ]);
+    expect(report.steps.map((s) => s.gatewayTitle?.en)).toEqual([undefined, 'B in the Gateway API', undefined]);
     expect(report.completion).toEqual({
       'traffic-shifting': { completed: 1, learners: 2 },
       mirroring: { completed: 1, learners: 2 },

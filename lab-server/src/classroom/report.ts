@@ -70,7 +70,13 @@ export function classReport(
 ): ClassReport {
   const chapterLabs = cls.chapters.map((id) => labs.find((l) => l.id === id)).filter((l): l is LoadedLab => !!l);
   const steps = chapterLabs.flatMap((lab) =>
-    lab.steps.map((s, i) => ({ lab: lab.id, step: s.id, number: i + 1, title: s.title })),
+    lab.steps.map((s, i) => ({
+      lab: lab.id,
+      step: s.id,
+      number: i + 1,
+      title: s.title,
+      ...(s.gateway?.title ? { gatewayTitle: s.gateway.title } : {}),
+    })),
   );
   const completion: ClassReport['completion'] = {};
   for (const lab of chapterLabs) {

@@ -38,12 +38,28 @@ export const containerRefSchema = z
   .strict()
   .refine((r) => r.pod !== undefined || r.selector !== undefined, { message: 'needs `pod` or `selector`' });
 
+/** A Kubernetes Gateway API Gateway that requests from outside enter through (Istio's `<name>-istio` Service). */
+export const gatewayRefSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Gateway name (lowercase letters, digits, -)'),
+    namespace: z.string().default('default').describe("The Gateway's namespace; `default` is the chapter's namespace."),
+  })
+  .strict();
+
+/** A request from the learner's machine: through istio-ingressgateway, or through a Gateway API Gateway. */
+export const outsideOriginSchema = z
+  .object({
+    outside: z.literal(true).describe("Send from the learner's machine through the ingress gateway."),
+    gateway: gatewayRefSchema
+      .optional()
+      .describe("Enter through this Gateway API Gateway's Service (`<name>-istio`) instead of istio-ingressgateway."),
+  })
+  .strict();
+
 /** Where a check's HTTP requests start. */
 export const originSchema = z.union([
   z.object({ pod: containerRefSchema.describe('Send from inside this pod (through its sidecar).') }).strict(),
-  z
-    .object({ outside: z.literal(true).describe("Send from the learner's machine through the ingress gateway.") })
-    .strict(),
+  outsideOriginSchema,
 ]);
 
 /** One HTTP request template. */
@@ -308,6 +324,30 @@ export const stepSchema = z
   .strict();
 export type Step = z.infer<typeof stepSchema>;
 
+/** The Preview in the Gateway API: where it enters, and what it shows there when that differs. */
+export const previewVariantSchema = z
+  .object({
+    url: z.string().optional().describe("Replaces the Preview's URL."),
+    headers: z.record(z.string(), z.string()).optional().describe("Replaces the Preview's headers."),
+    from: outsideOriginSchema.optional().describe('Replaces where the Preview enters (a Gateway API Gateway).'),
+  })
+  .strict();
+
+/** The page shown in the Preview pane, fetched from outside the cluster. */
+export const previewSchema = z
+  .object({
+    url: z.string().describe('Full URL; host `ingress` means the gateway the Preview enters through.'),
+    headers: z.record(z.string(), z.string()).default({}),
+    from: outsideOriginSchema
+      .default({ outside: true })
+      .describe('Where the Preview enters: istio-ingressgateway unless a Gateway API Gateway is named.'),
+    gateway: previewVariantSchema
+      .optional()
+      .describe('The Preview in the Kubernetes Gateway API, where it differs (usually `from`).'),
+  })
+  .strict();
+export type Preview = z.infer<typeof previewSchema>;
+
 /** One chapter's lab file. */
 export const labSchema = z
   .object({
@@ -321,11 +361,7 @@ export const labSchema = z
       .string()
       .default('')
       .describe("Shell script that brings a fresh environment to the chapter's starting state."),
-    preview: z
-      .object({ url: z.string(), headers: z.record(z.string(), z.string()).default({}) })
-      .strict()
-      .optional()
-      .describe('Page shown in the Preview pane, fetched from outside through the ingress gateway.'),
+    preview: previewSchema.optional().describe('Page shown in the Preview pane, fetched from outside.'),
     steps: z.array(stepSchema),
   })
   .strict()

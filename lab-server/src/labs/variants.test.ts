@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LabFileError, loadLabFile, type LoadedLab } from './load.ts';
-import { allEditorFiles, labApis, labForApi, offersApi, stepForApi } from './variants.ts';
+import { originSchema, previewSchema } from './schema.ts';
+import { allEditorFiles, labApis, labForApi, offersApi, previewForApi, stepForApi } from './variants.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -139,5 +140,48 @@ describe('a variant the schema refuses, in words', () => {
     expect(
       problems(`${ROUTE_STEP}    gateway:\n      files:\n        - { name: other.yaml, source: gw/none.yaml }\n`),
     ).toEqual([expect.stringMatching(/^steps\[0\]\.gateway\.files\[0\]\.source: no such file .*gw\/none\.yaml$/)]);
+  });
+});
+
+describe('the Preview and checks from outside, in each API', () => {
+  const url = 'http://ingress/headers';
+  const preview = previewSchema.parse({
+    url,
+    gateway: { from: { outside: true, gateway: { name: 'httpbin-gateway' } } },
+  });
+
+  it('enters through istio-ingressgateway in Istio’s API, and through the named Gateway in the Gateway API', () => {
+    expect(previewForApi(preview, 'istio')).toEqual({ url, headers: {}, from: { outside: true } });
+    expect(previewForApi(preview, 'gateway')).toEqual({
+      url,
+      headers: {},
+      from: { outside: true, gateway: { name: 'httpbin-gateway', namespace: 'default' } },
+    });
+  });
+
+  it('a variant may replace the URL and headers too; without a variant both APIs see the same Preview', () => {
+    const other = previewSchema.parse({ url, gateway: { url: 'http://ingress/get', headers: { Host: 'a.example.com' } } });
+    expect(previewForApi(other, 'gateway')).toEqual({
+      url: 'http://ingress/get',
+      headers: { Host: 'a.example.com' },
+      from: { outside: true },
+    });
+    const plain = previewSchema.parse({ url });
+    expect(previewForApi(plain, 'gateway')).toEqual(previewForApi(plain, 'istio'));
+  });
+
+  it('a lab whose only variant is its Preview is laid over in the Gateway API', () => {
+    const lab = { ...load(ROUTE_STEP), preview };
+    expect(labForApi(lab, 'gateway').preview?.from.gateway?.name).toBe('httpbin-gateway');
+    expect(labForApi(lab, 'istio').preview?.from.gateway).toBeUndefined();
+  });
+
+  it('refuses a Gateway name that is no Kubernetes name, and a misspelt field, in words', () => {
+    const bad = originSchema.safeParse({ outside: true, gateway: { name: 'Httpbin_Gateway' } });
+    expect(bad.success).toBe(false);
+    expect(JSON.stringify(bad.error?.issues)).toContain('must be a Gateway name (lowercase letters, digits, -)');
+    const misspelt = previewSchema.safeParse({ url, gateway: { form: { outside: true } } });
+    expect(misspelt.success).toBe(false);
+    expect(JSON.stringify(misspelt.error?.issues)).toContain('form');
   });
 });

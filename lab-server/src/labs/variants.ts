@@ -4,7 +4,7 @@
  * here, so the choice means the same everywhere.
  */
 import type { LoadedLab, ResolvedStep } from './load.ts';
-import type { LabApi } from './schema.ts';
+import type { LabApi, Preview } from './schema.ts';
 
 /** The APIs a chapter can be followed in: Istio's always; the Gateway API when some step has a variant. */
 export function labApis(lab: Pick<LoadedLab, 'steps'>): LabApi[] {
@@ -31,10 +31,26 @@ export function stepForApi(step: ResolvedStep, api: LabApi): ResolvedStep {
   };
 }
 
+/** The Preview as a learner following `api` sees it: the variant's fields replace the Preview's where given. */
+export function previewForApi(preview: Preview, api: LabApi): Preview {
+  const { gateway, ...istio } = preview;
+  if (api === 'istio' || !gateway) return istio;
+  return {
+    ...istio,
+    ...(gateway.url !== undefined ? { url: gateway.url } : {}),
+    ...(gateway.headers ? { headers: gateway.headers } : {}),
+    ...(gateway.from ? { from: gateway.from } : {}),
+  };
+}
+
 /** The chapter as a learner following `api` does it (the same lab when it has no such variant). */
 export function labForApi(lab: LoadedLab, api: LabApi): LoadedLab {
-  if (api === 'istio' && !lab.steps.some((s) => s.gateway)) return lab;
-  return { ...lab, steps: lab.steps.map((s) => stepForApi(s, api)) };
+  if (api === 'istio' && !lab.steps.some((s) => s.gateway) && !lab.preview?.gateway) return lab;
+  return {
+    ...lab,
+    steps: lab.steps.map((s) => stepForApi(s, api)),
+    ...(lab.preview ? { preview: previewForApi(lab.preview, api) } : {}),
+  };
 }
 
 /** Every editor file of the chapter in either API (the page places each once, whichever API it shows). */

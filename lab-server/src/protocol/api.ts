@@ -133,6 +133,8 @@ export const previewRequestSchema = z.object({
     .string()
     .max(64 * 1024)
     .optional(),
+  /** The API the learner follows (the Preview enters through that API's gateway); absent: the environment's. */
+  api: labApiSchema.optional(),
   /** The browser's own headers the Preview may send: the app's cookies and a form's content type. */
   headers: z
     .object({ cookie: z.string().max(4096).optional(), 'content-type': z.string().max(200).optional() })

@@ -59,7 +59,16 @@ export const classReportSchema = z.object({
   /** The class's chapters with their titles, in order. */
   chapters: z.array(z.object({ lab: z.string(), title: bilingualSchema })),
   /** Every step of those chapters, with its number within its chapter. */
-  steps: z.array(z.object({ lab: z.string(), step: z.string(), number: z.number().int(), title: bilingualSchema })),
+  steps: z.array(
+    z.object({
+      lab: z.string(),
+      step: z.string(),
+      number: z.number().int(),
+      title: bilingualSchema,
+      /** The step's title in the Gateway API, when that variant names it otherwise (learners may follow either). */
+      gatewayTitle: bilingualSchema.optional(),
+    }),
+  ),
   learners: z.array(learnerReportSchema),
   /** Per chapter: how many learners passed every step of it. */
   completion: z.record(z.string(), z.object({ completed: z.number().int(), learners: z.number().int() })),

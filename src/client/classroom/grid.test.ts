@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { activityOf, activityText, cellMark, cellState, isStuck, minutesOnStep, oneLine } from './grid.ts';
+import { activityOf, activityText, cellMark, cellState, isStuck, minutesOnStep, oneLine, stepTitle } from './grid.ts';
 
 const now = '2026-01-01T10:30:00.000Z';
 const at = '2026-01-01T10:00:00.000Z';
 
 describe('the grid', () => {
+  it("names a step in both APIs when the Gateway API's variant calls it otherwise", () => {
+    const step = { lab: 'traffic-shifting', step: 'destination-rules', number: 2 };
+    const title = { ko: '데스티네이션 룰 적용', en: 'Apply the destination rules' };
+    expect(stepTitle({ ...step, title }, 'en')).toBe('2. Apply the destination rules');
+    const gatewayTitle = { ko: 'Gateway API CRD 설치', en: 'Install the Gateway API CRDs' };
+    expect(stepTitle({ ...step, title, gatewayTitle }, 'en')).toBe(
+      '2. Apply the destination rules (in the Gateway API: Install the Gateway API CRDs)',
+    );
+    expect(stepTitle({ ...step, title, gatewayTitle }, 'ko')).toBe(
+      '2. 데스티네이션 룰 적용 (Gateway API에서는 Gateway API CRD 설치)',
+    );
+    expect(stepTitle({ ...step, title, gatewayTitle: title }, 'ko')).toBe('2. 데스티네이션 룰 적용');
+  });
+
   it('gives each recorded state its own cell: passed, failing now, reset since, failing, not tried', () => {
     const passed = { status: 'passed' as const, at, attempts: 1, passedAt: at };
     expect(cellState(undefined)).toBe('none');

@@ -57,10 +57,21 @@ export function isStuck(learner: Pick<LearnerReport, 'currentStep'>, now: string
   return on !== undefined && on >= minutes;
 }
 
-/** The current step as the grid names it: `3. Send 50 % of the traffic to v3`. */
+/**
+ * A step as the grid names it: `3. Send 50 % of the traffic to v3`, and the Gateway API's title beside it when
+ * that variant names the step otherwise (the grid does not know which API each learner follows).
+ */
+export function stepTitle(s: ClassReport['steps'][number], lang: Lang): string {
+  const title = `${s.number}. ${s.title[lang]}`;
+  return s.gatewayTitle && s.gatewayTitle[lang] !== s.title[lang]
+    ? t(lang, 'class.bothApis', { title, gateway: s.gatewayTitle[lang] })
+    : title;
+}
+
+/** The step `step` of chapter `lab` as the grid names it (its id when the report does not have it). */
 export function stepName(report: ClassReport, lab: string, step: string, lang: Lang): string {
   const s = report.steps.find((x) => x.lab === lab && x.step === step);
-  return s ? `${s.number}. ${s.title[lang]}` : step;
+  return s ? stepTitle(s, lang) : step;
 }
 
 /** A text cut to its first line and `max` characters, with an ellipsis when cut. */

@@ -6,7 +6,17 @@
  */
 import type { ClassReport, LearnerReport } from '../../../lab-server/src/protocol/classroom.ts';
 import { t, type Lang } from '../../i18n/ui.ts';
-import { activityOf, activityText, cellMark, cellState, isStuck, minutesOnStep, oneLine, stepName } from './grid.ts';
+import {
+  activityOf,
+  activityText,
+  cellMark,
+  cellState,
+  isStuck,
+  minutesOnStep,
+  oneLine,
+  stepName,
+  stepTitle,
+} from './grid.ts';
 
 /** What the grid's buttons do. */
 export interface GridActions {
@@ -86,7 +96,7 @@ export function renderGrid(
     'tr',
     {},
     ...chapters.flatMap((c) =>
-      c.steps.map((s) => el('th', { title: `${s.number}. ${s.title[lang]}`, 'data-step-head': s.step }, `${s.number}`)),
+      c.steps.map((s) => el('th', { title: stepTitle(s, lang), 'data-step-head': s.step }, `${s.number}`)),
     ),
   );
   const summaryRow = el(
@@ -139,7 +149,7 @@ export function renderGrid(
           'data-state': status,
           'data-cell': state,
           title: t(lang, 'class.cellTitle', {
-            step: `${s.number}. ${s.title[lang]}`,
+            step: stepTitle(s, lang),
             state: t(lang, `class.state.${state}`, { time: clock(p?.lastPassedAt ?? p?.passedAt, lang) }),
           }),
         },

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { previewResultSchema, type PreviewResult } from '../../../lab-server/src/protocol/api.ts';
 import { t, type Lang, type UiKey } from '../../i18n/ui.ts';
+import { currentApi } from '../apiChoice.ts';
 import { api } from '../session.ts';
 import { isProductPage, reviewsOf } from './bookinfo.ts';
 import { CookieJar, requestFor, type PreviewRequest } from './browsing.ts';
@@ -99,6 +100,7 @@ export function wirePreview(root: HTMLElement): void {
       body: JSON.stringify({
         path: request.path,
         method: request.method,
+        api: currentApi(lab),
         ...(request.body !== undefined ? { body: request.body } : {}),
         headers: {
           ...(cookie ? { cookie } : {}),

@@ -1,7 +1,7 @@
 /**
  * The steps list at the top of a lesson: each link shows its step's state as the step section has it (passed,
- * failed, not yet), the step being read is marked current, and previous/next jump between steps without
- * touching the workspace.
+ * failed, not yet) and its title in the API the learner follows, the step being read is marked current, and
+ * previous/next jump between steps without touching the workspace.
  */
 import { t, type Lang } from '../../i18n/ui.ts';
 
@@ -38,9 +38,13 @@ export function wireStepsNav(nav: HTMLElement, lang: Lang): void {
     link.dataset.status = state;
     link.querySelector('[data-step-mark]')!.textContent =
       state === 'passed' ? '✓' : state === 'failed' ? '✗' : String(i + 1);
-    const title = section?.querySelector('[data-title]')?.textContent?.trim() ?? link.title;
-    link.querySelector('[data-step-name]')!.textContent = `${title} (${stateText(lang, state)})`;
+    // The title follows the API the learner picked (apiChoice.ts swaps the section's title text).
+    const title = section?.querySelector('[data-title]')?.textContent?.trim();
+    if (title) link.title = `${i + 1}. ${title}`;
+    link.querySelector('[data-step-name]')!.textContent = `${title ?? link.title} (${stateText(lang, state)})`;
+    if (i === at) current.textContent = link.title;
   };
+  let at = -1;
   for (let i = 0; i < links.length; i++) paint(i);
   const observer = new MutationObserver((records) => {
     for (const record of records) {
@@ -48,9 +52,10 @@ export function wireStepsNav(nav: HTMLElement, lang: Lang): void {
       if (i >= 0) paint(i);
     }
   });
-  for (const section of sections) if (section) observer.observe(section, { attributeFilter: ['data-status'] });
+  // `data-api` changes when the learner switches API (apiChoice.ts): the titles change with it.
+  for (const section of sections)
+    if (section) observer.observe(section, { attributeFilter: ['data-status', 'data-api'] });
 
-  let at = -1;
   const follow = () => {
     // At the end of the page the last steps can never reach the top: the reading line drops to the viewport's foot.
     const atEnd = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;

@@ -1,6 +1,8 @@
-/** The eight traffic-management task pages whose doc tests run on the simulator, and their Gateway API tabs. */
+/** The traffic-management task pages whose doc tests run on the simulator, and their Gateway API tabs. */
 import type { DocTask } from '../task.ts';
 import { egressControl } from './egressControl.ts';
+import { egressControlGatewayApi } from './egressControlGatewayApi.ts';
+import { egressGatewayGatewayApi } from './egressGatewayGatewayApi.ts';
 import { faultInjection } from './faultInjection.ts';
 import { ingressControl } from './ingressControl.ts';
 import { ingressControlGatewayApi } from './ingressControlGatewayApi.ts';
@@ -27,4 +29,6 @@ export const TASKS: DocTask[] = [
   trafficShiftingGatewayApi,
   mirroringGatewayApi,
   ingressControlGatewayApi,
+  egressControlGatewayApi,
+  egressGatewayGatewayApi,
 ];

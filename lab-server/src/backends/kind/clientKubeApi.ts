@@ -173,11 +173,16 @@ export class ClientKubeApi implements KubeApi {
   resolveKind(kind: string): Promise<ResolvedKind | undefined> {
     let found = this.#kinds.get(kind);
     if (!found) {
+      // `Gateway.gateway.networking.k8s.io` names the Kind of one group (the contract's `ObjectRef.kind`).
+      const dot = kind.indexOf('.');
+      const name = dot < 0 ? kind : kind.slice(0, dot);
+      const group = dot < 0 ? undefined : kind.slice(dot + 1);
       found = (async () => {
         for (const gv of await this.#allGroupVersions()) {
-          const resource = await this.#objects.findResource(gv, kind).catch(() => undefined);
+          if (group !== undefined && gv.split('/')[0] !== group) continue;
+          const resource = await this.#objects.findResource(gv, name).catch(() => undefined);
           if (resource && !resource.name.includes('/'))
-            return { apiVersion: gv, kind, plural: resource.name, namespaced: resource.namespaced };
+            return { apiVersion: gv, kind: name, plural: resource.name, namespaced: resource.namespaced };
         }
         return undefined;
       })();

@@ -23,6 +23,7 @@ import type {
   TerminalOptions,
 } from '../../contract.ts';
 import { curlArgv, parseCurlResult } from './curlInPod.ts';
+import { gatewayApiRoute } from './gatewayApiEntry.ts';
 import {
   GATEWAY_CONTAINER_PORTS,
   GATEWAY_SELECTOR,
@@ -361,6 +362,18 @@ export class KindEnvironment implements LabEnvironment {
   }
 
   async http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult> {
+    if (origin.kind === 'outside' && origin.gateway) {
+      // The URL's port names the Gateway's listener (80 / 443 when absent); the route forwards to it.
+      let port = '';
+      try {
+        port = new URL(request.url).port;
+      } catch {
+        // A malformed URL: sendThroughIngress answers it as curl does.
+      }
+      const ref = { name: origin.gateway.name, namespace: this.namespaceFor(origin.gateway.namespace) };
+      const ports = port ? { http: Number(port), https: Number(port) } : { http: 80, https: 443 };
+      return sendThroughIngress(request, gatewayApiRoute(this.#o.api, ref, ports));
+    }
     if (origin.kind === 'outside') return sendThroughIngress(request, this.ingressRoute());
     const timeoutMs = request.timeoutMs ?? 10_000;
     const result = await this.exec(origin.target, curlArgv(request), {

@@ -5,16 +5,8 @@
  */
 import type {
   CommandRecord,
-  ContainerRef,
-  ExecResult,
   FrozenEnvironment,
-  HttpOrigin,
-  HttpRequest,
-  HttpResult,
-  K8sObject,
   LabEnvironment,
-  ObjectQuery,
-  ObjectRef,
   ScriptResult,
   TerminalChannel,
   TerminalOptions,
@@ -23,7 +15,8 @@ import { DecayingSum } from './decayingSum.ts';
 import { FrozenPoolEnvironment } from './frozen.ts';
 import { EnvironmentJournal } from './journal.ts';
 import { notices } from './notices.ts';
-import type { EnvironmentRecipe, WorkerEvent, WorkerRequest } from './protocol.ts';
+import type { Detached, EnvironmentRecipe, WorkerEvent, WorkerRequest } from './protocol.ts';
+import { type EnvironmentRequest, WorkerClock, WorkerEnvironmentCalls } from './workerCalls.ts';
 import { WorkerGone, type WorkerHost } from './workerHost.ts';
 
 /** What an environment needs from its supervisor. */
@@ -36,9 +29,6 @@ export interface Placement {
   /** A new id for an environment made in a worker (a frozen state's). */
   nextId(): number;
 }
-
-// Distribute types so the request union keeps its variants without the `env` field.
-type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'env'> : never) : never;
 
 /** One terminal of a pooled environment. */
 class PoolTerminal implements TerminalChannel {
@@ -59,7 +49,6 @@ class PoolTerminal implements TerminalChannel {
 
   write(data: string): void {
     if (this.closed) return;
-    this.#env.lastInputAt = Date.now();
     this.#env.tell({ op: 'write', term: this.term, data });
   }
 
@@ -98,7 +87,7 @@ class PoolTerminal implements TerminalChannel {
 }
 
 /** A `LabEnvironment` whose simulator runs in a worker. */
-export class PoolEnvironment implements LabEnvironment {
+export class PoolEnvironment extends WorkerEnvironmentCalls implements LabEnvironment {
   readonly labId: string;
   readonly id: number;
   readonly recipe: EnvironmentRecipe;
@@ -110,27 +99,25 @@ export class PoolEnvironment implements LabEnvironment {
   countedInQuarantine = false;
   /** Set when the environment should move to the quarantine worker at its next pause between commands. */
   moveWanted = false;
-  /** When keys were last sent to one of its terminals (a line may be starting that no event has shown yet). */
-  lastInputAt = 0;
   host: WorkerHost | undefined;
   readonly #placement: Placement;
   readonly #journal = new EnvironmentJournal();
   readonly #terminals = new Map<number, PoolTerminal>();
   readonly #history: CommandRecord[] = [];
   #ready: Promise<void>;
-  #offset = 0;
-  /** Wall time of the worker's last report of its clock. */
-  #reportedAt = Date.now();
   #nextTerm = 1;
   #disposed = false;
   #busy = 0;
+  /** A move to the quarantine worker is under way. */
+  #moving = false;
 
   /** The worker's clock: real time runs on between its reports, virtual time (tests) stands still. */
-  readonly #clock: 'real' | 'virtual';
+  readonly #clock: WorkerClock;
 
   constructor(id: number, recipe: EnvironmentRecipe, placement: Placement, clock: 'real' | 'virtual' = 'real') {
+    super();
     this.id = id;
-    this.#clock = clock;
+    this.#clock = new WorkerClock(clock);
     this.labId = recipe.lab.id;
     this.recipe = recipe;
     this.#placement = placement;
@@ -145,7 +132,7 @@ export class PoolEnvironment implements LabEnvironment {
   }
 
   /** Calls the worker; after a worker died under it, waits for the rebuild and tries once more. */
-  async #call(request: Request, retry = true): Promise<unknown> {
+  protected async call(request: EnvironmentRequest, retry = true): Promise<unknown> {
     if (this.#disposed) throw new Error('this lab environment has been closed');
     this.#moveIfWanted();
     await this.#ready.catch(() => undefined);
@@ -153,19 +140,19 @@ export class PoolEnvironment implements LabEnvironment {
     this.#busy++;
     try {
       const { value, now } = await host.call({ ...request, env: this.id } as WorkerRequest).result;
-      if (now !== undefined) this.#offset = now - (this.#reportedAt = Date.now());
+      this.#clock.reported(now);
       return value;
     } catch (error) {
       if (!(error instanceof WorkerGone) || !retry) throw error;
       await this.#ready.catch(() => undefined);
-      return this.#call(request, false);
+      return this.call(request, false);
     } finally {
       this.#busy--;
     }
   }
 
   /** Sends keystrokes and the like; they wait for a rebuild in progress. */
-  tell(request: Request): void {
+  tell(request: EnvironmentRequest): void {
     void this.#ready.then(
       () => this.host?.tell({ ...request, env: this.id } as WorkerRequest),
       () => undefined,
@@ -173,11 +160,11 @@ export class PoolEnvironment implements LabEnvironment {
   }
 
   /**
-   * True when nothing of this environment runs and no key was typed for a second (a quarantine move waits for
-   * this): keys on their way to the old worker, a line that has not said it started yet, would be lost.
+   * True when nothing of this environment runs as far as the server knows (a quarantine move waits for this).
+   * Keys on their way to the old worker, a line that has not said it started yet, are the worker's to see: the
+   * move asks it to let the environment go (`detach`), which it refuses while anything runs.
    */
   get idle(): boolean {
-    if (Date.now() - this.lastInputAt <= 1000) return false;
     return this.#busy === 0 && [...this.#terminals.values()].every((t) => t.running === undefined);
   }
 
@@ -188,7 +175,7 @@ export class PoolEnvironment implements LabEnvironment {
     if (event.type === 'output') terminal.output(event.data);
     else if (event.type === 'running') terminal.running = event.line;
     else {
-      this.#offset = event.now - (this.#reportedAt = Date.now());
+      this.#clock.reported(event.now);
       this.#journal.lineFinished(event.term, event.record.line, event.record.exitCode);
       this.#history.push(event.record);
       if (this.#history.length > 1000) this.#history.shift();
@@ -238,21 +225,35 @@ export class PoolEnvironment implements LabEnvironment {
     if (this.moveWanted && this.idle) this.moveToQuarantine();
   }
 
-  /** Moves this environment to a quarantine worker (it kept holding its worker's loop). */
+  /**
+   * Moves this environment to a quarantine worker (it kept holding its worker's loop), with what its terminals
+   * had typed and not run. When its worker finds something of it running after all, it stays, and the move is
+   * tried again at its next pause.
+   */
   moveToQuarantine(): void {
-    this.moveWanted = false;
-    if (this.quarantined || this.#disposed) return;
-    this.quarantined = true;
+    if (this.quarantined || this.#disposed || this.#moving) return;
+    this.#moving = true;
     const old = this.host;
     this.#ready = this.#ready.then(async () => {
-      old?.tell({ op: 'dispose', env: this.id });
-      old?.environments.delete(this.id);
-      await this.#rebuild('');
+      try {
+        const untyped = old ? ((await old.call({ op: 'detach', env: this.id }).result).value as Detached | null) : [];
+        if (untyped === null) return;
+        this.moveWanted = false;
+        this.quarantined = true;
+        old?.environments.delete(this.id);
+        await this.#rebuild('', new Map(), new Map(untyped));
+      } finally {
+        this.#moving = false;
+      }
     });
     this.#ready.catch(() => undefined);
   }
 
-  async #rebuild(notice: string, again: ReadonlyMap<number, string> = new Map()): Promise<void> {
+  async #rebuild(
+    notice: string,
+    again: ReadonlyMap<number, string> = new Map(),
+    untyped: ReadonlyMap<number, string> = new Map(),
+  ): Promise<void> {
     const host = await this.#placement.place(this);
     this.host = host;
     let incomplete = this.#journal.overflowed;
@@ -275,6 +276,8 @@ export class PoolEnvironment implements LabEnvironment {
       const line = again.get(t.term);
       if (line !== undefined)
         host2.tell({ op: 'write', env: this.id, term: t.term, data: `${line.replace(/\n/g, '\r')}\r` });
+      const keys = untyped.get(t.term);
+      if (keys) host2.tell({ op: 'write', env: this.id, term: t.term, data: keys });
     }
   }
 
@@ -283,11 +286,11 @@ export class PoolEnvironment implements LabEnvironment {
   }
 
   prepare(): Promise<void> {
-    return this.#call({ op: 'prepare' }) as Promise<void>;
+    return this.call({ op: 'prepare' }) as Promise<void>;
   }
 
   async reset(): Promise<void> {
-    await this.#call({ op: 'reset' });
+    await this.call({ op: 'reset' });
     this.#journal.reset();
   }
 
@@ -321,7 +324,7 @@ export class PoolEnvironment implements LabEnvironment {
     this.#busy++;
     try {
       const { value, now } = await result;
-      if (now !== undefined) this.#offset = now - (this.#reportedAt = Date.now());
+      this.#clock.reported(now);
       if (!options.observe) this.#journal.scriptRun(script);
       return value as ScriptResult;
     } catch (error) {
@@ -351,35 +354,11 @@ export class PoolEnvironment implements LabEnvironment {
     this.#busy++;
     try {
       const { now } = await result;
-      if (now !== undefined) this.#offset = now - (this.#reportedAt = Date.now());
+      this.#clock.reported(now);
     } finally {
       this.#busy--;
       signal?.removeEventListener('abort', onAbort);
     }
-  }
-
-  async get(ref: ObjectRef): Promise<K8sObject | null> {
-    return (await this.#call({ op: 'get', ref })) as K8sObject | null;
-  }
-
-  async list(query: ObjectQuery): Promise<K8sObject[]> {
-    return (await this.#call({ op: 'list', query })) as K8sObject[];
-  }
-
-  async exec(
-    target: ContainerRef,
-    argv: string[],
-    options: { stdin?: string; timeoutMs?: number } = {},
-  ): Promise<ExecResult> {
-    return (await this.#call({ op: 'exec', target, argv, options })) as ExecResult;
-  }
-
-  async logs(target: ContainerRef, options: { sinceTime?: string; tail?: number } = {}): Promise<string> {
-    return (await this.#call({ op: 'logs', target, options })) as string;
-  }
-
-  async http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult> {
-    return (await this.#call({ op: 'http', origin, request })) as HttpResult;
   }
 
   history(): CommandRecord[] {
@@ -408,20 +387,19 @@ export class PoolEnvironment implements LabEnvironment {
       host,
       id,
       history: upTo >= 0 ? this.#history.slice(0, upTo + 1) : this.#history.filter((h) => h.at <= record.at),
-      clock: this.#clock,
+      clock: this.#clock.kind,
       now,
       judged: () => host.tell({ op: 'judged', env: this.id, state }),
     });
   }
 
   now(): Date {
-    // The offset was taken against the wall clock at the worker's last report: a virtual clock did not move since.
-    return new Date(this.#clock === 'virtual' ? this.#reportedAt + this.#offset : Date.now() + this.#offset);
+    return this.#clock.now();
   }
 
   async dispose(): Promise<void> {
     if (this.#disposed) return;
-    await this.#call({ op: 'dispose' }).catch(() => undefined);
+    await this.call({ op: 'dispose' }).catch(() => undefined);
     this.#disposed = true;
     for (const t of this.#terminals.values()) t.closed = true;
     this.#terminals.clear();

@@ -3,35 +3,19 @@
  * command left (`SimEnvironment.freeze`), beside the live one and on the same worker. Checks read it and send it
  * requests as they would the live one; nothing they do reaches the learner's environment.
  */
-import type {
-  CommandRecord,
-  ContainerRef,
-  ExecResult,
-  FrozenEnvironment,
-  HttpOrigin,
-  HttpRequest,
-  HttpResult,
-  K8sObject,
-  ObjectQuery,
-  ObjectRef,
-  ScriptResult,
-  TerminalChannel,
-} from '../../contract.ts';
+import type { CommandRecord, FrozenEnvironment, ScriptResult, TerminalChannel } from '../../contract.ts';
 import type { WorkerRequest } from './protocol.ts';
+import { type EnvironmentRequest, WorkerClock, WorkerEnvironmentCalls } from './workerCalls.ts';
 import type { WorkerHost } from './workerHost.ts';
 
-type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'env'> : never) : never;
-
 /** A frozen state living in a worker as environment `id`. */
-export class FrozenPoolEnvironment implements FrozenEnvironment {
+export class FrozenPoolEnvironment extends WorkerEnvironmentCalls implements FrozenEnvironment {
   readonly labId: string;
   readonly #host: WorkerHost;
   readonly #id: number;
   readonly #history: CommandRecord[];
-  readonly #clock: 'real' | 'virtual';
+  readonly #clock: WorkerClock;
   readonly #judged: () => void;
-  #offset: number;
-  #reportedAt = Date.now();
   #disposed = false;
 
   constructor(options: {
@@ -45,19 +29,19 @@ export class FrozenPoolEnvironment implements FrozenEnvironment {
     now: number;
     judged: () => void;
   }) {
+    super();
     this.labId = options.labId;
     this.#host = options.host;
     this.#id = options.id;
     this.#history = options.history;
-    this.#clock = options.clock;
+    this.#clock = new WorkerClock(options.clock, options.now);
     this.#judged = options.judged;
-    this.#offset = options.now - this.#reportedAt;
   }
 
-  async #call(request: Request): Promise<unknown> {
+  protected async call(request: EnvironmentRequest): Promise<unknown> {
     if (this.#disposed) throw new Error('this frozen state has been closed');
     const { value, now } = await this.#host.call({ ...request, env: this.#id } as WorkerRequest).result;
-    if (now !== undefined) this.#offset = now - (this.#reportedAt = Date.now());
+    this.#clock.reported(now);
     return value;
   }
 
@@ -75,31 +59,7 @@ export class FrozenPoolEnvironment implements FrozenEnvironment {
   }
 
   async runScript(script: string): Promise<ScriptResult> {
-    return (await this.#call({ op: 'runScript', script })) as ScriptResult;
-  }
-
-  async get(ref: ObjectRef): Promise<K8sObject | null> {
-    return (await this.#call({ op: 'get', ref })) as K8sObject | null;
-  }
-
-  async list(query: ObjectQuery): Promise<K8sObject[]> {
-    return (await this.#call({ op: 'list', query })) as K8sObject[];
-  }
-
-  async exec(
-    target: ContainerRef,
-    argv: string[],
-    options: { stdin?: string; timeoutMs?: number } = {},
-  ): Promise<ExecResult> {
-    return (await this.#call({ op: 'exec', target, argv, options })) as ExecResult;
-  }
-
-  async logs(target: ContainerRef, options: { sinceTime?: string; tail?: number } = {}): Promise<string> {
-    return (await this.#call({ op: 'logs', target, options })) as string;
-  }
-
-  async http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult> {
-    return (await this.#call({ op: 'http', origin, request })) as HttpResult;
+    return (await this.call({ op: 'runScript', script })) as ScriptResult;
   }
 
   history(): CommandRecord[] {
@@ -107,7 +67,7 @@ export class FrozenPoolEnvironment implements FrozenEnvironment {
   }
 
   now(): Date {
-    return new Date(this.#clock === 'virtual' ? this.#reportedAt + this.#offset : Date.now() + this.#offset);
+    return this.#clock.now();
   }
 
   async judged(): Promise<void> {
@@ -116,7 +76,7 @@ export class FrozenPoolEnvironment implements FrozenEnvironment {
 
   async dispose(): Promise<void> {
     if (this.#disposed) return;
-    await this.#call({ op: 'dispose' }).catch(() => undefined);
+    await this.call({ op: 'dispose' }).catch(() => undefined);
     this.#disposed = true;
   }
 }

@@ -4,11 +4,13 @@
  * moves to a quarantine worker. The string limit is raised here so a `printf` can still hold the thread for
  * seconds, as it could before the shell's own bounds.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandRecord, LabEnvironment, TerminalChannel } from '../../contract.ts';
 import { loadLab } from '../../labs/load.ts';
 import { stripAnsi } from '../../terminal/typing.ts';
 import { createPoolBackend, type PoolBackend } from './index.ts';
+import { QUARANTINE_NICE } from './threadPriority.ts';
 
 const lab = loadLab('traffic-shifting');
 const open: PoolBackend[] = [];
@@ -16,6 +18,15 @@ const open: PoolBackend[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((b) => b.close()));
 });
+
+/** The nice value of every thread of this process (Linux: field 19 of `/proc/self/task/<tid>/stat`). */
+function threadNiceValues(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    // The command name in parentheses may hold spaces: count fields after it (state is field 3).
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
 
 function pool(): PoolBackend {
   const backend = createPoolBackend({
@@ -115,6 +126,26 @@ describe('the pool supervisor', () => {
     await expect.poll(() => backend.stats().quarantinedTotal, { timeout: 60_000 }).toBe(1);
     expect((await typed(t, seen, 'echo "KEPT=$KEPT"')).exitCode).toBe(0);
     await expect.poll(() => stripAnsi(seen.output)).toContain('KEPT=yes');
+    expect(backend.stats()).toMatchObject({ restarts: 0, quarantined: 1 });
+    // The quarantine worker takes only the CPU the others leave: its thread runs at the lowest priority.
+    if (process.platform === 'linux') expect(threadNiceValues()).toContain(QUARANTINE_NICE);
+  });
+
+  it('moves a learner who never stops typing, and the half-typed line goes along', async () => {
+    const backend = createPoolBackend({ clock: 'virtual', workers: 1, longTurnMs: 0, quarantineAfterMs: 0.001 });
+    open.push(backend);
+    const env = await backend.createEnvironment({ lab, owner: 'typist', seed: 1 });
+    await env.prepare();
+    const t = env.openTerminal({ cols: 120, rows: 30 });
+    const seen = watch(t);
+    // Each key's turn counts as long here: the move is wanted while the learner is still typing the line.
+    t.write('echo half-');
+    await expect.poll(() => backend.stats().quarantinedTotal, { timeout: 60_000 }).toBe(1);
+    const record = await typed(t, seen, 'typed');
+    expect(record).toMatchObject({ line: 'echo half-typed', exitCode: 0 });
+    await expect.poll(() => stripAnsi(seen.output)).toMatch(/\nhalf-typed\r?\n/);
+    // Commands typed back to back (no second without a key) no longer keep it on the shared worker.
+    for (let i = 0; i < 3; i++) expect((await typed(t, seen, `echo ${i}`)).exitCode).toBe(0);
     expect(backend.stats()).toMatchObject({ restarts: 0, quarantined: 1 });
   });
 

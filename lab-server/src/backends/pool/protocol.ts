@@ -25,6 +25,11 @@ export interface EnvironmentRecipe {
 export type WorkerRequest =
   | { op: 'create'; env: number; recipe: EnvironmentRecipe }
   | { op: 'prepare' | 'reset' | 'dispose'; env: number }
+  /**
+   * Disposes the environment if nothing of it runs, answering each terminal's untyped input (`Detached`); answers
+   * null, and keeps it, while a line or a call runs. Keys sent before it are in the answer: the port keeps order.
+   */
+  | { op: 'detach'; env: number }
   | { op: 'restore'; env: number; recipe: EnvironmentRecipe; journal: JournalEntry[] }
   | { op: 'open'; env: number; term: number; cols: number; rows: number }
   | { op: 'write'; env: number; term: number; data: string }
@@ -50,6 +55,9 @@ export type WorkerRequest =
     }
   | { op: 'logs'; env: number; target: ContainerRef; options: { sinceTime?: string; tail?: number } }
   | { op: 'http'; env: number; origin: HttpOrigin; request: HttpRequest };
+
+/** Each terminal's keys typed and not run yet, by terminal id, of an environment that left its worker. */
+export type Detached = [term: number, keys: string][];
 
 /** A request as sent: with its call id. */
 export interface WorkerCall {

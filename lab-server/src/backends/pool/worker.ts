@@ -10,11 +10,13 @@ import type { SimEnvironment as SimEnvironmentClass } from '../sim/environment.t
 import type { SimLimits } from '../sim/limits.ts';
 import type { SimTerminal } from '../sim/shell/terminal.ts';
 import { DecayingSum } from './decayingSum.ts';
+import { niceThisThread, QUARANTINE_NICE } from './threadPriority.ts';
 import {
   SLOT_BEAT,
   SLOT_CPU,
   SLOT_ENV,
   SLOT_TURN,
+  type Detached,
   type EnvironmentRecipe,
   type JournalEntry,
   type WorkerCall,
@@ -31,10 +33,13 @@ export interface WorkerSetup {
   beatMs: number;
   /** A turn of one environment's code longer than this (CPU ms) is reported to the supervisor. */
   longTurnMs: number;
+  /** The quarantine worker: it runs at the lowest thread priority, on CPU time the rest of the server leaves. */
+  quarantine: boolean;
 }
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
+if (setup.quarantine) niceThisThread(QUARANTINE_NICE);
 const slots = new Float64Array(setup.shared);
 let current = -1;
 
@@ -64,6 +69,16 @@ const RECENT_HALF_LIFE_MS = 2_000;
 const BUSY_RECENT_MS = 200;
 const LIGHT_SLICE_MS = 50;
 const BUSY_SLICE_MS = 5;
+// A busy environment also rests between its slices, as a pod under a CPU limit is throttled: it may use at most
+// this share of a core while it stays busy. Without the rest, one loop or paste keeps its worker's thread
+// running flat out, and on a machine with as many cores as workers that thread's CPU is taken from the other
+// workers and the front, so every other learner waits longer (not only those sharing its worker).
+const BUSY_CPU_SHARE = 1 / 3;
+
+/** True when `env` has held the thread a lot lately (a loop, a paste of thousands of lines). */
+function busy(env: number): boolean {
+  return (recent.get(env)?.value ?? 0) > BUSY_RECENT_MS;
+}
 
 /** Marks that the loop now runs `env`'s code (-1: the worker's own), closing the turn that ran before. */
 function enter(env: number): void {
@@ -122,7 +137,8 @@ const { setShellSchedulerHost } = await import('../sim/shell/scheduler.ts');
 setShellSchedulerHost({
   turnStartedAt: () => turnWall,
   cpuMs: () => (charged.get(current) ?? 0) + threadCpuMs() - turnCpu,
-  sliceMs: () => ((recent.get(current)?.value ?? 0) > BUSY_RECENT_MS ? BUSY_SLICE_MS : LIGHT_SLICE_MS),
+  sliceMs: () => (busy(current) ? BUSY_SLICE_MS : LIGHT_SLICE_MS),
+  restMs: () => (setup.clock === 'real' && busy(current) ? (threadCpuMs() - turnCpu) * (1 / BUSY_CPU_SHARE - 1) : 0),
 });
 const { sharedStartingState } = await import('../sim/index.ts');
 const { StartingStates } = await import('../sim/startingStates.ts');
@@ -223,6 +239,15 @@ async function restore(id: number, recipe: EnvironmentRecipe, journal: JournalEn
   return codes;
 }
 
+async function dispose(id: number): Promise<void> {
+  const h = held.get(id);
+  held.delete(id);
+  charged.delete(id);
+  recent.delete(id);
+  forkOf.delete(id);
+  await h?.env.dispose();
+}
+
 function need(id: number): Held {
   const h = held.get(id);
   if (!h) throw new Error(`no environment ${id} in this worker`);
@@ -256,14 +281,20 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
       return need(request.env).env.prepare();
     case 'reset':
       return need(request.env).env.reset();
-    case 'dispose': {
-      const h = held.get(request.env);
-      held.delete(request.env);
-      charged.delete(request.env);
-      recent.delete(request.env);
-      forkOf.delete(request.env);
-      await h?.env.dispose();
+    case 'dispose':
+      await dispose(request.env);
       return null;
+    case 'detach': {
+      const h = held.get(request.env);
+      if (!h || h.calls.size > 0) return null;
+      const untyped: Detached = [];
+      for (const [term, { terminal }] of h.terminals) {
+        const keys = terminal.untypedInput();
+        if (keys === undefined) return null;
+        untyped.push([term, keys]);
+      }
+      await dispose(request.env);
+      return untyped;
     }
     case 'fork':
       return fork(request.env, request.state, request.fork);

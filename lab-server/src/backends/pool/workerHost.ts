@@ -97,6 +97,7 @@ export class WorkerHost {
       limits: options.limits,
       beatMs: options.beatMs,
       longTurnMs: options.longTurnMs,
+      quarantine,
     };
     this.#worker = new Worker(new URL('./worker.ts', import.meta.url), {
       workerData: setup,

@@ -23,6 +23,7 @@ import type { Lab } from '../../labs/schema.ts';
 import { SimulationClock, type ClockMode } from './clock.ts';
 import { createSimCluster, type ClusterSnapshot, type SnapshottableCluster } from './cluster/index.ts';
 import type { SimLimits } from './limits.ts';
+import { gatewayApiEntry } from './mesh/gatewayApiEntry.ts';
 import { createSimNetwork, type SimNetworkWithIdle } from './mesh/index.ts';
 import { SimPodExec } from './pods/podExec.ts';
 import { createRandom, type SeekableRandom } from './random.ts';
@@ -345,6 +346,8 @@ export class SimEnvironment implements LabEnvironment {
       const result = await shell.run(text, {
         ...(options.signal ? { signal: options.signal } : {}),
         stream: (chunk) => (output += chunk),
+        // The output is captured, as `bash -c` under `$(...)` captures it: no terminal.
+        terminal: false,
       });
       output += result.output;
       exitCode = result.exitCode;
@@ -428,11 +431,24 @@ export class SimEnvironment implements LabEnvironment {
       };
     }
     let from: PodEndpoint | 'outside' = 'outside';
-    if (origin.kind === 'outside') {
+    let host = url.host;
+    if (origin.kind === 'outside' && origin.gateway) {
+      // As if DNS named the Gateway's address: the URL's port is the listener's, the URL's host the Host header.
+      const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+      const entry = gatewayApiEntry(this.#world.cluster, origin.gateway, port);
+      if ('refused' in entry) {
+        const message = `Failed to connect to ${url.hostname} port ${port} after 0 ms: Couldn't connect to server`;
+        return { status: 0, headers: {}, body: '', durationMs: 0, error: { curlExitCode: 7, message } };
+      }
+      const named = url.hostname;
+      url = new URL(`${url.protocol}//${entry.address}${url.pathname}${url.search}`);
+      if (named === 'ingress') host = url.host;
+    } else if (origin.kind === 'outside') {
       if (url.hostname === 'ingress')
         url = new URL(
           `${url.protocol}//${url.protocol === 'https:' ? INGRESS_HTTPS : INGRESS_HTTP}${url.pathname}${url.search}`,
         );
+      host = url.host;
     } else {
       const endpoint = this.#resolve(origin.target);
       if ('error' in endpoint)
@@ -442,7 +458,7 @@ export class SimEnvironment implements LabEnvironment {
     const given = Object.entries(request.headers ?? {});
     const has = (name: string) => given.some(([k]) => k.toLowerCase() === name);
     const headers: [string, string][] = [
-      ...(has('host') ? [] : [['Host', url.host] as [string, string]]),
+      ...(has('host') ? [] : [['Host', host] as [string, string]]),
       ...(has('user-agent') ? [] : [['User-Agent', 'curl/8.16.0'] as [string, string]]),
       ...(has('accept') ? [] : [['Accept', '*/*'] as [string, string]]),
       ...given,

@@ -6,6 +6,7 @@ import { josa } from '../korean.ts';
 import { describeRequest, toOrigin, toRequest } from '../origin.ts';
 import { gatherEgressFacts } from '../egressFacts.ts';
 import { explainEgress } from '../egressCause.ts';
+import { explainGatewayEntry } from '../gatewayEntry.ts';
 import { joinText, text, type AttemptResult, type CheckContext, type Evaluator } from '../types.ts';
 import type { HttpResult } from '../../contract.ts';
 import { compareAll } from '../verbs.ts';
@@ -13,11 +14,19 @@ import { compareAll } from '../verbs.ts';
 /** An http check as the schema fills it. */
 export type HttpCheck = z.infer<typeof httpCheckSchema>;
 
-/** Makes the request once and compares every expectation; a failed request to a host outside the mesh says why. */
+/**
+ * Makes the request once and compares every expectation; a failed request to a host outside the mesh, or from
+ * outside through a Gateway API gateway, says why.
+ */
 export const evaluateHttp: Evaluator<HttpCheck> = async (check, ctx) => {
   const r = await ctx.env.http(toOrigin(check.from), toRequest(check.request));
   const result = compare(check, ctx, r);
-  if (result.ok || 'outside' in check.from) return result;
+  if (result.ok) return result;
+  if ('outside' in check.from) {
+    if (!check.from.gateway) return result;
+    const why = await explainGatewayEntry(ctx.env, check.from.gateway, check.request, r);
+    return why ? compare(check, ctx, r, why) : result;
+  }
   const facts = await gatherEgressFacts(ctx.env, check.from.pod, check.request.url);
   if (!facts) return result;
   const echoed = /"X-Envoy-[A-Za-z-]+"/.test(r.body);

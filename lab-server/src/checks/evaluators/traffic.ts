@@ -5,6 +5,7 @@ import type { Localized, trafficCheckSchema } from '../../labs/schema.ts';
 import { OTHER, classLabel, classify, type ClassRule } from '../classify.ts';
 import { describeResponse, likelyCause } from '../diagnose.ts';
 import { euRo, josa } from '../korean.ts';
+import { explainGatewayEntry } from '../gatewayEntry.ts';
 import { describeRequest, toOrigin, toRequest } from '../origin.ts';
 import { SequentialSplit, type SequentialOutcome } from '../sequential.ts';
 import { DEFAULT_SPLIT_TEST } from '../split.ts';
@@ -81,7 +82,12 @@ export const evaluateTraffic: Evaluator<TrafficCheck> = async (check, ctx) => {
       })),
     { action: 'sequential test', result: decisionLine(outcome, planned) },
   ];
-  const explained = explain(check, ctx, outcome, observed);
+  // Through a Gateway API gateway, answers that mostly failed are explained from the Gateway and its routes.
+  const failed = outcome.verdict === 'pass' ? undefined : dominantError(observed, outcome.n);
+  const gateway = 'outside' in check.from ? check.from.gateway : undefined;
+  const why =
+    failed && gateway ? await explainGatewayEntry(ctx.env, gateway, check.request, failed.response) : undefined;
+  const explained = explain(check, ctx, outcome, observed, why);
   return { ok: outcome.verdict === 'pass', evidence, ...explained };
 };
 
@@ -131,7 +137,22 @@ function splitText(
     .join(' / ');
 }
 
-function explain(check: TrafficCheck, ctx: CheckContext, outcome: SequentialOutcome, observed: Observed) {
+/** The failure most answers share, when at least half of them failed (0: no response, or a 4xx/5xx status). */
+function dominantError(observed: Observed, n: number): { status: number; count: number; response: HttpResult } | undefined {
+  const errors = [...observed.statuses].filter(([s]) => s === 0 || s >= 400).sort((a, b) => b[1] - a[1]);
+  const errorCount = errors.reduce((a, [, k]) => a + k, 0);
+  if (errorCount * 2 < n || errors.length === 0) return undefined;
+  const [status, count] = errors[0]!;
+  return { status, count, response: observed.firstByStatus.get(status)! };
+}
+
+function explain(
+  check: TrafficCheck,
+  ctx: CheckContext,
+  outcome: SequentialOutcome,
+  observed: Observed,
+  why?: Localized,
+) {
   const rules = check.classes;
   const n = outcome.n;
   const expectedEntries = Object.entries(check.expect).map(([name, share]) => ({ name, share }));
@@ -155,12 +176,10 @@ function explain(check: TrafficCheck, ctx: CheckContext, outcome: SequentialOutc
   }
 
   // Errors first: when most requests failed, their status says more than the split does.
-  const errors = [...observed.statuses].filter(([s]) => s === 0 || s >= 400).sort((a, b) => b[1] - a[1]);
-  const errorCount = errors.reduce((a, [, k]) => a + k, 0);
-  if (errorCount * 2 >= n && errors.length > 0) {
-    const [status, count] = errors[0]!;
-    const first = observed.firstByStatus.get(status)!;
-    const cause = likelyCause(status, first.body, first.error?.message, ctx.files);
+  const failed = dominantError(observed, n);
+  if (failed) {
+    const { status, count, response: first } = failed;
+    const cause = why ?? likelyCause(status, first.body, first.error?.message, ctx.files);
     const how =
       status === 0
         ? text(

@@ -11,7 +11,7 @@ import {
   type PreviewResult,
   type SolveResult,
 } from '../../protocol/api.ts';
-import { stepForApi } from '../../labs/variants.ts';
+import { previewForApi, stepForApi } from '../../labs/variants.ts';
 import type { Route } from '../router.ts';
 import { trafficSummary } from '../trafficSummary.ts';
 
@@ -179,18 +179,19 @@ export function labRoutes(parts: ServerParts): Route[] {
         const request = parseBody(previewRequestSchema, await body());
         if (!request.path.startsWith('/'))
           throw new HttpError(400, 'path: must start with /', { code: 'request.invalid', params: { field: 'path' } });
-        const base = lab.preview ? new URL(lab.preview.url) : new URL('http://ingress/');
-        const url =
-          request.path === '/' && lab.preview ? lab.preview.url : `${base.protocol}//${base.host}${request.path}`;
+        const instance = await parts.runtime.instance(session!.id, lab.id);
+        // The Preview follows the learner's API: in the Gateway API it enters through the chapter's Gateway.
+        const preview = lab.preview && previewForApi(lab.preview, request.api ?? instance.steps.api);
+        const base = preview ? new URL(preview.url) : new URL('http://ingress/');
+        const url = request.path === '/' && preview ? preview.url : `${base.protocol}//${base.host}${request.path}`;
         const headers: Record<string, string> = {
-          ...(lab.preview?.headers ?? {}),
+          ...(preview?.headers ?? {}),
           ...(request.host ? { Host: request.host } : {}),
           ...(request.headers.cookie ? { Cookie: request.headers.cookie } : {}),
           ...(request.headers['content-type'] ? { 'Content-Type': request.headers['content-type'] } : {}),
         };
-        const instance = await parts.runtime.instance(session!.id, lab.id);
         const r = await instance.env.http(
-          { kind: 'outside' },
+          preview?.from.gateway ? { kind: 'outside', gateway: preview.from.gateway } : { kind: 'outside' },
           { method: request.method, url, headers, body: request.body, timeoutMs: 10_000 },
         );
         // A Preview refresh is the learner looking: an observing step may hold now.

@@ -31,9 +31,17 @@ const KINDS: Record<string, ResolvedKind> = Object.fromEntries(
       ['rbac.authorization.k8s.io/v1', 'Role', 'roles', true],
       ['rbac.authorization.k8s.io/v1', 'RoleBinding', 'rolebindings', true],
       ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'clusterrolebindings', false],
+      ['gateway.networking.k8s.io/v1', 'HTTPRoute', 'httproutes', true],
     ] as const
   ).map(([apiVersion, kind, plural, namespaced]) => [kind, { apiVersion, kind, plural, namespaced }]),
 );
+// The contract's `Kind.group` names the Gateway API's Gateway beside Istio's (the fake keeps objects by Kind only).
+KINDS['Gateway.gateway.networking.k8s.io'] = {
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'Gateway',
+  plural: 'gateways',
+  namespaced: true,
+};
 
 /** One recorded call: the method and its arguments, as plain data. */
 export interface RecordedCall {

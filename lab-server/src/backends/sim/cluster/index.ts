@@ -71,7 +71,8 @@ const MAX_REQUEST_BYTES = 1572864;
  * data plane, not by Kubernetes' controllers). Their changes need no controller pass.
  */
 function ignoredByControllers(obj: K8sObject): boolean {
-  return obj.kind === 'Event' || obj.apiVersion.includes('.istio.io/');
+  // A ServiceEntry is read by istiod's gateway controller (an HTTPRoute's parent, a Hostname backend's registry).
+  return obj.kind === 'Event' || (obj.apiVersion.includes('.istio.io/') && obj.kind !== 'ServiceEntry');
 }
 
 class SimClusterImpl implements SimCluster {
@@ -108,6 +109,7 @@ class SimClusterImpl implements SimCluster {
       logs: this.logs,
       createPod: (pod) => this.#createInternal(pod),
       remove: (obj) => this.#cascade(obj),
+      removeOnly: (obj) => this.#removeOne(obj),
       stamp: (obj) => this.#stamp(obj),
       record: (about, report) => events.record(about, report),
     });
@@ -443,6 +445,18 @@ class SimClusterImpl implements SimCluster {
     if (!live) throw notFound(resource, name);
     if (kind === 'Namespace' && PROTECTED_NAMESPACES.has(name)) {
       throw apiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`);
+    }
+    // A namespace terminates: its content goes first, on the namespace controller's time (controllers/namespaces.ts).
+    if (kind === 'Namespace') {
+      if (live.metadata.deletionTimestamp)
+        throw apiError(
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on namespaces "${name}": The system is ensuring all content is removed from ` +
+            'this namespace.  Upon completion, this namespace will automatically be purged by the system.',
+        );
+      this.#controllers.namespaces.terminate(live);
+      return;
     }
     this.#cascade(live);
   }

@@ -157,6 +157,10 @@ describe('writes and their side effects', () => {
     await c.idle();
     expect(c.list('Pod', 'team')).toHaveLength(1);
     c.delete('Namespace', undefined, 'team');
+    // The namespace terminates first (its content goes, its pod terminates), then it is gone.
+    expect(c.get('Namespace', undefined, 'team')!.status).toMatchObject({ phase: 'Terminating' });
+    expect(c.list('Deployment', 'team')).toEqual([]);
+    await c.idle();
     for (const kind of ['ConfigMap', 'Deployment', 'ReplicaSet', 'Pod', 'Service', 'Endpoints'])
       expect(c.list(kind, 'team')).toEqual([]);
     expect(c.get('Namespace', undefined, 'team')).toBeUndefined();

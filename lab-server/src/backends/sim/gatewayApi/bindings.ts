@@ -1,8 +1,9 @@
 /**
  * How Istio 1.30's gateway controller reads the Gateway API objects: which Gateways it manages (class `istio`),
- * which listeners a route attaches to (parentRefs, sectionName, port, allowedRoutes, hostnames), which backends
- * resolve (Services in the route's namespace, or another namespace a ReferenceGrant allows), and the route status
- * conditions that follow. Shared by the status controller and the data plane's translation, so both agree.
+ * which listeners a route attaches to (parentRefs, sectionName, port, allowedRoutes, hostnames; or a Service or an
+ * Istio ServiceEntry for mesh routes), which backends resolve (Services in the route's namespace, or another namespace
+ * a ReferenceGrant allows; Istio's `Hostname` kind for a host the registry knows), and the route status conditions
+ * that follow. Shared by the status controller and the data plane's translation, so both agree.
  */
 import type { K8sObject } from '../../../contract.ts';
 
@@ -10,6 +11,8 @@ import type { K8sObject } from '../../../contract.ts';
 export const KUBE_GATEWAY = 'Gateway.gateway.networking.k8s.io';
 /** The Gateway API group. */
 export const GROUP = 'gateway.networking.k8s.io';
+/** Istio's API group: a ServiceEntry parent and a Hostname backend are of this group. */
+export const ISTIO_GROUP = 'networking.istio.io';
 /** Istio's controller name for the `istio` GatewayClass. */
 export const ISTIO_CONTROLLER = 'istio.io/gateway-controller';
 
@@ -46,20 +49,31 @@ export interface ParentBinding {
   gateway?: K8sObject;
   /** The Service, for a mesh (GAMMA) route. */
   service?: K8sObject;
+  /** The ServiceEntry, for a mesh route on an external service's hosts. */
+  serviceEntry?: K8sObject;
   listeners: ListenerView[];
   accepted: Condition;
   /** A Gateway of another class: another controller's to report on, not istiod's. */
   foreign?: boolean;
 }
 
-/** A backendRef resolved to a Service (or why not). */
+/** A backendRef resolved to a Service or a registry host (or why not). */
 export interface BackendView {
   name: string;
   namespace: string;
+  /** The destination host Envoy's cluster is named after (`name.ns.svc.cluster.local`, or the Hostname itself). */
+  host: string;
   port?: number;
   weight: number;
   service?: K8sObject;
-  problem?: { reason: 'BackendNotFound' | 'RefNotPermitted' | 'InvalidKind'; message: string };
+  problem?: BackendProblem;
+}
+
+/** Why a backendRef does not resolve. A `hard` problem fails the whole route: istiod builds no config from it. */
+export interface BackendProblem {
+  reason: 'BackendNotFound' | 'RefNotPermitted' | 'InvalidKind' | 'InvalidDestination';
+  message: string;
+  hard?: boolean;
 }
 
 const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
@@ -133,6 +147,16 @@ export function parentBindings(source: ObjectSource, route: K8sObject, routeKind
           accepted: accepted('False', 'NoMatchingParent', `parent service: "${name}" not found`),
         };
       return { parentRef, service, listeners: [], accepted: accepted('True', 'Accepted', 'Route was valid') };
+    }
+    if (kind === 'ServiceEntry' && group === ISTIO_GROUP) {
+      const serviceEntry = source.get('ServiceEntry', ns, name);
+      if (!serviceEntry)
+        return {
+          parentRef,
+          listeners: [],
+          accepted: accepted('False', 'NoMatchingParent', `parent service entry: "${name}" not found`),
+        };
+      return { parentRef, serviceEntry, listeners: [], accepted: accepted('True', 'Accepted', 'Route was valid') };
     }
     const gateway = kind === 'Gateway' && group === GROUP ? source.get(KUBE_GATEWAY, ns, name) : undefined;
     if (gateway && !isIstioGateway(gateway))
@@ -211,9 +235,12 @@ export function resolveBackend(source: ObjectSource, route: K8sObject, ref: Obj,
   const view: BackendView = {
     name,
     namespace,
+    host: `${name}.${namespace}.svc.cluster.local`,
     ...(typeof ref.port === 'number' ? { port: ref.port } : {}),
     weight: typeof ref.weight === 'number' ? ref.weight : 1,
   };
+  if (ref.group === ISTIO_GROUP && ref.kind === 'Hostname')
+    return hostnameBackend(source, ref, { ...view, host: name });
   if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service')
     return {
       ...view,
@@ -237,6 +264,45 @@ export function resolveBackend(source: ObjectSource, route: K8sObject, ref: Obj,
       problem: { reason: 'BackendNotFound', message: `backend(${name}.${namespace}.svc.cluster.local) not found` },
     };
   return { ...view, service };
+}
+
+/**
+ * Istio's `Hostname` backend (istiod's buildDestination): a host of the service registry as the route's namespace sees
+ * it (a ServiceEntry's host, or a Service's cluster name), no namespace of its own, and a port (the CRD requires a port
+ * only for Services; istiod requires one for every kind).
+ */
+function hostnameBackend(source: ObjectSource, ref: Obj, view: BackendView): BackendView {
+  if (typeof ref.namespace === 'string')
+    return {
+      ...view,
+      problem: { reason: 'InvalidDestination', message: 'namespace may not be set with Hostname type', hard: true },
+    };
+  if (view.port === undefined)
+    return {
+      ...view,
+      problem: { reason: 'InvalidDestination', message: 'port is required in backendRef', hard: true },
+    };
+  if (!registryHasHost(source, view.host, view.namespace))
+    return { ...view, problem: { reason: 'BackendNotFound', message: `backend(${view.host}) not found` } };
+  return view;
+}
+
+/** Whether the service registry, as namespace `ns` sees it, has a service named `host` (istiod's LookupHostname). */
+export function registryHasHost(source: ObjectSource, host: string, ns: string): boolean {
+  const entry = source.list('ServiceEntry').some((se) => {
+    const spec = asObj(se.spec);
+    const hosts = Array.isArray(spec.hosts) ? spec.hosts : [];
+    return hosts.includes(host) && exportedTo(spec.exportTo, se.metadata.namespace ?? 'default', ns);
+  });
+  if (entry) return true;
+  const m = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(host);
+  return !!m && !!source.get('Service', m[2], m[1]!);
+}
+
+/** A ServiceEntry's `exportTo` (absent: every namespace; `.`: its own; `*`: all; else the names listed). */
+function exportedTo(exportTo: unknown, own: string, ns: string): boolean {
+  if (!Array.isArray(exportTo) || exportTo.length === 0) return true;
+  return exportTo.some((e) => e === '*' || e === ns || (e === '.' && own === ns));
 }
 
 /** Every backendRef of a route, rule by rule. */

@@ -148,3 +148,151 @@ describe('translation', () => {
     });
   });
 });
+
+/** A ServiceEntry as stored (Istio's kinds have no Gateway API defaults). */
+function serviceEntry(name: string, hosts: string[], namespace = 'default', exportTo?: string[]): K8sObject {
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'ServiceEntry',
+    metadata: { name, namespace, uid: `se/${namespace}/${name}` },
+    spec: {
+      hosts,
+      ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
+      resolution: 'DNS',
+      ...(exportTo ? { exportTo } : {}),
+    },
+  };
+}
+
+const hostname = (name: string, extra: object = { port: 80 }) => ({
+  kind: 'Hostname',
+  group: 'networking.istio.io',
+  name,
+  ...extra,
+});
+
+describe('egress: a ServiceEntry parent and a Hostname backend (istio.io egress tasks)', () => {
+  const cnn = serviceEntry('cnn', ['edition.cnn.com', '*.egress.com']);
+  const toEntry = (backend: object, parent = 'cnn') =>
+    stored('HTTPRoute', 'egress', {
+      parentRefs: [{ kind: 'ServiceEntry', group: 'networking.istio.io', name: parent }],
+      hostnames: ['edition.cnn.com'],
+      rules: [{ timeouts: { request: '3s' }, backendRefs: [backend] }],
+    });
+
+  it("routes every host of the entry in the mesh (the route's hostnames are not read), to the registry host", () => {
+    const route = toEntry(hostname('edition.cnn.com'));
+    const src = sourceOf({ HTTPRoute: [route], ServiceEntry: [cnn] });
+    expect(parentBindings(src, route)[0]!.accepted).toEqual({
+      type: 'Accepted',
+      status: 'True',
+      reason: 'Accepted',
+      message: 'Route was valid',
+    });
+    expect(resolvedRefs(routeBackends(src, route))).toMatchObject({ status: 'True', reason: 'ResolvedRefs' });
+    const vss = translatedVirtualServices(src);
+    expect(vss.map((v) => v.spec)).toEqual(
+      ['edition.cnn.com', '*.egress.com'].map((host) => ({
+        hosts: [host],
+        gateways: ['mesh'],
+        http: [
+          {
+            name: 'default.egress.0',
+            // The CRD's default match (PathPrefix /), as the API server stores the route.
+            match: [{ uri: { prefix: '/' } }],
+            timeout: '3s',
+            route: [{ destination: { host: 'edition.cnn.com', port: { number: 80 } }, weight: 1 }],
+          },
+        ],
+      })),
+    );
+  });
+
+  it('a parentRef to a ServiceEntry that does not exist is not accepted, and routes nothing', () => {
+    const route = toEntry(hostname('edition.cnn.com'), 'cnn-ext');
+    const src = sourceOf({ HTTPRoute: [route], ServiceEntry: [cnn] });
+    expect(parentBindings(src, route)[0]!.accepted).toMatchObject({
+      status: 'False',
+      reason: 'NoMatchingParent',
+      message: 'parent service entry: "cnn-ext" not found',
+    });
+    expect(translatedVirtualServices(src)).toEqual([]);
+  });
+
+  it('a Hostname no ServiceEntry (visible here) declares is BackendNotFound, and the route answers 500', () => {
+    const route = toEntry(hostname('www.cnn.com'));
+    const src = sourceOf({ HTTPRoute: [route], ServiceEntry: [cnn] });
+    expect(resolvedRefs(routeBackends(src, route))).toEqual({
+      type: 'ResolvedRefs',
+      status: 'False',
+      reason: 'BackendNotFound',
+      message: 'backend(www.cnn.com) not found',
+    });
+    expect((translatedVirtualServices(src)[0]!.spec as { http: unknown[] }).http[0]).toMatchObject({
+      directResponse: { status: 500 },
+    });
+    // An entry exported only to its own namespace is not in another namespace's registry.
+    const hidden = serviceEntry('www', ['www.cnn.com'], 'other', ['.']);
+    expect(routeBackends(sourceOf({ ServiceEntry: [cnn, hidden] }), route)[0]![0]!.problem?.reason).toBe(
+      'BackendNotFound',
+    );
+    const shared = serviceEntry('www', ['www.cnn.com'], 'other', ['*']);
+    expect(routeBackends(sourceOf({ ServiceEntry: [cnn, shared] }), route)[0]![0]!.problem).toBeUndefined();
+  });
+
+  it("a Service's cluster name is a registry host too; a Hostname with a namespace or no port builds no route", () => {
+    const svc = toEntry(hostname('reviews.default.svc.cluster.local', { port: 8000 }));
+    expect(routeBackends(sourceOf({ Service: services }), svc)[0]![0]).toMatchObject({
+      host: 'reviews.default.svc.cluster.local',
+      port: 8000,
+    });
+    const withNs = toEntry(hostname('edition.cnn.com', { port: 80, namespace: 'default' }));
+    const noPort = toEntry(hostname('edition.cnn.com', {}));
+    for (const [route, message] of [
+      [withNs, 'namespace may not be set with Hostname type'],
+      [noPort, 'port is required in backendRef'],
+    ] as const) {
+      const src = sourceOf({ HTTPRoute: [route], ServiceEntry: [cnn] });
+      expect(resolvedRefs(routeBackends(src, route))).toMatchObject({
+        status: 'False',
+        reason: 'InvalidDestination',
+        message,
+      });
+      expect(translatedVirtualServices(src)).toEqual([]);
+    }
+  });
+
+  it("istio.io's egress gateway: the entry's route goes to the gateway's Service, the gateway's to the host", () => {
+    const gw = stored(KUBE_GATEWAY, 'cnn-egress-gateway', {
+      gatewayClassName: 'istio',
+      listeners: [{ name: 'http', hostname: 'edition.cnn.com', port: 80, protocol: 'HTTP' }],
+    });
+    const gwService = stored('Service', 'cnn-egress-gateway-istio', { ports: [{ port: 80 }] });
+    const direct = stored('HTTPRoute', 'direct-cnn-to-egress-gateway', {
+      parentRefs: [{ kind: 'ServiceEntry', group: 'networking.istio.io', name: 'cnn' }],
+      rules: [{ backendRefs: [{ name: 'cnn-egress-gateway-istio', port: 80 }] }],
+    });
+    const forward = stored('HTTPRoute', 'forward-cnn-from-egress-gateway', {
+      parentRefs: [{ name: 'cnn-egress-gateway' }],
+      hostnames: ['edition.cnn.com'],
+      rules: [{ backendRefs: [hostname('edition.cnn.com')] }],
+    });
+    const src = sourceOf({
+      [KUBE_GATEWAY]: [gw],
+      HTTPRoute: [direct, forward],
+      ServiceEntry: [serviceEntry('cnn', ['edition.cnn.com'])],
+      Service: [gwService],
+    });
+    const bySpec = translatedVirtualServices(src).map((v) => v.spec as { gateways: string[]; http: Obj[] });
+    expect(bySpec.map((s) => [s.gateways[0], (s.http[0]!.route as Obj[])[0]!.destination])).toEqual([
+      ['mesh', { host: 'cnn-egress-gateway-istio.default.svc.cluster.local', port: { number: 80 } }],
+      [
+        'default/cnn-egress-gateway-istio-autogenerated-k8s-gateway-http',
+        { host: 'edition.cnn.com', port: { number: 80 } },
+      ],
+    ]);
+    expect(bySpec[1]!.http[0]!.name).toBe('default.forward-cnn-from-egress-gateway.0');
+  });
+});
+
+type Obj = Record<string, unknown>;

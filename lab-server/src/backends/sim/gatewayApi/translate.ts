@@ -1,7 +1,8 @@
 /**
  * The Gateway API objects as Istio's internal config, the way istiod converts them before building Envoy's: a
  * Gateway of class `istio` becomes an Istio Gateway per listener (selecting the generated deployment's pods), an
- * HTTPRoute a VirtualService bound to those listeners (or to `mesh` for a Service parent, GAMMA). The data plane
+ * HTTPRoute a VirtualService bound to those listeners (or to `mesh` for a Service parent, GAMMA, and for a
+ * ServiceEntry parent, on the entry's hosts; a `Hostname` backend is that registry host). The data plane
  * then routes them with the same code as Istio's own API: weights, matches, mirrors, rewrites, timeouts, access logs.
  */
 import type { K8sObject } from '../../../contract.ts';
@@ -145,8 +146,8 @@ function headerOps(modifier: unknown): Obj {
   };
 }
 
-function destination(b: { name: string; namespace: string; port?: number }): Obj {
-  return { host: `${b.name}.${b.namespace}.svc.cluster.local`, ...(b.port ? { port: { number: b.port } } : {}) };
+function destination(b: { host: string; port?: number }): Obj {
+  return { host: b.host, ...(b.port ? { port: { number: b.port } } : {}) };
 }
 
 /** A rule's filters written into the VirtualService http route. */
@@ -170,8 +171,7 @@ function applyFilters(route: Obj, rule: Obj, entries: Obj[], routeNs: string): v
         ...asList(route.mirrors),
         {
           destination: destination({
-            name: String(ref.name),
-            namespace: String(ref.namespace ?? routeNs),
+            host: `${String(ref.name)}.${String(ref.namespace ?? routeNs)}.svc.cluster.local`,
             port: ref.port as number | undefined,
           }),
           percentage: { value: percent },
@@ -286,6 +286,8 @@ export function translatedVirtualServices(source: ObjectSource): K8sObject[] {
   for (const route of routes) {
     const routeNs = route.metadata.namespace ?? 'default';
     const backends = routeBackends(source, route);
+    // A backend istiod cannot build a destination for at all fails the route's conversion: no config from it.
+    if (backends.flat().some((b) => b.problem?.hard)) continue;
     const ranked = asList(asObj(route.spec).rules).flatMap((rule, i) =>
       httpRules(route, rule, i, backends[i] ?? [], routeNs),
     );
@@ -315,6 +317,14 @@ export function translatedVirtualServices(source: ObjectSource): K8sObject[] {
         const port = binding.parentRef.port;
         const host = `${svc.metadata.name}.${svc.metadata.namespace ?? 'default'}.svc.cluster.local`;
         add(`mesh/${routeNs}/${typeof port === 'number' ? port : ''}`, host, 'mesh', withPort(ranked, port));
+        continue;
+      }
+      if (binding.serviceEntry) {
+        // A ServiceEntry parent routes the entry's own hosts, one VirtualService each (the route's hostnames are not read).
+        const port = binding.parentRef.port;
+        const hosts = asObj(binding.serviceEntry.spec).hosts;
+        for (const host of Array.isArray(hosts) ? hosts.map(String) : [])
+          add(`mesh/${routeNs}/${typeof port === 'number' ? port : ''}`, host, 'mesh', withPort(ranked, port));
         continue;
       }
       const gateway = binding.gateway!;

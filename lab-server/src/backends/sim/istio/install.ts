@@ -5,6 +5,8 @@
  */
 import { parse, stringify } from 'yaml';
 import type { K8sObject } from '../../../contract.ts';
+import type { ExecResult } from 'just-bash';
+import { OrderedOutput, type StreamFacts } from '../shell/orderedOutput.ts';
 import type { SimClusterApi } from '../types.ts';
 import { workloadSpec } from '../cluster/shapes.ts';
 import { ISTIO_HUB, ISTIO_VERSION } from './version.ts';
@@ -16,16 +18,42 @@ export interface InstallRequest {
   /** Contents of `-f` files (IstioOperator). */
   files: string[];
   skipConfirmation: boolean;
-  /** What the user typed at the prompt. */
+  /** What stdin holds for the prompt (a pipe's or a file's content; empty at a terminal). */
   answer: string;
+  /** Where istioctl's stdout and stderr go (colours need a terminal; one place keeps the order of the writes). */
+  streams: StreamFacts;
+  /** stdin is the learner's terminal, which cannot type into a running command: the answer is an empty line. */
+  stdinIsTerminal: boolean;
 }
 
 /** The command's outcome. */
-export interface InstallResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
+export type InstallResult = ExecResult;
+
+/**
+ * istioctl's Confirm (operator/cmd/mesh/shared.go): writes `prompt` and a space, reads one word with fmt.Scanln;
+ * `y`/`yes` accept and `n`/`no` refuse (any case), another word asks again, an empty line, several words or the end
+ * of the input refuse. Returns the answer and what was written (the prompt once per question).
+ */
+export function confirm(input: string, prompt: string): { accepted: boolean; written: string } {
+  const lines = input.split('\n');
+  // Text after the last newline is a line ending at EOF; nothing there is EOF itself.
+  if (lines.at(-1) === '') lines.pop();
+  let written = '';
+  for (const line of [...lines, undefined]) {
+    written += `${prompt} `;
+    const words = line?.trim().split(/\s+/).filter(Boolean) ?? [];
+    if (words.length !== 1) return { accepted: false, written };
+    const word = words[0]!.toUpperCase();
+    if (word === 'Y' || word === 'YES') return { accepted: true, written };
+    if (word === 'N' || word === 'NO') return { accepted: false, written };
+  }
+  return { accepted: false, written };
 }
+
+/** What the lab adds where a real terminal would wait for the learner to type the answer. */
+export const NO_TYPED_ANSWER =
+  'lab shell: this terminal cannot type into a running command, so the question got an empty answer; ' +
+  'answer it ahead: add -y (--skip-confirmation), or pipe the answer in (echo y | istioctl ...)\n';
 
 const BANNER = [
   '        |\\          ',
@@ -71,7 +99,7 @@ export interface Rendered {
 /** A configuration istioctl refuses to render: printed as `Error: <message>`. */
 export class InstallError extends Error {}
 
-function render(request: InstallRequest): Rendered {
+function render(request: Pick<InstallRequest, 'sets' | 'files'>): Rendered {
   let profileName = 'default';
   const meshSets: [string[], unknown][] = [];
   const valueSets: [string[], unknown][] = [];
@@ -121,7 +149,7 @@ function render(request: InstallRequest): Rendered {
 
 /** The profile, mesh config and values an install with these flags and files renders (throws InstallError). */
 export function renderInstall(request: Pick<InstallRequest, 'sets' | 'files'>): Rendered {
-  return render({ ...request, skipConfirmation: true, answer: '' });
+  return render(request);
 }
 
 function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
@@ -223,34 +251,43 @@ export function egressObjects(): K8sObject[] {
   ];
 }
 
-/** Runs `istioctl install`. */
+/** fatih/color's bold high-intensity blue, as istioctl colours its banner when stdout is a terminal. */
+function colouredBanner(terminal: boolean): string {
+  return terminal ? `\x1b[94;1m${BANNER}\n\x1b[0m` : `${BANNER}\n`;
+}
+
+/**
+ * Runs `istioctl install` as 1.30's install.go does: the banner (stderr), the prompt (stdout) unless -y, then the
+ * install, whose progress lines go to stderr (the progress bar's writer) and whose prune notes go to stdout.
+ */
 export function runInstall(cluster: SimClusterApi, request: InstallRequest): InstallResult {
+  const output = new OrderedOutput();
+  const result = (exitCode: number) => output.result(exitCode, request.streams.merged);
+  // The banner comes first, before anything is rendered or checked (install.go's RunE).
+  output.err(`${colouredBanner(request.streams.terminal)}\n`);
   let rendered: Rendered;
   try {
     rendered = render(request);
   } catch (error) {
-    if (error instanceof InstallError) return { stdout: '', stderr: `Error: ${error.message}\n`, exitCode: 1 };
+    if (error instanceof InstallError) {
+      output.err(`Error: ${error.message}\n`);
+      return result(1);
+    }
     throw error;
   }
   const { profile, mesh, values } = rendered;
-  let stdout = '';
   if (!request.skipConfirmation) {
-    const components = [
-      'Istio core',
-      'Istiod',
-      ...(profile.ingressGateway ? ['Ingress gateways'] : []),
-      ...(profile.egressGateway ? ['Egress gateways'] : []),
-    ];
-    const list =
-      components.length > 1 ? `${components.slice(0, -1).join(', ')}, and ${components.at(-1)}` : components[0];
-    stdout +=
-      `This will install the Istio ${ISTIO_VERSION} "${profile.name}" ` +
-      `profile (with components: ${list}) into the cluster. Proceed? (y/N) `;
-    if (!/^y(es)?$/i.test(request.answer.trim().split('\n')[0] ?? ''))
-      return { stdout: `${stdout}Cancelled.\n`, stderr: '', exitCode: 1 };
+    const prompt = `This will install the Istio ${ISTIO_VERSION} profile "${profile.name}" into the cluster. Proceed? (y/N)`;
+    const answer = confirm(request.stdinIsTerminal ? '\n' : request.answer, prompt);
+    output.out(answer.written);
+    // The Enter a terminal echoes; a pipe's answer is not echoed.
+    if (request.stdinIsTerminal) output.out('\n');
+    if (!answer.accepted) {
+      output.err('Cancelled.\n');
+      if (request.stdinIsTerminal) output.err(NO_TYPED_ANSWER);
+      return result(1);
+    }
   }
-  stdout += `${BANNER}\n\n`;
-
   const cm = cluster.get('ConfigMap', 'istio-system', 'istio');
   const meshText = stringify(mesh);
   const nextCm: K8sObject = cm
@@ -275,15 +312,15 @@ export function runInstall(cluster: SimClusterApi, request: InstallRequest): Ins
   const pilotEnv = ((values.pilot as Record<string, unknown> | undefined)?.env ?? {}) as Record<string, unknown>;
   applyEnv(cluster, pilotEnv);
 
-  stdout += '✔ Istio core installed ⛵️\n✔ Istiod installed 🧠\n';
+  output.err('✔ Istio core installed ⛵️\n✔ Istiod installed 🧠\n');
   const hasEgress = cluster.get('Deployment', 'istio-system', 'istio-egressgateway') !== undefined;
   if (profile.egressGateway) {
     if (!hasEgress) for (const obj of egressObjects()) cluster.apply(obj, { fieldManager: 'istio-operator' });
-    stdout += '✔ Egress gateways installed 🛫\n';
+    output.err('✔ Egress gateways installed 🛫\n');
   }
-  if (profile.ingressGateway) stdout += '✔ Ingress gateways installed 🛬\n';
+  if (profile.ingressGateway) output.err('✔ Ingress gateways installed 🛬\n');
   if (!profile.egressGateway && hasEgress) {
-    stdout += '- Pruning removed resources\n';
+    output.err('- Pruning removed resources\n');
     for (const [kind, apiVersion, name] of [
       ['Deployment', 'apps/v1', 'istio-egressgateway'],
       ['Service', 'v1', 'istio-egressgateway'],
@@ -291,9 +328,9 @@ export function runInstall(cluster: SimClusterApi, request: InstallRequest): Ins
     ] as const) {
       if (!cluster.get(kind, 'istio-system', name)) continue;
       cluster.delete(kind, 'istio-system', name);
-      stdout += `  Removed ${apiVersion}:${kind}:istio-system:${name}.\n`;
+      output.out(`  Removed ${apiVersion}:${kind}:istio-system:${name}.\n`);
     }
   }
-  stdout += '✔ Installation complete\nMade this installation the default for cluster-wide operations.\n';
-  return { stdout, stderr: '', exitCode: 0 };
+  output.err('✔ Installation complete\n');
+  return result(0);
 }

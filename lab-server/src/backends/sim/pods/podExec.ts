@@ -10,7 +10,7 @@ import { createDateCommand } from '../shell/commands/date/index.ts';
 import { createBusyboxTimeCommand } from '../shell/commands/time/busybox.ts';
 import { STREAM_AWARE_COMMANDS } from '../shell/orderedOutput.ts';
 import { splitCommandNames } from '../shell/splitCommandName.ts';
-import { orderStreams } from '../shell/streamOrder.ts';
+import { orderStreams, streamOrderPlugin } from '../shell/streamOrder.ts';
 import { createTimeKeywordCommands, rewriteTimeKeyword } from '../shell/timeKeyword.ts';
 import type { PodEndpoint, PodExec, SimCommandHost } from '../types.ts';
 import { createNcCommand } from './commands/nc.ts';
@@ -168,6 +168,10 @@ export class SimPodExec implements PodExec {
       sleep: (ms) => host.clock.sleep(ms, options.signal).catch(() => undefined),
       processInfo: { pid: 1, ppid: 0, uid: identity.uid, gid: identity.gid },
     });
+    // Scripts run inside the script (`sh -c`, `xargs`) are rewritten as processes of their own.
+    const streamOrder = streamOrderPlugin(STREAM_AWARE_COMMANDS);
+    bash.registerTransformPlugin(streamOrder);
+    streamOrder.skipNext();
     // The process's two streams as kubectl set them up: in one place (a TTY, kubectl's `2>&1`), every command
     // writes in order and the whole script's output comes back on stdout.
     const streams = options.streams ?? { merged: false, terminal: false };

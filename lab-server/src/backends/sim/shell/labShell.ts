@@ -22,7 +22,9 @@ import {
   type ShellState,
 } from './shellState.ts';
 import { createTimeKeywordCommands } from './timeKeyword.ts';
+import { STREAM_AWARE_COMMANDS } from './orderedOutput.ts';
 import { withOutputSink } from './outputSink.ts';
+import { streamOrderPlugin } from './streamOrder.ts';
 import { withYieldPoint, yieldPointsPlugin } from './yieldPoints.ts';
 
 /** just-bash's own commands the lab shell offers; the rest of its set (python, js, sqlite, network) stays off. */
@@ -150,6 +152,8 @@ export class LabShell {
   readonly #timeKeyword: ReturnType<typeof createTimeKeywordCommands>;
   /** This shell's `ShellState.mark`. */
   readonly #mark: string;
+  /** Rewrites the scripts a line runs inside itself; the line itself is rewritten before (shellState.ts). */
+  readonly #streamOrder = streamOrderPlugin(STREAM_AWARE_COMMANDS);
   /** The running line's output so far (outputSink.ts): shown at once when the line streams, else kept. */
   #sink: { stream: ((text: string) => void) | undefined; kept: string; chars: number; cut: boolean } | undefined;
 
@@ -201,6 +205,8 @@ export class LabShell {
       processInfo: { pid: 4242, ppid: 1, uid: 0, gid: 0 },
     });
     this.#bash.registerTransformPlugin(yieldPointsPlugin(turn));
+    // Scripts run inside a line (`bash -c`, `timeout 5 sh -c ...`) keep their commands' order too.
+    this.#bash.registerTransformPlugin(this.#streamOrder);
   }
 
   /**
@@ -265,7 +271,7 @@ export class LabShell {
   /** Runs one whole command line (possibly several physical lines). */
   async run(
     line: string,
-    options: { signal?: AbortSignal; stream?: (text: string) => void } = {},
+    options: { signal?: AbortSignal; stream?: (text: string) => void; terminal?: boolean } = {},
   ): Promise<LineResult> {
     const verdict = completeness(line);
     if (verdict.kind === 'error') {
@@ -288,12 +294,11 @@ export class LabShell {
       if (this.#state.fresh.size === 0) await this.#learnFresh();
       const sink = { stream: options.stream, kept: '', chars: 0, cut: false };
       this.#sink = sink;
+      // A script's output is captured, not a terminal's (curl, istioctl print no colours into it).
+      const script = wrapLine(line, this.#state, this.#stateDir, options.terminal ?? true);
       const env = keptValues(this.#state);
-      const result = await this.#bash.exec(wrapLine(line, this.#state, this.#stateDir), {
-        rawScript: true,
-        signal,
-        ...(env ? { env } : {}),
-      });
+      this.#streamOrder.skipNext();
+      const result = await this.#bash.exec(script, { rawScript: true, signal, ...(env ? { env } : {}) });
       if (this.sliceOver()) await this.pause();
       // What commands printed went through the sink; what is left here did not (a line run as typed). A full file
       // system is worded as bash words it rather than as the in-memory file system does (once per failed write).
@@ -380,6 +385,7 @@ export class LabShell {
     let fresh = freshLines.get(key);
     if (!fresh) {
       const start = initialState(this.#options.home, this.#mark);
+      this.#streamOrder.skipNext();
       await this.#bash.exec(wrapLine(':', start, this.#stateDir), { rawScript: true });
       fresh = new Set(readState(await this.#readDump(':'), ':', start).variables);
       if (fresh.size > 0) freshLines.set(key, fresh);

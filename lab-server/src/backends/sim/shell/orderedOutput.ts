@@ -14,6 +14,27 @@ export const STREAMS_VARIABLE = '__labs_streams';
 /** The commands that read `STREAMS_VARIABLE` (in the lab shell and in containers): only they are told. */
 export const STREAM_AWARE_COMMANDS: ReadonlySet<string> = new Set(['kubectl', 'istioctl', 'curl']);
 
+/**
+ * Commands that run other commands (`bash -c`, `xargs`, `timeout 5 curl -v ...`): told like the writers, so what
+ * they run inherits the variable through their environment and keeps its order as it would run directly.
+ */
+export const CARRIERS: ReadonlySet<string> = new Set([
+  'bash',
+  'sh',
+  'eval',
+  'env',
+  'xargs',
+  'timeout',
+  'time',
+  'command',
+  'builtin',
+  'exec',
+  'nice',
+  'nohup',
+  'source',
+  '.',
+]);
+
 /** Where a command's stdout and stderr go, as the shell set them up. */
 export interface StreamFacts {
   /** stderr goes where stdout goes (`2>&1`, the terminal, `&>file`). */
@@ -25,8 +46,15 @@ export interface StreamFacts {
 /** What the shell told the command about its streams (nothing: apart, and not a terminal). */
 export function streamFacts(env: Map<string, string> | Record<string, string> | undefined): StreamFacts {
   const value = (env instanceof Map ? env.get(STREAMS_VARIABLE) : env?.[STREAMS_VARIABLE]) ?? '';
-  const facts = new Set(value.split(','));
-  return { merged: facts.has('merged'), terminal: facts.has('terminal') };
+  // Values made at run time may join the words without a comma (`merged` + `,terminal` or `terminal`).
+  return { merged: value.includes('merged'), terminal: value.includes('terminal') };
+}
+
+/** The environment a command hands to what it runs (`timeout 5 curl ...`): its exported variables, as exec does. */
+export function childEnv(ctx: { exportedEnv?: Record<string, string>; env: Map<string, string> }): Record<string, string> {
+  if (ctx.exportedEnv) return { ...ctx.exportedEnv };
+  const told = ctx.env.get(STREAMS_VARIABLE);
+  return told !== undefined ? { [STREAMS_VARIABLE]: told } : {};
 }
 
 /** The variable's value for `facts`; empty when there is nothing to tell. */

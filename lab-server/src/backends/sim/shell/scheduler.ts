@@ -19,6 +19,11 @@ export interface ShellSchedulerHost {
   cpuMs(): number;
   /** How long the environment running now may keep the thread in one turn (ms); default `SLICE_MS`. */
   sliceMs?(): number;
+  /**
+   * How long the environment running now should rest before its next slice (ms; default 0: only until the
+   * loop's next check phase). A host throttles a busy environment this way, so it leaves CPU to the others.
+   */
+  restMs?(): number;
 }
 
 /** The longest a shell keeps the thread before it lets others run (wall time of one turn). */
@@ -91,13 +96,22 @@ function isTimeHolder(clock: object | undefined): clock is TimeHolder {
  */
 export function pause(clock?: object): Promise<void> {
   const release = isTimeHolder(clock) ? clock.hold() : undefined;
+  const rest = runsVirtually(clock) ? 0 : (host.restMs?.() ?? 0);
+  const resume = () => {
+    resumedAt = wallNow();
+    release?.();
+  };
   return new Promise((resolve) => {
     DefenseInDepthBox.runTrusted(() =>
-      setImmediate(() => {
-        resumedAt = wallNow();
-        release?.();
-        resolve();
-      }),
+      rest > 0
+        ? setTimeout(() => {
+            resume();
+            resolve();
+          }, rest)
+        : setImmediate(() => {
+            resume();
+            resolve();
+          }),
     );
   });
 }

@@ -76,19 +76,31 @@ function quote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A line as it runs (`dir` on the first line, then the line as typed): names split, `time` and streams rewritten. */
+/**
+ * A line as it runs, from its key (`rewriteKey`): names split, `time` and streams rewritten. The key holds all the
+ * rewrite depends on: the shell's directory, whether the output is a terminal, the functions defined, the line.
+ */
 function rewrite(key: string): string {
-  const cut = key.indexOf('\n');
-  const dir = key.slice(0, cut);
-  return orderStreams(rewriteTimeKeyword(splitCommandNames(key.slice(cut + 1)), 'bash'), {
+  const [dir, terminal, functions, ...rest] = key.split('\n');
+  return orderStreams(rewriteTimeKeyword(splitCommandNames(rest.join('\n')), 'bash'), {
     merged: true,
-    terminal: true,
+    terminal: terminal === '1',
     scratch: `${dir}/pipe-stderr`,
     writers: STREAM_AWARE_COMMANDS,
+    functions: new Set(functions ? functions.split(' ') : []),
     // Answered by the shell's file system (outputSink.ts): each finished command's output is shown at once.
     sink: `${dir}/out`,
   });
 }
+
+function rewriteKey(line: string, state: ShellState, dir: string, terminal: boolean): string {
+  return `${dir}\n${terminal ? 1 : 0}\n${[...state.functions.keys()].join(' ')}\n${line}`;
+}
+
+/** A function's body runs with its caller's streams, told through the environment (streamOrder.ts). */
+const inheriting = new LineMemo((source: string) =>
+  orderStreams(source, { merged: false, terminal: false, writers: STREAM_AWARE_COMMANDS, inherited: true }),
+);
 
 /** Rewritten recent lines: each rewrite parses the line (three times when it has `$` and `time`). */
 const rewritten = new LineMemo(rewrite);
@@ -101,17 +113,21 @@ export function keptValues(state: ShellState): Record<string, string> | undefine
   return env;
 }
 
-/** The script that runs `line` with `state` restored (its `keptValues` set beforehand) and dumps the new state into `dir`. */
-export function wrapLine(line: string, state: ShellState, dir: string): string {
+/**
+ * The script that runs `line` with `state` restored (its `keptValues` set beforehand) and dumps the new state into
+ * `dir`; `terminal` says whether the line's output goes to a terminal (the learner's) or is captured (a script's, a
+ * check's).
+ */
+export function wrapLine(line: string, state: ShellState, dir: string, terminal = true): string {
   const restore = [
     ...restoredVariables(state),
     ...[...state.values].filter(([, kept]) => kept.exported).map(([name]) => `export ${name}`),
-    ...state.functions.values(),
+    ...[...state.functions.values()].map((source) => inheriting.get(source)),
     ...state.aliases,
     'shopt -s expand_aliases',
     `cd ${quote(state.cwd)}`,
   ].join('\n');
-  const ordered = rewritten.get(`${dir}\n${line}`);
+  const ordered = rewritten.get(rewriteKey(line, state, dir, terminal));
   const sep = separator(state);
   // `$?` after the restore block is 0 (its `cd` succeeds); a subshell sets any other status (subshells cost the most
   // of anything here). The dump's status file is what the caller reads, so the script's own exit code is not reset.

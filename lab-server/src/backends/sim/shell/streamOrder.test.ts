@@ -107,6 +107,55 @@ describe('the lab shell shows a command line the way a terminal does', () => {
   });
 });
 
+describe('a command run through another keeps its order, as it does run directly', () => {
+  const sh = shellWithWriter();
+  const out = async (line: string) => (await sh.run(line)).output;
+
+  it.each([
+    'K=kubectl; $K',
+    "bash -c 'kubectl'",
+    'sh -c kubectl',
+    'eval kubectl',
+    'echo x | xargs kubectl',
+    'timeout 5 kubectl',
+    'env A=1 kubectl',
+    'f() { kubectl; }; f',
+    '( kubectl )',
+    "bash -c 'sh -c kubectl'",
+    "timeout 5 bash -c 'f() { kubectl; }; f'",
+  ])('%s', async (line) => {
+    expect(await out(line)).toBe('E1\nO\nE2\n');
+  });
+
+  it('keeps the order of the commands inside them too', async () => {
+    const script = "echo a; ls /nope; echo b";
+    expect(await out(script)).toBe('a\nls: /nope: No such file or directory\nb\n');
+    for (const line of [`bash -c '${script}'`, `sh -c '${script}'`, `f() { ${script}; }; f`, `timeout 5 sh -c '${script}'`])
+      expect(await out(line)).toBe('a\nls: /nope: No such file or directory\nb\n');
+    // Apart, stderr still goes its own way.
+    expect(await out(`bash -c '${script}' 2>/dev/null`)).toBe('a\nb\n');
+    expect(await out(`bash -c '${script}' | tr a-z A-Z`)).toBe('A\nB\nls: /nope: No such file or directory\n');
+  });
+
+  it('follows the redirections inside and around them', async () => {
+    expect(await out("bash -c 'kubectl 2>/dev/null'")).toBe('O\n');
+    expect(await out("bash -c 'kubectl' 2>/dev/null")).toBe('O\n');
+    expect(await out("bash -c 'kubectl >/dev/null'")).toBe('E1\nE2\n');
+    expect(await out("bash -c 'kubectl' 2>&1 | tr A-Z a-z")).toBe('e1\no\ne2\n');
+    expect(await out("bash -c 'kubectl 2>&1' | tr A-Z a-z")).toBe('e1\no\ne2\n');
+    expect(await out('f() { kubectl; }; f 2>/dev/null')).toBe('O\n');
+    expect(await out('f() { kubectl 2>&1; }; f | tr A-Z a-z')).toBe('e1\no\ne2\n');
+    expect(await out('timeout 5 kubectl 2>&1 >/dev/null')).toBe('E1\nE2\n');
+  });
+
+  it('knows the functions of earlier lines, and `env` alone shows nothing of it', async () => {
+    await sh.run('g() { kubectl; }');
+    expect(await out('g')).toBe('E1\nO\nE2\n');
+    expect(await out('g 2>/dev/null')).toBe('O\n');
+    expect(await out('env | grep -c __labs')).toBe('0\n');
+  });
+});
+
 describe('the lab shell shows each command as it finishes', () => {
   it('shows what earlier commands printed before what a later one streams while it runs', async () => {
     const io: { stream?: ((text: string) => void) | undefined } = {};
@@ -159,21 +208,41 @@ describe('curl and kubectl exec in the lab shell', () => {
     });
   });
 
-  it('curl -v prints its verbose lines before the body and the connection note after it, as curl 8 does', async () => {
+  it('curl -v in kubectl exec (no TTY): the trace, then the body when curl flushes its piped stdout', async () => {
     const r = await sh.run('kubectl exec deploy/sleep -- curl -sv http://httpbin:8000/get 2>&1');
     const lines = r.output.split('\n');
-    const request = lines.indexOf('> GET /get HTTP/1.1');
-    const status = lines.indexOf('< HTTP/1.1 200 OK');
+    const request = lines.indexOf('> GET /get HTTP/1.1\r');
+    const status = lines.indexOf('< HTTP/1.1 200 OK\r');
     const data = lines.findIndex((l) => /^\{ \[\d+ bytes data\]$/.test(l));
+    const intact = lines.indexOf('* Connection #0 to host httpbin:8000 left intact');
     const body = lines.indexOf('{');
-    const intact = lines.findIndex((l) => l.startsWith('* Connection #0 to host httpbin left intact'));
     expect(request).toBeGreaterThan(0);
     expect(status).toBeGreaterThan(request);
-    // Not a terminal inside kubectl exec: curl notes the data it hands on before the body.
+    // Not a terminal: curl notes the data, and stdout (a pipe, fully buffered) is written when the transfer ends.
     expect(data).toBeGreaterThan(status);
-    expect(body).toBeGreaterThan(data);
-    expect(intact).toBeGreaterThan(body);
-    expect(lines.at(-2)).toBe(lines[intact]);
+    expect(intact).toBe(data + 1);
+    expect(body).toBe(intact + 1);
+    expect(lines.at(-2)).toBe('}');
+    // 2>/dev/null: the body alone.
+    const quiet = await sh.run('kubectl exec deploy/sleep -- curl -sv http://httpbin:8000/get 2>/dev/null');
+    expect(quiet.output.startsWith('{\n')).toBe(true);
+    expect(quiet.output).not.toContain('* ');
+  });
+
+  it('curl -v -i in kubectl exec -t (a TTY): each header after its trace line, the body before the connection note', async () => {
+    w.host.stream = () => undefined;
+    try {
+      const r = await sh.run('kubectl exec -t deploy/sleep -- curl -sv -i http://httpbin:8000/get');
+      const lines = r.output.split('\n');
+      const status = lines.indexOf('< HTTP/1.1 200 OK\r');
+      expect(lines[status + 1]).toBe('HTTP/1.1 200 OK\r');
+      expect(lines[status + 2]).toBe('< server: envoy\r');
+      expect(lines[status + 3]).toBe('\x1b[1mserver\x1b[0m: envoy\r');
+      expect(r.output).not.toContain('bytes data]');
+      expect(lines.indexOf('{')).toBeLessThan(lines.indexOf('* Connection #0 to host httpbin:8000 left intact'));
+    } finally {
+      delete w.host.stream;
+    }
   });
 
   it('kubectl exec ... -- curl -v ... 2>&1 | head keeps the verbose part; without 2>&1 only the body goes down', async () => {

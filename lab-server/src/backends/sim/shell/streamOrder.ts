@@ -13,8 +13,8 @@
  * Redirections are followed as bash applies them, left to right (`2>&1 >f` keeps stderr on the terminal,
  * `>f 2>&1` sends both to f); a group's or loop's redirections apply to every command inside it.
  */
-import { parse, serialize } from 'just-bash';
-import { STREAMS_VARIABLE, streamsValue } from './orderedOutput.ts';
+import { parse, serialize, type TransformPlugin } from 'just-bash';
+import { CARRIERS, STREAMS_VARIABLE, streamsValue } from './orderedOutput.ts';
 
 type Node = { type?: string; [key: string]: unknown };
 
@@ -36,6 +36,17 @@ export interface StreamOrderOptions {
   scratch?: string;
   /** Commands that keep their own writes in order when told where their streams go. */
   writers: ReadonlySet<string>;
+  /**
+   * Functions the shell already knows (defined on earlier lines): like the commands that run others (`CARRIERS`),
+   * they are told so the commands inside them inherit where their caller's streams go.
+   */
+  functions?: ReadonlySet<string>;
+  /**
+   * The script runs inside a process whose streams are its own, told through the environment (`bash -c`, a function
+   * body, `timeout`'s command): its commands inherit the variable, and those with redirections of their own are told
+   * what changes, relative to it, at run time. `merged`, `terminal`, `scratch` and `sink` do not apply then.
+   */
+  inherited?: boolean;
   /**
    * A file whose writes the shell shows at once (outputSink.ts): every command writing to the line's own stdout
    * and stderr is sent there, so what it printed is shown when it ends, before what later commands stream.
@@ -96,30 +107,123 @@ interface Walk {
   stdout: Sink;
   scratch: string | undefined;
   pipes: number;
+  /** Commands told besides the writers: those that run others, and the functions known. */
+  carriers: ReadonlySet<string>;
+  /** In an inherited walk, the process's own stdout and stderr (the variable says where they go). */
+  inherited?: { out: Sink; err: Sink };
+}
+
+/** `NAME=<value>` as a syntax tree, from the value's shell text (which may expand the inherited value). */
+function assignment(name: string, valueText: string): Node {
+  const parsed = parse(`${name}=${valueText} :`).statements[0] as unknown as {
+    pipelines: { commands: { assignments: Node[] }[] }[];
+  };
+  return parsed.pipelines[0]!.commands[0]!.assignments[0]!;
+}
+
+/** The variable a carrier sets to the descriptor (1 or 2) its commands' stderr joins. */
+const FD2_VARIABLE = '__labs_fd2';
+
+/** `2>&"${__labs_fd2:-2}"`: an inherited command's stderr joins stdout when its process's streams are one. */
+const FD2_REDIRECTION = (
+  parse(`: 2>&"\${${FD2_VARIABLE}:-2}"`).statements[0] as unknown as {
+    pipelines: { commands: { redirections: Node[] }[] }[];
+  }
+).pipelines[0]!.commands[0]!.redirections[0]!;
+
+/** The descriptor a carrier's commands join their stderr to, as shell text. */
+function fd2Text(out: Sink | undefined, err: Sink | undefined, walk: Walk): string {
+  const inherited = walk.inherited;
+  if (inherited && out === inherited.out && err === inherited.err) return `"\${${FD2_VARIABLE}:-2}"`;
+  return out !== undefined && out === err ? '1' : '2';
+}
+
+/**
+ * The variable's value, as shell text, for a command whose streams end at `out` and `err`; undefined when the
+ * command should just inherit it. Static at the top of a line; relative to the inherited value inside a process.
+ */
+function toldValue(out: Sink | undefined, err: Sink | undefined, walk: Walk): string | undefined {
+  const inherited = walk.inherited;
+  if (!inherited) {
+    const value = streamsValue({
+      merged: out !== undefined && out === err,
+      terminal: walk.options.terminal && out === walk.stdout,
+    });
+    return value || undefined;
+  }
+  const own = (sink: Sink | undefined) => sink === inherited.out || sink === inherited.err;
+  // Untouched, or the two swapped: whatever the process was told holds.
+  if (own(out) && own(err) && out !== err) return undefined;
+  const merged = out !== undefined && out === err;
+  // `${v/merged/}` keeps what the process was told about its terminal and drops its "merged".
+  const terminal = own(out) ? `"\${${STREAMS_VARIABLE}/merged/}"` : '';
+  return `${merged ? 'merged' : ''}${terminal}` || "''";
+}
+
+/** Whether the command is told where its streams go: writers, commands running others, and names known only later. */
+function told(command: Node, walk: Walk): 'writer' | 'carrier' | undefined {
+  if (!command.name) return undefined;
+  const name = literalText(command.name);
+  if (name === undefined) return 'carrier';
+  if (walk.options.writers.has(name)) return 'writer';
+  // `env` alone prints the environment: it is told only when it runs a command.
+  if (name === 'env' && !((command.args as Node[] | undefined) ?? []).some((a) => !/^-|=/.test(literalText(a) ?? '')))
+    return undefined;
+  return walk.carriers.has(name) ? 'carrier' : undefined;
+}
+
+/** xargs' options that take the next argument as their value (GNU and BusyBox spellings). */
+const XARGS_VALUE_OPTIONS = new Set(['-I', '-i', '-n', '-L', '-l', '-d', '-s', '-P', '-E', '-e', '-a', '--max-args']);
+
+/** `xargs [options] CMD ...` becomes `xargs [options] env NAME=VALUE... CMD ...` (only when it has a CMD). */
+function carryThroughXargs(command: Node, told: [string, string][]): void {
+  const args = (command.args as Node[] | undefined) ?? [];
+  let i = 0;
+  while (i < args.length) {
+    const text = literalText(args[i]);
+    if (text === undefined || !text.startsWith('-')) break;
+    i += XARGS_VALUE_OPTIONS.has(text) ? 2 : 1;
+  }
+  if (i >= args.length) return;
+  const parsed = parse(`: env ${told.map(([name, value]) => `${name}=${value}`).join(' ')}`).statements[0] as unknown as {
+    pipelines: { commands: { args: Node[] }[] }[];
+  };
+  args.splice(i, 0, ...parsed.pipelines[0]!.commands[0]!.args);
+  command.args = args;
 }
 
 function simpleCommand(command: Node, fds: Descriptors, walk: Walk): boolean {
   const redirections = (command.redirections as Node[] | undefined) ?? [];
   const out = fds.get(1);
   const err = fds.get(2);
-  const name = literalText(command.name);
-  if (name !== undefined && walk.options.writers.has(name)) {
+  const kind = told(command, walk);
+  if (kind) {
     const after = redirected(fds, redirections);
-    const value = streamsValue({
-      merged: after.get(1) !== undefined && after.get(1) === after.get(2),
-      terminal: walk.options.terminal && after.get(1) === walk.stdout,
-    });
-    if (value) {
+    const value = toldValue(after.get(1), after.get(2), walk);
+    // What runs inside a carrier reads the variable from its environment, so a carrier is told even "nothing"
+    // (the inherited value is then always set, also under `set -u`), and inside a process it passes its own value
+    // on (a nested shell exports only what is set on the command).
+    const text = value ?? (kind !== 'carrier' ? undefined : walk.inherited ? `"\${${STREAMS_VARIABLE}-}"` : "''");
+    const settings: [string, string][] = text === undefined ? [] : [[STREAMS_VARIABLE, text]];
+    // A carrier also says which descriptor its commands' stderr is to join (1: stdout's place, 2: its own), so the
+    // commands inside keep their order (`bash -c 'echo a; ls /nope; echo b'`).
+    if (kind === 'carrier') settings.push([FD2_VARIABLE, fd2Text(after.get(1), after.get(2), walk)]);
+    // xargs runs its command without the environment it was given: `env` in front of the command carries it.
+    if (settings.length > 0 && literalText(command.name) === 'xargs') carryThroughXargs(command, settings);
+    else if (settings.length > 0) {
       const assignments = (command.assignments as Node[] | undefined) ?? [];
-      assignments.push({
-        type: 'Assignment',
-        name: STREAMS_VARIABLE,
-        value: { type: 'Word', parts: [{ type: 'Literal', value }] },
-        append: false,
-        array: null,
-      });
+      for (const [name, valueText] of settings) assignments.push(assignment(name, valueText));
       command.assignments = assignments;
     }
+  }
+  if (walk.inherited) {
+    // Joined inside the process (`{ ...; } 2>&1`): joined in order. Untouched: stderr joins where the process's
+    // does (the variable its carrier set), so an inner command's two streams keep their place among the others'.
+    if (out && err === out) redirections.unshift(redirection(2, '>&', '1'));
+    else if (command.name && out === walk.inherited.out && err === walk.inherited.err)
+      redirections.unshift(structuredClone(FD2_REDIRECTION));
+    command.redirections = redirections;
+    return false;
   }
   let usedScratch = false;
   // Where both streams are the line's own output, they go to the sink (shown as the command ends) when there is one.
@@ -139,8 +243,13 @@ function inside(node: unknown, fds: Descriptors, walk: Walk): boolean {
   if (!node || typeof node !== 'object') return false;
   if (Array.isArray(node)) return node.map((item) => inside(item, fds, walk)).some(Boolean);
   const n = node as Node;
-  // Function bodies obey their caller's redirections; words hold `$(...)`, whose output is a value.
-  if (n.type === 'FunctionDef' || n.type === 'Word' || n.type === 'Assignment') return false;
+  // Function bodies obey their caller's redirections: they are walked as a process of their own.
+  if (n.type === 'FunctionDef') {
+    functionBody(n, walk);
+    return false;
+  }
+  // Words hold `$(...)`, whose output is a value.
+  if (n.type === 'Word' || n.type === 'Assignment') return false;
   if (n.type === 'Statement') return statement(n, fds, walk);
   let used = false;
   for (const [key, value] of Object.entries(n))
@@ -151,8 +260,19 @@ function inside(node: unknown, fds: Descriptors, walk: Walk): boolean {
 
 function command(node: Node, fds: Descriptors, walk: Walk): boolean {
   if (node.type === 'SimpleCommand') return simpleCommand(node, fds, walk);
-  if (node.type === 'FunctionDef') return false;
+  if (node.type === 'FunctionDef') {
+    functionBody(node, walk);
+    return false;
+  }
   return inside(node, redirected(fds, node.redirections), walk);
+}
+
+/** A function's body runs with its caller's streams: walked as an inherited process (the call is told). */
+function functionBody(node: Node, walk: Walk): void {
+  const out: Sink = { name: 'inherited stdout' };
+  const err: Sink = { name: 'inherited stderr' };
+  const body: Walk = { ...walk, scratch: undefined, inherited: { out, err } };
+  inside(node.body, new Map([[1, out], [2, err]]), body);
 }
 
 /** `{ PIPELINE; s=$?; cat FILE; rm -f FILE; (exit $s); }`: the pipeline, then what its writers said on stderr. */
@@ -173,7 +293,7 @@ function flushed(pipeline: Node, file: string, sink: string | undefined): Node {
 
 function statement(node: Node, fds: Descriptors, walk: Walk): boolean {
   const pipelines = node.pipelines as Node[];
-  const atTerminal = fds.get(1) === walk.stdout && fds.get(2) === walk.stdout;
+  const atTerminal = !walk.inherited && fds.get(1) === walk.stdout && fds.get(2) === walk.stdout;
   let used = false;
   for (let i = 0; i < pipelines.length; i++) {
     const pipeline = pipelines[i]!;
@@ -206,9 +326,42 @@ function hasHeredoc(node: unknown): boolean {
   );
 }
 
+/** Names of the functions `script` defines anywhere. */
+function definedFunctions(node: unknown, found: Set<string>): Set<string> {
+  if (!node || typeof node !== 'object') return found;
+  if (Array.isArray(node)) {
+    for (const item of node) definedFunctions(item, found);
+    return found;
+  }
+  const n = node as Node;
+  if (n.type === 'FunctionDef' && typeof n.name === 'string') found.add(n.name);
+  for (const [key, value] of Object.entries(n))
+    if (key !== 'type' && value && typeof value === 'object') definedFunctions(value, found);
+  return found;
+}
+
+/** Rewrites a parsed script in place (see `orderStreams`). */
+export function orderStreamsIn(statements: unknown, options: StreamOrderOptions): void {
+  const stdout: Sink = { name: 'stdout' };
+  const carriers = new Set([...CARRIERS, ...(options.functions ?? []), ...definedFunctions(statements, new Set())]);
+  if (options.inherited) {
+    const err: Sink = { name: 'inherited stderr' };
+    const walk: Walk = { options, stdout, scratch: undefined, pipes: 0, carriers, inherited: { out: stdout, err } };
+    inside(statements, new Map([[1, stdout], [2, err]]), walk);
+    return;
+  }
+  const fds: Descriptors = new Map([
+    [1, stdout],
+    [2, options.merged ? stdout : { name: 'stderr' }],
+  ]);
+  // Only where both streams reach the line's stdout can a piped command's stderr be shown there early.
+  const walk: Walk = { options, stdout, scratch: options.merged ? options.scratch : undefined, pipes: 0, carriers };
+  inside(statements, fds, walk);
+}
+
 /**
  * `line` rewritten so every command writes where bash would have it write, in order, and the stream-aware
- * commands know where their streams go; the line itself when it cannot be rewritten.
+ * commands (and those running others) know where their streams go; the line itself when it cannot be rewritten.
  */
 export function orderStreams(line: string, options: StreamOrderOptions): string {
   try {
@@ -216,16 +369,29 @@ export function orderStreams(line: string, options: StreamOrderOptions): string 
     // just-bash's serializer writes a heredoc's body before the rest of its pipeline (`cat <<EOF | tr ...`),
     // which no longer parses: lines with heredocs run as typed.
     if (hasHeredoc(script)) return line;
-    const stdout: Sink = { name: 'stdout' };
-    const fds: Descriptors = new Map([
-      [1, stdout],
-      [2, options.merged ? stdout : { name: 'stderr' }],
-    ]);
-    // Only where both streams reach the line's stdout can a piped command's stderr be shown there early.
-    const walk: Walk = { options, stdout, scratch: options.merged ? options.scratch : undefined, pipes: 0 };
-    inside(script.statements, fds, walk);
+    orderStreamsIn(script.statements, options);
     return serialize(script);
   } catch {
     return line;
   }
+}
+
+/**
+ * The transform that rewrites every script a shell parses inside a running line (`bash -c`, `sh -c`, `xargs`,
+ * `timeout`'s and `time`'s commands) as an inherited process. The line itself was rewritten with what is known
+ * of the terminal before it ran: `skipNext()` leaves the next parse (the line's own) alone.
+ */
+export function streamOrderPlugin(writers: ReadonlySet<string>): TransformPlugin & { skipNext(): void } {
+  let skip = false;
+  return {
+    name: 'labs-stream-order',
+    skipNext() {
+      skip = true;
+    },
+    transform({ ast }) {
+      if (skip) skip = false;
+      else orderStreamsIn(ast.statements, { merged: false, terminal: false, writers, inherited: true });
+      return { ast };
+    },
+  };
 }

@@ -89,6 +89,15 @@ export class SimTerminal implements TerminalChannel {
     void this.#drain();
   }
 
+  /**
+   * What was typed here and not run yet (a heredoc's lines so far, the line being edited), as keys that type it
+   * again; undefined while a line runs or keys wait. An environment moving to another thread takes this along.
+   */
+  untypedInput(): string | undefined {
+    if (this.#processing || this.#queue.length > 0) return undefined;
+    return `${this.#pendingLines.map((line) => `${line}\r`).join('')}${this.#editor.buffer}`;
+  }
+
   resize(cols: number): void {
     this.#cols = cols;
   }

@@ -33,18 +33,33 @@ export const httpbinOrg: SimApp = {
   },
 };
 
-function page(title: string, server: string, extra: [string, string][]): SimApp {
+function page(
+  title: string,
+  server: string,
+  extra: [string, string][],
+  site: { paths?: string[]; contentType?: string; httpsOnly?: string } = {},
+): SimApp {
+  const paths = ['/', '', ...(site.paths ?? [])];
   return {
     listenPorts: () => [80, 443],
     async handle(request): Promise<AppResponse> {
-      const ok = request.path === '/' || request.path === '';
+      // A site served over HTTPS only answers plain HTTP with a permanent redirect to the same URL over HTTPS.
+      if (site.httpsOnly && !request.tls) {
+        const location = `https://${site.httpsOnly}${request.path || '/'}${request.query ? `?${request.query}` : ''}`;
+        return {
+          status: 301,
+          headers: [['Server', server], ['Location', location], ...extra, ['Content-Length', '0']],
+          body: '',
+        };
+      }
+      const ok = paths.includes(request.path);
       const body = ok
         ? `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1></body></html>\n`
         : `<!DOCTYPE html><html lang=en><title>Error 404 (Not Found)</title><p><b>404.</b> That’s an error.</p></html>\n`;
       return {
         status: ok ? 200 : 404,
         headers: [
-          ['Content-Type', 'text/html; charset=ISO-8859-1'],
+          ['Content-Type', site.contentType ?? 'text/html; charset=ISO-8859-1'],
           ['Server', server],
           ...extra,
           ['Content-Length', String(Buffer.byteLength(body))],
@@ -77,10 +92,16 @@ export const INTERNET_SITES: InternetSite[] = [
   {
     host: 'edition.cnn.com',
     ips: ['151.101.3.5', '151.101.67.5', '151.101.131.5', '151.101.195.5'],
-    app: page('CNN International - Breaking News, US News, World News and Video', 'Varnish', [
-      ['Cache-Control', 'max-age=60'],
-      ['Via', '1.1 varnish'],
-    ]),
+    // Like the real site (istio.io's egress gateway task shows it): HTTP is redirected to HTTPS, /politics exists.
+    app: page(
+      'CNN International - Breaking News, US News, World News and Video',
+      'Varnish',
+      [
+        ['Cache-Control', 'max-age=60'],
+        ['Via', '1.1 varnish'],
+      ],
+      { paths: ['/politics'], contentType: 'text/html; charset=utf-8', httpsOnly: 'edition.cnn.com' },
+    ),
   },
 ];
 

@@ -25,6 +25,8 @@ export interface ControllerContext {
   createPod(pod: K8sObject): K8sObject;
   /** Deletes an object and what it owns, through the API's delete path. */
   remove(obj: K8sObject): void;
+  /** Deletes one object and nothing it owns (what it owned is deleted on its own, as a namespace's pods are). */
+  removeOnly(obj: K8sObject): void;
   /** Fills a new object's server-set metadata. */
   stamp(obj: K8sObject): void;
   /** Records an Event about `about`. */

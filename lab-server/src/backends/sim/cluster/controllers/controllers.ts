@@ -8,6 +8,7 @@ import { syncDeployments } from './deployments.ts';
 import { syncEndpoints } from './endpoints.ts';
 import { syncIstioGateways } from './istioGateways.ts';
 import { Kubelet } from './kubelet.ts';
+import { NamespaceTerminator } from './namespaces.ts';
 import { syncReplicaSets } from './replicaSets.ts';
 
 /** Passes in a row before yielding, so a controller that never settles cannot hang the event loop. */
@@ -17,6 +18,7 @@ const MAX_ROUNDS = 20;
 export class Controllers {
   readonly #ctx: ControllerContext;
   readonly kubelet: Kubelet;
+  readonly namespaces: NamespaceTerminator;
   #scheduled = false;
   #running = false;
   #again = false;
@@ -24,11 +26,12 @@ export class Controllers {
   constructor(ctx: ControllerContext) {
     this.#ctx = ctx;
     this.kubelet = new Kubelet(ctx, () => this.schedule());
+    this.namespaces = new NamespaceTerminator(ctx, (obj) => ctx.removeOnly(obj));
   }
 
-  /** True when no pass is pending or running and no pod is starting. */
+  /** True when no pass is pending or running, no pod is starting and no namespace terminating. */
   get settled(): boolean {
-    return !this.#scheduled && !this.#running && !this.kubelet.busy;
+    return !this.#scheduled && !this.#running && !this.kubelet.busy && !this.namespaces.busy;
   }
 
   /** Asks for a pass soon (coalesced); a change made during a pass asks for another round. */
@@ -47,8 +50,8 @@ export class Controllers {
     for (;;) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.#scheduled || this.#running) continue;
-      if (!this.kubelet.busy) return;
-      await this.kubelet.settled();
+      if (!this.kubelet.busy && !this.namespaces.busy) return;
+      await Promise.all([this.kubelet.settled(), this.namespaces.settled()]);
     }
   }
 

@@ -9,7 +9,8 @@ import { CookieJar } from './cookies.ts';
 import { boundary, type FormPart, multipartBody, parseFormArg } from './multipart.ts';
 import { CURL_VERSION_TEXT, CurlUsageError, curlHelp, parseCurlArgs, type CurlArgs } from './options.ts';
 import { retryDelay, retryReason, retryWarning } from './retry.ts';
-import { type ConnectOptions, headerBlock, type RequestBody, transfer, withQuery } from './transfer.ts';
+import { CurlOutput } from './output.ts';
+import { type ConnectOptions, type RequestBody, transfer, withQuery } from './transfer.ts';
 import { OrderedOutput, streamFacts } from '../../orderedOutput.ts';
 import { urlProblem } from './urlCheck.ts';
 import { warning } from './warn.ts';
@@ -228,16 +229,16 @@ export async function runCurl(
   const urls = args.get && body && args.form.length === 0 ? args.urls.map((u) => withQuery(u, body!.text)) : args.urls;
   if (args.get) body = undefined;
 
-  // Written in curl's order: verbose lines before the body and after it, a header dump (-D -) before its body.
+  // Every write goes out when curl's callbacks would make it, through stdio's buffering (output.ts, stdio.ts).
   const streams = streamFacts(ctx.env);
   const output = new OrderedOutput();
+  const curl = new CurlOutput(args, output, streams);
   let exitCode = 0;
-  let dumped = '';
   for (const url of urls) {
     const rejected = urlProblem(url);
     if (rejected) {
       // curl stops at a URL it cannot parse before connecting: nothing is sent, nothing written out.
-      if (showErrors) output.err(`curl: (${rejected.code}) ${rejected.message}\n`);
+      if (showErrors) curl.stderr.write(`curl: (${rejected.code}) ${rejected.message}\n`);
       exitCode = rejected.code;
       continue;
     }
@@ -248,20 +249,9 @@ export async function runCurl(
     let result: Awaited<ReturnType<typeof transfer>>;
     let code = 0;
     let message = '';
-    const bodyOnTerminal = !args.output && streams.terminal;
     for (;;) {
-      result = await transfer(
-        host.network,
-        from,
-        args,
-        url,
-        body,
-        connect,
-        jar,
-        nowSeconds,
-        ctx.signal,
-        bodyOnTerminal,
-      );
+      curl.begin();
+      result = await transfer(host.network, from, args, url, body, connect, jar, nowSeconds, ctx.signal, curl);
       response = result.response!;
       code = 0;
       message = '';
@@ -272,11 +262,21 @@ export async function runCurl(
         code = 22;
         message = `The requested URL returned error: ${response.status}`;
       }
+      // What tool_operate.c's post_per_transfer does, in its order: -o's file closed, the error told, stdout
+      // flushed, then a retry, or -w.
+      if (args.output && args.output !== '-' && args.output !== '/dev/null' && (code === 0 || curl.file)) {
+        if (!(await writeTo(ctx, args.output, curl.file)) && code === 0) {
+          code = 23;
+          message = `Failure writing output to destination, passed ${Buffer.byteLength(curl.file)} returned 0`;
+        }
+      }
+      if (code !== 0 && showErrors) curl.stderr.write(`curl: (${code}) ${message}\n`);
+      curl.stdout.flush();
       const reason = retryReason(args, code, response);
       const inTime = args.retryMaxTimeMs === undefined || host.clock.now() - started < args.retryMaxTimeMs;
       if (!reason || retriesLeft <= 0 || !inTime) break;
       const wait = retryDelay(reason, sleepMs, response);
-      output.err(warning(retryWarning(reason, wait, retriesLeft), args.silent));
+      curl.stderr.write(warning(retryWarning(reason, wait, retriesLeft), args.silent));
       retriesLeft--;
       try {
         await host.clock.sleep(wait, ctx.signal);
@@ -285,24 +285,6 @@ export async function runCurl(
       }
       if (args.retryDelayMs === undefined) sleepMs = Math.min(sleepMs * 2, 600_000);
     }
-    const verbose = args.verbose ? result.verbose.map((l) => `${l}\n`) : [];
-    output.err(verbose.slice(0, result.bodyAt).join(''));
-    if (args.dumpHeader === '-') output.out(result.headerBlocks.join(''));
-    else dumped += result.headerBlocks.join('');
-    let out = '';
-    if (code === 0 || (code === 22 && args.failWithBody)) {
-      if (args.head || args.include) out += headerBlock(response);
-      if (!args.head) out += response.body;
-    }
-    if (out) {
-      if (args.output && args.output !== '/dev/null') {
-        if (!(await writeTo(ctx, args.output, out))) {
-          code = 23;
-          message = `Failure writing output to destination, passed ${Buffer.byteLength(out)} returned 0`;
-        }
-      } else if (!args.output) output.out(out);
-    }
-    output.err(verbose.slice(result.bodyAt).join(''));
     if (args.writeOut !== undefined) {
       const expanded = expandWriteOut(args.writeOut, {
         response,
@@ -311,24 +293,24 @@ export async function runCurl(
         errorMessage: message,
         redirects: result.redirects,
       });
-      output.out(expanded.stdout).err(expanded.stderr);
+      curl.stdout.write(expanded.stdout);
+      curl.stderr.write(expanded.stderr);
     }
-    if (code !== 0) {
-      if (showErrors) output.err(`curl: (${code}) ${message}\n`);
-      exitCode = code;
-    }
+    if (code !== 0) exitCode = code;
   }
-  if (args.dumpHeader !== undefined && args.dumpHeader !== '-' && !(await writeTo(ctx, args.dumpHeader, dumped))) {
-    if (showErrors) output.err(`curl: Failed to open ${args.dumpHeader}\n`);
+  if (args.dumpHeader !== undefined && args.dumpHeader !== '-' && !(await writeTo(ctx, args.dumpHeader, curl.dumped))) {
+    if (showErrors) curl.stderr.write(`curl: Failed to open ${args.dumpHeader}\n`);
     exitCode = 23;
   }
   if (jar && args.cookieJar !== undefined) {
     const text = jar.serialize(nowSeconds());
-    if (args.cookieJar === '-') output.out(text);
+    if (args.cookieJar === '-') curl.stdout.write(text);
     // libcurl only mentions a jar it cannot write under -v.
     else if (!(await writeTo(ctx, args.cookieJar, text)) && args.verbose)
-      output.err(`* WARNING: failed to save cookies in ${args.cookieJar}: No such file or directory\n`);
+      curl.stderr.write(`* WARNING: failed to save cookies in ${args.cookieJar}: No such file or directory\n`);
   }
+  // exit() flushes what stdout still holds.
+  curl.stdout.flush();
   return output.result(exitCode, streams.merged);
 }
 

@@ -68,7 +68,6 @@ const HARMLESS = new Set([
   'globoff',
   'ipv4',
   'ipv6',
-  'buffer',
   'progress-meter',
   'progress-bar',
   'path-as-is',
@@ -77,7 +76,6 @@ const HARMLESS = new Set([
   'sessionid',
   'alpn',
   'disable',
-  'styled-output',
   'fail-early',
   'raw',
   'tr-encoding',
@@ -134,6 +132,10 @@ export interface CurlArgs {
   retryMaxTimeMs?: number;
   retryAllErrors: boolean;
   retryConnRefused: boolean;
+  /** -N/--no-buffer: stdout is flushed after every write. */
+  noBuffer: boolean;
+  /** --no-styled-output turns off bold header names on a terminal. */
+  styledOutput: boolean;
 }
 
 /** A usage error: curl prints the message and its "try" line and exits 2. */
@@ -191,6 +193,13 @@ function apply(args: CurlArgs, long: string, shown: string, value: string | unde
       break;
     case 'retry-connrefused':
       args.retryConnRefused = on;
+      break;
+    case 'buffer':
+      // `-N` is "no buffer"; the long option is `--buffer`, usually given as `--no-buffer` (tool_getparam.c).
+      args.noBuffer = shown.startsWith('--') ? !on : on;
+      break;
+    case 'styled-output':
+      args.styledOutput = on;
       break;
     case 'help':
       args.help = true;
@@ -323,8 +332,11 @@ export function parseCurlArgs(argv: string[]): CurlArgs {
     retry: 0,
     retryAllErrors: false,
     retryConnRefused: false,
+    noBuffer: false,
+    styledOutput: true,
   };
-  const supported = new Set(CURL_OPTIONS.map((o) => o.long));
+  // Also carried out, though --help leaves them out as curl's brief help does.
+  const supported = new Set([...CURL_OPTIONS.map((o) => o.long), 'buffer', 'styled-output']);
   let onlyUrls = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;

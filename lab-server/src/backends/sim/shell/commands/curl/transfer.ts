@@ -11,12 +11,21 @@ export interface TransferResult {
   response?: SimHttpResponse;
   url: string;
   redirects: number;
-  /** Lines for stderr under -v (request and response headers, connection notes). */
-  verbose: string[];
-  /** How many of `verbose` curl prints before the last response's body (the rest come after it). */
-  bodyAt: number;
-  /** The header block of every response received (redirects included), for -D. */
-  headerBlocks: string[];
+}
+
+/**
+ * What a transfer reports while it runs, in libcurl's order: each received header line goes to the debug
+ * callback and then to the header callback before the next line is read; a kept body follows its headers.
+ */
+export interface TransferEvents {
+  /** A request to `url` is about to go out (the first, or the next hop of a redirect). */
+  request(url: string): void;
+  /** A line of -v's trace that is not a received header: `*` notes, the connection log, the `>` request lines. */
+  trace(line: string): void;
+  /** One received header line with its CRLF: the status line, each header, the empty line ending the block. */
+  header(line: string): void;
+  /** The body of a response curl keeps (a redirect it follows is read and ignored). */
+  body(text: string): void;
 }
 
 /** The body a transfer sends and how curl labels it. */
@@ -125,15 +134,26 @@ export function headerBlock(response: SimHttpResponse): string {
   return [status, ...response.headers.map(([k, v]) => `${k}: ${v}`), ''].join('\r\n') + '\r\n';
 }
 
+/** -v's `>` lines: the request header block line by line, each with the CR of its CRLF, as curl traces it. */
 function requestLines(request: SimHttpRequest, h2: boolean): string[] {
   const url = new URL(request.url);
-  const lines = [`> ${request.method} ${url.pathname}${url.search} ${h2 ? 'HTTP/2' : 'HTTP/1.1'}`];
-  for (const [k, v] of request.headers) lines.push(`> ${k}: ${v}`);
-  lines.push('> ', '* Request completely sent off');
+  const lines = [`> ${request.method} ${url.pathname}${url.search} ${h2 ? 'HTTP/2' : 'HTTP/1.1'}\r`];
+  for (const [k, v] of request.headers) lines.push(`> ${k}: ${v}\r`);
+  lines.push('> \r', '* Request completely sent off');
   return lines;
 }
 
-/** Sends one URL (following redirects under -L, at most --max-redirs), keeping cookies in `jar` when given. */
+/** The host and port curl names its connection by (the proxy's under -x), as in `left intact`. */
+function connectionName(url: string, connect: ConnectOptions): string {
+  if (connect.proxy) return `${connect.proxy.host}:${connect.proxy.port}`;
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || defaultPort(parsed)}`;
+}
+
+/**
+ * Sends one URL (following redirects under -L, at most --max-redirs), keeping cookies in `jar` when given, and
+ * reports what happens to `events` as it happens.
+ */
 export async function transfer(
   network: SimNetwork,
   from: PodEndpoint | 'outside',
@@ -144,66 +164,47 @@ export async function transfer(
   jar: CookieJar | undefined,
   nowSeconds: () => number,
   signal: AbortSignal | undefined,
-  bodyOnTerminal = false,
+  events: TransferEvents,
 ): Promise<TransferResult> {
   let current = normaliseUrl(url);
   let redirects = 0;
-  const verbose: string[] = [];
-  const headerBlocks: string[] = [];
-  let bodyAt = 0;
   for (;;) {
     const cookie = jar?.header(new URL(current), nowSeconds());
     const request = buildRequest(args, current, redirects === 0 ? body : undefined, cookie, connect);
     if (redirects > 0 && !args.method) request.method = args.head ? 'HEAD' : 'GET';
+    events.request(current);
     const response = await network.request(from, request, signal);
-    if (args.verbose) {
-      verbose.push(...response.connectLog);
-      if (!response.error) {
-        verbose.push(`* using ${response.httpVersion === '2' ? 'HTTP/2' : 'HTTP/1.x'}`);
-        verbose.push(...requestLines(request, response.httpVersion === '2'));
-        verbose.push(
-          ...headerBlock(response)
-            .split('\r\n')
-            .slice(0, -1)
-            .map((l) => `< ${l}`),
-        );
-        // curl notes the data it does not show itself, unless the body goes to a terminal (where it is shown).
-        if (response.body && !bodyOnTerminal) verbose.push(`{ [${Buffer.byteLength(response.body)} bytes data]`);
-        bodyAt = verbose.length;
-        verbose.push(`* Connection #0 to host ${new URL(current).hostname} left intact`);
-      }
-    }
-    if (!response.error) {
-      headerBlocks.push(headerBlock(response));
-      const setCookies = response.headers.filter(([k]) => k.toLowerCase() === 'set-cookie').map(([, v]) => v);
-      if (jar && setCookies.length > 0) jar.receive(new URL(current), setCookies, nowSeconds());
+    for (const line of response.connectLog) events.trace(line);
+    if (response.error) return { response, url: current, redirects };
+    events.trace(`* using ${response.httpVersion === '2' ? 'HTTP/2' : 'HTTP/1.x'}`);
+    for (const line of requestLines(request, response.httpVersion === '2')) events.trace(line);
+    for (const line of headerBlock(response).split(/(?<=\r\n)/)) events.header(line);
+    const setCookies = response.headers.filter(([k]) => k.toLowerCase() === 'set-cookie').map(([, v]) => v);
+    if (jar && setCookies.length > 0) jar.receive(new URL(current), setCookies, nowSeconds());
+    // -f: libcurl fails once the headers are in (http.c's on_response), notes it, and drops the connection.
+    if (args.fail && response.status >= 400) {
+      events.trace(`* The requested URL returned error: ${response.status}`);
+      events.trace('* closing connection #0');
+      return { response, url: current, redirects };
     }
     const location = response.headers.find(([k]) => k.toLowerCase() === 'location')?.[1];
-    if (args.location && !response.error && response.status >= 300 && response.status < 400 && location) {
-      if (redirects >= args.maxRedirects)
-        return {
-          response: {
-            ...response,
-            error: { curlExitCode: 47, message: `Maximum (${args.maxRedirects}) redirects followed` },
-          },
-          url: current,
-          redirects,
-          verbose,
-          bodyAt: verbose.length,
-          headerBlocks,
-        };
-      current = new URL(location, current).toString();
-      redirects++;
-      if (args.verbose) verbose.push(`* Issue another request to this URL: '${current}'`);
-      continue;
-    }
-    return {
-      response,
-      url: current,
-      redirects,
-      verbose,
-      bodyAt: response.error ? verbose.length : bodyAt,
-      headerBlocks,
-    };
+    const follows = args.location && response.status >= 300 && response.status < 400 && location !== undefined;
+    // A redirect curl follows: its body is read to keep the connection, never written (http.c's firstwrite).
+    if (follows) events.trace('* Ignoring the response-body');
+    else if (request.method !== 'HEAD' && !args.head) events.body(response.body);
+    events.trace(`* Connection #0 to host ${connectionName(current, connect)} left intact`);
+    if (!follows) return { response, url: current, redirects };
+    if (redirects >= args.maxRedirects)
+      return {
+        response: {
+          ...response,
+          error: { curlExitCode: 47, message: `Maximum (${args.maxRedirects}) redirects followed` },
+        },
+        url: current,
+        redirects,
+      };
+    current = new URL(location, current).toString();
+    redirects++;
+    events.trace(`* Issue another request to this URL: '${current}'`);
   }
 }

@@ -9,7 +9,7 @@ import { decodeBytesToUtf8, defineCommand } from 'just-bash';
 import type { SimCommandHost } from '../../../types.ts';
 import { analyze, analyzeOutput } from './analyze.ts';
 import { flagValue, helpText, parseFlags, UsageError, type FlagSpec, type ParsedFlags } from './flags.ts';
-import { runInstall } from '../../../istio/install.ts';
+import { confirm, runInstall } from '../../../istio/install.ts';
 import { injectSettings, kubeInject } from '../../../istio/injector.ts';
 import { versionText } from './version.ts';
 import { findProxyPod } from './proxyConfig.ts';
@@ -321,21 +321,25 @@ export async function runIstioctl(host: SimCommandHost, argv: string[], ctx: Ctx
       case 'install': {
         const files = await Promise.all((flags.values.get('filename') ?? []).map((f) => readInput(ctx, f)));
         // What an uninstall took away comes back: the CRDs, istiod, the gateways the profile has.
+        const skipConfirmation = flags.booleans.has('skip-confirmation');
+        const answer = decodeBytesToUtf8(ctx.stdin);
+        // At the learner's terminal with nothing piped in, stdin is the terminal too.
+        const stdinIsTerminal = streamFacts(ctx.env).terminal && answer === '';
         try {
           const { profile } = renderInstall({ sets: flags.values.get('set') ?? [], files });
-          const answered =
-            flags.booleans.has('skip-confirmation') || /^y(es)?$/i.test(decodeBytesToUtf8(ctx.stdin).trim());
+          const answered = skipConfirmation || (!stdinIsTerminal && confirm(answer, '').accepted);
           if (answered && !host.cluster.get('Deployment', 'istio-system', 'istiod'))
             restoreMissing(host.cluster, profile.egressGateway, profile.ingressGateway);
         } catch (e) {
           if (!(e instanceof InstallError)) throw e;
         }
-        const answer = flags.booleans.has('skip-confirmation') ? 'y' : decodeBytesToUtf8(ctx.stdin);
         return runInstall(host.cluster, {
           sets: flags.values.get('set') ?? [],
           files,
-          skipConfirmation: flags.booleans.has('skip-confirmation'),
+          skipConfirmation,
           answer,
+          streams: streamFacts(ctx.env),
+          stdinIsTerminal,
         });
       }
       case 'kube-inject': {

@@ -4,6 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SimCommandHost } from '../../../types.ts';
 import { World } from '../../../mesh/testing/fixtures.ts';
+import { STREAMS_VARIABLE } from '../../orderedOutput.ts';
 import { workloadSpec } from '../../../cluster/shapes.ts';
 import { readMeshConfig } from '../../../mesh/meshConfig.ts';
 import { createIstioctlCommand } from './index.ts';
@@ -61,10 +62,12 @@ describe('istioctl', () => {
       'istioctl install --set profile=demo --set meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY -y',
     );
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain(
+    // The progress lines are the progress bar's, on stderr; 1.30 prints nothing after "Installation complete".
+    expect(r.stderr.endsWith(
       '✔ Istio core installed ⛵️\n✔ Istiod installed 🧠\n✔ Egress gateways ' +
         'installed 🛫\n✔ Ingress gateways installed 🛬\n✔ Installation complete\n',
-    );
+    )).toBe(true);
+    expect(r.stdout).toBe('');
     expect(readMeshConfig(w.cluster)).toMatchObject({
       accessLogFile: '/dev/stdout',
       outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
@@ -81,20 +84,48 @@ describe('istioctl', () => {
     expect(w.cluster.get('Deployment', 'istio-system', 'istio-egressgateway')).toBeUndefined();
   });
 
-  it('install asks for confirmation without -y, and refuses bad values like istioctl', async () => {
+  it('install asks for confirmation without -y as 1.30 words it, and refuses bad values like istioctl', async () => {
+    const prompt = 'This will install the Istio 1.30.0 profile "demo" into the cluster. Proceed? (y/N) ';
     const r = await bash.exec('echo n | istioctl install --set profile=demo');
-    expect(r.stdout).toContain(
-      'This will install the Istio 1.30.0 "demo" profile (with components: Istio core, Istiod, ' +
-        'Ingress gateways, and Egress gateways) into the cluster. Proceed? (y/N) Cancelled.\n',
+    // The banner goes first, on stderr; the prompt on stdout; "Cancelled." on stderr; exit 1.
+    expect(r).toMatchObject({ stdout: prompt, exitCode: 1 });
+    expect(r.stderr.startsWith('        |\\          \n')).toBe(true);
+    expect(r.stderr.endsWith('     \\_____/        \n\nCancelled.\n')).toBe(true);
+    expect(w.cluster.get('Deployment', 'istio-system', 'istio-egressgateway')).toBeUndefined();
+    // Without a profile the prompt names "default".
+    expect((await bash.exec('echo no | istioctl install')).stdout).toBe(
+      'This will install the Istio 1.30.0 profile "default" into the cluster. Proceed? (y/N) ',
     );
-    expect(r.exitCode).toBe(1);
-    expect((await bash.exec('echo y | istioctl install --set profile=demo')).exitCode).toBe(0);
-    expect(await bash.exec('istioctl install --set meshConfig.outboundTrafficPolicy.mode=BLOCK -y')).toMatchObject({
-      exitCode: 1,
-      stderr:
-        'Error: generate config: unknown value "BLOCK" for enum istio.mesh.v1alpha1.MeshConfig_OutboundTrafficPolicy_Mode\n',
+    // Y, YES in any case accept; another word asks again; an empty line or the end of the input refuse.
+    expect(await bash.exec('echo YES | istioctl install --set profile=demo')).toMatchObject({ stdout: prompt, exitCode: 0 });
+    expect(await bash.exec('printf "sure\\ny\\n" | istioctl install --set profile=demo')).toMatchObject({
+      stdout: prompt.repeat(2),
+      exitCode: 0,
     });
+    expect((await bash.exec('echo | istioctl install --set profile=demo')).exitCode).toBe(1);
+    expect((await bash.exec('istioctl install --set profile=demo < /dev/null')).exitCode).toBe(1);
+    expect((await bash.exec('echo "y y" | istioctl install --set profile=demo')).exitCode).toBe(1);
+    // -y and --skip-confirmation do not ask.
+    for (const flag of ['-y', '--skip-confirmation'])
+      expect(await bash.exec(`istioctl install --set profile=demo ${flag}`)).toMatchObject({ stdout: '', exitCode: 0 });
+    const bad = await bash.exec('istioctl install --set meshConfig.outboundTrafficPolicy.mode=BLOCK -y');
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr.endsWith(
+      '\n\nError: generate config: unknown value "BLOCK" for enum istio.mesh.v1alpha1.MeshConfig_OutboundTrafficPolicy_Mode\n',
+    )).toBe(true);
     expect((await bash.exec('istioctl install --set profile=nope -y')).stderr).toContain('profile does not exist');
+  });
+
+  it('install at the learner\'s terminal: the question gets an empty answer, said so; a terminal colours the banner', async () => {
+    const r = await bash.exec(`${STREAMS_VARIABLE}=merged,terminal istioctl install --set profile=demo`);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout.startsWith('\x1b[94;1m        |\\          \n')).toBe(true);
+    expect(r.stdout).toContain(
+      '\x1b[0m\nThis will install the Istio 1.30.0 profile "demo" into the cluster. Proceed? (y/N) \nCancelled.\n' +
+        'lab shell: this terminal cannot type into a running command',
+    );
+    // Piped input answers it, even with stdout on the terminal.
+    expect((await bash.exec(`echo y | ${STREAMS_VARIABLE}=merged,terminal istioctl install --set profile=demo`)).exitCode).toBe(0);
   });
 
   it('install sets injector values and istiod env', async () => {

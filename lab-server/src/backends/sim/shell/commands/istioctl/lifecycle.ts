@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import type { K8sObject } from '../../../../../contract.ts';
 import type { SimClusterApi } from '../../../types.ts';
 import { bootstrapObjects } from '../../../cluster/bootstrap.ts';
-import { renderInstall } from '../../../istio/install.ts';
+import { confirm, renderInstall } from '../../../istio/install.ts';
 
 /** Namespaced kinds the uninstaller prunes, first to last (Group/Version as the operator prints them). */
 const NAMESPACED: [kind: string, gv: string][] = [
@@ -123,9 +123,10 @@ export function uninstall(
   const warning = options.purge ? 'All Istio resources will be pruned from the cluster\n' : '';
   if (options.skipConfirmation) stdout += warning;
   else if (options.purge) {
-    stdout += `${warning}Proceed? (y/N) `;
-    if (!/^y(es)?$/i.test(options.answer.trim().split('\n')[0] ?? ''))
-      return { stdout: `${stdout}Cancelled.\n`, stderr: '', exitCode: 1 };
+    // uninstall.go asks with the whole message, and cobra's cmd.Print says "Cancelled." on stderr.
+    const answer = confirm(options.answer, `${warning}Proceed? (y/N)`);
+    stdout += answer.written;
+    if (!answer.accepted) return { stdout, stderr: 'Cancelled.\n', exitCode: 1 };
   }
   for (const { object, label } of targets) {
     // Pods go with their Deployment at once here; the operator listed them first and removes them all the same.

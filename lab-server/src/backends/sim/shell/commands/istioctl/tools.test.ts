@@ -424,10 +424,14 @@ describe('istioctl manifest generate and uninstall', () => {
       fail('Error: could not find target revision\n'),
     );
     expect(await v.run('echo n | istioctl uninstall --purge')).toEqual({
-      stdout: 'All Istio resources will be pruned from the cluster\nProceed? (y/N) Cancelled.\n',
-      stderr: '',
+      stdout: 'All Istio resources will be pruned from the cluster\nProceed? (y/N) ',
+      stderr: 'Cancelled.\n',
       exitCode: 1,
     });
+    // Another word asks again, with the whole message.
+    expect((await v.run('printf "maybe\\nno\\n" | istioctl uninstall --purge')).stdout).toBe(
+      'All Istio resources will be pruned from the cluster\nProceed? (y/N) '.repeat(2),
+    );
     const r = await v.run('istioctl uninstall --purge -y');
     expect(r.exitCode).toBe(0);
     expect(r.stdout.split('\n').slice(0, 2)).toEqual([

@@ -5,6 +5,7 @@ import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
 import { readManifests } from './manifests.ts';
 import { isServed, parseTargets, serverError, typePrefix } from './resources.ts';
+import { parseTimeout } from './wait.ts';
 import { dryRunSuffix, mapped } from './write.ts';
 
 /** Flags of delete. */
@@ -30,6 +31,8 @@ export async function del(args: ParsedArgs, ctx: CommandContext): Promise<Output
     };
   if (args.booleans.has('all') && flag(args, 'selector') !== undefined)
     return { stdout: '', stderr: 'error: cannot set --all and --selector at the same time\n', exitCode: 1 };
+  // What kubectl waits for after deleting (--wait, on by default): here, namespaces, whose content goes first.
+  const pending: { name: string; uid: string | undefined }[] = [];
   const doDelete = (resource: ApiResource, namespace: string | undefined, name: string, source?: string) => {
     try {
       if (dryRunMode === 'client' || dryRunMode === 'true') {
@@ -39,7 +42,11 @@ export async function del(args: ParsedArgs, ctx: CommandContext): Promise<Output
             reason: 'NotFound',
             message: `${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} "${name}" not found`,
           };
-      } else if (dryRunMode !== 'server') ctx.cluster.delete(resource.id, namespace, name);
+      } else if (dryRunMode !== 'server') {
+        const uid = ctx.cluster.get(resource.id, namespace, name)?.metadata.uid;
+        ctx.cluster.delete(resource.id, namespace, name);
+        if (resource.kind === 'Namespace') pending.push({ name, uid });
+      }
       else if (!ctx.cluster.get(resource.id, namespace, name))
         throw {
           code: 404,
@@ -74,7 +81,7 @@ export async function del(args: ParsedArgs, ctx: CommandContext): Promise<Output
         item.source,
       );
     }
-    return { stdout, stderr, exitCode };
+    return waitForDeletion({ stdout, stderr, exitCode }, pending, args, ctx);
   }
   const targets = parseTargets(args.positionals, (r) => isServed(ctx.cluster, r));
   if (targets.length === 0)
@@ -112,5 +119,47 @@ export async function del(args: ParsedArgs, ctx: CommandContext): Promise<Output
   }
   // kubectl prints this on stdout, not stderr.
   if (found === 0) stdout += 'No resources found\n';
-  return { stdout, stderr, exitCode };
+  return waitForDeletion({ stdout, stderr, exitCode }, pending, args, ctx);
+}
+
+/** How often kubectl's wait looks again (it watches; this is the simulator's polling of its own store). */
+const POLL_MS = 250;
+
+/**
+ * kubectl's wait after a delete (`--wait`, on by default): it returns once every deleted object is gone, so a
+ * namespace's pods have terminated. `--wait=false` returns at once; `--timeout` bounds the wait.
+ */
+async function waitForDeletion(
+  deleted: Output,
+  pending: { name: string; uid: string | undefined }[],
+  args: ParsedArgs,
+  ctx: CommandContext,
+): Promise<Output> {
+  let result = deleted;
+  if (pending.length === 0 || args.cleared?.has('wait')) return result;
+  // kubectl prints what it deleted before it waits: at a terminal the lines show now.
+  if (ctx.streams.terminal && ctx.host.stream && result.stdout) {
+    ctx.host.stream(result.stdout);
+    result = { ...result, stdout: '' };
+  }
+  const timeoutS = parseTimeout(flag(args, 'timeout'), 0) ?? 0;
+  const started = ctx.host.clock.now();
+  for (const { name, uid } of pending) {
+    for (;;) {
+      const live = ctx.cluster.get('Namespace', undefined, name);
+      if (!live || live.metadata.uid !== uid) break;
+      if (timeoutS > 0 && ctx.host.clock.now() - started >= timeoutS * 1000)
+        return {
+          ...result,
+          stderr: `${result.stderr}error: timed out waiting for the condition on namespaces/${name}\n`,
+          exitCode: 1,
+        };
+      try {
+        await ctx.host.clock.sleep(POLL_MS, ctx.signal);
+      } catch {
+        return { ...result, exitCode: 130 };
+      }
+    }
+  }
+  return result;
 }

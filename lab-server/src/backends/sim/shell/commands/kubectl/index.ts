@@ -18,6 +18,7 @@ import { rollout, ROLLOUT_FLAGS, wait, WAIT_FLAGS } from './wait.ts';
 import { del, DELETE_FLAGS } from './delete.ts';
 import { labelOrAnnotate } from './label.ts';
 import { scale } from './scale.ts';
+import { CONFIGMAP_FLAGS } from './createConfigMap.ts';
 import { createNamed, WRITE_FLAGS, writeManifests } from './write.ts';
 import { cp, CP_FLAGS } from './cp.ts';
 import { explain, EXPLAIN_FLAGS } from './explain.ts';
@@ -59,7 +60,7 @@ const SUBCOMMANDS: Record<
   describe: { flags: DESCRIBE_FLAGS, run: describe },
   apply: { flags: WRITE_FLAGS, run: (a, c) => writeManifests('apply', a, c) },
   create: {
-    flags: { ...WRITE_FLAGS, values: [...WRITE_FLAGS.values, 'image', 'replicas', 'port'] },
+    flags: { ...WRITE_FLAGS, values: [...WRITE_FLAGS.values, 'image', 'replicas', 'port', ...CONFIGMAP_FLAGS] },
     run: (a, c) => (a.values.get('filename')?.length ? writeManifests('create', a, c) : createNamed(a, c)),
   },
   replace: { flags: WRITE_FLAGS, run: (a, c) => writeManifests('replace', a, c) },

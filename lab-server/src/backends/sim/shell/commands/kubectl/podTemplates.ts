@@ -91,3 +91,27 @@ export function selectObjects(
   }
   return { selected, errors };
 }
+
+/** A selected object that has a pod spec, ready to change. */
+export interface TemplatedObject extends Selected {
+  namespace: string | undefined;
+  object: K8sObject;
+  spec: TemplatePodSpec;
+}
+
+/**
+ * The object `selected` names with its pod spec, or kubectl's error for an object without one (UpdatePodSpecForObject's
+ * `the object is not a pod or does not have a pod template: *v1.Service`, after the object's resource and name).
+ */
+export function templated(selected: Selected, ctx: CommandContext): TemplatedObject | { error: string } {
+  const { target, name } = selected;
+  const namespace = target.resource.namespaced ? ctx.namespace : undefined;
+  const object = ctx.cluster.get(target.resource.id, namespace, name)!;
+  const spec = podSpecOf(object);
+  if (spec) return { ...selected, namespace, object, spec };
+  // Built-in kinds are typed Go objects; custom resources stay unstructured.
+  const goType = target.resource.crd ? 'unstructured.Unstructured' : `${target.resource.versions[0]}.${object.kind}`;
+  return {
+    error: `error: ${target.resource.plural}/${name} the object is not a pod or does not have a pod template: *${goType}\n`,
+  };
+}

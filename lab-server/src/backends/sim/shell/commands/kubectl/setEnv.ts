@@ -7,7 +7,7 @@
 import type { K8sObject } from '../../../../../contract.ts';
 import { flag, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
-import { podSpecOf, selectContainers, selectObjects, type TemplateContainer } from './podTemplates.ts';
+import { podSpecOf, selectContainers, selectObjects, templated, type TemplateContainer } from './podTemplates.ts';
 import { serverError, typePrefix } from './resources.ts';
 import { dryRunSuffix } from './write.ts';
 
@@ -150,15 +150,14 @@ export function setEnv(positionals: string[], args: ParsedArgs, ctx: CommandCont
   let stdout = '';
   let stderr = objects.errors;
   let exitCode = objects.errors ? 1 : 0;
-  for (const { target, name } of objects.selected) {
-    const namespace = target.resource.namespaced ? ctx.namespace : undefined;
-    const object = ctx.cluster.get(target.resource.id, namespace, name)!;
-    const spec = podSpecOf(object);
-    if (!spec) {
-      stderr += `error: ${target.resource.plural}/${name} the object has no pod template\n`;
+  for (const selected of objects.selected) {
+    const found = templated(selected, ctx);
+    if ('error' in found) {
+      stderr += found.error;
       exitCode = 1;
       continue;
     }
+    const { target, name, namespace, object, spec } = found;
     const containers = selectContainers(spec, pattern);
     if (containers.length === 0) {
       stderr += `warning: ${object.kind}/${name} does not have any containers matching "${pattern}"\n`;

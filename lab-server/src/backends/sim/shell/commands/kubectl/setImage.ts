@@ -5,24 +5,12 @@
  * `set env` and `set resources` are in their own files; the other `kubectl set` subcommands are not simulated and
  * say so.
  */
-import type { K8sObject } from '../../../../../contract.ts';
 import { KubectlUsageError, type FlagSpec, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
-import { parseTargets, serverError, typePrefix } from './resources.ts';
+import { podSpecOf, selectObjects, templated } from './podTemplates.ts';
+import { serverError, typePrefix } from './resources.ts';
 import { setEnv } from './setEnv.ts';
 import { setResources } from './setResources.ts';
-
-type Container = { name: string; image?: string };
-type PodSpec = { containers?: Container[]; initContainers?: Container[] };
-
-/** Where a kind keeps its pod spec. */
-function podSpecOf(object: K8sObject): PodSpec | undefined {
-  const spec = object.spec as { template?: { spec?: PodSpec } } & PodSpec;
-  if (object.kind === 'Pod') return spec;
-  return spec?.template?.spec;
-}
-
-const KINDS = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Pod'];
 
 /** Flags of `kubectl set`: the union of its subcommands' (each refuses the others' as unknown). */
 export const SET_FLAGS: FlagSpec = {
@@ -87,47 +75,42 @@ export function set(args: ParsedArgs, ctx: CommandContext): Output {
       return { stdout: '', stderr: `error: invalid image format: "${pair}"\n`, exitCode: 1 };
     images.set(pair.slice(0, eq), image);
   }
+  const objects = selectObjects(resources, args, ctx);
+  if ('error' in objects) return { stdout: '', stderr: `${objects.error}\n`, exitCode: 1 };
   let stdout = '';
-  let stderr = '';
-  let exitCode = 0;
-  for (const target of parseTargets(resources)) {
-    for (const name of target.names) {
-      const object = ctx.cluster.get(target.resource.kind, ctx.namespace, name);
-      if (!object) {
-        const plural = `${target.resource.plural}${target.resource.group ? `.${target.resource.group}` : ''}`;
-        stderr += `Error from server (NotFound): ${plural} "${name}" not found\n`;
-        exitCode = 1;
-        continue;
-      }
-      if (!KINDS.includes(object.kind) || !podSpecOf(object)) {
-        stderr += `error: ${typePrefix(target.resource)}/${name} the object has no pod template\n`;
-        exitCode = 1;
-        continue;
-      }
-      const all = [...(podSpecOf(object)!.initContainers ?? []), ...(podSpecOf(object)!.containers ?? [])];
-      const missing = [...images.keys()].filter((c) => c !== '*' && !all.some((x) => x.name === c));
-      for (const c of missing) {
-        stderr += `error: unable to find container named "${c}"\n`;
-        exitCode = 1;
-      }
-      const changes = all.some((c) => {
-        const image = images.get(c.name) ?? images.get('*');
-        return image !== undefined && image !== c.image;
+  let stderr = objects.errors;
+  let exitCode = objects.errors ? 1 : 0;
+  for (const selected of objects.selected) {
+    const found = templated(selected, ctx);
+    if ('error' in found) {
+      stderr += found.error;
+      exitCode = 1;
+      continue;
+    }
+    const { target, name, namespace, spec } = found;
+    const all = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+    const missing = [...images.keys()].filter((c) => c !== '*' && !all.some((x) => x.name === c));
+    for (const c of missing) {
+      stderr += `error: unable to find container named "${c}"\n`;
+      exitCode = 1;
+    }
+    const changes = all.some((c) => {
+      const image = images.get(c.name) ?? images.get('*');
+      return image !== undefined && image !== c.image;
+    });
+    if (!changes) continue;
+    try {
+      ctx.cluster.update(target.resource.id, namespace, name, (o) => {
+        const changed = podSpecOf(o)!;
+        for (const c of [...(changed.initContainers ?? []), ...(changed.containers ?? [])]) {
+          const image = images.get(c.name) ?? images.get('*');
+          if (image !== undefined) c.image = image;
+        }
       });
-      if (!changes) continue;
-      try {
-        ctx.cluster.update(object.kind, ctx.namespace, name, (o) => {
-          const spec = podSpecOf(o)!;
-          for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
-            const image = images.get(c.name) ?? images.get('*');
-            if (image !== undefined) c.image = image;
-          }
-        });
-        stdout += `${typePrefix(target.resource)}/${name} image updated\n`;
-      } catch (error) {
-        stderr += `${serverError(error)}\n`;
-        exitCode = 1;
-      }
+      stdout += `${typePrefix(target.resource)}/${name} image updated\n`;
+    } catch (error) {
+      stderr += `${serverError(error)}\n`;
+      exitCode = 1;
     }
   }
   return { stdout, stderr, exitCode };

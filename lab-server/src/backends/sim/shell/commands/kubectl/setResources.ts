@@ -5,7 +5,7 @@
  */
 import { flag, type ParsedArgs } from './args.ts';
 import type { CommandContext, Output } from './context.ts';
-import { podSpecOf, selectContainers, selectObjects } from './podTemplates.ts';
+import { podSpecOf, selectContainers, selectObjects, templated } from './podTemplates.ts';
 import { serverError, typePrefix } from './resources.ts';
 import { dryRunSuffix } from './write.ts';
 
@@ -48,15 +48,14 @@ export function setResources(resources: string[], args: ParsedArgs, ctx: Command
   let stdout = '';
   let stderr = objects.errors;
   let exitCode = objects.errors ? 1 : 0;
-  for (const { target, name } of objects.selected) {
-    const namespace = target.resource.namespaced ? ctx.namespace : undefined;
-    const object = ctx.cluster.get(target.resource.id, namespace, name)!;
-    const spec = podSpecOf(object);
-    if (!spec) {
-      stderr += `error: ${target.resource.plural}/${name} the object has no pod template\n`;
+  for (const selected of objects.selected) {
+    const found = templated(selected, ctx);
+    if ('error' in found) {
+      stderr += found.error;
       exitCode = 1;
       continue;
     }
+    const { target, name, namespace, spec } = found;
     if (selectContainers(spec, pattern).length === 0) {
       stderr += `error: unable to find container named ${pattern}\n`;
       exitCode = 1;

@@ -370,6 +370,144 @@ describe('kubectl set image', () => {
   });
 });
 
+describe('kubectl set on objects without a pod template, and by selector', () => {
+  it('words the refusal as UpdatePodSpecForObject does, for image, env and resources alike', async () => {
+    const refusal = 'error: services/details the object is not a pod or does not have a pod template: *v1.Service\n';
+    for (const line of [
+      'kubectl set image svc/details details=x',
+      'kubectl set env svc/details A=1',
+      'kubectl set resources svc/details --limits=cpu=1',
+    ])
+      expect(await w.run(line)).toEqual(fail(refusal));
+  });
+
+  it('set image takes -l like set env and set resources', async () => {
+    expect(await w.run("kubectl set image deploy -l app=ratings '*=registry.istio.io/release/examples-bookinfo-ratings-v1:1.20.3'")).toEqual(
+      ok(''),
+    );
+    expect(await w.run("kubectl set image deploy -l app=ratings 'ratings=example/ratings:2'")).toEqual(
+      ok('deployment.apps/ratings-v1 image updated\n'),
+    );
+    await w.run('kubectl rollout undo deploy/ratings-v1');
+    await w.settle();
+    expect(await w.run('kubectl set image deploy ratings=x')).toEqual(
+      fail('error: resource(s) were provided, but no name was specified\n'),
+    );
+  });
+});
+
+describe('kubectl create configmap', () => {
+  it('builds data from literals, files, directories and env files, as kubectl 1.34 does', async () => {
+    expect(await w.run('kubectl create configmap lit --from-literal=a=1 --from-literal=b=x=y')).toEqual(
+      ok('configmap/lit created\n'),
+    );
+    expect(w.cluster.get('ConfigMap', 'default', 'lit')!.data).toEqual({ a: '1', b: 'x=y' });
+    await w.run("mkdir -p conf && printf 'one' > conf/first.txt && printf 'two\\n' > conf/second && echo k=v > app.env");
+    expect(await w.run('kubectl create cm files --from-file=conf --from-file=renamed=app.env')).toEqual(
+      ok('configmap/files created\n'),
+    );
+    expect(w.cluster.get('ConfigMap', 'default', 'files')!.data).toEqual({
+      'first.txt': 'one',
+      second: 'two\n',
+      renamed: 'k=v\n',
+    });
+    await w.run("printf '# comment\\n\\n  MODE=debug\\nEMPTY=\\n' > more.env");
+    expect(await w.run('kubectl create configmap envs --from-env-file=app.env --from-env-file=more.env -n istio-system')).toEqual(
+      ok('configmap/envs created\n'),
+    );
+    expect(w.cluster.get('ConfigMap', 'istio-system', 'envs')!.data).toEqual({ k: 'v', MODE: 'debug', EMPTY: '' });
+  });
+
+  it('prints the object with --dry-run=client -o yaml, and creates nothing', async () => {
+    expect(await w.run('kubectl create configmap dry --from-literal=b=2 --from-literal=a=1 --dry-run=client -o yaml')).toEqual(
+      ok('apiVersion: v1\ndata:\n  a: "1"\n  b: "2"\nkind: ConfigMap\nmetadata:\n  name: dry\n'),
+    );
+    expect(w.cluster.get('ConfigMap', 'default', 'dry')).toBeUndefined();
+    expect(await w.run('kubectl create configmap dry --from-literal=a=1 --dry-run=client')).toEqual(
+      ok('configmap/dry created (dry run)\n'),
+    );
+    expect(await w.run('kubectl create configmap dry --from-literal=a=1 --dry-run=server')).toEqual(
+      ok('configmap/dry created (server dry run)\n'),
+    );
+    expect(w.cluster.get('ConfigMap', 'default', 'dry')).toBeUndefined();
+  });
+
+  it("refuses in kubectl's words", async () => {
+    expect(await w.run('kubectl create configmap')).toEqual(
+      fail("error: exactly one NAME is required, got 0\nSee 'kubectl create configmap -h' for help and examples\n"),
+    );
+    expect(await w.run('kubectl create configmap x --from-literal=novalue')).toEqual(
+      fail('error: invalid literal source novalue, expected key=value\n'),
+    );
+    expect(await w.run('kubectl create configmap x --from-literal=a=1 --from-literal=a=2')).toEqual(
+      fail('error: cannot add key "a", another key by that name already exists in Data for ConfigMap "x"\n'),
+    );
+    expect((await w.run("kubectl create configmap x --from-literal='a b=1'")).stderr).toMatch(
+      /^error: "a b" is not a valid key name for a ConfigMap: a valid config key must consist of alphanumeric/,
+    );
+    expect(await w.run('kubectl create configmap x --from-file=missing.txt')).toEqual(
+      fail('error: error reading missing.txt: no such file or directory\n'),
+    );
+    expect(await w.run('kubectl create configmap x --from-file=k=conf')).toEqual(
+      fail('error: cannot give a key name for a directory path\n'),
+    );
+    expect(await w.run('kubectl create configmap x --from-env-file=app.env --from-literal=a=1')).toEqual(
+      fail('error: from-env-file cannot be combined with from-file or from-literal\n'),
+    );
+    expect(await w.run('kubectl create configmap lit --from-literal=a=1')).toEqual(
+      fail('error: failed to create configmap: configmaps "lit" already exists\n'),
+    );
+    expect((await w.run('kubectl create deployment d --image=x --from-literal=a=1')).stderr).toMatch(
+      /^error: unknown flag: --from-literal\n/,
+    );
+  });
+});
+
+describe('kubectl delete namespace', () => {
+  const httpbinIn = (ns: string) =>
+    w.run(
+      `kubectl create ns ${ns} && kubectl label ns ${ns} istio-injection=enabled && ` +
+        `kubectl apply -n ${ns} -f samples/httpbin/httpbin.yaml`,
+    );
+
+  it('waits until the namespace is gone: its content first, its pods once their sidecars have drained', async () => {
+    await httpbinIn('gone');
+    await w.settle();
+    const before = w.clock.now();
+    expect(await w.run('kubectl delete namespace gone')).toEqual(ok('namespace "gone" deleted\n'));
+    // httpbin stops at SIGTERM; its sidecar drains for 5 s (terminationDrainDuration) within the 30 s grace.
+    expect(w.clock.now() - before).toBeGreaterThanOrEqual(5000);
+    expect(w.clock.now() - before).toBeLessThan(6000);
+    expect(await w.run('kubectl get ns gone')).toEqual(
+      fail('Error from server (NotFound): namespaces "gone" not found\n'),
+    );
+  });
+
+  it('--wait=false returns while it is Terminating; meanwhile nothing new may be made in it', async () => {
+    await httpbinIn('later');
+    await w.settle();
+    expect(await w.run('kubectl delete ns later --wait=false')).toEqual(ok('namespace "later" deleted\n'));
+    expect((await w.run('kubectl get ns later')).stdout).toMatch(/^NAME +STATUS +AGE\nlater +Terminating +\d+s\n$/);
+    expect((await w.run('kubectl get pods -n later')).stdout).toMatch(/\nhttpbin-\S+ +2\/2 +Terminating +0 +\d+s\n$/);
+    expect((await w.run('kubectl get deploy,svc -n later')).stderr).toBe('No resources found in later namespace.\n');
+    expect(await w.run('kubectl delete ns later')).toEqual(
+      fail(
+        'Error from server (Conflict): Operation cannot be fulfilled on namespaces "later": The system is ensuring ' +
+          'all content is removed from this namespace.  Upon completion, this namespace will automatically be purged ' +
+          'by the system.\n',
+      ),
+    );
+    expect((await w.run('kubectl create configmap c -n later --from-literal=a=1')).stderr).toContain(
+      'because it is being terminated',
+    );
+    expect((await w.run('kubectl get ns later -o jsonpath={.status.conditions[3].reason}')).stdout).toBe(
+      'SomeResourcesRemain',
+    );
+    await w.settle();
+    expect((await w.run('kubectl get ns later')).exitCode).toBe(1);
+  });
+});
+
 describe('kubectl rollout pause|resume', () => {
   it('pauses: a new template waits, restart and undo refuse, rollout status waits; resume rolls both changes at once', async () => {
     expect(await w.run('kubectl rollout pause deploy/productpage-v1')).toEqual(

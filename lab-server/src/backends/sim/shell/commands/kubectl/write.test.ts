@@ -172,6 +172,11 @@ describe('kubectl apply', () => {
       'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  name: y\n',
       'yaml: unmarshal errors:\n  line 5: key "name" already set in map',
     ],
+    [
+      'nested-duplicate',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: "1"\n  b: "2"\n  a: "3"\n',
+      'yaml: unmarshal errors:\n  line 8: key "a" already set in map',
+    ],
   ])('YAML syntax error (%s) is worded as kubectl words it, and nothing is applied', async (name, text, message) => {
     await sh.run(`cat > bad.yaml <<'EOF'\n${text}EOF`);
     expect(await sh.run('kubectl apply -f bad.yaml')).toEqual({

@@ -1,7 +1,8 @@
 /** `kubectl apply`, `create`, `replace` (and `create namespace|deployment`): manifests through the API server, one line per object. */
 import type { K8sObject } from '../../../../../contract.ts';
 import { kindKeyOf, resourceForApiVersion, resourceForKind } from '../../../cluster/discovery.ts';
-import { flag, type FlagSpec, type ParsedArgs } from './args.ts';
+import { flag, type FlagSpec, KubectlUsageError, type ParsedArgs } from './args.ts';
+import { CONFIGMAP_FLAGS, createConfigMap } from './createConfigMap.ts';
 import type { CommandContext, Output } from './context.ts';
 import { readManifests, type ManifestObject } from './manifests.ts';
 import { render } from './output.ts';
@@ -160,9 +161,13 @@ export async function writeManifests(
   return { stdout, stderr, exitCode };
 }
 
-/** `kubectl create namespace|ns NAME` and `create deployment NAME --image=...`. */
-export function createNamed(args: ParsedArgs, ctx: CommandContext): Output {
+/** `kubectl create namespace|ns NAME`, `create deployment NAME --image=...` and `create configmap|cm NAME ...`. */
+export function createNamed(args: ParsedArgs, ctx: CommandContext): Output | Promise<Output> {
   const [what, name] = args.positionals;
+  if (what === 'configmap' || what === 'cm') return createConfigMap(args.positionals.slice(1), args, ctx);
+  // The create subcommands share one flag list here; each refuses the configmap ones, as kubectl's own flag sets do.
+  const foreign = CONFIGMAP_FLAGS.find((f) => args.values.has(f));
+  if (foreign) throw new KubectlUsageError(`error: unknown flag: --${foreign}`, `create ${what ?? ''}`.trim());
   if (what === 'namespace' || what === 'ns') {
     if (!name)
       return {

@@ -6,6 +6,7 @@
 import { decodeBytesToUtf8, defineCommand, type Command } from 'just-bash';
 import type { SimClock } from '../../../types.ts';
 import { busyboxReport } from './format.ts';
+import { childEnv } from '../../orderedOutput.ts';
 
 /** BusyBox's usage text, printed when PROG is missing or an option is unknown. */
 export const BUSYBOX_TIME_USAGE =
@@ -88,6 +89,8 @@ export function createBusyboxTimeCommand(clock: SimClock): Command {
     const started = clock.now();
     const result = await ctx.exec(command.map(shellWord).join(' '), {
       cwd: ctx.cwd,
+        // What it runs inherits its exported variables (where its streams go among them).
+        env: childEnv(ctx),
       stdin: decodeBytesToUtf8(ctx.stdin),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });

@@ -6,6 +6,7 @@
 import { defineCommand, latin1FromBytes, type Command } from 'just-bash';
 import { parseDuration, quoted } from '../sleep/duration.ts';
 import type { SleepClock } from '../sleep/index.ts';
+import { childEnv } from '../../orderedOutput.ts';
 
 const TRY = "Try 'timeout --help' for more information.\n";
 
@@ -111,6 +112,8 @@ export function createTimeoutCommand(clock: SleepClock): Command {
     try {
       const result = await ctx.exec(command.map(quote).join(' '), {
         cwd: ctx.cwd,
+        // What it runs inherits its exported variables (where its streams go among them).
+        env: childEnv(ctx),
         signal: stop.signal,
         ...(ctx.stdin !== undefined ? { stdin: latin1FromBytes(ctx.stdin), stdinKind: 'bytes' as const } : {}),
       });

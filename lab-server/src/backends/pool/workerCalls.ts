@@ -1,0 +1,79 @@
+/**
+ * What every environment living in a worker (a learner's, a frozen state's) answers alike: reads and traffic are
+ * one call each to its worker, and its clock is the worker's, as last reported.
+ */
+import type {
+  ContainerRef,
+  ExecResult,
+  HttpOrigin,
+  HttpRequest,
+  HttpResult,
+  K8sObject,
+  ObjectQuery,
+  ObjectRef,
+} from '../../contract.ts';
+import type { WorkerRequest } from './protocol.ts';
+
+/** A request to a worker before it is addressed to an environment (distributed, so each variant keeps its fields). */
+export type EnvironmentRequest = WorkerRequest extends infer R
+  ? R extends WorkerRequest
+    ? Omit<R, 'env'>
+    : never
+  : never;
+
+/** The worker's clock, as its replies and events report it. */
+export class WorkerClock {
+  readonly #clock: 'real' | 'virtual';
+  #offset: number;
+  #reportedAt = Date.now();
+
+  /** `now`: the worker's clock when this environment was made (ms since the epoch), if known. */
+  constructor(clock: 'real' | 'virtual', now?: number) {
+    this.#clock = clock;
+    this.#offset = now === undefined ? 0 : now - this.#reportedAt;
+  }
+
+  get kind(): 'real' | 'virtual' {
+    return this.#clock;
+  }
+
+  /** The worker said its clock reads `now` (ms since the epoch); undefined says nothing. */
+  reported(now: number | undefined): void {
+    if (now !== undefined) this.#offset = now - (this.#reportedAt = Date.now());
+  }
+
+  /** Real time runs on between reports; a virtual clock (tests) stands still until the next one. */
+  now(): Date {
+    return new Date(this.#clock === 'virtual' ? this.#reportedAt + this.#offset : Date.now() + this.#offset);
+  }
+}
+
+/** Reads and traffic of an environment in a worker: each one call through `call`. */
+export abstract class WorkerEnvironmentCalls {
+  /** Sends `request` to this environment's worker and answers its value. */
+  protected abstract call(request: EnvironmentRequest): Promise<unknown>;
+
+  async get(ref: ObjectRef): Promise<K8sObject | null> {
+    return (await this.call({ op: 'get', ref })) as K8sObject | null;
+  }
+
+  async list(query: ObjectQuery): Promise<K8sObject[]> {
+    return (await this.call({ op: 'list', query })) as K8sObject[];
+  }
+
+  async exec(
+    target: ContainerRef,
+    argv: string[],
+    options: { stdin?: string; timeoutMs?: number } = {},
+  ): Promise<ExecResult> {
+    return (await this.call({ op: 'exec', target, argv, options })) as ExecResult;
+  }
+
+  async logs(target: ContainerRef, options: { sinceTime?: string; tail?: number } = {}): Promise<string> {
+    return (await this.call({ op: 'logs', target, options })) as string;
+  }
+
+  async http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult> {
+    return (await this.call({ op: 'http', origin, request })) as HttpResult;
+  }
+}
