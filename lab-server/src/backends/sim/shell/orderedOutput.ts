@@ -51,7 +51,10 @@ export function streamFacts(env: Map<string, string> | Record<string, string> | 
 }
 
 /** The environment a command hands to what it runs (`timeout 5 curl ...`): its exported variables, as exec does. */
-export function childEnv(ctx: { exportedEnv?: Record<string, string>; env: Map<string, string> }): Record<string, string> {
+export function childEnv(ctx: {
+  exportedEnv?: Record<string, string>;
+  env: Map<string, string>;
+}): Record<string, string> {
   if (ctx.exportedEnv) return { ...ctx.exportedEnv };
   const told = ctx.env.get(STREAMS_VARIABLE);
   return told !== undefined ? { [STREAMS_VARIABLE]: told } : {};

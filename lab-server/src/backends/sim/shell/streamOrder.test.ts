@@ -128,9 +128,16 @@ describe('a command run through another keeps its order, as it does run directly
   });
 
   it('keeps the order of the commands inside them too', async () => {
-    const script = "echo a; ls /nope; echo b";
+    const script = 'echo a; ls /nope; echo b';
     expect(await out(script)).toBe('a\nls: /nope: No such file or directory\nb\n');
-    for (const line of [`bash -c '${script}'`, `sh -c '${script}'`, `f() { ${script}; }; f`, `timeout 5 sh -c '${script}'`])
+    for (const line of [
+      `bash -c '${script}'`,
+      `sh -c '${script}'`,
+      `f() { ${script}; }; f`,
+      `timeout 5 sh -c '${script}'`,
+      `eval '${script}'`,
+      'eval echo a\\; ls /nope\\; echo b',
+    ])
       expect(await out(line)).toBe('a\nls: /nope: No such file or directory\nb\n');
     // Apart, stderr still goes its own way.
     expect(await out(`bash -c '${script}' 2>/dev/null`)).toBe('a\nb\n');

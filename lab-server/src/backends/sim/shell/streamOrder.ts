@@ -64,7 +64,7 @@ function literalText(word: unknown): string | undefined {
   if (!Array.isArray(parts) || parts.length === 0) return undefined;
   let text = '';
   for (const part of parts) {
-    if (part.type !== 'Literal' && part.type !== 'SingleQuoted') return undefined;
+    if (part.type !== 'Literal' && part.type !== 'SingleQuoted' && part.type !== 'Escaped') return undefined;
     text += String(part.value);
   }
   return text;
@@ -113,12 +113,22 @@ interface Walk {
   inherited?: { out: Sink; err: Sink };
 }
 
+/** Assignments already parsed, by their text: a line tells many commands the same few values. */
+const ASSIGNMENTS = new Map<string, Node>();
+
 /** `NAME=<value>` as a syntax tree, from the value's shell text (which may expand the inherited value). */
 function assignment(name: string, valueText: string): Node {
-  const parsed = parse(`${name}=${valueText} :`).statements[0] as unknown as {
-    pipelines: { commands: { assignments: Node[] }[] }[];
-  };
-  return parsed.pipelines[0]!.commands[0]!.assignments[0]!;
+  const text = `${name}=${valueText}`;
+  let node = ASSIGNMENTS.get(text);
+  if (!node) {
+    const parsed = parse(`${text} :`).statements[0] as unknown as {
+      pipelines: { commands: { assignments: Node[] }[] }[];
+    };
+    node = parsed.pipelines[0]!.commands[0]!.assignments[0]!;
+    // Values are a handful of fixed texts; the bound only guards against a surprise.
+    if (ASSIGNMENTS.size < 64) ASSIGNMENTS.set(text, node);
+  }
+  return structuredClone(node);
 }
 
 /** The variable a carrier sets to the descriptor (1 or 2) its commands' stderr joins. */
@@ -172,6 +182,23 @@ function told(command: Node, walk: Walk): 'writer' | 'carrier' | undefined {
   return walk.carriers.has(name) ? 'carrier' : undefined;
 }
 
+/** `eval 'TEXT'` with plain-text arguments: TEXT rewritten as an inherited process, as one single-quoted word. */
+function rewriteEvalText(command: Node, walk: Walk): void {
+  const args = (command.args as Node[] | undefined) ?? [];
+  const texts = args.map(literalText);
+  if (args.length === 0 || texts.some((t) => t === undefined) || texts[0]!.startsWith('-')) return;
+  const text = texts.join(' ');
+  let script: ReturnType<typeof parse>;
+  try {
+    script = parse(text);
+  } catch {
+    return; // eval reports the syntax error itself
+  }
+  if (hasHeredoc(script)) return;
+  orderStreamsIn(script.statements, { ...walk.options, inherited: true });
+  command.args = [{ type: 'Word', parts: [{ type: 'SingleQuoted', value: serialize(script) }] }];
+}
+
 /** xargs' options that take the next argument as their value (GNU and BusyBox spellings). */
 const XARGS_VALUE_OPTIONS = new Set(['-I', '-i', '-n', '-L', '-l', '-d', '-s', '-P', '-E', '-e', '-a', '--max-args']);
 
@@ -185,7 +212,8 @@ function carryThroughXargs(command: Node, told: [string, string][]): void {
     i += XARGS_VALUE_OPTIONS.has(text) ? 2 : 1;
   }
   if (i >= args.length) return;
-  const parsed = parse(`: env ${told.map(([name, value]) => `${name}=${value}`).join(' ')}`).statements[0] as unknown as {
+  const parsed = parse(`: env ${told.map(([name, value]) => `${name}=${value}`).join(' ')}`)
+    .statements[0] as unknown as {
     pipelines: { commands: { args: Node[] }[] }[];
   };
   args.splice(i, 0, ...parsed.pipelines[0]!.commands[0]!.args);
@@ -208,6 +236,8 @@ function simpleCommand(command: Node, fds: Descriptors, walk: Walk): boolean {
     // A carrier also says which descriptor its commands' stderr is to join (1: stdout's place, 2: its own), so the
     // commands inside keep their order (`bash -c 'echo a; ls /nope; echo b'`).
     if (kind === 'carrier') settings.push([FD2_VARIABLE, fd2Text(after.get(1), after.get(2), walk)]);
+    // eval's text runs inside this shell, where no transform sees it: when it is plain text, it is rewritten here.
+    if (kind === 'carrier' && literalText(command.name) === 'eval') rewriteEvalText(command, walk);
     // xargs runs its command without the environment it was given: `env` in front of the command carries it.
     if (settings.length > 0 && literalText(command.name) === 'xargs') carryThroughXargs(command, settings);
     else if (settings.length > 0) {
@@ -272,7 +302,14 @@ function functionBody(node: Node, walk: Walk): void {
   const out: Sink = { name: 'inherited stdout' };
   const err: Sink = { name: 'inherited stderr' };
   const body: Walk = { ...walk, scratch: undefined, inherited: { out, err } };
-  inside(node.body, new Map([[1, out], [2, err]]), body);
+  inside(
+    node.body,
+    new Map([
+      [1, out],
+      [2, err],
+    ]),
+    body,
+  );
 }
 
 /** `{ PIPELINE; s=$?; cat FILE; rm -f FILE; (exit $s); }`: the pipeline, then what its writers said on stderr. */
@@ -347,7 +384,14 @@ export function orderStreamsIn(statements: unknown, options: StreamOrderOptions)
   if (options.inherited) {
     const err: Sink = { name: 'inherited stderr' };
     const walk: Walk = { options, stdout, scratch: undefined, pipes: 0, carriers, inherited: { out: stdout, err } };
-    inside(statements, new Map([[1, stdout], [2, err]]), walk);
+    inside(
+      statements,
+      new Map([
+        [1, stdout],
+        [2, err],
+      ]),
+      walk,
+    );
     return;
   }
   const fds: Descriptors = new Map([
@@ -390,7 +434,16 @@ export function streamOrderPlugin(writers: ReadonlySet<string>): TransformPlugin
     },
     transform({ ast }) {
       if (skip) skip = false;
-      else orderStreamsIn(ast.statements, { merged: false, terminal: false, writers, inherited: true });
+      else {
+        // A script too deep to walk runs as written (the walk changes nodes in place, so a copy is walked).
+        try {
+          const copy = structuredClone(ast);
+          orderStreamsIn(copy.statements, { merged: false, terminal: false, writers, inherited: true });
+          return { ast: copy };
+        } catch {
+          return { ast };
+        }
+      }
       return { ast };
     },
   };

@@ -40,7 +40,12 @@ function terminatingConditions(now: string, remainingPods: number): Record<strin
     type,
   });
   return [
-    condition('NamespaceDeletionDiscoveryFailure', 'False', 'ResourcesDiscovered', 'All resources successfully discovered'),
+    condition(
+      'NamespaceDeletionDiscoveryFailure',
+      'False',
+      'ResourcesDiscovered',
+      'All resources successfully discovered',
+    ),
     condition(
       'NamespaceDeletionGroupVersionParsingFailure',
       'False',
@@ -61,7 +66,12 @@ function terminatingConditions(now: string, remainingPods: number): Record<strin
           `Some resources are remaining: pods. has ${remainingPods} resource instances`,
         )
       : condition('NamespaceContentRemaining', 'False', 'ContentRemoved', 'All content successfully removed'),
-    condition('NamespaceFinalizersRemaining', 'False', 'ContentHasNoFinalizers', 'All content-preserving finalizers finished'),
+    condition(
+      'NamespaceFinalizersRemaining',
+      'False',
+      'ContentHasNoFinalizers',
+      'All content-preserving finalizers finished',
+    ),
   ];
 }
 

@@ -18,7 +18,6 @@ function hostFor(w: World): SimCommandHost {
 
 /** The text without the bold and hyperlink escapes curl adds on a terminal. */
 function plain(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the escapes are what is removed
   return text.replace(/\x1b\[[0-9;]*m|\x1b\]8;;[^\x1b]*\x1b\\/g, '');
 }
 
@@ -59,12 +58,12 @@ describe('curl writes in curl 8 order', () => {
     expect(rest).toBe(`${body}* Connection #0 to host httpbin:8000 left intact\n`);
   });
 
-  it('-v into a pipe or a file: the body is announced, and waits in stdout\'s buffer until the transfer ends', async () => {
+  it("-v into a pipe or a file: the body is announced, and waits in stdout's buffer until the transfer ends", async () => {
     const r = await sh.exec(`${PIPE} curl -sv ${URL}`);
     const bytes = Buffer.byteLength(body);
-    expect(r.stdout.endsWith(`< \r\n{ [${bytes} bytes data]\n* Connection #0 to host httpbin:8000 left intact\n${body}`)).toBe(
-      true,
-    );
+    expect(
+      r.stdout.endsWith(`< \r\n{ [${bytes} bytes data]\n* Connection #0 to host httpbin:8000 left intact\n${body}`),
+    ).toBe(true);
     // Apart, each stream holds its own share.
     const apart = await sh.exec(`curl -sv ${URL}`);
     expect(apart.stdout).toBe(body);
@@ -88,7 +87,10 @@ describe('curl writes in curl 8 order', () => {
     const r = await sh.exec(`${PIPE} curl -sv -i ${URL}`);
     expect(r.stdout).not.toContain('\x1b[');
     const [, after] = r.stdout.split('* Connection #0 to host httpbin:8000 left intact\n');
-    const traced = r.stdout.split('\n').filter((l) => l.startsWith('< ')).map((l) => `${l.slice(2)}\n`);
+    const traced = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('< '))
+      .map((l) => `${l.slice(2)}\n`);
     expect(after).toBe(`${traced.join('')}${body}`);
     // -N (no buffering) writes each header as it comes, after its trace line.
     const unbuffered = await sh.exec(`${PIPE} curl -sv -i -N ${URL}`);
@@ -105,10 +107,14 @@ describe('curl writes in curl 8 order', () => {
 
   it('-sv -o /dev/null on a terminal: the output is not the terminal, so the data is announced', async () => {
     const r = await sh.exec(`${TERMINAL} curl -sv -o /dev/null ${URL}`);
-    expect(r.stdout.endsWith(`< \r\n{ [${Buffer.byteLength(body)} bytes data]\n* Connection #0 to host httpbin:8000 left intact\n`)).toBe(true);
+    expect(
+      r.stdout.endsWith(
+        `< \r\n{ [${Buffer.byteLength(body)} bytes data]\n* Connection #0 to host httpbin:8000 left intact\n`,
+      ),
+    ).toBe(true);
   });
 
-  it('-L -i: every hop\'s headers before the next hop; a followed redirect\'s body is ignored', async () => {
+  it("-L -i: every hop's headers before the next hop; a followed redirect's body is ignored", async () => {
     const r = await sh.exec(`${TERMINAL} curl -s -L -i http://httpbin:8000/redirect/1`);
     const blocks = plain(r.stdout).split(/(?<=\r\n\r\n)/);
     expect(blocks[0]).toMatch(/^HTTP\/1\.1 302 FOUND\r\n[\s\S]*location: \/get\r\n/i);
@@ -128,7 +134,7 @@ describe('curl writes in curl 8 order', () => {
     expect((await sh.exec('curl -s http://httpbin:8000/redirect/1')).stdout).toContain('redirected automatically');
   });
 
-  it('tells an error before -w, and -f\'s failure in the trace first', async () => {
+  it("tells an error before -w, and -f's failure in the trace first", async () => {
     const r = await sh.exec(`${PIPE} curl -sS -w '%{http_code}\\n' http://nosuchhost/`);
     expect(r.stdout).toMatch(/^curl: \(6\) .*\n000\n$/);
     const f = await sh.exec(`${TERMINAL} curl -sSvf http://httpbin:8000/status/404`);

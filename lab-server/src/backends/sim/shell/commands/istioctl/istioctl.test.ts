@@ -63,10 +63,12 @@ describe('istioctl', () => {
     );
     expect(r.exitCode).toBe(0);
     // The progress lines are the progress bar's, on stderr; 1.30 prints nothing after "Installation complete".
-    expect(r.stderr.endsWith(
-      '✔ Istio core installed ⛵️\n✔ Istiod installed 🧠\n✔ Egress gateways ' +
-        'installed 🛫\n✔ Ingress gateways installed 🛬\n✔ Installation complete\n',
-    )).toBe(true);
+    expect(
+      r.stderr.endsWith(
+        '✔ Istio core installed ⛵️\n✔ Istiod installed 🧠\n✔ Egress gateways ' +
+          'installed 🛫\n✔ Ingress gateways installed 🛬\n✔ Installation complete\n',
+      ),
+    ).toBe(true);
     expect(r.stdout).toBe('');
     expect(readMeshConfig(w.cluster)).toMatchObject({
       accessLogFile: '/dev/stdout',
@@ -97,7 +99,10 @@ describe('istioctl', () => {
       'This will install the Istio 1.30.0 profile "default" into the cluster. Proceed? (y/N) ',
     );
     // Y, YES in any case accept; another word asks again; an empty line or the end of the input refuse.
-    expect(await bash.exec('echo YES | istioctl install --set profile=demo')).toMatchObject({ stdout: prompt, exitCode: 0 });
+    expect(await bash.exec('echo YES | istioctl install --set profile=demo')).toMatchObject({
+      stdout: prompt,
+      exitCode: 0,
+    });
     expect(await bash.exec('printf "sure\\ny\\n" | istioctl install --set profile=demo')).toMatchObject({
       stdout: prompt.repeat(2),
       exitCode: 0,
@@ -110,13 +115,15 @@ describe('istioctl', () => {
       expect(await bash.exec(`istioctl install --set profile=demo ${flag}`)).toMatchObject({ stdout: '', exitCode: 0 });
     const bad = await bash.exec('istioctl install --set meshConfig.outboundTrafficPolicy.mode=BLOCK -y');
     expect(bad.exitCode).toBe(1);
-    expect(bad.stderr.endsWith(
-      '\n\nError: generate config: unknown value "BLOCK" for enum istio.mesh.v1alpha1.MeshConfig_OutboundTrafficPolicy_Mode\n',
-    )).toBe(true);
+    expect(
+      bad.stderr.endsWith(
+        '\n\nError: generate config: unknown value "BLOCK" for enum istio.mesh.v1alpha1.MeshConfig_OutboundTrafficPolicy_Mode\n',
+      ),
+    ).toBe(true);
     expect((await bash.exec('istioctl install --set profile=nope -y')).stderr).toContain('profile does not exist');
   });
 
-  it('install at the learner\'s terminal: the question gets an empty answer, said so; a terminal colours the banner', async () => {
+  it("install at the learner's terminal: the question gets an empty answer, said so; a terminal colours the banner", async () => {
     const r = await bash.exec(`${STREAMS_VARIABLE}=merged,terminal istioctl install --set profile=demo`);
     expect(r.exitCode).toBe(1);
     expect(r.stdout.startsWith('\x1b[94;1m        |\\          \n')).toBe(true);
@@ -125,7 +132,9 @@ describe('istioctl', () => {
         'lab shell: this terminal cannot type into a running command',
     );
     // Piped input answers it, even with stdout on the terminal.
-    expect((await bash.exec(`echo y | ${STREAMS_VARIABLE}=merged,terminal istioctl install --set profile=demo`)).exitCode).toBe(0);
+    expect(
+      (await bash.exec(`echo y | ${STREAMS_VARIABLE}=merged,terminal istioctl install --set profile=demo`)).exitCode,
+    ).toBe(0);
   });
 
   it('install sets injector values and istiod env', async () => {

@@ -134,7 +134,8 @@ function envLine(line: string, first: boolean): [string, string] | undefined {
   if (text === '' || text.startsWith('#')) return undefined;
   const eq = text.indexOf('=');
   const key = eq >= 0 ? text.slice(0, eq) : text;
-  if (!ENV_NAME.test(key)) throw new ConfigMapError(`${JSON.stringify(key)} is not a valid key name: ${ENV_NAME_ERROR}`);
+  if (!ENV_NAME.test(key))
+    throw new ConfigMapError(`${JSON.stringify(key)} is not a valid key name: ${ENV_NAME_ERROR}`);
   // A line without `=` takes its value from kubectl's own environment, where the lab sets nothing such.
   return [key, eq >= 0 ? text.slice(eq + 1) : ''];
 }

@@ -46,8 +46,7 @@ export async function del(args: ParsedArgs, ctx: CommandContext): Promise<Output
         const uid = ctx.cluster.get(resource.id, namespace, name)?.metadata.uid;
         ctx.cluster.delete(resource.id, namespace, name);
         if (resource.kind === 'Namespace') pending.push({ name, uid });
-      }
-      else if (!ctx.cluster.get(resource.id, namespace, name))
+      } else if (!ctx.cluster.get(resource.id, namespace, name))
         throw {
           code: 404,
           reason: 'NotFound',

@@ -382,9 +382,11 @@ describe('kubectl set on objects without a pod template, and by selector', () =>
   });
 
   it('set image takes -l like set env and set resources', async () => {
-    expect(await w.run("kubectl set image deploy -l app=ratings '*=registry.istio.io/release/examples-bookinfo-ratings-v1:1.20.3'")).toEqual(
-      ok(''),
-    );
+    expect(
+      await w.run(
+        "kubectl set image deploy -l app=ratings '*=registry.istio.io/release/examples-bookinfo-ratings-v1:1.20.3'",
+      ),
+    ).toEqual(ok(''));
     expect(await w.run("kubectl set image deploy -l app=ratings 'ratings=example/ratings:2'")).toEqual(
       ok('deployment.apps/ratings-v1 image updated\n'),
     );
@@ -402,7 +404,9 @@ describe('kubectl create configmap', () => {
       ok('configmap/lit created\n'),
     );
     expect(w.cluster.get('ConfigMap', 'default', 'lit')!.data).toEqual({ a: '1', b: 'x=y' });
-    await w.run("mkdir -p conf && printf 'one' > conf/first.txt && printf 'two\\n' > conf/second && echo k=v > app.env");
+    await w.run(
+      "mkdir -p conf && printf 'one' > conf/first.txt && printf 'two\\n' > conf/second && echo k=v > app.env",
+    );
     expect(await w.run('kubectl create cm files --from-file=conf --from-file=renamed=app.env')).toEqual(
       ok('configmap/files created\n'),
     );
@@ -412,16 +416,16 @@ describe('kubectl create configmap', () => {
       renamed: 'k=v\n',
     });
     await w.run("printf '# comment\\n\\n  MODE=debug\\nEMPTY=\\n' > more.env");
-    expect(await w.run('kubectl create configmap envs --from-env-file=app.env --from-env-file=more.env -n istio-system')).toEqual(
-      ok('configmap/envs created\n'),
-    );
+    expect(
+      await w.run('kubectl create configmap envs --from-env-file=app.env --from-env-file=more.env -n istio-system'),
+    ).toEqual(ok('configmap/envs created\n'));
     expect(w.cluster.get('ConfigMap', 'istio-system', 'envs')!.data).toEqual({ k: 'v', MODE: 'debug', EMPTY: '' });
   });
 
   it('prints the object with --dry-run=client -o yaml, and creates nothing', async () => {
-    expect(await w.run('kubectl create configmap dry --from-literal=b=2 --from-literal=a=1 --dry-run=client -o yaml')).toEqual(
-      ok('apiVersion: v1\ndata:\n  a: "1"\n  b: "2"\nkind: ConfigMap\nmetadata:\n  name: dry\n'),
-    );
+    expect(
+      await w.run('kubectl create configmap dry --from-literal=b=2 --from-literal=a=1 --dry-run=client -o yaml'),
+    ).toEqual(ok('apiVersion: v1\ndata:\n  a: "1"\n  b: "2"\nkind: ConfigMap\nmetadata:\n  name: dry\n'));
     expect(w.cluster.get('ConfigMap', 'default', 'dry')).toBeUndefined();
     expect(await w.run('kubectl create configmap dry --from-literal=a=1 --dry-run=client')).toEqual(
       ok('configmap/dry created (dry run)\n'),

@@ -89,8 +89,8 @@ export function createBusyboxTimeCommand(clock: SimClock): Command {
     const started = clock.now();
     const result = await ctx.exec(command.map(shellWord).join(' '), {
       cwd: ctx.cwd,
-        // What it runs inherits its exported variables (where its streams go among them).
-        env: childEnv(ctx),
+      // What it runs inherits its exported variables (where its streams go among them).
+      env: childEnv(ctx),
       stdin: decodeBytesToUtf8(ctx.stdin),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
