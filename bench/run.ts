@@ -6,7 +6,7 @@
  * `--profile` writes a CPU profile of the traffic checks to `bench/results/traffic-check.cpuprofile`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext, BenchRow, BenchSuite } from './suite.ts';
 import { suite as simSuite } from './sim.ts';
@@ -85,14 +85,19 @@ async function main(): Promise<void> {
   const repeat = Math.max(1, Number(flags.runs ?? 1) || 1);
   const only = typeof flags.only === 'string' ? flags.only.split(',') : undefined;
   const results: Record<string, { rows: BenchRow[]; details?: Record<string, unknown> }> = {};
+  // The machine's load average (1, 5, 15 minutes) when each suite began and ended: on a shared machine it says how
+  // far a wall-clock figure measures the others' work.
+  const loads: Record<string, { before: number[]; after: number[] }> = {};
   for (const s of suites.filter((x) => !only || only.includes(x.name))) {
     ctx.log(`suite ${s.name}`);
     const runs: { rows: BenchRow[]; details?: Record<string, unknown> }[] = [];
+    const before = loadavg().map((l) => Math.round(l * 100) / 100);
     for (let i = 0; i < repeat; i++) {
       if (repeat > 1) ctx.log(`suite ${s.name}: run ${i + 1} of ${repeat}`);
       runs.push(await s.run(ctx));
     }
     results[s.name] = repeat > 1 ? combineRuns(runs) : runs[0]!;
+    loads[s.name] = { before, after: loadavg().map((l) => Math.round(l * 100) / 100) };
     process.stdout.write(`${table(s.name, results[s.name]!.rows)}\n\n`);
   }
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
@@ -101,7 +106,7 @@ async function main(): Promise<void> {
   // Each suite's latest run is kept: a run of one suite (`--only classroom --learners 1000`) leaves the others'
   // figures in place, each stamped with when and how it was measured.
   const stamped = Object.fromEntries(
-    Object.entries(results).map(([name, r]) => [name, { at, quick: ctx.quick, flags, ...r }]),
+    Object.entries(results).map(([name, r]) => [name, { at, quick: ctx.quick, flags, loadAverage: loads[name], ...r }]),
   );
   const report = {
     at,

@@ -5,12 +5,20 @@
  * heredocs and trailing operators it accepts silently, so they are found by scanning.
  */
 import { parse } from 'just-bash';
+import { LineMemo } from './lineMemo.ts';
 
 /** The verdict on some input. */
 export type Completeness = { kind: 'complete' } | { kind: 'incomplete' } | { kind: 'error'; message: string };
 
+/** Verdicts on recent lines: a terminal asks once when a line is typed and the shell again when it runs it. */
+const verdicts = new LineMemo(judge);
+
 /** Decides whether `text` (lines joined with `\n`) can run now. */
 export function completeness(text: string): Completeness {
+  return verdicts.get(text);
+}
+
+function judge(text: string): Completeness {
   if (openHeredocs(text) || trailingContinuation(text)) return { kind: 'incomplete' };
   try {
     parse(text);

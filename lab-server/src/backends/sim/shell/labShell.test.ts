@@ -66,6 +66,35 @@ describe('LabShell', () => {
     );
   });
 
+  it('carries a big variable by value: exactly, exported or not, changed, unset or made an array', async () => {
+    const sh = shell();
+    // Quotes, `$`, backslashes and newlines: a value is handed over as it is, never re-quoted.
+    const odd = `'"$HOME\\ \\n\n`;
+    await sh.run(`x=$(printf '%6000s' y); q="$x"'${odd.replace(/'/g, `'\\''`)}'; export e="$x"`);
+    expect((await sh.run('echo ${#x} ${#q} ${#e}')).output).toBe(`6000 ${6000 + odd.length} 6000\n`);
+    expect((await sh.run(`printf '%s' "\${q:6000}"`)).output).toBe(odd);
+    expect((await sh.run('declare -p x e | cut -c1-14')).output).toBe('declare -- x="\ndeclare -x e="\n');
+    await sh.run('x+=z; export -n e; unset q');
+    expect((await sh.run('echo ${#x} ${x: -2} ${#e} ${q-unset}; declare -p e | cut -c1-14')).output).toBe(
+      '6001 yz 6000 unset\ndeclare -- e="\n',
+    );
+    await sh.run('x=(one two)');
+    expect((await sh.run('echo ${#x[@]} ${x[1]}')).output).toBe('2 two\n');
+  });
+
+  it("restores only what differs from a fresh shell's variables, and unsets what a line unset", async () => {
+    const sh = shell();
+    await sh.run('unset HOSTNAME; export PATH=/x:$PATH; export -n TERM');
+    expect((await sh.run('echo ${HOSTNAME-gone} $PATH; declare -p TERM')).output).toBe(
+      'gone /x:/usr/local/bin:/usr/bin:/bin\ndeclare -- TERM="xterm-256color"\n',
+    );
+    await sh.run('HOSTNAME=back');
+    expect((await sh.run('echo $HOSTNAME')).output).toBe('back\n');
+    // A shell reused for another script starts over from a fresh shell's variables.
+    sh.reset();
+    expect((await sh.run('echo $HOSTNAME $PATH')).output).toBe('localhost /usr/local/bin:/usr/bin:/bin\n');
+  });
+
   it('says command not found for what the lab shell does not have', async () => {
     const r = await shell().run('node -v');
     expect(r.output).toBe('bash: node: command not found\n');

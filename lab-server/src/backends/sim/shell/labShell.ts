@@ -2,14 +2,25 @@
  * One shell of the lab (a terminal's, or a script's): runs whole command lines on just-bash with the
  * simulator's commands, carrying bash's state from line to line, within the environment's limits.
  */
-import { Bash, type CustomCommand, type IFileSystem } from 'just-bash';
+import { randomBytes } from 'node:crypto';
+import { Bash, defineCommand, type CustomCommand, type IFileSystem } from 'just-bash';
 import type { SimLimits } from '../limits.ts';
 import type { SimClock } from '../types.ts';
 import { createSleepCommand } from './commands/sleep/index.ts';
 import { createTimeoutCommand } from './commands/timeout/index.ts';
 import { completeness } from './completeness.ts';
 import { environmentCpuMs, pause, sliceOver, type TimeHolder } from './scheduler.ts';
-import { initialState, readState, wrapLine, type ShellState } from './shellState.ts';
+import {
+  DUMP_FILE,
+  initialState,
+  KEPT_COMMAND,
+  keptValues,
+  readDump,
+  readState,
+  wrapLine,
+  type Dump,
+  type ShellState,
+} from './shellState.ts';
 import { createTimeKeywordCommands } from './timeKeyword.ts';
 import { STREAM_AWARE_COMMANDS } from './orderedOutput.ts';
 import { withOutputSink } from './outputSink.ts';
@@ -126,6 +137,9 @@ export interface LabShellOptions {
   id: string;
 }
 
+/** Fresh shells' `declare -p` lines, by how the shells are made (home, environment): learned once per thread. */
+const freshLines = new Map<string, ReadonlySet<string>>();
+
 /** A shell whose state carries over between lines. */
 export class LabShell {
   readonly #options: LabShellOptions;
@@ -136,6 +150,8 @@ export class LabShell {
   /** The running line's CPU budget: where its environment's CPU count stood when it began, and its stop. */
   #budget: { cpuAtStart: number; stop: AbortController } | undefined;
   readonly #timeKeyword: ReturnType<typeof createTimeKeywordCommands>;
+  /** This shell's `ShellState.mark`. */
+  readonly #mark: string;
   /** Rewrites the scripts a line runs inside itself; the line itself is rewritten before (shellState.ts). */
   readonly #streamOrder = streamOrderPlugin(STREAM_AWARE_COMMANDS);
   /** The running line's output so far (outputSink.ts): shown at once when the line streams, else kept. */
@@ -144,7 +160,8 @@ export class LabShell {
   constructor(options: LabShellOptions) {
     this.#options = options;
     this.#stateDir = `/.labs/shells/${options.id}`;
-    this.#state = initialState(options.home);
+    this.#mark = `__labs_kept_${randomBytes(12).toString('hex')}`;
+    this.#state = initialState(options.home, this.#mark);
     // `time` reads the environment's clock (see timeKeyword.ts).
     this.#timeKeyword = createTimeKeywordCommands(options.clock);
     // Every loop iteration reads this file, which the shell answers itself: its yield point (yieldPoints.ts).
@@ -164,6 +181,7 @@ export class LabShell {
         createTimeoutCommand(options.clock),
         ...options.commands,
         ...this.#timeKeyword.commands,
+        this.#unchangedCommand(),
       ],
       // `sleep` follows the environment's clock (virtual in tests) and stops on Ctrl-C.
       sleep: (ms) => options.clock.sleep(ms, this.#signal).catch(() => undefined),
@@ -189,6 +207,19 @@ export class LabShell {
     this.#bash.registerTransformPlugin(yieldPointsPlugin(turn));
     // Scripts run inside a line (`bash -c`, `timeout 5 sh -c ...`) keep their commands' order too.
     this.#bash.registerTransformPlugin(this.#streamOrder);
+  }
+
+  /**
+   * The dump's `KEPT_COMMAND`: marks each big value the line left as it was handed over (the same string), so that
+   * `declare -p` prints the mark, not the value. It sees the line's own variables (just-bash hands host commands
+   * the running shell's variables).
+   */
+  #unchangedCommand(): CustomCommand {
+    return defineCommand(KEPT_COMMAND, async (_args, ctx) => {
+      for (const [name, kept] of this.#state.values)
+        if (ctx.env.get(name) === kept.value) ctx.env.set(name, this.#mark);
+      return { stdout: '', stderr: '', exitCode: 0 };
+    });
   }
 
   /** A finished command's output (outputSink.ts): to the terminal now, or kept for the line's result; cut at the limit. */
@@ -223,7 +254,7 @@ export class LabShell {
 
   /** Back to the state of a new shell (variables, functions, aliases, directory, `$?`), for reuse by another script. */
   reset(): this {
-    this.#state = initialState(this.#options.home);
+    this.#state = initialState(this.#options.home, this.#mark, this.#state.fresh);
     return this;
   }
 
@@ -260,18 +291,20 @@ export class LabShell {
       // A long line costs several steps (checked, parsed, run, its state read back): each may start a new turn.
       if (this.sliceOver()) await this.pause();
       await this.#options.fs.mkdir(this.#stateDir, { recursive: true });
+      if (this.#state.fresh.size === 0) await this.#learnFresh();
       const sink = { stream: options.stream, kept: '', chars: 0, cut: false };
       this.#sink = sink;
       // A script's output is captured, not a terminal's (curl, istioctl print no colours into it).
       const script = wrapLine(line, this.#state, this.#stateDir, options.terminal ?? true);
+      const env = keptValues(this.#state);
       this.#streamOrder.skipNext();
-      const result = await this.#bash.exec(script, { rawScript: true, signal });
+      const result = await this.#bash.exec(script, { rawScript: true, signal, ...(env ? { env } : {}) });
       if (this.sliceOver()) await this.pause();
       // What commands printed went through the sink; what is left here did not (a line run as typed). A full file
       // system is worded as bash words it rather than as the in-memory file system does (once per failed write).
       let output = `${sink.kept}${(result.stdout + result.stderr).replace(NO_SPACE, 'bash: write error: No space left on device')}`;
-      const dump = await this.#readDump();
-      this.#state = readState(dump, line, this.#state);
+      const dump = await this.#readDump(line);
+      this.#state = readState(dump, line, this.#state, result.env);
       const dropped = this.#boundState();
       let exitCode = dump.status !== undefined ? this.#state.status : result.exitCode;
       if (timeout.signal.aborted) {
@@ -312,42 +345,61 @@ export class LabShell {
    */
   #boundState(): string | undefined {
     const limit = this.#options.limits.keptStateBytes;
-    const size = (l: string) => l.length;
+    const state = this.#state;
+    // A value counts as the `declare` line it stands for (its quoting aside).
+    const variables = [
+      ...state.variables.map((l) => ({
+        name: /^declare -\S+ ([A-Za-z_][A-Za-z0-9_]*)/.exec(l)?.[1] ?? '?',
+        size: l.length,
+        l,
+      })),
+      ...[...state.values].map(([name, kept]) => ({ name, size: kept.value.length + name.length + 14, l: undefined })),
+    ];
     let total =
-      this.#state.variables.reduce((n, l) => n + size(l), 0) +
-      [...this.#state.functions.values()].reduce((n, l) => n + size(l), 0) +
-      this.#state.aliases.reduce((n, l) => n + size(l), 0);
+      variables.reduce((n, v) => n + v.size, 0) +
+      [...state.functions.values()].reduce((n, l) => n + l.length, 0) +
+      state.aliases.reduce((n, l) => n + l.length, 0);
     if (total <= limit) return undefined;
     const dropped: string[] = [];
-    const bySize = [...this.#state.variables].sort((a, b) => b.length - a.length);
     const gone = new Set<string>();
-    for (const l of bySize) {
+    for (const v of variables.sort((a, b) => b.size - a.size)) {
       if (total <= limit) break;
-      gone.add(l);
-      total -= l.length;
-      dropped.push(`$${/^declare -\S+ ([A-Za-z_][A-Za-z0-9_]*)/.exec(l)?.[1] ?? '?'} (${l.length} bytes)`);
+      gone.add(v.name);
+      total -= v.size;
+      dropped.push(`$${v.name} (${v.size} bytes)`);
     }
-    this.#state = { ...this.#state, variables: this.#state.variables.filter((l) => !gone.has(l)) };
+    this.#state = {
+      ...state,
+      variables: state.variables.filter((l) => !gone.has(/^declare -\S+ ([A-Za-z_][A-Za-z0-9_]*)/.exec(l)?.[1] ?? '?')),
+      values: new Map([...state.values].filter(([name]) => !gone.has(name))),
+    };
     return (
       `lab shell: not kept for the next command: ${dropped.join(', ')}; what ` +
       `carries from one command to the next is limited to ${limit} bytes\n`
     );
   }
 
-  async #readDump(): Promise<{ vars?: string; functions?: string; aliases?: string; cwd?: string; status?: string }> {
-    const read = async (name: string) => {
-      const path = `${this.#stateDir}/${name}`;
-      if (!(await this.#options.fs.exists(path))) return undefined;
-      const text = await this.#options.fs.readFile(path);
-      await this.#options.fs.rm(path, { force: true });
-      return text;
-    };
-    return {
-      vars: await read('vars'),
-      functions: await read('functions'),
-      aliases: await read('aliases'),
-      cwd: await read('cwd'),
-      status: await read('status'),
-    };
+  /** Learns what a fresh shell's variables are (see `ShellState.fresh`): one line that runs nothing, once per thread. */
+  async #learnFresh(): Promise<void> {
+    const key = JSON.stringify([this.#options.home, this.#options.env]);
+    let fresh = freshLines.get(key);
+    if (!fresh) {
+      const start = initialState(this.#options.home, this.#mark);
+      this.#streamOrder.skipNext();
+      await this.#bash.exec(wrapLine(':', start, this.#stateDir), { rawScript: true });
+      fresh = new Set(readState(await this.#readDump(':'), ':', start).variables);
+      if (fresh.size > 0) freshLines.set(key, fresh);
+    }
+    // A shell that ran nothing yet has the fresh shell's variables (nothing to restore, nothing to unset).
+    const untouched = this.#state.variables.length === 0 && this.#state.values.size === 0;
+    this.#state = { ...this.#state, fresh, ...(untouched ? { variables: [...fresh] } : {}) };
+  }
+
+  async #readDump(line: string): Promise<Dump> {
+    const path = `${this.#stateDir}/${DUMP_FILE}`;
+    if (!(await this.#options.fs.exists(path))) return {};
+    const text = await this.#options.fs.readFile(path);
+    await this.#options.fs.rm(path, { force: true });
+    return readDump(text, line, this.#state);
   }
 }
