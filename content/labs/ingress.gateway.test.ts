@@ -99,7 +99,10 @@ describe('ingress in the Gateway API: entering through the Gateway', () => {
     const env = await fresh(42);
     await solveUpTo(env, 'browser-headers');
     // The any-host Gateway written without the NodePort annotation: a LoadBalancer Service kind never gives an address.
-    await run(env, `${gateway({ nodePort: false })}\n${route('httpbin-any-host', 'httpbin-gateway', undefined, '/headers')}`);
+    await run(
+      env,
+      `${gateway({ nodePort: false })}\n${route('httpbin-any-host', 'httpbin-gateway', undefined, '/headers')}`,
+    );
     const condition = await env.runScript(
       `kubectl get gateway httpbin-gateway -o jsonpath='{.status.conditions[?(@.type=="Programmed")].reason}'`,
     );
@@ -108,7 +111,9 @@ describe('ingress in the Gateway API: entering through the Gateway', () => {
     expect(outcome.ok).toBe(false);
     expect(JSON.stringify(outcome.evidence)).toContain('from outside through Gateway default/httpbin-gateway');
     expect(outcome.explanation.en).toContain("Couldn't connect to server");
-    expect(outcome.explanation.en).toContain('Gateway default/httpbin-gateway is not Programmed yet (AddressNotAssigned');
+    expect(outcome.explanation.en).toContain(
+      'Gateway default/httpbin-gateway is not Programmed yet (AddressNotAssigned',
+    );
     expect(outcome.explanation.en).toContain('networking.istio.io/service-type: NodePort');
     expect(outcome.explanation.ko).toContain('Programmed가 아닙니다');
   });
@@ -156,7 +161,10 @@ describe('ingress in the Gateway API: a learner’s mistakes', () => {
   it('the browser step with its route on a misspelt Gateway: 404, and the check says no route takes the address', async () => {
     const env = await fresh(45);
     await solveUpTo(env, 'browser-headers');
-    await run(env, `${gateway({ nodePort: true })}\n${route('httpbin-any-host', 'httpbin-gatway', undefined, '/headers')}`);
+    await run(
+      env,
+      `${gateway({ nodePort: true })}\n${route('httpbin-any-host', 'httpbin-gatway', undefined, '/headers')}`,
+    );
     const outcome = await checkOnce(env, 'browser-headers');
     expect(outcome.ok).toBe(false);
     expect(outcome.explanation.en).toContain('The answer was 404');
@@ -179,7 +187,10 @@ describe('ingress in the Gateway API: a learner’s mistakes', () => {
     );
     expect(out.trim().split('\n').at(-1)).toBe('404');
     // The browser's request keeps the *.example.com listener: its address is no host under example.com.
-    await run(env, `kubectl delete httproute httpbin\n${route('httpbin-any-host', 'httpbin-gateway', undefined, '/headers')}`);
+    await run(
+      env,
+      `kubectl delete httproute httpbin\n${route('httpbin-any-host', 'httpbin-gateway', undefined, '/headers')}`,
+    );
     const outcome = await checkOnce(env, 'browser-headers');
     expect(outcome.ok).toBe(false);
     expect(outcome.explanation.en).toContain(
@@ -191,7 +202,10 @@ describe('ingress in the Gateway API: a learner’s mistakes', () => {
   it('a backendRef to a missing Service: ResolvedRefs False BackendNotFound, 500, and the check names the backend', async () => {
     const env = await fresh(47);
     await solveUpTo(env, 'browser-headers');
-    await run(env, `${gateway({ nodePort: true })}\n${route('httpbin-any-host', 'httpbin-gateway', undefined, '/headers', 'httpbin-v9')}`);
+    await run(
+      env,
+      `${gateway({ nodePort: true })}\n${route('httpbin-any-host', 'httpbin-gateway', undefined, '/headers', 'httpbin-v9')}`,
+    );
     expect(await routeStatus(env, 'httpbin-any-host', 'ResolvedRefs', 'reason')).toBe('BackendNotFound');
     const outcome = await checkOnce(env, 'browser-headers');
     expect(outcome.ok).toBe(false);

@@ -164,7 +164,9 @@ curl -s -o /dev/null -w '%{http_code}\\n' http://$INGRESS_HOST:$INGRESS_PORT/pro
     const outcome = await checkOnce(env, 'route-all-v1');
     expect(outcome.ok).toBe(false);
     expect(outcome.explanation.en).toMatch(/All \d+ requests got no response/);
-    expect(outcome.explanation.en).toContain('Gateway default/bookinfo-gateway is not Programmed yet (AddressNotAssigned');
+    expect(outcome.explanation.en).toContain(
+      'Gateway default/bookinfo-gateway is not Programmed yet (AddressNotAssigned',
+    );
     expect(outcome.explanation.ko).toContain('Programmed가 아닙니다');
   });
 

@@ -138,7 +138,12 @@ export class SimKubeApi implements KubeApi {
   async resolveKind(kind: string): Promise<ResolvedKind | undefined> {
     const served = resourceForKind(kind);
     if (served)
-      return { apiVersion: servedApiVersion(served), kind: served.kind, plural: served.plural, namespaced: served.namespaced };
+      return {
+        apiVersion: servedApiVersion(served),
+        kind: served.kind,
+        plural: served.plural,
+        namespaced: served.namespaced,
+      };
     return UNSERVED[kind];
   }
 

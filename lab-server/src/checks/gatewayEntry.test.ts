@@ -88,18 +88,35 @@ describe('explainGatewayEntry', () => {
 
   it('404 with no route attached, with routes for other hosts, and with a route for the host but no matching rule', async () => {
     const request = { url: 'http://ingress/headers', headers: headers('httpbin.example.com') };
-    const none = await explainGatewayEntry(objects([gateway(), route('r', ['httpbin.example.com'], false)]), REF, request, NOT_FOUND);
+    const none = await explainGatewayEntry(
+      objects([gateway(), route('r', ['httpbin.example.com'], false)]),
+      REF,
+      request,
+      NOT_FOUND,
+    );
     expect(none?.en).toContain('No HTTPRoute is attached (Accepted) to Gateway default/httpbin-gateway');
-    const other = await explainGatewayEntry(objects([gateway(), route('r', ['a.example.com'])]), REF, request, NOT_FOUND);
+    const other = await explainGatewayEntry(
+      objects([gateway(), route('r', ['a.example.com'])]),
+      REF,
+      request,
+      NOT_FOUND,
+    );
     expect(other?.en).toContain("(a.example.com) do not name the request's Host (httpbin.example.com)");
-    const path = await explainGatewayEntry(objects([gateway(), route('r', ['*.example.com'])]), REF, request, NOT_FOUND);
+    const path = await explainGatewayEntry(
+      objects([gateway(), route('r', ['*.example.com'])]),
+      REF,
+      request,
+      NOT_FOUND,
+    );
     expect(path?.en).toContain("no rule's matches take this path");
   });
 
   it('404 for a Host outside the listener’s hostname', async () => {
     const request = { url: 'http://ingress/headers', headers: headers('httpbin.example.org') };
     const why = await explainGatewayEntry(objects([gateway('*.example.com')]), REF, request, NOT_FOUND);
-    expect(why?.en).toContain("The request's Host (httpbin.example.org) is outside the hostname of the port 80 listener");
+    expect(why?.en).toContain(
+      "The request's Host (httpbin.example.org) is outside the hostname of the port 80 listener",
+    );
   });
 
   it('says nothing of answers the Gateway does not explain (200, 503)', async () => {

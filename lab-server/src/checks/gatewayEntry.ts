@@ -134,7 +134,9 @@ export async function explainGatewayEntry(
     );
   const named = routes.flatMap((route) => strings(asObj(route.spec).hostnames));
   const forHost =
-    entry.host === undefined ? [] : named.filter((h) => hostnameMatches(h.toLowerCase(), entry.host!) || h === entry.host);
+    entry.host === undefined
+      ? []
+      : named.filter((h) => hostnameMatches(h.toLowerCase(), entry.host!) || h === entry.host);
   const anyHost = routes.some((route) => strings(asObj(route.spec).hostnames).length === 0);
   if (!anyHost && forHost.length === 0)
     return text(

@@ -160,7 +160,10 @@ describe('the Preview and checks from outside, in each API', () => {
   });
 
   it('a variant may replace the URL and headers too; without a variant both APIs see the same Preview', () => {
-    const other = previewSchema.parse({ url, gateway: { url: 'http://ingress/get', headers: { Host: 'a.example.com' } } });
+    const other = previewSchema.parse({
+      url,
+      gateway: { url: 'http://ingress/get', headers: { Host: 'a.example.com' } },
+    });
     expect(previewForApi(other, 'gateway')).toEqual({
       url: 'http://ingress/get',
       headers: { Host: 'a.example.com' },

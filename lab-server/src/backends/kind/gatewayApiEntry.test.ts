@@ -108,7 +108,11 @@ describe('HTTP from outside through a Gateway API gateway (kind)', () => {
     const r = await env.http(THROUGH, { url: 'http://ingress/headers' });
     expect(r).toMatchObject({ status: 200, body: '127.0.0.1:8080 /headers' });
     expect(api.callsOf('portForward')).toEqual([['default', 'httpbin-gateway-istio-5d9c-abcde', 8080]]);
-    expect(api.callsOf('list').at(-1)).toEqual(['Pod', 'default', 'gateway.networking.k8s.io/gateway-name=httpbin-gateway']);
+    expect(api.callsOf('list').at(-1)).toEqual([
+      'Pod',
+      'default',
+      'gateway.networking.k8s.io/gateway-name=httpbin-gateway',
+    ]);
     const named = await env.http(THROUGH, { url: 'http://httpbin.example.com/status/200' });
     expect(named.body).toBe('httpbin.example.com /status/200');
   });
@@ -156,10 +160,15 @@ describe('HTTP from outside through a Gateway API gateway (kind)', () => {
     const env = await makeEnv(false);
     api.add(gateway('default', false));
     const r = await env.http(THROUGH, { url: 'http://ingress/headers' });
-    const why = await explainGatewayEntry(env, { name: 'httpbin-gateway', namespace: 'default' }, {
-      url: 'http://ingress/headers',
-      headers: {},
-    }, r);
+    const why = await explainGatewayEntry(
+      env,
+      { name: 'httpbin-gateway', namespace: 'default' },
+      {
+        url: 'http://ingress/headers',
+        headers: {},
+      },
+      r,
+    );
     expect(why?.en).toContain('Gateway default/httpbin-gateway is not Programmed yet (AddressNotAssigned');
   });
 });

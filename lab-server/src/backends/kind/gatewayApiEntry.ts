@@ -68,7 +68,8 @@ export function gatewayApiRoute(api: KubeApi, ref: GatewayRef, ports: { http: nu
       const running = pods.find((p) => asObj(p.status).phase === 'Running' && !p.metadata.deletionTimestamp);
       if (!running) throw refused(`no running pod of Gateway ${where}`);
       const containerPort = targetContainerPort(servicePort, running);
-      if (containerPort === undefined) throw refused(`Service ${ref.namespace}/${ref.name}-istio port ${port} has no target`);
+      if (containerPort === undefined)
+        throw refused(`Service ${ref.namespace}/${ref.name}-istio port ${port} has no target`);
       return api.portForward(ref.namespace, running.metadata.name, containerPort);
     },
   };

@@ -138,7 +138,10 @@ function splitText(
 }
 
 /** The failure most answers share, when at least half of them failed (0: no response, or a 4xx/5xx status). */
-function dominantError(observed: Observed, n: number): { status: number; count: number; response: HttpResult } | undefined {
+function dominantError(
+  observed: Observed,
+  n: number,
+): { status: number; count: number; response: HttpResult } | undefined {
   const errors = [...observed.statuses].filter(([s]) => s === 0 || s >= 400).sort((a, b) => b[1] - a[1]);
   const errorCount = errors.reduce((a, [, k]) => a + k, 0);
   if (errorCount * 2 < n || errors.length === 0) return undefined;
