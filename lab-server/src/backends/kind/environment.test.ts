@@ -315,10 +315,17 @@ describe('kind environment, single learner', () => {
       metadata: { name: 'httpbin', namespace: 'default' },
     });
     api.add(pod('httpbin-v2-x', 'default', { app: 'httpbin' }, ['httpbin']));
+    // A Gateway API variant's route is the learner's too.
+    api.add({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'httpbin', namespace: 'default' },
+    });
     api.calls.length = 0;
     await env.reset();
     expect(api.callsOf('delete')).toEqual([
       ['DestinationRule', 'default', 'httpbin', undefined],
+      ['HTTPRoute', 'default', 'httpbin', undefined],
       ['Pod', 'default', 'httpbin-v2-x', 0],
     ]);
     expect(api.callsOf('exec')).toHaveLength(1);

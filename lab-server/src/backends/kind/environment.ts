@@ -57,9 +57,17 @@ const POD: ResolvedKind = { apiVersion: 'v1', kind: 'Pod', plural: 'pods', names
 export const RESET_KINDS = [
   'VirtualService',
   'DestinationRule',
-  'Gateway',
+  // Istio's Gateway and the Gateway API's share a Kind: each is named with its group, or discovery may pick either.
+  'Gateway.networking.istio.io',
   'ServiceEntry',
   'Sidecar',
+  // The Gateway API variants' objects; a Gateway's generated `<name>-istio` Deployment and Service go with it.
+  'HTTPRoute',
+  'GRPCRoute',
+  'TCPRoute',
+  'TLSRoute',
+  'ReferenceGrant',
+  'Gateway.gateway.networking.k8s.io',
   'Deployment',
   'ReplicaSet',
   'Pod',

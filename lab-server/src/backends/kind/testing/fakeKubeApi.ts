@@ -35,6 +35,7 @@ const KINDS: Record<string, ResolvedKind> = Object.fromEntries(
     ] as const
   ).map(([apiVersion, kind, plural, namespaced]) => [kind, { apiVersion, kind, plural, namespaced }]),
 );
+KINDS['Gateway.networking.istio.io'] = KINDS.Gateway!;
 // The contract's `Kind.group` names the Gateway API's Gateway beside Istio's (the fake keeps objects by Kind only).
 KINDS['Gateway.gateway.networking.k8s.io'] = {
   apiVersion: 'gateway.networking.k8s.io/v1',
