@@ -5,36 +5,11 @@
  * address is the learner's own Gateway's, and the Preview enters through it.
  */
 import type { Page } from '@playwright/test';
+import { applyEditor, checkStep, runBlock, step } from './labPage.ts';
 import { expect, freshSession, terminalReady, terminalText, test, typeInTerminal } from './fixtures.ts';
 
-const step = (page: Page, id: string) => page.locator(`section.labs-step[data-step="${id}"]`);
 const variant = (page: Page, id: string, api: 'istio' | 'gateway') =>
   step(page, id).locator(`.labs-api-variant[data-api-variant="${api}"]`).first();
-
-async function check(page: Page, id: string) {
-  const s = step(page, id);
-  await s.locator('[data-action="check"]').scrollIntoViewIfNeeded();
-  await s.locator('[data-action="check"]').click();
-  await expect(s.locator('[data-result]')).toBeVisible({ timeout: 90_000 });
-  await expect(s.locator('[data-action="check"]')).toBeEnabled({ timeout: 90_000 });
-  await expect(s).toHaveAttribute('data-status', 'passed');
-}
-
-async function runBlock(page: Page, stepId: string, text: string) {
-  const run = step(page, stepId).locator(`button.labs-run[data-code*="${text}"]`).first();
-  await expect(run).toBeVisible();
-  await run.click();
-}
-
-async function applyEditor(page: Page, file: string) {
-  const card = page.locator('[data-ws-card="editor"]', { has: page.locator('code', { hasText: file }) });
-  await expect(card).toBeVisible();
-  await card.locator('button').click();
-  const root = page.locator(`.labs-editor[data-file="${file}"]`);
-  await expect(root).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
-  await root.locator('[data-action="apply"]').click();
-  await expect(root.locator('[data-output]')).toHaveAttribute('data-ok', 'true', { timeout: 30_000 });
-}
 
 test('chapter 1 in the Gateway API: pick it, every step passes, the choice is remembered and switches back', async ({
   page,
@@ -77,11 +52,11 @@ test('chapter 1 in the Gateway API: pick it, every step passes, the choice is re
   await expect
     .poll(() => terminalText(page), { timeout: 60_000 })
     .toContain('gateway.gateway.networking.k8s.io/bookinfo-gateway condition met');
-  await check(page, 'destination-rules');
+  await checkStep(page, 'destination-rules', 'passed');
 
   // 2. GAMMA routes: every service to v1. Its hints are the Gateway API's.
   await applyEditor(page, 'route-all-v1.yaml');
-  await check(page, 'route-all-v1');
+  await checkStep(page, 'route-all-v1', 'passed');
   await step(page, 'route-all-v1').locator('[data-action="hint"]').click();
   const shownHint = step(page, 'route-all-v1').locator('[data-hint]:not([data-hidden])');
   await expect(shownHint).toHaveCount(1);
@@ -90,20 +65,20 @@ test('chapter 1 in the Gateway API: pick it, every step passes, the choice is re
   // 3. Through the Gateway API's own gateway, from the terminal: no stars.
   await runBlock(page, 'see-no-stars', 'bookinfo-gateway-istio');
   await runBlock(page, 'see-no-stars', 'grep -c glyphicon-star');
-  await check(page, 'see-no-stars');
+  await checkStep(page, 'see-no-stars', 'passed');
 
   // 4-6. backendRefs weights 50/50, the route read back, the split seen.
   await applyEditor(page, 'route-reviews-50-v3.yaml');
-  await check(page, 'shift-50-v3');
+  await checkStep(page, 'shift-50-v3', 'passed');
   await runBlock(page, 'read-virtualservice', 'kubectl get httproute reviews -o yaml');
   // The end of the output: the status istiod wrote (the weights have scrolled above the terminal's rows).
   await expect
     .poll(() => terminalText(page), { timeout: 30_000 })
     .toContain('controllerName: istio.io/gateway-controller');
-  await check(page, 'read-virtualservice');
+  await checkStep(page, 'read-virtualservice', 'passed');
   await runBlock(page, 'see-red-half', 'gap-x-1 text-red-500');
   await expect.poll(() => terminalText(page), { timeout: 90_000 }).toMatch(/^ *\d+ no-red\n *\d+ red$/m);
-  await check(page, 'see-red-half');
+  await checkStep(page, 'see-red-half', 'passed');
 
   // 7. Solve types the Gateway API's solution.
   page.once('dialog', (d) => d.accept());
@@ -149,11 +124,11 @@ test('chapter 3 in the Gateway API: a Gateway of class istio, its HTTPRoute, 200
     .poll(() => terminalText(page), { timeout: 60_000 })
     .toContain('gateway.gateway.networking.k8s.io/httpbin-gateway condition met');
   await runBlock(page, 'ingress-address', 'service httpbin-gateway-istio -o jsonpath');
-  await check(page, 'ingress-address');
+  await checkStep(page, 'ingress-address', 'passed');
 
   // 2. The HTTPRoute from the editor, accepted by istiod.
   await applyEditor(page, 'httpbin-route.yaml');
-  await check(page, 'gateway');
+  await checkStep(page, 'gateway', 'passed');
 
   // 3-4. From the terminal, as a client outside the cluster: 200 on /status, 404 elsewhere (the pod may still start).
   await typeInTerminal(page, 'kubectl wait --for=condition=Available deployment/httpbin-gateway-istio --timeout=300s');
@@ -162,10 +137,10 @@ test('chapter 3 in the Gateway API: a Gateway of class istio, its HTTPRoute, 200
     .toContain('deployment.apps/httpbin-gateway-istio condition met');
   await runBlock(page, 'route-status', 'status/200');
   await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('HTTP/1.1 200 OK');
-  await check(page, 'route-status');
+  await checkStep(page, 'route-status', 'passed');
   await runBlock(page, 'headers-404', '/headers');
   await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('HTTP/1.1 404 Not Found');
-  await check(page, 'headers-404');
+  await checkStep(page, 'headers-404', 'passed');
 
   // 5. Any host for a browser: the Preview comes in through httpbin-gateway and shows httpbin's /headers.
   await applyEditor(page, 'httpbin-any-host-gtw.yaml');
@@ -174,6 +149,6 @@ test('chapter 3 in the Gateway API: a Gateway of class istio, its HTTPRoute, 200
   await expect(preview).toHaveAttribute('data-count', '1', { timeout: 30_000 });
   await expect(preview).toHaveAttribute('data-http-status', '200');
   await expect(preview.locator('iframe').contentFrame().getByText('"headers"').first()).toBeVisible();
-  await check(page, 'browser-headers');
+  await checkStep(page, 'browser-headers', 'passed');
   await expect(page.locator('section.labs-step[data-status="passed"]')).toHaveCount(5);
 });

@@ -97,21 +97,12 @@ function isTimeHolder(clock: object | undefined): clock is TimeHolder {
 export function pause(clock?: object): Promise<void> {
   const release = isTimeHolder(clock) ? clock.hold() : undefined;
   const rest = runsVirtually(clock) ? 0 : (host.restMs?.() ?? 0);
-  const resume = () => {
-    resumedAt = wallNow();
-    release?.();
-  };
   return new Promise((resolve) => {
-    DefenseInDepthBox.runTrusted(() =>
-      rest > 0
-        ? setTimeout(() => {
-            resume();
-            resolve();
-          }, rest)
-        : setImmediate(() => {
-            resume();
-            resolve();
-          }),
-    );
+    const resume = () => {
+      resumedAt = wallNow();
+      release?.();
+      resolve();
+    };
+    DefenseInDepthBox.runTrusted(() => (rest > 0 ? setTimeout(resume, rest) : setImmediate(resume)));
   });
 }
