@@ -24,6 +24,7 @@ import {
 import { createTimeKeywordCommands } from './timeKeyword.ts';
 import { STREAM_AWARE_COMMANDS } from './orderedOutput.ts';
 import { withOutputSink } from './outputSink.ts';
+import { DEFENSE_IN_DEPTH, holdSandbox } from './sandboxHold.ts';
 import { streamOrderPlugin } from './streamOrder.ts';
 import { withYieldPoint, yieldPointsPlugin } from './yieldPoints.ts';
 
@@ -203,6 +204,7 @@ export class LabShell {
         maxBraceExpansionResults: 10_000,
       },
       processInfo: { pid: 4242, ppid: 1, uid: 0, gid: 0 },
+      defenseInDepth: DEFENSE_IN_DEPTH,
     });
     this.#bash.registerTransformPlugin(yieldPointsPlugin(turn));
     // Scripts run inside a line (`bash -c`, `timeout 5 sh -c ...`) keep their commands' order too.
@@ -298,6 +300,7 @@ export class LabShell {
       const script = wrapLine(line, this.#state, this.#stateDir, options.terminal ?? true);
       const env = keptValues(this.#state);
       this.#streamOrder.skipNext();
+      holdSandbox();
       const result = await this.#bash.exec(script, { rawScript: true, signal, ...(env ? { env } : {}) });
       if (this.sliceOver()) await this.pause();
       // What commands printed went through the sink; what is left here did not (a line run as typed). A full file
