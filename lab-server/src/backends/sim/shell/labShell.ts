@@ -15,6 +15,7 @@ import {
   initialState,
   KEPT_COMMAND,
   keptValues,
+  leavesStateAlone,
   readDump,
   readState,
   wrapLine,
@@ -297,7 +298,9 @@ export class LabShell {
       const sink = { stream: options.stream, kept: '', chars: 0, cut: false };
       this.#sink = sink;
       // A script's output is captured, not a terminal's (curl, istioctl print no colours into it).
-      const script = wrapLine(line, this.#state, this.#stateDir, options.terminal ?? true);
+      // A line that cannot change the state is run without the dump that reads the state back.
+      const stateless = leavesStateAlone(line, this.#state);
+      const script = wrapLine(line, this.#state, this.#stateDir, options.terminal ?? true, !stateless);
       const env = keptValues(this.#state);
       this.#streamOrder.skipNext();
       holdSandbox();
@@ -306,10 +309,14 @@ export class LabShell {
       // What commands printed went through the sink; what is left here did not (a line run as typed). A full file
       // system is worded as bash words it rather than as the in-memory file system does (once per failed write).
       let output = `${sink.kept}${(result.stdout + result.stderr).replace(NO_SPACE, 'bash: write error: No space left on device')}`;
-      const dump = await this.#readDump(line);
-      this.#state = readState(dump, line, this.#state, result.env);
-      const dropped = this.#boundState();
-      let exitCode = dump.status !== undefined ? this.#state.status : result.exitCode;
+      let exitCode = result.exitCode;
+      let dropped: string | undefined;
+      if (!stateless) {
+        const dump = await this.#readDump(line);
+        this.#state = readState(dump, line, this.#state, result.env);
+        dropped = this.#boundState();
+        if (dump.status !== undefined) exitCode = this.#state.status;
+      }
       if (timeout.signal.aborted) {
         output +=
           `\nlab shell: stopped after ${Math.round(this.#options.limits.commandTimeMs / 1000)} ` +

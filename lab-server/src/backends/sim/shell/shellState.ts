@@ -118,7 +118,7 @@ export function keptValues(state: ShellState): Record<string, string> | undefine
  * `dir`; `terminal` says whether the line's output goes to a terminal (the learner's) or is captured (a script's, a
  * check's).
  */
-export function wrapLine(line: string, state: ShellState, dir: string, terminal = true): string {
+export function wrapLine(line: string, state: ShellState, dir: string, terminal = true, dump = true): string {
   const restore = [
     ...restoredVariables(state),
     ...[...state.values].filter(([, kept]) => kept.exported).map(([name]) => `export ${name}`),
@@ -131,6 +131,9 @@ export function wrapLine(line: string, state: ShellState, dir: string, terminal 
   const sep = separator(state);
   // `$?` after the restore block is 0 (its `cd` succeeds); a subshell sets any other status (subshells cost the most
   // of anything here). The dump's status file is what the caller reads, so the script's own exit code is not reset.
+  // A line that leaves the state as it was (`leavesStateAlone`) runs after the same restore, with nothing after it:
+  // its status is the script's. It does not read `$?` either.
+  if (!dump) return `{\n${restore}\n} >/dev/null 2>&1\n{\n${ordered}\n} 2>&1`;
   return [
     `{\n${restore}\n} >/dev/null 2>&1`,
     ...(state.status !== 0 ? [`(exit ${state.status})`] : []),
@@ -143,6 +146,59 @@ export function wrapLine(line: string, state: ShellState, dir: string, terminal 
       `${changesDefinitions(line, state) ? `echo ${sep}; declare -F; echo ${sep}; alias; ` : ''}echo ${sep}; pwd; } ` +
       `> ${dir}/${DUMP_FILE} 2>/dev/null`,
   ].join('\n');
+}
+
+/**
+ * Commands that change nothing of the shell's state (variables, functions, aliases, directory) and run no other
+ * command: a line of one of them with plain words needs no dump of the state after it.
+ */
+const STATELESS_COMMANDS = new Set([
+  'kubectl',
+  'istioctl',
+  'curl',
+  'echo',
+  'cat',
+  'ls',
+  'pwd',
+  'head',
+  'tail',
+  'wc',
+  'grep',
+  'sort',
+  'uniq',
+  'cut',
+  'tr',
+  'diff',
+  'date',
+  'whoami',
+  'hostname',
+  'seq',
+  'base64',
+  'jq',
+  'yq',
+  'tree',
+  'stat',
+  'file',
+  'mkdir',
+  'touch',
+  'rm',
+  'cp',
+  'mv',
+]);
+
+/**
+ * A single simple command of `STATELESS_COMMANDS` with plain words (letters, digits, `-_./:,=@%+`, quoted text
+ * without `$`, backquotes, backslashes or `!`), no redirection, operator, expansion or comment: it cannot change the
+ * shell's state, so `wrapLine` leaves out the dump and the caller keeps the state as it was. A command name that is
+ * an alias or a function of `state` is not taken for the command.
+ */
+const PLAIN_LINE = /^[ \t]*([a-z][a-z0-9]*)(?:[ \t]+(?:[A-Za-z0-9_\-./:,=@%+]|'[^']*'|"[^"$`\\!]*")+)*[ \t]*$/;
+
+/** Whether `line` cannot change the shell's state (see `PLAIN_LINE`); such a line is run without the dump. */
+export function leavesStateAlone(line: string, state: ShellState): boolean {
+  const name = PLAIN_LINE.exec(line)?.[1];
+  if (name === undefined || !STATELESS_COMMANDS.has(name) || state.functions.has(name)) return false;
+  return !state.aliases.some((a) => a.startsWith(`alias ${name}=`));
 }
 
 /**
