@@ -131,6 +131,40 @@ describe('the pool supervisor', () => {
     if (process.platform === 'linux') expect(threadNiceValues()).toContain(QUARANTINE_NICE);
   });
 
+  it('moves a busy environment at its first long turn, and leaves a quiet one with one long turn alone', async () => {
+    // The sum of long turns never reaches its mark here: only being busy when a long turn comes moves anyone.
+    const backend = createPoolBackend({
+      clock: 'virtual',
+      workers: 1,
+      longTurnMs: 50,
+      quarantineAfterMs: 1e9,
+      limits: { stringBytes: 64 * 1024 * 1024, outputChars: 64 * 1024 * 1024 },
+    });
+    open.push(backend);
+    const [quiet, noisy] = await Promise.all([
+      backend.createEnvironment({ lab, owner: 'quiet', seed: 1 }),
+      backend.createEnvironment({ lab, owner: 'noisy', seed: 2 }),
+    ]);
+    await Promise.all([quiet.prepare(), noisy.prepare()]);
+    // One string operation no yield point cuts (well over 50 ms of CPU), from an environment that was idle: a
+    // learner's occasional big command. It stays on the shared worker.
+    const uncut = "printf '%3000000s' x | wc -c";
+    const q = quiet.openTerminal({ cols: 120, rows: 30 });
+    const qSeen = watch(q);
+    expect((await typed(q, qSeen, uncut)).exitCode).toBe(0);
+    expect((await typed(q, qSeen, 'echo after')).exitCode).toBe(0);
+    expect(backend.stats().quarantinedTotal).toBe(0);
+    // The same operation right after a loop that kept the worker busy (cut into slices, so not long itself).
+    const n = noisy.openTerminal({ cols: 120, rows: 30 });
+    const nSeen = watch(n);
+    expect((await typed(n, nSeen, `for i in $(seq 1 20000); do x=$i; done; ${uncut}`)).exitCode).toBe(0);
+    await expect.poll(() => backend.stats().quarantinedTotal, { timeout: 60_000 }).toBe(1);
+    expect((await typed(n, nSeen, 'echo "x=$x"')).exitCode).toBe(0);
+    await expect.poll(() => stripAnsi(nSeen.output)).toContain('x=20000');
+    expect((await typed(q, qSeen, 'echo still')).exitCode).toBe(0);
+    expect(backend.stats()).toMatchObject({ restarts: 0, quarantined: 1 });
+  });
+
   it('moves a learner who never stops typing, and the half-typed line goes along', async () => {
     const backend = createPoolBackend({ clock: 'virtual', workers: 1, longTurnMs: 0, quarantineAfterMs: 0.001 });
     open.push(backend);
