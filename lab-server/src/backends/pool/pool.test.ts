@@ -1,8 +1,9 @@
 /**
  * The pool's supervision: a command that holds its worker's thread is stopped with a message, its worker is
  * replaced, the environments it held come back from their journals (without that command), and the culprit
- * moves to a quarantine worker. The string limit is raised here so a `printf` can still hold the thread for
- * seconds, as it could before the shell's own bounds.
+ * moves to a quarantine worker. The string limit is raised here so a command can still hold the thread for
+ * seconds, as it could before the shell's own bounds: `sed` on a 2 MB line (just-bash's regular expressions are
+ * a linear-time engine written in JavaScript, about 2.5 µs per character, with no yield point inside).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,7 +69,7 @@ describe('the pool supervisor', () => {
     expect((await typed(t1, s1, 'export MINE=kept')).exitCode).toBe(0);
     expect((await typed(t2, s2, 'kubectl create namespace theirs')).exitCode).toBe(0);
 
-    const stopped = await typed(t1, s1, "printf '%20000000s' x | wc -c");
+    const stopped = await typed(t1, s1, "printf '%2000000s' x | sed 's/ /y/g' | wc -c");
     expect(stopped.exitCode).toBe(124);
     expect(stripAnsi(s1.output)).toContain(
       "lab shell: stopped: this command kept the lab's CPU busy for more than 0.5 s without a pause",
@@ -99,7 +100,7 @@ describe('the pool supervisor', () => {
     const loop = 'echo started; i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; echo "looped $i"';
     t2.write(`${loop}\r`);
     await expect.poll(() => stripAnsi(s2.output), { timeout: 60_000 }).toContain('started');
-    const stopped = await typed(t1, s1, "printf '%20000000s' x | wc -c");
+    const stopped = await typed(t1, s1, "printf '%2000000s' x | sed 's/ /y/g' | wc -c");
     expect(stopped.exitCode).toBe(124);
     // The loop is typed again in the rebuilt environment and finishes: one record, a clean exit, nothing lost.
     await expect.poll(() => s2.records.length, { timeout: 60_000 }).toBe(2);
@@ -146,9 +147,9 @@ describe('the pool supervisor', () => {
       backend.createEnvironment({ lab, owner: 'noisy', seed: 2 }),
     ]);
     await Promise.all([quiet.prepare(), noisy.prepare()]);
-    // One string operation no yield point cuts (well over 50 ms of CPU), from an environment that was idle: a
+    // One `sed` on a long line, which no yield point cuts (well over 50 ms of CPU), from an environment that was idle: a
     // learner's occasional big command. It stays on the shared worker.
-    const uncut = "printf '%3000000s' x | wc -c";
+    const uncut = "printf '%100000s' x | sed 's/ /y/g' | wc -c";
     const q = quiet.openTerminal({ cols: 120, rows: 30 });
     const qSeen = watch(q);
     expect((await typed(q, qSeen, uncut)).exitCode).toBe(0);
@@ -195,7 +196,7 @@ describe('the pool supervisor', () => {
     const calm = await backend.createEnvironment({ lab, owner: 'calm', seed: 2 });
     await Promise.all([busy.prepare(), calm.prepare()]);
     let finished = false;
-    void busy.runScript("printf '%20000000s' x | wc -c").then(
+    void busy.runScript("printf '%2000000s' x | sed 's/ /y/g' | wc -c").then(
       () => {
         finished = true;
       },
