@@ -133,12 +133,14 @@ describe('the pool supervisor', () => {
   });
 
   it('moves a busy environment at its first long turn, and leaves a quiet one with one long turn alone', async () => {
-    // The sum of long turns never reaches its mark here: only being busy when a long turn comes moves anyone.
+    // Neither the sum of long turns nor one turn's length reaches its mark here: only being busy when a long
+    // turn comes moves anyone.
     const backend = createPoolBackend({
       clock: 'virtual',
       workers: 1,
       longTurnMs: 50,
       quarantineAfterMs: 1e9,
+      quarantineTurnMs: 1e9,
       limits: { stringBytes: 64 * 1024 * 1024, outputChars: 64 * 1024 * 1024 },
     });
     open.push(backend);
@@ -163,6 +165,29 @@ describe('the pool supervisor', () => {
     expect((await typed(n, nSeen, 'echo "x=$x"')).exitCode).toBe(0);
     await expect.poll(() => stripAnsi(nSeen.output)).toContain('x=20000');
     expect((await typed(q, qSeen, 'echo still')).exitCode).toBe(0);
+    expect(backend.stats()).toMatchObject({ restarts: 0, quarantined: 1 });
+  });
+
+  it('moves an environment after one turn that held its worker too long, even from a quiet start', async () => {
+    const backend = createPoolBackend({
+      clock: 'virtual',
+      workers: 1,
+      longTurnMs: 20,
+      quarantineAfterMs: 1e9,
+      quarantineTurnMs: 100,
+      limits: { stringBytes: 64 * 1024 * 1024, outputChars: 64 * 1024 * 1024 },
+    });
+    open.push(backend);
+    const env = await backend.createEnvironment({ lab, owner: 'careless', seed: 1 });
+    await env.prepare();
+    const t = env.openTerminal({ cols: 120, rows: 30 });
+    const seen = watch(t);
+    // Lessons' commands never take a turn this long; a `sed` over a 200 KB line takes several hundred ms.
+    expect((await typed(t, seen, 'kubectl get pods')).exitCode).toBe(0);
+    expect(backend.stats().quarantinedTotal).toBe(0);
+    expect((await typed(t, seen, "printf '%200000s' x | sed 's/ /y/g' | wc -c")).exitCode).toBe(0);
+    await expect.poll(() => backend.stats().quarantinedTotal, { timeout: 60_000 }).toBe(1);
+    expect((await typed(t, seen, 'echo moved')).exitCode).toBe(0);
     expect(backend.stats()).toMatchObject({ restarts: 0, quarantined: 1 });
   });
 
