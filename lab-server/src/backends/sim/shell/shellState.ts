@@ -119,14 +119,7 @@ export function keptValues(state: ShellState): Record<string, string> | undefine
  * check's).
  */
 export function wrapLine(line: string, state: ShellState, dir: string, terminal = true, dump = true): string {
-  const restore = [
-    ...restoredVariables(state),
-    ...[...state.values].filter(([, kept]) => kept.exported).map(([name]) => `export ${name}`),
-    ...[...state.functions.values()].map((source) => inheriting.get(source)),
-    ...state.aliases,
-    'shopt -s expand_aliases',
-    `cd ${quote(state.cwd)}`,
-  ].join('\n');
+  const restore = restoreBlock(state);
   const ordered = rewritten.get(rewriteKey(line, state, dir, terminal));
   const sep = separator(state);
   // `$?` after the restore block is 0 (its `cd` succeeds); a subshell sets any other status (subshells cost the most
@@ -146,6 +139,40 @@ export function wrapLine(line: string, state: ShellState, dir: string, terminal 
       `${changesDefinitions(line, state) ? `echo ${sep}; declare -F; echo ${sep}; alias; ` : ''}echo ${sep}; pwd; } ` +
       `> ${dir}/${DUMP_FILE} 2>/dev/null`,
   ].join('\n');
+}
+
+/** The last restore block made from each state's variables, with the rest of the state it was made from. */
+const restores = new WeakMap<
+  readonly string[],
+  { text: string } & Pick<ShellState, 'values' | 'functions' | 'aliases' | 'cwd' | 'fresh'>
+>();
+
+/**
+ * The commands that put `state` back in a fresh shell. Lines that leave the state alone leave the same one for the
+ * next line (only `$?` differs), which then finds its block made.
+ */
+function restoreBlock(state: ShellState): string {
+  const made = restores.get(state.variables);
+  if (
+    made &&
+    made.values === state.values &&
+    made.functions === state.functions &&
+    made.aliases === state.aliases &&
+    made.cwd === state.cwd &&
+    made.fresh === state.fresh
+  )
+    return made.text;
+  const text = [
+    ...restoredVariables(state),
+    ...[...state.values].filter(([, kept]) => kept.exported).map(([name]) => `export ${name}`),
+    ...[...state.functions.values()].map((source) => inheriting.get(source)),
+    ...state.aliases,
+    'shopt -s expand_aliases',
+    `cd ${quote(state.cwd)}`,
+  ].join('\n');
+  const { values, functions, aliases, cwd, fresh } = state;
+  restores.set(state.variables, { text, values, functions, aliases, cwd, fresh });
+  return text;
 }
 
 /**
