@@ -127,6 +127,15 @@ describe('LabShell', () => {
       dumped: true,
     });
     expect(await dumped('ls -1')).toEqual({ output: 'a.txt\n', exitCode: 0, dumped: false });
+    // Such commands joined by pipes and lists: the line's status is the last one's, as `$?` then says.
+    expect(await dumped('ls -1 | tr a-z A-Z && cat none || echo no')).toEqual({
+      output: 'A.TXT\ncat: none: No such file or directory\nno\n',
+      exitCode: 0,
+      dumped: false,
+    });
+    expect(await dumped('echo one; cat none')).toMatchObject({ exitCode: 1, dumped: false });
+    expect((await sh.run('echo $?')).output).toBe('1\n');
+    expect(await dumped('ls; cd /root/samples')).toMatchObject({ dumped: true });
     // Lines that look alike but change the state (or may) are dumped, and their changes survive.
     expect(await dumped('cd /root')).toMatchObject({ dumped: true });
     expect(sh.cwd).toBe('/root');

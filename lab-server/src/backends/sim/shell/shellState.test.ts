@@ -104,14 +104,21 @@ describe('the state a line leaves for the next', () => {
       'curl -s -H "end-user: jason" http://productpage:9080/productpage',
       'istioctl proxy-config routes deploy/productpage-v1 --name 9080 -o json',
       'cat samples/a.txt',
+      'kubectl get pods | grep reviews | wc -l',
+      'kubectl apply -f a.yaml && kubectl get vs || echo failed; echo done',
     ];
     for (const line of plain) expect(leavesStateAlone(line, state), line).toBe(true);
     const not = [
       'cd samples',
       'export X=1',
       'X=1 kubectl get pods',
-      'kubectl get pods | grep x',
       'kubectl get pods; cd /',
+      'kubectl get pods | cd /',
+      'kubectl get pods;',
+      '| kubectl get pods',
+      'kubectl get pods &',
+      'kubectl get pods |& grep x',
+      'kubectl get pods 2>&1',
       'kubectl get pods && cd /',
       'kubectl get pods > out',
       'kubectl get pods # note',
@@ -131,6 +138,7 @@ describe('the state a line leaves for the next', () => {
     const shadowed = { ...state, aliases: ["alias ls='cd /'"], functions: new Map([['cat', 'cat() { cd /; }']]) };
     expect(leavesStateAlone('ls', shadowed)).toBe(false);
     expect(leavesStateAlone('cat a', shadowed)).toBe(false);
+    expect(leavesStateAlone('kubectl get pods | ls', shadowed)).toBe(false);
     expect(leavesStateAlone('kubectl get pods', shadowed)).toBe(true);
   });
 });

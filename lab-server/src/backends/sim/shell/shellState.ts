@@ -214,18 +214,48 @@ const STATELESS_COMMANDS = new Set([
 ]);
 
 /**
- * A single simple command of `STATELESS_COMMANDS` with plain words (letters, digits, `-_./:,=@%+`, quoted text
- * without `$`, backquotes, backslashes or `!`), no redirection, operator, expansion or comment: it cannot change the
- * shell's state, so `wrapLine` leaves out the dump and the caller keeps the state as it was. A command name that is
- * an alias or a function of `state` is not taken for the command.
+ * One token of a plain line: blanks, an operator between commands (`|`, `||`, `&&`, `;`), or a plain word (letters,
+ * digits, `-_./:,=@%+`, quoted text without `$`, backquotes, backslashes or `!`). Anything else (a redirection, `&`,
+ * an expansion, a glob, a comment, a newline outside quotes) is not plain.
  */
-const PLAIN_LINE = /^[ \t]*([a-z][a-z0-9]*)(?:[ \t]+(?:[A-Za-z0-9_\-./:,=@%+]|'[^']*'|"[^"$`\\!]*")+)*[ \t]*$/;
+const PLAIN_TOKEN = /[ \t]+|(\|\||&&|[|;])|((?:[A-Za-z0-9_\-./:,=@%+]|'[^']*'|"[^"$`\\!]*")+)/y;
 
-/** Whether `line` cannot change the shell's state (see `PLAIN_LINE`); such a line is run without the dump. */
+/** The command names of `line` when it is plain commands joined by operators (see `PLAIN_TOKEN`), else undefined. */
+function plainCommands(line: string): string[] | undefined {
+  const names: string[] = [];
+  let expectName = true;
+  for (let at = 0; at < line.length; ) {
+    PLAIN_TOKEN.lastIndex = at;
+    const token = PLAIN_TOKEN.exec(line);
+    if (!token) return undefined;
+    at = PLAIN_TOKEN.lastIndex;
+    if (token[1]) {
+      if (expectName) return undefined;
+      expectName = true;
+    } else if (token[2] !== undefined && expectName) {
+      names.push(token[2]);
+      expectName = false;
+    }
+  }
+  return expectName ? undefined : names;
+}
+
+/**
+ * Whether `line` cannot change the shell's state: plain commands of `STATELESS_COMMANDS` (see `PLAIN_TOKEN`), alone
+ * or joined by `|`, `||`, `&&` or `;`, none of them an alias or a function of `state`. Such a line is run without
+ * the dump (`wrapLine`), and the caller keeps the state as it was but for `$?`.
+ */
 export function leavesStateAlone(line: string, state: ShellState): boolean {
-  const name = PLAIN_LINE.exec(line)?.[1];
-  if (name === undefined || !STATELESS_COMMANDS.has(name) || state.functions.has(name)) return false;
-  return !state.aliases.some((a) => a.startsWith(`alias ${name}=`));
+  const names = plainCommands(line);
+  if (!names) return false;
+  for (const name of names)
+    if (
+      !STATELESS_COMMANDS.has(name) ||
+      state.functions.has(name) ||
+      state.aliases.some((a) => a.startsWith(`alias ${name}=`))
+    )
+      return false;
+  return true;
 }
 
 /**
