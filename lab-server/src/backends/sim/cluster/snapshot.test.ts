@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SimulationClock } from '../clock.ts';
 import { createRandom } from '../random.ts';
 import { createSimCluster } from './index.ts';
+import { MemoryLogStore } from './logs.ts';
 
 type Snapshot = ReturnType<Awaited<ReturnType<typeof cluster>>['snapshot']>;
 const hasConfigMap = (s: Snapshot) =>
@@ -44,9 +45,16 @@ describe('cluster snapshot', () => {
     const removed = c.snapshot();
     expect(removed.store).not.toBe(written.store);
     expect(hasConfigMap(removed)).toBe(false);
+  });
 
-    c.logs.forgetPod('default', 'p');
-    expect(c.snapshot().logs.has('default/p/app')).toBe(false);
+  it("makes the logs' snapshot again when a pod's logs are forgotten", () => {
+    const logs = new MemoryLogStore(new SimulationClock('virtual', 0));
+    logs.append('default', 'p', 'app', 'hello');
+    const kept = logs.snapshot();
+    expect(logs.snapshot()).toBe(kept);
+    logs.forgetPod('default', 'p');
+    expect(logs.snapshot().has('default/p/app')).toBe(false);
+    expect(kept.get('default/p/app')?.length).toBe(1);
   });
 
   it('has new events once an event is recorded', async () => {
