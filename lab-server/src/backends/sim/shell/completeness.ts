@@ -96,6 +96,11 @@ function heredocStarts(line: string): { word: string; stripTabs: boolean }[] {
       quote = c;
       continue;
     }
+    // `$((1<<2))` and `((x <<= 1))` shift bits: arithmetic is no heredoc.
+    if (c === '(' && line[i + 1] === '(') {
+      i = arithmeticEnd(line, i);
+      continue;
+    }
     if (c === '<' && line[i + 1] === '<' && line[i + 2] !== '<' && line[i - 1] !== '<') {
       const m = /^<<(-?)\s*(?:'([^']*)'|"([^"]*)"|\\?([A-Za-z0-9_.-]+))/.exec(line.slice(i));
       if (m) {
@@ -105,6 +110,24 @@ function heredocStarts(line: string): { word: string; stripTabs: boolean }[] {
     }
   }
   return found;
+}
+
+/** Where the arithmetic `((...))` opening at `start` closes (the line's end when it does not close on it). */
+function arithmeticEnd(line: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < line.length; i++) {
+    if (line[i] === '(') depth++;
+    else if (line[i] === ')' && --depth === 0) return i;
+  }
+  return line.length;
+}
+
+/**
+ * True when a line of `text` opens a heredoc (what the shell's rewrites leave as typed): found by scanning, so a
+ * pasted manifest is not parsed once more to learn it. Lines are scanned alone, as `openHeredocs` scans them.
+ */
+export function hasHeredocs(text: string): boolean {
+  return text.split('\n').some((line) => heredocStarts(stripComment(line)).length > 0);
 }
 
 /**

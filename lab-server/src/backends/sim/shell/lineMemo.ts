@@ -5,7 +5,10 @@
  * so sharing it between the shells of a thread is safe; results are treated as read-only by their users.
  */
 
-/** Lines longer than this are worked out every time (a pasted manifest is rarely typed twice). */
+/**
+ * Lines longer than this are not kept among the recent ones (a pasted manifest is rarely typed twice); only the
+ * last such line is, since the terminal and then the shell ask about it in turn.
+ */
 const MAX_LINE_CHARS = 4096;
 
 /** A memo of `derive(line)` for the `size` lines used most recently. */
@@ -13,6 +16,7 @@ export class LineMemo<T> {
   readonly #derive: (line: string) => T;
   readonly #size: number;
   readonly #kept = new Map<string, T>();
+  #lastLong: { line: string; value: T } | undefined;
 
   constructor(derive: (line: string) => T, size = 256) {
     this.#derive = derive;
@@ -21,7 +25,10 @@ export class LineMemo<T> {
 
   /** `derive(line)`, worked out once while `line` stays among the recent ones. */
   get(line: string): T {
-    if (line.length > MAX_LINE_CHARS) return this.#derive(line);
+    if (line.length > MAX_LINE_CHARS) {
+      if (this.#lastLong?.line !== line) this.#lastLong = { line, value: this.#derive(line) };
+      return this.#lastLong.value;
+    }
     const kept = this.#kept.get(line);
     if (kept !== undefined || this.#kept.has(line)) {
       // Most recently used last: a Map iterates in insertion order, so the oldest is the first key.

@@ -7,6 +7,7 @@
  * Lines with here-documents run as typed (just-bash's serializer cannot write them back in place).
  */
 import { parse, serialize } from 'just-bash';
+import { hasHeredocs } from './completeness.ts';
 
 type Node = { type?: string; [key: string]: unknown };
 
@@ -46,7 +47,7 @@ function rewrite(node: unknown): boolean {
 
 /** `line` with every expanded command name split as bash splits it; the line itself when none is or on failure. */
 export function splitCommandNames(line: string): string {
-  if (!line.includes('$') && !line.includes('`')) return line;
+  if ((!line.includes('$') && !line.includes('`')) || hasHeredocs(line)) return line;
   try {
     const script = parse(line);
     if (hasHeredoc(script)) return line;

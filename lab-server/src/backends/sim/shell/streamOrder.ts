@@ -15,6 +15,7 @@
  */
 import { parse, serialize, type TransformPlugin } from 'just-bash';
 import { CARRIERS, STREAMS_VARIABLE, streamsValue } from './orderedOutput.ts';
+import { hasHeredocs } from './completeness.ts';
 
 type Node = { type?: string; [key: string]: unknown };
 
@@ -408,6 +409,7 @@ export function orderStreamsIn(statements: unknown, options: StreamOrderOptions)
  * commands (and those running others) know where their streams go; the line itself when it cannot be rewritten.
  */
 export function orderStreams(line: string, options: StreamOrderOptions): string {
+  if (hasHeredocs(line)) return line;
   try {
     const script = parse(line);
     // just-bash's serializer writes a heredoc's body before the rest of its pipeline (`cat <<EOF | tr ...`),

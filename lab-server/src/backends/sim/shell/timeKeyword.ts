@@ -11,6 +11,7 @@
 import { defineCommand, parse, serialize, type Command } from 'just-bash';
 import type { SimClock } from '../types.ts';
 import { bashReport } from './commands/time/format.ts';
+import { hasHeredocs } from './completeness.ts';
 
 type Node = { type?: string; [key: string]: unknown };
 
@@ -69,7 +70,7 @@ function rewrite(node: unknown, mode: 'bash' | 'busybox'): void {
 
 /** `line` with its timed pipelines rewritten for `mode`; the line itself when it has none or cannot be rewritten. */
 export function rewriteTimeKeyword(line: string, mode: 'bash' | 'busybox'): string {
-  if (!/\btime\b/.test(line)) return line;
+  if (!/\btime\b/.test(line) || hasHeredocs(line)) return line;
   try {
     const script = parse(line);
     if (hasHeredoc(script)) return line;
