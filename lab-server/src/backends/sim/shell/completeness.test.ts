@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeness, hasHeredocs } from './completeness.ts';
+import { completeness, hasHeredocs, quoteLiteralHeredocs } from './completeness.ts';
 
 describe('completeness', () => {
   it.each([
@@ -42,5 +42,20 @@ describe('completeness', () => {
     expect(hasHeredocs('cat <<EOF\nhi\nEOF')).toBe(true);
     expect(hasHeredocs("x=$(cat <<'END'\na\nEND\n)")).toBe(true);
     expect(hasHeredocs('echo "<<EOF"; cat <<< word; echo $((1<<2)) # <<X')).toBe(false);
+  });
+
+  it('quotes the delimiter of a heredoc whose body bash would expand to itself, and only those', () => {
+    expect(quoteLiteralHeredocs('cat <<EOF\nkind: x\nEOF')).toBe("cat <<'EOF'\nkind: x\nEOF");
+    expect(quoteLiteralHeredocs('cat <<-END >f\n\ta\n\tEND')).toBe("cat <<-'END' >f\n\ta\n\tEND");
+    // Bodies that expand stay as typed: a variable, a command substitution, a backslash.
+    for (const body of ['name: $NAME', 'at: `date`', 'a \\$b'])
+      expect(quoteLiteralHeredocs(`cat <<EOF\n${body}\nEOF`)).toBe(`cat <<EOF\n${body}\nEOF`);
+    // Already quoted, partly quoted, unclosed, a here-string, arithmetic: as typed.
+    for (const text of ["cat <<'EOF'\na\nEOF", 'cat <<E"OF"\na\nEOF', 'cat <<EOF\na', 'cat <<< a', 'echo $((1<<2))'])
+      expect(quoteLiteralHeredocs(text)).toBe(text);
+    // Two on one line: each by its own body.
+    expect(quoteLiteralHeredocs('cat <<A - <<B\n1\nA\n$x\nB\necho <<C\nc\nC')).toBe(
+      "cat <<'A' - <<B\n1\nA\n$x\nB\necho <<'C'\nc\nC",
+    );
   });
 });

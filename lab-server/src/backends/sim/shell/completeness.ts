@@ -21,7 +21,7 @@ export function completeness(text: string): Completeness {
 function judge(text: string): Completeness {
   if (openHeredocs(text) || trailingContinuation(text)) return { kind: 'incomplete' };
   try {
-    parse(text);
+    parse(quoteLiteralHeredocs(text));
     return { kind: 'complete' };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -77,9 +77,19 @@ function openHeredocs(text: string): boolean {
   return pending.length > 0;
 }
 
+/** A heredoc a command line opens: its delimiter, and where its operator stands in the line. */
+interface HeredocStart {
+  word: string;
+  stripTabs: boolean;
+  /** The delimiter was written bare (`<<EOF`): the body is expanded. */
+  bare: boolean;
+  at: number;
+  length: number;
+}
+
 /** The heredocs a command line opens (`<<EOF`, `<<-'EOF'`, `<< "END"`), skipping quoted text and `<<<`. */
-function heredocStarts(line: string): { word: string; stripTabs: boolean }[] {
-  const found: { word: string; stripTabs: boolean }[] = [];
+function heredocStarts(line: string): HeredocStart[] {
+  const found: HeredocStart[] = [];
   let quote: string | undefined;
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
@@ -104,7 +114,10 @@ function heredocStarts(line: string): { word: string; stripTabs: boolean }[] {
     if (c === '<' && line[i + 1] === '<' && line[i + 2] !== '<' && line[i - 1] !== '<') {
       const m = /^<<(-?)\s*(?:'([^']*)'|"([^"]*)"|\\?([A-Za-z0-9_.-]+))/.exec(line.slice(i));
       if (m) {
-        found.push({ word: m[2] ?? m[3] ?? m[4]!, stripTabs: m[1] === '-' });
+        // Bare: no quote or backslash in the word, and the word ends where the match does (not `<<E"OF"`).
+        const after = line[i + m[0].length];
+        const bare = m[4] !== undefined && !m[0].includes('\\') && (after === undefined || /[\s;|&)<>]/.test(after));
+        found.push({ word: m[2] ?? m[3] ?? m[4]!, stripTabs: m[1] === '-', bare, at: i, length: m[0].length });
         i += m[0].length - 1;
       }
     }
@@ -128,6 +141,40 @@ function arithmeticEnd(line: string, start: number): number {
  */
 export function hasHeredocs(text: string): boolean {
   return text.split('\n').some((line) => heredocStarts(stripComment(line)).length > 0);
+}
+
+/**
+ * `text` with the delimiter of every bare heredoc whose body holds no `$`, backquote or backslash quoted
+ * (`<<EOF` as `<<'EOF'`): bash expands such a body to itself, so the two mean the same, and just-bash parses a
+ * quoted body as plain text instead of as a word to expand (a pasted manifest costs half as much).
+ */
+export function quoteLiteralHeredocs(text: string): string {
+  if (!text.includes('<<')) return text;
+  const lines = text.split('\n');
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    const starts = heredocStarts(stripComment(lines[i]!));
+    if (starts.length === 0) continue;
+    let next = i + 1;
+    const literal: HeredocStart[] = [];
+    for (const start of starts) {
+      let end = next;
+      while (end < lines.length && (start.stripTabs ? lines[end]!.replace(/^\t+/, '') : lines[end]) !== start.word)
+        end++;
+      if (end === lines.length) return changed ? lines.join('\n') : text; // unclosed: the parse says so
+      if (start.bare && !lines.slice(next, end).some((body) => /[$`\\]/.test(body))) literal.push(start);
+      next = end + 1;
+    }
+    // From the last operator back, so the earlier ones' positions stand.
+    for (const start of literal.reverse()) {
+      const line = lines[i]!;
+      const operator = `<<${start.stripTabs ? '-' : ''}'${start.word}'`;
+      lines[i] = line.slice(0, start.at) + operator + line.slice(start.at + start.length);
+      changed = true;
+    }
+    i = next - 1;
+  }
+  return changed ? lines.join('\n') : text;
 }
 
 /**

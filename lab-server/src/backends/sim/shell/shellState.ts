@@ -4,6 +4,7 @@
  * inside a wrapper that first restores this state and afterwards writes it to files the shell reads back.
  */
 import { parse, serialize, type ScriptNode, type StatementNode } from 'just-bash';
+import { quoteLiteralHeredocs } from './completeness.ts';
 import { LineMemo } from './lineMemo.ts';
 import { STREAM_AWARE_COMMANDS } from './orderedOutput.ts';
 import { splitCommandNames } from './splitCommandName.ts';
@@ -82,7 +83,7 @@ function quote(text: string): string {
  */
 function rewrite(key: string): string {
   const [dir, terminal, functions, ...rest] = key.split('\n');
-  return orderStreams(rewriteTimeKeyword(splitCommandNames(rest.join('\n')), 'bash'), {
+  return orderStreams(rewriteTimeKeyword(splitCommandNames(quoteLiteralHeredocs(rest.join('\n'))), 'bash'), {
     merged: true,
     terminal: terminal === '1',
     scratch: `${dir}/pipe-stderr`,

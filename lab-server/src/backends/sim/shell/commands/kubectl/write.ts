@@ -43,7 +43,8 @@ export function mapped(item: ManifestObject, cluster?: Pick<SimClusterApi, 'get'
 
 function namespaced(object: K8sObject, ctx: CommandContext): K8sObject {
   const resource = resourceForKind(kindKeyOf(object));
-  const copy = structuredClone(object);
+  // The command's own object: manifests.ts hands each read its own copies (a cached parse is cloned there).
+  const copy = object;
   copy.metadata ??= { name: '' };
   if (resource?.namespaced) {
     if (ctx.namespaceGiven && copy.metadata.namespace && copy.metadata.namespace !== ctx.namespace) {
