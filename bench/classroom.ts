@@ -22,6 +22,16 @@ import { round, summarize } from './stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const INSTRUCTOR = 'bench-instructor-token-0123456789abcdef';
+/** `--server-prof DIR`: the servers run under `node --cpu-prof` (one profile per thread in DIR) and stop with SIGTERM. */
+let serverProfileDir: string | undefined;
+
+/** Stops a server: SIGKILL, or SIGTERM when profiling (a profile is written on a clean exit only); resolves on exit. */
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill(serverProfileDir ? 'SIGTERM' : 'SIGKILL');
+  await exited;
+}
 
 function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -90,18 +100,23 @@ async function serve(
   dataDir: string,
   env: Record<string, string> = {},
 ): Promise<{ base: string; server: ChildProcess }> {
-  const server = spawn(process.execPath, ['bin/labs.mjs', 'serve', '--classroom', '--data', dataDir, '--port', '0'], {
-    cwd: ROOT,
-    // The server itself, not its supervisor: its pid is what the CPU and memory figures read and SIGKILL kills.
-    env: {
-      ...process.env,
-      [SUPERVISED_ENV]: '1',
-      LABS_INSTRUCTOR_TOKEN: INSTRUCTOR,
-      LABS_JOINS_PER_MINUTE: '100000',
-      ...env,
+  const profile = serverProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${serverProfileDir}`] : [];
+  const server = spawn(
+    process.execPath,
+    [...profile, 'bin/labs.mjs', 'serve', '--classroom', '--data', dataDir, '--port', '0'],
+    {
+      cwd: ROOT,
+      // The server itself, not its supervisor: its pid is what the CPU and memory figures read and SIGKILL kills.
+      env: {
+        ...process.env,
+        [SUPERVISED_ENV]: '1',
+        LABS_INSTRUCTOR_TOKEN: INSTRUCTOR,
+        LABS_JOINS_PER_MINUTE: '100000',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   const base = await new Promise<string>((resolve, reject) => {
     let out = '';
     server.stdout!.on('data', (d) => {
@@ -300,7 +315,7 @@ async function typingRun(
       rerun: interrupted.rerun,
     };
   } finally {
-    server.kill('SIGKILL');
+    await stopServer(server);
   }
 }
 
@@ -415,7 +430,7 @@ async function joinAndRestart(
     );
     return { rows, details: { ...details, restores: r, restoredChecks: summarize(restoredChecks) } };
   } finally {
-    server.kill('SIGKILL');
+    await stopServer(server);
   }
 }
 
@@ -427,6 +442,7 @@ export const suite: BenchSuite = {
   name: 'classroom',
   async run(ctx) {
     const learners = Number(ctx.flags.learners ?? (ctx.quick ? 10 : 50));
+    serverProfileDir = typeof ctx.flags['server-prof'] === 'string' ? ctx.flags['server-prof'] : undefined;
     // How long a typing learner reads before the next command (`--think-ms`); 0 types as fast as prompts return.
     const thinkMs = Number(ctx.flags['think-ms'] ?? 2_000);
     const phases = new Set(String(ctx.flags.phases ?? 'join,restart,typing-off,typing').split(','));

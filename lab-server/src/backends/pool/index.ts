@@ -41,6 +41,11 @@ export interface PoolBackendOptions {
   heapMb?: number;
   /** How often the watchdog looks (default 100 ms). */
   watchMs?: number;
+  /**
+   * Start the general workers now rather than at the first environment (`labs serve`): loading the simulator
+   * takes a worker about a second of CPU, which a class joining at once would otherwise wait for.
+   */
+  warm?: boolean;
 }
 
 /** The pool's own state, for tests and the bench. */
@@ -58,6 +63,8 @@ export interface PoolBackend extends LabBackend {
   stats(): PoolStats;
   /** CPU milliseconds the general (not quarantine) workers alive now have used: a clock for fairness benches. */
   generalCpuMs(): Promise<number>;
+  /** Resolves once every general worker has loaded the simulator (started now if none was). */
+  ready(): Promise<void>;
 }
 
 /** Makes the pooled simulator backend. */
@@ -103,6 +110,12 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
   };
   const spawn = (isQuarantine: boolean) =>
     new WorkerHost(nextWorker++, isQuarantine, hostOptions, { event: onEvent, long: onLong, exit: onExit });
+  /** Every general worker alive, a new one where one is missing or dead. */
+  const generalWorkers = (): WorkerHost[] => {
+    for (let i = 0; i < general.length; i++) if (!general[i] || general[i]!.dead) general[i] = spawn(false);
+    return general as WorkerHost[];
+  };
+  if (options.warm) generalWorkers();
 
   const placement: Placement = {
     sliceLimitMs,
@@ -116,8 +129,7 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
         if (!quarantine || quarantine.dead) quarantine = spawn(true);
         host = quarantine;
       } else {
-        for (let i = 0; i < general.length; i++) if (!general[i] || general[i]!.dead) general[i] = spawn(false);
-        host = general.reduce((a, b) => (b!.environments.size < a!.environments.size ? b : a))!;
+        host = generalWorkers().reduce((a, b) => (b.environments.size < a.environments.size ? b : a));
       }
       host.environments.add(env.id);
       await host.ready;
@@ -175,6 +187,10 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
     async generalCpuMs() {
       const live = general.filter((h): h is WorkerHost => h !== undefined && !h.dead);
       return (await Promise.all(live.map((h) => h.cpuMs()))).reduce((a, b) => a + b, 0);
+    },
+    async ready() {
+      if (closed) return;
+      await Promise.all(generalWorkers().map((h) => h.ready));
     },
     async close() {
       // Workers are stopped, not asked: one may be stuck in a learner's command.

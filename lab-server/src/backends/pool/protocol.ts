@@ -23,7 +23,8 @@ export interface EnvironmentRecipe {
 
 /** A request to a worker, addressed to one environment. */
 export type WorkerRequest =
-  | { op: 'create'; env: number; recipe: EnvironmentRecipe }
+  /** Makes the environment; with `prepare`, prepares it too (one pass through the worker's queue, not two). */
+  | { op: 'create'; env: number; recipe: EnvironmentRecipe; prepare?: boolean }
   | { op: 'prepare' | 'reset' | 'dispose'; env: number }
   /**
    * Disposes the environment if nothing of it runs, answering each terminal's untyped input (`Detached`); answers

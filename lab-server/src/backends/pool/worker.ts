@@ -272,9 +272,11 @@ async function handle(id: number, request: WorkerRequest): Promise<unknown> {
 
 async function serve(id: number, request: WorkerRequest): Promise<unknown> {
   switch (request.op) {
-    case 'create':
-      make(request.env, request.recipe);
+    case 'create': {
+      const h = make(request.env, request.recipe);
+      if (request.prepare) await h.env.prepare();
       return null;
+    }
     case 'restore':
       return restore(request.env, request.recipe, request.journal);
     case 'prepare':
