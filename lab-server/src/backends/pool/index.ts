@@ -19,6 +19,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { EnvironmentSpec, LabBackend, LabEnvironment } from '../../contract.ts';
+import type { Lab } from '../../labs/schema.ts';
 import type { SimLimits } from '../sim/limits.ts';
 import { PoolEnvironment, type Placement } from './environment.ts';
 import type { WorkerEvent } from './protocol.ts';
@@ -65,6 +66,16 @@ export interface PoolBackend extends LabBackend {
   generalCpuMs(): Promise<number>;
   /** Resolves once every general worker has loaded the simulator (started now if none was). */
   ready(): Promise<void>;
+  /**
+   * Runs a throwaway environment of each chapter through a learner's first minutes in every general worker, so the
+   * first learners find the code compiled and the chapters' starting states made; answers each worker's CPU ms.
+   */
+  warm(labs: readonly Lab[]): Promise<number[]>;
+}
+
+/** True for the pooled simulator (the server warms it before it listens). */
+export function isPoolBackend(backend: LabBackend): backend is PoolBackend {
+  return typeof (backend as Partial<PoolBackend>).warm === 'function';
 }
 
 /** Makes the pooled simulator backend. */
@@ -84,6 +95,8 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
   let quarantine: WorkerHost | undefined;
   let nextWorker = 1;
   let nextEnv = 1;
+  /** Warm-ups' environments are numbered down from -2 (-1 is a worker's own turns): nobody's, never charged. */
+  let nextWarm = -2;
   let restarts = 0;
   let quarantinedTotal = 0;
   let closed = false;
@@ -191,6 +204,25 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
     async ready() {
       if (closed) return;
       await Promise.all(generalWorkers().map((h) => h.ready));
+    },
+    async warm(labs) {
+      if (closed) return [];
+      return Promise.all(
+        generalWorkers().map(async (host) => {
+          await host.ready;
+          let cpuMs = 0;
+          for (const lab of labs) {
+            const recipe = { lab, owner: 'warm-up', seed: 1, shared: true };
+            // A warm-up that fails (a chapter whose solution breaks) costs its time and nothing else.
+            const value = await host
+              .call({ op: 'warm', env: nextWarm--, recipe })
+              .result.then((r) => r.value)
+              .catch(() => 0);
+            cpuMs += typeof value === 'number' ? value : 0;
+          }
+          return Math.round(cpuMs);
+        }),
+      );
     },
     async close() {
       // Workers are stopped, not asked: one may be stuck in a learner's command.

@@ -32,6 +32,11 @@ export type WorkerRequest =
    */
   | { op: 'detach'; env: number }
   | { op: 'restore'; env: number; recipe: EnvironmentRecipe; journal: JournalEntry[] }
+  /**
+   * Runs a throwaway environment of the chapter through a learner's first minutes (its terminal, a command, the
+   * steps' solutions, the Preview's request) and drops it; answers the CPU ms it took. `env` is negative: no learner's.
+   */
+  | { op: 'warm'; env: number; recipe: EnvironmentRecipe }
   | { op: 'open'; env: number; term: number; cols: number; rows: number }
   | { op: 'write'; env: number; term: number; data: string }
   | { op: 'resize'; env: number; term: number; cols: number; rows: number }

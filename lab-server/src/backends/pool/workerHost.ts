@@ -101,7 +101,7 @@ export class WorkerHost {
     };
     this.#worker = new Worker(new URL('./worker.ts', import.meta.url), {
       workerData: setup,
-      resourceLimits: { maxOldGenerationSizeMb: options.heapMb, maxYoungGenerationSizeMb: 32 },
+      resourceLimits: { maxOldGenerationSizeMb: options.heapMb, maxYoungGenerationSizeMb: 96 },
       stdout: false,
       stderr: false,
     });
