@@ -171,6 +171,9 @@ const TYPED = [
   'kubectl get virtualservice reviews -o yaml',
 ];
 
+/** The Check button of the 50/50 step (a traffic check: about 200 requests through the gateway, judged as they come). */
+const TRAFFIC_CHECK = '/api/labs/traffic-shifting/steps/shift-50-v3/check';
+
 /**
  * Opens the learner's terminal and types `commands` one after another, `thinkMs` after each prompt (a learner
  * reads what came back); resolves with each command's ms to its prompt. A command the server interrupted is typed
@@ -258,6 +261,8 @@ async function typingRun(
   wallS: number;
   interrupted: number;
   rerun: number;
+  trafficChecks: number[];
+  trafficPassed: number;
 }> {
   const { base, server } = await serve(mkdtempSync(join(tmpdir(), 'labs-bench-auto-')), {
     LABS_AUTO_CHECKS: auto ? 'on' : 'off',
@@ -291,8 +296,22 @@ async function typingRun(
     await quiet(server.pid!);
     const cpu0 = cpuSeconds(server.pid!);
     const started = performance.now();
+    // Each learner types the five steps, then (after reading, `thinkMs`) presses Check on the 50/50 step: the
+    // traffic check that sends about 200 requests through the simulated gateway.
+    const trafficChecks: number[] = [];
+    let trafficPassed = 0;
     const commands = (
-      await Promise.all(tokens.map((token) => typeCommands(base, token, TYPED, thinkMs, interrupted)))
+      await Promise.all(
+        tokens.map(async (token) => {
+          const times = await typeCommands(base, token, TYPED, thinkMs, interrupted);
+          await new Promise((r) => setTimeout(r, thinkMs));
+          const t0 = performance.now();
+          const result = await post(base, TRAFFIC_CHECK, token, {}, checkResultBodySchema);
+          trafficChecks.push(performance.now() - t0);
+          if (result.ok === true) trafficPassed++;
+          return times;
+        }),
+      )
     ).flat();
     await quiet(server.pid!);
     const wallS = round((performance.now() - started) / 1000);
@@ -313,6 +332,8 @@ async function typingRun(
       wallS,
       interrupted: interrupted.count,
       rerun: interrupted.rerun,
+      trafficChecks,
+      trafficPassed,
     };
   } finally {
     await stopServer(server);
@@ -335,6 +356,7 @@ async function joinAndRestart(
     );
     const joins: number[] = [];
     const attaches: number[] = [];
+    const firstPrompts: number[] = [];
     const commands: number[] = [];
     const checks: number[] = [];
     const tokens: string[] = [];
@@ -358,6 +380,7 @@ async function joinAndRestart(
           'kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml',
         );
         attaches.push(attachMs);
+        firstPrompts.push(performance.now() - t0 - commandMs);
         commands.push(commandMs);
         const t1 = performance.now();
         const result = await post(
@@ -376,6 +399,7 @@ async function joinAndRestart(
     const loadedRss = rssMiB(server.pid!);
     const j = summarize(joins);
     const a = summarize(attaches);
+    const f = summarize(firstPrompts);
     const c = summarize(commands);
     const k = summarize(checks);
     const rows: BenchRow[] = [
@@ -384,6 +408,8 @@ async function joinAndRestart(
       { metric: 'join, p95', value: j.p95Ms, unit: 'ms' },
       { metric: 'terminal ready (environment made), p50', value: a.medianMs, unit: 'ms' },
       { metric: 'terminal ready (environment made), p95', value: a.p95Ms, unit: 'ms' },
+      { metric: 'first prompt (join, then terminal ready), p50', value: f.medianMs, unit: 'ms' },
+      { metric: 'first prompt (join, then terminal ready), p95', value: f.p95Ms, unit: 'ms' },
       { metric: 'command (kubectl apply -f destination-rule-all.yaml), p50', value: c.medianMs, unit: 'ms' },
       { metric: 'command (kubectl apply -f destination-rule-all.yaml), p95', value: c.p95Ms, unit: 'ms' },
       { metric: 'check (destination-rules), p50', value: k.medianMs, unit: 'ms' },
@@ -394,7 +420,7 @@ async function joinAndRestart(
       { metric: "server RSS, with every learner's environment", value: loadedRss, unit: 'MiB' },
       { metric: 'server RSS per learner', value: round((loadedRss - idleRss) / learners), unit: 'MiB' },
     ];
-    const details: Record<string, unknown> = { joins: j, attaches: a, commands: c, checks: k };
+    const details: Record<string, unknown> = { joins: j, attaches: a, firstPrompts: f, commands: c, checks: k };
     if (!restart) return { rows, details };
 
     // kill -9 mid-class, then every learner comes back at once: their environments are rebuilt from the journal.
@@ -432,6 +458,20 @@ async function joinAndRestart(
   } finally {
     await stopServer(server);
   }
+}
+
+/** The Check on the 50/50 step after typing: p50, p95, and how many passed. */
+function trafficRows(
+  run: { trafficChecks: number[]; trafficPassed: number },
+  label: string,
+  learners: number,
+): BenchRow[] {
+  const t = summarize(run.trafficChecks);
+  return [
+    { metric: `traffic check (shift-50-v3, pressed after typing), p50, ${label}`, value: t.medianMs, unit: 'ms' },
+    { metric: `traffic check (shift-50-v3, pressed after typing), p95, ${label}`, value: t.p95Ms, unit: 'ms' },
+    { metric: `traffic check (shift-50-v3) passed, ${label}`, value: run.trafficPassed, unit: `of ${learners}` },
+  ];
 }
 
 /**
@@ -473,6 +513,7 @@ export const suite: BenchSuite = {
           unit: 'ms',
         },
         { metric: 'typing 5 steps, server CPU, no automatic checks', value: off.cpuS, unit: 's' },
+        ...trafficRows(off, 'no automatic checks', learners),
         {
           metric: 'typing 5 steps, commands interrupted (typed again), no automatic checks',
           value: off.interrupted,
@@ -485,7 +526,11 @@ export const suite: BenchSuite = {
           unit: 'commands',
         },
       );
-      details.typingWithoutAutoChecks = { ...off, commands: summarize(off.commands) };
+      details.typingWithoutAutoChecks = {
+        ...off,
+        commands: summarize(off.commands),
+        trafficChecks: summarize(off.trafficChecks),
+      };
     }
     if (on) {
       rows.push(
@@ -495,6 +540,7 @@ export const suite: BenchSuite = {
           unit: 'ms',
         },
         { metric: 'typing 5 steps, server CPU, with automatic checks', value: on.cpuS, unit: 's' },
+        ...trafficRows(on, 'with automatic checks', learners),
         {
           metric: 'typing 5 steps, commands interrupted (typed again), with automatic checks',
           value: on.interrupted,
@@ -509,7 +555,11 @@ export const suite: BenchSuite = {
         { metric: 'automatic checks: steps passed by themselves', value: on.passed, unit: `of ${learners * 5}` },
         { metric: 'automatic checks: until every check was done', value: on.wallS, unit: 's' },
       );
-      details.typingWithAutoChecks = { ...on, commands: summarize(on.commands) };
+      details.typingWithAutoChecks = {
+        ...on,
+        commands: summarize(on.commands),
+        trafficChecks: summarize(on.trafficChecks),
+      };
     }
     if (off && on)
       rows.push(
@@ -518,6 +568,11 @@ export const suite: BenchSuite = {
           metric: 'automatic checks: added CPU per learner',
           value: round(((on.cpuS - off.cpuS) / learners) * 1000),
           unit: 'ms',
+        },
+        {
+          metric: "automatic checks: share of the server's CPU while typing",
+          value: round(((on.cpuS - off.cpuS) / on.cpuS) * 100),
+          unit: '%',
         },
       );
     return { rows, details };
