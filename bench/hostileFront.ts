@@ -3,7 +3,8 @@
  * pool, HTTP and WebSockets, as a workshop runs it), learners joining a class and typing in their terminals over
  * WebSockets; the load is hostileLoad.ts's. Reports the others' command p95 (Enter to the next prompt) quiet and
  * with each freeze, and the server process's highest RSS (its worker threads included).
- * `npm run bench -- --only hostile-front [--learners 50] [--seconds 10] [--think 1000] [--freezes busy,sleeps]`
+ * `npm run bench -- --only hostile-front [--learners 50] [--seconds 10] [--think 1000] [--freezes busy,sleeps]
+ * [--noises]` (`--freezes none --noises`: issue 14's fairness noises alone, `hostileLoad.ts` NOISES).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -114,7 +115,9 @@ export const suite: BenchSuite = {
     const learners = Number(ctx.flags.learners ?? (ctx.quick ? 10 : 50));
     const seconds = Number(ctx.flags.seconds ?? (ctx.quick ? 4 : 10));
     const thinkMs = Number(ctx.flags.think ?? 1000);
+    // `--freezes none` runs no freeze; `--noises` adds issue 14's fairness noises (`--freezes none --noises`: only them).
     const only = typeof ctx.flags.freezes === 'string' ? ctx.flags.freezes.split(',') : undefined;
+    const noises = ctx.flags.noises === true || ctx.flags.noises === 'true';
     const dataDir = mkdtempSync(join(tmpdir(), 'labs-bench-hostile-'));
     const { base, server } = await serve(dataDir);
     const closers: BenchTerminal[] = [];
@@ -125,6 +128,7 @@ export const suite: BenchSuite = {
           sessionToken: string;
         };
         const t = await terminal(base, joined.sessionToken);
+        t.check = (path) => post(base, path, joined.sessionToken, {});
         closers.push(t);
         return t;
       };
@@ -141,6 +145,7 @@ export const suite: BenchSuite = {
         seconds,
         thinkMs,
         ...(only ? { only } : {}),
+        noises,
         log: ctx.log,
       });
       result.details.learners = learners;

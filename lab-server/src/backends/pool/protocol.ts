@@ -65,10 +65,19 @@ export type WorkerRequest =
 /** Each terminal's keys typed and not run yet, by terminal id, of an environment that left its worker. */
 export type Detached = [term: number, keys: string][];
 
+/**
+ * A recipe as it crosses to a worker: the lab itself (tens of KB) the first time that worker sees it, then its key
+ * only. Cloned for every environment, the lab cost both threads a structured clone per join, and the worker a copy.
+ */
+export type WireRecipe = Omit<EnvironmentRecipe, 'lab'> & { labKey: number; lab?: Lab };
+type Wired<R> = R extends { recipe: EnvironmentRecipe } ? Omit<R, 'recipe'> & { recipe: WireRecipe } : R;
+/** A request as it crosses to a worker. */
+export type WireRequest = Wired<WorkerRequest>;
+
 /** A request as sent: with its call id. */
 export interface WorkerCall {
   id: number;
-  request: WorkerRequest;
+  request: WireRequest;
 }
 
 /** The answer to one call; `now` is the environment's clock at the time (ms since the epoch). */

@@ -19,6 +19,7 @@ import {
   type Detached,
   type EnvironmentRecipe,
   type JournalEntry,
+  type WireRequest,
   type WorkerCall,
   type WorkerMessage,
   type WorkerRequest,
@@ -387,7 +388,27 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
   }
 }
 
-function dispatch(call: WorkerCall): void {
+/** Labs by their wire key (see `WireRecipe`): each sent once, shared by every environment of the chapter here. */
+const labs = new Map<number, EnvironmentRecipe['lab']>();
+
+/** The request with its recipe's lab filled in from the labs sent earlier. */
+function unwire(request: WireRequest): WorkerRequest {
+  if (!('recipe' in request)) return request;
+  const { labKey, lab: sent, ...rest } = request.recipe;
+  if (sent) labs.set(labKey, sent);
+  const lab = labs.get(labKey);
+  if (!lab) throw new Error(`lab ${labKey} was never sent to this worker`);
+  return { ...request, recipe: { ...rest, lab } };
+}
+
+function dispatch(wired: WorkerCall): void {
+  let call: { id: number; request: WorkerRequest };
+  try {
+    call = { id: wired.id, request: unwire(wired.request) };
+  } catch (error) {
+    post({ type: 'reply', id: wired.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+    return;
+  }
   enter(forkOf.get(call.request.env) ?? call.request.env);
   const respond = (reply: { ok: true; value: unknown } | { ok: false; error: string }) => {
     const h = held.get(call.request.env);
