@@ -19,18 +19,26 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const INSTRUCTOR = 'bench-hostile-instructor-0123456789abcdef';
 const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
+/** `--server-prof DIR`: the server runs under `node --cpu-prof` (a profile per thread in DIR), stopped with SIGTERM. */
+let serverProfileDir: string | undefined;
+
 /** Starts the server itself (not its restarting supervisor, so the process measured is the one serving). */
 async function serve(dataDir: string): Promise<{ base: string; server: ChildProcess }> {
-  const server = spawn(process.execPath, ['bin/labs.mjs', 'serve', '--classroom', '--data', dataDir, '--port', '0'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      LABS_SUPERVISED: '1',
-      LABS_INSTRUCTOR_TOKEN: INSTRUCTOR,
-      LABS_JOINS_PER_MINUTE: '100000',
+  const profile = serverProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${serverProfileDir}`] : [];
+  const server = spawn(
+    process.execPath,
+    [...profile, 'bin/labs.mjs', 'serve', '--classroom', '--data', dataDir, '--port', '0'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        LABS_SUPERVISED: '1',
+        LABS_INSTRUCTOR_TOKEN: INSTRUCTOR,
+        LABS_JOINS_PER_MINUTE: '100000',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   const base = await new Promise<string>((resolve, reject) => {
     let out = '';
     server.stdout!.on('data', (d: Buffer) => {
@@ -117,7 +125,11 @@ export const suite: BenchSuite = {
     const thinkMs = Number(ctx.flags.think ?? 1000);
     // `--freezes none` runs no freeze; `--noises` adds issue 14's fairness noises (`--freezes none --noises`: only them).
     const only = typeof ctx.flags.freezes === 'string' ? ctx.flags.freezes.split(',') : undefined;
-    const noises = ctx.flags.noises === true || ctx.flags.noises === 'true';
+    const noises =
+      typeof ctx.flags.noises === 'string' && ctx.flags.noises !== 'true'
+        ? ctx.flags.noises.split(',')
+        : ctx.flags.noises === true || ctx.flags.noises === 'true';
+    serverProfileDir = typeof ctx.flags['server-prof'] === 'string' ? ctx.flags['server-prof'] : undefined;
     const dataDir = mkdtempSync(join(tmpdir(), 'labs-bench-hostile-'));
     const { base, server } = await serve(dataDir);
     const closers: BenchTerminal[] = [];
@@ -158,7 +170,9 @@ export const suite: BenchSuite = {
       return result;
     } finally {
       for (const t of closers) t.close();
-      server.kill('SIGKILL');
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill(serverProfileDir ? 'SIGTERM' : 'SIGKILL');
+      await exited;
       rmSync(dataDir, { recursive: true, force: true });
     }
   },

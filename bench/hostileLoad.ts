@@ -170,8 +170,8 @@ export async function runHostilePhases(
     thinkMs: number;
     only?: string[];
     log: (line: string) => void;
-    /** Also (or, with `only: []`, only) run issue 14's fairness noises (`NOISES`). */
-    noises?: boolean;
+    /** Also run issue 14's fairness noises (`NOISES`): all (true), or those whose name holds one of these. */
+    noises?: boolean | string[];
   },
 ): Promise<{ rows: BenchRow[]; details: Record<string, unknown> }> {
   const rows: BenchRow[] = [];
@@ -197,7 +197,9 @@ export async function runHostilePhases(
   }
   if (options.noises) {
     let worstNoise = 0;
+    const wanted = options.noises;
     for (const noise of NOISES) {
+      if (Array.isArray(wanted) && !wanted.some((w) => noise.name.includes(w))) continue;
       options.log(`noisy: ${noise.name}`);
       const r = await phase(harness, options.seconds, options.thinkMs, noise);
       const ratio = Math.round((r.p95 / quiet.p95) * 100) / 100;
