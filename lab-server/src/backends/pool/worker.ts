@@ -10,6 +10,7 @@ import type { SimEnvironment as SimEnvironmentClass } from '../sim/environment.t
 import type { SimLimits } from '../sim/limits.ts';
 import type { SimTerminal } from '../sim/shell/terminal.ts';
 import { DecayingSum } from './decayingSum.ts';
+import { pacingDelayMs } from './pacing.ts';
 import { niceThisThread, QUARANTINE_NICE } from './threadPriority.ts';
 import {
   SLOT_BEAT,
@@ -75,6 +76,17 @@ const BUSY_SLICE_MS = 5;
 // running flat out, and on a machine with as many cores as workers that thread's CPU is taken from the other
 // workers and the front, so every other learner waits longer (not only those sharing its worker).
 const BUSY_CPU_SHARE = 1 / 3;
+
+// A check's traffic (`http`, a request each) is paced as the shell's loops rest: an environment whose recent CPU use
+// stands above that share of a core waits, before its next request, until it is back under it. One learner pressing
+// Check again and again (four at once: ~800 requests) then takes a third of its worker, not all of it.
+const PACED_OPS = new Set<WorkerRequest['op']>(['http']);
+
+/** How long `env`'s request `op` waits before it runs (see `pacing.ts`). */
+function paceMs(env: number, op: WorkerRequest['op']): number {
+  if (setup.clock !== 'real' || !PACED_OPS.has(op)) return 0;
+  return pacingDelayMs(recent.get(env)?.value ?? 0, { share: BUSY_CPU_SHARE, halfLifeMs: RECENT_HALF_LIFE_MS });
+}
 
 /** True when `env` has held the thread a lot lately (a loop, a paste of thousands of lines). */
 function busy(env: number): boolean {
@@ -409,7 +421,18 @@ function dispatch(wired: WorkerCall): void {
     post({ type: 'reply', id: wired.id, ok: false, error: error instanceof Error ? error.message : String(error) });
     return;
   }
-  enter(forkOf.get(call.request.env) ?? call.request.env);
+  const owner = forkOf.get(call.request.env) ?? call.request.env;
+  const wait = paceMs(owner, call.request.op);
+  if (wait > 0) {
+    raw.setTimeout(() => run(owner, call), wait);
+    return;
+  }
+  run(owner, call);
+}
+
+/** Runs a call as `owner`'s work and posts its reply. */
+function run(owner: number, call: { id: number; request: WorkerRequest }): void {
+  enter(owner);
   const respond = (reply: { ok: true; value: unknown } | { ok: false; error: string }) => {
     const h = held.get(call.request.env);
     post({ type: 'reply', id: call.id, ...reply, ...(h ? { now: h.env.now().getTime() } : {}) });
