@@ -185,7 +185,11 @@ function typeCommands(
   commands: readonly string[],
   thinkMs = 0,
   interrupted = { count: 0, rerun: 0 },
+  spread = false,
 ): Promise<number[]> {
+  // `spread`: a class out of step, as a real one is: each learner starts within one think time, and reads for
+  // half to one and a half think times. Without it every learner types at the same moment (the worst case).
+  const think = () => (spread ? thinkMs * (0.5 + Math.random()) : thinkMs);
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(
       `${base.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${token}&cols=120&rows=30`,
@@ -195,6 +199,7 @@ function typeCommands(
     let sentAt = 0;
     let seen = '';
     let rerunSeen = false;
+    let starting = false;
     const send = () => {
       seen = '';
       rerunSeen = false;
@@ -206,7 +211,10 @@ function typeCommands(
       seen += m.replay ?? m.data ?? '';
       const text = seen.replace(/\x1b\[[0-9;]*m/g, '');
       if (!sentAt) {
-        if (text.includes('# ')) send();
+        if (text.includes('# ') && !starting) {
+          starting = true;
+          setTimeout(send, spread ? Math.random() * thinkMs : 0);
+        }
         return;
       }
       // A command a restart of the lab's worker stopped (another learner's command held it): the server types it
@@ -217,7 +225,7 @@ function typeCommands(
       }
       if (text.includes('run yours again') && /# $/.test(text)) {
         interrupted.count++;
-        setTimeout(send, thinkMs);
+        setTimeout(send, think());
         return;
       }
       // The command's echo, its output, then the prompt again.
@@ -227,7 +235,7 @@ function typeCommands(
         if (next === commands.length) {
           ws.close();
           resolve(times);
-        } else setTimeout(send, thinkMs);
+        } else setTimeout(send, think());
       }
     });
     ws.on('error', reject);
@@ -253,6 +261,7 @@ async function typingRun(
   learners: number,
   auto: boolean,
   thinkMs: number,
+  spread: boolean,
 ): Promise<{
   cpuS: number;
   commands: number[];
@@ -303,8 +312,8 @@ async function typingRun(
     const commands = (
       await Promise.all(
         tokens.map(async (token) => {
-          const times = await typeCommands(base, token, TYPED, thinkMs, interrupted);
-          await new Promise((r) => setTimeout(r, thinkMs));
+          const times = await typeCommands(base, token, TYPED, thinkMs, interrupted, spread);
+          await new Promise((r) => setTimeout(r, spread ? thinkMs * (0.5 + Math.random()) : thinkMs));
           const t0 = performance.now();
           const result = await post(base, TRAFFIC_CHECK, token, {}, checkResultBodySchema);
           trafficChecks.push(performance.now() - t0);
@@ -490,6 +499,8 @@ export const suite: BenchSuite = {
     serverProfileDir = typeof ctx.flags['server-prof'] === 'string' ? ctx.flags['server-prof'] : undefined;
     // How long a typing learner reads before the next command (`--think-ms`); 0 types as fast as prompts return.
     const thinkMs = Number(ctx.flags['think-ms'] ?? 2_000);
+    // `--spread`: learners out of step (start within one think time, read 0.5 to 1.5 think times), as in a class.
+    const spread = ctx.flags.spread === true || ctx.flags.spread === 'true';
     const phases = new Set(String(ctx.flags.phases ?? 'join,restart,typing-off,typing').split(','));
     const rows: BenchRow[] = [];
     const details: Record<string, unknown> = {};
@@ -502,14 +513,19 @@ export const suite: BenchSuite = {
     // Automatic checks: the same typing with and without them; what they add is the difference.
     const typing = (auto: boolean) => {
       ctx.log(
-        `classroom: ${learners} learners type the first five steps at once (${thinkMs} ms between), ` +
+        `classroom: ${learners} learners type the first five steps ${spread ? 'out of step' : 'at once'} ` +
+          `(${thinkMs} ms between), ` +
           `${auto ? 'with' : 'without'} automatic checks`,
       );
-      return typingRun(learners, auto, thinkMs);
+      return typingRun(learners, auto, thinkMs, spread);
     };
     const off = phases.has('typing-off') ? await typing(false) : undefined;
     const on = phases.has('typing') ? await typing(true) : undefined;
-    if (off || on) rows.push({ metric: 'typing 5 steps: pause between commands', value: thinkMs, unit: 'ms' });
+    if (off || on)
+      rows.push(
+        { metric: 'typing 5 steps: pause between commands', value: thinkMs, unit: 'ms' },
+        { metric: 'typing 5 steps: learners out of step (--spread)', value: spread ? 1 : 0, unit: '' },
+      );
     if (off) {
       rows.push(
         {

@@ -44,7 +44,8 @@ export const FIFTY_FIFTY_CHECK = '/api/labs/traffic-shifting/steps/shift-50-v3/c
 
 export const NOISES: Noise[] = [
   { name: 'busy loop', script: 'while true; do :; done' },
-  { name: 'output flood (yes | head -c 50000000)', script: 'yes | head -c 50000000' },
+  // The lab shell has no `yes` (`bash: yes: command not found`): 100 KB lines as fast as the shell prints them.
+  { name: 'output flood (printf 100 KB lines)', script: "while true; do printf '%100000s\\n' x; done" },
   { name: 'output flood (echo loop)', script: `while true; do echo ${'x'.repeat(72)}; done` },
   {
     // The lesson's checks send 100 or 200 requests each; the per-session limit lets four run at once: 800.
