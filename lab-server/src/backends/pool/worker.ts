@@ -88,6 +88,22 @@ function paceMs(env: number, op: WorkerRequest['op']): number {
   return pacingDelayMs(recent.get(env)?.value ?? 0, { share: BUSY_CPU_SHARE, halfLifeMs: RECENT_HALF_LIFE_MS });
 }
 
+// Output costs where it goes (the front's relay, the learner's socket and browser), not only where it is made: a
+// terminal's output counts toward its environment's recent use at this rate, so an output flood makes its
+// environment busy, and its shell rests after each slice as a loop's does, for the output as for its CPU.
+const OUTPUT_MS_PER_KIB = 1 / 32;
+/** Output of the turn running now, in CPU-equivalent ms. */
+let turnOutputMs = 0;
+
+/** Counts `chars` of output of `env` toward its recent use (and the rest its turn takes). */
+function chargeOutput(env: number, chars: number): void {
+  const ms = (chars / 1024) * OUTPUT_MS_PER_KIB;
+  turnOutputMs += ms;
+  let sum = recent.get(env);
+  if (!sum) recent.set(env, (sum = new DecayingSum(RECENT_HALF_LIFE_MS, wallNow)));
+  sum.add(ms);
+}
+
 /** True when `env` has held the thread a lot lately (a loop, a paste of thousands of lines). */
 function busy(env: number): boolean {
   return (recent.get(env)?.value ?? 0) > BUSY_RECENT_MS;
@@ -106,6 +122,7 @@ function enter(env: number): void {
       port.postMessage({ type: 'long', env: current, ms: spent } satisfies WorkerMessage);
   }
   turnCpu = cpu;
+  turnOutputMs = 0;
   turnWall = wallNow();
   turnBuilding = building.has(env);
   current = env;
@@ -151,7 +168,8 @@ setShellSchedulerHost({
   turnStartedAt: () => turnWall,
   cpuMs: () => (charged.get(current) ?? 0) + threadCpuMs() - turnCpu,
   sliceMs: () => (busy(current) ? BUSY_SLICE_MS : LIGHT_SLICE_MS),
-  restMs: () => (setup.clock === 'real' && busy(current) ? (threadCpuMs() - turnCpu) * (1 / BUSY_CPU_SHARE - 1) : 0),
+  restMs: () =>
+    setup.clock === 'real' && busy(current) ? (threadCpuMs() - turnCpu + turnOutputMs) * (1 / BUSY_CPU_SHARE - 1) : 0,
 });
 const { sharedStartingState } = await import('../sim/index.ts');
 const { StartingStates } = await import('../sim/startingStates.ts');
@@ -216,6 +234,7 @@ function open(id: number, h: Held, term: number, cols: number, muted: boolean): 
   };
   terminal.onOutput((data) => {
     if (entry.muted) return;
+    chargeOutput(id, data.length);
     batch += data;
     if (batch.length >= OUTPUT_BATCH_CHARS) flush();
     else if (!flushing) {
