@@ -21,8 +21,8 @@ import type { ProgressStore } from './stores.ts';
  * pressing Check again and again (a traffic check sends ~200 requests, and four may be in flight) waits before each
  * next one, so the others' commands keep their pace; a Check now and then never waits.
  */
-export const CHECK_SHARE = 1 / 5;
-export const CHECK_HALF_LIFE_MS = 10_000;
+export const CHECK_SHARE = 1 / 10;
+export const CHECK_HALF_LIFE_MS = 3_000;
 
 /** How the runtime is set up. */
 export interface LabRuntimeOptions {

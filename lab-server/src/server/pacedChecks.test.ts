@@ -24,7 +24,7 @@ describe('paced Checks', () => {
   it('holds the next Check of a learner whose Checks took more than their share of the time lately', async () => {
     const i = await instance();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    // A Check that took 10 s (a traffic check on a busy server): far above a fifth of the time lately.
+    // A Check that took 10 s (a traffic check on a busy server): far above its share of the time lately.
     await i.paced(async () => {
       vi.setSystemTime(Date.now() + 10_000);
     });
