@@ -52,7 +52,7 @@ describe('a hostile learner on the pooled server', () => {
     const hostile = terminal(await session());
     await hostile.opened;
     await expect.poll(hostile.screen, { timeout: 60_000 }).toContain('# ');
-    hostile.ws.send(JSON.stringify({ type: 'input', data: "printf '%20000000s' x | wc -c\r" }));
+    hostile.ws.send(JSON.stringify({ type: 'input', data: "printf '%2000000s' x | sed 's/ /y/g' | wc -c\r" }));
     // The front never waits on a learner's command: health and new sessions answer while the worker is held.
     expect((await fetch(`${base}/api/health`)).status).toBe(200);
     expect((await session()).length).toBeGreaterThan(20);

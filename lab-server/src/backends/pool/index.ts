@@ -6,10 +6,14 @@
  * Sharing a worker is fair by design: a lab shell's loops give the thread back every few milliseconds
  * (sim/shell/scheduler.ts), so the environments of one worker take turns. What cannot be cut into turns (one
  * large YAML document to parse, one long string operation) is handled here. The worker reports every turn in
- * which one environment's code held the thread longer than `longTurnMs` of CPU; once an environment's long
- * turns add up to `quarantineAfterMs` (a sum that halves every minute, so an occasional big apply never adds
- * up), the environment moves to the quarantine worker at its next pause between commands, and holds the
- * thread of nobody else from then on.
+ * which one environment's code held the thread longer than `longTurnMs` of CPU. The environment moves to the
+ * quarantine worker at its next pause between commands, and holds the thread of nobody else from then on, when
+ * - that one turn lasted `quarantineTurnMs` (a `sed` on a long line, a big string): three times the longest turn
+ *   a learner's command gets in one go, and more than any lesson's command takes; or
+ * - it was already busy when that turn began (it had held the thread a lot in the last seconds: a loop, a paste
+ *   of thousands of lines): heavy and uncuttable at once, it would stall the others again and again; or
+ * - its long turns add up to `quarantineAfterMs` (a sum that halves every minute, so a learner's occasional big
+ *   apply never adds up).
  *
  * The supervisor also watches every worker's event loop. A loop held longer than `sliceLimitMs` by one
  * environment's code (a runaway command) gets its thread stopped; the environments it held are rebuilt in a
@@ -34,10 +38,12 @@ export interface PoolBackendOptions {
   workers?: number;
   /** Longest time one environment may hold a worker's event loop (default 2 s). */
   sliceLimitMs?: number;
-  /** A turn of one environment's code longer than this (CPU ms) counts against it (default 50 ms)... */
+  /** A turn of one environment's code longer than this (CPU ms) counts against it (default 20 ms)... */
   longTurnMs?: number;
   /** ...and once its long turns add up to this (halving every minute), it moves to quarantine (default 500 ms). */
   quarantineAfterMs?: number;
+  /** One turn this long (CPU ms) moves its environment to quarantine on its own (default 150 ms). */
+  quarantineTurnMs?: number;
   /** Heap of each worker in MiB (default 768). */
   heapMb?: number;
   /** How often the watchdog looks (default 100 ms). */
@@ -85,10 +91,11 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
     limits: options.limits ?? {},
     heapMb: options.heapMb ?? 768,
     beatMs: 25,
-    longTurnMs: options.longTurnMs ?? 50,
+    longTurnMs: options.longTurnMs ?? 20,
   } as const;
   const sliceLimitMs = options.sliceLimitMs ?? 2_000;
   const quarantineAfterMs = options.quarantineAfterMs ?? 500;
+  const quarantineTurnMs = options.quarantineTurnMs ?? 150;
   const generalCount = options.workers ?? Math.max(2, availableParallelism());
   const environments = new Map<number, PoolEnvironment>();
   const general: (WorkerHost | undefined)[] = Array.from({ length: generalCount }, () => undefined);
@@ -102,9 +109,10 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
   let closed = false;
 
   const onEvent = (event: WorkerEvent) => environments.get(event.env)?.receive(event);
-  const onLong = (id: number, ms: number) => {
+  const onLong = (id: number, ms: number, busy: boolean) => {
     const env = environments.get(id);
-    if (env && !env.quarantined && env.noise.add(ms) >= quarantineAfterMs) env.moveToQuarantineWhenIdle();
+    if (!env || env.quarantined) return;
+    if (env.noise.add(ms) >= quarantineAfterMs || ms >= quarantineTurnMs || busy) env.moveToQuarantineWhenIdle();
   };
   const onExit = (host: WorkerHost, gone: WorkerGone) => {
     if (closed) return;

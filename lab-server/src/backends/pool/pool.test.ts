@@ -1,8 +1,9 @@
 /**
  * The pool's supervision: a command that holds its worker's thread is stopped with a message, its worker is
  * replaced, the environments it held come back from their journals (without that command), and the culprit
- * moves to a quarantine worker. The string limit is raised here so a `printf` can still hold the thread for
- * seconds, as it could before the shell's own bounds.
+ * moves to a quarantine worker. The string limit is raised here so a command can still hold the thread for
+ * seconds, as it could before the shell's own bounds: `sed` on a 2 MB line (just-bash's regular expressions are
+ * a linear-time engine written in JavaScript, about 2.5 µs per character, with no yield point inside).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,7 +69,7 @@ describe('the pool supervisor', () => {
     expect((await typed(t1, s1, 'export MINE=kept')).exitCode).toBe(0);
     expect((await typed(t2, s2, 'kubectl create namespace theirs')).exitCode).toBe(0);
 
-    const stopped = await typed(t1, s1, "printf '%20000000s' x | wc -c");
+    const stopped = await typed(t1, s1, "printf '%2000000s' x | sed 's/ /y/g' | wc -c");
     expect(stopped.exitCode).toBe(124);
     expect(stripAnsi(s1.output)).toContain(
       "lab shell: stopped: this command kept the lab's CPU busy for more than 0.5 s without a pause",
@@ -99,7 +100,7 @@ describe('the pool supervisor', () => {
     const loop = 'echo started; i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; echo "looped $i"';
     t2.write(`${loop}\r`);
     await expect.poll(() => stripAnsi(s2.output), { timeout: 60_000 }).toContain('started');
-    const stopped = await typed(t1, s1, "printf '%20000000s' x | wc -c");
+    const stopped = await typed(t1, s1, "printf '%2000000s' x | sed 's/ /y/g' | wc -c");
     expect(stopped.exitCode).toBe(124);
     // The loop is typed again in the rebuilt environment and finishes: one record, a clean exit, nothing lost.
     await expect.poll(() => s2.records.length, { timeout: 60_000 }).toBe(2);
@@ -129,6 +130,65 @@ describe('the pool supervisor', () => {
     expect(backend.stats()).toMatchObject({ restarts: 0, quarantined: 1 });
     // The quarantine worker takes only the CPU the others leave: its thread runs at the lowest priority.
     if (process.platform === 'linux') expect(threadNiceValues()).toContain(QUARANTINE_NICE);
+  });
+
+  it('moves a busy environment at its first long turn, and leaves a quiet one with one long turn alone', async () => {
+    // Neither the sum of long turns nor one turn's length reaches its mark here: only being busy when a long
+    // turn comes moves anyone.
+    const backend = createPoolBackend({
+      clock: 'virtual',
+      workers: 1,
+      longTurnMs: 50,
+      quarantineAfterMs: 1e9,
+      quarantineTurnMs: 1e9,
+      limits: { stringBytes: 64 * 1024 * 1024, outputChars: 64 * 1024 * 1024 },
+    });
+    open.push(backend);
+    const [quiet, noisy] = await Promise.all([
+      backend.createEnvironment({ lab, owner: 'quiet', seed: 1 }),
+      backend.createEnvironment({ lab, owner: 'noisy', seed: 2 }),
+    ]);
+    await Promise.all([quiet.prepare(), noisy.prepare()]);
+    // One `sed` on a long line, which no yield point cuts (well over 50 ms of CPU), from an environment that was idle: a
+    // learner's occasional big command. It stays on the shared worker.
+    const uncut = "printf '%100000s' x | sed 's/ /y/g' | wc -c";
+    const q = quiet.openTerminal({ cols: 120, rows: 30 });
+    const qSeen = watch(q);
+    expect((await typed(q, qSeen, uncut)).exitCode).toBe(0);
+    expect((await typed(q, qSeen, 'echo after')).exitCode).toBe(0);
+    expect(backend.stats().quarantinedTotal).toBe(0);
+    // The same operation right after a loop that kept the worker busy (cut into slices, so not long itself).
+    const n = noisy.openTerminal({ cols: 120, rows: 30 });
+    const nSeen = watch(n);
+    expect((await typed(n, nSeen, `for i in $(seq 1 20000); do x=$i; done; ${uncut}`)).exitCode).toBe(0);
+    await expect.poll(() => backend.stats().quarantinedTotal, { timeout: 60_000 }).toBe(1);
+    expect((await typed(n, nSeen, 'echo "x=$x"')).exitCode).toBe(0);
+    await expect.poll(() => stripAnsi(nSeen.output)).toContain('x=20000');
+    expect((await typed(q, qSeen, 'echo still')).exitCode).toBe(0);
+    expect(backend.stats()).toMatchObject({ restarts: 0, quarantined: 1 });
+  });
+
+  it('moves an environment after one turn that held its worker too long, even from a quiet start', async () => {
+    const backend = createPoolBackend({
+      clock: 'virtual',
+      workers: 1,
+      longTurnMs: 20,
+      quarantineAfterMs: 1e9,
+      quarantineTurnMs: 100,
+      limits: { stringBytes: 64 * 1024 * 1024, outputChars: 64 * 1024 * 1024 },
+    });
+    open.push(backend);
+    const env = await backend.createEnvironment({ lab, owner: 'careless', seed: 1 });
+    await env.prepare();
+    const t = env.openTerminal({ cols: 120, rows: 30 });
+    const seen = watch(t);
+    // Lessons' commands never take a turn this long; a `sed` over a 200 KB line takes several hundred ms.
+    expect((await typed(t, seen, 'kubectl get pods')).exitCode).toBe(0);
+    expect(backend.stats().quarantinedTotal).toBe(0);
+    expect((await typed(t, seen, "printf '%200000s' x | sed 's/ /y/g' | wc -c")).exitCode).toBe(0);
+    await expect.poll(() => backend.stats().quarantinedTotal, { timeout: 60_000 }).toBe(1);
+    expect((await typed(t, seen, 'echo moved')).exitCode).toBe(0);
+    expect(backend.stats()).toMatchObject({ restarts: 0, quarantined: 1 });
   });
 
   it('moves a learner who never stops typing, and the half-typed line goes along', async () => {
@@ -161,7 +221,7 @@ describe('the pool supervisor', () => {
     const calm = await backend.createEnvironment({ lab, owner: 'calm', seed: 2 });
     await Promise.all([busy.prepare(), calm.prepare()]);
     let finished = false;
-    void busy.runScript("printf '%20000000s' x | wc -c").then(
+    void busy.runScript("printf '%2000000s' x | sed 's/ /y/g' | wc -c").then(
       () => {
         finished = true;
       },

@@ -96,6 +96,8 @@ export interface LongTurn {
   type: 'long';
   env: number;
   ms: number;
+  /** The environment was already busy when the turn began: it had held the thread a lot in the last seconds. */
+  busy: boolean;
 }
 
 /** Everything a worker posts. */

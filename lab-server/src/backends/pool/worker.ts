@@ -117,9 +117,11 @@ function enter(env: number): void {
     charged.set(current, (charged.get(current) ?? 0) + spent);
     let sum = recent.get(current);
     if (!sum) recent.set(current, (sum = new DecayingSum(RECENT_HALF_LIFE_MS, wallNow)));
-    sum.add(spent);
+    const wasBusy = sum.value > BUSY_RECENT_MS;
+    // Building an environment is the lab's own work, not the learner's: it makes nobody busy.
+    if (!turnBuilding) sum.add(spent);
     if (spent >= setup.longTurnMs && !turnBuilding)
-      port.postMessage({ type: 'long', env: current, ms: spent } satisfies WorkerMessage);
+      port.postMessage({ type: 'long', env: current, ms: spent, busy: wasBusy } satisfies WorkerMessage);
   }
   turnCpu = cpu;
   turnOutputMs = 0;

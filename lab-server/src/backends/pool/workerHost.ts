@@ -64,8 +64,8 @@ export interface WorkerHostOptions {
 /** What a worker's supervisor hears from it. */
 export interface WorkerHostHandlers {
   event: (event: WorkerEvent) => void;
-  /** One environment's code held the thread for `ms` of CPU in one turn. */
-  long: (env: number, ms: number) => void;
+  /** One environment's code held the thread for `ms` of CPU in one turn (`busy`: it was busy before it). */
+  long: (env: number, ms: number, busy: boolean) => void;
   exit: (host: WorkerHost, gone: WorkerGone) => void;
 }
 
@@ -228,7 +228,7 @@ export class WorkerHost {
   #receive(message: WorkerMessage): void {
     if (message.type === 'ready') return;
     if (message.type === 'reply') this.#settle(message);
-    else if (message.type === 'long') this.#handlers.long(message.env, message.ms);
+    else if (message.type === 'long') this.#handlers.long(message.env, message.ms, message.busy);
     else this.#handlers.event(message);
   }
 
