@@ -89,19 +89,26 @@ function paceMs(env: number, op: WorkerRequest['op']): number {
 }
 
 // Output costs where it goes (the front's relay, the learner's socket and browser), not only where it is made: a
-// terminal's output counts toward its environment's recent use at this rate, so an output flood makes its
-// environment busy, and its shell rests after each slice as a loop's does, for the output as for its CPU.
+// terminal's output counts, at this rate, toward a sum of its own beside the environment's recent CPU, so an
+// output flood gets the short slices and the rests of a busy loop, for its output as for its CPU. (The sum is kept
+// apart from `recent`: what moves an environment to quarantine is CPU only.)
 const OUTPUT_MS_PER_KIB = 1 / 32;
+const recentOutput = new Map<number, DecayingSum>();
 /** Output of the turn running now, in CPU-equivalent ms. */
 let turnOutputMs = 0;
 
-/** Counts `chars` of output of `env` toward its recent use (and the rest its turn takes). */
+/** Counts `chars` of output of `env` (and the rest its turn takes). */
 function chargeOutput(env: number, chars: number): void {
   const ms = (chars / 1024) * OUTPUT_MS_PER_KIB;
   turnOutputMs += ms;
-  let sum = recent.get(env);
-  if (!sum) recent.set(env, (sum = new DecayingSum(RECENT_HALF_LIFE_MS, wallNow)));
+  let sum = recentOutput.get(env);
+  if (!sum) recentOutput.set(env, (sum = new DecayingSum(RECENT_HALF_LIFE_MS, wallNow)));
   sum.add(ms);
+}
+
+/** True when `env` is busy (below) or its output lately would have cost as much. */
+function busyOrFlooding(env: number): boolean {
+  return busy(env) || (recent.get(env)?.value ?? 0) + (recentOutput.get(env)?.value ?? 0) > BUSY_RECENT_MS;
 }
 
 /** True when `env` has held the thread a lot lately (a loop, a paste of thousands of lines). */
@@ -169,9 +176,11 @@ const { setShellSchedulerHost } = await import('../sim/shell/scheduler.ts');
 setShellSchedulerHost({
   turnStartedAt: () => turnWall,
   cpuMs: () => (charged.get(current) ?? 0) + threadCpuMs() - turnCpu,
-  sliceMs: () => (busy(current) ? BUSY_SLICE_MS : LIGHT_SLICE_MS),
+  sliceMs: () => (busyOrFlooding(current) ? BUSY_SLICE_MS : LIGHT_SLICE_MS),
   restMs: () =>
-    setup.clock === 'real' && busy(current) ? (threadCpuMs() - turnCpu + turnOutputMs) * (1 / BUSY_CPU_SHARE - 1) : 0,
+    setup.clock === 'real' && busyOrFlooding(current)
+      ? (threadCpuMs() - turnCpu + turnOutputMs) * (1 / BUSY_CPU_SHARE - 1)
+      : 0,
 });
 const { sharedStartingState } = await import('../sim/index.ts');
 const { StartingStates } = await import('../sim/startingStates.ts');
@@ -305,6 +314,7 @@ async function dispose(id: number): Promise<void> {
   held.delete(id);
   charged.delete(id);
   recent.delete(id);
+  recentOutput.delete(id);
   forkOf.delete(id);
   await h?.env.dispose();
 }
