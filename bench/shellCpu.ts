@@ -73,6 +73,10 @@ await measure('script-get', times, () => env.runScript('kubectl get pods'));
 await measure('script-apply', times, (i) =>
   env.runScript(`kubectl apply -f samples/bookinfo/networking/${files[i % 2]}`),
 );
+// The same file again: an apply that changes nothing (the object as applied is the object stored).
+await measure('script-apply, unchanged', times, () =>
+  env.runScript(`kubectl apply -f samples/bookinfo/networking/${files[0]}`),
+);
 // Issue 9: a learner keeps a big variable (as big as the shell keeps), then types on.
 const code = await type(`x=$(printf '%${Math.floor(1024 * 1024 * 0.99)}s' y)`);
 if (code !== 0) throw new Error('bench: the big variable was refused');

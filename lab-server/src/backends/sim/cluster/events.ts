@@ -27,6 +27,9 @@ export class EventRecorder {
   readonly #stamp: (obj: K8sObject) => void;
   readonly #order: K8sObject[] = [];
   #seq = 0;
+  /** Counts changes of `#order`: the last snapshot stands while it does not move (one per command is asked). */
+  #changes = 0;
+  #snapshot: { changes: number; value: EventsSnapshot } | undefined;
 
   constructor(store: ObjectStore, clock: SimClock, stamp: (obj: K8sObject) => void) {
     this.#store = store;
@@ -36,13 +39,16 @@ export class EventRecorder {
 
   /** The recorder's memory (Events kept, oldest first, and the sequence number), to start another from. */
   snapshot(): EventsSnapshot {
-    return { order: [...this.#order], seq: this.#seq };
+    if (this.#snapshot?.changes !== this.#changes)
+      this.#snapshot = { changes: this.#changes, value: { order: [...this.#order], seq: this.#seq } };
+    return this.#snapshot.value;
   }
 
   /** Continues from another recorder's snapshot (whose Events are in this recorder's store too). */
   restore(from: EventsSnapshot): void {
     this.#order.push(...from.order);
     this.#seq = from.seq;
+    this.#changes++;
   }
 
   /** Records `report` about `about`: a new Event, or one more count of the same one. */
@@ -72,6 +78,8 @@ export class EventRecorder {
     }
     const host = report.component === 'kubelet' ? NODE_NAME : '';
     const nanos = BigInt(this.#clock.now()) * 1_000_000n + BigInt(this.#seq++ % 1_000_000);
+    // The sequence and (below) the order move: a snapshot taken after this is a new one.
+    this.#changes++;
     const event = {
       apiVersion: 'v1',
       kind: 'Event',

@@ -22,6 +22,9 @@ export class MemoryLogStore implements LogStore {
   readonly #lines = new Map<string, ContainerLog>();
   readonly #followers = new Map<string, Set<(line: LogLine) => void>>();
   readonly #clock: SimClock;
+  /** Counts appends and forgotten pods: the last snapshot stands while it does not move (one per command is asked). */
+  #changes = 0;
+  #snapshot: { changes: number; value: LogSnapshot } | undefined;
 
   /** Empty, or holding the lines of `from` (a snapshot of another store). */
   constructor(clock: SimClock, from?: LogSnapshot) {
@@ -31,11 +34,17 @@ export class MemoryLogStore implements LogStore {
 
   /** The kept lines of every container now (line objects are never changed, so they are shared). */
   snapshot(): LogSnapshot {
-    return new Map([...this.#lines].map(([key, log]) => [key, log.lines.slice(log.start)]));
+    if (this.#snapshot?.changes !== this.#changes)
+      this.#snapshot = {
+        changes: this.#changes,
+        value: new Map([...this.#lines].map(([key, log]) => [key, log.lines.slice(log.start)])),
+      };
+    return this.#snapshot.value;
   }
 
   append(namespace: string, pod: string, container: string, text: string): void {
     const key = `${namespace}/${pod}/${container}`;
+    this.#changes++;
     let log = this.#lines.get(key);
     if (!log) this.#lines.set(key, (log = { lines: [], start: 0 }));
     const followers = this.#followers.get(key);
@@ -75,6 +84,10 @@ export class MemoryLogStore implements LogStore {
 
   /** Drops the logs of a pod that is gone. */
   forgetPod(namespace: string, pod: string): void {
-    for (const key of this.#lines.keys()) if (key.startsWith(`${namespace}/${pod}/`)) this.#lines.delete(key);
+    for (const key of this.#lines.keys())
+      if (key.startsWith(`${namespace}/${pod}/`)) {
+        this.#lines.delete(key);
+        this.#changes++;
+      }
   }
 }

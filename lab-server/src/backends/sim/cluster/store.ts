@@ -33,6 +33,9 @@ export class ObjectStore {
   /** Each kind's objects in list order, made on the first list after a change of that kind. */
   readonly #sorted = new Map<string, K8sObject[]>();
   #version = 1000;
+  /** Counts every put and removal: the last snapshot stands while it does not move (one per command is asked). */
+  #changes = 0;
+  #snapshot: { changes: number; value: StoreSnapshot } | undefined;
 
   /** An empty store, or one holding what `from` held (the objects themselves are shared: they are frozen). */
   constructor(from?: StoreSnapshot) {
@@ -49,7 +52,12 @@ export class ObjectStore {
 
   /** The objects and resource version now (the objects are frozen, so they can be shared as they are). */
   snapshot(): StoreSnapshot {
-    return { objects: new Map(this.#objects), version: this.#version };
+    if (this.#snapshot?.changes !== this.#changes)
+      this.#snapshot = {
+        changes: this.#changes,
+        value: { objects: new Map(this.#objects), version: this.#version },
+      };
+    return this.#snapshot.value;
   }
 
   get size(): number {
@@ -107,6 +115,7 @@ export class ObjectStore {
     if (Object.isFrozen(given.metadata)) object = { ...given, metadata: { ...given.metadata, resourceVersion } };
     else given.metadata.resourceVersion = resourceVersion;
     deepFreeze(object);
+    this.#changes++;
     this.#objects.set(key, object);
     let ofKind = this.#byKind.get(kind);
     if (!ofKind) this.#byKind.set(kind, (ofKind = new Map()));
@@ -121,6 +130,7 @@ export class ObjectStore {
     const key = keyOf(kind, namespace, name);
     const object = this.#objects.get(key);
     if (!object) return undefined;
+    this.#changes++;
     this.#objects.delete(key);
     this.#byKind.get(kind)?.delete(key);
     this.#sorted.delete(kind);

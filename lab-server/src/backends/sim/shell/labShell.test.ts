@@ -95,6 +95,68 @@ describe('LabShell', () => {
     expect((await sh.run('echo $HOSTNAME $PATH')).output).toBe('localhost /usr/local/bin:/usr/bin:/bin\n');
   });
 
+  it('runs a line that cannot change the state without dumping the state, and keeps what other lines leave', async () => {
+    const dumps: string[] = [];
+    class Watched extends InMemoryFs {
+      override async writeFile(...args: Parameters<InMemoryFs['writeFile']>): Promise<void> {
+        if (args[0].endsWith('/state')) dumps.push(args[0]);
+        return super.writeFile(...args);
+      }
+    }
+    const sh = new LabShell({
+      fs: new Watched({ '/root/samples/a.txt': 'sample\n' }),
+      commands: [],
+      io: {},
+      clock: new SimulationClock('virtual'),
+      limits: DEFAULT_LIMITS,
+      home: '/root',
+      env: {},
+      id: 'fast',
+    });
+    const dumped = async (line: string) => {
+      const before = dumps.length;
+      const r = await sh.run(line);
+      return { ...r, dumped: dumps.length > before };
+    };
+    await sh.run('A=1; export B=two; cd samples');
+    // Plain words, one command that changes no state: no dump, and the state stands.
+    expect(await dumped('cat a.txt \'a b\' "c d"')).toMatchObject({ dumped: false, exitCode: 1 });
+    expect(await dumped('echo $? $A $B $PWD')).toEqual({
+      output: '1 1 two /root/samples\n',
+      exitCode: 0,
+      dumped: true,
+    });
+    expect(await dumped('ls -1')).toEqual({ output: 'a.txt\n', exitCode: 0, dumped: false });
+    // Such commands joined by pipes and lists: the line's status is the last one's, as `$?` then says.
+    expect(await dumped('ls -1 | tr a-z A-Z && cat none || echo no')).toEqual({
+      output: 'A.TXT\ncat: none: No such file or directory\nno\n',
+      exitCode: 0,
+      dumped: false,
+    });
+    expect(await dumped('echo one; cat none')).toMatchObject({ exitCode: 1, dumped: false });
+    expect((await sh.run('echo $?')).output).toBe('1\n');
+    expect(await dumped('ls; cd /root/samples')).toMatchObject({ dumped: true });
+    // Lines that look alike but change the state (or may) are dumped, and their changes survive.
+    expect(await dumped('cd /root')).toMatchObject({ dumped: true });
+    expect(sh.cwd).toBe('/root');
+    expect(await dumped('export C=3')).toMatchObject({ dumped: true });
+    expect(await dumped('D=4')).toMatchObject({ dumped: true });
+    expect(await dumped('echo hi; cd samples')).toMatchObject({ dumped: true });
+    expect(await dumped('echo $(cd /)')).toMatchObject({ dumped: true });
+    expect(await dumped('echo "$A"')).toMatchObject({ dumped: true });
+    expect(await dumped('echo hi > /tmp/x')).toMatchObject({ dumped: true });
+    expect(await dumped("alias ls='cd /tmp'")).toMatchObject({ dumped: true });
+    // A command name that is now an alias or a function is not the command.
+    expect(await dumped('ls')).toMatchObject({ dumped: true });
+    expect(sh.cwd).toBe('/tmp');
+    await sh.run('cat() { echo fn; }');
+    expect(await dumped('cat a.txt')).toEqual({ output: 'fn\n', exitCode: 0, dumped: true });
+    expect((await sh.run('unset -f cat; unalias ls; echo $A $B $C $D $PWD')).output).toBe('1 two 3 4 /tmp\n');
+    // The status of an undumped line is the next line's `$?`.
+    expect(await dumped('cat nothing')).toMatchObject({ dumped: false, exitCode: 1 });
+    expect((await sh.run('echo $?')).output).toBe('1\n');
+  });
+
   it('says command not found for what the lab shell does not have', async () => {
     const r = await shell().run('node -v');
     expect(r.output).toBe('bash: node: command not found\n');

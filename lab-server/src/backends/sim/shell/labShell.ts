@@ -15,6 +15,7 @@ import {
   initialState,
   KEPT_COMMAND,
   keptValues,
+  leavesStateAlone,
   readDump,
   readState,
   wrapLine,
@@ -24,6 +25,7 @@ import {
 import { createTimeKeywordCommands } from './timeKeyword.ts';
 import { STREAM_AWARE_COMMANDS } from './orderedOutput.ts';
 import { withOutputSink } from './outputSink.ts';
+import { DEFENSE_IN_DEPTH, holdSandbox } from './sandboxHold.ts';
 import { streamOrderPlugin } from './streamOrder.ts';
 import { withYieldPoint, yieldPointsPlugin } from './yieldPoints.ts';
 
@@ -137,6 +139,15 @@ export interface LabShellOptions {
   id: string;
 }
 
+/** What may stop a running line, and which did. */
+interface LineStops {
+  /** Where the environment's CPU count stood when the line began. */
+  cpuAtStart: number;
+  stop: AbortController;
+  timedOut: boolean;
+  overBudget: boolean;
+}
+
 /** Fresh shells' `declare -p` lines, by how the shells are made (home, environment): learned once per thread. */
 const freshLines = new Map<string, ReadonlySet<string>>();
 
@@ -147,8 +158,8 @@ export class LabShell {
   readonly #stateDir: string;
   #state: ShellState;
   #signal: AbortSignal | undefined;
-  /** The running line's CPU budget: where its environment's CPU count stood when it began, and its stop. */
-  #budget: { cpuAtStart: number; stop: AbortController } | undefined;
+  /** The running line's stops: where its environment's CPU count stood when it began, its stop, and why it stopped. */
+  #budget: LineStops | undefined;
   readonly #timeKeyword: ReturnType<typeof createTimeKeywordCommands>;
   /** This shell's `ShellState.mark`. */
   readonly #mark: string;
@@ -203,6 +214,7 @@ export class LabShell {
         maxBraceExpansionResults: 10_000,
       },
       processInfo: { pid: 4242, ppid: 1, uid: 0, gid: 0 },
+      defenseInDepth: DEFENSE_IN_DEPTH,
     });
     this.#bash.registerTransformPlugin(yieldPointsPlugin(turn));
     // Scripts run inside a line (`bash -c`, `timeout 5 sh -c ...`) keep their commands' order too.
@@ -238,8 +250,10 @@ export class LabShell {
   /** A loop's yield point: stops the line once its CPU budget is spent, else lets others run when its slice is over. */
   async #checkpoint(): Promise<void> {
     const budget = this.#budget;
-    if (budget && environmentCpuMs() - budget.cpuAtStart > this.#options.limits.commandCpuMs) budget.stop.abort();
-    else if (this.sliceOver()) await this.pause();
+    if (budget && environmentCpuMs() - budget.cpuAtStart > this.#options.limits.commandCpuMs) {
+      budget.overBudget = true;
+      budget.stop.abort();
+    } else if (this.sliceOver()) await this.pause();
   }
 
   /** True when this shell's turn has lasted its slice (scheduler.ts). */
@@ -278,11 +292,22 @@ export class LabShell {
       this.#state = { ...this.#state, status: 2 };
       return { output: `bash: ${verdict.message.replace(/^Parse error at \d+:\d+: /, '')}\n`, exitCode: 2 };
     }
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), this.#options.limits.commandTimeMs);
-    const budget = { cpuAtStart: environmentCpuMs(), stop: new AbortController() };
-    const stops = [timeout.signal, budget.stop.signal, ...(options.signal ? [options.signal] : [])];
-    const signal = AbortSignal.any(stops);
+    // One controller stops the line, whoever stops it (the time limit, the CPU budget, the caller's signal): a
+    // combined signal (`AbortSignal.any`) costs a few percent of a short line.
+    const budget: LineStops = {
+      cpuAtStart: environmentCpuMs(),
+      stop: new AbortController(),
+      timedOut: false,
+      overBudget: false,
+    };
+    const timer = setTimeout(() => {
+      budget.timedOut = true;
+      budget.stop.abort();
+    }, this.#options.limits.commandTimeMs);
+    const callerStop = () => budget.stop.abort();
+    if (options.signal?.aborted) callerStop();
+    else options.signal?.addEventListener('abort', callerStop);
+    const signal = budget.stop.signal;
     this.#signal = signal;
     this.#budget = budget;
     this.#timeKeyword.reset();
@@ -295,24 +320,31 @@ export class LabShell {
       const sink = { stream: options.stream, kept: '', chars: 0, cut: false };
       this.#sink = sink;
       // A script's output is captured, not a terminal's (curl, istioctl print no colours into it).
-      const script = wrapLine(line, this.#state, this.#stateDir, options.terminal ?? true);
+      // A line that cannot change the state is run without the dump that reads the state back.
+      const stateless = leavesStateAlone(line, this.#state);
+      const script = wrapLine(line, this.#state, this.#stateDir, options.terminal ?? true, !stateless);
       const env = keptValues(this.#state);
       this.#streamOrder.skipNext();
+      holdSandbox();
       const result = await this.#bash.exec(script, { rawScript: true, signal, ...(env ? { env } : {}) });
       if (this.sliceOver()) await this.pause();
       // What commands printed went through the sink; what is left here did not (a line run as typed). A full file
       // system is worded as bash words it rather than as the in-memory file system does (once per failed write).
       let output = `${sink.kept}${(result.stdout + result.stderr).replace(NO_SPACE, 'bash: write error: No space left on device')}`;
-      const dump = await this.#readDump(line);
-      this.#state = readState(dump, line, this.#state, result.env);
-      const dropped = this.#boundState();
-      let exitCode = dump.status !== undefined ? this.#state.status : result.exitCode;
-      if (timeout.signal.aborted) {
+      let exitCode = result.exitCode;
+      let dropped: string | undefined;
+      if (!stateless) {
+        const dump = await this.#readDump(line);
+        this.#state = readState(dump, line, this.#state, result.env);
+        dropped = this.#boundState();
+        if (dump.status !== undefined) exitCode = this.#state.status;
+      }
+      if (budget.timedOut) {
         output +=
           `\nlab shell: stopped after ${Math.round(this.#options.limits.commandTimeMs / 1000)} ` +
           `s, the longest one command may run here\n`;
         exitCode = 124;
-      } else if (budget.stop.signal.aborted) {
+      } else if (budget.overBudget) {
         const cpuSeconds = Math.round(this.#options.limits.commandCpuMs / 100) / 10;
         output += `\nlab shell: stopped: this command used ${cpuSeconds} s of the lab's CPU time, the most one command may use here\n`;
         exitCode = 124;
@@ -332,6 +364,7 @@ export class LabShell {
       return { output, exitCode };
     } finally {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', callerStop);
       this.#signal = undefined;
       this.#budget = undefined;
       this.#options.io.stream = undefined;

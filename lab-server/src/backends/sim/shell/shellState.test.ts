@@ -5,6 +5,7 @@ import {
   KEPT_AS_VALUE_CHARS,
   KEPT_COMMAND,
   keptValues,
+  leavesStateAlone,
   readDump,
   readState,
   wrapLine,
@@ -93,5 +94,51 @@ describe('the state a line leaves for the next', () => {
     });
     // A dump cut short is no dump: the state stays as it was.
     expect(readDump('0\ndeclare -- a="1"\n', 'ls', start)).toEqual({});
+  });
+
+  it('takes a line for one that leaves the state alone only when it is one plain command that changes none', () => {
+    const state = initialState('/root');
+    const plain = [
+      'kubectl get pods',
+      "  kubectl get pods -l app=reviews -o jsonpath='{.items[*].metadata.name}' ",
+      'curl -s -H "end-user: jason" http://productpage:9080/productpage',
+      'istioctl proxy-config routes deploy/productpage-v1 --name 9080 -o json',
+      'cat samples/a.txt',
+      'kubectl get pods | grep reviews | wc -l',
+      'kubectl apply -f a.yaml && kubectl get vs || echo failed; echo done',
+    ];
+    for (const line of plain) expect(leavesStateAlone(line, state), line).toBe(true);
+    const not = [
+      'cd samples',
+      'export X=1',
+      'X=1 kubectl get pods',
+      'kubectl get pods; cd /',
+      'kubectl get pods | cd /',
+      'kubectl get pods;',
+      '| kubectl get pods',
+      'kubectl get pods &',
+      'kubectl get pods |& grep x',
+      'kubectl get pods 2>&1',
+      'kubectl get pods && cd /',
+      'kubectl get pods > out',
+      'kubectl get pods # note',
+      'ls *',
+      'echo ~',
+      'curl -s "http://x/$P"',
+      'echo `pwd`',
+      "echo 'a\nb'\ncd /",
+      'source f',
+      'read x',
+      'alias k=kubectl',
+      'env',
+      'bash -c "cd /"',
+      'time kubectl get pods',
+    ];
+    for (const line of not) expect(leavesStateAlone(line, state), line).toBe(false);
+    const shadowed = { ...state, aliases: ["alias ls='cd /'"], functions: new Map([['cat', 'cat() { cd /; }']]) };
+    expect(leavesStateAlone('ls', shadowed)).toBe(false);
+    expect(leavesStateAlone('cat a', shadowed)).toBe(false);
+    expect(leavesStateAlone('kubectl get pods | ls', shadowed)).toBe(false);
+    expect(leavesStateAlone('kubectl get pods', shadowed)).toBe(true);
   });
 });

@@ -118,19 +118,15 @@ export function keptValues(state: ShellState): Record<string, string> | undefine
  * `dir`; `terminal` says whether the line's output goes to a terminal (the learner's) or is captured (a script's, a
  * check's).
  */
-export function wrapLine(line: string, state: ShellState, dir: string, terminal = true): string {
-  const restore = [
-    ...restoredVariables(state),
-    ...[...state.values].filter(([, kept]) => kept.exported).map(([name]) => `export ${name}`),
-    ...[...state.functions.values()].map((source) => inheriting.get(source)),
-    ...state.aliases,
-    'shopt -s expand_aliases',
-    `cd ${quote(state.cwd)}`,
-  ].join('\n');
+export function wrapLine(line: string, state: ShellState, dir: string, terminal = true, dump = true): string {
+  const restore = restoreBlock(state);
   const ordered = rewritten.get(rewriteKey(line, state, dir, terminal));
   const sep = separator(state);
   // `$?` after the restore block is 0 (its `cd` succeeds); a subshell sets any other status (subshells cost the most
   // of anything here). The dump's status file is what the caller reads, so the script's own exit code is not reset.
+  // A line that leaves the state as it was (`leavesStateAlone`) runs after the same restore, with nothing after it:
+  // its status is the script's. It does not read `$?` either.
+  if (!dump) return `{\n${restore}\n} >/dev/null 2>&1\n{\n${ordered}\n} 2>&1`;
   return [
     `{\n${restore}\n} >/dev/null 2>&1`,
     ...(state.status !== 0 ? [`(exit ${state.status})`] : []),
@@ -143,6 +139,123 @@ export function wrapLine(line: string, state: ShellState, dir: string, terminal 
       `${changesDefinitions(line, state) ? `echo ${sep}; declare -F; echo ${sep}; alias; ` : ''}echo ${sep}; pwd; } ` +
       `> ${dir}/${DUMP_FILE} 2>/dev/null`,
   ].join('\n');
+}
+
+/** The last restore block made from each state's variables, with the rest of the state it was made from. */
+const restores = new WeakMap<
+  readonly string[],
+  { text: string } & Pick<ShellState, 'values' | 'functions' | 'aliases' | 'cwd' | 'fresh'>
+>();
+
+/**
+ * The commands that put `state` back in a fresh shell. Lines that leave the state alone leave the same one for the
+ * next line (only `$?` differs), which then finds its block made.
+ */
+function restoreBlock(state: ShellState): string {
+  const made = restores.get(state.variables);
+  if (
+    made &&
+    made.values === state.values &&
+    made.functions === state.functions &&
+    made.aliases === state.aliases &&
+    made.cwd === state.cwd &&
+    made.fresh === state.fresh
+  )
+    return made.text;
+  const text = [
+    ...restoredVariables(state),
+    ...[...state.values].filter(([, kept]) => kept.exported).map(([name]) => `export ${name}`),
+    ...[...state.functions.values()].map((source) => inheriting.get(source)),
+    ...state.aliases,
+    'shopt -s expand_aliases',
+    `cd ${quote(state.cwd)}`,
+  ].join('\n');
+  const { values, functions, aliases, cwd, fresh } = state;
+  restores.set(state.variables, { text, values, functions, aliases, cwd, fresh });
+  return text;
+}
+
+/**
+ * Commands that change nothing of the shell's state (variables, functions, aliases, directory) and run no other
+ * command: a line of one of them with plain words needs no dump of the state after it.
+ */
+const STATELESS_COMMANDS = new Set([
+  'kubectl',
+  'istioctl',
+  'curl',
+  'echo',
+  'cat',
+  'ls',
+  'pwd',
+  'head',
+  'tail',
+  'wc',
+  'grep',
+  'sort',
+  'uniq',
+  'cut',
+  'tr',
+  'diff',
+  'date',
+  'whoami',
+  'hostname',
+  'seq',
+  'base64',
+  'jq',
+  'yq',
+  'tree',
+  'stat',
+  'file',
+  'mkdir',
+  'touch',
+  'rm',
+  'cp',
+  'mv',
+]);
+
+/**
+ * One token of a plain line: blanks, an operator between commands (`|`, `||`, `&&`, `;`), or a plain word (letters,
+ * digits, `-_./:,=@%+`, quoted text without `$`, backquotes, backslashes or `!`). Anything else (a redirection, `&`,
+ * an expansion, a glob, a comment, a newline outside quotes) is not plain.
+ */
+const PLAIN_TOKEN = /[ \t]+|(\|\||&&|[|;])|((?:[A-Za-z0-9_\-./:,=@%+]|'[^']*'|"[^"$`\\!]*")+)/y;
+
+/** The command names of `line` when it is plain commands joined by operators (see `PLAIN_TOKEN`), else undefined. */
+function plainCommands(line: string): string[] | undefined {
+  const names: string[] = [];
+  let expectName = true;
+  for (let at = 0; at < line.length; ) {
+    PLAIN_TOKEN.lastIndex = at;
+    const token = PLAIN_TOKEN.exec(line);
+    if (!token) return undefined;
+    at = PLAIN_TOKEN.lastIndex;
+    if (token[1]) {
+      if (expectName) return undefined;
+      expectName = true;
+    } else if (token[2] !== undefined && expectName) {
+      names.push(token[2]);
+      expectName = false;
+    }
+  }
+  return expectName ? undefined : names;
+}
+
+/**
+ * Whether `line` cannot change the shell's state: plain commands of `STATELESS_COMMANDS` (see `PLAIN_TOKEN`), alone
+ * or joined by `|`, `||`, `&&` or `;`, none of them an alias or a function of `state`. Such a line is run without
+ * the dump (`wrapLine`), and the caller keeps the state as it was but for `$?`.
+ */
+export function leavesStateAlone(line: string, state: ShellState): boolean {
+  const names = plainCommands(line);
+  if (!names) return false;
+  for (const name of names)
+    if (
+      !STATELESS_COMMANDS.has(name) ||
+      state.functions.has(name) ||
+      state.aliases.some((a) => a.startsWith(`alias ${name}=`))
+    )
+      return false;
+  return true;
 }
 
 /**
