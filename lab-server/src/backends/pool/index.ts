@@ -8,12 +8,11 @@
  * large YAML document to parse, one long string operation) is handled here. The worker reports every turn in
  * which one environment's code held the thread longer than `longTurnMs` of CPU. The environment moves to the
  * quarantine worker at its next pause between commands, and holds the thread of nobody else from then on, when
- * - that one turn lasted `quarantineTurnMs` (a `sed` on a long line, a big string): three times the longest turn
- *   a learner's command gets in one go, and more than any lesson's command takes; or
  * - it was already busy when that turn began (it had held the thread a lot in the last seconds: a loop, a paste
  *   of thousands of lines): heavy and uncuttable at once, it would stall the others again and again; or
- * - its long turns add up to `quarantineAfterMs` (a sum that halves every minute, so a learner's occasional big
- *   apply never adds up).
+ * - its long turns add up to `quarantineAfterMs` (a sum that halves every minute): one `sed` over a long line
+ *   does it alone, a few large manifests do it together, and a lesson's commands, which rarely take 20 ms of
+ *   CPU in one turn, never do.
  *
  * The supervisor also watches every worker's event loop. A loop held longer than `sliceLimitMs` by one
  * environment's code (a runaway command) gets its thread stopped; the environments it held are rebuilt in a
@@ -40,10 +39,8 @@ export interface PoolBackendOptions {
   sliceLimitMs?: number;
   /** A turn of one environment's code longer than this (CPU ms) counts against it (default 20 ms)... */
   longTurnMs?: number;
-  /** ...and once its long turns add up to this (halving every minute), it moves to quarantine (default 500 ms). */
+  /** ...and once its long turns add up to this (halving every minute), it moves to quarantine (default 150 ms). */
   quarantineAfterMs?: number;
-  /** One turn this long (CPU ms) moves its environment to quarantine on its own (default 150 ms). */
-  quarantineTurnMs?: number;
   /** Heap of each worker in MiB (default 768). */
   heapMb?: number;
   /** How often the watchdog looks (default 100 ms). */
@@ -94,8 +91,7 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
     longTurnMs: options.longTurnMs ?? 20,
   } as const;
   const sliceLimitMs = options.sliceLimitMs ?? 2_000;
-  const quarantineAfterMs = options.quarantineAfterMs ?? 500;
-  const quarantineTurnMs = options.quarantineTurnMs ?? 150;
+  const quarantineAfterMs = options.quarantineAfterMs ?? 150;
   const generalCount = options.workers ?? Math.max(2, availableParallelism());
   const environments = new Map<number, PoolEnvironment>();
   const general: (WorkerHost | undefined)[] = Array.from({ length: generalCount }, () => undefined);
@@ -112,7 +108,7 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
   const onLong = (id: number, ms: number, busy: boolean) => {
     const env = environments.get(id);
     if (!env || env.quarantined) return;
-    if (env.noise.add(ms) >= quarantineAfterMs || ms >= quarantineTurnMs || busy) env.moveToQuarantineWhenIdle();
+    if (env.noise.add(ms) >= quarantineAfterMs || busy) env.moveToQuarantineWhenIdle();
   };
   const onExit = (host: WorkerHost, gone: WorkerGone) => {
     if (closed) return;

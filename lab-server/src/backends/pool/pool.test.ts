@@ -133,14 +133,12 @@ describe('the pool supervisor', () => {
   });
 
   it('moves a busy environment at its first long turn, and leaves a quiet one with one long turn alone', async () => {
-    // Neither the sum of long turns nor one turn's length reaches its mark here: only being busy when a long
-    // turn comes moves anyone.
+    // The sum of long turns never reaches its mark here: only being busy when a long turn comes moves anyone.
     const backend = createPoolBackend({
       clock: 'virtual',
       workers: 1,
       longTurnMs: 50,
       quarantineAfterMs: 1e9,
-      quarantineTurnMs: 1e9,
       limits: { stringBytes: 64 * 1024 * 1024, outputChars: 64 * 1024 * 1024 },
     });
     open.push(backend);
@@ -173,8 +171,7 @@ describe('the pool supervisor', () => {
       clock: 'virtual',
       workers: 1,
       longTurnMs: 20,
-      quarantineAfterMs: 1e9,
-      quarantineTurnMs: 100,
+      quarantineAfterMs: 100,
       limits: { stringBytes: 64 * 1024 * 1024, outputChars: 64 * 1024 * 1024 },
     });
     open.push(backend);

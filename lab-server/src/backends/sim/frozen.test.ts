@@ -57,6 +57,24 @@ describe('frozen states', () => {
     expect(labelsOf(await later.get(namespace))).toMatchObject({ stage: 'two' });
   });
 
+  it('name a new state after a command that only deleted something', async () => {
+    const env = await createSimBackend({ clock: 'virtual', seed: 7 }).createEnvironment({ lab, owner: 'd' });
+    open.push(env);
+    await env.prepare();
+    const terminal = env.openTerminal({ cols: 120, rows: 30 });
+    const { records } = await typeScript(
+      terminal,
+      ['kubectl create configmap gone --from-literal=a=b', 'kubectl delete configmap gone'].join('\n'),
+    );
+    const [made, deleted] = records;
+    expect(records.map((r) => r.exitCode)).toEqual([0, 0]);
+    // Judged later, the deletion's state must not be the one before it, where the ConfigMap still was.
+    expect(deleted!.state).not.toBe(made!.state);
+    const after = (await env.frozen!(deleted!))!;
+    open.push(after);
+    expect(await after.get({ kind: 'ConfigMap', namespace: 'default', name: 'gone' })).toBeNull();
+  });
+
   it('keep a few states only, and none across a reset', async () => {
     const env = await createSimBackend({ clock: 'virtual', seed: 6 }).createEnvironment({ lab, owner: 'g' });
     open.push(env);

@@ -130,6 +130,8 @@ export class ObjectStore {
     const key = keyOf(kind, namespace, name);
     const object = this.#objects.get(key);
     if (!object) return undefined;
+    // A deletion is a revision of its own, as in etcd: the store's version says that something changed.
+    this.#version++;
     this.#changes++;
     this.#objects.delete(key);
     this.#byKind.get(kind)?.delete(key);
