@@ -22,6 +22,16 @@ import { round, summarize } from './stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const INSTRUCTOR = 'bench-instructor-token-0123456789abcdef';
+/** `--server-prof DIR`: the servers run under `node --cpu-prof` (one profile per thread in DIR) and stop with SIGTERM. */
+let serverProfileDir: string | undefined;
+
+/** Stops a server: SIGKILL, or SIGTERM when profiling (a profile is written on a clean exit only); resolves on exit. */
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill(serverProfileDir ? 'SIGTERM' : 'SIGKILL');
+  await exited;
+}
 
 function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -90,18 +100,23 @@ async function serve(
   dataDir: string,
   env: Record<string, string> = {},
 ): Promise<{ base: string; server: ChildProcess }> {
-  const server = spawn(process.execPath, ['bin/labs.mjs', 'serve', '--classroom', '--data', dataDir, '--port', '0'], {
-    cwd: ROOT,
-    // The server itself, not its supervisor: its pid is what the CPU and memory figures read and SIGKILL kills.
-    env: {
-      ...process.env,
-      [SUPERVISED_ENV]: '1',
-      LABS_INSTRUCTOR_TOKEN: INSTRUCTOR,
-      LABS_JOINS_PER_MINUTE: '100000',
-      ...env,
+  const profile = serverProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${serverProfileDir}`] : [];
+  const server = spawn(
+    process.execPath,
+    [...profile, 'bin/labs.mjs', 'serve', '--classroom', '--data', dataDir, '--port', '0'],
+    {
+      cwd: ROOT,
+      // The server itself, not its supervisor: its pid is what the CPU and memory figures read and SIGKILL kills.
+      env: {
+        ...process.env,
+        [SUPERVISED_ENV]: '1',
+        LABS_INSTRUCTOR_TOKEN: INSTRUCTOR,
+        LABS_JOINS_PER_MINUTE: '100000',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   const base = await new Promise<string>((resolve, reject) => {
     let out = '';
     server.stdout!.on('data', (d) => {
@@ -156,6 +171,9 @@ const TYPED = [
   'kubectl get virtualservice reviews -o yaml',
 ];
 
+/** The Check button of the 50/50 step (a traffic check: about 200 requests through the gateway, judged as they come). */
+const TRAFFIC_CHECK = '/api/labs/traffic-shifting/steps/shift-50-v3/check';
+
 /**
  * Opens the learner's terminal and types `commands` one after another, `thinkMs` after each prompt (a learner
  * reads what came back); resolves with each command's ms to its prompt. A command the server interrupted is typed
@@ -167,7 +185,11 @@ function typeCommands(
   commands: readonly string[],
   thinkMs = 0,
   interrupted = { count: 0, rerun: 0 },
+  spread = false,
 ): Promise<number[]> {
+  // `spread`: a class out of step, as a real one is: each learner starts within one think time, and reads for
+  // half to one and a half think times. Without it every learner types at the same moment (the worst case).
+  const think = () => (spread ? thinkMs * (0.5 + Math.random()) : thinkMs);
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(
       `${base.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${token}&cols=120&rows=30`,
@@ -177,6 +199,7 @@ function typeCommands(
     let sentAt = 0;
     let seen = '';
     let rerunSeen = false;
+    let starting = false;
     const send = () => {
       seen = '';
       rerunSeen = false;
@@ -188,7 +211,10 @@ function typeCommands(
       seen += m.replay ?? m.data ?? '';
       const text = seen.replace(/\x1b\[[0-9;]*m/g, '');
       if (!sentAt) {
-        if (text.includes('# ')) send();
+        if (text.includes('# ') && !starting) {
+          starting = true;
+          setTimeout(send, spread ? Math.random() * thinkMs : 0);
+        }
         return;
       }
       // A command a restart of the lab's worker stopped (another learner's command held it): the server types it
@@ -199,7 +225,7 @@ function typeCommands(
       }
       if (text.includes('run yours again') && /# $/.test(text)) {
         interrupted.count++;
-        setTimeout(send, thinkMs);
+        setTimeout(send, think());
         return;
       }
       // The command's echo, its output, then the prompt again.
@@ -209,7 +235,7 @@ function typeCommands(
         if (next === commands.length) {
           ws.close();
           resolve(times);
-        } else setTimeout(send, thinkMs);
+        } else setTimeout(send, think());
       }
     });
     ws.on('error', reject);
@@ -235,6 +261,7 @@ async function typingRun(
   learners: number,
   auto: boolean,
   thinkMs: number,
+  spread: boolean,
 ): Promise<{
   cpuS: number;
   commands: number[];
@@ -243,6 +270,8 @@ async function typingRun(
   wallS: number;
   interrupted: number;
   rerun: number;
+  trafficChecks: number[];
+  trafficPassed: number;
 }> {
   const { base, server } = await serve(mkdtempSync(join(tmpdir(), 'labs-bench-auto-')), {
     LABS_AUTO_CHECKS: auto ? 'on' : 'off',
@@ -276,8 +305,22 @@ async function typingRun(
     await quiet(server.pid!);
     const cpu0 = cpuSeconds(server.pid!);
     const started = performance.now();
+    // Each learner types the five steps, then (after reading, `thinkMs`) presses Check on the 50/50 step: the
+    // traffic check that sends about 200 requests through the simulated gateway.
+    const trafficChecks: number[] = [];
+    let trafficPassed = 0;
     const commands = (
-      await Promise.all(tokens.map((token) => typeCommands(base, token, TYPED, thinkMs, interrupted)))
+      await Promise.all(
+        tokens.map(async (token) => {
+          const times = await typeCommands(base, token, TYPED, thinkMs, interrupted, spread);
+          await new Promise((r) => setTimeout(r, spread ? thinkMs * (0.5 + Math.random()) : thinkMs));
+          const t0 = performance.now();
+          const result = await post(base, TRAFFIC_CHECK, token, {}, checkResultBodySchema);
+          trafficChecks.push(performance.now() - t0);
+          if (result.ok === true) trafficPassed++;
+          return times;
+        }),
+      )
     ).flat();
     await quiet(server.pid!);
     const wallS = round((performance.now() - started) / 1000);
@@ -298,9 +341,11 @@ async function typingRun(
       wallS,
       interrupted: interrupted.count,
       rerun: interrupted.rerun,
+      trafficChecks,
+      trafficPassed,
     };
   } finally {
-    server.kill('SIGKILL');
+    await stopServer(server);
   }
 }
 
@@ -320,11 +365,13 @@ async function joinAndRestart(
     );
     const joins: number[] = [];
     const attaches: number[] = [];
+    const firstPrompts: number[] = [];
     const commands: number[] = [];
     const checks: number[] = [];
     const tokens: string[] = [];
     const started = performance.now();
     const cpu0 = cpuSeconds(server.pid!);
+    const clientCpu0 = process.cpuUsage();
     await Promise.all(
       Array.from({ length: learners }, async (_, i) => {
         const t0 = performance.now();
@@ -343,6 +390,7 @@ async function joinAndRestart(
           'kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml',
         );
         attaches.push(attachMs);
+        firstPrompts.push(performance.now() - t0 - commandMs);
         commands.push(commandMs);
         const t1 = performance.now();
         const result = await post(
@@ -358,9 +406,13 @@ async function joinAndRestart(
     );
     const wallS = round((performance.now() - started) / 1000);
     const joinCpuS = round(cpuSeconds(server.pid!) - cpu0);
+    // The learners' side runs on the same two cores: what it takes is not the server's to use.
+    const clientCpu = process.cpuUsage(clientCpu0);
+    const clientCpuS = round((clientCpu.user + clientCpu.system) / 1e6);
     const loadedRss = rssMiB(server.pid!);
     const j = summarize(joins);
     const a = summarize(attaches);
+    const f = summarize(firstPrompts);
     const c = summarize(commands);
     const k = summarize(checks);
     const rows: BenchRow[] = [
@@ -369,17 +421,20 @@ async function joinAndRestart(
       { metric: 'join, p95', value: j.p95Ms, unit: 'ms' },
       { metric: 'terminal ready (environment made), p50', value: a.medianMs, unit: 'ms' },
       { metric: 'terminal ready (environment made), p95', value: a.p95Ms, unit: 'ms' },
+      { metric: 'first prompt (join, then terminal ready), p50', value: f.medianMs, unit: 'ms' },
+      { metric: 'first prompt (join, then terminal ready), p95', value: f.p95Ms, unit: 'ms' },
       { metric: 'command (kubectl apply -f destination-rule-all.yaml), p50', value: c.medianMs, unit: 'ms' },
       { metric: 'command (kubectl apply -f destination-rule-all.yaml), p95', value: c.p95Ms, unit: 'ms' },
       { metric: 'check (destination-rules), p50', value: k.medianMs, unit: 'ms' },
       { metric: 'check (destination-rules), p95', value: k.p95Ms, unit: 'ms' },
       { metric: 'all learners done', value: wallS, unit: 's' },
       { metric: 'server CPU (workers included) until all learners were done', value: joinCpuS, unit: 's' },
+      { metric: "the bench's own CPU meanwhile (the learners' side, same machine)", value: clientCpuS, unit: 's' },
       { metric: 'server RSS, idle', value: idleRss, unit: 'MiB' },
       { metric: "server RSS, with every learner's environment", value: loadedRss, unit: 'MiB' },
       { metric: 'server RSS per learner', value: round((loadedRss - idleRss) / learners), unit: 'MiB' },
     ];
-    const details: Record<string, unknown> = { joins: j, attaches: a, commands: c, checks: k };
+    const details: Record<string, unknown> = { joins: j, attaches: a, firstPrompts: f, commands: c, checks: k };
     if (!restart) return { rows, details };
 
     // kill -9 mid-class, then every learner comes back at once: their environments are rebuilt from the journal.
@@ -391,9 +446,11 @@ async function joinAndRestart(
     const restartMs = performance.now() - restartedAt;
     const restores: number[] = [];
     const restoredChecks: number[] = [];
+    let lastBackMs = 0;
     await Promise.all(
       tokens.map(async (token, i) => {
         restores.push(await restoredTerminal(base, token));
+        lastBackMs = Math.max(lastBackMs, performance.now() - restartedAt);
         const t1 = performance.now();
         const result = await post(
           base,
@@ -412,11 +469,30 @@ async function joinAndRestart(
       { metric: 'after SIGKILL: server listening again', value: round(restartMs), unit: 'ms' },
       { metric: 'after SIGKILL: terminal back with environment rebuilt, p50', value: r.medianMs, unit: 'ms' },
       { metric: 'after SIGKILL: terminal back with environment rebuilt, p95', value: r.p95Ms, unit: 'ms' },
+      {
+        metric: 'after SIGKILL: the last terminal back (every one, since the restart began)',
+        value: round(lastBackMs),
+        unit: 'ms',
+      },
     );
     return { rows, details: { ...details, restores: r, restoredChecks: summarize(restoredChecks) } };
   } finally {
-    server.kill('SIGKILL');
+    await stopServer(server);
   }
+}
+
+/** The Check on the 50/50 step after typing: p50, p95, and how many passed. */
+function trafficRows(
+  run: { trafficChecks: number[]; trafficPassed: number },
+  label: string,
+  learners: number,
+): BenchRow[] {
+  const t = summarize(run.trafficChecks);
+  return [
+    { metric: `traffic check (shift-50-v3, pressed after typing), p50, ${label}`, value: t.medianMs, unit: 'ms' },
+    { metric: `traffic check (shift-50-v3, pressed after typing), p95, ${label}`, value: t.p95Ms, unit: 'ms' },
+    { metric: `traffic check (shift-50-v3) passed, ${label}`, value: run.trafficPassed, unit: `of ${learners}` },
+  ];
 }
 
 /**
@@ -427,8 +503,11 @@ export const suite: BenchSuite = {
   name: 'classroom',
   async run(ctx) {
     const learners = Number(ctx.flags.learners ?? (ctx.quick ? 10 : 50));
+    serverProfileDir = typeof ctx.flags['server-prof'] === 'string' ? ctx.flags['server-prof'] : undefined;
     // How long a typing learner reads before the next command (`--think-ms`); 0 types as fast as prompts return.
     const thinkMs = Number(ctx.flags['think-ms'] ?? 2_000);
+    // `--spread`: learners out of step (start within one think time, read 0.5 to 1.5 think times), as in a class.
+    const spread = ctx.flags.spread === true || ctx.flags.spread === 'true';
     const phases = new Set(String(ctx.flags.phases ?? 'join,restart,typing-off,typing').split(','));
     const rows: BenchRow[] = [];
     const details: Record<string, unknown> = {};
@@ -441,14 +520,19 @@ export const suite: BenchSuite = {
     // Automatic checks: the same typing with and without them; what they add is the difference.
     const typing = (auto: boolean) => {
       ctx.log(
-        `classroom: ${learners} learners type the first five steps at once (${thinkMs} ms between), ` +
+        `classroom: ${learners} learners type the first five steps ${spread ? 'out of step' : 'at once'} ` +
+          `(${thinkMs} ms between), ` +
           `${auto ? 'with' : 'without'} automatic checks`,
       );
-      return typingRun(learners, auto, thinkMs);
+      return typingRun(learners, auto, thinkMs, spread);
     };
     const off = phases.has('typing-off') ? await typing(false) : undefined;
     const on = phases.has('typing') ? await typing(true) : undefined;
-    if (off || on) rows.push({ metric: 'typing 5 steps: pause between commands', value: thinkMs, unit: 'ms' });
+    if (off || on)
+      rows.push(
+        { metric: 'typing 5 steps: pause between commands', value: thinkMs, unit: 'ms' },
+        { metric: 'typing 5 steps: learners out of step (--spread)', value: spread ? 1 : 0, unit: '' },
+      );
     if (off) {
       rows.push(
         {
@@ -457,6 +541,7 @@ export const suite: BenchSuite = {
           unit: 'ms',
         },
         { metric: 'typing 5 steps, server CPU, no automatic checks', value: off.cpuS, unit: 's' },
+        ...trafficRows(off, 'no automatic checks', learners),
         {
           metric: 'typing 5 steps, commands interrupted (typed again), no automatic checks',
           value: off.interrupted,
@@ -469,7 +554,11 @@ export const suite: BenchSuite = {
           unit: 'commands',
         },
       );
-      details.typingWithoutAutoChecks = { ...off, commands: summarize(off.commands) };
+      details.typingWithoutAutoChecks = {
+        ...off,
+        commands: summarize(off.commands),
+        trafficChecks: summarize(off.trafficChecks),
+      };
     }
     if (on) {
       rows.push(
@@ -479,6 +568,7 @@ export const suite: BenchSuite = {
           unit: 'ms',
         },
         { metric: 'typing 5 steps, server CPU, with automatic checks', value: on.cpuS, unit: 's' },
+        ...trafficRows(on, 'with automatic checks', learners),
         {
           metric: 'typing 5 steps, commands interrupted (typed again), with automatic checks',
           value: on.interrupted,
@@ -493,7 +583,11 @@ export const suite: BenchSuite = {
         { metric: 'automatic checks: steps passed by themselves', value: on.passed, unit: `of ${learners * 5}` },
         { metric: 'automatic checks: until every check was done', value: on.wallS, unit: 's' },
       );
-      details.typingWithAutoChecks = { ...on, commands: summarize(on.commands) };
+      details.typingWithAutoChecks = {
+        ...on,
+        commands: summarize(on.commands),
+        trafficChecks: summarize(on.trafficChecks),
+      };
     }
     if (off && on)
       rows.push(
@@ -502,6 +596,11 @@ export const suite: BenchSuite = {
           metric: 'automatic checks: added CPU per learner',
           value: round(((on.cpuS - off.cpuS) / learners) * 1000),
           unit: 'ms',
+        },
+        {
+          metric: "automatic checks: share of the server's CPU while typing",
+          value: round(((on.cpuS - off.cpuS) / on.cpuS) * 100),
+          unit: '%',
         },
       );
     return { rows, details };

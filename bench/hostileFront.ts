@@ -3,7 +3,8 @@
  * pool, HTTP and WebSockets, as a workshop runs it), learners joining a class and typing in their terminals over
  * WebSockets; the load is hostileLoad.ts's. Reports the others' command p95 (Enter to the next prompt) quiet and
  * with each freeze, and the server process's highest RSS (its worker threads included).
- * `npm run bench -- --only hostile-front [--learners 50] [--seconds 10] [--think 1000] [--freezes busy,sleeps]`
+ * `npm run bench -- --only hostile-front [--learners 50] [--seconds 10] [--think 1000] [--freezes busy,sleeps]
+ * [--noises]` (`--freezes none --noises`: issue 14's fairness noises alone, `hostileLoad.ts` NOISES).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,18 +19,26 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const INSTRUCTOR = 'bench-hostile-instructor-0123456789abcdef';
 const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
+/** `--server-prof DIR`: the server runs under `node --cpu-prof` (a profile per thread in DIR), stopped with SIGTERM. */
+let serverProfileDir: string | undefined;
+
 /** Starts the server itself (not its restarting supervisor, so the process measured is the one serving). */
 async function serve(dataDir: string): Promise<{ base: string; server: ChildProcess }> {
-  const server = spawn(process.execPath, ['bin/labs.mjs', 'serve', '--classroom', '--data', dataDir, '--port', '0'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      LABS_SUPERVISED: '1',
-      LABS_INSTRUCTOR_TOKEN: INSTRUCTOR,
-      LABS_JOINS_PER_MINUTE: '100000',
+  const profile = serverProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${serverProfileDir}`] : [];
+  const server = spawn(
+    process.execPath,
+    [...profile, 'bin/labs.mjs', 'serve', '--classroom', '--data', dataDir, '--port', '0'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        LABS_SUPERVISED: '1',
+        LABS_INSTRUCTOR_TOKEN: INSTRUCTOR,
+        LABS_JOINS_PER_MINUTE: '100000',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   const base = await new Promise<string>((resolve, reject) => {
     let out = '';
     server.stdout!.on('data', (d: Buffer) => {
@@ -65,7 +74,9 @@ function terminal(base: string, token: string): Promise<BenchTerminal> {
     ws.on('message', (raw) => {
       const m = JSON.parse(raw.toString()) as { data?: string; replay?: string };
       screen += stripAnsi(m.replay ?? m.data ?? '');
-      if (screen.length > 1_000_000) screen = screen.slice(-100_000);
+      // Only the tail matters (the prompt, a paste's mark), and every message tests it: a flooding learner's whole
+      // screen tested per message took the bench's thread (the one timing the others) for itself.
+      if (screen.length > 128 * 1024) screen = screen.slice(-16 * 1024);
       waiter?.();
     });
     ws.on('error', fail);
@@ -114,7 +125,13 @@ export const suite: BenchSuite = {
     const learners = Number(ctx.flags.learners ?? (ctx.quick ? 10 : 50));
     const seconds = Number(ctx.flags.seconds ?? (ctx.quick ? 4 : 10));
     const thinkMs = Number(ctx.flags.think ?? 1000);
+    // `--freezes none` runs no freeze; `--noises` adds issue 14's fairness noises (`--freezes none --noises`: only them).
     const only = typeof ctx.flags.freezes === 'string' ? ctx.flags.freezes.split(',') : undefined;
+    const noises =
+      typeof ctx.flags.noises === 'string' && ctx.flags.noises !== 'true'
+        ? ctx.flags.noises.split(',')
+        : ctx.flags.noises === true || ctx.flags.noises === 'true';
+    serverProfileDir = typeof ctx.flags['server-prof'] === 'string' ? ctx.flags['server-prof'] : undefined;
     const dataDir = mkdtempSync(join(tmpdir(), 'labs-bench-hostile-'));
     const { base, server } = await serve(dataDir);
     const closers: BenchTerminal[] = [];
@@ -125,6 +142,7 @@ export const suite: BenchSuite = {
           sessionToken: string;
         };
         const t = await terminal(base, joined.sessionToken);
+        t.check = (path) => post(base, path, joined.sessionToken, {});
         closers.push(t);
         return t;
       };
@@ -141,6 +159,7 @@ export const suite: BenchSuite = {
         seconds,
         thinkMs,
         ...(only ? { only } : {}),
+        noises,
         log: ctx.log,
       });
       result.details.learners = learners;
@@ -153,7 +172,9 @@ export const suite: BenchSuite = {
       return result;
     } finally {
       for (const t of closers) t.close();
-      server.kill('SIGKILL');
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill(serverProfileDir ? 'SIGTERM' : 'SIGKILL');
+      await exited;
       rmSync(dataDir, { recursive: true, force: true });
     }
   },

@@ -28,6 +28,33 @@ export const FREEZES: [string, string][] = [
   ['curl loop', 'while true; do curl -s -o /dev/null http://reviews:9080/; sleep 1; done'],
 ];
 
+/** Issue 14's fairness noises, each a learner's right (no freeze): others' p95 may rise by 50 % at most. */
+export interface Noise {
+  name: string;
+  /** Typed once, before the noise (a check's VirtualService). */
+  setup?: string;
+  /** Typed (as a paste) over and over while the phase lasts. */
+  script?: string;
+  /** Or: `atOnce` Check presses on `path` at once, over and over (each a traffic check of ~200 requests). */
+  checks?: { path: string; atOnce: number };
+}
+
+/** The 50/50 step's Check: a traffic check of about 200 requests through the gateway (content/labs/traffic-shifting). */
+export const FIFTY_FIFTY_CHECK = '/api/labs/traffic-shifting/steps/shift-50-v3/check';
+
+export const NOISES: Noise[] = [
+  { name: 'busy loop', script: 'while true; do :; done' },
+  // The lab shell has no `yes` (`bash: yes: command not found`): 100 KB lines as fast as the shell prints them.
+  { name: 'output flood (printf 100 KB lines)', script: "while true; do printf '%100000s\\n' x; done" },
+  { name: 'output flood (echo loop)', script: `while true; do echo ${'x'.repeat(72)}; done` },
+  {
+    // The lesson's checks send 100 or 200 requests each; the per-session limit lets four run at once: 800.
+    name: '800-request check (4 Checks of the 50/50 step at once)',
+    setup: 'kubectl apply -f samples/bookinfo/networking/virtual-service-reviews-50-v3.yaml',
+    checks: { path: FIFTY_FIFTY_CHECK, atOnce: 4 },
+  },
+];
+
 /** The command the other learners type. */
 export const OTHERS_COMMAND = 'kubectl get pods -o name | wc -l';
 
@@ -37,6 +64,8 @@ export interface BenchTerminal {
   command(line: string): Promise<void>;
   /** Types every line of `script` with Enter at once, as a paste; resolves when the last one finished. */
   paste(script: string, timeoutMs: number): Promise<void>;
+  /** Presses Check: POSTs `path` with the learner's token; resolves with the answer (the fairness noises). */
+  check?(path: string): Promise<unknown>;
   close(): void;
 }
 
@@ -66,8 +95,10 @@ async function phase(
   harness: HostileHarness,
   seconds: number,
   thinkMs: number,
-  hostileScript?: string,
+  hostileScript?: string | Noise,
 ): Promise<PhaseResult> {
+  const noise: Noise | undefined =
+    typeof hostileScript === 'string' ? { name: '', script: hostileScript } : hostileScript;
   const samples: number[] = [];
   let failed = 0;
   let rss = harness.rssMiB();
@@ -75,15 +106,28 @@ async function phase(
     rss = Math.max(rss, harness.rssMiB());
   }, 250);
   let hostileDone = 0;
-  const hostile = hostileScript ? await harness.hostile() : undefined;
+  const hostile = noise ? await harness.hostile() : undefined;
+  if (hostile && noise?.setup) await hostile.command(noise.setup);
   const until = Date.now() + seconds * 1000;
   const clock = harness.clock ?? (async () => performance.now());
   const hostileLoop = (async () => {
-    while (hostile && hostileScript && Date.now() < until) {
-      await hostile.paste(hostileScript, Math.max(1000, until - Date.now())).then(
-        () => hostileDone++,
-        () => undefined,
-      );
+    while (hostile && noise && Date.now() < until) {
+      if (noise.checks && hostile.check) {
+        const { path, atOnce } = noise.checks;
+        await Promise.all(
+          Array.from({ length: atOnce }, () =>
+            hostile.check!(path).then(
+              () => hostileDone++,
+              () => undefined,
+            ),
+          ),
+        );
+      } else if (noise.script) {
+        await hostile.paste(noise.script, Math.max(1000, until - Date.now())).then(
+          () => hostileDone++,
+          () => undefined,
+        );
+      } else break;
     }
   })();
   await Promise.all(
@@ -122,7 +166,14 @@ function pause(ms: number): Promise<void> {
 /** Runs the quiet phase and one phase per freeze; returns the rows and the details. */
 export async function runHostilePhases(
   harness: HostileHarness,
-  options: { seconds: number; thinkMs: number; only?: string[]; log: (line: string) => void },
+  options: {
+    seconds: number;
+    thinkMs: number;
+    only?: string[];
+    log: (line: string) => void;
+    /** Also run issue 14's fairness noises (`NOISES`): all (true), or those whose name holds one of these. */
+    noises?: boolean | string[];
+  },
 ): Promise<{ rows: BenchRow[]; details: Record<string, unknown> }> {
   const rows: BenchRow[] = [];
   const details: Record<string, unknown> = { seconds: options.seconds, thinkMs: options.thinkMs };
@@ -144,6 +195,37 @@ export async function runHostilePhases(
     if (r.failed > 0) rows.push({ metric: `others' commands that failed, ${name}`, value: r.failed, unit: '' });
     worstRss = Math.max(worstRss, r.rssMiB);
     details[name] = r;
+  }
+  if (options.noises) {
+    let worstNoise = 0;
+    const wanted = options.noises;
+    for (const noise of NOISES) {
+      if (Array.isArray(wanted) && !wanted.some((w) => noise.name.includes(w))) continue;
+      // Each noise is compared with a quiet phase just before it: on a shared machine the load drifts between
+      // phases more than one noisy learner moves the others' p95.
+      options.log(`quiet, before: ${noise.name}`);
+      const before = await phase(harness, options.seconds, options.thinkMs);
+      options.log(`noisy: ${noise.name}`);
+      const r = await phase(harness, options.seconds, options.thinkMs, noise);
+      const ratio = Math.round((r.p95 / before.p95) * 100) / 100;
+      rows.push({ metric: `others p95, quiet just before ${noise.name}`, value: before.p95, unit: 'ms' });
+      worstNoise = Math.max(worstNoise, ratio);
+      rows.push({ metric: `others p95, ${noise.name}`, value: r.p95, unit: 'ms' });
+      rows.push({ metric: `others p95 / quiet just before, ${noise.name}`, value: ratio, unit: 'x' });
+      rows.push({
+        metric: `noisy learner's ${noise.checks ? 'checks' : 'runs'} done, ${noise.name}`,
+        value: r.hostileDone,
+        unit: '',
+      });
+      if (r.failed > 0) rows.push({ metric: `others' commands that failed, ${noise.name}`, value: r.failed, unit: '' });
+      worstRss = Math.max(worstRss, r.rssMiB);
+      details[noise.name] = { quietBefore: before, noisy: r };
+    }
+    rows.push({
+      metric: 'fairness: worst others p95 / quiet, one noisy learner (goal at most 1.5)',
+      value: worstNoise,
+      unit: 'x',
+    });
   }
   rows.push({ metric: 'worst others p95 / quiet', value: worstRatio, unit: 'x' });
   rows.push({ metric: 'highest RSS (server + workers)', value: worstRss, unit: 'MiB' });

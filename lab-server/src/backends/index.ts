@@ -27,11 +27,15 @@ export interface BackendOptions {
 export async function createBackend(name: BackendName | string, options: BackendOptions = {}): Promise<LabBackend> {
   if (name === 'sim' && options.isolated) {
     const pool = await import('./pool/index.ts');
-    return pool.createPoolBackend({
+    const backend = pool.createPoolBackend({
       clock: options.clock ?? 'real',
+      warm: true,
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(process.env.LABS_WORKERS ? { workers: Number(process.env.LABS_WORKERS) } : {}),
     });
+    // Serving starts with the workers loaded: learners who join at once wait for no simulator to load.
+    await backend.ready();
+    return backend;
   }
   if (name === 'sim') {
     const sim = await import('./sim/index.ts');

@@ -4,6 +4,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
+import { statement, writeBatch } from './db.ts';
 
 /** A class as stored. */
 export interface ClassRecord {
@@ -96,7 +97,7 @@ export class ClassStore {
   /** The live class a code opens, or undefined (unknown or expired). */
   byCode(code: string, now = new Date()): ClassRecord | undefined {
     const found = toClass(
-      this.#db.prepare('SELECT * FROM classes WHERE join_code = ?').get(normaliseCode(code)) as Row | undefined,
+      statement(this.#db, 'SELECT * FROM classes WHERE join_code = ?').get(normaliseCode(code)) as Row | undefined,
     );
     return found && Date.parse(found.expiresAt) > now.getTime() ? found : undefined;
   }
@@ -105,9 +106,11 @@ export class ClassStore {
     return (this.#db.prepare('SELECT * FROM classes ORDER BY created_at DESC').all() as Row[]).map((r) => toClass(r)!);
   }
 
-  /** Ties a session to a class. */
-  enrol(sessionId: string, classId: string): void {
-    this.#db.prepare('UPDATE sessions SET class_id = ? WHERE id = ?').run(classId, sessionId);
+  /** Ties a session to a class; on disk when it resolves (written with the other writes of this turn). */
+  async enrol(sessionId: string, classId: string): Promise<void> {
+    await writeBatch(this.#db).run(() =>
+      statement(this.#db, 'UPDATE sessions SET class_id = ? WHERE id = ?').run(classId, sessionId),
+    );
   }
 
   learners(classId: string): LearnerRecord[] {
@@ -120,7 +123,7 @@ export class ClassStore {
 
   /** The class a session belongs to. */
   classOf(sessionId: string): string | undefined {
-    const row = this.#db.prepare('SELECT class_id FROM sessions WHERE id = ?').get(sessionId) as Row | undefined;
+    const row = statement(this.#db, 'SELECT class_id FROM sessions WHERE id = ?').get(sessionId) as Row | undefined;
     return row?.class_id ? String(row.class_id) : undefined;
   }
 }

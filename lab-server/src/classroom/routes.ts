@@ -242,7 +242,7 @@ export function classroomRoutes(parts: ServerParts, ctx: ClassroomContext): Rout
         let created: Awaited<ReturnType<typeof parts.sessions.create>>;
         try {
           created = await parts.sessions.create({ displayName: input.name });
-          ctx.classes.enrol(created.session.id, cls.id);
+          await ctx.classes.enrol(created.session.id, cls.id);
         } finally {
           joining--;
         }

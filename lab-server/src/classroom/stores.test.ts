@@ -50,7 +50,7 @@ describe('SqliteProgressStore', () => {
     const sessions = new SessionManager(new SqliteSessionStore(db));
     const cls = classes.create('W', ['traffic-shifting'], 1);
     const { session } = await sessions.create({ displayName: 'Ada' });
-    classes.enrol(session.id, cls.id);
+    await classes.enrol(session.id, cls.id);
 
     expect(
       await store.recordAttempt(attempt(session.id, 'destination-rules', false, '2026-01-01T10:00:00.000Z')),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { evidenceSchema, type Progress, type StepProgress } from '../protocol/api.ts';
 import type { ProgressStore, SessionRecord, SessionStore } from '../server/stores.ts';
 import { nextStepProgress, withResets, type CheckAttempt } from '../steps/attempt.ts';
-import { transaction } from './db.ts';
+import { statement, transaction, writeBatch } from './db.ts';
 
 type Row = Record<string, string | number | null>;
 
@@ -55,18 +55,26 @@ export class SqliteSessionStore implements SessionStore {
     this.#db = db;
   }
 
+  /** Written with the other writes of this turn of the event loop, on disk when it resolves (`WriteBatch`). */
   async insert(record: SessionRecord): Promise<void> {
-    this.#db
-      .prepare('INSERT INTO sessions (id, token_hash, created_at, display_name) VALUES (?, ?, ?, ?)')
-      .run(record.id, record.tokenHash, record.createdAt, record.displayName ?? null);
+    await writeBatch(this.#db).run(() =>
+      statement(this.#db, 'INSERT INTO sessions (id, token_hash, created_at, display_name) VALUES (?, ?, ?, ?)').run(
+        record.id,
+        record.tokenHash,
+        record.createdAt,
+        record.displayName ?? null,
+      ),
+    );
   }
 
   async findByTokenHash(tokenHash: string): Promise<SessionRecord | undefined> {
-    return toSession(this.#db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined);
+    return toSession(
+      statement(this.#db, 'SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined,
+    );
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
-    return toSession(this.#db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined);
+    return toSession(statement(this.#db, 'SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined);
   }
 
   async delete(id: string): Promise<void> {
@@ -81,52 +89,53 @@ export class SqliteProgressStore implements ProgressStore {
     this.#db = db;
   }
 
+  /** Written with the other writes of this turn of the event loop, on disk when it resolves (`WriteBatch`). */
   async recordAttempt(attempt: CheckAttempt): Promise<StepProgress> {
-    return transaction(this.#db, () => {
-      const row = this.#db
-        .prepare('SELECT * FROM progress WHERE session_id = ? AND lab = ? AND step = ?')
-        .get(attempt.sessionId, attempt.lab, attempt.step) as Row | undefined;
+    return writeBatch(this.#db).run(() => {
+      const row = statement(this.#db, 'SELECT * FROM progress WHERE session_id = ? AND lab = ? AND step = ?').get(
+        attempt.sessionId,
+        attempt.lab,
+        attempt.step,
+      ) as Row | undefined;
       const previous: StepProgress | undefined = row ? toStepProgress(row) : undefined;
       const next = nextStepProgress(previous, attempt);
       // The class is kept on the attempt itself, so the history reads by class without a join.
-      this.#db
-        .prepare(
-          `INSERT INTO attempts (session_id, class_id, lab, step, ok, at, duration_ms, explanation_ko, explanation_en,
+      statement(
+        this.#db,
+        `INSERT INTO attempts (session_id, class_id, lab, step, ok, at, duration_ms, explanation_ko, explanation_en,
            trigger, evidence, signature) VALUES (?, (SELECT class_id FROM sessions WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          attempt.sessionId,
-          attempt.sessionId,
-          attempt.lab,
-          attempt.step,
-          attempt.ok ? 1 : 0,
-          attempt.at,
-          attempt.durationMs,
-          attempt.explanation.ko,
-          attempt.explanation.en,
-          attempt.trigger ?? 'check',
-          attempt.evidence ? JSON.stringify(attempt.evidence) : null,
-          attempt.signature ?? null,
-        );
-      this.#db
-        .prepare(
-          `INSERT INTO progress (session_id, lab, step, status, at, attempts, passed_at, last_passed_at, passed_by, failing_now)
+      ).run(
+        attempt.sessionId,
+        attempt.sessionId,
+        attempt.lab,
+        attempt.step,
+        attempt.ok ? 1 : 0,
+        attempt.at,
+        attempt.durationMs,
+        attempt.explanation.ko,
+        attempt.explanation.en,
+        attempt.trigger ?? 'check',
+        attempt.evidence ? JSON.stringify(attempt.evidence) : null,
+        attempt.signature ?? null,
+      );
+      statement(
+        this.#db,
+        `INSERT INTO progress (session_id, lab, step, status, at, attempts, passed_at, last_passed_at, passed_by, failing_now)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, lab, step) DO UPDATE SET status = excluded.status,
            at = excluded.at, attempts = excluded.attempts, passed_at = excluded.passed_at,
            last_passed_at = excluded.last_passed_at, passed_by = excluded.passed_by, failing_now = excluded.failing_now`,
-        )
-        .run(
-          attempt.sessionId,
-          attempt.lab,
-          attempt.step,
-          next.status,
-          next.at,
-          next.attempts,
-          next.passedAt ?? null,
-          next.lastPassedAt ?? null,
-          next.passedBy ?? null,
-          next.failingNow ? 1 : 0,
-        );
+      ).run(
+        attempt.sessionId,
+        attempt.lab,
+        attempt.step,
+        next.status,
+        next.at,
+        next.attempts,
+        next.passedAt ?? null,
+        next.lastPassedAt ?? null,
+        next.passedBy ?? null,
+        next.failingNow ? 1 : 0,
+      );
       const resetAt = this.#resets(attempt.sessionId)[attempt.lab];
       return withResets({ [attempt.lab]: { [attempt.step]: next } }, resetAt ? { [attempt.lab]: resetAt } : {})[
         attempt.lab
@@ -136,7 +145,7 @@ export class SqliteProgressStore implements ProgressStore {
 
   async progress(sessionId: string): Promise<Progress> {
     const out: Progress = {};
-    for (const row of this.#db.prepare('SELECT * FROM progress WHERE session_id = ?').all(sessionId) as Row[])
+    for (const row of statement(this.#db, 'SELECT * FROM progress WHERE session_id = ?').all(sessionId) as Row[])
       (out[String(row.lab)] ??= {})[String(row.step)] = toStepProgress(row);
     return withResets(out, this.#resets(sessionId));
   }
@@ -151,7 +160,7 @@ export class SqliteProgressStore implements ProgressStore {
 
   /** Lab id -> RFC 3339 of the latest reset, for one session. */
   #resets(sessionId: string): Record<string, string> {
-    const rows = this.#db.prepare('SELECT lab, at FROM lab_resets WHERE session_id = ?').all(sessionId) as Row[];
+    const rows = statement(this.#db, 'SELECT lab, at FROM lab_resets WHERE session_id = ?').all(sessionId) as Row[];
     return Object.fromEntries(rows.map((r) => [String(r.lab), String(r.at)]));
   }
 

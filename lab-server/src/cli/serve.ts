@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LabBackend } from '../contract.ts';
+import { isPoolBackend } from '../backends/pool/index.ts';
 import { loadAllLabs, LabFileError } from '../labs/load.ts';
 import { createClassroom } from '../classroom/index.ts';
 import { createLabServer, type LabServerOptions } from '../server/app.ts';
@@ -103,6 +104,8 @@ async function serveOnce(argv: string[], out: NodeJS.WritableStream, deps: Serve
   });
   const classroom = values.classroom ? persistence : undefined;
   const backend = await deps.makeBackend(choice);
+  // Learners who join at once find the simulator's code compiled and the chapters' starting states made.
+  if (isPoolBackend(backend)) await backend.warm(labs);
   // Origins besides the server's own that may open WebSockets (a reverse proxy's public name).
   const allowedOrigins = (process.env.LABS_ALLOWED_ORIGINS ?? '')
     .split(',')

@@ -3,6 +3,8 @@
  * chapter's starting state, with one long-lived terminal whose output is batched, kept in a bounded
  * scrollback (replayed when the page reconnects) and offered to observers.
  */
+import { DecayingSum } from '../backends/pool/decayingSum.ts';
+import { pacingDelayMs } from '../backends/pool/pacing.ts';
 import type { LabBackend, LabEnvironment, TerminalChannel } from '../contract.ts';
 import type { LoadedLab } from '../labs/load.ts';
 import { AutoCheckScheduler, type AutoCheckOptions } from '../steps/autoCheck.ts';
@@ -13,6 +15,14 @@ import type { LabServerEvents } from './events.ts';
 import { HttpError } from './http.ts';
 import { Scrollback } from './scrollback.ts';
 import type { ProgressStore } from './stores.ts';
+
+/**
+ * A learner's Checks may take this share of the wall time lately (a sum halving every `CHECK_HALF_LIFE_MS`): one
+ * pressing Check again and again (a traffic check sends ~200 requests, and four may be in flight) waits before each
+ * next one, so the others' commands keep their pace; a Check now and then never waits.
+ */
+export const CHECK_SHARE = 1 / 10;
+export const CHECK_HALF_LIFE_MS = 3_000;
 
 /** How the runtime is set up. */
 export interface LabRuntimeOptions {
@@ -66,6 +76,9 @@ export class LabInstance {
   #timer: NodeJS.Timeout | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #offs: (() => void)[] = [];
+  /** Wall time this learner's Checks took lately (see `CHECK_SHARE`). */
+  readonly #checking = new DecayingSum(CHECK_HALF_LIFE_MS);
+  #paced: Promise<unknown> = Promise.resolve();
 
   constructor(
     sessionId: string,
@@ -126,6 +139,32 @@ export class LabInstance {
    */
   solo<T>(task: () => Promise<T>): Promise<T> {
     return this.auto ? this.auto.pause(() => this.exclusive(task)) : this.exclusive(task);
+  }
+
+  /**
+   * Runs a learner's Check in its turn (`solo`), after a pause when their Checks have lately taken more than
+   * `CHECK_SHARE` of the time; the time it takes counts toward the next.
+   */
+  paced<T>(task: () => Promise<T>): Promise<T> {
+    // The pause is taken outside `solo`, so an Apply or a reset never waits behind it; paced Checks queue among
+    // themselves, so each next pause counts the Check before it.
+    const run = this.#paced
+      .then(async () => {
+        const wait = pacingDelayMs(this.#checking.value, { share: CHECK_SHARE, halfLifeMs: CHECK_HALF_LIFE_MS });
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      })
+      .then(() =>
+        this.solo(async () => {
+          const started = Date.now();
+          try {
+            return await task();
+          } finally {
+            this.#checking.add(Date.now() - started);
+          }
+        }),
+      );
+    this.#paced = run.catch(() => undefined);
+    return run;
   }
 
   /** Subscribes to batched output; returns the unsubscribe function. */

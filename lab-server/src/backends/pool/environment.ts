@@ -125,10 +125,14 @@ export class PoolEnvironment extends WorkerEnvironmentCalls implements LabEnviro
     this.#ready.catch(() => undefined);
   }
 
+  /**
+   * Makes the environment in its worker and prepares it in the same request: every server prepares an environment
+   * it makes, and a class joining at once would otherwise wait its turn in the worker twice.
+   */
   async #start(): Promise<void> {
     const host = await this.#placement.place(this);
     this.host = host;
-    await host.call({ op: 'create', env: this.id, recipe: this.recipe }).result;
+    await host.call({ op: 'create', env: this.id, recipe: this.recipe, prepare: true }).result;
   }
 
   /** Calls the worker; after a worker died under it, waits for the rebuild and tries once more. */
@@ -285,8 +289,16 @@ export class PoolEnvironment extends WorkerEnvironmentCalls implements LabEnviro
     this.#terminals.delete(terminal.term);
   }
 
-  prepare(): Promise<void> {
-    return this.call({ op: 'prepare' }) as Promise<void>;
+  /** Made prepared (see `#start`), and rebuilt prepared after a worker died under it. */
+  async prepare(): Promise<void> {
+    if (this.#disposed) throw new Error('this lab environment has been closed');
+    try {
+      await this.#ready;
+    } catch (error) {
+      // The worker died under the start: `lost` has begun the rebuild by now.
+      if (!(error instanceof WorkerGone)) throw error;
+      await this.#ready;
+    }
   }
 
   async reset(): Promise<void> {

@@ -22,6 +22,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { EnvironmentSpec, LabBackend, LabEnvironment } from '../../contract.ts';
+import type { Lab } from '../../labs/schema.ts';
 import type { SimLimits } from '../sim/limits.ts';
 import { PoolEnvironment, type Placement } from './environment.ts';
 import type { WorkerEvent } from './protocol.ts';
@@ -44,6 +45,11 @@ export interface PoolBackendOptions {
   heapMb?: number;
   /** How often the watchdog looks (default 100 ms). */
   watchMs?: number;
+  /**
+   * Start the general workers now rather than at the first environment (`labs serve`): loading the simulator
+   * takes a worker about a second of CPU, which a class joining at once would otherwise wait for.
+   */
+  warm?: boolean;
 }
 
 /** The pool's own state, for tests and the bench. */
@@ -61,6 +67,18 @@ export interface PoolBackend extends LabBackend {
   stats(): PoolStats;
   /** CPU milliseconds the general (not quarantine) workers alive now have used: a clock for fairness benches. */
   generalCpuMs(): Promise<number>;
+  /** Resolves once every general worker has loaded the simulator (started now if none was). */
+  ready(): Promise<void>;
+  /**
+   * Runs a throwaway environment of each chapter through a learner's first minutes in every general worker, so the
+   * first learners find the code compiled and the chapters' starting states made; answers each worker's CPU ms.
+   */
+  warm(labs: readonly Lab[]): Promise<number[]>;
+}
+
+/** True for the pooled simulator (the server warms it before it listens). */
+export function isPoolBackend(backend: LabBackend): backend is PoolBackend {
+  return typeof (backend as Partial<PoolBackend>).warm === 'function';
 }
 
 /** Makes the pooled simulator backend. */
@@ -80,6 +98,8 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
   let quarantine: WorkerHost | undefined;
   let nextWorker = 1;
   let nextEnv = 1;
+  /** Warm-ups' environments are numbered down from -2 (-1 is a worker's own turns): nobody's, never charged. */
+  let nextWarm = -2;
   let restarts = 0;
   let quarantinedTotal = 0;
   let closed = false;
@@ -107,6 +127,12 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
   };
   const spawn = (isQuarantine: boolean) =>
     new WorkerHost(nextWorker++, isQuarantine, hostOptions, { event: onEvent, long: onLong, exit: onExit });
+  /** Every general worker alive, a new one where one is missing or dead. */
+  const generalWorkers = (): WorkerHost[] => {
+    for (let i = 0; i < general.length; i++) if (!general[i] || general[i]!.dead) general[i] = spawn(false);
+    return general as WorkerHost[];
+  };
+  if (options.warm) generalWorkers();
 
   const placement: Placement = {
     sliceLimitMs,
@@ -120,8 +146,7 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
         if (!quarantine || quarantine.dead) quarantine = spawn(true);
         host = quarantine;
       } else {
-        for (let i = 0; i < general.length; i++) if (!general[i] || general[i]!.dead) general[i] = spawn(false);
-        host = general.reduce((a, b) => (b!.environments.size < a!.environments.size ? b : a))!;
+        host = generalWorkers().reduce((a, b) => (b.environments.size < a.environments.size ? b : a));
       }
       host.environments.add(env.id);
       await host.ready;
@@ -179,6 +204,29 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
     async generalCpuMs() {
       const live = general.filter((h): h is WorkerHost => h !== undefined && !h.dead);
       return (await Promise.all(live.map((h) => h.cpuMs()))).reduce((a, b) => a + b, 0);
+    },
+    async ready() {
+      if (closed) return;
+      await Promise.all(generalWorkers().map((h) => h.ready));
+    },
+    async warm(labs) {
+      if (closed) return [];
+      return Promise.all(
+        generalWorkers().map(async (host) => {
+          await host.ready;
+          let cpuMs = 0;
+          for (const lab of labs) {
+            const recipe = { lab, owner: 'warm-up', seed: 1, shared: true };
+            // A warm-up that fails (a chapter whose solution breaks) costs its time and nothing else.
+            const value = await host
+              .call({ op: 'warm', env: nextWarm--, recipe })
+              .result.then((r) => r.value)
+              .catch(() => 0);
+            cpuMs += typeof value === 'number' ? value : 0;
+          }
+          return Math.round(cpuMs);
+        }),
+      );
     },
     async close() {
       // Workers are stopped, not asked: one may be stuck in a learner's command.

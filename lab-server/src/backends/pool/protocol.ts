@@ -23,7 +23,8 @@ export interface EnvironmentRecipe {
 
 /** A request to a worker, addressed to one environment. */
 export type WorkerRequest =
-  | { op: 'create'; env: number; recipe: EnvironmentRecipe }
+  /** Makes the environment; with `prepare`, prepares it too (one pass through the worker's queue, not two). */
+  | { op: 'create'; env: number; recipe: EnvironmentRecipe; prepare?: boolean }
   | { op: 'prepare' | 'reset' | 'dispose'; env: number }
   /**
    * Disposes the environment if nothing of it runs, answering each terminal's untyped input (`Detached`); answers
@@ -31,6 +32,11 @@ export type WorkerRequest =
    */
   | { op: 'detach'; env: number }
   | { op: 'restore'; env: number; recipe: EnvironmentRecipe; journal: JournalEntry[] }
+  /**
+   * Runs a throwaway environment of the chapter through a learner's first minutes (its terminal, a command, the
+   * steps' solutions, the Preview's request) and drops it; answers the CPU ms it took. `env` is negative: no learner's.
+   */
+  | { op: 'warm'; env: number; recipe: EnvironmentRecipe }
   | { op: 'open'; env: number; term: number; cols: number; rows: number }
   | { op: 'write'; env: number; term: number; data: string }
   | { op: 'resize'; env: number; term: number; cols: number; rows: number }
@@ -59,10 +65,19 @@ export type WorkerRequest =
 /** Each terminal's keys typed and not run yet, by terminal id, of an environment that left its worker. */
 export type Detached = [term: number, keys: string][];
 
+/**
+ * A recipe as it crosses to a worker: the lab itself (tens of KB) the first time that worker sees it, then its key
+ * only. Cloned for every environment, the lab cost both threads a structured clone per join, and the worker a copy.
+ */
+export type WireRecipe = Omit<EnvironmentRecipe, 'lab'> & { labKey: number; lab?: Lab };
+type Wired<R> = R extends { recipe: EnvironmentRecipe } ? Omit<R, 'recipe'> & { recipe: WireRecipe } : R;
+/** A request as it crosses to a worker. */
+export type WireRequest = Wired<WorkerRequest>;
+
 /** A request as sent: with its call id. */
 export interface WorkerCall {
   id: number;
-  request: WorkerRequest;
+  request: WireRequest;
 }
 
 /** The answer to one call; `now` is the environment's clock at the time (ms since the epoch). */

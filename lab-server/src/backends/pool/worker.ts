@@ -10,6 +10,7 @@ import type { SimEnvironment as SimEnvironmentClass } from '../sim/environment.t
 import type { SimLimits } from '../sim/limits.ts';
 import type { SimTerminal } from '../sim/shell/terminal.ts';
 import { DecayingSum } from './decayingSum.ts';
+import { pacingDelayMs } from './pacing.ts';
 import { niceThisThread, QUARANTINE_NICE } from './threadPriority.ts';
 import {
   SLOT_BEAT,
@@ -19,6 +20,7 @@ import {
   type Detached,
   type EnvironmentRecipe,
   type JournalEntry,
+  type WireRequest,
   type WorkerCall,
   type WorkerMessage,
   type WorkerRequest,
@@ -75,6 +77,40 @@ const BUSY_SLICE_MS = 5;
 // workers and the front, so every other learner waits longer (not only those sharing its worker).
 const BUSY_CPU_SHARE = 1 / 3;
 
+// A check's traffic (`http`, a request each) is paced as the shell's loops rest: an environment whose recent CPU use
+// stands above that share of a core waits, before its next request, until it is back under it. One learner pressing
+// Check again and again (four at once: ~800 requests) then takes a third of its worker, not all of it.
+const PACED_OPS = new Set<WorkerRequest['op']>(['http']);
+
+/** How long `env`'s request `op` waits before it runs (see `pacing.ts`). */
+function paceMs(env: number, op: WorkerRequest['op']): number {
+  if (setup.clock !== 'real' || !PACED_OPS.has(op)) return 0;
+  return pacingDelayMs(recent.get(env)?.value ?? 0, { share: BUSY_CPU_SHARE, halfLifeMs: RECENT_HALF_LIFE_MS });
+}
+
+// Output costs where it goes (the front's relay, the learner's socket and browser), not only where it is made: a
+// terminal's output counts, at this rate, toward a sum of its own beside the environment's recent CPU, so an
+// output flood gets the short slices and the rests of a busy loop, for its output as for its CPU. (The sum is kept
+// apart from `recent`: what moves an environment to quarantine is CPU only.)
+const OUTPUT_MS_PER_KIB = 1 / 32;
+const recentOutput = new Map<number, DecayingSum>();
+/** Output of the turn running now, in CPU-equivalent ms. */
+let turnOutputMs = 0;
+
+/** Counts `chars` of output of `env` (and the rest its turn takes). */
+function chargeOutput(env: number, chars: number): void {
+  const ms = (chars / 1024) * OUTPUT_MS_PER_KIB;
+  turnOutputMs += ms;
+  let sum = recentOutput.get(env);
+  if (!sum) recentOutput.set(env, (sum = new DecayingSum(RECENT_HALF_LIFE_MS, wallNow)));
+  sum.add(ms);
+}
+
+/** True when `env` is busy (below) or its output lately would have cost as much. */
+function busyOrFlooding(env: number): boolean {
+  return busy(env) || (recent.get(env)?.value ?? 0) + (recentOutput.get(env)?.value ?? 0) > BUSY_RECENT_MS;
+}
+
 /** True when `env` has held the thread a lot lately (a loop, a paste of thousands of lines). */
 function busy(env: number): boolean {
   return (recent.get(env)?.value ?? 0) > BUSY_RECENT_MS;
@@ -95,6 +131,7 @@ function enter(env: number): void {
       port.postMessage({ type: 'long', env: current, ms: spent, busy: wasBusy } satisfies WorkerMessage);
   }
   turnCpu = cpu;
+  turnOutputMs = 0;
   turnWall = wallNow();
   turnBuilding = building.has(env);
   current = env;
@@ -139,8 +176,11 @@ const { setShellSchedulerHost } = await import('../sim/shell/scheduler.ts');
 setShellSchedulerHost({
   turnStartedAt: () => turnWall,
   cpuMs: () => (charged.get(current) ?? 0) + threadCpuMs() - turnCpu,
-  sliceMs: () => (busy(current) ? BUSY_SLICE_MS : LIGHT_SLICE_MS),
-  restMs: () => (setup.clock === 'real' && busy(current) ? (threadCpuMs() - turnCpu) * (1 / BUSY_CPU_SHARE - 1) : 0),
+  sliceMs: () => (busyOrFlooding(current) ? BUSY_SLICE_MS : LIGHT_SLICE_MS),
+  restMs: () =>
+    setup.clock === 'real' && busyOrFlooding(current)
+      ? (threadCpuMs() - turnCpu + turnOutputMs) * (1 / BUSY_CPU_SHARE - 1)
+      : 0,
 });
 const { sharedStartingState } = await import('../sim/index.ts');
 const { StartingStates } = await import('../sim/startingStates.ts');
@@ -205,6 +245,7 @@ function open(id: number, h: Held, term: number, cols: number, muted: boolean): 
   };
   terminal.onOutput((data) => {
     if (entry.muted) return;
+    chargeOutput(id, data.length);
     batch += data;
     if (batch.length >= OUTPUT_BATCH_CHARS) flush();
     else if (!flushing) {
@@ -241,11 +282,39 @@ async function restore(id: number, recipe: EnvironmentRecipe, journal: JournalEn
   return codes;
 }
 
+/** How many steps' solutions a warm-up runs: enough to compile what applying and routing take. */
+const WARM_STEPS = 3;
+
+/**
+ * Compiles the code a learner's first minutes run, and makes the chapter's starting state, before any learner
+ * waits for it: the first environment of a cold worker took ~330 ms to the prompt against ~3 ms later. The
+ * environment is dropped after; its work is nobody's (a negative id is never charged).
+ */
+async function warm(id: number, recipe: EnvironmentRecipe): Promise<number> {
+  const cpu = threadCpuMs();
+  const h = make(id, recipe);
+  try {
+    await h.env.prepare();
+    // With time warped, as a rebuild runs: a solution's waits (a rollout, a sleep) take no wall time.
+    await h.env.warp(async () => {
+      const terminal = open(id, h, 1, 80, true);
+      await terminal.replay('kubectl get pods');
+      for (const step of recipe.lab.steps.slice(0, WARM_STEPS)) if (step.solution) await h.env.runScript(step.solution);
+      const preview = recipe.lab.preview;
+      if (preview) await h.env.http({ kind: 'outside' }, { url: preview.url, headers: preview.headers });
+    });
+  } finally {
+    await dispose(id);
+  }
+  return threadCpuMs() - cpu;
+}
+
 async function dispose(id: number): Promise<void> {
   const h = held.get(id);
   held.delete(id);
   charged.delete(id);
   recent.delete(id);
+  recentOutput.delete(id);
   forkOf.delete(id);
   await h?.env.dispose();
 }
@@ -257,7 +326,7 @@ function need(id: number): Held {
 }
 
 /** Requests that build an environment from the lab's own scripts or its journal rather than run a learner's input. */
-const BUILDING_OPS = new Set<WorkerRequest['op']>(['create', 'restore', 'prepare', 'reset']);
+const BUILDING_OPS = new Set<WorkerRequest['op']>(['create', 'restore', 'prepare', 'reset', 'warm']);
 
 async function handle(id: number, request: WorkerRequest): Promise<unknown> {
   if (!BUILDING_OPS.has(request.op)) return serve(id, request);
@@ -274,11 +343,15 @@ async function handle(id: number, request: WorkerRequest): Promise<unknown> {
 
 async function serve(id: number, request: WorkerRequest): Promise<unknown> {
   switch (request.op) {
-    case 'create':
-      make(request.env, request.recipe);
+    case 'create': {
+      const h = make(request.env, request.recipe);
+      if (request.prepare) await h.env.prepare();
       return null;
+    }
     case 'restore':
       return restore(request.env, request.recipe, request.journal);
+    case 'warm':
+      return warm(request.env, request.recipe);
     case 'prepare':
       return need(request.env).env.prepare();
     case 'reset':
@@ -358,8 +431,39 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
   }
 }
 
-function dispatch(call: WorkerCall): void {
-  enter(forkOf.get(call.request.env) ?? call.request.env);
+/** Labs by their wire key (see `WireRecipe`): each sent once, shared by every environment of the chapter here. */
+const labs = new Map<number, EnvironmentRecipe['lab']>();
+
+/** The request with its recipe's lab filled in from the labs sent earlier. */
+function unwire(request: WireRequest): WorkerRequest {
+  if (!('recipe' in request)) return request;
+  const { labKey, lab: sent, ...rest } = request.recipe;
+  if (sent) labs.set(labKey, sent);
+  const lab = labs.get(labKey);
+  if (!lab) throw new Error(`lab ${labKey} was never sent to this worker`);
+  return { ...request, recipe: { ...rest, lab } };
+}
+
+function dispatch(wired: WorkerCall): void {
+  let call: { id: number; request: WorkerRequest };
+  try {
+    call = { id: wired.id, request: unwire(wired.request) };
+  } catch (error) {
+    post({ type: 'reply', id: wired.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  const owner = forkOf.get(call.request.env) ?? call.request.env;
+  const wait = paceMs(owner, call.request.op);
+  if (wait > 0) {
+    raw.setTimeout(() => run(owner, call), wait);
+    return;
+  }
+  run(owner, call);
+}
+
+/** Runs a call as `owner`'s work and posts its reply. */
+function run(owner: number, call: { id: number; request: WorkerRequest }): void {
+  enter(owner);
   const respond = (reply: { ok: true; value: unknown } | { ok: false; error: string }) => {
     const h = held.get(call.request.env);
     post({ type: 'reply', id: call.id, ...reply, ...(h ? { now: h.env.now().getTime() } : {}) });

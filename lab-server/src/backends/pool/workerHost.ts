@@ -13,10 +13,17 @@ import {
   SLOT_TURN,
   type WorkerEvent,
   type WorkerMessage,
+  type WireRequest,
+  type WorkerCall,
   type WorkerReply,
   type WorkerRequest,
 } from './protocol.ts';
+import type { Lab } from '../../labs/schema.ts';
 import type { WorkerSetup } from './worker.ts';
+
+/** Each lab object's key on the wire (the same lab object, the same key, in every worker). */
+const labKeys = new WeakMap<Lab, number>();
+let nextLabKey = 1;
 
 /** A call failed because its worker died; `culprit` is the environment whose code held the worker, if known. */
 export class WorkerGone extends Error {
@@ -82,6 +89,8 @@ export class WorkerHost {
   #gone: WorkerGone | undefined;
   #stopping: WorkerGone | undefined;
   readonly #handlers: WorkerHostHandlers;
+  /** Keys of the labs this worker has been sent (see `WireRecipe`). */
+  readonly #labsSent = new Set<number>();
 
   constructor(id: number, quarantine: boolean, options: WorkerHostOptions, handlers: WorkerHostHandlers) {
     this.id = id;
@@ -101,7 +110,7 @@ export class WorkerHost {
     };
     this.#worker = new Worker(new URL('./worker.ts', import.meta.url), {
       workerData: setup,
-      resourceLimits: { maxOldGenerationSizeMb: options.heapMb, maxYoungGenerationSizeMb: 32 },
+      resourceLimits: { maxOldGenerationSizeMb: options.heapMb, maxYoungGenerationSizeMb: 96 },
       stdout: false,
       stderr: false,
     });
@@ -188,14 +197,25 @@ export class WorkerHost {
     const result = new Promise<{ value: unknown; now?: number }>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, env: request.env });
     });
-    this.#worker.postMessage({ id, request });
+    this.#worker.postMessage({ id, request: this.#wire(request) } satisfies WorkerCall);
     return { id, result };
   }
 
   /** Sends a request that needs no answer (keystrokes). */
   tell(request: WorkerRequest): void {
     if (this.#gone) return;
-    this.#worker.postMessage({ id: 0, request });
+    this.#worker.postMessage({ id: 0, request: this.#wire(request) } satisfies WorkerCall);
+  }
+
+  /** The request as it crosses: a recipe's lab goes the first time only (the port keeps order, so it comes first). */
+  #wire(request: WorkerRequest): WireRequest {
+    if (!('recipe' in request)) return request;
+    const { lab, ...rest } = request.recipe;
+    let labKey = labKeys.get(lab);
+    if (labKey === undefined) labKeys.set(lab, (labKey = nextLabKey++));
+    const first = !this.#labsSent.has(labKey);
+    this.#labsSent.add(labKey);
+    return { ...request, recipe: { ...rest, labKey, ...(first ? { lab } : {}) } };
   }
 
   /** Stops the thread (V8 interrupts even a loop that never yields); pending calls fail with `gone`. */

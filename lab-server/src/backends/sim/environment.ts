@@ -132,10 +132,14 @@ export class SimEnvironment implements LabEnvironment {
     }
   }
 
-  /** A file system with the samples, bounded in size. */
+  /**
+   * A file system with the samples, bounded in size. Each sample is stored when first read or listed with its size
+   * (the file system does that by itself): encoding all of them for every environment made a class's environments
+   * cost milliseconds each, and most learners open a handful.
+   */
   #makeFs(): InMemoryFs {
     return new InMemoryFs(
-      Object.fromEntries([...loadSamples()].map(([path, text]) => [`${HOME}/samples/${path}`, text])),
+      Object.fromEntries([...loadSamples()].map(([path, text]) => [`${HOME}/samples/${path}`, () => text])),
       { maxTotalBytes: this.#limits.fileSystemBytes },
     );
   }

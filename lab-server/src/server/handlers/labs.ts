@@ -84,8 +84,9 @@ export function labRoutes(parts: ServerParts): Route[] {
             params: { step: step.id },
           });
         const instance = await parts.runtime.instance(session!.id, lab.id);
-        // The learner's choice of API holds for this check and for the automatic ones after it.
-        const checked = await instance.solo(() => {
+        // The learner's choice of API holds for this check and for the automatic ones after it. Paced: a learner
+        // pressing Check again and again cannot take the server's time from the others (`LabInstance.paced`).
+        const checked = await instance.paced(() => {
           instance.steps.useApi(api);
           return instance.steps.check(step.id, checkOptions(parts));
         });
