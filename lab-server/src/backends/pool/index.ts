@@ -37,7 +37,10 @@ export interface PoolBackendOptions {
   workers?: number;
   /** Longest time one environment may hold a worker's event loop (default 2 s). */
   sliceLimitMs?: number;
-  /** A turn of one environment's code longer than this (CPU ms) counts against it (default 20 ms)... */
+  /**
+   * A turn of one environment's code longer than this (CPU ms) counts against it (default 25 ms: over a light
+   * environment's 20 ms slice, which a turn cut at its first yield point after the slice overruns only a little)...
+   */
   longTurnMs?: number;
   /** ...and once its long turns add up to this (halving every minute), it moves to quarantine (default 150 ms). */
   quarantineAfterMs?: number;
@@ -70,7 +73,7 @@ export interface PoolBackend extends LabBackend {
   /** Resolves once every general worker has loaded the simulator (started now if none was). */
   ready(): Promise<void>;
   /**
-   * Runs a throwaway environment of each chapter through a learner's first minutes in every general worker, so the
+   * Runs a throwaway environment of each chapter through a learner's first minutes in every worker (the quarantine one too), so the
    * first learners find the code compiled and the chapters' starting states made; answers each worker's CPU ms.
    */
   warm(labs: readonly Lab[]): Promise<number[]>;
@@ -88,7 +91,7 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
     limits: options.limits ?? {},
     heapMb: options.heapMb ?? 768,
     beatMs: 25,
-    longTurnMs: options.longTurnMs ?? 20,
+    longTurnMs: options.longTurnMs ?? 25,
   } as const;
   const sliceLimitMs = options.sliceLimitMs ?? 2_000;
   const quarantineAfterMs = options.quarantineAfterMs ?? 150;
@@ -132,7 +135,18 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
     for (let i = 0; i < general.length; i++) if (!general[i] || general[i]!.dead) general[i] = spawn(false);
     return general as WorkerHost[];
   };
-  if (options.warm) generalWorkers();
+  /**
+   * The quarantine worker, started if missing. Started with the general ones when the pool is warm: loading the
+   * simulator costs a second of CPU (its code compiled on helper threads that run at normal priority), and the
+   * first move to quarantine comes when a learner already loads the server.
+   */
+  const quarantineWorker = (): WorkerHost => {
+    if (!quarantine || quarantine.dead) quarantine = spawn(true);
+    return quarantine;
+  };
+  /** Every worker: the general ones and the quarantine one. */
+  const allWorkers = (): WorkerHost[] => [...generalWorkers(), quarantineWorker()];
+  if (options.warm) allWorkers();
 
   const placement: Placement = {
     sliceLimitMs,
@@ -143,8 +157,7 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
       if (env.quarantined) {
         if (!env.countedInQuarantine) quarantinedTotal++;
         env.countedInQuarantine = true;
-        if (!quarantine || quarantine.dead) quarantine = spawn(true);
-        host = quarantine;
+        host = quarantineWorker();
       } else {
         host = generalWorkers().reduce((a, b) => (b.environments.size < a.environments.size ? b : a));
       }
@@ -207,12 +220,12 @@ export function createPoolBackend(options: PoolBackendOptions = {}): PoolBackend
     },
     async ready() {
       if (closed) return;
-      await Promise.all(generalWorkers().map((h) => h.ready));
+      await Promise.all(allWorkers().map((h) => h.ready));
     },
     async warm(labs) {
       if (closed) return [];
       return Promise.all(
-        generalWorkers().map(async (host) => {
+        allWorkers().map(async (host) => {
           await host.ready;
           let cpuMs = 0;
           for (const lab of labs) {

@@ -40,18 +40,18 @@ describe('a class starting on the pool', () => {
     expect(records[0]?.exitCode).toBe(0);
   });
 
-  it('starts its workers at once when warm, and ready() waits for them', async () => {
+  it('starts its workers at once when warm, the quarantine one too, and ready() waits for them', async () => {
     const backend = pool({ warm: true, workers: 2 });
-    expect(backend.stats().workers).toBe(2);
+    expect(backend.stats().workers).toBe(3);
     await backend.ready();
-    expect(backend.stats().workers).toBe(2);
+    expect(backend.stats().workers).toBe(3);
     expect(isPoolBackend(backend)).toBe(true);
   });
 
-  it('warms every general worker through a chapter and keeps no environment of it', async () => {
+  it('warms every worker (two general, the quarantine) through a chapter and keeps no environment of it', async () => {
     const backend = pool({ workers: 2 });
     const cpu = await backend.warm([lab]);
-    expect(cpu).toHaveLength(2);
+    expect(cpu).toHaveLength(3);
     for (const ms of cpu) expect(ms).toBeGreaterThan(0);
     expect(backend.stats().environments).toBe(0);
     // A learner's environment after it works as before.

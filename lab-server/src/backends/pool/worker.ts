@@ -69,7 +69,9 @@ let turnWall = wallNow();
 const recent = new Map<number, DecayingSum>();
 const RECENT_HALF_LIFE_MS = 2_000;
 const BUSY_RECENT_MS = 200;
-const LIGHT_SLICE_MS = 50;
+// A lesson's command costs 1 to 5 ms of CPU, so 20 ms still finishes nearly every one in a single turn, while what
+// a learner who has not yet been busy can hold the thread for stays near what the others' commands take.
+const LIGHT_SLICE_MS = 20;
 const BUSY_SLICE_MS = 5;
 // A busy environment also rests between its slices, as a pod under a CPU limit is throttled: it may use at most
 // this share of a core while it stays busy. Without the rest, one loop or paste keeps its worker's thread
