@@ -244,6 +244,11 @@ export interface PlanShape {
   tests: number;
 }
 
+/** How many plans are worked out and kept (for tests of their preparation). */
+export function plansKnown(): number {
+  return plans.size;
+}
+
 /**
  * The calibrated plan for a class of share p, judged at every n up to the cap. Memoised: some tens of milliseconds
  * the first time a share and shape are seen, nothing after.

@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LabBackend } from '../contract.ts';
 import { isPoolBackend } from '../backends/pool/index.ts';
+import { prepareTrafficPlans } from '../checks/evaluators/traffic.ts';
+import { DEFAULT_LIMITS } from '../checks/types.ts';
 import { loadAllLabs, LabFileError } from '../labs/load.ts';
 import { createClassroom } from '../classroom/index.ts';
 import { createLabServer, type LabServerOptions } from '../server/app.ts';
@@ -106,6 +108,13 @@ async function serveOnce(argv: string[], out: NodeJS.WritableStream, deps: Serve
   const backend = await deps.makeBackend(choice);
   // Learners who join at once find the simulator's code compiled and the chapters' starting states made.
   if (isPoolBackend(backend)) await backend.warm(labs);
+  // ...and the first Check of a traffic step finds its sequential plans made, not made on the server's thread.
+  prepareTrafficPlans(
+    labs.flatMap((lab) =>
+      lab.steps.flatMap((step) => [step.check, step.gateway?.check].filter((c) => c !== undefined)),
+    ),
+    DEFAULT_LIMITS,
+  );
   // Origins besides the server's own that may open WebSockets (a reverse proxy's public name).
   const allowedOrigins = (process.env.LABS_ALLOWED_ORIGINS ?? '')
     .split(',')

@@ -1,7 +1,7 @@
 /** The `traffic` check: send requests, classify the answers as they arrive, judge the split with the sequential test. */
 import type { z } from 'zod';
 import type { HttpResult } from '../../contract.ts';
-import type { Localized, trafficCheckSchema } from '../../labs/schema.ts';
+import type { Check, Localized, trafficCheckSchema } from '../../labs/schema.ts';
 import { OTHER, classLabel, classify, type ClassRule } from '../classify.ts';
 import { describeResponse, likelyCause } from '../diagnose.ts';
 import { euRo, josa } from '../korean.ts';
@@ -9,7 +9,7 @@ import { explainGatewayEntry } from '../gatewayEntry.ts';
 import { describeRequest, toOrigin, toRequest } from '../origin.ts';
 import { SequentialSplit, type SequentialOutcome } from '../sequential.ts';
 import { DEFAULT_SPLIT_TEST } from '../split.ts';
-import { joinText, text, type CheckContext, type Evaluator } from '../types.ts';
+import { joinText, text, type CheckContext, type CheckLimits, type Evaluator } from '../types.ts';
 
 /** A traffic check as the schema fills it. */
 export type TrafficCheck = z.infer<typeof trafficCheckSchema>;
@@ -39,20 +39,43 @@ async function runMany(
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-/** Sends requests until the sequential test decides (answers judged as they arrive) and explains the outcome. */
-export const evaluateTraffic: Evaluator<TrafficCheck> = async (check, ctx) => {
-  const origin = toOrigin(check.from);
-  const request = toRequest(check.request);
-  const planned = Math.min(check.requests, ctx.limits.maxRequests);
-  const cap = Math.max(planned, Math.min(check.requests * 4, ctx.limits.maxRequests));
+/** The sequential judge of `check` under `limits`: how many answers it plans for, and at most counts. */
+function judgeOf(check: TrafficCheck, limits: CheckLimits): { judge: SequentialSplit; planned: number } {
+  const planned = Math.min(check.requests, limits.maxRequests);
+  const cap = Math.max(planned, Math.min(check.requests * 4, limits.maxRequests));
   const judge = new SequentialSplit(check.expect, {
     planned,
     cap,
     // A learner's failing Check keeps counting to its planned number, as the old test's first look did: an early
     // rejection comes from an extreme start (34 v1 of 36 under 80/20), and the explanation must show the split, not
     // that start. A check that needs only the verdict stops at the deciding answer.
-    minToFail: ctx.limits.verdictOnly ? 1 : planned,
+    minToFail: limits.verdictOnly ? 1 : planned,
   });
+  return { judge, planned };
+}
+
+/**
+ * Works out ahead the sequential plans `checks` will judge with (memoised in sequential.ts): tens to hundreds of
+ * milliseconds of CPU for each new share and size, which the first Check of a step would otherwise spend on the
+ * server's thread while every learner's terminal waits behind it. Answers how many checks it prepared.
+ */
+export function prepareTrafficPlans(checks: Iterable<Check>, limits: CheckLimits): number {
+  let prepared = 0;
+  for (const check of checks) {
+    if (check.type === 'all') prepared += prepareTrafficPlans(check.checks, limits);
+    else if (check.type === 'traffic') {
+      judgeOf(check, limits);
+      prepared++;
+    }
+  }
+  return prepared;
+}
+
+/** Sends requests until the sequential test decides (answers judged as they arrive) and explains the outcome. */
+export const evaluateTraffic: Evaluator<TrafficCheck> = async (check, ctx) => {
+  const origin = toOrigin(check.from);
+  const request = toRequest(check.request);
+  const { judge, planned } = judgeOf(check, ctx.limits);
   const observed: Observed = { statuses: new Map(), firstByStatus: new Map() };
   await runMany(
     (started) => judge.wants(started),
