@@ -7,20 +7,18 @@
  * automatic checks and on one without; the difference in the server's CPU time and in the commands' p95 is what
  * the background checks cost.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { SUPERVISED_ENV } from '../lab-server/src/cli/supervise.ts';
 import type { z } from 'zod';
 import { checkResultBodySchema } from '../lab-server/src/protocol/api.ts';
 import { classCreatedSchema, joinedSchema } from '../lab-server/src/protocol/classroom.ts';
+import { startLabsServer } from './labsServer.ts';
 import type { BenchRow, BenchSuite } from './suite.ts';
 import { round, summarize } from './stats.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const INSTRUCTOR = 'bench-instructor-token-0123456789abcdef';
 /** `--server-prof DIR`: the servers run under `node --cpu-prof` (one profile per thread in DIR) and stop with SIGTERM. */
 let serverProfileDir: string | undefined;
@@ -95,38 +93,9 @@ function roomFor(learners: number): Record<string, string> {
   return learners > 400 ? { LABS_MAX_ENVIRONMENTS: String(learners) } : {};
 }
 
-/** Starts `labs serve --classroom` on `dataDir`; resolves with its URL once it listens. */
-async function serve(
-  dataDir: string,
-  env: Record<string, string> = {},
-): Promise<{ base: string; server: ChildProcess }> {
-  const profile = serverProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${serverProfileDir}`] : [];
-  const server = spawn(
-    process.execPath,
-    [...profile, 'bin/labs.mjs', 'serve', '--classroom', '--data', dataDir, '--port', '0'],
-    {
-      cwd: ROOT,
-      // The server itself, not its supervisor: its pid is what the CPU and memory figures read and SIGKILL kills.
-      env: {
-        ...process.env,
-        [SUPERVISED_ENV]: '1',
-        LABS_INSTRUCTOR_TOKEN: INSTRUCTOR,
-        LABS_JOINS_PER_MINUTE: '100000',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    server.stdout!.on('data', (d) => {
-      out += d.toString();
-      const m = /serving on (http:\/\/\S+?)\/? \(backend/.exec(out);
-      if (m) resolve(m[1]!.replace(/\/$/, ''));
-    });
-    server.on('exit', (code) => reject(new Error(`bench: classroom server exited ${code}`)));
-  });
-  return { base, server };
+/** Starts `labs serve --classroom` on `dataDir` (labsServer.ts). */
+function serve(dataDir: string, env: Record<string, string> = {}): Promise<{ base: string; server: ChildProcess }> {
+  return startLabsServer({ dataDir, env, instructorToken: INSTRUCTOR, profileDir: serverProfileDir });
 }
 
 /** Opens a learner's terminal after a restart; resolves with the ms until the notice that their environment was rebuilt. */

@@ -6,49 +6,24 @@
  * `npm run bench -- --only hostile-front [--learners 50] [--seconds 10] [--think 1000] [--freezes busy,sleeps]
  * [--noises]` (`--freezes none --noises`: issue 14's fairness noises alone, `hostileLoad.ts` NOISES).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { type BenchTerminal, type HostileHarness, runHostilePhases } from './hostileLoad.ts';
+import { startLabsServer } from './labsServer.ts';
 import type { BenchSuite } from './suite.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const INSTRUCTOR = 'bench-hostile-instructor-0123456789abcdef';
 const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
 /** `--server-prof DIR`: the server runs under `node --cpu-prof` (a profile per thread in DIR), stopped with SIGTERM. */
 let serverProfileDir: string | undefined;
 
-/** Starts the server itself (not its restarting supervisor, so the process measured is the one serving). */
-async function serve(dataDir: string): Promise<{ base: string; server: ChildProcess }> {
-  const profile = serverProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${serverProfileDir}`] : [];
-  const server = spawn(
-    process.execPath,
-    [...profile, 'bin/labs.mjs', 'serve', '--classroom', '--data', dataDir, '--port', '0'],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        LABS_SUPERVISED: '1',
-        LABS_INSTRUCTOR_TOKEN: INSTRUCTOR,
-        LABS_JOINS_PER_MINUTE: '100000',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    server.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /serving on (http:\/\/\S+?)\/? \(backend/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    server.on('exit', (code) => reject(new Error(`bench: the server exited ${code}`)));
-  });
-  return { base, server };
+/** Starts the server itself (labsServer.ts). */
+function serve(dataDir: string): Promise<{ base: string; server: ChildProcess }> {
+  return startLabsServer({ dataDir, instructorToken: INSTRUCTOR, profileDir: serverProfileDir });
 }
 
 async function post(base: string, path: string, token: string | undefined, body: unknown): Promise<unknown> {
