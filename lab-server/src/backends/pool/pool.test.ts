@@ -133,6 +133,26 @@ describe('the pool supervisor', () => {
     if (process.platform === 'linux') expect(threadNiceValues()).toContain(QUARANTINE_NICE);
   });
 
+  it("never moves a learner for the server's work on their behalf (checks' requests, reads, logs), only for their own", async () => {
+    // Every turn counts as long here: before the rule, the first request of a Check moved the learner.
+    const backend = createPoolBackend({ clock: 'virtual', workers: 1, longTurnMs: 0, quarantineAfterMs: 0.001 });
+    open.push(backend);
+    const env = await backend.createEnvironment({ lab, owner: 'checked', seed: 3 });
+    await env.prepare();
+    for (let i = 0; i < 5; i++) {
+      await env.http({ kind: 'outside' }, { url: 'http://bookinfo.example/productpage' });
+      const pods = await env.list({ kind: 'Pod', namespace: 'default', labelSelector: 'app=reviews' });
+      await env.logs({ namespace: 'default', pod: pods[0]!.metadata.name, container: 'istio-proxy' });
+    }
+    // Turns are reported at the next one: a typed line after them would be the first that could count.
+    await env.get({ kind: 'Pod', namespace: 'default', name: 'none' });
+    expect(backend.stats().quarantinedTotal).toBe(0);
+    const t = env.openTerminal({ cols: 120, rows: 30 });
+    const seen = watch(t);
+    expect((await typed(t, seen, 'kubectl get pods')).exitCode).toBe(0);
+    await expect.poll(() => backend.stats().quarantinedTotal, { timeout: 60_000 }).toBe(1);
+  });
+
   it('replays a moved environment on its own clock: requests sent before a moment are still logged before it', async () => {
     // Real time, as learners have it: a rebuild comes later than what it replays.
     const backend = createPoolBackend({ clock: 'real', workers: 1, longTurnMs: 1e9 });

@@ -119,24 +119,42 @@ function busy(env: number): boolean {
   return (recent.get(env)?.value ?? 0) > BUSY_RECENT_MS;
 }
 
-/** Marks that the loop now runs `env`'s code (-1: the worker's own), closing the turn that ran before. */
-function enter(env: number): void {
+// What the learner runs (keys into a terminal, an Apply's script) is the learner's own work; everything else a
+// worker does for an environment (a check's requests, reads and logs, the Preview, a frozen state's copy) the
+// server asks for on the learner's behalf. Both count toward pacing and slices; only the learner's own turns count
+// toward quarantine: a learner pressing Check on a traffic step (hundreds of requests) or reading a long log must
+// not end up on the quarantine worker, whose low priority would slow every command they type after.
+const OWN_OPS = new Set<WorkerRequest['op']>(['write', 'runScript', 'open', 'resize', 'redraw', 'close']);
+/** The learner's own CPU lately, per environment (a subset of `recent`): what "busy" means for quarantine. */
+const recentOwn = new Map<number, DecayingSum>();
+/** Whether the turn running now is the server's work for the environment rather than the learner's own. */
+let turnServed = false;
+
+/**
+ * Marks that the loop now runs `env`'s code (-1: the worker's own), closing the turn that ran before. `served`:
+ * the turn is work the server asked for (see `OWN_OPS`).
+ */
+function enter(env: number, served = false): void {
   const cpu = threadCpuMs();
   const spent = cpu - turnCpu;
   if (current >= 0) {
     charged.set(current, (charged.get(current) ?? 0) + spent);
     let sum = recent.get(current);
     if (!sum) recent.set(current, (sum = new DecayingSum(RECENT_HALF_LIFE_MS, wallNow)));
-    const wasBusy = sum.value > BUSY_RECENT_MS;
+    let own = recentOwn.get(current);
+    if (!own) recentOwn.set(current, (own = new DecayingSum(RECENT_HALF_LIFE_MS, wallNow)));
+    const wasBusy = own.value > BUSY_RECENT_MS;
     // Building an environment is the lab's own work, not the learner's: it makes nobody busy.
     if (!turnBuilding) sum.add(spent);
-    if (spent >= setup.longTurnMs && !turnBuilding)
+    if (!turnBuilding && !turnServed) own.add(spent);
+    if (spent >= setup.longTurnMs && !turnBuilding && !turnServed)
       port.postMessage({ type: 'long', env: current, ms: spent, busy: wasBusy } satisfies WorkerMessage);
   }
   turnCpu = cpu;
   turnOutputMs = 0;
   turnWall = wallNow();
   turnBuilding = building.has(env);
+  turnServed = served;
   current = env;
   slots[SLOT_ENV] = env;
   slots[SLOT_CPU] = cpu * 1000;
@@ -150,8 +168,9 @@ const raw = { setTimeout, setInterval, setImmediate };
 type Callback = (...args: unknown[]) => void;
 function attributed(fn: Callback): Callback {
   const owner = current;
+  const served = turnServed;
   return (...args) => {
-    enter(owner);
+    enter(owner, served);
     fn(...args);
   };
 }
@@ -331,6 +350,7 @@ async function dispose(id: number): Promise<void> {
   charged.delete(id);
   recent.delete(id);
   recentOutput.delete(id);
+  recentOwn.delete(id);
   forkOf.delete(id);
   await h?.env.dispose();
 }
@@ -481,7 +501,7 @@ function dispatch(wired: WorkerCall): void {
 
 /** Runs a call as `owner`'s work and posts its reply. */
 function run(owner: number, call: { id: number; request: WorkerRequest }): void {
-  enter(owner);
+  enter(owner, !OWN_OPS.has(call.request.op));
   const respond = (reply: { ok: true; value: unknown } | { ok: false; error: string }) => {
     const h = held.get(call.request.env);
     post({ type: 'reply', id: call.id, ...reply, ...(h ? { now: h.env.now().getTime() } : {}) });
