@@ -82,7 +82,7 @@ const BUSY_CPU_SHARE = 1 / 3;
 // A check's traffic (`http`, a request each) is paced as the shell's loops rest: an environment whose recent CPU use
 // stands above that share of a core waits, before its next request, until it is back under it. One learner pressing
 // Check again and again (four at once: ~800 requests) then takes a third of its worker, not all of it.
-const PACED_OPS = new Set<WorkerRequest['op']>(['http']);
+const PACED_OPS = new Set<WorkerRequest['op']>(['http', 'httpSeries']);
 
 /** How long `env`'s request `op` waits before it runs (see `pacing.ts`). */
 function paceMs(env: number, op: WorkerRequest['op']): number {
@@ -430,6 +430,32 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
       return need(request.env).env.logs(request.target, request.options);
     case 'http':
       return need(request.env).env.http(request.origin, request.request);
+    case 'httpSeries':
+      return series(id, request.env, request);
+  }
+}
+
+/**
+ * A traffic check's requests, run here by the check's own loop (`SimEnvironment.httpSeries`): each request paced as
+ * a single `http` call would be (a busy environment's requests wait, so its Checks take a share of this thread, not
+ * all of it), and the series abortable and seen as running (`detach` keeps the environment meanwhile).
+ */
+async function series(id: number, env: number, request: Extract<WorkerRequest, { op: 'httpSeries' }>) {
+  const h = need(env);
+  const owner = forkOf.get(env) ?? env;
+  const controller = new AbortController();
+  h.calls.set(id, controller);
+  try {
+    return await h.env.httpSeries(request.origin, request.request, request.options, {
+      signal: controller.signal,
+      pace: () => {
+        const ms = paceMs(owner, 'http');
+        // The global setTimeout: its callback, and the request it lets go, are charged to this environment.
+        return ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : undefined;
+      },
+    });
+  } finally {
+    h.calls.delete(id);
   }
 }
 

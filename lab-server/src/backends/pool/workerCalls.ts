@@ -8,6 +8,8 @@ import type {
   HttpOrigin,
   HttpRequest,
   HttpResult,
+  HttpSeriesOptions,
+  HttpSeriesResult,
   K8sObject,
   ObjectQuery,
   ObjectRef,
@@ -48,7 +50,7 @@ export class WorkerClock {
   }
 }
 
-/** Reads and traffic of an environment in a worker: each one call through `call`. */
+/** Reads and traffic of an environment in a worker: each one call through `call` (a traffic check's series too). */
 export abstract class WorkerEnvironmentCalls {
   /** Sends `request` to this environment's worker and answers its value. */
   protected abstract call(request: EnvironmentRequest): Promise<unknown>;
@@ -75,5 +77,10 @@ export abstract class WorkerEnvironmentCalls {
 
   async http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult> {
     return (await this.call({ op: 'http', origin, request })) as HttpResult;
+  }
+
+  /** A traffic check's requests in one call: the worker runs the check's loop beside the environment. */
+  async httpSeries(origin: HttpOrigin, request: HttpRequest, options: HttpSeriesOptions): Promise<HttpSeriesResult> {
+    return (await this.call({ op: 'httpSeries', origin, request, options })) as HttpSeriesResult;
   }
 }
