@@ -1,0 +1,60 @@
+/**
+ * A traffic check through the pool is one call to the worker (`op: 'httpSeries'`), not one per request, and it judges
+ * exactly as the same check on the simulator in-process does for the same seed.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCheck } from '../../checks/run.ts';
+import type { LabBackend, LabEnvironment } from '../../contract.ts';
+import { loadLab } from '../../labs/load.ts';
+import { createSimBackend } from '../sim/index.ts';
+import { createPoolBackend } from './index.ts';
+import type { WorkerRequest } from './protocol.ts';
+import { WorkerHost } from './workerHost.ts';
+
+const lab = loadLab('traffic-shifting');
+const step = lab.steps.find((s) => s.id === 'shift-50-v3');
+const open: LabBackend[] = [];
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await Promise.all(open.splice(0).map((b) => b.close()));
+});
+
+/** `backend`'s environment for seed 5, its reviews split 50/50 between v1 and v3. */
+async function fiftyFifty(backend: LabBackend): Promise<LabEnvironment> {
+  open.push(backend);
+  const env = await backend.createEnvironment({ lab, owner: 'series', seed: 5 });
+  await env.prepare();
+  for (const file of ['destination-rule-all.yaml', 'virtual-service-reviews-50-v3.yaml'])
+    await env.runScript(`kubectl apply -f samples/bookinfo/networking/${file}`);
+  return env;
+}
+
+describe('a traffic check through the pool', () => {
+  it('makes one worker call for all its requests and judges as the in-process simulator does', async () => {
+    if (!step?.check) throw new Error('the traffic-shifting lab has no check on shift-50-v3');
+    const direct = await runCheck(step.check, {
+      env: await fiftyFifty(createSimBackend({ clock: 'virtual' })),
+      stepStartedAt: new Date(0),
+      files: [],
+    });
+
+    const pooled = await fiftyFifty(createPoolBackend({ clock: 'virtual', workers: 1 }));
+    const ops: WorkerRequest['op'][] = [];
+    const call = WorkerHost.prototype.call;
+    vi.spyOn(WorkerHost.prototype, 'call').mockImplementation(function (this: WorkerHost, request: WorkerRequest) {
+      ops.push(request.op);
+      return call.call(this, request);
+    });
+    const outcome = await runCheck(step.check, { env: pooled, stepStartedAt: new Date(0), files: [] });
+
+    expect(ops.filter((op) => op === 'httpSeries')).toHaveLength(1);
+    expect(ops).not.toContain('http');
+    // Besides the series, a check asks for a few things (settled, a read or two), never one call per request.
+    expect(ops.length).toBeLessThanOrEqual(5);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.evidence).toEqual(direct.evidence);
+    expect(outcome.explanation).toEqual(direct.explanation);
+    expect(Number(/x(\d+)$/.exec(outcome.evidence[0]?.action ?? '')?.[1])).toBeGreaterThan(100);
+  });
+});
