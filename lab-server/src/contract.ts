@@ -186,9 +186,14 @@ export interface LabEnvironment {
   /**
    * A traffic check's requests, sent while its judge wants more and classified where they are answered: the same
    * requests and answers as the check's own loop over `http` (`traffic/series.ts`), in one call across a thread.
-   * Absent: the check runs that loop itself.
+   * Absent: the check runs that loop itself. `signal` stops it: no request starts after it, and the call rejects.
    */
-  httpSeries?(origin: HttpOrigin, request: HttpRequest, options: HttpSeriesOptions): Promise<HttpSeriesResult>;
+  httpSeries?(
+    origin: HttpOrigin,
+    request: HttpRequest,
+    options: HttpSeriesOptions,
+    signal?: AbortSignal,
+  ): Promise<HttpSeriesResult>;
   /** Commands run in this environment's terminals, oldest first. */
   history(): CommandRecord[];
   /**

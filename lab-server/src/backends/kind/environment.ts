@@ -373,8 +373,13 @@ export class KindEnvironment implements LabEnvironment {
   }
 
   /** A traffic check's requests: the check's own loop over `http`, here (each request is a real one anyway). */
-  httpSeries(origin: HttpOrigin, request: HttpRequest, options: HttpSeriesOptions): Promise<HttpSeriesResult> {
-    return runHttpSeries({ http: (o, r) => this.http(o, r) }, origin, request, options);
+  httpSeries(
+    origin: HttpOrigin,
+    request: HttpRequest,
+    options: HttpSeriesOptions,
+    signal?: AbortSignal,
+  ): Promise<HttpSeriesResult> {
+    return runHttpSeries({ http: (o, r) => this.http(o, r), ...(signal ? { signal } : {}) }, origin, request, options);
   }
 
   async http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult> {

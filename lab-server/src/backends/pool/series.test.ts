@@ -57,4 +57,22 @@ describe('a traffic check through the pool', () => {
     expect(outcome.explanation).toEqual(direct.explanation);
     expect(Number(/x(\d+)$/.exec(outcome.evidence[0]?.action ?? '')?.[1])).toBeGreaterThan(100);
   });
+
+  it('answers at once when the check is stopped, the worker finishing its series on its own', async () => {
+    if (step?.check?.type !== 'traffic')
+      throw new Error('the traffic-shifting lab has no traffic check on shift-50-v3');
+    const pooled = await fiftyFifty(createPoolBackend({ clock: 'virtual', workers: 1 }));
+    const judge = { expect: { v1: 1 }, sizes: { planned: 200, cap: 200, minToFail: 200 }, uncertain: [] };
+    const controller = new AbortController();
+    const series = pooled.httpSeries!(
+      { kind: 'outside' },
+      { url: 'http://ingress/productpage' },
+      { rules: step.check.classes, concurrency: 8, judge },
+      controller.signal,
+    );
+    controller.abort(new Error('stopped'));
+    await expect(series).rejects.toThrow('stopped');
+    // The environment still answers afterwards.
+    expect((await pooled.http({ kind: 'outside' }, { url: 'http://ingress/productpage' })).status).toBe(200);
+  });
 });

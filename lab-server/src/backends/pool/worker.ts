@@ -446,13 +446,10 @@ async function series(id: number, env: number, request: Extract<WorkerRequest, {
   const controller = new AbortController();
   h.calls.set(id, controller);
   try {
-    return await h.env.httpSeries(request.origin, request.request, request.options, {
-      signal: controller.signal,
-      pace: () => {
-        const ms = paceMs(owner, 'http');
-        // The global setTimeout: its callback, and the request it lets go, are charged to this environment.
-        return ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : undefined;
-      },
+    return await h.env.httpSeries(request.origin, request.request, request.options, controller.signal, () => {
+      const ms = paceMs(owner, 'http');
+      // The global setTimeout: its callback, and the request it lets go, are charged to this environment.
+      return ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : undefined;
     });
   } finally {
     h.calls.delete(id);

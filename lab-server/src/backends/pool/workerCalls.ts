@@ -79,8 +79,29 @@ export abstract class WorkerEnvironmentCalls {
     return (await this.call({ op: 'http', origin, request })) as HttpResult;
   }
 
-  /** A traffic check's requests in one call: the worker runs the check's loop beside the environment. */
-  async httpSeries(origin: HttpOrigin, request: HttpRequest, options: HttpSeriesOptions): Promise<HttpSeriesResult> {
-    return (await this.call({ op: 'httpSeries', origin, request, options })) as HttpSeriesResult;
+  /**
+   * A traffic check's requests in one call: the worker runs the check's loop beside the environment. `signal` answers
+   * at once (the check is over); the worker's loop, bounded by the judge's cap, finishes on its own.
+   */
+  async httpSeries(
+    origin: HttpOrigin,
+    request: HttpRequest,
+    options: HttpSeriesOptions,
+    signal?: AbortSignal,
+  ): Promise<HttpSeriesResult> {
+    signal?.throwIfAborted();
+    const series = this.call({ op: 'httpSeries', origin, request, options }) as Promise<HttpSeriesResult>;
+    if (!signal) return series;
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([series, aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      series.catch(() => undefined);
+    }
   }
 }

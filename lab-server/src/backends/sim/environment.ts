@@ -485,14 +485,23 @@ export class SimEnvironment implements LabEnvironment {
     return { status: response.status, headers: out, body: response.body, durationMs: response.durationMs };
   }
 
-  /** A traffic check's requests, classified here (`LabEnvironment.httpSeries`): the check's own loop over `http`. */
+  /**
+   * A traffic check's requests, classified here (`LabEnvironment.httpSeries`): the check's own loop over `http`;
+   * `pace` may hold each request back (the pool's worker paces a busy environment's traffic).
+   */
   httpSeries(
     origin: HttpOrigin,
     request: HttpRequest,
     options: HttpSeriesOptions,
-    runner: Omit<SeriesRunner, 'http'> = {},
+    signal?: AbortSignal,
+    pace?: SeriesRunner['pace'],
   ): Promise<HttpSeriesResult> {
-    return runHttpSeries({ ...runner, http: (o, r) => this.http(o, r) }, origin, request, options);
+    const runner: SeriesRunner = {
+      http: (o, r) => this.http(o, r),
+      ...(signal ? { signal } : {}),
+      ...(pace ? { pace } : {}),
+    };
+    return runHttpSeries(runner, origin, request, options);
   }
 
   /** Moves this environment's clock on by `ms` at once, firing what falls due meanwhile (a pause between steps). */

@@ -41,10 +41,7 @@ async function sendSeries(
   options: HttpSeriesOptions,
   signal: AbortSignal,
 ): Promise<HttpSeriesResult> {
-  if (env.httpSeries) {
-    signal.throwIfAborted();
-    return env.httpSeries(origin, request, options);
-  }
+  if (env.httpSeries) return env.httpSeries(origin, request, options, signal);
   return runHttpSeries({ http: (o, r) => env.http(o, r), signal }, origin, request, options);
 }
 
