@@ -75,4 +75,20 @@ describe('a traffic check through the pool', () => {
     // The environment still answers afterwards.
     expect((await pooled.http({ kind: 'outside' }, { url: 'http://ingress/productpage' })).status).toBe(200);
   });
+
+  it('takes slices of its worker on the real clock: checks one after another never move the learner to quarantine', async () => {
+    const backend = createPoolBackend({ clock: 'real', workers: 1 });
+    const pooled = await fiftyFifty(backend);
+    // 200 requests each, about 100 ms of CPU: as one turn, two of them add up to the quarantine's 150 ms.
+    const judge = { expect: { answered: 1 }, sizes: { planned: 200, cap: 200, minToFail: 200 }, uncertain: [] };
+    for (let i = 0; i < 4; i++) {
+      const series = await pooled.httpSeries!(
+        { kind: 'outside' },
+        { url: 'http://ingress/productpage' },
+        { rules: [{ name: 'answered', status: 200 }], concurrency: 8, judge },
+      );
+      expect(series.answers).toHaveLength(200);
+    }
+    expect(backend.stats().quarantinedTotal).toBe(0);
+  });
 });

@@ -438,7 +438,7 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
 /**
  * A traffic check's requests, run here by the check's own loop (`SimEnvironment.httpSeries`): each request paced as
  * a single `http` call would be (a busy environment's requests wait, so its Checks take a share of this thread, not
- * all of it), and the series abortable and seen as running (`detach` keeps the environment meanwhile).
+ * all of it), the series cut into slices, and seen as running (`detach` keeps the environment meanwhile).
  */
 async function series(id: number, env: number, request: Extract<WorkerRequest, { op: 'httpSeries' }>) {
   const h = need(env);
@@ -448,8 +448,14 @@ async function series(id: number, env: number, request: Extract<WorkerRequest, {
   try {
     return await h.env.httpSeries(request.origin, request.request, request.options, controller.signal, () => {
       const ms = paceMs(owner, 'http');
-      // The global setTimeout: its callback, and the request it lets go, are charged to this environment.
-      return ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : undefined;
+      // The global timers: their callbacks, and the requests they let go, are charged to this environment.
+      if (ms > 0) return new Promise<void>((resolve) => setTimeout(resolve, ms));
+      // A simulated request runs in promise jobs only: without a break, a whole series (hundreds of requests, tens
+      // to hundreds of ms) would be one turn, holding up every other environment here and counting as a long turn
+      // toward quarantine. It takes slices as a shell loop does; virtual time (tests) keeps one turn, as in-process.
+      if (setup.clock === 'real' && threadCpuMs() - turnCpu >= (busy(owner) ? BUSY_SLICE_MS : LIGHT_SLICE_MS))
+        return new Promise<void>((resolve) => setImmediate(resolve));
+      return undefined;
     });
   } finally {
     h.calls.delete(id);
