@@ -69,8 +69,20 @@ export type WorkerRequest =
     }
   | { op: 'logs'; env: number; target: ContainerRef; options: { sinceTime?: string; tail?: number } }
   | { op: 'http'; env: number; origin: HttpOrigin; request: HttpRequest }
-  /** A traffic check's requests, judged and classified in the worker (`LabEnvironment.httpSeries`): one call. */
-  | { op: 'httpSeries'; env: number; origin: HttpOrigin; request: HttpRequest; options: HttpSeriesOptions };
+  /**
+   * A traffic check's requests, judged and classified in the worker (`LabEnvironment.httpSeries`): one call. `series`
+   * names it for `stopSeries` (chosen by the sender, unique per environment).
+   */
+  | {
+      op: 'httpSeries';
+      env: number;
+      origin: HttpOrigin;
+      request: HttpRequest;
+      options: HttpSeriesOptions;
+      series: number;
+    }
+  /** The check sending series `series` is over: no more of its requests start. */
+  | { op: 'stopSeries'; env: number; series: number };
 
 /** Each terminal's keys typed and not run yet, by terminal id, of an environment that left its worker. */
 export type Detached = [term: number, keys: string][];

@@ -432,19 +432,28 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
       return need(request.env).env.http(request.origin, request.request);
     case 'httpSeries':
       return series(id, request.env, request);
+    case 'stopSeries':
+      runningSeries.get(`${request.env}:${request.series}`)?.abort(new Error('the check is over'));
+      return null;
   }
 }
 
 /**
  * A traffic check's requests, run here by the check's own loop (`SimEnvironment.httpSeries`): each request paced as
  * a single `http` call would be (a busy environment's requests wait, so its Checks take a share of this thread, not
- * all of it), the series cut into slices, and seen as running (`detach` keeps the environment meanwhile).
+ * all of it), the series cut into slices, stopped by `stopSeries`, and seen as running (`detach` keeps the
+ * environment meanwhile).
  */
+/** Series running now, by `env:series`, for `stopSeries`. */
+const runningSeries = new Map<string, AbortController>();
+
 async function series(id: number, env: number, request: Extract<WorkerRequest, { op: 'httpSeries' }>) {
   const h = need(env);
   const owner = forkOf.get(env) ?? env;
   const controller = new AbortController();
+  const key = `${env}:${request.series}`;
   h.calls.set(id, controller);
+  runningSeries.set(key, controller);
   try {
     return await h.env.httpSeries(request.origin, request.request, request.options, controller.signal, () => {
       const ms = paceMs(owner, 'http');
@@ -459,6 +468,7 @@ async function series(id: number, env: number, request: Extract<WorkerRequest, {
     });
   } finally {
     h.calls.delete(id);
+    runningSeries.delete(key);
   }
 }
 

@@ -50,6 +50,9 @@ export class WorkerClock {
   }
 }
 
+/** Names the series this thread sends (`op: 'httpSeries'`), for stopping one. */
+let lastSeries = 0;
+
 /** Reads and traffic of an environment in a worker: each one call through `call` (a traffic check's series too). */
 export abstract class WorkerEnvironmentCalls {
   /** Sends `request` to this environment's worker and answers its value. */
@@ -81,7 +84,7 @@ export abstract class WorkerEnvironmentCalls {
 
   /**
    * A traffic check's requests in one call: the worker runs the check's loop beside the environment. `signal` answers
-   * at once (the check is over); the worker's loop, bounded by the judge's cap, finishes on its own.
+   * at once (the check is over) and tells the worker to start no more of the series' requests.
    */
   async httpSeries(
     origin: HttpOrigin,
@@ -90,11 +93,15 @@ export abstract class WorkerEnvironmentCalls {
     signal?: AbortSignal,
   ): Promise<HttpSeriesResult> {
     signal?.throwIfAborted();
-    const series = this.call({ op: 'httpSeries', origin, request, options }) as Promise<HttpSeriesResult>;
+    const id = ++lastSeries;
+    const series = this.call({ op: 'httpSeries', origin, request, options, series: id }) as Promise<HttpSeriesResult>;
     if (!signal) return series;
     let onAbort = () => {};
     const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(signal.reason);
+      onAbort = () => {
+        this.call({ op: 'stopSeries', series: id }).catch(() => undefined);
+        reject(signal.reason);
+      };
       signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
