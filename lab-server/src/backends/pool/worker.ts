@@ -20,6 +20,7 @@ import {
   type Detached,
   type EnvironmentRecipe,
   type JournalEntry,
+  type RebuildClock,
   type WireRequest,
   type WorkerCall,
   type WorkerMessage,
@@ -215,12 +216,14 @@ function post(message: WorkerMessage): void {
   port.postMessage(message);
 }
 
-function make(id: number, recipe: EnvironmentRecipe): Held {
+/** `clock`: a rebuild's, whose clock takes over the one it replaces (see `restore`). */
+function make(id: number, recipe: EnvironmentRecipe, clock?: RebuildClock): Held {
   const env = new SimEnvironment({
     lab: recipe.lab,
     seed: recipe.seed,
     clock: setup.clock,
     limits,
+    ...(clock ? { clockAt: clock.startedAt, setupLeadMs: clock.setupLeadMs } : {}),
     ...(recipe.shared ? { startingState: sharedStartingState(startingStates, recipe.lab) } : {}),
   });
   const h: Held = { env, terminals: new Map(), calls: new Map() };
@@ -268,17 +271,28 @@ function open(id: number, h: Held, term: number, cols: number, muted: boolean): 
   return terminal;
 }
 
-/** Rebuilds an environment from its journal, with time warped and every terminal silent until the end. */
-async function restore(id: number, recipe: EnvironmentRecipe, journal: JournalEntry[]): Promise<number[]> {
-  const h = make(id, recipe);
+/**
+ * Rebuilds an environment from its journal, with time warped and every terminal silent until the end. With `clock`,
+ * on the clock of the environment it replaces: each entry runs when it first ran, and the clock ends where that
+ * one's stands, so a request replayed is logged when it was first sent (a step's check counts what came since the
+ * step began; replayed all at once, earlier steps' requests would count for the current one).
+ */
+async function restore(id: number, recipe: EnvironmentRecipe, journal: JournalEntry[], clock?: RebuildClock) {
+  const h = make(id, recipe, clock);
   await h.env.prepare();
   const codes: number[] = [];
+  const catchUp = async (at: number | undefined) => {
+    const behind = at === undefined ? 0 : at - h.env.now().getTime();
+    if (behind > 0) await h.env.advanceClock(behind);
+  };
   await h.env.warp(async () => {
     for (const entry of journal) {
+      await catchUp(entry.at);
       if (entry.kind === 'terminal') open(id, h, entry.term, entry.cols, true);
       else if (entry.kind === 'line') codes.push((await h.terminals.get(entry.term)?.terminal.replay(entry.line)) ?? 1);
       else codes.push((await h.env.runScript(entry.script)).exitCode);
     }
+    await catchUp(clock?.now);
   });
   for (const entry of h.terminals.values()) entry.muted = false;
   return codes;
@@ -347,11 +361,13 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
   switch (request.op) {
     case 'create': {
       const h = make(request.env, request.recipe);
-      if (request.prepare) await h.env.prepare();
-      return null;
+      if (!request.prepare) return null;
+      await h.env.prepare();
+      // How far setting up ran the clock ahead of the wall clock, measured here (a reply can wait in a queue).
+      return h.env.now().getTime() - Date.now();
     }
     case 'restore':
-      return restore(request.env, request.recipe, request.journal);
+      return restore(request.env, request.recipe, request.journal, request.clock);
     case 'warm':
       return warm(request.env, request.recipe);
     case 'prepare':
