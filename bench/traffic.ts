@@ -2,6 +2,8 @@
  * The traffic checks alone (`npm run bench -- --only traffic`): the traffic-shifting lab's checks as a learner's
  * Check runs them, each timed by wall clock and by the process's CPU time (the steadier figure on a busy machine):
  * the 50/50 step passing, the same step failing (every request routed to v1), and the 100 % v3 step passing.
+ * The same 50/50 check through the worker pool `labs serve` uses gives the CPU per check of the front thread and of
+ * the worker, and the calls the check makes to its worker.
  * `--profile` writes a CPU profile of the passing 50/50 checks (`bench/results/traffic-only.cpuprofile`).
  */
 import { mkdirSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabEnvironment } from '../lab-server/src/contract.ts';
 import { createBackend } from '../lab-server/src/backends/index.ts';
+import { WorkerHost } from '../lab-server/src/backends/pool/workerHost.ts';
 import { loadLab, type LoadedLab } from '../lab-server/src/labs/load.ts';
 import { checkStep } from '../lab-server/src/steps/check.ts';
 import { hotFunctions, profiled, writeProfile } from './profile.ts';
@@ -66,6 +69,45 @@ function rows(label: string, s: Series): BenchRow[] {
   ];
 }
 
+/**
+ * The 50/50 step's check on an environment in the worker pool `labs serve` uses: CPU per check of the calling thread
+ * (the server's front, which also runs the checks) and of the workers, and the calls the check made to its worker.
+ */
+async function throughPool(lab: LoadedLab, checks: number): Promise<BenchRow[]> {
+  const backend = await createBackend('sim', { seed: 42, isolated: true });
+  const env = await backend.createEnvironment({ lab, owner: 'bench', seed: 42 });
+  await env.prepare();
+  await must(env, `kubectl apply -f ${NETWORKING}/destination-rule-all.yaml`);
+  await must(env, `kubectl apply -f ${NETWORKING}/virtual-service-reviews-50-v3.yaml`);
+  await series(env, lab, 'shift-50-v3', 3, true);
+  let calls = 0;
+  const call = WorkerHost.prototype.call;
+  WorkerHost.prototype.call = function (this: WorkerHost, request) {
+    calls++;
+    return call.call(this, request);
+  };
+  const front = process.threadCpuUsage();
+  let s: Series;
+  try {
+    s = await series(env, lab, 'shift-50-v3', checks, true);
+  } finally {
+    WorkerHost.prototype.call = call;
+  }
+  const frontUsed = process.threadCpuUsage(front);
+  await env.dispose();
+  await backend.close();
+  const cpu = s.cpuMs.reduce((a, b) => a + b, 0) / checks;
+  const frontMs = (frontUsed.user + frontUsed.system) / 1000 / checks;
+  const label = 'traffic check, 50/50 step, through the worker pool';
+  return [
+    { metric: `${label}, median`, value: round(quantile(s.wallMs, 0.5)), unit: 'ms' },
+    { metric: `${label}, CPU per check (front + worker), mean`, value: round(cpu), unit: 'ms' },
+    { metric: `${label}, front thread's CPU per check, mean`, value: round(frontMs), unit: 'ms' },
+    { metric: `${label}, worker's CPU per check, mean`, value: round(cpu - frontMs), unit: 'ms' },
+    { metric: `${label}, calls to the worker per check`, value: round(calls / checks), unit: 'calls' },
+  ];
+}
+
 /** The traffic-check suite. */
 export const suite: BenchSuite = {
   name: 'traffic',
@@ -106,11 +148,15 @@ export const suite: BenchSuite = {
 
     await env.dispose();
     await backend.close();
+
+    ctx.log(`traffic check of the 50/50 step through the worker pool (as labs serve runs it) x${checks}`);
+    const pool = await throughPool(lab, checks);
     return {
       rows: [
         ...rows('traffic check, 50/50 step', passing),
         ...rows('failing traffic check, 50/50 step (all to v1)', failing),
         ...rows('traffic check, 100 % v3 step', all),
+        ...pool,
       ],
       details: {
         checks,

@@ -1,36 +1,57 @@
 /**
  * CPU per simulated request of the 50/50 step's traffic check, and per `kubectl get pods`, in one process:
- * `node bench/trafficCpu.ts [checks]`. Small and self-contained, so two trees can be compared in turn
+ * `node bench/trafficCpu.ts [checks] [--pool]`. Small and self-contained, so two trees can be compared in turn
  * (`farm-bench -n 5 --vs 'node OTHER/bench/trafficCpu.ts 10' -- node bench/trafficCpu.ts 10`).
+ * `--pool`: the environment in the worker pool `labs serve` uses (one worker); the CPU per check is split between
+ * the calling thread (the server's front) and the worker, and the worker calls per check are counted.
  */
 import { createBackend } from '../lab-server/src/backends/index.ts';
+import { WorkerHost } from '../lab-server/src/backends/pool/workerHost.ts';
 import { loadLab } from '../lab-server/src/labs/load.ts';
 import { checkStep } from '../lab-server/src/steps/check.ts';
 
+const args = process.argv.slice(2);
+const pooled = args.includes('--pool');
 const lab = loadLab('traffic-shifting');
-const backend = await createBackend('sim', { seed: 42 });
+const backend = await createBackend('sim', { seed: 42, ...(pooled ? { isolated: true } : {}) });
 const env = await backend.createEnvironment({ lab, owner: 'bench', seed: 42 });
 await env.prepare();
 for (const file of ['destination-rule-all.yaml', 'virtual-service-reviews-50-v3.yaml'])
   await env.runScript(`kubectl apply -f samples/bookinfo/networking/${file}`);
 const step = lab.steps.find((s) => s.id === 'shift-50-v3');
 if (!step) throw new Error('bench: the traffic-shifting lab has no step shift-50-v3');
-const checks = Number(process.argv[2] ?? 10);
+const checks = Number(args.find((a) => /^\d+$/.test(a)) ?? 10);
 // Warm-up: the code paths compiled and the configuration computed before counting.
 for (let i = 0; i < 3; i++) await checkStep(env, lab, step, env.now(), { retry: false });
+let calls = 0;
+const call = WorkerHost.prototype.call;
+WorkerHost.prototype.call = function (this: WorkerHost, request) {
+  calls++;
+  return call.call(this, request);
+};
 let sent = 0;
 const cpu = process.cpuUsage();
+const front = process.threadCpuUsage();
 for (let i = 0; i < checks; i++) {
   const r = await checkStep(env, lab, step, env.now(), { retry: false });
   sent += Number(/x(\d+)$/.exec(r.evidence[0]?.action ?? '')?.[1] ?? 0);
 }
 const used = process.cpuUsage(cpu);
+const frontUsed = process.threadCpuUsage(front);
 const gets = 50;
 const getCpu = process.cpuUsage();
 for (let i = 0; i < gets; i++) await env.runScript('kubectl get pods');
 const getUsed = process.cpuUsage(getCpu);
 const ms = (u: NodeJS.CpuUsage, n: number) => ((u.user + u.system) / 1000 / n).toFixed(3);
 process.stdout.write(`traffic: ${sent} requests, CPU per request ${ms(used, sent)} ms\n`);
+if (pooled) {
+  const total = (used.user + used.system) / 1000 / checks;
+  const frontMs = (frontUsed.user + frontUsed.system) / 1000 / checks;
+  process.stdout.write(
+    `per check (${(sent / checks).toFixed(0)} requests): CPU ${total.toFixed(1)} ms, front thread ${frontMs.toFixed(1)}` +
+      ` ms, worker ${(total - frontMs).toFixed(1)} ms; ${(calls / checks).toFixed(1)} worker calls\n`,
+  );
+}
 process.stdout.write(`kubectl get pods: CPU per command ${ms(getUsed, gets)} ms\n`);
 await env.dispose();
 await backend.close();

@@ -4,6 +4,8 @@
  * from a kubeconfig context) implement it; nothing outside `backends/` may ask which one it talks to.
  */
 import type { Lab } from './labs/schema.ts';
+import type { ClassRule } from './traffic/classify.ts';
+import type { SplitJudgeSpec } from './traffic/splitJudge.ts';
 
 /** Name of a backend implementation, as chosen by `labs serve --backend`. */
 export type BackendName = 'sim' | 'kind' | 'kube';
@@ -101,6 +103,24 @@ export interface HttpResult {
   error?: { curlExitCode: number; message: string };
 }
 
+/** How `LabEnvironment.httpSeries` sends and classifies a traffic check's requests, and when it stops. */
+export interface HttpSeriesOptions {
+  /** The check's classes: each answer is sorted where it is made (`traffic/classify.ts`). */
+  rules: readonly ClassRule[];
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** The check's sequential judge, as data: requests go on while it wants another answer (`traffic/splitJudge.ts`). */
+  judge: SplitJudgeSpec;
+}
+
+/** What a traffic check's requests came back with: as small as its judge and evidence need. */
+export interface HttpSeriesResult {
+  /** Each answer's status and class, in the order they were judged. */
+  answers: { status: number; class: string }[];
+  /** The first whole response of each status, in the order they came back. */
+  first: HttpResult[];
+}
+
 /** A terminal attached to a learner's lab shell; bytes in, bytes out, like a PTY. */
 export interface TerminalChannel {
   /** Keystrokes or pasted text, as xterm.js sends them (`\r` for Enter, `\x03` for Ctrl-C). */
@@ -163,6 +183,17 @@ export interface LabEnvironment {
   /** A container's log since a time (RFC 3339), as `kubectl logs --since-time` would print it. */
   logs(target: ContainerRef, options?: { sinceTime?: string; tail?: number }): Promise<string>;
   http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult>;
+  /**
+   * A traffic check's requests, sent while its judge wants more and classified where they are answered: the same
+   * requests and answers as the check's own loop over `http` (`traffic/series.ts`), in one call across a thread.
+   * Absent: the check runs that loop itself. `signal` stops it: no request starts after it, and the call rejects.
+   */
+  httpSeries?(
+    origin: HttpOrigin,
+    request: HttpRequest,
+    options: HttpSeriesOptions,
+    signal?: AbortSignal,
+  ): Promise<HttpSeriesResult>;
   /** Commands run in this environment's terminals, oldest first. */
   history(): CommandRecord[];
   /**

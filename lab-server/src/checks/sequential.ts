@@ -28,18 +28,9 @@ import {
   type ClassJudgement,
   type SplitTestOptions,
 } from './split.ts';
+import { SplitJudge, type ClassPlan, type Decision, type SequentialSizes } from '../traffic/splitJudge.ts';
 
-/** Where one class's count decides, for every sample size n = 0..cap (index n). */
-export interface ClassPlan {
-  p: number;
-  cap: number;
-  /** Rejected at n when k < rejectBelow[n] or k > rejectAbove[n]. */
-  rejectBelow: Int32Array;
-  rejectAbove: Int32Array;
-  /** Settled at n when settledFrom[n] <= k <= settledTo[n] (an empty range when from > to). */
-  settledFrom: Int32Array;
-  settledTo: Int32Array;
-}
+export type { ClassPlan, Decision, SequentialSizes } from '../traffic/splitJudge.ts';
 
 /** Binomial tails of one row n: cdf[k] = P(X <= k), surv[k] = P(X >= k). */
 interface Tails {
@@ -305,19 +296,6 @@ export function lookPlan(
   return plan;
 }
 
-/** How a sequential run was decided. */
-export type Decision =
-  /** Every class settled: each share is within delta of the expected one. */
-  | 'settled'
-  /** The cap was reached without a rejection. */
-  | 'cap'
-  /** The planned number of answers all fell in the class the expectation says has them all. */
-  | 'all'
-  /** A class's count is implausible under the expected share. */
-  | 'rejected'
-  /** An answer the expectation rules out (a class expected never, or a miss when one class has them all). */
-  | 'impossible';
-
 /** A sequential run's verdict and counts. */
 export interface SequentialOutcome {
   verdict: 'pass' | 'fail';
@@ -330,100 +308,18 @@ export interface SequentialOutcome {
   classes: ClassJudgement[];
 }
 
-/** Sizes of a sequential run. */
-export interface SequentialSizes {
-  /** The check's planned number of requests: the sample a certain expectation ("all v3") passes at. */
-  planned: number;
-  /** The most answers judged; at the cap a split passes unless rejected. */
-  cap: number;
-  /** A failing run keeps counting up to this many answers (or the planned number, if fewer), to show the shares. */
-  minToFail: number;
-}
-
-/** Judges a traffic check's answers one at a time, as they arrive. */
-export class SequentialSplit {
-  private readonly counts = new Map<string, number>();
-  private n = 0;
-  private readonly uncertain: { name: string; plan: ClassPlan }[];
-  private readonly certain: string | undefined;
-  private failure: { decision: Decision; at: number; classes: Set<string> } | undefined;
-  private result: { verdict: 'pass' | 'fail'; decision: Decision; at: number } | undefined;
-  private readonly expect: Readonly<Record<string, number>>;
-  private readonly sizes: SequentialSizes;
-
+/** Judges a traffic check's answers one at a time, as they arrive, with the plans its expectation needs. */
+export class SequentialSplit extends SplitJudge {
   constructor(
     expect: Readonly<Record<string, number>>,
     sizes: SequentialSizes,
     options: SplitTestOptions = DEFAULT_SPLIT_TEST,
   ) {
-    this.expect = expect;
-    this.sizes = sizes;
     const shares = Object.entries(expect).filter(([, p]) => p > 0 && p < 1);
     // Two classes' counts are one walk (the second is n - k): their tests are the same event, spent once.
     const tests = shares.length === 2 ? 1 : Math.max(1, shares.length);
     const shape = { cap: sizes.cap, minPass: Math.ceil(sizes.planned / 2), tests };
-    this.uncertain = shares.map(([name, p]) => ({ name, plan: sequentialPlan(p, shape, options) }));
-    this.certain = Object.entries(expect).find(([, p]) => p >= 1)?.[0];
-  }
-
-  /** The verdict, once reached. */
-  get verdict(): 'pass' | 'fail' | undefined {
-    return this.result?.verdict;
-  }
-
-  /**
-   * Whether the answer to a request started now could still count, `started` requests having been started: not once
-   * the verdict is in, nor past the cap, nor past the number at which a pending verdict falls due (a certain
-   * expectation's planned number, a failure's minimum), so a check sends no request it will not judge.
-   */
-  wants(started: number): boolean {
-    if (this.result || started >= this.sizes.cap) return false;
-    if (this.failure) return started < this.failAt();
-    if (this.certain !== undefined) return started < Math.min(this.sizes.planned, this.sizes.cap);
-    return true;
-  }
-
-  private failAt(): number {
-    return Math.min(this.sizes.minToFail, this.sizes.planned, this.sizes.cap);
-  }
-
-  /** Counts one answer's class; judges it unless the verdict is already in. */
-  add(name: string): void {
-    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
-    this.n++;
-    if (this.result) return;
-    const n = this.n;
-    if (!this.failure) this.failure = this.findFailure(name, n);
-    if (this.failure) {
-      if (n >= this.failAt()) this.result = { verdict: 'fail', decision: this.failure.decision, at: this.failure.at };
-      return;
-    }
-    if (this.certain !== undefined) {
-      if (n >= Math.min(this.sizes.planned, this.sizes.cap)) this.result = { verdict: 'pass', decision: 'all', at: n };
-      return;
-    }
-    if (this.uncertain.every((c) => this.isSettled(c.plan, this.counts.get(c.name) ?? 0, n))) {
-      this.result = { verdict: 'pass', decision: 'settled', at: n };
-    } else if (n >= this.sizes.cap) {
-      this.result = { verdict: 'pass', decision: 'cap', at: n };
-    }
-  }
-
-  private findFailure(name: string, n: number): SequentialSplit['failure'] {
-    const p = this.expect[name] ?? 0;
-    if (p <= 0 || (this.certain !== undefined && name !== this.certain))
-      return { decision: 'impossible', at: n, classes: new Set([name]) };
-    const rejected = this.uncertain.filter((c) => {
-      const k = this.counts.get(c.name) ?? 0;
-      const row = Math.min(n, c.plan.cap);
-      return k < c.plan.rejectBelow[row]! || k > c.plan.rejectAbove[row]!;
-    });
-    if (rejected.length > 0) return { decision: 'rejected', at: n, classes: new Set(rejected.map((c) => c.name)) };
-    return undefined;
-  }
-
-  private isSettled(plan: ClassPlan, k: number, n: number): boolean {
-    return n < plan.cap && k >= plan.settledFrom[n]! && k <= plan.settledTo[n]!;
+    super({ expect, sizes, uncertain: shares.map(([name, p]) => ({ name, plan: sequentialPlan(p, shape, options) })) });
   }
 
   /** The outcome so far (the verdict must be in). */

@@ -14,6 +14,8 @@ import type {
   HttpOrigin,
   HttpRequest,
   HttpResult,
+  HttpSeriesOptions,
+  HttpSeriesResult,
   K8sObject,
   LabEnvironment,
   ObjectQuery,
@@ -34,6 +36,7 @@ import {
 import type { KubeApi, ResolvedKind } from './kubeApi.ts';
 import type { EnvironmentNames } from './names.ts';
 import { PORT_FORWARD_ADDRESS, sendThroughIngress, type IngressRoute } from './outsideHttp.ts';
+import { runHttpSeries } from '../../traffic/series.ts';
 import { TOOLBOX_NAMESPACE } from './pins.ts';
 import { classroomRbac, singleLearnerRbac } from './rbac.ts';
 import { learnerNamespaceObjects } from './sharedObjects.ts';
@@ -367,6 +370,16 @@ export class KindEnvironment implements LabEnvironment {
         return this.#o.api.portForward(namespace, running.metadata.name, GATEWAY_CONTAINER_PORTS[scheme]);
       },
     };
+  }
+
+  /** A traffic check's requests: the check's own loop over `http`, here (each request is a real one anyway). */
+  httpSeries(
+    origin: HttpOrigin,
+    request: HttpRequest,
+    options: HttpSeriesOptions,
+    signal?: AbortSignal,
+  ): Promise<HttpSeriesResult> {
+    return runHttpSeries({ http: (o, r) => this.http(o, r), ...(signal ? { signal } : {}) }, origin, request, options);
   }
 
   async http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult> {

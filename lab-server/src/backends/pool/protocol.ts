@@ -3,7 +3,15 @@
  * they cross threads by structured clone. Requests carry an id and get exactly one reply; terminal output and
  * finished command lines flow back as events.
  */
-import type { CommandRecord, ContainerRef, HttpOrigin, HttpRequest, ObjectQuery, ObjectRef } from '../../contract.ts';
+import type {
+  CommandRecord,
+  ContainerRef,
+  HttpOrigin,
+  HttpRequest,
+  HttpSeriesOptions,
+  ObjectQuery,
+  ObjectRef,
+} from '../../contract.ts';
 import type { Lab } from '../../labs/schema.ts';
 
 /** One input that changed an environment, kept so the environment can be rebuilt elsewhere. */
@@ -74,7 +82,21 @@ export type WorkerRequest =
       options: { stdin?: string; timeoutMs?: number };
     }
   | { op: 'logs'; env: number; target: ContainerRef; options: { sinceTime?: string; tail?: number } }
-  | { op: 'http'; env: number; origin: HttpOrigin; request: HttpRequest };
+  | { op: 'http'; env: number; origin: HttpOrigin; request: HttpRequest }
+  /**
+   * A traffic check's requests, judged and classified in the worker (`LabEnvironment.httpSeries`): one call. `series`
+   * names it for `stopSeries` (chosen by the sender, unique per environment).
+   */
+  | {
+      op: 'httpSeries';
+      env: number;
+      origin: HttpOrigin;
+      request: HttpRequest;
+      options: HttpSeriesOptions;
+      series: number;
+    }
+  /** The check sending series `series` is over: no more of its requests start. */
+  | { op: 'stopSeries'; env: number; series: number };
 
 /** Each terminal's keys typed and not run yet, by terminal id, of an environment that left its worker. */
 export type Detached = [term: number, keys: string][];

@@ -83,7 +83,7 @@ const BUSY_CPU_SHARE = 1 / 3;
 // A check's traffic (`http`, a request each) is paced as the shell's loops rest: an environment whose recent CPU use
 // stands above that share of a core waits, before its next request, until it is back under it. One learner pressing
 // Check again and again (four at once: ~800 requests) then takes a third of its worker, not all of it.
-const PACED_OPS = new Set<WorkerRequest['op']>(['http']);
+const PACED_OPS = new Set<WorkerRequest['op']>(['http', 'httpSeries']);
 
 /** How long `env`'s request `op` waits before it runs (see `pacing.ts`). */
 function paceMs(env: number, op: WorkerRequest['op']): number {
@@ -466,6 +466,45 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
       return need(request.env).env.logs(request.target, request.options);
     case 'http':
       return need(request.env).env.http(request.origin, request.request);
+    case 'httpSeries':
+      return series(id, request.env, request);
+    case 'stopSeries':
+      runningSeries.get(`${request.env}:${request.series}`)?.abort(new Error('the check is over'));
+      return null;
+  }
+}
+
+/**
+ * A traffic check's requests, run here by the check's own loop (`SimEnvironment.httpSeries`): each request paced as
+ * a single `http` call would be (a busy environment's requests wait, so its Checks take a share of this thread, not
+ * all of it), the series cut into slices, stopped by `stopSeries`, and seen as running (`detach` keeps the
+ * environment meanwhile).
+ */
+/** Series running now, by `env:series`, for `stopSeries`. */
+const runningSeries = new Map<string, AbortController>();
+
+async function series(id: number, env: number, request: Extract<WorkerRequest, { op: 'httpSeries' }>) {
+  const h = need(env);
+  const owner = forkOf.get(env) ?? env;
+  const controller = new AbortController();
+  const key = `${env}:${request.series}`;
+  h.calls.set(id, controller);
+  runningSeries.set(key, controller);
+  try {
+    return await h.env.httpSeries(request.origin, request.request, request.options, controller.signal, () => {
+      const ms = paceMs(owner, 'http');
+      // The global timers: their callbacks, and the requests they let go, are charged to this environment.
+      if (ms > 0) return new Promise<void>((resolve) => setTimeout(resolve, ms));
+      // A simulated request runs in promise jobs only: without a break, a whole series (hundreds of requests, tens
+      // to hundreds of ms) would be one turn, holding up every other environment here and counting as a long turn
+      // toward quarantine. It takes slices as a shell loop does; virtual time (tests) keeps one turn, as in-process.
+      if (setup.clock === 'real' && threadCpuMs() - turnCpu >= (busy(owner) ? BUSY_SLICE_MS : LIGHT_SLICE_MS))
+        return new Promise<void>((resolve) => setImmediate(resolve));
+      return undefined;
+    });
+  } finally {
+    h.calls.delete(id);
+    runningSeries.delete(key);
   }
 }
 

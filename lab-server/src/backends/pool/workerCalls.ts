@@ -8,6 +8,8 @@ import type {
   HttpOrigin,
   HttpRequest,
   HttpResult,
+  HttpSeriesOptions,
+  HttpSeriesResult,
   K8sObject,
   ObjectQuery,
   ObjectRef,
@@ -48,7 +50,10 @@ export class WorkerClock {
   }
 }
 
-/** Reads and traffic of an environment in a worker: each one call through `call`. */
+/** Names the series this thread sends (`op: 'httpSeries'`), for stopping one. */
+let lastSeries = 0;
+
+/** Reads and traffic of an environment in a worker: each one call through `call` (a traffic check's series too). */
 export abstract class WorkerEnvironmentCalls {
   /** Sends `request` to this environment's worker and answers its value. */
   protected abstract call(request: EnvironmentRequest): Promise<unknown>;
@@ -75,5 +80,35 @@ export abstract class WorkerEnvironmentCalls {
 
   async http(origin: HttpOrigin, request: HttpRequest): Promise<HttpResult> {
     return (await this.call({ op: 'http', origin, request })) as HttpResult;
+  }
+
+  /**
+   * A traffic check's requests in one call: the worker runs the check's loop beside the environment. `signal` answers
+   * at once (the check is over) and tells the worker to start no more of the series' requests.
+   */
+  async httpSeries(
+    origin: HttpOrigin,
+    request: HttpRequest,
+    options: HttpSeriesOptions,
+    signal?: AbortSignal,
+  ): Promise<HttpSeriesResult> {
+    signal?.throwIfAborted();
+    const id = ++lastSeries;
+    const series = this.call({ op: 'httpSeries', origin, request, options, series: id }) as Promise<HttpSeriesResult>;
+    if (!signal) return series;
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        this.call({ op: 'stopSeries', series: id }).catch(() => undefined);
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([series, aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      series.catch(() => undefined);
+    }
   }
 }

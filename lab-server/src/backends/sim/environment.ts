@@ -11,6 +11,8 @@ import type {
   HttpOrigin,
   HttpRequest,
   HttpResult,
+  HttpSeriesOptions,
+  HttpSeriesResult,
   K8sObject,
   LabEnvironment,
   ObjectQuery,
@@ -42,6 +44,7 @@ import { BUILTIN_COMMANDS, LabShell } from './shell/labShell.ts';
 import { SimTerminal } from './shell/terminal.ts';
 import type { PodEndpoint, SimCluster, SimCommandHost } from './types.ts';
 import { pickContainer, pickPod } from '../../kube/pods.ts';
+import { runHttpSeries, type SeriesRunner } from '../../traffic/series.ts';
 
 /** The shell's home: the samples are under `~/samples`, as in the kind backend's toolbox. */
 export const HOME = '/root';
@@ -530,6 +533,25 @@ export class SimEnvironment implements LabEnvironment {
     for (const [k, v] of response.headers)
       out[k.toLowerCase()] = out[k.toLowerCase()] !== undefined ? `${out[k.toLowerCase()]}, ${v}` : v;
     return { status: response.status, headers: out, body: response.body, durationMs: response.durationMs };
+  }
+
+  /**
+   * A traffic check's requests, classified here (`LabEnvironment.httpSeries`): the check's own loop over `http`;
+   * `pace` may hold each request back (the pool's worker paces a busy environment's traffic).
+   */
+  httpSeries(
+    origin: HttpOrigin,
+    request: HttpRequest,
+    options: HttpSeriesOptions,
+    signal?: AbortSignal,
+    pace?: SeriesRunner['pace'],
+  ): Promise<HttpSeriesResult> {
+    const runner: SeriesRunner = {
+      http: (o, r) => this.http(o, r),
+      ...(signal ? { signal } : {}),
+      ...(pace ? { pace } : {}),
+    };
+    return runHttpSeries(runner, origin, request, options);
   }
 
   /** Moves this environment's clock on by `ms` at once, firing what falls due meanwhile (a pause between steps). */

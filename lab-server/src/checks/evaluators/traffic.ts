@@ -1,8 +1,16 @@
 /** The `traffic` check: send requests, classify the answers as they arrive, judge the split with the sequential test. */
 import type { z } from 'zod';
-import type { HttpResult } from '../../contract.ts';
+import type {
+  HttpOrigin,
+  HttpRequest,
+  HttpResult,
+  HttpSeriesOptions,
+  HttpSeriesResult,
+  LabEnvironment,
+} from '../../contract.ts';
 import type { Check, Localized, trafficCheckSchema } from '../../labs/schema.ts';
-import { OTHER, classLabel, classify, type ClassRule } from '../classify.ts';
+import { runHttpSeries } from '../../traffic/series.ts';
+import { OTHER, classLabel, type ClassRule } from '../classify.ts';
 import { describeResponse, likelyCause } from '../diagnose.ts';
 import { euRo, josa } from '../korean.ts';
 import { explainGatewayEntry } from '../gatewayEntry.ts';
@@ -21,22 +29,20 @@ interface Observed {
   firstByStatus: Map<number, HttpResult>;
 }
 
-/** Runs `task` with at most `concurrency` in flight while `more(started)` says another one may still count. */
-async function runMany(
-  more: (started: number) => boolean,
-  concurrency: number,
+/**
+ * Sends the check's requests while `judge` wants more and counts every answer into it and `observed`: through the
+ * environment's `httpSeries` (one call; the loop runs beside the environment), else the same loop over `http` here.
+ * Either way the loop is `traffic/series.ts`, so the same requests are sent and the same answers counted.
+ */
+async function sendSeries(
+  env: LabEnvironment,
+  origin: HttpOrigin,
+  request: HttpRequest,
+  options: HttpSeriesOptions,
   signal: AbortSignal,
-  task: () => Promise<void>,
-): Promise<void> {
-  let started = 0;
-  const worker = async () => {
-    while (more(started)) {
-      signal.throwIfAborted();
-      started++;
-      await task();
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+): Promise<HttpSeriesResult> {
+  if (env.httpSeries) return env.httpSeries(origin, request, options, signal);
+  return runHttpSeries({ http: (o, r) => env.http(o, r), signal }, origin, request, options);
 }
 
 /** The sequential judge of `check` under `limits`: how many answers it plans for, and at most counts. */
@@ -77,17 +83,19 @@ export const evaluateTraffic: Evaluator<TrafficCheck> = async (check, ctx) => {
   const request = toRequest(check.request);
   const { judge, planned } = judgeOf(check, ctx.limits);
   const observed: Observed = { statuses: new Map(), firstByStatus: new Map() };
-  await runMany(
-    (started) => judge.wants(started),
-    ctx.limits.concurrency,
+  const series = await sendSeries(
+    ctx.env,
+    origin,
+    request,
+    { rules: check.classes, concurrency: ctx.limits.concurrency, judge: judge.spec() },
     ctx.signal,
-    async () => {
-      const response = await ctx.env.http(origin, request);
-      observed.statuses.set(response.status, (observed.statuses.get(response.status) ?? 0) + 1);
-      if (!observed.firstByStatus.has(response.status)) observed.firstByStatus.set(response.status, response);
-      judge.add(classify(response, check.classes));
-    },
   );
+  // The answers as they were judged there, judged again here: the same judge, so the same verdict and counts.
+  for (const answer of series.answers) {
+    observed.statuses.set(answer.status, (observed.statuses.get(answer.status) ?? 0) + 1);
+    judge.add(answer.class);
+  }
+  for (const response of series.first) observed.firstByStatus.set(response.status, response);
   const outcome = judge.outcome();
   const evidence = [
     {

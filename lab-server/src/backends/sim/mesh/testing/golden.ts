@@ -144,6 +144,9 @@ export async function recordGolden(
     const recording = new Proxy(env, {
       get(target, prop) {
         if (prop === 'http') return http;
+        // Every response is recorded, so the check sends its requests here, over `http` (traffic/series.ts: the loop
+        // `SimEnvironment.httpSeries` runs too), rather than in one call that would bypass the recording.
+        if (prop === 'httpSeries') return undefined;
         const value: unknown = Reflect.get(target, prop, target);
         return typeof value === 'function' ? value.bind(target) : value;
       },

@@ -1,0 +1,110 @@
+/**
+ * A traffic check through the pool is one call to the worker (`op: 'httpSeries'`), not one per request, and it judges
+ * exactly as the same check on the simulator in-process does for the same seed.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCheck } from '../../checks/run.ts';
+import type { LabBackend, LabEnvironment } from '../../contract.ts';
+import { loadLab } from '../../labs/load.ts';
+import { createSimBackend } from '../sim/index.ts';
+import { createPoolBackend } from './index.ts';
+import type { WorkerRequest } from './protocol.ts';
+import { WorkerHost } from './workerHost.ts';
+
+const lab = loadLab('traffic-shifting');
+const step = lab.steps.find((s) => s.id === 'shift-50-v3');
+const open: LabBackend[] = [];
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await Promise.all(open.splice(0).map((b) => b.close()));
+});
+
+/** `backend`'s environment for seed 5, its reviews split 50/50 between v1 and v3. */
+async function fiftyFifty(backend: LabBackend): Promise<LabEnvironment> {
+  open.push(backend);
+  const env = await backend.createEnvironment({ lab, owner: 'series', seed: 5 });
+  await env.prepare();
+  for (const file of ['destination-rule-all.yaml', 'virtual-service-reviews-50-v3.yaml'])
+    await env.runScript(`kubectl apply -f samples/bookinfo/networking/${file}`);
+  return env;
+}
+
+describe('a traffic check through the pool', () => {
+  it('makes one worker call for all its requests and judges as the in-process simulator does', async () => {
+    if (!step?.check) throw new Error('the traffic-shifting lab has no check on shift-50-v3');
+    const direct = await runCheck(step.check, {
+      env: await fiftyFifty(createSimBackend({ clock: 'virtual' })),
+      stepStartedAt: new Date(0),
+      files: [],
+    });
+
+    const pooled = await fiftyFifty(createPoolBackend({ clock: 'virtual', workers: 1 }));
+    const ops: WorkerRequest['op'][] = [];
+    const call = WorkerHost.prototype.call;
+    vi.spyOn(WorkerHost.prototype, 'call').mockImplementation(function (this: WorkerHost, request: WorkerRequest) {
+      ops.push(request.op);
+      return call.call(this, request);
+    });
+    const outcome = await runCheck(step.check, { env: pooled, stepStartedAt: new Date(0), files: [] });
+
+    expect(ops.filter((op) => op === 'httpSeries')).toHaveLength(1);
+    expect(ops).not.toContain('http');
+    // Besides the series, a check asks for a few things (settled, a read or two), never one call per request.
+    expect(ops.length).toBeLessThanOrEqual(5);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.evidence).toEqual(direct.evidence);
+    expect(outcome.explanation).toEqual(direct.explanation);
+    expect(Number(/x(\d+)$/.exec(outcome.evidence[0]?.action ?? '')?.[1])).toBeGreaterThan(100);
+  });
+
+  it('answers at once when the check is stopped, and the worker starts no more of its requests', async () => {
+    // The real clock: the series takes slices, so the stop reaches the worker while it runs.
+    const pooled = await fiftyFifty(createPoolBackend({ clock: 'real', workers: 1 }));
+    const [gateway] = await pooled.list({
+      kind: 'Pod',
+      namespace: 'istio-system',
+      labelSelector: 'app=istio-ingressgateway',
+    });
+    const target = { namespace: 'istio-system', pod: gateway!.metadata.name, container: 'istio-proxy' };
+    const sent = async () => (await pooled.logs(target)).split('\n').filter((l) => l.includes('/productpage')).length;
+    const before = await sent();
+    const judge = { expect: { any: 1 }, sizes: { planned: 800, cap: 800, minToFail: 800 }, uncertain: [] };
+    const controller = new AbortController();
+    const series = pooled.httpSeries!(
+      { kind: 'outside' },
+      { url: 'http://ingress/productpage' },
+      { rules: [{ name: 'any', status: 200 }], concurrency: 8, judge },
+      controller.signal,
+    );
+    controller.abort(new Error('stopped'));
+    await expect(series).rejects.toThrow('stopped');
+    // The environment answers meanwhile; once the gateway's log stands still, the series stopped well short of 800.
+    expect((await pooled.http({ kind: 'outside' }, { url: 'http://ingress/productpage' })).status).toBe(200);
+    let last = -1;
+    const standsStill = async () => {
+      const now = await sent();
+      const still = now === last;
+      last = now;
+      return still;
+    };
+    await expect.poll(standsStill, { interval: 300, timeout: 60_000 }).toBe(true);
+    expect(last - before).toBeLessThan(400);
+  });
+
+  it('takes slices of its worker on the real clock: checks one after another never move the learner to quarantine', async () => {
+    const backend = createPoolBackend({ clock: 'real', workers: 1 });
+    const pooled = await fiftyFifty(backend);
+    // 200 requests each, about 100 ms of CPU: as one turn, two of them add up to the quarantine's 150 ms.
+    const judge = { expect: { answered: 1 }, sizes: { planned: 200, cap: 200, minToFail: 200 }, uncertain: [] };
+    for (let i = 0; i < 4; i++) {
+      const series = await pooled.httpSeries!(
+        { kind: 'outside' },
+        { url: 'http://ingress/productpage' },
+        { rules: [{ name: 'answered', status: 200 }], concurrency: 8, judge },
+      );
+      expect(series.answers).toHaveLength(200);
+    }
+    expect(backend.stats().quarantinedTotal).toBe(0);
+  });
+});
