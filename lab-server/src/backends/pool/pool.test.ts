@@ -164,7 +164,8 @@ describe('the pool supervisor', () => {
     // Through the chapter's ingress gateway (its Gateway and routes are in the starting state), as step 3 does.
     for (const line of [
       `export INGRESS_HOST=$(kubectl get nodes -o jsonpath='{.items[0].status.addresses[?(@.type=="InternalIP")].address}')`,
-      `export INGRESS_PORT=$(kubectl -n istio-system get service istio-ingressgateway -o jsonpath='{.spec.ports[?(@.name=="http2")].nodePort}')`,
+      'export INGRESS_PORT=$(kubectl -n istio-system get service istio-ingressgateway ' +
+        `-o jsonpath='{.spec.ports[?(@.name=="http2")].nodePort}')`,
       'for i in 1 2 3; do curl -s -o /dev/null http://$INGRESS_HOST:$INGRESS_PORT/productpage; done',
     ])
       expect((await typed(t, seen, line)).exitCode, stripAnsi(seen.output)).toBe(0);

@@ -89,7 +89,9 @@ export const evaluateObserved: Evaluator<ObservedCheck> = async (check, ctx) => 
       signature: `few:${n}`,
       explanation: sentEarly
         ? text(
-            `이 단계를 시작한 뒤로 보낸 요청 중 ${euRo(check.service)} 간 것이 없습니다. 그 전에 보낸 요청 ${early.requests}개는 앞 단계에서 보낸 것으로 셉니다. 지금 다시 보내 보세요(Preview 새로고침이나 터미널의 curl).`,
+            `이 단계를 시작한 뒤로 보낸 요청 중 ${euRo(check.service)} 간 것이 없습니다. ` +
+              `그 전에 보낸 요청 ${early.requests}개는 앞 단계에서 보낸 것으로 셉니다. ` +
+              '지금 다시 보내 보세요(Preview 새로고침이나 터미널의 curl).',
             `None of your requests has reached ${check.service} since this step began; the ${early.requests} sent ` +
               'before it count for the step before. Send them again now (refresh the Preview, or run its curl).',
           )
