@@ -43,7 +43,10 @@ export class Scrollback {
    * chunks, and joining the whole scrollback at every trim was the front thread's own cost per chunk.
    */
   #trim(): void {
-    if (this.limit <= 0) return this.clear();
+    if (this.limit <= 0) {
+      this.clear();
+      return;
+    }
     const chunks = this.#chunks;
     // Where the cut falls: chunk index `at`, offset `offset` in it.
     let cut = this.#size - this.limit;
