@@ -36,6 +36,14 @@ async function post(base: string, path: string, token: string | undefined, body:
   return res.json();
 }
 
+/** User plus system CPU of a process or one of its threads (`/proc/.../stat`), in ms (Linux counts in 10 ms ticks). */
+function cpuMsOf(statFile: string): number {
+  // Fields after the command name (which may hold spaces, so cut after its closing parenthesis): utime is the 12th.
+  const stat = readFileSync(statFile, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 let marks = 0;
 
 /** A learner's terminal over its WebSocket; resolves once the first prompt shows. */
@@ -129,6 +137,10 @@ export const suite: BenchSuite = {
         hostile: () => join(`hostile-${++hostiles}`),
         rssMiB: () =>
           Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+        cpuMs: () => ({
+          front: cpuMsOf(`/proc/${server.pid}/task/${server.pid}/stat`),
+          server: cpuMsOf(`/proc/${server.pid}/stat`),
+        }),
       };
       const result = await runHostilePhases(harness, {
         seconds,

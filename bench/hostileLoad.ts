@@ -80,6 +80,11 @@ export interface HostileHarness {
   rssMiB(): number;
   /** The clock commands are timed with (default: wall time, `performance.now()`). */
   clock?(): Promise<number>;
+  /**
+   * CPU time used so far, in ms: the server's front thread (HTTP, WebSockets, the relay) and the whole server. On a
+   * shared machine wall times measure the others' load too; these say what a hostile learner costs the front.
+   */
+  cpuMs?(): { front: number; server: number };
 }
 
 /** One phase's figures. */
@@ -90,6 +95,9 @@ export interface PhaseResult {
   failed: number;
   rssMiB: number;
   hostileDone: number;
+  /** CPU per second of the phase, in ms (when the harness reads it): the front thread, and the whole server. */
+  frontCpuMsPerS?: number;
+  serverCpuMsPerS?: number;
 }
 
 async function phase(
@@ -109,6 +117,8 @@ async function phase(
   let hostileDone = 0;
   const hostile = noise ? await harness.hostile() : undefined;
   if (hostile && noise?.setup) await hostile.command(noise.setup);
+  const cpuStart = harness.cpuMs?.();
+  const wallStart = performance.now();
   const until = Date.now() + seconds * 1000;
   const clock = harness.clock ?? (async () => performance.now());
   const hostileLoop = (async () => {
@@ -150,7 +160,15 @@ async function phase(
   hostile?.close();
   await hostileLoop;
   clearInterval(sampler);
+  const cpuEnd = harness.cpuMs?.();
+  const perS = (ms: number) => Math.round((ms * 1000) / (performance.now() - wallStart));
   return {
+    ...(cpuStart && cpuEnd
+      ? {
+          frontCpuMsPerS: perS(cpuEnd.front - cpuStart.front),
+          serverCpuMsPerS: perS(cpuEnd.server - cpuStart.server),
+        }
+      : {}),
     p95: Math.round(quantile(samples, 0.95)),
     median: Math.round(quantile(samples, 0.5)),
     count: samples.length,
@@ -158,6 +176,17 @@ async function phase(
     rssMiB: Math.round(rss),
     hostileDone,
   };
+}
+
+/** The front thread's and the server's CPU per second, quiet just before and under `name` (when measured). */
+function cpuRows(rows: BenchRow[], name: string, before: PhaseResult, during: PhaseResult): void {
+  if (before.frontCpuMsPerS === undefined || during.frontCpuMsPerS === undefined) return;
+  rows.push(
+    { metric: `front thread CPU, quiet just before ${name}`, value: before.frontCpuMsPerS, unit: 'ms/s' },
+    { metric: `front thread CPU, ${name}`, value: during.frontCpuMsPerS, unit: 'ms/s' },
+    { metric: `server CPU, quiet just before ${name}`, value: before.serverCpuMsPerS ?? 0, unit: 'ms/s' },
+    { metric: `server CPU, ${name}`, value: during.serverCpuMsPerS ?? 0, unit: 'ms/s' },
+  );
 }
 
 function pause(ms: number): Promise<void> {
@@ -205,6 +234,7 @@ export async function runHostilePhases(
       unit: 'x',
     });
     if (r.failed > 0) rows.push({ metric: `others' commands that failed, ${name}`, value: r.failed, unit: '' });
+    cpuRows(rows, name, before, r);
     worstRss = Math.max(worstRss, r.rssMiB);
     details[name] = { quietBefore: before, hostile: r };
   }
@@ -230,6 +260,7 @@ export async function runHostilePhases(
         unit: '',
       });
       if (r.failed > 0) rows.push({ metric: `others' commands that failed, ${noise.name}`, value: r.failed, unit: '' });
+      cpuRows(rows, noise.name, before, r);
       worstRss = Math.max(worstRss, r.rssMiB);
       details[noise.name] = { quietBefore: before, noisy: r };
     }
