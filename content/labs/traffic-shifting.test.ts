@@ -120,6 +120,34 @@ describe('traffic-shifting checks explain what is wrong', () => {
     expect((await checkOnce(env, 'see-red-half', now)).ok).toBe(true);
   });
 
+  it('an observing step that finds nothing says when requests came before it began, and when logs cannot be read', async () => {
+    const env = await fresh(15);
+    await solveUpTo(env, 'see-red-half');
+    await run(env, 'for i in $(seq 1 12); do curl -s -o /dev/null http://127.0.0.1:8080/productpage; done');
+    await run(env, 'sleep 2');
+    const began = env.now();
+    const early = await checkOnce(env, 'see-red-half', began);
+    expect(early.ok).toBe(false);
+    // The loop's 12 and the one page of step 3's solution, all in the 15 minutes before the step began.
+    expect(early.explanation.en).toContain('the 13 sent before it count for the step before');
+    expect(early.explanation.ko).toContain('그 전에 보낸 요청 13개는 앞 단계에서 보낸 것으로 셉니다');
+    expect(early.evidence.at(-1)?.result).toMatch(/^13 request\(s\), the last at 20\d\d-/);
+
+    // A log that cannot be read is said, not counted as "no request".
+    const logs = env.logs.bind(env);
+    env.logs = async (target, options) => {
+      if (target.pod.includes('-v3-')) throw new Error(`container "istio-proxy" in pod "${target.pod}" is not running`);
+      return logs(target, options);
+    };
+    await run(env, 'for i in $(seq 1 3); do curl -s -o /dev/null http://127.0.0.1:8080/productpage; done');
+    const unreadable = await checkOnce(env, 'see-red-half', began);
+    expect(unreadable.ok).toBe(false);
+    expect(unreadable.explanation.en).toMatch(
+      /^The sidecar access logs of reviews \(reviews-v3-\S+\) could not be read/,
+    );
+    expect(unreadable.evidence.map((e) => e.result).join('\n')).toContain('is not running');
+  });
+
   it('reading step: fails when the weights read back are not 50/50', async () => {
     const env = await fresh(9);
     await solveUpTo(env, 'read-virtualservice');

@@ -42,7 +42,10 @@ export async function checkStep(page: Page, id: string, expected: 'passed' | 'fa
   await s.locator('[data-action="check"]').click();
   await expect(s.locator('[data-result]')).toBeVisible({ timeout: 90_000 });
   await expect(s.locator('[data-action="check"]')).toBeEnabled({ timeout: 90_000 });
-  if (expected === 'passed') await expect(s).toHaveAttribute('data-status', 'passed', { timeout: 30_000 });
+  // A failure shows what the check said (its explanation and evidence), not only the step's status.
+  const said = async () => (await s.locator('[data-result]').textContent())?.replace(/\s+/g, ' ').trim();
+  if (expected === 'passed')
+    await expect(s, `the check said: ${await said()}`).toHaveAttribute('data-status', 'passed', { timeout: 30_000 });
   else await expect(s.locator('[data-result]')).toHaveAttribute('data-ok', 'false');
 }
 

@@ -56,6 +56,13 @@ export function countLines(lines: readonly string[], into: VersionTraffic, filte
   }
 }
 
+/** What the access logs hold of a service's inbound requests since a moment, and what could not be read. */
+export interface InboundSince {
+  versions: VersionTraffic[];
+  /** Pods whose sidecar log could not be read, with why (the counts leave them out). */
+  unreadable: { pod: string; error: string }[];
+}
+
 /** The inbound requests to a service since `since` (pods labelled `app=<service>`, grouped by `version`). */
 export async function inboundByVersion(
   env: LabEnvironment,
@@ -64,8 +71,23 @@ export async function inboundByVersion(
   since: Date,
   filter: InboundFilter = {},
 ): Promise<VersionTraffic[]> {
+  return (await inboundSince(env, service, namespace, since, filter)).versions;
+}
+
+/**
+ * Like `inboundByVersion`, and says which pods' logs could not be read: a check that finds no request must be
+ * able to tell "none arrived" from "the logs could not be read".
+ */
+export async function inboundSince(
+  env: LabEnvironment,
+  service: string,
+  namespace: string,
+  since: Date,
+  filter: InboundFilter = {},
+): Promise<InboundSince> {
   const pods: K8sObject[] = await env.list({ kind: 'Pod', namespace, labelSelector: `app=${service}` });
   const byVersion = new Map<string, VersionTraffic>();
+  const unreadable: InboundSince['unreadable'] = [];
   for (const pod of pods) {
     // The sidecar is a container, or (Istio 1.27+ on Kubernetes >= 1.33) an init container: a native sidecar.
     if (!containerNames(pod).includes('istio-proxy')) continue;
@@ -73,8 +95,43 @@ export async function inboundByVersion(
     const entry = byVersion.get(version) ?? { version, requests: 0, errors: 0, mirrored: 0 };
     byVersion.set(version, entry);
     const target: ContainerRef = { namespace, pod: pod.metadata.name, container: 'istio-proxy' };
-    const text = await env.logs(target, { sinceTime: since.toISOString() }).catch(() => '');
-    countLines(text.split('\n'), entry, filter);
+    try {
+      countLines((await env.logs(target, { sinceTime: since.toISOString() })).split('\n'), entry, filter);
+    } catch (error) {
+      unreadable.push({ pod: pod.metadata.name, error: error instanceof Error ? error.message : String(error) });
+    }
   }
-  return [...byVersion.values()].sort((a, b) => a.version.localeCompare(b.version));
+  return { versions: [...byVersion.values()].sort((a, b) => a.version.localeCompare(b.version)), unreadable };
+}
+
+/** The learner's requests a service's pods answered in `[from, until)`: how many, and when the last one started. */
+export async function inboundBetween(
+  env: LabEnvironment,
+  service: string,
+  namespace: string,
+  from: Date,
+  until: Date,
+  filter: InboundFilter = {},
+): Promise<{ requests: number; lastStartedAt?: string }> {
+  const pods: K8sObject[] = await env.list({ kind: 'Pod', namespace, labelSelector: `app=${service}` });
+  let requests = 0;
+  let lastStartedAt: string | undefined;
+  for (const pod of pods) {
+    if (!containerNames(pod).includes('istio-proxy')) continue;
+    const target: ContainerRef = { namespace, pod: pod.metadata.name, container: 'istio-proxy' };
+    const read = (at: Date) => env.logs(target, { sinceTime: at.toISOString() }).then((t) => t.split('\n'));
+    const [wide, narrow] = await Promise.all([read(from), read(until)]).catch(() => [[], []]);
+    // Lines are kept in the order they were written: those before `until` are the first of the wide read.
+    const before = wide.slice(0, Math.max(0, wide.length - narrow.length));
+    for (const line of before) {
+      const entry = parseInboundLine(line);
+      if (!entry || (!filter.includeChecks && entry.userAgent.includes(CHECK_USER_AGENT))) continue;
+      if (filter.pathPrefix !== undefined && !entry.path.startsWith(filter.pathPrefix)) continue;
+      if (/-shadow(:\d+)?$/.test(entry.authority)) continue;
+      requests++;
+      const started = /^\[([^\]]+)\]/.exec(line)?.[1];
+      if (started && (!lastStartedAt || started > lastStartedAt)) lastStartedAt = started;
+    }
+  }
+  return { requests, ...(lastStartedAt ? { lastStartedAt } : {}) };
 }

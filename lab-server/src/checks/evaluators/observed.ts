@@ -10,13 +10,16 @@
  */
 import type { z } from 'zod';
 import type { observedCheckSchema } from '../../labs/schema.ts';
-import { inboundByVersion } from '../accessLog.ts';
+import { inboundBetween, inboundSince } from '../accessLog.ts';
 import { euRo } from '../korean.ts';
 import { DEFAULT_SPLIT_TEST, judgeLook } from '../split.ts';
 import { text, type Evaluator } from '../types.ts';
 
 /** An observed check as the schema fills it. */
 export type ObservedCheck = z.infer<typeof observedCheckSchema>;
+
+/** How far before the step's start a check looks for requests sent too early, to say so (ms). */
+const EARLY_LOOKBACK_MS = 15 * 60_000;
 
 /** The level at which the learner's own sample fails: implausible under the expected shares. */
 const OBSERVED_ALPHA = 1e-3;
@@ -27,26 +30,70 @@ function percent(share: number): string {
 
 /** Counts the learner's requests since the step began and judges their split. */
 export const evaluateObserved: Evaluator<ObservedCheck> = async (check, ctx) => {
-  const versions = await inboundByVersion(ctx.env, check.service, check.namespace, ctx.stepStartedAt, {
-    ...(check.pathPrefix !== undefined ? { pathPrefix: check.pathPrefix } : {}),
-  });
+  const filter = check.pathPrefix !== undefined ? { pathPrefix: check.pathPrefix } : {};
+  const { versions, unreadable } = await inboundSince(
+    ctx.env,
+    check.service,
+    check.namespace,
+    ctx.stepStartedAt,
+    filter,
+  );
   const counts = new Map(versions.filter((v) => v.requests > 0).map((v) => [v.version, v.requests] as const));
   const n = [...counts.values()].reduce((a, b) => a + b, 0);
   const split = [...counts].map(([v, k]) => `${v} ${k}`).join(', ');
   const where = `${check.service}${check.pathPrefix ? ` ${check.pathPrefix}` : ''}`;
+  const began = ctx.stepStartedAt.toISOString();
   const evidence = [
     {
-      action: `your requests to ${where} since ${ctx.stepStartedAt.toISOString()} (sidecar access logs)`,
+      action: `your requests to ${where} since ${began} (sidecar access logs)`,
       result: n === 0 ? '(none)' : `${n} request(s): ${split}`,
     },
+    ...unreadable.map((u) => ({
+      action: `kubectl logs ${u.pod} -c istio-proxy --since-time=${began}`,
+      result: u.error,
+    })),
   ];
   if (n < check.minRequests) {
+    if (unreadable.length > 0) {
+      const pods = unreadable.map((u) => u.pod).join(', ');
+      return {
+        ok: false,
+        evidence,
+        signature: 'unreadable',
+        explanation: text(
+          `${check.service} 파드(${pods})의 사이드카 액세스 로그를 읽지 못해 요청을 셀 수 없습니다. 잠시 뒤에 다시 확인해 보세요.`,
+          `The sidecar access logs of ${check.service} (${pods}) could not be read, so your requests cannot be ` +
+            'counted. Check again in a moment.',
+        ),
+      };
+    }
+    // Requests sent before the step began belong to the step before: say so, or the learner sees a loop that ran
+    // and a check that says nothing arrived.
+    const early = await inboundBetween(
+      ctx.env,
+      check.service,
+      check.namespace,
+      new Date(ctx.stepStartedAt.getTime() - EARLY_LOOKBACK_MS),
+      ctx.stepStartedAt,
+      filter,
+    );
+    if (early.requests > 0)
+      evidence.push({
+        action: `your requests to ${where} in the ${EARLY_LOOKBACK_MS / 60_000} minutes before ${began}`,
+        result: `${early.requests} request(s)${early.lastStartedAt ? `, the last at ${early.lastStartedAt}` : ''}`,
+      });
+    const sentEarly = early.requests > 0 && n === 0;
     return {
       ok: false,
       evidence,
       signature: `few:${n}`,
-      explanation:
-        n === 0
+      explanation: sentEarly
+        ? text(
+            `이 단계를 시작한 뒤로 보낸 요청 중 ${euRo(check.service)} 간 것이 없습니다. 그 전에 보낸 요청 ${early.requests}개는 앞 단계에서 보낸 것으로 셉니다. 지금 다시 보내 보세요(Preview 새로고침이나 터미널의 curl).`,
+            `None of your requests has reached ${check.service} since this step began; the ${early.requests} sent ` +
+              'before it count for the step before. Send them again now (refresh the Preview, or run its curl).',
+          )
+        : n === 0
           ? text(
               `이 단계를 시작한 뒤로 보낸 요청 중 ${euRo(check.service)} 간 것이 없습니다. 단계에서 말하는 대로 직접 요청을 보내 보세요(Preview 새로고침이나 터미널의 curl).`,
               `None of your requests has reached ${check.service} since this step began: ` +
