@@ -71,8 +71,8 @@ export async function createClassroom(
     routes: (parts) => classroomRoutes(parts, ctx),
     wsRoutes: (parts) => classroomWsRoutes(parts, ctx, watchers),
     async restoreEnvironment(sessionId: string, lab: string, env: LabEnvironment) {
+      if (!journal.has(sessionId, lab)) return;
       const all = journal.all(sessionId, lab);
-      if (all.length === 0) return;
       const key = `${sessionId}/${lab}`;
       restoring.add(key);
       try {
