@@ -105,6 +105,29 @@ describe('the write batch and the disk', () => {
     db.close();
   });
 
+  it('gathers the writes that arrive while the log is synced into one commit after it', async () => {
+    const db = fresh();
+    const syncs: (() => void)[] = [];
+    const batch = new WriteBatch(db, () => new Promise<void>((resolve) => syncs.push(resolve)));
+    const commits = vi.spyOn(db, 'exec');
+    const insert = (id: string) => () =>
+      db.prepare("INSERT INTO sessions (id, token_hash, created_at) VALUES (?, ?, 'now')").run(id, `h-${id}`);
+    const first = batch.run(insert('a'));
+    await vi.waitFor(() => expect(syncs).toHaveLength(1));
+    const later = [batch.run(insert('b')), batch.run(insert('c'))];
+    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    // Nothing more is committed while the first fsync runs ...
+    expect(commits.mock.calls.filter(([sql]) => sql === 'COMMIT')).toHaveLength(1);
+    syncs[0]!();
+    await first;
+    // ... then both in one transaction, acknowledged after their own fsync.
+    await vi.waitFor(() => expect(syncs).toHaveLength(2));
+    expect(commits.mock.calls.filter(([sql]) => sql === 'COMMIT')).toHaveLength(2);
+    syncs[1]!();
+    await Promise.all(later);
+    db.close();
+  });
+
   it('fails the writes of a batch whose log could not be synced', async () => {
     const db = fresh();
     const batch = new WriteBatch(db, () => Promise.reject(new Error('EIO: i/o error, fdatasync')));

@@ -142,12 +142,16 @@ interface Waiting {
  * and runs in a savepoint of its own: one that throws is undone alone. Without it, 200 learners joining at once
  * held the server's thread for 200 fsyncs in a row (a second on this machine's disk) before the last was answered.
  * The fsync itself runs off the server's thread (`WalSync`): the transaction commits to the log without it, and the
- * writes are acknowledged once the log is on the disk.
+ * writes are acknowledged once the log is on the disk. While one fsync runs, the writes that arrive wait and go in
+ * one transaction after it (the batching a blocking fsync gave, without the block): one commit per fsync.
  */
 export class WriteBatch {
   readonly #db: DatabaseSync;
   readonly #sync: (() => Promise<void>) | undefined;
   #waiting: Waiting[] = [];
+  #scheduled = false;
+  /** Fsyncs of this batch under way. */
+  #syncing = 0;
 
   /**
    * `sync` forces the committed log to the disk; by default the database's `-wal` file through `WalSync` (an
@@ -164,7 +168,17 @@ export class WriteBatch {
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (this.#waiting.length === 1) setImmediate(() => this.flush());
+      this.#schedule();
+    });
+  }
+
+  /** A flush at the end of this turn, unless an fsync runs: then after it. */
+  #schedule(): void {
+    if (this.#scheduled || this.#syncing > 0 || this.#waiting.length === 0) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.flush();
     });
   }
 
@@ -204,10 +218,15 @@ export class WriteBatch {
         if (r.ok) item.resolve(r.value);
         else item.reject(r.error);
       });
-    if (!this.#sync) settle();
-    else
-      this.#sync().then(settle, (error: unknown) => {
+    if (!this.#sync) return void settle();
+    this.#syncing++;
+    this.#sync()
+      .then(settle, (error: unknown) => {
         for (const item of items) item.reject(error);
+      })
+      .finally(() => {
+        this.#syncing--;
+        this.#schedule();
       });
   }
 }
