@@ -7,7 +7,7 @@
  * [--noises]` (`--freezes none --noises`: issue 14's fairness noises alone, `hostileLoad.ts` NOISES).
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -42,6 +42,20 @@ function cpuMsOf(statFile: string): number {
   const stat = readFileSync(statFile, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU of V8's helper threads (named `V8Worker`: parallel and concurrent GC, background compiling), in ms. */
+function helperCpuMs(pid: number): number {
+  let ms = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === 'V8Worker')
+        ms += cpuMsOf(`/proc/${pid}/task/${tid}/stat`);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return ms;
 }
 
 let marks = 0;
@@ -140,6 +154,7 @@ export const suite: BenchSuite = {
         cpuMs: () => ({
           front: cpuMsOf(`/proc/${server.pid}/task/${server.pid}/stat`),
           server: cpuMsOf(`/proc/${server.pid}/stat`),
+          v8Helpers: helperCpuMs(server.pid!),
         }),
       };
       const result = await runHostilePhases(harness, {

@@ -84,7 +84,7 @@ export interface HostileHarness {
    * CPU time used so far, in ms: the server's front thread (HTTP, WebSockets, the relay) and the whole server. On a
    * shared machine wall times measure the others' load too; these say what a hostile learner costs the front.
    */
-  cpuMs?(): { front: number; server: number };
+  cpuMs?(): { front: number; server: number; v8Helpers?: number };
 }
 
 /** One phase's figures. */
@@ -98,6 +98,8 @@ export interface PhaseResult {
   /** CPU per second of the phase, in ms (when the harness reads it): the front thread, and the whole server. */
   frontCpuMsPerS?: number;
   serverCpuMsPerS?: number;
+  /** V8's helper threads' CPU per second (GC, compiling), when measured. */
+  v8HelpersCpuMsPerS?: number;
 }
 
 async function phase(
@@ -167,6 +169,9 @@ async function phase(
       ? {
           frontCpuMsPerS: perS(cpuEnd.front - cpuStart.front),
           serverCpuMsPerS: perS(cpuEnd.server - cpuStart.server),
+          ...(cpuEnd.v8Helpers !== undefined && cpuStart.v8Helpers !== undefined
+            ? { v8HelpersCpuMsPerS: perS(cpuEnd.v8Helpers - cpuStart.v8Helpers) }
+            : {}),
         }
       : {}),
     p95: Math.round(quantile(samples, 0.95)),
@@ -187,6 +192,15 @@ function cpuRows(rows: BenchRow[], name: string, before: PhaseResult, during: Ph
     { metric: `server CPU, quiet just before ${name}`, value: before.serverCpuMsPerS ?? 0, unit: 'ms/s' },
     { metric: `server CPU, ${name}`, value: during.serverCpuMsPerS ?? 0, unit: 'ms/s' },
   );
+  if (during.v8HelpersCpuMsPerS !== undefined)
+    rows.push(
+      {
+        metric: `V8 helper threads' CPU, quiet just before ${name}`,
+        value: before.v8HelpersCpuMsPerS ?? 0,
+        unit: 'ms/s',
+      },
+      { metric: `V8 helper threads' CPU, ${name}`, value: during.v8HelpersCpuMsPerS, unit: 'ms/s' },
+    );
 }
 
 function pause(ms: number): Promise<void> {
