@@ -4,6 +4,7 @@
  * `--runs N` runs each suite N times: each figure is the median of the runs, with the lowest and highest.
  * `bench/results/latest.json` keeps each suite's latest run (with when and how it ran).
  * `--profile` writes a CPU profile of the traffic checks to `bench/results/traffic-check.cpuprofile`.
+ * `--as NAME` (with one suite in `--only`) keeps the run in latest.json under NAME rather than the suite's name.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -105,8 +106,14 @@ async function main(): Promise<void> {
   const at = new Date().toISOString();
   // Each suite's latest run is kept: a run of one suite (`--only classroom --learners 1000`) leaves the others'
   // figures in place, each stamped with when and how it was measured.
+  // `--as NAME` keeps one suite's run under a name of its own, beside the suite's default run (the classroom at 200
+  // and at 1,000 learners, joining and typing, each a figure of its own).
+  const keyOf = (name: string) => (typeof flags.as === 'string' && only?.length === 1 ? flags.as : name);
   const stamped = Object.fromEntries(
-    Object.entries(results).map(([name, r]) => [name, { at, quick: ctx.quick, flags, loadAverage: loads[name], ...r }]),
+    Object.entries(results).map(([name, r]) => [
+      keyOf(name),
+      { at, quick: ctx.quick, flags, loadAverage: loads[name], ...r },
+    ]),
   );
   const report = {
     at,

@@ -15,7 +15,7 @@ import { DecayingSum } from './decayingSum.ts';
 import { FrozenPoolEnvironment } from './frozen.ts';
 import { EnvironmentJournal } from './journal.ts';
 import { notices } from './notices.ts';
-import type { Detached, EnvironmentRecipe, WorkerEvent, WorkerRequest } from './protocol.ts';
+import type { Detached, EnvironmentRecipe, RebuildClock, WorkerEvent, WorkerRequest } from './protocol.ts';
 import { type EnvironmentRequest, WorkerClock, WorkerEnvironmentCalls } from './workerCalls.ts';
 import { WorkerGone, type WorkerHost } from './workerHost.ts';
 
@@ -113,6 +113,10 @@ export class PoolEnvironment extends WorkerEnvironmentCalls implements LabEnviro
 
   /** The worker's clock: real time runs on between its reports, virtual time (tests) stands still. */
   readonly #clock: WorkerClock;
+  /** When the journal began on that clock (made or reset): a rebuild replays it from then (`RebuildClock`). */
+  #journalStartedAt: number | undefined;
+  /** How far the environment's setup ran its clock ahead of the wall clock (ms). */
+  #setupLeadMs = 0;
 
   constructor(id: number, recipe: EnvironmentRecipe, placement: Placement, clock: 'real' | 'virtual' = 'real') {
     super();
@@ -132,7 +136,18 @@ export class PoolEnvironment extends WorkerEnvironmentCalls implements LabEnviro
   async #start(): Promise<void> {
     const host = await this.#placement.place(this);
     this.host = host;
-    await host.call({ op: 'create', env: this.id, recipe: this.recipe, prepare: true }).result;
+    const made = await host.call({ op: 'create', env: this.id, recipe: this.recipe, prepare: true }).result;
+    this.#clock.reported(made.now);
+    this.#journalStartedAt = made.now;
+    if (typeof made.value === 'number') this.#setupLeadMs = Math.max(0, made.value);
+  }
+
+  /** Where a rebuild's clock starts and ends: this environment's, so what it replays happens when it first did. */
+  #rebuildClock(): RebuildClock | undefined {
+    const startedAt = this.#journalStartedAt;
+    return startedAt === undefined
+      ? undefined
+      : { startedAt, now: this.now().getTime(), setupLeadMs: this.#setupLeadMs };
   }
 
   /** Calls the worker; after a worker died under it, waits for the rebuild and tries once more. */
@@ -180,7 +195,7 @@ export class PoolEnvironment extends WorkerEnvironmentCalls implements LabEnviro
     else if (event.type === 'running') terminal.running = event.line;
     else {
       this.#clock.reported(event.now);
-      this.#journal.lineFinished(event.term, event.record.line, event.record.exitCode);
+      this.#journal.lineFinished(event.term, event.record.line, event.record.exitCode, Date.parse(event.record.at));
       this.#history.push(event.record);
       if (this.#history.length > 1000) this.#history.shift();
       terminal.command(event.record);
@@ -262,7 +277,16 @@ export class PoolEnvironment extends WorkerEnvironmentCalls implements LabEnviro
     this.host = host;
     let incomplete = this.#journal.overflowed;
     try {
-      await host.call({ op: 'restore', env: this.id, recipe: this.recipe, journal: [...this.#journal.entries] }).result;
+      const clock = this.#rebuildClock();
+      const journal = [...this.#journal.entries];
+      const restored = host.call({
+        op: 'restore',
+        env: this.id,
+        recipe: this.recipe,
+        journal,
+        ...(clock ? { clock } : {}),
+      });
+      this.#clock.reported((await restored.result).now);
     } catch (error) {
       if (!(error instanceof WorkerGone)) throw error;
       // The journal itself breaks a worker: start over from the chapter's starting state.
@@ -270,8 +294,15 @@ export class PoolEnvironment extends WorkerEnvironmentCalls implements LabEnviro
       this.#journal.reset();
       const again = await this.#placement.place(this);
       this.host = again;
-      await again.call({ op: 'restore', env: this.id, recipe: this.recipe, journal: [...this.#journal.entries] })
-        .result;
+      const clock = this.#rebuildClock();
+      const restore = {
+        op: 'restore' as const,
+        env: this.id,
+        recipe: this.recipe,
+        journal: [...this.#journal.entries],
+        ...(clock ? { clock } : {}),
+      };
+      this.#clock.reported((await again.call(restore).result).now);
     }
     const host2 = this.host;
     for (const t of this.#terminals.values()) {
@@ -304,13 +335,14 @@ export class PoolEnvironment extends WorkerEnvironmentCalls implements LabEnviro
   async reset(): Promise<void> {
     await this.call({ op: 'reset' });
     this.#journal.reset();
+    this.#journalStartedAt = this.now().getTime();
   }
 
   openTerminal(options: TerminalOptions): TerminalChannel {
     const term = this.#nextTerm++;
     const terminal = new PoolTerminal(this, term);
     this.#terminals.set(term, terminal);
-    this.#journal.terminalOpened(term, options.cols);
+    this.#journal.terminalOpened(term, options.cols, this.now().getTime());
     this.tell({ op: 'open', term, cols: options.cols, rows: options.rows });
     return terminal;
   }
@@ -330,6 +362,7 @@ export class PoolEnvironment extends WorkerEnvironmentCalls implements LabEnviro
     // A rebuild that failed (its worker stopped again) is retried by the next loss; this script starts after it.
     await this.#ready.catch(() => undefined);
     const host = this.host!;
+    const startedAt = this.now().getTime();
     const { id, result } = host.call({ op: 'runScript', env: this.id, script });
     const onAbort = () => host.tell({ op: 'abort', env: this.id, call: id });
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -337,7 +370,7 @@ export class PoolEnvironment extends WorkerEnvironmentCalls implements LabEnviro
     try {
       const { value, now } = await result;
       this.#clock.reported(now);
-      if (!options.observe) this.#journal.scriptRun(script);
+      if (!options.observe) this.#journal.scriptRun(script, startedAt);
       return value as ScriptResult;
     } catch (error) {
       if (!(error instanceof WorkerGone)) throw error;

@@ -6,7 +6,8 @@
  * Sharing a worker is fair by design: a lab shell's loops give the thread back every few milliseconds
  * (sim/shell/scheduler.ts), so the environments of one worker take turns. What cannot be cut into turns (one
  * large YAML document to parse, one long string operation) is handled here. The worker reports every turn in
- * which one environment's code held the thread longer than `longTurnMs` of CPU. The environment moves to the
+ * which one environment's own code (what its learner typed or applied; never the server's work on its behalf, such
+ * as a Check's hundreds of requests) held the thread longer than `longTurnMs` of CPU. The environment moves to the
  * quarantine worker at its next pause between commands, and holds the thread of nobody else from then on, when
  * - it was already busy when that turn began (it had held the thread a lot in the last seconds: a loop, a paste
  *   of thousands of lines): heavy and uncuttable at once, it would stall the others again and again; or

@@ -35,17 +35,18 @@ export class EnvironmentJournal {
     return this.#entries;
   }
 
-  terminalOpened(term: number, cols: number): void {
-    this.#push({ kind: 'terminal', term, cols }, 0);
+  /** `at` (here and below): when it began on the environment's clock (ms), replayed then by a rebuild. */
+  terminalOpened(term: number, cols: number, at?: number): void {
+    this.#push({ kind: 'terminal', term, cols, ...(at !== undefined ? { at } : {}) }, 0);
   }
 
-  lineFinished(term: number, line: string, exitCode: number): void {
+  lineFinished(term: number, line: string, exitCode: number, at?: number): void {
     if (UNFINISHED.has(exitCode)) return;
-    this.#push({ kind: 'line', term, line }, line.length);
+    this.#push({ kind: 'line', term, line, ...(at !== undefined ? { at } : {}) }, line.length);
   }
 
-  scriptRun(script: string): void {
-    this.#push({ kind: 'script', script }, script.length);
+  scriptRun(script: string, at?: number): void {
+    this.#push({ kind: 'script', script, ...(at !== undefined ? { at } : {}) }, script.length);
   }
 
   /** After a reset only the terminals remain (they live on across it). */

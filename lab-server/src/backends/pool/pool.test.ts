@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandRecord, LabEnvironment, TerminalChannel } from '../../contract.ts';
 import { loadLab } from '../../labs/load.ts';
 import { stripAnsi } from '../../terminal/typing.ts';
+import type { PoolEnvironment } from './environment.ts';
 import { createPoolBackend, type PoolBackend } from './index.ts';
 import { QUARANTINE_NICE } from './threadPriority.ts';
 
@@ -130,6 +131,66 @@ describe('the pool supervisor', () => {
     expect(backend.stats()).toMatchObject({ restarts: 0, quarantined: 1 });
     // The quarantine worker takes only the CPU the others leave: its thread runs at the lowest priority.
     if (process.platform === 'linux') expect(threadNiceValues()).toContain(QUARANTINE_NICE);
+  });
+
+  it("never moves a learner for the server's work on their behalf (checks' requests, reads, logs), only for their own", async () => {
+    // Every turn counts as long here: before the rule, the first request of a Check moved the learner.
+    const backend = createPoolBackend({ clock: 'virtual', workers: 1, longTurnMs: 0, quarantineAfterMs: 0.001 });
+    open.push(backend);
+    const env = await backend.createEnvironment({ lab, owner: 'checked', seed: 3 });
+    await env.prepare();
+    for (let i = 0; i < 5; i++) {
+      await env.http({ kind: 'outside' }, { url: 'http://bookinfo.example/productpage' });
+      const pods = await env.list({ kind: 'Pod', namespace: 'default', labelSelector: 'app=reviews' });
+      await env.logs({ namespace: 'default', pod: pods[0]!.metadata.name, container: 'istio-proxy' });
+    }
+    // Turns are reported at the next one: a typed line after them would be the first that could count.
+    await env.get({ kind: 'Pod', namespace: 'default', name: 'none' });
+    expect(backend.stats().quarantinedTotal).toBe(0);
+    const t = env.openTerminal({ cols: 120, rows: 30 });
+    const seen = watch(t);
+    expect((await typed(t, seen, 'kubectl get pods')).exitCode).toBe(0);
+    await expect.poll(() => backend.stats().quarantinedTotal, { timeout: 60_000 }).toBe(1);
+  });
+
+  it('replays a moved environment on its own clock: requests sent before a moment are still logged before it', async () => {
+    // Real time, as learners have it: a rebuild comes later than what it replays.
+    const backend = createPoolBackend({ clock: 'real', workers: 1, longTurnMs: 1e9 });
+    open.push(backend);
+    const env = await backend.createEnvironment({ lab, owner: 'mover', seed: 2 });
+    await env.prepare();
+    const t = env.openTerminal({ cols: 120, rows: 30 });
+    const seen = watch(t);
+    // Through the chapter's ingress gateway (its Gateway and routes are in the starting state), as step 3 does.
+    for (const line of [
+      `export INGRESS_HOST=$(kubectl get nodes -o jsonpath='{.items[0].status.addresses[?(@.type=="InternalIP")].address}')`,
+      `export INGRESS_PORT=$(kubectl -n istio-system get service istio-ingressgateway -o jsonpath='{.spec.ports[?(@.name=="http2")].nodePort}')`,
+      'for i in 1 2 3; do curl -s -o /dev/null http://$INGRESS_HOST:$INGRESS_PORT/productpage; done',
+    ])
+      expect((await typed(t, seen, line)).exitCode, stripAnsi(seen.output)).toBe(0);
+    expect((await typed(t, seen, 'sleep 2')).exitCode).toBe(0);
+    const began = env.now();
+    const reviews = await env.list({ kind: 'Pod', namespace: 'default', labelSelector: 'app=reviews' });
+    const logged = async (since: Date) => {
+      let lines = 0;
+      for (const pod of reviews) {
+        const target = { namespace: 'default', pod: pod.metadata.name, container: 'istio-proxy' };
+        const text = await env.logs(target, { sinceTime: since.toISOString() });
+        lines += text.split('\n').filter((l) => l.includes('inbound|9080')).length;
+      }
+      return lines;
+    };
+    const before = await logged(new Date(0));
+    expect(before).toBe(3);
+    expect(await logged(began)).toBe(0);
+
+    (env as PoolEnvironment).moveToQuarantine();
+    await expect.poll(() => backend.stats().quarantinedTotal, { timeout: 60_000 }).toBe(1);
+    await env.prepare();
+    // Replayed, the three requests are logged when they were first sent: none since `began`, and the clock went on.
+    expect(await logged(new Date(0))).toBe(3);
+    expect(await logged(began)).toBe(0);
+    expect(env.now().getTime()).toBeGreaterThanOrEqual(began.getTime());
   });
 
   it('moves a busy environment at its first long turn, and leaves a quiet one with one long turn alone', async () => {

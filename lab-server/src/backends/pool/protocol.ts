@@ -7,10 +7,21 @@ import type { CommandRecord, ContainerRef, HttpOrigin, HttpRequest, ObjectQuery,
 import type { Lab } from '../../labs/schema.ts';
 
 /** One input that changed an environment, kept so the environment can be rebuilt elsewhere. */
+/** `at`: when it began on the environment's clock (ms since the epoch), for a rebuild to replay it then. */
 export type JournalEntry =
-  | { kind: 'terminal'; term: number; cols: number }
-  | { kind: 'line'; term: number; line: string }
-  | { kind: 'script'; script: string };
+  | { kind: 'terminal'; term: number; cols: number; at?: number }
+  | { kind: 'line'; term: number; line: string; at?: number }
+  | { kind: 'script'; script: string; at?: number };
+
+/**
+ * The clock of an environment being rebuilt: when its journal began (made or reset), where it stands now (ms), and
+ * how far its setup ran it ahead of the wall clock (a rebuild that sets up on its own starts that much earlier).
+ */
+export interface RebuildClock {
+  startedAt: number;
+  now: number;
+  setupLeadMs: number;
+}
 
 /** What makes an environment in a worker (the same seed gives the same simulated randomness). */
 export interface EnvironmentRecipe {
@@ -23,7 +34,10 @@ export interface EnvironmentRecipe {
 
 /** A request to a worker, addressed to one environment. */
 export type WorkerRequest =
-  /** Makes the environment; with `prepare`, prepares it too (one pass through the worker's queue, not two). */
+  /**
+   * Makes the environment; with `prepare`, prepares it too (one pass through the worker's queue, not two) and answers
+   * how far setting up ran its clock ahead of the wall clock (ms).
+   */
   | { op: 'create'; env: number; recipe: EnvironmentRecipe; prepare?: boolean }
   | { op: 'prepare' | 'reset' | 'dispose'; env: number }
   /**
@@ -31,7 +45,7 @@ export type WorkerRequest =
    * null, and keeps it, while a line or a call runs. Keys sent before it are in the answer: the port keeps order.
    */
   | { op: 'detach'; env: number }
-  | { op: 'restore'; env: number; recipe: EnvironmentRecipe; journal: JournalEntry[] }
+  | { op: 'restore'; env: number; recipe: EnvironmentRecipe; journal: JournalEntry[]; clock?: RebuildClock }
   /**
    * Runs a throwaway environment of the chapter through a learner's first minutes (its terminal, a command, the
    * steps' solutions, the Preview's request) and drops it; answers the CPU ms it took. `env` is negative: no learner's.

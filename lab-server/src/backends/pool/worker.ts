@@ -20,6 +20,7 @@ import {
   type Detached,
   type EnvironmentRecipe,
   type JournalEntry,
+  type RebuildClock,
   type WireRequest,
   type WorkerCall,
   type WorkerMessage,
@@ -118,24 +119,42 @@ function busy(env: number): boolean {
   return (recent.get(env)?.value ?? 0) > BUSY_RECENT_MS;
 }
 
-/** Marks that the loop now runs `env`'s code (-1: the worker's own), closing the turn that ran before. */
-function enter(env: number): void {
+// What the learner runs (keys into a terminal, an Apply's script) is the learner's own work; everything else a
+// worker does for an environment (a check's requests, reads and logs, the Preview, a frozen state's copy) the
+// server asks for on the learner's behalf. Both count toward pacing and slices; only the learner's own turns count
+// toward quarantine: a learner pressing Check on a traffic step (hundreds of requests) or reading a long log must
+// not end up on the quarantine worker, whose low priority would slow every command they type after.
+const OWN_OPS = new Set<WorkerRequest['op']>(['write', 'runScript', 'open', 'resize', 'redraw', 'close']);
+/** The learner's own CPU lately, per environment (a subset of `recent`): what "busy" means for quarantine. */
+const recentOwn = new Map<number, DecayingSum>();
+/** Whether the turn running now is the server's work for the environment rather than the learner's own. */
+let turnServed = false;
+
+/**
+ * Marks that the loop now runs `env`'s code (-1: the worker's own), closing the turn that ran before. `served`:
+ * the turn is work the server asked for (see `OWN_OPS`).
+ */
+function enter(env: number, served = false): void {
   const cpu = threadCpuMs();
   const spent = cpu - turnCpu;
   if (current >= 0) {
     charged.set(current, (charged.get(current) ?? 0) + spent);
     let sum = recent.get(current);
     if (!sum) recent.set(current, (sum = new DecayingSum(RECENT_HALF_LIFE_MS, wallNow)));
-    const wasBusy = sum.value > BUSY_RECENT_MS;
+    let own = recentOwn.get(current);
+    if (!own) recentOwn.set(current, (own = new DecayingSum(RECENT_HALF_LIFE_MS, wallNow)));
+    const wasBusy = own.value > BUSY_RECENT_MS;
     // Building an environment is the lab's own work, not the learner's: it makes nobody busy.
     if (!turnBuilding) sum.add(spent);
-    if (spent >= setup.longTurnMs && !turnBuilding)
+    if (!turnBuilding && !turnServed) own.add(spent);
+    if (spent >= setup.longTurnMs && !turnBuilding && !turnServed)
       port.postMessage({ type: 'long', env: current, ms: spent, busy: wasBusy } satisfies WorkerMessage);
   }
   turnCpu = cpu;
   turnOutputMs = 0;
   turnWall = wallNow();
   turnBuilding = building.has(env);
+  turnServed = served;
   current = env;
   slots[SLOT_ENV] = env;
   slots[SLOT_CPU] = cpu * 1000;
@@ -149,8 +168,9 @@ const raw = { setTimeout, setInterval, setImmediate };
 type Callback = (...args: unknown[]) => void;
 function attributed(fn: Callback): Callback {
   const owner = current;
+  const served = turnServed;
   return (...args) => {
-    enter(owner);
+    enter(owner, served);
     fn(...args);
   };
 }
@@ -215,12 +235,14 @@ function post(message: WorkerMessage): void {
   port.postMessage(message);
 }
 
-function make(id: number, recipe: EnvironmentRecipe): Held {
+/** `clock`: a rebuild's, whose clock takes over the one it replaces (see `restore`). */
+function make(id: number, recipe: EnvironmentRecipe, clock?: RebuildClock): Held {
   const env = new SimEnvironment({
     lab: recipe.lab,
     seed: recipe.seed,
     clock: setup.clock,
     limits,
+    ...(clock ? { clockAt: clock.startedAt, setupLeadMs: clock.setupLeadMs } : {}),
     ...(recipe.shared ? { startingState: sharedStartingState(startingStates, recipe.lab) } : {}),
   });
   const h: Held = { env, terminals: new Map(), calls: new Map() };
@@ -268,17 +290,28 @@ function open(id: number, h: Held, term: number, cols: number, muted: boolean): 
   return terminal;
 }
 
-/** Rebuilds an environment from its journal, with time warped and every terminal silent until the end. */
-async function restore(id: number, recipe: EnvironmentRecipe, journal: JournalEntry[]): Promise<number[]> {
-  const h = make(id, recipe);
+/**
+ * Rebuilds an environment from its journal, with time warped and every terminal silent until the end. With `clock`,
+ * on the clock of the environment it replaces: each entry runs when it first ran, and the clock ends where that
+ * one's stands, so a request replayed is logged when it was first sent (a step's check counts what came since the
+ * step began; replayed all at once, earlier steps' requests would count for the current one).
+ */
+async function restore(id: number, recipe: EnvironmentRecipe, journal: JournalEntry[], clock?: RebuildClock) {
+  const h = make(id, recipe, clock);
   await h.env.prepare();
   const codes: number[] = [];
+  const catchUp = async (at: number | undefined) => {
+    const behind = at === undefined ? 0 : at - h.env.now().getTime();
+    if (behind > 0) await h.env.advanceClock(behind);
+  };
   await h.env.warp(async () => {
     for (const entry of journal) {
+      await catchUp(entry.at);
       if (entry.kind === 'terminal') open(id, h, entry.term, entry.cols, true);
       else if (entry.kind === 'line') codes.push((await h.terminals.get(entry.term)?.terminal.replay(entry.line)) ?? 1);
       else codes.push((await h.env.runScript(entry.script)).exitCode);
     }
+    await catchUp(clock?.now);
   });
   for (const entry of h.terminals.values()) entry.muted = false;
   return codes;
@@ -317,6 +350,7 @@ async function dispose(id: number): Promise<void> {
   charged.delete(id);
   recent.delete(id);
   recentOutput.delete(id);
+  recentOwn.delete(id);
   forkOf.delete(id);
   await h?.env.dispose();
 }
@@ -347,11 +381,13 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
   switch (request.op) {
     case 'create': {
       const h = make(request.env, request.recipe);
-      if (request.prepare) await h.env.prepare();
-      return null;
+      if (!request.prepare) return null;
+      await h.env.prepare();
+      // How far setting up ran the clock ahead of the wall clock, measured here (a reply can wait in a queue).
+      return h.env.now().getTime() - Date.now();
     }
     case 'restore':
-      return restore(request.env, request.recipe, request.journal);
+      return restore(request.env, request.recipe, request.journal, request.clock);
     case 'warm':
       return warm(request.env, request.recipe);
     case 'prepare':
@@ -465,7 +501,7 @@ function dispatch(wired: WorkerCall): void {
 
 /** Runs a call as `owner`'s work and posts its reply. */
 function run(owner: number, call: { id: number; request: WorkerRequest }): void {
-  enter(owner);
+  enter(owner, !OWN_OPS.has(call.request.op));
   const respond = (reply: { ok: true; value: unknown } | { ok: false; error: string }) => {
     const h = held.get(call.request.env);
     post({ type: 'reply', id: call.id, ...reply, ...(h ? { now: h.env.now().getTime() } : {}) });

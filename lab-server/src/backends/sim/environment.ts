@@ -70,9 +70,20 @@ export interface SimEnvironmentOptions {
    * had set up itself.
    */
   startingState?: { source: StartingStateSource; setupSeed?: number };
+  /**
+   * The clock's reading once prepared (ms since the epoch), when later than the starting state allows: an
+   * environment rebuilt from a journal takes over the clock of the one it replaces, so what it replays happens at
+   * the times it first happened (access logs, events), not all at the moment of the rebuild.
+   */
+  clockAt?: number;
+  /** With `clockAt`: how far the chapter's setup runs the clock (a rebuild that sets up starts that much earlier). */
+  setupLeadMs?: number;
 }
 
 type Host = SimCommandHost & { cluster: SimCluster };
+
+/** Real time a rebuild's own setup may take before it would end after the moment it must start at (ms). */
+const REBUILD_SETUP_MARGIN_MS = 10_000;
 
 interface World {
   cluster: SnapshottableCluster;
@@ -103,6 +114,8 @@ export class SimEnvironment implements LabEnvironment {
   #prepared: Promise<void> | undefined;
   #shells = 0;
   #disposed = false;
+  /** `SimEnvironmentOptions.clockAt`, until the first setup has used it. */
+  #clockAt: number | undefined;
 
   constructor(options: SimEnvironmentOptions) {
     this.#options = options;
@@ -112,6 +125,7 @@ export class SimEnvironment implements LabEnvironment {
     this.#clock = new SimulationClock(options.clock);
     this.#seed = options.seed;
     this.#startingState = options.startingState;
+    this.#clockAt = options.clockAt;
     this.#random = createRandom(options.startingState?.setupSeed ?? options.seed);
     this.#fs = this.#makeFs();
     this.#pods = new SimPodExec(() => this.#host());
@@ -203,6 +217,10 @@ export class SimEnvironment implements LabEnvironment {
    * chapter's setup with time warped, so pods start without the learner waiting, and shares the result.
    */
   async #setUp(): Promise<void> {
+    // Once: a reset later starts from the chapter's state like any environment's.
+    const clockAt = this.#clockAt;
+    this.#clockAt = undefined;
+    if (clockAt !== undefined && !this.#madeWorld) return this.#setUpAt(clockAt);
     const source = this.#madeWorld ? undefined : this.#startingState?.source;
     const setupSeed = this.#startingState?.setupSeed;
     if (setupSeed !== undefined) this.#random.seek(setupSeed);
@@ -234,6 +252,38 @@ export class SimEnvironment implements LabEnvironment {
       takenAt: Date.now(),
     });
     if (setupSeed !== undefined) this.#random.seek(this.#seed);
+  }
+
+  /**
+   * A rebuild's start (`clockAt`): from the chapter's snapshot when it is older than that moment, else a setup of
+   * its own timed to end there (a snapshot taken later holds objects and logs from after it). Nothing is offered:
+   * this environment's clock is not the wall clock's.
+   */
+  async #setUpAt(clockAt: number): Promise<void> {
+    const ready = this.#startingState?.source.ready?.();
+    const setupSeed = this.#startingState?.setupSeed;
+    if (ready && ready.takenAt + ready.clockLeadMs <= clockAt) {
+      this.#clock.jumpTo(clockAt);
+      this.#random.seek(ready.randomPosition);
+      this.#useWorld(this.#makeWorld(ready.cluster));
+      if (setupSeed !== undefined) this.#random.seek(this.#seed);
+      return;
+    }
+    if (setupSeed !== undefined) this.#random.seek(setupSeed);
+    // The setup runs its clock forward by a snapshot's lead, plus the real time it takes: start that much earlier
+    // (and a margin for a busy machine), so it ends before `clockAt`, then move on to it.
+    const lead = Math.max(0, ready?.clockLeadMs ?? this.#options.setupLeadMs ?? 0);
+    this.#clock.jumpTo(clockAt - lead - REBUILD_SETUP_MARGIN_MS);
+    await this.#clock.warp(async () => {
+      await this.#world.cluster.idle();
+      const result = await this.runScript(this.#lab.setup);
+      if (result.exitCode !== 0)
+        throw new Error(`the starting state of "${this.#lab.id}" could not be set up (exit ${result.exitCode})`);
+      await this.#world.cluster.idle();
+      await this.#world.network.idle();
+    });
+    if (setupSeed !== undefined) this.#random.seek(this.#seed);
+    if (clockAt > this.#clock.now()) await this.#clock.advance(clockAt - this.#clock.now());
   }
 
   /**

@@ -32,6 +32,8 @@ export interface StartingStateSource {
   offer(state: StartingState): void;
   /** This environment's setup failed: those waiting for it set up on their own. */
   withdraw(): void;
+  /** A snapshot ready now, if any; nothing is claimed (an environment that will not offer its own asks this). */
+  ready?(): StartingState | undefined;
 }
 
 /** Snapshots by key (chapter, its setup, and the seed when environments are seeded). */
@@ -76,6 +78,7 @@ export class StartingStates {
       },
       offer: (state) => finish(state),
       withdraw: () => finish(undefined),
+      ready: () => this.#fresh(key),
     };
   }
 
