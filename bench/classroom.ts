@@ -123,9 +123,10 @@ function restoredTerminal(base: string, token: string): Promise<number> {
 }
 
 /** CPU time the process has used (user + system), in seconds. */
-function cpuSeconds(pid: number): number {
+/** CPU seconds of a process, or with `frontOnly` of its main thread (HTTP, WebSockets, the relay: the front). */
+function cpuSeconds(pid: number, frontOnly = false): number {
   // Fields 14 and 15 of /proc/PID/stat, after the command name in parentheses; in clock ticks (100 per second).
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = readFileSync(frontOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8')
     .replace(/^.*\) /, '')
     .split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
@@ -340,6 +341,7 @@ async function joinAndRestart(
     const tokens: string[] = [];
     const started = performance.now();
     const cpu0 = cpuSeconds(server.pid!);
+    const frontCpu0 = cpuSeconds(server.pid!, true);
     const clientCpu0 = process.cpuUsage();
     await Promise.all(
       Array.from({ length: learners }, async (_, i) => {
@@ -375,6 +377,7 @@ async function joinAndRestart(
     );
     const wallS = round((performance.now() - started) / 1000);
     const joinCpuS = round(cpuSeconds(server.pid!) - cpu0);
+    const joinFrontCpuS = round(cpuSeconds(server.pid!, true) - frontCpu0);
     // The learners' side runs on the same two cores: what it takes is not the server's to use.
     const clientCpu = process.cpuUsage(clientCpu0);
     const clientCpuS = round((clientCpu.user + clientCpu.system) / 1e6);
@@ -398,6 +401,7 @@ async function joinAndRestart(
       { metric: 'check (destination-rules), p95', value: k.p95Ms, unit: 'ms' },
       { metric: 'all learners done', value: wallS, unit: 's' },
       { metric: 'server CPU (workers included) until all learners were done', value: joinCpuS, unit: 's' },
+      { metric: "of which the front thread's (HTTP, WebSockets, SQLite)", value: joinFrontCpuS, unit: 's' },
       { metric: "the bench's own CPU meanwhile (the learners' side, same machine)", value: clientCpuS, unit: 's' },
       { metric: 'server RSS, idle', value: idleRss, unit: 'MiB' },
       { metric: "server RSS, with every learner's environment", value: loadedRss, unit: 'MiB' },

@@ -7,7 +7,7 @@
  * [--noises]` (`--freezes none --noises`: issue 14's fairness noises alone, `hostileLoad.ts` NOISES).
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -34,6 +34,28 @@ async function post(base: string, path: string, token: string | undefined, body:
   });
   if (!res.ok) throw new Error(`bench: ${path}: HTTP ${res.status} ${await res.text()}`);
   return res.json();
+}
+
+/** User plus system CPU of a process or one of its threads (`/proc/.../stat`), in ms (Linux counts in 10 ms ticks). */
+function cpuMsOf(statFile: string): number {
+  // Fields after the command name (which may hold spaces, so cut after its closing parenthesis): utime is the 12th.
+  const stat = readFileSync(statFile, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU of V8's helper threads (named `V8Worker`: parallel and concurrent GC, background compiling), in ms. */
+function helperCpuMs(pid: number): number {
+  let ms = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === 'V8Worker')
+        ms += cpuMsOf(`/proc/${pid}/task/${tid}/stat`);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return ms;
 }
 
 let marks = 0;
@@ -129,6 +151,11 @@ export const suite: BenchSuite = {
         hostile: () => join(`hostile-${++hostiles}`),
         rssMiB: () =>
           Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+        cpuMs: () => ({
+          front: cpuMsOf(`/proc/${server.pid}/task/${server.pid}/stat`),
+          server: cpuMsOf(`/proc/${server.pid}/stat`),
+          v8Helpers: helperCpuMs(server.pid!),
+        }),
       };
       const result = await runHostilePhases(harness, {
         seconds,

@@ -1,9 +1,10 @@
 import { mkdtempSync, statSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ClassStore } from './classes.ts';
-import { openDatabase, transaction, writeBatch } from './db.ts';
+import { openDatabase, transaction, WriteBatch, writeBatch } from './db.ts';
 import { SqliteSessionStore } from './stores.ts';
 
 describe('openDatabase', () => {
@@ -75,3 +76,82 @@ describe('the write batch (group commit)', () => {
     db.close();
   });
 });
+
+describe('the write batch and the disk', () => {
+  const fresh = () => openDatabase(join(mkdtempSync(join(tmpdir(), 'labs-sync-')), 'data'));
+
+  it("commits without the server's thread waiting for the disk, and acknowledges once the log is synced", async () => {
+    const db = fresh();
+    let synced: () => void = () => undefined;
+    const sync = vi.fn(() => new Promise<void>((resolve) => (synced = resolve)));
+    const batch = new WriteBatch(db, sync);
+    const execs = vi.spyOn(db, 'exec');
+    let acknowledged = false;
+    const written = batch
+      .run(() => db.prepare("INSERT INTO sessions (id, token_hash, created_at) VALUES ('a', 'h', 'now')").run())
+      .then(() => (acknowledged = true));
+    await vi.waitFor(() => expect(sync).toHaveBeenCalledTimes(1));
+    // Committed (another reader sees it) with synchronous = NORMAL, so the COMMIT itself did not fsync ...
+    const sql = execs.mock.calls.map(([s]) => s);
+    expect(sql.indexOf('PRAGMA synchronous = NORMAL')).toBeLessThan(sql.indexOf('COMMIT'));
+    expect(sql.at(-1)).toBe('PRAGMA synchronous = FULL');
+    expect(db.prepare('SELECT COUNT(*) AS n FROM sessions').get()).toEqual({ n: 1 });
+    // ... and nobody is told before the log is on the disk.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(acknowledged).toBe(false);
+    synced();
+    await written;
+    expect(acknowledged).toBe(true);
+    db.close();
+  });
+
+  it('gathers the writes that arrive while the log is synced into one commit after it', async () => {
+    const db = fresh();
+    const syncs: (() => void)[] = [];
+    const batch = new WriteBatch(db, () => new Promise<void>((resolve) => syncs.push(resolve)));
+    const commits = vi.spyOn(db, 'exec');
+    const insert = (id: string) => () =>
+      db.prepare("INSERT INTO sessions (id, token_hash, created_at) VALUES (?, ?, 'now')").run(id, `h-${id}`);
+    const first = batch.run(insert('a'));
+    await vi.waitFor(() => expect(syncs).toHaveLength(1));
+    const later = [batch.run(insert('b')), batch.run(insert('c'))];
+    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    // Nothing more is committed while the first fsync runs ...
+    expect(commits.mock.calls.filter(([sql]) => sql === 'COMMIT')).toHaveLength(1);
+    syncs[0]!();
+    await first;
+    // ... then both in one transaction, acknowledged after their own fsync.
+    await vi.waitFor(() => expect(syncs).toHaveLength(2));
+    expect(commits.mock.calls.filter(([sql]) => sql === 'COMMIT')).toHaveLength(2);
+    syncs[1]!();
+    await Promise.all(later);
+    db.close();
+  });
+
+  it('fails the writes of a batch whose log could not be synced', async () => {
+    const db = fresh();
+    const batch = new WriteBatch(db, () => Promise.reject(new Error('EIO: i/o error, fdatasync')));
+    await expect(
+      batch.run(() => db.prepare("INSERT INTO sessions (id, token_hash, created_at) VALUES ('a', 'h', 'now')").run()),
+    ).rejects.toThrow(/EIO/);
+    db.close();
+  });
+
+  it("syncs the database's own log by default", async () => {
+    const db = fresh();
+    const datasync = vi.spyOn(await fileHandlePrototype(), 'datasync');
+    await writeBatch(db).run(() =>
+      db.prepare("INSERT INTO sessions (id, token_hash, created_at) VALUES ('a', 'h', 'now')").run(),
+    );
+    expect(datasync).toHaveBeenCalled();
+    datasync.mockRestore();
+    db.close();
+  });
+});
+
+/** The prototype of `fs/promises` file handles, to count their fsyncs. */
+async function fileHandlePrototype(): Promise<FileHandle> {
+  const handle = await open(import.meta.filename, 'r');
+  await handle.close();
+  return Object.getPrototypeOf(handle) as FileHandle;
+}

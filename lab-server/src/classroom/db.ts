@@ -1,11 +1,13 @@
 /**
  * The classroom's SQLite database (`node:sqlite`, built into Node 24) under the data directory. WAL with
  * `synchronous = FULL`: a write is on disk before the learner is told, so a `kill -9` loses nothing
- * acknowledged. The schema is created (or extended) on open.
+ * acknowledged (the write batch commits without the fsync and does it off the server's thread, `WalSync`, before it
+ * tells anyone). The schema is created (or extended) on open.
  */
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { WalSync } from './walSync.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sessions (
@@ -139,30 +141,57 @@ interface Waiting {
  * fsync for all. Each write still waits for the disk before its promise resolves (so before the learner is told),
  * and runs in a savepoint of its own: one that throws is undone alone. Without it, 200 learners joining at once
  * held the server's thread for 200 fsyncs in a row (a second on this machine's disk) before the last was answered.
+ * The fsync itself runs off the server's thread (`WalSync`): the transaction commits to the log without it, and the
+ * writes are acknowledged once the log is on the disk. While one fsync runs, the writes that arrive wait and go in
+ * one transaction after it (the batching a blocking fsync gave, without the block): one commit per fsync.
  */
 export class WriteBatch {
   readonly #db: DatabaseSync;
+  readonly #sync: (() => Promise<void>) | undefined;
   #waiting: Waiting[] = [];
+  #scheduled = false;
+  /** Fsyncs of this batch under way. */
+  #syncing = 0;
 
-  constructor(db: DatabaseSync) {
+  /**
+   * `sync` forces the committed log to the disk; by default the database's `-wal` file through `WalSync` (an
+   * in-memory database has none, and commits as it is configured).
+   */
+  constructor(db: DatabaseSync, sync?: () => Promise<void>) {
     this.#db = db;
+    const file = db.location();
+    const wal = file ? new WalSync(`${file}-wal`) : undefined;
+    this.#sync = sync ?? (wal ? () => wal.sync() : undefined);
   }
 
   /** Runs `work` (synchronous statements) in the next group transaction; resolves once that is on disk. */
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (this.#waiting.length === 1) setImmediate(() => this.flush());
+      this.#schedule();
     });
   }
 
-  /** Writes what waits now, in one transaction. */
+  /** A flush at the end of this turn, unless an fsync runs: then after it. */
+  #schedule(): void {
+    if (this.#scheduled || this.#syncing > 0 || this.#waiting.length === 0) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Writes what waits now, in one transaction; its writes are acknowledged once it is on the disk. */
   flush(): void {
     const items = this.#waiting;
     if (items.length === 0) return;
     this.#waiting = [];
     const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const offThread = this.#sync !== undefined;
     try {
+      // Committed to the log only; the fsync is `#sync`'s, before anyone is told.
+      if (offThread) this.#db.exec('PRAGMA synchronous = NORMAL');
       this.#db.exec('BEGIN IMMEDIATE');
       for (const item of items) {
         this.#db.exec('SAVEPOINT write_batch_item');
@@ -180,12 +209,25 @@ export class WriteBatch {
       if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
       for (const item of items) item.reject(error);
       return;
+    } finally {
+      if (offThread) this.#db.exec('PRAGMA synchronous = FULL');
     }
-    items.forEach((item, i) => {
-      const r = results[i]!;
-      if (r.ok) item.resolve(r.value);
-      else item.reject(r.error);
-    });
+    const settle = () =>
+      items.forEach((item, i) => {
+        const r = results[i]!;
+        if (r.ok) item.resolve(r.value);
+        else item.reject(r.error);
+      });
+    if (!this.#sync) return void settle();
+    this.#syncing++;
+    this.#sync()
+      .then(settle, (error: unknown) => {
+        for (const item of items) item.reject(error);
+      })
+      .finally(() => {
+        this.#syncing--;
+        this.#schedule();
+      });
   }
 }
 

@@ -36,6 +36,19 @@ describe('Journal', () => {
     expect(journal.sinceReset('s1', 'mirroring')).toHaveLength(1);
   });
 
+  it('knows whether an environment has entries, written or still waiting for the end of the turn', () => {
+    const journal = new Journal(openDatabase(mkdtempSync(join(tmpdir(), 'labs-journal-'))));
+    expect(journal.has('s1', 'traffic-shifting')).toBe(false);
+    journal.append('s1', 'traffic-shifting', { kind: 'command', line: 'kubectl get pods', exitCode: 0 });
+    expect(journal.has('s1', 'traffic-shifting')).toBe(true);
+    journal.flush();
+    expect(journal.has('s1', 'traffic-shifting')).toBe(true);
+    expect(journal.has('s1', 'mirroring')).toBe(false);
+    expect(journal.has('s2', 'traffic-shifting')).toBe(false);
+    journal.append('s2', 'traffic-shifting', { kind: 'reset' });
+    expect(journal.has('s2', 'traffic-shifting')).toBe(true);
+  });
+
   it('writes the command lines of one turn in one transaction, after it, and an apply at once with those before', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'labs-journal-'));
     const journal = new Journal(openDatabase(dir));

@@ -6,6 +6,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { randomBytes } from 'node:crypto';
 import type { LabEnvironment } from '../contract.ts';
+import { statement } from './db.ts';
 
 /** One journal entry. */
 export type JournalEntry =
@@ -73,12 +74,25 @@ export class Journal {
     }
   }
 
+  /**
+   * True when an environment has any entry: a class joining at once asks it for every new environment, most of
+   * which have none, and reading them all (with a statement compiled per call) was the front's to pay.
+   */
+  has(sessionId: string, lab: string): boolean {
+    if (this.#waiting.some(([s, l]) => s === sessionId && l === lab)) return true;
+    return (
+      statement(this.#db, 'SELECT 1 FROM journal WHERE session_id = ? AND lab = ? LIMIT 1').get(sessionId, lab) !==
+      undefined
+    );
+  }
+
   /** Every entry of an environment, oldest first. */
   all(sessionId: string, lab: string): JournalEntry[] {
     this.flush();
-    const rows = this.#db
-      .prepare('SELECT kind, payload FROM journal WHERE session_id = ? AND lab = ? ORDER BY id')
-      .all(sessionId, lab) as Row[];
+    const rows = statement(
+      this.#db,
+      'SELECT kind, payload FROM journal WHERE session_id = ? AND lab = ? ORDER BY id',
+    ).all(sessionId, lab) as Row[];
     return rows.map((r) => (r.kind === 'reset' ? { kind: 'reset' } : (JSON.parse(String(r.payload)) as JournalEntry)));
   }
 
@@ -108,12 +122,11 @@ export class Journal {
   /** Entries since the last reset, oldest first. */
   sinceReset(sessionId: string, lab: string): JournalEntry[] {
     this.flush();
-    const rows = this.#db
-      .prepare(
-        'SELECT kind, payload FROM journal WHERE session_id = ? AND lab = ? AND id > COALESCE((SELECT ' +
-          "MAX(id) FROM journal WHERE session_id = ? AND lab = ? AND kind = 'reset'), 0) ORDER BY id",
-      )
-      .all(sessionId, lab, sessionId, lab) as Row[];
+    const rows = statement(
+      this.#db,
+      'SELECT kind, payload FROM journal WHERE session_id = ? AND lab = ? AND id > COALESCE((SELECT ' +
+        "MAX(id) FROM journal WHERE session_id = ? AND lab = ? AND kind = 'reset'), 0) ORDER BY id",
+    ).all(sessionId, lab, sessionId, lab) as Row[];
     return rows.map((r) => JSON.parse(String(r.payload)) as JournalEntry);
   }
 }
