@@ -116,7 +116,7 @@ describe('the pool supervisor', () => {
 
   it('moves an environment whose turns keep holding its worker to the quarantine worker, state and all', async () => {
     // Every turn counts as long here, so the first command line is enough to move the environment.
-    const backend = createPoolBackend({ clock: 'virtual', workers: 1, longTurnMs: 0, quarantineAfterMs: 0.001 });
+    const backend = createPoolBackend({ clock: 'virtual', workers: 1, longTurnMs: 0, quarantineAfterMs: 0 });
     open.push(backend);
     const env = await backend.createEnvironment({ lab, owner: 'noisy', seed: 1 });
     await env.prepare();
@@ -135,7 +135,7 @@ describe('the pool supervisor', () => {
 
   it("never moves a learner for the server's work on their behalf (checks' requests, reads, logs), only for their own", async () => {
     // Every turn counts as long here: before the rule, the first request of a Check moved the learner.
-    const backend = createPoolBackend({ clock: 'virtual', workers: 1, longTurnMs: 0, quarantineAfterMs: 0.001 });
+    const backend = createPoolBackend({ clock: 'virtual', workers: 1, longTurnMs: 0, quarantineAfterMs: 0 });
     open.push(backend);
     const env = await backend.createEnvironment({ lab, owner: 'checked', seed: 3 });
     await env.prepare();
@@ -251,7 +251,7 @@ describe('the pool supervisor', () => {
   });
 
   it('moves a learner who never stops typing, and the half-typed line goes along', async () => {
-    const backend = createPoolBackend({ clock: 'virtual', workers: 1, longTurnMs: 0, quarantineAfterMs: 0.001 });
+    const backend = createPoolBackend({ clock: 'virtual', workers: 1, longTurnMs: 0, quarantineAfterMs: 0 });
     open.push(backend);
     const env = await backend.createEnvironment({ lab, owner: 'typist', seed: 1 });
     await env.prepare();

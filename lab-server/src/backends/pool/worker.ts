@@ -84,18 +84,24 @@ const BUSY_CPU_SHARE = 1 / 3;
 // stands above that share of a core waits, before its next request, until it is back under it. One learner pressing
 // Check again and again (four at once: ~800 requests) then takes a third of its worker, not all of it.
 const PACED_OPS = new Set<WorkerRequest['op']>(['http', 'httpSeries']);
+// The pace reads the server's work for the environment alone, over a short memory: one Check (a few hundred
+// requests, ~150 ms of CPU) goes at full speed, but a burst of them (four at once, again and again) is held to the
+// share from its first quarter-second on, rather than after a second of a full core that every learner on the
+// machine would wait through.
+const SERVED_HALF_LIFE_MS = 500;
+const recentServed = new Map<number, DecayingSum>();
 
 /** How long `env`'s request `op` waits before it runs (see `pacing.ts`). */
 function paceMs(env: number, op: WorkerRequest['op']): number {
   if (setup.clock !== 'real' || !PACED_OPS.has(op)) return 0;
-  return pacingDelayMs(recent.get(env)?.value ?? 0, { share: BUSY_CPU_SHARE, halfLifeMs: RECENT_HALF_LIFE_MS });
+  return pacingDelayMs(recentServed.get(env)?.value ?? 0, { share: BUSY_CPU_SHARE, halfLifeMs: SERVED_HALF_LIFE_MS });
 }
 
 // Output costs where it goes (the front's relay, the learner's socket and browser), not only where it is made: a
 // terminal's output counts, at this rate, toward a sum of its own beside the environment's recent CPU, so an
 // output flood gets the short slices and the rests of a busy loop, for its output as for its CPU. (The sum is kept
 // apart from `recent`: what moves an environment to quarantine is CPU only.)
-const OUTPUT_MS_PER_KIB = 1 / 32;
+const OUTPUT_MS_PER_KIB = 1 / 8;
 const recentOutput = new Map<number, DecayingSum>();
 /** Output of the turn running now, in CPU-equivalent ms. */
 let turnOutputMs = 0;
@@ -147,6 +153,11 @@ function enter(env: number, served = false): void {
     // Building an environment is the lab's own work, not the learner's: it makes nobody busy.
     if (!turnBuilding) sum.add(spent);
     if (!turnBuilding && !turnServed) own.add(spent);
+    if (turnServed) {
+      let served = recentServed.get(current);
+      if (!served) recentServed.set(current, (served = new DecayingSum(SERVED_HALF_LIFE_MS, wallNow)));
+      served.add(spent);
+    }
     if (spent >= setup.longTurnMs && !turnBuilding && !turnServed)
       port.postMessage({ type: 'long', env: current, ms: spent, busy: wasBusy } satisfies WorkerMessage);
   }
@@ -351,6 +362,7 @@ async function dispose(id: number): Promise<void> {
   recent.delete(id);
   recentOutput.delete(id);
   recentOwn.delete(id);
+  recentServed.delete(id);
   forkOf.delete(id);
   await h?.env.dispose();
 }
