@@ -85,7 +85,15 @@ describe('SimEnvironment', () => {
       'http://productpage:9080/productpage',
     ]);
     expect(ok).toEqual({ stdout: '200', stderr: '', exitCode: 0 });
-    const missing = await e.exec({ namespace: 'default', selector: 'app=ratings' }, ['curl', 'http://x']);
+    // Istio's Bookinfo page checks the app from the ratings container, whose image installs curl.
+    const fromRatings = await e.exec({ namespace: 'default', selector: 'app=ratings' }, [
+      'curl',
+      '-sS',
+      'productpage:9080/productpage',
+    ]);
+    expect(fromRatings.exitCode).toBe(0);
+    expect(fromRatings.stdout).toMatch(/<title>Simple Bookstore App<\/title>/);
+    const missing = await e.exec({ namespace: 'default', selector: 'app=details' }, ['curl', 'http://x']);
     expect(missing.exitCode).toBe(126);
     expect(missing.stderr).toContain('executable file not found in $PATH');
   });

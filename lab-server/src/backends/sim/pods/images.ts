@@ -136,7 +136,9 @@ export const IMAGE_PROFILES: readonly { match: RegExp; profile: ImageProfile }[]
     profile: {
       base: 'debian',
       shells: ['sh', 'bash'],
-      commands: [...BASIC, 'node'],
+      // Its Dockerfile installs curl, for the check Istio's Bookinfo page runs from it
+      // (`kubectl exec … -c ratings -- curl -sS productpage:9080/productpage`).
+      commands: [...BASIC, 'node', 'curl'],
       user: 1000,
       workdir: '/opt/microservices',
     },
