@@ -123,15 +123,15 @@ export async function inboundBetween(
     const [wide, narrow] = await Promise.all([read(from), read(until)]).catch(() => [[], []]);
     // Lines are kept in the order they were written: those before `until` are the first of the wide read.
     const before = wide.slice(0, Math.max(0, wide.length - narrow.length));
+    // The same lines `countLines` counts, one at a time, to know when the last counted one started.
+    const counted = { version: '', requests: 0, errors: 0, mirrored: 0 };
     for (const line of before) {
-      const entry = parseInboundLine(line);
-      if (!entry || (!filter.includeChecks && entry.userAgent.includes(CHECK_USER_AGENT))) continue;
-      if (filter.pathPrefix !== undefined && !entry.path.startsWith(filter.pathPrefix)) continue;
-      if (/-shadow(:\d+)?$/.test(entry.authority)) continue;
-      requests++;
-      const started = /^\[([^\]]+)\]/.exec(line)?.[1];
+      const was = counted.requests;
+      countLines([line], counted, filter);
+      const started = counted.requests > was ? /^\[([^\]]+)\]/.exec(line)?.[1] : undefined;
       if (started && (!lastStartedAt || started > lastStartedAt)) lastStartedAt = started;
     }
+    requests += counted.requests;
   }
   return { requests, ...(lastStartedAt ? { lastStartedAt } : {}) };
 }

@@ -234,16 +234,7 @@ export class SimEnvironment implements LabEnvironment {
       return;
     }
     try {
-      await this.#clock.warp(async () => {
-        await this.#world.cluster.idle();
-        const result = await this.runScript(this.#lab.setup);
-        if (result.exitCode !== 0)
-          throw new Error(
-            `the starting state of "${this.#lab.id}" could not be set up (exit ${result.exitCode}):\n${result.output}`,
-          );
-        await this.#world.cluster.idle();
-        await this.#world.network.idle();
-      });
+      await this.#runSetup();
     } catch (error) {
       source?.withdraw();
       throw error;
@@ -277,16 +268,23 @@ export class SimEnvironment implements LabEnvironment {
     // (and a margin for a busy machine), so it ends before `clockAt`, then move on to it.
     const lead = Math.max(0, ready?.clockLeadMs ?? this.#options.setupLeadMs ?? 0);
     this.#clock.jumpTo(clockAt - lead - REBUILD_SETUP_MARGIN_MS);
+    await this.#runSetup();
+    if (setupSeed !== undefined) this.#random.seek(this.#seed);
+    if (clockAt > this.#clock.now()) await this.#clock.advance(clockAt - this.#clock.now());
+  }
+
+  /** Runs the chapter's setup with time warped, until the cluster and the network have settled. */
+  async #runSetup(): Promise<void> {
     await this.#clock.warp(async () => {
       await this.#world.cluster.idle();
       const result = await this.runScript(this.#lab.setup);
       if (result.exitCode !== 0)
-        throw new Error(`the starting state of "${this.#lab.id}" could not be set up (exit ${result.exitCode})`);
+        throw new Error(
+          `the starting state of "${this.#lab.id}" could not be set up (exit ${result.exitCode}):\n${result.output}`,
+        );
       await this.#world.cluster.idle();
       await this.#world.network.idle();
     });
-    if (setupSeed !== undefined) this.#random.seek(this.#seed);
-    if (clockAt > this.#clock.now()) await this.#clock.advance(clockAt - this.#clock.now());
   }
 
   /**
