@@ -14,6 +14,26 @@ interface ContainerLog {
   start: number;
 }
 
+/** A line whose text is made on first read and kept (line objects are shared by snapshots, never changed). */
+class LazyLine implements LogLine {
+  readonly at: number;
+  #format: (() => string) | undefined;
+  #text = '';
+
+  constructor(at: number, format: () => string) {
+    this.at = at;
+    this.#format = format;
+  }
+
+  get text(): string {
+    if (this.#format) {
+      this.#text = this.#format();
+      this.#format = undefined;
+    }
+    return this.#text;
+  }
+}
+
 /** Every container's kept lines, by `namespace/pod/container`. */
 export type LogSnapshot = ReadonlyMap<string, readonly LogLine[]>;
 
@@ -43,14 +63,32 @@ export class MemoryLogStore implements LogStore {
   }
 
   append(namespace: string, pod: string, container: string, text: string): void {
+    const at = this.#clock.now();
+    const parts = text.includes('\n') ? text.replace(/\n$/, '').split('\n') : [text];
+    this.#push(
+      namespace,
+      pod,
+      container,
+      parts.map((part) => ({ at, text: part })),
+    );
+  }
+
+  /**
+   * Appends one line whose text `format` makes when the line is first read (`kubectl logs`, a follower, a check):
+   * a proxy writes a line per request and most are never read. `format` must answer one line (no newline) and the
+   * same text whenever it is called.
+   */
+  appendLazy(namespace: string, pod: string, container: string, format: () => string): void {
+    this.#push(namespace, pod, container, [new LazyLine(this.#clock.now(), format)]);
+  }
+
+  #push(namespace: string, pod: string, container: string, lines: LogLine[]): void {
     const key = `${namespace}/${pod}/${container}`;
     this.#changes++;
     let log = this.#lines.get(key);
     if (!log) this.#lines.set(key, (log = { lines: [], start: 0 }));
     const followers = this.#followers.get(key);
-    const at = this.#clock.now();
-    for (const part of text.includes('\n') ? text.replace(/\n$/, '').split('\n') : [text]) {
-      const line = { at, text: part };
+    for (const line of lines) {
       log.lines.push(line);
       if (followers) for (const follower of followers) follower(line);
     }

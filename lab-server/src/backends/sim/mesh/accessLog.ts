@@ -79,6 +79,34 @@ export function formatAccessLog(e: AccessLogEntry): string {
   ].join(' ');
 }
 
+/** The entry's fields that may carry text from outside the proxy (a request's headers and path, objects' names). */
+const TEXT_FIELDS = [
+  'method',
+  'path',
+  'protocol',
+  'flags',
+  'details',
+  'terminationDetails',
+  'upstreamFailure',
+  'forwardedFor',
+  'userAgent',
+  'requestId',
+  'authority',
+  'upstreamHost',
+  'upstreamCluster',
+  'upstreamLocal',
+  'downstreamLocal',
+  'downstreamRemote',
+  'sni',
+  'routeName',
+] as const satisfies readonly (keyof AccessLogEntry)[];
+
+/** True when a field holds a line break: the formatted entry is then more than one log line. */
+export function breaksLine(e: AccessLogEntry): boolean {
+  for (const field of TEXT_FIELDS) if (e[field]?.includes('\n')) return true;
+  return false;
+}
+
 /** Envoy's cluster names: `outbound|9080|v3|reviews.default.svc.cluster.local`, `inbound|80||`. */
 export function clusterName(
   direction: 'outbound' | 'inbound',

@@ -4,7 +4,6 @@
  * istio-envoy` on responses, X-Forwarded-For / X-Envoy-Internal on requests, and the gateway's access log.
  */
 import type { K8sObject } from '../../../contract.ts';
-import { formatAccessLog } from './accessLog.ts';
 import { hopMs, writeAccessLog, type MeshEnv, type ProxyInfo } from './env.ts';
 import { addGatewayForwarding, ensureRequestId, spiffeId, startSpan } from './envoyHeaders.ts';
 import { labelsOf, serviceAccountOf, selectorMatches, serviceSelector, servicePorts } from './objects.ts';
@@ -118,18 +117,14 @@ export async function gatewayHttp(
     }
   } catch (error) {
     if (isAbort(error)) {
-      writeAccessLog(
-        env,
-        pod,
-        formatAccessLog({
-          ...logBase,
-          code: 0,
-          flags: 'DC',
-          details: 'downstream_remote_disconnect',
-          bytesSent: 0,
-          durationMs: env.clock.now() - started,
-        }),
-      );
+      writeAccessLog(env, pod, {
+        ...logBase,
+        code: 0,
+        flags: 'DC',
+        details: 'downstream_remote_disconnect',
+        bytesSent: 0,
+        durationMs: env.clock.now() - started,
+      });
     }
     throw error;
   }
@@ -139,23 +134,19 @@ export async function gatewayHttp(
   const duration = result.local
     ? env.clock.now() - started + response.extraMs
     : (result.upstreamServiceTimeMs ?? 0) + own;
-  writeAccessLog(
-    env,
-    pod,
-    formatAccessLog({
-      ...logBase,
-      code: response.status,
-      flags: result.flags,
-      details: result.details,
-      upstreamFailure: result.upstreamFailure,
-      bytesSent: responseBytes(response),
-      durationMs: duration,
-      upstreamServiceTimeMs: result.local ? undefined : result.upstreamServiceTimeMs,
-      upstreamHost: result.upstreamHost,
-      upstreamCluster: result.upstreamCluster,
-      upstreamLocal: result.upstreamLocal,
-      routeName: result.routeName,
-    }),
-  );
+  writeAccessLog(env, pod, {
+    ...logBase,
+    code: response.status,
+    flags: result.flags,
+    details: result.details,
+    upstreamFailure: result.upstreamFailure,
+    bytesSent: responseBytes(response),
+    durationMs: duration,
+    upstreamServiceTimeMs: result.local ? undefined : result.upstreamServiceTimeMs,
+    upstreamHost: result.upstreamHost,
+    upstreamCluster: result.upstreamCluster,
+    upstreamLocal: result.upstreamLocal,
+    routeName: result.routeName,
+  });
   return response;
 }

@@ -3,7 +3,7 @@
  * mode), hands it to the app from 127.0.0.6, stamps `server: istio-envoy`, and writes its access log line.
  */
 import type { K8sObject } from '../../../contract.ts';
-import { formatAccessLog, clusterName } from './accessLog.ts';
+import { clusterName } from './accessLog.ts';
 import { deliverToApp } from './appRuntime.ts';
 import type { PeerTls } from './deliver.ts';
 import { hopMs, writeAccessLog, type MeshEnv } from './env.ts';
@@ -57,20 +57,16 @@ export async function inboundHttp(
   } catch (error) {
     if (isAbort(error)) {
       const elapsed = env.clock.now() - started;
-      writeAccessLog(
-        env,
-        pod,
-        formatAccessLog({
-          ...base,
-          code: 0,
-          flags: 'DC',
-          details: 'downstream_remote_disconnect',
-          bytesSent: 0,
-          durationMs: elapsed,
-          upstreamHost: `${conn.local.ip}:${port}`,
-          upstreamLocal,
-        }),
-      );
+      writeAccessLog(env, pod, {
+        ...base,
+        code: 0,
+        flags: 'DC',
+        details: 'downstream_remote_disconnect',
+        bytesSent: 0,
+        durationMs: elapsed,
+        upstreamHost: `${conn.local.ip}:${port}`,
+        upstreamLocal,
+      });
       throw error;
     }
     if (!(error instanceof TransportFailure)) throw error;
@@ -81,21 +77,17 @@ export async function inboundHttp(
       'istio-envoy',
     );
     const elapsed = env.clock.now() - started + local.extraMs;
-    writeAccessLog(
-      env,
-      pod,
-      formatAccessLog({
-        ...base,
-        code: reply.status,
-        flags: reply.flag,
-        details: reply.details,
-        upstreamFailure: 'delayed_connect_error:_111',
-        bytesSent: responseBytes(local),
-        durationMs: elapsed,
-        upstreamHost: `${conn.local.ip}:${port}`,
-        upstreamLocal: '-',
-      }),
-    );
+    writeAccessLog(env, pod, {
+      ...base,
+      code: reply.status,
+      flags: reply.flag,
+      details: reply.details,
+      upstreamFailure: 'delayed_connect_error:_111',
+      bytesSent: responseBytes(local),
+      durationMs: elapsed,
+      upstreamHost: `${conn.local.ip}:${port}`,
+      upstreamLocal: '-',
+    });
     return local;
   }
   const serviceTime = env.clock.now() - started + response.extraMs;
@@ -113,20 +105,16 @@ export async function inboundHttp(
   out.headers.remove('x-envoy-upstream-service-time');
   out.headers.add('x-envoy-upstream-service-time', String(Math.round(serviceTime)));
   out.headers.moveToFront(['server', 'date']);
-  writeAccessLog(
-    env,
-    pod,
-    formatAccessLog({
-      ...base,
-      code: out.status,
-      flags: '-',
-      details: 'via_upstream',
-      bytesSent: responseBytes(out),
-      durationMs: serviceTime + own,
-      upstreamServiceTimeMs: serviceTime,
-      upstreamHost: `${conn.local.ip}:${port}`,
-      upstreamLocal,
-    }),
-  );
+  writeAccessLog(env, pod, {
+    ...base,
+    code: out.status,
+    flags: '-',
+    details: 'via_upstream',
+    bytesSent: responseBytes(out),
+    durationMs: serviceTime + own,
+    upstreamServiceTimeMs: serviceTime,
+    upstreamHost: `${conn.local.ip}:${port}`,
+    upstreamLocal,
+  });
   return out;
 }

@@ -4,7 +4,6 @@
  * on what goes back, and the outbound access log line.
  */
 import type { K8sObject } from '../../../contract.ts';
-import { formatAccessLog } from './accessLog.ts';
 import { writeAccessLog, hopMs, type MeshEnv, type ProxyInfo } from './env.ts';
 import { ensureRequestId, spiffeId, startSpan } from './envoyHeaders.ts';
 import { ephemeralPort } from './ids.ts';
@@ -117,18 +116,14 @@ export async function outboundHttp(
     }
   } catch (error) {
     if (isAbort(error)) {
-      writeAccessLog(
-        env,
-        pod,
-        formatAccessLog({
-          ...logBase,
-          code: 0,
-          flags: 'DC',
-          details: 'downstream_remote_disconnect',
-          bytesSent: 0,
-          durationMs: env.clock.now() - started,
-        }),
-      );
+      writeAccessLog(env, pod, {
+        ...logBase,
+        code: 0,
+        flags: 'DC',
+        details: 'downstream_remote_disconnect',
+        bytesSent: 0,
+        durationMs: env.clock.now() - started,
+      });
     }
     throw error;
   }
@@ -138,23 +133,19 @@ export async function outboundHttp(
   const duration = result.local
     ? env.clock.now() - started + response.extraMs
     : (result.upstreamServiceTimeMs ?? 0) + own;
-  writeAccessLog(
-    env,
-    pod,
-    formatAccessLog({
-      ...logBase,
-      code: response.status,
-      flags: result.flags,
-      details: result.details,
-      upstreamFailure: result.upstreamFailure,
-      bytesSent: responseBytes(response),
-      durationMs: duration,
-      upstreamServiceTimeMs: result.local ? undefined : result.upstreamServiceTimeMs,
-      upstreamHost: result.upstreamHost,
-      upstreamCluster: result.upstreamCluster,
-      upstreamLocal: result.upstreamLocal,
-      routeName: result.routeName,
-    }),
-  );
+  writeAccessLog(env, pod, {
+    ...logBase,
+    code: response.status,
+    flags: result.flags,
+    details: result.details,
+    upstreamFailure: result.upstreamFailure,
+    bytesSent: responseBytes(response),
+    durationMs: duration,
+    upstreamServiceTimeMs: result.local ? undefined : result.upstreamServiceTimeMs,
+    upstreamHost: result.upstreamHost,
+    upstreamCluster: result.upstreamCluster,
+    upstreamLocal: result.upstreamLocal,
+    routeName: result.routeName,
+  });
   return response;
 }

@@ -10,7 +10,7 @@ import type { K8sObject } from '../../../contract.ts';
 import type { PodEndpoint, SimTcpRequest, SimTcpResult } from '../types.ts';
 import { appListeningOn } from '../apps/registry.ts';
 import { siteAt } from '../apps/internet/sites.ts';
-import { clusterName, formatAccessLog, type AccessLogEntry } from './accessLog.ts';
+import { clusterName, type AccessLogEntry } from './accessLog.ts';
 import { runApp } from './appRuntime.ts';
 import { sidecarCaptures } from './capture.ts';
 import { lookupCluster, type ClusterRef, type UpstreamEndpoint } from './clusters.ts';
@@ -188,19 +188,15 @@ function tcpLog(
   received: string,
   extraMs: number,
 ): void {
-  writeAccessLog(
-    env,
-    pod,
-    formatAccessLog({
-      startMs: started,
-      code: 0,
-      flags: '-',
-      bytesReceived: Buffer.byteLength(sent),
-      bytesSent: Buffer.byteLength(received),
-      durationMs: env.clock.now() - started + extraMs,
-      ...fields,
-    }),
-  );
+  writeAccessLog(env, pod, {
+    startMs: started,
+    code: 0,
+    flags: '-',
+    bytesReceived: Buffer.byteLength(sent),
+    bytesSent: Buffer.byteLength(received),
+    durationMs: env.clock.now() - started + extraMs,
+    ...fields,
+  });
 }
 
 /** The server-side sidecar: HTTP to HTTP apps, everything else passed through to the app from 127.0.0.6. */

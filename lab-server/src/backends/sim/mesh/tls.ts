@@ -5,7 +5,6 @@
  */
 import type { K8sObject } from '../../../contract.ts';
 import { siteAt } from '../apps/internet/sites.ts';
-import { formatAccessLog } from './accessLog.ts';
 import { runApp } from './appRuntime.ts';
 import { lookupCluster, type UpstreamEndpoint } from './clusters.ts';
 import { addressTarget, ENVOY_CONNECT_TIMEOUT_MS } from './deliver.ts';
@@ -129,35 +128,27 @@ export async function tlsThroughSidecar(
     sni,
   };
   if (route === 'blackhole') {
-    writeAccessLog(
-      env,
-      pod,
-      formatAccessLog({
-        ...base,
-        flags: 'UH',
-        bytesReceived: 0,
-        bytesSent: 0,
-        durationMs: 0,
-        upstreamCluster: 'BlackHoleCluster',
-      }),
-    );
+    writeAccessLog(env, pod, {
+      ...base,
+      flags: 'UH',
+      bytesReceived: 0,
+      bytesSent: 0,
+      durationMs: 0,
+      upstreamCluster: 'BlackHoleCluster',
+    });
     throw new TransportFailure('reset');
   }
   const cluster = route === 'passthrough' ? 'PassthroughCluster' : route.cluster;
   const endpoints = route === 'passthrough' ? [{ ip: destination.ip, port: destination.port }] : route.endpoints;
   if (endpoints.length === 0) {
-    writeAccessLog(
-      env,
-      pod,
-      formatAccessLog({
-        ...base,
-        flags: 'UH',
-        bytesReceived: 0,
-        bytesSent: 0,
-        durationMs: 0,
-        upstreamCluster: cluster,
-      }),
-    );
+    writeAccessLog(env, pod, {
+      ...base,
+      flags: 'UH',
+      bytesReceived: 0,
+      bytesSent: 0,
+      durationMs: 0,
+      upstreamCluster: cluster,
+    });
     throw new TransportFailure('reset');
   }
   const endpoint = endpoints[Math.floor(env.random.next() * endpoints.length)];
@@ -175,88 +166,68 @@ export async function tlsThroughSidecar(
       port: Number(upstreamLocal.split(':')[1]),
     });
     const duration = env.clock.now() - started + response.extraMs;
-    writeAccessLog(
-      env,
-      pod,
-      formatAccessLog({
-        ...base,
-        flags: '-',
-        bytesReceived: requestSize,
-        bytesSent: TLS_BYTES_IN + headerBytes(response.headers.entries) + Buffer.byteLength(response.body),
-        durationMs: duration,
-        upstreamHost,
-        upstreamCluster: cluster,
-        upstreamLocal,
-      }),
-    );
+    writeAccessLog(env, pod, {
+      ...base,
+      flags: '-',
+      bytesReceived: requestSize,
+      bytesSent: TLS_BYTES_IN + headerBytes(response.headers.entries) + Buffer.byteLength(response.body),
+      durationMs: duration,
+      upstreamHost,
+      upstreamCluster: cluster,
+      upstreamLocal,
+    });
     return response;
   } catch (error) {
     const duration = env.clock.now() - started;
     if (isAbort(error)) {
-      writeAccessLog(
-        env,
-        pod,
-        formatAccessLog({
-          ...base,
-          flags: '-',
-          bytesReceived: requestSize,
-          bytesSent: 0,
-          durationMs: duration,
-          upstreamHost,
-          upstreamCluster: cluster,
-          upstreamLocal,
-        }),
-      );
-      throw error;
-    }
-    if (error instanceof TransportFailure && error.kind === 'unreachable') {
-      await env.clock.sleep(ENVOY_CONNECT_TIMEOUT_MS, signal);
-      writeAccessLog(
-        env,
-        pod,
-        formatAccessLog({
-          ...base,
-          flags: 'UF',
-          bytesReceived: 0,
-          bytesSent: 0,
-          durationMs: ENVOY_CONNECT_TIMEOUT_MS,
-          upstreamHost,
-          upstreamCluster: cluster,
-          upstreamFailure: 'delayed_connect_error:_110',
-        }),
-      );
-      throw new TransportFailure('reset');
-    }
-    if (error instanceof TransportFailure && error.kind === 'tls-mismatch') {
-      writeAccessLog(
-        env,
-        pod,
-        formatAccessLog({
-          ...base,
-          flags: '-',
-          bytesReceived: requestSize,
-          bytesSent: 7,
-          durationMs: duration,
-          upstreamHost,
-          upstreamCluster: cluster,
-          upstreamLocal,
-        }),
-      );
-      throw error;
-    }
-    writeAccessLog(
-      env,
-      pod,
-      formatAccessLog({
+      writeAccessLog(env, pod, {
         ...base,
-        flags: 'UF',
-        bytesReceived: 0,
+        flags: '-',
+        bytesReceived: requestSize,
         bytesSent: 0,
         durationMs: duration,
         upstreamHost,
         upstreamCluster: cluster,
-      }),
-    );
+        upstreamLocal,
+      });
+      throw error;
+    }
+    if (error instanceof TransportFailure && error.kind === 'unreachable') {
+      await env.clock.sleep(ENVOY_CONNECT_TIMEOUT_MS, signal);
+      writeAccessLog(env, pod, {
+        ...base,
+        flags: 'UF',
+        bytesReceived: 0,
+        bytesSent: 0,
+        durationMs: ENVOY_CONNECT_TIMEOUT_MS,
+        upstreamHost,
+        upstreamCluster: cluster,
+        upstreamFailure: 'delayed_connect_error:_110',
+      });
+      throw new TransportFailure('reset');
+    }
+    if (error instanceof TransportFailure && error.kind === 'tls-mismatch') {
+      writeAccessLog(env, pod, {
+        ...base,
+        flags: '-',
+        bytesReceived: requestSize,
+        bytesSent: 7,
+        durationMs: duration,
+        upstreamHost,
+        upstreamCluster: cluster,
+        upstreamLocal,
+      });
+      throw error;
+    }
+    writeAccessLog(env, pod, {
+      ...base,
+      flags: 'UF',
+      bytesReceived: 0,
+      bytesSent: 0,
+      durationMs: duration,
+      upstreamHost,
+      upstreamCluster: cluster,
+    });
     throw new TransportFailure('reset');
   }
 }

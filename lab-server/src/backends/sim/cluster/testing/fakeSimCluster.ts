@@ -43,13 +43,14 @@ export class FakeSimCluster implements SimCluster {
     this.clock = clock;
     const lines = new Map<string, LogLine[]>();
     const followers = new Map<string, Set<(l: LogLine) => void>>();
+    const push = (ns: string, pod: string, container: string, line: LogLine) => {
+      const key = `${ns}/${pod}/${container}`;
+      (lines.get(key) ?? lines.set(key, []).get(key)!).push(line);
+      for (const f of followers.get(key) ?? []) f(line);
+    };
     this.logs = {
-      append: (ns, pod, container, text) => {
-        const key = `${ns}/${pod}/${container}`;
-        const line = { at: this.clock.now(), text };
-        (lines.get(key) ?? lines.set(key, []).get(key)!).push(line);
-        for (const f of followers.get(key) ?? []) f(line);
-      },
+      append: (ns, pod, container, text) => push(ns, pod, container, { at: this.clock.now(), text }),
+      appendLazy: (ns, pod, container, format) => push(ns, pod, container, { at: this.clock.now(), text: format() }),
       read: (ns, pod, container, options) => {
         let out = lines.get(`${ns}/${pod}/${container}`) ?? [];
         if (options?.sinceMs !== undefined) out = out.filter((l) => l.at >= options.sinceMs!);
