@@ -186,7 +186,7 @@ async function exchange(
   request: SimHttpRequest,
   target: Target,
   connect: ConnectTo,
-  send: (wire: WireRequest, destination: Address, signal: AbortSignal) => Promise<WireResponse>,
+  send: (wire: WireRequest, destination: Address, signal: AbortSignal | undefined) => Promise<WireResponse>,
   signal: AbortSignal | undefined,
 ): Promise<SimHttpResponse> {
   const started = env.clock.now();
@@ -202,7 +202,7 @@ async function exchange(
   const via = connect.proxy ? `via ${connect.proxy} ` : '';
   // Only a black-holed address keeps curl in the connect phase; everything else answers or refuses at once.
   let connecting = false;
-  const run = async (s: AbortSignal): Promise<SimHttpResponse> => {
+  const run = async (s: AbortSignal | undefined): Promise<SimHttpResponse> => {
     try {
       const response = await send(wire, { ip, port: connect.port }, s);
       log.push(`* Connected to ${connect.host} (${ip}) port ${connect.port}`);
@@ -292,14 +292,14 @@ export async function requestFromPod(
   const facts = env.topology().podFacts(pod);
   const connect = connectTarget(request, target, dns);
   /** Plain HTTP from the pod to `destination` as dialled, through its sidecar when it captures the address. */
-  const http = (wire: WireRequest, destination: Address, s: AbortSignal) => {
+  const http = (wire: WireRequest, destination: Address, s: AbortSignal | undefined) => {
     const local = destination.ip.startsWith('127.') ? { ip, port: destination.port } : destination;
     if (capturesWith(facts, local.ip) && !destination.ip.startsWith('127.'))
       return outboundHttp(env, pod, ip, wire, local, s);
     return deliverHttp(env, { ip, port: ephemeralPort(env.random) }, local, wire, undefined, s);
   };
   /** TLS from the pod to `destination`, through its sidecar's TCP proxy when it captures the address. */
-  const tls = (wire: WireRequest, destination: Address, s: AbortSignal) => {
+  const tls = (wire: WireRequest, destination: Address, s: AbortSignal | undefined) => {
     const local = destination.ip.startsWith('127.') ? { ip, port: destination.port } : destination;
     return capturesWith(facts, local.ip) && !destination.ip.startsWith('127.')
       ? tlsThroughSidecar(env, pod, ip, local, target.host, wire, s)

@@ -20,12 +20,33 @@ export function finishLocalReply(env: MeshEnv, response: WireResponse, server: s
   return response;
 }
 
+/** Bodies shorter than this are measured each time (measuring is cheaper than the memo's lookup). */
+const MEMO_FROM_CHARS = 1024;
+/** Longer bodies are measured each time too (the memo must not hold a learner's megabytes). */
+const MEMO_UP_TO_CHARS = 65_536;
+/** Entries the byte-length memo keeps at most. */
+const MAX_MEMO = 64;
+/** UTF-8 lengths of long bodies: a response crosses each proxy of its path, each counting its bytes. */
+const byteLengths = new Map<string, number>();
+
+/** The UTF-8 length of `body`; a long body's is kept (every hop of a request's path asks for it). */
+export function bodyBytes(body: string): number {
+  if (body.length < MEMO_FROM_CHARS || body.length > MEMO_UP_TO_CHARS) return Buffer.byteLength(body);
+  let bytes = byteLengths.get(body);
+  if (bytes === undefined) {
+    bytes = Buffer.byteLength(body);
+    if (byteLengths.size >= MAX_MEMO) byteLengths.clear();
+    byteLengths.set(body, bytes);
+  }
+  return bytes;
+}
+
 /** `%BYTES_RECEIVED%` of an HTTP request: its body. */
 export function requestBytes(request: WireRequest): number {
-  return Buffer.byteLength(request.body);
+  return bodyBytes(request.body);
 }
 
 /** `%BYTES_SENT%` of an HTTP response: its body. */
 export function responseBytes(response: WireResponse): number {
-  return Buffer.byteLength(response.body);
+  return bodyBytes(response.body);
 }

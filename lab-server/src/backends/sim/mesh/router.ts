@@ -250,7 +250,7 @@ export async function sendWithRetries(
   let lastHost = '-';
   let lastLocal = '-';
   let extraMs = 0;
-  const run = async (signal: AbortSignal): Promise<RouteResult> => {
+  const run = async (signal: AbortSignal | undefined): Promise<RouteResult> => {
     for (;;) {
       attempt++;
       const fresh = endpoints.filter((e) => !tried.has(`${e.ip}:${e.port}`));
@@ -342,7 +342,7 @@ export async function sendWithRetries(
   return outcome;
 }
 
-async function backoff(ctx: RouterContext, attempt: number, signal: AbortSignal): Promise<void> {
+async function backoff(ctx: RouterContext, attempt: number, signal: AbortSignal | undefined): Promise<void> {
   // Envoy's default: 25 ms base interval, exponential, fully jittered.
   const ms = Math.floor(ctx.env.random.next() * 25 * 2 ** (attempt - 1));
   if (ms > 0) await ctx.env.clock.sleep(ms, signal);
@@ -355,7 +355,7 @@ async function connectThenSend(
   endpoint: UpstreamEndpoint,
   request: WireRequest,
   tls: { clientSpiffe: string; sni: string } | undefined,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
 ): Promise<WireResponse> {
   try {
     return await deliverHttp(ctx.env, source, { ip: endpoint.ip, port: endpoint.port }, request, tls, signal);

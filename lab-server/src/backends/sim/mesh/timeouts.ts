@@ -16,10 +16,11 @@ export async function withTimeout<T>(
   clock: SimClock,
   ms: number | undefined,
   parent: AbortSignal | undefined,
-  work: (signal: AbortSignal) => Promise<T>,
+  work: (signal: AbortSignal | undefined) => Promise<T>,
 ): Promise<T | typeof TIMED_OUT> {
-  // No limit: the work runs under the caller's signal; a race, a controller and its cleanup would change nothing.
-  if (!ms || ms <= 0) return work(parent ?? new AbortController().signal);
+  // No limit: the work runs under the caller's signal (none when the caller has none); a race, a controller and
+  // its cleanup would change nothing.
+  if (!ms || ms <= 0) return work(parent);
   const controller = new AbortController();
   const onAbort = () => controller.abort(parent?.reason);
   if (parent?.aborted) controller.abort(parent.reason);

@@ -22,6 +22,11 @@ import { staticFile } from './staticFiles.ts';
 
 const CLIENT_TIMEOUT_MS = 3_000;
 
+/** Entries the memos below keep at most (a flood of distinct answers starts them afresh). */
+const MAX_MEMO = 256;
+/** Longer answers are not kept (the memos must not hold a learner's megabytes). */
+const MEMO_UP_TO_CHARS = 65_536;
+
 function userOf(request: AppRequest): string {
   const cookie = header(request, 'cookie') ?? '';
   return /(?:^|;\s*)user=([^;]*)/.exec(cookie)?.[1] ?? '';
@@ -52,19 +57,41 @@ async function get(
 }
 
 /** A backend's answer as productpage keeps it: its status (500 when there was none) and its JSON, or the error. */
+interface Fetched {
+  status: number;
+  json: unknown;
+  ok: boolean;
+  /** What the answer was made from (the body that parsed, or the error), for the page memo. */
+  source: string;
+}
+
+/** Bodies' parsed JSON: a backend gives the same few answers again and again. Read-only once made. */
+const parsedBodies = new Map<string, unknown>();
+
+/** `JSON.parse(body)`, kept per body text; throws as JSON.parse does. */
+function parseJson(body: string): unknown {
+  if (body.length > MEMO_UP_TO_CHARS) return JSON.parse(body) as unknown;
+  if (parsedBodies.has(body)) return parsedBodies.get(body);
+  const json = JSON.parse(body) as unknown;
+  // Bodies echo what requests carry: a flood of distinct ones starts the memo afresh.
+  if (parsedBodies.size >= MAX_MEMO) parsedBodies.clear();
+  parsedBodies.set(body, json);
+  return json;
+}
+
 async function fetchJson(
   ctx: AppContext,
   service: 'details' | 'reviews' | 'ratings',
   id: string,
   headers: [string, string][],
   attempts = 1,
-): Promise<{ status: number; json: unknown; ok: boolean }> {
+): Promise<Fetched> {
   let last: SimHttpResponse | undefined;
   for (let attempt = 0; attempt < attempts; attempt++) {
     last = await get(ctx, service, `/${service}/${id}`, headers);
     if (!last.error && last.status === 200) {
       try {
-        return { status: 200, json: JSON.parse(last.body) as unknown, ok: true };
+        return { status: 200, json: parseJson(last.body), ok: true, source: last.body };
       } catch {
         // requests' res.json() raises: productpage answers 500 (the sim shows the error text instead).
         break;
@@ -72,22 +99,54 @@ async function fetchJson(
     }
   }
   const status = last && !last.error && last.status ? last.status : 500;
-  return { status, json: { error: `Sorry, product ${service} are currently unavailable for this book.` }, ok: false };
+  const error = `Sorry, product ${service} are currently unavailable for this book.`;
+  return { status, json: { error }, ok: false, source: `\u0000${error}` };
 }
 
-async function fetchDetails(ctx: AppContext, headers: [string, string][]): Promise<ProductPageModel['details']> {
-  const res = await fetchJson(ctx, 'details', '0', headers);
+// The awaits below are as many as the page's calls always took: concurrent requests interleave by them, and the
+// recorded traffic (traffic.golden.test.ts) depends on that order.
+async function fetchDetails(ctx: AppContext, headers: [string, string][]): Promise<Fetched> {
+  return await fetchJson(ctx, 'details', '0', headers);
+}
+
+async function fetchReviews(ctx: AppContext, headers: [string, string][]): Promise<Fetched> {
+  // productpage.py tries twice on purpose (a "bug" kept for the fault-injection task).
+  return await fetchJson(ctx, 'reviews', '0', headers, 2);
+}
+
+function detailsOf(res: Fetched): ProductPageModel['details'] {
   return res.ok
     ? { ok: true, details: res.json as Details }
     : { ok: false, error: (res.json as { error: string }).error };
 }
 
-async function fetchReviews(ctx: AppContext, headers: [string, string][]): Promise<ProductPageModel['reviews']> {
-  // productpage.py tries twice on purpose (a "bug" kept for the fault-injection task).
-  const res = await fetchJson(ctx, 'reviews', '0', headers, 2);
+function reviewsOf(res: Fetched): ProductPageModel['reviews'] {
   if (!res.ok) return { ok: false, error: (res.json as { error: string }).error };
   const body = res.json as { reviews?: Review[]; podname?: string; clustername?: string };
   return { ok: true, reviews: body.reviews ?? [], podname: body.podname, clustername: body.clustername };
+}
+
+/**
+ * Pages by what they are rendered from (the user, and the details' and reviews' answers): the page is a function of
+ * those, and a check asks for it hundreds of times with the same few answers. Read-only once made.
+ */
+const pages = new Map<string, AppResponse>();
+
+function productPage(user: string, details: Fetched, reviews: Fetched): AppResponse {
+  const key = `${user}\u0000${details.source}\u0000${reviews.source}`;
+  if (key.length > MEMO_UP_TO_CHARS)
+    return html(200, renderProductPage({ user, details: detailsOf(details), reviews: reviewsOf(reviews) }));
+  let page = pages.get(key);
+  if (!page) {
+    page = html(200, renderProductPage({ user, details: detailsOf(details), reviews: reviewsOf(reviews) }));
+    // Shared by every request that gets it: frozen, so that nothing can change one learner's copy for another.
+    for (const pair of page.headers) Object.freeze(pair);
+    Object.freeze(page.headers);
+    Object.freeze(page);
+    if (pages.size >= MAX_MEMO) pages.clear();
+    pages.set(key, page);
+  }
+  return page;
 }
 
 function html(status: number, body: string): AppResponse {
@@ -134,7 +193,7 @@ export const productpageApp: SimApp = {
       const reviews = await fetchReviews(ctx, headers);
       // front() renders the page whatever its backends answered: a failed reviews call shows the "Sorry, ..."
       // text in a 200 page, never the backend's status.
-      return html(200, renderProductPage({ user: userOf(request), details, reviews }));
+      return productPage(userOf(request), details, reviews);
     }
     if (request.path === '/login' && method === 'POST') {
       const user = /(?:^|&)username=([^&]*)/.exec(request.body)?.[1] ?? '';

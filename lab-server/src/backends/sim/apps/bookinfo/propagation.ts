@@ -26,9 +26,11 @@ export const FORWARDED_HEADERS = [
   'jwt',
 ];
 
+const FORWARDED = new Set(FORWARDED_HEADERS);
+
 /** The subset of the request's headers to forward. */
 export function forwardedHeaders(request: AppRequest): [string, string][] {
-  return request.headers.filter(([k]) => FORWARDED_HEADERS.includes(k.toLowerCase()));
+  return request.headers.filter(([k]) => FORWARDED.has(k.toLowerCase()));
 }
 
 /** The Bookinfo sample's one book. */
