@@ -28,7 +28,7 @@ describe('MemoryLogStore', () => {
     let made = 0;
     logs.append('ns', 'p', 'c', 'eager');
     await clock.sleep(1000);
-    logs.appendLazy('ns', 'p', 'c', () => `lazy ${++made}`);
+    logs.appendLazy('ns', 'p', 'c', 'lazy', (source) => `${source} ${++made}`);
     expect(made).toBe(0);
     expect(logs.read('ns', 'p', 'c', { sinceMs: 1000 }).map((l) => [l.at, l.text])).toEqual([[1000, 'lazy 1']]);
     expect(followed.map((l) => l.text)).toEqual(['eager', 'lazy 1']);

@@ -15,20 +15,24 @@ interface ContainerLog {
 }
 
 /** A line whose text is made on first read and kept (line objects are shared by snapshots, never changed). */
-class LazyLine implements LogLine {
+class LazyLine<T> implements LogLine {
   readonly at: number;
-  #format: (() => string) | undefined;
+  // The source and a shared function rather than a closure: a kept line is two fields, not a closure besides.
+  #source: T | undefined;
+  #format: ((source: T) => string) | undefined;
   #text = '';
 
-  constructor(at: number, format: () => string) {
+  constructor(at: number, source: T, format: (source: T) => string) {
     this.at = at;
+    this.#source = source;
     this.#format = format;
   }
 
   get text(): string {
     if (this.#format) {
-      this.#text = this.#format();
+      this.#text = this.#format(this.#source as T);
       this.#format = undefined;
+      this.#source = undefined;
     }
     return this.#text;
   }
@@ -64,34 +68,27 @@ export class MemoryLogStore implements LogStore {
 
   append(namespace: string, pod: string, container: string, text: string): void {
     const at = this.#clock.now();
-    const parts = text.includes('\n') ? text.replace(/\n$/, '').split('\n') : [text];
-    this.#push(
-      namespace,
-      pod,
-      container,
-      parts.map((part) => ({ at, text: part })),
-    );
+    if (!text.includes('\n')) return this.#push(namespace, pod, container, { at, text });
+    for (const part of text.replace(/\n$/, '').split('\n')) this.#push(namespace, pod, container, { at, text: part });
   }
 
   /**
-   * Appends one line whose text `format` makes when the line is first read (`kubectl logs`, a follower, a check):
-   * a proxy writes a line per request and most are never read. `format` must answer one line (no newline) and the
-   * same text whenever it is called.
+   * Appends one line whose text `format(source)` makes when the line is first read (`kubectl logs`, a follower, a
+   * check): a proxy writes a line per request and most are never read. It must answer one line (no newline), the
+   * same text whenever it is called; `source` is kept until then (not changed by anyone).
    */
-  appendLazy(namespace: string, pod: string, container: string, format: () => string): void {
-    this.#push(namespace, pod, container, [new LazyLine(this.#clock.now(), format)]);
+  appendLazy<T>(namespace: string, pod: string, container: string, source: T, format: (source: T) => string): void {
+    this.#push(namespace, pod, container, new LazyLine(this.#clock.now(), source, format));
   }
 
-  #push(namespace: string, pod: string, container: string, lines: LogLine[]): void {
+  #push(namespace: string, pod: string, container: string, line: LogLine): void {
     const key = `${namespace}/${pod}/${container}`;
     this.#changes++;
     let log = this.#lines.get(key);
     if (!log) this.#lines.set(key, (log = { lines: [], start: 0 }));
     const followers = this.#followers.get(key);
-    for (const line of lines) {
-      log.lines.push(line);
-      if (followers) for (const follower of followers) follower(line);
-    }
+    log.lines.push(line);
+    if (followers) for (const follower of followers) follower(line);
     log.start = Math.max(log.start, log.lines.length - LOG_LINES_PER_CONTAINER);
     if (log.start >= LOG_LINES_PER_CONTAINER) {
       log.lines = log.lines.slice(log.start);

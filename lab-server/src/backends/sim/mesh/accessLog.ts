@@ -79,32 +79,37 @@ export function formatAccessLog(e: AccessLogEntry): string {
   ].join(' ');
 }
 
-/** The entry's fields that may carry text from outside the proxy (a request's headers and path, objects' names). */
-const TEXT_FIELDS = [
-  'method',
-  'path',
-  'protocol',
-  'flags',
-  'details',
-  'terminationDetails',
-  'upstreamFailure',
-  'forwardedFor',
-  'userAgent',
-  'requestId',
-  'authority',
-  'upstreamHost',
-  'upstreamCluster',
-  'upstreamLocal',
-  'downstreamLocal',
-  'downstreamRemote',
-  'sni',
-  'routeName',
-] as const satisfies readonly (keyof AccessLogEntry)[];
+/** True when `value` holds a line break. */
+function breaks(value: string | undefined): boolean {
+  return value !== undefined && value.includes('\n');
+}
 
-/** True when a field holds a line break: the formatted entry is then more than one log line. */
+/**
+ * True when a text field holds a line break: the formatted entry is then more than one log line. Field by field
+ * (one check per request and proxy): the fields that may carry text from outside (a request's headers and path,
+ * objects' names) and the rest.
+ */
 export function breaksLine(e: AccessLogEntry): boolean {
-  for (const field of TEXT_FIELDS) if (e[field]?.includes('\n')) return true;
-  return false;
+  return (
+    breaks(e.path) ||
+    breaks(e.userAgent) ||
+    breaks(e.forwardedFor) ||
+    breaks(e.requestId) ||
+    breaks(e.authority) ||
+    breaks(e.method) ||
+    breaks(e.upstreamCluster) ||
+    breaks(e.upstreamHost) ||
+    breaks(e.sni) ||
+    breaks(e.routeName) ||
+    breaks(e.protocol) ||
+    breaks(e.flags) ||
+    breaks(e.details) ||
+    breaks(e.terminationDetails) ||
+    breaks(e.upstreamFailure) ||
+    breaks(e.upstreamLocal) ||
+    breaks(e.downstreamLocal) ||
+    breaks(e.downstreamRemote)
+  );
 }
 
 /** Envoy's cluster names: `outbound|9080|v3|reviews.default.svc.cluster.local`, `inbound|80||`. */

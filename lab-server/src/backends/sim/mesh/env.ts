@@ -50,7 +50,7 @@ export function writeAccessLog(env: MeshEnv, pod: K8sObject, entry: AccessLogEnt
   const namespace = pod.metadata.namespace ?? 'default';
   // A field with a line break (a header a client sent) makes several lines: those are written as text at once.
   if (breaksLine(entry)) env.cluster.logs.append(namespace, pod.metadata.name, 'istio-proxy', formatAccessLog(entry));
-  else env.cluster.logs.appendLazy(namespace, pod.metadata.name, 'istio-proxy', () => formatAccessLog(entry));
+  else env.cluster.logs.appendLazy(namespace, pod.metadata.name, 'istio-proxy', entry, formatAccessLog);
 }
 
 /** Small synthetic processing time (ms) for a hop, accounted instead of slept. */

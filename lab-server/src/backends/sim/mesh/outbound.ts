@@ -46,7 +46,10 @@ export async function outboundHttp(
 ): Promise<WireResponse> {
   const started = env.clock.now();
   const topology = env.topology();
-  const proxy = sidecarProxy(pod, podIpAddress);
+  // One ProxyInfo per pod and configuration: its identity's text is then the same string on every request (the
+  // server's sidecar keys its certificate hash by it).
+  const kept = topology.derived(pod, 'sidecarProxy', () => sidecarProxy(pod, podIpAddress));
+  const proxy = kept.ip === podIpAddress ? kept : sidecarProxy(pod, podIpAddress);
   const settings = env.settings(pod);
   const request: WireRequest = { ...incoming, headers: incoming.headers.clone() };
   ensureRequestId(request, env.random);
