@@ -51,7 +51,7 @@ export async function runApp(
           method: call.method ?? 'GET',
           url: call.url,
           headers: withDefaults(call.headers ?? [], [
-            ['Host', new URL(call.url).host],
+            ['Host', hostOf(call.url)],
             ['User-Agent', 'python-requests/2.32.3'],
             ['Accept', '*/*'],
           ]),
@@ -83,6 +83,20 @@ export async function deliverToApp(
   if (!found) throw new TransportFailure('refused');
   if (found.app.tls) throw new TransportFailure('reset');
   return runApp(env, found.app, found.container, pod, request, peerIp, false, signal);
+}
+
+/** URLs' `host` parts: an app calls the same few URLs again and again. */
+const hosts = new Map<string, string>();
+
+/** `new URL(url).host`, kept per URL (bounded); throws as `new URL` does for a malformed one. */
+function hostOf(url: string): string {
+  let host = hosts.get(url);
+  if (host === undefined) {
+    host = new URL(url).host;
+    if (hosts.size >= 1000) hosts.clear();
+    hosts.set(url, host);
+  }
+  return host;
 }
 
 /** The call's headers, plus each default the call did not set itself. */

@@ -77,11 +77,16 @@ export class HeaderList {
   }
 
   /** Moves the named headers (in this order) to the front, as Envoy emits `server` then `date` first. */
-  moveToFront(names: string[]): void {
+  moveToFront(names: readonly string[]): void {
     const lower = names.map((n) => n.toLowerCase());
+    const entries = this.entries;
     const front: [string, string][] = [];
-    for (const n of lower) for (const entry of this.entries) if (sameName(entry[0], n)) front.push(entry);
-    for (const entry of this.entries) {
+    for (const n of lower) for (const entry of entries) if (sameName(entry[0], n)) front.push(entry);
+    // Already in front (a response passing a second proxy): nothing to move.
+    let inPlace = true;
+    for (let i = 0; i < front.length; i++) if (entries[i] !== front[i]) inPlace = false;
+    if (inPlace) return;
+    for (const entry of entries) {
       let named = false;
       for (const n of lower) if (sameName(entry[0], n)) named = true;
       if (!named) front.push(entry);

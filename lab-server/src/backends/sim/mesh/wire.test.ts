@@ -1,0 +1,53 @@
+/** The header list on the simulated wire: moving Envoy's first headers to the front. */
+import { describe, expect, it } from 'vitest';
+import { HeaderList } from './wire.ts';
+
+describe('HeaderList.moveToFront', () => {
+  it('puts the named headers first, in the order named, keeping the others in order', () => {
+    const list = new HeaderList([
+      ['content-type', 'text/html'],
+      ['Date', 'd'],
+      ['x-a', '1'],
+      ['server', 's'],
+      ['x-b', '2'],
+    ]);
+    list.moveToFront(['server', 'date']);
+    expect(list.entries).toEqual([
+      ['server', 's'],
+      ['Date', 'd'],
+      ['content-type', 'text/html'],
+      ['x-a', '1'],
+      ['x-b', '2'],
+    ]);
+  });
+
+  it('leaves a list that already starts with them as it is, and one without them unchanged', () => {
+    const entries: [string, string][] = [
+      ['server', 's'],
+      ['date', 'd'],
+      ['x-a', '1'],
+    ];
+    const list = new HeaderList(entries);
+    const before = list.entries;
+    list.moveToFront(['server', 'date']);
+    expect(list.entries).toBe(before);
+    const other = new HeaderList([
+      ['x-a', '1'],
+      ['date', 'd'],
+    ]);
+    other.moveToFront(['server', 'date']);
+    expect(other.entries).toEqual([
+      ['date', 'd'],
+      ['x-a', '1'],
+    ]);
+    const partial = new HeaderList([
+      ['date', 'd'],
+      ['server', 's'],
+    ]);
+    partial.moveToFront(['server', 'date']);
+    expect(partial.entries).toEqual([
+      ['server', 's'],
+      ['date', 'd'],
+    ]);
+  });
+});
