@@ -11,7 +11,7 @@ import type { SimLimits } from '../sim/limits.ts';
 import type { SimTerminal } from '../sim/shell/terminal.ts';
 import { DecayingSum } from './decayingSum.ts';
 import { pacingDelayMs } from './pacing.ts';
-import { niceThisThread, QUARANTINE_NICE } from './threadPriority.ts';
+import { idleThisThread, niceThisThread, QUARANTINE_NICE } from './threadPriority.ts';
 import {
   SLOT_BEAT,
   SLOT_CPU,
@@ -42,7 +42,9 @@ export interface WorkerSetup {
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
-if (setup.quarantine) niceThisThread(QUARANTINE_NICE);
+// Nice first: where SCHED_IDLE cannot be had, the lowest nice value still holds.
+if (setup.quarantine && niceThisThread(QUARANTINE_NICE) && process.env.LABS_QUARANTINE_CLASS !== 'nice')
+  idleThisThread();
 const slots = new Float64Array(setup.shared);
 let current = -1;
 
