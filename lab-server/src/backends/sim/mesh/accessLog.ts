@@ -85,9 +85,9 @@ function breaks(value: string | undefined): boolean {
 }
 
 /**
- * True when a text field holds a line break: the formatted entry is then more than one log line. Field by field
- * (one check per request and proxy): the fields that may carry text from outside (a request's headers and path,
- * objects' names) and the rest.
+ * True when a field holds a line break: the formatted entry is then more than one log line. Only the fields that
+ * carry text from outside the proxy are read (a request's line and headers, names from the learner's objects); the
+ * proxy makes the others from addresses, ports and its own constants.
  */
 export function breaksLine(e: AccessLogEntry): boolean {
   return (
@@ -98,17 +98,8 @@ export function breaksLine(e: AccessLogEntry): boolean {
     breaks(e.authority) ||
     breaks(e.method) ||
     breaks(e.upstreamCluster) ||
-    breaks(e.upstreamHost) ||
     breaks(e.sni) ||
-    breaks(e.routeName) ||
-    breaks(e.protocol) ||
-    breaks(e.flags) ||
-    breaks(e.details) ||
-    breaks(e.terminationDetails) ||
-    breaks(e.upstreamFailure) ||
-    breaks(e.upstreamLocal) ||
-    breaks(e.downstreamLocal) ||
-    breaks(e.downstreamRemote)
+    breaks(e.routeName)
   );
 }
 

@@ -99,8 +99,16 @@ function hostOf(url: string): string {
   return host;
 }
 
-/** The call's headers, plus each default the call did not set itself. */
+/** The call's headers, plus each default the call did not set itself (defaults first, as requests sends them). */
 function withDefaults(given: [string, string][], defaults: [string, string][]): [string, string][] {
-  const names = new Set(given.map(([k]) => k.toLowerCase()));
-  return [...defaults.filter(([k]) => !names.has(k.toLowerCase())), ...given];
+  const out: [string, string][] = [];
+  // Plain loops: an app's client adds its defaults on every call, and the lists are a handful long.
+  for (const entry of defaults) {
+    const lower = entry[0].toLowerCase();
+    let set = false;
+    for (const [k] of given) if (k.toLowerCase() === lower) set = true;
+    if (!set) out.push(entry);
+  }
+  for (const entry of given) out.push(entry);
+  return out;
 }
