@@ -58,7 +58,11 @@ export async function gatewayHttp(
   const topology = env.topology();
   // The gateway's listener and route table, computed once per configuration (as istiod pushes it).
   const podKey = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}:${port}`;
-  const servers = topology.memo(`gatewayServers:${podKey}`, () => httpServersOnPort(topology, pod, port));
+  const listener = topology.memo(`gatewayServers:${podKey}`, () => {
+    const servers = httpServersOnPort(topology, pod, port);
+    return { servers, gateways: [...new Set(servers.map((s) => s.gatewayRef))] };
+  });
+  const servers = listener.servers;
   if (servers.length === 0) throw new TransportFailure('refused');
   const ns = pod.metadata.namespace ?? 'default';
   const proxy: ProxyInfo = {
@@ -66,7 +70,7 @@ export async function gatewayHttp(
     ip: conn.local.ip,
     namespace: ns,
     kind: 'gateway',
-    spiffe: spiffeId(ns, serviceAccountOf(pod)),
+    spiffe: topology.derived(pod, 'spiffe', () => spiffeId(ns, serviceAccountOf(pod))),
   };
   const request: WireRequest = { ...incoming, headers: incoming.headers.clone() };
   addGatewayForwarding(request, conn.remote.ip);
@@ -83,7 +87,7 @@ export async function gatewayHttp(
       labels: labelsOf(pod),
       namespace: ns,
       port: servers[0].port,
-      gateways: [...new Set(servers.map((s) => s.gatewayRef))],
+      gateways: listener.gateways,
     },
     originalDestination: conn.local,
     signal,
