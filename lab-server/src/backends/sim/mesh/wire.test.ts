@@ -51,3 +51,22 @@ describe('HeaderList.moveToFront', () => {
     ]);
   });
 });
+
+describe('HeaderList.lowercased', () => {
+  it('is a new list with lower-case names; the original keeps its case', () => {
+    const list = new HeaderList([
+      ['Content-Type', 'text/html'],
+      ['server', 'envoy'],
+    ]);
+    const lower = list.lowercased();
+    expect(lower.entries).toEqual([
+      ['content-type', 'text/html'],
+      ['server', 'envoy'],
+    ]);
+    lower.set('server', 'istio-envoy');
+    expect(list.entries).toEqual([
+      ['Content-Type', 'text/html'],
+      ['server', 'envoy'],
+    ]);
+  });
+});

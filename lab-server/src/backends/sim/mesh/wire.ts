@@ -97,7 +97,11 @@ export class HeaderList {
   /** Envoy speaks lowercase header names on both HTTP/1.1 and HTTP/2. */
   lowercased(): HeaderList {
     const list = new HeaderList();
-    for (const [k, v] of this.entries) list.entries.push([k.toLowerCase(), v]);
+    // A pair already in lower case is shared (pairs are never edited): a response crosses several proxies.
+    for (const entry of this.entries) {
+      const lower = entry[0].toLowerCase();
+      list.entries.push(lower === entry[0] ? entry : [lower, entry[1]]);
+    }
     return list;
   }
 }
