@@ -68,7 +68,10 @@ export class MemoryLogStore implements LogStore {
 
   append(namespace: string, pod: string, container: string, text: string): void {
     const at = this.#clock.now();
-    if (!text.includes('\n')) return this.#push(namespace, pod, container, { at, text });
+    if (!text.includes('\n')) {
+      this.#push(namespace, pod, container, { at, text });
+      return;
+    }
     for (const part of text.replace(/\n$/, '').split('\n')) this.#push(namespace, pod, container, { at, text: part });
   }
 
