@@ -81,7 +81,7 @@ export function formatAccessLog(e: AccessLogEntry): string {
 
 /** True when `value` holds a line break. */
 function breaks(value: string | undefined): boolean {
-  return value !== undefined && value.includes('\n');
+  return value?.includes('\n') === true;
 }
 
 /**
