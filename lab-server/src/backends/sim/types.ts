@@ -53,8 +53,6 @@ export interface LogLine {
 /** Container logs: written by apps and proxies, read by `kubectl logs` and checks. */
 export interface LogStore {
   append(namespace: string, pod: string, container: string, text: string): void;
-  /** Appends one line whose text `format(source)` makes when it is first read (one line, always the same). */
-  appendLazy<T>(namespace: string, pod: string, container: string, source: T, format: (source: T) => string): void;
   read(namespace: string, pod: string, container: string, options?: { sinceMs?: number; tail?: number }): LogLine[];
   /** Calls `listener` for each new line until the returned function is called. */
   follow(namespace: string, pod: string, container: string, listener: (line: LogLine) => void): () => void;

@@ -1,7 +1,6 @@
 /** Container logs: clock times, since/tail, following, the per-container cap, and forgetting a deleted pod. */
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../mesh/testing/fakeCluster.ts';
-import type { LogLine } from '../types.ts';
 import { LOG_LINES_PER_CONTAINER, MemoryLogStore } from './logs.ts';
 
 describe('MemoryLogStore', () => {
@@ -18,27 +17,6 @@ describe('MemoryLogStore', () => {
       { at: start + 5000, text: 'three' },
     ]);
     expect(logs.read('default', 'p', 'other')).toEqual([]);
-  });
-
-  it("makes a lazy line's text once, when it is first read, and tells followers the line", async () => {
-    const clock = new VirtualClock(0);
-    const logs = new MemoryLogStore(clock);
-    const followed: LogLine[] = [];
-    logs.follow('ns', 'p', 'c', (line) => followed.push(line));
-    let made = 0;
-    logs.append('ns', 'p', 'c', 'eager');
-    await clock.sleep(1000);
-    logs.appendLazy('ns', 'p', 'c', 'lazy', (source) => `${source} ${++made}`);
-    expect(made).toBe(0);
-    expect(logs.read('ns', 'p', 'c', { sinceMs: 1000 }).map((l) => [l.at, l.text])).toEqual([[1000, 'lazy 1']]);
-    expect(followed.map((l) => l.text)).toEqual(['eager', 'lazy 1']);
-    expect(
-      logs
-        .snapshot()
-        .get('ns/p/c')
-        ?.map((l) => l.text),
-    ).toEqual(['eager', 'lazy 1']);
-    expect(made).toBe(1);
   });
 
   it.each([

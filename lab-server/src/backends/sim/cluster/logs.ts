@@ -14,30 +14,6 @@ interface ContainerLog {
   start: number;
 }
 
-/** A line whose text is made on first read and kept (line objects are shared by snapshots, never changed). */
-class LazyLine<T> implements LogLine {
-  readonly at: number;
-  // The source and a shared function rather than a closure: a kept line is two fields, not a closure besides.
-  #source: T | undefined;
-  #format: ((source: T) => string) | undefined;
-  #text = '';
-
-  constructor(at: number, source: T, format: (source: T) => string) {
-    this.at = at;
-    this.#source = source;
-    this.#format = format;
-  }
-
-  get text(): string {
-    if (this.#format) {
-      this.#text = this.#format(this.#source as T);
-      this.#format = undefined;
-      this.#source = undefined;
-    }
-    return this.#text;
-  }
-}
-
 /** Every container's kept lines, by `namespace/pod/container`. */
 export type LogSnapshot = ReadonlyMap<string, readonly LogLine[]>;
 
@@ -73,15 +49,6 @@ export class MemoryLogStore implements LogStore {
       return;
     }
     for (const part of text.replace(/\n$/, '').split('\n')) this.#push(namespace, pod, container, { at, text: part });
-  }
-
-  /**
-   * Appends one line whose text `format(source)` makes when the line is first read (`kubectl logs`, a follower, a
-   * check): a proxy writes a line per request and most are never read. It must answer one line (no newline), the
-   * same text whenever it is called; `source` is kept until then (not changed by anyone).
-   */
-  appendLazy<T>(namespace: string, pod: string, container: string, source: T, format: (source: T) => string): void {
-    this.#push(namespace, pod, container, new LazyLine(this.#clock.now(), source, format));
   }
 
   #push(namespace: string, pod: string, container: string, line: LogLine): void {

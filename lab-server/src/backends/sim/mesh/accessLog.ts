@@ -79,30 +79,6 @@ export function formatAccessLog(e: AccessLogEntry): string {
   ].join(' ');
 }
 
-/** True when `value` holds a line break. */
-function breaks(value: string | undefined): boolean {
-  return value?.includes('\n') === true;
-}
-
-/**
- * True when a field holds a line break: the formatted entry is then more than one log line. Only the fields that
- * carry text from outside the proxy are read (a request's line and headers, names from the learner's objects); the
- * proxy makes the others from addresses, ports and its own constants.
- */
-export function breaksLine(e: AccessLogEntry): boolean {
-  return (
-    breaks(e.path) ||
-    breaks(e.userAgent) ||
-    breaks(e.forwardedFor) ||
-    breaks(e.requestId) ||
-    breaks(e.authority) ||
-    breaks(e.method) ||
-    breaks(e.upstreamCluster) ||
-    breaks(e.sni) ||
-    breaks(e.routeName)
-  );
-}
-
 /** Envoy's cluster names: `outbound|9080|v3|reviews.default.svc.cluster.local`, `inbound|80||`. */
 export function clusterName(
   direction: 'outbound' | 'inbound',

@@ -5,7 +5,7 @@ import type { MeshSettings } from './meshConfig.ts';
 import type { Topology } from './topology.ts';
 import type { DnsResolver } from './clusters.ts';
 import type { PacketTap } from './packets.ts';
-import { breaksLine, formatAccessLog, type AccessLogEntry } from './accessLog.ts';
+import { formatAccessLog, type AccessLogEntry } from './accessLog.ts';
 
 /** The shared context of one `SimNetwork`. */
 export interface MeshEnv {
@@ -41,16 +41,15 @@ export interface ProxyInfo {
   spiffe: string;
 }
 
-/**
- * Writes one access-log line to a proxy's `istio-proxy` container when the mesh has access logging on. The line is
- * formatted when it is first read: a proxy logs every request, and most lines are never read.
- */
+/** Writes one access-log line to a proxy's `istio-proxy` container when the mesh has access logging on. */
 export function writeAccessLog(env: MeshEnv, pod: K8sObject, entry: AccessLogEntry): void {
   if (!env.settings(pod).accessLogFile) return;
-  const namespace = pod.metadata.namespace ?? 'default';
-  // A field with a line break (a header a client sent) makes several lines: those are written as text at once.
-  if (breaksLine(entry)) env.cluster.logs.append(namespace, pod.metadata.name, 'istio-proxy', formatAccessLog(entry));
-  else env.cluster.logs.appendLazy(namespace, pod.metadata.name, 'istio-proxy', entry, formatAccessLog);
+  env.cluster.logs.append(
+    pod.metadata.namespace ?? 'default',
+    pod.metadata.name,
+    'istio-proxy',
+    formatAccessLog(entry),
+  );
 }
 
 /** Small synthetic processing time (ms) for a hop, accounted instead of slept. */
