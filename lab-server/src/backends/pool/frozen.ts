@@ -139,9 +139,10 @@ export class FrozenPoolEnvironment extends WorkerEnvironmentCalls implements Fro
     this.#judged();
   }
 
+  /** Told, not asked: nothing waits for a frozen state to go (the worker drops it in order, after the reads). */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
-    await this.call({ op: 'dispose' }).catch(() => undefined);
+    this.#host.tell({ op: 'dispose', env: this.#id });
     this.#disposed = true;
   }
 }

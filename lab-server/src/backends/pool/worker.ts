@@ -554,6 +554,9 @@ function dispatch(wired: WorkerCall): void {
 function run(owner: number, call: { id: number; request: WorkerRequest }): void {
   enter(owner, !OWN_OPS.has(call.request.op));
   const respond = (reply: { ok: true; value: unknown } | { ok: false; error: string }) => {
+    // A call sent with `tell` (id 0: keystrokes, a frozen state's dispose) waits for no answer: posting one anyway
+    // cost a message back to the front for every message a learner's page sent.
+    if (call.id === 0) return;
     const h = held.get(call.request.env);
     post({ type: 'reply', id: call.id, ...reply, ...(h ? { now: h.env.now().getTime() } : {}) });
   };
