@@ -11,7 +11,8 @@ import type { SimLimits } from '../sim/limits.ts';
 import type { SimTerminal } from '../sim/shell/terminal.ts';
 import { DecayingSum } from './decayingSum.ts';
 import { pacingDelayMs } from './pacing.ts';
-import { niceThisThread, QUARANTINE_NICE } from './threadPriority.ts';
+import { SliceQueue } from './sliceQueue.ts';
+import { idleThisThread, niceThisThread, QUARANTINE_NICE } from './threadPriority.ts';
 import {
   SLOT_BEAT,
   SLOT_CPU,
@@ -42,7 +43,9 @@ export interface WorkerSetup {
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
-if (setup.quarantine) niceThisThread(QUARANTINE_NICE);
+// Nice first: where SCHED_IDLE cannot be had, the lowest nice value still holds.
+if (setup.quarantine && niceThisThread(QUARANTINE_NICE) && process.env.LABS_QUARANTINE_CLASS !== 'nice')
+  idleThisThread();
 const slots = new Float64Array(setup.shared);
 let current = -1;
 
@@ -494,12 +497,16 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
  */
 /** Series running now, by `env:series`, for `stopSeries`. */
 const runningSeries = new Map<string, AbortController>();
+/** Their slices, one per turn of the loop, the oldest series first (see sliceQueue.ts). */
+const seriesSlices = new SliceQueue((run) => raw.setImmediate(run));
+let seriesBegun = 0;
 
 async function series(id: number, env: number, request: Extract<WorkerRequest, { op: 'httpSeries' }>) {
   const h = need(env);
   const owner = forkOf.get(env) ?? env;
   const controller = new AbortController();
   const key = `${env}:${request.series}`;
+  const order = seriesBegun++;
   h.calls.set(id, controller);
   runningSeries.set(key, controller);
   try {
@@ -511,7 +518,7 @@ async function series(id: number, env: number, request: Extract<WorkerRequest, {
       // to hundreds of ms) would be one turn, holding up every other environment here and counting as a long turn
       // toward quarantine. It takes slices as a shell loop does; virtual time (tests) keeps one turn, as in-process.
       if (setup.clock === 'real' && threadCpuMs() - turnCpu >= (busy(owner) ? BUSY_SLICE_MS : LIGHT_SLICE_MS))
-        return new Promise<void>((resolve) => setImmediate(resolve));
+        return seriesSlices.wait(order, () => enter(owner, true));
       return undefined;
     });
   } finally {
