@@ -12,7 +12,7 @@ import type { SimTerminal } from '../sim/shell/terminal.ts';
 import { DecayingSum } from './decayingSum.ts';
 import { pacingDelayMs } from './pacing.ts';
 import { SliceQueue } from './sliceQueue.ts';
-import { idleThisThread, niceThisThread, QUARANTINE_NICE } from './threadPriority.ts';
+import { niceThisThread, QUARANTINE_NICE } from './threadPriority.ts';
 import {
   SLOT_BEAT,
   SLOT_CPU,
@@ -43,9 +43,7 @@ export interface WorkerSetup {
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
-// Nice first: where SCHED_IDLE cannot be had, the lowest nice value still holds.
-if (setup.quarantine && niceThisThread(QUARANTINE_NICE) && process.env.LABS_QUARANTINE_CLASS !== 'nice')
-  idleThisThread();
+if (setup.quarantine) niceThisThread(QUARANTINE_NICE);
 const slots = new Float64Array(setup.shared);
 let current = -1;
 
