@@ -100,6 +100,10 @@ export interface PhaseResult {
   serverCpuMsPerS?: number;
   /** V8's helper threads' CPU per second (GC, compiling), when measured. */
   v8HelpersCpuMsPerS?: number;
+  /** The server's CPU (all its threads) per command the others completed, in ms (when the harness reads it). */
+  serverCpuMsPerCommand?: number;
+  /** The front thread's share of it, in ms per command. */
+  frontCpuMsPerCommand?: number;
 }
 
 async function phase(
@@ -164,11 +168,14 @@ async function phase(
   clearInterval(sampler);
   const cpuEnd = harness.cpuMs?.();
   const perS = (ms: number) => Math.round((ms * 1000) / (performance.now() - wallStart));
+  const perCommand = (ms: number) => Math.round((ms / Math.max(1, samples.length)) * 100) / 100;
   return {
     ...(cpuStart && cpuEnd
       ? {
           frontCpuMsPerS: perS(cpuEnd.front - cpuStart.front),
           serverCpuMsPerS: perS(cpuEnd.server - cpuStart.server),
+          frontCpuMsPerCommand: perCommand(cpuEnd.front - cpuStart.front),
+          serverCpuMsPerCommand: perCommand(cpuEnd.server - cpuStart.server),
           ...(cpuEnd.v8Helpers !== undefined && cpuStart.v8Helpers !== undefined
             ? { v8HelpersCpuMsPerS: perS(cpuEnd.v8Helpers - cpuStart.v8Helpers) }
             : {}),
@@ -226,6 +233,15 @@ export async function runHostilePhases(
   options.log('quiet phase');
   const quiet = await phase(harness, options.seconds, options.thinkMs);
   rows.push({ metric: 'others p95, quiet', value: quiet.p95, unit: 'ms' });
+  rows.push({ metric: "others' commands done, quiet", value: quiet.count, unit: '' });
+  if (quiet.serverCpuMsPerCommand !== undefined)
+    rows.push(
+      { metric: 'server CPU, quiet', value: quiet.serverCpuMsPerS ?? 0, unit: 'ms/s' },
+      { metric: 'front thread CPU, quiet', value: quiet.frontCpuMsPerS ?? 0, unit: 'ms/s' },
+      { metric: "V8 helper threads' CPU, quiet", value: quiet.v8HelpersCpuMsPerS ?? 0, unit: 'ms/s' },
+      { metric: 'server CPU per command, quiet', value: quiet.serverCpuMsPerCommand, unit: 'ms' },
+      { metric: 'front thread CPU per command, quiet', value: quiet.frontCpuMsPerCommand ?? 0, unit: 'ms' },
+    );
   details.quiet = quiet;
   let worstRss = quiet.rssMiB;
   let worstRatio = 0;

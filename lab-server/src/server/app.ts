@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import type { LabBackend, LabEnvironment } from '../contract.ts';
 import { DEFAULT_LIMITS } from '../checks/types.ts';
 import type { LoadedLab } from '../labs/load.ts';
+import { onClientError } from './clientError.ts';
 import { LabServerEvents } from './events.ts';
 import { sessionRoutes } from './handlers/session.ts';
 import { labRoutes } from './handlers/labs.ts';
@@ -172,11 +173,8 @@ export function createLabServer(options: LabServerOptions): LabServer {
     })();
   });
   server.on('upgrade', (req, socket, head) => void upgrades.handle(req, socket, head));
-  // A client that sends garbage or vanishes mid-request costs its own connection, nothing else.
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  // A client that sends garbage or vanishes mid-request costs its own connection, nothing else (clientError.ts).
+  server.on('clientError', onClientError);
   server.headersTimeout = 30_000;
   server.requestTimeout = 300_000;
 

@@ -30,6 +30,10 @@ describe('a pooled environment', () => {
 
     const frozen = (await env.frozen!(made!))!;
     expect((await frozen.get(namespace))?.metadata.labels ?? {}).not.toHaveProperty('stage');
+    // Reads of a fixed state are answered once (the same again); a script that changes it is seen by the reads after.
+    expect(await frozen.get(namespace)).toEqual(await frozen.get(namespace));
+    await frozen.runScript('kubectl label namespace shortlived stage=three');
+    expect((await frozen.get(namespace))?.metadata.labels).toMatchObject({ stage: 'three' });
     expect(frozen.history().map((r) => r.line)).toEqual([made!.line]);
     expect((await frozen.runScript('kubectl get namespace shortlived -o name')).output).toBe('namespace/shortlived\n');
     await frozen.judged();

@@ -12,7 +12,7 @@ import type { SimTerminal } from '../sim/shell/terminal.ts';
 import { DecayingSum } from './decayingSum.ts';
 import { pacingDelayMs } from './pacing.ts';
 import { SliceQueue } from './sliceQueue.ts';
-import { idleThisThread, niceThisThread, QUARANTINE_NICE } from './threadPriority.ts';
+import { niceThisThread, QUARANTINE_NICE } from './threadPriority.ts';
 import {
   SLOT_BEAT,
   SLOT_CPU,
@@ -43,9 +43,7 @@ export interface WorkerSetup {
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
-// Nice first: where SCHED_IDLE cannot be had, the lowest nice value still holds.
-if (setup.quarantine && niceThisThread(QUARANTINE_NICE) && process.env.LABS_QUARANTINE_CLASS !== 'nice')
-  idleThisThread();
+if (setup.quarantine) niceThisThread(QUARANTINE_NICE);
 const slots = new Float64Array(setup.shared);
 let current = -1;
 
@@ -561,6 +559,9 @@ function dispatch(wired: WorkerCall): void {
 function run(owner: number, call: { id: number; request: WorkerRequest }): void {
   enter(owner, !OWN_OPS.has(call.request.op));
   const respond = (reply: { ok: true; value: unknown } | { ok: false; error: string }) => {
+    // A call sent with `tell` (id 0: keystrokes, a frozen state's dispose) waits for no answer: posting one anyway
+    // cost a message back to the front for every message a learner's page sent.
+    if (call.id === 0) return;
     const h = held.get(call.request.env);
     post({ type: 'reply', id: call.id, ...reply, ...(h ? { now: h.env.now().getTime() } : {}) });
   };

@@ -91,6 +91,7 @@ export class WorkerHost {
   readonly #handlers: WorkerHostHandlers;
   /** Keys of the labs this worker has been sent (see `WireRecipe`). */
   readonly #labsSent = new Set<number>();
+  #replies = 0;
 
   constructor(id: number, quarantine: boolean, options: WorkerHostOptions, handlers: WorkerHostHandlers) {
     this.id = id;
@@ -225,10 +226,17 @@ export class WorkerHost {
     void this.#worker.terminate();
   }
 
+  /** Replies the worker has posted (each a message to this thread; tests count them). */
+  get replies(): number {
+    return this.#replies;
+  }
+
   #receive(message: WorkerMessage): void {
     if (message.type === 'ready') return;
-    if (message.type === 'reply') this.#settle(message);
-    else if (message.type === 'long') this.#handlers.long(message.env, message.ms, message.busy);
+    if (message.type === 'reply') {
+      this.#replies++;
+      this.#settle(message);
+    } else if (message.type === 'long') this.#handlers.long(message.env, message.ms, message.busy);
     else this.#handlers.event(message);
   }
 

@@ -105,7 +105,8 @@ export class SimEnvironment implements LabEnvironment {
   readonly #options: SimEnvironmentOptions;
   /** States this environment's commands left, for checks that judge them later (`frozen`). */
   readonly #states = new FrozenStates();
-  #fs: InMemoryFs;
+  /** Made on first use (`#fs`): a frozen state a check only reads never needs one, and making it was most of a fork. */
+  #madeFs: InMemoryFs | undefined;
   readonly #pods: SimPodExec;
   readonly #hosts = new Set<Host>();
   readonly #terminals = new Set<TerminalChannel>();
@@ -130,8 +131,12 @@ export class SimEnvironment implements LabEnvironment {
     this.#startingState = options.startingState;
     this.#clockAt = options.clockAt;
     this.#random = createRandom(options.startingState?.setupSeed ?? options.seed);
-    this.#fs = this.#makeFs();
     this.#pods = new SimPodExec(() => this.#host());
+  }
+
+  get #fs(): InMemoryFs {
+    this.#madeFs ??= this.#makeFs();
+    return this.#madeFs;
   }
 
   /** The current world (a fresh one when none was made yet). */
