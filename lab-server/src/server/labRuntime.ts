@@ -9,6 +9,7 @@ import type { LabBackend, LabEnvironment, TerminalChannel } from '../contract.ts
 import type { LoadedLab } from '../labs/load.ts';
 import { AutoCheckScheduler, type AutoCheckOptions } from '../steps/autoCheck.ts';
 import type { CheckStepOptions } from '../steps/check.ts';
+import { JudgedStates } from '../steps/judgedStates.ts';
 import { StepSession, type StepCheck } from '../steps/session.ts';
 import { triggerOf } from '../steps/triggers.ts';
 import type { LabServerEvents } from './events.ts';
@@ -79,6 +80,8 @@ export class LabInstance {
   /** Wall time this learner's Checks took lately (see `CHECK_SHARE`). */
   readonly #checking = new DecayingSum(CHECK_HALF_LIFE_MS);
   #paced: Promise<unknown> = Promise.resolve();
+  /** Steps the automatic checks found failing on a state: not judged again on it (steps/judgedStates.ts). */
+  readonly #judged = new JudgedStates();
 
   constructor(
     sessionId: string,
@@ -104,7 +107,10 @@ export class LabInstance {
             const frozen =
               state && this.env.frozen ? await this.env.frozen(state.record).catch(() => undefined) : undefined;
             try {
-              const passes = await this.steps.evaluateOpen(scope, heldAt, { ...auto.check, signal }, frozen ?? env);
+              const passes = await this.steps.evaluateOpen(scope, heldAt, { ...auto.check, signal }, frozen ?? env, {
+                states: this.#judged,
+                state: frozen ? state?.key : undefined,
+              });
               for (const { step, check } of passes) await auto.record(this, step.id, check);
               if (!signal.aborted) await frozen?.judged();
             } finally {

@@ -3,6 +3,7 @@ import { createBackend } from '../backends/index.ts';
 import type { LabBackend, LabEnvironment, TerminalChannel } from '../contract.ts';
 import { loadLab } from '../labs/load.ts';
 import { learnerLines } from '../checks/identity.ts';
+import { JudgedStates } from './judgedStates.ts';
 import { StepSession } from './session.ts';
 
 // The real simulator on a virtual clock, with the real first chapter: no second fake cluster.
@@ -119,5 +120,36 @@ describe('StepSession', () => {
     // The checks' HTTP requests carry their User-Agent and are left out; no TLS connection may be left.
     expect(learnerLines(log).join('\n')).not.toContain('PassthroughCluster');
     expect((await steps.check('allow-any', { retry: false })).outcome.ok).toBe(false);
+  });
+
+  it('does not judge a step again on a state it already failed on, but for checks that read the commands', async () => {
+    const { steps, env } = await fresh(4);
+    let logReads = 0;
+    const counting: LabEnvironment = new Proxy(env, {
+      get(target, name, receiver) {
+        if (name === 'logs') {
+          logReads++;
+        }
+        const value = Reflect.get(target, name, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const judged = new JudgedStates();
+    const ranStep = steps.lab.steps.find((s) => s.id === 'read-virtualservice')!;
+    // The learner's first command left state 11: the observed steps read the sidecars' logs, and fail.
+    expect(await steps.evaluateOpen('action', env.now(), {}, counting, { states: judged, state: 11 })).toEqual([]);
+    const first = logReads;
+    expect(first).toBeGreaterThan(0);
+    expect(judged.knownToFail(ranStep, 11, steps.began(ranStep.id))).toBe(false);
+    // A command that changed nothing names state 11 again: only the check that reads the commands is judged.
+    await steps.evaluateOpen('action', env.now(), {}, counting, { states: judged, state: 11 });
+    expect(logReads).toBe(first);
+    // Another state (a curl, say): judged again.
+    await steps.evaluateOpen('action', env.now(), {}, counting, { states: judged, state: 12 });
+    expect(logReads).toBe(2 * first);
+    // The live environment (no state) is never the same twice.
+    await steps.evaluateOpen('action', env.now(), {}, counting, { states: judged, state: undefined });
+    await steps.evaluateOpen('action', env.now(), {}, counting, { states: judged, state: undefined });
+    expect(logReads).toBe(4 * first);
   });
 });

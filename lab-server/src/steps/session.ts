@@ -11,6 +11,7 @@ import type { Replaced } from '../protocol/api.ts';
 import { typeScript } from '../terminal/typing.ts';
 import { checkStep, type CheckOutcome, type CheckStepOptions } from './check.ts';
 import { StepClock } from './clock.ts';
+import type { JudgedStates } from './judgedStates.ts';
 import { replacedExplanation } from './replaced.ts';
 import { opensUnattributedConnections, readsLearnerActions, type TriggerScope } from './triggers.ts';
 
@@ -160,13 +161,15 @@ export class StepSession {
    * Looks once (no retries) at every open step a trigger of `scope` may have advanced, in lesson order, and
    * marks those that hold as done at `heldAt` (the latest command before the evaluation: the state seen is the
    * one it left, and the next command counts for the next step). Stops when `signal` aborts. Returns the passes.
-   * `env`: where to look, the live environment or a frozen state of it (`LabEnvironment.frozen`).
+   * `env`: where to look, the live environment or a frozen state of it (`LabEnvironment.frozen`); `judged`: that
+   * state's key and the failures already seen on states (a step that failed on this state is not judged again).
    */
   async evaluateOpen(
     scope: TriggerScope,
     heldAt: Date,
     options: Omit<CheckStepOptions, 'retry'> = {},
     env: LabEnvironment = this.env,
+    judged?: { states: JudgedStates; state: number | undefined },
   ): Promise<{ step: ResolvedStep; check: StepCheck }[]> {
     const passes: { step: ResolvedStep; check: StepCheck }[] = [];
     for (const step of this.openSteps(scope)) {
@@ -174,9 +177,15 @@ export class StepSession {
       if (this.clock.doneAt(step.id)) continue;
       const next = this.lab.steps.find((s) => s.check && !this.clock.doneAt(s.id));
       if (step !== next && opensUnattributedConnections(step.check!)) continue;
-      const outcome = await checkStep(env, this.lab, step, this.began(step.id), { ...options, retry: false });
+      const began = this.began(step.id);
+      // Failed on this very state already (the command changed nothing): it would fail again.
+      if (judged?.states.knownToFail(step, judged.state, began)) continue;
+      const outcome = await checkStep(env, this.lab, step, began, { ...options, retry: false });
       if (options.signal?.aborted) break;
-      if (!outcome.ok) continue;
+      if (!outcome.ok) {
+        judged?.states.failed(step, judged.state, began);
+        continue;
+      }
       const at = env.now();
       const held = Math.min(heldAt.getTime(), at.getTime());
       this.clock.markDone(step.id, new Date(Math.max(held, this.began(step.id).getTime())));

@@ -49,6 +49,12 @@ export function readsLearnerActions(check: Check): boolean {
   return check.type === 'ran' || check.type === 'logs' || check.type === 'observed';
 }
 
+/** True when a check reads the learner's command history, which every command changes (a `ran` check). */
+export function readsCommandHistory(check: Check): boolean {
+  if (check.type === 'all') return check.checks.some(readsCommandHistory);
+  return check.type === 'ran';
+}
+
 /**
  * True when a check opens connections a sidecar's log cannot tell from the learner's: TLS requests (`https://`,
  * logged as TCP lines without a User-Agent) and commands run in pods (`exec`). Automatic checks run such a check

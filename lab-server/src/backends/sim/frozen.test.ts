@@ -57,6 +57,30 @@ describe('frozen states', () => {
     expect(labelsOf(await later.get(namespace))).toMatchObject({ stage: 'two' });
   });
 
+  it('name the latest state again after it was judged, when the next command changes nothing', async () => {
+    const env = await createSimBackend({ clock: 'virtual', seed: 8 }).createEnvironment({ lab, owner: 'j' });
+    open.push(env);
+    await env.prepare();
+    const terminal = env.openTerminal({ cols: 120, rows: 30 });
+    const [made] = (await typeScript(terminal, 'kubectl create namespace shortlived')).records;
+    const frozen = (await env.frozen!(made!))!;
+    open.push(frozen);
+    await frozen.judged();
+    // The learner looks: the same state, still there to judge (a check knows it judged it already).
+    const [looked] = (await typeScript(terminal, 'kubectl get namespace shortlived -o name')).records;
+    expect(looked!.state).toBe(made!.state);
+    const again = (await env.frozen!(looked!))!;
+    open.push(again);
+    expect(await again.get(namespace)).not.toBeNull();
+    // A change names a new state; judging it forgets the one before.
+    const [changed] = (await typeScript(terminal, labelled)).records;
+    expect(changed!.state).not.toBe(made!.state);
+    const later = (await env.frozen!(changed!))!;
+    open.push(later);
+    await later.judged();
+    expect(await env.frozen!(made!)).toBeUndefined();
+  });
+
   it('name a new state after a command that only deleted something', async () => {
     const env = await createSimBackend({ clock: 'virtual', seed: 7 }).createEnvironment({ lab, owner: 'd' });
     open.push(env);

@@ -5,6 +5,7 @@
  * that changed nothing keeps its predecessor's key. The checks say when they have judged a state; when they fall
  * behind, the oldest states go first.
  */
+import { randomInt } from 'node:crypto';
 import type { StartingState } from './startingStates.ts';
 
 /** True when two states hold the same objects and the same log lines (a command that changed nothing). */
@@ -21,7 +22,11 @@ export function sameState(a: StartingState, b: StartingState): boolean {
 export class FrozenStates {
   readonly #max: number;
   readonly #kept = new Map<number, StartingState>();
-  #next = 1;
+  /**
+   * Keys start at a random number: a check that remembers what it judged on a key must never meet the same key for
+   * another state, and an environment rebuilt elsewhere (a worker replaced) keeps its checks but starts its states again.
+   */
+  #next = randomInt(1, 2 ** 47);
   #last: number | undefined;
 
   constructor(max = 6) {
@@ -45,9 +50,12 @@ export class FrozenStates {
     return this.#kept.get(key);
   }
 
-  /** States up to `key` have been judged: forgotten. */
+  /**
+   * States up to `key` have been judged: forgotten, but for the latest. A command that changes nothing names the
+   * latest state again, and a check told that it judged that state already need not judge it again.
+   */
   judged(key: number): void {
-    for (const k of this.#kept.keys()) if (k <= key) this.#kept.delete(k);
+    for (const k of this.#kept.keys()) if (k <= key && k !== this.#last) this.#kept.delete(k);
   }
 
   /** States kept now. */
