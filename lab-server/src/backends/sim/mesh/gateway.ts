@@ -4,12 +4,12 @@
  * istio-envoy` on responses, X-Forwarded-For / X-Envoy-Internal on requests, and the gateway's access log.
  */
 import type { K8sObject } from '../../../contract.ts';
-import { hopMs, writeAccessLog, type MeshEnv, type ProxyInfo } from './env.ts';
+import { writeAccessLog, type MeshEnv, type ProxyInfo } from './env.ts';
 import { addGatewayForwarding, ensureRequestId, spiffeId, startSpan } from './envoyHeaders.ts';
 import { labelsOf, serviceAccountOf, selectorMatches, serviceSelector, servicePorts } from './objects.ts';
-import { localReplyResponse, requestBytes, responseBytes } from './responses.ts';
+import { localReplyResponse, requestBytes } from './responses.ts';
 import { routeRequest, type RouteResult, type RouterContext } from './router.ts';
-import { finishResponse } from './outbound.ts';
+import { finishAndLog } from './outbound.ts';
 import { LOCAL_REPLIES } from './localReplies.ts';
 import { gatewayServersFor, gatewayVirtualHost, type GatewayServer } from './virtualHosts.ts';
 import type { Topology } from './topology.ts';
@@ -132,25 +132,5 @@ export async function gatewayHttp(
     }
     throw error;
   }
-  const response = finishResponse(result, 'istio-envoy');
-  const own = hopMs(env);
-  response.extraMs += own;
-  const duration = result.local
-    ? env.clock.now() - started + response.extraMs
-    : (result.upstreamServiceTimeMs ?? 0) + own;
-  writeAccessLog(env, pod, {
-    ...logBase,
-    code: response.status,
-    flags: result.flags,
-    details: result.details,
-    upstreamFailure: result.upstreamFailure,
-    bytesSent: responseBytes(response),
-    durationMs: duration,
-    upstreamServiceTimeMs: result.local ? undefined : result.upstreamServiceTimeMs,
-    upstreamHost: result.upstreamHost,
-    upstreamCluster: result.upstreamCluster,
-    upstreamLocal: result.upstreamLocal,
-    routeName: result.routeName,
-  });
-  return response;
+  return finishAndLog(env, pod, result, 'istio-envoy', started, logBase);
 }

@@ -4,6 +4,7 @@
  * on what goes back, and the outbound access log line.
  */
 import type { K8sObject } from '../../../contract.ts';
+import type { AccessLogEntry } from './accessLog.ts';
 import { writeAccessLog, hopMs, type MeshEnv, type ProxyInfo } from './env.ts';
 import { ensureRequestId, spiffeId, startSpan } from './envoyHeaders.ts';
 import { ephemeralPort } from './ids.ts';
@@ -32,6 +33,55 @@ export function finishResponse(result: RouteResult, server: string): WireRespons
   if (!result.local)
     response.headers.add('x-envoy-upstream-service-time', String(Math.round(result.upstreamServiceTimeMs ?? 0)));
   response.headers.moveToFront(['server', 'date']);
+  return response;
+}
+
+/** What a proxy's access-log line says of its response: filled in by `finishAndLog`. */
+type ResponseFields =
+  | 'code'
+  | 'flags'
+  | 'details'
+  | 'upstreamFailure'
+  | 'bytesSent'
+  | 'durationMs'
+  | 'upstreamServiceTimeMs'
+  | 'upstreamHost'
+  | 'upstreamCluster'
+  | 'upstreamLocal'
+  | 'routeName';
+
+/**
+ * The last thing an HTTP proxy (a sidecar's outbound, a gateway) does with a routed request: stamps the response
+ * (`finishResponse`), adds its own hop time, and writes the access-log line from `logBase` and the result.
+ */
+export function finishAndLog(
+  env: MeshEnv,
+  pod: K8sObject,
+  result: RouteResult,
+  server: string,
+  started: number,
+  logBase: Omit<AccessLogEntry, ResponseFields>,
+): WireResponse {
+  const response = finishResponse(result, server);
+  const own = hopMs(env);
+  response.extraMs += own;
+  const duration = result.local
+    ? env.clock.now() - started + response.extraMs
+    : (result.upstreamServiceTimeMs ?? 0) + own;
+  writeAccessLog(env, pod, {
+    ...logBase,
+    code: response.status,
+    flags: result.flags,
+    details: result.details,
+    upstreamFailure: result.upstreamFailure,
+    bytesSent: responseBytes(response),
+    durationMs: duration,
+    upstreamServiceTimeMs: result.local ? undefined : result.upstreamServiceTimeMs,
+    upstreamHost: result.upstreamHost,
+    upstreamCluster: result.upstreamCluster,
+    upstreamLocal: result.upstreamLocal,
+    routeName: result.routeName,
+  });
   return response;
 }
 
@@ -130,25 +180,5 @@ export async function outboundHttp(
     }
     throw error;
   }
-  const response = finishResponse(result, 'envoy');
-  const own = hopMs(env);
-  response.extraMs += own;
-  const duration = result.local
-    ? env.clock.now() - started + response.extraMs
-    : (result.upstreamServiceTimeMs ?? 0) + own;
-  writeAccessLog(env, pod, {
-    ...logBase,
-    code: response.status,
-    flags: result.flags,
-    details: result.details,
-    upstreamFailure: result.upstreamFailure,
-    bytesSent: responseBytes(response),
-    durationMs: duration,
-    upstreamServiceTimeMs: result.local ? undefined : result.upstreamServiceTimeMs,
-    upstreamHost: result.upstreamHost,
-    upstreamCluster: result.upstreamCluster,
-    upstreamLocal: result.upstreamLocal,
-    routeName: result.routeName,
-  });
-  return response;
+  return finishAndLog(env, pod, result, 'envoy', started, logBase);
 }

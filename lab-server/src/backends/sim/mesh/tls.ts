@@ -127,30 +127,15 @@ export async function tlsThroughSidecar(
     downstreamRemote,
     sni,
   };
-  if (route === 'blackhole') {
-    writeAccessLog(env, pod, {
-      ...base,
-      flags: 'UH',
-      bytesReceived: 0,
-      bytesSent: 0,
-      durationMs: 0,
-      upstreamCluster: 'BlackHoleCluster',
-    });
+  // No upstream: the connection is logged as UH and reset.
+  const noUpstream = (upstreamCluster: string): never => {
+    writeAccessLog(env, pod, { ...base, flags: 'UH', bytesReceived: 0, bytesSent: 0, durationMs: 0, upstreamCluster });
     throw new TransportFailure('reset');
-  }
+  };
+  if (route === 'blackhole') return noUpstream('BlackHoleCluster');
   const cluster = route === 'passthrough' ? 'PassthroughCluster' : route.cluster;
   const endpoints = route === 'passthrough' ? [{ ip: destination.ip, port: destination.port }] : route.endpoints;
-  if (endpoints.length === 0) {
-    writeAccessLog(env, pod, {
-      ...base,
-      flags: 'UH',
-      bytesReceived: 0,
-      bytesSent: 0,
-      durationMs: 0,
-      upstreamCluster: cluster,
-    });
-    throw new TransportFailure('reset');
-  }
+  if (endpoints.length === 0) return noUpstream(cluster);
   const endpoint = endpoints[Math.floor(env.random.next() * endpoints.length)];
   const upstreamLocal = `${podIpAddress}:${ephemeralPort(env.random)}`;
   const upstreamHost = `${endpoint.ip}:${endpoint.port}`;
