@@ -40,6 +40,7 @@ import { createDateCommand } from './shell/commands/date/index.ts';
 import { createWatchCommand } from './shell/commands/watch/index.ts';
 import { PendingInput } from './shell/completeness.ts';
 import { completeWord } from './shell/completion.ts';
+import { copyMemoryFs, markLaidOut } from './shell/fsTemplate.ts';
 import { BUILTIN_COMMANDS, LabShell } from './shell/labShell.ts';
 import { SimTerminal } from './shell/terminal.ts';
 import type { PodEndpoint, SimCluster, SimCommandHost } from './types.ts';
@@ -55,6 +56,20 @@ const INGRESS_HTTPS = '127.0.0.1:8443';
 
 const BANNER =
   '\x1b[2mistio-labs (simulator): Kubernetes v1.34 (kind) · Istio 1.30 · type kubectl, istioctl, curl ...\x1b[0m\r\n';
+
+/**
+ * The samples, made on first read or listing (encoding all of them for every environment made a class's
+ * environments cost milliseconds each, and most learners open a handful), bounded in size.
+ */
+function samplesFs(maxTotalBytes: number): InMemoryFs {
+  return new InMemoryFs(
+    Object.fromEntries([...loadSamples()].map(([path, text]) => [`${HOME}/samples/${path}`, () => text])),
+    { maxTotalBytes },
+  );
+}
+
+/** What every environment's file system starts as in this thread (`#makeFs`). */
+let fsTemplate: { fs: InMemoryFs; commands: ReadonlySet<string> } | undefined;
 
 /** Idle script shells kept per environment (scripts rarely run concurrently). */
 const SCRIPT_SHELLS_KEPT = 2;
@@ -155,15 +170,38 @@ export class SimEnvironment implements LabEnvironment {
   }
 
   /**
-   * A file system with the samples, bounded in size. Each sample is stored when first read or listed with its size
-   * (the file system does that by itself): encoding all of them for every environment made a class's environments
-   * cost milliseconds each, and most learners open a handful.
+   * A file system with the samples and the shells' layout, bounded in size: a copy of the thread's template
+   * (fsTemplate.ts), made the slow way only when it cannot be copied.
    */
   #makeFs(): InMemoryFs {
-    return new InMemoryFs(
-      Object.fromEntries([...loadSamples()].map(([path, text]) => [`${HOME}/samples/${path}`, () => text])),
-      { maxTotalBytes: this.#limits.fileSystemBytes },
+    fsTemplate ??= this.#makeFsTemplate();
+    const copy = copyMemoryFs(
+      fsTemplate.fs,
+      new InMemoryFs(undefined, { maxTotalBytes: this.#limits.fileSystemBytes }),
     );
+    if (!copy) return samplesFs(this.#limits.fileSystemBytes);
+    markLaidOut(copy, fsTemplate.commands);
+    return copy;
+  }
+
+  /** The template: the samples, and what a shell of this environment writes when it is made (its stubs, /dev, /proc). */
+  #makeFsTemplate(): { fs: InMemoryFs; commands: ReadonlySet<string> } {
+    const fs = samplesFs(Number.MAX_SAFE_INTEGER);
+    // The shell is never run, only made, for what its just-bash writes: its host reads the world only when used.
+    const world = () => this.#world;
+    const host: Host = {
+      get cluster() {
+        return world().cluster;
+      },
+      get network() {
+        return world().network;
+      },
+      pods: this.#pods,
+      clock: this.#clock,
+      random: this.#random,
+      samples: loadSamples(),
+    };
+    return { fs, commands: this.#shellOn(fs, host, 'template').commandNames };
   }
 
   #makeWorld(from?: ClusterSnapshot): World {
@@ -192,6 +230,10 @@ export class SimEnvironment implements LabEnvironment {
   #shell(): LabShell {
     const host = this.#host();
     this.#hosts.add(host);
+    return this.#shellOn(this.#fs, host, String(++this.#shells));
+  }
+
+  #shellOn(fs: InMemoryFs, host: Host, id: string): LabShell {
     const commands = [
       createKubectlCommand(host),
       createIstioctlCommand(host),
@@ -201,14 +243,14 @@ export class SimEnvironment implements LabEnvironment {
       createDateCommand(() => this.#clock.now()),
     ];
     return new LabShell({
-      fs: this.#fs,
+      fs,
       commands: [...commands, createWatchCommand(host)],
       io: host,
       clock: this.#clock,
       limits: this.#limits,
       home: HOME,
       env: { USER: 'root', LANG: 'C.UTF-8' },
-      id: String(++this.#shells),
+      id,
     });
   }
 

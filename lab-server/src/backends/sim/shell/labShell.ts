@@ -9,6 +9,7 @@ import type { SimClock } from '../types.ts';
 import { createSleepCommand } from './commands/sleep/index.ts';
 import { createTimeoutCommand } from './commands/timeout/index.ts';
 import { completeness } from './completeness.ts';
+import { isLaidOut, withoutLayoutWrites } from './fsTemplate.ts';
 import { environmentCpuMs, pause, sliceOver, type TimeHolder } from './scheduler.ts';
 import {
   DUMP_FILE,
@@ -165,6 +166,8 @@ export class LabShell {
   readonly #mark: string;
   /** Rewrites the scripts a line runs inside itself; the line itself is rewritten before (shellState.ts). */
   readonly #streamOrder = streamOrderPlugin(STREAM_AWARE_COMMANDS);
+  /** Every command this shell offers (just-bash's own and the custom ones): each has its stub in /bin and /usr/bin. */
+  readonly commandNames: ReadonlySet<string>;
   /** The running line's output so far (outputSink.ts): shown at once when the line streams, else kept. */
   #sink: { stream: ((text: string) => void) | undefined; kept: string; chars: number; cut: boolean } | undefined;
 
@@ -177,23 +180,28 @@ export class LabShell {
     this.#timeKeyword = createTimeKeywordCommands(options.clock);
     // Every loop iteration reads this file, which the shell answers itself: its yield point (yieldPoints.ts).
     const turn = `${this.#stateDir}/turn`;
+    // `sleep` and `timeout` on the environment's clock replace just-bash's (which wait on the host's timers).
+    const customCommands = [
+      createSleepCommand(options.clock, options.limits.sleepRealMs, options.io),
+      createTimeoutCommand(options.clock),
+      ...options.commands,
+      ...this.#timeKeyword.commands,
+      this.#unchangedCommand(),
+    ];
+    this.commandNames = new Set([...BUILTIN_COMMANDS, ...customCommands.map((c) => c.name)]);
+    // A file system copied from a template holds the stubs and /dev, /proc already (fsTemplate.ts): writing them
+    // again was most of what making a shell cost.
+    const fs = isLaidOut(options.fs, this.commandNames) ? withoutLayoutWrites(options.fs) : options.fs;
     this.#bash = new Bash({
       fs: withOutputSink(
-        withYieldPoint(options.fs, turn, () => this.#checkpoint()),
+        withYieldPoint(fs, turn, () => this.#checkpoint()),
         `${this.#stateDir}/out`,
         (text) => this.#write(text),
       ),
       cwd: options.home,
       env: { HOME: options.home, PATH: '/usr/local/bin:/usr/bin:/bin', TERM: 'xterm-256color', ...options.env },
       commands: [...BUILTIN_COMMANDS],
-      // `sleep` and `timeout` on the environment's clock replace just-bash's (which wait on the host's timers).
-      customCommands: [
-        createSleepCommand(options.clock, options.limits.sleepRealMs, options.io),
-        createTimeoutCommand(options.clock),
-        ...options.commands,
-        ...this.#timeKeyword.commands,
-        this.#unchangedCommand(),
-      ],
+      customCommands,
       // `sleep` follows the environment's clock (virtual in tests) and stops on Ctrl-C.
       sleep: (ms) => options.clock.sleep(ms, this.#signal).catch(() => undefined),
       // Sizes are checked before strings are built (a `printf '%60000000s'` is refused, not computed).
