@@ -2,7 +2,7 @@
  * One shell of the lab (a terminal's, or a script's): runs whole command lines on just-bash with the
  * simulator's commands, carrying bash's state from line to line, within the environment's limits.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Bash, defineCommand, type CustomCommand, type IFileSystem } from 'just-bash';
 import type { SimLimits } from '../limits.ts';
 import type { SimClock } from '../types.ts';
@@ -174,7 +174,8 @@ export class LabShell {
   constructor(options: LabShellOptions) {
     this.#options = options;
     this.#stateDir = `/.labs/shells/${options.id}`;
-    this.#mark = `__labs_kept_${randomBytes(12).toString('hex')}`;
+    // 122 random bits from node's pooled entropy (a randomBytes call per shell cost a system call).
+    this.#mark = `__labs_kept_${randomUUID().replaceAll('-', '')}`;
     this.#state = initialState(options.home, this.#mark);
     // `time` reads the environment's clock (see timeKeyword.ts).
     this.#timeKeyword = createTimeKeywordCommands(options.clock);

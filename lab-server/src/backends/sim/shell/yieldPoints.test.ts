@@ -46,6 +46,18 @@ describe('yield points', () => {
     expect(out.match(/63<\s*\/t/g)).toHaveLength(4);
   });
 
+  it("read the shell's own path, made from one parse for plain paths exactly as the parser makes it", () => {
+    type Tree = {
+      statements: { pipelines: { commands: { body: Tree['statements']; redirections: unknown[] }[] }[] }[];
+    };
+    const first = (tree: Tree) => tree.statements[0]!.pipelines[0]!.commands[0]!;
+    for (const path of ['/.labs/shells/12/turn', '/.labs/shells/7/turn', '/x$HOME/turn']) {
+      const ast = yieldPointsPlugin(path).transform({ ast: parse('while true; do a; done'), metadata: {} }).ast;
+      const group = first({ statements: first(ast as unknown as Tree).body });
+      expect(group.redirections).toEqual(first(parse(`{ :; } 63<${path}`) as unknown as Tree).redirections);
+    }
+  });
+
   it('leave $?, set -e, break, continue and return as bash has them', async () => {
     const sh = shell();
     expect((await sh.run('false; for i in 1 2; do echo "s$?"; done')).output).toBe('s1\ns0\n');
