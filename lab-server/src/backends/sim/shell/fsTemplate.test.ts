@@ -68,6 +68,7 @@ describe('environment file systems copied from a template', () => {
 
   it('share nothing with the template or with each other', async () => {
     const made = template();
+    await made.fs.writeFile('/root/bytes.bin', new Uint8Array([0xff, 0xfe, 0x00, 0x41]));
     const one = copyOf(made);
     const two = copyOf(made);
     const shell = shellOn(one, [kubectl]);
@@ -80,7 +81,12 @@ describe('environment file systems copied from a template', () => {
     expect(await two.exists('/usr/bin/grep')).toBe(true);
     // A byte array is not shared either: changing one copy's bytes in place leaves the other's as they were.
     (await one.readFileBuffer('/proc/version'))[0] = 0;
+    (await one.readFileBuffer('/root/bytes.bin'))[0] = 0;
+    expect((await one.readFile('/proc/version')).startsWith('Linux')).toBe(true);
     expect((await two.readFile('/proc/version')).startsWith('Linux')).toBe(true);
+    expect([...(await one.readFileBuffer('/root/bytes.bin'))]).toEqual([0x00, 0xfe, 0x00, 0x41]);
+    expect([...(await two.readFileBuffer('/root/bytes.bin'))]).toEqual([0xff, 0xfe, 0x00, 0x41]);
+    expect([...(await made.fs.readFileBuffer('/root/bytes.bin'))]).toEqual([0xff, 0xfe, 0x00, 0x41]);
   });
 
   it('count their bytes against their own limit as the slow way does', async () => {

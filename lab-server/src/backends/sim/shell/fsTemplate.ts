@@ -61,20 +61,50 @@ export function withoutLayoutWrites(fs: IFileSystem): IFileSystem {
   });
 }
 
+/** A template's entries as copies are made from them: contents that are UTF-8 text held as strings. */
+const prepared = new WeakMap<InMemoryFs, [string, MemoryEntry][]>();
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
- * A copy of `template` bounded at `maxTotalBytes` into `empty` (a new `InMemoryFs` with that limit): every entry and
- * byte array copied (nothing is shared between learners), times set to now as if just written; undefined when
+ * The entries of `template` ready to copy. A file's bytes that are UTF-8 text (the stubs, /proc's files) become a
+ * string, which `InMemoryFs` keeps as it keeps bytes (same size, same reads: each read encodes it anew), so that
+ * copies share it and no learner's bytes are another's; other bytes are copied per copy.
+ */
+function entriesOf(template: MemoryFsInternals): [string, MemoryEntry][] {
+  const entries: [string, MemoryEntry][] = [];
+  for (const [path, entry] of template.data) {
+    let content = entry.content;
+    if (content instanceof Uint8Array) {
+      try {
+        const text = strictUtf8.decode(content);
+        if (Buffer.from(text, 'utf8').equals(content)) content = text;
+      } catch {
+        // Not UTF-8: copied as bytes.
+      }
+    }
+    entries.push([path, content === undefined ? entry : { ...entry, content }]);
+  }
+  return entries;
+}
+
+/**
+ * A copy of `template` (which must not change once copied) into `empty` (a new `InMemoryFs`, whose limit the copy
+ * keeps): nothing shared that a learner could change in place, times set to now as if just written; undefined when
  * just-bash's internals are not the expected ones or the template does not fit.
  */
 export function copyMemoryFs(template: InMemoryFs, empty: InMemoryFs): InMemoryFs | undefined {
   const from = internalsOf(template);
   const to = internalsOf(empty);
   if (!from || !to || to.data.size !== 1) return undefined;
+  let entries = prepared.get(template);
+  if (!entries) prepared.set(template, (entries = entriesOf(from)));
+  // One time for all: just-bash replaces an entry's time when it changes, it never sets a `Date` in place.
+  const mtime = new Date();
   try {
-    for (const [path, entry] of from.data) {
-      const content = entry.content instanceof Uint8Array ? entry.content.slice() : entry.content;
-      const copy: MemoryEntry = { ...entry, mtime: new Date() };
-      if (content !== undefined) copy.content = content;
+    for (const [path, entry] of entries) {
+      const copy: MemoryEntry = { ...entry, mtime };
+      if (entry.content instanceof Uint8Array) copy.content = entry.content.slice();
       to.setEntry(path, copy);
     }
   } catch {
