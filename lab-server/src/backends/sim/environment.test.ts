@@ -1,5 +1,6 @@
 /** The simulator's environment beyond the shared contract suite: warped setup, reset under live terminals, pod sandboxes. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { InMemoryFs } from 'just-bash';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LabEnvironment } from '../../contract.ts';
 import { loadLab } from '../../labs/load.ts';
 import { stripAnsi } from '../../terminal/typing.ts';
@@ -27,6 +28,30 @@ describe('SimEnvironment', () => {
     const pods = await e.list({ kind: 'Pod', namespace: 'default' });
     expect(pods.length).toBeGreaterThanOrEqual(6);
     expect(pods.every((p) => (p.status as { phase: string }).phase === 'Running')).toBe(true);
+  });
+
+  it("makes each environment's files a copy of the thread's template: its shells write no stubs, its files are its own", async () => {
+    const first = await env();
+    await first.prepare();
+    expect((await first.runScript('echo mine > samples/mine.txt; rm /bin/ls')).exitCode).toBe(0);
+    const writes = vi.spyOn(InMemoryFs.prototype, 'writeFileSync');
+    try {
+      const second = await env();
+      await second.prepare();
+      const r = await second.runScript(
+        'ls /bin | grep -cx ls; ls /usr/bin | wc -l; which kubectl; ls samples/mine.txt',
+      );
+      // The shell's own writes (its state, its streams) only: nothing of just-bash's layout is written again.
+      const layout = writes.mock.calls
+        .map(([path]) => path)
+        .filter((path) => /^\/(usr\/bin|bin|proc)\//.test(path));
+      expect(writes).toHaveBeenCalled();
+      expect(layout).toEqual([]);
+      expect(r.output).toMatch(/^1\n(\d+)\n\/usr\/bin\/kubectl\nls: .*mine\.txt: No such file or directory\n$/);
+      expect(Number(/^1\n(\d+)/.exec(r.output)![1])).toBeGreaterThan(80);
+    } finally {
+      writes.mockRestore();
+    }
   });
 
   it('runs a script line by line in one shell: variables and functions carry, output in order', async () => {
