@@ -402,6 +402,12 @@ async function joinAndRestart(
       { metric: 'all learners done', value: wallS, unit: 's' },
       { metric: 'server CPU (workers included) until all learners were done', value: joinCpuS, unit: 's' },
       { metric: "of which the front thread's (HTTP, WebSockets, SQLite)", value: joinFrontCpuS, unit: 's' },
+      // Steadier than the wall-time figures on a shared machine: what each learner costs, whoever else runs.
+      {
+        metric: 'server CPU per learner (join, terminal, command, check)',
+        value: round((joinCpuS * 1000) / learners),
+        unit: 'ms',
+      },
       { metric: "the bench's own CPU meanwhile (the learners' side, same machine)", value: clientCpuS, unit: 's' },
       { metric: 'server RSS, idle', value: idleRss, unit: 'MiB' },
       { metric: "server RSS, with every learner's environment", value: loadedRss, unit: 'MiB' },
