@@ -78,12 +78,17 @@ const BUSY_SLICE_MS = 5;
 // A busy environment also rests between its slices, as a pod under a CPU limit is throttled: it may use at most
 // this share of a core while it stays busy. Without the rest, one loop or paste keeps its worker's thread
 // running flat out, and on a machine with as many cores as workers that thread's CPU is taken from the other
-// workers and the front, so every other learner waits longer (not only those sharing its worker).
-const BUSY_CPU_SHARE = 1 / 3;
+// workers and the front, so every other learner waits longer (not only those sharing its worker). A fifth, not a
+// third: at a third, one loop or flood among 200 learners added 370 to 490 ms of the server's CPU a second (the
+// garbage its strings leave is collected on V8's helper threads too, uncounted here) on a machine the 200 already
+// kept half busy, and the others' p95 rose 1.5 to 3.4 times. A learner's loop of a second of CPU takes 4 s, not 2.6.
+const BUSY_CPU_SHARE = 1 / 5;
 
 // A check's traffic (`http`, a request each) is paced as the shell's loops rest: an environment whose recent CPU use
 // stands above that share of a core waits, before its next request, until it is back under it. One learner pressing
-// Check again and again (four at once: ~800 requests) then takes a third of its worker, not all of it.
+// Check again and again (four at once: ~800 requests) then takes a third of its worker, not all of it (four Checks
+// at once among 200 raised the others' p95 1.25 times: their pace stays at a third).
+const CHECK_CPU_SHARE = 1 / 3;
 const PACED_OPS = new Set<WorkerRequest['op']>(['http', 'httpSeries']);
 // The pace reads the server's work for the environment alone, over a short memory: one Check (a few hundred
 // requests, ~150 ms of CPU) goes at full speed, but a burst of them (four at once, again and again) is held to the
@@ -95,7 +100,7 @@ const recentServed = new Map<number, DecayingSum>();
 /** How long `env`'s request `op` waits before it runs (see `pacing.ts`). */
 function paceMs(env: number, op: WorkerRequest['op']): number {
   if (setup.clock !== 'real' || !PACED_OPS.has(op)) return 0;
-  return pacingDelayMs(recentServed.get(env)?.value ?? 0, { share: BUSY_CPU_SHARE, halfLifeMs: SERVED_HALF_LIFE_MS });
+  return pacingDelayMs(recentServed.get(env)?.value ?? 0, { share: CHECK_CPU_SHARE, halfLifeMs: SERVED_HALF_LIFE_MS });
 }
 
 // Output costs where it goes (the front's relay, the learner's socket and browser), not only where it is made: a
