@@ -25,7 +25,7 @@ for (const file of ['destination-rule-all.yaml', 'virtual-service-reviews-50-v3.
   await env.runScript(`kubectl apply -f samples/bookinfo/networking/${file}`);
 const step = lab.steps.find((s) => s.id === 'shift-50-v3');
 if (!step) throw new Error('bench: the traffic-shifting lab has no step shift-50-v3');
-const checks = Number(args.find((a, i) => /^\d+$/.test(a) && i !== profileAt + 1) ?? 10);
+const checks = Number(args.find((a, i) => /^\d+$/.test(a) && (profileAt < 0 || i !== profileAt + 1)) ?? 10);
 // Warm-up: the code paths compiled and the configuration computed before counting.
 for (let i = 0; i < 3; i++) await checkStep(env, lab, step, env.now(), { retry: false });
 let calls = 0;
