@@ -13,24 +13,15 @@ const SETTLED = Object.assign(new Error('The race is over'), { name: 'AbortError
  * Runs `work` with a signal that fires when `ms` pass on `clock` or when `parent` fires; returns TIMED_OUT in the
  * first case, rethrows the abort in the second. `ms` undefined or <= 0 means no limit.
  */
-export function withTimeout<T>(
+export async function withTimeout<T>(
   clock: SimClock,
   ms: number | undefined,
   parent: AbortSignal | undefined,
   work: (signal: AbortSignal | undefined) => Promise<T>,
 ): Promise<T | typeof TIMED_OUT> {
   // No limit: the work runs under the caller's signal (none when the caller has none); a race, a controller and
-  // its cleanup would change nothing, and neither would a promise of this function's own around the work's.
+  // its cleanup would change nothing.
   if (!ms || ms <= 0) return work(parent);
-  return race(clock, ms, parent, work);
-}
-
-async function race<T>(
-  clock: SimClock,
-  ms: number,
-  parent: AbortSignal | undefined,
-  work: (signal: AbortSignal | undefined) => Promise<T>,
-): Promise<T | typeof TIMED_OUT> {
   const controller = new AbortController();
   const onAbort = () => controller.abort(parent?.reason);
   if (parent?.aborted) controller.abort(parent.reason);
