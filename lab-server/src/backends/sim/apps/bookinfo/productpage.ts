@@ -19,6 +19,7 @@ import {
 } from './productpageHtml.ts';
 import { serviceTable } from './serviceTable.ts';
 import { staticFile } from './staticFiles.ts';
+import { frozenAnswer } from '../prepared.ts';
 
 const CLIENT_TIMEOUT_MS = 3_000;
 
@@ -130,21 +131,34 @@ function reviewsOf(res: Fetched): ProductPageModel['reviews'] {
  * Pages by what they are rendered from (the user, and the details' and reviews' answers): the page is a function of
  * those, and a check asks for it hundreds of times with the same few answers. Read-only once made.
  */
-const pages = new Map<string, AppResponse>();
+const pages = new Map<string, Map<string, Map<string, AppResponse>>>();
+let pagesKept = 0;
 
 function productPage(user: string, details: Fetched, reviews: Fetched): AppResponse {
-  const key = `${user}\u0000${details.source}\u0000${reviews.source}`;
-  if (key.length > MEMO_UP_TO_CHARS)
+  if (user.length + details.source.length + reviews.source.length > MEMO_UP_TO_CHARS)
     return html(200, renderProductPage({ user, details: detailsOf(details), reviews: reviewsOf(reviews) }));
-  let page = pages.get(key);
+  // Nested by each input rather than one key joined from them: the backends' bodies are the same strings again
+  // (prepared answers), whose hashes are kept, while a joined key would be a new kilobyte string to hash each time.
+  let byDetails = pages.get(user);
+  if (!byDetails) pages.set(user, (byDetails = new Map()));
+  let byReviews = byDetails.get(details.source);
+  if (!byReviews) byDetails.set(details.source, (byReviews = new Map()));
+  let page = byReviews.get(reviews.source);
   if (!page) {
-    page = html(200, renderProductPage({ user, details: detailsOf(details), reviews: reviewsOf(reviews) }));
     // Shared by every request that gets it: frozen, so that nothing can change one learner's copy for another.
-    for (const pair of page.headers) Object.freeze(pair);
-    Object.freeze(page.headers);
-    Object.freeze(page);
-    if (pages.size >= MAX_MEMO) pages.clear();
-    pages.set(key, page);
+    page = frozenAnswer(
+      html(200, renderProductPage({ user, details: detailsOf(details), reviews: reviewsOf(reviews) })),
+    );
+    if (pagesKept >= MAX_MEMO) {
+      pages.clear();
+      pagesKept = 0;
+      pages.set(user, byDetails);
+      byDetails.clear();
+      byDetails.set(details.source, byReviews);
+      byReviews.clear();
+    }
+    byReviews.set(reviews.source, page);
+    pagesKept++;
   }
   return page;
 }

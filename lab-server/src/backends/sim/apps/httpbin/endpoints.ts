@@ -43,7 +43,10 @@ export function requestUrl(request: AppRequest): string {
 /** First value of a request header, case-insensitive. */
 export function header(request: AppRequest, name: string): string | undefined {
   const lower = name.toLowerCase();
-  return request.headers.find(([k]) => k.toLowerCase() === lower)?.[1];
+  // A plain loop that compares lengths first: apps read a few headers of every request they serve.
+  for (const [k, v] of request.headers)
+    if (k.length === lower.length && (k === lower || k.toLowerCase() === lower)) return v;
+  return undefined;
 }
 
 function json(flavour: HttpbinFlavour, status: number, body: unknown): AppResponse {
