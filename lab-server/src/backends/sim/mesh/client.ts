@@ -87,7 +87,8 @@ function toSimResponse(
     status: response.status,
     statusText: reasonPhrase(response.status),
     httpVersion: h2 ? '2' : '1.1',
-    headers: headers.map(([k, v]) => [k, v]),
+    // Copies of the pairs: what leaves the simulator is the caller's to change.
+    headers: headers.map((pair) => [pair[0], pair[1]]),
     body: request.method.toUpperCase() === 'HEAD' ? '' : response.body,
     durationMs,
     connectLog,

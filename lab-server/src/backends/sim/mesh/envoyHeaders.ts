@@ -109,4 +109,13 @@ export function addGatewayForwarding(request: WireRequest, remoteIp: string): vo
 }
 
 /** Headers the inbound sidecar strips before the app sees the request. */
+/** Hop-by-hop headers: they end at the proxy. */
+export const HOP_BY_HOP: readonly string[] = [
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-connection',
+];
+
 export const INBOUND_STRIPPED = ['x-envoy-decorator-operation', 'x-envoy-peer-metadata', 'x-envoy-peer-metadata-id'];

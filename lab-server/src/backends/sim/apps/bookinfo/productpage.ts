@@ -34,7 +34,7 @@ function userOf(request: AppRequest): string {
 }
 
 function outgoingHeaders(request: AppRequest): [string, string][] {
-  const headers = forwardedHeaders(request).filter(([k]) => k.toLowerCase() !== 'cookie');
+  const headers = forwardedHeaders(request).filter((pair) => pair[0].toLowerCase() !== 'cookie');
   const user = userOf(request);
   if (user) headers.push(['end-user', user]);
   return headers;
