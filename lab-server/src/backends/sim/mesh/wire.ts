@@ -124,12 +124,12 @@ export class HeaderList {
     if (inPlace) return;
     const lower = names.map((n) => n.toLowerCase());
     const front: [string, string][] = [];
-    for (const n of lower)
-      for (let i = 0; i < entries.length; i++) if (sameName(entries[i]![0], n)) front.push(entries[i]!);
+    for (let n = 0; n < lower.length; n++)
+      for (let i = 0; i < entries.length; i++) if (sameName(entries[i]![0], lower[n]!)) front.push(entries[i]!);
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       let named = false;
-      for (const n of lower) if (sameName(entry[0], n)) named = true;
+      for (let n = 0; n < lower.length && !named; n++) named = sameName(entry[0], lower[n]!);
       if (!named) front.push(entry);
     }
     this.entries = front;
