@@ -53,11 +53,6 @@ export interface LogLine {
 /** Container logs: written by apps and proxies, read by `kubectl logs` and checks. */
 export interface LogStore {
   append(namespace: string, pod: string, container: string, text: string): void;
-  /**
-   * Appends one line (no newline in it) whose text `format` makes when the line is first read: a proxy's access
-   * log is written on every hop and mostly never read.
-   */
-  appendFormatted(namespace: string, pod: string, container: string, format: () => string): void;
   read(namespace: string, pod: string, container: string, options?: { sinceMs?: number; tail?: number }): LogLine[];
   /** Calls `listener` for each new line until the returned function is called. */
   follow(namespace: string, pod: string, container: string, listener: (line: LogLine) => void): () => void;

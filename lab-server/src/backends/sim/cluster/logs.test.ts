@@ -35,23 +35,6 @@ describe('MemoryLogStore', () => {
     expect(logs.read('ns', 'p', 'c', options).map((l) => l.text)).toEqual(texts);
   });
 
-  it('formats a line written with appendFormatted once, when it is first read, stamped when written', async () => {
-    const clock = new VirtualClock(0);
-    const logs = new MemoryLogStore(clock);
-    let made = 0;
-    logs.appendFormatted('ns', 'p', 'c', () => `line ${++made}`);
-    await clock.sleep(1000);
-    logs.append('ns', 'p', 'c', 'plain');
-    expect(made).toBe(0);
-    const lines = logs.read('ns', 'p', 'c');
-    expect(lines.map((l) => [l.at, l.text])).toEqual([
-      [0, 'line 1'],
-      [1000, 'plain'],
-    ]);
-    expect(logs.read('ns', 'p', 'c', { sinceMs: 0 })[0]!.text).toBe('line 1');
-    expect(made).toBe(1);
-  });
-
   it('tells followers about new lines until they stop', () => {
     const logs = new MemoryLogStore(new VirtualClock());
     const seen: string[] = [];

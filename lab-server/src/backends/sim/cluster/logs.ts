@@ -14,26 +14,6 @@ interface ContainerLog {
   start: number;
 }
 
-/** A line whose text is made when it is first read (then kept, and the maker dropped). */
-class FormattedLine implements LogLine {
-  readonly at: number;
-  #format: (() => string) | undefined;
-  #text = '';
-
-  constructor(at: number, format: () => string) {
-    this.at = at;
-    this.#format = format;
-  }
-
-  get text(): string {
-    if (this.#format) {
-      this.#text = this.#format();
-      this.#format = undefined;
-    }
-    return this.#text;
-  }
-}
-
 /** Every container's kept lines, by `namespace/pod/container`. */
 export type LogSnapshot = ReadonlyMap<string, readonly LogLine[]>;
 
@@ -84,10 +64,6 @@ export class MemoryLogStore implements LogStore {
       log.lines = log.lines.slice(log.start);
       log.start = 0;
     }
-  }
-
-  appendFormatted(namespace: string, pod: string, container: string, format: () => string): void {
-    this.#push(namespace, pod, container, new FormattedLine(this.#clock.now(), format));
   }
 
   read(

@@ -52,31 +52,16 @@ export function envoyTime(ms: number): string {
 
 /** One access-log line in the default TEXT format (no trailing newline). */
 export function formatAccessLog(e: AccessLogEntry): string {
+  // One concatenation rather than an array of 22 parts joined: a line is written on every hop of every request.
   const request = e.method === undefined ? '- - -' : `${e.method} ${dash(e.path)} ${dash(e.protocol)}`;
-  return [
-    `[${envoyTime(e.startMs)}]`,
-    `"${request}"`,
-    String(e.code),
-    dash(e.flags),
-    dash(e.details),
-    dash(e.terminationDetails),
-    `"${dash(e.upstreamFailure)}"`,
-    String(e.bytesReceived),
-    String(e.bytesSent),
-    String(Math.round(e.durationMs)),
-    dash(e.upstreamServiceTimeMs === undefined ? undefined : Math.round(e.upstreamServiceTimeMs)),
-    `"${dash(e.forwardedFor)}"`,
-    `"${dash(e.userAgent)}"`,
-    `"${dash(e.requestId)}"`,
-    `"${dash(e.authority)}"`,
-    `"${dash(e.upstreamHost)}"`,
-    dash(e.upstreamCluster),
-    dash(e.upstreamLocal),
-    dash(e.downstreamLocal),
-    dash(e.downstreamRemote),
-    dash(e.sni),
-    dash(e.routeName),
-  ].join(' ');
+  const serviceTime = e.upstreamServiceTimeMs === undefined ? '-' : String(Math.round(e.upstreamServiceTimeMs));
+  return (
+    `[${envoyTime(e.startMs)}] "${request}" ${e.code} ${dash(e.flags)} ${dash(e.details)} ` +
+    `${dash(e.terminationDetails)} "${dash(e.upstreamFailure)}" ${e.bytesReceived} ${e.bytesSent} ` +
+    `${Math.round(e.durationMs)} ${serviceTime} "${dash(e.forwardedFor)}" "${dash(e.userAgent)}" ` +
+    `"${dash(e.requestId)}" "${dash(e.authority)}" "${dash(e.upstreamHost)}" ${dash(e.upstreamCluster)} ` +
+    `${dash(e.upstreamLocal)} ${dash(e.downstreamLocal)} ${dash(e.downstreamRemote)} ${dash(e.sni)} ${dash(e.routeName)}`
+  );
 }
 
 /** Envoy's cluster names: `outbound|9080|v3|reviews.default.svc.cluster.local`, `inbound|80||`. */

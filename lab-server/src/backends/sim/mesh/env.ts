@@ -44,8 +44,10 @@ export interface ProxyInfo {
 /** Writes one access-log line to a proxy's `istio-proxy` container when the mesh has access logging on. */
 export function writeAccessLog(env: MeshEnv, pod: K8sObject, entry: AccessLogEntry): void {
   if (!env.settings(pod).accessLogFile) return;
-  // Formatted when read (`kubectl logs`): the entry's fields are all strings and numbers, fixed once written.
-  env.cluster.logs.appendFormatted(pod.metadata.namespace ?? 'default', pod.metadata.name, 'istio-proxy', () =>
+  env.cluster.logs.append(
+    pod.metadata.namespace ?? 'default',
+    pod.metadata.name,
+    'istio-proxy',
     formatAccessLog(entry),
   );
 }
