@@ -289,7 +289,14 @@ export async function requestFromPod(
       0,
       [],
     );
-  const dns = (name: string) => resolveFromPod(env.topology(), name, from.namespace);
+  // The pod's resolver answers from this view's Services (and the fixed public names): kept per view, as a node's
+  // DNS cache would, and shared read-only between requests.
+  const dns = (name: string) => {
+    const topology = env.topology();
+    return topology.memoBy('dns', from.namespace, name, undefined, undefined, () =>
+      resolveFromPod(topology, name, from.namespace),
+    );
+  };
   const facts = env.topology().podFacts(pod);
   const connect = connectTarget(request, target, dns);
   /** Plain HTTP from the pod to `destination` as dialled, through its sidecar when it captures the address. */

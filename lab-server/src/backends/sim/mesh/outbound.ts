@@ -106,8 +106,12 @@ export async function outboundHttp(
   const downstreamRemote = `${podIpAddress}:${ephemeralPort(env.random)}`;
   const { host, port: authorityPort } = splitAuthority(request.authority);
   // The sidecar's route table for this listener and Host, computed once per configuration (as istiod pushes it).
-  const vhost = topology.memo(
-    `sidecarVhost:${proxy.namespace}:${destination.port}:${host}:${authorityPort}:${settings.outboundMode}`,
+  const vhost = topology.memoBy(
+    settings.outboundMode === 'REGISTRY_ONLY' ? 'sidecarVhost:REGISTRY_ONLY' : 'sidecarVhost:ALLOW_ANY',
+    proxy.namespace,
+    destination.port,
+    host,
+    authorityPort,
     () => sidecarVirtualHost(topology, proxy.namespace, destination.port, host, authorityPort, settings.outboundMode),
   );
   const ctx: RouterContext = {
