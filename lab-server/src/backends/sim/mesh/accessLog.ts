@@ -41,12 +41,25 @@ function dash(value: string | number | undefined): string {
   return value === undefined || value === '' ? '-' : String(value);
 }
 
-/** The last `%START_TIME%` formatted: the lines of one request's hops mostly start in the same millisecond. */
-let lastTime = { ms: Number.NaN, text: '' };
+/** The last `%START_TIME%` formatted, and its text up to the second: a check's lines mostly share the second. */
+const lastTime = { ms: Number.NaN, text: '', second: Number.NaN, upToSecond: '' };
 
 /** Envoy's `%START_TIME%`: ISO 8601 with milliseconds, UTC. */
 export function envoyTime(ms: number): string {
-  if (ms !== lastTime.ms) lastTime = { ms, text: new Date(ms).toISOString() };
+  if (ms === lastTime.ms) return lastTime.text;
+  const second = Math.floor(ms / 1000);
+  const fraction = ms - second * 1000;
+  // Whole milliseconds of a year 0-9999 date: the second's text, then the three digits (as toISOString prints).
+  if (second === lastTime.second && Number.isInteger(fraction)) {
+    lastTime.text = `${lastTime.upToSecond}${fraction < 10 ? '00' : fraction < 100 ? '0' : ''}${fraction}Z`;
+  } else {
+    lastTime.text = new Date(ms).toISOString();
+    const text = lastTime.text;
+    const iso = text.length === 24 && Number.isInteger(ms);
+    lastTime.second = iso ? second : Number.NaN;
+    lastTime.upToSecond = iso ? text.slice(0, 20) : '';
+  }
+  lastTime.ms = ms;
   return lastTime.text;
 }
 
