@@ -3,7 +3,7 @@
  * pool, HTTP and WebSockets, as a workshop runs it), learners joining a class and typing in their terminals over
  * WebSockets; the load is hostileLoad.ts's. Reports the others' command p95 (Enter to the next prompt) quiet and
  * with each freeze, and the server process's highest RSS (its worker threads included).
- * `npm run bench -- --only hostile-front [--learners 50] [--seconds 10] [--think 1000] [--freezes busy,sleeps]
+ * `npm run bench -- --only hostile-front [--learners 50] [--seconds 20] [--think 1000] [--freezes busy,sleeps]
  * [--noises]` (`--freezes none --noises`: issue 14's fairness noises alone, `hostileLoad.ts` NOISES).
  */
 import type { ChildProcess } from 'node:child_process';
@@ -120,7 +120,9 @@ export const suite: BenchSuite = {
   name: 'hostile-front',
   async run(ctx) {
     const learners = Number(ctx.flags.learners ?? (ctx.quick ? 10 : 50));
-    const seconds = Number(ctx.flags.seconds ?? (ctx.quick ? 4 : 10));
+    // Each phase 20 s by default: a 2x bound on a p95 of ~15 ms is 15 ms of slack, and 6 s phases (~300 commands,
+    // so a p95 of the 15 slowest) moved by more than that between two quiet phases on an idle machine.
+    const seconds = Number(ctx.flags.seconds ?? (ctx.quick ? 4 : 20));
     const thinkMs = Number(ctx.flags.think ?? 1000);
     // `--freezes none` runs no freeze; `--noises` adds issue 14's fairness noises (`--freezes none --noises`: only them).
     const only = typeof ctx.flags.freezes === 'string' ? ctx.flags.freezes.split(',') : undefined;
