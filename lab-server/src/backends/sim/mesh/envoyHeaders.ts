@@ -10,8 +10,9 @@ import { isPrivateIp } from './cidr.ts';
 
 /** Sets `x-request-id` when absent and `x-forwarded-proto` as Envoy does at the first proxy. */
 export function ensureRequestId(request: WireRequest, random: RandomSource): void {
-  if (!request.headers.has('x-request-id')) request.headers.set('x-request-id', uuid(random));
-  if (!request.headers.has('x-forwarded-proto')) request.headers.set('x-forwarded-proto', request.scheme);
+  // `add` where `set` would find nothing to replace: the same list, one scan fewer (every proxy of every hop).
+  if (!request.headers.has('x-request-id')) request.headers.add('x-request-id', uuid(random));
+  if (!request.headers.has('x-forwarded-proto')) request.headers.add('x-forwarded-proto', request.scheme);
 }
 
 /**

@@ -42,6 +42,18 @@ function outgoingHeaders(request: AppRequest): [string, string][] {
 
 /** `http://{NAME}_HOSTNAME{.SERVICES_DOMAIN}:{NAME}_SERVICE_PORT`, as productpage.py builds its backends' URLs. */
 function serviceUrl(ctx: AppContext, service: string): string {
+  // Read from the container's env once per container object (a new pod spec is a new object).
+  let urls = serviceUrls.get(ctx.container);
+  if (!urls) serviceUrls.set(ctx.container, (urls = new Map()));
+  let url = urls.get(service);
+  if (url === undefined) urls.set(service, (url = readServiceUrl(ctx, service)));
+  return url;
+}
+
+/** Backends' base URLs by container and service name. */
+const serviceUrls = new WeakMap<object, Map<string, string>>();
+
+function readServiceUrl(ctx: AppContext, service: string): string {
   const domain = envValue(ctx.container, 'SERVICES_DOMAIN');
   const host = envValue(ctx.container, `${service.toUpperCase()}_HOSTNAME`) ?? service;
   const port = envValue(ctx.container, `${service.toUpperCase()}_SERVICE_PORT`) ?? '9080';
