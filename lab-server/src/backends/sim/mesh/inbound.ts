@@ -31,7 +31,15 @@ export async function inboundHttp(
   const ns = pod.metadata.namespace ?? 'default';
   const request: WireRequest = { ...incoming, headers: incoming.headers.clone() };
   request.headers.removeAll(INBOUND_STRIPPED);
-  if (tls) request.headers.set('x-forwarded-client-cert', xfcc(spiffeId(ns, serviceAccountOf(pod)), tls.clientSpiffe));
+  if (tls) {
+    // A pure function of the two identities: kept per pod object and client identity in this configuration view.
+    const cert = env
+      .topology()
+      .memoBy('xfcc', pod, tls.clientSpiffe, undefined, undefined, () =>
+        xfcc(spiffeId(ns, serviceAccountOf(pod)), tls.clientSpiffe),
+      );
+    request.headers.set('x-forwarded-client-cert', cert);
+  }
   ensureRequestId(request, env.random);
   startSpan(request, env.random, env.settings(pod).tracing);
   const upstreamLocal = `${INBOUND_PASSTHROUGH_IP}:${ephemeralPort(env.random)}`;

@@ -260,11 +260,12 @@ export async function sendWithRetries(
   const run = async (signal: AbortSignal | undefined): Promise<RouteResult> => {
     for (;;) {
       attempt++;
-      const fresh = endpoints.filter((e) => !tried.has(`${e.ip}:${e.port}`));
+      // The first attempt has tried nothing: every endpoint is fresh (no filter, no address strings to build).
+      const fresh = tried.size === 0 ? endpoints : endpoints.filter((e) => !tried.has(`${e.ip}:${e.port}`));
       const pool = fresh.length > 0 ? fresh : endpoints;
       const endpoint = pool[Math.floor(ctx.env.random.next() * pool.length)];
-      tried.add(`${endpoint.ip}:${endpoint.port}`);
       lastHost = `${endpoint.ip}:${endpoint.port}`;
+      tried.add(lastHost);
       const source = { ip: ctx.proxy.ip, port: ephemeralPort(ctx.env.random) };
       lastLocal = `${source.ip}:${source.port}`;
       const attemptRequest = request;
