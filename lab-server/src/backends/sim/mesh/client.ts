@@ -199,7 +199,15 @@ async function exchange(
       : failure(6, `Could not resolve host: ${target.host}`, 0, []);
   const ip = ips[0]!;
   const tls = target.scheme === 'https';
-  const log = connectLines({ ...target, host: connect.host, port: connect.port }, ips, ip);
+  // The lines up to `Trying` are a function of where curl connects (the name, port and addresses): made once per
+  // configuration view, copied for this request's own lines to follow.
+  const addresses = ips.length === 1 ? ip : ips.join(',');
+  const log = env
+    .topology()
+    .memoBy('connectLines', connect.host, connect.port, addresses, undefined, () =>
+      connectLines({ ...target, host: connect.host, port: connect.port }, ips, ip),
+    )
+    .slice();
   const via = connect.proxy ? `via ${connect.proxy} ` : '';
   // Only a black-holed address keeps curl in the connect phase; everything else answers or refuses at once.
   let connecting = false;
