@@ -67,9 +67,11 @@ function terminal(base: string, token: string): Promise<BenchTerminal> {
       `${base.replace('http', 'ws')}/ws/terminal?lab=traffic-shifting&token=${token}&cols=120&rows=30`,
     );
     let screen = '';
+    let received = 0;
     let waiter: (() => void) | undefined;
     ws.on('message', (raw) => {
       const m = JSON.parse(raw.toString()) as { data?: string; replay?: string };
+      received += m.data?.length ?? 0;
       screen += stripAnsi(m.replay ?? m.data ?? '');
       // Only the tail matters (the prompt, a paste's mark), and every message tests it: a flooding learner's whole
       // screen tested per message took the bench's thread (the one timing the others) for itself.
@@ -106,6 +108,7 @@ function terminal(base: string, token: string): Promise<BenchTerminal> {
         ws.send(JSON.stringify({ type: 'input', data: `${script.replace(/\n/g, '\r')}\recho ${mark}\r` }));
         return done;
       },
+      received: () => received,
       close() {
         if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'input', data: '\x03' }));
         ws.close();

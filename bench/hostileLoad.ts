@@ -67,6 +67,8 @@ export interface BenchTerminal {
   paste(script: string, timeoutMs: number): Promise<void>;
   /** Presses Check: POSTs `path` with the learner's token; resolves with the answer (the fairness noises). */
   check?(path: string): Promise<unknown>;
+  /** Characters of terminal output received so far (when the harness counts them). */
+  received?(): number;
   close(): void;
 }
 
@@ -104,6 +106,8 @@ export interface PhaseResult {
   serverCpuMsPerCommand?: number;
   /** The front thread's share of it, in ms per command. */
   frontCpuMsPerCommand?: number;
+  /** Terminal output the hostile or noisy learner received per second, in KiB (when counted). */
+  hostileOutputKiBPerS?: number;
 }
 
 async function phase(
@@ -124,6 +128,7 @@ async function phase(
   const hostile = noise ? await harness.hostile() : undefined;
   if (hostile && noise?.setup) await hostile.command(noise.setup);
   const cpuStart = harness.cpuMs?.();
+  const receivedStart = hostile?.received?.();
   const wallStart = performance.now();
   const until = Date.now() + seconds * 1000;
   const clock = harness.clock ?? (async () => performance.now());
@@ -163,6 +168,7 @@ async function phase(
       }
     }),
   );
+  const receivedEnd = hostile?.received?.();
   hostile?.close();
   await hostileLoop;
   clearInterval(sampler);
@@ -180,6 +186,9 @@ async function phase(
             ? { v8HelpersCpuMsPerS: perS(cpuEnd.v8Helpers - cpuStart.v8Helpers) }
             : {}),
         }
+      : {}),
+    ...(receivedStart !== undefined && receivedEnd !== undefined
+      ? { hostileOutputKiBPerS: perS((receivedEnd - receivedStart) / 1024) }
       : {}),
     p95: Math.round(quantile(samples, 0.95)),
     median: Math.round(quantile(samples, 0.5)),
@@ -199,6 +208,13 @@ function cpuRows(rows: BenchRow[], name: string, before: PhaseResult, during: Ph
     { metric: `server CPU, quiet just before ${name}`, value: before.serverCpuMsPerS ?? 0, unit: 'ms/s' },
     { metric: `server CPU, ${name}`, value: during.serverCpuMsPerS ?? 0, unit: 'ms/s' },
   );
+  // What an output flood costs per KiB it sends: the server's CPU it adds over the quiet phase, per KiB a second.
+  if (during.hostileOutputKiBPerS !== undefined && during.hostileOutputKiBPerS > 0)
+    rows.push({
+      metric: `output received by that learner, ${name}`,
+      value: during.hostileOutputKiBPerS,
+      unit: 'KiB/s',
+    });
   if (during.v8HelpersCpuMsPerS !== undefined)
     rows.push(
       {

@@ -104,6 +104,11 @@ function paceMs(env: number, op: WorkerRequest['op']): number {
 // apart from `recent`: what moves an environment to quarantine is CPU only.)
 const OUTPUT_MS_PER_KIB = 1 / 8;
 const recentOutput = new Map<number, DecayingSum>();
+// Each command line also costs the front, whatever it cost here: its output batch, the record's message, a journal
+// row, an event and the automatic check it may trigger. Ten thousand `echo x` lines typed ahead cost the front thread
+// 56 to 166 ms of CPU a second when only their few bytes of output counted; a line is counted as this much output.
+// (0.5 ms at the rate above: a learner's command a second adds nothing a busy learner would notice.)
+const COMMAND_FRONT_KIB = 4;
 /** Output of the turn running now, in CPU-equivalent ms. */
 let turnOutputMs = 0;
 
@@ -296,6 +301,7 @@ function open(id: number, h: Held, term: number, cols: number, muted: boolean): 
   terminal.onCommand((record) => {
     flush();
     if (entry.muted) return;
+    chargeOutput(id, COMMAND_FRONT_KIB * 1024);
     // The record carries the state its command left (kept by the environment), for checks that come later.
     post({ type: 'command', env: id, term, record, now: h.env.now().getTime() });
   });
