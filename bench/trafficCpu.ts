@@ -4,14 +4,20 @@
  * (`farm-bench -n 5 --vs 'node OTHER/bench/trafficCpu.ts 10' -- node bench/trafficCpu.ts 10`).
  * `--pool`: the environment in the worker pool `labs serve` uses (one worker); the CPU per check is split between
  * the calling thread (the server's front) and the worker, and the worker calls per check are counted.
+ * `--profile FILE`: a CPU profile of the counted checks only (no start-up, no warm-up) written to FILE, and the
+ * hottest functions by self time printed.
  */
 import { createBackend } from '../lab-server/src/backends/index.ts';
 import { WorkerHost } from '../lab-server/src/backends/pool/workerHost.ts';
 import { loadLab } from '../lab-server/src/labs/load.ts';
 import { checkStep } from '../lab-server/src/steps/check.ts';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { hotFunctions, profiled, writeProfile } from './profile.ts';
 
 const args = process.argv.slice(2);
 const pooled = args.includes('--pool');
+const profileAt = args.indexOf('--profile');
+const profileFile = profileAt >= 0 ? args[profileAt + 1] : undefined;
 const lab = loadLab('traffic-shifting');
 const backend = await createBackend('sim', { seed: 42, ...(pooled ? { isolated: true } : {}) });
 const env = await backend.createEnvironment({ lab, owner: 'bench', seed: 42 });
@@ -20,7 +26,7 @@ for (const file of ['destination-rule-all.yaml', 'virtual-service-reviews-50-v3.
   await env.runScript(`kubectl apply -f samples/bookinfo/networking/${file}`);
 const step = lab.steps.find((s) => s.id === 'shift-50-v3');
 if (!step) throw new Error('bench: the traffic-shifting lab has no step shift-50-v3');
-const checks = Number(args.find((a) => /^\d+$/.test(a)) ?? 10);
+const checks = Number(args.find((a, i) => /^\d+$/.test(a) && (profileAt < 0 || i !== profileAt + 1)) ?? 10);
 // Warm-up: the code paths compiled and the configuration computed before counting.
 for (let i = 0; i < 3; i++) await checkStep(env, lab, step, env.now(), { retry: false });
 let calls = 0;
@@ -30,20 +36,38 @@ WorkerHost.prototype.call = function (this: WorkerHost, request) {
   return call.call(this, request);
 };
 let sent = 0;
+// Pauses of this thread's garbage collector while counting (its helper threads' share is in the process CPU).
+let gcMs = 0;
+const gc = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+});
+gc.observe({ entryTypes: ['gc'] });
 const cpu = process.cpuUsage();
 const front = process.threadCpuUsage();
-for (let i = 0; i < checks; i++) {
-  const r = await checkStep(env, lab, step, env.now(), { retry: false });
-  sent += Number(/x(\d+)$/.exec(r.evidence[0]?.action ?? '')?.[1] ?? 0);
-}
+const counted = async () => {
+  for (let i = 0; i < checks; i++) {
+    const r = await checkStep(env, lab, step, env.now(), { retry: false });
+    sent += Number(/x(\d+)$/.exec(r.evidence[0]?.action ?? '')?.[1] ?? 0);
+  }
+};
+if (profileFile) {
+  const { profile } = await profiled(counted);
+  writeProfile(profileFile, profile);
+  for (const h of hotFunctions(profile, 40))
+    process.stdout.write(`${h.selfMs.toFixed(1).padStart(8)} ms  ${h.name}  ${h.where}\n`);
+} else await counted();
 const used = process.cpuUsage(cpu);
 const frontUsed = process.threadCpuUsage(front);
+await new Promise((resolve) => setImmediate(resolve));
+gc.disconnect();
 const gets = 50;
 const getCpu = process.cpuUsage();
 for (let i = 0; i < gets; i++) await env.runScript('kubectl get pods');
 const getUsed = process.cpuUsage(getCpu);
 const ms = (u: NodeJS.CpuUsage, n: number) => ((u.user + u.system) / 1000 / n).toFixed(3);
-process.stdout.write(`traffic: ${sent} requests, CPU per request ${ms(used, sent)} ms\n`);
+process.stdout.write(
+  `traffic: ${sent} requests, CPU per request ${ms(used, sent)} ms, GC pauses per request ${(gcMs / sent).toFixed(3)} ms\n`,
+);
 if (pooled) {
   const total = (used.user + used.system) / 1000 / checks;
   const frontMs = (frontUsed.user + frontUsed.system) / 1000 / checks;

@@ -22,6 +22,37 @@ export const OTHER = 'other';
  */
 export function classify(response: HttpResult, rules: readonly ClassRule[]): string {
   if (response.status === 0) return OTHER;
+  // Rules that read only the status and the body give one class per (status, body): a check's hundreds of
+  // answers are a few bodies, each the same string again (looked up by identity before any character is read).
+  const memo = bodyRulesMemo(rules);
+  if (!memo || response.body.length > MEMO_UP_TO_CHARS) return classifyNow(response, rules);
+  const key = `${response.status}`;
+  let byBody = memo.get(key);
+  if (!byBody) memo.set(key, (byBody = new Map()));
+  let name = byBody.get(response.body);
+  if (name === undefined) {
+    name = classifyNow(response, rules);
+    // Bodies can echo what requests carry: a flood of distinct ones starts the memo afresh.
+    if (byBody.size >= MEMO_BODIES) byBody.clear();
+    byBody.set(response.body, name);
+  }
+  return name;
+}
+
+/** Bodies per status a rule list's memo keeps at most, and the longest body it keeps. */
+const MEMO_BODIES = 64;
+const MEMO_UP_TO_CHARS = 65_536;
+
+/** Classes by status and body, per rule list; none for a list with a header rule (headers vary per answer). */
+const memos = new WeakMap<readonly ClassRule[], Map<string, Map<string, string>> | null>();
+
+function bodyRulesMemo(rules: readonly ClassRule[]): Map<string, Map<string, string>> | null {
+  let memo = memos.get(rules);
+  if (memo === undefined) memos.set(rules, (memo = rules.some((r) => r.header) ? null : new Map()));
+  return memo;
+}
+
+function classifyNow(response: HttpResult, rules: readonly ClassRule[]): string {
   for (const rule of rules) {
     if (rule.status !== undefined ? rule.status !== response.status : response.status >= 400) continue;
     if (rule.bodyContains !== undefined && !response.body.includes(rule.bodyContains)) continue;

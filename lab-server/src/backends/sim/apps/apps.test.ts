@@ -128,6 +128,30 @@ describe('Bookinfo', () => {
     );
   });
 
+  it('prepared answers follow what they are made of: reviews show stars again once ratings is back', async () => {
+    const w = new World();
+    w.installIstio();
+    w.deployBookinfo();
+    const sleep = w.deploySleep();
+    const v3 = w.pod('reviews-v3').status as { podIP: string };
+    const reviews = () => w.get(sleep, `http://${v3.podIP}:9080/reviews/0`);
+    const first = await reviews();
+    expect(first.body).toContain('"rating": {"stars": 5, "color": "red"}');
+    // The same answer is the same string again (the page's memos then find it without reading it).
+    expect((await reviews()).body).toBe(first.body);
+    const ratings = w.pod('ratings');
+    w.cluster.delete('Pod', 'default', ratings.metadata.name);
+    expect((await reviews()).body).toContain('"rating": {"error": "Ratings service is currently unavailable"}');
+    w.cluster.apply(ratings);
+    expect((await reviews()).body).toBe(first.body);
+    // Another id is another answer, in the body and in the details' and ratings' answers too.
+    expect((await w.get(sleep, `http://${v3.podIP}:9080/reviews/7`)).body).toContain('{"id": "7",');
+    expect((await w.get(sleep, 'http://details:9080/details/7')).body).toMatch(/^\{"id":7,/);
+    expect((await w.get(sleep, 'http://ratings:9080/ratings/7')).body).toBe(
+      '{"id":7,"ratings":{"Reviewer1":5,"Reviewer2":4}}',
+    );
+  });
+
   it('details, ratings and reviews answer JSON as the 1.20.3 images do', async () => {
     const w = new World();
     w.installIstio();

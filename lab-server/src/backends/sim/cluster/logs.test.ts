@@ -57,6 +57,23 @@ describe('MemoryLogStore', () => {
     expect(logs.read('ns', 'p', 'c')).toEqual([]);
   });
 
+  it('starts a forgotten pod of the same name afresh, and goes on with the logs of a store it was made from', () => {
+    const clock = new VirtualClock(0);
+    const logs = new MemoryLogStore(clock);
+    logs.append('ns', 'p', 'app', 'old');
+    logs.append('ns', 'p', 'istio-proxy', 'old proxy');
+    logs.append('ns', 'q', 'app', 'other pod');
+    const copy = new MemoryLogStore(clock, logs.snapshot());
+    logs.forgetPod('ns', 'p');
+    logs.append('ns', 'p', 'app', 'new');
+    expect(logs.read('ns', 'p', 'app').map((l) => l.text)).toEqual(['new']);
+    expect(logs.read('ns', 'p', 'istio-proxy')).toEqual([]);
+    expect(logs.read('ns', 'q', 'app').map((l) => l.text)).toEqual(['other pod']);
+    copy.append('ns', 'p', 'app', 'more');
+    expect(copy.read('ns', 'p', 'app').map((l) => l.text)).toEqual(['old', 'more']);
+    expect([...copy.snapshot().keys()].sort()).toEqual(['ns/p/app', 'ns/p/istio-proxy', 'ns/q/app']);
+  });
+
   it('keeps exactly the newest lines however long a container logs, in single and multi-line writes', () => {
     const logs = new MemoryLogStore(new VirtualClock(0));
     const written: string[] = [];

@@ -12,6 +12,8 @@ export const LOG_LINES_PER_CONTAINER = 5000;
 interface ContainerLog {
   lines: LogLine[];
   start: number;
+  /** `namespace/pod/container`, its key in `#lines` and `#followers`. */
+  key: string;
 }
 
 /** Every container's kept lines, by `namespace/pod/container`. */
@@ -20,6 +22,11 @@ export type LogSnapshot = ReadonlyMap<string, readonly LogLine[]>;
 /** A `LogStore` in memory. */
 export class MemoryLogStore implements LogStore {
   readonly #lines = new Map<string, ContainerLog>();
+  /**
+   * The same logs by namespace, pod and container: an append finds its log by the three names it is given (kept
+   * strings, their hashes kept too) rather than by a key joined anew, and hashed, for each of a request's lines.
+   */
+  readonly #byName = new Map<string, Map<string, Map<string, ContainerLog>>>();
   readonly #followers = new Map<string, Set<(line: LogLine) => void>>();
   readonly #clock: SimClock;
   /** Counts appends and forgotten pods: the last snapshot stands while it does not move (one per command is asked). */
@@ -29,7 +36,11 @@ export class MemoryLogStore implements LogStore {
   /** Empty, or holding the lines of `from` (a snapshot of another store). */
   constructor(clock: SimClock, from?: LogSnapshot) {
     this.#clock = clock;
-    if (from) for (const [key, lines] of from) this.#lines.set(key, { lines: [...lines], start: 0 });
+    if (from)
+      for (const [key, lines] of from) {
+        const [namespace = '', pod = '', container = ''] = key.split('/');
+        this.#add(namespace, pod, container, { lines: [...lines], start: 0, key });
+      }
   }
 
   /** The kept lines of every container now (line objects are never changed, so they are shared). */
@@ -51,12 +62,21 @@ export class MemoryLogStore implements LogStore {
     for (const part of text.replace(/\n$/, '').split('\n')) this.#push(namespace, pod, container, { at, text: part });
   }
 
+  #add(namespace: string, pod: string, container: string, log: ContainerLog): void {
+    this.#lines.set(log.key, log);
+    let pods = this.#byName.get(namespace);
+    if (!pods) this.#byName.set(namespace, (pods = new Map()));
+    let containers = pods.get(pod);
+    if (!containers) pods.set(pod, (containers = new Map()));
+    containers.set(container, log);
+  }
+
   #push(namespace: string, pod: string, container: string, line: LogLine): void {
-    const key = `${namespace}/${pod}/${container}`;
     this.#changes++;
-    let log = this.#lines.get(key);
-    if (!log) this.#lines.set(key, (log = { lines: [], start: 0 }));
-    const followers = this.#followers.get(key);
+    let log = this.#byName.get(namespace)?.get(pod)?.get(container);
+    if (!log)
+      this.#add(namespace, pod, container, (log = { lines: [], start: 0, key: `${namespace}/${pod}/${container}` }));
+    const followers = this.#followers.size > 0 ? this.#followers.get(log.key) : undefined;
     log.lines.push(line);
     if (followers) for (const follower of followers) follower(line);
     log.start = Math.max(log.start, log.lines.length - LOG_LINES_PER_CONTAINER);
@@ -89,6 +109,7 @@ export class MemoryLogStore implements LogStore {
 
   /** Drops the logs of a pod that is gone. */
   forgetPod(namespace: string, pod: string): void {
+    this.#byName.get(namespace)?.delete(pod);
     for (const key of this.#lines.keys())
       if (key.startsWith(`${namespace}/${pod}/`)) {
         this.#lines.delete(key);

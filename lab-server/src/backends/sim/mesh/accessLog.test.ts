@@ -1,6 +1,6 @@
 /** Istio's default TEXT access-log format, field by field. */
 import { describe, expect, it } from 'vitest';
-import { clusterName, formatAccessLog } from './accessLog.ts';
+import { clusterName, envoyTime, formatAccessLog } from './accessLog.ts';
 
 describe('formatAccessLog', () => {
   it('prints an HTTP request in the default format with `-` for empty fields', () => {
@@ -58,5 +58,29 @@ describe('formatAccessLog', () => {
       'outbound|9080|v3|reviews.default.svc.cluster.local',
     );
     expect(clusterName('inbound', 80, undefined, '')).toBe('inbound|80||');
+  });
+});
+
+describe('envoyTime', () => {
+  it('prints what toISOString prints, for times in and across seconds, whole or not, in any order', () => {
+    const base = Date.UTC(2026, 10, 24, 10, 2, 43, 0);
+    const times = [
+      base,
+      base + 5,
+      base + 57,
+      base + 999,
+      base + 1000,
+      base + 1001,
+      base + 999,
+      base + 1000.6,
+      base + 7.25,
+    ];
+    let seed = 7;
+    for (let i = 0; i < 2000; i++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      times.push(base + (seed % 5000), seed * 1000 + (seed % 1000));
+    }
+    times.push(0, 1, 999, -1, -1001, 253402300799999, 253402300800000);
+    for (const ms of times) expect(envoyTime(ms)).toBe(new Date(ms).toISOString());
   });
 });

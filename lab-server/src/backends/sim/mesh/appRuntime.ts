@@ -26,7 +26,7 @@ export async function runApp(
     method: request.method,
     path: pathname,
     query,
-    headers: [['Host', request.authority], ...request.headers.entries.filter(([k]) => k.toLowerCase() !== 'host')],
+    headers: appHeaders(request),
     body: request.body,
     protocol: request.protocol,
     peerIp,
@@ -85,6 +85,18 @@ export async function deliverToApp(
   return runApp(env, found.app, found.container, pod, request, peerIp, false, signal);
 }
 
+/** The request's headers as the app's server hands them over: `Host` first (from the authority), then the rest. */
+function appHeaders(request: WireRequest): [string, string][] {
+  const entries = request.headers.entries;
+  const out: [string, string][] = [['Host', request.authority]];
+  // An indexed loop: no iterator, no destructured pair, on every request an app serves.
+  for (let i = 0; i < entries.length; i++) {
+    const name = entries[i]![0];
+    if (name.length !== 4 || name.toLowerCase() !== 'host') out.push(entries[i]!);
+  }
+  return out;
+}
+
 /** URLs' `host` parts: an app calls the same few URLs again and again. */
 const hosts = new Map<string, string>();
 
@@ -103,12 +115,16 @@ function hostOf(url: string): string {
 function withDefaults(given: [string, string][], defaults: [string, string][]): [string, string][] {
   const out: [string, string][] = [];
   // Plain loops: an app's client adds its defaults on every call, and the lists are a handful long.
-  for (const entry of defaults) {
+  for (let d = 0; d < defaults.length; d++) {
+    const entry = defaults[d]!;
     const lower = entry[0].toLowerCase();
     let set = false;
-    for (const [k] of given) if (k.toLowerCase() === lower) set = true;
+    for (let g = 0; g < given.length && !set; g++) {
+      const name = given[g]![0];
+      set = name.length === lower.length && name.toLowerCase() === lower;
+    }
     if (!set) out.push(entry);
   }
-  for (const entry of given) out.push(entry);
+  for (let g = 0; g < given.length; g++) out.push(given[g]!);
   return out;
 }

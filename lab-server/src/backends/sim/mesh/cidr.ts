@@ -2,17 +2,28 @@
 
 /** The 32-bit value of a dotted IPv4 address, or undefined if it is not one. */
 export function ipv4ToNumber(ip: string): number | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return undefined;
+  // Read character by character (no split, no regex): every hop asks it of the address it sends to.
+  // Four dot-separated parts of one to three ASCII digits, each at most 255.
   let n = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    const v = Number(part);
-    if (v > 255) return undefined;
-    n = n * 256 + v;
+  let parts = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i <= ip.length; i++) {
+    const c = i < ip.length ? ip.charCodeAt(i) : DOT;
+    if (c === DOT) {
+      if (digits === 0 || value > 255 || ++parts > 4) return undefined;
+      n = n * 256 + value;
+      digits = 0;
+      value = 0;
+    } else if (c >= ZERO && c <= NINE && ++digits <= 3) value = value * 10 + (c - ZERO);
+    else return undefined;
   }
-  return n;
+  return parts === 4 ? n : undefined;
 }
+
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
 
 /** True if `ip` is a dotted IPv4 address. */
 export function isIpv4(ip: string): boolean {

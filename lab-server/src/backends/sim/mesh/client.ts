@@ -87,7 +87,8 @@ function toSimResponse(
     status: response.status,
     statusText: reasonPhrase(response.status),
     httpVersion: h2 ? '2' : '1.1',
-    headers: headers.map(([k, v]) => [k, v]),
+    // Copies of the pairs: what leaves the simulator is the caller's to change.
+    headers: headers.map((pair) => [pair[0], pair[1]]),
     body: request.method.toUpperCase() === 'HEAD' ? '' : response.body,
     durationMs,
     connectLog,
@@ -198,7 +199,15 @@ async function exchange(
       : failure(6, `Could not resolve host: ${target.host}`, 0, []);
   const ip = ips[0]!;
   const tls = target.scheme === 'https';
-  const log = connectLines({ ...target, host: connect.host, port: connect.port }, ips, ip);
+  // The lines up to `Trying` are a function of where curl connects (the name, port and addresses): made once per
+  // configuration view, copied for this request's own lines to follow.
+  const addresses = ips.length === 1 ? ip : ips.join(',');
+  const log = env
+    .topology()
+    .memoBy('connectLines', connect.host, connect.port, addresses, undefined, () =>
+      connectLines({ ...target, host: connect.host, port: connect.port }, ips, ip),
+    )
+    .slice();
   const via = connect.proxy ? `via ${connect.proxy} ` : '';
   // Only a black-holed address keeps curl in the connect phase; everything else answers or refuses at once.
   let connecting = false;
@@ -288,7 +297,14 @@ export async function requestFromPod(
       0,
       [],
     );
-  const dns = (name: string) => resolveFromPod(env.topology(), name, from.namespace);
+  // The pod's resolver answers from this view's Services (and the fixed public names): kept per view, as a node's
+  // DNS cache would, and shared read-only between requests.
+  const dns = (name: string) => {
+    const topology = env.topology();
+    return topology.memoBy('dns', from.namespace, name, undefined, undefined, () =>
+      resolveFromPod(topology, name, from.namespace),
+    );
+  };
   const facts = env.topology().podFacts(pod);
   const connect = connectTarget(request, target, dns);
   /** Plain HTTP from the pod to `destination` as dialled, through its sidecar when it captures the address. */

@@ -60,9 +60,10 @@ export function applyCompiledHeaderOps(
   ops: CompiledHeaderOps | undefined,
 ): void {
   if (!ops) return;
-  for (const [k, v] of ops.set) headers.set(k, v);
-  for (const [k, v] of ops.add) headers.add(k, v);
-  for (const k of ops.remove) headers.remove(k);
+  // Indexed loops: most routes have no operations, and this runs three times a hop.
+  for (let i = 0; i < ops.set.length; i++) headers.set(ops.set[i]![0], ops.set[i]![1]);
+  for (let i = 0; i < ops.add.length; i++) headers.add(ops.add[i]![0], ops.add[i]![1]);
+  for (let i = 0; i < ops.remove.length; i++) headers.remove(ops.remove[i]!);
 }
 
 /** Compiles a rule (see `compiledRule` for the memoised form). */

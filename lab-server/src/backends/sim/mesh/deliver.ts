@@ -12,7 +12,7 @@ import { gatewayHttp } from './gateway.ts';
 import { TransportFailure, type Address, type WireRequest, type WireResponse } from './wire.ts';
 import { hopMs } from './env.ts';
 import { encrypted, rawRequest, rawResponse } from './packets.ts';
-import { nodeAddresses } from './deliverOutside.ts';
+import { nodeAddresses, nodePortService } from './deliverOutside.ts';
 
 /** mTLS details when the caller is an Envoy talking to another Envoy (auto mTLS). */
 export interface PeerTls {
@@ -35,10 +35,9 @@ export function addressTarget(env: MeshEnv, address: Address): AddressTarget {
   const topology = env.topology();
   // kube-proxy's node-port rules come before anything on the node itself (host-network pods share its IP).
   if (topology.memo('nodeAddresses', () => nodeAddresses(env.cluster)).includes(address.ip)) {
-    for (const svc of topology.services()) {
-      const port = servicePorts(svc).find((p) => p.nodePort === address.port);
-      if (!port) continue;
-      const endpoints = topology.serviceEndpoints(svc, port);
+    const found = nodePortService(topology, address.port);
+    if (found) {
+      const endpoints = topology.serviceEndpoints(found.svc, found.port);
       if (endpoints.length === 0) return { kind: 'refused' };
       const chosen = endpoints[Math.floor(env.random.next() * endpoints.length)];
       return { kind: 'pod', pod: chosen.pod, port: chosen.port };

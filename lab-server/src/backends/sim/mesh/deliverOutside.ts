@@ -3,12 +3,14 @@
  * ready endpoint, SNATing the client to the node's pod-network address), plus kind's host port mappings on
  * 127.0.0.1. Nothing else inside the cluster is routable from outside.
  */
+import type { K8sObject } from '../../../contract.ts';
 import type { SimClusterApi } from '../types.ts';
+import type { Topology } from './topology.ts';
 import type { MeshEnv } from './env.ts';
 import { deliverHttp } from './deliver.ts';
 import { gatewayServersFor } from './virtualHosts.ts';
 import { ephemeralPort } from './ids.ts';
-import { isGatewayPod, servicePorts, statusOf } from './objects.ts';
+import { isGatewayPod, servicePorts, statusOf, type ServicePortSpec } from './objects.ts';
 import { TransportFailure, type Address, type WireRequest, type WireResponse } from './wire.ts';
 
 /** The kind node's InternalIP when the cluster lists no Node. */
@@ -35,6 +37,23 @@ export function nodeAddresses(cluster: SimClusterApi): string[] {
   return ips.length > 0 ? ips : [KIND_NODE_IP];
 }
 
+/**
+ * The first Service (in list order) with a port of this node port, and that port: kube-proxy's node-port rule,
+ * looked up in a table of this configuration view rather than by scanning every Service on every request.
+ */
+export function nodePortService(
+  topology: Topology,
+  nodePort: number,
+): { svc: K8sObject; port: ServicePortSpec } | undefined {
+  return topology.memoBy('nodePortService', nodePort, undefined, undefined, undefined, () => {
+    for (const svc of topology.services()) {
+      const port = servicePorts(svc).find((p) => p.nodePort === nodePort);
+      if (port) return { svc, port };
+    }
+    return undefined;
+  });
+}
+
 /** Delivers a request from outside; `tls` for https (the gateways' TLS listeners are not simulated: reset). */
 export async function deliverToPodAddressForOutside(
   env: MeshEnv,
@@ -52,9 +71,9 @@ export async function deliverToPodAddressForOutside(
     target = { ip: nodes[0], port: nodePort };
   }
   if (!nodes.includes(target.ip)) throw new TransportFailure('unreachable');
-  for (const svc of topology.services()) {
-    const port = servicePorts(svc).find((p) => p.nodePort === target.port);
-    if (!port) continue;
+  const found = nodePortService(topology, target.port);
+  if (found) {
+    const { svc, port } = found;
     const endpoints = topology.serviceEndpoints(svc, port);
     if (endpoints.length === 0) throw new TransportFailure('refused');
     const chosen = endpoints[Math.floor(env.random.next() * endpoints.length)];

@@ -57,8 +57,7 @@ export async function gatewayHttp(
   const started = env.clock.now();
   const topology = env.topology();
   // The gateway's listener and route table, computed once per configuration (as istiod pushes it).
-  const podKey = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}:${port}`;
-  const listener = topology.memo(`gatewayServers:${podKey}`, () => {
+  const listener = topology.memoBy('gatewayServers', pod, port, undefined, undefined, () => {
     const servers = httpServersOnPort(topology, pod, port);
     return { servers, gateways: [...new Set(servers.map((s) => s.gatewayRef))] };
   });
@@ -77,7 +76,9 @@ export async function gatewayHttp(
   ensureRequestId(request, env.random);
   startSpan(request, env.random, env.settings(pod).tracing);
   const host = splitAuthority(request.authority).host;
-  const vhost = topology.memo(`gatewayVhost:${podKey}:${host}`, () => gatewayVirtualHost(topology, servers, host));
+  const vhost = topology.memoBy('gatewayVhost', pod, port, host, undefined, () =>
+    gatewayVirtualHost(topology, servers, host),
+  );
   const ctx: RouterContext = {
     env,
     topology,

@@ -7,7 +7,7 @@ import { clusterName } from './accessLog.ts';
 import { deliverToApp } from './appRuntime.ts';
 import type { PeerTls } from './deliver.ts';
 import { hopMs, writeAccessLog, type MeshEnv } from './env.ts';
-import { ensureRequestId, INBOUND_STRIPPED, spiffeId, startSpan, xfcc } from './envoyHeaders.ts';
+import { ensureRequestId, HOP_BY_HOP, INBOUND_STRIPPED, spiffeId, startSpan, xfcc } from './envoyHeaders.ts';
 import { ephemeralPort } from './ids.ts';
 import { LOCAL_REPLIES } from './localReplies.ts';
 import { serviceAccountOf } from './objects.ts';
@@ -30,8 +30,16 @@ export async function inboundHttp(
   const started = env.clock.now();
   const ns = pod.metadata.namespace ?? 'default';
   const request: WireRequest = { ...incoming, headers: incoming.headers.clone() };
-  for (const h of INBOUND_STRIPPED) request.headers.remove(h);
-  if (tls) request.headers.set('x-forwarded-client-cert', xfcc(spiffeId(ns, serviceAccountOf(pod)), tls.clientSpiffe));
+  request.headers.removeAll(INBOUND_STRIPPED);
+  if (tls) {
+    // A pure function of the two identities: kept per pod object and client identity in this configuration view.
+    const cert = env
+      .topology()
+      .memoBy('xfcc', pod, tls.clientSpiffe, undefined, undefined, () =>
+        xfcc(spiffeId(ns, serviceAccountOf(pod)), tls.clientSpiffe),
+      );
+    request.headers.set('x-forwarded-client-cert', cert);
+  }
   ensureRequestId(request, env.random);
   startSpan(request, env.random, env.settings(pod).tracing);
   const upstreamLocal = `${INBOUND_PASSTHROUGH_IP}:${ephemeralPort(env.random)}`;
@@ -99,8 +107,7 @@ export async function inboundHttp(
     extraMs: response.extraMs + own,
   };
   // Hop-by-hop headers end at the proxy.
-  for (const h of ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection'])
-    out.headers.remove(h);
+  out.headers.removeAll(HOP_BY_HOP);
   out.headers.set('server', 'istio-envoy');
   out.headers.remove('x-envoy-upstream-service-time');
   out.headers.add('x-envoy-upstream-service-time', String(Math.round(serviceTime)));

@@ -57,8 +57,9 @@ export function createSimNetwork(options: {
     topology: () => (cached ??= new Topology(cluster)),
     settings: (pod) => {
       const topology = env.topology();
-      const key = pod ? `settings:${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}` : 'settings:';
-      return topology.memo(key, () => meshSettingsFor(cluster, topology, pod));
+      // Kept with the pod object of this view (no key to build and hash on each of a hop's several asks).
+      if (pod) return topology.derived(pod, 'settings', (p) => meshSettingsFor(cluster, topology, p));
+      return topology.memo('settings:', () => meshSettingsFor(cluster, topology, undefined));
     },
     publicDns: resolvePublicName,
     track(work) {

@@ -6,7 +6,7 @@
 import type { K8sObject } from '../../../contract.ts';
 import type { AccessLogEntry } from './accessLog.ts';
 import { writeAccessLog, hopMs, type MeshEnv, type ProxyInfo } from './env.ts';
-import { ensureRequestId, spiffeId, startSpan } from './envoyHeaders.ts';
+import { ensureRequestId, HOP_BY_HOP, spiffeId, startSpan } from './envoyHeaders.ts';
 import { ephemeralPort } from './ids.ts';
 import { LOCAL_REPLIES } from './localReplies.ts';
 import { MESH_GATEWAY, sidecarVirtualHost } from './virtualHosts.ts';
@@ -26,8 +26,7 @@ export function finishResponse(result: RouteResult, server: string): WireRespons
   const response = result.response;
   response.headers = response.headers.lowercased();
   // Hop-by-hop headers end at the proxy.
-  for (const h of ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection'])
-    response.headers.remove(h);
+  response.headers.removeAll(HOP_BY_HOP);
   response.headers.set('server', server);
   response.headers.remove('x-envoy-upstream-service-time');
   if (!result.local)
@@ -107,8 +106,12 @@ export async function outboundHttp(
   const downstreamRemote = `${podIpAddress}:${ephemeralPort(env.random)}`;
   const { host, port: authorityPort } = splitAuthority(request.authority);
   // The sidecar's route table for this listener and Host, computed once per configuration (as istiod pushes it).
-  const vhost = topology.memo(
-    `sidecarVhost:${proxy.namespace}:${destination.port}:${host}:${authorityPort}:${settings.outboundMode}`,
+  const vhost = topology.memoBy(
+    settings.outboundMode === 'REGISTRY_ONLY' ? 'sidecarVhost:REGISTRY_ONLY' : 'sidecarVhost:ALLOW_ANY',
+    proxy.namespace,
+    destination.port,
+    host,
+    authorityPort,
     () => sidecarVirtualHost(topology, proxy.namespace, destination.port, host, authorityPort, settings.outboundMode),
   );
   const ctx: RouterContext = {

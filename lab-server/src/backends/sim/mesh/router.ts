@@ -91,9 +91,12 @@ function local(
 }
 
 function clusterRefOf(ctx: RouterContext, destination: Destination, namespace: string): ClusterRef {
-  const host = resolveConfigHost(destination.host, namespace);
-  const port = destination.port?.number ?? defaultDestinationPort(ctx.topology, host, ctx.listenerPort);
-  return { host, port, subset: destination.subset };
+  // One ref per destination of this view's rules, config namespace and listener port (a table of the push).
+  return ctx.topology.memoBy('clusterRef', destination, namespace, ctx.listenerPort, undefined, () => {
+    const host = resolveConfigHost(destination.host, namespace);
+    const port = destination.port?.number ?? defaultDestinationPort(ctx.topology, host, ctx.listenerPort);
+    return { host, port, subset: destination.subset };
+  });
 }
 
 function copyRequest(request: WireRequest): WireRequest {
@@ -121,8 +124,12 @@ export async function routeRequest(
   } else if (vhost.defaultDestination) {
     const d = vhost.defaultDestination;
     // One rule object per configuration, so that its compiled form is memoised with it.
-    const rule = ctx.topology.memo(
-      `defaultRoute:${d.host}:${d.port}`,
+    const rule = ctx.topology.memoBy(
+      'defaultRoute',
+      d.host,
+      d.port,
+      undefined,
+      undefined,
       (): HttpRoute => ({
         route: [{ destination: { host: d.host, port: { number: d.port } } }],
       }),
@@ -212,7 +219,7 @@ export async function forwardToCluster(
   routeName: string | undefined,
 ): Promise<RouteResult> {
   // The proxy's cluster and its endpoints, computed once per configuration (as istiod pushes CDS and EDS).
-  const cluster = ctx.topology.memo(`cluster:${ctx.proxy.namespace}:${ref.host}:${ref.port}:${ref.subset ?? ''}`, () =>
+  const cluster = ctx.topology.memoBy('cluster', ctx.proxy.namespace, ref.host, ref.port, ref.subset, () =>
     lookupCluster(ctx.topology, ref, ctx.proxy.namespace, ctx.env.publicDns),
   );
   if (!cluster.found) return local(ctx, 'cluster_not_found', request, { routeName, upstreamCluster: cluster.name });
@@ -253,11 +260,12 @@ export async function sendWithRetries(
   const run = async (signal: AbortSignal | undefined): Promise<RouteResult> => {
     for (;;) {
       attempt++;
-      const fresh = endpoints.filter((e) => !tried.has(`${e.ip}:${e.port}`));
+      // The first attempt has tried nothing: every endpoint is fresh (no filter, no address strings to build).
+      const fresh = tried.size === 0 ? endpoints : endpoints.filter((e) => !tried.has(`${e.ip}:${e.port}`));
       const pool = fresh.length > 0 ? fresh : endpoints;
       const endpoint = pool[Math.floor(ctx.env.random.next() * pool.length)];
-      tried.add(`${endpoint.ip}:${endpoint.port}`);
       lastHost = `${endpoint.ip}:${endpoint.port}`;
+      tried.add(lastHost);
       const source = { ip: ctx.proxy.ip, port: ephemeralPort(ctx.env.random) };
       lastLocal = `${source.ip}:${source.port}`;
       const attemptRequest = request;

@@ -33,6 +33,8 @@ export class Topology {
   cluster: SimClusterApi;
   private cache = new Map<Kind, K8sObject[]>();
   private memos = new Map<string, unknown>();
+  private tables = new Map<string, NestedTable>();
+  private tableEntries = 0;
   private endpoints = new Map<K8sObject, Map<string, PodEndpointAddress[]>>();
   private rules = new WeakMap<HttpRoute, CompiledRule>();
   private podFactsOf = new WeakMap<K8sObject, PodFacts>();
@@ -65,6 +67,30 @@ export class Topology {
     // Keys can carry what a request names (a Host): a flood of distinct ones starts the cache afresh.
     if (this.memos.size >= MAX_MEMOS) this.memos.clear();
     this.memos.set(key, value);
+    return value;
+  }
+
+  /**
+   * `memo` keyed by several values (strings, numbers, objects of this view) rather than one string joined from them:
+   * a hop's tables are looked up by names it already holds, whose hashes are kept, instead of by a key built and
+   * hashed anew on every request. Undefined keys are allowed (a route without a subset).
+   */
+  memoBy<T>(table: string, a: unknown, b: unknown, c: unknown, d: unknown, compute: () => T): T {
+    let byA = this.tables.get(table);
+    if (!byA) this.tables.set(table, (byA = new Map()));
+    let byB = byA.get(a);
+    if (!byB) byA.set(a, (byB = new Map()));
+    let byC = byB.get(b);
+    if (!byC) byB.set(b, (byC = new Map()));
+    let byD = byC.get(c);
+    if (!byD) byC.set(c, (byD = new Map()));
+    if (byD.has(d)) return byD.get(d) as T;
+    const value = compute();
+    // Keys can carry what a request names (a Host): a flood of distinct ones starts the tables afresh.
+    if (++this.tableEntries > MAX_MEMOS) {
+      this.tables.clear();
+      this.tableEntries = 0;
+    } else byD.set(d, value);
     return value;
   }
 
@@ -157,6 +183,9 @@ export class Topology {
     return out;
   }
 }
+
+/** `memoBy`'s tables: values by four keys. */
+type NestedTable = Map<unknown, Map<unknown, Map<unknown, Map<unknown, unknown>>>>;
 
 /** Items by a key of theirs; the first item wins a key, as a search in list order would find it. */
 function firstBy(items: readonly K8sObject[], keyOf: (item: K8sObject) => string | undefined): Map<string, K8sObject> {

@@ -70,3 +70,41 @@ describe('HeaderList.lowercased', () => {
     ]);
   });
 });
+
+describe('HeaderList.removeAll', () => {
+  it('removes every header of the named ones in one pass, whatever their case, keeping the rest in order', () => {
+    const list = new HeaderList([
+      ['Connection', 'keep-alive'],
+      ['x-a', '1'],
+      ['upgrade', 'h2c'],
+      ['x-b', '2'],
+      ['connection', 'close'],
+    ]);
+    list.removeAll(['connection', 'upgrade']);
+    expect(list.entries).toEqual([
+      ['x-a', '1'],
+      ['x-b', '2'],
+    ]);
+  });
+
+  it('leaves the list itself in place when none is there', () => {
+    const list = new HeaderList([['x-a', '1']]);
+    const before = list.entries;
+    list.removeAll(['connection']);
+    expect(list.entries).toBe(before);
+  });
+
+  it('moves a second occurrence of a named header to the front too', () => {
+    const list = new HeaderList([
+      ['server', 's'],
+      ['x-a', '1'],
+      ['Server', 't'],
+    ]);
+    list.moveToFront(['server']);
+    expect(list.entries).toEqual([
+      ['server', 's'],
+      ['Server', 't'],
+      ['x-a', '1'],
+    ]);
+  });
+});

@@ -12,16 +12,29 @@ function sameName(name: string, lower: string): boolean {
 export class HeaderList {
   entries: [string, string][];
 
+  /**
+   * A list of `entries`, the pairs shared with the caller's list: no code edits a [name, value] pair in place (a
+   * HeaderList replaces pairs), and sharing spares one small array per header per hop.
+   */
   constructor(entries: Iterable<[string, string]> = []) {
-    const copy: [string, string][] = [];
-    for (const [k, v] of entries) copy.push([k, v]);
-    this.entries = copy;
+    // Indexed loops here and below: a for-of over the entries allocates an iterator per call in code V8 has not
+    // optimised (yet), and every hop of every request runs these.
+    if (Array.isArray(entries)) this.entries = entries.slice();
+    else {
+      const copy: [string, string][] = [];
+      for (const entry of entries) copy.push(entry);
+      this.entries = copy;
+    }
   }
 
   /** First value of `name`, or undefined. */
   get(name: string): string | undefined {
     const lower = name.toLowerCase();
-    for (const entry of this.entries) if (sameName(entry[0], lower)) return entry[1];
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      if (sameName(entry[0], lower)) return entry[1];
+    }
     return undefined;
   }
 
@@ -49,8 +62,10 @@ export class HeaderList {
       entries[at] = kept;
       return;
     }
-    this.entries = entries.filter(([k], i) => i < at || !sameName(k, lower));
-    this.entries.splice(at, 0, kept);
+    const out: [string, string][] = entries.slice(0, at);
+    out.push(kept);
+    for (let i = at + 1; i < entries.length; i++) if (!sameName(entries[i]![0], lower)) out.push(entries[i]!);
+    this.entries = out;
   }
 
   add(name: string, value: string): void {
@@ -69,6 +84,20 @@ export class HeaderList {
     this.entries = kept;
   }
 
+  /** Removes every header named in `lowerNames` (lower case), in one pass that allocates only when one is there. */
+  removeAll(lowerNames: readonly string[]): void {
+    const entries = this.entries;
+    let kept: [string, string][] | undefined;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      let named = false;
+      for (let n = 0; n < lowerNames.length && !named; n++) named = sameName(entry[0], lowerNames[n]!);
+      if (named) kept ??= entries.slice(0, i);
+      else kept?.push(entry);
+    }
+    if (kept) this.entries = kept;
+  }
+
   /** A copy to change on its own. The [name, value] pairs are shared: a HeaderList replaces pairs, never edits one. */
   clone(): HeaderList {
     const list = new HeaderList();
@@ -78,17 +107,29 @@ export class HeaderList {
 
   /** Moves the named headers (in this order) to the front, as Envoy emits `server` then `date` first. */
   moveToFront(names: readonly string[]): void {
-    const lower = names.map((n) => n.toLowerCase());
     const entries = this.entries;
-    const front: [string, string][] = [];
-    for (const n of lower) for (const entry of entries) if (sameName(entry[0], n)) front.push(entry);
-    // Already in front (a response passing a second proxy): nothing to move.
+    // Already in front (a response passing a second proxy), the common case: checked without allocating.
+    let at = 0;
     let inPlace = true;
-    for (let i = 0; i < front.length; i++) if (entries[i] !== front[i]) inPlace = false;
+    for (let n = 0; n < names.length && inPlace; n++) {
+      const lower = names[n]!.toLowerCase();
+      for (let i = 0; i < entries.length; i++) {
+        if (!sameName(entries[i]![0], lower)) continue;
+        if (i !== at++) {
+          inPlace = false;
+          break;
+        }
+      }
+    }
     if (inPlace) return;
-    for (const entry of entries) {
+    const lower = names.map((n) => n.toLowerCase());
+    const front: [string, string][] = [];
+    for (let n = 0; n < lower.length; n++)
+      for (let i = 0; i < entries.length; i++) if (sameName(entries[i]![0], lower[n]!)) front.push(entries[i]!);
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
       let named = false;
-      for (const n of lower) if (sameName(entry[0], n)) named = true;
+      for (let n = 0; n < lower.length && !named; n++) named = sameName(entry[0], lower[n]!);
       if (!named) front.push(entry);
     }
     this.entries = front;
@@ -98,9 +139,12 @@ export class HeaderList {
   lowercased(): HeaderList {
     const list = new HeaderList();
     // A pair already in lower case is shared (pairs are never edited): a response crosses several proxies.
-    for (const entry of this.entries) {
+    const entries = this.entries;
+    const out = list.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
       const lower = entry[0].toLowerCase();
-      list.entries.push(lower === entry[0] ? entry : [lower, entry[1]]);
+      out.push(lower === entry[0] ? entry : [lower, entry[1]]);
     }
     return list;
   }

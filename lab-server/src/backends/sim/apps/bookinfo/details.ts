@@ -5,6 +5,8 @@
 import type { SimApp } from '../types.ts';
 import { compactJson } from '../json.ts';
 import { header } from '../httpbin/endpoints.ts';
+import { frozenAnswer, Prepared } from '../prepared.ts';
+import type { AppResponse } from '../types.ts';
 
 const SERVER = 'WEBrick/1.8.2 (Ruby/3.4.3/2025-04-14)';
 
@@ -12,7 +14,19 @@ function p(n: number): string {
   return String(n).padStart(2, '0');
 }
 
+/** The last access-log time made: the lines of a busy second share it. */
+const lastTime = { second: Number.NaN, text: '' };
+
 function webrickTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== lastTime.second) {
+    lastTime.second = second;
+    lastTime.text = formatWebrickTime(ms);
+  }
+  return lastTime.text;
+}
+
+function formatWebrickTime(ms: number): string {
   const d = new Date(ms);
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   return (
@@ -28,6 +42,10 @@ function webrickLogTime(ms: number): string {
     `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`
   );
 }
+
+/** The book's JSON by the id as the path spells it, and whole answers by status, type and body. */
+const bookBodies = new Prepared<string>();
+const answers = new Prepared<AppResponse>();
 
 /** What WEBrick answers for a path nothing is mounted on. */
 function notFoundPage(path: string, host: string): string {
@@ -66,17 +84,19 @@ export const detailsApp: SimApp = {
     else if (request.path === '/details' || request.path.startsWith('/details/')) {
       const last = request.path.split('/').filter(Boolean).pop() ?? '';
       if (/^[+-]?\d+$/.test(last)) {
-        body = compactJson({
-          id: Number(last),
-          author: 'William Shakespeare',
-          year: 1595,
-          type: 'paperback',
-          pages: 200,
-          publisher: 'PublisherA',
-          language: 'English',
-          'ISBN-10': '1234567890',
-          'ISBN-13': '123-1234567890',
-        });
+        body = bookBodies.get(last, () =>
+          compactJson({
+            id: Number(last),
+            author: 'William Shakespeare',
+            year: 1595,
+            type: 'paperback',
+            pages: 200,
+            publisher: 'PublisherA',
+            language: 'English',
+            'ISBN-10': '1234567890',
+            'ISBN-13': '123-1234567890',
+          }),
+        );
       } else {
         status = 400;
         body = compactJson({ error: 'please provide numeric product id' });
@@ -86,19 +106,22 @@ export const detailsApp: SimApp = {
       contentType = 'text/html; charset=ISO-8859-1';
       body = notFoundPage(request.path, header(request, 'host') ?? 'details:9080');
     }
+    const answer = answers.get(`${status} ${contentType}\u0000${body}`, () =>
+      frozenAnswer({
+        status,
+        headers: [
+          ['Content-Type', contentType],
+          ['Server', SERVER],
+          ['Content-Length', String(Buffer.byteLength(body))],
+        ],
+        body,
+      }),
+    );
     ctx.log(
       `${request.peerIp} - - [${webrickTime(ctx.clock.now())}] "${request.method} ` +
-        `${request.path} ${request.protocol}" ${status} ${Buffer.byteLength(body)}`,
+        `${request.path} ${request.protocol}" ${status} ${answer.headers[2]![1]}`,
     );
     ctx.log(`${header(request, 'referer') ?? '-'} -> ${request.path}`);
-    return {
-      status,
-      headers: [
-        ['Content-Type', contentType],
-        ['Server', SERVER],
-        ['Content-Length', String(Buffer.byteLength(body))],
-      ],
-      body,
-    };
+    return answer;
   },
 };

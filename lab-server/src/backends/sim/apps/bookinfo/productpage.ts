@@ -19,6 +19,7 @@ import {
 } from './productpageHtml.ts';
 import { serviceTable } from './serviceTable.ts';
 import { staticFile } from './staticFiles.ts';
+import { frozenAnswer } from '../prepared.ts';
 
 const CLIENT_TIMEOUT_MS = 3_000;
 
@@ -33,7 +34,7 @@ function userOf(request: AppRequest): string {
 }
 
 function outgoingHeaders(request: AppRequest): [string, string][] {
-  const headers = forwardedHeaders(request).filter(([k]) => k.toLowerCase() !== 'cookie');
+  const headers = forwardedHeaders(request).filter((pair) => pair[0].toLowerCase() !== 'cookie');
   const user = userOf(request);
   if (user) headers.push(['end-user', user]);
   return headers;
@@ -41,6 +42,18 @@ function outgoingHeaders(request: AppRequest): [string, string][] {
 
 /** `http://{NAME}_HOSTNAME{.SERVICES_DOMAIN}:{NAME}_SERVICE_PORT`, as productpage.py builds its backends' URLs. */
 function serviceUrl(ctx: AppContext, service: string): string {
+  // Read from the container's env once per container object (a new pod spec is a new object).
+  let urls = serviceUrls.get(ctx.container);
+  if (!urls) serviceUrls.set(ctx.container, (urls = new Map()));
+  let url = urls.get(service);
+  if (url === undefined) urls.set(service, (url = readServiceUrl(ctx, service)));
+  return url;
+}
+
+/** Backends' base URLs by container and service name. */
+const serviceUrls = new WeakMap<object, Map<string, string>>();
+
+function readServiceUrl(ctx: AppContext, service: string): string {
   const domain = envValue(ctx.container, 'SERVICES_DOMAIN');
   const host = envValue(ctx.container, `${service.toUpperCase()}_HOSTNAME`) ?? service;
   const port = envValue(ctx.container, `${service.toUpperCase()}_SERVICE_PORT`) ?? '9080';
@@ -130,21 +143,34 @@ function reviewsOf(res: Fetched): ProductPageModel['reviews'] {
  * Pages by what they are rendered from (the user, and the details' and reviews' answers): the page is a function of
  * those, and a check asks for it hundreds of times with the same few answers. Read-only once made.
  */
-const pages = new Map<string, AppResponse>();
+const pages = new Map<string, Map<string, Map<string, AppResponse>>>();
+let pagesKept = 0;
 
 function productPage(user: string, details: Fetched, reviews: Fetched): AppResponse {
-  const key = `${user}\u0000${details.source}\u0000${reviews.source}`;
-  if (key.length > MEMO_UP_TO_CHARS)
+  if (user.length + details.source.length + reviews.source.length > MEMO_UP_TO_CHARS)
     return html(200, renderProductPage({ user, details: detailsOf(details), reviews: reviewsOf(reviews) }));
-  let page = pages.get(key);
+  // Nested by each input rather than one key joined from them: the backends' bodies are the same strings again
+  // (prepared answers), whose hashes are kept, while a joined key would be a new kilobyte string to hash each time.
+  let byDetails = pages.get(user);
+  if (!byDetails) pages.set(user, (byDetails = new Map()));
+  let byReviews = byDetails.get(details.source);
+  if (!byReviews) byDetails.set(details.source, (byReviews = new Map()));
+  let page = byReviews.get(reviews.source);
   if (!page) {
-    page = html(200, renderProductPage({ user, details: detailsOf(details), reviews: reviewsOf(reviews) }));
     // Shared by every request that gets it: frozen, so that nothing can change one learner's copy for another.
-    for (const pair of page.headers) Object.freeze(pair);
-    Object.freeze(page.headers);
-    Object.freeze(page);
-    if (pages.size >= MAX_MEMO) pages.clear();
-    pages.set(key, page);
+    page = frozenAnswer(
+      html(200, renderProductPage({ user, details: detailsOf(details), reviews: reviewsOf(reviews) })),
+    );
+    if (pagesKept >= MAX_MEMO) {
+      pages.clear();
+      pagesKept = 0;
+      pages.set(user, byDetails);
+      byDetails.clear();
+      byDetails.set(details.source, byReviews);
+      byReviews.clear();
+    }
+    byReviews.set(reviews.source, page);
+    pagesKept++;
   }
   return page;
 }

@@ -30,7 +30,11 @@ const FORWARDED = new Set(FORWARDED_HEADERS);
 
 /** The subset of the request's headers to forward. */
 export function forwardedHeaders(request: AppRequest): [string, string][] {
-  return request.headers.filter(([k]) => FORWARDED.has(k.toLowerCase()));
+  const out: [string, string][] = [];
+  const headers = request.headers;
+  // An indexed loop: no iterator or destructured pair on each of the page's backend calls.
+  for (let i = 0; i < headers.length; i++) if (FORWARDED.has(headers[i]![0].toLowerCase())) out.push(headers[i]!);
+  return out;
 }
 
 /** The Bookinfo sample's one book. */

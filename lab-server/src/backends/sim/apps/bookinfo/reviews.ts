@@ -4,7 +4,8 @@
  */
 import { envValue } from '../../mesh/objects.ts';
 import type { ContainerSpec } from '../../mesh/objects.ts';
-import type { SimApp } from '../types.ts';
+import type { AppResponse, SimApp } from '../types.ts';
+import { frozenAnswer, Prepared } from '../prepared.ts';
 import { forwardedHeaders, REVIEWS } from './propagation.ts';
 
 /** How a reviews container behaves, from its env (as the image sets it) or its image tag's version. */
@@ -46,8 +47,7 @@ export const reviewsApp: SimApp = {
         body: 'Error 404: java.io.FileNotFoundException: SRVE0190E: File not found: ' + request.path,
       };
     const settings = reviewsSettings(ctx.container);
-    let stars: Record<string, number> | undefined;
-    let ratingsError = false;
+    let ratingsBody: string | undefined;
     if (settings.ratings) {
       const host = envValue(ctx.container, 'RATINGS_HOSTNAME') ?? 'ratings';
       const res = await ctx.call(
@@ -58,26 +58,49 @@ export const reviewsApp: SimApp = {
         },
         ctx.signal,
       );
-      if (!res.error && res.status === 200) {
-        try {
-          stars = (JSON.parse(res.body) as { ratings?: Record<string, number> }).ratings ?? {};
-        } catch {
-          ratingsError = true;
-        }
-      } else ratingsError = true;
+      ratingsBody = !res.error && res.status === 200 ? res.body : undefined;
     }
-    const reviews = REVIEWS.map((r) => {
-      const base = `{  "reviewer": "${r.reviewer}",  "text": "${r.text}"`;
-      if (!settings.ratings) return `${base}}`;
-      if (ratingsError || !stars) return `${base}, "rating": {"error": "Ratings service is currently unavailable"}}`;
-      const n = stars[r.reviewer];
-      if (typeof n !== 'number' || !Number.isInteger(n))
-        return `${base}, "rating": {"error": "Ratings service is currently unavailable"}}`;
-      return `${base}, "rating": {"stars": ${n}, "color": "${settings.color}"}}`;
-    });
-    const body =
-      `{"id": "${m[1]}","podname": "${ctx.pod?.metadata.name ?? 'reviews'}","clustername": ` +
-      `"null","reviews": [${reviews.join(',')}]}`;
-    return { status: 200, headers: [...headers, ['Content-Length', String(Buffer.byteLength(body))]], body };
+    const podname = ctx.pod?.metadata.name ?? 'reviews';
+    // The answer is a function of these alone (the ratings' stars are read from their body).
+    const key = `${m[1]}\u0000${podname}\u0000${settings.ratings}\u0000${settings.color}\u0000${ratingsBody === undefined ? '!' : `=${ratingsBody}`}`;
+    return answers.get(key, () => frozenAnswer(reviewsAnswer(m[1]!, podname, headers, settings, ratingsBody)));
   },
 };
+
+/** Answers by everything they are made from (see `handle`): made once, shared (frozen). */
+const answers = new Prepared<AppResponse>();
+
+/**
+ * The reviews of product `id` as pod `podname` answers them; `ratingsBody` is what ratings answered (a 200's body),
+ * undefined when the call failed, and unused when the version does not call ratings.
+ */
+function reviewsAnswer(
+  id: string,
+  podname: string,
+  headers: [string, string][],
+  settings: { ratings: boolean; color: string },
+  ratingsBody: string | undefined,
+): AppResponse {
+  let stars: Record<string, number> | undefined;
+  let ratingsError = false;
+  if (settings.ratings) {
+    if (ratingsBody !== undefined) {
+      try {
+        stars = (JSON.parse(ratingsBody) as { ratings?: Record<string, number> }).ratings ?? {};
+      } catch {
+        ratingsError = true;
+      }
+    } else ratingsError = true;
+  }
+  const reviews = REVIEWS.map((r) => {
+    const base = `{  "reviewer": "${r.reviewer}",  "text": "${r.text}"`;
+    if (!settings.ratings) return `${base}}`;
+    if (ratingsError || !stars) return `${base}, "rating": {"error": "Ratings service is currently unavailable"}}`;
+    const n = stars[r.reviewer];
+    if (typeof n !== 'number' || !Number.isInteger(n))
+      return `${base}, "rating": {"error": "Ratings service is currently unavailable"}}`;
+    return `${base}, "rating": {"stars": ${n}, "color": "${settings.color}"}}`;
+  });
+  const body = `{"id": "${id}","podname": "${podname}","clustername": "null","reviews": [${reviews.join(',')}]}`;
+  return { status: 200, headers: [...headers, ['Content-Length', String(Buffer.byteLength(body))]], body };
+}

@@ -43,7 +43,13 @@ export function requestUrl(request: AppRequest): string {
 /** First value of a request header, case-insensitive. */
 export function header(request: AppRequest, name: string): string | undefined {
   const lower = name.toLowerCase();
-  return request.headers.find(([k]) => k.toLowerCase() === lower)?.[1];
+  // An indexed loop that compares lengths first (no iterator): apps read a few headers of every request they serve.
+  const headers = request.headers;
+  for (let i = 0; i < headers.length; i++) {
+    const k = headers[i]![0];
+    if (k.length === lower.length && (k === lower || k.toLowerCase() === lower)) return headers[i]![1];
+  }
+  return undefined;
 }
 
 function json(flavour: HttpbinFlavour, status: number, body: unknown): AppResponse {
