@@ -42,9 +42,7 @@ describe('SimEnvironment', () => {
         'ls /bin | grep -cx ls; ls /usr/bin | wc -l; which kubectl; ls samples/mine.txt',
       );
       // The shell's own writes (its state, its streams) only: nothing of just-bash's layout is written again.
-      const layout = writes.mock.calls
-        .map(([path]) => path)
-        .filter((path) => /^\/(usr\/bin|bin|proc)\//.test(path));
+      const layout = writes.mock.calls.map(([path]) => path).filter((path) => /^\/(usr\/bin|bin|proc)\//.test(path));
       expect(writes).toHaveBeenCalled();
       expect(layout).toEqual([]);
       expect(r.output).toMatch(/^1\n(\d+)\n\/usr\/bin\/kubectl\nls: .*mine\.txt: No such file or directory\n$/);
