@@ -62,7 +62,8 @@ export const reviewsApp: SimApp = {
     }
     const podname = ctx.pod?.metadata.name ?? 'reviews';
     // The answer is a function of these alone (the ratings' stars are read from their body).
-    const key = `${m[1]}\u0000${podname}\u0000${settings.ratings}\u0000${settings.color}\u0000${ratingsBody === undefined ? '!' : `=${ratingsBody}`}`;
+    const ratings = ratingsBody === undefined ? '!' : `=${ratingsBody}`;
+    const key = `${m[1]}\u0000${podname}\u0000${settings.ratings}\u0000${settings.color}\u0000${ratings}`;
     return answers.get(key, () => frozenAnswer(reviewsAnswer(m[1]!, podname, headers, settings, ratingsBody)));
   },
 };
