@@ -82,16 +82,16 @@ const BUSY_SLICE_MS = 5;
 // third: at a third, one loop or flood among 200 learners added 370 to 490 ms of the server's CPU a second (the
 // garbage its strings leave is collected on V8's helper threads too, uncounted here) on a machine the 200 already
 // kept half busy, and the others' p95 rose 1.5 to 3.4 times. A learner's loop of a second of CPU takes 4 s, not 2.6.
+// One A/B pair among 200 (7 December, idle machine): a busy loop 2.03x at a third, 1.62x at a fifth; a 100 KB
+// printf loop 2.81x and 1.42x; an echo loop 2.75x and 1.52x.
 const BUSY_CPU_SHARE = 1 / 5;
 
 // A check's traffic (`http`, a request each) is paced as the shell's loops rest: an environment whose recent CPU use
 // stands above that share of a core waits, before its next request, until it is back under it. One learner pressing
-// Check again and again (four at once: ~800 requests) then takes a third of its worker, not all of it (four Checks
-// at once among 200 raised the others' p95 1.25 times: their pace stays at a third).
-const CHECK_CPU_SHARE = 1 / 3;
+// Check again and again (four at once: ~800 requests) then takes a fifth of its worker, not all of it.
 const PACED_OPS = new Set<WorkerRequest['op']>(['http', 'httpSeries']);
 // The pace reads the server's work for the environment alone, over a short memory: one Check (a few hundred
-// requests, ~150 ms of CPU) goes at full speed, but a burst of them (four at once, again and again) is held to the
+// requests, 60 to 90 ms of CPU; the sum may reach 144 ms at a fifth) goes at full speed, but a burst of them (four at once, again and again) is held to the
 // share from its first quarter-second on, rather than after a second of a full core that every learner on the
 // machine would wait through.
 const SERVED_HALF_LIFE_MS = 500;
@@ -100,7 +100,7 @@ const recentServed = new Map<number, DecayingSum>();
 /** How long `env`'s request `op` waits before it runs (see `pacing.ts`). */
 function paceMs(env: number, op: WorkerRequest['op']): number {
   if (setup.clock !== 'real' || !PACED_OPS.has(op)) return 0;
-  return pacingDelayMs(recentServed.get(env)?.value ?? 0, { share: CHECK_CPU_SHARE, halfLifeMs: SERVED_HALF_LIFE_MS });
+  return pacingDelayMs(recentServed.get(env)?.value ?? 0, { share: BUSY_CPU_SHARE, halfLifeMs: SERVED_HALF_LIFE_MS });
 }
 
 // Output costs where it goes (the front's relay, the learner's socket and browser), not only where it is made: a
