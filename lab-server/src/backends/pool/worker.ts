@@ -91,9 +91,9 @@ const BUSY_CPU_SHARE = 1 / 5;
 // Check again and again (four at once: ~800 requests) then takes a fifth of its worker, not all of it.
 const PACED_OPS = new Set<WorkerRequest['op']>(['http', 'httpSeries']);
 // The pace reads the server's work for the environment alone, over a short memory: one Check (a few hundred
-// requests, 60 to 90 ms of CPU; the sum may reach 144 ms at a fifth) goes at full speed, but a burst of them (four at once, again and again) is held to the
-// share from its first quarter-second on, rather than after a second of a full core that every learner on the
-// machine would wait through.
+// requests, 60 to 90 ms of CPU; the sum may reach 144 ms at a fifth) goes at full speed, but a burst of them (four
+// at once, again and again) is held to the share from its first quarter-second on, rather than after a second of a
+// full core that every learner on the machine would wait through.
 const SERVED_HALF_LIFE_MS = 500;
 const recentServed = new Map<number, DecayingSum>();
 
