@@ -492,9 +492,11 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
       return need(request.env).env.http(request.origin, request.request);
     case 'httpSeries':
       return series(id, request.env, request);
-    case 'stopSeries':
-      runningSeries.get(`${request.env}:${request.series}`)?.abort(new Error('the check is over'));
+    case 'stopSeries': {
+      const key = `${request.env}:${request.series}`;
+      (runningSeries.get(key) ?? pacedSeries.get(key))?.abort(new Error('the check is over'));
       return null;
+    }
   }
 }
 
@@ -506,6 +508,11 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
  */
 /** Series running now, by `env:series`, for `stopSeries`. */
 const runningSeries = new Map<string, AbortController>();
+/**
+ * Series whose call still waits for its environment's pace (`dispatch`), by `env:series`: a stop that comes
+ * meanwhile (a learner's page closed, the check stopped) is kept for the series, which then starts no request.
+ */
+const pacedSeries = new Map<string, AbortController>();
 /** Their slices, one per turn of the loop, the oldest series first (see sliceQueue.ts). */
 const seriesSlices = new SliceQueue((run) => raw.setImmediate(run));
 let seriesBegun = 0;
@@ -513,8 +520,9 @@ let seriesBegun = 0;
 async function series(id: number, env: number, request: Extract<WorkerRequest, { op: 'httpSeries' }>) {
   const h = need(env);
   const owner = forkOf.get(env) ?? env;
-  const controller = new AbortController();
   const key = `${env}:${request.series}`;
+  const controller = pacedSeries.get(key) ?? new AbortController();
+  pacedSeries.delete(key);
   const order = seriesBegun++;
   h.calls.set(id, controller);
   runningSeries.set(key, controller);
@@ -560,7 +568,14 @@ function dispatch(wired: WorkerCall): void {
   const owner = forkOf.get(call.request.env) ?? call.request.env;
   const wait = paceMs(owner, call.request.op);
   if (wait > 0) {
-    raw.setTimeout(() => run(owner, call), wait);
+    const request = call.request;
+    const seriesKey = request.op === 'httpSeries' ? `${request.env}:${request.series}` : undefined;
+    if (seriesKey) pacedSeries.set(seriesKey, new AbortController());
+    raw.setTimeout(() => {
+      // `need` may throw in `series` (the environment went meanwhile): the kept stop goes either way.
+      if (seriesKey && !held.has(request.env)) pacedSeries.delete(seriesKey);
+      run(owner, call);
+    }, wait);
     return;
   }
   run(owner, call);
