@@ -12,6 +12,7 @@ import type { SimTerminal } from '../sim/shell/terminal.ts';
 import { DecayingSum } from './decayingSum.ts';
 import { pacingDelayMs } from './pacing.ts';
 import { SliceQueue } from './sliceQueue.ts';
+import { SeriesStops } from './seriesStops.ts';
 import { niceThisThread, QUARANTINE_NICE } from './threadPriority.ts';
 import {
   SLOT_BEAT,
@@ -494,7 +495,7 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
       return series(id, request.env, request);
     case 'stopSeries': {
       const key = `${request.env}:${request.series}`;
-      (runningSeries.get(key) ?? pacedSeries.get(key))?.abort(new Error('the check is over'));
+      seriesStops.stop(key, new Error('the check is over'));
       return null;
     }
   }
@@ -506,13 +507,8 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
  * all of it), the series cut into slices, stopped by `stopSeries`, and seen as running (`detach` keeps the
  * environment meanwhile).
  */
-/** Series running now, by `env:series`, for `stopSeries`. */
-const runningSeries = new Map<string, AbortController>();
-/**
- * Series whose call still waits for its environment's pace (`dispatch`), by `env:series`: a stop that comes
- * meanwhile (a learner's page closed, the check stopped) is kept for the series, which then starts no request.
- */
-const pacedSeries = new Map<string, AbortController>();
+/** Series running or waiting for their pace, for `stopSeries` (see seriesStops.ts). */
+const seriesStops = new SeriesStops();
 /** Their slices, one per turn of the loop, the oldest series first (see sliceQueue.ts). */
 const seriesSlices = new SliceQueue((run) => raw.setImmediate(run));
 let seriesBegun = 0;
@@ -521,11 +517,9 @@ async function series(id: number, env: number, request: Extract<WorkerRequest, {
   const h = need(env);
   const owner = forkOf.get(env) ?? env;
   const key = `${env}:${request.series}`;
-  const controller = pacedSeries.get(key) ?? new AbortController();
-  pacedSeries.delete(key);
+  const controller = seriesStops.begin(key);
   const order = seriesBegun++;
   h.calls.set(id, controller);
-  runningSeries.set(key, controller);
   try {
     return await h.env.httpSeries(request.origin, request.request, request.options, controller.signal, () => {
       const ms = paceMs(owner, 'http');
@@ -540,7 +534,7 @@ async function series(id: number, env: number, request: Extract<WorkerRequest, {
     });
   } finally {
     h.calls.delete(id);
-    runningSeries.delete(key);
+    seriesStops.end(key);
   }
 }
 
@@ -570,10 +564,10 @@ function dispatch(wired: WorkerCall): void {
   if (wait > 0) {
     const request = call.request;
     const seriesKey = request.op === 'httpSeries' ? `${request.env}:${request.series}` : undefined;
-    if (seriesKey) pacedSeries.set(seriesKey, new AbortController());
+    if (seriesKey) seriesStops.wait(seriesKey);
     raw.setTimeout(() => {
       // `need` may throw in `series` (the environment went meanwhile): the kept stop goes either way.
-      if (seriesKey && !held.has(request.env)) pacedSeries.delete(seriesKey);
+      if (seriesKey && !held.has(request.env)) seriesStops.drop(seriesKey);
       run(owner, call);
     }, wait);
     return;
