@@ -47,6 +47,7 @@ const gc = new PerformanceObserver((list) => {
 });
 gc.observe({ entryTypes: ['gc'] });
 const workerBefore = (await host?.cpuMs()) ?? 0;
+const turnsBefore = host?.turns ?? 0;
 const cpu = process.cpuUsage();
 const front = process.threadCpuUsage();
 const counted = async () => {
@@ -64,6 +65,7 @@ if (profileFile) {
 const used = process.cpuUsage(cpu);
 const frontUsed = process.threadCpuUsage(front);
 const workerMs = ((await host?.cpuMs()) ?? 0) - workerBefore;
+const workerTurns = (host?.turns ?? 0) - turnsBefore;
 // The checks' calls only: the `kubectl get pods` below are calls too.
 const checkCalls = calls;
 await new Promise((resolve) => setImmediate(resolve));
@@ -91,7 +93,7 @@ if (!pooled) {
     `per check (${(sent / checks).toFixed(0)} requests): CPU ${total.toFixed(1)} ms, front thread ${frontMs.toFixed(1)}` +
       ` ms, worker ${(total - frontMs).toFixed(1)} ms (its thread ${workerThreadMs.toFixed(1)} ms, other threads` +
       ` ${(total - frontMs - workerThreadMs).toFixed(1)} ms: V8's GC helpers, compilers); ${(checkCalls / checks).toFixed(1)}` +
-      ` worker calls\n`,
+      ` worker calls, ${(workerTurns / checks).toFixed(1)} turns of the worker's loop\n`,
   );
 }
 process.stdout.write(`kubectl get pods: CPU per command ${ms(getUsed, gets)} ms\n`);
