@@ -4,6 +4,7 @@
  * (`farm-bench -n 5 --vs 'node OTHER/bench/trafficCpu.ts 10' -- node bench/trafficCpu.ts 10`).
  * `--pool`: the environment in the worker pool `labs serve` uses (one worker); the CPU per check is split between
  * the calling thread (the server's front) and the worker, and the worker calls per check are counted.
+ * In process, with `--min-semi-space-size=64 --max-semi-space-size=64`, also the bytes one check allocates per request.
  * `--profile FILE`: a CPU profile of the counted checks only (no start-up, no warm-up) written to FILE, and the
  * hottest functions by self time printed.
  */
@@ -12,6 +13,7 @@ import { WorkerHost } from '../lab-server/src/backends/pool/workerHost.ts';
 import { loadLab } from '../lab-server/src/labs/load.ts';
 import { checkStep } from '../lab-server/src/steps/check.ts';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { hotFunctions, profiled, writeProfile } from './profile.ts';
 
 const args = process.argv.slice(2);
@@ -70,6 +72,32 @@ const workerTurns = (host?.turns ?? 0) - turnsBefore;
 const checkCalls = calls;
 await new Promise((resolve) => setImmediate(resolve));
 gc.disconnect();
+// Bytes allocated per request, in process: the heap's growth over one check with no collection in between (a young
+// generation large enough for it: `--min-semi-space-size=64 --max-semi-space-size=64`, else no figure).
+const collect = (globalThis as { gc?: () => void }).gc;
+let allocated: string | undefined;
+if (!pooled && collect) {
+  let collections = 0;
+  let windowStart = Number.POSITIVE_INFINITY;
+  const counter = new PerformanceObserver((list) => {
+    // The forced collection's entry comes late (observers are told asynchronously): only the window's count.
+    for (const entry of list.getEntries()) if (entry.startTime >= windowStart) collections++;
+  });
+  counter.observe({ entryTypes: ['gc'] });
+  collect();
+  await new Promise((resolve) => setImmediate(resolve));
+  windowStart = performance.now();
+  const before = getHeapStatistics().used_heap_size;
+  const r = await checkStep(env, lab, step, env.now(), { retry: false });
+  const after = getHeapStatistics().used_heap_size;
+  const requests = Number(/x(\d+)$/.exec(r.evidence[0]?.action ?? '')?.[1] ?? 0);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  counter.disconnect();
+  allocated =
+    collections === 0 && requests > 0
+      ? `${((after - before) / requests / 1024).toFixed(1)} KB per request (${requests} requests, no collection)`
+      : 'not measured (a collection ran: run node with --min-semi-space-size=64 --max-semi-space-size=64)';
+}
 const gets = 50;
 const getCpu = process.cpuUsage();
 for (let i = 0; i < gets; i++) await env.runScript('kubectl get pods');
@@ -96,6 +124,7 @@ if (!pooled) {
       ` worker calls, ${(workerTurns / checks).toFixed(1)} turns of the worker's loop\n`,
   );
 }
+if (allocated) process.stdout.write(`allocated: ${allocated}\n`);
 process.stdout.write(`kubectl get pods: CPU per command ${ms(getUsed, gets)} ms\n`);
 await env.dispose();
 await backend.close();
