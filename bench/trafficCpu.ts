@@ -5,6 +5,7 @@
  * `--pool`: the environment in the worker pool `labs serve` uses (one worker); the CPU per check is split between
  * the calling thread (the server's front) and the worker, and the worker calls per check are counted.
  * In process, with `--min-semi-space-size=64 --max-semi-space-size=64`, also the bytes one check allocates per request.
+ * `--rest MS`: a pause before each counted check (1000 keeps a pooled environment under its pace: no request waits).
  * `--profile FILE`: a CPU profile of the counted checks only (no start-up, no warm-up) written to FILE, and the
  * hottest functions by self time printed.
  */
@@ -28,7 +29,8 @@ for (const file of ['destination-rule-all.yaml', 'virtual-service-reviews-50-v3.
   await env.runScript(`kubectl apply -f samples/bookinfo/networking/${file}`);
 const step = lab.steps.find((s) => s.id === 'shift-50-v3');
 if (!step) throw new Error('bench: the traffic-shifting lab has no step shift-50-v3');
-const checks = Number(args.find((a, i) => /^\d+$/.test(a) && (profileAt < 0 || i !== profileAt + 1)) ?? 10);
+const valueAt = new Set([args.indexOf('--profile'), args.indexOf('--rest')].filter((i) => i >= 0).map((i) => i + 1));
+const checks = Number(args.find((a, i) => /^\d+$/.test(a) && !valueAt.has(i)) ?? 10);
 let calls = 0;
 /** The worker the environment lives in (one, with `--pool`): its own thread's CPU, apart from V8's helpers. */
 let host: WorkerHost | undefined;
@@ -48,13 +50,27 @@ const gc = new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) gcMs += entry.duration;
 });
 gc.observe({ entryTypes: ['gc'] });
-const workerBefore = (await host?.cpuMs()) ?? 0;
-const turnsBefore = host?.turns ?? 0;
-const cpu = process.cpuUsage();
-const front = process.threadCpuUsage();
+// `--rest MS`: a pause before each counted check, so a pooled environment's recent CPU decays below the pace a busy
+// environment is held to (a fifth of a core) and no request waits: one learner's Check, as a class presses it. Only
+// the checks are counted, not the rests (the pool's threads use CPU while idle too: their heartbeats, ~20 ms a second).
+const restAt = args.indexOf('--rest');
+const restMs = restAt >= 0 ? Number(args[restAt + 1]) : 0;
+/** CPU (ms) of the counted checks: the process, this thread, the worker's thread; and the worker's turns. */
+const spent = { process: 0, thread: 0, worker: 0, turns: 0 };
 const counted = async () => {
   for (let i = 0; i < checks; i++) {
+    if (restMs > 0) await new Promise((resolve) => setTimeout(resolve, restMs));
+    const workerBefore = (await host?.cpuMs()) ?? 0;
+    const turnsBefore = host?.turns ?? 0;
+    const cpu = process.cpuUsage();
+    const thread = process.threadCpuUsage();
     const r = await checkStep(env, lab, step, env.now(), { retry: false });
+    const used = process.cpuUsage(cpu);
+    const threadUsed = process.threadCpuUsage(thread);
+    spent.process += (used.user + used.system) / 1000;
+    spent.thread += (threadUsed.user + threadUsed.system) / 1000;
+    spent.worker += ((await host?.cpuMs()) ?? 0) - workerBefore;
+    spent.turns += (host?.turns ?? 0) - turnsBefore;
     sent += Number(/x(\d+)$/.exec(r.evidence[0]?.action ?? '')?.[1] ?? 0);
   }
 };
@@ -64,10 +80,6 @@ if (profileFile) {
   for (const h of hotFunctions(profile, 40))
     process.stdout.write(`${h.selfMs.toFixed(1).padStart(8)} ms  ${h.name}  ${h.where}\n`);
 } else await counted();
-const used = process.cpuUsage(cpu);
-const frontUsed = process.threadCpuUsage(front);
-const workerMs = ((await host?.cpuMs()) ?? 0) - workerBefore;
-const workerTurns = (host?.turns ?? 0) - turnsBefore;
 // The checks' calls only: the `kubectl get pods` below are calls too.
 const checkCalls = calls;
 await new Promise((resolve) => setImmediate(resolve));
@@ -104,24 +116,25 @@ for (let i = 0; i < gets; i++) await env.runScript('kubectl get pods');
 const getUsed = process.cpuUsage(getCpu);
 const ms = (u: NodeJS.CpuUsage, n: number) => ((u.user + u.system) / 1000 / n).toFixed(3);
 process.stdout.write(
-  `traffic: ${sent} requests, CPU per request ${ms(used, sent)} ms, GC pauses per request ${(gcMs / sent).toFixed(3)} ms\n`,
+  `traffic: ${sent} requests, CPU per request ${(spent.process / sent).toFixed(3)} ms,` +
+    ` GC pauses per request ${(gcMs / sent).toFixed(3)} ms\n`,
 );
 if (!pooled) {
-  const total = (used.user + used.system) / 1000 / checks;
-  const threadMs = (frontUsed.user + frontUsed.system) / 1000 / checks;
+  const total = spent.process / checks;
+  const threadMs = spent.thread / checks;
   process.stdout.write(
     `per check (${(sent / checks).toFixed(0)} requests): CPU ${total.toFixed(1)} ms, this thread ${threadMs.toFixed(1)}` +
       ` ms, other threads ${(total - threadMs).toFixed(1)} ms (V8's GC helpers, compilers)\n`,
   );
 } else {
-  const total = (used.user + used.system) / 1000 / checks;
-  const frontMs = (frontUsed.user + frontUsed.system) / 1000 / checks;
-  const workerThreadMs = workerMs / checks;
+  const total = spent.process / checks;
+  const frontMs = spent.thread / checks;
+  const workerThreadMs = spent.worker / checks;
   process.stdout.write(
     `per check (${(sent / checks).toFixed(0)} requests): CPU ${total.toFixed(1)} ms, front thread ${frontMs.toFixed(1)}` +
       ` ms, worker ${(total - frontMs).toFixed(1)} ms (its thread ${workerThreadMs.toFixed(1)} ms, other threads` +
       ` ${(total - frontMs - workerThreadMs).toFixed(1)} ms: V8's GC helpers, compilers); ${(checkCalls / checks).toFixed(1)}` +
-      ` worker calls, ${(workerTurns / checks).toFixed(1)} turns of the worker's loop\n`,
+      ` worker calls, ${(spent.turns / checks).toFixed(1)} turns of the worker's loop\n`,
   );
 }
 if (allocated) process.stdout.write(`allocated: ${allocated}\n`);
