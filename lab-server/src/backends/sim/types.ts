@@ -53,12 +53,6 @@ export interface LogLine {
 /** Container logs: written by apps and proxies, read by `kubectl logs` and checks. */
 export interface LogStore {
   append(namespace: string, pod: string, container: string, text: string): void;
-  /**
-   * Appends one line kept as `record`, its text `render(record)` made the first time the line is read: most lines a
-   * check's traffic writes (an access-log line per proxy hop) are never read. `render` must give one line (no
-   * newline) and the record must not change afterwards.
-   */
-  appendRecord<T>(namespace: string, pod: string, container: string, record: T, render: (record: T) => string): void;
   read(namespace: string, pod: string, container: string, options?: { sinceMs?: number; tail?: number }): LogLine[];
   /** Calls `listener` for each new line until the returned function is called. */
   follow(namespace: string, pod: string, container: string, listener: (line: LogLine) => void): () => void;

@@ -16,30 +16,6 @@ interface ContainerLog {
   key: string;
 }
 
-/** A line kept as the record it is made from; its text is rendered when first read, then kept. */
-class RenderedOnRead<T> implements LogLine {
-  readonly at: number;
-  #record: T | undefined;
-  #render: ((record: T) => string) | undefined;
-  #text: string | undefined;
-
-  constructor(at: number, record: T, render: (record: T) => string) {
-    this.at = at;
-    this.#record = record;
-    this.#render = render;
-  }
-
-  get text(): string {
-    if (this.#text === undefined) {
-      this.#text = this.#render!(this.#record!);
-      // The record is not needed any more: only the text is kept from now on.
-      this.#record = undefined;
-      this.#render = undefined;
-    }
-    return this.#text;
-  }
-}
-
 /** Every container's kept lines, by `namespace/pod/container`. */
 export type LogSnapshot = ReadonlyMap<string, readonly LogLine[]>;
 
@@ -75,10 +51,6 @@ export class MemoryLogStore implements LogStore {
         value: new Map([...this.#lines].map(([key, log]) => [key, log.lines.slice(log.start)])),
       };
     return this.#snapshot.value;
-  }
-
-  appendRecord<T>(namespace: string, pod: string, container: string, record: T, render: (record: T) => string): void {
-    this.#push(namespace, pod, container, new RenderedOnRead(this.#clock.now(), record, render));
   }
 
   append(namespace: string, pod: string, container: string, text: string): void {

@@ -44,20 +44,12 @@ export interface ProxyInfo {
 /** Writes one access-log line to a proxy's `istio-proxy` container when the mesh has access logging on. */
 export function writeAccessLog(env: MeshEnv, pod: K8sObject, entry: AccessLogEntry): void {
   if (!env.settings(pod).accessLogFile) return;
-  const namespace = pod.metadata.namespace ?? 'default';
-  // Kept as the entry and formatted when read (most never are): the line's text is the same, made later. A field
-  // with a newline (a learner's header, a route's name) makes several lines, so that entry is formatted now.
-  if (hasNewline(entry)) env.cluster.logs.append(namespace, pod.metadata.name, 'istio-proxy', formatAccessLog(entry));
-  else env.cluster.logs.appendRecord(namespace, pod.metadata.name, 'istio-proxy', entry, formatAccessLog);
-}
-
-/** True when a text field of `entry` holds a newline. */
-function hasNewline(entry: AccessLogEntry): boolean {
-  for (const key in entry) {
-    const value = entry[key as keyof AccessLogEntry];
-    if (typeof value === 'string' && value.includes('\n')) return true;
-  }
-  return false;
+  env.cluster.logs.append(
+    pod.metadata.namespace ?? 'default',
+    pod.metadata.name,
+    'istio-proxy',
+    formatAccessLog(entry),
+  );
 }
 
 /** Small synthetic processing time (ms) for a hop, accounted instead of slept. */
