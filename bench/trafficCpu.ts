@@ -31,6 +31,13 @@ const step = lab.steps.find((s) => s.id === 'shift-50-v3');
 if (!step) throw new Error('bench: the traffic-shifting lab has no step shift-50-v3');
 const valueAt = new Set([args.indexOf('--profile'), args.indexOf('--rest')].filter((i) => i >= 0).map((i) => i + 1));
 const checks = Number(args.find((a, i) => /^\d+$/.test(a) && !valueAt.has(i)) ?? 10);
+/** `--expose-gc`'s collector, when given. */
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+/** Bytes in use after a full collection. */
+const heapAfterCollection = () => {
+  collectGarbage?.();
+  return getHeapStatistics().used_heap_size;
+};
 let calls = 0;
 /** The worker the environment lives in (one, with `--pool`): its own thread's CPU, apart from V8's helpers. */
 let host: WorkerHost | undefined;
@@ -74,21 +81,25 @@ const counted = async () => {
     sent += Number(/x(\d+)$/.exec(r.evidence[0]?.action ?? '')?.[1] ?? 0);
   }
 };
+// What the counted checks leave behind in process (their containers' log lines, mostly): the heap after a full
+// collection, before and after. Every byte of it is copied by the young generation's collections and marked by the
+// old generation's, in a worker holding hundreds of learners' environments too.
+const keptBefore = !pooled && collectGarbage ? heapAfterCollection() : 0;
 if (profileFile) {
   const { profile } = await profiled(counted);
   writeProfile(profileFile, profile);
   for (const h of hotFunctions(profile, 40))
     process.stdout.write(`${h.selfMs.toFixed(1).padStart(8)} ms  ${h.name}  ${h.where}\n`);
 } else await counted();
+const kept = !pooled && collectGarbage ? heapAfterCollection() - keptBefore : undefined;
 // The checks' calls only: the `kubectl get pods` below are calls too.
 const checkCalls = calls;
 await new Promise((resolve) => setImmediate(resolve));
 gc.disconnect();
 // Bytes allocated per request, in process: the heap's growth over one check with no collection in between (a young
 // generation large enough for it: `--min-semi-space-size=64 --max-semi-space-size=64`, else no figure).
-const collect = (globalThis as { gc?: () => void }).gc;
 let allocated: string | undefined;
-if (!pooled && collect) {
+if (!pooled && collectGarbage) {
   let collections = 0;
   let windowStart = Number.POSITIVE_INFINITY;
   const counter = new PerformanceObserver((list) => {
@@ -96,7 +107,7 @@ if (!pooled && collect) {
     for (const entry of list.getEntries()) if (entry.startTime >= windowStart) collections++;
   });
   counter.observe({ entryTypes: ['gc'] });
-  collect();
+  collectGarbage();
   await new Promise((resolve) => setImmediate(resolve));
   windowStart = performance.now();
   const before = getHeapStatistics().used_heap_size;
@@ -138,6 +149,7 @@ if (!pooled) {
   );
 }
 if (allocated) process.stdout.write(`allocated: ${allocated}\n`);
+if (kept !== undefined) process.stdout.write(`kept after the checks: ${(kept / sent).toFixed(0)} bytes per request\n`);
 process.stdout.write(`kubectl get pods: CPU per command ${ms(getUsed, gets)} ms\n`);
 await env.dispose();
 await backend.close();
