@@ -74,6 +74,9 @@ function rows(label: string, s: Series): BenchRow[] {
  * The 50/50 step's check on an environment in the worker pool `labs serve` uses: CPU per check of the calling thread
  * (the server's front, which also runs the checks) and of the workers, and the calls the check made to its worker.
  */
+/** The pause before each pooled check (see `throughPool`). */
+const UNPACED_REST_MS = 1_000;
+
 export async function throughPool(lab: LoadedLab, checks: number): Promise<BenchRow[]> {
   const backend = (await createBackend('sim', { seed: 42, isolated: true })) as PoolBackend;
   const env = await backend.createEnvironment({ lab, owner: 'bench', seed: 42 });
@@ -96,6 +99,11 @@ export async function throughPool(lab: LoadedLab, checks: number): Promise<Bench
   const step = lab.steps.find((x) => x.id === 'shift-50-v3')!;
   try {
     for (let i = 0; i < checks; i++) {
+      // A pause before each check, as between two learners' Checks: back to back, one environment's checks keep its
+      // recent CPU above a busy environment's pace (a fifth of a core), so every request of the next one waits for a
+      // timer, and the figures were a paced environment's (7 December: 202 ms median, 30 turns of the worker's loop
+      // instead of 5 to 7). One second lets the sum decay; it is not counted.
+      await new Promise((resolve) => setTimeout(resolve, UNPACED_REST_MS));
       const workers = await backend.generalCpuMs();
       const cpu = process.cpuUsage();
       const front = process.threadCpuUsage();
