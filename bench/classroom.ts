@@ -53,8 +53,15 @@ async function post<T>(
   return schema.parse(await res.json());
 }
 
-/** Opens the learner's terminal and runs one command; resolves with the ms from Enter to the next prompt. */
-function runCommand(base: string, token: string, command: string): Promise<{ attachMs: number; commandMs: number }> {
+/**
+ * Opens the learner's terminal and runs one command; resolves with the ms from Enter to the next prompt, and the
+ * WebSocket messages and their bytes the learner received until then (what the front wrote for them).
+ */
+function runCommand(
+  base: string,
+  token: string,
+  command: string,
+): Promise<{ attachMs: number; commandMs: number; messages: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const opened = performance.now();
     const ws = new WebSocket(
@@ -63,7 +70,11 @@ function runCommand(base: string, token: string, command: string): Promise<{ att
     let attachMs = 0;
     let sentAt = 0;
     let seen = '';
-    ws.on('message', (raw) => {
+    let messages = 0;
+    let bytes = 0;
+    ws.on('message', (raw: Buffer) => {
+      messages++;
+      bytes += raw.length;
       const m = JSON.parse(raw.toString()) as { type: string; data?: string; replay?: string };
       seen += m.replay ?? m.data ?? '';
       if (!sentAt && seen.includes('# ')) {
@@ -77,7 +88,7 @@ function runCommand(base: string, token: string, command: string): Promise<{ att
       ) {
         const commandMs = performance.now() - sentAt;
         ws.close();
-        resolve({ attachMs, commandMs });
+        resolve({ attachMs, commandMs, messages, bytes });
       }
     });
     ws.on('error', reject);
@@ -339,6 +350,8 @@ async function joinAndRestart(
     const commands: number[] = [];
     const checks: number[] = [];
     const tokens: string[] = [];
+    let messages = 0;
+    let bytes = 0;
     const started = performance.now();
     const cpu0 = cpuSeconds(server.pid!);
     const frontCpu0 = cpuSeconds(server.pid!, true);
@@ -355,11 +368,14 @@ async function joinAndRestart(
         );
         joins.push(performance.now() - t0);
         tokens.push(joined.sessionToken);
-        const { attachMs, commandMs } = await runCommand(
+        const received = await runCommand(
           base,
           joined.sessionToken,
           'kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml',
         );
+        const { attachMs, commandMs } = received;
+        messages += received.messages;
+        bytes += received.bytes;
         attaches.push(attachMs);
         firstPrompts.push(performance.now() - t0 - commandMs);
         commands.push(commandMs);
@@ -408,7 +424,23 @@ async function joinAndRestart(
         value: round((joinCpuS * 1000) / learners),
         unit: 'ms',
       },
+      {
+        metric: "of which the front thread's, per learner",
+        value: round((joinFrontCpuS * 1000) / learners),
+        unit: 'ms',
+      },
       { metric: "the bench's own CPU meanwhile (the learners' side, same machine)", value: clientCpuS, unit: 's' },
+      // What the front writes to each terminal from attaching to the command's prompt (each message is a write).
+      {
+        metric: 'terminal messages per learner, attach to prompt after the command',
+        value: round(messages / learners),
+        unit: 'messages',
+      },
+      {
+        metric: 'terminal bytes per learner, attach to prompt after the command',
+        value: round(bytes / learners),
+        unit: 'B',
+      },
       { metric: 'server RSS, idle', value: idleRss, unit: 'MiB' },
       { metric: "server RSS, with every learner's environment", value: loadedRss, unit: 'MiB' },
       { metric: 'server RSS per learner', value: round((loadedRss - idleRss) / learners), unit: 'MiB' },
