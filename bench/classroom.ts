@@ -48,6 +48,10 @@ async function post<T>(
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
+  }).catch((error: unknown) => {
+    // fetch says only "fetch failed"; why is in its cause (a reset connection, a timeout).
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}${cause}`);
   });
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
   return schema.parse(await res.json());
@@ -141,6 +145,18 @@ function cpuSeconds(pid: number, frontOnly = false): number {
     .replace(/^.*\) /, '')
     .split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Times a listening socket's accept queue overflowed, machine-wide (`TcpExtListenOverflows`): each is a connection
+ * the kernel dropped, whose client tries again a second or more later.
+ */
+function listenOverflows(): number {
+  const [names, values] = readFileSync('/proc/net/netstat', 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('TcpExt:'))
+    .map((line) => line.split(/\s+/));
+  return Number(values?.[names?.indexOf('ListenOverflows') ?? -1] ?? 0);
 }
 
 /** What a learner types for the first five steps of chapter 1 (the observing step's request included). */
@@ -356,6 +372,7 @@ async function joinAndRestart(
     const cpu0 = cpuSeconds(server.pid!);
     const frontCpu0 = cpuSeconds(server.pid!, true);
     const clientCpu0 = process.cpuUsage();
+    const overflows0 = listenOverflows();
     await Promise.all(
       Array.from({ length: learners }, async (_, i) => {
         const t0 = performance.now();
@@ -397,6 +414,7 @@ async function joinAndRestart(
     // The learners' side runs on the same two cores: what it takes is not the server's to use.
     const clientCpu = process.cpuUsage(clientCpu0);
     const clientCpuS = round((clientCpu.user + clientCpu.system) / 1e6);
+    const overflows = listenOverflows() - overflows0;
     const loadedRss = rssMiB(server.pid!);
     const j = summarize(joins);
     const a = summarize(attaches);
@@ -441,6 +459,7 @@ async function joinAndRestart(
         value: round(bytes / learners),
         unit: 'B',
       },
+      { metric: 'connections dropped by a full accept queue (whole machine)', value: overflows, unit: 'times' },
       { metric: 'server RSS, idle', value: idleRss, unit: 'MiB' },
       { metric: "server RSS, with every learner's environment", value: loadedRss, unit: 'MiB' },
       { metric: 'server RSS per learner', value: round((loadedRss - idleRss) / learners), unit: 'MiB' },
