@@ -48,13 +48,24 @@ async function post<T>(
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
+  }).catch((error: unknown) => {
+    // fetch says only "fetch failed"; why is in its cause (a reset connection, a timeout).
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}${cause}`);
   });
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
   return schema.parse(await res.json());
 }
 
-/** Opens the learner's terminal and runs one command; resolves with the ms from Enter to the next prompt. */
-function runCommand(base: string, token: string, command: string): Promise<{ attachMs: number; commandMs: number }> {
+/**
+ * Opens the learner's terminal and runs one command; resolves with the ms from Enter to the next prompt, and the
+ * WebSocket messages and their bytes the learner received until then (what the front wrote for them).
+ */
+function runCommand(
+  base: string,
+  token: string,
+  command: string,
+): Promise<{ attachMs: number; commandMs: number; messages: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const opened = performance.now();
     const ws = new WebSocket(
@@ -63,7 +74,11 @@ function runCommand(base: string, token: string, command: string): Promise<{ att
     let attachMs = 0;
     let sentAt = 0;
     let seen = '';
-    ws.on('message', (raw) => {
+    let messages = 0;
+    let bytes = 0;
+    ws.on('message', (raw: Buffer) => {
+      messages++;
+      bytes += raw.length;
       const m = JSON.parse(raw.toString()) as { type: string; data?: string; replay?: string };
       seen += m.replay ?? m.data ?? '';
       if (!sentAt && seen.includes('# ')) {
@@ -77,7 +92,7 @@ function runCommand(base: string, token: string, command: string): Promise<{ att
       ) {
         const commandMs = performance.now() - sentAt;
         ws.close();
-        resolve({ attachMs, commandMs });
+        resolve({ attachMs, commandMs, messages, bytes });
       }
     });
     ws.on('error', reject);
@@ -130,6 +145,18 @@ function cpuSeconds(pid: number, frontOnly = false): number {
     .replace(/^.*\) /, '')
     .split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Times a listening socket's accept queue overflowed, machine-wide (`TcpExtListenOverflows`): each is a connection
+ * the kernel dropped, whose client tries again a second or more later.
+ */
+function listenOverflows(): number {
+  const [names, values] = readFileSync('/proc/net/netstat', 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('TcpExt:'))
+    .map((line) => line.split(/\s+/));
+  return Number(values?.[names?.indexOf('ListenOverflows') ?? -1] ?? 0);
 }
 
 /** What a learner types for the first five steps of chapter 1 (the observing step's request included). */
@@ -339,10 +366,13 @@ async function joinAndRestart(
     const commands: number[] = [];
     const checks: number[] = [];
     const tokens: string[] = [];
+    let messages = 0;
+    let bytes = 0;
     const started = performance.now();
     const cpu0 = cpuSeconds(server.pid!);
     const frontCpu0 = cpuSeconds(server.pid!, true);
     const clientCpu0 = process.cpuUsage();
+    const overflows0 = listenOverflows();
     await Promise.all(
       Array.from({ length: learners }, async (_, i) => {
         const t0 = performance.now();
@@ -355,11 +385,14 @@ async function joinAndRestart(
         );
         joins.push(performance.now() - t0);
         tokens.push(joined.sessionToken);
-        const { attachMs, commandMs } = await runCommand(
+        const received = await runCommand(
           base,
           joined.sessionToken,
           'kubectl apply -f samples/bookinfo/networking/destination-rule-all.yaml',
         );
+        const { attachMs, commandMs } = received;
+        messages += received.messages;
+        bytes += received.bytes;
         attaches.push(attachMs);
         firstPrompts.push(performance.now() - t0 - commandMs);
         commands.push(commandMs);
@@ -381,6 +414,7 @@ async function joinAndRestart(
     // The learners' side runs on the same two cores: what it takes is not the server's to use.
     const clientCpu = process.cpuUsage(clientCpu0);
     const clientCpuS = round((clientCpu.user + clientCpu.system) / 1e6);
+    const overflows = listenOverflows() - overflows0;
     const loadedRss = rssMiB(server.pid!);
     const j = summarize(joins);
     const a = summarize(attaches);
@@ -408,7 +442,24 @@ async function joinAndRestart(
         value: round((joinCpuS * 1000) / learners),
         unit: 'ms',
       },
+      {
+        metric: "of which the front thread's, per learner",
+        value: round((joinFrontCpuS * 1000) / learners),
+        unit: 'ms',
+      },
       { metric: "the bench's own CPU meanwhile (the learners' side, same machine)", value: clientCpuS, unit: 's' },
+      // What the front writes to each terminal from attaching to the command's prompt (each message is a write).
+      {
+        metric: 'terminal messages per learner, attach to prompt after the command',
+        value: round(messages / learners),
+        unit: 'messages',
+      },
+      {
+        metric: 'terminal bytes per learner, attach to prompt after the command',
+        value: round(bytes / learners),
+        unit: 'B',
+      },
+      { metric: 'connections dropped by a full accept queue (whole machine)', value: overflows, unit: 'times' },
       { metric: 'server RSS, idle', value: idleRss, unit: 'MiB' },
       { metric: "server RSS, with every learner's environment", value: loadedRss, unit: 'MiB' },
       { metric: 'server RSS per learner', value: round((loadedRss - idleRss) / learners), unit: 'MiB' },

@@ -40,6 +40,23 @@ describe('SqliteSessionStore', () => {
     for (const file of readdirSync(dir)) expect(readFileSync(join(dir, file)).includes(token), file).toBe(false);
     db.close();
   });
+
+  it('writes a joining session with its class, and a deleted session no longer authenticates', async () => {
+    const db = openDatabase(tmp());
+    const classes = new ClassStore(db);
+    const cls = classes.create('W', ['traffic-shifting'], 1);
+    const sessions = new SessionManager(new SqliteSessionStore(db));
+    const { token, session } = await sessions.create({ displayName: 'Ada', classId: cls.id });
+    expect(classes.classOf(session.id)).toBe(cls.id);
+    expect(classes.learners(cls.id).map((l) => l.name)).toEqual(['Ada']);
+    expect(await sessions.authenticate(token)).toEqual(session);
+    await sessions.store.delete(session.id);
+    expect(await sessions.authenticate(token)).toBeUndefined();
+    // Found again by another store on the same database (as after a restart): read from the table.
+    const other = await sessions.create();
+    expect(await new SessionManager(new SqliteSessionStore(db)).authenticate(other.token)).toEqual(other.session);
+    db.close();
+  });
 });
 
 describe('SqliteProgressStore', () => {

@@ -67,6 +67,14 @@ export interface LabServerOptions {
   autoChecks?: false | (AutoCheckOptions & { concurrency?: number });
 }
 
+/**
+ * Connections the kernel keeps waiting for the server to accept (it caps this at `net.core.somaxconn`). A class
+ * behind one NAT joins at once, each learner opening a connection to join and another for the terminal: with
+ * Node's default of 511, 1,000 learners overflowed the queue 29 to 325 times a run, and each dropped connection's
+ * client tried again only a second or more later (the kernel's SYN retry).
+ */
+export const LISTEN_BACKLOG = 4096;
+
 /** A created server: listen, close, and reach its parts. */
 export interface LabServer {
   server: Server;
@@ -186,7 +194,7 @@ export function createLabServer(options: LabServerOptions): LabServer {
     listen(port = 4321, host = '127.0.0.1') {
       return new Promise((resolvePromise, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => {
+        server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
           server.off('error', reject);
           const address = server.address() as AddressInfo;
           const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;

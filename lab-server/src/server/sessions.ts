@@ -28,8 +28,10 @@ export class SessionManager {
     this.store = store;
   }
 
-  /** Makes a session; the token is returned once and never stored. */
-  async create(options: { displayName?: string } = {}): Promise<{ token: string; session: SessionRecord }> {
+  /** Makes a session, in `classId`'s class when given; the token is returned once and never stored. */
+  async create(
+    options: { displayName?: string; classId?: string } = {},
+  ): Promise<{ token: string; session: SessionRecord }> {
     const token = newToken();
     const session: SessionRecord = {
       id: randomUUID(),
@@ -37,7 +39,7 @@ export class SessionManager {
       createdAt: new Date().toISOString(),
       ...(options.displayName ? { displayName: options.displayName } : {}),
     };
-    await this.store.insert(session);
+    await this.store.insert(session, options.classId);
     return { token, session };
   }
 

@@ -23,7 +23,8 @@ export interface SessionRecord {
 
 /** Where sessions live. */
 export interface SessionStore {
-  insert(record: SessionRecord): Promise<void>;
+  /** Stores a new session; `classId` is the class it joins, written with it (a store without classes has none). */
+  insert(record: SessionRecord, classId?: string): Promise<void>;
   findByTokenHash(tokenHash: string): Promise<SessionRecord | undefined>;
   get(id: string): Promise<SessionRecord | undefined>;
   delete(id: string): Promise<void>;
