@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { HttpResult } from '../contract.ts';
 import { checkSchema, type Check } from '../labs/schema.ts';
 import { FakeEnvironment } from '../server/fakeBackend.ts';
@@ -395,6 +395,19 @@ describe('exec, shell, logs and ran checks', () => {
     expect((await runCheck(check, { env: e, stepStartedAt: stepStart }, once)).ok).toBe(true);
   });
 
+  it('ran: times written another way than toISOString still count by the time they name', async () => {
+    const e = new FakeEnvironment('x', {});
+    const check = checkSchema.parse({ type: 'ran', pattern: '^kubectl get vs$' });
+    const stepStart = new Date('2026-01-01T00:10:00.000Z');
+    const at = (iso: string) => ({ line: 'kubectl get vs', exitCode: 0, at: iso });
+    // 00:09:59 in UTC, written with an offset: before the step, so it does not count.
+    e.records.push(at('2026-01-01T09:09:59+09:00'));
+    expect((await runCheck(check, { env: e, stepStartedAt: stepStart }, once)).ok).toBe(false);
+    // 00:10:30 in UTC: a string that sorts before the step's start, yet a time after it.
+    e.records.push(at('2025-12-31T19:10:30-05:00'));
+    expect((await runCheck(check, { env: e, stepStartedAt: stepStart }, once)).ok).toBe(true);
+  });
+
   it('all: the first failing sub-check decides, evidence of each is kept', async () => {
     const check = checkSchema.parse({
       type: 'all',
@@ -504,5 +517,27 @@ describe('retries', () => {
     );
     expect(quick.ok).toBe(false);
     expect(Number(/^(\d+) requests: /.exec(quick.explanation.en)?.[1])).toBeLessThan(30);
+  });
+
+  it('leaves no timer behind once it has answered, and lets the caller stop it', async () => {
+    // The hard stop is seconds away and a check lasts milliseconds: a timer left running per check (one per learner's
+    // command, with automatic checks) fired long after, for nothing.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const passed = await runCheck(traffic({ v1: 1 }, 10), { env: weighted({ v1: 1 }), stepStartedAt: start }, once);
+      expect(passed.ok).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+      const caller = new AbortController();
+      caller.abort(new Error('the learner left'));
+      const stopped = await runCheck(
+        traffic({ v1: 1 }, 10),
+        { env: weighted({ v1: 1 }), stepStartedAt: start, signal: caller.signal },
+        once,
+      );
+      expect(stopped.ok).toBe(false);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
