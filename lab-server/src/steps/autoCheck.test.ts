@@ -299,4 +299,19 @@ describe('Gate', () => {
     releaseD();
     expect(gate.held).toBe(0);
   });
+
+  it('gives a place back when every waiter left has aborted, and lets the next one in at once', async () => {
+    const gate = new Gate(1);
+    const release = await gate.acquire(new AbortController().signal);
+    const gone = Array.from({ length: 3 }, () => new AbortController());
+    const waits = gone.map((g) => gate.acquire(g.signal).catch(() => 'aborted'));
+    for (const g of gone) g.abort();
+    expect(await Promise.all(waits)).toEqual(['aborted', 'aborted', 'aborted']);
+    release();
+    expect(gate.held).toBe(0);
+    const again = await gate.acquire(new AbortController().signal);
+    expect(gate.held).toBe(1);
+    again();
+    expect(gate.held).toBe(0);
+  });
 });

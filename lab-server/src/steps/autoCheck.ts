@@ -59,7 +59,8 @@ export interface AutoCheckOptions {
 export class Gate {
   readonly limit: number;
   #held = 0;
-  #waiting: (() => void)[] = [];
+  /** Waiters in order; one whose signal aborted stays, marked, until it reaches the front (see `acquire`). */
+  #waiting: { wake: () => void; gone: boolean }[] = [];
 
   constructor(limit: number) {
     this.limit = limit;
@@ -73,15 +74,20 @@ export class Gate {
       return this.#releaser();
     }
     await new Promise<void>((resolve, reject) => {
-      const wake = () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
+      const waiter = {
+        wake: () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        gone: false,
       };
+      // Marked, not removed: removing it scanned the queue, and a thousand learners pressing Check at once each
+      // abort a waiting evaluation (a quadratic cost on the front thread); a release skips the marked ones.
       const onAbort = () => {
-        this.#waiting = this.#waiting.filter((w) => w !== wake);
+        waiter.gone = true;
         reject(signal.reason);
       };
-      this.#waiting.push(wake);
+      this.#waiting.push(waiter);
       signal.addEventListener('abort', onAbort, { once: true });
     });
     return this.#releaser();
@@ -97,9 +103,10 @@ export class Gate {
     return () => {
       if (released) return;
       released = true;
-      const next = this.#waiting.shift();
+      let next = this.#waiting.shift();
+      while (next?.gone) next = this.#waiting.shift();
       // The place passes straight to the next waiter.
-      if (next) next();
+      if (next) next.wake();
       else this.#held--;
     };
   }
