@@ -14,7 +14,7 @@ import { WorkerHost } from '../lab-server/src/backends/pool/workerHost.ts';
 import { loadLab } from '../lab-server/src/labs/load.ts';
 import { checkStep } from '../lab-server/src/steps/check.ts';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { getHeapStatistics } from 'node:v8';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { hotFunctions, profiled, writeProfile } from './profile.ts';
 
 const args = process.argv.slice(2);
@@ -100,24 +100,17 @@ gc.disconnect();
 // generation large enough for it: `--min-semi-space-size=64 --max-semi-space-size=64`, else no figure).
 let allocated: string | undefined;
 if (!pooled && collectGarbage) {
-  let collections = 0;
-  let windowStart = Number.POSITIVE_INFINITY;
-  const counter = new PerformanceObserver((list) => {
-    // The forced collection's entry comes late (observers are told asynchronously): only the window's count.
-    for (const entry of list.getEntries()) if (entry.startTime >= windowStart) collections++;
-  });
-  counter.observe({ entryTypes: ['gc'] });
   collectGarbage();
-  await new Promise((resolve) => setImmediate(resolve));
-  windowStart = performance.now();
+  // Every collection between start and stop, recorded as it happens (no waiting for observers to be told).
+  const collections = new GCProfiler();
+  collections.start();
   const before = getHeapStatistics().used_heap_size;
   const r = await checkStep(env, lab, step, env.now(), { retry: false });
   const after = getHeapStatistics().used_heap_size;
+  const collected = collections.stop()?.statistics.length ?? 0;
   const requests = Number(/x(\d+)$/.exec(r.evidence[0]?.action ?? '')?.[1] ?? 0);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  counter.disconnect();
   allocated =
-    collections === 0 && requests > 0
+    collected === 0 && requests > 0
       ? `${((after - before) / requests / 1024).toFixed(1)} KB per request (${requests} requests, no collection)`
       : 'not measured (a collection ran: run node with --min-semi-space-size=64 --max-semi-space-size=64)';
 }
