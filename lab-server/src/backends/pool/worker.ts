@@ -10,7 +10,7 @@ import type { SimEnvironment as SimEnvironmentClass } from '../sim/environment.t
 import type { SimLimits } from '../sim/limits.ts';
 import type { SimTerminal } from '../sim/shell/terminal.ts';
 import { DecayingSum } from './decayingSum.ts';
-import { pacingDelayMs } from './pacing.ts';
+import { RestLedger, pacingDelayMs } from './pacing.ts';
 import { SliceQueue } from './sliceQueue.ts';
 import { SeriesStops } from './seriesStops.ts';
 import { niceThisThread, QUARANTINE_NICE } from './threadPriority.ts';
@@ -117,11 +117,14 @@ const recentOutput = new Map<number, DecayingSum>();
 const COMMAND_FRONT_KIB = 4;
 /** Output of the turn running now, in CPU-equivalent ms. */
 let turnOutputMs = 0;
+/** Each environment's output so far, in CPU-equivalent ms (what its rests answer for, with `charged`). */
+const outputCharged = new Map<number, number>();
 
 /** Counts `chars` of output of `env` (and the rest its turn takes). */
 function chargeOutput(env: number, chars: number): void {
   const ms = (chars / 1024) * OUTPUT_MS_PER_KIB;
   turnOutputMs += ms;
+  outputCharged.set(env, (outputCharged.get(env) ?? 0) + ms);
   let sum = recentOutput.get(env);
   if (!sum) recentOutput.set(env, (sum = new DecayingSum(RECENT_HALF_LIFE_MS, wallNow)));
   sum.add(ms);
@@ -135,6 +138,18 @@ function busyOrFlooding(env: number): boolean {
 /** True when `env` has held the thread a lot lately (a loop, a paste of thousands of lines). */
 function busy(env: number): boolean {
   return (recent.get(env)?.value ?? 0) > BUSY_RECENT_MS;
+}
+
+// A busy environment's rest answers for everything it cost this thread since its previous rest (see `RestLedger`):
+// counting the slice alone, an `echo` loop used 230 ms of its worker a second, not the fifth of a core (200 ms) it
+// is held to, since its output's flushes and wake-ups ran between its slices (`bench/loopShare.ts`: 167 ms after).
+const rests = new RestLedger({ share: BUSY_CPU_SHARE, memoryMs: 1_000, now: wallNow });
+
+/** How long `env`, running now and busy, rests before its next slice (ms). */
+function restOf(env: number): number {
+  const sliceMs = threadCpuMs() - turnCpu;
+  const costMs = (charged.get(env) ?? 0) + sliceMs + (outputCharged.get(env) ?? 0);
+  return rests.restMs(env, costMs, sliceMs + turnOutputMs);
 }
 
 // What the learner runs (keys into a terminal, an Apply's script) is the learner's own work; everything else a
@@ -222,10 +237,7 @@ setShellSchedulerHost({
   turnStartedAt: () => turnWall,
   cpuMs: () => (charged.get(current) ?? 0) + threadCpuMs() - turnCpu,
   sliceMs: () => (busyOrFlooding(current) ? BUSY_SLICE_MS : LIGHT_SLICE_MS),
-  restMs: () =>
-    setup.clock === 'real' && busyOrFlooding(current)
-      ? (threadCpuMs() - turnCpu + turnOutputMs) * (1 / BUSY_CPU_SHARE - 1)
-      : 0,
+  restMs: () => (setup.clock === 'real' && busyOrFlooding(current) ? restOf(current) : 0),
 });
 const { sharedStartingState } = await import('../sim/index.ts');
 const { StartingStates } = await import('../sim/startingStates.ts');
@@ -374,6 +386,8 @@ async function dispose(id: number): Promise<void> {
   charged.delete(id);
   recent.delete(id);
   recentOutput.delete(id);
+  outputCharged.delete(id);
+  rests.forget(id);
   recentOwn.delete(id);
   recentServed.delete(id);
   forkOf.delete(id);
