@@ -111,6 +111,11 @@ export interface HttpSeriesOptions {
   concurrency: number;
   /** The check's sequential judge, as data: requests go on while it wants another answer (`traffic/splitJudge.ts`). */
   judge: SplitJudgeSpec;
+  /**
+   * A background check's series (an automatic check, which only records progress): where environments share a
+   * thread, it gives way to the learners' own Checks (see `backends/pool/worker.ts`). Absent: a learner's own.
+   */
+  background?: boolean;
 }
 
 /** What a traffic check's requests came back with: as small as its judge and evidence need. */

@@ -107,4 +107,44 @@ describe('a traffic check through the pool', () => {
     }
     expect(backend.stats().quarantinedTotal).toBe(0);
   });
+
+  it("lets a learner's own Check go before an automatic check's series that came later (the real clock)", async () => {
+    const env = await fiftyFifty(createPoolBackend({ clock: 'real', workers: 1 }));
+    const [gateway] = await env.list({
+      kind: 'Pod',
+      namespace: 'istio-system',
+      labelSelector: 'app=istio-ingressgateway',
+    });
+    const target = { namespace: 'istio-system', pod: gateway!.metadata.name, container: 'istio-proxy' };
+    // When each request to `path` began, on the environment's clock, from the gateway's access log.
+    const began = async (path: string) =>
+      (await env.logs(target))
+        .split('\n')
+        .filter((line) => line.includes(` ${path} `))
+        .map((line) => Date.parse(/^\[([^\]]+)\]/.exec(line)![1]!));
+    const judge = (n: number) => ({ expect: { any: 1 }, sizes: { planned: n, cap: n, minToFail: n }, uncertain: [] });
+    const rules = [{ name: 'any', status: 404 }];
+    // The learner's Check: 3,000 requests the gateway answers itself (no route: 404, and no app's simulated time to
+    // wait out on the real clock), many slices of the worker.
+    const own = env.httpSeries!(
+      { kind: 'outside' },
+      { url: 'http://ingress/no-such-page' },
+      { rules, concurrency: 8, judge: judge(3000) },
+    );
+    // Once it has run a slice, an automatic check of 200 such requests: a slice or two, so without giving way it
+    // would run between the learner's slices and end long before.
+    await expect.poll(async () => (await began('/no-such-page')).length, { interval: 5 }).toBeGreaterThan(0);
+    const background = env.httpSeries!(
+      { kind: 'outside' },
+      { url: 'http://ingress/no-such-page/automatic' },
+      { rules, concurrency: 8, judge: judge(200), background: true },
+    );
+    await Promise.all([own, background]);
+    // Every request of the automatic check began after the learner's last. (Which answer comes back first is the
+    // pool's threads' race.)
+    const ownBegan = await began('/no-such-page');
+    const backgroundBegan = await began('/no-such-page/automatic');
+    expect([ownBegan.length, backgroundBegan.length]).toEqual([3000, 200]);
+    expect(Math.min(...backgroundBegan)).toBeGreaterThanOrEqual(Math.max(...ownBegan));
+  });
 });

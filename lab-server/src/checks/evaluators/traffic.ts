@@ -87,7 +87,13 @@ export const evaluateTraffic: Evaluator<TrafficCheck> = async (check, ctx) => {
     ctx.env,
     origin,
     request,
-    { rules: check.classes, concurrency: ctx.limits.concurrency, judge: judge.spec() },
+    {
+      rules: check.classes,
+      concurrency: ctx.limits.concurrency,
+      judge: judge.spec(),
+      // Only background checks stop at the verdict: theirs is the series that may wait for the learners' own.
+      ...(ctx.limits.verdictOnly ? { background: true } : {}),
+    },
     ctx.signal,
   );
   // The answers as they were judged there, judged again here: the same judge, so the same verdict and counts.
