@@ -47,4 +47,17 @@ describe('ForegroundFirst', () => {
     b();
     expect(await settled(wait)).toBe(true);
   });
+
+  it('ends the wait of a background series that is stopped meanwhile', async () => {
+    const order = new ForegroundFirst();
+    const end = order.begin(1);
+    const controller = new AbortController();
+    const wait = order.whenClear(10, controller.signal)!;
+    expect(await settled(wait)).toBe(false);
+    controller.abort();
+    expect(await settled(wait)).toBe(true);
+    expect(order.waiting).toBe(0);
+    expect(order.whenClear(10, controller.signal)).toBeUndefined();
+    end();
+  });
 });

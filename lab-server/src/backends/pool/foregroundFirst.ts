@@ -31,10 +31,28 @@ export class ForegroundFirst {
     };
   }
 
-  /** For a background series of `order`: a wait while a learner's series of a lower order runs, else undefined. */
-  whenClear(order: number): Promise<void> | undefined {
-    if (!(this.#lowest() < order)) return undefined;
-    return new Promise((go) => this.#waiting.push({ order, go }));
+  /**
+   * For a background series of `order`: a wait while a learner's series of a lower order runs, else undefined. The
+   * wait ends early when `signal` aborts: a stopped series must end at once (a learner's Check waits for the
+   * automatic check it stopped, and would otherwise wait behind every other learner's Check).
+   */
+  whenClear(order: number, signal?: AbortSignal): Promise<void> | undefined {
+    if (!(this.#lowest() < order) || signal?.aborted) return undefined;
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        order,
+        go: () => {
+          signal?.removeEventListener('abort', stop);
+          resolve();
+        },
+      };
+      const stop = () => {
+        this.#waiting = this.#waiting.filter((w) => w !== waiter);
+        resolve();
+      };
+      signal?.addEventListener('abort', stop, { once: true });
+      this.#waiting.push(waiter);
+    });
   }
 
   /** How many background series wait now. */

@@ -559,7 +559,7 @@ async function series(id: number, env: number, request: Extract<WorkerRequest, {
     return await h.env.httpSeries(request.origin, request.request, request.options, controller.signal, () => {
       if (waiting) return waiting;
       // First, before any pace: the loops that join a wait all go on after it without asking again.
-      const clear = background && setup.clock === 'real' ? seriesOrder.whenClear(order) : undefined;
+      const clear = background && setup.clock === 'real' ? seriesOrder.whenClear(order, controller.signal) : undefined;
       if (clear) return join(clear.then(() => seriesSlices.wait(order, () => enter(owner, true))));
       const ms = paceMs(owner, 'http');
       // The global timers: their callbacks, and the requests they let go, are charged to this environment.
