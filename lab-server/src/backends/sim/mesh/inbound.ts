@@ -7,7 +7,7 @@ import { clusterName } from './accessLog.ts';
 import { deliverToApp } from './appRuntime.ts';
 import type { PeerTls } from './deliver.ts';
 import { hopMs, writeAccessLog, type MeshEnv } from './env.ts';
-import { ensureRequestId, HOP_BY_HOP, INBOUND_STRIPPED, spiffeId, startSpan, xfcc } from './envoyHeaders.ts';
+import { downstreamHeaders, ensureRequestId, INBOUND_STRIPPED, spiffeId, startSpan, xfcc } from './envoyHeaders.ts';
 import { ephemeralPort } from './ids.ts';
 import { LOCAL_REPLIES } from './localReplies.ts';
 import { serviceAccountOf } from './objects.ts';
@@ -102,16 +102,11 @@ export async function inboundHttp(
   const own = hopMs(env);
   const out: WireResponse = {
     status: response.status,
-    headers: response.headers.lowercased(),
+    // Hop-by-hop headers end at the proxy; `server` and the upstream's time are its own.
+    headers: downstreamHeaders(response.headers, 'istio-envoy', String(Math.round(serviceTime))),
     body: response.body,
     extraMs: response.extraMs + own,
   };
-  // Hop-by-hop headers end at the proxy.
-  out.headers.removeAll(HOP_BY_HOP);
-  out.headers.set('server', 'istio-envoy');
-  out.headers.remove('x-envoy-upstream-service-time');
-  out.headers.add('x-envoy-upstream-service-time', String(Math.round(serviceTime)));
-  out.headers.moveToFront(['server', 'date']);
   writeAccessLog(env, pod, {
     ...base,
     code: out.status,

@@ -252,7 +252,8 @@ export async function sendWithRetries(
   const peer = ctx.topology.derived(proxy.pod, proxy.kind === 'gateway' ? 'peer:gateway' : 'peer:sidecar', () =>
     peerMetadataOf(proxy),
   );
-  const tried = new Set<string>();
+  // The addresses of earlier attempts: made at the first retry (most requests never retry).
+  let tried: Set<string> | undefined;
   let attempt = 0;
   let lastHost = '-';
   let lastLocal = '-';
@@ -261,11 +262,12 @@ export async function sendWithRetries(
     for (;;) {
       attempt++;
       // The first attempt has tried nothing: every endpoint is fresh (no filter, no address strings to build).
-      const fresh = tried.size === 0 ? endpoints : endpoints.filter((e) => !tried.has(`${e.ip}:${e.port}`));
+      if (attempt > 1) (tried ??= new Set()).add(lastHost);
+      const earlier = tried;
+      const fresh = earlier ? endpoints.filter((e) => !earlier.has(`${e.ip}:${e.port}`)) : endpoints;
       const pool = fresh.length > 0 ? fresh : endpoints;
       const endpoint = pool[Math.floor(ctx.env.random.next() * pool.length)];
       lastHost = `${endpoint.ip}:${endpoint.port}`;
-      tried.add(lastHost);
       const source = { ip: ctx.proxy.ip, port: ephemeralPort(ctx.env.random) };
       lastLocal = `${source.ip}:${source.port}`;
       const attemptRequest = request;

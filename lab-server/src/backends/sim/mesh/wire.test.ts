@@ -1,6 +1,6 @@
 /** The header list on the simulated wire: moving Envoy's first headers to the front. */
 import { describe, expect, it } from 'vitest';
-import { HeaderList } from './wire.ts';
+import { HeaderList, splitAuthority } from './wire.ts';
 
 describe('HeaderList.moveToFront', () => {
   it('puts the named headers first, in the order named, keeping the others in order', () => {
@@ -106,5 +106,14 @@ describe('HeaderList.removeAll', () => {
       ['Server', 't'],
       ['x-a', '1'],
     ]);
+  });
+});
+
+describe('splitAuthority', () => {
+  it('splits host and port, the host in lower case, and gives the same parts for the same authority again', () => {
+    expect(splitAuthority('Reviews.Default:9080')).toEqual({ host: 'reviews.default', port: 9080 });
+    expect(splitAuthority('Reviews.Default:9080')).toEqual({ host: 'reviews.default', port: 9080 });
+    expect(splitAuthority(' httpbin.org ')).toEqual({ host: 'httpbin.org', port: undefined });
+    expect(splitAuthority('[fd00::1]:80')).toEqual({ host: '[fd00::1]', port: 80 });
   });
 });

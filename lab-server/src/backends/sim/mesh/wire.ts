@@ -213,11 +213,27 @@ export function splitPath(path: string): { pathname: string; query: string } {
   return q < 0 ? { pathname: path, query: '' } : { pathname: path.slice(0, q), query: path.slice(q + 1) };
 }
 
-/** Splits `host:port` (or `[v6]:port`) into its parts; port is undefined when absent. */
-export function splitAuthority(authority: string): { host: string; port?: number } {
-  const m = /^(.*?)(?::(\d+))?$/.exec(authority.trim());
-  if (!m) return { host: authority };
-  return { host: m[1].toLowerCase(), port: m[2] !== undefined ? Number(m[2]) : undefined };
+/** An authority's parts. */
+export interface AuthorityParts {
+  readonly host: string;
+  readonly port?: number;
+}
+
+/** Authorities split: a proxy splits the Host of every request, and a mesh sees the same few. Read-only once made. */
+const authorities = new Map<string, AuthorityParts>();
+
+/** Splits `host:port` (or `[v6]:port`) into its parts; port is undefined when absent. The parts are shared. */
+export function splitAuthority(authority: string): AuthorityParts {
+  let parts = authorities.get(authority);
+  if (parts === undefined) {
+    const m = /^(.*?)(?::(\d+))?$/.exec(authority.trim());
+    parts = m
+      ? { host: m[1]!.toLowerCase(), port: m[2] !== undefined ? Number(m[2]) : undefined }
+      : { host: authority };
+    if (authorities.size >= 1000) authorities.clear();
+    authorities.set(authority, parts);
+  }
+  return parts;
 }
 
 /** Standard reason phrases for HTTP/1.1 status lines. */
