@@ -53,7 +53,7 @@ describe('formatAccessLog', () => {
     );
   });
 
-  it('prints nothing of the previous line in the next one (the parts are reused)', () => {
+  it('prints every field of a full line, then a bare entry as dashes, and any entry without a method as TCP', () => {
     const full = {
       startMs: Date.UTC(2026, 10, 24, 10, 2, 43),
       method: 'GET',

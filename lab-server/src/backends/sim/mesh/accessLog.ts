@@ -63,49 +63,18 @@ export function envoyTime(ms: number): string {
   return lastTime.text;
 }
 
-/**
- * The line's parts, filled in place and joined: the join builds the line as one flat string, where a concatenation
- * builds a rope of ~45 nodes (the log store then flattens it anyway). Reused: a line is written on every hop of every
- * request, and formatting is synchronous, so no two lines share it at once.
- */
-// biome-ignore format: the line's template, its fields at the odd places
-const parts: (string | number)[] = [
-  '[', '', '] "', '', ' ', '', ' ', '', '" ', 0, ' ', '', ' ', '', ' ', '', ' "', '', '" ', 0, ' ', 0, ' ', 0, ' ', '',
-  ' "', '', '" "', '', '" "', '', '" "', '', '" "', '', '" ', '', ' ', '', ' ', '', ' ', '', ' ', '', ' ', '',
-];
-
 /** One access-log line in the default TEXT format (no trailing newline). */
 export function formatAccessLog(e: AccessLogEntry): string {
-  parts[1] = envoyTime(e.startMs);
-  // A TCP connection's request is `- - -`, whatever else the entry holds.
-  const http = e.method !== undefined;
-  parts[3] = http ? e.method : '-';
-  parts[5] = http ? dash(e.path) : '-';
-  parts[7] = http ? dash(e.protocol) : '-';
-  parts[9] = e.code;
-  parts[11] = dash(e.flags);
-  parts[13] = dash(e.details);
-  parts[15] = dash(e.terminationDetails);
-  parts[17] = dash(e.upstreamFailure);
-  parts[19] = e.bytesReceived;
-  parts[21] = e.bytesSent;
-  parts[23] = Math.round(e.durationMs);
-  parts[25] = e.upstreamServiceTimeMs === undefined ? '-' : Math.round(e.upstreamServiceTimeMs);
-  parts[27] = dash(e.forwardedFor);
-  parts[29] = dash(e.userAgent);
-  parts[31] = dash(e.requestId);
-  parts[33] = dash(e.authority);
-  parts[35] = dash(e.upstreamHost);
-  parts[37] = dash(e.upstreamCluster);
-  parts[39] = dash(e.upstreamLocal);
-  parts[41] = dash(e.downstreamLocal);
-  parts[43] = dash(e.downstreamRemote);
-  parts[45] = dash(e.sni);
-  parts[47] = dash(e.routeName);
-  const line = parts.join('');
-  // The last line's strings are not kept alive by the reused array until the next line replaces them.
-  for (let i = 1; i < parts.length; i += 2) parts[i] = '';
-  return line;
+  // One concatenation rather than an array of 22 parts joined: a line is written on every hop of every request.
+  const request = e.method === undefined ? '- - -' : `${e.method} ${dash(e.path)} ${dash(e.protocol)}`;
+  const serviceTime = e.upstreamServiceTimeMs === undefined ? '-' : String(Math.round(e.upstreamServiceTimeMs));
+  return (
+    `[${envoyTime(e.startMs)}] "${request}" ${e.code} ${dash(e.flags)} ${dash(e.details)} ` +
+    `${dash(e.terminationDetails)} "${dash(e.upstreamFailure)}" ${e.bytesReceived} ${e.bytesSent} ` +
+    `${Math.round(e.durationMs)} ${serviceTime} "${dash(e.forwardedFor)}" "${dash(e.userAgent)}" ` +
+    `"${dash(e.requestId)}" "${dash(e.authority)}" "${dash(e.upstreamHost)}" ${dash(e.upstreamCluster)} ` +
+    `${dash(e.upstreamLocal)} ${dash(e.downstreamLocal)} ${dash(e.downstreamRemote)} ${dash(e.sni)} ${dash(e.routeName)}`
+  );
 }
 
 /** Envoy's cluster names: `outbound|9080|v3|reviews.default.svc.cluster.local`, `inbound|80||`. */
