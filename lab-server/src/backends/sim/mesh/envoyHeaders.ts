@@ -69,6 +69,8 @@ const peerMetadata = new Map<string, string>();
 export interface PeerMetadata {
   metadata: string;
   id: string;
+  /** The two headers, made once: every request the proxy sends carries them. */
+  pairs: readonly [readonly [string, string], readonly [string, string]];
 }
 
 /** Metadata-exchange headers the client Envoy sends (the server's sidecar consumes and removes them). */
@@ -77,8 +79,8 @@ export function addPeerMetadata(
   proxy: ProxyInfo,
   values: PeerMetadata = peerMetadataOf(proxy),
 ): void {
-  request.headers.set('x-envoy-peer-metadata', values.metadata);
-  request.headers.set('x-envoy-peer-metadata-id', values.id);
+  request.headers.setPair(values.pairs[0]);
+  request.headers.setPair(values.pairs[1]);
 }
 
 /** Computes a proxy's metadata-exchange header values. */
@@ -95,9 +97,14 @@ export function peerMetadataOf(proxy: ProxyInfo): PeerMetadata {
     peerMetadata.set(meta, encoded);
   }
   const kind = proxy.kind === 'gateway' ? 'router' : 'sidecar';
+  const id = `${kind}~${podIp(proxy.pod) ?? proxy.ip}~${proxy.pod.metadata.name}.${proxy.namespace}~${proxy.namespace}.svc.cluster.local`;
   return {
     metadata: encoded,
-    id: `${kind}~${podIp(proxy.pod) ?? proxy.ip}~${proxy.pod.metadata.name}.${proxy.namespace}~${proxy.namespace}.svc.cluster.local`,
+    id,
+    pairs: [
+      ['x-envoy-peer-metadata', encoded],
+      ['x-envoy-peer-metadata-id', id],
+    ],
   };
 }
 

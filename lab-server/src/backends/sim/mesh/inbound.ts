@@ -32,13 +32,15 @@ export async function inboundHttp(
   const request: WireRequest = { ...incoming, headers: incoming.headers.clone() };
   request.headers.removeAll(INBOUND_STRIPPED);
   if (tls) {
-    // A pure function of the two identities: kept per pod object and client identity in this configuration view.
+    // A pure function of the two identities: kept (as the header's pair, shared) per pod object and client identity
+    // in this configuration view.
     const cert = env
       .topology()
-      .memoBy('xfcc', pod, tls.clientSpiffe, undefined, undefined, () =>
+      .memoBy('xfcc', pod, tls.clientSpiffe, undefined, undefined, (): readonly [string, string] => [
+        'x-forwarded-client-cert',
         xfcc(spiffeId(ns, serviceAccountOf(pod)), tls.clientSpiffe),
-      );
-    request.headers.set('x-forwarded-client-cert', cert);
+      ]);
+    request.headers.setPair(cert);
   }
   ensureRequestId(request, env.random);
   startSpan(request, env.random, env.settings(pod).tracing);

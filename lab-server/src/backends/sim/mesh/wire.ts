@@ -44,6 +44,19 @@ export class HeaderList {
 
   /** Replaces every value of `name` with one value, keeping the first one's position. */
   set(name: string, value: string): void {
+    this.#put(name, value, undefined);
+  }
+
+  /**
+   * `set(pair[0], pair[1])`, putting `pair` itself in the list where the result is the same (no header of that name
+   * yet, or one spelt the same): a proxy stamps the same few headers (its identity, the attempt count) on every
+   * request, and a pair is never edited once in a list, so they can share one.
+   */
+  setPair(pair: readonly [string, string]): void {
+    this.#put(pair[0], pair[1], pair as [string, string]);
+  }
+
+  #put(name: string, value: string, pair: [string, string] | undefined): void {
     const lower = name.toLowerCase();
     const entries = this.entries;
     let at = -1;
@@ -54,10 +67,11 @@ export class HeaderList {
       else duplicates = true;
     }
     if (at < 0) {
-      entries.push([name, value]);
+      entries.push(pair ?? [name, value]);
       return;
     }
-    const kept: [string, string] = [entries[at]![0], value];
+    const spelt = entries[at]![0];
+    const kept: [string, string] = pair && spelt === name ? pair : [spelt, value];
     if (!duplicates) {
       entries[at] = kept;
       return;
