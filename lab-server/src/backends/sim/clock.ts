@@ -28,6 +28,8 @@ export class SimulationClock implements SimClock {
   #seq = 0;
   #handle: NodeJS.Timeout | NodeJS.Immediate | undefined;
   #handleKind: 'timeout' | 'immediate' | undefined;
+  /** When a real clock's wake-up (`#handleKind` 'timeout') is due; NaN when none is armed. */
+  #armedAt = Number.NaN;
   /** Shells of this environment taking turns (shell/scheduler.ts): virtual time must not jump meanwhile. */
   #held = 0;
 
@@ -86,14 +88,26 @@ export class SimulationClock implements SimClock {
       else high = mid;
     }
     this.#timers.splice(low, 0, timer);
-    this.#schedule(low === 0);
-    return () => {
+    const cancel = () => {
       const at = this.#timers.indexOf(timer);
       if (at >= 0) this.#timers.splice(at, 1);
-      // A real clock's wake-up armed for the removed head stays: it finds nothing due and re-arms for the next.
-      if (!this.virtual && this.#timers.length > 0) return;
-      this.#schedule(at === 0);
+      if (this.virtual) {
+        this.#schedule(at === 0);
+        return;
+      }
+      // A real clock's wake-up stays armed, even with nothing left to wait for: firing early, it finds nothing due and
+      // re-arms for the earliest timer, if any. Most timers are a race's time limit, cancelled when the work wins, and
+      // clearing and setting one of Node's timers each time cost more than the race. With nothing left waiting, the
+      // wake-up no longer holds the process open.
+      if (this.#timers.length === 0 && this.#handleKind === 'timeout') (this.#handle as NodeJS.Timeout).unref();
     };
+    // A real clock's wake-up armed no later than the new timer serves it too (held open again, if it was let go).
+    if (!this.virtual && this.#handleKind === 'timeout' && this.#armedAt <= timer.at) {
+      (this.#handle as NodeJS.Timeout).ref();
+      return cancel;
+    }
+    this.#schedule(low === 0);
+    return cancel;
   }
 
   /** Sets the time (an environment started from a shared state takes over its clock's lead); no sleep may be waiting. */
@@ -148,6 +162,7 @@ export class SimulationClock implements SimClock {
     if (this.#handleKind === 'immediate') clearImmediate(this.#handle as NodeJS.Immediate);
     this.#handle = undefined;
     this.#handleKind = undefined;
+    this.#armedAt = Number.NaN;
   }
 
   /**
@@ -171,6 +186,7 @@ export class SimulationClock implements SimClock {
       this.#handle = setImmediate(() => this.#fireNext(true));
     } else {
       this.#handleKind = 'timeout';
+      this.#armedAt = next.at;
       // Kept referenced: a process waiting on the clock (a `/delay/5` in `labs verify`) must not exit mid-wait.
       // Disposing the environment clears every timer, so nothing holds a finished process open.
       this.#handle = setTimeout(() => this.#fireNext(false), Math.max(0, next.at - this.now()));
@@ -180,6 +196,7 @@ export class SimulationClock implements SimClock {
   #fireNext(jump: boolean): void {
     this.#handle = undefined;
     this.#handleKind = undefined;
+    this.#armedAt = Number.NaN;
     const next = this.#timers[0];
     if (!next) return;
     // A shell of this environment is between two turns: the program is not idle, look again next time.

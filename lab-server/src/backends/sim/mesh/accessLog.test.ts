@@ -53,6 +53,42 @@ describe('formatAccessLog', () => {
     );
   });
 
+  it('prints every field of a full line, then a bare entry as dashes, and any entry without a method as TCP', () => {
+    const full = {
+      startMs: Date.UTC(2026, 10, 24, 10, 2, 43),
+      method: 'GET',
+      path: '/p',
+      protocol: 'HTTP/2',
+      code: 503,
+      flags: 'UF',
+      details: 'd',
+      terminationDetails: 't',
+      upstreamFailure: 'f',
+      bytesReceived: 1,
+      bytesSent: 2,
+      durationMs: 3,
+      upstreamServiceTimeMs: 4,
+      forwardedFor: 'x',
+      userAgent: 'u',
+      requestId: 'r',
+      authority: 'a',
+      upstreamHost: 'h',
+      upstreamCluster: 'c',
+      upstreamLocal: 'l',
+      downstreamLocal: 'dl',
+      downstreamRemote: 'dr',
+      sni: 's',
+      routeName: 'n',
+    };
+    expect(formatAccessLog(full)).toBe(
+      '[2026-11-24T10:02:43.000Z] "GET /p HTTP/2" 503 UF d t "f" 1 2 3 4 "x" "u" "r" "a" "h" c l dl dr s n',
+    );
+    expect(formatAccessLog({ startMs: full.startMs, code: 0, bytesReceived: 0, bytesSent: 0, durationMs: 0 })).toBe(
+      '[2026-11-24T10:02:43.000Z] "- - -" 0 - - - "-" 0 0 0 - "-" "-" "-" "-" "-" - - - - - -',
+    );
+    expect(formatAccessLog({ ...full, method: undefined })).toMatch(/^\S+ "- - -" 503 /);
+  });
+
   it('names clusters as Envoy does', () => {
     expect(clusterName('outbound', 9080, 'v3', 'reviews.default.svc.cluster.local')).toBe(
       'outbound|9080|v3|reviews.default.svc.cluster.local',

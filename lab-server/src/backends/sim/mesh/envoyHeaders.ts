@@ -5,7 +5,7 @@ import { hex, uuid } from './ids.ts';
 import type { ProxyInfo } from './env.ts';
 import { podIp, labelsOf } from './objects.ts';
 import type { TraceContext } from './meshConfig.ts';
-import type { WireRequest } from './wire.ts';
+import { HeaderList, type WireRequest } from './wire.ts';
 import { isPrivateIp } from './cidr.ts';
 
 /** Sets `x-request-id` when absent and `x-forwarded-proto` as Envoy does at the first proxy. */
@@ -69,6 +69,8 @@ const peerMetadata = new Map<string, string>();
 export interface PeerMetadata {
   metadata: string;
   id: string;
+  /** The two headers, made once: every request the proxy sends carries them. */
+  pairs: readonly [readonly [string, string], readonly [string, string]];
 }
 
 /** Metadata-exchange headers the client Envoy sends (the server's sidecar consumes and removes them). */
@@ -77,8 +79,8 @@ export function addPeerMetadata(
   proxy: ProxyInfo,
   values: PeerMetadata = peerMetadataOf(proxy),
 ): void {
-  request.headers.set('x-envoy-peer-metadata', values.metadata);
-  request.headers.set('x-envoy-peer-metadata-id', values.id);
+  request.headers.setPair(values.pairs[0]);
+  request.headers.setPair(values.pairs[1]);
 }
 
 /** Computes a proxy's metadata-exchange header values. */
@@ -95,9 +97,14 @@ export function peerMetadataOf(proxy: ProxyInfo): PeerMetadata {
     peerMetadata.set(meta, encoded);
   }
   const kind = proxy.kind === 'gateway' ? 'router' : 'sidecar';
+  const id = `${kind}~${podIp(proxy.pod) ?? proxy.ip}~${proxy.pod.metadata.name}.${proxy.namespace}~${proxy.namespace}.svc.cluster.local`;
   return {
     metadata: encoded,
-    id: `${kind}~${podIp(proxy.pod) ?? proxy.ip}~${proxy.pod.metadata.name}.${proxy.namespace}~${proxy.namespace}.svc.cluster.local`,
+    id,
+    pairs: [
+      ['x-envoy-peer-metadata', encoded],
+      ['x-envoy-peer-metadata-id', id],
+    ],
   };
 }
 
@@ -120,3 +127,45 @@ export const HOP_BY_HOP: readonly string[] = [
 ];
 
 export const INBOUND_STRIPPED = ['x-envoy-decorator-operation', 'x-envoy-peer-metadata', 'x-envoy-peer-metadata-id'];
+
+/** `server` pairs by value: a pair is never edited once in a list, so every response an Envoy stamps shares one. */
+const serverPairs = new Map<string, [string, string]>();
+
+/**
+ * What an Envoy sends downstream for a response's `headers`: names in lower case, hop-by-hop headers dropped,
+ * `server: <server>` then every `date` first, the rest in order, and `x-envoy-upstream-service-time: <serviceTime>`
+ * last (dropped when undefined). The list lower-casing, removing, setting, adding and moving in turn would give, made
+ * as one new list instead of four: a response crosses every proxy of its path, and each stamps it.
+ */
+export function downstreamHeaders(headers: HeaderList, server: string, serviceTime: string | undefined): HeaderList {
+  let serverPair = serverPairs.get(server);
+  if (serverPair === undefined) {
+    if (serverPairs.size >= 100) serverPairs.clear();
+    serverPair = ['server', server];
+    serverPairs.set(server, serverPair);
+  }
+  const entries = headers.entries;
+  const out: [string, string][] = [serverPair];
+  // Two indexed passes (the dates, then the rest): no insertion in the middle, no iterator.
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if (entry[0].length === 4 && entry[0].toLowerCase() === 'date') out.push(lowerPair(entry));
+  }
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    const lower = entry[0].toLowerCase();
+    if (lower === 'date' || lower === 'server' || lower === 'x-envoy-upstream-service-time') continue;
+    if (HOP_BY_HOP.includes(lower)) continue;
+    out.push(lower === entry[0] ? entry : [lower, entry[1]]);
+  }
+  if (serviceTime !== undefined) out.push(['x-envoy-upstream-service-time', serviceTime]);
+  const list = new HeaderList();
+  list.entries = out;
+  return list;
+}
+
+/** The pair with its name in lower case: itself when it already is (pairs are shared, never edited). */
+function lowerPair(entry: [string, string]): [string, string] {
+  const lower = entry[0].toLowerCase();
+  return lower === entry[0] ? entry : [lower, entry[1]];
+}

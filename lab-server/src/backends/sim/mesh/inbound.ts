@@ -7,7 +7,7 @@ import { clusterName } from './accessLog.ts';
 import { deliverToApp } from './appRuntime.ts';
 import type { PeerTls } from './deliver.ts';
 import { hopMs, writeAccessLog, type MeshEnv } from './env.ts';
-import { ensureRequestId, HOP_BY_HOP, INBOUND_STRIPPED, spiffeId, startSpan, xfcc } from './envoyHeaders.ts';
+import { downstreamHeaders, ensureRequestId, INBOUND_STRIPPED, spiffeId, startSpan, xfcc } from './envoyHeaders.ts';
 import { ephemeralPort } from './ids.ts';
 import { LOCAL_REPLIES } from './localReplies.ts';
 import { serviceAccountOf } from './objects.ts';
@@ -32,13 +32,15 @@ export async function inboundHttp(
   const request: WireRequest = { ...incoming, headers: incoming.headers.clone() };
   request.headers.removeAll(INBOUND_STRIPPED);
   if (tls) {
-    // A pure function of the two identities: kept per pod object and client identity in this configuration view.
+    // A pure function of the two identities: kept (as the header's pair, shared) per pod object and client identity
+    // in this configuration view.
     const cert = env
       .topology()
-      .memoBy('xfcc', pod, tls.clientSpiffe, undefined, undefined, () =>
+      .memoBy('xfcc', pod, tls.clientSpiffe, undefined, undefined, (): readonly [string, string] => [
+        'x-forwarded-client-cert',
         xfcc(spiffeId(ns, serviceAccountOf(pod)), tls.clientSpiffe),
-      );
-    request.headers.set('x-forwarded-client-cert', cert);
+      ]);
+    request.headers.setPair(cert);
   }
   ensureRequestId(request, env.random);
   startSpan(request, env.random, env.settings(pod).tracing);
@@ -102,16 +104,11 @@ export async function inboundHttp(
   const own = hopMs(env);
   const out: WireResponse = {
     status: response.status,
-    headers: response.headers.lowercased(),
+    // Hop-by-hop headers end at the proxy; `server` and the upstream's time are its own.
+    headers: downstreamHeaders(response.headers, 'istio-envoy', String(Math.round(serviceTime))),
     body: response.body,
     extraMs: response.extraMs + own,
   };
-  // Hop-by-hop headers end at the proxy.
-  out.headers.removeAll(HOP_BY_HOP);
-  out.headers.set('server', 'istio-envoy');
-  out.headers.remove('x-envoy-upstream-service-time');
-  out.headers.add('x-envoy-upstream-service-time', String(Math.round(serviceTime)));
-  out.headers.moveToFront(['server', 'date']);
   writeAccessLog(env, pod, {
     ...base,
     code: out.status,

@@ -6,7 +6,7 @@
 import type { K8sObject } from '../../../contract.ts';
 import type { AccessLogEntry } from './accessLog.ts';
 import { writeAccessLog, hopMs, type MeshEnv, type ProxyInfo } from './env.ts';
-import { ensureRequestId, HOP_BY_HOP, spiffeId, startSpan } from './envoyHeaders.ts';
+import { downstreamHeaders, ensureRequestId, spiffeId, startSpan } from './envoyHeaders.ts';
 import { ephemeralPort } from './ids.ts';
 import { LOCAL_REPLIES } from './localReplies.ts';
 import { MESH_GATEWAY, sidecarVirtualHost } from './virtualHosts.ts';
@@ -24,14 +24,8 @@ export function sidecarProxy(pod: K8sObject, ip: string): ProxyInfo {
 /** Stamps what an Envoy puts on every response it sends downstream. */
 export function finishResponse(result: RouteResult, server: string): WireResponse {
   const response = result.response;
-  response.headers = response.headers.lowercased();
-  // Hop-by-hop headers end at the proxy.
-  response.headers.removeAll(HOP_BY_HOP);
-  response.headers.set('server', server);
-  response.headers.remove('x-envoy-upstream-service-time');
-  if (!result.local)
-    response.headers.add('x-envoy-upstream-service-time', String(Math.round(result.upstreamServiceTimeMs ?? 0)));
-  response.headers.moveToFront(['server', 'date']);
+  const serviceTime = result.local ? undefined : String(Math.round(result.upstreamServiceTimeMs ?? 0));
+  response.headers = downstreamHeaders(response.headers, server, serviceTime);
   return response;
 }
 

@@ -103,6 +103,26 @@ function copyRequest(request: WireRequest): WireRequest {
   return { ...request, headers: request.headers.clone() };
 }
 
+/** `x-envoy-attempt-count` pairs of the first attempts (pairs are shared, never edited). */
+const attemptCounts: [string, string][] = [];
+
+function attemptCount(attempt: number): readonly [string, string] {
+  if (attempt > 10) return ['x-envoy-attempt-count', String(attempt)];
+  return (attemptCounts[attempt] ??= ['x-envoy-attempt-count', String(attempt)]);
+}
+
+/** `x-envoy-decorator-operation` per cluster ref: a ref is one of this configuration view's (`clusterRefOf`). */
+const decorators = new WeakMap<ClusterRef, readonly [string, string]>();
+
+function decoratorOperation(ref: ClusterRef): readonly [string, string] {
+  let pair = decorators.get(ref);
+  if (pair === undefined) {
+    pair = ['x-envoy-decorator-operation', `${ref.host}:${ref.port}/*`];
+    decorators.set(ref, pair);
+  }
+  return pair;
+}
+
 /** A route with retries off (the PassthroughCluster's, a mirror's). */
 export const NO_RETRIES: RetryPolicy = retryPolicyOf({ retries: { attempts: 0 } });
 
@@ -197,7 +217,7 @@ export async function routeRequest(
   const timeoutMs = compiled.timeoutMs;
   if (timeoutMs && timeoutMs > 0)
     forwarded.headers.set('x-envoy-expected-rq-timeout-ms', String(Math.round(timeoutMs)));
-  forwarded.headers.set('x-envoy-decorator-operation', `${ref.host}:${ref.port}/*`);
+  forwarded.headers.setPair(decoratorOperation(ref));
 
   const result = await forwardToCluster(ctx, ref, forwarded, compiled.retryPolicy, timeoutMs, routeName);
   result.forwarded = forwarded;
@@ -252,7 +272,8 @@ export async function sendWithRetries(
   const peer = ctx.topology.derived(proxy.pod, proxy.kind === 'gateway' ? 'peer:gateway' : 'peer:sidecar', () =>
     peerMetadataOf(proxy),
   );
-  const tried = new Set<string>();
+  // The addresses of earlier attempts: made at the first retry (most requests never retry).
+  let tried: Set<string> | undefined;
   let attempt = 0;
   let lastHost = '-';
   let lastLocal = '-';
@@ -261,15 +282,16 @@ export async function sendWithRetries(
     for (;;) {
       attempt++;
       // The first attempt has tried nothing: every endpoint is fresh (no filter, no address strings to build).
-      const fresh = tried.size === 0 ? endpoints : endpoints.filter((e) => !tried.has(`${e.ip}:${e.port}`));
+      if (attempt > 1) (tried ??= new Set()).add(lastHost);
+      const earlier = tried;
+      const fresh = earlier ? endpoints.filter((e) => !earlier.has(`${e.ip}:${e.port}`)) : endpoints;
       const pool = fresh.length > 0 ? fresh : endpoints;
       const endpoint = pool[Math.floor(ctx.env.random.next() * pool.length)];
       lastHost = `${endpoint.ip}:${endpoint.port}`;
-      tried.add(lastHost);
       const source = { ip: ctx.proxy.ip, port: ephemeralPort(ctx.env.random) };
       lastLocal = `${source.ip}:${source.port}`;
       const attemptRequest = request;
-      attemptRequest.headers.set('x-envoy-attempt-count', String(attempt));
+      attemptRequest.headers.setPair(attemptCount(attempt));
       addPeerMetadata(attemptRequest, ctx.proxy, peer);
       const targetPod = endpoint.pod ?? ctx.topology.podByIp(endpoint.ip);
       const tls =
@@ -385,7 +407,7 @@ async function sendMirror(ctx: RouterContext, request: WireRequest, ref: Cluster
     const { host, port } = splitAuthority(copy.authority);
     copy.authority = port !== undefined ? `${host}-shadow:${port}` : `${host}-shadow`;
   }
-  copy.headers.set('x-envoy-decorator-operation', `${ref.host}:${ref.port}/*`);
+  copy.headers.setPair(decoratorOperation(ref));
   const mirrorCtx: RouterContext = { ...ctx, env, signal: undefined };
   try {
     await forwardToCluster(mirrorCtx, ref, copy, NO_RETRIES, undefined, undefined);

@@ -6,6 +6,11 @@ import { isAbort } from './wire.ts';
 /** The marker a timed-out race returns. */
 export const TIMED_OUT: unique symbol = Symbol('timed out');
 
+/** A listener's options: made once, not per race. */
+const ONCE = Object.freeze({ once: true });
+
+const noop = () => {};
+
 /** Why a race's signal fires once the race is decided. */
 const SETTLED = Object.assign(new Error('The race is over'), { name: 'AbortError' });
 
@@ -25,28 +30,33 @@ export async function withTimeout<T>(
   const controller = new AbortController();
   const onAbort = () => controller.abort(parent?.reason);
   if (parent?.aborted) controller.abort(parent.reason);
-  parent?.addEventListener('abort', onAbort, { once: true });
+  parent?.addEventListener('abort', onAbort, ONCE);
   let timedOut = false;
-  let cancelTimer: () => void = () => {};
+  let cancelTimer: () => void = noop;
   try {
     const running = work(controller.signal);
-    const timer = new Promise<typeof TIMED_OUT>((resolve) => {
+    // One promise that the work and the timer race to settle: the same jobs, in the same order, as `Promise.race` of
+    // the work and a timer promise, without the timer's promise, the list, its iterator and a second reaction. The
+    // work's outcome settles it one job after the work settles (as the race's reaction did); the timer's one job
+    // after it aborts the work (as the timer promise's reaction did). Concurrent requests interleave by these jobs.
+    const decided = new Promise<T | typeof TIMED_OUT>((resolve, reject) => {
+      running.then(resolve, reject);
       // The callback runs one promise job after the timer fires, as a sleep's continuation would.
       cancelTimer = clock.after(ms, () =>
         queueMicrotask(() => {
           timedOut = true;
           controller.abort();
-          resolve(TIMED_OUT);
+          queueMicrotask(() => resolve(TIMED_OUT));
         }),
       );
     });
     try {
-      return await Promise.race([running, timer]);
+      return await decided;
     } catch (error) {
       if (timedOut && isAbort(error)) return TIMED_OUT;
       throw error;
     } finally {
-      running.catch(() => {});
+      running.catch(noop);
     }
   } finally {
     parent?.removeEventListener('abort', onAbort);

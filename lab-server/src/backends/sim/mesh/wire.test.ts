@@ -1,6 +1,6 @@
 /** The header list on the simulated wire: moving Envoy's first headers to the front. */
 import { describe, expect, it } from 'vitest';
-import { HeaderList } from './wire.ts';
+import { HeaderList, splitAuthority } from './wire.ts';
 
 describe('HeaderList.moveToFront', () => {
   it('puts the named headers first, in the order named, keeping the others in order', () => {
@@ -106,5 +106,35 @@ describe('HeaderList.removeAll', () => {
       ['Server', 't'],
       ['x-a', '1'],
     ]);
+  });
+});
+
+describe('splitAuthority', () => {
+  it('splits host and port, the host in lower case, and gives the same parts for the same authority again', () => {
+    expect(splitAuthority('Reviews.Default:9080')).toEqual({ host: 'reviews.default', port: 9080 });
+    expect(splitAuthority('Reviews.Default:9080')).toEqual({ host: 'reviews.default', port: 9080 });
+    expect(splitAuthority(' httpbin.org ')).toEqual({ host: 'httpbin.org', port: undefined });
+    expect(splitAuthority('[fd00::1]:80')).toEqual({ host: '[fd00::1]', port: 80 });
+  });
+});
+
+describe('HeaderList.setPair', () => {
+  it('puts the pair itself where set would add it or replace a header spelt the same, else does what set does', () => {
+    const pair: [string, string] = ['x-envoy-attempt-count', '1'];
+    const added = new HeaderList([['a', '1']]);
+    added.setPair(pair);
+    expect(added.entries[1]).toBe(pair);
+    const replaced = new HeaderList([
+      ['x-envoy-attempt-count', '3'],
+      ['b', '2'],
+      ['x-envoy-attempt-count', '4'],
+    ]);
+    replaced.setPair(pair);
+    expect(replaced.entries).toEqual([pair, ['b', '2']]);
+    expect(replaced.entries[0]).toBe(pair);
+    const spelt = new HeaderList([['X-Envoy-Attempt-Count', '3']]);
+    spelt.setPair(pair);
+    expect(spelt.entries).toEqual([['X-Envoy-Attempt-Count', '1']]);
+    expect(pair).toEqual(['x-envoy-attempt-count', '1']);
   });
 });

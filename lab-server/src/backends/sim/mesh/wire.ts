@@ -44,6 +44,19 @@ export class HeaderList {
 
   /** Replaces every value of `name` with one value, keeping the first one's position. */
   set(name: string, value: string): void {
+    this.#put(name, value, undefined);
+  }
+
+  /**
+   * `set(pair[0], pair[1])`, putting `pair` itself in the list where the result is the same (no header of that name
+   * yet, or one spelt the same): a proxy stamps the same few headers (its identity, the attempt count) on every
+   * request, and a pair is never edited once in a list, so they can share one.
+   */
+  setPair(pair: readonly [string, string]): void {
+    this.#put(pair[0], pair[1], pair as [string, string]);
+  }
+
+  #put(name: string, value: string, pair: [string, string] | undefined): void {
     const lower = name.toLowerCase();
     const entries = this.entries;
     let at = -1;
@@ -54,10 +67,11 @@ export class HeaderList {
       else duplicates = true;
     }
     if (at < 0) {
-      entries.push([name, value]);
+      entries.push(pair ?? [name, value]);
       return;
     }
-    const kept: [string, string] = [entries[at]![0], value];
+    const spelt = entries[at]![0];
+    const kept: [string, string] = pair && spelt === name ? pair : [spelt, value];
     if (!duplicates) {
       entries[at] = kept;
       return;
@@ -213,11 +227,27 @@ export function splitPath(path: string): { pathname: string; query: string } {
   return q < 0 ? { pathname: path, query: '' } : { pathname: path.slice(0, q), query: path.slice(q + 1) };
 }
 
-/** Splits `host:port` (or `[v6]:port`) into its parts; port is undefined when absent. */
-export function splitAuthority(authority: string): { host: string; port?: number } {
-  const m = /^(.*?)(?::(\d+))?$/.exec(authority.trim());
-  if (!m) return { host: authority };
-  return { host: m[1].toLowerCase(), port: m[2] !== undefined ? Number(m[2]) : undefined };
+/** An authority's parts. */
+export interface AuthorityParts {
+  readonly host: string;
+  readonly port?: number;
+}
+
+/** Authorities split: a proxy splits the Host of every request, and a mesh sees the same few. Read-only once made. */
+const authorities = new Map<string, AuthorityParts>();
+
+/** Splits `host:port` (or `[v6]:port`) into its parts; port is undefined when absent. The parts are shared. */
+export function splitAuthority(authority: string): AuthorityParts {
+  let parts = authorities.get(authority);
+  if (parts === undefined) {
+    const m = /^(.*?)(?::(\d+))?$/.exec(authority.trim());
+    parts = m
+      ? { host: m[1]!.toLowerCase(), port: m[2] !== undefined ? Number(m[2]) : undefined }
+      : { host: authority };
+    if (authorities.size >= 1000) authorities.clear();
+    authorities.set(authority, parts);
+  }
+  return parts;
 }
 
 /** Standard reason phrases for HTTP/1.1 status lines. */
