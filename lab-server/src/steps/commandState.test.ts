@@ -94,10 +94,23 @@ describe('CommandState', () => {
     const [made] = await type('kubectl create namespace shortlived');
     const [changed] = await type('kubectl label namespace shortlived stage=two');
     await (await freeze(changed!))!.judged();
+    const settled = env.settled!.bind(env);
+    let waits = 0;
+    env.settled = (signal) => {
+      waits++;
+      return settled(signal);
+    };
     const state = stateOf(env, freeze, made!);
     expect(state.key).toBe(made!.state);
+    // Not known to be gone yet: a state is settled by nature.
+    await state.settled();
+    expect(waits).toBe(0);
     expect(labelsOf(await state.get(namespace))).toMatchObject({ stage: 'two' });
     expect(state.key).toBeUndefined();
+    // The live environment stands in: waited for when found, and by every check after.
+    expect(waits).toBe(1);
+    await state.settled();
+    expect(waits).toBe(2);
     expect(state.history().map((r) => r.line)).toEqual(env.history().map((r) => r.line));
   });
 });

@@ -100,8 +100,13 @@ export class CommandState implements FrozenEnvironment {
     return this.#made?.frozen ? this.#made.env.now() : this.#live.now();
   }
 
-  /** A frozen state is fixed and was frozen with its controllers idle: nothing is left to take effect. */
-  async settled(): Promise<void> {}
+  /**
+   * A frozen state is fixed and was frozen with its controllers idle: nothing is left to take effect. The live
+   * environment standing in for a state gone is waited for, as a check on it would (the first time, in `#env`).
+   */
+  async settled(signal?: AbortSignal): Promise<void> {
+    if (this.#made?.frozen === false) await this.#live.settled?.(signal);
+  }
 
   prepare(): Promise<void> {
     return Promise.resolve();
