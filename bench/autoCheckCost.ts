@@ -3,11 +3,12 @@
  * worker types `kubectl get pods -o name | wc -l` again and again, and after each the server's background check
  * runs as `labRuntime.ts` runs it (the state the command left, the open steps that read the learner's actions, then
  * judged and disposed). Counts the round trips to the worker and the CPU of both threads per command, which a
- * loaded machine's wall clock does not move. `node bench/autoCheckCost.ts [commands] [bare|unjudged]`.
+ * loaded machine's wall clock does not move. `node bench/autoCheckCost.ts [commands] [bare|unjudged|eager]`.
  */
 import { loadLab } from '../lab-server/src/labs/load.ts';
 import { createPoolBackend } from '../lab-server/src/backends/pool/index.ts';
 import { WorkerHost } from '../lab-server/src/backends/pool/workerHost.ts';
+import { commandState } from '../lab-server/src/steps/commandState.ts';
 import { JudgedStates } from '../lab-server/src/steps/judgedStates.ts';
 import { StepSession } from '../lab-server/src/steps/session.ts';
 import { typeScript } from '../lab-server/src/terminal/typing.ts';
@@ -17,6 +18,8 @@ const commands = Number(process.argv[2] ?? 200);
 const bare = process.argv[3] === 'bare';
 /** `unjudged`: every check judged on its state again, even a state it already failed on (before steps/judgedStates.ts). */
 const unjudged = process.argv[3] === 'unjudged';
+/** `eager`: the state frozen in the worker before every automatic check (before steps/commandState.ts). */
+const eager = process.argv[3] === 'eager';
 const judged = new JudgedStates();
 const lab = loadLab('traffic-shifting');
 const backend = createPoolBackend({ clock: 'real', workers: 1 });
@@ -36,8 +39,10 @@ try {
     const record = records.at(-1)!;
     const before = calls;
     if (bare) return 0;
-    const frozen = await env.frozen!(record);
-    // As labRuntime.ts: a step that failed on this state already is not judged again (`unjudged`: every time).
+    // As labRuntime.ts: the state the command left, frozen in the worker only when a check reads more than the
+    // command history (`eager`: always, as before steps/commandState.ts).
+    const frozen = eager ? await env.frozen!(record) : commandState(env, record, record.state!);
+    // A step that failed on this state already is not judged again (`unjudged`: every time).
     const memo = unjudged ? undefined : { states: judged, state: frozen ? record.state : undefined };
     await steps.evaluateOpen('action', env.now(), {}, frozen ?? env, memo);
     await frozen?.judged();

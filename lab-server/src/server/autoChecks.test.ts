@@ -136,4 +136,28 @@ describe('automatic checks', () => {
     const passed = await progressOf(server, sessionId);
     expect(five.map((s) => passed[s.id]?.passedBy)).toEqual(five.map(() => 'automatic'));
   });
+  it('freeze no state for a command after which only the command history is left to read', async () => {
+    const { instance } = await start(6);
+    const env = instance.env;
+    const frozen = env.frozen!.bind(env);
+    let freezes = 0;
+    env.frozen = (record) => {
+      freezes++;
+      return frozen(record);
+    };
+    const settled = async (evaluations: number) =>
+      expect
+        .poll(() => instance.auto!.evaluations >= evaluations && !instance.auto!.running && !instance.auto!.pending, {
+          timeout: 90_000,
+        })
+        .toBe(true);
+    // The first look: the observing steps read the sidecars' logs in the state the command left.
+    await typeScript(instance.terminal, 'kubectl get pods');
+    await settled(1);
+    expect(freezes).toBe(1);
+    // The same state again: those failed on it already, and step 5's `ran` part reads only the commands.
+    await typeScript(instance.terminal, 'kubectl get pods -o name');
+    await settled(2);
+    expect(freezes).toBe(1);
+  });
 });

@@ -9,6 +9,7 @@ import type { LabBackend, LabEnvironment, TerminalChannel } from '../contract.ts
 import type { LoadedLab } from '../labs/load.ts';
 import { AutoCheckScheduler, type AutoCheckOptions } from '../steps/autoCheck.ts';
 import type { CheckStepOptions } from '../steps/check.ts';
+import { commandState } from '../steps/commandState.ts';
 import { JudgedStates } from '../steps/judgedStates.ts';
 import { StepSession, type StepCheck } from '../steps/session.ts';
 import { triggerOf } from '../steps/triggers.ts';
@@ -103,13 +104,17 @@ export class LabInstance {
     this.auto = auto
       ? new AutoCheckScheduler(
           async ({ scope, heldAt, state, signal }) => {
-            // The state the command left when the backend kept it (judged whenever the turn comes), else the live one.
-            const frozen =
-              state && this.env.frozen ? await this.env.frozen(state.record).catch(() => undefined) : undefined;
+            // The state the command left when the backend keeps states (judged whenever the turn comes, frozen only
+            // when a check reads more than the command history), else the live one.
+            const frozen = state ? commandState(this.env, state.record, state.key) : undefined;
+            const judged = this.#judged;
             try {
               const passes = await this.steps.evaluateOpen(scope, heldAt, { ...auto.check, signal }, frozen ?? env, {
-                states: this.#judged,
-                state: frozen ? state?.key : undefined,
+                states: judged,
+                // Read at each judgement: the live environment stands in once the state is found gone.
+                get state() {
+                  return frozen?.key;
+                },
               });
               for (const { step, check } of passes) await auto.record(this, step.id, check);
               if (!signal.aborted) await frozen?.judged();

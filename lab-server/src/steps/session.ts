@@ -161,8 +161,9 @@ export class StepSession {
    * Looks once (no retries) at every open step a trigger of `scope` may have advanced, in lesson order, and
    * marks those that hold as done at `heldAt` (the latest command before the evaluation: the state seen is the
    * one it left, and the next command counts for the next step). Stops when `signal` aborts. Returns the passes.
-   * `env`: where to look, the live environment or a frozen state of it (`LabEnvironment.frozen`); `judged`: that
+   * `env`: where to look, the live environment or a state a command left (`commandState.ts`); `judged`: that
    * state's key and the failures already seen on states (a step that failed on this state is not judged again).
+   * The key is read at each judgement: a state found gone midway is judged live, under no key.
    */
   async evaluateOpen(
     scope: TriggerScope,
