@@ -298,6 +298,57 @@ describe('http checks', () => {
   });
 });
 
+describe('checks that need only the verdict', () => {
+  /** An environment whose every answer is a 404, counting what checks read of its cluster. */
+  function refusing(): { env: FakeEnvironment; reads: () => number } {
+    const env = new FakeEnvironment('x', {
+      http: (): HttpResult => ({ status: 404, headers: {}, body: 'not found', durationMs: 1 }),
+    });
+    let reads = 0;
+    const get = env.get.bind(env);
+    const list = env.list.bind(env);
+    env.get = (ref) => {
+      reads++;
+      return get(ref);
+    };
+    env.list = (query) => {
+      reads++;
+      return list(query);
+    };
+    return { env, reads: () => reads };
+  }
+  const gateway = { outside: true, gateway: { name: 'bookinfo-gateway', namespace: 'default' } };
+  const failing: [string, Check][] = [
+    ['traffic through a Gateway API gateway', checkSchema.parse({ ...traffic({ v1: 1 }, 20), from: gateway })],
+    [
+      'http through a Gateway API gateway',
+      checkSchema.parse({ type: 'http', from: gateway, request: { url: 'http://ingress/' }, expect: { status: 200 } }),
+    ],
+    [
+      'http from a pod to the outside',
+      checkSchema.parse({
+        type: 'http',
+        from: { pod: { selector: 'app=sleep' } },
+        request: { url: 'http://edition.cnn.com/politics' },
+        expect: { status: 200 },
+      }),
+    ],
+  ];
+
+  it.each(failing)('%s reads nothing more to explain a failure', async (_name, check) => {
+    const explained = refusing();
+    const learner = await runCheck(check, { env: explained.env, stepStartedAt: start }, once);
+    expect(learner.ok).toBe(false);
+    // A learner's Check looks at the cluster to say why.
+    expect(explained.reads()).toBeGreaterThan(0);
+    const background = refusing();
+    const limits = { maxRequests: 1000, concurrency: 8, verdictOnly: true };
+    const verdict = await runCheck(check, { env: background.env, stepStartedAt: start, limits }, once);
+    expect(verdict.ok).toBe(false);
+    expect(background.reads()).toBe(0);
+  });
+});
+
 describe('exec, shell, logs and ran checks', () => {
   const env = new FakeEnvironment('x', {
     commands: {

@@ -10,8 +10,10 @@ export interface CheckLimits {
   /** Requests in flight at once. */
   concurrency: number;
   /**
-   * Stop a traffic check at the first answer that decides it (background checks, which only need the verdict); a
-   * learner's failing Check counts its planned number of answers, so that its explanation shows the shares.
+   * Only the verdict is wanted (background checks, which record passes only): a traffic check stops at the first
+   * answer that decides it, and a failing check reads nothing more to explain itself (an observed check's requests
+   * sent before the step began, an http or traffic check's gateway and egress facts). A learner's failing Check
+   * counts its planned number of answers and looks, so that its explanation can say why.
    */
   verdictOnly?: boolean;
 }

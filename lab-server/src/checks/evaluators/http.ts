@@ -21,7 +21,8 @@ export type HttpCheck = z.infer<typeof httpCheckSchema>;
 export const evaluateHttp: Evaluator<HttpCheck> = async (check, ctx) => {
   const r = await ctx.env.http(toOrigin(check.from), toRequest(check.request));
   const result = compare(check, ctx, r);
-  if (result.ok) return result;
+  // Why it failed only words the explanation: a check that needs only the verdict (a background one) skips the reads.
+  if (result.ok || ctx.limits.verdictOnly) return result;
   if ('outside' in check.from) {
     if (!check.from.gateway) return result;
     const why = await explainGatewayEntry(ctx.env, check.from.gateway, check.request, r);

@@ -68,15 +68,18 @@ export const evaluateObserved: Evaluator<ObservedCheck> = async (check, ctx) => 
       };
     }
     // Requests sent before the step began belong to the step before: say so, or the learner sees a loop that ran
-    // and a check that says nothing arrived.
-    const early = await inboundBetween(
-      ctx.env,
-      check.service,
-      check.namespace,
-      new Date(ctx.stepStartedAt.getTime() - EARLY_LOOKBACK_MS),
-      ctx.stepStartedAt,
-      filter,
-    );
+    // and a check that says nothing arrived. Only the explanation needs that look (seven more reads of the cluster):
+    // a background check, which keeps only the verdict, goes without it.
+    const early: { requests: number; lastStartedAt?: string } = ctx.limits.verdictOnly
+      ? { requests: 0 }
+      : await inboundBetween(
+          ctx.env,
+          check.service,
+          check.namespace,
+          new Date(ctx.stepStartedAt.getTime() - EARLY_LOOKBACK_MS),
+          ctx.stepStartedAt,
+          filter,
+        );
     if (early.requests > 0)
       evidence.push({
         action: `your requests to ${where} in the ${EARLY_LOOKBACK_MS / 60_000} minutes before ${began}`,

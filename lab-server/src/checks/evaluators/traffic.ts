@@ -119,9 +119,10 @@ export const evaluateTraffic: Evaluator<TrafficCheck> = async (check, ctx) => {
       })),
     { action: 'sequential test', result: decisionLine(outcome, planned) },
   ];
-  // Through a Gateway API gateway, answers that mostly failed are explained from the Gateway and its routes.
+  // Through a Gateway API gateway, answers that mostly failed are explained from the Gateway and its routes (reads a
+  // check that needs only the verdict, a background one, goes without).
   const failed = outcome.verdict === 'pass' ? undefined : dominantError(observed, outcome.n);
-  const gateway = 'outside' in check.from ? check.from.gateway : undefined;
+  const gateway = 'outside' in check.from && !ctx.limits.verdictOnly ? check.from.gateway : undefined;
   const why =
     failed && gateway ? await explainGatewayEntry(ctx.env, gateway, check.request, failed.response) : undefined;
   const explained = explain(check, ctx, outcome, observed, why);
