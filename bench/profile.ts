@@ -1,7 +1,8 @@
 /**
  * CPU profiling for the benchmarks (`npm run bench -- --profile`): records a V8 CPU profile of a piece of
  * work through the inspector, writes it as a `.cpuprofile` (open it in Chrome DevTools or speedscope) and
- * summarises where the time went, by self time per function.
+ * summarises where the time went, by self time per function. Also a sampling heap profile (`heapSampled`): which
+ * functions allocate, counting what the young generation's collections already freed.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -80,4 +81,61 @@ export function hotFunctions(profile: CpuProfile, top = 25): HotFunction[] {
 /** Writes the profile where DevTools can open it. */
 export function writeProfile(path: string, profile: CpuProfile): void {
   writeFileSync(path, JSON.stringify(profile));
+}
+
+/** One node of a V8 sampling heap profile (the fields used here). */
+interface HeapProfileNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapProfileNode[];
+}
+
+/** A function's share of the bytes allocated. */
+export interface AllocatingFunction {
+  name: string;
+  where: string;
+  bytes: number;
+}
+
+/**
+ * Runs `work` under the sampling heap profiler (a sample every `intervalBytes` allocated on average) and returns the
+ * bytes allocated per function, most first. Objects already collected count (young and old generation): what a
+ * request allocates and drops is what costs its collections.
+ */
+export async function heapSampled<T>(
+  work: () => Promise<T>,
+  intervalBytes = 256,
+): Promise<{ result: T; functions: AllocatingFunction[]; total: number }> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: intervalBytes,
+      includeObjectsCollectedByMinorGC: true,
+      includeObjectsCollectedByMajorGC: true,
+    });
+    const result = await work();
+    const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as {
+      profile: { head: HeapProfileNode };
+    };
+    const byFunction = new Map<string, AllocatingFunction>();
+    let total = 0;
+    const pending = [profile.head];
+    for (let node = pending.pop(); node; node = pending.pop()) {
+      pending.push(...node.children);
+      if (node.selfSize === 0) continue;
+      total += node.selfSize;
+      const frame = node.callFrame;
+      const file = frame.url.replace(/^.*\/(lab-server|node_modules)\//, '$1/');
+      const where = file ? `${file}:${frame.lineNumber + 1}` : '(native)';
+      const key = `${frame.functionName}@${where}`;
+      const entry = byFunction.get(key) ?? { name: frame.functionName || '(anonymous)', where, bytes: 0 };
+      entry.bytes += node.selfSize;
+      byFunction.set(key, entry);
+    }
+    return { result, functions: [...byFunction.values()].sort((a, b) => b.bytes - a.bytes), total };
+  } finally {
+    session.disconnect();
+  }
 }

@@ -8,6 +8,8 @@
  * `--rest MS`: a pause before each counted check (1000 keeps a pooled environment under its pace: no request waits).
  * `--profile FILE`: a CPU profile of the counted checks only (no start-up, no warm-up) written to FILE, and the
  * hottest functions by self time printed.
+ * `--heap`: instead, a sampling heap profile of the counted checks: the functions that allocate most, in bytes per
+ * request (objects already collected included; in process only; the CPU figures then include the profiler).
  */
 import { createBackend } from '../lab-server/src/backends/index.ts';
 import { WorkerHost } from '../lab-server/src/backends/pool/workerHost.ts';
@@ -15,7 +17,7 @@ import { loadLab } from '../lab-server/src/labs/load.ts';
 import { checkStep } from '../lab-server/src/steps/check.ts';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { GCProfiler, getHeapStatistics } from 'node:v8';
-import { hotFunctions, profiled, writeProfile } from './profile.ts';
+import { heapSampled, hotFunctions, profiled, writeProfile } from './profile.ts';
 
 const args = process.argv.slice(2);
 const pooled = args.includes('--pool');
@@ -85,7 +87,12 @@ const counted = async () => {
 // collection, before and after. Every byte of it is copied by the young generation's collections and marked by the
 // old generation's, in a worker holding hundreds of learners' environments too.
 const keptBefore = !pooled && collectGarbage ? heapAfterCollection() : 0;
-if (profileFile) {
+if (args.includes('--heap')) {
+  const { functions, total } = await heapSampled(counted);
+  process.stdout.write(`allocated while sampled: ${(total / sent / 1024).toFixed(1)} KB per request\n`);
+  for (const f of functions.slice(0, 40))
+    process.stdout.write(`${(f.bytes / sent).toFixed(0).padStart(8)} B  ${f.name}  ${f.where}\n`);
+} else if (profileFile) {
   const { profile } = await profiled(counted);
   writeProfile(profileFile, profile);
   for (const h of hotFunctions(profile, 40))

@@ -36,6 +36,15 @@ describe('SimulationClock (real time)', () => {
     clock.dispose();
   });
 
+  it('does not serve a timer with a wake-up armed before the clock jumped ahead', async () => {
+    const clock = new SimulationClock('real');
+    clock.after(2_000, () => {})();
+    clock.jumpTo(clock.now() + 60_000);
+    const took = await fired(clock, 50);
+    expect(took).toBeLessThan(1_500);
+    clock.dispose();
+  });
+
   it('lets a process end once its timers are cancelled, though a wake-up stays armed', () => {
     const clockUrl = new URL('./clock.ts', import.meta.url).href;
     const script = [

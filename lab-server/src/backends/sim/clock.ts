@@ -113,6 +113,8 @@ export class SimulationClock implements SimClock {
   /** Sets the time (an environment started from a shared state takes over its clock's lead); no sleep may be waiting. */
   jumpTo(time: number): void {
     if (this.#timers.length > 0) throw new Error('clock: cannot jump while sleeps are waiting');
+    // A real clock's wake-up left armed (see `after`) is due in the old time: moved ahead, it would fire late.
+    this.#cancelHandle();
     this.#offset = time - Date.now();
     this.#virtualNow = time;
   }
