@@ -147,4 +147,51 @@ describe('a traffic check through the pool', () => {
     expect([ownBegan.length, backgroundBegan.length]).toEqual([3000, 200]);
     expect(Math.min(...backgroundBegan)).toBeGreaterThanOrEqual(Math.max(...ownBegan));
   });
+
+  it("ends a stopped automatic check's series on the worker at once, while the learner's Check still runs", async () => {
+    const env = await fiftyFifty(createPoolBackend({ clock: 'real', workers: 1 }));
+    // The worker's own answer to the automatic check's call (the front answers a stop at once, without it).
+    let workerAnswer: Promise<unknown> | undefined;
+    const call = WorkerHost.prototype.call;
+    vi.spyOn(WorkerHost.prototype, 'call').mockImplementation(function (this: WorkerHost, request: WorkerRequest) {
+      const sent = call.call(this, request);
+      if (request.op === 'httpSeries' && request.options.background) workerAnswer = sent.result;
+      return sent;
+    });
+    const [gateway] = await env.list({
+      kind: 'Pod',
+      namespace: 'istio-system',
+      labelSelector: 'app=istio-ingressgateway',
+    });
+    const target = { namespace: 'istio-system', pod: gateway!.metadata.name, container: 'istio-proxy' };
+    const sent = async () => (await env.logs(target)).split('\n').filter((l) => l.includes('/no-such-page')).length;
+    const judge = (n: number) => ({ expect: { any: 1 }, sizes: { planned: n, cap: n, minToFail: n }, uncertain: [] });
+    const rules = [{ name: 'any', status: 404 }];
+    let ownEnded = false;
+    const own = env.httpSeries!(
+      { kind: 'outside' },
+      { url: 'http://ingress/no-such-page' },
+      { rules, concurrency: 8, judge: judge(6000) },
+    ).finally(() => {
+      ownEnded = true;
+    });
+    await expect.poll(sent, { interval: 5 }).toBeGreaterThan(0);
+    const controller = new AbortController();
+    const background = env.httpSeries!(
+      { kind: 'outside' },
+      { url: 'http://ingress/no-such-page/automatic' },
+      { rules, concurrency: 8, judge: judge(200), background: true },
+      controller.signal,
+    );
+    // The automatic check has reached the worker and waits there (the learner's requests went on after it came).
+    const at = await sent();
+    await expect.poll(sent, { interval: 5 }).toBeGreaterThan(at + 100);
+    controller.abort(new Error('the learner pressed Check'));
+    await expect(background).rejects.toThrow('the learner pressed Check');
+    await workerAnswer!.catch(() => undefined);
+    // Had the stop not ended its wait, it would have waited for the learner's Check to end. (That it skips its turn
+    // among the slices too cannot be told apart here: the learner's paced Check leaves turns free.)
+    expect(ownEnded).toBe(false);
+    await own;
+  });
 });

@@ -560,7 +560,14 @@ async function series(id: number, env: number, request: Extract<WorkerRequest, {
       if (waiting) return waiting;
       // First, before any pace: the loops that join a wait all go on after it without asking again.
       const clear = background && setup.clock === 'real' ? seriesOrder.whenClear(order, controller.signal) : undefined;
-      if (clear) return join(clear.then(() => seriesSlices.wait(order, () => enter(owner, true))));
+      // A wait ended by a stop goes on at once: the series' loops see the stop before their next request, and a
+      // stopped automatic check must not take a turn in the slice queue first.
+      if (clear)
+        return join(
+          clear.then(() =>
+            controller.signal.aborted ? undefined : seriesSlices.wait(order, () => enter(owner, true)),
+          ),
+        );
       const ms = paceMs(owner, 'http');
       // The global timers: their callbacks, and the requests they let go, are charged to this environment.
       if (ms > 0) return join(new Promise<void>((resolve) => setTimeout(resolve, ms)));
