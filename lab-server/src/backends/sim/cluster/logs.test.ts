@@ -1,7 +1,10 @@
-/** Container logs: clock times, since/tail, following, the per-container cap, and forgetting a deleted pod. */
+/**
+ * Container logs: clock times, since/tail, following, the per-container caps, forgetting a deleted pod, any text kept
+ * exactly, and snapshots that later writes never change.
+ */
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../mesh/testing/fakeCluster.ts';
-import { LOG_LINES_PER_CONTAINER, MemoryLogStore } from './logs.ts';
+import { LOG_BYTES_PER_ENVIRONMENT, LOG_LINES_PER_CONTAINER, MemoryLogStore, sameLogs } from './logs.ts';
 
 describe('MemoryLogStore', () => {
   it('stamps each line with the clock and splits multi-line writes', async () => {
@@ -84,5 +87,83 @@ describe('MemoryLogStore', () => {
     }
     expect(logs.read('ns', 'p', 'c').map((l) => l.text)).toEqual(written.slice(-LOG_LINES_PER_CONTAINER));
     expect(logs.read('ns', 'p', 'c', { tail: 2 }).map((l) => l.text)).toEqual(written.slice(-2));
+  });
+
+  it('gives back every line exactly as written: Latin-1, Korean, emoji, a lone surrogate, empty', () => {
+    const logs = new MemoryLogStore(new VirtualClock(0));
+    const texts = [
+      'GET /productpage 200',
+      '상품 페이지를 열었습니다',
+      'caf\u00e9 \u00ff',
+      '\u{1F600} ok',
+      'half \ud800 pair',
+      '',
+    ];
+    for (const text of texts) logs.append('ns', 'p', 'c', text);
+    expect(logs.read('ns', 'p', 'c').map((l) => l.text)).toEqual(texts);
+  });
+
+  it("keeps at most its bytes of logs in all, the busiest container's oldest lines going first", () => {
+    const logs = new MemoryLogStore(new VirtualClock(0));
+    const line = (i: number) => `${i} ${'x'.repeat(10_000)}`;
+    logs.append('ns', 'mirror', 'app', 'quiet one');
+    logs.append('ns', 'mirror', 'app', 'quiet two');
+    for (let i = 0; i < 100; i++) logs.append('ns', 'p', 'a', line(i));
+    for (let i = 100; i < 400; i++) logs.append('ns', 'p', 'b', line(i));
+    const bytes = (lines: { text: string }[]) => lines.reduce((sum, l) => sum + l.text.length, 0);
+    const quiet = logs.read('ns', 'mirror', 'app');
+    const a = logs.read('ns', 'p', 'a');
+    const b = logs.read('ns', 'p', 'b');
+    expect(quiet.map((l) => l.text)).toEqual(['quiet one', 'quiet two']);
+    expect(bytes(quiet) + bytes(a) + bytes(b)).toBeLessThanOrEqual(LOG_BYTES_PER_ENVIRONMENT);
+    expect(bytes(quiet) + bytes(a) + bytes(b) + line(400).length).toBeGreaterThan(LOG_BYTES_PER_ENVIRONMENT);
+    // Each kept its newest lines; the one that went on writing kept the most.
+    expect(a.at(-1)!.text).toBe(line(99));
+    expect(b.map((l) => l.text)).toEqual(Array.from({ length: b.length }, (_, i) => line(400 - b.length + i)));
+    expect(b.length).toBeGreaterThan(a.length);
+    // A line larger than the limit stays, as its container's newest; the others go to make room.
+    const huge = 'y'.repeat(LOG_BYTES_PER_ENVIRONMENT + 10);
+    logs.append('ns', 'p', 'b', huge);
+    logs.append('ns', 'p', 'b', huge);
+    expect(logs.read('ns', 'p', 'b').map((l) => l.text)).toEqual([huge]);
+    expect(logs.read('ns', 'mirror', 'app').map((l) => l.text)).toEqual(['quiet two']);
+  });
+
+  it('leaves a snapshot as it was, whoever writes after it: the store it came from, and two stores made from it', () => {
+    const logs = new MemoryLogStore(new VirtualClock(0));
+    for (let i = 0; i < 40; i++) logs.append('ns', 'p', 'c', `line ${i}`);
+    const snapshot = logs.snapshot();
+    const before = snapshot
+      .get('ns/p/c')!
+      .lines()
+      .map((l) => l.text);
+    const one = new MemoryLogStore(new VirtualClock(0), snapshot);
+    const two = new MemoryLogStore(new VirtualClock(0), snapshot);
+    one.append('ns', 'p', 'c', 'one');
+    two.append('ns', 'p', 'c', 'two');
+    logs.append('ns', 'p', 'c', 'live');
+    expect(
+      snapshot
+        .get('ns/p/c')!
+        .lines()
+        .map((l) => l.text),
+    ).toEqual(before);
+    expect(one.read('ns', 'p', 'c').map((l) => l.text)).toEqual([...before, 'one']);
+    expect(two.read('ns', 'p', 'c').map((l) => l.text)).toEqual([...before, 'two']);
+    expect(logs.read('ns', 'p', 'c').map((l) => l.text)).toEqual([...before, 'live']);
+  });
+
+  it('tells snapshots with the same lines from ones with new lines or fewer containers', () => {
+    const logs = new MemoryLogStore(new VirtualClock(0));
+    logs.append('ns', 'p', 'c', 'a');
+    const first = logs.snapshot();
+    const copy = new MemoryLogStore(new VirtualClock(0), first).snapshot();
+    expect(sameLogs(first, copy)).toBe(true);
+    logs.append('ns', 'p', 'c', 'b');
+    expect(sameLogs(first, logs.snapshot())).toBe(false);
+    logs.append('ns', 'q', 'c', 'c');
+    const both = logs.snapshot();
+    logs.forgetPod('ns', 'q');
+    expect(sameLogs(both, logs.snapshot())).toBe(false);
   });
 });

@@ -1,23 +1,187 @@
-/** Container logs, kept per container with the clock's time, bounded so a chatty app cannot fill memory. */
+/**
+ * Container logs, kept per container with the clock's time, bounded so a chatty app cannot fill memory.
+ *
+ * A container's lines are kept as a kubelet keeps them, in a file of sorts: their characters one after another in a
+ * byte buffer outside the JavaScript heap, with each line's end and time in typed arrays. Every proxy writes a line
+ * on every hop of every request (9.5 lines, 2.3 KB of text, a request of the lessons' 50/50 check), and almost none
+ * is ever read. Kept as strings, each line was copied out of the young generation and then marked again and again
+ * in the old one with the hundreds of environments of its worker; written here, the string dies young. A traffic
+ * check cost about a sixth more CPU with its lines kept as strings than with them thrown away (`bench/trafficCpu.ts`).
+ */
 import type { LogLine, LogStore, SimClock } from '../types.ts';
 
 /** Lines kept per container (the oldest go first, as with kubelet's log rotation). */
 export const LOG_LINES_PER_CONTAINER = 5000;
 
 /**
- * One container's lines: the newest `LOG_LINES_PER_CONTAINER` are `lines.slice(start)`. Dropping the oldest
- * only moves `start`; the array is compacted when the dropped part grows as large as the kept part, so an
- * append costs O(1) amortised even for a container that logs on every request.
+ * Bytes of log kept per environment, all its containers together. The buffers are outside the heap a worker's limit
+ * caps, and a kubelet's limit is per container (10 MiB by default): a thousand learners' environments, each with a
+ * dozen containers logging, would add up to far more than a server has. When an environment's lines go over this,
+ * the oldest lines of the container holding the most go first, so a quiet container's lines stay (a mirror's, an
+ * egress gateway's, which the checks read). An 800-request check through Bookinfo writes about 1.8 MB in all.
  */
-interface ContainerLog {
-  lines: LogLine[];
-  start: number;
-  /** `namespace/pod/container`, its key in `#lines` and `#followers`. */
-  key: string;
+export const LOG_BYTES_PER_ENVIRONMENT = 2 * 1024 * 1024;
+
+/** A line with a character beyond Latin-1 (a learner's Korean, an emoji): kept as UTF-16 code units, exactly. */
+const WIDE = /[^\u0000-\u00ff]/;
+
+/**
+ * Lines' storage, shared by a live log and the snapshots taken of it: the bytes and arrays up to `frontier` never
+ * change. Only the log whose lines end at the frontier writes past it, in place; any other (a snapshot's store that
+ * goes on from it) copies its lines out first. Dropping the oldest lines makes new storage, never moves the old.
+ */
+class Storage {
+  readonly bytes: Buffer;
+  /** Where each line's bytes end. */
+  readonly ends: Uint32Array;
+  readonly times: Float64Array;
+  /** 1 for a line kept as UTF-16 code units, 0 for one kept as Latin-1 bytes. */
+  readonly wide: Uint8Array;
+  /** Lines written so far. */
+  frontier = 0;
+
+  constructor(lines: number, bytes: number) {
+    this.bytes = Buffer.allocUnsafeSlow(Math.max(1024, bytes));
+    this.ends = new Uint32Array(Math.max(16, lines));
+    this.times = new Float64Array(Math.max(16, lines));
+    this.wide = new Uint8Array(Math.max(16, lines));
+  }
+
+  startOf(line: number): number {
+    return line === 0 ? 0 : this.ends[line - 1]!;
+  }
+
+  text(line: number): string {
+    const start = this.startOf(line);
+    const end = this.ends[line]!;
+    return this.bytes.toString(this.wide[line] ? 'utf16le' : 'latin1', start, end);
+  }
+}
+
+/** One container's kept lines: `first` to `count` (exclusive) of its storage. */
+class ContainerLog {
+  readonly key: string;
+  storage: Storage;
+  first: number;
+  count: number;
+
+  constructor(key: string, storage: Storage, first: number, count: number) {
+    this.key = key;
+    this.storage = storage;
+    this.first = first;
+    this.count = count;
+  }
+
+  get length(): number {
+    return this.count - this.first;
+  }
+
+  append(at: number, text: string): void {
+    const wide = WIDE.test(text);
+    const size = wide ? text.length * 2 : text.length;
+    let s = this.storage;
+    const used = s.startOf(this.count);
+    if (this.count !== s.frontier || this.count === s.ends.length || used + size > s.bytes.length) {
+      this.#moveTo(this.length * 2, (used - s.startOf(this.first) + size) * 2);
+      s = this.storage;
+    }
+    const start = s.startOf(this.count);
+    s.bytes.write(text, start, wide ? 'utf16le' : 'latin1');
+    s.ends[this.count] = start + size;
+    s.times[this.count] = at;
+    s.wide[this.count] = wide ? 1 : 0;
+    this.count++;
+    s.frontier = this.count;
+    this.#drop();
+  }
+
+  line(i: number): LogLine {
+    return { at: this.storage.times[i]!, text: this.storage.text(i) };
+  }
+
+  /** Bytes of the kept lines. */
+  get bytes(): number {
+    return this.storage.startOf(this.count) - this.storage.startOf(this.first);
+  }
+
+  /** Drops the oldest line (the store's limit of bytes). */
+  dropOldest(): void {
+    this.first++;
+    this.#compact();
+  }
+
+  /** The oldest lines beyond the limit of lines go. */
+  #drop(): void {
+    if (this.length > LOG_LINES_PER_CONTAINER) this.first = this.count - LOG_LINES_PER_CONTAINER;
+    this.#compact();
+  }
+
+  /** Once the dropped lines are as many as the kept ones, the kept ones move to new storage. */
+  #compact(): void {
+    if (this.first >= this.length) this.#moveTo(this.length * 2, this.bytes * 2);
+  }
+
+  /** Copies the kept lines to new storage with room for `lines` lines and `bytes` bytes, this log's alone. */
+  #moveTo(lines: number, bytes: number): void {
+    const old = this.storage;
+    const from = old.startOf(this.first);
+    const to = old.startOf(this.count);
+    const fresh = new Storage(Math.max(lines, this.length + 1), Math.max(bytes, to - from));
+    old.bytes.copy(fresh.bytes, 0, from, to);
+    for (let i = this.first; i < this.count; i++) {
+      const j = i - this.first;
+      fresh.ends[j] = old.ends[i]! - from;
+      fresh.times[j] = old.times[i]!;
+      fresh.wide[j] = old.wide[i]!;
+    }
+    this.count = this.length;
+    this.first = 0;
+    fresh.frontier = this.count;
+    this.storage = fresh;
+  }
+}
+
+/** One container's lines at the moment of a snapshot; they never change. */
+export class FrozenLog {
+  readonly storage: Storage;
+  readonly first: number;
+  readonly count: number;
+
+  constructor(storage: Storage, first: number, count: number) {
+    this.storage = storage;
+    this.first = first;
+    this.count = count;
+  }
+
+  get length(): number {
+    return this.count - this.first;
+  }
+
+  lines(): LogLine[] {
+    const out: LogLine[] = [];
+    for (let i = this.first; i < this.count; i++) out.push({ at: this.storage.times[i]!, text: this.storage.text(i) });
+    return out;
+  }
+
+  /** True when both hold the same lines (the same storage up to the same line). */
+  same(other: FrozenLog): boolean {
+    return other.storage === this.storage && other.first === this.first && other.count === this.count;
+  }
 }
 
 /** Every container's kept lines, by `namespace/pod/container`. */
-export type LogSnapshot = ReadonlyMap<string, readonly LogLine[]>;
+export type LogSnapshot = ReadonlyMap<string, FrozenLog>;
+
+/** True when two snapshots hold the same containers with the same lines. */
+export function sameLogs(a: LogSnapshot, b: LogSnapshot): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [key, log] of a) {
+    const other = b.get(key);
+    if (!other?.same(log)) return false;
+  }
+  return true;
+}
 
 /** A `LogStore` in memory. */
 export class MemoryLogStore implements LogStore {
@@ -32,23 +196,27 @@ export class MemoryLogStore implements LogStore {
   /** Counts appends and forgotten pods: the last snapshot stands while it does not move (one per command is asked). */
   #changes = 0;
   #snapshot: { changes: number; value: LogSnapshot } | undefined;
+  /** Bytes of every container's kept lines (see `LOG_BYTES_PER_ENVIRONMENT`). */
+  #bytes = 0;
 
   /** Empty, or holding the lines of `from` (a snapshot of another store). */
   constructor(clock: SimClock, from?: LogSnapshot) {
     this.#clock = clock;
     if (from)
-      for (const [key, lines] of from) {
+      for (const [key, log] of from) {
         const [namespace = '', pod = '', container = ''] = key.split('/');
-        this.#add(namespace, pod, container, { lines: [...lines], start: 0, key });
+        const kept = new ContainerLog(key, log.storage, log.first, log.count);
+        this.#add(namespace, pod, container, kept);
+        this.#bytes += kept.bytes;
       }
   }
 
-  /** The kept lines of every container now (line objects are never changed, so they are shared). */
+  /** The kept lines of every container now (their storage is shared: it is never written over). */
   snapshot(): LogSnapshot {
     if (this.#snapshot?.changes !== this.#changes)
       this.#snapshot = {
         changes: this.#changes,
-        value: new Map([...this.#lines].map(([key, log]) => [key, log.lines.slice(log.start)])),
+        value: new Map([...this.#lines].map(([key, log]) => [key, new FrozenLog(log.storage, log.first, log.count)])),
       };
     return this.#snapshot.value;
   }
@@ -56,10 +224,10 @@ export class MemoryLogStore implements LogStore {
   append(namespace: string, pod: string, container: string, text: string): void {
     const at = this.#clock.now();
     if (!text.includes('\n')) {
-      this.#push(namespace, pod, container, { at, text });
+      this.#push(namespace, pod, container, at, text);
       return;
     }
-    for (const part of text.replace(/\n$/, '').split('\n')) this.#push(namespace, pod, container, { at, text: part });
+    for (const part of text.replace(/\n$/, '').split('\n')) this.#push(namespace, pod, container, at, part);
   }
 
   #add(namespace: string, pod: string, container: string, log: ContainerLog): void {
@@ -71,18 +239,30 @@ export class MemoryLogStore implements LogStore {
     containers.set(container, log);
   }
 
-  #push(namespace: string, pod: string, container: string, line: LogLine): void {
+  #push(namespace: string, pod: string, container: string, at: number, text: string): void {
     this.#changes++;
     let log = this.#byName.get(namespace)?.get(pod)?.get(container);
-    if (!log)
-      this.#add(namespace, pod, container, (log = { lines: [], start: 0, key: `${namespace}/${pod}/${container}` }));
+    if (!log) {
+      log = new ContainerLog(`${namespace}/${pod}/${container}`, new Storage(16, 1024), 0, 0);
+      this.#add(namespace, pod, container, log);
+    }
+    const before = log.bytes;
+    log.append(at, text);
+    this.#bytes += log.bytes - before;
+    if (this.#bytes > LOG_BYTES_PER_ENVIRONMENT) this.#trim();
     const followers = this.#followers.size > 0 ? this.#followers.get(log.key) : undefined;
-    log.lines.push(line);
-    if (followers) for (const follower of followers) follower(line);
-    log.start = Math.max(log.start, log.lines.length - LOG_LINES_PER_CONTAINER);
-    if (log.start >= LOG_LINES_PER_CONTAINER) {
-      log.lines = log.lines.slice(log.start);
-      log.start = 0;
+    if (followers) for (const follower of followers) follower({ at, text });
+  }
+
+  /** Drops the oldest lines of the container holding the most until the lines fit; each keeps its newest line. */
+  #trim(): void {
+    while (this.#bytes > LOG_BYTES_PER_ENVIRONMENT) {
+      let largest: ContainerLog | undefined;
+      for (const log of this.#lines.values()) if (log.length > 1 && log.bytes > (largest?.bytes ?? 0)) largest = log;
+      if (!largest) return;
+      const before = largest.bytes;
+      largest.dropOldest();
+      this.#bytes -= before - largest.bytes;
     }
   }
 
@@ -93,10 +273,14 @@ export class MemoryLogStore implements LogStore {
     options: { sinceMs?: number; tail?: number } = {},
   ): LogLine[] {
     const log = this.#lines.get(`${namespace}/${pod}/${container}`);
-    let lines = log ? log.lines.slice(log.start) : [];
-    if (options.sinceMs !== undefined) lines = lines.filter((l) => l.at >= options.sinceMs!);
-    if (options.tail !== undefined && options.tail >= 0) lines = options.tail === 0 ? [] : lines.slice(-options.tail);
-    return [...lines];
+    if (!log) return [];
+    // The lines' indexes first, then only the lines asked for made into strings (`--tail=1` of 5,000 makes one).
+    const times = log.storage.times;
+    const since = options.sinceMs;
+    let picked: number[] = [];
+    for (let i = log.first; i < log.count; i++) if (since === undefined || times[i]! >= since) picked.push(i);
+    if (options.tail !== undefined && options.tail >= 0) picked = options.tail === 0 ? [] : picked.slice(-options.tail);
+    return picked.map((i) => log.line(i));
   }
 
   follow(namespace: string, pod: string, container: string, listener: (line: LogLine) => void): () => void {
@@ -112,6 +296,7 @@ export class MemoryLogStore implements LogStore {
     this.#byName.get(namespace)?.delete(pod);
     for (const key of this.#lines.keys())
       if (key.startsWith(`${namespace}/${pod}/`)) {
+        this.#bytes -= this.#lines.get(key)!.bytes;
         this.#lines.delete(key);
         this.#changes++;
       }
