@@ -208,7 +208,11 @@ export class SimEnvironment implements LabEnvironment {
     const cluster = createSimCluster({
       clock: this.#clock,
       random: this.#random,
-      limits: { maxObjects: this.#limits.maxObjects, maxBytes: this.#limits.maxObjectBytes },
+      limits: {
+        maxObjects: this.#limits.maxObjects,
+        maxBytes: this.#limits.maxObjectBytes,
+        logBytes: this.#limits.logBytes,
+      },
       ...(from ? { from } : {}),
     });
     const network = createSimNetwork({ cluster, clock: this.#clock, random: this.#random });

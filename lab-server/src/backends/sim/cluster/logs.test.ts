@@ -103,30 +103,40 @@ describe('MemoryLogStore', () => {
     expect(logs.read('ns', 'p', 'c').map((l) => l.text)).toEqual(texts);
   });
 
-  it("keeps at most its bytes of logs in all, the busiest container's oldest lines going first", () => {
-    const logs = new MemoryLogStore(new VirtualClock(0));
+  it("keeps at most its bytes of logs in all: the environment's oldest lines go first, each container keeps its last 20", async () => {
+    const clock = new VirtualClock(0);
+    const logs = new MemoryLogStore(clock);
     const line = (i: number) => `${i} ${'x'.repeat(10_000)}`;
     logs.append('ns', 'mirror', 'app', 'quiet one');
     logs.append('ns', 'mirror', 'app', 'quiet two');
+    await clock.sleep(1000);
     for (let i = 0; i < 100; i++) logs.append('ns', 'p', 'a', line(i));
+    await clock.sleep(1000);
     for (let i = 100; i < 400; i++) logs.append('ns', 'p', 'b', line(i));
     const bytes = (lines: { text: string }[]) => lines.reduce((sum, l) => sum + l.text.length, 0);
-    const quiet = logs.read('ns', 'mirror', 'app');
-    const a = logs.read('ns', 'p', 'a');
-    const b = logs.read('ns', 'p', 'b');
-    expect(quiet.map((l) => l.text)).toEqual(['quiet one', 'quiet two']);
-    expect(bytes(quiet) + bytes(a) + bytes(b)).toBeLessThanOrEqual(LOG_BYTES_PER_ENVIRONMENT);
-    expect(bytes(quiet) + bytes(a) + bytes(b) + line(400).length).toBeGreaterThan(LOG_BYTES_PER_ENVIRONMENT);
-    // Each kept its newest lines; the one that went on writing kept the most.
-    expect(a.at(-1)!.text).toBe(line(99));
-    expect(b.map((l) => l.text)).toEqual(Array.from({ length: b.length }, (_, i) => line(400 - b.length + i)));
-    expect(b.length).toBeGreaterThan(a.length);
-    // A line larger than the limit stays, as its container's newest; the others go to make room.
+    const texts = (container: string) =>
+      logs.read('ns', container === 'app' ? 'mirror' : 'p', container).map((l) => l.text);
+    const kept = [...texts('app'), ...texts('a'), ...texts('b')].map((text) => ({ text }));
+    expect(bytes(kept)).toBeLessThanOrEqual(LOG_BYTES_PER_ENVIRONMENT);
+    expect(bytes(kept) + line(400).length).toBeGreaterThan(LOG_BYTES_PER_ENVIRONMENT);
+    expect(texts('app')).toEqual(['quiet one', 'quiet two']);
+    // The older container went down to its last 20 lines before the newer one lost any; each kept its newest.
+    expect(texts('a')).toEqual(Array.from({ length: 20 }, (_, i) => line(80 + i)));
+    const b = texts('b');
+    expect(b).toEqual(Array.from({ length: b.length }, (_, i) => line(400 - b.length + i)));
+    // A line larger than the limit stays, as its container's newest; every other line that can go goes.
     const huge = 'y'.repeat(LOG_BYTES_PER_ENVIRONMENT + 10);
     logs.append('ns', 'p', 'b', huge);
     logs.append('ns', 'p', 'b', huge);
-    expect(logs.read('ns', 'p', 'b').map((l) => l.text)).toEqual([huge]);
-    expect(logs.read('ns', 'mirror', 'app').map((l) => l.text)).toEqual(['quiet two']);
+    expect(texts('b')).toEqual([huge]);
+    expect(texts('a')).toEqual([line(99)]);
+    expect(texts('app')).toEqual(['quiet two']);
+  });
+
+  it("keeps every line when its limit is infinite (the data plane's recorded transcripts)", () => {
+    const logs = new MemoryLogStore(new VirtualClock(0), undefined, Number.POSITIVE_INFINITY);
+    for (let i = 0; i < 300; i++) logs.append('ns', 'p', 'c', `${i} ${'x'.repeat(10_000)}`);
+    expect(logs.read('ns', 'p', 'c')).toHaveLength(300);
   });
 
   it('leaves a snapshot as it was, whoever writes after it: the store it came from, and two stores made from it', () => {

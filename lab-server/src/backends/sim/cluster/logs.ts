@@ -16,11 +16,15 @@ export const LOG_LINES_PER_CONTAINER = 5000;
 /**
  * Bytes of log kept per environment, all its containers together. The buffers are outside the heap a worker's limit
  * caps, and a kubelet's limit is per container (10 MiB by default): a thousand learners' environments, each with a
- * dozen containers logging, would add up to far more than a server has. When an environment's lines go over this,
- * the oldest lines of the container holding the most go first, so a quiet container's lines stay (a mirror's, an
- * egress gateway's, which the checks read). An 800-request check through Bookinfo writes about 1.8 MB in all.
+ * dozen containers logging, would add up to far more than a server has. Over this, the environment's oldest lines go
+ * first, whichever container wrote them, so what a learner just did is all there: a 200-request check through
+ * Bookinfo writes about 470 KB in all, an 800-request one about 1.8 MB. The storage behind the lines takes up to
+ * about twice this (room to grow, dropped lines not yet moved out).
  */
-export const LOG_BYTES_PER_ENVIRONMENT = 2 * 1024 * 1024;
+export const LOG_BYTES_PER_ENVIRONMENT = 1024 * 1024;
+
+/** Lines of each container kept whatever their age (a quiet container's last words: a mirror's, a start-up's). */
+export const LOG_LINES_ALWAYS_KEPT = 20;
 
 /** A line with a character beyond Latin-1 (a learner's Korean, an emoji): kept as UTF-16 code units, exactly. */
 const WIDE = /[^\u0000-\u00ff]/;
@@ -99,6 +103,11 @@ class ContainerLog {
     return { at: this.storage.times[i]!, text: this.storage.text(i) };
   }
 
+  /** When the oldest kept line was written. */
+  get firstAt(): number {
+    return this.storage.times[this.first]!;
+  }
+
   /** Bytes of the kept lines. */
   get bytes(): number {
     return this.storage.startOf(this.count) - this.storage.startOf(this.first);
@@ -116,9 +125,10 @@ class ContainerLog {
     this.#compact();
   }
 
-  /** Once the dropped lines are as many as the kept ones, the kept ones move to new storage. */
+  /** Once the dropped lines are as many, or as large, as the kept ones, the kept ones move to new storage. */
   #compact(): void {
-    if (this.first >= this.length) this.#moveTo(this.length * 2, this.bytes * 2);
+    if (this.first >= this.length || this.storage.startOf(this.first) >= this.bytes)
+      this.#moveTo(this.length * 2, this.bytes * 2);
   }
 
   /** Copies the kept lines to new storage with room for `lines` lines and `bytes` bytes, this log's alone. */
@@ -196,12 +206,16 @@ export class MemoryLogStore implements LogStore {
   /** Counts appends and forgotten pods: the last snapshot stands while it does not move (one per command is asked). */
   #changes = 0;
   #snapshot: { changes: number; value: LogSnapshot } | undefined;
-  /** Bytes of every container's kept lines (see `LOG_BYTES_PER_ENVIRONMENT`). */
+  /** Bytes of every container's kept lines. */
   #bytes = 0;
 
-  /** Empty, or holding the lines of `from` (a snapshot of another store). */
-  constructor(clock: SimClock, from?: LogSnapshot) {
+  /** Bytes of lines kept, all containers together (see `LOG_BYTES_PER_ENVIRONMENT`). */
+  readonly #maxBytes: number;
+
+  /** Empty, or holding the lines of `from` (a snapshot of another store); at most `maxBytes` of lines. */
+  constructor(clock: SimClock, from?: LogSnapshot, maxBytes = LOG_BYTES_PER_ENVIRONMENT) {
     this.#clock = clock;
+    this.#maxBytes = maxBytes;
     if (from)
       for (const [key, log] of from) {
         const [namespace = '', pod = '', container = ''] = key.split('/');
@@ -249,20 +263,28 @@ export class MemoryLogStore implements LogStore {
     const before = log.bytes;
     log.append(at, text);
     this.#bytes += log.bytes - before;
-    if (this.#bytes > LOG_BYTES_PER_ENVIRONMENT) this.#trim();
+    if (this.#bytes > this.#maxBytes) this.#trim();
     const followers = this.#followers.size > 0 ? this.#followers.get(log.key) : undefined;
     if (followers) for (const follower of followers) follower({ at, text });
   }
 
-  /** Drops the oldest lines of the container holding the most until the lines fit; each keeps its newest line. */
+  /**
+   * Drops the environment's oldest lines until its lines fit: the oldest first line among its containers, but each
+   * container keeps its newest `LOG_LINES_ALWAYS_KEPT` (then, over the limit still, its newest one).
+   */
   #trim(): void {
-    while (this.#bytes > LOG_BYTES_PER_ENVIRONMENT) {
+    while (this.#bytes > this.#maxBytes) {
+      let oldest: ContainerLog | undefined;
       let largest: ContainerLog | undefined;
-      for (const log of this.#lines.values()) if (log.length > 1 && log.bytes > (largest?.bytes ?? 0)) largest = log;
-      if (!largest) return;
-      const before = largest.bytes;
-      largest.dropOldest();
-      this.#bytes -= before - largest.bytes;
+      for (const log of this.#lines.values()) {
+        if (log.length > LOG_LINES_ALWAYS_KEPT && (!oldest || log.firstAt < oldest.firstAt)) oldest = log;
+        if (log.length > 1 && log.bytes > (largest?.bytes ?? 0)) largest = log;
+      }
+      const victim = oldest ?? largest;
+      if (!victim) return;
+      const before = victim.bytes;
+      victim.dropOldest();
+      this.#bytes -= before - victim.bytes;
     }
   }
 

@@ -10,7 +10,7 @@ import { loadLab } from '../../../labs/load.ts';
 import type { Check, LabId } from '../../../labs/schema.ts';
 import { checkSchema } from '../../../labs/schema.ts';
 import { createSimBackend } from '../index.ts';
-import { recordGolden, type GoldenAction } from './testing/golden.ts';
+import { KEEP_EVERY_LINE, recordGolden, type GoldenAction } from './testing/golden.ts';
 
 /** Frozen wall clock: the environments run on virtual time from here, so durations and dates are the same every run. */
 const WALL_CLOCK = new Date('2026-11-24T09:00:00Z');
@@ -325,7 +325,12 @@ const SCENARIOS: { name: string; lab: LabId; seed: number; actions: GoldenAction
 
 describe('environments started from a shared starting state', () => {
   it('give the same record as the one that set up (mirroring, seed 202, twice from one backend)', async () => {
-    const backend = createSimBackend({ clock: 'virtual', seed: 202, shareStartingStates: 'all' });
+    const backend = createSimBackend({
+      clock: 'virtual',
+      seed: 202,
+      shareStartingStates: 'all',
+      limits: KEEP_EVERY_LINE,
+    });
     try {
       for (const round of ['set up', 'started from its snapshot']) {
         vi.setSystemTime(WALL_CLOCK);

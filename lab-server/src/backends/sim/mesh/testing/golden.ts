@@ -75,6 +75,13 @@ function multisets(lines: readonly string[], keyOf: (line: string) => string): s
   );
 }
 
+/**
+ * The record reads each container's new lines after each action by counting those it read before: no line may go
+ * meanwhile, so the environment keeps all it logs (by default its oldest lines go past 1 MiB; logs.test.ts covers
+ * that). Its backend, and a shared one, are made with these limits.
+ */
+export const KEEP_EVERY_LINE = { logBytes: Number.POSITIVE_INFINITY } as const;
+
 /** Per container, how many log lines were already recorded. */
 type LogMarks = Map<string, number>;
 
@@ -119,7 +126,7 @@ export async function recordGolden(
   pause: (ms: number) => void,
   shared?: LabBackend,
 ): Promise<string> {
-  const backend = shared ?? createSimBackend({ clock: 'virtual', seed });
+  const backend = shared ?? createSimBackend({ clock: 'virtual', seed, limits: KEEP_EVERY_LINE });
   const env = await backend.createEnvironment({ lab, owner: 'golden', seed });
   const out: string[] = [];
   let stepStartedAt = new Date(0);
