@@ -176,4 +176,21 @@ describe('MemoryLogStore', () => {
     logs.forgetPod('ns', 'q');
     expect(sameLogs(both, logs.snapshot())).toBe(false);
   });
+
+  it('leaves a snapshot as it was while its store drops and moves thousands of lines after it', () => {
+    const logs = new MemoryLogStore(new VirtualClock(0));
+    for (let i = 0; i < 100; i++) logs.append('ns', 'p', 'c', `before ${i}`);
+    const snapshot = logs.snapshot();
+    for (let i = 0; i < 3 * LOG_LINES_PER_CONTAINER; i++) logs.append('ns', 'p', 'c', `after ${i}`);
+    expect(
+      snapshot
+        .get('ns/p/c')!
+        .lines()
+        .map((l) => l.text),
+    ).toEqual(Array.from({ length: 100 }, (_, i) => `before ${i}`));
+    const kept = logs.read('ns', 'p', 'c').map((l) => l.text);
+    expect(kept).toEqual(
+      Array.from({ length: LOG_LINES_PER_CONTAINER }, (_, i) => `after ${2 * LOG_LINES_PER_CONTAINER + i}`),
+    );
+  });
 });

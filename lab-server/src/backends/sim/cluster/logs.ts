@@ -43,6 +43,8 @@ class Storage {
   readonly wide: Uint8Array;
   /** Lines written so far. */
   frontier = 0;
+  /** Seen by a snapshot (or a store made from one): its lines never move. Else its one log may move them in place. */
+  shared = false;
 
   constructor(lines: number, bytes: number) {
     this.bytes = Buffer.allocUnsafeSlow(Math.max(1024, bytes));
@@ -125,10 +127,30 @@ class ContainerLog {
     this.#compact();
   }
 
-  /** Once the dropped lines are as many, or as large, as the kept ones, the kept ones move to new storage. */
+  /**
+   * Once the dropped lines are as many, or as large, as the kept ones, the kept ones move to the start: of the same
+   * storage when nothing else sees it (a log at its limit then allocates nothing more), else of new storage.
+   */
   #compact(): void {
-    if (this.first >= this.length || this.storage.startOf(this.first) >= this.bytes)
-      this.#moveTo(this.length * 2, this.bytes * 2);
+    if (this.first < this.length && this.storage.startOf(this.first) < this.bytes) return;
+    if (this.storage.shared || this.count !== this.storage.frontier) this.#moveTo(this.length * 2, this.bytes * 2);
+    else this.#moveDown();
+  }
+
+  /** Moves the kept lines to the start of this log's own storage. */
+  #moveDown(): void {
+    const s = this.storage;
+    const from = s.startOf(this.first);
+    s.bytes.copy(s.bytes, 0, from, s.startOf(this.count));
+    for (let i = this.first; i < this.count; i++) {
+      const j = i - this.first;
+      s.ends[j] = s.ends[i]! - from;
+      s.times[j] = s.times[i]!;
+      s.wide[j] = s.wide[i]!;
+    }
+    this.count = this.length;
+    this.first = 0;
+    s.frontier = this.count;
   }
 
   /** Copies the kept lines to new storage with room for `lines` lines and `bytes` bytes, this log's alone. */
@@ -230,7 +252,12 @@ export class MemoryLogStore implements LogStore {
     if (this.#snapshot?.changes !== this.#changes)
       this.#snapshot = {
         changes: this.#changes,
-        value: new Map([...this.#lines].map(([key, log]) => [key, new FrozenLog(log.storage, log.first, log.count)])),
+        value: new Map(
+          [...this.#lines].map(([key, log]) => {
+            log.storage.shared = true;
+            return [key, new FrozenLog(log.storage, log.first, log.count)];
+          }),
+        ),
       };
     return this.#snapshot.value;
   }
