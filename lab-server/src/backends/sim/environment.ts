@@ -211,7 +211,7 @@ export class SimEnvironment implements LabEnvironment {
       limits: {
         maxObjects: this.#limits.maxObjects,
         maxBytes: this.#limits.maxObjectBytes,
-        logBytes: this.#limits.logBytes,
+        logChars: this.#limits.logChars,
       },
       ...(from ? { from } : {}),
     });

@@ -1,5 +1,5 @@
 /** Per-environment limits of the simulator: what one learner may use, so one cannot starve the others. */
-import { LOG_BYTES_PER_ENVIRONMENT } from './cluster/logs.ts';
+import { LOG_CHARS_PER_ENVIRONMENT } from './cluster/logs.ts';
 
 /** Limits of one environment. */
 export interface SimLimits {
@@ -27,8 +27,8 @@ export interface SimLimits {
   keptStateBytes: number;
   /** Keys typed ahead while a command runs (a paste included); more are dropped with a notice. */
   typeAheadChars: number;
-  /** Bytes of container logs kept, all the environment's containers together; over it, the oldest lines go first. */
-  logBytes: number;
+  /** Characters of container logs kept, all the environment's containers together; over it, the oldest lines go first. */
+  logChars: number;
 }
 
 /** The defaults: generous for every lesson, small enough for 200 learners on one machine. */
@@ -45,5 +45,5 @@ export const DEFAULT_LIMITS: SimLimits = {
   fileSystemBytes: 32 * 1024 * 1024,
   keptStateBytes: 1024 * 1024,
   typeAheadChars: 256 * 1024,
-  logBytes: LOG_BYTES_PER_ENVIRONMENT,
+  logChars: LOG_CHARS_PER_ENVIRONMENT,
 };

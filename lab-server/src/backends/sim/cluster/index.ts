@@ -29,7 +29,7 @@ import type { LogSnapshot } from './logs.ts';
 export interface SimClusterOptions {
   clock: SimClock;
   random: RandomSource;
-  limits?: { maxObjects?: number; maxBytes?: number; logBytes?: number };
+  limits?: { maxObjects?: number; maxBytes?: number; logChars?: number };
   /** Start as the cluster this snapshot was taken of was then (instead of a fresh kind with Istio installed). */
   from?: ClusterSnapshot;
 }
@@ -95,7 +95,7 @@ class SimClusterImpl implements SimCluster {
     this.#maxObjects = options.limits?.maxObjects ?? 2000;
     this.#maxBytes = options.limits?.maxBytes ?? 16 * 1024 * 1024;
     this.#store = new ObjectStore(options.from?.store);
-    this.logs = new MemoryLogStore(options.clock, options.from?.logs, options.limits?.logBytes);
+    this.logs = new MemoryLogStore(options.clock, options.from?.logs, options.limits?.logChars);
     if (options.from) {
       for (const [key, size] of options.from.sizes) this.#sizes.set(key, size);
       this.#usedBytes = [...this.#sizes.values()].reduce((a, b) => a + b, 0);

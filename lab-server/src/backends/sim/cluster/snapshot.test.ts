@@ -30,12 +30,7 @@ describe('cluster snapshot', () => {
     c.logs.append('default', 'p', 'app', 'hello');
     const logged = c.snapshot();
     expect(logged.logs).not.toBe(first.logs);
-    expect(
-      logged.logs
-        .get('default/p/app')
-        ?.lines()
-        .map((l) => l.text),
-    ).toEqual(['hello']);
+    expect(logged.logs.get('default/p/app')?.map((l) => l.text)).toEqual(['hello']);
     expect(logged.store).toBe(first.store);
 
     c.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'default' }, data: { a: '1' } });

@@ -80,7 +80,7 @@ function multisets(lines: readonly string[], keyOf: (line: string) => string): s
  * meanwhile, so the environment keeps all it logs (by default its oldest lines go past 1 MiB; logs.test.ts covers
  * that). Its backend, and a shared one, are made with these limits.
  */
-export const KEEP_EVERY_LINE = { logBytes: Number.POSITIVE_INFINITY } as const;
+export const KEEP_EVERY_LINE = { logChars: Number.POSITIVE_INFINITY } as const;
 
 /** Per container, how many log lines were already recorded. */
 type LogMarks = Map<string, number>;
