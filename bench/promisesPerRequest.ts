@@ -29,7 +29,14 @@ const stop = promiseHooks.createHook({
     if (++promises % SAMPLE_EVERY !== 0) return;
     // The frames below the hook itself: the function that made the promise, and its caller.
     const frames = (new Error().stack ?? '').split('\n').slice(2, 4);
-    const site = frames.map((f) => f.trim().replace(/^at /, '').replace(/\(.*\/src\//, '(')).join(' < ');
+    const site = frames
+      .map((f) =>
+        f
+          .trim()
+          .replace(/^at /, '')
+          .replace(/\(.*\/src\//, '('),
+      )
+      .join(' < ');
     sites.set(site, (sites.get(site) ?? 0) + 1);
   },
 });
