@@ -20,6 +20,12 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((b) => b.close()));
 });
 
+/**
+ * The tests below count the gateway's access-log lines: an environment's logs keep every line here (by default its
+ * oldest lines go past 512 Ki characters, about 1,700 of the gateway's).
+ */
+const EVERY_LINE = { logChars: Number.POSITIVE_INFINITY };
+
 /** `backend`'s environment for seed 5, its reviews split 50/50 between v1 and v3. */
 async function fiftyFifty(backend: LabBackend): Promise<LabEnvironment> {
   open.push(backend);
@@ -60,7 +66,7 @@ describe('a traffic check through the pool', () => {
 
   it('answers at once when the check is stopped, and the worker starts no more of its requests', async () => {
     // The real clock: the series takes slices, so the stop reaches the worker while it runs.
-    const pooled = await fiftyFifty(createPoolBackend({ clock: 'real', workers: 1 }));
+    const pooled = await fiftyFifty(createPoolBackend({ clock: 'real', workers: 1, limits: EVERY_LINE }));
     const [gateway] = await pooled.list({
       kind: 'Pod',
       namespace: 'istio-system',
@@ -109,7 +115,7 @@ describe('a traffic check through the pool', () => {
   });
 
   it("lets a learner's own Check go before an automatic check's series that came later (the real clock)", async () => {
-    const env = await fiftyFifty(createPoolBackend({ clock: 'real', workers: 1 }));
+    const env = await fiftyFifty(createPoolBackend({ clock: 'real', workers: 1, limits: EVERY_LINE }));
     const [gateway] = await env.list({
       kind: 'Pod',
       namespace: 'istio-system',
@@ -149,7 +155,7 @@ describe('a traffic check through the pool', () => {
   });
 
   it("ends a stopped automatic check's series on the worker at once, while the learner's Check still runs", async () => {
-    const env = await fiftyFifty(createPoolBackend({ clock: 'real', workers: 1 }));
+    const env = await fiftyFifty(createPoolBackend({ clock: 'real', workers: 1, limits: EVERY_LINE }));
     // The worker's own answer to the automatic check's call (the front answers a stop at once, without it).
     let workerAnswer: Promise<unknown> | undefined;
     const call = WorkerHost.prototype.call;
