@@ -36,6 +36,22 @@ async function fiftyFifty(backend: LabBackend): Promise<LabEnvironment> {
   return env;
 }
 
+/** The lines of the ingress gateway's access log in `env`. */
+async function gatewayLog(env: LabEnvironment): Promise<string[]> {
+  const [gateway] = await env.list({
+    kind: 'Pod',
+    namespace: 'istio-system',
+    labelSelector: 'app=istio-ingressgateway',
+  });
+  return (await env.logs({ namespace: 'istio-system', pod: gateway!.metadata.name, container: 'istio-proxy' })).split(
+    '\n',
+  );
+}
+
+/** A judge that sends exactly `n` requests, and a rule every answer of the gateway's own 404 meets. */
+const exactly = (n: number) => ({ expect: { any: 1 }, sizes: { planned: n, cap: n, minToFail: n }, uncertain: [] });
+const NOT_FOUND = [{ name: 'any', status: 404 }];
+
 describe('a traffic check through the pool', () => {
   it('makes one worker call for all its requests and judges as the in-process simulator does', async () => {
     if (!step?.check) throw new Error('the traffic-shifting lab has no check on shift-50-v3');
@@ -67,20 +83,13 @@ describe('a traffic check through the pool', () => {
   it('answers at once when the check is stopped, and the worker starts no more of its requests', async () => {
     // The real clock: the series takes slices, so the stop reaches the worker while it runs.
     const pooled = await fiftyFifty(createPoolBackend({ clock: 'real', workers: 1, limits: EVERY_LINE }));
-    const [gateway] = await pooled.list({
-      kind: 'Pod',
-      namespace: 'istio-system',
-      labelSelector: 'app=istio-ingressgateway',
-    });
-    const target = { namespace: 'istio-system', pod: gateway!.metadata.name, container: 'istio-proxy' };
-    const sent = async () => (await pooled.logs(target)).split('\n').filter((l) => l.includes('/productpage')).length;
+    const sent = async () => (await gatewayLog(pooled)).filter((l) => l.includes('/productpage')).length;
     const before = await sent();
-    const judge = { expect: { any: 1 }, sizes: { planned: 800, cap: 800, minToFail: 800 }, uncertain: [] };
     const controller = new AbortController();
     const series = pooled.httpSeries!(
       { kind: 'outside' },
       { url: 'http://ingress/productpage' },
-      { rules: [{ name: 'any', status: 200 }], concurrency: 8, judge },
+      { rules: [{ name: 'any', status: 200 }], concurrency: 8, judge: exactly(800) },
       controller.signal,
     );
     controller.abort(new Error('stopped'));
@@ -116,26 +125,17 @@ describe('a traffic check through the pool', () => {
 
   it("lets a learner's own Check go before an automatic check's series that came later (the real clock)", async () => {
     const env = await fiftyFifty(createPoolBackend({ clock: 'real', workers: 1, limits: EVERY_LINE }));
-    const [gateway] = await env.list({
-      kind: 'Pod',
-      namespace: 'istio-system',
-      labelSelector: 'app=istio-ingressgateway',
-    });
-    const target = { namespace: 'istio-system', pod: gateway!.metadata.name, container: 'istio-proxy' };
     // When each request to `path` began, on the environment's clock, from the gateway's access log.
     const began = async (path: string) =>
-      (await env.logs(target))
-        .split('\n')
+      (await gatewayLog(env))
         .filter((line) => line.includes(` ${path} `))
         .map((line) => Date.parse(/^\[([^\]]+)\]/.exec(line)![1]!));
-    const judge = (n: number) => ({ expect: { any: 1 }, sizes: { planned: n, cap: n, minToFail: n }, uncertain: [] });
-    const rules = [{ name: 'any', status: 404 }];
     // The learner's Check: 3,000 requests the gateway answers itself (no route: 404, and no app's simulated time to
     // wait out on the real clock), many slices of the worker.
     const own = env.httpSeries!(
       { kind: 'outside' },
       { url: 'http://ingress/no-such-page' },
-      { rules, concurrency: 8, judge: judge(3000) },
+      { rules: NOT_FOUND, concurrency: 8, judge: exactly(3000) },
     );
     // Once it has run a slice, an automatic check of 200 such requests: a slice or two, so without giving way it
     // would run between the learner's slices and end long before.
@@ -143,7 +143,7 @@ describe('a traffic check through the pool', () => {
     const background = env.httpSeries!(
       { kind: 'outside' },
       { url: 'http://ingress/no-such-page/automatic' },
-      { rules, concurrency: 8, judge: judge(200), background: true },
+      { rules: NOT_FOUND, concurrency: 8, judge: exactly(200), background: true },
     );
     await Promise.all([own, background]);
     // Every request of the automatic check began after the learner's last. (Which answer comes back first is the
@@ -164,20 +164,12 @@ describe('a traffic check through the pool', () => {
       if (request.op === 'httpSeries' && request.options.background) workerAnswer = sent.result;
       return sent;
     });
-    const [gateway] = await env.list({
-      kind: 'Pod',
-      namespace: 'istio-system',
-      labelSelector: 'app=istio-ingressgateway',
-    });
-    const target = { namespace: 'istio-system', pod: gateway!.metadata.name, container: 'istio-proxy' };
-    const sent = async () => (await env.logs(target)).split('\n').filter((l) => l.includes('/no-such-page')).length;
-    const judge = (n: number) => ({ expect: { any: 1 }, sizes: { planned: n, cap: n, minToFail: n }, uncertain: [] });
-    const rules = [{ name: 'any', status: 404 }];
+    const sent = async () => (await gatewayLog(env)).filter((l) => l.includes('/no-such-page')).length;
     let ownEnded = false;
     const own = env.httpSeries!(
       { kind: 'outside' },
       { url: 'http://ingress/no-such-page' },
-      { rules, concurrency: 8, judge: judge(6000) },
+      { rules: NOT_FOUND, concurrency: 8, judge: exactly(6000) },
     ).finally(() => {
       ownEnded = true;
     });
@@ -186,7 +178,7 @@ describe('a traffic check through the pool', () => {
     const background = env.httpSeries!(
       { kind: 'outside' },
       { url: 'http://ingress/no-such-page/automatic' },
-      { rules, concurrency: 8, judge: judge(200), background: true },
+      { rules: NOT_FOUND, concurrency: 8, judge: exactly(200), background: true },
       controller.signal,
     );
     // The automatic check has reached the worker and waits there (the learner's requests went on after it came).

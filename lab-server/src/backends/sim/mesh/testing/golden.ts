@@ -77,8 +77,8 @@ function multisets(lines: readonly string[], keyOf: (line: string) => string): s
 
 /**
  * The record reads each container's new lines after each action by counting those it read before: no line may go
- * meanwhile, so the environment keeps all it logs (by default its oldest lines go past 1 MiB; logs.test.ts covers
- * that). Its backend, and a shared one, are made with these limits.
+ * meanwhile, so the environment keeps all it logs (by default its oldest lines go past 512 Ki characters;
+ * logs.test.ts covers that). Its backend, and a shared one, are made with these limits.
  */
 export const KEEP_EVERY_LINE = { logChars: Number.POSITIVE_INFINITY } as const;
 
