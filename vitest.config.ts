@@ -11,6 +11,7 @@ export default defineConfig({
       'tests/hostile/**/*.test.ts',
       'tests/doctests/**/*.test.ts',
       'content/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     environment: 'node',
     // Whole-lab tests (labs verify over every step) take seconds alone and much longer on a busy 2-core machine.

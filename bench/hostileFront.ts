@@ -4,7 +4,8 @@
  * WebSockets; the load is hostileLoad.ts's. Reports the others' command p95 (Enter to the next prompt) quiet and
  * with each freeze, and the server process's highest RSS (its worker threads included).
  * `npm run bench -- --only hostile-front [--learners 50] [--seconds 20] [--think 1000] [--freezes busy,sleeps]
- * [--noises]` (`--freezes none --noises`: issue 14's fairness noises alone, `hostileLoad.ts` NOISES).
+ * [--noises] [--rounds 4]` (`--freezes none --noises`: issue 14's fairness noises alone, `hostileLoad.ts` NOISES, each
+ * in rounds of a quiet and a noisy window, and a control with no noise: `interleaved.ts`).
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -167,6 +168,8 @@ export const suite: BenchSuite = {
         thinkMs,
         ...(only ? { only } : {}),
         noises,
+        // `--rounds N`: rounds of a quiet and a noisy window per fairness noise (ABBA order, interleaved.ts).
+        ...(ctx.flags.rounds !== undefined ? { rounds: Number(ctx.flags.rounds) } : {}),
         log: ctx.log,
       });
       result.details.learners = learners;

@@ -4,8 +4,10 @@
  * commands, while one hostile learner types each of issue 9's freezes in turn, in a fresh environment for each
  * freeze. Reports the others' command p95 in a quiet phase, then under each freeze against a quiet phase just before
  * it (the ratio issue 9 bounds by 2x), the highest RSS and
- * how often the hostile learner's own commands still finished (fairness, not starvation).
+ * how often the hostile learner's own commands still finished (fairness, not starvation). Issue 14's fairness noises
+ * run in rounds of a quiet and a noisy window in ABBA order, with a control that makes no noise (interleaved.ts).
  */
+import { compareInterleaved, roundOrder } from './interleaved.ts';
 import { quantile } from './stats.ts';
 import type { BenchRow } from './suite.ts';
 
@@ -55,6 +57,12 @@ export const NOISES: Noise[] = [
     checks: { path: FIFTY_FIFTY_CHECK, atOnce: 4 },
   },
 ];
+
+/**
+ * The fairness noises' control: a learner who joins and does nothing, measured as the noises are. What it reads is
+ * what the method reads with no noise at all (the machine's drift that the rounds did not cancel, and a join).
+ */
+export const CONTROL: Noise = { name: 'none (control: a learner who joins and idles)' };
 
 /** The command the other learners type. */
 export const OTHERS_COMMAND = 'kubectl get pods -o name | wc -l';
@@ -115,7 +123,7 @@ async function phase(
   seconds: number,
   thinkMs: number,
   hostileScript?: string | Noise,
-): Promise<PhaseResult> {
+): Promise<PhaseResult & { samples: number[] }> {
   const noise: Noise | undefined =
     typeof hostileScript === 'string' ? { name: '', script: hostileScript } : hostileScript;
   const samples: number[] = [];
@@ -196,16 +204,60 @@ async function phase(
     failed,
     rssMiB: Math.round(rss),
     hostileDone,
+    samples,
   };
 }
 
-/** The front thread's and the server's CPU per second, quiet just before and under `name` (when measured). */
-function cpuRows(rows: BenchRow[], name: string, before: PhaseResult, during: PhaseResult): void {
+/** A phase's figures without its raw samples (for the details written to the results). */
+function figures({ samples: _, ...rest }: PhaseResult & { samples: number[] }): PhaseResult {
+  return rest;
+}
+
+/** The mean of several windows' per-second CPU and output figures, and their counts summed (for `cpuRows`). */
+function pooled(windows: readonly PhaseResult[]): PhaseResult {
+  const mean = (pick: (w: PhaseResult) => number | undefined) => {
+    const values = windows.map(pick).filter((v): v is number => v !== undefined);
+    return values.length === 0 ? undefined : Math.round(values.reduce((a, b) => a + b, 0) / values.length);
+  };
+  const sum = (pick: (w: PhaseResult) => number) => windows.reduce((total, w) => total + pick(w), 0);
+  const perS = {
+    frontCpuMsPerS: mean((w) => w.frontCpuMsPerS),
+    serverCpuMsPerS: mean((w) => w.serverCpuMsPerS),
+    v8HelpersCpuMsPerS: mean((w) => w.v8HelpersCpuMsPerS),
+    hostileOutputKiBPerS: mean((w) => w.hostileOutputKiBPerS),
+  };
+  return {
+    ...Object.fromEntries(Object.entries(perS).filter(([, v]) => v !== undefined)),
+    p95: Math.max(...windows.map((w) => w.p95)),
+    median: Math.round(
+      quantile(
+        windows.map((w) => w.median),
+        0.5,
+      ),
+    ),
+    count: sum((w) => w.count),
+    failed: sum((w) => w.failed),
+    rssMiB: Math.max(...windows.map((w) => w.rssMiB)),
+    hostileDone: sum((w) => w.hostileDone),
+  };
+}
+
+/**
+ * The front thread's and the server's CPU per second, quiet (`quietLabel`: a freeze's window just before it, a noise's
+ * quiet windows) and under `name` (when measured).
+ */
+function cpuRows(
+  rows: BenchRow[],
+  name: string,
+  before: PhaseResult,
+  during: PhaseResult,
+  quietLabel = 'quiet just before',
+): void {
   if (before.frontCpuMsPerS === undefined || during.frontCpuMsPerS === undefined) return;
   rows.push(
-    { metric: `front thread CPU, quiet just before ${name}`, value: before.frontCpuMsPerS, unit: 'ms/s' },
+    { metric: `front thread CPU, ${quietLabel} ${name}`, value: before.frontCpuMsPerS, unit: 'ms/s' },
     { metric: `front thread CPU, ${name}`, value: during.frontCpuMsPerS, unit: 'ms/s' },
-    { metric: `server CPU, quiet just before ${name}`, value: before.serverCpuMsPerS ?? 0, unit: 'ms/s' },
+    { metric: `server CPU, ${quietLabel} ${name}`, value: before.serverCpuMsPerS ?? 0, unit: 'ms/s' },
     { metric: `server CPU, ${name}`, value: during.serverCpuMsPerS ?? 0, unit: 'ms/s' },
   );
   // What an output flood costs per KiB it sends: the server's CPU it adds over the quiet phase, per KiB a second.
@@ -218,7 +270,7 @@ function cpuRows(rows: BenchRow[], name: string, before: PhaseResult, during: Ph
   if (during.v8HelpersCpuMsPerS !== undefined)
     rows.push(
       {
-        metric: `V8 helper threads' CPU, quiet just before ${name}`,
+        metric: `V8 helper threads' CPU, ${quietLabel} ${name}`,
         value: before.v8HelpersCpuMsPerS ?? 0,
         unit: 'ms/s',
       },
@@ -240,6 +292,8 @@ export async function runHostilePhases(
     log: (line: string) => void;
     /** Also run issue 14's fairness noises (`NOISES`): all (true), or those whose name holds one of these. */
     noises?: boolean | string[];
+    /** Rounds of a quiet and a noisy window per noise, in ABBA order (interleaved.ts); 4 by default. */
+    rounds?: number;
   },
 ): Promise<{ rows: BenchRow[]; details: Record<string, unknown> }> {
   const rows: BenchRow[] = [];
@@ -258,7 +312,7 @@ export async function runHostilePhases(
       { metric: 'server CPU per command, quiet', value: quiet.serverCpuMsPerCommand, unit: 'ms' },
       { metric: 'front thread CPU per command, quiet', value: quiet.frontCpuMsPerCommand ?? 0, unit: 'ms' },
     );
-  details.quiet = quiet;
+  details.quiet = figures(quiet);
   let worstRss = quiet.rssMiB;
   let worstRatio = 0;
   let freezesRun = 0;
@@ -284,33 +338,58 @@ export async function runHostilePhases(
     if (r.failed > 0) rows.push({ metric: `others' commands that failed, ${name}`, value: r.failed, unit: '' });
     cpuRows(rows, name, before, r);
     worstRss = Math.max(worstRss, r.rssMiB);
-    details[name] = { quietBefore: before, hostile: r };
+    details[name] = { quietBefore: figures(before), hostile: figures(r) };
   }
   if (options.noises) {
     let worstNoise = 0;
     const wanted = options.noises;
-    for (const noise of NOISES) {
-      if (Array.isArray(wanted) && !wanted.some((w) => noise.name.includes(w))) continue;
-      // Each noise is compared with a quiet phase just before it: on a shared machine the load drifts between
-      // phases more than one noisy learner moves the others' p95.
-      options.log(`quiet, before: ${noise.name}`);
-      const before = await phase(harness, options.seconds, options.thinkMs);
-      options.log(`noisy: ${noise.name}`);
-      const r = await phase(harness, options.seconds, options.thinkMs, noise);
-      const ratio = Math.round((r.p95 / before.p95) * 100) / 100;
-      rows.push({ metric: `others p95, quiet just before ${noise.name}`, value: before.p95, unit: 'ms' });
-      worstNoise = Math.max(worstNoise, ratio);
-      rows.push({ metric: `others p95, ${noise.name}`, value: r.p95, unit: 'ms' });
-      rows.push({ metric: `others p95 / quiet just before, ${noise.name}`, value: ratio, unit: 'x' });
+    const rounds = options.rounds ?? 4;
+    details.fairnessRounds = rounds;
+    const chosen = NOISES.filter((n) => !Array.isArray(wanted) || wanted.some((w) => n.name.includes(w)));
+    for (const noise of [...chosen, CONTROL]) {
+      // Rounds of a quiet and a noisy window in ABBA order, each round compared within itself (interleaved.ts): on
+      // this machine the others' p95 drifts between two windows in a row by more than one noisy learner moves it.
+      const quietWindows: Awaited<ReturnType<typeof phase>>[] = [];
+      const noisyWindows: Awaited<ReturnType<typeof phase>>[] = [];
+      for (let round = 0; round < rounds; round++)
+        for (const kind of roundOrder(round)) {
+          options.log(`round ${round + 1} of ${rounds}, ${kind}: ${noise.name}`);
+          const w = await phase(harness, options.seconds, options.thinkMs, kind === 'noisy' ? noise : undefined);
+          (kind === 'noisy' ? noisyWindows : quietWindows).push(w);
+        }
+      const c = compareInterleaved(
+        quietWindows.map((w) => w.samples),
+        noisyWindows.map((w) => w.samples),
+      );
+      const before = pooled(quietWindows.map(figures));
+      const r = pooled(noisyWindows.map(figures));
+      const name = noise.name;
+      rows.push({ metric: `others p95, quiet windows of ${name}`, value: Math.round(c.quietP95), unit: 'ms' });
+      rows.push({ metric: `others p95, ${name}`, value: Math.round(c.noisyP95), unit: 'ms' });
       rows.push({
-        metric: `noisy learner's ${noise.checks ? 'checks' : 'runs'} done, ${noise.name}`,
-        value: r.hostileDone,
-        unit: '',
+        metric: `others p95 / quiet, ${name} (geometric mean of ${rounds} ABBA rounds)`,
+        value: c.ratio,
+        unit: 'x',
       });
-      if (r.failed > 0) rows.push({ metric: `others' commands that failed, ${noise.name}`, value: r.failed, unit: '' });
-      cpuRows(rows, noise.name, before, r);
+      if (noise === CONTROL) {
+        rows.push({ metric: "fairness: the method's reading with no noise (control)", value: c.ratio, unit: 'x' });
+      } else {
+        worstNoise = Math.max(worstNoise, c.ratio);
+        rows.push({
+          metric: `noisy learner's ${noise.checks ? 'checks' : 'runs'} done, ${name}`,
+          value: r.hostileDone,
+          unit: '',
+        });
+      }
+      if (r.failed + before.failed > 0)
+        rows.push({ metric: `others' commands that failed, ${name}`, value: r.failed + before.failed, unit: '' });
+      cpuRows(rows, name, before, r, 'quiet windows of');
       worstRss = Math.max(worstRss, r.rssMiB);
-      details[noise.name] = { quietBefore: before, noisy: r };
+      details[name] = {
+        perRound: c.perRound,
+        quietWindows: quietWindows.map(figures),
+        noisyWindows: noisyWindows.map(figures),
+      };
     }
     rows.push({
       metric: 'fairness: worst others p95 / quiet, one noisy learner (goal at most 1.5)',
