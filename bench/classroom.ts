@@ -17,7 +17,7 @@ import { checkResultBodySchema } from '../lab-server/src/protocol/api.ts';
 import { classCreatedSchema, joinedSchema } from '../lab-server/src/protocol/classroom.ts';
 import { startLabsServer } from './labsServer.ts';
 import type { BenchRow, BenchSuite } from './suite.ts';
-import { round, summarize } from './stats.ts';
+import { byPressTime, type PressedWindow, round, summarize } from './stats.ts';
 
 const INSTRUCTOR = 'bench-instructor-token-0123456789abcdef';
 /** `--server-prof DIR`: the servers run under `node --cpu-prof` (one profile per thread in DIR) and stop with SIGTERM. */
@@ -269,7 +269,13 @@ async function typingRun(
   rerun: number;
   trafficChecks: number[];
   trafficPassed: number;
+  /** The Checks by when they were pressed (5 s windows from the start of the typing). */
+  trafficChecksByPressTime: PressedWindow[];
+  /** The server's CPU each second of the typing, in % of one core (200 is both cores of the bench machine). */
+  serverCpuPercentBySecond: number[];
 }> {
+  /** Samples the server's CPU each second while the learners type (cleared however the run ends). */
+  let cpuSampler: NodeJS.Timeout | undefined;
   const { base, server } = await serve(mkdtempSync(join(tmpdir(), 'labs-bench-auto-')), {
     LABS_AUTO_CHECKS: auto ? 'on' : 'off',
     ...roomFor(learners),
@@ -305,7 +311,16 @@ async function typingRun(
     // Each learner types the five steps, then (after reading, `thinkMs`) presses Check on the 50/50 step: the
     // traffic check that sends about 200 requests through the simulated gateway.
     const trafficChecks: number[] = [];
+    const pressed: { atS: number; ms: number }[] = [];
     let trafficPassed = 0;
+    // The server's CPU second by second: whether the Checks that waited long were pressed while it had no core free.
+    const serverCpuPercentBySecond: number[] = [];
+    let cpuBefore = cpu0;
+    cpuSampler = setInterval(() => {
+      const now = cpuSeconds(server.pid!);
+      serverCpuPercentBySecond.push(Math.round((now - cpuBefore) * 100));
+      cpuBefore = now;
+    }, 1000);
     const commands = (
       await Promise.all(
         tokens.map(async (token) => {
@@ -314,11 +329,13 @@ async function typingRun(
           const t0 = performance.now();
           const result = await post(base, TRAFFIC_CHECK, token, {}, checkResultBodySchema);
           trafficChecks.push(performance.now() - t0);
+          pressed.push({ atS: (t0 - started) / 1000, ms: performance.now() - t0 });
           if (result.ok === true) trafficPassed++;
           return times;
         }),
       )
     ).flat();
+    clearInterval(cpuSampler);
     await quiet(server.pid!);
     const wallS = round((performance.now() - started) / 1000);
     const cpuS = cpuSeconds(server.pid!) - cpu0;
@@ -340,8 +357,11 @@ async function typingRun(
       rerun: interrupted.rerun,
       trafficChecks,
       trafficPassed,
+      trafficChecksByPressTime: byPressTime(pressed, 5),
+      serverCpuPercentBySecond,
     };
   } finally {
+    clearInterval(cpuSampler);
     await stopServer(server);
   }
 }
@@ -558,6 +578,15 @@ export const suite: BenchSuite = {
     };
     const off = phases.has('typing-off') ? await typing(false) : undefined;
     const on = phases.has('typing') ? await typing(true) : undefined;
+    if (on) {
+      // Where the Checks waited: by when they were pressed, against the server's CPU then (2 cores: 200 %).
+      ctx.log('traffic checks by press time (s from the start: pressed, p50 / p95 ms, server CPU % meanwhile):');
+      for (const w of on.trafficChecksByPressTime) {
+        const cpu = on.serverCpuPercentBySecond.slice(w.fromS, w.fromS + 5);
+        const meanCpu = cpu.length ? Math.round(cpu.reduce((a, b) => a + b, 0) / cpu.length) : Number.NaN;
+        ctx.log(`  ${w.fromS} s: ${w.pressed} pressed, ${w.p50Ms} / ${w.p95Ms} ms, CPU ${meanCpu} %`);
+      }
+    }
     if (off || on)
       rows.push(
         { metric: 'typing 5 steps: pause between commands', value: thinkMs, unit: 'ms' },

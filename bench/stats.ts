@@ -35,3 +35,34 @@ export async function time(times: number, task: (i: number) => Promise<unknown>)
 export function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
+
+/** The timings pressed within one stretch of a run: when it began (s from the start), how many, their p50 and p95. */
+export interface PressedWindow {
+  fromS: number;
+  pressed: number;
+  p50Ms: number;
+  p95Ms: number;
+}
+
+/**
+ * Timings grouped by when they were pressed (`atS`, seconds from the start of the run), in windows of `windowS`
+ * seconds, empty windows left out: where in a run a queue built up, and how long what was pressed then waited.
+ */
+export function byPressTime(timings: readonly { atS: number; ms: number }[], windowS: number): PressedWindow[] {
+  if (!(windowS > 0)) throw new Error(`bench: a window of ${windowS} s`);
+  const windows = new Map<number, number[]>();
+  for (const { atS, ms } of timings) {
+    const from = Math.floor(atS / windowS) * windowS;
+    let list = windows.get(from);
+    if (!list) windows.set(from, (list = []));
+    list.push(ms);
+  }
+  return [...windows]
+    .sort(([a], [b]) => a - b)
+    .map(([fromS, list]) => ({
+      fromS,
+      pressed: list.length,
+      p50Ms: round(quantile(list, 0.5)),
+      p95Ms: round(quantile(list, 0.95)),
+    }));
+}
