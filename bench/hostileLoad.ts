@@ -213,8 +213,11 @@ function figures({ samples: _, ...rest }: PhaseResult & { samples: number[] }): 
   return rest;
 }
 
-/** The mean of several windows' per-second CPU and output figures, and their counts summed (for `cpuRows`). */
-function pooled(windows: readonly PhaseResult[]): PhaseResult {
+/**
+ * Several windows as one phase (for `cpuRows` and the rows of a noise): the mean of their per-second CPU and output
+ * figures, their counts summed, and `p95`, the p95 of all their samples together (interleaved.ts works it out).
+ */
+function pooled(windows: readonly PhaseResult[], p95: number): PhaseResult {
   const mean = (pick: (w: PhaseResult) => number | undefined) => {
     const values = windows.map(pick).filter((v): v is number => v !== undefined);
     return values.length === 0 ? undefined : Math.round(values.reduce((a, b) => a + b, 0) / values.length);
@@ -228,7 +231,7 @@ function pooled(windows: readonly PhaseResult[]): PhaseResult {
   };
   return {
     ...Object.fromEntries(Object.entries(perS).filter(([, v]) => v !== undefined)),
-    p95: Math.max(...windows.map((w) => w.p95)),
+    p95: Math.round(p95),
     median: Math.round(
       quantile(
         windows.map((w) => w.median),
@@ -361,11 +364,11 @@ export async function runHostilePhases(
         quietWindows.map((w) => w.samples),
         noisyWindows.map((w) => w.samples),
       );
-      const before = pooled(quietWindows.map(figures));
-      const r = pooled(noisyWindows.map(figures));
+      const before = pooled(quietWindows.map(figures), c.quietP95);
+      const r = pooled(noisyWindows.map(figures), c.noisyP95);
       const name = noise.name;
-      rows.push({ metric: `others p95, quiet windows of ${name}`, value: Math.round(c.quietP95), unit: 'ms' });
-      rows.push({ metric: `others p95, ${name}`, value: Math.round(c.noisyP95), unit: 'ms' });
+      rows.push({ metric: `others p95, quiet windows of ${name}`, value: before.p95, unit: 'ms' });
+      rows.push({ metric: `others p95, ${name}`, value: r.p95, unit: 'ms' });
       rows.push({
         metric: `others p95 / quiet, ${name} (geometric mean of ${rounds} ABBA rounds)`,
         value: c.ratio,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareInterleaved, roundOrder } from './interleaved.ts';
-import { quantile } from './stats.ts';
+import { quantile, round } from './stats.ts';
 
 /** `n` latencies of a window, evenly spread from `low` to `high` ms (deterministic). */
 const window = (n: number, low: number, high: number) =>
@@ -35,7 +35,7 @@ describe('interleaved comparison of quiet and noisy windows', () => {
     const c = compareInterleaved(quiet, noisy);
     const p95 = (w: number[]) => quantile(w, 0.95);
     const rounds = [p95(noisy[0]!) / p95(quiet[0]!), p95(noisy[1]!) / p95(quiet[1]!)];
-    expect(c.perRound).toEqual(rounds.map((r) => Math.round(r * 100) / 100));
+    expect(c.perRound).toEqual(rounds.map(round));
     expect(c.ratio).toBeCloseTo(Math.sqrt(rounds[0]! * rounds[1]!), 2);
     expect(c.quietP95).toBe(p95([...quiet[0]!, ...quiet[1]!]));
     expect(c.noisyP95).toBe(p95([...noisy[0]!, ...noisy[1]!]));

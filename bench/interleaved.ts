@@ -9,11 +9,11 @@
  * the slowest window decides a pooled p95.) A control that runs the same rounds with a learner who joins and does
  * nothing measures what the method itself reads when there is no noise.
  */
-import { quantile } from './stats.ts';
+import { quantile, round } from './stats.ts';
 
-/** What each window of round `round` (from 0) holds, in order: even rounds quiet first, odd rounds noisy first. */
-export function roundOrder(round: number): readonly ['quiet', 'noisy'] | readonly ['noisy', 'quiet'] {
-  return round % 2 === 0 ? (['quiet', 'noisy'] as const) : (['noisy', 'quiet'] as const);
+/** What each window of round `index` (from 0) holds, in order: even rounds quiet first, odd rounds noisy first. */
+export function roundOrder(index: number): readonly ['quiet', 'noisy'] | readonly ['noisy', 'quiet'] {
+  return index % 2 === 0 ? (['quiet', 'noisy'] as const) : (['noisy', 'quiet'] as const);
 }
 
 /** The pooled comparison of the windows of every round. */
@@ -39,11 +39,10 @@ export function compareInterleaved(quiet: readonly number[][], noisy: readonly n
   if ([...quiet, ...noisy].some((w) => w.length === 0)) throw new Error('bench: a window has no sample');
   const ratios = quiet.map((q, i) => quantile(noisy[i]!, 0.95) / Math.max(1e-9, quantile(q, 0.95)));
   const geometricMean = Math.exp(ratios.reduce((sum, r) => sum + Math.log(r), 0) / ratios.length);
-  const to2 = (x: number) => Math.round(x * 100) / 100;
   return {
     quietP95: quantile(quiet.flat(), 0.95),
     noisyP95: quantile(noisy.flat(), 0.95),
-    ratio: to2(geometricMean),
-    perRound: ratios.map(to2),
+    ratio: round(geometricMean),
+    perRound: ratios.map(round),
   };
 }

@@ -6,16 +6,12 @@
  * behind, the oldest states go first.
  */
 import { randomInt } from 'node:crypto';
+import { sameLogs } from './cluster/logs.ts';
 import type { StartingState } from './startingStates.ts';
 
 /** True when two states hold the same objects and the same log lines (a command that changed nothing). */
 export function sameState(a: StartingState, b: StartingState): boolean {
-  if (a.cluster.store.version !== b.cluster.store.version || a.cluster.logs.size !== b.cluster.logs.size) return false;
-  for (const [key, lines] of a.cluster.logs) {
-    const other = b.cluster.logs.get(key);
-    if (!other || other.length !== lines.length || other.at(-1) !== lines.at(-1)) return false;
-  }
-  return true;
+  return a.cluster.store.version === b.cluster.store.version && sameLogs(a.cluster.logs, b.cluster.logs);
 }
 
 /** Kept states by key, oldest first. */

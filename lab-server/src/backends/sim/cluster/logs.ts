@@ -35,6 +35,21 @@ interface ContainerLog {
 /** Every container's kept lines, by `namespace/pod/container`. */
 export type LogSnapshot = ReadonlyMap<string, readonly LogLine[]>;
 
+/**
+ * True when two snapshots hold the same containers with the same lines. A line object is pushed once and never
+ * changed, so a container whose kept lines have the same count and the same last line has had nothing pushed or
+ * dropped in between.
+ */
+export function sameLogs(a: LogSnapshot, b: LogSnapshot): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [key, lines] of a) {
+    const other = b.get(key);
+    if (!other || other.length !== lines.length || other.at(-1) !== lines.at(-1)) return false;
+  }
+  return true;
+}
+
 /** A `LogStore` in memory. */
 export class MemoryLogStore implements LogStore {
   readonly #lines = new Map<string, ContainerLog>();
@@ -157,10 +172,11 @@ export class MemoryLogStore implements LogStore {
     options: { sinceMs?: number; tail?: number } = {},
   ): LogLine[] {
     const log = this.#lines.get(`${namespace}/${pod}/${container}`);
+    // Each step makes a new array: what is returned is the caller's own.
     let lines = log ? log.lines.slice(log.start) : [];
     if (options.sinceMs !== undefined) lines = lines.filter((l) => l.at >= options.sinceMs!);
     if (options.tail !== undefined && options.tail >= 0) lines = options.tail === 0 ? [] : lines.slice(-options.tail);
-    return [...lines];
+    return lines;
   }
 
   follow(namespace: string, pod: string, container: string, listener: (line: LogLine) => void): () => void {
