@@ -459,6 +459,41 @@ describe('exec, shell, logs and ran checks', () => {
     expect((await runCheck(check, { env: e, stepStartedAt: stepStart }, once)).ok).toBe(true);
   });
 
+  it('ran: a record is matched once per pattern, however often its step is checked again', async () => {
+    // An automatic check reads the whole history after every command: the records already read are not read again.
+    const e = new FakeEnvironment('x', {});
+    const [VS, PODS] = ['^kubectl get vs once$', '^kubectl get pods once$'];
+    const vs = checkSchema.parse({ type: 'ran', pattern: VS });
+    const pods = checkSchema.parse({ type: 'ran', pattern: PODS });
+    const stepStart = new Date(Date.now() - 60_000);
+    for (let i = 0; i < 40; i++)
+      e.records.push({
+        line: 'kubectl get pods once',
+        exitCode: 0,
+        at: new Date(Date.now() - 30_000 + i).toISOString(),
+      });
+    const test = vi.spyOn(RegExp.prototype, 'test');
+    const readsOf = (source: string) => test.mock.contexts.filter((c) => (c as RegExp).source === source).length;
+    try {
+      for (let i = 0; i < 3; i++)
+        expect((await runCheck(vs, { env: e, stepStartedAt: stepStart }, once)).ok).toBe(false);
+      expect(readsOf(VS)).toBe(40);
+      // Another pattern reads the same records for itself.
+      expect((await runCheck(pods, { env: e, stepStartedAt: stepStart }, once)).ok).toBe(true);
+      expect(readsOf(PODS)).toBe(40);
+      // The window still moves with the step: a step begun after every record sees none of them.
+      const later = await runCheck(pods, { env: e, stepStartedAt: new Date(Date.now() - 1_000) }, once);
+      expect(later.ok).toBe(false);
+      expect(later.evidence[0]!.result).toBe('(no commands)');
+      // A new record is read once, then is known like the others.
+      e.records.push({ line: 'kubectl get vs once', exitCode: 0, at: new Date(Date.now() - 500).toISOString() });
+      expect((await runCheck(vs, { env: e, stepStartedAt: stepStart }, once)).ok).toBe(true);
+      expect(readsOf(VS)).toBe(41);
+    } finally {
+      test.mockRestore();
+    }
+  });
+
   it('all: the first failing sub-check decides, evidence of each is kept', async () => {
     const check = checkSchema.parse({
       type: 'all',
