@@ -1,71 +1,27 @@
 /** The `ran` check: the learner ran a matching command in the terminal since the step began. */
 import type { z } from 'zod';
-import type { CommandRecord } from '../../contract.ts';
 import type { ranCheckSchema } from '../../labs/schema.ts';
+import { scanHistory } from '../historyScan.ts';
 import { euRo, eulReul } from '../korean.ts';
 import { text, type Evaluator } from '../types.ts';
 
 /** A ran check as the schema fills it. */
 export type RanCheck = z.infer<typeof ranCheckSchema>;
 
-/**
- * What `ran` checks learned of each record, kept as long as the record is: a record never changes, and an automatic
- * check reads the whole history since the step began after every command the learner types. Read anew each time (a
- * regex on each record's time, the step's pattern on each line), 200 learners typing a command a second for eight
- * minutes cost the server's front 73 ms of CPU a second in this function, and more with each command; kept, 26.
- */
-const timeOf = new WeakMap<CommandRecord, number>();
-/** A `ran` check's pattern compiled, and whether each record's line matches it. */
-interface CompiledPattern {
-  regex: RegExp;
-  matches: WeakMap<CommandRecord, boolean>;
-}
-
-/** Per pattern, as a lab's check writes it. */
-const patterns = new Map<string, CompiledPattern>();
-
-/** When `record` ran, in ms (any form `Date.parse` reads; NaN, never in a step's window, for one it cannot). */
-function recordTime(record: CommandRecord): number {
-  let at = timeOf.get(record);
-  if (at === undefined) timeOf.set(record, (at = Date.parse(record.at)));
-  return at;
-}
-
-/** The pattern `source` compiled (a regular expression without flags: `test` keeps no state), with its answers. */
-function compiled(source: string): CompiledPattern {
-  let pattern = patterns.get(source);
-  if (!pattern) patterns.set(source, (pattern = { regex: new RegExp(source), matches: new WeakMap() }));
-  return pattern;
-}
-
-/** Whether `record`'s line matches `pattern`. */
-function lineMatches(pattern: CompiledPattern, record: CommandRecord): boolean {
-  let matches = pattern.matches.get(record);
-  if (matches === undefined) pattern.matches.set(record, (matches = pattern.regex.test(record.line)));
-  return matches;
-}
-
 /** Looks through the terminal history between the step's start and this check's start. */
 export const evaluateRan: Evaluator<RanCheck> = async (check, ctx) => {
-  const pattern = compiled(check.pattern);
-  const from = ctx.stepStartedAt.getTime();
-  const to = ctx.checkStartedAt.getTime();
-  // Commands the check itself runs (a `shell` check in the same `all`) come after `to` and never count.
-  const records: CommandRecord[] = [];
-  for (const r of ctx.env.history()) {
-    const at = recordTime(r);
-    if (at >= from && at <= to) records.push(r);
-  }
-  const matching = records.filter((r) => lineMatches(pattern, r));
-  const good = matching.find((r) => r.exitCode === check.exitCode);
-  const recent = records
-    .slice(-5)
-    .map((r) => `$ ${r.line}  (exit ${r.exitCode})`)
-    .join('\n');
+  // Commands the check itself runs (a `shell` check in the same `all`) come after its start and never count.
+  const { count, recent, good, last } = scanHistory(ctx.env.history(), {
+    pattern: check.pattern,
+    exitCode: check.exitCode,
+    from: ctx.stepStartedAt.getTime(),
+    to: ctx.checkStartedAt.getTime(),
+  });
+  const lines = recent.map((r) => `$ ${r.line}  (exit ${r.exitCode})`).join('\n');
   const evidence = [
     {
       action: `terminal history since ${ctx.stepStartedAt.toISOString()}`,
-      result: records.length === 0 ? '(no commands)' : `${records.length} command(s); last:\n${recent}`,
+      result: count === 0 ? '(no commands)' : `${count} command(s); last:\n${lines}`,
     },
   ];
   if (good)
@@ -78,7 +34,6 @@ export const evaluateRan: Evaluator<RanCheck> = async (check, ctx) => {
         `You ran \`${good.line}\` in the terminal.`,
       ),
     };
-  const last = matching[matching.length - 1];
   if (last) {
     return {
       ok: false,
@@ -95,7 +50,7 @@ export const evaluateRan: Evaluator<RanCheck> = async (check, ctx) => {
     evidence,
     signature: 'none',
     explanation:
-      records.length === 0
+      count === 0
         ? text(
             '이 단계를 시작한 뒤로 터미널에서 실행한 명령이 없습니다. 단계의 명령을 터미널에서 직접 실행해 보세요.',
             "No command has been run in the terminal since this step began: run the step's command there yourself.",
