@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CommandRecord } from '../contract.ts';
 import { historyUpTo } from '../steps/commandState.ts';
 import { type HistoryQuery, type HistoryScan, scanHistory } from './historyScan.ts';
+import { createRandom } from '../backends/sim/random.ts';
 
 /** Reads the whole history, as the `ran` check did before scans were kept. */
 function readWhole(history: readonly CommandRecord[], query: HistoryQuery): HistoryScan {
@@ -19,18 +20,6 @@ function readWhole(history: readonly CommandRecord[], query: HistoryQuery): Hist
   };
 }
 
-/** A seeded generator in [0, 1) (mulberry32): the same histories on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const T0 = Date.parse('2026-12-07T10:00:00.000Z');
 const LINES = ['kubectl get vs reviews -o yaml', 'kubectl get pods', 'curl -s productpage:9080', 'kubectl get vs'];
 const PATTERNS = ['^kubectl get (vs|virtualservice) reviews -o yaml$', '\\bget\\b', '^curl'];
@@ -38,7 +27,7 @@ const PATTERNS = ['^kubectl get (vs|virtualservice) reviews -o yaml$', '\\bget\\
 describe('scanHistory', () => {
   it('finds what reading the whole history finds, whatever histories and windows it is asked about in turn', () => {
     for (let seed = 1; seed <= 40; seed++) {
-      const random = seeded(seed);
+      const random = createRandom(seed).next;
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
       // One environment's commands, as a backend keeps them: appended, the oldest dropped past a bound.
       const cap = 5 + Math.floor(random() * 30);

@@ -3,16 +3,7 @@ import type { HttpResult } from '../contract.ts';
 import { checkSchema, type Check } from '../labs/schema.ts';
 import { FakeEnvironment } from '../server/fakeBackend.ts';
 import { runCheck } from './run.ts';
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRandom } from '../backends/sim/random.ts';
 
 const page = (stars: '' | 'red' | 'black'): HttpResult => ({
   status: 200,
@@ -27,7 +18,7 @@ const page = (stars: '' | 'red' | 'black'): HttpResult => ({
 
 /** An environment whose product page answers from weighted versions (or a fixed error). */
 function weighted(weights: Record<string, number>, seed = 1): FakeEnvironment {
-  const random = seeded(seed);
+  const random = createRandom(seed).next;
   return new FakeEnvironment('traffic-shifting', {
     http: () => {
       let u = random();

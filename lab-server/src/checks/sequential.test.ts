@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SequentialSplit, lookPlan, operating, sequentialPlan, type ClassPlan } from './sequential.ts';
 import { DEFAULT_SPLIT_TEST, judgeLook, plannedLooks } from './split.ts';
-
-/** mulberry32: a small seeded generator, so the simulations are reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRandom } from '../backends/sim/random.ts';
 
 /** Draws a class name with the true shares. */
 function drawer(truth: Record<string, number>, random: () => number): () => string {
@@ -35,7 +24,7 @@ function simulate(
   runs: number,
   seed: number,
 ): { passRate: number; failRate: number; meanRequests: number } {
-  const draw = drawer(truth, seeded(seed));
+  const draw = drawer(truth, createRandom(seed).next);
   let passes = 0;
   let requests = 0;
   for (let i = 0; i < runs; i++) {

@@ -10,18 +10,7 @@ import {
   sequentialSplit,
   twoSidedPValue,
 } from './split.ts';
-
-/** mulberry32: a small seeded generator, so the simulations are reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRandom } from '../backends/sim/random.ts';
 
 /** A fake route: each request lands in a class drawn with the true shares. */
 function drawer(truth: Record<string, number>, random: () => number) {
@@ -45,7 +34,7 @@ async function simulate(
   seed: number,
   options = DEFAULT_SPLIT_TEST,
 ) {
-  const random = seeded(seed);
+  const random = createRandom(seed).next;
   const looks = plannedLooks(initial, initial * 4);
   let failures = 0;
   let requests = 0;
