@@ -7,8 +7,9 @@
  * A history is a stretch of one environment's commands, in the order they came back: records are appended, the
  * oldest dropped, a frozen state's history is a first part of it (or it filtered by time: a part of it all the
  * same), and a record never changes. So two histories with the same first record, the same last record and the same
- * length hold the same records, and a history whose first records are a scanned one's is that one with more appended. Every figure here is what reading the whole
- * history would give (`historyScan.test.ts` compares the two on random histories).
+ * length hold the same records, and a history whose first records are a scanned one's is that one with more
+ * appended. Every figure here is what reading the whole history would give (`historyScan.test.ts` compares the two
+ * on random histories).
  */
 import type { CommandRecord } from '../contract.ts';
 
