@@ -30,11 +30,15 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-/** One raw request (no automatic decompression), its status, headers and body bytes. */
+/**
+ * One raw request (no automatic decompression), its status, headers and body bytes. Each on a connection of its own:
+ * on the global agent's kept-alive sockets, `sends the page again once it changed` failed about one run in fifteen
+ * with "Parse Error: Expected HTTP/" (none in 30 runs without).
+ */
 function get(path: string, headers: Record<string, string> = {}, method = 'GET') {
   return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
     (done, fail) => {
-      const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
+      const req = request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => done({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
