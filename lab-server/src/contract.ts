@@ -152,6 +152,8 @@ export interface CommandRecord {
    * freeze states, the simulator); a command that changed nothing names its predecessor's state.
    */
   state?: number;
+  /** The cluster's objects as this command left them (`LabEnvironment.objectsRevision`), where the backend names them. */
+  objects?: string;
 }
 
 /** Options for opening a terminal. */
@@ -216,6 +218,13 @@ export interface LabEnvironment {
    * cluster). Dispose it after use.
    */
   frozen?(record: CommandRecord): Promise<FrozenEnvironment | undefined>;
+  /**
+   * A name for the cluster's objects as they are now: two equal names, read from this environment, mean that no
+   * object was created, changed or deleted in between (logs and the command history may have grown). Lets a Check
+   * stand on what an automatic check measured on the same objects. Absent where a backend cannot tell (a real
+   * cluster: its controllers change objects on their own); undefined while the environment has no cluster yet.
+   */
+  objectsRevision?(): Promise<string | undefined>;
   dispose(): Promise<void>;
 }
 

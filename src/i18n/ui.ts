@@ -41,6 +41,7 @@ const ko = {
   'step.solveFailed': '풀이가 종료 코드 {code}로 끝났습니다. 터미널에서 무엇이 실패했는지 확인하세요.',
   'step.solveNothing': '이 환경에서 이미 끝난 단계들이라 실행할 풀이가 없었습니다.',
   'step.checkStats': '{seconds}초 만에 확인',
+  'step.measuredAt': '{time}에 자동 확인이 측정한 결과입니다. 그 뒤로 바뀐 오브젝트가 없어 다시 측정하지 않았습니다',
   'step.waited': '설정이 프록시까지 전파되기를 {seconds}초 기다렸습니다',
   'step.passedAt': '✓ 통과 {time}',
   'step.failingNow': '지금은 실패',
@@ -255,6 +256,8 @@ const en: Record<UiKey, string> = {
   'step.solveFailed': 'The solution ended with exit code {code}; the terminal shows what failed.',
   'step.solveNothing': 'Nothing to run: these steps are already done in this environment.',
   'step.checkStats': 'checked in {seconds} s',
+  'step.measuredAt':
+    'measured by the automatic check at {time}; no object has changed since, so it was not measured again',
   'step.waited': 'waited {seconds} s for the configuration to propagate',
   'step.passedAt': '✓ Passed {time}',
   'step.failingNow': 'failing now',

@@ -51,13 +51,19 @@ test('chapter 1 in order without pressing Check: every step passes by itself, an
   await runBlock(page, 'read-virtualservice', 'kubectl get virtualservice reviews -o yaml');
   await passesByItself(page, 'read-virtualservice');
 
-  // A Check of the 50/50 step sends its own hundreds of requests; then the learner's loop sends 100.
+  // No object changed since the automatic check measured the 50/50 split (the learner only read the route): the
+  // Check stands on that measurement and says when it was made, instead of sending its hundreds of requests again.
+  // Those requests (the automatic check's, after the editor's Apply) were sent to the learner's environment; then
+  // the learner's loop sends 100.
   const result = await pressCheck(page, 'shift-50-v3');
   await expect(result).toHaveAttribute('data-ok', 'true');
+  await expect(result).toContainText(
+    lang === 'ko' ? '자동 확인이 측정한 결과입니다' : 'measured by the automatic check at',
+  );
   await runBlock(page, 'see-red-half', 'for i in $(seq 1 100)');
   await expect.poll(() => terminalText(page), { timeout: 90_000 }).toMatch(/\d+ no-red\n\s*\d+ red/);
   await passesByItself(page, 'see-red-half');
-  // The Traffic view counts the learner's requests only (the Check's are told apart by their client identity),
+  // The Traffic view counts the learner's requests only (the checks' are told apart by their client identity),
   // so it shows the loop's split: about half v3, within a margin a right 50/50 leaves with probability 1 - 6e-5.
   const traffic = page.locator('.labs-traffic');
   const openTraffic = page.locator('[data-ws-card="traffic"] button').first();

@@ -104,6 +104,11 @@ export const checkResultBodySchema = z.object({
   waitedMs: z.number().optional(),
   /** Set when the step fails because a later step replaced its outcome. */
   replaced: replacedSchema.optional(),
+  /**
+   * Set when this Check measured nothing itself: an automatic check measured this outcome then (RFC 3339) on the
+   * same objects, and none was created, changed or deleted since. `attempts` and `durationMs` are then 0.
+   */
+  measuredAt: z.string().optional(),
   progress: stepProgressSchema,
 });
 export type CheckResultBody = z.infer<typeof checkResultBodySchema>;

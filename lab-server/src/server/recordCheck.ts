@@ -31,6 +31,7 @@ export async function recordStepCheck(
   const result: CheckResultBody = {
     ...checked.outcome,
     ...(checked.replaced ? { replaced: checked.replaced } : {}),
+    ...(checked.measuredAt ? { measuredAt: checked.measuredAt.toISOString() } : {}),
     progress,
   };
   parts.events.emit('check', { sessionId, lab, step, result, attempt });

@@ -27,6 +27,11 @@ export interface StepCheck {
   at: Date;
   /** Set when the step fails because a later step, done since, replaced its outcome. */
   replaced?: Replaced;
+  /**
+   * Set when this check measured nothing itself: the outcome is one an automatic check measured then, on the same
+   * objects (`JudgedStates.knownPass`).
+   */
+  measuredAt?: Date;
 }
 
 /** How Solve types solutions. */
@@ -162,15 +167,16 @@ export class StepSession {
    * marks those that hold as done at `heldAt` (the latest command before the evaluation: the state seen is the
    * one it left, and the next command counts for the next step). Stops when `signal` aborts. Returns the passes.
    * `env`: where to look, the live environment or a state a command left (`commandState.ts`); `judged`: that
-   * state's key and the failures already seen on states (a step that failed on this state is not judged again).
-   * The key is read at each judgement: a state found gone midway is judged live, under no key.
+   * state's key and the failures already seen on states (a step that failed on this state is not judged again),
+   * and the name of the objects judged, kept with each pass (a Check on the same objects may stand on it). The key
+   * and the name are read at each judgement: a state found gone midway is judged live, under neither.
    */
   async evaluateOpen(
     scope: TriggerScope,
     heldAt: Date,
     options: Omit<CheckStepOptions, 'retry'> = {},
     env: LabEnvironment = this.env,
-    judged?: { states: JudgedStates; state: number | undefined },
+    judged?: { states: JudgedStates; state: number | undefined; objects?: string | undefined },
   ): Promise<{ step: ResolvedStep; check: StepCheck }[]> {
     const passes: { step: ResolvedStep; check: StepCheck }[] = [];
     for (const step of this.openSteps(scope)) {
@@ -189,6 +195,7 @@ export class StepSession {
       }
       const at = env.now();
       const held = Math.min(heldAt.getTime(), at.getTime());
+      judged?.states.passed(step, judged.objects, began, { outcome, at });
       this.clock.markDone(step.id, new Date(Math.max(held, this.began(step.id).getTime())));
       passes.push({ step, check: { outcome, at } });
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkSchema } from '../labs/schema.ts';
-import { readsLearnerActions, triggerOf } from './triggers.ts';
+import { checkSchema, type Check } from '../labs/schema.ts';
+import { loadLab } from '../labs/load.ts';
+import { followsFromObjects, readsLearnerActions, triggerOf } from './triggers.ts';
 
 describe('what a command may have advanced', () => {
   it.each([
@@ -43,5 +44,27 @@ describe('what a command may have advanced', () => {
     expect(readsLearnerActions(parse({ type: 'object', ref: { kind: 'DestinationRule', name: 'reviews' } }))).toBe(
       false,
     );
+  });
+});
+
+describe('which checks follow from the objects alone', () => {
+  const shifting = loadLab('traffic-shifting');
+  const mirroring = loadLab('mirroring');
+  const checkOf = (lab: typeof shifting, id: string) => lab.steps.find((s) => s.id === id)!.check!;
+  const types = (check: Check): string[] => (check.type === 'all' ? check.checks.flatMap(types) : [check.type]);
+
+  it('a traffic check, and an object check (the 50/50 split; the destination rules)', () => {
+    expect(types(checkOf(shifting, 'shift-50-v3'))).toEqual(['traffic']);
+    expect(followsFromObjects(checkOf(shifting, 'shift-50-v3'))).toBe(true);
+    expect(types(checkOf(shifting, 'destination-rules')).every((t) => t === 'object')).toBe(true);
+    expect(followsFromObjects(checkOf(shifting, 'destination-rules'))).toBe(true);
+  });
+
+  it('not a check that reads the commands run or the logs, alone or within an all', () => {
+    expect(types(checkOf(shifting, 'read-virtualservice'))).toContain('ran');
+    expect(followsFromObjects(checkOf(shifting, 'read-virtualservice'))).toBe(false);
+    const readsLogs = mirroring.steps.filter((s) => s.check && types(s.check).includes('logs'));
+    expect(readsLogs.length).toBeGreaterThan(0);
+    for (const step of readsLogs) expect(followsFromObjects(step.check!)).toBe(false);
   });
 });

@@ -56,6 +56,17 @@ export function readsCommandHistory(check: Check): boolean {
 }
 
 /**
+ * True when a check's outcome follows from the cluster's objects alone: what they are (`object`), and how the
+ * mesh they configure answers requests (`traffic`, `http`). Judged again on the same objects it would hold again.
+ * Not a check that reads logs, files, commands run or a pod's own answer (`logs`, `observed`, `ran`, `shell`,
+ * `exec`): those change while the objects stay.
+ */
+export function followsFromObjects(check: Check): boolean {
+  if (check.type === 'all') return check.checks.every(followsFromObjects);
+  return check.type === 'object' || check.type === 'traffic' || check.type === 'http';
+}
+
+/**
  * True when a check opens connections a sidecar's log cannot tell from the learner's: TLS requests (`https://`,
  * logged as TCP lines without a User-Agent) and commands run in pods (`exec`). Automatic checks run such a check
  * only for the learner's next step, so that a later step's check never leaves lines that an earlier step, still

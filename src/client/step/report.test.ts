@@ -40,6 +40,29 @@ describe('step reports', () => {
     );
   });
 
+  it('say when a Check stood on an automatic check of the same objects, instead of how long it took', () => {
+    const measuredAt = '2026-01-01T10:32:00.000Z';
+    const body = {
+      ok: true,
+      explanation: { ko: '반반입니다', en: 'half and half' },
+      evidence: [],
+      attempts: 0,
+      durationMs: 0,
+      measuredAt,
+      progress: progress('passed'),
+    };
+    const en = new Date(measuredAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+    const ko = new Date(measuredAt).toLocaleTimeString('ko-KR', { hour: '2-digit', minute: '2-digit' });
+    expect(checkReport(body, 'en')).toMatchObject({
+      ok: true,
+      headline: '✓ half and half',
+      detail: `measured by the automatic check at ${en}; no object has changed since, so it was not measured again`,
+    });
+    expect(checkReport(body, 'ko').detail).toBe(
+      `${ko}에 자동 확인이 측정한 결과입니다. 그 뒤로 바뀐 오브젝트가 없어 다시 측정하지 않았습니다`,
+    );
+  });
+
   it('give every recorded state its own badge', () => {
     const at = '2026-01-01T10:32:00.000Z';
     const time = new Date(at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });

@@ -47,14 +47,19 @@ export function badgeOf(progress: StepProgress | undefined, lang: Lang): { state
   return { state: 'passed', text: passed };
 }
 
-/** What a check's answer says in the page's language: the verdict, how long it took, and any wait for propagation. */
+/**
+ * What a check's answer says in the page's language: the verdict, how long it took, and any wait for propagation;
+ * or, when the Check stood on an automatic check's measurement of the same objects, when that was measured.
+ */
 export function checkReport(body: CheckResultBody, lang: Lang): Report {
   const seconds = (body.durationMs / 1000).toFixed(1);
   const waited = body.waitedMs ? ` · ${t(lang, 'step.waited', { seconds: Math.round(body.waitedMs / 1000) })}` : '';
   return {
     ok: body.ok,
     headline: `${body.ok ? '✓' : '✗'} ${body.explanation[lang]}`,
-    detail: `${t(lang, 'step.checkStats', { seconds })}${waited}`,
+    detail: body.measuredAt
+      ? t(lang, 'step.measuredAt', { time: localTime(body.measuredAt, lang) })
+      : `${t(lang, 'step.checkStats', { seconds })}${waited}`,
     ran: [],
   };
 }

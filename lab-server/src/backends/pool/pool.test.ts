@@ -304,6 +304,17 @@ describe('the pool supervisor', () => {
     await expect(env.settled!(aborted)).rejects.toThrow('the check was cancelled');
   });
 
+  it('names the objects of an environment in its worker, and a new name once they change', async () => {
+    const backend = pool();
+    const env = await backend.createEnvironment({ lab, owner: 'objects', seed: 5 });
+    await env.prepare();
+    const first = await env.objectsRevision!();
+    expect(first).toMatch(/^\d+\.\d+$/);
+    expect(await env.objectsRevision!()).toBe(first);
+    await env.runScript('kubectl label namespace default lesson=one');
+    expect(await env.objectsRevision!()).not.toBe(first);
+  });
+
   it("reads a worker's virtual clock as it stands, however much wall time passes between its reports", async () => {
     const backend = pool();
     const env = await backend.createEnvironment({ lab, owner: 'clock', seed: 3 });

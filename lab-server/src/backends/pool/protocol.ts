@@ -71,6 +71,8 @@ export type WorkerRequest =
   | { op: 'fork'; env: number; state: number; fork: number }
   /** `env`'s states up to `state` have been judged: forget them. */
   | { op: 'judged'; env: number; state: number }
+  /** The name of `env`'s objects now (`LabEnvironment.objectsRevision`); null before it has a cluster. */
+  | { op: 'objectsRevision'; env: number }
   | { op: 'abort'; env: number; call: number }
   | { op: 'get'; env: number; ref: ObjectRef }
   | { op: 'list'; env: number; query: ObjectQuery }

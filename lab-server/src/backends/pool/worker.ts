@@ -496,6 +496,8 @@ async function serve(id: number, request: WorkerRequest): Promise<unknown> {
     case 'abort':
       held.get(request.env)?.calls.get(request.call)?.abort();
       return null;
+    case 'objectsRevision':
+      return (await need(request.env).env.objectsRevision()) ?? null;
     case 'get':
       return need(request.env).env.get(request.ref);
     case 'list':

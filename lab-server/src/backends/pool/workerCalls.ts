@@ -62,6 +62,11 @@ export abstract class WorkerEnvironmentCalls {
     return (await this.call({ op: 'get', ref })) as K8sObject | null;
   }
 
+  /** The worker's name for the objects now: the environment lives there, and is rebuilt there under a new one. */
+  async objectsRevision(): Promise<string | undefined> {
+    return ((await this.call({ op: 'objectsRevision' })) as string | null) ?? undefined;
+  }
+
   async list(query: ObjectQuery): Promise<K8sObject[]> {
     return (await this.call({ op: 'list', query })) as K8sObject[];
   }

@@ -2,6 +2,7 @@
  * One learner's chapter on the simulator: a simulated cluster with Istio's data plane, a shared file system
  * with the samples, and the shells and terminals that drive them. Implements the backend contract.
  */
+import { randomInt } from 'node:crypto';
 import { InMemoryFs } from 'just-bash';
 import type {
   CommandRecord,
@@ -130,6 +131,11 @@ export class SimEnvironment implements LabEnvironment {
   readonly #scriptShells: LabShell[] = [];
   /** Made on first use: from a shared starting state when prepare finds one, else fresh. */
   #madeWorld: World | undefined;
+  /**
+   * Names the current world in `objectsRevision`, new with each world: a store's versions count from its starting
+   * state, so the same version in a world made since (a reset) can hold other objects.
+   */
+  #lineage = 0;
   #prepared: Promise<void> | undefined;
   #shells = 0;
   #disposed = false;
@@ -163,6 +169,7 @@ export class SimEnvironment implements LabEnvironment {
   /** Swaps the world under every host and shell of this environment. */
   #useWorld(world: World): void {
     this.#madeWorld = world;
+    this.#lineage = randomInt(1, 2 ** 47);
     for (const host of this.#hosts) {
       host.cluster = world.cluster;
       host.network = world.network;
@@ -421,6 +428,8 @@ export class SimEnvironment implements LabEnvironment {
     terminal.onCommand((record) => {
       const state = this.#states.keep(this.freeze());
       if (state !== undefined) record.state = state;
+      const objects = this.#objectsRevision();
+      if (objects !== undefined) record.objects = objects;
       this.#history.push(record);
       if (this.#history.length > 1000) this.#history.shift();
     });
@@ -630,6 +639,16 @@ export class SimEnvironment implements LabEnvironment {
     );
     await copy.prepare();
     return copy;
+  }
+
+  /** This world and its store's resource version (`LabEnvironment.objectsRevision`); undefined before the first. */
+  #objectsRevision(): string | undefined {
+    const world = this.#madeWorld;
+    return world ? `${this.#lineage}.${world.cluster.objectsVersion}` : undefined;
+  }
+
+  async objectsRevision(): Promise<string | undefined> {
+    return this.#objectsRevision();
   }
 
   /** The states up to `key` (`CommandRecord.state`) have been judged: they need not be kept. */

@@ -116,4 +116,39 @@ describe('frozen states', () => {
     await env.reset();
     expect(await env.frozen!(records[7]!)).toBeUndefined();
   });
+
+  it('name the objects a command left: the same after reads and requests, another after any change or a reset', async () => {
+    const env = await createSimBackend({ clock: 'virtual', seed: 6 }).createEnvironment({ lab, owner: 'o' });
+    open.push(env);
+    await env.prepare();
+    const terminal = env.openTerminal({ cols: 120, rows: 30 });
+    const { records } = await typeScript(
+      terminal,
+      [
+        'kubectl create namespace shortlived',
+        'kubectl get namespace shortlived -o name',
+        'curl -s -o /dev/null http://172.18.0.2:30080/productpage',
+        labelled,
+      ].join('\n'),
+    );
+    const [made, looked, requested, changed] = records;
+    expect(records.map((r) => r.exitCode)).toEqual([0, 0, 0, 0]);
+    expect(made!.objects).toBeDefined();
+    expect(looked!.objects).toBe(made!.objects);
+    // The request's log lines make a state of their own; the objects are the same.
+    expect(requested!.state).not.toBe(made!.state);
+    expect(requested!.objects).toBe(made!.objects);
+    expect(changed!.objects).not.toBe(made!.objects);
+    expect(await env.objectsRevision!()).toBe(changed!.objects);
+    // A script (the editor's Apply) changes them as a command does.
+    await env.runScript('kubectl label namespace shortlived stage=three --overwrite');
+    const applied = await env.objectsRevision!();
+    expect(applied).not.toBe(changed!.objects);
+    // After a reset the store counts from the chapter's start again: the same count names other objects.
+    await env.reset();
+    const fresh = await env.objectsRevision!();
+    await env.runScript('kubectl create namespace shortlived');
+    expect(await env.objectsRevision!()).not.toBe(made!.objects);
+    expect(fresh).not.toBe(applied);
+  });
 });

@@ -88,7 +88,7 @@ export function labRoutes(parts: ServerParts): Route[] {
         // pressing Check again and again cannot take the server's time from the others (`LabInstance.paced`).
         const checked = await instance.paced(() => {
           instance.steps.useApi(api);
-          return instance.steps.check(step.id, checkOptions(parts));
+          return instance.check(step.id, checkOptions(parts));
         });
         const result = await recordStepCheck(parts, session!.id, lab.id, step.id, checked, 'check');
         return { status: 200, body: result };

@@ -126,6 +126,11 @@ class SimClusterImpl implements SimCluster {
     if (!options.from) this.#controllers.schedule();
   }
 
+  /** The store's resource version now: equal versions of one cluster, equal objects. */
+  get objectsVersion(): number {
+    return this.#store.version;
+  }
+
   /** The whole state now, to start other clusters from; only while settled (after `idle()`). */
   snapshot(): ClusterSnapshot {
     if (!this.#controllers.settled) throw new Error('cluster: no snapshot while controllers have work to do');
@@ -505,7 +510,7 @@ class SimClusterImpl implements SimCluster {
 }
 
 /** A simulated cluster whose settled state can start other clusters (`from` in the options). */
-export type SnapshottableCluster = SimCluster & { snapshot(): ClusterSnapshot };
+export type SnapshottableCluster = SimCluster & { snapshot(): ClusterSnapshot; readonly objectsVersion: number };
 
 /** Makes a simulated cluster: kind with Istio 1.30's demo profile installed, nothing of the labs' yet. */
 export function createSimCluster(options: SimClusterOptions): SnapshottableCluster {

@@ -50,6 +50,11 @@ export class ObjectStore {
     this.#version = from.version;
   }
 
+  /** The resource version now: every change moves it on, a deletion included. */
+  get version(): number {
+    return this.#version;
+  }
+
   /** The objects and resource version now (the objects are frozen, so they can be shared as they are). */
   snapshot(): StoreSnapshot {
     if (this.#snapshot?.changes !== this.#changes)
