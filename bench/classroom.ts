@@ -268,6 +268,8 @@ async function typingRun(
   interrupted: number;
   rerun: number;
   trafficChecks: number[];
+  /** Of those, the Checks that sent their own requests (the others stood on an automatic check's measurement). */
+  trafficMeasured: number[];
   trafficPassed: number;
   /** The Checks by when they were pressed (5 s windows from the start of the typing). */
   trafficChecksByPressTime: PressedWindow[];
@@ -311,6 +313,7 @@ async function typingRun(
     // Each learner types the five steps, then (after reading, `thinkMs`) presses Check on the 50/50 step: the
     // traffic check that sends about 200 requests through the simulated gateway.
     const trafficChecks: number[] = [];
+    const trafficMeasured: number[] = [];
     const pressed: { atS: number; ms: number }[] = [];
     let trafficPassed = 0;
     // The server's CPU second by second: whether the Checks that waited long were pressed while it had no core free.
@@ -329,6 +332,7 @@ async function typingRun(
           const t0 = performance.now();
           const result = await post(base, TRAFFIC_CHECK, token, {}, checkResultBodySchema);
           trafficChecks.push(performance.now() - t0);
+          if (result.measuredAt === undefined) trafficMeasured.push(performance.now() - t0);
           pressed.push({ atS: (t0 - started) / 1000, ms: performance.now() - t0 });
           if (result.ok === true) trafficPassed++;
           return times;
@@ -356,6 +360,7 @@ async function typingRun(
       interrupted: interrupted.count,
       rerun: interrupted.rerun,
       trafficChecks,
+      trafficMeasured,
       trafficPassed,
       trafficChecksByPressTime: byPressTime(pressed, 5),
       serverCpuPercentBySecond,
@@ -533,15 +538,36 @@ async function joinAndRestart(
 
 /** The Check on the 50/50 step after typing: p50, p95, and how many passed. */
 function trafficRows(
-  run: { trafficChecks: number[]; trafficPassed: number },
+  run: { trafficChecks: number[]; trafficMeasured: number[]; trafficPassed: number },
   label: string,
   learners: number,
 ): BenchRow[] {
   const t = summarize(run.trafficChecks);
+  const m = run.trafficMeasured.length > 0 ? summarize(run.trafficMeasured) : undefined;
   return [
     { metric: `traffic check (shift-50-v3, pressed after typing), p50, ${label}`, value: t.medianMs, unit: 'ms' },
     { metric: `traffic check (shift-50-v3, pressed after typing), p95, ${label}`, value: t.p95Ms, unit: 'ms' },
     { metric: `traffic check (shift-50-v3) passed, ${label}`, value: run.trafficPassed, unit: `of ${learners}` },
+    // A Check on objects an automatic check measured stands on that measurement: these are the ones that did not.
+    {
+      metric: `traffic check (shift-50-v3): Checks that sent their own requests, ${label}`,
+      value: run.trafficMeasured.length,
+      unit: `of ${learners}`,
+    },
+    ...(m
+      ? [
+          {
+            metric: `traffic check (shift-50-v3), those that sent requests, p50, ${label}`,
+            value: m.medianMs,
+            unit: 'ms',
+          },
+          {
+            metric: `traffic check (shift-50-v3), those that sent requests, p95, ${label}`,
+            value: m.p95Ms,
+            unit: 'ms',
+          },
+        ]
+      : []),
   ];
 }
 
