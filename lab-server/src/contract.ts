@@ -225,6 +225,11 @@ export interface LabEnvironment {
    * cluster: its controllers change objects on their own); undefined while the environment has no cluster yet.
    */
   objectsRevision?(): Promise<string | undefined>;
+  /**
+   * The learner now waits for the background work on this environment (their Check waits for the automatic check
+   * running): a backend that runs it after the learners' own work (the pool) runs it as theirs from now on.
+   */
+  hurry?(): void;
   dispose(): Promise<void>;
 }
 

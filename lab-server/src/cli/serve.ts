@@ -130,6 +130,10 @@ async function serveOnce(argv: string[], out: NodeJS.WritableStream, deps: Serve
     ...(backend.name === 'sim' ? { checks: { settleMs: 2_500 } } : {}),
     // LABS_AUTO_CHECKS=off: no background checks after commands (the classroom bench measures what they cost).
     ...(process.env.LABS_AUTO_CHECKS === 'off' ? { autoChecks: false as const } : {}),
+    // LABS_AUTO_CHECKS_AT_ONCE=N: environments whose automatic checks run at once (default 16; the bench tunes it).
+    ...(process.env.LABS_AUTO_CHECKS !== 'off' && Number(process.env.LABS_AUTO_CHECKS_AT_ONCE) >= 1
+      ? { autoChecks: { concurrency: Math.floor(Number(process.env.LABS_AUTO_CHECKS_AT_ONCE)) } }
+      : {}),
   };
   const maxEnvironments = process.env.LABS_MAX_ENVIRONMENTS ? Number(process.env.LABS_MAX_ENVIRONMENTS) : undefined;
   Object.assign(options, {

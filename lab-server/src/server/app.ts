@@ -62,10 +62,13 @@ export interface LabServerOptions {
   batchMs?: number;
   /**
    * Automatic checks after every command and Apply (on by default): `false` turns them off; the options tune the
-   * scheduler. `concurrency`: environments evaluated at once, server-wide (default 2), unless a `gate` is given.
+   * scheduler. `concurrency`: environments evaluated at once, server-wide (default 16), unless a `gate` is given.
    */
   autoChecks?: false | (AutoCheckOptions & { concurrency?: number });
 }
+
+/** Environments whose automatic checks run at once, server-wide, unless told otherwise. */
+export const DEFAULT_AUTO_CHECKS_AT_ONCE = 16;
 
 /**
  * Connections the kernel keeps waiting for the server to accept (it caps this at `net.core.somaxconn`). A class
@@ -106,7 +109,10 @@ export function createLabServer(options: LabServerOptions): LabServer {
       ? {
           autoChecks: {
             ...auto,
-            gate: auto.gate ?? new Gate(auto.concurrency ?? 2),
+            // 16, not 2: an evaluation spends most of its time waiting its turn in a worker, so two at a time fell
+            // far behind a class (1,000 learners: 88 s to catch up), and a learner's Check came before the automatic
+            // check it could have stood on, and measured it all again (docs/classroom.md, the eleventh pass).
+            gate: auto.gate ?? new Gate(auto.concurrency ?? DEFAULT_AUTO_CHECKS_AT_ONCE),
             check: { limits: { ...checkSettings.limits, verdictOnly: true } },
             record: async (instance, step, checked) => {
               await recordStepCheck(

@@ -7,7 +7,7 @@ import { DecayingSum } from '../backends/pool/decayingSum.ts';
 import { pacingDelayMs } from '../backends/pool/pacing.ts';
 import type { LabBackend, LabEnvironment, TerminalChannel } from '../contract.ts';
 import type { LoadedLab } from '../labs/load.ts';
-import { AutoCheckScheduler, type AutoCheckOptions } from '../steps/autoCheck.ts';
+import { AutoCheckScheduler, type AutoCheckOptions, type PauseOptions } from '../steps/autoCheck.ts';
 import type { CheckStepOptions } from '../steps/check.ts';
 import { commandState } from '../steps/commandState.ts';
 import { JudgedStates } from '../steps/judgedStates.ts';
@@ -155,8 +155,8 @@ export class LabInstance {
    * Runs a learner's own action on the steps (Check, Solve, reset) with no background check running, and in
    * turn with every other such task of this instance.
    */
-  solo<T>(task: () => Promise<T>): Promise<T> {
-    return this.auto ? this.auto.pause(() => this.exclusive(task)) : this.exclusive(task);
+  solo<T>(task: () => Promise<T>, options: PauseOptions = {}): Promise<T> {
+    return this.auto ? this.auto.pause(() => this.exclusive(task), options) : this.exclusive(task);
   }
 
   /**
@@ -172,14 +172,22 @@ export class LabInstance {
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       })
       .then(() =>
-        this.solo(async () => {
-          const started = Date.now();
-          try {
-            return await task();
-          } finally {
-            this.#checking.add(Date.now() - started);
-          }
-        }),
+        this.solo(
+          async () => {
+            const started = Date.now();
+            try {
+              return await task();
+            } finally {
+              this.#checking.add(Date.now() - started);
+            }
+          },
+          {
+            // The automatic check running is let finish, as the learner's own work (`hurry`), rather than stopped
+            // and run again after: the Check usually stands on what it measures (`check`).
+            finishRunning: true,
+            onWait: () => this.env.hurry?.(),
+          },
+        ),
       );
     this.#paced = run.catch(() => undefined);
     return run;

@@ -256,6 +256,42 @@ describe('AutoCheckScheduler with frozen states', () => {
     expect(e.calls.map((c) => c.request.state?.key)).toEqual([3, 4, 5, 6]);
   });
 
+  it('lets the running evaluation finish for a learner’s Check that may stand on it, and stops one still waiting for a place', async () => {
+    const e = manualEvaluation();
+    const gate = new Gate(1);
+    const s = new AutoCheckScheduler(e.evaluate, { debounceMs: 50, now: e.now, gate });
+    s.trigger('cluster', at(1), state(1));
+    await vi.advanceTimersByTimeAsync(60);
+    let waitedFor = 0;
+    let ranAfter: string | undefined;
+    const check = s.pause(
+      async () => {
+        ranAfter = e.calls[0]!.ended;
+        return 'stood';
+      },
+      { finishRunning: true, onWait: () => waitedFor++ },
+    );
+    await vi.advanceTimersByTimeAsync(100);
+    // The Check waits, and was told it does (to hurry the evaluation), until the evaluation ends as it would have.
+    expect(waitedFor).toBe(1);
+    expect(ranAfter).toBeUndefined();
+    e.calls[0]!.finish(10);
+    expect(await check).toBe('stood');
+    expect(ranAfter).toBe('done');
+
+    // Waiting for a place behind other environments' evaluations, it would hold the Check up: stopped instead.
+    const other = await gate.acquire(new AbortController().signal);
+    s.trigger('cluster', at(2), state(2));
+    await vi.advanceTimersByTimeAsync(60);
+    expect(s.running).toBe(true);
+    await s.pause(async () => 'measured', { finishRunning: true, onWait: () => waitedFor++ });
+    expect(waitedFor).toBe(1);
+    other();
+    await vi.advanceTimersByTimeAsync(60);
+    // Judged after the Check, as a stopped one is.
+    expect(e.calls.map((c) => c.request.state?.key)).toEqual([1, 2]);
+  });
+
   it('judges a frozen state again after a learner’s own Check interrupted it', async () => {
     const e = manualEvaluation();
     const s = new AutoCheckScheduler(e.evaluate, { debounceMs: 50, now: e.now });

@@ -135,6 +135,17 @@ function merge(a: Pending, b: Pending): Pending {
   };
 }
 
+/** How `pause` treats the evaluation running when it is called. */
+export interface PauseOptions {
+  /**
+   * Let it finish instead of stopping it (a learner's Check, which may stand on what it finds): stopped, its requests
+   * so far would be lost and the state judged again after.
+   */
+  finishRunning?: boolean;
+  /** Called when `task` waits for the running evaluation to finish (to run it as the learner's own work). */
+  onWait?: () => void;
+}
+
 /** One environment's background checks. */
 export class AutoCheckScheduler {
   readonly #evaluate: (request: EvaluationRequest) => Promise<void>;
@@ -149,7 +160,8 @@ export class AutoCheckScheduler {
   #queue: Pending[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #followUps: ReturnType<typeof setTimeout>[] = [];
-  #running: { controller: AbortController; done: Promise<void>; request: Pending } | undefined;
+  /** The evaluation running, or waiting for a place (`evaluating` once it has one). */
+  #running: { controller: AbortController; done: Promise<void>; request: Pending; evaluating: boolean } | undefined;
   /** Evaluations of the window: when each started and how long it ran (ms). */
   #spent: { at: number; ms: number }[] = [];
   #paused = 0;
@@ -196,14 +208,17 @@ export class AutoCheckScheduler {
 
   /**
    * Runs `task` with no evaluation running (a learner's Check, Solve, a reset): the running one is aborted and
-   * awaited first (and asked again after); triggers arriving meanwhile are kept and evaluated after.
+   * awaited first (and asked again after), or, with `finishRunning`, let finish; triggers arriving meanwhile are kept
+   * and evaluated after.
    */
-  async pause<T>(task: () => Promise<T>): Promise<T> {
+  async pause<T>(task: () => Promise<T>, options: PauseOptions = {}): Promise<T> {
     this.#paused++;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const running = this.#running;
-    if (running && !running.controller.signal.aborted) {
+    // One still waiting for a place would hold the task up behind other environments' evaluations: stopped instead.
+    if (running?.evaluating && !running.controller.signal.aborted && options.finishRunning) options.onWait?.();
+    else if (running && !running.controller.signal.aborted) {
       // A frozen state is judged first, as it came; a live request goes last, with any live one waiting.
       if (running.request.state) this.#queue.unshift(running.request);
       else {
@@ -286,15 +301,20 @@ export class AutoCheckScheduler {
     if (wait > 0) return this.#arm(wait);
     const request = this.#queue.shift()!;
     const controller = new AbortController();
-    const done = this.#run(request, controller);
-    this.#running = { controller, done, request };
+    const running = { controller, done: Promise.resolve(), request, evaluating: false };
+    this.#running = running;
+    const done = this.#run(request, controller, () => {
+      running.evaluating = true;
+    });
+    running.done = done;
     await done;
     if (this.#running?.done === done) this.#running = undefined;
     // States still waiting were debounced already: the next starts now (unless a fresh trigger is being debounced).
     if (this.#queue.length > 0 && !this.#timer && this.#paused === 0 && !this.#disposed) this.#arm(0);
   }
 
-  async #run(request: Pending, controller: AbortController): Promise<void> {
+  /** `placed`: called once the evaluation has its place and begins. */
+  async #run(request: Pending, controller: AbortController, placed: () => void): Promise<void> {
     let release: (() => void) | undefined;
     try {
       release = await this.#gate?.acquire(controller.signal);
@@ -302,6 +322,7 @@ export class AutoCheckScheduler {
       // Aborted while waiting for a place: what it was asked is queued again or replaced by a newer trigger.
       return;
     }
+    placed();
     const started = this.#now();
     this.evaluations++;
     try {

@@ -410,6 +410,12 @@ export class PoolEnvironment extends WorkerEnvironmentCalls implements LabEnviro
     return [...this.#history];
   }
 
+  /** Tells the worker to run this environment's background series as the learner's own (`LabEnvironment.hurry`). */
+  hurry(): void {
+    const host = this.host;
+    if (!this.#disposed && host && !host.dead) host.tell({ op: 'hurry', env: this.id });
+  }
+
   /** The state a command left, made into an environment beside this one in its worker (see `frozen.ts`). */
   async frozen(record: CommandRecord): Promise<FrozenEnvironment | undefined> {
     const state = record.state;

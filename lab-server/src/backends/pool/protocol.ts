@@ -97,6 +97,11 @@ export type WorkerRequest =
       options: HttpSeriesOptions;
       series: number;
     }
+  /**
+   * The learner waits for `env`'s background series now (their Check waits for the automatic check running): those
+   * series, its frozen states' included, run as the learner's own from now on.
+   */
+  | { op: 'hurry'; env: number }
   /** The check sending series `series` is over: no more of its requests start. */
   | { op: 'stopSeries'; env: number; series: number };
 
