@@ -539,7 +539,6 @@ const seriesSlices = new SliceQueue((run) => raw.setImmediate(run));
 // those Checks measured it all again, which kept the next ones waiting in turn. Among 1,000 learners typing (16
 // automatic checks at once), the Check's p95 read 0.10, 0.23, 4.1, 3.6 and 2.1 s in five runs with 5 s, and 0.20,
 // 0.08 and 1.1 s in three without (docs/classroom.md, the eleventh pass).
-const BACKGROUND_DEFER_MS = 0;
 const seriesOrder = new ForegroundFirst();
 
 /**
@@ -558,17 +557,15 @@ async function series(id: number, env: number, request: Extract<WorkerRequest, {
   const owner = forkOf.get(env) ?? env;
   const key = `${env}:${request.series}`;
   const controller = seriesStops.begin(key);
-  const began = wallNow();
+  // Oldest first, by when the series began.
+  const order = wallNow();
   let background = request.options.background === true;
-  // Oldest first, by when the series began (a background one as if it began BACKGROUND_DEFER_MS later).
-  let order = began + (background ? BACKGROUND_DEFER_MS : 0);
   let ended = background ? undefined : seriesOrder.begin(order);
   // Ends a background series' wait for the learners' series when it is hurried.
   const hurried = new AbortController();
   const promote = () => {
     if (!background) return;
     background = false;
-    order = began;
     ended = seriesOrder.begin(order);
     hurried.abort();
   };

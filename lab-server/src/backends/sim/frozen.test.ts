@@ -20,12 +20,17 @@ const namespace = { kind: 'Namespace', name: 'shortlived' };
 const labelled = 'kubectl label namespace shortlived stage=two';
 const labelsOf = (object: K8sObject | null) => object?.metadata.labels ?? {};
 
+/** A learner's environment on the simulator, prepared, with a terminal open (disposed after the test). */
+async function openEnvironment(seed: number, owner: string) {
+  const env = await createSimBackend({ clock: 'virtual', seed }).createEnvironment({ lab, owner });
+  open.push(env);
+  await env.prepare();
+  return { env, terminal: env.openTerminal({ cols: 120, rows: 30 }) };
+}
+
 describe('frozen states', () => {
   it('judge the state a command left after the learner went on, without touching the live environment', async () => {
-    const env = await createSimBackend({ clock: 'virtual', seed: 5 }).createEnvironment({ lab, owner: 'f' });
-    open.push(env);
-    await env.prepare();
-    const terminal = env.openTerminal({ cols: 120, rows: 30 });
+    const { env, terminal } = await openEnvironment(5, 'f');
     const { records } = await typeScript(
       terminal,
       ['kubectl create namespace shortlived', 'kubectl get namespace shortlived -o name', labelled].join('\n'),
@@ -58,10 +63,7 @@ describe('frozen states', () => {
   });
 
   it('name the latest state again after it was judged, when the next command changes nothing', async () => {
-    const env = await createSimBackend({ clock: 'virtual', seed: 8 }).createEnvironment({ lab, owner: 'j' });
-    open.push(env);
-    await env.prepare();
-    const terminal = env.openTerminal({ cols: 120, rows: 30 });
+    const { env, terminal } = await openEnvironment(8, 'j');
     const [made] = (await typeScript(terminal, 'kubectl create namespace shortlived')).records;
     const frozen = (await env.frozen!(made!))!;
     open.push(frozen);
@@ -82,10 +84,7 @@ describe('frozen states', () => {
   });
 
   it('name a new state after a command that only deleted something', async () => {
-    const env = await createSimBackend({ clock: 'virtual', seed: 7 }).createEnvironment({ lab, owner: 'd' });
-    open.push(env);
-    await env.prepare();
-    const terminal = env.openTerminal({ cols: 120, rows: 30 });
+    const { env, terminal } = await openEnvironment(7, 'd');
     const { records } = await typeScript(
       terminal,
       ['kubectl create configmap gone --from-literal=a=b', 'kubectl delete configmap gone'].join('\n'),
@@ -100,10 +99,7 @@ describe('frozen states', () => {
   });
 
   it('keep a few states only, and none across a reset', async () => {
-    const env = await createSimBackend({ clock: 'virtual', seed: 6 }).createEnvironment({ lab, owner: 'g' });
-    open.push(env);
-    await env.prepare();
-    const terminal = env.openTerminal({ cols: 120, rows: 30 });
+    const { env, terminal } = await openEnvironment(6, 'g');
     const lines = Array.from({ length: 8 }, (_, i) => `kubectl create namespace c${i}`);
     const { records } = await typeScript(terminal, lines.join('\n'));
     expect(new Set(records.map((r) => r.state)).size).toBe(8);
@@ -118,10 +114,7 @@ describe('frozen states', () => {
   });
 
   it('name the objects a command left: the same after reads and requests, another after any change or a reset', async () => {
-    const env = await createSimBackend({ clock: 'virtual', seed: 6 }).createEnvironment({ lab, owner: 'o' });
-    open.push(env);
-    await env.prepare();
-    const terminal = env.openTerminal({ cols: 120, rows: 30 });
+    const { env, terminal } = await openEnvironment(6, 'o');
     const { records } = await typeScript(
       terminal,
       [
