@@ -77,6 +77,80 @@ export function formatAccessLog(e: AccessLogEntry): string {
   );
 }
 
+/** `dash(value).length`, without making the text of a number. */
+function dashChars(value: string | undefined): number {
+  return value === undefined || value === '' ? 1 : value.length;
+}
+
+/** `String(n).length`: counted for the whole numbers a line holds (codes, bytes, milliseconds), made otherwise. */
+function numberChars(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) return String(n).length;
+  let chars = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) chars++;
+  return chars;
+}
+
+/**
+ * `formatAccessLog(e).length`, without making the line: the 37 characters of the format's own spaces, quotes and
+ * brackets, then each field's.
+ */
+export function accessLogChars(e: AccessLogEntry): number {
+  const request = e.method === undefined ? 5 : e.method.length + 1 + dashChars(e.path) + 1 + dashChars(e.protocol);
+  const serviceTime = e.upstreamServiceTimeMs === undefined ? 1 : numberChars(Math.round(e.upstreamServiceTimeMs));
+  return (
+    37 +
+    envoyTime(e.startMs).length +
+    request +
+    numberChars(e.code) +
+    dashChars(e.flags) +
+    dashChars(e.details) +
+    dashChars(e.terminationDetails) +
+    dashChars(e.upstreamFailure) +
+    numberChars(e.bytesReceived) +
+    numberChars(e.bytesSent) +
+    numberChars(Math.round(e.durationMs)) +
+    serviceTime +
+    dashChars(e.forwardedFor) +
+    dashChars(e.userAgent) +
+    dashChars(e.requestId) +
+    dashChars(e.authority) +
+    dashChars(e.upstreamHost) +
+    dashChars(e.upstreamCluster) +
+    dashChars(e.upstreamLocal) +
+    dashChars(e.downstreamLocal) +
+    dashChars(e.downstreamRemote) +
+    dashChars(e.sni) +
+    dashChars(e.routeName)
+  );
+}
+
+/**
+ * An access-log line formatted when first read. A proxy writes one on every hop of every request and most are never
+ * read (a 50/50 check writes about 1,900); formatting each as it was written was a tenth of a simulated request's
+ * CPU and of its garbage. Its length is known at once, for the logs' bound. The entry's fields are strings and
+ * numbers, fixed when it is written.
+ */
+export class AccessLogLine {
+  readonly at: number;
+  readonly chars: number;
+  #entry: AccessLogEntry | undefined;
+  #text: string | undefined;
+
+  constructor(at: number, entry: AccessLogEntry) {
+    this.at = at;
+    this.#entry = entry;
+    this.chars = accessLogChars(entry);
+  }
+
+  get text(): string {
+    if (this.#text === undefined) {
+      this.#text = formatAccessLog(this.#entry!);
+      this.#entry = undefined;
+    }
+    return this.#text;
+  }
+}
+
 /** Envoy's cluster names: `outbound|9080|v3|reviews.default.svc.cluster.local`, `inbound|80||`. */
 export function clusterName(
   direction: 'outbound' | 'inbound',
