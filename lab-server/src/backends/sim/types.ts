@@ -46,20 +46,13 @@ export interface ObjectEvent {
 /** One log line of a container. */
 export interface LogLine {
   /** Milliseconds since the epoch, on the environment's clock. */
-  readonly at: number;
-  readonly text: string;
-  /**
-   * `text.length`, when the line knows it without its text: a proxy's access-log line is formatted only when read
-   * (most never are), and the logs' bound counts characters.
-   */
-  readonly chars?: number;
+  at: number;
+  text: string;
 }
 
 /** Container logs: written by apps and proxies, read by `kubectl logs` and checks. */
 export interface LogStore {
   append(namespace: string, pod: string, container: string, text: string): void;
-  /** Appends one line made by its writer (no newline in its text), as it is: its text may be made when first read. */
-  appendLine(namespace: string, pod: string, container: string, line: LogLine): void;
   read(namespace: string, pod: string, container: string, options?: { sinceMs?: number; tail?: number }): LogLine[];
   /** Calls `listener` for each new line until the returned function is called. */
   follow(namespace: string, pod: string, container: string, listener: (line: LogLine) => void): () => void;

@@ -50,11 +50,6 @@ export function sameLogs(a: LogSnapshot, b: LogSnapshot): boolean {
   return true;
 }
 
-/** A line's characters, without making a text that is made when first read. */
-function charsOf(line: LogLine): number {
-  return line.chars ?? line.text.length;
-}
-
 /** A `LogStore` in memory. */
 export class MemoryLogStore implements LogStore {
   readonly #lines = new Map<string, ContainerLog>();
@@ -80,7 +75,7 @@ export class MemoryLogStore implements LogStore {
       for (const [key, lines] of from) {
         const [namespace = '', pod = '', container = ''] = key.split('/');
         let chars = 0;
-        for (const line of lines) chars += charsOf(line);
+        for (const line of lines) chars += line.text.length;
         this.#add(namespace, pod, container, { lines: [...lines], start: 0, chars, key });
         this.#chars += chars;
       }
@@ -105,10 +100,6 @@ export class MemoryLogStore implements LogStore {
     for (const part of text.replace(/\n$/, '').split('\n')) this.#push(namespace, pod, container, { at, text: part });
   }
 
-  appendLine(namespace: string, pod: string, container: string, line: LogLine): void {
-    this.#push(namespace, pod, container, line);
-  }
-
   #add(namespace: string, pod: string, container: string, log: ContainerLog): void {
     this.#lines.set(log.key, log);
     let pods = this.#byName.get(namespace);
@@ -129,10 +120,9 @@ export class MemoryLogStore implements LogStore {
         (log = { lines: [], start: 0, chars: 0, key: `${namespace}/${pod}/${container}` }),
       );
     const followers = this.#followers.size > 0 ? this.#followers.get(log.key) : undefined;
-    const chars = charsOf(line);
     log.lines.push(line);
-    log.chars += chars;
-    this.#chars += chars;
+    log.chars += line.text.length;
+    this.#chars += line.text.length;
     if (followers) for (const follower of followers) follower(line);
     while (log.lines.length - log.start > LOG_LINES_PER_CONTAINER) this.#dropOldest(log);
     if (this.#chars > this.#maxChars) this.#trim();
@@ -161,7 +151,7 @@ export class MemoryLogStore implements LogStore {
   }
 
   #dropOldest(log: ContainerLog): void {
-    const chars = charsOf(log.lines[log.start]!);
+    const chars = log.lines[log.start]!.text.length;
     log.start++;
     log.chars -= chars;
     this.#chars -= chars;

@@ -5,7 +5,7 @@ import type { MeshSettings } from './meshConfig.ts';
 import type { Topology } from './topology.ts';
 import type { DnsResolver } from './clusters.ts';
 import type { PacketTap } from './packets.ts';
-import { AccessLogLine, formatAccessLog, type AccessLogEntry } from './accessLog.ts';
+import { formatAccessLog, type AccessLogEntry } from './accessLog.ts';
 
 /** The shared context of one `SimNetwork`. */
 export interface MeshEnv {
@@ -44,25 +44,11 @@ export interface ProxyInfo {
 /** Writes one access-log line to a proxy's `istio-proxy` container when the mesh has access logging on. */
 export function writeAccessLog(env: MeshEnv, pod: K8sObject, entry: AccessLogEntry): void {
   if (!env.settings(pod).accessLogFile) return;
-  const namespace = pod.metadata.namespace ?? 'default';
-  // A field a request carries with a newline in it (a path or a header the learner typed) makes more than one line of
-  // the log, as any text appended does; every other line is formatted only when read.
-  if (carriesNewline(entry))
-    env.cluster.logs.append(namespace, pod.metadata.name, 'istio-proxy', formatAccessLog(entry));
-  else
-    env.cluster.logs.appendLine(namespace, pod.metadata.name, 'istio-proxy', new AccessLogLine(env.clock.now(), entry));
-}
-
-/** Whether a field the request brought (not the proxy's own) holds a newline. */
-function carriesNewline(e: AccessLogEntry): boolean {
-  return (
-    !!e.path?.includes('\n') ||
-    !!e.userAgent?.includes('\n') ||
-    !!e.forwardedFor?.includes('\n') ||
-    !!e.requestId?.includes('\n') ||
-    !!e.authority?.includes('\n') ||
-    !!e.method?.includes('\n') ||
-    !!e.sni?.includes('\n')
+  env.cluster.logs.append(
+    pod.metadata.namespace ?? 'default',
+    pod.metadata.name,
+    'istio-proxy',
+    formatAccessLog(entry),
   );
 }
 

@@ -50,7 +50,6 @@ export class FakeSimCluster implements SimCluster {
     };
     this.logs = {
       append: (ns, pod, container, text) => push(ns, pod, container, { at: this.clock.now(), text }),
-      appendLine: push,
       read: (ns, pod, container, options) => {
         let out = lines.get(`${ns}/${pod}/${container}`) ?? [];
         if (options?.sinceMs !== undefined) out = out.filter((l) => l.at >= options.sinceMs!);
