@@ -33,7 +33,7 @@ function asRecord(value: unknown): Record<string, unknown> {
 }
 
 /** The proxy config a sidecar started with: its `PROXY_CONFIG` env (set at injection), else the mesh's defaultConfig. */
-function proxyConfigOf(mesh: Record<string, unknown>, pod: K8sObject | undefined): Record<string, unknown> {
+function proxyConfigOf(mesh: Readonly<Record<string, unknown>>, pod: K8sObject | undefined): Record<string, unknown> {
   const proxy = pod ? proxyContainerOf(pod) : undefined;
   const text = proxy ? envValue(proxy, 'PROXY_CONFIG') : undefined;
   if (text) {
@@ -52,7 +52,10 @@ function proxyConfigOf(mesh: Record<string, unknown>, pod: K8sObject | undefined
  * true), the legacy `defaultConfig.tracing` the proxy was started with. Istio 1.22 dropped the default Zipkin tracer
  * (`global.proxy.tracer: none`), so a stock 1.30 install has neither and its proxies add no trace headers.
  */
-export function tracingFor(mesh: Record<string, unknown>, pod: K8sObject | undefined): TraceContext | undefined {
+export function tracingFor(
+  mesh: Readonly<Record<string, unknown>>,
+  pod: K8sObject | undefined,
+): TraceContext | undefined {
   const providers = asRecord(mesh.defaultProviders).tracing;
   const name = Array.isArray(providers) ? providers[0] : undefined;
   if (typeof name === 'string') {
@@ -67,17 +70,36 @@ export function tracingFor(mesh: Record<string, unknown>, pod: K8sObject | undef
   return tracing.zipkin ? 'b3' : undefined;
 }
 
-/** Reads the `istio` ConfigMap's `mesh` key; a missing or broken one means Istio's defaults. */
-export function readMeshConfig(cluster: SimClusterApi): Record<string, unknown> {
+/**
+ * The last `mesh` text parsed, and what it gave (frozen: it is shared). The view of the objects is rebuilt after every
+ * change of any object, and each proxy's settings were read from a new parse of the same text: a tenth of the CPU of
+ * a class's automatic checks went to parsing it. Every environment of a worker mostly holds the same text.
+ */
+let lastParsed: { text: string; mesh: Readonly<Record<string, unknown>> } | undefined;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/** Reads the `istio` ConfigMap's `mesh` key; a missing or broken one means Istio's defaults. Shared: never change it. */
+export function readMeshConfig(cluster: SimClusterApi): Readonly<Record<string, unknown>> {
   const cm = cluster.get('ConfigMap', ROOT_NAMESPACE, 'istio');
   const text = (cm?.data as Record<string, string> | undefined)?.mesh;
   if (typeof text !== 'string') return {};
+  if (lastParsed?.text === text) return lastParsed.mesh;
+  let mesh: Record<string, unknown> = {};
   try {
     const parsed: unknown = parse(text);
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+    if (parsed && typeof parsed === 'object') mesh = parsed as Record<string, unknown>;
   } catch {
-    return {};
+    // A broken text means Istio's defaults, as istiod keeps its defaults for a mesh config it cannot read.
   }
+  lastParsed = { text, mesh: deepFreeze(mesh) };
+  return lastParsed.mesh;
 }
 
 /** An environment variable of istiod (where `values.pilot.env` of `istioctl install` ends up), if set. */
@@ -132,7 +154,8 @@ export function sidecarFor(
 
 /** The settings in force for one proxy (a pod's Sidecar resource may override the outbound policy). */
 export function meshSettingsFor(cluster: SimClusterApi, topology: Topology, pod: K8sObject | undefined): MeshSettings {
-  const mesh = readMeshConfig(cluster);
+  // Read once per view of the objects, for all its proxies.
+  const mesh = topology.memo('meshConfig', () => readMeshConfig(cluster));
   let outboundMode = modeOf(mesh.outboundTrafficPolicy) ?? 'ALLOW_ANY';
   if (pod) {
     const sidecar = sidecarFor(topology, pod.metadata.namespace ?? 'default', labelsOf(pod));
@@ -143,7 +166,7 @@ export function meshSettingsFor(cluster: SimClusterApi, topology: Topology, pod:
   return {
     accessLogFile,
     outboundMode,
-    shadowHostSuffix: shadowSuffixEnabled(cluster),
+    shadowHostSuffix: topology.memo('shadowHostSuffix', () => shadowSuffixEnabled(cluster)),
     tracing: tracingFor(mesh, pod),
   };
 }
