@@ -131,11 +131,25 @@ function available(ctx: ControllerContext, rs: K8sObject): number {
   return podsOf(ctx, rs).filter(isReady).length;
 }
 
+/**
+ * Each stored pod template's hash. A stored object is frozen, so its template is the same text for as long as it
+ * lives: the controllers pass over every Deployment after every change of any object, and hashed each template's
+ * JSON anew each time.
+ */
+const hashes = new WeakMap<object, string>();
+
+function podTemplateHash(template: object | undefined): string {
+  if (!template || !Object.isFrozen(template)) return templateHash(JSON.stringify(template ?? {}));
+  let hash = hashes.get(template);
+  if (hash === undefined) hashes.set(template, (hash = templateHash(JSON.stringify(template))));
+  return hash;
+}
+
 function syncDeployment(ctx: ControllerContext, deploy: K8sObject): void {
   const spec = workloadSpec(deploy);
   const replicas = spec.replicas ?? 1;
   const owned = ctx.store.list('ReplicaSet', deploy.metadata.namespace).filter((rs) => isOwnedBy(rs, deploy));
-  const hash = templateHash(JSON.stringify(spec.template ?? {}));
+  const hash = podTemplateHash(spec.template);
   const maxRevision = Math.max(0, ...owned.map(revisionOf));
   const recreate = spec.strategy?.type === 'Recreate';
   const { maxSurge, maxUnavailable } = recreate
