@@ -4,18 +4,13 @@
  * (`ApiResource.id`): `Gateway` is Istio's, `Gateway.gateway.networking.k8s.io` the Gateway API's.
  */
 import type { K8sObject } from '../../../contract.ts';
+import { deepFreeze } from '../deepFreeze.ts';
 import type { ObjectEvent } from '../types.ts';
 import { kindKeyOf } from './discovery.ts';
 import { matchesSelector, parseSelector } from './labelSelector.ts';
 
 function keyOf(kind: string, namespace: string | undefined, name: string): string {
   return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
-}
-
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const v of Object.values(value)) deepFreeze(v);
 }
 
 /** What a store holds, to start another store from: its frozen objects (shared) and its resource version. */
