@@ -21,34 +21,42 @@ describe('pacingDelayMs', () => {
 
 describe('RestLedger', () => {
   let now = 0;
-  const ledger = () => new RestLedger({ share: 1 / 5, memoryMs: 1_000, now: () => now });
+  const ledger = () => new RestLedger({ memoryMs: 1_000, now: () => now });
 
   it('rests a first busy slice for its own cost only, at the share', () => {
     now = 0;
     // 300 ms of the environment's past (commands long before) are not owed: only the 5 ms slice.
-    expect(ledger().restMs(1, 305, 5)).toBeCloseTo(20);
+    expect(ledger().restMs(1, 305, 5, 1 / 5)).toBeCloseTo(20);
   });
 
   it('counts what the environment cost between two slices (its flushes, its wake-ups) in the next rest', () => {
     now = 0;
     const l = ledger();
-    l.restMs(1, 5, 5); // slice 1: 5 ms, rests 20 ms
+    l.restMs(1, 5, 5, 1 / 5); // slice 1: 5 ms, rests 20 ms
     now = 26;
     // Slice 2 cost 5 ms, but 1.5 ms of the environment's turns ran in between (after rest 1 was measured).
-    expect(l.restMs(1, 11.5, 5)).toBeCloseTo(26);
+    expect(l.restMs(1, 11.5, 5, 1 / 5)).toBeCloseTo(26);
   });
 
   it('keeps environments apart and starts anew after a long pause or once forgotten', () => {
     now = 0;
     const l = ledger();
-    l.restMs(1, 5, 5);
-    l.restMs(2, 100, 5);
+    l.restMs(1, 5, 5, 1 / 5);
+    l.restMs(2, 100, 5, 1 / 5);
     now = 20;
-    expect(l.restMs(2, 104, 4)).toBeCloseTo(16);
+    expect(l.restMs(2, 104, 4, 1 / 5)).toBeCloseTo(16);
     now = 5_000;
-    expect(l.restMs(1, 500, 5)).toBeCloseTo(20);
+    expect(l.restMs(1, 500, 5, 1 / 5)).toBeCloseTo(20);
     l.forget(1);
     now = 5_010;
-    expect(l.restMs(1, 600, 5)).toBeCloseTo(20);
+    expect(l.restMs(1, 600, 5, 1 / 5)).toBeCloseTo(20);
+  });
+
+  it('rests at the share given at each slice: a tenth of a core rests nine times the cost', () => {
+    now = 0;
+    const l = ledger();
+    expect(l.restMs(1, 5, 5, 1 / 10)).toBeCloseTo(45);
+    now = 50;
+    expect(l.restMs(1, 10, 5, 1 / 5)).toBeCloseTo(20);
   });
 });

@@ -17,28 +17,27 @@ export function pacingDelayMs(recentMs: number, options: { share: number; halfLi
  * did before it (a command a minute ago) is not owed, only the slice that ends now.
  */
 export class RestLedger {
-  readonly #share: number;
   readonly #memoryMs: number;
   readonly #now: () => number;
   /** Per environment: its cost so far (ms) and the time, when its last rest was measured. */
   readonly #last = new Map<number, { costMs: number; at: number }>();
 
-  constructor(options: { share: number; memoryMs: number; now: () => number }) {
-    this.#share = options.share;
+  constructor(options: { memoryMs: number; now: () => number }) {
     this.#memoryMs = options.memoryMs;
     this.#now = options.now;
   }
 
   /**
    * The rest `env` takes now (ms), given what it has cost so far in all (`costMs`, only differences count) and what
-   * the slice ending now cost (`sliceMs`, part of `costMs`): at the share, the rest is (1 / share - 1) times the cost.
+   * the slice ending now cost (`sliceMs`, part of `costMs`): at `share` of a core (the share it may use now: see
+   * serverLoad.ts), the rest is (1 / share - 1) times the cost.
    */
-  restMs(env: number, costMs: number, sliceMs: number): number {
+  restMs(env: number, costMs: number, sliceMs: number, share: number): number {
     const at = this.#now();
     const last = this.#last.get(env);
     this.#last.set(env, { costMs, at });
     const owed = last && at - last.at < this.#memoryMs ? costMs - last.costMs : sliceMs;
-    return Math.max(0, owed) * (1 / this.#share - 1);
+    return Math.max(0, owed) * (1 / share - 1);
   }
 
   /** Forgets `env` (disposed). */

@@ -4,6 +4,7 @@
  * immediate runs) in a buffer the supervisor reads, so when the loop is stuck the supervisor knows whose
  * command holds it, and can stop the thread without asking it anything.
  */
+import { availableParallelism } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LabEnvironment, TerminalChannel } from '../../contract.ts';
 import type { SimEnvironment as SimEnvironmentClass } from '../sim/environment.ts';
@@ -12,6 +13,7 @@ import type { SimTerminal } from '../sim/shell/terminal.ts';
 import { DecayingSum } from './decayingSum.ts';
 import { ForegroundFirst } from './foregroundFirst.ts';
 import { RestLedger, pacingDelayMs } from './pacing.ts';
+import { ServerLoad, busyShare } from './serverLoad.ts';
 import { SliceQueue } from './sliceQueue.ts';
 import { SeriesStops } from './seriesStops.ts';
 import { niceThisThread, QUARANTINE_NICE } from './threadPriority.ts';
@@ -78,19 +80,40 @@ const BUSY_RECENT_MS = 200;
 const LIGHT_SLICE_MS = 20;
 const BUSY_SLICE_MS = 5;
 // A busy environment also rests between its slices, as a pod under a CPU limit is throttled: it may use at most
-// this share of a core while it stays busy. Without the rest, one loop or paste keeps its worker's thread
-// running flat out, and on a machine with as many cores as workers that thread's CPU is taken from the other
-// workers and the front, so every other learner waits longer (not only those sharing its worker). A fifth, not a
-// third: at a third, one loop or flood among 200 learners added 370 to 490 ms of the server's CPU a second (the
-// garbage its strings leave is collected on V8's helper threads too, uncounted here) on a machine the 200 already
-// kept half busy, and the others' p95 rose 1.5 to 3.4 times. A learner's loop of a second of CPU takes 4 s, not 2.6.
-// One A/B pair among 200 (7 December, idle machine): a busy loop 2.03x at a third, 1.62x at a fifth; a 100 KB
-// printf loop 2.81x and 1.42x; an echo loop 2.75x and 1.52x.
-const BUSY_CPU_SHARE = 1 / 5;
+// a share of a core while it stays busy. Without the rest, one loop or paste keeps its worker's thread running flat
+// out, and on a machine with as many cores as workers that thread's CPU is taken from the other workers and the
+// front, so every other learner waits longer (not only those sharing its worker). The share is a fifth on a quiet
+// server and shrinks to a tenth as the rest of the server gets busy (serverLoad.ts): at a third, one loop or flood
+// among 200 learners added 370 to 490 ms of the server's CPU a second (the garbage its strings leave is collected on
+// V8's helper threads too, uncounted here) on a machine the 200 already kept half busy, and the others' p95 rose 1.5
+// to 3.4 times. One A/B pair among 200 (7 December, idle machine): a busy loop 2.03x at a third, 1.62x at a fifth; a
+// 100 KB printf loop 2.81x and 1.42x; an echo loop 2.75x and 1.52x. At a tenth (8 December, 4 ABBA rounds each): a
+// busy loop 1.43x, the printf loop 1.08x. A learner's loop of a second of CPU takes 5 s alone, 10 s in a busy class.
+const processCpuUsage = process.cpuUsage.bind(process);
+const serverLoad = new ServerLoad({
+  cpuMs: () => {
+    const usage = processCpuUsage();
+    return (usage.user + usage.system) / 1000;
+  },
+  now: wallNow,
+});
+const CORES = availableParallelism();
+
+/**
+ * The share of a core `env` may use while busy: what the server's other work (its CPU lately, less this
+ * environment's own here and the front's relay of its output) leaves of the machine decides it (serverLoad.ts).
+ */
+function shareOf(env: number): number {
+  const ownSum = (recent.get(env)?.value ?? 0) + (recentOutput.get(env)?.value ?? 0);
+  // A decaying sum of a steady rate r (CPU ms per ms) holds r x halfLife / ln 2.
+  const ownCores = (ownSum * Math.LN2) / RECENT_HALF_LIFE_MS;
+  return busyShare(Math.max(0, serverLoad.cores - ownCores) / CORES);
+}
 
 // A check's traffic (`http`, a request each) is paced as the shell's loops rest: an environment whose recent CPU use
-// stands above that share of a core waits, before its next request, until it is back under it. One learner pressing
-// Check again and again (four at once: ~800 requests) then takes a fifth of its worker, not all of it.
+// stands above its share of a core waits, before its next request, until it is back under it. One learner pressing
+// Check again and again (four at once: ~800 requests) then takes a fifth of its worker (a tenth in a busy class), not
+// all of it.
 const PACED_OPS = new Set<WorkerRequest['op']>(['http', 'httpSeries']);
 // The pace reads the server's work for the environment alone, over a short memory: one Check (a few hundred
 // requests, 60 to 90 ms of CPU; the sum may reach 144 ms at a fifth) goes at full speed, but a burst of them (four
@@ -102,7 +125,7 @@ const recentServed = new Map<number, DecayingSum>();
 /** How long `env`'s request `op` waits before it runs (see `pacing.ts`). */
 function paceMs(env: number, op: WorkerRequest['op']): number {
   if (setup.clock !== 'real' || !PACED_OPS.has(op)) return 0;
-  return pacingDelayMs(recentServed.get(env)?.value ?? 0, { share: BUSY_CPU_SHARE, halfLifeMs: SERVED_HALF_LIFE_MS });
+  return pacingDelayMs(recentServed.get(env)?.value ?? 0, { share: shareOf(env), halfLifeMs: SERVED_HALF_LIFE_MS });
 }
 
 // Output costs where it goes (the front's relay, the learner's socket and browser), not only where it is made: a
@@ -144,13 +167,13 @@ function busy(env: number): boolean {
 // A busy environment's rest answers for everything it cost this thread since its previous rest (see `RestLedger`):
 // counting the slice alone, an `echo` loop used 230 ms of its worker a second, not the fifth of a core (200 ms) it
 // is held to, since its output's flushes and wake-ups ran between its slices (`bench/loopShare.ts`: 167 ms after).
-const rests = new RestLedger({ share: BUSY_CPU_SHARE, memoryMs: 1_000, now: wallNow });
+const rests = new RestLedger({ memoryMs: 1_000, now: wallNow });
 
 /** How long `env`, running now and busy, rests before its next slice (ms). */
 function restOf(env: number): number {
   const sliceMs = threadCpuMs() - turnCpu;
   const costMs = (charged.get(env) ?? 0) + sliceMs + (outputCharged.get(env) ?? 0);
-  return rests.restMs(env, costMs, sliceMs + turnOutputMs);
+  return rests.restMs(env, costMs, sliceMs + turnOutputMs, shareOf(env));
 }
 
 // What the learner runs (keys into a terminal, an Apply's script) is the learner's own work; everything else a
@@ -547,6 +570,18 @@ const seriesOrder = new ForegroundFirst();
  */
 const backgroundSeries = new Map<number, Set<() => void>>();
 
+/**
+ * How many of each learner's own series (their Checks, not automatic ones) run now. A learner running more than one
+ * at once (four Checks pressed together: ~800 requests) takes short slices, as a busy loop does: with a Check's
+ * usual slices, the others' commands on this worker waited up to 20 ms behind each of them.
+ */
+const foregroundSeries = new Map<number, number>();
+const countForeground = (owner: number, by: 1 | -1) => {
+  const n = (foregroundSeries.get(owner) ?? 0) + by;
+  if (n > 0) foregroundSeries.set(owner, n);
+  else foregroundSeries.delete(owner);
+};
+
 /** Runs `owner`'s background series as the learner's own: their Check is waiting for them. */
 function hurry(owner: number): void {
   for (const promote of backgroundSeries.get(owner) ?? []) promote();
@@ -561,12 +596,14 @@ async function series(id: number, env: number, request: Extract<WorkerRequest, {
   const order = wallNow();
   let background = request.options.background === true;
   let ended = background ? undefined : seriesOrder.begin(order);
+  if (!background) countForeground(owner, 1);
   // Ends a background series' wait for the learners' series when it is hurried.
   const hurried = new AbortController();
   const promote = () => {
     if (!background) return;
     background = false;
     ended = seriesOrder.begin(order);
+    countForeground(owner, 1);
     hurried.abort();
   };
   const promotions = backgroundSeries.get(owner) ?? new Set();
@@ -606,12 +643,15 @@ async function series(id: number, env: number, request: Extract<WorkerRequest, {
       // worker, asked before each request) is read only once the turn has run a slice's length on the wall clock.
       if (setup.clock !== 'real') return undefined;
       // A background series, which nobody waits on, takes short slices: the learners' commands wait behind each.
-      const slice = background || busy(owner) ? BUSY_SLICE_MS : LIGHT_SLICE_MS;
+      // So do a busy learner's, and those of a learner running several at once.
+      const slice =
+        background || busy(owner) || (foregroundSeries.get(owner) ?? 0) > 1 ? BUSY_SLICE_MS : LIGHT_SLICE_MS;
       if (wallNow() - turnWall >= slice && threadCpuMs() - turnCpu >= slice)
         return join(seriesSlices.wait(order, () => enter(owner, true)));
       return undefined;
     });
   } finally {
+    if (!background) countForeground(owner, -1);
     ended?.();
     promotions.delete(promote);
     if (promotions.size === 0 && backgroundSeries.get(owner) === promotions) backgroundSeries.delete(owner);
