@@ -2,7 +2,7 @@
  * What one learner's loop costs its worker, alone: `node bench/loopShare.ts [script] [--seconds 10]`. One pooled
  * environment (the worker pool `labs serve` uses), one terminal typing `script` (default: a busy loop); after 3 s of
  * warm-up, the worker thread's, the front thread's and the whole process's CPU per second, and the output received.
- * A busy environment is held to a fifth of a core on its worker (`pool/worker.ts`, BUSY_CPU_SHARE): the worker
+ * A busy environment is held to a fifth of a core on its worker on a quiet server (`pool/serverLoad.ts`): the worker
  * thread's figure should stay near or under 200 ms/s, whatever the loop does. Small and self-contained, so two trees
  * can be compared in turn (`farm-bench`).
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUSY_SERVER_SHARE, QUIET_SERVER_SHARE, ServerLoad, busyShare } from './serverLoad.ts';
+import { BUSY_SERVER_SHARE, QUIET_SERVER_SHARE, ServerLoad, busyShare, othersFraction } from './serverLoad.ts';
 
 describe('busyShare', () => {
   it('gives a busy environment a fifth of a core while the others leave the machine nearly idle', () => {
@@ -29,6 +29,25 @@ describe('busyShare', () => {
   it('reads a load it cannot make sense of as a quiet server (as before)', () => {
     expect(busyShare(Number.NaN)).toBe(QUIET_SERVER_SHARE);
     expect(busyShare(-1)).toBe(QUIET_SERVER_SHARE);
+  });
+});
+
+describe('othersFraction', () => {
+  const halfLifeMs = 2_000;
+  /** What a decaying sum holds for a steady use of `cores`. */
+  const held = (cores: number) => (cores * halfLifeMs) / Math.LN2;
+
+  it("leaves out the busy environment's own use: alone on the server, the others use nothing", () => {
+    expect(othersFraction({ serverCores: 0.2, ownRecentMs: held(0.2), halfLifeMs, cores: 2 })).toBeCloseTo(0);
+  });
+
+  it("is the rest of the process's use, as a share of the machine's cores", () => {
+    expect(othersFraction({ serverCores: 1, ownRecentMs: held(0.2), halfLifeMs, cores: 2 })).toBeCloseTo(0.4);
+    expect(othersFraction({ serverCores: 1, ownRecentMs: 0, halfLifeMs, cores: 4 })).toBeCloseTo(0.25);
+  });
+
+  it('never reads below nothing (an own sum still high from a burst that ended)', () => {
+    expect(othersFraction({ serverCores: 0.1, ownRecentMs: held(0.5), halfLifeMs, cores: 2 })).toBe(0);
   });
 });
 

@@ -28,6 +28,21 @@ export function busyShare(othersFraction: number): number {
 }
 
 /**
+ * The share of the machine's `cores` the rest of the server uses: the process's use lately (`serverCores`, see
+ * `ServerLoad`) less the busy environment's own, read from its decaying sum of recent CPU (`ownRecentMs`, halving
+ * every `halfLifeMs`: a steady rate r, in CPU ms per ms, holds r x halfLifeMs / ln 2).
+ */
+export function othersFraction(options: {
+  serverCores: number;
+  ownRecentMs: number;
+  halfLifeMs: number;
+  cores: number;
+}): number {
+  const ownCores = (options.ownRecentMs * Math.LN2) / options.halfLifeMs;
+  return Math.max(0, options.serverCores - ownCores) / Math.max(1, options.cores);
+}
+
+/**
  * The server process's CPU use lately, in cores (every thread: the front, each worker, V8's helpers), as one worker
  * sees it: CPU time over wall time between samples at least `sampleMs` apart, averaged with a half-life. Read as
  * often as wanted: a read between samples costs nothing but a clock.

@@ -13,7 +13,7 @@ import type { SimTerminal } from '../sim/shell/terminal.ts';
 import { DecayingSum } from './decayingSum.ts';
 import { ForegroundFirst } from './foregroundFirst.ts';
 import { RestLedger, pacingDelayMs } from './pacing.ts';
-import { ServerLoad, busyShare } from './serverLoad.ts';
+import { ServerLoad, busyShare, othersFraction } from './serverLoad.ts';
 import { SliceQueue } from './sliceQueue.ts';
 import { SeriesStops } from './seriesStops.ts';
 import { niceThisThread, QUARANTINE_NICE } from './threadPriority.ts';
@@ -104,10 +104,10 @@ const CORES = availableParallelism();
  * environment's own here and the front's relay of its output) leaves of the machine decides it (serverLoad.ts).
  */
 function shareOf(env: number): number {
-  const ownSum = (recent.get(env)?.value ?? 0) + (recentOutput.get(env)?.value ?? 0);
-  // A decaying sum of a steady rate r (CPU ms per ms) holds r x halfLife / ln 2.
-  const ownCores = (ownSum * Math.LN2) / RECENT_HALF_LIFE_MS;
-  return busyShare(Math.max(0, serverLoad.cores - ownCores) / CORES);
+  const ownRecentMs = (recent.get(env)?.value ?? 0) + (recentOutput.get(env)?.value ?? 0);
+  return busyShare(
+    othersFraction({ serverCores: serverLoad.cores, ownRecentMs, halfLifeMs: RECENT_HALF_LIFE_MS, cores: CORES }),
+  );
 }
 
 // A check's traffic (`http`, a request each) is paced as the shell's loops rest: an environment whose recent CPU use
@@ -639,15 +639,16 @@ async function series(id: number, env: number, request: Extract<WorkerRequest, {
       // A simulated request runs in promise jobs only: without a break, a whole series (hundreds of requests, tens
       // to hundreds of ms) would be one turn, holding up every other environment here and counting as a long turn
       // toward quarantine. It takes slices as a shell loop does; virtual time (tests) keeps one turn, as in-process.
-      // A thread's CPU time in a turn never exceeds the turn's wall time: its CPU clock (a system call, ~2.4 us in a
-      // worker, asked before each request) is read only once the turn has run a slice's length on the wall clock.
+      // Slices are wall time, as the shell's loops' are (scheduler.ts): what the others' commands wait for. They were
+      // the thread's CPU time, but that clock (`getrusage` of the thread) moves in the kernel's 4 ms ticks on the
+      // bench machine, so a 5 ms slice ran 8 to 12 ms, and longer in wall time on a busy machine: among 200 learners,
+      // turns of one learner's four Checks held the worker for up to 24 ms (8 December 2026).
       if (setup.clock !== 'real') return undefined;
       // A background series, which nobody waits on, takes short slices: the learners' commands wait behind each.
       // So do a busy learner's, and those of a learner running several at once.
       const slice =
         background || busy(owner) || (foregroundSeries.get(owner) ?? 0) > 1 ? BUSY_SLICE_MS : LIGHT_SLICE_MS;
-      if (wallNow() - turnWall >= slice && threadCpuMs() - turnCpu >= slice)
-        return join(seriesSlices.wait(order, () => enter(owner, true)));
+      if (wallNow() - turnWall >= slice) return join(seriesSlices.wait(order, () => enter(owner, true)));
       return undefined;
     });
   } finally {
