@@ -13,7 +13,7 @@ import type { SimTerminal } from '../sim/shell/terminal.ts';
 import { DecayingSum } from './decayingSum.ts';
 import { ForegroundFirst } from './foregroundFirst.ts';
 import { RestLedger, pacingDelayMs } from './pacing.ts';
-import { ServerLoad, busyShare, othersFraction } from './serverLoad.ts';
+import { QUIET_SERVER_SHARE, ServerLoad, busyShare, othersFraction } from './serverLoad.ts';
 import { SliceQueue } from './sliceQueue.ts';
 import { SeriesStops } from './seriesStops.ts';
 import { niceThisThread, QUARANTINE_NICE } from './threadPriority.ts';
@@ -111,9 +111,8 @@ function shareOf(env: number): number {
 }
 
 // A check's traffic (`http`, a request each) is paced as the shell's loops rest: an environment whose recent CPU use
-// stands above its share of a core waits, before its next request, until it is back under it. One learner pressing
-// Check again and again (four at once: ~800 requests) then takes a fifth of its worker (a tenth in a busy class), not
-// all of it.
+// stands above a fifth of a core waits, before its next request, until it is back under it. One learner pressing
+// Check again and again (four at once: ~800 requests) then takes a fifth of its worker, not all of it.
 const PACED_OPS = new Set<WorkerRequest['op']>(['http', 'httpSeries']);
 // The pace reads the server's work for the environment alone, over a short memory: one Check (a few hundred
 // requests, 60 to 90 ms of CPU; the sum may reach 144 ms at a fifth) goes at full speed, but a burst of them (four
@@ -125,7 +124,12 @@ const recentServed = new Map<number, DecayingSum>();
 /** How long `env`'s request `op` waits before it runs (see `pacing.ts`). */
 function paceMs(env: number, op: WorkerRequest['op']): number {
   if (setup.clock !== 'real' || !PACED_OPS.has(op)) return 0;
-  return pacingDelayMs(recentServed.get(env)?.value ?? 0, { share: shareOf(env), halfLifeMs: SERVED_HALF_LIFE_MS });
+  // A fifth whatever the load: the automatic checks are served work too, and among 1,000 learners, with the share
+  // shrinking to a tenth under load, they fell behind the class in one run of three (8 December 2026).
+  return pacingDelayMs(recentServed.get(env)?.value ?? 0, {
+    share: QUIET_SERVER_SHARE,
+    halfLifeMs: SERVED_HALF_LIFE_MS,
+  });
 }
 
 // Output costs where it goes (the front's relay, the learner's socket and browser), not only where it is made: a
@@ -639,16 +643,15 @@ async function series(id: number, env: number, request: Extract<WorkerRequest, {
       // A simulated request runs in promise jobs only: without a break, a whole series (hundreds of requests, tens
       // to hundreds of ms) would be one turn, holding up every other environment here and counting as a long turn
       // toward quarantine. It takes slices as a shell loop does; virtual time (tests) keeps one turn, as in-process.
-      // Slices are wall time, as the shell's loops' are (scheduler.ts): what the others' commands wait for. They were
-      // the thread's CPU time, but that clock (`getrusage` of the thread) moves in the kernel's 4 ms ticks on the
-      // bench machine, so a 5 ms slice ran 8 to 12 ms, and longer in wall time on a busy machine: among 200 learners,
-      // turns of one learner's four Checks held the worker for up to 24 ms (8 December 2026).
+      // A thread's CPU time in a turn never exceeds the turn's wall time: its CPU clock (a system call, ~2.4 us in a
+      // worker, asked before each request) is read only once the turn has run a slice's length on the wall clock.
       if (setup.clock !== 'real') return undefined;
       // A background series, which nobody waits on, takes short slices: the learners' commands wait behind each.
       // So do a busy learner's, and those of a learner running several at once.
       const slice =
         background || busy(owner) || (foregroundSeries.get(owner) ?? 0) > 1 ? BUSY_SLICE_MS : LIGHT_SLICE_MS;
-      if (wallNow() - turnWall >= slice) return join(seriesSlices.wait(order, () => enter(owner, true)));
+      if (wallNow() - turnWall >= slice && threadCpuMs() - turnCpu >= slice)
+        return join(seriesSlices.wait(order, () => enter(owner, true)));
       return undefined;
     });
   } finally {
