@@ -1,11 +1,12 @@
 /**
  * How much of a core a busy environment's own work may use, given how busy the rest of the server is. A learner's
- * loop or output flood is held to a share of a core (its worker's rests between slices). On a quiet server that share
+ * loop or output flood is held to a share of a core (its worker's rests between slices), and so is the traffic of
+ * their own Checks (its pace; the automatic checks keep a fifth: worker.ts, `paceMs`). On a quiet server that share
  * costs nobody much, but in a class that already keeps the machine busy, every millisecond the loop takes is one the
  * others' commands wait for a core: there the share shrinks, as a fair scheduler gives a busy task what the others
  * leave rather than a fixed slice. Among 200 learners typing, the others' p95 rose by about 3 times the share (7
  * December 2026: a third 2.03x, a fifth 1.62x, for a busy loop); at a tenth (8 December) a busy loop read 1.13x to
- * 1.43x and the printf flood 0.85x to 1.19x. The checks' traffic keeps a fifth (worker.ts, `paceMs`).
+ * 1.68x and the printf flood 0.85x to 1.19x.
  */
 
 /** The share of a core a busy environment gets on a quiet server (what it always got before: see worker.ts). */

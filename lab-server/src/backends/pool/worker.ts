@@ -87,8 +87,9 @@ const BUSY_SLICE_MS = 5;
 // among 200 learners added 370 to 490 ms of the server's CPU a second (the garbage its strings leave is collected on
 // V8's helper threads too, uncounted here) on a machine the 200 already kept half busy, and the others' p95 rose 1.5
 // to 3.4 times. One A/B pair among 200 (7 December, idle machine): a busy loop 2.03x at a third, 1.62x at a fifth; a
-// 100 KB printf loop 2.81x and 1.42x; an echo loop 2.75x and 1.52x. At a tenth (8 December, 4 ABBA rounds each): a
-// busy loop 1.43x, the printf loop 1.08x. A learner's loop of a second of CPU takes 5 s alone, 10 s in a busy class.
+// 100 KB printf loop 2.81x and 1.42x; an echo loop 2.75x and 1.52x. At a tenth (8 December, 4 ABBA rounds each, four
+// runs): a busy loop 1.13x to 1.68x, the printf loop 0.85x to 1.19x, the echo loop 1.26x to 1.70x. A learner's loop
+// of a second of CPU takes 5 s alone, 10 s in a busy class.
 const processCpuUsage = process.cpuUsage.bind(process);
 const serverLoad = new ServerLoad({
   cpuMs: () => {
@@ -111,8 +112,9 @@ function shareOf(env: number): number {
 }
 
 // A check's traffic (`http`, a request each) is paced as the shell's loops rest: an environment whose recent CPU use
-// stands above a fifth of a core waits, before its next request, until it is back under it. One learner pressing
-// Check again and again (four at once: ~800 requests) then takes a fifth of its worker, not all of it.
+// stands above its share of a core waits, before its next request, until it is back under it (a fifth; a learner's
+// own Checks in a busy class, a tenth: see `paceMs`). One learner pressing Check again and again (four at once: ~800
+// requests) then takes that share of its worker, not all of it.
 const PACED_OPS = new Set<WorkerRequest['op']>(['http', 'httpSeries']);
 // The pace reads the server's work for the environment alone, over a short memory: one Check (a few hundred
 // requests, 60 to 90 ms of CPU; the sum may reach 144 ms at a fifth) goes at full speed, but a burst of them (four
@@ -125,8 +127,10 @@ const recentServed = new Map<number, DecayingSum>();
  * How long `env`'s request `op` waits before it runs (see `pacing.ts`). A learner's own Checks (`learners`) are
  * paced at the share their loops rest at, shrinking in a busy class (serverLoad.ts): four Checks at once, again and
  * again, raised the others' p95 2.09x at a fifth and 1.47x to 1.72x at a tenth among 200 learners (8 December 2026).
- * The automatic checks and everything else the server asks for keep a fifth whatever the load: among 1,000 learners,
- * with them paced at a tenth too (and their slices cut by wall time), they fell behind the class in two runs of three.
+ * The automatic checks and everything else the server asks for keep a fifth whatever the load, as before: among
+ * 1,000 learners, with them paced at a tenth too (and their slices cut by wall time), they fell behind the class in
+ * two runs of three. At a fifth they fell behind in one run of three as well, so these runs do not tell which change
+ * did what (docs/classroom.md, the thirteenth pass); a fifth is what the class was measured on before.
  */
 function paceMs(env: number, op: WorkerRequest['op'], learners: boolean): number {
   if (setup.clock !== 'real' || !PACED_OPS.has(op)) return 0;
